@@ -19,6 +19,11 @@ export interface ScanRules extends CborLimits {
   allowIndefinite: boolean;
   allowDuplicateKeys: boolean;
   allowTrailing: boolean;
+  /**
+   * Accept every well-formed item, including those IoTopia's data model leaves out (unassigned
+   * simple values, the tags reserved by the underlying library): for diagnostic output only.
+   */
+  wellFormedOnly?: boolean;
 }
 
 // Tags the underlying library turns into its own record, bundling or sharing machinery; they have
@@ -32,7 +37,25 @@ const TWO_53 = 2n ** 53n;
  * the limits and rules, without building it. Returns the bytes of that item, with indefinite-length
  * strings made definite (the same value; cbor-x decodes only definite strings).
  */
-export function scanCbor(bytes: Uint8Array, rules: ScanRules): Uint8Array {
+export function scanCbor(bytes: Uint8Array, rules: ScanRules): ScannedItem {
+  const s = run(bytes, rules);
+  const item = s.pos === bytes.length ? bytes : bytes.subarray(0, s.pos);
+  return { bytes: s.rewrites.length === 0 ? item : definiteStrings(item, s.rewrites), hasBigIntegers: s.bigIntegers };
+}
+
+export interface ScannedItem {
+  /** The item's bytes, with indefinite-length strings made definite. */
+  bytes: Uint8Array;
+  /** Whether an integer outside ±(2^53 - 1) occurs (such integers are bigint in the data model). */
+  hasBigIntegers: boolean;
+}
+
+/** Checks one item at the start of `bytes` as `scanCbor` does; returns its length in bytes. */
+export function scanCborLength(bytes: Uint8Array, rules: ScanRules): number {
+  return run(bytes, rules).pos;
+}
+
+function run(bytes: Uint8Array, rules: ScanRules): Scanner {
   if (bytes.length > rules.maxBytes) {
     throw new CborError('ERR_CBOR_TOO_LARGE', `input of ${bytes.length} bytes exceeds the limit of ${rules.maxBytes}`, 0);
   }
@@ -41,8 +64,7 @@ export function scanCbor(bytes: Uint8Array, rules: ScanRules): Uint8Array {
   if (s.pos !== bytes.length && !rules.allowTrailing) {
     throw new CborError('ERR_CBOR_TRAILING_BYTES', `${bytes.length - s.pos} bytes follow the data item`, s.pos);
   }
-  const item = s.pos === bytes.length ? bytes : bytes.subarray(0, s.pos);
-  return s.rewrites.length === 0 ? item : definiteStrings(item, s.rewrites);
+  return s;
 }
 
 interface Rewrite {
@@ -80,6 +102,7 @@ function head(major: number, n: number): Uint8Array {
 class Scanner {
   pos = 0;
   items = 0;
+  bigIntegers = false;
   readonly rewrites: Rewrite[] = [];
   readonly bytes: Uint8Array;
   readonly view: DataView;
@@ -142,9 +165,10 @@ class Scanner {
     const arg = this.arg(ai, at);
     switch (major) {
       case 0:
-        return wantKey ? `n:${arg}` : undefined;
       case 1:
-        return wantKey ? `n:${typeof arg === 'bigint' ? -1n - arg : -1 - arg}` : undefined;
+        // -2^53 itself is exact as a number, but keep one simple rule: only the safe range is number.
+        if (typeof arg === 'bigint' || (major === 1 && arg === 2 ** 53 - 1)) this.bigIntegers = true;
+        return wantKey ? `n:${major === 0 ? arg : typeof arg === 'bigint' ? -1n - arg : -1 - arg}` : undefined;
       case 2:
       case 3: {
         const len = this.stringLength(arg, at);
@@ -214,14 +238,14 @@ class Scanner {
   }
 
   tag(arg: number | bigint, depth: number, at: number): void {
-    if (typeof arg === 'number' && isLibraryInternalTag(arg)) {
+    if (typeof arg === 'number' && isLibraryInternalTag(arg) && !this.rules.wellFormedOnly) {
       throw new CborError('ERR_CBOR_UNSUPPORTED', `tag ${arg} is not supported`, at);
     }
     this.enter(depth, at);
     const contentAt = this.pos;
     this.item(depth + 1);
     // RFC 8949 §3.4.3: bignum tags wrap a byte string.
-    if ((arg === 2 || arg === 3) && (this.bytes[contentAt] as number) >> 5 !== 2) {
+    if ((arg === 2 || arg === 3) && (this.bytes[contentAt] as number) >> 5 !== 2 && !this.rules.wellFormedOnly) {
       throw new CborError('ERR_CBOR_INVALID', `tag ${arg} (bignum) must enclose a byte string`, at);
     }
   }
@@ -231,7 +255,8 @@ class Scanner {
       throw new CborError('ERR_CBOR_MALFORMED', `two-byte encoding of simple value ${arg}`, at);
     }
     // false, true, null, undefined and the three float widths are the only major-7 items modelled.
-    if (ai < 20 || ai === 24) throw new CborError('ERR_CBOR_UNSUPPORTED', `simple value ${arg} is not supported`, at);
+    if ((ai < 20 || ai === 24) && !this.rules.wellFormedOnly)
+      throw new CborError('ERR_CBOR_UNSUPPORTED', `simple value ${arg} is not supported`, at);
   }
 
   indefinite(major: number, depth: number, at: number, wantKey: boolean): string | undefined {

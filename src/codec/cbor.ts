@@ -42,12 +42,16 @@ for (const tag of PLAIN_TAGS) {
   addExtension({ tag, decode: (value: unknown) => new Tag(value, tag) } as unknown as Parameters<typeof addExtension>[0]);
 }
 
-const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
+// Two decoders: the usual one reads every 64-bit integer as a number (cbor-x would otherwise make
+// bigints of small values in 8-byte heads); the other is used only when the scan found an integer
+// outside the safe range, and its small bigints are turned back into numbers.
+const decoder = new Decoder({ mapsAsObjects: false, useRecords: false, int64AsNumber: true } as ConstructorParameters<typeof Decoder>[0]);
+const bigDecoder = new Decoder({ mapsAsObjects: false, useRecords: false });
 const encoder = new Encoder({ mapsAsObjects: false, useRecords: false, tagUint8Array: false, variableMapSize: true });
 
 /** Encodes a value to CBOR. Maps keep insertion order; integers use their shortest form. */
 export function encode(value: unknown): Uint8Array {
-  const out = encoder.encode(value);
+  const out = encoder.encode(hasWideIntegers(value, 0) ? widenIntegers(value) : value);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
@@ -56,7 +60,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): unknown 
   if (!(bytes instanceof Uint8Array)) throw new TypeError('decode expects a Uint8Array');
   const strict = options.strict ?? true;
   const input = plain(bytes);
-  const item = scanCbor(input, {
+  const scanned = scanCbor(input, {
     maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes,
     maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,
     maxContainerLength: options.maxContainerLength ?? DEFAULT_LIMITS.maxContainerLength,
@@ -67,12 +71,52 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): unknown 
     allowTrailing: !strict,
   });
   try {
-    return decoder.decode(item);
+    return scanned.hasBigIntegers ? safeIntegersAsNumbers(bigDecoder.decode(scanned.bytes)) : decoder.decode(scanned.bytes);
   } catch (cause) {
     // The scan accepted the item, so this is a shape cbor-x cannot represent.
     throw new CborError('ERR_CBOR_UNSUPPORTED', `item cannot be decoded: ${(cause as Error).message}`, 0);
   }
 }
+
+// cbor-x writes integral numbers outside the 32-bit range as float64; CBOR has exact integers up to
+// 64 bits, which cbor-x writes for bigints. Values are checked first so the common case copies nothing.
+const isWide = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && (v > 0xffffffff || v < -0x100000000);
+
+function hasWideIntegers(v: unknown, depth: number): boolean {
+  if (isWide(v)) return true;
+  if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v) || depth > 64) return false;
+  if (Array.isArray(v)) return v.some((x) => hasWideIntegers(x, depth + 1));
+  if (v instanceof Map) {
+    for (const [k, x] of v) if (hasWideIntegers(k, depth + 1) || hasWideIntegers(x, depth + 1)) return true;
+    return false;
+  }
+  if (v instanceof Tag) return hasWideIntegers(v.value, depth + 1);
+  return Object.values(v).some((x) => hasWideIntegers(x, depth + 1));
+}
+
+function widenIntegers(v: unknown): unknown {
+  if (isWide(v)) return BigInt(v);
+  if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) return v;
+  if (Array.isArray(v)) return v.map(widenIntegers);
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [widenIntegers(k), widenIntegers(x)]));
+  if (v instanceof Tag) return new Tag(widenIntegers(v.value), v.tag);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, widenIntegers(x)]));
+}
+
+function safeIntegersAsNumbers(v: unknown): unknown {
+  if (typeof v === 'bigint') return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = safeIntegersAsNumbers(v[i]);
+    return v;
+  }
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [safeIntegersAsNumbers(k), safeIntegersAsNumbers(x)]));
+  if (v instanceof Tag) {
+    v.value = safeIntegersAsNumbers(v.value);
+    return v;
+  }
+  return v;
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A plain Uint8Array view of the same memory, so decoded byte strings are not Node Buffers. */
 function plain(bytes: Uint8Array): Uint8Array {

@@ -13,4 +13,5 @@ export function vectorPath(...parts: string[]): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
-export const vectorsMissing = (what: string): string => `shared test vectors not found at ${join(VECTORS_DIR, what)}; these cases are skipped`;
+export const vectorsMissing = (what: string): string =>
+  `shared test vectors not found at ${join(VECTORS_DIR, what)}; these cases are skipped`;

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerCborDiag } from './commands/cbor-diag.ts';
+import { CliExit, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Builds the `iotopia` command tree. */
+export function buildProgram(): Command {
+  const program = new Command('iotopia')
+    .description('IoTopia: secure onboarding (FDO), device intent (MUD), updates (SUIT) and compliance for IoT devices')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('up')
+    .description('run the IoTopia server (manufacturer, rendezvous, owner) — not implemented yet')
+    .action(() => {
+      throw new CliExit(EXIT_USAGE, 'iotopia up: the server is not implemented yet in this version (see README, status table)');
+    });
+
+  const cbor = program.command('cbor').description('CBOR tools').exitOverride();
+  registerCborDiag(cbor);
+  for (const c of [cbor, ...cbor.commands]) c.exitOverride();
+  return program;
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version end through exitOverride with code 0; everything else is a usage error.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (e instanceof CliExit) {
+      process.stderr.write(`iotopia: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
