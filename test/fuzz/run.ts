@@ -1,0 +1,26 @@
+/**
+ * `npm run fuzz`: runs every target for at least 100,000 mutated inputs (override with
+ * FUZZ_ITERATIONS, FUZZ_SEED) and prints one JSON line per target. Findings are written to
+ * test/fuzz/crashes/ and make the exit code 1.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fuzz, loadCorpus } from './engine.ts';
+import { TARGETS } from './targets.ts';
+
+const iterations = Number(process.env.FUZZ_ITERATIONS ?? 100_000);
+const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+let findings = 0;
+for (const { corpus, target } of TARGETS) {
+  const result = fuzz(target, loadCorpus(corpus), iterations, seed);
+  findings += result.findings.length;
+  const { findings: list, ...summary } = result;
+  process.stdout.write(`${JSON.stringify({ ...summary, findings: list.length, seconds: Number(summary.seconds.toFixed(2)) })}\n`);
+  if (list.length > 0) {
+    const dir = new URL('./crashes/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL(`${target.name.replace(/[^a-z0-9]+/gi, '-')}-${seed}.json`, dir);
+    writeFileSync(file, `${JSON.stringify(list, null, 2)}\n`);
+    process.stderr.write(`${list.length} finding(s) for ${target.name}: ${file.pathname}\n`);
+  }
+}
+process.exitCode = findings > 0 ? 1 : 0;
