@@ -20,7 +20,7 @@ export function buildProgram(): Command {
     .command('up')
     .description('run the IoTopia server (manufacturer, rendezvous, owner) — not implemented yet')
     .action(() => {
-      throw new CliExit(EXIT_USAGE, 'iotopia up: the server is not implemented yet in this version (see README, status table)');
+      throw new CliExit(EXIT_USAGE, 'the server (iotopia up) is not implemented yet in this version; see the status table in README.md');
     });
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();

@@ -1,0 +1,46 @@
+import { cpus, totalmem } from 'node:os';
+
+export interface Measurement {
+  name: string;
+  opsPerSec: number;
+  /** Per-operation latency percentiles in microseconds, from batches of `batch` operations. */
+  p50Us: number;
+  p99Us: number;
+  samples: number;
+}
+
+/**
+ * Runs `fn` repeatedly for about `seconds` after a warm-up, timing batches of operations (timing
+ * single sub-microsecond calls would measure the clock), and reports throughput and percentiles.
+ */
+export function measure(name: string, fn: () => unknown, seconds = 1, batch = 32): Measurement {
+  const warmUntil = performance.now() + 200;
+  while (performance.now() < warmUntil) for (let i = 0; i < batch; i++) fn();
+  const perOp: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  let ops = 0;
+  const started = performance.now();
+  while (performance.now() < end) {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) fn();
+    perOp.push(Number(process.hrtime.bigint() - t) / 1000 / batch);
+    ops += batch;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  perOp.sort((a, b) => a - b);
+  const pct = (p: number): number => Number((perOp[Math.min(perOp.length - 1, Math.floor(p * perOp.length))] ?? 0).toFixed(3));
+  return { name, opsPerSec: Math.round(ops / elapsed), p50Us: pct(0.5), p99Us: pct(0.99), samples: perOp.length };
+}
+
+/** What the numbers were measured on. */
+export function machine(): Record<string, unknown> {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+  };
+}
