@@ -1,0 +1,118 @@
+/**
+ * Ephemeral-static and ephemeral-ephemeral ECDH on P-256 and P-384 (FDO's ECDH256 and ECDH384 key
+ * exchanges), on node:crypto. Peer points from outside are validated before use: SEC 1 §2.3.4
+ * decoding by OpenSSL rejects coordinates outside the field and points off the curve; both curves
+ * have cofactor 1, so an on-curve point other than infinity is in the right group.
+ */
+import { createPublicKey, diffieHellman, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { CryptoError } from './errors.ts';
+import { concat, plainCopy } from './lib/bytes.ts';
+
+export type EcdhCurve = 'P-256' | 'P-384';
+
+/** Affine coordinates of a point, each exactly the field size (32 or 48 bytes), big-endian. */
+export interface EcPointCoordinates {
+  x: Uint8Array;
+  y: Uint8Array;
+}
+
+export interface EcdhKeyPair {
+  curve: EcdhCurve;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+const CURVES: Record<EcdhCurve, { size: number; openssl: string; spkiPrefix: (pointLength: number) => Uint8Array }> = {
+  'P-256': { size: 32, openssl: 'prime256v1', spkiPrefix: (n) => spkiPrefix('2a8648ce3d030107', n) },
+  'P-384': { size: 48, openssl: 'secp384r1', spkiPrefix: (n) => spkiPrefix('2b81040022', n) },
+};
+
+/** Generates an ephemeral key pair for ECDH on `curve`. */
+export function generateEcdhKeyPair(curve: EcdhCurve): EcdhKeyPair {
+  const c = curveInfo(curve);
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: c.openssl });
+  return { curve, privateKey, publicKey };
+}
+
+/**
+ * The ECDH shared secret Z (the x-coordinate of d·Q, field-size bytes, SP 800-56A §5.7.1.2) between
+ * our private key and the peer's public key, given as a KeyObject, a SEC 1 encoded point
+ * (uncompressed or compressed) or its coordinates. An invalid peer key is ERR_DH_PUBLIC_INVALID.
+ */
+export function deriveEcdhSecret(privateKey: KeyObject, peerPublicKey: KeyObject | Uint8Array | EcPointCoordinates): Uint8Array {
+  const curve = curveOfKey(privateKey, 'private');
+  if (curve === undefined) throw new TypeError('privateKey must be a P-256 or P-384 private KeyObject');
+  let peer: KeyObject;
+  if (isKeyObject(peerPublicKey)) {
+    if (peerPublicKey.type !== 'public' || curveOfKey(peerPublicKey, 'public') !== curve) {
+      throw new CryptoError('ERR_DH_PUBLIC_INVALID', `peer key is not a ${curve} public key`);
+    }
+    peer = peerPublicKey;
+  } else {
+    peer = importEcPublicPoint(curve, peerPublicKey);
+  }
+  return plainCopy(diffieHellman({ privateKey, publicKey: peer }));
+}
+
+/**
+ * A validated public key from a SEC 1 encoded point (0x04 || X || Y, or 0x02/0x03 || X) or from its
+ * coordinates. Fails with ERR_DH_PUBLIC_INVALID for anything that is not a point of the curve.
+ */
+export function importEcPublicPoint(curve: EcdhCurve, point: Uint8Array | EcPointCoordinates): KeyObject {
+  const c = curveInfo(curve);
+  let encoded: Uint8Array;
+  if (point instanceof Uint8Array) {
+    encoded = point;
+    const first = point[0];
+    const expected = first === 0x04 ? 1 + 2 * c.size : first === 0x02 || first === 0x03 ? 1 + c.size : -1;
+    if (point.length !== expected) {
+      throw new CryptoError('ERR_DH_PUBLIC_INVALID', `not a SEC 1 encoded ${curve} point (${point.length} bytes, first byte ${first})`);
+    }
+  } else if (point !== null && typeof point === 'object' && point.x instanceof Uint8Array && point.y instanceof Uint8Array) {
+    if (point.x.length !== c.size || point.y.length !== c.size) {
+      throw new CryptoError('ERR_DH_PUBLIC_INVALID', `${curve} coordinates must be ${c.size} bytes each`);
+    }
+    encoded = concat([new Uint8Array([0x04]), point.x, point.y]);
+  } else {
+    throw new TypeError('point must be a Uint8Array or { x, y } of Uint8Array');
+  }
+  try {
+    // Wrapping the point in a SubjectPublicKeyInfo lets OpenSSL do the full SEC 1 point validation.
+    return createPublicKey({ key: Buffer.from(concat([c.spkiPrefix(encoded.length), encoded])), format: 'der', type: 'spki' });
+  } catch (cause) {
+    throw new CryptoError('ERR_DH_PUBLIC_INVALID', `not a point on ${curve}`, { cause });
+  }
+}
+
+/** The uncompressed SEC 1 encoding (0x04 || X || Y) of an EC public key on P-256 or P-384. */
+export function exportEcPublicPoint(publicKey: KeyObject): Uint8Array {
+  const curve = curveOfKey(publicKey, 'public');
+  if (curve === undefined) throw new TypeError('publicKey must be a P-256 or P-384 public KeyObject');
+  const jwk = publicKey.export({ format: 'jwk' });
+  return concat([new Uint8Array([0x04]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')]);
+}
+
+function curveInfo(curve: EcdhCurve) {
+  const c = CURVES[curve];
+  if (c === undefined) throw new TypeError(`unsupported ECDH curve ${String(curve)}; use P-256 or P-384`);
+  return c;
+}
+
+function curveOfKey(key: KeyObject, type: 'public' | 'private'): EcdhCurve | undefined {
+  if (!isKeyObject(key) || key.type !== type || key.asymmetricKeyType !== 'ec') return undefined;
+  const named = key.asymmetricKeyDetails?.namedCurve;
+  return named === 'prime256v1' ? 'P-256' : named === 'secp384r1' ? 'P-384' : undefined;
+}
+
+function isKeyObject(value: unknown): value is KeyObject {
+  return value instanceof KeyObject;
+}
+
+/** DER of SEQUENCE { SEQUENCE { id-ecPublicKey, namedCurve }, BIT STRING header } for a point. */
+function spkiPrefix(curveOidHex: string, pointLength: number): Uint8Array {
+  const alg = `06072a8648ce3d0201${`06${(curveOidHex.length / 2).toString(16).padStart(2, '0')}${curveOidHex}`}`;
+  const algSeq = `30${(alg.length / 2).toString(16).padStart(2, '0')}${alg}`;
+  const bitString = `03${(pointLength + 1).toString(16).padStart(2, '0')}00`;
+  const bodyLength = algSeq.length / 2 + bitString.length / 2 + pointLength;
+  return new Uint8Array(Buffer.from(`30${bodyLength.toString(16).padStart(2, '0')}${algSeq}${bitString}`, 'hex'));
+}
