@@ -39,20 +39,18 @@ const CURVES = new Map<number, CurveInfo>([
   [Curve['P-521'], { name: 'P-521', kty: KeyType.EC2, size: 66, ecdh: 'secp521r1' }],
   [Curve.X25519, { name: 'X25519', kty: KeyType.OKP, size: 32 }],
   [Curve.Ed25519, { name: 'Ed25519', kty: KeyType.OKP, size: 32 }],
+  [Curve.X448, { name: 'X448', kty: KeyType.OKP, size: 56 }],
+  [Curve.Ed448, { name: 'Ed448', kty: KeyType.OKP, size: 57 }],
 ]);
 const CURVE_BY_NAME = new Map<string, number>([...CURVES].map(([id, c]) => [c.name, id]));
-// node reports curves by their OpenSSL names.
-const CURVE_BY_NODE_NAME = new Map<string, number>([
-  ['prime256v1', Curve['P-256']],
-  ['secp384r1', Curve['P-384']],
-  ['secp521r1', Curve['P-521']],
-]);
 
 // RFC 8410 PrivateKeyInfo prefixes: a raw 32-byte private key follows. node cannot import an OKP
 // JWK without `x`, while RFC 9053 §7.2 makes `x` optional in a private key.
 const PKCS8_PREFIX = new Map<string, string>([
   ['Ed25519', '302e020100300506032b657004220420'],
   ['X25519', '302e020100300506032b656e04220420'],
+  ['X448', '3046020100300506032b656f043a0438'],
+  ['Ed448', '3047020100300506032b6571043b0439'],
 ]);
 
 const RSA_PRIVATE = [RSAParam.d, RSAParam.p, RSAParam.q, RSAParam.dP, RSAParam.dQ, RSAParam.qInv] as const;
