@@ -21,17 +21,7 @@ export class CryptoError extends IotopiaError {
 }
 
 /** The input encodings that key and certificate decoders recognise, named in ERR_KEY_FORMAT. */
-export type KeyFormatName =
-  | 'pem'
-  | 'spki'
-  | 'pkcs8'
-  | 'sec1'
-  | 'pkcs1-public'
-  | 'pkcs1-private'
-  | 'x509'
-  | 'cose-key'
-  | 'sec1-point'
-  | 'unknown';
+export type KeyFormatName = 'pem' | 'spki' | 'pkcs8' | 'sec1' | 'pkcs1-public' | 'pkcs1-private' | 'x509' | 'cose-key' | 'unknown';
 
 /** A key or certificate that could not be decoded. `format` names the encoding that was tried. */
 export class KeyFormatError extends CryptoError {

@@ -1,0 +1,54 @@
+/**
+ * PEM text (RFC 7468) to DER and back; internal to src/crypto. The parser is strict about what RFC
+ * 7468 §3 calls the standard form (labels, base64 alphabet, matching END lines) but, as §2 allows,
+ * ignores text between blocks, so certificate bundles with comments parse.
+ */
+import { CryptoError, KeyFormatError } from '../errors.ts';
+
+export interface PemBlock {
+  label: string;
+  der: Uint8Array;
+}
+
+const BLOCK = /-----BEGIN ([A-Z0-9 ]*)-----([\s\S]*?)-----END ([A-Z0-9 ]*)-----/g;
+const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+
+/** True when the input starts, after whitespace, with a PEM BEGIN line. */
+export function looksLikePem(input: Uint8Array | string): boolean {
+  const head = typeof input === 'string' ? input.slice(0, 64) : new TextDecoder('latin1').decode(input.subarray(0, 64));
+  return head.trimStart().startsWith('-----BEGIN ');
+}
+
+export function pemText(input: Uint8Array | string): string {
+  return typeof input === 'string' ? input : new TextDecoder('latin1').decode(input);
+}
+
+/** Every PEM block of `text`, at most `maxBlocks` of them. */
+export function parsePemBlocks(text: string, maxBlocks: number): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  for (const m of text.matchAll(BLOCK)) {
+    const [, label = '', body = '', endLabel] = m;
+    if (label !== endLabel) throw new KeyFormatError('pem', `BEGIN ${label} ends with END ${endLabel}`);
+    if (/^\s*[A-Za-z-]+:/m.test(body)) {
+      // RFC 1421 headers: only legacy OpenSSL encrypted keys use them.
+      if (/Proc-Type:\s*4,\s*ENCRYPTED/i.test(body))
+        throw new CryptoError('ERR_KEY_UNSUPPORTED', `encrypted PEM ${label} is not supported`);
+      throw new KeyFormatError('pem', `${label} block has RFC 1421 headers`);
+    }
+    if (!BASE64_BODY.test(body)) throw new KeyFormatError('pem', `${label} block is not base64`);
+    const compact = body.replace(/\s+/g, '');
+    if (compact.length % 4 !== 0) throw new KeyFormatError('pem', `${label} block has truncated base64`);
+    if (blocks.length === maxBlocks) {
+      throw new CryptoError('ERR_CRYPTO_INPUT_TOO_LARGE', `more than ${maxBlocks} PEM block${maxBlocks === 1 ? '' : 's'}`);
+    }
+    blocks.push({ label, der: new Uint8Array(Buffer.from(compact, 'base64')) });
+  }
+  if (blocks.length === 0) throw new KeyFormatError('pem', 'no complete BEGIN/END block');
+  return blocks;
+}
+
+export function toPem(label: string, der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64');
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
