@@ -62,7 +62,8 @@ const NAME = 'COSE_Encrypt';
 /** Creates a COSE_Encrypt message. */
 export function encryptEncrypt(opts: EncryptEncryptOptions): Uint8Array {
   if (!(opts.plaintext instanceof Uint8Array)) throw new TypeError(`${NAME}: plaintext must be a Uint8Array`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const random = opts.random ?? defaultRandom;
   const layer = buildLayer(opts.protectedHeaders, opts.unprotectedHeaders, NAME);
   const alg = algOf(layer, NAME);
@@ -90,7 +91,8 @@ export function decodeEncrypt(bytes: Uint8Array, rules: DecodeRules = {}): Decod
 /** Decrypts a COSE_Encrypt message with the key of one of its recipients. */
 export function decryptEncrypt(bytes: Uint8Array, opts: DecryptEncryptOptions): DecryptedEncrypt {
   if (opts === null || typeof opts !== 'object' || opts.key === undefined) throw new TypeError(`${NAME}: options with a key are required`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const m = decodeEncrypt(bytes, opts);
   checkAllowed(m.alg, opts.algorithms, NAME);
   const algorithm = contentAlgorithm(m.alg, NAME);
@@ -99,5 +101,11 @@ export function decryptEncrypt(bytes: Uint8Array, opts: DecryptEncryptOptions): 
   const ciphertext = attach(m.ciphertext, opts.detachedCiphertext, NAME, 'ciphertext');
   const plaintext = algorithm.decrypt(key, nonce, encStructure(Context.Encrypt, m.protectedBytes, opts.externalAad), ciphertext);
   if (plaintext === undefined) throw new CoseError('ERR_COSE_DECRYPT_FAILED', `${NAME}: authentication failed`);
-  return { protectedBytes: m.protectedBytes, protectedHeaders: m.protectedHeaders, unprotectedHeaders: m.unprotectedHeaders, alg: m.alg, plaintext };
+  return {
+    protectedBytes: m.protectedBytes,
+    protectedHeaders: m.protectedHeaders,
+    unprotectedHeaders: m.unprotectedHeaders,
+    alg: m.alg,
+    plaintext,
+  };
 }

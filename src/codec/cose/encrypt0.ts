@@ -58,13 +58,20 @@ export function encryptEncrypt0(opts: EncryptEncrypt0Options): Uint8Array {
 /** As encryptEncrypt0, also returning the ciphertext (needed when `detached`). */
 export function encryptEncrypt0Detached(opts: EncryptEncrypt0Options): { message: Uint8Array; ciphertext: Uint8Array } {
   if (!(opts.plaintext instanceof Uint8Array)) throw new TypeError(`${NAME}: plaintext must be a Uint8Array`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const layer = buildLayer(opts.protectedHeaders, opts.unprotectedHeaders, NAME);
   const alg = algOf(layer, NAME);
   const algorithm = contentAlgorithm(alg, NAME);
   const key = toKeyObject(opts.key, alg, [KeyOp.encrypt], NAME, false);
   algorithm.checkKey(key, NAME);
-  const { nonce, unprotectedHeaders } = nonceForOutput(layer, algorithm, baseIVOf(opts.baseIV, opts.key), opts.random ?? defaultRandom, NAME);
+  const { nonce, unprotectedHeaders } = nonceForOutput(
+    layer,
+    algorithm,
+    baseIVOf(opts.baseIV, opts.key),
+    opts.random ?? defaultRandom,
+    NAME,
+  );
   const ciphertext = algorithm.encrypt(key, nonce, encStructure(Context.Encrypt0, layer.protectedBytes, opts.externalAad), opts.plaintext);
   const body = [layer.protectedBytes, unprotectedHeaders, opts.detached === true ? null : ciphertext];
   return { message: encode(withTag(body, CoseTag.COSE_Encrypt0, opts.tagged)), ciphertext };
@@ -80,7 +87,8 @@ export function decodeEncrypt0(bytes: Uint8Array, rules: DecodeRules = {}): Deco
 /** Decrypts a COSE_Encrypt0 message. */
 export function decryptEncrypt0(bytes: Uint8Array, opts: DecryptEncrypt0Options): DecryptedEncrypt0 {
   if (opts === null || typeof opts !== 'object' || opts.key === undefined) throw new TypeError(`${NAME}: options with a key are required`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const m = decodeEncrypt0(bytes, opts);
   checkAllowed(m.alg, opts.algorithms, NAME);
   const algorithm = contentAlgorithm(m.alg, NAME);
@@ -90,5 +98,11 @@ export function decryptEncrypt0(bytes: Uint8Array, opts: DecryptEncrypt0Options)
   const ciphertext = attach(m.ciphertext, opts.detachedCiphertext, NAME, 'ciphertext');
   const plaintext = algorithm.decrypt(key, nonce, encStructure(Context.Encrypt0, m.protectedBytes, opts.externalAad), ciphertext);
   if (plaintext === undefined) throw new CoseError('ERR_COSE_DECRYPT_FAILED', `${NAME}: authentication failed`);
-  return { protectedBytes: m.protectedBytes, protectedHeaders: m.protectedHeaders, unprotectedHeaders: m.unprotectedHeaders, alg: m.alg, plaintext };
+  return {
+    protectedBytes: m.protectedBytes,
+    protectedHeaders: m.protectedHeaders,
+    unprotectedHeaders: m.unprotectedHeaders,
+    alg: m.alg,
+    plaintext,
+  };
 }

@@ -59,11 +59,19 @@ const NAME = 'COSE_Mac';
 /** Creates a COSE_Mac message. */
 export function createMac(opts: CreateMacOptions): Uint8Array {
   if (!(opts.payload instanceof Uint8Array)) throw new TypeError(`${NAME}: payload must be a Uint8Array`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const layer = buildLayer(opts.protectedHeaders, opts.unprotectedHeaders, NAME);
   const alg = algOf(layer, NAME);
   const algorithm = macAlgorithm(alg, NAME);
-  const { cek, recipients } = buildRecipients(opts.recipients, alg, macKeyLength(algorithm), opts.contentKey, opts.random ?? defaultRandom, NAME);
+  const { cek, recipients } = buildRecipients(
+    opts.recipients,
+    alg,
+    macKeyLength(algorithm),
+    opts.contentKey,
+    opts.random ?? defaultRandom,
+    NAME,
+  );
   const key = createSecretKey(cek);
   algorithm.checkKey(key, NAME);
   const tag = algorithm.tag(key, macStructure(Context.MAC, layer.protectedBytes, opts.externalAad, opts.payload));
@@ -87,7 +95,8 @@ export function decodeMac(bytes: Uint8Array, rules: DecodeRules = {}): DecodedMa
 /** Verifies a COSE_Mac message with the key of one of its recipients. */
 export function verifyMac(bytes: Uint8Array, opts: VerifyMacOptions): VerifiedMac {
   if (opts === null || typeof opts !== 'object' || opts.key === undefined) throw new TypeError(`${NAME}: options with a key are required`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const m = decodeMac(bytes, opts);
   checkAllowed(m.alg, opts.algorithms, NAME);
   const algorithm = macAlgorithm(m.alg, NAME);
@@ -96,5 +105,11 @@ export function verifyMac(bytes: Uint8Array, opts: VerifyMacOptions): VerifiedMa
   const payload = attach(m.payload, opts.detachedPayload, NAME, 'payload');
   const expected = algorithm.tag(key, macStructure(Context.MAC, m.protectedBytes, opts.externalAad, payload));
   if (!constantTimeEqual(expected, m.tag)) throw new CoseError('ERR_COSE_MAC_INVALID', `${NAME}: tag does not verify`);
-  return { protectedBytes: m.protectedBytes, protectedHeaders: m.protectedHeaders, unprotectedHeaders: m.unprotectedHeaders, alg: m.alg, payload };
+  return {
+    protectedBytes: m.protectedBytes,
+    protectedHeaders: m.protectedHeaders,
+    unprotectedHeaders: m.unprotectedHeaders,
+    alg: m.alg,
+    payload,
+  };
 }

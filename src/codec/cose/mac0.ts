@@ -45,7 +45,8 @@ const NAME = 'COSE_Mac0';
 /** Creates a COSE_Mac0 message. */
 export function createMac0(opts: CreateMac0Options): Uint8Array {
   if (!(opts.payload instanceof Uint8Array)) throw new TypeError(`${NAME}: payload must be a Uint8Array`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const layer = buildLayer(opts.protectedHeaders, opts.unprotectedHeaders, NAME);
   const alg = algOf(layer, NAME);
   const algorithm = macAlgorithm(alg, NAME);
@@ -66,7 +67,8 @@ export function decodeMac0(bytes: Uint8Array, rules: DecodeRules = {}): DecodedM
 /** Verifies a COSE_Mac0 message (constant-time tag comparison). */
 export function verifyMac0(bytes: Uint8Array, opts: VerifyMac0Options): VerifiedMac0 {
   if (opts === null || typeof opts !== 'object' || opts.key === undefined) throw new TypeError(`${NAME}: options with a key are required`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const m = decodeMac0(bytes, opts);
   checkAllowed(m.alg, opts.algorithms, NAME);
   const algorithm = macAlgorithm(m.alg, NAME);
@@ -75,5 +77,11 @@ export function verifyMac0(bytes: Uint8Array, opts: VerifyMac0Options): Verified
   const payload = attach(m.payload, opts.detachedPayload, NAME, 'payload');
   const expected = algorithm.tag(key, macStructure(Context.MAC0, m.protectedBytes, opts.externalAad, payload));
   if (!constantTimeEqual(expected, m.tag)) throw new CoseError('ERR_COSE_MAC_INVALID', `${NAME}: tag does not verify`);
-  return { protectedBytes: m.protectedBytes, protectedHeaders: m.protectedHeaders, unprotectedHeaders: m.unprotectedHeaders, alg: m.alg, payload };
+  return {
+    protectedBytes: m.protectedBytes,
+    protectedHeaders: m.protectedHeaders,
+    unprotectedHeaders: m.unprotectedHeaders,
+    alg: m.alg,
+    payload,
+  };
 }

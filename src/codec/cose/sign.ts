@@ -4,7 +4,17 @@ import { CoseError } from './errors.ts';
 import { KeyOp } from './key-parameters.ts';
 import { algOf, buildLayer, type HeaderMap, type Layer } from './lib/headers.ts';
 import { type KeyLike, toKeyObject } from './lib/keys.ts';
-import { attach, checkAllowed, type DecodeRules, decodeMessage, malformed, readBstr, readContent, readLayer, withTag } from './lib/message.ts';
+import {
+  attach,
+  checkAllowed,
+  type DecodeRules,
+  decodeMessage,
+  malformed,
+  readBstr,
+  readContent,
+  readLayer,
+  withTag,
+} from './lib/message.ts';
 import { signatureAlgorithm } from './lib/signature.ts';
 import { Context, sigStructure } from './lib/structures.ts';
 import { CoseTag } from './tags.ts';
@@ -67,7 +77,8 @@ const NAME = 'COSE_Sign';
 export function signSign(opts: SignSignOptions): Uint8Array {
   if (!(opts.payload instanceof Uint8Array)) throw new TypeError(`${NAME}: payload must be a Uint8Array`);
   if (!Array.isArray(opts.signers) || opts.signers.length === 0) throw new TypeError(`${NAME}: at least one signer is required`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const body = buildLayer(opts.protectedHeaders, opts.unprotectedHeaders, NAME);
   const signatures = opts.signers.map((s, i) => {
     const where = `${NAME} signer ${i}`;
@@ -102,7 +113,8 @@ export function decodeSign(bytes: Uint8Array, rules: DecodeRules = {}): DecodedS
 /** Verifies the signers of a COSE_Sign message for which a key is given (see `require`). */
 export function verifySign(bytes: Uint8Array, opts: VerifySignOptions): VerifiedSign {
   if (opts === null || typeof opts !== 'object' || opts.key === undefined) throw new TypeError(`${NAME}: options with a key are required`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const m = decodeSign(bytes, opts);
   const payload = attach(m.payload, opts.detachedPayload, NAME, 'payload');
   const resolver = typeof opts.key === 'function' ? opts.key : undefined;
@@ -129,7 +141,11 @@ export function verifySign(bytes: Uint8Array, opts: VerifySignOptions): Verified
     }
     let ok = false;
     try {
-      ok = algorithm.verify(key, sigStructure(Context.Signature, m.protectedBytes, s.protectedBytes, opts.externalAad, payload), s.signature);
+      ok = algorithm.verify(
+        key,
+        sigStructure(Context.Signature, m.protectedBytes, s.protectedBytes, opts.externalAad, payload),
+        s.signature,
+      );
     } catch {
       // A malformed signature encoding is a bad signature.
     }
@@ -139,5 +155,11 @@ export function verifySign(bytes: Uint8Array, opts: VerifySignOptions): Verified
   if (!results.some((r) => r.verified)) {
     throw new CoseError('ERR_COSE_KEY_MISMATCH', `${NAME}: the key suits none of the ${results.length} signers`);
   }
-  return { protectedBytes: m.protectedBytes, protectedHeaders: m.protectedHeaders, unprotectedHeaders: m.unprotectedHeaders, payload, signers: results };
+  return {
+    protectedBytes: m.protectedBytes,
+    protectedHeaders: m.protectedHeaders,
+    unprotectedHeaders: m.unprotectedHeaders,
+    payload,
+    signers: results,
+  };
 }

@@ -54,7 +54,8 @@ const NAME = 'COSE_Sign1';
 /** Creates a COSE_Sign1 message. */
 export function signSign1(opts: SignSign1Options): Uint8Array {
   if (!(opts.payload instanceof Uint8Array)) throw new TypeError(`${NAME}: payload must be a Uint8Array`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const layer = buildLayer(opts.protectedHeaders, opts.unprotectedHeaders, NAME);
   const alg = algOf(layer, NAME);
   const algorithm = signatureAlgorithm(alg, NAME);
@@ -83,7 +84,8 @@ export function decodeSign1(bytes: Uint8Array, rules: DecodeRules = {}): Decoded
 /** Verifies a COSE_Sign1 message; the Sig_structure is built from the protected bytes as received. */
 export function verifySign1(bytes: Uint8Array, opts: VerifySign1Options): VerifiedSign1 {
   if (opts === null || typeof opts !== 'object' || opts.key === undefined) throw new TypeError(`${NAME}: options with a key are required`);
-  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array)) throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
+  if (opts.externalAad !== undefined && !(opts.externalAad instanceof Uint8Array))
+    throw new TypeError(`${NAME}: externalAad must be a Uint8Array`);
   const m = decodeSign1(bytes, opts);
   checkAllowed(m.alg, opts.algorithms, NAME);
   const algorithm = signatureAlgorithm(m.alg, NAME);
@@ -97,5 +99,11 @@ export function verifySign1(bytes: Uint8Array, opts: VerifySign1Options): Verifi
     // node throws on some malformed signature encodings: to the caller that is simply a bad signature.
   }
   if (!ok) throw new CoseError('ERR_COSE_SIGNATURE_INVALID', `${NAME}: signature does not verify`);
-  return { protectedBytes: m.protectedBytes, protectedHeaders: m.protectedHeaders, unprotectedHeaders: m.unprotectedHeaders, alg: m.alg, payload };
+  return {
+    protectedBytes: m.protectedBytes,
+    protectedHeaders: m.protectedHeaders,
+    unprotectedHeaders: m.unprotectedHeaders,
+    alg: m.alg,
+    payload,
+  };
 }

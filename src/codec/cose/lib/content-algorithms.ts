@@ -73,6 +73,7 @@ const ALGORITHMS = new Map<number, ContentAlgorithm>(
 
 export function contentAlgorithm(alg: number, where: string): ContentAlgorithm {
   const a = ALGORITHMS.get(alg);
-  if (a === undefined) throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', `${where}: content encryption algorithm ${algorithmName(alg)} is not supported`);
+  if (a === undefined)
+    throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', `${where}: content encryption algorithm ${algorithmName(alg)} is not supported`);
   return a;
 }

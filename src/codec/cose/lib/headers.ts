@@ -132,7 +132,8 @@ export function param(layer: Layer, label: number): unknown {
 export function algOf(layer: Layer, where: string): number {
   const alg = param(layer, HeaderParam.alg);
   if (alg === undefined) throw header(where, 'alg (1) is missing');
-  if (typeof alg !== 'number') throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', `${where}: algorithm ${algorithmName(alg)} is not supported`);
+  if (typeof alg !== 'number')
+    throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', `${where}: algorithm ${algorithmName(alg)} is not supported`);
   return alg;
 }
 

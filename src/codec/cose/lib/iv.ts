@@ -31,7 +31,8 @@ export function baseIVOf(baseIV: Uint8Array | undefined, key: KeyLike | undefine
 export function nonceOf(layer: Layer, algorithm: ContentAlgorithm, baseIV: Uint8Array | undefined, where: string): Uint8Array {
   const iv = param(layer, HeaderParam.IV) as Uint8Array | undefined;
   if (iv !== undefined) {
-    if (iv.length !== algorithm.ivLength) throw headerError(where, `IV (5) is ${iv.length} bytes, the algorithm needs ${algorithm.ivLength}`);
+    if (iv.length !== algorithm.ivLength)
+      throw headerError(where, `IV (5) is ${iv.length} bytes, the algorithm needs ${algorithm.ivLength}`);
     return iv;
   }
   const partial = param(layer, HeaderParam.partialIV) as Uint8Array | undefined;
@@ -64,6 +65,6 @@ function combine(partial: Uint8Array, baseIV: Uint8Array, length: number, where:
   if (baseIV.length !== length) throw headerError(where, `Base IV is ${baseIV.length} bytes, the algorithm needs ${length}`);
   const out = Uint8Array.from(baseIV);
   const offset = length - partial.length;
-  for (let i = 0; i < partial.length; i++) out[offset + i]! ^= partial[i]!;
+  for (let i = 0; i < partial.length; i++) out[offset + i]! ^= partial[i];
   return out;
 }

@@ -18,7 +18,8 @@ function hmac(id: number, hash: string, hashLength: number, tagLength: number): 
     tagLength,
     checkKey(key, where) {
       // IoTopia's policy, as JWA (RFC 7518 §3.2): an HMAC key is at least as long as the hash output.
-      if (secretLength(key, id, where) < hashLength) throw mismatch(`${where}: ${algorithmName(id)} needs a key of at least ${hashLength} bytes`);
+      if (secretLength(key, id, where) < hashLength)
+        throw mismatch(`${where}: ${algorithmName(id)} needs a key of at least ${hashLength} bytes`);
     },
     tag(key, data) {
       const full = createHmac(hash, key).update(data).digest();

@@ -22,7 +22,8 @@ export const malformed = (message: string): CoseError => new CoseError('ERR_COSE
 export function decodeMessage(bytes: Uint8Array, tag: number, name: string, lengths: readonly number[], rules: DecodeRules): unknown[] {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${name}: input must be a Uint8Array`);
   const rule = rules.tag ?? 'optional';
-  if (rule !== 'required' && rule !== 'optional' && rule !== 'forbidden') throw new TypeError(`${name}: tag must be required, optional or forbidden`);
+  if (rule !== 'required' && rule !== 'optional' && rule !== 'forbidden')
+    throw new TypeError(`${name}: tag must be required, optional or forbidden`);
   let item: unknown;
   try {
     item = decode(bytes, { ...DEFAULT_LIMITS, ...rules.limits });
@@ -75,7 +76,8 @@ export function attach(inMessage: Uint8Array | null, detached: Uint8Array | unde
     if (detached === undefined) throw new CoseError('ERR_COSE_DETACHED', `${where}: ${what} is detached (nil) and none was supplied`);
     return detached;
   }
-  if (detached !== undefined) throw new CoseError('ERR_COSE_DETACHED', `${where}: ${what} is present in the message and was also supplied detached`);
+  if (detached !== undefined)
+    throw new CoseError('ERR_COSE_DETACHED', `${where}: ${what} is present in the message and was also supplied detached`);
   return inMessage;
 }
 

@@ -101,7 +101,8 @@ const RECIPIENT_ALGS = new Map<number, RecipientAlgorithm>([
 
 function recipientAlgorithm(alg: number, where: string): RecipientAlgorithm {
   const a = RECIPIENT_ALGS.get(alg);
-  if (a === undefined) throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', `${where}: recipient algorithm ${algorithmName(alg)} is not supported`);
+  if (a === undefined)
+    throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', `${where}: recipient algorithm ${algorithmName(alg)} is not supported`);
   return a;
 }
 
@@ -147,7 +148,14 @@ export function kdfContext(layer: Layer, target: number, bits: number, input: Kd
   return encode(ctx);
 }
 
-function hkdf(hash: string, secret: Uint8Array | KeyObject, layer: Layer, target: number, length: number, input: KdfContextInput | undefined) {
+function hkdf(
+  hash: string,
+  secret: Uint8Array | KeyObject,
+  layer: Layer,
+  target: number,
+  length: number,
+  input: KdfContextInput | undefined,
+) {
   const salt = param(layer, HeaderAlgParam.salt);
   if (salt !== undefined && !(salt instanceof Uint8Array)) throw new CoseError('ERR_COSE_HEADER', 'salt (-20) must be a byte string');
   const info = kdfContext(layer, target, length * 8, input);
@@ -214,7 +222,9 @@ export function recoverKey(r: DecodedRecipient, target: number, length: number, 
   }
   const own = toKeyObject(opts.key, r.alg, [KeyOp.deriveKey, KeyOp.deriveBits], where, true);
   agreementKey(own, where, true);
-  const peer = a.staticSender ? senderPublicKey(r, opts, where) : headerKey(param(r, HeaderAlgParam.ephemeralKey), where, 'ephemeral key (-1)');
+  const peer = a.staticSender
+    ? senderPublicKey(r, opts, where)
+    : headerKey(param(r, HeaderAlgParam.ephemeralKey), where, 'ephemeral key (-1)');
   const secret = ecdh(own, peer, where);
   if (a.kind === 'ecdh-hkdf') return hkdf(a.hash!, secret, r, target, length, opts.kdfContext);
   const kek = hkdf(a.hash!, secret, r, a.kw!.id, a.kw!.length, opts.kdfContext);
@@ -234,24 +244,32 @@ function senderPublicKey(r: DecodedRecipient, opts: RecipientKeyOptions, where: 
 }
 
 /**
- * Picks the recipient for the caller's key and recovers the key for `target`: recipients whose kid
- * differs from the COSE_Key's kid are passed over; the first that yields a key wins.
+ * Picks the recipient for the caller's key and recovers the key for `target`. A kid is only a hint
+ * (RFC 9052 §3.1): recipients whose kid equals the COSE_Key's are tried first, then the others; the
+ * first that yields a key wins.
  */
-export function recoverFromList(list: DecodedRecipient[], target: number, length: number, opts: RecipientKeyOptions, where: string): Uint8Array {
+export function recoverFromList(
+  list: DecodedRecipient[],
+  target: number,
+  length: number,
+  opts: RecipientKeyOptions,
+  where: string,
+): Uint8Array {
   const wanted = opts.key instanceof Map ? opts.key.get(KeyParam.kid) : undefined;
-  let first: unknown;
-  for (let i = 0; i < list.length; i++) {
-    const r = list[i]!;
+  const matches = (r: DecodedRecipient) => {
     const kid = param(r, HeaderParam.kid);
-    if (wanted instanceof Uint8Array && kid instanceof Uint8Array && !bytesEqual(kid, wanted)) continue;
+    return wanted instanceof Uint8Array && kid instanceof Uint8Array && bytesEqual(kid, wanted);
+  };
+  const order = [...list.keys()].sort((a, b) => Number(matches(list[b]!)) - Number(matches(list[a]!)));
+  let first: unknown;
+  for (const i of order) {
     try {
-      return recoverKey(r, target, length, opts, `${where} recipient ${i}`);
+      return recoverKey(list[i]!, target, length, opts, `${where} recipient ${i}`);
     } catch (e) {
       first ??= e;
     }
   }
-  if (first !== undefined) throw first;
-  throw mismatch(`${where}: no recipient matches the key`);
+  throw first;
 }
 
 /** Decodes a recipients array (element `index` of its parent), recursively. */
@@ -259,7 +277,8 @@ export function readRecipients(value: unknown, where: string, rules: DecodeRules
   if (!Array.isArray(value) || value.length === 0) throw malformed(`${where}: recipients must be a non-empty array`);
   return value.map((r: unknown, i) => {
     const w = `${where} recipient ${i}`;
-    if (!Array.isArray(r) || (r.length !== 3 && r.length !== 4)) throw malformed(`${w}: COSE_recipient must be an array of 3 or 4 elements`);
+    if (!Array.isArray(r) || (r.length !== 3 && r.length !== 4))
+      throw malformed(`${w}: COSE_recipient must be an array of 3 or 4 elements`);
     const layer = readLayer(r, w, rules);
     const ct = r[2];
     if (ct !== null && !(ct instanceof Uint8Array)) throw malformed(`${w}: ciphertext (element 2) must be a byte string or nil`);
@@ -282,7 +301,8 @@ export function buildRecipients(
   const layers = inputs.map((r, i) => buildLayer(r.protectedHeaders, r.unprotectedHeaders, `${where} recipient ${i}`));
   const algs = layers.map((l, i) => algOf(l, `${where} recipient ${i}`));
   const direct = algs.filter((alg) => isDirect(alg));
-  if (direct.length > 0 && inputs.length > 1) throw new TypeError(`${where}: a direct recipient must be the only recipient (RFC 9052 §5.1)`);
+  if (direct.length > 0 && inputs.length > 1)
+    throw new TypeError(`${where}: a direct recipient must be the only recipient (RFC 9052 §5.1)`);
   let key = cek;
   if (direct.length === 1) {
     if (key !== undefined) throw new TypeError(`${where}: a direct recipient determines the content key; do not pass one`);
@@ -360,7 +380,8 @@ function wrapForSender(r: RecipientInput, layer: Layer, alg: number, cek: Uint8A
   const a = recipientAlgorithm(alg, where);
   if (a.kind === 'kw') {
     const key = toKeyObject(r.key, alg, [KeyOp.wrapKey], where, false);
-    if (key.type !== 'secret' || key.symmetricKeySize !== a.kw!.length) throw mismatch(`${where}: ${algorithmName(alg)} needs a ${a.kw!.length}-byte key`);
+    if (key.type !== 'secret' || key.symmetricKeySize !== a.kw!.length)
+      throw mismatch(`${where}: ${algorithmName(alg)} needs a ${a.kw!.length}-byte key`);
     return { unprotected: layer.unprotectedHeaders, ciphertext: wrap(key, cek, a.kw!.length) };
   }
   if (a.kind !== 'ecdh-kw') throw new TypeError(`${where}: ${algorithmName(alg)} cannot be combined with other recipients`);

@@ -39,14 +39,14 @@ function checkKind(key: KeyObject, forSigning: boolean, alg: number, where: stri
   if (forSigning && key.type !== 'private') throw mismatch(`${where}: signing with ${algorithmName(alg)} needs a private key`);
 }
 
-function ecdsa(id: number, hash: string, curve: string, size: number): SignatureAlgorithm {
+function ecdsa(id: number, hash: string, curve: string, curveName: string, size: number): SignatureAlgorithm {
   return {
     id,
     checkKey(key, forSigning, where) {
       checkKind(key, forSigning, id, where);
       const f = facts(key);
       // RFC 9053 §2.1: the curve is bound to the algorithm; a P-384 key cannot make ES256 signatures.
-      if (f.type !== 'ec' || f.curve !== curve) throw mismatch(`${where}: ${algorithmName(id)} needs an EC key on ${curve}`);
+      if (f.type !== 'ec' || f.curve !== curve) throw mismatch(`${where}: ${algorithmName(id)} needs an EC2 key on ${curveName}`);
     },
     sign: (key, data) => sign(hash, data, { key, dsaEncoding: 'ieee-p1363' }),
     verify: (key, data, signature) => signature.length === 2 * size && verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature),
@@ -84,9 +84,9 @@ const EDDSA: SignatureAlgorithm = {
 
 const ALGORITHMS = new Map<number, SignatureAlgorithm>(
   [
-    ecdsa(Algorithm.ES256, 'sha256', 'prime256v1', 32),
-    ecdsa(Algorithm.ES384, 'sha384', 'secp384r1', 48),
-    ecdsa(Algorithm.ES512, 'sha512', 'secp521r1', 66),
+    ecdsa(Algorithm.ES256, 'sha256', 'prime256v1', 'P-256', 32),
+    ecdsa(Algorithm.ES384, 'sha384', 'secp384r1', 'P-384', 48),
+    ecdsa(Algorithm.ES512, 'sha512', 'secp521r1', 'P-521', 66),
     EDDSA,
     rsa(Algorithm.PS256, 'sha256', true),
     rsa(Algorithm.PS384, 'sha384', true),
@@ -99,6 +99,7 @@ const ALGORITHMS = new Map<number, SignatureAlgorithm>(
 
 export function signatureAlgorithm(alg: number, where: string): SignatureAlgorithm {
   const a = ALGORITHMS.get(alg);
-  if (a === undefined) throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', `${where}: signature algorithm ${algorithmName(alg)} is not supported`);
+  if (a === undefined)
+    throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', `${where}: signature algorithm ${algorithmName(alg)} is not supported`);
   return a;
 }
