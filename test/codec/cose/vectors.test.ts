@@ -232,7 +232,8 @@ const recipientAlgs = (recipients: Json[] | undefined): number[] =>
   ]) as number[];
 
 function reproducible(layer: Json, j: Json): boolean {
-  const algs = [headers(layer.protected).get(1) ?? headers(layer.unprotected).get(1), ...recipientAlgs(layer.recipients)];
+  const algs: unknown[] = recipientAlgs(layer.recipients);
+  if (layer.signers === undefined) algs.push(headers(layer.protected).get(1) ?? headers(layer.unprotected).get(1));
   for (const s of layer.signers ?? []) algs.push(headers(s.protected).get(1) ?? headers(s.unprotected).get(1));
   return algs.every((a) => DETERMINISTIC.has(a as number)) && j.input.failures === undefined && j.fail !== true;
 }
@@ -283,7 +284,7 @@ function baseIV(layer: Json): Uint8Array | undefined {
   if (partial === undefined || iv === undefined) return undefined;
   const out = hex(iv);
   const p = hex(partial);
-  for (let i = 0; i < p.length; i++) out[out.length - p.length + i]! ^= p[i];
+  for (let i = 0; i < p.length; i++) out[out.length - p.length + i]! ^= p[i] ?? 0;
   return out;
 }
 

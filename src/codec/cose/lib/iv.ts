@@ -65,6 +65,6 @@ function combine(partial: Uint8Array, baseIV: Uint8Array, length: number, where:
   if (baseIV.length !== length) throw headerError(where, `Base IV is ${baseIV.length} bytes, the algorithm needs ${length}`);
   const out = Uint8Array.from(baseIV);
   const offset = length - partial.length;
-  for (let i = 0; i < partial.length; i++) out[offset + i]! ^= partial[i];
+  for (let i = 0; i < partial.length; i++) out[offset + i]! ^= partial[i] ?? 0;
   return out;
 }
