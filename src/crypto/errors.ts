@@ -37,7 +37,6 @@ export class KeyFormatError extends CryptoError {
 /** Why a certificate path was rejected; the first failing check on the path wins. */
 export type CertChainReason =
   | 'empty'
-  | 'too-long'
   | 'expired'
   | 'not-yet-valid'
   | 'signature'
@@ -46,6 +45,7 @@ export type CertChainReason =
   | 'path-length'
   | 'key-usage'
   | 'unsupported-critical-extension'
+  | 'unsupported-key'
   | 'malformed'
   | 'untrusted';
 

@@ -9,6 +9,7 @@ import { coseKeyToKeyObject, decodeCoseKey } from '../codec/cose/key.ts';
 import { CryptoError, KeyFormatError } from './errors.ts';
 import { describeKey } from './key-describe.ts';
 import { type DetectedKeyFormat, detectKeyFormat, type KeyFormat } from './key-format.ts';
+import { keyAlgorithmOid } from './lib/der.ts';
 
 export interface ImportKeyOptions {
   /** Accept only this format; anything else is ERR_KEY_FORMAT. */
@@ -28,13 +29,13 @@ export function importPublicKey(input: Uint8Array | string, options: ImportKeyOp
   let key: KeyObject;
   switch (found.format) {
     case 'spki':
-      key = viaNode('spki', () => createPublicKey({ key: der, format: 'der', type: 'spki' }));
+      key = viaNode('spki', der, () => createPublicKey({ key: der, format: 'der', type: 'spki' }));
       break;
     case 'pkcs1-public':
-      key = viaNode('pkcs1-public', () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }));
+      key = viaNode('pkcs1-public', der, () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }));
       break;
     case 'x509':
-      key = viaNode('x509', () => new X509Certificate(der).publicKey);
+      key = viaNode('x509', der, () => new X509Certificate(der).publicKey);
       break;
     default:
       key = fromCoseKey(found.bytes, false);
@@ -50,13 +51,13 @@ export function importPrivateKey(input: Uint8Array | string, options: ImportKeyO
   let key: KeyObject;
   switch (found.format) {
     case 'pkcs8':
-      key = viaNode('pkcs8', () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
+      key = viaNode('pkcs8', der, () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
       break;
     case 'sec1':
-      key = viaNode('sec1', () => createPrivateKey({ key: der, format: 'der', type: 'sec1' }));
+      key = viaNode('sec1', der, () => createPrivateKey({ key: der, format: 'der', type: 'sec1' }));
       break;
     case 'pkcs1-private':
-      key = viaNode('pkcs1-private', () => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }));
+      key = viaNode('pkcs1-private', der, () => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }));
       break;
     default:
       key = fromCoseKey(found.bytes, true);
@@ -74,14 +75,20 @@ function detect(input: Uint8Array | string, options: ImportKeyOptions, allowed: 
   return found;
 }
 
-function viaNode(format: KeyFormat, run: () => KeyObject): KeyObject {
+// id-ecPublicKey, rsaEncryption, id-Ed25519: the algorithms of the key types IoTopia supports.
+const SUPPORTED_ALGORITHMS: ReadonlySet<string> = new Set(['1.2.840.10045.2.1', '1.2.840.113549.1.1.1', '1.3.101.112']);
+
+function viaNode(format: KeyFormat, der: Uint8Array, run: () => KeyObject): KeyObject {
   try {
     return run();
   } catch (cause) {
-    // OpenSSL reports an algorithm it cannot handle differently from a broken encoding.
-    const code = (cause as { code?: string }).code ?? '';
-    if (code === 'ERR_OSSL_UNSUPPORTED' || code === 'ERR_OSSL_EVP_UNSUPPORTED_ALGORITHM') {
-      throw new CryptoError('ERR_KEY_UNSUPPORTED', `${format}: key algorithm not supported`, { cause });
+    // A key of an algorithm IoTopia does not use is unsupported, not malformed, even when OpenSSL
+    // cannot read it either.
+    if (format === 'spki' || format === 'pkcs8') {
+      const oid = keyAlgorithmOid(der, format);
+      if (oid !== undefined && !SUPPORTED_ALGORITHMS.has(oid)) {
+        throw new CryptoError('ERR_KEY_UNSUPPORTED', `${format}: key algorithm ${oid} is not supported`, { cause });
+      }
     }
     throw new KeyFormatError(format, 'rejected by the crypto library', { cause });
   }

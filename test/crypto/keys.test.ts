@@ -184,6 +184,13 @@ describe('key import failures', () => {
     }
   });
 
+  test('a key of an unknown algorithm that OpenSSL cannot read either is unsupported, not malformed', () => {
+    // SEQUENCE { SEQUENCE { OID 1.3.6.1.4.1.99999.7 }, BIT STRING 01 02 03 04 }
+    const der = unhex('3014300b06092b06010401868d1f0703050001020304');
+    assert.equal(detectKeyFormat(der).format, 'spki');
+    assert.throws(() => importPublicKey(der), { code: 'ERR_KEY_UNSUPPORTED' });
+  });
+
   test('COSE_Key problems are ERR_KEY_FORMAT for cose-key; symmetric keys are unsupported', () => {
     const cose = exportPublicKey(ec.publicKey, 'cose-key');
     formatError(() => importPublicKey(cose.subarray(0, cose.length - 3)), 'cose-key');

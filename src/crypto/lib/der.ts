@@ -49,6 +49,20 @@ export function classifyDer(der: Uint8Array): DerKind {
   throw new KeyFormatError('unknown', 'DER SEQUENCE is not a SubjectPublicKeyInfo, PKCS #8, SEC 1, PKCS #1 key or X.509 certificate');
 }
 
+/**
+ * The algorithm OID of a SubjectPublicKeyInfo or PKCS #8 key already recognised by classifyDer, or
+ * undefined when it cannot be read.
+ */
+export function keyAlgorithmOid(der: Uint8Array, kind: 'spki' | 'pkcs8'): string | undefined {
+  try {
+    const kids = children(asn1js.fromBER(der).result);
+    const algorithm = children(kids?.[kind === 'spki' ? 0 : 1])?.[0];
+    return algorithm instanceof asn1js.ObjectIdentifier ? algorithm.valueBlock.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function is(node: asn1js.AsnType | undefined, tagClass: number, tagNumber: number): boolean {
   return node !== undefined && node.idBlock.tagClass === tagClass && node.idBlock.tagNumber === tagNumber;
 }

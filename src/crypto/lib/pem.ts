@@ -13,10 +13,15 @@ export interface PemBlock {
 const BLOCK = /-----BEGIN ([A-Z0-9 ]*)-----([\s\S]*?)-----END ([A-Z0-9 ]*)-----/g;
 const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
-/** True when the input starts, after whitespace, with a PEM BEGIN line. */
+/**
+ * True when the input is PEM text: it starts with a BEGIN line, or it holds one and does not start
+ * like DER (0x30) or CBOR, since RFC 7468 §5.2 lets explanatory text precede the blocks.
+ */
 export function looksLikePem(input: Uint8Array | string): boolean {
-  const head = typeof input === 'string' ? input.slice(0, 64) : new TextDecoder('latin1').decode(input.subarray(0, 64));
-  return head.trimStart().startsWith('-----BEGIN ');
+  const text = pemText(input);
+  if (text.trimStart().startsWith('-----BEGIN ')) return true;
+  const first = text.charCodeAt(0);
+  return first >= 0x09 && first < 0x7f && first !== 0x30 && text.includes('-----BEGIN ');
 }
 
 export function pemText(input: Uint8Array | string): string {
