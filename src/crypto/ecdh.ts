@@ -5,6 +5,7 @@
  * have cofactor 1, so an on-curve point other than infinity is in the right group.
  */
 import { createPublicKey, diffieHellman, generateKeyPairSync, KeyObject } from 'node:crypto';
+import * as asn1js from 'asn1js';
 import { CryptoError } from './errors.ts';
 import { concat, plainCopy } from './lib/bytes.ts';
 
@@ -22,10 +23,11 @@ export interface EcdhKeyPair {
   publicKey: KeyObject;
 }
 
-const CURVES: Record<EcdhCurve, { size: number; openssl: string; spkiPrefix: (pointLength: number) => Uint8Array }> = {
-  'P-256': { size: 32, openssl: 'prime256v1', spkiPrefix: (n) => spkiPrefix('2a8648ce3d030107', n) },
-  'P-384': { size: 48, openssl: 'secp384r1', spkiPrefix: (n) => spkiPrefix('2b81040022', n) },
+const CURVES: Record<EcdhCurve, { size: number; openssl: string; oid: string }> = {
+  'P-256': { size: 32, openssl: 'prime256v1', oid: '1.2.840.10045.3.1.7' },
+  'P-384': { size: 48, openssl: 'secp384r1', oid: '1.3.132.0.34' },
 };
+const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 
 /** Generates an ephemeral key pair for ECDH on `curve`. */
 export function generateEcdhKeyPair(curve: EcdhCurve): EcdhKeyPair {
@@ -78,7 +80,15 @@ export function importEcPublicPoint(curve: EcdhCurve, point: Uint8Array | EcPoin
   }
   try {
     // Wrapping the point in a SubjectPublicKeyInfo lets OpenSSL do the full SEC 1 point validation.
-    return createPublicKey({ key: Buffer.from(concat([c.spkiPrefix(encoded.length), encoded])), format: 'der', type: 'spki' });
+    const spki = new asn1js.Sequence({
+      value: [
+        new asn1js.Sequence({
+          value: [new asn1js.ObjectIdentifier({ value: EC_PUBLIC_KEY }), new asn1js.ObjectIdentifier({ value: c.oid })],
+        }),
+        new asn1js.BitString({ valueHex: encoded }),
+      ],
+    }).toBER();
+    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
   } catch (cause) {
     throw new CryptoError('ERR_DH_PUBLIC_INVALID', `not a point on ${curve}`, { cause });
   }
@@ -106,13 +116,4 @@ function curveOfKey(key: KeyObject, type: 'public' | 'private'): EcdhCurve | und
 
 function isKeyObject(value: unknown): value is KeyObject {
   return value instanceof KeyObject;
-}
-
-/** DER of SEQUENCE { SEQUENCE { id-ecPublicKey, namedCurve }, BIT STRING header } for a point. */
-function spkiPrefix(curveOidHex: string, pointLength: number): Uint8Array {
-  const alg = `06072a8648ce3d0201${`06${(curveOidHex.length / 2).toString(16).padStart(2, '0')}${curveOidHex}`}`;
-  const algSeq = `30${(alg.length / 2).toString(16).padStart(2, '0')}${alg}`;
-  const bitString = `03${(pointLength + 1).toString(16).padStart(2, '0')}00`;
-  const bodyLength = algSeq.length / 2 + bitString.length / 2 + pointLength;
-  return new Uint8Array(Buffer.from(`30${bodyLength.toString(16).padStart(2, '0')}${algSeq}${bitString}`, 'hex'));
 }

@@ -46,7 +46,7 @@ interface GroupInfo {
   prime: Uint8Array;
   generator: Uint8Array;
   p: bigint;
-  /** DER of the PKCS #3 AlgorithmIdentifier { dhKeyAgreement, DHParameter { p, g } }. */
+  /** The PKCS #3 AlgorithmIdentifier { dhKeyAgreement, DHParameter { p, g } }. */
   algorithm: asn1js.Sequence;
 }
 

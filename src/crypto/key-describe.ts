@@ -3,8 +3,7 @@
  * P-256/P-384, RSA), plus P-521 and Ed25519, which COSE and SUIT use. Anything else node:crypto can
  * hold (X25519, Ed448, DSA, DH, RSA-PSS-restricted keys, other curves) is ERR_KEY_UNSUPPORTED.
  */
-import type { KeyObject } from 'node:crypto';
-import { KeyObject as KeyObjectClass } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { CryptoError } from './errors.ts';
 
 export type KeyDescription =
@@ -19,7 +18,7 @@ const CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = { prime256v1: 'P-256
 
 /** Describes a public or private key, or fails with ERR_KEY_UNSUPPORTED. */
 export function describeKey(key: KeyObject): KeyDescription {
-  if (!(key instanceof KeyObjectClass) || key.type === 'secret') throw new TypeError('describeKey expects a public or private KeyObject');
+  if (!(key instanceof KeyObject) || key.type === 'secret') throw new TypeError('describeKey expects a public or private KeyObject');
   switch (key.asymmetricKeyType) {
     case 'ec': {
       const named = key.asymmetricKeyDetails?.namedCurve ?? '';

@@ -87,6 +87,23 @@ describe('parseCertificates', () => {
       );
   });
 
+  test('hostile PEM text is rejected in linear time', () => {
+    const inputs = [
+      '-----BEGIN A-----'.repeat(40_000),
+      `-----BEGIN CERTIFICATE-----${' '.repeat(600_000)}!-----END CERTIFICATE-----`,
+      `-----BEGIN CERTIFICATE-----${'\n'.repeat(600_000)}!-----END CERTIFICATE-----`,
+      `-----BEGIN CERTIFICATE-----${' \n'.repeat(300_000)}!-----END CERTIFICATE-----`,
+    ];
+    for (const input of inputs) {
+      const started = performance.now();
+      assert.equal(
+        code(() => parseCertificates(input)),
+        'ERR_CERT_FORMAT',
+      );
+      assert.ok(performance.now() - started < 500, 'took too long');
+    }
+  });
+
   test('mutated certificates never escape as anything but typed errors', () => {
     const original = der(leaf);
     let seed = 0x1234567;

@@ -35,7 +35,3 @@ export function bigIntToBytes(value: bigint, length: number): Uint8Array {
 export function plainCopy(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
 }
-
-export function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array;
-}

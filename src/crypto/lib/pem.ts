@@ -10,8 +10,9 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]*)-----([\s\S]*?)-----END ([A-Z0-9 ]*)-----/g;
-const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+const LABEL = /^[A-Z0-9 ]*$/;
+// Padding only at the end; written so that no two quantifiers compete for the same characters.
+const BASE64_BODY = /^[A-Za-z0-9+/\s]*(?:=\s*){0,2}$/;
 
 /**
  * True when the input is PEM text: it starts with a BEGIN line, or it holds one and does not start
@@ -28,13 +29,27 @@ export function pemText(input: Uint8Array | string): string {
   return typeof input === 'string' ? input : new TextDecoder('latin1').decode(input);
 }
 
-/** Every PEM block of `text`, at most `maxBlocks` of them. */
+/**
+ * Every PEM block of `text`, at most `maxBlocks` of them. The scan is linear: a regular expression
+ * over text full of unterminated BEGIN lines would backtrack quadratically.
+ */
 export function parsePemBlocks(text: string, maxBlocks: number): PemBlock[] {
   const blocks: PemBlock[] = [];
-  for (const m of text.matchAll(BLOCK)) {
-    const [, label = '', body = '', endLabel] = m;
+  let at = 0;
+  for (;;) {
+    const begin = text.indexOf('-----BEGIN ', at);
+    if (begin === -1) break;
+    const labelEnd = text.indexOf('-----', begin + 11);
+    if (labelEnd === -1) break;
+    const label = text.slice(begin + 11, labelEnd);
+    const end = text.indexOf('-----END ', labelEnd + 5);
+    if (end === -1 || !LABEL.test(label)) throw new KeyFormatError('pem', 'BEGIN line without a matching END line');
+    const endLabelEnd = text.indexOf('-----', end + 9);
+    const endLabel = endLabelEnd === -1 ? '' : text.slice(end + 9, endLabelEnd);
     if (label !== endLabel) throw new KeyFormatError('pem', `BEGIN ${label} ends with END ${endLabel}`);
-    if (/^\s*[A-Za-z-]+:/m.test(body)) {
+    const body = text.slice(labelEnd + 5, end);
+    at = endLabelEnd + 5;
+    if (/^[ \t]*[A-Za-z-]+:/m.test(body)) {
       // RFC 1421 headers: only legacy OpenSSL encrypted keys use them.
       if (/Proc-Type:\s*4,\s*ENCRYPTED/i.test(body))
         throw new CryptoError('ERR_KEY_UNSUPPORTED', `encrypted PEM ${label} is not supported`);
