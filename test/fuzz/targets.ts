@@ -1,8 +1,22 @@
 import { CborError, decode, encode } from '../../src/codec/cbor.ts';
 import { diagnose } from '../../src/codec/cbor-diag.ts';
+import { decryptEncrypt } from '../../src/codec/cose/encrypt.ts';
+import { decryptEncrypt0 } from '../../src/codec/cose/encrypt0.ts';
+import { CoseError } from '../../src/codec/cose/errors.ts';
+import { coseKeyToKeyObject, decodeCoseKey } from '../../src/codec/cose/key.ts';
+import { verifyMac } from '../../src/codec/cose/mac.ts';
+import { verifyMac0 } from '../../src/codec/cose/mac0.ts';
+import { verifySign } from '../../src/codec/cose/sign.ts';
+import { decodeSign1, verifySign1 } from '../../src/codec/cose/sign1.ts';
 import type { FuzzTarget } from './engine.ts';
+import { FUZZ_ED25519, FUZZ_P256, FUZZ_SECRET_128, FUZZ_SECRET_256 } from './keys.ts';
 
 const isCborError = (e: unknown): boolean => e instanceof CborError;
+const isCoseError = (e: unknown): boolean => e instanceof CoseError;
+const cose = (name: string, run: (b: Uint8Array) => unknown): { corpus: string; target: FuzzTarget } => ({
+  corpus: 'cose',
+  target: { name, run: (b) => void run(b), expected: isCoseError },
+});
 
 /** Every decoder of outside bytes, with the corpus it starts from. */
 export const TARGETS: ReadonlyArray<{ corpus: string; target: FuzzTarget }> = [
@@ -28,4 +42,15 @@ export const TARGETS: ReadonlyArray<{ corpus: string; target: FuzzTarget }> = [
     corpus: 'cbor',
     target: { name: 'cbor diagnose', run: (b) => void diagnose(b), expected: isCborError },
   },
+  // The COSE corpus mixes every structure, so each decoder also meets the others' shapes.
+  cose('COSE_Sign1 decode', (b) => decodeSign1(b)),
+  cose('COSE_Sign1 verify (ES256)', (b) => verifySign1(b, { key: FUZZ_P256 })),
+  cose('COSE_Sign verify (ES256 or EdDSA signers)', (b) =>
+    verifySign(b, { key: (signer) => (signer.alg === -8 ? FUZZ_ED25519 : FUZZ_P256) }),
+  ),
+  cose('COSE_Mac0 verify (HMAC)', (b) => verifyMac0(b, { key: FUZZ_SECRET_256 })),
+  cose('COSE_Mac verify (direct or A128KW recipient)', (b) => verifyMac(b, { key: FUZZ_SECRET_128 })),
+  cose('COSE_Encrypt0 decrypt', (b) => decryptEncrypt0(b, { key: FUZZ_SECRET_128 })),
+  cose('COSE_Encrypt decrypt (direct or A128KW recipient)', (b) => decryptEncrypt(b, { key: FUZZ_SECRET_128 })),
+  cose('COSE_Key decode and import', (b) => coseKeyToKeyObject(decodeCoseKey(b))),
 ];
