@@ -14,7 +14,7 @@ export interface Measurement {
  * single sub-microsecond calls would measure the clock), and reports throughput and percentiles.
  */
 export function measure(name: string, fn: () => unknown, seconds = 1, batch = 32): Measurement {
-  const warmUntil = performance.now() + 200;
+  const warmUntil = performance.now() + Math.min(200, seconds * 200);
   while (performance.now() < warmUntil) for (let i = 0; i < batch; i++) fn();
   const perOp: number[] = [];
   const end = performance.now() + seconds * 1000;

@@ -3,8 +3,10 @@
  * BENCH_SECONDS sets the time per measurement (default 1).
  */
 import { cborBench } from './cbor.ts';
+import { coseBench } from './cose.ts';
 import { machine } from './measure.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
-const results = [...cborBench(seconds)];
-process.stdout.write(`${JSON.stringify({ machine: machine(), results }, null, 2)}\n`);
+const cose = coseBench(seconds);
+const results = [...cborBench(seconds), ...cose.results];
+process.stdout.write(`${JSON.stringify({ machine: machine(), results, ratios: cose.ratios }, null, 2)}\n`);

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+
+// Keeps `npm run bench` working: a very short run must print the JSON document with every row.
+test('npm run bench prints JSON with the machine, measurements and COSE/raw ratios', () => {
+  const script = new URL('../../bench/run.ts', import.meta.url).pathname;
+  const r = spawnSync(process.execPath, [script], { env: { ...process.env, BENCH_SECONDS: '0.02' }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as {
+    machine: { node: string };
+    results: { name: string; opsPerSec: number }[];
+    ratios: { ratio: number }[];
+  };
+  assert.equal(doc.machine.node, process.version);
+  assert.ok(doc.results.length >= 12);
+  for (const row of doc.results) assert.ok(row.opsPerSec > 0, row.name);
+  assert.equal(doc.ratios.length, 4);
+});
