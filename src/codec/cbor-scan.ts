@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { concat } from './bytes.ts';
 import { CborError } from './cbor-errors.ts';
 
 /** Limits applied to every decode of outside bytes. */
@@ -85,7 +86,7 @@ function definiteStrings(bytes: Uint8Array, rewrites: Rewrite[]): Uint8Array {
     at = r.end;
   }
   out.push(bytes.subarray(at));
-  return new Uint8Array(Buffer.concat(out));
+  return concat(out);
 }
 
 function head(major: number, n: number): Uint8Array {

@@ -7,6 +7,7 @@
  * tags are `Tag` (bignums, tags 2 and 3, are bigint), false/true/null/undefined and floats as in JS.
  */
 import { addExtension, Decoder, Encoder, Tag } from 'cbor-x';
+import { plainView } from './bytes.ts';
 import { CborError } from './cbor-errors.ts';
 import { type CborLimits, scanCbor } from './cbor-scan.ts';
 
@@ -51,15 +52,15 @@ const encoder = new Encoder({ mapsAsObjects: false, useRecords: false, tagUint8A
 
 /** Encodes a value to CBOR. Maps keep insertion order; integers use their shortest form. */
 export function encode(value: unknown): Uint8Array {
-  const out = encoder.encode(hasWideIntegers(value, 0) ? widenIntegers(value) : value);
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  return plainView(encoder.encode(hasWideIntegers(value, 0) ? widenIntegers(value) : value));
 }
 
 /** Decodes exactly one CBOR item from outside bytes, enforcing limits and (by default) strictness. */
 export function decode(bytes: Uint8Array, options: DecodeOptions = {}): unknown {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('decode expects a Uint8Array');
   const strict = options.strict ?? true;
-  const input = plain(bytes);
+  // A plain view, so decoded byte strings are Uint8Array views rather than Node Buffers.
+  const input = plainView(bytes);
   const scanned = scanCbor(input, {
     maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes,
     maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,
@@ -117,8 +118,3 @@ function safeIntegersAsNumbers(v: unknown): unknown {
   return v;
 }
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** A plain Uint8Array view of the same memory, so decoded byte strings are not Node Buffers. */
-function plain(bytes: Uint8Array): Uint8Array {
-  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}

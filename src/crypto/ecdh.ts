@@ -6,8 +6,8 @@
  */
 import { createPublicKey, diffieHellman, generateKeyPairSync, KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { concat, plainCopy } from '../codec/bytes.ts';
 import { CryptoError } from './errors.ts';
-import { concat, plainCopy } from './lib/bytes.ts';
 
 export type EcdhCurve = 'P-256' | 'P-384';
 

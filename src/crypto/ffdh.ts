@@ -20,8 +20,9 @@ import {
   type KeyPairKeyObjectResult,
 } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { plainCopy } from '../codec/bytes.ts';
 import { CryptoError } from './errors.ts';
-import { bigIntToBytes, bytesToBigInt, plainCopy } from './lib/bytes.ts';
+import { bigIntToBytes, bytesToBigInt } from './lib/bytes.ts';
 
 export type FfdhGroup = 'modp14' | 'modp15';
 

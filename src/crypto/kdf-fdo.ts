@@ -8,8 +8,8 @@
  * The PRF (HMAC-SHA256 or HMAC-SHA384) comes from the negotiated cipher suite (FDO 1.1 §4.4).
  */
 
+import { concat } from '../codec/bytes.ts';
 import { type CounterModePrf, deriveCounterModeKey } from './kdf-sp800-108.ts';
-import { concat } from './lib/bytes.ts';
 
 /** The fixed SP 800-108 parameters that FDO 1.1 §3.6.4 chooses. */
 export const FDO_KDF_PARAMETERS = Object.freeze({

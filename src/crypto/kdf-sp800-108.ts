@@ -10,7 +10,8 @@
  * Every integer is big-endian. L is the output length in bits; this module derives whole bytes only.
  */
 import { createHmac } from 'node:crypto';
-import { concat, uintBE } from './lib/bytes.ts';
+import { concat } from '../codec/bytes.ts';
+import { uintBE } from './lib/bytes.ts';
 
 export type CounterModePrf = 'hmac-sha256' | 'hmac-sha384';
 

@@ -3,9 +3,9 @@
  * private keys, and COSE_Key (via src/codec/cose), which FDO uses for keys inside its messages.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { plainCopy } from '../codec/bytes.ts';
 import { encodeCoseKey, keyObjectToCoseKey } from '../codec/cose/key.ts';
 import { describeKey } from './key-describe.ts';
-import { plainCopy } from './lib/bytes.ts';
 
 export type PublicKeyExportFormat = 'spki-der' | 'spki-pem' | 'cose-key';
 export type PrivateKeyExportFormat = 'pkcs8-der' | 'pkcs8-pem' | 'sec1-der' | 'sec1-pem' | 'cose-key';

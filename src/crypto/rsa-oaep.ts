@@ -8,8 +8,8 @@
  * has one code, one message and no cause.
  */
 import { constants, type KeyObject, privateDecrypt, publicEncrypt } from 'node:crypto';
+import { plainCopy } from '../codec/bytes.ts';
 import { CryptoError } from './errors.ts';
-import { plainCopy } from './lib/bytes.ts';
 
 export type RsaOaepHash = 'sha256' | 'sha384';
 

@@ -1,3 +1,4 @@
+import { concat } from '../../src/codec/bytes.ts';
 import type { Prng } from './prng.ts';
 
 // Values that sit on CBOR's head boundaries: additional information 23/24/25/26/27, the reserved
@@ -43,14 +44,14 @@ const insertBytes: Mutator = (b, rng) => {
   const at = rng.below(b.length + 1);
   const n = 1 + rng.below(8);
   const ins = Uint8Array.from({ length: n }, () => (rng.below(2) ? rng.pick(INTERESTING) : rng.below(256)));
-  return concat(b.subarray(0, at), ins, b.subarray(at));
+  return concat([b.subarray(0, at), ins, b.subarray(at)]);
 };
 
 const deleteBytes: Mutator = (b, rng) => {
   if (b.length === 0) return b;
   const at = rng.below(b.length);
   const n = 1 + rng.below(Math.min(16, b.length - at));
-  return concat(b.subarray(0, at), b.subarray(at + n));
+  return concat([b.subarray(0, at), b.subarray(at + n)]);
 };
 
 const truncate: Mutator = (b, rng) => b.subarray(0, rng.below(b.length + 1));
@@ -60,17 +61,17 @@ const duplicateRange: Mutator = (b, rng) => {
   const start = rng.below(b.length);
   const end = start + 1 + rng.below(Math.min(32, b.length - start));
   const at = rng.below(b.length + 1);
-  return concat(b.subarray(0, at), b.subarray(start, end), b.subarray(at));
+  return concat([b.subarray(0, at), b.subarray(start, end), b.subarray(at)]);
 };
 
 /** Joins the front of this input with the back of another seed. */
 const splice: Mutator = (b, rng, seeds) => {
   const other = rng.pick(seeds);
-  return concat(b.subarray(0, rng.below(b.length + 1)), other.subarray(rng.below(other.length + 1)));
+  return concat([b.subarray(0, rng.below(b.length + 1)), other.subarray(rng.below(other.length + 1))]);
 };
 
 /** Wraps the input in an array, map or tag, deepening nesting. */
-const wrap: Mutator = (b, rng) => concat(Uint8Array.of(rng.pick([0x81, 0xa1, 0xd8, 0x9f, 0x41])), b);
+const wrap: Mutator = (b, rng) => concat([Uint8Array.of(rng.pick([0x81, 0xa1, 0xd8, 0x9f, 0x41])), b]);
 
 const MUTATORS: readonly Mutator[] = [
   flipBit,
@@ -90,15 +91,5 @@ export function mutate(input: Uint8Array, rng: Prng, seeds: readonly Uint8Array[
   let out = input;
   const rounds = 1 + rng.below(4);
   for (let i = 0; i < rounds; i++) out = rng.pick(MUTATORS)(out, rng, seeds);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }

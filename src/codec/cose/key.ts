@@ -3,6 +3,7 @@
  * of RFC 9053 §7 (EC2, OKP, Symmetric) and RFC 8230 §4 (RSA).
  */
 import { createECDH, createPrivateKey, createPublicKey, createSecretKey, ECDH, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { bytesEqual } from '../bytes.ts';
 import { decode, encode } from '../cbor.ts';
 import { Algorithm } from './algorithms.ts';
 import { CoseError } from './errors.ts';
@@ -426,12 +427,6 @@ function kidText(kid: Uint8Array): string {
   } catch {
     return toB64u(kid);
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function compareLabels(a: number, b: number): number {

@@ -1,8 +1,8 @@
 /** COSE_Mac (RFC 9052 §6.1): MAC with the key conveyed through recipients, MAC_structure "MAC" (§6.3). */
 import { createSecretKey } from 'node:crypto';
+import { constantTimeEqual } from '../bytes.ts';
 import { encode } from '../cbor.ts';
 import { CoseError } from './errors.ts';
-import { constantTimeEqual } from './lib/bytes.ts';
 import { algOf, buildLayer, type HeaderMap, type Layer } from './lib/headers.ts';
 import { defaultRandom, type RandomSource } from './lib/iv.ts';
 import { macAlgorithm, macKeyLength } from './lib/mac-algorithms.ts';

@@ -1,8 +1,9 @@
 /** COSE_Mac0 (RFC 9052 §6.2): MAC with a key known to both sides, over MAC_structure "MAC0" (§6.3). */
+
+import { constantTimeEqual } from '../bytes.ts';
 import { encode } from '../cbor.ts';
 import { CoseError } from './errors.ts';
 import { KeyOp } from './key-parameters.ts';
-import { constantTimeEqual } from './lib/bytes.ts';
 import { algOf, buildLayer, type HeaderMap, type Layer } from './lib/headers.ts';
 import { type KeyLike, toKeyObject } from './lib/keys.ts';
 import { macAlgorithm } from './lib/mac-algorithms.ts';

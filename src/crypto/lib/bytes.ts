@@ -1,14 +1,4 @@
-/** Byte helpers shared inside src/crypto; not part of the public API. */
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Big-endian integer helpers shared inside src/crypto; not part of the public API. */
 
 /** `value` as an unsigned big-endian integer of exactly `bytes` bytes (value must fit). */
 export function uintBE(value: number, bytes: number): Uint8Array {
@@ -29,9 +19,4 @@ export function bytesToBigInt(bytes: Uint8Array): bigint {
 export function bigIntToBytes(value: bigint, length: number): Uint8Array {
   const hex = value.toString(16).padStart(length * 2, '0');
   return new Uint8Array(Buffer.from(hex, 'hex'));
-}
-
-/** A plain Uint8Array copy, so results never carry Node Buffer behaviour (toJSON, pooled memory). */
-export function plainCopy(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes);
 }

@@ -235,8 +235,13 @@ function reproducible(layer: Json, j: Json): boolean {
   const algs: unknown[] = recipientAlgs(layer.recipients);
   if (layer.signers === undefined) algs.push(headers(layer.protected).get(1) ?? headers(layer.unprotected).get(1));
   for (const s of layer.signers ?? []) algs.push(headers(s.protected).get(1) ?? headers(s.unprotected).get(1));
-  return algs.every((a) => DETERMINISTIC.has(a as number)) && j.input.failures === undefined && j.fail !== true;
+  const failures = Object.keys(j.input.failures ?? {});
+  // A removed tag is the one deliberate change that making the message untagged reproduces.
+  return algs.every((a) => DETERMINISTIC.has(a as number)) && failures.every((f) => f === 'RemoveCBORTag') && j.fail !== true;
 }
+
+/** Whether the example's output carries the COSE tag. */
+const tagged = (j: Json): boolean => j.input.failures?.RemoveCBORTag === undefined;
 
 /** The recipient key options of the example's first recipient (the examples address one). */
 function kdfInput(r: Json) {
@@ -301,6 +306,7 @@ function runSign0(j: Json, output: Uint8Array): void {
   if (reproducible(s, j)) {
     const o = outputArray(output);
     const made = signSign1({
+      tagged: tagged(j),
       payload: plaintext(j.input),
       key: k,
       protectedHeaders: like(headers(s.protected), o[0]),
@@ -336,6 +342,7 @@ function runSign(j: Json, output: Uint8Array): void {
   if (reproducible(s, j)) {
     const o = outputArray(output);
     const made = signSign({
+      tagged: tagged(j),
       payload: plaintext(j.input),
       protectedHeaders: like(headers(s.protected), o[0]),
       unprotectedHeaders: like(headers(s.unprotected), o[1]),
@@ -362,6 +369,7 @@ function runMac0(j: Json, output: Uint8Array): void {
   if (reproducible(s, j)) {
     const o = outputArray(output);
     const made = createMac0({
+      tagged: tagged(j),
       payload: plaintext(j.input),
       key: k,
       protectedHeaders: like(headers(s.protected), o[0]),
@@ -384,6 +392,7 @@ function runMac(j: Json, output: Uint8Array): void {
   if (j.fail === true || !reproducible(s, j)) return;
   const o = outputArray(output);
   const made = createMac({
+    tagged: tagged(j),
     payload: plaintext(j.input),
     protectedHeaders: like(headers(s.protected), o[0]),
     unprotectedHeaders: like(headers(s.unprotected), o[1]),
@@ -407,6 +416,7 @@ function runEncrypted(j: Json, output: Uint8Array): void {
   if (reproducible(s, j)) {
     const o = outputArray(output);
     const made = encryptEncrypt0({
+      tagged: tagged(j),
       plaintext: plaintext(j.input),
       key: k,
       protectedHeaders: like(headers(s.protected), o[0]),
@@ -432,6 +442,7 @@ function runEnveloped(j: Json, output: Uint8Array): void {
   if (j.fail === true || !reproducible(s, j)) return;
   const o = outputArray(output);
   const made = encryptEncrypt({
+    tagged: tagged(j),
     plaintext: plaintext(j.input),
     protectedHeaders: like(headers(s.protected), o[0]),
     unprotectedHeaders: like(headers(s.unprotected), o[1]),

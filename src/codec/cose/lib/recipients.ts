@@ -12,13 +12,13 @@ import {
   hkdfSync,
   type KeyObject,
 } from 'node:crypto';
+import { bytesEqual } from '../../bytes.ts';
 import { encode } from '../../cbor.ts';
 import { Algorithm, algorithmName } from '../algorithms.ts';
 import { CoseError } from '../errors.ts';
 import { HeaderAlgParam, HeaderParam } from '../header-parameters.ts';
 import { type CoseKey, coseKeyToKeyObject, keyObjectToCoseKey } from '../key.ts';
 import { EC2Param, KeyOp, KeyParam } from '../key-parameters.ts';
-import { bytesEqual } from './bytes.ts';
 import { algOf, buildLayer, type HeaderMap, type Layer, param } from './headers.ts';
 import { type KeyLike, mismatch, toKeyObject } from './keys.ts';
 import { type DecodeRules, malformed, readLayer } from './message.ts';
