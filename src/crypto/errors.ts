@@ -14,7 +14,6 @@ export type CryptoErrorCode =
 export class CryptoError extends IotopiaError {
   declare readonly code: CryptoErrorCode;
 
-  // biome-ignore lint/complexity/noUselessConstructor: narrows `code` to the documented codes.
   constructor(code: CryptoErrorCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
   }

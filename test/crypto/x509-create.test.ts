@@ -41,7 +41,7 @@ describe('createCertificate', () => {
     assert.equal(cert.signatureAlgorithmOid, '1.2.840.10045.4.3.3');
     const bc = extension(cert, '2.5.29.19');
     assert.equal(bc?.critical, true);
-    assert.deepEqual((bc?.parsedValue as pkijs.BasicConstraints).toJSON(), { cA: true, pathLenConstraint: 2 });
+    assert.deepEqual((bc!.parsedValue as pkijs.BasicConstraints).toJSON(), { cA: true, pathLenConstraint: 2 });
     const ku = extension(cert, '2.5.29.15');
     assert.equal(ku?.critical, true);
     // keyCertSign (bit 5) and cRLSign (bit 6): 0000 0110, 1 unused bit.

@@ -19,7 +19,6 @@ export type CoseErrorCode =
 export class CoseError extends IotopiaError {
   declare readonly code: CoseErrorCode;
 
-  // biome-ignore lint/complexity/noUselessConstructor: narrows `code` to the COSE codes
   constructor(code: CoseErrorCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
   }
