@@ -1,5 +1,5 @@
 /**
- * FDO 1.1 cryptographic identifiers (§3.3.4 PublicKey, §3.3.1 Hash/HMac, §3.3.5 SigInfo,
+ * FDO 1.1 cryptographic identifiers (§3.3.4 PublicKey, §3.3.2 Hash/HMac, §3.3.3 SigInfo,
  * §3.6 key exchange and §3.6.x cipher suites, with the COSE algorithm ids they reuse).
  */
 
@@ -20,7 +20,7 @@ export const PublicKeyEncoding = {
   COSEKEY: 3,
 } as const;
 
-/** §3.3.1 `hashtype` for Hash and HMac (COSE algorithm ids where they exist). */
+/** §3.3.2 `hashtype` for Hash and HMac (COSE algorithm ids where they exist). */
 export const HashType = {
   SHA256: -16,
   SHA384: -43,
@@ -28,7 +28,7 @@ export const HashType = {
   HMAC_SHA384: 6,
 } as const;
 
-/** §3.3.5 `SigInfo.sgType`: device attestation signature types (COSE algorithm ids). */
+/** §3.3.3 `SigInfo.sgType`: device attestation signature types (COSE algorithm ids). */
 export const DeviceSgType = {
   StSECP256R1: -7,
   StSECP384R1: -35,

@@ -1,6 +1,6 @@
 /**
- * FDO 1.1 rendezvous information (§3.7 "Rendezvous Information": RendezvousVariable,
- * RVProtocolValue, RVMediumValue) and the TO2 address protocols (§3.3.8 TransportProtocol).
+ * FDO 1.1 rendezvous information (§3.3.13 "Rendezvous Info": RendezvousVariable,
+ * RVProtocolValue, RVMediumValue) and the TO2 address protocols (§3.3.12 TransportProtocol).
  */
 export const RVVariable = {
   RVDevOnly: 0,
@@ -31,7 +31,7 @@ export const RVProtocolValue = {
   RVProtCoapUdp: 6,
 } as const;
 
-/** §3.3.8 TransportProtocol, used in RVTO2Addr entries. */
+/** §3.3.12 TransportProtocol, used in RVTO2Addr entries (§3.3.14). */
 export const TransportProtocol = {
   ProtTCP: 1,
   ProtTLS: 2,
