@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCborDiag } from './commands/cbor-diag.ts';
+import { registerVoucherExtend } from './commands/voucher-extend.ts';
+import { registerVoucherInspect } from './commands/voucher-inspect.ts';
+import { registerVoucherVerify } from './commands/voucher-verify.ts';
 import { CliExit, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 
 function version(): string {
@@ -26,6 +29,12 @@ export function buildProgram(): Command {
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor);
   for (const c of [cbor, ...cbor.commands]) c.exitOverride();
+
+  const voucher = program.command('voucher').description('FDO ownership vouchers: inspect, verify, extend').exitOverride();
+  registerVoucherInspect(voucher);
+  registerVoucherVerify(voucher);
+  registerVoucherExtend(voucher);
+  for (const c of [voucher, ...voucher.commands]) c.exitOverride();
   return program;
 }
 

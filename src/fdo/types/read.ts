@@ -44,22 +44,26 @@ export function decodeFdoCbor(bytes: Uint8Array, where: string, limits: Partial<
   }
 }
 
+/** The element count and the offset of the first element of a definite-length CBOR array. */
+export function arrayHead(bytes: Uint8Array, where: string): { count: number; offset: number } {
+  const first = bytes[0];
+  if (first === undefined || first >> 5 !== 4) throw messageBodyError(where, 'expected an array');
+  const ai = first & 0x1f;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (ai < 24) return { count: ai, offset: 1 };
+  if (ai === 24 && bytes.length >= 2) return { count: bytes[1] as number, offset: 2 };
+  if (ai === 25 && bytes.length >= 3) return { count: view.getUint16(1), offset: 3 };
+  if (ai === 26 && bytes.length >= 5) return { count: view.getUint32(1), offset: 5 };
+  throw messageBodyError(where, 'array head is truncated, indefinite or too long');
+}
+
 /**
  * The original bytes of each element of a definite-length CBOR array, without decoding them: for
  * signed, MACed and hashed elements, whose bytes must never be re-encoded.
  */
 export function rawArrayElements(bytes: Uint8Array, where: string, limits: Partial<CborLimits> = {}): Uint8Array[] {
-  const first = bytes[0];
-  if (first === undefined || first >> 5 !== 4) throw messageBodyError(where, 'expected an array');
-  const ai = first & 0x1f;
-  let count: number;
-  let at: number;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (ai < 24) [count, at] = [ai, 1];
-  else if (ai === 24 && bytes.length >= 2) [count, at] = [bytes[1] as number, 2];
-  else if (ai === 25 && bytes.length >= 3) [count, at] = [view.getUint16(1), 3];
-  else if (ai === 26 && bytes.length >= 5) [count, at] = [view.getUint32(1), 5];
-  else throw messageBodyError(where, 'array head is truncated, indefinite or too long');
+  const { count, offset } = arrayHead(bytes, where);
+  let at = offset;
   const rules = { ...FDO_CBOR_LIMITS, ...limits, allowIndefinite: false, allowDuplicateKeys: false, allowTrailing: true };
   if (count > rules.maxContainerLength) throw messageBodyError(where, `array of ${count} elements exceeds ${rules.maxContainerLength}`);
   const out: Uint8Array[] = [];

@@ -28,7 +28,7 @@ import {
 } from '../../../src/fdo/types/rendezvous-info.ts';
 import { encodeRvTo2Addr, parseRvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
 import { encodeSigInfo, parseSigInfo } from '../../../src/fdo/types/sig-info.ts';
-import { certificateFor, keys } from '../helpers.ts';
+import { certificateFor, keys } from '../voucher/helpers.ts';
 
 const code = (c: string) => (e: unknown) => e instanceof FdoError && e.code === c;
 

@@ -1,7 +1,7 @@
 /** Shared fixtures for the FDO tests: one cached key pair per type, certificates on demand. */
 import type { X509Certificate } from 'node:crypto';
-import { generateKeyPair, type KeyPair, type KeyPairType } from '../../src/crypto/key-generate.ts';
-import { createCertificate } from '../../src/crypto/x509-create.ts';
+import { generateKeyPair, type KeyPair, type KeyPairType } from '../../../src/crypto/key-generate.ts';
+import { createCertificate } from '../../../src/crypto/x509-create.ts';
 
 const cache = new Map<string, Promise<KeyPair>>();
 
