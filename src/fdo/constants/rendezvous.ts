@@ -1,6 +1,7 @@
 /**
- * FDO 1.1 rendezvous information (§3.3.13 "Rendezvous Info": RendezvousVariable,
- * RVProtocolValue, RVMediumValue) and the TO2 address protocols (§3.3.12 TransportProtocol).
+ * FDO 1.1 rendezvous information (the RendezvousInfo type of §3.3.13; RendezvousVariable,
+ * RVProtocolValue and RVMediumValue as §3.7 "Rendezvous Information" describes them) and the TO2
+ * address protocols (§3.3.12 TransportProtocol).
  */
 export const RVVariable = {
   RVDevOnly: 0,

@@ -63,11 +63,12 @@ export function parseVoucher(input: Uint8Array | string, limits: VoucherLimits =
   }
 }
 
+// A CBOR voucher starts with an array head (0x80..0x9f), never with printable ASCII; PEM may start
+// with explanatory text before its BEGIN line (RFC 7468 §5.2).
 function isPem(input: Uint8Array | string): boolean {
   if (typeof input === 'string') return true;
-  let i = 0;
-  while (i < input.length && (input[i] === 0x20 || input[i] === 0x09 || input[i] === 0x0a || input[i] === 0x0d)) i++;
-  return input[i] === 0x2d; // '-': no CBOR voucher starts with a negative-integer head of 13
+  const first = input[0];
+  return first !== undefined && ((first >= 0x20 && first < 0x7f) || first === 0x09 || first === 0x0a || first === 0x0d);
 }
 
 function fromPem(input: Uint8Array | string, maxBytes: number): Uint8Array {
