@@ -151,21 +151,23 @@ const unsupportedVersion = (what: string) =>
  */
 function rejectOtherVersions(bytes: Uint8Array, limits: typeof FDO_CBOR_LIMITS): void {
   const { offset } = arrayHead(bytes, 'OwnershipVoucher');
-  let n: number;
+  const first = bytes.subarray(offset);
+  if (first.length === 0 || first[0]! >> 5 !== 4) return;
+  // Only the header's first element (its version) is read: the rest of an older header need not
+  // decode under FDO 1.1 rules for the voucher to be named as what it is.
+  let version: unknown;
   try {
-    n = scanCborLength(bytes.subarray(offset), { ...limits, allowIndefinite: true, allowDuplicateKeys: true, allowTrailing: true });
+    const inner = first.subarray(arrayHead(first, 'OwnershipVoucher[0]').offset);
+    const n = scanCborLength(inner, { ...limits, allowIndefinite: true, allowDuplicateKeys: true, allowTrailing: true });
+    version = decodeFdoCbor(inner.subarray(0, n), 'OwnershipVoucher[0][0]', limits);
   } catch {
-    return; // not decodable even so: the full parse reports it
+    version = undefined;
   }
-  const first = decodeFdoCbor(bytes.subarray(offset, offset + n), 'OwnershipVoucher[0]', limits);
-  if (Array.isArray(first)) {
-    const v = first[0];
-    throw unsupportedVersion(
-      typeof v === 'number'
-        ? `FDO 1.0 layout (header version ${v}, header not bstr-wrapped)`
-        : 'the voucher starts with an array, not OVProtVer',
-    );
-  }
+  throw unsupportedVersion(
+    typeof version === 'number'
+      ? `FDO 1.0 layout (header version ${version}, header not bstr-wrapped)`
+      : 'the voucher starts with an array, not OVProtVer',
+  );
 }
 
 function parseHeader(v: unknown, limits: VoucherLimits): OVHeader {
