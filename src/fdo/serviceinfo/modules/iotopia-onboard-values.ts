@@ -100,7 +100,7 @@ function readCredential(v: unknown): DeviceApiCredential {
     if (typeof keyRef !== 'string' || keyRef.length === 0 || Buffer.byteLength(keyRef, 'utf8') > 256) {
       throw new OnboardValueError(`${f}.key-ref`, 'must be a text string of 1 to 256 bytes');
     }
-    return { type, certChain: chain as Uint8Array[], keyRef, ...expires };
+    return { type, certChain: (chain as Uint8Array[]).map((c) => c.slice()), keyRef, ...expires };
   }
   throw new OnboardValueError(`${f}.type`, 'must be "bearer" or "client-cert"');
 }
@@ -115,7 +115,7 @@ function readTrustAnchor(v: unknown, field: string): Uint8Array {
   const kty = v.get(1);
   if (kty === KeyType.Symmetric) throw new OnboardValueError(field, 'must be a public key, not a symmetric key');
   if (v.has(kty === KeyType.RSA ? RSAParam.d : EC2Param.d)) throw new OnboardValueError(field, 'must not contain private key material');
-  return encodeCoseKey(v);
+  return encodeCoseKey(v).slice();
 }
 
 export function readProvision(v: unknown): ManagementProvision {
