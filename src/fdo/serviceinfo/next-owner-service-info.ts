@@ -147,6 +147,10 @@ function context(
       s.activated.push(module);
       queue(s.outbox, module, MESSAGE_ACTIVE, true);
     },
+    deactivate: () => {
+      s.activated = s.activated.filter((m) => m !== module);
+      queue(s.outbox, module, MESSAGE_ACTIVE, false);
+    },
     complete: (detail) => settle({ status: 'done', ...(detail === undefined ? {} : { detail }) }),
     fail: (code, reason, detail) => settle({ status: 'failed', code, reason, ...(detail === undefined ? {} : { detail }) }),
     blockSize: (message) => payloadFor(new MessageBuilder(maxSize, 2).emptyRoom(`${module}:${message}`)),

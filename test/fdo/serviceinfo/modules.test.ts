@@ -277,3 +277,35 @@ test('module message values of the wrong type are ERR_FDO_SVI_VALUE', async () =
     await assert.rejects(nextDeviceServiceInfo(st, body, 1300, config), { code: 'ERR_FDO_SVI_VALUE', fdoCode: 100 }, key);
   }
 });
+
+test('fdo.upload: a transfer abandoned half-way is stopped, and the next upload starts clean', async () => {
+  const owner = new MemoryFiles();
+  const device = new MemoryFiles();
+  device.files.set('big', bytes(20_000, 1));
+  device.files.set('small', bytes(3000, 2));
+  const r = await run({
+    plans: [
+      { module: 'fdo.upload', name: 'big', target: 'big', maxBytes: 100_000, required: false },
+      { module: 'fdo.upload', name: 'small', target: 'small' },
+    ],
+    device: { devmod: DEVMOD, modules: [deviceUploadModule({ source: device })] },
+    ownerPorts: {
+      uploadSink: {
+        create: (n) => owner.create(n),
+        read: (h, a, l) => owner.read(h, a, l),
+        commit: (h) => owner.commit(h),
+        discard: (h) => owner.discard(h),
+        append: async (h, b) => {
+          if (owner.staged.get(h)?.name === 'big' && (owner.staged.get(h)?.data.length ?? 0) > 5000) throw new Error('quota');
+          return owner.append(h, b);
+        },
+      },
+    },
+  });
+  assert.deepEqual(
+    r.last.plans.map((p) => p.status),
+    ['failed', 'done'],
+  );
+  assert.deepEqual(owner.files.get('small'), device.files.get('small'));
+  assert.equal(owner.files.has('big'), false);
+});

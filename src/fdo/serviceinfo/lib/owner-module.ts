@@ -5,8 +5,10 @@ import type { ProduceStatus } from './outbox.ts';
 export interface OwnerModuleContext {
   /** Queues a message of this module to the device; `value` is encoded as CBOR. */
   send(message: string, value: unknown): void;
-  /** Queues `<module>:active` true, once per session. */
+  /** Queues `<module>:active` true, once per session (again after `deactivate`). */
   activate(): void;
+  /** Queues `<module>:active` false, which makes the device drop whatever the module was doing. */
+  deactivate(): void;
   complete(detail?: Record<string, unknown>): void;
   fail(code: string, reason: string, detail?: Record<string, unknown>): void;
   blockSize(message: string): number;
