@@ -3,7 +3,7 @@
  * randomness, time, and narrow stores. Storage backends (SQLite, PostgreSQL, memory) implement the
  * stores; the HTTP transport carries `ProtocolMessage`s and keeps the serialised session state.
  */
-import type { KeyObject } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 
 /** Cryptographically strong random bytes. */
 export type RandomSource = (n: number) => Uint8Array;
@@ -25,6 +25,11 @@ export interface ProtocolMessage {
 export interface ServerStep<S> {
   state: S | null;
   reply: ProtocolMessage;
+  /**
+   * When `reply` is an error message: what failed, in full (usually an FdoError with IoTopia's
+   * code), for the log. The peer sees only the spec code in `reply`.
+   */
+  error?: unknown;
 }
 
 /**
@@ -44,10 +49,16 @@ export interface ManufacturerVoucherStore {
 export interface RendezvousRegistration {
   guid: Uint8Array;
   to1d: Uint8Array;
+  /**
+   * The voucher registered in TO0.OwnerSign, as carried: TO1 checks the device's proof against the
+   * leaf of its device certificate chain, and a later TO0 compares entries against it.
+   */
+  voucher: Uint8Array;
   expiresAt: Date;
 }
 
 export interface RendezvousStore {
+  /** Stores the registration, replacing any earlier one for the same GUID. */
   put(registration: RendezvousRegistration): Promise<void>;
   get(guid: Uint8Array): Promise<RendezvousRegistration | undefined>;
 }
@@ -68,3 +79,18 @@ export interface OwnerVoucherStore {
 export interface OwnerKeyRing {
   privateKeyFor(publicKey: KeyObject): Promise<KeyObject | undefined>;
 }
+
+/**
+ * The rendezvous server's acceptance policy for TO0 (§5.3.3 leaves it to the operator): called
+ * after the voucher and the owner's signature have verified. `deviceCertificates` is the device
+ * chain, leaf first. Resolve false to refuse the registration (INVALID_OWNERSHIP_VOUCHER).
+ */
+export type VoucherAcceptance = (voucher: {
+  guid: Uint8Array;
+  /** OVPubKey: the manufacturer's key as a node:crypto key. */
+  manufacturerKey: KeyObject;
+  /** The current owner's key (the one that signed to1d). */
+  ownerKey: KeyObject;
+  entries: number;
+  deviceCertificates: readonly X509Certificate[];
+}) => Promise<boolean>;

@@ -1,0 +1,90 @@
+/**
+ * PKCS #10 certification requests (RFC 2986) as DI carries them in DeviceMfgInfo: the device
+ * proves it holds its attestation key, and the manufacturer certifies that key. asn1js/pkijs
+ * read and write the structure; node:crypto signs and verifies, so keys stay KeyObjects.
+ */
+import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { describeKey } from '../../../crypto/key-describe.ts';
+import { ErrorCode } from '../../constants/error-codes.ts';
+import { FdoError } from '../../errors.ts';
+
+const SIGNATURES: Readonly<Record<string, { hash: string; key: 'ec' | 'rsa' }>> = {
+  '1.2.840.10045.4.3.2': { hash: 'sha256', key: 'ec' },
+  '1.2.840.10045.4.3.3': { hash: 'sha384', key: 'ec' },
+  '1.2.840.10045.4.3.4': { hash: 'sha512', key: 'ec' },
+  '1.2.840.113549.1.1.11': { hash: 'sha256', key: 'rsa' },
+  '1.2.840.113549.1.1.12': { hash: 'sha384', key: 'rsa' },
+  '1.2.840.113549.1.1.13': { hash: 'sha512', key: 'rsa' },
+};
+
+const csrError = (what: string, cause?: unknown) =>
+  new FdoError('ERR_FDO_DI_CSR', ErrorCode.MESSAGE_BODY_ERROR, `DeviceMfgInfo.CSR: ${what}`, cause === undefined ? undefined : { cause });
+
+/** A DER certification request for `privateKey`, with a subject of one commonName. */
+export function createCertificationRequest(privateKey: KeyObject, commonName: string): Uint8Array {
+  if (privateKey?.type !== 'private') throw new TypeError('createCertificationRequest needs a private KeyObject');
+  const d = describeKey(createPublicKey(privateKey));
+  if (d.type === 'ed25519') throw new TypeError('FDO device keys are EC or RSA');
+  const strong = (d.type === 'ec' && d.curve !== 'P-256') || (d.type === 'rsa' && d.modulusBits >= 3072);
+  const oid =
+    d.type === 'ec' ? (strong ? '1.2.840.10045.4.3.3' : '1.2.840.10045.4.3.2') : strong ? '1.2.840.113549.1.1.12' : '1.2.840.113549.1.1.11';
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const name = new asn1js.Sequence({
+    value: [
+      new asn1js.Set({
+        value: [
+          new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '2.5.4.3' }), new asn1js.Utf8String({ value: commonName })] }),
+        ],
+      }),
+    ],
+  });
+  const info = new asn1js.Sequence({
+    value: [
+      new asn1js.Integer({ value: 0 }),
+      name,
+      asn1js.fromBER(new Uint8Array(spki)).result,
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [] }),
+    ],
+  });
+  const tbs = new Uint8Array(info.toBER());
+  const signature = sign((SIGNATURES[oid] as { hash: string }).hash, tbs, privateKey);
+  const algorithm = new asn1js.Sequence({
+    value: [new asn1js.ObjectIdentifier({ value: oid }), ...(d.type === 'rsa' ? [new asn1js.Null()] : [])],
+  });
+  const csr = new asn1js.Sequence({ value: [info, algorithm, new asn1js.BitString({ valueHex: signature })] });
+  return new Uint8Array(csr.toBER());
+}
+
+/**
+ * Reads a certification request and checks its self-signature; returns the public key it
+ * certifies. Anything else (parse failure, unknown algorithm, bad signature) is ERR_FDO_DI_CSR.
+ */
+export function readCertificationRequest(der: Uint8Array): { publicKey: KeyObject } {
+  let csr: pkijs.CertificationRequest;
+  try {
+    csr = pkijs.CertificationRequest.fromBER(der);
+  } catch (e) {
+    throw csrError('not a DER PKCS #10 certification request', e);
+  }
+  const alg = SIGNATURES[csr.signatureAlgorithm.algorithmId];
+  if (alg === undefined) throw csrError(`signature algorithm ${csr.signatureAlgorithm.algorithmId} is not supported`);
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey({ key: Buffer.from(csr.subjectPublicKeyInfo.toSchema().toBER()), format: 'der', type: 'spki' });
+  } catch (e) {
+    throw csrError('the subject public key does not decode', e);
+  }
+  const kind = publicKey.asymmetricKeyType;
+  if (kind !== alg.key) throw csrError(`a ${kind ?? 'unknown'} key signed with a ${alg.key} algorithm`);
+  const signature = csr.signatureValue.valueBlock.valueHexView;
+  let ok = false;
+  try {
+    ok = verify(alg.hash, csr.tbsView, publicKey, signature);
+  } catch (e) {
+    throw csrError('the signature does not verify', e);
+  }
+  if (!ok) throw csrError('the signature does not verify');
+  return { publicKey };
+}

@@ -1,0 +1,101 @@
+/**
+ * The cryptographic rules TO2 applies around the session module: which key exchange fits which
+ * owner key (FDO 1.1 §3.6, "Key Exchange and FDO Crypto Mapping"), how the device signs its
+ * attestation, and signature checks that end as TO2 errors.
+ */
+import type { KeyObject } from 'node:crypto';
+import { Algorithm } from '../../../codec/cose/algorithms.ts';
+import { CoseError } from '../../../codec/cose/errors.ts';
+import { verifySign1 } from '../../../codec/cose/sign1.ts';
+import { describeKey } from '../../../crypto/key-describe.ts';
+import { DeviceSgType, KexSuite } from '../../constants/crypto.ts';
+import type { SigInfo } from '../../types/sig-info.ts';
+import { to2Error } from './to2-errors.ts';
+
+type KeyClass = 'P-256' | 'P-384' | 'RSA-2048' | 'RSA-3072' | 'other';
+
+function keyClass(key: KeyObject): KeyClass {
+  const d = describeKey(key);
+  if (d.type === 'ec') return d.curve === 'P-521' ? 'other' : d.curve;
+  if (d.type === 'rsa') return d.modulusBits === 2048 ? 'RSA-2048' : d.modulusBits === 3072 ? 'RSA-3072' : 'other';
+  return 'other';
+}
+
+/**
+ * The key exchanges the crypto mapping table allows for an owner key. The table pairs every
+ * exchange with the owner's attestation key alone: the device key type only makes a pairing
+ * "not recommended", never invalid, and the table is silent on RSA devices, so IoTopia lets the
+ * owner key decide.
+ */
+const KEX_FOR_OWNER: Record<KeyClass, readonly string[]> = {
+  'P-256': [KexSuite.ECDH256],
+  'P-384': [KexSuite.ECDH384],
+  'RSA-2048': [KexSuite.DHKEXid14, KexSuite.ASYMKEX2048],
+  'RSA-3072': [KexSuite.DHKEXid15, KexSuite.ASYMKEX3072],
+  other: [],
+};
+
+export function kexSuitesForOwner(ownerKey: KeyObject): readonly string[] {
+  return KEX_FOR_OWNER[keyClass(ownerKey)];
+}
+
+/** ERR_FDO_TO2_KEX_MISMATCH unless the mapping table pairs `suite` with the owner key. */
+export function checkKexForOwner(suite: string, ownerKey: KeyObject): void {
+  const allowed = kexSuitesForOwner(ownerKey);
+  if (!allowed.includes(suite)) {
+    throw to2Error(
+      'ERR_FDO_TO2_KEX_MISMATCH',
+      `key exchange ${JSON.stringify(suite)} does not fit a ${keyClass(ownerKey)} owner key (allowed: ${allowed.join(', ') || 'none'})`,
+    );
+  }
+}
+
+/**
+ * How a device key signs: the COSE algorithm and the eASigInfo it announces. RSA keys sign with
+ * PKCS #1 v1.5 unless `pss`; the announced sgType for RSA is StRSA2048/StRSA3072 either way,
+ * because DeviceSgType names no PSS type and the message layer refuses other values.
+ */
+export function deviceSigning(key: KeyObject, pss: boolean): { alg: number; sigInfo: SigInfo } {
+  const d = describeKey(key);
+  if (d.type === 'ec' && d.curve === 'P-256')
+    return { alg: Algorithm.ES256, sigInfo: { sgType: DeviceSgType.StSECP256R1, info: new Uint8Array() } };
+  if (d.type === 'ec' && d.curve === 'P-384')
+    return { alg: Algorithm.ES384, sigInfo: { sgType: DeviceSgType.StSECP384R1, info: new Uint8Array() } };
+  if (d.type === 'rsa' && (d.modulusBits === 2048 || d.modulusBits === 3072)) {
+    const big = d.modulusBits === 3072;
+    const alg = pss ? (big ? Algorithm.PS384 : Algorithm.PS256) : big ? Algorithm.RS384 : Algorithm.RS256;
+    return { alg, sigInfo: { sgType: big ? DeviceSgType.StRSA3072 : DeviceSgType.StRSA2048, info: new Uint8Array() } };
+  }
+  throw new TypeError('the device key must be EC P-256/P-384 or RSA 2048/3072');
+}
+
+/**
+ * The algorithms the owner accepts on the device's EAT, from the device certificate's key and
+ * the eASigInfo the device announced. EPID and a curve that contradicts the key are refused.
+ */
+export function deviceVerifyAlgorithms(key: KeyObject, sigInfo: SigInfo): number[] {
+  const k = keyClass(key);
+  const sg = sigInfo.sgType;
+  const ec = (curve: KeyClass, type: number, alg: number) => {
+    if (k !== curve || sg !== type) {
+      throw to2Error('ERR_FDO_TO2_DEVICE_KEY', `eASigInfo type ${sg} does not fit the device certificate's ${k} key`);
+    }
+    return [alg];
+  };
+  if (sg === DeviceSgType.StSECP256R1) return ec('P-256', sg, Algorithm.ES256);
+  if (sg === DeviceSgType.StSECP384R1) return ec('P-384', sg, Algorithm.ES384);
+  if ((sg === DeviceSgType.StRSA2048 || sg === DeviceSgType.StRSA3072) && (k === 'RSA-2048' || k === 'RSA-3072')) {
+    return [Algorithm.RS256, Algorithm.RS384, Algorithm.PS256, Algorithm.PS384];
+  }
+  throw to2Error('ERR_FDO_TO2_DEVICE_KEY', `device attestation type ${sg} with a ${k} device key is not supported`);
+}
+
+/** Verifies a COSE_Sign1; any COSE failure is ERR_FDO_TO2_SIGNATURE naming `what`. */
+export function verifySigned(bytes: Uint8Array, key: KeyObject, algorithms: readonly number[], what: string): void {
+  try {
+    verifySign1(bytes, { key, tag: 'required', algorithms });
+  } catch (e) {
+    if (e instanceof CoseError) throw to2Error('ERR_FDO_TO2_SIGNATURE', `${what}: ${e.message}`, e);
+    throw e;
+  }
+}
