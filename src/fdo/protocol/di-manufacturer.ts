@@ -162,7 +162,7 @@ export function createDiManufacturer(config: DiManufacturerConfig): ServerHandle
       const mfg = config.manufacturerKeys.find((k) => samePublicKey(k.privateKey, header.pubKey));
       if (mfg === undefined)
         throw new FdoError(
-          'ERR_FDO_DI_NO_MANUFACTURER_KEY',
+          'ERR_FDO_DI_MANUFACTURER_KEY_GONE',
           ErrorCode.INTERNAL_SERVER_ERROR,
           'the manufacturer key of this session is no longer configured',
         );

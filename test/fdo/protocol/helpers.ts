@@ -6,10 +6,17 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import { generateKeyPair, type KeyPair, type KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { createCertificate } from '../../../src/crypto/x509-create.ts';
-import { RVProtocolValue } from '../../../src/fdo/constants/rendezvous.ts';
+import type { PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
+import { RVProtocolValue, TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
+import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
+import { createDiDevice } from '../../../src/fdo/protocol/di-device.ts';
+import { createDiManufacturer } from '../../../src/fdo/protocol/di-manufacturer.ts';
 import type { ServerHandler } from '../../../src/fdo/protocol/lib/server-step.ts';
+import { MemoryManufacturerVoucherStore, MemoryOwnerKeyRing } from '../../../src/fdo/protocol/memory-stores.ts';
 import type { ClientStep, ProtocolMessage, RandomSource } from '../../../src/fdo/protocol/ports.ts';
+import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
+import type { RvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
 
 /** A reproducible byte stream: SHA-256 in counter mode over a seed. */
 export function seededRandom(seed: string): RandomSource {
@@ -97,4 +104,67 @@ export async function run<S, R, SS>(
     step = await client.receive(viaJson(clientState), answer.reply);
   }
   throw new Error('protocol did not end within 20 messages');
+}
+
+export interface Manufactured {
+  credential: DeviceCredential;
+  device: KeyPair;
+  manufacturer: KeyPair;
+  owner: KeyPair;
+  voucher: Uint8Array;
+  store: MemoryManufacturerVoucherStore;
+}
+
+/**
+ * Runs DI for a device key of `deviceType` against a manufacturer key of `mfgType` (asked for as
+ * pkType `keyType`), extending the voucher to an owner key of `ownerType`.
+ */
+export async function manufacture(
+  options: {
+    deviceType?: KeyPairType;
+    mfgType?: KeyPairType;
+    ownerType?: KeyPairType;
+    keyType?: PublicKeyTypeNumber;
+    seed?: string;
+    extend?: boolean;
+  } = {},
+): Promise<Manufactured> {
+  const { deviceType = 'secp256r1', mfgType = deviceType, ownerType = mfgType, seed = 'manufacture' } = options;
+  const device = await keys(deviceType, 2);
+  const manufacturer = await keys(mfgType, 1);
+  const owner = await keys(ownerType, 3);
+  const store = new MemoryManufacturerVoucherStore();
+  const server = createDiManufacturer({
+    random: seededRandom(`${seed}/m`),
+    clock: fixedClock(),
+    store,
+    rvInfo: RV_INFO,
+    deviceCa: await deviceCa(),
+    manufacturerKeys: [manufacturer],
+    ...(options.extend === false ? {} : { extendTo: owner.publicKey }),
+  });
+  const client = createDiDevice({
+    random: seededRandom(`${seed}/d`),
+    deviceKey: device.privateKey,
+    serialNumber: 'SN-0001',
+    model: 'IoTopia sensor',
+    ...(options.keyType === undefined ? {} : { keyType: options.keyType }),
+  });
+  const credential = await run(client.start(), client, server);
+  const voucher = await store.getVoucher(credential.guid);
+  if (voucher === undefined) throw new Error('DI stored no voucher');
+  return { credential, device, manufacturer, owner, voucher, store };
+}
+
+export const TO2_ADDR: RvTo2Addr = [{ dns: 'owner.example', port: 8043, protocol: TransportProtocol.ProtHTTPS }];
+
+/** Registers `voucher` at a TO0 rendezvous handler with the owner's key ring. */
+export async function register(
+  voucher: Uint8Array,
+  ownerKeys: KeyPair['privateKey'][],
+  server: ServerHandler<unknown> | ServerHandler<never>,
+  waitSeconds = 3600,
+) {
+  const owner = createTo0Owner({ keyRing: new MemoryOwnerKeyRing(ownerKeys) });
+  return run(owner.start({ voucher, rvTo2Addr: TO2_ADDR, waitSeconds }), owner, server as ServerHandler<unknown>);
 }

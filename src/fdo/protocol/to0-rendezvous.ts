@@ -1,0 +1,142 @@
+/**
+ * TO0, rendezvous side (FDO 1.1 §5.3): accepts an owner's registration. The voucher must verify
+ * (entry signatures and hashes, device chain hash), to1d must be signed by the voucher's current
+ * owner and bind this session's to0d by hash, and to0d must carry this session's nonce. Then the
+ * acceptance policy decides, and the registration is stored for the shorter of the requested and
+ * the allowed lifetime.
+ */
+import { bytesEqual, constantTimeEqual } from '../../codec/bytes.ts';
+import { ErrorCode } from '../constants/error-codes.ts';
+import { MsgType } from '../constants/message-types.ts';
+import { FdoError } from '../errors.ts';
+import { decodeTO0Hello, decodeTO0OwnerSign, encodeTO0AcceptOwner, encodeTO0HelloAck } from '../messages/to0.ts';
+import { hashBytes, hashEquals } from '../types/hash.ts';
+import { generateNonce } from '../types/nonce.ts';
+import { publicKeyToKeyObject } from '../types/public-key.ts';
+import type { OwnershipVoucher } from '../voucher/voucher.ts';
+import { parseVoucher } from '../voucher/voucher-parse.ts';
+import { verifyVoucher } from '../voucher/voucher-verify.ts';
+import { guardServer, outOfOrder, type ServerHandler } from './lib/server-step.ts';
+import { badState, fromB64, toB64 } from './lib/state-bytes.ts';
+import { verifyTo1dSignature } from './lib/to1d-verify.ts';
+import { acceptAnyVoucher } from './lib/voucher-acceptance.ts';
+import type { Clock, RandomSource, RendezvousStore, VoucherAcceptance } from './ports.ts';
+
+export interface To0RendezvousConfig {
+  random: RandomSource;
+  clock: Clock;
+  store: RendezvousStore;
+  /** Default: accept every voucher that verifies. */
+  acceptance?: VoucherAcceptance;
+  /** Longest registration granted, in seconds (default 30 days). */
+  maxWaitSeconds?: number;
+  /**
+   * Accept a voucher without entries, registered by the manufacturer itself. Off by default, as in
+   * go-fdo: a voucher is normally extended to its owner before TO0.
+   */
+  allowUnextended?: boolean;
+}
+
+export interface To0RendezvousState {
+  protocol: 'to0-rendezvous';
+  step: 'owner-sign';
+  nonce: string;
+}
+
+export const DEFAULT_MAX_WAIT_SECONDS = 30 * 86_400;
+
+const invalidVoucher = (code: string, message: string) => new FdoError(code, ErrorCode.INVALID_OWNERSHIP_VOUCHER, message);
+
+export function createTo0Rendezvous(config: To0RendezvousConfig): ServerHandler<To0RendezvousState> {
+  if (typeof config?.random !== 'function' || typeof config.clock !== 'function')
+    throw new TypeError('TO0 rendezvous: random and clock are required');
+  if (typeof config.store?.put !== 'function' || typeof config.store.get !== 'function')
+    throw new TypeError('TO0 rendezvous: a RendezvousStore is required');
+  const maxWait = config.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
+  if (!Number.isInteger(maxWait) || maxWait < 0) throw new TypeError('TO0 rendezvous: maxWaitSeconds must be a non-negative integer');
+  const acceptance = config.acceptance ?? acceptAnyVoucher;
+
+  return guardServer(config.clock, async (state, message) => {
+    if (state === undefined) {
+      if (message.msgType !== MsgType.TO0_Hello) throw outOfOrder('TO0', message.msgType, [MsgType.TO0_Hello]);
+      decodeTO0Hello(message.body);
+      const nonce = generateNonce(config.random);
+      return {
+        state: { protocol: 'to0-rendezvous', step: 'owner-sign', nonce: toB64(nonce) },
+        reply: { msgType: MsgType.TO0_HelloAck, body: encodeTO0HelloAck({ nonceTO0Sign: nonce }) },
+      };
+    }
+    if (state?.protocol !== 'to0-rendezvous' || state.step !== 'owner-sign') throw badState('not a TO0 rendezvous session');
+    if (message.msgType !== MsgType.TO0_OwnerSign) throw outOfOrder('TO0', message.msgType, [MsgType.TO0_OwnerSign]);
+    return ownerSign(fromB64(state.nonce, 'nonce'), message.body);
+  });
+
+  async function ownerSign(nonce: Uint8Array, body: Uint8Array) {
+    const { to0d, to1d } = decodeTO0OwnerSign(body);
+    if (!constantTimeEqual(to0d.nonceTO0Sign, nonce)) {
+      throw new FdoError('ERR_FDO_TO0_NONCE', ErrorCode.INVALID_MESSAGE_ERROR, 'to0d.NonceTO0Sign is not the nonce of this session');
+    }
+
+    const voucher = parseVoucher(to0d.voucher);
+    if (voucher.entries.length === 0 && config.allowUnextended !== true) {
+      throw invalidVoucher('ERR_FDO_TO0_VOUCHER_NOT_EXTENDED', 'the voucher has no entries: extend it to the owner before TO0');
+    }
+    const verified = verifyVoucher(voucher);
+    const deviceCertificates = verified.deviceCertificates;
+    if (deviceCertificates === null || deviceCertificates.length === 0) {
+      throw invalidVoucher('ERR_FDO_TO0_NO_DEVICE_CHAIN', 'the voucher has no device certificate chain, so TO1 could not check the device');
+    }
+
+    verifyTo1dSignature(to1d.sign1.bytes, verified.owner);
+    if (!hashEquals(hashBytes(to1d.payload.to0dHash.type, to0d.bytes), to1d.payload.to0dHash)) {
+      throw new FdoError('ERR_FDO_TO0_TO0D_HASH', ErrorCode.INVALID_OWNER_SIGN_BODY, 'to1d.to1dTo0dHash does not match to0d');
+    }
+
+    const now = config.clock();
+    await refuseSuperseded(voucher, now);
+    const accepted = await acceptance({
+      guid: voucher.header.guid,
+      manufacturerKey: publicKeyToKeyObject(voucher.header.pubKey).key,
+      ownerKey: verified.ownerKey,
+      entries: verified.entries,
+      deviceCertificates,
+    });
+    if (accepted !== true) throw invalidVoucher('ERR_FDO_TO0_VOUCHER_REJECTED', 'the acceptance policy refused the voucher');
+
+    const waitSeconds = Math.min(to0d.waitSeconds, maxWait);
+    await config.store.put({
+      guid: voucher.header.guid,
+      to1d: to1d.sign1.bytes,
+      voucher: to0d.voucher,
+      expiresAt: new Date(now.getTime() + waitSeconds * 1000),
+    });
+    return { state: null, reply: { msgType: MsgType.TO0_AcceptOwner, body: encodeTO0AcceptOwner({ waitSeconds }) } };
+  }
+
+  /**
+   * After a resale the previous owner still holds a valid, shorter voucher. While the new owner's
+   * registration is live, a registration from a voucher that the stored one extends would send
+   * the device back to the previous owner, so it is refused.
+   */
+  async function refuseSuperseded(voucher: OwnershipVoucher, now: Date): Promise<void> {
+    const existing = await config.store.get(voucher.header.guid);
+    if (existing === undefined || existing.expiresAt.getTime() <= now.getTime()) return;
+    let stored: OwnershipVoucher;
+    try {
+      stored = parseVoucher(existing.voucher);
+    } catch {
+      return;
+    }
+    const n = voucher.entries.length;
+    if (
+      stored.entries.length > n &&
+      bytesEqual(stored.raw.header, voucher.raw.header) &&
+      voucher.entries.every((e, i) => bytesEqual(e.raw, (stored.entries[i] as { raw: Uint8Array }).raw))
+    ) {
+      throw invalidVoucher(
+        'ERR_FDO_TO0_VOUCHER_SUPERSEDED',
+        `a live registration holds a longer voucher (${stored.entries.length} entries) that extends this one (${n})`,
+      );
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * TO1, device side (FDO 1.1 §5.4): asks the rendezvous server where its owner is. The device
+ * proves its key over the server's nonce and receives the to1d blob. It cannot check the owner's
+ * signature on to1d yet (its credential holds only the manufacturer key hash); TO2 does, against
+ * the voucher's last owner, so the blob is returned as received for TO2 to check.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { MsgType } from '../constants/message-types.ts';
+import type { DeviceCredential } from '../credential/device-credential.ts';
+import { decodeTO1HelloRVAck, decodeTO1RVRedirect, encodeTO1HelloRV, encodeTO1ProveToRV } from '../messages/to1.ts';
+import type { FdoHash } from '../types/hash.ts';
+import type { RvTo2Addr } from '../types/rv-to2-addr.ts';
+import { deviceSigInfoFor } from './lib/device-signature.ts';
+import { expectReply } from './lib/peer-error.ts';
+import { badState, toB64 } from './lib/state-bytes.ts';
+import type { ClientStep, ProtocolMessage } from './ports.ts';
+
+export interface To1DeviceConfig {
+  credential: Pick<DeviceCredential, 'guid'>;
+  /** The device attestation key the manufacturer certified in DI. */
+  deviceKey: KeyObject;
+}
+
+export interface To1Result {
+  /** The owner-signed to1d blob as received: TO2 verifies it against the voucher's owner. */
+  to1d: Uint8Array;
+  /** Where to reach the owner for TO2, in the owner's order. Not authenticated until TO2. */
+  rvTo2Addr: RvTo2Addr;
+  to0dHash: FdoHash;
+}
+
+export type To1DeviceState =
+  | { protocol: 'to1-device'; step: 'hello-rv-ack' }
+  | { protocol: 'to1-device'; step: 'rv-redirect'; nonce: string };
+
+export interface To1Device {
+  start(): ClientStep<To1DeviceState, To1Result>;
+  receive(state: To1DeviceState, message: ProtocolMessage): Promise<ClientStep<To1DeviceState, To1Result>>;
+}
+
+export function createTo1Device(config: To1DeviceConfig): To1Device {
+  if (config?.deviceKey?.type !== 'private') throw new TypeError('TO1 device: deviceKey must be a private KeyObject');
+  if (!(config.credential?.guid instanceof Uint8Array)) throw new TypeError('TO1 device: credential.guid is required');
+  const sigInfo = deviceSigInfoFor(createPublicKey(config.deviceKey));
+  const guid = config.credential.guid;
+
+  return {
+    start() {
+      return {
+        state: { protocol: 'to1-device', step: 'hello-rv-ack' },
+        request: { msgType: MsgType.TO1_HelloRV, body: encodeTO1HelloRV({ guid, eASigInfo: sigInfo }) },
+      };
+    },
+
+    async receive(state, message) {
+      if (state?.protocol !== 'to1-device') throw badState('not a TO1 device session');
+      if (state.step === 'hello-rv-ack') {
+        const ack = decodeTO1HelloRVAck(expectReply(message, MsgType.TO1_HelloRVAck, 'TO1.HelloRVAck'));
+        const body = encodeTO1ProveToRV({ nonceTO1Proof: ack.nonceTO1Proof, guid, signer: { key: config.deviceKey, alg: sigInfo.sgType } });
+        return {
+          state: { protocol: 'to1-device', step: 'rv-redirect', nonce: toB64(ack.nonceTO1Proof) },
+          request: { msgType: MsgType.TO1_ProveToRV, body },
+        };
+      }
+      if (state.step === 'rv-redirect') {
+        const body = expectReply(message, MsgType.TO1_RVRedirect, 'TO1.RVRedirect');
+        const redirect = decodeTO1RVRedirect(body);
+        return { result: { to1d: redirect.sign1.bytes, rvTo2Addr: redirect.payload.rvTo2Addr, to0dHash: redirect.payload.to0dHash } };
+      }
+      throw badState(`unknown step ${String((state as { step?: unknown }).step)}`);
+    },
+  };
+}
