@@ -11,7 +11,7 @@ import { encodeChecked, readBodyArray } from './body.ts';
 import { hmacTypes, readOvHeaderBytes } from './common.ts';
 import { MAX_DEVICE_MFG_INFO_BYTES, type MessageLimits } from './limits.ts';
 
-/** DI.AppStart (§5.2.1): `[DeviceMfgInfo]`, a bstr holding CBOR that only the manufacturer reads. */
+/** DI.AppStart (§5.2, Type 10): `[DeviceMfgInfo]`, a bstr holding CBOR that only the manufacturer reads. */
 export interface DIAppStart {
   /** The bstr's content (CBOR bytes), or null when the device sends none. */
   deviceMfgInfo: Uint8Array | null;
@@ -66,7 +66,7 @@ export function encodeDeviceMfgInfo(info: DeviceMfgInfo): Uint8Array {
   return encodeChecked(value, 'DeviceMfgInfo', parseDeviceMfgInfo);
 }
 
-/** DI.SetCredentials (§5.2.2): `[OVHeader]`, the header wrapped in a bstr as in the voucher. */
+/** DI.SetCredentials (§5.2, Type 11): `[OVHeader]`, the header wrapped in a bstr as in the voucher. */
 export interface DISetCredentials {
   /** The OVHeader's CBOR bytes (the bstr's content): the voucher module parses them, the HMAC covers them. */
   ovHeader: Uint8Array;
@@ -81,7 +81,7 @@ export function decodeDISetCredentials(bytes: Uint8Array, limits?: MessageLimits
   return { ovHeader: readOvHeaderBytes(h, 'DI.SetCredentials.OVHeader') };
 }
 
-/** DI.SetHMAC (§5.2.3): `[Hmac]` over the OVHeader bytes, under the device's secret. */
+/** DI.SetHMAC (§5.2, Type 12): `[Hmac]` over the OVHeader bytes, under the device's secret. */
 export interface DISetHMAC {
   hmac: FdoHmac;
 }
@@ -95,7 +95,7 @@ export function decodeDISetHMAC(bytes: Uint8Array, limits?: MessageLimits): DISe
   return { hmac: parseHash(h, 'DI.SetHMAC.Hmac', hmacTypes) };
 }
 
-/** DI.Done (§5.2.4): an empty array. */
+/** DI.Done (§5.2, Type 13): an empty array. */
 export type DIDone = Record<string, never>;
 
 export function encodeDIDone(_msg: DIDone = {}): Uint8Array {

@@ -4,7 +4,7 @@
  * ones FDO 1.1 implementations send on the wire (go-fdo, the Java reference implementation).
  */
 
-/** Unprotected header labels of TO2.ProveOVHdr (§5.5.2 TO2ProveOVHdrUnprotectedHeaders). */
+/** Unprotected header labels of TO2.ProveOVHdr (§5.5, Type 61, TO2ProveOVHdrUnprotectedHeaders). */
 export const CoseUnprotectedLabel = {
   /** NonceTO2ProveDv, the nonce the device signs in TO2.ProveDevice. */
   CUPHNonce: 256,

@@ -18,7 +18,7 @@ import { type FdoSign1, isPreSigned, type MessageSigner, type PreSigned, preSign
 
 const UINT32_MAX = 0xffff_ffff;
 
-/** TO0.Hello (§5.3.1): an empty array. */
+/** TO0.Hello (§5.3, Type 20): an empty array. */
 export type TO0Hello = Record<string, never>;
 
 export function encodeTO0Hello(_msg: TO0Hello = {}): Uint8Array {
@@ -30,7 +30,7 @@ export function decodeTO0Hello(bytes: Uint8Array, limits?: MessageLimits): TO0He
   return {};
 }
 
-/** TO0.HelloAck (§5.3.2): `[NonceTO0Sign]`. */
+/** TO0.HelloAck (§5.3, Type 21): `[NonceTO0Sign]`. */
 export interface TO0HelloAck {
   nonceTO0Sign: Nonce;
 }
@@ -44,7 +44,7 @@ export function decodeTO0HelloAck(bytes: Uint8Array, limits?: MessageLimits): TO
   return { nonceTO0Sign: parseNonce(n, 'TO0.HelloAck.NonceTO0Sign') };
 }
 
-/** to0d (§5.3.3): `[OwnershipVoucher, WaitSeconds: uint32, NonceTO0Sign]`. */
+/** to0d (§5.3, in TO0.OwnerSign): `[OwnershipVoucher, WaitSeconds: uint32, NonceTO0Sign]`. */
 export interface To0d {
   /** The voucher's CBOR bytes, exactly as carried. */
   voucher: Uint8Array;
@@ -77,7 +77,7 @@ export function decodeTo0d(bytes: Uint8Array, where = 'to0d'): DecodedTo0d {
   };
 }
 
-/** to1dBlobPayload (§5.3.3): `[to1dRV: RVTO2Addr, to1dTo0dHash: Hash]`. */
+/** to1dBlobPayload (§5.3, in TO0.OwnerSign): `[to1dRV: RVTO2Addr, to1dTo0dHash: Hash]`. */
 export interface To1dPayload {
   rvTo2Addr: RvTo2Addr;
   to0dHash: FdoHash;
@@ -122,7 +122,7 @@ function checkRvIps(rv: unknown, where: string): void {
   });
 }
 
-/** TO0.OwnerSign (§5.3.3): `[to0d: bstr .cbor to0d, to1d: CoseSignature]`. */
+/** TO0.OwnerSign (§5.3, Type 22): `[to0d: bstr .cbor to0d, to1d: CoseSignature]`. */
 export interface TO0OwnerSign {
   /** The to0d; when `bytes` is given those exact bytes are sent (they are what to1d's hash covers). */
   to0d: To0d & { bytes?: Uint8Array };
@@ -154,7 +154,7 @@ export function decodeTO0OwnerSign(bytes: Uint8Array, limits?: MessageLimits): D
   };
 }
 
-/** TO0.AcceptOwner (§5.3.4): `[WaitSeconds]`, how long the rendezvous server keeps the blob. */
+/** TO0.AcceptOwner (§5.3, Type 23): `[WaitSeconds]`, how long the rendezvous server keeps the blob. */
 export interface TO0AcceptOwner {
   waitSeconds: number;
 }

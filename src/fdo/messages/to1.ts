@@ -24,7 +24,7 @@ import {
 } from './signed.ts';
 import { decodeTo1d, signTo1d, type To1d, type To1dPayload } from './to0.ts';
 
-/** TO1.HelloRV (§5.4.1): `[Guid, eASigInfo]`. */
+/** TO1.HelloRV (§5.4, Type 30): `[Guid, eASigInfo]`. */
 export interface TO1HelloRV {
   guid: Guid;
   eASigInfo: SigInfo;
@@ -39,7 +39,7 @@ export function decodeTO1HelloRV(bytes: Uint8Array, limits?: MessageLimits): TO1
   return { guid: parseGuid(g, 'TO1.HelloRV.Guid'), eASigInfo: parseSigInfo(s, 'TO1.HelloRV.eASigInfo') };
 }
 
-/** TO1.HelloRVAck (§5.4.2): `[NonceTO1Proof, eBSigInfo]`. */
+/** TO1.HelloRVAck (§5.4, Type 31): `[NonceTO1Proof, eBSigInfo]`. */
 export interface TO1HelloRVAck {
   nonceTO1Proof: Nonce;
   eBSigInfo: SigInfo;
@@ -55,7 +55,7 @@ export function decodeTO1HelloRVAck(bytes: Uint8Array, limits?: MessageLimits): 
 }
 
 /**
- * TO1.ProveToRV (§5.4.3): an EAT with EAT-NONCE = NonceTO1Proof and the device GUID in EAT-UEID,
+ * TO1.ProveToRV (§5.4, Type 32): an EAT with EAT-NONCE = NonceTO1Proof and the device GUID in EAT-UEID,
  * signed by the device attestation key (found through the GUID in the registered voucher).
  */
 export interface TO1ProveToRV {
@@ -103,7 +103,7 @@ export function decodeTO1ProveToRV(bytes: Uint8Array, limits?: MessageLimits): D
   return out;
 }
 
-/** TO1.RVRedirect (§5.4.4): the to1d blob, signed by the owner in TO0. */
+/** TO1.RVRedirect (§5.4, Type 33): the to1d blob, signed by the owner in TO0. */
 export type TO1RVRedirect = To1d;
 
 /** Sends a stored to1d as is (`{ sign1: { bytes } }`), or signs a fresh one. */

@@ -33,7 +33,7 @@ const UINT16_MAX = 0xffff;
 const INT32_MIN = -0x8000_0000;
 const INT32_MAX = 0x7fff_ffff;
 
-/** TO2.HelloDevice (§5.5.1): `[maxDeviceMessageSize, Guid, NonceTO2ProveOV, kexSuiteName, cipherSuiteName, eASigInfo]`. */
+/** TO2.HelloDevice (§5.5, Type 60): `[maxDeviceMessageSize, Guid, NonceTO2ProveOV, kexSuiteName, cipherSuiteName, eASigInfo]`. */
 export interface TO2HelloDevice {
   /** uint16; 0 means the transport's default. */
   maxDeviceMessageSize: number;
@@ -73,7 +73,7 @@ export function decodeTO2HelloDevice(bytes: Uint8Array, limits?: MessageLimits):
 }
 
 /**
- * TO2.ProveOVHdr (§5.5.2): a COSE_Sign1 by the owner over TO2ProveOVHdrPayload, with NonceTO2ProveDv
+ * TO2.ProveOVHdr (§5.5, Type 61): a COSE_Sign1 by the owner over TO2ProveOVHdrPayload, with NonceTO2ProveDv
  * (CUPHNonce) and the owner key (CUPHOwnerPubKey) in the unprotected header. The signature is
  * checked against that key, and the key against the voucher, by the caller.
  */
@@ -141,7 +141,7 @@ export function decodeTO2ProveOVHdr(bytes: Uint8Array, limits?: MessageLimits): 
   };
 }
 
-/** TO2.GetOVNextEntry (§5.5.3): `[OVEntryNum]`. */
+/** TO2.GetOVNextEntry (§5.5, Type 62): `[OVEntryNum]`. */
 export interface TO2GetOVNextEntry {
   ovEntryNum: number;
 }
@@ -156,7 +156,7 @@ export function decodeTO2GetOVNextEntry(bytes: Uint8Array, limits?: MessageLimit
 }
 
 /**
- * TO2.OVNextEntry (§5.5.4): `[OVEntryNum, OVEntry]`. The entry's COSE structure is checked; its
+ * TO2.OVNextEntry (§5.5, Type 63): `[OVEntryNum, OVEntry]`. The entry's COSE structure is checked; its
  * payload and signature are the voucher module's, which takes `ovEntry` byte for byte.
  */
 export interface TO2OVNextEntry {
@@ -184,7 +184,7 @@ export function decodeTO2OVNextEntry(bytes: Uint8Array, limits?: MessageLimits):
 }
 
 /**
- * TO2.ProveDevice (§5.5.5): an EAT signed by the device key with EAT-NONCE = NonceTO2ProveDv, the
+ * TO2.ProveDevice (§5.5, Type 64): an EAT signed by the device key with EAT-NONCE = NonceTO2ProveDv, the
  * GUID, EAT-FDO = TO2ProveDevicePayload `[xBKeyExchange]` and NonceTO2SetupDv in EUPHNonce.
  */
 export interface TO2ProveDevice {
@@ -236,7 +236,7 @@ export function decodeTO2ProveDevice(bytes: Uint8Array, limits?: MessageLimits):
 }
 
 /**
- * TO2.SetupDevice (§5.5.6): a COSE_Sign1 by the current owner over TO2SetupDevicePayload
+ * TO2.SetupDevice (§5.5, Type 65): a COSE_Sign1 by the current owner over TO2SetupDevicePayload
  * `[RendezvousInfo, Guid, NonceTO2SetupDv, Owner2Key]`: the device's next credential.
  */
 export interface TO2SetupDevice {
@@ -272,7 +272,7 @@ export function decodeTO2SetupDevice(bytes: Uint8Array, limits?: MessageLimits):
   };
 }
 
-/** TO2.DeviceServiceInfoReady (§5.5.7): `[ReplacementHMac / null, maxOwnerServiceInfoSz / null]`. */
+/** TO2.DeviceServiceInfoReady (§5.5, Type 66): `[ReplacementHMac / null, maxOwnerServiceInfoSz / null]`. */
 export interface TO2DeviceServiceInfoReady {
   /** The HMAC of the replacement OVHeader; null under the Credential Reuse protocol. */
   replacementHmac: FdoHmac | null;
@@ -294,7 +294,7 @@ export function decodeTO2DeviceServiceInfoReady(bytes: Uint8Array, limits?: Mess
   };
 }
 
-/** TO2.OwnerServiceInfoReady (§5.5.8): `[maxDeviceServiceInfoSz / null]`. */
+/** TO2.OwnerServiceInfoReady (§5.5, Type 67): `[maxDeviceServiceInfoSz / null]`. */
 export interface TO2OwnerServiceInfoReady {
   maxDeviceServiceInfoSz: number | null;
 }
@@ -342,7 +342,7 @@ function parseServiceInfo(v: unknown, where: string, limits: ServiceInfoMessageL
 
 const encodeServiceInfo = (entries: readonly ServiceInfoEntry[]): unknown[] => entries.map((e) => [e.key, e.value]);
 
-/** TO2.DeviceServiceInfo (§5.5.9): `[IsMoreServiceInfo, ServiceInfo]`. */
+/** TO2.DeviceServiceInfo (§5.5, Type 68): `[IsMoreServiceInfo, ServiceInfo]`. */
 export interface TO2DeviceServiceInfo {
   isMoreServiceInfo: boolean;
   serviceInfo: ServiceInfoEntry[];
@@ -360,7 +360,7 @@ export function decodeTO2DeviceServiceInfo(bytes: Uint8Array, limits?: ServiceIn
   return { isMoreServiceInfo: asBool(more, `${n}.IsMoreServiceInfo`), serviceInfo: parseServiceInfo(info, `${n}.ServiceInfo`, limits) };
 }
 
-/** TO2.OwnerServiceInfo (§5.5.10): `[IsMoreServiceInfo, IsDone, ServiceInfo]`. */
+/** TO2.OwnerServiceInfo (§5.5, Type 69): `[IsMoreServiceInfo, IsDone, ServiceInfo]`. */
 export interface TO2OwnerServiceInfo {
   isMoreServiceInfo: boolean;
   isDone: boolean;
@@ -383,7 +383,7 @@ export function decodeTO2OwnerServiceInfo(bytes: Uint8Array, limits?: ServiceInf
   };
 }
 
-/** TO2.Done (§5.5.11): `[NonceTO2ProveDv]`. */
+/** TO2.Done (§5.5, Type 70): `[NonceTO2ProveDv]`. */
 export interface TO2Done {
   nonceTO2ProveDv: Nonce;
 }
@@ -397,7 +397,7 @@ export function decodeTO2Done(bytes: Uint8Array, limits?: MessageLimits): TO2Don
   return { nonceTO2ProveDv: parseNonce(n, 'TO2.Done.NonceTO2ProveDv') };
 }
 
-/** TO2.Done2 (§5.5.12): `[NonceTO2SetupDv]`. */
+/** TO2.Done2 (§5.5, Type 71): `[NonceTO2SetupDv]`. */
 export interface TO2Done2 {
   nonceTO2SetupDv: Nonce;
 }
