@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { encode } from '../../../src/codec/cbor.ts';
 import type { KeyPairType } from '../../../src/crypto/key-generate.ts';
-import { HashType, PublicKeyEncoding, PublicKeyType, type PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
+import {
+  HashType,
+  type HashTypeNumber,
+  PublicKeyEncoding,
+  PublicKeyType,
+  type PublicKeyTypeNumber,
+} from '../../../src/fdo/constants/crypto.ts';
 import { ErrorCode } from '../../../src/fdo/constants/error-codes.ts';
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';
 import { FdoError } from '../../../src/fdo/errors.ts';
@@ -62,7 +68,7 @@ async function appStartBody(deviceType: KeyPairType = 'secp256r1', keyType: Publ
 }
 
 describe('DI: device and manufacturer in process', () => {
-  const cases: { name: string; deviceType: KeyPairType; mfgType: KeyPairType; keyType: PublicKeyTypeNumber; hash: number }[] = [
+  const cases: { name: string; deviceType: KeyPairType; mfgType: KeyPairType; keyType: PublicKeyTypeNumber; hash: HashTypeNumber }[] = [
     { name: 'SECP256R1', deviceType: 'secp256r1', mfgType: 'secp256r1', keyType: PublicKeyType.SECP256R1, hash: HashType.SHA256 },
     { name: 'SECP384R1', deviceType: 'secp384r1', mfgType: 'secp384r1', keyType: PublicKeyType.SECP384R1, hash: HashType.SHA384 },
     { name: 'RSA 2048 PKCS', deviceType: 'rsa2048', mfgType: 'rsa2048', keyType: PublicKeyType.RSAPKCS, hash: HashType.SHA256 },
@@ -206,7 +212,7 @@ describe('DI: failures', () => {
     );
     const device = await keys('secp256r1', 2);
     const csr = createCertificationRequest(device.privateKey, 'SN');
-    csr[csr.length - 3] ^= 0x01;
+    csr[csr.length - 3] = (csr[csr.length - 3] ?? 0) ^ 0x01;
     const bad = encodeDIAppStart({
       deviceMfgInfo: encodeDeviceMfgInfo({ keyType: 10, keyEncoding: 1, serialNumber: 'S', deviceInfo: 'M', csr, extra: [] }),
     });
