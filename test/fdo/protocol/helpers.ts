@@ -159,12 +159,7 @@ export async function manufacture(
 export const TO2_ADDR: RvTo2Addr = [{ dns: 'owner.example', port: 8043, protocol: TransportProtocol.ProtHTTPS }];
 
 /** Registers `voucher` at a TO0 rendezvous handler with the owner's key ring. */
-export async function register(
-  voucher: Uint8Array,
-  ownerKeys: KeyPair['privateKey'][],
-  server: ServerHandler<unknown> | ServerHandler<never>,
-  waitSeconds = 3600,
-) {
+export async function register<S>(voucher: Uint8Array, ownerKeys: KeyPair['privateKey'][], server: ServerHandler<S>, waitSeconds = 3600) {
   const owner = createTo0Owner({ keyRing: new MemoryOwnerKeyRing(ownerKeys) });
-  return run(owner.start({ voucher, rvTo2Addr: TO2_ADDR, waitSeconds }), owner, server as ServerHandler<unknown>);
+  return run(owner.start({ voucher, rvTo2Addr: TO2_ADDR, waitSeconds }), owner, server);
 }
