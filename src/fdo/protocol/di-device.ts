@@ -4,6 +4,7 @@
  * credential is only pending: a device that never sees DI.Done keeps nothing.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { plainCopy } from '../../codec/bytes.ts';
 import { PublicKeyEncoding, type PublicKeyEncodingNumber, PublicKeyType, type PublicKeyTypeNumber } from '../constants/crypto.ts';
 import { MsgType } from '../constants/message-types.ts';
 import type { DeviceCredential } from '../credential/device-credential.ts';
@@ -92,7 +93,7 @@ export function createDiDevice(config: DiDeviceConfig): DiDevice {
             protVer: header.protVer,
             hmacSecret: fromB64(state.hmacSecret, 'hmacSecret'),
             deviceInfo: header.deviceInfo,
-            guid: header.guid,
+            guid: plainCopy(header.guid),
             rvInfo: header.rvInfo,
             pubKeyHash: hashBytes(hashTypeFor(devicePublic, manufacturer), pubKeyBytes),
             deviceKey:

@@ -5,6 +5,7 @@
  * the voucher's last owner, so the blob is returned as received for TO2 to check.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { plainCopy } from '../../codec/bytes.ts';
 import { MsgType } from '../constants/message-types.ts';
 import type { DeviceCredential } from '../credential/device-credential.ts';
 import { decodeTO1HelloRVAck, decodeTO1RVRedirect, encodeTO1HelloRV, encodeTO1ProveToRV } from '../messages/to1.ts';
@@ -65,7 +66,10 @@ export function createTo1Device(config: To1DeviceConfig): To1Device {
       if (state.step === 'rv-redirect') {
         const body = expectReply(message, MsgType.TO1_RVRedirect, 'TO1.RVRedirect');
         const redirect = decodeTO1RVRedirect(body);
-        return { result: { to1d: redirect.sign1.bytes, rvTo2Addr: redirect.payload.rvTo2Addr, to0dHash: redirect.payload.to0dHash } };
+        // A copy: the decoder may have annotated the received buffer, and the caller keeps this one.
+        return {
+          result: { to1d: plainCopy(redirect.sign1.bytes), rvTo2Addr: redirect.payload.rvTo2Addr, to0dHash: redirect.payload.to0dHash },
+        };
       }
       throw badState(`unknown step ${String((state as { step?: unknown }).step)}`);
     },
