@@ -228,6 +228,10 @@ export interface To2RunOptions {
    * states seen are the JSON the next handler gets.
    */
   intercept?: (m: ProtocolMessage, from: 'device' | 'owner', index: number) => ProtocolMessage | Promise<ProtocolMessage>;
+  /** May change the device state before it handles the next owner message. */
+  deviceStateHook?: (s: To2DeviceState) => To2DeviceState;
+  /** May change the owner state before it handles the next device message. */
+  ownerStateHook?: (s: To2OwnerState) => To2OwnerState;
   maxMessages?: number;
 }
 
@@ -290,13 +294,14 @@ export async function runTo2(o: To2RunOptions): Promise<To2RunResult> {
       out.result = step.result;
       return out;
     }
-    const deviceState = json(step.state);
+    const deviceState = o.deviceStateHook ? o.deviceStateHook(json(step.state)) : json(step.state);
     let request = step.request;
     if (o.intercept) request = await o.intercept(request, 'device', index);
     out.transcript.push({ from: 'device', msgType: request.msgType, bytes: request.body.length, replica: n % servers.length });
     index++;
     const server = servers[n % servers.length] as To2OwnerServer;
-    const ownerStep = await server.handle(ownerState === null ? undefined : json(ownerState), request);
+    const given = ownerState === null ? undefined : o.ownerStateHook ? o.ownerStateHook(json(ownerState)) : json(ownerState);
+    const ownerStep = await server.handle(given, request);
     out.ownerSteps.push(ownerStep);
     ownerState = ownerStep.state === null ? null : json(ownerStep.state);
     let reply = ownerStep.reply;

@@ -1,7 +1,7 @@
 /**
  * Failure codes of the TO2 role state machines (FDO 1.1 §5.5). Each maps to the §3.8 code the
  * peer is told; docs/errors-fdo.md explains each one. Checks that belong to the voucher (HMAC,
- * entry chain, GUID, manufacturer key) reuse the voucher module's ERR_FDO_VOUCHER_* codes.
+ * entry chain, GUID, manufacturer key) reuse the voucher module's own codes.
  */
 import { ErrorCode, type ErrorCodeNumber } from '../../constants/error-codes.ts';
 import { FdoError } from '../../errors.ts';

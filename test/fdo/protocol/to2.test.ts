@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CipherSuite, HashType, KexSuite } from '../../../src/fdo/constants/crypto.ts';
+import { MsgType } from '../../../src/fdo/constants/message-types.ts';
+import { TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
+import { signTo1d } from '../../../src/fdo/messages/to0.ts';
+import { To2PeerError } from '../../../src/fdo/protocol/lib/to2-errors.ts';
+import { guidToHex } from '../../../src/fdo/types/guid.ts';
+import { hashBytes } from '../../../src/fdo/types/hash.ts';
+import { publicKeyFromKeyObject, samePublicKey } from '../../../src/fdo/types/public-key.ts';
+import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
+import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
+import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
+import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
+import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
+import { cachedKeys, makeOwner, makeTo2World, RV_INFO, runTo2 } from '../e2e/kit.ts';
+
+const T = MsgType;
+
+describe('TO2 between IoTopia roles', () => {
+  test('the full message sequence yields a replacement credential and a replacement voucher', async () => {
+    const w = await makeTo2World();
+    const r = await runTo2({ credential: w.device.credential, owner: w.owner });
+    assert.equal(r.deviceError, undefined);
+    assert.deepEqual(
+      r.transcript.map((t) => t.msgType),
+      [60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71],
+    );
+    const result = r.result;
+    assert.ok(result);
+    assert.equal(result.reused, false);
+    const dc = result.credential;
+    assert.notDeepEqual(dc.guid, w.device.credential.guid);
+    assert.deepEqual(dc.hmacSecret, w.device.credential.hmacSecret);
+    assert.deepEqual(dc.rvInfo, RV_INFO);
+    assert.equal(dc.active, true);
+
+    const recorded = w.owner.store.onboardedDevices.get(guidToHex(w.device.credential.guid));
+    assert.ok(recorded?.replacementVoucher);
+    assert.deepEqual(recorded.replacementGuid, dc.guid);
+    const next = parseVoucher(recorded.replacementVoucher);
+    assert.equal(next.entries.length, 0);
+    assert.deepEqual(next.header.guid, dc.guid);
+    assert.equal(next.header.deviceInfo, w.voucher.header.deviceInfo);
+    assert.deepEqual(next.devCertChain, w.voucher.devCertChain);
+    assert.ok(samePublicKey(next.header.pubKey, w.owner.keys.publicKey));
+    // The device's new credential and the owner's new voucher agree: HMAC, GUID and manufacturer key hash.
+    const v = verifyVoucher(next, { deviceCredential: dc });
+    assert.equal(v.hmacChecked, true);
+    assert.deepEqual(hashBytes(dc.pubKeyHash.type, next.raw.pubKey), dc.pubKeyHash);
+
+    const last = r.ownerSteps.at(-1);
+    assert.equal(last?.state, null);
+    assert.equal(last?.onboarded?.reused, false);
+    const si = r.ownerSteps.find((s) => s.serviceInfo?.devmod !== undefined)?.serviceInfo;
+    assert.equal(si?.devmod?.device, 'iotopia-e2e');
+  });
+
+  test('two owner replicas alternate messages of one session, sharing only the JSON state', async () => {
+    const w = await makeTo2World({ intermediateOwners: 2 });
+    const r = await runTo2({ credential: w.device.credential, owner: w.owner, replicas: 2, cipherSuite: CipherSuite.COSEAES128CTR });
+    assert.equal(r.deviceError, undefined);
+    assert.ok(r.result);
+    const replicas = r.transcript.filter((t) => t.from === 'device').map((t) => t.replica);
+    assert.deepEqual(replicas.slice(0, 4), [0, 1, 0, 1]);
+    assert.equal(r.transcript.filter((t) => t.msgType === T.TO2_OVNextEntry).length, 3);
+  });
+
+  test('a voucher without entries (the manufacturer onboards its own device) is accepted', async () => {
+    const w = await makeTo2World();
+    const mfg = makeOwner(w.manufacturer);
+    const noEntries = { ...w.voucher, entries: [] };
+    await mfg.store.add(w.device.credential.guid, encodeVoucher(noEntries));
+    const r = await runTo2({ credential: w.device.credential, owner: mfg });
+    assert.ok(r.result, String(r.deviceError));
+    assert.equal(r.transcript.filter((t) => t.msgType === T.TO2_GetOVNextEntry).length, 0);
+  });
+
+  test('Credential Reuse: the owner policy keeps the credential, the voucher stays as it was', async () => {
+    const w = await makeTo2World();
+    const r = await runTo2({ credential: w.device.credential, owner: w.owner, policy: { reuseCredential: async () => true } });
+    assert.ok(r.result, String(r.deviceError));
+    assert.equal(r.result.reused, true);
+    assert.deepEqual(r.result.credential, w.device.credential);
+    const recorded = w.owner.store.onboardedDevices.get(guidToHex(w.device.credential.guid));
+    assert.deepEqual(recorded, { replacementGuid: w.device.credential.guid });
+    // And the device can onboard again with the same credential.
+    const again = await runTo2({ credential: w.device.credential, owner: w.owner, seed: 'again' });
+    assert.ok(again.result);
+  });
+
+  test('the owner policy chooses the replacement rendezvous info and Owner2Key', async () => {
+    const w = await makeTo2World();
+    const owner2 = await cachedKeys('secp384r1', 30);
+    w.owner.ring.add(owner2.privateKey);
+    const rv = [rendezvousDirectiveFromView({ dns: 'rv2.example.com', devPort: 443 })];
+    const r = await runTo2({
+      credential: w.device.credential,
+      owner: w.owner,
+      policy: {
+        replacementRvInfo: async () => rv,
+        replacementOwnerKey: async () => publicKeyFromKeyObject(owner2.publicKey, { encoding: 1 }),
+      },
+    });
+    assert.ok(r.result, String(r.deviceError));
+    assert.deepEqual(r.result.credential.rvInfo, rv);
+    const next = parseVoucher(w.owner.store.onboardedDevices.get(guidToHex(w.device.credential.guid))?.replacementVoucher as Uint8Array);
+    assert.ok(samePublicKey(next.header.pubKey, owner2.publicKey));
+    verifyVoucher(next, { deviceCredential: r.result.credential });
+  });
+
+  test('resale: owner A onboards, extends the replacement voucher to owner B, the device onboards again', async () => {
+    const w = await makeTo2World();
+    const a = await runTo2({ credential: w.device.credential, owner: w.owner });
+    assert.ok(a.result);
+    const aVoucher = parseVoucher(
+      w.owner.store.onboardedDevices.get(guidToHex(w.device.credential.guid))?.replacementVoucher as Uint8Array,
+    );
+    const ownerB = makeOwner(await cachedKeys('secp256r1', 31));
+    const toB = extendVoucher(aVoucher, { ownerPrivateKey: w.owner.keys.privateKey, nextOwner: ownerB.keys.publicKey });
+    await ownerB.store.add(toB.header.guid, encodeVoucher(toB));
+    const b = await runTo2({ credential: a.result.credential, owner: ownerB, seed: 'resale' });
+    assert.ok(b.result, String(b.deviceError));
+    assert.notDeepEqual(b.result.credential.guid, a.result.credential.guid);
+    const bVoucher = parseVoucher(ownerB.store.onboardedDevices.get(guidToHex(a.result.credential.guid))?.replacementVoucher as Uint8Array);
+    verifyVoucher(bVoucher, { deviceCredential: b.result.credential });
+    // Owner A can no longer onboard the device: its credential now names B's voucher GUID.
+    const stale = await runTo2({ credential: b.result.credential, owner: w.owner, seed: 'stale' });
+    assert.ok(stale.deviceError instanceof To2PeerError);
+    assert.equal(stale.deviceError.peerCode, 6);
+  });
+
+  test('the to1d blob from TO1 is checked against the voucher owner', async () => {
+    const w = await makeTo2World();
+    const payload = {
+      rvTo2Addr: [{ dns: 'owner.example.com', port: 8043, protocol: TransportProtocol.ProtHTTP }],
+      to0dHash: hashBytes(HashType.SHA256, new Uint8Array(1)),
+    };
+    const good = signTo1d(payload, { key: w.owner.keys.privateKey, alg: -7 });
+    const r = await runTo2({ credential: w.device.credential, owner: w.owner, to1d: good });
+    assert.ok(r.result, String(r.deviceError));
+    const stranger = await cachedKeys('secp256r1', 32);
+    const bad = signTo1d(payload, { key: stranger.privateKey, alg: -7 });
+    const r2 = await runTo2({ credential: w.device.credential, owner: w.owner, to1d: bad, seed: 'bad-to1d' });
+    assert.equal((r2.deviceError as { code?: string }).code, 'ERR_FDO_TO2_SIGNATURE');
+    assert.equal(w.owner.store.onboardedDevices.size, 1);
+  });
+
+  test('the device reports an error message from the owner as a To2PeerError with its code', async () => {
+    const w = await makeTo2World();
+    const r = await runTo2({ credential: w.device.credential, owner: w.owner, kexSuite: KexSuite.ECDH384 });
+    assert.ok(r.deviceError instanceof To2PeerError);
+    assert.equal(r.deviceError.code, 'ERR_FDO_TO2_PEER_ERROR');
+    assert.equal(r.deviceError.peerCode, 101);
+    assert.equal(r.deviceError.prevMsgType, T.TO2_HelloDevice);
+    assert.equal((r.ownerError as { code?: string }).code, 'ERR_FDO_TO2_KEX_MISMATCH');
+  });
+});
