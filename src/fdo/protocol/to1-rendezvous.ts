@@ -106,13 +106,19 @@ export function createTo1Rendezvous(config: To1RendezvousConfig): ServerHandler<
 }
 
 function deviceKeyOf(registration: RendezvousRegistration): KeyObject {
-  const chain = parseVoucher(registration.voucher).devCertChain;
-  if (chain === null) {
-    throw new FdoError(
-      'ERR_FDO_TO1_NO_DEVICE_KEY',
-      ErrorCode.INTERNAL_SERVER_ERROR,
-      'the registered voucher has no device certificate chain',
-    );
+  // The store holds what TO0 verified; if it no longer reads, that is our fault, not the device's.
+  try {
+    const chain = parseVoucher(registration.voucher).devCertChain;
+    if (chain !== null) return (certChainToX509(chain.slice(0, 1), 'OVDevCertChain')[0] as X509Certificate).publicKey;
+  } catch (e) {
+    if (!(e instanceof FdoError)) throw e;
+    throw new FdoError('ERR_FDO_TO1_NO_DEVICE_KEY', ErrorCode.INTERNAL_SERVER_ERROR, `the registered voucher does not read: ${e.message}`, {
+      cause: e,
+    });
   }
-  return (certChainToX509(chain.slice(0, 1), 'OVDevCertChain')[0] as X509Certificate).publicKey;
+  throw new FdoError(
+    'ERR_FDO_TO1_NO_DEVICE_KEY',
+    ErrorCode.INTERNAL_SERVER_ERROR,
+    'the registered voucher has no device certificate chain',
+  );
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { KeyObject } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { encode } from '../../../src/codec/cbor.ts';
+import { decodeSign1 } from '../../../src/codec/cose/sign1.ts';
 import type { KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { HashType, PublicKeyType, type PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
 import { ErrorCode } from '../../../src/fdo/constants/error-codes.ts';
@@ -9,6 +10,8 @@ import { MsgType } from '../../../src/fdo/constants/message-types.ts';
 import { FdoError } from '../../../src/fdo/errors.ts';
 import { decodeErrorMessage } from '../../../src/fdo/messages/error.ts';
 import { decodeTO0HelloAck, encodeTO0OwnerSign, encodeTo0d, signTo1d } from '../../../src/fdo/messages/to0.ts';
+import { encodeTO1HelloRV } from '../../../src/fdo/messages/to1.ts';
+import { deviceSigInfoFor } from '../../../src/fdo/protocol/lib/device-signature.ts';
 import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { verifyTo1dSignature } from '../../../src/fdo/protocol/lib/to1d-verify.ts';
 import { acceptVouchersFromManufacturers } from '../../../src/fdo/protocol/lib/voucher-acceptance.ts';
@@ -16,6 +19,7 @@ import { MemoryOwnerKeyRing, MemoryRendezvousStore } from '../../../src/fdo/prot
 import type { ServerStep } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { createTo0Rendezvous, type To0RendezvousConfig, type To0RendezvousState } from '../../../src/fdo/protocol/to0-rendezvous.ts';
+import { createTo1Rendezvous } from '../../../src/fdo/protocol/to1-rendezvous.ts';
 import { hashBytes } from '../../../src/fdo/types/hash.ts';
 import type { Nonce } from '../../../src/fdo/types/nonce.ts';
 import { signatureAlgorithmFor } from '../../../src/fdo/types/public-key.ts';
@@ -96,6 +100,46 @@ describe('TO0: owner and rendezvous in process', () => {
       verifyTo1dSignature(reg.to1d, voucherOwner(parseVoucher(m.voucher)));
     });
   }
+
+  test('RSAPSS owner key: to1d is signed PS256 and verifies', async () => {
+    const m = await manufacture({
+      deviceType: 'rsa2048',
+      mfgType: 'rsa2048',
+      keyType: PublicKeyType.RSAPKCS,
+      extend: false,
+      seed: 'pss-owner',
+    });
+    const owner = await keys('rsa2048', 4);
+    const voucher = encodeVoucher(
+      extendVoucher(parseVoucher(m.voucher), {
+        ownerPrivateKey: m.manufacturer.privateKey,
+        nextOwner: owner.publicKey,
+        type: PublicKeyType.RSAPSS,
+      }),
+    );
+    const { handler, store } = rendezvous();
+    await register(voucher, [owner.privateKey], handler);
+    const to1d = (await store.get(m.credential.guid))!.to1d;
+    assert.equal(decodeSign1(to1d).alg, -37);
+    verifyTo1dSignature(to1d, voucherOwner(parseVoucher(voucher)));
+  });
+
+  test("a registration whose stored voucher no longer reads is INTERNAL_SERVER_ERROR in TO1, not the device's fault", async () => {
+    const m = await manufacture({ seed: 'broken-store' });
+    const { store, clock } = rendezvous();
+    await store.put({
+      guid: m.credential.guid,
+      to1d: new Uint8Array([1]),
+      voucher: new Uint8Array([0x80]),
+      expiresAt: new Date(clock().getTime() + 1000),
+    });
+    const to1 = createTo1Rendezvous({ random: seededRandom('x'), clock, store });
+    const step = await to1(undefined, {
+      msgType: MsgType.TO1_HelloRV,
+      body: encodeTO1HelloRV({ guid: m.credential.guid, eASigInfo: deviceSigInfoFor(m.device.publicKey) }),
+    });
+    assertFailed(step, ErrorCode.INTERNAL_SERVER_ERROR, 'ERR_FDO_TO1_NO_DEVICE_KEY');
+  });
 
   test('the granted lifetime is the shorter of the requested and the allowed one', async () => {
     const m = await manufacture();
