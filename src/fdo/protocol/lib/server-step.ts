@@ -52,7 +52,8 @@ export function guardServer<S>(clock: Clock, step: ServerHandler<S>): ServerHand
         const ack = new FdoError('ERR_FDO_MESSAGE_OUT_OF_ORDER', ErrorCode.INVALID_MESSAGE_ERROR, 'the client sent an error message');
         return { ...errorStep(ack, message.msgType, clock), error: report };
       }
-      return await step(state, message);
+      // A transport may keep "no session yet" as null, the shape a finished step returns.
+      return await step(state === null ? undefined : state, message);
     } catch (e) {
       return errorStep(e, message.msgType, clock);
     }
