@@ -59,8 +59,9 @@ export function encode(value: unknown): Uint8Array {
 export function decode(bytes: Uint8Array, options: DecodeOptions = {}): unknown {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('decode expects a Uint8Array');
   const strict = options.strict ?? true;
-  // A plain view, so decoded byte strings are Uint8Array views rather than Node Buffers.
-  const input = plainView(bytes);
+  // A fresh plain view: decoded byte strings become Uint8Array views rather than Node Buffers, and
+  // cbor-x caches a DataView on the object it reads, which must not be the caller's buffer.
+  const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const scanned = scanCbor(input, {
     maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes,
     maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,

@@ -36,6 +36,10 @@ export const DeviceSgType = {
   StRSA3072: -258,
   StEPID10: 90,
   StEPID11: 91,
+  // Not in the 1.1 SigInfo list, but COSE ids that FDO implementations send for RSA-PSS device
+  // keys (go-fdo does); IoTopia accepts them so such devices can onboard.
+  PS256: -37,
+  PS384: -38,
 } as const;
 
 /** §3.6.1 key exchange suite names, sent as text in TO2.HelloDevice. */

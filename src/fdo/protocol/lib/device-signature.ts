@@ -28,6 +28,6 @@ export function deviceSigInfoFor(key: KeyObject): SigInfo {
 export function deviceAlgorithmsFor(key: KeyObject): number[] {
   const d = describeKey(key);
   if (d.type === 'ec') return d.curve === 'P-256' ? [Algorithm.ES256] : d.curve === 'P-384' ? [Algorithm.ES384] : [];
-  if (d.type === 'rsa') return d.modulusBits >= 3072 ? [Algorithm.RS384] : [Algorithm.RS256];
+  if (d.type === 'rsa') return d.modulusBits >= 3072 ? [Algorithm.RS384, Algorithm.PS384] : [Algorithm.RS256, Algorithm.PS256];
   return [];
 }
