@@ -19,10 +19,21 @@ import {
   type PublicKeyTypeNumber,
 } from '../../../src/fdo/constants/crypto.ts';
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';
-import { RVProtocolValue } from '../../../src/fdo/constants/rendezvous.ts';
+import { RVProtocolValue, TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
-import { MemoryOwnerKeyRing, MemoryOwnerVoucherStore } from '../../../src/fdo/protocol/memory-stores.ts';
+import { createDiDevice } from '../../../src/fdo/protocol/di-device.ts';
+import { createDiManufacturer } from '../../../src/fdo/protocol/di-manufacturer.ts';
+import {
+  MemoryManufacturerVoucherStore,
+  MemoryOwnerKeyRing,
+  MemoryOwnerVoucherStore,
+  MemoryRendezvousStore,
+} from '../../../src/fdo/protocol/memory-stores.ts';
 import type { ClientStep, ProtocolMessage, RandomSource } from '../../../src/fdo/protocol/ports.ts';
+import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
+import { createTo0Rendezvous } from '../../../src/fdo/protocol/to0-rendezvous.ts';
+import { createTo1Device } from '../../../src/fdo/protocol/to1-device.ts';
+import { createTo1Rendezvous } from '../../../src/fdo/protocol/to1-rendezvous.ts';
 import {
   createTo2DeviceClient,
   type To2DeviceOptions,
@@ -39,12 +50,13 @@ import {
 import type { To2OwnerPolicy } from '../../../src/fdo/protocol/to2-ports.ts';
 import type { DevmodInfo } from '../../../src/fdo/serviceinfo/device-state.ts';
 import { hashBytes } from '../../../src/fdo/types/hash.ts';
-import { type FdoPublicKey, publicKeyFromKeyObject } from '../../../src/fdo/types/public-key.ts';
+import { type FdoPublicKey, publicKeyFromKeyObject, samePublicKey } from '../../../src/fdo/types/public-key.ts';
 import { type RendezvousInfo, rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
 import type { OwnershipVoucher } from '../../../src/fdo/voucher/voucher.ts';
 import { createVoucher } from '../../../src/fdo/voucher/voucher-create.ts';
 import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
+import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 
 /** A deterministic byte stream (SHA-256 in counter mode over a seed): reproducible runs. */
 export function seededRandom(seed: string): RandomSource {
@@ -329,6 +341,156 @@ export async function ownerKeysFor(kex: string, slot = 0): Promise<{ keys: KeyPa
   const k = OWNER_KEY_FOR_KEX[kex];
   if (k === undefined) throw new TypeError(`no owner key type for ${kex}`);
   return { keys: await cachedKeys(k.pair, 20 + slot), pkType: k.pkType };
+}
+
+/** Runs a client role against a server handler, JSON round-tripping both states between messages. */
+export async function drive<CS, SS, R>(
+  first: ClientStep<CS, R>,
+  receive: (state: CS, message: ProtocolMessage) => Promise<ClientStep<CS, R>>,
+  handle: (state: SS | undefined, message: ProtocolMessage) => Promise<{ state: SS | null; reply: ProtocolMessage }>,
+  transcript: TranscriptEntry[] = [],
+): Promise<R> {
+  let step = first;
+  let serverState: SS | undefined;
+  for (let n = 0; n < 1000; n++) {
+    if (step.result !== undefined) return step.result;
+    const { state, request } = step as { state: CS; request: ProtocolMessage };
+    const clientState = json(state);
+    transcript.push({ from: 'device', msgType: request.msgType, bytes: request.body.length });
+    const answer = await handle(serverState === undefined ? undefined : json(serverState), request);
+    transcript.push({ from: 'owner', msgType: answer.reply.msgType, bytes: answer.reply.body.length });
+    serverState = answer.state === null ? undefined : json(answer.state);
+    step = await receive(clientState, answer.reply);
+  }
+  throw new Error('the protocol did not finish');
+}
+
+export interface JourneyOptions {
+  deviceKeyType: DeviceKeyType;
+  kexSuite: string;
+  cipherSuite: number;
+  /** The owner; default one whose key fits `kexSuite`. */
+  owner?: Owner;
+  seed?: string;
+  policy?: To2OwnerPolicy;
+  replicas?: number;
+}
+
+export interface JourneyResult {
+  /** The credential DI gave the device, and the voucher the manufacturer kept. */
+  di: { credential: DeviceCredential; voucher: Uint8Array; transcript: TranscriptEntry[] };
+  /** The voucher extended to the owner (the sale). */
+  sold: OwnershipVoucher;
+  to0: { waitSeconds: number; transcript: TranscriptEntry[] };
+  to1: { to1d: Uint8Array; transcript: TranscriptEntry[] };
+  to2: To2RunResult;
+  owner: Owner;
+  manufacturer: KeyPair;
+  rendezvous: MemoryRendezvousStore;
+}
+
+const MANUFACTURER_SLOT = 50;
+
+/** The manufacturer keys, one per FDO key type class; DI picks the one that fits the device. */
+async function manufacturerKeys(): Promise<Record<'p256' | 'p384' | 'rsa2048' | 'rsa3072', KeyPair>> {
+  return {
+    p256: await cachedKeys('secp256r1', MANUFACTURER_SLOT),
+    p384: await cachedKeys('secp384r1', MANUFACTURER_SLOT),
+    rsa2048: await cachedKeys('rsa2048', MANUFACTURER_SLOT),
+    rsa3072: await cachedKeys('rsa3072', MANUFACTURER_SLOT),
+  };
+}
+
+/** DI → sale (extend) → TO0 → TO1 → TO2 over the role handlers, every state through JSON. */
+export async function journey(o: JourneyOptions): Promise<JourneyResult> {
+  const seed = o.seed ?? `journey/${o.deviceKeyType}/${o.kexSuite}/${o.cipherSuite}`;
+  const random = seededRandom(seed);
+  const info = DEVICE_KEY[o.deviceKeyType];
+  const deviceKeys = await cachedKeys(info.pair, 1);
+  const ca = await cachedKeys('secp384r1', 7);
+  const caCert = createCertificate({
+    subject: { commonName: 'IoTopia e2e device CA' },
+    publicKey: ca.publicKey,
+    signer: { privateKey: ca.privateKey },
+    notBefore: new Date('2024-01-01T00:00:00Z'),
+    notAfter: new Date('2054-01-01T00:00:00Z'),
+    ca: true,
+  });
+  const mfg = await manufacturerKeys();
+  const mfgStore = new MemoryManufacturerVoucherStore();
+  const manufacturer = createDiManufacturer({
+    random,
+    clock: fixedClock,
+    store: mfgStore,
+    rvInfo: RV_INFO,
+    deviceCa: { privateKey: ca.privateKey, chain: [caCert] },
+    manufacturerKeys: [mfg.p256, mfg.p384, mfg.rsa2048, mfg.rsa3072].map((k) => ({ privateKey: k.privateKey })),
+  });
+  const diDevice = createDiDevice({
+    random,
+    deviceKey: deviceKeys.privateKey,
+    serialNumber: `SN-${o.deviceKeyType}`,
+    model: 'IoTopia e2e device',
+    keyType: info.pkType,
+  });
+  const diTranscript: TranscriptEntry[] = [];
+  const credential = await drive(diDevice.start(), diDevice.receive, manufacturer, diTranscript);
+  const mfgVoucherBytes = await mfgStore.getVoucher(credential.guid);
+  if (mfgVoucherBytes === undefined) throw new Error('DI stored no voucher');
+  const mfgVoucher = parseVoucher(mfgVoucherBytes);
+  const mfgKey = [mfg.p256, mfg.p384, mfg.rsa2048, mfg.rsa3072].find((k) => samePublicKey(k.publicKey, mfgVoucher.header.pubKey));
+  if (mfgKey === undefined) throw new Error('the voucher names an unknown manufacturer key');
+
+  const owner =
+    o.owner ??
+    (await (async () => {
+      const k = await ownerKeysFor(o.kexSuite);
+      return makeOwner(k.keys, k.pkType);
+    })());
+  const sold = extendVoucher(mfgVoucher, { ownerPrivateKey: mfgKey.privateKey, nextOwner: owner.publicKey });
+  const soldBytes = encodeVoucher(sold);
+  await owner.store.add(credential.guid, soldBytes);
+
+  const rendezvous = new MemoryRendezvousStore();
+  const to0Owner = createTo0Owner({ keyRing: owner.ring });
+  const to0Transcript: TranscriptEntry[] = [];
+  const to0 = await drive(
+    to0Owner.start({ voucher: soldBytes, rvTo2Addr: [{ dns: 'owner.example.com', port: 8043, protocol: TransportProtocol.ProtHTTP }] }),
+    to0Owner.receive,
+    createTo0Rendezvous({ random, clock: fixedClock, store: rendezvous }),
+    to0Transcript,
+  );
+
+  const to1Device = createTo1Device({ credential, deviceKey: deviceKeys.privateKey });
+  const to1Transcript: TranscriptEntry[] = [];
+  const to1 = await drive(
+    to1Device.start(),
+    to1Device.receive,
+    createTo1Rendezvous({ random, clock: fixedClock, store: rendezvous }),
+    to1Transcript,
+  );
+
+  const to2 = await runTo2({
+    credential,
+    owner,
+    kexSuite: o.kexSuite,
+    cipherSuite: o.cipherSuite,
+    deviceKeyType: o.deviceKeyType,
+    to1d: to1.to1d,
+    seed: `${seed}/to2`,
+    ...(o.policy === undefined ? {} : { policy: o.policy }),
+    ...(o.replicas === undefined ? {} : { replicas: o.replicas }),
+  });
+  return {
+    di: { credential, voucher: mfgVoucherBytes, transcript: diTranscript },
+    sold,
+    to0: { waitSeconds: to0.waitSeconds, transcript: to0Transcript },
+    to1: { to1d: to1.to1d, transcript: to1Transcript },
+    to2,
+    owner,
+    manufacturer: mfgKey,
+    rendezvous,
+  };
 }
 
 export type { KeyObject };
