@@ -8,16 +8,16 @@
  * secret, the manufacturer key against its credential, every voucher entry in turn, and that the
  * chain ends at the key that signed TO2.ProveOVHdr. A failure rejects with an FdoError whose
  * `fdoCode` the device may report to the owner (`errorMessageFor`); an error message from the
- * owner rejects with a To2PeerError carrying the owner's code.
+ * owner rejects with an FdoPeerError carrying the owner's code.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { bytesEqual } from '../../codec/bytes.ts';
 import { decode, encode } from '../../codec/cbor.ts';
-import { MsgType } from '../constants/message-types.ts';
+import { MsgType, type MsgTypeNumber } from '../constants/message-types.ts';
 import { decodeDeviceCredential } from '../credential/credential-decode.ts';
 import { encodeDeviceCredential } from '../credential/credential-encode.ts';
 import type { DeviceCredential } from '../credential/device-credential.ts';
-import { decodeErrorMessage } from '../messages/error.ts';
+import { MESSAGE_DECODERS } from '../messages/registry.ts';
 import {
   decodeTO2Done2,
   decodeTO2OVNextEntry,
@@ -48,10 +48,11 @@ import { allowedSignatureAlgorithms, encodePublicKey, parsePublicKey, publicKeyT
 import { rawArrayElements } from '../types/read.ts';
 import { encodeRendezvousInfo, parseRendezvousInfo } from '../types/rendezvous-info.ts';
 import { voucherCheckFailed } from '../voucher/voucher.ts';
+import { expectReply } from './lib/peer-error.ts';
 import { type ChainProgress, checkEntry, checkHeaderHmac, progressOwner, readHeader, startChain } from './lib/to2-chain.ts';
 import { checkKexForOwner, deviceSigning, verifySigned } from './lib/to2-crypto.ts';
 import { openBody, sealBody } from './lib/to2-envelope.ts';
-import { To2PeerError, to2Error } from './lib/to2-errors.ts';
+import { to2Error } from './lib/to2-errors.ts';
 import { replacementHeaderBytes } from './lib/to2-replacement.ts';
 import { b64, bytesField, checkState } from './lib/to2-state-fields.ts';
 import type { ClientStep, ProtocolMessage, RandomSource } from './ports.ts';
@@ -367,16 +368,8 @@ export function createTo2DeviceClient(options: To2DeviceOptions): To2DeviceClien
     },
 
     async receive(state, message) {
-      if (message === null || typeof message !== 'object' || !(message.body instanceof Uint8Array)) {
-        throw new TypeError('message must be { msgType, body: Uint8Array }');
-      }
       const s = checkState(state, 'to2-device') as unknown as To2DeviceState;
-      if (message.msgType === MsgType.Error) {
-        const peer = decodeErrorMessage(message.body);
-        throw new To2PeerError(peer.code, peer.message, peer.prevMsgType);
-      }
-      if (message.msgType !== s.expect)
-        throw to2Error('ERR_FDO_TO2_OUT_OF_ORDER', `message type ${message.msgType} where TO2 expects ${s.expect}`);
+      expectReply(message, s.expect, MESSAGE_DECODERS[s.expect as MsgTypeNumber]?.name ?? String(s.expect));
       switch (s.expect) {
         case MsgType.TO2_ProveOVHdr:
           return proveOVHdr(s, message);

@@ -11,7 +11,6 @@ import { HashType } from '../constants/crypto.ts';
 import { ErrorCode } from '../constants/error-codes.ts';
 import { MsgType } from '../constants/message-types.ts';
 import { FdoError } from '../errors.ts';
-import { decodeErrorMessage, encodeErrorMessage, errorMessageFor } from '../messages/error.ts';
 import {
   decodeTO2DeviceServiceInfoReady,
   decodeTO2Done,
@@ -51,9 +50,10 @@ import { encodeVoucher } from '../voucher/voucher-encode.ts';
 import { voucherOwner } from '../voucher/voucher-owner.ts';
 import { parseVoucher } from '../voucher/voucher-parse.ts';
 import { verifyVoucher } from '../voucher/voucher-verify.ts';
+import { guardServer, outOfOrder } from './lib/server-step.ts';
 import { checkKexForOwner, deviceVerifyAlgorithms, verifySigned } from './lib/to2-crypto.ts';
 import { openBody, sealBody } from './lib/to2-envelope.ts';
-import { To2PeerError, to2Error } from './lib/to2-errors.ts';
+import { to2Error } from './lib/to2-errors.ts';
 import { replacementHeaderBytes, replacementVoucher } from './lib/to2-replacement.ts';
 import { b64, bytesField, checkState } from './lib/to2-state-fields.ts';
 import type { Clock, OwnerKeyRing, OwnerVoucherStore, ProtocolMessage, RandomSource, ServerStep } from './ports.ts';
@@ -132,9 +132,8 @@ export interface To2OwnerStep extends ServerStep<To2OwnerState> {
   onboarded?: To2Onboarded;
 }
 
-export interface To2OwnerServer {
-  handle(state: To2OwnerState | null | undefined, message: ProtocolMessage): Promise<To2OwnerStep>;
-}
+/** The owner's TO2 handler: the session state so far (undefined for a new session) and the next message. */
+export type To2OwnerHandler = (state: To2OwnerState | null | undefined, message: ProtocolMessage) => Promise<To2OwnerStep>;
 
 interface Loaded {
   voucher: OwnershipVoucher;
@@ -145,7 +144,7 @@ interface Loaded {
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('base64');
 
 /** Creates the owner's TO2 handler. */
-export function createTo2OwnerServer(options: To2OwnerOptions): To2OwnerServer {
+export function createTo2Owner(options: To2OwnerOptions): To2OwnerHandler {
   const { vouchers, keys, random, clock } = options;
   const policy = options.policy ?? {};
   const nonce = () => generateNonce(random);
@@ -408,15 +407,11 @@ export function createTo2OwnerServer(options: To2OwnerOptions): To2OwnerServer {
     return { state: null, reply: sealed.message, onboarded };
   }
 
-  async function step(state: To2OwnerState | null | undefined, message: ProtocolMessage): Promise<To2OwnerStep> {
-    if (message.msgType === MsgType.Error) {
-      const peer = decodeErrorMessage(message.body);
-      throw new To2PeerError(peer.code, peer.message, peer.prevMsgType);
-    }
-    const s = state === undefined || state === null ? undefined : (checkState(state, 'to2-owner') as unknown as To2OwnerState);
+  async function step(state: To2OwnerState | undefined, message: ProtocolMessage): Promise<To2OwnerStep> {
+    const s = state === undefined ? undefined : (checkState(state, 'to2-owner') as unknown as To2OwnerState);
     const expect = s?.expect ?? MsgType.TO2_HelloDevice;
     if (message.msgType !== expect) {
-      throw to2Error('ERR_FDO_TO2_OUT_OF_ORDER', `message type ${message.msgType} where TO2 expects ${expect}`);
+      throw outOfOrder('TO2', message.msgType, [expect]);
     }
     if (s === undefined) return helloDevice(message);
     switch (expect) {
@@ -435,18 +430,6 @@ export function createTo2OwnerServer(options: To2OwnerOptions): To2OwnerServer {
     }
   }
 
-  return {
-    async handle(state, message) {
-      if (message === null || typeof message !== 'object' || !(message.body instanceof Uint8Array)) {
-        throw new TypeError('message must be { msgType, body: Uint8Array }');
-      }
-      try {
-        return await step(state, message);
-      } catch (error) {
-        const prev = Number.isInteger(message.msgType) && message.msgType >= 0 && message.msgType <= 0xff ? message.msgType : 0;
-        const em = errorMessageFor(error, prev, { timestamp: Math.floor(clock().getTime() / 1000) });
-        return { state: null, reply: { msgType: MsgType.Error, body: encodeErrorMessage(em) }, error };
-      }
-    },
-  };
+  // Extra step fields (serviceInfo, onboarded) pass through the guard untouched.
+  return guardServer<To2OwnerState>(clock, step) as To2OwnerHandler;
 }

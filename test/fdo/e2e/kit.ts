@@ -41,9 +41,9 @@ import {
   type To2DeviceState,
 } from '../../../src/fdo/protocol/to2-device.ts';
 import {
-  createTo2OwnerServer,
+  createTo2Owner,
+  type To2OwnerHandler,
   type To2OwnerOptions,
-  type To2OwnerServer,
   type To2OwnerState,
   type To2OwnerStep,
 } from '../../../src/fdo/protocol/to2-owner.ts';
@@ -256,7 +256,7 @@ export interface TranscriptEntry {
 
 export interface To2RunResult {
   result?: To2DeviceResult;
-  /** The device's failure (a To2PeerError when the owner sent an error message). */
+  /** The device's failure (a FdoPeerError when the owner sent an error message). */
   deviceError?: unknown;
   /** The owner's step that ended the session with an error message, if any. */
   ownerError?: unknown;
@@ -278,10 +278,10 @@ export async function runTo2(o: To2RunOptions): Promise<To2RunResult> {
     rsaPss: DEVICE_KEY[type].pss,
     ...o.deviceOptions,
   });
-  const servers: To2OwnerServer[] = [];
+  const servers: To2OwnerHandler[] = [];
   for (let i = 0; i < (o.replicas ?? 1); i++) {
     servers.push(
-      createTo2OwnerServer({
+      createTo2Owner({
         vouchers: o.owner.store,
         keys: o.owner.ring,
         random,
@@ -311,9 +311,9 @@ export async function runTo2(o: To2RunOptions): Promise<To2RunResult> {
     if (o.intercept) request = await o.intercept(request, 'device', index);
     out.transcript.push({ from: 'device', msgType: request.msgType, bytes: request.body.length, replica: n % servers.length });
     index++;
-    const server = servers[n % servers.length] as To2OwnerServer;
+    const server = servers[n % servers.length] as To2OwnerHandler;
     const given = ownerState === null ? undefined : o.ownerStateHook ? o.ownerStateHook(json(ownerState)) : json(ownerState);
-    const ownerStep = await server.handle(given, request);
+    const ownerStep = await server(given, request);
     out.ownerSteps.push(ownerStep);
     ownerState = ownerStep.state === null ? null : json(ownerStep.state);
     let reply = ownerStep.reply;

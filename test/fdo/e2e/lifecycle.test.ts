@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
 import { TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
-import { To2PeerError } from '../../../src/fdo/protocol/lib/to2-errors.ts';
+import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import type { MemoryRendezvousStore } from '../../../src/fdo/protocol/memory-stores.ts';
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { createTo0Rendezvous } from '../../../src/fdo/protocol/to0-rendezvous.ts';
@@ -84,7 +84,7 @@ describe('device lifecycle across owners', () => {
 
     // A sold the device: with the credential B gave it, A does not know the device any more.
     const back = await runTo2({ credential: onboardedB.credential, owner: a, seed: 'resale/a-again' });
-    assert.ok(back.deviceError instanceof To2PeerError);
+    assert.ok(back.deviceError instanceof FdoPeerError);
     assert.equal(back.deviceError.peerCode, 6);
   });
 

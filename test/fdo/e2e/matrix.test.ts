@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KexSuite } from '../../../src/fdo/constants/crypto.ts';
-import { To2PeerError } from '../../../src/fdo/protocol/lib/to2-errors.ts';
+import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { guidToHex } from '../../../src/fdo/types/guid.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
@@ -55,7 +55,7 @@ describe('combinations the crypto mapping excludes are refused', () => {
         const owner = makeOwner(await cachedKeys(pair, 60));
         const j = await journey({ deviceKeyType: 'SECP256R1', kexSuite, cipherSuite: 1, owner });
         assert.equal(j.to2.result, undefined);
-        assert.ok(j.to2.deviceError instanceof To2PeerError);
+        assert.ok(j.to2.deviceError instanceof FdoPeerError);
         assert.equal(j.to2.deviceError.peerCode, 101);
         const code = (j.to2.ownerError as { code?: string }).code;
         // ASYMKEX with a non-RSA (or wrong-size) owner key fails in the key exchange itself.

@@ -21,9 +21,9 @@ import {
   encodeTO2ProveOVHdr,
   type TO2ProveOVHdr,
 } from '../../../src/fdo/messages/to2.ts';
-import { To2PeerError } from '../../../src/fdo/protocol/lib/to2-errors.ts';
+import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import type { ProtocolMessage } from '../../../src/fdo/protocol/ports.ts';
-import { createTo2OwnerServer } from '../../../src/fdo/protocol/to2-owner.ts';
+import { createTo2Owner } from '../../../src/fdo/protocol/to2-owner.ts';
 import { publicKeyFromKeyObject } from '../../../src/fdo/types/public-key.ts';
 import { rawArrayElements } from '../../../src/fdo/types/read.ts';
 import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
@@ -49,7 +49,7 @@ async function assertFailed(w: To2World, r: To2RunResult, x: Expect): Promise<vo
   assert.equal(r.result, undefined, 'the device must not get a new credential');
   if (x.by === 'owner') {
     assert.equal(codeOf(r.ownerError), x.code, `owner error: ${String(r.ownerError)}`);
-    assert.ok(r.deviceError instanceof To2PeerError, `device error: ${String(r.deviceError)}`);
+    assert.ok(r.deviceError instanceof FdoPeerError, `device error: ${String(r.deviceError)}`);
     assert.equal(r.deviceError.peerCode, x.fdoCode);
     const last = r.ownerSteps.at(-1);
     assert.equal(last?.state, null);
@@ -125,7 +125,7 @@ describe('TO2 owner refusals', () => {
     await w.owner.store.add(w.device.credential.guid, encodeVoucher(bad));
     const r = await runTo2({ credential: w.device.credential, owner: w.owner });
     assert.equal(codeOf(r.ownerError), 'ERR_FDO_VOUCHER_ENTRY_SIGNATURE');
-    assert.equal((r.deviceError as To2PeerError).peerCode, 2);
+    assert.equal((r.deviceError as FdoPeerError).peerCode, 2);
     assert.equal(w.owner.store.onboardedDevices.size, 0);
   });
 
@@ -220,9 +220,9 @@ describe('TO2 owner refusals', () => {
 
   test('messages out of order, and a replayed TO2.GetOVNextEntry', async () => {
     const w = await makeTo2World({ intermediateOwners: 1 });
-    const owner = createTo2OwnerServer({ vouchers: w.owner.store, keys: w.owner.ring, random: seededRandom('ooo'), clock: fixedClock });
-    const first = await owner.handle(undefined, { msgType: T.TO2_GetOVNextEntry, body: Uint8Array.of(0x81, 0x00) });
-    assert.equal(codeOf(first.error), 'ERR_FDO_TO2_OUT_OF_ORDER');
+    const owner = createTo2Owner({ vouchers: w.owner.store, keys: w.owner.ring, random: seededRandom('ooo'), clock: fixedClock });
+    const first = await owner(undefined, { msgType: T.TO2_GetOVNextEntry, body: Uint8Array.of(0x81, 0x00) });
+    assert.equal(codeOf(first.error), 'ERR_FDO_MESSAGE_OUT_OF_ORDER');
     assert.equal(decodeErrorMessage(first.reply.body).code, 101);
     await assertFailed(
       w,
@@ -231,7 +231,7 @@ describe('TO2 owner refusals', () => {
         owner: w.owner,
         intercept: onDevice(T.TO2_GetOVNextEntry, () => ({ msgType: T.TO2_Done, body: Uint8Array.of(0x81, 0x50) })),
       }),
-      { by: 'owner', code: 'ERR_FDO_TO2_OUT_OF_ORDER', fdoCode: 101 },
+      { by: 'owner', code: 'ERR_FDO_MESSAGE_OUT_OF_ORDER', fdoCode: 101 },
     );
     let entry0: ProtocolMessage | undefined;
     const r = await runTo2({
@@ -504,7 +504,7 @@ describe('TO2 device refusals', () => {
         owner: w.owner,
         intercept: onOwner(T.TO2_ProveOVHdr, (m) => ({ msgType: T.TO2_OVNextEntry, body: m.body })),
       }),
-      { by: 'device', code: 'ERR_FDO_TO2_OUT_OF_ORDER', fdoCode: 101 },
+      { by: 'device', code: 'ERR_FDO_UNEXPECTED_MESSAGE', fdoCode: 100 },
     );
   });
 

@@ -4,7 +4,7 @@ import { CipherSuite, HashType, KexSuite } from '../../../src/fdo/constants/cryp
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';
 import { TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import { signTo1d } from '../../../src/fdo/messages/to0.ts';
-import { To2PeerError } from '../../../src/fdo/protocol/lib/to2-errors.ts';
+import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { guidToHex } from '../../../src/fdo/types/guid.ts';
 import { hashBytes } from '../../../src/fdo/types/hash.ts';
 import { publicKeyFromKeyObject, samePublicKey } from '../../../src/fdo/types/public-key.ts';
@@ -126,7 +126,7 @@ describe('TO2 between IoTopia roles', () => {
     verifyVoucher(bVoucher, { deviceCredential: b.result.credential });
     // Owner A can no longer onboard the device: its credential now names B's voucher GUID.
     const stale = await runTo2({ credential: b.result.credential, owner: w.owner, seed: 'stale' });
-    assert.ok(stale.deviceError instanceof To2PeerError);
+    assert.ok(stale.deviceError instanceof FdoPeerError);
     assert.equal(stale.deviceError.peerCode, 6);
   });
 
@@ -146,11 +146,11 @@ describe('TO2 between IoTopia roles', () => {
     assert.equal(w.owner.store.onboardedDevices.size, 1);
   });
 
-  test('the device reports an error message from the owner as a To2PeerError with its code', async () => {
+  test('the device reports an error message from the owner as an FdoPeerError with its code', async () => {
     const w = await makeTo2World();
     const r = await runTo2({ credential: w.device.credential, owner: w.owner, kexSuite: KexSuite.ECDH384 });
-    assert.ok(r.deviceError instanceof To2PeerError);
-    assert.equal(r.deviceError.code, 'ERR_FDO_TO2_PEER_ERROR');
+    assert.ok(r.deviceError instanceof FdoPeerError);
+    assert.equal(r.deviceError.code, 'ERR_FDO_PEER_ERROR');
     assert.equal(r.deviceError.peerCode, 101);
     assert.equal(r.deviceError.prevMsgType, T.TO2_HelloDevice);
     assert.equal((r.ownerError as { code?: string }).code, 'ERR_FDO_TO2_KEX_MISMATCH');

@@ -7,7 +7,6 @@ import { ErrorCode, type ErrorCodeNumber } from '../../constants/error-codes.ts'
 import { FdoError } from '../../errors.ts';
 
 export type To2ErrorCode =
-  | 'ERR_FDO_TO2_OUT_OF_ORDER'
   | 'ERR_FDO_TO2_UNKNOWN_GUID'
   | 'ERR_FDO_TO2_NOT_OWNER'
   | 'ERR_FDO_TO2_VOUCHER_CHANGED'
@@ -24,7 +23,6 @@ export type To2ErrorCode =
   | 'ERR_FDO_TO2_STATE';
 
 const FDO_CODE: Record<To2ErrorCode, ErrorCodeNumber> = {
-  ERR_FDO_TO2_OUT_OF_ORDER: ErrorCode.INVALID_MESSAGE_ERROR,
   ERR_FDO_TO2_UNKNOWN_GUID: ErrorCode.RESOURCE_NOT_FOUND,
   ERR_FDO_TO2_NOT_OWNER: ErrorCode.INVALID_OWNERSHIP_VOUCHER,
   ERR_FDO_TO2_VOUCHER_CHANGED: ErrorCode.INTERNAL_SERVER_ERROR,
@@ -43,27 +41,4 @@ const FDO_CODE: Record<To2ErrorCode, ErrorCodeNumber> = {
 
 export function to2Error(code: To2ErrorCode, message: string, cause?: unknown): FdoError {
   return new FdoError(code, FDO_CODE[code], message, cause === undefined ? undefined : { cause });
-}
-
-const KNOWN_CODES = new Set<number>(Object.values(ErrorCode));
-
-/**
- * The owner answered with an error message (type 255). `peerCode` is the §3.8 code it sent, which
- * may be one IoTopia does not know; `peerText` is its EMErrorStr, for logs only.
- */
-export class To2PeerError extends FdoError {
-  readonly peerCode: number;
-  readonly peerText: string;
-  readonly prevMsgType: number;
-
-  constructor(peerCode: number, peerText: string, prevMsgType: number) {
-    super(
-      'ERR_FDO_TO2_PEER_ERROR',
-      KNOWN_CODES.has(peerCode) ? (peerCode as ErrorCodeNumber) : ErrorCode.INTERNAL_SERVER_ERROR,
-      `the owner ended TO2 with error ${peerCode} (answering message ${prevMsgType}): ${JSON.stringify(peerText.slice(0, 200))}`,
-    );
-    this.peerCode = peerCode;
-    this.peerText = peerText;
-    this.prevMsgType = prevMsgType;
-  }
 }
