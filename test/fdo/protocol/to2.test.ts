@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { encodeCoseKey, keyObjectToCoseKey } from '../../../src/codec/cose/key.ts';
 import { CipherSuite, HashType, KexSuite } from '../../../src/fdo/constants/crypto.ts';
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';
 import { TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
+import { encodeErrorMessage } from '../../../src/fdo/messages/error.ts';
 import { signTo1d } from '../../../src/fdo/messages/to0.ts';
 import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
+import { deviceIotopiaOnboardModule } from '../../../src/fdo/serviceinfo/modules/iotopia-onboard-device.ts';
+import type { ManagementProvision } from '../../../src/fdo/serviceinfo/ports.ts';
 import { guidToHex } from '../../../src/fdo/types/guid.ts';
 import { hashBytes } from '../../../src/fdo/types/hash.ts';
 import { publicKeyFromKeyObject, samePublicKey } from '../../../src/fdo/types/public-key.ts';
@@ -13,7 +17,7 @@ import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { cachedKeys, makeOwner, makeTo2World, RV_INFO, runTo2 } from '../e2e/kit.ts';
+import { cachedKeys, DEVMOD, makeOwner, makeTo2World, RV_INFO, runTo2 } from '../e2e/kit.ts';
 
 const T = MsgType;
 
@@ -154,5 +158,79 @@ describe('TO2 between IoTopia roles', () => {
     assert.equal(r.deviceError.peerCode, 101);
     assert.equal(r.deviceError.prevMsgType, T.TO2_HelloDevice);
     assert.equal((r.ownerError as { code?: string }).code, 'ERR_FDO_TO2_KEX_MISMATCH');
+  });
+
+  test('ServiceInfo: iotopia.onboard provisions the device inside TO2; a required plan that fails ends TO2', async () => {
+    const w = await makeTo2World();
+    const saved: ManagementProvision[] = [];
+    const provision: ManagementProvision = {
+      endpoint: 'https://devices.example.com/api/v1',
+      credential: { type: 'bearer', token: 'tok_0123456789abcdefABCDEF' },
+      trustAnchors: [encodeCoseKey(keyObjectToCoseKey((await cachedKeys('secp256r1', 33)).publicKey, { alg: -7 }))],
+    };
+    const modules = [
+      deviceIotopiaOnboardModule({ store: { save: async (x) => void saved.push(x) }, mudUrl: 'https://mud.example.com/e2e.json' }),
+    ];
+    const r = await runTo2({
+      credential: w.device.credential,
+      owner: w.owner,
+      policy: { serviceInfoPlans: async () => [{ module: 'iotopia.onboard', provision, requireMudUrl: true }] },
+      deviceOptions: { serviceInfo: { devmod: DEVMOD, modules }, maxOwnerServiceInfoSz: 512 },
+      ownerOptions: { maxDeviceServiceInfoSz: 4096 },
+    });
+    assert.ok(r.result, String(r.deviceError ?? r.ownerError));
+    assert.equal(saved.length, 1);
+    assert.equal(saved[0]?.endpoint, provision.endpoint);
+    const plans = r.ownerSteps.findLast((s) => s.serviceInfo !== undefined)?.serviceInfo?.plans;
+    assert.equal(plans?.[0]?.status, 'done');
+    assert.deepEqual(plans?.[0]?.detail, { mudUrl: 'https://mud.example.com/e2e.json' });
+
+    // The same plan with a device that does not support the module: required, so TO2 fails.
+    const w2 = await makeTo2World({ seed: 'no-module' });
+    const r2 = await runTo2({
+      credential: w2.device.credential,
+      owner: w2.owner,
+      policy: { serviceInfoPlans: async () => [{ module: 'iotopia.onboard', provision }] },
+    });
+    assert.equal(r2.result, undefined);
+    assert.equal((r2.ownerError as { code?: string }).code, 'ERR_FDO_MODULE_FAILED');
+    assert.equal(w2.owner.store.onboardedDevices.size, 0);
+  });
+
+  test('a device key held in a keystore is found through the device key port', async () => {
+    const w = await makeTo2World();
+    const credential = { ...w.device.credential, deviceKey: { keystoreRef: 'pkcs11:token=dev;object=attest' } };
+    const r = await runTo2({
+      credential,
+      owner: w.owner,
+      deviceOptions: {
+        deviceKeys: { privateKeyFor: async (ref) => (ref === 'pkcs11:token=dev;object=attest' ? w.device.keys.privateKey : undefined) },
+      },
+    });
+    assert.ok(r.result, String(r.deviceError));
+    assert.deepEqual(r.result.credential.deviceKey, credential.deviceKey);
+    const missing = await runTo2({ credential, owner: w.owner, seed: 'missing-key' });
+    assert.equal((missing.deviceError as { code?: string }).code, 'ERR_FDO_TO2_KEY_UNAVAILABLE');
+  });
+
+  test('an error message from the device ends the owner session and changes nothing', async () => {
+    const w = await makeTo2World();
+    const r = await runTo2({
+      credential: w.device.credential,
+      owner: w.owner,
+      intercept: async (m, from) =>
+        from === 'device' && m.msgType === T.TO2_ProveDevice
+          ? {
+              msgType: T.Error,
+              body: encodeErrorMessage({ code: 2, prevMsgType: T.TO2_OVNextEntry, message: 'invalid ownership voucher' }),
+            }
+          : m,
+    });
+    const last = r.ownerSteps.at(-1);
+    assert.equal(last?.state, null);
+    assert.ok(last?.error instanceof FdoPeerError);
+    assert.equal(last.error.peerCode, 2);
+    assert.equal(r.result, undefined);
+    assert.equal(w.owner.store.onboardedDevices.size, 0);
   });
 });
