@@ -35,13 +35,9 @@ const KEX_FOR_OWNER: Record<KeyClass, readonly string[]> = {
   other: [],
 };
 
-export function kexSuitesForOwner(ownerKey: KeyObject): readonly string[] {
-  return KEX_FOR_OWNER[keyClass(ownerKey)];
-}
-
 /** ERR_FDO_TO2_KEX_MISMATCH unless the mapping table pairs `suite` with the owner key. */
 export function checkKexForOwner(suite: string, ownerKey: KeyObject): void {
-  const allowed = kexSuitesForOwner(ownerKey);
+  const allowed = KEX_FOR_OWNER[keyClass(ownerKey)];
   if (!allowed.includes(suite)) {
     throw to2Error(
       'ERR_FDO_TO2_KEX_MISMATCH',

@@ -7,8 +7,6 @@ import { to2Error } from './to2-errors.ts';
 
 export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-export const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
 const bad = (field: string, why: string) => to2Error('ERR_FDO_TO2_STATE', `stored TO2 state is unusable: ${field} ${why}`);
 
 /** Canonical base64 only, so stored state cannot smuggle odd encodings. */
@@ -20,18 +18,9 @@ export function bytesField(value: unknown, field: string, length?: number): Uint
   return bytes;
 }
 
-export function numberField(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw bad(field, 'is not an integer');
-  return value;
-}
-
-export function objectField(value: unknown, field: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bad(field, 'is not an object');
-  return value as Record<string, unknown>;
-}
-
 export function checkState(value: unknown, role: string): Record<string, unknown> {
-  const s = objectField(value, 'state');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bad('state', 'is not an object');
+  const s = value as Record<string, unknown>;
   if (s['v'] !== 1 || s['role'] !== role) throw bad('state', `is not version 1 ${role} state`);
   return s;
 }
