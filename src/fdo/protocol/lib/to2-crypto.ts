@@ -47,9 +47,9 @@ export function checkKexForOwner(suite: string, ownerKey: KeyObject): void {
 }
 
 /**
- * How a device key signs: the COSE algorithm and the eASigInfo it announces. RSA keys sign with
- * PKCS #1 v1.5 unless `pss`; the announced sgType for RSA is StRSA2048/StRSA3072 either way,
- * because DeviceSgType names no PSS type and the message layer refuses other values.
+ * How a device key signs: the COSE algorithm and the eASigInfo it announces (the algorithm id, as
+ * DeviceSgType reuses COSE ids). RSA keys sign with PKCS #1 v1.5 unless `pss`, in which case they
+ * announce PS256/PS384 as go-fdo devices do.
  */
 export function deviceSigning(key: KeyObject, pss: boolean): { alg: number; sigInfo: SigInfo } {
   const d = describeKey(key);
@@ -59,8 +59,15 @@ export function deviceSigning(key: KeyObject, pss: boolean): { alg: number; sigI
     return { alg: Algorithm.ES384, sigInfo: { sgType: DeviceSgType.StSECP384R1, info: new Uint8Array() } };
   if (d.type === 'rsa' && (d.modulusBits === 2048 || d.modulusBits === 3072)) {
     const big = d.modulusBits === 3072;
-    const alg = pss ? (big ? Algorithm.PS384 : Algorithm.PS256) : big ? Algorithm.RS384 : Algorithm.RS256;
-    return { alg, sigInfo: { sgType: big ? DeviceSgType.StRSA3072 : DeviceSgType.StRSA2048, info: new Uint8Array() } };
+    if (pss)
+      return {
+        alg: big ? Algorithm.PS384 : Algorithm.PS256,
+        sigInfo: { sgType: big ? DeviceSgType.PS384 : DeviceSgType.PS256, info: new Uint8Array() },
+      };
+    return {
+      alg: big ? Algorithm.RS384 : Algorithm.RS256,
+      sigInfo: { sgType: big ? DeviceSgType.StRSA3072 : DeviceSgType.StRSA2048, info: new Uint8Array() },
+    };
   }
   throw new TypeError('the device key must be EC P-256/P-384 or RSA 2048/3072');
 }
@@ -80,9 +87,10 @@ export function deviceVerifyAlgorithms(key: KeyObject, sigInfo: SigInfo): number
   };
   if (sg === DeviceSgType.StSECP256R1) return ec('P-256', sg, Algorithm.ES256);
   if (sg === DeviceSgType.StSECP384R1) return ec('P-384', sg, Algorithm.ES384);
-  if ((sg === DeviceSgType.StRSA2048 || sg === DeviceSgType.StRSA3072) && (k === 'RSA-2048' || k === 'RSA-3072')) {
-    return [Algorithm.RS256, Algorithm.RS384, Algorithm.PS256, Algorithm.PS384];
-  }
+  const rsa = k === 'RSA-2048' || k === 'RSA-3072';
+  // The announced type names the padding; the hash may follow the modulus either way.
+  if ((sg === DeviceSgType.StRSA2048 || sg === DeviceSgType.StRSA3072) && rsa) return [Algorithm.RS256, Algorithm.RS384];
+  if ((sg === DeviceSgType.PS256 || sg === DeviceSgType.PS384) && rsa) return [Algorithm.PS256, Algorithm.PS384];
   throw to2Error('ERR_FDO_TO2_DEVICE_KEY', `device attestation type ${sg} with a ${k} device key is not supported`);
 }
 
