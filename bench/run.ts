@@ -4,9 +4,11 @@
  */
 import { cborBench } from './cbor.ts';
 import { coseBench } from './cose.ts';
+import { fdoBench } from './fdo.ts';
 import { machine } from './measure.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
 const cose = coseBench(seconds);
 const results = [...cborBench(seconds), ...cose.results];
-process.stdout.write(`${JSON.stringify({ machine: machine(), results, ratios: cose.ratios }, null, 2)}\n`);
+const fdo = await fdoBench(seconds);
+process.stdout.write(`${JSON.stringify({ machine: machine(), results, ratios: cose.ratios, fdo }, null, 2)}\n`);

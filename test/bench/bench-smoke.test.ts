@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
 // Keeps `npm run bench` working: a very short run must print the JSON document with every row.
-test('npm run bench prints JSON with the machine, measurements and COSE/raw ratios', () => {
+test('npm run bench prints JSON with the machine, measurements, COSE/raw ratios and FDO onboardings', () => {
   const script = new URL('../../bench/run.ts', import.meta.url).pathname;
   const r = spawnSync(process.execPath, [script], { env: { ...process.env, BENCH_SECONDS: '0.02' }, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
@@ -16,4 +16,9 @@ test('npm run bench prints JSON with the machine, measurements and COSE/raw rati
   assert.ok(doc.results.length >= 12);
   for (const row of doc.results) assert.ok(row.opsPerSec > 0, row.name);
   assert.equal(doc.ratios.length, 4);
+  assert.deepEqual(
+    doc.fdo.map((r) => r.name),
+    ['ECDH256/A128GCM/SECP256R1', 'ECDH384/A256GCM/SECP384R1'],
+  );
+  for (const r of doc.fdo) assert.ok(r.ratio > 0 && Object.keys(r.operations).length > 0, r.name);
 });
