@@ -11,6 +11,7 @@ test('npm run bench prints JSON with the machine, measurements, COSE/raw ratios 
     machine: { node: string };
     results: { name: string; opsPerSec: number }[];
     ratios: { ratio: number }[];
+    fdo: { name: string; ratio: number; operations: Record<string, number> }[];
   };
   assert.equal(doc.machine.node, process.version);
   assert.ok(doc.results.length >= 12);
