@@ -1,14 +1,13 @@
 /**
- * PKCS #10 certification requests (RFC 2986) as DI carries them in DeviceMfgInfo: the device
+ * PKCS #10 certification requests (RFC 2986), as FDO DI carries them in DeviceMfgInfo: the device
  * proves it holds its attestation key, and the manufacturer certifies that key. asn1js/pkijs
  * read and write the structure; node:crypto signs and verifies, so keys stay KeyObjects.
  */
 import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { describeKey } from '../../../crypto/key-describe.ts';
-import { ErrorCode } from '../../constants/error-codes.ts';
-import { FdoError } from '../../errors.ts';
+import { CryptoError } from './errors.ts';
+import { describeKey } from './key-describe.ts';
 
 const SIGNATURES: Readonly<Record<string, { hash: string; key: 'ec' | 'rsa' }>> = {
   '1.2.840.10045.4.3.2': { hash: 'sha256', key: 'ec' },
@@ -20,7 +19,7 @@ const SIGNATURES: Readonly<Record<string, { hash: string; key: 'ec' | 'rsa' }>> 
 };
 
 const csrError = (what: string, cause?: unknown) =>
-  new FdoError('ERR_FDO_DI_CSR', ErrorCode.MESSAGE_BODY_ERROR, `DeviceMfgInfo.CSR: ${what}`, cause === undefined ? undefined : { cause });
+  new CryptoError('ERR_CSR_INVALID', `certification request: ${what}`, cause === undefined ? undefined : { cause });
 
 /** A DER certification request for `privateKey`, with a subject of one commonName. */
 export function createCertificationRequest(privateKey: KeyObject, commonName: string): Uint8Array {
@@ -59,7 +58,7 @@ export function createCertificationRequest(privateKey: KeyObject, commonName: st
 
 /**
  * Reads a certification request and checks its self-signature; returns the public key it
- * certifies. Anything else (parse failure, unknown algorithm, bad signature) is ERR_FDO_DI_CSR.
+ * certifies. Anything else (parse failure, unknown algorithm, bad signature) is ERR_CSR_INVALID.
  */
 export function readCertificationRequest(der: Uint8Array): { publicKey: KeyObject } {
   let csr: pkijs.CertificationRequest;

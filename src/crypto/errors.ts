@@ -8,7 +8,8 @@ export type CryptoErrorCode =
   | 'ERR_CERT_CHAIN'
   | 'ERR_DECRYPT_FAILED'
   | 'ERR_DH_PUBLIC_INVALID'
-  | 'ERR_CRYPTO_INPUT_TOO_LARGE';
+  | 'ERR_CRYPTO_INPUT_TOO_LARGE'
+  | 'ERR_CSR_INVALID';
 
 /** Bad or hostile input to a crypto operation. Caller misuse is a TypeError instead. */
 export class CryptoError extends IotopiaError {

@@ -5,13 +5,13 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { plainCopy } from '../../codec/bytes.ts';
+import { createCertificationRequest } from '../../crypto/csr.ts';
 import { PublicKeyEncoding, type PublicKeyEncodingNumber, PublicKeyType, type PublicKeyTypeNumber } from '../constants/crypto.ts';
 import { MsgType } from '../constants/message-types.ts';
 import type { DeviceCredential } from '../credential/device-credential.ts';
 import { decodeDIDone, decodeDISetCredentials, encodeDeviceMfgInfo, encodeDIAppStart, encodeDISetHMAC } from '../messages/di.ts';
 import { hashAlgorithm, hashBytes, hmacBytes } from '../types/hash.ts';
 import { publicKeyToKeyObject } from '../types/public-key.ts';
-import { createCertificationRequest } from './lib/csr.ts';
 import { hashTypeFor, hmacTypeFor, isStrongKey } from './lib/key-strength.ts';
 import { parseOvHeader } from './lib/ov-header.ts';
 import { expectReply } from './lib/peer-error.ts';

@@ -7,6 +7,8 @@
  */
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { bytesEqual } from '../../codec/bytes.ts';
+import { readCertificationRequest } from '../../crypto/csr.ts';
+import { CryptoError } from '../../crypto/errors.ts';
 import { describeKey } from '../../crypto/key-describe.ts';
 import { createCertificate } from '../../crypto/x509-create.ts';
 import { PublicKeyEncoding, type PublicKeyEncodingNumber, type PublicKeyTypeNumber } from '../constants/crypto.ts';
@@ -23,7 +25,6 @@ import { createVoucher } from '../voucher/voucher-create.ts';
 import { encodeVoucher } from '../voucher/voucher-encode.ts';
 import { extendVoucher } from '../voucher/voucher-extend.ts';
 import { encodeVoucherHeader } from '../voucher/voucher-header.ts';
-import { readCertificationRequest } from './lib/csr.ts';
 import { hashTypeFor } from './lib/key-strength.ts';
 import { parseOvHeader } from './lib/ov-header.ts';
 import { guardServer, outOfOrder, type ServerHandler } from './lib/server-step.ts';
@@ -95,7 +96,7 @@ export function createDiManufacturer(config: DiManufacturerConfig): ServerHandle
       );
     }
     const info = parseDeviceMfgInfo(deviceMfgInfo);
-    const { publicKey: deviceKey } = readCertificationRequest(info.csr);
+    const deviceKey = certifiedKey(info.csr);
     checkDeviceKey(deviceKey);
     const mfg = pickManufacturerKey(info.keyType, info.keyEncoding);
 
@@ -233,5 +234,15 @@ function checkConfig(config: DiManufacturerConfig): void {
     !config.manufacturerKeys.every((k) => k?.privateKey?.type === 'private')
   ) {
     throw new TypeError('DI manufacturer: at least one manufacturer private key is required');
+  }
+}
+
+/** The device key a DI CSR certifies; a bad request is the device's message body error. */
+function certifiedKey(csr: Uint8Array): KeyObject {
+  try {
+    return readCertificationRequest(csr).publicKey;
+  } catch (e) {
+    if (!(e instanceof CryptoError)) throw e;
+    throw new FdoError('ERR_FDO_DI_CSR', ErrorCode.MESSAGE_BODY_ERROR, `DeviceMfgInfo.CSR: ${e.message}`, { cause: e });
   }
 }

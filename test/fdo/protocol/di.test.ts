@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { encode } from '../../../src/codec/cbor.ts';
+import { createCertificationRequest } from '../../../src/crypto/csr.ts';
 import type { KeyPairType } from '../../../src/crypto/key-generate.ts';
 import {
   HashType,
@@ -16,7 +17,6 @@ import { encodeDeviceMfgInfo, encodeDIAppStart, encodeDISetHMAC } from '../../..
 import { decodeErrorMessage } from '../../../src/fdo/messages/error.ts';
 import { createDiDevice } from '../../../src/fdo/protocol/di-device.ts';
 import { createDiManufacturer, type DiManufacturerConfig } from '../../../src/fdo/protocol/di-manufacturer.ts';
-import { createCertificationRequest } from '../../../src/fdo/protocol/lib/csr.ts';
 import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { MemoryManufacturerVoucherStore } from '../../../src/fdo/protocol/memory-stores.ts';
 import type { ProtocolMessage, ServerStep } from '../../../src/fdo/protocol/ports.ts';
