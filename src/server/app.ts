@@ -1,0 +1,19 @@
+/**
+ * The IoTopia HTTP server as a Fastify instance, built from its parts: today the FDO transport.
+ * The CLI listens on it; tests call `inject` on it without sockets.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type FdoTransportOptions, fdoTransport } from './fdo/fdo-transport.ts';
+
+export interface AppOptions {
+  /** The FDO roles and session store; without it no FDO route is served. */
+  fdo?: FdoTransportOptions;
+  /** A pino logger; silent when not set. */
+  logger?: FastifyBaseLogger;
+}
+
+export function createApp(options: AppOptions = {}): FastifyInstance {
+  const app = (options.logger === undefined ? Fastify({ logger: false }) : Fastify({ loggerInstance: options.logger })) as FastifyInstance;
+  if (options.fdo !== undefined) app.register(fdoTransport(options.fdo));
+  return app;
+}

@@ -1,0 +1,19 @@
+/**
+ * The failures the FDO transport itself detects, before or around a role handler. Each carries the
+ * spec code (§3.8) the peer receives; IoTopia's code and message go only to the log.
+ */
+import { ErrorCode, type ErrorCodeNumber } from '../../fdo/constants/error-codes.ts';
+import { FdoError } from '../../fdo/errors.ts';
+
+const make = (code: string, fdoCode: ErrorCodeNumber) => (message: string, cause?: unknown) =>
+  new FdoError(code, fdoCode, message, cause === undefined ? undefined : { cause });
+
+export const tokenMissing = make('ERR_FDO_HTTP_TOKEN_MISSING', ErrorCode.INVALID_JWT_TOKEN);
+export const tokenUnknown = make('ERR_FDO_HTTP_TOKEN_UNKNOWN', ErrorCode.INVALID_JWT_TOKEN);
+export const wrongProtocol = make('ERR_FDO_HTTP_WRONG_PROTOCOL', ErrorCode.INVALID_MESSAGE_ERROR);
+export const unknownMessageType = make('ERR_FDO_HTTP_MESSAGE_TYPE', ErrorCode.INVALID_MESSAGE_ERROR);
+export const roleDisabled = make('ERR_FDO_HTTP_ROLE_DISABLED', ErrorCode.RESOURCE_NOT_FOUND);
+export const sessionConflict = make('ERR_FDO_HTTP_SESSION_CONFLICT', ErrorCode.INVALID_MESSAGE_ERROR);
+export const bodyTooLarge = make('ERR_FDO_HTTP_BODY_TOO_LARGE', ErrorCode.MESSAGE_BODY_ERROR);
+export const contentType = make('ERR_FDO_HTTP_CONTENT_TYPE', ErrorCode.MESSAGE_BODY_ERROR);
+export const badRequest = make('ERR_FDO_HTTP_REQUEST', ErrorCode.MESSAGE_BODY_ERROR);
