@@ -1,0 +1,24 @@
+import type { Page, PageRequest } from './page.ts';
+
+export type ApiRole = 'admin' | 'manufacturer' | 'owner' | 'rendezvous' | 'auditor';
+
+/** A management API token. Only the SHA-256 of its secret is kept; the secret is shown once. */
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  roles: ApiRole[];
+  secretHash: string;
+  createdAt: Date;
+  revokedAt?: Date;
+}
+
+export interface ApiTokenRepository {
+  /** Throws ERR_STORE_DUPLICATE for a taken id or secret hash. */
+  create(t: { id: string; name: string; roles: ApiRole[]; secretHash: string }): Promise<ApiTokenRecord>;
+  get(id: string): Promise<ApiTokenRecord | undefined>;
+  /** Includes revoked tokens: the caller refuses them and can say why. */
+  findBySecretHash(secretHash: string): Promise<ApiTokenRecord | undefined>;
+  /** Throws ERR_STORE_NOT_FOUND for an unknown id; revoking twice keeps the first time. */
+  revoke(id: string): Promise<void>;
+  list(page?: PageRequest): Promise<Page<ApiTokenRecord>>;
+}

@@ -1,0 +1,21 @@
+import type { Page, PageRequest } from './page.ts';
+
+export interface AuditRecord {
+  /** Increases with every append. */
+  id: number;
+  at: Date;
+  /** Who: 'system', 'token:<id>', a role name. */
+  actor: string;
+  /** What, dotted: 'voucher.created', 'device.onboarded'. */
+  action: string;
+  /** Usually a device GUID in hex. */
+  subject: string;
+  details: Record<string, unknown>;
+}
+
+/** Append-only: there is no way to change or remove a record through IoTopia. */
+export interface AuditLog {
+  append(r: { actor: string; action: string; subject: string; details?: Record<string, unknown> }): Promise<AuditRecord>;
+  /** Oldest first; `subject` filters. */
+  list(page?: PageRequest & { subject?: string }): Promise<Page<AuditRecord>>;
+}

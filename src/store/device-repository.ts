@@ -1,0 +1,23 @@
+import type { Page, PageRequest } from './page.ts';
+
+/** Where a device is on its way from the line to its owner. */
+export type DeviceState = 'manufactured' | 'owned' | 'registered' | 'onboarded';
+
+export interface DeviceRecord {
+  guid: Uint8Array;
+  state: DeviceState;
+  /** The GUID TO2 gave the device, once onboarded (equal to `guid` under Credential Reuse). */
+  replacementGuid?: Uint8Array;
+  createdAt: Date;
+  updatedAt: Date;
+  onboardedAt?: Date;
+}
+
+export interface DeviceRepository {
+  /** Creates the device, or moves an existing one to `state` (keeping its creation time). */
+  upsert(d: { guid: Uint8Array; state: DeviceState }): Promise<DeviceRecord>;
+  get(guid: Uint8Array): Promise<DeviceRecord | undefined>;
+  /** Records a finished TO2. Throws ERR_STORE_NOT_FOUND for an unknown device. */
+  markOnboarded(guid: Uint8Array, replacementGuid: Uint8Array): Promise<void>;
+  list(page?: PageRequest & { state?: DeviceState }): Promise<Page<DeviceRecord>>;
+}

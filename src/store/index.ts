@@ -1,0 +1,26 @@
+/** IoTopia storage: the repository interfaces, openStore, and the FDO port adapters. */
+export type { ApiRole, ApiTokenRecord, ApiTokenRepository } from './api-token-repository.ts';
+export type { AuditLog, AuditRecord } from './audit-log.ts';
+export type { DeviceRecord, DeviceRepository, DeviceState } from './device-repository.ts';
+export {
+  ERR_STORE_CONFLICT,
+  ERR_STORE_CURSOR,
+  ERR_STORE_DECRYPT,
+  ERR_STORE_DUPLICATE,
+  ERR_STORE_KEK_MISMATCH,
+  ERR_STORE_NOT_FOUND,
+  ERR_STORE_URL,
+  StoreError,
+} from './errors.ts';
+export { type StoreManufacturerVoucherStore, storeManufacturerVoucherStore } from './fdo/manufacturer-voucher-store.ts';
+export { privateKeyOf, putKeyPair, storeOwnerKeyRing } from './fdo/owner-key-ring.ts';
+export { type StoreOwnerVoucherStore, storeOwnerVoucherStore } from './fdo/owner-voucher-store.ts';
+export { storeRendezvousStore } from './fdo/rendezvous-store.ts';
+export { hashSecret } from './hash-secret.ts';
+export type { KeyRecord, KeyRepository } from './key-repository.ts';
+export { type OpenStoreOptions, openStore, type StoreLocation } from './open-store.ts';
+export type { Page, PageRequest } from './page.ts';
+export type { RendezvousRepository } from './rendezvous-repository.ts';
+export type { SessionRecord, SessionRepository, SessionRole } from './session-repository.ts';
+export type { Repositories, Store } from './store.ts';
+export type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from './voucher-repository.ts';

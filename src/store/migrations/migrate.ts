@@ -1,0 +1,20 @@
+/**
+ * Migrations are code, listed here in order; openStore runs them every time. Kysely's Migrator
+ * records what ran and locks while it runs (an advisory lock on PostgreSQL), so re-running is a
+ * no-op and two replicas starting together do not both migrate.
+ */
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { Database, Dialect } from '../schema.ts';
+import { initial } from './0001-initial.ts';
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return { '0001-initial': initial(dialect) };
+}
+
+/** Brings the schema to the latest migration; returns the names of the migrations that ran now. */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,92 @@
+/**
+ * The tables as Kysely sees them. Times are integer milliseconds since the epoch (PostgreSQL
+ * bigint comes back as a string, hence `number | string` on reads); GUIDs are lowercase hex text so
+ * both dialects index and order them the same way; bytes are blob/bytea.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Millis = ColumnType<number | string, number, number>;
+type NullableMillis = ColumnType<number | string | null, number | null, number | null>;
+type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+
+export interface VouchersTable {
+  side: string;
+  guid: string;
+  voucher: Bytes;
+  state: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface DevicesTable {
+  guid: string;
+  state: string;
+  replacement_guid: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+  onboarded_at: NullableMillis;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  role: string;
+  protocol: string;
+  state: Bytes;
+  version: ColumnType<number | string, number, number>;
+  expires_at: Millis;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface RendezvousTable {
+  guid: string;
+  to1d: Bytes;
+  voucher: Bytes;
+  expires_at: Millis;
+  updated_at: Millis;
+}
+
+export interface KeysTable {
+  name: string;
+  type: string;
+  public_key: Bytes;
+  fingerprint: string;
+  private_key: ColumnType<Uint8Array | null, Uint8Array | null, Uint8Array | null>;
+  created_at: Millis;
+}
+
+export interface AuditLogTable {
+  id: Generated<number | string>;
+  at: Millis;
+  actor: string;
+  action: string;
+  subject: string;
+  details: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  roles: string;
+  secret_hash: string;
+  created_at: Millis;
+  revoked_at: NullableMillis;
+}
+
+export interface StoreMetaTable {
+  name: string;
+  value: Bytes;
+}
+
+export interface Database {
+  vouchers: VouchersTable;
+  devices: DevicesTable;
+  sessions: SessionsTable;
+  rendezvous: RendezvousTable;
+  keys: KeysTable;
+  audit_log: AuditLogTable;
+  api_tokens: ApiTokensTable;
+  store_meta: StoreMetaTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';

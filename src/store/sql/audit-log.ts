@@ -1,0 +1,52 @@
+import type { AuditLog, AuditRecord } from '../audit-log.ts';
+import { ERR_STORE_CURSOR, StoreError } from '../errors.ts';
+import type { SqlContext } from './context.ts';
+import { date, decodeCursor, millis, paged, pageLimit } from './rows.ts';
+
+interface Row {
+  id: number | string;
+  at: number | string;
+  actor: string;
+  action: string;
+  subject: string;
+  details: string;
+}
+
+const record = (r: Row): AuditRecord => ({
+  id: millis(r.id),
+  at: date(r.at),
+  actor: r.actor,
+  action: r.action,
+  subject: r.subject,
+  details: JSON.parse(r.details) as Record<string, unknown>,
+});
+
+export function sqlAuditLog({ db, clock }: SqlContext): AuditLog {
+  return {
+    async append({ actor, action, subject, details = {} }) {
+      const at = clock().getTime();
+      const row = await db
+        .insertInto('audit_log')
+        .values({ at, actor, action, subject, details: JSON.stringify(details) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { id: millis(row.id), at: new Date(at), actor, action, subject, details: JSON.parse(JSON.stringify(details)) };
+    },
+    async list(page) {
+      const limit = pageLimit(page);
+      const cursor = decodeCursor(page?.after);
+      let q = db.selectFrom('audit_log').selectAll();
+      if (page?.subject !== undefined) q = q.where('subject', '=', page.subject);
+      if (cursor !== undefined) {
+        const after = Number(cursor);
+        if (!Number.isSafeInteger(after)) throw new StoreError(ERR_STORE_CURSOR, 'malformed page cursor');
+        q = q.where('id', '>', after);
+      }
+      const rows = await q
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      return paged(rows, limit, record, (r) => String(r.id));
+    },
+  };
+}

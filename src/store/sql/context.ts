@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { Database, Dialect } from '../schema.ts';
+import type { SecretBox } from '../secret-box.ts';
+
+/** What every SQL repository is built from: a Kysely handle (the database or one transaction). */
+export interface SqlContext {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  box: SecretBox;
+  clock: () => Date;
+}

@@ -1,0 +1,62 @@
+import { ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
+import type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from '../voucher-repository.ts';
+import type { SqlContext } from './context.ts';
+import { bytes, date, decodeCursor, guidBytes, guidHex, paged, pageLimit } from './rows.ts';
+
+interface Row {
+  side: string;
+  guid: string;
+  voucher: Uint8Array;
+  state: string;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+const record = (r: Row): VoucherRecord => ({
+  side: r.side as VoucherSide,
+  guid: guidBytes(r.guid),
+  voucher: bytes(r.voucher),
+  state: r.state as VoucherState,
+  createdAt: date(r.created_at),
+  updatedAt: date(r.updated_at),
+});
+
+export function sqlVoucherRepository({ db, clock }: SqlContext): VoucherRepository {
+  const get = async (side: VoucherSide, guid: Uint8Array) => {
+    const row = await db.selectFrom('vouchers').selectAll().where('side', '=', side).where('guid', '=', guidHex(guid)).executeTakeFirst();
+    return row === undefined ? undefined : record(row);
+  };
+  return {
+    async put({ side, guid, voucher, state }) {
+      const now = clock().getTime();
+      await db
+        .insertInto('vouchers')
+        .values({ side, guid: guidHex(guid), voucher, state, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['side', 'guid']).doUpdateSet({ voucher, state, updated_at: now }))
+        .execute();
+      return (await get(side, guid)) as VoucherRecord;
+    },
+    get,
+    async setState(side, guid, state) {
+      const r = await db
+        .updateTable('vouchers')
+        .set({ state, updated_at: clock().getTime() })
+        .where('side', '=', side)
+        .where('guid', '=', guidHex(guid))
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw new StoreError(ERR_STORE_NOT_FOUND, `no ${side} voucher ${guidHex(guid)}`);
+    },
+    async list(side, page) {
+      const limit = pageLimit(page);
+      const after = decodeCursor(page?.after);
+      let q = db.selectFrom('vouchers').selectAll().where('side', '=', side);
+      if (page?.state !== undefined) q = q.where('state', '=', page.state);
+      if (after !== undefined) q = q.where('guid', '>', after);
+      const rows = await q
+        .orderBy('guid')
+        .limit(limit + 1)
+        .execute();
+      return paged(rows, limit, record, (r) => r.guid);
+    },
+  };
+}

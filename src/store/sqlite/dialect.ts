@@ -1,0 +1,46 @@
+/**
+ * Kysely's SqliteDialect over Node's built-in node:sqlite, through a small structural adapter:
+ * Kysely expects better-sqlite3's statement shape (a `reader` flag, parameters as one array).
+ */
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+
+/** How long a writer waits for another process's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+type Param = null | number | bigint | string | Uint8Array;
+
+function statement(stmt: StatementSync): SqliteStatement {
+  return {
+    // node:sqlite has no `reader`; a statement that yields columns is one that returns rows.
+    reader: stmt.columns().length > 0,
+    all: (parameters) => stmt.all(...(parameters as Param[])),
+    run: (parameters) => stmt.run(...(parameters as Param[])),
+    iterate: (parameters) => stmt.iterate(...(parameters as Param[])),
+  };
+}
+
+/** The adapter Kysely talks to. Exported for tests and tools that bring their own DatabaseSync. */
+export function nodeSqliteDatabase(db: DatabaseSync): SqliteDatabase {
+  return {
+    close: () => db.close(),
+    // Kysely opens transactions with a plain BEGIN, which takes the write lock only at the first
+    // write; two processes that both read first then deadlock on the upgrade and busy_timeout
+    // cannot help. BEGIN IMMEDIATE takes the write lock up front, so the second one waits.
+    prepare: (sql) => statement(db.prepare(/^\s*begin\s*$/i.test(sql) ? 'begin immediate' : sql)),
+  };
+}
+
+/** A dialect on a database file (or ':memory:'), with WAL, a busy timeout and foreign keys on. */
+export function createSqliteDialect(path: string): SqliteDialect {
+  return new SqliteDialect({
+    database: async () => {
+      const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: BUSY_TIMEOUT_MS });
+      if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+      // WAL keeps the last commits safe from a process kill with NORMAL; FULL adds power-loss safety.
+      db.exec('PRAGMA synchronous = FULL');
+      db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      return nodeSqliteDatabase(db);
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import type { ApiTokenRepository } from './api-token-repository.ts';
+import type { AuditLog } from './audit-log.ts';
+import type { DeviceRepository } from './device-repository.ts';
+import type { KeyRepository } from './key-repository.ts';
+import type { RendezvousRepository } from './rendezvous-repository.ts';
+import type { Dialect } from './schema.ts';
+import type { SessionRepository } from './session-repository.ts';
+import type { VoucherRepository } from './voucher-repository.ts';
+
+export interface Repositories {
+  vouchers: VoucherRepository;
+  devices: DeviceRepository;
+  sessions: SessionRepository;
+  rendezvous: RendezvousRepository;
+  keys: KeyRepository;
+  audit: AuditLog;
+  apiTokens: ApiTokenRepository;
+}
+
+/**
+ * The repositories over one database. Outside `transaction` each call commits on its own; inside,
+ * `fn` gets repositories bound to one transaction that commits when fn resolves and rolls back when
+ * it throws. Do not call `transaction` from inside fn: SQLite has one connection and would wait forever.
+ */
+export interface Store extends Repositories {
+  readonly dialect: Dialect;
+  transaction<T>(fn: (repositories: Repositories) => Promise<T>): Promise<T>;
+  /** Runs pending migrations (openStore already did); returns the names of those that ran. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import type { Page, PageRequest } from './page.ts';
+
+/** Whose copy of a voucher: the manufacturer's (made at DI) or an owner's (imported or replaced). */
+export type VoucherSide = 'manufacturer' | 'owner';
+
+/**
+ * Manufacturer states: `created` (DI done), `extended` (handed to an owner). Owner states:
+ * `imported`, `registered` (TO0 done), `onboarded` (TO2 done), `replaced` (TO2 gave a new voucher).
+ */
+export type VoucherState = 'created' | 'extended' | 'imported' | 'registered' | 'onboarded' | 'replaced';
+
+export interface VoucherRecord {
+  side: VoucherSide;
+  /** The device GUID, 16 bytes. */
+  guid: Uint8Array;
+  /** The voucher's CBOR encoding, as stored. */
+  voucher: Uint8Array;
+  state: VoucherState;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface VoucherRepository {
+  /** Stores the voucher, replacing the bytes and state of an earlier one for the same side and GUID. */
+  put(v: { side: VoucherSide; guid: Uint8Array; voucher: Uint8Array; state: VoucherState }): Promise<VoucherRecord>;
+  get(side: VoucherSide, guid: Uint8Array): Promise<VoucherRecord | undefined>;
+  /** Throws ERR_STORE_NOT_FOUND when there is no such voucher. */
+  setState(side: VoucherSide, guid: Uint8Array, state: VoucherState): Promise<void>;
+  /** In GUID order; `state` filters. */
+  list(side: VoucherSide, page?: PageRequest & { state?: VoucherState }): Promise<Page<VoucherRecord>>;
+}

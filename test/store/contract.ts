@@ -1,0 +1,446 @@
+/**
+ * The one storage contract: every backend runs exactly these tests (sqlite.test.ts,
+ * postgres.test.ts). A harness per test gives each its own empty database.
+ */
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { hashSecret } from '../../src/store/hash-secret.ts';
+import type { Store } from '../../src/store/store.ts';
+import { runFdoAdapterContract } from './fdo-contract.ts';
+import type { StoreHarness } from './harness.ts';
+
+export const KEK = new Uint8Array(32).fill(7);
+const OTHER_KEK = new Uint8Array(32).fill(9);
+
+export const guid = (n: number): Uint8Array => {
+  const g = new Uint8Array(16);
+  g[15] = n;
+  g[0] = 0xa0;
+  return g;
+};
+
+const hasCode = (code: string) => (e: unknown) => {
+  assert.equal((e as { code?: string }).code, code, `expected ${code}, got ${String(e)}`);
+  return true;
+};
+
+/** A clock tests can move. */
+export function movableClock(start = Date.parse('2030-01-01T00:00:00Z')) {
+  let now = start;
+  return { clock: () => new Date(now), advance: (ms: number) => void (now += ms), now: () => now };
+}
+
+export type HarnessFactory = () => Promise<StoreHarness>;
+
+async function withStore(make: HarnessFactory, fn: (store: Store, h: StoreHarness) => Promise<void>, clock?: () => Date) {
+  const h = await make();
+  const store = await h.open(KEK, clock);
+  try {
+    await fn(store, h);
+  } finally {
+    await store.close();
+    await h.destroy();
+  }
+}
+
+async function drain<T>(list: (after?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[][]> {
+  const pages: T[][] = [];
+  let after: string | undefined;
+  do {
+    const p = await list(after);
+    pages.push(p.items);
+    after = p.next;
+  } while (after !== undefined);
+  return pages;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export function runStoreContract(name: string, make: HarnessFactory): void {
+  describe(`store contract: ${name}`, () => {
+    test('migrations ran at open; running them again changes nothing; reopening keeps the data', async () => {
+      const h = await make();
+      try {
+        const store = await h.open(KEK);
+        assert.deepEqual(await store.migrate(), []);
+        await store.vouchers.put({ side: 'owner', guid: guid(1), voucher: Uint8Array.of(1, 2, 3), state: 'imported' });
+        await store.close();
+        if (!h.shared) return;
+        const again = await h.open(KEK);
+        assert.deepEqual(await again.migrate(), []);
+        assert.deepEqual((await again.vouchers.get('owner', guid(1)))?.voucher, Uint8Array.of(1, 2, 3));
+        await again.close();
+      } finally {
+        await h.destroy();
+      }
+    });
+
+    test('vouchers: put, get, replace, state, sides apart, pagination in GUID order', async () => {
+      const c = movableClock();
+      await withStore(
+        make,
+        async (store) => {
+          for (const n of [5, 3, 1, 4, 2])
+            await store.vouchers.put({ side: 'owner', guid: guid(n), voucher: Uint8Array.of(n), state: 'imported' });
+          await store.vouchers.put({ side: 'manufacturer', guid: guid(1), voucher: Uint8Array.of(99), state: 'created' });
+          const v = await store.vouchers.get('owner', guid(1));
+          assert.ok(v);
+          assert.equal(v.voucher.constructor, Uint8Array);
+          assert.deepEqual(v.voucher, Uint8Array.of(1));
+          assert.deepEqual(v.guid, guid(1));
+          assert.equal(v.createdAt.getTime(), c.now());
+          assert.deepEqual((await store.vouchers.get('manufacturer', guid(1)))?.voucher, Uint8Array.of(99));
+          assert.equal(await store.vouchers.get('owner', guid(9)), undefined);
+
+          c.advance(1000);
+          await store.vouchers.put({ side: 'owner', guid: guid(1), voucher: Uint8Array.of(11), state: 'registered' });
+          const replaced = await store.vouchers.get('owner', guid(1));
+          assert.deepEqual(replaced?.voucher, Uint8Array.of(11));
+          assert.equal(replaced?.state, 'registered');
+          assert.equal(replaced?.createdAt.getTime(), c.now() - 1000);
+          assert.equal(replaced?.updatedAt.getTime(), c.now());
+
+          await store.vouchers.setState('owner', guid(2), 'onboarded');
+          assert.equal((await store.vouchers.get('owner', guid(2)))?.state, 'onboarded');
+          await assert.rejects(store.vouchers.setState('owner', guid(9), 'onboarded'), hasCode('ERR_STORE_NOT_FOUND'));
+
+          const pages = await drain((after) => store.vouchers.list('owner', { limit: 2, ...(after === undefined ? {} : { after }) }));
+          assert.deepEqual(
+            pages.map((p) => p.map((x) => x.guid[15])),
+            [[1, 2], [3, 4], [5]],
+          );
+          const imported = await store.vouchers.list('owner', { state: 'imported' });
+          assert.deepEqual(
+            imported.items.map((x) => x.guid[15]),
+            [3, 4, 5],
+          );
+          assert.equal(imported.next, undefined);
+          assert.equal((await store.vouchers.list('manufacturer')).items.length, 1);
+          await assert.rejects(store.vouchers.list('owner', { after: '%%%' }), hasCode('ERR_STORE_CURSOR'));
+          await assert.rejects(store.vouchers.list('owner', { limit: 0 }), TypeError);
+        },
+        c.clock,
+      );
+    });
+
+    test('devices: upsert keeps creation time, onboarding records the replacement GUID, filtered pages', async () => {
+      const c = movableClock();
+      await withStore(
+        make,
+        async (store) => {
+          for (let n = 1; n <= 4; n++) await store.devices.upsert({ guid: guid(n), state: 'manufactured' });
+          c.advance(5000);
+          await store.devices.upsert({ guid: guid(1), state: 'owned' });
+          const d = await store.devices.get(guid(1));
+          assert.equal(d?.state, 'owned');
+          assert.equal(d?.createdAt.getTime(), c.now() - 5000);
+          assert.equal(d?.updatedAt.getTime(), c.now());
+          assert.equal(d?.replacementGuid, undefined);
+          await store.devices.markOnboarded(guid(1), guid(100));
+          const o = await store.devices.get(guid(1));
+          assert.equal(o?.state, 'onboarded');
+          assert.deepEqual(o?.replacementGuid, guid(100));
+          assert.equal(o?.onboardedAt?.getTime(), c.now());
+          await assert.rejects(store.devices.markOnboarded(guid(9), guid(10)), hasCode('ERR_STORE_NOT_FOUND'));
+          assert.equal(await store.devices.get(guid(9)), undefined);
+          const pages = await drain((after) =>
+            store.devices.list({ limit: 2, state: 'manufactured', ...(after === undefined ? {} : { after }) }),
+          );
+          assert.deepEqual(
+            pages.map((p) => p.map((x) => x.guid[15])),
+            [[2, 3], [4]],
+          );
+        },
+        c.clock,
+      );
+    });
+
+    test('sessions: create, read, advance by version, expiry, delete; the token and state are not stored in clear', async () => {
+      const c = movableClock();
+      await withStore(
+        make,
+        async (store, h) => {
+          const token = randomBytes(24).toString('base64url');
+          const expiresAt = new Date(c.now() + 60_000);
+          const state = { step: 1, sessionKey: 'c2VjcmV0LXNlc3Npb24ta2V5' };
+          const created = await store.sessions.create(token, { role: 'owner', protocol: 'to2', state, expiresAt });
+          assert.equal(created.version, 1);
+          await assert.rejects(
+            store.sessions.create(token, { role: 'owner', protocol: 'to2', state, expiresAt }),
+            hasCode('ERR_STORE_DUPLICATE'),
+          );
+          const s = await store.sessions.get(token);
+          assert.deepEqual(s, { role: 'owner', protocol: 'to2', state, version: 1, expiresAt });
+          assert.equal(await store.sessions.get('unknown-token'), undefined);
+
+          assert.equal(await store.sessions.update(token, 1, { state: { step: 2 } }), 2);
+          assert.deepEqual((await store.sessions.get(token))?.state, { step: 2 });
+          await assert.rejects(store.sessions.update(token, 1, { state: { step: 3 } }), hasCode('ERR_STORE_CONFLICT'));
+          assert.equal(await store.sessions.update(token, 2, { state: { step: 3 }, expiresAt: new Date(c.now() + 120_000) }), 3);
+
+          if (h.raw) {
+            const rows = await h.raw('SELECT token_hash, state FROM sessions');
+            assert.equal(rows.length, 1);
+            assert.equal(rows[0]?.['token_hash'], hashSecret(token));
+            const raw = Buffer.from(rows[0]?.['state'] as Uint8Array);
+            assert.equal(raw.includes(Buffer.from('step')), false);
+          }
+
+          c.advance(120_000);
+          assert.equal(await store.sessions.get(token), undefined);
+          await assert.rejects(store.sessions.update(token, 3, { state: {} }), hasCode('ERR_STORE_NOT_FOUND'));
+          assert.equal(await store.sessions.deleteExpired(), 1);
+
+          const t2 = 'second-token';
+          await store.sessions.create(t2, { role: 'rendezvous', protocol: 'to1', state: null, expiresAt: new Date(c.now() + 1000) });
+          await store.sessions.delete(t2);
+          assert.equal(await store.sessions.get(t2), undefined);
+          await assert.rejects(store.sessions.update(t2, 1, { state: {} }), hasCode('ERR_STORE_NOT_FOUND'));
+        },
+        c.clock,
+      );
+    });
+
+    test('sessions: of two concurrent updates from the same version exactly one wins (one store, and two replicas)', async () => {
+      const h = await make();
+      const a = await h.open(KEK);
+      const b = h.shared ? await h.open(KEK) : a;
+      try {
+        for (const [x, y] of [
+          [a, a],
+          [a, b],
+        ] as const) {
+          const token = randomBytes(16).toString('hex');
+          await x.sessions.create(token, { role: 'owner', protocol: 'to2', state: { n: 0 }, expiresAt: new Date(Date.now() + 60_000) });
+          for (let round = 1; round <= 5; round++) {
+            const results = await Promise.allSettled([
+              x.sessions.update(token, round, { state: { n: round, by: 'x' } }),
+              y.sessions.update(token, round, { state: { n: round, by: 'y' } }),
+            ]);
+            const won = results.filter((r) => r.status === 'fulfilled');
+            const lost = results.filter((r) => r.status === 'rejected');
+            assert.equal(won.length, 1, `round ${round}: exactly one update wins`);
+            assert.equal(lost.length, 1);
+            assert.equal((lost[0] as PromiseRejectedResult).reason.code, 'ERR_STORE_CONFLICT');
+            const winner = results[0]?.status === 'fulfilled' ? 'x' : 'y';
+            assert.deepEqual((await y.sessions.get(token))?.state, { n: round, by: winner });
+          }
+        }
+      } finally {
+        if (b !== a) await b.close();
+        await a.close();
+        await h.destroy();
+      }
+    });
+
+    test('rendezvous: put replaces, get returns expired ones too, pages, expired ones removed', async () => {
+      const c = movableClock();
+      await withStore(
+        make,
+        async (store) => {
+          for (let n = 1; n <= 3; n++) {
+            await store.rendezvous.put({
+              guid: guid(n),
+              to1d: Uint8Array.of(n),
+              voucher: Uint8Array.of(n, n),
+              expiresAt: new Date(c.now() + n * 1000),
+            });
+          }
+          await store.rendezvous.put({
+            guid: guid(1),
+            to1d: Uint8Array.of(42),
+            voucher: Uint8Array.of(43),
+            expiresAt: new Date(c.now() + 500),
+          });
+          assert.deepEqual(await store.rendezvous.get(guid(1)), {
+            guid: guid(1),
+            to1d: Uint8Array.of(42),
+            voucher: Uint8Array.of(43),
+            expiresAt: new Date(c.now() + 500),
+          });
+          assert.equal(await store.rendezvous.get(guid(9)), undefined);
+          const pages = await drain((after) => store.rendezvous.list({ limit: 2, ...(after === undefined ? {} : { after }) }));
+          assert.deepEqual(
+            pages.map((p) => p.map((x) => x.guid[15])),
+            [[1, 2], [3]],
+          );
+          c.advance(2000);
+          assert.ok(await store.rendezvous.get(guid(1)), 'expiry is the protocol role’s decision');
+          assert.equal(await store.rendezvous.deleteExpired(), 2);
+          assert.deepEqual(
+            (await store.rendezvous.list()).items.map((x) => x.guid[15]),
+            [3],
+          );
+        },
+        c.clock,
+      );
+    });
+
+    test('keys: private halves round-trip sealed; lookup by public key; never replaced; list has no private keys', async () => {
+      await withStore(make, async (store, h) => {
+        const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+        const spki = new Uint8Array(pair.publicKey.export({ format: 'der', type: 'spki' }));
+        const pkcs8 = new Uint8Array(pair.privateKey.export({ format: 'der', type: 'pkcs8' }));
+        await store.keys.create({ name: 'owner', type: 'secp256r1', publicKey: spki, privateKey: pkcs8 });
+        await store.keys.create({ name: 'peer', type: 'secp256r1', publicKey: Uint8Array.of(1, 2, 3) });
+        await assert.rejects(store.keys.create({ name: 'owner', type: 'x', publicKey: spki }), hasCode('ERR_STORE_DUPLICATE'));
+        const k = await store.keys.get('owner');
+        assert.deepEqual(k?.privateKey, pkcs8);
+        assert.deepEqual(k?.publicKey, spki);
+        assert.equal((await store.keys.findByPublicKey(spki))?.name, 'owner');
+        assert.equal(await store.keys.findByPublicKey(Uint8Array.of(9)), undefined);
+        assert.equal((await store.keys.get('peer'))?.privateKey, undefined);
+        const list = await store.keys.list();
+        assert.deepEqual(
+          list.map((x) => x.name),
+          ['owner', 'peer'],
+        );
+        assert.ok(list.every((x) => !('privateKey' in x)));
+
+        if (h.raw) {
+          const rows = await h.raw("SELECT private_key FROM keys WHERE name = 'owner'");
+          const raw = Buffer.from(rows[0]?.['private_key'] as Uint8Array);
+          assert.notEqual(raw.length, 0);
+          assert.equal(raw.includes(Buffer.from(pkcs8)), false, 'the PKCS#8 bytes are not in the column');
+          assert.equal(raw.includes(Buffer.from(pkcs8.subarray(pkcs8.length - 32))), false, 'nor the scalar');
+        }
+      });
+    });
+
+    test('encryption at rest: a wrong key-encryption key is refused at open; a sealed value moved to another row does not open', async (t) => {
+      const h = await make();
+      try {
+        if (!h.shared || !h.raw) return t.skip('needs a database two opens share');
+        const store = await h.open(KEK);
+        await store.keys.create({ name: 'a', type: 't', publicKey: Uint8Array.of(1), privateKey: Uint8Array.of(1, 1, 1) });
+        await store.keys.create({ name: 'b', type: 't', publicKey: Uint8Array.of(2), privateKey: Uint8Array.of(2, 2, 2) });
+        await store.close();
+        await assert.rejects(h.open(OTHER_KEK), hasCode('ERR_STORE_KEK_MISMATCH'));
+        await assert.rejects(h.open(new Uint8Array(16)), TypeError);
+        await h.raw("UPDATE keys SET private_key = (SELECT private_key FROM keys WHERE name = 'a') WHERE name = 'b'");
+        const again = await h.open(KEK);
+        try {
+          assert.deepEqual((await again.keys.get('a'))?.privateKey, Uint8Array.of(1, 1, 1));
+          await assert.rejects(again.keys.get('b'), hasCode('ERR_STORE_DECRYPT'));
+        } finally {
+          await again.close();
+        }
+      } finally {
+        await h.destroy();
+      }
+    });
+
+    test('audit log: appends in order with time and actor, pages, filters by subject, offers no way to change a record', async () => {
+      const c = movableClock();
+      await withStore(
+        make,
+        async (store) => {
+          const first = await store.audit.append({ actor: 'system', action: 'voucher.created', subject: 'aa', details: { n: 1 } });
+          assert.equal(first.at.getTime(), c.now());
+          for (let n = 2; n <= 5; n++) {
+            c.advance(10);
+            await store.audit.append({ actor: 'token:t1', action: 'device.onboarded', subject: n % 2 ? 'aa' : 'bb', details: { n } });
+          }
+          const pages = await drain((after) => store.audit.list({ limit: 2, ...(after === undefined ? {} : { after }) }));
+          assert.deepEqual(
+            pages.map((p) => p.map((x) => x.details['n'])),
+            [[1, 2], [3, 4], [5]],
+          );
+          const all = pages.flat();
+          assert.ok(all.every((r, i) => i === 0 || r.id > (all[i - 1] as { id: number }).id));
+          assert.equal(all[4]?.at.getTime(), c.now());
+          assert.equal(all[4]?.actor, 'token:t1');
+          assert.deepEqual(
+            (await store.audit.list({ subject: 'aa' })).items.map((x) => x.details['n']),
+            [1, 3, 5],
+          );
+          assert.deepEqual(Object.keys(store.audit).sort(), ['append', 'list']);
+          const bare = await store.audit.append({ actor: 'a', action: 'b', subject: 'c' });
+          assert.deepEqual(bare.details, {});
+        },
+        c.clock,
+      );
+    });
+
+    test('API tokens: stored by hash, found by hash, revoked once, unique, paged', async () => {
+      const c = movableClock();
+      await withStore(
+        make,
+        async (store) => {
+          const secret = randomBytes(32).toString('base64url');
+          await store.apiTokens.create({ id: 't1', name: 'admin', roles: ['admin'], secretHash: hashSecret(secret) });
+          await store.apiTokens.create({ id: 't2', name: 'ci', roles: ['owner', 'auditor'], secretHash: hashSecret('other') });
+          await assert.rejects(
+            store.apiTokens.create({ id: 't3', name: 'x', roles: [], secretHash: hashSecret(secret) }),
+            hasCode('ERR_STORE_DUPLICATE'),
+          );
+          await assert.rejects(store.apiTokens.create({ id: 't1', name: 'x', roles: [], secretHash: 'h' }), hasCode('ERR_STORE_DUPLICATE'));
+          const t = await store.apiTokens.findBySecretHash(hashSecret(secret));
+          assert.deepEqual(t, { id: 't1', name: 'admin', roles: ['admin'], secretHash: hashSecret(secret), createdAt: new Date(c.now()) });
+          assert.equal(await store.apiTokens.findBySecretHash(hashSecret('nope')), undefined);
+          c.advance(1000);
+          await store.apiTokens.revoke('t2');
+          c.advance(1000);
+          await store.apiTokens.revoke('t2');
+          assert.equal((await store.apiTokens.get('t2'))?.revokedAt?.getTime(), c.now() - 1000);
+          assert.deepEqual((await store.apiTokens.get('t2'))?.roles, ['owner', 'auditor']);
+          await assert.rejects(store.apiTokens.revoke('t9'), hasCode('ERR_STORE_NOT_FOUND'));
+          const pages = await drain((after) => store.apiTokens.list({ limit: 1, ...(after === undefined ? {} : { after }) }));
+          assert.deepEqual(
+            pages.map((p) => p.map((x) => x.id)),
+            [['t1'], ['t2']],
+          );
+        },
+        c.clock,
+      );
+    });
+
+    test('transactions: commit together, or on a throw leave nothing behind', async () => {
+      await withStore(make, async (store) => {
+        const value = await store.transaction(async (r) => {
+          await r.vouchers.put({ side: 'owner', guid: guid(1), voucher: Uint8Array.of(1), state: 'imported' });
+          await r.devices.upsert({ guid: guid(1), state: 'owned' });
+          await r.audit.append({ actor: 'test', action: 'voucher.imported', subject: hex(guid(1)) });
+          return 'done';
+        });
+        assert.equal(value, 'done');
+        const boom = new Error('boom');
+        await assert.rejects(
+          store.transaction(async (r) => {
+            await r.vouchers.put({ side: 'owner', guid: guid(2), voucher: Uint8Array.of(2), state: 'imported' });
+            await r.vouchers.setState('owner', guid(1), 'onboarded');
+            await r.devices.upsert({ guid: guid(2), state: 'owned' });
+            await r.keys.create({ name: 'k', type: 't', publicKey: Uint8Array.of(1), privateKey: Uint8Array.of(2) });
+            await r.sessions.create('tok', { role: 'owner', protocol: 'to2', state: {}, expiresAt: new Date(Date.now() + 9e6) });
+            await r.apiTokens.create({ id: 'x', name: 'x', roles: [], secretHash: 'x' });
+            await r.rendezvous.put({ guid: guid(2), to1d: Uint8Array.of(1), voucher: Uint8Array.of(1), expiresAt: new Date() });
+            await r.audit.append({ actor: 'test', action: 'voucher.imported', subject: hex(guid(2)) });
+            assert.ok(await r.vouchers.get('owner', guid(2)), 'the transaction sees its own writes');
+            throw boom;
+          }),
+          (e) => e === boom,
+        );
+        assert.equal(await store.vouchers.get('owner', guid(2)), undefined);
+        assert.equal((await store.vouchers.get('owner', guid(1)))?.state, 'imported');
+        assert.equal(await store.devices.get(guid(2)), undefined);
+        assert.equal(await store.keys.get('k'), undefined);
+        assert.equal(await store.sessions.get('tok'), undefined);
+        assert.equal(await store.apiTokens.get('x'), undefined);
+        assert.equal(await store.rendezvous.get(guid(2)), undefined);
+        assert.equal((await store.audit.list()).items.length, 1);
+        // A failed statement inside a transaction rolls the whole transaction back too.
+        await assert.rejects(
+          store.transaction(async (r) => {
+            await r.devices.upsert({ guid: guid(3), state: 'owned' });
+            await r.devices.markOnboarded(guid(4), guid(5));
+          }),
+          hasCode('ERR_STORE_NOT_FOUND'),
+        );
+        assert.equal(await store.devices.get(guid(3)), undefined);
+      });
+    });
+
+    runFdoAdapterContract(async (fn) => withStore(make, fn));
+  });
+}

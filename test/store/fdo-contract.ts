@@ -1,0 +1,190 @@
+/**
+ * The FDO store ports on a real store: DI, the sale, TO0, TO1 and TO2 run over the role handlers
+ * with every server-side session kept in the sessions repository, TO2's messages alternating
+ * between two owner handler instances (replicas that share nothing but the store).
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { createCertificate } from '../../src/crypto/x509-create.ts';
+import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
+import { TransportProtocol } from '../../src/fdo/constants/rendezvous.ts';
+import { createDiDevice } from '../../src/fdo/protocol/di-device.ts';
+import { createDiManufacturer } from '../../src/fdo/protocol/di-manufacturer.ts';
+import type { ClientStep, ProtocolMessage, ServerStep } from '../../src/fdo/protocol/ports.ts';
+import { createTo0Owner } from '../../src/fdo/protocol/to0-owner.ts';
+import { createTo0Rendezvous } from '../../src/fdo/protocol/to0-rendezvous.ts';
+import { createTo1Device } from '../../src/fdo/protocol/to1-device.ts';
+import { createTo1Rendezvous } from '../../src/fdo/protocol/to1-rendezvous.ts';
+import { createTo2DeviceClient } from '../../src/fdo/protocol/to2-device.ts';
+import { createTo2Owner } from '../../src/fdo/protocol/to2-owner.ts';
+import { guidToHex } from '../../src/fdo/types/guid.ts';
+import { publicKeyFromKeyObject } from '../../src/fdo/types/public-key.ts';
+import { encodeVoucher } from '../../src/fdo/voucher/voucher-encode.ts';
+import { extendVoucher } from '../../src/fdo/voucher/voucher-extend.ts';
+import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
+import { storeManufacturerVoucherStore } from '../../src/store/fdo/manufacturer-voucher-store.ts';
+import { putKeyPair, storeOwnerKeyRing } from '../../src/store/fdo/owner-key-ring.ts';
+import { storeOwnerVoucherStore } from '../../src/store/fdo/owner-voucher-store.ts';
+import { storeRendezvousStore } from '../../src/store/fdo/rendezvous-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { cachedKeys, DEVMOD, fixedClock, RV_INFO, seededRandom } from '../fdo/e2e/kit.ts';
+
+type Handler<S> = (state: S | undefined, m: ProtocolMessage) => Promise<ServerStep<S>>;
+
+/** What a server replica does per message: load the session, run the role, store what it returned. */
+async function serve<S>(store: Store, token: string, protocol: string, handler: Handler<S>, m: ProtocolMessage): Promise<ProtocolMessage> {
+  const session = await store.sessions.get(token);
+  const step = await handler(session?.state as S | undefined, m);
+  if (step.state === null) {
+    if (session !== undefined) await store.sessions.delete(token);
+  } else if (session === undefined) {
+    await store.sessions.create(token, { role: 'owner', protocol, state: step.state, expiresAt: new Date(Date.now() + 60_000) });
+  } else {
+    await store.sessions.update(token, session.version, { state: step.state });
+  }
+  return step.reply;
+}
+
+async function run<CS, R>(
+  first: ClientStep<CS, R>,
+  receive: (s: CS, m: ProtocolMessage) => Promise<ClientStep<CS, R>>,
+  send: (m: ProtocolMessage, n: number) => Promise<ProtocolMessage>,
+): Promise<R> {
+  let step = first;
+  for (let n = 0; n < 100; n++) {
+    if (step.result !== undefined) return step.result;
+    const { state, request } = step as { state: CS; request: ProtocolMessage };
+    step = await receive(JSON.parse(JSON.stringify(state)) as CS, await send(request, n));
+  }
+  throw new Error('the protocol did not finish');
+}
+
+export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<void>) => Promise<void>): void {
+  test('FDO ports: DI, sale, TO0, TO1 and TO2 (two replicas) over the store, each step audited', async () => {
+    await withStore(async (store) => {
+      const random = seededRandom('store-journey');
+      const deviceKeys = await cachedKeys('secp256r1', 1);
+      const ca = await cachedKeys('secp384r1', 7);
+      const caCert = createCertificate({
+        subject: { commonName: 'IoTopia store test CA' },
+        publicKey: ca.publicKey,
+        signer: { privateKey: ca.privateKey },
+        notBefore: new Date('2024-01-01T00:00:00Z'),
+        notAfter: new Date('2054-01-01T00:00:00Z'),
+        ca: true,
+      });
+      const mfgKeys = await cachedKeys('secp256r1', 50);
+      const ownerKeys = await cachedKeys('secp256r1', 20);
+      await putKeyPair(store.keys, { name: 'owner', type: 'secp256r1', privateKey: ownerKeys.privateKey });
+
+      const mfgStore = storeManufacturerVoucherStore(store);
+      const manufacturer = createDiManufacturer({
+        random,
+        clock: fixedClock,
+        store: mfgStore,
+        rvInfo: RV_INFO,
+        deviceCa: { privateKey: ca.privateKey, chain: [caCert] },
+        manufacturerKeys: [{ privateKey: mfgKeys.privateKey }],
+      });
+      const diDevice = createDiDevice({
+        random,
+        deviceKey: deviceKeys.privateKey,
+        serialNumber: 'SN-STORE-1',
+        model: 'IoTopia store test',
+        keyType: PublicKeyType.SECP256R1,
+      });
+      const diToken = randomBytes(16).toString('hex');
+      const credential = await run(diDevice.start(), diDevice.receive, (m) => serve(store, diToken, 'di', manufacturer, m));
+      const g = guidToHex(credential.guid);
+      assert.equal(await store.sessions.get(diToken), undefined, 'a finished session is gone');
+      const made = await store.vouchers.get('manufacturer', credential.guid);
+      assert.equal(made?.state, 'created');
+      assert.equal((await store.devices.get(credential.guid))?.state, 'manufactured');
+
+      // The sale: the manufacturer extends its voucher to the owner's key.
+      const sold = encodeVoucher(
+        extendVoucher(parseVoucher((await mfgStore.getVoucher(credential.guid)) as Uint8Array), {
+          ownerPrivateKey: mfgKeys.privateKey,
+          nextOwner: publicKeyFromKeyObject(ownerKeys.publicKey, { encoding: PublicKeyEncoding.X509 }),
+        }),
+      );
+      await store.vouchers.setState('manufacturer', credential.guid, 'extended');
+      const ownerVouchers = storeOwnerVoucherStore(store);
+      await ownerVouchers.add(credential.guid, sold);
+      const ring = storeOwnerKeyRing(store);
+
+      const rendezvous = storeRendezvousStore(store);
+      const to0Owner = createTo0Owner({ keyRing: ring });
+      const to0Rv = createTo0Rendezvous({ random, clock: fixedClock, store: rendezvous });
+      const to0Token = randomBytes(16).toString('hex');
+      await run(
+        to0Owner.start({ voucher: sold, rvTo2Addr: [{ dns: 'owner.example.com', port: 8043, protocol: TransportProtocol.ProtHTTP }] }),
+        to0Owner.receive,
+        (m) => serve(store, to0Token, 'to0', to0Rv, m),
+      );
+      assert.ok(await store.rendezvous.get(credential.guid));
+
+      const to1Device = createTo1Device({ credential, deviceKey: deviceKeys.privateKey });
+      const to1Rv = createTo1Rendezvous({ random, clock: fixedClock, store: rendezvous });
+      const to1Token = randomBytes(16).toString('hex');
+      const to1 = await run(to1Device.start(), to1Device.receive, (m) => serve(store, to1Token, 'to1', to1Rv, m));
+
+      const device = createTo2DeviceClient({
+        kexSuite: KexSuite.ECDH256,
+        cipherSuite: CipherSuite.A128GCM,
+        random,
+        serviceInfo: { devmod: DEVMOD, modules: [] },
+      });
+      const replicas = [0, 1].map(() => createTo2Owner({ vouchers: ownerVouchers, keys: ring, random, clock: fixedClock }));
+      const to2Token = randomBytes(16).toString('hex');
+      const result = await run(await device.start(credential, to1.to1d), device.receive, (m, n) =>
+        serve(store, to2Token, 'to2', replicas[n % 2] as Handler<unknown>, m),
+      );
+      assert.equal(result.reused, false);
+      const newGuid = result.credential.guid;
+      assert.notEqual(guidToHex(newGuid), g);
+
+      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'replaced');
+      assert.equal((await store.vouchers.get('owner', newGuid))?.state, 'onboarded');
+      assert.equal(await ownerVouchers.get(credential.guid), undefined, 'a replaced voucher is not offered again');
+      const d = await store.devices.get(credential.guid);
+      assert.equal(d?.state, 'onboarded');
+      assert.deepEqual(d?.replacementGuid, newGuid);
+      const audit = (await store.audit.list({ subject: g })).items.map((r) => `${r.actor}:${r.action}`);
+      assert.deepEqual(audit, [
+        'manufacturer:voucher.created',
+        'owner:voucher.imported',
+        'rendezvous:rendezvous.registered',
+        'owner:device.onboarded',
+      ]);
+      assert.equal(await store.sessions.get(to2Token), undefined);
+    });
+  });
+
+  test('FDO ports: a failing step inside onboarded() leaves voucher, device and audit as they were', async () => {
+    await withStore(async (store) => {
+      const owner = storeOwnerVoucherStore(store);
+      const g = new Uint8Array(16).fill(1);
+      await owner.add(g, Uint8Array.of(1, 2));
+      const before = (await store.audit.list()).items.length;
+      // Sabotage the device update: the audit log and voucher must not move either.
+      await store.transaction(async (r) => {
+        await r.vouchers.setState('owner', g, 'imported');
+      });
+      const broken: Store = {
+        ...store,
+        transaction: (fn) =>
+          store.transaction((r) => fn({ ...r, devices: { ...r.devices, markOnboarded: () => Promise.reject(new Error('disk full')) } })),
+      };
+      await assert.rejects(
+        storeOwnerVoucherStore(broken).onboarded(g, { replacementGuid: new Uint8Array(16).fill(2), replacementVoucher: Uint8Array.of(3) }),
+        /disk full/,
+      );
+      assert.equal((await store.vouchers.get('owner', g))?.state, 'imported');
+      assert.equal(await store.vouchers.get('owner', new Uint8Array(16).fill(2)), undefined);
+      assert.equal((await store.devices.get(g))?.state, 'owned');
+      assert.equal((await store.audit.list()).items.length, before);
+    });
+  });
+}
