@@ -3,12 +3,15 @@
  * postgres.test.ts). A harness per test gives each its own empty database.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { hashSecret } from '../../src/store/hash-secret.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runFdoAdapterContract } from './fdo-contract.ts';
 import type { StoreHarness } from './harness.ts';
+
+const WRITER = new URL('./fixtures/writer.ts', import.meta.url).pathname;
 
 export const KEK = new Uint8Array(32).fill(7);
 const OTHER_KEK = new Uint8Array(32).fill(9);
@@ -439,6 +442,49 @@ export function runStoreContract(name: string, make: HarnessFactory): void {
         );
         assert.equal(await store.devices.get(guid(3)), undefined);
       });
+    });
+
+    test('a process killed mid-write (SIGKILL) loses no committed voucher and leaves no half-written one', async (t) => {
+      const h = await make();
+      try {
+        if (h.location === undefined) return t.skip('needs a database another process can open');
+        // Migrate first, so the child's start-up is not part of what is killed.
+        await (await h.open(KEK)).close();
+        const child = spawn(process.execPath, [WRITER, h.location, Buffer.from(KEK).toString('hex')], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let acknowledged = 0;
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', (d: Buffer) => {
+            const last = d.toString().trim().split('\n').pop();
+            acknowledged = Math.max(acknowledged, Number(last));
+            if (acknowledged >= 30) child.kill('SIGKILL');
+          });
+          child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer ended on its own: ${stderr}`))));
+        });
+        const store = await h.open(KEK);
+        try {
+          const vouchers = (
+            await drain((after) => store.vouchers.list('owner', { limit: 1000, ...(after === undefined ? {} : { after }) }))
+          ).flat();
+          const devices = (await drain((after) => store.devices.list({ limit: 1000, ...(after === undefined ? {} : { after }) }))).flat();
+          const audit = (await drain((after) => store.audit.list({ limit: 1000, ...(after === undefined ? {} : { after }) }))).flat();
+          assert.ok(vouchers.length >= acknowledged, `${vouchers.length} vouchers, ${acknowledged} acknowledged`);
+          assert.equal(devices.length, vouchers.length);
+          assert.equal(audit.length, vouchers.length);
+          assert.deepEqual(
+            audit.map((a) => a.subject),
+            vouchers.map((v) => hex(v.guid)),
+          );
+          assert.ok(vouchers.every((v) => v.voucher.length === 512));
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await h.destroy();
+      }
     });
 
     runFdoAdapterContract(async (fn) => withStore(make, fn));

@@ -16,6 +16,8 @@ export interface StoreHarness {
   open(kek: Uint8Array, clock?: () => Date): Promise<Store>;
   /** Whether two opens see the same database (false for ':memory:'). */
   shared: boolean;
+  /** What openStore takes for this database, when another process can open it too. */
+  location?: string;
   /** Runs SQL directly on the database, for looking at sealed columns and tampering with them. */
   raw?(sql: string): Promise<Record<string, unknown>[]>;
   destroy(): Promise<void>;
@@ -26,6 +28,7 @@ export function sqliteFileHarness(): StoreHarness {
   const path = join(dir, 'iotopia.db');
   return {
     shared: true,
+    location: `sqlite:${path}`,
     open: (kek, clock) => openStore(`sqlite:${path}`, { kek, ...(clock === undefined ? {} : { clock }) }),
     async raw(sql) {
       const db = new DatabaseSync(path, { timeout: 5000 });
@@ -63,6 +66,7 @@ export async function postgresHarness(url: string): Promise<StoreHarness> {
   const dbUrl = u.toString();
   return {
     shared: true,
+    location: dbUrl,
     open: (kek, clock) => openStore(dbUrl, { kek, ...(clock === undefined ? {} : { clock }) }),
     async raw(sql) {
       const c = new pg.Client({ connectionString: dbUrl });

@@ -57,8 +57,9 @@ async function checkKek(ctx: SqlContext): Promise<void> {
 
 /** A Store over a Kysely handle of either dialect: migrates, checks the KEK, builds the repositories. */
 export async function createSqlStore(db: Kysely<Database>, dialect: Dialect, options: SqlStoreOptions): Promise<Store> {
-  const ctx: SqlContext = { db, dialect, box: createSecretBox(options.kek), clock: options.clock ?? (() => new Date()) };
+  let ctx: SqlContext;
   try {
+    ctx = { db, dialect, box: createSecretBox(options?.kek), clock: options.clock ?? (() => new Date()) };
     await migrateToLatest(db, dialect);
     await checkKek(ctx);
   } catch (e) {
