@@ -68,7 +68,8 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
 
   async function post(message: ProtocolMessage): Promise<{ response: Response; url: string }> {
     const url = urlFor(message.msgType);
-    const headers: Record<string, string> = { 'content-type': 'application/cbor' };
+    // The URL names the type already; the header too, for servers that read the type from it.
+    const headers: Record<string, string> = { 'content-type': 'application/cbor', 'message-type': String(message.msgType) };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     try {
       const response = await doFetch(url, { method: 'POST', headers, body: message.body, signal: AbortSignal.timeout(timeoutMs) });

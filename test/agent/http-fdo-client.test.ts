@@ -51,13 +51,13 @@ test('the token from a reply goes with every later message; a protocol start or 
   });
   await client.abort({ msgType: 255, body: new Uint8Array([0x80]) });
   assert.deepEqual(
-    fetch.seen.map((s) => [s.url, s.headers.authorization, s.headers['content-type']]),
+    fetch.seen.map((s) => [s.url, s.headers.authorization, s.headers['content-type'], s.headers['message-type']]),
     [
-      ['http://owner.test/prefix/fdo/101/msg/60', undefined, 'application/cbor'],
-      ['http://owner.test/prefix/fdo/101/msg/62', 'Bearer T1', 'application/cbor'],
-      ['http://owner.test/prefix/fdo/101/msg/60', undefined, 'application/cbor'],
-      ['http://owner.test/prefix/fdo/101/msg/62', 'Bearer T2', 'application/cbor'],
-      ['http://owner.test/prefix/fdo/101/msg/255', undefined, 'application/cbor'],
+      ['http://owner.test/prefix/fdo/101/msg/60', undefined, 'application/cbor', '60'],
+      ['http://owner.test/prefix/fdo/101/msg/62', 'Bearer T1', 'application/cbor', '62'],
+      ['http://owner.test/prefix/fdo/101/msg/60', undefined, 'application/cbor', '60'],
+      ['http://owner.test/prefix/fdo/101/msg/62', 'Bearer T2', 'application/cbor', '62'],
+      ['http://owner.test/prefix/fdo/101/msg/255', undefined, 'application/cbor', '255'],
     ],
   );
 });

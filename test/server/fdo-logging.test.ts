@@ -80,7 +80,9 @@ test('a device that rejects what the owner sends tells the server, which drops t
       return true;
     });
     assert.equal(sessions.size, 0);
-    assert.ok(lines.some((l) => l.msg === 'FDO client sent an error message'));
+    const report = lines.find((l) => l.msg === 'FDO client sent an error message');
+    assert.equal(report?.prevMsgType, MsgType.TO2_ProveOVHdr);
+    assert.equal(typeof report?.peerCode, 'number');
     assert.equal(world.owner.store.onboardedDevices.size, 0);
   } finally {
     await app.close();

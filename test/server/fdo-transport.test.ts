@@ -210,3 +210,32 @@ test('an error message from the client ends its session; the reply is an empty 2
     await s.app.close();
   }
 });
+
+test('a role that fails unexpectedly mid-session: the peer gets INTERNAL_SERVER_ERROR and the session is gone', async () => {
+  const sessions = new MemorySessionStore();
+  const app = createApp({
+    fdo: {
+      roles: {
+        manufacturer: {
+          di: async (state: { n: number } | undefined, m: ProtocolMessage) => {
+            if (state === undefined) return { state: { n: 1 }, reply: { msgType: MsgType.DI_SetCredentials, body: m.body } };
+            throw new Error('a bug');
+          },
+        },
+      },
+      sessions,
+    },
+  });
+  try {
+    const first = await post(app, MsgType.DI_AppStart, new Uint8Array([0x80]));
+    assert.equal(first.statusCode, 200);
+    assert.equal(sessions.size, 1);
+    const e = errorOf(
+      await post(app, MsgType.DI_SetHMAC, new Uint8Array([0x80]), { ...CBOR, authorization: String(first.headers.authorization) }),
+    );
+    assert.deepEqual([e.code, e.prevMsgType, e.message], [500, MsgType.DI_SetHMAC, 'internal error']);
+    assert.equal(sessions.size, 0);
+  } finally {
+    await app.close();
+  }
+});

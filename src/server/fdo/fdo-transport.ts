@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { MsgType } from '../../fdo/constants/message-types.ts';
-import { encodeErrorMessage, errorMessageFor } from '../../fdo/messages/error.ts';
+import { decodeErrorMessage, encodeErrorMessage, errorMessageFor } from '../../fdo/messages/error.ts';
 import type { Clock, ProtocolMessage, RandomSource, ServerStep } from '../../fdo/protocol/ports.ts';
 import { protocolOf } from './protocols.ts';
 import type { FdoProtocol, SessionStore } from './session-store.ts';
@@ -145,7 +145,14 @@ export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
     if (!(await sessions.update(token, session.version, null, expiry()))) {
       return errorAnswer(sessionConflict(`session version ${session.version} is being advanced by another request`), msgType);
     }
-    const step = await handler(session.state as never, message);
+    let step: ServerStep<unknown>;
+    try {
+      step = await handler(session.state as never, message);
+    } catch (e) {
+      // The peer gets an error message, which ends the protocol: leave no claimed session behind.
+      await sessions.delete(token, claimed).catch(() => false);
+      throw e;
+    }
     if (step.state === null) {
       await sessions.delete(token, claimed);
     } else if (!(await sessions.update(token, claimed, step.state, expiry()))) {
@@ -214,7 +221,14 @@ export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
       if (msgType === MsgType.Error) {
         // The client ends the protocol; nothing more will be said on this token.
         if (token !== undefined) await sessions.delete(token);
-        log.warn({ msgType, bytes: body.length }, 'FDO client sent an error message');
+        let peer: { peerCode?: number; prevMsgType?: number } = {};
+        try {
+          const m = decodeErrorMessage(body);
+          peer = { peerCode: m.code, prevMsgType: m.prevMsgType };
+        } catch {
+          // An unreadable report ends the session all the same.
+        }
+        log.warn({ msgType, bytes: body.length, ...peer }, 'FDO client sent an error message');
         return reply.code(200).send();
       }
       let a: Answer;
