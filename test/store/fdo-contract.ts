@@ -27,21 +27,29 @@ import { storeManufacturerVoucherStore } from '../../src/store/fdo/manufacturer-
 import { putKeyPair, storeOwnerKeyRing } from '../../src/store/fdo/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../src/store/fdo/owner-voucher-store.ts';
 import { storeRendezvousStore } from '../../src/store/fdo/rendezvous-store.ts';
+import type { SessionProtocol } from '../../src/store/session-repository.ts';
 import type { Store } from '../../src/store/store.ts';
 import { cachedKeys, DEVMOD, fixedClock, RV_INFO, seededRandom } from '../fdo/e2e/kit.ts';
 
 type Handler<S> = (state: S | undefined, m: ProtocolMessage) => Promise<ServerStep<S>>;
 
 /** What a server replica does per message: load the session, run the role, store what it returned. */
-async function serve<S>(store: Store, token: string, protocol: string, handler: Handler<S>, m: ProtocolMessage): Promise<ProtocolMessage> {
+async function serve<S>(
+  store: Store,
+  token: string,
+  protocol: SessionProtocol,
+  handler: Handler<S>,
+  m: ProtocolMessage,
+): Promise<ProtocolMessage> {
   const session = await store.sessions.get(token);
   const step = await handler(session?.state as S | undefined, m);
+  const expiresAt = new Date(Date.now() + 60_000);
   if (step.state === null) {
-    if (session !== undefined) await store.sessions.delete(token);
+    if (session !== undefined) assert.equal(await store.sessions.delete(token, session.version), true);
   } else if (session === undefined) {
-    await store.sessions.create(token, { role: 'owner', protocol, state: step.state, expiresAt: new Date(Date.now() + 60_000) });
+    await store.sessions.create(token, { role: 'owner', protocol, state: step.state, expiresAt });
   } else {
-    await store.sessions.update(token, session.version, { state: step.state });
+    assert.equal(await store.sessions.update(token, session.version, step.state, expiresAt), true);
   }
   return step.reply;
 }
