@@ -21,6 +21,6 @@ export type { KeyRecord, KeyRepository } from './key-repository.ts';
 export { type OpenStoreOptions, openStore, type StoreLocation } from './open-store.ts';
 export type { Page, PageRequest } from './page.ts';
 export type { RendezvousRepository } from './rendezvous-repository.ts';
-export type { SessionRecord, SessionRepository, SessionRole } from './session-repository.ts';
+export type { SessionProtocol, SessionRecord, SessionRepository, SessionRole } from './session-repository.ts';
 export type { Repositories, Store } from './store.ts';
 export type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from './voucher-repository.ts';
