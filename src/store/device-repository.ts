@@ -17,6 +17,8 @@ export interface DeviceRepository {
   /** Creates the device, or moves an existing one to `state` (keeping its creation time). */
   upsert(d: { guid: Uint8Array; state: DeviceState }): Promise<DeviceRecord>;
   get(guid: Uint8Array): Promise<DeviceRecord | undefined>;
+  /** The device TO2 gave this GUID (the one it presents from then on). */
+  getByReplacementGuid(replacementGuid: Uint8Array): Promise<DeviceRecord | undefined>;
   /** Records a finished TO2. Throws ERR_STORE_NOT_FOUND for an unknown device. */
   markOnboarded(guid: Uint8Array, replacementGuid: Uint8Array): Promise<void>;
   list(page?: PageRequest & { state?: DeviceState }): Promise<Page<DeviceRecord>>;

@@ -145,6 +145,8 @@ export function runStoreContract(name: string, make: HarnessFactory): void {
           assert.equal(o?.state, 'onboarded');
           assert.deepEqual(o?.replacementGuid, guid(100));
           assert.equal(o?.onboardedAt?.getTime(), c.now());
+          assert.deepEqual((await store.devices.getByReplacementGuid(guid(100)))?.guid, guid(1));
+          assert.equal(await store.devices.getByReplacementGuid(guid(101)), undefined);
           await assert.rejects(store.devices.markOnboarded(guid(9), guid(10)), hasCode('ERR_STORE_NOT_FOUND'));
           assert.equal(await store.devices.get(guid(9)), undefined);
           const pages = await drain((after) =>
@@ -342,11 +344,11 @@ export function runStoreContract(name: string, make: HarnessFactory): void {
       }
     });
 
-    test('audit log: appends in order with time and actor, pages, filters by subject, offers no way to change a record', async () => {
+    test('audit log: appends in order with time and actor, pages, filters by subject; no way to change a record, not even in SQL', async () => {
       const c = movableClock();
       await withStore(
         make,
-        async (store) => {
+        async (store, h) => {
           const first = await store.audit.append({ actor: 'system', action: 'voucher.created', subject: 'aa', details: { n: 1 } });
           assert.equal(first.at.getTime(), c.now());
           for (let n = 2; n <= 5; n++) {
@@ -369,6 +371,11 @@ export function runStoreContract(name: string, make: HarnessFactory): void {
           assert.deepEqual(Object.keys(store.audit).sort(), ['append', 'list']);
           const bare = await store.audit.append({ actor: 'a', action: 'b', subject: 'c' });
           assert.deepEqual(bare.details, {});
+          if (h.raw) {
+            await assert.rejects(h.raw("UPDATE audit_log SET actor = 'mallory'"), /append-only/);
+            await assert.rejects(h.raw('DELETE FROM audit_log'), /append-only/);
+            assert.equal((await store.audit.list()).items.length, 6);
+          }
         },
         c.clock,
       );

@@ -6,9 +6,10 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { Database, Dialect } from '../schema.ts';
 import { initial } from './0001-initial.ts';
+import { auditAppendOnly } from './0002-audit-append-only.ts';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001-initial': initial(dialect) };
+  return { '0001-initial': initial(dialect), '0002-audit-append-only': auditAppendOnly(dialect) };
 }
 
 /** Brings the schema to the latest migration; returns the names of the migrations that ran now. */

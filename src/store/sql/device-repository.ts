@@ -40,6 +40,15 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
       return (await get(guid)) as DeviceRecord;
     },
     get,
+    async getByReplacementGuid(replacementGuid) {
+      const row = await db
+        .selectFrom('devices')
+        .selectAll()
+        .where('replacement_guid', '=', guidHex(replacementGuid))
+        .orderBy('updated_at', 'desc')
+        .executeTakeFirst();
+      return row === undefined ? undefined : record(row);
+    },
     async markOnboarded(guid, replacementGuid) {
       const now = clock().getTime();
       const r = await db
