@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runDi, runOnboard, runTo0 } from '../../src/agent/flows.ts';
 import { KexSuite } from '../../src/fdo/constants/crypto.ts';
+import { MsgType } from '../../src/fdo/constants/message-types.ts';
 import { createApp } from '../../src/server/app.ts';
+import type { FdoMessageEvent } from '../../src/server/fdo/fdo-transport.ts';
 import { MemorySessionStore } from '../../src/server/fdo/memory-session-store.ts';
 import { diDevice, injectFetch, makeServerWorld, to2AddrFor, to2Options } from './world.ts';
 
@@ -70,5 +72,43 @@ test('an owner-only server refuses DI with RESOURCE_NOT_FOUND; a device without 
   } finally {
     await full.close();
     await ownerOnly.close();
+  }
+});
+
+test('onboarding with no addresses given asks the rendezvous named in the credential; observe sees every message', async () => {
+  const world = await makeServerWorld(KexSuite.ECDH256);
+  const events: FdoMessageEvent[] = [];
+  const app = createApp({ fdo: { roles: world.roles(), sessions: new MemorySessionStore(), observe: (e) => events.push(e) } });
+  const seen: string[] = [];
+  const inner = injectFetch(app);
+  const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    seen.push(new URL(String(input)).host);
+    return inner(input, init);
+  }) as typeof globalThis.fetch;
+  try {
+    const credential = await runDi(URL_, await diDevice('SECP256R1', 'FROM-RVINFO'), { fetch });
+    const voucher = await world.sell(credential);
+    await runTo0(URL_, { keyRing: world.owner.ring }, { voucher, rvTo2Addr: to2AddrFor('http://owner.test:8043') }, { fetch });
+    seen.length = 0;
+    events.length = 0;
+    const done = await runOnboard(credential, {}, { fetch, to2: to2Options() });
+    assert.equal(done.ownerUrl, 'http://owner.test:8043');
+    assert.deepEqual([...new Set(seen)], ['rv.example.com:8041', 'owner.test:8043'], 'the kit credential names rv.example.com:8041');
+    assert.deepEqual(
+      events.slice(0, 2).map((e) => [e.msgType, e.replyType]),
+      [
+        [MsgType.TO1_HelloRV, MsgType.TO1_HelloRVAck],
+        [MsgType.TO1_ProveToRV, MsgType.TO1_RVRedirect],
+      ],
+    );
+    assert.deepEqual(events.at(-1)?.replyType, MsgType.TO2_Done2);
+    assert.ok(events.every((e) => e.fdoCode === undefined && e.durationMs >= 0));
+    events.length = 0;
+    await assert.rejects(runOnboard({ ...credential, guid: new Uint8Array(16) }, { ownerUrls: [URL_] }, { fetch, to2: to2Options() }));
+    assert.equal(events.at(-1)?.replyType, MsgType.Error);
+    assert.equal(events.at(-1)?.fdoCode, 6);
+    assert.match(String(events.at(-1)?.code), /^ERR_FDO_/);
+  } finally {
+    await app.close();
   }
 });

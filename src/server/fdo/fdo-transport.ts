@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { MsgType } from '../../fdo/constants/message-types.ts';
+import { fdoCodeOf } from '../../fdo/errors.ts';
 import { decodeErrorMessage, encodeErrorMessage, errorMessageFor } from '../../fdo/messages/error.ts';
 import type { Clock, ProtocolMessage, RandomSource, ServerStep } from '../../fdo/protocol/ports.ts';
 import { protocolOf } from './protocols.ts';
@@ -57,6 +58,20 @@ export interface FdoTransportOptions {
   clock?: Clock;
   /** Token bytes; node:crypto when not set. */
   random?: RandomSource;
+  /** Called once per message answered, for metrics (errors by code, finished protocols, latency). */
+  observe?: (event: FdoMessageEvent) => void;
+}
+
+export interface FdoMessageEvent {
+  /** The request's message type (0 when the URL named none). */
+  msgType: number;
+  /** The reply's message type: 255 for an error message. */
+  replyType: number;
+  /** The spec code sent, for error messages. */
+  fdoCode?: number;
+  /** IoTopia's code of the failure, when there was one. */
+  code?: string;
+  durationMs: number;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 65_535;
@@ -171,9 +186,19 @@ export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
     return reply.send(Buffer.from(a.reply.body.buffer, a.reply.body.byteOffset, a.reply.body.byteLength));
   }
 
-  function report(log: FastifyBaseLogger, msgType: number, a: Answer): void {
-    if (a.reply.msgType !== MsgType.Error && a.error === undefined) return;
+  function report(log: FastifyBaseLogger, msgType: number, a: Answer, durationMs: number): void {
     const e = a.error as { code?: unknown; fdoCode?: unknown; message?: unknown; stack?: unknown } | undefined;
+    if (options.observe !== undefined) {
+      const event: FdoMessageEvent = { msgType, replyType: a.reply.msgType, durationMs };
+      if (a.reply.msgType === MsgType.Error) event.fdoCode = fdoCodeOf(a.error);
+      if (typeof e?.code === 'string') event.code = e.code;
+      try {
+        options.observe(event);
+      } catch (err) {
+        log.error({ err }, 'FDO observer failed');
+      }
+    }
+    if (a.reply.msgType !== MsgType.Error && a.error === undefined) return;
     const known = typeof e?.code === 'string' && typeof e.fdoCode === 'number';
     const fields = { msgType, code: e?.code, fdoCode: e?.fdoCode, reason: e?.message };
     if (known) log.warn(fields, 'FDO message refused');
@@ -196,7 +221,7 @@ export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
       else if (typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_'))
         a = errorAnswer(badRequest(error.message, error), msgType);
       else a = errorAnswer(error, msgType);
-      report(log, msgType, a);
+      report(log, msgType, a, reply.elapsedTime);
       return send(reply, a);
     });
 
@@ -205,13 +230,13 @@ export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
       const msgType = parseMsgType(request.params.type);
       if (msgType === undefined) {
         const a = errorAnswer(unknownMessageType(`"${request.params.type.slice(0, 16)}" is not a message type`), 0);
-        report(log, 0, a);
+        report(log, 0, a, reply.elapsedTime);
         return send(reply, a);
       }
       const type = request.headers['content-type'];
       if (type === undefined || type.split(';')[0]?.trim().toLowerCase() !== CBOR) {
         const a = errorAnswer(contentType('the body must be application/cbor'), msgType, 415);
-        report(log, msgType, a);
+        report(log, msgType, a, reply.elapsedTime);
         return send(reply, a);
       }
       const raw = request.body;
@@ -237,7 +262,7 @@ export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
       } catch (e) {
         a = errorAnswer(e, msgType);
       }
-      report(log, msgType, a);
+      report(log, msgType, a, reply.elapsedTime);
       return send(reply, a);
     });
   };
