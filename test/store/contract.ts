@@ -459,6 +459,31 @@ export function runStoreContract(name: string, make: HarnessFactory): void {
       });
     });
 
+    test('two stores on one database (replicas in one process): overlapping transactions both commit', async () => {
+      const h = await make();
+      const a = await h.open(KEK);
+      const b = h.shared ? await h.open(KEK) : a;
+      try {
+        const write = (s: Store, n: number) =>
+          s.transaction(async (r) => {
+            await r.devices.upsert({ guid: guid(n), state: 'owned' });
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            await r.audit.append({ actor: 'test', action: 'device.owned', subject: hex(guid(n)) });
+          });
+        const started = Date.now();
+        await Promise.all([write(a, 1), write(b, 2), write(a, 3), write(b, 4)]);
+        assert.ok(Date.now() - started < 2000, 'no lock wait ran into the busy timeout');
+        assert.equal((await b.devices.list()).items.length, 4);
+        assert.equal((await a.audit.list()).items.length, 4);
+        if (b !== a) await b.close();
+        // The other store keeps working after one of them closed.
+        assert.equal((await a.devices.list()).items.length, 4);
+      } finally {
+        await a.close();
+        await h.destroy();
+      }
+    });
+
     test('a process killed mid-write (SIGKILL) loses no committed voucher and leaves no half-written one', async (t) => {
       const h = await make();
       try {

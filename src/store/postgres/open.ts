@@ -6,5 +6,6 @@ import { createPostgresDialect, type PostgresDialectOptions } from './dialect.ts
 
 /** Opens a PostgreSQL database by URL (postgres://user@host:port/db) and migrates it. */
 export function openPostgresStore(url: string, options: SqlStoreOptions & PostgresDialectOptions): Promise<Store> {
-  return createSqlStore(new Kysely<Database>({ dialect: createPostgresDialect(url, options) }), 'postgres', options);
+  const db = new Kysely<Database>({ dialect: createPostgresDialect(url, options) });
+  return createSqlStore(db, 'postgres', options, () => db.destroy());
 }

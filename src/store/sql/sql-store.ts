@@ -55,15 +55,23 @@ async function checkKek(ctx: SqlContext): Promise<void> {
   }
 }
 
-/** A Store over a Kysely handle of either dialect: migrates, checks the KEK, builds the repositories. */
-export async function createSqlStore(db: Kysely<Database>, dialect: Dialect, options: SqlStoreOptions): Promise<Store> {
+/**
+ * A Store over a Kysely handle of either dialect: migrates, checks the KEK, builds the repositories.
+ * `release` gives the handle back when the store closes (or fails to open).
+ */
+export async function createSqlStore(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  options: SqlStoreOptions,
+  release: () => Promise<void>,
+): Promise<Store> {
   let ctx: SqlContext;
   try {
     ctx = { db, dialect, box: createSecretBox(options?.kek), clock: options.clock ?? (() => new Date()) };
     await migrateToLatest(db, dialect);
     await checkKek(ctx);
   } catch (e) {
-    await db.destroy();
+    await release();
     throw e;
   }
   return {
@@ -71,6 +79,6 @@ export async function createSqlStore(db: Kysely<Database>, dialect: Dialect, opt
     ...repositories(ctx),
     transaction: (fn) => db.transaction().execute((trx) => fn(repositories({ ...ctx, db: trx }))),
     migrate: () => migrateToLatest(db, dialect),
-    close: () => db.destroy(),
+    close: release,
   };
 }
