@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { MsgType } from '../../src/fdo/constants/message-types.ts';
@@ -237,5 +240,42 @@ test('a role that fails unexpectedly mid-session: the peer gets INTERNAL_SERVER_
     assert.equal(sessions.size, 0);
   } finally {
     await app.close();
+  }
+});
+
+test('a chunked body without Content-Length is refused at the limit while the client is still sending', async () => {
+  // A socket, not inject: inject reads a streamed payload whole before the server sees it.
+  const s = await setup({ limits: { maxMessageBytes: 1024 } });
+  await s.app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const { port } = s.app.server.address() as AddressInfo;
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/fdo/101/msg/${MsgType.DI_AppStart}`, headers: CBOR });
+    req.on('error', () => {});
+    const LIMIT = 16 * 1024 * 1024;
+    let sent = 0;
+    let answered = false;
+    const response = new Promise<{ status: number; type: string; body: Buffer }>((resolve) => {
+      req.on('response', (res) => {
+        answered = true;
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, type: String(res.headers['message-type']), body: Buffer.concat(parts) }),
+        );
+      });
+    });
+    while (!answered && sent < LIMIT) {
+      const ok = req.write(Buffer.alloc(16 * 1024));
+      sent += 16 * 1024;
+      if (!ok) await Promise.race([once(req, 'drain'), response]);
+    }
+    const res = await response;
+    req.destroy();
+    assert.equal(res.status, 500);
+    assert.equal(res.type, '255');
+    assert.equal(decodeErrorMessage(new Uint8Array(res.body)).code, 100);
+    assert.ok(sent < LIMIT, `the server answered after ${sent} bytes`);
+  } finally {
+    await s.app.close();
   }
 });

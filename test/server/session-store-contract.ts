@@ -66,4 +66,17 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
     await assert.rejects(store.create('tok', { role: 'owner', protocol: 'to2', state: { a: 2 }, expiresAt }));
     assert.deepEqual((await store.get('tok'))?.state, { a: 1 });
   });
+
+  test(`${name}: deleteExpired removes the sessions expired at or before the time given, and only those`, async () => {
+    const store = await make();
+    const t = expiresAt.getTime();
+    await store.create('old', { role: 'owner', protocol: 'to2', state: {}, expiresAt: new Date(t - 1000) });
+    await store.create('edge', { role: 'owner', protocol: 'to2', state: {}, expiresAt: new Date(t) });
+    await store.create('live', { role: 'owner', protocol: 'to2', state: {}, expiresAt: new Date(t + 1000) });
+    assert.equal(await store.deleteExpired(new Date(t)), 2);
+    assert.equal(await store.get('old'), undefined);
+    assert.equal(await store.get('edge'), undefined);
+    assert.notEqual(await store.get('live'), undefined);
+    assert.equal(await store.deleteExpired(new Date(t)), 0);
+  });
 }

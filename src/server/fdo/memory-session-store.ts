@@ -49,4 +49,12 @@ export class MemorySessionStore implements SessionStore {
     if (r === undefined || (expectedVersion !== undefined && r.version !== expectedVersion)) return false;
     return this.#rows.delete(token);
   }
+
+  async deleteExpired(now: Date): Promise<number> {
+    let n = 0;
+    for (const [token, r] of this.#rows) {
+      if (r.expiresAt <= now.getTime() && this.#rows.delete(token)) n++;
+    }
+    return n;
+  }
 }

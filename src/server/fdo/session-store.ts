@@ -45,4 +45,9 @@ export interface SessionStore {
    * Resolves true when a session was removed.
    */
   delete(token: string, expectedVersion?: number): Promise<boolean>;
+  /**
+   * Removes every session that expired at or before `now` (devices that went away mid-protocol);
+   * the server calls it from time to time. Resolves with how many were removed.
+   */
+  deleteExpired(now: Date): Promise<number>;
 }

@@ -1,0 +1,139 @@
+/**
+ * Configuration of `iotopia up`: defaults, then a JSON file, then environment variables, then
+ * command-line flags (each later source wins). Invalid values fail naming the setting and source.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { IotopiaError } from '../../errors.ts';
+import type { FdoRole } from '../fdo/session-store.ts';
+
+export type KeyTypeSetting = 'secp256r1' | 'secp384r1' | 'rsa2048' | 'rsa3072';
+
+export interface PlatformConfig {
+  roles: FdoRole[];
+  host: string;
+  port: number;
+  /** Where the embedded database and the master key live. */
+  dataDir: string;
+  /** A PostgreSQL URL; the embedded SQLite database in dataDir when absent. */
+  database?: string;
+  /** Type of the keys made on first start. */
+  keyType: KeyTypeSetting;
+  /**
+   * With the manufacturer and owner roles in one server: extend every voucher made at DI to this
+   * server's owner key, and with the rendezvous role too, register it (TO0) at once.
+   */
+  autoOwner: boolean;
+  /** The address devices are told to reach this server at (rendezvous info and TO2 address). */
+  publicHost?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends IotopiaError {
+  constructor(message: string) {
+    super('ERR_CONFIG', message);
+  }
+}
+
+export const ROLES: readonly FdoRole[] = ['manufacturer', 'rendezvous', 'owner'];
+const KEY_TYPES: readonly KeyTypeSetting[] = ['secp256r1', 'secp384r1', 'rsa2048', 'rsa3072'];
+const LOG_LEVELS: readonly PlatformConfig['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const DEFAULT_CONFIG: Readonly<PlatformConfig> = Object.freeze({
+  roles: [...ROLES],
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: '.iotopia',
+  keyType: 'secp256r1',
+  autoOwner: true,
+  logLevel: 'info',
+});
+
+/** The settings as strings, from one source; undefined means "not given here". */
+export interface RawSettings {
+  roles?: string | undefined;
+  listen?: string | undefined;
+  dataDir?: string | undefined;
+  database?: string | undefined;
+  keyType?: string | undefined;
+  autoOwner?: string | boolean | undefined;
+  publicHost?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+/** The environment variables read, by setting. */
+export const ENV: Readonly<Record<keyof RawSettings, string>> = {
+  roles: 'IOTOPIA_ROLES',
+  listen: 'IOTOPIA_LISTEN',
+  dataDir: 'IOTOPIA_DATA_DIR',
+  database: 'IOTOPIA_DATABASE',
+  keyType: 'IOTOPIA_KEY_TYPE',
+  autoOwner: 'IOTOPIA_AUTO_OWNER',
+  publicHost: 'IOTOPIA_PUBLIC_HOST',
+  logLevel: 'IOTOPIA_LOG_LEVEL',
+};
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
+  const out: RawSettings = {};
+  for (const [k, name] of Object.entries(ENV) as [keyof RawSettings, string][]) if (env[name] !== undefined) out[k] = env[name];
+  return out;
+}
+
+/** Reads a JSON configuration file whose keys are the settings (e.g. {"listen": "0.0.0.0:8080"}). */
+export function settingsFromFile(path: string): RawSettings {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`config file ${path}: ${(e as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`config file ${path}: not a JSON object`);
+  const known = new Set(Object.keys(ENV));
+  for (const k of Object.keys(value)) if (!known.has(k)) throw new ConfigError(`config file ${path}: unknown setting "${k}"`);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)])) as RawSettings;
+}
+
+/** Merges the sources in order (later wins) over the defaults and validates the result. */
+export function resolveConfig(...sources: [name: string, settings: RawSettings][]): PlatformConfig {
+  const c: PlatformConfig = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles] };
+  for (const [source, s] of sources) {
+    const bad = (setting: string, why: string) => new ConfigError(`${setting} (from ${source}): ${why}`);
+    if (s.roles !== undefined) {
+      const roles = s.roles
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== '');
+      for (const r of roles) if (!ROLES.includes(r as FdoRole)) throw bad('roles', `"${r}" is not one of ${ROLES.join(', ')}`);
+      if (roles.length === 0) throw bad('roles', 'at least one role is needed');
+      c.roles = [...new Set(roles as FdoRole[])];
+    }
+    if (s.listen !== undefined) {
+      const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s.listen);
+      const port = Number(m?.[3]);
+      if (m === null || port > 65535) throw bad('listen', `"${s.listen}" is not HOST:PORT`);
+      c.host = m[1] ?? (m[2] === '' ? '127.0.0.1' : (m[2] as string));
+      c.port = port;
+    }
+    if (s.dataDir !== undefined) c.dataDir = s.dataDir;
+    if (s.database !== undefined) {
+      if (!/^postgres(ql)?:\/\//.test(s.database)) throw bad('database', 'only postgres:// URLs; leave it unset for the embedded database');
+      c.database = s.database;
+    }
+    if (s.keyType !== undefined) {
+      if (!KEY_TYPES.includes(s.keyType as KeyTypeSetting)) throw bad('key-type', `"${s.keyType}" is not one of ${KEY_TYPES.join(', ')}`);
+      c.keyType = s.keyType as KeyTypeSetting;
+    }
+    if (s.autoOwner !== undefined) {
+      const v = String(s.autoOwner);
+      if (v !== 'true' && v !== 'false') throw bad('auto-owner', 'true or false');
+      c.autoOwner = v === 'true';
+    }
+    if (s.publicHost !== undefined) c.publicHost = s.publicHost;
+    if (s.logLevel !== undefined) {
+      if (!LOG_LEVELS.includes(s.logLevel as PlatformConfig['logLevel'])) throw bad('log-level', `one of ${LOG_LEVELS.join(', ')}`);
+      c.logLevel = s.logLevel as PlatformConfig['logLevel'];
+    }
+  }
+  c.dataDir = resolve(c.dataDir);
+  return c;
+}

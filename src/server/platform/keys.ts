@@ -1,0 +1,73 @@
+/**
+ * The server's own keys, made on first start and kept (private halves sealed) in the store:
+ * manufacturer keys that sign voucher entry 0, owner keys that vouchers are extended to and that
+ * sign TO0/TO2, and the device CA that certifies device keys at DI.
+ */
+import type { KeyObject } from 'node:crypto';
+import { generateKeyPair, type KeyPairType } from '../../crypto/key-generate.ts';
+import { createCertificate } from '../../crypto/x509-create.ts';
+import { IotopiaError } from '../../errors.ts';
+import { privateKeyOf, putKeyPair } from '../../store/fdo/owner-key-ring.ts';
+import type { Store } from '../../store/store.ts';
+import type { KeyTypeSetting } from './config.ts';
+
+export interface PlatformKeys {
+  /** Manufacturer keys by type; DI picks the one that fits what the device asks for. */
+  manufacturer: { type: KeyPairType; privateKey: KeyObject }[];
+  /** Owner keys by type; the first is the default owner key. */
+  owner: { type: KeyPairType; privateKey: KeyObject }[];
+  deviceCa: { privateKey: KeyObject; certificate: import('node:crypto').X509Certificate };
+  created: string[];
+}
+
+/**
+ * Both EC curves always, so devices of either key size onboard with the matching key exchange
+ * (ECDH256 or ECDH384); the configured type first, which decides what RSA devices get.
+ */
+function typesFor(primary: KeyTypeSetting): KeyPairType[] {
+  return [...new Set<KeyPairType>([primary, 'secp256r1', 'secp384r1'])];
+}
+
+async function ensure(store: Store, name: string, type: KeyPairType, created: string[]): Promise<KeyObject> {
+  const existing = await store.keys.get(name);
+  if (existing !== undefined) return privateOf(existing, name);
+  const pair = await generateKeyPair(type);
+  try {
+    await putKeyPair(store.keys, { name, type, privateKey: pair.privateKey });
+    created.push(name);
+    return pair.privateKey;
+  } catch (e) {
+    // Another replica made it first: use theirs.
+    const raced = await store.keys.get(name);
+    if (raced === undefined) throw e;
+    return privateOf(raced, name);
+  }
+}
+
+function privateOf(record: Parameters<typeof privateKeyOf>[0], name: string): KeyObject {
+  const key = privateKeyOf(record);
+  if (key === undefined) throw new IotopiaError('ERR_PLATFORM_KEY', `key "${name}" has no private half in the store`);
+  return key;
+}
+
+export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting): Promise<PlatformKeys> {
+  const created: string[] = [];
+  const types = typesFor(primary);
+  const manufacturer = [];
+  const owner = [];
+  for (const type of types) manufacturer.push({ type, privateKey: await ensure(store, `manufacturer-${type}`, type, created) });
+  for (const type of types) owner.push({ type, privateKey: await ensure(store, `owner-${type}`, type, created) });
+  const caKey = await ensure(store, 'device-ca', 'secp384r1', created);
+  // The CA certificate is derived from its key with fixed fields, so every replica and restart
+  // presents the same subject and key; the voucher records the chain each device was given.
+  const certificate = createCertificate({
+    subject: { commonName: 'IoTopia device CA' },
+    publicKey: caKey,
+    signer: { privateKey: caKey },
+    notBefore: new Date('2024-01-01T00:00:00Z'),
+    notAfter: new Date('2074-01-01T00:00:00Z'),
+    serialNumber: 1n,
+    ca: { pathLength: 0 },
+  });
+  return { manufacturer, owner, deviceCa: { privateKey: caKey, certificate }, created };
+}
