@@ -24,8 +24,3 @@ export function protocolOf(msgType: number): ProtocolOfMessage | undefined {
   const r = RANGES.find((x) => msgType >= x.first && msgType <= x.last);
   return r === undefined ? undefined : { protocol: r.protocol, role: r.role, starts: msgType === r.first };
 }
-
-/** True for the first message of a protocol: the one a client sends without a token. */
-export function startsProtocol(msgType: number): boolean {
-  return protocolOf(msgType)?.starts === true;
-}
