@@ -170,6 +170,38 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
     });
   });
 
+  test('FDO ports: Credential Reuse keeps the voucher offered; a replacement under the same GUID replaces the bytes; unknown keys are undefined', async () => {
+    await withStore(async (store) => {
+      const owner = storeOwnerVoucherStore(store);
+      const g = new Uint8Array(16).fill(5);
+      await owner.add(g, Uint8Array.of(1));
+      await owner.onboarded(g, { replacementGuid: g });
+      assert.deepEqual(await owner.get(g), { guid: g, voucher: Uint8Array.of(1) });
+      assert.equal((await store.vouchers.get('owner', g))?.state, 'onboarded');
+      assert.deepEqual((await store.devices.get(g))?.replacementGuid, g);
+
+      await owner.add(g, Uint8Array.of(2));
+      assert.equal((await store.devices.get(g))?.state, 'owned', 'a resold device is owned again');
+      await owner.onboarded(g, { replacementGuid: g, replacementVoucher: Uint8Array.of(3) });
+      assert.deepEqual((await owner.get(g))?.voucher, Uint8Array.of(3));
+
+      // A TO2 for a device this owner never recorded still ends with a device row.
+      const stray = new Uint8Array(16).fill(6);
+      await store.vouchers.put({ side: 'owner', guid: stray, voucher: Uint8Array.of(6), state: 'imported' });
+      await owner.onboarded(stray, { replacementGuid: new Uint8Array(16).fill(7), replacementVoucher: Uint8Array.of(7) });
+      assert.equal((await store.devices.get(stray))?.state, 'onboarded');
+
+      const ring = storeOwnerKeyRing(store);
+      const unknown = await cachedKeys('secp256r1', 99);
+      assert.equal(await ring.privateKeyFor(unknown.publicKey), undefined);
+      await putKeyPair(store.keys, { name: 'k', type: 'secp256r1', privateKey: unknown.privateKey });
+      const found = await ring.privateKeyFor(unknown.publicKey);
+      assert.equal(found?.type, 'private');
+      assert.deepEqual(found?.export({ format: 'jwk' }), unknown.privateKey.export({ format: 'jwk' }));
+      assert.throws(() => putKeyPair(store.keys, { name: 'p', type: 'x', privateKey: unknown.publicKey }), TypeError);
+    });
+  });
+
   test('FDO ports: a failing step inside onboarded() leaves voucher, device and audit as they were', async () => {
     await withStore(async (store) => {
       const owner = storeOwnerVoucherStore(store);
