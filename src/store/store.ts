@@ -27,5 +27,11 @@ export interface Store extends Repositories {
   transaction<T>(fn: (repositories: Repositories) => Promise<T>): Promise<T>;
   /** Runs pending migrations (openStore already did); returns the names of those that ran. */
   migrate(): Promise<string[]>;
+  /**
+   * Re-seals every secret column under `newKek` in one transaction; this store uses it from then
+   * on. Other replicas must be stopped first and restarted with the new key: their old key no
+   * longer opens the database, and sessions in flight start again.
+   */
+  rekey(newKek: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }

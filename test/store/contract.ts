@@ -344,6 +344,37 @@ export function runStoreContract(name: string, make: HarnessFactory): void {
       }
     });
 
+    test('rekey: every sealed column moves to the new key-encryption key in one go; the old key no longer opens the database', async () => {
+      const h = await make();
+      try {
+        const store = await h.open(KEK);
+        const expiresAt = new Date(Date.now() + 60_000);
+        await store.keys.create({ name: 'a', type: 't', publicKey: Uint8Array.of(1), privateKey: Uint8Array.of(1, 1, 1) });
+        await store.keys.create({ name: 'pub', type: 't', publicKey: Uint8Array.of(2) });
+        await store.sessions.create('tok', { role: 'owner', protocol: 'to2', state: { k: 'secret' }, expiresAt });
+        const before = h.raw ? await h.raw("SELECT private_key FROM keys WHERE name = 'a'") : [];
+        await store.rekey(OTHER_KEK);
+        assert.deepEqual((await store.keys.get('a'))?.privateKey, Uint8Array.of(1, 1, 1));
+        const session = await store.sessions.get('tok');
+        assert.deepEqual(session?.state, { k: 'secret' });
+        assert.equal(session?.version, 2, 'a replica that read version 1 under the old key cannot write it back');
+        await assert.rejects(store.rekey(new Uint8Array(3)), TypeError);
+        if (h.raw) {
+          const after = await h.raw("SELECT private_key FROM keys WHERE name = 'a'");
+          assert.notDeepEqual(after[0]?.['private_key'], before[0]?.['private_key']);
+        }
+        await store.close();
+        if (!h.shared) return;
+        await assert.rejects(h.open(KEK), hasCode('ERR_STORE_KEK_MISMATCH'));
+        const again = await h.open(OTHER_KEK);
+        assert.deepEqual((await again.keys.get('a'))?.privateKey, Uint8Array.of(1, 1, 1));
+        assert.deepEqual((await again.sessions.get('tok'))?.state, { k: 'secret' });
+        await again.close();
+      } finally {
+        await h.destroy();
+      }
+    });
+
     test('audit log: appends in order with time and actor, pages, filters by subject; no way to change a record, not even in SQL', async () => {
       const c = movableClock();
       await withStore(
