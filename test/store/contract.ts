@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { Kysely, Migrator } from 'kysely';
 import { hashSecret } from '../../src/store/hash-secret.ts';
+import { migrations } from '../../src/store/migrations/migrate.ts';
+import { createPostgresDialect } from '../../src/store/postgres/dialect.ts';
+import type { Database } from '../../src/store/schema.ts';
+import { createSqliteDialect } from '../../src/store/sqlite/dialect.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runFdoAdapterContract } from './fdo-contract.ts';
 import type { StoreHarness } from './harness.ts';
@@ -74,6 +79,33 @@ export function runStoreContract(name: string, make: HarnessFactory): void {
         assert.deepEqual(await again.migrate(), []);
         assert.deepEqual((await again.vouchers.get('owner', guid(1)))?.voucher, Uint8Array.of(1, 2, 3));
         await again.close();
+      } finally {
+        await h.destroy();
+      }
+    });
+
+    test('migrations: a database at an older schema is brought up to date at open, data kept', async (t) => {
+      const h = await make();
+      try {
+        if (h.location === undefined) return t.skip('needs a database that outlives one connection');
+        const dialect = h.location.startsWith('postgres') ? 'postgres' : 'sqlite';
+        const db = new Kysely<Database>({
+          dialect: dialect === 'postgres' ? createPostgresDialect(h.location) : createSqliteDialect(h.location.slice('sqlite:'.length)),
+        });
+        const old = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+        const first = await old.migrateTo('0001-initial');
+        assert.equal(first.error, undefined);
+        await db.insertInto('audit_log').values({ at: 1, actor: 'v1', action: 'a', subject: 's', details: '{}' }).execute();
+        await db.updateTable('audit_log').set({ actor: 'still mutable at 0001' }).execute();
+        await db.destroy();
+        const store = await h.open(KEK);
+        try {
+          assert.deepEqual(await store.migrate(), []);
+          assert.equal((await store.audit.list()).items[0]?.actor, 'still mutable at 0001');
+          if (h.raw) await assert.rejects(h.raw("UPDATE audit_log SET actor = 'x'"), /append-only/);
+        } finally {
+          await store.close();
+        }
       } finally {
         await h.destroy();
       }

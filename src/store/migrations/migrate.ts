@@ -8,7 +8,8 @@ import type { Database, Dialect } from '../schema.ts';
 import { initial } from './0001-initial.ts';
 import { auditAppendOnly } from './0002-audit-append-only.ts';
 
-function migrations(dialect: Dialect): Record<string, Migration> {
+/** The migrations in order, by name. */
+export function migrations(dialect: Dialect): Record<string, Migration> {
   return { '0001-initial': initial(dialect), '0002-audit-append-only': auditAppendOnly(dialect) };
 }
 
