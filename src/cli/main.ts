@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCborDiag } from './commands/cbor-diag.ts';
+import { registerDevice } from './commands/device.ts';
+import { registerUp } from './commands/up.ts';
 import { registerVoucherExtend } from './commands/voucher-extend.ts';
 import { registerVoucherInspect } from './commands/voucher-inspect.ts';
 import { registerVoucherVerify } from './commands/voucher-verify.ts';
@@ -19,12 +21,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  program
-    .command('up')
-    .description('run the IoTopia server (manufacturer, rendezvous, owner) — not implemented yet')
-    .action(() => {
-      throw new CliExit(EXIT_USAGE, 'the server (iotopia up) is not implemented yet in this version; see the status table in README.md');
-    });
+  registerUp(program);
+  registerDevice(program);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor);

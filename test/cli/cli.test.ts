@@ -33,10 +33,13 @@ describe('iotopia command', () => {
     assert.equal(run(['cbor', 'diag', '--indent', 'x'], 'a0').code, 2);
   });
 
-  test('up says plainly that the server is not implemented yet', () => {
-    const r = run(['up']);
+  test('up refuses invalid settings as usage errors naming the setting, before starting anything', () => {
+    const r = run(['up', '--listen', 'nowhere']);
     assert.equal(r.code, 2);
-    assert.match(r.err, /not implemented yet/);
+    assert.match(r.err, /listen \(from command line\)/);
+    const roles = run(['up', '--roles', 'owner,baker']);
+    assert.equal(roles.code, 2);
+    assert.match(roles.err, /"baker"/);
   });
 });
 

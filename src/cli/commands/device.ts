@@ -1,0 +1,225 @@
+/**
+ * `iotopia device init | onboard | show`: the device agent on this machine, a simulated FDO device
+ * whose credential (with its private key) is kept in a file readable by this user only.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { arch, hostname, platform } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { runDi, runOnboard } from '../../agent/flows.ts';
+import { directorySink, fileManagementStore, localExecutor, writeFileAtomic } from '../../agent/local-ports.ts';
+import { generateKeyPair } from '../../crypto/key-generate.ts';
+import { importPrivateKey } from '../../crypto/key-import.ts';
+import { IotopiaError } from '../../errors.ts';
+import { CipherSuite, KexSuite, PublicKeyType } from '../../fdo/constants/crypto.ts';
+import { decodeDeviceCredential } from '../../fdo/credential/credential-decode.ts';
+import { encodeDeviceCredential } from '../../fdo/credential/credential-encode.ts';
+import type { DeviceCredential } from '../../fdo/credential/device-credential.ts';
+import { FdoError } from '../../fdo/errors.ts';
+import { deviceCommandModule } from '../../fdo/serviceinfo/modules/command-device.ts';
+import { deviceDownloadModule } from '../../fdo/serviceinfo/modules/download-device.ts';
+import { deviceIotopiaOnboardModule } from '../../fdo/serviceinfo/modules/iotopia-onboard-device.ts';
+import { guidToUuid } from '../../fdo/types/guid.ts';
+import { rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
+import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+
+const DEFAULT_CREDENTIAL = join('.iotopia-device', 'credential.cbor');
+const random = (n: number) => new Uint8Array(randomBytes(n));
+
+const KEYS = {
+  ec256: { pair: 'secp256r1', pkType: PublicKeyType.SECP256R1, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
+  ec384: { pair: 'secp384r1', pkType: PublicKeyType.SECP384R1, kex: KexSuite.ECDH384, cipher: CipherSuite.A256GCM },
+  rsa2048: { pair: 'rsa2048', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
+  rsa3072: { pair: 'rsa3072', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
+} as const;
+
+export function registerDevice(program: Command): void {
+  const device = program
+    .command('device')
+    .description('the device agent: manufacture (DI) and onboard (TO1, TO2) this machine as an FDO device');
+
+  device
+    .command('init')
+    .description('run DI against a manufacturer and store the device credential (mode 0600; key material never printed)')
+    .requiredOption('--manufacturer <url>', 'the manufacturer server, e.g. http://127.0.0.1:8080')
+    .option('--key <type>', 'device key: ec256 (default), ec384, rsa2048, rsa3072', 'ec256')
+    .option('--credential <file>', 'where to store the credential', DEFAULT_CREDENTIAL)
+    .option('--serial <sn>', 'serial number to report (default: a random one)')
+    .option('--force', 'replace an existing credential file')
+    .option('--json', 'machine output')
+    .action(async (o: { manufacturer: string; key: string; credential: string; serial?: string; force?: boolean; json?: boolean }) => {
+      const kind = KEYS[o.key as keyof typeof KEYS];
+      if (kind === undefined) throw new CliExit(EXIT_USAGE, `--key: one of ${Object.keys(KEYS).join(', ')}`);
+      const file = resolve(o.credential);
+      if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
+      const { privateKey } = await generateKeyPair(kind.pair);
+      const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
+      const credential = await protocolStep('DI', () =>
+        runDi(o.manufacturer, { random, deviceKey: privateKey, serialNumber, model: 'IoTopia device agent', keyType: kind.pkType }),
+      );
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await writeFileAtomic(file, encodeDeviceCredential(credential));
+      print(o.json, { guid: guidToUuid(credential.guid), credential: file, serialNumber }, [
+        `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${serialNumber})`,
+        `credential stored in ${file} (mode 0600)`,
+        'next: npx iotopia device onboard',
+      ]);
+    });
+
+  device
+    .command('onboard')
+    .description('find the owner through the rendezvous (TO1), onboard (TO2), apply the ServiceInfo received')
+    .option('--credential <file>', 'the device credential', DEFAULT_CREDENTIAL)
+    .option('--kex <suite>', 'key exchange: ECDH256, ECDH384, DHKEXid14, DHKEXid15, ASYMKEX2048, ASYMKEX3072 (default: by device key)')
+    .option('--cipher <suite>', `cipher suite: ${Object.keys(CipherSuite).join(', ')} (default: by device key)`)
+    .option('--owner <url>', 'go straight to this owner server (skip TO1)')
+    .option('--download-dir <dir>', 'where fdo.download files go (default: beside the credential)')
+    .option('--allow-commands', 'run fdo.command commands the owner sends (refused otherwise)')
+    .option('--json', 'machine output')
+    .action(
+      async (o: {
+        credential: string;
+        kex?: string;
+        cipher?: string;
+        owner?: string;
+        downloadDir?: string;
+        allowCommands?: boolean;
+        json?: boolean;
+      }) => {
+        const file = resolve(o.credential);
+        const credential = await loadCredential(file);
+        if (!('pkcs8' in credential.deviceKey))
+          throw new CliExit(EXIT_USAGE, 'this credential keeps its key in a keystore, which the agent cannot reach');
+        const deviceKey = importPrivateKey(credential.deviceKey.pkcs8);
+        const d = deviceKey.asymmetricKeyDetails;
+        const byKey = d?.namedCurve === 'secp384r1' ? KEYS.ec384 : KEYS.ec256;
+        const kexSuite = o.kex ?? byKey.kex;
+        if (!Object.values(KexSuite).includes(kexSuite as never))
+          throw new CliExit(EXIT_USAGE, `--kex: one of ${Object.values(KexSuite).join(', ')}`);
+        const cipherSuite = o.cipher === undefined ? byKey.cipher : CipherSuite[o.cipher as keyof typeof CipherSuite];
+        if (cipherSuite === undefined) throw new CliExit(EXIT_USAGE, `--cipher: one of ${Object.keys(CipherSuite).join(', ')}`);
+        const dir = dirname(file);
+        const log = (line: string) => (o.json ? undefined : process.stderr.write(`  ${line}\n`));
+        const management = fileManagementStore(join(dir, 'provision.json'));
+        const result = await protocolStep('onboarding', () =>
+          runOnboard(credential, o.owner === undefined ? {} : { ownerUrls: [o.owner] }, {
+            deviceKey,
+            to2: {
+              kexSuite,
+              cipherSuite,
+              random,
+              serviceInfo: {
+                devmod: { os: platform(), arch: arch(), version: process.version, device: hostname(), sep: ';', bin: arch() },
+                modules: [
+                  deviceDownloadModule({ sink: directorySink(resolve(o.downloadDir ?? join(dir, 'downloads'))) }),
+                  deviceCommandModule({ executor: localExecutor(o.allowCommands === true, log) }),
+                  deviceIotopiaOnboardModule({ store: management }),
+                ],
+              },
+            },
+          }),
+        );
+        await writeFileAtomic(file, encodeDeviceCredential(result.to2.credential));
+        const provision = await management.load();
+        print(
+          o.json,
+          {
+            onboarded: true,
+            owner: result.ownerUrl,
+            guid: guidToUuid(result.to2.credential.guid),
+            previousGuid: guidToUuid(credential.guid),
+            reused: result.to2.reused,
+            kexSuite,
+            cipherSuite,
+            managementEndpoint: provision?.endpoint ?? null,
+          },
+          [
+            `onboarded to ${result.ownerUrl} (${kexSuite}, cipher ${cipherSuite})`,
+            result.to2.reused
+              ? `credential kept (credential reuse): GUID ${guidToUuid(credential.guid)}`
+              : `new GUID ${guidToUuid(result.to2.credential.guid)} (was ${guidToUuid(credential.guid)}); credential updated in ${file}`,
+            provision === undefined ? 'the owner provisioned no management endpoint' : `management endpoint: ${provision.endpoint}`,
+          ],
+        );
+      },
+    );
+
+  device
+    .command('show')
+    .description('print the device credential without its secrets')
+    .option('--credential <file>', 'the device credential', DEFAULT_CREDENTIAL)
+    .option('--json', 'machine output')
+    .action(async (o: { credential: string; json?: boolean }) => {
+      const c = await loadCredential(resolve(o.credential));
+      const rv = c.rvInfo.map((directive) => {
+        const v = rendezvousDirectiveView(directive);
+        return {
+          ...(v.dns === undefined ? {} : { dns: v.dns }),
+          ...(v.ipAddress === undefined ? {} : { ip: v.ipAddress }),
+          port: v.devPort ?? null,
+          protocol: v.protocol ?? null,
+        };
+      });
+      const view = {
+        guid: guidToUuid(c.guid),
+        active: c.active,
+        protocolVersion: c.protVer,
+        deviceInfo: c.deviceInfo,
+        rendezvous: rv,
+        manufacturerKeyHash: { type: c.pubKeyHash.type, value: Buffer.from(c.pubKeyHash.value).toString('hex') },
+        deviceKey: 'pkcs8' in c.deviceKey ? 'held in the credential file (not shown)' : `keystore: ${c.deviceKey.keystoreRef}`,
+        hmacSecret: 'held in the credential file (not shown)',
+      };
+      print(o.json, view, [
+        `GUID          ${view.guid}${c.active ? '' : ' (inactive)'}`,
+        `device info   ${view.deviceInfo}`,
+        ...rv.map((r, i) => `rendezvous ${i}  ${r.dns ?? r.ip ?? '?'}:${r.port ?? '?'}`),
+        `mfg key hash  ${view.manufacturerKeyHash.value}`,
+        `device key    ${view.deviceKey}`,
+      ]);
+    });
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await readFile(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function loadCredential(file: string): Promise<DeviceCredential> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new CliExit(
+      EXIT_USAGE,
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (run \`iotopia device init\` first)`,
+    );
+  }
+  try {
+    return decodeDeviceCredential(new Uint8Array(bytes));
+  } catch (e) {
+    throw new CliExit(EXIT_CHECK_FAILED, `${file}: not a device credential (${(e as Error).message})`);
+  }
+}
+
+/** Runs a protocol; its typed failures become a failed check naming the code, never a stack trace. */
+async function protocolStep<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof FdoError || e instanceof IotopiaError) {
+      const peer = (e as { peerCode?: number }).peerCode;
+      throw new CliExit(EXIT_CHECK_FAILED, `${what} failed: ${e.message} [${e.code}${peer === undefined ? '' : `, peer code ${peer}`}]`);
+    }
+    throw e;
+  }
+}
+
+function print(json: boolean | undefined, value: unknown, lines: string[]): void {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${lines.join('\n')}\n`);
+}

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import pino from 'pino';
+import { ConfigError, ENV, type RawSettings, resolveConfig, settingsFromEnv, settingsFromFile } from '../../server/platform/config.ts';
+import { startPlatform } from '../../server/platform/platform.ts';
+import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+
+interface Options {
+  roles?: string;
+  listen?: string;
+  dataDir?: string;
+  database?: string;
+  keyType?: string;
+  autoOwner?: boolean;
+  publicHost?: string;
+  logLevel?: string;
+  config?: string;
+}
+
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('run the IoTopia server: FDO manufacturer, rendezvous and owner over HTTP, on an embedded database by default')
+    .option('--roles <list>', 'comma-separated: manufacturer, rendezvous, owner (default: all three)')
+    .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8080)')
+    .option('--data-dir <dir>', 'where the embedded database and the master key live (default ./.iotopia)')
+    .option('--database <url>', 'postgres://… to use PostgreSQL instead of the embedded SQLite database')
+    .option('--key-type <type>', 'type of the keys made on first start: secp256r1 (default), secp384r1, rsa2048, rsa3072')
+    .option('--no-auto-owner', 'do not extend vouchers made here to this server’s owner key and register them (TO0)')
+    .option('--public-host <host>', 'host name or address devices reach this server at (default: the listen host)')
+    .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace or silent')
+    .option(
+      '--config <file>',
+      'a JSON file of these settings (keys: roles, listen, dataDir, database, keyType, autoOwner, publicHost, logLevel)',
+    )
+    .addHelpText(
+      'after',
+      `\nSettings come from defaults, then --config, then the environment (${Object.values(ENV).join(', ')}), then flags.\n` +
+        'The master key that seals private keys at rest is <data-dir>/master.key, made on first start, or IOTOPIA_MASTER_KEY\n' +
+        '(64 hex digits; give every replica the same one when they share a PostgreSQL database).',
+    )
+    .action(async (opts: Options, cmd: Command) => {
+      const flags: RawSettings = {
+        roles: opts.roles,
+        listen: opts.listen,
+        dataDir: opts.dataDir,
+        database: opts.database,
+        keyType: opts.keyType,
+        // commander sets autoOwner true by default for a --no- flag: only its explicit use counts.
+        autoOwner: cmd.getOptionValueSource('autoOwner') === 'cli' ? opts.autoOwner : undefined,
+        publicHost: opts.publicHost,
+        logLevel: opts.logLevel,
+      };
+      let config: ReturnType<typeof resolveConfig>;
+      try {
+        config = resolveConfig(
+          ...(opts.config === undefined ? [] : [['config file', settingsFromFile(opts.config)] as [string, RawSettings]]),
+          ['environment', settingsFromEnv(process.env)],
+          ['command line', flags],
+        );
+      } catch (e) {
+        if (e instanceof ConfigError) throw new CliExit(EXIT_USAGE, e.message);
+        throw e;
+      }
+      const logger = pino({ level: config.logLevel });
+      const platform = await startPlatform(config, { logger });
+      const lines = [
+        `IoTopia is up at ${platform.url}  (roles: ${config.roles.join(', ')})`,
+        `  database:   ${platform.database}`,
+        `  master key: ${platform.masterKey.source}${platform.masterKey.created ? ' (created now: back it up; without it the stored private keys cannot be read)' : ''}`,
+      ];
+      if (platform.keys.created.length > 0) lines.push(`  keys made:  ${platform.keys.created.join(', ')}`);
+      lines.push(
+        '',
+        'Get started (in another terminal):',
+        `  npx iotopia device init --manufacturer ${platform.url}     # manufacture a simulated device (DI)`,
+        '  npx iotopia device onboard                                 # find the owner and onboard (TO1, TO2)',
+        `  health: ${platform.url}/healthz   metrics: ${platform.url}/metrics`,
+        '',
+        'Ctrl-C stops the server.',
+      );
+      process.stdout.write(`${lines.join('\n')}\n`);
+      await new Promise<void>((resolveStop) => {
+        const stop = (signal: string) => {
+          process.stdout.write(`\n${signal}: stopping (finishing requests in flight)…\n`);
+          platform.close().then(resolveStop, (e) => {
+            logger.error({ err: e }, 'shutdown failed');
+            resolveStop();
+          });
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}

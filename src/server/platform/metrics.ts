@@ -1,0 +1,48 @@
+/** Prometheus metrics of the server (served as text at /metrics). */
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { FdoMessageEvent } from '../fdo/fdo-transport.ts';
+
+export interface PlatformMetrics {
+  registry: Registry;
+  observe(event: FdoMessageEvent): void;
+}
+
+const TO2_FIRST = 60;
+const TO2_LAST = 71;
+const DONE2 = 71;
+const ERROR = 255;
+
+export function createMetrics(): PlatformMetrics {
+  const registry = new Registry();
+  const onboardings = new Counter({
+    name: 'iotopia_fdo_onboardings_total',
+    help: 'TO2 sessions ended, by result (success: TO2.Done2 sent; failure: an error message sent in TO2)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'iotopia_fdo_protocol_errors_total',
+    help: 'FDO error messages sent, by spec error code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'iotopia_fdo_request_duration_seconds',
+    help: 'Time to answer one FDO message, by request message type',
+    labelNames: ['msg_type'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  return {
+    registry,
+    observe(e) {
+      latency.observe({ msg_type: String(e.msgType) }, e.durationMs / 1000);
+      if (e.replyType === ERROR) {
+        errors.inc({ code: String(e.fdoCode ?? 'unknown') });
+        if (e.msgType >= TO2_FIRST && e.msgType <= TO2_LAST) onboardings.inc({ result: 'failure' });
+      } else if (e.replyType === DONE2) {
+        onboardings.inc({ result: 'success' });
+      }
+    },
+  };
+}

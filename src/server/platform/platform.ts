@@ -1,0 +1,172 @@
+/**
+ * The IoTopia server as one process: the store (embedded SQLite in the data directory, or
+ * PostgreSQL), the server's keys, the FDO roles it plays over HTTP, health and metrics.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, isIP } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { RVProtocolValue, TransportProtocol } from '../../fdo/constants/rendezvous.ts';
+import { createDiManufacturer } from '../../fdo/protocol/di-manufacturer.ts';
+import type { RandomSource } from '../../fdo/protocol/ports.ts';
+import { createTo0Rendezvous } from '../../fdo/protocol/to0-rendezvous.ts';
+import { createTo1Rendezvous } from '../../fdo/protocol/to1-rendezvous.ts';
+import { createTo2Owner } from '../../fdo/protocol/to2-owner.ts';
+import { guidToHex } from '../../fdo/types/guid.ts';
+import { type RendezvousInfo, rendezvousDirectiveFromView } from '../../fdo/types/rendezvous-info.ts';
+import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
+import { storeManufacturerVoucherStore } from '../../store/fdo/manufacturer-voucher-store.ts';
+import { storeOwnerKeyRing } from '../../store/fdo/owner-key-ring.ts';
+import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
+import { storeRendezvousStore } from '../../store/fdo/rendezvous-store.ts';
+import { openStore } from '../../store/open-store.ts';
+import type { Store } from '../../store/store.ts';
+import { createApp } from '../app.ts';
+import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
+import { withAutoOwner } from './auto-owner.ts';
+import type { PlatformConfig } from './config.ts';
+import { ensurePlatformKeys, type PlatformKeys } from './keys.ts';
+import { loadMasterKey } from './master-key.ts';
+import { createMetrics } from './metrics.ts';
+
+export interface Platform {
+  app: FastifyInstance;
+  store: Store;
+  keys: PlatformKeys;
+  /** The base URL devices use (http://host:port). */
+  url: string;
+  /** Where the data lives, for the start-up message. */
+  database: string;
+  masterKey: { created: boolean; source: string };
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  logger?: FastifyBaseLogger;
+  random?: RandomSource;
+}
+
+export const SQLITE_FILE = 'iotopia.db';
+
+export async function startPlatform(requested: PlatformConfig, options: StartOptions = {}): Promise<Platform> {
+  // Devices are told the port in vouchers, so an "any free port" request is settled first.
+  const config = requested.port === 0 ? { ...requested, port: await freePort(requested.host) } : requested;
+  const env = options.env ?? process.env;
+  const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
+  const clock = () => new Date();
+  const master = loadMasterKey(config.dataDir, env);
+  const database = config.database ?? join(config.dataDir, SQLITE_FILE);
+  const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
+  try {
+    const keys = await ensurePlatformKeys(store, config.keyType);
+    const host = config.publicHost ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host);
+    const has = (r: string) => config.roles.includes(r as PlatformConfig['roles'][number]);
+    const rvInfo: RendezvousInfo = [
+      rendezvousDirectiveFromView({
+        ...(isIP(host) ? { ipAddress: host } : { dns: host }),
+        devPort: config.port,
+        ownerPort: config.port,
+        protocol: RVProtocolValue.RVProtHttp,
+      }),
+    ];
+    const to2Address: RvTo2Addr = [
+      { ...(isIP(host) ? { ip: host } : { dns: host }), port: config.port, protocol: TransportProtocol.ProtHTTP },
+    ];
+    const roles: FdoRoles = {};
+    const log = options.logger;
+    const ownerStore = storeOwnerVoucherStore(store);
+    const ownerKeyRing = storeOwnerKeyRing(store);
+    if (has('rendezvous')) {
+      const rv = storeRendezvousStore(store);
+      roles.rendezvous = {
+        to0: createTo0Rendezvous({ random, clock, store: rv }) as RoleHandler,
+        to1: createTo1Rendezvous({ random, clock, store: rv }) as RoleHandler,
+      };
+    }
+    if (has('owner')) {
+      roles.owner = { to2: createTo2Owner({ vouchers: ownerStore, keys: ownerKeyRing, random, clock }) as RoleHandler };
+    }
+    if (has('manufacturer')) {
+      const vouchers = storeManufacturerVoucherStore(store);
+      const auto = config.autoOwner && has('owner');
+      roles.manufacturer = {
+        di: createDiManufacturer({
+          random,
+          clock,
+          store: auto
+            ? withAutoOwner(vouchers, {
+                manufacturerKeys: keys.manufacturer,
+                ownerKeys: keys.owner,
+                ownerStore,
+                ownerKeyRing,
+                ...(roles.rendezvous === undefined ? {} : { to0: roles.rendezvous.to0 }),
+                to2Address,
+                onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
+              })
+            : vouchers,
+          rvInfo,
+          deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
+          manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey })),
+        }) as RoleHandler,
+      };
+    }
+    const metrics = createMetrics();
+    const app = createApp({
+      fdo: { roles, sessions: store.sessions, clock, random, observe: metrics.observe, ...(log === undefined ? {} : { log }) },
+      ...(log === undefined ? {} : { logger: log }),
+    });
+    app.get('/healthz', async () => ({ status: 'ok' }));
+    app.get('/readyz', async (_request, reply) => {
+      try {
+        await store.keys.list();
+        return { status: 'ready', roles: config.roles };
+      } catch {
+        return reply.code(503).send({ status: 'not ready', reason: 'the database does not answer' });
+      }
+    });
+    app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+    await app.listen({ host: config.host, port: config.port });
+    // Devices that went away mid-protocol leave sessions behind; sweep them now and then.
+    const sweep = setInterval(() => void store.sessions.deleteExpired(clock()).catch(() => {}), 60_000);
+    sweep.unref();
+    return {
+      app,
+      store,
+      keys,
+      url: `http://${isIP(host) === 6 ? `[${host}]` : host}:${config.port}`,
+      database: config.database === undefined ? database : redact(config.database),
+      masterKey: { created: master.created, source: master.source },
+      async close() {
+        clearInterval(sweep);
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A database URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { resolveConfig } from '../../src/server/platform/config.ts';
+import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+
+const BIN = new URL('../../bin/iotopia.js', import.meta.url).pathname;
+
+/** Runs the command asynchronously, so the in-process server keeps answering meanwhile. */
+function run(args: string[], cwd: string): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (err += b));
+    child.on('close', (code) => resolveRun({ code, out, err }));
+  });
+}
+
+describe('iotopia device init | show | onboard against iotopia up', () => {
+  let platform: Platform;
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-device-cli-'));
+  before(async () => {
+    platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: join(dir, 'server'), logLevel: 'silent' }]));
+  });
+  after(async () => {
+    await platform.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('manufacture, show without secrets, onboard; the credential file stays private and is replaced', async () => {
+    const init = await run(['device', 'init', '--manufacturer', platform.url, '--json'], dir);
+    assert.equal(init.code, 0, init.err);
+    const made = JSON.parse(init.out) as { guid: string; credential: string };
+    assert.equal(statSync(made.credential).mode & 0o777, 0o600);
+
+    const again = await run(['device', 'init', '--manufacturer', platform.url], dir);
+    assert.equal(again.code, 2);
+    assert.match(again.err, /--force/);
+
+    const show = await run(['device', 'show', '--json'], dir);
+    assert.equal(show.code, 0, show.err);
+    assert.equal((JSON.parse(show.out) as { guid: string }).guid, made.guid);
+    const pkcs8Prefix = Buffer.from(readFileSync(made.credential)).toString('hex').slice(-64);
+    assert.ok(!show.out.includes(pkcs8Prefix), 'no key material is printed');
+    assert.match(show.out, /not shown/);
+
+    const onboard = await run(['device', 'onboard', '--json'], dir);
+    assert.equal(onboard.code, 0, onboard.err);
+    const result = JSON.parse(onboard.out) as { onboarded: boolean; previousGuid: string; guid: string; kexSuite: string };
+    assert.equal(result.onboarded, true);
+    assert.equal(result.previousGuid, made.guid);
+    assert.notEqual(result.guid, made.guid);
+    assert.equal(result.kexSuite, 'ECDH256');
+    assert.equal(statSync(made.credential).mode & 0o777, 0o600);
+    assert.equal((JSON.parse((await run(['device', 'show', '--json'], dir)).out) as { guid: string }).guid, result.guid);
+  });
+
+  test('an ec384 device onboards with ECDH384 and A256GCM', async () => {
+    const init = await run(['device', 'init', '--manufacturer', platform.url, '--key', 'ec384', '--credential', 'd384/c.cbor'], dir);
+    assert.equal(init.code, 0, init.err);
+    const onboard = await run(['device', 'onboard', '--credential', 'd384/c.cbor', '--json'], dir);
+    assert.equal(onboard.code, 0, onboard.err);
+    assert.deepEqual(
+      (({ kexSuite, cipherSuite }) => ({ kexSuite, cipherSuite }))(JSON.parse(onboard.out) as { kexSuite: string; cipherSuite: number }),
+      { kexSuite: 'ECDH384', cipherSuite: 3 },
+    );
+  });
+
+  test('failures are checks (exit 1) naming the code; usage errors exit 2', async () => {
+    const missing = await run(['device', 'onboard', '--credential', 'nope.cbor'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /device init/);
+    const badKey = await run(['device', 'init', '--manufacturer', platform.url, '--key', 'dsa', '--credential', 'x.cbor'], dir);
+    assert.equal(badKey.code, 2);
+    const unreachable = await run(['device', 'init', '--manufacturer', 'http://127.0.0.1:9', '--credential', 'y.cbor'], dir);
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.err, /DI failed: .*ERR_AGENT/);
+  });
+});
