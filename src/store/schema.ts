@@ -16,6 +16,7 @@ export interface VouchersTable {
   state: string;
   created_at: Millis;
   updated_at: Millis;
+  registered_until: NullableMillis;
 }
 
 export interface DevicesTable {

@@ -18,6 +18,8 @@ export interface VoucherRecord {
   state: VoucherState;
   createdAt: Date;
   updatedAt: Date;
+  /** Owner side: when the last TO0 registration at the rendezvous runs out. */
+  registeredUntil?: Date;
 }
 
 export interface VoucherRepository {
@@ -26,6 +28,11 @@ export interface VoucherRepository {
   get(side: VoucherSide, guid: Uint8Array): Promise<VoucherRecord | undefined>;
   /** Throws ERR_STORE_NOT_FOUND when there is no such voucher. */
   setState(side: VoucherSide, guid: Uint8Array, state: VoucherState): Promise<void>;
-  /** In GUID order; `state` filters. */
-  list(side: VoucherSide, page?: PageRequest & { state?: VoucherState }): Promise<Page<VoucherRecord>>;
+  /** Records when the voucher's TO0 registration runs out. Throws ERR_STORE_NOT_FOUND when there is no such voucher. */
+  setRegisteredUntil(side: VoucherSide, guid: Uint8Array, until: Date): Promise<void>;
+  /**
+   * In GUID order. `state` filters; `registeredBefore` keeps vouchers whose registration runs out
+   * before that time (the ones to register again).
+   */
+  list(side: VoucherSide, page?: PageRequest & { state?: VoucherState; registeredBefore?: Date }): Promise<Page<VoucherRecord>>;
 }

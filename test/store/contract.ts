@@ -153,6 +153,17 @@ export function runStoreContract(name: string, make: HarnessFactory): void {
           assert.equal(imported.next, undefined);
           assert.equal((await store.vouchers.list('manufacturer')).items.length, 1);
           await assert.rejects(store.vouchers.list('owner', { after: '%%%' }), hasCode('ERR_STORE_CURSOR'));
+
+          await store.vouchers.setRegisteredUntil('owner', guid(3), new Date(c.now() + 1000));
+          await store.vouchers.setRegisteredUntil('owner', guid(4), new Date(c.now() + 9000));
+          await assert.rejects(store.vouchers.setRegisteredUntil('owner', guid(9), new Date()), hasCode('ERR_STORE_NOT_FOUND'));
+          assert.deepEqual((await store.vouchers.get('owner', guid(3)))?.registeredUntil, new Date(c.now() + 1000));
+          assert.deepEqual(
+            (await store.vouchers.list('owner', { registeredBefore: new Date(c.now() + 5000) })).items.map((x) => x.guid[15]),
+            [3],
+          );
+          await store.vouchers.put({ side: 'owner', guid: guid(3), voucher: Uint8Array.of(33), state: 'imported' });
+          assert.equal((await store.vouchers.get('owner', guid(3)))?.registeredUntil, undefined, 'new bytes are not registered yet');
           await assert.rejects(store.vouchers.list('owner', { limit: 0 }), TypeError);
         },
         c.clock,

@@ -126,12 +126,17 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
       const to0Owner = createTo0Owner({ keyRing: ring });
       const to0Rv = createTo0Rendezvous({ random, clock: fixedClock, store: rendezvous });
       const to0Token = randomBytes(16).toString('hex');
-      await run(
+      const to0 = await run(
         to0Owner.start({ voucher: sold, rvTo2Addr: [{ dns: 'owner.example.com', port: 8043, protocol: TransportProtocol.ProtHTTP }] }),
         to0Owner.receive,
         (m) => serve(store, to0Token, 'to0', to0Rv, m),
       );
-      assert.ok(await store.rendezvous.get(credential.guid));
+      const registration = await store.rendezvous.get(credential.guid);
+      assert.equal(registration?.expiresAt.getTime(), fixedClock().getTime() + to0.waitSeconds * 1000);
+      await ownerVouchers.registered(credential.guid, registration.expiresAt);
+      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'registered');
+      assert.deepEqual((await store.vouchers.get('owner', credential.guid))?.registeredUntil, registration.expiresAt);
+      assert.equal((await store.devices.get(credential.guid))?.state, 'registered');
 
       const to1Device = createTo1Device({ credential, deviceKey: deviceKeys.privateKey });
       const to1Rv = createTo1Rendezvous({ random, clock: fixedClock, store: rendezvous });
@@ -164,6 +169,7 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
         'manufacturer:voucher.created',
         'owner:voucher.imported',
         'rendezvous:rendezvous.registered',
+        'owner:voucher.registered',
         'owner:device.onboarded',
       ]);
       assert.equal(await store.sessions.get(to2Token), undefined);

@@ -5,6 +5,8 @@ import type { Store } from '../store.ts';
 export interface StoreOwnerVoucherStore extends OwnerVoucherStore {
   /** Records a voucher this owner holds (imported, or made here and extended to our key). */
   add(guid: Uint8Array, voucher: Uint8Array): Promise<void>;
+  /** Records a TO0 registration that the rendezvous accepted until `until`. */
+  registered(guid: Uint8Array, until: Date): Promise<void>;
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
@@ -22,6 +24,14 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
         await r.vouchers.put({ side: 'owner', guid, voucher, state: 'imported' });
         await r.devices.upsert({ guid, state: 'owned' });
         await r.audit.append({ actor, action: 'voucher.imported', subject: guidToHex(guid), details: { bytes: voucher.length } });
+      }),
+    registered: (guid, until) =>
+      store.transaction(async (r) => {
+        await r.vouchers.setRegisteredUntil('owner', guid, until);
+        // A registration renewed after onboarding (Credential Reuse) leaves the later states alone.
+        if ((await r.vouchers.get('owner', guid))?.state === 'imported') await r.vouchers.setState('owner', guid, 'registered');
+        if ((await r.devices.get(guid))?.state === 'owned') await r.devices.upsert({ guid, state: 'registered' });
+        await r.audit.append({ actor, action: 'voucher.registered', subject: guidToHex(guid), details: { until: until.toISOString() } });
       }),
     async get(guid) {
       const v = await store.vouchers.get('owner', guid);

@@ -7,10 +7,15 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { Database, Dialect } from '../schema.ts';
 import { initial } from './0001-initial.ts';
 import { auditAppendOnly } from './0002-audit-append-only.ts';
+import { voucherRegistration } from './0003-voucher-registration.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001-initial': initial(dialect), '0002-audit-append-only': auditAppendOnly(dialect) };
+  return {
+    '0001-initial': initial(dialect),
+    '0002-audit-append-only': auditAppendOnly(dialect),
+    '0003-voucher-registration': voucherRegistration(),
+  };
 }
 
 /** Brings the schema to the latest migration; returns the names of the migrations that ran now. */

@@ -1,7 +1,7 @@
 import { ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
 import type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from '../voucher-repository.ts';
 import type { SqlContext } from './context.ts';
-import { bytes, date, decodeCursor, guidBytes, guidHex, paged, pageLimit } from './rows.ts';
+import { bytes, date, decodeCursor, guidBytes, guidHex, optionalDate, paged, pageLimit } from './rows.ts';
 
 interface Row {
   side: string;
@@ -10,16 +10,21 @@ interface Row {
   state: string;
   created_at: number | string;
   updated_at: number | string;
+  registered_until: number | string | null;
 }
 
-const record = (r: Row): VoucherRecord => ({
-  side: r.side as VoucherSide,
-  guid: guidBytes(r.guid),
-  voucher: bytes(r.voucher),
-  state: r.state as VoucherState,
-  createdAt: date(r.created_at),
-  updatedAt: date(r.updated_at),
-});
+function record(r: Row): VoucherRecord {
+  const registeredUntil = optionalDate(r.registered_until);
+  return {
+    side: r.side as VoucherSide,
+    guid: guidBytes(r.guid),
+    voucher: bytes(r.voucher),
+    state: r.state as VoucherState,
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+    ...(registeredUntil === undefined ? {} : { registeredUntil }),
+  };
+}
 
 export function sqlVoucherRepository({ db, clock }: SqlContext): VoucherRepository {
   const get = async (side: VoucherSide, guid: Uint8Array) => {
@@ -31,8 +36,9 @@ export function sqlVoucherRepository({ db, clock }: SqlContext): VoucherReposito
       const now = clock().getTime();
       await db
         .insertInto('vouchers')
-        .values({ side, guid: guidHex(guid), voucher, state, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['side', 'guid']).doUpdateSet({ voucher, state, updated_at: now }))
+        .values({ side, guid: guidHex(guid), voucher, state, created_at: now, updated_at: now, registered_until: null })
+        // New voucher bytes (a resale, a replacement) are not registered yet, whatever the old ones were.
+        .onConflict((oc) => oc.columns(['side', 'guid']).doUpdateSet({ voucher, state, updated_at: now, registered_until: null }))
         .execute();
       return (await get(side, guid)) as VoucherRecord;
     },
@@ -46,11 +52,21 @@ export function sqlVoucherRepository({ db, clock }: SqlContext): VoucherReposito
         .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new StoreError(ERR_STORE_NOT_FOUND, `no ${side} voucher ${guidHex(guid)}`);
     },
+    async setRegisteredUntil(side, guid, until) {
+      const r = await db
+        .updateTable('vouchers')
+        .set({ registered_until: until.getTime(), updated_at: clock().getTime() })
+        .where('side', '=', side)
+        .where('guid', '=', guidHex(guid))
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw new StoreError(ERR_STORE_NOT_FOUND, `no ${side} voucher ${guidHex(guid)}`);
+    },
     async list(side, page) {
       const limit = pageLimit(page);
       const after = decodeCursor(page?.after);
       let q = db.selectFrom('vouchers').selectAll().where('side', '=', side);
       if (page?.state !== undefined) q = q.where('state', '=', page.state);
+      if (page?.registeredBefore !== undefined) q = q.where('registered_until', '<', page.registeredBefore.getTime());
       if (after !== undefined) q = q.where('guid', '>', after);
       const rows = await q
         .orderBy('guid')
