@@ -1,8 +1,6 @@
 import { ERR_STORE_DECRYPT, ERR_STORE_KEK_MISMATCH, StoreError } from '../errors.ts';
 import type { SqlContext } from './context.ts';
-
-export const KEK_CHECK = 'kek-check';
-export const KEK_CHECK_CONTEXT = 'store_meta.value:kek-check';
+import { KEK_CHECK, KEK_CHECK_CONTEXT } from './seal-contexts.ts';
 
 /**
  * The first open seals a marker; every later open must open it. A wrong key then fails at start

@@ -3,8 +3,8 @@ import { ERR_STORE_DUPLICATE, StoreError } from '../errors.ts';
 import type { KeyRecord, KeyRepository } from '../key-repository.ts';
 import type { SqlContext } from './context.ts';
 import { affected, bytes, date } from './rows.ts';
+import { keyPrivateKeyContext } from './seal-contexts.ts';
 
-const context = (name: string) => `keys.private_key:${name}`;
 const fingerprint = (spki: Uint8Array) => createHash('sha256').update(spki).digest('hex');
 
 interface Row {
@@ -20,7 +20,7 @@ export function sqlKeyRepository({ db, box, clock }: SqlContext): KeyRepository 
     name: r.name,
     type: r.type,
     publicKey: bytes(r.public_key),
-    ...(r.private_key === null ? {} : { privateKey: box.open(r.private_key, context(r.name)) }),
+    ...(r.private_key === null ? {} : { privateKey: box.open(r.private_key, keyPrivateKeyContext(r.name)) }),
     createdAt: date(r.created_at),
   });
   return {
@@ -33,7 +33,7 @@ export function sqlKeyRepository({ db, box, clock }: SqlContext): KeyRepository 
           type,
           public_key: publicKey,
           fingerprint: fingerprint(publicKey),
-          private_key: privateKey === undefined ? null : box.seal(privateKey, context(name)),
+          private_key: privateKey === undefined ? null : box.seal(privateKey, keyPrivateKeyContext(name)),
           created_at: now,
         })
         .onConflict((oc) => oc.column('name').doNothing())

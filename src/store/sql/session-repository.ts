@@ -3,11 +3,11 @@ import { hashSecret } from '../hash-secret.ts';
 import type { SessionProtocol, SessionRepository, SessionRole } from '../session-repository.ts';
 import type { SqlContext } from './context.ts';
 import { affected, date, millis } from './rows.ts';
-
-const context = (tokenHash: string) => `sessions.state:${tokenHash}`;
+import { sessionStateContext } from './seal-contexts.ts';
 
 export function sqlSessionRepository({ db, box, clock }: SqlContext): SessionRepository {
-  const seal = (tokenHash: string, state: unknown) => box.seal(Buffer.from(JSON.stringify(state ?? null), 'utf8'), context(tokenHash));
+  const seal = (tokenHash: string, state: unknown) =>
+    box.seal(Buffer.from(JSON.stringify(state ?? null), 'utf8'), sessionStateContext(tokenHash));
   return {
     async create(token, { role, protocol, state, expiresAt }) {
       const tokenHash = hashSecret(token);
@@ -35,7 +35,7 @@ export function sqlSessionRepository({ db, box, clock }: SqlContext): SessionRep
       return {
         role: row.role as SessionRole,
         protocol: row.protocol as SessionProtocol,
-        state: JSON.parse(Buffer.from(box.open(row.state, context(tokenHash))).toString('utf8')),
+        state: JSON.parse(Buffer.from(box.open(row.state, sessionStateContext(tokenHash))).toString('utf8')),
         version: millis(row.version),
         expiresAt: date(row.expires_at),
       };
