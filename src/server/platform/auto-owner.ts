@@ -10,7 +10,7 @@ import { runClient } from '../../agent/run-client.ts';
 import type { KeyPairType } from '../../crypto/key-generate.ts';
 import { PublicKeyType } from '../../fdo/constants/crypto.ts';
 import type { ManufacturerVoucherStore, OwnerKeyRing, ProtocolMessage, ServerStep } from '../../fdo/protocol/ports.ts';
-import { createTo0Owner } from '../../fdo/protocol/to0-owner.ts';
+import { createTo0Owner, type To0Result } from '../../fdo/protocol/to0-owner.ts';
 import { samePublicKey } from '../../fdo/types/public-key.ts';
 import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
 import { encodeVoucher } from '../../fdo/voucher/voucher-encode.ts';
@@ -28,6 +28,7 @@ export interface AutoOwnerOptions {
   /** This server's TO0 handler, when it is also the rendezvous. */
   to0?: Handler;
   to2Address: RvTo2Addr;
+  clock: () => Date;
   onError: (error: unknown, guid: Uint8Array) => void;
 }
 
@@ -49,7 +50,10 @@ export function withAutoOwner(inner: ManufacturerVoucherStore, o: AutoOwnerOptio
         if (owner === undefined) throw new Error('no owner key');
         const extended = encodeVoucher(extendVoucher(parsed, { ownerPrivateKey: mfg.privateKey, nextOwner: owner.privateKey }));
         await o.ownerStore.add(guid, extended);
-        if (o.to0 !== undefined) await registerInProcess(o.to0, o.ownerKeyRing, extended, o.to2Address);
+        if (o.to0 !== undefined) {
+          const { waitSeconds } = await registerInProcess(o.to0, o.ownerKeyRing, extended, o.to2Address);
+          await o.ownerStore.registered(guid, new Date(o.clock().getTime() + waitSeconds * 1000));
+        }
       } catch (e) {
         o.onError(e, guid);
       }
@@ -58,7 +62,7 @@ export function withAutoOwner(inner: ManufacturerVoucherStore, o: AutoOwnerOptio
 }
 
 /** TO0 between this server's owner and its own rendezvous, without HTTP. */
-async function registerInProcess(to0: Handler, keyRing: OwnerKeyRing, voucher: Uint8Array, rvTo2Addr: RvTo2Addr): Promise<void> {
+async function registerInProcess(to0: Handler, keyRing: OwnerKeyRing, voucher: Uint8Array, rvTo2Addr: RvTo2Addr): Promise<To0Result> {
   const client = createTo0Owner({ keyRing });
   let state: unknown;
   const transport = {
@@ -69,5 +73,5 @@ async function registerInProcess(to0: Handler, keyRing: OwnerKeyRing, voucher: U
     },
     async abort(): Promise<void> {},
   };
-  await runClient({ start: () => client.start({ voucher, rvTo2Addr }), receive: client.receive }, transport);
+  return runClient({ start: () => client.start({ voucher, rvTo2Addr }), receive: client.receive }, transport);
 }

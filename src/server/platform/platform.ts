@@ -102,6 +102,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
                 ownerKeyRing,
                 ...(roles.rendezvous === undefined ? {} : { to0: roles.rendezvous.to0 }),
                 to2Address,
+                clock,
                 onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
               })
             : vouchers,
@@ -128,7 +129,11 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
     await app.listen({ host: config.host, port: config.port });
     // Devices that went away mid-protocol leave sessions behind; sweep them now and then.
-    const sweep = setInterval(() => void store.sessions.deleteExpired(clock()).catch(() => {}), 60_000);
+    const sweep = setInterval(() => {
+      const now = clock();
+      void store.sessions.deleteExpired(now).catch((e: unknown) => log?.warn({ err: e }, 'expired session sweep failed'));
+      void store.rendezvous.deleteExpired(now).catch((e: unknown) => log?.warn({ err: e }, 'expired registration sweep failed'));
+    }, 60_000);
     sweep.unref();
     return {
       app,
