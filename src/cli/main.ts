@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCborDiag } from './commands/cbor-diag.ts';
 import { registerDevice } from './commands/device.ts';
+import { registerFleet } from './commands/fleet.ts';
 import { registerUp } from './commands/up.ts';
 import { registerVoucherExtend } from './commands/voucher-extend.ts';
 import { registerVoucherInspect } from './commands/voucher-inspect.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
 
   registerUp(program);
   registerDevice(program);
+  registerFleet(program);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor);
