@@ -1,14 +1,38 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
- * BENCH_SECONDS sets the time per measurement (default 1).
+ * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding); options after
+ * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  */
 import { cborBench } from './cbor.ts';
 import { coseBench } from './cose.ts';
 import { fdoBench } from './fdo.ts';
 import { machine } from './measure.ts';
+import { onboardingBench } from './onboarding.ts';
+
+const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding'] as const;
+const args = process.argv.slice(2);
+const names: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  const a = args[i] as string;
+  if (a.startsWith('--')) i++;
+  else names.push(a);
+}
+for (const n of names) {
+  if (!(KNOWN as readonly string[]).includes(n)) {
+    process.stderr.write(`bench: unknown benchmark "${n}" (one of ${KNOWN.join(', ')})\n`);
+    process.exit(2);
+  }
+}
+const wanted = (n: (typeof KNOWN)[number]) => names.length === 0 || names.includes(n);
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
-const cose = coseBench(seconds);
-const results = [...cborBench(seconds), ...cose.results];
-const fdo = await fdoBench(seconds);
-process.stdout.write(`${JSON.stringify({ machine: machine(), results, ratios: cose.ratios, fdo }, null, 2)}\n`);
+const doc: Record<string, unknown> = { machine: machine() };
+if (wanted('cbor') || wanted('cose')) {
+  const cose = wanted('cose') ? coseBench(seconds) : undefined;
+  doc.results = [...(wanted('cbor') ? cborBench(seconds) : []), ...(cose?.results ?? [])];
+  if (cose !== undefined) doc.ratios = cose.ratios;
+}
+if (wanted('fdo')) doc.fdo = await fdoBench(seconds);
+if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
+process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
