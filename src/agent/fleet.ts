@@ -95,7 +95,7 @@ export function serverWentAway(e: unknown): boolean {
 export function failureReason(e: unknown): string {
   const code = (e as { code?: unknown })?.code;
   const peer = (e as { peerCode?: unknown })?.peerCode;
-  if (typeof code !== 'string') return 'ERR_UNEXPECTED';
+  if (typeof code !== 'string') return 'ERR_FLEET_UNEXPECTED';
   return typeof peer === 'number' ? `${code}(${peer})` : code;
 }
 
@@ -196,7 +196,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
   const durationMs = performance.now() - started;
   outcomes.sort((a, b) => a.index - b.index);
   const failures: Record<string, number> = {};
-  for (const o of outcomes) if (!o.ok) failures[o.reason ?? 'ERR_UNEXPECTED'] = (failures[o.reason ?? 'ERR_UNEXPECTED'] ?? 0) + 1;
+  for (const o of outcomes)
+    if (!o.ok) failures[o.reason ?? 'ERR_FLEET_UNEXPECTED'] = (failures[o.reason ?? 'ERR_FLEET_UNEXPECTED'] ?? 0) + 1;
   const times = outcomes
     .filter((o) => o.ok)
     .map((o) => o.ms)
