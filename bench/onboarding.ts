@@ -92,7 +92,7 @@ async function benchOne(
       serverRssMiB: Number((after.rssBytes / 2 ** 20).toFixed(1)),
     };
   } finally {
-    const exited = new Promise((r) => child.once('exit', r));
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
     if (child.connected) child.send('stop');
     const timer = setTimeout(reap, 5000);
     await exited;

@@ -68,8 +68,7 @@ export function registerFleet(program: Command): void {
       }
       if (o.json) {
         const { devices, ...rest } = summary;
-        process.stdout.write(`${JSON.stringify(o.devices ? summary : rest)}\n`);
-        void devices;
+        process.stdout.write(`${JSON.stringify(o.devices ? { ...rest, devices } : rest)}\n`);
       } else {
         const lines = [
           `${summary.succeeded} of ${summary.count} devices onboarded in ${(summary.durationMs / 1000).toFixed(1)} s (${summary.rate} devices/s)`,
