@@ -176,7 +176,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
     } catch (e) {
       outcome.reason = failureReason(e);
     }
-    outcome.ms = performance.now() - t0;
+    outcome.ms = round(performance.now() - t0);
     return outcome;
   }
 

@@ -45,6 +45,8 @@ export interface CrashReport {
   starts: number;
   checks: Check[];
   counts: Record<string, number>;
+  /** The three slowest devices, to see what the kills cost one device. */
+  slowest: FleetSummary['devices'];
 }
 
 /** A server child that is always killed when the test process ends, whatever happened. */
@@ -158,7 +160,8 @@ export async function crashRestart(o: CrashOptions): Promise<CrashReport> {
   const store = await openStore({ path: join(o.dataDir, 'iotopia.db') }, { kek });
   try {
     const { checks, counts } = await checkStore(store, devices);
-    return { summary: rest, kills, starts: server.starts, checks, counts };
+    const slowest = [...devices].sort((a, b) => b.ms - a.ms).slice(0, 3);
+    return { summary: rest, kills, starts: server.starts, checks, counts, slowest };
   } finally {
     await store.close();
   }
