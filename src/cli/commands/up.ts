@@ -69,6 +69,12 @@ export function registerUp(program: Command): void {
         `  master key: ${platform.masterKey.source}${platform.masterKey.created ? ' (created now: back it up; without it the stored private keys cannot be read)' : ''}`,
       ];
       if (platform.keys.created.length > 0) lines.push(`  keys made:  ${platform.keys.created.join(', ')}`);
+      if (platform.firstAdminToken !== undefined) {
+        lines.push(
+          `  admin API token (shown only this once; keep it secret): ${platform.firstAdminToken}`,
+          `  management API: ${platform.url}/api/v1  (OpenAPI: ${platform.url}/api/v1/openapi.json)`,
+        );
+      }
       lines.push(
         '',
         'Get started (in another terminal):',

@@ -21,6 +21,7 @@ import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
 import { storeRendezvousStore } from '../../store/fdo/rendezvous-store.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
+import { ensureFirstAdminToken } from '../api/tokens.ts';
 import { createApp } from '../app.ts';
 import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
 import { withAutoOwner } from './auto-owner.ts';
@@ -38,6 +39,8 @@ export interface Platform {
   /** Where the data lives, for the start-up message. */
   database: string;
   masterKey: { created: boolean; source: string };
+  /** The admin API token made on the very first start; shown once, the store keeps only its hash. */
+  firstAdminToken?: string;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
   try {
     const keys = await ensurePlatformKeys(store, config.keyType);
+    const firstAdmin = await ensureFirstAdminToken(store);
     const host = config.publicHost ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host);
     const has = (r: string) => config.roles.includes(r as PlatformConfig['roles'][number]);
     const rvInfo: RendezvousInfo = [
@@ -115,6 +119,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const metrics = createMetrics();
     const app = createApp({
       fdo: { roles, sessions: store.sessions, clock, random, observe: metrics.observe, ...(log === undefined ? {} : { log }) },
+      api: { store, manufacturerKeys: keys.manufacturer.map((k) => k.privateKey), ownerKeys: keys.owner.map((k) => k.privateKey) },
       ...(log === undefined ? {} : { logger: log }),
     });
     app.get('/healthz', async () => ({ status: 'ok' }));
@@ -142,6 +147,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       url: `http://${isIP(host) === 6 ? `[${host}]` : host}:${config.port}`,
       database: config.database === undefined ? database : redact(config.database),
       masterKey: { created: master.created, source: master.source },
+      ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
       async close() {
         clearInterval(sweep);
         await app.close();

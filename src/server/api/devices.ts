@@ -1,0 +1,78 @@
+/**
+ * The owner's devices with where each stands in onboarding: the device record and, beside it, the
+ * owner's voucher state and how long its rendezvous registration lasts.
+ */
+import { guidToHex } from '../../fdo/types/guid.ts';
+import type { DeviceRecord, DeviceState } from '../../store/device-repository.ts';
+import { guidParam } from './guid-param.ts';
+import { pageRequest, withCursorCheck } from './pagination.ts';
+import { ApiProblem, invalidField } from './problem.ts';
+import { type ApiContext, guidParameter, jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
+
+const STATES: readonly DeviceState[] = ['manufactured', 'owned', 'registered', 'onboarded'];
+
+async function deviceView(ctx: ApiContext, d: DeviceRecord) {
+  const voucher = await ctx.store.vouchers.get('owner', d.guid);
+  return {
+    guid: guidToHex(d.guid),
+    state: d.state,
+    ...(d.replacementGuid === undefined ? {} : { replacementGuid: guidToHex(d.replacementGuid) }),
+    voucherState: voucher?.state ?? null,
+    ...(voucher?.registeredUntil === undefined ? {} : { registeredUntil: voucher.registeredUntil.toISOString() }),
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+    ...(d.onboardedAt === undefined ? {} : { onboardedAt: d.onboardedAt.toISOString() }),
+  };
+}
+
+export const DEVICE_SCHEMA = {
+  type: 'object',
+  required: ['guid', 'state', 'voucherState', 'createdAt', 'updatedAt'],
+  properties: {
+    guid: { type: 'string' },
+    state: { type: 'string', enum: STATES },
+    replacementGuid: { type: 'string', description: 'the GUID TO2 gave the device' },
+    voucherState: { type: ['string', 'null'], description: "the owner voucher's state, null when this server holds none" },
+    registeredUntil: { type: 'string', format: 'date-time' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    onboardedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+export const deviceRoutes: RouteFactory = (ctx) => [
+  {
+    method: 'GET',
+    url: '/devices',
+    roles: ['owner'],
+    summary: 'List devices with their onboarding state',
+    openapi: {
+      parameters: [...pageParameters, { name: 'state', in: 'query', schema: { type: 'string', enum: STATES } }],
+      responses: { 200: jsonResponse('a page of devices', pageOf('Device')) },
+    },
+    async handler(request) {
+      const query = request.query as Record<string, unknown>;
+      const state = query.state as DeviceState | undefined;
+      if (state !== undefined && !STATES.includes(state)) throw invalidField('state', STATES.join(', '));
+      const page = await withCursorCheck(() =>
+        ctx.store.devices.list({ ...pageRequest(query), ...(state === undefined ? {} : { state }) }),
+      );
+      const items = [];
+      for (const d of page.items) items.push(await deviceView(ctx, d));
+      return { items, ...(page.next === undefined ? {} : { next: page.next }) };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/devices/:guid',
+    roles: ['owner'],
+    summary: 'One device, by its original GUID or the one TO2 gave it',
+    openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the device', ref('Device')) } },
+    async handler(request) {
+      const guid = guidParam(request);
+      const d = (await ctx.store.devices.get(guid)) ?? (await ctx.store.devices.getByReplacementGuid(guid));
+      if (d === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no device with GUID ${guidToHex(guid)}`);
+      return deviceView(ctx, d);
+    },
+  },
+];

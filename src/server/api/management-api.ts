@@ -1,0 +1,78 @@
+/**
+ * The management API as a Fastify plugin under /api/v1: every route but the OpenAPI document
+ * needs a bearer token with a fitting role, and every failure is a problem-details answer.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { auditRoutes } from './audit.ts';
+import { authenticate, authorize } from './auth.ts';
+import { deviceRoutes } from './devices.ts';
+import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
+import { API_PREFIX, openApiDocument } from './openapi.ts';
+import { ownerVoucherRoutes } from './owner-vouchers.ts';
+import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
+import type { ApiContext, ApiRoute } from './route.ts';
+
+export { API_PREFIX } from './openapi.ts';
+
+const BODY_LIMIT = 1024 * 1024;
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Every route of the API, the OpenAPI document's own included. */
+export function apiRoutes(ctx: ApiContext): ApiRoute[] {
+  const routes = [...manufacturerVoucherRoutes(ctx), ...ownerVoucherRoutes(ctx), ...deviceRoutes(ctx), ...auditRoutes(ctx)];
+  let document: Record<string, unknown> | undefined;
+  const self: ApiRoute = {
+    method: 'GET',
+    url: '/openapi.json',
+    roles: 'public',
+    summary: 'This OpenAPI document',
+    openapi: {
+      responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+    },
+    async handler() {
+      document ??= openApiDocument([self, ...routes], version());
+      return document;
+    },
+  };
+  return [self, ...routes];
+}
+
+export function managementApi(ctx: ApiContext): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    // Vouchers arrive as CBOR or PEM files; the handlers decide what the bytes are.
+    app.addContentTypeParser(
+      ['application/cbor', 'application/octet-stream', 'application/x-pem-file'],
+      { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
+      (_r, body, done) => done(null, body),
+    );
+    app.setErrorHandler(problemErrorHandler);
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, new ApiProblem(404, 'ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    );
+    for (const route of apiRoutes(ctx)) {
+      const roles = route.roles;
+      app.route({
+        method: route.method,
+        url: route.url,
+        bodyLimit: BODY_LIMIT,
+        ...(roles === 'public'
+          ? {}
+          : {
+              onRequest: async (request) => {
+                await authenticate(ctx.store, request);
+                authorize(request, roles);
+              },
+            }),
+        handler: route.handler,
+      });
+    }
+  };
+}
+
+export const registerManagementApi = (app: FastifyInstance, ctx: ApiContext): void => {
+  app.register(managementApi(ctx), { prefix: API_PREFIX });
+};

@@ -1,0 +1,140 @@
+/**
+ * The manufacturer's vouchers: list, get, export as PEM, and extend to a buyer's owner key — the
+ * "sale" step of the journey, after which the PEM goes to the buyer.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { CryptoError } from '../../crypto/errors.ts';
+import { importPublicKey } from '../../crypto/key-import.ts';
+import { guidToHex } from '../../fdo/types/guid.ts';
+import { samePublicKey } from '../../fdo/types/public-key.ts';
+import { encodeVoucher, encodeVoucherPem } from '../../fdo/voucher/voucher-encode.ts';
+import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
+import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
+import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
+import type { VoucherRecord } from '../../store/voucher-repository.ts';
+import { actorOf } from './auth.ts';
+import { guidParam } from './guid-param.ts';
+import { pageRequest, withCursorCheck } from './pagination.ts';
+import { ApiProblem, invalidField } from './problem.ts';
+import { type ApiContext, guidParameter, jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
+import { type VoucherView, voucherView } from './voucher-view.ts';
+
+const PEM = 'application/x-pem-file';
+
+async function find(ctx: ApiContext, guid: Uint8Array): Promise<VoucherRecord> {
+  const r = await ctx.store.vouchers.get('manufacturer', guid);
+  if (r === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no manufacturer voucher for GUID ${guidToHex(guid)}`);
+  return r;
+}
+
+/** The owner key in an extend request: JSON `{ "ownerKey": "<PEM>" }` or the PEM as the body. */
+function ownerKeyOf(body: unknown): KeyObject {
+  const text =
+    typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : (body as { ownerKey?: unknown } | null)?.ownerKey;
+  if (typeof text !== 'string' || text.trim() === '') throw invalidField('ownerKey', "the next owner's public key, PEM");
+  try {
+    return importPublicKey(text);
+  } catch (e) {
+    if (e instanceof CryptoError) throw invalidField('ownerKey', `not a public key: ${e.message}`);
+    throw e;
+  }
+}
+
+export const manufacturerVoucherRoutes: RouteFactory = (ctx) => [
+  {
+    method: 'GET',
+    url: '/manufacturer/vouchers',
+    roles: ['manufacturer'],
+    summary: 'List the vouchers this manufacturer made, in GUID order',
+    openapi: {
+      parameters: [...pageParameters, { name: 'state', in: 'query', schema: { type: 'string', enum: ['created', 'extended'] } }],
+      responses: { 200: jsonResponse('a page of vouchers', pageOf('Voucher')) },
+    },
+    async handler(request) {
+      const query = request.query as Record<string, unknown>;
+      const state = query.state;
+      if (state !== undefined && state !== 'created' && state !== 'extended') throw invalidField('state', 'created or extended');
+      const page = await withCursorCheck(() =>
+        ctx.store.vouchers.list('manufacturer', { ...pageRequest(query), ...(state === undefined ? {} : { state }) }),
+      );
+      return { items: page.items.map(voucherView), ...(page.next === undefined ? {} : { next: page.next }) };
+    },
+  },
+  {
+    method: 'GET',
+    url: '/manufacturer/vouchers/:guid',
+    roles: ['manufacturer'],
+    summary: 'One voucher of this manufacturer',
+    openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the voucher', ref('Voucher')) } },
+    async handler(request): Promise<VoucherView> {
+      return voucherView(await find(ctx, guidParam(request)));
+    },
+  },
+  {
+    method: 'GET',
+    url: '/manufacturer/vouchers/:guid/pem',
+    roles: ['manufacturer'],
+    summary: 'Export a voucher as PEM (OWNERSHIP VOUCHER), as handed to a buyer',
+    openapi: {
+      parameters: [guidParameter],
+      responses: { 200: { description: 'the voucher', content: { [PEM]: { schema: { type: 'string' } } } } },
+    },
+    async handler(request, reply) {
+      const r = await find(ctx, guidParam(request));
+      return reply.type(PEM).send(encodeVoucherPem(parseVoucher(r.voucher)));
+    },
+  },
+  {
+    method: 'POST',
+    url: '/manufacturer/vouchers/:guid/extend',
+    roles: ['manufacturer'],
+    summary: "Extend a voucher to a buyer's owner public key; the extended voucher replaces the stored one",
+    openapi: {
+      parameters: [guidParameter],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { type: 'object', required: ['ownerKey'], properties: { ownerKey: { type: 'string', description: 'PEM public key' } } },
+          },
+          [PEM]: { schema: { type: 'string' } },
+        },
+      },
+      responses: {
+        200: jsonResponse('the extended voucher', {
+          type: 'object',
+          required: ['voucher', 'pem'],
+          properties: { voucher: ref('Voucher'), pem: { type: 'string' } },
+        }),
+      },
+    },
+    async handler(request) {
+      const guid = guidParam(request);
+      const nextOwner = ownerKeyOf(request.body);
+      const record = await find(ctx, guid);
+      const voucher = parseVoucher(record.voucher);
+      const current = voucherOwner(voucher);
+      // The server holds both its manufacturer and owner keys; whichever owns the voucher now signs.
+      const signer = [...ctx.manufacturerKeys, ...ctx.ownerKeys].find((k) => samePublicKey(current, createPublicKey(k)));
+      if (signer === undefined) {
+        throw new ApiProblem(
+          409,
+          'ERR_API_VOUCHER_NOT_OURS',
+          "the voucher's current owner is not a key of this server, so it cannot sign the transfer",
+        );
+      }
+      const extended = extendVoucher(voucher, { ownerPrivateKey: signer, nextOwner });
+      const stored = await ctx.store.transaction(async (r) => {
+        const s = await r.vouchers.put({ side: 'manufacturer', guid, voucher: encodeVoucher(extended), state: 'extended' });
+        await r.audit.append({
+          actor: actorOf(request),
+          action: 'voucher.extended',
+          subject: guidToHex(guid),
+          details: { entries: extended.entries.length },
+        });
+        return s;
+      });
+      return { voucher: voucherView(stored), pem: encodeVoucherPem(extended) };
+    },
+  },
+];

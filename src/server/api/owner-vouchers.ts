@@ -1,0 +1,99 @@
+/**
+ * The owner's vouchers: list them, and import one bought from a manufacturer or a previous owner.
+ * An import is verified first (every entry's signature and hash chain) and must end at one of this
+ * server's owner keys, since only then can TO2 prove ownership to the device.
+ */
+import { createPublicKey } from 'node:crypto';
+import { IotopiaError } from '../../errors.ts';
+import { guidToHex } from '../../fdo/types/guid.ts';
+import { samePublicKey } from '../../fdo/types/public-key.ts';
+import { VoucherError } from '../../fdo/voucher/voucher.ts';
+import { encodeVoucher } from '../../fdo/voucher/voucher-encode.ts';
+import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
+import { verifyVoucher } from '../../fdo/voucher/voucher-verify.ts';
+import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
+import type { VoucherState } from '../../store/voucher-repository.ts';
+import { actorOf } from './auth.ts';
+import { pageRequest, withCursorCheck } from './pagination.ts';
+import { ApiProblem, invalidField } from './problem.ts';
+import { jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
+import { voucherView } from './voucher-view.ts';
+
+const OWNER_STATES: readonly VoucherState[] = ['imported', 'registered', 'onboarded', 'replaced'];
+
+/** Malformed input may fail in any decoder below the voucher (CBOR, COSE, keys); all of it is the voucher's fault. */
+function rejected(e: IotopiaError): ApiProblem {
+  const entry = e instanceof VoucherError && e.entryIndex !== undefined ? { entry: e.entryIndex } : {};
+  return new ApiProblem(422, 'ERR_API_VOUCHER_REJECTED', `the voucher was rejected: ${e.message}`, { reason: e.code, ...entry });
+}
+
+function voucherBytes(body: unknown): Uint8Array | string {
+  if (Buffer.isBuffer(body)) return new Uint8Array(body);
+  if (typeof body === 'string' && body.trim() !== '') return body;
+  const pem = (body as { voucher?: unknown } | null)?.voucher;
+  if (typeof pem === 'string' && pem.trim() !== '') return pem;
+  throw invalidField('voucher', 'send the voucher as PEM or CBOR (application/cbor), or JSON { "voucher": "<PEM>" }');
+}
+
+export const ownerVoucherRoutes: RouteFactory = (ctx) => [
+  {
+    method: 'GET',
+    url: '/owner/vouchers',
+    roles: ['owner'],
+    summary: 'List the vouchers this owner holds, in GUID order',
+    openapi: {
+      parameters: [...pageParameters, { name: 'state', in: 'query', schema: { type: 'string', enum: OWNER_STATES } }],
+      responses: { 200: jsonResponse('a page of vouchers', pageOf('Voucher')) },
+    },
+    async handler(request) {
+      const query = request.query as Record<string, unknown>;
+      const state = query.state as VoucherState | undefined;
+      if (state !== undefined && !OWNER_STATES.includes(state)) throw invalidField('state', OWNER_STATES.join(', '));
+      const page = await withCursorCheck(() =>
+        ctx.store.vouchers.list('owner', { ...pageRequest(query), ...(state === undefined ? {} : { state }) }),
+      );
+
+      return { items: page.items.map(voucherView), ...(page.next === undefined ? {} : { next: page.next }) };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/owner/vouchers',
+    roles: ['owner'],
+    summary: 'Import a voucher (PEM or CBOR); it is verified and must be extended to an owner key of this server',
+    openapi: {
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-pem-file': { schema: { type: 'string' } },
+          'text/plain': { schema: { type: 'string' } },
+          'application/cbor': { schema: { type: 'string', contentEncoding: 'binary' } },
+          'application/json': { schema: { type: 'object', required: ['voucher'], properties: { voucher: { type: 'string' } } } },
+        },
+      },
+      responses: { 201: jsonResponse('the imported voucher', ref('Voucher')) },
+    },
+    async handler(request, reply) {
+      const input = voucherBytes(request.body);
+      let guid: Uint8Array;
+      let cbor: Uint8Array;
+      try {
+        const voucher = parseVoucher(input);
+        const verified = verifyVoucher(voucher);
+        if (!ctx.ownerKeys.some((k) => samePublicKey(verified.owner, createPublicKey(k)))) {
+          throw new ApiProblem(422, 'ERR_API_VOUCHER_NOT_OURS', 'the voucher is not extended to an owner key of this server');
+        }
+        guid = voucher.header.guid;
+        cbor = encodeVoucher(voucher);
+      } catch (e) {
+        if (e instanceof IotopiaError && !(e instanceof ApiProblem)) throw rejected(e);
+        throw e;
+      }
+      await storeOwnerVoucherStore(ctx.store, { actor: actorOf(request) }).add(guid, cbor);
+      const stored = await ctx.store.vouchers.get('owner', guid);
+      if (stored === undefined) throw new Error(`voucher ${guidToHex(guid)} vanished after import`);
+
+      return reply.code(201).send(voucherView(stored));
+    },
+  },
+];

@@ -1,0 +1,74 @@
+/**
+ * Management API errors as RFC 9457 problem details. Every refusal carries a stable `code` from
+ * docs/errors-server.md, so clients branch on it and never on the wording of `detail`.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { IotopiaError } from '../../errors.ts';
+
+export const PROBLEM_TYPE = 'application/problem+json';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+};
+
+export class ApiProblem extends IotopiaError {
+  readonly status: number;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}) {
+    super(code, detail);
+    this.status = status;
+    this.extensions = extensions;
+  }
+}
+
+/** A field of the request that is missing or malformed; `field` names it for the client. */
+export function invalidField(field: string, reason: string): ApiProblem {
+  return new ApiProblem(400, 'ERR_API_VALIDATION', `${field}: ${reason}`, { field });
+}
+
+export function toProblem(p: ApiProblem): Problem {
+  return {
+    // The codes are the problem types: one documented page lists them all.
+    type: `https://iotopia.dev/problems/${p.code}`,
+    title: TITLES[p.status] ?? 'Error',
+    status: p.status,
+    detail: p.message,
+    code: p.code,
+    ...p.extensions,
+  };
+}
+
+export function sendProblem(reply: FastifyReply, p: ApiProblem): FastifyReply {
+  return reply.code(p.status).type(PROBLEM_TYPE).send(toProblem(p));
+}
+
+/** Fastify's own refusals (body limits, bad JSON, media types) get the same shape as ours. */
+export function problemErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ApiProblem) return sendProblem(reply, error);
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, new ApiProblem(413, 'ERR_API_BODY_TOO_LARGE', error.message));
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return sendProblem(reply, new ApiProblem(415, 'ERR_API_MEDIA_TYPE', `request body: ${error.message}`, { field: 'body' }));
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
+    return sendProblem(reply, new ApiProblem(error.statusCode, 'ERR_API_VALIDATION', `body: ${error.message}`, { field: 'body' }));
+  // Internals stay in the log; the client learns only that it was not its fault.
+  request.log.error({ err: error }, 'management API request failed');
+  return sendProblem(reply, new ApiProblem(500, 'ERR_API_INTERNAL', 'the server failed to answer; details are in its log'));
+}

@@ -1,0 +1,56 @@
+/**
+ * One management API route as data: the handler, the roles that may call it, and what the OpenAPI
+ * document says about it. The server and the document are built from the same list, so neither
+ * can describe a route the other lacks.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiRole } from '../../store/api-token-repository.ts';
+import type { Store } from '../../store/store.ts';
+
+export interface ApiContext {
+  store: Store;
+  /** Private keys of this server's manufacturer role (they sign entry 0 of the vouchers it makes). */
+  manufacturerKeys: readonly KeyObject[];
+  /** Private keys of this server's owner role; an imported voucher must end at one of them. */
+  ownerKeys: readonly KeyObject[];
+}
+
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  /** Relative to /api/v1, in Fastify's `:param` form. */
+  url: string;
+  /** Who may call it besides admin; `public` needs no token. */
+  roles: readonly ApiRole[] | 'public';
+  summary: string;
+  /** OpenAPI operation fields besides summary, security and the error responses every route has. */
+  openapi: Record<string, unknown>;
+  handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
+}
+
+export type RouteFactory = (ctx: ApiContext) => ApiRoute[];
+
+/** OpenAPI fragments the route files share. */
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+export const jsonResponse = (description: string, schema: unknown) => ({ description, content: { 'application/json': { schema } } });
+export const guidParameter = {
+  name: 'guid',
+  in: 'path',
+  required: true,
+  description: 'device GUID: 32 hex digits, dashes allowed',
+  schema: { type: 'string' },
+};
+export const pageParameters = [
+  {
+    name: 'limit',
+    in: 'query',
+    description: 'at most this many items (1–1000, default 100)',
+    schema: { type: 'integer', minimum: 1, maximum: 1000 },
+  },
+  { name: 'cursor', in: 'query', description: 'the `next` of the previous page', schema: { type: 'string' } },
+];
+export const pageOf = (item: string) => ({
+  type: 'object',
+  required: ['items'],
+  properties: { items: { type: 'array', items: ref(item) }, next: { type: 'string', description: 'present when more items may follow' } },
+});

@@ -1,0 +1,50 @@
+/** How a stored voucher is shown in the management API. */
+import { guidToHex } from '../../fdo/types/guid.ts';
+import { publicKeyFingerprint } from '../../fdo/types/public-key.ts';
+import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
+import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
+import type { VoucherRecord } from '../../store/voucher-repository.ts';
+
+export interface VoucherView {
+  guid: string;
+  side: string;
+  state: string;
+  deviceInfo: string;
+  entries: number;
+  /** SHA-256 fingerprint of the current owner's key. */
+  owner: string;
+  createdAt: string;
+  updatedAt: string;
+  registeredUntil?: string;
+}
+
+export function voucherView(r: VoucherRecord): VoucherView {
+  const v = parseVoucher(r.voucher);
+  return {
+    guid: guidToHex(r.guid),
+    side: r.side,
+    state: r.state,
+    deviceInfo: v.header.deviceInfo,
+    entries: v.entries.length,
+    owner: publicKeyFingerprint(voucherOwner(v)),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    ...(r.registeredUntil === undefined ? {} : { registeredUntil: r.registeredUntil.toISOString() }),
+  };
+}
+
+export const VOUCHER_SCHEMA = {
+  type: 'object',
+  required: ['guid', 'side', 'state', 'deviceInfo', 'entries', 'owner', 'createdAt', 'updatedAt'],
+  properties: {
+    guid: { type: 'string', description: 'device GUID, 32 lower-case hex digits' },
+    side: { type: 'string', enum: ['manufacturer', 'owner'] },
+    state: { type: 'string', enum: ['created', 'extended', 'imported', 'registered', 'onboarded', 'replaced'] },
+    deviceInfo: { type: 'string' },
+    entries: { type: 'integer', description: 'number of ownership transfers signed into the voucher' },
+    owner: { type: 'string', description: "fingerprint of the current owner's public key" },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    registeredUntil: { type: 'string', format: 'date-time', description: 'owner side: when the TO0 registration runs out' },
+  },
+};
