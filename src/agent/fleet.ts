@@ -41,6 +41,8 @@ export interface FleetOptions {
   backoffMs?: number;
   transport?: TransportOptions;
   onProgress?: (progress: FleetProgress) => void;
+  /** Stops starting devices and retrying; devices in flight finish their current protocol run. */
+  signal?: AbortSignal;
 }
 
 export interface FleetProgress {
@@ -119,7 +121,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
       try {
         return await run();
       } catch (e) {
-        if (!serverWentAway(e) || attempt >= maxRetries) throw e;
+        if (!serverWentAway(e) || attempt >= maxRetries || options.signal?.aborted) throw e;
         outcome.retries++;
         progress.retries++;
         const wait = Math.min(2000, backoffMs * 2 ** attempt);
@@ -182,7 +184,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
 
   let next = 0;
   async function worker(): Promise<void> {
-    while (next < count) {
+    while (next < count && !options.signal?.aborted) {
       const outcome = await device(next++);
       outcomes.push(outcome);
       progress.done++;

@@ -74,6 +74,23 @@ describe('fleet simulate against iotopia up', () => {
     assert.equal(notFdo.devices[0]?.phase, 'DI');
   });
 
+  test('an aborted fleet starts no more devices and stops retrying', async () => {
+    const stop = new AbortController();
+    const started = performance.now();
+    const fleet = runFleet({
+      count: 20,
+      concurrency: 2,
+      manufacturer: 'http://127.0.0.1:9',
+      retries: 100,
+      backoffMs: 20,
+      signal: stop.signal,
+    });
+    setTimeout(() => stop.abort(), 50);
+    const summary = await fleet;
+    assert.ok(summary.devices.length < 20, `${summary.devices.length} devices ran`);
+    assert.ok(performance.now() - started < 5000);
+  });
+
   test('only a server that went away is retried', () => {
     assert.equal(serverWentAway(new FdoTransportError('ERR_AGENT_HTTP_UNREACHABLE', 'refused')), true);
     assert.equal(serverWentAway(new FdoTransportError('ERR_AGENT_HTTP_STATUS', 'HTTP 503 without an FDO error message')), true);

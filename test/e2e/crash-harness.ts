@@ -124,6 +124,8 @@ export async function crashRestart(o: CrashOptions): Promise<CrashReport> {
   const server = new ServerProcess(o.dataDir, await freePort());
   let kills = 0;
   let summary: FleetSummary;
+  // A failed restart must not leave the fleet retrying against a dead port after the test ends.
+  const stop = new AbortController();
   try {
     await server.start();
     let done = false;
@@ -135,6 +137,7 @@ export async function crashRestart(o: CrashOptions): Promise<CrashReport> {
       retries: 40,
       backoffMs: 50,
       transport: { timeoutMs: 10_000 },
+      signal: stop.signal,
     }).finally(() => {
       done = true;
     });
@@ -150,7 +153,13 @@ export async function crashRestart(o: CrashOptions): Promise<CrashReport> {
         await server.start();
       }
     })();
-    [summary] = await Promise.all([fleet, killer]);
+    [summary] = await Promise.all([
+      fleet,
+      killer.catch((e: unknown) => {
+        stop.abort();
+        throw e;
+      }),
+    ]);
     await server.kill('SIGTERM');
   } finally {
     server.dispose();
