@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCborDiag } from './commands/cbor-diag.ts';
 import { registerDevice } from './commands/device.ts';
+import { registerDeviceAdmin } from './commands/device-admin.ts';
 import { registerFleet } from './commands/fleet.ts';
+import { registerToken } from './commands/token.ts';
 import { registerUp } from './commands/up.ts';
+import { registerVoucherAdmin } from './commands/voucher-admin.ts';
 import { registerVoucherExtend } from './commands/voucher-extend.ts';
 import { registerVoucherInspect } from './commands/voucher-inspect.ts';
 import { registerVoucherVerify } from './commands/voucher-verify.ts';
@@ -24,16 +27,23 @@ export function buildProgram(): Command {
 
   registerUp(program);
   registerDevice(program);
+  const device = program.commands.find((c) => c.name() === 'device');
+  if (device !== undefined) registerDeviceAdmin(device);
+  registerToken(program);
   registerFleet(program);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor);
   for (const c of [cbor, ...cbor.commands]) c.exitOverride();
 
-  const voucher = program.command('voucher').description('FDO ownership vouchers: inspect, verify, extend').exitOverride();
+  const voucher = program
+    .command('voucher')
+    .description('FDO ownership vouchers: inspect, verify, extend; list, export, import on a server')
+    .exitOverride();
   registerVoucherInspect(voucher);
   registerVoucherVerify(voucher);
   registerVoucherExtend(voucher);
+  registerVoucherAdmin(voucher);
   for (const c of [voucher, ...voucher.commands]) c.exitOverride();
   return program;
 }

@@ -1,0 +1,68 @@
+/** `iotopia voucher list|export|import`: a server's vouchers through its management API. */
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { readInput } from '../input.ts';
+import { type ApiOptions, apiRequest, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
+
+interface VoucherItem {
+  guid: string;
+  side: string;
+  state: string;
+  entries: number;
+  owner: string;
+  deviceInfo: string;
+}
+
+const line = (v: VoucherItem) => `${v.guid}  ${v.state.padEnd(10)}  entries ${v.entries}  owner ${v.owner.slice(0, 16)}  ${v.deviceInfo}`;
+
+const guidArg = (guid: string): string => {
+  const clean = guid.replace(/-/g, '').toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(clean)) throw new CliExit(EXIT_USAGE, `<guid>: ${JSON.stringify(guid)} is not 32 hex digits`);
+  return clean;
+};
+
+export function registerVoucherAdmin(voucher: Command): void {
+  withApiOptions(voucher.command('list'))
+    .description("list a server's vouchers (the manufacturer's by default)")
+    .option('--side <side>', 'manufacturer or owner', 'manufacturer')
+    .option('--state <state>', 'only vouchers in this state')
+    .option('--json', 'machine output: a JSON array')
+    .action(async (opts: ApiOptions & { side: string; state?: string; json?: boolean }) => {
+      if (opts.side !== 'manufacturer' && opts.side !== 'owner') throw new CliExit(EXIT_USAGE, '--side: manufacturer or owner');
+      const items = await listAll<VoucherItem>(apiTarget(opts), `/${opts.side}/vouchers`, { state: opts.state, limit: '100' });
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(items)}\n` : items.length === 0 ? 'no vouchers\n' : `${items.map(line).join('\n')}\n`,
+      );
+    });
+
+  withApiOptions(voucher.command('export'))
+    .description("export one of the manufacturer's vouchers as PEM")
+    .argument('<guid>', 'device GUID (hex or UUID form)')
+    .option('-o, --output <file>', 'write the PEM here instead of standard output')
+    .option('--json', 'machine output: a summary (needs -o for the voucher)')
+    .action(async (guid: string, opts: ApiOptions & { output?: string; json?: boolean }) => {
+      if (opts.json && opts.output === undefined)
+        throw new CliExit(EXIT_USAGE, '--json needs -o: the summary and the voucher cannot share standard output');
+      const pem = await (await apiRequest(apiTarget(opts), 'GET', `/manufacturer/vouchers/${guidArg(guid)}/pem`)).text();
+      if (opts.output === undefined) process.stdout.write(pem);
+      else await writeFile(opts.output, pem);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ guid: guidArg(guid), output: opts.output })}\n`);
+    });
+
+  withApiOptions(voucher.command('import'))
+    .description('import a voucher (PEM or CBOR) into an owner server; it is verified there and must be extended to its owner key')
+    .argument('<file>', 'voucher file, or - for standard input')
+    .option('--json', 'machine output: the imported voucher')
+    .action(async (file: string, opts: ApiOptions & { json?: boolean }) => {
+      const target = apiTarget(opts);
+      const bytes = await readInput(file);
+      const pem = Buffer.from(bytes.subarray(0, 64)).toString('latin1').includes('-----BEGIN');
+      const response = await apiRequest(target, 'POST', '/owner/vouchers', {
+        data: bytes,
+        type: pem ? 'application/x-pem-file' : 'application/cbor',
+      });
+      const v = (await response.json()) as VoucherItem;
+      process.stdout.write(opts.json ? `${JSON.stringify(v)}\n` : `voucher imported: ${line(v)}\n`);
+    });
+}
