@@ -11,6 +11,7 @@ import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
+import { rendezvousRoutes } from './rendezvous.ts';
 import type { ApiContext, ApiRoute } from './route.ts';
 
 export { API_PREFIX } from './openapi.ts';
@@ -23,7 +24,13 @@ function version(): string {
 
 /** Every route of the API, the OpenAPI document's own included. */
 export function apiRoutes(ctx: ApiContext): ApiRoute[] {
-  const routes = [...manufacturerVoucherRoutes(ctx), ...ownerVoucherRoutes(ctx), ...deviceRoutes(ctx), ...auditRoutes(ctx)];
+  const routes = [
+    ...manufacturerVoucherRoutes(ctx),
+    ...ownerVoucherRoutes(ctx),
+    ...deviceRoutes(ctx),
+    ...rendezvousRoutes(ctx),
+    ...auditRoutes(ctx),
+  ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {
     method: 'GET',

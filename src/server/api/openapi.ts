@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document of the management API, built from the same route list the server serves. */
 import { AUDIT_SCHEMA } from './audit.ts';
 import { DEVICE_SCHEMA } from './devices.ts';
+import { REGISTRATION_SCHEMA } from './rendezvous.ts';
 import type { ApiRoute } from './route.ts';
 import { VOUCHER_SCHEMA } from './voucher-view.ts';
 
@@ -59,6 +60,7 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
         Voucher: VOUCHER_SCHEMA,
         Device: DEVICE_SCHEMA,
         AuditRecord: AUDIT_SCHEMA,
+        Registration: REGISTRATION_SCHEMA,
       },
     },
   };
