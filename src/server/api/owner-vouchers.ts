@@ -14,9 +14,10 @@ import { verifyVoucher } from '../../fdo/voucher/voucher-verify.ts';
 import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
 import type { VoucherState } from '../../store/voucher-repository.ts';
 import { actorOf } from './auth.ts';
+import { guidParam } from './guid-param.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
-import { jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
+import { guidParameter, jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
 import { voucherView } from './voucher-view.ts';
 
 const OWNER_STATES: readonly VoucherState[] = ['imported', 'registered', 'onboarded', 'replaced'];
@@ -94,6 +95,37 @@ export const ownerVoucherRoutes: RouteFactory = (ctx) => [
       if (stored === undefined) throw new Error(`voucher ${guidToHex(guid)} vanished after import`);
 
       return reply.code(201).send(voucherView(stored));
+    },
+  },
+  {
+    method: 'POST',
+    url: '/owner/vouchers/:guid/register',
+    roles: ['owner'],
+    summary: "Register a voucher with this server's own rendezvous (TO0), so that the device can find its owner",
+    openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the voucher, registered', ref('Voucher')) } },
+    async handler(request) {
+      const guid = guidParam(request);
+      const record = await ctx.store.vouchers.get('owner', guid);
+      if (record === undefined || record.state === 'replaced') {
+        throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this owner holds no current voucher for GUID ${guidToHex(guid)}`);
+      }
+      if (ctx.register === undefined) {
+        throw new ApiProblem(409, 'ERR_API_NO_RENDEZVOUS', 'this server does not play the rendezvous role, so it cannot register here');
+      }
+      let waitSeconds: number;
+      try {
+        ({ waitSeconds } = await ctx.register(record.voucher));
+      } catch (e) {
+        if (!(e instanceof IotopiaError)) throw e;
+        throw new ApiProblem(409, 'ERR_API_REGISTRATION_FAILED', `the rendezvous refused the registration: ${e.message}`, {
+          reason: e.code,
+        });
+      }
+      const now = (ctx.clock ?? (() => new Date()))();
+      await storeOwnerVoucherStore(ctx.store, { actor: actorOf(request) }).registered(guid, new Date(now.getTime() + waitSeconds * 1000));
+      const stored = await ctx.store.vouchers.get('owner', guid);
+      if (stored === undefined) throw new Error(`voucher ${guidToHex(guid)} vanished after registration`);
+      return voucherView(stored);
     },
   },
 ];

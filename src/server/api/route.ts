@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiRole } from '../../store/api-token-repository.ts';
 import type { Store } from '../../store/store.ts';
+import type { RegisterVoucher } from './to0-in-process.ts';
 
 export interface ApiContext {
   store: Store;
@@ -14,6 +15,9 @@ export interface ApiContext {
   manufacturerKeys: readonly KeyObject[];
   /** Private keys of this server's owner role; an imported voucher must end at one of them. */
   ownerKeys: readonly KeyObject[];
+  /** TO0 with this server's own rendezvous; absent when the server does not play that role. */
+  register?: RegisterVoucher;
+  clock?: () => Date;
 }
 
 export interface ApiRoute {

@@ -21,6 +21,7 @@ import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
 import { storeRendezvousStore } from '../../store/fdo/rendezvous-store.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
+import { to0InProcess } from '../api/to0-in-process.ts';
 import { ensureFirstAdminToken } from '../api/tokens.ts';
 import { createApp } from '../app.ts';
 import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
@@ -119,7 +120,13 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const metrics = createMetrics();
     const app = createApp({
       fdo: { roles, sessions: store.sessions, clock, random, observe: metrics.observe, ...(log === undefined ? {} : { log }) },
-      api: { store, manufacturerKeys: keys.manufacturer.map((k) => k.privateKey), ownerKeys: keys.owner.map((k) => k.privateKey) },
+      api: {
+        store,
+        manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
+        ownerKeys: keys.owner.map((k) => k.privateKey),
+        clock,
+        ...(roles.rendezvous === undefined ? {} : { register: to0InProcess(roles.rendezvous.to0, ownerKeyRing, to2Address) }),
+      },
       ...(log === undefined ? {} : { logger: log }),
     });
     app.get('/healthz', async () => ({ status: 'ok' }));

@@ -56,6 +56,20 @@ describe('the served OpenAPI document', () => {
     assert.deepEqual([...registered].sort(), [...documented].sort());
   });
 
+  test('without the rendezvous role, registering is refused with its own code', async () => {
+    const { createApiToken } = await import('../../../src/server/api/tokens.ts');
+    const token = await createApiToken(store, { name: 'owner', roles: ['owner'] });
+    const guid = new Uint8Array(16).fill(7);
+    await store.vouchers.put({ side: 'owner', guid, voucher: new Uint8Array([0x80]), state: 'imported' });
+    const r = await app.inject({
+      method: 'POST',
+      url: `/api/v1/owner/vouchers/${Buffer.from(guid).toString('hex')}/register`,
+      headers: { authorization: `Bearer ${token.secret}` },
+    });
+    assert.equal(r.statusCode, 409);
+    assert.equal((r.json() as { code: string }).code, 'ERR_API_NO_RENDEZVOUS');
+  });
+
   test('every schema reference resolves', async () => {
     const r = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
     const doc = r.json() as { components: { schemas: Record<string, unknown> } };

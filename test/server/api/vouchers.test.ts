@@ -161,6 +161,27 @@ describe('management API: vouchers from manufacture to import', () => {
     assert.ok(audit.items.some((a) => a.action === 'voucher.extended'));
   });
 
+  test('the owner registers an imported voucher with its own rendezvous (TO0)', async () => {
+    const r = await w.platform.app.inject({
+      method: 'POST',
+      url: `/api/v1/owner/vouchers/${guids[0]}/register`,
+      headers: bearer(w.tokens.owner),
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    const v = r.json() as VoucherView & { registeredUntil?: string };
+    assert.equal(v.state, 'registered');
+    assert.ok(v.registeredUntil !== undefined && Date.parse(v.registeredUntil) > Date.now());
+    assert.ok(await w.platform.store.rendezvous.get(Buffer.from(guids[0] as string, 'hex')));
+    const device = (await get(`/api/v1/devices/${guids[0]}`, w.tokens.owner)).json() as { state: string };
+    assert.equal(device.state, 'registered');
+    const unknown = await w.platform.app.inject({
+      method: 'POST',
+      url: `/api/v1/owner/vouchers/${'0'.repeat(32)}/register`,
+      headers: bearer(w.tokens.owner),
+    });
+    assert.equal(unknown.statusCode, 404);
+  });
+
   test('import as CBOR works too', async () => {
     const extended = (
       await w.platform.app.inject({
@@ -254,7 +275,15 @@ describe('management API: vouchers from manufacture to import', () => {
     assert.equal(page.items.length, 1);
     assert.ok(page.next);
     const owned = (await get('/api/v1/devices?state=owned', w.tokens.owner)).json() as { items: { guid: string }[] };
-    assert.deepEqual(owned.items.map((d) => d.guid).sort(), [guids[0], guids[1]].sort());
+    assert.deepEqual(
+      owned.items.map((d) => d.guid),
+      [guids[1]],
+    );
+    const registered = (await get('/api/v1/devices?state=registered', w.tokens.owner)).json() as { items: { guid: string }[] };
+    assert.deepEqual(
+      registered.items.map((d) => d.guid),
+      [guids[0]],
+    );
     assert.equal((await get('/api/v1/devices?state=lost', w.tokens.owner)).statusCode, 400);
   });
 });
