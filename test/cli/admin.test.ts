@@ -92,7 +92,7 @@ describe('iotopia token | voucher list|export|import | device list against iotop
     assert.match(refused.err, /ERR_API_VOUCHER_NOT_OURS/);
   });
 
-  test('voucher import of a voucher extended to this owner succeeds', async () => {
+  test('voucher import of a voucher extended to this owner succeeds; register runs TO0', async () => {
     const ownerKey = platform.keys.owner[0]?.privateKey ?? assert.fail('no owner key');
     const r = await fetch(`${platform.url}/api/v1/manufacturer/vouchers/${guid}/extend`, {
       method: 'POST',
@@ -105,6 +105,11 @@ describe('iotopia token | voucher list|export|import | device list against iotop
     const imported = await run(['voucher', 'import', file, '--server', platform.url, '--token', admin, '--json'], dir);
     assert.equal(imported.code, 0, imported.err);
     assert.equal((JSON.parse(imported.out) as { guid: string }).guid, guid);
+    const registered = await run(['voucher', 'register', guid, '--server', platform.url, '--token', admin, '--json'], dir);
+    assert.equal(registered.code, 0, registered.err);
+    assert.equal((JSON.parse(registered.out) as { state: string }).state, 'registered');
+    const bad = await run(['voucher', 'register', 'zz', '--server', platform.url, '--token', admin], dir);
+    assert.equal(bad.code, 2);
   });
 
   test('no server or token is a usage error; a wrong or revoked token a failed check naming the code', async () => {

@@ -65,4 +65,14 @@ export function registerVoucherAdmin(voucher: Command): void {
       const v = (await response.json()) as VoucherItem;
       process.stdout.write(opts.json ? `${JSON.stringify(v)}\n` : `voucher imported: ${line(v)}\n`);
     });
+
+  withApiOptions(voucher.command('register'))
+    .description("register an owner's voucher with the server's own rendezvous (TO0), so the device can find its owner")
+    .argument('<guid>', 'device GUID (hex or UUID form)')
+    .option('--json', 'machine output: the registered voucher')
+    .action(async (guid: string, opts: ApiOptions & { json?: boolean }) => {
+      const response = await apiRequest(apiTarget(opts), 'POST', `/owner/vouchers/${guidArg(guid)}/register`);
+      const v = (await response.json()) as VoucherItem & { registeredUntil?: string };
+      process.stdout.write(opts.json ? `${JSON.stringify(v)}\n` : `voucher registered until ${v.registeredUntil ?? '?'}: ${line(v)}\n`);
+    });
 }
