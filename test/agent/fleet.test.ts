@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,19 +7,9 @@ import { FdoTransportError } from '../../src/agent/errors.ts';
 import { percentile, runFleet, serverWentAway } from '../../src/agent/fleet.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+import { runCli } from '../helpers/cli.ts';
 
-const BIN = new URL('../../bin/iotopia.js', import.meta.url).pathname;
-
-function run(args: string[], cwd: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b) => (out += b));
-    child.stderr.on('data', (b) => (err += b));
-    child.on('close', (code) => resolveRun({ code, out, err }));
-  });
-}
+const run = runCli;
 
 describe('fleet simulate against iotopia up', () => {
   let platform: Platform;
