@@ -27,6 +27,8 @@ export const MAX_KEY_EXCHANGE_BYTES = 1 * KiB;
 export const MAX_ERROR_TEXT_BYTES = 4 * KiB;
 /** Largest kexSuiteName: the longest suite name is 11 characters. */
 export const MAX_KEX_SUITE_NAME_BYTES = 64;
+/** Largest EAT-MAROEPrefix header (TO1.ProveToRV, TO2.ProveDevice): a root-of-trust prefix, small. */
+export const MAX_MAROE_PREFIX_BYTES = 1024;
 /** Most claims in one EAT payload, and most unprotected headers of one signed message. */
 export const MAX_EAT_CLAIMS = 32;
 /** Largest ServiceInfo body: maxDeviceServiceInfoSz and maxOwnerServiceInfoSz are uint16. */

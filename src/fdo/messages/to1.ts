@@ -11,7 +11,7 @@ import { encodeSigInfo, parseSigInfo, type SigInfo } from '../types/sig-info.ts'
 import { checkBodySize, checked, encodeChecked, readBodyArray } from './body.ts';
 import { type EatOtherClaims, encodeEatPayload, parseEatPayload } from './eat.ts';
 import { EatUnprotectedLabel } from './labels.ts';
-import type { MessageLimits } from './limits.ts';
+import { MAX_MAROE_PREFIX_BYTES, type MessageLimits } from './limits.ts';
 import {
   type FdoSign1,
   isPreSigned,
@@ -73,8 +73,6 @@ export interface DecodedTO1ProveToRV extends TO1ProveToRV {
   otherClaims: EatOtherClaims;
   sign1: FdoSign1;
 }
-
-const MAX_MAROE_PREFIX_BYTES = 1024;
 
 export function encodeTO1ProveToRV(msg: (TO1ProveToRV & { signer: MessageSigner }) | PreSigned): Uint8Array {
   const name = 'TO1.ProveToRV';

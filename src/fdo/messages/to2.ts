@@ -16,7 +16,13 @@ import { checkBodySize, checked, encodeChecked, encodeRawArray, maxBytesOf, read
 import { digestTypes, hmacTypes, readOvHeaderBytes } from './common.ts';
 import { type EatOtherClaims, encodeEatPayload, parseEatPayload } from './eat.ts';
 import { CoseUnprotectedLabel, EatUnprotectedLabel } from './labels.ts';
-import { MAX_KEX_SUITE_NAME_BYTES, MAX_KEY_EXCHANGE_BYTES, MAX_OV_ENTRY_BYTES, type MessageLimits } from './limits.ts';
+import {
+  MAX_KEX_SUITE_NAME_BYTES,
+  MAX_KEY_EXCHANGE_BYTES,
+  MAX_MAROE_PREFIX_BYTES,
+  MAX_OV_ENTRY_BYTES,
+  type MessageLimits,
+} from './limits.ts';
 import {
   type FdoSign1,
   isPreSigned,
@@ -201,8 +207,6 @@ export interface DecodedTO2ProveDevice extends TO2ProveDevice {
   otherClaims: EatOtherClaims;
   sign1: FdoSign1;
 }
-
-const MAX_MAROE_PREFIX_BYTES = 1024;
 
 export function encodeTO2ProveDevice(msg: (TO2ProveDevice & { signer: MessageSigner }) | PreSigned): Uint8Array {
   const name = 'TO2.ProveDevice';

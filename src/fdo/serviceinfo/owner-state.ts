@@ -1,4 +1,5 @@
 /** Owner-side ServiceInfo session state: plain data (JSON-safe), so any replica can continue it. */
+import type { DevmodInfo } from './device-state.ts';
 import type { Fragment } from './lib/inbox.ts';
 import type { OutEntry } from './lib/outbox.ts';
 import type { ServiceInfoLimits } from './limits.ts';
@@ -33,20 +34,7 @@ export interface DevmodState {
 }
 
 /** The devmod a device reported (FDO 1.1 devmod module). */
-export interface Devmod {
-  os: string;
-  arch: string;
-  version: string;
-  device: string;
-  sep: string;
-  bin: string;
-  sn?: string | Uint8Array;
-  pathsep?: string;
-  nl?: string;
-  tmp?: string;
-  dir?: string;
-  progenv?: string;
-  mudurl?: string;
+export interface Devmod extends DevmodInfo {
   /** nummodules names, devmod included. */
   modules: string[];
 }
