@@ -74,6 +74,13 @@ export interface ApiTokensTable {
   revoked_at: NullableMillis;
 }
 
+export interface SettingsTable {
+  scope: string;
+  key: string;
+  value: string;
+  updated_at: Millis;
+}
+
 export interface StoreMetaTable {
   name: string;
   value: Bytes;
@@ -87,6 +94,7 @@ export interface Database {
   keys: KeysTable;
   audit_log: AuditLogTable;
   api_tokens: ApiTokensTable;
+  settings: SettingsTable;
   store_meta: StoreMetaTable;
 }
 

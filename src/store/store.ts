@@ -5,6 +5,7 @@ import type { KeyRepository } from './key-repository.ts';
 import type { RendezvousRepository } from './rendezvous-repository.ts';
 import type { Dialect } from './schema.ts';
 import type { SessionRepository } from './session-repository.ts';
+import type { SettingsRepository } from './settings-repository.ts';
 import type { VoucherRepository } from './voucher-repository.ts';
 
 export interface Repositories {
@@ -15,6 +16,7 @@ export interface Repositories {
   keys: KeyRepository;
   audit: AuditLog;
   apiTokens: ApiTokenRepository;
+  settings: SettingsRepository;
 }
 
 /**

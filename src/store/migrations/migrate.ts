@@ -8,6 +8,7 @@ import type { Database, Dialect } from '../schema.ts';
 import { initial } from './0001-initial.ts';
 import { auditAppendOnly } from './0002-audit-append-only.ts';
 import { voucherRegistration } from './0003-voucher-registration.ts';
+import { settings } from './0004-settings.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -15,6 +16,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0001-initial': initial(dialect),
     '0002-audit-append-only': auditAppendOnly(dialect),
     '0003-voucher-registration': voucherRegistration(),
+    '0004-settings': settings(),
   };
 }
 

@@ -12,6 +12,7 @@ import { sqlKeyRepository } from './key-repository.ts';
 import { sqlRendezvousRepository } from './rendezvous-repository.ts';
 import { resealAll } from './reseal.ts';
 import { sqlSessionRepository } from './session-repository.ts';
+import { sqlSettingsRepository } from './settings-repository.ts';
 import { sqlVoucherRepository } from './voucher-repository.ts';
 
 export interface SqlStoreOptions {
@@ -29,6 +30,7 @@ function repositories(ctx: SqlContext): Repositories {
     keys: sqlKeyRepository(ctx),
     audit: sqlAuditLog(ctx),
     apiTokens: sqlApiTokenRepository(ctx),
+    settings: sqlSettingsRepository(ctx),
   };
 }
 

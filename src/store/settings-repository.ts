@@ -1,0 +1,27 @@
+import type { Page, PageRequest } from './page.ts';
+
+/** One setting: a JSON value under a key, within a scope such as `owner` or `manufacturer`. */
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+  updatedAt: Date;
+}
+
+/** The largest value, as JSON text, a setting may hold; callers validate what they store first. */
+export const MAX_SETTING_BYTES = 256 * 1024;
+
+/**
+ * Operator settings of the roles (the owner's TO2 address, the manufacturer's rendezvous info, the
+ * rendezvous acceptance policy, ServiceInfo choices): JSON values the API validates before they
+ * get here. Values round-trip through JSON, so they must be plain data.
+ */
+export interface SettingsRepository {
+  /** The value stored under (scope, key), or undefined. */
+  get(scope: string, key: string): Promise<unknown>;
+  /** Creates or replaces. Throws RangeError for a value larger than MAX_SETTING_BYTES as JSON. */
+  put(scope: string, key: string, value: unknown): Promise<void>;
+  /** true when something was deleted. */
+  delete(scope: string, key: string): Promise<boolean>;
+  /** The scope's settings in key order. */
+  list(scope: string, page?: PageRequest): Promise<Page<SettingRecord>>;
+}
