@@ -8,6 +8,12 @@ export const Algorithm = {
   ES512: -36,
   /** RFC 9053 §2.2 */
   EdDSA: -8,
+  /** RFC 9864 §2.1 (ECDSA using P-256 curve and SHA-256, fully specified) */
+  ESP256: -9,
+  /** RFC 9864 §2.1 (ECDSA using P-384 curve and SHA-384, fully specified) */
+  ESP384: -51,
+  /** RFC 9864 §2.2 (EdDSA using the Ed25519 curve, fully specified) */
+  Ed25519: -19,
   /** RFC 8230 §2 (RSASSA-PSS w/ SHA-256) */
   PS256: -37,
   /** RFC 8230 §2 */

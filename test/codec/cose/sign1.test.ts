@@ -21,6 +21,9 @@ test('every signature algorithm round trips with its own key type', () => {
     [Algorithm.ES384, p384],
     [Algorithm.ES512, p521],
     [Algorithm.EdDSA, ed],
+    [Algorithm.ESP256, p256],
+    [Algorithm.ESP384, p384],
+    [Algorithm.Ed25519, ed],
     [Algorithm.PS256, rsa],
     [Algorithm.PS384, rsa],
     [Algorithm.PS512, rsa],
@@ -160,4 +163,15 @@ test('malformed input fails with ERR_COSE_MALFORMED naming the element, never a 
   for (const b of bad) rejects(() => verifySign1(b, { key: p256.publicKey }), 'ERR_COSE_MALFORMED');
   assert.throws(() => verifySign1('x' as unknown as Uint8Array, { key: p256.publicKey }), TypeError);
   assert.throws(() => signSign1({ payload: 'x' as unknown as Uint8Array, key: p256.privateKey, protectedHeaders: es256() }), TypeError);
+});
+
+test('the fully specified ids (RFC 9864) are bound to their curve', () => {
+  const msg = signSign1({ payload, key: p256.privateKey, protectedHeaders: new Map([[1, Algorithm.ESP256]]) });
+  assert.equal(verifySign1(msg, { key: p256.publicKey }).alg, Algorithm.ESP256);
+  rejects(() => signSign1({ payload, key: p384.privateKey, protectedHeaders: new Map([[1, Algorithm.ESP256]]) }), 'ERR_COSE_KEY_MISMATCH');
+  const ed448 = generateKeyPairSync('ed448');
+  rejects(
+    () => signSign1({ payload, key: ed448.privateKey, protectedHeaders: new Map([[1, Algorithm.Ed25519]]) }),
+    'ERR_COSE_KEY_MISMATCH',
+  );
 });

@@ -1,5 +1,5 @@
 /**
- * Signature algorithms: ECDSA and EdDSA (RFC 9053 §2), RSASSA-PSS (RFC 8230 §2) and
+ * Signature algorithms: ECDSA and EdDSA (RFC 9053 §2), their fully specified ids (RFC 9864 §2), RSASSA-PSS (RFC 8230 §2) and
  * RSASSA-PKCS1-v1_5 (RFC 8812 §2), all on node:crypto.
  */
 import { constants, type KeyObject, sign, verify } from 'node:crypto';
@@ -82,12 +82,27 @@ const EDDSA: SignatureAlgorithm = {
   verify: (key, data, signature) => verify(null, data, key, signature),
 };
 
+// RFC 9864 §2.2: Ed25519 is EdDSA restricted to the Ed25519 curve.
+const ED25519: SignatureAlgorithm = {
+  id: Algorithm.Ed25519,
+  checkKey(key, forSigning, where) {
+    checkKind(key, forSigning, Algorithm.Ed25519, where);
+    if (facts(key).type !== 'ed25519') throw mismatch(`${where}: Ed25519 needs an Ed25519 key`);
+  },
+  sign: EDDSA.sign,
+  verify: EDDSA.verify,
+};
+
 const ALGORITHMS = new Map<number, SignatureAlgorithm>(
   [
     ecdsa(Algorithm.ES256, 'sha256', 'prime256v1', 'P-256', 32),
     ecdsa(Algorithm.ES384, 'sha384', 'secp384r1', 'P-384', 48),
     ecdsa(Algorithm.ES512, 'sha512', 'secp521r1', 'P-521', 66),
+    // RFC 9864 §2.1: the fully specified ECDSA ids compute exactly as ES256/ES384 on their curves.
+    ecdsa(Algorithm.ESP256, 'sha256', 'prime256v1', 'P-256', 32),
+    ecdsa(Algorithm.ESP384, 'sha384', 'secp384r1', 'P-384', 48),
     EDDSA,
+    ED25519,
     rsa(Algorithm.PS256, 'sha256', true),
     rsa(Algorithm.PS384, 'sha384', true),
     rsa(Algorithm.PS512, 'sha512', true),
