@@ -13,6 +13,7 @@ import { ownerVoucherRoutes } from './owner-vouchers.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
 import { rendezvousRoutes } from './rendezvous.ts';
 import type { ApiContext, ApiRoute } from './route.ts';
+import { tokenRoutes } from './tokens-api.ts';
 
 export { API_PREFIX } from './openapi.ts';
 
@@ -30,6 +31,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...deviceRoutes(ctx),
     ...rendezvousRoutes(ctx),
     ...auditRoutes(ctx),
+    ...tokenRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {

@@ -21,7 +21,7 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
     const secured = r.roles !== 'public';
     const operation = {
       summary: r.summary,
-      ...(secured ? { description: `Roles: admin, ${(r.roles as readonly string[]).join(', ')}.` } : {}),
+      ...(secured ? { description: `Roles: ${[...new Set(['admin', ...(r.roles as readonly string[])])].join(', ')}.` } : {}),
       security: secured ? [{ bearer: [] }] : [],
       ...r.openapi,
       responses: {

@@ -1,0 +1,135 @@
+/**
+ * API tokens over HTTP, for admins: list them (never their secrets, which the server does not
+ * have), make one (its secret is in the answer and nowhere else), revoke one. Each change goes to
+ * the audit log with the calling token as actor.
+ */
+import type { ApiRole, ApiTokenRecord } from '../../store/api-token-repository.ts';
+import { ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
+import { actorOf } from './auth.ts';
+import { pageRequest, withCursorCheck } from './pagination.ts';
+import { ApiProblem, invalidField } from './problem.ts';
+import { jsonResponse, pageParameters, type RouteFactory } from './route.ts';
+import { API_ROLES, createApiToken, isApiRole, revokeApiToken } from './tokens.ts';
+
+/** Longest token name, in characters: a label for people, not a document. */
+export const MAX_TOKEN_NAME = 100;
+
+export const TOKEN_SCHEMA = {
+  type: 'object',
+  required: ['id', 'name', 'roles', 'createdAt'],
+  properties: {
+    id: { type: 'string', description: 'the token id (not its secret)' },
+    name: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string', enum: API_ROLES } },
+    createdAt: { type: 'string', format: 'date-time' },
+    revokedAt: { type: 'string', format: 'date-time', description: 'present once revoked' },
+  },
+};
+
+const NEW_TOKEN_SCHEMA = {
+  ...TOKEN_SCHEMA,
+  required: [...TOKEN_SCHEMA.required, 'secret'],
+  properties: { ...TOKEN_SCHEMA.properties, secret: { type: 'string', description: 'the bearer secret, shown only in this answer' } },
+};
+
+const idParameter = { name: 'id', in: 'path', required: true, description: 'the token id', schema: { type: 'string' } };
+
+export function tokenView(t: Pick<ApiTokenRecord, 'id' | 'name' | 'roles' | 'createdAt' | 'revokedAt'>) {
+  return {
+    id: t.id,
+    name: t.name,
+    roles: t.roles,
+    createdAt: t.createdAt.toISOString(),
+    ...(t.revokedAt === undefined ? {} : { revokedAt: t.revokedAt.toISOString() }),
+  };
+}
+
+/** `{ name, roles }` of a create request, each checked and the roles without repeats. */
+function newTokenRequest(body: unknown): { name: string; roles: ApiRole[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidField('body', 'a JSON object { name, roles }');
+  const { name, roles } = body as { name?: unknown; roles?: unknown };
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_TOKEN_NAME) {
+    throw invalidField('name', `a non-empty string of at most ${MAX_TOKEN_NAME} characters`);
+  }
+  if (!Array.isArray(roles) || roles.length === 0) throw invalidField('roles', `a non-empty array of ${API_ROLES.join(', ')}`);
+  const out: ApiRole[] = [];
+  for (const r of roles) {
+    if (typeof r !== 'string' || !isApiRole(r)) throw invalidField('roles', `${JSON.stringify(r)} is not one of ${API_ROLES.join(', ')}`);
+    if (!out.includes(r)) out.push(r);
+  }
+  return { name, roles: out };
+}
+
+export const tokenRoutes: RouteFactory = (ctx) => [
+  {
+    method: 'GET',
+    url: '/tokens',
+    roles: ['admin'],
+    summary: 'API tokens, revoked ones included, without their secrets',
+    openapi: {
+      parameters: pageParameters,
+      responses: {
+        200: jsonResponse('a page of tokens', {
+          type: 'object',
+          required: ['items'],
+          properties: { items: { type: 'array', items: TOKEN_SCHEMA }, next: { type: 'string' } },
+        }),
+      },
+    },
+    async handler(request) {
+      const page = await withCursorCheck(() => ctx.store.apiTokens.list(pageRequest(request.query as Record<string, unknown>)));
+      return { items: page.items.map(tokenView), ...(page.next === undefined ? {} : { next: page.next }) };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/tokens',
+    roles: ['admin'],
+    summary: 'Make an API token with roles; the answer holds its secret, shown only this once',
+    openapi: {
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['name', 'roles'],
+              properties: {
+                name: { type: 'string', maxLength: MAX_TOKEN_NAME },
+                roles: { type: 'array', minItems: 1, items: { type: 'string', enum: API_ROLES } },
+              },
+            },
+          },
+        },
+      },
+      responses: { 201: jsonResponse('the new token with its secret', NEW_TOKEN_SCHEMA) },
+    },
+    async handler(request, reply) {
+      const made = await createApiToken(ctx.store, newTokenRequest(request.body), actorOf(request));
+      const stored = await ctx.store.apiTokens.get(made.id);
+      if (stored === undefined) throw new Error(`token ${made.id} vanished after it was made`);
+      return reply.code(201).send({ ...tokenView(stored), secret: made.secret });
+    },
+  },
+  {
+    method: 'POST',
+    url: '/tokens/:id/revoke',
+    roles: ['admin'],
+    summary: 'Revoke an API token: requests with it are refused from now on (revoking twice keeps the first time)',
+    openapi: { parameters: [idParameter], responses: { 200: jsonResponse('the token, revoked', TOKEN_SCHEMA) } },
+    async handler(request) {
+      const id = (request.params as { id?: string }).id ?? '';
+      if (!/^[0-9a-f]{1,64}$/.test(id)) throw invalidField('id', 'a token id: hex digits');
+      try {
+        await revokeApiToken(ctx.store, id, actorOf(request));
+      } catch (e) {
+        if (e instanceof StoreError && e.code === ERR_STORE_NOT_FOUND)
+          throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no API token with id ${id}`);
+        throw e;
+      }
+      const stored = await ctx.store.apiTokens.get(id);
+      if (stored === undefined) throw new Error(`token ${id} vanished after it was revoked`);
+      return tokenView(stored);
+    },
+  },
+];
