@@ -6,8 +6,9 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiRole } from '../../store/api-token-repository.ts';
+import type { To0Result } from '../../fdo/protocol/to0-owner.ts';
+import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
 import type { Store } from '../../store/store.ts';
-import type { RegisterVoucher } from './to0-in-process.ts';
 
 export interface ApiContext {
   store: Store;
@@ -15,13 +16,20 @@ export interface ApiContext {
   manufacturerKeys: readonly KeyObject[];
   /** Private keys of this server's owner role; an imported voucher must end at one of them. */
   ownerKeys: readonly KeyObject[];
-  /** TO0 with this server's own rendezvous; absent when the server does not play that role. */
-  register?: RegisterVoucher;
+  /**
+   * TO0 for an owner voucher: with this server's own rendezvous or over HTTP with the one the
+   * voucher (or the owner's settings) names; `rendezvous` says which. Absent: no way to register.
+   */
+  register?: (voucher: Uint8Array) => Promise<To0Result & { rendezvous?: string }>;
+  /** The TO2 address the owner registers while none is stored (computed from the listen address). */
+  defaultTo2Address?: RvTo2Addr;
+  /** Where `file` sources of fdo.download ServiceInfo plans live; without it only inline data. */
+  serviceInfoDir?: string;
   clock?: () => Date;
 }
 
 export interface ApiRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to /api/v1, in Fastify's `:param` form. */
   url: string;
   /** Who may call it besides admin; `public` needs no token. */
