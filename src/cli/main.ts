@@ -4,6 +4,7 @@ import { registerCborDiag } from './commands/cbor-diag.ts';
 import { registerDevice } from './commands/device.ts';
 import { registerDeviceAdmin } from './commands/device-admin.ts';
 import { registerFleet } from './commands/fleet.ts';
+import { registerMud } from './commands/mud.ts';
 import { registerToken } from './commands/token.ts';
 import { registerUp } from './commands/up.ts';
 import { registerVoucherAdmin } from './commands/voucher-admin.ts';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   if (device !== undefined) registerDeviceAdmin(device);
   registerToken(program);
   registerFleet(program);
+  registerMud(program);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor);

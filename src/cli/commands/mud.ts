@@ -1,0 +1,16 @@
+/**
+ * `iotopia mud …`: Manufacturer Usage Descriptions (RFC 8520). Each verb lives in its own
+ * `mud-<verb>.ts` file and registers itself on the group created here.
+ */
+import type { Command } from 'commander';
+
+/** Creates the `mud` command group and registers its subcommands. */
+export function registerMud(program: Command): Command {
+  const mud = program
+    .command('mud')
+    .description('Manufacturer Usage Descriptions (RFC 8520): validate, show, author, sign, verify, MUD URLs')
+    .exitOverride();
+  // Subcommands register here, one line each.
+  for (const c of [mud, ...mud.commands]) c.exitOverride();
+  return mud;
+}
