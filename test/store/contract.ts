@@ -84,6 +84,24 @@ export function runStoreContract(name: string, make: HarnessFactory): void {
       }
     });
 
+    test('close is idempotent: a second and a concurrent close resolve; a replica on the same database keeps working', async () => {
+      const h = await make();
+      try {
+        const store = await h.open(KEK);
+        const other = h.shared ? await h.open(KEK) : undefined;
+        await Promise.all([store.close(), store.close()]);
+        await store.close();
+        if (other !== undefined) {
+          await other.vouchers.put({ side: 'owner', guid: guid(2), voucher: Uint8Array.of(2), state: 'imported' });
+          assert.equal((await other.vouchers.get('owner', guid(2)))?.state, 'imported');
+          await other.close();
+          await other.close();
+        }
+      } finally {
+        await h.destroy();
+      }
+    });
+
     test('migrations: a database at an older schema is brought up to date at open, data kept', async (t) => {
       const h = await make();
       try {

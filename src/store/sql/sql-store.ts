@@ -48,6 +48,7 @@ export async function createSqlStore(
   let box: SecretBox;
   const current: SecretBox = { seal: (p, c) => box.seal(p, c), open: (v, c) => box.open(v, c) };
   const ctx: SqlContext = { db, dialect, box: current, clock: options?.clock ?? (() => new Date()) };
+  let closing: Promise<void> | undefined;
   try {
     box = createSecretBox(options?.kek);
     await migrateToLatest(db, dialect);
@@ -66,6 +67,10 @@ export async function createSqlStore(
       await db.transaction().execute((trx) => resealAll(trx, box, next));
       box = next;
     },
-    close: release,
+    close() {
+      // Idempotent: a second close (a shutdown path and a finally, say) waits for the first.
+      closing ??= release();
+      return closing;
+    },
   };
 }
