@@ -9,7 +9,7 @@ import { decodeErrorMessage } from '../../src/fdo/messages/error.ts';
 import { createDiDevice } from '../../src/fdo/protocol/di-device.ts';
 import type { ProtocolMessage } from '../../src/fdo/protocol/ports.ts';
 import { createApp } from '../../src/server/app.ts';
-import type { FdoTransportOptions } from '../../src/server/fdo/fdo-transport.ts';
+import type { FdoMessageEvent, FdoTransportOptions } from '../../src/server/fdo/fdo-transport.ts';
 import { MemorySessionStore } from '../../src/server/fdo/memory-session-store.ts';
 import { diDevice, makeServerWorld } from './world.ts';
 
@@ -132,6 +132,54 @@ test('message types: unknown numbers, non-numbers and types of a role not served
     // A garbage TO1.HelloRV reaches the role: its body error, no session kept.
     e = errorOf(await post(app, MsgType.TO1_HelloRV, new Uint8Array([0xff])));
     assert.equal(e.code, 100);
+  } finally {
+    await app.close();
+  }
+});
+
+test('another protocol version, another method or a path naming no message: spec error messages, never a JSON 404', async () => {
+  const world = await makeServerWorld();
+  const sessions = new MemorySessionStore();
+  const events: FdoMessageEvent[] = [];
+  const app = createApp({ fdo: { roles: world.roles(), sessions, observe: (ev) => events.push(ev) } });
+  try {
+    const config = await diDevice();
+    const appStart = createDiDevice(config).start().request?.body as Uint8Array;
+    // A well-formed DI.AppStart, but for FDO "1.0" (100) and a made-up 102: no role sees it, no session opens.
+    for (const version of ['100', '102', 'x']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/fdo/${version}/msg/${MsgType.DI_AppStart}`,
+        headers: CBOR,
+        payload: Buffer.from(appStart),
+      });
+      const e = errorOf(res);
+      assert.deepEqual([e.code, e.prevMsgType], [100, MsgType.DI_AppStart], `version ${version}`);
+    }
+    assert.equal(sessions.size, 0);
+    assert.deepEqual(
+      events.map((ev) => [ev.msgType, ev.replyType, ev.fdoCode, ev.code]),
+      [
+        [MsgType.DI_AppStart, 255, 100, 'ERR_FDO_HTTP_VERSION'],
+        [MsgType.DI_AppStart, 255, 100, 'ERR_FDO_HTTP_VERSION'],
+        [MsgType.DI_AppStart, 255, 100, 'ERR_FDO_HTTP_VERSION'],
+      ],
+    );
+    // The same message on 101 still works: the version route does not shadow it.
+    assert.equal((await post(app, MsgType.DI_AppStart, appStart)).statusCode, 200);
+    for (const [method, url] of [
+      ['GET', `/fdo/101/msg/${MsgType.DI_AppStart}`],
+      ['PUT', `/fdo/101/msg/${MsgType.TO2_HelloDevice}`],
+      ['POST', '/fdo/101/msg/'],
+      ['POST', `/fdo/101/msg/${MsgType.DI_AppStart}/extra`],
+      ['POST', '/fdo/101/other'],
+    ] as const) {
+      const res = await app.inject({ method, url, headers: CBOR, ...(method === 'GET' ? {} : { payload: Buffer.from([0x80]) }) });
+      const e = errorOf(res);
+      assert.deepEqual([e.code, e.prevMsgType], [101, 0], `${method} ${url}`);
+    }
+    // Outside /fdo/ the server's own 404 stays.
+    assert.equal((await app.inject({ method: 'GET', url: '/nothing' })).statusCode, 404);
   } finally {
     await app.close();
   }

@@ -20,11 +20,13 @@ import {
   badRequest,
   bodyTooLarge,
   contentType,
+  notAMessage,
   roleDisabled,
   sessionConflict,
   tokenMissing,
   tokenUnknown,
   unknownMessageType,
+  versionUnsupported,
   wrongProtocol,
 } from './transport-errors.ts';
 
@@ -263,6 +265,22 @@ export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
         a = errorAnswer(e, msgType);
       }
       report(log, msgType, a, reply.elapsedTime);
+      return send(reply, a);
+    });
+
+    // Another protocol version (§3.3.2 ProtVer; FDO 1.1 is 101): refused as a message, not a 404.
+    app.post<{ Params: { version: string; type: string } }>('/fdo/:version/msg/:type', { bodyLimit: maxBytes }, async (request, reply) => {
+      const msgType = parseMsgType(request.params.type) ?? 0;
+      const version = request.params.version.slice(0, 16);
+      const a = errorAnswer(versionUnsupported(`protocol version "${version}" is not served; this server speaks FDO 1.1 (101)`), msgType);
+      report(options.log ?? request.log, msgType, a, reply.elapsedTime);
+      return send(reply, a);
+    });
+
+    // Anything else under /fdo/ (another method, a path naming no message) gets an error message too.
+    app.all('/fdo/*', { bodyLimit: maxBytes }, async (request, reply) => {
+      const a = errorAnswer(notAMessage(`${request.method} ${request.url.slice(0, 64)} is not an FDO message`), 0);
+      report(options.log ?? request.log, 0, a, reply.elapsedTime);
       return send(reply, a);
     });
   };

@@ -17,3 +17,11 @@ export const sessionConflict = make('ERR_FDO_HTTP_SESSION_CONFLICT', ErrorCode.I
 export const bodyTooLarge = make('ERR_FDO_HTTP_BODY_TOO_LARGE', ErrorCode.MESSAGE_BODY_ERROR);
 export const contentType = make('ERR_FDO_HTTP_CONTENT_TYPE', ErrorCode.MESSAGE_BODY_ERROR);
 export const badRequest = make('ERR_FDO_HTTP_REQUEST', ErrorCode.MESSAGE_BODY_ERROR);
+/**
+ * A message for another protocol version (`/fdo/{version}/msg/...` with a version other than 101).
+ * The §3.8 table has no version code; like an OVHProtVer other than 101 in DI, the message cannot
+ * be read as FDO 1.1, so it is MESSAGE_BODY_ERROR.
+ */
+export const versionUnsupported = make('ERR_FDO_HTTP_VERSION', ErrorCode.MESSAGE_BODY_ERROR);
+/** Any other request under /fdo/: a wrong method or a path that names no message. */
+export const notAMessage = make('ERR_FDO_HTTP_PATH', ErrorCode.INVALID_MESSAGE_ERROR);
