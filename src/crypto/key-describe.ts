@@ -16,9 +16,21 @@ export const RSA_MODULUS_BITS = Object.freeze({ min: 2048, max: 8192 });
 
 const CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
-/** Describes a public or private key, or fails with ERR_KEY_UNSUPPORTED. */
+// KeyObjects are immutable and reading their details crosses into OpenSSL, so a key is described once.
+const described = new WeakMap<KeyObject, KeyDescription>();
+
+/** Describes a public or private key, or fails with ERR_KEY_UNSUPPORTED. The result is frozen. */
 export function describeKey(key: KeyObject): KeyDescription {
   if (!(key instanceof KeyObject) || key.type === 'secret') throw new TypeError('describeKey expects a public or private KeyObject');
+  let d = described.get(key);
+  if (d === undefined) {
+    d = Object.freeze(describe(key));
+    described.set(key, d);
+  }
+  return d;
+}
+
+function describe(key: KeyObject): KeyDescription {
   switch (key.asymmetricKeyType) {
     case 'ec': {
       const named = key.asymmetricKeyDetails?.namedCurve ?? '';

@@ -101,11 +101,7 @@ export function createCertificate(options: CreateCertificateOptions): X509Certif
     authorityKeyId = subjectKeyId;
   } else {
     if (!(signer.certificate instanceof X509Certificate)) throw new TypeError('signer.certificate must be an X509Certificate');
-    if (!signer.certificate.checkPrivateKey(signer.privateKey))
-      throw new TypeError("signer.privateKey does not match the signer's certificate");
-    const issuer = certInfo(new Uint8Array(signer.certificate.raw));
-    issuerName = issuer.cert.subject;
-    authorityKeyId = issuer.subjectKeyIdentifier ?? keyIdentifier(issuer.cert.subjectPublicKeyInfo);
+    ({ issuerName, authorityKeyId } = issuerOf(signer.certificate, signer.privateKey));
   }
 
   const { notBefore, notAfter } = validity(options.notBefore, options.notAfter);
@@ -156,6 +152,38 @@ export function createCertificate(options: CreateCertificateOptions): X509Certif
   cert.tbsView = tbs;
   cert.signatureValue = new asn1js.BitString({ valueHex: sign(alg.hash, tbs, signer.privateKey) });
   return new X509Certificate(Buffer.from(cert.toSchema().toBER()));
+}
+
+interface Issuer {
+  name: pkijs.RelativeDistinguishedNames;
+  keyId: Uint8Array;
+  /** Private keys already checked against this certificate. */
+  keys: WeakSet<KeyObject>;
+}
+
+// A CA issues many certificates (a manufacturer one per device at DI): its certificate is parsed
+// and its key checked once, not once per certificate.
+const issuers = new WeakMap<X509Certificate, Issuer>();
+
+function issuerOf(
+  certificate: X509Certificate,
+  privateKey: KeyObject,
+): { issuerName: pkijs.RelativeDistinguishedNames; authorityKeyId: Uint8Array } {
+  let issuer = issuers.get(certificate);
+  if (issuer === undefined) {
+    const info = certInfo(new Uint8Array(certificate.raw));
+    issuer = {
+      name: info.cert.subject,
+      keyId: info.subjectKeyIdentifier ?? keyIdentifier(info.cert.subjectPublicKeyInfo),
+      keys: new WeakSet(),
+    };
+    issuers.set(certificate, issuer);
+  }
+  if (!issuer.keys.has(privateKey)) {
+    if (!certificate.checkPrivateKey(privateKey)) throw new TypeError("signer.privateKey does not match the signer's certificate");
+    issuer.keys.add(privateKey);
+  }
+  return { issuerName: issuer.name, authorityKeyId: issuer.keyId };
 }
 
 function defaultAlgorithm(key: KeyDescription): CertificateSignatureAlgorithm {

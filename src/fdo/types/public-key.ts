@@ -70,7 +70,7 @@ export function publicKeyToKeyObject(pk: FdoPublicKey, where = 'PublicKey'): Pub
     switch (pk.encoding) {
       case PublicKeyEncoding.Crypto:
       case PublicKeyEncoding.X509:
-        key = createPublicKey({ key: Buffer.from(pk.body), format: 'der', type: 'spki' });
+        key = spkiKeyObject(pk.body);
         break;
       case PublicKeyEncoding.X5CHAIN:
         chain = certChainToX509(pk.body, `${where}.pkBody`);
@@ -156,7 +156,32 @@ function defaultType(key: KeyObject): PublicKeyTypeNumber {
   throw new TypeError(`no FDO public key type for ${d.type === 'ec' ? d.curve : d.type} keys`);
 }
 
-const spki = (key: KeyObject): Uint8Array => new Uint8Array(key.export({ format: 'der', type: 'spki' }));
+// A server sees the same few owner and manufacturer keys in every voucher: parsing a
+// SubjectPublicKeyInfo and exporting one are each done once per key, not once per message.
+const SPKI_CACHE_SIZE = 256;
+const keysBySpki = new Map<string, KeyObject>();
+const spkiByKey = new WeakMap<KeyObject, Uint8Array>();
+
+function spkiKeyObject(der: Uint8Array): KeyObject {
+  const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let key = keysBySpki.get(id);
+  if (key === undefined) {
+    key = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+    if (keysBySpki.size >= SPKI_CACHE_SIZE) keysBySpki.delete(keysBySpki.keys().next().value as string);
+    keysBySpki.set(id, key);
+  }
+  return key;
+}
+
+/** The DER SubjectPublicKeyInfo of a public key; a fresh copy the caller may keep. */
+function spki(key: KeyObject): Uint8Array {
+  let der = spkiByKey.get(key);
+  if (der === undefined) {
+    der = new Uint8Array(key.export({ format: 'der', type: 'spki' }));
+    spkiByKey.set(key, der);
+  }
+  return der.slice();
+}
 
 const materialOf = (k: FdoPublicKey | KeyObject): KeyObject => (k instanceof KeyObject ? k : publicKeyToKeyObject(k).key);
 
