@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
+import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
@@ -27,6 +28,7 @@ function version(): string {
 export function apiRoutes(ctx: ApiContext): ApiRoute[] {
   const routes = [
     ...manufacturerVoucherRoutes(ctx),
+    ...manufacturerRvInfoRoutes(ctx),
     ...ownerVoucherRoutes(ctx),
     ...deviceRoutes(ctx),
     ...rendezvousRoutes(ctx),

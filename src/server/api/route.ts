@@ -5,9 +5,10 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiRole } from '../../store/api-token-repository.ts';
 import type { To0Result } from '../../fdo/protocol/to0-owner.ts';
+import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
+import type { ApiRole } from '../../store/api-token-repository.ts';
 import type { Store } from '../../store/store.ts';
 
 export interface ApiContext {
@@ -21,6 +22,8 @@ export interface ApiContext {
    * voucher (or the owner's settings) names; `rendezvous` says which. Absent: no way to register.
    */
   register?: (voucher: Uint8Array) => Promise<To0Result & { rendezvous?: string }>;
+  /** The rendezvous info DI uses while the manufacturer has stored none (computed from the listen address). */
+  defaultRvInfo?: RendezvousInfo;
   /** The TO2 address the owner registers while none is stored (computed from the listen address). */
   defaultTo2Address?: RvTo2Addr;
   /** Where `file` sources of fdo.download ServiceInfo plans live; without it only inline data. */

@@ -27,6 +27,7 @@ import { createApp } from '../app.ts';
 import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
 import { withAutoOwner } from './auto-owner.ts';
 import type { PlatformConfig } from './config.ts';
+import { diWithStoredRvInfo } from './di-rv-info.ts';
 import { ensurePlatformKeys, type PlatformKeys } from './keys.ts';
 import { loadMasterKey } from './master-key.ts';
 import { createMetrics } from './metrics.ts';
@@ -96,25 +97,31 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       const vouchers = storeManufacturerVoucherStore(store);
       const auto = config.autoOwner && has('owner');
       roles.manufacturer = {
-        di: createDiManufacturer({
-          random,
-          clock,
-          store: auto
-            ? withAutoOwner(vouchers, {
-                manufacturerKeys: keys.manufacturer,
-                ownerKeys: keys.owner,
-                ownerStore,
-                ownerKeyRing,
-                ...(roles.rendezvous === undefined ? {} : { to0: roles.rendezvous.to0 }),
-                to2Address,
-                clock,
-                onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
-              })
-            : vouchers,
+        di: diWithStoredRvInfo(
+          store,
           rvInfo,
-          deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
-          manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey })),
-        }) as RoleHandler,
+          clock,
+          (stored) =>
+            createDiManufacturer({
+              random,
+              clock,
+              store: auto
+                ? withAutoOwner(vouchers, {
+                    manufacturerKeys: keys.manufacturer,
+                    ownerKeys: keys.owner,
+                    ownerStore,
+                    ownerKeyRing,
+                    ...(roles.rendezvous === undefined ? {} : { to0: roles.rendezvous.to0 }),
+                    to2Address,
+                    clock,
+                    onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
+                  })
+                : vouchers,
+              rvInfo: stored,
+              deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
+              manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey })),
+            }) as RoleHandler,
+        ),
       };
     }
     const metrics = createMetrics();
@@ -125,6 +132,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
         ownerKeys: keys.owner.map((k) => k.privateKey),
         clock,
+        defaultRvInfo: rvInfo,
         ...(roles.rendezvous === undefined ? {} : { register: to0InProcess(roles.rendezvous.to0, ownerKeyRing, to2Address) }),
       },
       ...(log === undefined ? {} : { logger: log }),
