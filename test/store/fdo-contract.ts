@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { createCertificate } from '../../src/crypto/x509-create.ts';
 import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
+import { MsgType } from '../../src/fdo/constants/message-types.ts';
 import { TransportProtocol } from '../../src/fdo/constants/rendezvous.ts';
+import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
 import { createDiDevice } from '../../src/fdo/protocol/di-device.ts';
 import { createDiManufacturer } from '../../src/fdo/protocol/di-manufacturer.ts';
 import type { ClientStep, ProtocolMessage, ServerStep } from '../../src/fdo/protocol/ports.ts';
@@ -68,111 +70,172 @@ async function run<CS, R>(
   throw new Error('the protocol did not finish');
 }
 
+/** DI, the sale and TO0 over the store, then TO1: everything before a device's TO2. */
+async function beforeTo2(store: Store, serial: string) {
+  const random = seededRandom(`store-journey-${serial}`);
+  const deviceKeys = await cachedKeys('secp256r1', 1);
+  const ca = await cachedKeys('secp384r1', 7);
+  const caCert = createCertificate({
+    subject: { commonName: 'IoTopia store test CA' },
+    publicKey: ca.publicKey,
+    signer: { privateKey: ca.privateKey },
+    notBefore: new Date('2024-01-01T00:00:00Z'),
+    notAfter: new Date('2054-01-01T00:00:00Z'),
+    ca: true,
+  });
+  const mfgKeys = await cachedKeys('secp256r1', 50);
+  const ownerKeys = await cachedKeys('secp256r1', 20);
+  if ((await store.keys.findByPublicKey(new Uint8Array(ownerKeys.publicKey.export({ format: 'der', type: 'spki' })))) === undefined) {
+    await putKeyPair(store.keys, { name: 'owner', type: 'secp256r1', privateKey: ownerKeys.privateKey });
+  }
+
+  const mfgStore = storeManufacturerVoucherStore(store);
+  const manufacturer = createDiManufacturer({
+    random,
+    clock: fixedClock,
+    store: mfgStore,
+    rvInfo: RV_INFO,
+    deviceCa: { privateKey: ca.privateKey, chain: [caCert] },
+    manufacturerKeys: [{ privateKey: mfgKeys.privateKey }],
+  });
+  const diDevice = createDiDevice({
+    random,
+    deviceKey: deviceKeys.privateKey,
+    serialNumber: serial,
+    model: 'IoTopia store test',
+    keyType: PublicKeyType.SECP256R1,
+  });
+  const diToken = randomBytes(16).toString('hex');
+  const credential = await run(diDevice.start(), diDevice.receive, (m) => serve(store, diToken, 'di', manufacturer, m));
+  assert.equal(await store.sessions.get(diToken), undefined, 'a finished session is gone');
+  const made = await store.vouchers.get('manufacturer', credential.guid);
+  assert.equal(made?.state, 'created');
+  assert.equal((await store.devices.get(credential.guid))?.state, 'manufactured');
+
+  // The sale: the manufacturer extends its voucher to the owner's key.
+  const sold = encodeVoucher(
+    extendVoucher(parseVoucher((await mfgStore.getVoucher(credential.guid)) as Uint8Array), {
+      ownerPrivateKey: mfgKeys.privateKey,
+      nextOwner: publicKeyFromKeyObject(ownerKeys.publicKey, { encoding: PublicKeyEncoding.X509 }),
+    }),
+  );
+  await store.vouchers.setState('manufacturer', credential.guid, 'extended');
+  const ownerVouchers = storeOwnerVoucherStore(store);
+  await ownerVouchers.add(credential.guid, sold);
+  const ring = storeOwnerKeyRing(store);
+
+  const rendezvous = storeRendezvousStore(store);
+  const to0Owner = createTo0Owner({ keyRing: ring });
+  const to0Rv = createTo0Rendezvous({ random, clock: fixedClock, store: rendezvous });
+  const to0Token = randomBytes(16).toString('hex');
+  const to0 = await run(
+    to0Owner.start({ voucher: sold, rvTo2Addr: [{ dns: 'owner.example.com', port: 8043, protocol: TransportProtocol.ProtHTTP }] }),
+    to0Owner.receive,
+    (m) => serve(store, to0Token, 'to0', to0Rv, m),
+  );
+  const registration = await store.rendezvous.get(credential.guid);
+  assert.equal(registration?.expiresAt.getTime(), fixedClock().getTime() + to0.waitSeconds * 1000);
+  await ownerVouchers.registered(credential.guid, registration.expiresAt);
+  assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'registered');
+  assert.deepEqual((await store.vouchers.get('owner', credential.guid))?.registeredUntil, registration.expiresAt);
+  assert.equal((await store.devices.get(credential.guid))?.state, 'registered');
+
+  const to1Device = createTo1Device({ credential, deviceKey: deviceKeys.privateKey });
+  const to1Rv = createTo1Rendezvous({ random, clock: fixedClock, store: rendezvous });
+  const to1Token = randomBytes(16).toString('hex');
+  const to1 = await run(to1Device.start(), to1Device.receive, (m) => serve(store, to1Token, 'to1', to1Rv, m));
+
+  const replicas = [0, 1].map(() => createTo2Owner({ vouchers: ownerVouchers, keys: ring, random, clock: fixedClock }));
+  /** One TO2 run, its messages alternating between the two replicas; `lose` drops the reply to that message type. */
+  const to2 = async (c: DeviceCredential, to1d: Uint8Array | undefined, lose?: number) => {
+    const device = createTo2DeviceClient({
+      kexSuite: KexSuite.ECDH256,
+      cipherSuite: CipherSuite.A128GCM,
+      random,
+      serviceInfo: { devmod: DEVMOD, modules: [] },
+    });
+    const token = randomBytes(16).toString('hex');
+    const result = await run(await device.start(c, to1d), device.receive, async (m, n) => {
+      const reply = await serve(store, token, 'to2', replicas[n % 2] as Handler<unknown>, m);
+      if (m.msgType === lose) throw new Error('connection lost before the reply arrived');
+      return reply;
+    });
+    assert.equal(await store.sessions.get(token), undefined);
+    return result;
+  };
+  return { credential, to1, ownerVouchers, to2 };
+}
+
+const auditOf = async (store: Store, guid: Uint8Array) =>
+  (await store.audit.list({ subject: guidToHex(guid) })).items.map((r) => `${r.actor}:${r.action}`);
+
 export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<void>) => Promise<void>): void {
   test('FDO ports: DI, sale, TO0, TO1 and TO2 (two replicas) over the store, each step audited', async () => {
     await withStore(async (store) => {
-      const random = seededRandom('store-journey');
-      const deviceKeys = await cachedKeys('secp256r1', 1);
-      const ca = await cachedKeys('secp384r1', 7);
-      const caCert = createCertificate({
-        subject: { commonName: 'IoTopia store test CA' },
-        publicKey: ca.publicKey,
-        signer: { privateKey: ca.privateKey },
-        notBefore: new Date('2024-01-01T00:00:00Z'),
-        notAfter: new Date('2054-01-01T00:00:00Z'),
-        ca: true,
-      });
-      const mfgKeys = await cachedKeys('secp256r1', 50);
-      const ownerKeys = await cachedKeys('secp256r1', 20);
-      await putKeyPair(store.keys, { name: 'owner', type: 'secp256r1', privateKey: ownerKeys.privateKey });
-
-      const mfgStore = storeManufacturerVoucherStore(store);
-      const manufacturer = createDiManufacturer({
-        random,
-        clock: fixedClock,
-        store: mfgStore,
-        rvInfo: RV_INFO,
-        deviceCa: { privateKey: ca.privateKey, chain: [caCert] },
-        manufacturerKeys: [{ privateKey: mfgKeys.privateKey }],
-      });
-      const diDevice = createDiDevice({
-        random,
-        deviceKey: deviceKeys.privateKey,
-        serialNumber: 'SN-STORE-1',
-        model: 'IoTopia store test',
-        keyType: PublicKeyType.SECP256R1,
-      });
-      const diToken = randomBytes(16).toString('hex');
-      const credential = await run(diDevice.start(), diDevice.receive, (m) => serve(store, diToken, 'di', manufacturer, m));
+      const { credential, to1, ownerVouchers, to2 } = await beforeTo2(store, 'SN-STORE-1');
       const g = guidToHex(credential.guid);
-      assert.equal(await store.sessions.get(diToken), undefined, 'a finished session is gone');
-      const made = await store.vouchers.get('manufacturer', credential.guid);
-      assert.equal(made?.state, 'created');
-      assert.equal((await store.devices.get(credential.guid))?.state, 'manufactured');
-
-      // The sale: the manufacturer extends its voucher to the owner's key.
-      const sold = encodeVoucher(
-        extendVoucher(parseVoucher((await mfgStore.getVoucher(credential.guid)) as Uint8Array), {
-          ownerPrivateKey: mfgKeys.privateKey,
-          nextOwner: publicKeyFromKeyObject(ownerKeys.publicKey, { encoding: PublicKeyEncoding.X509 }),
-        }),
-      );
-      await store.vouchers.setState('manufacturer', credential.guid, 'extended');
-      const ownerVouchers = storeOwnerVoucherStore(store);
-      await ownerVouchers.add(credential.guid, sold);
-      const ring = storeOwnerKeyRing(store);
-
-      const rendezvous = storeRendezvousStore(store);
-      const to0Owner = createTo0Owner({ keyRing: ring });
-      const to0Rv = createTo0Rendezvous({ random, clock: fixedClock, store: rendezvous });
-      const to0Token = randomBytes(16).toString('hex');
-      const to0 = await run(
-        to0Owner.start({ voucher: sold, rvTo2Addr: [{ dns: 'owner.example.com', port: 8043, protocol: TransportProtocol.ProtHTTP }] }),
-        to0Owner.receive,
-        (m) => serve(store, to0Token, 'to0', to0Rv, m),
-      );
-      const registration = await store.rendezvous.get(credential.guid);
-      assert.equal(registration?.expiresAt.getTime(), fixedClock().getTime() + to0.waitSeconds * 1000);
-      await ownerVouchers.registered(credential.guid, registration.expiresAt);
-      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'registered');
-      assert.deepEqual((await store.vouchers.get('owner', credential.guid))?.registeredUntil, registration.expiresAt);
-      assert.equal((await store.devices.get(credential.guid))?.state, 'registered');
-
-      const to1Device = createTo1Device({ credential, deviceKey: deviceKeys.privateKey });
-      const to1Rv = createTo1Rendezvous({ random, clock: fixedClock, store: rendezvous });
-      const to1Token = randomBytes(16).toString('hex');
-      const to1 = await run(to1Device.start(), to1Device.receive, (m) => serve(store, to1Token, 'to1', to1Rv, m));
-
-      const device = createTo2DeviceClient({
-        kexSuite: KexSuite.ECDH256,
-        cipherSuite: CipherSuite.A128GCM,
-        random,
-        serviceInfo: { devmod: DEVMOD, modules: [] },
-      });
-      const replicas = [0, 1].map(() => createTo2Owner({ vouchers: ownerVouchers, keys: ring, random, clock: fixedClock }));
-      const to2Token = randomBytes(16).toString('hex');
-      const result = await run(await device.start(credential, to1.to1d), device.receive, (m, n) =>
-        serve(store, to2Token, 'to2', replicas[n % 2] as Handler<unknown>, m),
-      );
+      const result = await to2(credential, to1.to1d);
       assert.equal(result.reused, false);
       const newGuid = result.credential.guid;
       assert.notEqual(guidToHex(newGuid), g);
 
-      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'replaced');
+      // The device switches only on TO2.Done2, so the old voucher stays offered until it proves the new GUID.
+      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'onboarded');
       assert.equal((await store.vouchers.get('owner', newGuid))?.state, 'onboarded');
-      assert.equal(await ownerVouchers.get(credential.guid), undefined, 'a replaced voucher is not offered again');
+      assert.ok((await ownerVouchers.get(credential.guid)) !== undefined, 'offered until the device proves its replacement');
       const d = await store.devices.get(credential.guid);
       assert.equal(d?.state, 'onboarded');
       assert.deepEqual(d?.replacementGuid, newGuid);
-      const audit = (await store.audit.list({ subject: g })).items.map((r) => `${r.actor}:${r.action}`);
-      assert.deepEqual(audit, [
+      assert.deepEqual(await auditOf(store, credential.guid), [
         'manufacturer:voucher.created',
         'owner:voucher.imported',
         'rendezvous:rendezvous.registered',
         'owner:voucher.registered',
         'owner:device.onboarded',
       ]);
-      assert.equal(await store.sessions.get(to2Token), undefined);
+
+      // The device comes back on its new credential (rendezvous bypass): the replaced voucher retires for good.
+      const again = await to2(result.credential, undefined);
+      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'replaced');
+      assert.equal(await ownerVouchers.get(credential.guid), undefined, 'a retired voucher is not offered again');
+      assert.deepEqual((await store.devices.get(newGuid))?.replacementGuid, again.credential.guid);
+      assert.deepEqual((await auditOf(store, credential.guid)).slice(5), ['owner:voucher.retired']);
+      assert.deepEqual(await auditOf(store, newGuid), ['owner:device.onboarded']);
+      await assert.rejects(to2(credential, undefined), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6 });
+    });
+  });
+
+  test('FDO ports: a TO2.Done2 lost after the owner committed; the device runs TO2 again on its old credential and onboards', async () => {
+    await withStore(async (store) => {
+      const { credential, to1, ownerVouchers, to2 } = await beforeTo2(store, 'SN-STORE-LOST');
+      await assert.rejects(to2(credential, to1.to1d, MsgType.TO2_Done), /connection lost/);
+      const first = (await store.devices.get(credential.guid))?.replacementGuid as Uint8Array;
+      assert.equal((await store.devices.get(credential.guid))?.state, 'onboarded', 'the owner committed before TO2.Done2');
+      assert.equal((await store.vouchers.get('owner', first))?.state, 'onboarded');
+
+      // The device never saw TO2.Done2: it still holds its old credential and tries again.
+      const retry = await to2(credential, to1.to1d);
+      const second = retry.credential.guid;
+      assert.notEqual(guidToHex(second), guidToHex(first));
+      assert.deepEqual((await store.devices.get(credential.guid))?.replacementGuid, second);
+      assert.equal((await store.vouchers.get('owner', first))?.state, 'replaced', 'the replacement the device never took');
+      assert.equal(await ownerVouchers.get(first), undefined);
+      assert.equal((await store.vouchers.get('owner', second))?.state, 'onboarded');
+      assert.deepEqual(await auditOf(store, first), ['owner:voucher.superseded']);
+      const onboardedRecords = (await store.audit.list({ subject: guidToHex(credential.guid) })).items.filter(
+        (r) => r.action === 'device.onboarded',
+      );
+      assert.deepEqual(
+        onboardedRecords.map((r) => [r.details.replacementGuid, r.details.superseded]),
+        [
+          [guidToHex(first), undefined],
+          [guidToHex(second), guidToHex(first)],
+        ],
+      );
+      // Only the credential the device holds now works, and proving it retires the original voucher.
+      await to2(retry.credential, undefined);
+      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'replaced');
+      await assert.rejects(to2(credential, to1.to1d), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6 });
     });
   });
 

@@ -59,8 +59,18 @@ import { b64, bytesField, checkState } from './lib/to2-state-fields.ts';
 import type { Clock, OwnerKeyRing, OwnerVoucherStore, ProtocolMessage, RandomSource, ServerStep } from './ports.ts';
 import type { To2OwnerPolicy } from './to2-ports.ts';
 
+/**
+ * The owner's voucher store, optionally told when a device has proved (TO2.ProveDevice verified)
+ * that it holds the credential of a GUID. A device switches to its replacement credential only once
+ * TO2.Done2 arrives (§5.5, TO2.Done2), so proof under a replacement GUID is the owner's first sign that the switch
+ * happened and that the voucher it replaced may retire (docs/decisions/0009).
+ */
+export interface To2OwnerVoucherStore extends OwnerVoucherStore {
+  deviceProved?(guid: Uint8Array): Promise<void>;
+}
+
 export interface To2OwnerOptions {
-  vouchers: OwnerVoucherStore;
+  vouchers: To2OwnerVoucherStore;
   keys: OwnerKeyRing;
   random: RandomSource;
   clock: Clock;
@@ -271,6 +281,7 @@ export function createTo2Owner(options: To2OwnerOptions): To2OwnerHandler {
     }
     const guid = bytesField(s.guid, 'guid', 16);
     if (!bytesEqual(proof.guid, guid)) throw to2Error('ERR_FDO_TO2_GUID', 'EAT-UEID of TO2.ProveDevice names another GUID');
+    await vouchers.deviceProved?.(guid);
     if (s.kex === null) throw to2Error('ERR_FDO_TO2_STATE', 'stored TO2 state is unusable: no key exchange');
     const ownerPriv = await privateKey(ownerKey, 'ERR_FDO_TO2_NOT_OWNER');
     const shared = ownerFinishKex(s.kex, proof.xBKeyExchange, { ownerPrivateKey: ownerPriv });
