@@ -1,0 +1,64 @@
+/**
+ * What validation reports: every problem at once, each with a JSON Pointer (RFC 6901) into the
+ * file as read, a reason, and a stable code (docs/errors-mud.md).
+ */
+
+/** Error codes of MUD validation: the file does not conform. */
+export const MUD_ERROR_CODES = [
+  'ERR_MUD_TYPE',
+  'ERR_MUD_MISSING',
+  'ERR_MUD_UNKNOWN_MEMBER',
+  'ERR_MUD_RANGE',
+  'ERR_MUD_LENGTH',
+  'ERR_MUD_FORMAT',
+  'ERR_MUD_ENUM',
+  'ERR_MUD_VERSION',
+  'ERR_MUD_URL_NOT_HTTPS',
+  'ERR_MUD_DUPLICATE_NAME',
+  'ERR_MUD_UNRESOLVED_ACL',
+  'ERR_MUD_UNRESOLVED_ACE',
+  'ERR_MUD_CHOICE',
+  'ERR_MUD_PORT_RANGE',
+  'ERR_MUD_DIRECTION_NOT_TCP',
+  'ERR_MUD_PROTOCOL_MISMATCH',
+  'ERR_MUD_ADDRESS_FAMILY',
+  'ERR_MUD_EXTENSION_UNDECLARED',
+  'ERR_MUD_PRE_RFC_SHAPE',
+] as const;
+export type MudErrorCode = (typeof MUD_ERROR_CODES)[number];
+
+/** Warning codes: the file is accepted, but something was changed, ignored or looks wrong. */
+export const MUD_WARNING_CODES = [
+  'WARN_MUD_NORMALISED',
+  'WARN_MUD_UNKNOWN_EXTENSION',
+  'WARN_MUD_EXTENSION_UNUSED',
+  'WARN_MUD_UNUSED_ACL',
+  'WARN_MUD_NOT_MODELLED',
+] as const;
+export type MudWarningCode = (typeof MUD_WARNING_CODES)[number];
+
+export interface MudIssue<C extends string = string> {
+  code: C;
+  /** JSON Pointer into the file as read, e.g. `/ietf-mud:mud/cache-validity`. */
+  path: string;
+  reason: string;
+}
+
+/** Collects errors and warnings while a file is read. */
+export class Issues {
+  readonly errors: MudIssue<MudErrorCode>[] = [];
+  readonly warnings: MudIssue<MudWarningCode>[] = [];
+
+  error(code: MudErrorCode, path: string, reason: string): void {
+    this.errors.push({ code, path, reason });
+  }
+
+  warn(code: MudWarningCode, path: string, reason: string): void {
+    this.warnings.push({ code, path, reason });
+  }
+}
+
+/** Appends a member name or array index to a JSON Pointer (RFC 6901 §3 escaping). */
+export function at(path: string, key: string | number): string {
+  return `${path}/${typeof key === 'number' ? key : key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}

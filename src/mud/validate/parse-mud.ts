@@ -1,0 +1,136 @@
+/**
+ * The entry points of MUD validation. `parseMud` reads JSON text, `validateMud` an already parsed
+ * value; both read the whole file, report every problem (not only the first) and return the
+ * typed model when there is none.
+ */
+import { ACL_TYPES, ACLS_MEMBER, KNOWN_EXTENSIONS, type KnownExtension, MUD_MEMBER } from '../model/constants.ts';
+import type { MudFile } from '../model/mud-file.ts';
+import type { ReadContext } from './context.ts';
+import { at, Issues, type MudErrorCode, type MudIssue, type MudWarningCode } from './issues.ts';
+import { DEFAULT_MUD_LIMITS, type MudLimits, parseJsonWithLimits } from './limits.ts';
+import { checkMembers, readObject } from './members.ts';
+import { normalisePreRfc } from './pre-rfc.ts';
+import { rawAclType, readAcls } from './read-acls.ts';
+import { readMudContainer } from './read-mud.ts';
+import { isObject } from './yang-types.ts';
+
+export interface MudParseOptions {
+  /** Accept the pre-RFC shape, normalising it with a warning per change (default false: strict). */
+  lenient?: boolean;
+  limits?: Partial<MudLimits>;
+}
+
+export interface MudParseResult {
+  /** The typed model, present exactly when `errors` is empty. */
+  mud: MudFile | undefined;
+  errors: MudIssue<MudErrorCode>[];
+  warnings: MudIssue<MudWarningCode>[];
+}
+
+/**
+ * Parses and validates a MUD file from JSON text or UTF-8 bytes. Throws `MudInputError` when the
+ * input is not JSON or exceeds the limits; every other problem is in the result's `errors`.
+ */
+export function parseMud(json: string | Uint8Array, options: MudParseOptions = {}): MudParseResult {
+  const limits = { ...DEFAULT_MUD_LIMITS, ...options.limits };
+  return validateParsed(parseJsonWithLimits(json, limits), options, limits);
+}
+
+/** Validates a parsed JSON value as a MUD file; the value itself is not changed. */
+export function validateMud(value: unknown, options: MudParseOptions = {}): MudParseResult {
+  const limits = { ...DEFAULT_MUD_LIMITS, ...options.limits };
+  // Same limits as for text, so that a value from elsewhere cannot be bigger or deeper.
+  return validateParsed(parseJsonWithLimits(JSON.stringify(value) ?? 'null', limits), options, limits);
+}
+
+function validateParsed(root: unknown, options: MudParseOptions, limits: MudLimits): MudParseResult {
+  const issues = new Issues();
+  const ctx: ReadContext = { issues, limits, extensionsUsed: new Map(), anyEthAcl: false };
+  const result = (mud: MudFile | undefined): MudParseResult => ({
+    mud: issues.errors.length === 0 ? mud : undefined,
+    errors: issues.errors,
+    warnings: issues.warnings,
+  });
+  const top = readObject(issues, root, '');
+  if (top === undefined) return result(undefined);
+  normalisePreRfc(top, issues, options.lenient === true);
+  checkMembers(issues, top, '', [MUD_MEMBER, ACLS_MEMBER]);
+  if (top[MUD_MEMBER] === undefined) issues.error('ERR_MUD_MISSING', at('', MUD_MEMBER), `a MUD file holds the ${MUD_MEMBER} container`);
+
+  const rawAcls = top[ACLS_MEMBER];
+  if (isObject(rawAcls) && Array.isArray(rawAcls.acl))
+    ctx.anyEthAcl = rawAcls.acl.some((a) => {
+      const t = rawAclType(a);
+      return t !== undefined && ACL_TYPES[t].eth;
+    });
+  const mud = top[MUD_MEMBER] === undefined ? undefined : readMudContainer(ctx, top[MUD_MEMBER], at('', MUD_MEMBER));
+  const acls = rawAcls === undefined ? [] : readAcls(ctx, rawAcls, at('', ACLS_MEMBER));
+  if (mud === undefined || acls === undefined) return result(undefined);
+  const file: MudFile = { mud, acls };
+  checkReferences(ctx, file);
+  checkExtensions(ctx, file);
+  return result(file);
+}
+
+/** Policies name ACLs that exist (RFC 8520 §2.1 leafref); quarantine names ACEs that exist. */
+function checkReferences(ctx: ReadContext, file: MudFile): void {
+  const { issues } = ctx;
+  const aclNames = new Set(file.acls.map((a) => a.name));
+  const used = new Set<string>();
+  const mudPath = at('', MUD_MEMBER);
+  const policies: [string, string[] | undefined][] = [
+    [at(mudPath, 'from-device-policy'), file.mud.fromDevicePolicy?.aclNames],
+    [at(mudPath, 'to-device-policy'), file.mud.toDevicePolicy?.aclNames],
+    [at(mudPath, file.mud.quarantine?.member ?? ''), file.mud.quarantine?.aclNames],
+  ];
+  for (const [path, names] of policies)
+    names?.forEach((n, i) => {
+      used.add(n);
+      if (!aclNames.has(n))
+        issues.error(
+          'ERR_MUD_UNRESOLVED_ACL',
+          `${path}/access-lists/access-list/${i}/name`,
+          `no ACL named ${JSON.stringify(n)} in ${ACLS_MEMBER}`,
+        );
+    });
+  const q = file.mud.quarantine;
+  if (q !== undefined) {
+    const aceNames = new Set(file.acls.flatMap((a) => a.aces.map((e) => e.name)));
+    q.enabledAceNames.forEach((n, i) => {
+      if (!aceNames.has(n))
+        issues.error(
+          'ERR_MUD_UNRESOLVED_ACE',
+          `${at(mudPath, q.member)}/enabled-ace-names/${i}/ace-name`,
+          `no ACE named ${JSON.stringify(n)} in any ACL`,
+        );
+    });
+  }
+  file.acls.forEach((a, i) => {
+    if (!used.has(a.name))
+      issues.warn(
+        'WARN_MUD_UNUSED_ACL',
+        `${at('', ACLS_MEMBER)}/acl/${i}`,
+        `ACL ${JSON.stringify(a.name)} is not named by any policy, so it never applies`,
+      );
+  });
+}
+
+/** RFC 8520 §3.4: members of an extension require its name in `extensions`. */
+function checkExtensions(ctx: ReadContext, file: MudFile): void {
+  const { issues } = ctx;
+  const listed = new Set(file.mud.extensions);
+  for (const [ext, path] of ctx.extensionsUsed)
+    if (!listed.has(ext))
+      issues.error('ERR_MUD_EXTENSION_UNDECLARED', path, `a member of extension ${JSON.stringify(ext)}, which "extensions" does not list`);
+  file.mud.extensions.forEach((name, i) => {
+    const path = `${at('', MUD_MEMBER)}/extensions/${i}`;
+    if (!(name in KNOWN_EXTENSIONS))
+      issues.warn(
+        'WARN_MUD_UNKNOWN_EXTENSION',
+        path,
+        `extension ${JSON.stringify(name)} is not known to IoTopia; its members are not checked`,
+      );
+    else if (!ctx.extensionsUsed.has(name as KnownExtension))
+      issues.warn('WARN_MUD_EXTENSION_UNUSED', path, `extension ${JSON.stringify(name)} is listed but none of its members is present`);
+  });
+}

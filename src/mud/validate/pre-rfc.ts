@@ -1,0 +1,123 @@
+/**
+ * The pre-RFC shape of MUD files still found in the wild (files written against the drafts of
+ * RFC 8519/8520, e.g. by mudgee): `ietf-access-control-list:access-lists` for `acls`,
+ * `ethernet-acl-type` for `eth-acl-type`, ethertypes as hex strings ("0x0800"), and YANG
+ * prefixes in member names where RFC 7951 §4 wants module names ("mudtx:transparency"), the
+ * draft's port operator "range", and (lenient only) Ethernet matches in a file without any ACL of
+ * an Ethernet type, whose ACLs are then given the mixed type.
+ *
+ * Strict reading reports each as `ERR_MUD_PRE_RFC_SHAPE`; lenient reading accepts it with one
+ * `WARN_MUD_NORMALISED` per change. Either way the tree is normalised in place, so that the rest
+ * of the reading reports only what is wrong beyond the old shape.
+ */
+import { ACL_MODULE, ACLS_MEMBER, PREFIX_TO_MODULE } from '../model/constants.ts';
+import { at, type Issues } from './issues.ts';
+import { isObject, type JsonObject } from './yang-types.ts';
+
+const OLD_ACLS_MEMBER = `${ACL_MODULE}:access-lists`;
+
+function report(issues: Issues, lenient: boolean, path: string, what: string): void {
+  if (lenient) issues.warn('WARN_MUD_NORMALISED', path, `normalised: ${what}`);
+  else issues.error('ERR_MUD_PRE_RFC_SHAPE', path, `pre-RFC shape: ${what} (lenient mode accepts it)`);
+}
+
+/** Renames one member of `o` in place, keeping the member order. */
+function rename(o: JsonObject, from: string, to: string): void {
+  const entries = Object.entries(o);
+  for (const k of Object.keys(o)) delete o[k];
+  for (const [k, v] of entries) o[k === from ? to : k] = v;
+}
+
+function prefixedName(member: string): string | undefined {
+  const i = member.indexOf(':');
+  if (i <= 0) return undefined;
+  const module = PREFIX_TO_MODULE[member.slice(0, i)];
+  return module === undefined ? undefined : `${module}${member.slice(i)}`;
+}
+
+function walk(issues: Issues, lenient: boolean, v: unknown, path: string, parentKey: string): void {
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) walk(issues, lenient, x, at(path, i), parentKey);
+    return;
+  }
+  if (!isObject(v)) return;
+  for (const k of Object.keys(v)) {
+    const to = prefixedName(k);
+    if (to !== undefined && !(to in v)) {
+      report(issues, lenient, at(path, k), `member ${JSON.stringify(k)} uses a YANG prefix; RFC 7951 names it ${JSON.stringify(to)}`);
+      rename(v, k, to);
+    }
+  }
+  if (parentKey === 'eth' && typeof v.ethertype === 'string' && /^0x[0-9a-fA-F]{1,4}$/.test(v.ethertype)) {
+    const n = Number.parseInt(v.ethertype.slice(2), 16);
+    report(
+      issues,
+      lenient,
+      at(path, 'ethertype'),
+      `ethertype ${JSON.stringify(v.ethertype)} as a hex string; RFC 8519 writes the number ${n}`,
+    );
+    v.ethertype = n;
+  }
+  if (
+    (parentKey === 'source-port' || parentKey === 'destination-port') &&
+    v.operator === 'range' &&
+    ('lower-port' in v || 'upper-port' in v)
+  ) {
+    report(
+      issues,
+      lenient,
+      at(path, 'operator'),
+      'operator "range" beside lower-port/upper-port; RFC 8519 writes a range without an operator',
+    );
+    delete v.operator;
+  }
+  if (parentKey === 'acl' && (v.type === 'ethernet-acl-type' || v.type === `${ACL_MODULE}:ethernet-acl-type`)) {
+    report(issues, lenient, at(path, 'type'), `ACL type ${JSON.stringify(v.type)}; RFC 8519 calls it "eth-acl-type"`);
+    v.type = 'eth-acl-type';
+  }
+  for (const [k, x] of Object.entries(v)) walk(issues, lenient, x, at(path, k), k);
+}
+
+/** Finds and normalises the pre-RFC shape in `root` (a parsed MUD file), reporting each change. */
+export function normalisePreRfc(root: JsonObject, issues: Issues, lenient: boolean): void {
+  if (OLD_ACLS_MEMBER in root && !(ACLS_MEMBER in root)) {
+    report(
+      issues,
+      lenient,
+      at('', OLD_ACLS_MEMBER),
+      `${JSON.stringify(OLD_ACLS_MEMBER)}; RFC 8519 names the container ${JSON.stringify(ACLS_MEMBER)}`,
+    );
+    rename(root, OLD_ACLS_MEMBER, ACLS_MEMBER);
+  }
+  walk(issues, lenient, root, '', '');
+  if (lenient) mixEthernet(root, issues);
+}
+
+const MIXED: Readonly<Record<string, string>> = {
+  'ipv4-acl-type': 'mixed-eth-ipv4-acl-type',
+  'ipv6-acl-type': 'mixed-eth-ipv6-acl-type',
+};
+
+/**
+ * RFC 8519 allows `eth` matches only when an ACL has an Ethernet-derived type. Files that put
+ * Ethernet matches in IPv4 or IPv6 ACLs without one get the mixed type on those ACLs.
+ */
+function mixEthernet(root: JsonObject, issues: Issues): void {
+  const acls = root[ACLS_MEMBER];
+  if (!isObject(acls) || !Array.isArray(acls.acl)) return;
+  const list = acls.acl as unknown[];
+  const typeOf = (a: unknown): string | undefined =>
+    isObject(a) && typeof a.type === 'string' ? a.type.replace(`${ACL_MODULE}:`, '') : undefined;
+  if (list.some((a) => (typeOf(a) ?? '').includes('eth'))) return;
+  for (const [i, a] of list.entries()) {
+    const t = typeOf(a);
+    if (!isObject(a) || t === undefined || MIXED[t] === undefined || !isObject(a.aces) || !Array.isArray(a.aces.ace)) continue;
+    if (!a.aces.ace.some((e) => isObject(e) && isObject(e.matches) && 'eth' in e.matches)) continue;
+    issues.warn(
+      'WARN_MUD_NORMALISED',
+      `${at('', ACLS_MEMBER)}/acl/${i}/type`,
+      `normalised: ACL type ${t} with eth matches; read as ${MIXED[t]}`,
+    );
+    a.type = MIXED[t];
+  }
+}

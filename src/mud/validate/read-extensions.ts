@@ -1,0 +1,179 @@
+/**
+ * Readers of the extension members: RFC 9472 transparency, RFC 9761 TLS/DTLS profiles,
+ * the ownership-and-licensing draft (`ol`) and the quarantine policy. Members of these containers
+ * that IoTopia does not model are kept and reported as warnings, never silently dropped.
+ */
+import type { OwnershipLicensing, QuarantinePolicy, TlsDtlsProfile, Transparency } from '../model/extensions.ts';
+import type { ReadContext } from './context.ts';
+import { at } from './issues.ts';
+import { checkChoice, readObject } from './members.ts';
+import { type JsonObject, readList, readString, readUint16, readUri } from './yang-types.ts';
+
+function notModelled(ctx: ReadContext, o: JsonObject, path: string, known: readonly string[], into?: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(o)) {
+    if (known.includes(k)) continue;
+    ctx.issues.warn('WARN_MUD_NOT_MODELLED', at(path, k), `${JSON.stringify(k)} is kept as it is but not checked`);
+    if (into !== undefined) into[k] = v;
+  }
+}
+
+/** RFC 9472 §4: the transparency container. */
+export function readTransparency(ctx: ReadContext, v: unknown, path: string): Transparency | undefined {
+  const { issues, limits } = ctx;
+  const o = readObject(issues, v, path);
+  if (o === undefined) return undefined;
+  const known = ['sboms', 'sbom-local-well-known', 'sbom-contact-uri', 'sbom-archive-list', 'vuln-url', 'vuln-contact-uri'];
+  notModelled(ctx, o, path, known);
+  checkChoice(issues, o, path, 'sbom-retrieval-method', [['sboms'], ['sbom-local-well-known'], ['sbom-contact-uri']]);
+  checkChoice(issues, o, path, 'vuln-retrieval-method', [['vuln-url'], ['vuln-contact-uri']]);
+  const out: Transparency = {};
+  if (o.sboms !== undefined) {
+    const sboms = readList(issues, o.sboms, at(path, 'sboms'), limits.maxListItems, (x, p) => {
+      const e = readObject(issues, x, p);
+      if (e === undefined) return undefined;
+      notModelled(ctx, e, p, ['version-info', 'sbom-url']);
+      if (e['version-info'] === undefined)
+        issues.error('ERR_MUD_MISSING', at(p, 'version-info'), 'version-info is the key of the sboms list');
+      const versionInfo = e['version-info'] === undefined ? undefined : readString(issues, e['version-info'], at(p, 'version-info'));
+      const sbomUrl = e['sbom-url'] === undefined ? undefined : readUri(issues, e['sbom-url'], at(p, 'sbom-url'));
+      if (versionInfo === undefined) return undefined;
+      return sbomUrl === undefined ? { versionInfo } : { versionInfo, sbomUrl };
+    });
+    if (sboms !== undefined) out.sboms = sboms;
+  }
+  if (o['sbom-local-well-known'] !== undefined) {
+    const s = readString(issues, o['sbom-local-well-known'], at(path, 'sbom-local-well-known'), 1);
+    if (s !== undefined) out.sbomLocalWellKnown = s;
+  }
+  for (const [member, key] of [
+    ['sbom-contact-uri', 'sbomContactUri'],
+    ['sbom-archive-list', 'sbomArchiveList'],
+    ['vuln-contact-uri', 'vulnContactUri'],
+  ] as const) {
+    if (o[member] === undefined) continue;
+    const u = readUri(issues, o[member], at(path, member));
+    if (u !== undefined) out[key] = u;
+  }
+  if (o['vuln-url'] !== undefined) {
+    const urls = readList(issues, o['vuln-url'], at(path, 'vuln-url'), limits.maxListItems, (x, p) => readUri(issues, x, p));
+    if (urls !== undefined) out.vulnUrl = urls;
+  }
+  return out;
+}
+
+/** RFC 9761 (ietf-acl-tls): `client-profiles` with its list `tls-dtls-profile`. */
+export function readTlsClientProfiles(ctx: ReadContext, v: unknown, path: string): TlsDtlsProfile[] | undefined {
+  const { issues, limits } = ctx;
+  const o = readObject(issues, v, path);
+  if (o === undefined) return undefined;
+  notModelled(ctx, o, path, ['tls-dtls-profile']);
+  if (o['tls-dtls-profile'] === undefined) return [];
+  const names = new Set<string>();
+  return readList(issues, o['tls-dtls-profile'], at(path, 'tls-dtls-profile'), limits.maxListItems, (x, p) => {
+    const e = readObject(issues, x, p);
+    if (e === undefined) return undefined;
+    const numbers = (member: string): number[] =>
+      e[member] === undefined
+        ? []
+        : (readList(issues, e[member], at(p, member), limits.maxListItems, (n, q) => readUint16(issues, n, q)) ?? []);
+    const strings = (member: string): string[] =>
+      e[member] === undefined
+        ? []
+        : (readList(issues, e[member], at(p, member), limits.maxListItems, (n, q) => readString(issues, n, q, 1)) ?? []);
+    const known = [
+      'name',
+      'supported-tls-version',
+      'supported-dtls-version',
+      'cipher-suite',
+      'extension-type',
+      'supported-group',
+      'signature-algorithm',
+      'signature-algorithm-cert',
+      'application-protocol',
+    ];
+    const other: Record<string, unknown> = {};
+    notModelled(ctx, e, p, known, other);
+    if (e.name === undefined) {
+      issues.error('ERR_MUD_MISSING', at(p, 'name'), 'name is the key of tls-dtls-profile');
+      return undefined;
+    }
+    const name = readString(issues, e.name, at(p, 'name'), 1);
+    if (name === undefined) return undefined;
+    if (names.has(name)) issues.error('ERR_MUD_DUPLICATE_NAME', at(p, 'name'), `a second tls-dtls-profile named ${JSON.stringify(name)}`);
+    names.add(name);
+    return {
+      name,
+      supportedTlsVersions: strings('supported-tls-version'),
+      supportedDtlsVersions: strings('supported-dtls-version'),
+      cipherSuites: numbers('cipher-suite'),
+      extensionTypes: numbers('extension-type'),
+      supportedGroups: numbers('supported-group'),
+      signatureAlgorithms: numbers('signature-algorithm'),
+      signatureAlgorithmsCert: numbers('signature-algorithm-cert'),
+      applicationProtocols: strings('application-protocol'),
+      other,
+    };
+  });
+}
+
+/** draft-ietf-opsawg-mud-ownership: the `ol` container (owners, licences with SPDX tags or a URL). */
+export function readOl(ctx: ReadContext, v: unknown, path: string): OwnershipLicensing | undefined {
+  const { issues, limits } = ctx;
+  const o = readObject(issues, v, path);
+  if (o === undefined) return undefined;
+  const out: OwnershipLicensing = { owners: [], licenses: [], other: {} };
+  notModelled(ctx, o, path, ['owners', 'license'], out.other);
+  if (o.owners !== undefined)
+    out.owners = readList(issues, o.owners, at(path, 'owners'), limits.maxListItems, (x, p) => readString(issues, x, p, 1)) ?? [];
+  if (o.license !== undefined)
+    out.licenses =
+      readList(issues, o.license, at(path, 'license'), limits.maxListItems, (x, p) => {
+        const e = readObject(issues, x, p);
+        if (e === undefined) return undefined;
+        notModelled(ctx, e, p, ['owner-name', 'spdx-tags', 'license-url']);
+        checkChoice(issues, e, p, 'license-type', [['spdx-tags'], ['license-url']]);
+        const lic: OwnershipLicensing['licenses'][number] = { spdxTags: [] };
+        if (e['owner-name'] !== undefined) {
+          const n = readString(issues, e['owner-name'], at(p, 'owner-name'), 1);
+          if (n !== undefined) lic.ownerName = n;
+        }
+        if (e['spdx-tags'] !== undefined)
+          lic.spdxTags =
+            readList(issues, e['spdx-tags'], at(p, 'spdx-tags'), limits.maxListItems, (t, q) => readString(issues, t, q, 1)) ?? [];
+        if (e['license-url'] !== undefined) {
+          const u = readUri(issues, e['license-url'], at(p, 'license-url'));
+          if (u !== undefined) lic.licenseUrl = u;
+        }
+        return lic;
+      }) ?? [];
+  return out;
+}
+
+/** The quarantine policy: `access-lists` like the device policies, or NIST's `enabled-ace-names`. */
+export function readQuarantine(
+  ctx: ReadContext,
+  member: string,
+  v: unknown,
+  path: string,
+  readAclNames: (v: unknown, p: string) => string[] | undefined,
+): QuarantinePolicy | undefined {
+  const { issues, limits } = ctx;
+  const o = readObject(issues, v, path);
+  if (o === undefined) return undefined;
+  notModelled(ctx, o, path, ['access-lists', 'enabled-ace-names']);
+  const out: QuarantinePolicy = { member, aclNames: [], enabledAceNames: [] };
+  if (o['access-lists'] !== undefined) out.aclNames = readAclNames(o['access-lists'], at(path, 'access-lists')) ?? [];
+  if (o['enabled-ace-names'] !== undefined)
+    out.enabledAceNames =
+      readList(issues, o['enabled-ace-names'], at(path, 'enabled-ace-names'), limits.maxListItems, (x, p) => {
+        const e = readObject(issues, x, p);
+        if (e === undefined) return undefined;
+        notModelled(ctx, e, p, ['ace-name']);
+        if (e['ace-name'] === undefined) {
+          issues.error('ERR_MUD_MISSING', at(p, 'ace-name'), 'ace-name is required');
+          return undefined;
+        }
+        return readString(issues, e['ace-name'], at(p, 'ace-name'), 1, 64);
+      }) ?? [];
+  return out;
+}
