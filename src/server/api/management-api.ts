@@ -10,6 +10,7 @@ import { deviceRoutes } from './devices.ts';
 import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
+import { ownerTo2AddressRoutes } from './owner-to2-address.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
 import { rendezvousRoutes } from './rendezvous.ts';
@@ -30,6 +31,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...manufacturerVoucherRoutes(ctx),
     ...manufacturerRvInfoRoutes(ctx),
     ...ownerVoucherRoutes(ctx),
+    ...ownerTo2AddressRoutes(ctx),
     ...deviceRoutes(ctx),
     ...rendezvousRoutes(ctx),
     ...auditRoutes(ctx),

@@ -15,10 +15,11 @@ import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
 import type { VoucherState } from '../../store/voucher-repository.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
+import { describeFailure, recordTo0Failure, recordTo0Success, to0Status } from './owner-to0-status.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
 import { guidParameter, jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
-import { voucherView } from './voucher-view.ts';
+import { ownerVoucherView, voucherView } from './voucher-view.ts';
 
 const OWNER_STATES: readonly VoucherState[] = ['imported', 'registered', 'onboarded', 'replaced'];
 
@@ -54,7 +55,9 @@ export const ownerVoucherRoutes: RouteFactory = (ctx) => [
         ctx.store.vouchers.list('owner', { ...pageRequest(query), ...(state === undefined ? {} : { state }) }),
       );
 
-      return { items: page.items.map(voucherView), ...(page.next === undefined ? {} : { next: page.next }) };
+      const items = [];
+      for (const v of page.items) items.push(ownerVoucherView(v, await to0Status(ctx.store, v.guid)));
+      return { items, ...(page.next === undefined ? {} : { next: page.next }) };
     },
   },
   {
@@ -98,10 +101,24 @@ export const ownerVoucherRoutes: RouteFactory = (ctx) => [
     },
   },
   {
+    method: 'GET',
+    url: '/owner/vouchers/:guid',
+    roles: ['owner'],
+    summary: 'One voucher this owner holds, with the state of its TO0 registration',
+    openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the voucher', ref('Voucher')) } },
+    async handler(request) {
+      const guid = guidParam(request);
+      const record = await ctx.store.vouchers.get('owner', guid);
+      if (record === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this owner holds no voucher for GUID ${guidToHex(guid)}`);
+      return ownerVoucherView(record, await to0Status(ctx.store, guid));
+    },
+  },
+  {
     method: 'POST',
     url: '/owner/vouchers/:guid/register',
     roles: ['owner'],
-    summary: "Register a voucher with this server's own rendezvous (TO0), so that the device can find its owner",
+    summary:
+      "Register a voucher with the rendezvous (TO0): the one its rendezvous info names for the owner (this server's own in process), or the configured list",
     openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the voucher, registered', ref('Voucher')) } },
     async handler(request) {
       const guid = guidParam(request);
@@ -110,22 +127,29 @@ export const ownerVoucherRoutes: RouteFactory = (ctx) => [
         throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this owner holds no current voucher for GUID ${guidToHex(guid)}`);
       }
       if (ctx.register === undefined) {
-        throw new ApiProblem(409, 'ERR_API_NO_RENDEZVOUS', 'this server does not play the rendezvous role, so it cannot register here');
+        throw new ApiProblem(409, 'ERR_API_NO_RENDEZVOUS', 'this server has no way to register vouchers (it does not play the owner role)');
       }
-      let waitSeconds: number;
+      const now = () => (ctx.clock ?? (() => new Date()))();
+      const actor = actorOf(request);
+      const started = now();
+      let result: { waitSeconds: number; rendezvous?: string };
       try {
-        ({ waitSeconds } = await ctx.register(record.voucher));
+        result = await ctx.register(record.voucher);
       } catch (e) {
         if (!(e instanceof IotopiaError)) throw e;
-        throw new ApiProblem(409, 'ERR_API_REGISTRATION_FAILED', `the rendezvous refused the registration: ${e.message}`, {
-          reason: e.code,
-        });
+        await recordTo0Failure(ctx.store, guid, { at: now(), error: describeFailure(e), actor });
+        if (e.code === 'ERR_OWNER_TO0_NO_RENDEZVOUS') throw new ApiProblem(409, 'ERR_API_NO_RENDEZVOUS', e.message);
+        throw new ApiProblem(409, 'ERR_API_REGISTRATION_FAILED', `the registration failed: ${e.message}`, { reason: e.code });
       }
-      const now = (ctx.clock ?? (() => new Date()))();
-      await storeOwnerVoucherStore(ctx.store, { actor: actorOf(request) }).registered(guid, new Date(now.getTime() + waitSeconds * 1000));
+      await recordTo0Success(ctx.store, guid, {
+        at: started,
+        waitSeconds: result.waitSeconds,
+        rendezvous: result.rendezvous ?? 'in-process',
+        actor,
+      });
       const stored = await ctx.store.vouchers.get('owner', guid);
       if (stored === undefined) throw new Error(`voucher ${guidToHex(guid)} vanished after registration`);
-      return voucherView(stored);
+      return ownerVoucherView(stored, await to0Status(ctx.store, guid));
     },
   },
 ];

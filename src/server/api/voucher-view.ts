@@ -4,6 +4,7 @@ import { publicKeyFingerprint } from '../../fdo/types/public-key.ts';
 import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
 import type { VoucherRecord } from '../../store/voucher-repository.ts';
+import { TO0_STATUS_SCHEMA, type To0Status } from './owner-to0-status.ts';
 
 export interface VoucherView {
   guid: string;
@@ -16,6 +17,8 @@ export interface VoucherView {
   createdAt: string;
   updatedAt: string;
   registeredUntil?: string;
+  /** Owner side: the last TO0 attempt (rendezvous, lifetime, last error). */
+  to0?: To0Status;
 }
 
 export function voucherView(r: VoucherRecord): VoucherView {
@@ -33,6 +36,11 @@ export function voucherView(r: VoucherRecord): VoucherView {
   };
 }
 
+/** The owner's view adds what it knows of the voucher's TO0 registration. */
+export function ownerVoucherView(r: VoucherRecord, to0: To0Status | undefined): VoucherView {
+  return { ...voucherView(r), ...(to0 === undefined ? {} : { to0 }) };
+}
+
 export const VOUCHER_SCHEMA = {
   type: 'object',
   required: ['guid', 'side', 'state', 'deviceInfo', 'entries', 'owner', 'createdAt', 'updatedAt'],
@@ -46,5 +54,6 @@ export const VOUCHER_SCHEMA = {
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
     registeredUntil: { type: 'string', format: 'date-time', description: 'owner side: when the TO0 registration runs out' },
+    to0: TO0_STATUS_SCHEMA,
   },
 };

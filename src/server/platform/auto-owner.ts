@@ -27,7 +27,8 @@ export interface AutoOwnerOptions {
   ownerKeyRing: OwnerKeyRing;
   /** This server's TO0 handler, when it is also the rendezvous. */
   to0?: Handler;
-  to2Address: RvTo2Addr;
+  /** Read at each registration, so a TO2 address set through the API applies at once. */
+  to2Address: RvTo2Addr | (() => Promise<RvTo2Addr>);
   clock: () => Date;
   onError: (error: unknown, guid: Uint8Array) => void;
 }
@@ -51,7 +52,12 @@ export function withAutoOwner(inner: ManufacturerVoucherStore, o: AutoOwnerOptio
         const extended = encodeVoucher(extendVoucher(parsed, { ownerPrivateKey: mfg.privateKey, nextOwner: owner.privateKey }));
         await o.ownerStore.add(guid, extended);
         if (o.to0 !== undefined) {
-          const { waitSeconds } = await registerInProcess(o.to0, o.ownerKeyRing, extended, o.to2Address);
+          const { waitSeconds } = await registerInProcess(
+            o.to0,
+            o.ownerKeyRing,
+            extended,
+            typeof o.to2Address === 'function' ? await o.to2Address() : o.to2Address,
+          );
           await o.ownerStore.registered(guid, new Date(o.clock().getTime() + waitSeconds * 1000));
         }
       } catch (e) {

@@ -21,7 +21,8 @@ import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
 import { storeRendezvousStore } from '../../store/fdo/rendezvous-store.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
-import { to0InProcess } from '../api/to0-in-process.ts';
+import { ownerRegistrar } from '../api/owner-to0.ts';
+import { storedTo2Address } from '../api/owner-to2-address.ts';
 import { ensureFirstAdminToken } from '../api/tokens.ts';
 import { createApp } from '../app.ts';
 import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
@@ -79,6 +80,8 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const to2Address: RvTo2Addr = [
       { ...(isIP(host) ? { ip: host } : { dns: host }), port: config.port, protocol: TransportProtocol.ProtHTTP },
     ];
+    const url = `http://${isIP(host) === 6 ? `[${host}]` : host}:${config.port}`;
+    const currentTo2Address = async () => (await storedTo2Address(store, to2Address)()).addr;
     const roles: FdoRoles = {};
     const log = options.logger;
     const ownerStore = storeOwnerVoucherStore(store);
@@ -112,7 +115,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
                     ownerStore,
                     ownerKeyRing,
                     ...(roles.rendezvous === undefined ? {} : { to0: roles.rendezvous.to0 }),
-                    to2Address,
+                    to2Address: currentTo2Address,
                     clock,
                     onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
                   })
@@ -124,6 +127,14 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         ),
       };
     }
+    const register = has('owner')
+      ? ownerRegistrar({
+          store,
+          keyRing: ownerKeyRing,
+          to2Address: currentTo2Address,
+          ...(roles.rendezvous === undefined ? {} : { self: { to0: roles.rendezvous.to0, urls: [url] } }),
+        })
+      : undefined;
     const metrics = createMetrics();
     const app = createApp({
       fdo: { roles, sessions: store.sessions, clock, random, observe: metrics.observe, ...(log === undefined ? {} : { log }) },
@@ -133,7 +144,8 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         ownerKeys: keys.owner.map((k) => k.privateKey),
         clock,
         defaultRvInfo: rvInfo,
-        ...(roles.rendezvous === undefined ? {} : { register: to0InProcess(roles.rendezvous.to0, ownerKeyRing, to2Address) }),
+        defaultTo2Address: to2Address,
+        ...(register === undefined ? {} : { register }),
       },
       ...(log === undefined ? {} : { logger: log }),
     });
@@ -159,7 +171,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       app,
       store,
       keys,
-      url: `http://${isIP(host) === 6 ? `[${host}]` : host}:${config.port}`,
+      url,
       database: config.database === undefined ? database : redact(config.database),
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
