@@ -1,0 +1,183 @@
+/**
+ * SUIT_Command_Sequence (draft-ietf-suit-manifest-37 §8.4.6, §8.4.9, §8.4.10): a flat array of
+ * command code and argument pairs, decoded into a typed list.
+ */
+import { encode } from '../codec/cbor.ts';
+import { COMMAND_NAMES, Command } from './constants.ts';
+import { SuitError } from './errors.ts';
+import { asArray, asBytes, asIndex, asInt, asMap, decodeCbor, intKey, malformed, type SuitLimits } from './lib/read.ts';
+import { parametersValue, readParameters, type SuitParameter } from './parameters.ts';
+
+export type SuitCommandArgument =
+  /** SUIT_Reporting_Policy (§8.4.7) of a condition or a plain directive. */
+  | { kind: 'policy'; policy: number }
+  /** suit-directive-set-component-index (§8.4.10.1): one index, every component (true), or a list. */
+  | { kind: 'component-index'; index: number | true | number[] }
+  /** override-parameters (§8.4.10.3) and set-parameters (trust domains §3.5.4). */
+  | { kind: 'parameters'; parameters: SuitParameter[] }
+  /** suit-directive-try-each (§8.4.10.2): alternatives, with an optional final nil (§8.4.10.2). */
+  | { kind: 'try-each'; sequences: SuitCommand[][]; emptyLast: boolean }
+  /** suit-directive-run-sequence (§8.4.10.7). */
+  | { kind: 'sequence'; commands: SuitCommand[] }
+  /** suit-directive-override-multiple (update management §5.4.3). */
+  | { kind: 'override-multiple'; entries: { index: number; parameters: SuitParameter[] }[] }
+  /** suit-directive-copy-params (update management §5.4.4). */
+  | { kind: 'copy-params'; entries: { index: number; parameters: number[] }[] }
+  /** A command this implementation does not know, kept as decoded. */
+  | { kind: 'unknown'; value: unknown };
+
+export interface SuitCommand {
+  code: number;
+  /** Spec name without the suit- prefix, e.g. "condition-image-match"; "command-N" when unknown. */
+  name: string;
+  argument: SuitCommandArgument;
+}
+
+export interface SequenceContext {
+  limits: SuitLimits;
+  /** Number of components in suit-common, to check component indexes. */
+  components: number;
+  /** Unknown command codes fail with ERR_SUIT_UNKNOWN_COMMAND instead of being kept. */
+  rejectUnknownCommands: boolean;
+}
+
+export const commandName = (code: number): string => COMMAND_NAMES.get(code) ?? `command-${code}`;
+
+const POLICY_COMMANDS: ReadonlySet<number> = new Set([
+  Command.conditionVendorIdentifier,
+  Command.conditionClassIdentifier,
+  Command.conditionImageMatch,
+  Command.conditionUseBefore,
+  Command.conditionComponentSlot,
+  Command.conditionCheckContent,
+  Command.conditionDependencyIntegrity,
+  Command.conditionIsDependency,
+  Command.directiveProcessDependency,
+  Command.conditionAbort,
+  Command.directiveWrite,
+  Command.directiveFetch,
+  Command.directiveCopy,
+  Command.directiveInvoke,
+  Command.conditionDeviceIdentifier,
+  Command.conditionImageNotMatch,
+  Command.conditionMinimumBattery,
+  Command.conditionUpdateAuthorized,
+  Command.conditionVersion,
+  Command.directiveWait,
+  Command.directiveFetchUriList,
+  Command.directiveSwap,
+  Command.directiveUnlink,
+]);
+
+/** Decodes the bytes of a bstr-wrapped SUIT_Command_Sequence. */
+export function decodeSequence(bytes: Uint8Array, path: string, ctx: SequenceContext, depth = 0): SuitCommand[] {
+  return readSequence(decodeCbor(bytes, path, ctx.limits.maxBytes), path, ctx, depth);
+}
+
+function readSequence(v: unknown, path: string, ctx: SequenceContext, depth: number): SuitCommand[] {
+  if (depth > ctx.limits.maxSequenceDepth)
+    throw new SuitError('ERR_SUIT_LIMIT', path, `command sequences nest deeper than ${ctx.limits.maxSequenceDepth}`);
+  const a = asArray(v, path);
+  if (a.length === 0) throw malformed(path, 'a command sequence has at least one command');
+  if (a.length % 2 !== 0) throw malformed(path, 'a command sequence holds command and argument pairs (odd length)');
+  if (a.length / 2 > ctx.limits.maxCommands)
+    throw new SuitError('ERR_SUIT_LIMIT', path, `${a.length / 2} commands, more than ${ctx.limits.maxCommands}`);
+  const out: SuitCommand[] = [];
+  for (let i = 0; i < a.length; i += 2) {
+    const at = `${path}[${i}]`;
+    const code = asInt(a[i], at);
+    if (typeof code !== 'number') throw malformed(at, 'command code out of range');
+    const name = commandName(code);
+    out.push({ code, name, argument: readArgument(code, a[i + 1], `${path}[${i + 1}](${name})`, ctx, depth) });
+  }
+  return out;
+}
+
+function readArgument(code: number, v: unknown, path: string, ctx: SequenceContext, depth: number): SuitCommandArgument {
+  if (POLICY_COMMANDS.has(code)) return { kind: 'policy', policy: asIndex(v, path) };
+  switch (code) {
+    case Command.directiveSetComponentIndex:
+      return { kind: 'component-index', index: readComponentIndex(v, path, ctx.components) };
+    case Command.directiveOverrideParameters:
+    case Command.directiveSetParameters:
+      return { kind: 'parameters', parameters: readParameters(v, path, ctx.limits.maxBytes) };
+    case Command.directiveTryEach: {
+      const a = asArray(v, path);
+      const emptyLast = a.length > 0 && a[a.length - 1] === null;
+      const alternatives = emptyLast ? a.slice(0, -1) : a;
+      if (alternatives.length === 0) throw malformed(path, 'try-each needs at least one sequence');
+      const sequences = alternatives.map((s, i) => decodeSequence(asBytes(s, `${path}[${i}]`), `${path}[${i}]`, ctx, depth + 1));
+      return { kind: 'try-each', sequences, emptyLast };
+    }
+    case Command.directiveRunSequence:
+      return { kind: 'sequence', commands: decodeSequence(asBytes(v, path), path, ctx, depth + 1) };
+    case Command.directiveOverrideMultiple: {
+      const entries: { index: number; parameters: SuitParameter[] }[] = [];
+      for (const [k, p] of asMap(v, path)) {
+        const index = checkIndex(intKey(k, path), path, ctx.components);
+        entries.push({ index, parameters: readParameters(p, `${path}{${index}}`, ctx.limits.maxBytes) });
+      }
+      return { kind: 'override-multiple', entries };
+    }
+    case Command.directiveCopyParams: {
+      const entries: { index: number; parameters: number[] }[] = [];
+      for (const [k, p] of asMap(v, path)) {
+        const index = checkIndex(intKey(k, path), path, ctx.components);
+        const list = asArray(p, `${path}{${index}}`).map((x, j) => intKey(x, `${path}{${index}}[${j}]`));
+        entries.push({ index, parameters: list });
+      }
+      return { kind: 'copy-params', entries };
+    }
+    default:
+      if (ctx.rejectUnknownCommands) throw new SuitError('ERR_SUIT_UNKNOWN_COMMAND', path, `unknown command ${code}`);
+      return { kind: 'unknown', value: v };
+  }
+}
+
+function checkIndex(i: number, path: string, components: number): number {
+  if (i < 0 || i >= components) throw malformed(path, `component index ${i} is outside the ${components} component(s)`);
+  return i;
+}
+
+function readComponentIndex(v: unknown, path: string, components: number): number | true | number[] {
+  if (v === true) return true;
+  if (Array.isArray(v)) {
+    if (v.length === 0) throw malformed(path, 'a list of component indexes is not empty');
+    return v.map((x, i) => checkIndex(asIndex(x, `${path}[${i}]`), path, components));
+  }
+  return checkIndex(asIndex(v, path), path, components);
+}
+
+/** The CBOR value (flat array) of a command sequence. */
+export function sequenceValue(commands: readonly SuitCommand[]): unknown[] {
+  const out: unknown[] = [];
+  for (const c of commands) out.push(c.code, argumentValue(c.argument));
+  return out;
+}
+
+/** The bstr content of a command sequence. */
+export const encodeSequence = (commands: readonly SuitCommand[]): Uint8Array => encode(sequenceValue(commands));
+
+function argumentValue(a: SuitCommandArgument): unknown {
+  switch (a.kind) {
+    case 'policy':
+      return a.policy;
+    case 'component-index':
+      return a.index;
+    case 'parameters':
+      return parametersValue(a.parameters);
+    case 'try-each': {
+      const list: unknown[] = a.sequences.map(encodeSequence);
+      if (a.emptyLast) list.push(null);
+      return list;
+    }
+    case 'sequence':
+      return encodeSequence(a.commands);
+    case 'override-multiple':
+      return new Map(a.entries.map((e) => [e.index, parametersValue(e.parameters)]));
+    case 'copy-params':
+      return new Map(a.entries.map((e) => [e.index, e.parameters]));
+    case 'unknown':
+      return a.value;
+  }
+}

@@ -1,0 +1,70 @@
+/** SUIT_Digest (draft-ietf-suit-manifest-37 §8.3.1; COSE hash algorithms, RFC 9054 §2). */
+import { createHash } from 'node:crypto';
+import { bytesEqual } from '../codec/bytes.ts';
+import { encode } from '../codec/cbor.ts';
+import { DigestAlgorithm } from './constants.ts';
+import { SuitError } from './errors.ts';
+import { asArray, asBytes, asInt, malformed } from './lib/read.ts';
+
+export interface SuitDigest {
+  /** COSE hash algorithm id (DigestAlgorithm). */
+  algorithm: number;
+  bytes: Uint8Array;
+}
+
+// Hash name and output size in bytes; SHAKE128/SHAKE256 outputs are 256 and 512 bits (RFC 9054 §2).
+const HASHES = new Map<number, { name: string; size: number; shake?: boolean }>([
+  [DigestAlgorithm.SHA256, { name: 'sha256', size: 32 }],
+  [DigestAlgorithm.SHA384, { name: 'sha384', size: 48 }],
+  [DigestAlgorithm.SHA512, { name: 'sha512', size: 64 }],
+  [DigestAlgorithm.SHAKE128, { name: 'shake128', size: 32, shake: true }],
+  [DigestAlgorithm.SHAKE256, { name: 'shake256', size: 64, shake: true }],
+]);
+
+const DIGEST_NAMES = new Map<number, string>(Object.entries(DigestAlgorithm).map(([n, v]) => [v, n]));
+
+/** The name of a digest algorithm id ("SHA256"), or the number. */
+export const digestAlgorithmName = (alg: number): string => DIGEST_NAMES.get(alg) ?? String(alg);
+
+/** Whether the algorithm id is one IoTopia computes. */
+export const isSupportedDigest = (alg: number): boolean => HASHES.has(alg);
+
+/** Hashes `data` with the algorithm; ERR_SUIT_UNSUPPORTED for other ids. */
+export function digestOf(algorithm: number, data: Uint8Array, path = 'digest'): SuitDigest {
+  const h = HASHES.get(algorithm);
+  if (h === undefined) throw new SuitError('ERR_SUIT_UNSUPPORTED', path, `digest algorithm ${algorithm} is not supported`);
+  const hash = h.shake === true ? createHash(h.name, { outputLength: h.size }) : createHash(h.name);
+  return { algorithm, bytes: new Uint8Array(hash.update(data).digest()) };
+}
+
+/** Decodes a SUIT_Digest = [algorithm-id, digest-bytes]. Unknown algorithm ids are kept. */
+export function readDigest(v: unknown, path: string): SuitDigest {
+  const a = asArray(v, path);
+  // §8.3.1 allows further elements (suit-digest-parameters); none are defined, so none are accepted.
+  if (a.length !== 2) throw malformed(path, `SUIT_Digest has 2 elements, got ${a.length}`);
+  const alg = asInt(a[0], `${path}[0]`);
+  if (typeof alg !== 'number') throw malformed(`${path}[0]`, 'digest algorithm id out of range');
+  const bytes = asBytes(a[1], `${path}[1]`);
+  const h = HASHES.get(alg);
+  if (h !== undefined && bytes.length !== h.size)
+    throw malformed(`${path}[1]`, `a ${digestAlgorithmName(alg)} digest has ${h.size} bytes, got ${bytes.length}`);
+  return { algorithm: alg, bytes };
+}
+
+export const digestValue = (d: SuitDigest): unknown[] => [d.algorithm, d.bytes];
+
+export const encodeDigest = (d: SuitDigest): Uint8Array => encode(digestValue(d));
+
+/** Checks that `data` hashes to `expected`; ERR_SUIT_DIGEST_MISMATCH naming `what` otherwise. */
+export function checkDigest(expected: SuitDigest, data: Uint8Array, what: string, path: string): void {
+  const actual = digestOf(expected.algorithm, data, path);
+  if (!bytesEqual(actual.bytes, expected.bytes)) {
+    throw new SuitError(
+      'ERR_SUIT_DIGEST_MISMATCH',
+      path,
+      `${what} does not match its ${digestAlgorithmName(expected.algorithm)} digest (expected ${hex(expected.bytes)}, computed ${hex(actual.bytes)})`,
+    );
+  }
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -1,0 +1,182 @@
+/** SUIT_Manifest (draft-ietf-suit-manifest-37 §8.4) and SUIT_Common (§8.4.5): decode and deterministic encode. */
+import { encode } from '../codec/cbor.ts';
+import { decodeSequence, encodeSequence, type SequenceContext, type SuitCommand } from './commands.ts';
+import { CommonKey, ManifestKey, SEQUENCE_KEYS, SEVERABLE_KEYS, SUIT_MANIFEST_VERSION } from './constants.ts';
+import { digestValue, readDigest, type SuitDigest } from './digest.ts';
+import { SuitError } from './errors.ts';
+import {
+  asArray,
+  asBytes,
+  asIndex,
+  asMap,
+  asText,
+  asUint,
+  DEFAULT_SUIT_LIMITS,
+  decodeCbor,
+  intKey,
+  malformed,
+  type SuitLimits,
+} from './lib/read.ts';
+import { decodeText, encodeText, readComponentId, type SuitText } from './text.ts';
+
+export interface SuitCommon {
+  /** trust domains §3.2: { + uint => SUIT_Dependency_Metadata }, kept as decoded. */
+  dependencies?: Map<number, unknown>;
+  components: Uint8Array[][];
+  sharedSequence?: SuitCommand[];
+  keyOrder: number[];
+}
+
+export interface SuitManifest {
+  version: number;
+  sequenceNumber: number | bigint;
+  common: SuitCommon;
+  referenceUri?: string;
+  /** trust domains §3.1 */
+  manifestComponentId?: Uint8Array[];
+  /** Command sequences present in the manifest, by manifest key (validate, load, invoke, …). */
+  sequences: Map<number, SuitCommand[]>;
+  /** suit-text when present in the manifest (not severed). */
+  text?: SuitText;
+  /** suit-coswid when present in the manifest (update management §4.1): the tag's CBOR bytes. */
+  coswid?: Uint8Array;
+  /** Severable members kept as their digest (§8.4.11): the member is severed or sits in the envelope. */
+  severed: Map<number, SuitDigest>;
+  /** Members this implementation does not know ($$SUIT_Manifest_Extensions), kept as decoded. */
+  extensions: Map<number, unknown>;
+  /** Key order as decoded, so that encoding gives the same bytes back. */
+  keyOrder: number[];
+}
+
+export interface ManifestDecodeOptions {
+  limits?: Partial<SuitLimits>;
+  /** Unknown command codes fail with ERR_SUIT_UNKNOWN_COMMAND (default: kept as `unknown`). */
+  rejectUnknownCommands?: boolean;
+}
+
+export const MANIFEST_KEY_NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries(ManifestKey).map(([k, v]) => [v, k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)]),
+);
+export const manifestKeyName = (k: number): string => MANIFEST_KEY_NAMES.get(k) ?? `member-${k}`;
+
+export function sequenceContext(opts: ManifestDecodeOptions, components: number): SequenceContext {
+  return {
+    limits: { ...DEFAULT_SUIT_LIMITS, ...opts.limits },
+    components,
+    rejectUnknownCommands: opts.rejectUnknownCommands ?? false,
+  };
+}
+
+/** Decodes the bytes of a SUIT_Manifest (the content of the envelope's suit-manifest bstr). */
+export function decodeManifest(bytes: Uint8Array, opts: ManifestDecodeOptions = {}, path = 'manifest'): SuitManifest {
+  const limits = { ...DEFAULT_SUIT_LIMITS, ...opts.limits };
+  const map = asMap(decodeCbor(bytes, path, limits.maxBytes), path);
+  const keyOrder = [...map.keys()].map((k) => intKey(k, path));
+  const need = (k: number): unknown => {
+    if (!map.has(k)) throw malformed(path, `${manifestKeyName(k)} (${k}) is missing`);
+    return map.get(k);
+  };
+  const version = asIndex(need(ManifestKey.version), `${path}.manifest-version`);
+  if (version !== SUIT_MANIFEST_VERSION)
+    throw new SuitError('ERR_SUIT_UNSUPPORTED', `${path}.manifest-version`, `manifest version ${version} is not supported (only 1)`);
+  const sequenceNumber = asUint(need(ManifestKey.sequenceNumber), `${path}.manifest-sequence-number`);
+  const common = decodeCommon(asBytes(need(ManifestKey.common), `${path}.common`), `${path}.common`, opts);
+  const ctx = sequenceContext(opts, common.components.length);
+  const m: SuitManifest = { version, sequenceNumber, common, sequences: new Map(), severed: new Map(), extensions: new Map(), keyOrder };
+  for (const [k, v] of map as Map<number, unknown>) {
+    const at = `${path}.${manifestKeyName(k)}`;
+    if (k === ManifestKey.version || k === ManifestKey.sequenceNumber || k === ManifestKey.common) continue;
+    if (k === ManifestKey.referenceUri) m.referenceUri = asText(v, at);
+    else if (k === ManifestKey.manifestComponentId) m.manifestComponentId = readComponentId(v, at);
+    else if (SEVERABLE_KEYS.has(k) && Array.isArray(v)) m.severed.set(k, readDigest(v, at));
+    else if (SEQUENCE_KEYS.has(k)) m.sequences.set(k, decodeSequence(asBytes(v, at), at, ctx));
+    else if (k === ManifestKey.text) m.text = decodeText(asBytes(v, at), at, limits.maxBytes);
+    else if (k === ManifestKey.coswid) m.coswid = asBytes(v, at);
+    else m.extensions.set(k, v);
+  }
+  return m;
+}
+
+function decodeCommon(bytes: Uint8Array, path: string, opts: ManifestDecodeOptions): SuitCommon {
+  const limits = { ...DEFAULT_SUIT_LIMITS, ...opts.limits };
+  const map = asMap(decodeCbor(bytes, path, limits.maxBytes), path);
+  const keyOrder = [...map.keys()].map((k) => intKey(k, path));
+  const rawComponents = map.get(CommonKey.components);
+  if (rawComponents === undefined) throw malformed(path, 'components (2) is missing');
+  const list = asArray(rawComponents, `${path}.components`);
+  if (list.length === 0) throw malformed(`${path}.components`, 'at least one component is required');
+  if (list.length > limits.maxComponents)
+    throw new SuitError('ERR_SUIT_LIMIT', `${path}.components`, `${list.length} components, more than ${limits.maxComponents}`);
+  const components = list.map((c, i) => readComponentId(c, `${path}.components[${i}]`));
+  const common: SuitCommon = { components, keyOrder };
+  for (const [k, v] of map as Map<number, unknown>) {
+    if (k === CommonKey.components) continue;
+    if (k === CommonKey.sharedSequence) {
+      common.sharedSequence = decodeSequence(
+        asBytes(v, `${path}.shared-sequence`),
+        `${path}.shared-sequence`,
+        sequenceContext(opts, components.length),
+      );
+    } else if (k === CommonKey.dependencies) {
+      const deps = new Map<number, unknown>();
+      for (const [dk, dv] of asMap(v, `${path}.dependencies`)) {
+        const index = asIndex(dk, `${path}.dependencies`);
+        if (index >= components.length) throw malformed(`${path}.dependencies`, `dependency index ${index} is not a component`);
+        asMap(dv, `${path}.dependencies{${index}}`);
+        deps.set(index, dv);
+      }
+      common.dependencies = deps;
+    } else {
+      throw malformed(path, `unknown suit-common member ${k}`);
+    }
+  }
+  return common;
+}
+
+function ordered(keyOrder: readonly number[], present: readonly number[]): number[] {
+  const keys = keyOrder.filter((k) => present.includes(k));
+  for (const k of [...present].sort((a, b) => a - b)) if (!keys.includes(k)) keys.push(k);
+  return keys;
+}
+
+export function encodeCommon(c: SuitCommon): Uint8Array {
+  const present: number[] = [CommonKey.components];
+  if (c.dependencies !== undefined) present.push(CommonKey.dependencies);
+  if (c.sharedSequence !== undefined) present.push(CommonKey.sharedSequence);
+  const m = new Map<number, unknown>();
+  for (const k of ordered(c.keyOrder, present)) {
+    if (k === CommonKey.components) m.set(k, c.components);
+    else if (k === CommonKey.dependencies) m.set(k, c.dependencies);
+    else if (k === CommonKey.sharedSequence) m.set(k, encodeSequence(c.sharedSequence as SuitCommand[]));
+  }
+  return encode(m);
+}
+
+/** Encodes a manifest deterministically: decoded key order kept, new members in ascending key order. */
+export function encodeManifest(m: SuitManifest): Uint8Array {
+  return encode(manifestValue(m));
+}
+
+export function manifestValue(m: SuitManifest): Map<number, unknown> {
+  const present = [ManifestKey.version, ManifestKey.sequenceNumber, ManifestKey.common] as number[];
+  if (m.referenceUri !== undefined) present.push(ManifestKey.referenceUri);
+  if (m.manifestComponentId !== undefined) present.push(ManifestKey.manifestComponentId);
+  present.push(...m.sequences.keys(), ...m.severed.keys(), ...m.extensions.keys());
+  if (m.text !== undefined) present.push(ManifestKey.text);
+  if (m.coswid !== undefined) present.push(ManifestKey.coswid);
+  const out = new Map<number, unknown>();
+  for (const k of ordered(m.keyOrder, [...new Set(present)])) {
+    const severed = m.severed.get(k);
+    if (k === ManifestKey.version) out.set(k, m.version);
+    else if (k === ManifestKey.sequenceNumber) out.set(k, m.sequenceNumber);
+    else if (k === ManifestKey.common) out.set(k, encodeCommon(m.common));
+    else if (k === ManifestKey.referenceUri) out.set(k, m.referenceUri);
+    else if (k === ManifestKey.manifestComponentId) out.set(k, m.manifestComponentId);
+    else if (severed !== undefined) out.set(k, digestValue(severed));
+    else if (m.sequences.has(k)) out.set(k, encodeSequence(m.sequences.get(k) as SuitCommand[]));
+    else if (k === ManifestKey.text) out.set(k, encodeText(m.text as SuitText));
+    else if (k === ManifestKey.coswid) out.set(k, m.coswid);
+    else out.set(k, m.extensions.get(k));
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+/** SUIT_Parameters (draft-ietf-suit-manifest-37 §8.4.8; companion drafts as noted in constants.ts). */
+import { encode } from '../codec/cbor.ts';
+import { PARAMETER_NAMES, Parameter, WRAPPED_PARAMETERS } from './constants.ts';
+import { digestValue, readDigest, type SuitDigest } from './digest.ts';
+import { asArray, asBool, asBytes, asIndex, asInt, asMap, asText, asUint, decodeCbor, intKey, malformed } from './lib/read.ts';
+
+/**
+ * One parameter. `value` is typed by `code`: image-digest holds a SuitDigest; the other bstr-wrapped
+ * parameters (encryption-info, version, wait-info, uri-list) hold their decoded content; the rest
+ * hold the CBOR value itself (byte strings, text, integers, booleans). Unknown codes keep the value.
+ */
+export interface SuitParameter {
+  code: number;
+  name: string;
+  value: unknown;
+}
+
+export const parameterName = (code: number): string => PARAMETER_NAMES.get(code) ?? `parameter-${code}`;
+
+/** Decodes a parameters map, keeping its order. */
+export function readParameters(v: unknown, path: string, maxBytes: number): SuitParameter[] {
+  const out: SuitParameter[] = [];
+  for (const [k, raw] of asMap(v, path)) {
+    const code = intKey(k, path);
+    const name = parameterName(code);
+    out.push({ code, name, value: readParameterValue(code, raw, `${path}.${name}`, maxBytes) });
+  }
+  return out;
+}
+
+function readParameterValue(code: number, raw: unknown, path: string, maxBytes: number): unknown {
+  if (WRAPPED_PARAMETERS.has(code)) {
+    const inner = decodeCbor(asBytes(raw, path), path, maxBytes);
+    switch (code) {
+      case Parameter.imageDigest:
+        return readDigest(inner, path);
+      case Parameter.version: {
+        // update management §5.2.4: [comparison-type, comparison-value: [+ int]]
+        const a = asArray(inner, path);
+        if (a.length !== 2) throw malformed(path, `version match has 2 elements, got ${a.length}`);
+        asIndex(a[0], `${path}[0]`);
+        const parts = asArray(a[1], `${path}[1]`);
+        if (parts.length === 0) throw malformed(`${path}[1]`, 'a version has at least one part');
+        parts.forEach((p, i) => {
+          asInt(p, `${path}[1][${i}]`);
+        });
+        return inner;
+      }
+      case Parameter.uriList:
+        asArray(inner, path).forEach((u, i) => {
+          asText(u, `${path}[${i}]`);
+        });
+        return inner;
+      case Parameter.waitInfo:
+        asMap(inner, path);
+        return inner;
+      default:
+        // encryption-info: a COSE_Encrypt or COSE_Encrypt0 (firmware encryption §4), read when used.
+        return inner;
+    }
+  }
+  switch (code) {
+    case Parameter.vendorIdentifier:
+    case Parameter.classIdentifier:
+    case Parameter.deviceIdentifier:
+    case Parameter.content:
+    case Parameter.invokeArgs:
+      return asBytes(raw, path);
+    case Parameter.uri:
+      return asText(raw, path);
+    case Parameter.strictOrder:
+    case Parameter.softFailure:
+      return asBool(raw, path);
+    case Parameter.componentSlot:
+    case Parameter.imageSize:
+    case Parameter.sourceComponent:
+    case Parameter.useBefore:
+    case Parameter.minimumBattery:
+      return asUint(raw, path);
+    case Parameter.updatePriority:
+      return asInt(raw, path);
+    default:
+      return raw;
+  }
+}
+
+/** The CBOR value of a parameters map, in the parameters' order. */
+export function parametersValue(params: readonly SuitParameter[]): Map<number, unknown> {
+  const m = new Map<number, unknown>();
+  for (const p of params) {
+    if (p.code === Parameter.imageDigest) m.set(p.code, encode(digestValue(p.value as SuitDigest)));
+    else if (WRAPPED_PARAMETERS.has(p.code)) m.set(p.code, encode(p.value));
+    else m.set(p.code, p.value);
+  }
+  return m;
+}
