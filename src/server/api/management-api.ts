@@ -14,6 +14,7 @@ import { ownerTo2AddressRoutes } from './owner-to2-address.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
 import { rendezvousRoutes } from './rendezvous.ts';
+import { rendezvousPolicyRoutes } from './rendezvous-policy.ts';
 import type { ApiContext, ApiRoute } from './route.ts';
 import { tokenRoutes } from './tokens-api.ts';
 
@@ -34,6 +35,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...ownerTo2AddressRoutes(ctx),
     ...deviceRoutes(ctx),
     ...rendezvousRoutes(ctx),
+    ...rendezvousPolicyRoutes(ctx),
     ...auditRoutes(ctx),
     ...tokenRoutes(ctx),
   ];

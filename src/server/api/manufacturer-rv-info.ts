@@ -9,7 +9,7 @@ import { RVProtocolValue } from '../../fdo/constants/rendezvous.ts';
 import { type RendezvousInfo, rendezvousDirectiveFromView, rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
 import type { Store } from '../../store/store.ts';
 import { actorOf } from './auth.ts';
-import { invalidField } from './problem.ts';
+import { ApiProblem, invalidField } from './problem.ts';
 import { jsonResponse, type RouteFactory } from './route.ts';
 
 export const MANUFACTURER_SCOPE = 'manufacturer';
@@ -150,7 +150,15 @@ export function rvInfoToJson(info: RendezvousInfo): RvDirectiveJson[] {
 /** The stored directives, or undefined when the manufacturer set none. */
 export async function storedRvDirectives(store: Pick<Store, 'settings'>): Promise<RvDirectiveJson[] | undefined> {
   const value = await store.settings.get(MANUFACTURER_SCOPE, RV_INFO_KEY);
-  return value === undefined ? undefined : validateRvDirectives(value, `setting ${MANUFACTURER_SCOPE}/${RV_INFO_KEY}`);
+  if (value === undefined) return undefined;
+  try {
+    return validateRvDirectives(value);
+  } catch (e) {
+    // Only a hand-edited database gets here; DI then fails rather than write vouchers nobody can follow.
+    if (e instanceof ApiProblem)
+      throw new ApiProblem(500, 'ERR_API_SETTING_CORRUPT', `the stored rendezvous info is invalid: ${e.message}`);
+    throw e;
+  }
 }
 
 const DIRECTIVE_SCHEMA = {

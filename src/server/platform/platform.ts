@@ -26,6 +26,7 @@ import { storedTo2Address } from '../api/owner-to2-address.ts';
 import { ensureFirstAdminToken } from '../api/tokens.ts';
 import { createApp } from '../app.ts';
 import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
+import { storedAcceptance } from './acceptance.ts';
 import { withAutoOwner } from './auto-owner.ts';
 import type { PlatformConfig } from './config.ts';
 import { diWithStoredRvInfo } from './di-rv-info.ts';
@@ -89,7 +90,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     if (has('rendezvous')) {
       const rv = storeRendezvousStore(store);
       roles.rendezvous = {
-        to0: createTo0Rendezvous({ random, clock, store: rv }) as RoleHandler,
+        to0: createTo0Rendezvous({ random, clock, store: rv, acceptance: storedAcceptance(store) }) as RoleHandler,
         to1: createTo1Rendezvous({ random, clock, store: rv }) as RoleHandler,
       };
     }
