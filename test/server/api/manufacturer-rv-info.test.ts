@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runDi } from '../../../src/agent/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
@@ -7,6 +10,9 @@ import { RVProtocolValue } from '../../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
 import { type RendezvousInfo, rendezvousDirectiveView } from '../../../src/fdo/types/rendezvous-info.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
+import { resolveConfig } from '../../../src/server/platform/config.ts';
+import { startPlatform } from '../../../src/server/platform/platform.ts';
+import { postgresHarness } from '../../store/harness.ts';
 import { type ApiWorld, bearer, startApiWorld } from './world.ts';
 
 const URL_PATH = '/api/v1/manufacturer/rendezvous-info';
@@ -159,4 +165,47 @@ describe('management API: the manufacturer sets the rendezvous info DI uses', ()
       assert.equal((await call('PUT', w.tokens[role], { directives: [{ dns: 'x.example' }] })).statusCode, 403, role);
     }
   });
+});
+
+const pgUrl = process.env['IOTOPIA_TEST_PG_URL'];
+
+test('on PostgreSQL, rendezvous info set through one server is what DI on another writes', {
+  skip: pgUrl === undefined || pgUrl === '' ? 'IOTOPIA_TEST_PG_URL is not set (.ci/run starts a PostgreSQL and sets it)' : false,
+}, async () => {
+  const db = await postgresHarness(pgUrl as string);
+  const dirs = [mkdtempSync(join(tmpdir(), 'iotopia-rvinfo-a-')), mkdtempSync(join(tmpdir(), 'iotopia-rvinfo-b-'))];
+  const env = { IOTOPIA_MASTER_KEY: randomBytes(32).toString('hex') };
+  const config = (dataDir: string) =>
+    resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, database: db.location, logLevel: 'silent', autoOwner: false }]);
+  const a = await startPlatform(config(dirs[0] as string), { env });
+  const b = await startPlatform(config(dirs[1] as string), { env });
+  try {
+    const admin = a.firstAdminToken ?? assert.fail('no admin token');
+    const directives = [{ dns: 'rv.example.net', devPort: 443, protocol: 'https' }];
+    const set = await a.app.inject({ method: 'PUT', url: URL_PATH, headers: bearer(admin), payload: { directives } });
+    assert.equal(set.statusCode, 200, set.body);
+    const { privateKey } = await generateKeyPair('secp256r1');
+    const credential = await runDi(b.url, {
+      random: (n) => new Uint8Array(randomBytes(n)),
+      deviceKey: privateKey,
+      serialNumber: 'PG-1',
+      model: 'pg',
+    });
+    assert.deepEqual(decoded(credential.rvInfo), [
+      {
+        devOnly: false,
+        ownerOnly: false,
+        userInput: false,
+        bypass: false,
+        dns: 'rv.example.net',
+        devPort: 443,
+        protocol: RVProtocolValue.RVProtHttps,
+      },
+    ]);
+  } finally {
+    await a.close();
+    await b.close();
+    await db.destroy();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
 });
