@@ -27,7 +27,7 @@ import { ensureFirstAdminToken } from '../api/tokens.ts';
 import { createApp } from '../app.ts';
 import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
 import { storedAcceptance } from './acceptance.ts';
-import { withAutoOwner } from './auto-owner.ts';
+import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from './auto-owner.ts';
 import type { PlatformConfig } from './config.ts';
 import { diWithStoredRvInfo } from './di-rv-info.ts';
 import { ensurePlatformKeys, type PlatformKeys } from './keys.ts';
@@ -100,6 +100,21 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     if (has('manufacturer')) {
       const vouchers = storeManufacturerVoucherStore(store);
       const auto = config.autoOwner && has('owner');
+      const autoOwner: AutoOwnerOptions = {
+        manufacturerKeys: keys.manufacturer,
+        ownerKeys: keys.owner,
+        ownerStore,
+        ownerKeyRing,
+        ...(roles.rendezvous === undefined ? {} : { to0: roles.rendezvous.to0 }),
+        to2Address: currentTo2Address,
+        clock,
+        onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
+      };
+      // Finish what a process killed between a DI commit and its automatic extension left undone.
+      if (auto) {
+        const swept = await sweepAutoOwner(store, autoOwner);
+        if (swept.imported + swept.registered + swept.failed > 0) log?.warn(swept, 'start-up sweep of automatic owner registration');
+      }
       roles.manufacturer = {
         di: diWithStoredRvInfo(
           store,
@@ -109,18 +124,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
             createDiManufacturer({
               random,
               clock,
-              store: auto
-                ? withAutoOwner(vouchers, {
-                    manufacturerKeys: keys.manufacturer,
-                    ownerKeys: keys.owner,
-                    ownerStore,
-                    ownerKeyRing,
-                    ...(roles.rendezvous === undefined ? {} : { to0: roles.rendezvous.to0 }),
-                    to2Address: currentTo2Address,
-                    clock,
-                    onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
-                  })
-                : vouchers,
+              store: auto ? withAutoOwner(vouchers, autoOwner) : vouchers,
               rvInfo: stored,
               deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
               manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey })),

@@ -1,10 +1,12 @@
 import type { To2OwnerVoucherStore } from '../../fdo/protocol/to2-owner.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
-import type { Store } from '../store.ts';
+import type { Repositories, Store } from '../store.ts';
 
 export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
   /** Records a voucher this owner holds (imported, or made here and extended to our key). */
   add(guid: Uint8Array, voucher: Uint8Array): Promise<void>;
+  /** Like `add`, unless the owner already holds a voucher for the GUID: then nothing changes and it resolves false. */
+  addIfAbsent(guid: Uint8Array, voucher: Uint8Array): Promise<boolean>;
   /** Records a TO0 registration that the rendezvous accepted until `until`. */
   registered(guid: Uint8Array, until: Date): Promise<void>;
   deviceProved(guid: Uint8Array): Promise<void>;
@@ -26,12 +28,18 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer
  */
 export function storeOwnerVoucherStore(store: Store, options: { actor?: string } = {}): StoreOwnerVoucherStore {
   const actor = options.actor ?? 'owner';
+  const record = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
+    await r.vouchers.put({ side: 'owner', guid, voucher, state: 'imported' });
+    await r.devices.upsert({ guid, state: 'owned' });
+    await r.audit.append({ actor, action: 'voucher.imported', subject: guidToHex(guid), details: { bytes: voucher.length } });
+  };
   return {
-    add: (guid, voucher) =>
+    add: (guid, voucher) => store.transaction((r) => record(r, guid, voucher)),
+    addIfAbsent: (guid, voucher) =>
       store.transaction(async (r) => {
-        await r.vouchers.put({ side: 'owner', guid, voucher, state: 'imported' });
-        await r.devices.upsert({ guid, state: 'owned' });
-        await r.audit.append({ actor, action: 'voucher.imported', subject: guidToHex(guid), details: { bytes: voucher.length } });
+        if ((await r.vouchers.get('owner', guid)) !== undefined) return false;
+        await record(r, guid, voucher);
+        return true;
       }),
     registered: (guid, until) =>
       store.transaction(async (r) => {
