@@ -1,17 +1,29 @@
 /**
  * Where a device finds its servers: rendezvous URLs from the credential's RendezvousInfo (FDO 1.1
  * §3.7) and owner URLs from the RVTO2Addr that TO1 returns (§3.3.14). Only HTTP and HTTPS are
- * spoken here; entries for other transports are skipped.
+ * spoken here; entries for other transports are skipped. An IPv4-mapped IPv6 address
+ * (::ffff:a.b.c.d, RFC 4291 §2.5.5.2), which some implementations send for an IPv4 owner, is
+ * reached over IPv4, so a host without IPv6 can still connect.
  */
+import { isIPv6 } from 'node:net';
 import { RVProtocolValue, TransportProtocol } from '../fdo/constants/rendezvous.ts';
+import { ipAddressFromString } from '../fdo/types/ip-address.ts';
 import { type RendezvousInfo, rendezvousDirectiveView } from '../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 
 const hostPart = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
+/** The IPv4 address an IPv4-mapped IPv6 address stands for; any other host unchanged. */
+export function connectHost(host: string): string {
+  if (!isIPv6(host)) return host;
+  const ip = ipAddressFromString(host);
+  const mapped = ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff;
+  return mapped ? [...ip.subarray(12)].join('.') : host;
+}
+
 function url(scheme: 'http' | 'https', host: string, port: number | undefined): string {
   const p = port === undefined ? '' : `:${port}`;
-  return `${scheme}://${hostPart(host)}${p}`;
+  return `${scheme}://${hostPart(connectHost(host))}${p}`;
 }
 
 /** Rendezvous server URLs for the device, in the credential's order (bypass directives excluded). */

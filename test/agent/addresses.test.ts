@@ -27,3 +27,17 @@ test('owner URLs come from RVTO2Addr: HTTP and HTTPS entries, names before addre
     ['https://owner.example.com:8043', 'https://192.0.2.1:8043', 'http://192.0.2.3:80'],
   );
 });
+
+test('an IPv4-mapped IPv6 address (as go-fdo sends for an IPv4 owner) is reached over IPv4; other IPv6 addresses are kept', () => {
+  assert.deepEqual(
+    ownerUrls([
+      { ip: '0:0:0:0:0:ffff:7f00:1', port: 8043, protocol: TransportProtocol.ProtHTTP },
+      { ip: '::ffff:192.0.2.9', port: 8044, protocol: TransportProtocol.ProtHTTP },
+      { ip: '0:0:0:0:0:0:0:1', port: 8045, protocol: TransportProtocol.ProtHTTP },
+      { ip: '::fffe:7f00:1', port: 8046, protocol: TransportProtocol.ProtHTTP },
+    ]),
+    ['http://127.0.0.1:8043', 'http://192.0.2.9:8044', 'http://[0:0:0:0:0:0:0:1]:8045', 'http://[::fffe:7f00:1]:8046'],
+  );
+  const rv = [rendezvousDirectiveFromView({ ipAddress: '0:0:0:0:0:ffff:7f00:1', devPort: 8041, protocol: RVProtocolValue.RVProtHttp })];
+  assert.deepEqual(rendezvousUrls(rv), ['http://127.0.0.1:8041']);
+});

@@ -1,0 +1,109 @@
+/**
+ * go-fdo-server processes for the interop tests and the side-by-side bench: finds the pinned
+ * binaries (built by test/interop/go-peers/install.sh), starts one role on a free loopback port
+ * with its own SQLite database in a temporary directory, waits for its health endpoint, and stops
+ * it (by its own process id) when asked.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+/** Where the pinned go-fdo binaries are: IOTOPIA_GO_PEERS_BIN or .interop/bin at the project root. */
+export function peersBin(): string {
+  return process.env.IOTOPIA_GO_PEERS_BIN ?? join(ROOT, '.interop', 'bin');
+}
+
+/** Why the go-fdo-server interop cannot run here, or undefined when it can. */
+export function goPeersMissing(): string | undefined {
+  const bin = peersBin();
+  for (const name of ['go-fdo-server', 'go-fdo-client']) {
+    if (!existsSync(join(bin, name))) return `${join(bin, name)} is absent (Go missing? run test/interop/go-peers/install.sh)`;
+  }
+  return undefined;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a !== null ? ok(a.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+export type GoRole = 'manufacturing' | 'rendezvous' | 'owner';
+
+export interface GoServer {
+  role: GoRole;
+  url: string;
+  port: number;
+  /** Everything the process wrote (stdout and stderr), for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** A scratch directory removed by `dispose`. */
+export async function scratch(prefix: string): Promise<{ dir: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Starts `go-fdo-server <role> 127.0.0.1:<port> <args>` with a database in `dir`. */
+export async function startGoServer(role: GoRole, dir: string, args: readonly string[], logLevel = 'info'): Promise<GoServer> {
+  const port = await freePort();
+  const db = join(dir, `${role}-${port}.db`);
+  const child = spawn(
+    join(peersBin(), 'go-fdo-server'),
+    ['--log-level', logLevel, role, `127.0.0.1:${port}`, '--db-type', 'sqlite', '--db-dsn', `file:${db}`, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const keep = (b: Buffer) => {
+    out = (out + b.toString('utf8')).slice(-200_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const server: GoServer = { role, url, port, log: () => out, stop: () => stopChild(child) };
+  try {
+    await waitHealthy(url, child, () => out);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return server;
+}
+
+async function waitHealthy(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`go-fdo-server exited (${child.exitCode}) before it was ready:\n${log()}`);
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`go-fdo-server at ${url} did not become healthy:\n${log()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
