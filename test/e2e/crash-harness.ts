@@ -297,6 +297,11 @@ async function checkStore(store: Store, devices: FleetSummary['devices']): Promi
   );
   const fleetGuids = new Set(devices.map((d) => d.guid));
   const orphans = [...mfg.keys()].filter((g) => !fleetGuids.has(g));
+  // Every kill is followed by a start, and every start sweeps what auto-owner left undone.
+  check(
+    'no voucher stranded on the manufacturer side: the start-up sweep recorded every DI voucher a kill left behind',
+    [...mfg.keys()].filter((g) => owner.get(g) === undefined),
+  );
   const counts = {
     manufacturerVouchers: mfg.size,
     ownerVouchers: owner.size,
@@ -305,7 +310,8 @@ async function checkStore(store: Store, devices: FleetSummary['devices']): Promi
     auditRecords: audit.length,
     // DIs the server committed whose reply the kill swallowed: the device ran DI again.
     orphanedManufactured: orphans.length,
-    // Of those, the ones killed between DI's commit and the automatic extension to the owner.
+    // Of those, the ones killed between DI's commit and the automatic extension to the owner and
+    // not swept at the next start (the check above wants none).
     orphansWithoutOwnerVoucher: orphans.filter((g) => !owner.has(g)).length,
     // TO2s the owner committed whose TO2.Done2 the kill swallowed: the device ran TO2 again.
     lostDone2: [...onboardedAudit.values()].filter((records) => records.length > 1).length,

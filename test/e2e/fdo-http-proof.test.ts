@@ -1,0 +1,256 @@
+/**
+ * The platform proof over HTTP on loopback: servers started as `iotopia up` starts them
+ * (startPlatform, all roles, SQLite in a data directory), every FDO message and management call a
+ * real HTTP request to 127.0.0.1. Auto-owner is off, so the voucher goes from manufacturer to owner
+ * through the management API as it would between two companies. Then a resale to a second owner
+ * server, and the refusals a peer sees.
+ */
+import assert from 'node:assert/strict';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runDi, runOnboard } from '../../src/agent/flows.ts';
+import { generateKeyPair, type KeyPairType } from '../../src/crypto/key-generate.ts';
+import { CipherSuite, KexSuite, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
+import { MsgType } from '../../src/fdo/constants/message-types.ts';
+import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
+import { guidToHex } from '../../src/fdo/types/guid.ts';
+import { samePublicKey } from '../../src/fdo/types/public-key.ts';
+import { encodeVoucherPem } from '../../src/fdo/voucher/voucher-encode.ts';
+import { extendVoucher } from '../../src/fdo/voucher/voucher-extend.ts';
+import { voucherOwner } from '../../src/fdo/voucher/voucher-owner.ts';
+import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
+import { resolveConfig } from '../../src/server/platform/config.ts';
+import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+
+const random = (n: number) => new Uint8Array(randomBytes(n));
+const DEVMOD = { os: 'linux', arch: 'x86_64', version: 'proof', device: 'http proof', bin: 'x86_64', sep: ';' };
+const SUITES = [
+  {
+    key: 'secp256r1',
+    pkType: PublicKeyType.SECP256R1,
+    kexSuite: KexSuite.ECDH256,
+    cipherSuite: CipherSuite.A128GCM,
+    name: 'ec256 ECDH256 A128GCM',
+  },
+  {
+    key: 'secp384r1',
+    pkType: PublicKeyType.SECP384R1,
+    kexSuite: KexSuite.ECDH384,
+    cipherSuite: CipherSuite.A256GCM,
+    name: 'ec384 ECDH384 A256GCM',
+  },
+] as const;
+type Suite = (typeof SUITES)[number];
+
+const dirs: string[] = [];
+async function up(name: string): Promise<Platform> {
+  const dataDir = mkdtempSync(join(tmpdir(), `iotopia-proof-${name}-`));
+  dirs.push(dataDir);
+  return startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent', autoOwner: false }]));
+}
+
+/** A management API call over HTTP with the platform's first admin token (or `token`). */
+async function api(p: Platform, method: string, path: string, body?: string | object, token = p.firstAdminToken): Promise<Response> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  let payload: string | undefined;
+  if (typeof body === 'string') {
+    headers['content-type'] = 'application/x-pem-file';
+    payload = body;
+  } else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  return fetch(`${p.url}/api/v1${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+}
+
+async function ok<T>(r: Response, status = 200): Promise<T> {
+  const text = await r.text();
+  assert.equal(r.status, status, text);
+  return JSON.parse(text) as T;
+}
+
+const ownerKeyPem = (p: Platform, type: KeyPairType): string => {
+  const k = p.keys.owner.find((o) => o.type === type)?.privateKey;
+  assert.ok(k !== undefined, `the platform has a ${type} owner key`);
+  return createPublicKey(k).export({ format: 'pem', type: 'spki' }) as string;
+};
+
+interface Device {
+  credential: DeviceCredential;
+  deviceKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+  suite: Suite;
+}
+
+async function manufacture(p: Platform, suite: Suite, serial: string): Promise<Device> {
+  const { privateKey } = await generateKeyPair(suite.key);
+  const credential = await runDi(p.url, {
+    random,
+    deviceKey: privateKey,
+    serialNumber: serial,
+    model: 'http proof',
+    keyType: suite.pkType,
+  });
+  return { credential, deviceKey: privateKey, suite };
+}
+
+const onboard = (d: Device, credential: DeviceCredential = d.credential, targets: { ownerUrls?: string[] } = {}) =>
+  runOnboard(credential, targets, {
+    deviceKey: d.deviceKey,
+    to2: { kexSuite: d.suite.kexSuite, cipherSuite: d.suite.cipherSuite, random, serviceInfo: { devmod: DEVMOD, modules: [] } },
+  });
+
+/** The sale through the management API: manufacturer extends to the owner's key, the owner imports it. */
+async function sell(maker: Platform, owner: Platform, d: Device): Promise<string> {
+  const g = guidToHex(d.credential.guid);
+  const { pem } = await ok<{ pem: string }>(
+    await api(maker, 'POST', `/manufacturer/vouchers/${g}/extend`, ownerKeyPem(owner, d.suite.key)),
+  );
+  const imported = await ok<{ state: string }>(await api(owner, 'POST', '/owner/vouchers', pem), 201);
+  assert.equal(imported.state, 'imported');
+  return g;
+}
+
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('FDO over HTTP on loopback: iotopia up, DI, voucher transfer through the management API, TO0, TO1, TO2', () => {
+  let a: Platform;
+  let b: Platform;
+  before(async () => {
+    a = await up('a');
+    b = await up('b');
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  for (const suite of SUITES) {
+    test(`${suite.name}: onboards to the owner it was sold to, then is resold to a second owner server and onboards there`, async () => {
+      const device = await manufacture(a, suite, `PROOF-${suite.key}`);
+      const g = await sell(a, a, device);
+      // TO0 with the rendezvous the voucher names (this server), through the API.
+      const registered = await ok<{ state: string }>(await api(a, 'POST', `/owner/vouchers/${g}/register`));
+      assert.equal(registered.state, 'registered');
+
+      // The device knows only its credential: TO1 at the rendezvous it names, then TO2 where that points.
+      const first = await onboard(device);
+      assert.equal(first.ownerUrl.replace(/\/$/, ''), a.url);
+      assert.equal(first.to2.reused, false);
+      const r1 = first.to2.credential;
+      const row = await a.store.devices.get(device.credential.guid);
+      assert.equal(row?.state, 'onboarded');
+      assert.deepEqual(row?.replacementGuid, r1.guid);
+      const replacement = await a.store.vouchers.get('owner', r1.guid);
+      assert.equal(replacement?.state, 'onboarded');
+
+      // Resale: owner A extends the replacement voucher to owner B's key (A has no owner-side
+      // extend route yet, so with its owner key directly); B imports it through its API and
+      // registers it with the rendezvous the voucher names, which is A's, over HTTP.
+      const voucher = parseVoucher(replacement?.voucher as Uint8Array);
+      const aOwner = a.keys.owner.find((k) => samePublicKey(k.privateKey, voucherOwner(voucher)))?.privateKey;
+      assert.ok(aOwner !== undefined, 'the replacement voucher is owned by one of A’s keys');
+      const bOwner = b.keys.owner.find((k) => k.type === suite.key)?.privateKey;
+      assert.ok(bOwner !== undefined);
+      const resold = encodeVoucherPem(extendVoucher(voucher, { ownerPrivateKey: aOwner, nextOwner: bOwner }));
+      const r1Hex = guidToHex(r1.guid);
+      assert.equal((await ok<{ state: string }>(await api(b, 'POST', '/owner/vouchers', resold), 201)).state, 'imported');
+      assert.equal((await ok<{ state: string }>(await api(b, 'POST', `/owner/vouchers/${r1Hex}/register`))).state, 'registered');
+      assert.ok(await a.store.rendezvous.get(r1.guid), 'B registered at A’s rendezvous');
+      assert.equal(await b.store.rendezvous.get(r1.guid), undefined, 'not at its own');
+
+      const second = await onboard(device, r1);
+      assert.equal(second.ownerUrl.replace(/\/$/, ''), b.url, 'TO1 at A sent the device to B');
+      const r2 = second.to2.credential;
+      assert.notEqual(guidToHex(r2.guid), r1Hex);
+      const atB = await b.store.devices.get(r1.guid);
+      assert.equal(atB?.state, 'onboarded');
+      assert.deepEqual(atB?.replacementGuid, r2.guid);
+      // Proving R1 at B tells B nothing about A's vouchers; A's original voucher stays as TO2 left it.
+      assert.equal((await a.store.vouchers.get('owner', device.credential.guid))?.state, 'onboarded');
+      // A still holds the R1 voucher it extended outside its API, so it would still serve R1 in TO2:
+      // retiring a resold voucher is for an owner-side resale route, which does not exist yet.
+      assert.equal((await a.store.vouchers.get('owner', r1.guid))?.state, 'onboarded');
+    });
+  }
+
+  test('a TO2.Done2 lost on the way after the owner committed: the device runs TO2 again on its old credential and onboards (ADR 0009)', async () => {
+    const suite = SUITES[0];
+    const device = await manufacture(a, suite, 'PROOF-LOST-DONE2');
+    const g = await sell(a, a, device);
+    await ok(await api(a, 'POST', `/owner/vouchers/${g}/register`));
+    // The reply to TO2.Done (TO2.Done2) never arrives: the server handled the request, the connection dropped.
+    const losing = (async (input: string | URL | Request, init?: RequestInit) => {
+      const res = await fetch(input, init);
+      if (String(input).endsWith(`/msg/${MsgType.TO2_Done}`)) {
+        await res.arrayBuffer();
+        throw new TypeError('fetch failed: connection reset');
+      }
+      return res;
+    }) as typeof fetch;
+    await assert.rejects(
+      runOnboard(
+        device.credential,
+        {},
+        {
+          fetch: losing,
+          deviceKey: device.deviceKey,
+          to2: { kexSuite: suite.kexSuite, cipherSuite: suite.cipherSuite, random, serviceInfo: { devmod: DEVMOD, modules: [] } },
+        },
+      ),
+    );
+    const lost = (await a.store.devices.get(device.credential.guid))?.replacementGuid;
+    assert.ok(lost !== undefined, 'the owner committed the onboarding before TO2.Done2');
+
+    const retry = await onboard(device);
+    assert.notEqual(guidToHex(retry.to2.credential.guid), guidToHex(lost));
+    assert.deepEqual((await a.store.devices.get(device.credential.guid))?.replacementGuid, retry.to2.credential.guid);
+    assert.equal((await a.store.vouchers.get('owner', lost))?.state, 'replaced', 'the replacement the device never took');
+    // Back on its new credential (straight to the owner), the device retires the original voucher.
+    await onboard(device, retry.to2.credential, { ownerUrls: [a.url] });
+    assert.equal((await a.store.vouchers.get('owner', device.credential.guid))?.state, 'replaced');
+    await assert.rejects(onboard(device, device.credential, { ownerUrls: [a.url] }), {
+      code: 'ERR_FDO_PEER_ERROR',
+      peerCode: 6,
+      prevMsgType: MsgType.TO2_HelloDevice,
+    });
+  });
+
+  test('refusals: an unknown device, a voucher that was never registered, a revoked API token', async () => {
+    const suite = SUITES[0];
+    // Unknown device: a GUID no server has seen, at the rendezvous and at the owner.
+    const made = await manufacture(a, suite, 'PROOF-UNKNOWN');
+    const stranger = { ...made, credential: { ...made.credential, guid: random(16) } };
+    await assert.rejects(onboard(stranger), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6, prevMsgType: MsgType.TO1_HelloRV });
+    await assert.rejects(onboard(stranger, stranger.credential, { ownerUrls: [a.url] }), {
+      code: 'ERR_FDO_PEER_ERROR',
+      peerCode: 6,
+      prevMsgType: MsgType.TO2_HelloDevice,
+    });
+
+    // Imported but never registered (no TO0): TO1 finds nothing, though the owner would know it.
+    const unregistered = await manufacture(a, suite, 'PROOF-UNREGISTERED');
+    await sell(a, a, unregistered);
+    await assert.rejects(onboard(unregistered), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6, prevMsgType: MsgType.TO1_HelloRV });
+
+    // A revoked API token: 401 problem details, the import not done.
+    const made2 = await manufacture(a, suite, 'PROOF-REVOKED');
+    const token = await ok<{ id: string; secret: string }>(await api(a, 'POST', '/tokens', { name: 'proof', roles: ['owner'] }), 201);
+    assert.equal((await api(a, 'GET', '/devices', undefined, token.secret)).status, 200);
+    await ok(await api(a, 'POST', `/tokens/${token.id}/revoke`));
+    const { pem } = await ok<{ pem: string }>(
+      await api(a, 'POST', `/manufacturer/vouchers/${guidToHex(made2.credential.guid)}/extend`, ownerKeyPem(a, suite.key)),
+    );
+    const refused = await api(a, 'POST', '/owner/vouchers', pem, token.secret);
+    assert.equal(refused.status, 401);
+    assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    const problem = (await refused.json()) as { status: number; code: string; title: string };
+    assert.equal(problem.status, 401);
+    assert.equal(problem.code, 'ERR_API_TOKEN_REVOKED');
+    assert.equal(await a.store.vouchers.get('owner', made2.credential.guid), undefined);
+  });
+});
