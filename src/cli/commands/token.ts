@@ -1,26 +1,53 @@
 /**
- * `iotopia token create|revoke`: management API tokens, made directly in the server's store (so
- * they work before any token exists). The secret is printed once; the store keeps its hash only.
+ * `iotopia token create|list|revoke`: management API tokens, two ways. Through the management API
+ * of a running server (`--server`/`--token` or IOTOPIA_SERVER/IOTOPIA_TOKEN, an admin token), or
+ * directly in the server's store (`--data-dir`/`--database`), which works before any token exists.
+ * The secret is printed once; the server keeps only its hash.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createApiToken, isApiRole, revokeApiToken } from '../../server/api/tokens.ts';
+import { API_ROLES, createApiToken, isApiRole, type NewApiToken, revokeApiToken } from '../../server/api/tokens.ts';
+import { type ApiTokenView, tokenView } from '../../server/api/tokens-api.ts';
 import { ConfigError, resolveConfig, settingsFromEnv } from '../../server/platform/config.ts';
 import { loadMasterKey } from '../../server/platform/master-key.ts';
 import { SQLITE_FILE } from '../../server/platform/platform.ts';
-import type { ApiRole } from '../../store/api-token-repository.ts';
+import type { ApiRole, ApiTokenRecord } from '../../store/api-token-repository.ts';
 import { ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+import { type ApiTarget, apiRequest, apiTarget, listAll } from './voucher-admin-client.ts';
 
-interface StoreOptions {
+interface TargetOptions {
   dataDir?: string;
   database?: string;
+  server?: string;
+  token?: string;
 }
 
-async function withStore<T>(opts: StoreOptions, fn: (store: Store) => Promise<T>): Promise<T> {
+type Target = { api: ApiTarget } | { store: { dataDir?: string; database?: string } };
+
+/**
+ * Flags decide: store flags mean the store, API flags the API, both is a usage error. Without
+ * flags, IOTOPIA_SERVER set means the API; otherwise the store (IOTOPIA_DATA_DIR or ./.iotopia).
+ */
+function targetOf(opts: TargetOptions, env: NodeJS.ProcessEnv = process.env): Target {
+  const storeFlags = opts.dataDir !== undefined || opts.database !== undefined;
+  const apiFlags = opts.server !== undefined || opts.token !== undefined;
+  if (storeFlags && apiFlags) {
+    throw new CliExit(EXIT_USAGE, 'give --data-dir/--database (the store) or --server/--token (the management API), not both');
+  }
+  if (apiFlags || (!storeFlags && env.IOTOPIA_SERVER !== undefined && env.IOTOPIA_SERVER !== '')) return { api: apiTarget(opts, env) };
+  return {
+    store: {
+      ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }),
+      ...(opts.database === undefined ? {} : { database: opts.database }),
+    },
+  };
+}
+
+async function withStore<T>(opts: { dataDir?: string; database?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
   let config: ReturnType<typeof resolveConfig>;
   try {
     config = resolveConfig(
@@ -45,33 +72,66 @@ async function withStore<T>(opts: StoreOptions, fn: (store: Store) => Promise<T>
   }
 }
 
-const storeFlags = (cmd: Command): Command =>
+const targetFlags = (cmd: Command): Command =>
   cmd
-    .option('--data-dir <dir>', 'the server data directory (default ./.iotopia, or IOTOPIA_DATA_DIR)')
-    .option('--database <url>', 'postgres://… when the server runs on PostgreSQL (or IOTOPIA_DATABASE)');
+    .option('--server <url>', 'through the management API of this server (or IOTOPIA_SERVER); needs an admin --token')
+    .option('--token <token>', 'an admin API token, with --server (or IOTOPIA_TOKEN)')
+    .option('--data-dir <dir>', "directly in the server's store: its data directory (default ./.iotopia, or IOTOPIA_DATA_DIR)")
+    .option('--database <url>', "directly in the server's store on PostgreSQL: postgres://… (or IOTOPIA_DATABASE)");
+
+const HELP = `
+Where the tokens are:
+  --server URL --token ADMIN_TOKEN   through the management API of a running server
+                                     (or IOTOPIA_SERVER and IOTOPIA_TOKEN in the environment)
+  --data-dir DIR | --database URL    directly in the server's store, no token needed: for the
+                                     first token, or when the API is unreachable; needs the
+                                     master key (DIR/master.key or IOTOPIA_MASTER_KEY)
+Without flags: the API when IOTOPIA_SERVER is set, else the store in IOTOPIA_DATA_DIR or ./.iotopia.
+`;
+
+const listLine = (t: ApiTokenView) =>
+  `${t.id}  ${t.name.padEnd(16)}  ${t.roles.join(',').padEnd(24)}  ${t.revokedAt === undefined ? 'active' : `revoked ${t.revokedAt}`}`;
+
+async function listStore(store: Store): Promise<ApiTokenRecord[]> {
+  const items: ApiTokenRecord[] = [];
+  let after: string | undefined;
+  do {
+    const page = await store.apiTokens.list({ limit: 1000, ...(after === undefined ? {} : { after }) });
+    items.push(...page.items);
+    after = page.next;
+  } while (after !== undefined);
+  return items;
+}
 
 export function registerToken(program: Command): void {
-  const token = program.command('token').description('management API tokens: create, revoke').exitOverride();
+  const token = program
+    .command('token')
+    .description('management API tokens: create, list, revoke')
+    .addHelpText('after', HELP)
+    .exitOverride();
 
-  storeFlags(token.command('create'))
+  targetFlags(token.command('create'))
     .description('make an API token with roles; its secret is printed only now')
-    .requiredOption(
-      '--role <role>',
-      'admin, manufacturer, owner, rendezvous or auditor (repeat for more)',
-      (v: string, prev: string[]) => [...prev, v],
-      [],
-    )
+    .requiredOption('--role <role>', `${API_ROLES.join(', ')} (repeat for more)`, (v: string, prev: string[]) => [...prev, v], [])
     .option('--name <name>', 'what the token is for', 'cli')
     .option('--json', 'machine output')
-    .action(async (opts: StoreOptions & { role: string[]; name: string; json?: boolean }) => {
+    .addHelpText('after', HELP)
+    .action(async (opts: TargetOptions & { role: string[]; name: string; json?: boolean }) => {
       const roles: ApiRole[] = [];
       for (const r of opts.role) {
-        if (!isApiRole(r))
-          throw new CliExit(EXIT_USAGE, `--role: ${JSON.stringify(r)} is not one of admin, manufacturer, owner, rendezvous, auditor`);
+        if (!isApiRole(r)) throw new CliExit(EXIT_USAGE, `--role: ${JSON.stringify(r)} is not one of ${API_ROLES.join(', ')}`);
         if (!roles.includes(r)) roles.push(r);
       }
       if (roles.length === 0) throw new CliExit(EXIT_USAGE, '--role: give at least one role');
-      const t = await withStore(opts, (store) => createApiToken(store, { name: opts.name, roles }, 'cli'));
+      const target = targetOf(opts);
+      let t: NewApiToken;
+      if ('api' in target) {
+        const body = { data: JSON.stringify({ name: opts.name, roles }), type: 'application/json' };
+        const made = (await (await apiRequest(target.api, 'POST', '/tokens', body)).json()) as ApiTokenView & { secret: string };
+        t = { id: made.id, name: made.name, roles: made.roles, secret: made.secret };
+      } else {
+        t = await withStore(target.store, (store) => createApiToken(store, { name: opts.name, roles }, 'cli'));
+      }
       process.stdout.write(
         opts.json
           ? `${JSON.stringify(t)}\n`
@@ -79,16 +139,39 @@ export function registerToken(program: Command): void {
       );
     });
 
-  storeFlags(token.command('revoke'))
+  targetFlags(token.command('list'))
+    .description('list API tokens (ids, names, roles, revocation; never secrets)')
+    .option('--json', 'machine output: a JSON array')
+    .addHelpText('after', HELP)
+    .action(async (opts: TargetOptions & { json?: boolean }) => {
+      const target = targetOf(opts);
+      const items =
+        'api' in target
+          ? await listAll<ApiTokenView>(target.api, '/tokens', { limit: '1000' })
+          : (await withStore(target.store, listStore)).map(tokenView);
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(items)}\n` : items.length === 0 ? 'no tokens\n' : `${items.map(listLine).join('\n')}\n`,
+      );
+    });
+
+  targetFlags(token.command('revoke'))
     .description('revoke an API token; requests with it are refused from now on')
     .argument('<id>', 'the token id (not its secret)')
     .option('--json', 'machine output')
-    .action(async (id: string, opts: StoreOptions & { json?: boolean }) => {
-      try {
-        await withStore(opts, (store) => revokeApiToken(store, id, 'cli'));
-      } catch (e) {
-        if (e instanceof StoreError && e.code === ERR_STORE_NOT_FOUND) throw new CliExit(EXIT_CHECK_FAILED, `no API token with id ${id}`);
-        throw e;
+    .addHelpText('after', HELP)
+    .action(async (id: string, opts: TargetOptions & { json?: boolean }) => {
+      if (!/^[0-9a-f]{1,64}$/.test(id))
+        throw new CliExit(EXIT_USAGE, `<id>: ${JSON.stringify(id)} is not a token id (hex digits; not the secret)`);
+      const target = targetOf(opts);
+      if ('api' in target) {
+        await apiRequest(target.api, 'POST', `/tokens/${id}/revoke`);
+      } else {
+        try {
+          await withStore(target.store, (store) => revokeApiToken(store, id, 'cli'));
+        } catch (e) {
+          if (e instanceof StoreError && e.code === ERR_STORE_NOT_FOUND) throw new CliExit(EXIT_CHECK_FAILED, `no API token with id ${id}`);
+          throw e;
+        }
       }
       process.stdout.write(opts.json ? `${JSON.stringify({ id, revoked: true })}\n` : `token ${id} revoked\n`);
     });

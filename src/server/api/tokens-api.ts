@@ -34,7 +34,16 @@ const NEW_TOKEN_SCHEMA = {
 
 const idParameter = { name: 'id', in: 'path', required: true, description: 'the token id', schema: { type: 'string' } };
 
-export function tokenView(t: Pick<ApiTokenRecord, 'id' | 'name' | 'roles' | 'createdAt' | 'revokedAt'>) {
+/** A token as the API shows it: everything but the secret's hash. */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  roles: ApiRole[];
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export function tokenView(t: Pick<ApiTokenRecord, 'id' | 'name' | 'roles' | 'createdAt' | 'revokedAt'>): ApiTokenView {
   return {
     id: t.id,
     name: t.name,
