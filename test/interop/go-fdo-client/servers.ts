@@ -1,0 +1,253 @@
+/**
+ * IoTopia as the go-fdo-client device meets it: platforms started as `iotopia up` starts them (one
+ * process per platform, each role set as configured), the voucher moves between them (in process
+ * or through the management API), TO0 over HTTP, and an owner with ServiceInfo plans.
+ *
+ * The owner with plans is built from the same protocol code the platform uses (createTo2Owner over
+ * the platform's store), because the platform does not take ServiceInfo plans from configuration.
+ */
+import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { basename, join } from 'node:path';
+import { runTo0 } from '../../../src/agent/flows.ts';
+import { directorySink } from '../../../src/agent/local-ports.ts';
+import { createCertificate } from '../../../src/crypto/x509-create.ts';
+import { RVProtocolValue, TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
+import { createDiManufacturer } from '../../../src/fdo/protocol/di-manufacturer.ts';
+import { createTo2Owner, type To2OwnerStep, type To2ServiceInfoReport } from '../../../src/fdo/protocol/to2-owner.ts';
+import type { OwnerModulePlan } from '../../../src/fdo/serviceinfo/owner-plans.ts';
+import type { ByteSource } from '../../../src/fdo/serviceinfo/ports.ts';
+import { guidFromText, guidToHex } from '../../../src/fdo/types/guid.ts';
+import { samePublicKey } from '../../../src/fdo/types/public-key.ts';
+import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
+import type { RvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
+import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
+import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
+import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
+import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
+import { createApp } from '../../../src/server/app.ts';
+import type { RoleHandler } from '../../../src/server/fdo/fdo-transport.ts';
+import { MemorySessionStore } from '../../../src/server/fdo/memory-session-store.ts';
+import { resolveConfig } from '../../../src/server/platform/config.ts';
+import { type Platform, startPlatform } from '../../../src/server/platform/platform.ts';
+import { storeManufacturerVoucherStore } from '../../../src/store/fdo/manufacturer-voucher-store.ts';
+import { storeOwnerKeyRing } from '../../../src/store/fdo/owner-key-ring.ts';
+import { storeOwnerVoucherStore } from '../../../src/store/fdo/owner-voucher-store.ts';
+
+const random = (n: number) => new Uint8Array(randomBytes(n));
+const clock = () => new Date();
+
+export interface Server extends Platform {
+  /** The admin token of the management API. */
+  admin: string;
+}
+
+export async function startServer(
+  dataDir: string,
+  settings: { roles?: string; keyType?: string; autoOwner?: boolean } = {},
+): Promise<Server> {
+  const platform = await startPlatform(
+    resolveConfig([
+      'interop test',
+      {
+        listen: '127.0.0.1:0',
+        dataDir,
+        logLevel: 'silent',
+        roles: settings.roles ?? 'manufacturer,rendezvous,owner',
+        keyType: settings.keyType ?? 'secp256r1',
+        autoOwner: settings.autoOwner ?? true,
+      },
+    ]),
+  );
+  const admin = platform.firstAdminToken;
+  if (admin === undefined) throw new Error('the first start made no admin token');
+  return Object.assign(platform, { admin });
+}
+
+/** RVTO2Addr of an owner at `url` (http, IP literal or DNS name). */
+export function to2Address(url: string): RvTo2Addr {
+  const u = new URL(url);
+  const port = Number(u.port || 80);
+  return [
+    isIP(u.hostname)
+      ? { ip: u.hostname, port, protocol: TransportProtocol.ProtHTTP }
+      : { dns: u.hostname, port, protocol: TransportProtocol.ProtHTTP },
+  ];
+}
+
+/** A management API call; answers the status and the parsed JSON body. */
+export async function api(
+  server: Server,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: { json?: unknown; pem?: string },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  // JSON answers are parsed; anything else (the voucher PEM) comes back as { text }.
+  const headers: Record<string, string> = { authorization: `Bearer ${server.admin}` };
+  let payload: string | undefined;
+  if (body?.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body.json);
+  } else if (body?.pem !== undefined) {
+    headers['content-type'] = 'application/x-pem-file';
+    payload = body.pem;
+  }
+  const res = await fetch(`${server.url}/api/v1${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+  const text = await res.text();
+  const json = (res.headers.get('content-type') ?? '').includes('json');
+  return { status: res.status, body: json && text !== '' ? (JSON.parse(text) as Record<string, unknown>) : { text } };
+}
+
+export const publicPem = (key: KeyObject): string => createPublicKey(key).export({ format: 'pem', type: 'spki' }).toString();
+
+/** The owner key of `server` that fits a voucher whose manufacturer key is of `pkType`'s class. */
+export function ownerKeyFor(server: Server, type: 'secp256r1' | 'secp384r1' | 'rsa2048' | 'rsa3072'): KeyObject {
+  const k = server.keys.owner.find((o) => o.type === type) ?? server.keys.owner[0];
+  if (k === undefined) throw new Error('the server has no owner key');
+  return k.privateKey;
+}
+
+export async function manufacturerVoucher(server: Server, guidHex: string): Promise<Uint8Array> {
+  const v = await storeManufacturerVoucherStore(server.store).getVoucher(guidFromText(guidHex));
+  if (v === undefined) throw new Error(`the manufacturer holds no voucher for ${guidHex}`);
+  return v;
+}
+
+export async function ownerVoucher(server: Server, guidHex: string): Promise<{ voucher: Uint8Array; state: string } | undefined> {
+  const v = await server.store.vouchers.get('owner', guidFromText(guidHex));
+  return v === undefined ? undefined : { voucher: v.voucher, state: v.state };
+}
+
+/**
+ * Extends `voucher` from its current owner, whose private key `from` holds (manufacturer or owner
+ * key), to `to`.
+ */
+export function extendFrom(from: Server, voucher: Uint8Array, to: KeyObject): Uint8Array {
+  const parsed = parseVoucher(voucher);
+  const current = voucherOwner(parsed);
+  const signer = [...from.keys.manufacturer, ...from.keys.owner].find((k) => samePublicKey(k.privateKey, current));
+  if (signer === undefined) throw new Error("the voucher's current owner is not a key of this server");
+  return encodeVoucher(extendVoucher(parsed, { ownerPrivateKey: signer.privateKey, nextOwner: createPublicKey(to) }));
+}
+
+/** TO0 over HTTP: `owner`'s key ring registers `voucher` at the rendezvous `rvUrl`, pointing devices to `to2Url`. */
+export async function registerOverHttp(rvUrl: string, owner: Server, voucher: Uint8Array, to2Url: string): Promise<number> {
+  const r = await runTo0(rvUrl, { keyRing: storeOwnerKeyRing(owner.store) }, { voucher, rvTo2Addr: to2Address(to2Url) });
+  return r.waitSeconds;
+}
+
+/** A ByteSource over the files of a directory (fdo.download plans name them). */
+function directorySource(dir: string): ByteSource {
+  const path = (ref: string) => {
+    if (basename(ref) !== ref) throw new Error(`"${ref}" is not a plain file name`);
+    return join(dir, ref);
+  };
+  return {
+    async size(ref) {
+      return (await stat(path(ref))).size;
+    },
+    async read(ref, offset, length) {
+      const f = await open(path(ref), 'r');
+      try {
+        const out = new Uint8Array(length);
+        const { bytesRead } = await f.read(out, 0, length, offset);
+        return out.subarray(0, bytesRead);
+      } finally {
+        await f.close();
+      }
+    },
+  };
+}
+
+export interface PlannedOwner {
+  url: string;
+  /** Plans by device GUID (hex). */
+  plans: Map<string, OwnerModulePlan[]>;
+  /** GUIDs (hex) whose owner keeps the credential (Credential Reuse). */
+  reuse: Set<string>;
+  /** The last ServiceInfo report of each device (GUID hex), and why sessions ended in error. */
+  reports: Map<string, To2ServiceInfoReport>;
+  errors: unknown[];
+  /** Manufacturer key with a certificate, for devices asking for the X5CHAIN encoding. */
+  certifiedManufacturer: KeyObject;
+  close(): Promise<void>;
+}
+
+/**
+ * A second server next to `platform`, over its store: the owner role with ServiceInfo plans and
+ * Credential Reuse decided per device, a manufacturer whose key carries a certificate, and
+ * `/files/<name>` from `filesDir` for fdo.wget. Devices made here find it through `platform`'s
+ * rendezvous.
+ */
+export async function startPlannedOwner(platform: Server, filesDir: string, uploadsDir: string): Promise<PlannedOwner> {
+  const plans = new Map<string, OwnerModulePlan[]>();
+  const reuse = new Set<string>();
+  const reports = new Map<string, To2ServiceInfoReport>();
+  const errors: unknown[] = [];
+  const to2 = createTo2Owner({
+    vouchers: storeOwnerVoucherStore(platform.store),
+    keys: storeOwnerKeyRing(platform.store),
+    random,
+    clock,
+    policy: {
+      serviceInfoPlans: async (guid) => plans.get(guidToHex(guid)) ?? [],
+      reuseCredential: async (guid) => reuse.has(guidToHex(guid)),
+    },
+    serviceInfoPorts: { downloadSource: directorySource(filesDir), uploadSink: directorySink(uploadsDir) },
+  });
+  const observed: RoleHandler = async (state, message) => {
+    const step: To2OwnerStep = await to2(state as never, message);
+    const guid = step.state?.guid ?? (state as { guid?: string } | undefined)?.guid;
+    if (step.serviceInfo !== undefined && guid !== undefined) reports.set(Buffer.from(guid, 'base64').toString('hex'), step.serviceInfo);
+    if (step.error !== undefined) errors.push(step.error);
+    return step;
+  };
+  const mfg = platform.keys.manufacturer.find((k) => k.type === 'secp256r1');
+  if (mfg === undefined) throw new Error('the platform has no P-256 manufacturer key');
+  const certificate = createCertificate({
+    subject: { commonName: 'IoTopia interop manufacturer' },
+    publicKey: mfg.privateKey,
+    signer: { privateKey: mfg.privateKey },
+    notBefore: new Date('2024-01-01T00:00:00Z'),
+    notAfter: new Date('2054-01-01T00:00:00Z'),
+    serialNumber: 7n,
+  });
+  const rv = new URL(platform.url);
+  const di = createDiManufacturer({
+    random,
+    clock,
+    store: storeManufacturerVoucherStore(platform.store),
+    rvInfo: [
+      rendezvousDirectiveFromView({
+        ipAddress: rv.hostname,
+        devPort: Number(rv.port),
+        ownerPort: Number(rv.port),
+        protocol: RVProtocolValue.RVProtHttp,
+      }),
+    ],
+    deviceCa: { privateKey: platform.keys.deviceCa.privateKey, chain: [platform.keys.deviceCa.certificate] },
+    manufacturerKeys: [{ privateKey: mfg.privateKey, chain: [certificate] }],
+  });
+  const app = createApp({
+    fdo: { roles: { owner: { to2: observed }, manufacturer: { di: di as RoleHandler } }, sessions: new MemorySessionStore() },
+  });
+  app.get<{ Params: { name: string } }>('/files/:name', async (request, reply) => {
+    const name = request.params.name;
+    if (basename(name) !== name) return reply.code(404).send();
+    return reply.type('application/octet-stream').send(createReadStream(join(filesDir, name)));
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    plans,
+    reuse,
+    reports,
+    errors,
+    certifiedManufacturer: mfg.privateKey,
+    close: () => app.close(),
+  };
+}
