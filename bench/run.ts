@@ -3,14 +3,17 @@
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
  * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
+ * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
+ * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
  */
 import { cborBench } from './cbor.ts';
 import { coseBench } from './cose.ts';
 import { fdoBench } from './fdo.ts';
+import { interopBench } from './interop.ts';
 import { machine } from './measure.ts';
 import { onboardingBench } from './onboarding.ts';
 
-const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding'] as const;
+const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding', 'interop'] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
 for (let i = 0; i < args.length; i++) {
@@ -24,7 +27,7 @@ for (const n of names) {
     process.exit(2);
   }
 }
-const wanted = (n: (typeof KNOWN)[number]) => names.length === 0 || names.includes(n);
+const wanted = (n: (typeof KNOWN)[number]) => (names.length === 0 && n !== 'interop') || names.includes(n);
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
 const doc: Record<string, unknown> = { machine: machine() };
@@ -35,4 +38,5 @@ if (wanted('cbor') || wanted('cose')) {
 }
 if (wanted('fdo')) doc.fdo = await fdoBench(seconds);
 if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
+if (wanted('interop')) doc.interop = await interopBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

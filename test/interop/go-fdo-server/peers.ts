@@ -44,6 +44,8 @@ export interface GoServer {
   role: GoRole;
   url: string;
   port: number;
+  /** The process id, e.g. for reading its CPU time. */
+  pid: number | undefined;
   /** Everything the process wrote (stdout and stderr), for failure messages. */
   log(): string;
   stop(): Promise<void>;
@@ -71,7 +73,7 @@ export async function startGoServer(role: GoRole, dir: string, args: readonly st
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
-  const server: GoServer = { role, url, port, log: () => out, stop: () => stopChild(child) };
+  const server: GoServer = { role, url, port, pid: child.pid, log: () => out, stop: () => stopChild(child) };
   try {
     await waitHealthy(url, child, () => out);
   } catch (e) {
