@@ -3,6 +3,9 @@
  * `mud-<verb>.ts` file and registers itself on the group created here.
  */
 import type { Command } from 'commander';
+import { registerMudSign } from './mud-sign.ts';
+import { registerMudUrl } from './mud-url.ts';
+import { registerMudVerify } from './mud-verify.ts';
 
 /** Creates the `mud` command group and registers its subcommands. */
 export function registerMud(program: Command): Command {
@@ -11,6 +14,9 @@ export function registerMud(program: Command): Command {
     .description('Manufacturer Usage Descriptions (RFC 8520): validate, show, author, sign, verify, MUD URLs')
     .exitOverride();
   // Subcommands register here, one line each.
+  registerMudSign(mud);
+  registerMudVerify(mud);
+  registerMudUrl(mud);
   for (const c of [mud, ...mud.commands]) c.exitOverride();
   return mud;
 }
