@@ -4,7 +4,9 @@ import { registerCborDiag } from './commands/cbor-diag.ts';
 import { registerDevice } from './commands/device.ts';
 import { registerDeviceAdmin } from './commands/device-admin.ts';
 import { registerFleet } from './commands/fleet.ts';
+import { registerManufacturer } from './commands/manufacturer.ts';
 import { registerMud } from './commands/mud.ts';
+import { registerRendezvous } from './commands/rendezvous.ts';
 import { registerToken } from './commands/token.ts';
 import { registerUp } from './commands/up.ts';
 import { registerVoucherAdmin } from './commands/voucher-admin.ts';
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   const device = program.commands.find((c) => c.name() === 'device');
   if (device !== undefined) registerDeviceAdmin(device);
   registerToken(program);
+  registerManufacturer(program);
+  registerRendezvous(program);
   registerFleet(program);
   registerMud(program);
 

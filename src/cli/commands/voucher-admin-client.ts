@@ -33,7 +33,7 @@ export function apiTarget(opts: ApiOptions, env: NodeJS.ProcessEnv = process.env
 
 export async function apiRequest(
   target: ApiTarget,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: { data: Uint8Array | string; type: string },
 ): Promise<Response> {

@@ -1,0 +1,74 @@
+/**
+ * `iotopia rendezvous policy show|set`: which vouchers a server's rendezvous accepts in TO0 (open,
+ * or only those from trusted manufacturer or owner keys), through the management API.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { AcceptancePolicy } from '../../server/api/rendezvous-policy.ts';
+import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
+
+const PATH = '/rendezvous/policy';
+
+/** A key as given: a fingerprint is sent as it is, a file's contents (a PEM public key) in its place. */
+function keyArgument(v: string): string {
+  if (/^[0-9a-fA-F:]+$/.test(v) || !existsSync(v)) return v;
+  try {
+    return readFileSync(v, 'utf8');
+  } catch (e) {
+    throw new CliExit(EXIT_USAGE, `${v}: ${(e as Error).message}`);
+  }
+}
+
+function print(p: AcceptancePolicy, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(p)}\n`);
+    return;
+  }
+  if (p.mode === 'open') {
+    process.stdout.write('open: every voucher that verifies is accepted in TO0\n');
+    return;
+  }
+  const list = (keys: string[]) => (keys.length === 0 ? '    (none)' : keys.map((k) => `    ${k}`).join('\n'));
+  process.stdout.write(
+    `trusted: only vouchers from these keys are accepted in TO0\n  manufacturer keys:\n${list(p.manufacturerKeys)}\n  owner keys:\n${list(p.ownerKeys)}\n`,
+  );
+}
+
+export function registerRendezvous(program: Command): void {
+  const rendezvous = program.command('rendezvous').description("a server's rendezvous role, through the management API").exitOverride();
+  const policy = rendezvous.command('policy').description('which vouchers this rendezvous accepts in TO0').exitOverride();
+  const collect = (v: string, prev: string[]) => [...prev, v];
+
+  withApiOptions(policy.command('show'))
+    .description('show the TO0 acceptance policy')
+    .option('--json', 'machine output')
+    .action(async (opts: ApiOptions & { json?: boolean }) => {
+      print((await (await apiRequest(apiTarget(opts), 'GET', PATH)).json()) as AcceptancePolicy, opts.json);
+    });
+
+  withApiOptions(policy.command('set'))
+    .description('accept every voucher (--open), or only vouchers whose manufacturer or current owner key is trusted')
+    .option('--open', 'accept every voucher that verifies')
+    .option(
+      '--trust-manufacturer <key>',
+      'a manufacturer key: SHA-256 fingerprint (64 hex digits) or a PEM public key file (repeat for more)',
+      collect,
+      [],
+    )
+    .option('--trust-owner <key>', "an owner key (the voucher's last entry): fingerprint or PEM file (repeat for more)", collect, [])
+    .option('--json', 'machine output')
+    .action(async (opts: ApiOptions & { open?: boolean; trustManufacturer: string[]; trustOwner: string[]; json?: boolean }) => {
+      const keys = opts.trustManufacturer.length + opts.trustOwner.length;
+      if (opts.open === true && keys > 0) throw new CliExit(EXIT_USAGE, '--open takes no --trust-… keys');
+      if (opts.open !== true && keys === 0)
+        throw new CliExit(EXIT_USAGE, 'give --open, or at least one --trust-manufacturer or --trust-owner key');
+      const body =
+        opts.open === true
+          ? { mode: 'open' }
+          : { mode: 'trusted', manufacturerKeys: opts.trustManufacturer.map(keyArgument), ownerKeys: opts.trustOwner.map(keyArgument) };
+      const answer = await apiRequest(apiTarget(opts), 'PUT', PATH, { data: JSON.stringify(body), type: 'application/json' });
+      print((await answer.json()) as AcceptancePolicy, opts.json);
+    });
+  for (const c of [rendezvous, policy, ...policy.commands]) c.exitOverride();
+}
