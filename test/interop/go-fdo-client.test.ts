@@ -80,6 +80,24 @@ const CELLS: CellSpec[] = [
     path: `${ALL} (key type rsa2048)`,
   },
   {
+    id: 'B3',
+    what: 'RSA device, DHKEX',
+    key: 'rsa3072',
+    kex: 'DHKEXid15',
+    cipher: 'A256GCM',
+    keyEnc: 'x509',
+    path: `${ALL} (key type rsa3072)`,
+  },
+  {
+    id: 'B4',
+    what: 'RSA device, ASYMKEX',
+    key: 'rsa3072',
+    kex: 'ASYMKEX3072',
+    cipher: 'A128GCM',
+    keyEnc: 'x509',
+    path: `${ALL} (key type rsa3072)`,
+  },
+  {
     id: 'C1',
     what: 'voucher through the management API',
     key: 'ec256',
@@ -220,21 +238,29 @@ describe('go-fdo-client (device) against IoTopia', { skip: peer.skip ?? false, c
       }));
   });
 
-  describe('one server with all roles (manufacturer and owner key type rsa2048)', { concurrency: true }, () => {
-    let server: Server;
-    before(async () => {
-      server = await start('rsa', { keyType: 'rsa2048' });
+  for (const [keyType, ids] of [
+    ['rsa2048', ['B1', 'B2']],
+    ['rsa3072', ['B3', 'B4']],
+  ] as const) {
+    describe(`one server with all roles (manufacturer and owner key type ${keyType})`, { concurrency: true }, () => {
+      let server: Server;
+      before(async () => {
+        server = await start(keyType, { keyType });
+      });
+      for (const id of ids) {
+        test(`${id}: ${matrix.cell(id).key} device with ${matrix.cell(id).kex} / ${matrix.cell(id).cipher}`, () =>
+          cell(id, async (spec, device) => {
+            const guid = await init(device, server.url, spec.keyEnc);
+            const r = await onboard(BIN, device, flagsOf(spec));
+            await assertOnboarded(r, device, server, guid);
+            return {
+              outcome: 'pass',
+              note: `${keyType.toUpperCase().replace('RSA', 'RSA-')} owner key (the key exchanges the crypto mapping pairs with it)`,
+            };
+          }));
+      }
     });
-    for (const id of ['B1', 'B2']) {
-      test(`${id}: RSA-2048 device with ${matrix.cell(id).kex} / ${matrix.cell(id).cipher}`, () =>
-        cell(id, async (spec, device) => {
-          const guid = await init(device, server.url, spec.keyEnc);
-          const r = await onboard(BIN, device, flagsOf(spec));
-          await assertOnboarded(r, device, server, guid);
-          return { outcome: 'pass', note: 'RSA-2048 owner key (the key exchange the crypto mapping pairs with it)' };
-        }));
-    }
-  });
+  }
 
   describe('separate manufacturer and owner servers, the voucher through the management API', { concurrency: true }, () => {
     let maker: Server;
