@@ -443,7 +443,7 @@ describe('go-fdo-client (device) against IoTopia', { skip: peer.skip ?? false, c
         }
         return {
           outcome: 'fail',
-          note: 'peer deviation GC-3: IoTopia finished TO2 twice with the credential kept (GUID, rendezvous info, owner key), but the client logs TO2 failed (error <nil>) and retries',
+          note: 'peer deviation GC-3: IoTopia finished TO2 twice with the credential kept (GUID, rendezvous info, owner key), but the client logs TO2 failed (with a nil error) and retries',
         };
       }));
   });
