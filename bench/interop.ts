@@ -2,9 +2,10 @@
  * IoTopia's owner and go-fdo-server's owner side by side: the same number of go-fdo-client
  * devices (the pinned binary from test/interop/go-peers/install.sh) onboard against each on this
  * machine in one run. Per side, the devices are first made (`go-fdo-client device-init` against
- * that side's manufacturer) and their vouchers registered (TO0) with that side's rendezvous; then
- * the timed phase runs `go-fdo-client onboard` (TO1 and TO2) for every device with bounded
- * concurrency. A device's latency is its onboard process from start to exit, so both sides carry
+ * that side's manufacturer) and their vouchers registered (TO0) with that side's rendezvous; after
+ * a few warm-up devices, the timed phase runs `go-fdo-client onboard` (TO1 and TO2) for every
+ * device with bounded concurrency, in halves ordered IoTopia, go, go, IoTopia so that a change in
+ * the machine's load weighs on both. A device's latency is its onboard process from start to exit, so both sides carry
  * the same client cost. IoTopia runs as `iotopia up` does (one process with the three roles);
  * go-fdo-server as its three role processes, of which the rendezvous and the owner serve the
  * timed phase. Server CPU is read from /proc for the serving processes.
@@ -13,7 +14,7 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as their from '../test/interop/go-fdo-server/api.ts';
 import { keyFiles } from '../test/interop/go-fdo-server/keys.ts';
@@ -129,38 +130,49 @@ async function makeDevices(dir: string, manufacturerUrl: string, count: number, 
   return blobs;
 }
 
-async function onboardAll(
-  server: InteropSide['server'],
-  blobs: readonly string[],
-  warmUp: number,
-  concurrency: number,
-  cwd: string,
-  pids: readonly (number | undefined)[],
-): Promise<InteropSide> {
-  const onboard = (blob: string) => client(['onboard', '--key', 'ec256', '--kex', 'ECDH256', '--cipher', 'A128GCM', '--blob', blob], cwd);
-  // Warm-up devices (not counted): first connections, JIT, database pages.
-  await pool(warmUp, concurrency, (i) => onboard(blobs[i] as string));
-  const timed = blobs.slice(warmUp);
-  const cpuBefore = cpuMs(pids);
+interface Prepared {
+  server: InteropSide['server'];
+  blobs: string[];
+  cwd: string;
+  /** The processes that serve TO1 and TO2. */
+  pids: (number | undefined)[];
+  stop(): Promise<void>;
+}
+
+interface Tally {
+  runs: Run[];
+  durationMs: number;
+  cpuMs: number | null;
+}
+
+const onboard = (p: Prepared, blob: string) =>
+  client(['onboard', '--key', 'ec256', '--kex', 'ECDH256', '--cipher', 'A128GCM', '--blob', blob], p.cwd);
+
+/** One timed stretch: `blobs` onboarded with bounded concurrency. */
+async function timedPhase(p: Prepared, blobs: readonly string[], concurrency: number, tally: Tally): Promise<void> {
+  const cpuBefore = cpuMs(p.pids);
   const started = performance.now();
-  const runs = await pool(timed.length, concurrency, (i) => onboard(timed[i] as string));
-  const durationMs = performance.now() - started;
-  const cpuAfter = cpuMs(pids);
-  const ok = runs.filter((r) => r.code === 0 && r.out.includes('FIDO Device Onboard Complete'));
+  tally.runs.push(...(await pool(blobs.length, concurrency, (i) => onboard(p, blobs[i] as string))));
+  tally.durationMs += performance.now() - started;
+  const cpuAfter = cpuMs(p.pids);
+  tally.cpuMs = tally.cpuMs === null || cpuBefore === null || cpuAfter === null ? null : tally.cpuMs + cpuAfter - cpuBefore;
+}
+
+function summarize(p: Prepared, t: Tally): InteropSide {
+  const ok = t.runs.filter((r) => r.code === 0 && r.out.includes('FIDO Device Onboard Complete'));
   const failures: Record<string, number> = {};
-  for (const r of runs) if (!ok.includes(r)) failures[failureKey(r)] = (failures[failureKey(r)] ?? 0) + 1;
+  for (const r of t.runs) if (!ok.includes(r)) failures[failureKey(r)] = (failures[failureKey(r)] ?? 0) + 1;
   const ms = ok.map((r) => r.ms).sort((a, b) => a - b);
   return {
-    server,
-    devices: timed.length,
+    server: p.server,
+    devices: t.runs.length,
     succeeded: ok.length,
     failures,
-    devicesPerSec: Number((ok.length / (durationMs / 1000)).toFixed(2)),
+    devicesPerSec: Number((ok.length / (t.durationMs / 1000)).toFixed(2)),
     p50Ms: percentile(ms, 0.5),
     p99Ms: percentile(ms, 0.99),
-    durationMs: Math.round(durationMs),
-    serverCpuMsPerDevice:
-      cpuBefore === null || cpuAfter === null ? null : Number(((cpuAfter - cpuBefore) / Math.max(1, ok.length)).toFixed(2)),
+    durationMs: Math.round(t.durationMs),
+    serverCpuMsPerDevice: t.cpuMs === null ? null : Number((t.cpuMs / Math.max(1, ok.length)).toFixed(2)),
   };
 }
 
@@ -177,7 +189,7 @@ function ask<T>(child: ChildProcess, key: string): Promise<T> {
   });
 }
 
-async function iotopiaSide(dir: string, count: number, warmUp: number, concurrency: number): Promise<InteropSide> {
+async function prepareIotopia(dir: string, devices: number, concurrency: number): Promise<Prepared> {
   const dataDir = join(dir, 'iotopia');
   await mkdir(dataDir, { recursive: true });
   // `iotopia up` defaults: manufacturer, rendezvous and owner in one process; every voucher made
@@ -185,21 +197,25 @@ async function iotopiaSide(dir: string, count: number, warmUp: number, concurren
   const child = fork(SERVER, [dataDir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const reap = () => child.kill('SIGKILL');
   process.on('exit', reap);
-  try {
-    const { url } = await ask<{ url: string }>(child, 'url');
-    const blobs = await makeDevices(join(dir, 'iotopia-devices'), url, count + warmUp, concurrency, 'iotopia');
-    return await onboardAll('iotopia', blobs, warmUp, concurrency, dir, [child.pid]);
-  } finally {
+  const stop = async () => {
     const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
     if (child.connected) child.send('stop');
     const timer = setTimeout(reap, 5000);
     await exited;
     clearTimeout(timer);
     process.off('exit', reap);
+  };
+  try {
+    const { url } = await ask<{ url: string }>(child, 'url');
+    const blobs = await makeDevices(join(dir, 'iotopia-devices'), url, devices, concurrency, 'iotopia');
+    return { server: 'iotopia', blobs, cwd: dir, pids: [child.pid], stop };
+  } catch (e) {
+    await stop();
+    throw e;
   }
 }
 
-async function goSide(dir: string, count: number, warmUp: number, concurrency: number): Promise<InteropSide> {
+async function prepareGo(dir: string, devices: number, concurrency: number): Promise<Prepared> {
   const servers: GoServer[] = [];
   try {
     const keys = join(dir, 'go-keys');
@@ -226,7 +242,7 @@ async function goSide(dir: string, count: number, warmUp: number, concurrency: n
     servers.push(manufacturer);
     const rv = String(rendezvous.port);
     await their.setRvInfo(manufacturer.url, [{ ip: '127.0.0.1', device_port: rv, owner_port: rv, protocol: 'http' }]);
-    const blobs = await makeDevices(join(dir, 'go-devices'), manufacturer.url, count + warmUp, concurrency, 'go');
+    const blobs = await makeDevices(join(dir, 'go-devices'), manufacturer.url, devices, concurrency, 'go');
     // The vouchers go to the owner in one import; its TO0 scheduler then registers each (it runs
     // every 10 seconds), which the owner logs once per voucher.
     const listed = JSON.parse(await fetchText(`${manufacturer.url}/api/v1/vouchers`)) as { guid: string }[];
@@ -239,9 +255,13 @@ async function goSide(dir: string, count: number, warmUp: number, concurrency: n
       if (Date.now() > deadline) throw new Error(`go-fdo-server's owner registered ${registered()} of ${blobs.length} vouchers (TO0)`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    return await onboardAll('go-fdo-server', blobs, warmUp, concurrency, dir, [owner.pid, rendezvous.pid]);
-  } finally {
+    const stop = async () => {
+      for (const s of servers) await s.stop();
+    };
+    return { server: 'go-fdo-server', blobs, cwd: dir, pids: [owner.pid, rendezvous.pid], stop };
+  } catch (e) {
     for (const s of servers) await s.stop();
+    throw e;
   }
 }
 
@@ -273,11 +293,27 @@ export async function interopBench(argv: readonly string[] = []): Promise<Intero
   if (missing !== undefined) return { ...base, skipped: missing };
   const warmUp = Math.min(4, concurrency);
   const work = await scratch('iotopia-bench-interop-');
+  const prepared: Prepared[] = [];
   try {
-    await writeFile(join(work.dir, 'README'), 'IoTopia interop benchmark scratch directory\n');
-    const iotopia = await iotopiaSide(work.dir, count, warmUp, concurrency);
-    const go = await goSide(work.dir, count, warmUp, concurrency);
-    const ratio = (a: number, b: number) => (b === 0 ? null : Number((a / b).toFixed(2)));
+    prepared.push(await prepareIotopia(work.dir, count + warmUp, concurrency));
+    prepared.push(await prepareGo(work.dir, count + warmUp, concurrency));
+    const [a, b] = prepared as [Prepared, Prepared];
+    // Warm-up devices (not counted): first connections, JIT, database pages.
+    for (const p of prepared) await pool(warmUp, concurrency, (i) => onboard(p, p.blobs[i] as string));
+    // Timed halves in the order A B B A, so that a drift in the machine's load weighs on both.
+    const half = Math.ceil(count / 2);
+    const parts = (p: Prepared) => [p.blobs.slice(warmUp, warmUp + half), p.blobs.slice(warmUp + half)];
+    const [a1, a2] = parts(a) as [string[], string[]];
+    const [b1, b2] = parts(b) as [string[], string[]];
+    const ta: Tally = { runs: [], durationMs: 0, cpuMs: 0 };
+    const tb: Tally = { runs: [], durationMs: 0, cpuMs: 0 };
+    await timedPhase(a, a1, concurrency, ta);
+    await timedPhase(b, b1, concurrency, tb);
+    await timedPhase(b, b2, concurrency, tb);
+    await timedPhase(a, a2, concurrency, ta);
+    const iotopia = summarize(a, ta);
+    const go = summarize(b, tb);
+    const ratio = (x: number, y: number) => (y === 0 ? null : Number((x / y).toFixed(2)));
     return {
       ...base,
       sides: [iotopia, go],
@@ -288,6 +324,7 @@ export async function interopBench(argv: readonly string[] = []): Promise<Intero
       ...(ratio(go.p99Ms, iotopia.p99Ms) === null ? {} : { p99Ratio: ratio(go.p99Ms, iotopia.p99Ms) as number }),
     };
   } finally {
+    for (const p of prepared) await p.stop();
     await work.dispose();
   }
 }
