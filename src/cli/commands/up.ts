@@ -30,7 +30,7 @@ export function registerUp(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace or silent')
     .option(
       '--config <file>',
-      'a JSON file of these settings (keys: roles, listen, dataDir, database, keyType, autoOwner, publicHost, logLevel)',
+      'a JSON file of these settings (keys: roles, listen, dataDir, database, keyType, autoOwner, publicHost, logLevel, to0RefreshMargin, to0RefreshInterval, serviceInfoDir)',
     )
     .addHelpText(
       'after',

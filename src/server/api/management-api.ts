@@ -10,6 +10,7 @@ import { deviceRoutes } from './devices.ts';
 import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
+import { ownerRendezvousRoutes } from './owner-rendezvous.ts';
 import { ownerTo2AddressRoutes } from './owner-to2-address.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
@@ -33,6 +34,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...manufacturerRvInfoRoutes(ctx),
     ...ownerVoucherRoutes(ctx),
     ...ownerTo2AddressRoutes(ctx),
+    ...ownerRendezvousRoutes(ctx),
     ...deviceRoutes(ctx),
     ...rendezvousRoutes(ctx),
     ...rendezvousPolicyRoutes(ctx),

@@ -62,7 +62,8 @@ export function ownerRendezvousUrls(rvInfo: RendezvousInfo): string[] {
     for (const host of [v.dns, v.ipAddress]) {
       if (host === undefined) continue;
       const h = host.includes(':') ? `[${host}]` : host;
-      out.push(`${https ? 'https' : 'http'}://${h}${port === undefined ? '' : `:${port}`}`);
+      // Through URL, so that an IPv6 address takes its canonical text form.
+      out.push(origin(`${https ? 'https' : 'http'}://${h}${port === undefined ? '' : `:${port}`}`));
     }
   }
   return [...new Set(out)];

@@ -27,6 +27,12 @@ export interface PlatformConfig {
   /** The address devices are told to reach this server at (rendezvous info and TO2 address). */
   publicHost?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Owner: register a voucher again when less than this share of its TO0 lifetime remains (default 0.25). */
+  to0RefreshMargin?: number;
+  /** Owner: seconds between passes of the TO0 refresh job (default 300); 0 turns it off. */
+  to0RefreshInterval?: number;
+  /** Owner: where `file` sources of fdo.download ServiceInfo live (default <dataDir>/serviceinfo). */
+  serviceInfoDir?: string;
 }
 
 export class ConfigError extends IotopiaError {
@@ -59,6 +65,9 @@ export interface RawSettings {
   autoOwner?: string | boolean | undefined;
   publicHost?: string | undefined;
   logLevel?: string | undefined;
+  to0RefreshMargin?: string | undefined;
+  to0RefreshInterval?: string | undefined;
+  serviceInfoDir?: string | undefined;
 }
 
 /** The environment variables read, by setting. */
@@ -71,6 +80,9 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   autoOwner: 'IOTOPIA_AUTO_OWNER',
   publicHost: 'IOTOPIA_PUBLIC_HOST',
   logLevel: 'IOTOPIA_LOG_LEVEL',
+  to0RefreshMargin: 'IOTOPIA_TO0_REFRESH_MARGIN',
+  to0RefreshInterval: 'IOTOPIA_TO0_REFRESH_INTERVAL',
+  serviceInfoDir: 'IOTOPIA_SERVICEINFO_DIR',
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
@@ -133,7 +145,20 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
       if (!LOG_LEVELS.includes(s.logLevel as PlatformConfig['logLevel'])) throw bad('log-level', `one of ${LOG_LEVELS.join(', ')}`);
       c.logLevel = s.logLevel as PlatformConfig['logLevel'];
     }
+    if (s.to0RefreshMargin !== undefined) {
+      const m = Number(s.to0RefreshMargin);
+      if (s.to0RefreshMargin.trim() === '' || !(m > 0 && m < 1)) throw bad('to0-refresh-margin', 'a number between 0 and 1, e.g. 0.25');
+      c.to0RefreshMargin = m;
+    }
+    if (s.to0RefreshInterval !== undefined) {
+      const n = Number(s.to0RefreshInterval);
+      if (!/^\d+$/.test(s.to0RefreshInterval.trim()) || n > 86_400)
+        throw bad('to0-refresh-interval', 'whole seconds from 0 (off) to 86400');
+      c.to0RefreshInterval = n;
+    }
+    if (s.serviceInfoDir !== undefined) c.serviceInfoDir = s.serviceInfoDir;
   }
   c.dataDir = resolve(c.dataDir);
+  if (c.serviceInfoDir !== undefined) c.serviceInfoDir = resolve(c.serviceInfoDir);
   return c;
 }

@@ -33,6 +33,7 @@ import { diWithStoredRvInfo } from './di-rv-info.ts';
 import { ensurePlatformKeys, type PlatformKeys } from './keys.ts';
 import { loadMasterKey } from './master-key.ts';
 import { createMetrics } from './metrics.ts';
+import { createTo0Refresh, DEFAULT_TO0_REFRESH_INTERVAL_S, DEFAULT_TO0_REFRESH_MARGIN, type To0Refresh } from './to0-refresh.ts';
 
 export interface Platform {
   app: FastifyInstance;
@@ -45,6 +46,8 @@ export interface Platform {
   masterKey: { created: boolean; source: string };
   /** The admin API token made on the very first start; shown once, the store keeps only its hash. */
   firstAdminToken?: string;
+  /** The owner's TO0 refresh job (owner role only); runs on a timer unless the interval is 0. */
+  to0Refresh?: To0Refresh;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   logger?: FastifyBaseLogger;
   random?: RandomSource;
+  /** The server's clock (default: the system's); tests move it to see registrations run out. */
+  clock?: () => Date;
 }
 
 export const SQLITE_FILE = 'iotopia.db';
@@ -61,7 +66,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   const config = requested.port === 0 ? { ...requested, port: await freePort(requested.host) } : requested;
   const env = options.env ?? process.env;
   const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
-  const clock = () => new Date();
+  const clock = options.clock ?? (() => new Date());
   const master = loadMasterKey(config.dataDir, env);
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
   const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
@@ -172,6 +177,18 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       void store.rendezvous.deleteExpired(now).catch((e: unknown) => log?.warn({ err: e }, 'expired registration sweep failed'));
     }, 60_000);
     sweep.unref();
+    const to0Refresh =
+      register === undefined
+        ? undefined
+        : createTo0Refresh({
+            store,
+            register,
+            clock,
+            margin: config.to0RefreshMargin ?? DEFAULT_TO0_REFRESH_MARGIN,
+            ...(log === undefined ? {} : { log }),
+          });
+    const refreshEvery = config.to0RefreshInterval ?? DEFAULT_TO0_REFRESH_INTERVAL_S;
+    if (refreshEvery > 0) to0Refresh?.start(refreshEvery * 1000);
     return {
       app,
       store,
@@ -180,8 +197,10 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       database: config.database === undefined ? database : redact(config.database),
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
+      ...(to0Refresh === undefined ? {} : { to0Refresh }),
       async close() {
         clearInterval(sweep);
+        await to0Refresh?.stop();
         await app.close();
         await store.close();
       },
