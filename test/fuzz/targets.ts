@@ -10,6 +10,7 @@ import { verifySign } from '../../src/codec/cose/sign.ts';
 import { decodeSign1, verifySign1 } from '../../src/codec/cose/sign1.ts';
 import type { FuzzTarget } from './engine.ts';
 import { FUZZ_ED25519, FUZZ_P256, FUZZ_SECRET_128, FUZZ_SECRET_256 } from './keys.ts';
+import { TARGETS_MUD } from './targets-mud.ts';
 
 const isCborError = (e: unknown): boolean => e instanceof CborError;
 const isCoseError = (e: unknown): boolean => e instanceof CoseError;
@@ -53,4 +54,5 @@ export const TARGETS: ReadonlyArray<{ corpus: string; target: FuzzTarget }> = [
   cose('COSE_Encrypt0 decrypt', (b) => decryptEncrypt0(b, { key: FUZZ_SECRET_128 })),
   cose('COSE_Encrypt decrypt (direct or A128KW recipient)', (b) => decryptEncrypt(b, { key: FUZZ_SECRET_128 })),
   cose('COSE_Key decode and import', (b) => coseKeyToKeyObject(decodeCoseKey(b))),
+  ...TARGETS_MUD,
 ];

@@ -11,7 +11,7 @@
  * With `checkChain: false` steps 4 and 5 are skipped: only the file's integrity and the key that
  * signed it are established, and the result says so.
  */
-import { createHash, verify, type X509Certificate } from 'node:crypto';
+import { createHash, type KeyObject, verify, type X509Certificate } from 'node:crypto';
 import { CertChainError } from '../../crypto/errors.ts';
 import { certInfo, sameBytes } from '../../crypto/lib/cert-info.ts';
 import { type CertificateInput, parseCertificates } from '../../crypto/x509-parse.ts';
@@ -90,7 +90,13 @@ export function verifyMudSignature(
   }
 
   // 2. signature
-  const keyType = signerCert.publicKey.asymmetricKeyType;
+  let publicKey: KeyObject;
+  try {
+    publicKey = signerCert.publicKey;
+  } catch (cause) {
+    throw new MudSignatureError('ERR_MUD_SIGNATURE_SIGNATURE', `the public key of ${subjectText(signerCert)} cannot be read`, { cause });
+  }
+  const keyType = publicKey.asymmetricKeyType;
   if (keyType !== parsed.signatureAlgorithm.key) {
     throw new MudSignatureError(
       'ERR_MUD_SIGNATURE_SIGNATURE',
@@ -100,7 +106,7 @@ export function verifyMudSignature(
   const hash = parsed.signatureAlgorithm.hash ?? parsed.digestAlgorithm;
   let ok = false;
   try {
-    ok = verify(hash, attrs?.der ?? content, signerCert.publicKey, parsed.signature);
+    ok = verify(hash, attrs?.der ?? content, publicKey, parsed.signature);
   } catch {
     ok = false;
   }
