@@ -3,8 +3,11 @@
  * `mud-<verb>.ts` file and registers itself on the group created here.
  */
 import type { Command } from 'commander';
+import { registerMudNew } from './mud-new.ts';
+import { registerMudShow } from './mud-show.ts';
 import { registerMudSign } from './mud-sign.ts';
 import { registerMudUrl } from './mud-url.ts';
+import { registerMudValidate } from './mud-validate.ts';
 import { registerMudVerify } from './mud-verify.ts';
 
 /** Creates the `mud` command group and registers its subcommands. */
@@ -14,6 +17,9 @@ export function registerMud(program: Command): Command {
     .description('Manufacturer Usage Descriptions (RFC 8520): validate, show, author, sign, verify, MUD URLs')
     .exitOverride();
   // Subcommands register here, one line each.
+  registerMudValidate(mud);
+  registerMudShow(mud);
+  registerMudNew(mud);
   registerMudSign(mud);
   registerMudVerify(mud);
   registerMudUrl(mud);

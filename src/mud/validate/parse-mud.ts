@@ -46,14 +46,15 @@ export function validateMud(value: unknown, options: MudParseOptions = {}): MudP
 function validateParsed(root: unknown, options: MudParseOptions, limits: MudLimits): MudParseResult {
   const issues = new Issues();
   const ctx: ReadContext = { issues, limits, extensionsUsed: new Map(), anyEthAcl: false };
+  let original = (path: string): string => path;
   const result = (mud: MudFile | undefined): MudParseResult => ({
     mud: issues.errors.length === 0 ? mud : undefined,
-    errors: issues.errors,
-    warnings: issues.warnings,
+    errors: issues.errors.map((e) => ({ ...e, path: original(e.path) })),
+    warnings: issues.warnings.map((w) => ({ ...w, path: original(w.path) })),
   });
   const top = readObject(issues, root, '');
   if (top === undefined) return result(undefined);
-  normalisePreRfc(top, issues, options.lenient === true);
+  original = normalisePreRfc(top, issues, options.lenient === true);
   checkMembers(issues, top, '', [MUD_MEMBER, ACLS_MEMBER]);
   if (top[MUD_MEMBER] === undefined) issues.error('ERR_MUD_MISSING', at('', MUD_MEMBER), `a MUD file holds the ${MUD_MEMBER} container`);
 

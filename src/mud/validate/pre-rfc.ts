@@ -35,9 +35,12 @@ function prefixedName(member: string): string | undefined {
   return module === undefined ? undefined : `${module}${member.slice(i)}`;
 }
 
-function walk(issues: Issues, lenient: boolean, v: unknown, path: string, parentKey: string): void {
+/** Renamed members: the path in the normalised tree and the path of the member as the file has it. */
+type Renames = [string, string][];
+
+function walk(issues: Issues, lenient: boolean, v: unknown, path: string, parentKey: string, renames: Renames): void {
   if (Array.isArray(v)) {
-    for (const [i, x] of v.entries()) walk(issues, lenient, x, at(path, i), parentKey);
+    for (const [i, x] of v.entries()) walk(issues, lenient, x, at(path, i), parentKey, renames);
     return;
   }
   if (!isObject(v)) return;
@@ -46,6 +49,7 @@ function walk(issues: Issues, lenient: boolean, v: unknown, path: string, parent
     if (to !== undefined && !(to in v)) {
       report(issues, lenient, at(path, k), `member ${JSON.stringify(k)} uses a YANG prefix; RFC 7951 names it ${JSON.stringify(to)}`);
       rename(v, k, to);
+      renames.push([at(path, to), at(path, k)]);
     }
   }
   if (parentKey === 'eth' && typeof v.ethertype === 'string' && /^0x[0-9a-fA-F]{1,4}$/.test(v.ethertype)) {
@@ -75,11 +79,16 @@ function walk(issues: Issues, lenient: boolean, v: unknown, path: string, parent
     report(issues, lenient, at(path, 'type'), `ACL type ${JSON.stringify(v.type)}; RFC 8519 calls it "eth-acl-type"`);
     v.type = 'eth-acl-type';
   }
-  for (const [k, x] of Object.entries(v)) walk(issues, lenient, x, at(path, k), k);
+  for (const [k, x] of Object.entries(v)) walk(issues, lenient, x, at(path, k), k, renames);
 }
 
-/** Finds and normalises the pre-RFC shape in `root` (a parsed MUD file), reporting each change. */
-export function normalisePreRfc(root: JsonObject, issues: Issues, lenient: boolean): void {
+/**
+ * Finds and normalises the pre-RFC shape in `root` (a parsed MUD file), reporting each change.
+ * Returns the function that maps a path in the normalised tree back to the file's own member
+ * names, so that every reported path points into the file as written.
+ */
+export function normalisePreRfc(root: JsonObject, issues: Issues, lenient: boolean): (path: string) => string {
+  const renames: Renames = [];
   if (OLD_ACLS_MEMBER in root && !(ACLS_MEMBER in root)) {
     report(
       issues,
@@ -88,9 +97,17 @@ export function normalisePreRfc(root: JsonObject, issues: Issues, lenient: boole
       `${JSON.stringify(OLD_ACLS_MEMBER)}; RFC 8519 names the container ${JSON.stringify(ACLS_MEMBER)}`,
     );
     rename(root, OLD_ACLS_MEMBER, ACLS_MEMBER);
+    renames.push([at('', ACLS_MEMBER), at('', OLD_ACLS_MEMBER)]);
   }
-  walk(issues, lenient, root, '', '');
+  walk(issues, lenient, root, '', '', renames);
   if (lenient) mixEthernet(root, issues);
+  // Deepest first: a shallower rename then still finds its own prefix.
+  renames.sort((a, b) => b[0].length - a[0].length);
+  return (path) => {
+    let p = path;
+    for (const [now, was] of renames) if (p === now || p.startsWith(`${now}/`)) p = was + p.slice(now.length);
+    return p;
+  };
 }
 
 const MIXED: Readonly<Record<string, string>> = {
