@@ -7,6 +7,7 @@ import { registerFleet } from './commands/fleet.ts';
 import { registerManufacturer } from './commands/manufacturer.ts';
 import { registerMud } from './commands/mud.ts';
 import { registerRendezvous } from './commands/rendezvous.ts';
+import { registerSuit } from './commands/suit.ts';
 import { registerToken } from './commands/token.ts';
 import { registerUp } from './commands/up.ts';
 import { registerVoucherAdmin } from './commands/voucher-admin.ts';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerRendezvous(program);
   registerFleet(program);
   registerMud(program);
+  registerSuit(program);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor);

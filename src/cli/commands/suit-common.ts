@@ -1,0 +1,67 @@
+/** Helpers shared by the `iotopia suit` commands: key files, output, errors. */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { CoseError } from '../../codec/cose/errors.ts';
+import { type CoseKey, decodeCoseKey } from '../../codec/cose/key.ts';
+import { SuitError } from '../../suit/errors.ts';
+import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+import { parseHexText, readInput } from '../input.ts';
+
+export type CliKey = KeyObject | CoseKey;
+
+/**
+ * A key file: PEM (private key, public key or certificate), or a COSE_Key as binary CBOR or as hex
+ * text (symmetric keys for COSE_Mac0 included). `wantPrivate` reads a PEM private key as private.
+ */
+export async function readKeyFile(file: string, option: string, wantPrivate: boolean): Promise<CliKey> {
+  const bytes = await readInput(file);
+  const text = Buffer.from(bytes).toString('utf8');
+  if (text.includes('-----BEGIN')) {
+    try {
+      return /PRIVATE KEY-----/.test(text) ? createPrivateKey(text) : wantPrivate ? createPrivateKey(text) : createPublicKey(text);
+    } catch (e) {
+      throw new CliExit(EXIT_USAGE, `${option} ${file}: not a usable PEM key: ${(e as Error).message}`);
+    }
+  }
+  const trimmed = text.trim();
+  const cbor = trimmed.length > 0 && /^(0x)?[0-9a-fA-F\s]+$/.test(trimmed) ? parseHexText(trimmed, `${option} ${file}`) : bytes;
+  try {
+    return decodeCoseKey(cbor);
+  } catch (e) {
+    if (e instanceof CoseError) throw new CliExit(EXIT_USAGE, `${option} ${file}: neither PEM nor a COSE_Key: ${e.message} [${e.code}]`);
+    throw e;
+  }
+}
+
+/** Writes binary output to a file, or to standard output when no file is given. */
+export async function writeOutput(data: Uint8Array, output: string | undefined): Promise<void> {
+  if (output === undefined) {
+    if (process.stdout.isTTY) throw new CliExit(EXIT_USAGE, 'refusing to write a binary envelope to a terminal: give -o FILE');
+    process.stdout.write(data);
+  } else {
+    try {
+      await writeFile(output, data);
+    } catch (e) {
+      throw new CliExit(EXIT_USAGE, `cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+}
+
+/** A SUIT failure as a failed check (exit 1), with its code and path; other errors pass through. */
+export function suitFailed(what: string, e: unknown): CliExit {
+  if (e instanceof SuitError) return new CliExit(EXIT_CHECK_FAILED, `${what}: ${e.message} [${e.code}]`);
+  if (e instanceof CoseError) return new CliExit(EXIT_CHECK_FAILED, `${what}: ${e.message} [${e.code}]`);
+  throw e;
+}
+
+/** COSE algorithm names accepted by --alg. */
+export const ALG_NAMES: Record<string, number> = {
+  ES256: -7,
+  ESP256: -9,
+  ES384: -35,
+  ESP384: -51,
+  EdDSA: -8,
+  Ed25519: -19,
+  'HMAC256/256': 5,
+  HMAC256: 5,
+};
