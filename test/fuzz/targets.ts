@@ -8,6 +8,9 @@ import { verifyMac } from '../../src/codec/cose/mac.ts';
 import { verifyMac0 } from '../../src/codec/cose/mac0.ts';
 import { verifySign } from '../../src/codec/cose/sign.ts';
 import { decodeSign1, verifySign1 } from '../../src/codec/cose/sign1.ts';
+import { describeMud } from '../../src/mud/describe/describe.ts';
+import { MudInputError } from '../../src/mud/validate/errors.ts';
+import { parseMud } from '../../src/mud/validate/parse-mud.ts';
 import type { FuzzTarget } from './engine.ts';
 import { FUZZ_ED25519, FUZZ_P256, FUZZ_SECRET_128, FUZZ_SECRET_256 } from './keys.ts';
 import { TARGETS_MUD } from './targets-mud.ts';
@@ -55,4 +58,19 @@ export const TARGETS: ReadonlyArray<{ corpus: string; target: FuzzTarget }> = [
   cose('COSE_Encrypt decrypt (direct or A128KW recipient)', (b) => decryptEncrypt(b, { key: FUZZ_SECRET_128 })),
   cose('COSE_Key decode and import', (b) => coseKeyToKeyObject(decodeCoseKey(b))),
   ...TARGETS_MUD,
+  {
+    corpus: 'mud-file',
+    target: {
+      name: 'MUD file validation (strict and lenient) and description',
+      // Problems inside a readable file are results, not exceptions: only input errors may throw.
+      run: (b) => {
+        for (const lenient of [false, true]) {
+          const r = parseMud(b, { lenient, limits: { maxAces: 256, maxListItems: 64 } });
+          if (r.mud !== undefined) describeMud(r.mud);
+          if ((r.mud === undefined) === (r.errors.length === 0)) throw new Error('a model exactly when there are no errors');
+        }
+      },
+      expected: (e) => e instanceof MudInputError,
+    },
+  },
 ];
