@@ -1,59 +1,70 @@
 /**
- * Writes test/fuzz/corpus/mud-file.json: MUD files made by IoTopia's own builder (every peer kind,
- * both address families, transparency), the same file in the pre-RFC shape, and small broken
- * ones. Run it again only when the seeds should change: `node test/fuzz/seed-mud.ts`.
+ * Writes the MUD seed corpora (test/fuzz/corpus/mud-url.json, mud-signature.json). Run it again
+ * only when the set of seeds should change: `node test/fuzz/seed-mud.ts`.
  */
+
+import { createPublicKey } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { mudFromSpec } from '../../src/mud/author/spec.ts';
+import { createCertificate } from '../../src/crypto/x509-create.ts';
+import { signMudFile } from '../../src/mud/signature/cms-sign.ts';
+import { ID_PE_MUD_URL, ID_PE_MUDSIGNER } from '../../src/mud/url/constants.ts';
+import { encodeDhcp4MudUrl, encodeDhcp6MudUrl } from '../../src/mud/url/dhcp.ts';
+import { encodeLldpMudUrl } from '../../src/mud/url/lldp.ts';
+import { encodeMudSignerExtension, encodeMudUrlExtension } from '../../src/mud/url/x509.ts';
+import { FUZZ_P256 } from './keys.ts';
+import { FUZZ_MUD_FILE, FUZZ_MUD_TIME, fuzzMudCertificate } from './mud-fixtures.ts';
 
-const now = new Date('2026-12-01T00:00:00Z');
-const full = mudFromSpec(
-  {
-    manufacturer: 'Fuzz Devices',
-    model: 'F1',
-    mudUrl: 'https://fuzz.example/mud/f1.json',
-    documentation: 'https://fuzz.example/f1',
-    cloud: [
-      { domain: 'api.fuzz.example', protocol: 'tcp', port: 443 },
-      { domain: 'ntp.fuzz.example', protocol: 'udp', port: 123 },
-    ],
-    local: [{ protocol: 'tcp', port: 80, initiatedBy: 'peer' }],
-    controllers: [{ uri: 'urn:ietf:params:mud:dns', protocol: 'udp', port: 53 }],
-    myController: [{ protocol: 'tcp', port: 8883 }],
-    sameManufacturer: [{ protocol: 'udp' }],
-    manufacturers: [{ authority: 'hub.fuzz.example', protocol: 'tcp', port: 8443 }],
-    models: [{ mudUrl: 'https://fuzz.example/mud/f2.json', protocol: 'tcp', port: 9000 }],
-    sbom: { url: 'https://fuzz.example/sbom.json', version: '1' },
-    vulnerabilities: ['https://fuzz.example/csaf.json'],
-  },
-  now,
-).json;
-const small = mudFromSpec(
-  { manufacturer: 'M', model: 'S', mudUrl: 'https://m.example/s', ipVersions: ['ipv4'], cloud: [{ domain: 'a.example', port: 443 }] },
-  now,
-).json;
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const write = (name: string, seeds: string[]) =>
+  writeFileSync(new URL(`./corpus/${name}.json`, import.meta.url), `${JSON.stringify(seeds, null, 1)}\n`);
 
-// The same small file in the pre-RFC shape, with an Ethernet ACL and a port range.
-const old = JSON.parse(JSON.stringify(small).replace('"ietf-access-control-list:acls"', '"ietf-access-control-list:access-lists"'));
-old['ietf-access-control-list:access-lists'].acl.push({
-  name: 'eth',
-  type: 'ethernet-acl-type',
-  aces: { ace: [{ name: 'e0', matches: { eth: { ethertype: '0x888e' } }, actions: { forwarding: 'accept' } }] },
+const signer = fuzzMudCertificate();
+const short = 'https://a.example/m';
+const long = `https://fuzz.example/${'x'.repeat(255 - 21)}`;
+const reserved = new TextEncoder().encode(`${short} reserved part`);
+const device = createCertificate({
+  subject: { commonName: 'fuzz device' },
+  publicKey: createPublicKey(FUZZ_P256),
+  signer: { privateKey: FUZZ_P256 },
+  notBefore: new Date('2025-01-01T00:00:00Z'),
+  notAfter: new Date('2035-01-01T00:00:00Z'),
+  serialNumber: 8n,
+  extensions: [
+    { oid: ID_PE_MUD_URL, value: encodeMudUrlExtension(short) },
+    { oid: ID_PE_MUDSIGNER, value: encodeMudSignerExtension(signer) },
+  ],
 });
-old['ietf-access-control-list:access-lists'].acl[0].aces.ace[0].matches.tcp['destination-port'] = {
-  operator: 'range',
-  'lower-port': 1024,
-  'upper-port': 65535,
-};
-old['ietf-mud:mud']['mudtx:transparency'] = { 'vuln-url': ['https://m.example/csaf.json'] };
-old['ietf-mud:mud'].extensions = ['transparency'];
 
-const seeds = [full, small, old, { 'ietf-mud:mud': { 'mud-version': 2, 'cache-validity': 0 } }, [], {}];
-writeFileSync(
-  new URL('./corpus/mud-file.json', import.meta.url),
-  `${JSON.stringify(
-    seeds.map((s) => Buffer.from(JSON.stringify(s)).toString('hex')),
-    null,
-    1,
-  )}\n`,
-);
+write('mud-url', [
+  hex(encodeDhcp4MudUrl(short)),
+  hex(encodeDhcp4MudUrl(long)),
+  hex(Uint8Array.of(161, reserved.length, ...reserved)),
+  hex(encodeDhcp6MudUrl(short)),
+  hex(encodeDhcp6MudUrl(long)),
+  hex(encodeLldpMudUrl(short)),
+  hex(encodeLldpMudUrl(long)),
+  hex(encodeMudUrlExtension(short)),
+  hex(encodeMudSignerExtension(signer)),
+  hex(new Uint8Array(device.raw)),
+]);
+
+write('mud-signature', [
+  hex(signMudFile(FUZZ_MUD_FILE, { privateKey: FUZZ_P256, certificate: signer, signingTime: FUZZ_MUD_TIME })),
+  hex(
+    signMudFile(FUZZ_MUD_FILE, {
+      privateKey: FUZZ_P256,
+      certificate: signer,
+      signingTime: FUZZ_MUD_TIME,
+      contentType: 'mud',
+      digestAlgorithm: 'sha384',
+    }),
+  ),
+  hex(
+    signMudFile(FUZZ_MUD_FILE, {
+      privateKey: FUZZ_P256,
+      certificate: signer,
+      chain: [device],
+      signingTime: new Date('2060-01-01T00:00:00Z'),
+    }),
+  ),
+]);
