@@ -7,12 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fuzz, loadCorpus } from './engine.ts';
 import { TARGETS } from './targets.ts';
 import { TARGETS_FDO } from './targets-fdo.ts';
+import { TARGETS_SUIT } from './targets-suit.ts';
 
 const iterations = Number(process.env.FUZZ_ITERATIONS ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 let findings = 0;
 // The FDO message targets' short pass runs in test/fdo/messages/fuzz.test.ts.
-for (const { corpus, target } of [...TARGETS, ...TARGETS_FDO]) {
+for (const { corpus, target } of [...TARGETS, ...TARGETS_FDO, ...TARGETS_SUIT]) {
   const result = fuzz(target, loadCorpus(corpus), iterations, seed);
   findings += result.findings.length;
   const { findings: list, ...summary } = result;
