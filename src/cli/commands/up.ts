@@ -20,7 +20,7 @@ export function registerUp(program: Command): void {
   program
     .command('up')
     .description('run the IoTopia server: FDO manufacturer, rendezvous and owner over HTTP, on an embedded database by default')
-    .option('--roles <list>', 'comma-separated: manufacturer, rendezvous, owner (default: all three)')
+    .option('--roles <list>', 'comma-separated: manufacturer, rendezvous, owner, mud (default: all four)')
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8080)')
     .option('--data-dir <dir>', 'where the embedded database and the master key live (default ./.iotopia)')
     .option('--database <url>', 'postgres://… to use PostgreSQL instead of the embedded SQLite database')

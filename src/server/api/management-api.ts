@@ -9,6 +9,7 @@ import { authenticate, authorize } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
 import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
+import { mudFileRoutes } from './mud-files.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
 import { ownerRendezvousRoutes } from './owner-rendezvous.ts';
 import { ownerTo2AddressRoutes } from './owner-to2-address.ts';
@@ -40,6 +41,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...rendezvousPolicyRoutes(ctx),
     ...auditRoutes(ctx),
     ...tokenRoutes(ctx),
+    ...mudFileRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {

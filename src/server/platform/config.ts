@@ -9,8 +9,11 @@ import type { FdoRole } from '../fdo/session-store.ts';
 
 export type KeyTypeSetting = 'secp256r1' | 'secp384r1' | 'rsa2048' | 'rsa3072';
 
+/** The roles `iotopia up` plays: the three FDO roles and `mud`, which serves published MUD files. */
+export type ServerRole = FdoRole | 'mud';
+
 export interface PlatformConfig {
-  roles: FdoRole[];
+  roles: ServerRole[];
   host: string;
   port: number;
   /** Where the embedded database and the master key live. */
@@ -41,7 +44,7 @@ export class ConfigError extends IotopiaError {
   }
 }
 
-export const ROLES: readonly FdoRole[] = ['manufacturer', 'rendezvous', 'owner'];
+export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud'];
 const KEY_TYPES: readonly KeyTypeSetting[] = ['secp256r1', 'secp384r1', 'rsa2048', 'rsa3072'];
 const LOG_LEVELS: readonly PlatformConfig['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -115,9 +118,9 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
         .split(',')
         .map((r) => r.trim())
         .filter((r) => r !== '');
-      for (const r of roles) if (!ROLES.includes(r as FdoRole)) throw bad('roles', `"${r}" is not one of ${ROLES.join(', ')}`);
+      for (const r of roles) if (!ROLES.includes(r as ServerRole)) throw bad('roles', `"${r}" is not one of ${ROLES.join(', ')}`);
       if (roles.length === 0) throw bad('roles', 'at least one role is needed');
-      c.roles = [...new Set(roles as FdoRole[])];
+      c.roles = [...new Set(roles as ServerRole[])];
     }
     if (s.listen !== undefined) {
       const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s.listen);

@@ -26,6 +26,7 @@ import { storedTo2Address } from '../api/owner-to2-address.ts';
 import { ensureFirstAdminToken } from '../api/tokens.ts';
 import { createApp } from '../app.ts';
 import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
+import { registerMudServing } from '../mud/serve.ts';
 import { storedAcceptance } from './acceptance.ts';
 import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from './auto-owner.ts';
 import type { PlatformConfig } from './config.ts';
@@ -159,6 +160,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       },
       ...(log === undefined ? {} : { logger: log }),
     });
+    if (has('mud')) registerMudServing(app, store);
     app.get('/healthz', async () => ({ status: 'ok' }));
     app.get('/readyz', async (_request, reply) => {
       try {

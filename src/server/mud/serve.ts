@@ -1,0 +1,38 @@
+/**
+ * The `mud` role of `iotopia up`: serves published MUD files and their signatures (RFC 8520
+ * §13) under /mud/, with the media types application/mud+json and application/pkcs7-signature,
+ * a strong ETag, and Cache-Control max-age from the file's cache-validity (hours). Conditional
+ * requests (If-None-Match) are answered with 304.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../store/store.ts';
+import { resolvePublished } from './publish.ts';
+
+/** RFC 8520 §16.2 (IANA media types). */
+export const MUD_MEDIA_TYPE = 'application/mud+json';
+/** RFC 8551 §3.2.1: the media type of a detached CMS signature. */
+export const SIGNATURE_MEDIA_TYPE = 'application/pkcs7-signature';
+export const MUD_PATH_PREFIX = '/mud/';
+
+/** True when an If-None-Match header value matches `etag` (weak comparison, RFC 9110 §13.1.2). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const strip = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
+}
+
+export function registerMudServing(app: FastifyInstance, store: Pick<Store, 'settings'>): void {
+  app.get<{ Params: { name: string } }>(`${MUD_PATH_PREFIX}:name`, async (request, reply) => {
+    const found = await resolvePublished(store, request.params.name);
+    if (found === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('no such MUD file\n');
+    const { file, part } = found;
+    const etag = part === 'file' ? file.contentEtag : file.signatureEtag;
+    reply
+      .header('etag', etag)
+      .header('cache-control', `public, max-age=${file.cacheValidity * 3600}`)
+      .header('last-modified', new Date(file.publishedAt).toUTCString());
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    const body = Buffer.from(part === 'file' ? file.content : file.signature, 'base64');
+    return reply.type(part === 'file' ? MUD_MEDIA_TYPE : SIGNATURE_MEDIA_TYPE).send(body);
+  });
+}

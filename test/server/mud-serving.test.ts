@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createCertificate } from '../../src/crypto/x509-create.ts';
+import { signMudFile } from '../../src/mud/signature/cms-sign.ts';
+import { verifyMudSignature } from '../../src/mud/signature/cms-verify.ts';
+import { createApiToken } from '../../src/server/api/tokens.ts';
+import { resolveConfig } from '../../src/server/platform/config.ts';
+import { startPlatform } from '../../src/server/platform/platform.ts';
+import { type ApiWorld, bearer, startApiWorld } from './api/world.ts';
+
+const mudFile = (overrides: Record<string, unknown> = {}) =>
+  new TextEncoder().encode(
+    `${JSON.stringify(
+      {
+        'ietf-mud:mud': {
+          'mud-version': 1,
+          'mud-url': 'https://mud.example.com/bulb.json',
+          'last-update': '2026-01-01T00:00:00+00:00',
+          'cache-validity': 24,
+          'is-supported': true,
+          systeminfo: 'Example bulb',
+          'from-device-policy': { 'access-lists': { 'access-list': [{ name: 'from-ipv4' }] } },
+          'to-device-policy': { 'access-lists': { 'access-list': [{ name: 'to-ipv4' }] } },
+          ...overrides,
+        },
+        'ietf-access-control-list:acls': {
+          acl: [
+            {
+              name: 'from-ipv4',
+              type: 'ipv4-acl-type',
+              aces: {
+                ace: [
+                  {
+                    name: 'cloud-out',
+                    matches: {
+                      ipv4: { 'ietf-acldns:dst-dnsname': 'cloud.example.com', protocol: 6 },
+                      tcp: { 'ietf-mud:direction-initiated': 'from-device', 'destination-port': { operator: 'eq', port: 443 } },
+                    },
+                    actions: { forwarding: 'accept' },
+                  },
+                ],
+              },
+            },
+            {
+              name: 'to-ipv4',
+              type: 'ipv4-acl-type',
+              aces: {
+                ace: [
+                  {
+                    name: 'cloud-in',
+                    matches: {
+                      ipv4: { 'ietf-acldns:src-dnsname': 'cloud.example.com', protocol: 6 },
+                      tcp: { 'ietf-mud:direction-initiated': 'from-device', 'source-port': { operator: 'eq', port: 443 } },
+                    },
+                    actions: { forwarding: 'accept' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+
+const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const signer: X509Certificate = createCertificate({
+  subject: { commonName: 'mud.example.com', organization: 'Example' },
+  publicKey: key.publicKey,
+  signer: { privateKey: key.privateKey },
+  notBefore: new Date('2025-01-01T00:00:00Z'),
+  notAfter: new Date('2035-01-01T00:00:00Z'),
+});
+const sign = (content: Uint8Array, privateKey: KeyObject = key.privateKey) => signMudFile(content, { privateKey, certificate: signer });
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+
+describe('the mud role serves published MUD files and signatures', () => {
+  let w: ApiWorld;
+  const content = mudFile();
+  const signature = sign(content);
+  before(async () => {
+    w = await startApiWorld();
+  });
+  after(() => w.close());
+
+  const put = (name: string, body: object, token = w.tokens.manufacturer) =>
+    w.platform.app.inject({ method: 'PUT', url: `/api/v1/mud-files/${name}`, headers: bearer(token), payload: body });
+  const get = (path: string, headers: Record<string, string> = {}) => w.platform.app.inject({ method: 'GET', url: path, headers });
+
+  test('the manufacturer publishes a signed, valid file; it is served byte for byte with media type, ETag and max-age', async () => {
+    const r = await put('bulb.json', { content: b64(content), signature: b64(signature) });
+    assert.equal(r.statusCode, 200, r.body);
+    const info = r.json();
+    assert.equal(info.name, 'bulb.json');
+    assert.equal(info.cacheValidity, 24);
+    assert.equal(info.signer, 'O=Example, CN=mud.example.com');
+    assert.equal(info.bytes, content.length);
+
+    const file = await get('/mud/bulb.json');
+    assert.equal(file.statusCode, 200);
+    assert.equal(file.headers['content-type'], 'application/mud+json');
+    assert.equal(file.headers['cache-control'], 'public, max-age=86400');
+    assert.equal(file.headers.etag, info.contentEtag);
+    assert.ok(Buffer.from(file.rawPayload).equals(Buffer.from(content)));
+
+    const sig = await get('/mud/bulb.p7s');
+    assert.equal(sig.statusCode, 200);
+    assert.equal(sig.headers['content-type'], 'application/pkcs7-signature');
+    assert.equal(sig.headers.etag, info.signatureEtag);
+    const served = new Uint8Array(sig.rawPayload);
+    assert.equal(
+      verifyMudSignature(new Uint8Array(file.rawPayload), served, { checkChain: false }).signer,
+      'O=Example, CN=mud.example.com',
+    );
+    assert.equal((await get('/mud/bulb.json.p7s')).statusCode, 200);
+  });
+
+  test('If-None-Match with the current ETag answers 304; another ETag gets the body', async () => {
+    const first = await get('/mud/bulb.json');
+    const etag = String(first.headers.etag);
+    const again = await get('/mud/bulb.json', { 'if-none-match': etag });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.headers.etag, etag);
+    assert.equal(again.body, '');
+    assert.equal((await get('/mud/bulb.json', { 'if-none-match': `W/${etag}` })).statusCode, 304);
+    assert.equal((await get('/mud/bulb.json', { 'if-none-match': '"other"' })).statusCode, 200);
+  });
+
+  test('unsigned, invalid, wrongly signed and misnamed files are refused with their codes', async () => {
+    const unsigned = await put('bulb.json', { content: b64(content) });
+    assert.equal(unsigned.statusCode, 422);
+    assert.equal(unsigned.json().code, 'ERR_MUD_PUBLISH_UNSIGNED');
+
+    const invalid = mudFile({ 'cache-validity': 500 });
+    const bad = await put('bulb.json', { content: b64(invalid), signature: b64(sign(invalid)) });
+    assert.equal(bad.statusCode, 422);
+    assert.equal(bad.json().code, 'ERR_MUD_PUBLISH_INVALID');
+    assert.ok(bad.json().errors.some((e: { path: string }) => e.path === '/ietf-mud:mud/cache-validity'));
+
+    const changed = mudFile({ systeminfo: 'Changed bulb' });
+    const wrong = await put('bulb.json', { content: b64(changed), signature: b64(signature) });
+    assert.equal(wrong.statusCode, 422);
+    assert.equal(wrong.json().code, 'ERR_MUD_PUBLISH_SIGNATURE');
+    assert.equal(wrong.json().check, 'digest');
+
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const forged = signMudFile(content, { privateKey: key.privateKey, certificate: signer });
+    forged[forged.length - 2]! ^= 0xff;
+    const badSig = await put('bulb.json', { content: b64(content), signature: b64(forged) });
+    assert.equal(badSig.statusCode, 422);
+    assert.equal(badSig.json().check, 'signature');
+    assert.throws(() => sign(content, otherKey), TypeError);
+
+    const misnamed = await put('lamp.json', { content: b64(content), signature: b64(signature) });
+    assert.equal(misnamed.statusCode, 422);
+    assert.equal(misnamed.json().code, 'ERR_MUD_PUBLISH_NAME');
+    assert.equal((await put('x.p7s', { content: b64(content), signature: b64(signature) })).json().code, 'ERR_MUD_PUBLISH_NAME');
+    assert.equal((await put('bulb.json', { content: 'not base64!', signature: b64(signature) })).statusCode, 400);
+    // The refused uploads left the published file as it was.
+    assert.ok(Buffer.from((await get('/mud/bulb.json')).rawPayload).equals(Buffer.from(content)));
+  });
+
+  test('only the manufacturer (or admin) publishes; list, show and delete', async () => {
+    assert.equal((await put('bulb.json', { content: b64(content), signature: b64(signature) }, w.tokens.owner)).statusCode, 403);
+    const list = await w.platform.app.inject({ method: 'GET', url: '/api/v1/mud-files', headers: bearer(w.tokens.manufacturer) });
+    assert.equal(list.statusCode, 200);
+    assert.deepEqual(
+      list.json().items.map((i: { name: string }) => i.name),
+      ['bulb.json'],
+    );
+    const one = await w.platform.app.inject({ method: 'GET', url: '/api/v1/mud-files/bulb.json', headers: bearer(w.tokens.admin) });
+    assert.equal(one.json().mudUrl, 'https://mud.example.com/bulb.json');
+    const del = await w.platform.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/mud-files/bulb.json',
+      headers: bearer(w.tokens.manufacturer),
+    });
+    assert.equal(del.statusCode, 204);
+    assert.equal((await get('/mud/bulb.json')).statusCode, 404);
+    assert.equal((await get('/mud/bulb.p7s')).statusCode, 404);
+    const again = await w.platform.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/mud-files/bulb.json',
+      headers: bearer(w.tokens.manufacturer),
+    });
+    assert.equal(again.statusCode, 404);
+    const audit = await w.platform.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit?subject=mud-file:bulb.json',
+      headers: bearer(w.tokens.auditor),
+    });
+    assert.deepEqual(
+      audit.json().items.map((i: { action: string }) => i.action),
+      ['mud-file.published', 'mud-file.deleted'],
+    );
+  });
+});
+
+describe('without the mud role nothing is served', () => {
+  test('a published file is not served by a server without the role', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iotopia-mud-off-'));
+    const platform = await startPlatform(
+      resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: join(dir, 'server'), logLevel: 'silent', roles: 'manufacturer' }]),
+    );
+    try {
+      const token = (await createApiToken(platform.store, { name: 'm', roles: ['manufacturer'] })).secret;
+      const content = mudFile();
+      const put = await platform.app.inject({
+        method: 'PUT',
+        url: '/api/v1/mud-files/bulb.json',
+        headers: bearer(token),
+        payload: { content: b64(content), signature: b64(sign(content)) },
+      });
+      assert.equal(put.statusCode, 200, put.body);
+      assert.equal((await platform.app.inject({ method: 'GET', url: '/mud/bulb.json' })).statusCode, 404);
+    } finally {
+      await platform.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
