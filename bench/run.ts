@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
@@ -11,9 +11,10 @@ import { coseBench } from './cose.ts';
 import { fdoBench } from './fdo.ts';
 import { interopBench } from './interop.ts';
 import { machine } from './measure.ts';
+import { mudBench } from './mud.ts';
 import { onboardingBench } from './onboarding.ts';
 
-const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding', 'interop'] as const;
+const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding', 'interop', 'mud'] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
 for (let i = 0; i < args.length; i++) {
@@ -37,6 +38,7 @@ if (wanted('cbor') || wanted('cose')) {
   if (cose !== undefined) doc.ratios = cose.ratios;
 }
 if (wanted('fdo')) doc.fdo = await fdoBench(seconds);
+if (wanted('mud')) doc.mud = mudBench(seconds);
 if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
 if (wanted('interop')) doc.interop = await interopBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -423,3 +423,17 @@ test('a file that is not an object is one error at the root', () => {
     [['ERR_MUD_TYPE', '']],
   );
 });
+
+test('deep and cyclic values are input errors, whatever their depth', () => {
+  const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+  assert.throws(
+    () => parseMud(deep),
+    (e: unknown) => e instanceof MudInputError && e.code === 'ERR_MUD_TOO_DEEP',
+  );
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.throws(
+    () => validateMud(cyclic),
+    (e: unknown) => e instanceof MudInputError && e.code === 'ERR_MUD_TOO_DEEP',
+  );
+});

@@ -60,5 +60,6 @@ export class Issues {
 
 /** Appends a member name or array index to a JSON Pointer (RFC 6901 §3 escaping). */
 export function at(path: string, key: string | number): string {
-  return `${path}/${typeof key === 'number' ? key : key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  if (typeof key === 'number' || (!key.includes('~') && !key.includes('/'))) return `${path}/${key}`;
+  return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }

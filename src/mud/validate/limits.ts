@@ -26,8 +26,8 @@ export const DEFAULT_MUD_LIMITS: Readonly<MudLimits> = {
 };
 
 /**
- * Parses JSON text after checking its size and nesting depth without recursion, so that no
- * input reaches JSON.parse that could exhaust the stack.
+ * Parses JSON text within the size limit, then checks the nesting depth without recursion
+ * (JSON.parse itself does not recurse), so that no later recursive step meets a deep value.
  */
 export function parseJsonWithLimits(input: string | Uint8Array, limits: MudLimits): unknown {
   let text: string;
@@ -42,22 +42,23 @@ export function parseJsonWithLimits(input: string | Uint8Array, limits: MudLimit
       throw new MudInputError(ERR_MUD_JSON, 'the input is not UTF-8 text');
     }
   }
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limits.maxDepth)
-        throw new MudInputError(ERR_MUD_TOO_DEEP, `arrays and objects nest deeper than ${limits.maxDepth} at offset ${i}`);
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
+  let value: unknown;
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new MudInputError(ERR_MUD_JSON, `not JSON: ${(e as Error).message}`);
+  }
+  checkDepth(value, limits.maxDepth);
+  return value;
+}
+
+/** Fails when arrays and objects nest deeper than `max`; iterative, so any depth is safe to check. */
+export function checkDepth(value: unknown, max: number): void {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (d + 1 > max) throw new MudInputError(ERR_MUD_TOO_DEEP, `arrays and objects nest deeper than ${max}`);
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (typeof x === 'object' && x !== null) stack.push([x, d + 1]);
   }
 }

@@ -7,7 +7,7 @@ import { ACL_TYPES, ACLS_MEMBER, KNOWN_EXTENSIONS, type KnownExtension, MUD_MEMB
 import type { MudFile } from '../model/mud-file.ts';
 import type { ReadContext } from './context.ts';
 import { at, Issues, type MudErrorCode, type MudIssue, type MudWarningCode } from './issues.ts';
-import { DEFAULT_MUD_LIMITS, type MudLimits, parseJsonWithLimits } from './limits.ts';
+import { checkDepth, DEFAULT_MUD_LIMITS, type MudLimits, parseJsonWithLimits } from './limits.ts';
 import { checkMembers, readObject } from './members.ts';
 import { normalisePreRfc } from './pre-rfc.ts';
 import { rawAclType, readAcls } from './read-acls.ts';
@@ -39,7 +39,9 @@ export function parseMud(json: string | Uint8Array, options: MudParseOptions = {
 /** Validates a parsed JSON value as a MUD file; the value itself is not changed. */
 export function validateMud(value: unknown, options: MudParseOptions = {}): MudParseResult {
   const limits = { ...DEFAULT_MUD_LIMITS, ...options.limits };
-  // Same limits as for text, so that a value from elsewhere cannot be bigger or deeper.
+  // Same limits as for text, so that a value from elsewhere cannot be bigger or deeper; the depth
+  // is checked first (iteratively), so that the copy below never meets a deep or cyclic value.
+  checkDepth(value, limits.maxDepth);
   return validateParsed(parseJsonWithLimits(JSON.stringify(value) ?? 'null', limits), options, limits);
 }
 
