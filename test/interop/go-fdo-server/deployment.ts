@@ -1,8 +1,8 @@
 /**
- * A go-fdo-server deployment on loopback: one rendezvous, and per device curve a manufacturing
- * server and an owner server whose keys are of that curve (go-fdo-server's owner holds one key and
- * accepts only the key exchange that fits it and the device, so P-256 and P-384 devices each get
- * their own). All share one device CA, which the rendezvous is told to trust. Also: IoTopia's own
+ * A go-fdo-server deployment on loopback: one rendezvous, and per device key type (P-256, P-384,
+ * RSA-2048) a manufacturing server and an owner server whose keys are of that type
+ * (go-fdo-server's owner holds one key and accepts only the key exchanges that fit it and the
+ * device, so each key type gets its own). All share one device CA, which the rendezvous is told to trust. Also: IoTopia's own
  * servers for the mixed chains, and the steps the cells share.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,8 +15,8 @@ import * as their from './api.ts';
 import { type KeyFiles, keyFiles } from './keys.ts';
 import { type GoServer, startGoServer } from './peers.ts';
 
-export type DeviceKind = 'ec256' | 'ec384';
-export const DEVICE_KINDS: readonly DeviceKind[] = ['ec256', 'ec384'];
+export type DeviceKind = 'ec256' | 'ec384' | 'rsa2048';
+export const DEVICE_KINDS: readonly DeviceKind[] = ['ec256', 'ec384', 'rsa2048'];
 
 export const KIND: Record<DeviceKind, { pair: KeyPairType; pkType: PublicKeyTypeNumber; kex: string; cipher: number; cipherName: string }> =
   {
@@ -33,6 +33,15 @@ export const KIND: Record<DeviceKind, { pair: KeyPairType; pkType: PublicKeyType
       kex: KexSuite.ECDH384,
       cipher: CipherSuite.A256GCM,
       cipherName: 'A256GCM',
+    },
+    // An RSA-2048 device declares RSA2048RESTR; with an RSA-2048 owner key go-fdo-server takes
+    // DHKEXid14 or ASYMKEX2048.
+    rsa2048: {
+      pair: 'rsa2048',
+      pkType: PublicKeyType.RSA2048RESTR,
+      kex: KexSuite.DHKEXid14,
+      cipher: CipherSuite.A128GCM,
+      cipherName: 'A128GCM',
     },
   };
 
