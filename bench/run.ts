@@ -13,8 +13,9 @@ import { interopBench } from './interop.ts';
 import { machine } from './measure.ts';
 import { mudBench } from './mud.ts';
 import { onboardingBench } from './onboarding.ts';
+import { suitBench } from './suit.ts';
 
-const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding', 'interop', 'mud'] as const;
+const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding', 'interop', 'mud', 'suit'] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
 for (let i = 0; i < args.length; i++) {
@@ -39,6 +40,7 @@ if (wanted('cbor') || wanted('cose')) {
 }
 if (wanted('fdo')) doc.fdo = await fdoBench(seconds);
 if (wanted('mud')) doc.mud = mudBench(seconds);
+if (wanted('suit')) doc.suit = suitBench(seconds);
 if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
 if (wanted('interop')) doc.interop = await interopBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
