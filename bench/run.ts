@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud, suit); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
