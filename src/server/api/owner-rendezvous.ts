@@ -83,7 +83,12 @@ export const ownerRendezvousRoutes: RouteFactory = (ctx) => [
     },
     async handler(request) {
       const urls = parseBody(request.body);
-      await changeSetting(ctx.store, request, { scope: OWNER_SCOPE, key: OwnerSettingKey.rendezvous, value: { urls } });
+      await changeSetting(ctx.store, request, {
+        scope: OWNER_SCOPE,
+        key: OwnerSettingKey.rendezvous,
+        action: 'owner.rendezvous',
+        value: { urls },
+      });
       return show(ctx.store);
     },
   },
@@ -94,7 +99,7 @@ export const ownerRendezvousRoutes: RouteFactory = (ctx) => [
     summary: "Follow each voucher's rendezvous info again",
     openapi: { responses: { 200: jsonResponse('the list now in force', VIEW_SCHEMA) } },
     async handler(request) {
-      await changeSetting(ctx.store, request, { scope: OWNER_SCOPE, key: OwnerSettingKey.rendezvous });
+      await changeSetting(ctx.store, request, { scope: OWNER_SCOPE, key: OwnerSettingKey.rendezvous, action: 'owner.rendezvous' });
       return show(ctx.store);
     },
   },

@@ -112,7 +112,13 @@ export const ownerServiceInfoRoutes: RouteFactory = (ctx) => {
   const put = async (request: FastifyRequest, scope: string, key: string) => {
     const entries = parseServiceInfoBody(request.body);
     await checkFiles(ctx, entries);
-    await changeSetting(ctx.store, request, { scope, key, value: { plans: entries }, details: auditSummary(entries) });
+    await changeSetting(ctx.store, request, {
+      scope,
+      key,
+      action: 'owner.serviceinfo',
+      value: { plans: entries },
+      details: auditSummary(entries),
+    });
   };
   const ownedGuid = async (request: FastifyRequest) => {
     const guid = guidParam(request);
@@ -156,7 +162,11 @@ export const ownerServiceInfoRoutes: RouteFactory = (ctx) => {
       summary: 'Remove the default ServiceInfo',
       openapi: { responses: { 200: jsonResponse('no default plans', VIEW_SCHEMA) } },
       async handler(request) {
-        await changeSetting(ctx.store, request, { scope: OWNER_SCOPE, key: OwnerSettingKey.serviceInfoDefault });
+        await changeSetting(ctx.store, request, {
+          scope: OWNER_SCOPE,
+          key: OwnerSettingKey.serviceInfoDefault,
+          action: 'owner.serviceinfo',
+        });
         return defaultView();
       },
     },
@@ -190,7 +200,7 @@ export const ownerServiceInfoRoutes: RouteFactory = (ctx) => {
       openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the plans now in force', VIEW_SCHEMA) } },
       async handler(request) {
         const guid = await ownedGuid(request);
-        await changeSetting(ctx.store, request, { scope: OWNER_SERVICEINFO_SCOPE, key: guidToHex(guid) });
+        await changeSetting(ctx.store, request, { scope: OWNER_SERVICEINFO_SCOPE, key: guidToHex(guid), action: 'owner.serviceinfo' });
         return deviceView(guid);
       },
     },

@@ -23,6 +23,8 @@ export const OwnerSettingKey = {
 type Change = {
   scope: string;
   key: string;
+  /** What the audit record calls the setting, e.g. `owner.to2-address` (then `.set` or `.reset`). */
+  action: string;
   /** The new value; undefined deletes the setting. */
   value?: unknown;
   /** What the audit record keeps of the value (default: all of it); large values record a summary. */
@@ -43,8 +45,8 @@ export async function changeSettingAs(store: Store, actor: string, change: Chang
       if (changed) {
         await r.audit.append({
           actor,
-          action: change.value === undefined ? 'setting.deleted' : 'setting.changed',
-          subject: `${change.scope}/${change.key}`,
+          action: `${change.action}.${change.value === undefined ? 'reset' : 'set'}`,
+          subject: `setting:${change.scope}/${change.key}`,
           details: change.value === undefined ? {} : (change.details ?? { value: change.value }),
         });
       }

@@ -158,7 +158,12 @@ export const ownerTo2AddressRoutes: RouteFactory = (ctx) => {
       },
       async handler(request) {
         const addresses = parseTo2AddressBody(request.body);
-        await changeSetting(ctx.store, request, { scope: OWNER_SCOPE, key: OwnerSettingKey.to2Address, value: { addresses } });
+        await changeSetting(ctx.store, request, {
+          scope: OWNER_SCOPE,
+          key: OwnerSettingKey.to2Address,
+          action: 'owner.to2-address',
+          value: { addresses },
+        });
         return show();
       },
     },
@@ -169,7 +174,7 @@ export const ownerTo2AddressRoutes: RouteFactory = (ctx) => {
       summary: "Forget the stored TO2 address; the server's computed one applies again",
       openapi: { responses: { 200: jsonResponse('the TO2 address now in force', TO2_ADDRESS_VIEW_SCHEMA) } },
       async handler(request) {
-        await changeSetting(ctx.store, request, { scope: OWNER_SCOPE, key: OwnerSettingKey.to2Address });
+        await changeSetting(ctx.store, request, { scope: OWNER_SCOPE, key: OwnerSettingKey.to2Address, action: 'owner.to2-address' });
         return show();
       },
     },

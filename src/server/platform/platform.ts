@@ -21,6 +21,8 @@ import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
 import { storeRendezvousStore } from '../../store/fdo/rendezvous-store.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
+import { storedServiceInfoPlans } from '../api/owner-serviceinfo.ts';
+import { ownerServiceInfoPorts } from '../api/owner-serviceinfo-ports.ts';
 import { ownerRegistrar } from '../api/owner-to0.ts';
 import { storedTo2Address } from '../api/owner-to2-address.ts';
 import { ensureFirstAdminToken } from '../api/tokens.ts';
@@ -89,6 +91,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     ];
     const url = `http://${isIP(host) === 6 ? `[${host}]` : host}:${config.port}`;
     const currentTo2Address = async () => (await storedTo2Address(store, to2Address)()).addr;
+    const serviceInfoDir = config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo');
     const roles: FdoRoles = {};
     const log = options.logger;
     const ownerStore = storeOwnerVoucherStore(store);
@@ -101,7 +104,16 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       };
     }
     if (has('owner')) {
-      roles.owner = { to2: createTo2Owner({ vouchers: ownerStore, keys: ownerKeyRing, random, clock }) as RoleHandler };
+      roles.owner = {
+        to2: createTo2Owner({
+          vouchers: ownerStore,
+          keys: ownerKeyRing,
+          random,
+          clock,
+          policy: { serviceInfoPlans: storedServiceInfoPlans(store) },
+          serviceInfoPorts: ownerServiceInfoPorts({ store, serviceInfoDir, uploadDir: join(config.dataDir, 'uploads') }),
+        }) as RoleHandler,
+      };
     }
     if (has('manufacturer')) {
       const vouchers = storeManufacturerVoucherStore(store);
@@ -156,6 +168,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         clock,
         defaultRvInfo: rvInfo,
         defaultTo2Address: to2Address,
+        serviceInfoDir,
         ...(register === undefined ? {} : { register }),
       },
       ...(log === undefined ? {} : { logger: log }),

@@ -60,10 +60,10 @@ for (const backend of BACKENDS) {
       assert.equal(put.statusCode, 200, put.body);
       assert.deepEqual(put.json(), { urls: ['https://rv.example:8443', 'http://127.0.0.1:8041'], source: 'setting' });
       assert.deepEqual((await call('DELETE')).json(), { source: 'voucher' });
-      const audit = await w.platform.store.audit.list({ subject: 'owner/rendezvous' });
+      const audit = await w.platform.store.audit.list({ subject: 'setting:owner/rendezvous' });
       assert.deepEqual(
         audit.items.map((a) => a.action),
-        ['setting.changed', 'setting.deleted'],
+        ['owner.rendezvous.set', 'owner.rendezvous.reset'],
       );
     });
 

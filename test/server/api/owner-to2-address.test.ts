@@ -42,9 +42,9 @@ for (const backend of BACKENDS) {
       assert.equal(put.statusCode, 200, put.body);
       assert.deepEqual(put.json(), { addresses, source: 'setting' });
       assert.deepEqual((await call('GET')).json(), { addresses, source: 'setting' });
-      const audit = await w.platform.store.audit.list({ subject: 'owner/to2-address' });
+      const audit = await w.platform.store.audit.list({ subject: 'setting:owner/to2-address' });
       const last = audit.items.at(-1);
-      assert.equal(last?.action, 'setting.changed');
+      assert.equal(last?.action, 'owner.to2-address.set');
       assert.match(last?.actor ?? '', /^token:/);
       assert.deepEqual(last?.details, { value: { addresses } });
     });
