@@ -44,7 +44,7 @@ export interface BlockResult {
 export interface VerifyEnvelopeOptions extends EnvelopeDecodeOptions {
   /** Trust anchors: public (or private) keys for COSE_Sign1, secret keys for COSE_Mac0. */
   keys: readonly SuitKey[];
-  /** Every authentication block must verify (default: at least one, and none may be malformed). */
+  /** Every authentication block must verify (default: at least one). */
   requireAll?: boolean;
   /** Accepted COSE algorithm ids (default: any IoTopia implements). */
   algorithms?: readonly number[];
