@@ -6,6 +6,7 @@ import { registerDeviceAdmin } from './commands/device-admin.ts';
 import { registerFleet } from './commands/fleet.ts';
 import { registerManufacturer } from './commands/manufacturer.ts';
 import { registerMud } from './commands/mud.ts';
+import { registerOwner } from './commands/owner.ts';
 import { registerRendezvous } from './commands/rendezvous.ts';
 import { registerSuit } from './commands/suit.ts';
 import { registerToken } from './commands/token.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   if (device !== undefined) registerDeviceAdmin(device);
   registerToken(program);
   registerManufacturer(program);
+  registerOwner(program);
   registerRendezvous(program);
   registerFleet(program);
   registerMud(program);

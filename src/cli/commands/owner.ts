@@ -1,0 +1,148 @@
+/**
+ * `iotopia owner to2-address show|set|reset` and `iotopia owner serviceinfo show|set|reset`: the
+ * owner's TO2 address (FDO 1.1 §3.3.14) and ServiceInfo choice on a server, through the management API.
+ */
+import { isIP } from 'node:net';
+import type { Command } from 'commander';
+import type { To2AddressView } from '../../server/api/owner-to2-address.ts';
+import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+import { readInput } from '../input.ts';
+import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
+
+const TO2_PATH = '/owner/to2-address';
+
+/** `https://owner.example:8443` → one RVTO2Addr entry; the server checks the values again. */
+export function parseAddress(text: string): To2AddressView {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CliExit(EXIT_USAGE, `--address: ${JSON.stringify(text)} is not a URL like https://owner.example:8443`);
+  }
+  const protocol = url.protocol === 'https:' ? 'https' : url.protocol === 'http:' ? 'http' : undefined;
+  if (protocol === undefined) throw new CliExit(EXIT_USAGE, `--address: ${text}: only http and https`);
+  if (url.pathname !== '/' || url.search !== '' || url.username !== '')
+    throw new CliExit(EXIT_USAGE, `--address: ${text}: scheme, host and port only`);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port === '' ? (protocol === 'https' ? 443 : 80) : Number(url.port);
+  return { ...(isIP(host) === 0 ? { dns: host } : { ip: host }), port, protocol };
+}
+
+interface To2Answer {
+  addresses: To2AddressView[];
+  source: 'setting' | 'default';
+}
+
+function printTo2(a: To2Answer, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(a)}\n`);
+    return;
+  }
+  const from = a.source === 'setting' ? 'set by the owner' : "default, from the server's address";
+  const lines = a.addresses.map((e) => `  ${e.protocol}://${e.dns ?? (e.ip?.includes(':') ? `[${e.ip}]` : e.ip)}:${e.port}`);
+  process.stdout.write(`TO2 address (${from}):\n${lines.join('\n')}\n`);
+}
+
+interface ServiceInfoAnswer {
+  plans: Record<string, unknown>[];
+  source: 'device' | 'default' | 'none';
+}
+
+function printServiceInfo(a: ServiceInfoAnswer, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(a)}\n`);
+    return;
+  }
+  if (a.plans.length === 0) {
+    process.stdout.write(`no ServiceInfo (${a.source})\n`);
+    return;
+  }
+  const what = (p: Record<string, unknown>) => {
+    const { module, data, ...rest } = p;
+    const shown = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    if (typeof data === 'string') shown.push(`data=${Buffer.from(data, 'base64').length} bytes`);
+    return `${String(module)}  ${shown.join('  ')}`;
+  };
+  process.stdout.write(`ServiceInfo (${a.source}):\n${a.plans.map((p, i) => `  ${i + 1}. ${what(p)}`).join('\n')}\n`);
+}
+
+const guidArg = (guid: string): string => {
+  const clean = guid.replace(/-/g, '').toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(clean)) throw new CliExit(EXIT_USAGE, `--device: ${JSON.stringify(guid)} is not 32 hex digits`);
+  return clean;
+};
+const serviceInfoPath = (device: string | undefined) =>
+  device === undefined ? '/owner/serviceinfo/default' : `/owner/devices/${guidArg(device)}/serviceinfo`;
+
+export function registerOwner(program: Command): void {
+  const owner = program.command('owner').description("a server's owner role, through the management API").exitOverride();
+  const to2 = owner
+    .command('to2-address')
+    .description('where devices reach this owner for TO2, as registered with the rendezvous')
+    .exitOverride();
+
+  withApiOptions(to2.command('show'))
+    .description('show the TO2 address, and whether it was set or is the default')
+    .option('--json', 'machine output')
+    .action(async (opts: ApiOptions & { json?: boolean }) => {
+      printTo2((await (await apiRequest(apiTarget(opts), 'GET', TO2_PATH)).json()) as To2Answer, opts.json);
+    });
+
+  withApiOptions(to2.command('set'))
+    .description('set the TO2 address registered from now on (existing registrations keep theirs until renewed)')
+    .requiredOption('--address <url>', 'http(s)://host:port, repeatable, in order of preference', (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
+    .option('--json', 'machine output')
+    .action(async (opts: ApiOptions & { address: string[]; json?: boolean }) => {
+      const addresses = opts.address.map(parseAddress);
+      const body = { data: JSON.stringify({ addresses }), type: 'application/json' };
+      printTo2((await (await apiRequest(apiTarget(opts), 'PUT', TO2_PATH, body)).json()) as To2Answer, opts.json);
+    });
+
+  withApiOptions(to2.command('reset'))
+    .description("forget the stored TO2 address; the server's computed one applies again")
+    .option('--json', 'machine output')
+    .action(async (opts: ApiOptions & { json?: boolean }) => {
+      printTo2((await (await apiRequest(apiTarget(opts), 'DELETE', TO2_PATH)).json()) as To2Answer, opts.json);
+    });
+
+  const si = owner.command('serviceinfo').description('the ServiceInfo devices receive in TO2: a default, and per device').exitOverride();
+
+  withApiOptions(si.command('show'))
+    .description('show the default ServiceInfo, or what one device receives')
+    .option('--device <guid>', 'the device (its GUID); the default when absent')
+    .option('--json', 'machine output')
+    .action(async (opts: ApiOptions & { device?: string; json?: boolean }) => {
+      const path = serviceInfoPath(opts.device);
+      printServiceInfo((await (await apiRequest(apiTarget(opts), 'GET', path)).json()) as ServiceInfoAnswer, opts.json);
+    });
+
+  withApiOptions(si.command('set'))
+    .description('set the default ServiceInfo, or one device’s own, from a JSON file ({ "plans": [...] } or the array)')
+    .argument('<file>', 'JSON file, or - for standard input')
+    .option('--device <guid>', 'the device (its GUID); the default when absent')
+    .option('--json', 'machine output')
+    .action(async (file: string, opts: ApiOptions & { device?: string; json?: boolean }) => {
+      const path = serviceInfoPath(opts.device);
+      const target = apiTarget(opts);
+      let value: unknown;
+      try {
+        value = JSON.parse(Buffer.from(await readInput(file)).toString('utf8'));
+      } catch (e) {
+        throw new CliExit(EXIT_CHECK_FAILED, `${file}: not JSON: ${(e as Error).message}`);
+      }
+      const body = { data: JSON.stringify(Array.isArray(value) ? { plans: value } : value), type: 'application/json' };
+      printServiceInfo((await (await apiRequest(target, 'PUT', path, body)).json()) as ServiceInfoAnswer, opts.json);
+    });
+
+  withApiOptions(si.command('reset'))
+    .description('remove the default ServiceInfo, or one device’s own (it gets the default again)')
+    .option('--device <guid>', 'the device (its GUID); the default when absent')
+    .option('--json', 'machine output')
+    .action(async (opts: ApiOptions & { device?: string; json?: boolean }) => {
+      const path = serviceInfoPath(opts.device);
+      printServiceInfo((await (await apiRequest(apiTarget(opts), 'DELETE', path)).json()) as ServiceInfoAnswer, opts.json);
+    });
+}
