@@ -437,3 +437,46 @@ test('deep and cyclic values are input errors, whatever their depth', () => {
     (e: unknown) => e instanceof MudInputError && e.code === 'ERR_MUD_TOO_DEEP',
   );
 });
+
+test('transparency (RFC 9472): local-type identities and URI schemes', () => {
+  const j = base();
+  mud(j).extensions = ['transparency'];
+  const t = '/ietf-mud:mud/ietf-mud-transparency:transparency';
+  mud(j)['ietf-mud-transparency:transparency'] = { 'sbom-local-well-known': 'ftp', 'vuln-contact-uri': 'ftp://x.example/' };
+  expectError(j, 'ERR_MUD_ENUM', `${t}/sbom-local-well-known`);
+  expectError(j, 'ERR_MUD_FORMAT', `${t}/vuln-contact-uri`);
+  mud(j)['ietf-mud-transparency:transparency'] = {
+    sboms: [{ 'version-info': '1', 'sbom-url': 'ftp://x.example/sbom' }, { 'sbom-url': 'https://x.example/sbom' }],
+  };
+  expectError(j, 'ERR_MUD_FORMAT', `${t}/sboms/0/sbom-url`);
+  expectError(j, 'ERR_MUD_MISSING', `${t}/sboms/1/version-info`);
+  mud(j)['ietf-mud-transparency:transparency'] = {
+    'sbom-local-well-known': 'ietf-mud-transparency:coaps',
+    'vuln-contact-uri': 'mailto:psirt@x.example',
+    'sbom-archive-list': 'https://x.example/sboms.json',
+  };
+  assert.deepEqual(validateMud(j).mud?.mud.transparency, {
+    sbomLocalWellKnown: 'coaps',
+    vulnContactUri: 'mailto:psirt@x.example',
+    sbomArchiveList: 'https://x.example/sboms.json',
+  });
+});
+
+test('TLS profiles (RFC 9761): versions are enumerations, names 1..64 and unique, numbers uint16', () => {
+  const j = base();
+  mud(j).extensions = ['ietf-mud-tls'];
+  mud(j)['ietf-mud-tls:is-tls-dtls-profile-supported'] = 'yes';
+  const p = `${ACE0}/matches/ietf-acl-tls:client-profiles/tls-dtls-profile`;
+  ace(j, 0, 0).matches['ietf-acl-tls:client-profiles'] = {
+    'tls-dtls-profile': [
+      { name: 'a', 'supported-tls-version': ['tls11'], 'cipher-suite': [70000] },
+      { name: 'a', 'supported-dtls-version': ['dtls13'] },
+      { name: 'x'.repeat(65) },
+    ],
+  };
+  expectError(j, 'ERR_MUD_TYPE', '/ietf-mud:mud/ietf-mud-tls:is-tls-dtls-profile-supported');
+  expectError(j, 'ERR_MUD_ENUM', `${p}/0/supported-tls-version/0`);
+  expectError(j, 'ERR_MUD_RANGE', `${p}/0/cipher-suite/0`);
+  expectError(j, 'ERR_MUD_DUPLICATE_NAME', `${p}/1/name`);
+  expectError(j, 'ERR_MUD_LENGTH', `${p}/2/name`);
+});

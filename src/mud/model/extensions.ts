@@ -7,7 +7,7 @@
 export interface Transparency {
   /** Case `cloud`: SBOM URLs per software version. */
   sboms?: { versionInfo: string; sbomUrl?: string }[];
-  /** Case `local-well-known`: the device serves its SBOM at the well-known location over this scheme. */
+  /** Case `local-well-known`: the device serves its SBOM at the well-known location over http, https, coap or coaps. */
   sbomLocalWellKnown?: string;
   /** Case `sbom-contact-info`: a URI to ask for the SBOM. */
   sbomContactUri?: string;
@@ -28,6 +28,12 @@ export interface TlsDtlsProfile {
   signatureAlgorithms: number[];
   signatureAlgorithmsCert: number[];
   applicationProtocols: string[];
+  pskKeyExchangeModes: number[];
+  certCompressionAlgorithms: number[];
+  /** Distinguished names of acceptable certificate authorities (RFC 8446 §4.2.4). */
+  certificateAuthorities: string[];
+  /** Trust anchor certificates as base64 CMS (ietf-crypto-types trust-anchor-cert-cms). */
+  acceptListTaCerts: string[];
   /** Members of the profile IoTopia keeps but does not model. */
   other: Record<string, unknown>;
 }

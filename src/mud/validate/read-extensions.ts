@@ -7,7 +7,26 @@ import type { OwnershipLicensing, QuarantinePolicy, TlsDtlsProfile, Transparency
 import type { ReadContext } from './context.ts';
 import { at } from './issues.ts';
 import { checkChoice, readObject } from './members.ts';
-import { type JsonObject, readList, readString, readUint16, readUri } from './yang-types.ts';
+import { type JsonObject, readBinary, readEnum, readIdentity, readList, readString, readUint8, readUint16, readUri } from './yang-types.ts';
+
+/** RFC 9472 §4: identities derived from `local-type`. */
+export const SBOM_LOCAL_TYPES = ['http', 'https', 'coap', 'coaps'] as const;
+/** RFC 9472 §4: the pattern of `sbom-url`, and of the two contact URIs. */
+const SBOM_URL_SCHEMES = /^(coaps?|https?):/;
+const CONTACT_URI_SCHEMES = /^(mailto|https?|tel):/;
+/** RFC 9761 (iana-tls-profile): the tls-version and dtls-version enumerations. */
+export const TLS_VERSIONS = ['tls12', 'tls13'] as const;
+export const DTLS_VERSIONS = ['dtls12', 'dtls13'] as const;
+
+function readUriWithScheme(ctx: ReadContext, v: unknown, path: string, scheme: RegExp, what: string): string | undefined {
+  const u = readUri(ctx.issues, v, path);
+  if (u === undefined) return undefined;
+  if (!scheme.test(u)) {
+    ctx.issues.error('ERR_MUD_FORMAT', path, `${JSON.stringify(u.slice(0, 60))} is not ${what}`);
+    return undefined;
+  }
+  return u;
+}
 
 function notModelled(ctx: ReadContext, o: JsonObject, path: string, known: readonly string[], into?: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(o)) {
@@ -35,24 +54,36 @@ export function readTransparency(ctx: ReadContext, v: unknown, path: string): Tr
       if (e['version-info'] === undefined)
         issues.error('ERR_MUD_MISSING', at(p, 'version-info'), 'version-info is the key of the sboms list');
       const versionInfo = e['version-info'] === undefined ? undefined : readString(issues, e['version-info'], at(p, 'version-info'));
-      const sbomUrl = e['sbom-url'] === undefined ? undefined : readUri(issues, e['sbom-url'], at(p, 'sbom-url'));
+      const sbomUrl =
+        e['sbom-url'] === undefined
+          ? undefined
+          : readUriWithScheme(ctx, e['sbom-url'], at(p, 'sbom-url'), SBOM_URL_SCHEMES, 'a coap, coaps, http or https URL');
       if (versionInfo === undefined) return undefined;
       return sbomUrl === undefined ? { versionInfo } : { versionInfo, sbomUrl };
     });
     if (sboms !== undefined) out.sboms = sboms;
   }
   if (o['sbom-local-well-known'] !== undefined) {
-    const s = readString(issues, o['sbom-local-well-known'], at(path, 'sbom-local-well-known'), 1);
+    const s = readIdentity(
+      issues,
+      o['sbom-local-well-known'],
+      at(path, 'sbom-local-well-known'),
+      'ietf-mud-transparency',
+      SBOM_LOCAL_TYPES,
+    );
     if (s !== undefined) out.sbomLocalWellKnown = s;
   }
   for (const [member, key] of [
     ['sbom-contact-uri', 'sbomContactUri'],
-    ['sbom-archive-list', 'sbomArchiveList'],
     ['vuln-contact-uri', 'vulnContactUri'],
   ] as const) {
     if (o[member] === undefined) continue;
-    const u = readUri(issues, o[member], at(path, member));
+    const u = readUriWithScheme(ctx, o[member], at(path, member), CONTACT_URI_SCHEMES, 'a mailto, tel, http or https URI');
     if (u !== undefined) out[key] = u;
+  }
+  if (o['sbom-archive-list'] !== undefined) {
+    const u = readUri(issues, o['sbom-archive-list'], at(path, 'sbom-archive-list'));
+    if (u !== undefined) out.sbomArchiveList = u;
   }
   if (o['vuln-url'] !== undefined) {
     const urls = readList(issues, o['vuln-url'], at(path, 'vuln-url'), limits.maxListItems, (x, p) => readUri(issues, x, p));
@@ -72,14 +103,10 @@ export function readTlsClientProfiles(ctx: ReadContext, v: unknown, path: string
   return readList(issues, o['tls-dtls-profile'], at(path, 'tls-dtls-profile'), limits.maxListItems, (x, p) => {
     const e = readObject(issues, x, p);
     if (e === undefined) return undefined;
-    const numbers = (member: string): number[] =>
-      e[member] === undefined
-        ? []
-        : (readList(issues, e[member], at(p, member), limits.maxListItems, (n, q) => readUint16(issues, n, q)) ?? []);
-    const strings = (member: string): string[] =>
-      e[member] === undefined
-        ? []
-        : (readList(issues, e[member], at(p, member), limits.maxListItems, (n, q) => readString(issues, n, q, 1)) ?? []);
+    const list = <T>(member: string, item: (n: unknown, q: string) => T | undefined): T[] =>
+      e[member] === undefined ? [] : (readList(issues, e[member], at(p, member), limits.maxListItems, item) ?? []);
+    const numbers = (member: string): number[] => list(member, (n, q) => readUint16(issues, n, q));
+    const strings = (member: string): string[] => list(member, (n, q) => readString(issues, n, q));
     const known = [
       'name',
       'supported-tls-version',
@@ -90,6 +117,10 @@ export function readTlsClientProfiles(ctx: ReadContext, v: unknown, path: string
       'signature-algorithm',
       'signature-algorithm-cert',
       'application-protocol',
+      'psk-key-exchange-mode',
+      'cert-compression-algorithm',
+      'certificate-authorities',
+      'accept-list-ta-cert',
     ];
     const other: Record<string, unknown> = {};
     notModelled(ctx, e, p, known, other);
@@ -97,20 +128,24 @@ export function readTlsClientProfiles(ctx: ReadContext, v: unknown, path: string
       issues.error('ERR_MUD_MISSING', at(p, 'name'), 'name is the key of tls-dtls-profile');
       return undefined;
     }
-    const name = readString(issues, e.name, at(p, 'name'), 1);
+    const name = readString(issues, e.name, at(p, 'name'), 1, 64);
     if (name === undefined) return undefined;
     if (names.has(name)) issues.error('ERR_MUD_DUPLICATE_NAME', at(p, 'name'), `a second tls-dtls-profile named ${JSON.stringify(name)}`);
     names.add(name);
     return {
       name,
-      supportedTlsVersions: strings('supported-tls-version'),
-      supportedDtlsVersions: strings('supported-dtls-version'),
+      supportedTlsVersions: list('supported-tls-version', (n, q) => readEnum(issues, n, q, TLS_VERSIONS)),
+      supportedDtlsVersions: list('supported-dtls-version', (n, q) => readEnum(issues, n, q, DTLS_VERSIONS)),
       cipherSuites: numbers('cipher-suite'),
       extensionTypes: numbers('extension-type'),
       supportedGroups: numbers('supported-group'),
       signatureAlgorithms: numbers('signature-algorithm'),
       signatureAlgorithmsCert: numbers('signature-algorithm-cert'),
       applicationProtocols: strings('application-protocol'),
+      pskKeyExchangeModes: list('psk-key-exchange-mode', (n, q) => readUint8(issues, n, q)),
+      certCompressionAlgorithms: numbers('cert-compression-algorithm'),
+      certificateAuthorities: strings('certificate-authorities'),
+      acceptListTaCerts: list('accept-list-ta-cert', (n, q) => readBinary(issues, n, q)),
       other,
     };
   });
