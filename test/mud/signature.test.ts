@@ -3,6 +3,8 @@ import { generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { createCertificate, type KeyUsage } from '../../src/crypto/x509-create.ts';
 import { parseMudSignature } from '../../src/mud/signature/cms-parse.ts';
 import { signMudFile } from '../../src/mud/signature/cms-sign.ts';
@@ -253,6 +255,28 @@ describe('malformed signature files', () => {
     ]) {
       fails(() => verifyMudSignature(MUD, bad, { checkChain: false }), 'ERR_MUD_SIGNATURE_FORMAT', 'format');
     }
+  });
+
+  test('a signed attribute without a value is a format error', () => {
+    for (const type of ['1.2.840.113549.1.9.3', '1.2.840.113549.1.9.4', '1.2.840.113549.1.9.5']) {
+      const info = new pkijs.ContentInfo({ schema: asn1js.fromBER(signature).result });
+      const sd = new pkijs.SignedData({ schema: info.content });
+      const attrs = sd.signerInfos[0]!.signedAttrs!;
+      attrs.attributes = attrs.attributes.map((a) => (a.type === type ? new pkijs.Attribute({ type, values: [] }) : a));
+      const changed = new Uint8Array(
+        new pkijs.ContentInfo({ contentType: info.contentType, content: sd.toSchema(true) }).toSchema().toBER(),
+      );
+      fails(() => parseMudSignature(changed), 'ERR_MUD_SIGNATURE_FORMAT', 'format');
+    }
+  });
+
+  test('an attribute whose value SET is emptied, leaving its value beside it, is a format error (a fuzzing find)', () => {
+    // content-type attribute: OID 1.2.840.113549.1.9.3, SET of 11 octets holding id-data.
+    const at = Buffer.from(signature).indexOf(Buffer.from('06092a864886f70d010903310b', 'hex'));
+    assert.ok(at > 0);
+    const changed = signature.slice();
+    changed[at + 12] = 0x00;
+    fails(() => verifyMudSignature(MUD, changed, { checkChain: false }), 'ERR_MUD_SIGNATURE_FORMAT', 'format');
   });
 
   test('input beyond the limits fails with ERR_MUD_SIGNATURE_TOO_LARGE', () => {

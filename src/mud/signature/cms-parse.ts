@@ -145,18 +145,20 @@ function signerIdentifier(signer: pkijs.SignerInfo): SignerIdentifier {
 }
 
 function signedAttributes(attrs: pkijs.SignedAndUnsignedAttributes, contentType: string, max: number): SignedAttributes {
-  if (attrs.attributes.length > max)
-    throw new MudSignatureError('ERR_MUD_SIGNATURE_TOO_LARGE', `${attrs.attributes.length} signed attributes, more than ${max}`);
+  const list = Array.isArray(attrs.attributes) ? attrs.attributes : [];
+  if (list.length === 0) throw format('the signed attributes are empty');
+  if (list.length > max) throw new MudSignatureError('ERR_MUD_SIGNATURE_TOO_LARGE', `${list.length} signed attributes, more than ${max}`);
   const seen = new Set<string>();
   let attrContentType: string | undefined;
   let messageDigest: Uint8Array | undefined;
   let signingTime: Date | undefined;
-  for (const a of attrs.attributes) {
+  for (const a of list) {
     // RFC 5652 §11: these attributes are single-valued and appear at most once.
     if (seen.has(a.type) && (a.type === OID_CONTENT_TYPE || a.type === OID_MESSAGE_DIGEST || a.type === OID_SIGNING_TIME))
       throw format(`signed attribute ${a.type} appears twice`);
     seen.add(a.type);
-    const single = a.values.length === 1 ? a.values[0] : undefined;
+    const values: unknown[] = Array.isArray(a.values) ? a.values : [];
+    const single = values.length === 1 ? values[0] : undefined;
     if (a.type === OID_CONTENT_TYPE) {
       if (!(single instanceof asn1js.ObjectIdentifier)) throw format('the content-type attribute is not one OBJECT IDENTIFIER');
       attrContentType = single.valueBlock.toString();
