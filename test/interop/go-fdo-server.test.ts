@@ -42,7 +42,7 @@ import {
 } from './go-fdo-server/deployment.ts';
 import { selfSigned } from './go-fdo-server/keys.ts';
 import { type Cell, Matrix, writeSection } from './go-fdo-server/matrix.ts';
-import { type GoServer, goPeersMissing, scratch } from './go-fdo-server/peers.ts';
+import { type GoServer, goPeersMissing, scratch, startGoServer } from './go-fdo-server/peers.ts';
 
 const missing = goPeersMissing();
 if (missing !== undefined) process.stdout.write(`# go-fdo-server interop skipped: ${missing}\n`);
@@ -54,7 +54,9 @@ RSA-2048) a manufacturing and an owner server with keys of that type, since go-f
 holds one key and takes only the key exchanges that fit it and the device. The rendezvous is told
 to trust the device CAs (it checks the device chain at TO0); the owner runs TO0 on its own every 10
 seconds after a voucher import. Mixed chains use IoTopia's server (\`startPlatform\`) and its
-management API, or IoTopia's DI manufacturer role pointed at go-fdo-server's rendezvous. The
+management API, or IoTopia's DI manufacturer role pointed at go-fdo-server's rendezvous; resale
+uses go-fdo-server's \`/api/v1/owner/resell\`, Credential Reuse an owner started with
+\`--reuse-credentials\`. The
 side-by-side benchmark is \`npm run bench -- interop\` (\`bench/interop.ts\`).`;
 
 const matrix = new Matrix();
@@ -224,6 +226,27 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
     );
   }
 
+  for (const kind of ['ec256', 'rsa2048'] as const) {
+    cell('their owner (TO2)', `TO2 with Credential Reuse, ${kind} device key, ${KIND[kind].kex} / ${KIND[kind].cipherName}`, async () => {
+      const side = theirs.sides[kind];
+      // A second owner with the same key, started with --reuse-credentials.
+      const reuse = await startGoServer('owner', work?.dir as string, [
+        '--owner-key',
+        side.ownerKey.keyPath,
+        '--device-ca-cert',
+        theirs.deviceCa.certPath,
+        '--reuse-credentials',
+      ]);
+      servers.push(reuse);
+      const { device, credential, pem } = await diAtTheirs(kind, `REUSE-${kind}`);
+      await their.importVouchers(reuse.url, pem);
+      const done = await to2At(reuse.url, credential, device.privateKey, KIND[kind].kex, KIND[kind].cipher);
+      assert.equal(done.to2.reused, true);
+      assert.deepEqual(done.to2.credential.guid, credential.guid);
+      assert.equal(done.to2.credential.active, true);
+    });
+  }
+
   // Combinations go-fdo-server's owner refuses: the cell asserts the refusal, so a peer that
   // starts accepting them turns it into a failure to look at.
   const refused: { kind: DeviceKind; kex: string; cipher: keyof typeof CipherSuite; message: RegExp; why: string }[] = [
@@ -340,6 +363,42 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
           );
           assert.equal(done.ownerUrl, platform.url);
           assert.ok(done.to1);
+          assert.equal(done.to2.credential.active, true);
+        },
+      );
+    }
+
+    for (const kind of DEVICE_KINDS) {
+      cell(
+        'mixed: their manufacturer → their owner → resale to IoTopia owner',
+        `voucher resold through their API and imported through IoTopia's, ${kind}: TO0 by IoTopia and TO1 with their rendezvous, TO2 with IoTopia`,
+        async () => {
+          const side = theirs.sides[kind];
+          const { device, credential, pem } = await diAtTheirs(kind, `RESALE-${kind}`);
+          await their.importVouchers(side.owner.url, pem);
+          const next = platform.keys.owner.find((k) => k.type === KIND[kind].pair)?.privateKey;
+          assert.ok(next);
+          const resold = await their.resell(
+            side.owner.url,
+            guidHex(credential),
+            createPublicKey(next).export({ type: 'spki', format: 'pem' }).toString(),
+          );
+          const voucher = parseVoucher(resold);
+          assert.equal(voucher.entries.length, 2, "their owner appended an entry to IoTopia's owner key");
+          verifyVoucher(voucher, { deviceCredential: credential, ownerKey: next });
+          const imported = await api('/owner/vouchers', resold, 'application/x-pem-file');
+          assert.equal(imported.status, 201, await imported.clone().text());
+          const registered = await api(`/owner/vouchers/${guidHex(credential)}/register`, '{}', 'application/json');
+          assert.equal(registered.status, 200, await registered.clone().text());
+          // IoTopia's owner registers (TO0) with the rendezvous the voucher names: theirs. The
+          // device finds IoTopia there (TO1) through its credential.
+          const done = await runOnboard(
+            credential,
+            {},
+            { ...transport, deviceKey: device.privateKey, to2: to2Options(KIND[kind].kex, KIND[kind].cipher) },
+          );
+          assert.ok(done.to1);
+          assert.equal(done.ownerUrl, platform.url);
           assert.equal(done.to2.credential.active, true);
         },
       );

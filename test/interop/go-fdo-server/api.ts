@@ -51,6 +51,11 @@ export function importVouchers(ownerUrl: string, pem: string): Promise<string> {
   return call('POST', `${ownerUrl}/api/v1/owner/vouchers`, pem);
 }
 
+/** Resale: the owner extends its voucher for `guidHex` to `nextOwnerPem` (SPKI PEM), gives it up and answers the PEM. */
+export function resell(ownerUrl: string, guidHex: string, nextOwnerPem: string): Promise<string> {
+  return call('POST', `${ownerUrl}/api/v1/owner/resell/${guidHex}`, nextOwnerPem);
+}
+
 /** Devices the owner holds, with the GUID TO2 gave them. */
 export async function ownerDevices(ownerUrl: string): Promise<{ guid: string; old_guid: string; to2_completed?: boolean }[]> {
   return JSON.parse(await call('GET', `${ownerUrl}/api/v1/owner/devices`));
