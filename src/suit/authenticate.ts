@@ -105,22 +105,12 @@ function verifyBlock(block: Uint8Array, index: number, payload: Uint8Array, opts
     tag: 'required' as const,
     ...(opts.algorithms === undefined ? {} : { algorithms: opts.algorithms }),
   };
-  try {
-    if (tag === CoseTag.COSE_Sign1) result.alg = decodeSign1(block).alg;
-    else if (tag === CoseTag.COSE_Mac0) result.alg = decodeMac0(block).alg;
-  } catch (e) {
-    result.reason = e instanceof CoseError ? `${e.message} [${e.code}]` : String(e);
-    return result;
-  }
-  if (opts.keys.length === 0) {
-    result.reason = 'no key given';
-    return result;
-  }
+  if (opts.keys.length === 0) result.reason = 'no key given';
   for (let k = 0; k < opts.keys.length; k++) {
     const key = opts.keys[k] as SuitKey;
     try {
-      if (tag === CoseTag.COSE_Sign1) verifySign1(block, { ...common, key });
-      else if (tag === CoseTag.COSE_Mac0) verifyMac0(block, { ...common, key });
+      if (tag === CoseTag.COSE_Sign1) result.alg = verifySign1(block, { ...common, key }).alg;
+      else if (tag === CoseTag.COSE_Mac0) result.alg = verifyMac0(block, { ...common, key }).alg;
       else if (tag === CoseTag.COSE_Sign) verifySign(block, { ...common, key });
       else throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', 'COSE_Mac authentication blocks are not supported');
       result.verified = true;
@@ -131,6 +121,13 @@ function verifyBlock(block: Uint8Array, index: number, payload: Uint8Array, opts
       if (!(e instanceof CoseError)) throw e;
       result.reason = `${e.message} [${e.code}]`;
     }
+  }
+  // Not verified: name the algorithm in the report when the block says one.
+  try {
+    if (tag === CoseTag.COSE_Sign1) result.alg = decodeSign1(block).alg;
+    else if (tag === CoseTag.COSE_Mac0) result.alg = decodeMac0(block).alg;
+  } catch (e) {
+    if (!(e instanceof CoseError)) throw e;
   }
   return result;
 }

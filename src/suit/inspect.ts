@@ -124,3 +124,92 @@ export function envelopeJson(env: SuitEnvelope): Record<string, unknown> {
     ...(env.extensions.size === 0 ? {} : { extensions: [...env.extensions.keys()].map(envelopeKeyName) }),
   };
 }
+
+function parameterText(p: SuitParameter): string {
+  const j = (parameterJson(p) as { value: unknown }).value;
+  const v =
+    p.code === Parameter.imageDigest
+      ? `${(j as { algorithm: string }).algorithm}:${(j as { bytes: string }).bytes}`
+      : typeof j === 'string' || typeof j === 'number' || typeof j === 'boolean'
+        ? String(j)
+        : JSON.stringify(j);
+  return `${p.name}=${v}`;
+}
+
+function commandLines(commands: readonly SuitCommand[], indent: string, out: string[]): void {
+  for (const c of commands) {
+    const a = c.argument;
+    switch (a.kind) {
+      case 'policy':
+        out.push(`${indent}${c.name} (policy ${a.policy})`);
+        break;
+      case 'component-index':
+        out.push(`${indent}${c.name} ${Array.isArray(a.index) ? a.index.join(',') : a.index === true ? 'all' : a.index}`);
+        break;
+      case 'parameters':
+        out.push(`${indent}${c.name} ${a.parameters.map(parameterText).join(', ')}`);
+        break;
+      case 'try-each':
+        out.push(`${indent}${c.name}${a.emptyLast ? ' (or nothing)' : ''}`);
+        a.sequences.forEach((s, i) => {
+          out.push(`${indent}  option ${i + 1}:`);
+          commandLines(s, `${indent}    `, out);
+        });
+        break;
+      case 'sequence':
+        out.push(`${indent}${c.name}`);
+        commandLines(a.commands, `${indent}  `, out);
+        break;
+      case 'override-multiple':
+        out.push(`${indent}${c.name}`);
+        for (const e of a.entries) out.push(`${indent}  component ${e.index}: ${e.parameters.map(parameterText).join(', ')}`);
+        break;
+      case 'copy-params':
+        out.push(`${indent}${c.name} ${a.entries.map((e) => `from ${e.index}: ${e.parameters.join(',')}`).join('; ')}`);
+        break;
+      default:
+        out.push(`${indent}${c.name} (unknown command) ${JSON.stringify(valueJson(a.value))}`);
+    }
+  }
+}
+
+/** A readable summary of a decoded envelope, for `iotopia suit inspect` without options. */
+export function envelopeText(env: SuitEnvelope): string {
+  const m = env.manifest;
+  const out: string[] = [];
+  const d = env.authentication.digest;
+  out.push(`SUIT envelope${env.tagged ? ' (tag 107)' : ''}`);
+  out.push(
+    `authentication: manifest digest ${digestAlgorithmName(d.algorithm)} ${hex(d.bytes)}; ${env.authentication.blocks.length} block(s) (not verified here)`,
+  );
+  out.push(
+    `manifest version ${m.version}, sequence number ${m.sequenceNumber}${m.referenceUri === undefined ? '' : `, reference ${m.referenceUri}`}`,
+  );
+  out.push('components:');
+  m.common.components.forEach((c, i) => {
+    out.push(`  [${i}] ${c.map(hex).join(' / ')}`);
+  });
+  if (m.common.sharedSequence !== undefined) {
+    out.push('shared sequence:');
+    commandLines(m.common.sharedSequence, '  ', out);
+  }
+  const keys = [...new Set([...m.sequences.keys(), ...m.severed.keys()])].sort((a, b) => a - b);
+  for (const k of keys) {
+    const seq = m.sequences.get(k);
+    const severed = m.severed.get(k);
+    const member = env.severable.get(k);
+    if (seq !== undefined) {
+      out.push(`${manifestKeyName(k)}:`);
+      commandLines(seq, '  ', out);
+    } else if (severed !== undefined) {
+      out.push(
+        `${manifestKeyName(k)}: severable, digest ${digestAlgorithmName(severed.algorithm)} ${hex(severed.bytes)}, ${member === undefined ? 'severed' : 'in the envelope'}`,
+      );
+      if (member?.sequence !== undefined) commandLines(member.sequence, '  ', out);
+      if (member?.text !== undefined) out.push(`  ${JSON.stringify(textJson(member.text))}`);
+    }
+  }
+  if (m.text !== undefined) out.push(`text: ${JSON.stringify(textJson(m.text))}`);
+  for (const [k, b] of env.integrated) out.push(`integrated payload ${JSON.stringify(k)}: ${b.length} bytes`);
+  return `${out.join('\n')}\n`;
+}

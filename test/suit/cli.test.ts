@@ -72,6 +72,17 @@ test('suit create → sign → verify → inspect on the command line', async ()
   assert.equal(doc.manifest.sequenceNumber, 3);
   assert.equal(doc.manifest.sharedSequence[0].parameters[0].value, 'fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe');
   assert.equal(doc.manifest.sequences.install[0].parameters[0].value, 'https://updates.example/image.bin');
+  const text = await runCli(['suit', 'inspect', 's.suit'], dir);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /sequence number 3/);
+  assert.match(
+    text.out,
+    /install:\n {2}directive-override-parameters uri=https:\/\/updates.example\/image.bin\n {2}directive-fetch \(policy 2\)/,
+  );
+  writeFileSync(join(dir, 'junk.suit'), Uint8Array.of(0xa1, 0x02));
+  const junk = await runCli(['suit', 'inspect', 'junk.suit'], dir);
+  assert.equal(junk.code, 1);
+  assert.match(junk.err, /ERR_SUIT_CBOR/);
   const d = await runCli(['suit', 'inspect', 's.suit', '--diag'], dir);
   assert.equal(d.code, 0, d.err);
   assert.match(d.out, /^107\(\{/);

@@ -3,10 +3,11 @@ import { createHash, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { Algorithm } from '../../src/codec/cose/algorithms.ts';
 import { keyObjectToCoseKey } from '../../src/codec/cose/key.ts';
+import { signSign } from '../../src/codec/cose/sign.ts';
 import { severEnvelope, signEnvelope, verifyEnvelope } from '../../src/suit/authenticate.ts';
 import { buildEnvelope, buildManifest } from '../../src/suit/create/build.ts';
 import { parseDescription } from '../../src/suit/create/description.ts';
-import { decodeEnvelope, encodeEnvelope } from '../../src/suit/envelope.ts';
+import { assembleEnvelope, decodeEnvelope, encodeEnvelope, partsOf, readEnvelope } from '../../src/suit/envelope.ts';
 import { vectorsMissing } from '../helpers/vectors.ts';
 import { flip, SPEC_DIR, specExamples, suitRejects } from './helpers.ts';
 
@@ -119,4 +120,26 @@ test('severable create → sign → verify → sever → verify, and a changed s
   const at = Buffer.from(signed).lastIndexOf(Buffer.from('fixes'));
   const e = suitRejects(() => verifyEnvelope(flip(signed, at), { keys: [key.publicKey] }), 'ERR_SUIT_DIGEST_MISMATCH');
   assert.equal(e.path, 'envelope.text');
+});
+
+test('a COSE_Sign authentication block (several signers) verifies too', () => {
+  const unsigned = buildEnvelope(parseDescription(description, { readFile: () => IMAGE }));
+  const raw = readEnvelope(unsigned);
+  const a = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const b = generateKeyPairSync('ed25519');
+  const block = signSign({
+    payload: raw.authentication.digestBytes,
+    detached: true,
+    signers: [
+      { key: a.privateKey, protectedHeaders: new Map([[1, Algorithm.ES256]]) },
+      { key: b.privateKey, protectedHeaders: new Map([[1, Algorithm.EdDSA]]) },
+    ],
+  });
+  const env = assembleEnvelope({ ...partsOf(raw), blocks: [block] });
+  const r = verifyEnvelope(env, { keys: [a.publicKey] });
+  assert.deepEqual(
+    r.blocks.map((x) => [x.type, x.verified]),
+    [['COSE_Sign', true]],
+  );
+  suitRejects(() => verifyEnvelope(env, { keys: [generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey] }), 'ERR_SUIT_AUTH_FAILED');
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CborError } from '../../codec/cbor.ts';
 import { envelopeDiag } from '../../suit/diag.ts';
 import { decodeEnvelope } from '../../suit/envelope.ts';
-import { envelopeJson } from '../../suit/inspect.ts';
+import { envelopeJson, envelopeText } from '../../suit/inspect.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { suitFailed } from './suit-common.ts';
@@ -37,11 +37,10 @@ export function registerSuitInspect(suit: Command): void {
         }
         return;
       }
-      const doc = envelopeJson(env);
       if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(doc)}\n`);
+        process.stdout.write(`${JSON.stringify(envelopeJson(env))}\n`);
         return;
       }
-      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      process.stdout.write(envelopeText(env));
     });
 }
