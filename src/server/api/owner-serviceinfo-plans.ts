@@ -187,8 +187,8 @@ export function toOwnerPlans(
         // fdo.upload, the one module left.
         const base =
           e.name
-            .split('/')
-            .filter((p) => p !== '')
+            .split(/[/\\]/)
+            .filter((p) => p !== '' && p !== '.' && p !== '..')
             .at(-1) ?? 'upload';
         return { module: 'fdo.upload', name: e.name, target: `${guidToHex(where.guid)}/${base}`, ...required };
       }

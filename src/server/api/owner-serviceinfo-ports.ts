@@ -70,13 +70,19 @@ export function ownerServiceInfoPorts(o: OwnerServiceInfoPortsOptions): OwnerPor
   async function file(ref: string): Promise<string> {
     if (o.serviceInfoDir === undefined)
       throw new OwnerServiceInfoError('ERR_OWNER_SERVICEINFO_SOURCE', 'no ServiceInfo directory is configured');
-    const path = checkFilePath(ref.slice('file:'.length), 'file');
+    const path = ref.slice('file:'.length);
+    try {
+      checkFilePath(path, 'file');
+    } catch {
+      throw new OwnerServiceInfoError('ERR_OWNER_SERVICEINFO_SOURCE', `${path} is not a relative path inside the ServiceInfo directory`);
+    }
     // Symbolic links may not lead out of the directory either.
     const [root, real] = await Promise.all([realpath(o.serviceInfoDir), realpath(join(o.serviceInfoDir, path))]).catch(() => {
       throw new OwnerServiceInfoError('ERR_OWNER_SERVICEINFO_SOURCE', `no file ${path} in the ServiceInfo directory`);
     });
     if (!real.startsWith(root + sep))
       throw new OwnerServiceInfoError('ERR_OWNER_SERVICEINFO_SOURCE', `${path} leads out of the ServiceInfo directory`);
+    if (!(await stat(real)).isFile()) throw new OwnerServiceInfoError('ERR_OWNER_SERVICEINFO_SOURCE', `${path} is not a file`);
     return real;
   }
 
