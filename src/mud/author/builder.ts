@@ -23,7 +23,7 @@ export interface FlowSpec {
   initiatedBy?: 'device' | 'peer';
 }
 
-/** Who the flow is with: the RFC 8520 abstractions (§2.1 matches) and ietf-acldns names. */
+/** Who the flow is with: the RFC 8520 abstractions (ietf-mud matches) and ietf-acldns names. */
 export type Peer =
   | { kind: 'domain'; name: string }
   | { kind: 'local-networks' }

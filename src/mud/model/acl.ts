@@ -25,9 +25,9 @@ export interface IpMatchCommon {
   length?: number;
   ttl?: number;
   protocol?: number;
-  /** ietf-acldns:src-dnsname (RFC 8520 §12). */
+  /** ietf-acldns:src-dnsname (RFC 8520, module ietf-acldns). */
   srcDnsName?: string;
-  /** ietf-acldns:dst-dnsname (RFC 8520 §12). */
+  /** ietf-acldns:dst-dnsname (RFC 8520, module ietf-acldns). */
   dstDnsName?: string;
 }
 
@@ -57,7 +57,7 @@ export interface TcpMatch {
   options?: string;
   sourcePort?: PortMatch;
   destinationPort?: PortMatch;
-  /** ietf-mud:direction-initiated (RFC 8520 §2.1): who opens the connection. */
+  /** ietf-mud:direction-initiated (RFC 8520, module ietf-mud): who opens the connection. */
   directionInitiated?: Direction;
 }
 
@@ -73,7 +73,7 @@ export interface IcmpMatch {
   restOfHeader?: string;
 }
 
-/** The ietf-mud:mud matches (RFC 8520 §2.1): abstractions that stand for sets of addresses. */
+/** The ietf-mud:mud matches (RFC 8520, module ietf-mud): abstractions that stand for sets of addresses. */
 export interface MudMatch {
   /** Devices whose MUD URL has this authority. */
   manufacturer?: string;

@@ -2,22 +2,22 @@
  * Names and values fixed by the MUD specifications, spelled as in the specs.
  */
 
-/** RFC 8520 §2.1: the module of the MUD container, and the JSON member that holds it (RFC 7951 §4). */
+/** RFC 8520, module ietf-mud: the module of the MUD container, and the JSON member that holds it (RFC 7951 §4). */
 export const MUD_MODULE = 'ietf-mud';
 export const MUD_MEMBER = 'ietf-mud:mud';
 /** RFC 8519 §4.1: the ACL module and its top-level container. */
 export const ACL_MODULE = 'ietf-access-control-list';
 export const ACLS_MEMBER = 'ietf-access-control-list:acls';
-/** RFC 8520 §12: the DNS-name augmentation of the ACL model. */
+/** RFC 8520 (module ietf-acldns): the DNS-name augmentation of the ACL model. */
 export const ACLDNS_MODULE = 'ietf-acldns';
 
-/** RFC 8520 §2.1 (mud-version): "This memo specifies version 1." */
+/** RFC 8520, ietf-mud (mud-version): "This memo specifies version 1." */
 export const MUD_VERSION = 1;
-/** RFC 8520 §2.1 (cache-validity): uint8, range "1..168", units hours, default 48. */
+/** RFC 8520, ietf-mud (cache-validity): uint8, range "1..168", units hours, default 48. */
 export const CACHE_VALIDITY_MIN = 1;
 export const CACHE_VALIDITY_MAX = 168;
 export const CACHE_VALIDITY_DEFAULT = 48;
-/** RFC 8520 §2.1 (extensions): each name is a string of length "1..40". */
+/** RFC 8520, ietf-mud (extensions): each name is a string of length "1..40". */
 export const EXTENSION_NAME_MAX = 40;
 /** RFC 8519 §4.1: ACL and ACE names are strings of length "1..64". */
 export const ACL_NAME_MAX = 64;
@@ -44,7 +44,7 @@ export type LogAction = (typeof LOG_ACTIONS)[number];
 export const PORT_OPERATORS = ['lte', 'gte', 'eq', 'neq'] as const;
 export type PortOperator = (typeof PORT_OPERATORS)[number];
 
-/** RFC 8520 §2.1 (typedef direction). */
+/** RFC 8520, ietf-mud (typedef direction). */
 export const DIRECTIONS = ['to-device', 'from-device'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
@@ -58,7 +58,7 @@ export const IP_PROTOCOL_UDP = 17;
 export const IP_PROTOCOL_ICMP = 1;
 export const IP_PROTOCOL_IPV6_ICMP = 58;
 
-/** RFC 8519 §4.3 (ietf-ethertypes, typedef ethertype): the named values of the union. */
+/** RFC 8519 (ietf-ethertypes, typedef ethertype): the named values of the union. */
 export const ETHERTYPE_NAMES: Readonly<Record<string, number>> = {
   ipv4: 0x0800,
   arp: 0x0806,
@@ -109,11 +109,11 @@ export const ETHERTYPE_NAMES: Readonly<Record<string, number>> = {
 };
 
 /**
- * Extensions IoTopia models: the name listed in the `extensions` leaf-list (RFC 8520 §3.4) and the
+ * Extensions IoTopia models: the name listed in the `extensions` leaf-list of RFC 8520 and the
  * YANG modules whose members it brings.
  */
 export const KNOWN_EXTENSIONS = {
-  /** RFC 9472 §4: ietf-mud-transparency (prefix mudtx), container `transparency` in the MUD container. */
+  /** RFC 9472, ietf-mud-transparency (prefix mudtx), container `transparency` in the MUD container. */
   transparency: { modules: ['ietf-mud-transparency'] },
   /** RFC 9761: ietf-mud-tls (a leaf in the MUD container) and ietf-acl-tls (matches and actions). */
   'ietf-mud-tls': { modules: ['ietf-mud-tls', 'ietf-acl-tls'] },

@@ -3,7 +3,7 @@
  * the ownership-and-licensing draft (`ol`) and the quarantine draft's policy.
  */
 
-/** RFC 9472 §4 (ietf-mud-transparency): where to find SBOMs and vulnerability information. */
+/** RFC 9472 (ietf-mud-transparency): where to find SBOMs and vulnerability information. */
 export interface Transparency {
   /** Case `cloud`: SBOM URLs per software version. */
   sboms?: { versionInfo: string; sbomUrl?: string }[];

@@ -1,5 +1,5 @@
 /**
- * The typed model of a MUD file (RFC 8520 §2, JSON per RFC 7951): the MUD container with its
+ * The typed model of a MUD file (RFC 8520, JSON per RFC 7951): the MUD container with its
  * policies and extensions, and the ACLs the policies name.
  */
 import type { Acl } from './acl.ts';
@@ -15,7 +15,7 @@ export interface MudContainer {
   mudUrl: string;
   lastUpdate: string;
   mudSignature?: string;
-  /** Hours; 48 when the file leaves it out (RFC 8520 §2.1). */
+  /** Hours; 48 when the file leaves it out (RFC 8520, module ietf-mud). */
   cacheValidity: number;
   isSupported: boolean;
   systeminfo?: string;

@@ -75,7 +75,7 @@ function validateParsed(root: unknown, options: MudParseOptions, limits: MudLimi
   return result(file);
 }
 
-/** Policies name ACLs that exist (RFC 8520 §2.1 leafref); quarantine names ACEs that exist. */
+/** Policies name ACLs that exist (RFC 8520 leafref); quarantine names ACEs that exist. */
 function checkReferences(ctx: ReadContext, file: MudFile): void {
   const { issues } = ctx;
   const aclNames = new Set(file.acls.map((a) => a.name));
@@ -118,7 +118,7 @@ function checkReferences(ctx: ReadContext, file: MudFile): void {
   });
 }
 
-/** RFC 8520 §3.4: members of an extension require its name in `extensions`. */
+/** RFC 8520 (leaf extensions): members of an extension require its name in `extensions`. */
 function checkExtensions(ctx: ReadContext, file: MudFile): void {
   const { issues } = ctx;
   const listed = new Set(file.mud.extensions);

@@ -9,9 +9,9 @@ import { at } from './issues.ts';
 import { checkChoice, readObject } from './members.ts';
 import { type JsonObject, readBinary, readEnum, readIdentity, readList, readString, readUint8, readUint16, readUri } from './yang-types.ts';
 
-/** RFC 9472 §4: identities derived from `local-type`. */
+/** RFC 9472 (ietf-mud-transparency): identities derived from `local-type`. */
 export const SBOM_LOCAL_TYPES = ['http', 'https', 'coap', 'coaps'] as const;
-/** RFC 9472 §4: the pattern of `sbom-url`, and of the two contact URIs. */
+/** RFC 9472 (ietf-mud-transparency): the pattern of `sbom-url`, and of the two contact URIs. */
 const SBOM_URL_SCHEMES = /^(coaps?|https?):/;
 const CONTACT_URI_SCHEMES = /^(mailto|https?|tel):/;
 /** RFC 9761 (iana-tls-profile): the tls-version and dtls-version enumerations. */
@@ -36,7 +36,7 @@ function notModelled(ctx: ReadContext, o: JsonObject, path: string, known: reado
   }
 }
 
-/** RFC 9472 §4: the transparency container. */
+/** RFC 9472 (ietf-mud-transparency): the transparency container. */
 export function readTransparency(ctx: ReadContext, v: unknown, path: string): Transparency | undefined {
   const { issues, limits } = ctx;
   const o = readObject(issues, v, path);

@@ -186,7 +186,7 @@ function readIpv4(ctx: ReadContext, v: unknown, path: string): Ipv4Match | undef
     'source-ipv4-network',
     'destination-ipv4-network',
   ]);
-  // RFC 8520 §12: the DNS names are further cases of the source-network and destination-network choices.
+  // RFC 8520 (module ietf-acldns): the DNS names are further cases of the source-network and destination-network choices.
   checkChoice(issues, o, path, 'source-network', [['source-ipv4-network'], ['ietf-acldns:src-dnsname']]);
   checkChoice(issues, o, path, 'destination-network', [['destination-ipv4-network'], ['ietf-acldns:dst-dnsname']]);
   const out: Ipv4Match = {};
@@ -291,7 +291,11 @@ function readTcp(ctx: ReadContext, v: unknown, path: string): TcpMatch | undefin
 function directionOutsideTcp(ctx: ReadContext, o: JsonObject, path: string): string[] {
   const misplaced = Object.keys(o).filter((k) => k === 'ietf-mud:direction-initiated' || k === 'direction-initiated');
   for (const k of misplaced)
-    ctx.issues.error('ERR_MUD_DIRECTION_NOT_TCP', at(path, k), 'direction-initiated augments only the tcp match (RFC 8520 §2.1)');
+    ctx.issues.error(
+      'ERR_MUD_DIRECTION_NOT_TCP',
+      at(path, k),
+      'direction-initiated augments only the tcp match (RFC 8520, module ietf-mud)',
+    );
   return misplaced;
 }
 

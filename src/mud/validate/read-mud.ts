@@ -1,5 +1,5 @@
 /**
- * Reads the `ietf-mud:mud` container (RFC 8520 §2.1, mud-grouping) with the extension members
+ * Reads the `ietf-mud:mud` container (RFC 8520, module ietf-mud, grouping mud-grouping) with the extension members
  * that augment it.
  */
 import {
@@ -36,7 +36,7 @@ const MUD_MEMBERS = [
 ];
 const MANDATORY = ['mud-version', 'mud-url', 'last-update', 'is-supported'];
 
-/** Reads an `access-lists` container (RFC 8520 §2.1 grouping access-lists): the ACL names, in order. */
+/** Reads an `access-lists` container (RFC 8520, module ietf-mud, grouping access-lists): the ACL names, in order. */
 export function readAccessLists(ctx: ReadContext, v: unknown, path: string): string[] | undefined {
   const { issues, limits } = ctx;
   const o = readObject(issues, v, path);

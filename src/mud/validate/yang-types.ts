@@ -158,7 +158,7 @@ export function readUri(issues: Issues, v: unknown, path: string): string | unde
   return s;
 }
 
-/** An inet:uri that must use https (RFC 8520 §3.3 for MUD URLs, §13 for signature locations). */
+/** An inet:uri that must use https: RFC 8520 MUD URLs, and the mud-signature location beside them. */
 export function readHttpsUrl(issues: Issues, v: unknown, path: string): string | undefined {
   const s = readUri(issues, v, path);
   if (s === undefined) return undefined;
