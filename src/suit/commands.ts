@@ -11,17 +11,17 @@ import { parametersValue, readParameters, type SuitParameter } from './parameter
 export type SuitCommandArgument =
   /** SUIT_Reporting_Policy (§8.4.7) of a condition or a plain directive. */
   | { kind: 'policy'; policy: number }
-  /** suit-directive-set-component-index (§8.4.10.1): one index, every component (true), or a list. */
+  /** suit-directive-set-component-index (§8.4.10): one index, every component (true), or a list. */
   | { kind: 'component-index'; index: number | true | number[] }
-  /** override-parameters (§8.4.10.3) and set-parameters (trust domains §3.5.4). */
+  /** override-parameters (§8.4.10) and set-parameters (trust domains). */
   | { kind: 'parameters'; parameters: SuitParameter[] }
-  /** suit-directive-try-each (§8.4.10.2): alternatives, with an optional final nil (§8.4.10.2). */
+  /** suit-directive-try-each (§8.4.10): alternatives, with an optional final nil. */
   | { kind: 'try-each'; sequences: SuitCommand[][]; emptyLast: boolean }
-  /** suit-directive-run-sequence (§8.4.10.7). */
+  /** suit-directive-run-sequence (§8.4.10). */
   | { kind: 'sequence'; commands: SuitCommand[] }
-  /** suit-directive-override-multiple (update management §5.4.3). */
+  /** suit-directive-override-multiple (update management). */
   | { kind: 'override-multiple'; entries: { index: number; parameters: SuitParameter[] }[] }
-  /** suit-directive-copy-params (update management §5.4.4). */
+  /** suit-directive-copy-params (update management). */
   | { kind: 'copy-params'; entries: { index: number; parameters: number[] }[] }
   /** A command this implementation does not know, kept as decoded. */
   | { kind: 'unknown'; value: unknown };
@@ -64,7 +64,6 @@ const POLICY_COMMANDS: ReadonlySet<number> = new Set([
   Command.conditionUpdateAuthorized,
   Command.conditionVersion,
   Command.directiveWait,
-  Command.directiveFetchUriList,
   Command.directiveSwap,
   Command.directiveUnlink,
 ]);

@@ -1,6 +1,6 @@
 /**
  * SUIT_Envelope (draft-ietf-suit-manifest-37 §8.2): authentication wrapper (§8.3), manifest (§8.4),
- * severable members (§8.4.11), integrated payloads (§7.6) and delegation (trust domains §4).
+ * severable members (§8.4.11), integrated payloads (§7.6) and delegation (trust domains).
  * Reading is in two steps so that nothing is decoded beyond the outer structure before the
  * manifest is authenticated: `readEnvelope` keeps members as bytes, `decodeEnvelope` decodes all.
  */
@@ -32,7 +32,7 @@ export interface SuitAuthentication {
 /** An envelope read at the outer level: every member still as its bytes. */
 export interface RawSuitEnvelope {
   tagged: boolean;
-  /** trust domains §4: the content of suit-delegation. */
+  /** trust domains: the content of suit-delegation. */
   delegation?: Uint8Array;
   authentication: SuitAuthentication;
   /** The content of the suit-manifest bstr, exactly as received. */

@@ -20,7 +20,7 @@ import {
 import { decodeText, encodeText, readComponentId, type SuitText } from './text.ts';
 
 export interface SuitCommon {
-  /** trust domains §3.2: { + uint => SUIT_Dependency_Metadata }, kept as decoded. */
+  /** trust domains: { + uint => SUIT_Dependency_Metadata }, kept as decoded. */
   dependencies?: Map<number, unknown>;
   components: Uint8Array[][];
   sharedSequence?: SuitCommand[];
@@ -32,13 +32,13 @@ export interface SuitManifest {
   sequenceNumber: number | bigint;
   common: SuitCommon;
   referenceUri?: string;
-  /** trust domains §3.1 */
+  /** trust domains */
   manifestComponentId?: Uint8Array[];
   /** Command sequences present in the manifest, by manifest key (validate, load, invoke, …). */
   sequences: Map<number, SuitCommand[]>;
   /** suit-text when present in the manifest (not severed). */
   text?: SuitText;
-  /** suit-coswid when present in the manifest (update management §4.1): the tag's CBOR bytes. */
+  /** suit-coswid when present in the manifest (update management): the tag's CBOR bytes. */
   coswid?: Uint8Array;
   /** Severable members kept as their digest (§8.4.11): the member is severed or sits in the envelope. */
   severed: Map<number, SuitDigest>;

@@ -6,7 +6,7 @@ import { asArray, asBool, asBytes, asIndex, asInt, asMap, asText, asUint, decode
 
 /**
  * One parameter. `value` is typed by `code`: image-digest holds a SuitDigest; the other bstr-wrapped
- * parameters (encryption-info, version, wait-info, uri-list) hold their decoded content; the rest
+ * parameters (encryption-info, version, wait-info, component-metadata) hold their decoded content; the rest
  * hold the CBOR value itself (byte strings, text, integers, booleans). Unknown codes keep the value.
  */
 export interface SuitParameter {
@@ -35,7 +35,7 @@ function readParameterValue(code: number, raw: unknown, path: string, maxBytes: 
       case Parameter.imageDigest:
         return readDigest(inner, path);
       case Parameter.version: {
-        // update management §5.2.4: [comparison-type, comparison-value: [+ int]]
+        // update management: [comparison-type, comparison-value: [+ int]]
         const a = asArray(inner, path);
         if (a.length !== 2) throw malformed(path, `version match has 2 elements, got ${a.length}`);
         asIndex(a[0], `${path}[0]`);
@@ -46,11 +46,7 @@ function readParameterValue(code: number, raw: unknown, path: string, maxBytes: 
         });
         return inner;
       }
-      case Parameter.uriList:
-        asArray(inner, path).forEach((u, i) => {
-          asText(u, `${path}[${i}]`);
-        });
-        return inner;
+      case Parameter.componentMetadata:
       case Parameter.waitInfo:
         asMap(inner, path);
         return inner;
@@ -65,6 +61,7 @@ function readParameterValue(code: number, raw: unknown, path: string, maxBytes: 
     case Parameter.deviceIdentifier:
     case Parameter.content:
     case Parameter.invokeArgs:
+    case Parameter.fetchArguments:
       return asBytes(raw, path);
     case Parameter.uri:
       return asText(raw, path);

@@ -85,7 +85,7 @@ test('unknown commands are kept and re-encoded, or refused on request; every typ
     20,
     new Map<number, unknown>([
       [28, encode([4, [1, 0]])],
-      [30, encode(['https://a.example', 'https://b.example'])],
+      [30, encode(new Map([[5, 1]]))],
       [27, -1],
       [99, 'private'],
     ]),
