@@ -105,7 +105,7 @@ test('mud show: sentences and a table; --json gives the rows', async () => {
   const r = await runCli(['mud', 'show', join(dir, 'ok.json')], dir);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /The device may open TCP connections to cloud\.plugs\.example\.net on port 8883 \(IPv4\)\./);
-  assert.match(r.out, /The local networks may open TCP connections to the device on port 80 \(IPv4\)\./);
+  assert.match(r.out, /The device may accept TCP connections from the local networks on its port 80 \(IPv4\)\./);
   assert.match(r.out, /Vulnerability information: https:\/\/plugs\.example\.net\/csaf\/p2\.json/);
   assert.match(r.out, /POLICY\s+FAMILY\s+PEER\s+PROTOCOL\s+PORTS\s+OPENED BY\s+ACTION/);
   assert.match(r.out, /from-device\s+ipv4\s+cloud\.plugs\.example\.net\s+TCP\s+dst 8883\s+device\s+accept/);

@@ -109,7 +109,7 @@ test('sentences: support, SBOM and vulnerability pointers, each rule in words, q
     'The device may send UDP to controller urn:ietf:params:mud:dns on port 53 (IPv4).',
     'The device may send ICMP to 192.0.2.0/24 (IPv4).',
     'The device may not send TCP to the local networks on port ≥1024 (IPv4).',
-    'Devices of the same manufacturer may open TCP connections to the device on port 8000-8080 (IPv4).',
+    'The device may accept TCP connections from devices of the same manufacturer on its port 8000-8080 (IPv4).',
     'When quarantined, the device keeps only: ACL fr.',
   ]);
   const table = rulesTable(d.rows).split('\n');

@@ -107,7 +107,6 @@ function sentence(r: RuleRow, m: Matches): string {
   const { src, dst } = portsOf(m);
   const verb = r.action === 'accept' ? 'may' : 'may not';
   const peer = r.peer === 'anyone' ? 'any host' : r.peer;
-  const Peer = peer.charAt(0).toUpperCase() + peer.slice(1);
   if (r.policy !== 'to-device') {
     if (r.protocol === 'TCP' && r.initiatedBy === 'device')
       return `The device ${verb} open TCP connections to ${peer}${portPhrase(dst, 'on')}${portPhrase(src, 'from its')}.`;
@@ -116,10 +115,10 @@ function sentence(r: RuleRow, m: Matches): string {
     return `The device ${verb} send ${r.protocol} to ${peer}${portPhrase(dst, 'on')}${portPhrase(src, 'from its')}.`;
   }
   if (r.protocol === 'TCP' && r.initiatedBy === 'remote')
-    return `${Peer} ${verb} open TCP connections to the device${portPhrase(dst, 'on')}${portPhrase(src, 'from their')}.`;
+    return `The device ${verb} accept TCP connections from ${peer}${portPhrase(dst, 'on its')}${portPhrase(src, 'from their')}.`;
   if (r.protocol === 'TCP' && r.initiatedBy === 'device')
-    return `${Peer} ${verb} answer TCP connections the device opened${portPhrase(src, 'from')}${portPhrase(dst, 'to its')}.`;
-  return `${Peer} ${verb} send ${r.protocol} to the device${portPhrase(dst, 'on')}${portPhrase(src, 'from')}.`;
+    return `The device ${verb} receive TCP replies from ${peer}${portPhrase(src, 'from')}${portPhrase(dst, 'to its')}.`;
+  return `The device ${verb} receive ${r.protocol} from ${peer}${portPhrase(dst, 'on its')}${portPhrase(src, 'from their')}.`;
 }
 
 function familyOf(m: Matches): RuleRow['family'] {
