@@ -117,5 +117,5 @@ test('sentences: support, SBOM and vulnerability pointers, each rule in words, q
   assert.match(table[0] as string, /^POLICY\s+FAMILY\s+PEER/);
   // Columns line up: every row starts its PEER column where the header does.
   const at = (table[0] as string).indexOf('PEER');
-  d.rows.forEach((row, i) => assert.ok((table[i + 1] as string).slice(at).startsWith(row.peer), table[i + 1]));
+  for (const [i, row] of d.rows.entries()) assert.ok((table[i + 1] as string).slice(at).startsWith(row.peer), table[i + 1]);
 });

@@ -24,7 +24,11 @@ function prng(seed: number): (n: number) => number {
 
 /** Every container node with the key that leads to each child. */
 function slots(v: J, out: [Record<string, J> | J[], string | number][] = []): [Record<string, J> | J[], string | number][] {
-  if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), slots(x, out)));
+  if (Array.isArray(v))
+    for (const [i, x] of v.entries()) {
+      out.push([v, i]);
+      slots(x, out);
+    }
   else if (typeof v === 'object' && v !== null)
     for (const [k, x] of Object.entries(v)) {
       out.push([v as Record<string, J>, k]);
