@@ -39,7 +39,24 @@ export interface SequenceContext {
   components: number;
   /** Unknown command codes fail with ERR_SUIT_UNKNOWN_COMMAND instead of being kept. */
   rejectUnknownCommands: boolean;
+  /** Decoding SUIT_Shared_Sequence (§8.4.5): only conditions and the shared directives are allowed. */
+  shared?: boolean;
 }
+
+/**
+ * Directives that act on components and so may not appear in the shared sequence, which only
+ * selects components, sets parameters and checks conditions (§8.4.5, SUIT_Shared_Commands).
+ */
+const NOT_SHARED: ReadonlySet<number> = new Set([
+  Command.directiveWrite,
+  Command.directiveFetch,
+  Command.directiveCopy,
+  Command.directiveInvoke,
+  Command.directiveSwap,
+  Command.directiveProcessDependency,
+  Command.directiveUnlink,
+  Command.directiveWait,
+]);
 
 export const commandName = (code: number): string => COMMAND_NAMES.get(code) ?? `command-${code}`;
 
@@ -87,6 +104,7 @@ function readSequence(v: unknown, path: string, ctx: SequenceContext, depth: num
     const code = asInt(a[i], at);
     if (typeof code !== 'number') throw malformed(at, 'command code out of range');
     const name = commandName(code);
+    if (ctx.shared === true && NOT_SHARED.has(code)) throw malformed(at, `${name} is not allowed in the shared sequence`);
     out.push({ code, name, argument: readArgument(code, a[i + 1], `${path}[${i + 1}](${name})`, ctx, depth) });
   }
   return out;

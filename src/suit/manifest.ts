@@ -112,11 +112,10 @@ function decodeCommon(bytes: Uint8Array, path: string, opts: ManifestDecodeOptio
   for (const [k, v] of map as Map<number, unknown>) {
     if (k === CommonKey.components) continue;
     if (k === CommonKey.sharedSequence) {
-      common.sharedSequence = decodeSequence(
-        asBytes(v, `${path}.shared-sequence`),
-        `${path}.shared-sequence`,
-        sequenceContext(opts, components.length),
-      );
+      common.sharedSequence = decodeSequence(asBytes(v, `${path}.shared-sequence`), `${path}.shared-sequence`, {
+        ...sequenceContext(opts, components.length),
+        shared: true,
+      });
     } else if (k === CommonKey.dependencies) {
       const deps = new Map<number, unknown>();
       for (const [dk, dv] of asMap(v, `${path}.dependencies`)) {

@@ -145,3 +145,22 @@ test('severable members: the envelope may carry only members whose digest the ma
   });
   assert.deepEqual([...decodeEnvelope(re).keyOrder], [2, 3, 20]);
 });
+
+test('the shared sequence takes conditions and the shared directives only', () => {
+  const withShared = (shared: Uint8Array) =>
+    encode(
+      new Map<number, unknown>([
+        [1, 1],
+        [2, 0],
+        [3, common(1, shared)],
+      ]),
+    );
+  decodeManifest(withShared(seq(12, 0, 20, new Map([[21, 'https://x.example']]), 1, 15, 32, seq(2, 15))));
+  const fetch = suitRejects(() => decodeManifest(withShared(seq(20, new Map([[21, 'https://x.example']]), 21, 2))), 'ERR_SUIT_MALFORMED');
+  assert.match(fetch.message, /directive-fetch is not allowed in the shared sequence/);
+  // Also inside try-each and run-sequence of the shared sequence.
+  suitRejects(() => decodeManifest(withShared(seq(15, [seq(23, 2)]))), 'ERR_SUIT_MALFORMED');
+  suitRejects(() => decodeManifest(withShared(seq(32, seq(22, 2)))), 'ERR_SUIT_MALFORMED');
+  // The same commands are fine in the install sequence.
+  decodeManifest(manifest([[20, seq(20, new Map([[21, 'https://x.example']]), 21, 2)]]));
+});
