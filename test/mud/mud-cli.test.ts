@@ -61,6 +61,10 @@ test('mud new: a description that cannot make a valid file exits 1 naming the re
   assert.match(r.err, /\/ietf-mud:mud\/mud-url: .*https/);
   const u = await runCli(['mud', 'new', join(dir, 'plug.yaml'), '--now', 'yesterday'], dir);
   assert.equal(u.code, 2);
+  writeFileSync(join(dir, 'broken.yaml'), 'manufacturer: [oops\n');
+  const y = await runCli(['mud', 'new', join(dir, 'broken.yaml')], dir);
+  assert.equal(y.code, 1);
+  assert.match(y.err, /broken\.yaml: not YAML: .*line 2/);
 });
 
 test('mud validate: exit 0 when all are valid, 1 when any is invalid, with path and reason', async () => {

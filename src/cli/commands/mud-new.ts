@@ -22,7 +22,7 @@ function parseSpec(file: string, text: string): unknown {
   } catch (e) {
     throw new CliExit(
       EXIT_CHECK_FAILED,
-      `${file}: not ${json ? 'JSON' : yaml ? 'YAML' : 'JSON or YAML'}: ${(e as Error).message.split('\n')[0]}`,
+      `${file}: not ${json ? 'JSON' : yaml ? 'YAML' : 'JSON or YAML'}: ${(e as Error).message.split('\n')[0]?.replace(/:\s*$/, '')}`,
     );
   }
 }
