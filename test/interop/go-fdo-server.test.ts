@@ -173,7 +173,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
       const side = theirs.sides[kind];
       const { device, credential, pem } = await diAtTheirs(kind, `RV-${kind}`);
       await their.importVouchers(side.owner.url, pem);
-      // TO1 alone: an owner URL that is not there makes TO2 fail after TO1 has answered.
+      // TO1 at their rendezvous (named here, not taken from the credential); TO2 then follows.
       const found = await untilRegistered(() =>
         runOnboard(
           credential,
