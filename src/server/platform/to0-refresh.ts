@@ -2,8 +2,9 @@
  * Keeps the owner's TO0 registrations fresh: a rendezvous forgets a registration when its
  * WaitSeconds run out (FDO 1.1 §5.3.4), and a device that has not onboarded by then can no longer
  * find its owner. Every run registers again each voucher that is registered but not onboarded and
- * has less than `margin` of its granted lifetime left. A failed attempt is recorded with the
- * voucher (shown in its view) and retried after a backoff that doubles up to a cap.
+ * has less than `margin` of its granted lifetime left, and each imported voucher whose
+ * registration was tried and failed. A failed attempt is recorded with the voucher (shown in its
+ * view) and retried after a backoff that doubles up to a cap.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { guidToHex } from '../../fdo/types/guid.ts';
@@ -26,7 +27,7 @@ export interface To0RefreshOptions {
 }
 
 export interface To0RefreshRun {
-  /** Registered vouchers looked at. */
+  /** Registered and imported vouchers looked at. */
   checked: number;
   /** GUIDs (hex) registered again. */
   renewed: string[];
@@ -52,8 +53,12 @@ export const DEFAULT_TO0_MAX_BACKOFF_MS = 3_600_000;
 const ACTOR = 'system:to0-refresh';
 const PAGE = 200;
 
-/** When the voucher is due: `margin` of its lifetime before the registration runs out. */
+/**
+ * When the voucher is due: `margin` of its lifetime before the registration runs out. A voucher
+ * never registered is due only when someone tried and failed (it is retried, with the backoff).
+ */
 export function refreshDueAt(record: VoucherRecord, status: To0Status | undefined, margin: number): Date | undefined {
+  if (record.state === 'imported') return status !== undefined && status.failures > 0 ? new Date(0) : undefined;
   const until = record.registeredUntil;
   if (until === undefined) return undefined;
   // Registrations made before the status existed (auto-owner) count from the last update.
@@ -84,29 +89,31 @@ export function createTo0Refresh(o: To0RefreshOptions): To0Refresh {
       const result = await o.register(record.voucher);
       const until = await recordTo0Success(o.store, record.guid, { at: now, ...result, actor: ACTOR });
       run.renewed.push(guid);
-      o.log?.info({ guid, rendezvous: result.rendezvous, until: until.toISOString() }, 'TO0 registration renewed');
+      o.log?.info({ guid, rendezvous: result.rendezvous, until: until.toISOString() }, 'TO0 registration refreshed');
     } catch (e) {
       const failures = (status?.failures ?? 0) + 1;
       const retryAt = new Date(now.getTime() + Math.min(maxBackoff, backoff * 2 ** Math.min(failures - 1, 30)));
       const error = describeFailure(e);
       await recordTo0Failure(o.store, record.guid, { at: now, error, retryAt, actor: ACTOR });
       run.failed.push(guid);
-      o.log?.warn({ guid, err: e, failures, retryAt: retryAt.toISOString() }, 'TO0 registration renewal failed');
+      o.log?.warn({ guid, err: e, failures, retryAt: retryAt.toISOString() }, 'TO0 registration failed; retrying after a backoff');
     }
   }
 
   async function pass(): Promise<To0RefreshRun> {
     const run: To0RefreshRun = { checked: 0, renewed: [], failed: [], backingOff: [] };
-    let after: string | undefined;
-    do {
-      // Onboarded vouchers are in another state: the device found its owner, nothing to keep fresh.
-      const page = await o.store.vouchers.list('owner', { state: 'registered', limit: PAGE, ...(after === undefined ? {} : { after }) });
-      for (const record of page.items) {
-        run.checked++;
-        await refreshOne(record, run);
-      }
-      after = page.next;
-    } while (after !== undefined);
+    // Onboarded vouchers are in another state: the device found its owner, nothing to keep fresh.
+    for (const state of ['registered', 'imported'] as const) {
+      let after: string | undefined;
+      do {
+        const page = await o.store.vouchers.list('owner', { state, limit: PAGE, ...(after === undefined ? {} : { after }) });
+        for (const record of page.items) {
+          run.checked++;
+          await refreshOne(record, run);
+        }
+        after = page.next;
+      } while (after !== undefined);
+    }
     return run;
   }
 

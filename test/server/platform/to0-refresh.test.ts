@@ -152,8 +152,8 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await refresh(), { checked: 0, renewed: [], failed: [], backingOff: [] });
     });
 
-    test('register with no rendezvous to reach is a 409 problem with the reason, recorded with the voucher', async () => {
-      // A voucher whose rendezvous is configured away to nowhere.
+    test('a registration that cannot reach its rendezvous is a 409 problem with the reason, recorded and retried by the refresh job', async () => {
+      // A second voucher, registered while the configured rendezvous is unreachable.
       const second = await runDi(rv.platform.url, { random, deviceKey, serialNumber: 'SN-remote-rv-2', model: 'remote rendezvous test' });
       const g = guidToHex(second.guid);
       const ownerKey = owner.platform.keys.owner[0]?.privateKey;
@@ -176,9 +176,17 @@ for (const backend of BACKENDS) {
         const v = (await ownerApi('GET', `/owner/vouchers/${g}`)).json() as View;
         assert.equal(v.state, 'imported');
         assert.equal(v.to0?.lastError?.code, 'ERR_OWNER_TO0_UNREACHABLE');
+        // The refresh job tries a failed first registration again, with the backoff.
+        assert.deepEqual(await refresh(), { checked: 1, renewed: [], failed: [g], backingOff: [] });
+        assert.deepEqual(await refresh(), { checked: 1, renewed: [], failed: [], backingOff: [g] });
       } finally {
         await ownerApi('DELETE', '/owner/rendezvous');
       }
+      offsetMs += 2 * DEFAULT_TO0_BACKOFF_MS;
+      assert.deepEqual(await refresh(), { checked: 1, renewed: [g], failed: [], backingOff: [] });
+      const v = (await ownerApi('GET', `/owner/vouchers/${g}`)).json() as View;
+      assert.equal(v.state, 'registered');
+      assert.equal(v.to0?.failures, 0);
     });
   });
 }
