@@ -110,6 +110,9 @@ test('suit verify takes a COSE_Key as CBOR or hex, symmetric keys for COSE_Mac0'
 test('usage errors exit 2: unreadable key, unknown algorithm, process not implemented', async () => {
   assert.equal((await runCli(['suit', 'verify', 'u.suit', '--key', 'nope.pem'], dir)).code, 2);
   assert.equal((await runCli(['suit', 'sign', 'u.suit', '--key', 'key.pem', '--alg', 'XX', '-o', 'x.suit'], dir)).code, 2);
+  const pub = await runCli(['suit', 'sign', 'u.suit', '--key', 'pub.pem', '-o', 'x.suit'], dir);
+  assert.equal(pub.code, 2);
+  assert.match(pub.err, /signing needs a private key/);
   writeFileSync(join(dir, 'junk.key'), 'not a key at all');
   assert.equal((await runCli(['suit', 'verify', 'u.suit', '--key', 'junk.key'], dir)).code, 2);
   const p = await runCli(['suit', 'process', 's.suit', '--key', 'pub.pem'], dir);

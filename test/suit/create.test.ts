@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHash, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
+import { encode } from '../../src/codec/cbor.ts';
 import { Algorithm } from '../../src/codec/cose/algorithms.ts';
 import { keyObjectToCoseKey } from '../../src/codec/cose/key.ts';
 import { signSign } from '../../src/codec/cose/sign.ts';
 import { severEnvelope, signEnvelope, verifyEnvelope } from '../../src/suit/authenticate.ts';
 import { buildEnvelope, buildManifest } from '../../src/suit/create/build.ts';
 import { parseDescription } from '../../src/suit/create/description.ts';
-import { assembleEnvelope, decodeEnvelope, encodeEnvelope, partsOf, readEnvelope } from '../../src/suit/envelope.ts';
+import { digestOf, encodeDigest } from '../../src/suit/digest.ts';
+import { assembleEnvelope, decodeEnvelope, encodeEnvelope, partsOf, readEnvelope, wrapped } from '../../src/suit/envelope.ts';
 import { vectorsMissing } from '../helpers/vectors.ts';
 import { flip, SPEC_DIR, specExamples, suitRejects } from './helpers.ts';
 
@@ -142,4 +144,33 @@ test('a COSE_Sign authentication block (several signers) verifies too', () => {
     [['COSE_Sign', true]],
   );
   suitRejects(() => verifyEnvelope(env, { keys: [generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey] }), 'ERR_SUIT_AUTH_FAILED');
+});
+
+test('authentication comes before the manifest is decoded: a malformed manifest under a bad signature fails authentication', () => {
+  const author = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  // A manifest whose validate sequence has an odd length (malformed), wrapped in a fresh envelope.
+  const manifestBytes = encode(
+    new Map<number, unknown>([
+      [1, 1],
+      [2, 0],
+      [3, encode(new Map([[2, [[Uint8Array.of(0)]]]]))],
+      [7, encode([3, 15, 23])],
+    ]),
+  );
+  const unsigned = assembleEnvelope({
+    tagged: true,
+    digestBytes: encodeDigest(digestOf(-16, wrapped(manifestBytes))),
+    blocks: [],
+    manifestBytes,
+    severable: new Map(),
+    integrated: new Map(),
+    extensions: new Map(),
+    keyOrder: [],
+  });
+  const signed = signEnvelope(unsigned, { key: other.privateKey });
+  suitRejects(() => verifyEnvelope(signed, { keys: [author.publicKey] }), 'ERR_SUIT_AUTH_FAILED');
+  // Authentic, the same manifest is then decoded and refused for what it is.
+  const e = suitRejects(() => verifyEnvelope(signed, { keys: [other.publicKey] }), 'ERR_SUIT_MALFORMED');
+  assert.equal(e.path, 'manifest.validate');
 });

@@ -17,6 +17,7 @@ export async function readKeyFile(file: string, option: string, wantPrivate: boo
   const bytes = await readInput(file);
   const text = Buffer.from(bytes).toString('utf8');
   if (text.includes('-----BEGIN')) {
+    if (wantPrivate && !/PRIVATE KEY-----/.test(text)) throw new CliExit(EXIT_USAGE, `${option} ${file}: signing needs a private key`);
     try {
       return /PRIVATE KEY-----/.test(text) ? createPrivateKey(text) : wantPrivate ? createPrivateKey(text) : createPublicKey(text);
     } catch (e) {

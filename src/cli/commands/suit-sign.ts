@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { CoseError } from '../../codec/cose/errors.ts';
 import { signEnvelope } from '../../suit/authenticate.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
@@ -40,6 +41,8 @@ export function registerSuitSign(suit: Command): void {
           replace: opts.replace === true,
         });
       } catch (e) {
+        // A key that cannot sign (public, wrong curve for --alg) is a usage error, not a bad envelope.
+        if (e instanceof CoseError) throw new CliExit(EXIT_USAGE, `--key ${opts.key}: ${e.message} [${e.code}]`);
         throw suitFailed(file, e);
       }
       await writeOutput(signed, opts.output);
