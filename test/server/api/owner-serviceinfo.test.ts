@@ -133,8 +133,9 @@ for (const backend of BACKENDS) {
       assert.equal(device.statusCode, 200, device.body);
       assert.deepEqual(device.json(), { plans: own, source: 'device' });
       const audit = (await w.platform.store.audit.list({ subject: 'setting:owner/serviceinfo-default' })).items.at(-1);
-      assert.equal(audit?.action, 'owner.serviceinfo.set');
-      const first = (audit?.details as { plans: Record<string, unknown>[] }).plans[0];
+      assert.ok(audit);
+      assert.equal(audit.action, 'owner.serviceinfo.set');
+      const first = (audit.details as { plans: Record<string, unknown>[] }).plans[0];
       assert.deepEqual(first, {
         module: 'fdo.download',
         name: 'welcome.txt',
