@@ -103,6 +103,13 @@ test('mud validate --lenient accepts the pre-RFC shape that strict mode rejects'
   const lenient = await runCli(['mud', 'validate', '--lenient', unsw as string], dir);
   assert.equal(lenient.code, 0);
   assert.match(lenient.out, /WARN_MUD_NORMALISED/);
+  // --normalise writes the RFC shape, which then passes strictly.
+  const out = join(dir, 'echo-rfc.json');
+  const n = await runCli(['mud', 'validate', '--lenient', '--normalise', out, unsw as string], dir);
+  assert.equal(n.code, 0, n.err);
+  const strictAgain = await runCli(['mud', 'validate', out], dir);
+  assert.equal(strictAgain.code, 0, strictAgain.out);
+  assert.equal((await runCli(['mud', 'validate', '--normalise', out, unsw as string, out], dir)).code, 2);
 });
 
 test('mud show: sentences and a table; --json gives the rows', async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mudFromSpec } from '../../src/mud/author/spec.ts';
 import { describeMud } from '../../src/mud/describe/describe.ts';
+import { mudToJson } from '../../src/mud/model/to-json.ts';
 import { MudInputError } from '../../src/mud/validate/errors.ts';
 import { validateMud } from '../../src/mud/validate/parse-mud.ts';
 
@@ -106,6 +107,8 @@ test('structured mutations: the validator returns (or throws only its typed inpu
       if (r.mud !== undefined) {
         valid++;
         describeMud(r.mud);
+        // What was accepted, written back in the RFC shape, is accepted strictly as the same model.
+        assert.deepEqual(validateMud(mudToJson(r.mud)).mud, r.mud, `iteration ${i}`);
       }
     }
   }
