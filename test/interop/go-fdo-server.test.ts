@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { rendezvousUrls } from '../../src/agent/addresses.ts';
 import { runDi, runOnboard } from '../../src/agent/flows.ts';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
-import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
+import { CipherSuite, KexSuite, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { RVProtocolValue } from '../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
 import { createDiManufacturer } from '../../src/fdo/protocol/di-manufacturer.ts';
@@ -286,6 +286,32 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
       { unsupported: r.why },
     );
   }
+
+  cell(
+    'their owner (TO2)',
+    'TO2, rsa2048 device key declared RSAPKCS (as `iotopia device init --key rsa2048` does), DHKEXid14 / A128GCM',
+    async () => {
+      const side = theirs.sides.rsa2048;
+      const device = await newDevice('rsa2048', 'RSAPKCS');
+      // DI passes: their manufacturer writes an RSAPKCS manufacturer key into the voucher.
+      const credential = await runDi(side.manufacturer.url, { ...device.di, keyType: PublicKeyType.RSAPKCS }, transport);
+      const voucher = parseVoucher(await their.getVoucherPem(side.manufacturer.url, guidHex(credential)));
+      assert.equal(voucher.header.pubKey.type, PublicKeyType.RSAPKCS);
+      await their.importVouchers(side.owner.url, encodeVoucherPem(voucher));
+      await assert.rejects(
+        to2At(side.owner.url, credential, device.privateKey, KexSuite.DHKEXid14, CipherSuite.A128GCM),
+        (e: { peerCode?: number; peerMessage?: string }) => {
+          assert.equal(e.peerCode, 500);
+          assert.match(e.peerMessage ?? '', /device sig info has key type .*must be .* to match manufacturer key/);
+          return true;
+        },
+      );
+    },
+    {
+      unsupported:
+        "at TO2.HelloDevice its owner reads the RS256 eASigInfo of a 2048-bit key as RSA2048RESTR only and requires it to equal the voucher's manufacturer key type, so RSAPKCS (pkType 5) devices with 2048-bit keys cannot onboard; RSA2048RESTR devices can",
+    },
+  );
 
   for (const kind of DEVICE_KINDS) {
     cell(
