@@ -256,3 +256,22 @@ export const VersionComparison = {
   lesserEqual: 4,
   lesser: 5,
 } as const;
+
+/**
+ * COSE algorithm ids the SUIT profiles use (draft-ietf-suit-mti; RFC 9053, RFC 9864 for the fully
+ * specified ESP256/ESP384/Ed25519, RFC 9459 for AES-CTR). Authentication: the signature and MAC
+ * ids; firmware encryption: the key distribution and content encryption ids.
+ */
+export const SuitAlgorithm = {
+  ES256: -7,
+  ESP256: -9,
+  ES384: -35,
+  ESP384: -51,
+  EdDSA: -8,
+  Ed25519: -19,
+  HMAC_256_256: 5,
+  A128KW: -3,
+  ECDH_ES_A128KW: -29,
+  A128GCM: 1,
+  A128CTR: -65534,
+} as const;

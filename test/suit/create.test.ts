@@ -101,9 +101,15 @@ test('create → sign → verify with ES256, ES384, ESP256, EdDSA and HMAC 256/2
   assert.equal(decodeEnvelope(replaced).authentication.blocks.length, 1);
   suitRejects(() => verifyEnvelope(replaced, { keys: [p256.publicKey] }), 'ERR_SUIT_AUTH_FAILED');
   suitRejects(() => verifyEnvelope(replaced, { keys: [p384.publicKey], algorithms: [Algorithm.ES256] }), 'ERR_SUIT_AUTH_FAILED');
-  // SHA-512 manifest digest.
-  const sha512 = signEnvelope(unsigned, { key: p256.privateKey, digestAlgorithm: -44 });
-  assert.equal(verifyEnvelope(sha512, { keys: [p256.publicKey] }).envelope.authentication.digest.algorithm, -44);
+  // SHA-384 and SHA-512 manifest digests: the digest is recomputed and checked on verify.
+  for (const alg of [-43, -44]) {
+    const other = signEnvelope(unsigned, { key: p256.privateKey, digestAlgorithm: alg });
+    const d = verifyEnvelope(other, { keys: [p256.publicKey] }).envelope.authentication.digest;
+    assert.equal(d.algorithm, alg);
+    assert.equal(d.bytes.length, alg === -43 ? 48 : 64);
+    const at = Buffer.from(other).indexOf(Buffer.from(d.bytes));
+    suitRejects(() => verifyEnvelope(flip(other, at + 3), { keys: [p256.publicKey] }), 'ERR_SUIT_DIGEST_MISMATCH');
+  }
 });
 
 test('severable create → sign → verify → sever → verify, and a changed severed member is caught', () => {
