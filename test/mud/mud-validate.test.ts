@@ -480,3 +480,11 @@ test('TLS profiles (RFC 9761): versions are enumerations, names 1..64 and unique
   expectError(j, 'ERR_MUD_DUPLICATE_NAME', `${p}/1/name`);
   expectError(j, 'ERR_MUD_LENGTH', `${p}/2/name`);
 });
+
+test('string lengths count characters, not UTF-16 units', () => {
+  const j = base();
+  mud(j).extensions = ['😀'.repeat(40)];
+  assert.deepEqual(errorsOf(j), []);
+  mud(j).extensions = ['😀'.repeat(41)];
+  expectError(j, 'ERR_MUD_LENGTH', '/ietf-mud:mud/extensions/0');
+});

@@ -44,7 +44,9 @@ export function readString(
     issues.error('ERR_MUD_TYPE', path, `expected a string, found ${describe(v)}`);
     return undefined;
   }
-  // YANG lengths count characters (RFC 7950 §9.4.4), not UTF-16 units.
+  // YANG lengths count characters (RFC 7950 §9.4.4), not UTF-16 units. A string has between
+  // v.length / 2 and v.length characters, so most strings need no counting.
+  if (v.length <= maxLength && v.length >= 2 * minLength) return v;
   const length = [...v].length;
   if (length < minLength || length > maxLength) {
     issues.error(
