@@ -162,6 +162,26 @@ describe('iotopia mud sign | verify', () => {
     assert.equal(JSON.parse(late.out).code, 'ERR_MUD_SIGNATURE_EXPIRED');
   });
 
+  test('--ca takes a bundle of many trust anchors', async () => {
+    const sig = file('sig3.p7s', '');
+    assert.equal((await run('mud', 'sign', mudFile, '--key', keyFile, '--cert', certFile, '--chain', chainFile, '-o', sig)).code, 0);
+    const others = Array.from({ length: 11 }, (_, i) => {
+      const k = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      return createCertificate({
+        subject: { commonName: `Other Root ${i}` },
+        publicKey: k.publicKey,
+        signer: { privateKey: k.privateKey },
+        notBefore,
+        notAfter,
+        ca: true,
+      }).toString();
+    });
+    const bundle = file('bundle.pem', [...others, root.toString()].join(''));
+    const r = await run('mud', 'verify', mudFile, '--signature', sig, '--ca', bundle, '--at', '2026-01-01T00:00:00Z', '--json');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).trustAnchor, 'CN=CLI Root');
+  });
+
   test('usage errors exit 2', async () => {
     assert.equal((await run('mud', 'sign', mudFile, '--cert', certFile)).code, 2);
     assert.equal((await run('mud', 'sign', mudFile, '--key', certFile, '--cert', certFile)).code, 2);

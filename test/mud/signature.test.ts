@@ -191,6 +191,18 @@ describe('sign then verify', () => {
     fails(() => verifyMudSignature(MUD, sign(weak), { trustAnchors: [weak.root], time: AT }), 'ERR_MUD_SIGNATURE_KEY_USAGE', 'key-usage');
   });
 
+  test('a signing-time outside the signer certificate validity is reported as a warning', () => {
+    const early = signMudFile(MUD, {
+      privateKey: pki.signerKey,
+      certificate: pki.signer,
+      chain: [pki.intermediate],
+      signingTime: new Date('2024-06-01T00:00:00Z'),
+    });
+    const r = verifyMudSignature(MUD, early, { trustAnchors: [pki.root], time: AT });
+    assert.ok(r.warnings.some((w) => w.includes('signing-time 2024-06-01')));
+    assert.deepEqual(verifyMudSignature(MUD, signature, { trustAnchors: [pki.root], time: AT }).warnings, []);
+  });
+
   test('the signer certificate may come from the caller; without it there is no signer', () => {
     const parsed = parseMudSignature(signature);
     const stripped = { ...parsed, certificates: [] };

@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CryptoError } from '../../crypto/errors.ts';
@@ -73,11 +74,14 @@ export function registerMudSign(mud: Command): void {
     });
 }
 
-/** Reads certificates for an option; a file that holds none is a usage error. */
-export async function readCertificates(file: string, option: string, single: boolean): Promise<import('node:crypto').X509Certificate[]> {
+/**
+ * Reads certificates for an option; a file that holds none is a usage error. `max` bounds a
+ * bundle (trust anchor bundles may be large).
+ */
+export async function readCertificates(file: string, option: string, single: boolean, max = 10): Promise<X509Certificate[]> {
   const bytes = await readInput(file);
   try {
-    return single ? [parseCertificate(bytes)] : parseCertificates(bytes);
+    return single ? [parseCertificate(bytes)] : parseCertificates(bytes, { maxCertificates: max });
   } catch (e) {
     if (e instanceof CryptoError) throw new CliExit(EXIT_USAGE, `${option} ${file}: ${e.message} [${e.code}]`);
     throw e;

@@ -52,7 +52,7 @@ export function registerMudVerify(mud: Command): void {
       const sigFile = opts.signature ?? localSignaturePath(file, content);
       const signature = await readInput(sigFile);
       const options: VerifyMudSignatureOptions = { time, checkChain: !noChain };
-      if (opts.ca !== undefined) options.trustAnchors = await readCertificates(opts.ca, '--ca', false);
+      if (opts.ca !== undefined) options.trustAnchors = await readCertificates(opts.ca, '--ca', false, 1000);
       if (opts.intermediates !== undefined) options.certificates = await readCertificates(opts.intermediates, '--intermediates', false);
       if (opts.deviceCert !== undefined) options.deviceCertificate = (await readCertificates(opts.deviceCert, '--device-cert', true))[0]!;
       if (opts.signer !== undefined) options.expectedSigner = opts.signer;

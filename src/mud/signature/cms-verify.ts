@@ -173,6 +173,10 @@ export function verifyMudSignature(
     }
   }
 
+  const signed = attrs?.signingTime;
+  if (signed !== undefined && (signed < info.notBefore || signed > info.notAfter)) {
+    warnings.push(`the signing-time ${signed.toISOString()} is outside the signing certificate's validity`);
+  }
   return {
     signer: subjectText(signerCert),
     signerCertificate: signerCert,
