@@ -8,8 +8,10 @@ import { createCertificate } from '../../src/crypto/x509-create.ts';
 import { signMudFile } from '../../src/mud/signature/cms-sign.ts';
 import { verifyMudSignature } from '../../src/mud/signature/cms-verify.ts';
 import { createApiToken } from '../../src/server/api/tokens.ts';
+import { MAX_PUBLISHED_MUD_BYTES, MAX_PUBLISHED_SIGNATURE_BYTES } from '../../src/server/mud/publish.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { startPlatform } from '../../src/server/platform/platform.ts';
+import { MAX_SETTING_BYTES } from '../../src/store/settings-repository.ts';
 import { type ApiWorld, bearer, startApiWorld } from './api/world.ts';
 
 const mudFile = (overrides: Record<string, unknown> = {}) =>
@@ -200,6 +202,11 @@ describe('the mud role serves published MUD files and signatures', () => {
       ['mud-file.published', 'mud-file.deleted'],
     );
   });
+});
+
+test('the largest file and signature the role accepts fit one stored setting (base64 and metadata)', () => {
+  const base64 = (n: number) => Math.ceil(n / 3) * 4;
+  assert.ok(base64(MAX_PUBLISHED_MUD_BYTES) + base64(MAX_PUBLISHED_SIGNATURE_BYTES) + 2048 < MAX_SETTING_BYTES);
 });
 
 describe('without the mud role nothing is served', () => {

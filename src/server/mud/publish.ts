@@ -13,7 +13,7 @@ import type { Store } from '../../store/store.ts';
 /** The settings scope the published MUD files live in. */
 export const MUD_SCOPE = 'mud';
 /** The largest MUD file the role publishes (the stored record, base64, must fit one setting). */
-export const MAX_PUBLISHED_MUD_BYTES = 160 * 1024;
+export const MAX_PUBLISHED_MUD_BYTES = 150 * 1024;
 /** The largest signature file it accepts. */
 export const MAX_PUBLISHED_SIGNATURE_BYTES = 32 * 1024;
 /** File names served under /mud/: one path segment, not a signature name. */
