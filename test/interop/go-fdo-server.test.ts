@@ -57,8 +57,8 @@ to trust the device CAs (it checks the device chain at TO0); the owner runs TO0 
 seconds after a voucher import. Mixed chains use IoTopia's server (\`startPlatform\`) and its
 management API, or IoTopia's DI manufacturer role pointed at go-fdo-server's rendezvous; resale
 uses go-fdo-server's \`/api/v1/owner/resell\`, Credential Reuse an owner started with
-\`--reuse-credentials\`. The
-side-by-side benchmark is \`npm run bench -- interop\` (\`bench/interop.ts\`).`;
+\`--reuse-credentials\`. The side-by-side benchmark is \`npm run bench -- interop\`
+(\`bench/interop.ts\`).`;
 
 const matrix = new Matrix();
 const servers: GoServer[] = [];
@@ -116,7 +116,7 @@ async function diAtTheirs(kind: DeviceKind, serial: string, manufacturerUrl = th
   return { device, credential, pem };
 }
 
-/** TO2 straight at `ownerUrl` (no TO1), in the kind's default suite unless told otherwise. */
+/** TO2 straight at `ownerUrl` (no TO1) in the given suite. */
 function to2At(ownerUrl: string, credential: DeviceCredential, key: KeyObject, kex: string, cipher: number) {
   return runOnboard(credential, { ownerUrls: [ownerUrl] }, { ...transport, deviceKey: key, to2: to2Options(kex, cipher) });
 }
