@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -201,6 +201,31 @@ describe('sign then verify', () => {
     const r = verifyMudSignature(MUD, early, { trustAnchors: [pki.root], time: AT });
     assert.ok(r.warnings.some((w) => w.includes('signing-time 2024-06-01')));
     assert.deepEqual(verifyMudSignature(MUD, signature, { trustAnchors: [pki.root], time: AT }).warnings, []);
+  });
+
+  test('a signer named by subject key identifier is found (RFC 5652 §5.3, version 3)', () => {
+    const info = new pkijs.ContentInfo({ schema: asn1js.fromBER(signature).result });
+    const sd = new pkijs.SignedData({ schema: info.content });
+    const ski = createHash('sha1')
+      .update(
+        new Uint8Array(
+          new pkijs.Certificate({ schema: asn1js.fromBER(new Uint8Array(pki.signer.raw)).result }).subjectPublicKeyInfo.subjectPublicKey
+            .valueBlock.valueHexView,
+        ),
+      )
+      .digest();
+    const signer = sd.signerInfos[0]!;
+    signer.version = 3;
+    signer.sid = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: ski });
+    const bySki = new Uint8Array(new pkijs.ContentInfo({ contentType: info.contentType, content: sd.toSchema(true) }).toSchema().toBER());
+    assert.ok('subjectKeyIdentifier' in parseMudSignature(bySki).signerId);
+    assert.equal(
+      verifyMudSignature(MUD, bySki, { trustAnchors: [pki.root], time: AT }).signer,
+      'O=Example Lighting, CN=mud-signer.example.com',
+    );
+    signer.sid = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: new Uint8Array(20) });
+    const unknown = new Uint8Array(new pkijs.ContentInfo({ contentType: info.contentType, content: sd.toSchema(true) }).toSchema().toBER());
+    fails(() => verifyMudSignature(MUD, unknown, { trustAnchors: [pki.root], time: AT }), 'ERR_MUD_SIGNATURE_NO_SIGNER', 'signature');
   });
 
   test('the signer certificate may come from the caller; without it there is no signer', () => {
