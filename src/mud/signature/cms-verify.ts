@@ -13,7 +13,7 @@
  */
 import { createHash, type KeyObject, verify, type X509Certificate } from 'node:crypto';
 import { CertChainError } from '../../crypto/errors.ts';
-import { certInfo, sameBytes } from '../../crypto/lib/cert-info.ts';
+import { type CertInfo, certInfo, sameBytes } from '../../crypto/lib/cert-info.ts';
 import { type CertificateInput, parseCertificates } from '../../crypto/x509-parse.ts';
 import { verifyCertificateChain } from '../../crypto/x509-verify-chain.ts';
 import { IotopiaError } from '../../errors.ts';
@@ -70,7 +70,7 @@ export function verifyMudSignature(
   const parsed = signature instanceof Uint8Array ? parseMudSignature(signature, options) : signature;
   const extra = options.certificates === undefined || options.certificates.length === 0 ? [] : readExtra(options.certificates);
   const pool = [...parsed.certificates, ...extra];
-  const signerCert = findSigner(pool, parsed.signerId);
+  const { cert: signerCert, info } = findSigner(pool, parsed.signerId);
   const checks: VerifiedMudSignature['checks'] = [];
   const warnings: string[] = [];
 
@@ -118,7 +118,6 @@ export function verifyMudSignature(
   checks.push('signature');
 
   // 3. signer name
-  const info = certInfo(new Uint8Array(signerCert.raw));
   const expected: { name: NameInput; from: string }[] = [];
   if (options.deviceCertificate !== undefined) {
     const ext = readDeviceCertificate(options.deviceCertificate);
@@ -211,28 +210,36 @@ function readDeviceCertificate(input: CertificateInput): Uint8Array | undefined 
   }
 }
 
+/** A serial number in hex as a comparable value (leading zeros and case do not matter). */
+const serialValue = (hex: string): string => hex.toLowerCase().replace(/^0+(?=.)/, '');
+
 const stripZeros = (b: Uint8Array): Uint8Array => {
   let i = 0;
   while (i < b.length - 1 && b[i] === 0) i++;
   return b.subarray(i);
 };
 
-/** The certificate the SignerIdentifier names (RFC 5652 §5.3). */
-function findSigner(pool: readonly X509Certificate[], sid: SignerIdentifier): X509Certificate {
+/**
+ * The certificate the SignerIdentifier names (RFC 5652 §5.3), with its parsed form. The serial
+ * number is compared on node's X509Certificate first, so that only a candidate is parsed by pkijs.
+ */
+function findSigner(pool: readonly X509Certificate[], sid: SignerIdentifier): { cert: X509Certificate; info: CertInfo } {
+  const wantSerial = 'serialNumber' in sid ? serialValue(Buffer.from(sid.serialNumber).toString('hex')) : undefined;
   for (const cert of pool) {
-    let info: ReturnType<typeof certInfo>;
+    if (wantSerial !== undefined && serialValue(cert.serialNumber) !== wantSerial) continue;
+    let info: CertInfo;
     try {
       info = certInfo(new Uint8Array(cert.raw));
     } catch {
       continue;
     }
     if ('subjectKeyIdentifier' in sid) {
-      if (info.subjectKeyIdentifier !== undefined && sameBytes(info.subjectKeyIdentifier, sid.subjectKeyIdentifier)) return cert;
+      if (info.subjectKeyIdentifier !== undefined && sameBytes(info.subjectKeyIdentifier, sid.subjectKeyIdentifier)) return { cert, info };
     } else if (
       sameBytes(stripZeros(new Uint8Array(info.cert.serialNumber.valueBlock.valueHexView)), stripZeros(sid.serialNumber)) &&
       sameBytes(info.issuerDer, sid.issuer)
     ) {
-      return cert;
+      return { cert, info };
     }
   }
   const which =
