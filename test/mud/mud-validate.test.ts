@@ -488,3 +488,20 @@ test('string lengths count characters, not UTF-16 units', () => {
   mud(j).extensions = ['😀'.repeat(41)];
   expectError(j, 'ERR_MUD_LENGTH', '/ietf-mud:mud/extensions/0');
 });
+
+test("a core module's member under a qualified name is an error, an unknown module's a kept warning", () => {
+  const j = base();
+  mud(j)['ietf-mud:systeminfo'] = 'x';
+  mud(j)['acme-devices:colour'] = 'blue';
+  const r = validateMud(j);
+  assert.deepEqual(
+    r.errors.map((e) => [e.code, e.path]),
+    [['ERR_MUD_UNKNOWN_MEMBER', '/ietf-mud:mud/ietf-mud:systeminfo']],
+  );
+  assert.deepEqual(
+    r.warnings.map((w) => [w.code, w.path]),
+    [['WARN_MUD_UNKNOWN_EXTENSION', '/ietf-mud:mud/acme-devices:colour']],
+  );
+  delete mud(j)['ietf-mud:systeminfo'];
+  assert.deepEqual(validateMud(j).mud?.mud.unknownExtensions, { 'acme-devices:colour': 'blue' });
+});

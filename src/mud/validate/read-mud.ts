@@ -3,10 +3,13 @@
  * that augment it.
  */
 import {
+  ACL_MODULE,
+  ACLDNS_MODULE,
   CACHE_VALIDITY_DEFAULT,
   CACHE_VALIDITY_MAX,
   CACHE_VALIDITY_MIN,
   EXTENSION_NAME_MAX,
+  MUD_MODULE,
   MUD_VERSION,
   QUARANTINE_MEMBERS,
 } from '../model/constants.ts';
@@ -35,6 +38,7 @@ const MUD_MEMBERS = [
   'to-device-policy',
 ];
 const MANDATORY = ['mud-version', 'mud-url', 'last-update', 'is-supported'];
+const CORE_MODULES = [MUD_MODULE, ACL_MODULE, ACLDNS_MODULE, 'ietf-packet-fields', 'ietf-ethertypes'];
 
 /** Reads an `access-lists` container (RFC 8520, module ietf-mud, grouping access-lists): the ACL names, in order. */
 export function readAccessLists(ctx: ReadContext, v: unknown, path: string): string[] | undefined {
@@ -85,6 +89,9 @@ export function readMudContainer(ctx: ReadContext, v: unknown, path: string): Mu
       if (q !== undefined) extras.quarantine = q;
       return true;
     }
+    // The core modules add nothing to this container under a qualified name (RFC 7951 §4 wants
+    // the simple name for ietf-mud's own members): those are errors, not extensions.
+    if (CORE_MODULES.includes(module)) return false;
     const ext = extensionOfModule(module);
     if (ext === undefined) {
       issues.warn('WARN_MUD_UNKNOWN_EXTENSION', p, `member of module ${module}, which IoTopia does not know; kept, not checked`);
