@@ -140,4 +140,9 @@ test('suit verify accepts the libcsuit trust anchor and HMAC key files as publis
   );
   assert.equal(mac.code, 0, mac.err);
   assert.match(mac.out, /COSE_Mac0 HMAC_256_256/);
+  // The DER forms of the trust anchor work too.
+  for (const der of ['trust_anchor_secp256r1_pub.der', 'trust_anchor_secp256r1.der']) {
+    const r = await runCli(['suit', 'verify', join(LIBCSUIT_DIR, 'suit_manifest_exp0.suit'), '--key', join(LIBCSUIT_DIR, 'key', der)], dir);
+    assert.equal(r.code, 0, `${der}: ${r.err}`);
+  }
 });

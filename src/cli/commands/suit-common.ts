@@ -10,7 +10,7 @@ import { parseHexText, readInput } from '../input.ts';
 export type CliKey = KeyObject | CoseKey;
 
 /**
- * A key file: PEM (private key, public key or certificate), or a COSE_Key as binary CBOR or as hex
+ * A key file: PEM (private key, public key or certificate), DER (PKCS #8, SEC 1 or SPKI), or a COSE_Key as binary CBOR or as hex
  * text (symmetric keys for COSE_Mac0 included). `wantPrivate` reads a PEM private key as private.
  */
 export async function readKeyFile(file: string, option: string, wantPrivate: boolean): Promise<CliKey> {
@@ -24,6 +24,8 @@ export async function readKeyFile(file: string, option: string, wantPrivate: boo
       throw new CliExit(EXIT_USAGE, `${option} ${file}: not a usable PEM key: ${(e as Error).message}`);
     }
   }
+  const der = bytes[0] === 0x30 ? derKey(bytes, wantPrivate) : undefined;
+  if (der !== undefined) return der;
   const trimmed = text.trim();
   const cbor = trimmed.length > 0 && /^(0x)?[0-9a-fA-F\s]+$/.test(trimmed) ? parseHexText(trimmed, `${option} ${file}`) : bytes;
   try {
@@ -31,6 +33,24 @@ export async function readKeyFile(file: string, option: string, wantPrivate: boo
   } catch (e) {
     if (e instanceof CoseError) throw new CliExit(EXIT_USAGE, `${option} ${file}: neither PEM nor a COSE_Key: ${e.message} [${e.code}]`);
     throw e;
+  }
+}
+
+/** A DER key (PKCS #8 or SEC 1 private, SPKI public), or undefined when the bytes are not one. */
+function derKey(bytes: Uint8Array, wantPrivate: boolean): KeyObject | undefined {
+  const key = Buffer.from(bytes);
+  for (const type of ['pkcs8', 'sec1'] as const) {
+    try {
+      return createPrivateKey({ key, format: 'der', type });
+    } catch {
+      // not this encoding
+    }
+  }
+  if (wantPrivate) return undefined;
+  try {
+    return createPublicKey({ key, format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
   }
 }
 
