@@ -27,6 +27,7 @@ import { createApp } from '../../src/server/app.ts';
 import { MemorySessionStore } from '../../src/server/fdo/memory-session-store.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';
+import { writeDocSection } from './doc-section.ts';
 import * as their from './go-fdo-server/api.ts';
 import {
   DEVICE_KINDS,
@@ -42,7 +43,7 @@ import {
   untilRegistered,
 } from './go-fdo-server/deployment.ts';
 import { selfSigned } from './go-fdo-server/keys.ts';
-import { type Cell, Matrix, writeSection } from './go-fdo-server/matrix.ts';
+import { type Cell, Matrix } from './go-fdo-server/matrix.ts';
 import { type GoServer, goPeersMissing, scratch, startGoServer } from './go-fdo-server/peers.ts';
 
 const missing = goPeersMissing();
@@ -139,7 +140,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
     for (const s of servers.splice(0)) await s.stop();
     for (const c of cleanups.splice(0).reverse()) await c();
     await work?.dispose();
-    if (matrix.complete) await writeSection('go-fdo-server', `${SETUP}\n\n${matrix.markdown()}`);
+    if (matrix.complete) writeDocSection('go-fdo-server', `${SETUP}\n\n${matrix.markdown()}`);
   });
 
   for (const kind of DEVICE_KINDS) {

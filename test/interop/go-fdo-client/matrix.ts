@@ -3,8 +3,7 @@
  * docs/interop.md (between the go-fdo-client markers). The table has a fixed row order and no
  * timestamps, so the file changes only when a result does; it is written only when every cell ran.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { writeDocSection } from '../doc-section.ts';
 
 export type Outcome = 'pass' | 'fail' | 'not supported by the peer';
 
@@ -24,10 +23,6 @@ export interface CellResult {
   outcome: Outcome;
   note: string;
 }
-
-const DOC = resolve(import.meta.dirname, '../../../docs/interop.md');
-const START = '<!-- interop:go-fdo-client:start -->';
-const END = '<!-- interop:go-fdo-client:end -->';
 
 export class Matrix {
   readonly #cells: CellSpec[];
@@ -68,13 +63,6 @@ export class Matrix {
 
   /** Rewrites the section; returns whether the file changed. */
   write(): boolean {
-    const doc = readFileSync(DOC, 'utf8');
-    const a = doc.indexOf(START);
-    const b = doc.indexOf(END);
-    if (a < 0 || b < a) throw new Error(`docs/interop.md has no ${START} … ${END} section`);
-    const next = `${doc.slice(0, a + START.length)}\n${this.render()}\n${doc.slice(b)}`;
-    if (next === doc) return false;
-    writeFileSync(DOC, next);
-    return true;
+    return writeDocSection('go-fdo-client', this.render());
   }
 }

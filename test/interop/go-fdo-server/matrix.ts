@@ -2,8 +2,6 @@
  * The interop matrix: each cell's outcome, recorded as its test ends, and written as a Markdown
  * table into docs/interop.md between the suite's markers (registration order, no timestamps).
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 
 export type Outcome = 'pass' | 'fail' | 'not supported by the peer';
 
@@ -14,8 +12,6 @@ export interface Cell {
   /** What went wrong, why the peer cannot, or a deviation the cell tolerates and asserts. */
   note?: string;
 }
-
-export const DOC = resolve(import.meta.dirname, '../../../docs/interop.md');
 
 export class Matrix {
   readonly cells: Cell[] = [];
@@ -43,16 +39,4 @@ export class Matrix {
     const [head, ...body] = rows as [string[], ...string[][]];
     return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
   }
-}
-
-/** Replaces what lies between `<!-- interop:<marker>:start -->` and its end marker in `file`. */
-export async function writeSection(marker: string, body: string, file = DOC): Promise<void> {
-  const start = `<!-- interop:${marker}:start -->`;
-  const end = `<!-- interop:${marker}:end -->`;
-  const text = await readFile(file, 'utf8');
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`${file}: the ${marker} markers are missing`);
-  const next = `${text.slice(0, a + start.length)}\n${body.trim()}\n${text.slice(b)}`;
-  if (next !== text) await writeFile(file, next);
 }
