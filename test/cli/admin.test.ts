@@ -127,7 +127,8 @@ describe('iotopia token | voucher list|export|import | device list against iotop
     const revoked = await run(['device', 'list', '--server', platform.url, '--token', made.secret], dir);
     assert.equal(revoked.code, 1);
     assert.match(revoked.err, /ERR_API_TOKEN_REVOKED/);
-    assert.equal((await run(['token', 'revoke', 'nope', '--data-dir', dataDir], dir)).code, 1);
+    assert.equal((await run(['token', 'revoke', '00000000deadbeef', '--data-dir', dataDir], dir)).code, 1);
+    assert.equal((await run(['token', 'revoke', 'nope', '--data-dir', dataDir], dir)).code, 2, 'not a token id at all: usage');
     const unreachable = await run(['device', 'list', '--server', 'http://127.0.0.1:9', '--token', admin], dir);
     assert.equal(unreachable.code, 1);
   });
