@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud, suit, to0); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud, mud-signature, suit, to0); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
@@ -12,11 +12,12 @@ import { fdoBench } from './fdo.ts';
 import { interopBench } from './interop.ts';
 import { machine } from './measure.ts';
 import { mudBench } from './mud.ts';
+import { mudSignatureBench } from './mud-signature.ts';
 import { onboardingBench } from './onboarding.ts';
 import { suitBench } from './suit.ts';
 import { to0Bench } from './to0.ts';
 
-const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding', 'interop', 'mud', 'suit', 'to0'] as const;
+const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding', 'interop', 'mud', 'mud-signature', 'suit', 'to0'] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
 for (let i = 0; i < args.length; i++) {
@@ -41,6 +42,7 @@ if (wanted('cbor') || wanted('cose')) {
 }
 if (wanted('fdo')) doc.fdo = await fdoBench(seconds);
 if (wanted('mud')) doc.mud = mudBench(seconds);
+if (wanted('mud-signature')) doc.mudSignature = mudSignatureBench(seconds);
 if (wanted('suit')) doc.suit = suitBench(seconds);
 if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
 if (wanted('to0')) doc.to0 = await to0Bench(seconds, args);
