@@ -1,9 +1,11 @@
 /**
  * The server's own keys, made on first start and kept (private halves sealed) in the store:
  * manufacturer keys that sign voucher entry 0, owner keys that vouchers are extended to and that
- * sign TO0/TO2, and the device CA that certifies device keys at DI.
+ * sign TO0/TO2, and the device CA that certifies device keys at DI. Each manufacturer key has a
+ * self-signed certificate, kept as a setting beside the key, so DI can answer a device that asks
+ * for the X5CHAIN encoding of the manufacturer key (FDO 1.1 §3.3.4, §5.2.1) with one.
  */
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { generateKeyPair, type KeyPairType } from '../../crypto/key-generate.ts';
 import { createCertificate } from '../../crypto/x509-create.ts';
 import { IotopiaError } from '../../errors.ts';
@@ -12,8 +14,11 @@ import type { Store } from '../../store/store.ts';
 import type { KeyTypeSetting } from './config.ts';
 
 export interface PlatformKeys {
-  /** Manufacturer keys by type; DI picks the one that fits what the device asks for. */
-  manufacturer: { type: KeyPairType; privateKey: KeyObject }[];
+  /**
+   * Manufacturer keys by type, each with its self-signed certificate (the X5CHAIN of one);
+   * DI picks the one that fits what the device asks for.
+   */
+  manufacturer: { type: KeyPairType; privateKey: KeyObject; chain: X509Certificate[] }[];
   /** Owner keys by type; the first is the default owner key. */
   owner: { type: KeyPairType; privateKey: KeyObject }[];
   deviceCa: { privateKey: KeyObject; certificate: import('node:crypto').X509Certificate };
@@ -55,7 +60,11 @@ export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting):
   const types = typesFor(primary);
   const manufacturer = [];
   const owner = [];
-  for (const type of types) manufacturer.push({ type, privateKey: await ensure(store, `manufacturer-${type}`, type, created) });
+  for (const type of types) {
+    const name = `manufacturer-${type}`;
+    const privateKey = await ensure(store, name, type, created);
+    manufacturer.push({ type, privateKey, chain: [await ensureCertificate(store, name, privateKey, created)] });
+  }
   for (const type of types) owner.push({ type, privateKey: await ensure(store, `owner-${type}`, type, created) });
   const caKey = await ensure(store, 'device-ca', 'secp384r1', created);
   // The CA certificate is derived from its key with fixed fields, so every replica and restart
@@ -70,4 +79,47 @@ export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting):
     ca: { pathLength: 0 },
   });
   return { manufacturer, owner, deviceCa: { privateKey: caKey, certificate }, created };
+}
+
+/** The settings scope of the certificates of the server's own keys, one per key name. */
+export const PLATFORM_KEYS_SCOPE = 'platform.keys';
+
+/** A stored key certificate: DER in base64. */
+interface StoredCertificate {
+  der: string;
+}
+
+/**
+ * The self-signed certificate of a manufacturer key: the one stored for it, or a new one made and
+ * stored now (a store made before certificates were kept gets one at its next start). A stored
+ * certificate that is unreadable or for another key is replaced, since the key is what counts.
+ */
+async function ensureCertificate(store: Store, name: string, key: KeyObject, created: string[]): Promise<X509Certificate> {
+  const settingKey = `${name}.certificate`;
+  const stored = readCertificate(await store.settings.get(PLATFORM_KEYS_SCOPE, settingKey), key);
+  if (stored !== undefined) return stored;
+  const certificate = createCertificate({
+    subject: { commonName: `IoTopia manufacturer ${name.replace(/^manufacturer-/, '')}` },
+    publicKey: createPublicKey(key),
+    signer: { privateKey: key },
+    notBefore: new Date('2024-01-01T00:00:00Z'),
+    notAfter: new Date('2074-01-01T00:00:00Z'),
+    serialNumber: 1n,
+    keyUsage: ['digitalSignature'],
+  });
+  await store.settings.put(PLATFORM_KEYS_SCOPE, settingKey, { der: certificate.raw.toString('base64') } satisfies StoredCertificate);
+  created.push(settingKey);
+  // Replicas starting together may each write one: use whichever the store kept.
+  return readCertificate(await store.settings.get(PLATFORM_KEYS_SCOPE, settingKey), key) ?? certificate;
+}
+
+function readCertificate(value: unknown, key: KeyObject): X509Certificate | undefined {
+  const der = (value as Partial<StoredCertificate> | undefined)?.der;
+  if (typeof der !== 'string') return undefined;
+  try {
+    const certificate = new X509Certificate(Buffer.from(der, 'base64'));
+    return certificate.checkPrivateKey(key) ? certificate : undefined;
+  } catch {
+    return undefined;
+  }
 }

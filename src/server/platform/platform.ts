@@ -145,7 +145,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
               store: auto ? withAutoOwner(vouchers, autoOwner) : vouchers,
               rvInfo: stored,
               deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
-              manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey })),
+              manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey, chain: k.chain })),
             }) as RoleHandler,
         ),
       };
