@@ -66,6 +66,12 @@ export const Algorithm = {
   AES_CCM_64_128_256: 33,
   /** RFC 9053 §4.3 */
   ChaCha20_Poly1305: 24,
+  /** RFC 9459 §4 (AES-CTR with a 128-bit key; not authenticated) */
+  A128CTR: -65534,
+  /** RFC 9459 §4 */
+  A192CTR: -65533,
+  /** RFC 9459 §4 */
+  A256CTR: -65532,
   /** RFC 9053 §6.1.1 ("direct") */
   direct: -6,
   /** RFC 9053 §6.1.2 ("direct+HKDF-SHA-256") */

@@ -2,7 +2,7 @@
 import { createSecretKey } from 'node:crypto';
 import { encode } from '../cbor.ts';
 import { CoseError } from './errors.ts';
-import { contentAlgorithm } from './lib/content-algorithms.ts';
+import { checkExternalAad, contentAlgorithm } from './lib/content-algorithms.ts';
 import { algOf, buildLayer, type HeaderMap, type Layer } from './lib/headers.ts';
 import { defaultRandom, nonceForOutput, nonceOf, type RandomSource } from './lib/iv.ts';
 import { attach, checkAllowed, type DecodeRules, decodeMessage, readContent, readLayer, withTag } from './lib/message.ts';
@@ -68,6 +68,7 @@ export function encryptEncrypt(opts: EncryptEncryptOptions): Uint8Array {
   const layer = buildLayer(opts.protectedHeaders, opts.unprotectedHeaders, NAME);
   const alg = algOf(layer, NAME);
   const algorithm = contentAlgorithm(alg, NAME);
+  checkExternalAad(algorithm, opts.externalAad, NAME);
   const { cek, recipients } = buildRecipients(opts.recipients, alg, algorithm.keyLength, opts.contentKey, random, NAME);
   const { nonce, unprotectedHeaders } = nonceForOutput(layer, algorithm, opts.baseIV, random, NAME);
   const key = createSecretKey(cek);
@@ -96,6 +97,7 @@ export function decryptEncrypt(bytes: Uint8Array, opts: DecryptEncryptOptions): 
   const m = decodeEncrypt(bytes, opts);
   checkAllowed(m.alg, opts.algorithms, NAME);
   const algorithm = contentAlgorithm(m.alg, NAME);
+  checkExternalAad(algorithm, opts.externalAad, NAME);
   const nonce = nonceOf(m, algorithm, opts.baseIV, NAME);
   const key = createSecretKey(recoverFromList(m.recipients, m.alg, algorithm.keyLength, opts, NAME));
   const ciphertext = attach(m.ciphertext, opts.detachedCiphertext, NAME, 'ciphertext');

@@ -2,7 +2,7 @@
 import { encode } from '../cbor.ts';
 import { CoseError } from './errors.ts';
 import { KeyOp } from './key-parameters.ts';
-import { contentAlgorithm } from './lib/content-algorithms.ts';
+import { checkExternalAad, contentAlgorithm } from './lib/content-algorithms.ts';
 import { algOf, buildLayer, type HeaderMap, type Layer } from './lib/headers.ts';
 import { baseIVOf, defaultRandom, nonceForOutput, nonceOf, type RandomSource } from './lib/iv.ts';
 import { type KeyLike, toKeyObject } from './lib/keys.ts';
@@ -63,6 +63,7 @@ export function encryptEncrypt0Detached(opts: EncryptEncrypt0Options): { message
   const layer = buildLayer(opts.protectedHeaders, opts.unprotectedHeaders, NAME);
   const alg = algOf(layer, NAME);
   const algorithm = contentAlgorithm(alg, NAME);
+  checkExternalAad(algorithm, opts.externalAad, NAME);
   const key = toKeyObject(opts.key, alg, [KeyOp.encrypt], NAME, false);
   algorithm.checkKey(key, NAME);
   const { nonce, unprotectedHeaders } = nonceForOutput(
@@ -92,6 +93,7 @@ export function decryptEncrypt0(bytes: Uint8Array, opts: DecryptEncrypt0Options)
   const m = decodeEncrypt0(bytes, opts);
   checkAllowed(m.alg, opts.algorithms, NAME);
   const algorithm = contentAlgorithm(m.alg, NAME);
+  checkExternalAad(algorithm, opts.externalAad, NAME);
   const key = toKeyObject(opts.key, m.alg, [KeyOp.decrypt], NAME, false);
   algorithm.checkKey(key, NAME);
   const nonce = nonceOf(m, algorithm, baseIVOf(opts.baseIV, opts.key), NAME);
