@@ -18,6 +18,17 @@ export { type StoreOwnerVoucherStore, storeOwnerVoucherStore } from './fdo/owner
 export { storeRendezvousStore } from './fdo/rendezvous-store.ts';
 export { hashSecret } from './hash-secret.ts';
 export type { KeyRecord, KeyRepository } from './key-repository.ts';
+export {
+  ERR_STORE_MUD_FILE_NAME,
+  ERR_STORE_MUD_FILE_TOO_LARGE,
+  isMudFileName,
+  MAX_MUD_FILE_BYTES,
+  MAX_MUD_SIGNATURE_BYTES,
+  type MudFileInfo,
+  type MudFileInput,
+  type MudFileRecord,
+  type MudFileRepository,
+} from './mud-file-repository.ts';
 export { type OpenStoreOptions, openStore, type StoreLocation } from './open-store.ts';
 export type { Page, PageRequest } from './page.ts';
 export type { RendezvousRepository } from './rendezvous-repository.ts';

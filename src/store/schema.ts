@@ -81,6 +81,21 @@ export interface SettingsTable {
   updated_at: Millis;
 }
 
+export interface MudFilesTable {
+  name: string;
+  content: Bytes;
+  signature: Bytes;
+  content_digest: string;
+  signature_digest: string;
+  content_bytes: ColumnType<number | string, number, number>;
+  signature_bytes: ColumnType<number | string, number, number>;
+  cache_validity: ColumnType<number | string, number, number>;
+  mud_url: string;
+  signer: string;
+  published_at: Millis;
+  updated_at: Millis;
+}
+
 export interface StoreMetaTable {
   name: string;
   value: Bytes;
@@ -95,6 +110,7 @@ export interface Database {
   audit_log: AuditLogTable;
   api_tokens: ApiTokensTable;
   settings: SettingsTable;
+  mud_files: MudFilesTable;
   store_meta: StoreMetaTable;
 }
 

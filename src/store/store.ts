@@ -2,6 +2,7 @@ import type { ApiTokenRepository } from './api-token-repository.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { DeviceRepository } from './device-repository.ts';
 import type { KeyRepository } from './key-repository.ts';
+import type { MudFileRepository } from './mud-file-repository.ts';
 import type { RendezvousRepository } from './rendezvous-repository.ts';
 import type { Dialect } from './schema.ts';
 import type { SessionRepository } from './session-repository.ts';
@@ -17,6 +18,7 @@ export interface Repositories {
   audit: AuditLog;
   apiTokens: ApiTokenRepository;
   settings: SettingsRepository;
+  mudFiles: MudFileRepository;
 }
 
 /**

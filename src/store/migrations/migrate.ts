@@ -9,6 +9,7 @@ import { initial } from './0001-initial.ts';
 import { auditAppendOnly } from './0002-audit-append-only.ts';
 import { voucherRegistration } from './0003-voucher-registration.ts';
 import { settings } from './0004-settings.ts';
+import { mudFiles } from './0005-mud-files.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -17,6 +18,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002-audit-append-only': auditAppendOnly(dialect),
     '0003-voucher-registration': voucherRegistration(),
     '0004-settings': settings(),
+    '0005-mud-files': mudFiles(dialect),
   };
 }
 

@@ -9,6 +9,7 @@ import type { SqlContext } from './context.ts';
 import { sqlDeviceRepository } from './device-repository.ts';
 import { checkKek } from './kek-check.ts';
 import { sqlKeyRepository } from './key-repository.ts';
+import { sqlMudFileRepository } from './mud-file-repository.ts';
 import { sqlRendezvousRepository } from './rendezvous-repository.ts';
 import { resealAll } from './reseal.ts';
 import { sqlSessionRepository } from './session-repository.ts';
@@ -31,6 +32,7 @@ function repositories(ctx: SqlContext): Repositories {
     audit: sqlAuditLog(ctx),
     apiTokens: sqlApiTokenRepository(ctx),
     settings: sqlSettingsRepository(ctx),
+    mudFiles: sqlMudFileRepository(ctx),
   };
 }
 
