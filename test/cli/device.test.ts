@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { PublicKeyType } from '../../src/fdo/constants/crypto.ts';
+import { guidFromText } from '../../src/fdo/types/guid.ts';
+import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -68,5 +71,32 @@ describe('iotopia device init | show | onboard against iotopia up', () => {
     const unreachable = await run(['device', 'init', '--manufacturer', 'http://127.0.0.1:9', '--credential', 'y.cbor'], dir);
     assert.equal(unreachable.code, 1);
     assert.match(unreachable.err, /DI failed: .*ERR_AGENT/);
+  });
+});
+
+describe('iotopia device init --key rsa2048', () => {
+  let platform: Platform;
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-device-cli-rsa-'));
+  before(async () => {
+    platform = await startPlatform(
+      resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: join(dir, 'server'), logLevel: 'silent', keyType: 'rsa2048' }]),
+    );
+  });
+  after(async () => {
+    await platform.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('declares RSA2048RESTR (pkType 1), gets an RSA2048RESTR manufacturer key, and onboards', async () => {
+    const init = await run(['device', 'init', '--manufacturer', platform.url, '--key', 'rsa2048', '--json'], dir);
+    assert.equal(init.code, 0, init.err);
+    const made = JSON.parse(init.out) as { guid: string };
+    const record = await platform.store.vouchers.get('manufacturer', guidFromText(made.guid));
+    assert.ok(record, 'the manufacturer holds the voucher');
+    // DI picks the manufacturer key by the pkType the device declares (DeviceMfgInfo.pkType).
+    assert.equal(parseVoucher(record.voucher).header.pubKey.type, PublicKeyType.RSA2048RESTR);
+    const onboard = await run(['device', 'onboard', '--kex', 'DHKEXid14', '--json'], dir);
+    assert.equal(onboard.code, 0, onboard.err);
+    assert.equal((JSON.parse(onboard.out) as { onboarded: boolean }).onboarded, true);
   });
 });

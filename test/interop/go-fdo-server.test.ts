@@ -290,7 +290,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
 
   cell(
     'their owner (TO2)',
-    'TO2, rsa2048 device key declared RSAPKCS (as `iotopia device init --key rsa2048` does), DHKEXid14 / A128GCM',
+    'TO2, rsa2048 device key declared RSAPKCS (pkType 5; `iotopia device init --key rsa2048` declares RSA2048RESTR, ADR 0012), DHKEXid14 / A128GCM',
     async () => {
       const side = theirs.sides.rsa2048;
       const device = await newDevice('rsa2048', 'RSAPKCS');
@@ -333,10 +333,12 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
     );
   }
 
-  for (const kind of ['ec256', 'ec384'] as const) {
+  for (const kind of ['ec256', 'ec384', 'rsa2048'] as const) {
+    // Their owner takes only DHKEX or ASYMKEX with RSA keys; the CLI picks ECDH by default.
+    const kex = kind === 'rsa2048' ? ['--kex', KexSuite.DHKEXid14] : [];
     cell(
       'their three servers (DI, TO0, TO1, TO2)',
-      `full journey with the CLI (iotopia device init, iotopia device onboard), ${kind} device key`,
+      `full journey with the CLI (iotopia device init, iotopia device onboard${kex.map((a) => ` ${a}`).join('')}), ${kind} device key`,
       async () => {
         const side = theirs.sides[kind];
         const dir = await mkdtemp(join(work?.dir as string, `cli-${kind}-`));
@@ -350,10 +352,10 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
         const guid = made.guid.replaceAll('-', '');
         await their.importVouchers(side.owner.url, await their.getVoucherPem(side.manufacturer.url, guid));
         // Until their owner's TO0 has run, the rendezvous answers "not found" and the CLI exits 1.
-        let onboard = await runCli(['device', 'onboard', '--credential', credential, '--json'], dir);
+        let onboard = await runCli(['device', 'onboard', '--credential', credential, ...kex, '--json'], dir);
         for (let i = 0; i < 40 && onboard.code === 1 && /peer code 6\b/.test(onboard.err); i++) {
           await new Promise((r) => setTimeout(r, 1000));
-          onboard = await runCli(['device', 'onboard', '--credential', credential, '--json'], dir);
+          onboard = await runCli(['device', 'onboard', '--credential', credential, ...kex, '--json'], dir);
         }
         assert.equal(onboard.code, 0, onboard.err);
         const done = JSON.parse(onboard.out) as { onboarded: boolean; owner: string; guid: string; previousGuid: string };

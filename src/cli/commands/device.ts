@@ -27,10 +27,15 @@ import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 const DEFAULT_CREDENTIAL = join('.iotopia-device', 'credential.cbor');
 const random = (n: number) => new Uint8Array(randomBytes(n));
 
+/**
+ * The device key types and the pkType each declares at DI (FDO 1.1 §3.3.4). A 2048-bit RSA key
+ * (exponent 65537, RS256 signatures) is RSA2048RESTR; a 3072-bit one RSAPKCS
+ * (docs/decisions/0012-rsa-device-key-type.md).
+ */
 const KEYS = {
   ec256: { pair: 'secp256r1', pkType: PublicKeyType.SECP256R1, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
   ec384: { pair: 'secp384r1', pkType: PublicKeyType.SECP384R1, kex: KexSuite.ECDH384, cipher: CipherSuite.A256GCM },
-  rsa2048: { pair: 'rsa2048', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
+  rsa2048: { pair: 'rsa2048', pkType: PublicKeyType.RSA2048RESTR, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
   rsa3072: { pair: 'rsa3072', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
 } as const;
 
