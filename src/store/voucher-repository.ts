@@ -5,9 +5,11 @@ export type VoucherSide = 'manufacturer' | 'owner';
 
 /**
  * Manufacturer states: `created` (DI done), `extended` (handed to an owner). Owner states:
- * `imported`, `registered` (TO0 done), `onboarded` (TO2 done), `replaced` (TO2 gave a new voucher).
+ * `imported`, `registered` (TO0 done), `onboarded` (TO2 done), `replaced` (retired: TO2 gave a new
+ * voucher the device took, or superseded one it never took), `resold` (extended to the next owner
+ * and handed on; never offered in TO2 again).
  */
-export type VoucherState = 'created' | 'extended' | 'imported' | 'registered' | 'onboarded' | 'replaced';
+export type VoucherState = 'created' | 'extended' | 'imported' | 'registered' | 'onboarded' | 'replaced' | 'resold';
 
 export interface VoucherRecord {
   side: VoucherSide;
@@ -26,8 +28,12 @@ export interface VoucherRepository {
   /** Stores the voucher, replacing the bytes and state of an earlier one for the same side and GUID. */
   put(v: { side: VoucherSide; guid: Uint8Array; voucher: Uint8Array; state: VoucherState }): Promise<VoucherRecord>;
   get(side: VoucherSide, guid: Uint8Array): Promise<VoucherRecord | undefined>;
-  /** Throws ERR_STORE_NOT_FOUND when there is no such voucher. */
-  setState(side: VoucherSide, guid: Uint8Array, state: VoucherState): Promise<void>;
+  /**
+   * Throws ERR_STORE_NOT_FOUND when there is no such voucher. With `expected`, the update happens
+   * only while the voucher is in one of those states (checked by the update itself, so two writers
+   * cannot both win) and throws ERR_STORE_CONFLICT otherwise.
+   */
+  setState(side: VoucherSide, guid: Uint8Array, state: VoucherState, expected?: readonly VoucherState[]): Promise<void>;
   /** Records when the voucher's TO0 registration runs out. Throws ERR_STORE_NOT_FOUND when there is no such voucher. */
   setRegisteredUntil(side: VoucherSide, guid: Uint8Array, until: Date): Promise<void>;
   /**

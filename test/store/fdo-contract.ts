@@ -271,6 +271,66 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
     });
   });
 
+  test('FDO ports: a resale hands on the current voucher, retires the earlier one, and never offers either again', async () => {
+    await withStore(async (store) => {
+      const { credential, to1, ownerVouchers, to2 } = await beforeTo2(store, 'SN-STORE-RESALE');
+      const first = await to2(credential, to1.to1d);
+      const replacement = first.credential.guid;
+      const extendedTo = Uint8Array.of(9, 9);
+      let seen: Uint8Array | undefined;
+      const left: string[] = [];
+      // Named by the original GUID: the current voucher is the replacement TO2 gave.
+      const resale = await ownerVouchers.resell(credential.guid, {
+        extend(current) {
+          seen = current.guid;
+          return extendedTo;
+        },
+        details: { nextOwner: 'fingerprint' },
+        async alsoIn(_r, guids) {
+          left.push(...guids.map(guidToHex));
+        },
+      });
+      assert.deepEqual(seen, replacement);
+      assert.deepEqual(resale.extended, extendedTo);
+      assert.deepEqual(resale.retired, [credential.guid]);
+      assert.deepEqual(left, [guidToHex(replacement), guidToHex(credential.guid)]);
+      assert.equal((await store.vouchers.get('owner', replacement))?.state, 'resold');
+      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'replaced');
+      assert.equal(await ownerVouchers.get(replacement), undefined);
+      assert.equal(await ownerVouchers.get(credential.guid), undefined);
+      assert.deepEqual((await auditOf(store, credential.guid)).slice(-1), ['owner:voucher.retired']);
+      assert.deepEqual((await auditOf(store, replacement)).slice(-1), ['owner:voucher.resold']);
+      await assert.rejects(to2(first.credential, undefined), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6 });
+
+      // Resold already, by either GUID; unknown GUIDs are not found; a failing extension changes nothing.
+      const extend = () => Uint8Array.of(1);
+      await assert.rejects(ownerVouchers.resell(replacement, { extend }), { code: 'ERR_STORE_CONFLICT' });
+      await assert.rejects(ownerVouchers.resell(credential.guid, { extend }), { code: 'ERR_STORE_CONFLICT' });
+      await assert.rejects(ownerVouchers.resell(new Uint8Array(16).fill(0xee), { extend }), { code: 'ERR_STORE_NOT_FOUND' });
+      const g = new Uint8Array(16).fill(0x21);
+      await ownerVouchers.add(g, Uint8Array.of(1));
+      const records = (await store.audit.list()).items.length;
+      await assert.rejects(
+        ownerVouchers.resell(g, {
+          extend: () => {
+            throw new Error('no key');
+          },
+        }),
+        /no key/,
+      );
+      assert.equal((await store.vouchers.get('owner', g))?.state, 'imported');
+      assert.equal((await store.audit.list()).items.length, records);
+
+      // The conditional state change: only from the expected states.
+      await assert.rejects(store.vouchers.setState('owner', g, 'resold', ['onboarded']), { code: 'ERR_STORE_CONFLICT' });
+      await assert.rejects(store.vouchers.setState('owner', new Uint8Array(16).fill(0x22), 'resold', ['imported']), {
+        code: 'ERR_STORE_NOT_FOUND',
+      });
+      await store.vouchers.setState('owner', g, 'resold', ['imported', 'registered']);
+      assert.equal((await store.vouchers.get('owner', g))?.state, 'resold');
+    });
+  });
+
   test('FDO ports: a failing step inside onboarded() leaves voucher, device and audit as they were', async () => {
     await withStore(async (store) => {
       const owner = storeOwnerVoucherStore(store);

@@ -12,6 +12,7 @@ import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
 import { mudFileRoutes } from './mud-files.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
 import { ownerRendezvousRoutes } from './owner-rendezvous.ts';
+import { ownerResaleRoutes } from './owner-resale.ts';
 import { ownerServiceInfoRoutes } from './owner-serviceinfo.ts';
 import { ownerTo2AddressRoutes } from './owner-to2-address.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
@@ -35,6 +36,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...manufacturerVoucherRoutes(ctx),
     ...manufacturerRvInfoRoutes(ctx),
     ...ownerVoucherRoutes(ctx),
+    ...ownerResaleRoutes(ctx),
     ...ownerTo2AddressRoutes(ctx),
     ...ownerRendezvousRoutes(ctx),
     ...ownerServiceInfoRoutes(ctx),

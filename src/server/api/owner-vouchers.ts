@@ -21,7 +21,7 @@ import { ApiProblem, invalidField } from './problem.ts';
 import { guidParameter, jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
 import { ownerVoucherView, voucherView } from './voucher-view.ts';
 
-const OWNER_STATES: readonly VoucherState[] = ['imported', 'registered', 'onboarded', 'replaced'];
+const OWNER_STATES: readonly VoucherState[] = ['imported', 'registered', 'onboarded', 'replaced', 'resold'];
 
 /** Malformed input may fail in any decoder below the voucher (CBOR, COSE, keys); all of it is the voucher's fault. */
 function rejected(e: IotopiaError): ApiProblem {
@@ -123,7 +123,7 @@ export const ownerVoucherRoutes: RouteFactory = (ctx) => [
     async handler(request) {
       const guid = guidParam(request);
       const record = await ctx.store.vouchers.get('owner', guid);
-      if (record === undefined || record.state === 'replaced') {
+      if (record === undefined || record.state === 'replaced' || record.state === 'resold') {
         throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this owner holds no current voucher for GUID ${guidToHex(guid)}`);
       }
       if (ctx.register === undefined) {

@@ -47,7 +47,7 @@ export const VOUCHER_SCHEMA = {
   properties: {
     guid: { type: 'string', description: 'device GUID, 32 lower-case hex digits' },
     side: { type: 'string', enum: ['manufacturer', 'owner'] },
-    state: { type: 'string', enum: ['created', 'extended', 'imported', 'registered', 'onboarded', 'replaced'] },
+    state: { type: 'string', enum: ['created', 'extended', 'imported', 'registered', 'onboarded', 'replaced', 'resold'] },
     deviceInfo: { type: 'string' },
     entries: { type: 'integer', description: 'number of ownership transfers signed into the voucher' },
     owner: { type: 'string', description: "fingerprint of the current owner's public key" },

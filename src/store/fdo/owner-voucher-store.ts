@@ -1,6 +1,27 @@
 import type { To2OwnerVoucherStore } from '../../fdo/protocol/to2-owner.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
+import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
 import type { Repositories, Store } from '../store.ts';
+import type { VoucherRecord, VoucherState } from '../voucher-repository.ts';
+
+/** A resale: what was handed on, and the earlier vouchers of the device retired with it. */
+export interface Resale {
+  /** The voucher that was current (now `resold`), as it was before the extension. */
+  current: VoucherRecord;
+  /** The extended voucher, as handed to the next owner. */
+  extended: Uint8Array;
+  /** GUIDs of earlier vouchers for the device that were still offered and are now `replaced`. */
+  retired: Uint8Array[];
+}
+
+export interface ResellOptions {
+  /** Extends the current voucher to the next owner; runs inside the transaction (a throw rolls all back). */
+  extend(current: VoucherRecord): Uint8Array;
+  /** More details for the `voucher.resold` audit record (the next owner's key fingerprint, say). */
+  details?: Record<string, unknown>;
+  /** More writes in the same transaction, given every GUID whose voucher left the offer. */
+  alsoIn?(r: Repositories, guids: Uint8Array[]): Promise<void>;
+}
 
 export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
   /** Records a voucher this owner holds (imported, or made here and extended to our key). */
@@ -10,7 +31,19 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
   /** Records a TO0 registration that the rendezvous accepted until `until`. */
   registered(guid: Uint8Array, until: Date): Promise<void>;
   deviceProved(guid: Uint8Array): Promise<void>;
+  /**
+   * Hands the device on: its current voucher (found from any GUID the device had here) is extended
+   * and set `resold`, and the earlier ones still offered are retired, in one transaction. Throws
+   * ERR_STORE_NOT_FOUND when this owner holds no current voucher for the GUID, ERR_STORE_CONFLICT
+   * when the device was resold already (also when two resales race: only one commits).
+   */
+  resell(guid: Uint8Array, options: ResellOptions): Promise<Resale>;
 }
+
+/** States in which the owner still holds a voucher (offered in TO2). */
+const HELD: readonly VoucherState[] = ['imported', 'registered', 'onboarded'];
+/** Replacement links followed at most, so that a damaged device table cannot loop. */
+const MAX_CHAIN = 64;
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
@@ -51,7 +84,7 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
       }),
     async get(guid) {
       const v = await store.vouchers.get('owner', guid);
-      return v === undefined || v.state === 'replaced' ? undefined : { guid: v.guid, voucher: v.voucher };
+      return v === undefined || !HELD.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
     },
     onboarded: (guid, { replacementGuid, replacementVoucher }) =>
       store.transaction(async (r) => {
@@ -102,5 +135,60 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
         });
       });
     },
+    resell: (guid, o) =>
+      store.transaction(async (r) => {
+        const named = await r.vouchers.get('owner', guid);
+        if (named === undefined) throw new StoreError(ERR_STORE_NOT_FOUND, `this owner holds no voucher for ${guidToHex(guid)}`);
+        // Back to the first voucher of the device here, then forward along the replacements TO2 gave.
+        let first = guid;
+        for (let i = 0; i < MAX_CHAIN; i++) {
+          const before = await r.devices.getByReplacementGuid(first);
+          if (before === undefined || sameBytes(before.guid, first) || (await r.vouchers.get('owner', before.guid)) === undefined) break;
+          first = before.guid;
+        }
+        const chain = [first];
+        for (let i = 0; i < MAX_CHAIN; i++) {
+          const at = chain[chain.length - 1] as Uint8Array;
+          const next = (await r.devices.get(at))?.replacementGuid;
+          if (next === undefined || chain.some((g) => sameBytes(g, next)) || (await r.vouchers.get('owner', next)) === undefined) break;
+          chain.push(next);
+        }
+        const records: VoucherRecord[] = [];
+        for (const g of chain) records.push((await r.vouchers.get('owner', g)) as VoucherRecord);
+        if (records.some((v) => v.state === 'resold')) {
+          throw new StoreError(ERR_STORE_CONFLICT, `the device of ${guidToHex(guid)} was resold already`);
+        }
+        const current = records[records.length - 1] as VoucherRecord;
+        if (!HELD.includes(current.state)) {
+          throw new StoreError(ERR_STORE_NOT_FOUND, `this owner holds no current voucher for ${guidToHex(guid)} (it is ${current.state})`);
+        }
+        const extended = o.extend(current);
+        // Conditional: of two resales racing, the second finds the state moved and rolls back.
+        await r.vouchers.setState('owner', current.guid, 'resold', HELD);
+        const retired: Uint8Array[] = [];
+        for (const v of records.slice(0, -1)) {
+          if (!HELD.includes(v.state)) continue;
+          await r.vouchers.setState('owner', v.guid, 'replaced', HELD);
+          retired.push(v.guid);
+          await r.audit.append({
+            actor,
+            action: 'voucher.retired',
+            subject: guidToHex(v.guid),
+            details: { resold: guidToHex(current.guid) },
+          });
+        }
+        await o.alsoIn?.(r, [current.guid, ...retired]);
+        await r.audit.append({
+          actor,
+          action: 'voucher.resold',
+          subject: guidToHex(current.guid),
+          details: {
+            ...o.details,
+            ...(sameBytes(current.guid, guid) ? {} : { named: guidToHex(guid) }),
+            ...(retired.length === 0 ? {} : { retired: retired.map(guidToHex) }),
+          },
+        });
+        return { current, extended, retired };
+      }),
   };
 }

@@ -1,4 +1,4 @@
-import { ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
+import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
 import type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from '../voucher-repository.ts';
 import type { SqlContext } from './context.ts';
 import { bytes, date, decodeCursor, guidBytes, guidHex, optionalDate, paged, pageLimit } from './rows.ts';
@@ -43,14 +43,19 @@ export function sqlVoucherRepository({ db, clock }: SqlContext): VoucherReposito
       return (await get(side, guid)) as VoucherRecord;
     },
     get,
-    async setState(side, guid, state) {
-      const r = await db
+    async setState(side, guid, state, expected) {
+      if (expected !== undefined && expected.length === 0) throw new TypeError('setState: expected names no state');
+      let q = db
         .updateTable('vouchers')
         .set({ state, updated_at: clock().getTime() })
         .where('side', '=', side)
-        .where('guid', '=', guidHex(guid))
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new StoreError(ERR_STORE_NOT_FOUND, `no ${side} voucher ${guidHex(guid)}`);
+        .where('guid', '=', guidHex(guid));
+      if (expected !== undefined) q = q.where('state', 'in', [...expected]);
+      const r = await q.executeTakeFirst();
+      if (r.numUpdatedRows !== 0n) return;
+      const now = await get(side, guid);
+      if (now === undefined) throw new StoreError(ERR_STORE_NOT_FOUND, `no ${side} voucher ${guidHex(guid)}`);
+      throw new StoreError(ERR_STORE_CONFLICT, `${side} voucher ${guidHex(guid)} is ${now.state}, not ${expected?.join(' or ')}`);
     },
     async setRegisteredUntil(side, guid, until) {
       const r = await db

@@ -1,0 +1,140 @@
+/**
+ * Resale from the owner side: the owner extends the device's current voucher to the next owner's
+ * key (FDO 1.1 §3.4: the current owner signs the new entry) and hands it on. In the same
+ * transaction everything this owner holds for the device leaves the TO2 offer (the current voucher
+ * `resold`, earlier ones still offered `replaced`), its TO0 status goes, so the refresh job stops
+ * keeping the registration fresh, and the audit log says so.
+ *
+ * The current voucher is the one TO2 last gave the device (its replacement GUID) after an
+ * onboarding here, the imported one before; any GUID the device had here names it.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { CryptoError } from '../../crypto/errors.ts';
+import { importPublicKey } from '../../crypto/key-import.ts';
+import { guidToHex } from '../../fdo/types/guid.ts';
+import { publicKeyFingerprint, samePublicKey } from '../../fdo/types/public-key.ts';
+import { encodeVoucher, encodeVoucherPem } from '../../fdo/voucher/voucher-encode.ts';
+import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
+import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
+import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
+import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
+import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
+import { actorOf } from './auth.ts';
+import { guidParam } from './guid-param.ts';
+import { OWNER_TO0_SCOPE } from './owner-settings.ts';
+import { ApiProblem, invalidField } from './problem.ts';
+import { guidParameter, type RouteFactory, ref } from './route.ts';
+import { voucherView } from './voucher-view.ts';
+
+const PEM = 'application/x-pem-file';
+const CBOR = 'application/cbor';
+const JSON_TYPE = 'application/json';
+
+/** The next owner's key: JSON `{ "ownerKey": "<PEM>" }` or the PEM as the body, as the manufacturer's extend takes it. */
+function nextOwnerKey(body: unknown): KeyObject {
+  const text =
+    typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : (body as { ownerKey?: unknown } | null)?.ownerKey;
+  if (typeof text !== 'string' || text.trim() === '') throw invalidField('ownerKey', "the next owner's public key, PEM");
+  try {
+    return importPublicKey(text);
+  } catch (e) {
+    if (e instanceof CryptoError) throw invalidField('ownerKey', `not a public key: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The answer's form by Accept: CBOR, a JSON summary with the PEM, or the PEM (the default). */
+function answerType(accept: string | undefined): typeof PEM | typeof CBOR | typeof JSON_TYPE {
+  const types = (accept ?? '').split(',').map((t) => t.split(';')[0]?.trim().toLowerCase());
+  if (types.includes(PEM)) return PEM;
+  if (types.includes(CBOR)) return CBOR;
+  if (types.includes(JSON_TYPE)) return JSON_TYPE;
+  return PEM;
+}
+
+export const ownerResaleRoutes: RouteFactory = (ctx) => [
+  {
+    method: 'POST',
+    url: '/owner/vouchers/:guid/resell',
+    roles: ['owner'],
+    summary:
+      "Resell a device: extend its current voucher to the next owner's public key and hand it on; this owner stops offering and registering it",
+    openapi: {
+      parameters: [guidParameter],
+      requestBody: {
+        required: true,
+        content: {
+          [JSON_TYPE]: {
+            schema: { type: 'object', required: ['ownerKey'], properties: { ownerKey: { type: 'string', description: 'PEM public key' } } },
+          },
+          [PEM]: { schema: { type: 'string' } },
+        },
+      },
+      responses: {
+        200: {
+          description: 'the extended voucher: PEM (default), CBOR, or JSON with the PEM, by Accept',
+          content: {
+            [PEM]: { schema: { type: 'string' } },
+            [CBOR]: { schema: { type: 'string', contentEncoding: 'binary' } },
+            [JSON_TYPE]: {
+              schema: {
+                type: 'object',
+                required: ['voucher', 'pem', 'retired'],
+                properties: {
+                  voucher: ref('Voucher'),
+                  pem: { type: 'string' },
+                  retired: { type: 'array', items: { type: 'string' }, description: 'GUIDs of earlier vouchers retired with the resale' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async handler(request, reply) {
+      const guid = guidParam(request);
+      const nextOwner = nextOwnerKey(request.body);
+      let resale: Awaited<ReturnType<ReturnType<typeof storeOwnerVoucherStore>['resell']>>;
+      try {
+        resale = await storeOwnerVoucherStore(ctx.store, { actor: actorOf(request) }).resell(guid, {
+          extend(current) {
+            const voucher = parseVoucher(current.voucher);
+            const owner = voucherOwner(voucher);
+            const signer = ctx.ownerKeys.find((k) => samePublicKey(owner, createPublicKey(k)));
+            if (signer === undefined) {
+              throw new ApiProblem(
+                409,
+                'ERR_API_VOUCHER_NOT_OURS',
+                `the voucher for ${guidToHex(current.guid)} is not owned by an owner key of this server, so it cannot sign the transfer`,
+              );
+            }
+            return encodeVoucher(extendVoucher(voucher, { ownerPrivateKey: signer, nextOwner }));
+          },
+          details: { nextOwner: publicKeyFingerprint(nextOwner) },
+          // The refresh job plans by this status; without it (and with the state moved) it leaves the GUID alone.
+          async alsoIn(r, guids) {
+            for (const g of guids) await r.settings.delete(OWNER_TO0_SCOPE, guidToHex(g));
+          },
+        });
+      } catch (e) {
+        if (e instanceof StoreError && e.code === ERR_STORE_NOT_FOUND) {
+          throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this owner holds no current voucher for GUID ${guidToHex(guid)}`);
+        }
+        if (e instanceof StoreError && e.code === ERR_STORE_CONFLICT) {
+          throw new ApiProblem(409, 'ERR_API_VOUCHER_RESOLD', `the device of GUID ${guidToHex(guid)} was resold already`);
+        }
+        throw e;
+      }
+      const extended = parseVoucher(resale.extended);
+      const type = answerType(request.headers.accept);
+      if (type === CBOR) return reply.type(CBOR).send(Buffer.from(resale.extended));
+      if (type === PEM) return reply.type(PEM).send(encodeVoucherPem(extended));
+      const stored = await ctx.store.vouchers.get('owner', resale.current.guid);
+      return {
+        voucher: voucherView({ ...(stored ?? resale.current), voucher: resale.extended, state: 'resold' }),
+        pem: encodeVoucherPem(extended),
+        retired: resale.retired.map(guidToHex),
+      };
+    },
+  },
+];
