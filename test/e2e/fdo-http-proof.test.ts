@@ -18,8 +18,6 @@ import { MsgType } from '../../src/fdo/constants/message-types.ts';
 import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
 import { guidToHex } from '../../src/fdo/types/guid.ts';
 import { samePublicKey } from '../../src/fdo/types/public-key.ts';
-import { encodeVoucherPem } from '../../src/fdo/voucher/voucher-encode.ts';
-import { extendVoucher } from '../../src/fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
@@ -148,15 +146,15 @@ describe('FDO over HTTP on loopback: iotopia up, DI, voucher transfer through th
       const replacement = await a.store.vouchers.get('owner', r1.guid);
       assert.equal(replacement?.state, 'onboarded');
 
-      // Resale: owner A extends the replacement voucher to owner B's key (A has no owner-side
-      // extend route yet, so with its owner key directly); B imports it through its API and
-      // registers it with the rendezvous the voucher names, which is A's, over HTTP.
-      const voucher = parseVoucher(replacement?.voucher as Uint8Array);
-      const aOwner = a.keys.owner.find((k) => samePublicKey(k.privateKey, voucherOwner(voucher)))?.privateKey;
-      assert.ok(aOwner !== undefined, 'the replacement voucher is owned by one of A’s keys');
+      // Resale through A's owner API: A extends the device's current voucher (the replacement R1,
+      // named here by the original GUID) to B's key; B imports it through its API and registers it
+      // with the rendezvous the voucher names, which is A's, over HTTP.
+      const resale = await api(a, 'POST', `/owner/vouchers/${g}/resell`, ownerKeyPem(b, suite.key));
+      const resold = await resale.text();
+      assert.equal(resale.status, 200, resold);
+      assert.equal(guidToHex(parseVoucher(resold).header.guid), guidToHex(r1.guid), 'the replacement voucher is handed on');
       const bOwner = b.keys.owner.find((k) => k.type === suite.key)?.privateKey;
-      assert.ok(bOwner !== undefined);
-      const resold = encodeVoucherPem(extendVoucher(voucher, { ownerPrivateKey: aOwner, nextOwner: bOwner }));
+      assert.ok(bOwner !== undefined && samePublicKey(voucherOwner(parseVoucher(resold)), bOwner), 'the voucher ends at B’s key');
       const r1Hex = guidToHex(r1.guid);
       assert.equal((await ok<{ state: string }>(await api(b, 'POST', '/owner/vouchers', resold), 201)).state, 'imported');
       assert.equal((await ok<{ state: string }>(await api(b, 'POST', `/owner/vouchers/${r1Hex}/register`))).state, 'registered');
@@ -170,11 +168,10 @@ describe('FDO over HTTP on loopback: iotopia up, DI, voucher transfer through th
       const atB = await b.store.devices.get(r1.guid);
       assert.equal(atB?.state, 'onboarded');
       assert.deepEqual(atB?.replacementGuid, r2.guid);
-      // Proving R1 at B tells B nothing about A's vouchers; A's original voucher stays as TO2 left it.
-      assert.equal((await a.store.vouchers.get('owner', device.credential.guid))?.state, 'onboarded');
-      // A still holds the R1 voucher it extended outside its API, so it would still serve R1 in TO2:
-      // retiring a resold voucher is for an owner-side resale route, which does not exist yet.
-      assert.equal((await a.store.vouchers.get('owner', r1.guid))?.state, 'onboarded');
+      // A handed the device on: it no longer offers R1 nor the original voucher in TO2.
+      assert.equal((await a.store.vouchers.get('owner', r1.guid))?.state, 'resold');
+      assert.equal((await a.store.vouchers.get('owner', device.credential.guid))?.state, 'replaced');
+      await assert.rejects(onboard(device, r1, { ownerUrls: [a.url] }), { peerCode: 6 });
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * How the admin commands (`voucher list|export|import`, `device list`) reach the management API:
+ * How the admin commands (`voucher list|export|import|register|resell`, `device list`) reach the management API:
  * the server and token from flags or IOTOPIA_SERVER / IOTOPIA_TOKEN, and a refusal turned into a
  * failed check that names the server's problem code.
  */
@@ -36,12 +36,17 @@ export async function apiRequest(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: { data: Uint8Array | string; type: string },
+  options: { accept?: string } = {},
 ): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(`${target.server}/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${target.token}`, ...(body === undefined ? {} : { 'content-type': body.type }) },
+      headers: {
+        authorization: `Bearer ${target.token}`,
+        ...(body === undefined ? {} : { 'content-type': body.type }),
+        ...(options.accept === undefined ? {} : { accept: options.accept }),
+      },
       ...(body === undefined ? {} : { body: body.data }),
       signal: AbortSignal.timeout(30_000),
     });

@@ -1,4 +1,4 @@
-/** `iotopia voucher list|export|import`: a server's vouchers through its management API. */
+/** `iotopia voucher list|export|import|register|resell`: a server's vouchers through its management API. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
@@ -67,12 +67,43 @@ export function registerVoucherAdmin(voucher: Command): void {
     });
 
   withApiOptions(voucher.command('register'))
-    .description("register an owner's voucher with the server's own rendezvous (TO0), so the device can find its owner")
+    .description(
+      "register an owner's voucher (TO0) with the rendezvous its RendezvousInfo names for the owner, or the owner's configured list (PUT /owner/rendezvous), so the device can find its owner",
+    )
     .argument('<guid>', 'device GUID (hex or UUID form)')
     .option('--json', 'machine output: the registered voucher')
     .action(async (guid: string, opts: ApiOptions & { json?: boolean }) => {
       const response = await apiRequest(apiTarget(opts), 'POST', `/owner/vouchers/${guidArg(guid)}/register`);
       const v = (await response.json()) as VoucherItem & { registeredUntil?: string };
       process.stdout.write(opts.json ? `${JSON.stringify(v)}\n` : `voucher registered until ${v.registeredUntil ?? '?'}: ${line(v)}\n`);
+    });
+
+  withApiOptions(voucher.command('resell'))
+    .description(
+      "resell a device an owner server holds: its current voucher (the replacement after an onboarding) is extended to the next owner's key and handed on; the server stops offering and registering it",
+    )
+    .argument('<guid>', 'any GUID the device had at this owner (hex or UUID form)')
+    .requiredOption('--owner-key <pem>', "the next owner's public key (PEM file, or - for standard input)")
+    .option('-o, --output <file>', 'write the extended voucher (PEM) here instead of standard output')
+    .option('--json', 'machine output: a summary (needs -o for the voucher)')
+    .action(async (guid: string, opts: ApiOptions & { ownerKey: string; output?: string; json?: boolean }) => {
+      if (opts.json && opts.output === undefined)
+        throw new CliExit(EXIT_USAGE, '--json needs -o: the summary and the voucher cannot share standard output');
+      const target = apiTarget(opts);
+      const ownerKey = Buffer.from(await readInput(opts.ownerKey)).toString('utf8');
+      const response = await apiRequest(
+        target,
+        'POST',
+        `/owner/vouchers/${guidArg(guid)}/resell`,
+        { data: JSON.stringify({ ownerKey }), type: 'application/json' },
+        { accept: 'application/json' },
+      );
+      const sold = (await response.json()) as { voucher: VoucherItem; pem: string; retired: string[] };
+      if (opts.output === undefined) process.stdout.write(sold.pem);
+      else await writeFile(opts.output, sold.pem);
+      const summary = { guid: sold.voucher.guid, nextOwner: sold.voucher.owner, retired: sold.retired, output: opts.output ?? null };
+      if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else if (opts.output !== undefined)
+        process.stderr.write(`voucher ${sold.voucher.guid} resold to ${sold.voucher.owner.slice(0, 16)}; written to ${opts.output}\n`);
     });
 }
