@@ -11,7 +11,14 @@ export type SuitErrorCode =
   | 'ERR_SUIT_UNAUTHENTICATED'
   | 'ERR_SUIT_AUTH_FAILED'
   | 'ERR_SUIT_SEVERED'
-  | 'ERR_SUIT_DESCRIPTION';
+  | 'ERR_SUIT_DESCRIPTION'
+  | 'ERR_SUIT_DECRYPT_MALFORMED'
+  | 'ERR_SUIT_DECRYPT_UNSUPPORTED'
+  | 'ERR_SUIT_DECRYPT_NO_KEY'
+  | 'ERR_SUIT_DECRYPT_FAILED'
+  | 'ERR_SUIT_REPORT_MALFORMED'
+  | 'ERR_SUIT_REPORT_INPUT'
+  | 'ERR_SUIT_REPORT_AUTH_FAILED';
 
 /**
  * A SUIT envelope or manifest that is malformed, over a limit or fails authentication. `path` names
