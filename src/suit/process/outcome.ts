@@ -37,7 +37,7 @@ export type SuitProcessResult =
       ok: false;
       failedAt: SuitFailurePoint;
       reason: string;
-      /** Stable error code (ERR_SUIT_*). */
+      /** Stable error code of the failure (documented in docs/errors-suit.md). */
       code: string;
     };
 
