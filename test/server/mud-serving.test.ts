@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createCertificate } from '../../src/crypto/x509-create.ts';
+import { MudBuilder } from '../../src/mud/author/builder.ts';
 import { signMudFile } from '../../src/mud/signature/cms-sign.ts';
 import { verifyMudSignature } from '../../src/mud/signature/cms-verify.ts';
+import { parseMud } from '../../src/mud/validate/parse-mud.ts';
 import { createApiToken } from '../../src/server/api/tokens.ts';
 import { MAX_PUBLISHED_MUD_BYTES, MAX_PUBLISHED_SIGNATURE_BYTES } from '../../src/server/mud/publish.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { startPlatform } from '../../src/server/platform/platform.ts';
-import { MAX_SETTING_BYTES } from '../../src/store/settings-repository.ts';
 import { type ApiWorld, bearer, startApiWorld } from './api/world.ts';
 
 const mudFile = (overrides: Record<string, unknown> = {}) =>
@@ -103,6 +104,7 @@ describe('the mud role serves published MUD files and signatures', () => {
     assert.equal(info.cacheValidity, 24);
     assert.equal(info.signer, 'O=Example, CN=mud.example.com');
     assert.equal(info.bytes, content.length);
+    assert.equal(info.publishedAt, info.updatedAt);
 
     const file = await get('/mud/bulb.json');
     assert.equal(file.statusCode, 200);
@@ -204,9 +206,107 @@ describe('the mud role serves published MUD files and signatures', () => {
   });
 });
 
-test('the largest file and signature the role accepts fit one stored setting (base64 and metadata)', () => {
-  const base64 = (n: number) => Math.ceil(n / 3) * 4;
-  assert.ok(base64(MAX_PUBLISHED_MUD_BYTES) + base64(MAX_PUBLISHED_SIGNATURE_BYTES) + 2048 < MAX_SETTING_BYTES);
+/** A valid MUD file of `domains` cloud services (about 2.3 kB each), named big.json. */
+function bigMudFile(domains: number): Uint8Array {
+  const b = new MudBuilder({
+    mudUrl: 'https://mud.example.com/big.json',
+    lastUpdate: '2026-12-01T00:00:00+00:00',
+    cacheValidity: 6,
+    mfgName: 'Example',
+    modelName: 'Big hub',
+    documentation: 'https://mud.example.com/big',
+  });
+  for (let i = 0; i < domains; i++) b.allow({ kind: 'domain', name: `svc${i}.cloud.example.com` }, { protocol: 'tcp', port: 443 });
+  return new TextEncoder().encode(JSON.stringify(b.build().json, null, 2));
+}
+
+describe('MUD files larger than a setting could hold (256 KiB) publish and serve', () => {
+  let w: ApiWorld;
+  before(async () => {
+    w = await startApiWorld();
+  });
+  after(() => w.close());
+
+  const put = (name: string, body: object) =>
+    w.platform.app.inject({ method: 'PUT', url: `/api/v1/mud-files/${name}`, headers: bearer(w.tokens.manufacturer), payload: body });
+  const get = (path: string, headers: Record<string, string> = {}) => w.platform.app.inject({ method: 'GET', url: path, headers });
+  const etagOf = (b: Uint8Array) => `"${createHash('sha256').update(b).digest('base64url').slice(0, 32)}"`;
+
+  test('a valid, signed file of more than 256 KiB is served byte for byte with its ETag, max-age and Last-Modified', async () => {
+    const content = bigMudFile(150);
+    assert.ok(content.length > 256 * 1024, `${content.length} bytes`);
+    assert.ok(parseMud(content).mud !== undefined, 'the file validates strictly');
+    const signature = sign(content);
+    const r = await put('big.json', { content: b64(content), signature: b64(signature) });
+    assert.equal(r.statusCode, 200, r.body);
+    const info = r.json();
+    assert.equal(info.bytes, content.length);
+    assert.equal(info.contentEtag, etagOf(content));
+    assert.equal(info.signatureEtag, etagOf(signature));
+    assert.equal(info.cacheValidity, 6);
+    assert.equal(info.publishedAt, info.updatedAt);
+
+    const file = await get('/mud/big.json');
+    assert.equal(file.statusCode, 200);
+    assert.equal(file.headers['content-type'], 'application/mud+json');
+    assert.equal(file.headers['cache-control'], 'public, max-age=21600');
+    assert.equal(file.headers.etag, etagOf(content));
+    assert.equal(file.headers['last-modified'], new Date(info.updatedAt).toUTCString());
+    assert.ok(Buffer.from(file.rawPayload).equals(Buffer.from(content)));
+    const again = await get('/mud/big.json', { 'if-none-match': etagOf(content) });
+    assert.equal(again.statusCode, 304);
+    assert.equal(again.headers['cache-control'], 'public, max-age=21600');
+
+    const sig = await get('/mud/big.p7s');
+    assert.equal(sig.statusCode, 200);
+    assert.equal(sig.headers['content-type'], 'application/pkcs7-signature');
+    assert.equal(sig.headers.etag, etagOf(signature));
+    assert.equal(
+      verifyMudSignature(new Uint8Array(file.rawPayload), new Uint8Array(sig.rawPayload), { checkChain: false }).signer,
+      info.signer,
+    );
+  });
+
+  test('replacing the file changes the ETag and Last-Modified, keeps the first publication time', async () => {
+    const before = (
+      await w.platform.app.inject({ method: 'GET', url: '/api/v1/mud-files/big.json', headers: bearer(w.tokens.manufacturer) })
+    ).json();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const content = bigMudFile(151);
+    const r = await put('big.json', { content: b64(content), signature: b64(sign(content)) });
+    assert.equal(r.statusCode, 200, r.body);
+    const info = r.json();
+    assert.equal(info.publishedAt, before.publishedAt);
+    assert.ok(Date.parse(info.updatedAt) > Date.parse(before.updatedAt));
+    assert.notEqual(info.contentEtag, before.contentEtag);
+    const file = await get('/mud/big.json', { 'if-none-match': before.contentEtag });
+    assert.equal(file.statusCode, 200);
+    assert.equal(file.headers.etag, etagOf(content));
+  });
+
+  test('a file just under the 2 MiB limit publishes through the API and is served whole', async () => {
+    const content = bigMudFile(900);
+    assert.ok(content.length > MAX_PUBLISHED_MUD_BYTES - 64 * 1024 && content.length <= MAX_PUBLISHED_MUD_BYTES, `${content.length} bytes`);
+    const r = await put('big.json', { content: b64(content), signature: b64(sign(content)) });
+    assert.equal(r.statusCode, 200, r.body);
+    const file = await get('/mud/big.json');
+    assert.equal(file.statusCode, 200);
+    assert.equal(file.headers.etag, etagOf(content));
+    assert.ok(Buffer.from(file.rawPayload).equals(Buffer.from(content)));
+  });
+
+  test('a file larger than the store keeps is refused before validation (413)', async () => {
+    const content = new Uint8Array(MAX_PUBLISHED_MUD_BYTES + 1).fill(0x20);
+    const r = await put('huge.json', { content: b64(content), signature: b64(Uint8Array.of(0x30)) });
+    assert.equal(r.statusCode, 413, r.body);
+    assert.equal(r.json().code, 'ERR_MUD_PUBLISH_TOO_LARGE');
+    const sig = await put('huge.json', {
+      content: b64(Uint8Array.of(0x7b)),
+      signature: b64(new Uint8Array(MAX_PUBLISHED_SIGNATURE_BYTES + 1)),
+    });
+    assert.equal(sig.statusCode, 413, sig.body);
+    assert.equal(sig.json().code, 'ERR_MUD_PUBLISH_TOO_LARGE');
+  });
 });
 
 describe('without the mud role nothing is served', () => {

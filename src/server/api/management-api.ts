@@ -81,7 +81,7 @@ export function managementApi(ctx: ApiContext): FastifyPluginAsync {
       app.route({
         method: route.method,
         url: route.url,
-        bodyLimit: BODY_LIMIT,
+        bodyLimit: route.bodyLimit ?? BODY_LIMIT,
         ...(roles === 'public'
           ? {}
           : {

@@ -4,7 +4,15 @@
  * unsigned, or whose signature does not verify over its bytes is refused; a published file is
  * served by the `mud` role under /mud/NAME and its signature at the default location.
  */
-import { infoOf, MUD_FILE_NAME, MUD_SCOPE, MudPublishError, preparePublication, readPublished } from '../mud/publish.ts';
+import { isMudFileName } from '../../store/mud-file-repository.ts';
+import {
+  infoOf,
+  MAX_PUBLISHED_MUD_BYTES,
+  MAX_PUBLISHED_SIGNATURE_BYTES,
+  MUD_FILE_NAME,
+  MudPublishError,
+  preparePublication,
+} from '../mud/publish.ts';
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
@@ -20,7 +28,18 @@ const nameParameter = {
 
 const INFO_SCHEMA = {
   type: 'object',
-  required: ['name', 'mudUrl', 'contentEtag', 'signatureEtag', 'cacheValidity', 'signer', 'publishedAt', 'bytes', 'signatureBytes'],
+  required: [
+    'name',
+    'mudUrl',
+    'contentEtag',
+    'signatureEtag',
+    'cacheValidity',
+    'signer',
+    'publishedAt',
+    'updatedAt',
+    'bytes',
+    'signatureBytes',
+  ],
   properties: {
     name: { type: 'string' },
     mudUrl: { type: 'string' },
@@ -28,13 +47,15 @@ const INFO_SCHEMA = {
     signatureEtag: { type: 'string' },
     cacheValidity: { type: 'integer', description: 'hours; the max-age the files are served with' },
     signer: { type: 'string', description: "the signing certificate's subject" },
-    publishedAt: { type: 'string', format: 'date-time' },
+    publishedAt: { type: 'string', format: 'date-time', description: 'when a file was first published under this name' },
+    updatedAt: { type: 'string', format: 'date-time', description: 'when the file under this name last changed (Last-Modified)' },
     bytes: { type: 'integer' },
     signatureBytes: { type: 'integer' },
   },
 };
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
 
 function base64Field(body: Record<string, unknown>, field: string, required: boolean): Uint8Array | undefined {
   const v = body[field];
@@ -64,13 +85,8 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
       },
     },
     async handler(request) {
-      const page = await withCursorCheck(() => ctx.store.settings.list(MUD_SCOPE, pageRequest(request.query as Record<string, unknown>)));
-      const items = [];
-      for (const r of page.items) {
-        const file = await readPublished(ctx.store, r.key);
-        if (file !== undefined) items.push(infoOf(file));
-      }
-      return { items, ...(page.next === undefined ? {} : { next: page.next }) };
+      const page = await withCursorCheck(() => ctx.store.mudFiles.list(pageRequest(request.query as Record<string, unknown>)));
+      return { items: page.items.map(infoOf), ...(page.next === undefined ? {} : { next: page.next }) };
     },
   },
   {
@@ -81,7 +97,7 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
     openapi: { parameters: [nameParameter], responses: { 200: jsonResponse('the published file', INFO_SCHEMA) } },
     async handler(request) {
       const { name } = request.params as { name: string };
-      const file = await readPublished(ctx.store, name);
+      const file = await ctx.store.mudFiles.get(name);
       if (file === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no published MUD file ${name}`);
       return infoOf(file);
     },
@@ -91,6 +107,8 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
     url: '/mud-files/:name',
     roles: ['manufacturer'],
     summary: 'Publish (or replace) a MUD file with its signature; refused unless it validates strictly and the signature verifies',
+    // The largest file and signature, base64 in JSON, with room for the member names.
+    bodyLimit: base64Length(MAX_PUBLISHED_MUD_BYTES) + base64Length(MAX_PUBLISHED_SIGNATURE_BYTES) + 1024,
     openapi: {
       parameters: [nameParameter],
       requestBody: {
@@ -117,23 +135,24 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
         throw invalidField('body', 'a JSON object { content, signature }');
       const content = base64Field(body as Record<string, unknown>, 'content', true)!;
       const signature = base64Field(body as Record<string, unknown>, 'signature', false);
-      let record: ReturnType<typeof preparePublication>;
+      let input: ReturnType<typeof preparePublication>;
       try {
-        record = preparePublication(name, content, signature, (ctx.clock ?? (() => new Date()))());
+        input = preparePublication(name, content, signature, (ctx.clock ?? (() => new Date()))());
       } catch (e) {
         if (e instanceof MudPublishError) throw refused(e);
         throw e;
       }
-      await ctx.store.transaction(async (r) => {
-        await r.settings.put(MUD_SCOPE, name, record);
+      const stored = await ctx.store.transaction(async (r) => {
+        const info = infoOf(await r.mudFiles.put(input));
         await r.audit.append({
           actor: actorOf(request),
           action: 'mud-file.published',
           subject: `mud-file:${name}`,
-          details: { etag: record.contentEtag, signer: record.signer, mudUrl: record.mudUrl },
+          details: { etag: info.contentEtag, signer: info.signer, mudUrl: info.mudUrl },
         });
+        return info;
       });
-      return infoOf(record);
+      return stored;
     },
   },
   {
@@ -145,7 +164,7 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
     async handler(request, reply) {
       const { name } = request.params as { name: string };
       const deleted = await ctx.store.transaction(async (r) => {
-        const gone = MUD_FILE_NAME.test(name) && (await r.settings.delete(MUD_SCOPE, name));
+        const gone = isMudFileName(name) && (await r.mudFiles.delete(name));
         if (gone) await r.audit.append({ actor: actorOf(request), action: 'mud-file.deleted', subject: `mud-file:${name}`, details: {} });
         return gone;
       });

@@ -40,6 +40,8 @@ export interface ApiRoute {
   summary: string;
   /** OpenAPI operation fields besides summary, security and the error responses every route has. */
   openapi: Record<string, unknown>;
+  /** The largest request body, bytes, when a route takes more than the API's default (1 MiB). */
+  bodyLimit?: number;
   handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }
 

@@ -1,23 +1,30 @@
 /**
  * What the MUD role publishes (RFC 8520 §13): a MUD file only when it validates strictly and
  * carries a signature that verifies over its exact bytes. The file is stored as published,
- * byte for byte, with its signature, entity tags and cache lifetime, in the settings store.
+ * byte for byte, with its signature, digests and cache lifetime, in the store's mud_files table
+ * (ADR 0011).
  */
-import { createHash } from 'node:crypto';
 import { IotopiaError } from '../../errors.ts';
 import { verifyMudSignature } from '../../mud/signature/cms-verify.ts';
 import { MudSignatureError } from '../../mud/signature/errors.ts';
 import { parseMud } from '../../mud/validate/parse-mud.ts';
+import {
+  isMudFileName,
+  MAX_MUD_FILE_BYTES,
+  MAX_MUD_SIGNATURE_BYTES,
+  MUD_FILE_NAME,
+  type MudFileInfo,
+  type MudFileInput,
+  type MudFileRecord,
+} from '../../store/mud-file-repository.ts';
 import type { Store } from '../../store/store.ts';
 
-/** The settings scope the published MUD files live in. */
-export const MUD_SCOPE = 'mud';
-/** The largest MUD file the role publishes (the stored record, base64, must fit one setting). */
-export const MAX_PUBLISHED_MUD_BYTES = 150 * 1024;
+/** The largest MUD file the role publishes: what the store keeps. */
+export const MAX_PUBLISHED_MUD_BYTES = MAX_MUD_FILE_BYTES;
 /** The largest signature file it accepts. */
-export const MAX_PUBLISHED_SIGNATURE_BYTES = 32 * 1024;
+export const MAX_PUBLISHED_SIGNATURE_BYTES = MAX_MUD_SIGNATURE_BYTES;
 /** File names served under /mud/: one path segment, not a signature name. */
-export const MUD_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export { MUD_FILE_NAME };
 
 export type MudPublishErrorCode =
   | 'ERR_MUD_PUBLISH_NAME'
@@ -37,31 +44,37 @@ export class MudPublishError extends IotopiaError {
   }
 }
 
-/** A published MUD file as stored: bytes in base64, and what serving needs without parsing again. */
-export interface PublishedMudFile {
+/** What the API shows of a published file: everything but the bytes, with the entity tags it is served with. */
+export interface PublishedMudFileInfo {
   name: string;
-  content: string;
-  signature: string;
+  mudUrl: string;
   contentEtag: string;
   signatureEtag: string;
   /** cache-validity of the file, hours (RFC 8520 §2.1; 48 when absent). */
   cacheValidity: number;
-  mudUrl: string;
   signer: string;
   publishedAt: string;
+  updatedAt: string;
+  bytes: number;
+  signatureBytes: number;
 }
 
-/** The metadata the API shows: everything but the bytes. */
-export type PublishedMudFileInfo = Omit<PublishedMudFile, 'content' | 'signature'> & { bytes: number; signatureBytes: number };
+/** A strong entity tag (RFC 9110 §8.8.3) from a stored SHA-256 digest (base64url): a quoted prefix. */
+export const entityTag = (digest: string): string => `"${digest.slice(0, 32)}"`;
 
-export function infoOf(p: PublishedMudFile): PublishedMudFileInfo {
-  const { content, signature, ...rest } = p;
-  return { ...rest, bytes: Buffer.from(content, 'base64').length, signatureBytes: Buffer.from(signature, 'base64').length };
-}
-
-/** A strong entity tag for bytes (RFC 9110 §8.8.3): a quoted SHA-256 prefix. */
-export function entityTag(bytes: Uint8Array): string {
-  return `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`;
+export function infoOf(f: MudFileInfo): PublishedMudFileInfo {
+  return {
+    name: f.name,
+    mudUrl: f.mudUrl,
+    contentEtag: entityTag(f.contentDigest),
+    signatureEtag: entityTag(f.signatureDigest),
+    cacheValidity: f.cacheValidity,
+    signer: f.signer,
+    publishedAt: f.publishedAt.toISOString(),
+    updatedAt: f.updatedAt.toISOString(),
+    bytes: f.contentBytes,
+    signatureBytes: f.signatureBytes,
+  };
 }
 
 /**
@@ -70,8 +83,8 @@ export function entityTag(bytes: Uint8Array): string {
  * strictly, a missing signature, or one that does not verify over the file (digest and
  * signature; the manufacturer's certificate path is for MUD managers to judge).
  */
-export function preparePublication(name: string, content: Uint8Array, signature: Uint8Array | undefined, now: Date): PublishedMudFile {
-  if (!MUD_FILE_NAME.test(name) || name.endsWith('.p7s'))
+export function preparePublication(name: string, content: Uint8Array, signature: Uint8Array | undefined, now: Date): MudFileInput {
+  if (!isMudFileName(name))
     throw new MudPublishError('ERR_MUD_PUBLISH_NAME', `"${name.slice(0, 140)}" is not a MUD file name (letters, digits, . _ -; not .p7s)`);
   if (content.length > MAX_PUBLISHED_MUD_BYTES)
     throw new MudPublishError(
@@ -123,17 +136,7 @@ export function preparePublication(name: string, content: Uint8Array, signature:
       });
     throw e;
   }
-  return {
-    name,
-    content: Buffer.from(content).toString('base64'),
-    signature: Buffer.from(signature).toString('base64'),
-    contentEtag: entityTag(content),
-    signatureEtag: entityTag(signature),
-    cacheValidity: mud.cacheValidity,
-    mudUrl: mud.mudUrl,
-    signer,
-    publishedAt: now.toISOString(),
-  };
+  return { name, content, signature, cacheValidity: mud.cacheValidity, mudUrl: mud.mudUrl, signer };
 }
 
 function lastSegment(url: string): string {
@@ -145,29 +148,20 @@ function lastSegment(url: string): string {
   }
 }
 
-/** Reads a stored record; anything malformed (a hand-edited database) reads as absent. */
-export async function readPublished(store: Pick<Store, 'settings'>, name: string): Promise<PublishedMudFile | undefined> {
-  if (!MUD_FILE_NAME.test(name)) return undefined;
-  const value = (await store.settings.get(MUD_SCOPE, name)) as Partial<PublishedMudFile> | undefined;
-  if (value === undefined || value === null || typeof value !== 'object') return undefined;
-  if (typeof value.content !== 'string' || typeof value.signature !== 'string' || typeof value.contentEtag !== 'string') return undefined;
-  return value as PublishedMudFile;
-}
-
 /**
  * The published file a request path names, and which part: the file itself, or its signature at
  * the default location (`x.json` → `x.p7s`, and `x.json.p7s` or `x.p7s` for a name without .json).
  */
 export async function resolvePublished(
-  store: Pick<Store, 'settings'>,
+  store: Pick<Store, 'mudFiles'>,
   requested: string,
-): Promise<{ file: PublishedMudFile; part: 'file' | 'signature' } | undefined> {
-  const direct = await readPublished(store, requested);
+): Promise<{ file: MudFileRecord; part: 'file' | 'signature' } | undefined> {
+  const direct = await store.mudFiles.get(requested);
   if (direct !== undefined) return { file: direct, part: 'file' };
   if (!requested.endsWith('.p7s')) return undefined;
   const base = requested.slice(0, -'.p7s'.length);
   for (const candidate of [`${base}.json`, base]) {
-    const file = await readPublished(store, candidate);
+    const file = await store.mudFiles.get(candidate);
     if (file !== undefined) return { file, part: 'signature' };
   }
   return undefined;

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/store.ts';
-import { resolvePublished } from './publish.ts';
+import { entityTag, resolvePublished } from './publish.ts';
 
 /** RFC 8520 §16.2 (IANA media types). */
 export const MUD_MEDIA_TYPE = 'application/mud+json';
@@ -21,18 +21,19 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }
 
-export function registerMudServing(app: FastifyInstance, store: Pick<Store, 'settings'>): void {
+export function registerMudServing(app: FastifyInstance, store: Pick<Store, 'mudFiles'>): void {
   app.get<{ Params: { name: string } }>(`${MUD_PATH_PREFIX}:name`, async (request, reply) => {
     const found = await resolvePublished(store, request.params.name);
     if (found === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('no such MUD file\n');
     const { file, part } = found;
-    const etag = part === 'file' ? file.contentEtag : file.signatureEtag;
+    const etag = entityTag(part === 'file' ? file.contentDigest : file.signatureDigest);
     reply
       .header('etag', etag)
       .header('cache-control', `public, max-age=${file.cacheValidity * 3600}`)
-      .header('last-modified', new Date(file.publishedAt).toUTCString());
+      .header('last-modified', file.updatedAt.toUTCString());
     if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-    const body = Buffer.from(part === 'file' ? file.content : file.signature, 'base64');
+    const bytes = part === 'file' ? file.content : file.signature;
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     return reply.type(part === 'file' ? MUD_MEDIA_TYPE : SIGNATURE_MEDIA_TYPE).send(body);
   });
 }
