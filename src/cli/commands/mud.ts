@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerMudNew } from './mud-new.ts';
+import { registerMudPublish } from './mud-publish.ts';
 import { registerMudShow } from './mud-show.ts';
 import { registerMudSign } from './mud-sign.ts';
 import { registerMudUrl } from './mud-url.ts';
@@ -23,6 +24,7 @@ export function registerMud(program: Command): Command {
   registerMudSign(mud);
   registerMudVerify(mud);
   registerMudUrl(mud);
+  registerMudPublish(mud);
   for (const c of [mud, ...mud.commands]) c.exitOverride();
   return mud;
 }
