@@ -2,8 +2,11 @@
  * "Manufacture, then onboard" in one server: each voucher made at DI is extended to this server's
  * owner key of the manufacturer key's type (so the device's key exchange fits, ECDH256 for P-256,
  * ECDH384 for P-384), recorded on the owner side, and registered with this server's rendezvous
- * (TO0, run in process). A failure here leaves the manufactured voucher in place and is logged; the
- * start-up sweep (`sweepAutoOwner`) finishes what a killed process or a failure left undone.
+ * (TO0, run in process). Each registration attempt is recorded as the management API records its
+ * own (owner-to0-status.ts): a success with the rendezvous and lifetime, a failure with its code,
+ * which the TO0 refresh job then retries with its backoff. A failure here leaves the manufactured
+ * voucher in place and is logged; the start-up sweep (`sweepAutoOwner`) finishes what a killed
+ * process left undone.
  */
 import type { KeyObject } from 'node:crypto';
 import { runClient } from '../../agent/run-client.ts';
@@ -18,10 +21,13 @@ import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
 import type { StoreOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
 import type { Store } from '../../store/store.ts';
+import { describeFailure, recordTo0Failure, recordTo0Success } from '../api/owner-to0-status.ts';
 
 type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
 
 export interface AutoOwnerOptions {
+  /** Where the registration status goes (the store the owner store writes to). */
+  store: Store;
   manufacturerKeys: readonly { privateKey: KeyObject }[];
   ownerKeys: readonly { type: KeyPairType; privateKey: KeyObject }[];
   ownerStore: StoreOwnerVoucherStore;
@@ -51,10 +57,25 @@ function extendToOwner(voucher: Uint8Array, o: AutoOwnerOptions): Uint8Array {
   return encodeVoucher(extendVoucher(parsed, { ownerPrivateKey: mfg.privateKey, nextOwner: owner.privateKey }));
 }
 
+/** The actor of automatic registrations in the audit log. */
+export const AUTO_OWNER_ACTOR = 'system:auto-owner';
+
+/**
+ * TO0 with this server's rendezvous, recorded like a registration through the API: a success sets
+ * the voucher `registered` with its status, a failure records the error (the refresh job retries it
+ * with its backoff) and is thrown on.
+ */
 async function register(guid: Uint8Array, ownerVoucher: Uint8Array, o: AutoOwnerOptions & { to0: Handler }): Promise<void> {
-  const to2Address = typeof o.to2Address === 'function' ? await o.to2Address() : o.to2Address;
-  const { waitSeconds } = await registerInProcess(o.to0, o.ownerKeyRing, ownerVoucher, to2Address);
-  await o.ownerStore.registered(guid, new Date(o.clock().getTime() + waitSeconds * 1000));
+  const started = o.clock();
+  let waitSeconds: number;
+  try {
+    const to2Address = typeof o.to2Address === 'function' ? await o.to2Address() : o.to2Address;
+    ({ waitSeconds } = await registerInProcess(o.to0, o.ownerKeyRing, ownerVoucher, to2Address));
+  } catch (e) {
+    await recordTo0Failure(o.store, guid, { at: o.clock(), error: describeFailure(e), actor: AUTO_OWNER_ACTOR });
+    throw e;
+  }
+  await recordTo0Success(o.store, guid, { at: started, waitSeconds, rendezvous: 'in-process', actor: AUTO_OWNER_ACTOR });
 }
 
 export function withAutoOwner(inner: ManufacturerVoucherStore, o: AutoOwnerOptions): ManufacturerVoucherStore {

@@ -119,6 +119,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       const vouchers = storeManufacturerVoucherStore(store);
       const auto = config.autoOwner && has('owner');
       const autoOwner: AutoOwnerOptions = {
+        store,
         manufacturerKeys: keys.manufacturer,
         ownerKeys: keys.owner,
         ownerStore,

@@ -61,7 +61,7 @@ export function refreshDueAt(record: VoucherRecord, status: To0Status | undefine
   if (record.state === 'imported') return status !== undefined && status.failures > 0 ? new Date(0) : undefined;
   const until = record.registeredUntil;
   if (until === undefined) return undefined;
-  // Registrations made before the status existed (auto-owner) count from the last update.
+  // Registrations recorded before the status existed (older auto-owner ones) count from the last update.
   const from = status?.registeredAt === undefined ? record.updatedAt : new Date(status.registeredAt);
   const lifetimeMs = status?.waitSeconds === undefined ? until.getTime() - from.getTime() : status.waitSeconds * 1000;
   return new Date(until.getTime() - Math.max(0, lifetimeMs) * margin);
