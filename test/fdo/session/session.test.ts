@@ -279,6 +279,37 @@ describe('session: tampering, wrong keys, replays, wrong suites', () => {
     const got = openMessage(s.owner, etmMessage(s.ownerKeys.svk, 5, inner));
     assert.deepEqual(got.plaintext, text('body'));
   });
+
+  test('ETM: the inner algorithm is also read from the unprotected header, as RFC 9459 implementations write it', () => {
+    for (const [suite, rfc9459] of [
+      [CipherSuite.COSEAES128CBC, -65531],
+      [CipherSuite.COSEAES256CTR, -65532],
+    ] as const) {
+      const s = sessions(suite === CipherSuite.COSEAES128CBC ? 'ECDH256' : 'ECDH384', suite);
+      const macAlg = suite === CipherSuite.COSEAES128CBC ? 5 : 6;
+      for (const alg of [rfc9459, suite]) {
+        const sealed = sealMessage(s.device, text('body'), { random: s.random });
+        const got = openMessage(s.owner, etmMessage(s.ownerKeys.svk, macAlg, moveInnerAlgToUnprotected(sealed.message, alg)));
+        assert.deepEqual(got.plaintext, text('body'), `${suite}: alg ${alg} in the unprotected header`);
+      }
+      // Another suite's algorithm there (A128CTR, -65534) is still refused.
+      const sealed = sealMessage(s.device, text('body'), { random: s.random });
+      const other = moveInnerAlgToUnprotected(sealed.message, -65534);
+      assertFdoError(() => openMessage(s.owner, etmMessage(s.ownerKeys.svk, macAlg, other)), 'ERR_FDO_SESSION_ALG', INVALID);
+    }
+  });
+
+  test('ETM: an inner algorithm in both headers is ERR_FDO_SESSION_MALFORMED', () => {
+    const s = sessions('ECDH256', CipherSuite.COSEAES128CTR);
+    const sealed = sealMessage(s.device, text('body'), { random: s.random });
+    const inner = decodeCbor(((decodeCbor(sealed.message) as Tag).value as unknown[])[2] as Uint8Array) as unknown[];
+    const both = encode([
+      encode(new Map([[1, CipherSuite.COSEAES128CTR]])),
+      new Map([...(inner[1] as Map<number, unknown>), [1, CipherSuite.COSEAES128CTR]]),
+      inner[2],
+    ]);
+    assertFdoError(() => openMessage(s.owner, etmMessage(s.ownerKeys.svk, 5, both)), 'ERR_FDO_SESSION_MALFORMED', BODY);
+  });
 });
 
 describe('session: limits and state', () => {
@@ -376,4 +407,12 @@ function reencodeInnerAlg(message: Uint8Array, alg: number): Uint8Array {
   const payload = (outer.value as unknown[])[2] as Uint8Array;
   const inner = decodeCbor(payload) as unknown[];
   return encode([encode(new Map([[1, alg]])), inner[1], inner[2]]);
+}
+
+/** The inner block of an ETM message with an empty protected header and `alg` beside the IV. */
+function moveInnerAlgToUnprotected(message: Uint8Array, alg: number): Uint8Array {
+  const outer = decodeCbor(message) as Tag;
+  const payload = (outer.value as unknown[])[2] as Uint8Array;
+  const inner = decodeCbor(payload) as unknown[];
+  return encode([new Uint8Array(0), new Map([...(inner[1] as Map<number, unknown>), [1, alg]]), inner[2]]);
 }

@@ -6,6 +6,11 @@
  *   inner = COSE_Encrypt0 (untagged): protected { 1: suite id }, unprotected { 5: IV },
  *           ciphertext = AES-CBC with PKCS#7 padding, or AES-CTR, under SEK
  *
+ * On receive the inner algorithm is also taken from the unprotected header, where RFC 9459
+ * implementations put it (AES-CBC and AES-CTR take no additional authenticated data, so the inner
+ * protected header protects nothing; the outer MAC covers the whole inner block either way). A
+ * label in both headers is malformed (RFC 9052 §3).
+ *
  * The MAC is checked before anything inside is parsed or decrypted, so neither the inner structure
  * nor the CBC padding is examined for an unauthenticated message (no padding oracle).
  */
@@ -72,7 +77,10 @@ function readInner(suite: EtmSuite, payload: Uint8Array): { iv: Uint8Array; ciph
     throw sessionError('ERR_FDO_SESSION_MALFORMED', `inner COSE_Encrypt0 of ${suite.name}: protected header is not CBOR`, cause);
   }
   if (!(protectedHeaders instanceof Map)) throw malformed('protected header is not a map');
-  const alg = protectedHeaders.get(HeaderParam.alg);
+  if (protectedHeaders.has(HeaderParam.alg) && unprotected.has(HeaderParam.alg)) {
+    throw malformed('the algorithm is in both the protected and the unprotected header');
+  }
+  const alg = protectedHeaders.get(HeaderParam.alg) ?? unprotected.get(HeaderParam.alg);
   if (typeof alg !== 'number' || !suite.innerAlgs.includes(alg)) {
     throw sessionError('ERR_FDO_SESSION_ALG', `inner algorithm ${JSON.stringify(alg)} is not ${suite.name}'s`);
   }
