@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { registerSuitCreate } from './suit-create.ts';
 import { registerSuitInspect } from './suit-inspect.ts';
+import { registerSuitProcess } from './suit-process.ts';
 import { registerSuitSign } from './suit-sign.ts';
 import { registerSuitVerify } from './suit-verify.ts';
 
@@ -9,19 +9,12 @@ import { registerSuitVerify } from './suit-verify.ts';
 export function registerSuit(program: Command): void {
   const suit = program
     .command('suit')
-    .description('SUIT update manifests: create, sign, verify, inspect (process: not implemented yet)')
+    .description('SUIT update manifests: create, sign, verify, inspect, process on a simulated device')
     .exitOverride();
   registerSuitCreate(suit);
   registerSuitSign(suit);
   registerSuitVerify(suit);
   registerSuitInspect(suit);
-  suit
-    .command('process')
-    .description('run an envelope against a simulated device (not implemented yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new CliExit(EXIT_USAGE, 'suit process: not implemented yet (the device-side SUIT processor is planned; see docs/suit.md)');
-    });
+  registerSuitProcess(suit);
   for (const c of [suit, ...suit.commands]) c.exitOverride();
 }
