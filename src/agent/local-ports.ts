@@ -1,17 +1,22 @@
 /**
- * The device agent's ServiceInfo ports on the local machine: downloads land in one directory
- * (names may not leave it), commands run only when the operator allowed them, and what the owner
- * provisions is kept in a file readable by this user only.
+ * The device agent's ServiceInfo ports on the local machine: downloads (fdo.download, fdo.wget) land
+ * in one directory (names may not leave it), fdo.wget fetches over http and https only, fdo.upload
+ * reads files from the one directory the operator allowed and nothing otherwise, commands run only
+ * when the operator allowed them, and what the owner provisions is kept in a file readable by this
+ * user only.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type {
   ByteSink,
+  ByteSource,
   CommandExecutor,
   CommandRequest,
   CommandResult,
+  HttpFetch,
+  HttpResponse,
   ManagementProvision,
   ManagementStore,
 } from '../fdo/serviceinfo/ports.ts';
@@ -66,6 +71,95 @@ export function directorySink(dir: string): ByteSink {
     if (e === undefined) throw new Error('unknown download handle');
     return e;
   }
+}
+
+/** How long fdo.wget waits for a server to answer before giving up (the body may take longer). */
+export const WGET_CONNECT_TIMEOUT_MS = 30_000;
+
+/**
+ * fdo.wget's HTTP GET with the platform's fetch: http and https only (redirects too), no cookies or
+ * credentials. The body streams to the module, which limits its size and checks its SHA-384.
+ */
+export function httpFetch(log: (line: string) => void, timeoutMs = WGET_CONNECT_TIMEOUT_MS): HttpFetch {
+  return {
+    async get(url): Promise<HttpResponse> {
+      const scheme = new URL(url).protocol;
+      if (scheme !== 'http:' && scheme !== 'https:') throw new Error(`the URL scheme ${scheme} is not fetched`);
+      log(`fetching ${url} for the owner (fdo.wget)`);
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      let response: Response;
+      try {
+        response = await fetch(url, { redirect: 'follow', credentials: 'omit', signal: abort.signal });
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(`cannot fetch: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+      const final = new URL(response.url || url).protocol;
+      if (final !== 'http:' && final !== 'https:') throw new Error(`redirected to the URL scheme ${final}`);
+      const body = response.body;
+      return {
+        status: response.status,
+        body:
+          body === null
+            ? (async function* () {})()
+            : (async function* () {
+                for await (const piece of body) yield piece;
+              })(),
+      };
+    },
+  };
+}
+
+/**
+ * fdo.upload's files: with `dir`, a name the owner sends is read only when it is a regular file
+ * inside that directory once links are resolved (a relative name is taken from the directory, an
+ * absolute one must lie in it); without `dir` every upload is refused. A refusal is an error the
+ * module sends back to the owner as `fdo.upload:error`.
+ */
+export function directorySource(dir: string | undefined, log: (line: string) => void): ByteSource {
+  const where = async (name: string): Promise<string> => {
+    if (dir === undefined) {
+      log(`refused upload of ${name} to the owner (run with --allow-upload DIR to permit files from DIR)`);
+      throw new Error('uploads are not allowed on this device');
+    }
+    if (name === '' || name.includes('\0')) throw new Error('not a file name');
+    const root = await realpath(dir);
+    let file: string;
+    try {
+      file = await realpath(isAbsolute(name) ? name : resolve(root, name));
+    } catch {
+      throw new Error('no such file in the upload directory');
+    }
+    const rel = relative(root, file);
+    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
+      log(`refused upload of ${name}: outside ${dir}`);
+      throw new Error('the file is outside the upload directory');
+    }
+    if (!(await stat(file)).isFile()) throw new Error('not a regular file');
+    return file;
+  };
+  let logged: string | undefined;
+  return {
+    async size(name) {
+      const file = await where(name);
+      if (logged !== file) log(`uploading ${file} to the owner (fdo.upload)`);
+      logged = file;
+      return (await stat(file)).size;
+    },
+    async read(name, offset, length) {
+      const f = await open(await where(name), 'r');
+      try {
+        const out = new Uint8Array(length);
+        const { bytesRead } = await f.read(out, 0, length, offset);
+        return out.subarray(0, bytesRead);
+      } finally {
+        await f.close();
+      }
+    },
+  };
 }
 
 /** Runs owner-sent commands without a shell; refuses every one unless `allowed`. */

@@ -3,12 +3,12 @@
  * whose credential (with its private key) is kept in a file readable by this user only.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { arch, hostname, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runDi, runOnboard } from '../../agent/flows.ts';
-import { directorySink, fileManagementStore, localExecutor, writeFileAtomic } from '../../agent/local-ports.ts';
+import { directorySink, directorySource, fileManagementStore, httpFetch, localExecutor, writeFileAtomic } from '../../agent/local-ports.ts';
 import { generateKeyPair } from '../../crypto/key-generate.ts';
 import { importPrivateKey } from '../../crypto/key-import.ts';
 import { IotopiaError } from '../../errors.ts';
@@ -20,6 +20,9 @@ import { FdoError } from '../../fdo/errors.ts';
 import { deviceCommandModule } from '../../fdo/serviceinfo/modules/command-device.ts';
 import { deviceDownloadModule } from '../../fdo/serviceinfo/modules/download-device.ts';
 import { deviceIotopiaOnboardModule } from '../../fdo/serviceinfo/modules/iotopia-onboard-device.ts';
+import { deviceUploadModule } from '../../fdo/serviceinfo/modules/upload-device.ts';
+import { deviceWgetModule } from '../../fdo/serviceinfo/modules/wget-device.ts';
+import type { HttpFetch } from '../../fdo/serviceinfo/ports.ts';
 import { guidToUuid } from '../../fdo/types/guid.ts';
 import { rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
@@ -79,7 +82,9 @@ export function registerDevice(program: Command): void {
     .option('--kex <suite>', 'key exchange: ECDH256, ECDH384, DHKEXid14, DHKEXid15, ASYMKEX2048, ASYMKEX3072 (default: by device key)')
     .option('--cipher <suite>', `cipher suite: ${Object.keys(CipherSuite).join(', ')} (default: by device key)`)
     .option('--owner <url>', 'go straight to this owner server (skip TO1)')
-    .option('--download-dir <dir>', 'where fdo.download files go (default: beside the credential)')
+    .option('--download-dir <dir>', 'where fdo.download and fdo.wget files go (default: downloads/ beside the credential)')
+    .option('--no-wget', 'refuse fdo.wget (by default the device fetches the http/https URLs the owner names into the download directory)')
+    .option('--allow-upload <dir>', 'send files from this directory when the owner asks (fdo.upload; refused otherwise)')
     .option('--allow-commands', 'run fdo.command commands the owner sends (refused otherwise)')
     .option('--json', 'machine output')
     .action(
@@ -89,6 +94,8 @@ export function registerDevice(program: Command): void {
         cipher?: string;
         owner?: string;
         downloadDir?: string;
+        wget: boolean;
+        allowUpload?: string;
         allowCommands?: boolean;
         json?: boolean;
       }) => {
@@ -107,6 +114,10 @@ export function registerDevice(program: Command): void {
         const dir = dirname(file);
         const log = (line: string) => (o.json ? undefined : process.stderr.write(`  ${line}\n`));
         const management = fileManagementStore(join(dir, 'provision.json'));
+        const downloads = resolve(o.downloadDir ?? join(dir, 'downloads'));
+        const uploads = o.allowUpload === undefined ? undefined : resolve(o.allowUpload);
+        if (uploads !== undefined && !(await isDirectory(uploads)))
+          throw new CliExit(EXIT_USAGE, `--allow-upload: ${uploads} is not a directory`);
         const result = await protocolStep('onboarding', () =>
           runOnboard(credential, o.owner === undefined ? {} : { ownerUrls: [o.owner] }, {
             deviceKey,
@@ -117,8 +128,10 @@ export function registerDevice(program: Command): void {
               serviceInfo: {
                 devmod: { os: platform(), arch: arch(), version: process.version, device: hostname(), sep: ';', bin: arch() },
                 modules: [
-                  deviceDownloadModule({ sink: directorySink(resolve(o.downloadDir ?? join(dir, 'downloads'))) }),
+                  deviceDownloadModule({ sink: directorySink(downloads) }),
                   deviceCommandModule({ executor: localExecutor(o.allowCommands === true, log) }),
+                  deviceWgetModule({ fetch: o.wget ? httpFetch(log) : noWget(log), sink: directorySink(downloads) }),
+                  deviceUploadModule({ source: directorySource(uploads, log) }),
                   deviceIotopiaOnboardModule({ store: management }),
                 ],
               },
@@ -184,6 +197,24 @@ export function registerDevice(program: Command): void {
         `device key    ${view.deviceKey}`,
       ]);
     });
+}
+
+/** fdo.wget refused by the operator (--no-wget): the module answers the owner with `error`. */
+function noWget(log: (line: string) => void): HttpFetch {
+  return {
+    get(url) {
+      log(`refused fetching ${url} for the owner (fdo.wget is off: --no-wget)`);
+      return Promise.reject(new Error('fdo.wget is not allowed on this device'));
+    },
+  };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function exists(file: string): Promise<boolean> {
