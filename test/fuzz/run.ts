@@ -5,9 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fuzz, loadCorpus } from './engine.ts';
+import { fuzzAsync } from './engine-async.ts';
 import { TARGETS } from './targets.ts';
 import { TARGETS_FDO } from './targets-fdo.ts';
 import { TARGETS_SUIT } from './targets-suit.ts';
+import { processCorpus, TARGET_SUIT_PROCESS } from './targets-suit-process.ts';
 
 const iterations = Number(process.env.FUZZ_ITERATIONS ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -27,3 +29,18 @@ for (const { corpus, target } of [...TARGETS, ...TARGETS_FDO, ...TARGETS_SUIT]) 
   }
 }
 process.exitCode = findings > 0 ? 1 : 0;
+// The SUIT processor target is asynchronous (the device it runs on is awaited).
+{
+  const result = await fuzzAsync(TARGET_SUIT_PROCESS, processCorpus(), iterations, seed);
+  const { findings: list, ...summary } = result;
+  findings += list.length;
+  process.stdout.write(`${JSON.stringify({ ...summary, findings: list.length, seconds: Number(summary.seconds.toFixed(2)) })}\n`);
+  if (list.length > 0) {
+    const dir = new URL('./crashes/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL(`suit-processor-${seed}.json`, dir);
+    writeFileSync(file, `${JSON.stringify(list, null, 2)}\n`);
+    process.stderr.write(`${list.length} finding(s) for ${result.target}: ${file.pathname}\n`);
+  }
+  process.exitCode = findings > 0 ? 1 : 0;
+}

@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fuzzAsync } from '../fuzz/engine-async.ts';
+import { processCorpus, TARGET_SUIT_PROCESS } from '../fuzz/targets-suit-process.ts';
+
+// A short pass of the processor target `npm run fuzz` runs at length, with a fixed seed.
+test(`fuzz: ${TARGET_SUIT_PROCESS.name}`, async (t) => {
+  const corpus = processCorpus();
+  assert.ok(corpus.length > 0, 'the SUIT corpus gives manifests');
+  const result = await fuzzAsync(TARGET_SUIT_PROCESS, corpus, 2_000, 20261202);
+  t.diagnostic(`${result.iterations} inputs: ${result.accepted} processed, ${result.rejected} rejected with typed errors`);
+  assert.deepEqual(result.findings, []);
+  assert.ok(result.accepted > 0 && result.rejected > 0);
+});
