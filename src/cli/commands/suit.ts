@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerSuitCreate } from './suit-create.ts';
 import { registerSuitInspect } from './suit-inspect.ts';
 import { registerSuitProcess } from './suit-process.ts';
+import { registerSuitReport } from './suit-report.ts';
 import { registerSuitSign } from './suit-sign.ts';
 import { registerSuitVerify } from './suit-verify.ts';
 
@@ -16,5 +17,6 @@ export function registerSuit(program: Command): void {
   registerSuitVerify(suit);
   registerSuitInspect(suit);
   registerSuitProcess(suit);
+  registerSuitReport(suit);
   for (const c of [suit, ...suit.commands]) c.exitOverride();
 }
