@@ -73,41 +73,62 @@ export function directorySink(dir: string): ByteSink {
   }
 }
 
-/** How long fdo.wget waits for a server to answer before giving up (the body may take longer). */
-export const WGET_CONNECT_TIMEOUT_MS = 30_000;
+/** How long fdo.wget waits for the server to answer, and then for each next piece of the body. */
+export const WGET_IDLE_TIMEOUT_MS = 30_000;
+
+const httpScheme = (url: string) => {
+  const scheme = new URL(url).protocol;
+  return scheme === 'http:' || scheme === 'https:' ? undefined : scheme;
+};
 
 /**
  * fdo.wget's HTTP GET with the platform's fetch: http and https only (redirects too), no cookies or
- * credentials. The body streams to the module, which limits its size and checks its SHA-384.
+ * credentials, given up when the server is silent for `idleMs`. The body streams to the module,
+ * which limits its size and checks its SHA-384; a body the module will not read (a status other
+ * than 200) is cancelled at once.
  */
-export function httpFetch(log: (line: string) => void, timeoutMs = WGET_CONNECT_TIMEOUT_MS): HttpFetch {
+export function httpFetch(log: (line: string) => void, idleMs = WGET_IDLE_TIMEOUT_MS): HttpFetch {
   return {
     async get(url): Promise<HttpResponse> {
-      const scheme = new URL(url).protocol;
-      if (scheme !== 'http:' && scheme !== 'https:') throw new Error(`the URL scheme ${scheme} is not fetched`);
+      const refused = httpScheme(url);
+      if (refused !== undefined) throw new Error(`the URL scheme ${refused} is not fetched`);
       log(`fetching ${url} for the owner (fdo.wget)`);
       const abort = new AbortController();
-      const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
+      const idle = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => abort.abort(new Error(`the server was silent for ${idleMs} ms`)), idleMs);
+        timer.unref();
+      };
+      idle();
       let response: Response;
       try {
         response = await fetch(url, { redirect: 'follow', credentials: 'omit', signal: abort.signal });
       } catch (e) {
+        clearTimeout(timer);
         const cause = (e as { cause?: { code?: string; message?: string } }).cause;
         throw new Error(`cannot fetch: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
-      } finally {
-        clearTimeout(timer);
       }
-      const final = new URL(response.url || url).protocol;
-      if (final !== 'http:' && final !== 'https:') throw new Error(`redirected to the URL scheme ${final}`);
       const body = response.body;
+      const redirected = httpScheme(response.url || url);
+      if (redirected !== undefined || response.status !== 200 || body === null) {
+        clearTimeout(timer);
+        await body?.cancel().catch(() => undefined);
+        if (redirected !== undefined) throw new Error(`redirected to the URL scheme ${redirected}`);
+        return { status: response.status, body: (async function* () {})() };
+      }
       return {
         status: response.status,
-        body:
-          body === null
-            ? (async function* () {})()
-            : (async function* () {
-                for await (const piece of body) yield piece;
-              })(),
+        body: (async function* () {
+          try {
+            for await (const piece of body) {
+              idle();
+              yield piece;
+            }
+          } finally {
+            clearTimeout(timer);
+          }
+        })(),
       };
     },
   };
@@ -141,16 +162,17 @@ export function directorySource(dir: string | undefined, log: (line: string) => 
     if (!(await stat(file)).isFile()) throw new Error('not a regular file');
     return file;
   };
-  let logged: string | undefined;
+  // Checked once per name: the module reads a file in many small blocks.
+  const checked = new Map<string, string>();
   return {
     async size(name) {
       const file = await where(name);
-      if (logged !== file) log(`uploading ${file} to the owner (fdo.upload)`);
-      logged = file;
+      checked.set(name, file);
+      log(`uploading ${file} to the owner (fdo.upload)`);
       return (await stat(file)).size;
     },
     async read(name, offset, length) {
-      const f = await open(await where(name), 'r');
+      const f = await open(checked.get(name) ?? (await where(name)), 'r');
       try {
         const out = new Uint8Array(length);
         const { bytesRead } = await f.read(out, 0, length, offset);

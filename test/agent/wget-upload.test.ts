@@ -28,6 +28,7 @@ describe('iotopia device onboard: fdo.wget and fdo.upload', () => {
   let filesUrl: string;
   let env: NodeJS.ProcessEnv;
   const requests: string[] = [];
+  const stalled: { destroy(): void }[] = [];
   before(async () => {
     platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent' }]));
     env = { ...process.env };
@@ -36,7 +37,11 @@ describe('iotopia device onboard: fdo.wget and fdo.upload', () => {
     files = createServer((request, response) => {
       requests.push(request.url ?? '');
       if (request.url === '/fw/fw-1.2.bin') response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(FIRMWARE);
-      else response.writeHead(404).end();
+      else if (request.url === '/stalls') {
+        // Headers and a first piece, then silence: the device must give up rather than wait forever.
+        response.writeHead(200, { 'content-length': '1000' }).write(Buffer.alloc(10));
+        stalled.push(response);
+      } else response.writeHead(404).end();
     });
     await new Promise<void>((ok) => files.listen(0, '127.0.0.1', ok));
     const address = files.address();
@@ -44,6 +49,7 @@ describe('iotopia device onboard: fdo.wget and fdo.upload', () => {
     filesUrl = `http://127.0.0.1:${address.port}`;
   });
   after(async () => {
+    for (const r of stalled) r.destroy();
     await platform?.close();
     await new Promise((ok) => files?.close(ok));
     rmSync(dir, { recursive: true, force: true });
@@ -130,6 +136,13 @@ describe('iotopia device onboard: fdo.wget and fdo.upload', () => {
     for await (const p of got.body) pieces.push(p);
     assert.deepEqual([got.status, Buffer.concat(pieces).equals(FIRMWARE)], [200, true]);
     assert.equal((await httpFetch(push).get(`${filesUrl}/missing`)).status, 404);
+    const slow = await httpFetch(push, 300).get(`${filesUrl}/stalls`);
+    await assert.rejects(
+      (async () => {
+        for await (const _ of slow.body);
+      })(),
+      /silent for 300 ms/,
+    );
 
     const share = join(dir, 'ports-share');
     mkdirSync(share);
