@@ -138,7 +138,7 @@ export async function processEnvelope(bytes: Uint8Array, opts: ProcessEnvelopeOp
       return { outcome: outcome({ ok: false, failedAt, reason: e.error.message, code: e.error.code }), steps, sequences, error: e.error };
     }
     if (e instanceof SuitProcessError) {
-      const failedAt = { sequence: 'manifest', commandIndex: 0, command: 'select-sequence' };
+      const failedAt = { sequence: manifestKeyName(ManifestKey.install), commandIndex: 0, command: 'severed-sequence' };
       return { outcome: outcome({ ok: false, failedAt, reason: e.message, code: e.code }), steps, sequences, error: e };
     }
     throw e;
