@@ -10,12 +10,13 @@ import { TARGETS } from './targets.ts';
 import { TARGETS_FDO } from './targets-fdo.ts';
 import { TARGETS_SUIT } from './targets-suit.ts';
 import { processCorpus, TARGET_SUIT_PROCESS } from './targets-suit-process.ts';
+import { TARGETS_SUIT_REPORT } from './targets-suit-report.ts';
 
 const iterations = Number(process.env.FUZZ_ITERATIONS ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 let findings = 0;
 // The FDO message targets' short pass runs in test/fdo/messages/fuzz.test.ts.
-for (const { corpus, target } of [...TARGETS, ...TARGETS_FDO, ...TARGETS_SUIT]) {
+for (const { corpus, target } of [...TARGETS, ...TARGETS_FDO, ...TARGETS_SUIT, ...TARGETS_SUIT_REPORT]) {
   const result = fuzz(target, loadCorpus(corpus), iterations, seed);
   findings += result.findings.length;
   const { findings: list, ...summary } = result;
