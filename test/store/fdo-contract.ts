@@ -301,6 +301,13 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
       assert.deepEqual((await auditOf(store, credential.guid)).slice(-1), ['owner:voucher.retired']);
       assert.deepEqual((await auditOf(store, replacement)).slice(-1), ['owner:voucher.resold']);
       await assert.rejects(to2(first.credential, undefined), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6 });
+      // A TO2 that fetched the voucher before the resale cannot record its end afterwards.
+      const late = new Uint8Array(16).fill(0x33);
+      await assert.rejects(ownerVouchers.onboarded(replacement, { replacementGuid: late, replacementVoucher: Uint8Array.of(3) }), {
+        code: 'ERR_STORE_CONFLICT',
+      });
+      assert.equal((await store.vouchers.get('owner', replacement))?.state, 'resold');
+      assert.equal(await store.vouchers.get('owner', late), undefined);
 
       // Resold already, by either GUID; unknown GUIDs are not found; a failing extension changes nothing.
       const extend = () => Uint8Array.of(1);

@@ -42,6 +42,7 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
 
 /** States in which the owner still holds a voucher (offered in TO2). */
 const HELD: readonly VoucherState[] = ['imported', 'registered', 'onboarded'];
+const NOT_RESOLD: readonly VoucherState[] = [...HELD, 'replaced'];
 /** Replacement links followed at most, so that a damaged device table cannot loop. */
 const MAX_CHAIN = 64;
 
@@ -89,7 +90,9 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
     onboarded: (guid, { replacementGuid, replacementVoucher }) =>
       store.transaction(async (r) => {
         const earlier = (await r.devices.get(guid))?.replacementGuid;
-        await r.vouchers.setState('owner', guid, 'onboarded');
+        // A TO2 that began before a resale must not end with the device onboarded here: the
+        // conditional update fails (ERR_STORE_CONFLICT) and the whole outcome rolls back.
+        await r.vouchers.setState('owner', guid, 'onboarded', NOT_RESOLD);
         if (replacementVoucher !== undefined) {
           await r.vouchers.put({ side: 'owner', guid: replacementGuid, voucher: replacementVoucher, state: 'onboarded' });
         }
