@@ -170,7 +170,7 @@ describe('FDO over HTTP on loopback: iotopia up, DI, voucher transfer through th
       assert.deepEqual(atB?.replacementGuid, r2.guid);
       // A handed the device on: it no longer offers R1 nor the original voucher in TO2.
       assert.equal((await a.store.vouchers.get('owner', r1.guid))?.state, 'resold');
-      assert.equal((await a.store.vouchers.get('owner', device.credential.guid))?.state, 'replaced');
+      assert.equal((await a.store.vouchers.get('owner', device.credential.guid))?.state, 'resold');
       await assert.rejects(onboard(device, r1, { ownerUrls: [a.url] }), { peerCode: 6 });
     });
   }

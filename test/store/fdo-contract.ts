@@ -271,7 +271,7 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
     });
   });
 
-  test('FDO ports: a resale hands on the current voucher, retires the earlier one, and never offers either again', async () => {
+  test('FDO ports: a resale hands on the current voucher with the earlier one still offered, and neither is offered or onboarded again', async () => {
     await withStore(async (store) => {
       const { credential, to1, ownerVouchers, to2 } = await beforeTo2(store, 'SN-STORE-RESALE');
       const first = await to2(credential, to1.to1d);
@@ -295,7 +295,7 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
       assert.deepEqual(resale.retired, [credential.guid]);
       assert.deepEqual(left, [guidToHex(replacement), guidToHex(credential.guid)]);
       assert.equal((await store.vouchers.get('owner', replacement))?.state, 'resold');
-      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'replaced');
+      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'resold', 'the original, still offered until now');
       assert.equal(await ownerVouchers.get(replacement), undefined);
       assert.equal(await ownerVouchers.get(credential.guid), undefined);
       assert.deepEqual((await auditOf(store, credential.guid)).slice(-1), ['owner:voucher.retired']);
@@ -308,6 +308,12 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
       });
       assert.equal((await store.vouchers.get('owner', replacement))?.state, 'resold');
       assert.equal(await store.vouchers.get('owner', late), undefined);
+      // Nor one on the original credential (a device whose TO2.Done2 was lost, ADR 0009).
+      await assert.rejects(ownerVouchers.onboarded(credential.guid, { replacementGuid: late, replacementVoucher: Uint8Array.of(3) }), {
+        code: 'ERR_STORE_CONFLICT',
+      });
+      await assert.rejects(to2(credential, to1.to1d), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6 });
+      assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'resold');
 
       // Resold already, by either GUID; unknown GUIDs are not found; a failing extension changes nothing.
       const extend = () => Uint8Array.of(1);

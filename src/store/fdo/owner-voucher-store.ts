@@ -10,7 +10,7 @@ export interface Resale {
   current: VoucherRecord;
   /** The extended voucher, as handed to the next owner. */
   extended: Uint8Array;
-  /** GUIDs of earlier vouchers for the device that were still offered and are now `replaced`. */
+  /** GUIDs of earlier vouchers of the device that were still offered and are now `resold` too. */
   retired: Uint8Array[];
 }
 
@@ -33,7 +33,8 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
   deviceProved(guid: Uint8Array): Promise<void>;
   /**
    * Hands the device on: its current voucher (found from any GUID the device had here) is extended
-   * and set `resold`, and the earlier ones still offered are retired, in one transaction. Throws
+   * and set `resold`, and so are the earlier ones still offered (audited `voucher.retired`), in one
+   * transaction; a TO2 still running on any of them cannot end here afterwards. Throws
    * ERR_STORE_NOT_FOUND when this owner holds no current voucher for the GUID, ERR_STORE_CONFLICT
    * when the device was resold already (also when two resales race: only one commits).
    */
@@ -42,6 +43,7 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
 
 /** States in which the owner still holds a voucher (offered in TO2). */
 const HELD: readonly VoucherState[] = ['imported', 'registered', 'onboarded'];
+/** A TO2 may end on a voucher in these states (ADR 0009 keeps `replaced` ones for a device that lost TO2.Done2). */
 const NOT_RESOLD: readonly VoucherState[] = [...HELD, 'replaced'];
 /** Replacement links followed at most, so that a damaged device table cannot loop. */
 const MAX_CHAIN = 64;
@@ -100,7 +102,8 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
         // lost): that replacement is superseded, so no two vouchers ever name this device as current.
         const superseded = earlier !== undefined && !sameBytes(earlier, guid) && !sameBytes(earlier, replacementGuid) ? earlier : undefined;
         if (superseded !== undefined && (await r.vouchers.get('owner', superseded))?.state === 'onboarded') {
-          await r.vouchers.setState('owner', superseded, 'replaced');
+          // Conditional: a resale that committed meanwhile wins, and this TO2 end rolls back.
+          await r.vouchers.setState('owner', superseded, 'replaced', ['onboarded']);
           await r.audit.append({
             actor,
             action: 'voucher.superseded',
@@ -171,7 +174,7 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
         const retired: Uint8Array[] = [];
         for (const v of records.slice(0, -1)) {
           if (!HELD.includes(v.state)) continue;
-          await r.vouchers.setState('owner', v.guid, 'replaced', HELD);
+          await r.vouchers.setState('owner', v.guid, 'resold', HELD);
           retired.push(v.guid);
           await r.audit.append({
             actor,
