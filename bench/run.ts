@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud, mud-signature, suit, suit-process, to0); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud, mud-signature, suit, suit-process, suit-report, to0); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
@@ -16,9 +16,22 @@ import { mudSignatureBench } from './mud-signature.ts';
 import { onboardingBench } from './onboarding.ts';
 import { suitBench } from './suit.ts';
 import { suitProcessBench } from './suit-process.ts';
+import { suitReportBench } from './suit-report.ts';
 import { to0Bench } from './to0.ts';
 
-const KNOWN = ['cbor', 'cose', 'fdo', 'onboarding', 'interop', 'mud', 'mud-signature', 'suit', 'suit-process', 'to0'] as const;
+const KNOWN = [
+  'cbor',
+  'cose',
+  'fdo',
+  'onboarding',
+  'interop',
+  'mud',
+  'mud-signature',
+  'suit',
+  'suit-process',
+  'suit-report',
+  'to0',
+] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
 for (let i = 0; i < args.length; i++) {
@@ -46,6 +59,7 @@ if (wanted('mud')) doc.mud = mudBench(seconds);
 if (wanted('mud-signature')) doc.mudSignature = mudSignatureBench(seconds);
 if (wanted('suit')) doc.suit = suitBench(seconds);
 if (wanted('suit-process')) doc.suitProcess = await suitProcessBench(seconds);
+if (wanted('suit-report')) doc.suitReport = suitReportBench(seconds);
 if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
 if (wanted('to0')) doc.to0 = await to0Bench(seconds, args);
 if (wanted('interop')) doc.interop = await interopBench(args);
