@@ -5,9 +5,10 @@ import { decode, encode, type Tag } from '../../src/codec/cbor.ts';
 import { Algorithm } from '../../src/codec/cose/algorithms.ts';
 import { keyObjectToCoseKey } from '../../src/codec/cose/key.ts';
 import { Command, ManifestKey, Parameter } from '../../src/suit/constants.ts';
-import { buildManifest } from '../../src/suit/create/build.ts';
+import { buildEnvelope, buildManifest } from '../../src/suit/create/build.ts';
 import { parseDescription } from '../../src/suit/create/description.ts';
 import { digestOf } from '../../src/suit/digest.ts';
+import { decodeEnvelope } from '../../src/suit/envelope.ts';
 import { encodeCommon, encodeManifest } from '../../src/suit/manifest.ts';
 import type { SuitProcessOutcome } from '../../src/suit/process/outcome.ts';
 import { ReportReason } from '../../src/suit/report/constants.ts';
@@ -292,4 +293,41 @@ test('the decoder is strict and has limits', () => {
   assert.throws(() => decodeReport('x' as never), TypeError);
   const r: SuitReport = decodeReport(big);
   assert.equal(r.records.length, 2);
+});
+
+test('a severed sequence carried in the envelope is located in its member', () => {
+  const env = decodeEnvelope(
+    buildEnvelope(
+      parseDescription(
+        {
+          'manifest-version': 1,
+          'manifest-sequence-number': 4,
+          severable: true,
+          components: [
+            {
+              'install-id': ['00'],
+              'vendor-id': 'fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe',
+              'class-id': '1492af14-2569-5e48-bf42-9b2d51f2ab45',
+              file: 'image.bin',
+              uri: 'coaps://updates.example/image.bin',
+            },
+          ],
+        },
+        { readFile: () => IMAGE },
+      ),
+    ),
+  );
+  assert.ok(env.manifest.severed.has(ManifestKey.install));
+  const install = env.severable.get(ManifestKey.install)!;
+  const fetchAt = install.sequence!.findIndex((c) => c.code === Command.directiveFetch);
+  const outcome: SuitProcessOutcome = {
+    ...okOutcome,
+    records: [{ sequence: 'install', commandIndex: fetchAt, componentIndex: 0, command: 'directive-fetch' }],
+  };
+  suitRejects(() => buildReport(outcome, { manifest: env.manifest }), 'ERR_SUIT_REPORT_INPUT');
+  const r = buildReport(outcome, { manifest: env.manifest, severable: env.severable });
+  const rec = r.records[0]!;
+  assert.ok(rec.kind === 'record');
+  assert.equal(rec.section, ManifestKey.install);
+  assert.equal(decode(install.bytes.subarray(rec.offset, rec.offset + 1)), Command.directiveFetch);
 });

@@ -23,6 +23,11 @@ export interface RecordLocation {
 export interface BuildReportOptions {
   /** The root manifest the outcome is about: its reference URI and its sequences (for offsets). */
   manifest: SuitManifest;
+  /**
+   * Severable members the envelope carries (SuitEnvelope.severable): a severed sequence is located
+   * in its member, the offset counting from the start of the member's bytes.
+   */
+  severable?: ReadonlyMap<number, { sequence?: SuitCommand[] }>;
   /** suit-report-nonce, e.g. from the party that asked for the report. */
   nonce?: Uint8Array;
   capabilities?: SuitCapabilityReport;
@@ -53,7 +58,8 @@ export function commandOffset(commands: readonly SuitCommand[], index: number): 
 
 const inputError = (path: string, message: string) => new SuitError('ERR_SUIT_REPORT_INPUT', path, message);
 
-function defaultLocation(manifest: SuitManifest, sequence: string, commandIndex: number): RecordLocation {
+function defaultLocation(opts: BuildReportOptions, sequence: string, commandIndex: number): RecordLocation {
+  const manifest = opts.manifest;
   const name = sequence.slice(sequence.lastIndexOf('.') + 1);
   if (name !== sequence) throw inputError(sequence, 'a record of a dependency manifest needs a `locate` function');
   const check = (commands: readonly SuitCommand[]) => {
@@ -79,11 +85,11 @@ function defaultLocation(manifest: SuitManifest, sequence: string, commandIndex:
   }
   const key = NAME_TO_KEY.get(name);
   if (key === undefined) throw inputError(sequence, `"${name}" is not a manifest member`);
-  const commands = manifest.sequences.get(key);
+  const commands = manifest.sequences.get(key) ?? opts.severable?.get(key)?.sequence;
   if (commands === undefined) {
     // A member that is no command sequence (e.g. the sequence number checked against rollback):
     // the record points at the member itself.
-    if (manifest.severed.has(key)) throw inputError(sequence, `the ${name} sequence is severed: give the envelope's decoded manifest`);
+    if (manifest.severed.has(key)) throw inputError(sequence, `the ${name} sequence is severed and not among the given severable members`);
     if (SEQUENCE_KEYS.has(key)) throw inputError(sequence, `the manifest has no ${name} sequence`);
     return { manifestId: [], section: key, offset: 0 };
   }
@@ -104,7 +110,7 @@ function toRecord(
   r: SuitFailurePoint | SuitRecord,
   parameters: Record<number, unknown> | undefined,
 ): SuitReportRecord {
-  const at = opts.locate?.(r.sequence, r.commandIndex) ?? defaultLocation(opts.manifest, r.sequence, r.commandIndex);
+  const at = opts.locate?.(r.sequence, r.commandIndex) ?? defaultLocation(opts, r.sequence, r.commandIndex);
   return {
     kind: 'record',
     manifestId: at.manifestId,
