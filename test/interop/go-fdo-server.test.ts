@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { rendezvousUrls } from '../../src/agent/addresses.ts';
 import { runDi, runOnboard } from '../../src/agent/flows.ts';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
-import { CipherSuite, KexSuite, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
+import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { RVProtocolValue } from '../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
 import { createDiManufacturer } from '../../src/fdo/protocol/di-manufacturer.ts';
@@ -42,7 +42,7 @@ import {
   to2Options,
   untilRegistered,
 } from './go-fdo-server/deployment.ts';
-import { selfSigned } from './go-fdo-server/keys.ts';
+import { keyFiles, selfSigned } from './go-fdo-server/keys.ts';
 import { type Cell, Matrix } from './go-fdo-server/matrix.ts';
 import { type GoServer, goPeersMissing, scratch, startGoServer } from './go-fdo-server/peers.ts';
 
@@ -238,6 +238,64 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
       s.options,
     );
   }
+
+  cell(
+    'their owner (TO2)',
+    'TO2, rsa3072 device key (RSAPKCS), DHKEXid15 or ASYMKEX3072: their owner with an RSA-3072 key',
+    async () => {
+      const dir = work?.dir as string;
+      const key = await keyFiles(dir, 'rsa3072-owner', 'rsa3072');
+      const refused = await startGoServer('owner', dir, ['--owner-key', key.keyPath, '--device-ca-cert', theirs.deviceCa.certPath]).then(
+        (server) => {
+          servers.push(server);
+          return undefined;
+        },
+        (e: Error) => e,
+      );
+      assert.ok(refused, 'their owner started with an RSA-3072 key: add the RSA-3072 TO2 cells');
+      assert.match(refused.message, /unsupported key provided/);
+    },
+    {
+      unsupported:
+        'its owner takes RSA-2048, P-256 and P-384 keys only: with an RSA-3072 key it exits at start ("unsupported key provided"), so RSA-3072 devices, which need an RSA-3072 owner key for DHKEXid15 or ASYMKEX3072, cannot onboard to it (IoTopia\'s owner onboards them: go-fdo-client cells B3, B4)',
+    },
+  );
+
+  // The manufacturer key encoding a device asks for in DeviceMfgInfo (FDO 1.1 §5.2.1).
+  const diWithEncoding = async (encoding: 'COSEKEY' | 'X5CHAIN') => {
+    const side = theirs.sides.ec256;
+    const device = await newDevice('ec256', `ENC-${encoding}`);
+    const credential = await runDi(side.manufacturer.url, { ...device.di, keyEncoding: PublicKeyEncoding[encoding] }, transport);
+    return { side, device, credential };
+  };
+  cell(
+    'their manufacturer (DI), then their owner (TO2)',
+    'DI asking for the COSEKEY manufacturer key encoding, ec256 device key; TO2 at their owner, ECDH256 / A128GCM',
+    async (c) => {
+      const { side, device, credential } = await diWithEncoding('COSEKEY');
+      const pem = await their.getVoucherPem(side.manufacturer.url, guidHex(credential));
+      assert.equal(parseVoucher(pem).header.pubKey.encoding, PublicKeyEncoding.COSEKEY);
+      c.note = 'voucher header key encoded as COSEKEY';
+      await their.importVouchers(side.owner.url, pem);
+      const done = await to2At(side.owner.url, credential, device.privateKey, KexSuite.ECDH256, CipherSuite.A128GCM);
+      await assertOnboardedAtTheirs(side.owner.url, guidHex(credential), guidHex(done.to2.credential));
+    },
+  );
+  cell(
+    'their manufacturer (DI), then their owner (TO2)',
+    'DI asking for the X5CHAIN manufacturer key encoding, ec256 device key',
+    async () => {
+      await assert.rejects(diWithEncoding('X5CHAIN'), (e: { peerCode?: number; peerMessage?: string }) => {
+        assert.equal(e.peerCode, 500);
+        assert.match(e.peerMessage ?? '', /X5CHAIN key cannot be an empty certificate chain/);
+        return true;
+      });
+    },
+    {
+      unsupported:
+        'its manufacturing server has no certificate chain for its key (no option to give one) and ends DI with error 500 ("X5CHAIN key cannot be an empty certificate chain") where it could answer with another encoding',
+    },
+  );
 
   // The encrypt-then-MAC suites: deviation GC-1 (SVK length), seen from the device side.
   const etm: { kind: DeviceKind; kex: string; cipher: keyof typeof CipherSuite }[] = [
@@ -531,6 +589,57 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
         },
       );
     }
+
+    // IoTopia's manufacturer keys carry a self-signed certificate, so a device asking for X5CHAIN
+    // or COSEKEY gets the manufacturer key in that encoding; their owner imports the voucher.
+    const mixedWithEncoding = async (encoding: 'X5CHAIN' | 'COSEKEY') => {
+      const side = theirs.sides.ec256;
+      const device = await newDevice('ec256', `MIX3-${encoding}`);
+      const credential = await runDi(platform.url, { ...device.di, keyEncoding: PublicKeyEncoding[encoding] }, transport);
+      const made = await platform.store.vouchers.get('manufacturer', credential.guid);
+      assert.ok(made);
+      assert.equal(parseVoucher(made.voucher).header.pubKey.encoding, PublicKeyEncoding[encoding]);
+      const ownerKey = createPublicKey(side.ownerKey.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+      const extended = await api(`/manufacturer/vouchers/${guidHex(credential)}/extend`, JSON.stringify({ ownerKey }), 'application/json');
+      assert.equal(extended.status, 200, await extended.clone().text());
+      const { pem } = (await extended.json()) as { pem: string };
+      await their.importVouchers(side.owner.url, pem);
+      const onboard = () =>
+        untilRegistered(() =>
+          runOnboard(
+            credential,
+            {},
+            { ...transport, deviceKey: device.privateKey, to2: to2Options(KexSuite.ECDH256, CipherSuite.A128GCM) },
+          ),
+        );
+      return { side, credential, onboard };
+    };
+    const MIXED_ENC = 'mixed: IoTopia manufacturer → their owner, TO0 with IoTopia rendezvous';
+    cell(
+      MIXED_ENC,
+      "voucher extended through the management API, ec256, manufacturer key encoded as COSEKEY: their owner's TO0 and IoTopia's TO1, then TO2 with go-fdo-server",
+      async () => {
+        const { side, credential, onboard } = await mixedWithEncoding('COSEKEY');
+        const done = await onboard();
+        assert.equal(done.ownerUrl, `http://127.0.0.1:${side.owner.port}`);
+        await assertOnboardedAtTheirs(side.owner.url, guidHex(credential), guidHex(done.to2.credential));
+      },
+    );
+    cell(
+      MIXED_ENC,
+      "voucher extended through the management API, ec256, manufacturer key encoded as X5CHAIN (IoTopia's self-signed manufacturer certificate): their owner's TO0 and IoTopia's TO1, then TO2 with go-fdo-server",
+      async () => {
+        const { onboard } = await mixedWithEncoding('X5CHAIN');
+        await assert.rejects(onboard(), (e: unknown) => {
+          assert.ok(hasCode(e, 'ERR_FDO_TO2_SIGNATURE'), `expected TO2.ProveOVHdr to fail its signature check, got ${describeError(e)}`);
+          return true;
+        });
+      },
+      {
+        deviation:
+          'deviation GS-1: for a voucher whose manufacturer key is X5CHAIN its owner sends CUPHOwnerPubKey as an X5CHAIN of the device CA certificate, not of its owner key, so TO2.ProveOVHdr does not verify under the key it names (ERR_FDO_TO2_SIGNATURE)',
+      },
+    );
   });
 
   describe('IoTopia manufacturer → their owner', () => {
