@@ -122,7 +122,7 @@ test('libcsuit U0 (copy-params, use-before, battery, version, authorization) and
   const c0 = [new Uint8Array([0])];
   const c1 = [new Uint8Array([1])];
   const meets: SimulatedDeviceOptions = {
-    now: 1696291200,
+    now: 1696291199,
     battery: 10,
     components: [
       { id: c0, version: [1, 0] },
@@ -144,7 +144,7 @@ test('libcsuit U0 (copy-params, use-before, battery, version, authorization) and
     { componentIndex: 1, priority: -1 },
   ]);
   for (const [change, command, component] of [
-    [{ now: 1696291201 }, 'condition-use-before', 0],
+    [{ now: 1696291200 }, 'condition-use-before', 0],
     [{ battery: 9 }, 'condition-minimum-battery', 0],
     [
       {

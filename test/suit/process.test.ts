@@ -349,7 +349,7 @@ test('every failure mode has a typed code and names the failing command', async 
     ['unlink', [33, 15], {}, 'ERR_SUIT_PROCESS_UNSUPPORTED'],
     ['an unknown command', [99, 0], {}, 'ERR_SUIT_PROCESS_UNSUPPORTED'],
     ['process-dependency of a non-dependency', [11, 15], {}, 'ERR_SUIT_DEPENDENCY_FAILED'],
-    ['use-before passed', [20, params([[4, 1000]]), 4, 15], { now: 1001 }, 'ERR_SUIT_CONDITION_FAILED'],
+    ['use-before reached', [20, params([[4, 1000]]), 4, 15], { now: 1000 }, 'ERR_SUIT_CONDITION_FAILED'],
     ['battery low', [20, params([[26, 50]]), 26, 15], { battery: 49 }, 'ERR_SUIT_CONDITION_FAILED'],
     ['not authorized', [20, params([[27, -1]]), 27, 15], { authorize: false }, 'ERR_SUIT_CONDITION_FAILED'],
     [
@@ -372,7 +372,7 @@ test('every failure mode has a typed code and names the failing command', async 
   }
   // The same conditions pass on a device that meets them.
   const passing: [unknown[], SimulatedDeviceOptions][] = [
-    [[20, params([[4, 1000]]), 4, 15], { now: 1000 }],
+    [[20, params([[4, 1000]]), 4, 15], { now: 999 }],
     [[20, params([[26, 50]]), 26, 15], { battery: 50 }],
     [[20, params([[26, 50]]), 26, 15], {}],
     [[20, params([[27, -1]]), 27, 15], { authorize: (r) => r.priority === -1 }],
@@ -580,4 +580,77 @@ test('trust domains: a dependency manifest fetched in dependency-resolution is c
   );
   assert.equal(f.error?.code, 'ERR_SUIT_DEPENDENCY_FAILED');
   assert.match(f.error?.message ?? '', /ERR_SUIT_ABORT/);
+});
+
+test('try-each: soft failure set False in an alternative makes its condition failure final; with index true it runs per component', async () => {
+  const strict = makeEnvelope(
+    {
+      sequenceNumber: 1,
+      components: [C0],
+      sequences: { 20: [15, [encode([20, params([[13, false]]), 14, 15]), encode([20, params([[18, IMAGE]]), 18, 15])]] },
+    },
+    KEY.privateKey,
+  );
+  const dev = device();
+  const r = await processEnvelope(strict, { keys: [KEY.publicKey], device: dev });
+  assert.ok(!r.outcome.result.ok);
+  assert.equal(r.outcome.result.failedAt.command, 'condition-abort');
+  assert.equal(r.error?.code, 'ERR_SUIT_ABORT');
+  assert.equal(dev.contents(C0), undefined, 'the second alternative never ran');
+  // Index true: each component takes the alternative its own slot matches.
+  const perComponent = makeEnvelope(
+    {
+      sequenceNumber: 1,
+      components: [C0, C1],
+      sequences: {
+        20: [
+          12,
+          true,
+          15,
+          [
+            encode([20, params([[5, 0]]), 5, 5, 20, params([[18, new Uint8Array([0])]])]),
+            encode([20, params([[5, 1]]), 5, 5, 20, params([[18, new Uint8Array([1])]])]),
+          ],
+          18,
+          15,
+        ],
+      },
+    },
+    KEY.privateKey,
+  );
+  const two = device({
+    components: [
+      { id: C0, currentSlot: 1 },
+      { id: C1, currentSlot: 0 },
+    ],
+  });
+  const p = await processEnvelope(perComponent, { keys: [KEY.publicKey], device: two });
+  assert.deepEqual(p.outcome.result, { ok: true }, p.error?.message);
+  assert.deepEqual(two.contents(C0, 1), new Uint8Array([1]));
+  assert.deepEqual(two.contents(C1, 0), new Uint8Array([0]));
+});
+
+test('parameters persist across the sequences of a run; the shared sequence runs before each', async () => {
+  // install sets the URI and the content for component 0; load (a later sequence) still sees the content.
+  const env = makeEnvelope(
+    { sequenceNumber: 1, components: [C0], shared: shared(), sequences: { 20: [20, params([[18, IMAGE]]), 18, 15], 8: [6, 15] } },
+    KEY.privateKey,
+  );
+  const r = await processEnvelope(env, { keys: [KEY.publicKey], device: device() });
+  assert.deepEqual(r.outcome.result, { ok: true }, r.error?.message);
+  assert.equal(r.steps.filter((s) => s.sequence === 'shared-sequence' && s.command === 'condition-vendor-identifier').length, 2);
+});
+
+test('a payload a distributor added to the envelope under its URI is used instead of fetching', async () => {
+  const env = makeEnvelope(
+    { sequenceNumber: 1, components: [C0], shared: shared(), sequences: { 20: install }, integrated: { [URI]: IMAGE } },
+    KEY.privateKey,
+  );
+  const dev = device({ payloads: {} });
+  const r = await processEnvelope(env, { keys: [KEY.publicKey], device: dev });
+  assert.deepEqual(r.outcome.result, { ok: true }, r.error?.message);
+  assert.equal(
+    dev.events.some((e) => e.kind === 'fetch'),
+    false,
+  );
 });

@@ -41,7 +41,7 @@ export interface SuitDevice {
   authorize(request: { componentIndex: number; priority: number | bigint | undefined }): boolean;
   /** suit-directive-wait: blocks until the event described by the wait info (decoded map) has happened. */
   wait(waitInfo: Map<unknown, unknown> | undefined): Promise<void>;
-  /** The sequence number of the last manifest the device accepted (anti-rollback, RFC 9124 §4.3.3). */
+  /** The sequence number of the last manifest the device accepted (anti-rollback, RFC 9124 REQ.SEC.SEQUENCE). */
   lastSequenceNumber(): number | bigint | undefined;
   setLastSequenceNumber(n: number | bigint): void;
 }

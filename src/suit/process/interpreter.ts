@@ -55,7 +55,7 @@ export interface InterpreterContext {
   components: readonly ComponentId[];
   /** Component indexes that are dependencies (suit-common suit-dependencies, trust domains). */
   dependencies: ReadonlySet<number>;
-  /** Integrated payloads of the envelope (§7.6), by URI fragment key ("#name"). */
+  /** Integrated payloads of the envelope, keyed by URI ("#name" or a pre-fetched URI; Integrated Payload template). */
   integrated: ReadonlyMap<string, Uint8Array>;
   decrypt?: (encryptionInfo: Uint8Array, ciphertext: Uint8Array) => Uint8Array;
   processDependency?: DependencyRunner;
@@ -72,7 +72,8 @@ export interface InterpreterContext {
 export class MachineState {
   readonly parameters = new Map<number, Map<number, unknown>>();
   index: number | true | number[] = 0;
-
+  /** suit-parameter-soft-failure: scoped to the try-each or run-sequence that sets it (suit-parameter-soft-failure). */
+  softFailure = false;
   readonly componentCount: number;
 
   constructor(componentCount: number) {
@@ -92,6 +93,30 @@ export class MachineState {
       this.parameters.set(i, p);
     }
     return p;
+  }
+}
+
+/**
+ * Runs `fn` once per selected component (§6.5 special cases of the component index: try-each and run-sequence are invoked once per
+ * component, with an integer index), then restores the index.
+ */
+async function perComponent(state: MachineState, fn: (i: number) => Promise<void>): Promise<void> {
+  const saved = state.index;
+  try {
+    for (const i of state.selected()) await fn(i);
+  } finally {
+    state.index = saved;
+  }
+}
+
+/** Runs `fn` with soft failure set to `initial`, restoring the enclosing value afterwards. */
+async function scoped<T>(state: MachineState, initial: boolean, fn: () => Promise<T>): Promise<T> {
+  const saved = state.softFailure;
+  state.softFailure = initial;
+  try {
+    return await fn();
+  } finally {
+    state.softFailure = saved;
   }
 }
 
@@ -153,6 +178,11 @@ async function runCommand(ctx: InterpreterContext, state: MachineState, c: SuitC
       for (const i of state.selected()) {
         const p = state.params(i);
         for (const q of a.parameters) {
+          // Soft failure is a processor parameter, not a component's (SUIT_Parameters, §8.4.8).
+          if (q.code === Parameter.softFailure) {
+            state.softFailure = q.value === true;
+            continue;
+          }
           // set-parameters (trust domains) leaves a parameter already set alone.
           if (c.code === Command.directiveSetParameters && p.has(q.code)) continue;
           p.set(q.code, q.value);
@@ -180,52 +210,59 @@ async function runCommand(ctx: InterpreterContext, state: MachineState, c: SuitC
     }
     case Command.directiveTryEach: {
       if (a.kind !== 'try-each') throw badArgument(c, w);
-      const failures: string[] = [];
-      for (let k = 0; k < a.sequences.length; k++) {
-        try {
-          await runSequence(ctx, state, a.sequences[k] as SuitCommand[], {
-            sequence: w.sequence,
-            top: w.commandIndex,
-            at: `${w.at ?? ''}.try-each[${k}]`,
+      await perComponent(state, async (i) => {
+        const failures: string[] = [];
+        for (let k = 0; k < a.sequences.length; k++) {
+          state.index = i;
+          // Soft failure is True at the start of each alternative (suit-directive-try-each).
+          const done = await scoped(state, true, async () => {
+            try {
+              await runSequence(ctx, state, a.sequences[k] as SuitCommand[], {
+                sequence: w.sequence,
+                top: w.commandIndex,
+                at: `${w.at ?? ''}.try-each[${k}]`,
+              });
+              return true;
+            } catch (e) {
+              // A failed condition ends this alternative and, with soft failure, the next one is tried;
+              // without it the try-each fails with the condition's failure.
+              if (!(e instanceof CommandFailure) || !isCondition(e.commandCode) || !state.softFailure) throw e;
+              failures.push(`alternative ${k}: ${e.error.message}`);
+              return false;
+            }
           });
-          log(ctx, { ...base(c, w), ok: true, detail: `alternative ${k} succeeded` });
-          return;
-        } catch (e) {
-          // A failed condition ends this alternative and the next one is tried (§8.4.10, try-each).
-          if (!(e instanceof CommandFailure) || !isCondition(e.commandCode)) throw e;
-          failures.push(`alternative ${k}: ${e.error.message}`);
+          if (done) {
+            log(ctx, { ...base(c, w), componentIndex: i, ok: true, detail: `alternative ${k} succeeded` });
+            return;
+          }
         }
-      }
-      if (a.emptyLast) {
-        log(ctx, { ...base(c, w), ok: true, detail: 'no alternative matched; the empty last alternative succeeds' });
-        return;
-      }
-      throw fail(
-        ctx,
-        c,
-        w,
-        undefined,
-        new SuitProcessError('ERR_SUIT_CONDITION_FAILED', `no try-each alternative succeeded (${failures.join('; ')})`),
-      );
+        if (a.emptyLast) {
+          log(ctx, { ...base(c, w), componentIndex: i, ok: true, detail: 'no alternative succeeded; the empty last alternative does' });
+          return;
+        }
+        throw fail(
+          ctx,
+          c,
+          w,
+          i,
+          new SuitProcessError('ERR_SUIT_CONDITION_FAILED', `no try-each alternative succeeded (${failures.join('; ')})`),
+        );
+      });
+      return;
     }
     case Command.directiveRunSequence: {
       if (a.kind !== 'sequence') throw badArgument(c, w);
-      const selected = state.selected();
-      const saved = state.index;
-      try {
-        for (const i of selected) {
-          // Each selected component runs the sequence with the index set to it (§8.4.10, run-sequence).
-          state.index = i;
+      await perComponent(state, async (i) => {
+        state.index = i;
+        // Soft failure is False at the start of run-sequence and discarded at its end (suit-directive-run-sequence).
+        await scoped(state, false, async () => {
           try {
             await runSequence(ctx, state, a.commands, { sequence: w.sequence, top: w.commandIndex, at: `${w.at ?? ''}.run-sequence` });
           } catch (e) {
-            const soft = state.params(i).get(Parameter.softFailure) === true;
-            if (!(e instanceof CommandFailure) || !soft || !isCondition(e.commandCode)) throw e;
+            if (!(e instanceof CommandFailure) || !isCondition(e.commandCode) || !state.softFailure) throw e;
           }
-        }
-      } finally {
-        state.index = saved;
-      }
+        });
+      });
       log(ctx, { ...base(c, w), ok: true });
       return;
     }
@@ -429,7 +466,8 @@ async function execute(
     case Command.conditionUseBefore: {
       const limit = need<number>(state, i, Parameter.useBefore, c);
       const now = dev.now();
-      if (now > limit) throw conditionFailed(c, `it is ${now}, the manifest may be used until ${limit}`);
+      // §6.4: assert(now() < arg).
+      if (!(now < limit)) throw conditionFailed(c, `it is ${now}, the manifest may only be used before ${limit}`);
       return undefined;
     }
     case Command.conditionMinimumBattery: {
@@ -466,11 +504,12 @@ async function execute(
     case Command.directiveFetch: {
       const uri = need<string>(state, i, Parameter.uri, c);
       let fetched: Uint8Array;
-      if (uri.startsWith('#')) {
-        const integrated = ctx.integrated.get(uri);
-        if (integrated === undefined) throw new SuitProcessError('ERR_SUIT_FETCH_FAILED', `the envelope has no integrated payload ${uri}`);
-        fetched = integrated;
-      } else {
+      // An integrated payload is keyed by its URI (Integrated Payload template: a fragment such as "#image", or a URI a
+      // distributor pre-fetched); a fragment-only reference can only be integrated.
+      const integrated = ctx.integrated.get(uri);
+      if (integrated !== undefined) fetched = integrated;
+      else if (uri.startsWith('#')) throw new SuitProcessError('ERR_SUIT_FETCH_FAILED', `the envelope has no integrated payload ${uri}`);
+      else {
         try {
           fetched = await dev.fetch(uri, p.get(Parameter.fetchArguments) as Uint8Array | undefined);
         } catch (e) {

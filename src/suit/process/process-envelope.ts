@@ -1,10 +1,11 @@
 /**
  * The SUIT manifest processor (draft-ietf-suit-manifest-37 §6): authenticates the envelope before
  * anything else (§6.2, via authenticate.ts), refuses manifests whose sequence number is not newer
- * than the device's (anti-rollback, RFC 9124 §4.3.3), then runs the command sequences in order:
+ * than the device's (anti-rollback, §6.1; RFC 9124 REQ.SEC.SEQUENCE), then runs the command sequences in order:
  * for an update dependency-resolution, payload-fetch, candidate-verification (trust domains),
- * install, then validate, load and invoke; for a boot validate, load and invoke only (§6.3). The
- * shared sequence runs before each of them on a fresh abstract machine (§6.4, §8.4.5).
+ * install, then validate, load and invoke; for a boot validate, load and invoke only (the update and invocation procedures of the
+ * overview's Command Sequences). The shared sequence runs before each of them (overview, Common);
+ * parameter storage is cleared once, at the start (§6.1).
  */
 import { type SuitKey, verifyEnvelope } from '../authenticate.ts';
 import type { SuitCommand } from '../commands.ts';
@@ -20,7 +21,7 @@ import { SuitProcessError } from './errors.ts';
 import { CommandFailure, type InterpreterContext, MachineState, runSequence, type SuitStep } from './interpreter.ts';
 import type { SuitProcessOutcome, SuitRecord } from './outcome.ts';
 
-/** Sequences of an update, in the order they run (§6.3; trust domains for dependency-resolution and candidate-verification). */
+/** Sequences of an update, in the order they run (update procedure, then invocation; trust domains for dependency-resolution and candidate-verification). */
 export const UPDATE_SEQUENCES: readonly number[] = [
   ManifestKey.dependencyResolution,
   ManifestKey.payloadFetch,
@@ -31,7 +32,7 @@ export const UPDATE_SEQUENCES: readonly number[] = [
   ManifestKey.invoke,
 ];
 
-/** Sequences of a boot (invocation, §6.3). */
+/** Sequences of a boot (the invocation procedure). */
 export const BOOT_SEQUENCES: readonly number[] = [ManifestKey.validate, ManifestKey.load, ManifestKey.invoke];
 
 /** Name of the pseudo-sequence that reports the anti-rollback check. */
@@ -109,6 +110,8 @@ export async function processEnvelope(bytes: Uint8Array, opts: ProcessEnvelopeOp
 
   const depth = { value: 0 };
   const ctx = context(env, opts, records, steps, depth, '');
+  // Parameter storage is cleared once, before the first sequence (§6.1); the shared sequence runs before each.
+  const state = new MachineState(manifest.common.components.length);
   const order = mode === 'update' ? UPDATE_SEQUENCES : BOOT_SEQUENCES;
   try {
     for (const key of order) {
@@ -120,7 +123,7 @@ export async function processEnvelope(bytes: Uint8Array, opts: ProcessEnvelopeOp
         continue;
       }
       sequences.push(name);
-      await runWithShared(ctx, env, commands, name);
+      await runWithShared(ctx, state, env, commands, name);
       if (mode === 'update' && (key === ManifestKey.validate || (key === ManifestKey.install && !hasSequence(env, ManifestKey.validate))))
         opts.device.setLastSequenceNumber(manifest.sequenceNumber);
     }
@@ -153,8 +156,15 @@ function sequenceOf(env: SuitEnvelope, key: number): SuitCommand[] | undefined {
   return env.manifest.sequences.get(key) ?? env.severable.get(key)?.sequence;
 }
 
-async function runWithShared(ctx: InterpreterContext, env: SuitEnvelope, commands: SuitCommand[], name: string): Promise<void> {
-  const state = new MachineState(env.manifest.common.components.length);
+async function runWithShared(
+  ctx: InterpreterContext,
+  state: MachineState,
+  env: SuitEnvelope,
+  commands: SuitCommand[],
+  name: string,
+): Promise<void> {
+  state.index = 0;
+  state.softFailure = false;
   const shared = env.manifest.common.sharedSequence;
   if (shared !== undefined) await runSequence(ctx, state, shared, { sequence: prefixed(ctx, 'shared-sequence') });
   state.index = 0;
@@ -196,7 +206,7 @@ function context(
       const inner = context(dep, opts, [], steps, depth, `${prefix}dependency[${componentIndex}].`);
       depth.value++;
       try {
-        await runWithShared(inner, dep, commands, manifestKeyName(key as number));
+        await runWithShared(inner, new MachineState(dep.manifest.common.components.length), dep, commands, manifestKeyName(key as number));
       } catch (e) {
         if (e instanceof CommandFailure)
           throw new SuitProcessError(
