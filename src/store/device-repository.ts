@@ -1,7 +1,7 @@
 import type { Page, PageRequest } from './page.ts';
 
-/** Where a device is on its way from the line to its owner. */
-export type DeviceState = 'manufactured' | 'owned' | 'registered' | 'onboarded';
+/** Where a device is on its way from the line to its owner; `resold`: this owner sold it on. */
+export type DeviceState = 'manufactured' | 'owned' | 'registered' | 'onboarded' | 'resold';
 
 export interface DeviceRecord {
   guid: Uint8Array;

@@ -9,7 +9,7 @@ import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
 import { type ApiContext, guidParameter, jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
 
-const STATES: readonly DeviceState[] = ['manufactured', 'owned', 'registered', 'onboarded'];
+const STATES: readonly DeviceState[] = ['manufactured', 'owned', 'registered', 'onboarded', 'resold'];
 
 async function deviceView(ctx: ApiContext, d: DeviceRecord) {
   const voucher = await ctx.store.vouchers.get('owner', d.guid);

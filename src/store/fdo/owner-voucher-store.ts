@@ -183,6 +183,8 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
             details: { resold: guidToHex(current.guid) },
           });
         }
+        // The device rows of every GUID it had here say it is sold (their replacement links stay).
+        for (const g of chain) if ((await r.devices.get(g)) !== undefined) await r.devices.upsert({ guid: g, state: 'resold' });
         await o.alsoIn?.(r, [current.guid, ...retired]);
         await r.audit.append({
           actor,

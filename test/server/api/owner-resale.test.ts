@@ -109,6 +109,13 @@ for (const backend of BACKENDS) {
       const view = (await call('GET', `/owner/vouchers/${sold.guid}`)).json() as { state: string; to0?: unknown };
       assert.equal(view.state, 'resold');
       assert.equal(view.to0, undefined, 'its TO0 status is gone');
+      assert.equal((await world.platform.store.devices.get(sold.credential.guid))?.state, 'resold', 'the device row says it was sold');
+      assert.equal((await world.platform.store.devices.get(kept.credential.guid))?.state, 'registered');
+      const soldDevices = (await call('GET', '/devices?state=resold')).json() as { items: { guid: string }[] };
+      assert.deepEqual(
+        soldDevices.items.map((d) => d.guid),
+        [sold.guid],
+      );
       assert.deepEqual((await actions(sold.credential.guid)).slice(-1), ['voucher.resold']);
       const record = (await world.platform.store.audit.list({ subject: sold.guid })).items.at(-1);
       assert.equal(record?.actor.startsWith('token:'), true, record?.actor);
