@@ -199,6 +199,35 @@ test('AES-KW + AES-CTR example of draft-ietf-suit-firmware-encryption-19 §7.2.1
   );
 });
 
+test('ES-DH + AES-CTR example of draft-ietf-suit-firmware-encryption-19 §7.2.2 (the receiver key the draft gives)', () => {
+  // The draft's COSE_Encrypt, with alg moved to the unprotected bucket (the draft's "Content
+  // Encryption" section wants an empty protected header with AES-CTR; it does not enter AES-CTR).
+  const draft = decode(
+    Buffer.from(
+      'D8608445A10139FFFDA10550DAE613B2E0DC55F4322BE38BDBA9DC68F6818344A101381CA120A401022001215820CB2A8EEAF7E260F02AD5C29E4608' +
+        '939A6487E2172D239562819E5F52C6D34674225820FB6F870883864A9B14828501FE47A4E9282A7065CD1C234E8A3BCE46F49A1A9F581818DC08054C' +
+        '462C7977EE90FA2B9DE62FF6D42E398CEE8168',
+      'hex',
+    ),
+  ) as Tag;
+  const body = draft.value as unknown[];
+  body[0] = new Uint8Array(0);
+  (body[1] as Map<number, unknown>).set(1, Algorithm.A128CTR);
+  const receiver = coseKeyToKeyObject(
+    new Map<number, unknown>([
+      [1, 2],
+      [-1, 1],
+      [-2, Buffer.from('5886CD61DD875862E5AAA820E7A15274C968A9BC96048DDCACE32F50C3651BA3', 'hex')],
+      [-3, Buffer.from('9EED8125E932CD60C0EAD3650D0A485CF726D378D1B016ED4298B2961E258F1B', 'hex')],
+      [-4, Buffer.from('60FE6DD6D85D5740A5349B6F91267EEAC5BA81B8CB53EE249E4B4EB102C476B3', 'hex')],
+    ]),
+    { private: true },
+  );
+  const ciphertext = new Uint8Array(Buffer.from('2BB8DB522AE978246CC775C3B0241BD4B0333FFDD2DB70C7EE7A4966E3B7', 'hex'));
+  const plaintext = decryptPayload({ encryptionInfo: encode(new Tag(body, 96)), ciphertext, keys: [receiver] });
+  assert.equal(new TextDecoder().decode(plaintext), 'This is a real firmware image.');
+});
+
 test('COSE_Encrypt0 with the content key; kid picks the key for AES-CTR', () => {
   const cek = createSecretKey(randomBytes(16));
   const plaintext = utf8('personalisation data');
