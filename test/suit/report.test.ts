@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createSecretKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
 import { test } from 'node:test';
 import { decode, encode, type Tag } from '../../src/codec/cbor.ts';
 import { Algorithm } from '../../src/codec/cose/algorithms.ts';
@@ -330,4 +330,18 @@ test('a severed sequence carried in the envelope is located in its member', () =
   assert.ok(rec.kind === 'record');
   assert.equal(rec.section, ManifestKey.install);
   assert.equal(decode(install.bytes.subarray(rec.offset, rec.offset + 1)), Command.directiveFetch);
+});
+
+test('the COSE_Sign1 of a report checks out with node:crypto over a Sig_structure built here', () => {
+  const report = encodeReport(buildReport(okOutcome, { manifest }));
+  const device = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signed = decode(protectReport(report, { key: device.privateKey })) as Tag;
+  assert.equal(signed.tag, 18);
+  const [protectedBytes, , payload, signature] = signed.value as [Uint8Array, Map<number, unknown>, Uint8Array, Uint8Array];
+  assert.deepEqual(decode(protectedBytes), new Map([[1, Algorithm.ES256]]));
+  assert.deepEqual(payload, report, 'the report is the attached payload');
+  // RFC 9052 §4.4: Sig_structure = ["Signature1", body_protected, external_aad, payload].
+  const tbs = encode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+  assert.equal(verify('sha256', tbs, { key: device.publicKey, dsaEncoding: 'ieee-p1363' }, signature), true);
+  assert.equal(verify('sha256', flip(tbs, tbs.length - 1), { key: device.publicKey, dsaEncoding: 'ieee-p1363' }, signature), false);
 });
