@@ -345,3 +345,20 @@ test('the COSE_Sign1 of a report checks out with node:crypto over a Sig_structur
   assert.equal(verify('sha256', tbs, { key: device.publicKey, dsaEncoding: 'ieee-p1363' }, signature), true);
   assert.equal(verify('sha256', flip(tbs, tbs.length - 1), { key: device.publicKey, dsaEncoding: 'ieee-p1363' }, signature), false);
 });
+
+test('an untagged COSE_Sign1 or COSE_Mac0 opens only with a key, which tells which it is', () => {
+  const report = encodeReport(buildReport(okOutcome, { manifest }));
+  const device = generateKeyPairSync('ed25519');
+  const secret = createSecretKey(randomBytes(32));
+  for (const [key, verifyKey] of [
+    [device.privateKey, device.publicKey],
+    [secret, secret],
+  ] as const) {
+    const untagged = encode((decode(protectReport(report, { key })) as Tag).value);
+    assert.equal(untagged[0], 0x84);
+    const opened = openReport(untagged, { key: verifyKey });
+    assert.equal(opened.verified, true);
+    assert.deepEqual(encodeReport(opened.report), report);
+    suitRejects(() => openReport(untagged), 'ERR_SUIT_REPORT_MALFORMED');
+  }
+});
