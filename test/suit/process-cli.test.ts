@@ -127,3 +127,35 @@ test('suit process: libcsuit example 1 against raw_image.bin, and AW decrypted w
   assert.equal(none.code, 1);
   assert.match(none.err, /ERR_SUIT_DECRYPT_UNAVAILABLE/);
 });
+
+test('suit process --report writes the SUIT report of the run, signed with --report-key; none for an unauthenticated envelope', async () => {
+  const device = testKey();
+  writeFileSync(join(dir, 'device.pem'), device.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(join(dir, 'device.pub.pem'), device.publicKey.export({ type: 'spki', format: 'pem' }));
+  const ok = await runCli(
+    ['suit', 'process', 'm.suit', '--key', 'pub.pem', '--image', `${URI}=image.bin`, '--report', 'ok.cbor', '--report-key', 'device.pem'],
+    dir,
+  );
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /report written to ok\.cbor \(\d+ bytes, protected\)/);
+  const inspected = await runCli(['suit', 'report', 'inspect', 'ok.cbor', '--key', 'device.pub.pem', '--json'], dir);
+  assert.equal(inspected.code, 0, inspected.err);
+  const report = JSON.parse(inspected.out);
+  assert.equal(report.verified, true);
+  assert.equal(report.protection, 'COSE_Sign1');
+  assert.deepEqual(report.result, { ok: true });
+  // A refused update still reports, with the failure.
+  const refused = await runCli(
+    ['suit', 'process', 'm.suit', '--key', 'pub.pem', '--stored-sequence', '9', '--report', 'refused.cbor'],
+    dir,
+  );
+  assert.equal(refused.code, 1);
+  const r2 = JSON.parse((await runCli(['suit', 'report', 'inspect', 'refused.cbor', '--json'], dir)).out);
+  assert.equal(r2.result.ok, false);
+  assert.equal(r2.protection, 'none');
+  // Nothing is reported for an envelope that does not verify; --report-key needs --report.
+  const unauth = await runCli(['suit', 'process', 'm.suit', '--key', 'device.pub.pem', '--report', 'unauth.cbor'], dir);
+  assert.equal(unauth.code, 1);
+  assert.equal((await runCli(['suit', 'report', 'inspect', 'unauth.cbor'], dir)).code, 2);
+  assert.equal((await runCli(['suit', 'process', 'm.suit', '--key', 'pub.pem', '--report-key', 'device.pem'], dir)).code, 2);
+});

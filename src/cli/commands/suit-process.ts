@@ -5,19 +5,24 @@ import { verifyEnvelope } from '../../suit/authenticate.ts';
 import type { SuitCommand } from '../../suit/commands.ts';
 import { Parameter } from '../../suit/constants.ts';
 import { decryptPayload } from '../../suit/encryption/decrypt-payload.ts';
+import { MANIFEST_KEY_NAMES } from '../../suit/manifest.ts';
 import { type ComponentId, componentKey, componentName } from '../../suit/process/device.ts';
 import type { SuitStep } from '../../suit/process/interpreter.ts';
 import { processEnvelope } from '../../suit/process/process-envelope.ts';
 import { createSimulatedDevice, type SimulatedComponent } from '../../suit/process/simulated-device.ts';
+import { buildReport } from '../../suit/report/from-outcome.ts';
+import { protectReport } from '../../suit/report/protect.ts';
+import { encodeReport } from '../../suit/report/report.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { parseHexText, readInput } from '../input.ts';
-import { type CliKey, readKeyFile, suitFailed } from './suit-common.ts';
+import { type CliKey, readKeyFile, suitFailed, writeOutput } from './suit-common.ts';
 
 interface Options {
   key: string[];
   decryptKey?: string[];
   image?: string[];
   report?: string;
+  reportKey?: string;
   json?: boolean;
   boot?: boolean;
   vendorId?: string;
@@ -104,7 +109,11 @@ export function registerSuitProcess(suit: Command): void {
       'a payload: NAME is a URI the manifest fetches, or a component (as printed, or its hex) preloaded with FILE',
       collect,
     )
-    .option('--report <file>', 'write the SUIT report (draft-ietf-suit-report) of the run')
+    .option('--report <file>', 'write the SUIT report (draft-ietf-suit-report) of the run, also when processing fails')
+    .option(
+      '--report-key <file>',
+      'sign (private key) or MAC (secret) the report as the device: COSE_Sign1 or COSE_Mac0 (default: unprotected)',
+    )
     .option('--boot', 'run the boot sequences only (validate, load, invoke)')
     .option('--vendor-id <uuid>', "the device's vendor id (default: the manifest's)")
     .option('--class-id <uuid>', "the device's class id (default: the manifest's)")
@@ -115,8 +124,8 @@ export function registerSuitProcess(suit: Command): void {
     .option('--battery <level>', 'the battery level (default: mains powered)')
     .option('--json', 'machine output')
     .action(async (file: string, opts: Options) => {
-      if (opts.report !== undefined)
-        throw new CliExit(EXIT_USAGE, '--report: not implemented yet (the SUIT report encoder, draft-ietf-suit-report, is not available)');
+      if (opts.reportKey !== undefined && opts.report === undefined) throw new CliExit(EXIT_USAGE, '--report-key needs --report FILE');
+      const reportKey = opts.reportKey === undefined ? undefined : await readKeyFile(opts.reportKey, '--report-key', true);
       const keys: CliKey[] = [];
       for (const k of opts.key) keys.push(await readKeyFile(k, '--key', false));
       const decryptKeys: KeyObject[] = [];
@@ -204,6 +213,30 @@ export function registerSuitProcess(suit: Command): void {
         throw suitFailed(file, e);
       }
       const r = run.outcome.result;
+      if (opts.report !== undefined) {
+        let report: Uint8Array;
+        try {
+          const built = buildReport(run.outcome, {
+            manifest: env.manifest,
+            severable: env.severable,
+            // A sequence severed and not carried (an update refused for it) is reported at its digest in the manifest.
+            locate: (sequence) => {
+              const key = [...MANIFEST_KEY_NAMES].find(([, n]) => n === sequence)?.[0];
+              return key !== undefined && env.manifest.severed.has(key) && !env.severable.has(key)
+                ? { manifestId: [], section: key, offset: 0 }
+                : undefined;
+            },
+          });
+          report = reportKey === undefined ? encodeReport(built) : protectReport(built, { key: reportKey });
+        } catch (e) {
+          throw suitFailed(`${file}: the report`, e);
+        }
+        await writeOutput(report, opts.report);
+        if (text)
+          process.stdout.write(
+            `report written to ${opts.report} (${report.length} bytes${reportKey === undefined ? '' : ', protected'})\n`,
+          );
+      }
       if (!text) {
         process.stdout.write(
           `${json({ ok: r.ok, sequences: run.sequences, result: r, records: run.outcome.records, steps: run.steps, events: device.events, sequenceNumber: run.outcome.sequenceNumber })}\n`,
