@@ -141,6 +141,18 @@ test('round trips: A128KW and ECDH-ES+A128KW with A128GCM and A128CTR, one and s
   }
 });
 
+test('ECDH-ES+A128KW to an X25519 device key round trips', () => {
+  const device = generateKeyPairSync('x25519');
+  const plaintext = randomBytes(300);
+  const out = encryptPayload({ plaintext, recipients: [{ kind: 'es-dh', publicKey: device.publicKey }] });
+  assert.deepEqual(Buffer.from(decryptPayload({ ...out, keys: [device.privateKey] })), plaintext);
+  suitRejects(() => decryptPayload({ ...out, keys: [generateKeyPairSync('x25519').privateKey] }), 'ERR_SUIT_DECRYPT_NO_KEY');
+  suitRejects(
+    () => decryptPayload({ ...out, keys: [generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey] }),
+    'ERR_SUIT_DECRYPT_NO_KEY',
+  );
+});
+
 test('ES-DH uses the KDF context of the draft (SuppPubInfo other "SUIT Payload Encryption"), not the bare RFC 9053 one', () => {
   const device = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const plaintext = utf8('This is a real firmware image.');

@@ -166,7 +166,8 @@ function checkRecipient(r: DecodedRecipient, i: number): 'kw' | 'es-dh' {
 
 function fits(k: SuitDecryptionKey, kind: 'kw' | 'es-dh'): boolean {
   if (kind === 'kw') return k.key.type === 'secret';
-  return k.key.type === 'private' && k.key.asymmetricKeyType === 'ec';
+  const t = k.key.asymmetricKeyType;
+  return k.key.type === 'private' && (t === 'ec' || t === 'x25519' || t === 'x448');
 }
 
 function kidMatches(r: DecodedRecipient | DecodedEncrypt0, k: SuitDecryptionKey): boolean {
@@ -183,7 +184,9 @@ function recoverContentKey(m: DecodedEncrypt, algorithm: ContentAlgorithm, keys:
   // A kid is a hint (RFC 9052 §3.1): pairs whose kids match go first.
   attempts.sort((a, b) => Number(kidMatches(m.recipients[b.r]!, b.k)) - Number(kidMatches(m.recipients[a.r]!, a.k)));
   if (attempts.length === 0) {
-    const wanted = [...new Set(kinds)].map((k) => (k === 'kw' ? 'a secret key-encryption key' : 'a private EC key')).join(' or ');
+    const wanted = [...new Set(kinds)]
+      .map((k) => (k === 'kw' ? 'a secret key-encryption key' : 'a private EC or X25519/X448 key'))
+      .join(' or ');
     throw fail('ERR_SUIT_DECRYPT_NO_KEY', `${WHERE}.recipients`, `no key of the kind the recipients need (${wanted})`);
   }
   const reasons: string[] = [];
