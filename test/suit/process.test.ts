@@ -654,3 +654,20 @@ test('a payload a distributor added to the envelope under its URI is used instea
     false,
   );
 });
+
+test('a run executes a bounded number of commands: nested run-sequence over every component stops with ERR_SUIT_LIMIT', async () => {
+  const components = Array.from({ length: 10 }, (_, i) => [new Uint8Array([i])]);
+  let inner = encode([20, params([[14, 1]])]);
+  for (let level = 0; level < 5; level++) inner = encode([12, true, 32, inner]);
+  const env = makeEnvelope({ sequenceNumber: 1, components, sequences: { 20: [12, true, 32, inner] } }, KEY.privateKey);
+  const started = performance.now();
+  const r = await processEnvelope(env, { keys: [KEY.publicKey], device: device({ autoCreateComponents: true }) });
+  assert.equal(r.error?.code, 'ERR_SUIT_LIMIT');
+  assert.match(r.error?.message ?? '', /more than 100000 commands/);
+  assert.ok(performance.now() - started < 20_000);
+  // A lower budget stops a small manifest too.
+  const small = makeEnvelope({ sequenceNumber: 1, components: [C0], shared: shared(), sequences: { 20: install } }, KEY.privateKey);
+  const s = await processEnvelope(small, { keys: [KEY.publicKey], device: device(), maxCommandsExecuted: 4 });
+  assert.equal(s.error?.code, 'ERR_SUIT_LIMIT');
+  assert.ok(!s.outcome.result.ok && s.outcome.result.failedAt.sequence === 'install');
+});

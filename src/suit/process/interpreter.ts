@@ -63,6 +63,8 @@ export interface InterpreterContext {
   dependencyDigest?: (envelope: Uint8Array) => SuitDigest;
   /** Largest payload a fetch accepts (bytes). */
   maxPayloadBytes: number;
+  /** Commands executed so far and the most a run may execute (try-each and run-sequence multiply them per component). */
+  budget: { executed: number; max: number };
   records: SuitRecord[];
   steps: SuitStep[];
   onStep?: (step: SuitStep) => void;
@@ -165,6 +167,14 @@ export async function runSequence(
 
 async function runCommand(ctx: InterpreterContext, state: MachineState, c: SuitCommand, w: Where): Promise<void> {
   const a = c.argument;
+  if (++ctx.budget.executed > ctx.budget.max)
+    throw fail(
+      ctx,
+      c,
+      w,
+      undefined,
+      new SuitError('ERR_SUIT_LIMIT', w.sequence, `more than ${ctx.budget.max} commands executed in one run`),
+    );
   switch (c.code) {
     case Command.directiveSetComponentIndex: {
       if (a.kind !== 'component-index') throw badArgument(c, w);

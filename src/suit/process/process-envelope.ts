@@ -50,6 +50,8 @@ export interface ProcessEnvelopeOptions {
   onStep?: (step: SuitStep) => void;
   /** Largest fetched payload in bytes (default 16 MiB). */
   maxPayloadBytes?: number;
+  /** Most commands one run executes, counting each repetition per component (default 100,000). */
+  maxCommandsExecuted?: number;
   /** Deepest chain of dependency manifests (default 3). */
   maxDependencyDepth?: number;
   limits?: Partial<SuitLimits>;
@@ -108,7 +110,7 @@ export async function processEnvelope(bytes: Uint8Array, opts: ProcessEnvelopeOp
     }
   }
 
-  const depth = { value: 0 };
+  const depth = { value: 0, budget: { executed: 0, max: opts.maxCommandsExecuted ?? 100_000 } };
   const ctx = context(env, opts, records, steps, depth, '');
   // Parameter storage is cleared once, before the first sequence (§6.1); the shared sequence runs before each.
   const state = new MachineState(manifest.common.components.length);
@@ -179,7 +181,7 @@ function context(
   opts: ProcessEnvelopeOptions,
   records: SuitRecord[],
   steps: SuitStep[],
-  depth: { value: number },
+  depth: { value: number; budget: { executed: number; max: number } },
   prefix: string,
 ): InterpreterContext {
   const ctx: InterpreterContext = {
@@ -189,6 +191,7 @@ function context(
     integrated: env.integrated,
     ...(opts.decrypt === undefined ? {} : { decrypt: opts.decrypt }),
     maxPayloadBytes: opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD,
+    budget: depth.budget,
     records,
     steps,
     ...(opts.onStep === undefined ? {} : { onStep: opts.onStep }),
