@@ -671,3 +671,44 @@ test('a run executes a bounded number of commands: nested run-sequence over ever
   assert.equal(s.error?.code, 'ERR_SUIT_LIMIT');
   assert.ok(!s.outcome.result.ok && s.outcome.result.failedAt.sequence === 'install');
 });
+
+test('update management: version comparison stops at the manifest integers; pre-releases sort below releases; override-multiple leaves the index at its last component', async () => {
+  const check = async (type: number, value: number[], installed: number[]) => {
+    const env = makeEnvelope(
+      { sequenceNumber: 1, components: [C0], sequences: { 20: [20, params([[28, encode([type, value])]]), 28, 15] } },
+      KEY.privateKey,
+    );
+    return (await processEnvelope(env, { keys: [KEY.publicKey], device: device({ components: [{ id: C0, version: installed }] }) })).outcome
+      .result.ok;
+  };
+  assert.equal(await check(3, [1], [1, 0, 5]), true, 'Equal [1] matches 1.0.5');
+  assert.equal(await check(3, [1], [2, 0]), false);
+  assert.equal(await check(2, [1, 0], [1, 9]), true);
+  assert.equal(await check(5, [1, 10], [1, 9, 9]), true);
+  assert.equal(await check(5, [1, 10], [1, 10, 0]), false);
+  assert.equal(await check(5, [2, 0, 0], [2, 0, -1, 1]), true, '2.0-rc.1 is below 2.0.0');
+  assert.equal(await check(1, [1], [1, 9]), false, 'Greater [1] is false for 1.9: only the first integer compares');
+  // override-multiple then write: the write acts on the last component listed (1).
+  const env = makeEnvelope(
+    {
+      sequenceNumber: 1,
+      components: [C0, C1],
+      sequences: {
+        20: [
+          34,
+          new Map([
+            [0, params([[18, new Uint8Array([0])]])],
+            [1, params([[18, IMAGE]])],
+          ]),
+          18,
+          15,
+        ],
+      },
+    },
+    KEY.privateKey,
+  );
+  const dev = device();
+  assert.deepEqual((await processEnvelope(env, { keys: [KEY.publicKey], device: dev })).outcome.result, { ok: true });
+  assert.deepEqual(dev.contents(C1), IMAGE);
+  assert.equal(dev.contents(C0), undefined);
+});

@@ -204,6 +204,9 @@ async function runCommand(ctx: InterpreterContext, state: MachineState, c: SuitC
     case Command.directiveOverrideMultiple: {
       if (a.kind !== 'override-multiple') throw badArgument(c, w);
       for (const e of a.entries) for (const q of e.parameters) state.params(e.index).set(q.code, q.value);
+      // The component index is left at the last component listed (update management, override-multiple).
+      const last = a.entries.at(-1);
+      if (last !== undefined) state.index = last.index;
       log(ctx, { ...base(c, w), ok: true, detail: `components ${a.entries.map((e) => e.index).join(', ')}` });
       return;
     }
@@ -381,10 +384,15 @@ function imageMatches(
   return { ok: true, why: 'image digest matches' };
 }
 
-function compareVersions(a: readonly number[], b: readonly number[]): number {
-  for (let k = 0; k < Math.max(a.length, b.length); k++) {
-    const x = a[k] ?? 0;
-    const y = b[k] ?? 0;
+/**
+ * Compares an installed version with the manifest's comparison value (update management,
+ * suit-parameter-version): integer by integer, stopping once the manifest's integers are consumed
+ * or at the first difference, so "Equal [1]" matches 1.x.y. A missing installed integer counts as 0.
+ */
+function compareVersions(installed: readonly number[], value: readonly number[]): number {
+  for (let k = 0; k < value.length; k++) {
+    const x = Number(installed[k] ?? 0);
+    const y = Number(value[k]);
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
