@@ -535,12 +535,16 @@ test('trust domains: a dependency manifest fetched in dependency-resolution is c
             ]),
             21,
             2,
+            // image-match on a dependency measures its manifest, as dependency-integrity does.
+            3,
+            15,
             7,
             15,
             8,
             15,
           ],
-          20: [12, 1, 11, 15],
+          // With the index True, process-dependency passes over component 0, which is no dependency.
+          20: [12, true, 11, 15],
           7: [12, 1, 11, 15],
         },
       },
@@ -551,13 +555,17 @@ test('trust domains: a dependency manifest fetched in dependency-resolution is c
   assert.deepEqual(r.outcome.result, { ok: true }, r.error?.message);
   assert.deepEqual(dev.contents(C0), IMAGE);
   assert.ok(r.steps.some((s) => s.sequence === 'dependency[1].install' && s.command === 'directive-fetch'));
-  // A dependency digest that does not match fails dependency-integrity.
+  assert.ok(
+    r.steps.some((s) => s.command === 'directive-process-dependency' && s.componentIndex === 0 && s.detail === 'not a dependency: skipped'),
+  );
+  // A dependency digest that does not match fails the image match.
   const wrong = await processEnvelope(root(dep, encode([-16, sha256(IMAGE)])), {
     keys: [KEY.publicKey],
     device: device({ autoCreateComponents: true }),
   });
   assert.ok(!wrong.outcome.result.ok);
-  assert.equal(wrong.outcome.result.failedAt.command, 'condition-dependency-integrity');
+  assert.equal(wrong.outcome.result.failedAt.command, 'condition-image-match');
+  assert.match(wrong.error?.message ?? '', /manifest digest of dependency/);
   // A dependency signed by another key does not verify with the trust anchors.
   const stranger = makeEnvelope({ sequenceNumber: 3, components: [C0], sequences: { 20: install } }, testKey().privateKey);
   const s = await processEnvelope(

@@ -60,7 +60,7 @@ export interface InterpreterContext {
   decrypt?: (encryptionInfo: Uint8Array, ciphertext: Uint8Array) => Uint8Array;
   processDependency?: DependencyRunner;
   /** Manifest digest of a dependency envelope held by a component (suit-condition-dependency-integrity). */
-  dependencyDigest?: (envelope: Uint8Array) => SuitDigest;
+  dependencyDigest?: (envelope: Uint8Array, algorithm: number) => SuitDigest;
   /** Largest payload a fetch accepts (bytes). */
   maxPayloadBytes: number;
   /** Commands executed so far and the most a run may execute (try-each and run-sequence multiply them per component). */
@@ -375,6 +375,17 @@ function imageMatches(
   const expected = need<SuitDigest>(state, i, Parameter.imageDigest, c);
   const content = ctx.device.read(comp, slotOf(state, i));
   if (content === undefined) return { ok: false, why: `component ${componentName(comp)} is empty` };
+  if (ctx.dependencies.has(i) && ctx.dependencyDigest !== undefined) {
+    // A dependency is measured by its manifest: the digest over the bstr-wrapped SUIT_Manifest of the
+    // envelope it holds, so that signatures and severing do not change it (trust domains).
+    const actual = ctx.dependencyDigest(content, expected.algorithm);
+    if (!sameBytes(actual.bytes, expected.bytes))
+      return {
+        ok: false,
+        why: `manifest digest of dependency ${componentName(comp)} is ${hex(actual.bytes)}, image-digest is ${hex(expected.bytes)}`,
+      };
+    return { ok: true, why: 'dependency manifest digest matches' };
+  }
   const size = state.params(i).get(Parameter.imageSize);
   if (typeof size === 'number' && content.length !== size)
     return { ok: false, why: `component ${componentName(comp)} holds ${content.length} bytes, image-size is ${size}` };
@@ -504,14 +515,10 @@ async function execute(
       if (!ctx.dependencies.has(i)) throw conditionFailed(c, `component ${i} is not a dependency`);
       return undefined;
     case Command.conditionDependencyIntegrity: {
-      const expected = need<SuitDigest>(state, i, Parameter.imageDigest, c);
-      const content = dev.read(comp, slotOf(state, i));
-      if (content === undefined || ctx.dependencyDigest === undefined)
-        throw conditionFailed(c, `component ${componentName(comp)} holds no dependency manifest`);
-      const actual = ctx.dependencyDigest(content);
-      if (actual.algorithm !== expected.algorithm || !sameBytes(actual.bytes, expected.bytes))
-        throw conditionFailed(c, `the dependency's manifest digest is ${hex(actual.bytes)}, image-digest is ${hex(expected.bytes)}`);
-      return undefined;
+      if (!ctx.dependencies.has(i)) throw conditionFailed(c, `component ${i} is not a dependency`);
+      const r = imageMatches(ctx, state, c, i, comp);
+      if (!r.ok) throw conditionFailed(c, r.why);
+      return r.why;
     }
     case Command.directiveWrite: {
       const content = need<Uint8Array>(state, i, Parameter.content, c);
@@ -565,7 +572,11 @@ async function execute(
       await dev.wait(p.get(Parameter.waitInfo) as Map<unknown, unknown> | undefined);
       return undefined;
     case Command.directiveProcessDependency: {
-      if (!ctx.dependencies.has(i)) throw new SuitProcessError('ERR_SUIT_DEPENDENCY_FAILED', `component ${i} is not a dependency`);
+      // With the index True it applies to every dependency and passes over the other components (trust domains).
+      if (!ctx.dependencies.has(i)) {
+        if (state.index === true) return 'not a dependency: skipped';
+        throw new SuitProcessError('ERR_SUIT_DEPENDENCY_FAILED', `component ${i} is not a dependency`);
+      }
       const content = dev.read(comp, slotOf(state, i));
       if (content === undefined)
         throw new SuitProcessError('ERR_SUIT_DEPENDENCY_FAILED', `component ${componentName(comp)} holds no dependency manifest`);

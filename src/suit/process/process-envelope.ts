@@ -10,9 +10,9 @@
 import { type SuitKey, verifyEnvelope } from '../authenticate.ts';
 import type { SuitCommand } from '../commands.ts';
 import { ManifestKey } from '../constants.ts';
-import type { SuitDigest } from '../digest.ts';
+import { digestOf, type SuitDigest } from '../digest.ts';
 import type { SuitEnvelope } from '../envelope.ts';
-import { readEnvelope } from '../envelope.ts';
+import { readEnvelope, wrapped } from '../envelope.ts';
 import type { SuitError } from '../errors.ts';
 import type { SuitLimits } from '../lib/read.ts';
 import { manifestKeyName } from '../manifest.ts';
@@ -195,8 +195,12 @@ function context(
     records,
     steps,
     ...(opts.onStep === undefined ? {} : { onStep: opts.onStep }),
-    dependencyDigest: (bytes: Uint8Array): SuitDigest =>
-      readEnvelope(bytes, opts.limits === undefined ? {} : { limits: opts.limits }).authentication.digest,
+    dependencyDigest: (bytes: Uint8Array, algorithm: number): SuitDigest =>
+      digestOf(
+        algorithm,
+        wrapped(readEnvelope(bytes, opts.limits === undefined ? {} : { limits: opts.limits }).manifestBytes),
+        'dependency',
+      ),
     processDependency: async (bytes, componentIndex, sequence) => {
       const max = opts.maxDependencyDepth ?? 3;
       if (depth.value >= max) throw new SuitProcessError('ERR_SUIT_DEPENDENCY_FAILED', `dependency manifests nest deeper than ${max}`);
