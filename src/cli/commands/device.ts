@@ -38,8 +38,9 @@ const random = (n: number) => new Uint8Array(randomBytes(n));
 const KEYS = {
   ec256: { pair: 'secp256r1', pkType: PublicKeyType.SECP256R1, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
   ec384: { pair: 'secp384r1', pkType: PublicKeyType.SECP384R1, kex: KexSuite.ECDH384, cipher: CipherSuite.A256GCM },
-  rsa2048: { pair: 'rsa2048', pkType: PublicKeyType.RSA2048RESTR, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
-  rsa3072: { pair: 'rsa3072', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
+  // FDO 1.1 §3.6 pairs the finite-field groups with RSA devices of the same strength.
+  rsa2048: { pair: 'rsa2048', pkType: PublicKeyType.RSA2048RESTR, kex: KexSuite.DHKEXid14, cipher: CipherSuite.A128GCM },
+  rsa3072: { pair: 'rsa3072', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.DHKEXid15, cipher: CipherSuite.A256GCM },
 } as const;
 
 export function registerDevice(program: Command): void {
@@ -105,7 +106,14 @@ export function registerDevice(program: Command): void {
           throw new CliExit(EXIT_USAGE, 'this credential keeps its key in a keystore, which the agent cannot reach');
         const deviceKey = importPrivateKey(credential.deviceKey.pkcs8);
         const d = deviceKey.asymmetricKeyDetails;
-        const byKey = d?.namedCurve === 'secp384r1' ? KEYS.ec384 : KEYS.ec256;
+        const byKey =
+          deviceKey.asymmetricKeyType === 'rsa'
+            ? (d?.modulusLength ?? 0) > 2048
+              ? KEYS.rsa3072
+              : KEYS.rsa2048
+            : d?.namedCurve === 'secp384r1'
+              ? KEYS.ec384
+              : KEYS.ec256;
         const kexSuite = o.kex ?? byKey.kex;
         if (!Object.values(KexSuite).includes(kexSuite as never))
           throw new CliExit(EXIT_USAGE, `--kex: one of ${Object.values(KexSuite).join(', ')}`);
