@@ -4,9 +4,12 @@ import { encode } from '../../src/codec/cbor.ts';
 import { signEnvelope } from '../../src/suit/authenticate.ts';
 import { buildEnvelope } from '../../src/suit/create/build.ts';
 import { parseDescription } from '../../src/suit/create/description.ts';
+import { decodeEnvelope, readEnvelope } from '../../src/suit/envelope.ts';
 import { SuitError } from '../../src/suit/errors.ts';
 import { processEnvelope } from '../../src/suit/process/process-envelope.ts';
 import { createSimulatedDevice, type SimulatedDeviceOptions } from '../../src/suit/process/simulated-device.ts';
+import { buildReport } from '../../src/suit/report/from-outcome.ts';
+import { decodeReport, encodeReport } from '../../src/suit/report/report.ts';
 import { flip } from './helpers.ts';
 import { CLASS, IMAGE, imageDigest, makeEnvelope, params, sha256, testKey, VENDOR } from './process-helpers.ts';
 
@@ -323,11 +326,10 @@ test('every failure mode has a typed code and names the failing command', async 
   const cases: [string, unknown[], SimulatedDeviceOptions, string][] = [
     ['missing parameter', [3, 15], {}, 'ERR_SUIT_PARAMETER_MISSING'],
     ['abort', [14, 15], {}, 'ERR_SUIT_ABORT'],
-    ['unknown component', [20, params([[18, IMAGE]]), 18, 15], { components: [] }, 'ERR_SUIT_COMPONENT_UNKNOWN'],
     [
       'invoke refused',
       [20, params([[18, IMAGE]]), 18, 15, 23, 15],
-      { components: [{ id: C0, invokeFails: true }] },
+      { components: [{ id: C0, invokeFails: true }, { id: C1 }] },
       'ERR_SUIT_DEVICE_FAILED',
     ],
     ['invoke of an empty component', [23, 15], {}, 'ERR_SUIT_DEVICE_FAILED'],
@@ -355,7 +357,7 @@ test('every failure mode has a typed code and names the failing command', async 
     [
       'version',
       [20, params([[28, encode([1, [2, 0]])]]), 28, 15],
-      { components: [{ id: C0, version: [2, 0] }] },
+      { components: [{ id: C0, version: [2, 0] }, { id: C1 }] },
       'ERR_SUIT_CONDITION_FAILED',
     ],
     ['version unknown', [20, params([[28, encode([3, [2]])]]), 28, 15], {}, 'ERR_SUIT_CONDITION_FAILED'],
@@ -370,6 +372,15 @@ test('every failure mode has a typed code and names the failing command', async 
     assert.equal(r.outcome.result.failedAt.sequence, 'install', what);
     assert.equal(r.steps.at(-1)?.ok, false, what);
   }
+  // A component the device does not have stops processing before any sequence (§6.2), with a record.
+  const unknown = makeEnvelope(
+    { sequenceNumber: 1, components: [C0, C1], sequences: { 20: [20, params([[18, IMAGE]]), 18, 15] } },
+    KEY.privateKey,
+  );
+  const u = await processEnvelope(unknown, { keys: [KEY.publicKey], device: device({ components: [{ id: C0 }] }) });
+  assert.equal(u.error?.code, 'ERR_SUIT_COMPONENT_UNKNOWN');
+  assert.deepEqual(u.outcome.records, [{ sequence: 'common', commandIndex: 0, command: 'check-components', componentIndex: 1 }]);
+  assert.deepEqual(u.sequences, []);
   // The same conditions pass on a device that meets them.
   const passing: [unknown[], SimulatedDeviceOptions][] = [
     [[20, params([[4, 1000]]), 4, 15], { now: 999 }],
@@ -516,7 +527,7 @@ test('trust domains: a dependency manifest fetched in dependency-resolution is c
     { sequenceNumber: 3, components: [C0], shared: shared(), sequences: { 20: install, 7: [3, 15] } },
     KEY.privateKey,
   );
-  const { authentication } = (await import('../../src/suit/envelope.ts')).readEnvelope(dep);
+  const { authentication } = readEnvelope(dep);
   const root = (depBytes: Uint8Array, digest: Uint8Array) =>
     makeEnvelope(
       {
@@ -568,24 +579,18 @@ test('trust domains: a dependency manifest fetched in dependency-resolution is c
   assert.match(wrong.error?.message ?? '', /manifest digest of dependency/);
   // A dependency signed by another key does not verify with the trust anchors.
   const stranger = makeEnvelope({ sequenceNumber: 3, components: [C0], sequences: { 20: install } }, testKey().privateKey);
-  const s = await processEnvelope(
-    root(stranger, encode([-16, (await import('../../src/suit/envelope.ts')).readEnvelope(stranger).authentication.digest.bytes])),
-    {
-      keys: [KEY.publicKey],
-      device: device({ autoCreateComponents: true }),
-    },
-  );
+  const s = await processEnvelope(root(stranger, encode([-16, readEnvelope(stranger).authentication.digest.bytes])), {
+    keys: [KEY.publicKey],
+    device: device({ autoCreateComponents: true }),
+  });
   assert.equal(s.error?.code, 'ERR_SUIT_AUTH_FAILED');
   assert.ok(!s.outcome.result.ok && s.outcome.result.failedAt.command === 'directive-process-dependency');
   // A failure inside the dependency is reported as a dependency failure.
   const failing = makeEnvelope({ sequenceNumber: 3, components: [C0], sequences: { 20: [14, 15] } }, KEY.privateKey);
-  const f = await processEnvelope(
-    root(failing, encode([-16, (await import('../../src/suit/envelope.ts')).readEnvelope(failing).authentication.digest.bytes])),
-    {
-      keys: [KEY.publicKey],
-      device: device({ autoCreateComponents: true }),
-    },
-  );
+  const f = await processEnvelope(root(failing, encode([-16, readEnvelope(failing).authentication.digest.bytes])), {
+    keys: [KEY.publicKey],
+    device: device({ autoCreateComponents: true }),
+  });
   assert.equal(f.error?.code, 'ERR_SUIT_DEPENDENCY_FAILED');
   assert.match(f.error?.message ?? '', /ERR_SUIT_ABORT/);
 });
@@ -719,4 +724,27 @@ test('update management: version comparison stops at the manifest integers; pre-
   assert.deepEqual((await processEnvelope(env, { keys: [KEY.publicKey], device: dev })).outcome.result, { ok: true });
   assert.deepEqual(dev.contents(C1), IMAGE);
   assert.equal(dev.contents(C0), undefined);
+});
+
+test('report hook: the outcome of a success, a rollback, a missing component and a failed condition each build a SUIT report', async () => {
+  const env = makeEnvelope(
+    { sequenceNumber: 5, components: [C0], shared: shared(), sequences: { 20: install, 7: [3, 15] } },
+    KEY.privateKey,
+  );
+  const manifest = decodeEnvelope(env).manifest;
+  const runs = [
+    await processEnvelope(env, { keys: [KEY.publicKey], device: device() }),
+    await processEnvelope(env, { keys: [KEY.publicKey], device: device({ lastSequenceNumber: 5 }) }),
+    await processEnvelope(env, { keys: [KEY.publicKey], device: device({ components: [] }) }),
+    await processEnvelope(env, { keys: [KEY.publicKey], device: device({ identity: { vendorId: new Uint8Array(16), classId: CLASS } }) }),
+  ];
+  assert.deepEqual(
+    runs.map((r) => r.error?.code ?? 'ok'),
+    ['ok', 'ERR_SUIT_ROLLBACK', 'ERR_SUIT_COMPONENT_UNKNOWN', 'ERR_SUIT_CONDITION_FAILED'],
+  );
+  for (const r of runs) {
+    const report = decodeReport(encodeReport(buildReport(r.outcome, { manifest })));
+    assert.equal(report.result.ok, r.outcome.result.ok);
+    assert.equal(report.records.length, r.outcome.records.length);
+  }
 });

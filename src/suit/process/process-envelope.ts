@@ -16,7 +16,7 @@ import { readEnvelope, wrapped } from '../envelope.ts';
 import type { SuitError } from '../errors.ts';
 import type { SuitLimits } from '../lib/read.ts';
 import { manifestKeyName } from '../manifest.ts';
-import type { SuitDevice } from './device.ts';
+import { type ComponentId, componentName, type SuitDevice } from './device.ts';
 import { SuitProcessError } from './errors.ts';
 import { CommandFailure, type InterpreterContext, MachineState, runSequence, type SuitStep } from './interpreter.ts';
 import type { SuitProcessOutcome, SuitRecord } from './outcome.ts';
@@ -108,6 +108,22 @@ export async function processEnvelope(bytes: Uint8Array, opts: ProcessEnvelopeOp
       opts.onStep?.(step);
       return { outcome: outcome({ ok: false, failedAt: at, reason: error.message, code: error.code }), steps, sequences, error };
     }
+  }
+
+  // The device must have every component the manifest lists (§6.2).
+  const missing = manifest.common.components.findIndex((id) => !opts.device.hasComponent(id));
+  if (missing >= 0) {
+    const id = manifest.common.components[missing] as ComponentId;
+    const error = new SuitProcessError(
+      'ERR_SUIT_COMPONENT_UNKNOWN',
+      `the device has no component ${componentName(id)} (component ${missing})`,
+    );
+    const at = { sequence: manifestKeyName(ManifestKey.common), commandIndex: 0, command: 'check-components', componentIndex: missing };
+    records.push({ ...at });
+    const step: SuitStep = { ...at, ok: false, detail: error.message, code: error.code };
+    steps.push(step);
+    opts.onStep?.(step);
+    return { outcome: outcome({ ok: false, failedAt: at, reason: error.message, code: error.code }), steps, sequences, error };
   }
 
   const depth = { value: 0, budget: { executed: 0, max: opts.maxCommandsExecuted ?? 100_000 } };
