@@ -748,3 +748,28 @@ test('report hook: the outcome of a success, a rollback, a missing component and
     assert.equal(report.records.length, r.outcome.records.length);
   }
 });
+
+test('sequence order: an update runs dependency-resolution, payload-fetch, candidate-verification, install, validate, load, invoke; a boot the last three', async () => {
+  const seqs: Record<number, unknown[]> = {};
+  for (const k of [9, 8, 7, 20, 18, 16, 15]) seqs[k] = [20, params([[18, new Uint8Array([k])]]), 18, 0];
+  const env = makeEnvelope({ sequenceNumber: 1, components: [C0], sequences: seqs }, KEY.privateKey);
+  const dev = device();
+  const update = await processEnvelope(env, { keys: [KEY.publicKey], device: dev });
+  assert.deepEqual(update.sequences, [
+    'dependency-resolution',
+    'payload-fetch',
+    'candidate-verification',
+    'install',
+    'validate',
+    'load',
+    'invoke',
+  ]);
+  // The last write was invoke's; the sequence number was stored after validate.
+  assert.deepEqual(dev.contents(C0), new Uint8Array([9]));
+  assert.deepEqual(
+    dev.events.map((e) => e.kind),
+    ['write', 'write', 'write', 'write', 'write', 'sequence-number', 'write', 'write'],
+  );
+  const boot = await processEnvelope(env, { keys: [KEY.publicKey], device: device(), mode: 'boot' });
+  assert.deepEqual(boot.sequences, ['validate', 'load', 'invoke']);
+});
