@@ -177,14 +177,14 @@ async function runCommand(ctx: InterpreterContext, state: MachineState, c: SuitC
     );
   switch (c.code) {
     case Command.directiveSetComponentIndex: {
-      if (a.kind !== 'component-index') throw badArgument(c, w);
+      if (a.kind !== 'component-index') throw fail(ctx, c, w, undefined, badArgument(c, w));
       state.index = a.index;
       log(ctx, { ...base(c, w), ok: true, detail: `component index ${JSON.stringify(a.index)}` });
       return;
     }
     case Command.directiveOverrideParameters:
     case Command.directiveSetParameters: {
-      if (a.kind !== 'parameters') throw badArgument(c, w);
+      if (a.kind !== 'parameters') throw fail(ctx, c, w, undefined, badArgument(c, w));
       for (const i of state.selected()) {
         const p = state.params(i);
         for (const q of a.parameters) {
@@ -202,7 +202,7 @@ async function runCommand(ctx: InterpreterContext, state: MachineState, c: SuitC
       return;
     }
     case Command.directiveOverrideMultiple: {
-      if (a.kind !== 'override-multiple') throw badArgument(c, w);
+      if (a.kind !== 'override-multiple') throw fail(ctx, c, w, undefined, badArgument(c, w));
       for (const e of a.entries) for (const q of e.parameters) state.params(e.index).set(q.code, q.value);
       // The component index is left at the last component listed (update management, override-multiple).
       const last = a.entries.at(-1);
@@ -211,7 +211,7 @@ async function runCommand(ctx: InterpreterContext, state: MachineState, c: SuitC
       return;
     }
     case Command.directiveCopyParams: {
-      if (a.kind !== 'copy-params') throw badArgument(c, w);
+      if (a.kind !== 'copy-params') throw fail(ctx, c, w, undefined, badArgument(c, w));
       for (const i of state.selected()) {
         for (const e of a.entries) {
           const src = state.params(e.index);
@@ -222,7 +222,7 @@ async function runCommand(ctx: InterpreterContext, state: MachineState, c: SuitC
       return;
     }
     case Command.directiveTryEach: {
-      if (a.kind !== 'try-each') throw badArgument(c, w);
+      if (a.kind !== 'try-each') throw fail(ctx, c, w, undefined, badArgument(c, w));
       await perComponent(state, async (i) => {
         const failures: string[] = [];
         for (let k = 0; k < a.sequences.length; k++) {
@@ -264,7 +264,7 @@ async function runCommand(ctx: InterpreterContext, state: MachineState, c: SuitC
       return;
     }
     case Command.directiveRunSequence: {
-      if (a.kind !== 'sequence') throw badArgument(c, w);
+      if (a.kind !== 'sequence') throw fail(ctx, c, w, undefined, badArgument(c, w));
       await perComponent(state, async (i) => {
         state.index = i;
         // Soft failure is False at the start of run-sequence and discarded at its end (suit-directive-run-sequence).

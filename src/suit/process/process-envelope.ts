@@ -136,8 +136,14 @@ export async function processEnvelope(bytes: Uint8Array, opts: ProcessEnvelopeOp
       const commands = sequenceOf(env, key);
       const name = manifestKeyName(key);
       if (commands === undefined) {
-        if (manifest.severed.has(key) && key === ManifestKey.install)
-          throw new SuitProcessError('ERR_SUIT_SEQUENCE_MISSING', 'install is severed and the envelope does not carry it');
+        if (manifest.severed.has(key) && key === ManifestKey.install) {
+          const error = new SuitProcessError('ERR_SUIT_SEQUENCE_MISSING', 'install is severed and the envelope does not carry it');
+          const failedAt = { sequence: name, commandIndex: 0, command: 'severed-sequence' };
+          const step: SuitStep = { ...failedAt, ok: false, detail: error.message, code: error.code };
+          steps.push(step);
+          opts.onStep?.(step);
+          return { outcome: outcome({ ok: false, failedAt, reason: error.message, code: error.code }), steps, sequences, error };
+        }
         continue;
       }
       sequences.push(name);
@@ -157,10 +163,6 @@ export async function processEnvelope(bytes: Uint8Array, opts: ProcessEnvelopeOp
         ...(s.componentIndex === undefined ? {} : { componentIndex: s.componentIndex }),
       };
       return { outcome: outcome({ ok: false, failedAt, reason: e.error.message, code: e.error.code }), steps, sequences, error: e.error };
-    }
-    if (e instanceof SuitProcessError) {
-      const failedAt = { sequence: manifestKeyName(ManifestKey.install), commandIndex: 0, command: 'severed-sequence' };
-      return { outcome: outcome({ ok: false, failedAt, reason: e.message, code: e.code }), steps, sequences, error: e };
     }
     throw e;
   }
