@@ -112,7 +112,9 @@ describe('DI on the server with all roles', () => {
           deviceKey,
         },
       );
-      assert.ok(onboarded, 'TO2 verified the voucher with the X5CHAIN manufacturer key');
+      // TO2 verified the voucher with the X5CHAIN manufacturer key: the device onboarded with its GUID.
+      assert.deepEqual(onboarded.to2.guid, credential.guid);
+      assert.equal((await platform.store.devices.get(credential.guid))?.state, 'onboarded');
     } finally {
       await platform.close();
     }
