@@ -307,6 +307,18 @@ describe('malformed signature files', () => {
     }
   });
 
+  test('id-ct-mudtype without signed attributes is a format error (RFC 5652 §5.3); id-data without them parses', () => {
+    const withoutAttributes = (der: Uint8Array): Uint8Array => {
+      const info = new pkijs.ContentInfo({ schema: asn1js.fromBER(der).result });
+      const sd = new pkijs.SignedData({ schema: info.content });
+      sd.signerInfos[0]!.signedAttrs = undefined;
+      return new Uint8Array(new pkijs.ContentInfo({ contentType: info.contentType, content: sd.toSchema(true) }).toSchema().toBER());
+    };
+    fails(() => parseMudSignature(withoutAttributes(sign(pki, MUD, { contentType: 'mud' }))), 'ERR_MUD_SIGNATURE_FORMAT', 'format');
+    const data = parseMudSignature(withoutAttributes(signature));
+    assert.equal(data.signedAttributes, undefined);
+  });
+
   test('an attribute whose value SET is emptied, leaving its value beside it, is a format error (a fuzzing find)', () => {
     // content-type attribute: OID 1.2.840.113549.1.9.3, SET of 11 octets holding id-data.
     const at = Buffer.from(signature).indexOf(Buffer.from('06092a864886f70d010903310b', 'hex'));

@@ -91,6 +91,9 @@ export function parseMudSignature(der: Uint8Array, limits: MudSignatureLimits = 
   const signers = signedData.signerInfos;
   if (signers.length !== 1) throw format(`${signers.length} SignerInfos; a MUD signature has exactly one`);
   const signer = signers[0]!;
+  // RFC 5652 §5.3: signed attributes are mandatory unless the content type is id-data.
+  if (contentType !== OID_DATA && signer.signedAttrs === undefined)
+    throw format(`eContentType ${contentType} needs signed attributes (RFC 5652 §5.3); the SignerInfo has none`);
 
   const digestOid = signer.digestAlgorithm.algorithmId;
   const digestAlgorithm = DIGEST_OIDS[digestOid];
