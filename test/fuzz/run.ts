@@ -9,7 +9,7 @@ import { fuzzAsync } from './engine-async.ts';
 import { TARGETS } from './targets.ts';
 import { TARGETS_FDO } from './targets-fdo.ts';
 import { TARGETS_SUIT } from './targets-suit.ts';
-import { processCorpus, TARGET_SUIT_PROCESS } from './targets-suit-process.ts';
+import { GENERATED_CORPUS, processCorpus, TARGET_SUIT_PROCESS, TARGET_SUIT_PROCESS_GENERATED } from './targets-suit-process.ts';
 import { TARGETS_SUIT_REPORT } from './targets-suit-report.ts';
 
 const iterations = Number(process.env.FUZZ_ITERATIONS ?? 100_000);
@@ -30,16 +30,19 @@ for (const { corpus, target } of [...TARGETS, ...TARGETS_FDO, ...TARGETS_SUIT, .
   }
 }
 process.exitCode = findings > 0 ? 1 : 0;
-// The SUIT processor target is asynchronous (the device it runs on is awaited).
-{
-  const result = await fuzzAsync(TARGET_SUIT_PROCESS, processCorpus(), iterations, seed);
+// The SUIT processor targets are asynchronous (the device they run on is awaited).
+for (const [target, corpus] of [
+  [TARGET_SUIT_PROCESS, processCorpus()],
+  [TARGET_SUIT_PROCESS_GENERATED, GENERATED_CORPUS],
+] as const) {
+  const result = await fuzzAsync(target, corpus, iterations, seed);
   const { findings: list, ...summary } = result;
   findings += list.length;
   process.stdout.write(`${JSON.stringify({ ...summary, findings: list.length, seconds: Number(summary.seconds.toFixed(2)) })}\n`);
   if (list.length > 0) {
     const dir = new URL('./crashes/', import.meta.url);
     mkdirSync(dir, { recursive: true });
-    const file = new URL(`suit-processor-${seed}.json`, dir);
+    const file = new URL(`${target.name.replace(/[^a-z0-9]+/gi, '-')}-${seed}.json`, dir);
     writeFileSync(file, `${JSON.stringify(list, null, 2)}\n`);
     process.stderr.write(`${list.length} finding(s) for ${result.target}: ${file.pathname}\n`);
   }
