@@ -205,7 +205,9 @@ export const manufacturerRvInfoRoutes: RouteFactory = (ctx) => {
           actor,
           action: directives === undefined ? 'manufacturer.rv-info.reset' : 'manufacturer.rv-info.set',
           subject: `setting:${MANUFACTURER_SCOPE}/${RV_INFO_KEY}`,
-          details: directives === undefined ? {} : { directives },
+          // The audit log is read by auditors: a Wi-Fi password is recorded as present, not as text.
+          details:
+            directives === undefined ? {} : { directives: directives.map((d) => (d.wifiPw === undefined ? d : { ...d, wifiPw: '(set)' })) },
         });
       }
     });

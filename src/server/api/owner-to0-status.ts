@@ -3,6 +3,7 @@
  * rendezvous accepted it, for how long, and the last failure with the time of the next try. Kept
  * under owner.to0/<GUID hex>; the voucher view shows it, the refresh job plans by it.
  */
+import { IotopiaError } from '../../errors.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
 import type { Store } from '../../store/store.ts';
 import { OWNER_TO0_SCOPE } from './owner-settings.ts';
@@ -47,6 +48,8 @@ export async function to0Status(store: Store, guid: Uint8Array): Promise<To0Stat
 /**
  * Records an accepted registration: voucher and device state, the new status and the audit record
  * commit together. A registration renewed after onboarding (Credential Reuse) leaves the later states.
+ * A registration that ends after the voucher was resold (or is gone) records nothing: the voucher
+ * is no longer this owner's to keep registered.
  */
 export function recordTo0Success(
   store: Store,
@@ -62,8 +65,10 @@ export function recordTo0Success(
     failures: 0,
   };
   return store.transaction(async (r) => {
+    const held = (await r.vouchers.get('owner', guid))?.state;
+    if (held === undefined || held === 'resold') return until;
     await r.vouchers.setRegisteredUntil('owner', guid, until);
-    if ((await r.vouchers.get('owner', guid))?.state === 'imported') await r.vouchers.setState('owner', guid, 'registered');
+    if (held === 'imported') await r.vouchers.setState('owner', guid, 'registered');
     if ((await r.devices.get(guid))?.state === 'owned') await r.devices.upsert({ guid, state: 'registered' });
     await r.settings.put(OWNER_TO0_SCOPE, guidToHex(guid), status);
     await r.audit.append({
@@ -84,6 +89,8 @@ export function recordTo0Failure(
 ): Promise<To0Status> {
   return store.transaction(async (r) => {
     const before = (await r.settings.get(OWNER_TO0_SCOPE, guidToHex(guid))) as To0Status | undefined;
+    const held = (await r.vouchers.get('owner', guid))?.state;
+    if (held === undefined || held === 'resold') return before ?? { failures: 0, lastAttemptAt: o.at.toISOString() };
     const { retryAt: _old, ...kept } = before ?? { failures: 0, lastAttemptAt: '' };
     const status: To0Status = {
       ...kept,
@@ -103,11 +110,12 @@ export function recordTo0Failure(
   });
 }
 
-/** The stable code and message of any failure, for the status and the log. */
+/**
+ * The stable code and message of a failure, for the status the voucher view shows. Only IoTopia's
+ * own errors carry a message written for operators; anything else is an internal error whose
+ * details belong in the server log, not in the API.
+ */
 export function describeFailure(e: unknown): { code: string; message: string } {
-  const code = (e as { code?: unknown })?.code;
-  return {
-    code: typeof code === 'string' && code.startsWith('ERR_') ? code : 'ERR_OWNER_TO0_INTERNAL',
-    message: e instanceof Error ? e.message : String(e),
-  };
+  if (e instanceof IotopiaError) return { code: e.code, message: e.message };
+  return { code: 'ERR_OWNER_TO0_INTERNAL', message: 'internal error; the server log has the details' };
 }

@@ -123,6 +123,21 @@ describe('management API: the manufacturer sets the rendezvous info DI uses', ()
     );
   });
 
+  test('a Wi-Fi password is stored and served to the manufacturer, but the audit record only says it is set', async () => {
+    const directives = [{ dns: 'rv.example.com', devPort: 8443, protocol: 'https', wifiSsid: 'factory', wifiPw: 'hunter2-wifi' }];
+    const put = await call('PUT', w.tokens.manufacturer, { directives });
+    assert.equal(put.statusCode, 200, put.body);
+    assert.deepEqual((await call('GET', w.tokens.manufacturer)).json(), { source: 'stored', directives });
+    const audit = await w.platform.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit?subject=setting:manufacturer/rv-info',
+      headers: bearer(w.tokens.auditor),
+    });
+    const last = (audit.json() as { items: { details: { directives?: { wifiPw?: string }[] } }[] }).items.at(-1);
+    assert.equal(last?.details.directives?.[0]?.wifiPw, '(set)');
+    assert.doesNotMatch(audit.body, /hunter2-wifi/);
+    assert.equal((await call('DELETE', w.tokens.manufacturer)).statusCode, 200);
+  });
   test('DELETE goes back to the default for the next device', async () => {
     await call('PUT', w.tokens.manufacturer, { directives: [{ dns: 'elsewhere.example', protocol: 'http' }] });
     const del = await call('DELETE', w.tokens.manufacturer);

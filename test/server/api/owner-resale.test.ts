@@ -15,6 +15,7 @@ import { samePublicKey } from '../../../src/fdo/types/public-key.ts';
 import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
+import { recordTo0Failure, recordTo0Success } from '../../../src/server/api/owner-to0-status.ts';
 import { storeOwnerVoucherStore } from '../../../src/store/fdo/owner-voucher-store.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from './owner-world.ts';
 
@@ -119,6 +120,23 @@ for (const backend of BACKENDS) {
       assert.deepEqual((await actions(sold.credential.guid)).slice(-1), ['voucher.resold']);
       const record = (await world.platform.store.audit.list({ subject: sold.guid })).items.at(-1);
       assert.equal(record?.actor.startsWith('token:'), true, record?.actor);
+
+      // A registration that began before the sale and ends after it records nothing.
+      const auditBefore = (await world.platform.store.audit.list({ subject: sold.guid })).items.length;
+      await recordTo0Success(world.platform.store, sold.credential.guid, {
+        at: new Date(),
+        waitSeconds: 3600,
+        rendezvous: 'http://late.example',
+        actor: 'test',
+      });
+      await recordTo0Failure(world.platform.store, sold.credential.guid, {
+        at: new Date(),
+        error: { code: 'ERR_X', message: 'late failure' },
+        actor: 'test',
+      });
+      assert.equal(await ownerState(sold.credential.guid), 'resold');
+      assert.equal(((await call('GET', `/owner/vouchers/${sold.guid}`)).json() as { to0?: unknown }).to0, undefined);
+      assert.equal((await world.platform.store.audit.list({ subject: sold.guid })).items.length, auditBefore);
 
       // The device asks this server in TO2: the voucher is no longer offered (RESOURCE_NOT_FOUND).
       await assert.rejects(onboard(sold.credential, sold.deviceKey), { peerCode: 6 });
