@@ -32,6 +32,12 @@ if (root === undefined) {
     ...files(join(root, 'visualizer'), /\.json$/).filter((f) => !f.endsWith('tester_local_network3_udp.json')),
   ];
 
+  test('the vector folders hold the files their README describes', () => {
+    assert.ok(strictValid.filter((f) => f.includes(`${join(root, 'nist')}`)).length > 0, 'NIST mudfile cases');
+    assert.ok(strictValid.filter((f) => f.includes(`${join(root, 'visualizer')}`)).length > 0, 'visualizer files');
+    assert.equal(files(join(root, 'unsw'), /\.json$/).length, 14, 'the 14 UNSW profiles');
+  });
+
   test('the RFC 8520 example validates strictly and reads as the RFC describes it', () => {
     const r = parseMud(read(join(root, 'rfc8520-lightbulb2000.json')));
     assert.deepEqual(r.errors, []);

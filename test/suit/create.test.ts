@@ -15,6 +15,7 @@ import { flip, SPEC_DIR, specExamples, suitRejects } from './helpers.ts';
 
 test('creating from the draft examples descriptions gives the published unsigned envelopes byte for byte', (t) => {
   if (SPEC_DIR === undefined) return t.skip(vectorsMissing('suit/manifest-spec'));
+  assert.equal(specExamples().length, 6, 'the six examples of the manifest draft');
   for (const ex of specExamples()) {
     const built = buildEnvelope(parseDescription(ex.description));
     if (ex.name === 'example2') {
