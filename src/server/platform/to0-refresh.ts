@@ -23,6 +23,8 @@ export interface To0RefreshOptions {
   backoffMs?: number;
   /** The longest wait between attempts (default 1 h). */
   maxBackoffMs?: number;
+  /** Registrations in flight at once (default 8): each is a TO0 exchange with a rendezvous. */
+  concurrency?: number;
   log?: Pick<FastifyBaseLogger, 'info' | 'warn'>;
 }
 
@@ -50,6 +52,7 @@ export const DEFAULT_TO0_REFRESH_MARGIN = 0.25;
 export const DEFAULT_TO0_REFRESH_INTERVAL_S = 300;
 export const DEFAULT_TO0_BACKOFF_MS = 60_000;
 export const DEFAULT_TO0_MAX_BACKOFF_MS = 3_600_000;
+export const DEFAULT_TO0_REFRESH_CONCURRENCY = 8;
 const ACTOR = 'system:to0-refresh';
 const PAGE = 200;
 
@@ -72,31 +75,30 @@ export function createTo0Refresh(o: To0RefreshOptions): To0Refresh {
   if (!(margin >= 0 && margin <= 1)) throw new TypeError('to0 refresh: margin must be within 0 and 1');
   const backoff = o.backoffMs ?? DEFAULT_TO0_BACKOFF_MS;
   const maxBackoff = o.maxBackoffMs ?? DEFAULT_TO0_MAX_BACKOFF_MS;
+  const concurrency = o.concurrency ?? DEFAULT_TO0_REFRESH_CONCURRENCY;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new TypeError('to0 refresh: concurrency must be a positive integer');
   let running: Promise<To0RefreshRun> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  async function refreshOne(record: VoucherRecord, run: To0RefreshRun): Promise<void> {
+  async function refreshOne(record: VoucherRecord): Promise<'renewed' | 'failed' | 'backingOff' | undefined> {
     const guid = guidToHex(record.guid);
     const status = await to0Status(o.store, record.guid);
     const now = o.clock();
     const due = refreshDueAt(record, status, margin);
-    if (due === undefined || due.getTime() > now.getTime()) return;
-    if (status?.retryAt !== undefined && Date.parse(status.retryAt) > now.getTime()) {
-      run.backingOff.push(guid);
-      return;
-    }
+    if (due === undefined || due.getTime() > now.getTime()) return undefined;
+    if (status?.retryAt !== undefined && Date.parse(status.retryAt) > now.getTime()) return 'backingOff';
     try {
       const result = await o.register(record.voucher);
       const until = await recordTo0Success(o.store, record.guid, { at: now, ...result, actor: ACTOR });
-      run.renewed.push(guid);
       o.log?.info({ guid, rendezvous: result.rendezvous, until: until.toISOString() }, 'TO0 registration refreshed');
+      return 'renewed';
     } catch (e) {
       const failures = (status?.failures ?? 0) + 1;
       const retryAt = new Date(now.getTime() + Math.min(maxBackoff, backoff * 2 ** Math.min(failures - 1, 30)));
       const error = describeFailure(e);
       await recordTo0Failure(o.store, record.guid, { at: now, error, retryAt, actor: ACTOR });
-      run.failed.push(guid);
       o.log?.warn({ guid, err: e, failures, retryAt: retryAt.toISOString() }, 'TO0 registration failed; retrying after a backoff');
+      return 'failed';
     }
   }
 
@@ -107,10 +109,18 @@ export function createTo0Refresh(o: To0RefreshOptions): To0Refresh {
       let after: string | undefined;
       do {
         const page = await o.store.vouchers.list('owner', { state, limit: PAGE, ...(after === undefined ? {} : { after }) });
-        for (const record of page.items) {
+        // Up to `concurrency` registrations at once; the run lists them in page order all the same.
+        const outcomes = new Array<Awaited<ReturnType<typeof refreshOne>>>(page.items.length);
+        let next = 0;
+        const worker = async () => {
+          for (let i = next++; i < page.items.length; i = next++) outcomes[i] = await refreshOne(page.items[i] as VoucherRecord);
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, page.items.length) }, worker));
+        page.items.forEach((record, i) => {
           run.checked++;
-          await refreshOne(record, run);
-        }
+          const outcome = outcomes[i];
+          if (outcome !== undefined) run[outcome].push(guidToHex(record.guid));
+        });
         after = page.next;
       } while (after !== undefined);
     }
