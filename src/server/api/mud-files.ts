@@ -16,7 +16,7 @@ import {
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
-import { jsonResponse, pageParameters, type RouteFactory } from './route.ts';
+import { jsonResponse, pageOf, pageParameters, type RouteFactory } from './route.ts';
 
 const nameParameter = {
   name: 'name',
@@ -77,11 +77,7 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
     openapi: {
       parameters: pageParameters,
       responses: {
-        200: jsonResponse('a page of published MUD files', {
-          type: 'object',
-          required: ['items'],
-          properties: { items: { type: 'array', items: INFO_SCHEMA }, next: { type: 'string' } },
-        }),
+        200: jsonResponse('a page of published MUD files', pageOf(INFO_SCHEMA)),
       },
     },
     async handler(request) {

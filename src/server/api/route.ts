@@ -66,8 +66,12 @@ export const pageParameters = [
   },
   { name: 'cursor', in: 'query', description: 'the `next` of the previous page', schema: { type: 'string' } },
 ];
-export const pageOf = (item: string) => ({
+/** A page of items: `item` names a component schema, or is the item schema itself. */
+export const pageOf = (item: string | Record<string, unknown>) => ({
   type: 'object',
   required: ['items'],
-  properties: { items: { type: 'array', items: ref(item) }, next: { type: 'string', description: 'present when more items may follow' } },
+  properties: {
+    items: { type: 'array', items: typeof item === 'string' ? ref(item) : item },
+    next: { type: 'string', description: 'present when more items may follow' },
+  },
 });

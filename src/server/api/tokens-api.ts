@@ -8,7 +8,7 @@ import { ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
-import { jsonResponse, pageParameters, type RouteFactory } from './route.ts';
+import { jsonResponse, pageOf, pageParameters, type RouteFactory } from './route.ts';
 import { API_ROLES, createApiToken, isApiRole, revokeApiToken } from './tokens.ts';
 
 /** Longest token name, in characters: a label for people, not a document. */
@@ -78,11 +78,7 @@ export const tokenRoutes: RouteFactory = (ctx) => [
     openapi: {
       parameters: pageParameters,
       responses: {
-        200: jsonResponse('a page of tokens', {
-          type: 'object',
-          required: ['items'],
-          properties: { items: { type: 'array', items: TOKEN_SCHEMA }, next: { type: 'string' } },
-        }),
+        200: jsonResponse('a page of tokens', pageOf(TOKEN_SCHEMA)),
       },
     },
     async handler(request) {
