@@ -3,6 +3,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { CoseError } from '../../codec/cose/errors.ts';
 import { type CoseKey, decodeCoseKey } from '../../codec/cose/key.ts';
+import { SuitAlgorithm } from '../../suit/constants.ts';
 import { SuitError } from '../../suit/errors.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { parseHexText, readInput } from '../input.ts';
@@ -77,12 +78,12 @@ export function suitFailed(what: string, e: unknown): CliExit {
 
 /** COSE algorithm names accepted by --alg. */
 export const ALG_NAMES: Record<string, number> = {
-  ES256: -7,
-  ESP256: -9,
-  ES384: -35,
-  ESP384: -51,
-  EdDSA: -8,
-  Ed25519: -19,
-  'HMAC256/256': 5,
-  HMAC256: 5,
+  ES256: SuitAlgorithm.ES256,
+  ESP256: SuitAlgorithm.ESP256,
+  ES384: SuitAlgorithm.ES384,
+  ESP384: SuitAlgorithm.ESP384,
+  EdDSA: SuitAlgorithm.EdDSA,
+  Ed25519: SuitAlgorithm.Ed25519,
+  'HMAC256/256': SuitAlgorithm.HMAC_256_256,
+  HMAC256: SuitAlgorithm.HMAC_256_256,
 };
