@@ -16,8 +16,8 @@ import { encodeDeviceCredential } from '../fdo/credential/credential-encode.ts';
 import type { DeviceCredential } from '../fdo/credential/device-credential.ts';
 import { deviceIotopiaOnboardModule } from '../fdo/serviceinfo/modules/iotopia-onboard-device.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import { FdoTransportError } from './errors.ts';
-import { runDi, runOnboard, type TransportOptions } from './flows.ts';
+import { FdoTransportError } from '../fdo/client/errors.ts';
+import { runDi, runOnboard, type TransportOptions } from '../fdo/client/flows.ts';
 import { writeFileAtomic } from './local-ports.ts';
 
 export const FLEET_KEYS = {

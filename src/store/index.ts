@@ -12,10 +12,10 @@ export {
   ERR_STORE_URL,
   StoreError,
 } from './errors.ts';
-export { type StoreManufacturerVoucherStore, storeManufacturerVoucherStore } from './fdo/manufacturer-voucher-store.ts';
-export { privateKeyOf, putKeyPair, storeOwnerKeyRing } from './fdo/owner-key-ring.ts';
-export { type StoreOwnerVoucherStore, storeOwnerVoucherStore } from './fdo/owner-voucher-store.ts';
-export { storeRendezvousStore } from './fdo/rendezvous-store.ts';
+export { type StoreManufacturerVoucherStore, storeManufacturerVoucherStore } from '../onboarding/manufacturer-vouchers.ts';
+export { privateKeyOf, putKeyPair, storeOwnerKeyRing } from '../onboarding/owner-key-ring.ts';
+export { type StoreOwnerVoucherStore, storeOwnerVoucherStore } from '../onboarding/owner-vouchers.ts';
+export { storeRendezvousStore } from '../onboarding/rendezvous-registrations.ts';
 export { hashSecret } from './hash-secret.ts';
 export type { KeyRecord, KeyRepository } from './key-repository.ts';
 export {

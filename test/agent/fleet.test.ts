@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FdoTransportError } from '../../src/agent/errors.ts';
+import { FdoTransportError } from '../../src/fdo/client/errors.ts';
 import { percentile, runFleet, serverWentAway } from '../../src/agent/fleet.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';

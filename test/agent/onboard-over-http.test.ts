@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { runDi, runOnboard, runTo0 } from '../../src/agent/flows.ts';
+import { runDi, runOnboard, runTo0 } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
 import { TransportProtocol } from '../../src/fdo/constants/rendezvous.ts';
 import { createApp } from '../../src/server/app.ts';

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { createCertificate } from '../../src/crypto/x509-create.ts';
 import { MudBuilder } from '../../src/mud/author/builder.ts';
 import { signMudFile } from '../../src/mud/signature/cms-sign.ts';
-import { createApiToken } from '../../src/server/api/tokens.ts';
+import { createApiToken } from '../../src/platform/tokens.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runDi } from '../../src/agent/flows.ts';
+import { runDi } from '../../src/fdo/client/flows.ts';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
 import { guidToHex } from '../../src/fdo/types/guid.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runDi, runOnboard } from '../../src/agent/flows.ts';
+import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { generateKeyPair, type KeyPairType } from '../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { MsgType } from '../../src/fdo/constants/message-types.ts';

@@ -16,7 +16,7 @@ import { PublicKeyEncoding } from '../../src/fdo/constants/crypto.ts';
 import { guidFromText } from '../../src/fdo/types/guid.ts';
 import { encodeVoucherPem } from '../../src/fdo/voucher/voucher-encode.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
-import { storeOwnerVoucherStore } from '../../src/store/fdo/owner-voucher-store.ts';
+import { storeOwnerVoucherStore } from '../../src/onboarding/owner-vouchers.ts';
 import { type CellResult, type CellSpec, Matrix } from './go-fdo-client/matrix.ts';
 import {
   type Device,

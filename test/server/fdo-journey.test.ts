@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runDi, runOnboard, runTo0 } from '../../src/agent/flows.ts';
+import { runDi, runOnboard, runTo0 } from '../../src/fdo/client/flows.ts';
 import { KexSuite } from '../../src/fdo/constants/crypto.ts';
 import { MsgType } from '../../src/fdo/constants/message-types.ts';
 import { createApp } from '../../src/server/app.ts';

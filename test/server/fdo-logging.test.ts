@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
-import { runDi, runOnboard, runTo0 } from '../../src/agent/flows.ts';
+import { runDi, runOnboard, runTo0 } from '../../src/fdo/client/flows.ts';
 import { MsgType } from '../../src/fdo/constants/message-types.ts';
 import { decodeErrorMessage } from '../../src/fdo/messages/error.ts';
 import { createApp } from '../../src/server/app.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { runTo0 } from '../../src/agent/flows.ts';
+import { runTo0 } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
 import { createApp } from '../../src/server/app.ts';
 import { MemorySessionStore } from '../../src/server/fdo/memory-session-store.ts';

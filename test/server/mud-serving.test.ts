@@ -9,7 +9,7 @@ import { MudBuilder } from '../../src/mud/author/builder.ts';
 import { signMudFile } from '../../src/mud/signature/cms-sign.ts';
 import { verifyMudSignature } from '../../src/mud/signature/cms-verify.ts';
 import { parseMud } from '../../src/mud/validate/parse-mud.ts';
-import { createApiToken } from '../../src/server/api/tokens.ts';
+import { createApiToken } from '../../src/platform/tokens.ts';
 import { MAX_PUBLISHED_MUD_BYTES, MAX_PUBLISHED_SIGNATURE_BYTES } from '../../src/server/mud/publish.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { startPlatform } from '../../src/server/platform/platform.ts';

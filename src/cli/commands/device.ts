@@ -7,7 +7,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { arch, hostname, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runDi, runOnboard } from '../../agent/flows.ts';
+import { runDi, runOnboard } from '../../fdo/client/flows.ts';
 import { directorySink, directorySource, fileManagementStore, httpFetch, localExecutor, writeFileAtomic } from '../../agent/local-ports.ts';
 import { generateKeyPair } from '../../crypto/key-generate.ts';
 import { importPrivateKey } from '../../crypto/key-import.ts';

@@ -5,7 +5,7 @@
  */
 import type { Store } from '../../store/store.ts';
 import { changeSetting, OWNER_SCOPE, OwnerSettingKey } from './owner-settings.ts';
-import { configuredRendezvous } from './owner-to0.ts';
+import { configuredRendezvous } from '../../onboarding/to0-registrar.ts';
 import { invalidField } from './problem.ts';
 import { jsonResponse, type RouteFactory } from './route.ts';
 

@@ -18,7 +18,7 @@ import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
-import { storeOwnerVoucherStore } from '../../store/fdo/owner-voucher-store.ts';
+import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
 import { OWNER_TO0_SCOPE } from './owner-settings.ts';

@@ -14,8 +14,8 @@ import {
   parseServiceInfoEntries,
   type ServiceInfoEntry,
   toOwnerPlans,
-} from './owner-serviceinfo-plans.ts';
-import { OwnerServiceInfoError, ownerServiceInfoPorts } from './owner-serviceinfo-ports.ts';
+} from '../../onboarding/serviceinfo-plans.ts';
+import { OwnerServiceInfoError, ownerServiceInfoPorts } from '../../onboarding/serviceinfo-files.ts';
 import { changeSetting, OWNER_SCOPE, OWNER_SERVICEINFO_SCOPE, OwnerSettingKey } from './owner-settings.ts';
 import { ApiProblem, invalidField } from './problem.ts';
 import { type ApiContext, guidParameter, jsonResponse, type RouteFactory } from './route.ts';

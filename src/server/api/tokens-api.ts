@@ -9,7 +9,7 @@ import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
 import { jsonResponse, pageOf, pageParameters, type RouteFactory } from './route.ts';
-import { API_ROLES, createApiToken, isApiRole, revokeApiToken } from './tokens.ts';
+import { API_ROLES, createApiToken, isApiRole, revokeApiToken } from '../../platform/tokens.ts';
 
 /** Longest token name, in characters: a label for people, not a document. */
 export const MAX_TOKEN_NAME = 100;

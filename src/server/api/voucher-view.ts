@@ -4,7 +4,7 @@ import { publicKeyFingerprint } from '../../fdo/types/public-key.ts';
 import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
 import type { VoucherRecord } from '../../store/voucher-repository.ts';
-import { TO0_STATUS_SCHEMA, type To0Status } from './owner-to0-status.ts';
+import { TO0_STATUS_SCHEMA, type To0Status } from '../../onboarding/to0-status.ts';
 
 export interface VoucherView {
   guid: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createApiToken, revokeApiToken } from '../../../src/server/api/tokens.ts';
+import { createApiToken, revokeApiToken } from '../../../src/platform/tokens.ts';
 import { hashSecret } from '../../../src/store/hash-secret.ts';
 import { type ApiWorld, bearer, startApiWorld } from './world.ts';
 

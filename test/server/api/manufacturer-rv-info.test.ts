@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runDi } from '../../../src/agent/flows.ts';
+import { runDi } from '../../../src/fdo/client/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { RVProtocolValue } from '../../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';

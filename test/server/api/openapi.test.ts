@@ -57,7 +57,7 @@ describe('the served OpenAPI document', () => {
   });
 
   test('without the rendezvous role, registering is refused with its own code', async () => {
-    const { createApiToken } = await import('../../../src/server/api/tokens.ts');
+    const { createApiToken } = await import('../../../src/platform/tokens.ts');
     const token = await createApiToken(store, { name: 'owner', roles: ['owner'] });
     const guid = new Uint8Array(16).fill(7);
     await store.vouchers.put({ side: 'owner', guid, voucher: new Uint8Array([0x80]), state: 'imported' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RVProtocolValue } from '../../../src/fdo/constants/rendezvous.ts';
 import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
-import { ownerRendezvousUrls } from '../../../src/server/api/owner-to0.ts';
+import { ownerRendezvousUrls } from '../../../src/onboarding/to0-registrar.ts';
 import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from './owner-world.ts';
 

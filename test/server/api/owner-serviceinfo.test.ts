@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runDi, runOnboard } from '../../../src/agent/flows.ts';
+import { runDi, runOnboard } from '../../../src/fdo/client/flows.ts';
 import { directorySink } from '../../../src/agent/local-ports.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite } from '../../../src/fdo/constants/crypto.ts';

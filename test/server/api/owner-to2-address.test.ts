@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { runDi } from '../../../src/agent/flows.ts';
+import { runDi } from '../../../src/fdo/client/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import { decodeTo1d } from '../../../src/fdo/messages/to0.ts';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiToken } from '../../../src/server/api/tokens.ts';
+import { createApiToken } from '../../../src/platform/tokens.ts';
 import { type RawSettings, resolveConfig } from '../../../src/server/platform/config.ts';
 import { type Platform, type StartOptions, startPlatform } from '../../../src/server/platform/platform.ts';
 import type { ApiRole } from '../../../src/store/api-token-repository.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runTo0 } from '../../../src/agent/flows.ts';
+import { runTo0 } from '../../../src/fdo/client/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { ErrorCode } from '../../../src/fdo/constants/error-codes.ts';
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';

@@ -1,0 +1,127 @@
+/**
+ * The client side of the FDO 1.1 HTTP transport: one `send` per protocol message. The bearer token
+ * the server returns is kept and presented on every later message until the next protocol starts,
+ * the way go-fdo's transport keeps it. An error message (type 255) from the server rejects with an
+ * FdoPeerError carrying the server's spec code.
+ */
+import { MsgType } from '../constants/message-types.ts';
+import { decodeErrorMessage } from '../messages/error.ts';
+import { FdoPeerError } from '../protocol/lib/peer-error.ts';
+import type { ProtocolMessage } from '../protocol/ports.ts';
+import { FdoTransportError } from './errors.ts';
+
+export interface HttpFdoClientOptions {
+  /** A fetch implementation; the global one (undici) when not set. */
+  fetch?: typeof fetch;
+  /** Per request, default 30 s. */
+  timeoutMs?: number;
+  /** Largest reply body accepted, default 65535 (go-fdo's default). */
+  maxMessageBytes?: number;
+}
+
+export interface FdoTransport {
+  /** Sends one message and resolves with the server's reply. */
+  send(message: ProtocolMessage): Promise<ProtocolMessage>;
+  /** Tells the server the client gives up (its own error message); never rejects. */
+  abort(message: ProtocolMessage): Promise<void>;
+}
+
+const STARTS = new Set<number>([MsgType.DI_AppStart, MsgType.TO0_Hello, MsgType.TO1_HelloRV, MsgType.TO2_HelloDevice]);
+
+async function readCapped(response: Response, max: number, url: string): Promise<Uint8Array> {
+  const declared = response.headers.get('content-length');
+  if (declared !== null && Number(declared) > max) {
+    await response.body?.cancel();
+    throw new FdoTransportError('ERR_AGENT_HTTP_TOO_LARGE', `the reply announces ${declared} bytes, more than ${max}`, url);
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    total += chunk.byteLength;
+    if (total > max) {
+      await response.body.cancel().catch(() => {});
+      throw new FdoTransportError('ERR_AGENT_HTTP_TOO_LARGE', `the reply exceeds ${max} bytes`, url);
+    }
+    parts.push(chunk);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** A transport to the FDO server at `baseUrl` (scheme, host, port and an optional path prefix). */
+export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {}): FdoTransport {
+  const base = new URL(baseUrl);
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`httpFdoClient: ${baseUrl} is not an http(s) URL`);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const max = options.maxMessageBytes ?? 65_535;
+  let token: string | undefined;
+
+  const urlFor = (msgType: number) => new URL(`${prefix}/fdo/101/msg/${msgType}`, base).toString();
+
+  async function post(message: ProtocolMessage): Promise<{ response: Response; url: string }> {
+    const url = urlFor(message.msgType);
+    // The URL names the type already; the header too, for servers that read the type from it.
+    const headers: Record<string, string> = { 'content-type': 'application/cbor', 'message-type': String(message.msgType) };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    try {
+      const response = await doFetch(url, { method: 'POST', headers, body: message.body, signal: AbortSignal.timeout(timeoutMs) });
+      return { response, url };
+    } catch (e) {
+      const timedOut = (e as { name?: unknown })?.name === 'TimeoutError';
+      throw new FdoTransportError(
+        timedOut ? 'ERR_AGENT_HTTP_TIMEOUT' : 'ERR_AGENT_HTTP_UNREACHABLE',
+        timedOut ? `no reply within ${timeoutMs} ms` : `the request failed: ${(e as Error)?.message ?? String(e)}`,
+        url,
+        { cause: e },
+      );
+    }
+  }
+
+  return {
+    async send(message) {
+      if (!(message?.body instanceof Uint8Array) || !Number.isInteger(message.msgType)) {
+        throw new TypeError('send() takes a ProtocolMessage { msgType, body }');
+      }
+      if (STARTS.has(message.msgType)) token = undefined;
+      const { response, url } = await post(message);
+      const bearer = /^Bearer\s+(\S+)/i.exec(response.headers.get('authorization') ?? '')?.[1];
+      if (bearer !== undefined) token = bearer;
+      const isCbor = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/cbor';
+      const typeHeader = response.headers.get('message-type')?.trim() ?? '';
+      const replyType = /^\d{1,3}$/.test(typeHeader) ? Number(typeHeader) : undefined;
+      const isErrorMessage = isCbor && (replyType === MsgType.Error || (replyType === undefined && response.status === 500));
+      if (response.status !== 200 && !isErrorMessage) {
+        await response.body?.cancel();
+        throw new FdoTransportError('ERR_AGENT_HTTP_STATUS', `HTTP ${response.status} without an FDO error message`, url);
+      }
+      const body = await readCapped(response, max, url);
+      if (isErrorMessage) {
+        token = undefined;
+        throw new FdoPeerError(decodeErrorMessage(body));
+      }
+      if (replyType === undefined || replyType > 0xff || !isCbor) {
+        throw new FdoTransportError('ERR_AGENT_HTTP_REPLY', 'the reply lacks application/cbor or a valid Message-Type', url);
+      }
+      return { msgType: replyType, body };
+    },
+
+    async abort(message) {
+      try {
+        const { response } = await post(message);
+        await response.body?.cancel();
+      } catch {
+        // The server learns nothing more either way; the caller already has its own error.
+      } finally {
+        token = undefined;
+      }
+    },
+  };
+}

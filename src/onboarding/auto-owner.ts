@@ -1,0 +1,156 @@
+/**
+ * "Manufacture, then onboard" in one server: each voucher made at DI is extended to this server's
+ * owner key of the manufacturer key's type (so the device's key exchange fits, ECDH256 for P-256,
+ * ECDH384 for P-384), recorded on the owner side, and registered with this server's rendezvous
+ * (TO0, run in process). Each registration attempt is recorded as the management API records its
+ * own (owner-to0-status.ts): a success with the rendezvous and lifetime, a failure with its code,
+ * which the TO0 refresh job then retries with its backoff. A failure here leaves the manufactured
+ * voucher in place and is logged; the start-up sweep (`sweepAutoOwner`) finishes what a killed
+ * process left undone.
+ */
+import type { KeyObject } from 'node:crypto';
+import { runClient } from '../fdo/client/run-client.ts';
+import type { KeyPairType } from '../crypto/key-generate.ts';
+import { PublicKeyType } from '../fdo/constants/crypto.ts';
+import type { ManufacturerVoucherStore, OwnerKeyRing, ProtocolMessage, ServerStep } from '../fdo/protocol/ports.ts';
+import { createTo0Owner, type To0Result } from '../fdo/protocol/to0-owner.ts';
+import { samePublicKey } from '../fdo/types/public-key.ts';
+import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
+import { encodeVoucher } from '../fdo/voucher/voucher-encode.ts';
+import { extendVoucher } from '../fdo/voucher/voucher-extend.ts';
+import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
+import type { StoreOwnerVoucherStore } from './owner-vouchers.ts';
+import type { Store } from '../store/store.ts';
+import { describeFailure, recordTo0Failure, recordTo0Success } from './to0-status.ts';
+
+type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
+
+export interface AutoOwnerOptions {
+  /** Where the registration status goes (the store the owner store writes to). */
+  store: Store;
+  manufacturerKeys: readonly { privateKey: KeyObject }[];
+  ownerKeys: readonly { type: KeyPairType; privateKey: KeyObject }[];
+  ownerStore: StoreOwnerVoucherStore;
+  ownerKeyRing: OwnerKeyRing;
+  /** This server's TO0 handler, when it is also the rendezvous. */
+  to0?: Handler;
+  /** Read at each registration, so a TO2 address set through the API applies at once. */
+  to2Address: RvTo2Addr | (() => Promise<RvTo2Addr>);
+  clock: () => Date;
+  onError: (error: unknown, guid: Uint8Array) => void;
+}
+
+const OWNER_TYPE_FOR: Partial<Record<number, KeyPairType>> = {
+  [PublicKeyType.SECP256R1]: 'secp256r1',
+  [PublicKeyType.SECP384R1]: 'secp384r1',
+};
+
+/** Extends a voucher made here to this server's owner key of the matching type. */
+function extendToOwner(voucher: Uint8Array, o: AutoOwnerOptions): Uint8Array {
+  const parsed = parseVoucher(voucher);
+  const mfg = o.manufacturerKeys.find((k) => samePublicKey(k.privateKey, parsed.header.pubKey));
+  if (mfg === undefined) throw new Error('the voucher names no manufacturer key of this server');
+  if (parsed.entries.length > 0) throw new Error('the voucher is already extended to another owner');
+  const wanted = OWNER_TYPE_FOR[parsed.header.pubKey.type];
+  const owner = o.ownerKeys.find((k) => k.type === wanted) ?? o.ownerKeys[0];
+  if (owner === undefined) throw new Error('no owner key');
+  return encodeVoucher(extendVoucher(parsed, { ownerPrivateKey: mfg.privateKey, nextOwner: owner.privateKey }));
+}
+
+/** The actor of automatic registrations in the audit log. */
+export const AUTO_OWNER_ACTOR = 'system:auto-owner';
+
+/**
+ * TO0 with this server's rendezvous, recorded like a registration through the API: a success sets
+ * the voucher `registered` with its status, a failure records the error (the refresh job retries it
+ * with its backoff) and is thrown on.
+ */
+async function register(guid: Uint8Array, ownerVoucher: Uint8Array, o: AutoOwnerOptions & { to0: Handler }): Promise<void> {
+  const started = o.clock();
+  let waitSeconds: number;
+  try {
+    const to2Address = typeof o.to2Address === 'function' ? await o.to2Address() : o.to2Address;
+    ({ waitSeconds } = await registerInProcess(o.to0, o.ownerKeyRing, ownerVoucher, to2Address));
+  } catch (e) {
+    await recordTo0Failure(o.store, guid, { at: o.clock(), error: describeFailure(e), actor: AUTO_OWNER_ACTOR });
+    throw e;
+  }
+  await recordTo0Success(o.store, guid, { at: started, waitSeconds, rendezvous: 'in-process', actor: AUTO_OWNER_ACTOR });
+}
+
+export function withAutoOwner(inner: ManufacturerVoucherStore, o: AutoOwnerOptions): ManufacturerVoucherStore {
+  return {
+    async saveVoucher(guid, voucher) {
+      await inner.saveVoucher(guid, voucher);
+      try {
+        const extended = extendToOwner(voucher, o);
+        // A start-up sweep on another replica may have recorded (and registered) it already.
+        if (!(await o.ownerStore.addIfAbsent(guid, extended))) return;
+        if (o.to0 !== undefined) await register(guid, extended, { ...o, to0: o.to0 });
+      } catch (e) {
+        o.onError(e, guid);
+      }
+    },
+  };
+}
+
+export interface AutoOwnerSweep {
+  /** Manufacturer vouchers that had no owner voucher and were extended and recorded now. */
+  imported: number;
+  /** Owner vouchers made here that were recorded but never registered, registered now. */
+  registered: number;
+  failed: number;
+}
+
+const PAGE = 200;
+
+/**
+ * The start-up sweep: the DI commit and the automatic extension are separate transactions, so a
+ * process killed in between leaves a manufacturer voucher that the owner side never received, and
+ * one killed after the import leaves an owner voucher never registered. This finds both and
+ * finishes the work; run twice, the second run finds nothing. It looks at manufacturer vouchers
+ * still `created` (never extended through the API), made with this server's manufacturer keys and
+ * not extended to anyone, so with auto-owner on it takes every such device, including ones made
+ * while auto-owner was off. Failures go to `onError` per GUID and do not stop the sweep.
+ */
+export async function sweepAutoOwner(store: Store, o: AutoOwnerOptions): Promise<AutoOwnerSweep> {
+  const result: AutoOwnerSweep = { imported: 0, registered: 0, failed: 0 };
+  let after: string | undefined;
+  do {
+    const page = await store.vouchers.list('manufacturer', { state: 'created', limit: PAGE, ...(after === undefined ? {} : { after }) });
+    for (const made of page.items) {
+      try {
+        let owned = await store.vouchers.get('owner', made.guid);
+        if (owned === undefined) {
+          // Checked again inside the transaction: a DI finishing on another replica may get there first.
+          if (await o.ownerStore.addIfAbsent(made.guid, extendToOwner(made.voucher, o))) result.imported++;
+          owned = await store.vouchers.get('owner', made.guid);
+        }
+        if (owned?.state === 'imported' && o.to0 !== undefined) {
+          await register(made.guid, owned.voucher, { ...o, to0: o.to0 });
+          result.registered++;
+        }
+      } catch (e) {
+        result.failed++;
+        o.onError(e, made.guid);
+      }
+    }
+    after = page.next;
+  } while (after !== undefined);
+  return result;
+}
+
+/** TO0 between this server's owner and its own rendezvous, without HTTP. */
+async function registerInProcess(to0: Handler, keyRing: OwnerKeyRing, voucher: Uint8Array, rvTo2Addr: RvTo2Addr): Promise<To0Result> {
+  const client = createTo0Owner({ keyRing });
+  let state: unknown;
+  const transport = {
+    async send(message: ProtocolMessage): Promise<ProtocolMessage> {
+      const step = await to0(state as never, message);
+      state = step.state ?? undefined;
+      return step.reply;
+    },
+    async abort(): Promise<void> {},
+  };
+  return runClient({ start: () => client.start({ voucher, rvTo2Addr }), receive: client.receive }, transport);
+}

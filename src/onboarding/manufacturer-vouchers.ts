@@ -1,0 +1,24 @@
+import type { ManufacturerVoucherStore } from '../fdo/protocol/ports.ts';
+import { guidToHex } from '../fdo/types/guid.ts';
+import type { Store } from '../store/store.ts';
+
+export interface StoreManufacturerVoucherStore extends ManufacturerVoucherStore {
+  getVoucher(guid: Uint8Array): Promise<Uint8Array | undefined>;
+}
+
+/**
+ * DI's voucher sink on the store: the voucher, the device row and the audit record commit
+ * together, so a killed manufacturer never has a device without its voucher or an unaudited one.
+ */
+export function storeManufacturerVoucherStore(store: Store, options: { actor?: string } = {}): StoreManufacturerVoucherStore {
+  const actor = options.actor ?? 'manufacturer';
+  return {
+    saveVoucher: (guid, voucher) =>
+      store.transaction(async (r) => {
+        await r.vouchers.put({ side: 'manufacturer', guid, voucher, state: 'created' });
+        await r.devices.upsert({ guid, state: 'manufactured' });
+        await r.audit.append({ actor, action: 'voucher.created', subject: guidToHex(guid), details: { bytes: voucher.length } });
+      }),
+    getVoucher: async (guid) => (await store.vouchers.get('manufacturer', guid))?.voucher,
+  };
+}

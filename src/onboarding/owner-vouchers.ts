@@ -1,0 +1,202 @@
+import type { To2OwnerVoucherStore } from '../fdo/protocol/to2-owner.ts';
+import { guidToHex } from '../fdo/types/guid.ts';
+import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/errors.ts';
+import type { Repositories, Store } from '../store/store.ts';
+import type { VoucherRecord, VoucherState } from '../store/voucher-repository.ts';
+
+/** A resale: what was handed on, and the earlier vouchers of the device retired with it. */
+export interface Resale {
+  /** The voucher that was current (now `resold`), as it was before the extension. */
+  current: VoucherRecord;
+  /** The extended voucher, as handed to the next owner. */
+  extended: Uint8Array;
+  /** GUIDs of earlier vouchers of the device that were still offered and are now `resold` too. */
+  retired: Uint8Array[];
+}
+
+export interface ResellOptions {
+  /** Extends the current voucher to the next owner; runs inside the transaction (a throw rolls all back). */
+  extend(current: VoucherRecord): Uint8Array;
+  /** More details for the `voucher.resold` audit record (the next owner's key fingerprint, say). */
+  details?: Record<string, unknown>;
+  /** More writes in the same transaction, given every GUID whose voucher left the offer. */
+  alsoIn?(r: Repositories, guids: Uint8Array[]): Promise<void>;
+}
+
+export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
+  /** Records a voucher this owner holds (imported, or made here and extended to our key). */
+  add(guid: Uint8Array, voucher: Uint8Array): Promise<void>;
+  /** Like `add`, unless the owner already holds a voucher for the GUID: then nothing changes and it resolves false. */
+  addIfAbsent(guid: Uint8Array, voucher: Uint8Array): Promise<boolean>;
+  /** Records a TO0 registration that the rendezvous accepted until `until`. */
+  registered(guid: Uint8Array, until: Date): Promise<void>;
+  deviceProved(guid: Uint8Array): Promise<void>;
+  /**
+   * Hands the device on: its current voucher (found from any GUID the device had here) is extended
+   * and set `resold`, and so are the earlier ones still offered (audited `voucher.retired`), in one
+   * transaction; a TO2 still running on any of them cannot end here afterwards. Throws
+   * ERR_STORE_NOT_FOUND when this owner holds no current voucher for the GUID, ERR_STORE_CONFLICT
+   * when the device was resold already (also when two resales race: only one commits).
+   */
+  resell(guid: Uint8Array, options: ResellOptions): Promise<Resale>;
+}
+
+/** States in which the owner still holds a voucher (offered in TO2). */
+const HELD: readonly VoucherState[] = ['imported', 'registered', 'onboarded'];
+/** A TO2 may end on a voucher in these states (ADR 0009 keeps `replaced` ones for a device that lost TO2.Done2). */
+const NOT_RESOLD: readonly VoucherState[] = [...HELD, 'replaced'];
+/** Replacement links followed at most, so that a damaged device table cannot loop. */
+const MAX_CHAIN = 64;
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+/**
+ * TO2's voucher store on the store (docs/decisions/0009-lost-to2-done2.md).
+ *
+ * The end of TO2 (replacement voucher stored, device onboarded, audit record) is one transaction,
+ * committed before TO2.Done2 is sent. The device switches to the replacement credential only when
+ * TO2.Done2 arrives, so the voucher it replaces stays `onboarded` and offered: a device whose
+ * TO2.Done2 was lost runs TO2 again on its old credential and gets a new replacement, which
+ * supersedes the first one (`replaced`, audited `voucher.superseded`). Only the holder of the
+ * device key can finish TO2, so the old voucher offers nothing to anyone else. Once the device
+ * proves a replacement GUID in TO2.ProveDevice, the voucher it replaced retires for good
+ * (`replaced`, audited `voucher.retired`) and is never offered again.
+ */
+export function storeOwnerVoucherStore(store: Store, options: { actor?: string } = {}): StoreOwnerVoucherStore {
+  const actor = options.actor ?? 'owner';
+  const record = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
+    await r.vouchers.put({ side: 'owner', guid, voucher, state: 'imported' });
+    await r.devices.upsert({ guid, state: 'owned' });
+    await r.audit.append({ actor, action: 'voucher.imported', subject: guidToHex(guid), details: { bytes: voucher.length } });
+  };
+  return {
+    add: (guid, voucher) => store.transaction((r) => record(r, guid, voucher)),
+    addIfAbsent: (guid, voucher) =>
+      store.transaction(async (r) => {
+        if ((await r.vouchers.get('owner', guid)) !== undefined) return false;
+        await record(r, guid, voucher);
+        return true;
+      }),
+    registered: (guid, until) =>
+      store.transaction(async (r) => {
+        await r.vouchers.setRegisteredUntil('owner', guid, until);
+        // A registration renewed after onboarding (Credential Reuse) leaves the later states alone.
+        if ((await r.vouchers.get('owner', guid))?.state === 'imported') await r.vouchers.setState('owner', guid, 'registered');
+        if ((await r.devices.get(guid))?.state === 'owned') await r.devices.upsert({ guid, state: 'registered' });
+        await r.audit.append({ actor, action: 'voucher.registered', subject: guidToHex(guid), details: { until: until.toISOString() } });
+      }),
+    async get(guid) {
+      const v = await store.vouchers.get('owner', guid);
+      return v === undefined || !HELD.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
+    },
+    onboarded: (guid, { replacementGuid, replacementVoucher }) =>
+      store.transaction(async (r) => {
+        const earlier = (await r.devices.get(guid))?.replacementGuid;
+        // A TO2 that began before a resale must not end with the device onboarded here: the
+        // conditional update fails (ERR_STORE_CONFLICT) and the whole outcome rolls back.
+        await r.vouchers.setState('owner', guid, 'onboarded', NOT_RESOLD);
+        if (replacementVoucher !== undefined) {
+          await r.vouchers.put({ side: 'owner', guid: replacementGuid, voucher: replacementVoucher, state: 'onboarded' });
+        }
+        // A TO2 before this one ended with a replacement the device never took (its TO2.Done2 was
+        // lost): that replacement is superseded, so no two vouchers ever name this device as current.
+        const superseded = earlier !== undefined && !sameBytes(earlier, guid) && !sameBytes(earlier, replacementGuid) ? earlier : undefined;
+        if (superseded !== undefined && (await r.vouchers.get('owner', superseded))?.state === 'onboarded') {
+          // Conditional: a resale that committed meanwhile wins, and this TO2 end rolls back.
+          await r.vouchers.setState('owner', superseded, 'replaced', ['onboarded']);
+          await r.audit.append({
+            actor,
+            action: 'voucher.superseded',
+            subject: guidToHex(superseded),
+            details: { guid: guidToHex(guid), by: guidToHex(replacementGuid) },
+          });
+        }
+        if ((await r.devices.get(guid)) === undefined) await r.devices.upsert({ guid, state: 'owned' });
+        await r.devices.markOnboarded(guid, replacementGuid);
+        await r.audit.append({
+          actor,
+          action: 'device.onboarded',
+          subject: guidToHex(guid),
+          details: {
+            replacementGuid: guidToHex(replacementGuid),
+            replacementVoucher: replacementVoucher !== undefined,
+            ...(superseded === undefined ? {} : { superseded: guidToHex(superseded) }),
+          },
+        });
+      }),
+    async deviceProved(guid) {
+      // Read first, outside a transaction: the common case (nothing pending) writes nothing.
+      const device = await store.devices.getByReplacementGuid(guid);
+      if (device === undefined || sameBytes(device.guid, guid)) return;
+      await store.transaction(async (r) => {
+        const d = await r.devices.get(device.guid);
+        if (d?.replacementGuid === undefined || !sameBytes(d.replacementGuid, guid)) return;
+        if ((await r.vouchers.get('owner', d.guid))?.state !== 'onboarded') return;
+        await r.vouchers.setState('owner', d.guid, 'replaced');
+        await r.audit.append({
+          actor,
+          action: 'voucher.retired',
+          subject: guidToHex(d.guid),
+          details: { replacementGuid: guidToHex(guid) },
+        });
+      });
+    },
+    resell: (guid, o) =>
+      store.transaction(async (r) => {
+        const named = await r.vouchers.get('owner', guid);
+        if (named === undefined) throw new StoreError(ERR_STORE_NOT_FOUND, `this owner holds no voucher for ${guidToHex(guid)}`);
+        // Back to the first voucher of the device here, then forward along the replacements TO2 gave.
+        let first = guid;
+        for (let i = 0; i < MAX_CHAIN; i++) {
+          const before = await r.devices.getByReplacementGuid(first);
+          if (before === undefined || sameBytes(before.guid, first) || (await r.vouchers.get('owner', before.guid)) === undefined) break;
+          first = before.guid;
+        }
+        const chain = [first];
+        for (let i = 0; i < MAX_CHAIN; i++) {
+          const at = chain[chain.length - 1] as Uint8Array;
+          const next = (await r.devices.get(at))?.replacementGuid;
+          if (next === undefined || chain.some((g) => sameBytes(g, next)) || (await r.vouchers.get('owner', next)) === undefined) break;
+          chain.push(next);
+        }
+        const records: VoucherRecord[] = [];
+        for (const g of chain) records.push((await r.vouchers.get('owner', g)) as VoucherRecord);
+        if (records.some((v) => v.state === 'resold')) {
+          throw new StoreError(ERR_STORE_CONFLICT, `the device of ${guidToHex(guid)} was resold already`);
+        }
+        const current = records[records.length - 1] as VoucherRecord;
+        if (!HELD.includes(current.state)) {
+          throw new StoreError(ERR_STORE_NOT_FOUND, `this owner holds no current voucher for ${guidToHex(guid)} (it is ${current.state})`);
+        }
+        const extended = o.extend(current);
+        // Conditional: of two resales racing, the second finds the state moved and rolls back.
+        await r.vouchers.setState('owner', current.guid, 'resold', HELD);
+        const retired: Uint8Array[] = [];
+        for (const v of records.slice(0, -1)) {
+          if (!HELD.includes(v.state)) continue;
+          await r.vouchers.setState('owner', v.guid, 'resold', HELD);
+          retired.push(v.guid);
+          await r.audit.append({
+            actor,
+            action: 'voucher.retired',
+            subject: guidToHex(v.guid),
+            details: { resold: guidToHex(current.guid) },
+          });
+        }
+        // The device rows of every GUID it had here say it is sold (their replacement links stay).
+        for (const g of chain) if ((await r.devices.get(g)) !== undefined) await r.devices.upsert({ guid: g, state: 'resold' });
+        await o.alsoIn?.(r, [current.guid, ...retired]);
+        await r.audit.append({
+          actor,
+          action: 'voucher.resold',
+          subject: guidToHex(current.guid),
+          details: {
+            ...o.details,
+            ...(sameBytes(current.guid, guid) ? {} : { named: guidToHex(guid) }),
+            ...(retired.length === 0 ? {} : { retired: retired.map(guidToHex) }),
+          },
+        });
+        return { current, extended, retired };
+      }),
+  };
+}

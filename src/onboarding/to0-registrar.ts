@@ -1,0 +1,109 @@
+/**
+ * TO0 for the owner's vouchers (FDO 1.1 §5.3): with this server's own rendezvous in process, or
+ * over HTTP with the rendezvous servers the voucher's RendezvousInfo names for the owner (§3.7:
+ * directives not marked RVDevOnly, at RVOwnerPort), unless the owner configured its own list
+ * (owner/rendezvous). Servers are tried in order; only one that cannot be reached sends the run on.
+ */
+
+import { FdoTransportError } from '../fdo/client/errors.ts';
+import { runTo0, type TransportOptions } from '../fdo/client/flows.ts';
+import { IotopiaError } from '../errors.ts';
+import { RVProtocolValue } from '../fdo/constants/rendezvous.ts';
+import type { OwnerKeyRing, ProtocolMessage, ServerStep } from '../fdo/protocol/ports.ts';
+import type { To0Result } from '../fdo/protocol/to0-owner.ts';
+import { type RendezvousInfo, rendezvousDirectiveView } from '../fdo/types/rendezvous-info.ts';
+import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
+import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
+import type { Store } from '../store/store.ts';
+import { OWNER_SCOPE, OwnerSettingKey } from '../server/api/owner-settings.ts';
+import { to0InProcess } from '../fdo/client/in-process.ts';
+
+type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
+
+export class OwnerTo0Error extends IotopiaError {}
+
+export interface OwnerRegistration extends To0Result {
+  /** The rendezvous that accepted: its URL, or `in-process` for this server's own. */
+  rendezvous: string;
+}
+
+export type OwnerRegister = (voucher: Uint8Array) => Promise<OwnerRegistration>;
+
+export interface OwnerRegistrarOptions {
+  store: Store;
+  keyRing: OwnerKeyRing;
+  /** The TO2 address to register, read at each registration. */
+  to2Address: () => Promise<RvTo2Addr>;
+  /** This server's own rendezvous: its TO0 handler and the base URLs it is reached at. */
+  self?: { to0: Handler; urls: readonly string[] };
+  /** Requested registration lifetime; the rendezvous may grant less (default: the uint32 maximum). */
+  waitSeconds?: number;
+  transport?: TransportOptions;
+}
+
+const origin = (url: string): string => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+};
+
+/** The rendezvous URLs an owner registers with: per §3.7, directives for the owner, at RVOwnerPort. */
+export function ownerRendezvousUrls(rvInfo: RendezvousInfo): string[] {
+  const out: string[] = [];
+  for (const directive of rvInfo) {
+    const v = rendezvousDirectiveView(directive);
+    if (v.devOnly || v.bypass) continue;
+    const https = v.protocol === RVProtocolValue.RVProtHttps;
+    if (!https && v.protocol !== undefined && v.protocol !== RVProtocolValue.RVProtHttp && v.protocol !== RVProtocolValue.RVProtRest)
+      continue;
+    const port = v.ownerPort ?? v.devPort;
+    for (const host of [v.dns, v.ipAddress]) {
+      if (host === undefined) continue;
+      const h = host.includes(':') ? `[${host}]` : host;
+      // Through URL, so that an IPv6 address takes its canonical text form.
+      out.push(origin(`${https ? 'https' : 'http'}://${h}${port === undefined ? '' : `:${port}`}`));
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** The owner's configured rendezvous list, when one is set. */
+export async function configuredRendezvous(store: Store): Promise<string[] | undefined> {
+  const value = (await store.settings.get(OWNER_SCOPE, OwnerSettingKey.rendezvous)) as { urls?: unknown } | undefined;
+  return Array.isArray(value?.urls) ? value.urls.filter((u): u is string => typeof u === 'string') : undefined;
+}
+
+export function ownerRegistrar(o: OwnerRegistrarOptions): OwnerRegister {
+  const selfOrigins = new Set((o.self?.urls ?? []).map(origin));
+  return async (voucher) => {
+    const rvInfo = parseVoucher(voucher).header.rvInfo;
+    const urls = (await configuredRendezvous(o.store)) ?? ownerRendezvousUrls(rvInfo);
+    if (urls.length === 0) {
+      throw new OwnerTo0Error(
+        'ERR_OWNER_TO0_NO_RENDEZVOUS',
+        "the voucher's rendezvous info names no HTTP rendezvous for the owner and none is configured (PUT /owner/rendezvous)",
+      );
+    }
+    const rvTo2Addr = await o.to2Address();
+    const registration = { voucher, rvTo2Addr, ...(o.waitSeconds === undefined ? {} : { waitSeconds: o.waitSeconds }) };
+    let last: unknown;
+    for (const url of urls) {
+      if (o.self !== undefined && selfOrigins.has(origin(url))) {
+        const { waitSeconds } = await to0InProcess(o.self.to0, o.keyRing, rvTo2Addr)(voucher);
+        return { waitSeconds, rendezvous: 'in-process' };
+      }
+      try {
+        const { waitSeconds } = await runTo0(url, { keyRing: o.keyRing }, registration, o.transport);
+        return { waitSeconds, rendezvous: url };
+      } catch (e) {
+        const unreachable =
+          e instanceof FdoTransportError && (e.code === 'ERR_AGENT_HTTP_UNREACHABLE' || e.code === 'ERR_AGENT_HTTP_TIMEOUT');
+        if (!unreachable) throw e;
+        last = e;
+      }
+    }
+    throw new OwnerTo0Error('ERR_OWNER_TO0_UNREACHABLE', `no rendezvous could be reached (${urls.join(', ')})`, { cause: last });
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * The server's own keys, made on first start and kept (private halves sealed) in the store:
+ * manufacturer keys that sign voucher entry 0, owner keys that vouchers are extended to and that
+ * sign TO0/TO2, and the device CA that certifies device keys at DI. Each manufacturer key has a
+ * self-signed certificate, kept as a setting beside the key, so DI can answer a device that asks
+ * for the X5CHAIN encoding of the manufacturer key (FDO 1.1 §3.3.4, §5.2.1) with one.
+ */
+import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { generateKeyPair, type KeyPairType } from '../crypto/key-generate.ts';
+import { createCertificate } from '../crypto/x509-create.ts';
+import { IotopiaError } from '../errors.ts';
+import { privateKeyOf, putKeyPair } from '../onboarding/owner-key-ring.ts';
+import type { Store } from '../store/store.ts';
+import type { KeyTypeSetting } from '../server/platform/config.ts';
+
+export interface PlatformKeys {
+  /**
+   * Manufacturer keys by type, each with its self-signed certificate (the X5CHAIN of one);
+   * DI picks the one that fits what the device asks for.
+   */
+  manufacturer: { type: KeyPairType; privateKey: KeyObject; chain: X509Certificate[] }[];
+  /** Owner keys by type; the first is the default owner key. */
+  owner: { type: KeyPairType; privateKey: KeyObject }[];
+  deviceCa: { privateKey: KeyObject; certificate: import('node:crypto').X509Certificate };
+  created: string[];
+}
+
+/**
+ * Both EC curves always, so devices of either key size onboard with the matching key exchange
+ * (ECDH256 or ECDH384); the configured type first, which decides what RSA devices get.
+ */
+function typesFor(primary: KeyTypeSetting): KeyPairType[] {
+  return [...new Set<KeyPairType>([primary, 'secp256r1', 'secp384r1'])];
+}
+
+async function ensure(store: Store, name: string, type: KeyPairType, created: string[]): Promise<KeyObject> {
+  const existing = await store.keys.get(name);
+  if (existing !== undefined) return privateOf(existing, name);
+  const pair = await generateKeyPair(type);
+  try {
+    await putKeyPair(store.keys, { name, type, privateKey: pair.privateKey });
+    created.push(name);
+    return pair.privateKey;
+  } catch (e) {
+    // Another replica made it first: use theirs.
+    const raced = await store.keys.get(name);
+    if (raced === undefined) throw e;
+    return privateOf(raced, name);
+  }
+}
+
+function privateOf(record: Parameters<typeof privateKeyOf>[0], name: string): KeyObject {
+  const key = privateKeyOf(record);
+  if (key === undefined) throw new IotopiaError('ERR_PLATFORM_KEY', `key "${name}" has no private half in the store`);
+  return key;
+}
+
+export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting): Promise<PlatformKeys> {
+  const created: string[] = [];
+  const types = typesFor(primary);
+  const manufacturer = [];
+  const owner = [];
+  for (const type of types) {
+    const name = `manufacturer-${type}`;
+    const privateKey = await ensure(store, name, type, created);
+    manufacturer.push({ type, privateKey, chain: [await ensureCertificate(store, name, privateKey, created)] });
+  }
+  for (const type of types) owner.push({ type, privateKey: await ensure(store, `owner-${type}`, type, created) });
+  const caKey = await ensure(store, 'device-ca', 'secp384r1', created);
+  // The CA certificate is derived from its key with fixed fields, so every replica and restart
+  // presents the same subject and key; the voucher records the chain each device was given.
+  const certificate = createCertificate({
+    subject: { commonName: 'IoTopia device CA' },
+    publicKey: caKey,
+    signer: { privateKey: caKey },
+    notBefore: new Date('2024-01-01T00:00:00Z'),
+    notAfter: new Date('2074-01-01T00:00:00Z'),
+    serialNumber: 1n,
+    ca: { pathLength: 0 },
+  });
+  return { manufacturer, owner, deviceCa: { privateKey: caKey, certificate }, created };
+}
+
+/** The settings scope of the certificates of the server's own keys, one per key name. */
+export const PLATFORM_KEYS_SCOPE = 'platform.keys';
+
+/** A stored key certificate: DER in base64. */
+interface StoredCertificate {
+  der: string;
+}
+
+/**
+ * The self-signed certificate of a manufacturer key: the one stored for it, or a new one made and
+ * stored now (a store made before certificates were kept gets one at its next start). A stored
+ * certificate that is unreadable or for another key is replaced, since the key is what counts.
+ */
+async function ensureCertificate(store: Store, name: string, key: KeyObject, created: string[]): Promise<X509Certificate> {
+  const settingKey = `${name}.certificate`;
+  const stored = readCertificate(await store.settings.get(PLATFORM_KEYS_SCOPE, settingKey), key);
+  if (stored !== undefined) return stored;
+  const certificate = createCertificate({
+    subject: { commonName: `IoTopia manufacturer ${name.replace(/^manufacturer-/, '')}` },
+    publicKey: createPublicKey(key),
+    signer: { privateKey: key },
+    notBefore: new Date('2024-01-01T00:00:00Z'),
+    notAfter: new Date('2074-01-01T00:00:00Z'),
+    serialNumber: 1n,
+    keyUsage: ['digitalSignature'],
+  });
+  await store.settings.put(PLATFORM_KEYS_SCOPE, settingKey, { der: certificate.raw.toString('base64') } satisfies StoredCertificate);
+  created.push(settingKey);
+  // Replicas starting together may each write one: use whichever the store kept.
+  return readCertificate(await store.settings.get(PLATFORM_KEYS_SCOPE, settingKey), key) ?? certificate;
+}
+
+function readCertificate(value: unknown, key: KeyObject): X509Certificate | undefined {
+  const der = (value as Partial<StoredCertificate> | undefined)?.der;
+  if (typeof der !== 'string') return undefined;
+  try {
+    const certificate = new X509Certificate(Buffer.from(der, 'base64'));
+    return certificate.checkPrivateKey(key) ? certificate : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
+import { generateKeyPair } from '../../src/crypto/key-generate.ts';
+import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
+import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
+import { resolveConfig } from '../../src/server/platform/config.ts';
+import { ensurePlatformKeys, PLATFORM_KEYS_SCOPE } from '../../src/platform/keys.ts';
+import { startPlatform } from '../../src/server/platform/platform.ts';
+import { openStore } from '../../src/store/open-store.ts';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'iotopia-platform-keys-'));
+  dirs.push(d);
+  return d;
+};
+const random = (n: number) => new Uint8Array(randomBytes(n));
+
+describe('manufacturer key certificates', () => {
+  test('made on first start, self-signed for their key, kept across starts', async () => {
+    const store = await openStore({ path: join(tempDir(), 'db.sqlite') }, { kek: random(32) });
+    try {
+      const first = await ensurePlatformKeys(store, 'rsa3072');
+      assert.deepEqual(
+        first.manufacturer.map((k) => k.type),
+        ['rsa3072', 'secp256r1', 'secp384r1'],
+      );
+      for (const k of first.manufacturer) {
+        assert.equal(k.chain.length, 1);
+        const [certificate] = k.chain as [X509Certificate];
+        assert.ok(certificate.checkPrivateKey(k.privateKey), `${k.type}: the certificate is for its key`);
+        assert.ok(certificate.subject === certificate.issuer && certificate.verify(certificate.publicKey), `${k.type}: self-signed`);
+        assert.ok(first.created.includes(`manufacturer-${k.type}.certificate`));
+      }
+      const second = await ensurePlatformKeys(store, 'rsa3072');
+      assert.deepEqual(second.created, []);
+      for (const [i, k] of second.manufacturer.entries()) {
+        assert.deepEqual(k.chain[0]?.raw, first.manufacturer[i]?.chain[0]?.raw, `${k.type}: the same certificate`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a store whose keys have no certificate gets one at the next start; one for another key is replaced', async () => {
+    const store = await openStore({ path: join(tempDir(), 'db.sqlite') }, { kek: random(32) });
+    try {
+      const first = await ensurePlatformKeys(store, 'secp256r1');
+      // A store from before certificates were kept: the keys, no certificate settings.
+      assert.ok(await store.settings.delete(PLATFORM_KEYS_SCOPE, 'manufacturer-secp256r1.certificate'));
+      // A certificate that is not for its key (the P-256 one stored under the P-384 key's name).
+      const p256 = first.manufacturer.find((k) => k.type === 'secp256r1')?.chain[0] as X509Certificate;
+      await store.settings.put(PLATFORM_KEYS_SCOPE, 'manufacturer-secp384r1.certificate', { der: p256.raw.toString('base64') });
+
+      const next = await ensurePlatformKeys(store, 'secp256r1');
+      assert.deepEqual(next.created.sort(), ['manufacturer-secp256r1.certificate', 'manufacturer-secp384r1.certificate']);
+      for (const [i, k] of next.manufacturer.entries()) {
+        assert.ok(k.chain[0]?.checkPrivateKey(k.privateKey), `${k.type}: a certificate for its key`);
+        assert.deepEqual(
+          k.privateKey.export({ format: 'jwk' }),
+          first.manufacturer[i]?.privateKey.export({ format: 'jwk' }),
+          'the key itself is kept',
+        );
+        const stored = (await store.settings.get(PLATFORM_KEYS_SCOPE, `manufacturer-${k.type}.certificate`)) as { der: string };
+        assert.deepEqual(new X509Certificate(Buffer.from(stored.der, 'base64')).raw, k.chain[0]?.raw);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('DI on the server with all roles', () => {
+  test('a device asking for X5CHAIN gets the manufacturer key with its certificate, and onboards', async () => {
+    const platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: tempDir(), logLevel: 'silent' }]));
+    try {
+      const deviceKey = (await generateKeyPair('secp384r1')).privateKey;
+      const credential = await runDi(platform.url, {
+        random,
+        deviceKey,
+        serialNumber: 'SN-x5chain',
+        model: 'platform keys test',
+        keyType: PublicKeyType.SECP384R1,
+        keyEncoding: PublicKeyEncoding.X5CHAIN,
+      });
+      const record = await platform.store.vouchers.get('manufacturer', credential.guid);
+      assert.ok(record, 'the manufacturer holds the voucher');
+      const { pubKey } = parseVoucher(record.voucher).header;
+      assert.equal(pubKey.encoding, PublicKeyEncoding.X5CHAIN);
+      assert.equal(pubKey.type, PublicKeyType.SECP384R1);
+      const mfg = platform.keys.manufacturer.find((k) => k.type === 'secp384r1');
+      assert.deepEqual(pubKey.body, [new Uint8Array(mfg?.chain[0]?.raw ?? [])]);
+
+      const onboarded = await runOnboard(
+        credential,
+        {},
+        {
+          to2: {
+            kexSuite: KexSuite.ECDH384,
+            cipherSuite: CipherSuite.A256GCM,
+            random,
+            serviceInfo: { devmod: DEVMOD, modules: [] },
+          },
+          deviceKey,
+        },
+      );
+      // TO2 verified the voucher with the X5CHAIN manufacturer key: the device onboarded with its GUID.
+      assert.deepEqual(onboarded.to2.guid, credential.guid);
+      assert.equal((await platform.store.devices.get(credential.guid))?.state, 'onboarded');
+    } finally {
+      await platform.close();
+    }
+  });
+});
+
+const DEVMOD = {
+  os: 'linux',
+  arch: 'x86_64',
+  version: 'test',
+  device: 'platform keys test',
+  bin: 'x86_64',
+  sep: ';',
+};
