@@ -11,13 +11,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair } from '../crypto/key-generate.ts';
+import { FdoTransportError } from '../fdo/client/errors.ts';
+import { runDi, runOnboard, type TransportOptions } from '../fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../fdo/constants/crypto.ts';
 import { encodeDeviceCredential } from '../fdo/credential/credential-encode.ts';
 import type { DeviceCredential } from '../fdo/credential/device-credential.ts';
 import { deviceIotopiaOnboardModule } from '../fdo/serviceinfo/modules/iotopia-onboard-device.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import { FdoTransportError } from '../fdo/client/errors.ts';
-import { runDi, runOnboard, type TransportOptions } from '../fdo/client/flows.ts';
 import { writeFileAtomic } from './local-ports.ts';
 
 export const FLEET_KEYS = {

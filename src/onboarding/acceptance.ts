@@ -5,8 +5,8 @@
  */
 import type { VoucherAcceptance } from '../fdo/protocol/ports.ts';
 import { publicKeyFingerprint } from '../fdo/types/public-key.ts';
-import type { Store } from '../store/store.ts';
 import { readAcceptancePolicy } from '../server/api/rendezvous-policy.ts';
+import type { Store } from '../store/store.ts';
 
 export function storedAcceptance(store: Pick<Store, 'settings'>): VoucherAcceptance {
   return async (voucher) => {

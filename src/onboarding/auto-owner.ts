@@ -9,8 +9,8 @@
  * process left undone.
  */
 import type { KeyObject } from 'node:crypto';
-import { runClient } from '../fdo/client/run-client.ts';
 import type { KeyPairType } from '../crypto/key-generate.ts';
+import { runClient } from '../fdo/client/run-client.ts';
 import { PublicKeyType } from '../fdo/constants/crypto.ts';
 import type { ManufacturerVoucherStore, OwnerKeyRing, ProtocolMessage, ServerStep } from '../fdo/protocol/ports.ts';
 import { createTo0Owner, type To0Result } from '../fdo/protocol/to0-owner.ts';
@@ -19,8 +19,8 @@ import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 import { encodeVoucher } from '../fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
-import type { StoreOwnerVoucherStore } from './owner-vouchers.ts';
 import type { Store } from '../store/store.ts';
+import type { StoreOwnerVoucherStore } from './owner-vouchers.ts';
 import { describeFailure, recordTo0Failure, recordTo0Success } from './to0-status.ts';
 
 type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;

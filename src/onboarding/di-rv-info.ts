@@ -8,9 +8,9 @@ import { MsgType } from '../fdo/constants/message-types.ts';
 import { errorStep } from '../fdo/protocol/lib/server-step.ts';
 import type { Clock } from '../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../fdo/types/rendezvous-info.ts';
-import type { Store } from '../store/store.ts';
 import { rvInfoFromJson, storedRvDirectives } from '../server/api/manufacturer-rv-info.ts';
 import type { RoleHandler } from '../server/fdo/fdo-transport.ts';
+import type { Store } from '../store/store.ts';
 
 export function diWithStoredRvInfo(
   store: Pick<Store, 'settings'>,

@@ -1,6 +1,8 @@
 import type { ManufacturerVoucherStore } from '../fdo/protocol/ports.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
+import { moveDevice } from '../lifecycle/device-states.ts';
 import type { Store } from '../store/store.ts';
+import { moveVoucher } from './voucher-states.ts';
 
 export interface StoreManufacturerVoucherStore extends ManufacturerVoucherStore {
   getVoucher(guid: Uint8Array): Promise<Uint8Array | undefined>;
@@ -15,8 +17,8 @@ export function storeManufacturerVoucherStore(store: Store, options: { actor?: s
   return {
     saveVoucher: (guid, voucher) =>
       store.transaction(async (r) => {
-        await r.vouchers.put({ side: 'manufacturer', guid, voucher, state: 'created' });
-        await r.devices.upsert({ guid, state: 'manufactured' });
+        await moveVoucher(r, guid, 'made', voucher);
+        await moveDevice(r, guid, 'manufactured');
         await r.audit.append({ actor, action: 'voucher.created', subject: guidToHex(guid), details: { bytes: voucher.length } });
       }),
     getVoucher: async (guid) => (await store.vouchers.get('manufacturer', guid))?.voucher,

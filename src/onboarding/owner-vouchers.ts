@@ -1,8 +1,10 @@
 import type { To2OwnerVoucherStore } from '../fdo/protocol/to2-owner.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
+import { moveDevice } from '../lifecycle/device-states.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/errors.ts';
 import type { Repositories, Store } from '../store/store.ts';
-import type { VoucherRecord, VoucherState } from '../store/voucher-repository.ts';
+import type { VoucherRecord } from '../store/voucher-repository.ts';
+import { HELD_STATES, moveVoucher } from './voucher-states.ts';
 
 /** A resale: what was handed on, and the earlier vouchers of the device retired with it. */
 export interface Resale {
@@ -28,8 +30,6 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
   add(guid: Uint8Array, voucher: Uint8Array): Promise<void>;
   /** Like `add`, unless the owner already holds a voucher for the GUID: then nothing changes and it resolves false. */
   addIfAbsent(guid: Uint8Array, voucher: Uint8Array): Promise<boolean>;
-  /** Records a TO0 registration that the rendezvous accepted until `until`. */
-  registered(guid: Uint8Array, until: Date): Promise<void>;
   deviceProved(guid: Uint8Array): Promise<void>;
   /**
    * Hands the device on: its current voucher (found from any GUID the device had here) is extended
@@ -41,10 +41,6 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
   resell(guid: Uint8Array, options: ResellOptions): Promise<Resale>;
 }
 
-/** States in which the owner still holds a voucher (offered in TO2). */
-const HELD: readonly VoucherState[] = ['imported', 'registered', 'onboarded'];
-/** A TO2 may end on a voucher in these states (ADR 0009 keeps `replaced` ones for a device that lost TO2.Done2). */
-const NOT_RESOLD: readonly VoucherState[] = [...HELD, 'replaced'];
 /** Replacement links followed at most, so that a damaged device table cannot loop. */
 const MAX_CHAIN = 64;
 
@@ -65,8 +61,8 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer
 export function storeOwnerVoucherStore(store: Store, options: { actor?: string } = {}): StoreOwnerVoucherStore {
   const actor = options.actor ?? 'owner';
   const record = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
-    await r.vouchers.put({ side: 'owner', guid, voucher, state: 'imported' });
-    await r.devices.upsert({ guid, state: 'owned' });
+    await moveVoucher(r, guid, 'imported', voucher);
+    await moveDevice(r, guid, 'owned');
     await r.audit.append({ actor, action: 'voucher.imported', subject: guidToHex(guid), details: { bytes: voucher.length } });
   };
   return {
@@ -77,33 +73,24 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
         await record(r, guid, voucher);
         return true;
       }),
-    registered: (guid, until) =>
-      store.transaction(async (r) => {
-        await r.vouchers.setRegisteredUntil('owner', guid, until);
-        // A registration renewed after onboarding (Credential Reuse) leaves the later states alone.
-        if ((await r.vouchers.get('owner', guid))?.state === 'imported') await r.vouchers.setState('owner', guid, 'registered');
-        if ((await r.devices.get(guid))?.state === 'owned') await r.devices.upsert({ guid, state: 'registered' });
-        await r.audit.append({ actor, action: 'voucher.registered', subject: guidToHex(guid), details: { until: until.toISOString() } });
-      }),
     async get(guid) {
       const v = await store.vouchers.get('owner', guid);
-      return v === undefined || !HELD.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
+      return v === undefined || !HELD_STATES.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
     },
     onboarded: (guid, { replacementGuid, replacementVoucher }) =>
       store.transaction(async (r) => {
         const earlier = (await r.devices.get(guid))?.replacementGuid;
         // A TO2 that began before a resale must not end with the device onboarded here: the
-        // conditional update fails (ERR_STORE_CONFLICT) and the whole outcome rolls back.
-        await r.vouchers.setState('owner', guid, 'onboarded', NOT_RESOLD);
-        if (replacementVoucher !== undefined) {
-          await r.vouchers.put({ side: 'owner', guid: replacementGuid, voucher: replacementVoucher, state: 'onboarded' });
-        }
+        // transition refuses a resold voucher (and the conditional update one resold meanwhile),
+        // so the whole outcome rolls back.
+        await moveVoucher(r, guid, 'onboarded');
+        if (replacementVoucher !== undefined) await moveVoucher(r, replacementGuid, 'replacement', replacementVoucher);
         // A TO2 before this one ended with a replacement the device never took (its TO2.Done2 was
         // lost): that replacement is superseded, so no two vouchers ever name this device as current.
         const superseded = earlier !== undefined && !sameBytes(earlier, guid) && !sameBytes(earlier, replacementGuid) ? earlier : undefined;
         if (superseded !== undefined && (await r.vouchers.get('owner', superseded))?.state === 'onboarded') {
           // Conditional: a resale that committed meanwhile wins, and this TO2 end rolls back.
-          await r.vouchers.setState('owner', superseded, 'replaced', ['onboarded']);
+          await moveVoucher(r, superseded, 'superseded');
           await r.audit.append({
             actor,
             action: 'voucher.superseded',
@@ -111,8 +98,7 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
             details: { guid: guidToHex(guid), by: guidToHex(replacementGuid) },
           });
         }
-        if ((await r.devices.get(guid)) === undefined) await r.devices.upsert({ guid, state: 'owned' });
-        await r.devices.markOnboarded(guid, replacementGuid);
+        await moveDevice(r, guid, 'onboarded', { replacementGuid });
         await r.audit.append({
           actor,
           action: 'device.onboarded',
@@ -132,7 +118,7 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
         const d = await r.devices.get(device.guid);
         if (d?.replacementGuid === undefined || !sameBytes(d.replacementGuid, guid)) return;
         if ((await r.vouchers.get('owner', d.guid))?.state !== 'onboarded') return;
-        await r.vouchers.setState('owner', d.guid, 'replaced');
+        await moveVoucher(r, d.guid, 'retired');
         await r.audit.append({
           actor,
           action: 'voucher.retired',
@@ -165,16 +151,16 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
           throw new StoreError(ERR_STORE_CONFLICT, `the device of ${guidToHex(guid)} was resold already`);
         }
         const current = records[records.length - 1] as VoucherRecord;
-        if (!HELD.includes(current.state)) {
+        if (!HELD_STATES.includes(current.state)) {
           throw new StoreError(ERR_STORE_NOT_FOUND, `this owner holds no current voucher for ${guidToHex(guid)} (it is ${current.state})`);
         }
         const extended = o.extend(current);
         // Conditional: of two resales racing, the second finds the state moved and rolls back.
-        await r.vouchers.setState('owner', current.guid, 'resold', HELD);
+        await moveVoucher(r, current.guid, 'resold');
         const retired: Uint8Array[] = [];
         for (const v of records.slice(0, -1)) {
-          if (!HELD.includes(v.state)) continue;
-          await r.vouchers.setState('owner', v.guid, 'resold', HELD);
+          if (!HELD_STATES.includes(v.state)) continue;
+          await moveVoucher(r, v.guid, 'resold');
           retired.push(v.guid);
           await r.audit.append({
             actor,
@@ -184,7 +170,7 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
           });
         }
         // The device rows of every GUID it had here say it is sold (their replacement links stay).
-        for (const g of chain) if ((await r.devices.get(g)) !== undefined) await r.devices.upsert({ guid: g, state: 'resold' });
+        for (const g of chain) if ((await r.devices.get(g)) !== undefined) await moveDevice(r, g, 'resold');
         await o.alsoIn?.(r, [current.guid, ...retired]);
         await r.audit.append({
           actor,

@@ -5,18 +5,18 @@
  * (owner/rendezvous). Servers are tried in order; only one that cannot be reached sends the run on.
  */
 
+import { IotopiaError } from '../errors.ts';
 import { FdoTransportError } from '../fdo/client/errors.ts';
 import { runTo0, type TransportOptions } from '../fdo/client/flows.ts';
-import { IotopiaError } from '../errors.ts';
+import { to0InProcess } from '../fdo/client/in-process.ts';
 import { RVProtocolValue } from '../fdo/constants/rendezvous.ts';
 import type { OwnerKeyRing, ProtocolMessage, ServerStep } from '../fdo/protocol/ports.ts';
 import type { To0Result } from '../fdo/protocol/to0-owner.ts';
 import { type RendezvousInfo, rendezvousDirectiveView } from '../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
-import type { Store } from '../store/store.ts';
 import { OWNER_SCOPE, OwnerSettingKey } from '../server/api/owner-settings.ts';
-import { to0InProcess } from '../fdo/client/in-process.ts';
+import type { Store } from '../store/store.ts';
 
 type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
 

@@ -5,8 +5,10 @@
  */
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import type { Store } from '../store/store.ts';
+import { moveDevice } from '../lifecycle/device-states.ts';
 import { OWNER_TO0_SCOPE } from '../server/api/owner-settings.ts';
+import type { Store } from '../store/store.ts';
+import { moveVoucher } from './voucher-states.ts';
 
 export interface To0Status {
   /** The rendezvous of the last accepted registration (URL, or `in-process`). */
@@ -68,8 +70,9 @@ export function recordTo0Success(
     const held = (await r.vouchers.get('owner', guid))?.state;
     if (held === undefined || held === 'resold') return until;
     await r.vouchers.setRegisteredUntil('owner', guid, until);
-    if (held === 'imported') await r.vouchers.setState('owner', guid, 'registered');
-    if ((await r.devices.get(guid))?.state === 'owned') await r.devices.upsert({ guid, state: 'registered' });
+    // A registration renewed after onboarding (Credential Reuse) leaves the later states: the tables keep them.
+    await moveVoucher(r, guid, 'registered');
+    if ((await r.devices.get(guid)) !== undefined) await moveDevice(r, guid, 'registered');
     await r.settings.put(OWNER_TO0_SCOPE, guidToHex(guid), status);
     await r.audit.append({
       actor: o.actor,

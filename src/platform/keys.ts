@@ -10,8 +10,8 @@ import { generateKeyPair, type KeyPairType } from '../crypto/key-generate.ts';
 import { createCertificate } from '../crypto/x509-create.ts';
 import { IotopiaError } from '../errors.ts';
 import { privateKeyOf, putKeyPair } from '../onboarding/owner-key-ring.ts';
-import type { Store } from '../store/store.ts';
 import type { KeyTypeSetting } from '../server/platform/config.ts';
+import type { Store } from '../store/store.ts';
 
 export interface PlatformKeys {
   /**

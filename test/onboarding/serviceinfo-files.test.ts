@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { toOwnerPlans } from '../../src/onboarding/serviceinfo-plans.ts';
 import { ownerServiceInfoPorts } from '../../src/onboarding/serviceinfo-files.ts';
+import { toOwnerPlans } from '../../src/onboarding/serviceinfo-plans.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 

@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
+import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
 import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
 import { decodeTo1d } from '../../src/fdo/messages/to0.ts';
 import { guidToHex } from '../../src/fdo/types/guid.ts';
-import type { To0Status } from '../../src/onboarding/to0-status.ts';
 import { DEFAULT_TO0_BACKOFF_MS } from '../../src/onboarding/to0-refresh.ts';
+import type { To0Status } from '../../src/onboarding/to0-status.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from '../server/api/owner-world.ts';
 
 const random = (n: number) => new Uint8Array(randomBytes(n));

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
+import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
-import { resolveConfig } from '../../src/server/platform/config.ts';
 import { ensurePlatformKeys, PLATFORM_KEYS_SCOPE } from '../../src/platform/keys.ts';
+import { resolveConfig } from '../../src/server/platform/config.ts';
 import { startPlatform } from '../../src/server/platform/platform.ts';
 import { openStore } from '../../src/store/open-store.ts';
 

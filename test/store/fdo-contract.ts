@@ -29,6 +29,7 @@ import { storeManufacturerVoucherStore } from '../../src/onboarding/manufacturer
 import { putKeyPair, storeOwnerKeyRing } from '../../src/onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../src/onboarding/owner-vouchers.ts';
 import { storeRendezvousStore } from '../../src/onboarding/rendezvous-registrations.ts';
+import { recordTo0Success } from '../../src/onboarding/to0-status.ts';
 import type { SessionProtocol } from '../../src/store/session-repository.ts';
 import type { Store } from '../../src/store/store.ts';
 import { cachedKeys, DEVMOD, fixedClock, RV_INFO, seededRandom } from '../fdo/e2e/kit.ts';
@@ -135,7 +136,12 @@ async function beforeTo2(store: Store, serial: string) {
   );
   const registration = await store.rendezvous.get(credential.guid);
   assert.equal(registration?.expiresAt.getTime(), fixedClock().getTime() + to0.waitSeconds * 1000);
-  await ownerVouchers.registered(credential.guid, registration.expiresAt);
+  await recordTo0Success(store, credential.guid, {
+    at: fixedClock(),
+    waitSeconds: to0.waitSeconds,
+    rendezvous: 'in-process',
+    actor: 'owner',
+  });
   assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'registered');
   assert.deepEqual((await store.vouchers.get('owner', credential.guid))?.registeredUntil, registration.expiresAt);
   assert.equal((await store.devices.get(credential.guid))?.state, 'registered');
@@ -304,13 +310,13 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
       // A TO2 that fetched the voucher before the resale cannot record its end afterwards.
       const late = new Uint8Array(16).fill(0x33);
       await assert.rejects(ownerVouchers.onboarded(replacement, { replacementGuid: late, replacementVoucher: Uint8Array.of(3) }), {
-        code: 'ERR_STORE_CONFLICT',
+        code: 'ERR_VOUCHER_TRANSITION',
       });
       assert.equal((await store.vouchers.get('owner', replacement))?.state, 'resold');
       assert.equal(await store.vouchers.get('owner', late), undefined);
       // Nor one on the original credential (a device whose TO2.Done2 was lost, ADR 0009).
       await assert.rejects(ownerVouchers.onboarded(credential.guid, { replacementGuid: late, replacementVoucher: Uint8Array.of(3) }), {
-        code: 'ERR_STORE_CONFLICT',
+        code: 'ERR_VOUCHER_TRANSITION',
       });
       await assert.rejects(to2(credential, to1.to1d), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6 });
       assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'resold');

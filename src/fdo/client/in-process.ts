@@ -2,10 +2,11 @@
  * TO0 between this server's owner role and its own rendezvous role, without HTTP: how the API
  * registers an imported voucher when one server plays both.
  */
-import { runClient } from './run-client.ts';
+
 import type { OwnerKeyRing, ProtocolMessage, ServerStep } from '../protocol/ports.ts';
 import { createTo0Owner, type To0Result } from '../protocol/to0-owner.ts';
 import type { RvTo2Addr } from '../types/rv-to2-addr.ts';
+import { runClient } from './run-client.ts';
 
 type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
 

@@ -3,9 +3,10 @@
  * the rendezvous info in each voucher: e.g. a rendezvous reached at another address from the
  * owner's network. Stored under owner/rendezvous; tried in order.
  */
+
+import { configuredRendezvous } from '../../onboarding/to0-registrar.ts';
 import type { Store } from '../../store/store.ts';
 import { changeSetting, OWNER_SCOPE, OwnerSettingKey } from './owner-settings.ts';
-import { configuredRendezvous } from '../../onboarding/to0-registrar.ts';
 import { invalidField } from './problem.ts';
 import { jsonResponse, type RouteFactory } from './route.ts';
 

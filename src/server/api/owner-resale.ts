@@ -17,8 +17,8 @@ import { encodeVoucher, encodeVoucherPem } from '../../fdo/voucher/voucher-encod
 import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
-import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
+import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
 import { OWNER_TO0_SCOPE } from './owner-settings.ts';

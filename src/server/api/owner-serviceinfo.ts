@@ -5,8 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { To2OwnerPolicy } from '../../fdo/protocol/to2-ports.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
-import type { Store } from '../../store/store.ts';
-import { guidParam } from './guid-param.ts';
+import { OwnerServiceInfoError, ownerServiceInfoPorts } from '../../onboarding/serviceinfo-files.ts';
 import {
   auditSummary,
   fileRef,
@@ -15,7 +14,8 @@ import {
   type ServiceInfoEntry,
   toOwnerPlans,
 } from '../../onboarding/serviceinfo-plans.ts';
-import { OwnerServiceInfoError, ownerServiceInfoPorts } from '../../onboarding/serviceinfo-files.ts';
+import type { Store } from '../../store/store.ts';
+import { guidParam } from './guid-param.ts';
 import { changeSetting, OWNER_SCOPE, OWNER_SERVICEINFO_SCOPE, OwnerSettingKey } from './owner-settings.ts';
 import { ApiProblem, invalidField } from './problem.ts';
 import { type ApiContext, guidParameter, jsonResponse, type RouteFactory } from './route.ts';

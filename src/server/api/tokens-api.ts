@@ -3,13 +3,14 @@
  * have), make one (its secret is in the answer and nowhere else), revoke one. Each change goes to
  * the audit log with the calling token as actor.
  */
+
+import { API_ROLES, createApiToken, isApiRole, revokeApiToken } from '../../platform/tokens.ts';
 import type { ApiRole, ApiTokenRecord } from '../../store/api-token-repository.ts';
 import { ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
 import { jsonResponse, pageOf, pageParameters, type RouteFactory } from './route.ts';
-import { API_ROLES, createApiToken, isApiRole, revokeApiToken } from '../../platform/tokens.ts';
 
 /** Longest token name, in characters: a label for people, not a document. */
 export const MAX_TOKEN_NAME = 100;

@@ -15,28 +15,33 @@ import { createTo2Owner } from '../../fdo/protocol/to2-owner.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
 import { type RendezvousInfo, rendezvousDirectiveFromView } from '../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
+import { storedAcceptance } from '../../onboarding/acceptance.ts';
+import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from '../../onboarding/auto-owner.ts';
+import { diWithStoredRvInfo } from '../../onboarding/di-rv-info.ts';
 import { storeManufacturerVoucherStore } from '../../onboarding/manufacturer-vouchers.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
 import { storeRendezvousStore } from '../../onboarding/rendezvous-registrations.ts';
+import { ownerServiceInfoPorts } from '../../onboarding/serviceinfo-files.ts';
+import {
+  createTo0Refresh,
+  DEFAULT_TO0_REFRESH_INTERVAL_S,
+  DEFAULT_TO0_REFRESH_MARGIN,
+  type To0Refresh,
+} from '../../onboarding/to0-refresh.ts';
+import { ownerRegistrar } from '../../onboarding/to0-registrar.ts';
+import { ensurePlatformKeys, type PlatformKeys } from '../../platform/keys.ts';
+import { loadMasterKey } from '../../platform/master-key.ts';
+import { ensureFirstAdminToken } from '../../platform/tokens.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { storedServiceInfoPlans } from '../api/owner-serviceinfo.ts';
-import { ownerServiceInfoPorts } from '../../onboarding/serviceinfo-files.ts';
-import { ownerRegistrar } from '../../onboarding/to0-registrar.ts';
 import { storedTo2Address } from '../api/owner-to2-address.ts';
-import { ensureFirstAdminToken } from '../../platform/tokens.ts';
 import { createApp } from '../app.ts';
 import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
 import { registerMudServing } from '../mud/serve.ts';
-import { storedAcceptance } from '../../onboarding/acceptance.ts';
-import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from '../../onboarding/auto-owner.ts';
 import type { PlatformConfig } from './config.ts';
-import { diWithStoredRvInfo } from '../../onboarding/di-rv-info.ts';
-import { ensurePlatformKeys, type PlatformKeys } from '../../platform/keys.ts';
-import { loadMasterKey } from '../../platform/master-key.ts';
 import { createMetrics } from './metrics.ts';
-import { createTo0Refresh, DEFAULT_TO0_REFRESH_INTERVAL_S, DEFAULT_TO0_REFRESH_MARGIN, type To0Refresh } from '../../onboarding/to0-refresh.ts';
 
 export interface Platform {
   app: FastifyInstance;
