@@ -3,17 +3,16 @@
  * owner key of the manufacturer key's type (so the device's key exchange fits, ECDH256 for P-256,
  * ECDH384 for P-384), recorded on the owner side, and registered with this server's rendezvous
  * (TO0, run in process). Each registration attempt is recorded as the management API records its
- * own (owner-to0-status.ts): a success with the rendezvous and lifetime, a failure with its code,
+ * own (to0-status.ts): a success with the rendezvous and lifetime, a failure with its code,
  * which the TO0 refresh job then retries with its backoff. A failure here leaves the manufactured
  * voucher in place and is logged; the start-up sweep (`sweepAutoOwner`) finishes what a killed
  * process left undone.
  */
 import type { KeyObject } from 'node:crypto';
 import type { KeyPairType } from '../crypto/key-generate.ts';
-import { runClient } from '../fdo/client/run-client.ts';
+import { type InProcessHandler, to0InProcess } from '../fdo/client/in-process.ts';
 import { PublicKeyType } from '../fdo/constants/crypto.ts';
-import type { ManufacturerVoucherStore, OwnerKeyRing, ProtocolMessage, ServerStep } from '../fdo/protocol/ports.ts';
-import { createTo0Owner, type To0Result } from '../fdo/protocol/to0-owner.ts';
+import type { ManufacturerVoucherStore, OwnerKeyRing } from '../fdo/protocol/ports.ts';
 import { samePublicKey } from '../fdo/types/public-key.ts';
 import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 import { encodeVoucher } from '../fdo/voucher/voucher-encode.ts';
@@ -23,7 +22,7 @@ import type { Store } from '../store/store.ts';
 import type { StoreOwnerVoucherStore } from './owner-vouchers.ts';
 import { describeFailure, recordTo0Failure, recordTo0Success } from './to0-status.ts';
 
-type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
+type Handler = InProcessHandler;
 
 export interface AutoOwnerOptions {
   /** Where the registration status goes (the store the owner store writes to). */
@@ -70,7 +69,7 @@ async function register(guid: Uint8Array, ownerVoucher: Uint8Array, o: AutoOwner
   let waitSeconds: number;
   try {
     const to2Address = typeof o.to2Address === 'function' ? await o.to2Address() : o.to2Address;
-    ({ waitSeconds } = await registerInProcess(o.to0, o.ownerKeyRing, ownerVoucher, to2Address));
+    ({ waitSeconds } = await to0InProcess(o.to0, o.ownerKeyRing, to2Address)(ownerVoucher));
   } catch (e) {
     await recordTo0Failure(o.store, guid, { at: o.clock(), error: describeFailure(e), actor: AUTO_OWNER_ACTOR });
     throw e;
@@ -138,19 +137,4 @@ export async function sweepAutoOwner(store: Store, o: AutoOwnerOptions): Promise
     after = page.next;
   } while (after !== undefined);
   return result;
-}
-
-/** TO0 between this server's owner and its own rendezvous, without HTTP. */
-async function registerInProcess(to0: Handler, keyRing: OwnerKeyRing, voucher: Uint8Array, rvTo2Addr: RvTo2Addr): Promise<To0Result> {
-  const client = createTo0Owner({ keyRing });
-  let state: unknown;
-  const transport = {
-    async send(message: ProtocolMessage): Promise<ProtocolMessage> {
-      const step = await to0(state as never, message);
-      state = step.state ?? undefined;
-      return step.reply;
-    },
-    async abort(): Promise<void> {},
-  };
-  return runClient({ start: () => client.start({ voucher, rvTo2Addr }), receive: client.receive }, transport);
 }

@@ -1,29 +1,36 @@
 /**
- * TO0 between this server's owner role and its own rendezvous role, without HTTP: how the API
- * registers an imported voucher when one server plays both.
+ * An FDO transport without HTTP: each message goes straight to a server role handler in the same
+ * process, which keeps the protocol state between messages the way the HTTP transport's session
+ * store would. The owner and rendezvous roles of one server use it for TO0 with each other.
  */
-
 import type { OwnerKeyRing, ProtocolMessage, ServerStep } from '../protocol/ports.ts';
 import { createTo0Owner, type To0Result } from '../protocol/to0-owner.ts';
 import type { RvTo2Addr } from '../types/rv-to2-addr.ts';
+import type { FdoTransport } from './http-transport.ts';
 import { runClient } from './run-client.ts';
 
-type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
+/** A server role handler as the transport calls it; its state type is the handler's own business. */
+export type InProcessHandler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
+
+/** One protocol run's transport to `handler`: the state lives in the closure, so make one per run. */
+export function inProcessTransport(handler: InProcessHandler): FdoTransport {
+  let state: unknown;
+  return {
+    async send(message) {
+      const step = await handler(state as never, message);
+      state = step.state ?? undefined;
+      return step.reply;
+    },
+    async abort() {},
+  };
+}
 
 export type RegisterVoucher = (voucher: Uint8Array) => Promise<To0Result>;
 
-export function to0InProcess(to0: Handler, keyRing: OwnerKeyRing, rvTo2Addr: RvTo2Addr): RegisterVoucher {
+/** TO0 for `voucher` with a rendezvous handler in this process, signed by `keyRing`. */
+export function to0InProcess(to0: InProcessHandler, keyRing: OwnerKeyRing, rvTo2Addr: RvTo2Addr): RegisterVoucher {
   return (voucher) => {
     const client = createTo0Owner({ keyRing });
-    let state: unknown;
-    const transport = {
-      async send(message: ProtocolMessage): Promise<ProtocolMessage> {
-        const step = await to0(state as never, message);
-        state = step.state ?? undefined;
-        return step.reply;
-      },
-      async abort(): Promise<void> {},
-    };
-    return runClient({ start: () => client.start({ voucher, rvTo2Addr }), receive: client.receive }, transport);
+    return runClient({ start: () => client.start({ voucher, rvTo2Addr }), receive: client.receive }, inProcessTransport(to0));
   };
 }

@@ -1,47 +1,33 @@
 /**
  * The IoTopia server as one process: the store (embedded SQLite in the data directory, or
- * PostgreSQL), the server's keys, the FDO roles it plays over HTTP, health and metrics.
+ * PostgreSQL), the server's keys, the FDO roles it plays over HTTP (`roles/`), the management API,
+ * health and metrics, and the timers that sweep expired sessions and refresh TO0 registrations.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, isIP } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { RVProtocolValue, TransportProtocol } from '../../fdo/constants/rendezvous.ts';
-import { createDiManufacturer } from '../../fdo/protocol/di-manufacturer.ts';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
-import { createTo0Rendezvous } from '../../fdo/protocol/to0-rendezvous.ts';
-import { createTo1Rendezvous } from '../../fdo/protocol/to1-rendezvous.ts';
-import { createTo2Owner } from '../../fdo/protocol/to2-owner.ts';
-import { guidToHex } from '../../fdo/types/guid.ts';
-import { type RendezvousInfo, rendezvousDirectiveFromView } from '../../fdo/types/rendezvous-info.ts';
-import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
-import { storedAcceptance } from '../../onboarding/acceptance.ts';
-import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from '../../onboarding/auto-owner.ts';
-import { diWithStoredRvInfo } from '../../onboarding/di-rv-info.ts';
-import { storeManufacturerVoucherStore } from '../../onboarding/manufacturer-vouchers.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
-import { storeRendezvousStore } from '../../onboarding/rendezvous-registrations.ts';
-import { ownerServiceInfoPorts } from '../../onboarding/serviceinfo-files.ts';
-import {
-  createTo0Refresh,
-  DEFAULT_TO0_REFRESH_INTERVAL_S,
-  DEFAULT_TO0_REFRESH_MARGIN,
-  type To0Refresh,
-} from '../../onboarding/to0-refresh.ts';
-import { ownerRegistrar } from '../../onboarding/to0-registrar.ts';
+import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
 import { ensurePlatformKeys, type PlatformKeys } from '../../platform/keys.ts';
 import { loadMasterKey } from '../../platform/master-key.ts';
 import { ensureFirstAdminToken } from '../../platform/tokens.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
-import { storedServiceInfoPlans } from '../api/owner-serviceinfo.ts';
 import { storedTo2Address } from '../api/owner-to2-address.ts';
 import { createApp } from '../app.ts';
-import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
+import type { FdoRoles } from '../fdo/fdo-transport.ts';
 import { registerMudServing } from '../mud/serve.ts';
+import { serverAddresses } from './addresses.ts';
 import type { PlatformConfig } from './config.ts';
+import { healthRoutes } from './health.ts';
 import { createMetrics } from './metrics.ts';
+import type { RoleContext } from './roles/context.ts';
+import { manufacturerRole } from './roles/manufacturer.ts';
+import { type OwnerRole, ownerRole } from './roles/owner.ts';
+import { rendezvousRole } from './roles/rendezvous.ts';
 
 export interface Platform {
   app: FastifyInstance;
@@ -69,159 +55,50 @@ export interface StartOptions {
 
 export const SQLITE_FILE = 'iotopia.db';
 
+/** How often sessions and rendezvous registrations that ran out are deleted. */
+const SWEEP_EVERY_MS = 60_000;
+
 export async function startPlatform(requested: PlatformConfig, options: StartOptions = {}): Promise<Platform> {
   // Devices are told the port in vouchers, so an "any free port" request is settled first.
   const config = requested.port === 0 ? { ...requested, port: await freePort(requested.host) } : requested;
-  const env = options.env ?? process.env;
-  const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
-  const clock = options.clock ?? (() => new Date());
-  const master = loadMasterKey(config.dataDir, env);
+  const master = loadMasterKey(config.dataDir, options.env ?? process.env);
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
   const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
   try {
     const keys = await ensurePlatformKeys(store, config.keyType);
     const firstAdmin = await ensureFirstAdminToken(store);
-    const host = config.publicHost ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host);
-    const has = (r: string) => config.roles.includes(r as PlatformConfig['roles'][number]);
-    const rvInfo: RendezvousInfo = [
-      rendezvousDirectiveFromView({
-        ...(isIP(host) ? { ipAddress: host } : { dns: host }),
-        devPort: config.port,
-        ownerPort: config.port,
-        protocol: RVProtocolValue.RVProtHttp,
-      }),
-    ];
-    const to2Address: RvTo2Addr = [
-      { ...(isIP(host) ? { ip: host } : { dns: host }), port: config.port, protocol: TransportProtocol.ProtHTTP },
-    ];
-    const url = `http://${isIP(host) === 6 ? `[${host}]` : host}:${config.port}`;
-    const currentTo2Address = async () => (await storedTo2Address(store, to2Address)()).addr;
-    const serviceInfoDir = config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo');
-    const roles: FdoRoles = {};
-    const log = options.logger;
-    const ownerStore = storeOwnerVoucherStore(store);
-    const ownerKeyRing = storeOwnerKeyRing(store);
-    if (has('rendezvous')) {
-      const rv = storeRendezvousStore(store);
-      roles.rendezvous = {
-        to0: createTo0Rendezvous({ random, clock, store: rv, acceptance: storedAcceptance(store) }) as RoleHandler,
-        to1: createTo1Rendezvous({ random, clock, store: rv }) as RoleHandler,
-      };
-    }
-    if (has('owner')) {
-      roles.owner = {
-        to2: createTo2Owner({
-          vouchers: ownerStore,
-          keys: ownerKeyRing,
-          random,
-          clock,
-          policy: { serviceInfoPlans: storedServiceInfoPlans(store) },
-          serviceInfoPorts: ownerServiceInfoPorts({ store, serviceInfoDir, uploadDir: join(config.dataDir, 'uploads') }),
-        }) as RoleHandler,
-      };
-    }
-    if (has('manufacturer')) {
-      const vouchers = storeManufacturerVoucherStore(store);
-      const auto = config.autoOwner && has('owner');
-      const autoOwner: AutoOwnerOptions = {
-        store,
-        manufacturerKeys: keys.manufacturer,
-        ownerKeys: keys.owner,
-        ownerStore,
-        ownerKeyRing,
-        ...(roles.rendezvous === undefined ? {} : { to0: roles.rendezvous.to0 }),
-        to2Address: currentTo2Address,
-        clock,
-        onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
-      };
-      // Finish what a process killed between a DI commit and its automatic extension left undone.
-      if (auto) {
-        const swept = await sweepAutoOwner(store, autoOwner);
-        if (swept.imported + swept.registered + swept.failed > 0) log?.warn(swept, 'start-up sweep of automatic owner registration');
-      }
-      roles.manufacturer = {
-        di: diWithStoredRvInfo(
-          store,
-          rvInfo,
-          clock,
-          (stored) =>
-            createDiManufacturer({
-              random,
-              clock,
-              store: auto ? withAutoOwner(vouchers, autoOwner) : vouchers,
-              rvInfo: stored,
-              deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
-              manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey, chain: k.chain })),
-            }) as RoleHandler,
-        ),
-      };
-    }
-    const register = has('owner')
-      ? ownerRegistrar({
-          store,
-          keyRing: ownerKeyRing,
-          to2Address: currentTo2Address,
-          ...(roles.rendezvous === undefined ? {} : { self: { to0: roles.rendezvous.to0, urls: [url] } }),
-        })
-      : undefined;
+    const ctx = roleContext(config, store, keys, options);
+    const { roles, owner } = await fdoRoles(ctx);
     const metrics = createMetrics();
     const app = createApp({
-      fdo: { roles, sessions: store.sessions, clock, random, observe: metrics.observe, ...(log === undefined ? {} : { log }) },
+      fdo: { roles, sessions: store.sessions, clock: ctx.clock, random: ctx.random, observe: metrics.observe, ...logOf(ctx) },
       api: {
         store,
         manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
         ownerKeys: keys.owner.map((k) => k.privateKey),
-        clock,
-        defaultRvInfo: rvInfo,
-        defaultTo2Address: to2Address,
-        serviceInfoDir,
-        ...(register === undefined ? {} : { register }),
+        clock: ctx.clock,
+        defaultRvInfo: ctx.defaultRvInfo,
+        defaultTo2Address: ctx.defaultTo2Address,
+        serviceInfoDir: ctx.serviceInfoDir,
+        ...(owner === undefined ? {} : { register: owner.register }),
       },
-      ...(log === undefined ? {} : { logger: log }),
+      ...(ctx.log === undefined ? {} : { logger: ctx.log }),
     });
-    if (has('mud')) registerMudServing(app, store);
-    app.get('/healthz', async () => ({ status: 'ok' }));
-    app.get('/readyz', async (_request, reply) => {
-      try {
-        await store.keys.list();
-        return { status: 'ready', roles: config.roles };
-      } catch {
-        return reply.code(503).send({ status: 'not ready', reason: 'the database does not answer' });
-      }
-    });
-    app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+    if (config.roles.includes('mud')) registerMudServing(app, store);
+    app.register(healthRoutes({ store, roles: config.roles, metrics }));
     await app.listen({ host: config.host, port: config.port });
-    // Devices that went away mid-protocol leave sessions behind; sweep them now and then.
-    const sweep = setInterval(() => {
-      const now = clock();
-      void store.sessions.deleteExpired(now).catch((e: unknown) => log?.warn({ err: e }, 'expired session sweep failed'));
-      void store.rendezvous.deleteExpired(now).catch((e: unknown) => log?.warn({ err: e }, 'expired registration sweep failed'));
-    }, 60_000);
-    sweep.unref();
-    const to0Refresh =
-      register === undefined
-        ? undefined
-        : createTo0Refresh({
-            store,
-            register,
-            clock,
-            margin: config.to0RefreshMargin ?? DEFAULT_TO0_REFRESH_MARGIN,
-            ...(log === undefined ? {} : { log }),
-          });
-    const refreshEvery = config.to0RefreshInterval ?? DEFAULT_TO0_REFRESH_INTERVAL_S;
-    if (refreshEvery > 0) to0Refresh?.start(refreshEvery * 1000);
+    const stopTimers = startTimers(ctx, owner);
     return {
       app,
       store,
       keys,
-      url,
+      url: ctx.url,
       database: config.database === undefined ? database : redact(config.database),
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
-      ...(to0Refresh === undefined ? {} : { to0Refresh }),
+      ...(owner === undefined ? {} : { to0Refresh: owner.refresh }),
       async close() {
-        clearInterval(sweep);
-        await to0Refresh?.stop();
+        await stopTimers();
         await app.close();
         await store.close();
       },
@@ -230,6 +107,58 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     await store.close();
     throw e;
   }
+}
+
+const logOf = (ctx: RoleContext) => (ctx.log === undefined ? {} : { log: ctx.log });
+
+function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, options: StartOptions): RoleContext {
+  const addresses = serverAddresses(config);
+  const stored = storedTo2Address(store, addresses.to2Address);
+  return {
+    config,
+    store,
+    keys,
+    random: options.random ?? ((n: number) => new Uint8Array(randomBytes(n))),
+    clock: options.clock ?? (() => new Date()),
+    ...(options.logger === undefined ? {} : { log: options.logger }),
+    url: addresses.url,
+    defaultRvInfo: addresses.rvInfo,
+    defaultTo2Address: addresses.to2Address,
+    currentTo2Address: async () => (await stored()).addr,
+    ownerVouchers: storeOwnerVoucherStore(store),
+    ownerKeyRing: storeOwnerKeyRing(store),
+    serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
+  };
+}
+
+/** The FDO roles this server plays, each built by its own module. */
+async function fdoRoles(ctx: RoleContext): Promise<{ roles: FdoRoles; owner?: OwnerRole }> {
+  const has = (r: PlatformConfig['roles'][number]) => ctx.config.roles.includes(r);
+  const roles: FdoRoles = {};
+  if (has('rendezvous')) roles.rendezvous = rendezvousRole(ctx);
+  const owner = has('owner') ? ownerRole(ctx, roles.rendezvous) : undefined;
+  if (owner !== undefined) roles.owner = owner.handlers;
+  if (has('manufacturer')) {
+    roles.manufacturer = await manufacturerRole(ctx, { autoOwner: ctx.config.autoOwner && has('owner'), rendezvous: roles.rendezvous });
+  }
+  return { roles, ...(owner === undefined ? {} : { owner }) };
+}
+
+/** The sweep of expired sessions and registrations, and the TO0 refresh job; resolves a stop function. */
+function startTimers(ctx: RoleContext, owner: OwnerRole | undefined): () => Promise<void> {
+  const { store, clock, log } = ctx;
+  // Devices that went away mid-protocol leave sessions behind; sweep them now and then.
+  const sweep = setInterval(() => {
+    const now = clock();
+    void store.sessions.deleteExpired(now).catch((e: unknown) => log?.warn({ err: e }, 'expired session sweep failed'));
+    void store.rendezvous.deleteExpired(now).catch((e: unknown) => log?.warn({ err: e }, 'expired registration sweep failed'));
+  }, SWEEP_EVERY_MS);
+  sweep.unref();
+  if (owner !== undefined && owner.refreshEvery > 0) owner.refresh.start(owner.refreshEvery * 1000);
+  return async () => {
+    clearInterval(sweep);
+    await owner?.refresh.stop();
+  };
 }
 
 function freePort(host: string): Promise<number> {

@@ -1,0 +1,30 @@
+/** What every role of one server process shares: the store, keys, clock and randomness, its addresses. */
+import type { FastifyBaseLogger } from 'fastify';
+import type { OwnerKeyRing, RandomSource } from '../../../fdo/protocol/ports.ts';
+import type { RendezvousInfo } from '../../../fdo/types/rendezvous-info.ts';
+import type { RvTo2Addr } from '../../../fdo/types/rv-to2-addr.ts';
+import type { StoreOwnerVoucherStore } from '../../../onboarding/owner-vouchers.ts';
+import type { PlatformKeys } from '../../../platform/keys.ts';
+import type { Store } from '../../../store/store.ts';
+import type { PlatformConfig } from '../config.ts';
+
+export interface RoleContext {
+  config: PlatformConfig;
+  store: Store;
+  keys: PlatformKeys;
+  random: RandomSource;
+  clock: () => Date;
+  log?: FastifyBaseLogger;
+  /** This server's base URL (http://host:port). */
+  url: string;
+  /** The rendezvous info DI writes while the manufacturer has stored none. */
+  defaultRvInfo: RendezvousInfo;
+  /** The TO2 address the owner registers while none is stored. */
+  defaultTo2Address: RvTo2Addr;
+  /** The TO2 address to register now: the stored one, or the default. */
+  currentTo2Address(): Promise<RvTo2Addr>;
+  ownerVouchers: StoreOwnerVoucherStore;
+  ownerKeyRing: OwnerKeyRing;
+  /** ServiceInfo `file` sources (owner). */
+  serviceInfoDir: string;
+}

@@ -1,0 +1,53 @@
+/**
+ * The manufacturer role: DI with the stored rendezvous info and, with auto-owner on and the owner
+ * role in the same server, every new voucher extended to this server's owner (and registered
+ * with its rendezvous). The start-up sweep finishes what a process killed mid-way left undone.
+ */
+
+import { createDiManufacturer } from '../../../fdo/protocol/di-manufacturer.ts';
+import { guidToHex } from '../../../fdo/types/guid.ts';
+import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from '../../../onboarding/auto-owner.ts';
+import { diWithStoredRvInfo } from '../../../onboarding/di-rv-info.ts';
+import { storeManufacturerVoucherStore } from '../../../onboarding/manufacturer-vouchers.ts';
+import type { FdoRoles, RoleHandler } from '../../fdo/fdo-transport.ts';
+import type { RoleContext } from './context.ts';
+
+export async function manufacturerRole(
+  ctx: RoleContext,
+  o: { autoOwner: boolean; rendezvous: FdoRoles['rendezvous'] },
+): Promise<NonNullable<FdoRoles['manufacturer']>> {
+  const { store, keys, random, clock, log } = ctx;
+  const vouchers = storeManufacturerVoucherStore(store);
+  const autoOwner: AutoOwnerOptions = {
+    store,
+    manufacturerKeys: keys.manufacturer,
+    ownerKeys: keys.owner,
+    ownerStore: ctx.ownerVouchers,
+    ownerKeyRing: ctx.ownerKeyRing,
+    ...(o.rendezvous === undefined ? {} : { to0: o.rendezvous.to0 }),
+    to2Address: ctx.currentTo2Address,
+    clock,
+    onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
+  };
+  if (o.autoOwner) {
+    const swept = await sweepAutoOwner(store, autoOwner);
+    if (swept.imported + swept.registered + swept.failed > 0) log?.warn(swept, 'start-up sweep of automatic owner registration');
+  }
+  const sink = o.autoOwner ? withAutoOwner(vouchers, autoOwner) : vouchers;
+  return {
+    di: diWithStoredRvInfo(
+      store,
+      ctx.defaultRvInfo,
+      clock,
+      (rvInfo) =>
+        createDiManufacturer({
+          random,
+          clock,
+          store: sink,
+          rvInfo,
+          deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
+          manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey, chain: k.chain })),
+        }) as RoleHandler,
+    ),
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The owner role: TO2 with ServiceInfo from the stored plans, TO0 registration of its vouchers
+ * (with this server's own rendezvous in process when it plays that role too, else over HTTP), and
+ * the refresh job that keeps those registrations from running out.
+ */
+import { join } from 'node:path';
+import { createTo2Owner } from '../../../fdo/protocol/to2-owner.ts';
+import { ownerServiceInfoPorts } from '../../../onboarding/serviceinfo-files.ts';
+import {
+  createTo0Refresh,
+  DEFAULT_TO0_REFRESH_INTERVAL_S,
+  DEFAULT_TO0_REFRESH_MARGIN,
+  type To0Refresh,
+} from '../../../onboarding/to0-refresh.ts';
+import { type OwnerRegister, ownerRegistrar } from '../../../onboarding/to0-registrar.ts';
+import { storedServiceInfoPlans } from '../../api/owner-serviceinfo.ts';
+import type { FdoRoles, RoleHandler } from '../../fdo/fdo-transport.ts';
+import type { RoleContext } from './context.ts';
+
+export interface OwnerRole {
+  handlers: NonNullable<FdoRoles['owner']>;
+  register: OwnerRegister;
+  refresh: To0Refresh;
+  /** Seconds between refresh passes; 0: the job does not run on a timer. */
+  refreshEvery: number;
+}
+
+export function ownerRole(ctx: RoleContext, rendezvous: FdoRoles['rendezvous']): OwnerRole {
+  const { config, store, random, clock } = ctx;
+  const to2 = createTo2Owner({
+    vouchers: ctx.ownerVouchers,
+    keys: ctx.ownerKeyRing,
+    random,
+    clock,
+    policy: { serviceInfoPlans: storedServiceInfoPlans(store) },
+    serviceInfoPorts: ownerServiceInfoPorts({ store, serviceInfoDir: ctx.serviceInfoDir, uploadDir: join(config.dataDir, 'uploads') }),
+  }) as RoleHandler;
+  const register = ownerRegistrar({
+    store,
+    keyRing: ctx.ownerKeyRing,
+    to2Address: ctx.currentTo2Address,
+    ...(rendezvous === undefined ? {} : { self: { to0: rendezvous.to0, urls: [ctx.url] } }),
+  });
+  const refresh = createTo0Refresh({
+    store,
+    register,
+    clock,
+    margin: config.to0RefreshMargin ?? DEFAULT_TO0_REFRESH_MARGIN,
+    ...(ctx.log === undefined ? {} : { log: ctx.log }),
+  });
+  return { handlers: { to2 }, register, refresh, refreshEvery: config.to0RefreshInterval ?? DEFAULT_TO0_REFRESH_INTERVAL_S };
+}
