@@ -13,9 +13,8 @@ import type { FastifyBaseLogger, FastifyError, FastifyPluginAsync, FastifyReply,
 import { MsgType } from '../../fdo/constants/message-types.ts';
 import { fdoCodeOf } from '../../fdo/errors.ts';
 import { decodeErrorMessage, encodeErrorMessage, errorMessageFor } from '../../fdo/messages/error.ts';
-import type { Clock, ProtocolMessage, RandomSource, ServerStep } from '../../fdo/protocol/ports.ts';
+import type { Clock, FdoProtocol, ProtocolMessage, RandomSource, ServerStep, SessionStore } from '../../fdo/protocol/ports.ts';
 import { protocolOf } from './protocols.ts';
-import type { FdoProtocol, SessionStore } from './session-store.ts';
 import {
   badRequest,
   bodyTooLarge,
