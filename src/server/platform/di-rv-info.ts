@@ -5,6 +5,7 @@
  * in the session state.
  */
 import { MsgType } from '../../fdo/constants/message-types.ts';
+import type { DiManufacturerState } from '../../fdo/protocol/di-manufacturer.ts';
 import { errorStep } from '../../fdo/protocol/lib/server-step.ts';
 import type { Clock } from '../../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
@@ -16,11 +17,11 @@ export function diWithStoredRvInfo(
   store: Pick<Store, 'settings'>,
   fallback: RendezvousInfo,
   clock: Clock,
-  make: (rvInfo: RendezvousInfo) => RoleHandler,
-): RoleHandler {
+  make: (rvInfo: RendezvousInfo) => RoleHandler<DiManufacturerState>,
+): RoleHandler<DiManufacturerState> {
   const defaultHandler = make(fallback);
   // The handler for the last stored value, so that DI does not rebuild one per device.
-  let last: { json: string; handler: RoleHandler } | undefined;
+  let last: { json: string; handler: RoleHandler<DiManufacturerState> } | undefined;
   return async (state, message) => {
     if (state !== undefined && state !== null) return defaultHandler(state, message);
     if (message?.msgType !== MsgType.DI_AppStart) return defaultHandler(state, message);

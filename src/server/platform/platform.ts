@@ -27,7 +27,7 @@ import { ownerRegistrar } from '../api/owner-to0.ts';
 import { storedTo2Address } from '../api/owner-to2-address.ts';
 import { ensureFirstAdminToken } from '../api/tokens.ts';
 import { createApp } from '../app.ts';
-import type { FdoRoles, RoleHandler } from '../fdo/fdo-transport.ts';
+import type { FdoRoles } from '../fdo/fdo-transport.ts';
 import { registerMudServing } from '../mud/serve.ts';
 import { storedAcceptance } from './acceptance.ts';
 import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from './auto-owner.ts';
@@ -99,8 +99,8 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     if (has('rendezvous')) {
       const rv = storeRendezvousStore(store);
       roles.rendezvous = {
-        to0: createTo0Rendezvous({ random, clock, store: rv, acceptance: storedAcceptance(store) }) as RoleHandler,
-        to1: createTo1Rendezvous({ random, clock, store: rv }) as RoleHandler,
+        to0: createTo0Rendezvous({ random, clock, store: rv, acceptance: storedAcceptance(store) }),
+        to1: createTo1Rendezvous({ random, clock, store: rv }),
       };
     }
     if (has('owner')) {
@@ -112,7 +112,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
           clock,
           policy: { serviceInfoPlans: storedServiceInfoPlans(store) },
           serviceInfoPorts: ownerServiceInfoPorts({ store, serviceInfoDir, uploadDir: join(config.dataDir, 'uploads') }),
-        }) as RoleHandler,
+        }),
       };
     }
     if (has('manufacturer')) {
@@ -135,19 +135,15 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         if (swept.imported + swept.registered + swept.failed > 0) log?.warn(swept, 'start-up sweep of automatic owner registration');
       }
       roles.manufacturer = {
-        di: diWithStoredRvInfo(
-          store,
-          rvInfo,
-          clock,
-          (stored) =>
-            createDiManufacturer({
-              random,
-              clock,
-              store: auto ? withAutoOwner(vouchers, autoOwner) : vouchers,
-              rvInfo: stored,
-              deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
-              manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey, chain: k.chain })),
-            }) as RoleHandler,
+        di: diWithStoredRvInfo(store, rvInfo, clock, (stored) =>
+          createDiManufacturer({
+            random,
+            clock,
+            store: auto ? withAutoOwner(vouchers, autoOwner) : vouchers,
+            rvInfo: stored,
+            deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
+            manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey, chain: k.chain })),
+          }),
         ),
       };
     }
