@@ -5,22 +5,24 @@
  * in the session state.
  */
 import { MsgType } from '../fdo/constants/message-types.ts';
-import { errorStep } from '../fdo/protocol/lib/server-step.ts';
+import type { DiManufacturerState } from '../fdo/protocol/di-manufacturer.ts';
+import { errorStep, type ServerHandler } from '../fdo/protocol/lib/server-step.ts';
 import type { Clock } from '../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../fdo/types/rendezvous-info.ts';
 import { rvInfoFromJson, storedRvDirectives } from '../server/api/manufacturer-rv-info.ts';
-import type { RoleHandler } from '../server/fdo/fdo-transport.ts';
 import type { Store } from '../store/store.ts';
+
+type RoleHandler<S> = ServerHandler<S>;
 
 export function diWithStoredRvInfo(
   store: Pick<Store, 'settings'>,
   fallback: RendezvousInfo,
   clock: Clock,
-  make: (rvInfo: RendezvousInfo) => RoleHandler,
-): RoleHandler {
+  make: (rvInfo: RendezvousInfo) => RoleHandler<DiManufacturerState>,
+): RoleHandler<DiManufacturerState> {
   const defaultHandler = make(fallback);
   // The handler for the last stored value, so that DI does not rebuild one per device.
-  let last: { json: string; handler: RoleHandler } | undefined;
+  let last: { json: string; handler: RoleHandler<DiManufacturerState> } | undefined;
   return async (state, message) => {
     if (state !== undefined && state !== null) return defaultHandler(state, message);
     if (message?.msgType !== MsgType.DI_AppStart) return defaultHandler(state, message);

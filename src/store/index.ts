@@ -33,7 +33,7 @@ export {
 export { type OpenStoreOptions, openStore, type StoreLocation } from './open-store.ts';
 export type { Page, PageRequest } from './page.ts';
 export type { RendezvousRepository } from './rendezvous-repository.ts';
-export type { SessionProtocol, SessionRecord, SessionRepository, SessionRole } from './session-repository.ts';
+export type { SessionRepository } from './session-repository.ts';
 export { MAX_SETTING_BYTES, type SettingRecord, type SettingsRepository } from './settings-repository.ts';
 export type { Repositories, Store } from './store.ts';
 export type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from './voucher-repository.ts';

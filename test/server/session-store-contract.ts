@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SessionStore } from '../../src/server/fdo/session-store.ts';
+import type { SessionStore } from '../../src/fdo/protocol/ports.ts';
 
 export function sessionStoreContract(name: string, make: () => Promise<SessionStore> | SessionStore): void {
   const expiresAt = new Date('2030-01-01T00:05:00.000Z');

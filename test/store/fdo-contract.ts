@@ -13,7 +13,7 @@ import { TransportProtocol } from '../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
 import { createDiDevice } from '../../src/fdo/protocol/di-device.ts';
 import { createDiManufacturer } from '../../src/fdo/protocol/di-manufacturer.ts';
-import type { ClientStep, ProtocolMessage, ServerStep } from '../../src/fdo/protocol/ports.ts';
+import type { ClientStep, ProtocolMessage, ServerStep, FdoProtocol as SessionProtocol } from '../../src/fdo/protocol/ports.ts';
 import { createTo0Owner } from '../../src/fdo/protocol/to0-owner.ts';
 import { createTo0Rendezvous } from '../../src/fdo/protocol/to0-rendezvous.ts';
 import { createTo1Device } from '../../src/fdo/protocol/to1-device.ts';
@@ -30,7 +30,6 @@ import { putKeyPair, storeOwnerKeyRing } from '../../src/onboarding/owner-key-ri
 import { storeOwnerVoucherStore } from '../../src/onboarding/owner-vouchers.ts';
 import { storeRendezvousStore } from '../../src/onboarding/rendezvous-registrations.ts';
 import { recordTo0Success } from '../../src/onboarding/to0-status.ts';
-import type { SessionProtocol } from '../../src/store/session-repository.ts';
 import type { Store } from '../../src/store/store.ts';
 import { cachedKeys, DEVMOD, fixedClock, RV_INFO, seededRandom } from '../fdo/e2e/kit.ts';
 

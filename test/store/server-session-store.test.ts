@@ -3,7 +3,7 @@
  * both backends here (its tests reuse fixed tokens, so each gets an emptied sessions table).
  */
 import { after } from 'node:test';
-import type { SessionStore } from '../../src/server/fdo/session-store.ts';
+import type { SessionStore } from '../../src/fdo/protocol/ports.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { sessionStoreContract } from '../server/session-store-contract.ts';

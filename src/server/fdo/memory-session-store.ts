@@ -2,7 +2,7 @@
  * A SessionStore in process memory, for tests and single-process use. States are kept as JSON
  * text so that what a handler gets back is a copy, exactly as from a database.
  */
-import type { FdoSession, NewFdoSession, SessionStore } from './session-store.ts';
+import type { FdoSession, NewFdoSession, SessionStore } from '../../fdo/protocol/ports.ts';
 
 interface Row {
   role: FdoSession['role'];

@@ -3,7 +3,7 @@
  * session (FDO 1.1 §3.2 message numbering: DI 10–13, TO0 20–23, TO1 30–33, TO2 60–71).
  */
 import { MsgType } from '../../fdo/constants/message-types.ts';
-import type { FdoProtocol, FdoRole } from './session-store.ts';
+import type { FdoProtocol, FdoRole } from '../../fdo/protocol/ports.ts';
 
 const RANGES: readonly { protocol: FdoProtocol; role: FdoRole; first: number; last: number }[] = [
   { protocol: 'di', role: 'manufacturer', first: MsgType.DI_AppStart, last: MsgType.DI_Done },

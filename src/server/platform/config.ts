@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IotopiaError } from '../../errors.ts';
-import type { FdoRole } from '../fdo/session-store.ts';
+import type { FdoRole } from '../../fdo/protocol/ports.ts';
 
 export type KeyTypeSetting = 'secp256r1' | 'secp384r1' | 'rsa2048' | 'rsa3072';
 

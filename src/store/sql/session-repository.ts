@@ -1,6 +1,7 @@
+import type { FdoProtocol, FdoRole } from '../../fdo/protocol/ports.ts';
 import { ERR_STORE_DUPLICATE, StoreError } from '../errors.ts';
 import { hashSecret } from '../hash-secret.ts';
-import type { SessionProtocol, SessionRepository, SessionRole } from '../session-repository.ts';
+import type { SessionRepository } from '../session-repository.ts';
 import type { SqlContext } from './context.ts';
 import { affected, date, millis } from './rows.ts';
 import { sessionStateContext } from './seal-contexts.ts';
@@ -36,8 +37,8 @@ export function sqlSessionRepository({ db, dialect, box, clock }: SqlContext): S
       const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
       if (row === undefined) return undefined;
       return {
-        role: row.role as SessionRole,
-        protocol: row.protocol as SessionProtocol,
+        role: row.role as FdoRole,
+        protocol: row.protocol as FdoProtocol,
         state: JSON.parse(Buffer.from(box.open(row.state, sessionStateContext(tokenHash))).toString('utf8')),
         version: millis(row.version),
         expiresAt: date(row.expires_at),

@@ -16,7 +16,7 @@ import { createCertificate } from '../../../src/crypto/x509-create.ts';
 import { runTo0 } from '../../../src/fdo/client/flows.ts';
 import { RVProtocolValue, TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import { createDiManufacturer } from '../../../src/fdo/protocol/di-manufacturer.ts';
-import { createTo2Owner, type To2OwnerStep, type To2ServiceInfoReport } from '../../../src/fdo/protocol/to2-owner.ts';
+import { createTo2Owner, type To2OwnerState, type To2OwnerStep, type To2ServiceInfoReport } from '../../../src/fdo/protocol/to2-owner.ts';
 import type { OwnerModulePlan } from '../../../src/fdo/serviceinfo/owner-plans.ts';
 import type { ByteSource } from '../../../src/fdo/serviceinfo/ports.ts';
 import { guidFromText, guidToHex } from '../../../src/fdo/types/guid.ts';
@@ -197,7 +197,7 @@ export async function startPlannedOwner(platform: Server, filesDir: string, uplo
     },
     serviceInfoPorts: { downloadSource: directorySource(filesDir), uploadSink: directorySink(uploadsDir) },
   });
-  const observed: RoleHandler = async (state, message) => {
+  const observed: RoleHandler<To2OwnerState> = async (state, message) => {
     const step: To2OwnerStep = await to2(state as never, message);
     const guid = step.state?.guid ?? (state as { guid?: string } | undefined)?.guid;
     if (step.serviceInfo !== undefined && guid !== undefined) reports.set(Buffer.from(guid, 'base64').toString('hex'), step.serviceInfo);
@@ -231,7 +231,7 @@ export async function startPlannedOwner(platform: Server, filesDir: string, uplo
     manufacturerKeys: [{ privateKey: mfg.privateKey, chain: [certificate] }],
   });
   const app = createApp({
-    fdo: { roles: { owner: { to2: observed }, manufacturer: { di: di as RoleHandler } }, sessions: new MemorySessionStore() },
+    fdo: { roles: { owner: { to2: observed }, manufacturer: { di } }, sessions: new MemorySessionStore() },
   });
   app.get<{ Params: { name: string } }>('/files/:name', async (request, reply) => {
     const name = request.params.name;

@@ -9,7 +9,7 @@ import { guidToHex } from '../../../fdo/types/guid.ts';
 import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from '../../../onboarding/auto-owner.ts';
 import { diWithStoredRvInfo } from '../../../onboarding/di-rv-info.ts';
 import { storeManufacturerVoucherStore } from '../../../onboarding/manufacturer-vouchers.ts';
-import type { FdoRoles, RoleHandler } from '../../fdo/fdo-transport.ts';
+import type { FdoRoles } from '../../fdo/fdo-transport.ts';
 import type { RoleContext } from './context.ts';
 
 export async function manufacturerRole(
@@ -35,19 +35,15 @@ export async function manufacturerRole(
   }
   const sink = o.autoOwner ? withAutoOwner(vouchers, autoOwner) : vouchers;
   return {
-    di: diWithStoredRvInfo(
-      store,
-      ctx.defaultRvInfo,
-      clock,
-      (rvInfo) =>
-        createDiManufacturer({
-          random,
-          clock,
-          store: sink,
-          rvInfo,
-          deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
-          manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey, chain: k.chain })),
-        }) as RoleHandler,
+    di: diWithStoredRvInfo(store, ctx.defaultRvInfo, clock, (rvInfo) =>
+      createDiManufacturer({
+        random,
+        clock,
+        store: sink,
+        rvInfo,
+        deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
+        manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey, chain: k.chain })),
+      }),
     ),
   };
 }

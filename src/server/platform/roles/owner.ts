@@ -14,7 +14,7 @@ import {
 } from '../../../onboarding/to0-refresh.ts';
 import { type OwnerRegister, ownerRegistrar } from '../../../onboarding/to0-registrar.ts';
 import { storedServiceInfoPlans } from '../../api/owner-serviceinfo.ts';
-import type { FdoRoles, RoleHandler } from '../../fdo/fdo-transport.ts';
+import type { FdoRoles } from '../../fdo/fdo-transport.ts';
 import type { RoleContext } from './context.ts';
 
 export interface OwnerRole {
@@ -34,7 +34,7 @@ export function ownerRole(ctx: RoleContext, rendezvous: FdoRoles['rendezvous']):
     clock,
     policy: { serviceInfoPlans: storedServiceInfoPlans(store) },
     serviceInfoPorts: ownerServiceInfoPorts({ store, serviceInfoDir: ctx.serviceInfoDir, uploadDir: join(config.dataDir, 'uploads') }),
-  }) as RoleHandler;
+  });
   const register = ownerRegistrar({
     store,
     keyRing: ctx.ownerKeyRing,
