@@ -18,8 +18,10 @@ import type { SuitLimits } from '../lib/read.ts';
 import { manifestKeyName } from '../manifest.ts';
 import { type ComponentId, componentName, type SuitDevice } from './device.ts';
 import { SuitProcessError } from './errors.ts';
-import { CommandFailure, type InterpreterContext, MachineState, runSequence, type SuitStep } from './interpreter.ts';
+import { runSequence } from './interpreter.ts';
+import { type InterpreterContext, MachineState } from './machine.ts';
 import type { SuitProcessOutcome, SuitRecord } from './outcome.ts';
+import { CommandFailure, type SuitStep } from './steps.ts';
 
 /** Sequences of an update, in the order they run (update procedure, then invocation; trust domains for dependency-resolution and candidate-verification). */
 export const UPDATE_SEQUENCES: readonly number[] = [
