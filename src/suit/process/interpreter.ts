@@ -15,10 +15,6 @@ import type { InterpreterContext, MachineState } from './machine.ts';
 import { MACHINE_DIRECTIVES } from './machine-directives.ts';
 import { failure, logStep, record, type SequenceWhere, stepOf, type Where } from './steps.ts';
 
-export { isCondition } from './conditions.ts';
-export { type DependencyRunner, type InterpreterContext, MachineState } from './machine.ts';
-export { CommandFailure, type SuitStep } from './steps.ts';
-
 /** Conditions (§8.4.9) and the directives that act on components (§8.4.10): run once per selected component. */
 const COMPONENT_COMMANDS: ReadonlyMap<number, ComponentHandler> = new Map([...CONDITIONS, ...COMPONENT_DIRECTIVES]);
 
