@@ -78,6 +78,8 @@ export interface SettingsTable {
   scope: string;
   key: string;
   value: string;
+  /** 1: `value` is the JSON sealed under the KEK, base64; 0: plain JSON. */
+  sealed: ColumnType<number | string, number | undefined, number>;
   updated_at: Millis;
 }
 

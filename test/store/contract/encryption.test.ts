@@ -58,4 +58,31 @@ forEachDialect((make) => {
       await h.destroy();
     }
   });
+
+  test('rekey: sealed settings move to the new key-encryption key too, plain ones stay as they are', async () => {
+    const h = await make();
+    try {
+      const store = await h.open(KEK);
+      await store.settings.putSealed('owner.serviceinfo', 'wifi', { password: 'hunter2' });
+      await store.settings.put('owner.serviceinfo', 'note', 'plain');
+      const before = h.raw ? await h.raw("SELECT value FROM settings WHERE key = 'wifi'") : [];
+      await store.rekey(OTHER_KEK);
+      assert.deepEqual(await store.settings.get('owner.serviceinfo', 'wifi'), { password: 'hunter2' });
+      assert.equal(await store.settings.get('owner.serviceinfo', 'note'), 'plain');
+      if (h.raw) {
+        const after = await h.raw("SELECT value FROM settings WHERE key = 'wifi'");
+        assert.notEqual(after[0]?.['value'], before[0]?.['value']);
+      }
+      await store.close();
+      if (!h.shared) return;
+      const again = await h.open(OTHER_KEK);
+      try {
+        assert.deepEqual(await again.settings.get('owner.serviceinfo', 'wifi'), { password: 'hunter2' });
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await h.destroy();
+    }
+  });
 });

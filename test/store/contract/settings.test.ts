@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { forEachDialect } from './dialects.ts';
-import { drain, movableClock, withStore } from './shared.ts';
+import { drain, hasCode, movableClock, withStore } from './shared.ts';
 
 forEachDialect((make) => {
   test('settings: JSON values per scope and key, replaced in place, deleted, paged, size-limited', async () => {
@@ -53,5 +55,51 @@ forEachDialect((make) => {
       },
       c.clock,
     );
+  });
+
+  test('settings: a sealed value opens transparently and is not in the database in clear; moved to another key it does not open', async () => {
+    await withStore(make, async (store, h) => {
+      const secret = `wifi-${randomBytes(12).toString('hex')}`;
+      const plain = `plain-${randomBytes(12).toString('hex')}`;
+      await store.settings.putSealed('owner.serviceinfo', 'wifi', { ssid: 'lab', password: secret });
+      await store.settings.put('owner.serviceinfo', 'note', { text: plain });
+      assert.deepEqual(await store.settings.get('owner.serviceinfo', 'wifi'), { ssid: 'lab', password: secret });
+      const listed = await store.settings.list('owner.serviceinfo');
+      assert.deepEqual(
+        listed.items.map((i) => [i.key, i.value, i.sealed]),
+        [
+          ['note', { text: plain }, undefined],
+          ['wifi', { ssid: 'lab', password: secret }, true],
+        ],
+      );
+      await assert.rejects(store.settings.putSealed('owner', 'big', 'x'.repeat(256 * 1024)), RangeError);
+      await assert.rejects(store.settings.putSealed('owner', 'nothing', undefined), TypeError);
+
+      if (h.location?.startsWith('sqlite:')) {
+        const path = h.location.slice('sqlite:'.length);
+        const bytes = Buffer.concat([path, `${path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+        assert.ok(bytes.includes(Buffer.from(plain)), 'a plain setting is in the file: the search sees values');
+        assert.equal(bytes.includes(Buffer.from(secret)), false, 'the sealed secret is not');
+      }
+      if (h.raw) {
+        const rows = await h.raw("SELECT key, value FROM settings WHERE scope = 'owner.serviceinfo' ORDER BY key");
+        assert.ok(String(rows[0]?.['value']).includes(plain));
+        assert.equal(String(rows[1]?.['value']).includes(secret), false);
+        await h.raw("UPDATE settings SET value = (SELECT value FROM settings WHERE key = 'wifi'), sealed = 1 WHERE key = 'note'");
+        await assert.rejects(store.settings.get('owner.serviceinfo', 'note'), hasCode('ERR_STORE_DECRYPT'));
+        await store.settings.delete('owner.serviceinfo', 'note');
+      }
+      // A plain put replaces a sealed value with a plain one, and back.
+      await store.settings.put('owner.serviceinfo', 'wifi', { ssid: 'open' });
+      assert.equal((await store.settings.list('owner.serviceinfo')).items.find((i) => i.key === 'wifi')?.sealed, undefined);
+      await assert.rejects(
+        store.transaction(async (r) => {
+          await r.settings.putSealed('owner.serviceinfo', 'wifi', { password: secret });
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.deepEqual(await store.settings.get('owner.serviceinfo', 'wifi'), { ssid: 'open' });
+    });
   });
 });
