@@ -36,4 +36,5 @@ export type { RendezvousRepository } from './rendezvous-repository.ts';
 export type { SessionRepository } from './session-repository.ts';
 export { MAX_SETTING_BYTES, type SettingRecord, type SettingsRepository } from './settings-repository.ts';
 export type { Repositories, Store } from './store.ts';
+export type { To0RegistrationRecord, To0RegistrationRepository } from './to0-registration-repository.ts';
 export type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from './voucher-repository.ts';

@@ -78,6 +78,8 @@ export interface SettingsTable {
   scope: string;
   key: string;
   value: string;
+  /** 1: `value` is the JSON sealed under the KEK, base64; 0: plain JSON. */
+  sealed: ColumnType<number | string, number | undefined, number>;
   updated_at: Millis;
 }
 
@@ -96,6 +98,22 @@ export interface MudFilesTable {
   updated_at: Millis;
 }
 
+export interface To0RegistrationsTable {
+  guid: string;
+  rendezvous: string | null;
+  wait_seconds: ColumnType<number | string | null, number | null, number | null>;
+  registered_at: NullableMillis;
+  registered_until: NullableMillis;
+  refresh_at: NullableMillis;
+  last_attempt_at: Millis;
+  failures: ColumnType<number | string, number, number>;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  last_error_at: NullableMillis;
+  retry_at: NullableMillis;
+  updated_at: Millis;
+}
+
 export interface StoreMetaTable {
   name: string;
   value: Bytes;
@@ -111,6 +129,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   settings: SettingsTable;
   mud_files: MudFilesTable;
+  to0_registrations: To0RegistrationsTable;
   store_meta: StoreMetaTable;
 }
 

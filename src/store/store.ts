@@ -7,6 +7,7 @@ import type { RendezvousRepository } from './rendezvous-repository.ts';
 import type { Dialect } from './schema.ts';
 import type { SessionRepository } from './session-repository.ts';
 import type { SettingsRepository } from './settings-repository.ts';
+import type { To0RegistrationRepository } from './to0-registration-repository.ts';
 import type { VoucherRepository } from './voucher-repository.ts';
 
 export interface Repositories {
@@ -19,6 +20,7 @@ export interface Repositories {
   apiTokens: ApiTokenRepository;
   settings: SettingsRepository;
   mudFiles: MudFileRepository;
+  to0Registrations: To0RegistrationRepository;
 }
 
 /**

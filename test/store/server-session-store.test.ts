@@ -7,7 +7,7 @@ import type { SessionStore } from '../../src/fdo/protocol/ports.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { sessionStoreContract } from '../server/session-store-contract.ts';
-import { KEK } from './contract.ts';
+import { KEK } from './contract/shared.ts';
 import { postgresHarness, type StoreHarness } from './harness.ts';
 
 const opened: Store[] = [];

@@ -10,6 +10,8 @@ import { auditAppendOnly } from './0002-audit-append-only.ts';
 import { voucherRegistration } from './0003-voucher-registration.ts';
 import { settings } from './0004-settings.ts';
 import { mudFiles } from './0005-mud-files.ts';
+import { to0Registrations } from './0006-to0-registrations.ts';
+import { sealedSettings } from './0007-sealed-settings.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -19,6 +21,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-voucher-registration': voucherRegistration(),
     '0004-settings': settings(),
     '0005-mud-files': mudFiles(dialect),
+    '0006-to0-registrations': to0Registrations(),
+    '0007-sealed-settings': sealedSettings(),
   };
 }
 

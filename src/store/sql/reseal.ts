@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
-import { KEK_CHECK, KEK_CHECK_CONTEXT, keyPrivateKeyContext, sessionStateContext } from './seal-contexts.ts';
+import { KEK_CHECK, KEK_CHECK_CONTEXT, keyPrivateKeyContext, sessionStateContext, settingValueContext } from './seal-contexts.ts';
 
 /**
  * Re-seals every sealed column from one key-encryption key to another, inside the caller's
@@ -23,6 +23,11 @@ export async function resealAll(trx: Kysely<Database>, from: SecretBox, to: Secr
       .set({ state, version: Number(s.version) + 1 })
       .where('token_hash', '=', s.token_hash)
       .execute();
+  }
+  const settings = await trx.selectFrom('settings').select(['scope', 'key', 'value']).where('sealed', '=', 1).execute();
+  for (const s of settings) {
+    const value = Buffer.from(reseal(Buffer.from(s.value, 'base64'), settingValueContext(s.scope, s.key))).toString('base64');
+    await trx.updateTable('settings').set({ value }).where('scope', '=', s.scope).where('key', '=', s.key).execute();
   }
   const check = await trx.selectFrom('store_meta').select('value').where('name', '=', KEK_CHECK).executeTakeFirstOrThrow();
   await trx

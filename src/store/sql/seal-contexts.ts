@@ -4,5 +4,7 @@
  */
 export const keyPrivateKeyContext = (name: string): string => `keys.private_key:${name}`;
 export const sessionStateContext = (tokenHash: string): string => `sessions.state:${tokenHash}`;
+/** Scope and key as a JSON pair, so no choice of either can make two rows' contexts equal. */
+export const settingValueContext = (scope: string, key: string): string => `settings.value:${JSON.stringify([scope, key])}`;
 export const KEK_CHECK = 'kek-check';
 export const KEK_CHECK_CONTEXT = 'store_meta.value:kek-check';

@@ -1,14 +1,16 @@
+import type { SecretBox } from '../secret-box.ts';
 import { MAX_SETTING_BYTES, type SettingRecord, type SettingsRepository } from '../settings-repository.ts';
 import type { SqlContext } from './context.ts';
 import { affected, date, decodeCursor, paged, pageLimit } from './rows.ts';
+import { settingValueContext } from './seal-contexts.ts';
 
 interface Row {
+  scope: string;
   key: string;
   value: string;
+  sealed: number | string;
   updated_at: number | string;
 }
-
-const record = (r: Row): SettingRecord => ({ key: r.key, value: JSON.parse(r.value), updatedAt: date(r.updated_at) });
 
 function serialise(value: unknown): string {
   const text = JSON.stringify(value);
@@ -17,20 +19,39 @@ function serialise(value: unknown): string {
   return text;
 }
 
-export function sqlSettingsRepository({ db, clock }: SqlContext): SettingsRepository {
+/** The row's value as data, opened first when sealed. */
+function openValue(box: SecretBox, r: Row): unknown {
+  if (Number(r.sealed) !== 1) return JSON.parse(r.value);
+  const opened = box.open(Buffer.from(r.value, 'base64'), settingValueContext(r.scope, r.key));
+  return JSON.parse(Buffer.from(opened).toString('utf8'));
+}
+
+export function sqlSettingsRepository({ db, box, clock }: SqlContext): SettingsRepository {
+  const record = (r: Row): SettingRecord => ({
+    key: r.key,
+    value: openValue(box, r),
+    updatedAt: date(r.updated_at),
+    ...(Number(r.sealed) === 1 ? { sealed: true as const } : {}),
+  });
+  const write = async (scope: string, key: string, value: string, sealed: number) => {
+    const now = clock().getTime();
+    await db
+      .insertInto('settings')
+      .values({ scope, key, value, sealed, updated_at: now })
+      .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet({ value, sealed, updated_at: now }))
+      .execute();
+  };
   return {
     async get(scope, key) {
-      const row = await db.selectFrom('settings').select('value').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
-      return row === undefined ? undefined : JSON.parse(row.value);
+      const row = await db.selectFrom('settings').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+      return row === undefined ? undefined : openValue(box, row);
     },
     async put(scope, key, value) {
-      const text = serialise(value);
-      const now = clock().getTime();
-      await db
-        .insertInto('settings')
-        .values({ scope, key, value: text, updated_at: now })
-        .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet({ value: text, updated_at: now }))
-        .execute();
+      await write(scope, key, serialise(value), 0);
+    },
+    async putSealed(scope, key, value) {
+      const sealed = box.seal(Buffer.from(serialise(value), 'utf8'), settingValueContext(scope, key));
+      await write(scope, key, Buffer.from(sealed).toString('base64'), 1);
     },
     async delete(scope, key) {
       const r = await db.deleteFrom('settings').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
@@ -39,7 +60,7 @@ export function sqlSettingsRepository({ db, clock }: SqlContext): SettingsReposi
     async list(scope, page) {
       const limit = pageLimit(page);
       const after = decodeCursor(page?.after);
-      let q = db.selectFrom('settings').select(['key', 'value', 'updated_at']).where('scope', '=', scope);
+      let q = db.selectFrom('settings').selectAll().where('scope', '=', scope);
       if (after !== undefined) q = q.where('key', '>', after);
       const rows = await q
         .orderBy('key')

@@ -14,6 +14,7 @@ import { sqlRendezvousRepository } from './rendezvous-repository.ts';
 import { resealAll } from './reseal.ts';
 import { sqlSessionRepository } from './session-repository.ts';
 import { sqlSettingsRepository } from './settings-repository.ts';
+import { sqlTo0RegistrationRepository } from './to0-registration-repository.ts';
 import { sqlVoucherRepository } from './voucher-repository.ts';
 
 export interface SqlStoreOptions {
@@ -33,6 +34,7 @@ function repositories(ctx: SqlContext): Repositories {
     apiTokens: sqlApiTokenRepository(ctx),
     settings: sqlSettingsRepository(ctx),
     mudFiles: sqlMudFileRepository(ctx),
+    to0Registrations: sqlTo0RegistrationRepository(ctx),
   };
 }
 

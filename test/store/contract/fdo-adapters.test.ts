@@ -6,32 +6,34 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { createCertificate } from '../../src/crypto/x509-create.ts';
-import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
-import { MsgType } from '../../src/fdo/constants/message-types.ts';
-import { TransportProtocol } from '../../src/fdo/constants/rendezvous.ts';
-import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
-import { createDiDevice } from '../../src/fdo/protocol/di-device.ts';
-import { createDiManufacturer } from '../../src/fdo/protocol/di-manufacturer.ts';
-import type { ClientStep, ProtocolMessage, ServerStep, FdoProtocol as SessionProtocol } from '../../src/fdo/protocol/ports.ts';
-import { createTo0Owner } from '../../src/fdo/protocol/to0-owner.ts';
-import { createTo0Rendezvous } from '../../src/fdo/protocol/to0-rendezvous.ts';
-import { createTo1Device } from '../../src/fdo/protocol/to1-device.ts';
-import { createTo1Rendezvous } from '../../src/fdo/protocol/to1-rendezvous.ts';
-import { createTo2DeviceClient } from '../../src/fdo/protocol/to2-device.ts';
-import { createTo2Owner } from '../../src/fdo/protocol/to2-owner.ts';
-import { guidToHex } from '../../src/fdo/types/guid.ts';
-import { publicKeyFromKeyObject } from '../../src/fdo/types/public-key.ts';
-import { encodeVoucher } from '../../src/fdo/voucher/voucher-encode.ts';
-import { extendVoucher } from '../../src/fdo/voucher/voucher-extend.ts';
-import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
-import { storeManufacturerVoucherStore } from '../../src/onboarding/manufacturer-vouchers.ts';
-import { putKeyPair, storeOwnerKeyRing } from '../../src/onboarding/owner-key-ring.ts';
-import { storeOwnerVoucherStore } from '../../src/onboarding/owner-vouchers.ts';
-import { storeRendezvousStore } from '../../src/onboarding/rendezvous-registrations.ts';
-import { recordTo0Success } from '../../src/onboarding/to0-status.ts';
-import type { Store } from '../../src/store/store.ts';
-import { cachedKeys, DEVMOD, fixedClock, RV_INFO, seededRandom } from '../fdo/e2e/kit.ts';
+import { createCertificate } from '../../../src/crypto/x509-create.ts';
+import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
+import { MsgType } from '../../../src/fdo/constants/message-types.ts';
+import { TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
+import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
+import { createDiDevice } from '../../../src/fdo/protocol/di-device.ts';
+import { createDiManufacturer } from '../../../src/fdo/protocol/di-manufacturer.ts';
+import type { ClientStep, ProtocolMessage, ServerStep, FdoProtocol as SessionProtocol } from '../../../src/fdo/protocol/ports.ts';
+import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
+import { createTo0Rendezvous } from '../../../src/fdo/protocol/to0-rendezvous.ts';
+import { createTo1Device } from '../../../src/fdo/protocol/to1-device.ts';
+import { createTo1Rendezvous } from '../../../src/fdo/protocol/to1-rendezvous.ts';
+import { createTo2DeviceClient } from '../../../src/fdo/protocol/to2-device.ts';
+import { createTo2Owner } from '../../../src/fdo/protocol/to2-owner.ts';
+import { guidToHex } from '../../../src/fdo/types/guid.ts';
+import { publicKeyFromKeyObject } from '../../../src/fdo/types/public-key.ts';
+import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
+import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
+import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
+import { storeManufacturerVoucherStore } from '../../../src/onboarding/manufacturer-vouchers.ts';
+import { putKeyPair, storeOwnerKeyRing } from '../../../src/onboarding/owner-key-ring.ts';
+import { storeOwnerVoucherStore } from '../../../src/onboarding/owner-vouchers.ts';
+import { storeRendezvousStore } from '../../../src/onboarding/rendezvous-registrations.ts';
+import { recordTo0Success } from '../../../src/onboarding/to0-status.ts';
+import type { Store } from '../../../src/store/store.ts';
+import { cachedKeys, DEVMOD, fixedClock, RV_INFO, seededRandom } from '../../fdo/e2e/kit.ts';
+import { forEachDialect } from './dialects.ts';
+import { withStore } from './shared.ts';
 
 type Handler<S> = (state: S | undefined, m: ProtocolMessage) => Promise<ServerStep<S>>;
 
@@ -174,7 +176,7 @@ async function beforeTo2(store: Store, serial: string) {
 const auditOf = async (store: Store, guid: Uint8Array) =>
   (await store.audit.list({ subject: guidToHex(guid) })).items.map((r) => `${r.actor}:${r.action}`);
 
-export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<void>) => Promise<void>): void {
+function fdoAdapterContract(withStore: (fn: (store: Store) => Promise<void>) => Promise<void>): void {
   test('FDO ports: DI, sale, TO0, TO1 and TO2 (two replicas) over the store, each step audited', async () => {
     await withStore(async (store) => {
       const { credential, to1, ownerVouchers, to2 } = await beforeTo2(store, 'SN-STORE-1');
@@ -375,3 +377,5 @@ export function runFdoAdapterContract(withStore: (fn: (store: Store) => Promise<
     });
   });
 }
+
+forEachDialect((make) => fdoAdapterContract((fn) => withStore(make, fn)));

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { forEachDialect } from './dialects.ts';
+import { drain, guid, hasCode, movableClock, withStore } from './shared.ts';
+
+forEachDialect((make) => {
+  test('devices: upsert keeps creation time, onboarding records the replacement GUID, filtered pages', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store) => {
+        for (let n = 1; n <= 4; n++) await store.devices.upsert({ guid: guid(n), state: 'manufactured' });
+        c.advance(5000);
+        await store.devices.upsert({ guid: guid(1), state: 'owned' });
+        const d = await store.devices.get(guid(1));
+        assert.equal(d?.state, 'owned');
+        assert.equal(d?.createdAt.getTime(), c.now() - 5000);
+        assert.equal(d?.updatedAt.getTime(), c.now());
+        assert.equal(d?.replacementGuid, undefined);
+        await store.devices.markOnboarded(guid(1), guid(100));
+        const o = await store.devices.get(guid(1));
+        assert.equal(o?.state, 'onboarded');
+        assert.deepEqual(o?.replacementGuid, guid(100));
+        assert.equal(o?.onboardedAt?.getTime(), c.now());
+        assert.deepEqual((await store.devices.getByReplacementGuid(guid(100)))?.guid, guid(1));
+        assert.equal(await store.devices.getByReplacementGuid(guid(101)), undefined);
+        await assert.rejects(store.devices.markOnboarded(guid(9), guid(10)), hasCode('ERR_STORE_NOT_FOUND'));
+        assert.equal(await store.devices.get(guid(9)), undefined);
+        const pages = await drain((after) =>
+          store.devices.list({ limit: 2, state: 'manufactured', ...(after === undefined ? {} : { after }) }),
+        );
+        assert.deepEqual(
+          pages.map((p) => p.map((x) => x.guid[15])),
+          [[2, 3], [4]],
+        );
+      },
+      c.clock,
+    );
+  });
+});
