@@ -9,7 +9,7 @@ import { errorStep } from '../fdo/protocol/lib/server-step.ts';
 import type { Clock } from '../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../fdo/types/rendezvous-info.ts';
 import type { Store } from '../store/store.ts';
-import { rvInfoFromJson, storedRvDirectives } from '../server/api/manufacturer-rv-info.ts';
+import { rvInfoFromJson, storedRvDirectives } from './rv-info.ts';
 import type { RoleHandler } from '../server/fdo/fdo-transport.ts';
 
 export function diWithStoredRvInfo(

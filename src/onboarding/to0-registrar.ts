@@ -15,7 +15,7 @@ import { type RendezvousInfo, rendezvousDirectiveView } from '../fdo/types/rende
 import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
 import type { Store } from '../store/store.ts';
-import { OWNER_SCOPE, OwnerSettingKey } from '../server/api/owner-settings.ts';
+import { OWNER_SCOPE, OwnerSettingKey } from './settings.ts';
 import { to0InProcess } from '../fdo/client/in-process.ts';
 
 type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;

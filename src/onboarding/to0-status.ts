@@ -6,7 +6,7 @@
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import type { Store } from '../store/store.ts';
-import { OWNER_TO0_SCOPE } from '../server/api/owner-settings.ts';
+import { OWNER_TO0_SCOPE } from './settings.ts';
 
 export interface To0Status {
   /** The rendezvous of the last accepted registration (URL, or `in-process`). */

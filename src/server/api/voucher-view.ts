@@ -3,8 +3,8 @@ import { guidToHex } from '../../fdo/types/guid.ts';
 import { publicKeyFingerprint } from '../../fdo/types/public-key.ts';
 import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
-import type { VoucherRecord } from '../../store/voucher-repository.ts';
 import { TO0_STATUS_SCHEMA, type To0Status } from '../../onboarding/to0-status.ts';
+import type { VoucherRecord } from '../../store/voucher-repository.ts';
 
 export interface VoucherView {
   guid: string;

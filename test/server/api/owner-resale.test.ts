@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { runDi, runOnboard } from '../../../src/fdo/client/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
+import { runDi, runOnboard } from '../../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite } from '../../../src/fdo/constants/crypto.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
 import { guidToHex } from '../../../src/fdo/types/guid.ts';
@@ -15,8 +15,8 @@ import { samePublicKey } from '../../../src/fdo/types/public-key.ts';
 import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { recordTo0Failure, recordTo0Success } from '../../../src/onboarding/to0-status.ts';
 import { storeOwnerVoucherStore } from '../../../src/onboarding/owner-vouchers.ts';
+import { recordTo0Failure, recordTo0Success } from '../../../src/onboarding/to0-status.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from './owner-world.ts';
 
 const random = (n: number) => new Uint8Array(randomBytes(n));

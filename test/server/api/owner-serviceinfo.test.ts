@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runDi, runOnboard } from '../../../src/fdo/client/flows.ts';
 import { directorySink } from '../../../src/agent/local-ports.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
+import { runDi, runOnboard } from '../../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite } from '../../../src/fdo/constants/crypto.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
 import { deviceCommandModule } from '../../../src/fdo/serviceinfo/modules/command-device.ts';

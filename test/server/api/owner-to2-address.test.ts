@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { runDi } from '../../../src/fdo/client/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
+import { runDi } from '../../../src/fdo/client/flows.ts';
 import { TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import { decodeTo1d } from '../../../src/fdo/messages/to0.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from './owner-world.ts';
