@@ -9,13 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { runDi } from '../src/fdo/client/flows.ts';
 import { generateKeyPair } from '../src/crypto/key-generate.ts';
+import { runDi } from '../src/fdo/client/flows.ts';
 import { guidToHex } from '../src/fdo/types/guid.ts';
+import { createTo0Refresh } from '../src/onboarding/to0-refresh.ts';
 import { createApiToken } from '../src/platform/tokens.ts';
 import { resolveConfig } from '../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../src/server/platform/platform.ts';
-import { createTo0Refresh } from '../src/onboarding/to0-refresh.ts';
 import { openStore } from '../src/store/open-store.ts';
 
 const random = (n: number) => new Uint8Array(randomBytes(n));

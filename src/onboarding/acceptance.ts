@@ -1,12 +1,121 @@
 /**
- * The rendezvous role's TO0 acceptance from the stored policy. It is read at every TO0, so a change
- * made through any replica applies to the next registration everywhere; TO0 is rare next to TO1
- * and TO2, so the one extra read costs little.
+ * The rendezvous acceptance policy for TO0 (FDO 1.1 §5.3.3 leaves whom to accept to the
+ * operator): `open` accepts every voucher that verifies; `trusted` only vouchers whose
+ * manufacturer key (OVHeader.OVPubKey) or whose current owner key (the last entry's, which signed
+ * to1d) is on a list. Keys are kept as SHA-256 fingerprints of their SubjectPublicKeyInfo, the
+ * same fingerprints the API shows; a request may give a PEM public key instead.
+ *
+ * The policy is read at every TO0, so a change made through any replica applies to the next
+ * registration everywhere; TO0 is rare next to TO1 and TO2, so the one extra read costs little.
  */
+import { Type } from 'typebox';
+import { CryptoError } from '../crypto/errors.ts';
+import { importPublicKey } from '../crypto/key-import.ts';
 import type { VoucherAcceptance } from '../fdo/protocol/ports.ts';
 import { publicKeyFingerprint } from '../fdo/types/public-key.ts';
-import { readAcceptancePolicy } from '../server/api/rendezvous-policy.ts';
 import type { Store } from '../store/store.ts';
+import { changeSetting, invalidSetting, readSetting, settingValue } from './settings.ts';
+
+export const RENDEZVOUS_SCOPE = 'rendezvous';
+export const ACCEPTANCE_KEY = 'acceptance';
+
+/** Most keys on one list: far more than an operator types, few enough for one setting. */
+export const MAX_TRUSTED_KEYS = 500;
+/** Longest PEM accepted for one key (an RSA-3072 certificate chain's leaf fits easily). */
+const MAX_KEY_TEXT = 8192;
+
+export type AcceptancePolicy = { mode: 'open' } | { mode: 'trusted'; manufacturerKeys: string[]; ownerKeys: string[] };
+
+export const OPEN_POLICY: AcceptancePolicy = Object.freeze({ mode: 'open' });
+
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+
+const KeyList = Type.Array(
+  Type.String({
+    minLength: 1,
+    maxLength: MAX_KEY_TEXT,
+    description: 'SHA-256 fingerprint of the SubjectPublicKeyInfo (64 hex digits, colons and upper case allowed) or a PEM public key',
+  }),
+  { maxItems: MAX_TRUSTED_KEYS },
+);
+/** The policy as a request (or the store) gives it; `open` takes no keys, `trusted` at least one. */
+export const AcceptancePolicyInput = Type.Object(
+  { mode: Type.Enum(['open', 'trusted']), manufacturerKeys: Type.Optional(KeyList), ownerKeys: Type.Optional(KeyList) },
+  { additionalProperties: false },
+);
+/** The policy as it is kept and shown: keys as fingerprints. */
+export const AcceptancePolicySchema = Type.Union([
+  Type.Object({ mode: Type.Literal('open') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      mode: Type.Literal('trusted'),
+      manufacturerKeys: Type.Array(Type.String({ pattern: FINGERPRINT.source })),
+      ownerKeys: Type.Array(Type.String({ pattern: FINGERPRINT.source })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+/** A key as its fingerprint: 64 hex digits (colons and upper case allowed), or a PEM public key or certificate. */
+function fingerprintOf(v: string, field: string): string {
+  if (v.trim() === '')
+    throw invalidSetting(field, 'a key fingerprint (SHA-256 of the SubjectPublicKeyInfo, 64 hex digits) or a PEM public key');
+  const hex = v.trim().replace(/:/g, '').toLowerCase();
+  if (FINGERPRINT.test(hex)) return hex;
+  if (!v.includes('-----BEGIN')) throw invalidSetting(field, 'neither 64 hex digits nor a PEM public key');
+  try {
+    return publicKeyFingerprint(importPublicKey(v));
+  } catch (e) {
+    if (e instanceof CryptoError) throw invalidSetting(field, `not a public key: ${e.message}`);
+    throw e;
+  }
+}
+
+const fingerprints = (keys: readonly string[] | undefined, field: string) => [
+  ...new Set((keys ?? []).map((k, i) => fingerprintOf(k, `${field}[${i}]`))),
+];
+
+/** Checks a policy from outside (a request, or the store) and returns it with every key as a fingerprint. */
+export function parseAcceptancePolicy(value: unknown): AcceptancePolicy {
+  const input = settingValue(AcceptancePolicyInput, value, 'body');
+  if (input.mode === 'open') {
+    if (input.manufacturerKeys !== undefined || input.ownerKeys !== undefined) throw invalidSetting('mode', 'an open policy takes no keys');
+    return { mode: 'open' };
+  }
+  const policy = {
+    mode: 'trusted' as const,
+    manufacturerKeys: fingerprints(input.manufacturerKeys, 'manufacturerKeys'),
+    ownerKeys: fingerprints(input.ownerKeys, 'ownerKeys'),
+  };
+  if (policy.manufacturerKeys.length + policy.ownerKeys.length === 0) {
+    throw invalidSetting('manufacturerKeys', 'a trusted policy needs at least one manufacturer or owner key');
+  }
+  return policy;
+}
+
+/** The policy in force: the stored one, or open when none is stored. */
+export async function readAcceptancePolicy(store: Pick<Store, 'settings'>): Promise<AcceptancePolicy> {
+  // A hand-edited policy is ERR_SETTING_CORRUPT: refusing every TO0 is safer than accepting all.
+  const policy = await readSetting(
+    store,
+    { scope: RENDEZVOUS_SCOPE, key: ACCEPTANCE_KEY, what: 'acceptance policy' },
+    parseAcceptancePolicy,
+  );
+  return policy ?? OPEN_POLICY;
+}
+
+/** Stores a policy with an audit record that holds it; returns it as stored. */
+export async function setAcceptancePolicy(store: Store, actor: string, value: unknown): Promise<AcceptancePolicy> {
+  const policy = parseAcceptancePolicy(value);
+  await changeSetting(store, actor, {
+    scope: RENDEZVOUS_SCOPE,
+    key: ACCEPTANCE_KEY,
+    action: 'rendezvous.policy',
+    value: policy,
+    details: policy,
+  });
+  return policy;
+}
 
 export function storedAcceptance(store: Pick<Store, 'settings'>): VoucherAcceptance {
   return async (voucher) => {

@@ -9,8 +9,8 @@ import type { DiManufacturerState } from '../fdo/protocol/di-manufacturer.ts';
 import { errorStep, type ServerHandler } from '../fdo/protocol/lib/server-step.ts';
 import type { Clock } from '../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../fdo/types/rendezvous-info.ts';
-import { rvInfoFromJson, storedRvDirectives } from '../server/api/manufacturer-rv-info.ts';
 import type { Store } from '../store/store.ts';
+import { rvInfoFromJson, storedRvDirectives } from './rv-info.ts';
 
 type RoleHandler<S> = ServerHandler<S>;
 

@@ -4,9 +4,11 @@
  * Info Modules). Validated on the way in and turned into the engine's OwnerModulePlans at TO2.
  */
 import { createHash } from 'node:crypto';
+import { Type } from 'typebox';
 import type { OwnerModulePlan } from '../fdo/serviceinfo/owner-plans.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import { invalidField } from '../server/api/problem.ts';
+import { BASE64_PATTERN } from './json-schema.ts';
+import { invalidSetting, settingValue } from './settings.ts';
 
 interface Common {
   /** Default true: a failed plan ends TO2; false records the outcome and goes on. */
@@ -24,111 +26,113 @@ export type ServiceInfoEntry = Common &
 export const MAX_PLANS = 64;
 const MAX_TEXT = 4096;
 const MAX_ARGS = 64;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const str = (v: unknown, field: string, max = MAX_TEXT): string => {
-  if (typeof v !== 'string' || v === '' || v.length > max) throw invalidField(field, `a non-empty string of at most ${max} characters`);
-  return v;
-};
-const bool = (v: unknown, field: string): boolean | undefined => {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw invalidField(field, 'true or false');
-  return v;
-};
-const only = (e: Record<string, unknown>, at: string, allowed: readonly string[]) => {
-  for (const k of Object.keys(e)) if (!allowed.includes(k)) throw invalidField(`${at}.${k}`, 'not a field of this module');
-};
+const text = (max = MAX_TEXT) => Type.String({ minLength: 1, maxLength: max });
+const flag = () => Type.Optional(Type.Boolean());
+const moduleEntry = <P extends Parameters<typeof Type.Object>[0]>(module: string, members: P) =>
+  Type.Object({ module: Type.Literal(module), required: flag(), ...members }, { additionalProperties: false });
+
+/** One module invocation; the `module` member picks which members the entry may have. */
+export const ServiceInfoEntrySchema = Type.Unsafe<ServiceInfoEntry>({
+  type: 'object',
+  required: ['module'],
+  description:
+    'one module invocation. fdo.download: name and exactly one of data (base64) or file (path in the ServiceInfo directory); ' +
+    'fdo.command: command, args, mayFail, returnStdout, returnStderr; fdo.wget: url (http or https), name, sha384 (hex), length; ' +
+    'fdo.upload: name (the device file; stored as <upload dir>/<GUID>/<base name>). Every entry: required (default true).',
+  discriminator: { propertyName: 'module' },
+  oneOf: [
+    moduleEntry('fdo.download', {
+      name: text(1024),
+      data: Type.Optional(Type.String({ pattern: BASE64_PATTERN, contentEncoding: 'base64' })),
+      file: Type.Optional(text(1024)),
+    }),
+    moduleEntry('fdo.command', {
+      command: text(),
+      args: Type.Optional(Type.Array(Type.String({ maxLength: MAX_TEXT }), { maxItems: MAX_ARGS })),
+      mayFail: flag(),
+      returnStdout: flag(),
+      returnStderr: flag(),
+    }),
+    moduleEntry('fdo.wget', {
+      url: text(2048),
+      name: Type.Optional(text(1024)),
+      sha384: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{96}$' })),
+      length: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    }),
+    moduleEntry('fdo.upload', { name: text(1024) }),
+  ],
+});
+export const ServiceInfoEntries = Type.Array(ServiceInfoEntrySchema, { maxItems: MAX_PLANS });
+/** The setting, and the body that sets it. */
+export const ServiceInfoChoice = Type.Object({ plans: ServiceInfoEntries }, { additionalProperties: false });
+
 /** The object without its undefined members, as the type the caller names. */
 const defined = <T>(o: Record<string, unknown>): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** A relative path inside the ServiceInfo directory: no absolute paths, no `..`, no empty parts. */
-export function checkFilePath(v: unknown, field: string): string {
-  const path = str(v, field, 1024);
+export function checkFilePath(path: string, field: string): string {
   const parts = path.split('/');
   if (path.startsWith('/') || path.includes('\\') || path.includes('\0') || parts.some((p) => p === '' || p === '.' || p === '..'))
-    throw invalidField(field, 'a relative path inside the ServiceInfo directory');
+    throw invalidSetting(field, 'a relative path inside the ServiceInfo directory');
   return path;
 }
 
-function entry(v: unknown, at: string): ServiceInfoEntry {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidField(at, 'an object naming a module');
-  const e = v as Record<string, unknown>;
-  const required = bool(e.required, `${at}.required`);
+function httpUrl(url: string, field: string): string {
+  let scheme: string;
+  try {
+    scheme = new URL(url).protocol;
+  } catch {
+    throw invalidSetting(field, 'an absolute http or https URL');
+  }
+  if (scheme !== 'http:' && scheme !== 'https:') throw invalidSetting(field, 'an absolute http or https URL');
+  return url;
+}
+
+/** The rules the schema does not state, and the entry with its members in the documented order. */
+function entry(e: ServiceInfoEntry, at: string): ServiceInfoEntry {
+  const required = e.required;
   switch (e.module) {
     case 'fdo.download': {
-      only(e, at, ['module', 'required', 'name', 'data', 'file']);
-      const name = str(e.name, `${at}.name`, 1024);
-      if ((e.data === undefined) === (e.file === undefined))
-        throw invalidField(at, 'fdo.download needs exactly one of data (base64) and file');
-      if (e.data !== undefined) {
-        if (typeof e.data !== 'string' || e.data.length % 4 !== 0 || !BASE64.test(e.data))
-          throw invalidField(`${at}.data`, 'base64 (RFC 4648 §4)');
-        return defined<ServiceInfoEntry>({ module: 'fdo.download', name, data: e.data, required });
-      }
-      return defined<ServiceInfoEntry>({ module: 'fdo.download', name, file: checkFilePath(e.file, `${at}.file`), required });
+      const data = 'data' in e ? e.data : undefined;
+      const file = 'file' in e ? e.file : undefined;
+      if ((data === undefined) === (file === undefined))
+        throw invalidSetting(at, 'fdo.download needs exactly one of data (base64) and file');
+      if (data !== undefined) return defined<ServiceInfoEntry>({ module: 'fdo.download', name: e.name, data, required });
+      return defined<ServiceInfoEntry>({ module: 'fdo.download', name: e.name, file: checkFilePath(file ?? '', `${at}.file`), required });
     }
-    case 'fdo.command': {
-      only(e, at, ['module', 'required', 'command', 'args', 'mayFail', 'returnStdout', 'returnStderr']);
-      let args: string[] | undefined;
-      if (e.args !== undefined) {
-        if (!Array.isArray(e.args) || e.args.length > MAX_ARGS) throw invalidField(`${at}.args`, `an array of at most ${MAX_ARGS} strings`);
-        args = e.args.map((a: unknown, i) => {
-          if (typeof a !== 'string' || a.length > MAX_TEXT) throw invalidField(`${at}.args[${i}]`, 'a string');
-          return a;
-        });
-      }
+    case 'fdo.command':
       return defined<ServiceInfoEntry>({
         module: 'fdo.command',
-        command: str(e.command, `${at}.command`),
-        args,
-        mayFail: bool(e.mayFail, `${at}.mayFail`),
-        returnStdout: bool(e.returnStdout, `${at}.returnStdout`),
-        returnStderr: bool(e.returnStderr, `${at}.returnStderr`),
+        command: e.command,
+        args: e.args,
+        mayFail: e.mayFail,
+        returnStdout: e.returnStdout,
+        returnStderr: e.returnStderr,
         required,
       });
-    }
-    case 'fdo.wget': {
-      only(e, at, ['module', 'required', 'url', 'name', 'sha384', 'length']);
-      const url = str(e.url, `${at}.url`, 2048);
-      let scheme: string;
-      try {
-        scheme = new URL(url).protocol;
-      } catch {
-        throw invalidField(`${at}.url`, 'an absolute http or https URL');
-      }
-      if (scheme !== 'http:' && scheme !== 'https:') throw invalidField(`${at}.url`, 'an absolute http or https URL');
-      if (e.sha384 !== undefined && (typeof e.sha384 !== 'string' || !/^[0-9a-fA-F]{96}$/.test(e.sha384)))
-        throw invalidField(`${at}.sha384`, '96 hex digits');
-      if (e.length !== undefined && (!Number.isSafeInteger(e.length) || (e.length as number) < 0))
-        throw invalidField(`${at}.length`, 'a non-negative integer');
+    case 'fdo.wget':
       return defined<ServiceInfoEntry>({
         module: 'fdo.wget',
-        url,
-        name: e.name === undefined ? undefined : str(e.name, `${at}.name`, 1024),
-        sha384: (e.sha384 as string | undefined)?.toLowerCase(),
-        length: e.length as number | undefined,
+        url: httpUrl(e.url, `${at}.url`),
+        name: e.name,
+        sha384: e.sha384?.toLowerCase(),
+        length: e.length,
         required,
       });
-    }
-    case 'fdo.upload': {
-      only(e, at, ['module', 'required', 'name']);
-      return defined<ServiceInfoEntry>({ module: 'fdo.upload', name: str(e.name, `${at}.name`, 1024), required });
-    }
     default:
-      throw invalidField(`${at}.module`, 'one of fdo.download, fdo.command, fdo.wget, fdo.upload');
+      return defined<ServiceInfoEntry>({ module: 'fdo.upload', name: e.name, required });
   }
 }
 
-/** Checks a request body `{ "plans": [...] }`; every failure names the field at fault. */
-export function parseServiceInfoBody(body: unknown): ServiceInfoEntry[] {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidField('body', 'a JSON object { "plans": [...] }');
-  for (const k of Object.keys(body)) if (k !== 'plans') throw invalidField(k, 'not a field of the ServiceInfo choice');
-  return parseServiceInfoEntries((body as { plans?: unknown }).plans, 'plans');
+/** Checks a choice (`{ "plans": [...] }`, from a request or the store); every failure names the member at fault. */
+export function parseServiceInfoChoice(value: unknown, root = 'body'): ServiceInfoEntry[] {
+  return settingValue(ServiceInfoChoice, value, root).plans.map((e, i) => entry(e, `plans[${i}]`));
 }
 
-export function parseServiceInfoEntries(v: unknown, field: string): ServiceInfoEntry[] {
-  if (!Array.isArray(v) || v.length > MAX_PLANS) throw invalidField(field, `an array of at most ${MAX_PLANS} module entries`);
-  return v.map((e, i) => entry(e, `${field}[${i}]`));
+/** Checks a list of entries; failures are named under `field` (`field[0].module`). */
+export function parseServiceInfoEntries(value: unknown, field: string): ServiceInfoEntry[] {
+  return settingValue(ServiceInfoEntries, value, field).map((e, i) => entry(e, `${field}[${i}]`));
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -15,8 +15,8 @@ import type { To0Result } from '../fdo/protocol/to0-owner.ts';
 import { type RendezvousInfo, rendezvousDirectiveView } from '../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
-import { OWNER_SCOPE, OwnerSettingKey } from '../server/api/owner-settings.ts';
 import type { Store } from '../store/store.ts';
+import { OWNER_SCOPE, OwnerSettingKey } from './settings.ts';
 
 type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
 

@@ -6,8 +6,8 @@
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
-import { OWNER_TO0_SCOPE } from '../server/api/owner-settings.ts';
 import type { Store } from '../store/store.ts';
+import { OWNER_TO0_SCOPE } from './settings.ts';
 import { moveVoucher } from './voucher-states.ts';
 
 export interface To0Status {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { RvDirectiveJson } from '../../server/api/manufacturer-rv-info.ts';
+import type { RvDirectiveJson } from '../../onboarding/rv-info.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
 

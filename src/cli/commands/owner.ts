@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
-import type { To2AddressView } from '../../server/api/owner-to2-address.ts';
+import type { To2AddressView } from '../../onboarding/to2-address.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';

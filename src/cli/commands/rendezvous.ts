@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AcceptancePolicy } from '../../server/api/rendezvous-policy.ts';
+import type { AcceptancePolicy } from '../../onboarding/acceptance.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
 

@@ -1,7 +1,7 @@
 /** The audit log, read-only, for auditors: who changed which voucher or device, and when. */
+import { Type } from 'typebox';
 import { pageRequest, withCursorCheck } from './pagination.ts';
-import { invalidField } from './problem.ts';
-import { jsonResponse, pageOf, pageParameters, type RouteFactory } from './route.ts';
+import { jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
 export const AUDIT_SCHEMA = {
   type: 'object',
@@ -16,23 +16,20 @@ export const AUDIT_SCHEMA = {
   },
 };
 
+const AuditQuery = pageQuery({ subject: Type.Optional(Type.String({ minLength: 1, description: 'only records about this subject' })) });
+
 export const auditRoutes: RouteFactory = (ctx) => [
-  {
+  route({
     method: 'GET',
     url: '/audit',
     roles: ['auditor'],
     summary: 'The audit log, oldest first',
+    schema: { querystring: AuditQuery },
     openapi: {
-      parameters: [
-        ...pageParameters,
-        { name: 'subject', in: 'query', description: 'only records about this subject', schema: { type: 'string' } },
-      ],
       responses: { 200: jsonResponse('a page of audit records', pageOf('AuditRecord')) },
     },
     async handler(request) {
-      const query = request.query as Record<string, unknown>;
-      const subject = query.subject;
-      if (subject !== undefined && (typeof subject !== 'string' || subject === '')) throw invalidField('subject', 'a non-empty string');
+      const { subject, ...query } = request.query;
       const page = await withCursorCheck(() =>
         ctx.store.audit.list({ ...pageRequest(query), ...(subject === undefined ? {} : { subject }) }),
       );
@@ -41,5 +38,5 @@ export const auditRoutes: RouteFactory = (ctx) => [
         ...(page.next === undefined ? {} : { next: page.next }),
       };
     },
-  },
+  }),
 ];

@@ -2,12 +2,14 @@
  * The owner's devices with where each stands in onboarding: the device record and, beside it, the
  * owner's voucher state and how long its rendezvous registration lasts.
  */
+
+import { Type } from 'typebox';
 import { guidToHex } from '../../fdo/types/guid.ts';
 import type { DeviceRecord, DeviceState } from '../../store/device-repository.ts';
 import { guidParam } from './guid-param.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
-import { ApiProblem, invalidField } from './problem.ts';
-import { type ApiContext, guidParameter, jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
+import { ApiProblem } from './problem.ts';
+import { type ApiContext, GuidParams, jsonResponse, pageOf, pageQuery, type RouteFactory, ref, route } from './route.ts';
 
 const STATES: readonly DeviceState[] = ['manufactured', 'owned', 'registered', 'onboarded', 'resold'];
 
@@ -40,20 +42,20 @@ export const DEVICE_SCHEMA = {
   },
 };
 
+const DeviceQuery = pageQuery({ state: Type.Optional(Type.Enum(STATES)) });
+
 export const deviceRoutes: RouteFactory = (ctx) => [
-  {
+  route({
     method: 'GET',
     url: '/devices',
     roles: ['owner'],
     summary: 'List devices with their onboarding state',
+    schema: { querystring: DeviceQuery },
     openapi: {
-      parameters: [...pageParameters, { name: 'state', in: 'query', schema: { type: 'string', enum: STATES } }],
       responses: { 200: jsonResponse('a page of devices', pageOf('Device')) },
     },
     async handler(request) {
-      const query = request.query as Record<string, unknown>;
-      const state = query.state as DeviceState | undefined;
-      if (state !== undefined && !STATES.includes(state)) throw invalidField('state', STATES.join(', '));
+      const { state, ...query } = request.query;
       const page = await withCursorCheck(() =>
         ctx.store.devices.list({ ...pageRequest(query), ...(state === undefined ? {} : { state }) }),
       );
@@ -61,18 +63,19 @@ export const deviceRoutes: RouteFactory = (ctx) => [
       for (const d of page.items) items.push(await deviceView(ctx, d));
       return { items, ...(page.next === undefined ? {} : { next: page.next }) };
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     url: '/devices/:guid',
     roles: ['owner'],
     summary: 'One device, by its original GUID or the one TO2 gave it',
-    openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the device', ref('Device')) } },
+    schema: { params: GuidParams },
+    openapi: { responses: { 200: jsonResponse('the device', ref('Device')) } },
     async handler(request) {
-      const guid = guidParam(request);
+      const guid = guidParam(request.params);
       const d = (await ctx.store.devices.get(guid)) ?? (await ctx.store.devices.getByReplacementGuid(guid));
       if (d === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no device with GUID ${guidToHex(guid)}`);
       return deviceView(ctx, d);
     },
-  },
+  }),
 ];

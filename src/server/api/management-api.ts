@@ -3,7 +3,8 @@
  * needs a bearer token with a fitting role, and every failure is a problem-details answer.
  */
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifySchema } from 'fastify';
+import { newAjv } from '../../onboarding/json-schema.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
@@ -64,6 +65,13 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
   return [self, ...routes];
 }
 
+/** The route's schema as Fastify takes it: a body of several media types is checked only as JSON. */
+function fastifySchema(route: ApiRoute): FastifySchema {
+  const schema: FastifySchema = { ...route.schema };
+  if (route.jsonBody !== undefined) schema.body = { content: { 'application/json': { schema: route.jsonBody } } };
+  return schema;
+}
+
 export function managementApi(ctx: ApiContext): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     // Vouchers arrive as CBOR or PEM files; the handlers decide what the bytes are.
@@ -72,6 +80,10 @@ export function managementApi(ctx: ApiContext): FastifyPluginAsync {
       { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
       (_r, body, done) => done(null, body),
     );
+    // Fastify's default Ajv coerces bodies and drops unknown members; the API refuses both by name.
+    const bodies = newAjv({ coerce: false });
+    const texts = newAjv({ coerce: true });
+    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema));
     app.setErrorHandler(problemErrorHandler);
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, new ApiProblem(404, 'ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
@@ -82,6 +94,7 @@ export function managementApi(ctx: ApiContext): FastifyPluginAsync {
         method: route.method,
         url: route.url,
         bodyLimit: route.bodyLimit ?? BODY_LIMIT,
+        ...(route.schema === undefined && route.jsonBody === undefined ? {} : { schema: fastifySchema(route) }),
         ...(roles === 'public'
           ? {}
           : {

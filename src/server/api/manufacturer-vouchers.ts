@@ -3,6 +3,7 @@
  * "sale" step of the journey, after which the PEM goes to the buyer.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { Type } from 'typebox';
 import { CryptoError } from '../../crypto/errors.ts';
 import { importPublicKey } from '../../crypto/key-import.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
@@ -16,7 +17,7 @@ import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
-import { type ApiContext, guidParameter, jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
+import { type ApiContext, GuidParams, jsonResponse, pageOf, pageQuery, type RouteFactory, ref, route } from './route.ts';
 import { type VoucherView, voucherView } from './voucher-view.ts';
 
 const PEM = 'application/x-pem-file';
@@ -40,66 +41,62 @@ function ownerKeyOf(body: unknown): KeyObject {
   }
 }
 
+const VoucherQuery = pageQuery({ state: Type.Optional(Type.Enum(['created', 'extended'])) });
+/** The JSON form of an extend request; the PEM may also be the whole body. */
+const ExtendJson = Type.Object({ ownerKey: Type.String({ description: 'PEM public key' }) });
+
 export const manufacturerVoucherRoutes: RouteFactory = (ctx) => [
-  {
+  route({
     method: 'GET',
     url: '/manufacturer/vouchers',
     roles: ['manufacturer'],
     summary: 'List the vouchers this manufacturer made, in GUID order',
+    schema: { querystring: VoucherQuery },
     openapi: {
-      parameters: [...pageParameters, { name: 'state', in: 'query', schema: { type: 'string', enum: ['created', 'extended'] } }],
       responses: { 200: jsonResponse('a page of vouchers', pageOf('Voucher')) },
     },
     async handler(request) {
-      const query = request.query as Record<string, unknown>;
-      const state = query.state;
-      if (state !== undefined && state !== 'created' && state !== 'extended') throw invalidField('state', 'created or extended');
+      const { state, ...query } = request.query;
       const page = await withCursorCheck(() =>
         ctx.store.vouchers.list('manufacturer', { ...pageRequest(query), ...(state === undefined ? {} : { state }) }),
       );
       return { items: page.items.map(voucherView), ...(page.next === undefined ? {} : { next: page.next }) };
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     url: '/manufacturer/vouchers/:guid',
     roles: ['manufacturer'],
     summary: 'One voucher of this manufacturer',
-    openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the voucher', ref('Voucher')) } },
+    schema: { params: GuidParams },
+    openapi: { responses: { 200: jsonResponse('the voucher', ref('Voucher')) } },
     async handler(request): Promise<VoucherView> {
-      return voucherView(await find(ctx, guidParam(request)));
+      return voucherView(await find(ctx, guidParam(request.params)));
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     url: '/manufacturer/vouchers/:guid/pem',
     roles: ['manufacturer'],
     summary: 'Export a voucher as PEM (OWNERSHIP VOUCHER), as handed to a buyer',
+    schema: { params: GuidParams },
     openapi: {
-      parameters: [guidParameter],
       responses: { 200: { description: 'the voucher', content: { [PEM]: { schema: { type: 'string' } } } } },
     },
     async handler(request, reply) {
-      const r = await find(ctx, guidParam(request));
+      const r = await find(ctx, guidParam(request.params));
       return reply.type(PEM).send(encodeVoucherPem(parseVoucher(r.voucher)));
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     url: '/manufacturer/vouchers/:guid/extend',
     roles: ['manufacturer'],
     summary: "Extend a voucher to a buyer's owner public key; the extended voucher replaces the stored one",
+    schema: { params: GuidParams },
+    jsonBody: ExtendJson,
     openapi: {
-      parameters: [guidParameter],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: { type: 'object', required: ['ownerKey'], properties: { ownerKey: { type: 'string', description: 'PEM public key' } } },
-          },
-          [PEM]: { schema: { type: 'string' } },
-        },
-      },
+      requestBody: { content: { [PEM]: { schema: { type: 'string' } } } },
       responses: {
         200: jsonResponse('the extended voucher', {
           type: 'object',
@@ -109,7 +106,7 @@ export const manufacturerVoucherRoutes: RouteFactory = (ctx) => [
       },
     },
     async handler(request) {
-      const guid = guidParam(request);
+      const guid = guidParam(request.params);
       const nextOwner = ownerKeyOf(request.body);
       const record = await find(ctx, guid);
       const voucher = parseVoucher(record.voucher);
@@ -136,5 +133,5 @@ export const manufacturerVoucherRoutes: RouteFactory = (ctx) => [
       });
       return { voucher: voucherView(stored), pem: encodeVoucherPem(extended) };
     },
-  },
+  }),
 ];

@@ -4,27 +4,31 @@
  * unsigned, or whose signature does not verify over its bytes is refused; a published file is
  * served by the `mud` role under /mud/NAME and its signature at the default location.
  */
+import { Type } from 'typebox';
+import { BASE64_PATTERN } from '../../onboarding/json-schema.ts';
 import { isMudFileName } from '../../store/mud-file-repository.ts';
-import {
-  infoOf,
-  MAX_PUBLISHED_MUD_BYTES,
-  MAX_PUBLISHED_SIGNATURE_BYTES,
-  MUD_FILE_NAME,
-  MudPublishError,
-  preparePublication,
-} from '../mud/publish.ts';
+import { infoOf, MAX_PUBLISHED_MUD_BYTES, MAX_PUBLISHED_SIGNATURE_BYTES, MudPublishError, preparePublication } from '../mud/publish.ts';
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
-import { ApiProblem, invalidField } from './problem.ts';
-import { jsonResponse, pageOf, pageParameters, type RouteFactory } from './route.ts';
+import { ApiProblem } from './problem.ts';
+import { jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
-const nameParameter = {
-  name: 'name',
-  in: 'path',
-  required: true,
-  description: "the file's name: the last segment of its mud-url",
-  schema: { type: 'string', pattern: MUD_FILE_NAME.source },
-};
+/** The name's rules are checked where it is published, so that a bad name is refused with ERR_MUD_PUBLISH_NAME. */
+const NameParams = Type.Object({
+  name: Type.String({ description: "the file's name: the last segment of its mud-url (letters, digits, . _ -; not .p7s)" }),
+});
+const MudFileQuery = pageQuery({});
+const Publication = Type.Object({
+  content: Type.String({
+    minLength: 1,
+    pattern: BASE64_PATTERN,
+    contentEncoding: 'base64',
+    description: 'the MUD file, byte for byte as signed',
+  }),
+  signature: Type.Optional(
+    Type.String({ minLength: 1, pattern: BASE64_PATTERN, contentEncoding: 'base64', description: 'the DER CMS detached signature (.p7s)' }),
+  ),
+});
 
 const INFO_SCHEMA = {
   type: 'object',
@@ -54,83 +58,58 @@ const INFO_SCHEMA = {
   },
 };
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
-
-function base64Field(body: Record<string, unknown>, field: string, required: boolean): Uint8Array | undefined {
-  const v = body[field];
-  if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string' || v.length === 0 || v.length % 4 !== 0 || !BASE64.test(v)) throw invalidField(field, 'base64 text');
-  return new Uint8Array(Buffer.from(v, 'base64'));
-}
+const bytesOf = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
 
 function refused(e: MudPublishError): ApiProblem {
   return new ApiProblem(e.code === 'ERR_MUD_PUBLISH_TOO_LARGE' ? 413 : 422, e.code, e.message, e.details);
 }
 
 export const mudFileRoutes: RouteFactory = (ctx) => [
-  {
+  route({
     method: 'GET',
     url: '/mud-files',
     roles: ['manufacturer'],
     summary: 'The published MUD files, by name',
+    schema: { querystring: MudFileQuery },
     openapi: {
-      parameters: pageParameters,
       responses: {
         200: jsonResponse('a page of published MUD files', pageOf(INFO_SCHEMA)),
       },
     },
     async handler(request) {
-      const page = await withCursorCheck(() => ctx.store.mudFiles.list(pageRequest(request.query as Record<string, unknown>)));
+      const page = await withCursorCheck(() => ctx.store.mudFiles.list(pageRequest(request.query)));
       return { items: page.items.map(infoOf), ...(page.next === undefined ? {} : { next: page.next }) };
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     url: '/mud-files/:name',
     roles: ['manufacturer'],
     summary: 'One published MUD file',
-    openapi: { parameters: [nameParameter], responses: { 200: jsonResponse('the published file', INFO_SCHEMA) } },
+    schema: { params: NameParams },
+    openapi: { responses: { 200: jsonResponse('the published file', INFO_SCHEMA) } },
     async handler(request) {
-      const { name } = request.params as { name: string };
+      const { name } = request.params;
       const file = await ctx.store.mudFiles.get(name);
       if (file === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no published MUD file ${name}`);
       return infoOf(file);
     },
-  },
-  {
+  }),
+  route({
     method: 'PUT',
     url: '/mud-files/:name',
     roles: ['manufacturer'],
     summary: 'Publish (or replace) a MUD file with its signature; refused unless it validates strictly and the signature verifies',
     // The largest file and signature, base64 in JSON, with room for the member names.
     bodyLimit: base64Length(MAX_PUBLISHED_MUD_BYTES) + base64Length(MAX_PUBLISHED_SIGNATURE_BYTES) + 1024,
-    openapi: {
-      parameters: [nameParameter],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['content', 'signature'],
-              properties: {
-                content: { type: 'string', contentEncoding: 'base64', description: 'the MUD file, byte for byte as signed' },
-                signature: { type: 'string', contentEncoding: 'base64', description: 'the DER CMS detached signature (.p7s)' },
-              },
-            },
-          },
-        },
-      },
-      responses: { 200: jsonResponse('the published file', INFO_SCHEMA) },
-    },
+    schema: { params: NameParams, body: Publication },
+    openapi: { responses: { 200: jsonResponse('the published file', INFO_SCHEMA) } },
     async handler(request) {
-      const { name } = request.params as { name: string };
-      const body = request.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body))
-        throw invalidField('body', 'a JSON object { content, signature }');
-      const content = base64Field(body as Record<string, unknown>, 'content', true)!;
-      const signature = base64Field(body as Record<string, unknown>, 'signature', false);
+      const { name } = request.params;
+      const content = bytesOf(request.body.content);
+      // Optional here so that an unsigned file is refused by name (ERR_MUD_PUBLISH_UNSIGNED).
+      const signature = request.body.signature === undefined ? undefined : bytesOf(request.body.signature);
       let input: ReturnType<typeof preparePublication>;
       try {
         input = preparePublication(name, content, signature, (ctx.clock ?? (() => new Date()))());
@@ -150,15 +129,16 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
       });
       return stored;
     },
-  },
-  {
+  }),
+  route({
     method: 'DELETE',
     url: '/mud-files/:name',
     roles: ['manufacturer'],
     summary: 'Stop publishing a MUD file and its signature',
-    openapi: { parameters: [nameParameter], responses: { 204: { description: 'no longer published' } } },
+    schema: { params: NameParams },
+    openapi: { responses: { 204: { description: 'no longer published' } } },
     async handler(request, reply) {
-      const { name } = request.params as { name: string };
+      const { name } = request.params;
       const deleted = await ctx.store.transaction(async (r) => {
         const gone = isMudFileName(name) && (await r.mudFiles.delete(name));
         if (gone) await r.audit.append({ actor: actorOf(request), action: 'mud-file.deleted', subject: `mud-file:${name}`, details: {} });
@@ -167,5 +147,5 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
       if (!deleted) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no published MUD file ${name}`);
       return reply.code(204).send();
     },
-  },
+  }),
 ];

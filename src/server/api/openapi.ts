@@ -1,4 +1,6 @@
 /** The OpenAPI 3.1 document of the management API, built from the same route list the server serves. */
+
+import type { TSchema } from 'typebox';
 import { AUDIT_SCHEMA } from './audit.ts';
 import { DEVICE_SCHEMA } from './devices.ts';
 import { REGISTRATION_SCHEMA } from './rendezvous.ts';
@@ -15,6 +17,41 @@ const problemResponse = (description: string) => ({
 /** `/devices/:guid` in Fastify's form is `/devices/{guid}` in OpenAPI's. */
 export const openApiPath = (url: string): string => API_PREFIX + url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
+/** The members of a params or querystring schema as OpenAPI parameters, each with its description lifted out. */
+function parametersOf(schema: TSchema | undefined, where: 'path' | 'query'): Record<string, unknown>[] {
+  if (schema === undefined) return [];
+  const { properties = {}, required = [] } = schema as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(properties).map(([name, { description, ...member }]) => ({
+    name,
+    in: where,
+    ...(where === 'path' || required.includes(name) ? { required: true } : {}),
+    ...(description === undefined ? {} : { description }),
+    schema: member,
+  }));
+}
+
+/** The operation's parameters and request body: what the route's schema checks, and what else it documents. */
+function requestOf(r: ApiRoute): Record<string, unknown> {
+  const parameters = [
+    ...parametersOf(r.schema?.params, 'path'),
+    ...parametersOf(r.schema?.querystring, 'query'),
+    ...((r.openapi.parameters as unknown[] | undefined) ?? []),
+  ];
+  const documented = r.openapi.requestBody as { content?: Record<string, unknown> } | undefined;
+  const body = r.schema?.body ?? r.jsonBody;
+  return {
+    ...(parameters.length === 0 ? {} : { parameters }),
+    ...(body === undefined && documented === undefined
+      ? {}
+      : {
+          requestBody: {
+            required: true,
+            content: { ...(body === undefined ? {} : { 'application/json': { schema: body } }), ...documented?.content },
+          },
+        }),
+  };
+}
+
 export function openApiDocument(routes: readonly ApiRoute[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -24,6 +61,7 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
       ...(secured ? { description: `Roles: ${[...new Set(['admin', ...(r.roles as readonly string[])])].join(', ')}.` } : {}),
       security: secured ? [{ bearer: [] }] : [],
       ...r.openapi,
+      ...requestOf(r),
       responses: {
         ...(r.openapi.responses as Record<string, unknown>),
         ...(secured

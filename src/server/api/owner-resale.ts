@@ -9,6 +9,7 @@
  * onboarding here, the imported one before; any GUID the device had here names it.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { Type } from 'typebox';
 import { CryptoError } from '../../crypto/errors.ts';
 import { importPublicKey } from '../../crypto/key-import.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
@@ -18,12 +19,12 @@ import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
+import { OWNER_TO0_SCOPE } from '../../onboarding/settings.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
-import { OWNER_TO0_SCOPE } from './owner-settings.ts';
 import { ApiProblem, invalidField } from './problem.ts';
-import { guidParameter, type RouteFactory, ref } from './route.ts';
+import { GuidParams, type RouteFactory, ref, route } from './route.ts';
 import { voucherView } from './voucher-view.ts';
 
 const PEM = 'application/x-pem-file';
@@ -52,24 +53,20 @@ function answerType(accept: string | undefined): typeof PEM | typeof CBOR | type
   return PEM;
 }
 
+/** The JSON form of a resale request; the PEM may also be the whole body. */
+const ResellJson = Type.Object({ ownerKey: Type.String({ description: 'PEM public key' }) });
+
 export const ownerResaleRoutes: RouteFactory = (ctx) => [
-  {
+  route({
     method: 'POST',
     url: '/owner/vouchers/:guid/resell',
     roles: ['owner'],
     summary:
       "Resell a device: extend its current voucher to the next owner's public key and hand it on; this owner stops offering and registering it",
+    schema: { params: GuidParams },
+    jsonBody: ResellJson,
     openapi: {
-      parameters: [guidParameter],
-      requestBody: {
-        required: true,
-        content: {
-          [JSON_TYPE]: {
-            schema: { type: 'object', required: ['ownerKey'], properties: { ownerKey: { type: 'string', description: 'PEM public key' } } },
-          },
-          [PEM]: { schema: { type: 'string' } },
-        },
-      },
+      requestBody: { content: { [PEM]: { schema: { type: 'string' } } } },
       responses: {
         200: {
           description: 'the extended voucher: PEM (default), CBOR, or JSON with the PEM, by Accept',
@@ -92,7 +89,7 @@ export const ownerResaleRoutes: RouteFactory = (ctx) => [
       },
     },
     async handler(request, reply) {
-      const guid = guidParam(request);
+      const guid = guidParam(request.params);
       const nextOwner = nextOwnerKey(request.body);
       let resale: Awaited<ReturnType<ReturnType<typeof storeOwnerVoucherStore>['resell']>>;
       try {
@@ -136,5 +133,5 @@ export const ownerResaleRoutes: RouteFactory = (ctx) => [
         retired: resale.retired.map(guidToHex),
       };
     },
-  },
+  }),
 ];

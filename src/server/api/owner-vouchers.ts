@@ -4,6 +4,7 @@
  * server's owner keys, since only then can TO2 prove ownership to the device.
  */
 import { createPublicKey } from 'node:crypto';
+import { Type } from 'typebox';
 import { IotopiaError } from '../../errors.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
 import { samePublicKey } from '../../fdo/types/public-key.ts';
@@ -18,7 +19,7 @@ import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
-import { guidParameter, jsonResponse, pageOf, pageParameters, type RouteFactory, ref } from './route.ts';
+import { GuidParams, jsonResponse, pageOf, pageQuery, type RouteFactory, ref, route } from './route.ts';
 import { ownerVoucherView, voucherView } from './voucher-view.ts';
 
 const OWNER_STATES: readonly VoucherState[] = ['imported', 'registered', 'onboarded', 'replaced', 'resold'];
@@ -37,20 +38,22 @@ function voucherBytes(body: unknown): Uint8Array | string {
   throw invalidField('voucher', 'send the voucher as PEM or CBOR (application/cbor), or JSON { "voucher": "<PEM>" }');
 }
 
+const VoucherQuery = pageQuery({ state: Type.Optional(Type.Enum(OWNER_STATES)) });
+/** The JSON form of an import; PEM, text and CBOR bodies carry the voucher itself. */
+const ImportJson = Type.Object({ voucher: Type.String() });
+
 export const ownerVoucherRoutes: RouteFactory = (ctx) => [
-  {
+  route({
     method: 'GET',
     url: '/owner/vouchers',
     roles: ['owner'],
     summary: 'List the vouchers this owner holds, in GUID order',
+    schema: { querystring: VoucherQuery },
     openapi: {
-      parameters: [...pageParameters, { name: 'state', in: 'query', schema: { type: 'string', enum: OWNER_STATES } }],
       responses: { 200: jsonResponse('a page of vouchers', pageOf('Voucher')) },
     },
     async handler(request) {
-      const query = request.query as Record<string, unknown>;
-      const state = query.state as VoucherState | undefined;
-      if (state !== undefined && !OWNER_STATES.includes(state)) throw invalidField('state', OWNER_STATES.join(', '));
+      const { state, ...query } = request.query;
       const page = await withCursorCheck(() =>
         ctx.store.vouchers.list('owner', { ...pageRequest(query), ...(state === undefined ? {} : { state }) }),
       );
@@ -59,20 +62,19 @@ export const ownerVoucherRoutes: RouteFactory = (ctx) => [
       for (const v of page.items) items.push(ownerVoucherView(v, await to0Status(ctx.store, v.guid)));
       return { items, ...(page.next === undefined ? {} : { next: page.next }) };
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     url: '/owner/vouchers',
     roles: ['owner'],
     summary: 'Import a voucher (PEM or CBOR); it is verified and must be extended to an owner key of this server',
+    jsonBody: ImportJson,
     openapi: {
       requestBody: {
-        required: true,
         content: {
           'application/x-pem-file': { schema: { type: 'string' } },
           'text/plain': { schema: { type: 'string' } },
           'application/cbor': { schema: { type: 'string', contentEncoding: 'binary' } },
-          'application/json': { schema: { type: 'object', required: ['voucher'], properties: { voucher: { type: 'string' } } } },
         },
       },
       responses: { 201: jsonResponse('the imported voucher', ref('Voucher')) },
@@ -99,29 +101,31 @@ export const ownerVoucherRoutes: RouteFactory = (ctx) => [
 
       return reply.code(201).send(voucherView(stored));
     },
-  },
-  {
+  }),
+  route({
     method: 'GET',
     url: '/owner/vouchers/:guid',
     roles: ['owner'],
     summary: 'One voucher this owner holds, with the state of its TO0 registration',
-    openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the voucher', ref('Voucher')) } },
+    schema: { params: GuidParams },
+    openapi: { responses: { 200: jsonResponse('the voucher', ref('Voucher')) } },
     async handler(request) {
-      const guid = guidParam(request);
+      const guid = guidParam(request.params);
       const record = await ctx.store.vouchers.get('owner', guid);
       if (record === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this owner holds no voucher for GUID ${guidToHex(guid)}`);
       return ownerVoucherView(record, await to0Status(ctx.store, guid));
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     url: '/owner/vouchers/:guid/register',
     roles: ['owner'],
     summary:
       "Register a voucher with the rendezvous (TO0): the one its rendezvous info names for the owner (this server's own in process), or the configured list",
-    openapi: { parameters: [guidParameter], responses: { 200: jsonResponse('the voucher, registered', ref('Voucher')) } },
+    schema: { params: GuidParams },
+    openapi: { responses: { 200: jsonResponse('the voucher, registered', ref('Voucher')) } },
     async handler(request) {
-      const guid = guidParam(request);
+      const guid = guidParam(request.params);
       const record = await ctx.store.vouchers.get('owner', guid);
       if (record === undefined || record.state === 'replaced' || record.state === 'resold') {
         throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this owner holds no current voucher for GUID ${guidToHex(guid)}`);
@@ -151,5 +155,5 @@ export const ownerVoucherRoutes: RouteFactory = (ctx) => [
       if (stored === undefined) throw new Error(`voucher ${guidToHex(guid)} vanished after registration`);
       return ownerVoucherView(stored, await to0Status(ctx.store, guid));
     },
-  },
+  }),
 ];

@@ -1,21 +1,15 @@
 /** List paging in the management API: `limit` and `cursor` in, `{ items, next }` out. */
 
 import { ERR_STORE_CURSOR, StoreError } from '../../store/errors.ts';
-import { MAX_PAGE_LIMIT, type PageRequest } from '../../store/page.ts';
+import type { PageRequest } from '../../store/page.ts';
 import { invalidField } from './problem.ts';
 
-export function pageRequest(query: Record<string, unknown>): PageRequest {
-  const page: PageRequest = {};
-  if (query.limit !== undefined) {
-    const n = Number(query.limit);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_LIMIT) throw invalidField('limit', `an integer from 1 to ${MAX_PAGE_LIMIT}`);
-    page.limit = n;
-  }
-  if (query.cursor !== undefined) {
-    if (typeof query.cursor !== 'string' || query.cursor === '') throw invalidField('cursor', 'the `next` value of the previous page');
-    page.after = query.cursor;
-  }
-  return page;
+/** The page a checked query (see `pageQuery`) asks for. */
+export function pageRequest(query: { limit?: number; cursor?: string }): PageRequest {
+  return {
+    ...(query.limit === undefined ? {} : { limit: query.limit }),
+    ...(query.cursor === undefined ? {} : { after: query.cursor }),
+  };
 }
 
 /** A cursor the store did not hand out is the client's mistake, named as such. */

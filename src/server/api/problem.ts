@@ -4,6 +4,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IotopiaError } from '../../errors.ts';
+import { fieldOfError, type SchemaErrorLike } from '../../onboarding/json-schema.ts';
+import { ERR_SETTING_CORRUPT, ERR_SETTING_INVALID, ERR_SETTING_TOO_LARGE, SettingError } from '../../onboarding/settings.ts';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
@@ -60,9 +62,29 @@ export function sendProblem(reply: FastifyReply, p: ApiProblem): FastifyReply {
   return reply.code(p.status).type(PROBLEM_TYPE).send(toProblem(p));
 }
 
-/** Fastify's own refusals (body limits, bad JSON, media types) get the same shape as ours. */
+/** A request part that failed its route schema: the last Ajv error is the outermost (see fieldOfError). */
+function schemaProblem(errors: readonly SchemaErrorLike[], part: string | undefined): ApiProblem {
+  const last = errors.at(-1);
+  const field = last === undefined ? (part ?? 'body') : fieldOfError(last, part ?? 'body');
+  return invalidField(field, last?.message ?? 'invalid');
+}
+
+/** The settings services' refusals, under the codes the API has always answered with. */
+export function settingProblem(e: SettingError): ApiProblem {
+  if (e.code === ERR_SETTING_INVALID) return invalidField(e.field ?? 'body', e.reason);
+  if (e.code === ERR_SETTING_TOO_LARGE) return new ApiProblem(413, 'ERR_API_SETTING_TOO_LARGE', e.message);
+  if (e.code === ERR_SETTING_CORRUPT) return new ApiProblem(500, 'ERR_API_SETTING_CORRUPT', e.message);
+  return new ApiProblem(500, 'ERR_API_INTERNAL', 'the server failed to answer; details are in its log');
+}
+
+/** Fastify's own refusals (schemas, body limits, bad JSON, media types) get the same shape as ours. */
 export function problemErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof ApiProblem) return sendProblem(reply, error);
+  if (error.validation !== undefined) return sendProblem(reply, schemaProblem(error.validation, error.validationContext));
+  if (error instanceof SettingError) {
+    if (error.code === ERR_SETTING_CORRUPT) request.log.error({ err: error }, 'a stored setting is invalid');
+    return sendProblem(reply, settingProblem(error));
+  }
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, new ApiProblem(413, 'ERR_API_BODY_TOO_LARGE', error.message));
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return sendProblem(reply, new ApiProblem(415, 'ERR_API_MEDIA_TYPE', `request body: ${error.message}`, { field: 'body' }));

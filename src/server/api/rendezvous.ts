@@ -8,7 +8,7 @@ import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
 import type { RendezvousRegistration } from '../../store/rendezvous-repository.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
-import { jsonResponse, pageOf, pageParameters, type RouteFactory } from './route.ts';
+import { jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
 export const REGISTRATION_SCHEMA = {
   type: 'object',
@@ -31,17 +31,20 @@ function registrationView(r: RendezvousRegistration, now: Date) {
   };
 }
 
+const RegistrationQuery = pageQuery({});
+
 export const rendezvousRoutes: RouteFactory = (ctx) => [
-  {
+  route({
     method: 'GET',
     url: '/rendezvous/registrations',
     roles: ['rendezvous'],
     summary: 'TO0 registrations held by this rendezvous, expired ones included until swept',
-    openapi: { parameters: pageParameters, responses: { 200: jsonResponse('a page of registrations', pageOf('Registration')) } },
+    schema: { querystring: RegistrationQuery },
+    openapi: { responses: { 200: jsonResponse('a page of registrations', pageOf('Registration')) } },
     async handler(request) {
-      const page = await withCursorCheck(() => ctx.store.rendezvous.list(pageRequest(request.query as Record<string, unknown>)));
+      const page = await withCursorCheck(() => ctx.store.rendezvous.list(pageRequest(request.query)));
       const now = new Date();
       return { items: page.items.map((r) => registrationView(r, now)), ...(page.next === undefined ? {} : { next: page.next }) };
     },
-  },
+  }),
 ];

@@ -4,11 +4,14 @@
  * can describe a route the other lacks.
  */
 import type { KeyObject } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest, RawRequestDefaultExpression, RawServerDefault, RouteGenericInterface } from 'fastify';
+import { type TProperties, type TSchema, Type } from 'typebox';
 import type { To0Result } from '../../fdo/protocol/to0-owner.ts';
 import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
 import type { ApiRole } from '../../store/api-token-repository.ts';
+import { MAX_PAGE_LIMIT } from '../../store/page.ts';
 import type { Store } from '../../store/store.ts';
 
 export interface ApiContext {
@@ -31,41 +34,76 @@ export interface ApiContext {
   clock?: () => Date;
 }
 
-export interface ApiRoute {
+/**
+ * What Fastify checks before the handler runs. Each part is one TypeBox schema: Ajv validates with
+ * it, the handler's request is typed from it, and the OpenAPI document shows it. `body` holds the
+ * JSON body; a route that also takes other media types names them in `openapi.requestBody`.
+ */
+export interface RouteSchema {
+  params?: TSchema;
+  querystring?: TSchema;
+  body?: TSchema;
+}
+
+export type ApiRequest<S extends RouteSchema> = FastifyRequest<
+  RouteGenericInterface,
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  S,
+  TypeBoxTypeProvider
+>;
+
+interface RouteFields {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to /api/v1, in Fastify's `:param` form. */
   url: string;
   /** Who may call it besides admin; `public` needs no token. */
   roles: readonly ApiRole[] | 'public';
   summary: string;
-  /** OpenAPI operation fields besides summary, security and the error responses every route has. */
+  /**
+   * For a body that may also come in other media types (PEM, CBOR): the schema its JSON form is
+   * checked against. The handler sees the body as `unknown` and tells the forms apart itself.
+   */
+  jsonBody?: TSchema;
+  /** OpenAPI operation fields besides summary, security, what `schema` says, and the error responses every route has. */
   openapi: Record<string, unknown>;
   /** The largest request body, bytes, when a route takes more than the API's default (1 MiB). */
   bodyLimit?: number;
+}
+
+/** A route as its file writes it: the handler's request typed from the schema. */
+export interface TypedRoute<S extends RouteSchema> extends RouteFields {
+  schema?: S;
+  handler(request: ApiRequest<S>, reply: FastifyReply): Promise<unknown>;
+}
+
+/** A route as the server and the OpenAPI document take it. */
+export interface ApiRoute extends RouteFields {
+  schema?: RouteSchema;
   handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }
+
+/** Fastify checks every part against `schema` before the handler runs, so the request has the schema's types. */
+export const route = <S extends RouteSchema>(r: TypedRoute<S>): ApiRoute => r as unknown as ApiRoute;
 
 export type RouteFactory = (ctx: ApiContext) => ApiRoute[];
 
 /** OpenAPI fragments the route files share. */
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 export const jsonResponse = (description: string, schema: unknown) => ({ description, content: { 'application/json': { schema } } });
-export const guidParameter = {
-  name: 'guid',
-  in: 'path',
-  required: true,
-  description: 'device GUID: 32 hex digits, dashes allowed',
-  schema: { type: 'string' },
+/** A device GUID in a path: 32 hex digits, dashes allowed anywhere (as guidFromText reads it). */
+export const GuidText = Type.String({ pattern: '^-*(?:[0-9a-fA-F]-*){32}$', description: 'device GUID: 32 hex digits, dashes allowed' });
+export const GuidParams = Type.Object({ guid: GuidText });
+
+const pageMembers = {
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, description: `at most this many items (1–${MAX_PAGE_LIMIT}, default 100)` }),
+  ),
+  cursor: Type.Optional(Type.String({ minLength: 1, description: 'the `next` of the previous page' })),
 };
-export const pageParameters = [
-  {
-    name: 'limit',
-    in: 'query',
-    description: 'at most this many items (1–1000, default 100)',
-    schema: { type: 'integer', minimum: 1, maximum: 1000 },
-  },
-  { name: 'cursor', in: 'query', description: 'the `next` of the previous page', schema: { type: 'string' } },
-];
+/** `limit` and `cursor` of a list, with the list's own filters beside them. */
+export const pageQuery = <P extends TProperties>(filters: P) => Type.Object({ ...pageMembers, ...filters });
+
 /** A page of items: `item` names a component schema, or is the item schema itself. */
 export const pageOf = (item: string | Record<string, unknown>) => ({
   type: 'object',

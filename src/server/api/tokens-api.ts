@@ -3,14 +3,14 @@
  * have), make one (its secret is in the answer and nowhere else), revoke one. Each change goes to
  * the audit log with the calling token as actor.
  */
-
+import { Type } from 'typebox';
 import { API_ROLES, createApiToken, isApiRole, revokeApiToken } from '../../platform/tokens.ts';
 import type { ApiRole, ApiTokenRecord } from '../../store/api-token-repository.ts';
 import { ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem, invalidField } from './problem.ts';
-import { jsonResponse, pageOf, pageParameters, type RouteFactory } from './route.ts';
+import { jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
 /** Longest token name, in characters: a label for people, not a document. */
 export const MAX_TOKEN_NAME = 100;
@@ -33,7 +33,13 @@ const NEW_TOKEN_SCHEMA = {
   properties: { ...TOKEN_SCHEMA.properties, secret: { type: 'string', description: 'the bearer secret, shown only in this answer' } },
 };
 
-const idParameter = { name: 'id', in: 'path', required: true, description: 'the token id', schema: { type: 'string' } };
+const TokenParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{1,64}$', description: 'the token id' }) });
+const TokenQuery = pageQuery({});
+/** Roles are checked by hand, so that an unknown one names `roles` as it always has. */
+const NewToken = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: MAX_TOKEN_NAME }),
+  roles: Type.Array(Type.Unknown({ description: `one of ${API_ROLES.join(', ')}` }), { minItems: 1 }),
+});
 
 /** A token as the API shows it: everything but the secret's hash. */
 export interface ApiTokenView {
@@ -54,14 +60,9 @@ export function tokenView(t: Pick<ApiTokenRecord, 'id' | 'name' | 'roles' | 'cre
   };
 }
 
-/** `{ name, roles }` of a create request, each checked and the roles without repeats. */
-function newTokenRequest(body: unknown): { name: string; roles: ApiRole[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidField('body', 'a JSON object { name, roles }');
-  const { name, roles } = body as { name?: unknown; roles?: unknown };
-  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_TOKEN_NAME) {
-    throw invalidField('name', `a non-empty string of at most ${MAX_TOKEN_NAME} characters`);
-  }
-  if (!Array.isArray(roles) || roles.length === 0) throw invalidField('roles', `a non-empty array of ${API_ROLES.join(', ')}`);
+/** `{ name, roles }` of a create request: a name that is not only blanks, the roles known and without repeats. */
+function newTokenRequest({ name, roles }: { name: string; roles: unknown[] }): { name: string; roles: ApiRole[] } {
+  if (name.trim() === '') throw invalidField('name', `a non-empty string of at most ${MAX_TOKEN_NAME} characters`);
   const out: ApiRole[] = [];
   for (const r of roles) {
     if (typeof r !== 'string' || !isApiRole(r)) throw invalidField('roles', `${JSON.stringify(r)} is not one of ${API_ROLES.join(', ')}`);
@@ -71,43 +72,29 @@ function newTokenRequest(body: unknown): { name: string; roles: ApiRole[] } {
 }
 
 export const tokenRoutes: RouteFactory = (ctx) => [
-  {
+  route({
     method: 'GET',
     url: '/tokens',
     roles: ['admin'],
     summary: 'API tokens, revoked ones included, without their secrets',
+    schema: { querystring: TokenQuery },
     openapi: {
-      parameters: pageParameters,
       responses: {
         200: jsonResponse('a page of tokens', pageOf(TOKEN_SCHEMA)),
       },
     },
     async handler(request) {
-      const page = await withCursorCheck(() => ctx.store.apiTokens.list(pageRequest(request.query as Record<string, unknown>)));
+      const page = await withCursorCheck(() => ctx.store.apiTokens.list(pageRequest(request.query)));
       return { items: page.items.map(tokenView), ...(page.next === undefined ? {} : { next: page.next }) };
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     url: '/tokens',
     roles: ['admin'],
     summary: 'Make an API token with roles; the answer holds its secret, shown only this once',
+    schema: { body: NewToken },
     openapi: {
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: {
-              type: 'object',
-              required: ['name', 'roles'],
-              properties: {
-                name: { type: 'string', maxLength: MAX_TOKEN_NAME },
-                roles: { type: 'array', minItems: 1, items: { type: 'string', enum: API_ROLES } },
-              },
-            },
-          },
-        },
-      },
       responses: { 201: jsonResponse('the new token with its secret', NEW_TOKEN_SCHEMA) },
     },
     async handler(request, reply) {
@@ -116,16 +103,16 @@ export const tokenRoutes: RouteFactory = (ctx) => [
       if (stored === undefined) throw new Error(`token ${made.id} vanished after it was made`);
       return reply.code(201).send({ ...tokenView(stored), secret: made.secret });
     },
-  },
-  {
+  }),
+  route({
     method: 'POST',
     url: '/tokens/:id/revoke',
     roles: ['admin'],
     summary: 'Revoke an API token: requests with it are refused from now on (revoking twice keeps the first time)',
-    openapi: { parameters: [idParameter], responses: { 200: jsonResponse('the token, revoked', TOKEN_SCHEMA) } },
+    schema: { params: TokenParams },
+    openapi: { responses: { 200: jsonResponse('the token, revoked', TOKEN_SCHEMA) } },
     async handler(request) {
-      const id = (request.params as { id?: string }).id ?? '';
-      if (!/^[0-9a-f]{1,64}$/.test(id)) throw invalidField('id', 'a token id: hex digits');
+      const { id } = request.params;
       try {
         await revokeApiToken(ctx.store, id, actorOf(request));
       } catch (e) {
@@ -137,5 +124,5 @@ export const tokenRoutes: RouteFactory = (ctx) => [
       if (stored === undefined) throw new Error(`token ${id} vanished after it was revoked`);
       return tokenView(stored);
     },
-  },
+  }),
 ];

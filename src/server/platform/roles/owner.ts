@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { createTo2Owner } from '../../../fdo/protocol/to2-owner.ts';
+import { storedServiceInfoPlans } from '../../../onboarding/serviceinfo-choice.ts';
 import { ownerServiceInfoPorts } from '../../../onboarding/serviceinfo-files.ts';
 import {
   createTo0Refresh,
@@ -13,7 +14,6 @@ import {
   type To0Refresh,
 } from '../../../onboarding/to0-refresh.ts';
 import { type OwnerRegister, ownerRegistrar } from '../../../onboarding/to0-registrar.ts';
-import { storedServiceInfoPlans } from '../../api/owner-serviceinfo.ts';
 import type { FdoRoles } from '../../fdo/fdo-transport.ts';
 import type { RoleContext } from './context.ts';
 
