@@ -6,7 +6,7 @@
  */
 import { MsgType } from '../fdo/constants/message-types.ts';
 import { decodeErrorMessage } from '../fdo/messages/error.ts';
-import { FdoPeerError } from '../fdo/protocol/lib/peer-error.ts';
+import { FdoPeerError } from '../fdo/protocol/error-message.ts';
 import type { ProtocolMessage } from '../fdo/protocol/ports.ts';
 import { FdoTransportError } from './errors.ts';
 

@@ -4,7 +4,7 @@
  * carrying the spec code, as FDO 1.1 §3.8 expects of either side that ends a protocol.
  */
 import { encodeErrorMessage, errorMessageFor } from '../fdo/messages/error.ts';
-import { FdoPeerError } from '../fdo/protocol/lib/peer-error.ts';
+import { FdoPeerError } from '../fdo/protocol/error-message.ts';
 import type { ClientStep, ProtocolMessage } from '../fdo/protocol/ports.ts';
 import { FdoTransportError } from './errors.ts';
 import type { FdoTransport } from './http-fdo-client.ts';

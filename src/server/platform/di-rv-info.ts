@@ -5,7 +5,7 @@
  * in the session state.
  */
 import { MsgType } from '../../fdo/constants/message-types.ts';
-import { errorStep } from '../../fdo/protocol/lib/server-step.ts';
+import { errorStep } from '../../fdo/protocol/error-message.ts';
 import type { Clock } from '../../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
 import type { Store } from '../../store/store.ts';
