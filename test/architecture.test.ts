@@ -1,0 +1,134 @@
+/**
+ * The layering of docs/architecture.md, enforced: imports only go down, a module's lib/ folder is
+ * its own, and adapters do not import each other. The rules are the data below; the checker is
+ * test/architecture/check-layers.ts, and the second half of this file tests it on a made-up tree.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type AllowedEdge, checkLayers, type Layer, type LayerRules, unplacedFiles } from './architecture/check-layers.ts';
+import { EXPECTED, EXPECTED_UNPLACED, FIXTURE_FILES } from './architecture/fixtures.ts';
+import { importsOf, readSources } from './architecture/imports.ts';
+
+const SERVICES = ['src/onboarding', 'src/intent', 'src/lifecycle', 'src/compliance', 'src/platform'];
+
+/**
+ * Bottom first. The protocol core is ordered by what its code uses: crypto reads CBOR and COSE
+ * from codec, and FDO, MUD and SUIT build on both without using each other. Services and the
+ * port implementers share a layer; adapters sit on top. web/ is the console's own build.
+ */
+const LAYERS: readonly Layer[] = [
+  { name: 'protocol core: errors', units: ['src/errors.ts'] },
+  { name: 'protocol core: codec', units: ['src/codec'] },
+  { name: 'protocol core: crypto', units: ['src/crypto'] },
+  { name: 'protocol core: FDO, MUD, SUIT', units: ['src/fdo', 'src/mud', 'src/suit'] },
+  { name: 'pillar services and port implementers', units: [...SERVICES, 'src/store', 'src/keystore'] },
+  { name: 'adapters', units: ['src/server', 'src/cli', 'src/agent', 'web'] },
+];
+
+/**
+ * Within a layer, units are independent except along these edges.
+ * - store and keystore implement the ports that services define, so they may read a service's
+ *   ports.ts or types.ts and nothing else of it; services never import store or keystore (the
+ *   composition root hands them the implementations), nor each other.
+ * - The CLI is the process entry point: `iotopia up` starts the platform through the server's
+ *   composition root (startPlatform with its configuration and master key), and `iotopia device`
+ *   and `fleet simulate` run the device agent. The server never imports the CLI or the agent.
+ */
+const SAME_LAYER: readonly AllowedEdge[] = [
+  ...['src/store', 'src/keystore'].flatMap((from) =>
+    SERVICES.flatMap((service) =>
+      ['ports.ts', 'types.ts'].map((file) => ({ from, to: `${service}/${file}`, why: 'implements the service ports' })),
+    ),
+  ),
+  { from: 'src/cli', to: 'src/agent', why: 'the CLI runs the device agent' },
+  ...['platform.ts', 'config.ts', 'master-key.ts'].map((file) => ({
+    from: 'src/cli',
+    to: `src/server/platform/${file}`,
+    why: "the CLI starts the platform through the server's composition root",
+  })),
+];
+
+/**
+ * CLI commands that still read management-API modules of the server; the services restructuring
+ * moves these modules below the adapters. Delete each entry when its import goes.
+ */
+const PENDING: readonly AllowedEdge[] = [
+  ['src/cli/commands/manufacturer.ts', 'src/server/api/manufacturer-rv-info.ts'],
+  ['src/cli/commands/owner.ts', 'src/server/api/owner-to2-address.ts'],
+  ['src/cli/commands/rendezvous.ts', 'src/server/api/rendezvous-policy.ts'],
+  ['src/cli/commands/token.ts', 'src/server/api/tokens.ts'],
+  ['src/cli/commands/token.ts', 'src/server/api/tokens-api.ts'],
+].map(([from, to]) => ({ from: from!, to: to!, why: 'moves into a service' }));
+
+const RULES: LayerRules = { layers: LAYERS, sameLayer: SAME_LAYER, pending: PENDING };
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+describe('architecture: the source tree keeps its layers', () => {
+  const sources = readSources(REPO, ['src', 'web']);
+  const refs = sources.flatMap(importsOf);
+  const { violations, stalePending } = checkLayers(refs, RULES);
+  const messages = (kind: string) => violations.filter((v) => v.kind === kind).map((v) => v.message);
+
+  it('reads the whole tree (a broken reader would pass everything)', () => {
+    assert.ok(sources.length > 300, `only ${sources.length} files under src/`);
+    const relative = refs.filter((r) => r.specifier.startsWith('.'));
+    assert.ok(relative.length > 2 * sources.length, `only ${relative.length} relative imports in ${sources.length} files`);
+  });
+
+  it('places every file in a layer, and every import lands in one', () => {
+    const paths = sources.map((s) => s.path);
+    assert.deepEqual([...unplacedFiles(paths, RULES), ...messages('unplaced')], []);
+  });
+
+  it('has no upward import', () => {
+    assert.deepEqual(messages('upward'), []);
+  });
+
+  it("has no import of another module's lib/ folder", () => {
+    assert.deepEqual(messages('lib'), []);
+  });
+
+  it('imports within a layer only along the listed edges (adapters do not import each other)', () => {
+    assert.deepEqual(messages('same-layer'), []);
+  });
+
+  it('lists only pending exceptions that still exist', () => {
+    assert.deepEqual(
+      stalePending.map((p) => `${p.from} -> ${p.to}`),
+      [],
+    );
+  });
+});
+
+describe('architecture: the checker', () => {
+  it('reports exactly the deliberate violations of a made-up tree', () => {
+    const { violations } = checkLayers(FIXTURE_FILES.flatMap(importsOf), RULES);
+    assert.deepEqual(
+      violations.map((v) => v.message),
+      EXPECTED,
+    );
+  });
+
+  it('names the files that belong to no layer', () => {
+    assert.deepEqual(
+      unplacedFiles(
+        FIXTURE_FILES.map((f) => f.path),
+        RULES,
+      ),
+      EXPECTED_UNPLACED,
+    );
+  });
+
+  it('lets a pending exception excuse exactly its own import, and reports one that matches nothing', () => {
+    const excused = { from: 'src/cli/commands/token-view.ts', to: 'src/server/api/tokens-api.ts', why: 'test' };
+    const gone = { from: 'src/cli/commands/token-view.ts', to: 'src/server/api/tokens.ts', why: 'test' };
+    const { violations, stalePending } = checkLayers(FIXTURE_FILES.flatMap(importsOf), { ...RULES, pending: [excused, gone] });
+    assert.deepEqual(
+      violations.map((v) => v.message),
+      EXPECTED.filter((m) => !m.startsWith('src/cli/commands/token-view.ts:')),
+    );
+    assert.deepEqual(stalePending, [gone]);
+  });
+});
