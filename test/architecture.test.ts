@@ -10,6 +10,7 @@ import { type AllowedEdge, checkLayers, type Layer, type LayerRules, unplacedFil
 import { EXPECTED, EXPECTED_UNPLACED, FIXTURE_FILES } from './architecture/fixtures.ts';
 import { importsOf, readSources } from './architecture/imports.ts';
 
+const CORE_MODULES = ['src/codec', 'src/crypto', 'src/fdo', 'src/mud', 'src/suit'];
 const SERVICES = ['src/onboarding', 'src/intent', 'src/lifecycle', 'src/compliance', 'src/platform'];
 
 /**
@@ -92,6 +93,21 @@ describe('architecture: the source tree keeps its layers', () => {
 
   it('imports within a layer only along the listed edges (adapters do not import each other)', () => {
     assert.deepEqual(messages('same-layer'), []);
+  });
+
+  it('gives each protocol core module an index.ts that names its API from public files only', async () => {
+    for (const module of CORE_MODULES) {
+      const path = `${module}/index.ts`;
+      const index = sources.find((s) => s.path === path);
+      assert.ok(index !== undefined, `${path} is missing`);
+      const fromLib = importsOf(index).filter((r) => r.target.split('/').includes('lib'));
+      assert.deepEqual(
+        fromLib.map((r) => `${r.from}:${r.line}: ${r.specifier}`),
+        [],
+      );
+      const api = await import(new URL(`../${path}`, import.meta.url).href);
+      assert.ok(Object.keys(api).length > 0, `${path} exports no value`);
+    }
   });
 
   it('lists only pending exceptions that still exist', () => {
