@@ -6,11 +6,11 @@
 import { createHash, createPublicKey, type KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { certInfo, KEY_USAGE_BITS, type KeyUsage, OID } from './cert-info.ts';
 import { describeKey, type KeyDescription } from './key-describe.ts';
 import { bytesToBigInt } from './lib/bytes.ts';
-import { certInfo, KEY_USAGE_BITS, type KeyUsage, OID } from './lib/cert-info.ts';
 
-export type { KeyUsage } from './lib/cert-info.ts';
+export type { KeyUsage } from './cert-info.ts';
 
 export type CertificateSignatureAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'EdDSA';
 

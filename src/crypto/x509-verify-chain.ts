@@ -10,9 +10,9 @@
  * revocation. The trust anchor is a certificate; its validity and CA flag are checked too.
  */
 import type { X509Certificate } from 'node:crypto';
+import { type CertInfo, certInfo, sameBytes } from './cert-info.ts';
 import { CertChainError, type CertChainReason } from './errors.ts';
 import { describeKey } from './key-describe.ts';
-import { type CertInfo, certInfo, sameBytes } from './lib/cert-info.ts';
 import { type CertificateInput, type CertificateLimits, parseCertificates } from './x509-parse.ts';
 
 export interface VerifyCertificateChainOptions extends CertificateLimits {

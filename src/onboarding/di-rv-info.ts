@@ -6,7 +6,7 @@
  */
 import { MsgType } from '../fdo/constants/message-types.ts';
 import type { DiManufacturerState } from '../fdo/protocol/di-manufacturer.ts';
-import { errorStep, type ServerHandler } from '../fdo/protocol/lib/server-step.ts';
+import { errorStep, type ServerHandler } from '../fdo/protocol/error-message.ts';
 import type { Clock } from '../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../fdo/types/rendezvous-info.ts';
 import type { Store } from '../store/store.ts';

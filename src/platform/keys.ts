@@ -9,9 +9,11 @@ import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { generateKeyPair, type KeyPairType } from '../crypto/key-generate.ts';
 import { createCertificate } from '../crypto/x509-create.ts';
 import { IotopiaError } from '../errors.ts';
-import { privateKeyOf, putKeyPair } from '../onboarding/owner-key-ring.ts';
-import type { KeyTypeSetting } from '../server/platform/config.ts';
 import type { Store } from '../store/store.ts';
+import { privateKeyOf, putKeyPair } from './key-records.ts';
+
+/** The type of the keys made on first start (`--key-type`). */
+export type KeyTypeSetting = 'secp256r1' | 'secp384r1' | 'rsa2048' | 'rsa3072';
 
 export interface PlatformKeys {
   /**

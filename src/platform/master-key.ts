@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../server/platform/config.ts';
+import { ConfigError } from './errors.ts';
 
 export const MASTER_KEY_FILE = 'master.key';
 

@@ -3,7 +3,7 @@
  * so the secret is shown once, when it is made, and never again.
  */
 import { randomBytes } from 'node:crypto';
-import type { ApiRole } from '../store/api-token-repository.ts';
+import type { ApiRole, ApiTokenRecord } from '../store/api-token-repository.ts';
 import { hashSecret } from '../store/hash-secret.ts';
 import type { Store } from '../store/store.ts';
 
@@ -47,4 +47,23 @@ export async function ensureFirstAdminToken(store: Store): Promise<NewApiToken |
   const existing = await store.apiTokens.list({ limit: 1 });
   if (existing.items.length > 0) return undefined;
   return createApiToken(store, { name: 'first admin', roles: ['admin'] });
+}
+
+/** A token as the API shows it: everything but the secret's hash. */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  roles: ApiRole[];
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export function tokenView(t: Pick<ApiTokenRecord, 'id' | 'name' | 'roles' | 'createdAt' | 'revokedAt'>): ApiTokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    roles: t.roles,
+    createdAt: t.createdAt.toISOString(),
+    ...(t.revokedAt === undefined ? {} : { revokedAt: t.revokedAt.toISOString() }),
+  };
 }

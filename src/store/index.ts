@@ -1,9 +1,5 @@
-/** IoTopia storage: the repository interfaces, openStore, and the FDO port adapters. */
+/** IoTopia storage: the repository interfaces and openStore. */
 
-export { type StoreManufacturerVoucherStore, storeManufacturerVoucherStore } from '../onboarding/manufacturer-vouchers.ts';
-export { privateKeyOf, putKeyPair, storeOwnerKeyRing } from '../onboarding/owner-key-ring.ts';
-export { type StoreOwnerVoucherStore, storeOwnerVoucherStore } from '../onboarding/owner-vouchers.ts';
-export { storeRendezvousStore } from '../onboarding/rendezvous-registrations.ts';
 export type { ApiRole, ApiTokenRecord, ApiTokenRepository } from './api-token-repository.ts';
 export type { AuditLog, AuditRecord } from './audit-log.ts';
 export type { DeviceRecord, DeviceRepository, DeviceState } from './device-repository.ts';

@@ -8,8 +8,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadMasterKey } from '../../platform/master-key.ts';
-import { API_ROLES, createApiToken, isApiRole, type NewApiToken, revokeApiToken } from '../../platform/tokens.ts';
-import { type ApiTokenView, tokenView } from '../../server/api/tokens-api.ts';
+import {
+  API_ROLES,
+  type ApiTokenView,
+  createApiToken,
+  isApiRole,
+  type NewApiToken,
+  revokeApiToken,
+  tokenView,
+} from '../../platform/tokens.ts';
 import { ConfigError, resolveConfig, settingsFromEnv } from '../../server/platform/config.ts';
 import { SQLITE_FILE } from '../../server/platform/platform.ts';
 import type { ApiRole, ApiTokenRecord } from '../../store/api-token-repository.ts';

@@ -17,6 +17,7 @@ import {
 import { Context, encStructure } from './lib/structures.ts';
 import { CoseTag } from './tags.ts';
 
+export type { RandomSource } from './lib/iv.ts';
 export type { DecodedRecipient, KdfContextInput, PartyInfo, RecipientInput } from './lib/recipients.ts';
 
 export interface EncryptEncryptOptions {

@@ -6,7 +6,7 @@
  */
 import { MsgType } from '../constants/message-types.ts';
 import { decodeErrorMessage } from '../messages/error.ts';
-import { FdoPeerError } from '../protocol/lib/peer-error.ts';
+import { FdoPeerError } from '../protocol/error-message.ts';
 import type { ProtocolMessage } from '../protocol/ports.ts';
 import { FdoTransportError } from './errors.ts';
 

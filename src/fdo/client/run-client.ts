@@ -4,7 +4,7 @@
  * carrying the spec code, as FDO 1.1 §3.8 expects of either side that ends a protocol.
  */
 import { encodeErrorMessage, errorMessageFor } from '../messages/error.ts';
-import { FdoPeerError } from '../protocol/lib/peer-error.ts';
+import { FdoPeerError } from '../protocol/error-message.ts';
 import type { ClientStep, ProtocolMessage } from '../protocol/ports.ts';
 import { FdoTransportError } from './errors.ts';
 import type { FdoTransport } from './http-transport.ts';

@@ -12,8 +12,8 @@
  * signed it are established, and the result says so.
  */
 import { createHash, type KeyObject, verify, type X509Certificate } from 'node:crypto';
+import { type CertInfo, certInfo, sameBytes } from '../../crypto/cert-info.ts';
 import { CertChainError } from '../../crypto/errors.ts';
-import { type CertInfo, certInfo, sameBytes } from '../../crypto/lib/cert-info.ts';
 import { type CertificateInput, parseCertificates } from '../../crypto/x509-parse.ts';
 import { verifyCertificateChain } from '../../crypto/x509-verify-chain.ts';
 import { IotopiaError } from '../../errors.ts';

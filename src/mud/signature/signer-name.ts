@@ -7,7 +7,7 @@
 import type { X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { sameBytes } from '../../crypto/lib/cert-info.ts';
+import { sameBytes } from '../../crypto/cert-info.ts';
 import { nameText } from '../url/x509.ts';
 
 /** A Name as DER, or as text such as "O=Example, CN=mud.example.com". */

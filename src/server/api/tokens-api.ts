@@ -4,7 +4,7 @@
  * the audit log with the calling token as actor.
  */
 import { Type } from 'typebox';
-import { API_ROLES, createApiToken, isApiRole, revokeApiToken } from '../../platform/tokens.ts';
+import { API_ROLES, createApiToken, isApiRole, revokeApiToken, tokenView } from '../../platform/tokens.ts';
 import type { ApiRole, ApiTokenRecord } from '../../store/api-token-repository.ts';
 import { ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
@@ -40,25 +40,6 @@ const NewToken = Type.Object({
   name: Type.String({ minLength: 1, maxLength: MAX_TOKEN_NAME }),
   roles: Type.Array(Type.Unknown({ description: `one of ${API_ROLES.join(', ')}` }), { minItems: 1 }),
 });
-
-/** A token as the API shows it: everything but the secret's hash. */
-export interface ApiTokenView {
-  id: string;
-  name: string;
-  roles: ApiRole[];
-  createdAt: string;
-  revokedAt?: string;
-}
-
-export function tokenView(t: Pick<ApiTokenRecord, 'id' | 'name' | 'roles' | 'createdAt' | 'revokedAt'>): ApiTokenView {
-  return {
-    id: t.id,
-    name: t.name,
-    roles: t.roles,
-    createdAt: t.createdAt.toISOString(),
-    ...(t.revokedAt === undefined ? {} : { revokedAt: t.revokedAt.toISOString() }),
-  };
-}
 
 /** `{ name, roles }` of a create request: a name that is not only blanks, the roles known and without repeats. */
 function newTokenRequest({ name, roles }: { name: string; roles: unknown[] }): { name: string; roles: ApiRole[] } {

@@ -3,7 +3,7 @@
  * state types (RoleHandler<S>); the transport holds them all as AnyRoleHandler, since it only
  * stores a state and hands it back.
  */
-import type { ServerHandler } from '../../fdo/protocol/lib/server-step.ts';
+import type { ServerHandler } from '../../fdo/protocol/error-message.ts';
 import type { FdoProtocol, ProtocolMessage, ServerStep } from '../../fdo/protocol/ports.ts';
 
 /** A server role handler with session state S (createDiManufacturer, createTo0Rendezvous, ...). */

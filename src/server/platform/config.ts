@@ -2,12 +2,14 @@
  * Configuration of `iotopia up`: defaults, then a JSON file, then environment variables, then
  * command-line flags (each later source wins). Invalid values fail naming the setting and source.
  */
+export { ConfigError } from '../../platform/errors.ts';
+export type { KeyTypeSetting } from '../../platform/keys.ts';
+
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { IotopiaError } from '../../errors.ts';
 import type { FdoRole } from '../../fdo/protocol/ports.ts';
-
-export type KeyTypeSetting = 'secp256r1' | 'secp384r1' | 'rsa2048' | 'rsa3072';
+import { ConfigError } from '../../platform/errors.ts';
+import type { KeyTypeSetting } from '../../platform/keys.ts';
 
 /** The roles `iotopia up` plays: the three FDO roles and `mud`, which serves published MUD files. */
 export type ServerRole = FdoRole | 'mud';
@@ -36,12 +38,6 @@ export interface PlatformConfig {
   to0RefreshInterval?: number;
   /** Owner: where `file` sources of fdo.download ServiceInfo live (default <dataDir>/serviceinfo). */
   serviceInfoDir?: string;
-}
-
-export class ConfigError extends IotopiaError {
-  constructor(message: string) {
-    super('ERR_CONFIG', message);
-  }
 }
 
 export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud'];

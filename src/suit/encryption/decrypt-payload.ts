@@ -9,14 +9,18 @@ import { bytesEqual } from '../../codec/bytes.ts';
 import { CborError } from '../../codec/cbor.ts';
 import { algorithmName } from '../../codec/cose/algorithms.ts';
 import { type DecodedEncrypt, type DecodedRecipient, decodeEncrypt } from '../../codec/cose/encrypt.ts';
+import {
+  type ContentAlgorithm,
+  Context,
+  contentAlgorithm,
+  encStructure,
+  nonceOf,
+  param,
+  recoverKey,
+} from '../../codec/cose/encrypt-steps.ts';
 import { type DecodedEncrypt0, decodeEncrypt0 } from '../../codec/cose/encrypt0.ts';
 import { CoseError } from '../../codec/cose/errors.ts';
 import { HeaderParam } from '../../codec/cose/header-parameters.ts';
-import { type ContentAlgorithm, contentAlgorithm } from '../../codec/cose/lib/content-algorithms.ts';
-import { param } from '../../codec/cose/lib/headers.ts';
-import { nonceOf } from '../../codec/cose/lib/iv.ts';
-import { recoverKey } from '../../codec/cose/lib/recipients.ts';
-import { Context, encStructure } from '../../codec/cose/lib/structures.ts';
 import { SuitError, type SuitErrorCode } from '../errors.ts';
 import {
   AEAD_ALGORITHMS,

@@ -6,9 +6,8 @@
 import type { KeyObject } from 'node:crypto';
 import { decode, encode, Tag } from '../../codec/cbor.ts';
 import { Algorithm, algorithmName } from '../../codec/cose/algorithms.ts';
-import { encryptEncrypt, type RecipientInput } from '../../codec/cose/encrypt.ts';
+import { encryptEncrypt, type RandomSource, type RecipientInput } from '../../codec/cose/encrypt.ts';
 import { HeaderParam } from '../../codec/cose/header-parameters.ts';
-import type { RandomSource } from '../../codec/cose/lib/iv.ts';
 import { AEAD_ALGORITHMS, CTR_ALGORITHMS, EncryptionInfoTag, ES_DH_ALGORITHMS, KEY_WRAP_ALGORITHMS, SUIT_KDF_CONTEXT } from './profile.ts';
 
 export type PayloadRecipient =

@@ -1,11 +1,12 @@
 /**
  * The parts of an X.509 certificate (RFC 5280 §4.1) that path validation needs and node's
  * X509Certificate does not expose: raw issuer/subject names, basicConstraints with pathLen,
- * keyUsage bits and critical extensions. pkijs parses; internal to src/crypto.
+ * keyUsage bits and critical extensions. pkijs parses. Chain validation here and MUD signature
+ * verification (which matches CMS signer identifiers against certificates) both read it.
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { CryptoError } from '../errors.ts';
+import { CryptoError } from './errors.ts';
 
 export const OID = {
   subjectKeyIdentifier: '2.5.29.14',
