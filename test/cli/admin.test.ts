@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,22 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+import { runCli } from '../helpers/cli.ts';
 
-const BIN = new URL('../../bin/iotopia.js', import.meta.url).pathname;
-
-/** Runs the command asynchronously, so the in-process server keeps answering meanwhile. */
-function run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolveRun) => {
-    const clean = { ...process.env };
-    delete clean.IOTOPIA_SERVER;
-    delete clean.IOTOPIA_TOKEN;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...clean, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b) => (out += b));
-    child.stderr.on('data', (b) => (err += b));
-    child.on('close', (code) => resolveRun({ code, out, err }));
-  });
+/** No IOTOPIA_SERVER / IOTOPIA_TOKEN from the surroundings unless a test sets them. */
+function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const clean = { ...process.env };
+  delete clean.IOTOPIA_SERVER;
+  delete clean.IOTOPIA_TOKEN;
+  return runCli(args, cwd, { ...clean, ...env });
 }
 
 describe('iotopia token | voucher list|export|import | device list against iotopia up', () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { diagnose } from '../../codec/cbor-diag.ts';
 import { CborError } from '../../codec/cbor-errors.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { parseHexText, readInput } from '../input.ts';
 
@@ -11,7 +12,7 @@ interface Options {
   json?: boolean;
 }
 
-export function registerCborDiag(cbor: Command): void {
+export function registerCborDiag(cbor: Command, cli: CliContext): void {
   cbor
     .command('diag')
     .description('print CBOR (binary or hex) in diagnostic notation (RFC 8949 §8); a CBOR sequence prints one item per line')
@@ -23,7 +24,7 @@ export function registerCborDiag(cbor: Command): void {
     .action(async (file: string, opts: Options) => {
       const indent = opts.indent === undefined ? 0 : Number(opts.indent);
       if (!Number.isInteger(indent) || indent < 0 || indent > 16) throw new CliExit(EXIT_USAGE, '--indent: an integer from 0 to 16');
-      const raw = await readInput(file);
+      const raw = await readInput(cli, file);
       const bytes = opts.hex ? parseHexText(new TextDecoder().decode(raw), file === '-' ? 'standard input' : file) : raw;
       let text: string;
       try {
@@ -32,6 +33,6 @@ export function registerCborDiag(cbor: Command): void {
         if (e instanceof CborError) throw new CliExit(EXIT_CHECK_FAILED, `not well-formed CBOR: ${e.message} [${e.code}]`);
         throw e;
       }
-      process.stdout.write(opts.json ? `${JSON.stringify({ diagnostic: text })}\n` : `${text}\n`);
+      cli.output.result({ diagnostic: text }, () => text);
     });
 }

@@ -1,5 +1,6 @@
 /** `iotopia device list`: an owner server's devices and where each is in onboarding. */
 import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
 import { type ApiOptions, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
 
 interface DeviceItem {
@@ -10,17 +11,15 @@ interface DeviceItem {
   onboardedAt?: string;
 }
 
-export function registerDeviceAdmin(device: Command): void {
+export function registerDeviceAdmin(device: Command, cli: CliContext): void {
   withApiOptions(device.command('list'))
     .description("list an owner server's devices with their onboarding state (through the management API)")
     .option('--state <state>', 'only devices in this state: manufactured, owned, registered, onboarded')
     .option('--json', 'machine output: a JSON array')
     .action(async (opts: ApiOptions & { state?: string; json?: boolean }) => {
-      const items = await listAll<DeviceItem>(apiTarget(opts), '/devices', { state: opts.state, limit: '100' });
+      const items = await listAll<DeviceItem>(apiTarget(opts, cli.env), '/devices', { state: opts.state, limit: '100' });
       const line = (d: DeviceItem) =>
         `${d.guid}  ${d.state.padEnd(12)}  voucher ${d.voucherState ?? '-'}${d.replacementGuid === undefined ? '' : `  now ${d.replacementGuid}`}`;
-      process.stdout.write(
-        opts.json ? `${JSON.stringify(items)}\n` : items.length === 0 ? 'no devices\n' : `${items.map(line).join('\n')}\n`,
-      );
+      cli.output.result(items, () => (items.length === 0 ? 'no devices' : items.map(line)));
     });
 }

@@ -25,6 +25,7 @@ import { deviceWgetModule } from '../../fdo/serviceinfo/modules/wget-device.ts';
 import type { HttpFetch } from '../../fdo/serviceinfo/ports.ts';
 import { guidToUuid } from '../../fdo/types/guid.ts';
 import { rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 
 const DEFAULT_CREDENTIAL = join('.iotopia-device', 'credential.cbor');
@@ -43,7 +44,9 @@ const KEYS = {
   rsa3072: { pair: 'rsa3072', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.DHKEXid15, cipher: CipherSuite.A256GCM },
 } as const;
 
-export function registerDevice(program: Command): void {
+export function registerDevice(program: Command, cli: CliContext): void {
+  const { output } = cli;
+  const text = output.text;
   const device = program
     .command('device')
     .description('the device agent: manufacture (DI) and onboard (TO1, TO2) this machine as an FDO device');
@@ -60,7 +63,7 @@ export function registerDevice(program: Command): void {
     .action(async (o: { manufacturer: string; key: string; credential: string; serial?: string; force?: boolean; json?: boolean }) => {
       const kind = KEYS[o.key as keyof typeof KEYS];
       if (kind === undefined) throw new CliExit(EXIT_USAGE, `--key: one of ${Object.keys(KEYS).join(', ')}`);
-      const file = resolve(o.credential);
+      const file = resolve(pathIn(cli, o.credential));
       if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
       const { privateKey } = await generateKeyPair(kind.pair);
       const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -69,8 +72,8 @@ export function registerDevice(program: Command): void {
       );
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       await writeFileAtomic(file, encodeDeviceCredential(credential));
-      print(o.json, { guid: guidToUuid(credential.guid), credential: file, serialNumber }, [
-        `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${serialNumber})`,
+      output.result({ guid: guidToUuid(credential.guid), credential: file, serialNumber }, () => [
+        `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${text(serialNumber)})`,
         `credential stored in ${file} (mode 0600)`,
         'next: npx iotopia device onboard',
       ]);
@@ -100,7 +103,7 @@ export function registerDevice(program: Command): void {
         allowCommands?: boolean;
         json?: boolean;
       }) => {
-        const file = resolve(o.credential);
+        const file = resolve(pathIn(cli, o.credential));
         const credential = await loadCredential(file);
         if (!('pkcs8' in credential.deviceKey))
           throw new CliExit(EXIT_USAGE, 'this credential keeps its key in a keystore, which the agent cannot reach');
@@ -120,10 +123,10 @@ export function registerDevice(program: Command): void {
         const cipherSuite = o.cipher === undefined ? byKey.cipher : CipherSuite[o.cipher as keyof typeof CipherSuite];
         if (cipherSuite === undefined) throw new CliExit(EXIT_USAGE, `--cipher: one of ${Object.keys(CipherSuite).join(', ')}`);
         const dir = dirname(file);
-        const log = (line: string) => (o.json ? undefined : process.stderr.write(`  ${line}\n`));
+        const log = (line: string) => (output.json ? undefined : output.err(`  ${text(line)}\n`));
         const management = fileManagementStore(join(dir, 'provision.json'));
-        const downloads = resolve(o.downloadDir ?? join(dir, 'downloads'));
-        const uploads = o.allowUpload === undefined ? undefined : resolve(o.allowUpload);
+        const downloads = resolve(o.downloadDir === undefined ? join(dir, 'downloads') : pathIn(cli, o.downloadDir));
+        const uploads = o.allowUpload === undefined ? undefined : resolve(pathIn(cli, o.allowUpload));
         if (uploads !== undefined && !(await isDirectory(uploads)))
           throw new CliExit(EXIT_USAGE, `--allow-upload: ${uploads} is not a directory`);
         const result = await protocolStep('onboarding', () =>
@@ -148,8 +151,7 @@ export function registerDevice(program: Command): void {
         );
         await writeFileAtomic(file, encodeDeviceCredential(result.to2.credential));
         const provision = await management.load();
-        print(
-          o.json,
+        output.result(
           {
             onboarded: true,
             owner: result.ownerUrl,
@@ -160,12 +162,12 @@ export function registerDevice(program: Command): void {
             cipherSuite,
             managementEndpoint: provision?.endpoint ?? null,
           },
-          [
-            `onboarded to ${result.ownerUrl} (${kexSuite}, cipher ${cipherSuite})`,
+          () => [
+            `onboarded to ${text(result.ownerUrl)} (${kexSuite}, cipher ${cipherSuite})`,
             result.to2.reused
               ? `credential kept (credential reuse): GUID ${guidToUuid(credential.guid)}`
               : `new GUID ${guidToUuid(result.to2.credential.guid)} (was ${guidToUuid(credential.guid)}); credential updated in ${file}`,
-            provision === undefined ? 'the owner provisioned no management endpoint' : `management endpoint: ${provision.endpoint}`,
+            provision === undefined ? 'the owner provisioned no management endpoint' : `management endpoint: ${text(provision.endpoint)}`,
           ],
         );
       },
@@ -177,7 +179,7 @@ export function registerDevice(program: Command): void {
     .option('--credential <file>', 'the device credential', DEFAULT_CREDENTIAL)
     .option('--json', 'machine output')
     .action(async (o: { credential: string; json?: boolean }) => {
-      const c = await loadCredential(resolve(o.credential));
+      const c = await loadCredential(resolve(pathIn(cli, o.credential)));
       const rv = c.rvInfo.map((directive) => {
         const v = rendezvousDirectiveView(directive);
         return {
@@ -197,10 +199,10 @@ export function registerDevice(program: Command): void {
         deviceKey: 'pkcs8' in c.deviceKey ? 'held in the credential file (not shown)' : `keystore: ${c.deviceKey.keystoreRef}`,
         hmacSecret: 'held in the credential file (not shown)',
       };
-      print(o.json, view, [
+      output.result(view, () => [
         `GUID          ${view.guid}${c.active ? '' : ' (inactive)'}`,
-        `device info   ${view.deviceInfo}`,
-        ...rv.map((r, i) => `rendezvous ${i}  ${r.dns ?? r.ip ?? '?'}:${r.port ?? '?'}`),
+        `device info   ${text(view.deviceInfo)}`,
+        ...rv.map((r, i) => `rendezvous ${i}  ${text(String(r.dns ?? r.ip ?? '?'))}:${r.port ?? '?'}`),
         `mfg key hash  ${view.manufacturerKeyHash.value}`,
         `device key    ${view.deviceKey}`,
       ]);
@@ -262,8 +264,4 @@ async function protocolStep<T>(what: string, run: () => Promise<T>): Promise<T> 
     }
     throw e;
   }
-}
-
-function print(json: boolean | undefined, value: unknown, lines: string[]): void {
-  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${lines.join('\n')}\n`);
 }

@@ -7,7 +7,9 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { FLEET_KEYS, type FleetKey, type FleetProgress, type FleetSummary, runFleet } from '../../agent/fleet.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+import type { CliOutput } from '../output.ts';
 
 interface Options {
   count: string;
@@ -26,7 +28,8 @@ function positiveInt(name: string, value: string, min: number): number {
   return n;
 }
 
-export function registerFleet(program: Command): void {
+export function registerFleet(program: Command, cli: CliContext): void {
+  const { output } = cli;
   const fleet = program.command('fleet').description('many simulated devices at once').exitOverride();
   fleet
     .command('simulate')
@@ -51,7 +54,7 @@ export function registerFleet(program: Command): void {
       } catch {
         throw new CliExit(EXIT_USAGE, `--manufacturer: "${o.manufacturer}" is not an http(s) URL`);
       }
-      const reporter = progressReporter(count);
+      const reporter = progressReporter(output, count);
       let summary: FleetSummary;
       try {
         summary = await runFleet({
@@ -60,34 +63,36 @@ export function registerFleet(program: Command): void {
           concurrency,
           retries,
           key: o.key as FleetKey,
-          ...(o.dir === undefined ? {} : { dir: resolve(o.dir) }),
+          ...(o.dir === undefined ? {} : { dir: resolve(pathIn(cli, o.dir)) }),
           onProgress: reporter.update,
         });
       } finally {
         reporter.stop();
       }
-      if (o.json) {
-        const { devices, ...rest } = summary;
-        process.stdout.write(`${JSON.stringify(o.devices ? { ...rest, devices } : rest)}\n`);
-      } else {
+      const { devices, ...rest } = summary;
+      output.result(o.devices ? { ...rest, devices } : rest, () => {
         const lines = [
           `${summary.succeeded} of ${summary.count} devices onboarded in ${(summary.durationMs / 1000).toFixed(1)} s (${summary.rate} devices/s)`,
           `per device: p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms; protocol runs retried: ${summary.retries}`,
         ];
         if (summary.failed > 0) {
           lines.push(`${summary.failed} failed:`);
-          for (const [reason, n] of Object.entries(summary.failures)) lines.push(`  ${n}  ${reason}`);
+          for (const [reason, n] of Object.entries(summary.failures)) lines.push(`  ${n}  ${output.text(reason)}`);
         }
-        process.stdout.write(`${lines.join('\n')}\n`);
-      }
+        return lines;
+      });
       if (summary.failed > 0) throw new CliExit(EXIT_CHECK_FAILED, `${summary.failed} of ${summary.count} devices failed`);
     });
 }
 
-function progressReporter(total: number): { update: (p: FleetProgress) => void; stop: () => void } {
-  if (process.stderr.isTTY) {
+function progressReporter(output: CliOutput, total: number): { update: (p: FleetProgress) => void; stop: () => void } {
+  if (output.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: 'fleet [{bar}] {value}/{total} | ok {ok} | failed {failed} | retries {retries} | {eta_formatted}', stream: process.stderr },
+      {
+        format: 'fleet [{bar}] {value}/{total} | ok {ok} | failed {failed} | retries {retries} | {eta_formatted}',
+        // On a terminal this is the process's own stderr stream: the bar moves the cursor on it.
+        stream: output.stderr as NodeJS.WritableStream,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { ok: 0, failed: 0, retries: 0 });
@@ -98,7 +103,7 @@ function progressReporter(total: number): { update: (p: FleetProgress) => void; 
   }
   let last: FleetProgress = { done: 0, succeeded: 0, failed: 0, total, retries: 0 };
   const line = () =>
-    process.stderr.write(`fleet: ${last.done}/${total} done, ${last.succeeded} ok, ${last.failed} failed, ${last.retries} retries\n`);
+    output.err(`fleet: ${last.done}/${total} done, ${last.succeeded} ok, ${last.failed} failed, ${last.retries} retries\n`);
   const timer = setInterval(line, 5000);
   timer.unref();
   return {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RvDirectiveJson } from '../../onboarding/rv-info.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
 
@@ -47,27 +48,24 @@ export function parseDirective(text: string): Record<string, unknown> {
   return out;
 }
 
-function describe(d: RvDirectiveJson, i: number): string {
-  const where = d.dns ?? d.ipAddress ?? '?';
+function describe(d: RvDirectiveJson, i: number, text: (s: string) => string): string {
+  const where = text(d.dns ?? d.ipAddress ?? '?');
   const ports =
     d.devPort === undefined && d.ownerPort === undefined ? '' : ` device port ${d.devPort ?? '-'}, owner port ${d.ownerPort ?? '-'}`;
   const rest = Object.entries(d)
     .filter(([k]) => !['dns', 'ipAddress', 'devPort', 'ownerPort', 'protocol', 'wifiPw'].includes(k))
-    .map(([k, v]) => (v === true ? k : `${k}=${v}`));
+    .map(([k, v]) => (v === true ? k : `${k}=${text(String(v))}`));
   if (d.wifiPw !== undefined) rest.push('wifiPw=***');
   return `${i + 1}. ${d.protocol ?? 'any protocol'} ${where}${ports}${rest.length === 0 ? '' : `  (${rest.join(', ')})`}`;
 }
 
-function print(answer: RvInfoAnswer, json: boolean | undefined): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(answer)}\n`);
-    return;
-  }
+function rvInfoLines(answer: RvInfoAnswer, text: (s: string) => string): string[] {
   const from = answer.source === 'stored' ? 'set by the manufacturer' : "default, from the server's address";
-  process.stdout.write(`rendezvous info (${from}):\n${answer.directives.map((d, i) => `  ${describe(d, i)}`).join('\n')}\n`);
+  return [`rendezvous info (${from}):`, ...answer.directives.map((d, i) => `  ${describe(d, i, text)}`)];
 }
 
-export function registerManufacturer(program: Command): void {
+export function registerManufacturer(program: Command, cli: CliContext): void {
+  const print = (answer: RvInfoAnswer) => cli.output.result(answer, () => rvInfoLines(answer, cli.output.text));
   const manufacturer = program
     .command('manufacturer')
     .description("a server's manufacturer role, through the management API")
@@ -81,7 +79,7 @@ export function registerManufacturer(program: Command): void {
     .description('show the rendezvous info new devices get, and whether it was set or is the default')
     .option('--json', 'machine output')
     .action(async (opts: ApiOptions & { json?: boolean }) => {
-      print((await (await apiRequest(apiTarget(opts), 'GET', PATH)).json()) as RvInfoAnswer, opts.json);
+      print((await (await apiRequest(apiTarget(opts, cli.env), 'GET', PATH)).json()) as RvInfoAnswer);
     });
 
   withApiOptions(rvInfo.command('set'))
@@ -100,22 +98,22 @@ export function registerManufacturer(program: Command): void {
       let body: unknown;
       if (opts.file !== undefined) {
         try {
-          body = JSON.parse(readFileSync(opts.file, 'utf8'));
+          body = JSON.parse(readFileSync(pathIn(cli, opts.file), 'utf8'));
         } catch (e) {
           throw new CliExit(EXIT_USAGE, `--file: ${(e as Error).message}`);
         }
       } else {
         body = { directives: opts.directive.map(parseDirective) };
       }
-      const answer = await apiRequest(apiTarget(opts), 'PUT', PATH, { data: JSON.stringify(body), type: 'application/json' });
-      print((await answer.json()) as RvInfoAnswer, opts.json);
+      const answer = await apiRequest(apiTarget(opts, cli.env), 'PUT', PATH, { data: JSON.stringify(body), type: 'application/json' });
+      print((await answer.json()) as RvInfoAnswer);
     });
 
   withApiOptions(rvInfo.command('reset'))
     .description("forget the stored rendezvous info: new devices get the default from the server's address")
     .option('--json', 'machine output')
     .action(async (opts: ApiOptions & { json?: boolean }) => {
-      print((await (await apiRequest(apiTarget(opts), 'DELETE', PATH)).json()) as RvInfoAnswer, opts.json);
+      print((await (await apiRequest(apiTarget(opts, cli.env), 'DELETE', PATH)).json()) as RvInfoAnswer);
     });
   for (const c of [manufacturer, rvInfo, ...rvInfo.commands]) c.exitOverride();
 }

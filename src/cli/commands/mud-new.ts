@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { MudSpecError } from '../../mud/author/errors.ts';
 import { mudFromSpec } from '../../mud/author/spec.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 
@@ -27,7 +28,7 @@ function parseSpec(file: string, text: string): unknown {
   }
 }
 
-export function registerMudNew(mud: Command): void {
+export function registerMudNew(mud: Command, cli: CliContext): void {
   mud
     .command('new')
     .description(
@@ -39,24 +40,24 @@ export function registerMudNew(mud: Command): void {
     .action(async (spec: string, opts: { output?: string; now?: string }) => {
       const now = opts.now === undefined ? new Date() : new Date(opts.now);
       if (Number.isNaN(now.getTime())) throw new CliExit(EXIT_USAGE, `--now: not a date and time: ${opts.now}`);
-      const text = new TextDecoder().decode(await readInput(spec));
+      const text = new TextDecoder().decode(await readInput(cli, spec));
       let json: Record<string, unknown>;
       try {
         json = mudFromSpec(parseSpec(spec, text), now).json;
       } catch (e) {
         if (!(e instanceof MudSpecError)) throw e;
-        for (const p of e.problems) process.stderr.write(`  ${p}\n`);
+        for (const p of e.problems) cli.output.err(`  ${cli.output.text(p)}\n`);
         throw new CliExit(EXIT_CHECK_FAILED, `${spec}: cannot make a valid MUD file (${e.code})`);
       }
       const out = `${JSON.stringify(json, null, 2)}\n`;
-      if (opts.output === undefined) process.stdout.write(out);
+      if (opts.output === undefined) cli.output.out(out);
       else {
         try {
-          await writeFile(opts.output, out);
+          await writeFile(pathIn(cli, opts.output), out);
         } catch (e) {
           throw new CliExit(EXIT_USAGE, `cannot write ${opts.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        process.stderr.write(`wrote ${opts.output}\n`);
+        cli.output.err(`wrote ${opts.output}\n`);
       }
     });
 }

@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { isMudFileName, MAX_MUD_FILE_BYTES, MAX_MUD_SIGNATURE_BYTES } from '../../store/mud-file-repository.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { localSignaturePath } from './mud-verify.ts';
@@ -50,7 +51,7 @@ export function publishedNameOf(file: string, content: Uint8Array): string {
   return basename(file);
 }
 
-export function registerMudPublish(mud: Command): void {
+export function registerMudPublish(mud: Command, cli: CliContext): void {
   withApiOptions(mud.command('publish'))
     .description("publish a signed MUD file on a server's mud role (refused unless it validates strictly and its signature verifies)")
     .argument('<file>', 'the MUD file, byte for byte as signed')
@@ -58,9 +59,9 @@ export function registerMudPublish(mud: Command): void {
     .option('--name <name>', "the name to publish under (default: the last segment of the file's mud-url)")
     .option('--json', 'machine output: the published file')
     .action(async (file: string, opts: PublishOptions) => {
-      const target = apiTarget(opts);
-      const content = await readInput(file);
-      const signature = await readInput(opts.signature ?? localSignaturePath(file, content));
+      const target = apiTarget(opts, cli.env);
+      const content = await readInput(cli, file);
+      const signature = await readInput(cli, opts.signature ?? localSignaturePath(file, content));
       const name = nameArg(opts.name ?? publishedNameOf(file, content), opts.name === undefined ? '<file> mud-url' : '--name');
       if (content.length > MAX_MUD_FILE_BYTES)
         throw new CliExit(EXIT_CHECK_FAILED, `${file}: ${content.length} bytes, more than the ${MAX_MUD_FILE_BYTES} a server publishes`);
@@ -75,10 +76,11 @@ export function registerMudPublish(mud: Command): void {
       });
       const response = await apiRequest(target, 'PUT', `/mud-files/${encodeURIComponent(name)}`, { data: body, type: 'application/json' });
       const info = (await response.json()) as PublishedInfo;
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify({ ...info, url: `${target.server}/mud/${info.name}` })}\n`
-          : `published ${info.name} (${info.bytes} bytes, signed by ${info.signer}): ${target.server}/mud/${info.name}, ETag ${info.contentEtag}, max-age ${info.cacheValidity * 3600} s\n`,
+      const text = cli.output.text;
+      cli.output.result(
+        { ...info, url: `${target.server}/mud/${info.name}` },
+        () =>
+          `published ${text(info.name)} (${info.bytes} bytes, signed by ${text(info.signer)}): ${target.server}/mud/${text(info.name)}, ETag ${text(info.contentEtag)}, max-age ${info.cacheValidity * 3600} s`,
       );
     });
 
@@ -88,7 +90,7 @@ export function registerMudPublish(mud: Command): void {
     .option('--json', 'machine output')
     .action(async (name: string, opts: ApiOptions & { json?: boolean }) => {
       nameArg(name, '<name>');
-      await apiRequest(apiTarget(opts), 'DELETE', `/mud-files/${encodeURIComponent(name)}`);
-      process.stdout.write(opts.json ? `${JSON.stringify({ name, unpublished: true })}\n` : `unpublished ${name}\n`);
+      await apiRequest(apiTarget(opts, cli.env), 'DELETE', `/mud-files/${encodeURIComponent(name)}`);
+      cli.output.result({ name, unpublished: true }, () => `unpublished ${cli.output.text(name)}`);
     });
 }

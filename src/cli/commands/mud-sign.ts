@@ -5,6 +5,7 @@ import { CryptoError } from '../../crypto/errors.ts';
 import { parseCertificate, parseCertificates } from '../../crypto/x509-parse.ts';
 import type { DigestName } from '../../mud/signature/algorithms.ts';
 import { signMudFile } from '../../mud/signature/cms-sign.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { readPrivateKey } from './voucher-common.ts';
@@ -24,7 +25,7 @@ export function defaultSignaturePath(file: string): string {
   return file.endsWith('.json') ? `${file.slice(0, -'.json'.length)}.p7s` : `${file}.p7s`;
 }
 
-export function registerMudSign(mud: Command): void {
+export function registerMudSign(mud: Command, cli: CliContext): void {
   mud
     .command('sign')
     .description('sign a MUD file: DER CMS detached SignedData (RFC 8520 §13.1), ECDSA or RSA')
@@ -41,10 +42,10 @@ export function registerMudSign(mud: Command): void {
         throw new CliExit(EXIT_USAGE, '--digest: sha256, sha384 or sha512');
       if (opts.contentType !== undefined && opts.contentType !== 'data' && opts.contentType !== 'mud')
         throw new CliExit(EXIT_USAGE, '--content-type: data or mud');
-      const content = await readInput(file);
-      const privateKey = await readPrivateKey(opts.key, '--key');
-      const certificate = await readCertificates(opts.cert, '--cert', true);
-      const chain = opts.chain === undefined ? [] : await readCertificates(opts.chain, '--chain', false);
+      const content = await readInput(cli, file);
+      const privateKey = await readPrivateKey(cli, opts.key, '--key');
+      const certificate = await readCertificates(cli, opts.cert, '--cert', true);
+      const chain = opts.chain === undefined ? [] : await readCertificates(cli, opts.chain, '--chain', false);
       let signature: Uint8Array;
       try {
         signature = signMudFile(content, {
@@ -61,15 +62,14 @@ export function registerMudSign(mud: Command): void {
       const output = opts.output ?? (file === '-' ? undefined : defaultSignaturePath(file));
       if (output === undefined) throw new CliExit(EXIT_USAGE, 'give -o FILE when the MUD file comes from standard input');
       try {
-        await writeFile(output, signature);
+        await writeFile(pathIn(cli, output), signature);
       } catch (e) {
         throw new CliExit(EXIT_USAGE, `cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       const signer = certificate[0]!.subject.split('\n').join(', ');
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify({ signature: output, bytes: signature.length, signer })}\n`
-          : `signed ${file}: ${output} (${signature.length} bytes), signer ${signer}\n`,
+      cli.output.result(
+        { signature: output, bytes: signature.length, signer },
+        () => `signed ${file}: ${output} (${signature.length} bytes), signer ${cli.output.text(signer)}`,
       );
     });
 }
@@ -78,8 +78,14 @@ export function registerMudSign(mud: Command): void {
  * Reads certificates for an option; a file that holds none is a usage error. `max` bounds a
  * bundle (trust anchor bundles may be large).
  */
-export async function readCertificates(file: string, option: string, single: boolean, max = 10): Promise<X509Certificate[]> {
-  const bytes = await readInput(file);
+export async function readCertificates(
+  cli: CliContext,
+  file: string,
+  option: string,
+  single: boolean,
+  max = 10,
+): Promise<X509Certificate[]> {
+  const bytes = await readInput(cli, file);
   try {
     return single ? [parseCertificate(bytes)] : parseCertificates(bytes, { maxCertificates: max });
   } catch (e) {

@@ -4,6 +4,7 @@ import { decodeDhcp4MudUrl, decodeDhcp6MudUrl, encodeDhcp4MudUrl, encodeDhcp6Mud
 import { MudUrlError } from '../../mud/url/errors.ts';
 import { decodeLldpMudUrl, encodeLldpMudUrl } from '../../mud/url/lldp.ts';
 import { encodeMudUrlExtension, readCertificateMudExtensions } from '../../mud/url/x509.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { parseHexText, readInput } from '../input.ts';
 
@@ -25,13 +26,13 @@ function sourceOf(opts: SourceOptions): Source {
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-function failed(e: unknown, json: boolean | undefined): never {
+function failed(cli: CliContext, e: unknown): never {
   if (!(e instanceof MudUrlError)) throw e;
-  if (json) process.stdout.write(`${JSON.stringify({ valid: false, code: e.code, source: e.source, message: e.message })}\n`);
+  cli.output.result({ valid: false, code: e.code, source: e.source, message: e.message });
   throw new CliExit(EXIT_CHECK_FAILED, `${e.message} [${e.code}]`);
 }
 
-export function registerMudUrl(mud: Command): void {
+export function registerMudUrl(mud: Command, cli: CliContext): void {
   const url = mud.command('url').description('MUD URLs in DHCP options, LLDP and certificates (RFC 8520 §10-§12)').exitOverride();
   const sources = (c: Command) =>
     c
@@ -48,29 +49,29 @@ export function registerMudUrl(mud: Command): void {
       .argument('<input>', 'hex text, or a file'),
   ).action(async (input: string, opts: SourceOptions) => {
     const source = sourceOf(opts);
-    const isFile = input === '-' || existsSync(input);
+    const isFile = input === '-' || existsSync(pathIn(cli, input));
     if (source === 'cert') {
-      const bytes = isFile ? await readInput(input) : parseHexText(input, 'input');
+      const bytes = isFile ? await readInput(cli, input) : parseHexText(input, 'input');
       let ext: ReturnType<typeof readCertificateMudExtensions>;
       try {
         ext = readCertificateMudExtensions(bytes);
       } catch (e) {
-        failed(e, opts.json);
+        failed(cli, e);
       }
-      if (ext.mudUrl === undefined) {
-        failed(new MudUrlError('ERR_MUD_URL_CERT', 'x509', 'the certificate has no id-pe-mud-url extension'), opts.json);
+      const { mudUrl, mudSigner } = ext;
+      if (mudUrl === undefined) {
+        failed(cli, new MudUrlError('ERR_MUD_URL_CERT', 'x509', 'the certificate has no id-pe-mud-url extension'));
       }
-      const out = { source: 'x509', url: ext.mudUrl, mudSigner: ext.mudSigner?.text };
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify(out)}\n`
-          : `${ext.mudUrl}\n${ext.mudSigner === undefined ? '' : `MUD signer: ${ext.mudSigner.text}\n`}`,
-      );
+      const text = cli.output.text;
+      cli.output.result({ source: 'x509', url: mudUrl, mudSigner: mudSigner?.text }, () => [
+        text(mudUrl),
+        ...(mudSigner === undefined ? [] : [`MUD signer: ${text(mudSigner.text)}`]),
+      ]);
       return;
     }
     let bytes: Uint8Array;
     if (isFile) {
-      const raw = await readInput(input);
+      const raw = await readInput(cli, input);
       // A file may hold hex text or the raw bytes.
       const text = Buffer.from(raw).toString('latin1').trim();
       bytes = /^(0x)?[0-9a-fA-F\s]+$/.test(text) && text.length > 0 ? parseHexText(text, input) : raw;
@@ -82,10 +83,10 @@ export function registerMudUrl(mud: Command): void {
     try {
       decoded = decode(bytes);
     } catch (e) {
-      failed(e, opts.json);
+      failed(cli, e);
     }
     const out = { source, url: decoded.url, ...(decoded.reserved === undefined ? {} : { reserved: hex(decoded.reserved) }) };
-    process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `${decoded.url}\n`);
+    cli.output.result(out, () => cli.output.text(decoded.url));
   });
 
   sources(
@@ -107,10 +108,10 @@ export function registerMudUrl(mud: Command): void {
     try {
       bytes = encode(value);
     } catch (e) {
-      failed(e, opts.json);
+      failed(cli, e);
     }
     const out = { source: source === 'cert' ? 'x509' : source, url: value, hex: hex(bytes) };
-    process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `${out.hex}\n`);
+    cli.output.result(out, () => out.hex);
   });
   for (const c of [url, ...url.commands]) c.exitOverride();
 }

@@ -5,6 +5,7 @@ import { mudToJson } from '../../mud/model/to-json.ts';
 import { MudInputError } from '../../mud/validate/errors.ts';
 import type { MudIssue } from '../../mud/validate/issues.ts';
 import { parseMud } from '../../mud/validate/parse-mud.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 
@@ -26,9 +27,22 @@ export function validateFileBytes(file: string, bytes: Uint8Array, lenient: bool
   }
 }
 
-const line = (kind: string, i: MudIssue): string => `  ${kind} ${i.code} ${i.path === '' ? '/' : i.path}: ${i.reason}`;
+const line = (kind: string, i: MudIssue, text: (s: string) => string): string =>
+  `  ${kind} ${i.code} ${i.path === '' ? '/' : i.path}: ${text(i.reason)}`;
 
-export function registerMudValidate(mud: Command): void {
+function reportLines(r: FileReport, text: (s: string) => string): string[] {
+  const counts = [
+    `${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`,
+    `${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}`,
+  ];
+  return [
+    `${text(r.file)}: ${r.valid ? 'valid' : 'INVALID'} (${counts.join(', ')})`,
+    ...r.errors.map((e) => line('error', e, text)),
+    ...r.warnings.map((w) => line('warning', w, text)),
+  ];
+}
+
+export function registerMudValidate(mud: Command, cli: CliContext): void {
   mud
     .command('validate')
     .description('validate MUD files against RFC 8520/8519 and the known extensions; every error names its JSON path')
@@ -44,32 +58,26 @@ export function registerMudValidate(mud: Command): void {
       const reports: FileReport[] = [];
       const inputs: Uint8Array[] = [];
       for (const file of files) {
-        const bytes = await readInput(file);
+        const bytes = await readInput(cli, file);
         inputs.push(bytes);
         reports.push(validateFileBytes(file, bytes, opts.lenient === true));
       }
       const valid = reports.every((r) => r.valid);
-      if (opts.json) process.stdout.write(`${JSON.stringify({ valid, lenient: opts.lenient === true, files: reports }, null, 2)}\n`);
-      else
-        for (const r of reports) {
-          const counts = [
-            `${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`,
-            `${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}`,
-          ];
-          process.stdout.write(`${r.file}: ${r.valid ? 'valid' : 'INVALID'} (${counts.join(', ')})\n`);
-          for (const e of r.errors) process.stdout.write(`${line('error', e)}\n`);
-          for (const w of r.warnings) process.stdout.write(`${line('warning', w)}\n`);
-        }
+      cli.output.result(
+        { valid, lenient: opts.lenient === true, files: reports },
+        () => reports.flatMap((r) => reportLines(r, cli.output.text)),
+        { indent: 2 },
+      );
       if (!valid) throw new CliExit(EXIT_CHECK_FAILED, `${reports.filter((r) => !r.valid).length} of ${reports.length} file(s) invalid`);
       if (opts.normalise !== undefined) {
         const mud = parseMud(inputs[0] as Uint8Array, { lenient: opts.lenient === true }).mud;
         if (mud === undefined) throw new CliExit(EXIT_CHECK_FAILED, 'the file is not valid');
         try {
-          await writeFile(opts.normalise, `${JSON.stringify(mudToJson(mud), null, 2)}\n`);
+          await writeFile(pathIn(cli, opts.normalise), `${JSON.stringify(mudToJson(mud), null, 2)}\n`);
         } catch (e) {
           throw new CliExit(EXIT_USAGE, `cannot write ${opts.normalise}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        process.stderr.write(`wrote ${opts.normalise}\n`);
+        cli.output.err(`wrote ${opts.normalise}\n`);
       }
     });
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { type VerifyMudSignatureOptions, verifyMudSignature } from '../../mud/signature/cms-verify.ts';
 import { MudSignatureError } from '../../mud/signature/errors.ts';
 import { signatureUrlOf } from '../../mud/signature/location.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { defaultSignaturePath, readCertificates } from './mud-sign.ts';
@@ -27,7 +28,7 @@ export function parseTime(text: string): Date {
   return time;
 }
 
-export function registerMudVerify(mud: Command): void {
+export function registerMudVerify(mud: Command, cli: CliContext): void {
   mud
     .command('verify')
     .description(
@@ -48,13 +49,15 @@ export function registerMudVerify(mud: Command): void {
     .action(async (file: string, opts: Options) => {
       const noChain = opts.chain === false;
       const time = opts.at === undefined ? new Date() : parseTime(opts.at);
-      const content = await readInput(file);
+      const content = await readInput(cli, file);
       const sigFile = opts.signature ?? localSignaturePath(file, content);
-      const signature = await readInput(sigFile);
+      const signature = await readInput(cli, sigFile);
       const options: VerifyMudSignatureOptions = { time, checkChain: !noChain };
-      if (opts.ca !== undefined) options.trustAnchors = await readCertificates(opts.ca, '--ca', false, 1000);
-      if (opts.intermediates !== undefined) options.certificates = await readCertificates(opts.intermediates, '--intermediates', false);
-      if (opts.deviceCert !== undefined) options.deviceCertificate = (await readCertificates(opts.deviceCert, '--device-cert', true))[0]!;
+      if (opts.ca !== undefined) options.trustAnchors = await readCertificates(cli, opts.ca, '--ca', false, 1000);
+      if (opts.intermediates !== undefined)
+        options.certificates = await readCertificates(cli, opts.intermediates, '--intermediates', false);
+      if (opts.deviceCert !== undefined)
+        options.deviceCertificate = (await readCertificates(cli, opts.deviceCert, '--device-cert', true))[0]!;
       if (opts.signer !== undefined) options.expectedSigner = opts.signer;
       try {
         const r = verifyMudSignature(content, signature, options);
@@ -71,16 +74,14 @@ export function registerMudVerify(mud: Command): void {
           verifiedAt: time.toISOString(),
           warnings: r.warnings,
         };
-        if (opts.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-        else {
-          process.stdout.write(
-            `signature valid: ${file} signed by ${r.signer}${r.signingTime === undefined ? '' : ` at ${r.signingTime.toISOString()}`}; checked ${r.checks.join(', ')}${out.trustAnchor === undefined ? '' : `; trust anchor ${out.trustAnchor}`}\n`,
-          );
-          for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
-        }
+        const text = cli.output.text;
+        cli.output.result(out, () => [
+          `signature valid: ${file} signed by ${text(r.signer)}${r.signingTime === undefined ? '' : ` at ${r.signingTime.toISOString()}`}; checked ${r.checks.join(', ')}${out.trustAnchor === undefined ? '' : `; trust anchor ${text(out.trustAnchor)}`}`,
+          ...r.warnings.map((w) => `warning: ${text(w)}`),
+        ]);
       } catch (e) {
         if (!(e instanceof MudSignatureError)) throw e;
-        if (opts.json) process.stdout.write(`${JSON.stringify({ valid: false, check: e.check, code: e.code, message: e.message })}\n`);
+        cli.output.result({ valid: false, check: e.check, code: e.code, message: e.message });
         throw new CliExit(EXIT_CHECK_FAILED, `${file}: ${e.check} check failed: ${e.message} [${e.code}]`);
       }
     });

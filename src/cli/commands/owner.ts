@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import type { To2AddressView } from '../../onboarding/to2-address.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
@@ -33,14 +34,10 @@ interface To2Answer {
   source: 'setting' | 'default';
 }
 
-function printTo2(a: To2Answer, json: boolean | undefined): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(a)}\n`);
-    return;
-  }
+function to2Lines(a: To2Answer, text: (s: string) => string): string[] {
   const from = a.source === 'setting' ? 'set by the owner' : "default, from the server's address";
-  const lines = a.addresses.map((e) => `  ${e.protocol}://${e.dns ?? (e.ip?.includes(':') ? `[${e.ip}]` : e.ip)}:${e.port}`);
-  process.stdout.write(`TO2 address (${from}):\n${lines.join('\n')}\n`);
+  const host = (e: To2AddressView) => text(String(e.dns ?? (e.ip?.includes(':') ? `[${e.ip}]` : e.ip)));
+  return [`TO2 address (${from}):`, ...a.addresses.map((e) => `  ${e.protocol}://${host(e)}:${e.port}`)];
 }
 
 interface ServiceInfoAnswer {
@@ -48,22 +45,15 @@ interface ServiceInfoAnswer {
   source: 'device' | 'default' | 'none';
 }
 
-function printServiceInfo(a: ServiceInfoAnswer, json: boolean | undefined): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(a)}\n`);
-    return;
-  }
-  if (a.plans.length === 0) {
-    process.stdout.write(`no ServiceInfo (${a.source})\n`);
-    return;
-  }
+function serviceInfoLines(a: ServiceInfoAnswer, text: (s: string) => string): string[] {
+  if (a.plans.length === 0) return [`no ServiceInfo (${a.source})`];
   const what = (p: Record<string, unknown>) => {
     const { module, data, ...rest } = p;
-    const shown = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    const shown = Object.entries(rest).map(([k, v]) => `${text(k)}=${text(typeof v === 'string' ? v : JSON.stringify(v))}`);
     if (typeof data === 'string') shown.push(`data=${Buffer.from(data, 'base64').length} bytes`);
-    return `${String(module)}  ${shown.join('  ')}`;
+    return `${text(String(module))}  ${shown.join('  ')}`;
   };
-  process.stdout.write(`ServiceInfo (${a.source}):\n${a.plans.map((p, i) => `  ${i + 1}. ${what(p)}`).join('\n')}\n`);
+  return [`ServiceInfo (${a.source}):`, ...a.plans.map((p, i) => `  ${i + 1}. ${what(p)}`)];
 }
 
 const guidArg = (guid: string): string => {
@@ -74,7 +64,9 @@ const guidArg = (guid: string): string => {
 const serviceInfoPath = (device: string | undefined) =>
   device === undefined ? '/owner/serviceinfo/default' : `/owner/devices/${guidArg(device)}/serviceinfo`;
 
-export function registerOwner(program: Command): void {
+export function registerOwner(program: Command, cli: CliContext): void {
+  const printTo2 = (a: To2Answer) => cli.output.result(a, () => to2Lines(a, cli.output.text));
+  const printServiceInfo = (a: ServiceInfoAnswer) => cli.output.result(a, () => serviceInfoLines(a, cli.output.text));
   const owner = program.command('owner').description("a server's owner role, through the management API").exitOverride();
   const to2 = owner
     .command('to2-address')
@@ -85,7 +77,7 @@ export function registerOwner(program: Command): void {
     .description('show the TO2 address, and whether it was set or is the default')
     .option('--json', 'machine output')
     .action(async (opts: ApiOptions & { json?: boolean }) => {
-      printTo2((await (await apiRequest(apiTarget(opts), 'GET', TO2_PATH)).json()) as To2Answer, opts.json);
+      printTo2((await (await apiRequest(apiTarget(opts, cli.env), 'GET', TO2_PATH)).json()) as To2Answer);
     });
 
   withApiOptions(to2.command('set'))
@@ -98,14 +90,14 @@ export function registerOwner(program: Command): void {
     .action(async (opts: ApiOptions & { address: string[]; json?: boolean }) => {
       const addresses = opts.address.map(parseAddress);
       const body = { data: JSON.stringify({ addresses }), type: 'application/json' };
-      printTo2((await (await apiRequest(apiTarget(opts), 'PUT', TO2_PATH, body)).json()) as To2Answer, opts.json);
+      printTo2((await (await apiRequest(apiTarget(opts, cli.env), 'PUT', TO2_PATH, body)).json()) as To2Answer);
     });
 
   withApiOptions(to2.command('reset'))
     .description("forget the stored TO2 address; the server's computed one applies again")
     .option('--json', 'machine output')
     .action(async (opts: ApiOptions & { json?: boolean }) => {
-      printTo2((await (await apiRequest(apiTarget(opts), 'DELETE', TO2_PATH)).json()) as To2Answer, opts.json);
+      printTo2((await (await apiRequest(apiTarget(opts, cli.env), 'DELETE', TO2_PATH)).json()) as To2Answer);
     });
 
   const si = owner.command('serviceinfo').description('the ServiceInfo devices receive in TO2: a default, and per device').exitOverride();
@@ -116,7 +108,7 @@ export function registerOwner(program: Command): void {
     .option('--json', 'machine output')
     .action(async (opts: ApiOptions & { device?: string; json?: boolean }) => {
       const path = serviceInfoPath(opts.device);
-      printServiceInfo((await (await apiRequest(apiTarget(opts), 'GET', path)).json()) as ServiceInfoAnswer, opts.json);
+      printServiceInfo((await (await apiRequest(apiTarget(opts, cli.env), 'GET', path)).json()) as ServiceInfoAnswer);
     });
 
   withApiOptions(si.command('set'))
@@ -126,15 +118,15 @@ export function registerOwner(program: Command): void {
     .option('--json', 'machine output')
     .action(async (file: string, opts: ApiOptions & { device?: string; json?: boolean }) => {
       const path = serviceInfoPath(opts.device);
-      const target = apiTarget(opts);
+      const target = apiTarget(opts, cli.env);
       let value: unknown;
       try {
-        value = JSON.parse(Buffer.from(await readInput(file)).toString('utf8'));
+        value = JSON.parse(Buffer.from(await readInput(cli, file)).toString('utf8'));
       } catch (e) {
         throw new CliExit(EXIT_CHECK_FAILED, `${file}: not JSON: ${(e as Error).message}`);
       }
       const body = { data: JSON.stringify(Array.isArray(value) ? { plans: value } : value), type: 'application/json' };
-      printServiceInfo((await (await apiRequest(target, 'PUT', path, body)).json()) as ServiceInfoAnswer, opts.json);
+      printServiceInfo((await (await apiRequest(target, 'PUT', path, body)).json()) as ServiceInfoAnswer);
     });
 
   withApiOptions(si.command('reset'))
@@ -143,6 +135,6 @@ export function registerOwner(program: Command): void {
     .option('--json', 'machine output')
     .action(async (opts: ApiOptions & { device?: string; json?: boolean }) => {
       const path = serviceInfoPath(opts.device);
-      printServiceInfo((await (await apiRequest(apiTarget(opts), 'DELETE', path)).json()) as ServiceInfoAnswer, opts.json);
+      printServiceInfo((await (await apiRequest(apiTarget(opts, cli.env), 'DELETE', path)).json()) as ServiceInfoAnswer);
     });
 }

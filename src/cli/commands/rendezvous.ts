@@ -5,37 +5,36 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AcceptancePolicy } from '../../onboarding/acceptance.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
 
 const PATH = '/rendezvous/policy';
 
 /** A key as given: a fingerprint is sent as it is, a file's contents (a PEM public key) in its place. */
-function keyArgument(v: string): string {
-  if (/^[0-9a-fA-F:]+$/.test(v) || !existsSync(v)) return v;
+function keyArgument(cli: CliContext, v: string): string {
+  if (/^[0-9a-fA-F:]+$/.test(v) || !existsSync(pathIn(cli, v))) return v;
   try {
-    return readFileSync(v, 'utf8');
+    return readFileSync(pathIn(cli, v), 'utf8');
   } catch (e) {
     throw new CliExit(EXIT_USAGE, `${v}: ${(e as Error).message}`);
   }
 }
 
-function print(p: AcceptancePolicy, json: boolean | undefined): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(p)}\n`);
-    return;
-  }
-  if (p.mode === 'open') {
-    process.stdout.write('open: every voucher that verifies is accepted in TO0\n');
-    return;
-  }
-  const list = (keys: string[]) => (keys.length === 0 ? '    (none)' : keys.map((k) => `    ${k}`).join('\n'));
-  process.stdout.write(
-    `trusted: only vouchers from these keys are accepted in TO0\n  manufacturer keys:\n${list(p.manufacturerKeys)}\n  owner keys:\n${list(p.ownerKeys)}\n`,
-  );
+function policyLines(p: AcceptancePolicy, text: (s: string) => string): string[] {
+  if (p.mode === 'open') return ['open: every voucher that verifies is accepted in TO0'];
+  const list = (keys: string[]) => (keys.length === 0 ? ['    (none)'] : keys.map((k) => `    ${text(k)}`));
+  return [
+    'trusted: only vouchers from these keys are accepted in TO0',
+    '  manufacturer keys:',
+    ...list(p.manufacturerKeys),
+    '  owner keys:',
+    ...list(p.ownerKeys),
+  ];
 }
 
-export function registerRendezvous(program: Command): void {
+export function registerRendezvous(program: Command, cli: CliContext): void {
+  const print = (p: AcceptancePolicy) => cli.output.result(p, () => policyLines(p, cli.output.text));
   const rendezvous = program.command('rendezvous').description("a server's rendezvous role, through the management API").exitOverride();
   const policy = rendezvous.command('policy').description('which vouchers this rendezvous accepts in TO0').exitOverride();
   const collect = (v: string, prev: string[]) => [...prev, v];
@@ -44,7 +43,7 @@ export function registerRendezvous(program: Command): void {
     .description('show the TO0 acceptance policy')
     .option('--json', 'machine output')
     .action(async (opts: ApiOptions & { json?: boolean }) => {
-      print((await (await apiRequest(apiTarget(opts), 'GET', PATH)).json()) as AcceptancePolicy, opts.json);
+      print((await (await apiRequest(apiTarget(opts, cli.env), 'GET', PATH)).json()) as AcceptancePolicy);
     });
 
   withApiOptions(policy.command('set'))
@@ -66,9 +65,13 @@ export function registerRendezvous(program: Command): void {
       const body =
         opts.open === true
           ? { mode: 'open' }
-          : { mode: 'trusted', manufacturerKeys: opts.trustManufacturer.map(keyArgument), ownerKeys: opts.trustOwner.map(keyArgument) };
-      const answer = await apiRequest(apiTarget(opts), 'PUT', PATH, { data: JSON.stringify(body), type: 'application/json' });
-      print((await answer.json()) as AcceptancePolicy, opts.json);
+          : {
+              mode: 'trusted',
+              manufacturerKeys: opts.trustManufacturer.map((k) => keyArgument(cli, k)),
+              ownerKeys: opts.trustOwner.map((k) => keyArgument(cli, k)),
+            };
+      const answer = await apiRequest(apiTarget(opts, cli.env), 'PUT', PATH, { data: JSON.stringify(body), type: 'application/json' });
+      print((await answer.json()) as AcceptancePolicy);
     });
   for (const c of [rendezvous, policy, ...policy.commands]) c.exitOverride();
 }

@@ -5,6 +5,7 @@ import { CoseError } from '../../codec/cose/errors.ts';
 import { type CoseKey, decodeCoseKey } from '../../codec/cose/key.ts';
 import { SuitAlgorithm } from '../../suit/constants.ts';
 import { SuitError } from '../../suit/errors.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { parseHexText, readInput } from '../input.ts';
 
@@ -14,8 +15,8 @@ export type CliKey = KeyObject | CoseKey;
  * A key file: PEM (private key, public key or certificate), DER (PKCS #8, SEC 1 or SPKI), or a COSE_Key as binary CBOR or as hex
  * text (symmetric keys for COSE_Mac0 included). `wantPrivate` reads a PEM private key as private.
  */
-export async function readKeyFile(file: string, option: string, wantPrivate: boolean): Promise<CliKey> {
-  const bytes = await readInput(file);
+export async function readKeyFile(cli: CliContext, file: string, option: string, wantPrivate: boolean): Promise<CliKey> {
+  const bytes = await readInput(cli, file);
   const text = Buffer.from(bytes).toString('utf8');
   if (text.includes('-----BEGIN')) {
     if (wantPrivate && !/PRIVATE KEY-----/.test(text)) throw new CliExit(EXIT_USAGE, `${option} ${file}: signing needs a private key`);
@@ -56,13 +57,13 @@ function derKey(bytes: Uint8Array, wantPrivate: boolean): KeyObject | undefined 
 }
 
 /** Writes binary output to a file, or to standard output when no file is given. */
-export async function writeOutput(data: Uint8Array, output: string | undefined): Promise<void> {
+export async function writeOutput(cli: CliContext, data: Uint8Array, output: string | undefined): Promise<void> {
   if (output === undefined) {
-    if (process.stdout.isTTY) throw new CliExit(EXIT_USAGE, 'refusing to write a binary envelope to a terminal: give -o FILE');
-    process.stdout.write(data);
+    if (cli.output.stdout.isTTY) throw new CliExit(EXIT_USAGE, 'refusing to write a binary envelope to a terminal: give -o FILE');
+    cli.output.out(data);
   } else {
     try {
-      await writeFile(output, data);
+      await writeFile(pathIn(cli, output), data);
     } catch (e) {
       throw new CliExit(EXIT_USAGE, `cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { buildEnvelope } from '../../suit/create/build.ts';
 import { parseDescription } from '../../suit/create/description.ts';
 import { decodeEnvelope } from '../../suit/envelope.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { MAX_INPUT_BYTES, readInput } from '../input.ts';
 import { suitFailed, writeOutput } from './suit-common.ts';
@@ -13,7 +14,7 @@ interface Options {
   json?: boolean;
 }
 
-export function registerSuitCreate(suit: Command): void {
+export function registerSuitCreate(suit: Command, cli: CliContext): void {
   suit
     .command('create')
     .description('create an unsigned SUIT envelope from a JSON description (components, ids, digests, URIs, sequence number)')
@@ -23,14 +24,14 @@ export function registerSuitCreate(suit: Command): void {
     .action(async (file: string, opts: Options) => {
       if (opts.json === true && opts.output === undefined)
         throw new CliExit(EXIT_USAGE, '--json needs -o: the summary and the envelope cannot share standard output');
-      const text = Buffer.from(await readInput(file)).toString('utf8');
+      const text = Buffer.from(await readInput(cli, file)).toString('utf8');
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch (e) {
         throw new CliExit(EXIT_USAGE, `${file}: not JSON: ${(e as Error).message}`);
       }
-      const base = file === '-' ? process.cwd() : dirname(resolve(file));
+      const base = file === '-' ? resolve(pathIn(cli, '.')) : dirname(resolve(pathIn(cli, file)));
       const readFile = (path: string): Uint8Array => {
         const full = resolve(base, path);
         try {
@@ -48,7 +49,7 @@ export function registerSuitCreate(suit: Command): void {
       } catch (e) {
         throw suitFailed(file, e);
       }
-      await writeOutput(envelope, opts.output);
+      await writeOutput(cli, envelope, opts.output);
       if (opts.output !== undefined) {
         const m = decodeEnvelope(envelope).manifest;
         const summary = {
@@ -57,10 +58,10 @@ export function registerSuitCreate(suit: Command): void {
           sequenceNumber: m.sequenceNumber,
           components: m.common.components.length,
         };
-        process.stdout.write(
-          opts.json === true
-            ? `${JSON.stringify(summary)}\n`
-            : `wrote ${envelope.length} bytes to ${opts.output}: unsigned envelope, sequence number ${m.sequenceNumber}, ${summary.components} component(s)\n`,
+        cli.output.result(
+          summary,
+          () =>
+            `wrote ${envelope.length} bytes to ${opts.output}: unsigned envelope, sequence number ${m.sequenceNumber}, ${summary.components} component(s)`,
         );
       }
     });

@@ -3,6 +3,7 @@ import { CborError } from '../../codec/cbor.ts';
 import { envelopeDiag } from '../../suit/diag.ts';
 import { decodeEnvelope } from '../../suit/envelope.ts';
 import { envelopeJson, envelopeText } from '../../suit/inspect.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { suitFailed } from './suit-common.ts';
@@ -12,7 +13,7 @@ interface Options {
   diag?: boolean;
 }
 
-export function registerSuitInspect(suit: Command): void {
+export function registerSuitInspect(suit: Command, cli: CliContext): void {
   suit
     .command('inspect')
     .description('show a SUIT envelope: manifest, components, command sequences, severed members (nothing is verified)')
@@ -21,7 +22,7 @@ export function registerSuitInspect(suit: Command): void {
     .option('--diag', 'CBOR diagnostic notation with embedded CBOR and key names')
     .action(async (file: string, opts: Options) => {
       if (opts.json === true && opts.diag === true) throw new CliExit(EXIT_USAGE, '--json and --diag are alternatives: give one');
-      const bytes = await readInput(file);
+      const bytes = await readInput(cli, file);
       let env: ReturnType<typeof decodeEnvelope>;
       try {
         env = decodeEnvelope(bytes);
@@ -30,17 +31,14 @@ export function registerSuitInspect(suit: Command): void {
       }
       if (opts.diag === true) {
         try {
-          process.stdout.write(`${envelopeDiag(bytes)}\n`);
+          cli.output.out(`${envelopeDiag(bytes)}\n`);
         } catch (e) {
           if (e instanceof CborError) throw new CliExit(EXIT_CHECK_FAILED, `${file}: ${e.message} [${e.code}]`);
           throw e;
         }
         return;
       }
-      if (opts.json === true) {
-        process.stdout.write(`${JSON.stringify(envelopeJson(env))}\n`);
-        return;
-      }
-      process.stdout.write(envelopeText(env));
+      if (cli.output.json) cli.output.result(envelopeJson(env));
+      else cli.output.out(envelopeText(env));
     });
 }

@@ -13,6 +13,7 @@ import type { SuitStep } from '../../suit/process/steps.ts';
 import { buildReport } from '../../suit/report/from-outcome.ts';
 import { protectReport } from '../../suit/report/protect.ts';
 import { encodeReport } from '../../suit/report/report.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { parseHexText, readInput } from '../input.ts';
 import { type CliKey, readKeyFile, suitFailed, writeOutput } from './suit-common.ts';
@@ -79,21 +80,24 @@ function decryptionKey(k: CliKey, file: string): KeyObject {
   }
 }
 
-const json = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) => {
+/** Machine output: bytes as hex, big integers as decimal text, maps as objects. */
+const JSON_FORMAT = {
+  replacer: (_k: string, x: unknown): unknown => {
     if (x instanceof Uint8Array) return Buffer.from(x).toString('hex');
     if (typeof x === 'bigint') return x.toString();
     if (x instanceof Map) return Object.fromEntries(x);
     return x;
-  });
+  },
+};
 
-function stepLine(s: SuitStep): string {
+function stepLine(s: SuitStep, text: (s: string) => string): string {
   const where = `${s.sequence}[${s.commandIndex}]${s.at ?? ''}`;
-  const comp = s.component === undefined ? '' : ` (${s.component})`;
-  return `  ${s.ok ? 'ok  ' : 'FAIL'} ${where} ${s.command}${comp}${s.detail === undefined ? '' : `: ${s.detail}`}${s.code === undefined ? '' : ` [${s.code}]`}\n`;
+  const comp = s.component === undefined ? '' : ` (${text(s.component)})`;
+  return `  ${s.ok ? 'ok  ' : 'FAIL'} ${where} ${s.command}${comp}${s.detail === undefined ? '' : `: ${text(s.detail)}`}${s.code === undefined ? '' : ` [${s.code}]`}\n`;
 }
 
-export function registerSuitProcess(suit: Command): void {
+export function registerSuitProcess(suit: Command, cli: CliContext): void {
+  const { output } = cli;
   suit
     .command('process')
     .description('run a SUIT envelope against a simulated device: verify, anti-rollback, then the update (or boot) sequences')
@@ -125,18 +129,18 @@ export function registerSuitProcess(suit: Command): void {
     .option('--json', 'machine output')
     .action(async (file: string, opts: Options) => {
       if (opts.reportKey !== undefined && opts.report === undefined) throw new CliExit(EXIT_USAGE, '--report-key needs --report FILE');
-      const reportKey = opts.reportKey === undefined ? undefined : await readKeyFile(opts.reportKey, '--report-key', true);
+      const reportKey = opts.reportKey === undefined ? undefined : await readKeyFile(cli, opts.reportKey, '--report-key', true);
       const keys: CliKey[] = [];
-      for (const k of opts.key) keys.push(await readKeyFile(k, '--key', false));
+      for (const k of opts.key) keys.push(await readKeyFile(cli, k, '--key', false));
       const decryptKeys: KeyObject[] = [];
-      for (const k of opts.decryptKey ?? []) decryptKeys.push(decryptionKey(await readKeyFile(k, '--decrypt-key', true), k));
-      const bytes = await readInput(file);
+      for (const k of opts.decryptKey ?? []) decryptKeys.push(decryptionKey(await readKeyFile(cli, k, '--decrypt-key', true), k));
+      const bytes = await readInput(cli, file);
       let verified: ReturnType<typeof verifyEnvelope>;
       try {
         verified = verifyEnvelope(bytes, { keys });
       } catch (e) {
-        if (opts.json === true && e instanceof Error && 'code' in e)
-          process.stdout.write(`${json({ ok: false, stage: 'verify', code: e.code, message: e.message })}\n`);
+        if (e instanceof Error && 'code' in e)
+          output.result({ ok: false, stage: 'verify', code: e.code, message: e.message }, undefined, JSON_FORMAT);
         throw suitFailed(file, e);
       }
       const env = verified.envelope;
@@ -152,7 +156,7 @@ export function registerSuitProcess(suit: Command): void {
         const eq = spec.lastIndexOf('=');
         if (eq <= 0) throw new CliExit(EXIT_USAGE, `--image ${spec}: NAME=FILE is expected`);
         const name = spec.slice(0, eq);
-        const data = await readInput(spec.slice(eq + 1));
+        const data = await readInput(cli, spec.slice(eq + 1));
         if (name.includes('://') || name.startsWith('#')) {
           payloads[name] = data;
           continue;
@@ -193,9 +197,9 @@ export function registerSuitProcess(suit: Command): void {
         ...(time === undefined ? {} : { now: time }),
         ...(battery === undefined ? {} : { battery }),
       });
-      const text = opts.json !== true;
+      const text = !output.json;
       if (text)
-        process.stdout.write(
+        output.out(
           `processing ${file} (sequence number ${env.manifest.sequenceNumber}) as ${opts.boot === true ? 'a boot' : 'an update'}\n`,
         );
       let run: Awaited<ReturnType<typeof processEnvelope>>;
@@ -207,7 +211,7 @@ export function registerSuitProcess(suit: Command): void {
           ...(decryptKeys.length === 0
             ? {}
             : { decrypt: (encryptionInfo, ciphertext) => decryptPayload({ encryptionInfo, ciphertext, keys: decryptKeys }) }),
-          ...(text ? { onStep: (s: SuitStep) => process.stdout.write(stepLine(s)) } : {}),
+          ...(text ? { onStep: (s: SuitStep) => output.out(stepLine(s, output.text)) } : {}),
         });
       } catch (e) {
         throw suitFailed(file, e);
@@ -231,23 +235,25 @@ export function registerSuitProcess(suit: Command): void {
         } catch (e) {
           throw suitFailed(`${file}: the report`, e);
         }
-        await writeOutput(report, opts.report);
-        if (text)
-          process.stdout.write(
-            `report written to ${opts.report} (${report.length} bytes${reportKey === undefined ? '' : ', protected'})\n`,
-          );
+        await writeOutput(cli, report, opts.report);
+        if (text) output.out(`report written to ${opts.report} (${report.length} bytes${reportKey === undefined ? '' : ', protected'})\n`);
       }
-      if (!text) {
-        process.stdout.write(
-          `${json({ ok: r.ok, sequences: run.sequences, result: r, records: run.outcome.records, steps: run.steps, events: device.events, sequenceNumber: run.outcome.sequenceNumber })}\n`,
-        );
-      } else {
-        process.stdout.write(
+      output.result(
+        {
+          ok: r.ok,
+          sequences: run.sequences,
+          result: r,
+          records: run.outcome.records,
+          steps: run.steps,
+          events: device.events,
+          sequenceNumber: run.outcome.sequenceNumber,
+        },
+        () =>
           r.ok
-            ? `result: ok (${run.sequences.join(', ') || 'no sequence'}); device sequence number now ${device.lastSequenceNumber() ?? 'unset'}\n`
-            : `result: failed at ${r.failedAt.sequence}[${r.failedAt.commandIndex}] ${r.failedAt.command}: ${r.reason} [${r.code}]\n`,
-        );
-      }
+            ? `result: ok (${run.sequences.join(', ') || 'no sequence'}); device sequence number now ${device.lastSequenceNumber() ?? 'unset'}`
+            : `result: failed at ${r.failedAt.sequence}[${r.failedAt.commandIndex}] ${r.failedAt.command}: ${output.text(r.reason)} [${r.code}]`,
+        JSON_FORMAT,
+      );
       if (!r.ok)
         throw new CliExit(
           EXIT_CHECK_FAILED,

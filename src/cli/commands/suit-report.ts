@@ -5,6 +5,7 @@ import { REPORT_REASON_NAMES } from '../../suit/report/constants.ts';
 import { reportJson } from '../../suit/report/inspect.ts';
 import { openReport } from '../../suit/report/protect.ts';
 import type { SuitReportEntry } from '../../suit/report/report.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { readKeyFile, suitFailed } from './suit-common.ts';
@@ -26,7 +27,7 @@ function entryLine(e: SuitReportEntry): string {
 }
 
 /** `iotopia suit report inspect`: decodes a SUIT_Report (draft-ietf-suit-report), verifying it with --key. */
-export function registerSuitReport(suit: Command): void {
+export function registerSuitReport(suit: Command, cli: CliContext): void {
   const report = suit.command('report').description('SUIT reports (draft-ietf-suit-report)').exitOverride();
   report
     .command('inspect')
@@ -35,12 +36,12 @@ export function registerSuitReport(suit: Command): void {
     .option('--key <file>', "device public key (PEM, DER or COSE_Key) or shared COSE_Key for COSE_Mac0; the report's signature must verify")
     .option('--json', 'machine output')
     .action(async (file: string, opts: Options) => {
-      const key = opts.key === undefined ? undefined : await readKeyFile(opts.key, '--key', false);
-      const bytes = await readInput(file);
+      const key = opts.key === undefined ? undefined : await readKeyFile(cli, opts.key, '--key', false);
+      const bytes = await readInput(cli, file);
       try {
         const opened = openReport(bytes, key === undefined ? {} : { key });
-        if (opts.json === true) {
-          process.stdout.write(`${JSON.stringify(reportJson(opened))}\n`);
+        if (cli.output.json) {
+          cli.output.result(reportJson(opened));
           return;
         }
         const r = opened.report;
@@ -48,7 +49,7 @@ export function registerSuitReport(suit: Command): void {
           opened.protection === 'none'
             ? 'report is not protected'
             : `report is a ${opened.protection}${opened.verified ? ', signature verified' : ', NOT verified (no --key)'}`,
-          `manifest: ${digestAlgorithmName(r.reference.digest.algorithm)} ${hex(r.reference.digest.bytes)}${r.reference.uri === undefined ? '' : ` (${r.reference.uri})`}`,
+          `manifest: ${digestAlgorithmName(r.reference.digest.algorithm)} ${hex(r.reference.digest.bytes)}${r.reference.uri === undefined ? '' : ` (${cli.output.text(r.reference.uri)})`}`,
         ];
         if (r.nonce !== undefined) lines.push(`nonce: ${hex(r.nonce)}`);
         lines.push(`records: ${r.records.length}`, ...r.records.map(entryLine));
@@ -59,10 +60,10 @@ export function registerSuitReport(suit: Command): void {
             entryLine(r.result.record),
           );
         }
-        process.stdout.write(`${lines.join('\n')}\n`);
+        cli.output.out(`${lines.join('\n')}\n`);
       } catch (e) {
-        if (opts.json === true && e instanceof SuitError) {
-          process.stdout.write(`${JSON.stringify({ valid: false, code: e.code, path: e.path, message: e.message })}\n`);
+        if (cli.output.json && e instanceof SuitError) {
+          cli.output.result({ valid: false, code: e.code, path: e.path, message: e.message });
           throw new CliExit(EXIT_CHECK_FAILED, `${file}: ${e.message} [${e.code}]`);
         }
         throw suitFailed(file, e);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CoseError } from '../../codec/cose/errors.ts';
 import { signEnvelope } from '../../suit/authenticate.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { ALG_NAMES, readKeyFile, suitFailed, writeOutput } from './suit-common.ts';
@@ -13,7 +14,7 @@ interface Options {
   replace?: boolean;
 }
 
-export function registerSuitSign(suit: Command): void {
+export function registerSuitSign(suit: Command, cli: CliContext): void {
   suit
     .command('sign')
     .description('add a COSE_Sign1 (or COSE_Mac0 for a symmetric key) authentication block to a SUIT envelope')
@@ -30,8 +31,8 @@ export function registerSuitSign(suit: Command): void {
         if (alg === undefined)
           throw new CliExit(EXIT_USAGE, `--alg: unknown algorithm ${opts.alg} (one of ${Object.keys(ALG_NAMES).join(', ')})`);
       }
-      const key = await readKeyFile(opts.key, '--key', true);
-      const bytes = await readInput(file);
+      const key = await readKeyFile(cli, opts.key, '--key', true);
+      const bytes = await readInput(cli, file);
       let signed: Uint8Array;
       try {
         signed = signEnvelope(bytes, {
@@ -45,6 +46,6 @@ export function registerSuitSign(suit: Command): void {
         if (e instanceof CoseError) throw new CliExit(EXIT_USAGE, `--key ${opts.key}: ${e.message} [${e.code}]`);
         throw suitFailed(file, e);
       }
-      await writeOutput(signed, opts.output);
+      await writeOutput(cli, signed, opts.output);
     });
 }

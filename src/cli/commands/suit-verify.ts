@@ -3,6 +3,7 @@ import { algorithmName } from '../../codec/cose/algorithms.ts';
 import { verifyEnvelope } from '../../suit/authenticate.ts';
 import { digestAlgorithmName } from '../../suit/digest.ts';
 import { SuitError } from '../../suit/errors.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { type CliKey, readKeyFile, suitFailed } from './suit-common.ts';
@@ -13,7 +14,7 @@ interface Options {
   json?: boolean;
 }
 
-export function registerSuitVerify(suit: Command): void {
+export function registerSuitVerify(suit: Command, cli: CliContext): void {
   suit
     .command('verify')
     .description('verify a SUIT envelope: manifest digest, authentication blocks, digests of the severable members it carries')
@@ -27,8 +28,8 @@ export function registerSuitVerify(suit: Command): void {
     .option('--json', 'machine output')
     .action(async (file: string, opts: Options) => {
       const keys: CliKey[] = [];
-      for (const k of opts.key) keys.push(await readKeyFile(k, '--key', false));
-      const bytes = await readInput(file);
+      for (const k of opts.key) keys.push(await readKeyFile(cli, k, '--key', false));
+      const bytes = await readInput(cli, file);
       try {
         const r = verifyEnvelope(bytes, { keys, requireAll: opts.all === true });
         const m = r.envelope.manifest;
@@ -39,18 +40,17 @@ export function registerSuitVerify(suit: Command): void {
           blocks: r.blocks.map((b) => ({ ...b, ...(b.alg === undefined ? {} : { algName: algorithmName(b.alg) }) })),
           severableChecked: r.severableChecked,
         };
-        if (opts.json === true) process.stdout.write(`${JSON.stringify(summary)}\n`);
-        else {
-          const ok = r.blocks.filter((b) => b.verified);
-          process.stdout.write(
+        const ok = r.blocks.filter((b) => b.verified);
+        cli.output.result(
+          summary,
+          () =>
             `envelope is valid: sequence number ${summary.sequenceNumber}; manifest ${summary.digest} digest matches; ` +
-              `${ok.length} of ${r.blocks.length} authentication block(s) verified (${ok.map((b) => `${b.type} ${algorithmName(b.alg)}`).join(', ')})` +
-              `${r.severableChecked.length > 0 ? `; severable members checked: ${r.severableChecked.join(', ')}` : ''}\n`,
-          );
-        }
+            `${ok.length} of ${r.blocks.length} authentication block(s) verified (${ok.map((b) => `${b.type} ${algorithmName(b.alg)}`).join(', ')})` +
+            `${r.severableChecked.length > 0 ? `; severable members checked: ${r.severableChecked.join(', ')}` : ''}`,
+        );
       } catch (e) {
-        if (opts.json === true && e instanceof SuitError) {
-          process.stdout.write(`${JSON.stringify({ valid: false, code: e.code, path: e.path, message: e.message })}\n`);
+        if (cli.output.json && e instanceof SuitError) {
+          cli.output.result({ valid: false, code: e.code, path: e.path, message: e.message });
           throw new CliExit(EXIT_CHECK_FAILED, `${file}: ${e.message} [${e.code}]`);
         }
         throw suitFailed(file, e);

@@ -23,6 +23,7 @@ import type { ApiRole, ApiTokenRecord } from '../../store/api-token-repository.t
 import { ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
+import { type CliContext, defaultSettings, rootedSettings } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { type ApiTarget, apiRequest, apiTarget, listAll } from './voucher-admin-client.ts';
 
@@ -39,7 +40,7 @@ type Target = { api: ApiTarget } | { store: { dataDir?: string; database?: strin
  * Flags decide: store flags mean the store, API flags the API, both is a usage error. Without
  * flags, IOTOPIA_SERVER set means the API; otherwise the store (IOTOPIA_DATA_DIR or ./.iotopia).
  */
-function targetOf(opts: TargetOptions, env: NodeJS.ProcessEnv = process.env): Target {
+function targetOf(opts: TargetOptions, env: NodeJS.ProcessEnv): Target {
   const storeFlags = opts.dataDir !== undefined || opts.database !== undefined;
   const apiFlags = opts.server !== undefined || opts.token !== undefined;
   if (storeFlags && apiFlags) {
@@ -54,12 +55,13 @@ function targetOf(opts: TargetOptions, env: NodeJS.ProcessEnv = process.env): Ta
   };
 }
 
-async function withStore<T>(opts: { dataDir?: string; database?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(cli: CliContext, opts: { dataDir?: string; database?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
   let config: ReturnType<typeof resolveConfig>;
   try {
     config = resolveConfig(
-      ['environment', settingsFromEnv(process.env)],
-      ['command line', { dataDir: opts.dataDir, database: opts.database }],
+      ...defaultSettings(cli),
+      ['environment', rootedSettings(cli, settingsFromEnv(cli.env))],
+      ['command line', rootedSettings(cli, { dataDir: opts.dataDir, database: opts.database })],
     );
   } catch (e) {
     if (e instanceof ConfigError) throw new CliExit(EXIT_USAGE, e.message);
@@ -70,7 +72,7 @@ async function withStore<T>(opts: { dataDir?: string; database?: string }, fn: (
   if (config.database === undefined && !existsSync(file)) {
     throw new CliExit(EXIT_USAGE, `--data-dir: no IoTopia database in ${config.dataDir}; run \`iotopia up\` there first`);
   }
-  const master = loadMasterKey(config.dataDir, process.env);
+  const master = loadMasterKey(config.dataDir, cli.env);
   const store = await openStore(config.database === undefined ? { path: file } : { url: config.database }, { kek: master.key });
   try {
     return await fn(store);
@@ -96,8 +98,8 @@ Where the tokens are:
 Without flags: the API when IOTOPIA_SERVER is set, else the store in IOTOPIA_DATA_DIR or ./.iotopia.
 `;
 
-const listLine = (t: ApiTokenView) =>
-  `${t.id}  ${t.name.padEnd(16)}  ${t.roles.join(',').padEnd(24)}  ${t.revokedAt === undefined ? 'active' : `revoked ${t.revokedAt}`}`;
+const listLine = (t: ApiTokenView, text: (s: string) => string) =>
+  `${t.id}  ${text(t.name).padEnd(16)}  ${t.roles.join(',').padEnd(24)}  ${t.revokedAt === undefined ? 'active' : `revoked ${t.revokedAt}`}`;
 
 async function listStore(store: Store): Promise<ApiTokenRecord[]> {
   const items: ApiTokenRecord[] = [];
@@ -110,7 +112,8 @@ async function listStore(store: Store): Promise<ApiTokenRecord[]> {
   return items;
 }
 
-export function registerToken(program: Command): void {
+export function registerToken(program: Command, cli: CliContext): void {
+  const { output } = cli;
   const token = program
     .command('token')
     .description('management API tokens: create, list, revoke')
@@ -130,20 +133,16 @@ export function registerToken(program: Command): void {
         if (!roles.includes(r)) roles.push(r);
       }
       if (roles.length === 0) throw new CliExit(EXIT_USAGE, '--role: give at least one role');
-      const target = targetOf(opts);
+      const target = targetOf(opts, cli.env);
       let t: NewApiToken;
       if ('api' in target) {
         const body = { data: JSON.stringify({ name: opts.name, roles }), type: 'application/json' };
         const made = (await (await apiRequest(target.api, 'POST', '/tokens', body)).json()) as ApiTokenView & { secret: string };
         t = { id: made.id, name: made.name, roles: made.roles, secret: made.secret };
       } else {
-        t = await withStore(target.store, (store) => createApiToken(store, { name: opts.name, roles }, 'cli'));
+        t = await withStore(cli, target.store, (store) => createApiToken(store, { name: opts.name, roles }, 'cli'));
       }
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify(t)}\n`
-          : `token ${t.id} (${t.roles.join(', ')}) created.\nsecret (shown only this once): ${t.secret}\n`,
-      );
+      output.result(t, () => [`token ${t.id} (${t.roles.join(', ')}) created.`, `secret (shown only this once): ${t.secret}`]);
     });
 
   targetFlags(token.command('list'))
@@ -151,14 +150,12 @@ export function registerToken(program: Command): void {
     .option('--json', 'machine output: a JSON array')
     .addHelpText('after', HELP)
     .action(async (opts: TargetOptions & { json?: boolean }) => {
-      const target = targetOf(opts);
+      const target = targetOf(opts, cli.env);
       const items =
         'api' in target
           ? await listAll<ApiTokenView>(target.api, '/tokens', { limit: '1000' })
-          : (await withStore(target.store, listStore)).map(tokenView);
-      process.stdout.write(
-        opts.json ? `${JSON.stringify(items)}\n` : items.length === 0 ? 'no tokens\n' : `${items.map(listLine).join('\n')}\n`,
-      );
+          : (await withStore(cli, target.store, listStore)).map(tokenView);
+      output.result(items, () => (items.length === 0 ? 'no tokens' : items.map((t) => listLine(t, output.text))));
     });
 
   targetFlags(token.command('revoke'))
@@ -169,18 +166,18 @@ export function registerToken(program: Command): void {
     .action(async (id: string, opts: TargetOptions & { json?: boolean }) => {
       if (!/^[0-9a-f]{1,64}$/.test(id))
         throw new CliExit(EXIT_USAGE, `<id>: ${JSON.stringify(id)} is not a token id (hex digits; not the secret)`);
-      const target = targetOf(opts);
+      const target = targetOf(opts, cli.env);
       if ('api' in target) {
         await apiRequest(target.api, 'POST', `/tokens/${id}/revoke`);
       } else {
         try {
-          await withStore(target.store, (store) => revokeApiToken(store, id, 'cli'));
+          await withStore(cli, target.store, (store) => revokeApiToken(store, id, 'cli'));
         } catch (e) {
           if (e instanceof StoreError && e.code === ERR_STORE_NOT_FOUND) throw new CliExit(EXIT_CHECK_FAILED, `no API token with id ${id}`);
           throw e;
         }
       }
-      process.stdout.write(opts.json ? `${JSON.stringify({ id, revoked: true })}\n` : `token ${id} revoked\n`);
+      output.result({ id, revoked: true }, () => `token ${id} revoked`);
     });
   for (const c of token.commands) c.exitOverride();
 }

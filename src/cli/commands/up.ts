@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { ConfigError, ENV, type RawSettings, resolveConfig, settingsFromEnv, settingsFromFile } from '../../server/platform/config.ts';
 import { startPlatform } from '../../server/platform/platform.ts';
+import { type CliContext, defaultSettings, pathIn, rootedSettings } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 
 interface Options {
@@ -16,7 +17,7 @@ interface Options {
   config?: string;
 }
 
-export function registerUp(program: Command): void {
+export function registerUp(program: Command, cli: CliContext): void {
   program
     .command('up')
     .description('run the IoTopia server: FDO manufacturer, rendezvous and owner over HTTP, on an embedded database by default')
@@ -53,16 +54,19 @@ export function registerUp(program: Command): void {
       let config: ReturnType<typeof resolveConfig>;
       try {
         config = resolveConfig(
-          ...(opts.config === undefined ? [] : [['config file', settingsFromFile(opts.config)] as [string, RawSettings]]),
-          ['environment', settingsFromEnv(process.env)],
-          ['command line', flags],
+          ...defaultSettings(cli),
+          ...(opts.config === undefined
+            ? []
+            : [['config file', rootedSettings(cli, settingsFromFile(pathIn(cli, opts.config)))] as [string, RawSettings]]),
+          ['environment', rootedSettings(cli, settingsFromEnv(cli.env))],
+          ['command line', rootedSettings(cli, flags)],
         );
       } catch (e) {
         if (e instanceof ConfigError) throw new CliExit(EXIT_USAGE, e.message);
         throw e;
       }
-      const logger = pino({ level: config.logLevel });
-      const platform = await startPlatform(config, { logger });
+      const logger = cli.logStream === undefined ? pino({ level: config.logLevel }) : pino({ level: config.logLevel }, cli.logStream);
+      const platform = await startPlatform(config, { logger, env: cli.env });
       const lines = [
         `IoTopia is up at ${platform.url}  (roles: ${config.roles.join(', ')})`,
         `  database:   ${platform.database}`,
@@ -84,17 +88,13 @@ export function registerUp(program: Command): void {
         '',
         'Ctrl-C stops the server.',
       );
-      process.stdout.write(`${lines.join('\n')}\n`);
-      await new Promise<void>((resolveStop) => {
-        const stop = (signal: string) => {
-          process.stdout.write(`\n${signal}: stopping (finishing requests in flight)…\n`);
-          platform.close().then(resolveStop, (e) => {
-            logger.error({ err: e }, 'shutdown failed');
-            resolveStop();
-          });
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
-      });
+      cli.output.out(`${lines.join('\n')}\n`);
+      const signal = await cli.stopRequested();
+      cli.output.out(`\n${signal}: stopping (finishing requests in flight)…\n`);
+      try {
+        await platform.close();
+      } catch (e) {
+        logger.error({ err: e }, 'shutdown failed');
+      }
     });
 }

@@ -22,7 +22,7 @@ export function withApiOptions(cmd: Command): Command {
     .option('--token <token>', 'an API token (default: IOTOPIA_TOKEN); `iotopia up` prints the first one');
 }
 
-export function apiTarget(opts: ApiOptions, env: NodeJS.ProcessEnv = process.env): ApiTarget {
+export function apiTarget(opts: ApiOptions, env: NodeJS.ProcessEnv): ApiTarget {
   const server = opts.server ?? env.IOTOPIA_SERVER;
   const token = opts.token ?? env.IOTOPIA_TOKEN;
   if (server === undefined || server === '') throw new CliExit(EXIT_USAGE, '--server: give the server URL, or set IOTOPIA_SERVER');

@@ -1,6 +1,7 @@
 /** `iotopia voucher list|export|import|register|resell`: a server's vouchers through its management API. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { type ApiOptions, apiRequest, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
@@ -14,7 +15,8 @@ interface VoucherItem {
   deviceInfo: string;
 }
 
-const line = (v: VoucherItem) => `${v.guid}  ${v.state.padEnd(10)}  entries ${v.entries}  owner ${v.owner.slice(0, 16)}  ${v.deviceInfo}`;
+const line = (v: VoucherItem, text: (s: string) => string) =>
+  `${v.guid}  ${v.state.padEnd(10)}  entries ${v.entries}  owner ${v.owner.slice(0, 16)}  ${text(v.deviceInfo)}`;
 
 const guidArg = (guid: string): string => {
   const clean = guid.replace(/-/g, '').toLowerCase();
@@ -22,7 +24,8 @@ const guidArg = (guid: string): string => {
   return clean;
 };
 
-export function registerVoucherAdmin(voucher: Command): void {
+export function registerVoucherAdmin(voucher: Command, cli: CliContext): void {
+  const { output } = cli;
   withApiOptions(voucher.command('list'))
     .description("list a server's vouchers (the manufacturer's by default)")
     .option('--side <side>', 'manufacturer or owner', 'manufacturer')
@@ -30,10 +33,8 @@ export function registerVoucherAdmin(voucher: Command): void {
     .option('--json', 'machine output: a JSON array')
     .action(async (opts: ApiOptions & { side: string; state?: string; json?: boolean }) => {
       if (opts.side !== 'manufacturer' && opts.side !== 'owner') throw new CliExit(EXIT_USAGE, '--side: manufacturer or owner');
-      const items = await listAll<VoucherItem>(apiTarget(opts), `/${opts.side}/vouchers`, { state: opts.state, limit: '100' });
-      process.stdout.write(
-        opts.json ? `${JSON.stringify(items)}\n` : items.length === 0 ? 'no vouchers\n' : `${items.map(line).join('\n')}\n`,
-      );
+      const items = await listAll<VoucherItem>(apiTarget(opts, cli.env), `/${opts.side}/vouchers`, { state: opts.state, limit: '100' });
+      output.result(items, () => (items.length === 0 ? 'no vouchers' : items.map((v) => line(v, output.text))));
     });
 
   withApiOptions(voucher.command('export'))
@@ -44,10 +45,10 @@ export function registerVoucherAdmin(voucher: Command): void {
     .action(async (guid: string, opts: ApiOptions & { output?: string; json?: boolean }) => {
       if (opts.json && opts.output === undefined)
         throw new CliExit(EXIT_USAGE, '--json needs -o: the summary and the voucher cannot share standard output');
-      const pem = await (await apiRequest(apiTarget(opts), 'GET', `/manufacturer/vouchers/${guidArg(guid)}/pem`)).text();
-      if (opts.output === undefined) process.stdout.write(pem);
-      else await writeFile(opts.output, pem);
-      if (opts.json) process.stdout.write(`${JSON.stringify({ guid: guidArg(guid), output: opts.output })}\n`);
+      const pem = await (await apiRequest(apiTarget(opts, cli.env), 'GET', `/manufacturer/vouchers/${guidArg(guid)}/pem`)).text();
+      if (opts.output === undefined) output.out(pem);
+      else await writeFile(pathIn(cli, opts.output), pem);
+      output.result({ guid: guidArg(guid), output: opts.output });
     });
 
   withApiOptions(voucher.command('import'))
@@ -55,15 +56,15 @@ export function registerVoucherAdmin(voucher: Command): void {
     .argument('<file>', 'voucher file, or - for standard input')
     .option('--json', 'machine output: the imported voucher')
     .action(async (file: string, opts: ApiOptions & { json?: boolean }) => {
-      const target = apiTarget(opts);
-      const bytes = await readInput(file);
+      const target = apiTarget(opts, cli.env);
+      const bytes = await readInput(cli, file);
       const pem = Buffer.from(bytes.subarray(0, 64)).toString('latin1').includes('-----BEGIN');
       const response = await apiRequest(target, 'POST', '/owner/vouchers', {
         data: bytes,
         type: pem ? 'application/x-pem-file' : 'application/cbor',
       });
       const v = (await response.json()) as VoucherItem;
-      process.stdout.write(opts.json ? `${JSON.stringify(v)}\n` : `voucher imported: ${line(v)}\n`);
+      output.result(v, () => `voucher imported: ${line(v, output.text)}`);
     });
 
   withApiOptions(voucher.command('register'))
@@ -73,9 +74,9 @@ export function registerVoucherAdmin(voucher: Command): void {
     .argument('<guid>', 'device GUID (hex or UUID form)')
     .option('--json', 'machine output: the registered voucher')
     .action(async (guid: string, opts: ApiOptions & { json?: boolean }) => {
-      const response = await apiRequest(apiTarget(opts), 'POST', `/owner/vouchers/${guidArg(guid)}/register`);
+      const response = await apiRequest(apiTarget(opts, cli.env), 'POST', `/owner/vouchers/${guidArg(guid)}/register`);
       const v = (await response.json()) as VoucherItem & { registeredUntil?: string };
-      process.stdout.write(opts.json ? `${JSON.stringify(v)}\n` : `voucher registered until ${v.registeredUntil ?? '?'}: ${line(v)}\n`);
+      output.result(v, () => `voucher registered until ${v.registeredUntil ?? '?'}: ${line(v, output.text)}`);
     });
 
   withApiOptions(voucher.command('resell'))
@@ -89,8 +90,8 @@ export function registerVoucherAdmin(voucher: Command): void {
     .action(async (guid: string, opts: ApiOptions & { ownerKey: string; output?: string; json?: boolean }) => {
       if (opts.json && opts.output === undefined)
         throw new CliExit(EXIT_USAGE, '--json needs -o: the summary and the voucher cannot share standard output');
-      const target = apiTarget(opts);
-      const ownerKey = Buffer.from(await readInput(opts.ownerKey)).toString('utf8');
+      const target = apiTarget(opts, cli.env);
+      const ownerKey = Buffer.from(await readInput(cli, opts.ownerKey)).toString('utf8');
       const response = await apiRequest(
         target,
         'POST',
@@ -99,11 +100,11 @@ export function registerVoucherAdmin(voucher: Command): void {
         { accept: 'application/json' },
       );
       const sold = (await response.json()) as { voucher: VoucherItem; pem: string; retired: string[] };
-      if (opts.output === undefined) process.stdout.write(sold.pem);
-      else await writeFile(opts.output, sold.pem);
+      if (opts.output === undefined) output.out(sold.pem);
+      else await writeFile(pathIn(cli, opts.output), sold.pem);
       const summary = { guid: sold.voucher.guid, nextOwner: sold.voucher.owner, retired: sold.retired, output: opts.output ?? null };
-      if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      if (output.json) output.result(summary);
       else if (opts.output !== undefined)
-        process.stderr.write(`voucher ${sold.voucher.guid} resold to ${sold.voucher.owner.slice(0, 16)}; written to ${opts.output}\n`);
+        output.err(`voucher ${sold.voucher.guid} resold to ${sold.voucher.owner.slice(0, 16)}; written to ${opts.output}\n`);
     });
 }

@@ -6,12 +6,13 @@ import { FdoError } from '../../fdo/errors.ts';
 import type { OwnershipVoucher } from '../../fdo/voucher/voucher.ts';
 import { VoucherError } from '../../fdo/voucher/voucher.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 
 /** Reads and parses a voucher file (PEM or CBOR); a bad voucher is a failed check. */
-export async function readVoucher(file: string): Promise<OwnershipVoucher> {
-  const bytes = await readInput(file);
+export async function readVoucher(cli: CliContext, file: string): Promise<OwnershipVoucher> {
+  const bytes = await readInput(cli, file);
   try {
     return parseVoucher(bytes);
   } catch (e) {
@@ -29,8 +30,8 @@ export function checkFailed(what: string, e: unknown): CliExit {
 }
 
 /** A public key from a file: SPKI, certificate, COSE_Key, or the public half of a private key. */
-export async function readPublicKey(file: string, option: string): Promise<KeyObject> {
-  const bytes = await readInput(file);
+export async function readPublicKey(cli: CliContext, file: string, option: string): Promise<KeyObject> {
+  const bytes = await readInput(cli, file);
   try {
     return importPublicKey(bytes);
   } catch (e) {
@@ -43,8 +44,8 @@ export async function readPublicKey(file: string, option: string): Promise<KeyOb
   }
 }
 
-export async function readPrivateKey(file: string, option: string): Promise<KeyObject> {
-  const bytes = await readInput(file);
+export async function readPrivateKey(cli: CliContext, file: string, option: string): Promise<KeyObject> {
+  const bytes = await readInput(cli, file);
   try {
     return importPrivateKey(bytes);
   } catch (e) {

@@ -5,6 +5,7 @@ import { PublicKeyEncoding, type PublicKeyEncodingNumber, PublicKeyType, type Pu
 import { publicKeyFingerprint } from '../../fdo/types/public-key.ts';
 import { encodeVoucher, encodeVoucherPem } from '../../fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
+import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { checkFailed, readPrivateKey, readPublicKey, readVoucher } from './voucher-common.ts';
@@ -26,7 +27,7 @@ const ENCODINGS: Record<string, PublicKeyEncodingNumber> = {
   crypto: PublicKeyEncoding.Crypto,
 };
 
-export function registerVoucherExtend(voucher: Command): void {
+export function registerVoucherExtend(voucher: Command, cli: CliContext): void {
   voucher
     .command('extend')
     .description("sign a new voucher entry that transfers ownership to the next owner's key")
@@ -48,10 +49,10 @@ export function registerVoucherExtend(voucher: Command): void {
       }
       if (opts.json && opts.output === undefined)
         throw new CliExit(EXIT_USAGE, '--json needs -o: the summary and the voucher cannot share standard output');
-      const signer = await readPrivateKey(opts.ownerKey, '--owner-key');
-      const next = await readPublicKey(opts.to, '--to');
-      const chain = encoding === PublicKeyEncoding.X5CHAIN ? readChain(await readInput(opts.to), opts.to) : undefined;
-      const v = await readVoucher(file);
+      const signer = await readPrivateKey(cli, opts.ownerKey, '--owner-key');
+      const next = await readPublicKey(cli, opts.to, '--to');
+      const chain = encoding === PublicKeyEncoding.X5CHAIN ? readChain(await readInput(cli, opts.to), opts.to) : undefined;
+      const v = await readVoucher(cli, file);
       let out: ReturnType<typeof extendVoucher>;
       try {
         out = extendVoucher(v, {
@@ -65,12 +66,9 @@ export function registerVoucherExtend(voucher: Command): void {
         throw checkFailed(file, e);
       }
       const data = opts.cbor ? encodeVoucher(out) : encodeVoucherPem(out);
-      if (opts.output === undefined) process.stdout.write(data);
-      else await writeFile(opts.output, data);
-      if (opts.json)
-        process.stdout.write(
-          `${JSON.stringify({ output: opts.output, entries: out.entries.length, owner: publicKeyFingerprint(next) })}\n`,
-        );
+      if (opts.output === undefined) cli.output.out(data);
+      else await writeFile(pathIn(cli, opts.output), data);
+      cli.output.result({ output: opts.output, entries: out.entries.length, owner: publicKeyFingerprint(next) });
     });
 }
 

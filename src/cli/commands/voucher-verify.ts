@@ -6,6 +6,7 @@ import { FdoError } from '../../fdo/errors.ts';
 import { publicKeyFingerprint } from '../../fdo/types/public-key.ts';
 import { VoucherError } from '../../fdo/voucher/voucher.ts';
 import { type VerifyVoucherOptions, verifyVoucher } from '../../fdo/voucher/voucher-verify.ts';
+import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { parseHexText, readInput } from '../input.ts';
 import { checkFailed, readPublicKey, readVoucher } from './voucher-common.ts';
@@ -17,7 +18,7 @@ interface Options {
   json?: boolean;
 }
 
-export function registerVoucherVerify(voucher: Command): void {
+export function registerVoucherVerify(voucher: Command, cli: CliContext): void {
   voucher
     .command('verify')
     .description('verify an ownership voucher: header HMAC (with the device secret), device chain hash, every entry, the owner')
@@ -35,9 +36,9 @@ export function registerVoucherVerify(voucher: Command): void {
       }
       const options: VerifyVoucherOptions = {};
       if (opts.hmacSecret !== undefined) options.hmacSecret = parseHexText(opts.hmacSecret, '--hmac-secret');
-      if (opts.deviceCredential !== undefined) options.deviceCredential = await readCredential(opts.deviceCredential);
-      if (opts.ownerKey !== undefined) options.ownerKey = await readPublicKey(opts.ownerKey, '--owner-key');
-      const v = await readVoucher(file);
+      if (opts.deviceCredential !== undefined) options.deviceCredential = await readCredential(cli, opts.deviceCredential);
+      if (opts.ownerKey !== undefined) options.ownerKey = await readPublicKey(cli, opts.ownerKey, '--owner-key');
+      const v = await readVoucher(cli, file);
       try {
         const r = verifyVoucher(v, options);
         const result = {
@@ -47,17 +48,21 @@ export function registerVoucherVerify(voucher: Command): void {
           ownerChecked: opts.ownerKey !== undefined,
           owner: publicKeyFingerprint(r.ownerKey),
         };
-        process.stdout.write(
-          opts.json
-            ? `${JSON.stringify(result)}\n`
-            : `voucher is valid: ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'}; header HMAC ${r.hmacChecked ? 'verified' : 'not checked (no secret given)'}; current owner ${result.owner}\n`,
+        cli.output.result(
+          result,
+          () =>
+            `voucher is valid: ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'}; header HMAC ${r.hmacChecked ? 'verified' : 'not checked (no secret given)'}; current owner ${result.owner}`,
         );
       } catch (e) {
         if (opts.json && e instanceof FdoError) {
           const entryIndex = e instanceof VoucherError ? e.entryIndex : undefined;
-          process.stdout.write(
-            `${JSON.stringify({ valid: false, code: e.code, fdoCode: e.fdoCode, ...(entryIndex === undefined ? {} : { entryIndex }), message: e.message })}\n`,
-          );
+          cli.output.result({
+            valid: false,
+            code: e.code,
+            fdoCode: e.fdoCode,
+            ...(entryIndex === undefined ? {} : { entryIndex }),
+            message: e.message,
+          });
           throw new CliExit(EXIT_CHECK_FAILED, `${file}: ${e.message} [${e.code}]`);
         }
         throw checkFailed(file, e);
@@ -65,8 +70,8 @@ export function registerVoucherVerify(voucher: Command): void {
     });
 }
 
-async function readCredential(file: string): Promise<DeviceCredential> {
-  const bytes = await readInput(file);
+async function readCredential(cli: CliContext, file: string): Promise<DeviceCredential> {
+  const bytes = await readInput(cli, file);
   try {
     return decodeDeviceCredential(bytes);
   } catch (first) {
