@@ -36,6 +36,8 @@ export interface AutoOwnerOptions {
   /** Read at each registration, so a TO2 address set through the API applies at once. */
   to2Address: RvTo2Addr | (() => Promise<RvTo2Addr>);
   clock: () => Date;
+  /** The refresh margin registrations are recorded with (default 0.25). */
+  margin?: number;
   onError: (error: unknown, guid: Uint8Array) => void;
 }
 
@@ -74,7 +76,13 @@ async function register(guid: Uint8Array, ownerVoucher: Uint8Array, o: AutoOwner
     await recordTo0Failure(o.store, guid, { at: o.clock(), error: describeFailure(e), actor: AUTO_OWNER_ACTOR });
     throw e;
   }
-  await recordTo0Success(o.store, guid, { at: started, waitSeconds, rendezvous: 'in-process', actor: AUTO_OWNER_ACTOR });
+  await recordTo0Success(o.store, guid, {
+    at: started,
+    waitSeconds,
+    rendezvous: 'in-process',
+    actor: AUTO_OWNER_ACTOR,
+    ...(o.margin === undefined ? {} : { margin: o.margin }),
+  });
 }
 
 export function withAutoOwner(inner: ManufacturerVoucherStore, o: AutoOwnerOptions): ManufacturerVoucherStore {

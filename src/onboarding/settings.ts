@@ -63,8 +63,6 @@ export async function readSetting<T>(
 export const OWNER_SCOPE = 'owner';
 /** ServiceInfo chosen for one device; the key is the device GUID in lower-case hex. */
 export const OWNER_SERVICEINFO_SCOPE = 'owner.serviceinfo';
-/** The outcome of the last TO0 attempt per voucher (key: GUID hex), kept by the registrar. */
-export const OWNER_TO0_SCOPE = 'owner.to0';
 
 export const OwnerSettingKey = {
   to2Address: 'to2-address',

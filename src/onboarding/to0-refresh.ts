@@ -1,17 +1,17 @@
 /**
  * Keeps the owner's TO0 registrations fresh: a rendezvous forgets a registration when its
  * WaitSeconds run out (FDO 1.1 §5.3.4), and a device that has not onboarded by then can no longer
- * find its owner. Every run registers again each voucher that is registered but not onboarded and
- * has less than `margin` of its granted lifetime left, and each imported voucher whose
- * registration was tried and failed. A failed attempt is recorded with the voucher (shown in its
+ * find its owner. Every run asks the registrations repository for what is due (a voucher registered
+ * but not onboarded with less than `margin` of its granted lifetime left, or one whose last attempt
+ * failed) and registers those again; the healthy rest of the fleet is not read. A failed attempt is recorded with the voucher (shown in its
  * view) and retried after a backoff that doubles up to a cap.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { guidToHex } from '../fdo/types/guid.ts';
 import type { Store } from '../store/store.ts';
-import type { VoucherRecord } from '../store/voucher-repository.ts';
+import type { To0RegistrationRecord } from '../store/to0-registration-repository.ts';
 import type { OwnerRegister } from './to0-registrar.ts';
-import { describeFailure, recordTo0Failure, recordTo0Success, type To0Status, to0Status } from './to0-status.ts';
+import { DEFAULT_TO0_REFRESH_MARGIN, describeFailure, recordTo0Failure, recordTo0Success } from './to0-status.ts';
 
 export interface To0RefreshOptions {
   store: Store;
@@ -29,7 +29,7 @@ export interface To0RefreshOptions {
 }
 
 export interface To0RefreshRun {
-  /** Registered and imported vouchers looked at. */
+  /** Registrations looked at: those due, and those whose last attempt failed. */
   checked: number;
   /** GUIDs (hex) registered again. */
   renewed: string[];
@@ -48,27 +48,12 @@ export interface To0Refresh {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_TO0_REFRESH_MARGIN = 0.25;
 export const DEFAULT_TO0_REFRESH_INTERVAL_S = 300;
 export const DEFAULT_TO0_BACKOFF_MS = 60_000;
 export const DEFAULT_TO0_MAX_BACKOFF_MS = 3_600_000;
 export const DEFAULT_TO0_REFRESH_CONCURRENCY = 8;
 const ACTOR = 'system:to0-refresh';
 const PAGE = 200;
-
-/**
- * When the voucher is due: `margin` of its lifetime before the registration runs out. A voucher
- * never registered is due only when someone tried and failed (it is retried, with the backoff).
- */
-export function refreshDueAt(record: VoucherRecord, status: To0Status | undefined, margin: number): Date | undefined {
-  if (record.state === 'imported') return status !== undefined && status.failures > 0 ? new Date(0) : undefined;
-  const until = record.registeredUntil;
-  if (until === undefined) return undefined;
-  // Registrations recorded before the status existed (older auto-owner ones) count from the last update.
-  const from = status?.registeredAt === undefined ? record.updatedAt : new Date(status.registeredAt);
-  const lifetimeMs = status?.waitSeconds === undefined ? until.getTime() - from.getTime() : status.waitSeconds * 1000;
-  return new Date(until.getTime() - Math.max(0, lifetimeMs) * margin);
-}
 
 export function createTo0Refresh(o: To0RefreshOptions): To0Refresh {
   const margin = o.margin ?? DEFAULT_TO0_REFRESH_MARGIN;
@@ -80,23 +65,25 @@ export function createTo0Refresh(o: To0RefreshOptions): To0Refresh {
   let running: Promise<To0RefreshRun> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  async function refreshOne(record: VoucherRecord): Promise<'renewed' | 'failed' | 'backingOff' | undefined> {
-    const guid = guidToHex(record.guid);
-    const status = await to0Status(o.store, record.guid);
+  async function refreshOne(due: To0RegistrationRecord): Promise<'renewed' | 'failed' | 'backingOff' | undefined> {
+    const guid = guidToHex(due.guid);
     const now = o.clock();
-    const due = refreshDueAt(record, status, margin);
-    if (due === undefined || due.getTime() > now.getTime()) return undefined;
-    if (status?.retryAt !== undefined && Date.parse(status.retryAt) > now.getTime()) return 'backingOff';
+    // Registered once: due from its refresh time; never registered: due once an attempt failed.
+    const dueAt = due.refreshAt ?? (due.failures > 0 ? new Date(0) : undefined);
+    if (dueAt === undefined || dueAt.getTime() > now.getTime()) return undefined;
+    if (due.retryAt !== undefined && due.retryAt.getTime() > now.getTime()) return 'backingOff';
+    const voucher = await o.store.vouchers.get('owner', due.guid);
+    if (voucher === undefined) return undefined;
     try {
-      const result = await o.register(record.voucher);
-      const until = await recordTo0Success(o.store, record.guid, { at: now, ...result, actor: ACTOR });
+      const result = await o.register(voucher.voucher);
+      const until = await recordTo0Success(o.store, due.guid, { at: now, ...result, actor: ACTOR, margin });
       o.log?.info({ guid, rendezvous: result.rendezvous, until: until.toISOString() }, 'TO0 registration refreshed');
       return 'renewed';
     } catch (e) {
-      const failures = (status?.failures ?? 0) + 1;
+      const failures = due.failures + 1;
       const retryAt = new Date(now.getTime() + Math.min(maxBackoff, backoff * 2 ** Math.min(failures - 1, 30)));
       const error = describeFailure(e);
-      await recordTo0Failure(o.store, record.guid, { at: now, error, retryAt, actor: ACTOR });
+      await recordTo0Failure(o.store, due.guid, { at: now, error, retryAt, actor: ACTOR });
       o.log?.warn({ guid, err: e, failures, retryAt: retryAt.toISOString() }, 'TO0 registration failed; retrying after a backoff');
       return 'failed';
     }
@@ -104,26 +91,25 @@ export function createTo0Refresh(o: To0RefreshOptions): To0Refresh {
 
   async function pass(): Promise<To0RefreshRun> {
     const run: To0RefreshRun = { checked: 0, renewed: [], failed: [], backingOff: [] };
-    // Onboarded vouchers are in another state: the device found its owner, nothing to keep fresh.
-    for (const state of ['registered', 'imported'] as const) {
-      let after: string | undefined;
-      do {
-        const page = await o.store.vouchers.list('owner', { state, limit: PAGE, ...(after === undefined ? {} : { after }) });
-        // Up to `concurrency` registrations at once; the run lists them in page order all the same.
-        const outcomes = new Array<Awaited<ReturnType<typeof refreshOne>>>(page.items.length);
-        let next = 0;
-        const worker = async () => {
-          for (let i = next++; i < page.items.length; i = next++) outcomes[i] = await refreshOne(page.items[i] as VoucherRecord);
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, page.items.length) }, worker));
-        page.items.forEach((record, i) => {
-          run.checked++;
-          const outcome = outcomes[i];
-          if (outcome !== undefined) run[outcome].push(guidToHex(record.guid));
-        });
-        after = page.next;
-      } while (after !== undefined);
-    }
+    // The repository lists only what is due or failing: the healthy rest of the fleet is not read.
+    const now = o.clock();
+    let after: string | undefined;
+    do {
+      const page = await o.store.to0Registrations.listDue(now, { limit: PAGE, ...(after === undefined ? {} : { after }) });
+      // Up to `concurrency` registrations at once; the run lists them in page order all the same.
+      const outcomes = new Array<Awaited<ReturnType<typeof refreshOne>>>(page.items.length);
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < page.items.length; i = next++) outcomes[i] = await refreshOne(page.items[i] as To0RegistrationRecord);
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, page.items.length) }, worker));
+      page.items.forEach((record, i) => {
+        run.checked++;
+        const outcome = outcomes[i];
+        if (outcome !== undefined) run[outcome].push(guidToHex(record.guid));
+      });
+      after = page.next;
+    } while (after !== undefined);
     return run;
   }
 

@@ -1,14 +1,18 @@
 /**
- * What the owner knows about each voucher's TO0 registration beyond `registered_until`: which
- * rendezvous accepted it, for how long, and the last failure with the time of the next try. Kept
- * under owner.to0/<GUID hex>; the voucher view shows it, the refresh job plans by it.
+ * What the owner knows about each voucher's TO0 registration: which rendezvous accepted it, for
+ * how long, when to register again, and the last failure with the time of the next try. Kept in
+ * the TO0 registrations repository (one typed row per GUID); the voucher view shows it, and the
+ * refresh job asks the repository for the registrations that are due.
  */
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
 import type { Store } from '../store/store.ts';
-import { OWNER_TO0_SCOPE } from './settings.ts';
+import type { To0RegistrationRecord } from '../store/to0-registration-repository.ts';
 import { moveVoucher } from './voucher-states.ts';
+
+/** Register again when less than this share of the granted lifetime remains (`to0RefreshMargin`). */
+export const DEFAULT_TO0_REFRESH_MARGIN = 0.25;
 
 export interface To0Status {
   /** The rendezvous of the last accepted registration (URL, or `in-process`). */
@@ -43,29 +47,42 @@ export const TO0_STATUS_SCHEMA = {
   },
 };
 
-export async function to0Status(store: Store, guid: Uint8Array): Promise<To0Status | undefined> {
-  return (await store.settings.get(OWNER_TO0_SCOPE, guidToHex(guid))) as To0Status | undefined;
+/** The registration as the voucher view shows it. */
+export function to0StatusView(r: To0RegistrationRecord): To0Status {
+  return {
+    ...(r.rendezvous === undefined ? {} : { rendezvous: r.rendezvous }),
+    ...(r.waitSeconds === undefined ? {} : { waitSeconds: r.waitSeconds }),
+    ...(r.registeredAt === undefined ? {} : { registeredAt: r.registeredAt.toISOString() }),
+    lastAttemptAt: r.lastAttemptAt.toISOString(),
+    failures: r.failures,
+    ...(r.lastError === undefined ? {} : { lastError: { ...r.lastError, at: r.lastError.at.toISOString() } }),
+    ...(r.retryAt === undefined ? {} : { retryAt: r.retryAt.toISOString() }),
+  };
+}
+
+export async function to0Status(store: Pick<Store, 'to0Registrations'>, guid: Uint8Array): Promise<To0Status | undefined> {
+  const record = await store.to0Registrations.get(guid);
+  return record === undefined ? undefined : to0StatusView(record);
+}
+
+/** The time to register again: `margin` of the granted lifetime before the registration runs out. */
+export function refreshAtOf(until: Date, waitSeconds: number, margin: number): Date {
+  return new Date(until.getTime() - Math.max(0, waitSeconds) * 1000 * margin);
 }
 
 /**
- * Records an accepted registration: voucher and device state, the new status and the audit record
+ * Records an accepted registration: voucher and device state, the registration and the audit record
  * commit together. A registration renewed after onboarding (Credential Reuse) leaves the later states.
  * A registration that ends after the voucher was resold (or is gone) records nothing: the voucher
- * is no longer this owner's to keep registered.
+ * is no longer this owner's to keep registered. `margin` (default 0.25) sets when the refresh job
+ * registers it again.
  */
 export function recordTo0Success(
   store: Store,
   guid: Uint8Array,
-  o: { at: Date; waitSeconds: number; rendezvous: string; actor: string },
+  o: { at: Date; waitSeconds: number; rendezvous: string; actor: string; margin?: number },
 ): Promise<Date> {
   const until = new Date(o.at.getTime() + o.waitSeconds * 1000);
-  const status: To0Status = {
-    rendezvous: o.rendezvous,
-    waitSeconds: o.waitSeconds,
-    registeredAt: o.at.toISOString(),
-    lastAttemptAt: o.at.toISOString(),
-    failures: 0,
-  };
   return store.transaction(async (r) => {
     const held = (await r.vouchers.get('owner', guid))?.state;
     if (held === undefined || held === 'resold') return until;
@@ -73,7 +90,16 @@ export function recordTo0Success(
     // A registration renewed after onboarding (Credential Reuse) leaves the later states: the tables keep them.
     await moveVoucher(r, guid, 'registered');
     if ((await r.devices.get(guid)) !== undefined) await moveDevice(r, guid, 'registered');
-    await r.settings.put(OWNER_TO0_SCOPE, guidToHex(guid), status);
+    await r.to0Registrations.put({
+      guid,
+      rendezvous: o.rendezvous,
+      waitSeconds: o.waitSeconds,
+      registeredAt: o.at,
+      registeredUntil: until,
+      refreshAt: refreshAtOf(until, o.waitSeconds, o.margin ?? DEFAULT_TO0_REFRESH_MARGIN),
+      lastAttemptAt: o.at,
+      failures: 0,
+    });
     await r.audit.append({
       actor: o.actor,
       action: 'voucher.registered',
@@ -91,25 +117,26 @@ export function recordTo0Failure(
   o: { at: Date; error: { code: string; message: string }; retryAt?: Date; actor: string },
 ): Promise<To0Status> {
   return store.transaction(async (r) => {
-    const before = (await r.settings.get(OWNER_TO0_SCOPE, guidToHex(guid))) as To0Status | undefined;
+    const before = await r.to0Registrations.get(guid);
     const held = (await r.vouchers.get('owner', guid))?.state;
-    if (held === undefined || held === 'resold') return before ?? { failures: 0, lastAttemptAt: o.at.toISOString() };
-    const { retryAt: _old, ...kept } = before ?? { failures: 0, lastAttemptAt: '' };
-    const status: To0Status = {
+    if (held === undefined || held === 'resold')
+      return before === undefined ? { failures: 0, lastAttemptAt: o.at.toISOString() } : to0StatusView(before);
+    const { retryAt: _old, ...kept } = before ?? { guid, failures: 0, lastAttemptAt: o.at };
+    const record: To0RegistrationRecord = {
       ...kept,
-      lastAttemptAt: o.at.toISOString(),
+      lastAttemptAt: o.at,
       failures: (before?.failures ?? 0) + 1,
-      lastError: { code: o.error.code, message: o.error.message, at: o.at.toISOString() },
-      ...(o.retryAt === undefined ? {} : { retryAt: o.retryAt.toISOString() }),
+      lastError: { code: o.error.code, message: o.error.message, at: o.at },
+      ...(o.retryAt === undefined ? {} : { retryAt: o.retryAt }),
     };
-    await r.settings.put(OWNER_TO0_SCOPE, guidToHex(guid), status);
+    await r.to0Registrations.put(record);
     await r.audit.append({
       actor: o.actor,
       action: 'voucher.registration-failed',
       subject: guidToHex(guid),
-      details: { code: o.error.code, message: o.error.message, failures: status.failures },
+      details: { code: o.error.code, message: o.error.message, failures: record.failures },
     });
-    return status;
+    return to0StatusView(record);
   });
 }
 

@@ -36,11 +36,10 @@ export interface To0RegistrationRepository {
   delete(guid: Uint8Array): Promise<boolean>;
   /**
    * The registrations to act on at `now`, in GUID order: those whose `refreshAt` has come, and
-   * those that failed (`failures` > 0) whose `retryAt` has come or is unset. A record whose
-   * refresh has come is listed even while its `retryAt` is ahead (the caller waits out the
-   * backoff and can say so); a failed one that was never registered is not listed until its
-   * `retryAt`. Only registrations of owner vouchers still to keep registered (`imported` or
-   * `registered`) are listed: an onboarded or resold device needs none.
+   * every one whose last attempt failed (`failures` > 0), also while its `retryAt` is ahead, so
+   * that the caller waits out the backoff and can say so. Failing registrations are few; the
+   * healthy rest of the fleet is not read. Only registrations of owner vouchers still to keep
+   * registered (`imported` or `registered`) are listed: an onboarded or resold device needs none.
    */
   listDue(now: Date, page?: PageRequest): Promise<Page<To0RegistrationRecord>>;
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { guidToHex } from '../../src/fdo/types/guid.ts';
 import { createTo0Refresh } from '../../src/onboarding/to0-refresh.ts';
+import { recordTo0Success } from '../../src/onboarding/to0-status.ts';
 import { openStore } from '../../src/store/open-store.ts';
 
 test('a refresh pass runs at most `concurrency` registrations at once and lists them in page order', async () => {
@@ -14,9 +15,10 @@ test('a refresh pass runs at most `concurrency` registrations at once and lists 
       const guid = new Uint8Array(16);
       guid[15] = i;
       guids.push(guid);
-      await store.vouchers.put({ side: 'owner', guid, voucher: Uint8Array.of(i), state: 'registered' });
-      // Ran out an hour ago: every one is due.
-      await store.vouchers.setRegisteredUntil('owner', guid, new Date(now.getTime() - 3_600_000));
+      await store.vouchers.put({ side: 'owner', guid, voucher: Uint8Array.of(i), state: 'imported' });
+      // Registered for an hour, two hours ago: every one ran out and is due.
+      const at = new Date(now.getTime() - 7_200_000);
+      await recordTo0Success(store, guid, { at, waitSeconds: 3600, rendezvous: 'http://rv.test', actor: 'test' });
     }
     let inFlight = 0;
     let most = 0;

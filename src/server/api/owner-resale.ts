@@ -19,7 +19,6 @@ import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
-import { OWNER_TO0_SCOPE } from '../../onboarding/settings.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
@@ -110,7 +109,7 @@ export const ownerResaleRoutes: RouteFactory = (ctx) => [
           details: { nextOwner: publicKeyFingerprint(nextOwner) },
           // The refresh job plans by this status; without it (and with the state moved) it leaves the GUID alone.
           async alsoIn(r, guids) {
-            for (const g of guids) await r.settings.delete(OWNER_TO0_SCOPE, guidToHex(g));
+            for (const g of guids) await r.to0Registrations.delete(g);
           },
         });
       } catch (e) {

@@ -13,7 +13,8 @@ import { encodeVoucher } from '../../fdo/voucher/voucher-encode.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../fdo/voucher/voucher-verify.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
-import { describeFailure, recordTo0Failure, recordTo0Success, to0Status } from '../../onboarding/to0-status.ts';
+import { to0Status } from '../../onboarding/to0-status.ts';
+import { registerHeldVoucher } from '../../onboarding/voucher-registration.ts';
 import type { VoucherState } from '../../store/voucher-repository.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
@@ -126,34 +127,26 @@ export const ownerVoucherRoutes: RouteFactory = (ctx) => [
     openapi: { responses: { 200: jsonResponse('the voucher, registered', ref('Voucher')) } },
     async handler(request) {
       const guid = guidParam(request.params);
-      const record = await ctx.store.vouchers.get('owner', guid);
-      if (record === undefined || record.state === 'replaced' || record.state === 'resold') {
-        throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this owner holds no current voucher for GUID ${guidToHex(guid)}`);
-      }
-      if (ctx.register === undefined) {
-        throw new ApiProblem(409, 'ERR_API_NO_RENDEZVOUS', 'this server has no way to register vouchers (it does not play the owner role)');
-      }
-      const now = () => (ctx.clock ?? (() => new Date()))();
-      const actor = actorOf(request);
-      const started = now();
-      let result: { waitSeconds: number; rendezvous?: string };
+      const deps = {
+        store: ctx.store,
+        clock: ctx.clock ?? (() => new Date()),
+        ...(ctx.register === undefined ? {} : { register: ctx.register }),
+        ...(ctx.to0RefreshMargin === undefined ? {} : { margin: ctx.to0RefreshMargin }),
+      };
       try {
-        result = await ctx.register(record.voucher);
+        const stored = await registerHeldVoucher(deps, guid, actorOf(request));
+        return ownerVoucherView(stored, await to0Status(ctx.store, guid));
       } catch (e) {
-        if (!(e instanceof IotopiaError)) throw e;
-        await recordTo0Failure(ctx.store, guid, { at: now(), error: describeFailure(e), actor });
-        if (e.code === 'ERR_OWNER_TO0_NO_RENDEZVOUS') throw new ApiProblem(409, 'ERR_API_NO_RENDEZVOUS', e.message);
-        throw new ApiProblem(409, 'ERR_API_REGISTRATION_FAILED', `the registration failed: ${e.message}`, { reason: e.code });
+        throw registrationProblem(e);
       }
-      await recordTo0Success(ctx.store, guid, {
-        at: started,
-        waitSeconds: result.waitSeconds,
-        rendezvous: result.rendezvous ?? 'in-process',
-        actor,
-      });
-      const stored = await ctx.store.vouchers.get('owner', guid);
-      if (stored === undefined) throw new Error(`voucher ${guidToHex(guid)} vanished after registration`);
-      return ownerVoucherView(stored, await to0Status(ctx.store, guid));
     },
   }),
 ];
+
+/** The API's answer to a failed registration request. */
+function registrationProblem(e: unknown): unknown {
+  if (!(e instanceof IotopiaError) || e instanceof ApiProblem) return e;
+  if (e.code === 'ERR_VOUCHER_NOT_HELD') return new ApiProblem(404, 'ERR_API_NOT_FOUND', e.message);
+  if (e.code === 'ERR_OWNER_TO0_NO_RENDEZVOUS') return new ApiProblem(409, 'ERR_API_NO_RENDEZVOUS', e.message);
+  return new ApiProblem(409, 'ERR_API_REGISTRATION_FAILED', `the registration failed: ${e.message}`, { reason: e.code });
+}

@@ -31,6 +31,8 @@ export interface ApiContext {
   defaultTo2Address?: RvTo2Addr;
   /** Where `file` sources of fdo.download ServiceInfo plans live; without it only inline data. */
   serviceInfoDir?: string;
+  /** The TO0 refresh margin registrations are recorded with (`to0RefreshMargin`, default 0.25). */
+  to0RefreshMargin?: number;
   clock?: () => Date;
 }
 

@@ -80,6 +80,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         defaultRvInfo: ctx.defaultRvInfo,
         defaultTo2Address: ctx.defaultTo2Address,
         serviceInfoDir: ctx.serviceInfoDir,
+        ...(config.to0RefreshMargin === undefined ? {} : { to0RefreshMargin: config.to0RefreshMargin }),
         ...(owner === undefined ? {} : { register: owner.register }),
       },
       ...(ctx.log === undefined ? {} : { logger: ctx.log }),

@@ -88,12 +88,7 @@ export function sqlTo0RegistrationRepository({ db, clock }: SqlContext): To0Regi
       let q = db
         .selectFrom('to0_registrations as r')
         .selectAll('r')
-        .where((eb) =>
-          eb.or([
-            eb('r.refresh_at', '<=', t),
-            eb.and([eb('r.failures', '>', 0), eb.or([eb('r.retry_at', 'is', null), eb('r.retry_at', '<=', t)])]),
-          ]),
-        )
+        .where((eb) => eb.or([eb('r.refresh_at', '<=', t), eb('r.failures', '>', 0)]))
         .where((eb) =>
           eb.exists(
             eb

@@ -27,6 +27,7 @@ export async function manufacturerRole(
     ...(o.rendezvous === undefined ? {} : { to0: o.rendezvous.to0 }),
     to2Address: ctx.currentTo2Address,
     clock,
+    ...(ctx.config.to0RefreshMargin === undefined ? {} : { margin: ctx.config.to0RefreshMargin }),
     onError: (error, guid) => log?.error({ err: error, guid: guidToHex(guid) }, 'automatic owner registration failed'),
   };
   if (o.autoOwner) {

@@ -7,13 +7,9 @@ import { join } from 'node:path';
 import { createTo2Owner } from '../../../fdo/protocol/to2-owner.ts';
 import { storedServiceInfoPlans } from '../../../onboarding/serviceinfo-choice.ts';
 import { ownerServiceInfoPorts } from '../../../onboarding/serviceinfo-files.ts';
-import {
-  createTo0Refresh,
-  DEFAULT_TO0_REFRESH_INTERVAL_S,
-  DEFAULT_TO0_REFRESH_MARGIN,
-  type To0Refresh,
-} from '../../../onboarding/to0-refresh.ts';
+import { createTo0Refresh, DEFAULT_TO0_REFRESH_INTERVAL_S, type To0Refresh } from '../../../onboarding/to0-refresh.ts';
 import { type OwnerRegister, ownerRegistrar } from '../../../onboarding/to0-registrar.ts';
+import { DEFAULT_TO0_REFRESH_MARGIN } from '../../../onboarding/to0-status.ts';
 import type { FdoRoles } from '../../fdo/fdo-transport.ts';
 import type { RoleContext } from './context.ts';
 
