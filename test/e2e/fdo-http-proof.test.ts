@@ -6,7 +6,7 @@
  * server, and the refusals a peer sees.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +22,8 @@ import { voucherOwner } from '../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+import { systemRandom as random } from '../helpers/random.ts';
 
-const random = (n: number) => new Uint8Array(randomBytes(n));
 const DEVMOD = { os: 'linux', arch: 'x86_64', version: 'proof', device: 'http proof', bin: 'x86_64', sep: ';' };
 const SUITES = [
   {

@@ -3,7 +3,6 @@
  * in-memory stores (built on the e2e kit's keys), the device side's DI configuration, and a fetch
  * that goes through Fastify's `inject` so the agent's HTTP client can run without sockets.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { createCertificate } from '../../src/crypto/x509-create.ts';
 import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
@@ -19,8 +18,8 @@ import { createTo2Owner } from '../../src/fdo/protocol/to2-owner.ts';
 import type { RvTo2Addr } from '../../src/fdo/types/rv-to2-addr.ts';
 import type { FdoRoles } from '../../src/server/fdo/fdo-transport.ts';
 import { cachedKeys, DEVMOD, type DeviceKeyType, deviceKeyInfo, makeOwner, type Owner, ownerKeysFor, RV_INFO } from '../fdo/e2e/kit.ts';
+import { systemRandom as random } from '../helpers/random.ts';
 
-export const random = (n: number) => new Uint8Array(randomBytes(n));
 const clock = () => new Date();
 
 export interface ServerWorld {

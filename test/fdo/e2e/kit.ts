@@ -7,7 +7,7 @@
  * Two ways in: `journey` runs DI → TO0 → TO1 → TO2 over the real roles; `makeTo2World` makes the
  * voucher and credential directly (createVoucher / extendVoucher), for TO2-only tests.
  */
-import { createHash, type KeyObject, type X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { generateKeyPair, type KeyPair, type KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { createCertificate } from '../../../src/crypto/x509-create.ts';
 import {
@@ -29,7 +29,7 @@ import {
   MemoryOwnerVoucherStore,
   MemoryRendezvousStore,
 } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ClientStep, ProtocolMessage, RandomSource } from '../../../src/fdo/protocol/ports.ts';
+import type { ClientStep, ProtocolMessage } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { createTo0Rendezvous } from '../../../src/fdo/protocol/to0-rendezvous.ts';
 import { createTo1Device } from '../../../src/fdo/protocol/to1-device.ts';
@@ -57,19 +57,9 @@ import { createVoucher } from '../../../src/fdo/voucher/voucher-create.ts';
 import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
+import { seededRandom } from '../../helpers/random.ts';
 
-/** A deterministic byte stream (SHA-256 in counter mode over a seed): reproducible runs. */
-export function seededRandom(seed: string): RandomSource {
-  let counter = 0;
-  return (n: number) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i += 32) {
-      const block = createHash('sha256').update(`${seed}/${counter++}`).digest();
-      out.set(block.subarray(0, Math.min(32, n - i)), i);
-    }
-    return out;
-  };
-}
+export { seededRandom };
 
 export const FIXED_NOW = new Date('2030-01-01T00:00:00Z');
 export const fixedClock = () => new Date(FIXED_NOW.getTime());

@@ -24,7 +24,8 @@ import { hashBytes } from '../../../src/fdo/types/hash.ts';
 import { samePublicKey } from '../../../src/fdo/types/public-key.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { deviceCa, fixedClock, keys, manufacture, type RunLog, RV_INFO, run, seededRandom, viaJson } from './helpers.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { deviceCa, fixedClock, keys, manufacture, type RunLog, RV_INFO, run, viaJson } from './helpers.ts';
 
 /** The spec code of an error reply, asserting that it is one. */
 function sentCode(step: ServerStep<unknown>): number {

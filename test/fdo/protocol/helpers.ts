@@ -3,7 +3,7 @@
  * a device CA, and a loop that feeds a client's requests to a server handler with the state of
  * both sides round-tripped through JSON between every message (as a database would store it).
  */
-import { createHash, type X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { generateKeyPair, type KeyPair, type KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { createCertificate } from '../../../src/crypto/x509-create.ts';
 import type { PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
@@ -13,26 +13,11 @@ import { createDiDevice } from '../../../src/fdo/protocol/di-device.ts';
 import { createDiManufacturer } from '../../../src/fdo/protocol/di-manufacturer.ts';
 import type { ServerHandler } from '../../../src/fdo/protocol/lib/server-step.ts';
 import { MemoryManufacturerVoucherStore, MemoryOwnerKeyRing } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ClientStep, ProtocolMessage, RandomSource } from '../../../src/fdo/protocol/ports.ts';
+import type { ClientStep, ProtocolMessage } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
-
-/** A reproducible byte stream: SHA-256 in counter mode over a seed. */
-export function seededRandom(seed: string): RandomSource {
-  let counter = 0;
-  return (n) => {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const block = createHash('sha256').update(`${seed}/${counter++}`).digest();
-      const take = Math.min(block.length, n - filled);
-      out.set(block.subarray(0, take), filled);
-      filled += take;
-    }
-    return out;
-  };
-}
+import { seededRandom } from '../../helpers/random.ts';
 
 /** A clock that stands still until moved. */
 export function fixedClock(iso = '2025-06-01T12:00:00Z') {

@@ -27,7 +27,8 @@ import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
-import { fixedClock, keys, type Manufactured, manufacture, register, run, seededRandom, TO2_ADDR, viaJson } from './helpers.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { fixedClock, keys, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
 
 function rendezvous(overrides: Partial<To0RendezvousConfig> = {}) {
   const store = new MemoryRendezvousStore();

@@ -19,7 +19,8 @@ import { createTo1Rendezvous, type To1RendezvousState } from '../../../src/fdo/p
 import type { Nonce } from '../../../src/fdo/types/nonce.ts';
 import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
-import { fixedClock, keys, type Manufactured, manufacture, register, run, seededRandom, TO2_ADDR, viaJson } from './helpers.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { fixedClock, keys, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
 
 /** A rendezvous service (TO0 and TO1 over one store) with `m`'s voucher registered for an hour. */
 async function registered(m: Manufactured) {

@@ -12,6 +12,7 @@ import { type RendezvousInfo, rendezvousDirectiveView } from '../../../src/fdo/t
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { startPlatform } from '../../../src/server/platform/platform.ts';
+import { systemRandom } from '../../helpers/random.ts';
 import { postgresHarness } from '../../store/harness.ts';
 import { type ApiWorld, bearer, startApiWorld } from './world.ts';
 
@@ -40,7 +41,7 @@ describe('management API: the manufacturer sets the rendezvous info DI uses', ()
   async function manufacture(): Promise<{ credential: DeviceCredential; voucherRvInfo: RendezvousInfo }> {
     const { privateKey } = await generateKeyPair('secp256r1');
     const credential = await runDi(w.platform.url, {
-      random: (n) => new Uint8Array(randomBytes(n)),
+      random: systemRandom,
       deviceKey: privateKey,
       serialNumber: `RV-${randomBytes(4).toString('hex')}`,
       model: 'rv info test',
@@ -201,7 +202,7 @@ test('on PostgreSQL, rendezvous info set through one server is what DI on anothe
     assert.equal(set.statusCode, 200, set.body);
     const { privateKey } = await generateKeyPair('secp256r1');
     const credential = await runDi(b.url, {
-      random: (n) => new Uint8Array(randomBytes(n)),
+      random: systemRandom,
       deviceKey: privateKey,
       serialNumber: 'PG-1',
       model: 'pg',

@@ -10,6 +10,7 @@ import { createApiToken } from '../../../src/server/api/tokens.ts';
 import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../../src/server/platform/platform.ts';
 import type { ApiRole } from '../../../src/store/api-token-repository.ts';
+import { systemRandom } from '../../helpers/random.ts';
 
 export interface ApiWorld {
   platform: Platform;
@@ -49,7 +50,7 @@ export async function startApiWorld(settings: { autoOwner?: boolean } = {}): Pro
 export async function manufacture(platform: Platform): Promise<string> {
   const { privateKey } = await generateKeyPair('secp256r1');
   const credential = await runDi(platform.url, {
-    random: (n) => new Uint8Array(randomBytes(n)),
+    random: systemRandom,
     deviceKey: privateKey,
     serialNumber: `T-${randomBytes(4).toString('hex')}`,
     model: 'api test device',

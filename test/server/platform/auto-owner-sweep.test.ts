@@ -4,7 +4,6 @@
  * the next start finishes, once.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +19,8 @@ import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../../src/server/platform/platform.ts';
 import { storeOwnerVoucherStore } from '../../../src/store/fdo/owner-voucher-store.ts';
+import { systemRandom as random } from '../../helpers/random.ts';
 
-const random = (n: number) => new Uint8Array(randomBytes(n));
 const dir = mkdtempSync(join(tmpdir(), 'iotopia-sweep-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

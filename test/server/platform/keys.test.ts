@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { ensurePlatformKeys, PLATFORM_KEYS_SCOPE } from '../../../src/server/platform/keys.ts';
 import { startPlatform } from '../../../src/server/platform/platform.ts';
 import { openStore } from '../../../src/store/open-store.ts';
+import { systemRandom as random } from '../../helpers/random.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -22,7 +23,6 @@ const tempDir = () => {
   dirs.push(d);
   return d;
 };
-const random = (n: number) => new Uint8Array(randomBytes(n));
 
 describe('manufacturer key certificates', () => {
   test('made on first start, self-signed for their key, kept across starts', async () => {

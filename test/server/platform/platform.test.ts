@@ -8,6 +8,7 @@ import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
 import { ConfigError, resolveConfig } from '../../../src/server/platform/config.ts';
 import { startPlatform } from '../../../src/server/platform/platform.ts';
+import { systemRandom } from '../../helpers/random.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -56,7 +57,7 @@ describe('the server with all roles on the embedded database', () => {
       ] as const) {
         const deviceKey = (await generateKeyPair(keyType)).privateKey;
         const credential = await runDi(platform.url, {
-          random: (n) => new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(n))),
+          random: systemRandom,
           deviceKey,
           serialNumber: `SN-${keyType}`,
           model: 'platform test',
@@ -69,7 +70,7 @@ describe('the server with all roles on the embedded database', () => {
             to2: {
               kexSuite: kex,
               cipherSuite: cipher,
-              random: (n) => new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(n))),
+              random: systemRandom,
               serviceInfo: { devmod: DEVMOD, modules: [] },
             },
             deviceKey,

@@ -14,10 +14,10 @@ import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
 import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { startPlatform } from '../../../src/server/platform/platform.ts';
+import { systemRandom as random } from '../../helpers/random.ts';
 import { postgresHarness } from '../../store/harness.ts';
 
 const url = process.env['IOTOPIA_TEST_PG_URL'];
-const random = (n: number) => new Uint8Array(randomBytes(n));
 
 test('two servers sharing one PostgreSQL database serve alternate messages of one device’s DI, TO1 and TO2', {
   skip: url === undefined || url === '' ? 'IOTOPIA_TEST_PG_URL is not set (.ci/run starts a PostgreSQL and sets it)' : false,
