@@ -17,7 +17,8 @@ import type { To2DeviceOptions } from '../../src/fdo/protocol/to2-device.ts';
 import { createTo2Owner } from '../../src/fdo/protocol/to2-owner.ts';
 import type { RvTo2Addr } from '../../src/fdo/types/rv-to2-addr.ts';
 import type { FdoRoles } from '../../src/server/fdo/fdo-transport.ts';
-import { cachedKeys, DEVMOD, type DeviceKeyType, deviceKeyInfo, makeOwner, type Owner, ownerKeysFor, RV_INFO } from '../fdo/e2e/kit.ts';
+import { DEVMOD, type DeviceKeyType, deviceKeyInfo, makeOwner, type Owner, ownerKeysFor, RV_INFO } from '../fdo/e2e/kit.ts';
+import { cachedKeys } from '../helpers/keys.ts';
 import { systemRandom as random } from '../helpers/random.ts';
 
 const clock = () => new Date();

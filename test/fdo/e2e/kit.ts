@@ -8,7 +8,7 @@
  * voucher and credential directly (createVoucher / extendVoucher), for TO2-only tests.
  */
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { generateKeyPair, type KeyPair, type KeyPairType } from '../../../src/crypto/key-generate.ts';
+import type { KeyPair, KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { createCertificate } from '../../../src/crypto/x509-create.ts';
 import {
   CipherSuite,
@@ -57,22 +57,13 @@ import { createVoucher } from '../../../src/fdo/voucher/voucher-create.ts';
 import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
 import { seededRandom } from '../../helpers/random.ts';
 
-export { seededRandom };
+export { cachedKeys, seededRandom };
 
 export const FIXED_NOW = new Date('2030-01-01T00:00:00Z');
 export const fixedClock = () => new Date(FIXED_NOW.getTime());
-
-const keyCache = new Map<string, Promise<KeyPair>>();
-
-/** One key pair per type and slot for the whole test process (RSA generation is slow). */
-export function cachedKeys(type: KeyPairType, slot = 0): Promise<KeyPair> {
-  const id = `${type}/${slot}`;
-  let p = keyCache.get(id);
-  if (p === undefined) keyCache.set(id, (p = generateKeyPair(type)));
-  return p;
-}
 
 /** Device attestation key types, named by their FDO pkType. */
 export const DEVICE_KEY_TYPES = ['SECP256R1', 'SECP384R1', 'RSA2048RESTR', 'RSAPKCS', 'RSAPSS'] as const;

@@ -4,7 +4,7 @@
  * both sides round-tripped through JSON between every message (as a database would store it).
  */
 import type { X509Certificate } from 'node:crypto';
-import { generateKeyPair, type KeyPair, type KeyPairType } from '../../../src/crypto/key-generate.ts';
+import type { KeyPair, KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { createCertificate } from '../../../src/crypto/x509-create.ts';
 import type { PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
 import { RVProtocolValue, TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
@@ -17,6 +17,7 @@ import type { ClientStep, ProtocolMessage } from '../../../src/fdo/protocol/port
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
 import { seededRandom } from '../../helpers/random.ts';
 
 /** A clock that stands still until moved. */
@@ -29,16 +30,8 @@ export function fixedClock(iso = '2025-06-01T12:00:00Z') {
   return clock;
 }
 
-const cache = new Map<string, Promise<KeyPair>>();
-export function keys(type: KeyPairType, slot = 0): Promise<KeyPair> {
-  const id = `${type}/${slot}`;
-  let p = cache.get(id);
-  if (p === undefined) cache.set(id, (p = generateKeyPair(type)));
-  return p;
-}
-
 export async function deviceCa(type: KeyPairType = 'secp384r1'): Promise<{ privateKey: KeyPair['privateKey']; chain: X509Certificate[] }> {
-  const k = await keys(type, 50);
+  const k = await cachedKeys(type, 50);
   const cert = createCertificate({
     subject: { commonName: 'IoTopia test device CA' },
     publicKey: k.publicKey,
@@ -115,9 +108,9 @@ export async function manufacture(
   } = {},
 ): Promise<Manufactured> {
   const { deviceType = 'secp256r1', mfgType = deviceType, ownerType = mfgType, seed = 'manufacture' } = options;
-  const device = await keys(deviceType, 2);
-  const manufacturer = await keys(mfgType, 1);
-  const owner = await keys(ownerType, 3);
+  const device = await cachedKeys(deviceType, 2);
+  const manufacturer = await cachedKeys(mfgType, 1);
+  const owner = await cachedKeys(ownerType, 3);
   const store = new MemoryManufacturerVoucherStore();
   const server = createDiManufacturer({
     random: seededRandom(`${seed}/m`),

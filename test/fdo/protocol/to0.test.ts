@@ -27,8 +27,9 @@ import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
 import { seededRandom } from '../../helpers/random.ts';
-import { fixedClock, keys, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
+import { fixedClock, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
 
 function rendezvous(overrides: Partial<To0RendezvousConfig> = {}) {
   const store = new MemoryRendezvousStore();
@@ -110,7 +111,7 @@ describe('TO0: owner and rendezvous in process', () => {
       extend: false,
       seed: 'pss-owner',
     });
-    const owner = await keys('rsa2048', 4);
+    const owner = await cachedKeys('rsa2048', 4);
     const voucher = encodeVoucher(
       extendVoucher(parseVoucher(m.voucher), {
         ownerPrivateKey: m.manufacturer.privateKey,
@@ -153,7 +154,7 @@ describe('TO0: owner and rendezvous in process', () => {
     const m = await manufacture({ seed: 'resale' });
     const { handler, store } = rendezvous();
     await register(m.voucher, [m.owner.privateKey], handler);
-    const buyer = await keys('secp256r1', 7);
+    const buyer = await cachedKeys('secp256r1', 7);
     const extended = encodeVoucher(
       extendVoucher(parseVoucher(m.voucher), { ownerPrivateKey: m.owner.privateKey, nextOwner: buyer.publicKey }),
     );
@@ -176,7 +177,7 @@ describe('TO0: owner and rendezvous in process', () => {
     const trusting = rendezvous({ acceptance: acceptVouchersFromManufacturers([m.manufacturer.publicKey]) });
     await register(m.voucher, [m.owner.privateKey], trusting.handler);
     assert.equal(trusting.store.size, 1);
-    const other = await keys('secp256r1', 8);
+    const other = await cachedKeys('secp256r1', 8);
     const strict = rendezvous({ acceptance: acceptVouchersFromManufacturers([other.publicKey]) });
     const { state, nonce } = await hello(strict.handler);
     const step = await strict.handler(state, { msgType: MsgType.TO0_OwnerSign, body: ownerSignBody(m.voucher, nonce, m.owner.privateKey) });
@@ -242,7 +243,7 @@ describe('TO0: failures change nothing', () => {
   });
 
   test('to1d signed by a key other than the current owner is INVALID_OWNER_SIGN_BODY', async () => {
-    const stranger = await keys('secp256r1', 9);
+    const stranger = await cachedKeys('secp256r1', 9);
     await expectFailure(
       (nonce, f) => ownerSignBody(f.voucher, nonce, stranger.privateKey),
       ErrorCode.INVALID_OWNER_SIGN_BODY,
@@ -340,7 +341,7 @@ describe('TO0: failures change nothing', () => {
   test('the owner client: no key for the voucher owner, and the peer code of a refusal', async () => {
     const f = await m();
     const { handler } = rendezvous();
-    const owner = createTo0Owner({ keyRing: new MemoryOwnerKeyRing([(await keys('secp256r1', 9)).privateKey]) });
+    const owner = createTo0Owner({ keyRing: new MemoryOwnerKeyRing([(await cachedKeys('secp256r1', 9)).privateKey]) });
     await assert.rejects(run(owner.start({ voucher: f.voucher, rvTo2Addr: TO2_ADDR }), owner, handler), {
       code: 'ERR_FDO_TO0_NO_OWNER_KEY',
     });

@@ -19,8 +19,9 @@ import { createTo1Rendezvous, type To1RendezvousState } from '../../../src/fdo/p
 import type { Nonce } from '../../../src/fdo/types/nonce.ts';
 import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
 import { seededRandom } from '../../helpers/random.ts';
-import { fixedClock, keys, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
+import { fixedClock, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
 
 /** A rendezvous service (TO0 and TO1 over one store) with `m`'s voucher registered for an hour. */
 async function registered(m: Manufactured) {
@@ -155,7 +156,7 @@ describe('TO1: failures', () => {
   test('a proof signed by another key, or with another signature type than announced, is INVALID_MESSAGE_ERROR', async () => {
     const f = await m();
     const { handler } = await registered(f);
-    const other = await keys('secp256r1', 11);
+    const other = await cachedKeys('secp256r1', 11);
     const a = await helloRv(handler, f);
     assertFailed(
       await handler(a.state, { msgType: MsgType.TO1_ProveToRV, body: proof(f, a.nonce, other.privateKey) }),

@@ -23,7 +23,8 @@ import { encodeVoucher, encodeVoucherPem } from '../../../src/fdo/voucher/vouche
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { certificateFor, HMAC_SECRET, keys, makeVoucher } from '../../fdo/voucher/helpers.ts';
+import { certificateFor, HMAC_SECRET, makeVoucher } from '../../fdo/voucher/helpers.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
 import { vectorPath } from '../../helpers/vectors.ts';
 
 const SRC = import.meta.dirname;
@@ -106,7 +107,7 @@ describe('go-fdo verifies IoTopia vouchers, IoTopia verifies go-fdo vouchers', {
   for (const [name, kind, type, encoding] of cases) {
     test(`extended to ${name}, and on by that owner: go-fdo follows the entry chain`, async () => {
       const { voucher, owners } = await makeVoucher(1);
-      const next = await keys(kind, 1);
+      const next = await cachedKeys(kind, 1);
       const chain = encoding === PublicKeyEncoding.X5CHAIN ? [certificateFor(next)] : undefined;
       const x = extendVoucher(voucher, {
         ownerPrivateKey: owners[1]!.privateKey,
@@ -115,7 +116,7 @@ describe('go-fdo verifies IoTopia vouchers, IoTopia verifies go-fdo vouchers', {
         encoding,
         ...(chain ? { chain } : {}),
       });
-      const last = await keys('secp256r1', 3);
+      const last = await cachedKeys('secp256r1', 3);
       const y = extendVoucher(x, { ownerPrivateKey: next.privateKey, nextOwner: last.publicKey });
       assert.deepEqual(goVerify(save(x), HMAC_SECRET, savePub(next.publicKey)), {
         ok: true,
@@ -137,7 +138,7 @@ describe('go-fdo verifies IoTopia vouchers, IoTopia verifies go-fdo vouchers', {
   }, async () => {
     const dir = vectorPath('fdo')!;
     const v = parseVoucher(readFileSync(join(dir, 'go-fdo-ov.pem')));
-    const next = await keys('secp384r1', 2);
+    const next = await cachedKeys('secp384r1', 2);
     const x = extendVoucher(v, {
       ownerPrivateKey: importPrivateKey(readFileSync(join(dir, 'go-fdo-mfg_key.pem'))),
       nextOwner: next.publicKey,
