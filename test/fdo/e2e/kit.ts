@@ -9,7 +9,6 @@
  */
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { KeyPair, KeyPairType } from '../../../src/crypto/key-generate.ts';
-import { createCertificate } from '../../../src/crypto/x509-create.ts';
 import {
   CipherSuite,
   HashType,
@@ -58,9 +57,12 @@ import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
+import { certificateFor, deviceCa } from '../../helpers/pki.ts';
 import { seededRandom } from '../../helpers/random.ts';
 
 export { cachedKeys, seededRandom };
+
+const E2E_CA_NAME = 'IoTopia e2e device CA';
 
 export const FIXED_NOW = new Date('2030-01-01T00:00:00Z');
 export const fixedClock = () => new Date(FIXED_NOW.getTime());
@@ -151,20 +153,10 @@ export async function makeTo2World(o: MakeTo2WorldOptions = {}): Promise<To2Worl
   const type = o.deviceKeyType ?? 'SECP256R1';
   const info = DEVICE_KEY[type];
   const deviceKeys = await cachedKeys(info.pair, 1);
-  const ca = await cachedKeys('secp384r1', 7);
-  const caCert = createCertificate({
-    subject: { commonName: 'IoTopia e2e device CA' },
-    publicKey: ca.publicKey,
-    signer: { privateKey: ca.privateKey },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2054-01-01T00:00:00Z'),
-    ca: true,
-  });
-  const deviceCert = createCertificate({
-    subject: { commonName: `IoTopia e2e device ${type}` },
-    publicKey: deviceKeys.publicKey,
-    signer: { privateKey: ca.privateKey, certificate: caCert },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
+  const ca = await deviceCa(E2E_CA_NAME);
+  const deviceCert = certificateFor(deviceKeys, {
+    commonName: `IoTopia e2e device ${type}`,
+    issuer: ca,
     notAfter: new Date('2054-01-01T00:00:00Z'),
   });
   const random = seededRandom(o.seed ?? 'world');
@@ -177,7 +169,7 @@ export async function makeTo2World(o: MakeTo2WorldOptions = {}): Promise<To2Worl
     rvInfo: RV_INFO,
     deviceInfo: 'IoTopia e2e device',
     manufacturerKey: mfgPk,
-    devCertChain: [deviceCert, caCert],
+    devCertChain: [deviceCert, ca.certificate],
     hmac: { secret: hmacSecret },
   });
   let signer = manufacturer.privateKey;
@@ -200,7 +192,7 @@ export async function makeTo2World(o: MakeTo2WorldOptions = {}): Promise<To2Worl
     pubKeyHash: hashBytes(HashType.SHA256, rawPk),
     deviceKey: { pkcs8: new Uint8Array(deviceKeys.privateKey.export({ format: 'der', type: 'pkcs8' })) },
   };
-  return { device: { keys: deviceKeys, type, credential, certificates: [deviceCert, caCert] }, manufacturer, voucher, owner };
+  return { device: { keys: deviceKeys, type, credential, certificates: [deviceCert, ca.certificate] }, manufacturer, voucher, owner };
 }
 
 export interface To2RunOptions {
@@ -388,15 +380,7 @@ export async function journey(o: JourneyOptions): Promise<JourneyResult> {
   const random = seededRandom(seed);
   const info = DEVICE_KEY[o.deviceKeyType];
   const deviceKeys = await cachedKeys(info.pair, 1);
-  const ca = await cachedKeys('secp384r1', 7);
-  const caCert = createCertificate({
-    subject: { commonName: 'IoTopia e2e device CA' },
-    publicKey: ca.publicKey,
-    signer: { privateKey: ca.privateKey },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2054-01-01T00:00:00Z'),
-    ca: true,
-  });
+  const ca = await deviceCa(E2E_CA_NAME);
   const mfg = await manufacturerKeys();
   const mfgStore = new MemoryManufacturerVoucherStore();
   const manufacturer = createDiManufacturer({
@@ -404,7 +388,7 @@ export async function journey(o: JourneyOptions): Promise<JourneyResult> {
     clock: fixedClock,
     store: mfgStore,
     rvInfo: RV_INFO,
-    deviceCa: { privateKey: ca.privateKey, chain: [caCert] },
+    deviceCa: ca,
     manufacturerKeys: [mfg.p256, mfg.p384, mfg.rsa2048, mfg.rsa3072].map((k) => ({ privateKey: k.privateKey })),
   });
   const diDevice = createDiDevice({

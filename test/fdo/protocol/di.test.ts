@@ -26,7 +26,7 @@ import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
 import { seededRandom } from '../../helpers/random.ts';
-import { deviceCa, fixedClock, manufacture, type RunLog, RV_INFO, run, viaJson } from './helpers.ts';
+import { fixedClock, manufacture, type RunLog, RV_INFO, run, testDeviceCa, viaJson } from './helpers.ts';
 
 /** The spec code of an error reply, asserting that it is one. */
 function sentCode(step: ServerStep<unknown>): number {
@@ -48,7 +48,7 @@ async function manufacturerWith(overrides: Partial<DiManufacturerConfig> = {}) {
     clock: fixedClock(),
     store,
     rvInfo: RV_INFO,
-    deviceCa: await deviceCa(),
+    deviceCa: await testDeviceCa(),
     manufacturerKeys: [await cachedKeys('secp256r1', 1), await cachedKeys('secp384r1', 1), await cachedKeys('rsa2048', 1)],
     ...overrides,
   });
@@ -91,7 +91,7 @@ describe('DI: device and manufacturer in process', () => {
   ];
   for (const c of cases) {
     test(`${c.name}: the device gets a credential, the manufacturer stores a voucher that it verifies`, async () => {
-      const ca = await deviceCa();
+      const ca = await testDeviceCa();
       const m = await manufacture({ deviceType: c.deviceType, mfgType: c.mfgType, keyType: c.keyType, extend: false, seed: c.name });
       assert.equal(m.store.size, 1);
       const voucher = parseVoucher(m.voucher);

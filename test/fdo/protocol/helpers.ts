@@ -3,9 +3,7 @@
  * a device CA, and a loop that feeds a client's requests to a server handler with the state of
  * both sides round-tripped through JSON between every message (as a database would store it).
  */
-import type { X509Certificate } from 'node:crypto';
 import type { KeyPair, KeyPairType } from '../../../src/crypto/key-generate.ts';
-import { createCertificate } from '../../../src/crypto/x509-create.ts';
 import type { PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
 import { RVProtocolValue, TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
@@ -18,6 +16,7 @@ import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
+import { type DeviceCa, deviceCa } from '../../helpers/pki.ts';
 import { seededRandom } from '../../helpers/random.ts';
 
 /** A clock that stands still until moved. */
@@ -30,18 +29,9 @@ export function fixedClock(iso = '2025-06-01T12:00:00Z') {
   return clock;
 }
 
-export async function deviceCa(type: KeyPairType = 'secp384r1'): Promise<{ privateKey: KeyPair['privateKey']; chain: X509Certificate[] }> {
-  const k = await cachedKeys(type, 50);
-  const cert = createCertificate({
-    subject: { commonName: 'IoTopia test device CA' },
-    publicKey: k.publicKey,
-    signer: { privateKey: k.privateKey },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2044-01-01T00:00:00Z'),
-    ca: true,
-  });
-  return { privateKey: k.privateKey, chain: [cert] };
-}
+/** The device CA of the DI tests: P-384 on a slot of its own, valid to 2044. */
+export const testDeviceCa = (): Promise<DeviceCa> =>
+  deviceCa('IoTopia test device CA', { slot: 50, notAfter: new Date('2044-01-01T00:00:00Z') });
 
 export const RV_INFO = [rendezvousDirectiveFromView({ dns: 'rv.example', devPort: 8041, protocol: RVProtocolValue.RVProtHttps })];
 
@@ -117,7 +107,7 @@ export async function manufacture(
     clock: fixedClock(),
     store,
     rvInfo: RV_INFO,
-    deviceCa: await deviceCa(),
+    deviceCa: await testDeviceCa(),
     manufacturerKeys: [manufacturer],
     ...(options.extend === false ? {} : { extendTo: owner.publicKey }),
   });

@@ -28,7 +28,6 @@ import {
 } from '../../../src/fdo/types/rendezvous-info.ts';
 import { encodeRvTo2Addr, parseRvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
 import { encodeSigInfo, parseSigInfo } from '../../../src/fdo/types/sig-info.ts';
-import { certificateFor } from '../voucher/helpers.ts';
 
 const code = (c: string) => (e: unknown) => e instanceof FdoError && e.code === c;
 
@@ -194,6 +193,7 @@ describe('RendezvousInfo, RVTO2Addr, SigInfo, CertChain', () => {
 
 import { decode } from '../../../src/codec/cbor.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
+import { certificateFor } from '../../helpers/pki.ts';
 
 function decodeOf(b: Uint8Array): unknown {
   return decode(b);

@@ -19,7 +19,8 @@ import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
-import { certificateFor, GUID, HMAC_SECRET, makeVoucher } from './helpers.ts';
+import { certificateFor } from '../../helpers/pki.ts';
+import { GUID, HMAC_SECRET, makeVoucher } from './helpers.ts';
 
 const TYPES: [string, PublicKeyTypeNumber, KeyPairType, number][] = [
   ['SECP256R1', PublicKeyType.SECP256R1, 'secp256r1', Algorithm.ES256],

@@ -14,7 +14,8 @@ import { encodeVoucherHeader } from '../../../src/fdo/voucher/voucher-header.ts'
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { type VerifyVoucherOptions, verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
-import { certificateFor, GUID, HMAC_SECRET, makeVoucher, type VoucherFixture } from './helpers.ts';
+import { certificateFor } from '../../helpers/pki.ts';
+import { GUID, HMAC_SECRET, makeVoucher, type VoucherFixture } from './helpers.ts';
 
 let fx: VoucherFixture;
 before(async () => {
@@ -111,8 +112,8 @@ describe('voucher tampering', () => {
   });
 
   test('device chain validation, when asked for', async () => {
-    const ca = certificateFor(await cachedKeys('secp256r1', 8), undefined, true, 'IoTopia test CA');
-    const stranger = certificateFor(await cachedKeys('secp256r1', 6), undefined, true, 'another CA');
+    const ca = certificateFor(await cachedKeys('secp256r1', 8), { ca: true, commonName: 'IoTopia test CA' });
+    const stranger = certificateFor(await cachedKeys('secp256r1', 6), { ca: true, commonName: 'another CA' });
     assert.doesNotThrow(() => verifyVoucher(fx.voucher, { deviceChain: { time: new Date('2030-01-01T00:00:00Z'), trustAnchors: [ca] } }));
     fails(fx.voucher, 'ERR_FDO_VOUCHER_DEVICE_CHAIN', undefined, {
       deviceChain: { time: new Date('2030-01-01T00:00:00Z'), trustAnchors: [stranger] },

@@ -23,8 +23,9 @@ import { encodeVoucher, encodeVoucherPem } from '../../../src/fdo/voucher/vouche
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { certificateFor, HMAC_SECRET, makeVoucher } from '../../fdo/voucher/helpers.ts';
+import { HMAC_SECRET, makeVoucher } from '../../fdo/voucher/helpers.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
+import { certificateFor } from '../../helpers/pki.ts';
 import { vectorPath } from '../../helpers/vectors.ts';
 
 const SRC = import.meta.dirname;
