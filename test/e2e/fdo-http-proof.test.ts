@@ -20,8 +20,8 @@ import { guidToHex } from '../../src/fdo/types/guid.ts';
 import { samePublicKey } from '../../src/fdo/types/public-key.ts';
 import { voucherOwner } from '../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
-import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+import { testConfig } from '../helpers/platform.ts';
 import { systemRandom as random } from '../helpers/random.ts';
 
 const DEVMOD = { os: 'linux', arch: 'x86_64', version: 'proof', device: 'http proof', bin: 'x86_64', sep: ';' };
@@ -47,7 +47,7 @@ const dirs: string[] = [];
 async function up(name: string): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), `iotopia-proof-${name}-`));
   dirs.push(dataDir);
-  return startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent', autoOwner: false }]));
+  return startPlatform(testConfig({ dataDir, autoOwner: false }));
 }
 
 /** A management API call over HTTP with the platform's first admin token (or `token`). */

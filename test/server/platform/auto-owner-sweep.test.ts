@@ -16,16 +16,15 @@ import { guidToHex } from '../../../src/fdo/types/guid.ts';
 import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
-import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../../src/server/platform/platform.ts';
 import { storeOwnerVoucherStore } from '../../../src/store/fdo/owner-voucher-store.ts';
+import { testConfig } from '../../helpers/platform.ts';
 import { systemRandom as random } from '../../helpers/random.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'iotopia-sweep-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const start = (autoOwner: boolean) =>
-  startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: dir, logLevel: 'silent', autoOwner }]));
+const start = (autoOwner: boolean) => startPlatform(testConfig({ dataDir: dir, autoOwner }));
 
 async function manufacture(platform: Platform, serial: string): Promise<{ credential: DeviceCredential; deviceKey: CryptoKeyLike }> {
   const { privateKey } = await generateKeyPair('secp256r1');

@@ -8,10 +8,10 @@ import { runDi, runOnboard } from '../../../src/agent/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
-import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { ensurePlatformKeys, PLATFORM_KEYS_SCOPE } from '../../../src/server/platform/keys.ts';
 import { startPlatform } from '../../../src/server/platform/platform.ts';
 import { openStore } from '../../../src/store/open-store.ts';
+import { testConfig } from '../../helpers/platform.ts';
 import { systemRandom as random } from '../../helpers/random.ts';
 
 const dirs: string[] = [];
@@ -80,7 +80,7 @@ describe('manufacturer key certificates', () => {
 
 describe('DI on the server with all roles', () => {
   test('a device asking for X5CHAIN gets the manufacturer key with its certificate, and onboards', async () => {
-    const platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: tempDir(), logLevel: 'silent' }]));
+    const platform = await startPlatform(testConfig({ dataDir: tempDir() }));
     try {
       const deviceKey = (await generateKeyPair('secp384r1')).privateKey;
       const credential = await runDi(platform.url, {

@@ -8,6 +8,7 @@ import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
 import { ConfigError, resolveConfig } from '../../../src/server/platform/config.ts';
 import { startPlatform } from '../../../src/server/platform/platform.ts';
+import { testConfig } from '../../helpers/platform.ts';
 import { systemRandom } from '../../helpers/random.ts';
 
 const dirs: string[] = [];
@@ -47,7 +48,7 @@ describe('configuration', () => {
 describe('the server with all roles on the embedded database', () => {
   test('a device made here onboards out of the box, for both default suites; health and metrics answer', async () => {
     const dataDir = tempDir();
-    const platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent' }]));
+    const platform = await startPlatform(testConfig({ dataDir }));
     try {
       assert.equal(statSync(join(dataDir, 'master.key')).mode & 0o777, 0o600);
       assert.ok(platform.keys.created.includes('device-ca'));
@@ -91,7 +92,7 @@ describe('the server with all roles on the embedded database', () => {
 
   test('a restart keeps the keys (sealed with the master key in the data directory)', async () => {
     const dataDir = tempDir();
-    const config = resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent' }]);
+    const config = testConfig({ dataDir });
     const first = await startPlatform(config);
     const ownerKey = first.keys.owner[0]?.privateKey.export({ format: 'jwk' });
     await first.close();
