@@ -19,27 +19,14 @@ import { createDiDevice } from '../../../src/fdo/protocol/di-device.ts';
 import { createDiManufacturer, type DiManufacturerConfig } from '../../../src/fdo/protocol/di-manufacturer.ts';
 import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { MemoryManufacturerVoucherStore } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ProtocolMessage, ServerStep } from '../../../src/fdo/protocol/ports.ts';
+import type { ProtocolMessage } from '../../../src/fdo/protocol/ports.ts';
 import { hashBytes } from '../../../src/fdo/types/hash.ts';
 import { samePublicKey } from '../../../src/fdo/types/public-key.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
 import { seededRandom } from '../../helpers/random.ts';
-import { fixedClock, manufacture, type RunLog, RV_INFO, run, testDeviceCa, viaJson } from './helpers.ts';
-
-/** The spec code of an error reply, asserting that it is one. */
-function sentCode(step: ServerStep<unknown>): number {
-  assert.equal(step.reply.msgType, MsgType.Error);
-  assert.equal(step.state, null);
-  return decodeErrorMessage(step.reply.body).code;
-}
-
-function assertFailed(step: ServerStep<unknown>, fdoCode: number, code: string): void {
-  assert.equal(sentCode(step), fdoCode);
-  assert.ok(step.error instanceof FdoError, `error is ${String(step.error)}`);
-  assert.equal((step.error as FdoError).code, code);
-}
+import { assertFailed, fixedClock, manufacture, type RunLog, RV_INFO, run, testDeviceCa, viaJson } from './helpers.ts';
 
 async function manufacturerWith(overrides: Partial<DiManufacturerConfig> = {}) {
   const store = new MemoryManufacturerVoucherStore();

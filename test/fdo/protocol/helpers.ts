@@ -1,23 +1,36 @@
 /**
- * Shared fixtures for the DI/TO0/TO1 role tests: deterministic randomness, a settable clock, keys,
- * a device CA, and a loop that feeds a client's requests to a server handler with the state of
- * both sides round-tripped through JSON between every message (as a database would store it).
+ * Shared fixtures for the DI/TO0/TO1 role tests: a settable clock, the DI device CA, an assertion
+ * on error replies, and a loop that feeds a client's requests to a server handler with the state
+ * of both sides round-tripped through JSON between every message (as a database would store it).
  */
+import assert from 'node:assert/strict';
 import type { KeyPair, KeyPairType } from '../../../src/crypto/key-generate.ts';
 import type { PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
+import { MsgType } from '../../../src/fdo/constants/message-types.ts';
 import { RVProtocolValue, TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
+import { FdoError } from '../../../src/fdo/errors.ts';
+import { decodeErrorMessage } from '../../../src/fdo/messages/error.ts';
 import { createDiDevice } from '../../../src/fdo/protocol/di-device.ts';
 import { createDiManufacturer } from '../../../src/fdo/protocol/di-manufacturer.ts';
 import type { ServerHandler } from '../../../src/fdo/protocol/lib/server-step.ts';
 import { MemoryManufacturerVoucherStore, MemoryOwnerKeyRing } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ClientStep, ProtocolMessage } from '../../../src/fdo/protocol/ports.ts';
+import type { ClientStep, ProtocolMessage, ServerStep } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
 import { type DeviceCa, deviceCa } from '../../helpers/pki.ts';
 import { seededRandom } from '../../helpers/random.ts';
+
+/** Asserts that a server step ended its session with an error message of `fdoCode`, from an FdoError with `code`. */
+export function assertFailed(step: ServerStep<unknown>, fdoCode: number, code: string): void {
+  assert.equal(step.reply.msgType, MsgType.Error);
+  assert.equal(step.state, null);
+  assert.equal(decodeErrorMessage(step.reply.body).code, fdoCode);
+  assert.ok(step.error instanceof FdoError, `error is ${String(step.error)}`);
+  assert.equal((step.error as FdoError).code, code);
+}
 
 /** A clock that stands still until moved. */
 export function fixedClock(iso = '2025-06-01T12:00:00Z') {

@@ -8,7 +8,6 @@ import { HashType, PublicKeyType, type PublicKeyTypeNumber } from '../../../src/
 import { ErrorCode } from '../../../src/fdo/constants/error-codes.ts';
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';
 import { FdoError } from '../../../src/fdo/errors.ts';
-import { decodeErrorMessage } from '../../../src/fdo/messages/error.ts';
 import { decodeTO0HelloAck, encodeTO0OwnerSign, encodeTo0d, signTo1d } from '../../../src/fdo/messages/to0.ts';
 import { encodeTO1HelloRV } from '../../../src/fdo/messages/to1.ts';
 import { deviceSigInfoFor } from '../../../src/fdo/protocol/lib/device-signature.ts';
@@ -16,7 +15,6 @@ import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { verifyTo1dSignature } from '../../../src/fdo/protocol/lib/to1d-verify.ts';
 import { acceptVouchersFromManufacturers } from '../../../src/fdo/protocol/lib/voucher-acceptance.ts';
 import { MemoryOwnerKeyRing, MemoryRendezvousStore } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ServerStep } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { createTo0Rendezvous, type To0RendezvousConfig, type To0RendezvousState } from '../../../src/fdo/protocol/to0-rendezvous.ts';
 import { createTo1Rendezvous } from '../../../src/fdo/protocol/to1-rendezvous.ts';
@@ -29,21 +27,13 @@ import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
 import { seededRandom } from '../../helpers/random.ts';
-import { fixedClock, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
+import { assertFailed, fixedClock, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
 
 function rendezvous(overrides: Partial<To0RendezvousConfig> = {}) {
   const store = new MemoryRendezvousStore();
   const clock = fixedClock();
   const handler = createTo0Rendezvous({ random: seededRandom('to0-rv'), clock, store, ...overrides });
   return { store, clock, handler };
-}
-
-function assertFailed(step: ServerStep<unknown>, fdoCode: number, code: string): void {
-  assert.equal(step.reply.msgType, MsgType.Error);
-  assert.equal(step.state, null);
-  assert.equal(decodeErrorMessage(step.reply.body).code, fdoCode);
-  assert.ok(step.error instanceof FdoError, `error is ${String(step.error)}`);
-  assert.equal((step.error as FdoError).code, code);
 }
 
 /** TO0.Hello → the session state and its nonce. */

@@ -5,14 +5,11 @@ import type { KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { PublicKeyType, type PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
 import { ErrorCode } from '../../../src/fdo/constants/error-codes.ts';
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';
-import { FdoError } from '../../../src/fdo/errors.ts';
-import { decodeErrorMessage } from '../../../src/fdo/messages/error.ts';
 import { decodeTO1HelloRVAck, encodeTO1HelloRV, encodeTO1ProveToRV } from '../../../src/fdo/messages/to1.ts';
 import { deviceSigInfoFor } from '../../../src/fdo/protocol/lib/device-signature.ts';
 import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { verifyTo1dSignature } from '../../../src/fdo/protocol/lib/to1d-verify.ts';
 import { MemoryRendezvousStore } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ServerStep } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Rendezvous } from '../../../src/fdo/protocol/to0-rendezvous.ts';
 import { createTo1Device } from '../../../src/fdo/protocol/to1-device.ts';
 import { createTo1Rendezvous, type To1RendezvousState } from '../../../src/fdo/protocol/to1-rendezvous.ts';
@@ -21,7 +18,7 @@ import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { cachedKeys } from '../../helpers/keys.ts';
 import { seededRandom } from '../../helpers/random.ts';
-import { fixedClock, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
+import { assertFailed, fixedClock, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
 
 /** A rendezvous service (TO0 and TO1 over one store) with `m`'s voucher registered for an hour. */
 async function registered(m: Manufactured) {
@@ -31,14 +28,6 @@ async function registered(m: Manufactured) {
   await register(m.voucher, [m.owner.privateKey], to0, 3600);
   const handler = createTo1Rendezvous({ random: seededRandom('to1'), clock, store });
   return { store, clock, handler };
-}
-
-function assertFailed(step: ServerStep<unknown>, fdoCode: number, code: string): void {
-  assert.equal(step.reply.msgType, MsgType.Error);
-  assert.equal(step.state, null);
-  assert.equal(decodeErrorMessage(step.reply.body).code, fdoCode);
-  assert.ok(step.error instanceof FdoError, `error is ${String(step.error)}`);
-  assert.equal((step.error as FdoError).code, code);
 }
 
 async function helloRv(
