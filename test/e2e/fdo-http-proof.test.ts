@@ -7,9 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runDi, runOnboard } from '../../src/agent/flows.ts';
 import { generateKeyPair, type KeyPairType } from '../../src/crypto/key-generate.ts';
@@ -23,6 +20,7 @@ import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { testConfig } from '../helpers/platform.ts';
 import { systemRandom as random } from '../helpers/random.ts';
+import { tempDirs } from '../helpers/temp.ts';
 
 const DEVMOD = { os: 'linux', arch: 'x86_64', version: 'proof', device: 'http proof', bin: 'x86_64', sep: ';' };
 const SUITES = [
@@ -43,11 +41,9 @@ const SUITES = [
 ] as const;
 type Suite = (typeof SUITES)[number];
 
-const dirs: string[] = [];
+const dataDir = tempDirs('iotopia-proof-');
 async function up(name: string): Promise<Platform> {
-  const dataDir = mkdtempSync(join(tmpdir(), `iotopia-proof-${name}-`));
-  dirs.push(dataDir);
-  return startPlatform(testConfig({ dataDir, autoOwner: false }));
+  return startPlatform(testConfig({ dataDir: dataDir(`${name}-`), autoOwner: false }));
 }
 
 /** A management API call over HTTP with the platform's first admin token (or `token`). */
@@ -110,10 +106,6 @@ async function sell(maker: Platform, owner: Platform, d: Device): Promise<string
   assert.equal(imported.state, 'imported');
   return g;
 }
-
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 describe('FDO over HTTP on loopback: iotopia up, DI, voucher transfer through the management API, TO0, TO1, TO2', () => {
   let a: Platform;

@@ -4,10 +4,7 @@
  * the next start finishes, once.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { runDi, runOnboard } from '../../../src/agent/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite } from '../../../src/fdo/constants/crypto.ts';
@@ -20,9 +17,9 @@ import { type Platform, startPlatform } from '../../../src/server/platform/platf
 import { storeOwnerVoucherStore } from '../../../src/store/fdo/owner-voucher-store.ts';
 import { testConfig } from '../../helpers/platform.ts';
 import { systemRandom as random } from '../../helpers/random.ts';
+import { tempDir } from '../../helpers/temp.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'iotopia-sweep-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('iotopia-sweep-');
 
 const start = (autoOwner: boolean) => startPlatform(testConfig({ dataDir: dir, autoOwner }));
 

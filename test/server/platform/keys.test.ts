@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { runDi, runOnboard } from '../../../src/agent/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
@@ -13,16 +11,9 @@ import { startPlatform } from '../../../src/server/platform/platform.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import { testConfig } from '../../helpers/platform.ts';
 import { systemRandom as random } from '../../helpers/random.ts';
+import { tempDirs } from '../../helpers/temp.ts';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'iotopia-platform-keys-'));
-  dirs.push(d);
-  return d;
-};
+const tempDir = tempDirs('iotopia-platform-keys-');
 
 describe('manufacturer key certificates', () => {
   test('made on first start, self-signed for their key, kept across starts', async () => {

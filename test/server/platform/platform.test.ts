@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { runDi, runOnboard } from '../../../src/agent/flows.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
@@ -10,16 +9,9 @@ import { ConfigError, resolveConfig } from '../../../src/server/platform/config.
 import { startPlatform } from '../../../src/server/platform/platform.ts';
 import { testConfig } from '../../helpers/platform.ts';
 import { systemRandom } from '../../helpers/random.ts';
+import { tempDirs } from '../../helpers/temp.ts';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'iotopia-platform-'));
-  dirs.push(d);
-  return d;
-};
+const tempDir = tempDirs('iotopia-platform-');
 
 describe('configuration', () => {
   test('defaults, then file, environment and flags, later sources winning', () => {
