@@ -1,4 +1,7 @@
-/** Random sources for tests: reproducible streams for protocol runs, fixed bytes for known answers. */
+/**
+ * Random sources for tests: reproducible byte streams for protocol runs, fixed bytes for known
+ * answers, and a seeded number generator for fuzzing and generated inputs.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import type { RandomSource } from '../../src/fdo/protocol/ports.ts';
 
@@ -30,3 +33,31 @@ export function fixedRandom(...chunks: Uint8Array[]): RandomSource {
 
 /** The system's random bytes, for tests whose outcome must not depend on them. */
 export const systemRandom: RandomSource = (n) => new Uint8Array(randomBytes(n));
+
+/** A small seeded number generator (xorshift32 over a 32-bit state): the same seed gives the same run. */
+export class Prng {
+  #state: number;
+
+  constructor(seed: number) {
+    this.#state = seed >>> 0 || 0x9e3779b9;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  next(): number {
+    let x = this.#state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#state = x >>> 0;
+    return this.#state;
+  }
+
+  /** A uniform integer in [0, n). */
+  below(n: number): number {
+    return n <= 0 ? 0 : this.next() % n;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.below(items.length)] as T;
+  }
+}
