@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { percentile, runFleet, serverWentAway } from '../../src/agent/fleet.ts';
 import { FdoTransportError } from '../../src/fdo/client/errors.ts';
-import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';
+import { testConfig } from '../helpers/platform.ts';
 
 const run = runCli;
 
@@ -15,7 +15,7 @@ describe('fleet simulate against iotopia up', () => {
   let platform: Platform;
   const dir = mkdtempSync(join(tmpdir(), 'iotopia-fleet-'));
   before(async () => {
-    platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: join(dir, 'server'), logLevel: 'silent' }]));
+    platform = await startPlatform(testConfig({ dataDir: join(dir, 'server') }));
   });
   after(async () => {
     await platform.close();

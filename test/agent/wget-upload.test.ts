@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { directorySource, httpFetch } from '../../src/agent/local-ports.ts';
-import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';
+import { testConfig } from '../helpers/platform.ts';
 
 const FIRMWARE = randomBytes(5000);
 const DEVICE_LOG = Buffer.from('first boot: ok\n'.repeat(200));
@@ -30,7 +30,7 @@ describe('iotopia device onboard: fdo.wget and fdo.upload', () => {
   const requests: string[] = [];
   const stalled: { destroy(): void }[] = [];
   before(async () => {
-    platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent' }]));
+    platform = await startPlatform(testConfig({ dataDir }));
     env = { ...process.env };
     delete env.IOTOPIA_SERVER;
     delete env.IOTOPIA_TOKEN;

@@ -9,8 +9,9 @@ import { encodeDeviceCredential } from '../../src/fdo/credential/credential-enco
 import { hashBytes } from '../../src/fdo/types/hash.ts';
 import { encodeVoucher, encodeVoucherPem } from '../../src/fdo/voucher/voucher-encode.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
-import { GUID, HMAC_SECRET, keys, makeVoucher, type VoucherFixture } from '../fdo/voucher/helpers.ts';
+import { GUID, HMAC_SECRET, makeVoucher, type VoucherFixture } from '../fdo/voucher/helpers.ts';
 import { runCli } from '../helpers/cli.ts';
+import { cachedKeys as keys } from '../helpers/keys.ts';
 import { vectorPath, vectorsMissing } from '../helpers/vectors.ts';
 
 const run = (args: string[]) => runCli(args, process.cwd());

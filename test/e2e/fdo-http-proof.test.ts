@@ -6,10 +6,7 @@
  * server, and the refusals a peer sees.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair, type KeyPairType } from '../../src/crypto/key-generate.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
@@ -20,10 +17,11 @@ import { guidToHex } from '../../src/fdo/types/guid.ts';
 import { samePublicKey } from '../../src/fdo/types/public-key.ts';
 import { voucherOwner } from '../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
-import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+import { testConfig } from '../helpers/platform.ts';
+import { systemRandom as random } from '../helpers/random.ts';
+import { tempDirs } from '../helpers/temp.ts';
 
-const random = (n: number) => new Uint8Array(randomBytes(n));
 const DEVMOD = { os: 'linux', arch: 'x86_64', version: 'proof', device: 'http proof', bin: 'x86_64', sep: ';' };
 const SUITES = [
   {
@@ -43,11 +41,9 @@ const SUITES = [
 ] as const;
 type Suite = (typeof SUITES)[number];
 
-const dirs: string[] = [];
+const dataDir = tempDirs('iotopia-proof-');
 async function up(name: string): Promise<Platform> {
-  const dataDir = mkdtempSync(join(tmpdir(), `iotopia-proof-${name}-`));
-  dirs.push(dataDir);
-  return startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent', autoOwner: false }]));
+  return startPlatform(testConfig({ dataDir: dataDir(`${name}-`), autoOwner: false }));
 }
 
 /** A management API call over HTTP with the platform's first admin token (or `token`). */
@@ -110,10 +106,6 @@ async function sell(maker: Platform, owner: Platform, d: Device): Promise<string
   assert.equal(imported.state, 'imported');
   return g;
 }
-
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 describe('FDO over HTTP on loopback: iotopia up, DI, voucher transfer through the management API, TO0, TO1, TO2', () => {
   let a: Platform;

@@ -1,6 +1,6 @@
+import { Prng } from '../helpers/random.ts';
 import type { FuzzResult } from './engine.ts';
 import { mutate } from './mutate.ts';
-import { Prng } from './prng.ts';
 
 /** A target whose run is asynchronous (e.g. the SUIT processor, which awaits its device). */
 export interface AsyncFuzzTarget {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { Prng } from '../helpers/random.ts';
 import { mutate } from './mutate.ts';
-import { Prng } from './prng.ts';
 
 /** A decoder under fuzzing. */
 export interface FuzzTarget {

@@ -1,5 +1,5 @@
 import { concat } from '../../src/codec/bytes.ts';
-import type { Prng } from './prng.ts';
+import type { Prng } from '../helpers/random.ts';
 
 // Values that sit on CBOR's head boundaries: additional information 23/24/25/26/27, the reserved
 // 28..30, indefinite 31, and the break code.

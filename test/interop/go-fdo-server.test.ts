@@ -27,6 +27,7 @@ import { createApp } from '../../src/server/app.ts';
 import { MemorySessionStore } from '../../src/server/fdo/memory-session-store.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';
+import { systemRandom as random } from '../helpers/random.ts';
 import { writeDocSection } from './doc-section.ts';
 import * as their from './go-fdo-server/api.ts';
 import {
@@ -35,7 +36,6 @@ import {
   guidHex,
   KIND,
   newDevice,
-  random,
   startTheirDeployment,
   startTheirManufacturer,
   type TheirDeployment,

@@ -5,6 +5,7 @@ import { MudBuilder, type Peer } from '../../src/mud/author/builder.ts';
 import { MudSpecError } from '../../src/mud/author/errors.ts';
 import { mudFromSpec } from '../../src/mud/author/spec.ts';
 import { parseMud } from '../../src/mud/validate/parse-mud.ts';
+import { Prng } from '../helpers/random.ts';
 
 const NOW = new Date('2026-12-01T08:00:00Z');
 
@@ -111,14 +112,9 @@ test("values that make an invalid MUD file are refused with the validator's reas
 });
 
 test('round trip: generated descriptions of every peer kind and flow shape all validate strictly', () => {
-  // A small deterministic generator (xorshift32) over the builder's whole input space.
-  let s = 0x2545f491;
-  const next = (n: number): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) % n;
-  };
+  // A deterministic walk over the builder's whole input space.
+  const prng = new Prng(0x2545f491);
+  const next = (n: number): number => prng.below(n);
   const peers: Peer[] = [
     { kind: 'domain', name: 'a.example.com' },
     { kind: 'domain', name: 'xn--bcher-kva.example' },

@@ -10,18 +10,9 @@ import { describeMud } from '../../src/mud/describe/describe.ts';
 import { mudToJson } from '../../src/mud/model/to-json.ts';
 import { MudInputError } from '../../src/mud/validate/errors.ts';
 import { validateMud } from '../../src/mud/validate/parse-mud.ts';
+import { Prng } from '../helpers/random.ts';
 
 type J = unknown;
-
-function prng(seed: number): (n: number) => number {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) % n;
-  };
-}
 
 /** Every container node with the key that leads to each child. */
 function slots(v: J, out: [Record<string, J> | J[], string | number][] = []): [Record<string, J> | J[], string | number][] {
@@ -57,7 +48,8 @@ const seed = mudFromSpec(
 ).json;
 
 test('structured mutations: the validator returns (or throws only its typed input error), with a model exactly when there are no errors', () => {
-  const next = prng(20261202);
+  const prng = new Prng(20261202);
+  const next = (n: number): number => prng.below(n);
   const values: (() => J)[] = [
     () => null,
     () => -1,

@@ -4,16 +4,15 @@
  * owner key first (TO0 fails), then is opened again.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
 import { runDi } from '../../src/fdo/client/flows.ts';
 import { guidToHex } from '../../src/fdo/types/guid.ts';
 import { DEFAULT_TO0_BACKOFF_MS } from '../../src/onboarding/to0-refresh.ts';
 import type { To0Status } from '../../src/onboarding/to0-status.ts';
+import { systemRandom as random } from '../helpers/random.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from '../server/api/owner-world.ts';
-
-const random = (n: number) => new Uint8Array(randomBytes(n));
 
 interface View {
   state: string;

@@ -4,11 +4,7 @@
  * the next start finishes, once.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
@@ -18,15 +14,14 @@ import { encodeVoucher } from '../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { storeOwnerVoucherStore } from '../../src/onboarding/owner-vouchers.ts';
-import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+import { testConfig } from '../helpers/platform.ts';
+import { systemRandom as random } from '../helpers/random.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const random = (n: number) => new Uint8Array(randomBytes(n));
-const dir = mkdtempSync(join(tmpdir(), 'iotopia-sweep-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('iotopia-sweep-');
 
-const start = (autoOwner: boolean) =>
-  startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: dir, logLevel: 'silent', autoOwner }]));
+const start = (autoOwner: boolean) => startPlatform(testConfig({ dataDir: dir, autoOwner }));
 
 async function manufacture(platform: Platform, serial: string): Promise<{ credential: DeviceCredential; deviceKey: CryptoKeyLike }> {
   const { privateKey } = await generateKeyPair('secp256r1');

@@ -4,7 +4,7 @@
  * to make registrations run out; the rendezvous keeps real time.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
@@ -14,9 +14,9 @@ import { decodeTo1d } from '../../src/fdo/messages/to0.ts';
 import { guidToHex } from '../../src/fdo/types/guid.ts';
 import { DEFAULT_TO0_BACKOFF_MS } from '../../src/onboarding/to0-refresh.ts';
 import type { To0Status } from '../../src/onboarding/to0-status.ts';
+import { systemRandom as random } from '../helpers/random.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from '../server/api/owner-world.ts';
 
-const random = (n: number) => new Uint8Array(randomBytes(n));
 const DAY = 86_400_000;
 
 interface View {

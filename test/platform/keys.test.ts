@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
-import { randomBytes, X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { ensurePlatformKeys, PLATFORM_KEYS_SCOPE } from '../../src/platform/keys.ts';
-import { resolveConfig } from '../../src/server/platform/config.ts';
 import { startPlatform } from '../../src/server/platform/platform.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { testConfig } from '../helpers/platform.ts';
+import { systemRandom as random } from '../helpers/random.ts';
+import { tempDirs } from '../helpers/temp.ts';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'iotopia-platform-keys-'));
-  dirs.push(d);
-  return d;
-};
-const random = (n: number) => new Uint8Array(randomBytes(n));
+const tempDir = tempDirs('iotopia-platform-keys-');
 
 describe('manufacturer key certificates', () => {
   test('made on first start, self-signed for their key, kept across starts', async () => {
@@ -80,7 +71,7 @@ describe('manufacturer key certificates', () => {
 
 describe('DI on the server with all roles', () => {
   test('a device asking for X5CHAIN gets the manufacturer key with its certificate, and onboards', async () => {
-    const platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: tempDir(), logLevel: 'silent' }]));
+    const platform = await startPlatform(testConfig({ dataDir: tempDir() }));
     try {
       const deviceKey = (await generateKeyPair('secp384r1')).privateKey;
       const credential = await runDi(platform.url, {

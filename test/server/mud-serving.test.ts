@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createCertificate } from '../../src/crypto/x509-create.ts';
 import { MudBuilder } from '../../src/mud/author/builder.ts';
@@ -11,8 +8,7 @@ import { verifyMudSignature } from '../../src/mud/signature/cms-verify.ts';
 import { parseMud } from '../../src/mud/validate/parse-mud.ts';
 import { createApiToken } from '../../src/platform/tokens.ts';
 import { MAX_PUBLISHED_MUD_BYTES, MAX_PUBLISHED_SIGNATURE_BYTES } from '../../src/server/mud/publish.ts';
-import { resolveConfig } from '../../src/server/platform/config.ts';
-import { startPlatform } from '../../src/server/platform/platform.ts';
+import { startTestPlatform } from '../helpers/platform.ts';
 import { type ApiWorld, bearer, startApiWorld } from './api/world.ts';
 
 const mudFile = (overrides: Record<string, unknown> = {}) =>
@@ -311,10 +307,7 @@ describe('MUD files larger than a setting could hold (256 KiB) publish and serve
 
 describe('without the mud role nothing is served', () => {
   test('a published file is not served by a server without the role', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'iotopia-mud-off-'));
-    const platform = await startPlatform(
-      resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: join(dir, 'server'), logLevel: 'silent', roles: 'manufacturer' }]),
-    );
+    const { platform, close } = await startTestPlatform('iotopia-mud-off-', { roles: 'manufacturer' });
     try {
       const token = (await createApiToken(platform.store, { name: 'm', roles: ['manufacturer'] })).secret;
       const content = mudFile();
@@ -327,8 +320,7 @@ describe('without the mud role nothing is served', () => {
       assert.equal(put.statusCode, 200, put.body);
       assert.equal((await platform.app.inject({ method: 'GET', url: '/mud/bulb.json' })).statusCode, 404);
     } finally {
-      await platform.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

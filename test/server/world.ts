@@ -3,9 +3,7 @@
  * in-memory stores (built on the e2e kit's keys), the device side's DI configuration, and a fetch
  * that goes through Fastify's `inject` so the agent's HTTP client can run without sockets.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { createCertificate } from '../../src/crypto/x509-create.ts';
 import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
 import { TransportProtocol } from '../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
@@ -18,9 +16,11 @@ import type { To2DeviceOptions } from '../../src/fdo/protocol/to2-device.ts';
 import { createTo2Owner } from '../../src/fdo/protocol/to2-owner.ts';
 import type { RvTo2Addr } from '../../src/fdo/types/rv-to2-addr.ts';
 import type { FdoRoles } from '../../src/server/fdo/fdo-transport.ts';
-import { cachedKeys, DEVMOD, type DeviceKeyType, deviceKeyInfo, makeOwner, type Owner, ownerKeysFor, RV_INFO } from '../fdo/e2e/kit.ts';
+import { DEVMOD, type DeviceKeyType, deviceKeyInfo, makeOwner, type Owner, ownerKeysFor, RV_INFO } from '../fdo/e2e/kit.ts';
+import { cachedKeys } from '../helpers/keys.ts';
+import { deviceCa } from '../helpers/pki.ts';
+import { systemRandom as random } from '../helpers/random.ts';
 
-export const random = (n: number) => new Uint8Array(randomBytes(n));
 const clock = () => new Date();
 
 export interface ServerWorld {
@@ -35,15 +35,7 @@ export interface ServerWorld {
 
 /** A world whose owner key fits `kexSuite` (ECDH256 → P-256, ECDH384 → P-384). */
 export async function makeServerWorld(kexSuite: string = KexSuite.ECDH256): Promise<ServerWorld> {
-  const ca = await cachedKeys('secp384r1', 7);
-  const caCert = createCertificate({
-    subject: { commonName: 'IoTopia HTTP test device CA' },
-    publicKey: ca.publicKey,
-    signer: { privateKey: ca.privateKey },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2054-01-01T00:00:00Z'),
-    ca: true,
-  });
+  const ca = await deviceCa('IoTopia HTTP test device CA');
   const mfg = [await cachedKeys('secp256r1', 50), await cachedKeys('secp384r1', 50)];
   const ownerKeys = await ownerKeysFor(kexSuite);
   const owner = makeOwner(ownerKeys.keys, ownerKeys.pkType);
@@ -62,7 +54,7 @@ export async function makeServerWorld(kexSuite: string = KexSuite.ECDH256): Prom
             clock,
             store: manufacturerVouchers,
             rvInfo: RV_INFO,
-            deviceCa: { privateKey: ca.privateKey, chain: [caCert] },
+            deviceCa: ca,
             manufacturerKeys: mfg.map((k) => ({ privateKey: k.privateKey })),
             extendTo: owner.publicKey,
           }),

@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import { API_ROLES, createApiToken, isApiRole, revokeApiToken, tokenView } from '../../platform/tokens.ts';
-import type { ApiRole, ApiTokenRecord } from '../../store/api-token-repository.ts';
+import type { ApiRole } from '../../store/api-token-repository.ts';
 import { ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';

@@ -11,8 +11,9 @@ import type { DeviceCredential } from '../../../src/fdo/credential/device-creden
 import { FdoError } from '../../../src/fdo/errors.ts';
 import { hashBytes } from '../../../src/fdo/types/hash.ts';
 import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
 import { vectorPath, vectorsMissing } from '../../helpers/vectors.ts';
-import { GUID, HMAC_SECRET, keys } from '../voucher/helpers.ts';
+import { GUID, HMAC_SECRET } from '../voucher/helpers.ts';
 
 const code = (c: string) => (e: unknown) => e instanceof FdoError && e.code === c;
 
@@ -25,7 +26,7 @@ async function credential(): Promise<DeviceCredential> {
     guid: GUID,
     rvInfo: [rendezvousDirectiveFromView({ dns: 'rv.example', devPort: 8041 })],
     pubKeyHash: hashBytes(HashType.SHA256, Uint8Array.of(1)),
-    deviceKey: { pkcs8: exportPrivateKey((await keys('secp256r1', 9)).privateKey, 'pkcs8-der') },
+    deviceKey: { pkcs8: exportPrivateKey((await cachedKeys('secp256r1', 9)).privateKey, 'pkcs8-der') },
   };
 }
 

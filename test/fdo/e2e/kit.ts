@@ -7,9 +7,8 @@
  * Two ways in: `journey` runs DI → TO0 → TO1 → TO2 over the real roles; `makeTo2World` makes the
  * voucher and credential directly (createVoucher / extendVoucher), for TO2-only tests.
  */
-import { createHash, type KeyObject, type X509Certificate } from 'node:crypto';
-import { generateKeyPair, type KeyPair, type KeyPairType } from '../../../src/crypto/key-generate.ts';
-import { createCertificate } from '../../../src/crypto/x509-create.ts';
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import type { KeyPair, KeyPairType } from '../../../src/crypto/key-generate.ts';
 import {
   CipherSuite,
   HashType,
@@ -29,7 +28,7 @@ import {
   MemoryOwnerVoucherStore,
   MemoryRendezvousStore,
 } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ClientStep, ProtocolMessage, RandomSource } from '../../../src/fdo/protocol/ports.ts';
+import type { ClientStep, ProtocolMessage } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { createTo0Rendezvous } from '../../../src/fdo/protocol/to0-rendezvous.ts';
 import { createTo1Device } from '../../../src/fdo/protocol/to1-device.ts';
@@ -57,32 +56,14 @@ import { createVoucher } from '../../../src/fdo/voucher/voucher-create.ts';
 import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { certificateFor, deviceCa } from '../../helpers/pki.ts';
+import { seededRandom } from '../../helpers/random.ts';
 
-/** A deterministic byte stream (SHA-256 in counter mode over a seed): reproducible runs. */
-export function seededRandom(seed: string): RandomSource {
-  let counter = 0;
-  return (n: number) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i += 32) {
-      const block = createHash('sha256').update(`${seed}/${counter++}`).digest();
-      out.set(block.subarray(0, Math.min(32, n - i)), i);
-    }
-    return out;
-  };
-}
+const E2E_CA_NAME = 'IoTopia e2e device CA';
 
 export const FIXED_NOW = new Date('2030-01-01T00:00:00Z');
 export const fixedClock = () => new Date(FIXED_NOW.getTime());
-
-const keyCache = new Map<string, Promise<KeyPair>>();
-
-/** One key pair per type and slot for the whole test process (RSA generation is slow). */
-export function cachedKeys(type: KeyPairType, slot = 0): Promise<KeyPair> {
-  const id = `${type}/${slot}`;
-  let p = keyCache.get(id);
-  if (p === undefined) keyCache.set(id, (p = generateKeyPair(type)));
-  return p;
-}
 
 /** Device attestation key types, named by their FDO pkType. */
 export const DEVICE_KEY_TYPES = ['SECP256R1', 'SECP384R1', 'RSA2048RESTR', 'RSAPKCS', 'RSAPSS'] as const;
@@ -170,20 +151,10 @@ export async function makeTo2World(o: MakeTo2WorldOptions = {}): Promise<To2Worl
   const type = o.deviceKeyType ?? 'SECP256R1';
   const info = DEVICE_KEY[type];
   const deviceKeys = await cachedKeys(info.pair, 1);
-  const ca = await cachedKeys('secp384r1', 7);
-  const caCert = createCertificate({
-    subject: { commonName: 'IoTopia e2e device CA' },
-    publicKey: ca.publicKey,
-    signer: { privateKey: ca.privateKey },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2054-01-01T00:00:00Z'),
-    ca: true,
-  });
-  const deviceCert = createCertificate({
-    subject: { commonName: `IoTopia e2e device ${type}` },
-    publicKey: deviceKeys.publicKey,
-    signer: { privateKey: ca.privateKey, certificate: caCert },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
+  const ca = await deviceCa(E2E_CA_NAME);
+  const deviceCert = certificateFor(deviceKeys, {
+    commonName: `IoTopia e2e device ${type}`,
+    issuer: ca,
     notAfter: new Date('2054-01-01T00:00:00Z'),
   });
   const random = seededRandom(o.seed ?? 'world');
@@ -196,7 +167,7 @@ export async function makeTo2World(o: MakeTo2WorldOptions = {}): Promise<To2Worl
     rvInfo: RV_INFO,
     deviceInfo: 'IoTopia e2e device',
     manufacturerKey: mfgPk,
-    devCertChain: [deviceCert, caCert],
+    devCertChain: [deviceCert, ca.certificate],
     hmac: { secret: hmacSecret },
   });
   let signer = manufacturer.privateKey;
@@ -219,7 +190,7 @@ export async function makeTo2World(o: MakeTo2WorldOptions = {}): Promise<To2Worl
     pubKeyHash: hashBytes(HashType.SHA256, rawPk),
     deviceKey: { pkcs8: new Uint8Array(deviceKeys.privateKey.export({ format: 'der', type: 'pkcs8' })) },
   };
-  return { device: { keys: deviceKeys, type, credential, certificates: [deviceCert, caCert] }, manufacturer, voucher, owner };
+  return { device: { keys: deviceKeys, type, credential, certificates: [deviceCert, ca.certificate] }, manufacturer, voucher, owner };
 }
 
 export interface To2RunOptions {
@@ -407,15 +378,7 @@ export async function journey(o: JourneyOptions): Promise<JourneyResult> {
   const random = seededRandom(seed);
   const info = DEVICE_KEY[o.deviceKeyType];
   const deviceKeys = await cachedKeys(info.pair, 1);
-  const ca = await cachedKeys('secp384r1', 7);
-  const caCert = createCertificate({
-    subject: { commonName: 'IoTopia e2e device CA' },
-    publicKey: ca.publicKey,
-    signer: { privateKey: ca.privateKey },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2054-01-01T00:00:00Z'),
-    ca: true,
-  });
+  const ca = await deviceCa(E2E_CA_NAME);
   const mfg = await manufacturerKeys();
   const mfgStore = new MemoryManufacturerVoucherStore();
   const manufacturer = createDiManufacturer({
@@ -423,7 +386,7 @@ export async function journey(o: JourneyOptions): Promise<JourneyResult> {
     clock: fixedClock,
     store: mfgStore,
     rvInfo: RV_INFO,
-    deviceCa: { privateKey: ca.privateKey, chain: [caCert] },
+    deviceCa: ca,
     manufacturerKeys: [mfg.p256, mfg.p384, mfg.rsa2048, mfg.rsa3072].map((k) => ({ privateKey: k.privateKey })),
   });
   const diDevice = createDiDevice({

@@ -21,7 +21,9 @@ import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { cachedKeys, drive, fixedClock, journey, makeOwner, type Owner, runTo2, seededRandom } from './kit.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { drive, fixedClock, journey, makeOwner, type Owner, runTo2 } from './kit.ts';
 
 /** TO0 by `owner` for `voucher`, then TO1 by the device: the to1d it gets. */
 async function register(

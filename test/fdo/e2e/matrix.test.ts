@@ -12,7 +12,8 @@ import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { guidToHex } from '../../../src/fdo/types/guid.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { CIPHER_SUITES, cachedKeys, DEVICE_KEY_TYPES, journey, KEX_SUITES, makeOwner, OWNER_KEY_FOR_KEX } from './kit.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { CIPHER_SUITES, DEVICE_KEY_TYPES, journey, KEX_SUITES, makeOwner, OWNER_KEY_FOR_KEX } from './kit.ts';
 
 const TO2_SEQUENCE_TAIL = [64, 65, 66, 67, 68, 69, 70, 71];
 

@@ -19,25 +19,14 @@ import { createDiDevice } from '../../../src/fdo/protocol/di-device.ts';
 import { createDiManufacturer, type DiManufacturerConfig } from '../../../src/fdo/protocol/di-manufacturer.ts';
 import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { MemoryManufacturerVoucherStore } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ProtocolMessage, ServerStep } from '../../../src/fdo/protocol/ports.ts';
+import type { ProtocolMessage } from '../../../src/fdo/protocol/ports.ts';
 import { hashBytes } from '../../../src/fdo/types/hash.ts';
 import { samePublicKey } from '../../../src/fdo/types/public-key.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { deviceCa, fixedClock, keys, manufacture, type RunLog, RV_INFO, run, seededRandom, viaJson } from './helpers.ts';
-
-/** The spec code of an error reply, asserting that it is one. */
-function sentCode(step: ServerStep<unknown>): number {
-  assert.equal(step.reply.msgType, MsgType.Error);
-  assert.equal(step.state, null);
-  return decodeErrorMessage(step.reply.body).code;
-}
-
-function assertFailed(step: ServerStep<unknown>, fdoCode: number, code: string): void {
-  assert.equal(sentCode(step), fdoCode);
-  assert.ok(step.error instanceof FdoError, `error is ${String(step.error)}`);
-  assert.equal((step.error as FdoError).code, code);
-}
+import { cachedKeys } from '../../helpers/keys.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { assertFailed, fixedClock, manufacture, type RunLog, RV_INFO, run, testDeviceCa, viaJson } from './helpers.ts';
 
 async function manufacturerWith(overrides: Partial<DiManufacturerConfig> = {}) {
   const store = new MemoryManufacturerVoucherStore();
@@ -46,15 +35,15 @@ async function manufacturerWith(overrides: Partial<DiManufacturerConfig> = {}) {
     clock: fixedClock(),
     store,
     rvInfo: RV_INFO,
-    deviceCa: await deviceCa(),
-    manufacturerKeys: [await keys('secp256r1', 1), await keys('secp384r1', 1), await keys('rsa2048', 1)],
+    deviceCa: await testDeviceCa(),
+    manufacturerKeys: [await cachedKeys('secp256r1', 1), await cachedKeys('secp384r1', 1), await cachedKeys('rsa2048', 1)],
     ...overrides,
   });
   return { store, handler };
 }
 
 async function appStartBody(deviceType: KeyPairType = 'secp256r1', keyType: PublicKeyTypeNumber = PublicKeyType.SECP256R1) {
-  const device = await keys(deviceType, 2);
+  const device = await cachedKeys(deviceType, 2);
   return encodeDIAppStart({
     deviceMfgInfo: encodeDeviceMfgInfo({
       keyType,
@@ -89,7 +78,7 @@ describe('DI: device and manufacturer in process', () => {
   ];
   for (const c of cases) {
     test(`${c.name}: the device gets a credential, the manufacturer stores a voucher that it verifies`, async () => {
-      const ca = await deviceCa();
+      const ca = await testDeviceCa();
       const m = await manufacture({ deviceType: c.deviceType, mfgType: c.mfgType, keyType: c.keyType, extend: false, seed: c.name });
       assert.equal(m.store.size, 1);
       const voucher = parseVoucher(m.voucher);
@@ -134,7 +123,7 @@ describe('DI: device and manufacturer in process', () => {
     const { handler, store } = await manufacturerWith();
     const device = createDiDevice({
       random: seededRandom('x5'),
-      deviceKey: (await keys('secp256r1', 2)).privateKey,
+      deviceKey: (await cachedKeys('secp256r1', 2)).privateKey,
       serialNumber: 'S',
       model: 'M',
       keyEncoding: PublicKeyEncoding.X5CHAIN,
@@ -210,19 +199,19 @@ describe('DI: failures', () => {
       ErrorCode.MESSAGE_BODY_ERROR,
       'ERR_FDO_DI_NO_MFG_INFO',
     );
-    const device = await keys('secp256r1', 2);
+    const device = await cachedKeys('secp256r1', 2);
     const csr = createCertificationRequest(device.privateKey, 'SN');
     csr[csr.length - 3] = (csr[csr.length - 3] ?? 0) ^ 0x01;
     const bad = encodeDIAppStart({
       deviceMfgInfo: encodeDeviceMfgInfo({ keyType: 10, keyEncoding: 1, serialNumber: 'S', deviceInfo: 'M', csr, extra: [] }),
     });
     assertFailed(await handler(undefined, { msgType: MsgType.DI_AppStart, body: bad }), ErrorCode.MESSAGE_BODY_ERROR, 'ERR_FDO_DI_CSR');
-    const ed = await keys('ed25519', 2);
+    const ed = await cachedKeys('ed25519', 2);
     assert.throws(() => createCertificationRequest(ed.privateKey, 'S'), TypeError);
   });
 
   test('a pkType no configured manufacturer key fits is INVALID_MESSAGE_ERROR', async () => {
-    const { handler } = await manufacturerWith({ manufacturerKeys: [await keys('secp256r1', 1)] });
+    const { handler } = await manufacturerWith({ manufacturerKeys: [await cachedKeys('secp256r1', 1)] });
     const step = await handler(undefined, { msgType: MsgType.DI_AppStart, body: await appStartBody('secp384r1', PublicKeyType.SECP384R1) });
     assertFailed(step, ErrorCode.INVALID_MESSAGE_ERROR, 'ERR_FDO_DI_NO_MANUFACTURER_KEY');
   });
@@ -238,7 +227,7 @@ describe('DI: failures', () => {
     });
     const device = createDiDevice({
       random: seededRandom('f'),
-      deviceKey: (await keys('secp256r1', 2)).privateKey,
+      deviceKey: (await cachedKeys('secp256r1', 2)).privateKey,
       serialNumber: 'S',
       model: 'M',
     });
@@ -258,7 +247,7 @@ describe('DI: failures', () => {
   test('the device refuses a reply of the wrong type, and a header that is not a voucher header', async () => {
     const device = createDiDevice({
       random: seededRandom('w'),
-      deviceKey: (await keys('secp256r1', 2)).privateKey,
+      deviceKey: (await cachedKeys('secp256r1', 2)).privateKey,
       serialNumber: 'S',
       model: 'M',
     });

@@ -1,37 +1,35 @@
 /**
- * Shared fixtures for the DI/TO0/TO1 role tests: deterministic randomness, a settable clock, keys,
- * a device CA, and a loop that feeds a client's requests to a server handler with the state of
- * both sides round-tripped through JSON between every message (as a database would store it).
+ * Shared fixtures for the DI/TO0/TO1 role tests: a settable clock, the DI device CA, an assertion
+ * on error replies, and a loop that feeds a client's requests to a server handler with the state
+ * of both sides round-tripped through JSON between every message (as a database would store it).
  */
-import { createHash, type X509Certificate } from 'node:crypto';
-import { generateKeyPair, type KeyPair, type KeyPairType } from '../../../src/crypto/key-generate.ts';
-import { createCertificate } from '../../../src/crypto/x509-create.ts';
+import assert from 'node:assert/strict';
+import type { KeyPair, KeyPairType } from '../../../src/crypto/key-generate.ts';
 import type { PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
+import { MsgType } from '../../../src/fdo/constants/message-types.ts';
 import { RVProtocolValue, TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
+import { FdoError } from '../../../src/fdo/errors.ts';
+import { decodeErrorMessage } from '../../../src/fdo/messages/error.ts';
 import { createDiDevice } from '../../../src/fdo/protocol/di-device.ts';
 import { createDiManufacturer } from '../../../src/fdo/protocol/di-manufacturer.ts';
 import type { ServerHandler } from '../../../src/fdo/protocol/lib/server-step.ts';
 import { MemoryManufacturerVoucherStore, MemoryOwnerKeyRing } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ClientStep, ProtocolMessage, RandomSource } from '../../../src/fdo/protocol/ports.ts';
+import type { ClientStep, ProtocolMessage, ServerStep } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { type DeviceCa, deviceCa } from '../../helpers/pki.ts';
+import { seededRandom } from '../../helpers/random.ts';
 
-/** A reproducible byte stream: SHA-256 in counter mode over a seed. */
-export function seededRandom(seed: string): RandomSource {
-  let counter = 0;
-  return (n) => {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const block = createHash('sha256').update(`${seed}/${counter++}`).digest();
-      const take = Math.min(block.length, n - filled);
-      out.set(block.subarray(0, take), filled);
-      filled += take;
-    }
-    return out;
-  };
+/** Asserts that a server step ended its session with an error message of `fdoCode`, from an FdoError with `code`. */
+export function assertFailed(step: ServerStep<unknown>, fdoCode: number, code: string): void {
+  assert.equal(step.reply.msgType, MsgType.Error);
+  assert.equal(step.state, null);
+  assert.equal(decodeErrorMessage(step.reply.body).code, fdoCode);
+  assert.ok(step.error instanceof FdoError, `error is ${String(step.error)}`);
+  assert.equal((step.error as FdoError).code, code);
 }
 
 /** A clock that stands still until moved. */
@@ -44,26 +42,9 @@ export function fixedClock(iso = '2025-06-01T12:00:00Z') {
   return clock;
 }
 
-const cache = new Map<string, Promise<KeyPair>>();
-export function keys(type: KeyPairType, slot = 0): Promise<KeyPair> {
-  const id = `${type}/${slot}`;
-  let p = cache.get(id);
-  if (p === undefined) cache.set(id, (p = generateKeyPair(type)));
-  return p;
-}
-
-export async function deviceCa(type: KeyPairType = 'secp384r1'): Promise<{ privateKey: KeyPair['privateKey']; chain: X509Certificate[] }> {
-  const k = await keys(type, 50);
-  const cert = createCertificate({
-    subject: { commonName: 'IoTopia test device CA' },
-    publicKey: k.publicKey,
-    signer: { privateKey: k.privateKey },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2044-01-01T00:00:00Z'),
-    ca: true,
-  });
-  return { privateKey: k.privateKey, chain: [cert] };
-}
+/** The device CA of the DI tests: P-384 on a slot of its own, valid to 2044. */
+export const testDeviceCa = (): Promise<DeviceCa> =>
+  deviceCa('IoTopia test device CA', { slot: 50, notAfter: new Date('2044-01-01T00:00:00Z') });
 
 export const RV_INFO = [rendezvousDirectiveFromView({ dns: 'rv.example', devPort: 8041, protocol: RVProtocolValue.RVProtHttps })];
 
@@ -130,16 +111,16 @@ export async function manufacture(
   } = {},
 ): Promise<Manufactured> {
   const { deviceType = 'secp256r1', mfgType = deviceType, ownerType = mfgType, seed = 'manufacture' } = options;
-  const device = await keys(deviceType, 2);
-  const manufacturer = await keys(mfgType, 1);
-  const owner = await keys(ownerType, 3);
+  const device = await cachedKeys(deviceType, 2);
+  const manufacturer = await cachedKeys(mfgType, 1);
+  const owner = await cachedKeys(ownerType, 3);
   const store = new MemoryManufacturerVoucherStore();
   const server = createDiManufacturer({
     random: seededRandom(`${seed}/m`),
     clock: fixedClock(),
     store,
     rvInfo: RV_INFO,
-    deviceCa: await deviceCa(),
+    deviceCa: await testDeviceCa(),
     manufacturerKeys: [manufacturer],
     ...(options.extend === false ? {} : { extendTo: owner.publicKey }),
   });

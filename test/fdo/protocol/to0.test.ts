@@ -8,7 +8,6 @@ import { HashType, PublicKeyType, type PublicKeyTypeNumber } from '../../../src/
 import { ErrorCode } from '../../../src/fdo/constants/error-codes.ts';
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';
 import { FdoError } from '../../../src/fdo/errors.ts';
-import { decodeErrorMessage } from '../../../src/fdo/messages/error.ts';
 import { decodeTO0HelloAck, encodeTO0OwnerSign, encodeTo0d, signTo1d } from '../../../src/fdo/messages/to0.ts';
 import { encodeTO1HelloRV } from '../../../src/fdo/messages/to1.ts';
 import { deviceSigInfoFor } from '../../../src/fdo/protocol/lib/device-signature.ts';
@@ -16,7 +15,6 @@ import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { verifyTo1dSignature } from '../../../src/fdo/protocol/lib/to1d-verify.ts';
 import { acceptVouchersFromManufacturers } from '../../../src/fdo/protocol/lib/voucher-acceptance.ts';
 import { MemoryOwnerKeyRing, MemoryRendezvousStore } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ServerStep } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Owner } from '../../../src/fdo/protocol/to0-owner.ts';
 import { createTo0Rendezvous, type To0RendezvousConfig, type To0RendezvousState } from '../../../src/fdo/protocol/to0-rendezvous.ts';
 import { createTo1Rendezvous } from '../../../src/fdo/protocol/to1-rendezvous.ts';
@@ -27,21 +25,15 @@ import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
-import { fixedClock, keys, type Manufactured, manufacture, register, run, seededRandom, TO2_ADDR, viaJson } from './helpers.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { assertFailed, fixedClock, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
 
 function rendezvous(overrides: Partial<To0RendezvousConfig> = {}) {
   const store = new MemoryRendezvousStore();
   const clock = fixedClock();
   const handler = createTo0Rendezvous({ random: seededRandom('to0-rv'), clock, store, ...overrides });
   return { store, clock, handler };
-}
-
-function assertFailed(step: ServerStep<unknown>, fdoCode: number, code: string): void {
-  assert.equal(step.reply.msgType, MsgType.Error);
-  assert.equal(step.state, null);
-  assert.equal(decodeErrorMessage(step.reply.body).code, fdoCode);
-  assert.ok(step.error instanceof FdoError, `error is ${String(step.error)}`);
-  assert.equal((step.error as FdoError).code, code);
 }
 
 /** TO0.Hello → the session state and its nonce. */
@@ -109,7 +101,7 @@ describe('TO0: owner and rendezvous in process', () => {
       extend: false,
       seed: 'pss-owner',
     });
-    const owner = await keys('rsa2048', 4);
+    const owner = await cachedKeys('rsa2048', 4);
     const voucher = encodeVoucher(
       extendVoucher(parseVoucher(m.voucher), {
         ownerPrivateKey: m.manufacturer.privateKey,
@@ -152,7 +144,7 @@ describe('TO0: owner and rendezvous in process', () => {
     const m = await manufacture({ seed: 'resale' });
     const { handler, store } = rendezvous();
     await register(m.voucher, [m.owner.privateKey], handler);
-    const buyer = await keys('secp256r1', 7);
+    const buyer = await cachedKeys('secp256r1', 7);
     const extended = encodeVoucher(
       extendVoucher(parseVoucher(m.voucher), { ownerPrivateKey: m.owner.privateKey, nextOwner: buyer.publicKey }),
     );
@@ -175,7 +167,7 @@ describe('TO0: owner and rendezvous in process', () => {
     const trusting = rendezvous({ acceptance: acceptVouchersFromManufacturers([m.manufacturer.publicKey]) });
     await register(m.voucher, [m.owner.privateKey], trusting.handler);
     assert.equal(trusting.store.size, 1);
-    const other = await keys('secp256r1', 8);
+    const other = await cachedKeys('secp256r1', 8);
     const strict = rendezvous({ acceptance: acceptVouchersFromManufacturers([other.publicKey]) });
     const { state, nonce } = await hello(strict.handler);
     const step = await strict.handler(state, { msgType: MsgType.TO0_OwnerSign, body: ownerSignBody(m.voucher, nonce, m.owner.privateKey) });
@@ -241,7 +233,7 @@ describe('TO0: failures change nothing', () => {
   });
 
   test('to1d signed by a key other than the current owner is INVALID_OWNER_SIGN_BODY', async () => {
-    const stranger = await keys('secp256r1', 9);
+    const stranger = await cachedKeys('secp256r1', 9);
     await expectFailure(
       (nonce, f) => ownerSignBody(f.voucher, nonce, stranger.privateKey),
       ErrorCode.INVALID_OWNER_SIGN_BODY,
@@ -339,7 +331,7 @@ describe('TO0: failures change nothing', () => {
   test('the owner client: no key for the voucher owner, and the peer code of a refusal', async () => {
     const f = await m();
     const { handler } = rendezvous();
-    const owner = createTo0Owner({ keyRing: new MemoryOwnerKeyRing([(await keys('secp256r1', 9)).privateKey]) });
+    const owner = createTo0Owner({ keyRing: new MemoryOwnerKeyRing([(await cachedKeys('secp256r1', 9)).privateKey]) });
     await assert.rejects(run(owner.start({ voucher: f.voucher, rvTo2Addr: TO2_ADDR }), owner, handler), {
       code: 'ERR_FDO_TO0_NO_OWNER_KEY',
     });

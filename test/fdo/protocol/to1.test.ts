@@ -5,21 +5,20 @@ import type { KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { PublicKeyType, type PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
 import { ErrorCode } from '../../../src/fdo/constants/error-codes.ts';
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';
-import { FdoError } from '../../../src/fdo/errors.ts';
-import { decodeErrorMessage } from '../../../src/fdo/messages/error.ts';
 import { decodeTO1HelloRVAck, encodeTO1HelloRV, encodeTO1ProveToRV } from '../../../src/fdo/messages/to1.ts';
 import { deviceSigInfoFor } from '../../../src/fdo/protocol/lib/device-signature.ts';
 import { FdoPeerError } from '../../../src/fdo/protocol/lib/peer-error.ts';
 import { verifyTo1dSignature } from '../../../src/fdo/protocol/lib/to1d-verify.ts';
 import { MemoryRendezvousStore } from '../../../src/fdo/protocol/memory-stores.ts';
-import type { ServerStep } from '../../../src/fdo/protocol/ports.ts';
 import { createTo0Rendezvous } from '../../../src/fdo/protocol/to0-rendezvous.ts';
 import { createTo1Device } from '../../../src/fdo/protocol/to1-device.ts';
 import { createTo1Rendezvous, type To1RendezvousState } from '../../../src/fdo/protocol/to1-rendezvous.ts';
 import type { Nonce } from '../../../src/fdo/types/nonce.ts';
 import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
-import { fixedClock, keys, type Manufactured, manufacture, register, run, seededRandom, TO2_ADDR, viaJson } from './helpers.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { assertFailed, fixedClock, type Manufactured, manufacture, register, run, TO2_ADDR, viaJson } from './helpers.ts';
 
 /** A rendezvous service (TO0 and TO1 over one store) with `m`'s voucher registered for an hour. */
 async function registered(m: Manufactured) {
@@ -29,14 +28,6 @@ async function registered(m: Manufactured) {
   await register(m.voucher, [m.owner.privateKey], to0, 3600);
   const handler = createTo1Rendezvous({ random: seededRandom('to1'), clock, store });
   return { store, clock, handler };
-}
-
-function assertFailed(step: ServerStep<unknown>, fdoCode: number, code: string): void {
-  assert.equal(step.reply.msgType, MsgType.Error);
-  assert.equal(step.state, null);
-  assert.equal(decodeErrorMessage(step.reply.body).code, fdoCode);
-  assert.ok(step.error instanceof FdoError, `error is ${String(step.error)}`);
-  assert.equal((step.error as FdoError).code, code);
 }
 
 async function helloRv(
@@ -154,7 +145,7 @@ describe('TO1: failures', () => {
   test('a proof signed by another key, or with another signature type than announced, is INVALID_MESSAGE_ERROR', async () => {
     const f = await m();
     const { handler } = await registered(f);
-    const other = await keys('secp256r1', 11);
+    const other = await cachedKeys('secp256r1', 11);
     const a = await helloRv(handler, f);
     assertFailed(
       await handler(a.state, { msgType: MsgType.TO1_ProveToRV, body: proof(f, a.nonce, other.privateKey) }),

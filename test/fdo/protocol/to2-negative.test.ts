@@ -27,7 +27,9 @@ import { createTo2Owner } from '../../../src/fdo/protocol/to2-owner.ts';
 import { publicKeyFromKeyObject } from '../../../src/fdo/types/public-key.ts';
 import { rawArrayElements } from '../../../src/fdo/types/read.ts';
 import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
-import { cachedKeys, fixedClock, makeOwner, makeTo2World, runTo2, seededRandom, type To2RunResult, type To2World } from '../e2e/kit.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { fixedClock, makeOwner, makeTo2World, runTo2, type To2RunResult, type To2World } from '../e2e/kit.ts';
 
 const T = MsgType;
 

@@ -17,7 +17,8 @@ import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { cachedKeys, DEVMOD, makeOwner, makeTo2World, RV_INFO, runTo2 } from '../e2e/kit.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { DEVMOD, makeOwner, makeTo2World, RV_INFO, runTo2 } from '../e2e/kit.ts';
 
 const T = MsgType;
 

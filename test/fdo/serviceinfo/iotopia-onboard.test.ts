@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decode, encode } from '../../../src/codec/cbor.ts';
 import { encodeCoseKey, keyObjectToCoseKey } from '../../../src/codec/cose/key.ts';
-import { generateKeyPair, type KeyPair } from '../../../src/crypto/key-generate.ts';
 import { createDeviceServiceInfo } from '../../../src/fdo/serviceinfo/create-device-service-info.ts';
 import { createOwnerServiceInfo } from '../../../src/fdo/serviceinfo/create-owner-service-info.ts';
 import { deviceIotopiaOnboardModule } from '../../../src/fdo/serviceinfo/modules/iotopia-onboard-device.ts';
 import { nextDeviceServiceInfo } from '../../../src/fdo/serviceinfo/next-device-service-info.ts';
 import { encodeOwnerServiceInfo } from '../../../src/fdo/serviceinfo/owner-service-info-codec.ts';
 import type { ManagementProvision } from '../../../src/fdo/serviceinfo/ports.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
 import { DEVMOD, run } from './harness.ts';
 
 // Byte strings compared by content only (encoders may attach properties to their output).
@@ -25,8 +25,7 @@ const norm = (list: ManagementProvision[]) =>
 const MUD = 'https://mud.example.com/sensor-1.json';
 const SBOM = 'https://sbom.example.com/sensor-1.cdx.json';
 
-let pairPromise: Promise<KeyPair> | undefined;
-const keyPair = () => (pairPromise ??= generateKeyPair('secp256r1'));
+const keyPair = () => cachedKeys('secp256r1');
 
 async function anchors(): Promise<Uint8Array[]> {
   const pair = await keyPair();

@@ -1,12 +1,10 @@
 /** The public surface of src/fdo/session, used the way the TO2 state machines will use it. */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { encode } from '../../../src/codec/cbor.ts';
 import { CipherSuite } from '../../../src/fdo/constants/crypto.ts';
 import * as session from '../../../src/fdo/session/index.ts';
-
-const random = (n: number) => new Uint8Array(randomBytes(n));
+import { systemRandom as random } from '../../helpers/random.ts';
 
 test('index: a TO2-shaped exchange with every piece of state stored as JSON between messages', () => {
   assert.deepEqual(Object.keys(session).sort(), [

@@ -9,7 +9,8 @@ import { CipherSuite } from '../../../src/fdo/constants/crypto.ts';
 import { openMessage, sealMessage } from '../../../src/fdo/session/session-cipher.ts';
 import { deriveSessionKeys } from '../../../src/fdo/session/session-keys.ts';
 import { createSessionState } from '../../../src/fdo/session/session-state.ts';
-import { hex, seededRandom, unhex } from './helpers.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { hex, unhex } from './helpers.ts';
 import { pythonUnavailable, runPython } from './python/run.ts';
 
 const SUITES = Object.entries(CipherSuite) as [string, number][];

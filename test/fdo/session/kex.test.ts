@@ -6,7 +6,8 @@ import { deviceRespondKex } from '../../../src/fdo/session/device-kex.ts';
 import { isKexSuiteSupported } from '../../../src/fdo/session/kex-registry.ts';
 import { createOwnerKex, ownerFinishKex } from '../../../src/fdo/session/owner-kex.ts';
 import { importOwnerKexState, type OwnerKexState } from '../../../src/fdo/session/owner-kex-state.ts';
-import { assertFdoError, seededRandom } from './helpers.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { assertFdoError } from './helpers.ts';
 
 const rsa2048 = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const rsa3072 = generateKeyPairSync('rsa', { modulusLength: 3072 });

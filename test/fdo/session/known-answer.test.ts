@@ -12,7 +12,8 @@ import { deviceRespondKex } from '../../../src/fdo/session/device-kex.ts';
 import { createOwnerKex, ownerFinishKex } from '../../../src/fdo/session/owner-kex.ts';
 import { deriveSessionKeys } from '../../../src/fdo/session/session-keys.ts';
 import type { SharedSecret } from '../../../src/fdo/session/types.ts';
-import { fixedRandom, hex, unhex } from './helpers.ts';
+import { fixedRandom } from '../../helpers/random.ts';
+import { hex, unhex } from './helpers.ts';
 import { pythonUnavailable, runPython } from './python/run.ts';
 
 const skip = pythonUnavailable();

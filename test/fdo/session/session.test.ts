@@ -12,7 +12,8 @@ import { createOwnerKex, ownerFinishKex } from '../../../src/fdo/session/owner-k
 import { openMessage, sealMessage } from '../../../src/fdo/session/session-cipher.ts';
 import { deriveSessionKeys } from '../../../src/fdo/session/session-keys.ts';
 import { createSessionState, importSessionState, RECENT_IV_LIMIT, type SessionState } from '../../../src/fdo/session/session-state.ts';
-import { assertFdoError, seededRandom } from './helpers.ts';
+import { seededRandom } from '../../helpers/random.ts';
+import { assertFdoError } from './helpers.ts';
 
 const rsa2048 = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const rsa3072 = generateKeyPairSync('rsa', { modulusLength: 3072 });

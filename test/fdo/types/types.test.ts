@@ -28,7 +28,6 @@ import {
 } from '../../../src/fdo/types/rendezvous-info.ts';
 import { encodeRvTo2Addr, parseRvTo2Addr } from '../../../src/fdo/types/rv-to2-addr.ts';
 import { encodeSigInfo, parseSigInfo } from '../../../src/fdo/types/sig-info.ts';
-import { certificateFor, keys } from '../voucher/helpers.ts';
 
 const code = (c: string) => (e: unknown) => e instanceof FdoError && e.code === c;
 
@@ -90,7 +89,7 @@ describe('Hash and HMac', () => {
 
 describe('PublicKey', () => {
   test('every encoding of one key round-trips through CBOR to the same key material', async () => {
-    const p256 = await keys('secp256r1');
+    const p256 = await cachedKeys('secp256r1');
     const cert = certificateFor(p256);
     for (const encoding of [PublicKeyEncoding.Crypto, PublicKeyEncoding.X509, PublicKeyEncoding.X5CHAIN, PublicKeyEncoding.COSEKEY]) {
       const pk = publicKeyFromKeyObject(p256.privateKey, { encoding, chain: [cert] });
@@ -104,8 +103,8 @@ describe('PublicKey', () => {
   });
 
   test('the key must match pkType', async () => {
-    const p384 = await keys('secp384r1');
-    const rsa = await keys('rsa2048');
+    const p384 = await cachedKeys('secp384r1');
+    const rsa = await cachedKeys('rsa2048');
     const spki = new Uint8Array(p384.publicKey.export({ format: 'der', type: 'spki' }));
     assert.throws(
       () => publicKeyToKeyObject({ type: PublicKeyType.SECP256R1, encoding: PublicKeyEncoding.X509, body: spki }),
@@ -122,7 +121,7 @@ describe('PublicKey', () => {
     );
     const restr = publicKeyFromKeyObject(rsa.publicKey, { type: PublicKeyType.RSA2048RESTR, encoding: PublicKeyEncoding.X509 });
     assert.equal(signatureAlgorithmFor(restr.type, rsa.publicKey), Algorithm.RS256);
-    assert.equal(signatureAlgorithmFor(PublicKeyType.RSAPSS, (await keys('rsa3072')).publicKey), Algorithm.PS384);
+    assert.equal(signatureAlgorithmFor(PublicKeyType.RSAPSS, (await cachedKeys('rsa3072')).publicKey), Algorithm.PS384);
     assert.equal(signatureAlgorithmFor(PublicKeyType.SECP384R1, p384.publicKey), Algorithm.ES384);
     assert.throws(() => parsePublicKey([PublicKeyType.SECP256R1, 9, spki], 'OVPubKey'), /OVPubKey\.pkEnc: 9 is not one of/);
     assert.throws(() => parsePublicKey([PublicKeyType.SECP256R1, PublicKeyEncoding.X5CHAIN, []], 'pk'), code('ERR_FDO_MESSAGE_BODY'));
@@ -185,7 +184,7 @@ describe('RendezvousInfo, RVTO2Addr, SigInfo, CertChain', () => {
     const s = { sgType: -7 as const, info: new Uint8Array(0) };
     assert.deepEqual(parseSigInfo(encodeSigInfo(s), 'eASigInfo'), s);
     assert.throws(() => parseSigInfo([-8, new Uint8Array(0)], 'eASigInfo'), /sgType/);
-    const cert = certificateFor(await keys('secp256r1'));
+    const cert = certificateFor(await cachedKeys('secp256r1'));
     const chain = parseCertChain([new Uint8Array(cert.raw)], 'chain');
     assert.deepEqual(certChainHash(HashType.SHA256, chain).value, new Uint8Array(createHash('sha256').update(cert.raw).digest()));
     assert.throws(() => parseCertChain(Array(11).fill(new Uint8Array(1)), 'OVDevCertChain'), /expected 1 to 10 elements/);
@@ -193,6 +192,8 @@ describe('RendezvousInfo, RVTO2Addr, SigInfo, CertChain', () => {
 });
 
 import { decode } from '../../../src/codec/cbor.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { certificateFor } from '../../helpers/pki.ts';
 
 function decodeOf(b: Uint8Array): unknown {
   return decode(b);

@@ -18,7 +18,9 @@ import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../../../src/fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { certificateFor, GUID, HMAC_SECRET, keys, makeVoucher } from './helpers.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { certificateFor } from '../../helpers/pki.ts';
+import { GUID, HMAC_SECRET, makeVoucher } from './helpers.ts';
 
 const TYPES: [string, PublicKeyTypeNumber, KeyPairType, number][] = [
   ['SECP256R1', PublicKeyType.SECP256R1, 'secp256r1', Algorithm.ES256],
@@ -41,7 +43,7 @@ describe('extendVoucher to every key type and encoding', () => {
     for (const [encName, encoding] of ENCODINGS) {
       test(`${name} as ${encName}: round-trips, verifies, and signs the next entry with ${Object.entries(Algorithm).find(([, a]) => a === alg)?.[0]}`, async () => {
         const { voucher, owners } = await makeVoucher(1);
-        const next = await keys(kind, 0);
+        const next = await cachedKeys(kind, 0);
         const chain = encoding === PublicKeyEncoding.X5CHAIN ? [certificateFor(next)] : undefined;
         const x = extendVoucher(voucher, {
           ownerPrivateKey: owners[1]!.privateKey,
@@ -65,8 +67,8 @@ describe('extendVoucher to every key type and encoding', () => {
   }
 
   test('hash types: kept from the first entry; for the first, by the device and owner key class', async () => {
-    const p384 = await keys('secp384r1', 0);
-    const dev384 = await keys('secp384r1', 4);
+    const p384 = await cachedKeys('secp384r1', 0);
+    const dev384 = await cachedKeys('secp384r1', 4);
     const base = {
       guid: GUID,
       rvInfo: [],
@@ -77,11 +79,11 @@ describe('extendVoucher to every key type and encoding', () => {
     const strong = createVoucher({ ...base, devCertChain: [certificateFor(dev384)] });
     assert.equal(strong.header.devCertChainHash!.type, HashType.SHA384);
     assert.equal(strong.headerHmac.type, HashType.HMAC_SHA384);
-    const e1 = extendVoucher(strong, { ownerPrivateKey: p384.privateKey, nextOwner: (await keys('secp256r1', 1)).publicKey });
+    const e1 = extendVoucher(strong, { ownerPrivateKey: p384.privateKey, nextOwner: (await cachedKeys('secp256r1', 1)).publicKey });
     assert.equal(e1.entries[0]!.payload.hashPrevEntry.type, HashType.SHA384);
-    const e2 = extendVoucher(e1, { ownerPrivateKey: (await keys('secp256r1', 1)).privateKey, nextOwner: p384.publicKey });
+    const e2 = extendVoucher(e1, { ownerPrivateKey: (await cachedKeys('secp256r1', 1)).privateKey, nextOwner: p384.publicKey });
     assert.equal(e2.entries[1]!.payload.hashPrevEntry.type, HashType.SHA384);
-    const weak = createVoucher({ ...base, devCertChain: [certificateFor(await keys('secp256r1', 9))] });
+    const weak = createVoucher({ ...base, devCertChain: [certificateFor(await cachedKeys('secp256r1', 9))] });
     assert.equal(weak.headerHmac.type, HashType.HMAC_SHA256);
     assert.equal(
       extendVoucher(weak, { ownerPrivateKey: p384.privateKey, nextOwner: p384.publicKey }).entries[0]!.payload.hashPrevEntry.type,
@@ -92,7 +94,7 @@ describe('extendVoucher to every key type and encoding', () => {
   });
 
   test('a device without a certificate chain (null chain and hash), extra info, and an HMAC from the device', async () => {
-    const mfg = await keys('secp256r1', 0);
+    const mfg = await cachedKeys('secp256r1', 0);
     const v = createVoucher({
       guid: GUID,
       rvInfo: [],

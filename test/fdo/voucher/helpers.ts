@@ -1,7 +1,5 @@
-/** Shared fixtures for the FDO tests: one cached key pair per type, certificates on demand. */
-import type { X509Certificate } from 'node:crypto';
-import { generateKeyPair, type KeyPair, type KeyPairType } from '../../../src/crypto/key-generate.ts';
-import { createCertificate } from '../../../src/crypto/x509-create.ts';
+/** Shared fixtures for the FDO voucher tests: a fixed GUID and HMAC secret, and vouchers made by IoTopia. */
+import type { KeyPair, KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { PublicKeyEncoding } from '../../../src/fdo/constants/crypto.ts';
 import { RVProtocolValue } from '../../../src/fdo/constants/rendezvous.ts';
 import { guidFromText } from '../../../src/fdo/types/guid.ts';
@@ -10,34 +8,10 @@ import { rendezvousDirectiveFromView } from '../../../src/fdo/types/rendezvous-i
 import type { OwnershipVoucher } from '../../../src/fdo/voucher/voucher.ts';
 import { createVoucher } from '../../../src/fdo/voucher/voucher-create.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { certificateFor } from '../../helpers/pki.ts';
 
-const cache = new Map<string, Promise<KeyPair>>();
-
-/** A key pair of `type`; `slot` gives further distinct pairs of the same type. */
-export function keys(type: KeyPairType, slot = 0): Promise<KeyPair> {
-  const id = `${type}/${slot}`;
-  let p = cache.get(id);
-  if (p === undefined) cache.set(id, (p = generateKeyPair(type)));
-  return p;
-}
-
-/** A certificate for `subject`, self-signed or issued by `issuer`. */
-export function certificateFor(
-  subject: KeyPair,
-  issuer?: { keys: KeyPair; certificate: X509Certificate },
-  ca = false,
-  name = 'IoTopia test',
-): X509Certificate {
-  return createCertificate({
-    subject: { commonName: name },
-    publicKey: subject.publicKey,
-    signer:
-      issuer === undefined ? { privateKey: subject.privateKey } : { privateKey: issuer.keys.privateKey, certificate: issuer.certificate },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2044-01-01T00:00:00Z'),
-    ca,
-  });
-}
+/** The shared key cache under the name the CLI voucher tests import. */
 
 export const HMAC_SECRET = new Uint8Array(32).fill(0x5a);
 export const GUID = guidFromText('0102030405060708090a0b0c0d0e0f10');
@@ -51,11 +25,11 @@ export interface VoucherFixture {
 
 /** A voucher made by IoTopia: P-256 device with a CA-issued certificate, `entries` P-256 owners. */
 export async function makeVoucher(entries = 2, mfgType: KeyPairType = 'secp256r1'): Promise<VoucherFixture> {
-  const device = await keys('secp256r1', 9);
-  const caKeys = await keys('secp256r1', 8);
-  const caCert = certificateFor(caKeys, undefined, true, 'IoTopia test CA');
-  const deviceCert = certificateFor(device, { keys: caKeys, certificate: caCert }, false, 'IoTopia test device');
-  const owners = [await keys(mfgType, 0)];
+  const device = await cachedKeys('secp256r1', 9);
+  const caKeys = await cachedKeys('secp256r1', 8);
+  const caCert = certificateFor(caKeys, { ca: true, commonName: 'IoTopia test CA' });
+  const deviceCert = certificateFor(device, { issuer: { keys: caKeys, certificate: caCert }, commonName: 'IoTopia test device' });
+  const owners = [await cachedKeys(mfgType, 0)];
   let voucher = createVoucher({
     guid: GUID,
     rvInfo: [rendezvousDirectiveFromView({ dns: 'rv.example', devPort: 8041, protocol: RVProtocolValue.RVProtHttps })],
@@ -65,7 +39,7 @@ export async function makeVoucher(entries = 2, mfgType: KeyPairType = 'secp256r1
     hmac: { secret: HMAC_SECRET },
   });
   for (let i = 0; i < entries; i++) {
-    const next = await keys('secp256r1', i + 1);
+    const next = await cachedKeys('secp256r1', i + 1);
     voucher = extendVoucher(voucher, { ownerPrivateKey: owners[i]!.privateKey, nextOwner: next.publicKey });
     owners.push(next);
   }

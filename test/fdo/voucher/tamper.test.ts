@@ -13,7 +13,9 @@ import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { encodeVoucherHeader } from '../../../src/fdo/voucher/voucher-header.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { type VerifyVoucherOptions, verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { certificateFor, GUID, HMAC_SECRET, keys, makeVoucher, type VoucherFixture } from './helpers.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { certificateFor } from '../../helpers/pki.ts';
+import { GUID, HMAC_SECRET, makeVoucher, type VoucherFixture } from './helpers.ts';
 
 let fx: VoucherFixture;
 before(async () => {
@@ -69,7 +71,7 @@ describe('voucher tampering', () => {
   });
 
   test('header fields: the HMAC catches each; without the secret the entry chain does', async () => {
-    const other = publicKeyFromKeyObject((await keys('secp256r1', 7)).publicKey, { encoding: PublicKeyEncoding.X509 });
+    const other = publicKeyFromKeyObject((await cachedKeys('secp256r1', 7)).publicKey, { encoding: PublicKeyEncoding.X509 });
     const changes: [string, Partial<OwnershipVoucher['header']>, string, number | undefined][] = [
       ['OVGuid', { guid: new Uint8Array(16) }, 'ERR_FDO_VOUCHER_ENTRY_PREV_HASH', 0],
       ['OVRVInfo', { rvInfo: [] }, 'ERR_FDO_VOUCHER_ENTRY_PREV_HASH', 0],
@@ -110,8 +112,8 @@ describe('voucher tampering', () => {
   });
 
   test('device chain validation, when asked for', async () => {
-    const ca = certificateFor(await keys('secp256r1', 8), undefined, true, 'IoTopia test CA');
-    const stranger = certificateFor(await keys('secp256r1', 6), undefined, true, 'another CA');
+    const ca = certificateFor(await cachedKeys('secp256r1', 8), { ca: true, commonName: 'IoTopia test CA' });
+    const stranger = certificateFor(await cachedKeys('secp256r1', 6), { ca: true, commonName: 'another CA' });
     assert.doesNotThrow(() => verifyVoucher(fx.voucher, { deviceChain: { time: new Date('2030-01-01T00:00:00Z'), trustAnchors: [ca] } }));
     fails(fx.voucher, 'ERR_FDO_VOUCHER_DEVICE_CHAIN', undefined, {
       deviceChain: { time: new Date('2030-01-01T00:00:00Z'), trustAnchors: [stranger] },
@@ -129,7 +131,9 @@ describe('voucher tampering', () => {
       fails(withEntryRaw(fx.voucher, i, resigned(i, { hashHdrInfo: swapped })), 'ERR_FDO_VOUCHER_ENTRY_HDRINFO_HASH', i);
 
       // The payload's key changed after signing: the signature no longer covers it.
-      const intruder: FdoPublicKey = publicKeyFromKeyObject((await keys('secp256r1', 7)).publicKey, { encoding: PublicKeyEncoding.X509 });
+      const intruder: FdoPublicKey = publicKeyFromKeyObject((await cachedKeys('secp256r1', 7)).publicKey, {
+        encoding: PublicKeyEncoding.X509,
+      });
       const cose = decode(fx.voucher.entries[i]!.raw) as Tag;
       const parts = cose.value as unknown[];
       const forged = encode(
@@ -186,7 +190,7 @@ describe('voucher tampering', () => {
     fails(fx.voucher, 'ERR_FDO_VOUCHER_HMAC', undefined, { deviceCredential: { guid: GUID, pubKeyHash, hmacSecret: new Uint8Array(32) } });
     const p384 = extendVoucher(fx.voucher, {
       ownerPrivateKey: fx.owners[2]!.privateKey,
-      nextOwner: (await keys('secp384r1', 3)).publicKey,
+      nextOwner: (await cachedKeys('secp384r1', 3)).publicKey,
     });
     assert.doesNotThrow(() => verifyVoucher(p384));
     fails(p384, 'ERR_FDO_VOUCHER_KEY_TYPE', 2, { uniformKeyTypes: true });

@@ -14,8 +14,8 @@ import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { inspectVoucher } from '../../../src/fdo/voucher/voucher-inspect.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
 import { vectorPath, vectorsMissing } from '../../helpers/vectors.ts';
-import { keys } from './helpers.ts';
 
 const dir = vectorPath('fdo');
 const read = (name: string) => readFileSync(`${dir}/${name}`);
@@ -49,7 +49,7 @@ describe('shared FDO vectors', { skip: dir === undefined ? vectorsMissing('fdo')
   test('go-fdo: extended with the manufacturer key to a fresh key, the voucher verifies and names the new owner', async () => {
     const v = parseVoucher(read('go-fdo-ov.pem'));
     const mfg = importPrivateKey(read('go-fdo-mfg_key.pem'));
-    const next = await keys('secp384r1', 5);
+    const next = await cachedKeys('secp384r1', 5);
     const x = extendVoucher(v, { ownerPrivateKey: mfg, nextOwner: next.publicKey });
     const again = parseVoucher(encodeVoucher(x));
     const r = verifyVoucher(again, { deviceCredential: importGoFdoCredential(read('go-fdo-dc.bin')), ownerKey: next.publicKey });

@@ -6,7 +6,7 @@
  * The owner with plans is built from the same protocol code the platform uses (createTo2Owner over
  * the platform's store), because the platform does not take ServiceInfo plans from configuration.
  */
-import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -35,8 +35,8 @@ import type { RoleHandler } from '../../../src/server/fdo/fdo-transport.ts';
 import { MemorySessionStore } from '../../../src/server/fdo/memory-session-store.ts';
 import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../../src/server/platform/platform.ts';
+import { systemRandom as random } from '../../helpers/random.ts';
 
-const random = (n: number) => new Uint8Array(randomBytes(n));
 const clock = () => new Date();
 
 export interface Server extends Platform {

@@ -5,12 +5,12 @@
  * device, so each key type gets its own). All share one device CA, which the rendezvous is told to trust. Also: IoTopia's own
  * servers for the mixed chains, and the steps the cells share.
  */
-import { randomBytes } from 'node:crypto';
 import type { KeyPairType } from '../../../src/crypto/key-generate.ts';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { CipherSuite, KexSuite, PublicKeyType, type PublicKeyTypeNumber } from '../../../src/fdo/constants/crypto.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
 import type { To2DeviceOptions } from '../../../src/fdo/protocol/to2-device.ts';
+import { systemRandom as random } from '../../helpers/random.ts';
 import * as their from './api.ts';
 import { type KeyFiles, keyFiles } from './keys.ts';
 import { type GoServer, startGoServer } from './peers.ts';
@@ -44,8 +44,6 @@ export const KIND: Record<DeviceKind, { pair: KeyPairType; pkType: PublicKeyType
       cipherName: 'A128GCM',
     },
   };
-
-export const random = (n: number) => new Uint8Array(randomBytes(n));
 
 export const DEVMOD = { os: 'linux', arch: 'x86_64', version: 'IoTopia interop', device: 'iotopia-interop', sep: ':', bin: 'x86_64' };
 

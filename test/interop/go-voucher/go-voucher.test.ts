@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -23,43 +23,16 @@ import { encodeVoucher, encodeVoucherPem } from '../../../src/fdo/voucher/vouche
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
-import { certificateFor, HMAC_SECRET, keys, makeVoucher } from '../../fdo/voucher/helpers.ts';
+import { HMAC_SECRET, makeVoucher } from '../../fdo/voucher/helpers.ts';
+import { buildGoProgram } from '../../helpers/go.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { certificateFor } from '../../helpers/pki.ts';
 import { vectorPath } from '../../helpers/vectors.ts';
 
 const SRC = import.meta.dirname;
 const work = mkdtempSync(join(tmpdir(), 'iotopia-go-voucher-'));
 
-function findGo(): string | undefined {
-  for (const candidate of ['go', '/usr/local/go/bin/go']) {
-    if (spawnSync(candidate, ['version'], { encoding: 'utf8' }).status === 0) return candidate;
-  }
-  return undefined;
-}
-
-/** Builds main.go; returns the binary, or the reason to skip. */
-function build(): { bin?: string; skip?: string } {
-  const go = findGo();
-  if (go === undefined) return { skip: 'Go is not installed (looked for go on PATH and /usr/local/go/bin/go): go-fdo interop skipped' };
-  const cache = join(tmpdir(), 'iotopia-go-cache');
-  mkdirSync(cache, { recursive: true });
-  const env = {
-    ...process.env,
-    GOMODCACHE: process.env.GOMODCACHE ?? join(cache, 'mod'),
-    GOCACHE: process.env.GOCACHE ?? join(cache, 'build'),
-    GOPATH: process.env.GOPATH ?? join(cache, 'path'),
-    GOFLAGS: '-mod=readonly',
-  };
-  const bin = join(work, 'go-voucher');
-  const r = spawnSync(go, ['build', '-o', bin, '.'], { cwd: SRC, env, encoding: 'utf8', timeout: 480_000 });
-  if (r.status === 0 && existsSync(bin)) return { bin };
-  const out = `${r.stderr ?? ''}${r.stdout ?? ''}${r.error?.message ?? ''}`;
-  if (/proxy\.golang\.org|dial tcp|no such host|Forbidden|timeout|ETIMEDOUT|reading https?:/i.test(out)) {
-    return { skip: `go-fdo could not be downloaded from the Go module proxy: go-fdo interop skipped (${out.trim().split('\n')[0]})` };
-  }
-  throw new Error(`go build of the interop program failed:\n${out}`);
-}
-
-const built = build();
+const built = buildGoProgram({ src: SRC, bin: join(work, 'go-voucher'), tests: 'go-fdo interop', program: 'the interop program' });
 
 function goVerify(
   file: string,
@@ -106,7 +79,7 @@ describe('go-fdo verifies IoTopia vouchers, IoTopia verifies go-fdo vouchers', {
   for (const [name, kind, type, encoding] of cases) {
     test(`extended to ${name}, and on by that owner: go-fdo follows the entry chain`, async () => {
       const { voucher, owners } = await makeVoucher(1);
-      const next = await keys(kind, 1);
+      const next = await cachedKeys(kind, 1);
       const chain = encoding === PublicKeyEncoding.X5CHAIN ? [certificateFor(next)] : undefined;
       const x = extendVoucher(voucher, {
         ownerPrivateKey: owners[1]!.privateKey,
@@ -115,7 +88,7 @@ describe('go-fdo verifies IoTopia vouchers, IoTopia verifies go-fdo vouchers', {
         encoding,
         ...(chain ? { chain } : {}),
       });
-      const last = await keys('secp256r1', 3);
+      const last = await cachedKeys('secp256r1', 3);
       const y = extendVoucher(x, { ownerPrivateKey: next.privateKey, nextOwner: last.publicKey });
       assert.deepEqual(goVerify(save(x), HMAC_SECRET, savePub(next.publicKey)), {
         ok: true,
@@ -137,7 +110,7 @@ describe('go-fdo verifies IoTopia vouchers, IoTopia verifies go-fdo vouchers', {
   }, async () => {
     const dir = vectorPath('fdo')!;
     const v = parseVoucher(readFileSync(join(dir, 'go-fdo-ov.pem')));
-    const next = await keys('secp384r1', 2);
+    const next = await cachedKeys('secp384r1', 2);
     const x = extendVoucher(v, {
       ownerPrivateKey: importPrivateKey(readFileSync(join(dir, 'go-fdo-mfg_key.pem'))),
       nextOwner: next.publicKey,

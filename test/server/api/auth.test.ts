@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApiToken, revokeApiToken } from '../../../src/platform/tokens.ts';
 import { hashSecret } from '../../../src/store/hash-secret.ts';
+import { testConfig } from '../../helpers/platform.ts';
 import { type ApiWorld, bearer, startApiWorld } from './world.ts';
 
 describe('management API authentication and roles', () => {
@@ -77,12 +78,9 @@ describe('management API authentication and roles', () => {
 
   test('the first admin token is made once: a restart on the same data makes none', async () => {
     const { startPlatform } = await import('../../../src/server/platform/platform.ts');
-    const { resolveConfig } = await import('../../../src/server/platform/config.ts');
     const { join } = await import('node:path');
     await w.platform.close();
-    const again = await startPlatform(
-      resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: join(w.dir, 'server'), logLevel: 'silent', autoOwner: false }]),
-    );
+    const again = await startPlatform(testConfig({ dataDir: join(w.dir, 'server'), autoOwner: false }));
     assert.equal(again.firstAdminToken, undefined);
     w.platform = again;
   });

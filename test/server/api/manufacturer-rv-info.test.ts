@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { runDi } from '../../../src/fdo/client/flows.ts';
@@ -10,9 +7,8 @@ import { RVProtocolValue } from '../../../src/fdo/constants/rendezvous.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
 import { type RendezvousInfo, rendezvousDirectiveView } from '../../../src/fdo/types/rendezvous-info.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
-import { resolveConfig } from '../../../src/server/platform/config.ts';
-import { startPlatform } from '../../../src/server/platform/platform.ts';
-import { postgresHarness } from '../../store/harness.ts';
+import { PG_SKIP, startReplicaPair } from '../../helpers/platform.ts';
+import { systemRandom } from '../../helpers/random.ts';
 import { type ApiWorld, bearer, startApiWorld } from './world.ts';
 
 const URL_PATH = '/api/v1/manufacturer/rendezvous-info';
@@ -40,7 +36,7 @@ describe('management API: the manufacturer sets the rendezvous info DI uses', ()
   async function manufacture(): Promise<{ credential: DeviceCredential; voucherRvInfo: RendezvousInfo }> {
     const { privateKey } = await generateKeyPair('secp256r1');
     const credential = await runDi(w.platform.url, {
-      random: (n) => new Uint8Array(randomBytes(n)),
+      random: systemRandom,
       deviceKey: privateKey,
       serialNumber: `RV-${randomBytes(4).toString('hex')}`,
       model: 'rv info test',
@@ -182,18 +178,8 @@ describe('management API: the manufacturer sets the rendezvous info DI uses', ()
   });
 });
 
-const pgUrl = process.env['IOTOPIA_TEST_PG_URL'];
-
-test('on PostgreSQL, rendezvous info set through one server is what DI on another writes', {
-  skip: pgUrl === undefined || pgUrl === '' ? 'IOTOPIA_TEST_PG_URL is not set (.ci/run starts a PostgreSQL and sets it)' : false,
-}, async () => {
-  const db = await postgresHarness(pgUrl as string);
-  const dirs = [mkdtempSync(join(tmpdir(), 'iotopia-rvinfo-a-')), mkdtempSync(join(tmpdir(), 'iotopia-rvinfo-b-'))];
-  const env = { IOTOPIA_MASTER_KEY: randomBytes(32).toString('hex') };
-  const config = (dataDir: string) =>
-    resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, database: db.location, logLevel: 'silent', autoOwner: false }]);
-  const a = await startPlatform(config(dirs[0] as string), { env });
-  const b = await startPlatform(config(dirs[1] as string), { env });
+test('on PostgreSQL, rendezvous info set through one server is what DI on another writes', { skip: PG_SKIP }, async () => {
+  const { a, b, close } = await startReplicaPair('iotopia-rvinfo-', { autoOwner: false });
   try {
     const admin = a.firstAdminToken ?? assert.fail('no admin token');
     const directives = [{ dns: 'rv.example.net', devPort: 443, protocol: 'https' }];
@@ -201,7 +187,7 @@ test('on PostgreSQL, rendezvous info set through one server is what DI on anothe
     assert.equal(set.statusCode, 200, set.body);
     const { privateKey } = await generateKeyPair('secp256r1');
     const credential = await runDi(b.url, {
-      random: (n) => new Uint8Array(randomBytes(n)),
+      random: systemRandom,
       deviceKey: privateKey,
       serialNumber: 'PG-1',
       model: 'pg',
@@ -218,9 +204,6 @@ test('on PostgreSQL, rendezvous info set through one server is what DI on anothe
       },
     ]);
   } finally {
-    await a.close();
-    await b.close();
-    await db.destroy();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await close();
   }
 });

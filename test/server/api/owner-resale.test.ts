@@ -4,7 +4,7 @@
  * before and after an onboarding; refusals with stable codes; two resales racing, one wins.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { runDi, runOnboard } from '../../../src/fdo/client/flows.ts';
@@ -17,9 +17,9 @@ import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../../src/fdo/voucher/voucher-verify.ts';
 import { storeOwnerVoucherStore } from '../../../src/onboarding/owner-vouchers.ts';
 import { recordTo0Failure, recordTo0Success } from '../../../src/onboarding/to0-status.ts';
+import { systemRandom as random } from '../../helpers/random.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from './owner-world.ts';
 
-const random = (n: number) => new Uint8Array(randomBytes(n));
 const DAY = 86_400_000;
 type DeviceKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 

@@ -19,9 +19,8 @@ import { deviceUploadModule } from '../../../src/fdo/serviceinfo/modules/upload-
 import { deviceWgetModule } from '../../../src/fdo/serviceinfo/modules/wget-device.ts';
 import type { CommandRequest } from '../../../src/fdo/serviceinfo/ports.ts';
 import { guidToHex } from '../../../src/fdo/types/guid.ts';
+import { systemRandom as random } from '../../helpers/random.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from './owner-world.ts';
-
-const random = (n: number) => new Uint8Array(randomBytes(n));
 
 interface Device {
   credential: DeviceCredential;

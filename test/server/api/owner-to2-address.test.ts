@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { runDi } from '../../../src/fdo/client/flows.ts';
 import { TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import { decodeTo1d } from '../../../src/fdo/messages/to0.ts';
+import { systemRandom as random } from '../../helpers/random.ts';
 import { BACKENDS, bearer, type OwnerWorld, startOwnerWorld } from './owner-world.ts';
-
-const random = (n: number) => new Uint8Array(randomBytes(n));
 
 for (const backend of BACKENDS) {
   describe(`owner TO2 address (${backend.name})`, { skip: backend.skip }, () => {

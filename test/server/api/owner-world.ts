@@ -3,16 +3,13 @@
  * is set, on a fresh PostgreSQL database; each with one API token per role.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createApiToken } from '../../../src/platform/tokens.ts';
-import { type RawSettings, resolveConfig } from '../../../src/server/platform/config.ts';
-import { type Platform, type StartOptions, startPlatform } from '../../../src/server/platform/platform.ts';
+import type { RawSettings } from '../../../src/server/platform/config.ts';
+import type { Platform, StartOptions } from '../../../src/server/platform/platform.ts';
 import type { ApiRole } from '../../../src/store/api-token-repository.ts';
+import { PG_SKIP, PG_URL, roleTokens, startTestPlatform } from '../../helpers/platform.ts';
 import { postgresHarness, type StoreHarness } from '../../store/harness.ts';
 
-const pgUrl = process.env['IOTOPIA_TEST_PG_URL'];
+export { bearer } from '../../helpers/platform.ts';
 
 export interface Backend {
   name: 'sqlite' | 'postgres';
@@ -22,10 +19,7 @@ export interface Backend {
 
 export const BACKENDS: readonly Backend[] = [
   { name: 'sqlite', skip: false },
-  {
-    name: 'postgres',
-    skip: pgUrl === undefined || pgUrl === '' ? 'IOTOPIA_TEST_PG_URL is not set (.ci/run starts a PostgreSQL and sets it)' : false,
-  },
+  { name: 'postgres', skip: PG_SKIP },
 ];
 
 export interface OwnerWorld {
@@ -40,40 +34,20 @@ export async function startOwnerWorld(
   settings: RawSettings = {},
   options: StartOptions = {},
 ): Promise<OwnerWorld> {
-  const dir = mkdtempSync(join(tmpdir(), 'iotopia-owner-'));
-  mkdirSync(join(dir, 'server'));
   let db: StoreHarness | undefined;
-  if (backend === 'postgres') db = await postgresHarness(pgUrl as string);
-  const platform = await startPlatform(
-    resolveConfig([
-      'test',
-      {
-        listen: '127.0.0.1:0',
-        dataDir: join(dir, 'server'),
-        logLevel: 'silent',
-        autoOwner: false,
-        ...(db === undefined ? {} : { database: db.location }),
-        ...settings,
-      },
-    ]),
+  if (backend === 'postgres') db = await postgresHarness(PG_URL as string);
+  const started = await startTestPlatform(
+    'iotopia-owner-',
+    { autoOwner: false, ...(db === undefined ? {} : { database: db.location }), ...settings },
     { env: { IOTOPIA_MASTER_KEY: randomBytes(32).toString('hex') }, ...options },
   );
-  const admin = platform.firstAdminToken;
-  if (admin === undefined) throw new Error('the first start made no admin token');
-  const tokens = { admin } as Record<ApiRole, string>;
-  for (const role of ['manufacturer', 'owner', 'rendezvous', 'auditor'] as const) {
-    tokens[role] = (await createApiToken(platform.store, { name: role, roles: [role] })).secret;
-  }
   return {
-    platform,
-    dir,
-    tokens,
+    platform: started.platform,
+    dir: started.dir,
+    tokens: await roleTokens(started.platform),
     async close() {
-      await platform.close();
+      await started.close();
       await db?.destroy();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

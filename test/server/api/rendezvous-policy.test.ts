@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { runTo0 } from '../../../src/fdo/client/flows.ts';
@@ -16,9 +13,8 @@ import { publicKeyFingerprint } from '../../../src/fdo/types/public-key.ts';
 import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
-import { resolveConfig } from '../../../src/server/platform/config.ts';
-import { type Platform, startPlatform } from '../../../src/server/platform/platform.ts';
-import { postgresHarness } from '../../store/harness.ts';
+import type { Platform } from '../../../src/server/platform/platform.ts';
+import { PG_SKIP, startReplicaPair } from '../../helpers/platform.ts';
 import { type ApiWorld, bearer, manufacture, startApiWorld } from './world.ts';
 
 const pem = (k: KeyObject) => createPublicKey(k).export({ format: 'pem', type: 'spki' }).toString();
@@ -164,18 +160,8 @@ describe('management API: the rendezvous acceptance policy decides TO0', () => {
   });
 });
 
-const pgUrl = process.env['IOTOPIA_TEST_PG_URL'];
-
-test('on PostgreSQL, a policy set through one server applies to TO0 on another sharing the database', {
-  skip: pgUrl === undefined || pgUrl === '' ? 'IOTOPIA_TEST_PG_URL is not set (.ci/run starts a PostgreSQL and sets it)' : false,
-}, async () => {
-  const db = await postgresHarness(pgUrl as string);
-  const dirs = [mkdtempSync(join(tmpdir(), 'iotopia-policy-a-')), mkdtempSync(join(tmpdir(), 'iotopia-policy-b-'))];
-  const env = { IOTOPIA_MASTER_KEY: randomBytes(32).toString('hex') };
-  const config = (dataDir: string) =>
-    resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, database: db.location, logLevel: 'silent', autoOwner: false }]);
-  const a = await startPlatform(config(dirs[0] as string), { env });
-  const b = await startPlatform(config(dirs[1] as string), { env });
+test('on PostgreSQL, a policy set through one server applies to TO0 on another sharing the database', { skip: PG_SKIP }, async () => {
+  const { a, b, close } = await startReplicaPair('iotopia-policy-', { autoOwner: false });
   try {
     const admin = a.firstAdminToken ?? assert.fail('no admin token');
     const stranger = (await generateKeyPair('secp256r1')).privateKey;
@@ -192,9 +178,6 @@ test('on PostgreSQL, a policy set through one server applies to TO0 on another s
     await a.app.inject({ method: 'PUT', url: '/api/v1/rendezvous/policy', headers: bearer(admin), payload: { mode: 'open' } });
     assert.deepEqual(await to0(b.url, stranger, (await voucherFor(b, stranger)).voucher), { waitSeconds: 3600 });
   } finally {
-    await a.close();
-    await b.close();
-    await db.destroy();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await close();
   }
 });

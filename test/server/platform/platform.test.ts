@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { runDi, runOnboard } from '../../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
 import { ConfigError, resolveConfig } from '../../../src/server/platform/config.ts';
 import { startPlatform } from '../../../src/server/platform/platform.ts';
+import { testConfig } from '../../helpers/platform.ts';
+import { systemRandom } from '../../helpers/random.ts';
+import { tempDirs } from '../../helpers/temp.ts';
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'iotopia-platform-'));
-  dirs.push(d);
-  return d;
-};
+const tempDir = tempDirs('iotopia-platform-');
 
 describe('configuration', () => {
   test('defaults, then file, environment and flags, later sources winning', () => {
@@ -46,7 +40,7 @@ describe('configuration', () => {
 describe('the server with all roles on the embedded database', () => {
   test('a device made here onboards out of the box, for both default suites; health and metrics answer', async () => {
     const dataDir = tempDir();
-    const platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent' }]));
+    const platform = await startPlatform(testConfig({ dataDir }));
     try {
       assert.equal(statSync(join(dataDir, 'master.key')).mode & 0o777, 0o600);
       assert.ok(platform.keys.created.includes('device-ca'));
@@ -56,7 +50,7 @@ describe('the server with all roles on the embedded database', () => {
       ] as const) {
         const deviceKey = (await generateKeyPair(keyType)).privateKey;
         const credential = await runDi(platform.url, {
-          random: (n) => new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(n))),
+          random: systemRandom,
           deviceKey,
           serialNumber: `SN-${keyType}`,
           model: 'platform test',
@@ -69,7 +63,7 @@ describe('the server with all roles on the embedded database', () => {
             to2: {
               kexSuite: kex,
               cipherSuite: cipher,
-              random: (n) => new Uint8Array(globalThis.crypto.getRandomValues(new Uint8Array(n))),
+              random: systemRandom,
               serviceInfo: { devmod: DEVMOD, modules: [] },
             },
             deviceKey,
@@ -90,7 +84,7 @@ describe('the server with all roles on the embedded database', () => {
 
   test('a restart keeps the keys (sealed with the master key in the data directory)', async () => {
     const dataDir = tempDir();
-    const config = resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent' }]);
+    const config = testConfig({ dataDir });
     const first = await startPlatform(config);
     const ownerKey = first.keys.owner[0]?.privateKey.export({ format: 'jwk' });
     await first.close();

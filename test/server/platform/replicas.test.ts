@@ -4,31 +4,17 @@
  * DI, TO1 and TO2 goes to the other server than the message before, and the device onboards.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { runDi, runOnboard } from '../../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
-import { resolveConfig } from '../../../src/server/platform/config.ts';
-import { startPlatform } from '../../../src/server/platform/platform.ts';
-import { postgresHarness } from '../../store/harness.ts';
-
-const url = process.env['IOTOPIA_TEST_PG_URL'];
-const random = (n: number) => new Uint8Array(randomBytes(n));
+import { PG_SKIP, startReplicaPair } from '../../helpers/platform.ts';
+import { systemRandom as random } from '../../helpers/random.ts';
 
 test('two servers sharing one PostgreSQL database serve alternate messages of one device’s DI, TO1 and TO2', {
-  skip: url === undefined || url === '' ? 'IOTOPIA_TEST_PG_URL is not set (.ci/run starts a PostgreSQL and sets it)' : false,
+  skip: PG_SKIP,
 }, async () => {
-  const db = await postgresHarness(url as string);
-  const dirs = [mkdtempSync(join(tmpdir(), 'iotopia-replica-a-')), mkdtempSync(join(tmpdir(), 'iotopia-replica-b-'))];
-  const env = { IOTOPIA_MASTER_KEY: randomBytes(32).toString('hex') };
-  const config = (dataDir: string) =>
-    resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, database: db.location, logLevel: 'silent' }]);
-  const a = await startPlatform(config(dirs[0] as string), { env });
-  const b = await startPlatform(config(dirs[1] as string), { env });
+  const { a, b, close } = await startReplicaPair('iotopia-replica-');
   try {
     assert.deepEqual(b.keys.created, [], 'the second server uses the keys the first one made');
     const servers = [new URL(a.url), new URL(b.url)];
@@ -68,9 +54,6 @@ test('two servers sharing one PostgreSQL database serve alternate messages of on
     const device = await a.store.devices.get(credential.guid);
     assert.equal(device?.state, 'onboarded');
   } finally {
-    await a.close();
-    await b.close();
-    await db.destroy();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await close();
   }
 });

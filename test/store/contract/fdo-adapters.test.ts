@@ -32,7 +32,9 @@ import { storeRendezvousStore } from '../../../src/onboarding/rendezvous-registr
 import { recordTo0Success } from '../../../src/onboarding/to0-status.ts';
 import { putKeyPair } from '../../../src/platform/key-records.ts';
 import type { Store } from '../../../src/store/store.ts';
-import { cachedKeys, DEVMOD, fixedClock, RV_INFO, seededRandom } from '../../fdo/e2e/kit.ts';
+import { DEVMOD, fixedClock, RV_INFO } from '../../fdo/e2e/kit.ts';
+import { cachedKeys } from '../../helpers/keys.ts';
+import { seededRandom } from '../../helpers/random.ts';
 import { forEachDialect } from './dialects.ts';
 import { withStore } from './shared.ts';
 
