@@ -2,16 +2,15 @@
  * The manufacturer's vouchers: list, get, export as PEM, and extend to a buyer's owner key — the
  * "sale" step of the journey, after which the PEM goes to the buyer.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { Type } from 'typebox';
 import { CryptoError } from '../../crypto/errors.ts';
 import { importPublicKey } from '../../crypto/key-import.ts';
+import { IotopiaError } from '../../errors.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
-import { samePublicKey } from '../../fdo/types/public-key.ts';
-import { encodeVoucher, encodeVoucherPem } from '../../fdo/voucher/voucher-encode.ts';
-import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
-import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
+import { encodeVoucherPem } from '../../fdo/voucher/voucher-encode.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
+import { extendMadeVoucher } from '../../onboarding/voucher-extension.ts';
 import type { VoucherRecord } from '../../store/voucher-repository.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
@@ -108,29 +107,21 @@ export const manufacturerVoucherRoutes: RouteFactory = (ctx) => [
     async handler(request) {
       const guid = guidParam(request.params);
       const nextOwner = ownerKeyOf(request.body);
-      const record = await find(ctx, guid);
-      const voucher = parseVoucher(record.voucher);
-      const current = voucherOwner(voucher);
-      // The server holds both its manufacturer and owner keys; whichever owns the voucher now signs.
-      const signer = [...ctx.manufacturerKeys, ...ctx.ownerKeys].find((k) => samePublicKey(current, createPublicKey(k)));
-      if (signer === undefined) {
-        throw new ApiProblem(
-          409,
-          'ERR_API_VOUCHER_NOT_OURS',
-          "the voucher's current owner is not a key of this server, so it cannot sign the transfer",
+      await find(ctx, guid);
+      let done: Awaited<ReturnType<typeof extendMadeVoucher>>;
+      try {
+        done = await extendMadeVoucher(
+          { store: ctx.store, keys: [...ctx.manufacturerKeys, ...ctx.ownerKeys] },
+          guid,
+          nextOwner,
+          actorOf(request),
         );
+      } catch (e) {
+        if (e instanceof IotopiaError && e.code === 'ERR_VOUCHER_NOT_OURS')
+          throw new ApiProblem(409, 'ERR_API_VOUCHER_NOT_OURS', e.message);
+        throw e;
       }
-      const extended = extendVoucher(voucher, { ownerPrivateKey: signer, nextOwner });
-      const stored = await ctx.store.transaction(async (r) => {
-        const s = await r.vouchers.put({ side: 'manufacturer', guid, voucher: encodeVoucher(extended), state: 'extended' });
-        await r.audit.append({
-          actor: actorOf(request),
-          action: 'voucher.extended',
-          subject: guidToHex(guid),
-          details: { entries: extended.entries.length },
-        });
-        return s;
-      });
+      const { record: stored, extended } = done;
       return { voucher: voucherView(stored), pem: encodeVoucherPem(extended) };
     },
   }),
