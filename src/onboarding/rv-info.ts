@@ -139,6 +139,7 @@ export async function setRvDirectives(store: Store, actor: string, value: unknow
     key: RV_INFO_KEY,
     action: 'manufacturer.rv-info',
     value: directives,
+    sealed: directives.some((d) => d.wifiPw !== undefined),
     // The audit log is read by auditors: a Wi-Fi password is recorded as present, not as text.
     details: { directives: directives.map((d) => (d.wifiPw === undefined ? d : { ...d, wifiPw: '(set)' })) },
   });

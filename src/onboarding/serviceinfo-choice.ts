@@ -70,5 +70,12 @@ export async function setServiceInfo(
   }
   const entries = parseServiceInfoChoice(value);
   await checkFiles(store, serviceInfoDir, entries);
-  await changeSetting(store, actor, { ...at, action: 'owner.serviceinfo', value: { plans: entries }, details: auditSummary(entries) });
+  // Plans carry what devices receive (inline files, commands, their arguments): stored sealed.
+  await changeSetting(store, actor, {
+    ...at,
+    action: 'owner.serviceinfo',
+    value: { plans: entries },
+    details: auditSummary(entries),
+    sealed: true,
+  });
 }

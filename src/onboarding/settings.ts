@@ -79,6 +79,8 @@ export type SettingChange = {
   value?: unknown;
   /** What the audit record keeps of the value (default: all of it); large values record a summary. */
   details?: Record<string, unknown>;
+  /** The value holds a secret: it is stored sealed under the store's key-encryption key. */
+  sealed?: boolean;
 };
 
 /** Writes (or with `value` undefined, deletes) a setting and its audit record in one transaction. */
@@ -87,6 +89,7 @@ export async function changeSetting(store: Store, actor: string, change: Setting
     return await store.transaction(async (r: Repositories) => {
       let changed = true;
       if (change.value === undefined) changed = await r.settings.delete(change.scope, change.key);
+      else if (change.sealed === true) await r.settings.putSealed(change.scope, change.key, change.value);
       else await r.settings.put(change.scope, change.key, change.value);
       if (changed) {
         await r.audit.append({
