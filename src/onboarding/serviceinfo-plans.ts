@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
 import type { OwnerModulePlan } from '../fdo/serviceinfo/owner-plans.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import { BASE64_PATTERN } from './json-schema.ts';
+import { BASE64_PATTERN } from '../platform/json-schema.ts';
 import { invalidSetting, settingValue } from './settings.ts';
 
 interface Common {

@@ -5,8 +5,8 @@
  */
 import type { Static, TSchema } from 'typebox';
 import { IotopiaError } from '../errors.ts';
+import { checkSchema } from '../platform/json-schema.ts';
 import type { Repositories, Store } from '../store/store.ts';
-import { checkSchema } from './json-schema.ts';
 
 /** A value given for a setting breaks its rules; `field` names the member at fault. */
 export const ERR_SETTING_INVALID = 'ERR_SETTING_INVALID';

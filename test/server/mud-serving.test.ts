@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, type KeyObject, type X509Certificate } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createCertificate } from '../../src/crypto/x509-create.ts';
+import { MAX_PUBLISHED_MUD_BYTES, MAX_PUBLISHED_SIGNATURE_BYTES } from '../../src/intent/mud-publication.ts';
 import { MudBuilder } from '../../src/mud/author/builder.ts';
 import { signMudFile } from '../../src/mud/signature/cms-sign.ts';
 import { verifyMudSignature } from '../../src/mud/signature/cms-verify.ts';
 import { parseMud } from '../../src/mud/validate/parse-mud.ts';
 import { createApiToken } from '../../src/platform/tokens.ts';
-import { MAX_PUBLISHED_MUD_BYTES, MAX_PUBLISHED_SIGNATURE_BYTES } from '../../src/server/mud/publish.ts';
 import { startTestPlatform } from '../helpers/platform.ts';
 import { type ApiWorld, bearer, startApiWorld } from './api/world.ts';
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyPluginAsync, FastifySchema } from 'fastify';
-import { newAjv } from '../../onboarding/json-schema.ts';
+import { newAjv } from '../../platform/json-schema.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { deviceRoutes } from './devices.ts';

@@ -5,9 +5,15 @@
  * served by the `mud` role under /mud/NAME and its signature at the default location.
  */
 import { Type } from 'typebox';
-import { BASE64_PATTERN } from '../../onboarding/json-schema.ts';
-import { isMudFileName } from '../../store/mud-file-repository.ts';
-import { infoOf, MAX_PUBLISHED_MUD_BYTES, MAX_PUBLISHED_SIGNATURE_BYTES, MudPublishError, preparePublication } from '../mud/publish.ts';
+import {
+  infoOf,
+  MAX_PUBLISHED_MUD_BYTES,
+  MAX_PUBLISHED_SIGNATURE_BYTES,
+  MudPublishError,
+  publishMudFile,
+  unpublishMudFile,
+} from '../../intent/mud-publication.ts';
+import { BASE64_PATTERN } from '../../platform/json-schema.ts';
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem } from './problem.ts';
@@ -110,24 +116,12 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
       const content = bytesOf(request.body.content);
       // Optional here so that an unsigned file is refused by name (ERR_MUD_PUBLISH_UNSIGNED).
       const signature = request.body.signature === undefined ? undefined : bytesOf(request.body.signature);
-      let input: ReturnType<typeof preparePublication>;
       try {
-        input = preparePublication(name, content, signature, (ctx.clock ?? (() => new Date()))());
+        return await publishMudFile(ctx.store, { name, content, signature }, (ctx.clock ?? (() => new Date()))(), actorOf(request));
       } catch (e) {
         if (e instanceof MudPublishError) throw refused(e);
         throw e;
       }
-      const stored = await ctx.store.transaction(async (r) => {
-        const info = infoOf(await r.mudFiles.put(input));
-        await r.audit.append({
-          actor: actorOf(request),
-          action: 'mud-file.published',
-          subject: `mud-file:${name}`,
-          details: { etag: info.contentEtag, signer: info.signer, mudUrl: info.mudUrl },
-        });
-        return info;
-      });
-      return stored;
     },
   }),
   route({
@@ -139,11 +133,7 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
     openapi: { responses: { 204: { description: 'no longer published' } } },
     async handler(request, reply) {
       const { name } = request.params;
-      const deleted = await ctx.store.transaction(async (r) => {
-        const gone = isMudFileName(name) && (await r.mudFiles.delete(name));
-        if (gone) await r.audit.append({ actor: actorOf(request), action: 'mud-file.deleted', subject: `mud-file:${name}`, details: {} });
-        return gone;
-      });
+      const deleted = await unpublishMudFile(ctx.store, name, actorOf(request));
       if (!deleted) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no published MUD file ${name}`);
       return reply.code(204).send();
     },

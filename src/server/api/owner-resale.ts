@@ -1,24 +1,17 @@
 /**
- * Resale from the owner side: the owner extends the device's current voucher to the next owner's
- * key (FDO 1.1 §3.4: the current owner signs the new entry) and hands it on. In the same
- * transaction everything this owner holds for the device leaves the TO2 offer (the current voucher
- * `resold`, earlier ones still offered `replaced`), its TO0 status goes, so the refresh job stops
- * keeping the registration fresh, and the audit log says so.
- *
- * The current voucher is the one TO2 last gave the device (its replacement GUID) after an
- * onboarding here, the imported one before; any GUID the device had here names it.
+ * The owner's resale route: parses the next owner's key, calls the onboarding resale service
+ * (src/onboarding/resale.ts) and answers with the extended voucher in the form Accept asks for.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { Type } from 'typebox';
 import { CryptoError } from '../../crypto/errors.ts';
 import { importPublicKey } from '../../crypto/key-import.ts';
+import { IotopiaError } from '../../errors.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
-import { publicKeyFingerprint, samePublicKey } from '../../fdo/types/public-key.ts';
-import { encodeVoucher, encodeVoucherPem } from '../../fdo/voucher/voucher-encode.ts';
-import { extendVoucher } from '../../fdo/voucher/voucher-extend.ts';
-import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
+import { encodeVoucherPem } from '../../fdo/voucher/voucher-encode.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
-import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
+import type { Resale } from '../../onboarding/owner-vouchers.ts';
+import { resellDevice } from '../../onboarding/resale.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
@@ -90,32 +83,15 @@ export const ownerResaleRoutes: RouteFactory = (ctx) => [
     async handler(request, reply) {
       const guid = guidParam(request.params);
       const nextOwner = nextOwnerKey(request.body);
-      let resale: Awaited<ReturnType<ReturnType<typeof storeOwnerVoucherStore>['resell']>>;
+      let resale: Resale;
       try {
-        resale = await storeOwnerVoucherStore(ctx.store, { actor: actorOf(request) }).resell(guid, {
-          extend(current) {
-            const voucher = parseVoucher(current.voucher);
-            const owner = voucherOwner(voucher);
-            const signer = ctx.ownerKeys.find((k) => samePublicKey(owner, createPublicKey(k)));
-            if (signer === undefined) {
-              throw new ApiProblem(
-                409,
-                'ERR_API_VOUCHER_NOT_OURS',
-                `the voucher for ${guidToHex(current.guid)} is not owned by an owner key of this server, so it cannot sign the transfer`,
-              );
-            }
-            return encodeVoucher(extendVoucher(voucher, { ownerPrivateKey: signer, nextOwner }));
-          },
-          details: { nextOwner: publicKeyFingerprint(nextOwner) },
-          // The refresh job plans by this status; without it (and with the state moved) it leaves the GUID alone.
-          async alsoIn(r, guids) {
-            for (const g of guids) await r.to0Registrations.delete(g);
-          },
-        });
+        resale = await resellDevice({ store: ctx.store, ownerKeys: ctx.ownerKeys }, guid, nextOwner, actorOf(request));
       } catch (e) {
         if (e instanceof StoreError && e.code === ERR_STORE_NOT_FOUND) {
           throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this owner holds no current voucher for GUID ${guidToHex(guid)}`);
         }
+        if (e instanceof IotopiaError && e.code === 'ERR_VOUCHER_NOT_OURS')
+          throw new ApiProblem(409, 'ERR_API_VOUCHER_NOT_OURS', e.message);
         if (e instanceof StoreError && e.code === ERR_STORE_CONFLICT) {
           throw new ApiProblem(409, 'ERR_API_VOUCHER_RESOLD', `the device of GUID ${guidToHex(guid)} was resold already`);
         }

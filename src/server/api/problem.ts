@@ -4,8 +4,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { IotopiaError } from '../../errors.ts';
-import { fieldOfError, type SchemaErrorLike } from '../../onboarding/json-schema.ts';
 import { ERR_SETTING_CORRUPT, ERR_SETTING_INVALID, ERR_SETTING_TOO_LARGE, SettingError } from '../../onboarding/settings.ts';
+import { fieldOfError, type SchemaErrorLike } from '../../platform/json-schema.ts';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 

@@ -5,8 +5,8 @@
  * requests (If-None-Match) are answered with 304.
  */
 import type { FastifyInstance } from 'fastify';
+import { entityTag, resolvePublished } from '../../intent/mud-publication.ts';
 import type { Store } from '../../store/store.ts';
-import { entityTag, resolvePublished } from './publish.ts';
 
 /** RFC 8520 §16.2 (IANA media types). */
 export const MUD_MEDIA_TYPE = 'application/mud+json';

@@ -4,10 +4,10 @@
  * byte for byte, with its signature, digests and cache lifetime, in the store's mud_files table
  * (ADR 0011).
  */
-import { IotopiaError } from '../../errors.ts';
-import { verifyMudSignature } from '../../mud/signature/cms-verify.ts';
-import { MudSignatureError } from '../../mud/signature/errors.ts';
-import { parseMud } from '../../mud/validate/parse-mud.ts';
+import { IotopiaError } from '../errors.ts';
+import { verifyMudSignature } from '../mud/signature/cms-verify.ts';
+import { MudSignatureError } from '../mud/signature/errors.ts';
+import { parseMud } from '../mud/validate/parse-mud.ts';
 import {
   isMudFileName,
   MAX_MUD_FILE_BYTES,
@@ -16,8 +16,8 @@ import {
   type MudFileInfo,
   type MudFileInput,
   type MudFileRecord,
-} from '../../store/mud-file-repository.ts';
-import type { Store } from '../../store/store.ts';
+} from '../store/mud-file-repository.ts';
+import type { Store } from '../store/store.ts';
 
 /** The largest MUD file the role publishes: what the store keeps. */
 export const MAX_PUBLISHED_MUD_BYTES = MAX_MUD_FILE_BYTES;
@@ -165,4 +165,33 @@ export async function resolvePublished(
     if (file !== undefined) return { file, part: 'signature' };
   }
   return undefined;
+}
+
+/** Publishes (or replaces) the file `name` with its audit record, in one transaction. Throws MudPublishError for a file the MUD role would refuse. */
+export async function publishMudFile(
+  store: Store,
+  file: { name: string; content: Uint8Array; signature: Uint8Array | undefined },
+  now: Date,
+  actor: string,
+): Promise<PublishedMudFileInfo> {
+  const input = preparePublication(file.name, file.content, file.signature, now);
+  return store.transaction(async (r) => {
+    const info = infoOf(await r.mudFiles.put(input));
+    await r.audit.append({
+      actor,
+      action: 'mud-file.published',
+      subject: `mud-file:${file.name}`,
+      details: { etag: info.contentEtag, signer: info.signer, mudUrl: info.mudUrl },
+    });
+    return info;
+  });
+}
+
+/** Stops publishing `name`; true when it was published. */
+export function unpublishMudFile(store: Store, name: string, actor: string): Promise<boolean> {
+  return store.transaction(async (r) => {
+    const gone = isMudFileName(name) && (await r.mudFiles.delete(name));
+    if (gone) await r.audit.append({ actor, action: 'mud-file.deleted', subject: `mud-file:${name}`, details: {} });
+    return gone;
+  });
 }
