@@ -83,22 +83,13 @@ export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting):
   return { manufacturer, owner, deviceCa: { privateKey: caKey, certificate }, created };
 }
 
-/** The settings scope of the certificates of the server's own keys, one per key name. */
-export const PLATFORM_KEYS_SCOPE = 'platform.keys';
-
-/** A stored key certificate: DER in base64. */
-interface StoredCertificate {
-  der: string;
-}
-
 /**
- * The self-signed certificate of a manufacturer key: the one stored for it, or a new one made and
- * stored now (a store made before certificates were kept gets one at its next start). A stored
+ * The self-signed certificate of a manufacturer key: the one kept with the key, or a new one made
+ * and kept now (a store made before certificates were kept gets one at its next start). A kept
  * certificate that is unreadable or for another key is replaced, since the key is what counts.
  */
 async function ensureCertificate(store: Store, name: string, key: KeyObject, created: string[]): Promise<X509Certificate> {
-  const settingKey = `${name}.certificate`;
-  const stored = readCertificate(await store.settings.get(PLATFORM_KEYS_SCOPE, settingKey), key);
+  const stored = readCertificate((await store.keys.get(name))?.certificate, key);
   if (stored !== undefined) return stored;
   const certificate = createCertificate({
     subject: { commonName: `IoTopia manufacturer ${name.replace(/^manufacturer-/, '')}` },
@@ -109,17 +100,16 @@ async function ensureCertificate(store: Store, name: string, key: KeyObject, cre
     serialNumber: 1n,
     keyUsage: ['digitalSignature'],
   });
-  await store.settings.put(PLATFORM_KEYS_SCOPE, settingKey, { der: certificate.raw.toString('base64') } satisfies StoredCertificate);
-  created.push(settingKey);
+  await store.keys.setCertificate(name, new Uint8Array(certificate.raw));
+  created.push(`${name}.certificate`);
   // Replicas starting together may each write one: use whichever the store kept.
-  return readCertificate(await store.settings.get(PLATFORM_KEYS_SCOPE, settingKey), key) ?? certificate;
+  return readCertificate((await store.keys.get(name))?.certificate, key) ?? certificate;
 }
 
-function readCertificate(value: unknown, key: KeyObject): X509Certificate | undefined {
-  const der = (value as Partial<StoredCertificate> | undefined)?.der;
-  if (typeof der !== 'string') return undefined;
+function readCertificate(der: Uint8Array | undefined, key: KeyObject): X509Certificate | undefined {
+  if (der === undefined) return undefined;
   try {
-    const certificate = new X509Certificate(Buffer.from(der, 'base64'));
+    const certificate = new X509Certificate(der);
     return certificate.checkPrivateKey(key) ? certificate : undefined;
   } catch {
     return undefined;

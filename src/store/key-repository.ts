@@ -7,6 +7,8 @@ export interface KeyRecord {
   publicKey: Uint8Array;
   /** PKCS#8 DER, opened; absent for public-only entries (a trusted peer's key). */
   privateKey?: Uint8Array;
+  /** The key's X.509 certificate, DER, when one is kept (the manufacturer keys' self-signed ones). */
+  certificate?: Uint8Array;
   createdAt: Date;
 }
 
@@ -16,6 +18,8 @@ export interface KeyRepository {
   get(name: string): Promise<KeyRecord | undefined>;
   /** By the SHA-256 of the SubjectPublicKeyInfo DER. */
   findByPublicKey(spki: Uint8Array): Promise<KeyRecord | undefined>;
+  /** Keeps `der` as the key's certificate, replacing one kept before. Throws ERR_STORE_NOT_FOUND for an unknown name. */
+  setCertificate(name: string, der: Uint8Array): Promise<void>;
   /** Names and public halves only, in name order. */
   list(): Promise<Omit<KeyRecord, 'privateKey'>[]>;
 }

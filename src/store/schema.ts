@@ -53,6 +53,7 @@ export interface KeysTable {
   public_key: Bytes;
   fingerprint: string;
   private_key: ColumnType<Uint8Array | null, Uint8Array | null, Uint8Array | null>;
+  certificate: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
   created_at: Millis;
 }
 

@@ -6,7 +6,7 @@ import { generateKeyPair } from '../../src/crypto/key-generate.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
-import { ensurePlatformKeys, PLATFORM_KEYS_SCOPE } from '../../src/platform/keys.ts';
+import { ensurePlatformKeys } from '../../src/platform/keys.ts';
 import { startPlatform } from '../../src/server/platform/platform.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { testConfig } from '../helpers/platform.ts';
@@ -41,15 +41,15 @@ describe('manufacturer key certificates', () => {
     }
   });
 
-  test('a store whose keys have no certificate gets one at the next start; one for another key is replaced', async () => {
+  test('a certificate kept with a key that is unreadable, or for another key, is replaced at the next start', async () => {
     const store = await openStore({ path: join(tempDir(), 'db.sqlite') }, { kek: random(32) });
     try {
       const first = await ensurePlatformKeys(store, 'secp256r1');
-      // A store from before certificates were kept: the keys, no certificate settings.
-      assert.ok(await store.settings.delete(PLATFORM_KEYS_SCOPE, 'manufacturer-secp256r1.certificate'));
-      // A certificate that is not for its key (the P-256 one stored under the P-384 key's name).
+      // Bytes that are no certificate at all.
+      await store.keys.setCertificate('manufacturer-secp256r1', Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00));
+      // A certificate that is not for its key (the P-256 one kept with the P-384 key).
       const p256 = first.manufacturer.find((k) => k.type === 'secp256r1')?.chain[0] as X509Certificate;
-      await store.settings.put(PLATFORM_KEYS_SCOPE, 'manufacturer-secp384r1.certificate', { der: p256.raw.toString('base64') });
+      await store.keys.setCertificate('manufacturer-secp384r1', new Uint8Array(p256.raw));
 
       const next = await ensurePlatformKeys(store, 'secp256r1');
       assert.deepEqual(next.created.sort(), ['manufacturer-secp256r1.certificate', 'manufacturer-secp384r1.certificate']);
@@ -60,8 +60,9 @@ describe('manufacturer key certificates', () => {
           first.manufacturer[i]?.privateKey.export({ format: 'jwk' }),
           'the key itself is kept',
         );
-        const stored = (await store.settings.get(PLATFORM_KEYS_SCOPE, `manufacturer-${k.type}.certificate`)) as { der: string };
-        assert.deepEqual(new X509Certificate(Buffer.from(stored.der, 'base64')).raw, k.chain[0]?.raw);
+        const stored = (await store.keys.get(`manufacturer-${k.type}`))?.certificate;
+        assert.ok(stored !== undefined);
+        assert.deepEqual(new X509Certificate(stored).raw, k.chain[0]?.raw);
       }
     } finally {
       await store.close();

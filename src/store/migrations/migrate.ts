@@ -12,6 +12,7 @@ import { settings } from './0004-settings.ts';
 import { mudFiles } from './0005-mud-files.ts';
 import { to0Registrations } from './0006-to0-registrations.ts';
 import { sealedSettings } from './0007-sealed-settings.ts';
+import { keyCertificates } from './0008-key-certificates.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -23,6 +24,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005-mud-files': mudFiles(dialect),
     '0006-to0-registrations': to0Registrations(),
     '0007-sealed-settings': sealedSettings(),
+    '0008-key-certificates': keyCertificates(dialect),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ERR_STORE_DUPLICATE, StoreError } from '../errors.ts';
+import { ERR_STORE_DUPLICATE, ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
 import type { KeyRecord, KeyRepository } from '../key-repository.ts';
 import type { SqlContext } from './context.ts';
 import { affected, bytes, date } from './rows.ts';
@@ -12,6 +12,7 @@ interface Row {
   type: string;
   public_key: Uint8Array;
   private_key: Uint8Array | null;
+  certificate: Uint8Array | null;
   created_at: number | string;
 }
 
@@ -21,6 +22,7 @@ export function sqlKeyRepository({ db, box, clock }: SqlContext): KeyRepository 
     type: r.type,
     publicKey: bytes(r.public_key),
     ...(r.private_key === null ? {} : { privateKey: box.open(r.private_key, keyPrivateKeyContext(r.name)) }),
+    ...(r.certificate === null ? {} : { certificate: bytes(r.certificate) }),
     createdAt: date(r.created_at),
   });
   return {
@@ -54,6 +56,10 @@ export function sqlKeyRepository({ db, box, clock }: SqlContext): KeyRepository 
     async findByPublicKey(spki) {
       const row = await db.selectFrom('keys').selectAll().where('fingerprint', '=', fingerprint(spki)).orderBy('name').executeTakeFirst();
       return row === undefined ? undefined : record(row);
+    },
+    async setCertificate(name, der) {
+      const r = await db.updateTable('keys').set({ certificate: der }).where('name', '=', name).executeTakeFirst();
+      if (affected(r) === 0) throw new StoreError(ERR_STORE_NOT_FOUND, `no key named ${name}`);
     },
     async list() {
       const rows = await db.selectFrom('keys').select(['name', 'type', 'public_key', 'created_at']).orderBy('name').execute();
