@@ -20,6 +20,7 @@ import type {
   ManagementProvision,
   ManagementStore,
 } from '../fdo/serviceinfo/ports.ts';
+import { appendToPartFile, createPartFile, readFileRange } from '../platform/part-files.ts';
 
 /** A sink writing each file to `<dir>/<name>` through a temporary file renamed on commit. */
 export function directorySink(dir: string): ByteSink {
@@ -32,28 +33,12 @@ export function directorySink(dir: string): ByteSink {
       await mkdir(dir, { recursive: true });
       const handle = randomBytes(8).toString('hex');
       const temp = join(dir, `.${safe}.${handle}.part`);
-      await writeFile(temp, new Uint8Array(0), { mode: 0o600 });
+      await createPartFile(temp);
       pending.set(handle, { temp, final: join(dir, safe) });
       return handle;
     },
-    async append(handle, bytes) {
-      const f = await open(entry(handle).temp, 'a');
-      try {
-        await f.write(bytes);
-      } finally {
-        await f.close();
-      }
-    },
-    async read(handle, offset, length) {
-      const f = await open(entry(handle).temp, 'r');
-      try {
-        const out = new Uint8Array(length);
-        const { bytesRead } = await f.read(out, 0, length, offset);
-        return out.subarray(0, bytesRead);
-      } finally {
-        await f.close();
-      }
-    },
+    append: (handle, bytes) => appendToPartFile(entry(handle).temp, bytes),
+    read: (handle, offset, length) => readFileRange(entry(handle).temp, offset, length),
     async commit(handle) {
       const e = entry(handle);
       await rename(e.temp, e.final);

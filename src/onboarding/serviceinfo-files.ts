@@ -5,10 +5,11 @@
  * the next message of a session.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { IotopiaError } from '../errors.ts';
 import type { ByteSink, ByteSource, OwnerPorts } from '../fdo/serviceinfo/ports.ts';
+import { appendToPartFile, createPartFile, readFileRange } from '../platform/part-files.ts';
 import type { Store } from '../store/store.ts';
 import { checkFilePath, parseServiceInfoEntries } from './serviceinfo-plans.ts';
 
@@ -27,17 +28,6 @@ export interface OwnerServiceInfoPortsOptions {
 const INLINE = /^setting:([^:]+):([^:]+):(\d{1,4}):([0-9a-f]{64})$/;
 const HANDLE = /^([0-9a-f]{32})\/\.(.+)\.([0-9a-f]{16})\.part$/;
 const TARGET = /^([0-9a-f]{32})\/([^/\\\0]+)$/;
-
-async function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
-  const f = await open(path, 'r');
-  try {
-    const out = new Uint8Array(length);
-    const { bytesRead } = await f.read(out, 0, length, offset);
-    return out.subarray(0, bytesRead);
-  } finally {
-    await f.close();
-  }
-}
 
 export function ownerServiceInfoPorts(o: OwnerServiceInfoPortsOptions): OwnerPorts {
   const cacheMax = o.cacheBytes ?? 32 * 1024 * 1024;
@@ -96,7 +86,7 @@ export function ownerServiceInfoPorts(o: OwnerServiceInfoPortsOptions): OwnerPor
     async read(ref, offset, length) {
       const m = INLINE.exec(ref);
       if (m !== null) return (await inline(ref, m)).subarray(offset, offset + length);
-      if (ref.startsWith('file:')) return readRange(await file(ref), offset, length);
+      if (ref.startsWith('file:')) return readFileRange(await file(ref), offset, length);
       throw new OwnerServiceInfoError('ERR_OWNER_SERVICEINFO_SOURCE', `unknown download source ${ref}`);
     },
   };
@@ -114,18 +104,11 @@ export function ownerServiceInfoPorts(o: OwnerServiceInfoPortsOptions): OwnerPor
         throw new OwnerServiceInfoError('ERR_OWNER_SERVICEINFO_SOURCE', `upload target ${name} is not <GUID>/<file>`);
       await mkdir(join(o.uploadDir, m[1] as string), { recursive: true, mode: 0o700 });
       const handle = `${m[1]}/.${m[2]}.${randomBytes(8).toString('hex')}.part`;
-      await writeFile(join(o.uploadDir, handle), new Uint8Array(0), { mode: 0o600 });
+      await createPartFile(join(o.uploadDir, handle));
       return handle;
     },
-    async append(handle, bytes) {
-      const f = await open(handlePath(handle).temp, 'a');
-      try {
-        await f.write(bytes);
-      } finally {
-        await f.close();
-      }
-    },
-    read: (handle, offset, length) => readRange(handlePath(handle).temp, offset, length),
+    append: (handle, bytes) => appendToPartFile(handlePath(handle).temp, bytes),
+    read: (handle, offset, length) => readFileRange(handlePath(handle).temp, offset, length),
     async commit(handle) {
       const p = handlePath(handle);
       await rename(p.temp, p.final);
