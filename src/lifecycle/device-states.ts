@@ -61,20 +61,24 @@ export function deviceTransition(event: DeviceEvent, state: From, guid: Uint8Arr
 
 /**
  * Applies `event` to the device record inside a transaction. `onboarded` also records the GUID TO2
- * gave the device. Resolves with the state afterwards.
+ * gave the device. `current` is the state the caller read in this transaction, to spare a second
+ * read. Resolves with the state afterwards.
  */
 export async function moveDevice(
   r: Repositories,
   guid: Uint8Array,
   event: DeviceEvent,
-  o: { replacementGuid?: Uint8Array } = {},
+  o: { replacementGuid?: Uint8Array; current?: From } = {},
 ): Promise<DeviceState> {
-  const current = (await r.devices.get(guid))?.state;
-  const to = deviceTransition(event, current ?? NO_DEVICE, guid);
+  const t = DEVICE_TRANSITIONS[event];
+  // An event from every state (and none) needs no read: the table cannot refuse it.
+  const any = t.from.includes(NO_DEVICE) && DEVICE_STATES.every((state) => t.from.includes(state));
+  const current = any ? undefined : (o.current ?? (await r.devices.get(guid))?.state ?? NO_DEVICE);
+  const to = current === undefined ? t.to : deviceTransition(event, current, guid);
   if (to === undefined) return current as DeviceState;
   if (event === 'onboarded') {
     if (o.replacementGuid === undefined) throw new TypeError('moveDevice: onboarded needs the replacement GUID');
-    if (current === undefined) await r.devices.upsert({ guid, state: 'owned' });
+    if (current === NO_DEVICE) await r.devices.upsert({ guid, state: 'owned' });
     await r.devices.markOnboarded(guid, o.replacementGuid);
     return to;
   }

@@ -17,7 +17,7 @@ export function storeManufacturerVoucherStore(store: Store, options: { actor?: s
   return {
     saveVoucher: (guid, voucher) =>
       store.transaction(async (r) => {
-        await moveVoucher(r, guid, 'made', voucher);
+        await moveVoucher(r, guid, 'made', { voucher });
         await moveDevice(r, guid, 'manufactured');
         await r.audit.append({ actor, action: 'voucher.created', subject: guidToHex(guid), details: { bytes: voucher.length } });
       }),

@@ -61,7 +61,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer
 export function storeOwnerVoucherStore(store: Store, options: { actor?: string } = {}): StoreOwnerVoucherStore {
   const actor = options.actor ?? 'owner';
   const record = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
-    await moveVoucher(r, guid, 'imported', voucher);
+    await moveVoucher(r, guid, 'imported', { voucher });
     await moveDevice(r, guid, 'owned');
     await r.audit.append({ actor, action: 'voucher.imported', subject: guidToHex(guid), details: { bytes: voucher.length } });
   };
@@ -79,18 +79,19 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
     },
     onboarded: (guid, { replacementGuid, replacementVoucher }) =>
       store.transaction(async (r) => {
-        const earlier = (await r.devices.get(guid))?.replacementGuid;
+        const device = await r.devices.get(guid);
+        const earlier = device?.replacementGuid;
         // A TO2 that began before a resale must not end with the device onboarded here: the
         // transition refuses a resold voucher (and the conditional update one resold meanwhile),
         // so the whole outcome rolls back.
         await moveVoucher(r, guid, 'onboarded');
-        if (replacementVoucher !== undefined) await moveVoucher(r, replacementGuid, 'replacement', replacementVoucher);
+        if (replacementVoucher !== undefined) await moveVoucher(r, replacementGuid, 'replacement', { voucher: replacementVoucher });
         // A TO2 before this one ended with a replacement the device never took (its TO2.Done2 was
         // lost): that replacement is superseded, so no two vouchers ever name this device as current.
         const superseded = earlier !== undefined && !sameBytes(earlier, guid) && !sameBytes(earlier, replacementGuid) ? earlier : undefined;
         if (superseded !== undefined && (await r.vouchers.get('owner', superseded))?.state === 'onboarded') {
           // Conditional: a resale that committed meanwhile wins, and this TO2 end rolls back.
-          await moveVoucher(r, superseded, 'superseded');
+          await moveVoucher(r, superseded, 'superseded', { current: 'onboarded' });
           await r.audit.append({
             actor,
             action: 'voucher.superseded',
@@ -98,7 +99,7 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
             details: { guid: guidToHex(guid), by: guidToHex(replacementGuid) },
           });
         }
-        await moveDevice(r, guid, 'onboarded', { replacementGuid });
+        await moveDevice(r, guid, 'onboarded', { replacementGuid, current: device?.state ?? 'absent' });
         await r.audit.append({
           actor,
           action: 'device.onboarded',
@@ -118,7 +119,7 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
         const d = await r.devices.get(device.guid);
         if (d?.replacementGuid === undefined || !sameBytes(d.replacementGuid, guid)) return;
         if ((await r.vouchers.get('owner', d.guid))?.state !== 'onboarded') return;
-        await moveVoucher(r, d.guid, 'retired');
+        await moveVoucher(r, d.guid, 'retired', { current: 'onboarded' });
         await r.audit.append({
           actor,
           action: 'voucher.retired',
@@ -156,11 +157,11 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
         }
         const extended = o.extend(current);
         // Conditional: of two resales racing, the second finds the state moved and rolls back.
-        await moveVoucher(r, current.guid, 'resold');
+        await moveVoucher(r, current.guid, 'resold', { current: current.state });
         const retired: Uint8Array[] = [];
         for (const v of records.slice(0, -1)) {
           if (!HELD_STATES.includes(v.state)) continue;
-          await moveVoucher(r, v.guid, 'resold');
+          await moveVoucher(r, v.guid, 'resold', { current: v.state });
           retired.push(v.guid);
           await r.audit.append({
             actor,
@@ -170,7 +171,10 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
           });
         }
         // The device rows of every GUID it had here say it is sold (their replacement links stay).
-        for (const g of chain) if ((await r.devices.get(g)) !== undefined) await moveDevice(r, g, 'resold');
+        for (const g of chain) {
+          const d = await r.devices.get(g);
+          if (d !== undefined) await moveDevice(r, g, 'resold', { current: d.state });
+        }
         await o.alsoIn?.(r, [current.guid, ...retired]);
         await r.audit.append({
           actor,

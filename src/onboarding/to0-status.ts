@@ -88,8 +88,9 @@ export function recordTo0Success(
     if (held === undefined || held === 'resold') return until;
     await r.vouchers.setRegisteredUntil('owner', guid, until);
     // A registration renewed after onboarding (Credential Reuse) leaves the later states: the tables keep them.
-    await moveVoucher(r, guid, 'registered');
-    if ((await r.devices.get(guid)) !== undefined) await moveDevice(r, guid, 'registered');
+    await moveVoucher(r, guid, 'registered', { current: held });
+    const device = await r.devices.get(guid);
+    if (device !== undefined) await moveDevice(r, guid, 'registered', { current: device.state });
     await r.to0Registrations.put({
       guid,
       rendezvous: o.rendezvous,

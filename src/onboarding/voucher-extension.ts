@@ -45,7 +45,7 @@ export async function extendMadeVoucher(
   }
   const extended = extendVoucher(voucher, { ownerPrivateKey: signer, nextOwner });
   const record = await d.store.transaction(async (r) => {
-    await moveVoucher(r, guid, 'extended', encodeVoucher(extended));
+    await moveVoucher(r, guid, 'extended', { voucher: encodeVoucher(extended) });
     await r.audit.append({ actor, action: 'voucher.extended', subject: guidToHex(guid), details: { entries: extended.entries.length } });
     return (await r.vouchers.get('manufacturer', guid)) as VoucherRecord;
   });

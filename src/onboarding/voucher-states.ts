@@ -83,21 +83,39 @@ export function voucherTransition(event: VoucherEvent, state: From, guid: Uint8A
   return t.to;
 }
 
+/** Every state of `side`, and none: an event from all of them need not read the voucher first. */
+const SIDE_STATES: Readonly<Record<VoucherSide, readonly VoucherState[]>> = {
+  manufacturer: ['created', 'extended'],
+  owner: OWNER_STATES,
+};
+const fromAnyState = (t: VoucherTransition) => t.from.includes(ABSENT) && SIDE_STATES[t.side].every((state) => t.from.includes(state));
+
 /**
- * Applies `event` to the voucher inside a transaction: events that bring the voucher's bytes store them
- * (made, imported, replacement), the others change the state only. Resolves with the voucher's state afterwards.
+ * Applies `event` to the voucher inside a transaction: events that bring the voucher's bytes
+ * (`voucher`) store them, the others change the state only. `current` is the state the caller
+ * read in this transaction, to spare a second read; the write is conditional on it all the same,
+ * so a stale one fails with ERR_STORE_CONFLICT. Resolves with the voucher's state afterwards.
  */
-export async function moveVoucher(r: Repositories, guid: Uint8Array, event: VoucherEvent, voucher?: Uint8Array): Promise<VoucherState> {
+export async function moveVoucher(
+  r: Repositories,
+  guid: Uint8Array,
+  event: VoucherEvent,
+  o: { voucher?: Uint8Array; current?: From } = {},
+): Promise<VoucherState> {
   const t = VOUCHER_TRANSITIONS[event];
-  const current = (await r.vouchers.get(t.side, guid))?.state;
-  const to = voucherTransition(event, current ?? ABSENT, guid);
+  if (o.voucher !== undefined && fromAnyState(t)) {
+    await r.vouchers.put({ side: t.side, guid, voucher: o.voucher, state: t.to });
+    return t.to;
+  }
+  const current = o.current ?? (await r.vouchers.get(t.side, guid))?.state ?? ABSENT;
+  const to = voucherTransition(event, current, guid);
   if (to === undefined) return current as VoucherState;
-  if (voucher !== undefined) {
-    await r.vouchers.put({ side: t.side, guid, voucher, state: to });
+  if (o.voucher !== undefined) {
+    await r.vouchers.put({ side: t.side, guid, voucher: o.voucher, state: to });
     return to;
   }
-  if (current === undefined) throw new VoucherTransitionError(event, ABSENT, guid);
-  // Conditional on the state just read: a writer that committed meanwhile makes this one roll back.
+  if (current === ABSENT) throw new VoucherTransitionError(event, ABSENT, guid);
+  // Conditional on the state read: a writer that committed meanwhile makes this one roll back.
   await r.vouchers.setState(t.side, guid, to, [current]);
   return to;
 }
