@@ -67,43 +67,59 @@ export function createDiDevice(config: DiDeviceConfig): DiDevice {
 
     async receive(state, message) {
       if (state?.protocol !== 'di-device') throw badState('not a DI device session');
-      if (state.step === 'set-credentials') {
-        const { ovHeader } = decodeDISetCredentials(expectReply(message, MsgType.DI_SetCredentials, 'DI.SetCredentials'));
-        const { header } = parseOvHeader(ovHeader, 'DI.SetCredentials.OVHeader');
-        const manufacturer = publicKeyToKeyObject(header.pubKey, 'DI.SetCredentials.OVHeader.OVPubKey').key;
-        const hmacType = hmacTypeFor(devicePublic, manufacturer);
-        const secret = config.random(hashAlgorithm(hmacType).bytes);
-        if (!(secret instanceof Uint8Array) || secret.length !== hashAlgorithm(hmacType).bytes) {
-          throw new TypeError('DI device: the random source returned the wrong number of bytes');
-        }
-        const hmac = hmacBytes(hmacType, secret, ovHeader);
-        return {
-          state: { protocol: 'di-device', step: 'done', header: toB64(ovHeader), hmacSecret: toB64(secret) },
-          request: { msgType: MsgType.DI_SetHMAC, body: encodeDISetHMAC({ hmac }) },
-        };
-      }
-      if (state.step === 'done') {
-        decodeDIDone(expectReply(message, MsgType.DI_Done, 'DI.Done'));
-        const headerBytes = fromB64(state.header, 'header');
-        const { header, pubKeyBytes } = parseOvHeader(headerBytes);
-        const manufacturer = publicKeyToKeyObject(header.pubKey).key;
-        return {
-          result: {
-            active: true,
-            protVer: header.protVer,
-            hmacSecret: fromB64(state.hmacSecret, 'hmacSecret'),
-            deviceInfo: header.deviceInfo,
-            guid: plainCopy(header.guid),
-            rvInfo: header.rvInfo,
-            pubKeyHash: hashBytes(hashTypeFor(devicePublic, manufacturer), pubKeyBytes),
-            deviceKey:
-              config.keystoreRef === undefined
-                ? { pkcs8: new Uint8Array(config.deviceKey.export({ format: 'der', type: 'pkcs8' })) }
-                : { keystoreRef: config.keystoreRef },
-          },
-        };
-      }
+      const d = { config, devicePublic };
+      if (state.step === 'set-credentials') return setCredentials(d, message);
+      if (state.step === 'done') return done(d, state, message);
       throw badState(`unknown step ${String((state as { step?: unknown }).step)}`);
+    },
+  };
+}
+
+interface DiDeviceDeps {
+  config: DiDeviceConfig;
+  devicePublic: KeyObject;
+}
+
+/** DI.SetCredentials: keep the voucher header, answer with its HMAC under a new device secret (DI.SetHMAC). */
+function setCredentials(d: DiDeviceDeps, message: ProtocolMessage): ClientStep<DiDeviceState, DeviceCredential> {
+  const { ovHeader } = decodeDISetCredentials(expectReply(message, MsgType.DI_SetCredentials, 'DI.SetCredentials'));
+  const { header } = parseOvHeader(ovHeader, 'DI.SetCredentials.OVHeader');
+  const manufacturer = publicKeyToKeyObject(header.pubKey, 'DI.SetCredentials.OVHeader.OVPubKey').key;
+  const hmacType = hmacTypeFor(d.devicePublic, manufacturer);
+  const secret = d.config.random(hashAlgorithm(hmacType).bytes);
+  if (!(secret instanceof Uint8Array) || secret.length !== hashAlgorithm(hmacType).bytes) {
+    throw new TypeError('DI device: the random source returned the wrong number of bytes');
+  }
+  const hmac = hmacBytes(hmacType, secret, ovHeader);
+  return {
+    state: { protocol: 'di-device', step: 'done', header: toB64(ovHeader), hmacSecret: toB64(secret) },
+    request: { msgType: MsgType.DI_SetHMAC, body: encodeDISetHMAC({ hmac }) },
+  };
+}
+
+/** DI.Done: the device credential, from the header and the secret kept since DI.SetCredentials. */
+function done(
+  d: DiDeviceDeps,
+  state: Extract<DiDeviceState, { step: 'done' }>,
+  message: ProtocolMessage,
+): ClientStep<DiDeviceState, DeviceCredential> {
+  decodeDIDone(expectReply(message, MsgType.DI_Done, 'DI.Done'));
+  const headerBytes = fromB64(state.header, 'header');
+  const { header, pubKeyBytes } = parseOvHeader(headerBytes);
+  const manufacturer = publicKeyToKeyObject(header.pubKey).key;
+  return {
+    result: {
+      active: true,
+      protVer: header.protVer,
+      hmacSecret: fromB64(state.hmacSecret, 'hmacSecret'),
+      deviceInfo: header.deviceInfo,
+      guid: plainCopy(header.guid),
+      rvInfo: header.rvInfo,
+      pubKeyHash: hashBytes(hashTypeFor(d.devicePublic, manufacturer), pubKeyBytes),
+      deviceKey:
+        d.config.keystoreRef === undefined
+          ? { pkcs8: new Uint8Array(d.config.deviceKey.export({ format: 'der', type: 'pkcs8' })) }
+          : { keystoreRef: d.config.keystoreRef },
     },
   };
 }

@@ -76,46 +76,57 @@ export function createTo0Owner(config: To0OwnerConfig): To0Owner {
 
     async receive(state, message) {
       if (state?.protocol !== 'to0-owner') throw badState('not a TO0 owner session');
-      if (state.step === 'hello-ack') {
-        const { nonceTO0Sign } = decodeTO0HelloAck(expectReply(message, MsgType.TO0_HelloAck, 'TO0.HelloAck'));
-        const voucherBytes = fromB64(state.voucher, 'voucher');
-        const voucher = parseVoucher(voucherBytes);
-        const owner = voucherOwner(voucher);
-        const ownerKey = publicKeyToKeyObject(owner, 'voucher owner').key;
-        const privateKey = await config.keyRing.privateKeyFor(ownerKey);
-        if (privateKey === undefined) {
-          throw new FdoError(
-            'ERR_FDO_TO0_NO_OWNER_KEY',
-            ErrorCode.INTERNAL_SERVER_ERROR,
-            "the key ring holds no private key for the voucher's current owner",
-          );
-        }
-        const to0d = encodeTo0d({ voucher: voucherBytes, waitSeconds: state.waitSeconds, nonceTO0Sign });
-        // The hash type follows the voucher's entries, as go-fdo does; a voucher without entries
-        // takes it from the owner and device key strengths.
-        const device =
-          voucher.devCertChain === null ? [] : [certChainToX509(voucher.devCertChain.slice(0, 1), 'OVDevCertChain')[0]!.publicKey];
-        const hashType = voucher.entries[0]?.payload.hashPrevEntry.type ?? hashTypeFor(ownerKey, ...device);
-        const to1d = signTo1d(
-          { rvTo2Addr: state.rvTo2Addr, to0dHash: hashBytes(hashType, to0d) },
-          { key: privateKey, alg: signatureAlgorithmFor(owner.type, privateKey) },
-        );
-        return {
-          state: { protocol: 'to0-owner', step: 'accept-owner' },
-          request: {
-            msgType: MsgType.TO0_OwnerSign,
-            body: encodeTO0OwnerSign({
-              to0d: { voucher: voucherBytes, waitSeconds: state.waitSeconds, nonceTO0Sign, bytes: to0d },
-              to1d: { sign1: { bytes: to1d } },
-            }),
-          },
-        };
-      }
-      if (state.step === 'accept-owner') {
-        const { waitSeconds } = decodeTO0AcceptOwner(expectReply(message, MsgType.TO0_AcceptOwner, 'TO0.AcceptOwner'));
-        return { result: { waitSeconds } };
-      }
+      if (state.step === 'hello-ack') return helloAck(config, state, message);
+      if (state.step === 'accept-owner') return acceptOwner(message);
       throw badState(`unknown step ${String((state as { step?: unknown }).step)}`);
     },
   };
+}
+
+type HelloAckState = Extract<To0OwnerState, { step: 'hello-ack' }>;
+
+/** TO0.HelloAck: sign to1d for the rendezvous' nonce with the voucher owner's key (TO0.OwnerSign). */
+async function helloAck(
+  config: To0OwnerConfig,
+  state: HelloAckState,
+  message: ProtocolMessage,
+): Promise<ClientStep<To0OwnerState, To0Result>> {
+  const { nonceTO0Sign } = decodeTO0HelloAck(expectReply(message, MsgType.TO0_HelloAck, 'TO0.HelloAck'));
+  const voucherBytes = fromB64(state.voucher, 'voucher');
+  const voucher = parseVoucher(voucherBytes);
+  const owner = voucherOwner(voucher);
+  const ownerKey = publicKeyToKeyObject(owner, 'voucher owner').key;
+  const privateKey = await config.keyRing.privateKeyFor(ownerKey);
+  if (privateKey === undefined) {
+    throw new FdoError(
+      'ERR_FDO_TO0_NO_OWNER_KEY',
+      ErrorCode.INTERNAL_SERVER_ERROR,
+      "the key ring holds no private key for the voucher's current owner",
+    );
+  }
+  const to0d = encodeTo0d({ voucher: voucherBytes, waitSeconds: state.waitSeconds, nonceTO0Sign });
+  // The hash type follows the voucher's entries, as go-fdo does; a voucher without entries
+  // takes it from the owner and device key strengths.
+  const device = voucher.devCertChain === null ? [] : [certChainToX509(voucher.devCertChain.slice(0, 1), 'OVDevCertChain')[0]!.publicKey];
+  const hashType = voucher.entries[0]?.payload.hashPrevEntry.type ?? hashTypeFor(ownerKey, ...device);
+  const to1d = signTo1d(
+    { rvTo2Addr: state.rvTo2Addr, to0dHash: hashBytes(hashType, to0d) },
+    { key: privateKey, alg: signatureAlgorithmFor(owner.type, privateKey) },
+  );
+  return {
+    state: { protocol: 'to0-owner', step: 'accept-owner' },
+    request: {
+      msgType: MsgType.TO0_OwnerSign,
+      body: encodeTO0OwnerSign({
+        to0d: { voucher: voucherBytes, waitSeconds: state.waitSeconds, nonceTO0Sign, bytes: to0d },
+        to1d: { sign1: { bytes: to1d } },
+      }),
+    },
+  };
+}
+
+/** TO0.AcceptOwner: the lifetime the rendezvous granted. */
+function acceptOwner(message: ProtocolMessage): ClientStep<To0OwnerState, To0Result> {
+  const { waitSeconds } = decodeTO0AcceptOwner(expectReply(message, MsgType.TO0_AcceptOwner, 'TO0.AcceptOwner'));
+  return { result: { waitSeconds } };
 }

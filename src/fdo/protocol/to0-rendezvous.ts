@@ -20,7 +20,7 @@ import { guardServer, outOfOrder, type ServerHandler } from './lib/server-step.t
 import { badState, fromB64, toB64 } from './lib/state-bytes.ts';
 import { verifyTo1dSignature } from './lib/to1d-verify.ts';
 import { acceptAnyVoucher } from './lib/voucher-acceptance.ts';
-import type { Clock, RandomSource, RendezvousStore, VoucherAcceptance } from './ports.ts';
+import type { Clock, ProtocolMessage, RandomSource, RendezvousStore, VoucherAcceptance } from './ports.ts';
 
 export interface To0RendezvousConfig {
   random: RandomSource;
@@ -47,6 +47,13 @@ export const DEFAULT_MAX_WAIT_SECONDS = 30 * 86_400;
 
 const invalidVoucher = (code: string, message: string) => new FdoError(code, ErrorCode.INVALID_OWNERSHIP_VOUCHER, message);
 
+/** What each TO0 message handler needs: the configuration with its defaults settled. */
+interface To0RendezvousDeps {
+  config: To0RendezvousConfig;
+  maxWait: number;
+  acceptance: VoucherAcceptance;
+}
+
 export function createTo0Rendezvous(config: To0RendezvousConfig): ServerHandler<To0RendezvousState> {
   if (typeof config?.random !== 'function' || typeof config.clock !== 'function')
     throw new TypeError('TO0 rendezvous: random and clock are required');
@@ -54,89 +61,96 @@ export function createTo0Rendezvous(config: To0RendezvousConfig): ServerHandler<
     throw new TypeError('TO0 rendezvous: a RendezvousStore is required');
   const maxWait = config.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
   if (!Number.isInteger(maxWait) || maxWait < 0) throw new TypeError('TO0 rendezvous: maxWaitSeconds must be a non-negative integer');
-  const acceptance = config.acceptance ?? acceptAnyVoucher;
+  const deps: To0RendezvousDeps = { config, maxWait, acceptance: config.acceptance ?? acceptAnyVoucher };
 
   return guardServer(config.clock, async (state, message) => {
     if (state === undefined) {
       if (message.msgType !== MsgType.TO0_Hello) throw outOfOrder('TO0', message.msgType, [MsgType.TO0_Hello]);
-      decodeTO0Hello(message.body);
-      const nonce = generateNonce(config.random);
-      return {
-        state: { protocol: 'to0-rendezvous', step: 'owner-sign', nonce: toB64(nonce) },
-        reply: { msgType: MsgType.TO0_HelloAck, body: encodeTO0HelloAck({ nonceTO0Sign: nonce }) },
-      };
+      return hello(deps, message);
     }
     if (state?.protocol !== 'to0-rendezvous' || state.step !== 'owner-sign') throw badState('not a TO0 rendezvous session');
     if (message.msgType !== MsgType.TO0_OwnerSign) throw outOfOrder('TO0', message.msgType, [MsgType.TO0_OwnerSign]);
-    return ownerSign(fromB64(state.nonce, 'nonce'), message.body);
+    return ownerSign(deps, fromB64(state.nonce, 'nonce'), message.body);
   });
+}
 
-  async function ownerSign(nonce: Uint8Array, body: Uint8Array) {
-    const { to0d, to1d } = decodeTO0OwnerSign(body);
-    if (!constantTimeEqual(to0d.nonceTO0Sign, nonce)) {
-      throw new FdoError('ERR_FDO_TO0_NONCE', ErrorCode.INVALID_MESSAGE_ERROR, 'to0d.NonceTO0Sign is not the nonce of this session');
-    }
+/** TO0.Hello: a fresh nonce for the owner to sign (TO0.HelloAck). */
+function hello(d: To0RendezvousDeps, message: ProtocolMessage) {
+  decodeTO0Hello(message.body);
+  const nonce = generateNonce(d.config.random);
+  return {
+    state: { protocol: 'to0-rendezvous', step: 'owner-sign', nonce: toB64(nonce) } satisfies To0RendezvousState,
+    reply: { msgType: MsgType.TO0_HelloAck, body: encodeTO0HelloAck({ nonceTO0Sign: nonce }) },
+  };
+}
 
-    const voucher = parseVoucher(to0d.voucher);
-    if (voucher.entries.length === 0 && config.allowUnextended !== true) {
-      throw invalidVoucher('ERR_FDO_TO0_VOUCHER_NOT_EXTENDED', 'the voucher has no entries: extend it to the owner before TO0');
-    }
-    const verified = verifyVoucher(voucher);
-    const deviceCertificates = verified.deviceCertificates;
-    if (deviceCertificates === null || deviceCertificates.length === 0) {
-      throw invalidVoucher('ERR_FDO_TO0_NO_DEVICE_CHAIN', 'the voucher has no device certificate chain, so TO1 could not check the device');
-    }
-
-    verifyTo1dSignature(to1d.sign1.bytes, verified.owner);
-    if (!hashEquals(hashBytes(to1d.payload.to0dHash.type, to0d.bytes), to1d.payload.to0dHash)) {
-      throw new FdoError('ERR_FDO_TO0_TO0D_HASH', ErrorCode.INVALID_OWNER_SIGN_BODY, 'to1d.to1dTo0dHash does not match to0d');
-    }
-
-    const now = config.clock();
-    await refuseSuperseded(voucher, now);
-    const accepted = await acceptance({
-      guid: voucher.header.guid,
-      manufacturerKey: publicKeyToKeyObject(voucher.header.pubKey).key,
-      ownerKey: verified.ownerKey,
-      entries: verified.entries,
-      deviceCertificates,
-    });
-    if (accepted !== true) throw invalidVoucher('ERR_FDO_TO0_VOUCHER_REJECTED', 'the acceptance policy refused the voucher');
-
-    const waitSeconds = Math.min(to0d.waitSeconds, maxWait);
-    await config.store.put({
-      guid: voucher.header.guid,
-      to1d: to1d.sign1.bytes,
-      voucher: to0d.voucher,
-      expiresAt: new Date(now.getTime() + waitSeconds * 1000),
-    });
-    return { state: null, reply: { msgType: MsgType.TO0_AcceptOwner, body: encodeTO0AcceptOwner({ waitSeconds }) } };
+/** TO0.OwnerSign: verify the voucher and to1d, ask the acceptance policy, store the registration (TO0.AcceptOwner). */
+async function ownerSign(d: To0RendezvousDeps, nonce: Uint8Array, body: Uint8Array) {
+  const { config } = d;
+  const { to0d, to1d } = decodeTO0OwnerSign(body);
+  if (!constantTimeEqual(to0d.nonceTO0Sign, nonce)) {
+    throw new FdoError('ERR_FDO_TO0_NONCE', ErrorCode.INVALID_MESSAGE_ERROR, 'to0d.NonceTO0Sign is not the nonce of this session');
   }
 
-  /**
-   * After a resale the previous owner still holds a valid, shorter voucher. While the new owner's
-   * registration is live, a registration from a voucher that the stored one extends would send
-   * the device back to the previous owner, so it is refused.
-   */
-  async function refuseSuperseded(voucher: OwnershipVoucher, now: Date): Promise<void> {
-    const existing = await config.store.get(voucher.header.guid);
-    if (existing === undefined || existing.expiresAt.getTime() <= now.getTime()) return;
-    let stored: OwnershipVoucher;
-    try {
-      stored = parseVoucher(existing.voucher);
-    } catch {
-      return;
-    }
-    const n = voucher.entries.length;
-    if (
-      stored.entries.length > n &&
-      bytesEqual(stored.raw.header, voucher.raw.header) &&
-      voucher.entries.every((e, i) => bytesEqual(e.raw, (stored.entries[i] as { raw: Uint8Array }).raw))
-    ) {
-      throw invalidVoucher(
-        'ERR_FDO_TO0_VOUCHER_SUPERSEDED',
-        `a live registration holds a longer voucher (${stored.entries.length} entries) that extends this one (${n})`,
-      );
-    }
+  const voucher = parseVoucher(to0d.voucher);
+  if (voucher.entries.length === 0 && config.allowUnextended !== true) {
+    throw invalidVoucher('ERR_FDO_TO0_VOUCHER_NOT_EXTENDED', 'the voucher has no entries: extend it to the owner before TO0');
+  }
+  const verified = verifyVoucher(voucher);
+  const deviceCertificates = verified.deviceCertificates;
+  if (deviceCertificates === null || deviceCertificates.length === 0) {
+    throw invalidVoucher('ERR_FDO_TO0_NO_DEVICE_CHAIN', 'the voucher has no device certificate chain, so TO1 could not check the device');
+  }
+
+  verifyTo1dSignature(to1d.sign1.bytes, verified.owner);
+  if (!hashEquals(hashBytes(to1d.payload.to0dHash.type, to0d.bytes), to1d.payload.to0dHash)) {
+    throw new FdoError('ERR_FDO_TO0_TO0D_HASH', ErrorCode.INVALID_OWNER_SIGN_BODY, 'to1d.to1dTo0dHash does not match to0d');
+  }
+
+  const now = config.clock();
+  await refuseSuperseded(config.store, voucher, now);
+  const accepted = await d.acceptance({
+    guid: voucher.header.guid,
+    manufacturerKey: publicKeyToKeyObject(voucher.header.pubKey).key,
+    ownerKey: verified.ownerKey,
+    entries: verified.entries,
+    deviceCertificates,
+  });
+  if (accepted !== true) throw invalidVoucher('ERR_FDO_TO0_VOUCHER_REJECTED', 'the acceptance policy refused the voucher');
+
+  const waitSeconds = Math.min(to0d.waitSeconds, d.maxWait);
+  await config.store.put({
+    guid: voucher.header.guid,
+    to1d: to1d.sign1.bytes,
+    voucher: to0d.voucher,
+    expiresAt: new Date(now.getTime() + waitSeconds * 1000),
+  });
+  return { state: null, reply: { msgType: MsgType.TO0_AcceptOwner, body: encodeTO0AcceptOwner({ waitSeconds }) } };
+}
+
+/**
+ * After a resale the previous owner still holds a valid, shorter voucher. While the new owner's
+ * registration is live, a registration from a voucher that the stored one extends would send
+ * the device back to the previous owner, so it is refused.
+ */
+async function refuseSuperseded(store: RendezvousStore, voucher: OwnershipVoucher, now: Date): Promise<void> {
+  const existing = await store.get(voucher.header.guid);
+  if (existing === undefined || existing.expiresAt.getTime() <= now.getTime()) return;
+  let stored: OwnershipVoucher;
+  try {
+    stored = parseVoucher(existing.voucher);
+  } catch {
+    return;
+  }
+  const n = voucher.entries.length;
+  if (
+    stored.entries.length > n &&
+    bytesEqual(stored.raw.header, voucher.raw.header) &&
+    voucher.entries.every((e, i) => bytesEqual(e.raw, (stored.entries[i] as { raw: Uint8Array }).raw))
+  ) {
+    throw invalidVoucher(
+      'ERR_FDO_TO0_VOUCHER_SUPERSEDED',
+      `a live registration holds a longer voucher (${stored.entries.length} entries) that extends this one (${n})`,
+    );
   }
 }

@@ -55,23 +55,31 @@ export function createTo1Device(config: To1DeviceConfig): To1Device {
 
     async receive(state, message) {
       if (state?.protocol !== 'to1-device') throw badState('not a TO1 device session');
-      if (state.step === 'hello-rv-ack') {
-        const ack = decodeTO1HelloRVAck(expectReply(message, MsgType.TO1_HelloRVAck, 'TO1.HelloRVAck'));
-        const body = encodeTO1ProveToRV({ nonceTO1Proof: ack.nonceTO1Proof, guid, signer: { key: config.deviceKey, alg: sigInfo.sgType } });
-        return {
-          state: { protocol: 'to1-device', step: 'rv-redirect', nonce: toB64(ack.nonceTO1Proof) },
-          request: { msgType: MsgType.TO1_ProveToRV, body },
-        };
-      }
-      if (state.step === 'rv-redirect') {
-        const body = expectReply(message, MsgType.TO1_RVRedirect, 'TO1.RVRedirect');
-        const redirect = decodeTO1RVRedirect(body);
-        // A copy: the decoder may have annotated the received buffer, and the caller keeps this one.
-        return {
-          result: { to1d: plainCopy(redirect.sign1.bytes), rvTo2Addr: redirect.payload.rvTo2Addr, to0dHash: redirect.payload.to0dHash },
-        };
-      }
+      if (state.step === 'hello-rv-ack') return helloRvAck({ ...config, guid, sigInfo }, message);
+      if (state.step === 'rv-redirect') return rvRedirect(message);
       throw badState(`unknown step ${String((state as { step?: unknown }).step)}`);
     },
+  };
+}
+
+/** TO1.HelloRVAck: sign the rendezvous' nonce with the device key (TO1.ProveToRV). */
+function helloRvAck(
+  d: To1DeviceConfig & { guid: Uint8Array; sigInfo: ReturnType<typeof deviceSigInfoFor> },
+  message: ProtocolMessage,
+): ClientStep<To1DeviceState, To1Result> {
+  const ack = decodeTO1HelloRVAck(expectReply(message, MsgType.TO1_HelloRVAck, 'TO1.HelloRVAck'));
+  const body = encodeTO1ProveToRV({ nonceTO1Proof: ack.nonceTO1Proof, guid: d.guid, signer: { key: d.deviceKey, alg: d.sigInfo.sgType } });
+  return {
+    state: { protocol: 'to1-device', step: 'rv-redirect', nonce: toB64(ack.nonceTO1Proof) },
+    request: { msgType: MsgType.TO1_ProveToRV, body },
+  };
+}
+
+/** TO1.RVRedirect: the owner's signed addresses (to1d), the result of TO1. */
+function rvRedirect(message: ProtocolMessage): ClientStep<To1DeviceState, To1Result> {
+  const redirect = decodeTO1RVRedirect(expectReply(message, MsgType.TO1_RVRedirect, 'TO1.RVRedirect'));
+  // A copy: the decoder may have annotated the received buffer, and the caller keeps this one.
+  return {
+    result: { to1d: plainCopy(redirect.sign1.bytes), rvTo2Addr: redirect.payload.rvTo2Addr, to0dHash: redirect.payload.to0dHash },
   };
 }

@@ -19,7 +19,7 @@ import { parseVoucher } from '../voucher/voucher-parse.ts';
 import { deviceAlgorithmsFor } from './lib/device-signature.ts';
 import { guardServer, outOfOrder, type ServerHandler } from './lib/server-step.ts';
 import { badState, fromB64, toB64 } from './lib/state-bytes.ts';
-import type { Clock, RandomSource, RendezvousRegistration, RendezvousStore } from './ports.ts';
+import type { Clock, ProtocolMessage, RandomSource, RendezvousRegistration, RendezvousStore } from './ports.ts';
 
 export interface To1RendezvousConfig {
   random: RandomSource;
@@ -44,65 +44,73 @@ export function createTo1Rendezvous(config: To1RendezvousConfig): ServerHandler<
   return guardServer(config.clock, async (state, message) => {
     if (state === undefined) {
       if (message.msgType !== MsgType.TO1_HelloRV) throw outOfOrder('TO1', message.msgType, [MsgType.TO1_HelloRV]);
-      const hello = decodeTO1HelloRV(message.body);
-      const registration = await liveRegistration(hello.guid);
-      deviceKeyOf(registration);
-      const nonce = generateNonce(config.random);
-      return {
-        state: {
-          protocol: 'to1-rendezvous',
-          step: 'prove-to-rv',
-          guid: guidToHex(hello.guid),
-          nonce: toB64(nonce),
-          sgType: hello.eASigInfo.sgType,
-        },
-        // eBSigInfo echoes eASigInfo: ECDSA and RSA carry no group info to add (go-fdo does the same).
-        reply: { msgType: MsgType.TO1_HelloRVAck, body: encodeTO1HelloRVAck({ nonceTO1Proof: nonce, eBSigInfo: hello.eASigInfo }) },
-      };
+      return helloRv(config, message);
     }
     if (state?.protocol !== 'to1-rendezvous' || state.step !== 'prove-to-rv') throw badState('not a TO1 rendezvous session');
     if (message.msgType !== MsgType.TO1_ProveToRV) throw outOfOrder('TO1', message.msgType, [MsgType.TO1_ProveToRV]);
-
-    const proof = decodeTO1ProveToRV(message.body);
-    if (!constantTimeEqual(proof.nonceTO1Proof, fromB64(state.nonce, 'nonce'))) {
-      throw new FdoError('ERR_FDO_TO1_NONCE', ErrorCode.INVALID_MESSAGE_ERROR, 'EAT-NONCE is not the NonceTO1Proof of this session');
-    }
-    if (guidToHex(proof.guid) !== state.guid) {
-      throw new FdoError('ERR_FDO_TO1_GUID_MISMATCH', ErrorCode.INVALID_MESSAGE_ERROR, 'EAT-UEID names another GUID than TO1.HelloRV');
-    }
-    // Looked up again: the registration may have expired or been replaced since TO1.HelloRV.
-    const registration = await liveRegistration(proof.guid);
-    const key = deviceKeyOf(registration);
-    const algorithms = deviceAlgorithmsFor(key).filter((a) => a === state.sgType);
-    try {
-      verifySign1(proof.sign1.bytes, { key, tag: 'required', algorithms });
-    } catch (e) {
-      if (e instanceof CoseError) {
-        throw new FdoError(
-          'ERR_FDO_TO1_SIGNATURE',
-          ErrorCode.INVALID_MESSAGE_ERROR,
-          `TO1.ProveToRV is not signed by the device key with sgType ${state.sgType}: ${e.message}`,
-          {
-            cause: e,
-          },
-        );
-      }
-      throw e;
-    }
-    return { state: null, reply: { msgType: MsgType.TO1_RVRedirect, body: encodeTO1RVRedirect({ sign1: { bytes: registration.to1d } }) } };
+    return proveToRv(config, state, message);
   });
+}
 
-  async function liveRegistration(guid: Uint8Array): Promise<RendezvousRegistration> {
-    const registration = await config.store.get(guid);
-    if (registration === undefined || registration.expiresAt.getTime() <= config.clock().getTime()) {
+/** TO1.HelloRV: the device names its GUID; with a live registration, a nonce to sign (TO1.HelloRVAck). */
+async function helloRv(config: To1RendezvousConfig, message: ProtocolMessage) {
+  const hello = decodeTO1HelloRV(message.body);
+  const registration = await liveRegistration(config, hello.guid);
+  deviceKeyOf(registration);
+  const nonce = generateNonce(config.random);
+  const state: To1RendezvousState = {
+    protocol: 'to1-rendezvous',
+    step: 'prove-to-rv',
+    guid: guidToHex(hello.guid),
+    nonce: toB64(nonce),
+    sgType: hello.eASigInfo.sgType,
+  };
+  // eBSigInfo echoes eASigInfo: ECDSA and RSA carry no group info to add (go-fdo does the same).
+  return {
+    state,
+    reply: { msgType: MsgType.TO1_HelloRVAck, body: encodeTO1HelloRVAck({ nonceTO1Proof: nonce, eBSigInfo: hello.eASigInfo }) },
+  };
+}
+
+/** TO1.ProveToRV: the device signed the nonce with the key the voucher names; answer with the owner's to1d (TO1.RVRedirect). */
+async function proveToRv(config: To1RendezvousConfig, state: To1RendezvousState, message: ProtocolMessage) {
+  const proof = decodeTO1ProveToRV(message.body);
+  if (!constantTimeEqual(proof.nonceTO1Proof, fromB64(state.nonce, 'nonce'))) {
+    throw new FdoError('ERR_FDO_TO1_NONCE', ErrorCode.INVALID_MESSAGE_ERROR, 'EAT-NONCE is not the NonceTO1Proof of this session');
+  }
+  if (guidToHex(proof.guid) !== state.guid) {
+    throw new FdoError('ERR_FDO_TO1_GUID_MISMATCH', ErrorCode.INVALID_MESSAGE_ERROR, 'EAT-UEID names another GUID than TO1.HelloRV');
+  }
+  // Looked up again: the registration may have expired or been replaced since TO1.HelloRV.
+  const registration = await liveRegistration(config, proof.guid);
+  const key = deviceKeyOf(registration);
+  const algorithms = deviceAlgorithmsFor(key).filter((a) => a === state.sgType);
+  try {
+    verifySign1(proof.sign1.bytes, { key, tag: 'required', algorithms });
+  } catch (e) {
+    if (e instanceof CoseError) {
       throw new FdoError(
-        'ERR_FDO_TO1_NOT_REGISTERED',
-        ErrorCode.RESOURCE_NOT_FOUND,
-        `no live TO0 registration for GUID ${guidToHex(guid)}${registration === undefined ? '' : ' (expired)'}`,
+        'ERR_FDO_TO1_SIGNATURE',
+        ErrorCode.INVALID_MESSAGE_ERROR,
+        `TO1.ProveToRV is not signed by the device key with sgType ${state.sgType}: ${e.message}`,
+        { cause: e },
       );
     }
-    return registration;
+    throw e;
   }
+  return { state: null, reply: { msgType: MsgType.TO1_RVRedirect, body: encodeTO1RVRedirect({ sign1: { bytes: registration.to1d } }) } };
+}
+
+async function liveRegistration(config: To1RendezvousConfig, guid: Uint8Array): Promise<RendezvousRegistration> {
+  const registration = await config.store.get(guid);
+  if (registration === undefined || registration.expiresAt.getTime() <= config.clock().getTime()) {
+    throw new FdoError(
+      'ERR_FDO_TO1_NOT_REGISTERED',
+      ErrorCode.RESOURCE_NOT_FOUND,
+      `no live TO0 registration for GUID ${guidToHex(guid)}${registration === undefined ? '' : ' (expired)'}`,
+    );
+  }
+  return registration;
 }
 
 function deviceKeyOf(registration: RendezvousRegistration): KeyObject {
