@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
-import { Kysely, Migrator } from 'kysely';
-import { migrations } from '../../../src/store/migrations/migrate.ts';
-import { createPostgresDialect } from '../../../src/store/postgres/dialect.ts';
-import type { Database } from '../../../src/store/schema.ts';
-import { createSqliteDialect } from '../../../src/store/sqlite/dialect.ts';
 import { forEachDialect } from './dialects.ts';
-import { hasCode, KEK, withStore } from './shared.ts';
+import { atMigration, hasCode, KEK, withStore } from './shared.ts';
 
 forEachDialect((make) => {
   test('keys: private halves round-trip sealed; lookup by public key; never replaced; list has no private keys; a certificate kept per key', async () => {
@@ -50,14 +45,8 @@ forEachDialect((make) => {
     const h = await make();
     try {
       if (h.location === undefined) return t.skip('needs a database that outlives one connection');
-      const dialect = h.location.startsWith('postgres') ? 'postgres' : 'sqlite';
-      const db = new Kysely<Database>({
-        dialect: dialect === 'postgres' ? createPostgresDialect(h.location) : createSqliteDialect(h.location.slice('sqlite:'.length)),
-      });
       const der = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x07);
-      try {
-        const old = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
-        assert.equal((await old.migrateTo('0007-sealed-settings')).error, undefined);
+      await atMigration(h.location, '0007-sealed-settings', async (db) => {
         await db
           .insertInto('keys')
           .values({ name: 'manufacturer-secp256r1', type: 'secp256r1', public_key: Uint8Array.of(1), fingerprint: 'f1', created_at: 1 })
@@ -71,9 +60,7 @@ forEachDialect((make) => {
             setting('manufacturer-secp384r1.certificate', { der: 42 }),
           ])
           .execute();
-      } finally {
-        await db.destroy();
-      }
+      });
       const store = await h.open(KEK);
       try {
         assert.deepEqual((await store.keys.get('manufacturer-secp256r1'))?.certificate, der);

@@ -2,13 +2,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { Kysely, Migrator } from 'kysely';
-import { migrations } from '../../../src/store/migrations/migrate.ts';
-import { createPostgresDialect } from '../../../src/store/postgres/dialect.ts';
-import type { Database } from '../../../src/store/schema.ts';
-import { createSqliteDialect } from '../../../src/store/sqlite/dialect.ts';
 import { forEachDialect } from './dialects.ts';
-import { drain, guid, hex, KEK } from './shared.ts';
+import { atMigration, drain, guid, hex, KEK } from './shared.ts';
 
 const WRITER = new URL('../fixtures/writer.ts', import.meta.url).pathname;
 
@@ -52,16 +47,10 @@ forEachDialect((make) => {
     const h = await make();
     try {
       if (h.location === undefined) return t.skip('needs a database that outlives one connection');
-      const dialect = h.location.startsWith('postgres') ? 'postgres' : 'sqlite';
-      const db = new Kysely<Database>({
-        dialect: dialect === 'postgres' ? createPostgresDialect(h.location) : createSqliteDialect(h.location.slice('sqlite:'.length)),
+      await atMigration(h.location, '0001-initial', async (db) => {
+        await db.insertInto('audit_log').values({ at: 1, actor: 'v1', action: 'a', subject: 's', details: '{}' }).execute();
+        await db.updateTable('audit_log').set({ actor: 'still mutable at 0001' }).execute();
       });
-      const old = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
-      const first = await old.migrateTo('0001-initial');
-      assert.equal(first.error, undefined);
-      await db.insertInto('audit_log').values({ at: 1, actor: 'v1', action: 'a', subject: 's', details: '{}' }).execute();
-      await db.updateTable('audit_log').set({ actor: 'still mutable at 0001' }).execute();
-      await db.destroy();
       const store = await h.open(KEK);
       try {
         assert.deepEqual(await store.migrate(), []);

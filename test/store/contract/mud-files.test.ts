@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Kysely, Migrator } from 'kysely';
-import { migrations } from '../../../src/store/migrations/migrate.ts';
 import { MAX_MUD_FILE_BYTES, MAX_MUD_SIGNATURE_BYTES } from '../../../src/store/mud-file-repository.ts';
-import { createPostgresDialect } from '../../../src/store/postgres/dialect.ts';
-import type { Database } from '../../../src/store/schema.ts';
-import { createSqliteDialect } from '../../../src/store/sqlite/dialect.ts';
 import { forEachDialect } from './dialects.ts';
-import { drain, hasCode, KEK, movableClock, withStore } from './shared.ts';
+import { atMigration, drain, hasCode, KEK, movableClock, withStore } from './shared.ts';
 
 forEachDialect((make) => {
   test('mud files: bytes kept exactly, digests, replace keeps the first publication time, paged without bytes, limits', async () => {
@@ -98,10 +93,6 @@ forEachDialect((make) => {
     const h = await make();
     try {
       if (h.location === undefined) return t.skip('needs a database that outlives one connection');
-      const dialect = h.location.startsWith('postgres') ? 'postgres' : 'sqlite';
-      const db = new Kysely<Database>({
-        dialect: dialect === 'postgres' ? createPostgresDialect(h.location) : createSqliteDialect(h.location.slice('sqlite:'.length)),
-      });
       const content = randomBytes(5000);
       const signature = randomBytes(700);
       const record = {
@@ -115,9 +106,7 @@ forEachDialect((make) => {
         signer: 'CN=mud.example',
         publishedAt: '2029-05-01T10:00:00.000Z',
       };
-      try {
-        const old = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
-        assert.equal((await old.migrateTo('0004-settings')).error, undefined);
+      await atMigration(h.location, '0004-settings', async (db) => {
         const setting = (scope: string, key: string, value: unknown) => ({ scope, key, value: JSON.stringify(value), updated_at: 1 });
         await db
           .insertInto('settings')
@@ -127,9 +116,7 @@ forEachDialect((make) => {
             setting('owner', 'bulb.json', { keep: true }),
           ])
           .execute();
-      } finally {
-        await db.destroy();
-      }
+      });
       const store = await h.open(KEK);
       try {
         const moved = await store.mudFiles.get('bulb.json');

@@ -1,5 +1,10 @@
 /** What every contract file shares: the keys, GUIDs, a movable clock, a store per test. */
 import assert from 'node:assert/strict';
+import { Kysely, Migrator } from 'kysely';
+import { migrations } from '../../../src/store/migrations/migrate.ts';
+import { createPostgresDialect } from '../../../src/store/postgres/dialect.ts';
+import type { Database } from '../../../src/store/schema.ts';
+import { createSqliteDialect } from '../../../src/store/sqlite/dialect.ts';
 import type { Store } from '../../../src/store/store.ts';
 import type { StoreHarness } from '../harness.ts';
 
@@ -51,3 +56,21 @@ export async function drain<T>(list: (after?: string) => Promise<{ items: T[]; n
 }
 
 export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/**
+ * Brings the database at `location` (a harness's) to `migration` only, and hands `fill` a raw
+ * connection to write rows as an older server would have; the connection closes afterwards.
+ */
+export async function atMigration(location: string, migration: string, fill: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+  const dialect = location.startsWith('postgres') ? 'postgres' : 'sqlite';
+  const db = new Kysely<Database>({
+    dialect: dialect === 'postgres' ? createPostgresDialect(location) : createSqliteDialect(location.slice('sqlite:'.length)),
+  });
+  try {
+    const old = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+    assert.equal((await old.migrateTo(migration)).error, undefined);
+    await fill(db);
+  } finally {
+    await db.destroy();
+  }
+}

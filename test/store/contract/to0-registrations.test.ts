@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Kysely, Migrator } from 'kysely';
-import { migrations } from '../../../src/store/migrations/migrate.ts';
-import { createPostgresDialect } from '../../../src/store/postgres/dialect.ts';
-import type { Database } from '../../../src/store/schema.ts';
-import { createSqliteDialect } from '../../../src/store/sqlite/dialect.ts';
 import type { Store } from '../../../src/store/store.ts';
 import type { To0RegistrationRecord } from '../../../src/store/to0-registration-repository.ts';
 import type { VoucherState } from '../../../src/store/voucher-repository.ts';
 import { forEachDialect } from './dialects.ts';
-import { drain, guid, hex, KEK, movableClock, withStore } from './shared.ts';
+import { atMigration, drain, guid, hex, KEK, movableClock, withStore } from './shared.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -124,15 +119,9 @@ forEachDialect((make) => {
     const h = await make();
     try {
       if (h.location === undefined) return t.skip('needs a database that outlives one connection');
-      const dialect = h.location.startsWith('postgres') ? 'postgres' : 'sqlite';
-      const db = new Kysely<Database>({
-        dialect: dialect === 'postgres' ? createPostgresDialect(h.location) : createSqliteDialect(h.location.slice('sqlite:'.length)),
-      });
       const until = Date.parse('2030-01-02T00:00:00Z');
       const registeredAt = '2030-01-01T00:00:00.000Z';
-      try {
-        const old = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
-        assert.equal((await old.migrateTo('0005-mud-files')).error, undefined);
+      await atMigration(h.location, '0005-mud-files', async (db) => {
         const voucher = (n: number, state: string, registeredUntil: number | null, updatedAt = 5) => ({
           side: 'owner',
           guid: hex(guid(n)),
@@ -173,9 +162,7 @@ forEachDialect((make) => {
             setting('owner', 'to2-address', { keep: true }),
           ])
           .execute();
-      } finally {
-        await db.destroy();
-      }
+      });
       const store = await h.open(KEK);
       try {
         assert.deepEqual(await store.to0Registrations.get(guid(1)), {
