@@ -14,7 +14,7 @@ import { voucherOwner } from '../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
 import type { Store } from '../store/store.ts';
 import type { VoucherRecord } from '../store/voucher-repository.ts';
-import { moveVoucher } from './voucher-states.ts';
+import { ABSENT, moveVoucher, VoucherTransitionError } from './voucher-states.ts';
 
 export interface VoucherExtensionDeps {
   store: Store;
@@ -24,7 +24,7 @@ export interface VoucherExtensionDeps {
 
 /**
  * Extends the manufacturer's voucher for `guid` to `nextOwner`. Throws ERR_VOUCHER_NOT_OURS when
- * no key of this server owns the voucher now, ERR_VOUCHER_TRANSITION when there is no such voucher.
+ * no key of this server owns the voucher now, ERR_VOUCHER_TRANSITION (state `absent`) when none was made here.
  */
 export async function extendMadeVoucher(
   d: VoucherExtensionDeps,
@@ -33,7 +33,7 @@ export async function extendMadeVoucher(
   actor: string,
 ): Promise<{ record: VoucherRecord; extended: OwnershipVoucher }> {
   const made = await d.store.vouchers.get('manufacturer', guid);
-  if (made === undefined) throw new IotopiaError('ERR_VOUCHER_TRANSITION', `no voucher was made here for GUID ${guidToHex(guid)}`);
+  if (made === undefined) throw new VoucherTransitionError('extended', ABSENT, guid);
   const voucher = parseVoucher(made.voucher);
   const current = voucherOwner(voucher);
   const signer = d.keys.find((k) => samePublicKey(current, createPublicKey(k)));

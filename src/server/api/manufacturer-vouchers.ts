@@ -11,6 +11,7 @@ import { guidToHex } from '../../fdo/types/guid.ts';
 import { encodeVoucherPem } from '../../fdo/voucher/voucher-encode.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
 import { extendMadeVoucher } from '../../onboarding/voucher-extension.ts';
+import { ABSENT, VoucherTransitionError } from '../../onboarding/voucher-states.ts';
 import type { VoucherRecord } from '../../store/voucher-repository.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
@@ -107,7 +108,6 @@ export const manufacturerVoucherRoutes: RouteFactory = (ctx) => [
     async handler(request) {
       const guid = guidParam(request.params);
       const nextOwner = ownerKeyOf(request.body);
-      await find(ctx, guid);
       let done: Awaited<ReturnType<typeof extendMadeVoucher>>;
       try {
         done = await extendMadeVoucher(
@@ -119,6 +119,9 @@ export const manufacturerVoucherRoutes: RouteFactory = (ctx) => [
       } catch (e) {
         if (e instanceof IotopiaError && e.code === 'ERR_VOUCHER_NOT_OURS')
           throw new ApiProblem(409, 'ERR_API_VOUCHER_NOT_OURS', e.message);
+        if (e instanceof VoucherTransitionError && e.state === ABSENT) {
+          throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no manufacturer voucher for GUID ${guidToHex(guid)}`);
+        }
         throw e;
       }
       const { record: stored, extended } = done;

@@ -88,7 +88,7 @@ describe('management API: vouchers from manufacture to import', () => {
     assert.deepEqual(encodeVoucher(parseVoucher(r.body)), stored?.voucher);
   });
 
-  test('extend to an owner key: the result verifies and ends at that key; bad keys are 400', async () => {
+  test('extend to an owner key: the result verifies and ends at that key; bad keys are 400, an unknown GUID 404', async () => {
     const r = await w.platform.app.inject({
       method: 'POST',
       url: `/api/v1/manufacturer/vouchers/${guids[1]}/extend`,
@@ -118,6 +118,14 @@ describe('management API: vouchers from manufacture to import', () => {
       payload: { ownerKey: 'not a key' },
     });
     assert.equal(garbage.statusCode, 400);
+    const unknown = await w.platform.app.inject({
+      method: 'POST',
+      url: `/api/v1/manufacturer/vouchers/${'ab'.repeat(16)}/extend`,
+      headers: bearer(w.tokens.manufacturer),
+      payload: { ownerKey: ownerPem },
+    });
+    assert.equal(unknown.statusCode, 404, unknown.body);
+    assert.equal((unknown.json() as { code: string }).code, 'ERR_API_NOT_FOUND');
   });
 
   test('the owner imports the extended voucher (PEM); the device shows up as owned', async () => {
