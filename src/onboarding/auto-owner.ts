@@ -10,9 +10,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { KeyPairType } from '../crypto/key-generate.ts';
-import { type InProcessHandler, to0InProcess } from '../fdo/client/in-process.ts';
+import { to0InProcess } from '../fdo/client/in-process.ts';
 import { PublicKeyType } from '../fdo/constants/crypto.ts';
-import type { ManufacturerVoucherStore, OwnerKeyRing } from '../fdo/protocol/ports.ts';
+import type { AnyServerHandler, ManufacturerVoucherStore, OwnerKeyRing } from '../fdo/protocol/ports.ts';
 import { samePublicKey } from '../fdo/types/public-key.ts';
 import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 import { encodeVoucher } from '../fdo/voucher/voucher-encode.ts';
@@ -22,8 +22,6 @@ import type { Store } from '../store/store.ts';
 import type { StoreOwnerVoucherStore } from './owner-vouchers.ts';
 import { describeFailure, recordTo0Failure, recordTo0Success } from './to0-status.ts';
 
-type Handler = InProcessHandler;
-
 export interface AutoOwnerOptions {
   /** Where the registration status goes (the store the owner store writes to). */
   store: Store;
@@ -32,7 +30,7 @@ export interface AutoOwnerOptions {
   ownerStore: StoreOwnerVoucherStore;
   ownerKeyRing: OwnerKeyRing;
   /** This server's TO0 handler, when it is also the rendezvous. */
-  to0?: Handler;
+  to0?: AnyServerHandler;
   /** Read at each registration, so a TO2 address set through the API applies at once. */
   to2Address: RvTo2Addr | (() => Promise<RvTo2Addr>);
   clock: () => Date;
@@ -66,7 +64,7 @@ export const AUTO_OWNER_ACTOR = 'system:auto-owner';
  * the voucher `registered` with its status, a failure records the error (the refresh job retries it
  * with its backoff) and is thrown on.
  */
-async function register(guid: Uint8Array, ownerVoucher: Uint8Array, o: AutoOwnerOptions & { to0: Handler }): Promise<void> {
+async function register(guid: Uint8Array, ownerVoucher: Uint8Array, o: AutoOwnerOptions & { to0: AnyServerHandler }): Promise<void> {
   const started = o.clock();
   let waitSeconds: number;
   try {

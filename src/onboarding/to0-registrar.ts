@@ -10,15 +10,13 @@ import { FdoTransportError } from '../fdo/client/errors.ts';
 import { runTo0, type TransportOptions } from '../fdo/client/flows.ts';
 import { to0InProcess } from '../fdo/client/in-process.ts';
 import { RVProtocolValue } from '../fdo/constants/rendezvous.ts';
-import type { OwnerKeyRing, ProtocolMessage, ServerStep } from '../fdo/protocol/ports.ts';
+import type { AnyServerHandler, OwnerKeyRing } from '../fdo/protocol/ports.ts';
 import type { To0Result } from '../fdo/protocol/to0-owner.ts';
 import { type RendezvousInfo, rendezvousDirectiveView } from '../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
 import type { Store } from '../store/store.ts';
 import { OWNER_SCOPE, OwnerSettingKey } from './settings.ts';
-
-type Handler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
 
 export class OwnerTo0Error extends IotopiaError {}
 
@@ -35,7 +33,7 @@ export interface OwnerRegistrarOptions {
   /** The TO2 address to register, read at each registration. */
   to2Address: () => Promise<RvTo2Addr>;
   /** This server's own rendezvous: its TO0 handler and the base URLs it is reached at. */
-  self?: { to0: Handler; urls: readonly string[] };
+  self?: { to0: AnyServerHandler; urls: readonly string[] };
   /** Requested registration lifetime; the rendezvous may grant less (default: the uint32 maximum). */
   waitSeconds?: number;
   transport?: TransportOptions;

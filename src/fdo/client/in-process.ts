@@ -3,17 +3,14 @@
  * process, which keeps the protocol state between messages the way the HTTP transport's session
  * store would. The owner and rendezvous roles of one server use it for TO0 with each other.
  */
-import type { OwnerKeyRing, ProtocolMessage, ServerStep } from '../protocol/ports.ts';
+import type { AnyServerHandler, OwnerKeyRing } from '../protocol/ports.ts';
 import { createTo0Owner, type To0Result } from '../protocol/to0-owner.ts';
 import type { RvTo2Addr } from '../types/rv-to2-addr.ts';
 import type { FdoTransport } from './http-transport.ts';
 import { runClient } from './run-client.ts';
 
-/** A server role handler as the transport calls it; its state type is the handler's own business. */
-export type InProcessHandler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
-
 /** One protocol run's transport to `handler`: the state lives in the closure, so make one per run. */
-export function inProcessTransport(handler: InProcessHandler): FdoTransport {
+export function inProcessTransport(handler: AnyServerHandler): FdoTransport {
   let state: unknown;
   return {
     async send(message) {
@@ -28,7 +25,7 @@ export function inProcessTransport(handler: InProcessHandler): FdoTransport {
 export type RegisterVoucher = (voucher: Uint8Array) => Promise<To0Result>;
 
 /** TO0 for `voucher` with a rendezvous handler in this process, signed by `keyRing`. */
-export function to0InProcess(to0: InProcessHandler, keyRing: OwnerKeyRing, rvTo2Addr: RvTo2Addr): RegisterVoucher {
+export function to0InProcess(to0: AnyServerHandler, keyRing: OwnerKeyRing, rvTo2Addr: RvTo2Addr): RegisterVoucher {
   return (voucher) => {
     const client = createTo0Owner({ keyRing });
     return runClient({ start: () => client.start({ voucher, rvTo2Addr }), receive: client.receive }, inProcessTransport(to0));

@@ -34,6 +34,13 @@ export interface ServerStep<S> {
 }
 
 /**
+ * A server role handler of any state type: every handler over its own state S is one. What carries
+ * handlers without reading their state (the HTTP transport, the in-process transport) holds them
+ * as this.
+ */
+export type AnyServerHandler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
+
+/**
  * A client role's next move: either a request to send (and the state to keep until the reply),
  * or the protocol's result.
  */

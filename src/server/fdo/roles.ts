@@ -4,16 +4,13 @@
  * stores a state and hands it back.
  */
 import type { ServerHandler } from '../../fdo/protocol/error-message.ts';
-import type { FdoProtocol, ProtocolMessage, ServerStep } from '../../fdo/protocol/ports.ts';
+import type { AnyServerHandler, FdoProtocol, ProtocolMessage, ServerStep } from '../../fdo/protocol/ports.ts';
 
 /** A server role handler with session state S (createDiManufacturer, createTo0Rendezvous, ...). */
 export type RoleHandler<S> = ServerHandler<S>;
 
-/**
- * A role handler of any state type: every RoleHandler<S> is one, whatever S. The transport never
- * reads a state, so it holds handlers as this and calls them through `runRole`.
- */
-export type AnyRoleHandler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
+/** A role handler of any state type; the transport calls it through `runRole`. */
+export type AnyRoleHandler = AnyServerHandler;
 
 /** The roles this server plays, each with its handlers; a role left out is not served. */
 export interface FdoRoles {
