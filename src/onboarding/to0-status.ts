@@ -28,25 +28,6 @@ export interface To0Status {
   retryAt?: string;
 }
 
-export const TO0_STATUS_SCHEMA = {
-  type: 'object',
-  description: "the voucher's TO0 registration as this owner last saw it",
-  required: ['lastAttemptAt', 'failures'],
-  properties: {
-    rendezvous: { type: 'string', description: 'URL of the rendezvous that accepted, or `in-process`' },
-    waitSeconds: { type: 'integer', description: 'the lifetime it granted' },
-    registeredAt: { type: 'string', format: 'date-time' },
-    lastAttemptAt: { type: 'string', format: 'date-time' },
-    failures: { type: 'integer', description: 'failed attempts since the last success' },
-    lastError: {
-      type: 'object',
-      required: ['code', 'message', 'at'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, at: { type: 'string', format: 'date-time' } },
-    },
-    retryAt: { type: 'string', format: 'date-time', description: 'the refresh job tries again from then on' },
-  },
-};
-
 /** The registration as the voucher view shows it. */
 export function to0StatusView(r: To0RegistrationRecord): To0Status {
   return {

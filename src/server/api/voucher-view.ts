@@ -3,7 +3,7 @@ import { guidToHex } from '../../fdo/types/guid.ts';
 import { publicKeyFingerprint } from '../../fdo/types/public-key.ts';
 import { voucherOwner } from '../../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../../fdo/voucher/voucher-parse.ts';
-import { TO0_STATUS_SCHEMA, type To0Status } from '../../onboarding/to0-status.ts';
+import type { To0Status } from '../../onboarding/to0-status.ts';
 import type { VoucherRecord } from '../../store/voucher-repository.ts';
 
 export interface VoucherView {
@@ -40,6 +40,26 @@ export function voucherView(r: VoucherRecord): VoucherView {
 export function ownerVoucherView(r: VoucherRecord, to0: To0Status | undefined): VoucherView {
   return { ...voucherView(r), ...(to0 === undefined ? {} : { to0 }) };
 }
+
+/** The OpenAPI shape of a voucher's TO0 status (`To0Status`). */
+const TO0_STATUS_SCHEMA = {
+  type: 'object',
+  description: "the voucher's TO0 registration as this owner last saw it",
+  required: ['lastAttemptAt', 'failures'],
+  properties: {
+    rendezvous: { type: 'string', description: 'URL of the rendezvous that accepted, or `in-process`' },
+    waitSeconds: { type: 'integer', description: 'the lifetime it granted' },
+    registeredAt: { type: 'string', format: 'date-time' },
+    lastAttemptAt: { type: 'string', format: 'date-time' },
+    failures: { type: 'integer', description: 'failed attempts since the last success' },
+    lastError: {
+      type: 'object',
+      required: ['code', 'message', 'at'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, at: { type: 'string', format: 'date-time' } },
+    },
+    retryAt: { type: 'string', format: 'date-time', description: 'the refresh job tries again from then on' },
+  },
+};
 
 export const VOUCHER_SCHEMA = {
   type: 'object',
