@@ -85,6 +85,19 @@ describe('architecture: the source tree keeps its layers', () => {
     assert.deepEqual(messages('same-layer'), []);
   });
 
+  it('keeps the HTTP framework in the HTTP adapter: only src/server imports fastify', () => {
+    const http = (specifier: string) => specifier === 'fastify' || specifier.startsWith('@fastify/');
+    const outside = refs.filter((r) => http(r.specifier) && !r.from.startsWith('src/server/'));
+    assert.deepEqual(
+      outside.map((r) => `${r.from}:${r.line}: ${r.specifier}`),
+      [],
+    );
+    assert.ok(
+      refs.some((r) => http(r.specifier) && r.from.startsWith('src/server/')),
+      'the reader sees the server import fastify',
+    );
+  });
+
   it('gives each protocol core module an index.ts that names its API from public files only', async () => {
     for (const module of CORE_MODULES) {
       const path = `${module}/index.ts`;

@@ -6,8 +6,8 @@
  * failed) and registers those again; the healthy rest of the fleet is not read. A failed attempt is recorded with the voucher (shown in its
  * view) and retried after a backoff that doubles up to a cap.
  */
-import type { FastifyBaseLogger } from 'fastify';
 import { guidToHex } from '../fdo/types/guid.ts';
+import type { ServiceLog } from '../platform/log.ts';
 import type { Store } from '../store/store.ts';
 import type { To0RegistrationRecord } from '../store/to0-registration-repository.ts';
 import type { OwnerRegister } from './to0-registrar.ts';
@@ -25,7 +25,7 @@ export interface To0RefreshOptions {
   maxBackoffMs?: number;
   /** Registrations in flight at once (default 8): each is a TO0 exchange with a rendezvous. */
   concurrency?: number;
-  log?: Pick<FastifyBaseLogger, 'info' | 'warn'>;
+  log?: ServiceLog;
 }
 
 export interface To0RefreshRun {
