@@ -88,6 +88,7 @@ export {
   decodeSign1,
   type HeaderMap,
   type KeyLike,
+  type SigningKeyLike,
   type SignSign1Options,
   signSign1,
   type TagRule,
@@ -95,4 +96,5 @@ export {
   type VerifySign1Options,
   verifySign1,
 } from './cose/sign1.ts';
+export { isSigningHandle, type SigningHandle, type SignRequest } from './cose/signing-handle.ts';
 export { CoseTag } from './cose/tags.ts';

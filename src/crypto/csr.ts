@@ -1,15 +1,17 @@
 /**
  * PKCS #10 certification requests (RFC 2986), as FDO DI carries them in DeviceMfgInfo: the device
  * proves it holds its attestation key, and the manufacturer certifies that key. asn1js/pkijs
- * read and write the structure; node:crypto signs and verifies, so keys stay KeyObjects.
+ * read and write the structure; node:crypto verifies, and signs with a KeyObject, while a key
+ * handle signs in its keystore.
  */
-import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { CryptoError } from './errors.ts';
-import { describeKey } from './key-describe.ts';
+import { p1363ToDer } from './lib/ecdsa-der.ts';
+import { isPrivateKeyLike, keyDetailsOf, type PrivateKeyLike, signWith, spkiOf } from './private-key-handle.ts';
 
-const SIGNATURES: Readonly<Record<string, { hash: string; key: 'ec' | 'rsa' }>> = {
+const SIGNATURES: Readonly<Record<string, { hash: 'sha256' | 'sha384' | 'sha512'; key: 'ec' | 'rsa' }>> = {
   '1.2.840.10045.4.3.2': { hash: 'sha256', key: 'ec' },
   '1.2.840.10045.4.3.3': { hash: 'sha384', key: 'ec' },
   '1.2.840.10045.4.3.4': { hash: 'sha512', key: 'ec' },
@@ -22,14 +24,14 @@ const csrError = (what: string, cause?: unknown) =>
   new CryptoError('ERR_CSR_INVALID', `certification request: ${what}`, cause === undefined ? undefined : { cause });
 
 /** A DER certification request for `privateKey`, with a subject of one commonName. */
-export function createCertificationRequest(privateKey: KeyObject, commonName: string): Uint8Array {
-  if (privateKey?.type !== 'private') throw new TypeError('createCertificationRequest needs a private KeyObject');
-  const d = describeKey(createPublicKey(privateKey));
+export function createCertificationRequest(privateKey: PrivateKeyLike, commonName: string): Uint8Array {
+  if (!isPrivateKeyLike(privateKey)) throw new TypeError('createCertificationRequest needs a private KeyObject or a KeyHandle');
+  const d = keyDetailsOf(privateKey);
   if (d.type === 'ed25519') throw new TypeError('FDO device keys are EC or RSA');
   const strong = (d.type === 'ec' && d.curve !== 'P-256') || (d.type === 'rsa' && d.modulusBits >= 3072);
   const oid =
     d.type === 'ec' ? (strong ? '1.2.840.10045.4.3.3' : '1.2.840.10045.4.3.2') : strong ? '1.2.840.113549.1.1.12' : '1.2.840.113549.1.1.11';
-  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const spki = spkiOf(privateKey);
   const name = new asn1js.Sequence({
     value: [
       new asn1js.Set({
@@ -48,7 +50,9 @@ export function createCertificationRequest(privateKey: KeyObject, commonName: st
     ],
   });
   const tbs = new Uint8Array(info.toBER());
-  const signature = sign((SIGNATURES[oid] as { hash: string }).hash, tbs, privateKey);
+  const hash = (SIGNATURES[oid] as { hash: 'sha256' | 'sha384' | 'sha512' }).hash;
+  const raw = signWith(privateKey, { scheme: d.type === 'ec' ? 'ecdsa' : 'rsa-pkcs1', hash }, tbs);
+  const signature = d.type === 'ec' ? p1363ToDer(raw) : raw;
   const algorithm = new asn1js.Sequence({
     value: [new asn1js.ObjectIdentifier({ value: oid }), ...(d.type === 'rsa' ? [new asn1js.Null()] : [])],
   });

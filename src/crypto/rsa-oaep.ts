@@ -10,6 +10,7 @@
 import { constants, type KeyObject, privateDecrypt, publicEncrypt } from 'node:crypto';
 import { plainCopy } from '../codec/bytes.ts';
 import { CryptoError } from './errors.ts';
+import { isKeyHandle, type KeyHandle, type PrivateKeyLike } from './private-key-handle.ts';
 
 export type RsaOaepHash = 'sha256' | 'sha384';
 
@@ -38,17 +39,35 @@ export function rsaOaepEncrypt(publicKey: KeyObject, plaintext: Uint8Array, opti
   );
 }
 
-/** Decrypts an OAEP ciphertext. Any failure, whatever its cause, is ERR_DECRYPT_FAILED. */
-export function rsaOaepDecrypt(privateKey: KeyObject, ciphertext: Uint8Array, options: RsaOaepOptions = {}): Uint8Array {
+/**
+ * Decrypts an OAEP ciphertext, in the process or, for a KeyHandle, inside its keystore (which
+ * supports the empty label only). Any failure, whatever its cause, is ERR_DECRYPT_FAILED.
+ */
+export function rsaOaepDecrypt(privateKey: PrivateKeyLike, ciphertext: Uint8Array, options: RsaOaepOptions = {}): Uint8Array {
   const { hash, label } = checkOptions(options);
-  const k = modulusBytes(privateKey, 'private');
+  const handle = isKeyHandle(privateKey) ? privateKey : undefined;
+  const k = modulusBytes(handle?.publicKey ?? (privateKey as KeyObject), handle === undefined ? 'private' : 'public');
   if (!(ciphertext instanceof Uint8Array)) throw new TypeError('ciphertext must be a Uint8Array');
   // Length is public (§7.1.2 step 1b), so checking it first reveals nothing about the padding.
   if (ciphertext.length !== k) throw new CryptoError('ERR_DECRYPT_FAILED', 'RSA-OAEP decryption failed');
+  if (handle !== undefined) return handleDecrypt(handle, hash, label, ciphertext);
   try {
     return plainCopy(
-      privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash, oaepLabel: label }, ciphertext),
+      privateDecrypt(
+        { key: privateKey as KeyObject, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash, oaepLabel: label },
+        ciphertext,
+      ),
     );
+  } catch {
+    throw new CryptoError('ERR_DECRYPT_FAILED', 'RSA-OAEP decryption failed');
+  }
+}
+
+function handleDecrypt(handle: KeyHandle, hash: RsaOaepHash, label: Uint8Array | undefined, ciphertext: Uint8Array): Uint8Array {
+  if (handle.decryptOaep === undefined) throw new TypeError(`key "${handle.name}" (${handle.backend}) cannot decrypt`);
+  if (label !== undefined && label.length > 0) throw new TypeError('a keystore key decrypts RSA-OAEP with the empty label only');
+  try {
+    return plainCopy(handle.decryptOaep(hash, ciphertext));
   } catch {
     throw new CryptoError('ERR_DECRYPT_FAILED', 'RSA-OAEP decryption failed');
   }

@@ -1,14 +1,17 @@
 /**
  * Issues X.509 v3 certificates (RFC 5280): self-signed CA roots, intermediates and end-entity
- * certificates such as FDO device certificates. pkijs builds the TBSCertificate; node:crypto signs
- * it, which keeps keys as KeyObjects and gives DER ECDSA signatures directly.
+ * certificates such as FDO device certificates. pkijs builds the TBSCertificate; the signer's key
+ * signs it: node:crypto for a KeyObject (DER ECDSA signatures directly), the keystore for a
+ * KeyHandle (r||s, turned into DER here), so a CA key in a token never leaves it.
  */
-import { createHash, createPublicKey, type KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { createHash, KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { certInfo, KEY_USAGE_BITS, type KeyUsage, OID } from './cert-info.ts';
 import { describeKey, type KeyDescription } from './key-describe.ts';
 import { bytesToBigInt } from './lib/bytes.ts';
+import { p1363ToDer } from './lib/ecdsa-der.ts';
+import { isKeyHandle, isPrivateKeyLike, keyDetailsOf, type PrivateKeyLike, publicKeyOf, spkiOf } from './private-key-handle.ts';
 
 export type { KeyUsage } from './cert-info.ts';
 
@@ -33,13 +36,13 @@ export interface CertificateExtensionInput {
 
 export interface CreateCertificateOptions {
   subject: DistinguishedName;
-  /** The subject's public key (a private key is accepted and its public half used). */
-  publicKey: KeyObject;
+  /** The subject's public key (a private key or a key handle is accepted and its public half used). */
+  publicKey: KeyObject | PrivateKeyLike;
   /**
-   * Who signs: the issuer's certificate and private key, or only a private key for a self-signed
-   * certificate, whose key must then be the subject's.
+   * Who signs: the issuer's certificate and private key (a KeyObject or a keystore's KeyHandle), or
+   * only a private key for a self-signed certificate, whose key must then be the subject's.
    */
-  signer: { privateKey: KeyObject; certificate?: X509Certificate };
+  signer: { privateKey: PrivateKeyLike; certificate?: X509Certificate };
   notBefore: Date;
   notAfter: Date;
   /** Positive, at most 20 octets (RFC 5280 §4.1.2.2). Default: 16 random bytes. */
@@ -78,10 +81,10 @@ const NAME_ATTRIBUTES: [keyof DistinguishedName, string, 'printable' | 'utf8'][]
 /** Creates and signs a certificate. Invalid options are a TypeError. */
 export function createCertificate(options: CreateCertificateOptions): X509Certificate {
   const { signer } = options;
-  if (signer?.privateKey?.type !== 'private') throw new TypeError('signer.privateKey must be a private KeyObject');
+  if (!isPrivateKeyLike(signer?.privateKey)) throw new TypeError('signer.privateKey must be a private KeyObject or a KeyHandle');
   const subjectKey = publicOf(options.publicKey, 'publicKey');
   describeKey(subjectKey);
-  const signerKey = describeKey(signer.privateKey);
+  const signerKey = keyDetailsOf(signer.privateKey);
   const alg = SIGNATURE_ALGORITHMS[options.signatureAlgorithm ?? defaultAlgorithm(signerKey)];
   if (alg === undefined) throw new TypeError(`unknown signature algorithm ${String(options.signatureAlgorithm)}`);
   if (alg.key !== signerKey.type)
@@ -94,8 +97,7 @@ export function createCertificate(options: CreateCertificateOptions): X509Certif
   let issuerName: pkijs.RelativeDistinguishedNames;
   let authorityKeyId: Uint8Array;
   if (signer.certificate === undefined) {
-    const signerSpki = createPublicKey(signer.privateKey).export({ format: 'der', type: 'spki' });
-    if (Buffer.compare(signerSpki, Buffer.from(spkiDer)) !== 0)
+    if (Buffer.compare(spkiOf(signer.privateKey), spkiDer) !== 0)
       throw new TypeError('a self-signed certificate must be signed by the subject key');
     issuerName = buildName(options.subject);
     authorityKeyId = subjectKeyId;
@@ -150,15 +152,23 @@ export function createCertificate(options: CreateCertificateOptions): X509Certif
   });
   const tbs = new Uint8Array(cert.encodeTBS().toBER());
   cert.tbsView = tbs;
-  cert.signatureValue = new asn1js.BitString({ valueHex: sign(alg.hash, tbs, signer.privateKey) });
+  cert.signatureValue = new asn1js.BitString({ valueHex: signTbs(alg, tbs, signer.privateKey) });
   return new X509Certificate(Buffer.from(cert.toSchema().toBER()));
+}
+
+/** The signature value: DER for ECDSA, as X.509 wants it; a handle signs in its keystore. */
+function signTbs(alg: (typeof SIGNATURE_ALGORITHMS)[CertificateSignatureAlgorithm], tbs: Uint8Array, key: PrivateKeyLike): Uint8Array {
+  if (!isKeyHandle(key)) return new Uint8Array(sign(alg.hash, tbs, key));
+  const scheme = alg.key === 'ec' ? 'ecdsa' : alg.key === 'rsa' ? 'rsa-pkcs1' : 'eddsa';
+  const signature = key.sign({ scheme, hash: alg.hash as 'sha256' | 'sha384' | 'sha512' | null }, tbs);
+  return scheme === 'ecdsa' ? p1363ToDer(signature) : signature;
 }
 
 interface Issuer {
   name: pkijs.RelativeDistinguishedNames;
   keyId: Uint8Array;
-  /** Private keys already checked against this certificate. */
-  keys: WeakSet<KeyObject>;
+  /** Private keys (or handles) already checked against this certificate. */
+  keys: WeakSet<object>;
 }
 
 // A CA issues many certificates (a manufacturer one per device at DI): its certificate is parsed
@@ -167,7 +177,7 @@ const issuers = new WeakMap<X509Certificate, Issuer>();
 
 function issuerOf(
   certificate: X509Certificate,
-  privateKey: KeyObject,
+  privateKey: PrivateKeyLike,
 ): { issuerName: pkijs.RelativeDistinguishedNames; authorityKeyId: Uint8Array } {
   let issuer = issuers.get(certificate);
   if (issuer === undefined) {
@@ -180,10 +190,15 @@ function issuerOf(
     issuers.set(certificate, issuer);
   }
   if (!issuer.keys.has(privateKey)) {
-    if (!certificate.checkPrivateKey(privateKey)) throw new TypeError("signer.privateKey does not match the signer's certificate");
+    if (!matches(certificate, privateKey)) throw new TypeError("signer.privateKey does not match the signer's certificate");
     issuer.keys.add(privateKey);
   }
   return { issuerName: issuer.name, authorityKeyId: issuer.keyId };
+}
+
+function matches(certificate: X509Certificate, key: PrivateKeyLike): boolean {
+  if (!isKeyHandle(key)) return certificate.checkPrivateKey(key);
+  return Buffer.compare(certificate.publicKey.export({ format: 'der', type: 'spki' }), spkiOf(key)) === 0;
 }
 
 function defaultAlgorithm(key: KeyDescription): CertificateSignatureAlgorithm {
@@ -192,10 +207,9 @@ function defaultAlgorithm(key: KeyDescription): CertificateSignatureAlgorithm {
   return key.curve === 'P-256' ? 'ES256' : key.curve === 'P-384' ? 'ES384' : 'ES512';
 }
 
-function publicOf(key: KeyObject, name: string): KeyObject {
-  if (key?.type === 'public') return key;
-  if (key?.type === 'private') return createPublicKey(key);
-  throw new TypeError(`${name} must be a public or private KeyObject`);
+function publicOf(key: KeyObject | PrivateKeyLike, name: string): KeyObject {
+  if ((key instanceof KeyObject && key.type !== 'secret') || isKeyHandle(key)) return publicKeyOf(key);
+  throw new TypeError(`${name} must be a public or private KeyObject or a KeyHandle`);
 }
 
 // One attribute per RDN, as RFC 5280 profiles names. pkijs would put every attribute of a fresh

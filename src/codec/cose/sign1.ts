@@ -3,20 +3,22 @@ import { encode } from '../cbor.ts';
 import { CoseError } from './errors.ts';
 import { KeyOp } from './key-parameters.ts';
 import { algOf, buildLayer, type HeaderMap, type Layer } from './lib/headers.ts';
-import { type KeyLike, toKeyObject } from './lib/keys.ts';
+import { type KeyLike, type SigningKeyLike, toKeyObject } from './lib/keys.ts';
 import { attach, checkAllowed, type DecodeRules, decodeMessage, readBstr, readContent, readLayer, withTag } from './lib/message.ts';
 import { signatureAlgorithm } from './lib/signature.ts';
 import { sigStructure1 } from './lib/structures.ts';
+import { isSigningHandle } from './signing-handle.ts';
 import { CoseTag } from './tags.ts';
 
 export type { HeaderMap } from './lib/headers.ts';
-export type { KeyLike } from './lib/keys.ts';
+export type { KeyLike, SigningKeyLike } from './lib/keys.ts';
 export type { DecodeRules, TagRule } from './lib/message.ts';
+export type { SigningHandle, SignRequest } from './signing-handle.ts';
 
 export interface SignSign1Options {
   payload: Uint8Array;
-  /** Private key: a KeyObject (reused as is) or a COSE_Key. */
-  key: KeyLike;
+  /** Private key: a KeyObject (reused as is), a COSE_Key, or a handle to a key that signs elsewhere. */
+  key: SigningKeyLike;
   /** Must hold alg (1) unless `unprotectedHeaders` does. */
   protectedHeaders?: HeaderMap;
   unprotectedHeaders?: HeaderMap;
@@ -59,9 +61,17 @@ export function signSign1(opts: SignSign1Options): Uint8Array {
   const layer = buildLayer(opts.protectedHeaders, opts.unprotectedHeaders, NAME);
   const alg = algOf(layer, NAME);
   const algorithm = signatureAlgorithm(alg, NAME);
-  const key = toKeyObject(opts.key, alg, [KeyOp.sign], NAME, true);
-  algorithm.checkKey(key, true, NAME);
-  const signature = algorithm.sign(key, sigStructure1(layer.protectedBytes, opts.externalAad, opts.payload));
+  const toBeSigned = sigStructure1(layer.protectedBytes, opts.externalAad, opts.payload);
+  let signature: Uint8Array;
+  if (isSigningHandle(opts.key)) {
+    // The token holds the private half: check the algorithm against the public one, sign there.
+    algorithm.checkKey(opts.key.publicKey, false, NAME);
+    signature = opts.key.sign(algorithm.request, toBeSigned);
+  } else {
+    const key = toKeyObject(opts.key, alg, [KeyOp.sign], NAME, true);
+    algorithm.checkKey(key, true, NAME);
+    signature = algorithm.sign(key, toBeSigned);
+  }
   const body = [layer.protectedBytes, layer.unprotectedHeaders, opts.detached === true ? null : opts.payload, signature];
   return encode(withTag(body, CoseTag.COSE_Sign1, opts.tagged));
 }

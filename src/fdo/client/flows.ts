@@ -5,6 +5,7 @@
  * reached; an FDO error message from a server ends the run with that server's code.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import type { DeviceCredential } from '../credential/device-credential.ts';
 import { createDiDevice, type DiDeviceConfig } from '../protocol/di-device.ts';
 import type { OwnerKeyRing } from '../protocol/ports.ts';
@@ -45,7 +46,7 @@ export interface OnboardTargets {
 export interface OnboardOptions extends TransportOptions {
   to2: To2DeviceOptions;
   /** The attestation key; read from the credential's PKCS #8 when not given. */
-  deviceKey?: KeyObject;
+  deviceKey?: PrivateKeyLike;
 }
 
 export interface OnboardResult {

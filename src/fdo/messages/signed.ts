@@ -3,14 +3,14 @@
  * payload attached). Decoding checks the structure only: the key that verifies a signature comes
  * from the voucher or the rendezvous blob, which the caller holds.
  */
-import type { KeyObject } from 'node:crypto';
 import { CoseError } from '../../codec/cose/errors.ts';
 import { type DecodedSign1, decodeSign1, type HeaderMap, signSign1 } from '../../codec/cose/sign1.ts';
+import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import { messageBodyError } from '../types/read.ts';
 
-/** How IoTopia signs a message: a private key and the COSE algorithm id it signs with. */
-export interface MessageSigner {
-  key: KeyObject;
+/** How IoTopia signs a message: a private key (or a keystore's handle) and the COSE algorithm id it signs with. */
+export interface MessageSigner<K extends PrivateKeyLike = PrivateKeyLike> {
+  key: K;
   alg: number;
 }
 

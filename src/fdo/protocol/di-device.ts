@@ -3,9 +3,10 @@
  * it receives under a fresh secret, and on DI.Done holds its DeviceCredential. Until DI.Done the
  * credential is only pending: a device that never sees DI.Done keeps nothing.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { plainCopy } from '../../codec/bytes.ts';
 import { createCertificationRequest } from '../../crypto/csr.ts';
+import { isKeyHandle, isPrivateKeyLike, type PrivateKeyLike, publicKeyOf } from '../../crypto/private-key-handle.ts';
 import { PublicKeyEncoding, type PublicKeyEncodingNumber, PublicKeyType, type PublicKeyTypeNumber } from '../constants/crypto.ts';
 import { MsgType } from '../constants/message-types.ts';
 import type { DeviceCredential } from '../credential/device-credential.ts';
@@ -21,7 +22,7 @@ import type { ClientStep, ProtocolMessage, RandomSource } from './ports.ts';
 export interface DiDeviceConfig {
   random: RandomSource;
   /** The device attestation key (EC P-256, P-384, RSA-2048 or RSA-3072). */
-  deviceKey: KeyObject;
+  deviceKey: PrivateKeyLike;
   serialNumber: string;
   /** The model name; the manufacturer usually makes it the voucher's DeviceInfo. */
   model: string;
@@ -44,9 +45,9 @@ export interface DiDevice {
 }
 
 export function createDiDevice(config: DiDeviceConfig): DiDevice {
-  if (config?.deviceKey?.type !== 'private') throw new TypeError('DI device: deviceKey must be a private KeyObject');
+  if (!isPrivateKeyLike(config?.deviceKey)) throw new TypeError('DI device: deviceKey must be a private KeyObject or a KeyHandle');
   if (typeof config.random !== 'function') throw new TypeError('DI device: random is required');
-  const devicePublic = createPublicKey(config.deviceKey);
+  const devicePublic = publicKeyOf(config.deviceKey);
   const keyType = config.keyType ?? defaultKeyType(devicePublic);
 
   return {
@@ -116,10 +117,7 @@ function done(
       guid: plainCopy(header.guid),
       rvInfo: header.rvInfo,
       pubKeyHash: hashBytes(hashTypeFor(d.devicePublic, manufacturer), pubKeyBytes),
-      deviceKey:
-        d.config.keystoreRef === undefined
-          ? { pkcs8: new Uint8Array(d.config.deviceKey.export({ format: 'der', type: 'pkcs8' })) }
-          : { keystoreRef: d.config.keystoreRef },
+      deviceKey: d.config.keystoreRef === undefined ? { pkcs8: pkcs8Of(d.config.deviceKey) } : { keystoreRef: d.config.keystoreRef },
     },
   };
 }
@@ -128,4 +126,10 @@ function defaultKeyType(key: KeyObject): PublicKeyTypeNumber {
   if (key.asymmetricKeyType === 'ec') return isStrongKey(key) ? PublicKeyType.SECP384R1 : PublicKeyType.SECP256R1;
   if (key.asymmetricKeyType === 'rsa') return PublicKeyType.RSAPKCS;
   throw new TypeError('DI device: the device key must be EC or RSA');
+}
+
+/** A software key goes into the credential; a key held by a keystore must be named by keystoreRef instead. */
+function pkcs8Of(key: PrivateKeyLike): Uint8Array {
+  if (isKeyHandle(key)) throw new TypeError('DI device: a deviceKey held by a keystore needs keystoreRef, its name in the credential');
+  return new Uint8Array(key.export({ format: 'der', type: 'pkcs8' }));
 }

@@ -9,7 +9,9 @@
  * dispatches.
  */
 import { X509Certificate } from 'node:crypto';
+import { isPrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import { MsgType } from '../constants/message-types.ts';
+import { samePublicKey } from '../types/public-key.ts';
 import { appStart } from './di-manufacturer/app-start.ts';
 import { setHmac } from './di-manufacturer/set-hmac.ts';
 import type { DiManufacturerConfig, DiManufacturerState } from './di-manufacturer/types.ts';
@@ -38,19 +40,19 @@ function checkConfig(config: DiManufacturerConfig): void {
   if (!Array.isArray(config.rvInfo)) throw new TypeError('DI manufacturer: rvInfo is required');
   const ca = config.deviceCa;
   if (
-    ca?.privateKey?.type !== 'private' ||
+    !isPrivateKeyLike(ca?.privateKey) ||
     !Array.isArray(ca.chain) ||
     ca.chain.length === 0 ||
     !ca.chain.every((c) => c instanceof X509Certificate)
   ) {
     throw new TypeError('DI manufacturer: deviceCa needs a private key and its certificate chain');
   }
-  if (!(ca.chain[0] as X509Certificate).checkPrivateKey(ca.privateKey))
+  if (!samePublicKey((ca.chain[0] as X509Certificate).publicKey, ca.privateKey))
     throw new TypeError('DI manufacturer: deviceCa.privateKey does not match deviceCa.chain[0]');
   if (
     !Array.isArray(config.manufacturerKeys) ||
     config.manufacturerKeys.length === 0 ||
-    !config.manufacturerKeys.every((k) => k?.privateKey?.type === 'private')
+    !config.manufacturerKeys.every((k) => isPrivateKeyLike(k?.privateKey))
   ) {
     throw new TypeError('DI manufacturer: at least one manufacturer private key is required');
   }

@@ -3,7 +3,8 @@
  * They copy bytes in and out, so that a caller changing its arrays cannot change what is stored,
  * and offer `snapshot()` so tests can assert that a failed message changed nothing.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { isPrivateKeyLike, type PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import { guidToHex } from '../types/guid.ts';
 import { publicKeyFingerprint } from '../types/public-key.ts';
 import type {
@@ -90,18 +91,18 @@ export class MemoryOwnerVoucherStore implements OwnerVoucherStore {
 }
 
 export class MemoryOwnerKeyRing implements OwnerKeyRing {
-  readonly #keys = new Map<string, KeyObject>();
+  readonly #keys = new Map<string, PrivateKeyLike>();
 
-  constructor(privateKeys: readonly KeyObject[] = []) {
+  constructor(privateKeys: readonly PrivateKeyLike[] = []) {
     for (const k of privateKeys) this.add(k);
   }
 
-  add(privateKey: KeyObject): void {
-    if (privateKey?.type !== 'private') throw new TypeError('MemoryOwnerKeyRing holds private KeyObjects');
-    this.#keys.set(publicKeyFingerprint(createPublicKey(privateKey)), privateKey);
+  add(privateKey: PrivateKeyLike): void {
+    if (!isPrivateKeyLike(privateKey)) throw new TypeError('MemoryOwnerKeyRing holds private KeyObjects or KeyHandles');
+    this.#keys.set(publicKeyFingerprint(privateKey), privateKey);
   }
 
-  async privateKeyFor(publicKey: KeyObject): Promise<KeyObject | undefined> {
+  async privateKeyFor(publicKey: KeyObject): Promise<PrivateKeyLike | undefined> {
     return this.#keys.get(publicKeyFingerprint(publicKey));
   }
 }

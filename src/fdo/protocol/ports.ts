@@ -5,6 +5,7 @@
  * a SessionStore.
  */
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 
 /** Cryptographically strong random bytes. */
 export type RandomSource = (n: number) => Uint8Array;
@@ -85,7 +86,7 @@ export interface OwnerVoucherStore {
 
 /** Owner signing keys by the public key a voucher names (its current owner). */
 export interface OwnerKeyRing {
-  privateKeyFor(publicKey: KeyObject): Promise<KeyObject | undefined>;
+  privateKeyFor(publicKey: KeyObject): Promise<PrivateKeyLike | undefined>;
 }
 
 /**

@@ -1,11 +1,5 @@
-/**
- * TO1, device side (FDO 1.1 §5.4): asks the rendezvous server where its owner is. The device
- * proves its key over the server's nonce and receives the to1d blob. It cannot check the owner's
- * signature on to1d yet (its credential holds only the manufacturer key hash); TO2 does, against
- * the voucher's last owner, so the blob is returned as received for TO2 to check.
- */
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { plainCopy } from '../../codec/bytes.ts';
+import { isPrivateKeyLike, type PrivateKeyLike, publicKeyOf } from '../../crypto/private-key-handle.ts';
 import { MsgType } from '../constants/message-types.ts';
 import type { DeviceCredential } from '../credential/device-credential.ts';
 import { decodeTO1HelloRVAck, decodeTO1RVRedirect, encodeTO1HelloRV, encodeTO1ProveToRV } from '../messages/to1.ts';
@@ -19,7 +13,7 @@ import type { ClientStep, ProtocolMessage } from './ports.ts';
 export interface To1DeviceConfig {
   credential: Pick<DeviceCredential, 'guid'>;
   /** The device attestation key the manufacturer certified in DI. */
-  deviceKey: KeyObject;
+  deviceKey: PrivateKeyLike;
 }
 
 export interface To1Result {
@@ -40,9 +34,9 @@ export interface To1Device {
 }
 
 export function createTo1Device(config: To1DeviceConfig): To1Device {
-  if (config?.deviceKey?.type !== 'private') throw new TypeError('TO1 device: deviceKey must be a private KeyObject');
+  if (!isPrivateKeyLike(config?.deviceKey)) throw new TypeError('TO1 device: deviceKey must be a private KeyObject or a KeyHandle');
   if (!(config.credential?.guid instanceof Uint8Array)) throw new TypeError('TO1 device: credential.guid is required');
-  const sigInfo = deviceSigInfoFor(createPublicKey(config.deviceKey));
+  const sigInfo = deviceSigInfoFor(publicKeyOf(config.deviceKey));
   const guid = config.credential.guid;
 
   return {

@@ -3,7 +3,8 @@
  * for each device it onboards, and where a device whose attestation key lives in a keystore finds
  * it. Every method is asked per message, so a server replica needs nothing but its stores.
  */
-import type { KeyObject } from 'node:crypto';
+
+import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import type { OwnerModulePlan } from '../serviceinfo/owner-plans.ts';
 import type { FdoPublicKey } from '../types/public-key.ts';
 import type { RendezvousInfo } from '../types/rendezvous-info.ts';
@@ -30,5 +31,5 @@ export interface To2OwnerPolicy {
 
 /** A device attestation key held in a keystore, for credentials that name one by reference. */
 export interface DeviceKeyStore {
-  privateKeyFor(keystoreRef: string): Promise<KeyObject | undefined>;
+  privateKeyFor(keystoreRef: string): Promise<PrivateKeyLike | undefined>;
 }

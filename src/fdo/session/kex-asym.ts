@@ -10,8 +10,9 @@
  * and 768 bits for ASYMKEX3072. OAEP uses SHA-256 with MGF1-SHA-256 and an empty label for both
  * suites, as the reference implementations do.
  */
-import type { KeyObject } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { CryptoError } from '../../crypto/errors.ts';
+import { isKeyHandle, type PrivateKeyLike, publicKeyOf } from '../../crypto/private-key-handle.ts';
 import { rsaOaepDecrypt, rsaOaepEncrypt } from '../../crypto/rsa-oaep.ts';
 import type { KexSuiteName } from '../constants/crypto.ts';
 import { sessionError } from './errors.ts';
@@ -81,10 +82,9 @@ function params(suite: KexSuiteName): AsymParams {
   return s;
 }
 
-function checkOwnerKey(suite: KexSuiteName, s: AsymParams, key: KeyObject): void {
-  if (key === null || typeof key !== 'object' || typeof key.asymmetricKeyType !== 'string') {
-    throw new TypeError('the owner key must be a KeyObject');
-  }
+function checkOwnerKey(suite: KexSuiteName, s: AsymParams, owner: PrivateKeyLike): void {
+  if (!(owner instanceof KeyObject) && !isKeyHandle(owner)) throw new TypeError('the owner key must be a KeyObject or a KeyHandle');
+  const key = publicKeyOf(owner);
   const bits = key.asymmetricKeyDetails?.modulusLength;
   if (key.asymmetricKeyType !== 'rsa' || bits !== s.modulusBits) {
     throw sessionError(

@@ -2,7 +2,8 @@
  * The owner's side of the TO2 key exchange (FDO 1.1 §3.6): xAKeyExchange for TO2.ProveOVHdr, then
  * the shared secret once TO2.ProveDevice brings xBKeyExchange.
  */
-import type { KeyObject } from 'node:crypto';
+
+import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import type { KexSuiteName } from '../constants/crypto.ts';
 import { kexFamily } from './kex-registry.ts';
 import { b64 } from './lib/bytes.ts';
@@ -15,14 +16,14 @@ export interface CreateOwnerKexOptions {
    * The owner key (public or private). ASYMKEX checks that it is RSA of the suite's size, so that
    * a suite the owner cannot serve fails here rather than after the device has answered.
    */
-  ownerKey?: KeyObject;
+  ownerKey?: PrivateKeyLike;
   /** An ephemeral private value (EC scalar or DH exponent, big-endian) for known-answer tests. */
   privateKey?: Uint8Array;
 }
 
 export interface FinishOwnerKexOptions {
   /** The owner's RSA private key; required for ASYMKEX2048/3072, unused otherwise. */
-  ownerPrivateKey?: KeyObject;
+  ownerPrivateKey?: PrivateKeyLike;
 }
 
 /**

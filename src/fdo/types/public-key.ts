@@ -10,6 +10,7 @@ import { CoseError } from '../../codec/cose/errors.ts';
 import { type CoseKey, coseKeyToKeyObject, keyObjectToCoseKey } from '../../codec/cose/key.ts';
 import { CryptoError } from '../../crypto/errors.ts';
 import { describeKey } from '../../crypto/key-describe.ts';
+import { isKeyHandle, keyDetailsOf, type PrivateKeyLike, publicKeyOf } from '../../crypto/private-key-handle.ts';
 import { PublicKeyEncoding, type PublicKeyEncodingNumber, PublicKeyType, type PublicKeyTypeNumber } from '../constants/crypto.ts';
 import { ErrorCode } from '../constants/error-codes.ts';
 import { FdoError } from '../errors.ts';
@@ -124,9 +125,9 @@ export interface PublicKeyFromKeyObjectOptions {
   chain?: readonly (X509Certificate | Uint8Array)[];
 }
 
-/** Builds a PublicKey for a node:crypto public (or private: its public half) key. */
-export function publicKeyFromKeyObject(key: KeyObject, options: PublicKeyFromKeyObjectOptions): FdoPublicKey {
-  const pub = key.type === 'private' ? createPublicKey(key) : key;
+/** Builds a PublicKey for a node:crypto public key (or a private key or key handle: its public half). */
+export function publicKeyFromKeyObject(key: PrivateKeyLike, options: PublicKeyFromKeyObjectOptions): FdoPublicKey {
+  const pub = publicKeyOf(key);
   const type = options.type ?? defaultType(pub);
   checkKeyType(pub, type, 'PublicKey');
   switch (options.encoding) {
@@ -183,20 +184,18 @@ function spki(key: KeyObject): Uint8Array {
   return der.slice();
 }
 
-const materialOf = (k: FdoPublicKey | KeyObject): KeyObject => (k instanceof KeyObject ? k : publicKeyToKeyObject(k).key);
+const materialOf = (k: FdoPublicKey | PrivateKeyLike): KeyObject =>
+  k instanceof KeyObject || isKeyHandle(k) ? publicKeyOf(k) : publicKeyToKeyObject(k).key;
 
 /** True when both hold the same key material, whatever their pkType or encoding. */
-export function samePublicKey(a: FdoPublicKey | KeyObject, b: FdoPublicKey | KeyObject): boolean {
-  const ka = materialOf(a);
-  const kb = materialOf(b);
-  return bytesEqual(spki(ka.type === 'private' ? createPublicKey(ka) : ka), spki(kb.type === 'private' ? createPublicKey(kb) : kb));
+export function samePublicKey(a: FdoPublicKey | PrivateKeyLike, b: FdoPublicKey | PrivateKeyLike): boolean {
+  return bytesEqual(spki(materialOf(a)), spki(materialOf(b)));
 }
 
 /** SHA-256 of the DER SubjectPublicKeyInfo, in hex: the same for every encoding of one key. */
-export function publicKeyFingerprint(k: FdoPublicKey | KeyObject): string {
-  const key = materialOf(k);
+export function publicKeyFingerprint(k: FdoPublicKey | PrivateKeyLike): string {
   return createHash('sha256')
-    .update(spki(key.type === 'private' ? createPublicKey(key) : key))
+    .update(spki(materialOf(k)))
     .digest('hex');
 }
 
@@ -204,8 +203,8 @@ export function publicKeyFingerprint(k: FdoPublicKey | KeyObject): string {
  * The COSE signature algorithm a key of `type` signs with: ES256/ES384 by curve; for RSA the hash
  * follows the modulus (SHA-256 for 2048 bits, SHA-384 for 3072), PKCS #1 v1.5 except for RSAPSS.
  */
-export function signatureAlgorithmFor(type: PublicKeyTypeNumber, key: KeyObject): number {
-  const d = describeKey(key);
+export function signatureAlgorithmFor(type: PublicKeyTypeNumber, key: PrivateKeyLike): number {
+  const d = keyDetailsOf(key);
   switch (type) {
     case PublicKeyType.SECP256R1:
       return Algorithm.ES256;

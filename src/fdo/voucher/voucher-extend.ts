@@ -3,11 +3,12 @@
  * entry that hashes the previous entry (or, for the first, the header and its HMAC) and the header
  * info, and names the next owner's key. The signature algorithm follows the current owner's key.
  */
-import { createPublicKey, type KeyObject, KeyObject as KeyObjectClass, type X509Certificate } from 'node:crypto';
+import { type KeyObject, KeyObject as KeyObjectClass, type X509Certificate } from 'node:crypto';
 import { concat } from '../../codec/bytes.ts';
 import { encode } from '../../codec/cbor.ts';
 import { signSign1 } from '../../codec/cose/sign1.ts';
 import { describeKey } from '../../crypto/key-describe.ts';
+import { isPrivateKeyLike, type PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import {
   HashType,
   type HashTypeNumber,
@@ -29,7 +30,7 @@ import { type OVEntry, type OwnershipVoucher, voucherCheckFailed } from './vouch
 
 export interface ExtendVoucherOptions {
   /** The current owner's private key (the manufacturer's, for a voucher without entries). */
-  ownerPrivateKey: KeyObject;
+  ownerPrivateKey: PrivateKeyLike;
   /** The next owner: a PublicKey, or a key to encode with `encoding` (default X509) and `type`. */
   nextOwner: FdoPublicKey | KeyObject;
   encoding?: PublicKeyEncodingNumber;
@@ -49,14 +50,14 @@ export interface ExtendVoucherOptions {
 /** Returns a new voucher with one more entry; the input is not changed. */
 export function extendVoucher(voucher: OwnershipVoucher, options: ExtendVoucherOptions): OwnershipVoucher {
   const signer = options.ownerPrivateKey;
-  if (!(signer instanceof KeyObjectClass) || signer.type !== 'private') throw new TypeError('ownerPrivateKey must be a private KeyObject');
+  if (!isPrivateKeyLike(signer)) throw new TypeError('ownerPrivateKey must be a private KeyObject or a KeyHandle');
   const last = voucher.entries.at(-1);
   const currentPk = last === undefined ? voucher.header.pubKey : last.payload.pubKey;
   const current = publicKeyToKeyObject(
     currentPk,
     last === undefined ? 'OVHeader.OVPubKey' : `OVEntryArray[${voucher.entries.length - 1}].OVEPubKey`,
   ).key;
-  if (!samePublicKey(current, createPublicKey(signer))) {
+  if (!samePublicKey(current, signer)) {
     throw voucherCheckFailed('ERR_FDO_VOUCHER_OWNER_MISMATCH', "the signing key is not the voucher's current owner key");
   }
 

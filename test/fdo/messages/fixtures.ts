@@ -51,10 +51,10 @@ import { encodeRendezvousInfo, type RendezvousInfo, rendezvousDirectiveFromView 
 export const filled = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (seed * 31 + i * 7) & 0xff);
 
 export interface FixtureKeys {
-  manufacturer: MessageSigner;
-  owner: MessageSigner;
-  nextOwner: MessageSigner;
-  device: MessageSigner;
+  manufacturer: MessageSigner<KeyObject>;
+  owner: MessageSigner<KeyObject>;
+  nextOwner: MessageSigner<KeyObject>;
+  device: MessageSigner<KeyObject>;
 }
 
 export interface Fixtures {

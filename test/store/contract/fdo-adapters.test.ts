@@ -4,7 +4,7 @@
  * between two owner handler instances (replicas that share nothing but the store).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { createCertificate } from '../../../src/crypto/x509-create.ts';
 import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
@@ -274,7 +274,7 @@ function fdoAdapterContract(withStore: (fn: (store: Store) => Promise<void>) => 
       const unknown = await cachedKeys('secp256r1', 99);
       assert.equal(await ring.privateKeyFor(unknown.publicKey), undefined);
       await putKeyPair(store.keys, { name: 'k', type: 'secp256r1', privateKey: unknown.privateKey });
-      const found = await ring.privateKeyFor(unknown.publicKey);
+      const found = (await ring.privateKeyFor(unknown.publicKey)) as KeyObject | undefined;
       assert.equal(found?.type, 'private');
       assert.deepEqual(found?.export({ format: 'jwk' }), unknown.privateKey.export({ format: 'jwk' }));
       assert.throws(() => putKeyPair(store.keys, { name: 'p', type: 'x', privateKey: unknown.publicKey }), TypeError);

@@ -4,9 +4,13 @@ import { algorithmName } from '../algorithms.ts';
 import { CoseError } from '../errors.ts';
 import { type CoseKey, coseKeyToKeyObject } from '../key.ts';
 import { KeyParam } from '../key-parameters.ts';
+import type { SigningHandle } from '../signing-handle.ts';
 
 /** A key as callers pass it: a KeyObject (cheapest: reused as is) or a COSE_Key map. */
 export type KeyLike = KeyObject | CoseKey;
+
+/** A signing key: a KeyLike or a handle to a key that signs elsewhere (a token). */
+export type SigningKeyLike = KeyLike | SigningHandle;
 
 export const mismatch = (message: string): CoseError => new CoseError('ERR_COSE_KEY_MISMATCH', message);
 

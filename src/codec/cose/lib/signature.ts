@@ -5,10 +5,13 @@
 import { constants, type KeyObject, sign, verify } from 'node:crypto';
 import { Algorithm, algorithmName } from '../algorithms.ts';
 import { CoseError } from '../errors.ts';
+import type { SignRequest } from '../signing-handle.ts';
 import { mismatch } from './keys.ts';
 
 export interface SignatureAlgorithm {
   readonly id: number;
+  /** What a signing handle computes for this algorithm. */
+  readonly request: SignRequest;
   /** Throws ERR_COSE_KEY_MISMATCH unless the key suits this algorithm. */
   checkKey(key: KeyObject, forSigning: boolean, where: string): void;
   sign(key: KeyObject, data: Uint8Array): Uint8Array;
@@ -39,9 +42,10 @@ function checkKind(key: KeyObject, forSigning: boolean, alg: number, where: stri
   if (forSigning && key.type !== 'private') throw mismatch(`${where}: signing with ${algorithmName(alg)} needs a private key`);
 }
 
-function ecdsa(id: number, hash: string, curve: string, curveName: string, size: number): SignatureAlgorithm {
+function ecdsa(id: number, hash: 'sha256' | 'sha384' | 'sha512', curve: string, curveName: string, size: number): SignatureAlgorithm {
   return {
     id,
+    request: { scheme: 'ecdsa', hash },
     checkKey(key, forSigning, where) {
       checkKind(key, forSigning, id, where);
       const f = facts(key);
@@ -53,12 +57,13 @@ function ecdsa(id: number, hash: string, curve: string, curveName: string, size:
   };
 }
 
-function rsa(id: number, hash: string, pss: boolean): SignatureAlgorithm {
+function rsa(id: number, hash: 'sha256' | 'sha384' | 'sha512', pss: boolean): SignatureAlgorithm {
   const saltLength = { sha256: 32, sha384: 48, sha512: 64 }[hash];
   const padding = pss ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
   const opts = (key: KeyObject) => (pss ? { key, padding, saltLength } : { key, padding });
   return {
     id,
+    request: { scheme: pss ? 'rsa-pss' : 'rsa-pkcs1', hash },
     checkKey(key, forSigning, where) {
       checkKind(key, forSigning, id, where);
       const f = facts(key);
@@ -73,6 +78,7 @@ function rsa(id: number, hash: string, pss: boolean): SignatureAlgorithm {
 
 const EDDSA: SignatureAlgorithm = {
   id: Algorithm.EdDSA,
+  request: { scheme: 'eddsa', hash: null },
   checkKey(key, forSigning, where) {
     checkKind(key, forSigning, Algorithm.EdDSA, where);
     const t = facts(key).type;
@@ -85,6 +91,7 @@ const EDDSA: SignatureAlgorithm = {
 // RFC 9864 §2.2: Ed25519 is EdDSA restricted to the Ed25519 curve.
 const ED25519: SignatureAlgorithm = {
   id: Algorithm.Ed25519,
+  request: EDDSA.request,
   checkKey(key, forSigning, where) {
     checkKind(key, forSigning, Algorithm.Ed25519, where);
     if (facts(key).type !== 'ed25519') throw mismatch(`${where}: Ed25519 needs an Ed25519 key`);

@@ -1,12 +1,13 @@
 /** DI, manufacturer side: its configuration and the session state between DI.AppStart and DI.SetHMAC. */
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import type { PrivateKeyLike } from '../../../crypto/private-key-handle.ts';
 import type { FdoPublicKey } from '../../types/public-key.ts';
 import type { RendezvousInfo } from '../../types/rendezvous-info.ts';
 import type { Clock, ManufacturerVoucherStore, RandomSource } from '../ports.ts';
 
 /** A manufacturer signing key: the voucher's first owner. */
 export interface ManufacturerKey {
-  privateKey: KeyObject;
+  privateKey: PrivateKeyLike;
   /** Its certificates, leaf first, for devices that ask for the X5CHAIN encoding. */
   chain?: readonly X509Certificate[];
 }
@@ -18,7 +19,7 @@ export interface DiManufacturerConfig {
   /** OVRVInfo of every voucher made. */
   rvInfo: RendezvousInfo;
   /** The CA that certifies device keys: its key and chain (issuing certificate first). */
-  deviceCa: { privateKey: KeyObject; chain: readonly X509Certificate[] };
+  deviceCa: { privateKey: PrivateKeyLike; chain: readonly X509Certificate[] };
   /**
    * Manufacturer keys; for each device the first whose key fits the pkType the device asks for
    * (DeviceMfgInfo.pkType), so that a device needs only the crypto of its own key type.

@@ -3,15 +3,16 @@
  * device key signs with, and which a verifier accepts from it. DeviceSgType lists ES256, ES384,
  * RS256 (RSA-2048) and RS384 (RSA-3072); EPID is not supported by IoTopia.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { Algorithm } from '../../../codec/cose/algorithms.ts';
 import { describeKey } from '../../../crypto/key-describe.ts';
+import { keyDetailsOf, type PrivateKeyLike } from '../../../crypto/private-key-handle.ts';
 import { DeviceSgType } from '../../constants/crypto.ts';
 import type { DeviceSgTypeNumber, SigInfo } from '../../types/sig-info.ts';
 
 /** The signature type a device key signs its EATs with; a TypeError for keys FDO does not name. */
-export function deviceSgTypeFor(key: KeyObject): DeviceSgTypeNumber {
-  const d = describeKey(key.type === 'private' ? createPublicKey(key) : key);
+export function deviceSgTypeFor(key: PrivateKeyLike): DeviceSgTypeNumber {
+  const d = keyDetailsOf(key);
   if (d.type === 'ec' && d.curve === 'P-256') return DeviceSgType.StSECP256R1;
   if (d.type === 'ec' && d.curve === 'P-384') return DeviceSgType.StSECP384R1;
   if (d.type === 'rsa' && d.modulusBits === 2048) return DeviceSgType.StRSA2048;
@@ -20,7 +21,7 @@ export function deviceSgTypeFor(key: KeyObject): DeviceSgTypeNumber {
 }
 
 /** eASigInfo for a device key: its signature type with empty Info (ECDSA and RSA carry none). */
-export function deviceSigInfoFor(key: KeyObject): SigInfo {
+export function deviceSigInfoFor(key: PrivateKeyLike): SigInfo {
   return { sgType: deviceSgTypeFor(key), info: new Uint8Array(0) };
 }
 

@@ -7,15 +7,15 @@ import type { KeyObject } from 'node:crypto';
 import { Algorithm } from '../../../codec/cose/algorithms.ts';
 import { CoseError } from '../../../codec/cose/errors.ts';
 import { verifySign1 } from '../../../codec/cose/sign1.ts';
-import { describeKey } from '../../../crypto/key-describe.ts';
+import { keyDetailsOf, type PrivateKeyLike } from '../../../crypto/private-key-handle.ts';
 import { DeviceSgType, KexSuite } from '../../constants/crypto.ts';
 import type { SigInfo } from '../../types/sig-info.ts';
 import { to2Error } from './to2-errors.ts';
 
 type KeyClass = 'P-256' | 'P-384' | 'RSA-2048' | 'RSA-3072' | 'other';
 
-function keyClass(key: KeyObject): KeyClass {
-  const d = describeKey(key);
+function keyClass(key: PrivateKeyLike): KeyClass {
+  const d = keyDetailsOf(key);
   if (d.type === 'ec') return d.curve === 'P-521' ? 'other' : d.curve;
   if (d.type === 'rsa') return d.modulusBits === 2048 ? 'RSA-2048' : d.modulusBits === 3072 ? 'RSA-3072' : 'other';
   return 'other';
@@ -36,7 +36,7 @@ const KEX_FOR_OWNER: Record<KeyClass, readonly string[]> = {
 };
 
 /** ERR_FDO_TO2_KEX_MISMATCH unless the mapping table pairs `suite` with the owner key. */
-export function checkKexForOwner(suite: string, ownerKey: KeyObject): void {
+export function checkKexForOwner(suite: string, ownerKey: PrivateKeyLike): void {
   const allowed = KEX_FOR_OWNER[keyClass(ownerKey)];
   if (!allowed.includes(suite)) {
     throw to2Error(
@@ -51,8 +51,8 @@ export function checkKexForOwner(suite: string, ownerKey: KeyObject): void {
  * DeviceSgType reuses COSE ids). RSA keys sign with PKCS #1 v1.5 unless `pss`, in which case they
  * announce PS256/PS384 as go-fdo devices do.
  */
-export function deviceSigning(key: KeyObject, pss: boolean): { alg: number; sigInfo: SigInfo } {
-  const d = describeKey(key);
+export function deviceSigning(key: PrivateKeyLike, pss: boolean): { alg: number; sigInfo: SigInfo } {
+  const d = keyDetailsOf(key);
   if (d.type === 'ec' && d.curve === 'P-256')
     return { alg: Algorithm.ES256, sigInfo: { sgType: DeviceSgType.StSECP256R1, info: new Uint8Array() } };
   if (d.type === 'ec' && d.curve === 'P-384')

@@ -3,6 +3,7 @@
  * the device's key, the owner's private keys, and the encrypted session once keys are agreed.
  */
 import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
+import type { PrivateKeyLike } from '../../../crypto/private-key-handle.ts';
 import type { SessionState } from '../../session/index.ts';
 import { type FdoPublicKey, publicKeyToKeyObject } from '../../types/public-key.ts';
 import type { OwnershipVoucher } from '../../voucher/voucher.ts';
@@ -25,7 +26,7 @@ export async function ownerPrivateKey(
   keys: OwnerKeyRing,
   pk: FdoPublicKey | KeyObject,
   code: 'ERR_FDO_TO2_NOT_OWNER' | 'ERR_FDO_TO2_KEY_UNAVAILABLE',
-): Promise<KeyObject> {
+): Promise<PrivateKeyLike> {
   const pub = 'type' in pk && typeof pk.type === 'number' ? publicKeyToKeyObject(pk as FdoPublicKey).key : (pk as KeyObject);
   const key = await keys.privateKeyFor(pub);
   if (key === undefined) throw to2Error(code, 'the owner key ring holds no private key for the voucher owner key');

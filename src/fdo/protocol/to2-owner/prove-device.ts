@@ -3,8 +3,8 @@
  * nonce and finishes the key exchange; the owner answers, encrypted from here on, with the
  * credential the device is to take (a new one, or the same under Credential Reuse).
  */
-import type { KeyObject } from 'node:crypto';
 import { bytesEqual } from '../../../codec/bytes.ts';
+import type { PrivateKeyLike } from '../../../crypto/private-key-handle.ts';
 import { MsgType } from '../../constants/message-types.ts';
 import { decodeTO2ProveDevice, decodeTO2SetupDevice, encodeTO2SetupDevice } from '../../messages/to2.ts';
 import { createSessionState, deriveSessionKeys, ownerFinishKex, type SessionState } from '../../session/index.ts';
@@ -42,7 +42,7 @@ export async function proveDevice(options: To2OwnerOptions, s: To2OwnerState, me
 interface Proved {
   guid: Uint8Array;
   loaded: LoadedVoucher;
-  ownerPriv: KeyObject;
+  ownerPriv: PrivateKeyLike;
   session: SessionState;
   nonceSetupDv: Uint8Array;
 }

@@ -1,12 +1,13 @@
 /** The contract each key-exchange family (ECDH, finite-field DH, RSA-OAEP) implements; internal. */
 import type { KeyObject } from 'node:crypto';
+import type { PrivateKeyLike } from '../../../crypto/private-key-handle.ts';
 import type { KexSuiteName } from '../../constants/crypto.ts';
 import type { RandomSource, SharedSecret } from '../types.ts';
 
 export interface OwnerStartOptions {
   random: RandomSource;
   /** The owner's key, checked against the suite where the suite depends on it (ASYMKEX). */
-  ownerKey?: KeyObject | undefined;
+  ownerKey?: PrivateKeyLike | undefined;
   /** The owner's ephemeral private value instead of one drawn from `random` (known-answer tests). */
   privateKey?: Uint8Array | undefined;
 }
@@ -20,7 +21,7 @@ export interface DeviceRespondOptions {
 
 export interface OwnerFinishOptions {
   /** The owner's private key; ASYMKEX decrypts xB with it. */
-  ownerPrivateKey?: KeyObject | undefined;
+  ownerPrivateKey?: PrivateKeyLike | undefined;
 }
 
 export interface KexFamily {

@@ -1,0 +1,93 @@
+/**
+ * Private keys that may live outside the process. A KeyHandle is a key held by a keystore backend
+ * (a PKCS#11 token, a secure element): the process sees its public half and asks the backend to
+ * sign or decrypt, but never holds the private half. `PrivateKeyLike` is what the core's signers
+ * and decrypters accept: a private KeyObject (software keys, unchanged) or a KeyHandle.
+ *
+ * FDO 1.1's ECDH256/ECDH384 key exchanges (§3.6.2) use ephemeral keys on both sides, so no
+ * long-term key ever takes part in ECDH and a handle offers no ECDH operation.
+ */
+import { constants, createPublicKey, KeyObject, sign } from 'node:crypto';
+import { isSigningHandle, type SigningHandle, type SignRequest } from '../codec/cose/signing-handle.ts';
+import { describeKey, type KeyDescription } from './key-describe.ts';
+import type { RsaOaepHash } from './rsa-oaep.ts';
+
+export type { SignRequest } from '../codec/cose/signing-handle.ts';
+
+export interface KeyHandle extends SigningHandle {
+  /** The keystore backend that holds the key, e.g. 'pkcs11'. */
+  readonly backend: string;
+  /** The key's name in its keystore. */
+  readonly name: string;
+  /** Decrypts RSAES-OAEP (RFC 8017 §7.1.2) with MGF1 over the same hash and an empty label; RSA keys only. */
+  decryptOaep?(hash: RsaOaepHash, ciphertext: Uint8Array): Uint8Array;
+}
+
+export type PrivateKeyLike = KeyObject | KeyHandle;
+
+/** True for a KeyHandle (a key held by a keystore backend). */
+export function isKeyHandle(key: unknown): key is KeyHandle {
+  return isSigningHandle(key) && typeof (key as Partial<KeyHandle>).backend === 'string';
+}
+
+/** True for a private KeyObject or a KeyHandle. */
+export function isPrivateKeyLike(key: unknown): key is PrivateKeyLike {
+  return (key instanceof KeyObject && key.type === 'private') || isKeyHandle(key);
+}
+
+// createPublicKey on a private KeyObject parses and allocates: a signer asks many times.
+const publics = new WeakMap<KeyObject, KeyObject>();
+
+/** The public KeyObject of a private key, a handle or a public key (returned as is). */
+export function publicKeyOf(key: PrivateKeyLike | KeyObject): KeyObject {
+  if (isKeyHandle(key)) return key.publicKey;
+  if (!(key instanceof KeyObject) || key.type === 'secret') throw new TypeError('expected a private KeyObject or a KeyHandle');
+  if (key.type === 'public') return key;
+  let pub = publics.get(key);
+  if (pub === undefined) {
+    pub = createPublicKey(key);
+    publics.set(key, pub);
+  }
+  return pub;
+}
+
+/** The key's type and curve or size, read from its public half. */
+export function keyDetailsOf(key: PrivateKeyLike | KeyObject): KeyDescription {
+  return describeKey(publicKeyOf(key));
+}
+
+/** The SubjectPublicKeyInfo DER of a key's public half. */
+export function spkiOf(key: PrivateKeyLike | KeyObject): Uint8Array {
+  return new Uint8Array(publicKeyOf(key).export({ format: 'der', type: 'spki' }));
+}
+
+/**
+ * Signs with either form of private key. ECDSA signatures are IEEE P1363 r||s, as COSE and
+ * PKCS #11 CKM_ECDSA give them; RSA-PSS uses a salt as long as the hash.
+ */
+export function signWith(key: PrivateKeyLike, request: SignRequest, data: Uint8Array): Uint8Array {
+  if (isKeyHandle(key)) return key.sign(request, data);
+  if (!(key instanceof KeyObject) || key.type !== 'private') throw new TypeError('expected a private KeyObject or a KeyHandle');
+  return new Uint8Array(sign(request.hash, data, softwareOptions(key, request)));
+}
+
+function softwareOptions(key: KeyObject, request: SignRequest) {
+  switch (request.scheme) {
+    case 'ecdsa':
+      return { key, dsaEncoding: 'ieee-p1363' as const };
+    case 'rsa-pss':
+      return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: hashLength(request.hash) };
+    case 'rsa-pkcs1':
+      return { key, padding: constants.RSA_PKCS1_PADDING };
+    default:
+      return key;
+  }
+}
+
+/** The output length in bytes of a SHA-2 hash named as node:crypto names it. */
+export function hashLength(hash: SignRequest['hash']): number {
+  if (hash === 'sha256') return 32;
+  if (hash === 'sha384') return 48;
+  if (hash === 'sha512') return 64;
+  throw new TypeError(`no hash length for ${String(hash)}`);
+}
