@@ -31,6 +31,7 @@ const LAYERS: readonly Layer[] = [
 
 /**
  * Within a layer, units are independent except along these edges.
+ * - Storage: the software keystore keeps its keys in the store's key repository.
  * - Services: onboarding changes device states through the lifecycle state machine and uses the
  *   platform's keys; lifecycle uses the platform's keys. No edge goes the other way.
  * - The CLI is the process entry point: `iotopia up` starts the platform through the server's
@@ -38,6 +39,7 @@ const LAYERS: readonly Layer[] = [
  *   `fleet simulate` run the device agent. The server never imports the CLI or the agent.
  */
 const SAME_LAYER: readonly AllowedEdge[] = [
+  { from: 'src/keystore', to: 'src/store', why: "the software keystore keeps private halves sealed in the store's keys table" },
   { from: 'src/onboarding', to: 'src/lifecycle', why: 'voucher changes move the device record through its state machine' },
   { from: 'src/onboarding', to: 'src/platform', why: "the owner and manufacturer roles use the server's keys" },
   { from: 'src/lifecycle', to: 'src/platform', why: "device credentials use the server's keys" },

@@ -19,7 +19,11 @@ export interface KeyHandle extends SigningHandle {
   readonly backend: string;
   /** The key's name in its keystore. */
   readonly name: string;
-  /** Decrypts RSAES-OAEP (RFC 8017 §7.1.2) with MGF1 over the same hash and an empty label; RSA keys only. */
+  /**
+   * Decrypts RSAES-OAEP (RFC 8017 §7.1.2) with MGF1 over the same hash and an empty label; RSA keys
+   * only. A ciphertext that does not decrypt throws CryptoError ERR_DECRYPT_FAILED; a keystore that
+   * cannot run the operation throws its own error.
+   */
   decryptOaep?(hash: RsaOaepHash, ciphertext: Uint8Array): Uint8Array;
 }
 

@@ -66,11 +66,9 @@ export function rsaOaepDecrypt(privateKey: PrivateKeyLike, ciphertext: Uint8Arra
 function handleDecrypt(handle: KeyHandle, hash: RsaOaepHash, label: Uint8Array | undefined, ciphertext: Uint8Array): Uint8Array {
   if (handle.decryptOaep === undefined) throw new TypeError(`key "${handle.name}" (${handle.backend}) cannot decrypt`);
   if (label !== undefined && label.length > 0) throw new TypeError('a keystore key decrypts RSA-OAEP with the empty label only');
-  try {
-    return plainCopy(handle.decryptOaep(hash, ciphertext));
-  } catch {
-    throw new CryptoError('ERR_DECRYPT_FAILED', 'RSA-OAEP decryption failed');
-  }
+  // The handle reports a bad ciphertext as ERR_DECRYPT_FAILED; its other errors (a token that
+  // cannot run the mechanism) do not depend on the ciphertext and pass through.
+  return plainCopy(handle.decryptOaep(hash, ciphertext));
 }
 
 function checkOptions(options: RsaOaepOptions): { hash: RsaOaepHash; label: Uint8Array | undefined } {
