@@ -4,12 +4,13 @@
  * per registered voucher when none is due (the pass that runs every to0RefreshInterval), on SQLite
  * and, when IOTOPIA_TEST_PG_URL or `--database URL` names a server, PostgreSQL.
  */
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { generateKeyPair } from '../src/crypto/key-generate.ts';
+import { publicKeyOf } from '../src/crypto/private-key-handle.ts';
 import { runDi } from '../src/fdo/client/flows.ts';
 import { guidToHex } from '../src/fdo/types/guid.ts';
 import { createTo0Refresh } from '../src/onboarding/to0-refresh.ts';
@@ -53,7 +54,7 @@ async function registrations(dir: string, count: number) {
       method: 'POST',
       url: `/api/v1/manufacturer/vouchers/${guid}/extend`,
       headers: { authorization: `Bearer ${mfg.secret}` },
-      payload: { ownerKey: createPublicKey(ownerKey).export({ type: 'spki', format: 'pem' }).toString() },
+      payload: { ownerKey: publicKeyOf(ownerKey).export({ type: 'spki', format: 'pem' }).toString() },
     });
     const headers = { authorization: `Bearer ${own.secret}` };
     await owner.app.inject({

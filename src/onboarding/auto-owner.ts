@@ -1,15 +1,5 @@
-/**
- * "Manufacture, then onboard" in one server: each voucher made at DI is extended to this server's
- * owner key of the manufacturer key's type (so the device's key exchange fits, ECDH256 for P-256,
- * ECDH384 for P-384), recorded on the owner side, and registered with this server's rendezvous
- * (TO0, run in process). Each registration attempt is recorded as the management API records its
- * own (to0-status.ts): a success with the rendezvous and lifetime, a failure with its code,
- * which the TO0 refresh job then retries with its backoff. A failure here leaves the manufactured
- * voucher in place and is logged; the start-up sweep (`sweepAutoOwner`) finishes what a killed
- * process left undone.
- */
-import type { KeyObject } from 'node:crypto';
 import type { KeyPairType } from '../crypto/key-generate.ts';
+import { type PrivateKeyLike, publicKeyOf } from '../crypto/private-key-handle.ts';
 import { to0InProcess } from '../fdo/client/in-process.ts';
 import { PublicKeyType } from '../fdo/constants/crypto.ts';
 import type { AnyServerHandler, ManufacturerVoucherStore, OwnerKeyRing } from '../fdo/protocol/ports.ts';
@@ -25,8 +15,8 @@ import { describeFailure, recordTo0Failure, recordTo0Success } from './to0-statu
 export interface AutoOwnerOptions {
   /** Where the registration status goes (the store the owner store writes to). */
   store: Store;
-  manufacturerKeys: readonly { privateKey: KeyObject }[];
-  ownerKeys: readonly { type: KeyPairType; privateKey: KeyObject }[];
+  manufacturerKeys: readonly { privateKey: PrivateKeyLike }[];
+  ownerKeys: readonly { type: KeyPairType; privateKey: PrivateKeyLike }[];
   ownerStore: StoreOwnerVoucherStore;
   ownerKeyRing: OwnerKeyRing;
   /** This server's TO0 handler, when it is also the rendezvous. */
@@ -53,7 +43,7 @@ function extendToOwner(voucher: Uint8Array, o: AutoOwnerOptions): Uint8Array {
   const wanted = OWNER_TYPE_FOR[parsed.header.pubKey.type];
   const owner = o.ownerKeys.find((k) => k.type === wanted) ?? o.ownerKeys[0];
   if (owner === undefined) throw new Error('no owner key');
-  return encodeVoucher(extendVoucher(parsed, { ownerPrivateKey: mfg.privateKey, nextOwner: owner.privateKey }));
+  return encodeVoucher(extendVoucher(parsed, { ownerPrivateKey: mfg.privateKey, nextOwner: publicKeyOf(owner.privateKey) }));
 }
 
 /** The actor of automatic registrations in the audit log. */

@@ -8,7 +8,8 @@
  * The current voucher is the one TO2 last gave the device (its replacement GUID) after an
  * onboarding here, the imported one before; any GUID the device had here names it.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { PrivateKeyLike } from '../crypto/private-key-handle.ts';
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import { publicKeyFingerprint, samePublicKey } from '../fdo/types/public-key.ts';
@@ -22,7 +23,7 @@ import { type Resale, storeOwnerVoucherStore } from './owner-vouchers.ts';
 export interface ResaleDeps {
   store: Store;
   /** This server's owner private keys: the one the current voucher names signs the new entry. */
-  ownerKeys: readonly KeyObject[];
+  ownerKeys: readonly PrivateKeyLike[];
 }
 
 /**
@@ -35,7 +36,7 @@ export function resellDevice(d: ResaleDeps, guid: Uint8Array, nextOwner: KeyObje
     extend(current) {
       const voucher = parseVoucher(current.voucher);
       const owner = voucherOwner(voucher);
-      const signer = d.ownerKeys.find((k) => samePublicKey(owner, createPublicKey(k)));
+      const signer = d.ownerKeys.find((k) => samePublicKey(owner, k));
       if (signer === undefined) {
         throw new IotopiaError(
           'ERR_VOUCHER_NOT_OURS',

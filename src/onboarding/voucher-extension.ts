@@ -3,7 +3,8 @@
  * buyer's owner key (FDO 1.1 §3.4.1 OVEntry), signed by whichever of this server's keys owns it
  * now, and stored in place of the one made at DI, `extended`, in one transaction with its audit.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { PrivateKeyLike } from '../crypto/private-key-handle.ts';
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import { samePublicKey } from '../fdo/types/public-key.ts';
@@ -19,7 +20,7 @@ import { ABSENT, moveVoucher, VoucherTransitionError } from './voucher-states.ts
 export interface VoucherExtensionDeps {
   store: Store;
   /** This server's private keys (manufacturer and owner): the one the voucher names as owner signs. */
-  keys: readonly KeyObject[];
+  keys: readonly PrivateKeyLike[];
 }
 
 /**
@@ -36,7 +37,7 @@ export async function extendMadeVoucher(
   if (made === undefined) throw new VoucherTransitionError('extended', ABSENT, guid);
   const voucher = parseVoucher(made.voucher);
   const current = voucherOwner(voucher);
-  const signer = d.keys.find((k) => samePublicKey(current, createPublicKey(k)));
+  const signer = d.keys.find((k) => samePublicKey(current, k));
   if (signer === undefined) {
     throw new IotopiaError(
       'ERR_VOUCHER_NOT_OURS',

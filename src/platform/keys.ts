@@ -4,13 +4,20 @@
  * sign TO0/TO2, and the device CA that certifies device keys at DI. Each manufacturer key has a
  * self-signed certificate, kept as a setting beside the key, so DI can answer a device that asks
  * for the X5CHAIN encoding of the manufacturer key (FDO 1.1 §3.3.4, §5.2.1) with one.
+ *
+ * With a PKCS#11 keystore the private halves are generated in the token instead and never leave
+ * it; the store keeps a public-only record of each (its name, type, public key and certificate),
+ * so certificates, key lookups by public key and `iotopia keys list` work alike for both backends.
  */
-import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import { generateKeyPair, type KeyPairType } from '../crypto/key-generate.ts';
+import { type PrivateKeyLike, publicKeyOf, spkiOf } from '../crypto/private-key-handle.ts';
 import { createCertificate } from '../crypto/x509-create.ts';
 import { IotopiaError } from '../errors.ts';
+import type { Keystore, KeystoreKeyType } from '../keystore/keystore.ts';
 import type { Store } from '../store/store.ts';
 import { privateKeyOf, putKeyPair } from './key-records.ts';
+import { ensureTokenKey } from './token-keys.ts';
 
 /** The type of the keys made on first start (`--key-type`). */
 export type KeyTypeSetting = 'secp256r1' | 'secp384r1' | 'rsa2048' | 'rsa3072';
@@ -20,10 +27,12 @@ export interface PlatformKeys {
    * Manufacturer keys by type, each with its self-signed certificate (the X5CHAIN of one);
    * DI picks the one that fits what the device asks for.
    */
-  manufacturer: { type: KeyPairType; privateKey: KeyObject; chain: X509Certificate[] }[];
+  manufacturer: { type: KeyPairType; privateKey: PrivateKeyLike; chain: X509Certificate[] }[];
   /** Owner keys by type; the first is the default owner key. */
-  owner: { type: KeyPairType; privateKey: KeyObject }[];
-  deviceCa: { privateKey: KeyObject; certificate: import('node:crypto').X509Certificate };
+  owner: { type: KeyPairType; privateKey: PrivateKeyLike }[];
+  deviceCa: { privateKey: PrivateKeyLike; certificate: import('node:crypto').X509Certificate };
+  /** Where the private halves live: 'software' (sealed in the store) or 'pkcs11'. */
+  backend: 'software' | 'pkcs11';
   created: string[];
 }
 
@@ -57,18 +66,26 @@ function privateOf(record: Parameters<typeof privateKeyOf>[0], name: string): Ke
   return key;
 }
 
-export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting): Promise<PlatformKeys> {
+/**
+ * The server's keys, made on first start: in the store (no keystore, or a software one) or in the
+ * PKCS#11 token of `keystore`.
+ */
+export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting, keystore?: Keystore): Promise<PlatformKeys> {
   const created: string[] = [];
   const types = typesFor(primary);
+  const get = (name: string, type: KeyPairType): Promise<PrivateKeyLike> =>
+    keystore === undefined || keystore.backend === 'software'
+      ? ensure(store, name, type, created)
+      : ensureTokenKey(store, keystore, name, type as KeystoreKeyType, created);
   const manufacturer = [];
   const owner = [];
   for (const type of types) {
     const name = `manufacturer-${type}`;
-    const privateKey = await ensure(store, name, type, created);
+    const privateKey = await get(name, type);
     manufacturer.push({ type, privateKey, chain: [await ensureCertificate(store, name, privateKey, created)] });
   }
-  for (const type of types) owner.push({ type, privateKey: await ensure(store, `owner-${type}`, type, created) });
-  const caKey = await ensure(store, 'device-ca', 'secp384r1', created);
+  for (const type of types) owner.push({ type, privateKey: await get(`owner-${type}`, type) });
+  const caKey = await get('device-ca', 'secp384r1');
   // The CA certificate is derived from its key with fixed fields, so every replica and restart
   // presents the same subject and key; the voucher records the chain each device was given.
   const certificate = createCertificate({
@@ -80,7 +97,7 @@ export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting):
     serialNumber: 1n,
     ca: { pathLength: 0 },
   });
-  return { manufacturer, owner, deviceCa: { privateKey: caKey, certificate }, created };
+  return { manufacturer, owner, deviceCa: { privateKey: caKey, certificate }, created, backend: keystore?.backend ?? 'software' };
 }
 
 /**
@@ -88,12 +105,12 @@ export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting):
  * and kept now (a store made before certificates were kept gets one at its next start). A kept
  * certificate that is unreadable or for another key is replaced, since the key is what counts.
  */
-async function ensureCertificate(store: Store, name: string, key: KeyObject, created: string[]): Promise<X509Certificate> {
+async function ensureCertificate(store: Store, name: string, key: PrivateKeyLike, created: string[]): Promise<X509Certificate> {
   const stored = readCertificate((await store.keys.get(name))?.certificate, key);
   if (stored !== undefined) return stored;
   const certificate = createCertificate({
     subject: { commonName: `IoTopia manufacturer ${name.replace(/^manufacturer-/, '')}` },
-    publicKey: createPublicKey(key),
+    publicKey: publicKeyOf(key),
     signer: { privateKey: key },
     notBefore: new Date('2024-01-01T00:00:00Z'),
     notAfter: new Date('2074-01-01T00:00:00Z'),
@@ -106,11 +123,12 @@ async function ensureCertificate(store: Store, name: string, key: KeyObject, cre
   return readCertificate((await store.keys.get(name))?.certificate, key) ?? certificate;
 }
 
-function readCertificate(der: Uint8Array | undefined, key: KeyObject): X509Certificate | undefined {
+function readCertificate(der: Uint8Array | undefined, key: PrivateKeyLike): X509Certificate | undefined {
   if (der === undefined) return undefined;
   try {
     const certificate = new X509Certificate(der);
-    return certificate.checkPrivateKey(key) ? certificate : undefined;
+    const spki = new Uint8Array(certificate.publicKey.export({ format: 'der', type: 'spki' }));
+    return Buffer.compare(spki, spkiOf(key)) === 0 ? certificate : undefined;
   } catch {
     return undefined;
   }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { publicKeyOf } from '../../src/crypto/private-key-handle.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
@@ -88,7 +88,7 @@ describe('iotopia token | voucher list|export|import | device list against iotop
     const r = await fetch(`${platform.url}/api/v1/manufacturer/vouchers/${guid}/extend`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ ownerKey: createPublicKey(ownerKey).export({ type: 'spki', format: 'pem' }) }),
+      body: JSON.stringify({ ownerKey: publicKeyOf(ownerKey).export({ type: 'spki', format: 'pem' }) }),
     });
     assert.equal(r.status, 200);
     const file = join(dir, 'extended.pem');

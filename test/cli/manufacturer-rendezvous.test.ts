@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
+import { publicKeyOf } from '../../src/crypto/private-key-handle.ts';
 import { runDi } from '../../src/fdo/client/flows.ts';
 import { RVProtocolValue } from '../../src/fdo/constants/rendezvous.ts';
 import { publicKeyFingerprint } from '../../src/fdo/types/public-key.ts';
@@ -86,7 +87,7 @@ describe('iotopia manufacturer rv-info and iotopia rendezvous policy against iot
   test('policy set --trust-owner with a PEM file, show, back to --open', async () => {
     const owner = platform.keys.owner[0]?.privateKey ?? assert.fail('no owner key');
     const pemFile = join(dir, 'owner.pem');
-    writeFileSync(pemFile, createPublicKey(owner).export({ format: 'pem', type: 'spki' }));
+    writeFileSync(pemFile, publicKeyOf(owner).export({ format: 'pem', type: 'spki' }));
     const other = publicKeyFingerprint((await generateKeyPair('secp256r1')).privateKey);
     const set = await run(['rendezvous', 'policy', 'set', '--trust-owner', pemFile, '--trust-manufacturer', other, '--json']);
     assert.equal(set.code, 0, set.err);

@@ -6,9 +6,9 @@
  * server, and the refusals a peer sees.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair, type KeyPairType } from '../../src/crypto/key-generate.ts';
+import { publicKeyOf } from '../../src/crypto/private-key-handle.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { MsgType } from '../../src/fdo/constants/message-types.ts';
@@ -69,7 +69,7 @@ async function ok<T>(r: Response, status = 200): Promise<T> {
 const ownerKeyPem = (p: Platform, type: KeyPairType): string => {
   const k = p.keys.owner.find((o) => o.type === type)?.privateKey;
   assert.ok(k !== undefined, `the platform has a ${type} owner key`);
-  return createPublicKey(k).export({ format: 'pem', type: 'spki' }) as string;
+  return publicKeyOf(k).export({ format: 'pem', type: 'spki' }) as string;
 };
 
 interface Device {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
+import { publicKeyOf } from '../../src/crypto/private-key-handle.ts';
 import { rendezvousUrls } from '../../src/fdo/client/addresses.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
@@ -497,7 +498,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
         const ownerKey = platform.keys.owner.find((k) => k.type === KIND[kind].pair)?.privateKey;
         assert.ok(ownerKey);
         const certPath = join(dir, `iotopia-owner-${kind}.pem`);
-        await writeFile(certPath, selfSigned(ownerKey, `IoTopia owner ${kind}`).toString());
+        await writeFile(certPath, selfSigned(ownerKey as KeyObject, `IoTopia owner ${kind}`).toString());
         manufacturers[kind] = (
           await startTheirManufacturer(dir, `to-iotopia-${kind}`, kind, theirs.deviceCa, certPath, port, servers)
         ).server;
@@ -539,11 +540,11 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
           const resold = await their.resell(
             side.owner.url,
             guidHex(credential),
-            createPublicKey(next).export({ type: 'spki', format: 'pem' }).toString(),
+            publicKeyOf(next).export({ type: 'spki', format: 'pem' }).toString(),
           );
           const voucher = parseVoucher(resold);
           assert.equal(voucher.entries.length, 2, "their owner appended an entry to IoTopia's owner key");
-          verifyVoucher(voucher, { deviceCredential: credential, ownerKey: next });
+          verifyVoucher(voucher, { deviceCredential: credential, ownerKey: publicKeyOf(next) });
           const imported = await api('/owner/vouchers', resold, 'application/x-pem-file');
           assert.equal(imported.status, 201, await imported.clone().text());
           const registered = await api(`/owner/vouchers/${guidHex(credential)}/register`, '{}', 'application/json');

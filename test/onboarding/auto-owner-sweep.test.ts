@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
+import { publicKeyOf } from '../../src/crypto/private-key-handle.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
 import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
@@ -46,7 +47,7 @@ test('the start-up sweep imports and registers what a kill left undone, leaves v
   const made = await platform.store.vouchers.get('manufacturer', unregistered.credential.guid);
   await storeOwnerVoucherStore(platform.store).add(
     unregistered.credential.guid,
-    encodeVoucher(extendVoucher(parseVoucher(made?.voucher as Uint8Array), { ownerPrivateKey: mfgKey, nextOwner: ownerKey })),
+    encodeVoucher(extendVoucher(parseVoucher(made?.voucher as Uint8Array), { ownerPrivateKey: mfgKey, nextOwner: publicKeyOf(ownerKey) })),
   );
   // Handed to another owner through the manufacturer API: extended, so never taken by the sweep.
   const buyer = await generateKeyPair('secp256r1');

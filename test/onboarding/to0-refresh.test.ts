@@ -4,9 +4,9 @@
  * to make registrations run out; the rendezvous keeps real time.
  */
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
+import { publicKeyOf } from '../../src/crypto/private-key-handle.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
 import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
@@ -50,7 +50,7 @@ for (const backend of BACKENDS) {
         method: 'POST',
         url: `/api/v1/manufacturer/vouchers/${guid}/extend`,
         headers: bearer(rv.tokens.manufacturer),
-        payload: { ownerKey: createPublicKey(ownerKey).export({ type: 'spki', format: 'pem' }).toString() },
+        payload: { ownerKey: publicKeyOf(ownerKey).export({ type: 'spki', format: 'pem' }).toString() },
       });
       assert.equal(extended.statusCode, 200, extended.body);
       const imported = await ownerApi('POST', '/owner/vouchers', { voucher: (extended.json() as { pem: string }).pem });
@@ -162,7 +162,7 @@ for (const backend of BACKENDS) {
         method: 'POST',
         url: `/api/v1/manufacturer/vouchers/${g}/extend`,
         headers: bearer(rv.tokens.manufacturer),
-        payload: { ownerKey: createPublicKey(ownerKey).export({ type: 'spki', format: 'pem' }).toString() },
+        payload: { ownerKey: publicKeyOf(ownerKey).export({ type: 'spki', format: 'pem' }).toString() },
       });
       assert.equal((await ownerApi('POST', '/owner/vouchers', { voucher: (extended.json() as { pem: string }).pem })).statusCode, 201);
       assert.equal((await ownerApi('PUT', '/owner/rendezvous', { urls: ['http://127.0.0.1:1'] })).statusCode, 200);

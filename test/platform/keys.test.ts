@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
@@ -27,7 +27,7 @@ describe('manufacturer key certificates', () => {
       for (const k of first.manufacturer) {
         assert.equal(k.chain.length, 1);
         const [certificate] = k.chain as [X509Certificate];
-        assert.ok(certificate.checkPrivateKey(k.privateKey), `${k.type}: the certificate is for its key`);
+        assert.ok(certificate.checkPrivateKey(k.privateKey as KeyObject), `${k.type}: the certificate is for its key`);
         assert.ok(certificate.subject === certificate.issuer && certificate.verify(certificate.publicKey), `${k.type}: self-signed`);
         assert.ok(first.created.includes(`manufacturer-${k.type}.certificate`));
       }
@@ -54,10 +54,10 @@ describe('manufacturer key certificates', () => {
       const next = await ensurePlatformKeys(store, 'secp256r1');
       assert.deepEqual(next.created.sort(), ['manufacturer-secp256r1.certificate', 'manufacturer-secp384r1.certificate']);
       for (const [i, k] of next.manufacturer.entries()) {
-        assert.ok(k.chain[0]?.checkPrivateKey(k.privateKey), `${k.type}: a certificate for its key`);
+        assert.ok(k.chain[0]?.checkPrivateKey(k.privateKey as KeyObject), `${k.type}: a certificate for its key`);
         assert.deepEqual(
-          k.privateKey.export({ format: 'jwk' }),
-          first.manufacturer[i]?.privateKey.export({ format: 'jwk' }),
+          (k.privateKey as KeyObject).export({ format: 'jwk' }),
+          (first.manufacturer[i]?.privateKey as KeyObject | undefined)?.export({ format: 'jwk' }),
           'the key itself is kept',
         );
         const stored = (await store.keys.get(`manufacturer-${k.type}`))?.certificate;

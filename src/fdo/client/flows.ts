@@ -4,7 +4,7 @@
  * then TO2 with it). Each tries the addresses it has in order and moves on only when one cannot be
  * reached; an FDO error message from a server ends the run with that server's code.
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import type { DeviceCredential } from '../credential/device-credential.ts';
 import { createDiDevice, type DiDeviceConfig } from '../protocol/di-device.ts';
@@ -81,7 +81,7 @@ export async function runOnboard(credential: DeviceCredential, targets: OnboardT
   let to1: To1Result | undefined;
   let owners = targets.ownerUrls;
   if (owners === undefined || owners.length === 0) {
-    const deviceKey = givenKey ?? keyFromCredential(credential);
+    const deviceKey = givenKey ?? (await keyFromCredential(credential, to2Options));
     const rv = targets.rendezvousUrls ?? rendezvousUrls(credential.rvInfo);
     const device = createTo1Device({ credential, deviceKey });
     const found = await firstReachable(rv, 'rendezvous server', (url) =>
@@ -98,7 +98,11 @@ export async function runOnboard(credential: DeviceCredential, targets: OnboardT
   return { ...(to1 === undefined ? {} : { to1 }), ownerUrl: done.url, to2: done.value };
 }
 
-function keyFromCredential(credential: DeviceCredential): KeyObject {
-  if (!('pkcs8' in credential.deviceKey)) throw new TypeError('runOnboard: the credential names a keystore key; pass options.deviceKey');
-  return createPrivateKey({ key: Buffer.from(credential.deviceKey.pkcs8), format: 'der', type: 'pkcs8' });
+/** The attestation key for TO1: the credential's own, or the keystore key it names (found as TO2 finds it). */
+async function keyFromCredential(credential: DeviceCredential, to2: To2DeviceOptions): Promise<PrivateKeyLike> {
+  if ('pkcs8' in credential.deviceKey)
+    return createPrivateKey({ key: Buffer.from(credential.deviceKey.pkcs8), format: 'der', type: 'pkcs8' });
+  const key = await to2.deviceKeys?.privateKeyFor(credential.deviceKey.keystoreRef);
+  if (key === undefined) throw new TypeError('runOnboard: the credential names a keystore key that options.to2.deviceKeys does not hold');
+  return key;
 }

@@ -1,12 +1,7 @@
-/**
- * One management API route as data: the handler, the roles that may call it, and what the OpenAPI
- * document says about it. The server and the document are built from the same list, so neither
- * can describe a route the other lacks.
- */
-import type { KeyObject } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest, RawRequestDefaultExpression, RawServerDefault, RouteGenericInterface } from 'fastify';
 import { type TProperties, type TSchema, Type } from 'typebox';
+import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import type { To0Result } from '../../fdo/protocol/to0-owner.ts';
 import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
@@ -17,9 +12,9 @@ import type { Store } from '../../store/store.ts';
 export interface ApiContext {
   store: Store;
   /** Private keys of this server's manufacturer role (they sign entry 0 of the vouchers it makes). */
-  manufacturerKeys: readonly KeyObject[];
+  manufacturerKeys: readonly PrivateKeyLike[];
   /** Private keys of this server's owner role; an imported voucher must end at one of them. */
-  ownerKeys: readonly KeyObject[];
+  ownerKeys: readonly PrivateKeyLike[];
   /**
    * TO0 for an owner voucher: with this server's own rendezvous or over HTTP with the one the
    * voucher (or the owner's settings) names; `rendezvous` says which. Absent: no way to register.

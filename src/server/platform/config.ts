@@ -8,8 +8,10 @@ export type { KeyTypeSetting } from '../../platform/keys.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FdoRole } from '../../fdo/protocol/ports.ts';
+import type { KeystoreSetting } from '../../keystore/open-keystore.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import type { KeyTypeSetting } from '../../platform/keys.ts';
+import { KEYSTORE_ENV, type KeystoreDraft, type KeystoreRawSettings, keystoreSetting, mergeKeystoreSettings } from './keystore-config.ts';
 
 /** The roles `iotopia up` plays: the three FDO roles and `mud`, which serves published MUD files. */
 export type ServerRole = FdoRole | 'mud';
@@ -24,6 +26,8 @@ export interface PlatformConfig {
   database?: string;
   /** Type of the keys made on first start. */
   keyType: KeyTypeSetting;
+  /** Where the server's private keys live (keystore-config.ts); software when absent. */
+  keystore?: KeystoreSetting;
   /**
    * With the manufacturer and owner roles in one server: extend every voucher made at DI to this
    * server's owner key, and with the rendezvous role too, register it (TO0) at once.
@@ -55,7 +59,7 @@ export const DEFAULT_CONFIG: Readonly<PlatformConfig> = Object.freeze({
 });
 
 /** The settings as strings, from one source; undefined means "not given here". */
-export interface RawSettings {
+export interface RawSettings extends KeystoreRawSettings {
   roles?: string | undefined;
   listen?: string | undefined;
   dataDir?: string | undefined;
@@ -82,6 +86,7 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   to0RefreshMargin: 'IOTOPIA_TO0_REFRESH_MARGIN',
   to0RefreshInterval: 'IOTOPIA_TO0_REFRESH_INTERVAL',
   serviceInfoDir: 'IOTOPIA_SERVICEINFO_DIR',
+  ...KEYSTORE_ENV,
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
@@ -107,8 +112,10 @@ export function settingsFromFile(path: string): RawSettings {
 /** Merges the sources in order (later wins) over the defaults and validates the result. */
 export function resolveConfig(...sources: [name: string, settings: RawSettings][]): PlatformConfig {
   const c: PlatformConfig = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles] };
+  const keystore: KeystoreDraft = {};
   for (const [source, s] of sources) {
     const bad = (setting: string, why: string) => new ConfigError(`${setting} (from ${source}): ${why}`);
+    mergeKeystoreSettings(keystore, s, source);
     if (s.roles !== undefined) {
       const roles = s.roles
         .split(',')
@@ -157,6 +164,8 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
     }
     if (s.serviceInfoDir !== undefined) c.serviceInfoDir = s.serviceInfoDir;
   }
+  const ks = keystoreSetting(keystore);
+  if (ks.backend === 'pkcs11') c.keystore = ks;
   c.dataDir = resolve(c.dataDir);
   if (c.serviceInfoDir !== undefined) c.serviceInfoDir = resolve(c.serviceInfoDir);
   return c;

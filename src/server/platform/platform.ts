@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
+import type { Keystore } from '../../keystore/keystore.ts';
+import { openKeystore } from '../../keystore/open-keystore.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
 import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
@@ -64,10 +66,12 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   const master = loadMasterKey(config.dataDir, options.env ?? process.env);
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
   const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
+  let keystore: Keystore | undefined;
   try {
-    const keys = await ensurePlatformKeys(store, config.keyType);
+    keystore = openKeystore(config.keystore ?? { backend: 'software' }, store.keys, options.env ?? process.env);
+    const keys = await ensurePlatformKeys(store, config.keyType, keystore);
     const firstAdmin = await ensureFirstAdminToken(store);
-    const ctx = roleContext(config, store, keys, options);
+    const ctx = roleContext(config, store, keys, keystore, options);
     const { roles, owner } = await fdoRoles(ctx);
     const metrics = createMetrics();
     const app = createApp({
@@ -102,17 +106,19 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         await stopTimers();
         await app.close();
         await store.close();
+        await keystore?.close();
       },
     };
   } catch (e) {
     await store.close();
+    await keystore?.close();
     throw e;
   }
 }
 
 const logOf = (ctx: RoleContext) => (ctx.log === undefined ? {} : { log: ctx.log });
 
-function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, options: StartOptions): RoleContext {
+function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, keystore: Keystore, options: StartOptions): RoleContext {
   const addresses = serverAddresses(config);
   const stored = storedTo2Address(store, addresses.to2Address);
   return {
@@ -127,7 +133,7 @@ function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, o
     defaultTo2Address: addresses.to2Address,
     currentTo2Address: async () => (await stored()).addr,
     ownerVouchers: storeOwnerVoucherStore(store),
-    ownerKeyRing: storeOwnerKeyRing(store),
+    ownerKeyRing: storeOwnerKeyRing(store, keystore),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
   };
 }

@@ -106,7 +106,7 @@ export const publicPem = (key: KeyObject): string => createPublicKey(key).export
 export function ownerKeyFor(server: Server, type: 'secp256r1' | 'secp384r1' | 'rsa2048' | 'rsa3072'): KeyObject {
   const k = server.keys.owner.find((o) => o.type === type) ?? server.keys.owner[0];
   if (k === undefined) throw new Error('the server has no owner key');
-  return k.privateKey;
+  return k.privateKey as KeyObject;
 }
 
 export async function manufacturerVoucher(server: Server, guidHex: string): Promise<Uint8Array> {
@@ -247,7 +247,7 @@ export async function startPlannedOwner(platform: Server, filesDir: string, uplo
     reuse,
     reports,
     errors,
-    certifiedManufacturer: mfg.privateKey,
+    certifiedManufacturer: mfg.privateKey as KeyObject,
     close: () => app.close(),
   };
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
+import { publicKeyOf } from '../../../src/crypto/private-key-handle.ts';
 import { runDi, runOnboard } from '../../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite } from '../../../src/fdo/constants/crypto.ts';
 import type { DeviceCredential } from '../../../src/fdo/credential/device-credential.ts';
@@ -66,7 +67,7 @@ for (const backend of BACKENDS) {
       assert.ok(ownerKey);
       const extended = await call('POST', `/manufacturer/vouchers/${guid}/extend`, {
         token: world.tokens.manufacturer,
-        payload: { ownerKey: createPublicKey(ownerKey).export({ type: 'spki', format: 'pem' }).toString() },
+        payload: { ownerKey: publicKeyOf(ownerKey).export({ type: 'spki', format: 'pem' }).toString() },
       });
       assert.equal(extended.statusCode, 200, extended.body);
       assert.equal(

@@ -56,7 +56,7 @@ describe('management API: the rendezvous acceptance policy decides TO0', () => {
   before(async () => {
     w = await startApiWorld();
     stranger = (await generateKeyPair('secp256r1')).privateKey;
-    ownOwner = w.platform.keys.owner[0]?.privateKey ?? assert.fail('no owner key');
+    ownOwner = (w.platform.keys.owner[0]?.privateKey as KeyObject | undefined) ?? assert.fail('no owner key');
   });
   after(() => w.close());
 
@@ -165,7 +165,7 @@ test('on PostgreSQL, a policy set through one server applies to TO0 on another s
   try {
     const admin = a.firstAdminToken ?? assert.fail('no admin token');
     const stranger = (await generateKeyPair('secp256r1')).privateKey;
-    const own = b.keys.owner[0]?.privateKey ?? assert.fail('no owner key');
+    const own = (b.keys.owner[0]?.privateKey as KeyObject | undefined) ?? assert.fail('no owner key');
     const set = await a.app.inject({
       method: 'PUT',
       url: '/api/v1/rendezvous/policy',

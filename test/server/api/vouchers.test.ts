@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
+import { publicKeyOf } from '../../../src/crypto/private-key-handle.ts';
 import { publicKeyFingerprint } from '../../../src/fdo/types/public-key.ts';
 import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
@@ -26,7 +27,7 @@ describe('management API: vouchers from manufacture to import', () => {
     guids.sort();
     const ownerKey = w.platform.keys.owner[0]?.privateKey;
     assert.ok(ownerKey);
-    ownerPem = createPublicKey(ownerKey).export({ type: 'spki', format: 'pem' }).toString();
+    ownerPem = publicKeyOf(ownerKey).export({ type: 'spki', format: 'pem' }).toString();
   });
   after(() => w.close());
 

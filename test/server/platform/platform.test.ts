@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { KeyObject } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -86,12 +87,12 @@ describe('the server with all roles on the embedded database', () => {
     const dataDir = tempDir();
     const config = testConfig({ dataDir });
     const first = await startPlatform(config);
-    const ownerKey = first.keys.owner[0]?.privateKey.export({ format: 'jwk' });
+    const ownerKey = (first.keys.owner[0]?.privateKey as KeyObject | undefined)?.export({ format: 'jwk' });
     await first.close();
     const second = await startPlatform(config);
     try {
       assert.deepEqual(second.keys.created, []);
-      assert.deepEqual(second.keys.owner[0]?.privateKey.export({ format: 'jwk' }), ownerKey);
+      assert.deepEqual((second.keys.owner[0]?.privateKey as KeyObject | undefined)?.export({ format: 'jwk' }), ownerKey);
     } finally {
       await second.close();
     }
