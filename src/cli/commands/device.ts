@@ -7,9 +7,11 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { arch, hostname, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { deviceKeyMissing, parsePkcs11Ref, pkcs11Ref, tokenDeviceKeys } from '../../agent/device-keystore.ts';
 import { directorySink, directorySource, fileManagementStore, httpFetch, localExecutor, writeFileAtomic } from '../../agent/local-ports.ts';
 import { generateKeyPair } from '../../crypto/key-generate.ts';
 import { importPrivateKey } from '../../crypto/key-import.ts';
+import { keyDetailsOf, type PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import { IotopiaError } from '../../errors.ts';
 import { runDi, runOnboard } from '../../fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../fdo/constants/crypto.ts';
@@ -17,6 +19,7 @@ import { decodeDeviceCredential } from '../../fdo/credential/credential-decode.t
 import { encodeDeviceCredential } from '../../fdo/credential/credential-encode.ts';
 import type { DeviceCredential } from '../../fdo/credential/device-credential.ts';
 import { FdoError } from '../../fdo/errors.ts';
+import type { DeviceKeyStore } from '../../fdo/protocol/to2-ports.ts';
 import { deviceCommandModule } from '../../fdo/serviceinfo/modules/command-device.ts';
 import { deviceDownloadModule } from '../../fdo/serviceinfo/modules/download-device.ts';
 import { deviceIotopiaOnboardModule } from '../../fdo/serviceinfo/modules/iotopia-onboard-device.ts';
@@ -25,6 +28,9 @@ import { deviceWgetModule } from '../../fdo/serviceinfo/modules/wget-device.ts';
 import type { HttpFetch } from '../../fdo/serviceinfo/ports.ts';
 import { guidToUuid } from '../../fdo/types/guid.ts';
 import { rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
+import { KeystoreError } from '../../keystore/errors.ts';
+import { DEFAULT_LABEL_PREFIX, readPkcs11Pin } from '../../keystore/pkcs11/config.ts';
+import { openPkcs11Keystore, type Pkcs11Keystore } from '../../keystore/pkcs11/keystore.ts';
 import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 
@@ -51,7 +57,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .command('device')
     .description('the device agent: manufacture (DI) and onboard (TO1, TO2) this machine as an FDO device');
 
-  device
+  const init = device
     .command('init')
     .description('run DI against a manufacturer and store the device credential (mode 0600; key material never printed)')
     .requiredOption('--manufacturer <url>', 'the manufacturer server, e.g. http://127.0.0.1:8080')
@@ -59,27 +65,54 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--credential <file>', 'where to store the credential', DEFAULT_CREDENTIAL)
     .option('--serial <sn>', 'serial number to report (default: a random one)')
     .option('--force', 'replace an existing credential file')
-    .option('--json', 'machine output')
-    .action(async (o: { manufacturer: string; key: string; credential: string; serial?: string; force?: boolean; json?: boolean }) => {
+    .option('--json', 'machine output');
+  withKeystoreOptions(init).action(
+    async (
+      o: { manufacturer: string; key: string; credential: string; serial?: string; force?: boolean; json?: boolean } & KeystoreOptions,
+    ) => {
       const kind = KEYS[o.key as keyof typeof KEYS];
       if (kind === undefined) throw new CliExit(EXIT_USAGE, `--key: one of ${Object.keys(KEYS).join(', ')}`);
       const file = resolve(pathIn(cli, o.credential));
       if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
-      const { privateKey } = await generateKeyPair(kind.pair);
       const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
-      const credential = await protocolStep('DI', () =>
-        runDi(o.manufacturer, { random, deviceKey: privateKey, serialNumber, model: 'IoTopia device agent', keyType: kind.pkType }),
-      );
-      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(file, encodeDeviceCredential(credential));
-      output.result({ guid: guidToUuid(credential.guid), credential: file, serialNumber }, () => [
-        `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${text(serialNumber)})`,
-        `credential stored in ${file} (mode 0600)`,
-        'next: npx iotopia device onboard',
-      ]);
-    });
+      const token = openDeviceKeystore(cli, o);
+      try {
+        let deviceKey: PrivateKeyLike;
+        let keystoreRef: string | undefined;
+        if (token === undefined) {
+          deviceKey = (await generateKeyPair(kind.pair)).privateKey;
+        } else {
+          // Made in the token, never outside it; the credential records where it is.
+          const name = `device-${randomBytes(8).toString('hex')}`;
+          deviceKey = await keystoreStep(() => token.keystore.generate(name, kind.pair));
+          keystoreRef = pkcs11Ref(token.token, token.prefix + name);
+        }
+        const credential = await protocolStep('DI', () =>
+          runDi(o.manufacturer, {
+            random,
+            deviceKey,
+            serialNumber,
+            model: 'IoTopia device agent',
+            keyType: kind.pkType,
+            ...(keystoreRef === undefined ? {} : { keystoreRef }),
+          }),
+        );
+        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(file, encodeDeviceCredential(credential));
+        const keystore = token === undefined ? 'software' : 'pkcs11';
+        output.result({ guid: guidToUuid(credential.guid), credential: file, serialNumber, keystore }, () => [
+          `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${text(serialNumber)})`,
+          `credential stored in ${file} (mode 0600)`,
+          keystoreRef === undefined ? 'device key: in the credential file' : `device key: in the token, ${text(keystoreRef)}`,
+          'next: npx iotopia device onboard',
+        ]);
+      } finally {
+        await token?.keystore.close();
+      }
+    },
+  );
 
-  device
+  const onboard = device
     .command('onboard')
     .description('find the owner through the rendezvous (TO1), onboard (TO2), apply the ServiceInfo received')
     .option('--credential <file>', 'the device credential', DEFAULT_CREDENTIAL)
@@ -90,9 +123,10 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--no-wget', 'refuse fdo.wget (by default the device fetches the http/https URLs the owner names into the download directory)')
     .option('--allow-upload <dir>', 'send files from this directory when the owner asks (fdo.upload; refused otherwise)')
     .option('--allow-commands', 'run fdo.command commands the owner sends (refused otherwise)')
-    .option('--json', 'machine output')
-    .action(
-      async (o: {
+    .option('--json', 'machine output');
+  withKeystoreOptions(onboard).action(
+    async (
+      o: KeystoreOptions & {
         credential: string;
         kex?: string;
         cipher?: string;
@@ -102,19 +136,30 @@ export function registerDevice(program: Command, cli: CliContext): void {
         allowUpload?: string;
         allowCommands?: boolean;
         json?: boolean;
-      }) => {
-        const file = resolve(pathIn(cli, o.credential));
-        const credential = await loadCredential(file);
-        if (!('pkcs8' in credential.deviceKey))
-          throw new CliExit(EXIT_USAGE, 'this credential keeps its key in a keystore, which the agent cannot reach');
-        const deviceKey = importPrivateKey(credential.deviceKey.pkcs8);
-        const d = deviceKey.asymmetricKeyDetails;
+      },
+    ) => {
+      const file = resolve(pathIn(cli, o.credential));
+      const credential = await loadCredential(file);
+      const ref = 'keystoreRef' in credential.deviceKey ? credential.deviceKey.keystoreRef : undefined;
+      const token = ref === undefined ? undefined : openDeviceKeystore(cli, { ...o, keystore: 'pkcs11' }, parsePkcs11Ref(ref)?.token);
+      try {
+        let deviceKey: PrivateKeyLike;
+        let deviceKeys: DeviceKeyStore | undefined;
+        if (ref === undefined || token === undefined) {
+          deviceKey = importPrivateKey((credential.deviceKey as { pkcs8: Uint8Array }).pkcs8);
+        } else {
+          deviceKeys = tokenDeviceKeys(token.keystore, token.token, token.prefix);
+          const held = await keystoreStep(() => (deviceKeys as DeviceKeyStore).privateKeyFor(ref));
+          if (held === undefined) throw new CliExit(EXIT_CHECK_FAILED, deviceKeyMissing(ref).message);
+          deviceKey = held;
+        }
+        const d = keyDetailsOf(deviceKey);
         const byKey =
-          deviceKey.asymmetricKeyType === 'rsa'
-            ? (d?.modulusLength ?? 0) > 2048
+          d.type === 'rsa'
+            ? d.modulusBits > 2048
               ? KEYS.rsa3072
               : KEYS.rsa2048
-            : d?.namedCurve === 'secp384r1'
+            : d.type === 'ec' && d.curve === 'P-384'
               ? KEYS.ec384
               : KEYS.ec256;
         const kexSuite = o.kex ?? byKey.kex;
@@ -136,6 +181,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
               kexSuite,
               cipherSuite,
               random,
+              ...(deviceKeys === undefined ? {} : { deviceKeys }),
               serviceInfo: {
                 devmod: { os: platform(), arch: arch(), version: process.version, device: hostname(), sep: ';', bin: arch() },
                 modules: [
@@ -170,8 +216,11 @@ export function registerDevice(program: Command, cli: CliContext): void {
             provision === undefined ? 'the owner provisioned no management endpoint' : `management endpoint: ${text(provision.endpoint)}`,
           ],
         );
-      },
-    );
+      } finally {
+        await token?.keystore.close();
+      }
+    },
+  );
 
   device
     .command('show')
@@ -204,7 +253,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
         `device info   ${text(view.deviceInfo)}`,
         ...rv.map((r, i) => `rendezvous ${i}  ${text(String(r.dns ?? r.ip ?? '?'))}:${r.port ?? '?'}`),
         `mfg key hash  ${view.manufacturerKeyHash.value}`,
-        `device key    ${view.deviceKey}`,
+        `device key    ${text(view.deviceKey)}`,
       ]);
     });
 }
@@ -262,6 +311,70 @@ async function protocolStep<T>(what: string, run: () => Promise<T>): Promise<T> 
       const peer = (e as { peerCode?: number }).peerCode;
       throw new CliExit(EXIT_CHECK_FAILED, `${what} failed: ${e.message} [${e.code}${peer === undefined ? '' : `, peer code ${peer}`}]`);
     }
+    throw e;
+  }
+}
+
+interface KeystoreOptions {
+  keystore?: string;
+  pkcs11Module?: string;
+  pkcs11Token?: string;
+  pkcs11PinFile?: string;
+  pkcs11LabelPrefix?: string;
+}
+
+function withKeystoreOptions(command: Command): Command {
+  return command
+    .option('--keystore <backend>', 'where the device key lives: software (default: in the credential file) or pkcs11 (a token)')
+    .option('--pkcs11-module <path>', 'the PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so')
+    .option('--pkcs11-token <label>', 'the token label (onboard: default, the token the credential names)')
+    .option('--pkcs11-pin-file <file>', 'a file whose first line is the user PIN (else IOTOPIA_PKCS11_PIN)')
+    .option('--pkcs11-label-prefix <prefix>', `CKA_LABEL prefix of IoTopia's keys (default "${DEFAULT_LABEL_PREFIX}")`);
+}
+
+/** The device's token keystore, or undefined for the software keystore; usage errors name the option. */
+function openDeviceKeystore(
+  cli: CliContext,
+  o: KeystoreOptions,
+  tokenFromRef?: string,
+): { keystore: Pkcs11Keystore; token: string; prefix: string } | undefined {
+  const backend = o.keystore ?? 'software';
+  if (backend !== 'software' && backend !== 'pkcs11') throw new CliExit(EXIT_USAGE, '--keystore: software or pkcs11');
+  if (backend === 'software') {
+    if (o.pkcs11Module !== undefined || o.pkcs11Token !== undefined)
+      throw new CliExit(EXIT_USAGE, '--pkcs11-*: only with --keystore pkcs11');
+    return undefined;
+  }
+  const token = o.pkcs11Token ?? tokenFromRef;
+  if (o.pkcs11Module === undefined)
+    throw new CliExit(EXIT_USAGE, '--pkcs11-module: the PKCS#11 module that holds the device key is required');
+  if (token === undefined) throw new CliExit(EXIT_USAGE, '--pkcs11-token: the label of the token is required');
+  const prefix = o.pkcs11LabelPrefix ?? DEFAULT_LABEL_PREFIX;
+  const keystore = keystoreOpen(() =>
+    openPkcs11Keystore({
+      module: o.pkcs11Module as string,
+      token,
+      pin: readPkcs11Pin(cli.env, o.pkcs11PinFile === undefined ? undefined : pathIn(cli, o.pkcs11PinFile)),
+      labelPrefix: prefix,
+    }),
+  );
+  return { keystore, token, prefix };
+}
+
+function keystoreOpen<T>(open: () => T): T {
+  try {
+    return open();
+  } catch (e) {
+    if (e instanceof KeystoreError) throw new CliExit(EXIT_USAGE, `${e.message} [${e.code}]`);
+    throw e;
+  }
+}
+
+async function keystoreStep<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof KeystoreError) throw new CliExit(EXIT_CHECK_FAILED, `keystore: ${e.message} [${e.code}]`);
     throw e;
   }
 }

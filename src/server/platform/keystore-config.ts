@@ -49,4 +49,12 @@ export function keystoreSetting(draft: KeystoreDraft): KeystoreSetting {
   };
 }
 
-const flag = (k: string): string => `--${k.replace(/[A-Z0-9]+/g, (m) => `-${m.toLowerCase()}`)}`;
+const FLAGS: Record<keyof KeystoreRawSettings, string> = {
+  keystore: '--keystore',
+  pkcs11Module: '--pkcs11-module',
+  pkcs11Token: '--pkcs11-token',
+  pkcs11PinFile: '--pkcs11-pin-file',
+  pkcs11LabelPrefix: '--pkcs11-label-prefix',
+};
+
+const flag = (k: keyof KeystoreRawSettings): string => FLAGS[k];
