@@ -4,6 +4,7 @@ import { registerCborDiag } from './commands/cbor-diag.ts';
 import { registerDevice } from './commands/device.ts';
 import { registerDeviceAdmin } from './commands/device-admin.ts';
 import { registerFleet } from './commands/fleet.ts';
+import { registerKeys } from './commands/keys.ts';
 import { registerManufacturer } from './commands/manufacturer.ts';
 import { registerMud } from './commands/mud.ts';
 import { registerOwner } from './commands/owner.ts';
@@ -48,6 +49,7 @@ export function buildProgram(cli: RunContext): Command {
   const device = program.commands.find((c) => c.name() === 'device');
   if (device !== undefined) registerDeviceAdmin(device, cli);
   registerToken(program, cli);
+  registerKeys(program, cli);
   registerManufacturer(program, cli);
   registerOwner(program, cli);
   registerRendezvous(program, cli);
