@@ -10,7 +10,18 @@ const [dataDir, database] = process.argv.slice(2);
 if (dataDir === undefined || process.send === undefined)
   throw new TypeError('usage: node bench/onboarding-server.ts DATA_DIR [DATABASE_URL] (with an IPC channel)');
 const platform = await startPlatform(
-  resolveConfig(['bench', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent', ...(database === undefined ? {} : { database }) }]),
+  resolveConfig(
+    ['bench', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent', ...(database === undefined ? {} : { database }) }],
+    [
+      // The keystore variant: the benchmark sets these (a SoftHSM2 token) and the PIN in the environment.
+      'environment',
+      {
+        keystore: process.env.IOTOPIA_KEYSTORE,
+        pkcs11Module: process.env.IOTOPIA_PKCS11_MODULE,
+        pkcs11Token: process.env.IOTOPIA_PKCS11_TOKEN,
+      },
+    ],
+  ),
 );
 process.on('message', (m) => {
   if (m === 'cpu') process.send?.({ cpu: process.cpuUsage(), rssBytes: process.memoryUsage().rss });

@@ -3,10 +3,11 @@
  * simulator in this one running DI, TO1 and TO2 for many devices at once over 127.0.0.1. The
  * server's CPU time comes from the server process itself, so a figure per device is the server's
  * cost alone. SQLite always; PostgreSQL when IOTOPIA_TEST_PG_URL or `--database URL` names a server
- * (a fresh database is made on it and dropped afterwards).
+ * (a fresh database is made on it and dropped afterwards). On SQLite the run is made twice when
+ * SoftHSM2 is installed: with the server's keys in the software keystore and in a PKCS#11 token.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFleet } from '../src/agent/fleet.ts';
@@ -16,6 +17,8 @@ const SERVER = new URL('./onboarding-server.ts', import.meta.url).pathname;
 
 export interface OnboardingRow {
   database: 'sqlite' | 'postgresql';
+  /** Where the server's manufacturer, owner and device-CA keys are: sealed in the store, or in a SoftHSM2 token. */
+  keystore: 'software' | 'pkcs11';
   devices: number;
   concurrency: number;
   succeeded: number;
@@ -56,14 +59,44 @@ function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
   });
 }
 
+const SOFTHSM_MODULE = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so'].find((m) => existsSync(m));
+const BENCH_PIN = '1357924680';
+
+/** A fresh SoftHSM2 token in `dir`: the environment the server needs to use it, or why not. */
+function softhsmToken(dir: string): NodeJS.ProcessEnv | string {
+  if (SOFTHSM_MODULE === undefined) return 'pkcs11: SoftHSM2 is not installed (apt-get install softhsm2)';
+  mkdirSync(join(dir, 'tokens'), { mode: 0o700 });
+  const conf = join(dir, 'softhsm2.conf');
+  writeFileSync(conf, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  const env = { ...process.env, SOFTHSM2_CONF: conf };
+  const r = spawnSync('softhsm2-util', ['--init-token', '--free', '--label', 'bench', '--pin', BENCH_PIN, '--so-pin', '24680135'], { env });
+  if (r.status !== 0) return `pkcs11: softhsm2-util --init-token failed (${r.error?.message ?? r.stderr?.toString().trim()})`;
+  return {
+    ...env,
+    IOTOPIA_KEYSTORE: 'pkcs11',
+    IOTOPIA_PKCS11_MODULE: SOFTHSM_MODULE,
+    IOTOPIA_PKCS11_TOKEN: 'bench',
+    IOTOPIA_PKCS11_PIN: BENCH_PIN,
+  };
+}
+
 async function benchOne(
   database: OnboardingRow['database'],
   url: string | undefined,
   count: number,
   concurrency: number,
-): Promise<OnboardingRow> {
+  keystore: OnboardingRow['keystore'] = 'software',
+): Promise<OnboardingRow | string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'iotopia-bench-onboarding-'));
-  const child = fork(SERVER, [dataDir, ...(url === undefined ? [] : [url])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const env = keystore === 'pkcs11' ? softhsmToken(dataDir) : process.env;
+  if (typeof env === 'string') {
+    rmSync(dataDir, { recursive: true, force: true });
+    return env;
+  }
+  const child = fork(SERVER, [join(dataDir, 'server'), ...(url === undefined ? [] : [url])], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env,
+  });
   const reap = () => child.kill('SIGKILL');
   process.on('exit', reap);
   try {
@@ -79,6 +112,7 @@ async function benchOne(
     const per = (ms: number) => Number((ms / Math.max(1, summary.succeeded)).toFixed(2));
     return {
       database,
+      keystore,
       devices: count,
       concurrency,
       succeeded: summary.succeeded,
@@ -110,16 +144,22 @@ export async function onboardingBench(seconds: number, argv: readonly string[] =
   // About 200 devices a second of BENCH_SECONDS: enough for a stable p99 at the default of 1 s.
   const count = Number(flag('--count') ?? Math.max(16, Math.round(200 * seconds)));
   const concurrency = Number(flag('--concurrency') ?? 16);
-  const rows = [await benchOne('sqlite', undefined, count, concurrency)];
+  const rows: OnboardingRow[] = [];
+  const skipped: string[] = [];
+  const add = (row: OnboardingRow | string) => (typeof row === 'string' ? skipped.push(row) : rows.push(row));
+  add(await benchOne('sqlite', undefined, count, concurrency));
+  // The same run with the owner, manufacturer and device-CA keys signing in a SoftHSM2 token.
+  add(await benchOne('sqlite', undefined, count, concurrency, 'pkcs11'));
   const pgUrl = flag('--database') ?? process.env.IOTOPIA_TEST_PG_URL;
   if (pgUrl === undefined || pgUrl === '') {
-    return { rows, skipped: 'postgresql: neither IOTOPIA_TEST_PG_URL nor --database postgres://… was given' };
+    skipped.push('postgresql: neither IOTOPIA_TEST_PG_URL nor --database postgres://… was given');
+  } else {
+    const db = await postgresHarness(pgUrl);
+    try {
+      add(await benchOne('postgresql', db.location, count, concurrency));
+    } finally {
+      await db.destroy();
+    }
   }
-  const db = await postgresHarness(pgUrl);
-  try {
-    rows.push(await benchOne('postgresql', db.location, count, concurrency));
-  } finally {
-    await db.destroy();
-  }
-  return { rows };
+  return skipped.length === 0 ? { rows } : { rows, skipped: skipped.join('; ') };
 }
