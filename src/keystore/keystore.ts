@@ -37,9 +37,11 @@ export interface Keystore {
   close(): Promise<void>;
 }
 
-/** Names are ASCII labels: they end up as PKCS#11 CKA_LABEL values and in file names. */
+/** Key names are plain ASCII labels: they end up as PKCS#11 CKA_LABEL values and in PKCS#11 URIs. */
+export const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export function checkKeyName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+  if (typeof name !== 'string' || !KEY_NAME.test(name)) {
     throw new TypeError('a key name is 1 to 64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
   }
 }

@@ -4,8 +4,7 @@
  * find its key by the public key a voucher names. A data directory whose keys are software keys
  * is not silently switched: the operator asked for hardware keys and would get software ones.
  */
-import type { PrivateKeyLike } from '../crypto/private-key-handle.ts';
-import { publicKeyOf, spkiOf } from '../crypto/private-key-handle.ts';
+import { type PrivateKeyLike, spkiOf } from '../crypto/private-key-handle.ts';
 import { KeystoreError } from '../keystore/errors.ts';
 import type { Keystore, KeystoreKeyType } from '../keystore/keystore.ts';
 import type { Store } from '../store/store.ts';
@@ -38,6 +37,5 @@ export async function ensureTokenKey(
   } else if (Buffer.compare(Buffer.from(record.publicKey), spki) !== 0) {
     throw new KeystoreError('ERR_KEYSTORE_KEY_NOT_FOUND', `key "${name}" in the token is not the key the store recorded under that name`);
   }
-  publicKeyOf(key);
   return key;
 }

@@ -12,7 +12,7 @@ import { importPrivateKey } from '../../crypto/key-import.ts';
 import { spkiOf } from '../../crypto/private-key-handle.ts';
 import { IotopiaError } from '../../errors.ts';
 import type { Keystore, KeystoreKeyType } from '../../keystore/keystore.ts';
-import { isKeystoreKeyType, KEYSTORE_KEY_TYPES } from '../../keystore/keystore.ts';
+import { isKeystoreKeyType, KEY_NAME, KEYSTORE_KEY_TYPES } from '../../keystore/keystore.ts';
 import { openKeystore } from '../../keystore/open-keystore.ts';
 import { loadMasterKey } from '../../platform/master-key.ts';
 import { ConfigError, type RawSettings, resolveConfig, settingsFromEnv } from '../../server/platform/config.ts';
@@ -187,7 +187,7 @@ async function listKeys(store: Store, keystore: Keystore): Promise<KeyView[]> {
 const fingerprint = (spki: Uint8Array): string => createHash('sha256').update(spki).digest('hex');
 
 function checkName(name: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
+  if (!KEY_NAME.test(name))
     throw new CliExit(EXIT_USAGE, '<name>: 1 to 64 characters of A-Z a-z 0-9 . _ - starting with a letter or digit');
 }
 

@@ -4,7 +4,7 @@
  * not IoTopia's and are neither listed nor touched.
  */
 import { KeystoreError } from '../errors.ts';
-import { checkKeyName, isKeystoreKeyType, type Keystore, type KeystoreEntry } from '../keystore.ts';
+import { checkKeyName, isKeystoreKeyType, KEY_NAME, type Keystore, type KeystoreEntry } from '../keystore.ts';
 import { checkPkcs11Config, DEFAULT_LABEL_PREFIX, type Pkcs11Config } from './config.ts';
 import { type Pkcs11KeyHandle, pkcs11Handle } from './handle.ts';
 import { destroyTokenKey, findObjects, findTokenKey, generateTokenKey, labelOf } from './keys.ts';
@@ -45,7 +45,7 @@ export function openPkcs11Keystore(config: Pkcs11Config): Pkcs11Keystore {
       for (const object of findObjects(session(), s.api.CKO_PRIVATE_KEY)) {
         const label = labelOf(s, object);
         const name = label.slice(prefix.length);
-        if (!label.startsWith(prefix) || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) continue;
+        if (!label.startsWith(prefix) || !KEY_NAME.test(name)) continue;
         const handle = find(name);
         if (handle !== undefined && isKeystoreKeyType(handle.type))
           entries.push({ name, type: handle.type, backend: 'pkcs11', publicKey: handle.publicKey });
