@@ -100,6 +100,7 @@ describe('platform keys in a PKCS#11 token (SoftHSM2)', { skip: SOFTHSM_SKIP }, 
       for (const [type, pkType, kexSuite, cipherSuite] of [
         ['secp256r1', PublicKeyType.SECP256R1, KexSuite.ECDH256, CipherSuite.A128GCM],
         ['secp384r1', PublicKeyType.SECP384R1, KexSuite.ECDH384, CipherSuite.A256GCM],
+        ['rsa2048', PublicKeyType.RSA2048RESTR, KexSuite.DHKEXid14, CipherSuite.A128GCM],
       ] as const) {
         const name = `device-${type}`;
         const deviceKey = await ks.generate(name, type);
