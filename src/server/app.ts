@@ -4,6 +4,7 @@
  * The CLI listens on it; tests call `inject` on it without sockets.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ApiRateLimits } from './api/api-limits.ts';
 import { registerManagementApi } from './api/management-api.ts';
 import type { ApiContext } from './api/route.ts';
 import { type FdoTransportOptions, fdoTransport } from './fdo/fdo-transport.ts';
@@ -15,11 +16,19 @@ export interface AppOptions {
   api?: ApiContext;
   /** A pino logger; silent when not set. */
   logger?: FastifyBaseLogger;
+  /** The management API's rate limits (requests per token, failed logins per peer); defaults when not set. */
+  apiLimits?: ApiRateLimits;
+  /** Reverse proxies whose X-Forwarded-For names the peer (addresses or CIDR ranges); none when not set. */
+  trustProxy?: readonly string[];
 }
 
 export function createApp(options: AppOptions = {}): FastifyInstance {
-  const app = (options.logger === undefined ? Fastify({ logger: false }) : Fastify({ loggerInstance: options.logger })) as FastifyInstance;
+  // Rate limits key on request.ip: the socket's address unless a trusted proxy forwarded the request.
+  const base = options.trustProxy === undefined || options.trustProxy.length === 0 ? {} : { trustProxy: [...options.trustProxy] };
+  const app = (
+    options.logger === undefined ? Fastify({ ...base, logger: false }) : Fastify({ ...base, loggerInstance: options.logger })
+  ) as FastifyInstance;
   if (options.fdo !== undefined) app.register(fdoTransport(options.fdo));
-  if (options.api !== undefined) registerManagementApi(app, options.api);
+  if (options.api !== undefined) registerManagementApi(app, options.api, options.apiLimits);
   return app;
 }

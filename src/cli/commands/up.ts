@@ -4,8 +4,9 @@ import { ConfigError, ENV, type RawSettings, resolveConfig, settingsFromEnv, set
 import { startPlatform } from '../../server/platform/platform.ts';
 import { type CliContext, defaultSettings, pathIn, rootedSettings } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { type LimitOptions, limitFlags, withLimitOptions } from './up-limits.ts';
 
-interface Options {
+interface Options extends LimitOptions {
   roles?: string;
   listen?: string;
   dataDir?: string;
@@ -18,7 +19,7 @@ interface Options {
 }
 
 export function registerUp(program: Command, cli: CliContext): void {
-  program
+  const up = program
     .command('up')
     .description('run the IoTopia server: FDO manufacturer, rendezvous and owner over HTTP, on an embedded database by default')
     .option('--roles <list>', 'comma-separated: manufacturer, rendezvous, owner, mud (default: all four)')
@@ -31,8 +32,9 @@ export function registerUp(program: Command, cli: CliContext): void {
     .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace or silent')
     .option(
       '--config <file>',
-      'a JSON file of these settings (keys: roles, listen, dataDir, database, keyType, autoOwner, publicHost, logLevel, to0RefreshMargin, to0RefreshInterval, serviceInfoDir)',
-    )
+      'a JSON file of these settings (keys: roles, listen, dataDir, database, keyType, autoOwner, publicHost, logLevel, to0RefreshMargin, to0RefreshInterval, serviceInfoDir, and the limits: rateLimitFdoStart, rateLimitFdoStartGlobal, rateLimitApi, rateLimitFailedLogins, maxSessions, trustProxy)',
+    );
+  withLimitOptions(up)
     .addHelpText(
       'after',
       `\nSettings come from defaults, then --config, then the environment (${Object.values(ENV).join(', ')}), then flags.\n` +
@@ -50,6 +52,7 @@ export function registerUp(program: Command, cli: CliContext): void {
         autoOwner: cmd.getOptionValueSource('autoOwner') === 'cli' ? opts.autoOwner : undefined,
         publicHost: opts.publicHost,
         logLevel: opts.logLevel,
+        ...limitFlags(opts),
       };
       let config: ReturnType<typeof resolveConfig>;
       try {

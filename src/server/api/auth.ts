@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ApiRole, ApiTokenRecord } from '../../store/api-token-repository.ts';
 import { hashSecret } from '../../store/hash-secret.ts';
 import type { Store } from '../../store/store.ts';
+import { type ApiLimiters, presentedToken, recordFailedLogin, refuseLockedOut } from './api-limits.ts';
 import { ApiProblem } from './problem.ts';
 
 const authenticated = new WeakMap<FastifyRequest, ApiTokenRecord>();
@@ -20,16 +21,24 @@ export function tokenOf(request: FastifyRequest): ApiTokenRecord {
 /** What the audit log records as the actor of a request. */
 export const actorOf = (request: FastifyRequest): string => `token:${tokenOf(request).id}`;
 
-export async function authenticate(store: Store, request: FastifyRequest): Promise<void> {
-  const header = request.headers.authorization;
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (match?.[1] === undefined) {
+/**
+ * Finds the request's API token. With `limiters`, a peer over the failed-login limit is refused
+ * first, and every unknown or revoked token counts against its peer and is audited.
+ */
+export async function authenticate(store: Store, request: FastifyRequest, limiters: ApiLimiters = {}): Promise<void> {
+  const presented = presentedToken(request);
+  if (presented === undefined) {
     throw new ApiProblem(401, 'ERR_API_TOKEN_MISSING', 'send an API token as `Authorization: Bearer <token>`', { field: 'Authorization' });
   }
-  const token = await store.apiTokens.findBySecretHash(hashSecret(match[1]));
-  if (token === undefined) throw new ApiProblem(401, 'ERR_API_TOKEN_UNKNOWN', 'the API token is not known to this server');
-  if (token.revokedAt !== undefined) {
-    throw new ApiProblem(401, 'ERR_API_TOKEN_REVOKED', `the API token was revoked at ${token.revokedAt.toISOString()}`);
+  await refuseLockedOut(limiters, request);
+  const token = await store.apiTokens.findBySecretHash(hashSecret(presented));
+  if (token === undefined || token.revokedAt !== undefined) {
+    const refusal =
+      token?.revokedAt === undefined
+        ? new ApiProblem(401, 'ERR_API_TOKEN_UNKNOWN', 'the API token is not known to this server')
+        : new ApiProblem(401, 'ERR_API_TOKEN_REVOKED', `the API token was revoked at ${token.revokedAt.toISOString()}`);
+    await recordFailedLogin(store, limiters, request, refusal.code);
+    throw refusal;
   }
   authenticated.set(request, token);
 }

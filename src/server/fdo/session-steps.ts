@@ -5,17 +5,28 @@
  * can serve any message; the claim makes sure that of two requests racing on one session only one
  * reaches the role handler.
  */
-import type { Clock, FdoSession, ProtocolMessage, ServerStep, SessionStore } from '../../fdo/protocol/ports.ts';
+import type { Clock, FdoSession, ProtocolMessage, ServerStep } from '../../fdo/protocol/ports.ts';
 import { type Answer, errorAnswer } from './answer.ts';
 import { type ProtocolOfMessage, protocolOf } from './protocols.ts';
 import { type AnyRoleHandler, type FdoRoles, handlerFor, runRole } from './roles.ts';
-import { roleDisabled, sessionConflict, tokenMissing, tokenUnknown, unknownMessageType, wrongProtocol } from './transport-errors.ts';
+import { type CountedSessionStore, SESSION_CAP_RETRY_SECONDS } from './start-limits.ts';
+import {
+  roleDisabled,
+  sessionCapReached,
+  sessionConflict,
+  tokenMissing,
+  tokenUnknown,
+  unknownMessageType,
+  wrongProtocol,
+} from './transport-errors.ts';
 
 /** What every message's handling needs from the transport. */
 export interface SessionContext {
   roles: FdoRoles;
-  sessions: SessionStore;
+  sessions: CountedSessionStore;
   clock: Clock;
+  /** Live sessions allowed per protocol; 0: no cap. */
+  maxOpenSessions: number;
   newToken(): string;
   /** When a session touched now expires. */
   expiry(): Date;
@@ -42,11 +53,22 @@ async function openSession(
   handler: AnyRoleHandler,
   message: ProtocolMessage,
 ): Promise<Answer> {
+  const full = await capReached(t, which, message.msgType);
+  if (full !== undefined) return full;
   const step = await runRole(handler, undefined, message);
   if (step.state === null) return { reply: step.reply, error: step.error };
   const fresh = t.newToken();
   await t.sessions.create(fresh, { role: which.role, protocol: which.protocol, state: step.state, expiresAt: t.expiry() });
   return { reply: step.reply, token: fresh, error: step.error };
+}
+
+/** The refusal of a start while the protocol has as many live sessions as allowed, before its role runs. */
+async function capReached(t: SessionContext, which: ProtocolOfMessage, msgType: number): Promise<Answer | undefined> {
+  if (t.maxOpenSessions === 0) return undefined;
+  const open = await t.sessions.countOpen(which.protocol, t.clock());
+  if (open < t.maxOpenSessions) return undefined;
+  const refused = sessionCapReached(`${open} ${which.protocol.toUpperCase()} sessions are open, the cap is ${t.maxOpenSessions}`);
+  return { ...errorAnswer(t.clock, refused, msgType, 503), retryAfter: SESSION_CAP_RETRY_SECONDS };
 }
 
 /** The live session of `token` for this protocol; an expired or misused one is removed. */

@@ -10,6 +10,9 @@ import { resolve } from 'node:path';
 import type { FdoRole } from '../../fdo/protocol/ports.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import type { KeyTypeSetting } from '../../platform/keys.ts';
+import { applyLimitSettings, DEFAULT_LIMITS, LIMITS_ENV, type LimitsConfig, type LimitsRawSettings } from './limits-config.ts';
+
+export type { LimitsConfig } from './limits-config.ts';
 
 /** The roles `iotopia up` plays: the three FDO roles and `mud`, which serves published MUD files. */
 export type ServerRole = FdoRole | 'mud';
@@ -38,6 +41,8 @@ export interface PlatformConfig {
   to0RefreshInterval?: number;
   /** Owner: where `file` sources of fdo.download ServiceInfo live (default <dataDir>/serviceinfo). */
   serviceInfoDir?: string;
+  /** Rate limits, the session cap and the trusted proxy (limits-config.ts); resolveConfig always sets it. */
+  limits?: LimitsConfig;
 }
 
 export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud'];
@@ -55,7 +60,7 @@ export const DEFAULT_CONFIG: Readonly<PlatformConfig> = Object.freeze({
 });
 
 /** The settings as strings, from one source; undefined means "not given here". */
-export interface RawSettings {
+export interface RawSettings extends LimitsRawSettings {
   roles?: string | undefined;
   listen?: string | undefined;
   dataDir?: string | undefined;
@@ -82,6 +87,7 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   to0RefreshMargin: 'IOTOPIA_TO0_REFRESH_MARGIN',
   to0RefreshInterval: 'IOTOPIA_TO0_REFRESH_INTERVAL',
   serviceInfoDir: 'IOTOPIA_SERVICEINFO_DIR',
+  ...LIMITS_ENV,
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
@@ -106,7 +112,8 @@ export function settingsFromFile(path: string): RawSettings {
 
 /** Merges the sources in order (later wins) over the defaults and validates the result. */
 export function resolveConfig(...sources: [name: string, settings: RawSettings][]): PlatformConfig {
-  const c: PlatformConfig = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles] };
+  const limits: LimitsConfig = { ...DEFAULT_LIMITS, trustProxy: [] };
+  const c: PlatformConfig = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles], limits };
   for (const [source, s] of sources) {
     const bad = (setting: string, why: string) => new ConfigError(`${setting} (from ${source}): ${why}`);
     if (s.roles !== undefined) {
@@ -156,6 +163,7 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
       c.to0RefreshInterval = n;
     }
     if (s.serviceInfoDir !== undefined) c.serviceInfoDir = s.serviceInfoDir;
+    applyLimitSettings(limits, s, bad);
   }
   c.dataDir = resolve(c.dataDir);
   if (c.serviceInfoDir !== undefined) c.serviceInfoDir = resolve(c.serviceInfoDir);

@@ -23,6 +23,7 @@ import { registerMudServing } from '../mud/serve.ts';
 import { serverAddresses } from './addresses.ts';
 import type { PlatformConfig } from './config.ts';
 import { healthRoutes } from './health.ts';
+import { DEFAULT_LIMITS } from './limits-config.ts';
 import { createMetrics } from './metrics.ts';
 import type { RoleContext } from './roles/context.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
@@ -70,8 +71,19 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const ctx = roleContext(config, store, keys, options);
     const { roles, owner } = await fdoRoles(ctx);
     const metrics = createMetrics();
+    const limits = config.limits ?? DEFAULT_LIMITS;
     const app = createApp({
-      fdo: { roles, sessions: store.sessions, clock: ctx.clock, random: ctx.random, observe: metrics.observe, ...logOf(ctx) },
+      fdo: {
+        roles,
+        sessions: store.sessions,
+        clock: ctx.clock,
+        random: ctx.random,
+        observe: metrics.observe,
+        limits: { maxOpenSessions: limits.maxSessions, starts: { perPeer: limits.fdoStartPerPeer, global: limits.fdoStartGlobal } },
+        ...logOf(ctx),
+      },
+      apiLimits: { requestsPerMinute: limits.apiPerClient, failedLoginsPerMinute: limits.failedLoginsPerPeer },
+      trustProxy: limits.trustProxy,
       api: {
         store,
         manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
