@@ -90,6 +90,16 @@ test('a DI flood from one peer gets 429s with Retry-After and error messages; an
     for (let i = 0; i < 5; i++) assertRefused((await s.startDi(FLOODER)).res, 429);
 
     assert.equal((await s.startDi(NEIGHBOUR)).res.statusCode, 200, 'another peer has its own count');
+    // Each protocol is counted apart: the flooder's DI count does not refuse its TO1.HelloRV.
+    const to1 = await s.app.inject({
+      method: 'POST',
+      url: `/fdo/101/msg/${MsgType.TO1_HelloRV}`,
+      headers: CBOR,
+      payload: Buffer.from([0x82, 0x50, ...new Uint8Array(16), 0x80]),
+      remoteAddress: FLOODER,
+    });
+    assert.notEqual(to1.statusCode, 429);
+    assert.equal(to1.headers['retry-after'], undefined);
     assert.equal((await s.app.inject({ method: 'GET', url: '/healthz', remoteAddress: FLOODER })).statusCode, 200);
     // A session the flooder opened before the limit goes on: later messages are not start messages.
     const open = served[0]?.next;
