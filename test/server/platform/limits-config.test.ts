@@ -108,6 +108,10 @@ test('a platform started with --rate-limit-fdo-start 2: a third DI start from on
     assert.notEqual((await start('198.51.100.40')).statusCode, 429);
     const health = await t.platform.app.inject({ method: 'GET', url: '/healthz', remoteAddress: '192.0.2.40' });
     assert.equal(health.statusCode, 200);
+    // The refusal is load, not a fault: counted apart from protocol errors and failed onboardings.
+    const metrics = (await t.platform.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /^iotopia_fdo_refused_starts_total\{msg_type="10",reason="rate_limit"\} 1$/m);
+    assert.doesNotMatch(metrics, /^iotopia_fdo_protocol_errors_total\{code="500"\}/m);
   } finally {
     await t.close();
   }
