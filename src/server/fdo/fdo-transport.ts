@@ -4,7 +4,8 @@
  * every later message must present it (session-steps.ts).
  *
  * Error messages (type 255) go out with HTTP 500, the status go-fdo clients read them from; a
- * wrong content type keeps 415. Peers see spec codes only; the details go to the log.
+ * wrong content type keeps 415, a start over a rate limit 429 and one beyond the session cap 503,
+ * both with Retry-After (start-limits.ts). Peers see spec codes only; the details go to the log.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
