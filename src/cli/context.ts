@@ -35,12 +35,21 @@ export function pathIn(cli: CliContext, path: string): string {
 }
 
 /** Server settings with their paths taken from the run's working directory. */
-export function rootedSettings<T extends { dataDir?: string | undefined; serviceInfoDir?: string | undefined }>(cli: CliContext, s: T): T {
-  return {
-    ...s,
-    ...(s.dataDir === undefined ? {} : { dataDir: pathIn(cli, s.dataDir) }),
-    ...(s.serviceInfoDir === undefined ? {} : { serviceInfoDir: pathIn(cli, s.serviceInfoDir) }),
-  };
+export function rootedSettings<
+  T extends {
+    dataDir?: string | undefined;
+    serviceInfoDir?: string | undefined;
+    tlsCert?: string | undefined;
+    tlsKey?: string | undefined;
+    factoryClientCa?: string | undefined;
+  },
+>(cli: CliContext, s: T): T {
+  const out = { ...s };
+  for (const k of ['dataDir', 'serviceInfoDir', 'tlsCert', 'tlsKey', 'factoryClientCa'] as const) {
+    const v = s[k];
+    if (v !== undefined) out[k] = pathIn(cli, v) as T[typeof k];
+  }
+  return out;
 }
 
 /**
