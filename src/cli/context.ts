@@ -30,7 +30,7 @@ export interface RunContext extends CliContext {
 }
 
 /** A path given on the command line or in the environment, as the file system should see it. */
-export function pathIn(cli: CliContext, path: string): string {
+export function pathIn(cli: Pick<CliContext, 'cwd'>, path: string): string {
   return cli.cwd === undefined ? path : resolve(cli.cwd, path);
 }
 

@@ -9,10 +9,17 @@ import { decodeErrorMessage } from '../messages/error.ts';
 import { FdoPeerError } from '../protocol/error-message.ts';
 import type { ProtocolMessage } from '../protocol/ports.ts';
 import { FdoTransportError } from './errors.ts';
+import { fetchTrusting } from './tls-fetch.ts';
 
 export interface HttpFdoClientOptions {
   /** A fetch implementation; the global one (undici) when not set. */
   fetch?: typeof fetch;
+  /**
+   * PEM of the CA certificates to trust for https servers (e.g. a platform TLS CA) instead of the
+   * system's roots: requests then go through node:https with this CA (tls-fetch.ts). Ignored when
+   * `fetch` is given.
+   */
+  tlsCa?: string;
   /** Per request, default 30 s. */
   timeoutMs?: number;
   /** Largest reply body accepted, default 65535 (go-fdo's default). */
@@ -59,7 +66,7 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
   const base = new URL(baseUrl);
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`httpFdoClient: ${baseUrl} is not an http(s) URL`);
   const prefix = base.pathname.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const doFetch = options.fetch ?? (options.tlsCa === undefined ? globalThis.fetch : fetchTrusting(options.tlsCa));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const max = options.maxMessageBytes ?? 65_535;
   let token: string | undefined;
