@@ -27,9 +27,19 @@ function responseOf(res: IncomingMessage, method: string): Response {
   return new Response(body, { status, statusText: res.statusMessage ?? '', headers });
 }
 
-/** A fetch for http: and https: URLs that trusts `ca` (PEM, one or more certificates) for https. */
-export function fetchTrusting(ca: string | Uint8Array): typeof fetch {
+/** A client certificate chain and its key (PEM), for servers that ask for one (e.g. a factory listener). */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+}
+
+/**
+ * A fetch for http: and https: URLs that trusts `ca` (PEM, one or more certificates) for https,
+ * and presents `client` when the server asks for a certificate.
+ */
+export function fetchTrusting(ca: string | Uint8Array, client?: ClientCertificate): typeof fetch {
   const trusted = typeof ca === 'string' ? ca : Buffer.from(ca);
+  const tls = { ca: trusted, ...(client === undefined ? {} : { cert: client.cert, key: client.key }) };
   const trustingFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
@@ -40,7 +50,7 @@ export function fetchTrusting(ca: string | Uint8Array): typeof fetch {
     const signal = init.signal ?? undefined;
     return new Promise<Response>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const options = { method, headers, ...(url.protocol === 'https:' ? { ca: trusted } : {}) };
+      const options = { method, headers, ...(url.protocol === 'https:' ? tls : {}) };
       const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => resolve(responseOf(res, method)));
       const onAbort = () => {
         req.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));

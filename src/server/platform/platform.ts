@@ -42,7 +42,7 @@ export interface Platform {
   listeners: PlatformListener[];
   /** All listeners are bound to loopback addresses. */
   loopbackOnly: boolean;
-  /** With TLS: the SHA-256 fingerprint of the server certificate, and the platform TLS CA's file when the platform made it. */
+  /** With TLS: the SHA-256 fingerprint of the server certificate at start, and the platform TLS CA's file when the platform made it. */
   tls?: { fingerprint: string; caFile?: string; created: string[] };
   /** Where the data lives, for the start-up message. */
   database: string;
@@ -72,10 +72,11 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   const master = loadMasterKey(config.dataDir, options.env ?? process.env);
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
   const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
+  let tls: ServerTls | undefined;
   try {
     const keys = await ensurePlatformKeys(store, config.keyType);
     const firstAdmin = await ensureFirstAdminToken(store);
-    const tls = config.transport.tls ? await serverTls(config, store, (options.clock ?? (() => new Date()))(), options.logger) : undefined;
+    tls = config.transport.tls ? await serverTls(config, store, (options.clock ?? (() => new Date()))(), options.logger) : undefined;
     const ctx = roleContext(config, store, keys, options);
     const { roles, owner } = await fdoRoles(ctx);
     const metrics = createMetrics();
@@ -139,6 +140,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       },
     };
   } catch (e) {
+    tls?.close();
     await store.close();
     throw e;
   }
