@@ -61,6 +61,14 @@ async function readCapped(response: Response, max: number, url: string): Promise
   return out;
 }
 
+/** Why a request failed, with the cause fetch wraps (e.g. a TLS certificate error and its code). */
+function failure(e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  if (cause === undefined || typeof cause.message !== 'string' || message.includes(cause.message)) return message;
+  return `${message} (${typeof cause.code === 'string' ? `${cause.code}: ` : ''}${cause.message})`;
+}
+
 /** A transport to the FDO server at `baseUrl` (scheme, host, port and an optional path prefix). */
 export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {}): FdoTransport {
   const base = new URL(baseUrl);
@@ -85,7 +93,7 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
       const timedOut = (e as { name?: unknown })?.name === 'TimeoutError';
       throw new FdoTransportError(
         timedOut ? 'ERR_AGENT_HTTP_TIMEOUT' : 'ERR_AGENT_HTTP_UNREACHABLE',
-        timedOut ? `no reply within ${timeoutMs} ms` : `the request failed: ${(e as Error)?.message ?? String(e)}`,
+        timedOut ? `no reply within ${timeoutMs} ms` : `the request failed: ${failure(e)}`,
         url,
         { cause: e },
       );

@@ -1,0 +1,86 @@
+/**
+ * The CLI against an HTTPS server: a device is manufactured and onboarded over TLS when it trusts
+ * the platform TLS CA (--tls-ca or IOTOPIA_TLS_CA), and fails, naming the certificate problem,
+ * when it does not; the admin commands likewise. `iotopia up` refuses plain HTTP beyond loopback
+ * before opening any socket.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+import { runCli } from '../helpers/cli.ts';
+import { testConfig } from '../helpers/platform.ts';
+
+const clean = { ...process.env };
+for (const k of ['IOTOPIA_SERVER', 'IOTOPIA_TOKEN', 'IOTOPIA_TLS_CA', 'IOTOPIA_TLS', 'IOTOPIA_INSECURE_HTTP', 'IOTOPIA_LISTEN'])
+  delete clean[k];
+
+describe('the CLI over HTTPS', () => {
+  let platform: Platform;
+  let ca: string;
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-cli-tls-'));
+  before(async () => {
+    platform = await startPlatform(testConfig({ dataDir: join(dir, 'server'), tls: true }));
+    ca = platform.tls?.caFile as string;
+  });
+  after(async () => {
+    await platform.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('device init and onboard over HTTPS with --tls-ca (TO1 finds the rendezvous at its https address)', async () => {
+    assert.match(platform.url, /^https:/);
+    const init = await runCli(['device', 'init', '--manufacturer', platform.url, '--tls-ca', ca, '--json'], dir, clean);
+    assert.equal(init.code, 0, init.err);
+    const onboard = await runCli(['device', 'onboard', '--tls-ca', ca, '--json'], dir, clean);
+    assert.equal(onboard.code, 0, onboard.err);
+    const result = JSON.parse(onboard.out) as { onboarded: boolean; owner: string };
+    assert.equal(result.onboarded, true);
+    assert.equal(result.owner, platform.url);
+  });
+
+  test('IOTOPIA_TLS_CA works as the option does', async () => {
+    const init = await runCli(['device', 'init', '--manufacturer', platform.url, '--credential', 'env/c.cbor'], dir, {
+      ...clean,
+      IOTOPIA_TLS_CA: ca,
+    });
+    assert.equal(init.code, 0, init.err);
+  });
+
+  test('without the CA the server certificate is not trusted, and nothing skips verification', async () => {
+    const init = await runCli(['device', 'init', '--manufacturer', platform.url, '--credential', 'untrusted/c.cbor'], dir, clean);
+    assert.equal(init.code, 1);
+    assert.match(init.err, /certificate/i);
+    const bad = await runCli(['device', 'init', '--manufacturer', platform.url, '--tls-ca', join(dir, 'missing.pem')], dir, clean);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--tls-ca: .*missing\.pem is not a readable PEM certificate/);
+  });
+
+  test('the admin commands reach the API over HTTPS with --tls-ca, and name the fix without it', async () => {
+    const token = platform.firstAdminToken as string;
+    const list = await runCli(['voucher', 'list', '--server', platform.url, '--token', token, '--tls-ca', ca, '--json'], dir, clean);
+    assert.equal(list.code, 0, list.err);
+    const refused = await runCli(['voucher', 'list', '--server', platform.url, '--token', token], dir, clean);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /give --tls-ca/);
+  });
+});
+
+describe('iotopia up and plain HTTP', () => {
+  test('refuses plain HTTP on a non-loopback address without --insecure-http, saying why and what to do (no socket opened)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iotopia-up-refuse-'));
+    try {
+      const run = await runCli(['up', '--listen', '192.0.2.1:8443', '--data-dir', 'data'], dir, { ...clean, IOTOPIA_TLS: 'false' });
+      assert.equal(run.code, 2);
+      assert.match(run.err, /plain HTTP on 192\.0\.2\.1, which is not a loopback address/);
+      assert.match(run.err, /--insecure-http/);
+      const both = await runCli(['up', '--listen', '192.0.2.1:8443', '--insecure-http', '--tls'], dir, clean);
+      assert.equal(both.code, 2);
+      assert.match(both.err, /insecure-http: cannot be combined/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
