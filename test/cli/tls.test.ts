@@ -41,6 +41,13 @@ describe('the CLI over HTTPS', () => {
     assert.equal(result.owner, platform.url);
   });
 
+  test('fleet simulate manufactures and onboards over HTTPS with --tls-ca', async () => {
+    const run = await runCli(['fleet', 'simulate', '--count', '2', '--manufacturer', platform.url, '--tls-ca', ca, '--json'], dir, clean);
+    assert.equal(run.code, 0, run.err);
+    const summary = JSON.parse(run.out) as { succeeded: number; failed: number };
+    assert.deepEqual([summary.succeeded, summary.failed], [2, 0]);
+  });
+
   test('IOTOPIA_TLS_CA works as the option does', async () => {
     const init = await runCli(['device', 'init', '--manufacturer', platform.url, '--credential', 'env/c.cbor'], dir, {
       ...clean,
