@@ -6,7 +6,7 @@
  * or bytes, the only kinds IoTopia's clients send; redirects are not followed.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 
 type Body = string | Uint8Array | ArrayBuffer | null | undefined;
@@ -39,7 +39,10 @@ export interface ClientCertificate {
  */
 export function fetchTrusting(ca: string | Uint8Array, client?: ClientCertificate): typeof fetch {
   const trusted = typeof ca === 'string' ? ca : Buffer.from(ca);
-  const tls = { ca: trusted, ...(client === undefined ? {} : { cert: client.cert, key: client.key }) };
+  // An agent of its own: connections are reused for this trust only, never shared with the global one.
+  const tls = {
+    agent: new Agent({ keepAlive: true, ca: trusted, ...(client === undefined ? {} : { cert: client.cert, key: client.key }) }),
+  };
   const trustingFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (url.protocol !== 'https:' && url.protocol !== 'http:')

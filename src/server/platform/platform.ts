@@ -42,7 +42,7 @@ export interface Platform {
   listeners: PlatformListener[];
   /** All listeners are bound to loopback addresses. */
   loopbackOnly: boolean;
-  /** With TLS: the SHA-256 fingerprint of the server certificate at start, and the platform TLS CA's file when the platform made it. */
+  /** With TLS: the SHA-256 fingerprint of the server certificate in use, and the platform TLS CA's file when the platform made it. */
   tls?: { fingerprint: string; caFile?: string; created: string[] };
   /** Where the data lives, for the start-up message. */
   database: string;
@@ -125,9 +125,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       url: ctx.url,
       listeners: running.listeners,
       loopbackOnly: config.transport.loopbackOnly,
-      ...(tls === undefined
-        ? {}
-        : { tls: { fingerprint: tls.fingerprint(), ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }), created: tls.created } }),
+      ...(tls === undefined ? {} : { tls: platformTls(tls) }),
       database: config.database === undefined ? database : redact(config.database),
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
@@ -147,6 +145,17 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
 }
 
 const logOf = (ctx: RoleContext) => (ctx.log === undefined ? {} : { log: ctx.log });
+
+/** What the platform tells about its TLS; the fingerprint follows a reloaded certificate. */
+function platformTls(tls: ServerTls): NonNullable<Platform['tls']> {
+  return {
+    get fingerprint() {
+      return tls.fingerprint();
+    },
+    ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
+    created: tls.created,
+  };
+}
 
 type SettledConfig = PlatformConfig & { transport: TransportConfig };
 

@@ -104,6 +104,7 @@ describe("TLS with the operator's files", () => {
         const seen = await handshake(port, { ca: ca.pem });
         return seen.fingerprint === second.fingerprint ? seen : undefined;
       });
+      assert.equal(t.platform.tls?.fingerprint, second.fingerprint, 'the platform reports the certificate in use');
 
       // A certificate whose key is not the one on disk: logged, and the second pair stays in use.
       const third = await ca.issue('third', ['localhost']);
