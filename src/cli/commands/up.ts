@@ -39,7 +39,7 @@ function withTransportOptions(cmd: Command): Command {
       'the server certificate chain (PEM), reloaded when the file changes (default: one issued by the platform TLS CA)',
     )
     .option('--tls-key <pem>', 'the private key of --tls-cert (PEM), reloaded when the file changes')
-    .option('--factory-listen <host:port>', 'a second listener, TLS, that serves only FDO DI (manufacturing)')
+    .option('--factory-listen <host:port>', 'a second listener that serves only FDO DI (manufacturing); TLS by the same rules as --listen')
     .option('--factory-client-ca <pem>', 'the factory listener accepts only clients with a certificate this CA signed')
     .option('--allowed-hosts <list>', 'comma-separated Host header values served (host or host:port); others get 421 (default: any)')
     .option('--request-timeout <s>', 'seconds to receive a whole request, body included (default 30)')
@@ -81,7 +81,7 @@ function transportLines(platform: Awaited<ReturnType<typeof startPlatform>>): st
 export function registerUp(program: Command, cli: CliContext): void {
   const up = program
     .command('up')
-    .description('run the IoTopia server: FDO manufacturer, rendezvous and owner over HTTP, on an embedded database by default')
+    .description('run the IoTopia server: FDO manufacturer, rendezvous and owner over HTTP(S), on an embedded database by default')
     .option('--roles <list>', 'comma-separated: manufacturer, rendezvous, owner, mud (default: all four)')
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8080)')
     .option('--data-dir <dir>', 'where the embedded database and the master key live (default ./.iotopia)')
