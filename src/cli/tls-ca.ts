@@ -11,11 +11,14 @@ import { CliExit, EXIT_USAGE } from './exit-codes.ts';
 
 export const TLS_CA_ENV = 'IOTOPIA_TLS_CA';
 
+/** The option's flags and help, for `.option(...TLS_CA_OPTION)`. */
+export const TLS_CA_OPTION = [
+  '--tls-ca <pem>',
+  `trust this CA (PEM) for https servers, e.g. <data-dir>/tls/ca.pem (default: ${TLS_CA_ENV}, else the system's roots)`,
+] as const;
+
 export function withTlsCaOption(cmd: Command): Command {
-  return cmd.option(
-    '--tls-ca <pem>',
-    `trust this CA (PEM) for https servers, e.g. <data-dir>/tls/ca.pem (default: ${TLS_CA_ENV}, else the system's roots)`,
-  );
+  return cmd.option(...TLS_CA_OPTION);
 }
 
 /** The PEM of the CA to trust, from the option or the environment; undefined for the system's roots. */

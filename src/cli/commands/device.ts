@@ -27,7 +27,7 @@ import { guidToUuid } from '../../fdo/types/guid.ts';
 import { rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
 import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
-import { readTlsCa, withTlsCaOption } from '../tls-ca.ts';
+import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
 
 const DEFAULT_CREDENTIAL = join('.iotopia-device', 'credential.cbor');
 const random = (n: number) => new Uint8Array(randomBytes(n));
@@ -45,6 +45,16 @@ const KEYS = {
   rsa3072: { pair: 'rsa3072', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.DHKEXid15, cipher: CipherSuite.A256GCM },
 } as const;
 
+interface InitOptions {
+  manufacturer: string;
+  key: string;
+  credential: string;
+  serial?: string;
+  force?: boolean;
+  json?: boolean;
+  tlsCa?: string;
+}
+
 export function registerDevice(program: Command, cli: CliContext): void {
   const { output } = cli;
   const text = output.text;
@@ -52,7 +62,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .command('device')
     .description('the device agent: manufacture (DI) and onboard (TO1, TO2) this machine as an FDO device');
 
-  const init = device
+  device
     .command('init')
     .description('run DI against a manufacturer and store the device credential (mode 0600; key material never printed)')
     .requiredOption('--manufacturer <url>', 'the manufacturer server, e.g. http://127.0.0.1:8080')
@@ -60,17 +70,9 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--credential <file>', 'where to store the credential', DEFAULT_CREDENTIAL)
     .option('--serial <sn>', 'serial number to report (default: a random one)')
     .option('--force', 'replace an existing credential file')
-    .option('--json', 'machine output');
-  withTlsCaOption(init).action(
-    async (o: {
-      manufacturer: string;
-      key: string;
-      credential: string;
-      serial?: string;
-      force?: boolean;
-      json?: boolean;
-      tlsCa?: string;
-    }) => {
+    .option('--json', 'machine output')
+    .option(...TLS_CA_OPTION)
+    .action(async (o: InitOptions) => {
       const tlsCa = readTlsCa(cli, o.tlsCa);
       const kind = KEYS[o.key as keyof typeof KEYS];
       if (kind === undefined) throw new CliExit(EXIT_USAGE, `--key: one of ${Object.keys(KEYS).join(', ')}`);
@@ -92,10 +94,9 @@ export function registerDevice(program: Command, cli: CliContext): void {
         `credential stored in ${file} (mode 0600)`,
         'next: npx iotopia device onboard',
       ]);
-    },
-  );
+    });
 
-  const onboard = device
+  device
     .command('onboard')
     .description('find the owner through the rendezvous (TO1), onboard (TO2), apply the ServiceInfo received')
     .option('--credential <file>', 'the device credential', DEFAULT_CREDENTIAL)
@@ -106,91 +107,92 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--no-wget', 'refuse fdo.wget (by default the device fetches the http/https URLs the owner names into the download directory)')
     .option('--allow-upload <dir>', 'send files from this directory when the owner asks (fdo.upload; refused otherwise)')
     .option('--allow-commands', 'run fdo.command commands the owner sends (refused otherwise)')
-    .option('--json', 'machine output');
-  withTlsCaOption(onboard).action(
-    async (o: {
-      credential: string;
-      kex?: string;
-      cipher?: string;
-      owner?: string;
-      downloadDir?: string;
-      wget: boolean;
-      allowUpload?: string;
-      allowCommands?: boolean;
-      json?: boolean;
-      tlsCa?: string;
-    }) => {
-      const tlsCa = readTlsCa(cli, o.tlsCa);
-      const file = resolve(pathIn(cli, o.credential));
-      const credential = await loadCredential(file);
-      if (!('pkcs8' in credential.deviceKey))
-        throw new CliExit(EXIT_USAGE, 'this credential keeps its key in a keystore, which the agent cannot reach');
-      const deviceKey = importPrivateKey(credential.deviceKey.pkcs8);
-      const d = deviceKey.asymmetricKeyDetails;
-      const byKey =
-        deviceKey.asymmetricKeyType === 'rsa'
-          ? (d?.modulusLength ?? 0) > 2048
-            ? KEYS.rsa3072
-            : KEYS.rsa2048
-          : d?.namedCurve === 'secp384r1'
-            ? KEYS.ec384
-            : KEYS.ec256;
-      const kexSuite = o.kex ?? byKey.kex;
-      if (!Object.values(KexSuite).includes(kexSuite as never))
-        throw new CliExit(EXIT_USAGE, `--kex: one of ${Object.values(KexSuite).join(', ')}`);
-      const cipherSuite = o.cipher === undefined ? byKey.cipher : CipherSuite[o.cipher as keyof typeof CipherSuite];
-      if (cipherSuite === undefined) throw new CliExit(EXIT_USAGE, `--cipher: one of ${Object.keys(CipherSuite).join(', ')}`);
-      const dir = dirname(file);
-      const log = (line: string) => (output.json ? undefined : output.err(`  ${text(line)}\n`));
-      const management = fileManagementStore(join(dir, 'provision.json'));
-      const downloads = resolve(o.downloadDir === undefined ? join(dir, 'downloads') : pathIn(cli, o.downloadDir));
-      const uploads = o.allowUpload === undefined ? undefined : resolve(pathIn(cli, o.allowUpload));
-      if (uploads !== undefined && !(await isDirectory(uploads)))
-        throw new CliExit(EXIT_USAGE, `--allow-upload: ${uploads} is not a directory`);
-      const result = await protocolStep('onboarding', () =>
-        runOnboard(credential, o.owner === undefined ? {} : { ownerUrls: [o.owner] }, {
-          deviceKey,
-          ...(tlsCa === undefined ? {} : { tlsCa }),
-          to2: {
+    .option('--json', 'machine output')
+    .option(...TLS_CA_OPTION)
+    .action(
+      async (o: {
+        credential: string;
+        kex?: string;
+        cipher?: string;
+        owner?: string;
+        downloadDir?: string;
+        wget: boolean;
+        allowUpload?: string;
+        allowCommands?: boolean;
+        json?: boolean;
+        tlsCa?: string;
+      }) => {
+        const tlsCa = readTlsCa(cli, o.tlsCa);
+        const file = resolve(pathIn(cli, o.credential));
+        const credential = await loadCredential(file);
+        if (!('pkcs8' in credential.deviceKey))
+          throw new CliExit(EXIT_USAGE, 'this credential keeps its key in a keystore, which the agent cannot reach');
+        const deviceKey = importPrivateKey(credential.deviceKey.pkcs8);
+        const d = deviceKey.asymmetricKeyDetails;
+        const byKey =
+          deviceKey.asymmetricKeyType === 'rsa'
+            ? (d?.modulusLength ?? 0) > 2048
+              ? KEYS.rsa3072
+              : KEYS.rsa2048
+            : d?.namedCurve === 'secp384r1'
+              ? KEYS.ec384
+              : KEYS.ec256;
+        const kexSuite = o.kex ?? byKey.kex;
+        if (!Object.values(KexSuite).includes(kexSuite as never))
+          throw new CliExit(EXIT_USAGE, `--kex: one of ${Object.values(KexSuite).join(', ')}`);
+        const cipherSuite = o.cipher === undefined ? byKey.cipher : CipherSuite[o.cipher as keyof typeof CipherSuite];
+        if (cipherSuite === undefined) throw new CliExit(EXIT_USAGE, `--cipher: one of ${Object.keys(CipherSuite).join(', ')}`);
+        const dir = dirname(file);
+        const log = (line: string) => (output.json ? undefined : output.err(`  ${text(line)}\n`));
+        const management = fileManagementStore(join(dir, 'provision.json'));
+        const downloads = resolve(o.downloadDir === undefined ? join(dir, 'downloads') : pathIn(cli, o.downloadDir));
+        const uploads = o.allowUpload === undefined ? undefined : resolve(pathIn(cli, o.allowUpload));
+        if (uploads !== undefined && !(await isDirectory(uploads)))
+          throw new CliExit(EXIT_USAGE, `--allow-upload: ${uploads} is not a directory`);
+        const result = await protocolStep('onboarding', () =>
+          runOnboard(credential, o.owner === undefined ? {} : { ownerUrls: [o.owner] }, {
+            deviceKey,
+            ...(tlsCa === undefined ? {} : { tlsCa }),
+            to2: {
+              kexSuite,
+              cipherSuite,
+              random,
+              serviceInfo: {
+                devmod: { os: platform(), arch: arch(), version: process.version, device: hostname(), sep: ';', bin: arch() },
+                modules: [
+                  deviceDownloadModule({ sink: directorySink(downloads) }),
+                  deviceCommandModule({ executor: localExecutor(o.allowCommands === true, log) }),
+                  deviceWgetModule({ fetch: o.wget ? httpFetch(log) : noWget(log), sink: directorySink(downloads) }),
+                  deviceUploadModule({ source: directorySource(uploads, log) }),
+                  deviceIotopiaOnboardModule({ store: management }),
+                ],
+              },
+            },
+          }),
+        );
+        await writeFileAtomic(file, encodeDeviceCredential(result.to2.credential));
+        const provision = await management.load();
+        output.result(
+          {
+            onboarded: true,
+            owner: result.ownerUrl,
+            guid: guidToUuid(result.to2.credential.guid),
+            previousGuid: guidToUuid(credential.guid),
+            reused: result.to2.reused,
             kexSuite,
             cipherSuite,
-            random,
-            serviceInfo: {
-              devmod: { os: platform(), arch: arch(), version: process.version, device: hostname(), sep: ';', bin: arch() },
-              modules: [
-                deviceDownloadModule({ sink: directorySink(downloads) }),
-                deviceCommandModule({ executor: localExecutor(o.allowCommands === true, log) }),
-                deviceWgetModule({ fetch: o.wget ? httpFetch(log) : noWget(log), sink: directorySink(downloads) }),
-                deviceUploadModule({ source: directorySource(uploads, log) }),
-                deviceIotopiaOnboardModule({ store: management }),
-              ],
-            },
+            managementEndpoint: provision?.endpoint ?? null,
           },
-        }),
-      );
-      await writeFileAtomic(file, encodeDeviceCredential(result.to2.credential));
-      const provision = await management.load();
-      output.result(
-        {
-          onboarded: true,
-          owner: result.ownerUrl,
-          guid: guidToUuid(result.to2.credential.guid),
-          previousGuid: guidToUuid(credential.guid),
-          reused: result.to2.reused,
-          kexSuite,
-          cipherSuite,
-          managementEndpoint: provision?.endpoint ?? null,
-        },
-        () => [
-          `onboarded to ${text(result.ownerUrl)} (${kexSuite}, cipher ${cipherSuite})`,
-          result.to2.reused
-            ? `credential kept (credential reuse): GUID ${guidToUuid(credential.guid)}`
-            : `new GUID ${guidToUuid(result.to2.credential.guid)} (was ${guidToUuid(credential.guid)}); credential updated in ${file}`,
-          provision === undefined ? 'the owner provisioned no management endpoint' : `management endpoint: ${text(provision.endpoint)}`,
-        ],
-      );
-    },
-  );
+          () => [
+            `onboarded to ${text(result.ownerUrl)} (${kexSuite}, cipher ${cipherSuite})`,
+            result.to2.reused
+              ? `credential kept (credential reuse): GUID ${guidToUuid(credential.guid)}`
+              : `new GUID ${guidToUuid(result.to2.credential.guid)} (was ${guidToUuid(credential.guid)}); credential updated in ${file}`,
+            provision === undefined ? 'the owner provisioned no management endpoint' : `management endpoint: ${text(provision.endpoint)}`,
+          ],
+        );
+      },
+    );
 
   device
     .command('show')

@@ -10,7 +10,7 @@ import { FLEET_KEYS, type FleetKey, type FleetProgress, type FleetSummary, runFl
 import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import type { CliOutput } from '../output.ts';
-import { readTlsCa, withTlsCaOption } from '../tls-ca.ts';
+import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
 
 interface Options {
   count: string;
@@ -33,7 +33,7 @@ function positiveInt(name: string, value: string, min: number): number {
 export function registerFleet(program: Command, cli: CliContext): void {
   const { output } = cli;
   const fleet = program.command('fleet').description('many simulated devices at once').exitOverride();
-  const simulate = fleet
+  fleet
     .command('simulate')
     .description('manufacture (DI) and onboard (TO1, TO2) N simulated devices concurrently, then print a summary')
     .requiredOption('--count <n>', 'how many devices')
@@ -43,8 +43,8 @@ export function registerFleet(program: Command, cli: CliContext): void {
     .option('--dir <dir>', 'keep each credential in DIR/device-<n>.cbor (default: in memory only)')
     .option('--retries <n>', 'runs of a protocol again when its server went away (refused, reset, 5xx)', '10')
     .option('--devices', 'with --json: list every device (GUIDs, time, reason)')
-    .option('--json', 'machine output: only the summary on stdout');
-  withTlsCaOption(simulate)
+    .option('--json', 'machine output: only the summary on stdout')
+    .option(...TLS_CA_OPTION)
     .exitOverride()
     .action(async (o: Options) => {
       const tlsCa = readTlsCa(cli, o.tlsCa);
