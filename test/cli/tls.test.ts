@@ -5,13 +5,16 @@
  * before opening any socket.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCli as runInProcess } from '../../src/cli/run-cli.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';
 import { testConfig } from '../helpers/platform.ts';
+import { handshake } from '../server/http/tls-helpers.ts';
 
 const clean = { ...process.env };
 for (const k of ['IOTOPIA_SERVER', 'IOTOPIA_TOKEN', 'IOTOPIA_TLS_CA', 'IOTOPIA_TLS', 'IOTOPIA_INSECURE_HTTP', 'IOTOPIA_LISTEN'])
@@ -75,7 +78,57 @@ describe('the CLI over HTTPS', () => {
   });
 });
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 describe('iotopia up and plain HTTP', () => {
+  test('up --tls prints the https URL, the certificate fingerprint and the CA file to trust, and the factory listener', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iotopia-up-tls-'));
+    const [port, factoryPort] = [await freePort(), await freePort()];
+    const stop = new AbortController();
+    const running = runInProcess(
+      [
+        'up',
+        '--tls',
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--factory-listen',
+        `127.0.0.1:${factoryPort}`,
+        '--data-dir',
+        'data',
+        '--log-level',
+        'warn',
+      ],
+      { env: {}, cwd: dir, signal: stop.signal },
+    );
+    try {
+      const caFile = join(dir, 'data', 'tls', 'ca.pem');
+      let seen: Awaited<ReturnType<typeof handshake>> | undefined;
+      for (let i = 0; i < 300 && seen === undefined; i++) {
+        seen = await (async () => handshake(port, { ca: readFileSync(caFile, 'utf8') }))().catch(() => undefined);
+        if (seen === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      stop.abort();
+      const r = await running;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`IoTopia is up at https://127\\.0\\.0\\.1:${port}`));
+      assert.ok(seen, 'a TLS handshake with the CA file succeeded');
+      assert.ok(r.stdout.includes(`TLS certificate SHA-256: ${seen.fingerprint}`), r.stdout);
+      assert.ok(r.stdout.includes(`--tls-ca ${caFile}`), 'the quick start lines name the CA file');
+      assert.match(r.stdout, new RegExp(`factory listener: https://127\\.0\\.0\\.1:${factoryPort} \\(FDO DI only\\)`));
+    } finally {
+      stop.abort();
+      await running.catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('refuses plain HTTP on a non-loopback address without --insecure-http, saying why and what to do (no socket opened)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'iotopia-up-refuse-'));
     try {
