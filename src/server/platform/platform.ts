@@ -102,20 +102,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     app.register(healthRoutes({ store, roles: config.roles, metrics }));
     const apps = [{ spec: mainListener.spec, app }];
     const factory = listeners[1];
-    if (factory !== undefined && roles.manufacturer !== undefined) {
-      // The factory listener answers DI and nothing else: its app has the manufacturer role only.
-      const fdo = {
-        roles: { manufacturer: roles.manufacturer },
-        sessions: store.sessions,
-        clock: ctx.clock,
-        random: ctx.random,
-        observe: metrics.observe,
-      };
-      apps.push({
-        spec: factory.spec,
-        app: createApp({ fdo: { ...fdo, ...logOf(ctx) }, ...(ctx.log === undefined ? {} : { logger: ctx.log }), ...factory.app }),
-      });
-    }
+    if (factory !== undefined && roles.manufacturer !== undefined) apps.push(factoryApp(ctx, roles.manufacturer, metrics, factory));
     const running = await listenAll(apps, tls);
     const stopTimers = startTimers(ctx, owner);
     return {
@@ -142,6 +129,18 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     await store.close();
     throw e;
   }
+}
+
+/** The factory listener's app: the FDO transport with the manufacturer role only, so it answers DI and nothing else. */
+function factoryApp(
+  ctx: RoleContext,
+  manufacturer: NonNullable<FdoRoles['manufacturer']>,
+  metrics: ReturnType<typeof createMetrics>,
+  factory: ReturnType<typeof listenerPlan>[number],
+) {
+  const fdo = { roles: { manufacturer }, sessions: ctx.store.sessions, clock: ctx.clock, random: ctx.random, observe: metrics.observe };
+  const app = createApp({ fdo: { ...fdo, ...logOf(ctx) }, ...(ctx.log === undefined ? {} : { logger: ctx.log }), ...factory.app });
+  return { spec: factory.spec, app };
 }
 
 const logOf = (ctx: RoleContext) => (ctx.log === undefined ? {} : { log: ctx.log });
