@@ -27,6 +27,7 @@ import { guidToUuid } from '../../fdo/types/guid.ts';
 import { rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
 import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
 
 const DEFAULT_CREDENTIAL = join('.iotopia-device', 'credential.cbor');
 const random = (n: number) => new Uint8Array(randomBytes(n));
@@ -44,6 +45,16 @@ const KEYS = {
   rsa3072: { pair: 'rsa3072', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.DHKEXid15, cipher: CipherSuite.A256GCM },
 } as const;
 
+interface InitOptions {
+  manufacturer: string;
+  key: string;
+  credential: string;
+  serial?: string;
+  force?: boolean;
+  json?: boolean;
+  tlsCa?: string;
+}
+
 export function registerDevice(program: Command, cli: CliContext): void {
   const { output } = cli;
   const text = output.text;
@@ -60,7 +71,9 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--serial <sn>', 'serial number to report (default: a random one)')
     .option('--force', 'replace an existing credential file')
     .option('--json', 'machine output')
-    .action(async (o: { manufacturer: string; key: string; credential: string; serial?: string; force?: boolean; json?: boolean }) => {
+    .option(...TLS_CA_OPTION)
+    .action(async (o: InitOptions) => {
+      const tlsCa = readTlsCa(cli, o.tlsCa);
       const kind = KEYS[o.key as keyof typeof KEYS];
       if (kind === undefined) throw new CliExit(EXIT_USAGE, `--key: one of ${Object.keys(KEYS).join(', ')}`);
       const file = resolve(pathIn(cli, o.credential));
@@ -68,7 +81,11 @@ export function registerDevice(program: Command, cli: CliContext): void {
       const { privateKey } = await generateKeyPair(kind.pair);
       const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
       const credential = await protocolStep('DI', () =>
-        runDi(o.manufacturer, { random, deviceKey: privateKey, serialNumber, model: 'IoTopia device agent', keyType: kind.pkType }),
+        runDi(
+          o.manufacturer,
+          { random, deviceKey: privateKey, serialNumber, model: 'IoTopia device agent', keyType: kind.pkType },
+          tlsCa === undefined ? {} : { tlsCa },
+        ),
       );
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
       await writeFileAtomic(file, encodeDeviceCredential(credential));
@@ -91,6 +108,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--allow-upload <dir>', 'send files from this directory when the owner asks (fdo.upload; refused otherwise)')
     .option('--allow-commands', 'run fdo.command commands the owner sends (refused otherwise)')
     .option('--json', 'machine output')
+    .option(...TLS_CA_OPTION)
     .action(
       async (o: {
         credential: string;
@@ -102,7 +120,9 @@ export function registerDevice(program: Command, cli: CliContext): void {
         allowUpload?: string;
         allowCommands?: boolean;
         json?: boolean;
+        tlsCa?: string;
       }) => {
+        const tlsCa = readTlsCa(cli, o.tlsCa);
         const file = resolve(pathIn(cli, o.credential));
         const credential = await loadCredential(file);
         if (!('pkcs8' in credential.deviceKey))
@@ -132,6 +152,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
         const result = await protocolStep('onboarding', () =>
           runOnboard(credential, o.owner === undefined ? {} : { ownerUrls: [o.owner] }, {
             deviceKey,
+            ...(tlsCa === undefined ? {} : { tlsCa }),
             to2: {
               kexSuite,
               cipherSuite,

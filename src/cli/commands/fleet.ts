@@ -10,6 +10,7 @@ import { FLEET_KEYS, type FleetKey, type FleetProgress, type FleetSummary, runFl
 import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import type { CliOutput } from '../output.ts';
+import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
 
 interface Options {
   count: string;
@@ -20,6 +21,7 @@ interface Options {
   retries: string;
   devices?: boolean;
   json?: boolean;
+  tlsCa?: string;
 }
 
 function positiveInt(name: string, value: string, min: number): number {
@@ -42,8 +44,10 @@ export function registerFleet(program: Command, cli: CliContext): void {
     .option('--retries <n>', 'runs of a protocol again when its server went away (refused, reset, 5xx)', '10')
     .option('--devices', 'with --json: list every device (GUIDs, time, reason)')
     .option('--json', 'machine output: only the summary on stdout')
+    .option(...TLS_CA_OPTION)
     .exitOverride()
     .action(async (o: Options) => {
+      const tlsCa = readTlsCa(cli, o.tlsCa);
       const count = positiveInt('--count', o.count, 1);
       const concurrency = positiveInt('--concurrency', o.concurrency, 1);
       const retries = positiveInt('--retries', o.retries, 0);
@@ -64,6 +68,7 @@ export function registerFleet(program: Command, cli: CliContext): void {
           retries,
           key: o.key as FleetKey,
           ...(o.dir === undefined ? {} : { dir: resolve(pathIn(cli, o.dir)) }),
+          ...(tlsCa === undefined ? {} : { transport: { tlsCa } }),
           onProgress: reporter.update,
         });
       } finally {

@@ -9,10 +9,17 @@ import { decodeErrorMessage } from '../messages/error.ts';
 import { FdoPeerError } from '../protocol/error-message.ts';
 import type { ProtocolMessage } from '../protocol/ports.ts';
 import { FdoTransportError } from './errors.ts';
+import { fetchTrusting } from './tls-fetch.ts';
 
 export interface HttpFdoClientOptions {
   /** A fetch implementation; the global one (undici) when not set. */
   fetch?: typeof fetch;
+  /**
+   * PEM of the CA certificates to trust for https servers (e.g. a platform TLS CA) instead of the
+   * system's roots: requests then go through node:https with this CA (tls-fetch.ts). Ignored when
+   * `fetch` is given.
+   */
+  tlsCa?: string;
   /** Per request, default 30 s. */
   timeoutMs?: number;
   /** Largest reply body accepted, default 65535 (go-fdo's default). */
@@ -54,12 +61,20 @@ async function readCapped(response: Response, max: number, url: string): Promise
   return out;
 }
 
+/** Why a request failed, with the cause fetch wraps (e.g. a TLS certificate error and its code). */
+function failure(e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  if (cause === undefined || typeof cause.message !== 'string' || message.includes(cause.message)) return message;
+  return `${message} (${typeof cause.code === 'string' ? `${cause.code}: ` : ''}${cause.message})`;
+}
+
 /** A transport to the FDO server at `baseUrl` (scheme, host, port and an optional path prefix). */
 export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {}): FdoTransport {
   const base = new URL(baseUrl);
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`httpFdoClient: ${baseUrl} is not an http(s) URL`);
   const prefix = base.pathname.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const doFetch = options.fetch ?? (options.tlsCa === undefined ? globalThis.fetch : fetchTrusting(options.tlsCa));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const max = options.maxMessageBytes ?? 65_535;
   let token: string | undefined;
@@ -78,7 +93,7 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
       const timedOut = (e as { name?: unknown })?.name === 'TimeoutError';
       throw new FdoTransportError(
         timedOut ? 'ERR_AGENT_HTTP_TIMEOUT' : 'ERR_AGENT_HTTP_UNREACHABLE',
-        timedOut ? `no reply within ${timeoutMs} ms` : `the request failed: ${(e as Error)?.message ?? String(e)}`,
+        timedOut ? `no reply within ${timeoutMs} ms` : `the request failed: ${failure(e)}`,
         url,
         { cause: e },
       );

@@ -11,8 +11,11 @@ import type { FdoRole } from '../../fdo/protocol/ports.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import type { KeyTypeSetting } from '../../platform/keys.ts';
 import { applyLimitSettings, DEFAULT_LIMITS, LIMITS_ENV, type LimitsConfig, type LimitsRawSettings } from './limits-config.ts';
+import { resolveTransport, TRANSPORT_ENV, type TransportConfig, type TransportRawSettings } from './transport-config.ts';
 
 export type { LimitsConfig } from './limits-config.ts';
+export type { ListenAddress, ListenerTimeouts, TransportConfig } from './transport-config.ts';
+export { isLoopbackHost, resolveTransport, TRANSPORT_PATH_SETTINGS } from './transport-config.ts';
 
 /** The roles `iotopia up` plays: the three FDO roles and `mud`, which serves published MUD files. */
 export type ServerRole = FdoRole | 'mud';
@@ -43,13 +46,15 @@ export interface PlatformConfig {
   serviceInfoDir?: string;
   /** Rate limits, the session cap and the trusted proxy (limits-config.ts); resolveConfig always sets it. */
   limits?: LimitsConfig;
+  /** TLS, the factory listener, the Host allowlist and timeouts (transport-config.ts); resolveConfig always sets it. */
+  transport?: TransportConfig;
 }
 
 export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud'];
 const KEY_TYPES: readonly KeyTypeSetting[] = ['secp256r1', 'secp384r1', 'rsa2048', 'rsa3072'];
 const LOG_LEVELS: readonly PlatformConfig['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export const DEFAULT_CONFIG: Readonly<PlatformConfig> = Object.freeze({
+export const DEFAULT_CONFIG: Readonly<Omit<PlatformConfig, 'transport'>> = Object.freeze({
   roles: [...ROLES],
   host: '127.0.0.1',
   port: 8080,
@@ -60,7 +65,7 @@ export const DEFAULT_CONFIG: Readonly<PlatformConfig> = Object.freeze({
 });
 
 /** The settings as strings, from one source; undefined means "not given here". */
-export interface RawSettings extends LimitsRawSettings {
+export interface RawSettings extends LimitsRawSettings, TransportRawSettings {
   roles?: string | undefined;
   listen?: string | undefined;
   dataDir?: string | undefined;
@@ -88,6 +93,7 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   to0RefreshInterval: 'IOTOPIA_TO0_REFRESH_INTERVAL',
   serviceInfoDir: 'IOTOPIA_SERVICEINFO_DIR',
   ...LIMITS_ENV,
+  ...TRANSPORT_ENV,
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
@@ -113,7 +119,7 @@ export function settingsFromFile(path: string): RawSettings {
 /** Merges the sources in order (later wins) over the defaults and validates the result. */
 export function resolveConfig(...sources: [name: string, settings: RawSettings][]): PlatformConfig {
   const limits: LimitsConfig = { ...DEFAULT_LIMITS, trustProxy: [] };
-  const c: PlatformConfig = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles], limits };
+  const c: Omit<PlatformConfig, 'transport'> = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles], limits };
   for (const [source, s] of sources) {
     const bad = (setting: string, why: string) => new ConfigError(`${setting} (from ${source}): ${why}`);
     if (s.roles !== undefined) {
@@ -167,5 +173,8 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
   }
   c.dataDir = resolve(c.dataDir);
   if (c.serviceInfoDir !== undefined) c.serviceInfoDir = resolve(c.serviceInfoDir);
-  return c;
+  const transport = resolveTransport({ host: c.host, port: c.port }, sources);
+  if (transport.factoryListen !== undefined && !c.roles.includes('manufacturer'))
+    throw new ConfigError('factory-listen: the factory listener serves DI, which needs the manufacturer role');
+  return { ...c, transport };
 }

@@ -18,24 +18,33 @@ import { ensureFirstAdminToken } from '../../platform/tokens.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { createApp } from '../app.ts';
-import type { FdoRoles } from '../fdo/fdo-transport.ts';
+import type { FdoRoles, FdoTransportOptions } from '../fdo/fdo-transport.ts';
 import { registerMudServing } from '../mud/serve.ts';
+import { type ListenerName, type ListenerSpec, listenerServerFactory } from '../transport/listener.ts';
 import { serverAddresses } from './addresses.ts';
-import type { PlatformConfig } from './config.ts';
+import { type PlatformConfig, resolveTransport, type TransportConfig } from './config.ts';
 import { healthRoutes } from './health.ts';
 import { DEFAULT_LIMITS } from './limits-config.ts';
+import { listenAll, type PlatformListener } from './listeners.ts';
 import { createMetrics } from './metrics.ts';
 import type { RoleContext } from './roles/context.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
 import { rendezvousRole } from './roles/rendezvous.ts';
+import { type ServerTls, serverTls } from './tls.ts';
 
 export interface Platform {
   app: FastifyInstance;
   store: Store;
   keys: PlatformKeys;
-  /** The base URL devices use (http://host:port). */
+  /** The base URL devices use (https://host:port with TLS, http:// without). */
   url: string;
+  /** Every listener: the main one, and the factory listener (DI only) when configured. */
+  listeners: PlatformListener[];
+  /** All listeners are bound to loopback addresses. */
+  loopbackOnly: boolean;
+  /** With TLS: the SHA-256 fingerprint of the server certificate in use, and the platform TLS CA's file when the platform made it. */
+  tls?: { fingerprint: string; caFile?: string; created: string[] };
   /** Where the data lives, for the start-up message. */
   database: string;
   masterKey: { created: boolean; source: string };
@@ -60,28 +69,32 @@ export const SQLITE_FILE = 'iotopia.db';
 const SWEEP_EVERY_MS = 60_000;
 
 export async function startPlatform(requested: PlatformConfig, options: StartOptions = {}): Promise<Platform> {
-  // Devices are told the port in vouchers, so an "any free port" request is settled first.
-  const config = requested.port === 0 ? { ...requested, port: await freePort(requested.host) } : requested;
+  const config = await settledConfig(requested);
   const master = loadMasterKey(config.dataDir, options.env ?? process.env);
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
   const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
+  let tls: ServerTls | undefined;
   try {
     const keys = await ensurePlatformKeys(store, config.keyType);
     const firstAdmin = await ensureFirstAdminToken(store);
+    tls = config.transport.tls ? await serverTls(config, store, (options.clock ?? (() => new Date()))(), options.logger) : undefined;
     const ctx = roleContext(config, store, keys, options);
     const { roles, owner } = await fdoRoles(ctx);
     const metrics = createMetrics();
     const limits = config.limits ?? DEFAULT_LIMITS;
+    const listeners = listenerPlan(config.transport, config, tls);
+    const mainListener = listeners[0] as (typeof listeners)[number];
+    const fdo = {
+      roles,
+      sessions: store.sessions,
+      clock: ctx.clock,
+      random: ctx.random,
+      observe: metrics.observe,
+      limits: { maxOpenSessions: limits.maxSessions, starts: { perPeer: limits.fdoStartPerPeer, global: limits.fdoStartGlobal } },
+      ...logOf(ctx),
+    };
     const app = createApp({
-      fdo: {
-        roles,
-        sessions: store.sessions,
-        clock: ctx.clock,
-        random: ctx.random,
-        observe: metrics.observe,
-        limits: { maxOpenSessions: limits.maxSessions, starts: { perPeer: limits.fdoStartPerPeer, global: limits.fdoStartGlobal } },
-        ...logOf(ctx),
-      },
+      fdo,
       apiLimits: { requestsPerMinute: limits.apiPerClient, failedLoginsPerMinute: limits.failedLoginsPerPeer },
       trustProxy: limits.trustProxy,
       api: {
@@ -96,36 +109,98 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         ...(owner === undefined ? {} : { register: owner.register }),
       },
       ...(ctx.log === undefined ? {} : { logger: ctx.log }),
+      ...mainListener.app,
     });
     if (config.roles.includes('mud')) registerMudServing(app, store);
     app.register(healthRoutes({ store, roles: config.roles, metrics }));
-    await app.listen({ host: config.host, port: config.port });
+    const apps = [{ spec: mainListener.spec, app }];
+    const factory = listeners[1];
+    if (factory !== undefined && roles.manufacturer !== undefined)
+      apps.push(factoryApp(ctx, { ...fdo, roles: { manufacturer: roles.manufacturer } }, factory));
+    const running = await listenAll(apps, tls);
     const stopTimers = startTimers(ctx, owner);
     return {
       app,
       store,
       keys,
       url: ctx.url,
+      listeners: running.listeners,
+      loopbackOnly: config.transport.loopbackOnly,
+      ...(tls === undefined ? {} : { tls: platformTls(tls) }),
       database: config.database === undefined ? database : redact(config.database),
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
       ...(owner === undefined ? {} : { to0Refresh: owner.refresh }),
       async close() {
         await stopTimers();
-        await app.close();
+        tls?.close();
+        await running.close();
         await store.close();
       },
     };
   } catch (e) {
+    tls?.close();
     await store.close();
     throw e;
   }
 }
 
+/** The factory listener's app: the FDO transport with the manufacturer role only, so it answers DI and nothing else. */
+function factoryApp(ctx: RoleContext, fdo: FdoTransportOptions, factory: ReturnType<typeof listenerPlan>[number]) {
+  const app = createApp({ fdo, ...(ctx.log === undefined ? {} : { logger: ctx.log }), ...factory.app });
+  return { spec: factory.spec, app };
+}
+
 const logOf = (ctx: RoleContext) => (ctx.log === undefined ? {} : { log: ctx.log });
 
-function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, options: StartOptions): RoleContext {
-  const addresses = serverAddresses(config);
+/** What the platform tells about its TLS; the fingerprint follows a reloaded certificate. */
+function platformTls(tls: ServerTls): NonNullable<Platform['tls']> {
+  return {
+    get fingerprint() {
+      return tls.fingerprint();
+    },
+    ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
+    created: tls.created,
+  };
+}
+
+type SettledConfig = PlatformConfig & { transport: TransportConfig };
+
+/** The configuration with its transport resolved and "any free port" requests settled: devices are told ports in vouchers. */
+async function settledConfig(requested: PlatformConfig): Promise<SettledConfig> {
+  const port = requested.port === 0 ? await freePort(requested.host) : requested.port;
+  const transport = requested.transport ?? resolveTransport({ host: requested.host, port }, []);
+  const factory = transport.factoryListen;
+  const factoryListen = factory === undefined || factory.port !== 0 ? factory : { ...factory, port: await freePort(factory.host) };
+  return { ...requested, port, transport: { ...transport, ...(factoryListen === undefined ? {} : { factoryListen }) } };
+}
+
+/** The listeners to open: the main one first, then the factory listener (with its client CA) when configured. */
+function listenerPlan(t: TransportConfig, config: SettledConfig, tls: ServerTls | undefined) {
+  const at: { name: ListenerName; host: string; port: number; clientCa?: string | undefined }[] = [
+    { name: 'main', host: config.host, port: config.port },
+  ];
+  if (t.factoryListen !== undefined) at.push({ name: 'factory', ...t.factoryListen, clientCa: tls?.factoryClientCa });
+  return at.map((l) => {
+    const spec: ListenerSpec = {
+      name: l.name,
+      host: l.host,
+      port: l.port,
+      timeouts: t.timeouts,
+      ...(tls === undefined ? {} : { tls: tls.current() }),
+      ...(l.clientCa === undefined ? {} : { clientCa: l.clientCa }),
+    };
+    const security = {
+      listener: l.name,
+      tls: tls !== undefined,
+      ...(t.allowedHosts === undefined ? {} : { allowedHosts: t.allowedHosts }),
+    };
+    return { spec, app: { security, serverFactory: listenerServerFactory(spec) } };
+  });
+}
+
+function roleContext(config: SettledConfig, store: Store, keys: PlatformKeys, options: StartOptions): RoleContext {
+  const addresses = serverAddresses(config, config.transport.tls);
   const stored = storedTo2Address(store, addresses.to2Address);
   return {
     config,
@@ -135,6 +210,7 @@ function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, o
     clock: options.clock ?? (() => new Date()),
     ...(options.logger === undefined ? {} : { log: options.logger }),
     url: addresses.url,
+    loopbackOnly: config.transport.loopbackOnly,
     defaultRvInfo: addresses.rvInfo,
     defaultTo2Address: addresses.to2Address,
     currentTo2Address: async () => (await stored()).addr,

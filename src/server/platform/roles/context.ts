@@ -15,8 +15,10 @@ export interface RoleContext {
   random: RandomSource;
   clock: () => Date;
   log?: FastifyBaseLogger;
-  /** This server's base URL (http://host:port). */
+  /** This server's base URL (https://host:port with TLS, http:// without). */
   url: string;
+  /** Every listener is bound to a loopback address (the server cannot be reached from another host). */
+  loopbackOnly: boolean;
   /** The rendezvous info DI writes while the manufacturer has stored none. */
   defaultRvInfo: RendezvousInfo;
   /** The TO2 address the owner registers while none is stored. */
