@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
+import { type DiAuthorisationPolicy, diAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
 import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
@@ -42,6 +43,8 @@ export interface Platform {
   firstAdminToken?: string;
   /** The owner's TO0 refresh job (owner role only); runs on a timer unless the interval is 0. */
   to0Refresh?: To0Refresh;
+  /** Whether DI is open on loopback without a credential, and whether auto-owner runs (it needs both roles). */
+  manufacturing: { loopbackOnly: boolean; autoOwner: boolean };
   close(): Promise<void>;
 }
 
@@ -51,6 +54,11 @@ export interface StartOptions {
   random?: RandomSource;
   /** The server's clock (default: the system's); tests move it to see registrations run out. */
   clock?: () => Date;
+  /**
+   * Whether the DI rule and the auto-owner default take every listener to be on loopback; from the
+   * listen host when not set. Tests set false to act as a server on a public address.
+   */
+  loopbackOnly?: boolean;
 }
 
 export const SQLITE_FILE = 'iotopia.db';
@@ -68,7 +76,10 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const keys = await ensurePlatformKeys(store, config.keyType);
     const firstAdmin = await ensureFirstAdminToken(store);
     const ctx = roleContext(config, store, keys, options);
-    const { roles, owner } = await fdoRoles(ctx);
+    const diPolicy = { loopbackOnly: options.loopbackOnly ?? diAuthorisationPolicy({ host: config.host }).loopbackOnly };
+    const autoOwner =
+      (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
+    const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
     const metrics = createMetrics();
     const app = createApp({
       fdo: { roles, sessions: store.sessions, clock: ctx.clock, random: ctx.random, observe: metrics.observe, ...logOf(ctx) },
@@ -98,6 +109,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
       ...(owner === undefined ? {} : { to0Refresh: owner.refresh }),
+      manufacturing: { loopbackOnly: diPolicy.loopbackOnly, autoOwner },
       async close() {
         await stopTimers();
         await app.close();
@@ -133,14 +145,17 @@ function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, o
 }
 
 /** The FDO roles this server plays, each built by its own module. */
-async function fdoRoles(ctx: RoleContext): Promise<{ roles: FdoRoles; owner?: OwnerRole }> {
+async function fdoRoles(
+  ctx: RoleContext,
+  m: { diPolicy: DiAuthorisationPolicy; autoOwner: boolean },
+): Promise<{ roles: FdoRoles; owner?: OwnerRole }> {
   const has = (r: PlatformConfig['roles'][number]) => ctx.config.roles.includes(r);
   const roles: FdoRoles = {};
   if (has('rendezvous')) roles.rendezvous = rendezvousRole(ctx);
   const owner = has('owner') ? ownerRole(ctx, roles.rendezvous) : undefined;
   if (owner !== undefined) roles.owner = owner.handlers;
   if (has('manufacturer')) {
-    roles.manufacturer = await manufacturerRole(ctx, { autoOwner: ctx.config.autoOwner && has('owner'), rendezvous: roles.rendezvous });
+    roles.manufacturer = await manufacturerRole(ctx, { autoOwner: m.autoOwner, rendezvous: roles.rendezvous, diPolicy: m.diPolicy });
   }
   return { roles, ...(owner === undefined ? {} : { owner }) };
 }
