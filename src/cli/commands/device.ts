@@ -26,6 +26,7 @@ import type { HttpFetch } from '../../fdo/serviceinfo/ports.ts';
 import { guidToUuid } from '../../fdo/types/guid.ts';
 import { rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
 import { type CliContext, pathIn } from '../context.ts';
+import { DI_TOKEN_ENV, DI_TOKEN_HELP, diTokenOption } from '../di-token-option.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 
 const DEFAULT_CREDENTIAL = join('.iotopia-device', 'credential.cbor');
@@ -59,25 +60,40 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--credential <file>', 'where to store the credential', DEFAULT_CREDENTIAL)
     .option('--serial <sn>', 'serial number to report (default: a random one)')
     .option('--force', 'replace an existing credential file')
+    .option('--di-token <secret>', `${DI_TOKEN_HELP} (default: $${DI_TOKEN_ENV})`)
     .option('--json', 'machine output')
-    .action(async (o: { manufacturer: string; key: string; credential: string; serial?: string; force?: boolean; json?: boolean }) => {
-      const kind = KEYS[o.key as keyof typeof KEYS];
-      if (kind === undefined) throw new CliExit(EXIT_USAGE, `--key: one of ${Object.keys(KEYS).join(', ')}`);
-      const file = resolve(pathIn(cli, o.credential));
-      if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
-      const { privateKey } = await generateKeyPair(kind.pair);
-      const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
-      const credential = await protocolStep('DI', () =>
-        runDi(o.manufacturer, { random, deviceKey: privateKey, serialNumber, model: 'IoTopia device agent', keyType: kind.pkType }),
-      );
-      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(file, encodeDeviceCredential(credential));
-      output.result({ guid: guidToUuid(credential.guid), credential: file, serialNumber }, () => [
-        `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${text(serialNumber)})`,
-        `credential stored in ${file} (mode 0600)`,
-        'next: npx iotopia device onboard',
-      ]);
-    });
+    .action(
+      async (o: {
+        manufacturer: string;
+        key: string;
+        credential: string;
+        serial?: string;
+        force?: boolean;
+        json?: boolean;
+        diToken?: string;
+      }) => {
+        const kind = KEYS[o.key as keyof typeof KEYS];
+        if (kind === undefined) throw new CliExit(EXIT_USAGE, `--key: one of ${Object.keys(KEYS).join(', ')}`);
+        const file = resolve(pathIn(cli, o.credential));
+        if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
+        const { privateKey } = await generateKeyPair(kind.pair);
+        const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
+        const credential = await protocolStep('DI', () =>
+          runDi(
+            o.manufacturer,
+            { random, deviceKey: privateKey, serialNumber, model: 'IoTopia device agent', keyType: kind.pkType },
+            diTokenOption(o.diToken, cli.env),
+          ),
+        );
+        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+        await writeFileAtomic(file, encodeDeviceCredential(credential));
+        output.result({ guid: guidToUuid(credential.guid), credential: file, serialNumber }, () => [
+          `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${text(serialNumber)})`,
+          `credential stored in ${file} (mode 0600)`,
+          'next: npx iotopia device onboard',
+        ]);
+      },
+    );
 
   device
     .command('onboard')
