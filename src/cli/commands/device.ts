@@ -13,6 +13,7 @@ import { importPrivateKey } from '../../crypto/key-import.ts';
 import { IotopiaError } from '../../errors.ts';
 import { runDi, runOnboard } from '../../fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../fdo/constants/crypto.ts';
+import { ErrorCode } from '../../fdo/constants/error-codes.ts';
 import { decodeDeviceCredential } from '../../fdo/credential/credential-decode.ts';
 import { encodeDeviceCredential } from '../../fdo/credential/credential-encode.ts';
 import type { DeviceCredential } from '../../fdo/credential/device-credential.ts';
@@ -78,7 +79,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
         if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
         const { privateKey } = await generateKeyPair(kind.pair);
         const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
-        const credential = await protocolStep('DI', () =>
+        const credential = await protocolStep(DI_STEP, () =>
           runDi(
             o.manufacturer,
             { random, deviceKey: privateKey, serialNumber, model: 'IoTopia device agent', keyType: kind.pkType },
@@ -270,13 +271,21 @@ async function loadCredential(file: string): Promise<DeviceCredential> {
 }
 
 /** Runs a protocol; its typed failures become a failed check naming the code, never a stack trace. */
+const DI_STEP = 'DI';
+/** The manufacturer's answer to a DI it does not authorise (INVALID_JWT_TOKEN on DI.AppStart). */
+const DI_REFUSED_HINT = ` (the manufacturer needs a manufacturing credential: --di-token or ${DI_TOKEN_ENV})`;
+
 async function protocolStep<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
     if (e instanceof FdoError || e instanceof IotopiaError) {
       const peer = (e as { peerCode?: number }).peerCode;
-      throw new CliExit(EXIT_CHECK_FAILED, `${what} failed: ${e.message} [${e.code}${peer === undefined ? '' : `, peer code ${peer}`}]`);
+      const hint = what === DI_STEP && peer === ErrorCode.INVALID_JWT_TOKEN ? DI_REFUSED_HINT : '';
+      throw new CliExit(
+        EXIT_CHECK_FAILED,
+        `${what} failed: ${e.message}${hint} [${e.code}${peer === undefined ? '' : `, peer code ${peer}`}]`,
+      );
     }
     throw e;
   }
