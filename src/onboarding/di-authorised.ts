@@ -4,11 +4,11 @@
  * DI.SetHMAC, where the voucher is stored with it (so auto-owner can tell). A token's use is
  * spent only when the AppStart was answered, not for a message that failed to parse.
  */
+import { ErrorCode } from '../fdo/constants/error-codes.ts';
 import { MsgType } from '../fdo/constants/message-types.ts';
+import { FdoError } from '../fdo/errors.ts';
 import type { DiManufacturerState } from '../fdo/protocol/di-manufacturer.ts';
 import { errorStep, type ServerHandler } from '../fdo/protocol/error-message.ts';
-import { outOfOrder } from '../fdo/protocol/lib/server-step.ts';
-import { badState } from '../fdo/protocol/lib/state-bytes.ts';
 import type { Clock, ProtocolMessage, ServerPeer, ServerStep } from '../fdo/protocol/ports.ts';
 import { type DiAuthorisedBy, type DiAuthoriser, isAuthorisedDi } from './di-authorisation.ts';
 
@@ -36,13 +36,15 @@ export function diAuthorised(
   return async (state, message, peer) => {
     try {
       if (state === undefined || state === null) {
-        if (message?.msgType !== MsgType.DI_AppStart) throw outOfOrder('DI', message?.msgType ?? 0, [MsgType.DI_AppStart]);
+        if (message?.msgType !== MsgType.DI_AppStart)
+          throw new FdoError('ERR_FDO_MESSAGE_OUT_OF_ORDER', ErrorCode.INVALID_MESSAGE_ERROR, 'DI must start with DI.AppStart');
         const grant = await authorise(peer);
         const step = await make(grant.by)(undefined, message);
         if (step.state !== null) await grant.take();
         return wrap(grant.by, step);
       }
-      if (state.protocol !== 'di-authorised' || !isAuthorisedDi(state.by)) throw badState('not an authorised DI session');
+      if (state.protocol !== 'di-authorised' || !isAuthorisedDi(state.by))
+        throw new FdoError('ERR_FDO_SESSION_STATE', ErrorCode.INTERNAL_SERVER_ERROR, 'session state: not an authorised DI session');
       return wrap(state.by, await make(state.by)(state.di, message));
     } catch (e) {
       return errorStep(e, message?.msgType ?? 0, clock);
