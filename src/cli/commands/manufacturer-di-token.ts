@@ -31,8 +31,8 @@ function parseDevices(text: string): number {
 
 function line(t: DiTokenView, text: (s: string) => string): string {
   const devices = t.maxDevices === undefined ? `${t.used} made, no limit` : `${t.used} of ${t.maxDevices} made`;
-  const until = t.expiresAt === undefined ? 'no expiry' : `expires ${t.expiresAt}`;
-  return `${t.id}  ${text(t.name).padEnd(16)}  ${t.status.padEnd(8)}  ${devices}, ${until}`;
+  const until = t.expiresAt === undefined ? 'no expiry' : `expires ${text(t.expiresAt)}`;
+  return `${text(t.id)}  ${text(t.name).padEnd(16)}  ${text(t.status).padEnd(8)}  ${devices}, ${until}`;
 }
 
 export function registerDiToken(manufacturer: Command, cli: CliContext): void {
@@ -58,8 +58,8 @@ export function registerDiToken(manufacturer: Command, cli: CliContext): void {
       const answer = await apiRequest(apiTarget(o, cli.env), 'POST', PATH, { data: JSON.stringify(body), type: 'application/json' });
       const made = (await answer.json()) as DiTokenView & { secret: string };
       output.result(made, () => [
-        `DI token ${made.id} created: ${line(made, output.text)}`,
-        `secret (shown only this once): ${made.secret}`,
+        `DI token created: ${line(made, output.text)}`,
+        `secret (shown only this once): ${output.text(made.secret)}`,
         'give it to the station: IOTOPIA_DI_TOKEN=<secret> iotopia device init --manufacturer <url>',
       ]);
     });
@@ -81,7 +81,7 @@ export function registerDiToken(manufacturer: Command, cli: CliContext): void {
     .action(async (id: string, o: ApiOptions & { json?: boolean }) => {
       if (!/^[0-9a-f]{1,64}$/.test(id)) throw new CliExit(EXIT_USAGE, `<id>: ${JSON.stringify(id)} is not a DI token id (hex)`);
       const revoked = (await (await apiRequest(apiTarget(o, cli.env), 'POST', `${PATH}/${id}/revoke`)).json()) as DiTokenView;
-      output.result(revoked, () => `DI token ${revoked.id} revoked`);
+      output.result(revoked, () => `DI token ${output.text(revoked.id)} revoked`);
     });
   diToken.exitOverride();
 }
