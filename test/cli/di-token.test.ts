@@ -4,9 +4,13 @@
  * refused without a DI token and work with one, from the flag or IOTOPIA_DI_TOKEN.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseExpiry } from '../../src/cli/commands/manufacturer-di-token.ts';
+import { runCli as runInProcess } from '../../src/cli/run-cli.ts';
 import { runCli } from '../helpers/cli.ts';
 import { roleTokens, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
@@ -104,4 +108,40 @@ test('--expires takes an ISO time or a duration from now, and refuses the past a
   assert.equal(parseExpiry('7d', now).toISOString(), '2030-01-08T00:00:00.000Z');
   assert.equal(parseExpiry('2030-02-01T12:00:00Z', now).toISOString(), '2030-02-01T12:00:00.000Z');
   for (const bad of ['2029-12-31T00:00:00Z', 'tomorrow', '8 hours', '-1h', '12']) assert.throws(() => parseExpiry(bad, now), /--expires/);
+});
+
+/** Runs `iotopia up` with `flags` on loopback until it answers, stops it, and resolves with what it printed. */
+async function upOutput(flags: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-up-ao-'));
+  const port = await new Promise<number>((resolvePort) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolvePort(port));
+    });
+  });
+  const stop = new AbortController();
+  const running = runInProcess(['up', '--listen', `127.0.0.1:${port}`, '--data-dir', 'data', '--log-level', 'silent', ...flags], {
+    env: {},
+    cwd: dir,
+    signal: stop.signal,
+  });
+  try {
+    let health: Response | undefined;
+    for (let i = 0; i < 300 && health === undefined; i++) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+      if (health === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(health?.status, 200);
+  } finally {
+    stop.abort();
+  }
+  const r = await running;
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
+}
+
+test('iotopia up says how DI is authorised; auto-owner is on by default on loopback, and --no-auto-owner turns it off', async () => {
+  assert.match(await upOutput([]), /DI: +open to local clients \(loopback only\); auto-owner on/);
+  assert.match(await upOutput(['--no-auto-owner']), /DI: +open to local clients \(loopback only\); auto-owner off/);
 });
