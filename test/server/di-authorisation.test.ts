@@ -14,7 +14,7 @@ import type { DeviceCredential } from '../../src/fdo/credential/device-credentia
 import { decodeErrorMessage } from '../../src/fdo/messages/error.ts';
 import { createDiDevice } from '../../src/fdo/protocol/di-device.ts';
 import { createDiToken } from '../../src/onboarding/di-tokens.ts';
-import { roleTokens, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { PG_SKIP, roleTokens, startReplicaPair, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { systemRandom as random } from '../helpers/random.ts';
 
 async function manufacture(url: string, diToken?: string): Promise<DeviceCredential> {
@@ -147,5 +147,22 @@ test('auto-owner is off by default on a server that is not loopback-only', async
     assert.equal(await t.platform.store.vouchers.get('owner', c.guid), undefined);
   } finally {
     await t.close();
+  }
+});
+
+test('two replicas on one PostgreSQL database: ten DI runs split between them with a three-device token make exactly three', {
+  skip: PG_SKIP,
+}, async () => {
+  const pair = await startReplicaPair('iotopia-diauth-pg-', { autoOwner: false });
+  try {
+    // On loopback too, a presented token is what authorises, and it is spent.
+    const token = await createDiToken(pair.a.store, { name: 'shared', maxDevices: 3 }, { actor: 'test', clock: () => new Date() });
+    const urls = [pair.a.url, pair.b.url];
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => manufacture(urls[i % 2] as string, token.secret)));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 3);
+    for (const r of results) if (r.status === 'rejected') refusedWithCode1(r.reason);
+    assert.equal((await pair.b.store.diTokens.get(token.id))?.used, 3);
+  } finally {
+    await pair.close();
   }
 });
