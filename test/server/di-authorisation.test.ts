@@ -113,6 +113,29 @@ describe('DI on a server that is not loopback-only', () => {
     assert.equal((await t.platform.store.diTokens.get(token.id))?.used, 3);
   });
 
+  test('the client sends the DI token on DI.AppStart only; DI.SetHMAC carries the session token', async () => {
+    const token = await newToken({ maxDevices: 1 });
+    const seen: { msgType: string; authorization: string | null }[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      seen.push({ msgType: String(input).split('/').at(-1) ?? '', authorization: headers.get('authorization') });
+      return fetch(input, init);
+    };
+    const { privateKey } = await generateKeyPair('secp256r1');
+    await runDi(
+      t.platform.url,
+      { random, deviceKey: privateKey, serialNumber: 'HDR', model: 'x' },
+      { diToken: token.secret, fetch: recording },
+    );
+    assert.deepEqual(
+      seen.map((x) => x.msgType),
+      [String(MsgType.DI_AppStart), String(MsgType.DI_SetHMAC)],
+    );
+    assert.equal(seen[0]?.authorization, `Bearer ${token.secret}`);
+    assert.match(seen[1]?.authorization ?? '', /^Bearer /);
+    assert.ok(!seen[1]?.authorization?.includes(token.secret), 'DI.SetHMAC does not carry the DI token');
+  });
+
   test('a session token sent on DI.AppStart is no DI credential: still refused', async () => {
     await assert.rejects(manufacture(t.platform.url, randomBytes(32).toString('base64url')), refusedWithCode1);
     assert.equal((await refusals(t)).at(-1)?.details['reason'], 'ERR_DI_NOT_AUTHORISED');
