@@ -55,10 +55,11 @@ export interface StartOptions {
   /** The server's clock (default: the system's); tests move it to see registrations run out. */
   clock?: () => Date;
   /**
-   * Whether the DI rule and the auto-owner default take every listener to be on loopback; from the
-   * listen host when not set. Tests set false to act as a server on a public address.
+   * false: the DI rule and the auto-owner default treat the server as not loopback-only even when
+   * it listens on loopback (tests of a server on a public address). It can only narrow: on a
+   * non-loopback listen host the server is never loopback-only.
    */
-  loopbackOnly?: boolean;
+  loopbackOnly?: false;
 }
 
 export const SQLITE_FILE = 'iotopia.db';
@@ -76,7 +77,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const keys = await ensurePlatformKeys(store, config.keyType);
     const firstAdmin = await ensureFirstAdminToken(store);
     const ctx = roleContext(config, store, keys, options);
-    const diPolicy = { loopbackOnly: options.loopbackOnly ?? diAuthorisationPolicy({ host: config.host }).loopbackOnly };
+    const diPolicy = { loopbackOnly: options.loopbackOnly !== false && diAuthorisationPolicy({ host: config.host }).loopbackOnly };
     const autoOwner =
       (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
     const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
