@@ -77,7 +77,8 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const keys = await ensurePlatformKeys(store, config.keyType);
     const firstAdmin = await ensureFirstAdminToken(store);
     const ctx = roleContext(config, store, keys, options);
-    const diPolicy = { loopbackOnly: options.loopbackOnly !== false && diAuthorisationPolicy({ host: config.host }).loopbackOnly };
+    const listeners = { host: config.host, ...factoryHostOf(config) };
+    const diPolicy = { loopbackOnly: options.loopbackOnly !== false && diAuthorisationPolicy(listeners).loopbackOnly };
     const autoOwner =
       (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
     const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
@@ -121,6 +122,16 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     await store.close();
     throw e;
   }
+}
+
+/**
+ * The factory listener's host, when the transport settings name one (`transport.factoryListen`):
+ * a factory listener off loopback makes the server not loopback-only. Read without assuming the
+ * settings exist, so the DI rule holds whichever listeners this build offers.
+ */
+function factoryHostOf(config: PlatformConfig): { factoryHost?: string } {
+  const host = (config as { transport?: { factoryListen?: { host?: unknown } } }).transport?.factoryListen?.host;
+  return typeof host === 'string' ? { factoryHost: host } : {};
 }
 
 const logOf = (ctx: RoleContext) => (ctx.log === undefined ? {} : { log: ctx.log });
