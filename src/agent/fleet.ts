@@ -40,6 +40,8 @@ export interface FleetOptions {
   /** First backoff; doubles per retry up to 2 s, with jitter (default 100 ms). */
   backoffMs?: number;
   transport?: TransportOptions;
+  /** A DI token every device presents on DI.AppStart (a manufacturer that is not loopback-only needs one). */
+  diToken?: string;
   onProgress?: (progress: FleetProgress) => void;
   /** Stops starting devices and retrying; devices in flight finish their current protocol run. */
   signal?: AbortSignal;
@@ -110,6 +112,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
   const maxRetries = options.retries ?? 10;
   const backoffMs = options.backoffMs ?? 100;
   const transport = options.transport ?? {};
+  const diTransport = options.diToken === undefined ? transport : { ...transport, diToken: options.diToken };
   if (options.dir !== undefined) await mkdir(options.dir, { recursive: true, mode: 0o700 });
 
   const outcomes: DeviceOutcome[] = [];
@@ -146,7 +149,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
         runDi(
           manufacturer,
           { random, deviceKey: privateKey, serialNumber, model: 'IoTopia fleet simulator', keyType: kind.pkType },
-          transport,
+          diTransport,
         ),
       );
       outcome.guid = guidToHex(credential.guid);

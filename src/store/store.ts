@@ -1,6 +1,7 @@
 import type { ApiTokenRepository } from './api-token-repository.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { DeviceRepository } from './device-repository.ts';
+import type { DiTokenRepository } from './di-token-repository.ts';
 import type { KeyRepository } from './key-repository.ts';
 import type { MudFileRepository } from './mud-file-repository.ts';
 import type { RendezvousRepository } from './rendezvous-repository.ts';
@@ -21,6 +22,7 @@ export interface Repositories {
   settings: SettingsRepository;
   mudFiles: MudFileRepository;
   to0Registrations: To0RegistrationRepository;
+  diTokens: DiTokenRepository;
 }
 
 /**

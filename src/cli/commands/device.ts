@@ -13,6 +13,7 @@ import { importPrivateKey } from '../../crypto/key-import.ts';
 import { IotopiaError } from '../../errors.ts';
 import { runDi, runOnboard } from '../../fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../fdo/constants/crypto.ts';
+import { ErrorCode } from '../../fdo/constants/error-codes.ts';
 import { decodeDeviceCredential } from '../../fdo/credential/credential-decode.ts';
 import { encodeDeviceCredential } from '../../fdo/credential/credential-encode.ts';
 import type { DeviceCredential } from '../../fdo/credential/device-credential.ts';
@@ -26,6 +27,7 @@ import type { HttpFetch } from '../../fdo/serviceinfo/ports.ts';
 import { guidToUuid } from '../../fdo/types/guid.ts';
 import { rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
 import { type CliContext, pathIn } from '../context.ts';
+import { DI_TOKEN_ENV, DI_TOKEN_HELP, diTokenOption } from '../di-token-option.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
 
@@ -53,6 +55,7 @@ interface InitOptions {
   force?: boolean;
   json?: boolean;
   tlsCa?: string;
+  diToken?: string;
 }
 
 export function registerDevice(program: Command, cli: CliContext): void {
@@ -70,6 +73,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--credential <file>', 'where to store the credential', DEFAULT_CREDENTIAL)
     .option('--serial <sn>', 'serial number to report (default: a random one)')
     .option('--force', 'replace an existing credential file')
+    .option('--di-token <secret>', `${DI_TOKEN_HELP} (default: $${DI_TOKEN_ENV})`)
     .option('--json', 'machine output')
     .option(...TLS_CA_OPTION)
     .action(async (o: InitOptions) => {
@@ -80,11 +84,11 @@ export function registerDevice(program: Command, cli: CliContext): void {
       if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
       const { privateKey } = await generateKeyPair(kind.pair);
       const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
-      const credential = await protocolStep('DI', () =>
+      const credential = await protocolStep(DI_STEP, () =>
         runDi(
           o.manufacturer,
           { random, deviceKey: privateKey, serialNumber, model: 'IoTopia device agent', keyType: kind.pkType },
-          tlsCa === undefined ? {} : { tlsCa },
+          { ...diTokenOption(o.diToken, cli.env), ...(tlsCa === undefined ? {} : { tlsCa }) },
         ),
       );
       await mkdir(dirname(file), { recursive: true, mode: 0o700 });
@@ -275,13 +279,21 @@ async function loadCredential(file: string): Promise<DeviceCredential> {
 }
 
 /** Runs a protocol; its typed failures become a failed check naming the code, never a stack trace. */
+const DI_STEP = 'DI';
+/** The manufacturer's answer to a DI it does not authorise (INVALID_JWT_TOKEN on DI.AppStart). */
+const DI_REFUSED_HINT = ` (the manufacturer needs a manufacturing credential: --di-token or ${DI_TOKEN_ENV})`;
+
 async function protocolStep<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
     if (e instanceof FdoError || e instanceof IotopiaError) {
       const peer = (e as { peerCode?: number }).peerCode;
-      throw new CliExit(EXIT_CHECK_FAILED, `${what} failed: ${e.message} [${e.code}${peer === undefined ? '' : `, peer code ${peer}`}]`);
+      const hint = what === DI_STEP && peer === ErrorCode.INVALID_JWT_TOKEN ? DI_REFUSED_HINT : '';
+      throw new CliExit(
+        EXIT_CHECK_FAILED,
+        `${what} failed: ${e.message}${hint} [${e.code}${peer === undefined ? '' : `, peer code ${peer}`}]`,
+      );
     }
     throw e;
   }

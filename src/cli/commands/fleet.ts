@@ -8,6 +8,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { FLEET_KEYS, type FleetKey, type FleetProgress, type FleetSummary, runFleet } from '../../agent/fleet.ts';
 import { type CliContext, pathIn } from '../context.ts';
+import { DI_TOKEN_ENV, DI_TOKEN_HELP, diTokenOption } from '../di-token-option.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import type { CliOutput } from '../output.ts';
 import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
@@ -22,6 +23,7 @@ interface Options {
   devices?: boolean;
   json?: boolean;
   tlsCa?: string;
+  diToken?: string;
 }
 
 function positiveInt(name: string, value: string, min: number): number {
@@ -43,6 +45,7 @@ export function registerFleet(program: Command, cli: CliContext): void {
     .option('--dir <dir>', 'keep each credential in DIR/device-<n>.cbor (default: in memory only)')
     .option('--retries <n>', 'runs of a protocol again when its server went away (refused, reset, 5xx)', '10')
     .option('--devices', 'with --json: list every device (GUIDs, time, reason)')
+    .option('--di-token <secret>', `${DI_TOKEN_HELP} (default: $${DI_TOKEN_ENV})`)
     .option('--json', 'machine output: only the summary on stdout')
     .option(...TLS_CA_OPTION)
     .exitOverride()
@@ -67,6 +70,7 @@ export function registerFleet(program: Command, cli: CliContext): void {
           concurrency,
           retries,
           key: o.key as FleetKey,
+          ...diTokenOption(o.diToken, cli.env),
           ...(o.dir === undefined ? {} : { dir: resolve(pathIn(cli, o.dir)) }),
           ...(tlsCa === undefined ? {} : { transport: { tlsCa } }),
           onProgress: reporter.update,

@@ -79,6 +79,14 @@ function transportLines(platform: Awaited<ReturnType<typeof startPlatform>>): st
   return lines;
 }
 
+/** How DI is authorised here, for the start-up message. */
+function manufacturingLine(m: { loopbackOnly: boolean; autoOwner: boolean }): string {
+  const who = m.loopbackOnly
+    ? 'open to local clients (loopback only)'
+    : 'needs a DI token (iotopia manufacturer di-token create) or the factory listener';
+  return `${who}; auto-owner ${m.autoOwner ? 'on' : 'off'}`;
+}
+
 export function registerUp(program: Command, cli: CliContext): void {
   const up = program
     .command('up')
@@ -88,6 +96,10 @@ export function registerUp(program: Command, cli: CliContext): void {
     .option('--data-dir <dir>', 'where the embedded database and the master key live (default ./.iotopia)')
     .option('--database <url>', 'postgres://… to use PostgreSQL instead of the embedded SQLite database')
     .option('--key-type <type>', 'type of the keys made on first start: secp256r1 (default), secp384r1, rsa2048, rsa3072')
+    .option(
+      '--auto-owner',
+      'extend every voucher made here by an authorised DI to this server’s owner key and register it (TO0); default: on only when listening on loopback',
+    )
     .option('--no-auto-owner', 'do not extend vouchers made here to this server’s owner key and register them (TO0)')
     .option('--public-host <host>', 'host name or address devices reach this server at (default: the listen host)')
     .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace or silent');
@@ -142,6 +154,7 @@ export function registerUp(program: Command, cli: CliContext): void {
       ];
       if (platform.keys.created.length > 0) lines.push(`  keys made:  ${platform.keys.created.join(', ')}`);
       lines.push(...transportLines(platform));
+      if (config.roles.includes('manufacturer')) lines.push(`  DI:         ${manufacturingLine(platform.manufacturing)}`);
       if (platform.firstAdminToken !== undefined) {
         lines.push(
           `  admin API token (shown only this once; keep it secret): ${platform.firstAdminToken}`,

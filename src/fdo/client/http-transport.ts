@@ -24,6 +24,11 @@ export interface HttpFdoClientOptions {
   timeoutMs?: number;
   /** Largest reply body accepted, default 65535 (go-fdo's default). */
   maxMessageBytes?: number;
+  /**
+   * A manufacturing credential (an IoTopia DI token), sent as `Authorization: Bearer <token>` on
+   * DI.AppStart only; later DI messages carry the session's token as usual.
+   */
+  diToken?: string;
 }
 
 export interface FdoTransport {
@@ -73,6 +78,8 @@ function failure(e: unknown): string {
 export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {}): FdoTransport {
   const base = new URL(baseUrl);
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`httpFdoClient: ${baseUrl} is not an http(s) URL`);
+  if (options.diToken !== undefined && !/^[\x21-\x7e]+$/.test(options.diToken))
+    throw new TypeError('httpFdoClient: diToken must be printable ASCII without spaces');
   const prefix = base.pathname.replace(/\/+$/, '');
   const doFetch = options.fetch ?? (options.tlsCa === undefined ? globalThis.fetch : fetchTrusting(options.tlsCa));
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -85,7 +92,8 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
     const url = urlFor(message.msgType);
     // The URL names the type already; the header too, for servers that read the type from it.
     const headers: Record<string, string> = { 'content-type': 'application/cbor', 'message-type': String(message.msgType) };
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (message.msgType === MsgType.DI_AppStart && options.diToken !== undefined) headers.authorization = `Bearer ${options.diToken}`;
+    else if (token !== undefined) headers.authorization = `Bearer ${token}`;
     try {
       const response = await doFetch(url, { method: 'POST', headers, body: message.body, signal: AbortSignal.timeout(timeoutMs) });
       return { response, url };

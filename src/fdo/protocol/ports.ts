@@ -38,7 +38,19 @@ export interface ServerStep<S> {
  * handlers without reading their state (the HTTP transport, the in-process transport) holds them
  * as this.
  */
-export type AnyServerHandler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
+export type AnyServerHandler = (state: never, message: ProtocolMessage, peer?: ServerPeer) => Promise<ServerStep<unknown>>;
+
+/**
+ * What the carrier knows of who sent a protocol's first message, for a role that authorises it
+ * (DI): which listener it came in on, the peer's address, and the request's Authorization header.
+ * Given with the first message only; later messages are bound to the session by its token.
+ */
+export interface ServerPeer {
+  /** `factory` for the manufacturing listener; anything else is the main one. */
+  listener: 'main' | 'factory';
+  remoteAddress: string;
+  authorization?: string;
+}
 
 /**
  * A client role's next move: either a request to send (and the state to keep until the reply),

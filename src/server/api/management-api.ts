@@ -10,6 +10,7 @@ import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
+import { manufacturerDiTokenRoutes } from './manufacturer-di-tokens.ts';
 import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
 import { mudFileRoutes } from './mud-files.ts';
@@ -38,6 +39,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
   const routes = [
     ...manufacturerVoucherRoutes(ctx),
     ...manufacturerRvInfoRoutes(ctx),
+    ...manufacturerDiTokenRoutes(ctx),
     ...ownerVoucherRoutes(ctx),
     ...ownerResaleRoutes(ctx),
     ...ownerTo2AddressRoutes(ctx),

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { MsgType } from '../../fdo/constants/message-types.ts';
 import { decodeErrorMessage } from '../../fdo/messages/error.ts';
-import type { Clock, RandomSource } from '../../fdo/protocol/ports.ts';
+import type { Clock, RandomSource, ServerPeer } from '../../fdo/protocol/ports.ts';
 import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type Answer, CBOR, errorAnswer, type FdoMessageEvent, reportAnswer, sendAnswer } from './answer.ts';
 import { protocolOf } from './protocols.ts';
@@ -192,11 +192,22 @@ async function onMessage(t: Transport, request: FastifyRequest<{ Params: { type:
   if (msgType === MsgType.Error) return onClientError(t, request, reply, body, token);
   let a: Answer;
   try {
-    a = await answerMessage(t, msgType, body, token);
+    a = await answerMessage(t, msgType, body, token, peerOf(request));
   } catch (e) {
     a = errorAnswer(t.clock, e, msgType);
   }
   return t.reply(request, reply, msgType, a);
+}
+
+/**
+ * Who sent a message, for roles that authorise a protocol's first message (DI). The listener is
+ * the request's `iotopiaListener` mark, set by the server that accepted it; a request without the
+ * mark came in on the main listener.
+ */
+function peerOf(request: FastifyRequest): ServerPeer {
+  const listener = (request as { iotopiaListener?: unknown }).iotopiaListener === 'factory' ? 'factory' : 'main';
+  const authorization = request.headers.authorization;
+  return { listener, remoteAddress: request.ip, ...(authorization === undefined ? {} : { authorization }) };
 }
 
 /** The client ends the protocol; nothing more will be said on this token. */

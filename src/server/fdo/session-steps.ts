@@ -5,7 +5,7 @@
  * can serve any message; the claim makes sure that of two requests racing on one session only one
  * reaches the role handler.
  */
-import type { Clock, FdoSession, ProtocolMessage, ServerStep } from '../../fdo/protocol/ports.ts';
+import type { Clock, FdoSession, ProtocolMessage, ServerPeer, ServerStep } from '../../fdo/protocol/ports.ts';
 import { type Answer, errorAnswer } from './answer.ts';
 import { type ProtocolOfMessage, protocolOf } from './protocols.ts';
 import { type AnyRoleHandler, type FdoRoles, handlerFor, runRole } from './roles.ts';
@@ -32,15 +32,24 @@ export interface SessionContext {
   expiry(): Date;
 }
 
-/** The answer to one message; `token` is the bearer token the request carried, if any. */
-export async function answerMessage(t: SessionContext, msgType: number, body: Uint8Array, token: string | undefined): Promise<Answer> {
+/**
+ * The answer to one message; `token` is the bearer token the request carried, if any. `peer` goes
+ * to the handler with a protocol's first message only (DI authorises on it).
+ */
+export async function answerMessage(
+  t: SessionContext,
+  msgType: number,
+  body: Uint8Array,
+  token: string | undefined,
+  peer?: ServerPeer,
+): Promise<Answer> {
   const which = protocolOf(msgType);
   if (which === undefined) return errorAnswer(t.clock, unknownMessageType(`message type ${msgType} belongs to no protocol`), msgType);
   const handler = handlerFor(t.roles, which.protocol);
   if (handler === undefined) return errorAnswer(t.clock, roleDisabled(`the ${which.role} role is not served here`), msgType);
   const message = { msgType, body };
   // A client may restart a protocol at any time; a token it still sends belongs to the old run.
-  if (which.starts) return openSession(t, which, handler, message);
+  if (which.starts) return openSession(t, which, handler, message, peer);
   if (token === undefined) return errorAnswer(t.clock, tokenMissing(`message type ${msgType} needs the session's bearer token`), msgType);
   const loaded = await loadSession(t, which, token, msgType);
   if ('reply' in loaded) return loaded;
@@ -52,10 +61,11 @@ async function openSession(
   which: ProtocolOfMessage,
   handler: AnyRoleHandler,
   message: ProtocolMessage,
+  peer: ServerPeer | undefined,
 ): Promise<Answer> {
   const full = await capReached(t, which, message.msgType);
   if (full !== undefined) return full;
-  const step = await runRole(handler, undefined, message);
+  const step = await runRole(handler, undefined, message, peer);
   if (step.state === null) return { reply: step.reply, error: step.error };
   const fresh = t.newToken();
   await t.sessions.create(fresh, { role: which.role, protocol: which.protocol, state: step.state, expiresAt: t.expiry() });

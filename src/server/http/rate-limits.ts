@@ -9,9 +9,9 @@
  * another process on the same host can reach the database anyway. Global limits count every peer.
  */
 
-import { isIP } from 'node:net';
 import rateLimit, { type CreateRateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isLoopbackHost } from '../../platform/loopback.ts';
 
 /** The limits `iotopia up` applies; each is a count per minute, and 0 turns that limit off. */
 export interface RateLimitSettings {
@@ -68,13 +68,6 @@ export async function ensureRateLimiting(app: FastifyInstance): Promise<void> {
   if (!app.hasDecorator('createRateLimit')) await app.register(rateLimit, { global: false });
 }
 
-/** Whether an address is a loopback one (127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6). */
-export function isLoopback(ip: string): boolean {
-  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  if (isIP(v4) === 4) return v4.startsWith('127.');
-  return ip === '::1';
-}
-
 const OPEN: RateVerdict = Object.freeze({ limited: false, retryAfterSeconds: 0 });
 
 /** A limiter over `app`'s counting plugin, or undefined when `max` is 0 (no limit). */
@@ -87,7 +80,7 @@ export function limiter(app: FastifyInstance, o: LimiterOptions): RateLimiter | 
     timeWindow: RATE_WINDOW_MS,
     cache: TRACKED_KEYS,
     ...(o.key === undefined ? {} : { keyGenerator: o.key }),
-    ...(exempt ? { allowList: (request: FastifyRequest) => isLoopback(request.ip) } : {}),
+    ...(exempt ? { allowList: (request: FastifyRequest) => isLoopbackHost(request.ip) } : {}),
   };
   const check = app.createRateLimit(options);
   const verdict = async (request: FastifyRequest, increment: boolean): Promise<RateVerdict> => {

@@ -15,7 +15,7 @@ import { resolveTransport, TRANSPORT_ENV, type TransportConfig, type TransportRa
 
 export type { LimitsConfig } from './limits-config.ts';
 export type { ListenAddress, ListenerTimeouts, TransportConfig } from './transport-config.ts';
-export { isLoopbackHost, resolveTransport, TRANSPORT_PATH_SETTINGS } from './transport-config.ts';
+export { resolveTransport, TRANSPORT_PATH_SETTINGS } from './transport-config.ts';
 
 /** The roles `iotopia up` plays: the three FDO roles and `mud`, which serves published MUD files. */
 export type ServerRole = FdoRole | 'mud';
@@ -31,10 +31,11 @@ export interface PlatformConfig {
   /** Type of the keys made on first start. */
   keyType: KeyTypeSetting;
   /**
-   * With the manufacturer and owner roles in one server: extend every voucher made at DI to this
-   * server's owner key, and with the rendezvous role too, register it (TO0) at once.
+   * With the manufacturer and owner roles in one server: extend every voucher made by an authorised
+   * DI to this server's owner key, and with the rendezvous role too, register it (TO0) at once.
+   * Not set: on only when the server listens on loopback only (the quick start), else off.
    */
-  autoOwner: boolean;
+  autoOwner?: boolean;
   /** The address devices are told to reach this server at (rendezvous info and TO2 address). */
   publicHost?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -60,7 +61,6 @@ export const DEFAULT_CONFIG: Readonly<Omit<PlatformConfig, 'transport'>> = Objec
   port: 8080,
   dataDir: '.iotopia',
   keyType: 'secp256r1',
-  autoOwner: true,
   logLevel: 'info',
 });
 

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
+import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
 import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
@@ -52,6 +53,8 @@ export interface Platform {
   firstAdminToken?: string;
   /** The owner's TO0 refresh job (owner role only); runs on a timer unless the interval is 0. */
   to0Refresh?: To0Refresh;
+  /** Whether DI is open on loopback without a credential, and whether auto-owner runs (it needs both roles). */
+  manufacturing: { loopbackOnly: boolean; autoOwner: boolean };
   close(): Promise<void>;
 }
 
@@ -61,6 +64,12 @@ export interface StartOptions {
   random?: RandomSource;
   /** The server's clock (default: the system's); tests move it to see registrations run out. */
   clock?: () => Date;
+  /**
+   * false: the DI rule and the auto-owner default treat the server as not loopback-only even when
+   * it listens on loopback (tests of a server on a public address). It can only narrow: on a
+   * non-loopback listen host the server is never loopback-only.
+   */
+  loopbackOnly?: false;
 }
 
 export const SQLITE_FILE = 'iotopia.db';
@@ -79,7 +88,10 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const firstAdmin = await ensureFirstAdminToken(store);
     tls = config.transport.tls ? await serverTls(config, store, (options.clock ?? (() => new Date()))(), options.logger) : undefined;
     const ctx = roleContext(config, store, keys, options);
-    const { roles, owner } = await fdoRoles(ctx);
+    const diPolicy = { loopbackOnly: options.loopbackOnly !== false && config.transport.loopbackOnly };
+    const autoOwner =
+      (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
+    const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
     const metrics = createMetrics();
     const limits = config.limits ?? DEFAULT_LIMITS;
     const listeners = listenerPlan(config.transport, config, tls);
@@ -131,6 +143,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
       ...(owner === undefined ? {} : { to0Refresh: owner.refresh }),
+      manufacturing: { loopbackOnly: diPolicy.loopbackOnly, autoOwner },
       async close() {
         await stopTimers();
         tls?.close();
@@ -221,14 +234,17 @@ function roleContext(config: SettledConfig, store: Store, keys: PlatformKeys, op
 }
 
 /** The FDO roles this server plays, each built by its own module. */
-async function fdoRoles(ctx: RoleContext): Promise<{ roles: FdoRoles; owner?: OwnerRole }> {
+async function fdoRoles(
+  ctx: RoleContext,
+  m: { diPolicy: DiAuthorisationPolicy; autoOwner: boolean },
+): Promise<{ roles: FdoRoles; owner?: OwnerRole }> {
   const has = (r: PlatformConfig['roles'][number]) => ctx.config.roles.includes(r);
   const roles: FdoRoles = {};
   if (has('rendezvous')) roles.rendezvous = rendezvousRole(ctx);
   const owner = has('owner') ? ownerRole(ctx, roles.rendezvous) : undefined;
   if (owner !== undefined) roles.owner = owner.handlers;
   if (has('manufacturer')) {
-    roles.manufacturer = await manufacturerRole(ctx, { autoOwner: ctx.config.autoOwner && has('owner'), rendezvous: roles.rendezvous });
+    roles.manufacturer = await manufacturerRole(ctx, { autoOwner: m.autoOwner, rendezvous: roles.rendezvous, diPolicy: m.diPolicy });
   }
   return { roles, ...(owner === undefined ? {} : { owner }) };
 }

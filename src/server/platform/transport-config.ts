@@ -4,8 +4,9 @@
  * decides whether TLS is on (and refuses plain HTTP beyond loopback) lives here, in one function,
  * so a test can check it without opening a socket. ADR 0015 gives each default and its reason.
  */
-import { isIP } from 'node:net';
+
 import { ConfigError } from '../../platform/errors.ts';
+import { isLoopbackHost } from '../../platform/loopback.ts';
 
 export interface ListenAddress {
   host: string;
@@ -83,14 +84,6 @@ export function parseListen(value: string): ListenAddress | undefined {
   const port = Number(m?.[3]);
   if (m === null || port > 65535) return undefined;
   return { host: m[1] ?? (m[2] === '' ? '127.0.0.1' : (m[2] as string)), port };
-}
-
-/** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and `localhost`; a wildcard address is not loopback. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
-  return isIP(v4) === 4 && v4.startsWith('127.');
 }
 
 interface Merged {

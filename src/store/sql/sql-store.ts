@@ -7,6 +7,7 @@ import { sqlApiTokenRepository } from './api-token-repository.ts';
 import { sqlAuditLog } from './audit-log.ts';
 import type { SqlContext } from './context.ts';
 import { sqlDeviceRepository } from './device-repository.ts';
+import { sqlDiTokenRepository } from './di-token-repository.ts';
 import { checkKek } from './kek-check.ts';
 import { sqlKeyRepository } from './key-repository.ts';
 import { sqlMudFileRepository } from './mud-file-repository.ts';
@@ -35,6 +36,7 @@ function repositories(ctx: SqlContext): Repositories {
     settings: sqlSettingsRepository(ctx),
     mudFiles: sqlMudFileRepository(ctx),
     to0Registrations: sqlTo0RegistrationRepository(ctx),
+    diTokens: sqlDiTokenRepository(ctx),
   };
 }
 
