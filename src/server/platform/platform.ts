@@ -22,6 +22,7 @@ import type { FdoRoles } from '../fdo/fdo-transport.ts';
 import { registerMudServing } from '../mud/serve.ts';
 import { serverAddresses } from './addresses.ts';
 import type { PlatformConfig } from './config.ts';
+import { logTightened, secureDataDir } from './data-dir.ts';
 import { healthRoutes } from './health.ts';
 import { createMetrics } from './metrics.ts';
 import type { RoleContext } from './roles/context.ts';
@@ -63,6 +64,10 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   const config = requested.port === 0 ? { ...requested, port: await freePort(requested.host) } : requested;
   const master = loadMasterKey(config.dataDir, options.env ?? process.env);
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
+  logTightened(options.logger, [
+    ...master.tightened,
+    ...secureDataDir(config.dataDir, config.database === undefined ? database : undefined),
+  ]);
   const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
   try {
     const keys = await ensurePlatformKeys(store, config.keyType);
