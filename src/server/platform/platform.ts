@@ -10,6 +10,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
+import { sealPlainSecretSettings } from '../../onboarding/secret-settings.ts';
 import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
 import { storedTo2Address } from '../../onboarding/to2-address.ts';
 import { ensurePlatformKeys, type PlatformKeys } from '../../platform/keys.ts';
@@ -72,6 +73,8 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   try {
     const keys = await ensurePlatformKeys(store, config.keyType);
     const firstAdmin = await ensureFirstAdminToken(store);
+    const sealedNow = await sealPlainSecretSettings(store);
+    if (sealedNow.length > 0) options.logger?.info({ settings: sealedNow }, 'secret settings stored plain are sealed now');
     const ctx = roleContext(config, store, keys, options);
     const { roles, owner } = await fdoRoles(ctx);
     const metrics = createMetrics();
