@@ -85,6 +85,12 @@ export function managementApi(ctx: ApiContext): FastifyPluginAsync {
     const texts = newAjv({ coerce: true });
     app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema));
     app.setErrorHandler(problemErrorHandler);
+    // Answers carry secrets (a new token, ServiceInfo with inline files, a Wi-Fi password) or what
+    // only the caller may see: no cache or proxy keeps any of them (ADR 0019).
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('cache-control', 'no-store');
+      return payload;
+    });
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, new ApiProblem(404, 'ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
     );
@@ -99,7 +105,7 @@ export function managementApi(ctx: ApiContext): FastifyPluginAsync {
           ? {}
           : {
               onRequest: async (request) => {
-                await authenticate(ctx.store, request);
+                await authenticate(ctx.store, request, (ctx.clock ?? (() => new Date()))());
                 authorize(request, roles);
               },
             }),

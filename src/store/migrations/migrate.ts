@@ -13,6 +13,7 @@ import { mudFiles } from './0005-mud-files.ts';
 import { to0Registrations } from './0006-to0-registrations.ts';
 import { sealedSettings } from './0007-sealed-settings.ts';
 import { keyCertificates } from './0008-key-certificates.ts';
+import { tokenExpiry } from './0011-token-expiry.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -25,6 +26,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006-to0-registrations': to0Registrations(),
     '0007-sealed-settings': sealedSettings(),
     '0008-key-certificates': keyCertificates(dialect),
+    '0011-token-expiry': tokenExpiry(),
   };
 }
 
