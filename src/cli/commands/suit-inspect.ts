@@ -32,7 +32,7 @@ export function registerSuitInspect(suit: Command, cli: CliContext): void {
       }
       if (opts.diag === true) {
         try {
-          cli.output.out(`${envelopeDiag(bytes)}\n`);
+          cli.output.out(`${escapeComposed(envelopeDiag(bytes))}\n`);
         } catch (e) {
           if (e instanceof CborError) throw new CliExit(EXIT_CHECK_FAILED, `${file}: ${e.message} [${e.code}]`);
           throw e;
