@@ -32,6 +32,18 @@ export function escapeComposed(text: string): string {
   return text.replace(UNSAFE_BUT_LF, escapeOne);
 }
 
+// Characters JSON.stringify leaves raw (it escapes only U+0000–U+001F, `"` and `\`).
+const JSON_RAW = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * JSON text with DEL, C1 controls, line separators and bidi controls written as `\uNNNN`: the
+ * same data to a JSON reader, nothing a terminal obeys. They can only occur inside strings, so
+ * replacing them anywhere in the text is safe.
+ */
+export function escapeJson(json: string): string {
+  return json.replace(JSON_RAW, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
+
 /**
  * A template tag that escapes every interpolated value: `` esc`model ${model}` ``. Non-strings
  * are turned into strings first.

@@ -2,7 +2,7 @@
  * Where the `iotopia` command writes: one object per run, over the process's streams or over
  * buffers (the in-process runner). Commands never write to process.stdout or process.stderr.
  */
-import { escapeComposed, escapeText } from './escape.ts';
+import { escapeComposed, escapeJson, escapeText } from './escape.ts';
 
 /** The part of a writable stream the command uses (a TTY stream, a pipe, or a buffer). */
 export interface OutputStream {
@@ -67,7 +67,8 @@ export function createOutput(stdout: OutputStream, stderr: OutputStream): RunOut
     },
     result(value, render, format = {}) {
       if (json) {
-        stdout.write(`${JSON.stringify(value, format.replacer, format.indent)}\n`);
+        // JSON.stringify escapes C0 controls; DEL, C1 and bidi controls are escaped here.
+        stdout.write(`${escapeJson(String(JSON.stringify(value, format.replacer, format.indent)))}\n`);
         return;
       }
       if (render === undefined) return;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { esc, escapeComposed, escapeText } from '../../src/cli/escape.ts';
+import { esc, escapeComposed, escapeJson, escapeText } from '../../src/cli/escape.ts';
 import { runDi } from '../../src/fdo/client/flows.ts';
 import { createApiToken } from '../../src/platform/tokens.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
@@ -27,6 +27,13 @@ test('escapeText shows C0, DEL, C1, line separators and bidi controls as escapes
   assert.equal(escapeText('plain ünïcödé 設備 \\x41 tab-free'), 'plain ünïcödé 設備 \\x41 tab-free');
   assert.equal(escapeComposed('line 1\nline\r2\x1b[2J'), 'line 1\nline\\x0d2\\x1b[2J');
   assert.equal(esc`model ${HOSTILE_MODEL} n=${3}`, 'model \\x1b]0;pwned\\x07\\x0d\\x0aFAKE n=3');
+});
+
+test('escapeJson writes DEL, C1, line separators and bidi controls as \\u escapes; the data parses back the same', () => {
+  const value = { model: 'a\x7fb\x9b2Jc\u2028d\u202ee', plain: 'ünï 設備' };
+  const text = escapeJson(JSON.stringify(value));
+  assert.equal(text, '{"model":"a\\u007fb\\u009b2Jc\\u2028d\\u202ee","plain":"ünï 設備"}');
+  assert.deepEqual(JSON.parse(text), value);
 });
 
 describe('the CLI lists hostile device and token strings escaped', () => {
@@ -68,6 +75,7 @@ describe('the CLI lists hostile device and token strings escaped', () => {
       (JSON.parse(raw.out) as { deviceInfo: string }[]).some((v) => v.deviceInfo === HOSTILE_MODEL),
       'the model is stored as sent',
     );
+    assertNeutral(raw.out);
     const listed = await run(['voucher', 'list', ...api()]);
     assert.equal(listed.code, 0, listed.err);
     assertNeutral(listed.out);
