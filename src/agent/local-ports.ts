@@ -30,7 +30,8 @@ export function directorySink(dir: string): ByteSink {
       const safe = basename(name);
       if (safe === '' || safe === '.' || safe === '..' || safe !== name)
         throw new Error(`download name "${name}" is not a plain file name`);
-      await mkdir(dir, { recursive: true });
+      // Downloads may hold secrets (a Wi-Fi password): a directory made here is 0700, files 0600.
+      await mkdirPrivate(dir);
       const handle = randomBytes(8).toString('hex');
       const temp = join(dir, `.${safe}.${handle}.part`);
       await createPartFile(temp);
