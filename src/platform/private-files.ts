@@ -17,11 +17,12 @@ export interface TightenedMode {
   now: number;
 }
 
-const octal = (mode: number) => `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
+/** A mode as people write it: `0755`. */
+export const modeText = (mode: number): string => `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 
 /** `path: 0755 -> 0700`, for logs. */
 export function describeTightened(t: TightenedMode): string {
-  return `${t.path}: ${octal(t.was)} -> ${octal(t.now)}`;
+  return `${t.path}: ${modeText(t.was)} -> ${modeText(t.now)}`;
 }
 
 /** Sets `mode` on an existing path; reports it when the old mode differed. A missing path is left missing. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ServiceLog } from '../../platform/log.ts';
 import {
   describeTightened,
+  modeText,
   PRIVATE_DIR_MODE,
   PRIVATE_FILE_MODE,
   privateDir,
@@ -30,6 +31,6 @@ export function secureDataDir(dataDir: string, database: string | undefined): Ti
 /** One warning per tightened path: an operator learns that something had been readable by others. */
 export function logTightened(log: ServiceLog | undefined, tightened: readonly TightenedMode[]): void {
   for (const t of tightened) {
-    log?.warn({ path: t.path, was: `0${t.was.toString(8)}`, now: `0${t.now.toString(8)}` }, `file mode tightened: ${describeTightened(t)}`);
+    log?.warn({ path: t.path, was: modeText(t.was), now: modeText(t.now) }, `file mode tightened: ${describeTightened(t)}`);
   }
 }
