@@ -125,6 +125,13 @@ export function storedRvDirectives(store: Pick<Store, 'settings'>): Promise<RvDi
   return readSetting(store, { scope: MANUFACTURER_SCOPE, key: RV_INFO_KEY, what: 'rendezvous info' }, (v) => parseRvDirectives(v));
 }
 
+/** Rendezvous info holds a secret, and is stored sealed, when a directive carries a Wi-Fi password. */
+export function rvInfoHoldsSecret(directives: unknown): boolean {
+  return (
+    Array.isArray(directives) && directives.some((d) => typeof d === 'object' && d !== null && 'wifiPw' in d && d.wifiPw !== undefined)
+  );
+}
+
 /** Stores the directives (or with none, forgets them) with an audit record. */
 export async function setRvDirectives(store: Store, actor: string, value: unknown): Promise<void> {
   if (value === undefined) {
@@ -139,7 +146,7 @@ export async function setRvDirectives(store: Store, actor: string, value: unknow
     key: RV_INFO_KEY,
     action: 'manufacturer.rv-info',
     value: directives,
-    sealed: directives.some((d) => d.wifiPw !== undefined),
+    sealed: rvInfoHoldsSecret(directives),
     // The audit log is read by auditors: a Wi-Fi password is recorded as present, not as text.
     details: { directives: directives.map((d) => (d.wifiPw === undefined ? d : { ...d, wifiPw: '(set)' })) },
   });

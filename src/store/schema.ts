@@ -75,6 +75,8 @@ export interface ApiTokensTable {
   secret_hash: string;
   created_at: Millis;
   revoked_at: NullableMillis;
+  /** From 0011: the first moment the token is refused; null when it does not expire. */
+  expires_at: NullableMillis;
 }
 
 export interface SettingsTable {

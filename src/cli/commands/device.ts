@@ -3,11 +3,19 @@
  * whose credential (with its private key) is kept in a file readable by this user only.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { arch, hostname, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { directorySink, directorySource, fileManagementStore, httpFetch, localExecutor, writeFileAtomic } from '../../agent/local-ports.ts';
+import {
+  directorySink,
+  directorySource,
+  fileManagementStore,
+  httpFetch,
+  localExecutor,
+  mkdirPrivate,
+  writeFileAtomic,
+} from '../../agent/local-ports.ts';
 import { generateKeyPair } from '../../crypto/key-generate.ts';
 import { importPrivateKey } from '../../crypto/key-import.ts';
 import { IotopiaError } from '../../errors.ts';
@@ -91,7 +99,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
           { ...diTokenOption(o.diToken, cli.env), ...(tlsCa === undefined ? {} : { tlsCa }) },
         ),
       );
-      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await mkdirPrivate(dirname(file));
       await writeFileAtomic(file, encodeDeviceCredential(credential));
       output.result({ guid: guidToUuid(credential.guid), credential: file, serialNumber }, () => [
         `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${text(serialNumber)})`,

@@ -107,7 +107,7 @@ export function managementApi(ctx: ApiContext, limits: ApiRateLimits = {}): Fast
           ? {}
           : {
               onRequest: async (request) => {
-                await authenticate(ctx.store, request, limiters);
+                await authenticate(ctx.store, request, { limiters, now: (ctx.clock ?? (() => new Date()))() });
                 authorize(request, roles);
               },
             }),

@@ -11,6 +11,7 @@ import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
+import { sealPlainSecretSettings } from '../../onboarding/secret-settings.ts';
 import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
 import { storedTo2Address } from '../../onboarding/to2-address.ts';
 import { ensurePlatformKeys, type PlatformKeys } from '../../platform/keys.ts';
@@ -24,6 +25,7 @@ import { registerMudServing } from '../mud/serve.ts';
 import { type ListenerName, type ListenerSpec, listenerServerFactory } from '../transport/listener.ts';
 import { serverAddresses } from './addresses.ts';
 import { type PlatformConfig, resolveTransport, type TransportConfig } from './config.ts';
+import { logTightened, secureDataDir } from './data-dir.ts';
 import { healthRoutes } from './health.ts';
 import { DEFAULT_LIMITS } from './limits-config.ts';
 import { listenAll, type PlatformListener } from './listeners.ts';
@@ -81,12 +83,18 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   const config = await settledConfig(requested);
   const master = loadMasterKey(config.dataDir, options.env ?? process.env);
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
+  logTightened(options.logger, [
+    ...master.tightened,
+    ...secureDataDir(config.dataDir, config.database === undefined ? database : undefined),
+  ]);
   const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
   let tls: ServerTls | undefined;
   try {
     const keys = await ensurePlatformKeys(store, config.keyType);
     const firstAdmin = await ensureFirstAdminToken(store);
     tls = config.transport.tls ? await serverTls(config, store, (options.clock ?? (() => new Date()))(), options.logger) : undefined;
+    const sealedNow = await sealPlainSecretSettings(store);
+    if (sealedNow.length > 0) options.logger?.info({ settings: sealedNow }, 'secret settings stored plain are sealed now');
     const ctx = roleContext(config, store, keys, options);
     const diPolicy = { loopbackOnly: options.loopbackOnly !== false && config.transport.loopbackOnly };
     const autoOwner =
