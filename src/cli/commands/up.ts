@@ -14,6 +14,8 @@ interface Options {
   autoOwner?: boolean;
   publicHost?: string;
   logLevel?: string;
+  rendezvousPolicy?: string;
+  allowInternalRendezvous?: boolean;
   config?: string;
 }
 
@@ -30,8 +32,16 @@ export function registerUp(program: Command, cli: CliContext): void {
     .option('--public-host <host>', 'host name or address devices reach this server at (default: the listen host)')
     .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace or silent')
     .option(
+      '--rendezvous-policy <mode>',
+      'what TO0 accepts while no policy is set through the API: own-keys (default: vouchers from this server’s manufacturer or owner keys) or open (every voucher that verifies)',
+    )
+    .option(
+      '--allow-internal-rendezvous',
+      'accept loopback, link-local, multicast, unspecified and cloud metadata addresses as rendezvous addresses (refused by default, loopback allowed when listening on loopback only)',
+    )
+    .option(
       '--config <file>',
-      'a JSON file of these settings (keys: roles, listen, dataDir, database, keyType, autoOwner, publicHost, logLevel, to0RefreshMargin, to0RefreshInterval, serviceInfoDir)',
+      'a JSON file of these settings (keys: roles, listen, dataDir, database, keyType, autoOwner, publicHost, logLevel, to0RefreshMargin, to0RefreshInterval, serviceInfoDir, rendezvousPolicy, allowInternalRendezvous)',
     )
     .addHelpText(
       'after',
@@ -50,6 +60,8 @@ export function registerUp(program: Command, cli: CliContext): void {
         autoOwner: cmd.getOptionValueSource('autoOwner') === 'cli' ? opts.autoOwner : undefined,
         publicHost: opts.publicHost,
         logLevel: opts.logLevel,
+        rendezvousPolicy: opts.rendezvousPolicy,
+        allowInternalRendezvous: opts.allowInternalRendezvous,
       };
       let config: ReturnType<typeof resolveConfig>;
       try {

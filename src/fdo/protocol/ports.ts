@@ -5,6 +5,7 @@
  * a SessionStore.
  */
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import type { OwnershipVoucher } from '../voucher/voucher.ts';
 
 /** Cryptographically strong random bytes. */
 export type RandomSource = (n: number) => Uint8Array;
@@ -102,6 +103,22 @@ export type VoucherAcceptance = (voucher: {
   entries: number;
   deviceCertificates: readonly X509Certificate[];
 }) => Promise<boolean>;
+
+/**
+ * Whether a TO0 that verified may take the place of the live
+ * (unexpired) registration held for its GUID (§5.3.3 leaves whom to accept to the operator).
+ * Resolves a reason to refuse it (INVALID_OWNERSHIP_VOUCHER), or undefined to let it replace the
+ * registration. Not called when the GUID has no registration or only an expired one.
+ */
+export type RegistrationReplacement = (
+  incoming: {
+    /** The voucher of this TO0.OwnerSign, parsed and verified. */
+    voucher: OwnershipVoucher;
+    /** The current owner's key (the one that signed to1d). */
+    ownerKey: KeyObject;
+  },
+  live: RendezvousRegistration,
+) => Promise<string | undefined>;
 
 /** The server role that serves a protocol. */
 export type FdoRole = 'manufacturer' | 'rendezvous' | 'owner';

@@ -10,6 +10,7 @@ import { type TProperties, type TSchema, Type } from 'typebox';
 import type { To0Result } from '../../fdo/protocol/to0-owner.ts';
 import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
+import type { AcceptancePolicy } from '../../onboarding/acceptance.ts';
 import type { ApiRole } from '../../store/api-token-repository.ts';
 import { MAX_PAGE_LIMIT } from '../../store/page.ts';
 import type { Store } from '../../store/store.ts';
@@ -31,6 +32,8 @@ export interface ApiContext {
   defaultTo2Address?: RvTo2Addr;
   /** Where `file` sources of fdo.download ServiceInfo plans live; without it only inline data. */
   serviceInfoDir?: string;
+  /** What the rendezvous accepts in TO0 while no policy is stored (default: this server's own keys). */
+  defaultAcceptance?: AcceptancePolicy;
   /** The TO0 refresh margin registrations are recorded with (`to0RefreshMargin`, default 0.25). */
   to0RefreshMargin?: number;
   clock?: () => Date;

@@ -8,6 +8,7 @@ export type { KeyTypeSetting } from '../../platform/keys.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FdoRole } from '../../fdo/protocol/ports.ts';
+import { DEFAULT_ACCEPTANCE_MODES, type DefaultAcceptance } from '../../onboarding/acceptance.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import type { KeyTypeSetting } from '../../platform/keys.ts';
 
@@ -38,6 +39,13 @@ export interface PlatformConfig {
   to0RefreshInterval?: number;
   /** Owner: where `file` sources of fdo.download ServiceInfo live (default <dataDir>/serviceinfo). */
   serviceInfoDir?: string;
+  /** Rendezvous: what TO0 accepts while no policy is stored (default own-keys: this server's keys; ADR 0018). */
+  rendezvousPolicy?: DefaultAcceptance;
+  /**
+   * Owner and manufacturer: accept rendezvous addresses on loopback, link-local, multicast,
+   * unspecified and cloud metadata addresses (default false; ADR 0018).
+   */
+  allowInternalRendezvous?: boolean;
 }
 
 export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud'];
@@ -67,6 +75,8 @@ export interface RawSettings {
   to0RefreshMargin?: string | undefined;
   to0RefreshInterval?: string | undefined;
   serviceInfoDir?: string | undefined;
+  rendezvousPolicy?: string | undefined;
+  allowInternalRendezvous?: string | boolean | undefined;
 }
 
 /** The environment variables read, by setting. */
@@ -82,6 +92,8 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   to0RefreshMargin: 'IOTOPIA_TO0_REFRESH_MARGIN',
   to0RefreshInterval: 'IOTOPIA_TO0_REFRESH_INTERVAL',
   serviceInfoDir: 'IOTOPIA_SERVICEINFO_DIR',
+  rendezvousPolicy: 'IOTOPIA_RENDEZVOUS_POLICY',
+  allowInternalRendezvous: 'IOTOPIA_ALLOW_INTERNAL_RENDEZVOUS',
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
@@ -156,6 +168,16 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
       c.to0RefreshInterval = n;
     }
     if (s.serviceInfoDir !== undefined) c.serviceInfoDir = s.serviceInfoDir;
+    if (s.rendezvousPolicy !== undefined) {
+      if (!DEFAULT_ACCEPTANCE_MODES.includes(s.rendezvousPolicy as DefaultAcceptance))
+        throw bad('rendezvous-policy', `"${s.rendezvousPolicy}" is not one of ${DEFAULT_ACCEPTANCE_MODES.join(', ')}`);
+      c.rendezvousPolicy = s.rendezvousPolicy as DefaultAcceptance;
+    }
+    if (s.allowInternalRendezvous !== undefined) {
+      const v = String(s.allowInternalRendezvous);
+      if (v !== 'true' && v !== 'false') throw bad('allow-internal-rendezvous', 'true or false');
+      c.allowInternalRendezvous = v === 'true';
+    }
   }
   c.dataDir = resolve(c.dataDir);
   if (c.serviceInfoDir !== undefined) c.serviceInfoDir = resolve(c.serviceInfoDir);

@@ -27,7 +27,7 @@ import { createMetrics } from './metrics.ts';
 import type { RoleContext } from './roles/context.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
-import { rendezvousRole } from './roles/rendezvous.ts';
+import { rendezvousRole, serverDefaultAcceptance } from './roles/rendezvous.ts';
 
 export interface Platform {
   app: FastifyInstance;
@@ -76,6 +76,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         store,
         manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
         ownerKeys: keys.owner.map((k) => k.privateKey),
+        defaultAcceptance: serverDefaultAcceptance(config, keys),
         clock: ctx.clock,
         defaultRvInfo: ctx.defaultRvInfo,
         defaultTo2Address: ctx.defaultTo2Address,
