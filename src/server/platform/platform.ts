@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
+import { isLoopbackHost } from '../../onboarding/address-policy.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
 import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
@@ -77,6 +78,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
         ownerKeys: keys.owner.map((k) => k.privateKey),
         defaultAcceptance: serverDefaultAcceptance(config, keys),
+        rendezvousAddresses: ctx.rendezvousAddresses,
         clock: ctx.clock,
         defaultRvInfo: ctx.defaultRvInfo,
         defaultTo2Address: ctx.defaultTo2Address,
@@ -130,6 +132,8 @@ function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, o
     ownerVouchers: storeOwnerVoucherStore(store),
     ownerKeyRing: storeOwnerKeyRing(store),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
+    // Loopback rendezvous addresses are this host's own only while nothing beyond it can reach the API.
+    rendezvousAddresses: { allowInternal: config.allowInternalRendezvous ?? false, loopbackServer: isLoopbackHost(config.host) },
   };
 }
 
