@@ -72,14 +72,18 @@ export type AcceptancePolicyView = AcceptancePolicy & { source: 'stored' | 'defa
 export type DefaultAcceptance = 'own-keys' | 'open';
 export const DEFAULT_ACCEPTANCE_MODES: readonly DefaultAcceptance[] = ['own-keys', 'open'];
 
-/** The default policy: open, or trusted with this server's own manufacturer and owner keys. */
+/**
+ * The default policy: open, or trusted with this server's own keys. Its owner keys count as
+ * manufacturer keys too: the replacement voucher TO2 makes names the owner's key as its OVPubKey
+ * (FDO 1.1 §5.5), so a device this server onboarded and then resold comes back with it there.
+ */
 export function defaultAcceptancePolicy(
   mode: DefaultAcceptance,
   own: { manufacturer: readonly KeyObject[]; owner: readonly KeyObject[] },
 ): AcceptancePolicy {
   if (mode === 'open') return OPEN_POLICY;
   const fps = (keys: readonly KeyObject[]) => [...new Set(keys.map((k) => publicKeyFingerprint(k)))];
-  return { mode: 'trusted', manufacturerKeys: fps(own.manufacturer), ownerKeys: fps(own.owner) };
+  return { mode: 'trusted', manufacturerKeys: fps([...own.manufacturer, ...own.owner]), ownerKeys: fps(own.owner) };
 }
 
 /** A key as its fingerprint: 64 hex digits (colons and upper case allowed), or a PEM public key or certificate. */

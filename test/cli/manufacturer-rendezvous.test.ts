@@ -118,7 +118,7 @@ describe('iotopia manufacturer rv-info and iotopia rendezvous policy against iot
     assert.equal(reset.code, 0, reset.err);
     assert.deepEqual(JSON.parse(reset.out), {
       mode: 'trusted',
-      manufacturerKeys: platform.keys.manufacturer.map((k) => publicKeyFingerprint(k.privateKey)),
+      manufacturerKeys: [...platform.keys.manufacturer, ...platform.keys.owner].map((k) => publicKeyFingerprint(k.privateKey)),
       ownerKeys: platform.keys.owner.map((k) => publicKeyFingerprint(k.privateKey)),
       source: 'default',
     });

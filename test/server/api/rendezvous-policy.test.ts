@@ -69,7 +69,7 @@ describe('management API: the rendezvous acceptance policy decides TO0', () => {
     const fps = (keys: { privateKey: KeyObject }[]) => keys.map((k) => publicKeyFingerprint(k.privateKey));
     assert.deepEqual((await get(w.tokens.rendezvous)).json(), {
       mode: 'trusted',
-      manufacturerKeys: fps(w.platform.keys.manufacturer),
+      manufacturerKeys: fps([...w.platform.keys.manufacturer, ...w.platform.keys.owner]),
       ownerKeys: fps(w.platform.keys.owner),
       source: 'default',
     });
