@@ -5,7 +5,8 @@
  * address later (DNS rebinding) is refused on the connection that would have reached it.
  *
  * Node's global fetch takes no lookup hook, so this is a `fetch` on node:http and node:https with
- * one; the FDO client transport takes any fetch.
+ * one; the FDO client transport takes any fetch. Redirects are not followed (FDO answers are never
+ * redirects, and one could point anywhere): a 3xx reaches the transport as it is.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';

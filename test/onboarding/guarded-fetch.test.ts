@@ -40,9 +40,10 @@ describe('TO0 connections check the resolved address', () => {
   let requests = 0;
   let store: Store;
   before(async () => {
-    server = createServer((_req, res) => {
+    server = createServer((req, res) => {
       requests++;
-      res.end('ok');
+      if (req.url === '/redirect') res.writeHead(307, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+      else res.end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as { port: number }).port;
@@ -82,6 +83,15 @@ describe('TO0 connections check the resolved address', () => {
     assert.equal(requests, 1);
   });
 
+  test('a redirect is not followed: it could point anywhere', async () => {
+    const r = await guardedFetch(LOOPBACK_SERVER, toLoopback)(`http://rv.test:${port}/redirect`, {
+      method: 'POST',
+      body: new Uint8Array(1),
+    });
+    assert.equal(r.status, 307);
+    assert.equal(requests, 2, 'one request, to the rendezvous only');
+  });
+
   const registrar = (fetch: typeof globalThis.fetch) =>
     ownerRegistrar({
       store,
@@ -112,6 +122,6 @@ describe('TO0 connections check the resolved address', () => {
       assert.match((e as Error).message, /rv\.test: resolves to a loopback address/);
       return true;
     });
-    assert.equal(requests, 1, 'nothing reached the server');
+    assert.equal(requests, 2, 'nothing reached the server');
   });
 });
