@@ -110,7 +110,7 @@ export function ownerRegistrar(o: OwnerRegistrarOptions): OwnerRegister {
         return { waitSeconds, rendezvous: 'in-process' };
       }
       // A voucher's rendezvous info comes from its manufacturer: its hosts pass the same policy as the owner's own list.
-      const reason = addressRefusal(new URL(url).hostname, addresses);
+      const reason = URL.canParse(url) ? addressRefusal(new URL(url).hostname, addresses) : 'not a URL';
       if (reason !== undefined) {
         refused.push(`${url}: ${reason}`);
         continue;

@@ -105,8 +105,8 @@ export type VoucherAcceptance = (voucher: {
 }) => Promise<boolean>;
 
 /**
- * Whether a TO0 that verified may take the place of the live
- * (unexpired) registration held for its GUID (§5.3.3 leaves whom to accept to the operator).
+ * Whether a TO0 that verified may take the place of the live (unexpired) registration held for
+ * its GUID (§5.3.3 leaves whom to accept to the operator).
  * Resolves a reason to refuse it (INVALID_OWNERSHIP_VOUCHER), or undefined to let it replace the
  * registration. Not called when the GUID has no registration or only an expired one.
  */
