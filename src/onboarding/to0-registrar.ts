@@ -112,7 +112,8 @@ export function ownerRegistrar(o: OwnerRegistrarOptions): OwnerRegister {
       // A voucher's rendezvous info comes from its manufacturer: its hosts pass the same policy as the owner's own list.
       const reason = URL.canParse(url) ? addressRefusal(new URL(url).hostname, addresses) : 'not a URL';
       if (reason !== undefined) {
-        refused.push(`${url}: ${reason}`);
+        // A host that does not parse came from a voucher as it was written: quoted, so no control character gets through.
+        refused.push(`${URL.canParse(url) ? url : JSON.stringify(url)}: ${reason}`);
         continue;
       }
       try {
