@@ -70,6 +70,13 @@ export interface RendezvousStore {
   /** Stores the registration, replacing any earlier one for the same GUID. */
   put(registration: RendezvousRegistration): Promise<void>;
   get(guid: Uint8Array): Promise<RendezvousRegistration | undefined>;
+  /**
+   * Stores the registration only if the one held for its GUID is still `replaces` (the live
+   * registration the TO0 was checked against, known by its to1d), or, with `replaces` undefined,
+   * none is live at `now`; resolves false, changing nothing, when another TO0 came in between.
+   * Without it TO0 uses `put`, and two TO0s for one GUID at the same moment end with the last write.
+   */
+  putIf?(registration: RendezvousRegistration, replaces: RendezvousRegistration | undefined, now: Date): Promise<boolean>;
 }
 
 /** What the owner keeps per device: the voucher, and after TO2 the device's replacement values. */

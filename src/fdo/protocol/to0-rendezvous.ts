@@ -137,12 +137,17 @@ async function ownerSign(d: To0RendezvousDeps, nonce: Uint8Array, body: Uint8Arr
   if (accepted !== true) throw invalidVoucher('ERR_FDO_TO0_VOUCHER_REJECTED', 'the acceptance policy refused the voucher');
 
   const waitSeconds = Math.min(to0d.waitSeconds, d.maxWait);
-  await config.store.put({
+  const registration = {
     guid: voucher.header.guid,
     to1d: to1d.sign1.bytes,
     voucher: to0d.voucher,
     expiresAt: new Date(now.getTime() + waitSeconds * 1000),
-  });
+  };
+  // The checks above hold for the registration read at their start: it is replaced only if it is still that one.
+  if (config.store.putIf === undefined) await config.store.put(registration);
+  else if (!(await config.store.putIf(registration, live, now))) {
+    throw invalidVoucher('ERR_FDO_TO0_REGISTRATION_CHANGED', 'another TO0 changed the registration of this GUID meanwhile');
+  }
   return { state: null, reply: { msgType: MsgType.TO0_AcceptOwner, body: encodeTO0AcceptOwner({ waitSeconds }) } };
 }
 
