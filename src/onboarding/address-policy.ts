@@ -124,12 +124,6 @@ export function addressRefusal(host: string, policy: RendezvousAddressPolicy): s
   return `${as}${WHY[kind]}; set allowInternalRendezvous to allow it`;
 }
 
-/** Throws RendezvousAddressError when `host` is refused. */
-export function checkRendezvousAddress(host: string, policy: RendezvousAddressPolicy): void {
-  const reason = addressRefusal(host, policy);
-  if (reason !== undefined) throw new RendezvousAddressError(host, reason);
-}
-
 /** The listen host is loopback: 127.0.0.0/8, ::1 or localhost. */
 export function isLoopbackHost(host: string): boolean {
   const canonical = canonicalHost(host.toLowerCase());

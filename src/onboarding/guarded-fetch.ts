@@ -54,6 +54,9 @@ export function guardedFetch(policy: RendezvousAddressPolicy, resolve?: Resolver
   const guarded = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
     new Promise((done, fail) => {
       const url = new URL(input instanceof Request ? input.url : input);
+      // A socket skips the lookup for an address literal: that one is checked here.
+      const literal = addressRefusal(url.hostname, policy);
+      if (literal !== undefined) return fail(new RendezvousAddressError(url.hostname, literal));
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const signal = init.signal ?? undefined;
       const request = send(

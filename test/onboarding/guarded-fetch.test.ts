@@ -72,6 +72,12 @@ describe('TO0 connections check the resolved address', () => {
     assert.equal(requests, 1, 'nothing reached the server');
   });
 
+  test('an address literal, which no lookup sees, is checked too', async () => {
+    await assert.rejects(guardedFetch(STRICT_ADDRESSES)(`http://127.0.0.1:${port}/`), RendezvousAddressError);
+    await assert.rejects(guardedFetch(STRICT_ADDRESSES)(`http://[::ffff:127.0.0.1]:${port}/`), RendezvousAddressError);
+    assert.equal(requests, 1, 'nothing reached the server');
+  });
+
   test('one refused address among several refuses the name', async () => {
     const mixed = resolverOf({
       'rv.test': [
