@@ -9,6 +9,7 @@ import { type Static, Type } from 'typebox';
 import { RVProtocolValue } from '../fdo/constants/rendezvous.ts';
 import { type RendezvousInfo, rendezvousDirectiveFromView, rendezvousDirectiveView } from '../fdo/types/rendezvous-info.ts';
 import type { Store } from '../store/store.ts';
+import { addressRefusal, type RendezvousAddressPolicy } from './address-policy.ts';
 import { changeSetting, invalidSetting, readSetting, settingValue } from './settings.ts';
 
 export const MANUFACTURER_SCOPE = 'manufacturer';
@@ -132,13 +133,28 @@ export function rvInfoHoldsSecret(directives: unknown): boolean {
   );
 }
 
-/** Stores the directives (or with none, forgets them) with an audit record. */
-export async function setRvDirectives(store: Store, actor: string, value: unknown): Promise<void> {
+/**
+ * Owners connect to these hosts for TO0 (§3.7), so each dns and ipAddress must pass the address
+ * policy. Stored values are not checked again when read: the policy applies when one is set.
+ */
+function checkAddresses(directives: readonly RvDirectiveJson[], addresses: RendezvousAddressPolicy): void {
+  for (const [i, d] of directives.entries()) {
+    for (const member of ['dns', 'ipAddress'] as const) {
+      const host = d[member];
+      const reason = host === undefined ? undefined : addressRefusal(host, addresses);
+      if (reason !== undefined) throw invalidSetting(`directives[${i}].${member}`, reason);
+    }
+  }
+}
+
+/** Stores the directives (or with none, forgets them) with an audit record; their hosts must pass the address policy. */
+export async function setRvDirectives(store: Store, actor: string, value: unknown, addresses: RendezvousAddressPolicy): Promise<void> {
   if (value === undefined) {
     await changeSetting(store, actor, { scope: MANUFACTURER_SCOPE, key: RV_INFO_KEY, action: 'manufacturer.rv-info' });
     return;
   }
   const directives = parseRvDirectives(value);
+  checkAddresses(directives, addresses);
   // Devices and owners decode what DI writes: a value our own decoder would refuse is never stored.
   for (const [i, d] of rvInfoFromJson(directives).entries()) rendezvousDirectiveView(d, `directives[${i}]`);
   await changeSetting(store, actor, {

@@ -16,6 +16,8 @@ interface Options extends LimitOptions, TransportOptions {
   autoOwner?: boolean;
   publicHost?: string;
   logLevel?: string;
+  rendezvousPolicy?: string;
+  allowInternalRendezvous?: boolean;
   config?: string;
 }
 
@@ -56,7 +58,15 @@ export function registerUp(program: Command, cli: CliContext): void {
     )
     .option('--no-auto-owner', 'do not extend vouchers made here to this server’s owner key and register them (TO0)')
     .option('--public-host <host>', 'host name or address devices reach this server at (default: the listen host)')
-    .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace or silent');
+    .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace or silent')
+    .option(
+      '--rendezvous-policy <mode>',
+      'what TO0 accepts while no policy is set through the API: own-keys (default: vouchers from this server’s manufacturer or owner keys) or open (every voucher that verifies)',
+    )
+    .option(
+      '--allow-internal-rendezvous',
+      'accept loopback, link-local, multicast, unspecified and cloud metadata addresses as rendezvous addresses (refused by default, loopback allowed when listening on loopback only)',
+    );
   withTransportOptions(up).option('--config <file>', `a JSON file of these settings (keys: ${Object.keys(ENV).join(', ')})`);
   withLimitOptions(up)
     .addHelpText(
@@ -76,6 +86,8 @@ export function registerUp(program: Command, cli: CliContext): void {
         autoOwner: cmd.getOptionValueSource('autoOwner') === 'cli' ? opts.autoOwner : undefined,
         publicHost: opts.publicHost,
         logLevel: opts.logLevel,
+        rendezvousPolicy: opts.rendezvousPolicy,
+        allowInternalRendezvous: opts.allowInternalRendezvous,
         ...limitFlags(opts),
         ...transportFlags(opts),
       };

@@ -5,6 +5,7 @@
  * a SessionStore.
  */
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import type { OwnershipVoucher } from '../voucher/voucher.ts';
 
 /** Cryptographically strong random bytes. */
 export type RandomSource = (n: number) => Uint8Array;
@@ -81,6 +82,13 @@ export interface RendezvousStore {
   /** Stores the registration, replacing any earlier one for the same GUID. */
   put(registration: RendezvousRegistration): Promise<void>;
   get(guid: Uint8Array): Promise<RendezvousRegistration | undefined>;
+  /**
+   * Stores the registration only if the one held for its GUID is still `replaces` (the live
+   * registration the TO0 was checked against, known by its to1d), or, with `replaces` undefined,
+   * none is live at `now`; resolves false, changing nothing, when another TO0 came in between.
+   * Without it TO0 uses `put`, and two TO0s for one GUID at the same moment end with the last write.
+   */
+  putIf?(registration: RendezvousRegistration, replaces: RendezvousRegistration | undefined, now: Date): Promise<boolean>;
 }
 
 /** What the owner keeps per device: the voucher, and after TO2 the device's replacement values. */
@@ -114,6 +122,22 @@ export type VoucherAcceptance = (voucher: {
   entries: number;
   deviceCertificates: readonly X509Certificate[];
 }) => Promise<boolean>;
+
+/**
+ * Whether a TO0 that verified may take the place of the live (unexpired) registration held for
+ * its GUID (§5.3.3 leaves whom to accept to the operator).
+ * Resolves a reason to refuse it (INVALID_OWNERSHIP_VOUCHER), or undefined to let it replace the
+ * registration. Not called when the GUID has no registration or only an expired one.
+ */
+export type RegistrationReplacement = (
+  incoming: {
+    /** The voucher of this TO0.OwnerSign, parsed and verified. */
+    voucher: OwnershipVoucher;
+    /** The current owner's key (the one that signed to1d). */
+    ownerKey: KeyObject;
+  },
+  live: RendezvousRegistration,
+) => Promise<string | undefined>;
 
 /** The server role that serves a protocol. */
 export type FdoRole = 'manufacturer' | 'rendezvous' | 'owner';

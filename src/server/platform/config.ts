@@ -8,6 +8,7 @@ export type { KeyTypeSetting } from '../../platform/keys.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FdoRole } from '../../fdo/protocol/ports.ts';
+import { DEFAULT_ACCEPTANCE_MODES, type DefaultAcceptance } from '../../onboarding/acceptance.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import type { KeyTypeSetting } from '../../platform/keys.ts';
 import { applyLimitSettings, DEFAULT_LIMITS, LIMITS_ENV, type LimitsConfig, type LimitsRawSettings } from './limits-config.ts';
@@ -49,6 +50,13 @@ export interface PlatformConfig {
   limits?: LimitsConfig;
   /** TLS, the factory listener, the Host allowlist and timeouts (transport-config.ts); resolveConfig always sets it. */
   transport?: TransportConfig;
+  /** Rendezvous: what TO0 accepts while no policy is stored (default own-keys: this server's keys; ADR 0018). */
+  rendezvousPolicy?: DefaultAcceptance;
+  /**
+   * Owner and manufacturer: accept rendezvous addresses on loopback, link-local, multicast,
+   * unspecified and cloud metadata addresses (default false; ADR 0018).
+   */
+  allowInternalRendezvous?: boolean;
 }
 
 export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud'];
@@ -77,6 +85,8 @@ export interface RawSettings extends LimitsRawSettings, TransportRawSettings {
   to0RefreshMargin?: string | undefined;
   to0RefreshInterval?: string | undefined;
   serviceInfoDir?: string | undefined;
+  rendezvousPolicy?: string | undefined;
+  allowInternalRendezvous?: string | boolean | undefined;
 }
 
 /** The environment variables read, by setting. */
@@ -94,6 +104,8 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   serviceInfoDir: 'IOTOPIA_SERVICEINFO_DIR',
   ...LIMITS_ENV,
   ...TRANSPORT_ENV,
+  rendezvousPolicy: 'IOTOPIA_RENDEZVOUS_POLICY',
+  allowInternalRendezvous: 'IOTOPIA_ALLOW_INTERNAL_RENDEZVOUS',
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
@@ -170,6 +182,16 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
     }
     if (s.serviceInfoDir !== undefined) c.serviceInfoDir = s.serviceInfoDir;
     applyLimitSettings(limits, s, bad);
+    if (s.rendezvousPolicy !== undefined) {
+      if (!DEFAULT_ACCEPTANCE_MODES.includes(s.rendezvousPolicy as DefaultAcceptance))
+        throw bad('rendezvous-policy', `"${s.rendezvousPolicy}" is not one of ${DEFAULT_ACCEPTANCE_MODES.join(', ')}`);
+      c.rendezvousPolicy = s.rendezvousPolicy as DefaultAcceptance;
+    }
+    if (s.allowInternalRendezvous !== undefined) {
+      const v = String(s.allowInternalRendezvous);
+      if (v !== 'true' && v !== 'false') throw bad('allow-internal-rendezvous', 'true or false');
+      c.allowInternalRendezvous = v === 'true';
+    }
   }
   c.dataDir = resolve(c.dataDir);
   if (c.serviceInfoDir !== undefined) c.serviceInfoDir = resolve(c.serviceInfoDir);

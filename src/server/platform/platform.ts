@@ -33,7 +33,7 @@ import { createMetrics } from './metrics.ts';
 import type { RoleContext } from './roles/context.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
-import { rendezvousRole } from './roles/rendezvous.ts';
+import { rendezvousRole, serverDefaultAcceptance } from './roles/rendezvous.ts';
 import { type ServerTls, serverTls } from './tls.ts';
 
 export interface Platform {
@@ -121,6 +121,8 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         store,
         manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
         ownerKeys: keys.owner.map((k) => k.privateKey),
+        defaultAcceptance: serverDefaultAcceptance(config, keys),
+        rendezvousAddresses: ctx.rendezvousAddresses,
         clock: ctx.clock,
         defaultRvInfo: ctx.defaultRvInfo,
         defaultTo2Address: ctx.defaultTo2Address,
@@ -238,6 +240,8 @@ function roleContext(config: SettledConfig, store: Store, keys: PlatformKeys, op
     ownerVouchers: storeOwnerVoucherStore(store),
     ownerKeyRing: storeOwnerKeyRing(store),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
+    // Loopback rendezvous addresses are this host's own only while nothing beyond it can reach the API.
+    rendezvousAddresses: { allowInternal: config.allowInternalRendezvous ?? false, loopbackServer: config.transport.loopbackOnly },
   };
 }
 

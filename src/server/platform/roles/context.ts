@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { OwnerKeyRing, RandomSource } from '../../../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../../fdo/types/rv-to2-addr.ts';
+import type { RendezvousAddressPolicy } from '../../../onboarding/address-policy.ts';
 import type { StoreOwnerVoucherStore } from '../../../onboarding/owner-vouchers.ts';
 import type { PlatformKeys } from '../../../platform/keys.ts';
 import type { Store } from '../../../store/store.ts';
@@ -29,4 +30,6 @@ export interface RoleContext {
   ownerKeyRing: OwnerKeyRing;
   /** ServiceInfo `file` sources (owner). */
   serviceInfoDir: string;
+  /** Which rendezvous addresses may be set, and connected to for TO0 (`allowInternalRendezvous`, the listen address). */
+  rendezvousAddresses: RendezvousAddressPolicy;
 }
