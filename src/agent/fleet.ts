@@ -7,7 +7,6 @@
  * message from the server is the server's verdict and is never retried.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair } from '../crypto/key-generate.ts';
@@ -18,7 +17,7 @@ import { encodeDeviceCredential } from '../fdo/credential/credential-encode.ts';
 import type { DeviceCredential } from '../fdo/credential/device-credential.ts';
 import { deviceIotopiaOnboardModule } from '../fdo/serviceinfo/modules/iotopia-onboard-device.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import { writeFileAtomic } from './local-ports.ts';
+import { mkdirPrivate, writeFileAtomic } from './local-ports.ts';
 
 export const FLEET_KEYS = {
   ec256: { pair: 'secp256r1', pkType: PublicKeyType.SECP256R1, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
@@ -40,6 +39,8 @@ export interface FleetOptions {
   /** First backoff; doubles per retry up to 2 s, with jitter (default 100 ms). */
   backoffMs?: number;
   transport?: TransportOptions;
+  /** A DI token every device presents on DI.AppStart (a manufacturer that is not loopback-only needs one). */
+  diToken?: string;
   onProgress?: (progress: FleetProgress) => void;
   /** Stops starting devices and retrying; devices in flight finish their current protocol run. */
   signal?: AbortSignal;
@@ -110,7 +111,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
   const maxRetries = options.retries ?? 10;
   const backoffMs = options.backoffMs ?? 100;
   const transport = options.transport ?? {};
-  if (options.dir !== undefined) await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  const diTransport = options.diToken === undefined ? transport : { ...transport, diToken: options.diToken };
+  if (options.dir !== undefined) await mkdirPrivate(options.dir);
 
   const outcomes: DeviceOutcome[] = [];
   const progress: FleetProgress = { done: 0, succeeded: 0, failed: 0, total: count, retries: 0 };
@@ -146,7 +148,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
         runDi(
           manufacturer,
           { random, deviceKey: privateKey, serialNumber, model: 'IoTopia fleet simulator', keyType: kind.pkType },
-          transport,
+          diTransport,
         ),
       );
       outcome.guid = guidToHex(credential.guid);

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type {
   ByteSink,
@@ -30,7 +30,8 @@ export function directorySink(dir: string): ByteSink {
       const safe = basename(name);
       if (safe === '' || safe === '.' || safe === '..' || safe !== name)
         throw new Error(`download name "${name}" is not a plain file name`);
-      await mkdir(dir, { recursive: true });
+      // Downloads may hold secrets (a Wi-Fi password): a directory made here is 0700, files 0600.
+      await mkdirPrivate(dir);
       const handle = randomBytes(8).toString('hex');
       const temp = join(dir, `.${safe}.${handle}.part`);
       await createPartFile(temp);
@@ -222,9 +223,19 @@ export function fileManagementStore(file: string): ManagementStore & { load(): P
   };
 }
 
-/** Writes a file readable by this user only, replacing any old one in one step. */
+/** Writes a file readable by this user only (0600 whatever the umask), replacing any old one in one step. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temp, data, { mode: 0o600 });
+  await chmod(temp, 0o600);
   await rename(temp, file);
+}
+
+/**
+ * Makes a directory for private files: 0700 whatever the umask when this call creates it; a
+ * directory that exists already (the working directory, say) keeps its mode.
+ */
+export async function mkdirPrivate(dir: string): Promise<void> {
+  const made = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (made !== undefined) await chmod(dir, 0o700);
 }

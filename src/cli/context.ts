@@ -30,17 +30,37 @@ export interface RunContext extends CliContext {
 }
 
 /** A path given on the command line or in the environment, as the file system should see it. */
-export function pathIn(cli: CliContext, path: string): string {
+export function pathIn(cli: Pick<CliContext, 'cwd'>, path: string): string {
   return cli.cwd === undefined ? path : resolve(cli.cwd, path);
 }
 
 /** Server settings with their paths taken from the run's working directory. */
-export function rootedSettings<T extends { dataDir?: string | undefined; serviceInfoDir?: string | undefined }>(cli: CliContext, s: T): T {
+export function rootedSettings<T extends { dataDir?: string | undefined; serviceInfoDir?: string | undefined } & TransportPaths>(
+  cli: CliContext,
+  s: T,
+): T {
   return {
     ...s,
     ...(s.dataDir === undefined ? {} : { dataDir: pathIn(cli, s.dataDir) }),
     ...(s.serviceInfoDir === undefined ? {} : { serviceInfoDir: pathIn(cli, s.serviceInfoDir) }),
+    ...rootedTransportPaths(cli, s),
   };
+}
+
+/** The transport settings that name files (certificate, key, factory client CA). */
+interface TransportPaths {
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
+  factoryClientCa?: string | undefined;
+}
+
+function rootedTransportPaths(cli: CliContext, s: TransportPaths): TransportPaths {
+  const out: TransportPaths = {};
+  for (const k of ['tlsCert', 'tlsKey', 'factoryClientCa'] as const) {
+    const v = s[k];
+    if (v !== undefined) out[k] = pathIn(cli, v);
+  }
+  return out;
 }
 
 /**

@@ -2,6 +2,7 @@
  * Where the `iotopia` command writes: one object per run, over the process's streams or over
  * buffers (the in-process runner). Commands never write to process.stdout or process.stderr.
  */
+import { escapeComposed, escapeJson, escapeText } from './escape.ts';
 
 /** The part of a writable stream the command uses (a TTY stream, a pipe, or a buffer). */
 export interface OutputStream {
@@ -27,13 +28,17 @@ export interface CliOutput {
   err(text: string): void;
   /**
    * The command's result: `value` as one JSON document under --json, otherwise the lines `render`
-   * gives (none when it is absent, as for a failure reported only to machines).
+   * gives (none when it is absent, as for a failure reported only to machines). The rendered text
+   * passes `escapeComposed`: no control character but the line breaks between lines reaches the
+   * terminal, even from a value a command forgot to pass through `text`.
    */
   result(value: unknown, render?: () => string | string[], format?: JsonFormat): void;
   /**
    * A string that came from outside (a device, a file, a server, the command line) on its way to
-   * the terminal: the one place where such strings can be made safe to print. A plain function
-   * (no `this`), so commands may keep it in a local.
+   * the terminal: the one place where such strings can be made safe to print. Control characters
+   * (C0, DEL, C1, U+2028/U+2029, bidi controls) come out as `\xNN` or `\u{NNNN}` (see escape.ts),
+   * LF and CR included, so a value stays on its line. A plain function (no `this`), so commands
+   * may keep it in a local.
    */
   readonly text: (value: string) => string;
 }
@@ -62,13 +67,14 @@ export function createOutput(stdout: OutputStream, stderr: OutputStream): RunOut
     },
     result(value, render, format = {}) {
       if (json) {
-        stdout.write(`${JSON.stringify(value, format.replacer, format.indent)}\n`);
+        // JSON.stringify escapes C0 controls; DEL, C1 and bidi controls are escaped here.
+        stdout.write(`${escapeJson(String(JSON.stringify(value, format.replacer, format.indent)))}\n`);
         return;
       }
       if (render === undefined) return;
       const lines = render();
-      stdout.write(`${typeof lines === 'string' ? lines : lines.join('\n')}\n`);
+      stdout.write(`${escapeComposed(typeof lines === 'string' ? lines : lines.join('\n'))}\n`);
     },
-    text: (value) => value,
+    text: escapeText,
   };
 }

@@ -61,4 +61,5 @@ export {
   parseCertificate,
   parseCertificates,
 } from './x509-parse.ts';
+export { ipAddressOctets, subjectAltNameExtension } from './x509-san.ts';
 export { type VerifiedCertificateChain, type VerifyCertificateChainOptions, verifyCertificateChain } from './x509-verify-chain.ts';

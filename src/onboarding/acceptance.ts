@@ -1,16 +1,7 @@
-/**
- * The rendezvous acceptance policy for TO0 (FDO 1.1 §5.3.3 leaves whom to accept to the
- * operator): `open` accepts every voucher that verifies; `trusted` only vouchers whose
- * manufacturer key (OVHeader.OVPubKey) or whose current owner key (the last entry's, which signed
- * to1d) is on a list. Keys are kept as SHA-256 fingerprints of their SubjectPublicKeyInfo, the
- * same fingerprints the API shows; a request may give a PEM public key instead.
- *
- * The policy is read at every TO0, so a change made through any replica applies to the next
- * registration everywhere; TO0 is rare next to TO1 and TO2, so the one extra read costs little.
- */
 import { Type } from 'typebox';
 import { CryptoError } from '../crypto/errors.ts';
 import { importPublicKey } from '../crypto/key-import.ts';
+import type { PrivateKeyLike } from '../crypto/private-key-handle.ts';
 import type { VoucherAcceptance } from '../fdo/protocol/ports.ts';
 import { publicKeyFingerprint } from '../fdo/types/public-key.ts';
 import type { Store } from '../store/store.ts';
@@ -43,18 +34,43 @@ export const AcceptancePolicyInput = Type.Object(
   { mode: Type.Enum(['open', 'trusted']), manufacturerKeys: Type.Optional(KeyList), ownerKeys: Type.Optional(KeyList) },
   { additionalProperties: false },
 );
-/** The policy as it is kept and shown: keys as fingerprints. */
+const SOURCE = Type.Enum(['stored', 'default'], {
+  description: "set through the API, or the server's default (its own manufacturer and owner keys, or open when started so)",
+});
+/** The policy as it is shown: keys as fingerprints, and where it comes from. */
 export const AcceptancePolicySchema = Type.Union([
-  Type.Object({ mode: Type.Literal('open') }, { additionalProperties: false }),
+  Type.Object({ mode: Type.Literal('open'), source: SOURCE }, { additionalProperties: false }),
   Type.Object(
     {
       mode: Type.Literal('trusted'),
       manufacturerKeys: Type.Array(Type.String({ pattern: FINGERPRINT.source })),
       ownerKeys: Type.Array(Type.String({ pattern: FINGERPRINT.source })),
+      source: SOURCE,
     },
     { additionalProperties: false },
   ),
 ]);
+
+/** The policy in force and whether it was stored or is the server's default. */
+export type AcceptancePolicyView = AcceptancePolicy & { source: 'stored' | 'default' };
+
+/** What a server trusts while no policy is stored (`rendezvousPolicy` of `iotopia up`). */
+export type DefaultAcceptance = 'own-keys' | 'open';
+export const DEFAULT_ACCEPTANCE_MODES: readonly DefaultAcceptance[] = ['own-keys', 'open'];
+
+/**
+ * The default policy: open, or trusted with this server's own keys. Its owner keys count as
+ * manufacturer keys too: the replacement voucher TO2 makes names the owner's key as its OVPubKey
+ * (FDO 1.1 §5.5), so a device this server onboarded and then resold comes back with it there.
+ */
+export function defaultAcceptancePolicy(
+  mode: DefaultAcceptance,
+  own: { manufacturer: readonly PrivateKeyLike[]; owner: readonly PrivateKeyLike[] },
+): AcceptancePolicy {
+  if (mode === 'open') return OPEN_POLICY;
+  const fps = (keys: readonly PrivateKeyLike[]) => [...new Set(keys.map((k) => publicKeyFingerprint(k)))];
+  return { mode: 'trusted', manufacturerKeys: fps([...own.manufacturer, ...own.owner]), ownerKeys: fps(own.owner) };
+}
 
 /** A key as its fingerprint: 64 hex digits (colons and upper case allowed), or a PEM public key or certificate. */
 function fingerprintOf(v: string, field: string): string {
@@ -93,19 +109,31 @@ export function parseAcceptancePolicy(value: unknown): AcceptancePolicy {
   return policy;
 }
 
-/** The policy in force: the stored one, or open when none is stored. */
-export async function readAcceptancePolicy(store: Pick<Store, 'settings'>): Promise<AcceptancePolicy> {
+/** The policy in force: the stored one, or `fallback` (the server's default) when none is stored. */
+export async function readAcceptancePolicy(store: Pick<Store, 'settings'>, fallback: AcceptancePolicy): Promise<AcceptancePolicyView> {
   // A hand-edited policy is ERR_SETTING_CORRUPT: refusing every TO0 is safer than accepting all.
   const policy = await readSetting(
     store,
     { scope: RENDEZVOUS_SCOPE, key: ACCEPTANCE_KEY, what: 'acceptance policy' },
     parseAcceptancePolicy,
   );
-  return policy ?? OPEN_POLICY;
+  return policy === undefined ? { ...fallback, source: 'default' } : { ...policy, source: 'stored' };
 }
 
-/** Stores a policy with an audit record that holds it; returns it as stored. */
-export async function setAcceptancePolicy(store: Store, actor: string, value: unknown): Promise<AcceptancePolicy> {
+/**
+ * Stores a policy with an audit record that holds it, or with `value` undefined forgets it (the
+ * default applies again); returns the policy now in force.
+ */
+export async function setAcceptancePolicy(
+  store: Store,
+  actor: string,
+  value: unknown,
+  fallback: AcceptancePolicy,
+): Promise<AcceptancePolicyView> {
+  if (value === undefined) {
+    await changeSetting(store, actor, { scope: RENDEZVOUS_SCOPE, key: ACCEPTANCE_KEY, action: 'rendezvous.policy' });
+    return { ...fallback, source: 'default' };
+  }
   const policy = parseAcceptancePolicy(value);
   await changeSetting(store, actor, {
     scope: RENDEZVOUS_SCOPE,
@@ -114,12 +142,13 @@ export async function setAcceptancePolicy(store: Store, actor: string, value: un
     value: policy,
     details: policy,
   });
-  return policy;
+  return { ...policy, source: 'stored' };
 }
 
-export function storedAcceptance(store: Pick<Store, 'settings'>): VoucherAcceptance {
+/** The TO0 acceptance port: the stored policy, read at each TO0, or `fallback` while none is stored. */
+export function storedAcceptance(store: Pick<Store, 'settings'>, fallback: AcceptancePolicy): VoucherAcceptance {
   return async (voucher) => {
-    const policy = await readAcceptancePolicy(store);
+    const policy = await readAcceptancePolicy(store, fallback);
     if (policy.mode === 'open') return true;
     return (
       policy.manufacturerKeys.includes(publicKeyFingerprint(voucher.manufacturerKey)) ||

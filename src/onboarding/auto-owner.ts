@@ -1,14 +1,17 @@
 import type { KeyPairType } from '../crypto/key-generate.ts';
 import { type PrivateKeyLike, publicKeyOf } from '../crypto/private-key-handle.ts';
+import { IotopiaError } from '../errors.ts';
 import { to0InProcess } from '../fdo/client/in-process.ts';
 import { PublicKeyType } from '../fdo/constants/crypto.ts';
 import type { AnyServerHandler, ManufacturerVoucherStore, OwnerKeyRing } from '../fdo/protocol/ports.ts';
+import { guidToHex } from '../fdo/types/guid.ts';
 import { samePublicKey } from '../fdo/types/public-key.ts';
 import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 import { encodeVoucher } from '../fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
 import type { Store } from '../store/store.ts';
+import { isAuthorisedDi } from './di-authorisation.ts';
 import type { StoreOwnerVoucherStore } from './owner-vouchers.ts';
 import { describeFailure, recordTo0Failure, recordTo0Success } from './to0-status.ts';
 
@@ -73,11 +76,25 @@ async function register(guid: Uint8Array, ownerVoucher: Uint8Array, o: AutoOwner
   });
 }
 
+/**
+ * Auto-owner takes only devices whose DI was authorised (a factory listener, a DI token, a
+ * loopback-only server), as recorded on the manufacturer voucher: the owner's ServiceInfo must
+ * never reach a device anyone could have made.
+ */
+function checkAuthorised(made: { diAuthorisedBy?: string } | undefined, guid: Uint8Array): void {
+  if (isAuthorisedDi(made?.diAuthorisedBy)) return;
+  throw new IotopiaError(
+    'ERR_AUTO_OWNER_DI_UNAUTHORISED',
+    `voucher ${guidToHex(guid)} records no DI authorisation (${made?.diAuthorisedBy ?? 'none'}): auto-owner leaves it to the manufacturer`,
+  );
+}
+
 export function withAutoOwner(inner: ManufacturerVoucherStore, o: AutoOwnerOptions): ManufacturerVoucherStore {
   return {
     async saveVoucher(guid, voucher) {
       await inner.saveVoucher(guid, voucher);
       try {
+        checkAuthorised(await o.store.vouchers.get('manufacturer', guid), guid);
         const extended = extendToOwner(voucher, o);
         // A start-up sweep on another replica may have recorded (and registered) it already.
         if (!(await o.ownerStore.addIfAbsent(guid, extended))) return;
@@ -95,6 +112,8 @@ export interface AutoOwnerSweep {
   /** Owner vouchers made here that were recorded but never registered, registered now. */
   registered: number;
   failed: number;
+  /** Vouchers left alone because their DI was not authorised (or made before that was recorded). */
+  unauthorised: number;
 }
 
 const PAGE = 200;
@@ -106,14 +125,19 @@ const PAGE = 200;
  * finishes the work; run twice, the second run finds nothing. It looks at manufacturer vouchers
  * still `created` (never extended through the API), made with this server's manufacturer keys and
  * not extended to anyone, so with auto-owner on it takes every such device, including ones made
- * while auto-owner was off. Failures go to `onError` per GUID and do not stop the sweep.
+ * while auto-owner was off, but only those whose DI was authorised (recorded on the voucher).
+ * Failures go to `onError` per GUID and do not stop the sweep.
  */
 export async function sweepAutoOwner(store: Store, o: AutoOwnerOptions): Promise<AutoOwnerSweep> {
-  const result: AutoOwnerSweep = { imported: 0, registered: 0, failed: 0 };
+  const result: AutoOwnerSweep = { imported: 0, registered: 0, failed: 0, unauthorised: 0 };
   let after: string | undefined;
   do {
     const page = await store.vouchers.list('manufacturer', { state: 'created', limit: PAGE, ...(after === undefined ? {} : { after }) });
     for (const made of page.items) {
+      if (!isAuthorisedDi(made.diAuthorisedBy)) {
+        result.unauthorised++;
+        continue;
+      }
       try {
         let owned = await store.vouchers.get('owner', made.guid);
         if (owned === undefined) {

@@ -11,15 +11,20 @@ export interface StoreManufacturerVoucherStore extends ManufacturerVoucherStore 
 /**
  * DI's voucher sink on the store: the voucher, the device row and the audit record commit
  * together, so a killed manufacturer never has a device without its voucher or an unaudited one.
+ * `diAuthorisedBy` (how DI was authorised) is recorded on the voucher and in the audit record.
  */
-export function storeManufacturerVoucherStore(store: Store, options: { actor?: string } = {}): StoreManufacturerVoucherStore {
+export function storeManufacturerVoucherStore(
+  store: Store,
+  options: { actor?: string; diAuthorisedBy?: string } = {},
+): StoreManufacturerVoucherStore {
   const actor = options.actor ?? 'manufacturer';
+  const di = options.diAuthorisedBy === undefined ? {} : { diAuthorisedBy: options.diAuthorisedBy };
   return {
     saveVoucher: (guid, voucher) =>
       store.transaction(async (r) => {
-        await moveVoucher(r, guid, 'made', { voucher });
+        await moveVoucher(r, guid, 'made', { voucher, ...di });
         await moveDevice(r, guid, 'manufactured');
-        await r.audit.append({ actor, action: 'voucher.created', subject: guidToHex(guid), details: { bytes: voucher.length } });
+        await r.audit.append({ actor, action: 'voucher.created', subject: guidToHex(guid), details: { bytes: voucher.length, ...di } });
       }),
     getVoucher: async (guid) => (await store.vouchers.get('manufacturer', guid))?.voucher,
   };

@@ -5,6 +5,7 @@
  */
 import { Type } from 'typebox';
 import type { Store } from '../store/store.ts';
+import { addressRefusal, type RendezvousAddressPolicy } from './address-policy.ts';
 import { changeSetting, invalidSetting, OWNER_SCOPE, OwnerSettingKey, settingValue } from './settings.ts';
 
 const MAX_URLS = 16;
@@ -40,9 +41,21 @@ export function parseRendezvousList(value: unknown): string[] {
   return settingValue(RendezvousListSetting, value, 'body').urls.map((u, i) => baseUrl(u, `urls[${i}]`));
 }
 
-/** Stores the list (or with none, forgets it, so each voucher's rendezvous info applies) with an audit record. */
-export async function setRendezvousList(store: Store, actor: string, value: unknown): Promise<void> {
+/** Refuses a URL whose host the address policy does not allow (loopback, link-local, metadata, …). */
+function checkAddresses(urls: readonly string[], addresses: RendezvousAddressPolicy): void {
+  for (const [i, u] of urls.entries()) {
+    const reason = addressRefusal(new URL(u).hostname, addresses);
+    if (reason !== undefined) throw invalidSetting(`urls[${i}]`, reason);
+  }
+}
+
+/**
+ * Stores the list (or with none, forgets it, so each voucher's rendezvous info applies) with an
+ * audit record. Each URL's host must pass the address policy.
+ */
+export async function setRendezvousList(store: Store, actor: string, value: unknown, addresses: RendezvousAddressPolicy): Promise<void> {
   const urls = value === undefined ? undefined : parseRendezvousList(value);
+  if (urls !== undefined) checkAddresses(urls, addresses);
   await changeSetting(store, actor, {
     scope: OWNER_SCOPE,
     key: OwnerSettingKey.rendezvous,

@@ -9,6 +9,7 @@ import { type Static, Type } from 'typebox';
 import { RVProtocolValue } from '../fdo/constants/rendezvous.ts';
 import { type RendezvousInfo, rendezvousDirectiveFromView, rendezvousDirectiveView } from '../fdo/types/rendezvous-info.ts';
 import type { Store } from '../store/store.ts';
+import { addressRefusal, type RendezvousAddressPolicy } from './address-policy.ts';
 import { changeSetting, invalidSetting, readSetting, settingValue } from './settings.ts';
 
 export const MANUFACTURER_SCOPE = 'manufacturer';
@@ -125,13 +126,35 @@ export function storedRvDirectives(store: Pick<Store, 'settings'>): Promise<RvDi
   return readSetting(store, { scope: MANUFACTURER_SCOPE, key: RV_INFO_KEY, what: 'rendezvous info' }, (v) => parseRvDirectives(v));
 }
 
-/** Stores the directives (or with none, forgets them) with an audit record. */
-export async function setRvDirectives(store: Store, actor: string, value: unknown): Promise<void> {
+/** Rendezvous info holds a secret, and is stored sealed, when a directive carries a Wi-Fi password. */
+export function rvInfoHoldsSecret(directives: unknown): boolean {
+  return (
+    Array.isArray(directives) && directives.some((d) => typeof d === 'object' && d !== null && 'wifiPw' in d && d.wifiPw !== undefined)
+  );
+}
+
+/**
+ * Owners connect to these hosts for TO0 (§3.7), so each dns and ipAddress must pass the address
+ * policy. Stored values are not checked again when read: the policy applies when one is set.
+ */
+function checkAddresses(directives: readonly RvDirectiveJson[], addresses: RendezvousAddressPolicy): void {
+  for (const [i, d] of directives.entries()) {
+    for (const member of ['dns', 'ipAddress'] as const) {
+      const host = d[member];
+      const reason = host === undefined ? undefined : addressRefusal(host, addresses);
+      if (reason !== undefined) throw invalidSetting(`directives[${i}].${member}`, reason);
+    }
+  }
+}
+
+/** Stores the directives (or with none, forgets them) with an audit record; their hosts must pass the address policy. */
+export async function setRvDirectives(store: Store, actor: string, value: unknown, addresses: RendezvousAddressPolicy): Promise<void> {
   if (value === undefined) {
     await changeSetting(store, actor, { scope: MANUFACTURER_SCOPE, key: RV_INFO_KEY, action: 'manufacturer.rv-info' });
     return;
   }
   const directives = parseRvDirectives(value);
+  checkAddresses(directives, addresses);
   // Devices and owners decode what DI writes: a value our own decoder would refuse is never stored.
   for (const [i, d] of rvInfoFromJson(directives).entries()) rendezvousDirectiveView(d, `directives[${i}]`);
   await changeSetting(store, actor, {
@@ -139,7 +162,7 @@ export async function setRvDirectives(store: Store, actor: string, value: unknow
     key: RV_INFO_KEY,
     action: 'manufacturer.rv-info',
     value: directives,
-    sealed: directives.some((d) => d.wifiPw !== undefined),
+    sealed: rvInfoHoldsSecret(directives),
     // The audit log is read by auditors: a Wi-Fi password is recorded as present, not as text.
     details: { directives: directives.map((d) => (d.wifiPw === undefined ? d : { ...d, wifiPw: '(set)' })) },
   });

@@ -5,7 +5,7 @@
  * the next message of a session.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { IotopiaError } from '../errors.ts';
 import type { ByteSink, ByteSource, OwnerPorts } from '../fdo/serviceinfo/ports.ts';
@@ -103,6 +103,8 @@ export function ownerServiceInfoPorts(o: OwnerServiceInfoPortsOptions): OwnerPor
       if (m === null || m[2] === '.' || m[2] === '..')
         throw new OwnerServiceInfoError('ERR_OWNER_SERVICEINFO_SOURCE', `upload target ${name} is not <GUID>/<file>`);
       await mkdir(join(o.uploadDir, m[1] as string), { recursive: true, mode: 0o700 });
+      // Uploads are the devices' data: their directories are 0700 whatever the umask.
+      for (const dir of [o.uploadDir, join(o.uploadDir, m[1] as string)]) await chmod(dir, 0o700);
       const handle = `${m[1]}/.${m[2]}.${randomBytes(8).toString('hex')}.part`;
       await createPartFile(join(o.uploadDir, handle));
       return handle;

@@ -83,8 +83,18 @@ export type SettingChange = {
   sealed?: boolean;
 };
 
-/** Writes (or with `value` undefined, deletes) a setting and its audit record in one transaction. */
+/**
+ * Writes (or with `value` undefined, deletes) a setting and its audit record in one transaction.
+ * After a delete or a sealed write the store erases what it freed (the old value, overwritten;
+ * older copies in SQLite's write-ahead log), so a secret that is gone is not left in the files.
+ */
 export async function changeSetting(store: Store, actor: string, change: SettingChange): Promise<boolean> {
+  const changed = await writeSetting(store, actor, change);
+  if ((change.value === undefined && changed) || change.sealed === true) await store.eraseFreed();
+  return changed;
+}
+
+async function writeSetting(store: Store, actor: string, change: SettingChange): Promise<boolean> {
   try {
     return await store.transaction(async (r: Repositories) => {
       let changed = true;

@@ -16,6 +16,8 @@ import { type RendezvousInfo, rendezvousDirectiveView } from '../fdo/types/rende
 import type { RvTo2Addr } from '../fdo/types/rv-to2-addr.ts';
 import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
 import type { Store } from '../store/store.ts';
+import { addressRefusal, RendezvousAddressError, type RendezvousAddressPolicy, STRICT_ADDRESSES } from './address-policy.ts';
+import { guardedFetch } from './guarded-fetch.ts';
 import { OWNER_SCOPE, OwnerSettingKey } from './settings.ts';
 
 export class OwnerTo0Error extends IotopiaError {}
@@ -36,6 +38,12 @@ export interface OwnerRegistrarOptions {
   self?: { to0: AnyServerHandler; urls: readonly string[] };
   /** Requested registration lifetime; the rendezvous may grant less (default: the uint32 maximum). */
   waitSeconds?: number;
+  /**
+   * Which rendezvous hosts TO0 may connect to, checked by form and, for names, by every address
+   * they resolve to when connecting (default: nothing internal, loopback included). With a
+   * `transport.fetch` of its own the caller resolves names itself; the form check still applies.
+   */
+  addresses?: RendezvousAddressPolicy;
   transport?: TransportOptions;
 }
 
@@ -73,8 +81,16 @@ export async function configuredRendezvous(store: Store): Promise<string[] | und
   return Array.isArray(value?.urls) ? value.urls.filter((u): u is string => typeof u === 'string') : undefined;
 }
 
+/** The address refusal an HTTP failure carries, if that is why it failed. */
+function addressRefusalIn(e: unknown): RendezvousAddressError | undefined {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) if (c instanceof RendezvousAddressError) return c;
+  return undefined;
+}
+
 export function ownerRegistrar(o: OwnerRegistrarOptions): OwnerRegister {
   const selfOrigins = new Set((o.self?.urls ?? []).map(origin));
+  const addresses = o.addresses ?? STRICT_ADDRESSES;
+  const transport: TransportOptions = { fetch: guardedFetch(addresses), ...o.transport };
   return async (voucher) => {
     const rvInfo = parseVoucher(voucher).header.rvInfo;
     const urls = (await configuredRendezvous(o.store)) ?? ownerRendezvousUrls(rvInfo);
@@ -87,20 +103,33 @@ export function ownerRegistrar(o: OwnerRegistrarOptions): OwnerRegister {
     const rvTo2Addr = await o.to2Address();
     const registration = { voucher, rvTo2Addr, ...(o.waitSeconds === undefined ? {} : { waitSeconds: o.waitSeconds }) };
     let last: unknown;
+    const refused: string[] = [];
     for (const url of urls) {
       if (o.self !== undefined && selfOrigins.has(origin(url))) {
         const { waitSeconds } = await to0InProcess(o.self.to0, o.keyRing, rvTo2Addr)(voucher);
         return { waitSeconds, rendezvous: 'in-process' };
       }
+      // A voucher's rendezvous info comes from its manufacturer: its hosts pass the same policy as the owner's own list.
+      const reason = URL.canParse(url) ? addressRefusal(new URL(url).hostname, addresses) : 'not a URL';
+      if (reason !== undefined) {
+        // A host that does not parse came from a voucher as it was written: quoted, so no control character gets through.
+        refused.push(`${URL.canParse(url) ? url : JSON.stringify(url)}: ${reason}`);
+        continue;
+      }
       try {
-        const { waitSeconds } = await runTo0(url, { keyRing: o.keyRing }, registration, o.transport);
+        const { waitSeconds } = await runTo0(url, { keyRing: o.keyRing }, registration, transport);
         return { waitSeconds, rendezvous: url };
       } catch (e) {
+        const refusal = addressRefusalIn(e);
         const unreachable =
           e instanceof FdoTransportError && (e.code === 'ERR_AGENT_HTTP_UNREACHABLE' || e.code === 'ERR_AGENT_HTTP_TIMEOUT');
         if (!unreachable) throw e;
+        if (refusal !== undefined) refused.push(`${url}: ${refusal.message}`);
         last = e;
       }
+    }
+    if (refused.length === urls.length) {
+      throw new OwnerTo0Error('ERR_OWNER_TO0_ADDRESS_REFUSED', `every rendezvous address is refused (${refused.join('; ')})`);
     }
     throw new OwnerTo0Error('ERR_OWNER_TO0_UNREACHABLE', `no rendezvous could be reached (${urls.join(', ')})`, { cause: last });
   };

@@ -94,24 +94,26 @@ const fromAnyState = (t: VoucherTransition) => t.from.includes(ABSENT) && SIDE_S
  * Applies `event` to the voucher inside a transaction: events that bring the voucher's bytes
  * (`voucher`) store them, the others change the state only. `current` is the state the caller
  * read in this transaction, to spare a second read; the write is conditional on it all the same,
- * so a stale one fails with ERR_STORE_CONFLICT. Resolves with the voucher's state afterwards.
+ * so a stale one fails with ERR_STORE_CONFLICT. `diAuthorisedBy` goes with the bytes of a voucher
+ * made at DI. Resolves with the voucher's state afterwards.
  */
 export async function moveVoucher(
   r: Repositories,
   guid: Uint8Array,
   event: VoucherEvent,
-  o: { voucher?: Uint8Array; current?: From } = {},
+  o: { voucher?: Uint8Array; current?: From; diAuthorisedBy?: string } = {},
 ): Promise<VoucherState> {
   const t = VOUCHER_TRANSITIONS[event];
+  const di = o.diAuthorisedBy === undefined ? {} : { diAuthorisedBy: o.diAuthorisedBy };
   if (o.voucher !== undefined && fromAnyState(t)) {
-    await r.vouchers.put({ side: t.side, guid, voucher: o.voucher, state: t.to });
+    await r.vouchers.put({ side: t.side, guid, voucher: o.voucher, state: t.to, ...di });
     return t.to;
   }
   const current = o.current ?? (await r.vouchers.get(t.side, guid))?.state ?? ABSENT;
   const to = voucherTransition(event, current, guid);
   if (to === undefined) return current as VoucherState;
   if (o.voucher !== undefined) {
-    await r.vouchers.put({ side: t.side, guid, voucher: o.voucher, state: to });
+    await r.vouchers.put({ side: t.side, guid, voucher: o.voucher, state: to, ...di });
     return to;
   }
   if (current === ABSENT) throw new VoucherTransitionError(event, ABSENT, guid);

@@ -3,11 +3,12 @@
  * file made empty and private, appended to piece by piece, read back by range for the module's
  * checks, and renamed into place only when the transfer is complete.
  */
-import { open, writeFile } from 'node:fs/promises';
+import { chmod, open, writeFile } from 'node:fs/promises';
 
-/** Creates (or empties) the part file, readable by this user only. */
-export function createPartFile(path: string): Promise<void> {
-  return writeFile(path, new Uint8Array(0), { mode: 0o600 });
+/** Creates (or empties) the part file, readable by this user only (0600 whatever the umask or an older mode). */
+export async function createPartFile(path: string): Promise<void> {
+  await writeFile(path, new Uint8Array(0), { mode: 0o600 });
+  await chmod(path, 0o600);
 }
 
 export async function appendToPartFile(path: string, bytes: Uint8Array): Promise<void> {

@@ -3,10 +3,14 @@
  * management API.
  * The CLI listens on it; tests call `inject` on it without sockets.
  */
+import type { RequestListener } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ApiRateLimits } from './api/api-limits.ts';
 import { registerManagementApi } from './api/management-api.ts';
 import type { ApiContext } from './api/route.ts';
 import { type FdoTransportOptions, fdoTransport } from './fdo/fdo-transport.ts';
+import type { NodeServer } from './transport/listener.ts';
+import { registerSecurity, type SecurityOptions } from './transport/security.ts';
 
 export interface AppOptions {
   /** The FDO roles and session store; without it no FDO route is served. */
@@ -15,11 +19,27 @@ export interface AppOptions {
   api?: ApiContext;
   /** A pino logger; silent when not set. */
   logger?: FastifyBaseLogger;
+  /** The management API's rate limits (requests per token, failed logins per peer); defaults when not set. */
+  apiLimits?: ApiRateLimits;
+  /** Reverse proxies whose X-Forwarded-For names the peer (addresses or CIDR ranges); none when not set. */
+  trustProxy?: readonly string[];
+  /** Security headers, the Host allowlist and the listener name; the main listener over plain HTTP when not set. */
+  security?: SecurityOptions;
+  /** Makes the Node server (TLS, timeouts) the app listens on; see transport/listener.ts. */
+  serverFactory?: (handler: RequestListener) => NodeServer;
 }
 
 export function createApp(options: AppOptions = {}): FastifyInstance {
-  const app = (options.logger === undefined ? Fastify({ logger: false }) : Fastify({ loggerInstance: options.logger })) as FastifyInstance;
+  // Rate limits key on request.ip: the socket's address unless a trusted proxy forwarded the request.
+  const base = {
+    ...(options.trustProxy === undefined || options.trustProxy.length === 0 ? {} : { trustProxy: [...options.trustProxy] }),
+    ...(options.serverFactory === undefined ? {} : { serverFactory: options.serverFactory }),
+  };
+  const app = (
+    options.logger === undefined ? Fastify({ ...base, logger: false }) : Fastify({ ...base, loggerInstance: options.logger })
+  ) as FastifyInstance;
+  registerSecurity(app, options.security ?? { listener: 'main', tls: false });
   if (options.fdo !== undefined) app.register(fdoTransport(options.fdo));
-  if (options.api !== undefined) registerManagementApi(app, options.api);
+  if (options.api !== undefined) registerManagementApi(app, options.api, options.apiLimits);
   return app;
 }

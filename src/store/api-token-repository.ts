@@ -10,13 +10,15 @@ export interface ApiTokenRecord {
   secretHash: string;
   createdAt: Date;
   revokedAt?: Date;
+  /** The first moment the token is refused; absent for a token that does not expire. */
+  expiresAt?: Date;
 }
 
 export interface ApiTokenRepository {
   /** Throws ERR_STORE_DUPLICATE for a taken id or secret hash. */
-  create(t: { id: string; name: string; roles: ApiRole[]; secretHash: string }): Promise<ApiTokenRecord>;
+  create(t: { id: string; name: string; roles: ApiRole[]; secretHash: string; expiresAt?: Date }): Promise<ApiTokenRecord>;
   get(id: string): Promise<ApiTokenRecord | undefined>;
-  /** Includes revoked tokens: the caller refuses them and can say why. */
+  /** Includes revoked and expired tokens: the caller refuses them and can say why. */
   findBySecretHash(secretHash: string): Promise<ApiTokenRecord | undefined>;
   /** Throws ERR_STORE_NOT_FOUND for an unknown id; revoking twice keeps the first time. */
   revoke(id: string): Promise<void>;

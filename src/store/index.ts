@@ -3,6 +3,7 @@
 export type { ApiRole, ApiTokenRecord, ApiTokenRepository } from './api-token-repository.ts';
 export type { AuditLog, AuditRecord } from './audit-log.ts';
 export type { DeviceRecord, DeviceRepository, DeviceState } from './device-repository.ts';
+export type { DiTokenRecord, DiTokenRepository } from './di-token-repository.ts';
 export {
   ERR_STORE_CONFLICT,
   ERR_STORE_CURSOR,

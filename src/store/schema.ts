@@ -17,6 +17,8 @@ export interface VouchersTable {
   created_at: Millis;
   updated_at: Millis;
   registered_until: NullableMillis;
+  /** Manufacturer side: how DI was authorised (`factory`, `token:<id>`, `loopback`); null when unknown. */
+  di_authorised_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DevicesTable {
@@ -73,6 +75,8 @@ export interface ApiTokensTable {
   secret_hash: string;
   created_at: Millis;
   revoked_at: NullableMillis;
+  /** From 0011: the first moment the token is refused; null when it does not expire. */
+  expires_at: NullableMillis;
 }
 
 export interface SettingsTable {
@@ -115,6 +119,17 @@ export interface To0RegistrationsTable {
   updated_at: Millis;
 }
 
+export interface DiTokensTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  max_devices: ColumnType<number | string | null, number | null, number | null>;
+  used: ColumnType<number | string, number | undefined, number>;
+  expires_at: NullableMillis;
+  created_at: Millis;
+  revoked_at: NullableMillis;
+}
+
 export interface StoreMetaTable {
   name: string;
   value: Bytes;
@@ -131,6 +146,7 @@ export interface Database {
   settings: SettingsTable;
   mud_files: MudFilesTable;
   to0_registrations: To0RegistrationsTable;
+  di_tokens: DiTokensTable;
   store_meta: StoreMetaTable;
 }
 

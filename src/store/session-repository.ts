@@ -5,9 +5,15 @@
  * they read: of two replicas advancing one session, exactly one succeeds. `create` rejects with
  * ERR_STORE_DUPLICATE when the token is taken.
  */
-import type { SessionStore } from '../fdo/protocol/ports.ts';
+import type { FdoProtocol, SessionStore } from '../fdo/protocol/ports.ts';
 
 export interface SessionRepository extends SessionStore {
+  /**
+   * How many sessions of `protocol` are still live at `now` (expiry after `now`); expired ones
+   * that were not swept yet do not count. Indexed on (protocol, expires_at): the transport asks on
+   * every start message, to cap the open sessions per role.
+   */
+  countOpen(protocol: FdoProtocol, now: Date): Promise<number>;
   /** Removes sessions expired at `now` (default: the store's clock); resolves how many. */
   deleteExpired(now?: Date): Promise<number>;
 }

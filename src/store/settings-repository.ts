@@ -30,7 +30,10 @@ export interface SettingsRepository {
    * of the same key stores it plain again.
    */
   putSealed(scope: string, key: string, value: unknown): Promise<void>;
-  /** true when something was deleted. */
+  /**
+   * true when something was deleted. The stored value is overwritten with zeros of its length
+   * first; `Store.eraseFreed` afterwards clears older copies from SQLite's write-ahead log.
+   */
   delete(scope: string, key: string): Promise<boolean>;
   /** The scope's settings in key order. */
   list(scope: string, page?: PageRequest): Promise<Page<SettingRecord>>;

@@ -1,6 +1,7 @@
 import type { ApiTokenRepository } from './api-token-repository.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { DeviceRepository } from './device-repository.ts';
+import type { DiTokenRepository } from './di-token-repository.ts';
 import type { KeyRepository } from './key-repository.ts';
 import type { MudFileRepository } from './mud-file-repository.ts';
 import type { RendezvousRepository } from './rendezvous-repository.ts';
@@ -21,6 +22,7 @@ export interface Repositories {
   settings: SettingsRepository;
   mudFiles: MudFileRepository;
   to0Registrations: To0RegistrationRepository;
+  diTokens: DiTokenRepository;
 }
 
 /**
@@ -39,5 +41,14 @@ export interface Store extends Repositories {
    * longer opens the database, and sessions in flight start again.
    */
   rekey(newKek: Uint8Array): Promise<void>;
+  /**
+   * Makes content deleted so far unreadable in the database's files, as far as the dialect can:
+   * on SQLite (which zeroes deleted content in its pages, secure_delete) a TRUNCATE checkpoint
+   * copies the write-ahead log into the database and empties it, so older page versions holding
+   * a deleted secret are gone too; false when another connection's reader kept the log (it is
+   * emptied at a later checkpoint). On PostgreSQL nothing: old row versions stay until VACUUM
+   * (docs/storage.md). Call it outside `transaction`, after a secret was deleted or replaced.
+   */
+  eraseFreed(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -22,11 +22,19 @@ export interface VoucherRecord {
   updatedAt: Date;
   /** Owner side: when the last TO0 registration at the rendezvous runs out. */
   registeredUntil?: Date;
+  /** Manufacturer side: how its DI was authorised (`factory`, `token:<id>`, `loopback`); absent when not recorded. */
+  diAuthorisedBy?: string;
 }
 
 export interface VoucherRepository {
-  /** Stores the voucher, replacing the bytes and state of an earlier one for the same side and GUID. */
-  put(v: { side: VoucherSide; guid: Uint8Array; voucher: Uint8Array; state: VoucherState }): Promise<VoucherRecord>;
+  /** Stores the voucher, replacing the bytes, state and DI authorisation of an earlier one for the same side and GUID. */
+  put(v: {
+    side: VoucherSide;
+    guid: Uint8Array;
+    voucher: Uint8Array;
+    state: VoucherState;
+    diAuthorisedBy?: string;
+  }): Promise<VoucherRecord>;
   get(side: VoucherSide, guid: Uint8Array): Promise<VoucherRecord | undefined>;
   /**
    * Throws ERR_STORE_NOT_FOUND when there is no such voucher. With `expected`, the update happens

@@ -173,8 +173,11 @@ function commandLines(commands: readonly SuitCommand[], indent: string, out: str
   }
 }
 
-/** A readable summary of a decoded envelope, for `iotopia suit inspect` without options. */
-export function envelopeText(env: SuitEnvelope): string {
+/**
+ * A readable summary of a decoded envelope, for `iotopia suit inspect` without options; `text`
+ * renders the envelope's own strings (the caller's escaping for its terminal).
+ */
+export function envelopeText(env: SuitEnvelope, text: (s: string) => string = (s) => s): string {
   const m = env.manifest;
   const out: string[] = [];
   const d = env.authentication.digest;
@@ -183,7 +186,7 @@ export function envelopeText(env: SuitEnvelope): string {
     `authentication: manifest digest ${digestAlgorithmName(d.algorithm)} ${hex(d.bytes)}; ${env.authentication.blocks.length} block(s) (not verified here)`,
   );
   out.push(
-    `manifest version ${m.version}, sequence number ${m.sequenceNumber}${m.referenceUri === undefined ? '' : `, reference ${m.referenceUri}`}`,
+    `manifest version ${m.version}, sequence number ${m.sequenceNumber}${m.referenceUri === undefined ? '' : `, reference ${text(m.referenceUri)}`}`,
   );
   out.push('components:');
   m.common.components.forEach((c, i) => {

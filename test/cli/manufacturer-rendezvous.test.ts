@@ -84,14 +84,22 @@ describe('iotopia manufacturer rv-info and iotopia rendezvous policy against iot
     assert.equal(neither.code, 2);
   });
 
-  test('policy set --trust-owner with a PEM file, show, back to --open', async () => {
+  test('policy show (the default: own keys), set --trust-owner with a PEM file, show, --open, reset', async () => {
+    const initial = await run(['rendezvous', 'policy', 'show']);
+    assert.equal(initial.code, 0, initial.err);
+    assert.match(initial.out, /^trusted: this server's own keys \(the default; none set\)/);
     const owner = platform.keys.owner[0]?.privateKey ?? assert.fail('no owner key');
     const pemFile = join(dir, 'owner.pem');
     writeFileSync(pemFile, publicKeyOf(owner).export({ format: 'pem', type: 'spki' }));
     const other = publicKeyFingerprint((await generateKeyPair('secp256r1')).privateKey);
     const set = await run(['rendezvous', 'policy', 'set', '--trust-owner', pemFile, '--trust-manufacturer', other, '--json']);
     assert.equal(set.code, 0, set.err);
-    assert.deepEqual(JSON.parse(set.out), { mode: 'trusted', manufacturerKeys: [other], ownerKeys: [publicKeyFingerprint(owner)] });
+    assert.deepEqual(JSON.parse(set.out), {
+      mode: 'trusted',
+      manufacturerKeys: [other],
+      ownerKeys: [publicKeyFingerprint(owner)],
+      source: 'stored',
+    });
     const [show, both, none] = await Promise.all([
       run(['rendezvous', 'policy', 'show']),
       run(['rendezvous', 'policy', 'set', '--open', '--trust-owner', other]),
@@ -106,6 +114,14 @@ describe('iotopia manufacturer rv-info and iotopia rendezvous policy against iot
     assert.equal(none.code, 2);
     const open = await run(['rendezvous', 'policy', 'set', '--open', '--json']);
     assert.equal(open.code, 0, open.err);
-    assert.deepEqual(JSON.parse(open.out), { mode: 'open' });
+    assert.deepEqual(JSON.parse(open.out), { mode: 'open', source: 'stored' });
+    const reset = await run(['rendezvous', 'policy', 'reset', '--json']);
+    assert.equal(reset.code, 0, reset.err);
+    assert.deepEqual(JSON.parse(reset.out), {
+      mode: 'trusted',
+      manufacturerKeys: [...platform.keys.manufacturer, ...platform.keys.owner].map((k) => publicKeyFingerprint(k.privateKey)),
+      ownerKeys: platform.keys.owner.map((k) => publicKeyFingerprint(k.privateKey)),
+      source: 'default',
+    });
   });
 });

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PublicKeyEncoding } from '../../src/fdo/constants/crypto.ts';
 import { guidFromText } from '../../src/fdo/types/guid.ts';
+import { publicKeyFingerprint } from '../../src/fdo/types/public-key.ts';
 import { encodeVoucherPem } from '../../src/fdo/voucher/voucher-encode.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { storeOwnerVoucherStore } from '../../src/onboarding/owner-vouchers.ts';
@@ -270,6 +271,12 @@ describe('go-fdo-client (device) against IoTopia', { skip: peer.skip ?? false, c
       maker = await start('maker', { roles: 'manufacturer,rendezvous', autoOwner: false });
       owner = await start('owner', { roles: 'owner', autoOwner: false });
       buyer = await start('buyer', { roles: 'owner', autoOwner: false });
+      // The replacement voucher TO2 gives the first owner names that owner's key as its manufacturer
+      // key. The maker's rendezvous trusts only the maker's own keys by default, so for the resale
+      // cell (C2) its operator trusts the first owner's keys too.
+      const fingerprints = [...maker.keys.manufacturer, ...owner.keys.owner].map((k) => publicKeyFingerprint(k.privateKey));
+      const policy = await api(maker, 'PUT', '/rendezvous/policy', { json: { mode: 'trusted', manufacturerKeys: fingerprints } });
+      assert.equal(policy.status, 200, JSON.stringify(policy.body));
     });
 
     /** DI at the maker, the voucher extended and exported (PEM) by the maker's API, imported by the owner's API, TO0 over HTTP. */

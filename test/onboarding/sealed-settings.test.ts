@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { STRICT_ADDRESSES } from '../../src/onboarding/address-policy.ts';
 import { setRvDirectives, storedRvDirectives } from '../../src/onboarding/rv-info.ts';
 import { DEFAULT_SERVICEINFO, setServiceInfo, storedServiceInfo } from '../../src/onboarding/serviceinfo-choice.ts';
 import { openStore } from '../../src/store/open-store.ts';
@@ -31,8 +32,8 @@ test('ServiceInfo plans and a Wi-Fi password are stored sealed and read back as 
       { module: 'fdo.command', command: '/bin/echo', args: [argument] },
     ];
     await setServiceInfo(store, 'test', DEFAULT_SERVICEINFO, { plans }, undefined);
-    await setRvDirectives(store, 'test', [{ dns: 'rv.example', devPort: 8080, wifiSsid: 'factory', wifiPw: password }]);
-    await setRvDirectives(store, 'test', [{ dns: 'rv.example', devPort: 8080, wifiSsid: 'factory', wifiPw: password }]);
+    await setRvDirectives(store, 'test', [{ dns: 'rv.example', devPort: 8080, wifiSsid: 'factory', wifiPw: password }], STRICT_ADDRESSES);
+    await setRvDirectives(store, 'test', [{ dns: 'rv.example', devPort: 8080, wifiSsid: 'factory', wifiPw: password }], STRICT_ADDRESSES);
 
     const bytes = databaseBytes(path);
     // Command lines are audited as written (what runs on devices is an auditor's business), so only
@@ -41,7 +42,7 @@ test('ServiceInfo plans and a Wi-Fi password are stored sealed and read back as 
       assert.equal(bytes.includes(secret), false, `${secret} is in the database bytes`);
     }
     // The control: a plain setting of the same store is readable in the same bytes.
-    await setRvDirectives(store, 'test', [{ dns: 'plain-rv.example', devPort: 8080 }]);
+    await setRvDirectives(store, 'test', [{ dns: 'plain-rv.example', devPort: 8080 }], STRICT_ADDRESSES);
     assert.ok(databaseBytes(path).includes('plain-rv.example'), 'the reader sees plain settings');
 
     const stored = await storedServiceInfo(store, DEFAULT_SERVICEINFO);

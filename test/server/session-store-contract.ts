@@ -6,8 +6,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SessionStore } from '../../src/fdo/protocol/ports.ts';
+import type { SessionCounter } from '../../src/server/fdo/start-limits.ts';
 
-export function sessionStoreContract(name: string, make: () => Promise<SessionStore> | SessionStore): void {
+export function sessionStoreContract(
+  name: string,
+  make: () => Promise<SessionStore & SessionCounter> | (SessionStore & SessionCounter),
+): void {
   const expiresAt = new Date('2030-01-01T00:05:00.000Z');
   const state = { v: 1, role: 'to2-owner', nonce: 'AAEC', nested: { list: [1, 'two', null], flag: true } };
 
@@ -78,5 +82,27 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
     assert.equal(await store.get('edge'), undefined);
     assert.notEqual(await store.get('live'), undefined);
     assert.equal(await store.deleteExpired(new Date(t)), 0);
+  });
+
+  test(`${name}: countOpen counts the live sessions of one protocol; expired, ended and other protocols' do not count`, async () => {
+    const store = await make();
+    const t = expiresAt.getTime();
+    const now = new Date(t);
+    assert.equal(await store.countOpen('di', now), 0);
+    await store.create('di-1', { role: 'manufacturer', protocol: 'di', state: {}, expiresAt: new Date(t + 1000) });
+    await store.create('di-2', { role: 'manufacturer', protocol: 'di', state: {}, expiresAt: new Date(t + 2000) });
+    await store.create('di-edge', { role: 'manufacturer', protocol: 'di', state: {}, expiresAt: new Date(t) });
+    await store.create('di-old', { role: 'manufacturer', protocol: 'di', state: {}, expiresAt: new Date(t - 1000) });
+    await store.create('to0-1', { role: 'rendezvous', protocol: 'to0', state: {}, expiresAt: new Date(t + 1000) });
+    await store.create('to1-1', { role: 'rendezvous', protocol: 'to1', state: {}, expiresAt: new Date(t + 1000) });
+    assert.equal(await store.countOpen('di', now), 2, 'one expiring exactly now and one expired earlier are not open');
+    assert.equal(await store.countOpen('to0', now), 1);
+    assert.equal(await store.countOpen('to1', now), 1, 'TO0 and TO1 share a role but are counted apart');
+    assert.equal(await store.countOpen('to2', now), 0);
+    assert.equal(await store.countOpen('di', new Date(t + 1000)), 1, 'later, one more has expired');
+    assert.equal(await store.delete('di-2'), true);
+    assert.equal(await store.countOpen('di', now), 1, 'an ended session no longer counts');
+    assert.equal(await store.update('di-old', 1, {}, new Date(t + 5000)), true);
+    assert.equal(await store.countOpen('di', now), 2, 'a session whose expiry moved on counts again');
   });
 }

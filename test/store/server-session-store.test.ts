@@ -3,8 +3,8 @@
  * both backends here (its tests reuse fixed tokens, so each gets an emptied sessions table).
  */
 import { after } from 'node:test';
-import type { SessionStore } from '../../src/fdo/protocol/ports.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import type { SessionRepository } from '../../src/store/session-repository.ts';
 import type { Store } from '../../src/store/store.ts';
 import { sessionStoreContract } from '../server/session-store-contract.ts';
 import { KEK } from './contract/shared.ts';
@@ -15,7 +15,7 @@ after(async () => {
   for (const s of opened) await s.close();
 });
 
-sessionStoreContract('SQLite store.sessions', async (): Promise<SessionStore> => {
+sessionStoreContract('SQLite store.sessions', async (): Promise<SessionRepository> => {
   const store = await openStore(':memory:', { kek: KEK });
   opened.push(store);
   return store.sessions;
@@ -29,7 +29,7 @@ if (url !== undefined && url !== '') {
     await shared?.close();
     await harness?.destroy();
   });
-  sessionStoreContract('PostgreSQL store.sessions', async (): Promise<SessionStore> => {
+  sessionStoreContract('PostgreSQL store.sessions', async (): Promise<SessionRepository> => {
     harness ??= await postgresHarness(url);
     shared ??= await harness.open(KEK);
     await harness.raw?.('DELETE FROM sessions');

@@ -18,8 +18,10 @@ export function registerDeviceAdmin(device: Command, cli: CliContext): void {
     .option('--json', 'machine output: a JSON array')
     .action(async (opts: ApiOptions & { state?: string; json?: boolean }) => {
       const items = await listAll<DeviceItem>(apiTarget(opts, cli.env), '/devices', { state: opts.state, limit: '100' });
+      // Every field comes from the server: each is escaped on its way to the terminal.
+      const text = cli.output.text;
       const line = (d: DeviceItem) =>
-        `${d.guid}  ${d.state.padEnd(12)}  voucher ${d.voucherState ?? '-'}${d.replacementGuid === undefined ? '' : `  now ${d.replacementGuid}`}`;
+        `${text(d.guid)}  ${text(d.state).padEnd(12)}  voucher ${text(d.voucherState ?? '-')}${d.replacementGuid === undefined ? '' : `  now ${text(d.replacementGuid)}`}`;
       cli.output.result(items, () => (items.length === 0 ? 'no devices' : items.map(line)));
     });
 }

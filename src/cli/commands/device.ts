@@ -3,18 +3,27 @@
  * whose credential (with its private key) is kept in a file readable by this user only.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { arch, hostname, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { deviceKeyMissing, parsePkcs11Ref, pkcs11Ref, tokenDeviceKeys } from '../../agent/device-keystore.ts';
-import { directorySink, directorySource, fileManagementStore, httpFetch, localExecutor, writeFileAtomic } from '../../agent/local-ports.ts';
+import {
+  directorySink,
+  directorySource,
+  fileManagementStore,
+  httpFetch,
+  localExecutor,
+  mkdirPrivate,
+  writeFileAtomic,
+} from '../../agent/local-ports.ts';
 import { generateKeyPair } from '../../crypto/key-generate.ts';
 import { importPrivateKey } from '../../crypto/key-import.ts';
 import { keyDetailsOf, type PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import { IotopiaError } from '../../errors.ts';
 import { runDi, runOnboard } from '../../fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../fdo/constants/crypto.ts';
+import { ErrorCode } from '../../fdo/constants/error-codes.ts';
 import { decodeDeviceCredential } from '../../fdo/credential/credential-decode.ts';
 import { encodeDeviceCredential } from '../../fdo/credential/credential-encode.ts';
 import type { DeviceCredential } from '../../fdo/credential/device-credential.ts';
@@ -32,7 +41,9 @@ import { KeystoreError } from '../../keystore/errors.ts';
 import { DEFAULT_LABEL_PREFIX, readPkcs11Pin } from '../../keystore/pkcs11/config.ts';
 import { openPkcs11Keystore, type Pkcs11Keystore } from '../../keystore/pkcs11/keystore.ts';
 import { type CliContext, pathIn } from '../context.ts';
+import { DI_TOKEN_ENV, DI_TOKEN_HELP, diTokenOption } from '../di-token-option.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
 
 const DEFAULT_CREDENTIAL = join('.iotopia-device', 'credential.cbor');
 const random = (n: number) => new Uint8Array(randomBytes(n));
@@ -50,6 +61,19 @@ const KEYS = {
   rsa3072: { pair: 'rsa3072', pkType: PublicKeyType.RSAPKCS, kex: KexSuite.DHKEXid15, cipher: CipherSuite.A256GCM },
 } as const;
 
+interface InitOptions {
+  manufacturer: string;
+  key: string;
+  credential: string;
+  serial?: string;
+  force?: boolean;
+  json?: boolean;
+  tlsCa?: string;
+  diToken?: string;
+}
+
+type InitKeystoreOptions = InitOptions & KeystoreOptions;
+
 export function registerDevice(program: Command, cli: CliContext): void {
   const { output } = cli;
   const text = output.text;
@@ -65,52 +89,55 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--credential <file>', 'where to store the credential', DEFAULT_CREDENTIAL)
     .option('--serial <sn>', 'serial number to report (default: a random one)')
     .option('--force', 'replace an existing credential file')
-    .option('--json', 'machine output');
-  withKeystoreOptions(init).action(
-    async (
-      o: { manufacturer: string; key: string; credential: string; serial?: string; force?: boolean; json?: boolean } & KeystoreOptions,
-    ) => {
-      const kind = KEYS[o.key as keyof typeof KEYS];
-      if (kind === undefined) throw new CliExit(EXIT_USAGE, `--key: one of ${Object.keys(KEYS).join(', ')}`);
-      const file = resolve(pathIn(cli, o.credential));
-      if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
-      const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
-      const token = openDeviceKeystore(cli, o);
-      try {
-        let deviceKey: PrivateKeyLike;
-        let keystoreRef: string | undefined;
-        if (token === undefined) {
-          deviceKey = (await generateKeyPair(kind.pair)).privateKey;
-        } else {
-          // Made in the token, never outside it; the credential records where it is.
-          const name = `device-${randomBytes(8).toString('hex')}`;
-          deviceKey = await keystoreStep(() => token.keystore.generate(name, kind.pair));
-          keystoreRef = pkcs11Ref(token.token, token.prefix + name);
-        }
-        const credential = await protocolStep('DI', () =>
-          runDi(o.manufacturer, {
+    .option('--di-token <secret>', `${DI_TOKEN_HELP} (default: $${DI_TOKEN_ENV})`)
+    .option('--json', 'machine output')
+    .option(...TLS_CA_OPTION);
+  withKeystoreOptions(init).action(async (o: InitKeystoreOptions) => {
+    const tlsCa = readTlsCa(cli, o.tlsCa);
+    const kind = KEYS[o.key as keyof typeof KEYS];
+    if (kind === undefined) throw new CliExit(EXIT_USAGE, `--key: one of ${Object.keys(KEYS).join(', ')}`);
+    const file = resolve(pathIn(cli, o.credential));
+    if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
+    const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
+    const token = openDeviceKeystore(cli, o);
+    try {
+      let deviceKey: PrivateKeyLike;
+      let keystoreRef: string | undefined;
+      if (token === undefined) {
+        deviceKey = (await generateKeyPair(kind.pair)).privateKey;
+      } else {
+        // Made in the token, never outside it; the credential records where it is.
+        const name = `device-${randomBytes(8).toString('hex')}`;
+        deviceKey = await keystoreStep(() => token.keystore.generate(name, kind.pair));
+        keystoreRef = pkcs11Ref(token.token, token.prefix + name);
+      }
+      const credential = await protocolStep(DI_STEP, () =>
+        runDi(
+          o.manufacturer,
+          {
             random,
             deviceKey,
             serialNumber,
             model: 'IoTopia device agent',
             keyType: kind.pkType,
             ...(keystoreRef === undefined ? {} : { keystoreRef }),
-          }),
-        );
-        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-        await writeFileAtomic(file, encodeDeviceCredential(credential));
-        const keystore = token === undefined ? 'software' : 'pkcs11';
-        output.result({ guid: guidToUuid(credential.guid), credential: file, serialNumber, keystore }, () => [
-          `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${text(serialNumber)})`,
-          `credential stored in ${file} (mode 0600)`,
-          keystoreRef === undefined ? 'device key: in the credential file' : `device key: in the token, ${text(keystoreRef)}`,
-          'next: npx iotopia device onboard',
-        ]);
-      } finally {
-        await token?.keystore.close();
-      }
-    },
-  );
+          },
+          { ...diTokenOption(o.diToken, cli.env), ...(tlsCa === undefined ? {} : { tlsCa }) },
+        ),
+      );
+      await mkdirPrivate(dirname(file));
+      await writeFileAtomic(file, encodeDeviceCredential(credential));
+      const keystore = token === undefined ? 'software' : 'pkcs11';
+      output.result({ guid: guidToUuid(credential.guid), credential: file, serialNumber, keystore }, () => [
+        `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${text(serialNumber)})`,
+        `credential stored in ${file} (mode 0600)`,
+        keystoreRef === undefined ? 'device key: in the credential file' : `device key: in the token, ${text(keystoreRef)}`,
+        'next: npx iotopia device onboard',
+      ]);
+    } finally {
+      await token?.keystore.close();
+    }
+  });
 
   const onboard = device
     .command('onboard')
@@ -123,7 +150,8 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--no-wget', 'refuse fdo.wget (by default the device fetches the http/https URLs the owner names into the download directory)')
     .option('--allow-upload <dir>', 'send files from this directory when the owner asks (fdo.upload; refused otherwise)')
     .option('--allow-commands', 'run fdo.command commands the owner sends (refused otherwise)')
-    .option('--json', 'machine output');
+    .option('--json', 'machine output')
+    .option(...TLS_CA_OPTION);
   withKeystoreOptions(onboard).action(
     async (
       o: KeystoreOptions & {
@@ -136,23 +164,14 @@ export function registerDevice(program: Command, cli: CliContext): void {
         allowUpload?: string;
         allowCommands?: boolean;
         json?: boolean;
+        tlsCa?: string;
       },
     ) => {
+      const tlsCa = readTlsCa(cli, o.tlsCa);
       const file = resolve(pathIn(cli, o.credential));
       const credential = await loadCredential(file);
-      const ref = 'keystoreRef' in credential.deviceKey ? credential.deviceKey.keystoreRef : undefined;
-      const token = ref === undefined ? undefined : openDeviceKeystore(cli, { ...o, keystore: 'pkcs11' }, parsePkcs11Ref(ref)?.token);
+      const { deviceKey, deviceKeys, close } = await deviceKeyOf(cli, o, credential);
       try {
-        let deviceKey: PrivateKeyLike;
-        let deviceKeys: DeviceKeyStore | undefined;
-        if (ref === undefined || token === undefined) {
-          deviceKey = importPrivateKey((credential.deviceKey as { pkcs8: Uint8Array }).pkcs8);
-        } else {
-          deviceKeys = tokenDeviceKeys(token.keystore, token.token, token.prefix);
-          const held = await keystoreStep(() => (deviceKeys as DeviceKeyStore).privateKeyFor(ref));
-          if (held === undefined) throw new CliExit(EXIT_CHECK_FAILED, deviceKeyMissing(ref).message);
-          deviceKey = held;
-        }
         const d = keyDetailsOf(deviceKey);
         const byKey =
           d.type === 'rsa'
@@ -177,6 +196,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
         const result = await protocolStep('onboarding', () =>
           runOnboard(credential, o.owner === undefined ? {} : { ownerUrls: [o.owner] }, {
             deviceKey,
+            ...(tlsCa === undefined ? {} : { tlsCa }),
             to2: {
               kexSuite,
               cipherSuite,
@@ -217,7 +237,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
           ],
         );
       } finally {
-        await token?.keystore.close();
+        await close();
       }
     },
   );
@@ -303,13 +323,21 @@ async function loadCredential(file: string): Promise<DeviceCredential> {
 }
 
 /** Runs a protocol; its typed failures become a failed check naming the code, never a stack trace. */
+const DI_STEP = 'DI';
+/** The manufacturer's answer to a DI it does not authorise (INVALID_JWT_TOKEN on DI.AppStart). */
+const DI_REFUSED_HINT = ` (the manufacturer needs a manufacturing credential: --di-token or ${DI_TOKEN_ENV})`;
+
 async function protocolStep<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
     if (e instanceof FdoError || e instanceof IotopiaError) {
       const peer = (e as { peerCode?: number }).peerCode;
-      throw new CliExit(EXIT_CHECK_FAILED, `${what} failed: ${e.message} [${e.code}${peer === undefined ? '' : `, peer code ${peer}`}]`);
+      const hint = what === DI_STEP && peer === ErrorCode.INVALID_JWT_TOKEN ? DI_REFUSED_HINT : '';
+      throw new CliExit(
+        EXIT_CHECK_FAILED,
+        `${what} failed: ${e.message}${hint} [${e.code}${peer === undefined ? '' : `, peer code ${peer}`}]`,
+      );
     }
     throw e;
   }
@@ -332,6 +360,29 @@ function withKeystoreOptions(command: Command): Command {
     .option('--pkcs11-label-prefix <prefix>', `CKA_LABEL prefix of IoTopia's keys (default "${DEFAULT_LABEL_PREFIX}")`);
 }
 
+/** The attestation key of a credential: from the file, or a handle in the token its keystoreRef names. */
+async function deviceKeyOf(
+  cli: CliContext,
+  o: KeystoreOptions,
+  credential: DeviceCredential,
+): Promise<{ deviceKey: PrivateKeyLike; deviceKeys?: DeviceKeyStore; close: () => Promise<void> }> {
+  if ('pkcs8' in credential.deviceKey) return { deviceKey: importPrivateKey(credential.deviceKey.pkcs8), close: async () => {} };
+  const ref = credential.deviceKey.keystoreRef;
+  const token = openDeviceKeystore(cli, { ...o, keystore: 'pkcs11' }, parsePkcs11Ref(ref)?.token);
+  const close = async () => token?.keystore.close();
+  if (token === undefined) throw new CliExit(EXIT_USAGE, '--keystore pkcs11: this credential keeps its key in a token');
+  const deviceKeys = tokenDeviceKeys(token.keystore, token.token, token.prefix);
+  const held = await keystoreStep(() => deviceKeys.privateKeyFor(ref)).catch(async (e) => {
+    await close();
+    throw e;
+  });
+  if (held === undefined) {
+    await close();
+    throw new CliExit(EXIT_CHECK_FAILED, deviceKeyMissing(ref).message);
+  }
+  return { deviceKey: held, deviceKeys, close };
+}
+
 /** The device's token keystore, or undefined for the software keystore; usage errors name the option. */
 function openDeviceKeystore(
   cli: CliContext,
@@ -350,20 +401,14 @@ function openDeviceKeystore(
     throw new CliExit(EXIT_USAGE, '--pkcs11-module: the PKCS#11 module that holds the device key is required');
   if (token === undefined) throw new CliExit(EXIT_USAGE, '--pkcs11-token: the label of the token is required');
   const prefix = o.pkcs11LabelPrefix ?? DEFAULT_LABEL_PREFIX;
-  const keystore = keystoreOpen(() =>
-    openPkcs11Keystore({
-      module: o.pkcs11Module as string,
+  try {
+    const keystore = openPkcs11Keystore({
+      module: o.pkcs11Module,
       token,
       pin: readPkcs11Pin(cli.env, o.pkcs11PinFile === undefined ? undefined : pathIn(cli, o.pkcs11PinFile)),
       labelPrefix: prefix,
-    }),
-  );
-  return { keystore, token, prefix };
-}
-
-function keystoreOpen<T>(open: () => T): T {
-  try {
-    return open();
+    });
+    return { keystore, token, prefix };
   } catch (e) {
     if (e instanceof KeystoreError) throw new CliExit(EXIT_USAGE, `${e.message} [${e.code}]`);
     throw e;

@@ -8,8 +8,10 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { FLEET_KEYS, type FleetKey, type FleetProgress, type FleetSummary, runFleet } from '../../agent/fleet.ts';
 import { type CliContext, pathIn } from '../context.ts';
+import { DI_TOKEN_ENV, DI_TOKEN_HELP, diTokenOption } from '../di-token-option.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import type { CliOutput } from '../output.ts';
+import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
 
 interface Options {
   count: string;
@@ -20,6 +22,8 @@ interface Options {
   retries: string;
   devices?: boolean;
   json?: boolean;
+  tlsCa?: string;
+  diToken?: string;
 }
 
 function positiveInt(name: string, value: string, min: number): number {
@@ -41,9 +45,12 @@ export function registerFleet(program: Command, cli: CliContext): void {
     .option('--dir <dir>', 'keep each credential in DIR/device-<n>.cbor (default: in memory only)')
     .option('--retries <n>', 'runs of a protocol again when its server went away (refused, reset, 5xx)', '10')
     .option('--devices', 'with --json: list every device (GUIDs, time, reason)')
+    .option('--di-token <secret>', `${DI_TOKEN_HELP} (default: $${DI_TOKEN_ENV})`)
     .option('--json', 'machine output: only the summary on stdout')
+    .option(...TLS_CA_OPTION)
     .exitOverride()
     .action(async (o: Options) => {
+      const tlsCa = readTlsCa(cli, o.tlsCa);
       const count = positiveInt('--count', o.count, 1);
       const concurrency = positiveInt('--concurrency', o.concurrency, 1);
       const retries = positiveInt('--retries', o.retries, 0);
@@ -63,7 +70,9 @@ export function registerFleet(program: Command, cli: CliContext): void {
           concurrency,
           retries,
           key: o.key as FleetKey,
+          ...diTokenOption(o.diToken, cli.env),
           ...(o.dir === undefined ? {} : { dir: resolve(pathIn(cli, o.dir)) }),
+          ...(tlsCa === undefined ? {} : { transport: { tlsCa } }),
           onProgress: reporter.update,
         });
       } finally {

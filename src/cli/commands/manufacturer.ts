@@ -1,12 +1,14 @@
 /**
  * `iotopia manufacturer rv-info show|set|reset`: the rendezvous info a server's DI writes into new
- * vouchers and device credentials (FDO 1.1 §3.3.13), through the management API.
+ * vouchers and device credentials (FDO 1.1 §3.3.13), through the management API; and
+ * `iotopia manufacturer di-token …` (manufacturer-di-token.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RvDirectiveJson } from '../../onboarding/rv-info.ts';
 import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { registerDiToken } from './manufacturer-di-token.ts';
 import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
 
 const PATH = '/manufacturer/rendezvous-info';
@@ -116,4 +118,5 @@ export function registerManufacturer(program: Command, cli: CliContext): void {
       print((await (await apiRequest(apiTarget(opts, cli.env), 'DELETE', PATH)).json()) as RvInfoAnswer);
     });
   for (const c of [manufacturer, rvInfo, ...rvInfo.commands]) c.exitOverride();
+  registerDiToken(manufacturer, cli);
 }

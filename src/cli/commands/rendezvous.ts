@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AcceptancePolicy } from '../../onboarding/acceptance.ts';
+import type { AcceptancePolicyView } from '../../onboarding/acceptance.ts';
 import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
@@ -21,11 +21,14 @@ function keyArgument(cli: CliContext, v: string): string {
   }
 }
 
-function policyLines(p: AcceptancePolicy, text: (s: string) => string): string[] {
-  if (p.mode === 'open') return ['open: every voucher that verifies is accepted in TO0'];
+function policyLines(p: AcceptancePolicyView, text: (s: string) => string): string[] {
+  const from = p.source === 'default' ? " (the server's default; none set)" : '';
+  if (p.mode === 'open') return [`open: every voucher that verifies is accepted in TO0${from}`];
   const list = (keys: string[]) => (keys.length === 0 ? ['    (none)'] : keys.map((k) => `    ${text(k)}`));
   return [
-    'trusted: only vouchers from these keys are accepted in TO0',
+    p.source === 'default'
+      ? "trusted: this server's own keys (the default; none set): only vouchers from these keys are accepted in TO0"
+      : 'trusted: only vouchers from these keys are accepted in TO0',
     '  manufacturer keys:',
     ...list(p.manufacturerKeys),
     '  owner keys:',
@@ -34,7 +37,7 @@ function policyLines(p: AcceptancePolicy, text: (s: string) => string): string[]
 }
 
 export function registerRendezvous(program: Command, cli: CliContext): void {
-  const print = (p: AcceptancePolicy) => cli.output.result(p, () => policyLines(p, cli.output.text));
+  const print = (p: AcceptancePolicyView) => cli.output.result(p, () => policyLines(p, cli.output.text));
   const rendezvous = program.command('rendezvous').description("a server's rendezvous role, through the management API").exitOverride();
   const policy = rendezvous.command('policy').description('which vouchers this rendezvous accepts in TO0').exitOverride();
   const collect = (v: string, prev: string[]) => [...prev, v];
@@ -43,7 +46,7 @@ export function registerRendezvous(program: Command, cli: CliContext): void {
     .description('show the TO0 acceptance policy')
     .option('--json', 'machine output')
     .action(async (opts: ApiOptions & { json?: boolean }) => {
-      print((await (await apiRequest(apiTarget(opts, cli.env), 'GET', PATH)).json()) as AcceptancePolicy);
+      print((await (await apiRequest(apiTarget(opts, cli.env), 'GET', PATH)).json()) as AcceptancePolicyView);
     });
 
   withApiOptions(policy.command('set'))
@@ -71,7 +74,13 @@ export function registerRendezvous(program: Command, cli: CliContext): void {
               ownerKeys: opts.trustOwner.map((k) => keyArgument(cli, k)),
             };
       const answer = await apiRequest(apiTarget(opts, cli.env), 'PUT', PATH, { data: JSON.stringify(body), type: 'application/json' });
-      print((await answer.json()) as AcceptancePolicy);
+      print((await answer.json()) as AcceptancePolicyView);
+    });
+  withApiOptions(policy.command('reset'))
+    .description("forget the policy set: the server's default applies again (its own keys, unless started with --rendezvous-policy open)")
+    .option('--json', 'machine output')
+    .action(async (opts: ApiOptions & { json?: boolean }) => {
+      print((await (await apiRequest(apiTarget(opts, cli.env), 'DELETE', PATH)).json()) as AcceptancePolicyView);
     });
   for (const c of [rendezvous, policy, ...policy.commands]) c.exitOverride();
 }

@@ -4,6 +4,7 @@ import { envelopeDiag } from '../../suit/diag.ts';
 import { decodeEnvelope } from '../../suit/envelope.ts';
 import { envelopeJson, envelopeText } from '../../suit/inspect.ts';
 import type { CliContext } from '../context.ts';
+import { escapeComposed } from '../escape.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { suitFailed } from './suit-common.ts';
@@ -31,7 +32,7 @@ export function registerSuitInspect(suit: Command, cli: CliContext): void {
       }
       if (opts.diag === true) {
         try {
-          cli.output.out(`${envelopeDiag(bytes)}\n`);
+          cli.output.out(`${escapeComposed(envelopeDiag(bytes))}\n`);
         } catch (e) {
           if (e instanceof CborError) throw new CliExit(EXIT_CHECK_FAILED, `${file}: ${e.message} [${e.code}]`);
           throw e;
@@ -39,6 +40,7 @@ export function registerSuitInspect(suit: Command, cli: CliContext): void {
         return;
       }
       if (cli.output.json) cli.output.result(envelopeJson(env));
-      else cli.output.out(envelopeText(env));
+      // Strings of the file (the reference URI, text members) escaped one by one, then as a whole.
+      else cli.output.out(escapeComposed(envelopeText(env, cli.output.text)));
     });
 }

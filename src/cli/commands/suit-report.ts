@@ -6,6 +6,7 @@ import { reportJson } from '../../suit/report/inspect.ts';
 import { openReport } from '../../suit/report/protect.ts';
 import type { SuitReportEntry } from '../../suit/report/report.ts';
 import type { CliContext } from '../context.ts';
+import { escapeComposed } from '../escape.ts';
 import { CliExit, EXIT_CHECK_FAILED } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import { readKeyFile, suitFailed } from './suit-common.ts';
@@ -60,7 +61,7 @@ export function registerSuitReport(suit: Command, cli: CliContext): void {
             entryLine(r.result.record),
           );
         }
-        cli.output.out(`${lines.join('\n')}\n`);
+        cli.output.out(`${escapeComposed(lines.join('\n'))}\n`);
       } catch (e) {
         if (cli.output.json && e instanceof SuitError) {
           cli.output.result({ valid: false, code: e.code, path: e.path, message: e.message });

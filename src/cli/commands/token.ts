@@ -1,5 +1,5 @@
 /**
- * `iotopia token create|list|revoke`: management API tokens, two ways. Through the management API
+ * `iotopia token create|list|revoke`: management API tokens (optionally expiring), two ways. Through the management API
  * of a running server (`--server`/`--token` or IOTOPIA_SERVER/IOTOPIA_TOKEN, an admin token), or
  * directly in the server's store (`--data-dir`/`--database`), which works before any token exists.
  * The secret is printed once; the server keeps only its hash.
@@ -14,7 +14,10 @@ import {
   createApiToken,
   isApiRole,
   type NewApiToken,
+  parseTokenExpiry,
   revokeApiToken,
+  TokenExpiryError,
+  tokenStatus,
   tokenView,
 } from '../../platform/tokens.ts';
 import { ConfigError, resolveConfig, settingsFromEnv } from '../../server/platform/config.ts';
@@ -98,8 +101,38 @@ Where the tokens are:
 Without flags: the API when IOTOPIA_SERVER is set, else the store in IOTOPIA_DATA_DIR or ./.iotopia.
 `;
 
-const listLine = (t: ApiTokenView, text: (s: string) => string) =>
-  `${t.id}  ${text(t.name).padEnd(16)}  ${t.roles.join(',').padEnd(24)}  ${t.revokedAt === undefined ? 'active' : `revoked ${t.revokedAt}`}`;
+/** active, revoked <time>, expired <time> or active until <time>, by this machine's clock. */
+function statusText(t: ApiTokenView, text: (s: string) => string, now: Date): string {
+  const at = (iso: string | undefined) => text(iso ?? '');
+  const expiresAt = t.expiresAt === undefined ? undefined : new Date(t.expiresAt);
+  switch (
+    tokenStatus(
+      { ...(t.revokedAt === undefined ? {} : { revokedAt: new Date(t.revokedAt) }), ...(expiresAt === undefined ? {} : { expiresAt }) },
+      now,
+    )
+  ) {
+    case 'revoked':
+      return `revoked ${at(t.revokedAt)}`;
+    case 'expired':
+      return `expired ${at(t.expiresAt)}`;
+    default:
+      return t.expiresAt === undefined ? 'active' : `active until ${at(t.expiresAt)}`;
+  }
+}
+
+const listLine = (t: ApiTokenView, text: (s: string) => string, now: Date) =>
+  `${text(t.id)}  ${text(t.name).padEnd(16)}  ${text(t.roles.join(',')).padEnd(24)}  ${statusText(t, text, now)}`;
+
+/** --expires: a duration from now or an RFC 3339 time; a usage error naming the option otherwise. */
+function expiryOption(value: string | undefined, now: Date): Date | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseTokenExpiry(value, now);
+  } catch (e) {
+    if (e instanceof TokenExpiryError) throw new CliExit(EXIT_USAGE, `--expires: ${e.message}`);
+    throw e;
+  }
+}
 
 async function listStore(store: Store): Promise<ApiTokenRecord[]> {
   const items: ApiTokenRecord[] = [];
@@ -124,25 +157,43 @@ export function registerToken(program: Command, cli: CliContext): void {
     .description('make an API token with roles; its secret is printed only now')
     .requiredOption('--role <role>', `${API_ROLES.join(', ')} (repeat for more)`, (v: string, prev: string[]) => [...prev, v], [])
     .option('--name <name>', 'what the token is for', 'cli')
+    .option(
+      '--expires <when>',
+      'when the token stops working: a duration from now (30d, 8h, 90m, 2w) or an RFC 3339 time with offset (default: never)',
+    )
     .option('--json', 'machine output')
     .addHelpText('after', HELP)
-    .action(async (opts: TargetOptions & { role: string[]; name: string; json?: boolean }) => {
+    .action(async (opts: TargetOptions & { role: string[]; name: string; expires?: string; json?: boolean }) => {
       const roles: ApiRole[] = [];
       for (const r of opts.role) {
         if (!isApiRole(r)) throw new CliExit(EXIT_USAGE, `--role: ${JSON.stringify(r)} is not one of ${API_ROLES.join(', ')}`);
         if (!roles.includes(r)) roles.push(r);
       }
       if (roles.length === 0) throw new CliExit(EXIT_USAGE, '--role: give at least one role');
+      const expiresAt = expiryOption(opts.expires, new Date());
       const target = targetOf(opts, cli.env);
       let t: NewApiToken;
       if ('api' in target) {
-        const body = { data: JSON.stringify({ name: opts.name, roles }), type: 'application/json' };
+        const request = { name: opts.name, roles, ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }) };
+        const body = { data: JSON.stringify(request), type: 'application/json' };
         const made = (await (await apiRequest(target.api, 'POST', '/tokens', body)).json()) as ApiTokenView & { secret: string };
-        t = { id: made.id, name: made.name, roles: made.roles, secret: made.secret };
+        t = {
+          id: made.id,
+          name: made.name,
+          roles: made.roles,
+          secret: made.secret,
+          ...(made.expiresAt === undefined ? {} : { expiresAt: new Date(made.expiresAt) }),
+        };
       } else {
-        t = await withStore(cli, target.store, (store) => createApiToken(store, { name: opts.name, roles }, 'cli'));
+        t = await withStore(cli, target.store, (store) =>
+          createApiToken(store, { name: opts.name, roles, ...(expiresAt === undefined ? {} : { expiresAt }) }, 'cli'),
+        );
       }
-      output.result(t, () => [`token ${t.id} (${t.roles.join(', ')}) created.`, `secret (shown only this once): ${t.secret}`]);
+      const { text } = output;
+      output.result(t, () => [
+        `token ${text(t.id)} (${text(t.roles.join(', '))}) created${t.expiresAt === undefined ? '' : `, expires ${t.expiresAt.toISOString()}`}.`,
+        `secret (shown only this once): ${text(t.secret)}`,
+      ]);
     });
 
   targetFlags(token.command('list'))
@@ -155,7 +206,8 @@ export function registerToken(program: Command, cli: CliContext): void {
         'api' in target
           ? await listAll<ApiTokenView>(target.api, '/tokens', { limit: '1000' })
           : (await withStore(cli, target.store, listStore)).map(tokenView);
-      output.result(items, () => (items.length === 0 ? 'no tokens' : items.map((t) => listLine(t, output.text))));
+      const now = new Date();
+      output.result(items, () => (items.length === 0 ? 'no tokens' : items.map((t) => listLine(t, output.text, now))));
     });
 
   targetFlags(token.command('revoke'))

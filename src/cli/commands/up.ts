@@ -5,8 +5,11 @@ import { ConfigError, ENV, type RawSettings, resolveConfig, settingsFromEnv, set
 import { startPlatform } from '../../server/platform/platform.ts';
 import { type CliContext, defaultSettings, pathIn, rootedSettings } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { type KeystoreOptions, keystoreFlags, withKeystoreOptions } from './up-keystore.ts';
+import { type LimitOptions, limitFlags, withLimitOptions } from './up-limits.ts';
+import { type TransportOptions, transportFlags, withTransportOptions } from './up-transport.ts';
 
-interface Options {
+interface Options extends LimitOptions, TransportOptions, KeystoreOptions {
   roles?: string;
   listen?: string;
   dataDir?: string;
@@ -15,42 +18,64 @@ interface Options {
   autoOwner?: boolean;
   publicHost?: string;
   logLevel?: string;
+  rendezvousPolicy?: string;
+  allowInternalRendezvous?: boolean;
   config?: string;
-  keystore?: string;
-  pkcs11Module?: string;
-  pkcs11Token?: string;
-  pkcs11PinFile?: string;
-  pkcs11LabelPrefix?: string;
+}
+
+/** The start-up lines about TLS and the listeners. */
+function transportLines(platform: Awaited<ReturnType<typeof startPlatform>>): string[] {
+  const lines: string[] = [];
+  if (platform.tls !== undefined) {
+    if (platform.tls.created.length > 0) lines.push(`  TLS made:   ${platform.tls.created.join(', ')}`);
+    lines.push(`  TLS certificate SHA-256: ${platform.tls.fingerprint}`);
+    if (platform.tls.caFile !== undefined) lines.push(`  TLS CA (give clients --tls-ca): ${platform.tls.caFile}`);
+  }
+  for (const l of platform.listeners.slice(1)) {
+    lines.push(`  ${l.name} listener: ${l.url} (FDO DI only${l.clientCertificates ? ', client certificates required' : ''})`);
+  }
+  return lines;
+}
+
+/** How DI is authorised here, for the start-up message. */
+function manufacturingLine(m: { loopbackOnly: boolean; autoOwner: boolean }): string {
+  const who = m.loopbackOnly
+    ? 'open to local clients (loopback only)'
+    : 'needs a DI token (iotopia manufacturer di-token create) or the factory listener';
+  return `${who}; auto-owner ${m.autoOwner ? 'on' : 'off'}`;
 }
 
 export function registerUp(program: Command, cli: CliContext): void {
-  program
+  const up = program
     .command('up')
-    .description('run the IoTopia server: FDO manufacturer, rendezvous and owner over HTTP, on an embedded database by default')
+    .description('run the IoTopia server: FDO manufacturer, rendezvous and owner over HTTP(S), on an embedded database by default')
     .option('--roles <list>', 'comma-separated: manufacturer, rendezvous, owner, mud (default: all four)')
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8080)')
     .option('--data-dir <dir>', 'where the embedded database and the master key live (default ./.iotopia)')
     .option('--database <url>', 'postgres://… to use PostgreSQL instead of the embedded SQLite database')
     .option('--key-type <type>', 'type of the keys made on first start: secp256r1 (default), secp384r1, rsa2048, rsa3072')
+    .option(
+      '--auto-owner',
+      'extend every voucher made here by an authorised DI to this server’s owner key and register it (TO0); default: on only when listening on loopback',
+    )
     .option('--no-auto-owner', 'do not extend vouchers made here to this server’s owner key and register them (TO0)')
     .option('--public-host <host>', 'host name or address devices reach this server at (default: the listen host)')
     .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace or silent')
-    .option('--keystore <backend>', 'where the server’s private keys live: software (default: sealed in the database) or pkcs11 (a token)')
-    .option('--pkcs11-module <path>', 'with --keystore pkcs11: the PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so')
-    .option('--pkcs11-token <label>', 'with --keystore pkcs11: the label of the token that holds the keys')
-    .option('--pkcs11-pin-file <file>', 'with --keystore pkcs11: a file whose first line is the user PIN (else IOTOPIA_PKCS11_PIN)')
-    .option('--pkcs11-label-prefix <prefix>', 'with --keystore pkcs11: CKA_LABEL prefix of IoTopia’s keys (default "iotopia:")')
     .option(
-      '--config <file>',
-      'a JSON file of these settings (keys: roles, listen, dataDir, database, keyType, autoOwner, publicHost, logLevel, to0RefreshMargin, to0RefreshInterval, serviceInfoDir, keystore, pkcs11Module, pkcs11Token, pkcs11PinFile, pkcs11LabelPrefix)',
+      '--rendezvous-policy <mode>',
+      'what TO0 accepts while no policy is set through the API: own-keys (default: vouchers from this server’s manufacturer or owner keys) or open (every voucher that verifies)',
     )
+    .option(
+      '--allow-internal-rendezvous',
+      'accept loopback, link-local, multicast, unspecified and cloud metadata addresses as rendezvous addresses (refused by default, loopback allowed when listening on loopback only)',
+    );
+  withTransportOptions(up).option('--config <file>', `a JSON file of these settings (keys: ${Object.keys(ENV).join(', ')})`);
+  withKeystoreOptions(withLimitOptions(up))
     .addHelpText(
       'after',
       `\nSettings come from defaults, then --config, then the environment (${Object.values(ENV).join(', ')}), then flags.\n` +
         'The master key that seals private keys at rest is <data-dir>/master.key, made on first start, or IOTOPIA_MASTER_KEY\n' +
-        '(64 hex digits; give every replica the same one when they share a PostgreSQL database).\n' +
-        'With --keystore pkcs11 the keys are generated in the token and never leave it; the PIN comes from IOTOPIA_PKCS11_PIN\n' +
-        'or --pkcs11-pin-file, never from a flag value (docs/keystore.md).',
+        '(64 hex digits; give every replica the same one when they share a PostgreSQL database).',
     )
     .action(async (opts: Options, cmd: Command) => {
       const flags: RawSettings = {
@@ -63,11 +88,11 @@ export function registerUp(program: Command, cli: CliContext): void {
         autoOwner: cmd.getOptionValueSource('autoOwner') === 'cli' ? opts.autoOwner : undefined,
         publicHost: opts.publicHost,
         logLevel: opts.logLevel,
-        keystore: opts.keystore,
-        pkcs11Module: opts.pkcs11Module,
-        pkcs11Token: opts.pkcs11Token,
-        pkcs11PinFile: opts.pkcs11PinFile === undefined ? undefined : pathIn(cli, opts.pkcs11PinFile),
-        pkcs11LabelPrefix: opts.pkcs11LabelPrefix,
+        rendezvousPolicy: opts.rendezvousPolicy,
+        allowInternalRendezvous: opts.allowInternalRendezvous,
+        ...limitFlags(opts),
+        ...transportFlags(opts),
+        ...keystoreFlags(cli, opts),
       };
       let config: ReturnType<typeof resolveConfig>;
       try {
@@ -88,6 +113,7 @@ export function registerUp(program: Command, cli: CliContext): void {
       try {
         platform = await startPlatform(config, { logger, env: cli.env });
       } catch (e) {
+        if (e instanceof ConfigError) throw new CliExit(EXIT_USAGE, e.message);
         // A keystore that cannot be opened is a setting to fix, named in the message (never the PIN).
         if (e instanceof KeystoreError) throw new CliExit(EXIT_USAGE, `${e.message} [${e.code}]`);
         throw e;
@@ -99,17 +125,20 @@ export function registerUp(program: Command, cli: CliContext): void {
         `  keystore:   ${config.keystore?.backend === 'pkcs11' ? `pkcs11, token ${cli.output.text(config.keystore.token)}` : 'software (sealed by the master key)'}`,
       ];
       if (platform.keys.created.length > 0) lines.push(`  keys made:  ${platform.keys.created.join(', ')}`);
+      lines.push(...transportLines(platform));
+      if (config.roles.includes('manufacturer')) lines.push(`  DI:         ${manufacturingLine(platform.manufacturing)}`);
       if (platform.firstAdminToken !== undefined) {
         lines.push(
           `  admin API token (shown only this once; keep it secret): ${platform.firstAdminToken}`,
           `  management API: ${platform.url}/api/v1  (OpenAPI: ${platform.url}/api/v1/openapi.json)`,
         );
       }
+      const caArg = platform.tls?.caFile === undefined ? '' : ` --tls-ca ${platform.tls.caFile}`;
       lines.push(
         '',
         'Get started (in another terminal):',
-        `  npx iotopia device init --manufacturer ${platform.url}     # manufacture a simulated device (DI)`,
-        '  npx iotopia device onboard                                 # find the owner and onboard (TO1, TO2)',
+        `  npx iotopia device init --manufacturer ${platform.url}${caArg}     # manufacture a simulated device (DI)`,
+        `  npx iotopia device onboard${caArg}                                 # find the owner and onboard (TO1, TO2)`,
         `  health: ${platform.url}/healthz   metrics: ${platform.url}/metrics`,
         '',
         'Ctrl-C stops the server.',

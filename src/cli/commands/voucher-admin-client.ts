@@ -4,31 +4,40 @@
  * failed check that names the server's problem code.
  */
 import type { Command } from 'commander';
+import { fetchTrusting } from '../../fdo/client/tls-fetch.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+import { readTlsCa, withTlsCaOption } from '../tls-ca.ts';
 
 export interface ApiTarget {
   server: string;
   token: string;
+  /** The fetch to use: one that trusts --tls-ca when given, the global one otherwise. */
+  fetch: typeof fetch;
 }
 
 export interface ApiOptions {
   server?: string;
   token?: string;
+  tlsCa?: string;
 }
 
 export function withApiOptions(cmd: Command): Command {
-  return cmd
-    .option('--server <url>', 'the IoTopia server (default: IOTOPIA_SERVER)')
-    .option('--token <token>', 'an API token (default: IOTOPIA_TOKEN); `iotopia up` prints the first one');
+  return withTlsCaOption(
+    cmd
+      .option('--server <url>', 'the IoTopia server (default: IOTOPIA_SERVER)')
+      .option('--token <token>', 'an API token (default: IOTOPIA_TOKEN); `iotopia up` prints the first one'),
+  );
 }
 
-export function apiTarget(opts: ApiOptions, env: NodeJS.ProcessEnv): ApiTarget {
+/** The server, token and trust; `cwd` roots a relative --tls-ca path (the process's directory when absent). */
+export function apiTarget(opts: ApiOptions, env: NodeJS.ProcessEnv, cwd?: string): ApiTarget {
   const server = opts.server ?? env.IOTOPIA_SERVER;
   const token = opts.token ?? env.IOTOPIA_TOKEN;
   if (server === undefined || server === '') throw new CliExit(EXIT_USAGE, '--server: give the server URL, or set IOTOPIA_SERVER');
   if (!/^https?:\/\//.test(server)) throw new CliExit(EXIT_USAGE, `--server: ${JSON.stringify(server)} is not an http(s) URL`);
   if (token === undefined || token === '') throw new CliExit(EXIT_USAGE, '--token: give an API token, or set IOTOPIA_TOKEN');
-  return { server: server.replace(/\/+$/, ''), token };
+  const tlsCa = readTlsCa({ env, cwd }, opts.tlsCa);
+  return { server: server.replace(/\/+$/, ''), token, fetch: tlsCa === undefined ? globalThis.fetch : fetchTrusting(tlsCa) };
 }
 
 export async function apiRequest(
@@ -40,7 +49,7 @@ export async function apiRequest(
 ): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(`${target.server}/api/v1${path}`, {
+    response = await target.fetch(`${target.server}/api/v1${path}`, {
       method,
       headers: {
         authorization: `Bearer ${target.token}`,
@@ -52,6 +61,12 @@ export async function apiRequest(
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    // A certificate the client does not trust is named, with the way to trust it.
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause))
+      throw new CliExit(
+        EXIT_CHECK_FAILED,
+        `cannot reach ${target.server}: ${cause} (give --tls-ca with the server's CA, e.g. <data-dir>/tls/ca.pem)`,
+      );
     throw new CliExit(EXIT_CHECK_FAILED, `cannot reach ${target.server}: ${cause}`);
   }
   if (response.ok) return response;

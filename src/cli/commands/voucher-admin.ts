@@ -16,7 +16,7 @@ interface VoucherItem {
 }
 
 const line = (v: VoucherItem, text: (s: string) => string) =>
-  `${v.guid}  ${v.state.padEnd(10)}  entries ${v.entries}  owner ${v.owner.slice(0, 16)}  ${text(v.deviceInfo)}`;
+  `${text(v.guid)}  ${text(v.state).padEnd(10)}  entries ${v.entries}  owner ${text(v.owner.slice(0, 16))}  ${text(v.deviceInfo)}`;
 
 const guidArg = (guid: string): string => {
   const clean = guid.replace(/-/g, '').toLowerCase();

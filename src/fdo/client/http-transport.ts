@@ -9,14 +9,26 @@ import { decodeErrorMessage } from '../messages/error.ts';
 import { FdoPeerError } from '../protocol/error-message.ts';
 import type { ProtocolMessage } from '../protocol/ports.ts';
 import { FdoTransportError } from './errors.ts';
+import { fetchTrusting } from './tls-fetch.ts';
 
 export interface HttpFdoClientOptions {
   /** A fetch implementation; the global one (undici) when not set. */
   fetch?: typeof fetch;
+  /**
+   * PEM of the CA certificates to trust for https servers (e.g. a platform TLS CA) instead of the
+   * system's roots: requests then go through node:https with this CA (tls-fetch.ts). Ignored when
+   * `fetch` is given.
+   */
+  tlsCa?: string;
   /** Per request, default 30 s. */
   timeoutMs?: number;
   /** Largest reply body accepted, default 65535 (go-fdo's default). */
   maxMessageBytes?: number;
+  /**
+   * A manufacturing credential (an IoTopia DI token), sent as `Authorization: Bearer <token>` on
+   * DI.AppStart only; later DI messages carry the session's token as usual.
+   */
+  diToken?: string;
 }
 
 export interface FdoTransport {
@@ -54,12 +66,22 @@ async function readCapped(response: Response, max: number, url: string): Promise
   return out;
 }
 
+/** Why a request failed, with the cause fetch wraps (e.g. a TLS certificate error and its code). */
+function failure(e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  if (cause === undefined || typeof cause.message !== 'string' || message.includes(cause.message)) return message;
+  return `${message} (${typeof cause.code === 'string' ? `${cause.code}: ` : ''}${cause.message})`;
+}
+
 /** A transport to the FDO server at `baseUrl` (scheme, host, port and an optional path prefix). */
 export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {}): FdoTransport {
   const base = new URL(baseUrl);
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`httpFdoClient: ${baseUrl} is not an http(s) URL`);
+  if (options.diToken !== undefined && !/^[\x21-\x7e]+$/.test(options.diToken))
+    throw new TypeError('httpFdoClient: diToken must be printable ASCII without spaces');
   const prefix = base.pathname.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const doFetch = options.fetch ?? (options.tlsCa === undefined ? globalThis.fetch : fetchTrusting(options.tlsCa));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const max = options.maxMessageBytes ?? 65_535;
   let token: string | undefined;
@@ -70,7 +92,8 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
     const url = urlFor(message.msgType);
     // The URL names the type already; the header too, for servers that read the type from it.
     const headers: Record<string, string> = { 'content-type': 'application/cbor', 'message-type': String(message.msgType) };
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    if (message.msgType === MsgType.DI_AppStart && options.diToken !== undefined) headers.authorization = `Bearer ${options.diToken}`;
+    else if (token !== undefined) headers.authorization = `Bearer ${token}`;
     try {
       const response = await doFetch(url, { method: 'POST', headers, body: message.body, signal: AbortSignal.timeout(timeoutMs) });
       return { response, url };
@@ -78,7 +101,7 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
       const timedOut = (e as { name?: unknown })?.name === 'TimeoutError';
       throw new FdoTransportError(
         timedOut ? 'ERR_AGENT_HTTP_TIMEOUT' : 'ERR_AGENT_HTTP_UNREACHABLE',
-        timedOut ? `no reply within ${timeoutMs} ms` : `the request failed: ${(e as Error)?.message ?? String(e)}`,
+        timedOut ? `no reply within ${timeoutMs} ms` : `the request failed: ${failure(e)}`,
         url,
         { cause: e },
       );

@@ -3,7 +3,9 @@
  * They copy bytes in and out, so that a caller changing its arrays cannot change what is stored,
  * and offer `snapshot()` so tests can assert that a failed message changed nothing.
  */
+
 import type { KeyObject } from 'node:crypto';
+import { bytesEqual } from '../../codec/bytes.ts';
 import { isPrivateKeyLike, type PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import { guidToHex } from '../types/guid.ts';
 import { publicKeyFingerprint } from '../types/public-key.ts';
@@ -51,6 +53,16 @@ export class MemoryRendezvousStore implements RendezvousStore {
   async get(guid: Uint8Array): Promise<RendezvousRegistration | undefined> {
     const r = this.#registrations.get(guidToHex(guid));
     return r === undefined ? undefined : clone(r);
+  }
+
+  async putIf(registration: RendezvousRegistration, replaces: RendezvousRegistration | undefined, now: Date): Promise<boolean> {
+    const held = this.#registrations.get(guidToHex(registration.guid));
+    const unchanged =
+      replaces === undefined
+        ? held === undefined || held.expiresAt.getTime() <= now.getTime()
+        : held !== undefined && bytesEqual(held.to1d, replaces.to1d);
+    if (unchanged) this.#registrations.set(guidToHex(registration.guid), clone(registration));
+    return unchanged;
   }
 
   get size(): number {

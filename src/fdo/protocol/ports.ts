@@ -6,6 +6,7 @@
  */
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
+import type { OwnershipVoucher } from '../voucher/voucher.ts';
 
 /** Cryptographically strong random bytes. */
 export type RandomSource = (n: number) => Uint8Array;
@@ -39,7 +40,19 @@ export interface ServerStep<S> {
  * handlers without reading their state (the HTTP transport, the in-process transport) holds them
  * as this.
  */
-export type AnyServerHandler = (state: never, message: ProtocolMessage) => Promise<ServerStep<unknown>>;
+export type AnyServerHandler = (state: never, message: ProtocolMessage, peer?: ServerPeer) => Promise<ServerStep<unknown>>;
+
+/**
+ * What the carrier knows of who sent a protocol's first message, for a role that authorises it
+ * (DI): which listener it came in on, the peer's address, and the request's Authorization header.
+ * Given with the first message only; later messages are bound to the session by its token.
+ */
+export interface ServerPeer {
+  /** `factory` for the manufacturing listener; anything else is the main one. */
+  listener: 'main' | 'factory';
+  remoteAddress: string;
+  authorization?: string;
+}
 
 /**
  * A client role's next move: either a request to send (and the state to keep until the reply),
@@ -70,6 +83,13 @@ export interface RendezvousStore {
   /** Stores the registration, replacing any earlier one for the same GUID. */
   put(registration: RendezvousRegistration): Promise<void>;
   get(guid: Uint8Array): Promise<RendezvousRegistration | undefined>;
+  /**
+   * Stores the registration only if the one held for its GUID is still `replaces` (the live
+   * registration the TO0 was checked against, known by its to1d), or, with `replaces` undefined,
+   * none is live at `now`; resolves false, changing nothing, when another TO0 came in between.
+   * Without it TO0 uses `put`, and two TO0s for one GUID at the same moment end with the last write.
+   */
+  putIf?(registration: RendezvousRegistration, replaces: RendezvousRegistration | undefined, now: Date): Promise<boolean>;
 }
 
 /** What the owner keeps per device: the voucher, and after TO2 the device's replacement values. */
@@ -103,6 +123,22 @@ export type VoucherAcceptance = (voucher: {
   entries: number;
   deviceCertificates: readonly X509Certificate[];
 }) => Promise<boolean>;
+
+/**
+ * Whether a TO0 that verified may take the place of the live (unexpired) registration held for
+ * its GUID (§5.3.3 leaves whom to accept to the operator).
+ * Resolves a reason to refuse it (INVALID_OWNERSHIP_VOUCHER), or undefined to let it replace the
+ * registration. Not called when the GUID has no registration or only an expired one.
+ */
+export type RegistrationReplacement = (
+  incoming: {
+    /** The voucher of this TO0.OwnerSign, parsed and verified. */
+    voucher: OwnershipVoucher;
+    /** The current owner's key (the one that signed to1d). */
+    ownerKey: KeyObject;
+  },
+  live: RendezvousRegistration,
+) => Promise<string | undefined>;
 
 /** The server role that serves a protocol. */
 export type FdoRole = 'manufacturer' | 'rendezvous' | 'owner';

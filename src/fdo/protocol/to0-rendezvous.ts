@@ -2,8 +2,8 @@
  * TO0, rendezvous side (FDO 1.1 §5.3): accepts an owner's registration. The voucher must verify
  * (entry signatures and hashes, device chain hash), to1d must be signed by the voucher's current
  * owner and bind this session's to0d by hash, and to0d must carry this session's nonce. Then the
- * acceptance policy decides, and the registration is stored for the shorter of the requested and
- * the allowed lifetime.
+ * replacement rule decides when the GUID has a live registration, then the acceptance policy;
+ * the registration is stored for the shorter of the requested and the allowed lifetime.
  */
 import { bytesEqual, constantTimeEqual } from '../../codec/bytes.ts';
 import { ErrorCode } from '../constants/error-codes.ts';
@@ -20,7 +20,15 @@ import { guardServer, outOfOrder, type ServerHandler } from './lib/server-step.t
 import { badState, fromB64, toB64 } from './lib/state-bytes.ts';
 import { verifyTo1dSignature } from './lib/to1d-verify.ts';
 import { acceptAnyVoucher } from './lib/voucher-acceptance.ts';
-import type { Clock, ProtocolMessage, RandomSource, RendezvousStore, VoucherAcceptance } from './ports.ts';
+import type {
+  Clock,
+  ProtocolMessage,
+  RandomSource,
+  RegistrationReplacement,
+  RendezvousRegistration,
+  RendezvousStore,
+  VoucherAcceptance,
+} from './ports.ts';
 
 export interface To0RendezvousConfig {
   random: RandomSource;
@@ -28,6 +36,11 @@ export interface To0RendezvousConfig {
   store: RendezvousStore;
   /** Default: accept every voucher that verifies. */
   acceptance?: VoucherAcceptance;
+  /**
+   * Asked before the acceptance policy when the GUID has a live registration: may this TO0
+   * replace it? Without it, yes, unless the live one holds a longer voucher that extends this one.
+   */
+  replacement?: RegistrationReplacement;
   /** Longest registration granted, in seconds (default 30 days). */
   maxWaitSeconds?: number;
   /**
@@ -108,7 +121,12 @@ async function ownerSign(d: To0RendezvousDeps, nonce: Uint8Array, body: Uint8Arr
   }
 
   const now = config.clock();
-  await refuseSuperseded(config.store, voucher, now);
+  const live = await liveRegistration(config.store, voucher.header.guid, now);
+  if (live !== undefined) {
+    refuseSuperseded(live, voucher);
+    const refusal = await config.replacement?.({ voucher, ownerKey: verified.ownerKey }, live);
+    if (refusal !== undefined) throw invalidVoucher('ERR_FDO_TO0_REGISTRATION_HELD', `a live registration holds the GUID: ${refusal}`);
+  }
   const accepted = await d.acceptance({
     guid: voucher.header.guid,
     manufacturerKey: publicKeyToKeyObject(voucher.header.pubKey).key,
@@ -119,13 +137,24 @@ async function ownerSign(d: To0RendezvousDeps, nonce: Uint8Array, body: Uint8Arr
   if (accepted !== true) throw invalidVoucher('ERR_FDO_TO0_VOUCHER_REJECTED', 'the acceptance policy refused the voucher');
 
   const waitSeconds = Math.min(to0d.waitSeconds, d.maxWait);
-  await config.store.put({
+  const registration = {
     guid: voucher.header.guid,
     to1d: to1d.sign1.bytes,
     voucher: to0d.voucher,
     expiresAt: new Date(now.getTime() + waitSeconds * 1000),
-  });
+  };
+  // The checks above hold for the registration read at their start: it is replaced only if it is still that one.
+  if (config.store.putIf === undefined) await config.store.put(registration);
+  else if (!(await config.store.putIf(registration, live, now))) {
+    throw invalidVoucher('ERR_FDO_TO0_REGISTRATION_CHANGED', 'another TO0 changed the registration of this GUID meanwhile');
+  }
   return { state: null, reply: { msgType: MsgType.TO0_AcceptOwner, body: encodeTO0AcceptOwner({ waitSeconds }) } };
+}
+
+/** The registration held for `guid` while it has not run out by `now`. */
+async function liveRegistration(store: RendezvousStore, guid: Uint8Array, now: Date): Promise<RendezvousRegistration | undefined> {
+  const existing = await store.get(guid);
+  return existing === undefined || existing.expiresAt.getTime() <= now.getTime() ? undefined : existing;
 }
 
 /**
@@ -133,12 +162,10 @@ async function ownerSign(d: To0RendezvousDeps, nonce: Uint8Array, body: Uint8Arr
  * registration is live, a registration from a voucher that the stored one extends would send
  * the device back to the previous owner, so it is refused.
  */
-async function refuseSuperseded(store: RendezvousStore, voucher: OwnershipVoucher, now: Date): Promise<void> {
-  const existing = await store.get(voucher.header.guid);
-  if (existing === undefined || existing.expiresAt.getTime() <= now.getTime()) return;
+function refuseSuperseded(live: RendezvousRegistration, voucher: OwnershipVoucher): void {
   let stored: OwnershipVoucher;
   try {
-    stored = parseVoucher(existing.voucher);
+    stored = parseVoucher(live.voucher);
   } catch {
     return;
   }

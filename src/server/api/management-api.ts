@@ -5,9 +5,12 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyPluginAsync, FastifySchema } from 'fastify';
 import { newAjv } from '../../platform/json-schema.ts';
+import { ensureRateLimiting } from '../http/rate-limits.ts';
+import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
+import { manufacturerDiTokenRoutes } from './manufacturer-di-tokens.ts';
 import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
 import { mudFileRoutes } from './mud-files.ts';
@@ -36,6 +39,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
   const routes = [
     ...manufacturerVoucherRoutes(ctx),
     ...manufacturerRvInfoRoutes(ctx),
+    ...manufacturerDiTokenRoutes(ctx),
     ...ownerVoucherRoutes(ctx),
     ...ownerResaleRoutes(ctx),
     ...ownerTo2AddressRoutes(ctx),
@@ -72,8 +76,10 @@ function fastifySchema(route: ApiRoute): FastifySchema {
   return schema;
 }
 
-export function managementApi(ctx: ApiContext): FastifyPluginAsync {
+export function managementApi(ctx: ApiContext, limits: ApiRateLimits = {}): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
+    await ensureRateLimiting(app);
+    const limiters = apiLimiters(app, limits);
     // Vouchers arrive as CBOR or PEM files; the handlers decide what the bytes are.
     app.addContentTypeParser(
       ['application/cbor', 'application/octet-stream', 'application/x-pem-file'],
@@ -85,6 +91,8 @@ export function managementApi(ctx: ApiContext): FastifyPluginAsync {
     const texts = newAjv({ coerce: true });
     app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema));
     app.setErrorHandler(problemErrorHandler);
+    // Before authentication and before the body is read: a flood costs no lookup and no parsing.
+    app.addHook('onRequest', async (request) => limitRequest(limiters, request));
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, new ApiProblem(404, 'ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
     );
@@ -99,7 +107,7 @@ export function managementApi(ctx: ApiContext): FastifyPluginAsync {
           ? {}
           : {
               onRequest: async (request) => {
-                await authenticate(ctx.store, request);
+                await authenticate(ctx.store, request, { limiters, now: (ctx.clock ?? (() => new Date()))() });
                 authorize(request, roles);
               },
             }),
@@ -109,6 +117,6 @@ export function managementApi(ctx: ApiContext): FastifyPluginAsync {
   };
 }
 
-export const registerManagementApi = (app: FastifyInstance, ctx: ApiContext): void => {
-  app.register(managementApi(ctx), { prefix: API_PREFIX });
+export const registerManagementApi = (app: FastifyInstance, ctx: ApiContext, limits?: ApiRateLimits): void => {
+  app.register(managementApi(ctx, limits), { prefix: API_PREFIX });
 };

@@ -5,7 +5,7 @@
 import { Type } from 'typebox';
 import { RvDirectives, rvInfoToJson, setRvDirectives, storedRvDirectives } from '../../onboarding/rv-info.ts';
 import { actorOf } from './auth.ts';
-import { jsonResponse, type RouteFactory, route } from './route.ts';
+import { addressesOf, jsonResponse, type RouteFactory, route } from './route.ts';
 
 const RvInfoBody = Type.Object({ directives: RvDirectives });
 const RV_INFO_SCHEMA = Type.Object({
@@ -36,7 +36,7 @@ export const manufacturerRvInfoRoutes: RouteFactory = (ctx) => {
       schema: { body: RvInfoBody },
       openapi: { responses: { 200: jsonResponse('the rendezvous info now in force', RV_INFO_SCHEMA) } },
       async handler(request) {
-        await setRvDirectives(ctx.store, actorOf(request), request.body.directives);
+        await setRvDirectives(ctx.store, actorOf(request), request.body.directives, addressesOf(ctx));
         return current();
       },
     }),
@@ -47,7 +47,7 @@ export const manufacturerRvInfoRoutes: RouteFactory = (ctx) => {
       summary: "Forget the stored rendezvous info: DI goes back to the default computed from the server's address",
       openapi: { responses: { 200: jsonResponse('the rendezvous info now in force', RV_INFO_SCHEMA) } },
       async handler(request) {
-        await setRvDirectives(ctx.store, actorOf(request), undefined);
+        await setRvDirectives(ctx.store, actorOf(request), undefined, addressesOf(ctx));
         return current();
       },
     }),

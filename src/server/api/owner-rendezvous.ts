@@ -7,7 +7,7 @@ import { RendezvousListSetting, RendezvousUrls, setRendezvousList } from '../../
 import { configuredRendezvous } from '../../onboarding/to0-registrar.ts';
 import type { Store } from '../../store/store.ts';
 import { actorOf } from './auth.ts';
-import { jsonResponse, type RouteFactory, route } from './route.ts';
+import { addressesOf, jsonResponse, type RouteFactory, route } from './route.ts';
 
 const VIEW_SCHEMA = Type.Object({
   urls: Type.Optional(RendezvousUrls),
@@ -36,7 +36,7 @@ export const ownerRendezvousRoutes: RouteFactory = (ctx) => [
     schema: { body: RendezvousListSetting },
     openapi: { responses: { 200: jsonResponse('the list now in force', VIEW_SCHEMA) } },
     async handler(request) {
-      await setRendezvousList(ctx.store, actorOf(request), request.body);
+      await setRendezvousList(ctx.store, actorOf(request), request.body, addressesOf(ctx));
       return show(ctx.store);
     },
   }),
@@ -47,7 +47,7 @@ export const ownerRendezvousRoutes: RouteFactory = (ctx) => [
     summary: "Follow each voucher's rendezvous info again",
     openapi: { responses: { 200: jsonResponse('the list now in force', VIEW_SCHEMA) } },
     async handler(request) {
-      await setRendezvousList(ctx.store, actorOf(request), undefined);
+      await setRendezvousList(ctx.store, actorOf(request), undefined, addressesOf(ctx));
       return show(ctx.store);
     },
   }),

@@ -26,13 +26,17 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  421: 'Misdirected Request',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
 
 export class ApiProblem extends IotopiaError {
   readonly status: number;
   readonly extensions: Record<string, unknown>;
+  /** Sent as Retry-After (a refusal over a rate limit). */
+  retryAfterSeconds?: number;
 
   constructor(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}) {
     super(code, detail);
@@ -59,6 +63,7 @@ export function toProblem(p: ApiProblem): Problem {
 }
 
 export function sendProblem(reply: FastifyReply, p: ApiProblem): FastifyReply {
+  if (p.retryAfterSeconds !== undefined) reply.header('retry-after', String(p.retryAfterSeconds));
   return reply.code(p.status).type(PROBLEM_TYPE).send(toProblem(p));
 }
 

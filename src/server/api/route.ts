@@ -5,6 +5,8 @@ import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import type { To0Result } from '../../fdo/protocol/to0-owner.ts';
 import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
+import type { AcceptancePolicy } from '../../onboarding/acceptance.ts';
+import { type RendezvousAddressPolicy, STRICT_ADDRESSES } from '../../onboarding/address-policy.ts';
 import type { ApiRole } from '../../store/api-token-repository.ts';
 import { MAX_PAGE_LIMIT } from '../../store/page.ts';
 import type { Store } from '../../store/store.ts';
@@ -26,6 +28,13 @@ export interface ApiContext {
   defaultTo2Address?: RvTo2Addr;
   /** Where `file` sources of fdo.download ServiceInfo plans live; without it only inline data. */
   serviceInfoDir?: string;
+  /**
+   * Which rendezvous addresses may be set (owner rendezvous list, manufacturer rendezvous info);
+   * default: nothing internal, loopback included.
+   */
+  rendezvousAddresses?: RendezvousAddressPolicy;
+  /** What the rendezvous accepts in TO0 while no policy is stored (default: this server's own keys). */
+  defaultAcceptance?: AcceptancePolicy;
   /** The TO0 refresh margin registrations are recorded with (`to0RefreshMargin`, default 0.25). */
   to0RefreshMargin?: number;
   clock?: () => Date;
@@ -84,6 +93,9 @@ export interface ApiRoute extends RouteFields {
 export const route = <S extends RouteSchema>(r: TypedRoute<S>): ApiRoute => r as unknown as ApiRoute;
 
 export type RouteFactory = (ctx: ApiContext) => ApiRoute[];
+
+/** The rendezvous address policy the server was started with; strict when none was given. */
+export const addressesOf = (ctx: ApiContext): RendezvousAddressPolicy => ctx.rendezvousAddresses ?? STRICT_ADDRESSES;
 
 /** OpenAPI fragments the route files share. */
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

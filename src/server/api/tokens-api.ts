@@ -4,7 +4,7 @@
  * the audit log with the calling token as actor.
  */
 import { Type } from 'typebox';
-import { API_ROLES, createApiToken, isApiRole, revokeApiToken, tokenView } from '../../platform/tokens.ts';
+import { API_ROLES, createApiToken, expiryAt, isApiRole, revokeApiToken, TokenExpiryError, tokenView } from '../../platform/tokens.ts';
 import type { ApiRole } from '../../store/api-token-repository.ts';
 import { ERR_STORE_NOT_FOUND, StoreError } from '../../store/errors.ts';
 import { actorOf } from './auth.ts';
@@ -24,6 +24,7 @@ export const TOKEN_SCHEMA = {
     roles: { type: 'array', items: { type: 'string', enum: API_ROLES } },
     createdAt: { type: 'string', format: 'date-time' },
     revokedAt: { type: 'string', format: 'date-time', description: 'present once revoked' },
+    expiresAt: { type: 'string', format: 'date-time', description: 'present when the token expires: from then on it is refused (401)' },
   },
 };
 
@@ -39,17 +40,32 @@ const TokenQuery = pageQuery({});
 const NewToken = Type.Object({
   name: Type.String({ minLength: 1, maxLength: MAX_TOKEN_NAME }),
   roles: Type.Array(Type.Unknown({ description: `one of ${API_ROLES.join(', ')}` }), { minItems: 1 }),
+  expiresAt: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: 'when the token stops working: an RFC 3339 time with its offset, in the future, at most ten years on (default: never)',
+    }),
+  ),
 });
 
-/** `{ name, roles }` of a create request: a name that is not only blanks, the roles known and without repeats. */
-function newTokenRequest({ name, roles }: { name: string; roles: unknown[] }): { name: string; roles: ApiRole[] } {
+/** `{ name, roles, expiresAt }` of a create request: a name that is not only blanks, the roles known and without repeats, a future expiry. */
+function newTokenRequest(
+  { name, roles, expiresAt }: { name: string; roles: unknown[]; expiresAt?: string | undefined },
+  now: Date,
+): { name: string; roles: ApiRole[]; expiresAt?: Date } {
   if (name.trim() === '') throw invalidField('name', `a non-empty string of at most ${MAX_TOKEN_NAME} characters`);
   const out: ApiRole[] = [];
   for (const r of roles) {
     if (typeof r !== 'string' || !isApiRole(r)) throw invalidField('roles', `${JSON.stringify(r)} is not one of ${API_ROLES.join(', ')}`);
     if (!out.includes(r)) out.push(r);
   }
-  return { name, roles: out };
+  if (expiresAt === undefined) return { name, roles: out };
+  try {
+    return { name, roles: out, expiresAt: expiryAt(expiresAt, now) };
+  } catch (e) {
+    if (e instanceof TokenExpiryError) throw invalidField('expiresAt', e.message);
+    throw e;
+  }
 }
 
 export const tokenRoutes: RouteFactory = (ctx) => [
@@ -79,7 +95,7 @@ export const tokenRoutes: RouteFactory = (ctx) => [
       responses: { 201: jsonResponse('the new token with its secret', NEW_TOKEN_SCHEMA) },
     },
     async handler(request, reply) {
-      const made = await createApiToken(ctx.store, newTokenRequest(request.body), actorOf(request));
+      const made = await createApiToken(ctx.store, newTokenRequest(request.body, (ctx.clock ?? (() => new Date()))()), actorOf(request));
       const stored = await ctx.store.apiTokens.get(made.id);
       if (stored === undefined) throw new Error(`token ${made.id} vanished after it was made`);
       return reply.code(201).send({ ...tokenView(stored), secret: made.secret });

@@ -17,6 +17,8 @@ export interface Answer {
   /** What failed, for the log, when `reply` is an error message. */
   error?: unknown;
   status?: number;
+  /** Seconds for a Retry-After header (a refusal over a rate limit or the session cap). */
+  retryAfter?: number;
 }
 
 export interface FdoMessageEvent {
@@ -48,6 +50,7 @@ export function sendAnswer(reply: FastifyReply, a: Answer): FastifyReply {
     .header('content-type', CBOR)
     .header('message-type', String(a.reply.msgType));
   if (a.token !== undefined && !isError) reply.header('authorization', `Bearer ${a.token}`);
+  if (a.retryAfter !== undefined) reply.header('retry-after', String(a.retryAfter));
   return reply.send(Buffer.from(a.reply.body.buffer, a.reply.body.byteOffset, a.reply.body.byteLength));
 }
 

@@ -4,31 +4,48 @@
  * every later message must present it (session-steps.ts).
  *
  * Error messages (type 255) go out with HTTP 500, the status go-fdo clients read them from; a
- * wrong content type keeps 415. Peers see spec codes only; the details go to the log.
+ * wrong content type keeps 415, a start over a rate limit 429 and one beyond the session cap 503,
+ * both with Retry-After (start-limits.ts). Peers see spec codes only; the details go to the log.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { MsgType } from '../../fdo/constants/message-types.ts';
 import { decodeErrorMessage } from '../../fdo/messages/error.ts';
-import type { Clock, RandomSource, SessionStore } from '../../fdo/protocol/ports.ts';
+import type { Clock, RandomSource, ServerPeer } from '../../fdo/protocol/ports.ts';
+import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type Answer, CBOR, errorAnswer, type FdoMessageEvent, reportAnswer, sendAnswer } from './answer.ts';
-import type { FdoRoles } from './roles.ts';
+import { protocolOf } from './protocols.ts';
+import { type FdoRoles, handlerFor } from './roles.ts';
 import { answerMessage, type SessionContext } from './session-steps.ts';
-import { badRequest, bodyTooLarge, contentType, notAMessage, unknownMessageType, versionUnsupported } from './transport-errors.ts';
+import { type CountedSessionStore, DEFAULT_MAX_OPEN_SESSIONS, type StartGate, type StartRateLimits, startGate } from './start-limits.ts';
+import {
+  badRequest,
+  bodyTooLarge,
+  contentType,
+  notAMessage,
+  rateLimited,
+  unknownMessageType,
+  versionUnsupported,
+} from './transport-errors.ts';
 
 export type { FdoMessageEvent } from './answer.ts';
 export type { AnyRoleHandler, FdoRoles, RoleHandler } from './roles.ts';
+export type { CountedSessionStore, SessionCounter, StartRateLimits } from './start-limits.ts';
 
 export interface FdoTransportLimits {
   /** Largest request body in bytes; go-fdo's default, 65535, when not set. */
   maxMessageBytes?: number;
   /** How long a session lives after its last message, in seconds (default 300). */
   sessionTtlSeconds?: number;
+  /** Open sessions per protocol (DI, TO0, TO1, TO2); a start beyond it is refused (default 10000, 0: no cap). */
+  maxOpenSessions?: number;
+  /** Rate limits on start messages, per peer and global (defaults in http/rate-limits.ts). */
+  starts?: StartRateLimits;
 }
 
 export interface FdoTransportOptions {
   roles: FdoRoles;
-  sessions: SessionStore;
+  sessions: CountedSessionStore;
   /** Where transport and protocol failures are reported; the request's logger when not set. */
   log?: FastifyBaseLogger;
   limits?: FdoTransportLimits;
@@ -68,13 +85,19 @@ function transportOf(options: FdoTransportOptions): Transport {
   const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
   const maxBytes = options.limits?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const ttlMs = (options.limits?.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS) * 1000;
+  const maxOpenSessions = options.limits?.maxOpenSessions ?? DEFAULT_MAX_OPEN_SESSIONS;
   if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new TypeError('fdoTransport: limits.maxMessageBytes must be a positive integer');
+  if (!Number.isSafeInteger(maxOpenSessions) || maxOpenSessions < 0)
+    throw new TypeError('fdoTransport: limits.maxOpenSessions must be a whole number from 0');
+  if (maxOpenSessions > 0 && typeof sessions.countOpen !== 'function')
+    throw new TypeError('fdoTransport: the SessionStore must count open sessions (countOpen) for limits.maxOpenSessions');
   const logOf = (request: FastifyRequest) => options.log ?? request.log;
   return {
     roles,
     sessions,
     clock,
     maxBytes,
+    maxOpenSessions,
     newToken: () => Buffer.from(random(TOKEN_BYTES)).toString('base64url'),
     expiry: () => new Date(clock().getTime() + ttlMs),
     logOf,
@@ -89,6 +112,8 @@ function transportOf(options: FdoTransportOptions): Transport {
 export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
   const t = transportOf(options);
   return async (app) => {
+    await ensureRateLimiting(app);
+    const gate = startGate(app, options.limits?.starts);
     // Only CBOR is parsed here, within this plugin's scope, and never beyond the message limit.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(CBOR, { parseAs: 'buffer', bodyLimit: t.maxBytes }, (_req, body, done) => done(null, body));
@@ -96,12 +121,17 @@ export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
       const msgType = parseMsgType((request.params as { type?: string } | undefined)?.type ?? '') ?? 0;
       return t.reply(request, reply, msgType, requestFailure(t, error, msgType));
     });
-    routes(app, t);
+    routes(app, t, gate);
   };
 }
 
-function routes(app: FastifyInstance, t: Transport): void {
-  app.post<{ Params: { type: string } }>('/fdo/101/msg/:type', { bodyLimit: t.maxBytes }, (request, reply) => onMessage(t, request, reply));
+function routes(app: FastifyInstance, t: Transport, gate: StartGate): void {
+  app.post<{ Params: { type: string } }>(
+    '/fdo/101/msg/:type',
+    // Counted before the body is read: a refused start costs no parsing and no role handler.
+    { bodyLimit: t.maxBytes, onRequest: (request, reply) => limitStart(t, gate, request, reply) },
+    (request, reply) => onMessage(t, request, reply),
+  );
   // Another protocol version (§3.3.2 ProtVer; FDO 1.1 is 101): refused as a message, not a 404.
   app.post<{ Params: { version: string; type: string } }>('/fdo/:version/msg/:type', { bodyLimit: t.maxBytes }, async (request, reply) => {
     const msgType = parseMsgType(request.params.type) ?? 0;
@@ -114,6 +144,25 @@ function routes(app: FastifyInstance, t: Transport): void {
     const refused = notAMessage(`${request.method} ${request.url.slice(0, 64)} is not an FDO message`);
     return t.reply(request, reply, 0, errorAnswer(t.clock, refused, 0));
   });
+}
+
+/**
+ * A start message of a protocol served here counts against the start limits; over one, the peer
+ * gets an error message with HTTP 429 and Retry-After. Later messages of a session pass.
+ */
+async function limitStart(
+  t: Transport,
+  gate: StartGate,
+  request: FastifyRequest<{ Params: { type: string } }>,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  const msgType = parseMsgType(request.params.type);
+  const which = msgType === undefined ? undefined : protocolOf(msgType);
+  if (msgType === undefined || which === undefined || !which.starts || handlerFor(t.roles, which.protocol) === undefined) return undefined;
+  const v = await gate(request, which.protocol);
+  if (!v.limited) return undefined;
+  const refused = rateLimited(`too many ${which.protocol.toUpperCase()} starts; retry in ${v.retryAfterSeconds} s`);
+  return t.reply(request, reply, msgType, { ...errorAnswer(t.clock, refused, msgType, 429), retryAfter: v.retryAfterSeconds });
 }
 
 /** A request Fastify refused before the route ran (content type, size), or a failure it caught. */
@@ -143,11 +192,22 @@ async function onMessage(t: Transport, request: FastifyRequest<{ Params: { type:
   if (msgType === MsgType.Error) return onClientError(t, request, reply, body, token);
   let a: Answer;
   try {
-    a = await answerMessage(t, msgType, body, token);
+    a = await answerMessage(t, msgType, body, token, peerOf(request));
   } catch (e) {
     a = errorAnswer(t.clock, e, msgType);
   }
   return t.reply(request, reply, msgType, a);
+}
+
+/**
+ * Who sent a message, for roles that authorise a protocol's first message (DI). The listener is
+ * the request's `iotopiaListener` mark, set by the server that accepted it; a request without the
+ * mark came in on the main listener.
+ */
+function peerOf(request: FastifyRequest): ServerPeer {
+  const listener = (request as { iotopiaListener?: unknown }).iotopiaListener === 'factory' ? 'factory' : 'main';
+  const authorization = request.headers.authorization;
+  return { listener, remoteAddress: request.ip, ...(authorization === undefined ? {} : { authorization }) };
 }
 
 /** The client ends the protocol; nothing more will be said on this token. */

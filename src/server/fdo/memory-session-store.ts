@@ -2,7 +2,7 @@
  * A SessionStore in process memory, for tests and single-process use. States are kept as JSON
  * text so that what a handler gets back is a copy, exactly as from a database.
  */
-import type { FdoSession, NewFdoSession, SessionStore } from '../../fdo/protocol/ports.ts';
+import type { FdoProtocol, FdoSession, NewFdoSession, SessionStore } from '../../fdo/protocol/ports.ts';
 
 interface Row {
   role: FdoSession['role'];
@@ -48,6 +48,12 @@ export class MemorySessionStore implements SessionStore {
     const r = this.#rows.get(token);
     if (r === undefined || (expectedVersion !== undefined && r.version !== expectedVersion)) return false;
     return this.#rows.delete(token);
+  }
+
+  async countOpen(protocol: FdoProtocol, now: Date): Promise<number> {
+    let n = 0;
+    for (const r of this.#rows.values()) if (r.protocol === protocol && r.expiresAt > now.getTime()) n++;
+    return n;
   }
 
   async deleteExpired(now: Date): Promise<number> {

@@ -4,7 +4,7 @@
  * stores a state and hands it back.
  */
 import type { ServerHandler } from '../../fdo/protocol/error-message.ts';
-import type { AnyServerHandler, FdoProtocol, ProtocolMessage, ServerStep } from '../../fdo/protocol/ports.ts';
+import type { AnyServerHandler, FdoProtocol, ProtocolMessage, ServerPeer, ServerStep } from '../../fdo/protocol/ports.ts';
 
 /** A server role handler with session state S (createDiManufacturer, createTo0Rendezvous, ...). */
 export type RoleHandler<S> = ServerHandler<S>;
@@ -33,6 +33,11 @@ export function handlerFor(roles: FdoRoles, protocol: FdoProtocol): AnyRoleHandl
  * checked the session's protocol first; each handler still checks the shape of what storage gives
  * back.
  */
-export function runRole(handler: AnyRoleHandler, state: unknown, message: ProtocolMessage): Promise<ServerStep<unknown>> {
-  return handler(state as never, message);
+export function runRole(
+  handler: AnyRoleHandler,
+  state: unknown,
+  message: ProtocolMessage,
+  peer?: ServerPeer,
+): Promise<ServerStep<unknown>> {
+  return peer === undefined ? handler(state as never, message) : handler(state as never, message, peer);
 }

@@ -25,3 +25,11 @@ export const badRequest = make('ERR_FDO_HTTP_REQUEST', ErrorCode.MESSAGE_BODY_ER
 export const versionUnsupported = make('ERR_FDO_HTTP_VERSION', ErrorCode.MESSAGE_BODY_ERROR);
 /** Any other request under /fdo/: a wrong method or a path that names no message. */
 export const notAMessage = make('ERR_FDO_HTTP_PATH', ErrorCode.INVALID_MESSAGE_ERROR);
+/**
+ * A start message over a rate limit, or beyond the cap on open sessions. FDO 1.1's error table
+ * (§3.8) has no code for "busy, try later"; INTERNAL_SERVER_ERROR is its code for a failure that no
+ * other code classifies, and it blames neither the message nor the device. The HTTP status (429 or
+ * 503) and Retry-After tell an HTTP-aware client when to come back.
+ */
+export const rateLimited = make('ERR_FDO_HTTP_RATE_LIMITED', ErrorCode.INTERNAL_SERVER_ERROR);
+export const sessionCapReached = make('ERR_FDO_HTTP_SESSION_CAP', ErrorCode.INTERNAL_SERVER_ERROR);

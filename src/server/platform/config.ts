@@ -9,9 +9,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FdoRole } from '../../fdo/protocol/ports.ts';
 import type { KeystoreSetting } from '../../keystore/open-keystore.ts';
+import { DEFAULT_ACCEPTANCE_MODES, type DefaultAcceptance } from '../../onboarding/acceptance.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import type { KeyTypeSetting } from '../../platform/keys.ts';
 import { KEYSTORE_ENV, type KeystoreDraft, type KeystoreRawSettings, keystoreSetting, mergeKeystoreSettings } from './keystore-config.ts';
+import { applyLimitSettings, DEFAULT_LIMITS, LIMITS_ENV, type LimitsConfig, type LimitsRawSettings } from './limits-config.ts';
+import { resolveTransport, TRANSPORT_ENV, type TransportConfig, type TransportRawSettings } from './transport-config.ts';
+
+export type { LimitsConfig } from './limits-config.ts';
+export type { ListenAddress, ListenerTimeouts, TransportConfig } from './transport-config.ts';
+export { resolveTransport, TRANSPORT_PATH_SETTINGS } from './transport-config.ts';
 
 /** The roles `iotopia up` plays: the three FDO roles and `mud`, which serves published MUD files. */
 export type ServerRole = FdoRole | 'mud';
@@ -29,10 +36,11 @@ export interface PlatformConfig {
   /** Where the server's private keys live (keystore-config.ts); software when absent. */
   keystore?: KeystoreSetting;
   /**
-   * With the manufacturer and owner roles in one server: extend every voucher made at DI to this
-   * server's owner key, and with the rendezvous role too, register it (TO0) at once.
+   * With the manufacturer and owner roles in one server: extend every voucher made by an authorised
+   * DI to this server's owner key, and with the rendezvous role too, register it (TO0) at once.
+   * Not set: on only when the server listens on loopback only (the quick start), else off.
    */
-  autoOwner: boolean;
+  autoOwner?: boolean;
   /** The address devices are told to reach this server at (rendezvous info and TO2 address). */
   publicHost?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -42,24 +50,34 @@ export interface PlatformConfig {
   to0RefreshInterval?: number;
   /** Owner: where `file` sources of fdo.download ServiceInfo live (default <dataDir>/serviceinfo). */
   serviceInfoDir?: string;
+  /** Rate limits, the session cap and the trusted proxy (limits-config.ts); resolveConfig always sets it. */
+  limits?: LimitsConfig;
+  /** TLS, the factory listener, the Host allowlist and timeouts (transport-config.ts); resolveConfig always sets it. */
+  transport?: TransportConfig;
+  /** Rendezvous: what TO0 accepts while no policy is stored (default own-keys: this server's keys; ADR 0018). */
+  rendezvousPolicy?: DefaultAcceptance;
+  /**
+   * Owner and manufacturer: accept rendezvous addresses on loopback, link-local, multicast,
+   * unspecified and cloud metadata addresses (default false; ADR 0018).
+   */
+  allowInternalRendezvous?: boolean;
 }
 
 export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud'];
 const KEY_TYPES: readonly KeyTypeSetting[] = ['secp256r1', 'secp384r1', 'rsa2048', 'rsa3072'];
 const LOG_LEVELS: readonly PlatformConfig['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export const DEFAULT_CONFIG: Readonly<PlatformConfig> = Object.freeze({
+export const DEFAULT_CONFIG: Readonly<Omit<PlatformConfig, 'transport'>> = Object.freeze({
   roles: [...ROLES],
   host: '127.0.0.1',
   port: 8080,
   dataDir: '.iotopia',
   keyType: 'secp256r1',
-  autoOwner: true,
   logLevel: 'info',
 });
 
 /** The settings as strings, from one source; undefined means "not given here". */
-export interface RawSettings extends KeystoreRawSettings {
+export interface RawSettings extends LimitsRawSettings, TransportRawSettings, KeystoreRawSettings {
   roles?: string | undefined;
   listen?: string | undefined;
   dataDir?: string | undefined;
@@ -71,6 +89,8 @@ export interface RawSettings extends KeystoreRawSettings {
   to0RefreshMargin?: string | undefined;
   to0RefreshInterval?: string | undefined;
   serviceInfoDir?: string | undefined;
+  rendezvousPolicy?: string | undefined;
+  allowInternalRendezvous?: string | boolean | undefined;
 }
 
 /** The environment variables read, by setting. */
@@ -86,7 +106,11 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   to0RefreshMargin: 'IOTOPIA_TO0_REFRESH_MARGIN',
   to0RefreshInterval: 'IOTOPIA_TO0_REFRESH_INTERVAL',
   serviceInfoDir: 'IOTOPIA_SERVICEINFO_DIR',
+  ...LIMITS_ENV,
+  ...TRANSPORT_ENV,
   ...KEYSTORE_ENV,
+  rendezvousPolicy: 'IOTOPIA_RENDEZVOUS_POLICY',
+  allowInternalRendezvous: 'IOTOPIA_ALLOW_INTERNAL_RENDEZVOUS',
 };
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
@@ -111,7 +135,8 @@ export function settingsFromFile(path: string): RawSettings {
 
 /** Merges the sources in order (later wins) over the defaults and validates the result. */
 export function resolveConfig(...sources: [name: string, settings: RawSettings][]): PlatformConfig {
-  const c: PlatformConfig = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles] };
+  const limits: LimitsConfig = { ...DEFAULT_LIMITS, trustProxy: [] };
+  const c: Omit<PlatformConfig, 'transport'> = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles], limits };
   const keystore: KeystoreDraft = {};
   for (const [source, s] of sources) {
     const bad = (setting: string, why: string) => new ConfigError(`${setting} (from ${source}): ${why}`);
@@ -163,10 +188,24 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
       c.to0RefreshInterval = n;
     }
     if (s.serviceInfoDir !== undefined) c.serviceInfoDir = s.serviceInfoDir;
+    applyLimitSettings(limits, s, bad);
+    if (s.rendezvousPolicy !== undefined) {
+      if (!DEFAULT_ACCEPTANCE_MODES.includes(s.rendezvousPolicy as DefaultAcceptance))
+        throw bad('rendezvous-policy', `"${s.rendezvousPolicy}" is not one of ${DEFAULT_ACCEPTANCE_MODES.join(', ')}`);
+      c.rendezvousPolicy = s.rendezvousPolicy as DefaultAcceptance;
+    }
+    if (s.allowInternalRendezvous !== undefined) {
+      const v = String(s.allowInternalRendezvous);
+      if (v !== 'true' && v !== 'false') throw bad('allow-internal-rendezvous', 'true or false');
+      c.allowInternalRendezvous = v === 'true';
+    }
   }
   const ks = keystoreSetting(keystore);
   if (ks.backend === 'pkcs11') c.keystore = ks;
   c.dataDir = resolve(c.dataDir);
   if (c.serviceInfoDir !== undefined) c.serviceInfoDir = resolve(c.serviceInfoDir);
-  return c;
+  const transport = resolveTransport({ host: c.host, port: c.port }, sources);
+  if (transport.factoryListen !== undefined && !c.roles.includes('manufacturer'))
+    throw new ConfigError('factory-listen: the factory listener serves DI, which needs the manufacturer role');
+  return { ...c, transport };
 }

@@ -11,6 +11,8 @@ const TO2_FIRST = 60;
 const TO2_LAST = 71;
 const DONE2 = 71;
 const ERROR = 255;
+/** Starts refused by a limit (ADR 0016), by IoTopia's code: counted apart, they are load, not faults. */
+const REFUSED: Readonly<Record<string, string>> = { ERR_FDO_HTTP_RATE_LIMITED: 'rate_limit', ERR_FDO_HTTP_SESSION_CAP: 'session_cap' };
 
 export function createMetrics(): PlatformMetrics {
   const registry = new Registry();
@@ -22,8 +24,14 @@ export function createMetrics(): PlatformMetrics {
   });
   const errors = new Counter({
     name: 'iotopia_fdo_protocol_errors_total',
-    help: 'FDO error messages sent, by spec error code',
+    help: 'FDO error messages sent, by spec error code (starts refused by a limit count in iotopia_fdo_refused_starts_total)',
     labelNames: ['code'],
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'iotopia_fdo_refused_starts_total',
+    help: 'FDO start messages refused by a rate limit or the open-session cap, by message type and reason',
+    labelNames: ['msg_type', 'reason'],
     registers: [registry],
   });
   const latency = new Histogram({
@@ -37,7 +45,11 @@ export function createMetrics(): PlatformMetrics {
     registry,
     observe(e) {
       latency.observe({ msg_type: String(e.msgType) }, e.durationMs / 1000);
-      if (e.replyType === ERROR) {
+      const reason = e.code === undefined ? undefined : REFUSED[e.code];
+      if (reason !== undefined) {
+        // No session was opened, so no onboarding failed.
+        refused.inc({ msg_type: String(e.msgType), reason });
+      } else if (e.replyType === ERROR) {
         errors.inc({ code: String(e.fdoCode ?? 'unknown') });
         if (e.msgType >= TO2_FIRST && e.msgType <= TO2_LAST) onboardings.inc({ result: 'failure' });
       } else if (e.replyType === DONE2) {

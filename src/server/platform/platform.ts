@@ -10,8 +10,10 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore } from '../../keystore/open-keystore.ts';
+import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
+import { sealPlainSecretSettings } from '../../onboarding/secret-settings.ts';
 import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
 import { storedTo2Address } from '../../onboarding/to2-address.ts';
 import { ensurePlatformKeys, type PlatformKeys } from '../../platform/keys.ts';
@@ -20,23 +22,34 @@ import { ensureFirstAdminToken } from '../../platform/tokens.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { createApp } from '../app.ts';
-import type { FdoRoles } from '../fdo/fdo-transport.ts';
+import type { FdoRoles, FdoTransportOptions } from '../fdo/fdo-transport.ts';
 import { registerMudServing } from '../mud/serve.ts';
+import { type ListenerName, type ListenerSpec, listenerServerFactory } from '../transport/listener.ts';
 import { serverAddresses } from './addresses.ts';
-import type { PlatformConfig } from './config.ts';
+import { type PlatformConfig, resolveTransport, type TransportConfig } from './config.ts';
+import { logTightened, secureDataDir } from './data-dir.ts';
 import { healthRoutes } from './health.ts';
+import { DEFAULT_LIMITS } from './limits-config.ts';
+import { listenAll, type PlatformListener } from './listeners.ts';
 import { createMetrics } from './metrics.ts';
 import type { RoleContext } from './roles/context.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
-import { rendezvousRole } from './roles/rendezvous.ts';
+import { rendezvousRole, serverDefaultAcceptance } from './roles/rendezvous.ts';
+import { type ServerTls, serverTls } from './tls.ts';
 
 export interface Platform {
   app: FastifyInstance;
   store: Store;
   keys: PlatformKeys;
-  /** The base URL devices use (http://host:port). */
+  /** The base URL devices use (https://host:port with TLS, http:// without). */
   url: string;
+  /** Every listener: the main one, and the factory listener (DI only) when configured. */
+  listeners: PlatformListener[];
+  /** All listeners are bound to loopback addresses. */
+  loopbackOnly: boolean;
+  /** With TLS: the SHA-256 fingerprint of the server certificate in use, and the platform TLS CA's file when the platform made it. */
+  tls?: { fingerprint: string; caFile?: string; created: string[] };
   /** Where the data lives, for the start-up message. */
   database: string;
   masterKey: { created: boolean; source: string };
@@ -44,6 +57,8 @@ export interface Platform {
   firstAdminToken?: string;
   /** The owner's TO0 refresh job (owner role only); runs on a timer unless the interval is 0. */
   to0Refresh?: To0Refresh;
+  /** Whether DI is open on loopback without a credential, and whether auto-owner runs (it needs both roles). */
+  manufacturing: { loopbackOnly: boolean; autoOwner: boolean };
   close(): Promise<void>;
 }
 
@@ -53,6 +68,12 @@ export interface StartOptions {
   random?: RandomSource;
   /** The server's clock (default: the system's); tests move it to see registrations run out. */
   clock?: () => Date;
+  /**
+   * false: the DI rule and the auto-owner default treat the server as not loopback-only even when
+   * it listens on loopback (tests of a server on a public address). It can only narrow: on a
+   * non-loopback listen host the server is never loopback-only.
+   */
+  loopbackOnly?: false;
 }
 
 export const SQLITE_FILE = 'iotopia.db';
@@ -61,25 +82,51 @@ export const SQLITE_FILE = 'iotopia.db';
 const SWEEP_EVERY_MS = 60_000;
 
 export async function startPlatform(requested: PlatformConfig, options: StartOptions = {}): Promise<Platform> {
-  // Devices are told the port in vouchers, so an "any free port" request is settled first.
-  const config = requested.port === 0 ? { ...requested, port: await freePort(requested.host) } : requested;
+  const config = await settledConfig(requested);
   const master = loadMasterKey(config.dataDir, options.env ?? process.env);
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
+  logTightened(options.logger, [
+    ...master.tightened,
+    ...secureDataDir(config.dataDir, config.database === undefined ? database : undefined),
+  ]);
   const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
+  let tls: ServerTls | undefined;
   let keystore: Keystore | undefined;
   try {
     keystore = openKeystore(config.keystore ?? { backend: 'software' }, store.keys, options.env ?? process.env);
     const keys = await ensurePlatformKeys(store, config.keyType, keystore);
     const firstAdmin = await ensureFirstAdminToken(store);
+    tls = config.transport.tls ? await serverTls(config, store, (options.clock ?? (() => new Date()))(), options.logger) : undefined;
+    const sealedNow = await sealPlainSecretSettings(store);
+    if (sealedNow.length > 0) options.logger?.info({ settings: sealedNow }, 'secret settings stored plain are sealed now');
     const ctx = roleContext(config, store, keys, keystore, options);
-    const { roles, owner } = await fdoRoles(ctx);
+    const diPolicy = { loopbackOnly: options.loopbackOnly !== false && config.transport.loopbackOnly };
+    const autoOwner =
+      (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
+    const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
     const metrics = createMetrics();
+    const limits = config.limits ?? DEFAULT_LIMITS;
+    const listeners = listenerPlan(config.transport, config, tls);
+    const mainListener = listeners[0] as (typeof listeners)[number];
+    const fdo = {
+      roles,
+      sessions: store.sessions,
+      clock: ctx.clock,
+      random: ctx.random,
+      observe: metrics.observe,
+      limits: { maxOpenSessions: limits.maxSessions, starts: { perPeer: limits.fdoStartPerPeer, global: limits.fdoStartGlobal } },
+      ...logOf(ctx),
+    };
     const app = createApp({
-      fdo: { roles, sessions: store.sessions, clock: ctx.clock, random: ctx.random, observe: metrics.observe, ...logOf(ctx) },
+      fdo,
+      apiLimits: { requestsPerMinute: limits.apiPerClient, failedLoginsPerMinute: limits.failedLoginsPerPeer },
+      trustProxy: limits.trustProxy,
       api: {
         store,
         manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
         ownerKeys: keys.owner.map((k) => k.privateKey),
+        defaultAcceptance: serverDefaultAcceptance(config, keys),
+        rendezvousAddresses: ctx.rendezvousAddresses,
         clock: ctx.clock,
         defaultRvInfo: ctx.defaultRvInfo,
         defaultTo2Address: ctx.defaultTo2Address,
@@ -88,38 +135,101 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
         ...(owner === undefined ? {} : { register: owner.register }),
       },
       ...(ctx.log === undefined ? {} : { logger: ctx.log }),
+      ...mainListener.app,
     });
     if (config.roles.includes('mud')) registerMudServing(app, store);
     app.register(healthRoutes({ store, roles: config.roles, metrics }));
-    await app.listen({ host: config.host, port: config.port });
+    const apps = [{ spec: mainListener.spec, app }];
+    const factory = listeners[1];
+    if (factory !== undefined && roles.manufacturer !== undefined)
+      apps.push(factoryApp(ctx, { ...fdo, roles: { manufacturer: roles.manufacturer } }, factory));
+    const running = await listenAll(apps, tls);
     const stopTimers = startTimers(ctx, owner);
     return {
       app,
       store,
       keys,
       url: ctx.url,
+      listeners: running.listeners,
+      loopbackOnly: config.transport.loopbackOnly,
+      ...(tls === undefined ? {} : { tls: platformTls(tls) }),
       database: config.database === undefined ? database : redact(config.database),
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
       ...(owner === undefined ? {} : { to0Refresh: owner.refresh }),
+      manufacturing: { loopbackOnly: diPolicy.loopbackOnly, autoOwner },
       async close() {
         await stopTimers();
-        await app.close();
+        tls?.close();
+        await running.close();
         await store.close();
         await keystore?.close();
       },
     };
   } catch (e) {
+    tls?.close();
     await store.close();
     await keystore?.close();
     throw e;
   }
 }
 
+/** The factory listener's app: the FDO transport with the manufacturer role only, so it answers DI and nothing else. */
+function factoryApp(ctx: RoleContext, fdo: FdoTransportOptions, factory: ReturnType<typeof listenerPlan>[number]) {
+  const app = createApp({ fdo, ...(ctx.log === undefined ? {} : { logger: ctx.log }), ...factory.app });
+  return { spec: factory.spec, app };
+}
+
 const logOf = (ctx: RoleContext) => (ctx.log === undefined ? {} : { log: ctx.log });
 
-function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, keystore: Keystore, options: StartOptions): RoleContext {
-  const addresses = serverAddresses(config);
+/** What the platform tells about its TLS; the fingerprint follows a reloaded certificate. */
+function platformTls(tls: ServerTls): NonNullable<Platform['tls']> {
+  return {
+    get fingerprint() {
+      return tls.fingerprint();
+    },
+    ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
+    created: tls.created,
+  };
+}
+
+type SettledConfig = PlatformConfig & { transport: TransportConfig };
+
+/** The configuration with its transport resolved and "any free port" requests settled: devices are told ports in vouchers. */
+async function settledConfig(requested: PlatformConfig): Promise<SettledConfig> {
+  const port = requested.port === 0 ? await freePort(requested.host) : requested.port;
+  const transport = requested.transport ?? resolveTransport({ host: requested.host, port }, []);
+  const factory = transport.factoryListen;
+  const factoryListen = factory === undefined || factory.port !== 0 ? factory : { ...factory, port: await freePort(factory.host) };
+  return { ...requested, port, transport: { ...transport, ...(factoryListen === undefined ? {} : { factoryListen }) } };
+}
+
+/** The listeners to open: the main one first, then the factory listener (with its client CA) when configured. */
+function listenerPlan(t: TransportConfig, config: SettledConfig, tls: ServerTls | undefined) {
+  const at: { name: ListenerName; host: string; port: number; clientCa?: string | undefined }[] = [
+    { name: 'main', host: config.host, port: config.port },
+  ];
+  if (t.factoryListen !== undefined) at.push({ name: 'factory', ...t.factoryListen, clientCa: tls?.factoryClientCa });
+  return at.map((l) => {
+    const spec: ListenerSpec = {
+      name: l.name,
+      host: l.host,
+      port: l.port,
+      timeouts: t.timeouts,
+      ...(tls === undefined ? {} : { tls: tls.current() }),
+      ...(l.clientCa === undefined ? {} : { clientCa: l.clientCa }),
+    };
+    const security = {
+      listener: l.name,
+      tls: tls !== undefined,
+      ...(t.allowedHosts === undefined ? {} : { allowedHosts: t.allowedHosts }),
+    };
+    return { spec, app: { security, serverFactory: listenerServerFactory(spec) } };
+  });
+}
+
+function roleContext(config: SettledConfig, store: Store, keys: PlatformKeys, keystore: Keystore, options: StartOptions): RoleContext {
+  const addresses = serverAddresses(config, config.transport.tls);
   const stored = storedTo2Address(store, addresses.to2Address);
   return {
     config,
@@ -129,24 +239,30 @@ function roleContext(config: PlatformConfig, store: Store, keys: PlatformKeys, k
     clock: options.clock ?? (() => new Date()),
     ...(options.logger === undefined ? {} : { log: options.logger }),
     url: addresses.url,
+    loopbackOnly: config.transport.loopbackOnly,
     defaultRvInfo: addresses.rvInfo,
     defaultTo2Address: addresses.to2Address,
     currentTo2Address: async () => (await stored()).addr,
     ownerVouchers: storeOwnerVoucherStore(store),
     ownerKeyRing: storeOwnerKeyRing(store, keystore),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
+    // Loopback rendezvous addresses are this host's own only while nothing beyond it can reach the API.
+    rendezvousAddresses: { allowInternal: config.allowInternalRendezvous ?? false, loopbackServer: config.transport.loopbackOnly },
   };
 }
 
 /** The FDO roles this server plays, each built by its own module. */
-async function fdoRoles(ctx: RoleContext): Promise<{ roles: FdoRoles; owner?: OwnerRole }> {
+async function fdoRoles(
+  ctx: RoleContext,
+  m: { diPolicy: DiAuthorisationPolicy; autoOwner: boolean },
+): Promise<{ roles: FdoRoles; owner?: OwnerRole }> {
   const has = (r: PlatformConfig['roles'][number]) => ctx.config.roles.includes(r);
   const roles: FdoRoles = {};
   if (has('rendezvous')) roles.rendezvous = rendezvousRole(ctx);
   const owner = has('owner') ? ownerRole(ctx, roles.rendezvous) : undefined;
   if (owner !== undefined) roles.owner = owner.handlers;
   if (has('manufacturer')) {
-    roles.manufacturer = await manufacturerRole(ctx, { autoOwner: ctx.config.autoOwner && has('owner'), rendezvous: roles.rendezvous });
+    roles.manufacturer = await manufacturerRole(ctx, { autoOwner: m.autoOwner, rendezvous: roles.rendezvous, diPolicy: m.diPolicy });
   }
   return { roles, ...(owner === undefined ? {} : { owner }) };
 }

@@ -13,6 +13,9 @@ import { mudFiles } from './0005-mud-files.ts';
 import { to0Registrations } from './0006-to0-registrations.ts';
 import { sealedSettings } from './0007-sealed-settings.ts';
 import { keyCertificates } from './0008-key-certificates.ts';
+import { diTokens } from './0009-di-tokens.ts';
+import { sessionProtocolIndex } from './0010-session-protocol-index.ts';
+import { tokenExpiry } from './0011-token-expiry.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -25,6 +28,9 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006-to0-registrations': to0Registrations(),
     '0007-sealed-settings': sealedSettings(),
     '0008-key-certificates': keyCertificates(dialect),
+    '0009-di-tokens': diTokens(),
+    '0010-session-protocol-index': sessionProtocolIndex(),
+    '0011-token-expiry': tokenExpiry(),
   };
 }
 

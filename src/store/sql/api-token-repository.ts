@@ -10,10 +10,12 @@ interface Row {
   secret_hash: string;
   created_at: number | string;
   revoked_at: number | string | null;
+  expires_at: number | string | null;
 }
 
 function record(r: Row): ApiTokenRecord {
   const revokedAt = optionalDate(r.revoked_at);
+  const expiresAt = optionalDate(r.expires_at);
   return {
     id: r.id,
     name: r.name,
@@ -21,20 +23,36 @@ function record(r: Row): ApiTokenRecord {
     secretHash: r.secret_hash,
     createdAt: date(r.created_at),
     ...(revokedAt === undefined ? {} : { revokedAt }),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
   };
 }
 
 export function sqlApiTokenRepository({ db, clock }: SqlContext): ApiTokenRepository {
   return {
-    async create({ id, name, roles, secretHash }) {
+    async create({ id, name, roles, secretHash, expiresAt }) {
       const now = clock().getTime();
       const r = await db
         .insertInto('api_tokens')
-        .values({ id, name, roles: JSON.stringify(roles), secret_hash: secretHash, created_at: now, revoked_at: null })
+        .values({
+          id,
+          name,
+          roles: JSON.stringify(roles),
+          secret_hash: secretHash,
+          created_at: now,
+          revoked_at: null,
+          expires_at: expiresAt?.getTime() ?? null,
+        })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       if (affected(r) === 0) throw new StoreError(ERR_STORE_DUPLICATE, `an API token with id ${id} or the same secret exists`);
-      return { id, name, roles: [...roles], secretHash, createdAt: new Date(now) };
+      return {
+        id,
+        name,
+        roles: [...roles],
+        secretHash,
+        createdAt: new Date(now),
+        ...(expiresAt === undefined ? {} : { expiresAt: new Date(expiresAt.getTime()) }),
+      };
     },
     async get(id) {
       const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();

@@ -27,6 +27,21 @@ export function sqlRendezvousRepository({ db, clock }: SqlContext): RendezvousRe
         .onConflict((oc) => oc.column('guid').doUpdateSet({ to1d, voucher, expires_at, updated_at: now }))
         .execute();
     },
+    async putIf({ guid, to1d, voucher, expiresAt }, replaces, now) {
+      const updated_at = clock().getTime();
+      const expires_at = expiresAt.getTime();
+      const result = await db
+        .insertInto('rendezvous')
+        .values({ guid: guidHex(guid), to1d, voucher, expires_at, updated_at })
+        .onConflict((oc) => {
+          const update = oc.column('guid').doUpdateSet({ to1d, voucher, expires_at, updated_at });
+          return replaces === undefined
+            ? update.where('rendezvous.expires_at', '<=', now.getTime())
+            : update.where('rendezvous.to1d', '=', replaces.to1d);
+        })
+        .executeTakeFirst();
+      return affected(result) === 1;
+    },
     async get(guid) {
       const row = await db.selectFrom('rendezvous').selectAll().where('guid', '=', guidHex(guid)).executeTakeFirst();
       return row === undefined ? undefined : record(row);

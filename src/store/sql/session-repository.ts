@@ -70,6 +70,15 @@ export function sqlSessionRepository({ db, dialect, box, clock }: SqlContext): S
         return affected(await q.executeTakeFirst()) === 1;
       });
     },
+    async countOpen(protocol, now) {
+      const row = await db
+        .selectFrom('sessions')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+        .where('protocol', '=', protocol)
+        .where('expires_at', '>', now.getTime())
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
     async deleteExpired(now = clock()) {
       return affected(await db.deleteFrom('sessions').where('expires_at', '<=', now.getTime()).executeTakeFirst());
     },

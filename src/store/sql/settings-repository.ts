@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { SecretBox } from '../secret-box.ts';
 import { MAX_SETTING_BYTES, type SettingRecord, type SettingsRepository } from '../settings-repository.ts';
 import type { SqlContext } from './context.ts';
@@ -26,7 +27,7 @@ function openValue(box: SecretBox, r: Row): unknown {
   return JSON.parse(Buffer.from(opened).toString('utf8'));
 }
 
-export function sqlSettingsRepository({ db, box, clock }: SqlContext): SettingsRepository {
+export function sqlSettingsRepository({ db, dialect, box, clock }: SqlContext): SettingsRepository {
   const record = (r: Row): SettingRecord => ({
     key: r.key,
     value: openValue(box, r),
@@ -54,7 +55,16 @@ export function sqlSettingsRepository({ db, box, clock }: SqlContext): SettingsR
       await write(scope, key, Buffer.from(sealed).toString('base64'), 1);
     },
     async delete(scope, key) {
-      const r = await db.deleteFrom('settings').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+      // The value is overwritten in place with as many zeros as it has bytes before the row goes,
+      // so no version of the page after this holds it (secure_delete zeroes the freed cell too).
+      const zeros =
+        dialect === 'sqlite' ? sql<string>`zeroblob(length(cast(value as blob)))` : sql<string>`repeat('0', octet_length(value))`;
+      const erase = async (trx: typeof db) => {
+        await trx.updateTable('settings').set({ value: zeros }).where('scope', '=', scope).where('key', '=', key).execute();
+        return trx.deleteFrom('settings').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+      };
+      // Both in one transaction: a row is never left behind holding zeros instead of its JSON.
+      const r = db.isTransaction ? await erase(db) : await db.transaction().execute(erase);
       return affected(r) > 0;
     },
     async list(scope, page) {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import type { Database, Dialect } from '../schema.ts';
 import { createSecretBox, type SecretBox } from '../secret-box.ts';
@@ -7,6 +7,7 @@ import { sqlApiTokenRepository } from './api-token-repository.ts';
 import { sqlAuditLog } from './audit-log.ts';
 import type { SqlContext } from './context.ts';
 import { sqlDeviceRepository } from './device-repository.ts';
+import { sqlDiTokenRepository } from './di-token-repository.ts';
 import { checkKek } from './kek-check.ts';
 import { sqlKeyRepository } from './key-repository.ts';
 import { sqlMudFileRepository } from './mud-file-repository.ts';
@@ -35,6 +36,7 @@ function repositories(ctx: SqlContext): Repositories {
     settings: sqlSettingsRepository(ctx),
     mudFiles: sqlMudFileRepository(ctx),
     to0Registrations: sqlTo0RegistrationRepository(ctx),
+    diTokens: sqlDiTokenRepository(ctx),
   };
 }
 
@@ -70,6 +72,12 @@ export async function createSqlStore(
       const next = createSecretBox(newKek);
       await db.transaction().execute((trx) => resealAll(trx, box, next));
       box = next;
+    },
+    async eraseFreed() {
+      if (dialect !== 'sqlite') return true;
+      // busy = 1 when a reader on another connection still needs the log; the log then stays.
+      const r = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+      return Number(r.rows[0]?.busy ?? 0) === 0;
     },
     close() {
       // Idempotent: a second close (a shutdown path and a finally, say) waits for the first.

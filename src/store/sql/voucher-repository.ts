@@ -11,6 +11,7 @@ interface Row {
   created_at: number | string;
   updated_at: number | string;
   registered_until: number | string | null;
+  di_authorised_by: string | null;
 }
 
 function record(r: Row): VoucherRecord {
@@ -23,6 +24,7 @@ function record(r: Row): VoucherRecord {
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
     ...(registeredUntil === undefined ? {} : { registeredUntil }),
+    ...(r.di_authorised_by === null ? {} : { diAuthorisedBy: r.di_authorised_by }),
   };
 }
 
@@ -32,13 +34,16 @@ export function sqlVoucherRepository({ db, clock }: SqlContext): VoucherReposito
     return row === undefined ? undefined : record(row);
   };
   return {
-    async put({ side, guid, voucher, state }) {
+    async put({ side, guid, voucher, state, diAuthorisedBy }) {
       const now = clock().getTime();
+      const di_authorised_by = diAuthorisedBy ?? null;
       await db
         .insertInto('vouchers')
-        .values({ side, guid: guidHex(guid), voucher, state, created_at: now, updated_at: now, registered_until: null })
+        .values({ side, guid: guidHex(guid), voucher, state, created_at: now, updated_at: now, registered_until: null, di_authorised_by })
         // New voucher bytes (a resale, a replacement) are not registered yet, whatever the old ones were.
-        .onConflict((oc) => oc.columns(['side', 'guid']).doUpdateSet({ voucher, state, updated_at: now, registered_until: null }))
+        .onConflict((oc) =>
+          oc.columns(['side', 'guid']).doUpdateSet({ voucher, state, updated_at: now, registered_until: null, di_authorised_by }),
+        )
         .execute();
       return (await get(side, guid)) as VoucherRecord;
     },

@@ -31,7 +31,7 @@ export function nodeSqliteDatabase(db: DatabaseSync): SqliteDatabase {
   };
 }
 
-/** A dialect on a database file (or ':memory:'), with WAL, a busy timeout and foreign keys on. */
+/** A dialect on a database file (or ':memory:'), with WAL, a busy timeout, foreign keys and secure_delete on. */
 export function createSqliteDialect(path: string): SqliteDialect {
   return new SqliteDialect({
     database: async () => {
@@ -40,6 +40,9 @@ export function createSqliteDialect(path: string): SqliteDialect {
       // WAL keeps the last commits safe from a process kill with NORMAL; FULL adds power-loss safety.
       db.exec('PRAGMA synchronous = FULL');
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // Deleted and overwritten content is zeroed in its page, not left in free space where a copy
+      // of the file would still show it (deleted secrets; ADR 0019). eraseFreed clears the WAL.
+      db.exec('PRAGMA secure_delete = ON');
       return nodeSqliteDatabase(db);
     },
   });

@@ -175,6 +175,54 @@ describe('TO0: owner and rendezvous in process', () => {
     assert.equal(strict.store.size, 0);
   });
 
+  test('replacement port: asked only while a registration is live; its refusal keeps the registration', async () => {
+    const m = await manufacture({ seed: 'replacement' });
+    const asked: string[] = [];
+    let refusal: string | undefined = 'not yours';
+    const { handler, store, clock } = rendezvous({
+      maxWaitSeconds: 600,
+      replacement: async (incoming, live) => {
+        assert.deepEqual(live.guid, incoming.voucher.header.guid);
+        asked.push(live.expiresAt.toISOString());
+        return refusal;
+      },
+    });
+    await register(m.voucher, [m.owner.privateKey], handler);
+    assert.deepEqual(asked, [], 'nothing registered yet: not asked');
+    const before = store.snapshot();
+    const { state, nonce } = await hello(handler);
+    const step = await handler(state, { msgType: MsgType.TO0_OwnerSign, body: ownerSignBody(m.voucher, nonce, m.owner.privateKey) });
+    assertFailed(step, ErrorCode.INVALID_OWNERSHIP_VOUCHER, 'ERR_FDO_TO0_REGISTRATION_HELD');
+    assert.match(String((step.error as Error).message), /not yours/);
+    assert.deepEqual(store.snapshot(), before);
+    refusal = undefined;
+    await register(m.voucher, [m.owner.privateKey], handler);
+    assert.equal(asked.length, 2);
+    clock.advance(601);
+    refusal = 'not yours';
+    await register(m.voucher, [m.owner.privateKey], handler);
+    assert.equal(asked.length, 2, 'the registration ran out: not asked');
+  });
+
+  test('a registration changed by another TO0 between the checks and the write is not overwritten', async () => {
+    const m = await manufacture({ seed: 'race' });
+    const store = new MemoryRendezvousStore();
+    const handler = createTo0Rendezvous({ random: seededRandom('to0-race'), clock: fixedClock(), store });
+    await register(m.voucher, [m.owner.privateKey], handler);
+    const { state, nonce } = await hello(handler);
+    const body = ownerSignBody(m.voucher, nonce, m.owner.privateKey);
+    // Another server's TO0 for the GUID lands while this one is being checked.
+    const read = store.get.bind(store);
+    store.get = async (guid) => {
+      const held = await read(guid);
+      await store.put({ ...held!, to1d: Uint8Array.of(1, 2, 3) });
+      return held;
+    };
+    const step = await handler(state, { msgType: MsgType.TO0_OwnerSign, body });
+    assertFailed(step, ErrorCode.INVALID_OWNERSHIP_VOUCHER, 'ERR_FDO_TO0_REGISTRATION_CHANGED');
+    assert.deepEqual((await read(m.credential.guid))?.to1d, Uint8Array.of(1, 2, 3), 'the other TO0 stays');
+  });
+
   test('a voucher without entries: refused by default, accepted with allowUnextended', async () => {
     const m = await manufacture({ extend: false, seed: 'unextended' });
     const strict = rendezvous();

@@ -80,7 +80,7 @@ export function to2Address(url: string): RvTo2Addr {
 /** A management API call; answers the status and the parsed JSON body. */
 export async function api(
   server: Server,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: { json?: unknown; pem?: string },
 ): Promise<{ status: number; body: Record<string, unknown> }> {

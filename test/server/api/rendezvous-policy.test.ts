@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
+import type { PrivateKeyLike } from '../../../src/crypto/private-key-handle.ts';
 import { runTo0 } from '../../../src/fdo/client/flows.ts';
 import { ErrorCode } from '../../../src/fdo/constants/error-codes.ts';
 import { MsgType } from '../../../src/fdo/constants/message-types.ts';
@@ -15,6 +16,7 @@ import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import type { Platform } from '../../../src/server/platform/platform.ts';
 import { PG_SKIP, startReplicaPair } from '../../helpers/platform.ts';
+import { selfMadeVoucher } from '../../helpers/self-made-voucher.ts';
 import { type ApiWorld, bearer, manufacture, startApiWorld } from './world.ts';
 
 const pem = (k: KeyObject) => createPublicKey(k).export({ format: 'pem', type: 'spki' }).toString();
@@ -64,17 +66,26 @@ describe('management API: the rendezvous acceptance policy decides TO0', () => {
     w.platform.app.inject({ method: 'PUT', url: '/api/v1/rendezvous/policy', headers: bearer(token), payload });
   const get = (token: string) => w.platform.app.inject({ method: 'GET', url: '/api/v1/rendezvous/policy', headers: bearer(token) });
 
-  test('open by default: a voucher for any owner is accepted', async () => {
-    assert.deepEqual((await get(w.tokens.rendezvous)).json(), { mode: 'open' });
+  test("by default this server's own keys: its vouchers for any owner are accepted, a stranger's self-made voucher is refused", async () => {
+    const fps = (keys: { privateKey: PrivateKeyLike }[]) => keys.map((k) => publicKeyFingerprint(k.privateKey));
+    assert.deepEqual((await get(w.tokens.rendezvous)).json(), {
+      mode: 'trusted',
+      manufacturerKeys: fps([...w.platform.keys.manufacturer, ...w.platform.keys.owner]),
+      ownerKeys: fps(w.platform.keys.owner),
+      source: 'default',
+    });
     const { guid, voucher } = await voucherFor(w.platform, stranger);
-    assert.deepEqual(await to0(w.platform.url, stranger, voucher), { waitSeconds: 3600 });
+    assert.deepEqual(await to0(w.platform.url, stranger, voucher), { waitSeconds: 3600 }, 'made here, sold to anyone');
     assert.ok(await w.platform.store.rendezvous.get(guid));
+    const selfMade = await selfMadeVoucher(stranger);
+    assert.deepEqual(await to0(w.platform.url, stranger, selfMade.voucher), REFUSED, "a stranger's own manufacturer key");
+    assert.equal(await w.platform.store.rendezvous.get(selfMade.guid), undefined, 'nothing registered');
   });
 
   test('trusted owner keys: an unknown owner is refused with INVALID_OWNERSHIP_VOUCHER, a trusted one accepted', async () => {
     const r = await put(w.tokens.rendezvous, { mode: 'trusted', ownerKeys: [pem(ownOwner)] });
     assert.equal(r.statusCode, 200, r.body);
-    assert.deepEqual(r.json(), { mode: 'trusted', manufacturerKeys: [], ownerKeys: [publicKeyFingerprint(ownOwner)] });
+    assert.deepEqual(r.json(), { mode: 'trusted', manufacturerKeys: [], ownerKeys: [publicKeyFingerprint(ownOwner)], source: 'stored' });
     assert.deepEqual((await get(w.tokens.admin)).json(), r.json());
 
     const foreign = await voucherFor(w.platform, stranger);
@@ -94,23 +105,27 @@ describe('management API: the rendezvous acceptance policy decides TO0', () => {
       .replace(/(..)(?!$)/g, '$1:');
     const r = await put(w.tokens.rendezvous, { mode: 'trusted', manufacturerKeys: [colons] });
     assert.equal(r.statusCode, 200, r.body);
-    assert.deepEqual(r.json(), { mode: 'trusted', manufacturerKeys: [publicKeyFingerprint(other)], ownerKeys: [] });
+    assert.deepEqual(r.json(), { mode: 'trusted', manufacturerKeys: [publicKeyFingerprint(other)], ownerKeys: [], source: 'stored' });
     const v = await voucherFor(w.platform, stranger);
     assert.deepEqual(await to0(w.platform.url, stranger, v.voucher), REFUSED, 'this server’s maker key is not on the list');
     await put(w.tokens.rendezvous, { mode: 'trusted', manufacturerKeys: [publicKeyFingerprint(mfg)] });
     assert.deepEqual(await to0(w.platform.url, stranger, v.voucher), { waitSeconds: 3600 });
   });
 
-  test('back to open, the stranger is accepted again; every change is in the audit log', async () => {
+  test('open (opt-in): the stranger is accepted; reset: the default applies again; every change is in the audit log', async () => {
     assert.equal((await put(w.tokens.admin, { mode: 'open' })).statusCode, 200);
-    const v = await voucherFor(w.platform, stranger);
+    const v = await selfMadeVoucher(stranger);
     assert.deepEqual(await to0(w.platform.url, stranger, v.voucher), { waitSeconds: 3600 });
+    const reset = await w.platform.app.inject({ method: 'DELETE', url: '/api/v1/rendezvous/policy', headers: bearer(w.tokens.rendezvous) });
+    assert.equal(reset.statusCode, 200, reset.body);
+    assert.equal((reset.json() as { source: string }).source, 'default');
+    assert.deepEqual(await to0(w.platform.url, stranger, (await selfMadeVoucher(stranger)).voucher), REFUSED);
     const audit = await w.platform.app.inject({
       method: 'GET',
       url: '/api/v1/audit?subject=setting:rendezvous/acceptance',
       headers: bearer(w.tokens.auditor),
     });
-    const items = (audit.json() as { items: { action: string; actor: string; details: { mode: string } }[] }).items;
+    const items = (audit.json() as { items: { action: string; actor: string; details: { mode?: string } }[] }).items;
     assert.deepEqual(
       items.map((a) => [a.action, a.details.mode]),
       [
@@ -118,6 +133,7 @@ describe('management API: the rendezvous acceptance policy decides TO0', () => {
         ['rendezvous.policy.set', 'trusted'],
         ['rendezvous.policy.set', 'trusted'],
         ['rendezvous.policy.set', 'open'],
+        ['rendezvous.policy.reset', undefined],
       ],
     );
     const ids = (await w.platform.store.apiTokens.list({ limit: 100 })).items;
@@ -141,7 +157,7 @@ describe('management API: the rendezvous acceptance policy decides TO0', () => {
       assert.equal(r.statusCode, 400, `${JSON.stringify(payload).slice(0, 80)}: ${r.body}`);
       assert.equal((r.json() as { field: string }).field, field, JSON.stringify(payload).slice(0, 80));
     }
-    assert.deepEqual((await get(w.tokens.rendezvous)).json(), { mode: 'open' });
+    assert.equal((await get(w.tokens.rendezvous)).json().source, 'default', 'nothing stored by the refused requests');
     // A policy edited outside the API fails closed: TO0 is refused, GET names the problem.
     await w.platform.store.settings.put('rendezvous', 'acceptance', { mode: 'trusted', ownerKeys: ['not a key'] });
     const corrupt = await get(w.tokens.rendezvous);
@@ -156,6 +172,8 @@ describe('management API: the rendezvous acceptance policy decides TO0', () => {
     for (const role of ['manufacturer', 'owner', 'auditor'] as const) {
       assert.equal((await get(w.tokens[role])).statusCode, 403, role);
       assert.equal((await put(w.tokens[role], { mode: 'open' })).statusCode, 403, role);
+      const del = await w.platform.app.inject({ method: 'DELETE', url: '/api/v1/rendezvous/policy', headers: bearer(w.tokens[role]) });
+      assert.equal(del.statusCode, 403, role);
     }
   });
 });
@@ -176,7 +194,7 @@ test('on PostgreSQL, a policy set through one server applies to TO0 on another s
     assert.deepEqual(await to0(b.url, stranger, (await voucherFor(a, stranger)).voucher), REFUSED);
     assert.deepEqual(await to0(b.url, own, (await voucherFor(a, own)).voucher), { waitSeconds: 3600 });
     await a.app.inject({ method: 'PUT', url: '/api/v1/rendezvous/policy', headers: bearer(admin), payload: { mode: 'open' } });
-    assert.deepEqual(await to0(b.url, stranger, (await voucherFor(b, stranger)).voucher), { waitSeconds: 3600 });
+    assert.deepEqual(await to0(b.url, stranger, (await selfMadeVoucher(stranger)).voucher), { waitSeconds: 3600 });
   } finally {
     await close();
   }

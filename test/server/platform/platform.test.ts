@@ -21,7 +21,8 @@ describe('configuration', () => {
     assert.equal(c.host, '0.0.0.0');
     assert.equal(c.port, 9000);
     assert.equal(c.keyType, 'secp256r1');
-    assert.equal(c.autoOwner, true);
+    assert.equal(c.autoOwner, undefined, 'not set: the platform decides from the listen host');
+    assert.equal(resolveConfig(['flags', { autoOwner: true }]).autoOwner, true);
   });
 
   test('invalid settings name the setting and the source', () => {

@@ -38,4 +38,24 @@ forEachDialect((make) => {
       c.clock,
     );
   });
+
+  test('API tokens: an expiry is stored to the millisecond and read back everywhere; none means no expiry', async () => {
+    await withStore(make, async (store) => {
+      const expiresAt = new Date('2031-02-03T04:05:06.789Z');
+      const made = await store.apiTokens.create({ id: 'e1', name: 'ci', roles: ['owner'], secretHash: hashSecret('e1'), expiresAt });
+      assert.equal(made.expiresAt?.toISOString(), expiresAt.toISOString());
+      await store.apiTokens.create({ id: 'e2', name: 'forever', roles: ['owner'], secretHash: hashSecret('e2') });
+      assert.equal((await store.apiTokens.get('e1'))?.expiresAt?.toISOString(), expiresAt.toISOString());
+      assert.equal((await store.apiTokens.findBySecretHash(hashSecret('e1')))?.expiresAt?.getTime(), expiresAt.getTime());
+      assert.equal('expiresAt' in ((await store.apiTokens.get('e2')) ?? {}), false);
+      const listed = await store.apiTokens.list();
+      assert.deepEqual(
+        listed.items.map((t) => [t.id, t.expiresAt?.getTime()]),
+        [
+          ['e1', expiresAt.getTime()],
+          ['e2', undefined],
+        ],
+      );
+    });
+  });
 });

@@ -46,4 +46,34 @@ forEachDialect((make) => {
       c.clock,
     );
   });
+
+  test('rendezvous: putIf replaces only the registration it was checked against, or none while one is live', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store) => {
+        const reg = (n: number) => ({
+          guid: guid(5),
+          to1d: Uint8Array.of(n),
+          voucher: Uint8Array.of(n, n),
+          expiresAt: new Date(c.now() + 1000),
+        });
+        const now = () => new Date(c.now());
+        const held = async () => (await store.rendezvous.get(guid(5)))?.to1d[0];
+        assert.equal(await store.rendezvous.putIf(reg(1), undefined, now()), true, 'none held');
+        assert.equal(await store.rendezvous.putIf(reg(2), undefined, now()), false, 'one is live');
+        assert.equal(await held(), 1);
+        const checked = await store.rendezvous.get(guid(5));
+        assert.equal(await store.rendezvous.putIf(reg(3), checked, now()), true, 'still the one checked');
+        assert.equal(await store.rendezvous.putIf(reg(4), checked, now()), false, 'another came in between');
+        assert.deepEqual(await store.rendezvous.get(guid(5)), reg(3));
+        c.advance(1000);
+        assert.equal(await store.rendezvous.putIf(reg(5), undefined, now()), true, 'the held one ran out');
+        assert.equal(await held(), 5);
+        const [a, b] = await Promise.all([store.rendezvous.putIf(reg(6), reg(5), now()), store.rendezvous.putIf(reg(7), reg(5), now())]);
+        assert.equal(Number(a) + Number(b), 1, 'of two racing on the same registration, one wins');
+      },
+      c.clock,
+    );
+  });
 });

@@ -63,6 +63,35 @@ forEachDialect((make) => {
     );
   });
 
+  test('sessions: open sessions are counted per protocol from the (protocol, expires_at) index, expired ones left out', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store, h) => {
+        const later = new Date(c.now() + 60_000);
+        for (let i = 0; i < 3; i++)
+          await store.sessions.create(`di-${i}`, { role: 'manufacturer', protocol: 'di', state: {}, expiresAt: later });
+        await store.sessions.create('to2', { role: 'owner', protocol: 'to2', state: {}, expiresAt: later });
+        await store.sessions.create('gone', { role: 'manufacturer', protocol: 'di', state: {}, expiresAt: new Date(c.now() - 1) });
+        assert.equal(await store.sessions.countOpen('di', new Date(c.now())), 3);
+        assert.equal(await store.sessions.countOpen('to2', new Date(c.now())), 1);
+        assert.equal(await store.sessions.countOpen('di', later), 0);
+        if (h.raw === undefined) return;
+        if (h.location?.startsWith('sqlite:') === true) {
+          const plan = await h.raw(`EXPLAIN QUERY PLAN SELECT count(*) FROM sessions WHERE protocol = 'di' AND expires_at > ${c.now()}`);
+          const detail = plan.map((r) => String(r['detail'])).join(' ');
+          assert.match(detail, /COVERING INDEX sessions_protocol_expires_at/, detail);
+        } else {
+          const rows = await h.raw(
+            `SELECT indexdef FROM pg_indexes WHERE tablename = 'sessions' AND indexname = 'sessions_protocol_expires_at'`,
+          );
+          assert.match(String(rows[0]?.['indexdef']), /\(protocol, expires_at\)/);
+        }
+      },
+      c.clock,
+    );
+  });
+
   test('sessions: of two concurrent updates from the same version exactly one wins (one store, and two replicas)', async () => {
     const h = await make();
     const a = await h.open(KEK);

@@ -102,4 +102,29 @@ forEachDialect((make) => {
       assert.deepEqual(await store.settings.get('owner.serviceinfo', 'wifi'), { ssid: 'open' });
     });
   });
+
+  test('settings: a delete overwrites and removes in one step (a rolled-back delete leaves the value whole); eraseFreed empties the SQLite WAL', async () => {
+    await withStore(make, async (store, h) => {
+      const secret = `psk-${randomBytes(12).toString('hex')}`;
+      await store.settings.putSealed('owner.serviceinfo', 'wifi', { password: secret });
+      await assert.rejects(
+        store.transaction(async (r) => {
+          assert.equal(await r.settings.delete('owner.serviceinfo', 'wifi'), true);
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.deepEqual(await store.settings.get('owner.serviceinfo', 'wifi'), { password: secret });
+      await store.settings.put('owner', 'plain', 'x'.repeat(300));
+      assert.equal(await store.settings.delete('owner', 'plain'), true);
+      assert.equal(await store.settings.delete('owner.serviceinfo', 'wifi'), true);
+      assert.equal(await store.settings.delete('owner.serviceinfo', 'wifi'), false);
+      assert.equal(await store.settings.get('owner.serviceinfo', 'wifi'), undefined);
+      assert.equal(await store.eraseFreed(), true);
+      if (h.location?.startsWith('sqlite:')) {
+        const wal = `${h.location.slice('sqlite:'.length)}-wal`;
+        assert.equal(existsSync(wal) ? readFileSync(wal).length : 0, 0, 'the write-ahead log is empty after eraseFreed');
+      }
+    });
+  });
 });

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { OwnerKeyRing, RandomSource } from '../../../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../../fdo/types/rv-to2-addr.ts';
+import type { RendezvousAddressPolicy } from '../../../onboarding/address-policy.ts';
 import type { StoreOwnerVoucherStore } from '../../../onboarding/owner-vouchers.ts';
 import type { PlatformKeys } from '../../../platform/keys.ts';
 import type { Store } from '../../../store/store.ts';
@@ -15,8 +16,10 @@ export interface RoleContext {
   random: RandomSource;
   clock: () => Date;
   log?: FastifyBaseLogger;
-  /** This server's base URL (http://host:port). */
+  /** This server's base URL (https://host:port with TLS, http:// without). */
   url: string;
+  /** Every listener is bound to a loopback address (the server cannot be reached from another host). */
+  loopbackOnly: boolean;
   /** The rendezvous info DI writes while the manufacturer has stored none. */
   defaultRvInfo: RendezvousInfo;
   /** The TO2 address the owner registers while none is stored. */
@@ -27,4 +30,6 @@ export interface RoleContext {
   ownerKeyRing: OwnerKeyRing;
   /** ServiceInfo `file` sources (owner). */
   serviceInfoDir: string;
+  /** Which rendezvous addresses may be set, and connected to for TO0 (`allowInternalRendezvous`, the listen address). */
+  rendezvousAddresses: RendezvousAddressPolicy;
 }

@@ -1,5 +1,6 @@
 /**
- * The manufacturer role: DI with the stored rendezvous info and, with auto-owner on and the owner
+ * The manufacturer role: DI behind the authorisation rule (factory listener, DI token, or a
+ * loopback-only server), with the stored rendezvous info and, with auto-owner on and the owner
  * role in the same server, every new voucher extended to this server's owner (and registered
  * with its rendezvous). The start-up sweep finishes what a process killed mid-way left undone.
  */
@@ -7,6 +8,8 @@
 import { createDiManufacturer } from '../../../fdo/protocol/di-manufacturer.ts';
 import { guidToHex } from '../../../fdo/types/guid.ts';
 import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from '../../../onboarding/auto-owner.ts';
+import { type DiAuthorisationPolicy, type DiAuthorisedBy, diAuthoriser } from '../../../onboarding/di-authorisation.ts';
+import { diAuthorised } from '../../../onboarding/di-authorised.ts';
 import { diWithStoredRvInfo } from '../../../onboarding/di-rv-info.ts';
 import { storeManufacturerVoucherStore } from '../../../onboarding/manufacturer-vouchers.ts';
 import type { FdoRoles } from '../../fdo/fdo-transport.ts';
@@ -14,10 +17,9 @@ import type { RoleContext } from './context.ts';
 
 export async function manufacturerRole(
   ctx: RoleContext,
-  o: { autoOwner: boolean; rendezvous: FdoRoles['rendezvous'] },
+  o: { autoOwner: boolean; rendezvous: FdoRoles['rendezvous']; diPolicy: DiAuthorisationPolicy },
 ): Promise<NonNullable<FdoRoles['manufacturer']>> {
   const { store, keys, random, clock, log } = ctx;
-  const vouchers = storeManufacturerVoucherStore(store);
   const autoOwner: AutoOwnerOptions = {
     store,
     manufacturerKeys: keys.manufacturer,
@@ -32,11 +34,13 @@ export async function manufacturerRole(
   };
   if (o.autoOwner) {
     const swept = await sweepAutoOwner(store, autoOwner);
-    if (swept.imported + swept.registered + swept.failed > 0) log?.warn(swept, 'start-up sweep of automatic owner registration');
+    if (swept.imported + swept.registered + swept.failed + swept.unauthorised > 0)
+      log?.warn(swept, 'start-up sweep of automatic owner registration');
   }
-  const sink = o.autoOwner ? withAutoOwner(vouchers, autoOwner) : vouchers;
-  return {
-    di: diWithStoredRvInfo(store, ctx.defaultRvInfo, clock, (rvInfo) =>
+  const handlerFor = (by: DiAuthorisedBy) => {
+    const made = storeManufacturerVoucherStore(store, { diAuthorisedBy: by });
+    const sink = o.autoOwner ? withAutoOwner(made, autoOwner) : made;
+    return diWithStoredRvInfo(store, ctx.defaultRvInfo, clock, (rvInfo) =>
       createDiManufacturer({
         random,
         clock,
@@ -45,6 +49,22 @@ export async function manufacturerRole(
         deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
         manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey, chain: k.chain })),
       }),
-    ),
+    );
+  };
+  const authorise = diAuthoriser({ store, policy: o.diPolicy, clock });
+  return { di: diAuthorised(authorise, cached(handlerFor), clock) };
+}
+
+/** Handlers by authorisation, kept so that DI does not rebuild one per message; a full cache starts again. */
+function cached<H>(make: (by: DiAuthorisedBy) => H, max = 256): (by: DiAuthorisedBy) => H {
+  const kept = new Map<DiAuthorisedBy, H>();
+  return (by) => {
+    let h = kept.get(by);
+    if (h === undefined) {
+      if (kept.size >= max) kept.clear();
+      h = make(by);
+      kept.set(by, h);
+    }
+    return h;
   };
 }

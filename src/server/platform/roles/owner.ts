@@ -35,6 +35,7 @@ export function ownerRole(ctx: RoleContext, rendezvous: FdoRoles['rendezvous']):
     store,
     keyRing: ctx.ownerKeyRing,
     to2Address: ctx.currentTo2Address,
+    addresses: ctx.rendezvousAddresses,
     ...(rendezvous === undefined ? {} : { self: { to0: rendezvous.to0, urls: [ctx.url] } }),
   });
   const refresh = createTo0Refresh({
