@@ -4,11 +4,11 @@
  * - the environment: IOTOPIA_MASTER_KEY, 64 hex digits (replicas sharing one PostgreSQL database
  *   must all have the same key; a secret manager or the service manager puts it there);
  * - the file `master.key` in the data directory (0600, in the 0700 directory), made on first start.
- * A key held in a PKCS #11 token would be a third source: it is a `MasterKeySource` that returns
- * the unwrapped KEK, added here without changing callers. The key is never logged.
+ * With --master-key-store pkcs11 the key is sealed by the PKCS #11 token instead
+ * (token-master-key.ts, a third `MasterKeySource`). The key is never logged.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './errors.ts';
 import { PRIVATE_FILE_MODE, privateDir, type TightenedMode, tightenMode } from './private-files.ts';
@@ -56,6 +56,9 @@ export const fileMasterKey: MasterKeySource = (dataDir) => {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
+  // A directory whose master key is sealed by a token must not get a second, unrelated key file.
+  if (existsSync(join(dataDir, 'master.key.sealed')))
+    throw new ConfigError(`${dataDir}: its master key is sealed by a PKCS#11 token (master.key.sealed); give --master-key-store pkcs11`);
   const key = new Uint8Array(randomBytes(32));
   // 'wx': never overwrite a key another process created meanwhile; 0600 set again by chmod, so the umask does not decide.
   try {

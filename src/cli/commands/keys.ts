@@ -13,8 +13,9 @@ import { spkiOf } from '../../crypto/private-key-handle.ts';
 import { IotopiaError } from '../../errors.ts';
 import type { Keystore, KeystoreKeyType } from '../../keystore/keystore.ts';
 import { isKeystoreKeyType, KEY_NAME, KEYSTORE_KEY_TYPES } from '../../keystore/keystore.ts';
-import { openKeystore } from '../../keystore/open-keystore.ts';
+import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
 import { loadMasterKey } from '../../platform/master-key.ts';
+import { tokenMasterKey } from '../../platform/token-master-key.ts';
 import { ConfigError, type RawSettings, resolveConfig, settingsFromEnv } from '../../server/platform/config.ts';
 import { SQLITE_FILE } from '../../server/platform/platform.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -31,6 +32,7 @@ interface StoreOptions {
   pkcs11Token?: string;
   pkcs11PinFile?: string;
   pkcs11LabelPrefix?: string;
+  masterKeyStore?: string;
 }
 
 interface KeyView {
@@ -123,7 +125,8 @@ function withStoreOptions(command: Command): Command {
     .option('--pkcs11-module <path>', 'with --keystore pkcs11: the PKCS#11 module')
     .option('--pkcs11-token <label>', 'with --keystore pkcs11: the token label')
     .option('--pkcs11-pin-file <file>', 'with --keystore pkcs11: a file whose first line is the user PIN (else IOTOPIA_PKCS11_PIN)')
-    .option('--pkcs11-label-prefix <prefix>', 'with --keystore pkcs11: CKA_LABEL prefix of IoTopia’s keys (default "iotopia:")');
+    .option('--pkcs11-label-prefix <prefix>', 'with --keystore pkcs11: CKA_LABEL prefix of IoTopia’s keys (default "iotopia:")')
+    .option('--master-key-store <where>', 'file (default) or pkcs11, as the server runs with');
 }
 
 async function withKeystore(cli: CliContext, o: StoreOptions, fn: (store: Store, keystore: Keystore) => Promise<void>): Promise<void> {
@@ -135,6 +138,7 @@ async function withKeystore(cli: CliContext, o: StoreOptions, fn: (store: Store,
     pkcs11Token: o.pkcs11Token,
     pkcs11PinFile: o.pkcs11PinFile === undefined ? undefined : pathIn(cli, o.pkcs11PinFile),
     pkcs11LabelPrefix: o.pkcs11LabelPrefix,
+    masterKeyStore: o.masterKeyStore,
   };
   let config: ReturnType<typeof resolveConfig>;
   try {
@@ -151,18 +155,26 @@ async function withKeystore(cli: CliContext, o: StoreOptions, fn: (store: Store,
   if (config.database === undefined && !existsSync(file)) {
     throw new CliExit(EXIT_USAGE, `--data-dir: no IoTopia database in ${config.dataDir}; run \`iotopia up\` there first`);
   }
-  const store = await openStore(config.database === undefined ? { path: file } : { url: config.database }, {
-    kek: loadMasterKey(config.dataDir, cli.env).key,
-  });
+  const setting = config.keystore;
+  const token = setting?.backend === 'pkcs11' ? keyStepSync(() => openTokenKeystore(setting, cli.env), EXIT_USAGE) : undefined;
   try {
-    const keystore = keyStepSync(() => openKeystore(config.keystore ?? { backend: 'software' }, store.keys, cli.env), EXIT_USAGE);
+    const master = keyStepSync(
+      () =>
+        token !== undefined && setting?.backend === 'pkcs11' && setting.sealMasterKey === true
+          ? tokenMasterKey(token)(config.dataDir, cli.env)
+          : loadMasterKey(config.dataDir, cli.env),
+      EXIT_USAGE,
+    );
+    const store = await openStore(config.database === undefined ? { path: file } : { url: config.database }, {
+      kek: (master as { key: Uint8Array }).key,
+    });
     try {
-      await fn(store, keystore);
+      await fn(store, token ?? openKeystore({ backend: 'software' }, store.keys, cli.env));
     } finally {
-      await keystore.close();
+      await store.close();
     }
   } finally {
-    await store.close();
+    await token?.close();
   }
 }
 

@@ -9,6 +9,7 @@ export interface KeystoreOptions {
   pkcs11Token?: string;
   pkcs11PinFile?: string;
   pkcs11LabelPrefix?: string;
+  masterKeyStore?: string;
 }
 
 export function withKeystoreOptions(cmd: Command): Command {
@@ -22,6 +23,10 @@ export function withKeystoreOptions(cmd: Command): Command {
     .option('--pkcs11-token <label>', 'with --keystore pkcs11: the label of the token that holds the keys')
     .option('--pkcs11-pin-file <file>', 'with --keystore pkcs11: a file whose first line is the user PIN (else IOTOPIA_PKCS11_PIN)')
     .option('--pkcs11-label-prefix <prefix>', 'with --keystore pkcs11: CKA_LABEL prefix of IoTopia’s keys (default "iotopia:")')
+    .option(
+      '--master-key-store <where>',
+      'file (default: <data-dir>/master.key or IOTOPIA_MASTER_KEY) or pkcs11 (with --keystore pkcs11: kept sealed by an AES key in the token)',
+    )
     .optionsGroup('Options:');
 }
 
@@ -32,5 +37,6 @@ export function keystoreFlags(cli: CliContext, opts: KeystoreOptions): RawSettin
     pkcs11Token: opts.pkcs11Token,
     pkcs11PinFile: opts.pkcs11PinFile === undefined ? undefined : pathIn(cli, opts.pkcs11PinFile),
     pkcs11LabelPrefix: opts.pkcs11LabelPrefix,
+    masterKeyStore: opts.masterKeyStore,
   };
 }

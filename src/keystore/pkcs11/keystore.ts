@@ -8,6 +8,7 @@ import { checkKeyName, isKeystoreKeyType, KEY_NAME, type Keystore, type Keystore
 import { checkPkcs11Config, DEFAULT_LABEL_PREFIX, type Pkcs11Config } from './config.ts';
 import { type Pkcs11KeyHandle, pkcs11Handle } from './handle.ts';
 import { destroyTokenKey, findObjects, findTokenKey, generateTokenKey, labelOf } from './keys.ts';
+import { type SealingKey, sealingKey } from './sealing-key.ts';
 import { closeSession, openSession, type Pkcs11Session } from './session.ts';
 
 export interface Pkcs11Keystore extends Keystore {
@@ -15,6 +16,8 @@ export interface Pkcs11Keystore extends Keystore {
   get(name: string): Promise<Pkcs11KeyHandle | undefined>;
   /** Destroys the key pair in the token; false when there was none. */
   delete(name: string): Promise<boolean>;
+  /** The AES sealing key `name` in the token (made now when `create`), or undefined. */
+  sealingKey(name: string, create: boolean): SealingKey | undefined;
 }
 
 /** Opens the token session (or joins this process's) and logs in. */
@@ -76,6 +79,10 @@ export function openPkcs11Keystore(config: Pkcs11Config): Pkcs11Keystore {
       checkKeyName(name);
       cache.delete(name);
       return destroyTokenKey(session(), prefix + name);
+    },
+    sealingKey(name, create) {
+      checkKeyName(name);
+      return sealingKey(session(), prefix + name, create);
     },
     async close() {
       if (closed) return;

@@ -12,6 +12,7 @@ export interface KeystoreRawSettings {
   pkcs11Token?: string | undefined;
   pkcs11PinFile?: string | undefined;
   pkcs11LabelPrefix?: string | undefined;
+  masterKeyStore?: string | undefined;
 }
 
 export const KEYSTORE_ENV: Readonly<Record<keyof KeystoreRawSettings, string>> = {
@@ -20,6 +21,7 @@ export const KEYSTORE_ENV: Readonly<Record<keyof KeystoreRawSettings, string>> =
   pkcs11Token: 'IOTOPIA_PKCS11_TOKEN',
   pkcs11PinFile: 'IOTOPIA_PKCS11_PIN_FILE',
   pkcs11LabelPrefix: 'IOTOPIA_PKCS11_LABEL_PREFIX',
+  masterKeyStore: 'IOTOPIA_MASTER_KEY_STORE',
 };
 
 /** The keystore settings gathered over the sources (later wins), before they are checked together. */
@@ -28,6 +30,8 @@ export type KeystoreDraft = KeystoreRawSettings;
 export function mergeKeystoreSettings(draft: KeystoreDraft, s: KeystoreRawSettings, source: string): void {
   if (s.keystore !== undefined && s.keystore !== 'software' && s.keystore !== 'pkcs11')
     throw new ConfigError(`keystore (from ${source}): "${s.keystore}" is not one of software, pkcs11`);
+  if (s.masterKeyStore !== undefined && s.masterKeyStore !== 'file' && s.masterKeyStore !== 'pkcs11')
+    throw new ConfigError(`master-key-store (from ${source}): "${s.masterKeyStore}" is not one of file, pkcs11`);
   for (const k of Object.keys(KEYSTORE_ENV) as (keyof KeystoreRawSettings)[]) if (s[k] !== undefined) draft[k] = s[k];
 }
 
@@ -35,6 +39,8 @@ export function mergeKeystoreSettings(draft: KeystoreDraft, s: KeystoreRawSettin
 export function keystoreSetting(draft: KeystoreDraft): KeystoreSetting {
   if (draft.keystore !== 'pkcs11') {
     const stray = (['pkcs11Module', 'pkcs11Token', 'pkcs11PinFile', 'pkcs11LabelPrefix'] as const).find((k) => draft[k] !== undefined);
+    if (draft.masterKeyStore === 'pkcs11')
+      throw new ConfigError('--master-key-store pkcs11: needs --keystore pkcs11 (the token that seals it)');
     if (stray !== undefined) throw new ConfigError(`${flag(stray)}: only with --keystore pkcs11`);
     return { backend: 'software' };
   }
@@ -46,6 +52,7 @@ export function keystoreSetting(draft: KeystoreDraft): KeystoreSetting {
     token: draft.pkcs11Token,
     ...(draft.pkcs11PinFile === undefined ? {} : { pinFile: draft.pkcs11PinFile }),
     ...(draft.pkcs11LabelPrefix === undefined ? {} : { labelPrefix: draft.pkcs11LabelPrefix }),
+    ...(draft.masterKeyStore === 'pkcs11' ? { sealMasterKey: true } : {}),
   };
 }
 
@@ -55,6 +62,7 @@ const FLAGS: Record<keyof KeystoreRawSettings, string> = {
   pkcs11Token: '--pkcs11-token',
   pkcs11PinFile: '--pkcs11-pin-file',
   pkcs11LabelPrefix: '--pkcs11-label-prefix',
+  masterKeyStore: '--master-key-store',
 };
 
 const flag = (k: keyof KeystoreRawSettings): string => FLAGS[k];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
-import { openKeystore } from '../../keystore/open-keystore.ts';
+import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
 import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
@@ -18,6 +18,7 @@ import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
 import { storedTo2Address } from '../../onboarding/to2-address.ts';
 import { ensurePlatformKeys, type PlatformKeys } from '../../platform/keys.ts';
 import { loadMasterKey } from '../../platform/master-key.ts';
+import { tokenMasterKey } from '../../platform/token-master-key.ts';
 import { ensureFirstAdminToken } from '../../platform/tokens.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
@@ -83,17 +84,30 @@ const SWEEP_EVERY_MS = 60_000;
 
 export async function startPlatform(requested: PlatformConfig, options: StartOptions = {}): Promise<Platform> {
   const config = await settledConfig(requested);
-  const master = loadMasterKey(config.dataDir, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  // A token opens before the store: it may hold what seals the store's master key.
+  const token = config.keystore?.backend === 'pkcs11' ? openTokenKeystore(config.keystore, env) : undefined;
+  let store: Store;
+  let master: ReturnType<typeof loadMasterKey>;
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
-  logTightened(options.logger, [
-    ...master.tightened,
-    ...secureDataDir(config.dataDir, config.database === undefined ? database : undefined),
-  ]);
-  const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
-  let tls: ServerTls | undefined;
-  let keystore: Keystore | undefined;
   try {
-    keystore = openKeystore(config.keystore ?? { backend: 'software' }, store.keys, options.env ?? process.env);
+    master =
+      token !== undefined && config.keystore?.backend === 'pkcs11' && config.keystore.sealMasterKey === true
+        ? (tokenMasterKey(token)(config.dataDir, env) as ReturnType<typeof loadMasterKey>)
+        : loadMasterKey(config.dataDir, env);
+    logTightened(options.logger, [
+      ...master.tightened,
+      ...secureDataDir(config.dataDir, config.database === undefined ? database : undefined),
+    ]);
+    store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
+  } catch (e) {
+    await token?.close();
+    throw e;
+  }
+  let tls: ServerTls | undefined;
+  let keystore: Keystore | undefined = token;
+  try {
+    keystore ??= openKeystore({ backend: 'software' }, store.keys, env);
     const keys = await ensurePlatformKeys(store, config.keyType, keystore);
     const firstAdmin = await ensureFirstAdminToken(store);
     tls = config.transport.tls ? await serverTls(config, store, (options.clock ?? (() => new Date()))(), options.logger) : undefined;
