@@ -30,6 +30,7 @@ import { healthRoutes } from './health.ts';
 import { DEFAULT_LIMITS } from './limits-config.ts';
 import { listenAll, type PlatformListener } from './listeners.ts';
 import { createMetrics } from './metrics.ts';
+import { readOutboundTlsCa } from './outbound-tls.ts';
 import type { RoleContext } from './roles/context.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
@@ -81,6 +82,7 @@ const SWEEP_EVERY_MS = 60_000;
 
 export async function startPlatform(requested: PlatformConfig, options: StartOptions = {}): Promise<Platform> {
   const config = await settledConfig(requested);
+  const outboundTlsCa = readOutboundTlsCa(config.transport.outboundTlsCa);
   const master = loadMasterKey(config.dataDir, options.env ?? process.env);
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
   logTightened(options.logger, [
@@ -95,7 +97,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     tls = config.transport.tls ? await serverTls(config, store, (options.clock ?? (() => new Date()))(), options.logger) : undefined;
     const sealedNow = await sealPlainSecretSettings(store);
     if (sealedNow.length > 0) options.logger?.info({ settings: sealedNow }, 'secret settings stored plain are sealed now');
-    const ctx = roleContext(config, store, keys, options);
+    const ctx = roleContext(config, store, keys, options, outboundTlsCa);
     const diPolicy = { loopbackOnly: options.loopbackOnly !== false && config.transport.loopbackOnly };
     const autoOwner =
       (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
@@ -220,7 +222,13 @@ function listenerPlan(t: TransportConfig, config: SettledConfig, tls: ServerTls 
   });
 }
 
-function roleContext(config: SettledConfig, store: Store, keys: PlatformKeys, options: StartOptions): RoleContext {
+function roleContext(
+  config: SettledConfig,
+  store: Store,
+  keys: PlatformKeys,
+  options: StartOptions,
+  outboundTlsCa: string | undefined,
+): RoleContext {
   const addresses = serverAddresses(config, config.transport.tls);
   const stored = storedTo2Address(store, addresses.to2Address);
   return {
@@ -238,6 +246,7 @@ function roleContext(config: SettledConfig, store: Store, keys: PlatformKeys, op
     ownerVouchers: storeOwnerVoucherStore(store),
     ownerKeyRing: storeOwnerKeyRing(store),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
+    ...(outboundTlsCa === undefined ? {} : { outboundTlsCa }),
   };
 }
 

@@ -29,4 +29,6 @@ export interface RoleContext {
   ownerKeyRing: OwnerKeyRing;
   /** ServiceInfo `file` sources (owner). */
   serviceInfoDir: string;
+  /** PEM of the CAs this server's own https connections trust (outbound-tls-ca); the system's roots when absent. */
+  outboundTlsCa?: string;
 }

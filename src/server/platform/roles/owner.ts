@@ -4,6 +4,7 @@
  * the refresh job that keeps those registrations from running out.
  */
 import { join } from 'node:path';
+import { fetchTrusting } from '../../../fdo/client/tls-fetch.ts';
 import { createTo2Owner } from '../../../fdo/protocol/to2-owner.ts';
 import { storedServiceInfoPlans } from '../../../onboarding/serviceinfo-choice.ts';
 import { ownerServiceInfoPorts } from '../../../onboarding/serviceinfo-files.ts';
@@ -36,6 +37,9 @@ export function ownerRole(ctx: RoleContext, rendezvous: FdoRoles['rendezvous']):
     keyRing: ctx.ownerKeyRing,
     to2Address: ctx.currentTo2Address,
     ...(rendezvous === undefined ? {} : { self: { to0: rendezvous.to0, urls: [ctx.url] } }),
+    // TO0 to another rendezvous over https trusts the outbound CA bundle when one is set: one
+    // fetch (one connection pool) for the server's life rather than one per registration.
+    ...(ctx.outboundTlsCa === undefined ? {} : { transport: { fetch: fetchTrusting(ctx.outboundTlsCa) } }),
   });
   const refresh = createTo0Refresh({
     store,
