@@ -16,6 +16,7 @@ import { PublicKeyType } from '../../../src/fdo/constants/crypto.ts';
 import { guidToHex } from '../../../src/fdo/types/guid.ts';
 import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { readOutboundTlsCa } from '../../../src/server/platform/outbound-tls.ts';
+import { runCli } from '../../helpers/cli.ts';
 import { bearer, startTlsTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
 import { systemRandom as random } from '../../helpers/random.ts';
 import { testCa } from '../http/tls-helpers.ts';
@@ -97,7 +98,7 @@ describe('outbound-tls-ca: the CAs the owner trusts for TO0 over https', () => {
     }
   });
 
-  test('the setting comes from the flag, environment or config key; a file that is not PEM certificates fails the start', async () => {
+  test('the setting resolves like the other transport settings; a file that is not PEM certificates fails the start', async () => {
     const c = resolveConfig(['env', { outboundTlsCa: '/etc/iotopia/rv-ca.pem' }]);
     assert.equal(c.transport?.outboundTlsCa, '/etc/iotopia/rv-ca.pem');
     assert.throws(() => resolveConfig(['env', { outboundTlsCa: ' ' }]), { code: 'ERR_CONFIG', message: /outbound-tls-ca/ });
@@ -116,5 +117,19 @@ describe('outbound-tls-ca: the CAs the owner trusts for TO0 over https', () => {
       message: /outbound-tls-ca/,
     });
     assert.equal(readOutboundTlsCa(undefined), undefined);
+  });
+
+  test('iotopia up --outbound-tls-ca (and IOTOPIA_OUTBOUND_TLS_CA) takes a path from the working directory; a bad file is a usage error naming it', async () => {
+    const env = { ...process.env };
+    delete env.IOTOPIA_OUTBOUND_TLS_CA;
+    writeFileSync(join(maker.dir, 'not-a-ca.pem'), 'hello');
+    const flag = await runCli(['up', '--data-dir', 'data', '--outbound-tls-ca', 'not-a-ca.pem'], maker.dir, env);
+    assert.equal(flag.code, 2, flag.err);
+    assert.match(flag.err, /outbound-tls-ca \(.*not-a-ca\.pem\): holds no PEM certificate/);
+    const fromEnv = await runCli(['up', '--data-dir', 'data'], maker.dir, { ...env, IOTOPIA_OUTBOUND_TLS_CA: 'absent.pem' });
+    assert.equal(fromEnv.code, 2, fromEnv.err);
+    assert.match(fromEnv.err, /outbound-tls-ca \(.*absent\.pem\): cannot be read/);
+    const help = await runCli(['up', '--help'], maker.dir, env);
+    assert.match(help.out, /--outbound-tls-ca <pem>/);
   });
 });
