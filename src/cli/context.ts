@@ -47,16 +47,17 @@ export function rootedSettings<T extends { dataDir?: string | undefined; service
   };
 }
 
-/** The transport settings that name files (certificate, key, factory client CA). */
+/** The transport settings that name files (certificate, key, factory client CA, outbound CA bundle). */
 interface TransportPaths {
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
   factoryClientCa?: string | undefined;
+  outboundTlsCa?: string | undefined;
 }
 
 function rootedTransportPaths(cli: CliContext, s: TransportPaths): TransportPaths {
   const out: TransportPaths = {};
-  for (const k of ['tlsCert', 'tlsKey', 'factoryClientCa'] as const) {
+  for (const k of ['tlsCert', 'tlsKey', 'factoryClientCa', 'outboundTlsCa'] as const) {
     const v = s[k];
     if (v !== undefined) out[k] = pathIn(cli, v);
   }

@@ -48,9 +48,12 @@ function headersOf(raw: NodeJS.Dict<string | string[]>): Headers {
   return headers;
 }
 
-/** A fetch for POST and GET requests with bytes as body, connecting through `guardedLookup`. */
-export function guardedFetch(policy: RendezvousAddressPolicy, resolve?: Resolver): typeof fetch {
-  const lookup = guardedLookup(policy, resolve);
+/**
+ * A fetch for POST and GET requests with bytes as body, connecting through `guardedLookup`; over
+ * https it trusts `ca` (PEM) when given, the system's roots otherwise.
+ */
+export function guardedFetch(policy: RendezvousAddressPolicy, o: { resolve?: Resolver; ca?: string } = {}): typeof fetch {
+  const lookup = guardedLookup(policy, o.resolve);
   const guarded = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
     new Promise((done, fail) => {
       const url = new URL(input instanceof Request ? input.url : input);
@@ -65,6 +68,7 @@ export function guardedFetch(policy: RendezvousAddressPolicy, resolve?: Resolver
           method: init.method ?? 'GET',
           headers: Object.fromEntries(new Headers(init.headers).entries()),
           lookup,
+          ...(o.ca === undefined ? {} : { ca: o.ca }),
           // A fresh connection each time: a pooled socket would skip the lookup, and the check with it.
           agent: false,
           ...(signal ? { signal } : {}),

@@ -3,9 +3,12 @@
  * over HTTP with the rendezvous servers the voucher's RendezvousInfo names for the owner (§3.7:
  * directives not marked RVDevOnly, at RVOwnerPort), unless the owner configured its own list
  * (owner/rendezvous). Servers are tried in order; only one that cannot be reached sends the run on.
+ * An IPv4-mapped IPv6 address in the rendezvous info is reached over IPv4, as the device reaches it
+ * (fdo/client/addresses.ts): a certificate names the IPv4 address, and the host may lack IPv6.
  */
 
 import { IotopiaError } from '../errors.ts';
+import { connectHost } from '../fdo/client/addresses.ts';
 import { FdoTransportError } from '../fdo/client/errors.ts';
 import { runTo0, type TransportOptions } from '../fdo/client/flows.ts';
 import { to0InProcess } from '../fdo/client/in-process.ts';
@@ -44,6 +47,8 @@ export interface OwnerRegistrarOptions {
    * `transport.fetch` of its own the caller resolves names itself; the form check still applies.
    */
   addresses?: RendezvousAddressPolicy;
+  /** PEM of the CAs TO0 over https trusts (the server's outbound-tls-ca); the system's roots when absent. */
+  tlsCa?: string;
   transport?: TransportOptions;
 }
 
@@ -67,7 +72,8 @@ export function ownerRendezvousUrls(rvInfo: RendezvousInfo): string[] {
     const port = v.ownerPort ?? v.devPort;
     for (const host of [v.dns, v.ipAddress]) {
       if (host === undefined) continue;
-      const h = host.includes(':') ? `[${host}]` : host;
+      const target = connectHost(host);
+      const h = target.includes(':') ? `[${target}]` : target;
       // Through URL, so that an IPv6 address takes its canonical text form.
       out.push(origin(`${https ? 'https' : 'http'}://${h}${port === undefined ? '' : `:${port}`}`));
     }
@@ -90,7 +96,7 @@ function addressRefusalIn(e: unknown): RendezvousAddressError | undefined {
 export function ownerRegistrar(o: OwnerRegistrarOptions): OwnerRegister {
   const selfOrigins = new Set((o.self?.urls ?? []).map(origin));
   const addresses = o.addresses ?? STRICT_ADDRESSES;
-  const transport: TransportOptions = { fetch: guardedFetch(addresses), ...o.transport };
+  const transport: TransportOptions = { fetch: guardedFetch(addresses, o.tlsCa === undefined ? {} : { ca: o.tlsCa }), ...o.transport };
   return async (voucher) => {
     const rvInfo = parseVoucher(voucher).header.rvInfo;
     const urls = (await configuredRendezvous(o.store)) ?? ownerRendezvousUrls(rvInfo);

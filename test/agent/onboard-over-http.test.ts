@@ -1,4 +1,11 @@
+/**
+ * The device agent's flows against a server on loopback over HTTPS (the platform's TLS listener code,
+ * a test CA the device trusts through `tlsCa`): DI, TO0 by the owner, TO1 and TO2, and the refusals.
+ */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { runDi, runOnboard, runTo0 } from '../../src/fdo/client/flows.ts';
@@ -6,7 +13,13 @@ import { CipherSuite, KexSuite } from '../../src/fdo/constants/crypto.ts';
 import { TransportProtocol } from '../../src/fdo/constants/rendezvous.ts';
 import { createApp } from '../../src/server/app.ts';
 import { MemorySessionStore } from '../../src/server/fdo/memory-session-store.ts';
+import { httpsAppOptions, type LoopbackTls, listenLoopback, loopbackTls } from '../helpers/tls.ts';
 import { diDevice, makeServerWorld, type ServerWorld, to2Options } from '../server/world.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'iotopia-agent-https-'));
+let tls: LoopbackTls;
+/** What every flow here is given: trust in the test CA (instead of the system's roots). */
+let trust: { tlsCa: string };
 
 interface Running {
   app: FastifyInstance;
@@ -19,11 +32,9 @@ interface Running {
 async function listen(kexSuite: string): Promise<Running> {
   const world = await makeServerWorld(kexSuite);
   const sessions = new MemorySessionStore();
-  const app = createApp({ fdo: { roles: world.roles(), sessions } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return { app, url: `http://127.0.0.1:${address.port}`, port: address.port, world, sessions };
+  const app = createApp({ fdo: { roles: world.roles(), sessions }, ...httpsAppOptions(tls.pair) });
+  const { url, port } = await listenLoopback(app, true);
+  return { app, url, port, world, sessions };
 }
 
 /** A loopback port nothing listens on (bound, then released). */
@@ -42,25 +53,38 @@ const SUITES = [
 ];
 
 const servers: Running[] = [];
+before(async () => {
+  tls = await loopbackTls(dir, 'agent');
+  trust = { tlsCa: tls.ca };
+});
 after(async () => {
   for (const s of servers) await s.app.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 for (const suite of SUITES) {
-  test(`over loopback HTTP: DI, TO0 by the owner, then TO1 and TO2 (${suite.name})`, async () => {
+  test(`over loopback HTTPS: DI, TO0 by the owner, then TO1 and TO2 (${suite.name})`, async () => {
     const s = await listen(suite.kex);
     servers.push(s);
-    const credential = await runDi(s.url, await diDevice(suite.device, `LOOP-${suite.device}`), { timeoutMs: 10_000 });
+    const credential = await runDi(s.url, await diDevice(suite.device, `LOOP-${suite.device}`), { ...trust, timeoutMs: 10_000 });
     const voucher = await s.world.sell(credential);
     const dead = await closedPort();
     // The owner lists an address that does not answer first: the device moves on to the next one.
     const rvTo2Addr = [
-      { ip: '127.0.0.1', port: dead, protocol: TransportProtocol.ProtHTTP },
-      { ip: '127.0.0.1', port: s.port, protocol: TransportProtocol.ProtHTTP },
+      { ip: '127.0.0.1', port: dead, protocol: TransportProtocol.ProtHTTPS },
+      { ip: '127.0.0.1', port: s.port, protocol: TransportProtocol.ProtHTTPS },
     ];
-    const to0 = await runTo0(s.url, { keyRing: s.world.owner.ring }, { voucher, rvTo2Addr, waitSeconds: 600 });
+    const to0 = await runTo0(s.url, { keyRing: s.world.owner.ring }, { voucher, rvTo2Addr, waitSeconds: 600 }, trust);
     assert.equal(to0.waitSeconds, 600);
-    const done = await runOnboard(credential, { rendezvousUrls: [s.url] }, { to2: to2Options(suite.kex, suite.cipher), timeoutMs: 10_000 });
+    const done = await runOnboard(
+      credential,
+      { rendezvousUrls: [s.url] },
+      {
+        ...trust,
+        to2: to2Options(suite.kex, suite.cipher),
+        timeoutMs: 10_000,
+      },
+    );
     assert.equal(done.ownerUrl, s.url);
     assert.deepEqual(done.to1?.rvTo2Addr, rvTo2Addr);
     assert.deepEqual(done.to2.guid, credential.guid);
@@ -73,14 +97,14 @@ for (const suite of SUITES) {
 test('an unknown device: the rendezvous answers TO1.HelloRV with RESOURCE_NOT_FOUND, and so does the owner at TO2.HelloDevice', async () => {
   const s = await listen(KexSuite.ECDH256);
   servers.push(s);
-  const credential = await runDi(s.url, await diDevice('SECP256R1', 'NEVER-SOLD'));
-  await assert.rejects(runOnboard(credential, { rendezvousUrls: [s.url] }, { to2: to2Options() }), {
+  const credential = await runDi(s.url, await diDevice('SECP256R1', 'NEVER-SOLD'), trust);
+  await assert.rejects(runOnboard(credential, { rendezvousUrls: [s.url] }, { ...trust, to2: to2Options() }), {
     name: 'FdoPeerError',
     code: 'ERR_FDO_PEER_ERROR',
     peerCode: 6,
     prevMsgType: 30,
   });
-  await assert.rejects(runOnboard(credential, { ownerUrls: [s.url] }, { to2: to2Options() }), {
+  await assert.rejects(runOnboard(credential, { ownerUrls: [s.url] }, { ...trust, to2: to2Options() }), {
     name: 'FdoPeerError',
     peerCode: 6,
     prevMsgType: 60,
@@ -91,16 +115,26 @@ test('an unknown device: the rendezvous answers TO1.HelloRV with RESOURCE_NOT_FO
 test('no reachable server: ERR_AGENT_NO_SERVER with the connection failure as its cause', async () => {
   const s = await listen(KexSuite.ECDH256);
   servers.push(s);
-  const credential = await runDi(s.url, await diDevice('SECP256R1', 'LONELY'));
+  const credential = await runDi(s.url, await diDevice('SECP256R1', 'LONELY'), trust);
   const dead = await closedPort();
   await assert.rejects(
-    runOnboard(credential, { rendezvousUrls: [`http://127.0.0.1:${dead}`] }, { to2: to2Options(), timeoutMs: 5000 }),
+    runOnboard(credential, { rendezvousUrls: [`https://127.0.0.1:${dead}`] }, { ...trust, to2: to2Options(), timeoutMs: 5000 }),
     (e: { code?: string; cause?: { code?: string } }) => {
       assert.equal(e.code, 'ERR_AGENT_NO_SERVER');
       assert.equal(e.cause?.code, 'ERR_AGENT_HTTP_UNREACHABLE');
       return true;
     },
   );
+});
+
+test('a device that does not trust the server certificate (the system roots only) does not talk to it', async () => {
+  const s = await listen(KexSuite.ECDH256);
+  servers.push(s);
+  await assert.rejects(runDi(s.url, await diDevice('SECP256R1', 'DISTRUSTING'), { timeoutMs: 5000 }), {
+    code: 'ERR_AGENT_HTTP_UNREACHABLE',
+    message: /self-signed|unable to (verify|get)|certificate/i,
+  });
+  assert.equal(s.world.manufacturerVouchers.size, 0, 'no DI message reached the server');
 });
 
 before(() => {

@@ -1,7 +1,8 @@
 /**
- * The device agent's fdo.wget and fdo.upload, over HTTP on loopback: `iotopia up` as owner with
- * ServiceInfo plans set through the owner API, `iotopia device init|onboard` as the device, and a
- * plain HTTP server as the place the owner sends the device to fetch from. The local ports are
+ * The device agent's fdo.wget and fdo.upload, over HTTPS on loopback: `iotopia up --tls` as owner
+ * with ServiceInfo plans set through the owner API, `iotopia device init|onboard --tls-ca` as the
+ * device, and a plain HTTP server as the place the owner sends the device to fetch from (fdo.wget
+ * fetches with the system's roots, so a private CA's https server is not a wget target here). The local ports are
  * also checked on their own (scheme, directory escapes).
  */
 import assert from 'node:assert/strict';
@@ -24,13 +25,17 @@ describe('iotopia device onboard: fdo.wget and fdo.upload', () => {
   const dir = mkdtempSync(join(tmpdir(), 'iotopia-wget-upload-'));
   const dataDir = join(dir, 'server');
   let platform: Platform;
+  /** The platform TLS CA the device trusts (--tls-ca). */
+  let ca: string;
   let files: Server;
   let filesUrl: string;
   let env: NodeJS.ProcessEnv;
   const requests: string[] = [];
   const stalled: { destroy(): void }[] = [];
   before(async () => {
-    platform = await startPlatform(testConfig({ dataDir }));
+    platform = await startPlatform(testConfig({ dataDir, tls: true }));
+    ca = platform.tls?.caFile ?? assert.fail('the platform wrote no TLS CA');
+    assert.match(platform.url, /^https:\/\//);
     env = { ...process.env };
     delete env.IOTOPIA_SERVER;
     delete env.IOTOPIA_TOKEN;
@@ -62,7 +67,7 @@ describe('iotopia device onboard: fdo.wget and fdo.upload', () => {
   async function device(name: string, plans: object[]): Promise<{ home: string; guid: string }> {
     const home = join(dir, name);
     mkdirSync(home);
-    const init = await runCli(['device', 'init', '--manufacturer', platform.url, '--json'], home, env);
+    const init = await runCli(['device', 'init', '--manufacturer', platform.url, '--tls-ca', ca, '--json'], home, env);
     assert.equal(init.code, 0, init.err);
     const guid = (JSON.parse(init.out) as { guid: string }).guid.replace(/-/g, '');
     const set = await ownerApi('PUT', `/owner/devices/${guid}/serviceinfo`, { plans });
@@ -70,7 +75,7 @@ describe('iotopia device onboard: fdo.wget and fdo.upload', () => {
     return { home, guid };
   }
   // Without --json: the agent reports what it fetched, sent and refused on standard error.
-  const onboard = (home: string, ...flags: string[]) => runCli(['device', 'onboard', ...flags], home, env);
+  const onboard = (home: string, ...flags: string[]) => runCli(['device', 'onboard', '--tls-ca', ca, ...flags], home, env);
   const uploaded = (guid: string, name: string) => join(dataDir, 'uploads', guid, name);
 
   test('wget fetches the URL the owner names (SHA-384 and length checked) into the download directory; upload sends a file from the allowed directory', async () => {
@@ -84,7 +89,7 @@ describe('iotopia device onboard: fdo.wget and fdo.upload', () => {
     writeFileSync(join(share, 'logs', 'first-boot.log'), DEVICE_LOG);
     const r = await onboard(d.home, '--download-dir', join(d.home, 'dl'), '--allow-upload', share);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^onboarded to http:\/\/127\.0\.0\.1:/);
+    assert.match(r.out, /^onboarded to https:\/\/127\.0\.0\.1:/);
     assert.deepEqual(readFileSync(join(d.home, 'dl', 'fw-1.2.bin')), FIRMWARE, 'named after the URL path');
     assert.deepEqual(readFileSync(join(d.home, 'dl', 'renamed.bin')), FIRMWARE);
     assert.deepEqual(readFileSync(uploaded(d.guid, 'first-boot.log')), DEVICE_LOG);

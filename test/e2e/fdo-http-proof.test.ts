@@ -1,15 +1,19 @@
 /**
- * The platform proof over HTTP on loopback: servers started as `iotopia up` starts them
- * (startPlatform, all roles, SQLite in a data directory), every FDO message and management call a
- * real HTTP request to 127.0.0.1. Auto-owner is off, so the voucher goes from manufacturer to owner
+ * The platform proof over HTTPS on loopback: servers started as `iotopia up --tls` starts them
+ * (startPlatform, all roles, SQLite in a data directory, a certificate from each server's platform
+ * TLS CA), every FDO message and management call a real HTTPS request to 127.0.0.1; the device
+ * trusts the two servers' CAs and nothing else, server B trusts A's CA for its TO0 to A's rendezvous
+ * (outbound-tls-ca). Auto-owner is off, so the voucher goes from manufacturer to owner
  * through the management API as it would between two companies. Then a resale to a second owner
  * server, and the refusals a peer sees.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { generateKeyPair, type KeyPairType } from '../../src/crypto/key-generate.ts';
 import { publicKeyOf } from '../../src/crypto/private-key-handle.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
+import { fetchTrusting } from '../../src/fdo/client/tls-fetch.ts';
 import { CipherSuite, KexSuite, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { MsgType } from '../../src/fdo/constants/message-types.ts';
 import type { DeviceCredential } from '../../src/fdo/credential/device-credential.ts';
@@ -42,11 +46,18 @@ const SUITES = [
 type Suite = (typeof SUITES)[number];
 
 const dataDir = tempDirs('iotopia-proof-');
-async function up(name: string): Promise<Platform> {
-  return startPlatform(testConfig({ dataDir: dataDir(`${name}-`), autoOwner: false }));
+async function up(name: string, settings: { outboundTlsCa?: string } = {}): Promise<Platform> {
+  const p = await startPlatform(testConfig({ dataDir: dataDir(`${name}-`), autoOwner: false, tls: true, ...settings }));
+  assert.match(p.url, /^https:\/\//);
+  return p;
 }
 
-/** A management API call over HTTP with the platform's first admin token (or `token`). */
+/** The CA (PEM) of each server's platform TLS CA, and what the device and the test trust: both of them. */
+const caOf = (p: Platform) => readFileSync(p.tls?.caFile ?? assert.fail('the platform wrote no CA file'), 'utf8');
+let trusted = '';
+let trustingFetch: typeof fetch = () => Promise.reject(new Error('no CA yet'));
+
+/** A management API call over HTTPS with the platform's first admin token (or `token`). */
 async function api(p: Platform, method: string, path: string, body?: string | object, token = p.firstAdminToken): Promise<Response> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   let payload: string | undefined;
@@ -57,7 +68,7 @@ async function api(p: Platform, method: string, path: string, body?: string | ob
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }
-  return fetch(`${p.url}/api/v1${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+  return trustingFetch(`${p.url}/api/v1${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
 }
 
 async function ok<T>(r: Response, status = 200): Promise<T> {
@@ -80,18 +91,17 @@ interface Device {
 
 async function manufacture(p: Platform, suite: Suite, serial: string): Promise<Device> {
   const { privateKey } = await generateKeyPair(suite.key);
-  const credential = await runDi(p.url, {
-    random,
-    deviceKey: privateKey,
-    serialNumber: serial,
-    model: 'http proof',
-    keyType: suite.pkType,
-  });
+  const credential = await runDi(
+    p.url,
+    { random, deviceKey: privateKey, serialNumber: serial, model: 'http proof', keyType: suite.pkType },
+    { tlsCa: trusted },
+  );
   return { credential, deviceKey: privateKey, suite };
 }
 
 const onboard = (d: Device, credential: DeviceCredential = d.credential, targets: { ownerUrls?: string[] } = {}) =>
   runOnboard(credential, targets, {
+    tlsCa: trusted,
     deviceKey: d.deviceKey,
     to2: { kexSuite: d.suite.kexSuite, cipherSuite: d.suite.cipherSuite, random, serviceInfo: { devmod: DEVMOD, modules: [] } },
   });
@@ -107,12 +117,15 @@ async function sell(maker: Platform, owner: Platform, d: Device): Promise<string
   return g;
 }
 
-describe('FDO over HTTP on loopback: iotopia up, DI, voucher transfer through the management API, TO0, TO1, TO2', () => {
+describe('FDO over HTTPS on loopback: iotopia up --tls, DI, voucher transfer through the management API, TO0, TO1, TO2', () => {
   let a: Platform;
   let b: Platform;
   before(async () => {
     a = await up('a');
-    b = await up('b');
+    // B's TO0 goes to A's rendezvous over https: B trusts A's platform TLS CA for it.
+    b = await up('b', { outboundTlsCa: a.tls?.caFile as string });
+    trusted = `${caOf(a)}${caOf(b)}`;
+    trustingFetch = fetchTrusting(trusted);
   });
   after(async () => {
     await a?.close();
@@ -140,7 +153,7 @@ describe('FDO over HTTP on loopback: iotopia up, DI, voucher transfer through th
 
       // Resale through A's owner API: A extends the device's current voucher (the replacement R1,
       // named here by the original GUID) to B's key; B imports it through its API and registers it
-      // with the rendezvous the voucher names, which is A's, over HTTP.
+      // with the rendezvous the voucher names, which is A's, over HTTPS.
       const resale = await api(a, 'POST', `/owner/vouchers/${g}/resell`, ownerKeyPem(b, suite.key));
       const resold = await resale.text();
       assert.equal(resale.status, 200, resold);
@@ -174,7 +187,7 @@ describe('FDO over HTTP on loopback: iotopia up, DI, voucher transfer through th
     await ok(await api(a, 'POST', `/owner/vouchers/${g}/register`));
     // The reply to TO2.Done (TO2.Done2) never arrives: the server handled the request, the connection dropped.
     const losing = (async (input: string | URL | Request, init?: RequestInit) => {
-      const res = await fetch(input, init);
+      const res = await trustingFetch(input, init);
       if (String(input).endsWith(`/msg/${MsgType.TO2_Done}`)) {
         await res.arrayBuffer();
         throw new TypeError('fetch failed: connection reset');

@@ -3,9 +3,10 @@
  * silent, data in a temporary directory that closing removes.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fetchTrusting } from '../../src/fdo/client/tls-fetch.ts';
 import { createApiToken } from '../../src/platform/tokens.ts';
 import { type PlatformConfig, type RawSettings, resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, type StartOptions, startPlatform } from '../../src/server/platform/platform.ts';
@@ -26,8 +27,22 @@ export function testConfig(settings: RawSettings): PlatformConfig {
   return resolveConfig(['test', { listen: '127.0.0.1:0', logLevel: 'silent', ...settings }]);
 }
 
+/** What a client of a TLS test platform needs: the platform TLS CA and a fetch that trusts it. */
+export interface TestTls {
+  /** <dataDir>/tls/ca.pem, for `--tls-ca` and SSL_CERT_FILE. */
+  caFile: string;
+  /** Its PEM, for the FDO client's `tlsCa`. */
+  ca: string;
+  /** A fetch that trusts the CA (and only it) for https. */
+  fetch: typeof fetch;
+}
+
 export interface TestPlatform {
   platform: Platform;
+  /** The base URL: https://127.0.0.1:<port> with TLS, http:// without. */
+  url: string;
+  /** Set when the platform serves TLS (settings `tls: true`, or the `startTlsTestPlatform` helper). */
+  tls?: TestTls;
   /** The temporary directory: the data directory is its `server` folder; tests may use the rest. */
   dir: string;
   dataDir: string;
@@ -42,8 +57,11 @@ export async function startTestPlatform(prefix: string, settings: RawSettings = 
   // Made here, as the platform makes it, for runs that never write a master key file into it.
   mkdirSync(dataDir, { mode: 0o700 });
   const platform = await startPlatform(testConfig({ dataDir, ...settings }), options);
+  const tls = platform.tls?.caFile === undefined ? undefined : trustOf(platform.tls.caFile);
   return {
     platform,
+    url: platform.url,
+    ...(tls === undefined ? {} : { tls }),
     dir,
     dataDir,
     async close() {
@@ -51,6 +69,28 @@ export async function startTestPlatform(prefix: string, settings: RawSettings = 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function trustOf(caFile: string): TestTls {
+  const ca = readFileSync(caFile, 'utf8');
+  return { caFile, ca, fetch: fetchTrusting(ca) };
+}
+
+/**
+ * A platform serving HTTPS on loopback (`iotopia up --tls`) with a certificate from its platform TLS
+ * CA; `tls` says where that CA is and gives a fetch that trusts it.
+ */
+export async function startTlsTestPlatform(
+  prefix: string,
+  settings: RawSettings = {},
+  options: StartOptions = {},
+): Promise<TestPlatform & { tls: TestTls }> {
+  const t = await startTestPlatform(prefix, { ...settings, tls: true }, options);
+  if (t.tls === undefined || !t.url.startsWith('https://')) {
+    await t.close();
+    throw new Error('the platform did not start with TLS and its own CA');
+  }
+  return t as TestPlatform & { tls: TestTls };
 }
 
 export interface ReplicaPair {

@@ -1,6 +1,9 @@
 /**
  * go-fdo-client v1.0.0, an independent FDO 1.1 device, against IoTopia's manufacturer, rendezvous
- * and owner: one test per matrix cell, and the matrix written to docs/interop.md. Skipped, saying
+ * and owner: one test per matrix cell, and the matrix written to docs/interop.md. Every cell runs
+ * over HTTPS: the IoTopia servers serve TLS with their platform TLS CA (`iotopia up --tls`), the
+ * planned owner with a test CA, and the client trusts those CAs through SSL_CERT_FILE (never
+ * --insecure-tls). Skipped, saying
  * why, when the peer binary has not been built (test/interop/go-peers/install.sh needs Go).
  *
  * A cell whose failure is the peer's documented deviation (docs/interop.md, "Deviations found")
@@ -8,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,6 +21,7 @@ import { publicKeyFingerprint } from '../../src/fdo/types/public-key.ts';
 import { encodeVoucherPem } from '../../src/fdo/voucher/voucher-encode.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { storeOwnerVoucherStore } from '../../src/onboarding/owner-vouchers.ts';
+import { loopbackTls } from '../helpers/tls.ts';
 import { type CellResult, type CellSpec, Matrix } from './go-fdo-client/matrix.ts';
 import {
   type Device,
@@ -53,7 +57,9 @@ if (peer.skip !== undefined) console.log(`# ${peer.skip}`);
 const BIN = peer.bin ?? '';
 
 const ALL = 'one server, all roles: DI, auto-owner, TO0 in process, TO1, TO2';
-const PLANNED = 'DI, voucher extended in process, TO0 over HTTP, TO1, TO2 at an owner with plans';
+const PLANNED = 'DI, voucher extended in process, TO0 over HTTPS, TO1, TO2 at an owner with plans';
+/** What every cell runs over. */
+const TRANSPORT = 'HTTPS';
 const CELLS: CellSpec[] = [
   { id: 'A1', what: 'DI, transfer, TO0, TO1, TO2', key: 'ec256', kex: 'ECDH256', cipher: 'A128GCM', keyEnc: 'x509', path: ALL },
   { id: 'A2', what: 'DI, transfer, TO0, TO1, TO2', key: 'ec384', kex: 'ECDH384', cipher: 'A256GCM', keyEnc: 'x509', path: ALL },
@@ -105,7 +111,7 @@ const CELLS: CellSpec[] = [
     kex: 'ECDH256',
     cipher: 'A128GCM',
     keyEnc: 'x509',
-    path: 'manufacturer+rendezvous server: DI, API extend and PEM export; owner server: API import; TO0 over HTTP; TO1, TO2',
+    path: 'manufacturer+rendezvous server: DI, API extend and PEM export; owner server: API import; TO0 over HTTPS; TO1, TO2',
   },
   {
     id: 'C2',
@@ -114,7 +120,7 @@ const CELLS: CellSpec[] = [
     kex: 'ECDH256',
     cipher: 'A128GCM',
     keyEnc: 'x509',
-    path: 'as C1, then the replacement voucher extended to a second owner server, API import, TO0 over HTTP, onboard --resale',
+    path: 'as C1, then the replacement voucher extended to a second owner server, API import, TO0 over HTTPS, onboard --resale',
   },
   {
     id: 'D1',
@@ -131,9 +137,24 @@ const CELLS: CellSpec[] = [
   { id: 'D5', what: 'fdo.wget', key: 'ec256', kex: 'ECDH256', cipher: 'A128GCM', keyEnc: 'x509', path: PLANNED },
   { id: 'D6', what: 'credential reuse, onboarded twice', key: 'ec256', kex: 'ECDH256', cipher: 'A128GCM', keyEnc: 'x509', path: PLANNED },
 ];
-const matrix = new Matrix(CELLS);
+const matrix = new Matrix(CELLS, TRANSPORT);
 
 const work = mkdtempSync(join(tmpdir(), 'iotopia-go-fdo-client-'));
+/**
+ * The CAs the device trusts, one PEM bundle in a directory of its own (SSL_CERT_FILE and
+ * SSL_CERT_DIR): each server's CA is added as it starts, the file replaced whole so a client
+ * starting meanwhile reads the old or the new bundle, never half of one.
+ */
+const trustDir = join(work, 'trust');
+mkdirSync(trustDir);
+const TRUST = join(trustDir, 'ca-bundle.pem');
+const trusted: string[] = [];
+function trust(pem: string): void {
+  trusted.push(pem);
+  const next = `${TRUST}.${trusted.length}.tmp`;
+  writeFileSync(next, trusted.join('\n'));
+  renameSync(next, TRUST);
+}
 const servers: { close(): Promise<void> }[] = [];
 after(async () => {
   for (const s of servers.reverse()) await s.close().catch(() => {});
@@ -144,13 +165,14 @@ after(async () => {
 async function start(name: string, settings: Parameters<typeof startServer>[1]): Promise<Server> {
   const s = await startServer(join(work, name), settings);
   servers.push(s);
+  trust(s.ca);
   return s;
 }
 
 /** Runs one cell: its outcome goes in the matrix; an unexpected failure is recorded and fails the test. */
 async function cell(id: string, body: (spec: CellSpec, device: Device) => Promise<CellResult>): Promise<void> {
   const spec = matrix.cell(id);
-  const device = newDevice(work, `device-${id}`, spec.key as DeviceKey);
+  const device = newDevice(work, `device-${id}`, spec.key as DeviceKey, TRUST);
   try {
     matrix.record(id, await body(spec, device));
   } catch (e) {
@@ -226,6 +248,14 @@ describe('go-fdo-client (device) against IoTopia', { skip: peer.skip ?? false, c
         }));
     }
 
+    // Not a matrix cell: shows that the client verifies the server certificate, so every cell's HTTPS is real.
+    test('without the platform TLS CA in SSL_CERT_FILE the client refuses the server certificate and DI does not run', async () => {
+      const device = newDevice(work, 'device-distrusting', 'ec256');
+      const r = await deviceInit(BIN, device, server.url, 'x509', 'SN-DISTRUSTING');
+      assert.notEqual(r.code, 0, 'device-init succeeded without trusting the server CA');
+      assert.match(r.log, /x509: certificate signed by unknown authority|certificate/);
+    });
+
     test('A7: AES-CCM-64-128-128 is offered by the client but not implemented by its library', () =>
       cell('A7', async (spec, device) => {
         await init(device, server.url, spec.keyEnc);
@@ -292,7 +322,7 @@ describe('go-fdo-client (device) against IoTopia', { skip: peer.skip ?? false, c
       assert.equal(imported.status, 201, JSON.stringify(imported.body));
       const stored = await ownerVoucher(owner, guid);
       assert.ok(stored !== undefined);
-      await registerOverHttp(maker.url, owner, stored.voucher, owner.url);
+      await registerOverHttp(maker, owner, stored.voucher, owner.url);
       return guid;
     }
 
@@ -315,7 +345,7 @@ describe('go-fdo-client (device) against IoTopia', { skip: peer.skip ?? false, c
         const pem = encodeVoucherPem(parseVoucher(resold));
         const imported = await api(buyer, 'POST', '/owner/vouchers', { pem });
         assert.equal(imported.status, 201, JSON.stringify(imported.body));
-        await registerOverHttp(maker.url, buyer, resold, buyer.url);
+        await registerOverHttp(maker, buyer, resold, buyer.url);
         const r = await onboard(BIN, device, flagsOf(spec, { resale: true }));
         await assertOnboarded(r, device, buyer, second);
         return { outcome: 'pass', note: 'the device onboarded to the second owner with the credential the first owner gave it' };
@@ -331,7 +361,9 @@ describe('go-fdo-client (device) against IoTopia', { skip: peer.skip ?? false, c
       mkdirSync(files, { recursive: true });
       mkdirSync(uploads, { recursive: true });
       platform = await start('planned', { roles: 'manufacturer,rendezvous', autoOwner: false });
-      planned = await startPlannedOwner(platform, files, uploads);
+      const tls = await loopbackTls(work, 'planned-owner');
+      trust(tls.ca);
+      planned = await startPlannedOwner(platform, files, uploads, tls);
       servers.push(planned);
     });
 
@@ -344,7 +376,7 @@ describe('go-fdo-client (device) against IoTopia', { skip: peer.skip ?? false, c
         ownerKeyFor(platform, spec.key === 'ec384' ? 'secp384r1' : 'secp256r1'),
       );
       await storeOwnerVoucherStore(platform.store).add(guidFromText(guid), voucher);
-      await registerOverHttp(platform.url, platform, voucher, planned.url);
+      await registerOverHttp(platform, platform, voucher, planned.url);
       return guid;
     }
 
@@ -425,7 +457,7 @@ describe('go-fdo-client (device) against IoTopia', { skip: peer.skip ?? false, c
         await assertOnboarded(r, device, platform, guid);
         assert.equal(outcomeOf(guid, 'fdo.wget')?.status, 'done', JSON.stringify(outcomeOf(guid, 'fdo.wget')));
         assert.deepEqual(readFileSync(join(into, 'wget.bin')), content);
-        return { outcome: 'pass', note: 'the device fetched the file over HTTP from loopback and checked its SHA-384' };
+        return { outcome: 'pass', note: 'the device fetched the file over HTTPS from loopback and checked its SHA-384' };
       }));
 
     test('D6: Credential Reuse: the owner keeps the credential, the client calls the finished TO2 a failure (peer deviation GC-3)', () =>

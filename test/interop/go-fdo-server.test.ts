@@ -2,12 +2,15 @@
  * IoTopia's device agent against go-fdo-server v1.0.1 in each of its roles (manufacturing,
  * rendezvous, owner, and all three in a row), and mixed voucher chains: go-fdo-server's
  * manufacturer → IoTopia's owner, IoTopia's manufacturer → go-fdo-server's owner. Every cell is a
- * test; at the end the suite rewrites its table in docs/interop.md. Without the built peers
+ * test, and every cell runs over HTTPS: one test CA issues the certificate of every server (theirs
+ * through --http-cert/--http-key, IoTopia's through tlsCert/tlsKey), IoTopia's device and its owner's
+ * TO0 trust it (tlsCa, outboundTlsCa), go-fdo-server's own TO0 trusts it through SSL_CERT_FILE. At
+ * the end the suite rewrites its table in docs/interop.md. Without the built peers
  * (test/interop/go-peers/install.sh) the suite says so and skips.
  */
 import assert from 'node:assert/strict';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -26,9 +29,11 @@ import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../src/fdo/voucher/voucher-verify.ts';
 import { createApp } from '../../src/server/app.ts';
 import { MemorySessionStore } from '../../src/server/fdo/memory-session-store.ts';
+import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';
 import { systemRandom as random } from '../helpers/random.ts';
+import { httpsAppOptions, type LoopbackTls, listenLoopback, loopbackTls } from '../helpers/tls.ts';
 import { writeDocSection } from './doc-section.ts';
 import * as their from './go-fdo-server/api.ts';
 import {
@@ -45,7 +50,7 @@ import {
 } from './go-fdo-server/deployment.ts';
 import { keyFiles, selfSigned } from './go-fdo-server/keys.ts';
 import { type Cell, Matrix } from './go-fdo-server/matrix.ts';
-import { type GoServer, goPeersMissing, scratch, startGoServer } from './go-fdo-server/peers.ts';
+import { type GoServer, type GoTls, goPeersMissing, scratch, startGoServer } from './go-fdo-server/peers.ts';
 
 const missing = goPeersMissing();
 if (missing !== undefined) process.stdout.write(`# go-fdo-server interop skipped: ${missing}\n`);
@@ -59,10 +64,14 @@ to trust the device CAs (it checks the device chain at TO0); the owner runs TO0 
 seconds after a voucher import. Mixed chains use IoTopia's server (\`startPlatform\`) and its
 management API, or IoTopia's DI manufacturer role pointed at go-fdo-server's rendezvous; resale
 uses go-fdo-server's \`/api/v1/owner/resell\`, Credential Reuse an owner started with
-\`--reuse-credentials\`. The side-by-side benchmark is \`npm run bench -- interop\`
-(\`bench/interop.ts\`).`;
+\`--reuse-credentials\`. Every cell runs over HTTPS (the Transport column): one test CA issues
+every server's certificate (go-fdo-server's \`--http-cert\`/\`--http-key\`, IoTopia's
+\`--tls-cert\`/\`--tls-key\`); IoTopia's device trusts it with \`tlsCa\` (the CLI with \`--tls-ca\`),
+IoTopia's owner with \`--outbound-tls-ca\` for its TO0, and go-fdo-server's owner through
+\`SSL_CERT_FILE\` (verification on, no \`--to0-insecure-tls\`). The side-by-side benchmark is
+\`npm run bench -- interop\` (\`bench/interop.ts\`), over plain HTTP.`;
 
-const matrix = new Matrix();
+const matrix = new Matrix('HTTPS');
 const servers: GoServer[] = [];
 let work: Awaited<ReturnType<typeof scratch>> | undefined;
 let theirs: TheirDeployment;
@@ -70,7 +79,13 @@ const cleanups: (() => Promise<void>)[] = [];
 const TIMEOUT = 90_000;
 /** 127.0.0.1 as the IPv4-mapped IPv6 address go-fdo-server writes into RVTO2Addr. */
 const MAPPED_LOOPBACK = '0:0:0:0:0:ffff:7f00:1';
-const transport = { timeoutMs: 15_000 };
+/** The device agent's transport: it trusts the test CA (set in `before`) and nothing else. */
+const transport: { timeoutMs: number; tlsCa?: string } = { timeoutMs: 15_000 };
+/** Every server's certificate comes from this CA. */
+let tls: LoopbackTls;
+let goTls: GoTls;
+/** Their owners' TO2 addresses and their rendezvous' address as the device agent reaches them. */
+const at = (port: number) => `https://127.0.0.1:${port}`;
 
 interface CellOptions {
   /** A known failure: the matrix says fail with this reason and the test is a todo. */
@@ -151,7 +166,13 @@ async function assertOnboardedAtTheirs(ownerUrl: string, oldGuid: string, newGui
 describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => {
   before(async () => {
     work = await scratch('iotopia-go-fdo-server-');
-    theirs = await startTheirDeployment(work.dir, servers);
+    // The CA in a directory of its own: go-fdo-server reads SSL_CERT_FILE and SSL_CERT_DIR.
+    const trustDir = join(work.dir, 'trust');
+    await mkdir(trustDir);
+    tls = await loopbackTls(trustDir, 'interop');
+    goTls = { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile, fetch: tls.fetch };
+    transport.tlsCa = tls.ca;
+    theirs = await startTheirDeployment(work.dir, servers, goTls);
   });
 
   after(async () => {
@@ -206,7 +227,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
       // address; IoTopia connects to it over IPv4.
       assert.equal(found.to1.rvTo2Addr[0]?.ip, MAPPED_LOOPBACK);
       c.note = `deviation: RVTO2Addr carries 127.0.0.1 as the IPv6 address ${MAPPED_LOOPBACK} (see below)`;
-      assert.equal(found.ownerUrl, `http://127.0.0.1:${side.owner.port}`);
+      assert.equal(found.ownerUrl, at(side.owner.port));
     });
   }
 
@@ -246,7 +267,13 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
     async () => {
       const dir = work?.dir as string;
       const key = await keyFiles(dir, 'rsa3072-owner', 'rsa3072');
-      const refused = await startGoServer('owner', dir, ['--owner-key', key.keyPath, '--device-ca-cert', theirs.deviceCa.certPath]).then(
+      const refused = await startGoServer(
+        'owner',
+        dir,
+        ['--owner-key', key.keyPath, '--device-ca-cert', theirs.deviceCa.certPath],
+        'info',
+        goTls,
+      ).then(
         (server) => {
           servers.push(server);
           return undefined;
@@ -329,13 +356,13 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
     cell('their owner (TO2)', `TO2 with Credential Reuse, ${kind} device key, ${KIND[kind].kex} / ${KIND[kind].cipherName}`, async () => {
       const side = theirs.sides[kind];
       // A second owner with the same key, started with --reuse-credentials.
-      const reuse = await startGoServer('owner', work?.dir as string, [
-        '--owner-key',
-        side.ownerKey.keyPath,
-        '--device-ca-cert',
-        theirs.deviceCa.certPath,
-        '--reuse-credentials',
-      ]);
+      const reuse = await startGoServer(
+        'owner',
+        work?.dir as string,
+        ['--owner-key', side.ownerKey.keyPath, '--device-ca-cert', theirs.deviceCa.certPath, '--reuse-credentials'],
+        'info',
+        goTls,
+      );
       servers.push(reuse);
       const { device, credential, pem } = await diAtTheirs(kind, `REUSE-${kind}`);
       await their.importVouchers(reuse.url, pem);
@@ -441,7 +468,19 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
         const dir = await mkdtemp(join(work?.dir as string, `cli-${kind}-`));
         const credential = join(dir, 'credential.cbor');
         const init = await runCli(
-          ['device', 'init', '--manufacturer', side.manufacturer.url, '--key', kind, '--credential', credential, '--json'],
+          [
+            'device',
+            'init',
+            '--manufacturer',
+            side.manufacturer.url,
+            '--key',
+            kind,
+            '--credential',
+            credential,
+            '--tls-ca',
+            tls.caFile,
+            '--json',
+          ],
           dir,
         );
         assert.equal(init.code, 0, init.err);
@@ -449,15 +488,16 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
         const guid = made.guid.replaceAll('-', '');
         await their.importVouchers(side.owner.url, await their.getVoucherPem(side.manufacturer.url, guid));
         // Until their owner's TO0 has run, the rendezvous answers "not found" and the CLI exits 1.
-        let onboard = await runCli(['device', 'onboard', '--credential', credential, ...kex, '--json'], dir);
+        const onboardArgs = ['device', 'onboard', '--credential', credential, '--tls-ca', tls.caFile, ...kex, '--json'];
+        let onboard = await runCli(onboardArgs, dir);
         for (let i = 0; i < 40 && onboard.code === 1 && /peer code 6\b/.test(onboard.err); i++) {
           await new Promise((r) => setTimeout(r, 1000));
-          onboard = await runCli(['device', 'onboard', '--credential', credential, ...kex, '--json'], dir);
+          onboard = await runCli(onboardArgs, dir);
         }
         assert.equal(onboard.code, 0, onboard.err);
         const done = JSON.parse(onboard.out) as { onboarded: boolean; owner: string; guid: string; previousGuid: string };
         assert.equal(done.onboarded, true);
-        assert.equal(done.owner, `http://127.0.0.1:${side.owner.port}`);
+        assert.equal(done.owner, at(side.owner.port));
         assert.equal(done.previousGuid, made.guid);
         await assertOnboardedAtTheirs(side.owner.url, guid, done.guid.replaceAll('-', ''));
       },
@@ -470,7 +510,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
     /** A POST to IoTopia's management API with the first admin token. */
     const api = (path: string, body: string, type: string) => {
       assert.ok(platform.firstAdminToken);
-      return fetch(`${platform.url}/api/v1${path}`, {
+      return tls.fetch(`${platform.url}/api/v1${path}`, {
         method: 'POST',
         body,
         headers: { authorization: `Bearer ${platform.firstAdminToken}`, 'content-type': type },
@@ -479,18 +519,25 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
     before(async () => {
       const dir = work?.dir as string;
       platform = await startPlatform(
-        {
-          roles: ['manufacturer', 'rendezvous', 'owner'],
-          host: '127.0.0.1',
-          port: 0,
-          dataDir: join(dir, 'iotopia'),
-          // RSA first makes an RSA-2048 owner key beside the P-256 and P-384 ones.
-          keyType: 'rsa2048',
-          autoOwner: false,
-          logLevel: 'silent',
-        },
+        resolveConfig([
+          'interop test',
+          {
+            roles: 'manufacturer,rendezvous,owner',
+            listen: '127.0.0.1:0',
+            dataDir: join(dir, 'iotopia'),
+            // RSA first makes an RSA-2048 owner key beside the P-256 and P-384 ones.
+            keyType: 'rsa2048',
+            autoOwner: false,
+            logLevel: 'silent',
+            // HTTPS with the test CA's certificate, and TO0 to their rendezvous trusting that CA.
+            tlsCert: tls.certFile,
+            tlsKey: tls.keyFile,
+            outboundTlsCa: tls.caFile,
+          },
+        ]),
         { env: {} },
       );
+      assert.match(platform.url, /^https:\/\//);
       cleanups.push(() => platform.close());
       const port = Number(new URL(platform.url).port);
       for (const kind of DEVICE_KINDS) {
@@ -500,7 +547,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
         const certPath = join(dir, `iotopia-owner-${kind}.pem`);
         await writeFile(certPath, selfSigned(ownerKey as KeyObject, `IoTopia owner ${kind}`).toString());
         manufacturers[kind] = (
-          await startTheirManufacturer(dir, `to-iotopia-${kind}`, kind, theirs.deviceCa, certPath, port, servers)
+          await startTheirManufacturer(dir, `to-iotopia-${kind}`, kind, theirs.deviceCa, certPath, port, servers, goTls)
         ).server;
       }
     });
@@ -585,7 +632,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
             runOnboard(credential, {}, { ...transport, deviceKey: device.privateKey, to2: to2Options(KIND[kind].kex, KIND[kind].cipher) }),
           );
           assert.ok(done.to1);
-          assert.equal(done.ownerUrl, `http://127.0.0.1:${side.owner.port}`);
+          assert.equal(done.ownerUrl, at(side.owner.port));
           await assertOnboardedAtTheirs(side.owner.url, guidHex(credential), guidHex(done.to2.credential));
         },
       );
@@ -622,7 +669,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
       async () => {
         const { side, credential, onboard } = await mixedWithEncoding('COSEKEY');
         const done = await onboard();
-        assert.equal(done.ownerUrl, `http://127.0.0.1:${side.owner.port}`);
+        assert.equal(done.ownerUrl, at(side.owner.port));
         await assertOnboardedAtTheirs(side.owner.url, guidHex(credential), guidHex(done.to2.credential));
       },
     );
@@ -657,7 +704,7 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
           ipAddress: '127.0.0.1',
           devPort: theirs.rendezvous.port,
           ownerPort: theirs.rendezvous.port,
-          protocol: RVProtocolValue.RVProtHttp,
+          protocol: RVProtocolValue.RVProtHttps,
         }),
       ];
       const manufacturerKeys: { privateKey: KeyObject }[] = [];
@@ -679,11 +726,11 @@ describe('IoTopia device agent against go-fdo-server', { skip: missing }, () => 
         ]),
       );
       for (const kind of DEVICE_KINDS) {
-        apps[kind] = createApp({ fdo: { roles: { manufacturer: { di: roles[kind] as never } }, sessions: new MemorySessionStore() } });
-        await apps[kind].listen({ host: '127.0.0.1', port: 0 });
-        const a = apps[kind].server.address();
-        if (a === null || typeof a === 'string') throw new Error('no address');
-        urls[kind] = `http://127.0.0.1:${a.port}`;
+        apps[kind] = createApp({
+          fdo: { roles: { manufacturer: { di: roles[kind] as never } }, sessions: new MemorySessionStore() },
+          ...httpsAppOptions(tls.pair),
+        });
+        urls[kind] = (await listenLoopback(apps[kind], true)).url;
         cleanups.push(() => apps[kind].close());
       }
     });

@@ -55,7 +55,7 @@ describe('TO0 connections check the resolved address', () => {
   });
 
   test('a name resolving to loopback connects only when loopback is allowed (the lookup is the one used)', async () => {
-    const allowed = await guardedFetch(LOOPBACK_SERVER, toLoopback)(`http://rv.test:${port}/fdo/101/msg/20`, {
+    const allowed = await guardedFetch(LOOPBACK_SERVER, { resolve: toLoopback })(`http://rv.test:${port}/fdo/101/msg/20`, {
       method: 'POST',
       body: new Uint8Array([0xf6]),
       headers: { 'content-type': 'application/cbor' },
@@ -64,7 +64,7 @@ describe('TO0 connections check the resolved address', () => {
     assert.equal(await allowed.text(), 'ok');
     assert.equal(requests, 1);
 
-    await assert.rejects(guardedFetch(STRICT_ADDRESSES, toLoopback)(`http://rv.test:${port}/`), (e: unknown) => {
+    await assert.rejects(guardedFetch(STRICT_ADDRESSES, { resolve: toLoopback })(`http://rv.test:${port}/`), (e: unknown) => {
       assert.ok(e instanceof RendezvousAddressError, String(e));
       assert.match(e.message, /rv\.test: resolves to a loopback address/);
       return true;
@@ -85,12 +85,12 @@ describe('TO0 connections check the resolved address', () => {
         { address: '169.254.169.254', family: 4 },
       ],
     });
-    await assert.rejects(guardedFetch(LOOPBACK_SERVER, mixed)(`http://rv.test:${port}/`), /metadata endpoint/);
+    await assert.rejects(guardedFetch(LOOPBACK_SERVER, { resolve: mixed })(`http://rv.test:${port}/`), /metadata endpoint/);
     assert.equal(requests, 1);
   });
 
   test('a redirect is not followed: it could point anywhere', async () => {
-    const r = await guardedFetch(LOOPBACK_SERVER, toLoopback)(`http://rv.test:${port}/redirect`, {
+    const r = await guardedFetch(LOOPBACK_SERVER, { resolve: toLoopback })(`http://rv.test:${port}/redirect`, {
       method: 'POST',
       body: new Uint8Array(1),
     });
@@ -123,7 +123,7 @@ describe('TO0 connections check the resolved address', () => {
     assert.equal(calls, 0);
 
     await store.settings.put('owner', 'rendezvous', { urls: [`http://rv.test:${port}`] });
-    await assert.rejects(registrar(guardedFetch(STRICT_ADDRESSES, toLoopback))(voucher), (e: unknown) => {
+    await assert.rejects(registrar(guardedFetch(STRICT_ADDRESSES, { resolve: toLoopback }))(voucher), (e: unknown) => {
       assert.equal((e as { code?: string }).code, 'ERR_OWNER_TO0_ADDRESS_REFUSED');
       assert.match((e as Error).message, /rv\.test: resolves to a loopback address/);
       return true;

@@ -1,28 +1,52 @@
+/**
+ * The FDO protocols through the server's HTTP layer: DI, TO0, TO1 and TO2 over HTTPS on loopback
+ * sockets (the platform's TLS listener code, a test CA the client trusts), replicas sharing one
+ * session store, the refusals; and, through `inject`, which addresses a device asks.
+ */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { runDi, runOnboard, runTo0 } from '../../src/fdo/client/flows.ts';
 import { KexSuite } from '../../src/fdo/constants/crypto.ts';
 import { MsgType } from '../../src/fdo/constants/message-types.ts';
 import { createApp } from '../../src/server/app.ts';
-import type { FdoMessageEvent } from '../../src/server/fdo/fdo-transport.ts';
+import type { FdoMessageEvent, FdoTransportOptions } from '../../src/server/fdo/fdo-transport.ts';
 import { MemorySessionStore } from '../../src/server/fdo/memory-session-store.ts';
-import { diDevice, injectFetch, makeServerWorld, to2AddrFor, to2Options } from './world.ts';
+import { httpsAppOptions, type LoopbackTls, listenLoopback, loopbackTls } from '../helpers/tls.ts';
+import { alternatingFetch, diDevice, injectFetch, makeServerWorld, to2AddrFor, to2Options } from './world.ts';
 
 const URL_ = 'http://fdo.test';
 
-test('DI, TO0, TO1 and TO2 through the HTTP layer (inject), sessions removed when each protocol ends', async () => {
+const dir = mkdtempSync(join(tmpdir(), 'iotopia-fdo-journey-'));
+let tls: LoopbackTls;
+before(async () => {
+  tls = await loopbackTls(dir, 'journey');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** An app serving HTTPS on a loopback port; answers its https:// base URL. */
+async function https(app: FastifyInstance): Promise<string> {
+  return (await listenLoopback(app, true)).url;
+}
+const httpsApp = (fdo: FdoTransportOptions) => createApp({ fdo, ...httpsAppOptions(tls.pair) });
+
+test('DI, TO0, TO1 and TO2 over HTTPS, sessions removed when each protocol ends', async () => {
   const world = await makeServerWorld(KexSuite.ECDH256);
   const sessions = new MemorySessionStore();
-  const app = createApp({ fdo: { roles: world.roles(), sessions } });
-  const fetch = injectFetch(app);
+  const app = httpsApp({ roles: world.roles(), sessions });
+  const fetch = tls.fetch;
   try {
-    const credential = await runDi(URL_, await diDevice('SECP256R1'), { fetch });
+    const url = await https(app);
+    const credential = await runDi(url, await diDevice('SECP256R1'), { fetch });
     assert.equal(sessions.size, 0);
     const voucher = await world.sell(credential);
-    const to0 = await runTo0(URL_, { keyRing: world.owner.ring }, { voucher, rvTo2Addr: to2AddrFor(URL_), waitSeconds: 3600 }, { fetch });
+    const to0 = await runTo0(url, { keyRing: world.owner.ring }, { voucher, rvTo2Addr: to2AddrFor(url), waitSeconds: 3600 }, { fetch });
     assert.equal(to0.waitSeconds, 3600);
-    const done = await runOnboard(credential, { rendezvousUrls: [URL_] }, { fetch, to2: to2Options() });
-    assert.equal(done.ownerUrl, 'http://fdo.test:80');
+    const done = await runOnboard(credential, { rendezvousUrls: [url] }, { fetch, to2: to2Options() });
+    assert.equal(done.ownerUrl, url);
     assert.ok(done.to1 !== undefined);
     assert.deepEqual(done.to2.guid, credential.guid);
     assert.equal(world.owner.store.onboardedDevices.size, 1);
@@ -32,20 +56,20 @@ test('DI, TO0, TO1 and TO2 through the HTTP layer (inject), sessions removed whe
   }
 });
 
-test('two replicas sharing one SessionStore serve alternate messages of every protocol, TO2 included', async () => {
+test('two replicas sharing one SessionStore serve alternate HTTPS requests of every protocol, TO2 included', async () => {
   const world = await makeServerWorld(KexSuite.ECDH256);
   const sessions = new MemorySessionStore();
-  const a = createApp({ fdo: { roles: world.roles(), sessions } });
-  const b = createApp({ fdo: { roles: world.roles(), sessions } });
-  const fetch = injectFetch(a, b);
+  const a = httpsApp({ roles: world.roles(), sessions });
+  const b = httpsApp({ roles: world.roles(), sessions });
   try {
+    const fetch = alternatingFetch(tls.fetch, await https(a), await https(b));
     const credential = await runDi(URL_, await diDevice('SECP256R1', 'REPLICA-1'), { fetch });
     const voucher = await world.sell(credential);
     await runTo0(URL_, { keyRing: world.owner.ring }, { voucher, rvTo2Addr: to2AddrFor(URL_) }, { fetch });
-    const before = [...fetch.served];
+    const served = [...fetch.served];
     const done = await runOnboard(credential, { ownerUrls: [URL_] }, { fetch, to2: to2Options() });
     assert.deepEqual(done.to2.guid, credential.guid);
-    const to2Messages = fetch.served.map((n, i) => n - (before[i] ?? 0));
+    const to2Messages = fetch.served.map((n, i) => n - (served[i] ?? 0));
     assert.ok(
       to2Messages.every((n) => n >= 3),
       `each replica served TO2 messages: ${to2Messages}`,
@@ -57,14 +81,16 @@ test('two replicas sharing one SessionStore serve alternate messages of every pr
   }
 });
 
-test('an owner-only server refuses DI with RESOURCE_NOT_FOUND; a device without a registration gets it from TO1', async () => {
+test('an owner-only server refuses DI with RESOURCE_NOT_FOUND; a device without a registration gets it from TO1 (HTTPS)', async () => {
   const world = await makeServerWorld(KexSuite.ECDH256);
-  const full = createApp({ fdo: { roles: world.roles(), sessions: new MemorySessionStore() } });
-  const ownerOnly = createApp({ fdo: { roles: world.roles(['owner']), sessions: new MemorySessionStore() } });
+  const full = httpsApp({ roles: world.roles(), sessions: new MemorySessionStore() });
+  const ownerOnly = httpsApp({ roles: world.roles(['owner']), sessions: new MemorySessionStore() });
+  const fetch = tls.fetch;
   try {
-    await assert.rejects(runDi(URL_, await diDevice(), { fetch: injectFetch(ownerOnly) }), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6 });
-    const credential = await runDi(URL_, await diDevice('SECP256R1', 'UNREGISTERED'), { fetch: injectFetch(full) });
-    await assert.rejects(runOnboard(credential, { rendezvousUrls: [URL_] }, { fetch: injectFetch(full), to2: to2Options() }), {
+    const [fullUrl, ownerOnlyUrl] = [await https(full), await https(ownerOnly)];
+    await assert.rejects(runDi(ownerOnlyUrl, await diDevice(), { fetch }), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6 });
+    const credential = await runDi(fullUrl, await diDevice('SECP256R1', 'UNREGISTERED'), { fetch });
+    await assert.rejects(runOnboard(credential, { rendezvousUrls: [fullUrl] }, { fetch, to2: to2Options() }), {
       code: 'ERR_FDO_PEER_ERROR',
       peerCode: 6,
       prevMsgType: 30,
@@ -75,6 +101,7 @@ test('an owner-only server refuses DI with RESOURCE_NOT_FOUND; a device without 
   }
 });
 
+// Through inject: the host names the kit credential gives (rv.example.com) are not on loopback.
 test('onboarding with no addresses given asks the rendezvous named in the credential; observe sees every message', async () => {
   const world = await makeServerWorld(KexSuite.ECDH256);
   const events: FdoMessageEvent[] = [];

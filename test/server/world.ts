@@ -90,16 +90,30 @@ export function to2Options(kexSuite: string = KexSuite.ECDH256, cipherSuite: num
   return { kexSuite, cipherSuite, random, serviceInfo: { devmod: DEVMOD, modules: [] } };
 }
 
-/** RVTO2Addr for an owner at `url` (http only). */
+/** RVTO2Addr for an owner at `url`: ProtHTTPS for https, ProtHTTP for http. */
 export function to2AddrFor(url: string): RvTo2Addr {
   const u = new URL(url);
-  const port = Number(u.port || 80);
+  const https = u.protocol === 'https:';
+  const port = Number(u.port || (https ? 443 : 80));
   const host = u.hostname;
-  return [
-    /^[\d.]+$/.test(host)
-      ? { ip: host, port, protocol: TransportProtocol.ProtHTTP }
-      : { dns: host, port, protocol: TransportProtocol.ProtHTTP },
-  ];
+  const protocol = https ? TransportProtocol.ProtHTTPS : TransportProtocol.ProtHTTP;
+  return [/^[\d.]+$/.test(host) ? { ip: host, port, protocol } : { dns: host, port, protocol }];
+}
+
+/**
+ * A fetch over real sockets that sends each request to the next of `bases` in turn (replicas
+ * behind one address, as a load balancer would), through `inner` (e.g. one that trusts a test CA).
+ */
+export function alternatingFetch(inner: typeof fetch, ...bases: string[]): typeof fetch & { served: number[] } {
+  const served = bases.map(() => 0);
+  let next = 0;
+  const f = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const i = next++ % bases.length;
+    served[i] = (served[i] ?? 0) + 1;
+    return inner(new URL(`${url.pathname}${url.search}`, bases[i]), init);
+  };
+  return Object.assign(f as typeof fetch, { served });
 }
 
 /**

@@ -10,6 +10,7 @@ export interface TransportOptions {
   factoryListen?: string;
   factoryClientCa?: string;
   allowedHosts?: string;
+  outboundTlsCa?: string;
   requestTimeout?: string;
   headersTimeout?: string;
   keepAliveTimeout?: string;
@@ -29,6 +30,10 @@ export function withTransportOptions(cmd: Command): Command {
     .option('--factory-listen <host:port>', 'a second listener that serves only FDO DI (manufacturing); TLS by the same rules as --listen')
     .option('--factory-client-ca <pem>', 'the factory listener accepts only clients with a certificate this CA signed')
     .option('--allowed-hosts <list>', 'comma-separated Host header values served (host or host:port); others get 421 (default: any)')
+    .option(
+      '--outbound-tls-ca <pem>',
+      "CA certificates (PEM bundle) this server trusts for its own https connections, e.g. TO0 to a rendezvous, instead of the system's roots",
+    )
     .option('--request-timeout <s>', 'seconds to receive a whole request, body included (default 30)')
     .option('--headers-timeout <s>', 'seconds to receive the request headers (default 10)')
     .option('--keep-alive-timeout <s>', 'seconds an idle connection stays open between requests (default 5)')
@@ -45,6 +50,7 @@ export function transportFlags(opts: TransportOptions): RawSettings {
     factoryListen: opts.factoryListen,
     factoryClientCa: opts.factoryClientCa,
     allowedHosts: opts.allowedHosts,
+    outboundTlsCa: opts.outboundTlsCa,
     requestTimeout: opts.requestTimeout,
     headersTimeout: opts.headersTimeout,
     keepAliveTimeout: opts.keepAliveTimeout,

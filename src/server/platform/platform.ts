@@ -33,6 +33,7 @@ import { healthRoutes } from './health.ts';
 import { DEFAULT_LIMITS } from './limits-config.ts';
 import { listenAll, type PlatformListener } from './listeners.ts';
 import { createMetrics } from './metrics.ts';
+import { readOutboundTlsCa } from './outbound-tls.ts';
 import type { RoleContext } from './roles/context.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
@@ -84,6 +85,7 @@ const SWEEP_EVERY_MS = 60_000;
 
 export async function startPlatform(requested: PlatformConfig, options: StartOptions = {}): Promise<Platform> {
   const config = await settledConfig(requested);
+  const outboundTlsCa = readOutboundTlsCa(config.transport.outboundTlsCa);
   const env = options.env ?? process.env;
   // A token opens before the store: it may hold what seals the store's master key.
   const token = config.keystore?.backend === 'pkcs11' ? openTokenKeystore(config.keystore, env) : undefined;
@@ -113,7 +115,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     tls = config.transport.tls ? await serverTls(config, store, (options.clock ?? (() => new Date()))(), options.logger) : undefined;
     const sealedNow = await sealPlainSecretSettings(store);
     if (sealedNow.length > 0) options.logger?.info({ settings: sealedNow }, 'secret settings stored plain are sealed now');
-    const ctx = roleContext(config, store, keys, keystore, options);
+    const ctx = roleContext(config, store, keys, options, { keystore, outboundTlsCa });
     const diPolicy = { loopbackOnly: options.loopbackOnly !== false && config.transport.loopbackOnly };
     const autoOwner =
       (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
@@ -242,7 +244,13 @@ function listenerPlan(t: TransportConfig, config: SettledConfig, tls: ServerTls 
   });
 }
 
-function roleContext(config: SettledConfig, store: Store, keys: PlatformKeys, keystore: Keystore, options: StartOptions): RoleContext {
+function roleContext(
+  config: SettledConfig,
+  store: Store,
+  keys: PlatformKeys,
+  options: StartOptions,
+  more: { keystore: Keystore; outboundTlsCa: string | undefined },
+): RoleContext {
   const addresses = serverAddresses(config, config.transport.tls);
   const stored = storedTo2Address(store, addresses.to2Address);
   return {
@@ -258,10 +266,11 @@ function roleContext(config: SettledConfig, store: Store, keys: PlatformKeys, ke
     defaultTo2Address: addresses.to2Address,
     currentTo2Address: async () => (await stored()).addr,
     ownerVouchers: storeOwnerVoucherStore(store),
-    ownerKeyRing: storeOwnerKeyRing(store, keystore),
+    ownerKeyRing: storeOwnerKeyRing(store, more.keystore),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
     // Loopback rendezvous addresses are this host's own only while nothing beyond it can reach the API.
     rendezvousAddresses: { allowInternal: config.allowInternalRendezvous ?? false, loopbackServer: config.transport.loopbackOnly },
+    ...(more.outboundTlsCa === undefined ? {} : { outboundTlsCa: more.outboundTlsCa }),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
- * The transport settings of `iotopia up`: TLS, the factory listener, the Host allowlist and the
- * listener timeouts, resolved from the same layered sources as every other setting. The rule that
- * decides whether TLS is on (and refuses plain HTTP beyond loopback) lives here, in one function,
- * so a test can check it without opening a socket. ADR 0015 gives each default and its reason.
+ * The transport settings of `iotopia up`: TLS, the factory listener, the Host allowlist, the
+ * listener timeouts and the CA bundle outbound connections trust, resolved from the same layered
+ * sources as every other setting. The rule that decides whether TLS is on (and refuses plain HTTP
+ * beyond loopback) lives here, in one function, so a test can check it without opening a socket. ADR 0015 gives each default and its reason.
  */
 
 import { ConfigError } from '../../platform/errors.ts';
@@ -36,6 +36,8 @@ export interface TransportConfig {
   factoryClientCa?: string;
   /** Host header values served; every host when absent. */
   allowedHosts?: string[];
+  /** The CA bundle (PEM file) outbound https connections trust instead of the system's roots (the owner's TO0). */
+  outboundTlsCa?: string;
   timeouts: ListenerTimeouts;
   /** Every listener is bound to a loopback address. */
   loopbackOnly: boolean;
@@ -50,6 +52,7 @@ export interface TransportRawSettings {
   factoryListen?: string | undefined;
   factoryClientCa?: string | undefined;
   allowedHosts?: string | undefined;
+  outboundTlsCa?: string | undefined;
   requestTimeout?: string | undefined;
   headersTimeout?: string | undefined;
   keepAliveTimeout?: string | undefined;
@@ -64,6 +67,7 @@ export const TRANSPORT_ENV: Readonly<Record<keyof TransportRawSettings, string>>
   factoryListen: 'IOTOPIA_FACTORY_LISTEN',
   factoryClientCa: 'IOTOPIA_FACTORY_CLIENT_CA',
   allowedHosts: 'IOTOPIA_ALLOWED_HOSTS',
+  outboundTlsCa: 'IOTOPIA_OUTBOUND_TLS_CA',
   requestTimeout: 'IOTOPIA_REQUEST_TIMEOUT',
   headersTimeout: 'IOTOPIA_HEADERS_TIMEOUT',
   keepAliveTimeout: 'IOTOPIA_KEEP_ALIVE_TIMEOUT',
@@ -71,7 +75,7 @@ export const TRANSPORT_ENV: Readonly<Record<keyof TransportRawSettings, string>>
 };
 
 /** The settings whose values are file paths (taken from the run's working directory). */
-export const TRANSPORT_PATH_SETTINGS = ['tlsCert', 'tlsKey', 'factoryClientCa'] as const;
+export const TRANSPORT_PATH_SETTINGS = ['tlsCert', 'tlsKey', 'factoryClientCa', 'outboundTlsCa'] as const;
 
 /** Seconds, as the settings are written. */
 export const DEFAULT_TIMEOUTS_SECONDS = Object.freeze({ requestTimeout: 30, headersTimeout: 10, keepAliveTimeout: 5, idleTimeout: 10 });
@@ -94,6 +98,7 @@ interface Merged {
   factoryListen?: ListenAddress;
   factoryClientCa?: string;
   allowedHosts?: string[];
+  outboundTlsCa?: string;
   timeouts: Record<(typeof TIMEOUT_KEYS)[number], number>;
 }
 
@@ -123,6 +128,10 @@ function mergeOne(m: Merged, s: TransportRawSettings, bad: Bad): void {
       .filter((h) => h !== '');
     if (hosts.length === 0) throw bad('allowed-hosts', 'list at least one host name (host or host:port)');
     m.allowedHosts = [...new Set(hosts)];
+  }
+  if (s.outboundTlsCa !== undefined) {
+    if (s.outboundTlsCa.trim() === '') throw bad('outbound-tls-ca', 'the path of a PEM file of CA certificates');
+    m.outboundTlsCa = s.outboundTlsCa;
   }
   for (const k of TIMEOUT_KEYS) {
     const raw = s[k];
@@ -164,6 +173,7 @@ export function resolveTransport(main: ListenAddress, sources: [name: string, se
     ...(m.factoryListen === undefined ? {} : { factoryListen: m.factoryListen }),
     ...(m.factoryClientCa === undefined ? {} : { factoryClientCa: m.factoryClientCa }),
     ...(m.allowedHosts === undefined ? {} : { allowedHosts: m.allowedHosts }),
+    ...(m.outboundTlsCa === undefined ? {} : { outboundTlsCa: m.outboundTlsCa }),
     timeouts: {
       requestTimeoutMs: m.timeouts.requestTimeout * 1000,
       headersTimeoutMs: m.timeouts.headersTimeout * 1000,

@@ -27,9 +27,12 @@ export interface CellResult {
 export class Matrix {
   readonly #cells: CellSpec[];
   readonly #results = new Map<string, CellResult>();
+  /** What every cell runs over (HTTPS), shown in its own column. */
+  readonly #transport: string;
 
-  constructor(cells: CellSpec[]) {
+  constructor(cells: CellSpec[], transport: string) {
     this.#cells = cells;
+    this.#transport = transport;
   }
 
   cell(id: string): CellSpec {
@@ -50,11 +53,11 @@ export class Matrix {
   /** The table, its columns padded as the project's Markdown formatter pads them (ASCII text only). */
   render(): string {
     const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
-    const head = ['cell', 'what', 'device key', 'key exchange', 'cipher', 'key encoding', 'path', 'result', 'notes'];
+    const head = ['cell', 'what', 'device key', 'key exchange', 'cipher', 'key encoding', 'path', 'transport', 'result', 'notes'];
     const rows = this.#cells.map((c) => {
       const r = this.#results.get(c.id);
       const outcome = r === undefined ? 'not run' : `**${r.outcome}**`;
-      return [c.id, c.what, c.key, c.kex, c.cipher, c.keyEnc, c.path, outcome, r?.note ?? ''].map(esc);
+      return [c.id, c.what, c.key, c.kex, c.cipher, c.keyEnc, c.path, this.#transport, outcome, r?.note ?? ''].map(esc);
     });
     const widths = head.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;

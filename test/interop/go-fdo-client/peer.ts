@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -33,9 +33,15 @@ export interface PeerRun {
 
 const RETRY_WAIT = /Applying (default delay|directive delay)/;
 
-function run(bin: string, args: string[], cwd: string, timeoutMs: number): Promise<PeerRun> {
+/** Go reads the roots it trusts from SSL_CERT_FILE: the device trusts `trust` (a PEM bundle) and nothing else. */
+function envTrusting(trust: string | undefined): NodeJS.ProcessEnv {
+  const { SSL_CERT_FILE: _file, SSL_CERT_DIR: _dir, ...env } = process.env;
+  return trust === undefined ? env : { ...env, SSL_CERT_FILE: trust, SSL_CERT_DIR: dirname(trust) };
+}
+
+function run(bin: string, args: string[], cwd: string, timeoutMs: number, trust?: string): Promise<PeerRun> {
   return new Promise((done, fail) => {
-    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: envTrusting(trust) });
     let log = '';
     let ended: PeerRun['ended'];
     const stop = (why: NonNullable<PeerRun['ended']>) => {
@@ -65,15 +71,17 @@ export interface Device {
   dir: string;
   blob: string;
   key: DeviceKey;
+  /** The PEM bundle of the CAs the device trusts for https (SSL_CERT_FILE); the system's roots when absent. */
+  trust?: string;
 }
 
 export type DeviceKey = 'ec256' | 'ec384' | 'rsa2048' | 'rsa3072';
 
 /** A device of its own: a directory (the FSIMs' working directory) holding its credential blob. */
-export function newDevice(parent: string, name: string, key: DeviceKey): Device {
+export function newDevice(parent: string, name: string, key: DeviceKey, trust?: string): Device {
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });
-  return { dir, blob: join(dir, 'cred.bin'), key };
+  return { dir, blob: join(dir, 'cred.bin'), key, ...(trust === undefined ? {} : { trust }) };
 }
 
 export function deviceInit(
@@ -88,6 +96,7 @@ export function deviceInit(
     ['device-init', url, '--key', device.key, '--key-enc', keyEnc, '--blob', device.blob, '--serial-number', serial],
     device.dir,
     30_000,
+    device.trust,
   );
 }
 
@@ -108,7 +117,7 @@ export function onboard(bin: string, device: Device, flags: OnboardFlags, timeou
   if (flags.resale === true) args.push('--resale');
   if (flags.downloadDir !== undefined) args.push('--download', flags.downloadDir);
   if (flags.wgetDir !== undefined) args.push('--wget-dir', flags.wgetDir);
-  return run(bin, args, device.dir, timeoutMs);
+  return run(bin, args, device.dir, timeoutMs, device.trust);
 }
 
 /** What `print` shows of the credential: GUID (hex) and the client's state number. */

@@ -1,19 +1,21 @@
 /**
- * IoTopia as the go-fdo-client device meets it: platforms started as `iotopia up` starts them (one
- * process per platform, each role set as configured), the voucher moves between them (in process
- * or through the management API), TO0 over HTTP, and an owner with ServiceInfo plans.
+ * IoTopia as the go-fdo-client device meets it: platforms started as `iotopia up --tls` starts them
+ * (one process per platform, each role set as configured, HTTPS with a certificate from its
+ * platform TLS CA), the voucher moves between them (in process or through the management API), TO0
+ * over HTTPS, and an owner with ServiceInfo plans (HTTPS with a test CA's certificate).
  *
  * The owner with plans is built from the same protocol code the platform uses (createTo2Owner over
  * the platform's store), because the platform does not take ServiceInfo plans from configuration.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { basename, join } from 'node:path';
 import { directorySink } from '../../../src/agent/local-ports.ts';
 import { createCertificate } from '../../../src/crypto/x509-create.ts';
 import { runTo0 } from '../../../src/fdo/client/flows.ts';
+import { fetchTrusting } from '../../../src/fdo/client/tls-fetch.ts';
 import { RVProtocolValue, TransportProtocol } from '../../../src/fdo/constants/rendezvous.ts';
 import { createDiManufacturer } from '../../../src/fdo/protocol/di-manufacturer.ts';
 import { createTo2Owner, type To2OwnerState, type To2OwnerStep, type To2ServiceInfoReport } from '../../../src/fdo/protocol/to2-owner.ts';
@@ -36,12 +38,17 @@ import { MemorySessionStore } from '../../../src/server/fdo/memory-session-store
 import { resolveConfig } from '../../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../../src/server/platform/platform.ts';
 import { systemRandom as random } from '../../helpers/random.ts';
+import { httpsAppOptions, type LoopbackTls, listenLoopback } from '../../helpers/tls.ts';
 
 const clock = () => new Date();
 
 export interface Server extends Platform {
   /** The admin token of the management API. */
   admin: string;
+  /** PEM of the platform TLS CA that issued its certificate (<dataDir>/tls/ca.pem). */
+  ca: string;
+  /** A fetch that trusts that CA. */
+  fetch: typeof fetch;
 }
 
 export async function startServer(
@@ -58,23 +65,27 @@ export async function startServer(
         roles: settings.roles ?? 'manufacturer,rendezvous,owner',
         keyType: settings.keyType ?? 'secp256r1',
         autoOwner: settings.autoOwner ?? true,
+        tls: true,
       },
     ]),
   );
   const admin = platform.firstAdminToken;
-  if (admin === undefined) throw new Error('the first start made no admin token');
-  return Object.assign(platform, { admin });
+  const caFile = platform.tls?.caFile;
+  if (admin === undefined || caFile === undefined) {
+    await platform.close();
+    throw new Error('the first start made no admin token, or no platform TLS CA');
+  }
+  const ca = readFileSync(caFile, 'utf8');
+  return Object.assign(platform, { admin, ca, fetch: fetchTrusting(ca) });
 }
 
-/** RVTO2Addr of an owner at `url` (http, IP literal or DNS name). */
+/** RVTO2Addr of an owner at `url` (http or https, IP literal or DNS name). */
 export function to2Address(url: string): RvTo2Addr {
   const u = new URL(url);
-  const port = Number(u.port || 80);
-  return [
-    isIP(u.hostname)
-      ? { ip: u.hostname, port, protocol: TransportProtocol.ProtHTTP }
-      : { dns: u.hostname, port, protocol: TransportProtocol.ProtHTTP },
-  ];
+  const https = u.protocol === 'https:';
+  const port = Number(u.port || (https ? 443 : 80));
+  const protocol = https ? TransportProtocol.ProtHTTPS : TransportProtocol.ProtHTTP;
+  return [isIP(u.hostname) ? { ip: u.hostname, port, protocol } : { dns: u.hostname, port, protocol }];
 }
 
 /** A management API call; answers the status and the parsed JSON body. */
@@ -94,7 +105,7 @@ export async function api(
     headers['content-type'] = 'application/x-pem-file';
     payload = body.pem;
   }
-  const res = await fetch(`${server.url}/api/v1${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+  const res = await server.fetch(`${server.url}/api/v1${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
   const text = await res.text();
   const json = (res.headers.get('content-type') ?? '').includes('json');
   return { status: res.status, body: json && text !== '' ? (JSON.parse(text) as Record<string, unknown>) : { text } };
@@ -132,9 +143,12 @@ export function extendFrom(from: Server, voucher: Uint8Array, to: KeyObject): Ui
   return encodeVoucher(extendVoucher(parsed, { ownerPrivateKey: signer.privateKey, nextOwner: createPublicKey(to) }));
 }
 
-/** TO0 over HTTP: `owner`'s key ring registers `voucher` at the rendezvous `rvUrl`, pointing devices to `to2Url`. */
-export async function registerOverHttp(rvUrl: string, owner: Server, voucher: Uint8Array, to2Url: string): Promise<number> {
-  const r = await runTo0(rvUrl, { keyRing: storeOwnerKeyRing(owner.store) }, { voucher, rvTo2Addr: to2Address(to2Url) });
+/**
+ * TO0 over HTTPS: `owner`'s key ring registers `voucher` at the rendezvous server `rv` (trusting its
+ * CA), pointing devices to `to2Url`.
+ */
+export async function registerOverHttp(rv: Server, owner: Server, voucher: Uint8Array, to2Url: string): Promise<number> {
+  const r = await runTo0(rv.url, { keyRing: storeOwnerKeyRing(owner.store) }, { voucher, rvTo2Addr: to2Address(to2Url) }, { tlsCa: rv.ca });
   return r.waitSeconds;
 }
 
@@ -178,10 +192,10 @@ export interface PlannedOwner {
 /**
  * A second server next to `platform`, over its store: the owner role with ServiceInfo plans and
  * Credential Reuse decided per device, a manufacturer whose key carries a certificate, and
- * `/files/<name>` from `filesDir` for fdo.wget. Devices made here find it through `platform`'s
- * rendezvous.
+ * `/files/<name>` from `filesDir` for fdo.wget, all over HTTPS with `tls`'s certificate. Devices
+ * made here find it through `platform`'s rendezvous (https).
  */
-export async function startPlannedOwner(platform: Server, filesDir: string, uploadsDir: string): Promise<PlannedOwner> {
+export async function startPlannedOwner(platform: Server, filesDir: string, uploadsDir: string, tls: LoopbackTls): Promise<PlannedOwner> {
   const plans = new Map<string, OwnerModulePlan[]>();
   const reuse = new Set<string>();
   const reports = new Map<string, To2ServiceInfoReport>();
@@ -224,7 +238,7 @@ export async function startPlannedOwner(platform: Server, filesDir: string, uplo
         ipAddress: rv.hostname,
         devPort: Number(rv.port),
         ownerPort: Number(rv.port),
-        protocol: RVProtocolValue.RVProtHttp,
+        protocol: rv.protocol === 'https:' ? RVProtocolValue.RVProtHttps : RVProtocolValue.RVProtHttp,
       }),
     ],
     deviceCa: { privateKey: platform.keys.deviceCa.privateKey, chain: [platform.keys.deviceCa.certificate] },
@@ -232,17 +246,16 @@ export async function startPlannedOwner(platform: Server, filesDir: string, uplo
   });
   const app = createApp({
     fdo: { roles: { owner: { to2: observed }, manufacturer: { di } }, sessions: new MemorySessionStore() },
+    ...httpsAppOptions(tls.pair),
   });
   app.get<{ Params: { name: string } }>('/files/:name', async (request, reply) => {
     const name = request.params.name;
     if (basename(name) !== name) return reply.code(404).send();
     return reply.type('application/octet-stream').send(createReadStream(join(filesDir, name)));
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const { url } = await listenLoopback(app, true);
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url,
     plans,
     reuse,
     reports,

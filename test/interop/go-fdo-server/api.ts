@@ -1,8 +1,10 @@
 /**
  * go-fdo-server's HTTP management API (/api/v1), as its v1.0.1 README and handlers describe it:
  * the manufacturer's RV info and vouchers, the owner's TO2 addresses ("redirect"), voucher import
- * and onboarded devices, and the rendezvous' trusted device CAs.
+ * and onboarded devices, and the rendezvous' trusted device CAs. Over HTTPS the call trusts the CA
+ * the server was started with (peers.ts).
  */
+import { fetchFor } from './peers.ts';
 
 export interface RvEntry {
   ip?: string;
@@ -16,7 +18,7 @@ export interface RvEntry {
 async function call(method: string, url: string, body?: string, contentType = 'text/plain'): Promise<string> {
   // The management API is rate limited (2 requests/s, bursts of 10): wait and retry on 429.
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(url, {
+    const res = await fetchFor(url)(url, {
       method,
       ...(body === undefined ? {} : { body, headers: { 'content-type': contentType } }),
       signal: AbortSignal.timeout(10_000),

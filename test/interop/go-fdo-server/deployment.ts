@@ -13,7 +13,7 @@ import type { To2DeviceOptions } from '../../../src/fdo/protocol/to2-device.ts';
 import { systemRandom as random } from '../../helpers/random.ts';
 import * as their from './api.ts';
 import { type KeyFiles, keyFiles } from './keys.ts';
-import { type GoServer, startGoServer } from './peers.ts';
+import { type GoServer, type GoTls, startGoServer } from './peers.ts';
 
 export type DeviceKind = 'ec256' | 'ec384' | 'rsa2048';
 export const DEVICE_KINDS: readonly DeviceKind[] = ['ec256', 'ec384', 'rsa2048'];
@@ -75,14 +75,17 @@ export interface TheirDeployment {
   servers: GoServer[];
 }
 
-const rvEntry = (port: number): their.RvEntry => ({
+const rvEntry = (port: number, https: boolean): their.RvEntry => ({
   ip: '127.0.0.1',
   device_port: String(port),
   owner_port: String(port),
-  protocol: 'http',
+  protocol: https ? 'https' : 'http',
 });
 
-/** A manufacturing server of `kind` that extends every voucher to `ownerCertPath` and points devices at `rvPort`. */
+/**
+ * A manufacturing server of `kind` that extends every voucher to `ownerCertPath` and points devices
+ * at the rendezvous on `rvPort` (https when `tls` is given: the server and that rendezvous speak it).
+ */
 export async function startTheirManufacturer(
   dir: string,
   name: string,
@@ -91,35 +94,45 @@ export async function startTheirManufacturer(
   ownerCertPath: string,
   rvPort: number,
   servers: GoServer[],
+  tls?: GoTls,
 ): Promise<{ server: GoServer; key: KeyFiles }> {
   const key = await keyFiles(dir, `${name}-manufacturer`, KIND[kind].pair);
-  const server = await startGoServer('manufacturing', dir, [
-    '--manufacturing-key',
-    key.keyPath,
-    '--device-ca-cert',
-    deviceCa.certPath,
-    '--device-ca-key',
-    deviceCa.keyPath,
-    '--owner-cert',
-    ownerCertPath,
-  ]);
+  const server = await startGoServer(
+    'manufacturing',
+    dir,
+    [
+      '--manufacturing-key',
+      key.keyPath,
+      '--device-ca-cert',
+      deviceCa.certPath,
+      '--device-ca-key',
+      deviceCa.keyPath,
+      '--owner-cert',
+      ownerCertPath,
+    ],
+    'info',
+    tls,
+  );
   servers.push(server);
-  await their.setRvInfo(server.url, [rvEntry(rvPort)]);
+  await their.setRvInfo(server.url, [rvEntry(rvPort, tls !== undefined)]);
   return { server, key };
 }
 
-export async function startTheirDeployment(dir: string, servers: GoServer[]): Promise<TheirDeployment> {
+/** The whole deployment, over HTTPS when `tls` is given (every server, the RV info and the TO2 addresses). */
+export async function startTheirDeployment(dir: string, servers: GoServer[], tls?: GoTls): Promise<TheirDeployment> {
   const deviceCa = await keyFiles(dir, 'device-ca', 'secp256r1', true);
-  const rendezvous = await startGoServer('rendezvous', dir, []);
+  const rendezvous = await startGoServer('rendezvous', dir, [], 'info', tls);
   servers.push(rendezvous);
   await their.trustDeviceCa(rendezvous.url, deviceCa.certificate.toString());
   const sides = {} as Record<DeviceKind, TheirSide>;
   for (const kind of DEVICE_KINDS) {
     const ownerKey = await keyFiles(dir, `${kind}-owner`, KIND[kind].pair);
-    const owner = await startGoServer('owner', dir, ['--owner-key', ownerKey.keyPath, '--device-ca-cert', deviceCa.certPath]);
+    const owner = await startGoServer('owner', dir, ['--owner-key', ownerKey.keyPath, '--device-ca-cert', deviceCa.certPath], 'info', tls);
     servers.push(owner);
-    await their.setOwnerRedirect(owner.url, [{ ip: '127.0.0.1', port: String(owner.port), protocol: 'http' }]);
-    const m = await startTheirManufacturer(dir, kind, kind, deviceCa, ownerKey.certPath, rendezvous.port, servers);
+    await their.setOwnerRedirect(owner.url, [
+      { ip: '127.0.0.1', port: String(owner.port), protocol: tls === undefined ? 'http' : 'https' },
+    ]);
+    const m = await startTheirManufacturer(dir, kind, kind, deviceCa, ownerKey.certPath, rendezvous.port, servers, tls);
     sides[kind] = { manufacturer: m.server, owner, manufacturerKey: m.key, ownerKey };
   }
   return { rendezvous, deviceCa, sides, servers };

@@ -15,6 +15,12 @@ export interface Cell {
 
 export class Matrix {
   readonly cells: Cell[] = [];
+  /** What every cell runs over (HTTPS), shown in its own column. */
+  readonly transport: string;
+
+  constructor(transport: string) {
+    this.transport = transport;
+  }
 
   add(group: string, name: string): Cell {
     const cell: Cell = { group, name };
@@ -30,11 +36,11 @@ export class Matrix {
   markdown(): string {
     const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
     const rows = [
-      ['Peer role / chain', 'Cell', 'Result', 'Notes'],
-      ...this.cells.map((c) => [c.group, c.name, `**${c.outcome ?? 'not run'}**`, c.note ?? ''].map(esc)),
+      ['Peer role / chain', 'Cell', 'Transport', 'Result', 'Notes'],
+      ...this.cells.map((c) => [c.group, c.name, this.transport, `**${c.outcome ?? 'not run'}**`, c.note ?? ''].map(esc)),
     ];
     const width = (s: string) => [...s].length;
-    const widths = [0, 1, 2, 3].map((i) => Math.max(3, ...rows.map((r) => width(r[i] as string))));
+    const widths = [0, 1, 2, 3, 4].map((i) => Math.max(3, ...rows.map((r) => width(r[i] as string))));
     const line = (r: string[]) => `| ${r.map((v, i) => v + ' '.repeat((widths[i] as number) - width(v))).join(' | ')} |`;
     const [head, ...body] = rows as [string[], ...string[][]];
     return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');

@@ -1,15 +1,16 @@
 /**
  * go-fdo-server processes for the interop tests and the side-by-side bench: finds the pinned
  * binaries (built by test/interop/go-peers/install.sh), starts one role on a free loopback port
- * with its own SQLite database in a temporary directory, waits for its health endpoint, and stops
- * it (by its own process id) when asked.
+ * with its own SQLite database in a temporary directory (over HTTPS when given a certificate: its
+ * `--http-cert`/`--http-key`, and SSL_CERT_FILE for the CAs its own connections trust), waits for
+ * its health endpoint, and stops it (by its own process id) when asked.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -40,6 +41,24 @@ export function freePort(): Promise<number> {
 
 export type GoRole = 'manufacturing' | 'rendezvous' | 'owner';
 
+/** HTTPS for a go-fdo-server: its certificate and key (PEM files) and the CA it and its clients trust. */
+export interface GoTls {
+  certFile: string;
+  keyFile: string;
+  /** A PEM bundle in a directory of its own (SSL_CERT_FILE, SSL_CERT_DIR): the roots the server's own TO0 trusts. */
+  caFile: string;
+  /** A fetch that trusts the CA, for the management API and the health check. */
+  fetch: typeof fetch;
+}
+
+/** The fetch to use for a go-fdo-server started over HTTPS, by its origin (api.ts looks it up). */
+export const trustedFetch = new Map<string, typeof fetch>();
+
+/** The fetch for `url`: the one that trusts its server's CA, else the global one. */
+export function fetchFor(url: string): typeof fetch {
+  return trustedFetch.get(new URL(url).origin) ?? fetch;
+}
+
 export interface GoServer {
   role: GoRole;
   url: string;
@@ -57,14 +76,21 @@ export async function scratch(prefix: string): Promise<{ dir: string; dispose():
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Starts `go-fdo-server <role> 127.0.0.1:<port> <args>` with a database in `dir`. */
-export async function startGoServer(role: GoRole, dir: string, args: readonly string[], logLevel = 'info'): Promise<GoServer> {
+/** The environment of a peer whose own https connections trust `caFile` and nothing else. */
+function envTrusting(caFile: string): NodeJS.ProcessEnv {
+  const { SSL_CERT_FILE: _file, SSL_CERT_DIR: _dir, ...env } = process.env;
+  return { ...env, SSL_CERT_FILE: caFile, SSL_CERT_DIR: dirname(caFile) };
+}
+
+/** Starts `go-fdo-server <role> 127.0.0.1:<port> <args>` with a database in `dir`, over HTTPS with `tls`. */
+export async function startGoServer(role: GoRole, dir: string, args: readonly string[], logLevel = 'info', tls?: GoTls): Promise<GoServer> {
   const port = await freePort();
   const db = join(dir, `${role}-${port}.db`);
+  const https = tls === undefined ? [] : ['--http-cert', tls.certFile, '--http-key', tls.keyFile];
   const child = spawn(
     join(peersBin(), 'go-fdo-server'),
-    ['--log-level', logLevel, role, `127.0.0.1:${port}`, '--db-type', 'sqlite', '--db-dsn', `file:${db}`, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--log-level', logLevel, ...https, role, `127.0.0.1:${port}`, '--db-type', 'sqlite', '--db-dsn', `file:${db}`, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(tls === undefined ? {} : { env: envTrusting(tls.caFile) }) },
   );
   let out = '';
   const keep = (b: Buffer) => {
@@ -72,7 +98,8 @@ export async function startGoServer(role: GoRole, dir: string, args: readonly st
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+  if (tls !== undefined) trustedFetch.set(url, tls.fetch);
   const server: GoServer = { role, url, port, pid: child.pid, log: () => out, stop: () => stopChild(child) };
   try {
     await waitHealthy(url, child, () => out);
@@ -88,7 +115,7 @@ async function waitHealthy(url: string, child: ChildProcess, log: () => string):
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`go-fdo-server exited (${child.exitCode}) before it was ready:\n${log()}`);
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetchFor(url)(`${url}/health`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
     } catch {
       // not listening yet

@@ -24,6 +24,13 @@ describe('the rendezvous an owner registers with', () => {
     assert.deepEqual(urls, ['https://rv.example:8042', 'https://192.0.2.7:8042', 'http://[2001:db8::5]:8080']);
   });
 
+  test('an IPv4-mapped IPv6 address (as go-fdo-server writes 127.0.0.1) is reached over IPv4, where its certificate names it', () => {
+    const urls = ownerRendezvousUrls([
+      rendezvousDirectiveFromView({ ipAddress: '::ffff:192.0.2.9', devPort: 8041, protocol: RVProtocolValue.RVProtHttps }),
+    ]);
+    assert.deepEqual(urls, ['https://192.0.2.9:8041']);
+  });
+
   test('the refresh settings are validated when the server starts', () => {
     const c = resolveConfig(['env', { to0RefreshMargin: '0.5', to0RefreshInterval: '0' }]);
     assert.equal(c.to0RefreshMargin, 0.5);

@@ -32,4 +32,6 @@ export interface RoleContext {
   serviceInfoDir: string;
   /** Which rendezvous addresses may be set, and connected to for TO0 (`allowInternalRendezvous`, the listen address). */
   rendezvousAddresses: RendezvousAddressPolicy;
+  /** PEM of the CAs this server's own https connections trust (outbound-tls-ca); the system's roots when absent. */
+  outboundTlsCa?: string;
 }

@@ -37,6 +37,8 @@ export function ownerRole(ctx: RoleContext, rendezvous: FdoRoles['rendezvous']):
     to2Address: ctx.currentTo2Address,
     addresses: ctx.rendezvousAddresses,
     ...(rendezvous === undefined ? {} : { self: { to0: rendezvous.to0, urls: [ctx.url] } }),
+    // TO0 to another rendezvous over https trusts the outbound CA bundle when one is set.
+    ...(ctx.outboundTlsCa === undefined ? {} : { tlsCa: ctx.outboundTlsCa }),
   });
   const refresh = createTo0Refresh({
     store,
