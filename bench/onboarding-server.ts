@@ -19,6 +19,7 @@ const platform = await startPlatform(
         keystore: process.env.IOTOPIA_KEYSTORE,
         pkcs11Module: process.env.IOTOPIA_PKCS11_MODULE,
         pkcs11Token: process.env.IOTOPIA_PKCS11_TOKEN,
+        tls: process.env.IOTOPIA_TLS,
       },
     ],
   ),
@@ -27,4 +28,4 @@ process.on('message', (m) => {
   if (m === 'cpu') process.send?.({ cpu: process.cpuUsage(), rssBytes: process.memoryUsage().rss });
   if (m === 'stop') void platform.close().then(() => process.exit(0));
 });
-process.send({ url: platform.url });
+process.send({ url: platform.url, ...(platform.tls?.caFile === undefined ? {} : { caFile: platform.tls.caFile }) });

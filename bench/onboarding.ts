@@ -3,11 +3,12 @@
  * simulator in this one running DI, TO1 and TO2 for many devices at once over 127.0.0.1. The
  * server's CPU time comes from the server process itself, so a figure per device is the server's
  * cost alone. SQLite always; PostgreSQL when IOTOPIA_TEST_PG_URL or `--database URL` names a server
- * (a fresh database is made on it and dropped afterwards). On SQLite the run is made twice when
- * SoftHSM2 is installed: with the server's keys in the software keystore and in a PKCS#11 token.
+ * (a fresh database is made on it and dropped afterwards). On SQLite the run is also made over HTTPS
+ * (the platform's own certificate, the devices trusting its CA) and, when SoftHSM2 is installed, with
+ * the server's keys in a PKCS#11 token: the cost of TLS and of the token, next to the plain run.
  */
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFleet } from '../src/agent/fleet.ts';
@@ -19,6 +20,8 @@ export interface OnboardingRow {
   database: 'sqlite' | 'postgresql';
   /** Where the server's manufacturer, owner and device-CA keys are: sealed in the store, or in a SoftHSM2 token. */
   keystore: 'software' | 'pkcs11';
+  /** HTTP, or HTTPS with the platform-made certificate; each protocol run of a device opens its own connection (a handshake each). */
+  transport: 'http' | 'https';
   devices: number;
   concurrency: number;
   succeeded: number;
@@ -85,10 +88,12 @@ async function benchOne(
   url: string | undefined,
   count: number,
   concurrency: number,
-  keystore: OnboardingRow['keystore'] = 'software',
+  variant: Pick<OnboardingRow, 'keystore' | 'transport'> = { keystore: 'software', transport: 'http' },
 ): Promise<OnboardingRow | string> {
+  const { keystore, transport } = variant;
   const dataDir = mkdtempSync(join(tmpdir(), 'iotopia-bench-onboarding-'));
-  const env = keystore === 'pkcs11' ? softhsmToken(dataDir) : process.env;
+  const keys = keystore === 'pkcs11' ? softhsmToken(dataDir) : process.env;
+  const env = typeof keys === 'string' || transport === 'http' ? keys : { ...keys, IOTOPIA_TLS: 'true' };
   if (typeof env === 'string') {
     rmSync(dataDir, { recursive: true, force: true });
     return env;
@@ -100,12 +105,13 @@ async function benchOne(
   const reap = () => child.kill('SIGKILL');
   process.on('exit', reap);
   try {
-    const { url: serverUrl } = await ask<{ url: string }>(child, '', 'url');
+    const { url: serverUrl, caFile } = await ask<{ url: string; caFile?: string }>(child, '', 'url');
+    const trust = caFile === undefined ? {} : { transport: { tlsCa: readFileSync(caFile, 'utf8') } };
     // Warm-up: JIT, connection pools and the first key loads stay out of the measurement.
-    await runFleet({ count: Math.min(concurrency, 16), concurrency, manufacturer: serverUrl });
+    await runFleet({ count: Math.min(concurrency, 16), concurrency, manufacturer: serverUrl, ...trust });
     const before = await ask<CpuReply>(child, 'cpu', 'cpu');
     const clientBefore = process.cpuUsage();
-    const summary = await runFleet({ count, concurrency, manufacturer: serverUrl, retries: 0 });
+    const summary = await runFleet({ count, concurrency, manufacturer: serverUrl, retries: 0, ...trust });
     const client = process.cpuUsage(clientBefore);
     const after = await ask<CpuReply>(child, 'cpu', 'cpu');
     const serverCpuMs = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1000;
@@ -113,6 +119,7 @@ async function benchOne(
     return {
       database,
       keystore,
+      transport,
       devices: count,
       concurrency,
       succeeded: summary.succeeded,
@@ -148,8 +155,9 @@ export async function onboardingBench(seconds: number, argv: readonly string[] =
   const skipped: string[] = [];
   const add = (row: OnboardingRow | string) => (typeof row === 'string' ? skipped.push(row) : rows.push(row));
   add(await benchOne('sqlite', undefined, count, concurrency));
-  // The same run with the owner, manufacturer and device-CA keys signing in a SoftHSM2 token.
-  add(await benchOne('sqlite', undefined, count, concurrency, 'pkcs11'));
+  // The same run over HTTPS, and with the owner, manufacturer and device-CA keys signing in a SoftHSM2 token.
+  add(await benchOne('sqlite', undefined, count, concurrency, { keystore: 'software', transport: 'https' }));
+  add(await benchOne('sqlite', undefined, count, concurrency, { keystore: 'pkcs11', transport: 'http' }));
   const pgUrl = flag('--database') ?? process.env.IOTOPIA_TEST_PG_URL;
   if (pgUrl === undefined || pgUrl === '') {
     skipped.push('postgresql: neither IOTOPIA_TEST_PG_URL nor --database postgres://… was given');
