@@ -16,6 +16,7 @@ import { createCertificate } from '../crypto/x509-create.ts';
 import { IotopiaError } from '../errors.ts';
 import type { Keystore, KeystoreKeyType } from '../keystore/keystore.ts';
 import type { Store } from '../store/store.ts';
+import { FIXED_NOT_AFTER, FIXED_NOT_BEFORE, fixedCaCertificate } from './fixed-ca.ts';
 import { privateKeyOf, putKeyPair } from './key-records.ts';
 import { ensureTokenKey } from './token-keys.ts';
 
@@ -86,17 +87,8 @@ export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting, 
   }
   for (const type of types) owner.push({ type, privateKey: await get(`owner-${type}`, type) });
   const caKey = await get('device-ca', 'secp384r1');
-  // The CA certificate is derived from its key with fixed fields, so every replica and restart
-  // presents the same subject and key; the voucher records the chain each device was given.
-  const certificate = createCertificate({
-    subject: { commonName: 'IoTopia device CA' },
-    publicKey: caKey,
-    signer: { privateKey: caKey },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2074-01-01T00:00:00Z'),
-    serialNumber: 1n,
-    ca: { pathLength: 0 },
-  });
+  // The voucher records the chain each device was given: the CA certificate must never change.
+  const certificate = fixedCaCertificate('IoTopia device CA', caKey);
   return { manufacturer, owner, deviceCa: { privateKey: caKey, certificate }, created, backend: keystore?.backend ?? 'software' };
 }
 
@@ -112,8 +104,8 @@ async function ensureCertificate(store: Store, name: string, key: PrivateKeyLike
     subject: { commonName: `IoTopia manufacturer ${name.replace(/^manufacturer-/, '')}` },
     publicKey: publicKeyOf(key),
     signer: { privateKey: key },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2074-01-01T00:00:00Z'),
+    notBefore: FIXED_NOT_BEFORE,
+    notAfter: FIXED_NOT_AFTER,
     serialNumber: 1n,
     keyUsage: ['digitalSignature'],
   });

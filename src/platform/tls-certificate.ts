@@ -16,6 +16,7 @@ import { createCertificate } from '../crypto/x509-create.ts';
 import { ipAddressOctets, subjectAltNameExtension } from '../crypto/x509-san.ts';
 import { IotopiaError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
+import { fixedCaCertificate } from './fixed-ca.ts';
 import { privateKeyOf, putKeyPair } from './key-records.ts';
 
 export const TLS_CA_KEY = 'tls-ca';
@@ -61,18 +62,6 @@ async function ensureKey(store: Store, name: string, created: string[]): Promise
   return key;
 }
 
-function caCertificate(caKey: KeyObject): X509Certificate {
-  return createCertificate({
-    subject: { commonName: 'IoTopia TLS CA' },
-    publicKey: caKey,
-    signer: { privateKey: caKey },
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2074-01-01T00:00:00Z'),
-    serialNumber: 1n,
-    ca: { pathLength: 0 },
-  });
-}
-
 /** A name as compared: an IP address by its octets (Node prints IPv6 expanded), a DNS name in lower case. */
 const nameKey = (name: string) => (isIP(name) === 0 ? name.toLowerCase() : Buffer.from(ipAddressOctets(name)).toString('hex'));
 
@@ -101,7 +90,7 @@ export async function ensureTlsCertificate(store: Store, dataDir: string, names:
   if (names.length === 0) throw new TypeError('ensureTlsCertificate needs at least one name');
   const created: string[] = [];
   const caKey = await ensureKey(store, TLS_CA_KEY, created);
-  const ca = caCertificate(caKey);
+  const ca = fixedCaCertificate('IoTopia TLS CA', caKey);
   const key = await ensureKey(store, TLS_SERVER_KEY, created);
   let certificate: X509Certificate;
   const stored = (await store.keys.get(TLS_SERVER_KEY))?.certificate;
