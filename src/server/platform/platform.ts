@@ -87,25 +87,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   const config = await settledConfig(requested);
   const outboundTlsCa = readOutboundTlsCa(config.transport.outboundTlsCa);
   const env = options.env ?? process.env;
-  // A token opens before the store: it may hold what seals the store's master key.
-  const token = config.keystore?.backend === 'pkcs11' ? openTokenKeystore(config.keystore, env) : undefined;
-  let store: Store;
-  let master: ReturnType<typeof loadMasterKey>;
-  const database = config.database ?? join(config.dataDir, SQLITE_FILE);
-  try {
-    master =
-      token !== undefined && config.keystore?.backend === 'pkcs11' && config.keystore.sealMasterKey === true
-        ? (tokenMasterKey(token)(config.dataDir, env) as ReturnType<typeof loadMasterKey>)
-        : loadMasterKey(config.dataDir, env);
-    logTightened(options.logger, [
-      ...master.tightened,
-      ...secureDataDir(config.dataDir, config.database === undefined ? database : undefined),
-    ]);
-    store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
-  } catch (e) {
-    await token?.close();
-    throw e;
-  }
+  const { store, token, master, database } = await openData(config, env, options.logger);
   let tls: ServerTls | undefined;
   let keystore: Keystore | undefined = token;
   try {
@@ -120,45 +102,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const autoOwner =
       (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
     const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
-    const metrics = createMetrics();
-    const limits = config.limits ?? DEFAULT_LIMITS;
-    const listeners = listenerPlan(config.transport, config, tls);
-    const mainListener = listeners[0] as (typeof listeners)[number];
-    const fdo = {
-      roles,
-      sessions: store.sessions,
-      clock: ctx.clock,
-      random: ctx.random,
-      observe: metrics.observe,
-      limits: { maxOpenSessions: limits.maxSessions, starts: { perPeer: limits.fdoStartPerPeer, global: limits.fdoStartGlobal } },
-      ...logOf(ctx),
-    };
-    const app = createApp({
-      fdo,
-      apiLimits: { requestsPerMinute: limits.apiPerClient, failedLoginsPerMinute: limits.failedLoginsPerPeer },
-      trustProxy: limits.trustProxy,
-      api: {
-        store,
-        manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
-        ownerKeys: keys.owner.map((k) => k.privateKey),
-        defaultAcceptance: serverDefaultAcceptance(config, keys),
-        rendezvousAddresses: ctx.rendezvousAddresses,
-        clock: ctx.clock,
-        defaultRvInfo: ctx.defaultRvInfo,
-        defaultTo2Address: ctx.defaultTo2Address,
-        serviceInfoDir: ctx.serviceInfoDir,
-        ...(config.to0RefreshMargin === undefined ? {} : { to0RefreshMargin: config.to0RefreshMargin }),
-        ...(owner === undefined ? {} : { register: owner.register }),
-      },
-      ...(ctx.log === undefined ? {} : { logger: ctx.log }),
-      ...mainListener.app,
-    });
-    if (config.roles.includes('mud')) registerMudServing(app, store);
-    app.register(healthRoutes({ store, roles: config.roles, metrics }));
-    const apps = [{ spec: mainListener.spec, app }];
-    const factory = listeners[1];
-    if (factory !== undefined && roles.manufacturer !== undefined)
-      apps.push(factoryApp(ctx, { ...fdo, roles: { manufacturer: roles.manufacturer } }, factory));
+    const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls));
     const running = await listenAll(apps, tls);
     const stopTimers = startTimers(ctx, owner);
     return {
@@ -188,6 +132,71 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     await keystore?.close();
     throw e;
   }
+}
+
+/**
+ * The data directory made private, the master key, and the store. A PKCS#11 token opens first: it
+ * may hold what seals the store's master key.
+ */
+async function openData(config: SettledConfig, env: NodeJS.ProcessEnv, logger: StartOptions['logger']) {
+  const token = config.keystore?.backend === 'pkcs11' ? openTokenKeystore(config.keystore, env) : undefined;
+  const database = config.database ?? join(config.dataDir, SQLITE_FILE);
+  try {
+    const master =
+      token !== undefined && config.keystore?.backend === 'pkcs11' && config.keystore.sealMasterKey === true
+        ? (tokenMasterKey(token)(config.dataDir, env) as ReturnType<typeof loadMasterKey>)
+        : loadMasterKey(config.dataDir, env);
+    logTightened(logger, [...master.tightened, ...secureDataDir(config.dataDir, config.database === undefined ? database : undefined)]);
+    const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
+    return { store, token, master, database };
+  } catch (e) {
+    await token?.close();
+    throw e;
+  }
+}
+
+/** The main listener's app (FDO roles, management API, MUD files, health) and, when configured, the factory listener's. */
+function platformApps(ctx: RoleContext, roles: FdoRoles, owner: OwnerRole | undefined, listeners: ReturnType<typeof listenerPlan>) {
+  const { config, store, keys } = ctx;
+  const metrics = createMetrics();
+  const limits = config.limits ?? DEFAULT_LIMITS;
+  const mainListener = listeners[0] as (typeof listeners)[number];
+  const fdo = {
+    roles,
+    sessions: store.sessions,
+    clock: ctx.clock,
+    random: ctx.random,
+    observe: metrics.observe,
+    limits: { maxOpenSessions: limits.maxSessions, starts: { perPeer: limits.fdoStartPerPeer, global: limits.fdoStartGlobal } },
+    ...logOf(ctx),
+  };
+  const app = createApp({
+    fdo,
+    apiLimits: { requestsPerMinute: limits.apiPerClient, failedLoginsPerMinute: limits.failedLoginsPerPeer },
+    trustProxy: limits.trustProxy,
+    api: {
+      store,
+      manufacturerKeys: keys.manufacturer.map((k) => k.privateKey),
+      ownerKeys: keys.owner.map((k) => k.privateKey),
+      defaultAcceptance: serverDefaultAcceptance(config, keys),
+      rendezvousAddresses: ctx.rendezvousAddresses,
+      clock: ctx.clock,
+      defaultRvInfo: ctx.defaultRvInfo,
+      defaultTo2Address: ctx.defaultTo2Address,
+      serviceInfoDir: ctx.serviceInfoDir,
+      ...(config.to0RefreshMargin === undefined ? {} : { to0RefreshMargin: config.to0RefreshMargin }),
+      ...(owner === undefined ? {} : { register: owner.register }),
+    },
+    ...(ctx.log === undefined ? {} : { logger: ctx.log }),
+    ...mainListener.app,
+  });
+  if (config.roles.includes('mud')) registerMudServing(app, store);
+  app.register(healthRoutes({ store, roles: config.roles, metrics }));
+  const apps = [{ spec: mainListener.spec, app }];
+  const factory = listeners[1];
+  if (factory !== undefined && roles.manufacturer !== undefined)
+    apps.push(factoryApp(ctx, { ...fdo, roles: { manufacturer: roles.manufacturer } }, factory));
+  return { app, apps };
 }
 
 /** The factory listener's app: the FDO transport with the manufacturer role only, so it answers DI and nothing else. */
