@@ -1,6 +1,6 @@
 /**
- * The IoTopia HTTP server as a Fastify instance, built from its parts: the FDO transport and the
- * management API.
+ * The IoTopia HTTP server as a Fastify instance, built from its parts: the security layer (headers,
+ * Host allowlist, listener name), the FDO transport and the management API.
  * The CLI listens on it; tests call `inject` on it without sockets.
  */
 import type { RequestListener } from 'node:http';
