@@ -5,10 +5,12 @@
  * before: none of them uses these shapes.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type MudParseResult, validateMud } from '../../src/mud/validate/parse-mud.ts';
+import { runCli } from '../helpers/cli.ts';
 import { vectorPath, vectorsMissing } from '../helpers/vectors.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the fixtures are JSON documents edited freely by each case
@@ -313,6 +315,37 @@ for (const c of ambiguous)
       assert.ok(!r.warnings.some((w) => w.path === c.path), `no lenient change at ${c.path}`);
     }
   });
+
+test('mud validate --lenient reports each shape with its code and --normalise writes a file strict mode accepts', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-mud-lenient-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const j = base();
+  j['ietf-mud:mud']['last-update'] = '2026-11-30T10:00:00';
+  acl(j, 0).type = 'ipv4';
+  ace(j, 0, 0).matches.ipv4['destination-ipv4-network'] = '192.0.2.10';
+  ace(j, 0, 1).matches['ietf-mud:mud']['same-manufacturer'] = [];
+  const file = join(dir, 'tool.json');
+  writeFileSync(file, JSON.stringify(j));
+  assert.equal((await runCli(['mud', 'validate', file], dir)).code, 1);
+  const r = await runCli(['mud', 'validate', '--lenient', '--json', file], dir);
+  assert.equal(r.code, 0, r.err);
+  const report = JSON.parse(r.out) as { files: { warnings: { code: string }[] }[] };
+  assert.deepEqual(report.files[0]?.warnings.map((w) => w.code).sort(), [
+    'WARN_MUD_ACL_TYPE_SHORTHAND',
+    'WARN_MUD_DATE_NO_OFFSET',
+    'WARN_MUD_EMPTY_LEAF',
+    'WARN_MUD_HOST_ROUTE',
+  ]);
+  const out = join(dir, 'rfc.json');
+  assert.equal((await runCli(['mud', 'validate', '--lenient', '--normalise', out, file], dir)).code, 0);
+  const strict = await runCli(['mud', 'validate', out], dir);
+  assert.equal(strict.code, 0, strict.out);
+  const written = JSON.parse(readFileSync(out, 'utf8')) as Json;
+  assert.equal(written['ietf-mud:mud']['last-update'], '2026-11-30T10:00:00Z');
+  assert.equal(acl(written, 0).type, 'ipv4-acl-type');
+  assert.equal(ace(written, 0, 0).matches.ipv4['destination-ipv4-network'], '192.0.2.10/32');
+  assert.deepEqual(ace(written, 0, 1).matches['ietf-mud:mud']['same-manufacturer'], [null]);
+});
 
 const NEW_CODES = ['WARN_MUD_HOST_ROUTE', 'WARN_MUD_ACL_TYPE_SHORTHAND', 'WARN_MUD_EMPTY_LEAF', 'WARN_MUD_DATE_NO_OFFSET'];
 const root = vectorPath('mud');
