@@ -261,6 +261,14 @@ const ambiguous: Refused[] = [
     path: `${ACE0}/matches/ipv4/destination-ipv4-network`,
   },
   {
+    name: 'a bare IPv6 address with a zone index',
+    edit: (j) => {
+      ace(j, 1, 0).matches.ipv6['source-ipv6-network'] = 'fe80::10%eth0';
+    },
+    code: 'ERR_MUD_FORMAT',
+    path: `${ACE1}/matches/ipv6/source-ipv6-network`,
+  },
+  {
     name: 'an unknown ACL type shorthand',
     edit: (j) => {
       acl(j, 0).type = 'ip';

@@ -54,7 +54,8 @@ function networks(container: JsonObject, family: string, path: string, issues: I
   if (spec === undefined) return;
   for (const leaf of spec.leaves) {
     const v = container[leaf];
-    if (typeof v !== 'string' || v.includes('/') || !spec.isAddress(v)) continue;
+    // A zone index (`%eth0`) names a link, not a host route: left for the reader to refuse.
+    if (typeof v !== 'string' || v.includes('/') || v.includes('%') || !spec.isAddress(v)) continue;
     const prefix = `${v}/${spec.host}`;
     issues.warn(
       'WARN_MUD_HOST_ROUTE',
