@@ -15,7 +15,10 @@ import { readMudContainer } from './read-mud.ts';
 import { isObject } from './yang-types.ts';
 
 export interface MudParseOptions {
-  /** Accept the pre-RFC shape, normalising it with a warning per change (default false: strict). */
+  /**
+   * Accept the pre-RFC shape (pre-rfc.ts) and the unambiguous shapes real tools write
+   * (lenient-shapes.ts), normalising each with a warning per change (default false: strict).
+   */
   lenient?: boolean;
   limits?: Partial<MudLimits>;
 }

@@ -12,6 +12,7 @@
  */
 import { ACL_MODULE, ACLS_MEMBER, PREFIX_TO_MODULE } from '../model/constants.ts';
 import { at, type Issues } from './issues.ts';
+import { normaliseLenientShapes } from './lenient-shapes.ts';
 import { isObject, type JsonObject } from './yang-types.ts';
 
 const OLD_ACLS_MEMBER = `${ACL_MODULE}:access-lists`;
@@ -100,7 +101,11 @@ export function normalisePreRfc(root: JsonObject, issues: Issues, lenient: boole
     renames.push([at('', ACLS_MEMBER), at('', OLD_ACLS_MEMBER)]);
   }
   walk(issues, lenient, root, '', '', renames);
-  if (lenient) mixEthernet(root, issues);
+  if (lenient) {
+    // The ACL type shorthands first, so that an `ipv4` ACL with eth matches is mixed as well.
+    normaliseLenientShapes(root, issues);
+    mixEthernet(root, issues);
+  }
   // Deepest first: a shallower rename then still finds its own prefix.
   renames.sort((a, b) => b[0].length - a[0].length);
   return (path) => {

@@ -198,12 +198,10 @@ export function readHost(issues: Issues, v: unknown, path: string): string | und
 
 const DATE_AND_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/;
 
-/** yang:date-and-time (RFC 6991 §3): RFC 3339 date and time with an offset. */
-export function readDateAndTime(issues: Issues, v: unknown, path: string): string | undefined {
-  const s = readString(issues, v, path);
-  if (s === undefined) return undefined;
+/** Whether `s` is a yang:date-and-time (RFC 6991 §3): RFC 3339 date and time with an offset. */
+export function isDateAndTime(s: string): boolean {
   const m = DATE_AND_TIME.exec(s);
-  const ok =
+  return (
     m !== null &&
     Number(m[2]) >= 1 &&
     Number(m[2]) <= 12 &&
@@ -212,8 +210,15 @@ export function readDateAndTime(issues: Issues, v: unknown, path: string): strin
     Number(m[4]) <= 23 &&
     Number(m[5]) <= 59 &&
     Number(m[6]) <= 60 &&
-    (m[9] === undefined || (Number(m[9]) <= 23 && Number(m[10]) <= 59));
-  if (!ok) {
+    (m[9] === undefined || (Number(m[9]) <= 23 && Number(m[10]) <= 59))
+  );
+}
+
+/** yang:date-and-time (RFC 6991 §3): RFC 3339 date and time with an offset. */
+export function readDateAndTime(issues: Issues, v: unknown, path: string): string | undefined {
+  const s = readString(issues, v, path);
+  if (s === undefined) return undefined;
+  if (!isDateAndTime(s)) {
     issues.error('ERR_MUD_FORMAT', path, `${JSON.stringify(s.slice(0, 40))} is not a date-and-time (RFC 3339, with a time offset)`);
     return undefined;
   }
@@ -230,11 +235,20 @@ export function isIpv6Prefix(s: string): boolean {
   return m !== null && isIPv6(m[1] as string) && Number(m[2]) <= 128;
 }
 
+/** The hint for an address or prefix of the other family, which no reading turns into this one. */
+function otherFamily(s: string, isOther: (a: string) => boolean, family: string): string {
+  return isOther(s.replace(/\/\d{1,3}$/, '')) ? `; it is an ${family} address, in a match of the other family` : '';
+}
+
 export function readIpv4Prefix(issues: Issues, v: unknown, path: string): string | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   if (!isIpv4Prefix(s)) {
-    issues.error('ERR_MUD_FORMAT', path, `${JSON.stringify(s.slice(0, 60))} is not an IPv4 prefix (address/0..32)`);
+    issues.error(
+      'ERR_MUD_FORMAT',
+      path,
+      `${JSON.stringify(s.slice(0, 60))} is not an IPv4 prefix (address/0..32)${otherFamily(s, isIPv6, 'IPv6')}`,
+    );
     return undefined;
   }
   return s;
@@ -244,7 +258,11 @@ export function readIpv6Prefix(issues: Issues, v: unknown, path: string): string
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   if (!isIpv6Prefix(s)) {
-    issues.error('ERR_MUD_FORMAT', path, `${JSON.stringify(s.slice(0, 60))} is not an IPv6 prefix (address/0..128)`);
+    issues.error(
+      'ERR_MUD_FORMAT',
+      path,
+      `${JSON.stringify(s.slice(0, 60))} is not an IPv6 prefix (address/0..128)${otherFamily(s, isIPv4, 'IPv4')}`,
+    );
     return undefined;
   }
   return s;
