@@ -47,7 +47,10 @@ export function registerMudValidate(mud: Command, cli: CliContext): void {
     .command('validate')
     .description('validate MUD files against RFC 8520/8519 and the known extensions; every error names its JSON path')
     .argument('<file...>', 'MUD files (JSON), or - for standard input')
-    .option('--lenient', 'accept the pre-RFC shape seen in the wild, normalising it with a warning per change')
+    .option(
+      '--lenient',
+      'accept the pre-RFC shape and the shorthands real tools write (bare host addresses, ipv4/ipv6/eth ACL types, [] for empty leaves, date-times without an offset), normalising each with a warning',
+    )
     .option('--json', 'machine output')
     .option(
       '--normalise <out>',
