@@ -108,6 +108,20 @@ function addressSets(ace: Ace, side: Side, ctx: DeviceContext, where: string): A
   return sets;
 }
 
+/** An ACE whose address sets have no address of the family it matches would compile to nothing: unresolved. */
+function checkFamilies(r: ResolvedAce, where: string): void {
+  const sets = [...r.src, ...r.dst];
+  const fixed = r.family ?? (r.ethertype === 0x0800 ? 4 : r.ethertype === 0x86dd ? 6 : undefined);
+  const families = fixed === undefined ? [4, 6] : [fixed];
+  if (sets.length === 0 || families.some((f) => sets.every((s) => s.prefixes.some((p) => p.family === f)))) return;
+  const what = sets.map((s) => s.origin).join(', ');
+  throw new IntentError(
+    'ERR_INTENT_UNRESOLVED',
+    where,
+    `${where}: ${what} has no IPv${families.join('/IPv')} address in the device context`,
+  );
+}
+
 function resolveAce(acl: Acl, ace: Ace, peer: Side, file: MudFile, ctx: DeviceContext): ResolvedAce {
   const where = `acl ${JSON.stringify(acl.name)} ace ${JSON.stringify(ace.name)}`;
   const bad = unsupportedFields(ace);
@@ -131,6 +145,7 @@ function resolveAce(acl: Acl, ace: Ace, peer: Side, file: MudFile, ctx: DeviceCo
   if (m.icmp !== undefined)
     r.icmp = { ...(m.icmp.type !== undefined && { type: m.icmp.type }), ...(m.icmp.code !== undefined && { code: m.icmp.code }) };
   if (m.tcp?.directionInitiated !== undefined) r.directionInitiated = m.tcp.directionInitiated;
+  checkFamilies(r, where);
   return r;
 }
 
