@@ -77,21 +77,30 @@ const BASICS_TO = [
   'meta nfproto ipv6 udp sport 547 udp dport 546 accept',
 ];
 
+/**
+ * Two base chains on the forward hook: an accept in one ends only that chain, so traffic between
+ * two managed devices must pass the sender's from-device policy and then the receiver's to-device
+ * policy; a drop in either is final.
+ */
 function tableHead(): string[] {
+  const t = `inet ${NFT_TABLE}`;
   return [
-    `table inet ${NFT_TABLE} {`,
+    `table ${t} {`,
     '  map from_dev { type ether_addr : verdict; }',
     '  map to_dev { type ether_addr : verdict; }',
     '  map to_dev4 { type ipv4_addr : verdict; }',
     '  map to_dev6 { type ipv6_addr : verdict; }',
-    '  chain forward { type filter hook forward priority filter; policy accept; }',
+    '  chain from_device { type filter hook forward priority filter; policy accept; }',
+    '  chain to_device { type filter hook forward priority filter + 10; policy accept; }',
     '}',
-    `flush chain inet ${NFT_TABLE} forward`,
-    `add rule inet ${NFT_TABLE} forward ct state established,related accept`,
-    `add rule inet ${NFT_TABLE} forward ether saddr vmap @from_dev`,
-    `add rule inet ${NFT_TABLE} forward ether daddr vmap @to_dev`,
-    `add rule inet ${NFT_TABLE} forward ip daddr vmap @to_dev4`,
-    `add rule inet ${NFT_TABLE} forward ip6 daddr vmap @to_dev6`,
+    `flush chain ${t} from_device`,
+    `add rule ${t} from_device ct state established,related accept`,
+    `add rule ${t} from_device ether saddr vmap @from_dev`,
+    `flush chain ${t} to_device`,
+    `add rule ${t} to_device ct state established,related accept`,
+    `add rule ${t} to_device ether daddr vmap @to_dev`,
+    `add rule ${t} to_device ip daddr vmap @to_dev4`,
+    `add rule ${t} to_device ip6 daddr vmap @to_dev6`,
   ];
 }
 
