@@ -12,7 +12,7 @@ export interface DeviceContext {
   myControllers: string[];
   /** RFC 8520 §8.6 `local-networks`: the prefixes this network calls local. */
   localNetworks: string[];
-  /** ietf-acldns names → addresses (a resolver's answers; no lookups happen here). */
+  /** ietf-acldns names → addresses (a resolver's answers; no lookups happen here); case and a final dot do not matter. */
   names: Map<string, string[]>;
   /** RFC 8520 §8.1/§8.2: MUD URL authority → addresses of the devices whose MUD URL has it. */
   manufacturers?: Map<string, string[]>;

@@ -187,17 +187,29 @@ function deviceAddress(value: string | undefined, family: 4 | 6, setting: string
   return p;
 }
 
+/** DNS names and authorities compare without case and without a final dot; so do the context's keys. */
+function lowerKeys(map: Map<string, string[]>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, v] of map) {
+    const key = k.toLowerCase().replace(/\.$/, '');
+    out.set(key, [...(out.get(key) ?? []), ...v]);
+  }
+  return out;
+}
+
 /** Resolves `file` for the device described by `ctx`. */
 export function resolveMud(file: MudFile, ctx: DeviceContext, opts: ResolveOptions = {}): ResolvedPolicy {
   const mac = normaliseMac(ctx.mac);
   if (mac === undefined) throw new IntentError('ERR_INTENT_CONTEXT', 'mac', `mac: ${JSON.stringify(ctx.mac)} is not a MAC address`);
   prefixes(ctx.localNetworks, 'local-networks');
+  const c: DeviceContext = { ...ctx, names: lowerKeys(ctx.names) };
+  if (ctx.manufacturers !== undefined) c.manufacturers = lowerKeys(ctx.manufacturers);
   const warnings: IntentWarning[] = [];
   const policy: ResolvedPolicy = {
     mac,
     mudUrl: file.mud.mudUrl,
-    fromDevice: resolveSide(file, file.mud.fromDevicePolicy?.aclNames ?? [], 'dst', ctx, opts, warnings),
-    toDevice: resolveSide(file, file.mud.toDevicePolicy?.aclNames ?? [], 'src', ctx, opts, warnings),
+    fromDevice: resolveSide(file, file.mud.fromDevicePolicy?.aclNames ?? [], 'dst', c, opts, warnings),
+    toDevice: resolveSide(file, file.mud.toDevicePolicy?.aclNames ?? [], 'src', c, opts, warnings),
     warnings,
   };
   const v4 = deviceAddress(ctx.ipv4, 4, 'ipv4');

@@ -10,7 +10,7 @@ const ctx = (over: Partial<DeviceContext> = {}): DeviceContext => ({
   controllers: new Map([['urn:example:hub', ['192.0.2.10', '2001:db8::10']]]),
   myControllers: ['192.0.2.20'],
   localNetworks: ['192.168.1.7/24', 'fd00::/8'],
-  names: new Map([['cloud.example.com', ['198.51.100.5', '2001:db8:5::5']]]),
+  names: new Map([['CLOUD.example.com.', ['198.51.100.5', '2001:db8:5::5']]]),
   manufacturers: new Map([
     ['things.example.com', ['192.0.2.30']],
     ['other.example.net', ['192.0.2.40']],
@@ -54,7 +54,7 @@ describe('resolve: RFC 8520 §8 abstractions name the peer', () => {
 });
 
 describe('resolve: DNS names, networks and ports', () => {
-  test('a dst-dnsname resolves through the names map (case and final dot ignored)', () => {
+  test('a dst-dnsname resolves through the names map (case and final dot ignored on both sides)', () => {
     const a = firstFrom({
       ipv4: { 'ietf-acldns:dst-dnsname': 'Cloud.Example.COM.', protocol: 6 },
       tcp: { 'destination-port': { operator: 'eq', port: 443 } },
