@@ -4,6 +4,7 @@ import { registerCborDiag } from './commands/cbor-diag.ts';
 import { registerDevice } from './commands/device.ts';
 import { registerDeviceAdmin } from './commands/device-admin.ts';
 import { registerFleet } from './commands/fleet.ts';
+import { registerIntent } from './commands/intent.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerManufacturer } from './commands/manufacturer.ts';
 import { registerMud } from './commands/mud.ts';
@@ -55,6 +56,7 @@ export function buildProgram(cli: RunContext): Command {
   registerRendezvous(program, cli);
   registerFleet(program, cli);
   registerMud(program, cli);
+  registerIntent(program, cli);
   registerSuit(program, cli);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();

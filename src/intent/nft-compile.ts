@@ -1,0 +1,133 @@
+/**
+ * A resolved policy as an nftables script for `nft -f` (docs/intent.md): one `inet` table
+ * `iotopia`; the device's chains and sets are deleted and made again in the same script, so
+ * applying it is one atomic transaction. Identifiers derive from the MAC only; every other value is
+ * a number or a validated prefix, so no string from the MUD file or the caller can add nft syntax.
+ */
+import type { Direction } from '../mud/model/constants.ts';
+import { IntentError } from './errors.ts';
+import { type Prefix, parsePrefix } from './ip.ts';
+import { aceRule, familiesOf, type NftSet } from './nft-rule.ts';
+import type { ResolvedAcl, ResolvedPolicy } from './resolve-types.ts';
+
+export const NFT_TABLE = 'iotopia';
+
+export interface NftCompileOptions {
+  /** Allow ARP-free IP basics (IPv6 ND/RA, DHCPv4/v6, DNS to `dnsServers`); default true. */
+  basics?: boolean;
+  /** The resolvers the device may send DNS queries to (udp/tcp 53). */
+  dnsServers?: string[];
+}
+
+interface Compiled {
+  sets: NftSet[];
+  chains: { name: string; rules: string[] }[];
+}
+
+/** The identifier of a device's objects: `d_` and the MAC's twelve hex digits. */
+export function deviceId(mac: string): string {
+  const hex = mac.replaceAll(':', '');
+  if (!/^[0-9a-f]{12}$/.test(hex)) throw new IntentError('ERR_INTENT_CONTEXT', 'mac', 'the MAC address is not normalised');
+  return `d_${hex}`;
+}
+
+function compileAcls(acls: ResolvedAcl[], dir: Direction, id: string, out: Compiled): string[] {
+  const tag = dir === 'from-device' ? 'f' : 't';
+  return acls.map((acl, i) => {
+    const chain = `${id}_${tag}${i}`;
+    const rules: string[] = [];
+    acl.aces.forEach((ace, j) => {
+      for (const f of familiesOf(ace)) {
+        const r = aceRule(ace, f, dir, `${chain}_${j}${f === undefined ? '' : `_${f}`}`);
+        out.sets.push(...r.sets);
+        rules.push(r.rule);
+      }
+    });
+    out.chains.push({ name: chain, rules });
+    return chain;
+  });
+}
+
+function dnsServers(values: string[]): Prefix[] {
+  return values.map((v) => {
+    const p = parsePrefix(v);
+    if (p === undefined || v.includes('/'))
+      throw new IntentError('ERR_INTENT_CONTEXT', 'dns-server', `dns-server: ${JSON.stringify(v)} is not an IP address`);
+    return p;
+  });
+}
+
+function basicsFrom(dns: Prefix[]): string[] {
+  const rules = [
+    'icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept',
+    'meta nfproto ipv4 udp sport 68 udp dport 67 accept',
+    'meta nfproto ipv6 udp sport 546 udp dport 547 accept',
+  ];
+  for (const f of [4, 6] as const) {
+    const addrs = dns.filter((p) => p.family === f).map((p) => p.text);
+    if (addrs.length > 0)
+      rules.push(`${f === 4 ? 'ip' : 'ip6'} daddr { ${addrs.join(', ')} } meta l4proto { tcp, udp } th dport 53 accept`);
+  }
+  return rules;
+}
+
+const BASICS_TO = [
+  'icmpv6 type { nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } accept',
+  'meta nfproto ipv4 udp sport 67 udp dport 68 accept',
+  'meta nfproto ipv6 udp sport 547 udp dport 546 accept',
+];
+
+/**
+ * Two base chains on the forward hook: an accept in one ends only that chain, so traffic between
+ * two managed devices must pass the sender's from-device policy and then the receiver's to-device
+ * policy; a drop in either is final.
+ */
+function tableHead(): string[] {
+  const t = `inet ${NFT_TABLE}`;
+  return [
+    `table ${t} {`,
+    '  map from_dev { type ether_addr : verdict; }',
+    '  map to_dev { type ether_addr : verdict; }',
+    '  map to_dev4 { type ipv4_addr : verdict; }',
+    '  map to_dev6 { type ipv6_addr : verdict; }',
+    '  chain from_device { type filter hook forward priority filter; policy accept; }',
+    '  chain to_device { type filter hook forward priority filter + 10; policy accept; }',
+    '}',
+    `flush chain ${t} from_device`,
+    `add rule ${t} from_device ct state established,related accept`,
+    `add rule ${t} from_device ether saddr vmap @from_dev`,
+    `flush chain ${t} to_device`,
+    `add rule ${t} to_device ct state established,related accept`,
+    `add rule ${t} to_device ether daddr vmap @to_dev`,
+    `add rule ${t} to_device ip daddr vmap @to_dev4`,
+    `add rule ${t} to_device ip6 daddr vmap @to_dev6`,
+  ];
+}
+
+const setDecl = (s: NftSet, elements: boolean): string =>
+  `add set inet ${NFT_TABLE} ${s.name} { type ${s.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags interval; auto-merge;${
+    elements && s.elements.length > 0 ? ` elements = { ${s.elements.join(', ')} };` : ''
+  } }`;
+
+/** Compiles `policy` to an nft script; apply it with `nft -f`. */
+export function compileNft(policy: ResolvedPolicy, opts: NftCompileOptions = {}): string {
+  const id = deviceId(policy.mac);
+  const t = `inet ${NFT_TABLE}`;
+  const out: Compiled = { sets: [], chains: [] };
+  const fromAcls = compileAcls(policy.fromDevice, 'from-device', id, out);
+  const toAcls = compileAcls(policy.toDevice, 'to-device', id, out);
+  const basics = opts.basics !== false;
+  const fromRules = [...(basics ? basicsFrom(dnsServers(opts.dnsServers ?? [])) : []), ...fromAcls.map((c) => `jump ${c}`), 'drop'];
+  const toRules = [...(basics ? BASICS_TO : []), ...toAcls.map((c) => `jump ${c}`), 'drop'];
+  const lines = [`# IoTopia device policy for ${policy.mac}: apply with nft -f (one transaction)`, ...tableHead()];
+  for (const c of [`${id}_from`, `${id}_to`]) lines.push(`add chain ${t} ${c}`, `flush chain ${t} ${c}`);
+  for (const c of out.chains) lines.push(`add chain ${t} ${c.name}`, `delete chain ${t} ${c.name}`);
+  for (const s of out.sets) lines.push(setDecl(s, false), `delete set ${t} ${s.name}`);
+  for (const s of out.sets) lines.push(setDecl(s, true));
+  for (const c of out.chains) lines.push(`add chain ${t} ${c.name}`, ...c.rules.map((r) => `add rule ${t} ${c.name} ${r}`));
+  lines.push(...fromRules.map((r) => `add rule ${t} ${id}_from ${r}`), ...toRules.map((r) => `add rule ${t} ${id}_to ${r}`));
+  lines.push(`add element ${t} from_dev { ${policy.mac} : jump ${id}_from }`, `add element ${t} to_dev { ${policy.mac} : jump ${id}_to }`);
+  if (policy.ipv4 !== undefined) lines.push(`add element ${t} to_dev4 { ${policy.ipv4.text.replace(/\/32$/, '')} : jump ${id}_to }`);
+  if (policy.ipv6 !== undefined) lines.push(`add element ${t} to_dev6 { ${policy.ipv6.text.replace(/\/128$/, '')} : jump ${id}_to }`);
+  return `${lines.join('\n')}\n`;
+}
