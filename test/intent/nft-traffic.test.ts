@@ -37,15 +37,15 @@ function topology(): void {
   sh('ip', 'link', 'set', `vc${id}`, 'netns', C);
   sh('ip', '-n', C, 'link', 'set', `vc${id}`, 'name', 'vc');
   for (const [ns, dev, addr, gw] of [
-    [A, 'va', '10.0.1.2/24', '10.0.1.1'],
-    [C, 'vc', '10.0.2.2/24', '10.0.2.1'],
+    [A, 'va', '192.0.2.2/24', '192.0.2.1'],
+    [C, 'vc', '198.51.100.2/24', '198.51.100.1'],
   ] as const) {
     sh('ip', '-n', ns, 'addr', 'add', addr, 'dev', dev);
     sh('ip', '-n', ns, 'link', 'set', dev, 'up');
     sh('ip', '-n', ns, 'route', 'add', 'default', 'via', gw);
   }
-  sh('ip', '-n', R, 'addr', 'add', '10.0.1.1/24', 'dev', 'ra');
-  sh('ip', '-n', R, 'addr', 'add', '10.0.2.1/24', 'dev', 'rc');
+  sh('ip', '-n', R, 'addr', 'add', '192.0.2.1/24', 'dev', 'ra');
+  sh('ip', '-n', R, 'addr', 'add', '198.51.100.1/24', 'dev', 'rc');
   sh('ip', '-n', R, 'link', 'set', 'ra', 'up');
   sh('ip', '-n', R, 'link', 'set', 'rc', 'up');
   sh('ip', 'netns', 'exec', R, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
@@ -79,8 +79,8 @@ describe('a compiled policy enforced on the forward path', { skip }, () => {
   });
 
   test('before: everything is open; after: only the allowed port, opened by the device', () => {
-    assert.equal(connect(A, '10.0.2.2', 8081), 'open');
-    assert.equal(connect(C, '10.0.1.2', 8080), 'open');
+    assert.equal(connect(A, '198.51.100.2', 8081), 'open');
+    assert.equal(connect(C, '192.0.2.2', 8080), 'open');
     const file = parse(
       mudJson(
         [
@@ -100,17 +100,17 @@ describe('a compiled policy enforced on the forward path', { skip }, () => {
     const script = compileNft(
       resolveMud(file, {
         mac: DEVICE_MAC,
-        ipv4: '10.0.1.2',
+        ipv4: '192.0.2.2',
         controllers: new Map(),
         myControllers: [],
         localNetworks: [],
-        names: new Map([['cloud.example.com', ['10.0.2.2']]]),
+        names: new Map([['cloud.example.com', ['198.51.100.2']]]),
       }),
     );
     const applied = spawnSync('ip', ['netns', 'exec', R, 'nft', '-f', '-'], { input: script, encoding: 'utf8' });
     assert.equal(applied.status, 0, applied.stderr);
-    assert.equal(connect(A, '10.0.2.2', 8080), 'open', 'the allowed flow, opened by the device');
-    assert.equal(connect(A, '10.0.2.2', 8081), 'blocked', 'another port: default deny');
-    assert.equal(connect(C, '10.0.1.2', 8080), 'blocked', 'the cloud may not open a connection to the device');
+    assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'the allowed flow, opened by the device');
+    assert.equal(connect(A, '198.51.100.2', 8081), 'blocked', 'another port: default deny');
+    assert.equal(connect(C, '192.0.2.2', 8080), 'blocked', 'the cloud may not open a connection to the device');
   });
 });
