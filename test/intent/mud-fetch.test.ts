@@ -26,6 +26,7 @@ let otherCa: string;
 let signerAnchor: Issuer;
 let signer: Issuer;
 let rogue: Issuer;
+let tlsPair: { cert: string; key: string };
 
 function mudJson(path: string, extra: Record<string, unknown> = {}): Uint8Array {
   const container = {
@@ -58,6 +59,7 @@ before(async () => {
   const tlsCa = await testCa('IoTopia MUD fetch test TLS CA');
   const leaf = await tlsCa.issue('127.0.0.1', LOOPBACK_NAMES);
   serverCa = tlsCa.pem;
+  tlsPair = { cert: `${leaf.cert}${tlsCa.pem}`, key: leaf.key };
   otherCa = (await testCa('IoTopia unrelated TLS CA')).pem;
   const anchorKeys = await cachedKeys('secp256r1', 21);
   signerAnchor = { keys: anchorKeys, certificate: certificateFor(anchorKeys, { commonName: 'IoTopia test MUD signer CA', ca: true }) };
@@ -66,7 +68,7 @@ before(async () => {
   const rogueKeys = await cachedKeys('secp256r1', 23);
   const rogueCa = { keys: rogueKeys, certificate: certificateFor(rogueKeys, { commonName: 'IoTopia test MUD signer CA', ca: true }) };
   rogue = { keys: signerKeys, certificate: certificateFor(signerKeys, { commonName: 'mud.iotopia.test', issuer: rogueCa }) };
-  server = createServer({ cert: `${leaf.cert}${tlsCa.pem}`, key: leaf.key }, (req, res) => {
+  server = createServer(tlsPair, (req, res) => {
     const path = new URL(req.url ?? '/', 'https://x').pathname;
     seen.push({ path, headers: req.headers });
     const route = routes.get(path);
@@ -158,6 +160,35 @@ describe('fetchMud', () => {
   test('a redirect to http is refused', async () => {
     routes.set('/moved.json', { status: 302, headers: { location: 'http://127.0.0.1:1/bulb.json' } });
     await refused(fetchMud(`${base}/moved.json`, trusted()), 'ERR_INTENT_FETCH_REDIRECT');
+  });
+
+  test('a redirect to https is followed, and the file must still name the URL fetched', async () => {
+    publish('/bulb.json');
+    routes.set('/old-bulb.json', { status: 301, headers: { location: '/bulb.json' } });
+    await refused(fetchMud(`${base}/old-bulb.json`, trusted()), 'ERR_INTENT_FETCH_URL_MISMATCH');
+    routes.set('/bulb-alias.json', { status: 302, headers: { location: `${base}/bulb.json` } });
+    routes.set('/bulb-alias.p7s', routes.get('/bulb.p7s') as Route);
+    await refused(fetchMud(`${base}/bulb-alias.json`, trusted()), 'ERR_INTENT_FETCH_URL_MISMATCH');
+  });
+
+  test('a server that never answers is given up on after the timeout', async () => {
+    const hanging = createServer({ cert: tlsPair.cert, key: tlsPair.key }, () => {});
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(hanging.address() as AddressInfo).port}/bulb.json`;
+    try {
+      await refused(fetchMud(url, { ...trusted(), timeoutMs: 300 }), 'ERR_INTENT_FETCH_TIMEOUT');
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
+  });
+
+  test('the lenient reading is used only when asked', async () => {
+    publish('/loose.json', { extra: { 'last-update': '2026-11-30T10:00:00' } });
+    await refused(fetchMud(`${base}/loose.json`, trusted()), 'ERR_INTENT_FETCH_INVALID');
+    const result = await fetchMud(`${base}/loose.json`, { ...trusted(), lenient: true });
+    assert.equal(result.signed, true);
+    assert.ok(result.warnings.length > 0);
   });
 
   test('a file whose mud-url differs from the URL fetched is refused, even when signed', async () => {
