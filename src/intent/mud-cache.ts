@@ -3,6 +3,7 @@
  * `cache-validity`, ETag), plus the back-off state after failures.
  */
 import type { MudFile } from '../mud/model/mud-file.ts';
+import type { MudFetchError } from './fetch-errors.ts';
 
 export interface MudCacheEntry {
   url: string;
@@ -19,6 +20,8 @@ export interface MudCacheEntry {
   failures: number;
   /** No refetch before this time (set after a failure). */
   nextAttempt: Date | undefined;
+  /** The error of the last failed refetch, until a fetch succeeds. */
+  lastError: MudFetchError | undefined;
 }
 
 export interface BackoffOptions {

@@ -67,7 +67,7 @@ export async function fetchMud(url: string, options: FetchMudOptions = {}): Prom
   const now = options.now ?? new Date();
   const cache = options.cache?.url === url ? options.cache : undefined;
   if (cache !== undefined && options.force !== true) {
-    if (cache.nextAttempt !== undefined && now < cache.nextAttempt) return { ...kept(cache), stale: true };
+    if (cache.nextAttempt !== undefined && now < cache.nextAttempt) return { ...kept(cache), stale: true, error: cache.lastError };
     if (cache.nextAttempt === undefined && now < cache.validUntil) return kept(cache);
   }
   try {
@@ -75,7 +75,7 @@ export async function fetchMud(url: string, options: FetchMudOptions = {}): Prom
   } catch (e) {
     if (cache === undefined || !(e instanceof MudFetchError)) throw e;
     const failures = cache.failures + 1;
-    const entry = { ...cache, failures, nextAttempt: nextAttemptAfter(failures, now, options.backoff) };
+    const entry = { ...cache, failures, nextAttempt: nextAttemptAfter(failures, now, options.backoff), lastError: e };
     return { ...kept(entry), stale: true, error: e };
   }
 }
@@ -91,7 +91,14 @@ async function fetchFresh(url: string, cache: MudCacheEntry | undefined, options
   const maxBytes = options.maxBytes ?? MAX_FETCHED_MUD_BYTES;
   const res = await httpsGet(url, { ca: options.serverCa, headers, timeoutMs: options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS, maxBytes });
   if (res.status === 304 && cache !== undefined) {
-    const entry = { ...cache, fetchedAt: now, validUntil: validUntil(cache.mud, now), failures: 0, nextAttempt: undefined };
+    const entry = {
+      ...cache,
+      fetchedAt: now,
+      validUntil: validUntil(cache.mud, now),
+      failures: 0,
+      nextAttempt: undefined,
+      lastError: undefined,
+    };
     return { ...kept(entry), source: 'not-modified' };
   }
   if (res.status !== 200) throw new MudFetchError('ERR_INTENT_FETCH_STATUS', url, `the server answered HTTP ${res.status}`);
@@ -109,6 +116,7 @@ async function fetchFresh(url: string, cache: MudCacheEntry | undefined, options
     signer,
     failures: 0,
     nextAttempt: undefined,
+    lastError: undefined,
   };
   return {
     entry,

@@ -253,6 +253,7 @@ describe('fetchMud', () => {
     const count = seen.length;
     const waiting = await fetchMud(`${base}/flaky.json`, { ...trusted(), cache: failed.entry, now: new Date(t1.getTime() + 1_000) });
     assert.equal(waiting.stale, true);
+    assert.equal(waiting.error?.code, 'ERR_INTENT_FETCH_STATUS');
     assert.equal(seen.length, count);
     // after it: another failure doubles the wait
     const t2 = new Date(t1.getTime() + 61_000);
