@@ -206,6 +206,13 @@ describe('fetchMud', () => {
     await refused(fetchMud(`${base}/big-chunked.json`, trusted()), 'ERR_INTENT_FETCH_TOO_LARGE');
   });
 
+  test('a signature beyond its size limit is refused', async () => {
+    publish('/big-sig.json');
+    routes.set('/big-sig.p7s', { body: new Uint8Array(256 * 1024 + 1) });
+    const e = await refused(fetchMud(`${base}/big-sig.json`, trusted()), 'ERR_INTENT_FETCH_TOO_LARGE');
+    assert.match(e.url, /big-sig\.p7s$/);
+  });
+
   test('a file that does not validate is refused', async () => {
     routes.set('/bad.json', { body: '{"ietf-mud:mud":{"mud-version":1}}' });
     await refused(fetchMud(`${base}/bad.json`, trusted()), 'ERR_INTENT_FETCH_INVALID');
