@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type {
   ByteSink,
@@ -158,14 +158,7 @@ export function directorySource(dir: string | undefined, log: (line: string) => 
       return (await stat(file)).size;
     },
     async read(name, offset, length) {
-      const f = await open(checked.get(name) ?? (await where(name)), 'r');
-      try {
-        const out = new Uint8Array(length);
-        const { bytesRead } = await f.read(out, 0, length, offset);
-        return out.subarray(0, bytesRead);
-      } finally {
-        await f.close();
-      }
+      return readFileRange(checked.get(name) ?? (await where(name)), offset, length);
     },
   };
 }

@@ -13,26 +13,18 @@ import { spkiOf } from '../../crypto/private-key-handle.ts';
 import { IotopiaError } from '../../errors.ts';
 import type { Keystore, KeystoreKeyType } from '../../keystore/keystore.ts';
 import { isKeystoreKeyType, KEY_NAME, KEYSTORE_KEY_TYPES } from '../../keystore/keystore.ts';
-import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
-import { loadMasterKey } from '../../platform/master-key.ts';
-import { tokenMasterKey } from '../../platform/token-master-key.ts';
+import { openKeystore } from '../../keystore/open-keystore.ts';
 import { ConfigError, type RawSettings, resolveConfig, settingsFromEnv } from '../../server/platform/config.ts';
-import { SQLITE_FILE } from '../../server/platform/platform.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openData, SQLITE_FILE } from '../../server/platform/platform.ts';
 import type { Store } from '../../store/store.ts';
-import { type CliContext, defaultSettings, pathIn, rootedSettings } from '../context.ts';
+import { type CliContext, defaultSettings, rootedSettings } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
+import { type KeystoreOptions, keystoreFlags, withKeystoreOptions } from './up-keystore.ts';
 
-interface StoreOptions {
+interface StoreOptions extends KeystoreOptions {
   dataDir?: string;
   database?: string;
-  keystore?: string;
-  pkcs11Module?: string;
-  pkcs11Token?: string;
-  pkcs11PinFile?: string;
-  pkcs11LabelPrefix?: string;
-  masterKeyStore?: string;
 }
 
 interface KeyView {
@@ -117,29 +109,17 @@ export function registerKeys(program: Command, cli: CliContext): void {
   });
 }
 
+/** The server's data directory and database, and its keystore options as `iotopia up` takes them. */
 function withStoreOptions(command: Command): Command {
-  return command
-    .option('--data-dir <dir>', "the server's data directory (default ./.iotopia)")
-    .option('--database <url>', 'postgres://… when the server uses PostgreSQL')
-    .option('--keystore <backend>', 'software (default) or pkcs11, as the server runs with')
-    .option('--pkcs11-module <path>', 'with --keystore pkcs11: the PKCS#11 module')
-    .option('--pkcs11-token <label>', 'with --keystore pkcs11: the token label')
-    .option('--pkcs11-pin-file <file>', 'with --keystore pkcs11: a file whose first line is the user PIN (else IOTOPIA_PKCS11_PIN)')
-    .option('--pkcs11-label-prefix <prefix>', 'with --keystore pkcs11: CKA_LABEL prefix of IoTopia’s keys (default "iotopia:")')
-    .option('--master-key-store <where>', 'file (default) or pkcs11, as the server runs with');
+  return withKeystoreOptions(
+    command
+      .option('--data-dir <dir>', "the server's data directory (default ./.iotopia)")
+      .option('--database <url>', 'postgres://… when the server uses PostgreSQL'),
+  );
 }
 
 async function withKeystore(cli: CliContext, o: StoreOptions, fn: (store: Store, keystore: Keystore) => Promise<void>): Promise<void> {
-  const flags: RawSettings = {
-    dataDir: o.dataDir,
-    database: o.database,
-    keystore: o.keystore,
-    pkcs11Module: o.pkcs11Module,
-    pkcs11Token: o.pkcs11Token,
-    pkcs11PinFile: o.pkcs11PinFile === undefined ? undefined : pathIn(cli, o.pkcs11PinFile),
-    pkcs11LabelPrefix: o.pkcs11LabelPrefix,
-    masterKeyStore: o.masterKeyStore,
-  };
+  const flags: RawSettings = { dataDir: o.dataDir, database: o.database, ...keystoreFlags(cli, o) };
   let config: ReturnType<typeof resolveConfig>;
   try {
     config = resolveConfig(
@@ -155,25 +135,11 @@ async function withKeystore(cli: CliContext, o: StoreOptions, fn: (store: Store,
   if (config.database === undefined && !existsSync(file)) {
     throw new CliExit(EXIT_USAGE, `--data-dir: no IoTopia database in ${config.dataDir}; run \`iotopia up\` there first`);
   }
-  const setting = config.keystore;
-  const token = setting?.backend === 'pkcs11' ? keyStepSync(() => openTokenKeystore(setting, cli.env), EXIT_USAGE) : undefined;
+  const { store, token } = await openStep(() => openData(config, cli.env));
   try {
-    const master = keyStepSync(
-      () =>
-        token !== undefined && setting?.backend === 'pkcs11' && setting.sealMasterKey === true
-          ? tokenMasterKey(token)(config.dataDir, cli.env)
-          : loadMasterKey(config.dataDir, cli.env),
-      EXIT_USAGE,
-    );
-    const store = await openStore(config.database === undefined ? { path: file } : { url: config.database }, {
-      kek: (master as { key: Uint8Array }).key,
-    });
-    try {
-      await fn(store, token ?? openKeystore({ backend: 'software' }, store.keys, cli.env));
-    } finally {
-      await store.close();
-    }
+    await fn(store, token ?? openKeystore({ backend: 'software' }, store.keys, cli.env));
   } finally {
+    await store.close();
     await token?.close();
   }
 }
@@ -212,11 +178,12 @@ async function keyStep<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function keyStepSync<T>(run: () => T, exitCode: number): T {
+/** Opening the token, the master key or the store fails as a usage error: the options name what is wrong. */
+async function openStep<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return run();
+    return await run();
   } catch (e) {
-    if (e instanceof IotopiaError) throw new CliExit(exitCode, `${e.message} [${e.code}]`);
+    if (e instanceof IotopiaError) throw new CliExit(EXIT_USAGE, `${e.message} [${e.code}]`);
     throw e;
   }
 }

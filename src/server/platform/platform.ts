@@ -135,10 +135,11 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
 }
 
 /**
- * The data directory made private, the master key, and the store. A PKCS#11 token opens first: it
- * may hold what seals the store's master key.
+ * The data directory made private, the master key, and the store: what `iotopia up` and the local
+ * admin commands (`iotopia keys`) open the same way. A PKCS#11 token opens first: it may hold what
+ * seals the store's master key. The caller closes the store, then the token.
  */
-async function openData(config: SettledConfig, env: NodeJS.ProcessEnv, logger: StartOptions['logger']) {
+export async function openData(config: PlatformConfig, env: NodeJS.ProcessEnv, logger?: FastifyBaseLogger) {
   const token = config.keystore?.backend === 'pkcs11' ? openTokenKeystore(config.keystore, env) : undefined;
   const database = config.database ?? join(config.dataDir, SQLITE_FILE);
   try {
