@@ -14,7 +14,14 @@ import { ConfigError } from '../../platform/errors.ts';
 import type { KeyTypeSetting } from '../../platform/keys.ts';
 import { KEYSTORE_ENV, type KeystoreDraft, type KeystoreRawSettings, keystoreSetting, mergeKeystoreSettings } from './keystore-config.ts';
 import { applyLimitSettings, DEFAULT_LIMITS, LIMITS_ENV, type LimitsConfig, type LimitsRawSettings } from './limits-config.ts';
-import { resolveTransport, TRANSPORT_ENV, type TransportConfig, type TransportRawSettings } from './transport-config.ts';
+import {
+  booleanSetting,
+  parseListen,
+  resolveTransport,
+  TRANSPORT_ENV,
+  type TransportConfig,
+  type TransportRawSettings,
+} from './transport-config.ts';
 
 export type { LimitsConfig } from './limits-config.ts';
 export type { ListenAddress, ListenerTimeouts, TransportConfig } from './transport-config.ts';
@@ -151,11 +158,10 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
       c.roles = [...new Set(roles as ServerRole[])];
     }
     if (s.listen !== undefined) {
-      const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s.listen);
-      const port = Number(m?.[3]);
-      if (m === null || port > 65535) throw bad('listen', `"${s.listen}" is not HOST:PORT`);
-      c.host = m[1] ?? (m[2] === '' ? '127.0.0.1' : (m[2] as string));
-      c.port = port;
+      const at = parseListen(s.listen);
+      if (at === undefined) throw bad('listen', `"${s.listen}" is not HOST:PORT`);
+      c.host = at.host;
+      c.port = at.port;
     }
     if (s.dataDir !== undefined) c.dataDir = s.dataDir;
     if (s.database !== undefined) {
@@ -166,11 +172,7 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
       if (!KEY_TYPES.includes(s.keyType as KeyTypeSetting)) throw bad('key-type', `"${s.keyType}" is not one of ${KEY_TYPES.join(', ')}`);
       c.keyType = s.keyType as KeyTypeSetting;
     }
-    if (s.autoOwner !== undefined) {
-      const v = String(s.autoOwner);
-      if (v !== 'true' && v !== 'false') throw bad('auto-owner', 'true or false');
-      c.autoOwner = v === 'true';
-    }
+    if (s.autoOwner !== undefined) c.autoOwner = booleanSetting(s.autoOwner, 'auto-owner', bad);
     if (s.publicHost !== undefined) c.publicHost = s.publicHost;
     if (s.logLevel !== undefined) {
       if (!LOG_LEVELS.includes(s.logLevel as PlatformConfig['logLevel'])) throw bad('log-level', `one of ${LOG_LEVELS.join(', ')}`);
@@ -194,11 +196,8 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
         throw bad('rendezvous-policy', `"${s.rendezvousPolicy}" is not one of ${DEFAULT_ACCEPTANCE_MODES.join(', ')}`);
       c.rendezvousPolicy = s.rendezvousPolicy as DefaultAcceptance;
     }
-    if (s.allowInternalRendezvous !== undefined) {
-      const v = String(s.allowInternalRendezvous);
-      if (v !== 'true' && v !== 'false') throw bad('allow-internal-rendezvous', 'true or false');
-      c.allowInternalRendezvous = v === 'true';
-    }
+    if (s.allowInternalRendezvous !== undefined)
+      c.allowInternalRendezvous = booleanSetting(s.allowInternalRendezvous, 'allow-internal-rendezvous', bad);
   }
   const ks = keystoreSetting(keystore);
   if (ks.backend === 'pkcs11') c.keystore = ks;

@@ -102,17 +102,18 @@ interface Merged {
   timeouts: Record<(typeof TIMEOUT_KEYS)[number], number>;
 }
 
-type Bad = (setting: string, why: string) => ConfigError;
+export type Bad = (setting: string, why: string) => ConfigError;
 
-function bool(value: string | boolean, setting: string, bad: Bad): boolean {
+/** A true/false setting (a flag's boolean, or the text from a file or the environment). */
+export function booleanSetting(value: string | boolean, setting: string, bad: Bad): boolean {
   const v = String(value);
   if (v !== 'true' && v !== 'false') throw bad(setting, 'true or false');
   return v === 'true';
 }
 
 function mergeOne(m: Merged, s: TransportRawSettings, bad: Bad): void {
-  if (s.tls !== undefined) m.tls = bool(s.tls, 'tls', bad);
-  if (s.insecureHttp !== undefined) m.insecureHttp = bool(s.insecureHttp, 'insecure-http', bad);
+  if (s.tls !== undefined) m.tls = booleanSetting(s.tls, 'tls', bad);
+  if (s.insecureHttp !== undefined) m.insecureHttp = booleanSetting(s.insecureHttp, 'insecure-http', bad);
   if (s.tlsCert !== undefined) m.tlsCert = s.tlsCert;
   if (s.tlsKey !== undefined) m.tlsKey = s.tlsKey;
   if (s.factoryListen !== undefined) {
