@@ -1,7 +1,8 @@
 import type { ApiRole, ApiTokenRecord, ApiTokenRepository } from '../api-token-repository.ts';
-import { ERR_STORE_DUPLICATE, ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
+import { ERR_STORE_DUPLICATE, StoreError } from '../errors.ts';
 import type { SqlContext } from './context.ts';
 import { affected, date, decodeCursor, optionalDate, paged, pageLimit } from './rows.ts';
+import { revokeToken } from './token-table.ts';
 
 interface Row {
   id: string;
@@ -63,15 +64,7 @@ export function sqlApiTokenRepository({ db, clock }: SqlContext): ApiTokenReposi
       return row === undefined ? undefined : record(row);
     },
     async revoke(id) {
-      const r = await db
-        .updateTable('api_tokens')
-        .set({ revoked_at: clock().getTime() })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (affected(r) === 1) return;
-      const exists = await db.selectFrom('api_tokens').select('id').where('id', '=', id).executeTakeFirst();
-      if (exists === undefined) throw new StoreError(ERR_STORE_NOT_FOUND, `no API token ${id}`);
+      await revokeToken(db, 'api_tokens', id, clock(), 'API token');
     },
     async list(page) {
       const limit = pageLimit(page);

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { DiTokenRecord, DiTokenRepository } from '../di-token-repository.ts';
-import { ERR_STORE_DUPLICATE, ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
+import { ERR_STORE_DUPLICATE, StoreError } from '../errors.ts';
 import type { SqlContext } from './context.ts';
 import { affected, date, decodeCursor, millis, optionalDate, paged, pageLimit } from './rows.ts';
+import { revokeToken } from './token-table.ts';
 
 interface Row {
   id: string;
@@ -71,15 +72,7 @@ export function sqlDiTokenRepository({ db, clock }: SqlContext): DiTokenReposito
     },
     findBySecretHash: bySecret,
     async revoke(id) {
-      const r = await db
-        .updateTable('di_tokens')
-        .set({ revoked_at: clock().getTime() })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (affected(r) === 1) return;
-      const exists = await db.selectFrom('di_tokens').select('id').where('id', '=', id).executeTakeFirst();
-      if (exists === undefined) throw new StoreError(ERR_STORE_NOT_FOUND, `no DI token ${id}`);
+      await revokeToken(db, 'di_tokens', id, clock(), 'DI token');
     },
     async list(page) {
       const limit = pageLimit(page);
