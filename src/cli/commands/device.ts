@@ -44,6 +44,7 @@ import { type CliContext, pathIn } from '../context.ts';
 import { DI_TOKEN_ENV, DI_TOKEN_HELP, diTokenOption } from '../di-token-option.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
+import type { KeystoreOptions as ServerKeystoreOptions } from './up-keystore.ts';
 
 const DEFAULT_CREDENTIAL = join('.iotopia-device', 'credential.cbor');
 const random = (n: number) => new Uint8Array(randomBytes(n));
@@ -343,13 +344,8 @@ async function protocolStep<T>(what: string, run: () => Promise<T>): Promise<T> 
   }
 }
 
-interface KeystoreOptions {
-  keystore?: string;
-  pkcs11Module?: string;
-  pkcs11Token?: string;
-  pkcs11PinFile?: string;
-  pkcs11LabelPrefix?: string;
-}
+/** The keystore options of `iotopia up`, but for the device key: there is no master key on a device. */
+type KeystoreOptions = Omit<ServerKeystoreOptions, 'masterKeyStore'>;
 
 function withKeystoreOptions(command: Command): Command {
   return command
