@@ -1,7 +1,14 @@
 /** Errors of the intent pillar's resolution and compilation (docs/errors-intent.md). */
 import { IotopiaError } from '../errors.ts';
 
-export type IntentErrorCode = 'ERR_INTENT_CONTEXT' | 'ERR_INTENT_UNRESOLVED' | 'ERR_INTENT_UNSUPPORTED' | 'ERR_INTENT_POLICY';
+export type IntentErrorCode =
+  | 'ERR_INTENT_CONTEXT'
+  | 'ERR_INTENT_UNRESOLVED'
+  | 'ERR_INTENT_UNSUPPORTED'
+  | 'ERR_INTENT_POLICY'
+  | 'ERR_INTENT_APPLY'
+  | 'ERR_INTENT_NFT_MISSING'
+  | 'ERR_INTENT_DNS';
 
 /** A MUD file that cannot be resolved or compiled for a device; `where` names the ACL/ACE or setting. */
 export class IntentError extends IotopiaError {
