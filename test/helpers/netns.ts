@@ -73,6 +73,36 @@ export function toolMissing(tool: string, args: string[] = ['--version']): strin
 
 let counter = 0;
 
+/** A fresh, unique namespace name (process id, counter, tag). */
+function uniqueName(tag: string): string {
+  counter += 1;
+  return `iot-${process.pid}-${counter}-${tag}`;
+}
+
+/** One empty network namespace (only `lo`), e.g. to check or apply an nftables ruleset. */
+export class Namespace {
+  readonly name: string;
+
+  constructor(tag = 'ns') {
+    this.name = uniqueName(tag);
+    const r = spawnSync('ip', ['netns', 'add', this.name], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip netns add ${this.name}: ${r.stderr || r.error?.message}`);
+  }
+
+  /** Runs `cmd` inside the namespace, with `input` on its stdin. */
+  exec(cmd: string, args: string[] = [], input?: string): SpawnSyncReturns<string> {
+    return spawnSync('ip', ['netns', 'exec', this.name, cmd, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      ...(input !== undefined && { input }),
+    });
+  }
+
+  destroy(): void {
+    spawnSync('ip', ['netns', 'delete', this.name]);
+  }
+}
+
 /** Listens on `[::]` (dual stack) for each port: TCP replies `ok` and closes, UDP echoes `ok`. */
 const SERVER = `const p=JSON.parse(process.argv[1]);const net=require('net'),dg=require('dgram');let n=0;const all=(p.tcp||[]).length+(p.udp||[]).length;const up=()=>{if(++n===all)console.log('ready')};
 for(const port of p.tcp||[])net.createServer(s=>{s.on('error',()=>{});s.end('ok')}).listen(port,'::',up);
@@ -91,8 +121,7 @@ export class Topology {
   readonly #children = new Set<ChildProcess>();
 
   constructor(opts: TopologyOptions = {}) {
-    counter += 1;
-    const base = `iot-${process.pid}-${counter}`;
+    const base = uniqueName('net');
     this.names = { gateway: `${base}-gw`, device: `${base}-dev`, internet: `${base}-inet`, controller: `${base}-ctl` };
     this.deviceMac = opts.deviceMac ?? '02:00:00:00:00:0a';
     this.links = {
