@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud, mud-signature, suit, suit-process, suit-report, to0); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
@@ -9,6 +9,8 @@
 import { cborBench } from './cbor.ts';
 import { coseBench } from './cose.ts';
 import { fdoBench } from './fdo.ts';
+import { intentApplyBench } from './intent-apply.ts';
+import { intentRssBench } from './intent-rss.ts';
 import { interopBench } from './interop.ts';
 import { machine } from './measure.ts';
 import { mudBench } from './mud.ts';
@@ -25,6 +27,8 @@ const KNOWN = [
   'fdo',
   'onboarding',
   'interop',
+  'intent-apply',
+  'intent-rss',
   'mud',
   'mud-signature',
   'suit',
@@ -62,5 +66,7 @@ if (wanted('suit-process')) doc.suitProcess = await suitProcessBench(seconds);
 if (wanted('suit-report')) doc.suitReport = suitReportBench(seconds);
 if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
 if (wanted('to0')) doc.to0 = await to0Bench(seconds, args);
+if (wanted('intent-apply')) doc.intentApply = intentApplyBench(seconds);
+if (wanted('intent-rss')) doc.intentRss = intentRssBench(seconds);
 if (wanted('interop')) doc.interop = await interopBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -1,0 +1,54 @@
+/**
+ * The process measured by intent-rss.ts (run with --expose-gc): it resolves and compiles N devices
+ * and keeps every resolved policy and script, as a MUD manager does, then applies them to nftables
+ * in a namespace of its own, in transactions of BATCH devices until all are applied or the time
+ * budget is spent. Prints one JSON object. Arguments: N, the budget in seconds.
+ */
+import { Namespace } from '../test/helpers/netns.ts';
+import { kernelChains, scriptSize, timedApply } from './intent-apply.ts';
+import { benchFiles, benchPolicy, oneTransaction } from './intent-apply-devices.ts';
+
+const BATCH = 250;
+const [devices = 10_000, budgetSeconds = 60] = process.argv.slice(2).map(Number);
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const rssMiB = (): number => {
+  gc();
+  return Number((process.memoryUsage().rss / 2 ** 20).toFixed(1));
+};
+
+const files = benchFiles();
+const before = rssMiB();
+const t = performance.now();
+const held = Array.from({ length: devices }, (_, i) => benchPolicy(files, i));
+const compileMs = Math.round(performance.now() - t);
+const afterCompile = rssMiB();
+const ns = new Namespace('rss');
+try {
+  const end = performance.now() + budgetSeconds * 1000;
+  let applied = 0;
+  let applyMs = 0;
+  const lastBatchMs: number[] = [];
+  while (applied < devices && performance.now() < end) {
+    const batch = held.slice(applied, applied + BATCH);
+    const ms = timedApply(ns, oneTransaction(batch.map((p) => p.script)));
+    applyMs += ms;
+    lastBatchMs.push(ms);
+    applied += batch.length;
+  }
+  const afterApply = rssMiB();
+  const perDeviceKiB = Number((((afterCompile - before) * 1024) / devices).toFixed(2));
+  const size = scriptSize(oneTransaction(held.slice(0, applied).map((p) => p.script)));
+  process.stdout.write(
+    `${JSON.stringify({
+      devices,
+      files: files.length,
+      compileMs,
+      rssMiB: { before, afterCompile, afterApply },
+      heldPerDeviceKiB: perDeviceKiB,
+      kernel: { devicesApplied: applied, batch: BATCH, applyMs, batchMs: lastBatchMs, chains: kernelChains(ns), script: size },
+      budgetSeconds,
+    })}\n`,
+  );
+} finally {
+  ns.destroy();
+}
