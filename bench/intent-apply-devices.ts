@@ -102,14 +102,15 @@ export function benchPolicy(files: BoundFile[], n: number): BenchPolicy {
 
 /**
  * Many device scripts as one `nft -f` transaction: the table head that every script repeats is
- * kept once (from the first script), then each script's device lines.
+ * kept once (from the first script); of the others, the lines about their own device (every line
+ * naming its `d_<mac>` identifier).
  */
 export function oneTransaction(scripts: string[]): string {
   const out: string[] = [];
   scripts.forEach((s, i) => {
     const lines = s.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-    const start = lines.findIndex((l) => l.startsWith('add chain inet iotopia d_'));
-    out.push(...(i === 0 ? lines : lines.slice(start)));
+    const id = / (d_[0-9a-f]{12})_/.exec(s)?.[1];
+    out.push(...(i === 0 || id === undefined ? lines : lines.filter((l) => l.includes(id))));
   });
   return `${out.join('\n')}\n`;
 }
