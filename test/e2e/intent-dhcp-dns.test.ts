@@ -12,8 +12,10 @@ import { type Dnsmasq, startDnsmasq } from '../helpers/dnsmasq.ts';
 import { skipReason, Topology, toolMissing } from '../helpers/netns.ts';
 import { tempDir } from '../helpers/temp.ts';
 
-/** RFC 8520 §10: the DHCPv4 option carrying the MUD URL. */
+/** RFC 8520 §10: the DHCPv4 and DHCPv6 options carrying the MUD URL. */
 const MUD_URL_DHCPV4_OPTION = 161;
+const MUD_URL_DHCPV6_OPTION = 112;
+const MUD_URL_V6 = 'https://things.example.com/lamp/v1-ipv6.json';
 const MUD_URL = 'https://things.example.com/lamp/v1.json';
 const DEVICE_MAC = '02:00:00:00:00:0a';
 const NAME = 'cloud.example.com';
@@ -34,14 +36,14 @@ async function until<T>(read: () => T, ok: (v: T) => boolean, tries = 100): Prom
 
 /** The dnsmasq hook: one line per call with its arguments and the MUD URL dnsmasq passes in the environment. */
 const HOOK = (out: string) => `#!/bin/sh
-echo "args=$* mud-url=\${DNSMASQ_MUD_URL:-none}" >> '${out}'
+echo "args=$* mud-url=\${DNSMASQ_MUD_URL:-none} mac=\${DNSMASQ_MAC:-none}" >> '${out}'
 `;
 
 /** busybox udhcpc's event script: configures the leased address and default route, records the lease. */
 const UDHCPC_SCRIPT = (out: string) => `#!/bin/sh
 case "$1" in
   bound|renew)
-    ip addr flush dev "$interface"
+    ip -4 addr flush dev "$interface"
     ip addr add "$ip/$mask" dev "$interface"
     ip route add default via "$router"
     echo "ip=$ip router=$router dns=$dns" > '${out}'
@@ -68,6 +70,7 @@ describe('a device on a dnsmasq network', { skip }, () => {
       dhcpScript: hook,
       hosts: { [NAME]: ['198.51.100.2'] },
       localDomains: ['example.com'],
+      dhcpv6: true,
       ttl: 1,
     });
   });
@@ -103,10 +106,38 @@ describe('a device on a dnsmasq network', { skip }, () => {
       () => (existsSync(hookOut) ? readFileSync(hookOut, 'utf8') : ''),
       (v) => v.includes('args=add'),
     );
-    assert.match(lines, new RegExp(`^args=add ${DEVICE_MAC} ${ip.replaceAll('.', '\\.')} mud-url=${MUD_URL}$`, 'm'));
+    assert.match(lines, new RegExp(`^args=add ${DEVICE_MAC} ${ip.replaceAll('.', '\\.')} mud-url=${MUD_URL} mac=`, 'm'));
     assert.match(readFileSync((dnsmasq as Dnsmasq).leaseFile, 'utf8'), new RegExp(`${DEVICE_MAC} ${ip.replaceAll('.', '\\.')} `));
     await n.serve('internet', { tcp: [8080] });
     assert.equal(n.probe('device', 'tcp', n.links.internet.ipv4, 8080), 'open', 'the leased address and route reach the internet host');
+  });
+
+  test('a DHCPv6 lease (dhclient) carries option 112: the --dhcp-script gets the DUID, the address, the MAC and the MUD URL', {
+    skip: toolMissing('dhclient', ['--version']),
+  }, async () => {
+    const n = net as Topology;
+    const ifname = n.links.device.ifname;
+    // The client sends from its link-local address, usable once duplicate address detection is over.
+    const ready = (v: string) => v.includes('fe80') && !v.includes('tentative');
+    const addrs = await until(() => n.run('device', 'ip', ['-6', 'addr', 'show', 'dev', ifname]), ready);
+    assert.ok(ready(addrs), `the device has a usable link-local address: ${addrs}`);
+    const conf = join(dir, 'dhclient6.conf');
+    writeFileSync(conf, `option dhcp6.mudurl code ${MUD_URL_DHCPV6_OPTION} = string;\nsend dhcp6.mudurl "${MUD_URL_V6}";\n`);
+    const files = ['-lf', join(dir, 'dhclient6.leases'), '-pf', join(dir, 'dhclient6.pid')];
+    const client = n.spawn('device', 'dhclient', ['-6', '-d', '-cf', conf, ...files, '-sf', '/bin/true', ifname]);
+    let said = '';
+    client.stderr?.on('data', (d) => {
+      said += d;
+    });
+    const lines = await until(
+      () => (existsSync(hookOut) ? readFileSync(hookOut, 'utf8') : ''),
+      (v) => v.includes(`mud-url=${MUD_URL_V6}`),
+    );
+    assert.match(
+      lines,
+      new RegExp(`^args=add [0-9a-f:]+ 2001:db8:1::1[0-9a-f]{2} mud-url=${MUD_URL_V6} mac=${DEVICE_MAC}$`, 'm'),
+      `dhclient: ${said.slice(-600)}\ndnsmasq: ${(dnsmasq as Dnsmasq).readLog().slice(-1200)}`,
+    );
   });
 
   test('a DNS name answered with the configured TTL follows a changed record', async () => {

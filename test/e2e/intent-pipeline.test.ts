@@ -183,7 +183,7 @@ describe('a device leased by DHCP with a MUD URL ends up enforced', { skip }, ()
     const script = join(dir, 'udhcpc.sh');
     writeFileSync(
       script,
-      '#!/bin/sh\ncase "$1" in bound|renew) ip addr flush dev "$interface"; ip addr add "$ip/$mask" dev "$interface"; ip route replace default via "$router";; esac\n',
+      '#!/bin/sh\ncase "$1" in bound|renew) ip -4 addr flush dev "$interface"; ip addr add "$ip/$mask" dev "$interface"; ip route replace default via "$router";; esac\n',
     );
     chmodSync(script, 0o755);
     const option = withMudUrl ? ['-x', `0xa1:${Buffer.from(MUD_URL).toString('hex')}`] : [];

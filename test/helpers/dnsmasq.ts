@@ -1,6 +1,6 @@
 /**
  * dnsmasq as the gateway's DHCP and DNS server in a test Topology: a DHCPv4 range on the device
- * link, DNS answers from an addn-hosts file that tests rewrite (then SIGHUP), a `--dhcp-script`
+ * link (and DHCPv6 on request), DNS answers from an addn-hosts file that tests rewrite (then SIGHUP), a `--dhcp-script`
  * hook, and a log file. Runs in the foreground; stop() or the topology's destroy() ends it.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -19,6 +19,8 @@ export interface DnsmasqOptions {
   localDomains?: string[];
   /** An executable dnsmasq runs on each lease change (--dhcp-script). */
   dhcpScript?: string;
+  /** Also serve DHCPv6 on the device link, addresses ::100 to ::1ff of its /64 (default false). */
+  dhcpv6?: boolean;
   /** First and last address of the DHCPv4 range on the device link (default .100 to .150). */
   range?: [string, string];
 }
@@ -40,6 +42,12 @@ const hostsText = (hosts: Record<string, string[]>): string =>
   Object.entries(hosts)
     .flatMap(([name, addrs]) => addrs.map((a) => `${a} ${name}\n`))
     .join('');
+
+/** `::100` to `::1ff` in the /64 of the gateway's address, e.g. `2001:db8:1::100,2001:db8:1::1ff`. */
+const v6Range = (gateway: string): string => {
+  const net = gateway.replace(/::[0-9a-f]*$/, '');
+  return `${net}::100,${net}::1ff`;
+};
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -63,9 +71,11 @@ export async function startDnsmasq(net: Topology, opts: DnsmasqOptions): Promise
     '--bind-interfaces',
     `--interface=${link.gatewayIfname}`,
     `--listen-address=${link.gatewayIpv4}`,
+    ...(opts.dhcpv6 === true ? [`--listen-address=${link.gatewayIpv6}`] : []),
     `--addn-hosts=${hostsFile}`,
     `--local-ttl=${opts.ttl ?? 1}`,
     `--dhcp-range=${first},${last},255.255.255.0,1h`,
+    ...(opts.dhcpv6 === true ? [`--dhcp-range=${v6Range(link.gatewayIpv6)},64,1h`] : []),
     `--dhcp-option=option:router,${link.gatewayIpv4}`,
     `--dhcp-option=option:dns-server,${link.gatewayIpv4}`,
     `--dhcp-leasefile=${leaseFile}`,
