@@ -13,6 +13,36 @@ import { mudJson, parse } from './mud-fixture.ts';
 const skip = toolMissing('nft') || skipReason();
 const DEVICE_MAC = '02:00:00:00:00:0a';
 
+/** The lamp may open TCP 8080 to cloud.example.com over IPv4, nothing else; compiled for the device's known addresses. */
+function lampScript(addresses: { ipv4?: string; ipv6?: string }): string {
+  const file = parse(
+    mudJson(
+      [
+        {
+          ipv4: { protocol: 6, 'ietf-acldns:dst-dnsname': 'cloud.example.com' },
+          tcp: { 'destination-port': { operator: 'eq', port: 8080 }, 'ietf-mud:direction-initiated': 'from-device' },
+        },
+      ],
+      [
+        {
+          ipv4: { protocol: 6, 'ietf-acldns:src-dnsname': 'cloud.example.com' },
+          tcp: { 'source-port': { operator: 'eq', port: 8080 }, 'ietf-mud:direction-initiated': 'from-device' },
+        },
+      ],
+    ),
+  );
+  return compileNft(
+    resolveMud(file, {
+      mac: DEVICE_MAC,
+      ...addresses,
+      controllers: new Map(),
+      myControllers: [],
+      localNetworks: [],
+      names: new Map([['cloud.example.com', ['198.51.100.2']]]),
+    }),
+  );
+}
+
 describe('a compiled policy enforced on the forward path', { skip }, () => {
   let net: Topology | undefined;
   after(() => net?.destroy());
@@ -26,36 +56,24 @@ describe('a compiled policy enforced on the forward path', { skip }, () => {
   test('before: everything is open; after: only the allowed port, opened by the device', () => {
     assert.equal(connect('device', '198.51.100.2', 8081), 'open');
     assert.equal(connect('internet', '192.0.2.2', 8080), 'open');
-    const file = parse(
-      mudJson(
-        [
-          {
-            ipv4: { protocol: 6, 'ietf-acldns:dst-dnsname': 'cloud.example.com' },
-            tcp: { 'destination-port': { operator: 'eq', port: 8080 }, 'ietf-mud:direction-initiated': 'from-device' },
-          },
-        ],
-        [
-          {
-            ipv4: { protocol: 6, 'ietf-acldns:src-dnsname': 'cloud.example.com' },
-            tcp: { 'source-port': { operator: 'eq', port: 8080 }, 'ietf-mud:direction-initiated': 'from-device' },
-          },
-        ],
-      ),
-    );
-    const script = compileNft(
-      resolveMud(file, {
-        mac: DEVICE_MAC,
-        ipv4: '192.0.2.2',
-        controllers: new Map(),
-        myControllers: [],
-        localNetworks: [],
-        names: new Map([['cloud.example.com', ['198.51.100.2']]]),
-      }),
-    );
+    assert.equal(connect('device', '2001:db8:2::2', 8081), 'open', 'IPv6 is forwarded too');
+    const script = lampScript({ ipv4: '192.0.2.2', ipv6: '2001:db8:1::2' });
     const applied = (net as Topology).exec('gateway', 'nft', ['-f', '-'], script);
     assert.equal(applied.status, 0, applied.stderr);
     assert.equal(connect('device', '198.51.100.2', 8080), 'open', 'the allowed flow, opened by the device');
     assert.equal(connect('device', '198.51.100.2', 8081), 'blocked', 'another port: default deny');
     assert.equal(connect('internet', '192.0.2.2', 8080), 'blocked', 'the cloud may not open a connection to the device');
+    assert.equal(connect('device', '2001:db8:2::2', 8080), 'blocked', 'the file allows IPv4 only: IPv6 falls to the default deny');
+    assert.equal(connect('internet', '2001:db8:1::2', 8080), 'blocked', 'nor over IPv6');
+  });
+  test('a device address the policy was not given (e.g. an IPv6 SLAAC address) is still closed to connections from outside', {
+    todo: "to-device traffic on a routed path is found by destination address only (at the forward hook the destination MAC is the router's): a device address missing from the policy is not protected",
+  }, () => {
+    const n = net as Topology;
+    n.run('gateway', 'nft', ['flush', 'ruleset']);
+    const applied = n.exec('gateway', 'nft', ['-f', '-'], lampScript({ ipv4: '192.0.2.2' }));
+    assert.equal(applied.status, 0, applied.stderr);
+    assert.equal(connect('internet', '192.0.2.2', 8080), 'blocked');
+    assert.equal(connect('internet', '2001:db8:1::2', 8080), 'blocked');
   });
 });
