@@ -11,6 +11,7 @@ import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
 import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
+import { type OnboardedFeed, onboardedFeed } from '../../onboarding/onboarded-feed.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
 import { sealPlainSecretSettings } from '../../onboarding/secret-settings.ts';
@@ -61,6 +62,8 @@ export interface Platform {
   to0Refresh?: To0Refresh;
   /** Whether DI is open on loopback without a credential, and whether auto-owner runs (it needs both roles). */
   manufacturing: { loopbackOnly: boolean; autoOwner: boolean };
+  /** Devices whose TO2 ended here, announced after the outcome committed. */
+  onboarded: OnboardedFeed;
   close(): Promise<void>;
 }
 
@@ -118,6 +121,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
       ...(owner === undefined ? {} : { to0Refresh: owner.refresh }),
       manufacturing: { loopbackOnly: diPolicy.loopbackOnly, autoOwner },
+      onboarded: ctx.onboarded,
       async close() {
         await stopTimers();
         tls?.close();
@@ -263,6 +267,7 @@ function roleContext(
 ): RoleContext {
   const addresses = serverAddresses(config, config.transport.tls);
   const stored = storedTo2Address(store, addresses.to2Address);
+  const onboarded = onboardedFeed(options.logger);
   return {
     config,
     store,
@@ -275,7 +280,8 @@ function roleContext(
     defaultRvInfo: addresses.rvInfo,
     defaultTo2Address: addresses.to2Address,
     currentTo2Address: async () => (await stored()).addr,
-    ownerVouchers: storeOwnerVoucherStore(store),
+    onboarded,
+    ownerVouchers: storeOwnerVoucherStore(store, { afterOnboarded: (d) => onboarded.publish(d) }),
     ownerKeyRing: storeOwnerKeyRing(store, more.keystore),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
     // Loopback rendezvous addresses are this host's own only while nothing beyond it can reach the API.
