@@ -10,6 +10,8 @@ export interface OnboardedDevice {
   guid: Uint8Array;
   replacementGuid: Uint8Array;
   mudUrl?: string;
+  /** Where the MUD URL came from: what the device said in TO2 (devmod or iotopia.onboard), or its certificate. */
+  mudUrlSource?: 'fdo' | 'x509';
   sbomUrl?: string;
   /** The address TO2 came from. */
   address?: string;

@@ -5,6 +5,7 @@ import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/er
 import type { Repositories, Store } from '../store/store.ts';
 import type { VoucherRecord } from '../store/voucher-repository.ts';
 import type { OnboardedDevice } from './onboarded-feed.ts';
+import { voucherCertificateMudUrl } from './voucher-mud-url.ts';
 import { HELD_STATES, moveVoucher } from './voucher-states.ts';
 
 /** A resale: what was handed on, and the earlier vouchers of the device retired with it. */
@@ -85,7 +86,13 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
       return v === undefined || !HELD_STATES.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
     },
     async onboarded(guid, { replacementGuid, replacementVoucher, deviceInfo, peerAddress }) {
+      let certificateMudUrl: string | undefined;
       await store.transaction(async (r) => {
+        // A device that declared no MUD URL may carry one in its certificate (RFC 8520 §11).
+        if (deviceInfo?.mudUrl === undefined) {
+          const held = await r.vouchers.get('owner', guid);
+          certificateMudUrl = held === undefined ? undefined : voucherCertificateMudUrl(held.voucher);
+        }
         const device = await r.devices.get(guid);
         const earlier = device?.replacementGuid;
         // A TO2 that began before a resale must not end with the device onboarded here: the
@@ -106,7 +113,11 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
             details: { guid: guidToHex(guid), by: guidToHex(replacementGuid) },
           });
         }
-        const info = { ...deviceInfo, ...(peerAddress === undefined ? {} : { address: peerAddress }) };
+        const info = {
+          ...deviceInfo,
+          ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl }),
+          ...(peerAddress === undefined ? {} : { address: peerAddress }),
+        };
         await moveDevice(r, guid, 'onboarded', { replacementGuid, current: device?.state ?? 'absent', info });
         await r.audit.append({
           actor,
@@ -117,6 +128,7 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
             replacementVoucher: replacementVoucher !== undefined,
             ...(superseded === undefined ? {} : { superseded: guidToHex(superseded) }),
             ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrl: deviceInfo.mudUrl }),
+            ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl, mudUrlSource: 'x509' }),
           },
         });
       });
@@ -124,6 +136,8 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
         guid,
         replacementGuid,
         ...deviceInfo,
+        ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrlSource: 'fdo' }),
+        ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl, mudUrlSource: 'x509' }),
         ...(peerAddress === undefined ? {} : { address: peerAddress }),
       });
     },
