@@ -7,6 +7,8 @@ export type CaptureErrorCode =
   | 'ERR_CAPTURE_LIMIT'
   | 'ERR_CAPTURE_LINKTYPE'
   | 'ERR_CAPTURE_DNS'
+  | 'ERR_CAPTURE_DHCP'
+  | 'ERR_CAPTURE_LLDP'
   | 'ERR_CAPTURE_READ';
 
 /** A capture that is not pcap/pcapng, ends early, breaks a limit or has a link type IoTopia does not decode. */
