@@ -21,7 +21,7 @@ const T0 = 1_765_000_000_000_000;
 
 type Frame = [number, Uint8Array];
 
-const fromDev = (dst: string, ip: Uint8Array): Uint8Array => ether(GATEWAY_MAC, DEVICE_MAC, 0x0800, ip);
+const fromDev = (ip: Uint8Array): Uint8Array => ether(GATEWAY_MAC, DEVICE_MAC, 0x0800, ip);
 const toDev = (src: string, ip: Uint8Array): Uint8Array => ether(DEVICE_MAC, src, 0x0800, ip);
 
 export function deviceTraffic(): Rec[] {
@@ -34,19 +34,19 @@ export function deviceTraffic(): Rec[] {
     [0, ether('ff:ff:ff:ff:ff:ff', DEVICE_MAC, 0x0800, ipv4('0.0.0.0', '255.255.255.255', 17, udp(68, 67, new Uint8Array(300))))],
     [1, ether(DEVICE_MAC, GATEWAY_MAC, 0x0800, ipv4(GATEWAY, DEVICE, 17, udp(67, 68, new Uint8Array(300))))],
     // DNS to the gateway, from an ephemeral port in the Linux range.
-    [10, fromDev(GATEWAY, ipv4(DEVICE, GATEWAY, 17, udp(40001, 53, new Uint8Array(33))))],
+    [10, fromDev(ipv4(DEVICE, GATEWAY, 17, udp(40001, 53, new Uint8Array(33))))],
     [11, toDev(GATEWAY_MAC, ipv4(GATEWAY, DEVICE, 17, udp(53, 40001, answer)))],
     // HTTPS to the CDN address the name led to.
-    [20, fromDev(CDN, ipv4(DEVICE, CDN, 6, tcp(50123, 443, SYN)))],
+    [20, fromDev(ipv4(DEVICE, CDN, 6, tcp(50123, 443, SYN)))],
     [21, toDev(GATEWAY_MAC, ipv4(CDN, DEVICE, 6, tcp(443, 50123, SYN | ACK)))],
-    [22, fromDev(CDN, ipv4(DEVICE, CDN, 6, tcp(50123, 443, ACK, new Uint8Array(100))))],
+    [22, fromDev(ipv4(DEVICE, CDN, 6, tcp(50123, 443, ACK, new Uint8Array(100))))],
     // A second connection to the same service, from another port.
-    [40_000_000, fromDev(CDN, ipv4(DEVICE, CDN, 6, tcp(50200, 443, SYN)))],
+    [40_000_000, fromDev(ipv4(DEVICE, CDN, 6, tcp(50200, 443, SYN)))],
     [40_000_001, toDev(GATEWAY_MAC, ipv4(CDN, DEVICE, 6, tcp(443, 50200, SYN | ACK)))],
     // NTP and ping to addresses nobody named.
-    [30, fromDev(NTP, ipv4(DEVICE, NTP, 17, udp(123, 123, new Uint8Array(48))))],
+    [30, fromDev(ipv4(DEVICE, NTP, 17, udp(123, 123, new Uint8Array(48))))],
     [31, toDev(GATEWAY_MAC, ipv4(NTP, DEVICE, 17, udp(123, 123, new Uint8Array(48))))],
-    [40, fromDev(PINGED, ipv4(DEVICE, PINGED, 1, icmp(8, 0)))],
+    [40, fromDev(ipv4(DEVICE, PINGED, 1, icmp(8, 0)))],
     [41, toDev(GATEWAY_MAC, ipv4(PINGED, DEVICE, 1, icmp(0, 0)))],
     // A local client (its own MAC) opens a connection to the device's port 8080.
     [50, toDev(LOCAL_MAC, ipv4(LOCAL_PEER, DEVICE, 6, tcp(51000, 8080, SYN)))],
