@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerIntentApply } from './intent-apply.ts';
 import { registerIntentCompile } from './intent-compile.ts';
+import { registerIntentLearn } from './intent-learn.ts';
 import { registerIntentRemove } from './intent-remove.ts';
+import { registerIntentUrls } from './intent-urls.ts';
 
 /** Creates the `intent` command group and registers its subcommands. */
 export function registerIntent(program: Command, cli: CliContext): Command {
@@ -14,6 +16,8 @@ export function registerIntent(program: Command, cli: CliContext): Command {
   registerIntentCompile(intent, cli);
   registerIntentApply(intent, cli);
   registerIntentRemove(intent, cli);
+  registerIntentUrls(intent, cli);
+  registerIntentLearn(intent, cli);
   for (const c of [intent, ...intent.commands]) c.exitOverride();
   return intent;
 }
