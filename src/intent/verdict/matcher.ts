@@ -1,0 +1,164 @@
+/**
+ * Many resolved policies compiled to one matcher that answers, for a packet in a given conntrack
+ * state, what the nftables ruleset of nft-compile.ts would: the `from_device` base chain (dispatch
+ * by source MAC) and then the `to_device` base chain (dispatch by destination MAC, else by
+ * destination address), each accepting established traffic first (docs/intent.md, "The script").
+ */
+import type { Direction } from '../../mud/model/constants.ts';
+import { deviceId, dnsServers, type NftCompileOptions } from '../nft-compile.ts';
+import type { ResolvedAcl, ResolvedPolicy } from '../resolve-types.ts';
+import { macNumber, v4Range, v6Range } from './addr.ts';
+import { basicsRules } from './basics.ts';
+import type { Flow } from './flow.ts';
+import { baseLabels, LABEL_ESTABLISHED, LABEL_NOT_MANAGED, type RuleLabel } from './labels.ts';
+import { ruleMatches } from './match.ts';
+import { aceRules, CT_ESTABLISHED, type Rule } from './rule.ts';
+
+interface Chain {
+  rules: Rule[];
+  /** The label of the final `drop` (default deny). */
+  deny: number;
+}
+
+interface DeviceChains {
+  from: Chain;
+  to: Chain;
+}
+
+interface V6Entry {
+  words: Uint32Array;
+  device: DeviceChains;
+}
+
+/** The answer for one packet; reuse one object across calls. */
+export interface Verdict {
+  accept: boolean;
+  /** The label (Matcher.labels) of the rule that decided. */
+  label: number;
+  /** The labels that ended each base chain: established, not-managed, or the device rule. */
+  fromLabel: number;
+  toLabel: number;
+  /** The conntrack state the packet was judged in (set by FlowJudge). */
+  ct: number;
+}
+
+export function newVerdict(): Verdict {
+  return { accept: true, label: LABEL_NOT_MANAGED, fromLabel: LABEL_NOT_MANAGED, toLabel: LABEL_NOT_MANAGED, ct: 0 };
+}
+
+export interface Matcher {
+  labels: RuleLabel[];
+  /** Judges `f` in conntrack state `ct` (CT_NEW, CT_ESTABLISHED, CT_INVALID) into `out`; returns out.accept. */
+  judge(f: Flow, ct: number, out: Verdict): boolean;
+}
+
+function chainOf(mac: string, dir: Direction, acls: ResolvedAcl[], basics: Rule[] | undefined, labels: RuleLabel[]): Chain {
+  const rules: Rule[] = [...(basics ?? [])];
+  for (const acl of acls) {
+    for (const ace of acl.aces) {
+      labels.push({ kind: 'ace', mac, direction: dir, acl: acl.name, ace: ace.ace });
+      rules.push(...aceRules(ace, dir, labels.length - 1));
+    }
+  }
+  const last = acls[acls.length - 1];
+  labels.push({ kind: 'default-deny', mac, direction: dir, ...(last === undefined ? {} : { acl: last.name }) });
+  return { rules, deny: labels.length - 1 };
+}
+
+/** Runs a device chain: the label of the first matching rule (positive: accept) or of the default drop. */
+function runChain(c: Chain, f: Flow, ct: number, out: Verdict): boolean {
+  const rules = c.rules;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i] as Rule;
+    if (ruleMatches(r, f, ct)) {
+      out.label = r.label;
+      return r.accept;
+    }
+  }
+  out.label = c.deny;
+  return false;
+}
+
+function devicePolicies(policies: ResolvedPolicy[], opts: NftCompileOptions, labels: RuleLabel[]) {
+  const byMac = new Map<number, DeviceChains>();
+  const byV4 = new Map<number, DeviceChains>();
+  const byV6 = new Map<number, V6Entry[]>();
+  const dns = dnsServers(opts.dnsServers ?? []);
+  for (const p of policies) {
+    deviceId(p.mac);
+    let basics: [Rule[], Rule[]] | undefined;
+    if (opts.basics !== false) {
+      labels.push({ kind: 'basics', mac: p.mac, direction: 'from-device' });
+      const fromLabel = labels.length - 1;
+      labels.push({ kind: 'basics', mac: p.mac, direction: 'to-device' });
+      basics = [basicsRules('from-device', dns, fromLabel), basicsRules('to-device', dns, labels.length - 1)];
+    }
+    const device: DeviceChains = {
+      from: chainOf(p.mac, 'from-device', p.fromDevice, basics?.[0], labels),
+      to: chainOf(p.mac, 'to-device', p.toDevice, basics?.[1], labels),
+    };
+    byMac.set(macNumber(p.mac), device);
+    const v4 = p.ipv4 === undefined ? undefined : v4Range(p.ipv4.text);
+    if (v4 !== undefined) byV4.set(v4[0], device);
+    const v6 = p.ipv6 === undefined ? undefined : v6Range(p.ipv6.text);
+    if (v6 !== undefined) {
+      const words = v6.subarray(0, 4);
+      const key = words[3] as number;
+      const list = (byV6.get(key) ?? []).filter((e) => e.words.some((w, i) => w !== words[i]));
+      byV6.set(key, [...list, { words, device }]);
+    }
+  }
+  return { byMac, byV4, byV6 };
+}
+
+/** Compiles the policies (later ones replace earlier ones of the same MAC, as applying them in turn would). */
+export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptions = {}): Matcher {
+  const labels = baseLabels();
+  const { byMac, byV4, byV6 } = devicePolicies(policies, opts, labels);
+  const toDevice = (f: Flow): DeviceChains | undefined => {
+    const m = byMac.get(f.dstMac);
+    if (m !== undefined) return m;
+    if (f.family === 4) return byV4.get(f.dst[0] as number);
+    const list = byV6.get(f.dst[3] as number);
+    if (list === undefined) return undefined;
+    for (const e of list) if (e.words[0] === f.dst[0] && e.words[1] === f.dst[1] && e.words[2] === f.dst[2]) return e.device;
+    return undefined;
+  };
+  return {
+    labels,
+    judge(f: Flow, ct: number, out: Verdict): boolean {
+      out.accept = true;
+      if (f.family === 0) {
+        out.label = out.fromLabel = out.toLabel = LABEL_NOT_MANAGED;
+        return true;
+      }
+      if (ct === CT_ESTABLISHED) {
+        out.label = out.fromLabel = out.toLabel = LABEL_ESTABLISHED;
+        return true;
+      }
+      const from = byMac.get(f.srcMac);
+      out.fromLabel = LABEL_NOT_MANAGED;
+      if (from !== undefined) {
+        const ok = runChain(from.from, f, ct, out);
+        out.fromLabel = out.label;
+        if (!ok) {
+          out.accept = false;
+          out.toLabel = LABEL_NOT_MANAGED;
+          return false;
+        }
+      }
+      const to = toDevice(f);
+      out.toLabel = LABEL_NOT_MANAGED;
+      if (to !== undefined) {
+        const ok = runChain(to.to, f, ct, out);
+        out.toLabel = out.label;
+        if (!ok) {
+          out.accept = false;
+          return false;
+        }
+      }
+      out.label = out.fromLabel !== LABEL_NOT_MANAGED ? out.fromLabel : out.toLabel;
+      return true;
+    },
+  };
+}
