@@ -83,7 +83,8 @@ export function tupleKey(f: Flow, reply: boolean): string {
   let extra = ports(f, reply);
   if (f.protocol === 1 || f.protocol === 58) {
     const answers = (f.protocol === 1 ? ICMP_QUERY_REPLY : ICMPV6_QUERY_REPLY).get(f.icmpType);
-    extra = `${reply ? answers : f.icmpType}|${f.icmpId}`;
+    // Conntrack's ICMP tuple: type (the answer's type for the reply tuple), code and identifier.
+    extra = `${reply ? answers : f.icmpType}|${f.icmpCode}|${f.icmpId}`;
   }
   return `${f.family}|${f.protocol}|${addr(f, a)}|${addr(f, b)}|${extra}`;
 }
