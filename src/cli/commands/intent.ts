@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerIntentCompile } from './intent-compile.ts';
+import { registerIntentUrls } from './intent-urls.ts';
 
 /** Creates the `intent` command group and registers its subcommands. */
 export function registerIntent(program: Command, cli: CliContext): Command {
@@ -10,6 +11,7 @@ export function registerIntent(program: Command, cli: CliContext): Command {
     .description('device intent (MUD manager): resolve MUD files and compile them to nftables')
     .exitOverride();
   registerIntentCompile(intent, cli);
+  registerIntentUrls(intent, cli);
   for (const c of [intent, ...intent.commands]) c.exitOverride();
   return intent;
 }
