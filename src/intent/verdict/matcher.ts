@@ -52,6 +52,13 @@ export interface Matcher {
   judge(f: Flow, ct: number, out: Verdict): boolean;
 }
 
+/** A hash of an IPv6 address's four words, the key of the address → device table. */
+function v6Key(w: Uint32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 4; i++) h = Math.imul(h ^ (w[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
 function chainOf(mac: string, dir: Direction, acls: ResolvedAcl[], basics: Rule[] | undefined, labels: RuleLabel[]): Chain {
   const rules: Rule[] = [...(basics ?? [])];
   for (const acl of acls) {
@@ -103,9 +110,12 @@ function devicePolicies(policies: ResolvedPolicy[], opts: NftCompileOptions, lab
     const v6 = p.ipv6 === undefined ? undefined : v6Range(p.ipv6.text);
     if (v6 !== undefined) {
       const words = v6.subarray(0, 4);
-      const key = words[3] as number;
-      const list = (byV6.get(key) ?? []).filter((e) => e.words.some((w, i) => w !== words[i]));
-      byV6.set(key, [...list, { words, device }]);
+      const key = v6Key(words);
+      const list = byV6.get(key) ?? [];
+      const same = list.findIndex((e) => e.words.every((w, i) => w === words[i]));
+      if (same >= 0) list.splice(same, 1);
+      list.push({ words, device });
+      byV6.set(key, list);
     }
   }
   return { byMac, byV4, byV6 };
@@ -119,9 +129,10 @@ export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptio
     const m = byMac.get(f.dstMac);
     if (m !== undefined) return m;
     if (f.family === 4) return byV4.get(f.dst[0] as number);
-    const list = byV6.get(f.dst[3] as number);
+    const list = byV6.get(v6Key(f.dst));
     if (list === undefined) return undefined;
-    for (const e of list) if (e.words[0] === f.dst[0] && e.words[1] === f.dst[1] && e.words[2] === f.dst[2]) return e.device;
+    for (const e of list)
+      if (e.words[0] === f.dst[0] && e.words[1] === f.dst[1] && e.words[2] === f.dst[2] && e.words[3] === f.dst[3]) return e.device;
     return undefined;
   };
   return {
