@@ -11,13 +11,19 @@ import { macNumber, v4Range, v6Range } from './addr.ts';
 import { basicsRules } from './basics.ts';
 import type { Flow } from './flow.ts';
 import { baseLabels, LABEL_ESTABLISHED, LABEL_NOT_MANAGED, type RuleLabel } from './labels.ts';
+import { createMacTable } from './mac-table.ts';
 import { ruleMatches } from './match.ts';
+import { buildPeerIndex, candidates, type PeerIndex, slotOf } from './peer-index.ts';
 import { aceRules, CT_ESTABLISHED, type Rule } from './rule.ts';
 
 interface Chain {
   rules: Rule[];
   /** The label of the final `drop` (default deny). */
   deny: number;
+  /** The side of a packet the device's peer is on in this chain. */
+  peer: 'src' | 'dst';
+  /** Peer indexes by family and protocol slot, built on first use. */
+  indexes: (PeerIndex | undefined)[];
 }
 
 interface DeviceChains {
@@ -69,12 +75,24 @@ function chainOf(mac: string, dir: Direction, acls: ResolvedAcl[], basics: Rule[
   }
   const last = acls[acls.length - 1];
   labels.push({ kind: 'default-deny', mac, direction: dir, ...(last === undefined ? {} : { acl: last.name }) });
-  return { rules, deny: labels.length - 1 };
+  return { rules, deny: labels.length - 1, peer: dir === 'from-device' ? 'dst' : 'src', indexes: [] };
 }
 
 /** Runs a device chain: the label of the first matching rule (positive: accept) or of the default drop. */
+function chainCandidates(c: Chain, f: Flow): Rule[] {
+  const slot = slotOf(f.protocol);
+  if (slot < 0) return c.rules;
+  const at = (f.family === 6 ? 4 : 0) + slot;
+  let ix = c.indexes[at];
+  if (ix === undefined) {
+    ix = buildPeerIndex(c.rules, f.family === 6 ? 6 : 4, f.protocol, c.peer);
+    c.indexes[at] = ix;
+  }
+  return candidates(ix, c.peer === 'dst' ? f.dst : f.src);
+}
+
 function runChain(c: Chain, f: Flow, ct: number, out: Verdict): boolean {
-  const rules = c.rules;
+  const rules = chainCandidates(c, f);
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i] as Rule;
     if (ruleMatches(r, f, ct)) {
@@ -87,7 +105,7 @@ function runChain(c: Chain, f: Flow, ct: number, out: Verdict): boolean {
 }
 
 function devicePolicies(policies: ResolvedPolicy[], opts: NftCompileOptions, labels: RuleLabel[]) {
-  const byMac = new Map<number, DeviceChains>();
+  const byMac = createMacTable<DeviceChains>();
   const byV4 = new Map<number, DeviceChains>();
   const byV6 = new Map<number, V6Entry[]>();
   const dns = dnsServers(opts.dnsServers ?? []);
