@@ -17,13 +17,17 @@ export interface FlowJudge {
   judge(f: Flow, out: Verdict): boolean;
   /** Tracked connections. */
   connections(): number;
+  /** Replaces the policies (e.g. after names resolved anew); tracked connections stay, as on the gateway. */
+  update(policies: ResolvedPolicy[]): void;
 }
 
 export function createFlowJudge(policies: ResolvedPolicy[], opts: NftCompileOptions & ConntrackOptions = {}): FlowJudge {
-  const matcher = compileMatcher(policies, opts);
+  let matcher = compileMatcher(policies, opts);
   const ct = createConntrack(opts);
   return {
-    labels: matcher.labels,
+    get labels() {
+      return matcher.labels;
+    },
     judge(f, out) {
       out.ct = ct.state(f);
       const accept = matcher.judge(f, out.ct, out);
@@ -31,5 +35,8 @@ export function createFlowJudge(policies: ResolvedPolicy[], opts: NftCompileOpti
       return accept;
     },
     connections: () => ct.size(),
+    update(next) {
+      matcher = compileMatcher(next, opts);
+    },
   };
 }
