@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerIntentApply } from './intent-apply.ts';
 import { registerIntentCompile } from './intent-compile.ts';
+import { registerIntentConform } from './intent-conform.ts';
 import { registerIntentLearn } from './intent-learn.ts';
 import { registerIntentRemove } from './intent-remove.ts';
 import { registerIntentUrls } from './intent-urls.ts';
@@ -18,6 +19,7 @@ export function registerIntent(program: Command, cli: CliContext): Command {
   registerIntentRemove(intent, cli);
   registerIntentUrls(intent, cli);
   registerIntentLearn(intent, cli);
+  registerIntentConform(intent, cli);
   for (const c of [intent, ...intent.commands]) c.exitOverride();
   return intent;
 }
