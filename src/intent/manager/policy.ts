@@ -5,7 +5,7 @@
 import type { MudFile } from '../../mud/model/mud-file.ts';
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { parsePrefix } from '../ip.ts';
-import { compileNft } from '../nft-compile.ts';
+import { compileNft, DEVICE_NAME } from '../nft-compile.ts';
 import { resolveMud } from '../resolve.ts';
 import type { DeviceContext, ResolvedPolicy } from '../resolve-types.ts';
 import { nameMap } from './names.ts';
@@ -45,8 +45,10 @@ const countRules = (script: string, mac: string) => {
   return script.split('\n').filter((l) => l.startsWith(prefix)).length;
 };
 
-function compile(o: IntentManagerOptions, policy: ResolvedPolicy, basics: boolean): CompiledDevice {
-  const script = compileNft(policy, { basics, dnsServers: o.context?.dnsServers ?? [] });
+function compile(o: IntentManagerOptions, policy: ResolvedPolicy, basics: boolean, name: string | undefined): CompiledDevice {
+  // The device's name goes into the ruleset (for `iotopia intent remove --device`) when nft may carry it.
+  const deviceName = name !== undefined && DEVICE_NAME.test(name) ? { deviceName: name } : {};
+  const script = compileNft(policy, { basics, dnsServers: o.context?.dnsServers ?? [], ...deviceName });
   return { script, rules: countRules(script, policy.mac), warnings: policy.warnings.map((w) => `${w.code} at ${w.where}: ${w.message}`) };
 }
 
@@ -57,13 +59,13 @@ export function denyPolicy(o: IntentManagerOptions, d: IntentDeviceRecord, basic
   const v6 = d.ipv6 === undefined ? undefined : parsePrefix(d.ipv6);
   if (v4?.family === 4) policy.ipv4 = v4;
   if (v6?.family === 6) policy.ipv6 = v6;
-  return compile(o, policy, basics);
+  return compile(o, policy, basics, d.name);
 }
 
 /** The device's file resolved for it and compiled. */
 export function filePolicy(o: IntentManagerOptions, d: IntentDeviceRecord, file: MudFile, peers: PeerMaps): CompiledDevice {
   const policy = resolveMud(file, context(o, d, peers), { lenient: o.lenientResolve !== false });
-  return compile(o, policy, o.context?.basics !== false);
+  return compile(o, policy, o.context?.basics !== false, d.name);
 }
 
 /** The quarantine policy: the file's own where it has one, else the configured one. */
