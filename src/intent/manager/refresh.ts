@@ -59,9 +59,14 @@ async function save(core: ManagerCore, d: IntentDeviceInput): Promise<IntentDevi
 }
 
 /** Stores the failure, applies the never-good default to a device that never had a good file. */
-export async function failed(core: ManagerCore, d: IntentDeviceRecord, e: unknown, actor: string): Promise<IntentDeviceRecord> {
+export async function failed(
+  core: ManagerCore,
+  d: IntentDeviceRecord,
+  e: unknown,
+  actor: string,
+  now = core.now(),
+): Promise<IntentDeviceRecord> {
   const err = errorOf(e);
-  const now = core.now();
   if (err.code.startsWith('ERR_INTENT_FETCH')) core.o.metrics?.fetchFailed?.(err.code);
   core.log('warn', 'intent: device kept on its last enforcement', { mac: d.mac, code: err.code, message: err.message });
   let next: IntentDeviceInput = { ...input(d), lastError: { ...err, at: now } };
@@ -86,16 +91,21 @@ export async function failed(core: ManagerCore, d: IntentDeviceRecord, e: unknow
 const earlier = (due: Date | undefined, retry: Date, now: Date) => (due === undefined || due <= now || due > retry ? retry : due);
 
 /** Refreshes the device: fetch, resolve names, apply when anything changed (or `force`). */
-export async function refreshDevice(core: ManagerCore, d: IntentDeviceRecord, force: boolean, actor: string): Promise<IntentDeviceRecord> {
+export async function refreshDevice(
+  core: ManagerCore,
+  d: IntentDeviceRecord,
+  force: boolean,
+  actor: string,
+  now = core.now(),
+): Promise<IntentDeviceRecord> {
   if (d.state === 'removed') return d;
-  if (!core.leader) return core.o.store.intentDevices.put({ ...input(d), dueAt: core.now() });
-  const now = core.now();
+  if (!core.leader) return core.o.store.intentDevices.put({ ...input(d), dueAt: now });
   if (d.mudUrl === undefined) return applyCurrent(core, d, actor);
   let result: MudFetchResult;
   try {
     result = await core.fetcher(d.mudUrl, { ...fetchOptions(core), cache: cacheEntry(core, d), force, now });
   } catch (e) {
-    return failed(core, d, e, actor);
+    return failed(core, d, e, actor, now);
   }
   let next = withFetch(input(d), result);
   try {
@@ -121,7 +131,7 @@ export async function refreshDevice(core: ManagerCore, d: IntentDeviceRecord, fo
     }
   } catch (e) {
     // The record goes back to the last good file and its cache entry; the firewall keeps what it had.
-    return failed(core, d, e, actor);
+    return failed(core, d, e, actor, now);
   }
   if (result.error !== undefined) {
     next.lastError = { code: result.error.code, message: result.error.message, at: now };

@@ -32,7 +32,7 @@ export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResu
       await core.o.enforcer.removeDevice(d.mac);
       const { dueAt: _due, createdAt: _c, updatedAt: _u, ...rest } = d;
       await core.o.store.intentDevices.put(rest);
-    } else await refreshDevice(core, d, false, 'system');
+    } else await refreshDevice(core, d, false, 'system', now);
   }
   return { leader: true, refreshed: due.length };
 }
