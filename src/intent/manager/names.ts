@@ -6,8 +6,9 @@ import type { MudFile } from '../../mud/model/mud-file.ts';
 import type { IntentResolvedName } from '../../store/intent-device-repository.ts';
 import type { NameResolver } from '../enforcement-ports.ts';
 
-/** The shortest time an answer is kept, seconds, so that a zero TTL cannot make the manager spin. */
-export const MIN_NAME_TTL_SECONDS = 5;
+/** TTLs are clamped as the name cache does (docs/intent.md, "DNS names"): fewer queries for tiny TTLs, every name checked daily. */
+export const MIN_NAME_TTL_SECONDS = 30;
+export const MAX_NAME_TTL_SECONDS = 86_400;
 
 const key = (name: string) => name.toLowerCase().replace(/\.$/, '');
 
@@ -51,7 +52,7 @@ export async function resolveNames(
     }
     const answer = await resolver.resolve(name);
     const addresses = [...new Set(answer.addresses)].sort();
-    const ttl = Math.max(MIN_NAME_TTL_SECONDS, Number.isFinite(answer.ttl) ? answer.ttl : 0);
+    const ttl = Math.min(MAX_NAME_TTL_SECONDS, Math.max(MIN_NAME_TTL_SECONDS, Number.isFinite(answer.ttl) ? answer.ttl : 0));
     names.push({ name, addresses, expiresAt: new Date(now.getTime() + ttl * 1000) });
     if (prev === undefined || !sameAddresses(prev.addresses, addresses)) changed = true;
   }
