@@ -89,6 +89,8 @@ export interface IntentDeviceRepository {
   get(mac: string): Promise<IntentDeviceRecord | undefined>;
   /** The device that has this IPv4 or IPv6 address, if any. */
   findByAddress(address: { ipv4?: string; ipv6?: string }): Promise<IntentDeviceRecord | undefined>;
+  /** The devices carrying this FDO GUID (lowercase hex), in MAC order. */
+  findByGuid(guid: string): Promise<IntentDeviceRecord[]>;
   /** Creates or replaces the record; a replacement keeps `createdAt`. */
   put(device: IntentDeviceInput): Promise<IntentDeviceRecord>;
   /** true when something was deleted. */

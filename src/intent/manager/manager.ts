@@ -3,6 +3,8 @@
  * files, resolves and enforces them through the Enforcer port, records violations and quarantines.
  * Adapters (the API, `iotopia up`, DHCP hooks, onboarding) only call this service.
  */
+
+import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { audit, createCore, getDevice, input } from './core.ts';
 import { observe } from './observe.ts';
 import { quarantine, release, reportViolations } from './quarantine.ts';
@@ -12,7 +14,7 @@ import type { IntentManager, IntentManagerOptions } from './types.ts';
 
 export function createIntentManager(options: IntentManagerOptions): IntentManager {
   const core = createCore(options);
-  return {
+  const manager: IntentManager = {
     observe: (o, actor = 'system') => observe(core, o, actor),
     refresh: async (mac, { force = false, actor = 'system' } = {}) => refreshDevice(core, await getDevice(core, mac), force, actor),
     async remove(mac, actor = 'system') {
@@ -29,6 +31,13 @@ export function createIntentManager(options: IntentManagerOptions): IntentManage
       await audit(core, actor, 'intent.device.removed', d.mac);
       return removed;
     },
+    async decommission(guid, actor = 'system') {
+      const hex = guid.toLowerCase().replaceAll('-', '');
+      const devices = await options.store.intentDevices.findByGuid(hex);
+      const out: IntentDeviceRecord[] = [];
+      for (const d of devices) out.push(d.state === 'removed' ? d : await manager.remove(d.mac, actor));
+      return out;
+    },
     reportViolations: (mac, v) => reportViolations(core, mac, v),
     quarantine: (mac, actor, reason) => quarantine(core, mac, actor, reason),
     release: (mac, actor, reason = '') => release(core, mac, actor, reason),
@@ -40,4 +49,5 @@ export function createIntentManager(options: IntentManagerOptions): IntentManage
       core.leader = l === undefined;
     },
   };
+  return manager;
 }

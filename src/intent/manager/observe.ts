@@ -34,7 +34,8 @@ function check(o: IntentObservation): IntentObservation {
   }
   if (o.ipv6 !== undefined) {
     if (!isIPv6(o.ipv6) || o.ipv6.includes('%')) throw bad('ipv6', `${JSON.stringify(String(o.ipv6).slice(0, 60))} is not an IPv6 address`);
-    out.ipv6 = o.ipv6.toLowerCase();
+    // One spelling per address, so that lookups by address find it: the URL parser's compressed form.
+    out.ipv6 = new URL(`http://[${o.ipv6}]/`).hostname.slice(1, -1);
   }
   if (o.mudUrl !== undefined) {
     if (typeof o.mudUrl !== 'string' || o.mudUrl.length === 0 || o.mudUrl.length > MAX_MUD_URL_CHARS)

@@ -108,6 +108,8 @@ export interface IntentManager {
   observe(o: IntentObservation, actor?: string): Promise<IntentDeviceRecord | undefined>;
   refresh(mac: string, options?: { force?: boolean; actor?: string }): Promise<IntentDeviceRecord>;
   remove(mac: string, actor?: string): Promise<IntentDeviceRecord>;
+  /** A decommissioned FDO device (GUID, hex): every intent device carrying it is removed. */
+  decommission(guid: string, actor?: string): Promise<IntentDeviceRecord[]>;
   reportViolations(mac: string, violations: IntentViolationReport[]): Promise<IntentDeviceRecord>;
   quarantine(mac: string, actor: string, reason: string): Promise<IntentQuarantineRecord>;
   release(mac: string, actor: string, reason?: string): Promise<IntentQuarantineRecord>;

@@ -38,6 +38,7 @@ export function intent(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex('intent_devices_ipv4').on('intent_devices').column('ipv4').execute();
       await db.schema.createIndex('intent_devices_ipv6').on('intent_devices').column('ipv6').execute();
+      await db.schema.createIndex('intent_devices_guid').on('intent_devices').column('guid').execute();
       await db.schema.createIndex('intent_devices_due').on('intent_devices').column('due_at').execute();
       await db.schema
         .createTable('intent_violations')

@@ -95,6 +95,10 @@ export function sqlIntentDeviceRepository({ db, clock }: SqlContext): IntentDevi
       const row = await q.orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
       return row === undefined ? undefined : record(row);
     },
+    async findByGuid(guid) {
+      const rows = await db.selectFrom('intent_devices').selectAll().where('guid', '=', guid).orderBy('mac').limit(100).execute();
+      return rows.map(record);
+    },
     async put(device) {
       checkIntentDevice(device);
       const now = clock().getTime();

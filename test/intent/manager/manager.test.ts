@@ -171,6 +171,10 @@ describe('intent manager', () => {
     await assert.rejects(manager.observe({ source: 'api' }), { code: 'ERR_INTENT_DEVICE_INPUT' });
     await assert.rejects(manager.observe({ mac: MAC, ipv4: '2001:db8::1', source: 'api' }), { code: 'ERR_INTENT_DEVICE_INPUT' });
     await assert.rejects(manager.refresh('02:00:5e:00:00:99'), { code: 'ERR_INTENT_DEVICE_UNKNOWN' });
+    // IPv6 in any spelling is one address.
+    await manager.observe({ mac: '02:00:5e:00:00:02', ipv6: '2001:0DB8:0:0::0a', source: 'dhcp' });
+    assert.equal((await store.intentDevices.get('02:00:5e:00:00:02'))?.ipv6, '2001:db8::a');
+    assert.equal((await manager.observe({ ipv6: '2001:db8::A', name: 'sensor', source: 'fdo' }))?.mac, '02:00:5e:00:00:02');
   });
 
   test('remove takes the rules away and keeps the record as removed; a new observation brings the device back', async () => {
@@ -182,6 +186,15 @@ describe('intent manager', () => {
     assert.ok((await actions(store)).includes('intent.device.removed'));
     assert.equal((await manager.refresh(MAC)).state, 'removed');
     assert.equal((await manager.observe({ mac: MAC, source: 'api' }))?.state, 'enforced');
+    // Decommissioning the FDO device removes every intent device that carries its GUID.
+    const guid = 'c2'.repeat(16);
+    await manager.observe({ mac: MAC, guid, source: 'fdo' });
+    const gone = await manager.decommission(guid.toUpperCase(), 'token:t2');
+    assert.deepEqual(
+      gone.map((d) => [d.mac, d.state]),
+      [[MAC, 'removed']],
+    );
+    assert.deepEqual(enf.removed, [MAC, MAC]);
   });
 
   test('two replicas on one store: only the lease holder programs the firewall; the other hands changes over; reconcile on takeover', async () => {

@@ -60,6 +60,13 @@ forEachDialect((make) => {
         assert.equal(replaced.ipv6, undefined);
 
         assert.equal((await store.intentDevices.findByAddress({ ipv4: '192.0.2.11' }))?.mac, '02:00:00:00:00:01');
+        assert.deepEqual(await store.intentDevices.findByGuid('a0'.padEnd(32, '0')), []);
+        await store.intentDevices.put(device('02:00:00:00:00:05', { guid: 'b1'.repeat(16) }));
+        assert.deepEqual(
+          (await store.intentDevices.findByGuid('b1'.repeat(16))).map((d) => d.mac),
+          ['02:00:00:00:00:05'],
+        );
+        await store.intentDevices.delete('02:00:00:00:00:05');
         assert.equal(await store.intentDevices.findByAddress({ ipv4: '192.0.2.10' }), undefined);
         assert.equal(await store.intentDevices.findByAddress({}), undefined);
         await store.intentDevices.put(device('02:00:00:00:00:03', { ipv6: '2001:db8::3', dueAt: new Date(c.now() - 5) }));
