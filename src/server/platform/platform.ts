@@ -33,9 +33,10 @@ import { logTightened, secureDataDir } from './data-dir.ts';
 import { healthRoutes } from './health.ts';
 import { DEFAULT_LIMITS } from './limits-config.ts';
 import { listenAll, type PlatformListener } from './listeners.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, type PlatformMetrics } from './metrics.ts';
 import { readOutboundTlsCa } from './outbound-tls.ts';
 import type { RoleContext } from './roles/context.ts';
+import { type IntentPorts, type IntentRole, intentRole } from './roles/intent.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
 import { rendezvousRole, serverDefaultAcceptance } from './roles/rendezvous.ts';
@@ -60,6 +61,8 @@ export interface Platform {
   firstAdminToken?: string;
   /** The owner's TO0 refresh job (owner role only); runs on a timer unless the interval is 0. */
   to0Refresh?: To0Refresh;
+  /** The MUD manager (intent role only). */
+  intent?: IntentRole;
   /** Whether DI is open on loopback without a credential, and whether auto-owner runs (it needs both roles). */
   manufacturing: { loopbackOnly: boolean; autoOwner: boolean };
   /** Devices whose TO2 ended here, announced after the outcome committed. */
@@ -79,6 +82,8 @@ export interface StartOptions {
    * non-loopback listen host the server is never loopback-only.
    */
   loopbackOnly?: false;
+  /** The intent role's nftables, resolver or MUD fetcher replaced (tests). */
+  intentPorts?: IntentPorts;
 }
 
 export const SQLITE_FILE = 'iotopia.db';
@@ -105,9 +110,12 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const autoOwner =
       (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
     const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
-    const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls));
+    const metrics = createMetrics();
+    const intent = config.roles.includes('intent') ? intentRole(ctx, metrics.registry, options.intentPorts) : undefined;
+    const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, intent);
     const running = await listenAll(apps, tls);
     const stopTimers = startTimers(ctx, owner);
+    intent?.start();
     return {
       app,
       store,
@@ -120,9 +128,11 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
       ...(owner === undefined ? {} : { to0Refresh: owner.refresh }),
+      ...(intent === undefined ? {} : { intent }),
       manufacturing: { loopbackOnly: diPolicy.loopbackOnly, autoOwner },
       onboarded: ctx.onboarded,
       async close() {
+        await intent?.stop();
         await stopTimers();
         tls?.close();
         await running.close();
@@ -161,9 +171,15 @@ export async function openData(config: PlatformConfig, env: NodeJS.ProcessEnv, l
 }
 
 /** The main listener's app (FDO roles, management API, MUD files, health) and, when configured, the factory listener's. */
-function platformApps(ctx: RoleContext, roles: FdoRoles, owner: OwnerRole | undefined, listeners: ReturnType<typeof listenerPlan>) {
+function platformApps(
+  ctx: RoleContext,
+  roles: FdoRoles,
+  owner: OwnerRole | undefined,
+  listeners: ReturnType<typeof listenerPlan>,
+  metrics: PlatformMetrics,
+  intent: IntentRole | undefined,
+) {
   const { config, store, keys } = ctx;
-  const metrics = createMetrics();
   const limits = config.limits ?? DEFAULT_LIMITS;
   const mainListener = listeners[0] as (typeof listeners)[number];
   const fdo = {
@@ -191,6 +207,7 @@ function platformApps(ctx: RoleContext, roles: FdoRoles, owner: OwnerRole | unde
       serviceInfoDir: ctx.serviceInfoDir,
       ...(config.to0RefreshMargin === undefined ? {} : { to0RefreshMargin: config.to0RefreshMargin }),
       ...(owner === undefined ? {} : { register: owner.register }),
+      ...(intent === undefined ? {} : { intent: intent.manager }),
     },
     ...(ctx.log === undefined ? {} : { logger: ctx.log }),
     ...mainListener.app,
