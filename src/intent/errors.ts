@@ -8,7 +8,9 @@ export type IntentErrorCode =
   | 'ERR_INTENT_POLICY'
   | 'ERR_INTENT_APPLY'
   | 'ERR_INTENT_NFT_MISSING'
-  | 'ERR_INTENT_DNS';
+  | 'ERR_INTENT_DNS'
+  | 'ERR_INTENT_DEVICE_INPUT'
+  | 'ERR_INTENT_DEVICE_UNKNOWN';
 
 /** A MUD file that cannot be resolved or compiled for a device; `where` names the ACL/ACE or setting. */
 export class IntentError extends IotopiaError {

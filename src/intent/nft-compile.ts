@@ -17,7 +17,17 @@ export interface NftCompileOptions {
   basics?: boolean;
   /** The resolvers the device may send DNS queries to (udp/tcp 53). */
   dnsServers?: string[];
+  /**
+   * A name for the device, recorded as the comment of its from-device drop rule so that it can be
+   * found by name later; letters, digits, `.`, `_`, `-`, at most 64.
+   */
+  deviceName?: string;
 }
+
+/** The characters and length of a device name (it is written into the script). */
+export const DEVICE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+/** The comment of a device's from-device drop rule that records its name. */
+export const NAME_COMMENT_PREFIX = 'iotopia device ';
 
 interface Compiled {
   sets: NftSet[];
@@ -29,6 +39,18 @@ export function deviceId(mac: string): string {
   const hex = mac.replaceAll(':', '');
   if (!/^[0-9a-f]{12}$/.test(hex)) throw new IntentError('ERR_INTENT_CONTEXT', 'mac', 'the MAC address is not normalised');
   return `d_${hex}`;
+}
+
+/** The named counters of a device's default-deny rules, from-device and to-device. */
+export function dropCounterNames(id: string): { from: string; to: string } {
+  return { from: `${id}_drops_from`, to: `${id}_drops_to` };
+}
+
+function dropRule(counter: string, name: string | undefined): string {
+  if (name === undefined) return `counter name "${counter}" drop`;
+  if (!DEVICE_NAME.test(name))
+    throw new IntentError('ERR_INTENT_CONTEXT', 'device', `device: ${JSON.stringify(name)} is not a device name`);
+  return `counter name "${counter}" drop comment "${NAME_COMMENT_PREFIX}${name}"`;
 }
 
 function compileAcls(acls: ResolvedAcl[], dir: Direction, id: string, out: Compiled): string[] {
@@ -48,7 +70,8 @@ function compileAcls(acls: ResolvedAcl[], dir: Direction, id: string, out: Compi
   });
 }
 
-function dnsServers(values: string[]): Prefix[] {
+/** The `--dns-server` values as host prefixes; an IntentError when one is not an address. */
+export function dnsServers(values: string[]): Prefix[] {
   return values.map((v) => {
     const p = parsePrefix(v);
     if (p === undefined || v.includes('/'))
@@ -117,9 +140,12 @@ export function compileNft(policy: ResolvedPolicy, opts: NftCompileOptions = {})
   const fromAcls = compileAcls(policy.fromDevice, 'from-device', id, out);
   const toAcls = compileAcls(policy.toDevice, 'to-device', id, out);
   const basics = opts.basics !== false;
-  const fromRules = [...(basics ? basicsFrom(dnsServers(opts.dnsServers ?? [])) : []), ...fromAcls.map((c) => `jump ${c}`), 'drop'];
-  const toRules = [...(basics ? BASICS_TO : []), ...toAcls.map((c) => `jump ${c}`), 'drop'];
+  const counters = dropCounterNames(id);
+  const fromDrop = dropRule(counters.from, opts.deviceName);
+  const fromRules = [...(basics ? basicsFrom(dnsServers(opts.dnsServers ?? [])) : []), ...fromAcls.map((c) => `jump ${c}`), fromDrop];
+  const toRules = [...(basics ? BASICS_TO : []), ...toAcls.map((c) => `jump ${c}`), dropRule(counters.to, undefined)];
   const lines = [`# IoTopia device policy for ${policy.mac}: apply with nft -f (one transaction)`, ...tableHead()];
+  lines.push(`add counter ${t} ${counters.from}`, `add counter ${t} ${counters.to}`);
   for (const c of [`${id}_from`, `${id}_to`]) lines.push(`add chain ${t} ${c}`, `flush chain ${t} ${c}`);
   for (const c of out.chains) lines.push(`add chain ${t} ${c.name}`, `delete chain ${t} ${c.name}`);
   for (const s of out.sets) lines.push(setDecl(s, false), `delete set ${t} ${s.name}`);

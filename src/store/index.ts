@@ -15,6 +15,17 @@ export {
   StoreError,
 } from './errors.ts';
 export { hashSecret } from './hash-secret.ts';
+export type {
+  IntentDeviceInput,
+  IntentDeviceRecord,
+  IntentDeviceRepository,
+  IntentEnforcementState,
+  IntentResolvedName,
+  IntentUrlSource,
+} from './intent-device-repository.ts';
+export type { IntentLease, IntentLeaseRepository } from './intent-lease-repository.ts';
+export type { IntentQuarantineRecord, IntentQuarantineRepository } from './intent-quarantine-repository.ts';
+export type { IntentViolationInput, IntentViolationRecord, IntentViolationRepository } from './intent-violation-repository.ts';
 export type { KeyRecord, KeyRepository } from './key-repository.ts';
 export {
   ERR_STORE_MUD_FILE_NAME,

@@ -28,6 +28,9 @@ export interface DevicesTable {
   created_at: Millis;
   updated_at: Millis;
   onboarded_at: NullableMillis;
+  mud_url: ColumnType<string | null, string | null | undefined, string | null>;
+  sbom_url: ColumnType<string | null, string | null | undefined, string | null>;
+  onboard_address: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionsTable {
@@ -130,6 +133,70 @@ export interface DiTokensTable {
   revoked_at: NullableMillis;
 }
 
+type Int = ColumnType<number | string, number, number>;
+type NullableText = ColumnType<string | null, string | null | undefined, string | null>;
+
+/** From 0013: the MUD manager's devices, by MAC. `names` is JSON: [{name, addresses, expiresAt}]. */
+export interface IntentDevicesTable {
+  mac: string;
+  guid: NullableText;
+  name: NullableText;
+  ipv4: NullableText;
+  ipv6: NullableText;
+  mud_url: NullableText;
+  url_source: string;
+  mud_json: NullableText;
+  mud_digest: NullableText;
+  mud_signer: NullableText;
+  mud_signed: Int;
+  fetch_etag: NullableText;
+  fetched_at: NullableMillis;
+  valid_until: NullableMillis;
+  fetch_failures: Int;
+  next_attempt: NullableMillis;
+  last_error_code: NullableText;
+  last_error_message: NullableText;
+  last_error_at: NullableMillis;
+  names: string;
+  state: string;
+  rule_count: Int;
+  due_at: NullableMillis;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** From 0013: violations, one row per flow shape; `key` joins the shape's fields. */
+export interface IntentViolationsTable {
+  key: string;
+  mac: string;
+  direction: string;
+  protocol: Int;
+  peer: string;
+  peer_port: Int;
+  local_port: Int;
+  acl: string;
+  first_seen: Millis;
+  last_seen: Millis;
+  count: Int;
+}
+
+/** From 0013: quarantine and release, append-only. */
+export interface IntentQuarantineActionsTable {
+  id: Generated<number | string>;
+  mac: string;
+  action: string;
+  actor: string;
+  reason: string;
+  at: Millis;
+}
+
+/** From 0013: which replica programs a gateway's nftables, until when. */
+export interface IntentLeasesTable {
+  gateway: string;
+  holder: string;
+  expires_at: Millis;
+}
+
 export interface StoreMetaTable {
   name: string;
   value: Bytes;
@@ -148,6 +215,10 @@ export interface Database {
   to0_registrations: To0RegistrationsTable;
   di_tokens: DiTokensTable;
   store_meta: StoreMetaTable;
+  intent_devices: IntentDevicesTable;
+  intent_violations: IntentViolationsTable;
+  intent_quarantine_actions: IntentQuarantineActionsTable;
+  intent_leases: IntentLeasesTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -2,6 +2,10 @@ import type { ApiTokenRepository } from './api-token-repository.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { DeviceRepository } from './device-repository.ts';
 import type { DiTokenRepository } from './di-token-repository.ts';
+import type { IntentDeviceRepository } from './intent-device-repository.ts';
+import type { IntentLeaseRepository } from './intent-lease-repository.ts';
+import type { IntentQuarantineRepository } from './intent-quarantine-repository.ts';
+import type { IntentViolationRepository } from './intent-violation-repository.ts';
 import type { KeyRepository } from './key-repository.ts';
 import type { MudFileRepository } from './mud-file-repository.ts';
 import type { RendezvousRepository } from './rendezvous-repository.ts';
@@ -23,6 +27,10 @@ export interface Repositories {
   mudFiles: MudFileRepository;
   to0Registrations: To0RegistrationRepository;
   diTokens: DiTokenRepository;
+  intentDevices: IntentDeviceRepository;
+  intentViolations: IntentViolationRepository;
+  intentQuarantine: IntentQuarantineRepository;
+  intentLeases: IntentLeaseRepository;
 }
 
 /**

@@ -49,9 +49,12 @@ describe('compile: the RFC 8520 lightbulb vector', {
     const to = l.filter((x) => x.startsWith(`add rule ${T} d_0242ac110002_to `));
     assert.deepEqual(from.slice(-2), [
       `add rule ${T} d_0242ac110002_from jump d_0242ac110002_f0`,
-      `add rule ${T} d_0242ac110002_from drop`,
+      `add rule ${T} d_0242ac110002_from counter name "d_0242ac110002_drops_from" drop`,
     ]);
-    assert.deepEqual(to.slice(-2), [`add rule ${T} d_0242ac110002_to jump d_0242ac110002_t0`, `add rule ${T} d_0242ac110002_to drop`]);
+    assert.deepEqual(to.slice(-2), [
+      `add rule ${T} d_0242ac110002_to jump d_0242ac110002_t0`,
+      `add rule ${T} d_0242ac110002_to counter name "d_0242ac110002_drops_to" drop`,
+    ]);
     // The device's own chains are deleted and made again in the same script, before they are filled.
     assert.ok(l.indexOf(`delete chain ${T} d_0242ac110002_f0`) < l.lastIndexOf(`add chain ${T} d_0242ac110002_f0`));
   });
@@ -97,7 +100,10 @@ describe('compile: match fields', () => {
     const script = compileNft(resolveMud(parse(mudJson([{ ipv4: { protocol: 6 } }])), ctx()), { basics: false });
     assert.deepEqual(
       lines(script).filter((x) => x.startsWith(`add rule ${T} d_0242ac110002_from `)),
-      [`add rule ${T} d_0242ac110002_from jump d_0242ac110002_f0`, `add rule ${T} d_0242ac110002_from drop`],
+      [
+        `add rule ${T} d_0242ac110002_from jump d_0242ac110002_f0`,
+        `add rule ${T} d_0242ac110002_from counter name "d_0242ac110002_drops_from" drop`,
+      ],
     );
   });
 });

@@ -5,11 +5,12 @@ import { ConfigError, ENV, type RawSettings, resolveConfig, settingsFromEnv, set
 import { startPlatform } from '../../server/platform/platform.ts';
 import { type CliContext, defaultSettings, pathIn, rootedSettings } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { type IntentOptions, intentFlags, withIntentOptions } from './up-intent.ts';
 import { type KeystoreOptions, keystoreFlags, withKeystoreOptions } from './up-keystore.ts';
 import { type LimitOptions, limitFlags, withLimitOptions } from './up-limits.ts';
 import { type TransportOptions, transportFlags, withTransportOptions } from './up-transport.ts';
 
-interface Options extends LimitOptions, TransportOptions, KeystoreOptions {
+interface Options extends LimitOptions, TransportOptions, KeystoreOptions, IntentOptions {
   roles?: string;
   listen?: string;
   dataDir?: string;
@@ -49,7 +50,10 @@ export function registerUp(program: Command, cli: CliContext): void {
   const up = program
     .command('up')
     .description('run the IoTopia server: FDO manufacturer, rendezvous and owner over HTTP(S), on an embedded database by default')
-    .option('--roles <list>', 'comma-separated: manufacturer, rendezvous, owner, mud (default: all four)')
+    .option(
+      '--roles <list>',
+      'comma-separated: manufacturer, rendezvous, owner, mud, intent (default: the first four; intent, the MUD manager, programs this host’s nftables and is only played when named)',
+    )
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8080)')
     .option('--data-dir <dir>', 'where the embedded database and the master key live (default ./.iotopia)')
     .option('--database <url>', 'postgres://… to use PostgreSQL instead of the embedded SQLite database')
@@ -70,7 +74,7 @@ export function registerUp(program: Command, cli: CliContext): void {
       'accept loopback, link-local, multicast, unspecified and cloud metadata addresses as rendezvous addresses (refused by default, loopback allowed when listening on loopback only)',
     );
   withTransportOptions(up).option('--config <file>', `a JSON file of these settings (keys: ${Object.keys(ENV).join(', ')})`);
-  withKeystoreOptions(withLimitOptions(up))
+  withIntentOptions(withKeystoreOptions(withLimitOptions(up)))
     .addHelpText(
       'after',
       `\nSettings come from defaults, then --config, then the environment (${Object.values(ENV).join(', ')}), then flags.\n` +
@@ -93,6 +97,7 @@ export function registerUp(program: Command, cli: CliContext): void {
         ...limitFlags(opts),
         ...transportFlags(opts),
         ...keystoreFlags(cli, opts),
+        ...intentFlags(cli, opts),
       };
       let config: ReturnType<typeof resolveConfig>;
       try {
@@ -127,6 +132,10 @@ export function registerUp(program: Command, cli: CliContext): void {
       if (platform.keys.created.length > 0) lines.push(`  keys made:  ${platform.keys.created.join(', ')}`);
       lines.push(...transportLines(platform));
       if (config.roles.includes('manufacturer')) lines.push(`  DI:         ${manufacturingLine(platform.manufacturing)}`);
+      if (config.intent !== undefined)
+        lines.push(
+          `  MUD manager: gateway ${cli.output.text(config.intent.gateway)}, nftables of ${config.intent.netns === undefined ? 'this host' : `namespace ${cli.output.text(config.intent.netns)}`}`,
+        );
       if (platform.firstAdminToken !== undefined) {
         lines.push(
           `  admin API token (shown only this once; keep it secret): ${platform.firstAdminToken}`,

@@ -10,6 +10,7 @@ import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { deviceRoutes } from './devices.ts';
+import { intentDeviceRoutes } from './intent-devices.ts';
 import { manufacturerDiTokenRoutes } from './manufacturer-di-tokens.ts';
 import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
@@ -51,6 +52,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...auditRoutes(ctx),
     ...tokenRoutes(ctx),
     ...mudFileRoutes(ctx),
+    ...intentDeviceRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {

@@ -5,6 +5,7 @@ import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import type { To0Result } from '../../fdo/protocol/to0-owner.ts';
 import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
+import type { IntentManager } from '../../intent/manager/types.ts';
 import type { AcceptancePolicy } from '../../onboarding/acceptance.ts';
 import { type RendezvousAddressPolicy, STRICT_ADDRESSES } from '../../onboarding/address-policy.ts';
 import type { ApiRole } from '../../store/api-token-repository.ts';
@@ -37,6 +38,8 @@ export interface ApiContext {
   defaultAcceptance?: AcceptancePolicy;
   /** The TO0 refresh margin registrations are recorded with (`to0RefreshMargin`, default 0.25). */
   to0RefreshMargin?: number;
+  /** The MUD manager of this server's `intent` role; without it the intent routes only read. */
+  intent?: IntentManager;
   clock?: () => Date;
 }
 

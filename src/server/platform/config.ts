@@ -12,6 +12,7 @@ import type { KeystoreSetting } from '../../keystore/open-keystore.ts';
 import { DEFAULT_ACCEPTANCE_MODES, type DefaultAcceptance } from '../../onboarding/acceptance.ts';
 import { ConfigError } from '../../platform/errors.ts';
 import type { KeyTypeSetting } from '../../platform/keys.ts';
+import { applyIntentSettings, defaultIntentConfig, INTENT_ENV, type IntentConfig, type IntentRawSettings } from './intent-config.ts';
 import { KEYSTORE_ENV, type KeystoreDraft, type KeystoreRawSettings, keystoreSetting, mergeKeystoreSettings } from './keystore-config.ts';
 import { applyLimitSettings, DEFAULT_LIMITS, LIMITS_ENV, type LimitsConfig, type LimitsRawSettings } from './limits-config.ts';
 import {
@@ -27,8 +28,11 @@ export type { LimitsConfig } from './limits-config.ts';
 export type { ListenAddress, ListenerTimeouts, TransportConfig } from './transport-config.ts';
 export { resolveTransport, TRANSPORT_PATH_SETTINGS } from './transport-config.ts';
 
-/** The roles `iotopia up` plays: the three FDO roles and `mud`, which serves published MUD files. */
-export type ServerRole = FdoRole | 'mud';
+/**
+ * The roles `iotopia up` plays: the three FDO roles, `mud`, which serves published MUD files, and
+ * `intent`, the MUD manager, which programs this host's nftables (so never a default role).
+ */
+export type ServerRole = FdoRole | 'mud' | 'intent';
 
 export interface PlatformConfig {
   roles: ServerRole[];
@@ -68,14 +72,18 @@ export interface PlatformConfig {
    * unspecified and cloud metadata addresses (default false; ADR 0018).
    */
   allowInternalRendezvous?: boolean;
+  /** The MUD manager's settings (intent-config.ts); set when the roles include `intent`. */
+  intent?: IntentConfig;
 }
 
-export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud'];
+export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud', 'intent'];
+/** The roles played when none are named: all but `intent`, which must be asked for. */
+export const DEFAULT_ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud'];
 const KEY_TYPES: readonly KeyTypeSetting[] = ['secp256r1', 'secp384r1', 'rsa2048', 'rsa3072'];
 const LOG_LEVELS: readonly PlatformConfig['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export const DEFAULT_CONFIG: Readonly<Omit<PlatformConfig, 'transport'>> = Object.freeze({
-  roles: [...ROLES],
+  roles: [...DEFAULT_ROLES],
   host: '127.0.0.1',
   port: 8080,
   dataDir: '.iotopia',
@@ -84,7 +92,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<PlatformConfig, 'transport'>> = Objec
 });
 
 /** The settings as strings, from one source; undefined means "not given here". */
-export interface RawSettings extends LimitsRawSettings, TransportRawSettings, KeystoreRawSettings {
+export interface RawSettings extends LimitsRawSettings, TransportRawSettings, KeystoreRawSettings, IntentRawSettings {
   roles?: string | undefined;
   listen?: string | undefined;
   dataDir?: string | undefined;
@@ -116,6 +124,7 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   ...LIMITS_ENV,
   ...TRANSPORT_ENV,
   ...KEYSTORE_ENV,
+  ...INTENT_ENV,
   rendezvousPolicy: 'IOTOPIA_RENDEZVOUS_POLICY',
   allowInternalRendezvous: 'IOTOPIA_ALLOW_INTERNAL_RENDEZVOUS',
 };
@@ -145,6 +154,7 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
   const limits: LimitsConfig = { ...DEFAULT_LIMITS, trustProxy: [] };
   const c: Omit<PlatformConfig, 'transport'> = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles], limits };
   const keystore: KeystoreDraft = {};
+  const intent = defaultIntentConfig();
   for (const [source, s] of sources) {
     const bad = (setting: string, why: string) => new ConfigError(`${setting} (from ${source}): ${why}`);
     mergeKeystoreSettings(keystore, s, source);
@@ -191,6 +201,7 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
     }
     if (s.serviceInfoDir !== undefined) c.serviceInfoDir = s.serviceInfoDir;
     applyLimitSettings(limits, s, bad);
+    applyIntentSettings(intent, s, bad);
     if (s.rendezvousPolicy !== undefined) {
       if (!DEFAULT_ACCEPTANCE_MODES.includes(s.rendezvousPolicy as DefaultAcceptance))
         throw bad('rendezvous-policy', `"${s.rendezvousPolicy}" is not one of ${DEFAULT_ACCEPTANCE_MODES.join(', ')}`);
@@ -203,6 +214,7 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
   if (ks.backend === 'pkcs11') c.keystore = ks;
   c.dataDir = resolve(c.dataDir);
   if (c.serviceInfoDir !== undefined) c.serviceInfoDir = resolve(c.serviceInfoDir);
+  if (c.roles.includes('intent')) c.intent = intent;
   const transport = resolveTransport({ host: c.host, port: c.port }, sources);
   if (transport.factoryListen !== undefined && !c.roles.includes('manufacturer'))
     throw new ConfigError('factory-listen: the factory listener serves DI, which needs the manufacturer role');

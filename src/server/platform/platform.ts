@@ -11,6 +11,7 @@ import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
 import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
+import { type OnboardedFeed, onboardedFeed } from '../../onboarding/onboarded-feed.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
 import { sealPlainSecretSettings } from '../../onboarding/secret-settings.ts';
@@ -32,9 +33,10 @@ import { logTightened, secureDataDir } from './data-dir.ts';
 import { healthRoutes } from './health.ts';
 import { DEFAULT_LIMITS } from './limits-config.ts';
 import { listenAll, type PlatformListener } from './listeners.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, type PlatformMetrics } from './metrics.ts';
 import { readOutboundTlsCa } from './outbound-tls.ts';
 import type { RoleContext } from './roles/context.ts';
+import { type IntentPorts, type IntentRole, intentRole } from './roles/intent.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
 import { rendezvousRole, serverDefaultAcceptance } from './roles/rendezvous.ts';
@@ -59,8 +61,12 @@ export interface Platform {
   firstAdminToken?: string;
   /** The owner's TO0 refresh job (owner role only); runs on a timer unless the interval is 0. */
   to0Refresh?: To0Refresh;
+  /** The MUD manager (intent role only). */
+  intent?: IntentRole;
   /** Whether DI is open on loopback without a credential, and whether auto-owner runs (it needs both roles). */
   manufacturing: { loopbackOnly: boolean; autoOwner: boolean };
+  /** Devices whose TO2 ended here, announced after the outcome committed. */
+  onboarded: OnboardedFeed;
   close(): Promise<void>;
 }
 
@@ -76,6 +82,8 @@ export interface StartOptions {
    * non-loopback listen host the server is never loopback-only.
    */
   loopbackOnly?: false;
+  /** The intent role's nftables, resolver or MUD fetcher replaced (tests). */
+  intentPorts?: IntentPorts;
 }
 
 export const SQLITE_FILE = 'iotopia.db';
@@ -102,9 +110,12 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const autoOwner =
       (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
     const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
-    const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls));
+    const metrics = createMetrics();
+    const intent = config.roles.includes('intent') ? intentRole(ctx, metrics.registry, options.intentPorts) : undefined;
+    const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, intent);
     const running = await listenAll(apps, tls);
     const stopTimers = startTimers(ctx, owner);
+    intent?.start();
     return {
       app,
       store,
@@ -117,8 +128,11 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       masterKey: { created: master.created, source: master.source },
       ...(firstAdmin === undefined ? {} : { firstAdminToken: firstAdmin.secret }),
       ...(owner === undefined ? {} : { to0Refresh: owner.refresh }),
+      ...(intent === undefined ? {} : { intent }),
       manufacturing: { loopbackOnly: diPolicy.loopbackOnly, autoOwner },
+      onboarded: ctx.onboarded,
       async close() {
+        await intent?.stop();
         await stopTimers();
         tls?.close();
         await running.close();
@@ -157,9 +171,15 @@ export async function openData(config: PlatformConfig, env: NodeJS.ProcessEnv, l
 }
 
 /** The main listener's app (FDO roles, management API, MUD files, health) and, when configured, the factory listener's. */
-function platformApps(ctx: RoleContext, roles: FdoRoles, owner: OwnerRole | undefined, listeners: ReturnType<typeof listenerPlan>) {
+function platformApps(
+  ctx: RoleContext,
+  roles: FdoRoles,
+  owner: OwnerRole | undefined,
+  listeners: ReturnType<typeof listenerPlan>,
+  metrics: PlatformMetrics,
+  intent: IntentRole | undefined,
+) {
   const { config, store, keys } = ctx;
-  const metrics = createMetrics();
   const limits = config.limits ?? DEFAULT_LIMITS;
   const mainListener = listeners[0] as (typeof listeners)[number];
   const fdo = {
@@ -187,6 +207,7 @@ function platformApps(ctx: RoleContext, roles: FdoRoles, owner: OwnerRole | unde
       serviceInfoDir: ctx.serviceInfoDir,
       ...(config.to0RefreshMargin === undefined ? {} : { to0RefreshMargin: config.to0RefreshMargin }),
       ...(owner === undefined ? {} : { register: owner.register }),
+      ...(intent === undefined ? {} : { intent: intent.manager }),
     },
     ...(ctx.log === undefined ? {} : { logger: ctx.log }),
     ...mainListener.app,
@@ -263,6 +284,7 @@ function roleContext(
 ): RoleContext {
   const addresses = serverAddresses(config, config.transport.tls);
   const stored = storedTo2Address(store, addresses.to2Address);
+  const onboarded = onboardedFeed(options.logger);
   return {
     config,
     store,
@@ -275,7 +297,8 @@ function roleContext(
     defaultRvInfo: addresses.rvInfo,
     defaultTo2Address: addresses.to2Address,
     currentTo2Address: async () => (await stored()).addr,
-    ownerVouchers: storeOwnerVoucherStore(store),
+    onboarded,
+    ownerVouchers: storeOwnerVoucherStore(store, { afterOnboarded: (d) => onboarded.publish(d) }),
     ownerKeyRing: storeOwnerKeyRing(store, more.keystore),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
     // Loopback rendezvous addresses are this host's own only while nothing beyond it can reach the API.

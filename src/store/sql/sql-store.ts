@@ -8,6 +8,10 @@ import { sqlAuditLog } from './audit-log.ts';
 import type { SqlContext } from './context.ts';
 import { sqlDeviceRepository } from './device-repository.ts';
 import { sqlDiTokenRepository } from './di-token-repository.ts';
+import { sqlIntentDeviceRepository } from './intent-device-repository.ts';
+import { sqlIntentLeaseRepository } from './intent-lease-repository.ts';
+import { sqlIntentQuarantineRepository } from './intent-quarantine-repository.ts';
+import { sqlIntentViolationRepository } from './intent-violation-repository.ts';
 import { checkKek } from './kek-check.ts';
 import { sqlKeyRepository } from './key-repository.ts';
 import { sqlMudFileRepository } from './mud-file-repository.ts';
@@ -37,6 +41,10 @@ function repositories(ctx: SqlContext): Repositories {
     mudFiles: sqlMudFileRepository(ctx),
     to0Registrations: sqlTo0RegistrationRepository(ctx),
     diTokens: sqlDiTokenRepository(ctx),
+    intentDevices: sqlIntentDeviceRepository(ctx),
+    intentViolations: sqlIntentViolationRepository(ctx),
+    intentQuarantine: sqlIntentQuarantineRepository(ctx),
+    intentLeases: sqlIntentLeaseRepository(ctx),
   };
 }
 

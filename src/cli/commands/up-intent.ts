@@ -1,0 +1,60 @@
+/** The MUD manager options of `iotopia up` (role `intent`, docs/intent.md), as one group of its help. */
+import type { Command } from 'commander';
+import type { RawSettings } from '../../server/platform/config.ts';
+import { type CliContext, pathIn } from '../context.ts';
+
+export interface IntentOptions {
+  intentGateway?: string;
+  intentMudServerCa?: string;
+  intentMudSignerCa?: string;
+  intentUnsigned?: string;
+  intentControllers?: string;
+  intentLocalNetworks?: string;
+  intentDnsServers?: string;
+  intentResolver?: string;
+  intentNeverGood?: string;
+  intentQuarantineThreshold?: string;
+  intentTickInterval?: string;
+  intentNetns?: string;
+}
+
+export function withIntentOptions(cmd: Command): Command {
+  return cmd
+    .optionsGroup(
+      'MUD manager (role intent: opt-in, never a default role, since it programs this host’s nftables; e.g. --roles owner,mud,intent):',
+    )
+    .option(
+      '--intent-gateway <name>',
+      'the gateway this server programs; replicas with the same name share one lease (default: the host name)',
+    )
+    .option('--intent-mud-server-ca <file>', 'PEM CAs trusted for MUD servers’ TLS certificates (default: the system’s roots)')
+    .option('--intent-mud-signer-ca <file>', 'PEM trust anchors of MUD file signers (RFC 8520 §13); without it no signature verifies')
+    .option('--intent-unsigned <policy>', 'an unsigned MUD file: refuse (default) or warn (accept it with a warning)')
+    .option('--intent-controllers <list>', 'comma-separated URI=ADDR: the addresses of each controller class (RFC 8520 §8.4)')
+    .option('--intent-local-networks <list>', 'comma-separated prefixes the local-networks abstraction stands for')
+    .option('--intent-dns-servers <list>', 'comma-separated resolvers devices may query (allowed with the network basics)')
+    .option('--intent-resolver <list>', 'ADDR[:PORT] list the manager resolves MUD files’ DNS names with (default: the system’s)')
+    .option('--intent-never-good <mode>', 'a device that never had a good MUD file: deny (default: the network basics only) or allow')
+    .option('--intent-quarantine-threshold <n>', 'violations that quarantine a device (default 10; 0: never automatically)')
+    .option('--intent-tick-interval <s>', 'seconds between refetch/re-resolve passes and lease renewals (default 10)')
+    .option('--intent-netns <name>', 'program the nftables of this network namespace (ip netns) instead of the host’s')
+    .optionsGroup('Options:');
+}
+
+export function intentFlags(cli: CliContext, opts: IntentOptions): RawSettings {
+  const path = (v: string | undefined) => (v === undefined ? undefined : pathIn(cli, v));
+  return {
+    intentGateway: opts.intentGateway,
+    intentMudServerCa: path(opts.intentMudServerCa),
+    intentMudSignerCa: path(opts.intentMudSignerCa),
+    intentUnsigned: opts.intentUnsigned,
+    intentControllers: opts.intentControllers,
+    intentLocalNetworks: opts.intentLocalNetworks,
+    intentDnsServers: opts.intentDnsServers,
+    intentResolver: opts.intentResolver,
+    intentNeverGood: opts.intentNeverGood,
+    intentQuarantineThreshold: opts.intentQuarantineThreshold,
+    intentTickInterval: opts.intentTickInterval,
+    intentNetns: opts.intentNetns,
+  };
+}

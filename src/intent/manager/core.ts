@@ -1,0 +1,63 @@
+/** What the manager's parts share: options with defaults, the lease flag and parsed files by digest. */
+import type { MudFile } from '../../mud/model/mud-file.ts';
+import { parseMud } from '../../mud/validate/parse-mud.ts';
+import type { IntentDeviceInput, IntentDeviceRecord } from '../../store/intent-device-repository.ts';
+import { IntentError } from '../errors.ts';
+import { fetchMud } from '../mud-fetch.ts';
+import type { IntentManagerOptions } from './types.ts';
+
+export interface ManagerCore {
+  o: IntentManagerOptions;
+  now(): Date;
+  /** True while this replica holds the lease (always, without a lease). */
+  leader: boolean;
+  fetcher: NonNullable<IntentManagerOptions['fetcher']>;
+  /** Parsed last good files, by digest, so a stored file is parsed once. */
+  files: Map<string, MudFile>;
+  log: NonNullable<IntentManagerOptions['log']>;
+}
+
+export function createCore(o: IntentManagerOptions): ManagerCore {
+  return {
+    o,
+    now: o.clock ?? (() => new Date()),
+    leader: o.lease === undefined,
+    fetcher: o.fetcher ?? fetchMud,
+    files: new Map(),
+    log: o.log ?? (() => {}),
+  };
+}
+
+/** The device's last good file, parsed, or undefined when it has none (or it no longer reads). */
+export function lastGoodFile(core: ManagerCore, d: IntentDeviceRecord): MudFile | undefined {
+  if (d.mud === undefined) return undefined;
+  const cached = core.files.get(d.mud.digest);
+  if (cached !== undefined) return cached;
+  const parsed = parseMud(d.mud.json, { lenient: true });
+  if (parsed.mud === undefined) return undefined;
+  if (core.files.size > 10_000) core.files.clear();
+  core.files.set(d.mud.digest, parsed.mud);
+  return parsed.mud;
+}
+
+export async function getDevice(core: ManagerCore, mac: string): Promise<IntentDeviceRecord> {
+  const d = await core.o.store.intentDevices.get(mac);
+  if (d === undefined) throw new IntentError('ERR_INTENT_DEVICE_UNKNOWN', 'mac', `no intent device ${JSON.stringify(mac)}`);
+  return d;
+}
+
+/** The record without its timestamps, to write back changed. */
+export function input(d: IntentDeviceRecord): IntentDeviceInput {
+  const { createdAt: _c, updatedAt: _u, ...rest } = d;
+  return rest;
+}
+
+/** The earliest of the times the device needs looking at again. */
+export function dueAt(d: IntentDeviceInput): Date | undefined {
+  const times = [d.fetch?.nextAttempt ?? d.fetch?.validUntil, ...d.names.map((n) => n.expiresAt)].filter((t) => t !== undefined);
+  return times.length === 0 ? undefined : new Date(Math.min(...times.map((t) => t.getTime())));
+}
+
+export async function audit(core: ManagerCore, actor: string, action: string, mac: string, details: Record<string, unknown> = {}) {
+  await core.o.store.audit.append({ actor, action, subject: `mac:${mac}`, details });
+}

@@ -1,0 +1,53 @@
+/**
+ * The MUD manager (RFC 8520 §1.3): learns devices and their MUD URLs, fetches and verifies their
+ * files, resolves and enforces them through the Enforcer port, records violations and quarantines.
+ * Adapters (the API, `iotopia up`, DHCP hooks, onboarding) only call this service.
+ */
+
+import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
+import { audit, createCore, getDevice, input } from './core.ts';
+import { observe } from './observe.ts';
+import { quarantine, release, reportViolations } from './quarantine.ts';
+import { refreshDevice } from './refresh.ts';
+import { reconcile, tick } from './tick.ts';
+import type { IntentManager, IntentManagerOptions } from './types.ts';
+
+export function createIntentManager(options: IntentManagerOptions): IntentManager {
+  const core = createCore(options);
+  const manager: IntentManager = {
+    observe: (o, actor = 'system') => observe(core, o, actor),
+    refresh: async (mac, { force = false, actor = 'system' } = {}) => refreshDevice(core, await getDevice(core, mac), force, actor),
+    async remove(mac, actor = 'system') {
+      const d = await getDevice(core, mac);
+      if (core.leader) await core.o.enforcer.removeDevice(d.mac);
+      const { dueAt: _due, ...rest } = input(d);
+      const removed = await core.o.store.intentDevices.put({
+        ...rest,
+        state: 'removed',
+        ruleCount: 0,
+        ...(core.leader ? {} : { dueAt: core.now() }),
+      });
+      core.o.metrics?.state?.(removed.mac, removed.state, 0);
+      await audit(core, actor, 'intent.device.removed', d.mac);
+      return removed;
+    },
+    async decommission(guid, actor = 'system') {
+      const hex = guid.toLowerCase().replaceAll('-', '');
+      const devices = await options.store.intentDevices.findByGuid(hex);
+      const out: IntentDeviceRecord[] = [];
+      for (const d of devices) out.push(d.state === 'removed' ? d : await manager.remove(d.mac, actor));
+      return out;
+    },
+    reportViolations: (mac, v) => reportViolations(core, mac, v),
+    quarantine: (mac, actor, reason) => quarantine(core, mac, actor, reason),
+    release: (mac, actor, reason = '') => release(core, mac, actor, reason),
+    tick: (now) => tick(core, now ?? core.now()),
+    reconcile: () => reconcile(core),
+    async close() {
+      const l = options.lease;
+      if (l !== undefined && core.leader) await options.store.intentLeases.release(l.gateway, l.holder);
+      core.leader = l === undefined;
+    },
+  };
+  return manager;
+}

@@ -1,0 +1,54 @@
+/**
+ * The manager's clock work, done only by the replica holding the gateway's lease: take or renew the
+ * lease, reconcile on gaining it, then bring up to date every device whose cache validity, back-off
+ * or DNS TTL has passed.
+ */
+import { audit, type ManagerCore } from './core.ts';
+import { applyCurrent, refreshDevice } from './refresh.ts';
+import type { IntentTickResult } from './types.ts';
+
+/** Devices looked at per tick at most; the rest stay due for the next one. */
+export const TICK_BATCH = 500;
+export const DEFAULT_LEASE_MS = 30_000;
+
+async function holdLease(core: ManagerCore): Promise<boolean> {
+  const l = core.o.lease;
+  if (l === undefined) return true;
+  const lease = await core.o.store.intentLeases.acquire(l.gateway, l.holder, l.ttlMs ?? DEFAULT_LEASE_MS);
+  return lease.holder === l.holder;
+}
+
+export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResult> {
+  const was = core.leader;
+  core.leader = await holdLease(core);
+  if (!core.leader) return { leader: false, refreshed: 0 };
+  if (!was) {
+    core.log('info', 'intent: this replica now programs the gateway', { gateway: core.o.lease?.gateway });
+    await reconcile(core);
+  }
+  const due = await core.o.store.intentDevices.due(now, TICK_BATCH);
+  for (const d of due) {
+    if (d.state === 'removed') {
+      await core.o.enforcer.removeDevice(d.mac);
+      const { dueAt: _due, createdAt: _c, updatedAt: _u, ...rest } = d;
+      await core.o.store.intentDevices.put(rest);
+    } else await refreshDevice(core, d, false, 'system', now);
+  }
+  return { leader: true, refreshed: due.length };
+}
+
+/** Re-applies every device's stored state, without fetching; returns how many devices. */
+export async function reconcile(core: ManagerCore): Promise<number> {
+  let n = 0;
+  let after: string | undefined;
+  do {
+    const page = await core.o.store.intentDevices.list({ limit: 500, ...(after === undefined ? {} : { after }) });
+    for (const d of page.items) {
+      await applyCurrent(core, d, 'system');
+      n++;
+    }
+    after = page.next;
+  } while (after !== undefined);
+  await audit(core, 'system', 'intent.reconciled', core.o.lease?.gateway ?? 'local', { devices: n });
+  return n;
+}

@@ -1,0 +1,111 @@
+/**
+ * What IoTopia's table holds, read from `nft -j list table inet iotopia` (libnftables JSON): each
+ * device's chains, sets, counters and verdict-map elements, grouped by the `d_<mac>` identifier
+ * (src/intent/nft-compile.ts), and the device name recorded in its from-device drop rule.
+ */
+import { IntentError } from '../errors.ts';
+import { NAME_COMMENT_PREFIX } from '../nft-compile.ts';
+
+/** A verdict-map element: the map, its key as nft prints it, and the chain it jumps to. */
+export interface MapElement {
+  map: string;
+  key: string;
+  target: string;
+}
+
+/** One device's objects in the table. */
+export interface DeviceObjects {
+  id: string;
+  mac: string;
+  name?: string;
+  chains: string[];
+  sets: string[];
+  counters: string[];
+}
+
+export interface TableView {
+  devices: Map<string, DeviceObjects>;
+  elements: MapElement[];
+}
+
+const DEVICE_OBJECT = /^(d_[0-9a-f]{12})_/;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function macOf(id: string): string {
+  return (id.slice(2).match(/../g) ?? []).join(':');
+}
+
+function deviceOf(view: TableView, name: unknown): DeviceObjects | undefined {
+  if (typeof name !== 'string') return undefined;
+  const id = DEVICE_OBJECT.exec(name)?.[1];
+  if (id === undefined) return undefined;
+  let d = view.devices.get(id);
+  if (d === undefined) {
+    d = { id, mac: macOf(id), chains: [], sets: [], counters: [] };
+    view.devices.set(id, d);
+  }
+  return d;
+}
+
+/** A map element is `[key, {jump: {target}}]`; a key with a comment or timeout is `{elem: {val}}`. */
+function elementsOf(map: string, elem: unknown): MapElement[] {
+  if (!Array.isArray(elem)) return [];
+  const out: MapElement[] = [];
+  for (const e of elem) {
+    if (!Array.isArray(e) || e.length !== 2) continue;
+    const rawKey = isObject(e[0]) && isObject(e[0].elem) ? e[0].elem.val : e[0];
+    const jump = isObject(e[1]) && isObject(e[1].jump) ? e[1].jump.target : undefined;
+    if (typeof rawKey === 'string' && typeof jump === 'string') out.push({ map, key: rawKey, target: jump });
+  }
+  return out;
+}
+
+function addItem(view: TableView, item: Json): void {
+  const [kind, body] = Object.entries(item)[0] ?? [];
+  if (!isObject(body)) return;
+  if (kind === 'map' && typeof body.name === 'string') view.elements.push(...elementsOf(body.name, body.elem));
+  const d = deviceOf(view, kind === 'rule' ? body.chain : body.name);
+  if (d === undefined) return;
+  if (kind === 'chain') d.chains.push(body.name as string);
+  else if (kind === 'set') d.sets.push(body.name as string);
+  else if (kind === 'counter') d.counters.push(body.name as string);
+  else if (
+    kind === 'rule' &&
+    body.chain === `${d.id}_from` &&
+    typeof body.comment === 'string' &&
+    body.comment.startsWith(NAME_COMMENT_PREFIX)
+  )
+    d.name = body.comment.slice(NAME_COMMENT_PREFIX.length);
+}
+
+function items(json: string): unknown[] {
+  if (json.trim() === '') return [];
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch {
+    throw new IntentError('ERR_INTENT_APPLY', 'nft', 'nft -j printed output that is not JSON');
+  }
+  const list = isObject(doc) ? doc.nftables : undefined;
+  if (!Array.isArray(list)) throw new IntentError('ERR_INTENT_APPLY', 'nft', 'nft -j printed JSON without an "nftables" list');
+  return list;
+}
+
+/** Reads the JSON listing of the table; an empty text (no table) is an empty view. */
+export function parseTable(json: string): TableView {
+  const view: TableView = { devices: new Map(), elements: [] };
+  for (const item of items(json)) if (isObject(item)) addItem(view, item);
+  return view;
+}
+
+/** Packet counts of the named counters in `nft -j list counters …` output. */
+export function parseCounters(json: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const item of items(json)) {
+    const c = isObject(item) ? item.counter : undefined;
+    if (isObject(c) && typeof c.name === 'string' && typeof c.packets === 'number') out.set(c.name, c.packets);
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+/**
+ * The settings of the `intent` role (the MUD manager): read by config.ts from every source like the
+ * other settings. Lists are comma-separated; controllers are `URI=ADDR` pairs (one URI may repeat).
+ */
+
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { parsePrefix } from '../../intent/ip.ts';
+import type { ConfigError } from '../../platform/errors.ts';
+
+export interface IntentConfig {
+  /** The gateway whose nftables this server programs; replicas of one gateway share a lease (default: the host name). */
+  gateway: string;
+  /** PEM bundle trusted for MUD servers' TLS certificates; the system's roots when absent. */
+  mudServerCa?: string;
+  /** PEM bundle of MUD signer trust anchors (RFC 8520 §13); without it no signature verifies. */
+  mudSignerCa?: string;
+  /** An unsigned MUD file: refused (default) or accepted with a warning. */
+  unsigned: 'refuse' | 'warn';
+  /** RFC 8520 §8.4: controller class URI → addresses. */
+  controllers: Map<string, string[]>;
+  /** RFC 8520 §8.6: the prefixes called local. */
+  localNetworks: string[];
+  /** The resolvers devices may query (allowed with the network basics). */
+  dnsServers: string[];
+  /** The resolvers (ADDR or ADDR:PORT) the manager asks for the names in MUD files; the system's when empty. */
+  resolver: string[];
+  /** A device that never had a good MUD file: default deny (the basics only) or allow. */
+  neverGood: 'deny' | 'allow';
+  /** Violations that quarantine a device; 0 turns automatic quarantine off. */
+  quarantineThreshold: number;
+  /** Seconds between manager ticks (refetch, re-resolve, lease renewal). */
+  tickInterval: number;
+  /** The network namespace whose nftables are programmed; the server's own when absent. */
+  netns?: string;
+}
+
+export interface IntentRawSettings {
+  intentGateway?: string | undefined;
+  intentMudServerCa?: string | undefined;
+  intentMudSignerCa?: string | undefined;
+  intentUnsigned?: string | undefined;
+  intentControllers?: string | undefined;
+  intentLocalNetworks?: string | undefined;
+  intentDnsServers?: string | undefined;
+  intentResolver?: string | undefined;
+  intentNeverGood?: string | undefined;
+  intentQuarantineThreshold?: string | undefined;
+  intentTickInterval?: string | undefined;
+  intentNetns?: string | undefined;
+}
+
+export const INTENT_ENV: Readonly<Record<keyof IntentRawSettings, string>> = {
+  intentGateway: 'IOTOPIA_INTENT_GATEWAY',
+  intentMudServerCa: 'IOTOPIA_INTENT_MUD_SERVER_CA',
+  intentMudSignerCa: 'IOTOPIA_INTENT_MUD_SIGNER_CA',
+  intentUnsigned: 'IOTOPIA_INTENT_UNSIGNED',
+  intentControllers: 'IOTOPIA_INTENT_CONTROLLERS',
+  intentLocalNetworks: 'IOTOPIA_INTENT_LOCAL_NETWORKS',
+  intentDnsServers: 'IOTOPIA_INTENT_DNS_SERVERS',
+  intentResolver: 'IOTOPIA_INTENT_RESOLVER',
+  intentNeverGood: 'IOTOPIA_INTENT_NEVER_GOOD',
+  intentQuarantineThreshold: 'IOTOPIA_INTENT_QUARANTINE_THRESHOLD',
+  intentTickInterval: 'IOTOPIA_INTENT_TICK_INTERVAL',
+  intentNetns: 'IOTOPIA_INTENT_NETNS',
+};
+
+/** The settings whose values are file paths. */
+export const INTENT_PATH_SETTINGS = ['intentMudServerCa', 'intentMudSignerCa'] as const;
+
+export const DEFAULT_INTENT_TICK_INTERVAL_S = 10;
+export const DEFAULT_QUARANTINE_THRESHOLD = 10;
+
+export const defaultIntentConfig = (): IntentConfig => ({
+  gateway:
+    hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 64) || 'gateway',
+  unsigned: 'refuse',
+  controllers: new Map(),
+  localNetworks: [],
+  dnsServers: [],
+  resolver: [],
+  neverGood: 'deny',
+  quarantineThreshold: DEFAULT_QUARANTINE_THRESHOLD,
+  tickInterval: DEFAULT_INTENT_TICK_INTERVAL_S,
+});
+
+type Bad = (setting: string, why: string) => ConfigError;
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+
+function addresses(v: string, setting: string, bad: Bad, prefixes: boolean): string[] {
+  const out = list(v);
+  for (const a of out) {
+    const ok = prefixes ? parsePrefix(a) !== undefined : isIP(a) !== 0;
+    if (!ok) throw bad(setting, `"${a.slice(0, 64)}" is not an IP ${prefixes ? 'prefix' : 'address'}`);
+  }
+  return out;
+}
+
+function controllers(v: string, bad: Bad): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const pair of list(v)) {
+    const at = pair.lastIndexOf('=');
+    const uri = pair.slice(0, at).trim();
+    const addr = pair.slice(at + 1).trim();
+    if (at < 1 || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri) || isIP(addr) === 0)
+      throw bad('intent-controllers', `"${pair.slice(0, 80)}" is not URI=ADDR (e.g. urn:ietf:params:mud:dns=192.0.2.53)`);
+    out.set(uri, [...(out.get(uri) ?? []), addr]);
+  }
+  return out;
+}
+
+function oneOf<T extends string>(v: string, values: readonly T[], setting: string, bad: Bad): T {
+  if (!values.includes(v as T)) throw bad(setting, `"${v.slice(0, 32)}" is not one of ${values.join(', ')}`);
+  return v as T;
+}
+
+function count(v: string, setting: string, max: number, bad: Bad, min = 0): number {
+  if (!/^\d{1,7}$/.test(v.trim()) || Number(v) > max || Number(v) < min) throw bad(setting, `a whole number from ${min} to ${max}`);
+  return Number(v);
+}
+
+/** Applies one source's intent settings to `c`. */
+export function applyIntentSettings(c: IntentConfig, s: IntentRawSettings, bad: Bad): void {
+  if (s.intentGateway !== undefined) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s.intentGateway)) throw bad('intent-gateway', 'letters, digits, . _ -, at most 64');
+    c.gateway = s.intentGateway;
+  }
+  if (s.intentMudServerCa !== undefined) c.mudServerCa = resolve(s.intentMudServerCa);
+  if (s.intentMudSignerCa !== undefined) c.mudSignerCa = resolve(s.intentMudSignerCa);
+  if (s.intentUnsigned !== undefined) c.unsigned = oneOf(s.intentUnsigned, ['refuse', 'warn'] as const, 'intent-unsigned', bad);
+  if (s.intentControllers !== undefined) c.controllers = controllers(s.intentControllers, bad);
+  if (s.intentLocalNetworks !== undefined) c.localNetworks = addresses(s.intentLocalNetworks, 'intent-local-networks', bad, true);
+  if (s.intentDnsServers !== undefined) c.dnsServers = addresses(s.intentDnsServers, 'intent-dns-servers', bad, false);
+  if (s.intentResolver !== undefined) c.resolver = list(s.intentResolver);
+  if (s.intentNeverGood !== undefined) c.neverGood = oneOf(s.intentNeverGood, ['deny', 'allow'] as const, 'intent-never-good', bad);
+  if (s.intentQuarantineThreshold !== undefined)
+    c.quarantineThreshold = count(s.intentQuarantineThreshold, 'intent-quarantine-threshold', 1_000_000, bad);
+  if (s.intentTickInterval !== undefined) c.tickInterval = count(s.intentTickInterval, 'intent-tick-interval', 3600, bad, 1);
+  if (s.intentNetns !== undefined) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s.intentNetns)) throw bad('intent-netns', 'a network namespace name (ip netns)');
+    c.netns = s.intentNetns;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The `intent` role: the MUD manager programming this host's (or a namespace's) nftables, its DNS
+ * resolver, and the timer that ticks it. Replicas of one gateway share a lease in the store; only
+ * the holder programs the firewall, every replica serves the API.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Registry } from 'prom-client';
+import { dnsResolver } from '../../../intent/dns/dns-resolver.ts';
+import type { Enforcer, NameResolver } from '../../../intent/enforcement-ports.ts';
+import { createIntentManager } from '../../../intent/manager/manager.ts';
+import type { IntentManager, IntentManagerOptions } from '../../../intent/manager/types.ts';
+import { nftEnforcer } from '../../../intent/nft/nft-enforcer.ts';
+import { ConfigError } from '../../../platform/errors.ts';
+import type { IntentConfig } from '../intent-config.ts';
+import type { RoleContext } from './context.ts';
+import { intentMetrics } from './intent-metrics.ts';
+
+/** What tests may put in place of the host's nftables, resolver or MUD fetcher. */
+export interface IntentPorts {
+  enforcer?: Enforcer;
+  resolver?: NameResolver;
+  fetcher?: IntentManagerOptions['fetcher'];
+}
+
+export interface IntentRole {
+  manager: IntentManager;
+  /** Starts the tick timer (the first tick at once). */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+function pemBundle(file: string, setting: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${setting} (${file}): cannot be read: ${(e as Error).message}`);
+  }
+  const blocks = text.match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) throw new ConfigError(`${setting} (${file}): holds no PEM certificate`);
+  return blocks;
+}
+
+function fetchSettings(c: IntentConfig): IntentManagerOptions['fetch'] {
+  return {
+    unsigned: c.unsigned,
+    signerTrustAnchors: c.mudSignerCa === undefined ? [] : pemBundle(c.mudSignerCa, 'intent-mud-signer-ca'),
+    ...(c.mudServerCa === undefined ? {} : { serverCa: pemBundle(c.mudServerCa, 'intent-mud-server-ca').join('\n') }),
+  };
+}
+
+export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPorts = {}): IntentRole {
+  const c = ctx.config.intent;
+  if (c === undefined) throw new ConfigError('the intent role has no settings');
+  const log = ctx.log;
+  const manager = createIntentManager({
+    store: ctx.store,
+    enforcer: ports.enforcer ?? nftEnforcer(c.netns === undefined ? {} : { netns: c.netns }),
+    resolver: ports.resolver ?? dnsResolver(c.resolver.length === 0 ? {} : { servers: c.resolver }),
+    ...(ports.fetcher === undefined ? {} : { fetcher: ports.fetcher }),
+    fetch: fetchSettings(c),
+    context: { controllers: c.controllers, localNetworks: c.localNetworks, dnsServers: c.dnsServers },
+    neverGood: c.neverGood,
+    quarantine: { threshold: c.quarantineThreshold },
+    lease: { gateway: c.gateway, holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, ttlMs: c.tickInterval * 3000 },
+    clock: ctx.clock,
+    metrics: intentMetrics(registry),
+    log: (level, message, fields) => log?.[level](fields ?? {}, message),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  const tick = () => {
+    // One tick at a time: a slow one (many devices, a slow MUD server) is not overlapped.
+    running ??= manager
+      .tick(ctx.clock())
+      .catch((e: unknown) => log?.warn({ err: e }, 'intent: tick failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  return {
+    manager,
+    start() {
+      tick();
+      timer = setInterval(tick, c.tickInterval * 1000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer !== undefined) clearInterval(timer);
+      await running;
+      await manager.close();
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The `intent` role of `iotopia up`: its settings, the manager behind the API with metrics, and the
+ * real path: a platform programming nftables in a router namespace, proven with TCP connections.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { ConfigError, resolveConfig } from '../../../src/server/platform/config.ts';
+import { bearer, startTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
+import { MUD_URL, mudJson, parse } from '../mud-fixture.ts';
+import { deleteNamespaces, routedPair, skipReason } from '../nft/netns.ts';
+import { mapResolver, memoryFetcher, recordingEnforcer } from './fakes.ts';
+
+const CLOUD = 'cloud.things.example.com';
+
+describe('intent role settings', () => {
+  test('intent is not a default role; its settings parse from every source and are named when wrong', () => {
+    assert.ok(!resolveConfig().roles.includes('intent'));
+    assert.equal(resolveConfig().intent, undefined);
+    const c = resolveConfig(
+      [
+        'environment',
+        { roles: 'owner,intent', intentControllers: 'urn:ietf:params:mud:dns=192.0.2.53,urn:ietf:params:mud:dns=2001:db8::53' },
+      ],
+      [
+        'command line',
+        {
+          intentGateway: 'gw-1',
+          intentLocalNetworks: '192.0.2.0/24, 2001:db8::/32',
+          intentDnsServers: '192.0.2.53',
+          intentUnsigned: 'warn',
+          intentNeverGood: 'allow',
+          intentQuarantineThreshold: '0',
+          intentTickInterval: '5',
+          intentNetns: 'gw-ns',
+        },
+      ],
+    );
+    assert.deepEqual(c.roles, ['owner', 'intent']);
+    assert.equal(c.intent?.gateway, 'gw-1');
+    assert.deepEqual([...(c.intent?.controllers ?? [])], [['urn:ietf:params:mud:dns', ['192.0.2.53', '2001:db8::53']]]);
+    assert.deepEqual(c.intent?.localNetworks, ['192.0.2.0/24', '2001:db8::/32']);
+    assert.deepEqual(
+      [c.intent?.unsigned, c.intent?.neverGood, c.intent?.quarantineThreshold, c.intent?.tickInterval, c.intent?.netns],
+      ['warn', 'allow', 0, 5, 'gw-ns'],
+    );
+    const bad = (s: Record<string, string>, re: RegExp) =>
+      assert.throws(
+        () => resolveConfig(['command line', { roles: 'intent', ...s }]),
+        (e: unknown) => e instanceof ConfigError && re.test(e.message),
+      );
+    bad({ intentControllers: 'dns=192.0.2.1' }, /intent-controllers \(from command line\)/);
+    bad({ intentControllers: 'urn:x:y=not-an-address' }, /intent-controllers/);
+    bad({ intentLocalNetworks: '192.0.2.0/33' }, /intent-local-networks/);
+    bad({ intentDnsServers: 'dns.example' }, /intent-dns-servers/);
+    bad({ intentUnsigned: 'maybe' }, /intent-unsigned/);
+    bad({ intentNeverGood: 'perhaps' }, /intent-never-good/);
+    bad({ intentTickInterval: '0' }, /intent-tick-interval/);
+    bad({ intentGateway: 'a b' }, /intent-gateway/);
+  });
+});
+
+describe('intent role in a running server', () => {
+  let p: TestPlatform;
+  const enf = recordingEnforcer();
+  before(async () => {
+    const mud = memoryFetcher();
+    mud.files.set(MUD_URL, parse(mudJson([{ ipv4: { 'ietf-acldns:dst-dnsname': CLOUD, protocol: 6 } }])));
+    const dns = mapResolver({ [CLOUD]: { addresses: ['198.51.100.7'], ttl: 300 } });
+    p = await startTestPlatform(
+      'iotopia-intent-role-',
+      { roles: 'owner,intent', intentGateway: 'test-gw', intentTickInterval: '1' },
+      { intentPorts: { enforcer: enf.enforcer, resolver: dns.resolver, fetcher: mud.fetcher } },
+    );
+  });
+  after(() => p?.close());
+
+  test('the API drives the role’s manager once it holds the lease; metrics count devices, rules and applies', async () => {
+    const admin = p.platform.firstAdminToken as string;
+    // The first tick runs at start; wait for the lease rather than for time.
+    for (let i = 0; i < 100 && (await p.platform.store.intentLeases.get('test-gw')) === undefined; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.ok((await p.platform.store.intentLeases.get('test-gw')) !== undefined);
+    const r = await p.platform.app.inject({
+      method: 'POST',
+      url: '/api/v1/intent/devices',
+      headers: bearer(admin),
+      payload: { mac: '02:00:5e:00:00:01', ipv4: '192.0.2.10', mudUrl: MUD_URL },
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json().state, 'enforced');
+    assert.equal(enf.scripts.length, 1);
+    const metrics = await (await fetch(`${p.url}/metrics`)).text();
+    assert.match(metrics, /iotopia_intent_devices\{state="enforced"\} 1/);
+    assert.match(metrics, new RegExp(`iotopia_intent_rules ${r.json().ruleCount}\\b`));
+    assert.match(metrics, /iotopia_intent_apply_duration_seconds_count 1/);
+  });
+});
+
+const skip = skipReason();
+const id = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`;
+const [R, A, C] = ['r', 'a', 'c'].map((n) => `iot-mgr-${id}${n}`) as [string, string, string];
+const DEVICE_MAC = '02:00:00:00:00:0b';
+
+const SERVER =
+  "const n=require('net');for(const p of [8080,8081])n.createServer(s=>s.end('ok')).listen(p,'0.0.0.0',()=>{if(p===8081)console.log('ready')});";
+const CLIENT =
+  "const [h,p]=process.argv.slice(1);const s=require('net').connect({host:h,port:+p,timeout:1500});let d='';s.on('data',x=>{d+=x});s.on('end',()=>{console.log(d==='ok'?'open':'closed');process.exit(0)});s.on('timeout',()=>{console.log('blocked');process.exit(0)});s.on('error',()=>{console.log('blocked');process.exit(0)});";
+const connect = (from: string, host: string, port: number): string =>
+  spawnSync('ip', ['netns', 'exec', from, process.execPath, '-e', CLIENT, host, String(port)], { encoding: 'utf8' }).stdout.trim();
+
+describe('intent role on real nftables in a router namespace', { skip }, () => {
+  let p: TestPlatform;
+  let server: ChildProcess;
+  const dns = mapResolver({ [CLOUD]: { addresses: ['198.51.100.2'], ttl: 5 } });
+  before(async () => {
+    routedPair(R, A, C, DEVICE_MAC, id);
+    server = spawn('ip', ['netns', 'exec', C, process.execPath, '-e', SERVER]);
+    await new Promise((ok) => server.stdout?.once('data', ok));
+    const mud = memoryFetcher();
+    mud.files.set(
+      MUD_URL,
+      parse(
+        mudJson([
+          {
+            ipv4: { protocol: 6, 'ietf-acldns:dst-dnsname': CLOUD },
+            tcp: { 'destination-port': { operator: 'eq', port: 8080 }, 'ietf-mud:direction-initiated': 'from-device' },
+          },
+        ]),
+      ),
+    );
+    p = await startTestPlatform(
+      'iotopia-intent-nft-',
+      { roles: 'intent', intentGateway: `gw-${id}`, intentNetns: R, intentTickInterval: '3600' },
+      { intentPorts: { resolver: dns.resolver, fetcher: mud.fetcher } },
+    );
+    for (let i = 0; i < 100 && (await p.platform.store.intentLeases.get(`gw-${id}`)) === undefined; i++)
+      await new Promise((r) => setTimeout(r, 20));
+  });
+  after(async () => {
+    await p?.close();
+    server?.kill();
+    deleteNamespaces(R, A, C);
+  });
+
+  const call = (method: 'POST' | 'DELETE', url: string, payload?: object) =>
+    p.platform.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: bearer(p.platform.firstAdminToken as string),
+      ...(payload ? { payload } : {}),
+    });
+
+  test('enforce, quarantine, release, follow a changed DNS answer, remove: checked with TCP connections', async () => {
+    assert.equal(connect(A, '198.51.100.2', 8081), 'open', 'nothing enforced yet');
+    const r = await call('POST', '/intent/devices', { mac: DEVICE_MAC, ipv4: '192.0.2.2', mudUrl: MUD_URL });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json().state, 'enforced', JSON.stringify(r.json().lastError));
+    assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'allowed by the MUD file');
+    assert.equal(connect(A, '198.51.100.2', 8081), 'blocked', 'default deny');
+
+    assert.equal((await call('POST', `/intent/devices/${DEVICE_MAC}/quarantine`, { reason: 'test' })).statusCode, 200);
+    assert.equal(connect(A, '198.51.100.2', 8080), 'blocked', 'quarantined to the basics');
+    assert.equal((await call('POST', `/intent/devices/${DEVICE_MAC}/release`, {})).statusCode, 200);
+    assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'released');
+
+    // The name moves away: after its TTL (at least 30 s) the manager re-resolves and the device follows it.
+    dns.answers[CLOUD] = { addresses: ['203.0.113.9'], ttl: 5 };
+    await p.platform.intent?.manager.tick(new Date(Date.now() + 31_000));
+    assert.equal(connect(A, '198.51.100.2', 8080), 'blocked', 'the old address is no longer allowed');
+
+    assert.equal((await call('DELETE', `/intent/devices/${DEVICE_MAC}`)).statusCode, 200);
+    assert.equal(connect(A, '198.51.100.2', 8081), 'open', 'removed: no rules left for the device');
+  });
+});
