@@ -5,13 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
+import { guidToHex } from '../../../fdo/types/guid.ts';
 import { dnsResolver } from '../../../intent/dns/dns-resolver.ts';
 import type { Enforcer, NameResolver } from '../../../intent/enforcement-ports.ts';
 import { createIntentManager } from '../../../intent/manager/manager.ts';
 import type { IntentManager, IntentManagerOptions } from '../../../intent/manager/types.ts';
 import { nftEnforcer } from '../../../intent/nft/nft-enforcer.ts';
+import type { OnboardedDevice } from '../../../onboarding/onboarded-feed.ts';
 import { ConfigError } from '../../../platform/errors.ts';
 import type { IntentConfig } from '../intent-config.ts';
 import type { RoleContext } from './context.ts';
@@ -53,6 +56,26 @@ function fetchSettings(c: IntentConfig): IntentManagerOptions['fetch'] {
   };
 }
 
+/**
+ * A device onboarded here with a MUD URL: the manager learns it with the device's GUID and the
+ * address its TO2 came from; it joins the device the network knows at that address (a DHCP lease),
+ * or waits for one. A device that declared no MUD URL is left to the other sources.
+ */
+async function onboardedDevice(manager: IntentManager, d: OnboardedDevice): Promise<void> {
+  if (d.mudUrl === undefined || d.address === undefined) return;
+  const family = isIP(d.address);
+  if (family === 0) return;
+  await manager.observe(
+    {
+      source: d.mudUrlSource ?? 'fdo',
+      mudUrl: d.mudUrl,
+      guid: guidToHex(d.replacementGuid),
+      ...(family === 4 ? { ipv4: d.address } : { ipv6: d.address }),
+    },
+    'owner',
+  );
+}
+
 export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPorts = {}): IntentRole {
   const c = ctx.config.intent;
   if (c === undefined) throw new ConfigError('the intent role has no settings');
@@ -71,6 +94,7 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
     metrics: intentMetrics(registry),
     log: (level, message, fields) => log?.[level](fields ?? {}, message),
   });
+  const unsubscribe = ctx.onboarded.subscribe((d) => onboardedDevice(manager, d));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const tick = () => {
@@ -90,6 +114,7 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
       timer.unref();
     },
     async stop() {
+      unsubscribe();
       if (timer !== undefined) clearInterval(timer);
       await running;
       await manager.close();
