@@ -7,6 +7,7 @@
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { audit, createCore, getDevice, input } from './core.ts';
 import { observe } from './observe.ts';
+import { currentPolicies } from './policies.ts';
 import { quarantine, release, reportViolations } from './quarantine.ts';
 import { refreshDevice } from './refresh.ts';
 import { reconcile, tick } from './tick.ts';
@@ -42,6 +43,7 @@ export function createIntentManager(options: IntentManagerOptions): IntentManage
     quarantine: (mac, actor, reason) => quarantine(core, mac, actor, reason),
     release: (mac, actor, reason = '') => release(core, mac, actor, reason),
     tick: (now) => tick(core, now ?? core.now()),
+    policies: () => currentPolicies(core),
     reconcile: () => reconcile(core),
     async close() {
       const l = options.lease;
