@@ -10,6 +10,7 @@ import { observe } from './observe.ts';
 import { currentPolicies } from './policies.ts';
 import { quarantine, release, reportViolations } from './quarantine.ts';
 import { refreshDevice } from './refresh.ts';
+import { learnNames } from './snoop.ts';
 import { reconcile, tick } from './tick.ts';
 import type { IntentManager, IntentManagerOptions } from './types.ts';
 
@@ -44,6 +45,7 @@ export function createIntentManager(options: IntentManagerOptions): IntentManage
     release: (mac, actor, reason = '') => release(core, mac, actor, reason),
     tick: (now) => tick(core, now ?? core.now()),
     policies: () => currentPolicies(core),
+    learnNames: (mac, answers) => learnNames(core, mac, answers),
     reconcile: () => reconcile(core),
     async close() {
       const l = options.lease;

@@ -9,6 +9,7 @@ import type { Enforcer, NameResolver } from '../enforcement-ports.ts';
 import type { BackoffOptions } from '../mud-cache.ts';
 import type { FetchMudOptions, MudFetchResult } from '../mud-fetch.ts';
 import type { ResolvedPolicy } from '../resolve-types.ts';
+import type { SnoopedName } from './snoop.ts';
 
 export interface IntentFetchSettings {
   /** Trust anchors (PEM) for MUD servers' TLS certificates; default the system's roots. */
@@ -116,6 +117,8 @@ export interface IntentManager {
   quarantine(mac: string, actor: string, reason: string): Promise<IntentQuarantineRecord>;
   release(mac: string, actor: string, reason?: string): Promise<IntentQuarantineRecord>;
   tick(now?: Date): Promise<IntentTickResult>;
+  /** DNS answers the device received (seen in a capture): addresses of its file's names are learned. */
+  learnNames(mac: string, answers: SnoopedName[]): Promise<IntentDeviceRecord | undefined>;
   /** The resolved policies the firewall enforces now, one per device with rules (for the traffic watch). */
   policies(): Promise<ResolvedPolicy[]>;
   /** Re-applies every device's current state (on gaining the lease). */

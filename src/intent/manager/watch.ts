@@ -5,7 +5,10 @@
  * manager in batches (which quarantines a device past its threshold). nftables counters of the
  * default-deny rules are the other source: they count what a capture on the devices' side cannot
  * see (traffic to a device that the gateway dropped), and everything when there is no capture.
+ * DNS answers the gateway forwards to a managed device teach the manager the addresses of its
+ * file's names (snoop.ts).
  */
+import { dnsAnswers } from '../capture/dns.ts';
 import type { Packet } from '../capture/packet.ts';
 import type { Enforcer } from '../enforcement-ports.ts';
 import { normaliseMac } from '../ip.ts';
@@ -13,10 +16,11 @@ import { type Flow, flowFromPacket, newFlow } from '../verdict/flow.ts';
 import { createFlowJudge } from '../verdict/judge.ts';
 import { newVerdict } from '../verdict/matcher.ts';
 import { createViolationLog, type Violation, type ViolationLog } from '../verdict/violations.ts';
+import type { SnoopedName } from './snoop.ts';
 import type { IntentLog, IntentManager, IntentViolationReport } from './types.ts';
 
 export interface TrafficWatchOptions {
-  manager: Pick<IntentManager, 'policies' | 'reportViolations'>;
+  manager: Pick<IntentManager, 'policies' | 'reportViolations' | 'learnNames'>;
   /** The gateway's MAC on the devices' link: only frames to or from it cross the forward path. */
   gatewayMac: string;
   /** The gateway's own addresses: traffic to them is delivered locally, never forwarded. */
@@ -28,6 +32,8 @@ export interface TrafficWatchOptions {
   counters?: NonNullable<Enforcer['dropCounters']>;
   /** True while a capture feeds `packet`: counters then report only what the capture cannot see. */
   capturing: boolean;
+  /** Learn addresses from DNS answers the gateway forwards to managed devices (default true). */
+  snoopDns?: boolean;
   clock?: () => Date;
   log?: IntentLog;
 }
@@ -79,6 +85,34 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
   const counted = new Map<string, { from: number; to: number }>();
   const stats: TrafficWatchStats = { packets: 0, judged: 0, violations: 0, reported: 0 };
   let log: ViolationLog = createViolationLog();
+  let managed = new Set<string>();
+  let answers = new Map<string, Map<string, SnoopedName>>();
+
+  /** DNS answers in a frame from the gateway to a managed device. */
+  function snoop(p: Packet): void {
+    if (p.srcMac !== gatewayMac || !managed.has(p.dstMac)) return;
+    for (const a of dnsAnswers(p)) {
+      if (a.type === 'CNAME') continue;
+      const byName = answers.get(p.dstMac) ?? new Map<string, SnoopedName>();
+      answers.set(p.dstMac, byName);
+      const s = byName.get(a.name) ?? { name: a.name, addresses: [], ttl: a.ttl };
+      byName.set(a.name, s);
+      if (!s.addresses.includes(a.value)) s.addresses.push(a.value);
+      s.ttl = Math.min(s.ttl, a.ttl);
+    }
+  }
+
+  async function learn(): Promise<void> {
+    const seen = answers;
+    answers = new Map();
+    for (const [mac, byName] of seen) {
+      try {
+        await o.manager.learnNames(mac, [...byName.values()]);
+      } catch (e) {
+        o.log?.('warn', 'intent: DNS answers could not be learned', { mac, err: (e as Error).message });
+      }
+    }
+  }
 
   async function counterReports(now: Date): Promise<Map<string, IntentViolationReport[]>> {
     const out = new Map<string, IntentViolationReport[]>();
@@ -99,17 +133,21 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
 
   return {
     async refresh() {
-      judge.update(await o.manager.policies());
+      const policies = await o.manager.policies();
+      judge.update(policies);
+      managed = new Set(policies.map((x) => x.mac));
     },
     packet(p) {
       stats.packets++;
       if (p.srcMac !== gatewayMac && p.dstMac !== gatewayMac) return;
+      if (o.snoopDns !== false) snoop(p);
       if (isLocal(p, gatewayMac, own) || !flowFromPacket(p, flow)) return;
       stats.judged++;
       judge.judge(flow, verdict);
       if (log.add(flow, verdict, judge.labels)) stats.violations++;
     },
     async flush() {
+      await learn();
       const seen = log.list();
       log = createViolationLog();
       const byMac = await counterReports((o.clock ?? (() => new Date()))());

@@ -47,6 +47,7 @@ function fakeManager() {
         reported.set(mac, [...(reported.get(mac) ?? []), ...r]);
         return {} as never;
       },
+      learnNames: async () => undefined,
     },
   };
 }
