@@ -16,6 +16,7 @@ export interface IntentOptions {
   intentQuarantineThreshold?: string;
   intentTickInterval?: string;
   intentNetns?: string;
+  intentCaptureInterface?: string;
 }
 
 export function withIntentOptions(cmd: Command): Command {
@@ -38,6 +39,10 @@ export function withIntentOptions(cmd: Command): Command {
     .option('--intent-quarantine-threshold <n>', 'violations that quarantine a device (default 10; 0: never automatically)')
     .option('--intent-tick-interval <s>', 'seconds between refetch/re-resolve passes and lease renewals (default 10)')
     .option('--intent-netns <name>', 'program the nftables of this network namespace (ip netns) instead of the host’s')
+    .option(
+      '--intent-capture-interface <iface>',
+      "watch the devices' traffic on this gateway interface (tcpdump) and report violations; none by default",
+    )
     .optionsGroup('Options:');
 }
 
@@ -56,5 +61,6 @@ export function intentFlags(cli: CliContext, opts: IntentOptions): RawSettings {
     intentQuarantineThreshold: opts.intentQuarantineThreshold,
     intentTickInterval: opts.intentTickInterval,
     intentNetns: opts.intentNetns,
+    intentCaptureInterface: opts.intentCaptureInterface,
   };
 }

@@ -12,30 +12,32 @@ export async function applyScript(core: ManagerCore, compiled: CompiledDevice): 
 export type Outcome = { state: 'allowed' | 'removed'; rules: 0 } | { state: 'enforced' | 'default-deny' | 'quarantined'; rules: number };
 
 /**
- * Applies what the device's state calls for: quarantine, its last good file, or the never-good
- * default; 'removed' takes its rules away. Throws what the compiler or the enforcer throws.
+ * What the device's state calls for: quarantine, its last good file, or the never-good default
+ * (`compiled` absent: no rules, for 'allowed' and 'removed'). Throws what the compiler throws.
+ */
+export function desiredPolicy(
+  core: ManagerCore,
+  d: IntentDeviceRecord,
+  peers: PeerMaps,
+): { state: Outcome['state']; compiled?: CompiledDevice } {
+  if (d.state === 'removed') return { state: 'removed' };
+  const file = lastGoodFile(core, d);
+  if (d.state === 'quarantined') return { state: 'quarantined', compiled: quarantinePolicy(core.o, d, file, peers) };
+  if (file !== undefined) return { state: 'enforced', compiled: filePolicy(core.o, d, file, peers) };
+  if (core.o.neverGood === 'allow') return { state: 'allowed' };
+  return { state: 'default-deny', compiled: denyPolicy(core.o, d) };
+}
+
+/**
+ * Applies what the device's state calls for (desiredPolicy); 'allowed' and 'removed' take its rules
+ * away. Throws what the compiler or the enforcer throws.
  */
 export async function enforceState(core: ManagerCore, d: IntentDeviceRecord, peers: PeerMaps): Promise<Outcome> {
-  if (d.state === 'removed') {
+  const { state, compiled } = desiredPolicy(core, d, peers);
+  if (compiled === undefined) {
     await core.o.enforcer.removeDevice(d.mac);
-    return { state: 'removed', rules: 0 };
+    return { state: state as 'allowed' | 'removed', rules: 0 };
   }
-  const file = lastGoodFile(core, d);
-  if (d.state === 'quarantined') {
-    const c = quarantinePolicy(core.o, d, file, peers);
-    await applyScript(core, c);
-    return { state: 'quarantined', rules: c.rules };
-  }
-  if (file !== undefined) {
-    const c = filePolicy(core.o, d, file, peers);
-    await applyScript(core, c);
-    return { state: 'enforced', rules: c.rules };
-  }
-  if (core.o.neverGood === 'allow') {
-    await core.o.enforcer.removeDevice(d.mac);
-    return { state: 'allowed', rules: 0 };
-  }
-  const c = denyPolicy(core.o, d);
-  await applyScript(core, c);
-  return { state: 'default-deny', rules: c.rules };
+  await applyScript(core, compiled);
+  return { state: state as 'enforced' | 'default-deny' | 'quarantined', rules: compiled.rules };
 }
