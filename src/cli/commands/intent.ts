@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerIntentApply } from './intent-apply.ts';
 import { registerIntentCompile } from './intent-compile.ts';
+import { registerIntentDhcpEvent } from './intent-dhcp-event.ts';
 import { registerIntentRemove } from './intent-remove.ts';
 
 /** Creates the `intent` command group and registers its subcommands. */
@@ -14,6 +15,7 @@ export function registerIntent(program: Command, cli: CliContext): Command {
   registerIntentCompile(intent, cli);
   registerIntentApply(intent, cli);
   registerIntentRemove(intent, cli);
+  registerIntentDhcpEvent(intent, cli);
   for (const c of [intent, ...intent.commands]) c.exitOverride();
   return intent;
 }
