@@ -1,8 +1,9 @@
 /**
  * `iotopia intent dhcp-event` as dnsmasq's --dhcp-script. In namespaces made here, a real dnsmasq
  * serves DHCP on a veth and runs the command for each lease; a busybox udhcpc in the device
- * namespace sends the MUD URL in option 161 and releases the lease; an HTTPS stand-in for the
- * manager's API on the gateway side receives the POST (MAC, address, MUD URL) and the DELETE.
+ * namespace sends the MUD URL in option 161 (twice: a new lease, then the same one again), then a
+ * DHCPRELEASE from the device ends it; an HTTPS stand-in for the manager's API on the gateway side
+ * receives the POSTs (MAC, address, MUD URL) and the DELETE.
  * Without root, dnsmasq or udhcpc that part is skipped. The argument and environment checks run
  * everywhere.
  */
@@ -17,6 +18,7 @@ import { leaseOf } from '../../src/cli/commands/intent-dhcp-event.ts';
 import { runCli } from '../helpers/cli.ts';
 import { loopbackTls } from '../helpers/tls.ts';
 import { deleteNamespaces, sh, skipReason } from '../intent/nft/netns.ts';
+import { releaseLease } from './dhcp-release.ts';
 import { type ApiStandIn, startApiStandIn } from './intent-dhcp-server.ts';
 
 const MUD_URL = 'https://things.example.com/lamp';
@@ -163,6 +165,16 @@ describe('dnsmasq runs intent dhcp-event for a lease with a MUD URL', { skip }, 
     assert.equal(again.method, 'POST');
     assert.deepEqual(JSON.parse(again.body), body);
     assert.match(readFileSync(join(dir, 'script.log'), 'utf8'), /event: old 02:00:00:00:02:0d/);
+  });
+
+  test('a released lease is DELETEd', async () => {
+    const leased = /192\.0\.2\.\d+/.exec(readFileSync(join(dir, 'leases'), 'utf8'))?.[0];
+    assert.ok(leased !== undefined, said());
+    releaseLease(D, 'vd', MAC, leased, '192.0.2.1');
+    const del = await nextRequest();
+    assert.equal(del.method, 'DELETE');
+    assert.equal(del.url, `/api/v1/intent/devices/${encodeURIComponent(MAC)}`);
+    assert.equal(del.authorization, `Bearer ${TOKEN}`);
   });
 });
 
