@@ -33,14 +33,23 @@ const isNoTable = (e: unknown): boolean =>
 
 async function listJson(args: string[], o: NftRunOptions): Promise<string> {
   try {
-    return await runNft(['-j', 'list', ...args], o);
+    const terse = args[0] === '-t';
+    return await runNft([...(terse ? ['-t'] : []), '-j', 'list', ...args.slice(terse ? 1 : 0)], o);
   } catch (e) {
     if (isNoTable(e)) return '';
     throw e;
   }
 }
 
-const readTable = async (o: NftRunOptions): Promise<TableView> => parseTable(await listJson(['table', T], o));
+/** The table's chains, sets (without their elements) and verdict maps; see nft-table.ts. */
+async function readTable(o: NftRunOptions): Promise<TableView> {
+  const lists = [
+    ['chains', 'inet'],
+    ['-t', 'sets', 'inet'],
+    ['maps', 'inet'],
+  ];
+  return parseTable(...(await Promise.all(lists.map((l) => listJson(l, o)))));
+}
 
 function macId(mac: string): string {
   const m = normaliseMac(mac);
@@ -56,7 +65,9 @@ export function removalScript(d: DeviceObjects, elements: MapElement[]): string[
     ...d.chains.map((c) => `flush chain ${T} ${c}`),
     ...d.chains.map((c) => `delete chain ${T} ${c}`),
     ...d.sets.map((s) => `delete set ${T} ${s}`),
-    ...d.counters.map((c) => `delete counter ${T} ${c}`),
+    // Counters are not listed (that makes nft read every rule): add-then-delete removes them
+    // whether or not they exist.
+    ...Object.values(dropCounterNames(d.id)).flatMap((c) => [`add counter ${T} ${c}`, `delete counter ${T} ${c}`]),
   ];
 }
 
