@@ -18,7 +18,7 @@ import { leaseOf } from '../../src/cli/commands/intent-dhcp-event.ts';
 import { runCli } from '../helpers/cli.ts';
 import { loopbackTls } from '../helpers/tls.ts';
 import { deleteNamespaces, sh, skipReason } from '../intent/nft/netns.ts';
-import { releaseLease } from './dhcp-release.ts';
+import { releaseLease } from './intent-dhcp-release.ts';
 import { type ApiStandIn, startApiStandIn } from './intent-dhcp-server.ts';
 
 const MUD_URL = 'https://things.example.com/lamp';
