@@ -3,7 +3,8 @@
  * serves DHCP on a veth and runs the command for each lease; a busybox udhcpc in the device
  * namespace sends the MUD URL in option 161 (twice: a new lease, then the same one again), then a
  * DHCPRELEASE from the device ends it; an HTTPS stand-in for the manager's API on the gateway side
- * receives the POSTs (MAC, address, MUD URL) and the DELETE.
+ * receives the POSTs (MAC, address, MUD URL) and the DELETE. The same for DHCPv6 (option 112)
+ * with ISC dhclient.
  * Without root, dnsmasq or udhcpc that part is skipped. The argument and environment checks run
  * everywhere.
  */
@@ -26,6 +27,7 @@ const BIN = new URL('../../bin/iotopia.js', import.meta.url).pathname;
 const TOKEN = 'dhcp-event-test-token';
 const hasUdhcpc = spawnSync('busybox', ['udhcpc', '--help']).error === undefined;
 const skip = skipReason(['dnsmasq', '--version']) || (hasUdhcpc ? false : 'busybox udhcpc is not installed: skipped');
+const hasDhclient = spawnSync('dhclient', ['--version']).error === undefined;
 
 describe('dnsmasq runs intent dhcp-event for a lease with a MUD URL', { skip }, () => {
   const tag = `${process.pid % 10000}${randomBytes(2).toString('hex')}`;
@@ -45,6 +47,10 @@ describe('dnsmasq runs intent dhcp-event for a lease with a MUD URL', { skip }, 
     sh('ip', '-n', G, 'link', 'set', `vg${tag}`, 'name', 'vg');
     sh('ip', '-n', D, 'link', 'set', 'vd', 'address', MAC);
     sh('ip', '-n', G, 'addr', 'add', '192.0.2.1/24', 'dev', 'vg');
+    // No duplicate address detection: the addresses are usable at once.
+    for (const ns of [G, D])
+      sh('ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0');
+    sh('ip', '-n', G, 'addr', 'add', '2001:db8::1/64', 'dev', 'vg', 'nodad');
     for (const [ns, dev] of [
       [G, 'vg'],
       [G, 'lo'],
@@ -84,6 +90,7 @@ describe('dnsmasq runs intent dhcp-event for a lease with a MUD URL', { skip }, 
         '--interface=vg',
         '--bind-interfaces',
         '--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h',
+        '--dhcp-range=2001:db8::100,2001:db8::1ff,64,1h',
         `--dhcp-leasefile=${join(dir, 'leases')}`,
         `--dhcp-script=${wrapper}`,
         '--log-facility=-',
@@ -99,6 +106,10 @@ describe('dnsmasq runs intent dhcp-event for a lease with a MUD URL', { skip }, 
   after(() => {
     api?.stop();
     dnsmasq?.kill();
+    // dhclient stays in the background with its lease until released; a failed test may leave it.
+    const pidFile = join(dir, 'dhclient6.pid');
+    const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
+    if (pid > 0) spawnSync('kill', [String(pid)]);
     deleteNamespaces(G, D);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -175,6 +186,50 @@ describe('dnsmasq runs intent dhcp-event for a lease with a MUD URL', { skip }, 
     assert.equal(del.method, 'DELETE');
     assert.equal(del.url, `/api/v1/intent/devices/${encodeURIComponent(MAC)}`);
     assert.equal(del.authorization, `Bearer ${TOKEN}`);
+  });
+
+  test('DHCPv6 (option 112): the MAC from DNSMASQ_MAC and the IPv6 address are POSTed; the release DELETEd', {
+    skip: hasDhclient ? false : 'dhclient is not installed: skipped',
+  }, async () => {
+    const conf = join(dir, 'dhclient6.conf');
+    writeFileSync(conf, `option dhcp6.mud-url code 112 = string;\nsend dhcp6.mud-url "${MUD_URL}";\n`);
+    const dhclient = (...extra: string[]) =>
+      spawnSync(
+        'ip',
+        [
+          'netns',
+          'exec',
+          D,
+          'dhclient',
+          '-6',
+          '-1',
+          ...extra,
+          '-cf',
+          conf,
+          '-lf',
+          join(dir, 'dhclient6.leases'),
+          '-pf',
+          join(dir, 'dhclient6.pid'),
+          '-sf',
+          '/bin/true',
+          'vd',
+        ],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
+    const got = dhclient();
+    assert.equal(got.status, 0, `dhclient: ${got.stderr}\n${said()}`);
+    const post = await nextRequest();
+    assert.equal(post.method, 'POST');
+    const body = JSON.parse(post.body) as { mac: string; ipv6: string; mudUrl: string; source: string };
+    assert.equal(body.mac, MAC);
+    assert.match(body.ipv6, /^2001:db8::1[0-9a-f]{2}$/);
+    assert.equal(body.mudUrl, MUD_URL);
+    assert.equal(body.source, 'dhcp');
+    const released = dhclient('-r');
+    assert.equal(released.status, 0, `dhclient -r: ${released.stderr}`);
+    const del = await nextRequest();
+    assert.equal(del.method, 'DELETE');
+    assert.equal(del.url, `/api/v1/intent/devices/${encodeURIComponent(MAC)}`);
   });
 });
 
