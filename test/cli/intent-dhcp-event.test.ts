@@ -227,6 +227,7 @@ describe('dnsmasq runs intent dhcp-event for a lease with a MUD URL', { skip }, 
     assert.equal(body.source, 'dhcp');
     const released = dhclient('-r');
     assert.equal(released.status, 0, `dhclient -r: ${released.stderr}`);
+    rmSync(join(dir, 'dhclient6.pid'), { force: true });
     const del = await nextRequest();
     assert.equal(del.method, 'DELETE');
     assert.equal(del.url, `/api/v1/intent/devices/${encodeURIComponent(MAC)}`);
