@@ -14,6 +14,8 @@ import { type NftRunOptions, runNft } from './nft-run.ts';
 import { type DeviceObjects, type MapElement, parseCounters, parseTable, type TableView } from './nft-table.ts';
 
 const T = `inet ${NFT_TABLE}`;
+/** The verdict maps of the table head (src/intent/nft-compile.ts). */
+const VERDICT_MAPS = ['from_dev', 'to_dev', 'to_dev4', 'to_dev6'];
 
 /** A device found in the table: its MAC and the name recorded when it was applied. */
 export interface EnforcedDevice {
@@ -43,11 +45,8 @@ async function listJson(args: string[], o: NftRunOptions): Promise<string> {
 
 /** The table's chains, sets (without their elements) and verdict maps; see nft-table.ts. */
 async function readTable(o: NftRunOptions): Promise<TableView> {
-  const lists = [
-    ['chains', 'inet'],
-    ['-t', 'sets', 'inet'],
-    ['maps', 'inet'],
-  ];
+  // Each verdict map on its own: `list maps` makes nft read the elements of every set in the table.
+  const lists = [['chains', 'inet'], ['-t', 'sets', 'inet'], ...VERDICT_MAPS.map((m) => ['map', T, m])];
   return parseTable(...(await Promise.all(lists.map((l) => listJson(l, o)))));
 }
 

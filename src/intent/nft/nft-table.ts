@@ -1,9 +1,9 @@
 /**
  * What IoTopia's table holds, read from libnftables JSON listings (`nft -j list chains inet`,
- * `nft -t -j list sets inet`, `nft -j list maps inet`: these do not make nft read every rule, which
- * listing the whole table does): each device's chains and sets grouped by the `d_<mac>` identifier
- * (src/intent/nft-compile.ts), the verdict-map elements, and the device name recorded as the
- * comment of its `from_dev` element.
+ * `nft -t -j list sets inet`, `nft -j list map inet iotopia NAME` for each verdict map; listing the
+ * whole table would make nft read every rule and every set's elements): each device's chains and
+ * sets grouped by the `d_<mac>` identifier (src/intent/nft-compile.ts), the verdict-map elements,
+ * and the device name recorded as the comment of its `from_dev` element.
  */
 import { IntentError } from '../errors.ts';
 import { NAME_COMMENT_PREFIX, NFT_TABLE } from '../nft-compile.ts';
