@@ -12,7 +12,7 @@ import { basicsRules } from './basics.ts';
 import type { Flow } from './flow.ts';
 import { baseLabels, LABEL_ESTABLISHED, LABEL_NOT_MANAGED, type RuleLabel } from './labels.ts';
 import { createMacTable } from './mac-table.ts';
-import { ruleMatches } from './match.ts';
+import { KNOWN_DST0, KNOWN_NONE, KNOWN_SRC0, ruleMatches } from './match.ts';
 import { buildPeerIndex, candidates, type PeerIndex, slotOf } from './peer-index.ts';
 import { aceRules, CT_ESTABLISHED, type Rule } from './rule.ts';
 
@@ -105,9 +105,11 @@ function chainCandidates(c: Chain, f: Flow): Rule[] {
 
 function runChain(c: Chain, f: Flow, ct: number, out: Verdict): boolean {
   const rules = chainCandidates(c, f);
+  // Candidates from the peer index are known to hold the peer in their first peer set.
+  const known = slotOf(f.protocol) < 0 ? KNOWN_NONE : c.peer === 'dst' ? KNOWN_DST0 : KNOWN_SRC0;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i] as Rule;
-    if (ruleMatches(r, f, ct)) {
+    if (ruleMatches(r, f, ct, known)) {
       out.label = r.label;
       return r.accept;
     }
@@ -127,7 +129,7 @@ function basicsOf(opts: NftCompileOptions, labels: RuleLabel[]): [Rule[], Rule[]
 
 function devicePolicies(policies: ResolvedPolicy[], opts: NftCompileOptions, labels: RuleLabel[]) {
   const byMac = createMacTable<Device>();
-  const byV4 = new Map<number, Device>();
+  const byV4 = createMacTable<Device>();
   const byV6 = new Map<number, V6Entry[]>();
   const macs: string[] = [];
   const basics = basicsOf(opts, labels);
