@@ -11,8 +11,12 @@ test('the 48-bit key table keeps every key through growth, keys equal in their l
   const t = createMacTable<number>();
   const keys: number[] = [];
   for (let i = 0; i < 5000; i++) keys.push(0x020000000000 + i * 0x100000001, i * 0x100000000 + 0x1000007);
-  keys.forEach((k, i) => t.set(k, i));
-  keys.forEach((k, i) => assert.equal(t.get(k), i, `key ${k}`));
+  keys.forEach((k, i) => {
+    t.set(k, i);
+  });
+  keys.forEach((k, i) => {
+    assert.equal(t.get(k), i, `key ${k}`);
+  });
   assert.equal(t.get(0x0300000000ff), undefined);
   assert.equal(t.get(-1), undefined);
   t.set(keys[0] as number, -5);
