@@ -48,7 +48,8 @@ function compileAcls(acls: ResolvedAcl[], dir: Direction, id: string, out: Compi
   });
 }
 
-function dnsServers(values: string[]): Prefix[] {
+/** The `--dns-server` values as host prefixes; an IntentError when one is not an address. */
+export function dnsServers(values: string[]): Prefix[] {
   return values.map((v) => {
     const p = parsePrefix(v);
     if (p === undefined || v.includes('/'))

@@ -6,76 +6,18 @@ import type { Command } from 'commander';
 import { IntentError } from '../../intent/errors.ts';
 import { compileNft } from '../../intent/nft-compile.ts';
 import { resolveMud } from '../../intent/resolve.ts';
-import type { DeviceContext } from '../../intent/resolve-types.ts';
-import { MudInputError } from '../../mud/validate/errors.ts';
-import { parseMud } from '../../mud/validate/parse-mud.ts';
 import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
-import { readInput } from '../input.ts';
+import { addContextOptions, type ContextOptions, deviceContext, readMudFile } from './intent-options.ts';
 
-interface CompileOptions {
-  mac: string;
-  ipv4?: string;
-  ipv6?: string;
-  controller: string[];
-  myController: string[];
-  manufacturer: string[];
-  model: string[];
-  localNetwork: string[];
-  resolve: string[];
-  dnsServer: string[];
-  basics: boolean;
-  lenient?: boolean;
+interface CompileOptions extends ContextOptions {
   json?: boolean;
 }
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
-
-/** KEY=ADDR pairs (split at the last `=`, since URIs may hold one) grouped into a map of address lists. */
-export function pairsToMap(pairs: string[], option: string, lowerKey = false): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const pair of pairs) {
-    const at = pair.lastIndexOf('=');
-    if (at <= 0 || at === pair.length - 1) throw new CliExit(EXIT_USAGE, `${option}: expected KEY=ADDR, got ${JSON.stringify(pair)}`);
-    const key = lowerKey ? pair.slice(0, at).toLowerCase().replace(/\.$/, '') : pair.slice(0, at);
-    map.set(key, [...(map.get(key) ?? []), pair.slice(at + 1)]);
-  }
-  return map;
-}
-
-function context(o: CompileOptions): DeviceContext {
-  const ctx: DeviceContext = {
-    mac: o.mac,
-    controllers: pairsToMap(o.controller, '--controller'),
-    myControllers: o.myController,
-    localNetworks: o.localNetwork,
-    names: pairsToMap(o.resolve, '--resolve', true),
-    manufacturers: pairsToMap(o.manufacturer, '--manufacturer', true),
-    models: pairsToMap(o.model, '--model'),
-  };
-  if (o.ipv4 !== undefined) ctx.ipv4 = o.ipv4;
-  if (o.ipv6 !== undefined) ctx.ipv6 = o.ipv6;
-  return ctx;
-}
-
 async function compile(cli: CliContext, file: string, o: CompileOptions): Promise<void> {
-  const bytes = await readInput(cli, file);
-  let parsed: ReturnType<typeof parseMud>;
+  const mud = await readMudFile(cli, file, o.lenient === true);
   try {
-    parsed = parseMud(bytes, { lenient: o.lenient === true });
-  } catch (e) {
-    if (e instanceof MudInputError) throw new CliExit(EXIT_USAGE, `${file}: ${e.code}: ${e.message}`);
-    throw e;
-  }
-  if (parsed.mud === undefined) {
-    const first = parsed.errors[0];
-    throw new CliExit(
-      EXIT_USAGE,
-      `${file}: not a valid MUD file (${parsed.errors.length} errors; first ${first?.code} at ${first?.path || '/'}); see iotopia mud validate`,
-    );
-  }
-  try {
-    const policy = resolveMud(parsed.mud, context(o), { lenient: o.lenient === true });
+    const policy = resolveMud(mud, deviceContext(o), { lenient: o.lenient === true });
     const script = compileNft(policy, { basics: o.basics, dnsServers: o.dnsServer });
     for (const w of policy.warnings) cli.output.err(`warning ${w.code}: ${cli.output.text(w.message)}\n`);
     cli.output.result(policy, () => script.trimEnd(), { indent: 2 });
@@ -86,27 +28,12 @@ async function compile(cli: CliContext, file: string, o: CompileOptions): Promis
 }
 
 export function registerIntentCompile(intent: Command, cli: CliContext): void {
-  intent
+  const cmd = intent
     .command('compile')
     .description('resolve a MUD file for one device and print the nftables script (nft -f) that enforces it')
     .argument('<mudfile>', 'the MUD file (JSON), or - for standard input')
-    .requiredOption('--mac <mac>', "the device's MAC address; the device's chains and sets are named after it")
-    .option('--ipv4 <addr>', "the device's IPv4 address (traffic routed to it is matched by it as well as by MAC)")
-    .option('--ipv6 <addr>', "the device's IPv6 address (likewise)")
-    .option('--controller <uri=addr>', 'RFC 8520 controller: addresses of a controller class URI (repeat)', collect, [])
-    .option('--my-controller <addr>', "RFC 8520 my-controller: this device's controller addresses (repeat)", collect, [])
-    .option(
-      '--manufacturer <authority=addr>',
-      'RFC 8520 manufacturer/same-manufacturer: addresses of devices whose MUD URL has this authority (repeat)',
-      collect,
-      [],
-    )
-    .option('--model <mudurl=addr>', 'RFC 8520 model: addresses of devices with exactly this MUD URL (repeat)', collect, [])
-    .option('--local-network <cidr>', 'RFC 8520 local-networks: a local prefix (repeat)', collect, [])
-    .option('--resolve <name=addr>', 'a DNS name of the file and an address it resolves to (repeat); no lookups are made', collect, [])
-    .option('--dns-server <addr>', 'a resolver the device may query on port 53 (repeat); none by default', collect, [])
-    .option('--no-basics', 'do not allow the network basics (IPv6 ND/RA, DHCPv4/v6, DNS to --dns-server) by default')
-    .option('--lenient', 'accept the pre-RFC MUD shape, and leave out (with a warning) ACEs that cannot be resolved instead of failing')
+    .requiredOption('--mac <mac>', "the device's MAC address; the device's chains and sets are named after it");
+  addContextOptions(cmd)
     .option('--json', 'print the resolved policy as JSON instead of the script')
     .action((file: string, o: CompileOptions) => compile(cli, file, o));
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerIntentCompile } from './intent-compile.ts';
+import { registerIntentConform } from './intent-conform.ts';
 import { registerIntentLearn } from './intent-learn.ts';
 import { registerIntentUrls } from './intent-urls.ts';
 
@@ -13,6 +14,7 @@ export function registerIntent(program: Command, cli: CliContext): Command {
     .exitOverride();
   registerIntentCompile(intent, cli);
   registerIntentUrls(intent, cli);
+  registerIntentConform(intent, cli);
   registerIntentLearn(intent, cli);
   for (const c of [intent, ...intent.commands]) c.exitOverride();
   return intent;
