@@ -1,7 +1,7 @@
 /**
  * The conversations of one device in captured packets, cut into episodes as connection tracking
- * would see them: an episode starts with the first packet of a 5-tuple, a TCP SYN, or a packet
- * after 30 s of silence, and its sender is the initiator. Each episode start is an observation;
+ * would see them: an episode starts with the first packet of a 5-tuple (in each capture), a TCP
+ * SYN, or a packet after 30 s of silence, and its sender is the initiator. Each episode start is an observation;
  * generalisation (rules.ts) turns observations into ACEs.
  */
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP } from '../capture/decode.ts';
@@ -60,13 +60,18 @@ function conversationKey(ip: PacketIp, fromDevice: boolean): string {
 }
 
 function observationKey(o: Observation): string {
-  return `${o.family} ${o.protocol} ${o.peer} ${o.initiatedBy} ${o.responderPort} ${o.icmpType}`;
+  return `${o.family} ${o.protocol} ${o.peer} ${o.initiatedBy} ${o.responderPort} ${o.icmpType} ${o.syn}`;
 }
 
 /** Follows the packets of one device and records the start of every episode. */
 export class ConversationTracker {
   readonly traffic: ObservedTraffic = emptyTraffic();
   readonly #conversations = new Map<string, Conversation>();
+
+  /** Forgets open conversations: the next packets come from another capture, as from a gateway started afresh. */
+  reset(): void {
+    this.#conversations.clear();
+  }
 
   /** Adds one IP packet of the device (`fromDevice` says which way). */
   add(p: Packet, ip: PacketIp, fromDevice: boolean): void {
