@@ -39,12 +39,24 @@ export function isPcapngMagic(head: Uint8Array): boolean {
   return new DataView(head.buffer, head.byteOffset, 4).getUint32(0) === PCAPNG_SHB;
 }
 
-export async function* readPcapngFrames(src: ByteSource): AsyncGenerator<CapturedFrame> {
+/** Packet blocks at most this many frames in one batch. */
+const MAX_BATCH = 1024;
+
+/**
+ * The frames of a pcapng stream, in batches of the blocks already buffered: the frames of a batch
+ * are handed over before the reader waits for more bytes, so a live capture is not held back.
+ */
+export async function* readPcapngBatches(src: ByteSource): AsyncGenerator<CapturedFrame[]> {
   const section: Section = { little: true, ifaces: [], lastTimeUs: 0 };
+  let batch: CapturedFrame[] = [];
   for (;;) {
     const start = src.offset;
-    const have = await src.fill(12);
-    if (have === 0) return;
+    if (src.buffered() < 12 && batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
+    const have = src.buffered() >= 12 ? 12 : await src.fill(12);
+    if (have === 0) break;
     if (have < 12) throw new CaptureError('ERR_CAPTURE_TRUNCATED', start, 'the file ends inside a block header');
     const head = src.peek(12);
     const hv = new DataView(head.buffer, head.byteOffset, 12);
@@ -55,14 +67,24 @@ export async function* readPcapngFrames(src: ByteSource): AsyncGenerator<Capture
       throw new CaptureError('ERR_CAPTURE_FORMAT', start, `block length ${length} is not a multiple of 4 of at least 12`);
     if (length > MAX_BLOCK_OCTETS)
       throw new CaptureError('ERR_CAPTURE_LIMIT', start, `a block of ${length} octets, more than ${MAX_BLOCK_OCTETS}`);
-    const block = await src.take(length);
+    let block = src.takeBuffered(length);
+    if (block === undefined) {
+      if (batch.length > 0) yield batch;
+      batch = [];
+      block = await src.take(length);
+    }
     if (block.length < length) throw new CaptureError('ERR_CAPTURE_TRUNCATED', start, `the file ends inside a block of ${length} octets`);
     const view = new DataView(block.buffer, block.byteOffset, length);
     if (view.getUint32(length - 4, section.little) !== length)
       throw new CaptureError('ERR_CAPTURE_FORMAT', start, 'the trailing block length differs from the leading one');
     const frame = readBlock(type, block, view, section, start);
-    if (frame !== undefined) yield frame;
+    if (frame !== undefined) batch.push(frame);
+    if (batch.length >= MAX_BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 function startSection(section: Section, hv: DataView, start: number): void {
