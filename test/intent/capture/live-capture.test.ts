@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mudUrls } from '../../../src/intent/capture/mud-urls.ts';
 import { decodeFrames, readFrames } from '../../../src/intent/capture/read-capture.ts';
@@ -72,5 +73,38 @@ describe('a live capture from tcpdump -w -', { skip }, () => {
       url: URL,
       source: 'dhcpv4',
     });
+    udhcpc.kill('SIGKILL');
+    tcpdump.kill('SIGKILL');
+  });
+
+  it('iotopia intent urls --pcap - reads tcpdump -w - from a pipe', async () => {
+    const bin = resolve(import.meta.dirname, '../../../bin/iotopia.js');
+    const pipeline = `tcpdump -i vg0 -U -c 2 -w - 'udp port 67' 2>/dev/null | "$1" "$2" intent urls --pcap - --json`;
+    const cli = spawn('ip', ['netns', 'exec', GW, 'sh', '-c', pipeline, 'sh', process.execPath, bin], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(cli);
+    const out: Buffer[] = [];
+    cli.stdout.on('data', (b: Buffer) => out.push(b));
+    const hex = Buffer.from(URL, 'ascii').toString('hex');
+    const udhcpc = spawn(
+      'ip',
+      ['netns', 'exec', DEV, 'udhcpc', '-i', 'vd0', '-f', '-n', '-q', '-t', '10', '-T', '1', '-s', '/bin/true', '-x', `0xa1:${hex}`],
+      {
+        stdio: 'ignore',
+      },
+    );
+    children.push(udhcpc);
+    const code = await new Promise<number | null>((res) => cli.on('exit', res));
+    assert.equal(code, 0);
+    const j = JSON.parse(Buffer.concat(out).toString('utf8')) as {
+      devices: { mac: string; urls: { url: string; sources: string[] }[] }[];
+      stats: { frames: number };
+    };
+    assert.equal(j.stats.frames, 2);
+    assert.deepEqual(
+      j.devices.map((d) => [d.mac, d.urls.map((u) => [u.url, u.sources])]),
+      [['02:00:5e:00:53:01', [[URL, ['dhcpv4']]]]],
+    );
   });
 });
