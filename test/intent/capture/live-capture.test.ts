@@ -28,6 +28,7 @@ const ip = (...args: string[]): void => {
 
 describe('a live capture from tcpdump -w -', { skip }, () => {
   const children: ChildProcess[] = [];
+  const groups: ChildProcess[] = [];
   before(() => {
     ip('netns', 'add', DEV);
     ip('netns', 'add', GW);
@@ -37,6 +38,13 @@ describe('a live capture from tcpdump -w -', { skip }, () => {
   });
   after(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const g of groups) {
+      try {
+        if (g.pid !== undefined) process.kill(-g.pid, 'SIGKILL');
+      } catch {
+        // The group has already ended.
+      }
+    }
     spawnSync('ip', ['netns', 'del', DEV]);
     spawnSync('ip', ['netns', 'del', GW]);
   });
@@ -80,10 +88,12 @@ describe('a live capture from tcpdump -w -', { skip }, () => {
   it('iotopia intent urls --pcap - reads tcpdump -w - from a pipe', async () => {
     const bin = resolve(import.meta.dirname, '../../../bin/iotopia.js');
     const pipeline = `tcpdump -i vg0 -U -c 2 -w - 'udp port 67' 2>/dev/null | "$1" "$2" intent urls --pcap - --json`;
+    // Its own process group, so a failed run can end the whole pipeline (tcpdump and the CLI).
     const cli = spawn('ip', ['netns', 'exec', GW, 'sh', '-c', pipeline, 'sh', process.execPath, bin], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
-    children.push(cli);
+    groups.push(cli);
     const out: Buffer[] = [];
     cli.stdout.on('data', (b: Buffer) => out.push(b));
     const hex = Buffer.from(URL, 'ascii').toString('hex');
