@@ -77,6 +77,21 @@ export async function* decodeFrames(frames: AsyncIterable<CapturedFrame>, stats?
   }
 }
 
+/**
+ * The packets of a pcap or pcapng byte stream in batches (those of the records already buffered):
+ * the fastest way through a large capture, one wait per batch instead of per packet.
+ */
+export async function* readPacketBatches(source: AsyncIterable<Uint8Array>, stats?: CaptureStats): AsyncGenerator<Packet[]> {
+  for await (const batch of readFrameBatches(source)) {
+    const out: Packet[] = [];
+    for (const frame of batch) {
+      const packet = decodeOne(frame, stats);
+      if (packet !== undefined) out.push(packet);
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
 /** The packets of a pcap or pcapng byte stream (frames that do not decode are counted and skipped). */
 export async function* readPacketStream(source: AsyncIterable<Uint8Array>, stats?: CaptureStats): AsyncGenerator<Packet> {
   for await (const batch of readFrameBatches(source)) {
