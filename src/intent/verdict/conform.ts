@@ -106,7 +106,7 @@ export async function conform(
     if (!flowFromPacket(p, flow)) continue;
     result.judged++;
     judge.judge(flow, verdict);
-    log.add(flow, verdict, judge.labels);
+    log.add(flow, verdict, judge.labels, judge.macs);
   }
   result.names = [...wanted].sort().map((name) => ({ name, addresses: names.get(name) ?? [] }));
   result.violations = log.list();

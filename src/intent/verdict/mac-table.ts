@@ -1,6 +1,6 @@
 /**
- * MAC address (48-bit number) → value, as an open-addressing hash table over typed arrays: MACs
- * do not fit V8's small integers, so a Map keyed by them hashes heap numbers on every packet.
+ * A number up to 48 bits (a MAC, an IPv4 address) → value, as an open-addressing hash table over typed arrays: such numbers
+ * often do not fit V8's small integers, so a Map keyed by them hashes heap numbers on every packet.
  */
 export interface MacTable<T> {
   get(mac: number): T | undefined;

@@ -12,7 +12,7 @@ import { basicsRules } from './basics.ts';
 import type { Flow } from './flow.ts';
 import { baseLabels, LABEL_ESTABLISHED, LABEL_NOT_MANAGED, type RuleLabel } from './labels.ts';
 import { createMacTable } from './mac-table.ts';
-import { ruleMatches } from './match.ts';
+import { KNOWN_DST0, KNOWN_NONE, KNOWN_SRC0, ruleMatches } from './match.ts';
 import { buildPeerIndex, candidates, type PeerIndex, slotOf } from './peer-index.ts';
 import { aceRules, CT_ESTABLISHED, type Rule } from './rule.ts';
 
@@ -31,29 +31,41 @@ interface DeviceChains {
   to: Chain;
 }
 
+/** A managed device: its index in Matcher.macs and its chains (shared by devices whose policies resolved alike). */
+interface Device {
+  index: number;
+  chains: DeviceChains;
+}
+
 interface V6Entry {
   words: Uint32Array;
-  device: DeviceChains;
+  device: Device;
 }
 
 /** The answer for one packet; reuse one object across calls. */
 export interface Verdict {
   accept: boolean;
-  /** The label (Matcher.labels) of the rule that decided. */
+  /** The label (Matcher.labels) of the rule that decided, and the device (Matcher.macs index, -1 none) whose chain it is. */
   label: number;
-  /** The labels that ended each base chain: established, not-managed, or the device rule. */
+  device: number;
+  /** The labels and devices that ended each base chain: established, not-managed (-1), or the device rule. */
   fromLabel: number;
+  fromDevice: number;
   toLabel: number;
+  toDevice: number;
   /** The conntrack state the packet was judged in (set by FlowJudge). */
   ct: number;
 }
 
 export function newVerdict(): Verdict {
-  return { accept: true, label: LABEL_NOT_MANAGED, fromLabel: LABEL_NOT_MANAGED, toLabel: LABEL_NOT_MANAGED, ct: 0 };
+  const n = LABEL_NOT_MANAGED;
+  return { accept: true, label: n, device: -1, fromLabel: n, fromDevice: -1, toLabel: n, toDevice: -1, ct: 0 };
 }
 
 export interface Matcher {
   labels: RuleLabel[];
+  /** The managed devices' MACs, by device index. */
+  macs: string[];
   /** Judges `f` in conntrack state `ct` (CT_NEW, CT_ESTABLISHED, CT_INVALID) into `out`; returns out.accept. */
   judge(f: Flow, ct: number, out: Verdict): boolean;
 }
@@ -65,16 +77,16 @@ function v6Key(w: Uint32Array): number {
   return h >>> 0;
 }
 
-function chainOf(mac: string, dir: Direction, acls: ResolvedAcl[], basics: Rule[] | undefined, labels: RuleLabel[]): Chain {
+function chainOf(dir: Direction, acls: ResolvedAcl[], basics: Rule[] | undefined, labels: RuleLabel[]): Chain {
   const rules: Rule[] = [...(basics ?? [])];
   for (const acl of acls) {
     for (const ace of acl.aces) {
-      labels.push({ kind: 'ace', mac, direction: dir, acl: acl.name, ace: ace.ace });
+      labels.push({ kind: 'ace', direction: dir, acl: acl.name, ace: ace.ace });
       rules.push(...aceRules(ace, dir, labels.length - 1));
     }
   }
   const last = acls[acls.length - 1];
-  labels.push({ kind: 'default-deny', mac, direction: dir, ...(last === undefined ? {} : { acl: last.name }) });
+  labels.push({ kind: 'default-deny', direction: dir, ...(last === undefined ? {} : { acl: last.name }) });
   return { rules, deny: labels.length - 1, peer: dir === 'from-device' ? 'dst' : 'src', indexes: [] };
 }
 
@@ -93,9 +105,11 @@ function chainCandidates(c: Chain, f: Flow): Rule[] {
 
 function runChain(c: Chain, f: Flow, ct: number, out: Verdict): boolean {
   const rules = chainCandidates(c, f);
+  // Candidates from the peer index are known to hold the peer in their first peer set.
+  const known = slotOf(f.protocol) < 0 ? KNOWN_NONE : c.peer === 'dst' ? KNOWN_DST0 : KNOWN_SRC0;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i] as Rule;
-    if (ruleMatches(r, f, ct)) {
+    if (ruleMatches(r, f, ct, known)) {
       out.label = r.label;
       return r.accept;
     }
@@ -104,46 +118,58 @@ function runChain(c: Chain, f: Flow, ct: number, out: Verdict): boolean {
   return false;
 }
 
-function devicePolicies(policies: ResolvedPolicy[], opts: NftCompileOptions, labels: RuleLabel[]) {
-  const byMac = createMacTable<DeviceChains>();
-  const byV4 = new Map<number, DeviceChains>();
-  const byV6 = new Map<number, V6Entry[]>();
+function basicsOf(opts: NftCompileOptions, labels: RuleLabel[]): [Rule[], Rule[]] | undefined {
   const dns = dnsServers(opts.dnsServers ?? []);
+  if (opts.basics === false) return undefined;
+  labels.push({ kind: 'basics', direction: 'from-device' });
+  const fromLabel = labels.length - 1;
+  labels.push({ kind: 'basics', direction: 'to-device' });
+  return [basicsRules('from-device', dns, fromLabel), basicsRules('to-device', dns, labels.length - 1)];
+}
+
+function devicePolicies(policies: ResolvedPolicy[], opts: NftCompileOptions, labels: RuleLabel[]) {
+  const byMac = createMacTable<Device>();
+  const byV4 = createMacTable<Device>();
+  const byV6 = new Map<number, V6Entry[]>();
+  const macs: string[] = [];
+  const basics = basicsOf(opts, labels);
+  // Devices whose policies resolved to the same ACLs (same file, same answers) share their chains.
+  const shared = new Map<string, DeviceChains>();
   for (const p of policies) {
     deviceId(p.mac);
-    let basics: [Rule[], Rule[]] | undefined;
-    if (opts.basics !== false) {
-      labels.push({ kind: 'basics', mac: p.mac, direction: 'from-device' });
-      const fromLabel = labels.length - 1;
-      labels.push({ kind: 'basics', mac: p.mac, direction: 'to-device' });
-      basics = [basicsRules('from-device', dns, fromLabel), basicsRules('to-device', dns, labels.length - 1)];
+    const key = JSON.stringify([p.fromDevice, p.toDevice]);
+    let chains = shared.get(key);
+    if (chains === undefined) {
+      chains = {
+        from: chainOf('from-device', p.fromDevice, basics?.[0], labels),
+        to: chainOf('to-device', p.toDevice, basics?.[1], labels),
+      };
+      shared.set(key, chains);
     }
-    const device: DeviceChains = {
-      from: chainOf(p.mac, 'from-device', p.fromDevice, basics?.[0], labels),
-      to: chainOf(p.mac, 'to-device', p.toDevice, basics?.[1], labels),
-    };
+    const device: Device = { index: macs.length, chains };
+    macs.push(p.mac);
     byMac.set(macNumber(p.mac), device);
     const v4 = p.ipv4 === undefined ? undefined : v4Range(p.ipv4.text);
     if (v4 !== undefined) byV4.set(v4[0], device);
     const v6 = p.ipv6 === undefined ? undefined : v6Range(p.ipv6.text);
     if (v6 !== undefined) {
       const words = v6.subarray(0, 4);
-      const key = v6Key(words);
-      const list = byV6.get(key) ?? [];
+      const k = v6Key(words);
+      const list = byV6.get(k) ?? [];
       const same = list.findIndex((e) => e.words.every((w, i) => w === words[i]));
       if (same >= 0) list.splice(same, 1);
       list.push({ words, device });
-      byV6.set(key, list);
+      byV6.set(k, list);
     }
   }
-  return { byMac, byV4, byV6 };
+  return { byMac, byV4, byV6, macs };
 }
 
 /** Compiles the policies (later ones replace earlier ones of the same MAC, as applying them in turn would). */
 export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptions = {}): Matcher {
   const labels = baseLabels();
-  const { byMac, byV4, byV6 } = devicePolicies(policies, opts, labels);
-  const toDevice = (f: Flow): DeviceChains | undefined => {
+  const { byMac, byV4, byV6, macs } = devicePolicies(policies, opts, labels);
+  const toDevice = (f: Flow): Device | undefined => {
     const m = byMac.get(f.dstMac);
     if (m !== undefined) return m;
     if (f.family === 4) return byV4.get(f.dst[0] as number);
@@ -155,38 +181,42 @@ export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptio
   };
   return {
     labels,
+    macs,
     judge(f: Flow, ct: number, out: Verdict): boolean {
       out.accept = true;
-      if (f.family === 0) {
-        out.label = out.fromLabel = out.toLabel = LABEL_NOT_MANAGED;
+      out.device = out.fromDevice = out.toDevice = -1;
+      if (f.family === 0 || ct === CT_ESTABLISHED) {
+        out.label = out.fromLabel = out.toLabel = f.family === 0 ? LABEL_NOT_MANAGED : LABEL_ESTABLISHED;
         return true;
       }
-      if (ct === CT_ESTABLISHED) {
-        out.label = out.fromLabel = out.toLabel = LABEL_ESTABLISHED;
-        return true;
-      }
+      out.fromLabel = out.toLabel = LABEL_NOT_MANAGED;
       const from = byMac.get(f.srcMac);
-      out.fromLabel = LABEL_NOT_MANAGED;
       if (from !== undefined) {
-        const ok = runChain(from.from, f, ct, out);
+        const ok = runChain(from.chains.from, f, ct, out);
         out.fromLabel = out.label;
+        out.fromDevice = out.device = from.index;
         if (!ok) {
           out.accept = false;
-          out.toLabel = LABEL_NOT_MANAGED;
           return false;
         }
       }
       const to = toDevice(f);
-      out.toLabel = LABEL_NOT_MANAGED;
       if (to !== undefined) {
-        const ok = runChain(to.to, f, ct, out);
+        const ok = runChain(to.chains.to, f, ct, out);
         out.toLabel = out.label;
+        out.toDevice = to.index;
         if (!ok) {
           out.accept = false;
+          out.device = to.index;
           return false;
         }
       }
-      out.label = out.fromLabel !== LABEL_NOT_MANAGED ? out.fromLabel : out.toLabel;
+      // An accept is reported by the sender's rule when it is a managed device, else the receiver's.
+      if (from !== undefined) out.label = out.fromLabel;
+      else {
+        out.label = out.toLabel;
+        out.device = out.toDevice;
+      }
       return true;
     },
   };

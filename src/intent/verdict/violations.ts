@@ -38,17 +38,17 @@ export interface Violation {
 }
 
 export interface ViolationLog {
-  /** Counts `f` when `v` dropped it; returns whether it did. */
-  add(f: Flow, v: Verdict, labels: RuleLabel[]): boolean;
+  /** Counts `f` when `v` dropped it (labels and MACs of the matcher that judged it); returns whether it did. */
+  add(f: Flow, v: Verdict, labels: RuleLabel[], macs: string[]): boolean;
   /** The violations, in the order first seen. */
   list(): Violation[];
 }
 
-function describe(f: Flow, label: RuleLabel): Violation {
+function describe(f: Flow, label: RuleLabel, mac: string): Violation {
   const toDevice = label.direction === 'to-device';
   const peer = addressText(f.family, toDevice ? f.src : f.dst);
   const v: Violation = {
-    mac: label.mac ?? '',
+    mac,
     direction: label.direction ?? 'from-device',
     family: f.family === 6 ? 6 : 4,
     protocol: f.protocol,
@@ -74,11 +74,11 @@ const keyOf = (v: Violation): string =>
 export function createViolationLog(): ViolationLog {
   const byKey = new Map<string, Violation>();
   return {
-    add(f, v, labels) {
+    add(f, v, labels, macs) {
       if (v.accept) return false;
       const label = labels[v.label];
       if (label === undefined || (label.kind !== 'ace' && label.kind !== 'default-deny')) return false;
-      const fresh = describe(f, label);
+      const fresh = describe(f, label, macs[v.device] ?? '');
       const key = keyOf(fresh);
       const seen = byKey.get(key) ?? fresh;
       byKey.set(key, seen);
