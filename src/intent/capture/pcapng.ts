@@ -1,6 +1,6 @@
 /**
  * pcapng (draft-ietf-opsawg-pcapng): Section Header Blocks in either byte order, Interface
- * Description Blocks (link type, if_tsresol), Enhanced and Simple Packet Blocks. Every other
+ * Description Blocks (link type, if_tsresol, if_tsoffset), Enhanced and Simple Packet Blocks. Every other
  * block (the obsolete Packet Block included) is skipped by its length.
  */
 import type { ByteSource } from './byte-source.ts';
@@ -11,6 +11,7 @@ import {
   PCAPNG_BYTE_ORDER_MAGIC,
   PCAPNG_EPB,
   PCAPNG_IDB,
+  PCAPNG_IF_TSOFFSET,
   PCAPNG_IF_TSRESOL,
   PCAPNG_SHB,
   PCAPNG_SPB,
@@ -26,6 +27,8 @@ interface Iface {
   linktype: number;
   snaplen: number;
   tsresol: TsResolution;
+  /** if_tsoffset in microseconds. */
+  offsetUs: number;
 }
 
 interface Section {
@@ -111,6 +114,7 @@ function readInterface(block: Uint8Array, view: DataView, s: Section, start: num
   const linktype = view.getUint16(8, s.little);
   const snaplen = view.getUint32(12, s.little);
   let tsresol = DEFAULT_TSRESOL;
+  let offsetUs = 0;
   let at = 16;
   const end = block.length - 4;
   while (at + 4 <= end) {
@@ -119,9 +123,10 @@ function readInterface(block: Uint8Array, view: DataView, s: Section, start: num
     if (code === 0) break;
     if (at + 4 + len > end) throw new CaptureError('ERR_CAPTURE_FORMAT', start + at, `option ${code} of ${len} octets overruns its block`);
     if (code === PCAPNG_IF_TSRESOL && len >= 1) tsresol = tsResolution(block[at + 4]!);
+    if (code === PCAPNG_IF_TSOFFSET && len >= 8) offsetUs = Number(view.getBigInt64(at + 4, s.little)) * 1_000_000;
     at += 4 + ((len + 3) & ~3);
   }
-  s.ifaces.push({ linktype, snaplen, tsresol });
+  s.ifaces.push({ linktype, snaplen, tsresol, offsetUs });
 }
 
 function readEnhanced(block: Uint8Array, view: DataView, s: Section, start: number): CapturedFrame {
@@ -131,7 +136,7 @@ function readEnhanced(block: Uint8Array, view: DataView, s: Section, start: numb
   if (iface === undefined) throw new CaptureError('ERR_CAPTURE_FORMAT', start, `a packet on interface ${id}, which is not described`);
   const capLen = view.getUint32(20, s.little);
   if (capLen > block.length - 32) throw new CaptureError('ERR_CAPTURE_FORMAT', start, `captured length ${capLen} overruns its block`);
-  const timeUs = timestampUs(view.getUint32(12, s.little), view.getUint32(16, s.little), iface.tsresol);
+  const timeUs = timestampUs(view.getUint32(12, s.little), view.getUint32(16, s.little), iface.tsresol) + iface.offsetUs;
   s.lastTimeUs = timeUs;
   return { timeUs, wireLength: view.getUint32(24, s.little), linktype: iface.linktype, data: block.subarray(28, 28 + capLen) };
 }

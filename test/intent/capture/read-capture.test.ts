@@ -106,6 +106,13 @@ describe('pcapng', () => {
     assert.equal(got[1]!.linktype, 113);
   });
 
+  it('adds if_tsoffset seconds to the timestamps of its interface', async () => {
+    for (const le of [true, false]) {
+      const got = await frames(concat([shb(le), idb(le, 1, 3, 1_700_000_000n), epb(le, 1_500n, frameA)]));
+      assert.equal(got[0]!.timeUs, 1_700_000_001_500_000);
+    }
+  });
+
   it('skips unknown and obsolete blocks by length, reads SPBs, and follows a second section in the other byte order', async () => {
     const bytes = concat([
       shb(true),
