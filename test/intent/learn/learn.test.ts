@@ -115,6 +115,13 @@ describe('learning from built traffic', () => {
     assert.ok(withBasics.some((l) => l.includes('"protocol":58},"icmp":{"type":135}')));
   });
 
+  it('gives a device that only uses the basics a valid file without ACLs', () => {
+    const only = learnFrom(packets().filter((p) => p.ip?.dstPort === 67 || p.ip?.dstPort === 68));
+    strictlyValid(only.json);
+    assert.deepEqual(only.rules, []);
+    assert.equal(only.json['ietf-access-control-list:acls'], undefined);
+  });
+
   it('is deterministic: the same captures, read in another order, give the same file', () => {
     const list = packets();
     const half = list.findIndex((p) => p.ip?.srcPort === 123);
