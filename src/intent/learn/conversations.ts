@@ -21,9 +21,8 @@ export interface Observation {
   protocol: number;
   peer: string;
   initiatedBy: 'device' | 'peer';
-  /** TCP/UDP: the destination port of the initiator's packet, and the initiator's own port. */
+  /** TCP/UDP: the destination port of the initiator's packet. */
   responderPort: number | undefined;
-  initiatorPort: number | undefined;
   icmpType: number | undefined;
   /** Whether the episode began with a SYN (TCP). */
   syn: boolean;
@@ -92,7 +91,6 @@ export class ConversationTracker {
         peer,
         initiatedBy: fromDevice ? 'device' : 'peer',
         responderPort: ip.dstPort,
-        initiatorPort: ip.srcPort,
         icmpType: ip.icmpType,
         syn,
       };
