@@ -6,6 +6,7 @@
  */
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP } from '../capture/decode.ts';
 import type { Packet, PacketIp } from '../capture/packet.ts';
+import { isEphemeral } from './ports.ts';
 
 /** Silence after which the next packet of a 5-tuple starts a new episode (the shortest UDP conntrack timeout). */
 export const EPISODE_GAP_US = 30_000_000;
@@ -62,6 +63,20 @@ function observationKey(o: Observation): string {
   return `${o.family} ${o.protocol} ${o.peer} ${o.initiatedBy} ${o.responderPort} ${o.icmpType} ${o.syn}`;
 }
 
+/**
+ * A first packet that is a reply, seen because the capture began after the exchange did: UDP, or
+ * TCP without a SYN, sent from a service port to an ephemeral one. Its receiver is then taken as
+ * the initiator, so the service port is the one kept (such a TCP episode gets no
+ * direction-initiated in any case, see rules.ts).
+ */
+function looksLikeReply(ip: PacketIp, syn: boolean, fromDevice: boolean): boolean {
+  if (ip.srcPort === undefined || ip.dstPort === undefined) return false;
+  if (ip.protocol !== IPPROTO_UDP && (ip.protocol !== IPPROTO_TCP || syn)) return false;
+  const sender = fromDevice ? 'device' : 'peer';
+  const receiver = fromDevice ? 'peer' : 'device';
+  return isEphemeral(ip.dstPort, receiver) && !isEphemeral(ip.srcPort, sender);
+}
+
 /** Follows the packets of one device and records the start of every episode. */
 export class ConversationTracker {
   readonly traffic: ObservedTraffic = emptyTraffic();
@@ -94,6 +109,10 @@ export class ConversationTracker {
         icmpType: ip.icmpType,
         syn,
       };
+      if (looksLikeReply(ip, syn, fromDevice)) {
+        obs.initiatedBy = fromDevice ? 'peer' : 'device';
+        obs.responderPort = ip.srcPort;
+      }
       this.#conversations.set(key, { lastUs: p.timeUs, obs });
       this.#record(obs, p.timeUs);
     } else {

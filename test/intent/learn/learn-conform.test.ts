@@ -15,8 +15,8 @@ import { conform } from '../../../src/intent/verdict/conform.ts';
 import type { MudFile } from '../../../src/mud/model/mud-file.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { vectorPath, vectorsMissing } from '../../helpers/vectors.ts';
-import { pcapFile } from '../capture/build.ts';
-import { DEVICE_MAC, deviceTraffic, GATEWAY_MAC } from './traffic.ts';
+import { ACK, ether, ipv4, pcapFile, tcp, udp } from '../capture/build.ts';
+import { CDN, DEVICE, DEVICE_MAC, deviceTraffic, GATEWAY_MAC, NTP } from './traffic.ts';
 
 const context = (mac: string, localNetworks: string[]): DeviceContext => ({
   mac,
@@ -25,6 +25,12 @@ const context = (mac: string, localNetworks: string[]): DeviceContext => ({
   localNetworks,
   names: new Map(),
 });
+
+const at = (data: Uint8Array, i: number): Packet =>
+  decodePacket({ timeUs: 1_765_000_000_000_000 + i, wireLength: data.length, linktype: 1, data })!;
+let seq = 0;
+const toDevPacket = (ip: Uint8Array): Packet => at(ether(DEVICE_MAC, GATEWAY_MAC, 0x0800, ip), seq++);
+const fromDevPacket = (ip: Uint8Array): Packet => at(ether(GATEWAY_MAC, DEVICE_MAC, 0x0800, ip), seq++);
 
 async function* list(packets: Packet[]): AsyncGenerator<Packet> {
   yield* packets;
@@ -44,6 +50,30 @@ describe('traffic conforms to the file learned from it', () => {
     const ctx = context(DEVICE_MAC, ['192.0.2.0/24', '2001:db8::/64']);
     assert.deepEqual(await violations(list(packets), mud, ctx), []);
     assert.deepEqual(await violations(list(packets), mud, ctx, GATEWAY_MAC), []);
+  });
+
+  it('captures that begin with replies: the service port is kept and the traffic still conforms', async () => {
+    const late = [
+      // The NTP answer and the HTTPS server's data arrive first: the requests were before the capture.
+      toDevPacket(ipv4(NTP, DEVICE, 17, udp(123, 40100, new Uint8Array(48)))),
+      toDevPacket(ipv4(CDN, DEVICE, 6, tcp(443, 50500, ACK, new Uint8Array(20)))),
+      fromDevPacket(ipv4(DEVICE, CDN, 6, tcp(50500, 443, ACK))),
+    ];
+    const r = await learnMud([list(late)], { mac: DEVICE_MAC, gatewayMac: GATEWAY_MAC, mudUrl: 'https://mud.example.com/l.json' });
+    assert.deepEqual(
+      r.rules.map((x) => [
+        x.peer.kind === 'address' ? x.peer.network : x.peer.kind,
+        x.flow.protocol,
+        x.flow.port,
+        x.flow.initiatedBy,
+        x.flow.directionInitiated,
+      ]),
+      [
+        [`${NTP}/32`, 'udp', 123, 'device', undefined],
+        [`${CDN}/32`, 'tcp', 443, 'device', false],
+      ],
+    );
+    assert.deepEqual(await violations(list(late), r.mud, context(DEVICE_MAC, ['192.0.2.0/24'])), []);
   });
 
   it('and the check can fail: traffic outside the learned file is a violation', async () => {
