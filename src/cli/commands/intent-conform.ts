@@ -53,6 +53,7 @@ function report(cli: CliContext, r: ConformResult): void {
 }
 
 async function run(cli: CliContext, o: ConformCliOptions): Promise<void> {
+  if (o.pcap === '-' && o.mud === '-') throw new CliExit(EXIT_USAGE, 'only one of --pcap and --mud can read standard input');
   const mud = await readMudFile(cli, o.mud, o.lenient === true);
   let result: ConformResult;
   try {

@@ -4,43 +4,13 @@
  * by source MAC) and then the `to_device` base chain (dispatch by destination MAC, else by
  * destination address), each accepting established traffic first (docs/intent.md, "The script").
  */
-import type { Direction } from '../../mud/model/constants.ts';
-import { deviceId, dnsServers, type NftCompileOptions } from '../nft-compile.ts';
-import type { ResolvedAcl, ResolvedPolicy } from '../resolve-types.ts';
-import { macNumber, v4Range, v6Range } from './addr.ts';
-import { basicsRules } from './basics.ts';
+import type { NftCompileOptions } from '../nft-compile.ts';
+import type { ResolvedPolicy } from '../resolve-types.ts';
+import { runChain } from './chain.ts';
+import { compileDevices } from './devices.ts';
 import type { Flow } from './flow.ts';
 import { baseLabels, LABEL_ESTABLISHED, LABEL_NOT_MANAGED, type RuleLabel } from './labels.ts';
-import { createMacTable } from './mac-table.ts';
-import { KNOWN_DST0, KNOWN_NONE, KNOWN_SRC0, ruleMatches } from './match.ts';
-import { buildPeerIndex, candidates, type PeerIndex, slotOf } from './peer-index.ts';
-import { aceRules, CT_ESTABLISHED, type Rule } from './rule.ts';
-
-interface Chain {
-  rules: Rule[];
-  /** The label of the final `drop` (default deny). */
-  deny: number;
-  /** The side of a packet the device's peer is on in this chain. */
-  peer: 'src' | 'dst';
-  /** Peer indexes by family and protocol slot, built on first use. */
-  indexes: (PeerIndex | undefined)[];
-}
-
-interface DeviceChains {
-  from: Chain;
-  to: Chain;
-}
-
-/** A managed device: its index in Matcher.macs and its chains (shared by devices whose policies resolved alike). */
-interface Device {
-  index: number;
-  chains: DeviceChains;
-}
-
-interface V6Entry {
-  words: Uint32Array;
-  device: Device;
-}
+import { CT_ESTABLISHED } from './rule.ts';
 
 /** The answer for one packet; reuse one object across calls. */
 export interface Verdict {
@@ -70,118 +40,13 @@ export interface Matcher {
   judge(f: Flow, ct: number, out: Verdict): boolean;
 }
 
-/** A hash of an IPv6 address's four words, the key of the address → device table. */
-function v6Key(w: Uint32Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < 4; i++) h = Math.imul(h ^ (w[i] as number), 0x01000193);
-  return h >>> 0;
-}
-
-function chainOf(dir: Direction, acls: ResolvedAcl[], basics: Rule[] | undefined, labels: RuleLabel[]): Chain {
-  const rules: Rule[] = [...(basics ?? [])];
-  for (const acl of acls) {
-    for (const ace of acl.aces) {
-      labels.push({ kind: 'ace', direction: dir, acl: acl.name, ace: ace.ace });
-      rules.push(...aceRules(ace, dir, labels.length - 1));
-    }
-  }
-  const last = acls[acls.length - 1];
-  labels.push({ kind: 'default-deny', direction: dir, ...(last === undefined ? {} : { acl: last.name }) });
-  return { rules, deny: labels.length - 1, peer: dir === 'from-device' ? 'dst' : 'src', indexes: [] };
-}
-
-/** Runs a device chain: the label of the first matching rule (positive: accept) or of the default drop. */
-function chainCandidates(c: Chain, f: Flow): Rule[] {
-  const slot = slotOf(f.protocol);
-  if (slot < 0) return c.rules;
-  const at = (f.family === 6 ? 4 : 0) + slot;
-  let ix = c.indexes[at];
-  if (ix === undefined) {
-    ix = buildPeerIndex(c.rules, f.family === 6 ? 6 : 4, f.protocol, c.peer);
-    c.indexes[at] = ix;
-  }
-  return candidates(ix, c.peer === 'dst' ? f.dst : f.src);
-}
-
-function runChain(c: Chain, f: Flow, ct: number, out: Verdict): boolean {
-  const rules = chainCandidates(c, f);
-  // Candidates from the peer index are known to hold the peer in their first peer set.
-  const known = slotOf(f.protocol) < 0 ? KNOWN_NONE : c.peer === 'dst' ? KNOWN_DST0 : KNOWN_SRC0;
-  for (let i = 0; i < rules.length; i++) {
-    const r = rules[i] as Rule;
-    if (ruleMatches(r, f, ct, known)) {
-      out.label = r.label;
-      return r.accept;
-    }
-  }
-  out.label = c.deny;
-  return false;
-}
-
-function basicsOf(opts: NftCompileOptions, labels: RuleLabel[]): [Rule[], Rule[]] | undefined {
-  const dns = dnsServers(opts.dnsServers ?? []);
-  if (opts.basics === false) return undefined;
-  labels.push({ kind: 'basics', direction: 'from-device' });
-  const fromLabel = labels.length - 1;
-  labels.push({ kind: 'basics', direction: 'to-device' });
-  return [basicsRules('from-device', dns, fromLabel), basicsRules('to-device', dns, labels.length - 1)];
-}
-
-function devicePolicies(policies: ResolvedPolicy[], opts: NftCompileOptions, labels: RuleLabel[]) {
-  const byMac = createMacTable<Device>();
-  const byV4 = createMacTable<Device>();
-  const byV6 = new Map<number, V6Entry[]>();
-  const macs: string[] = [];
-  const basics = basicsOf(opts, labels);
-  // Devices whose policies resolved to the same ACLs (same file, same answers) share their chains.
-  const shared = new Map<string, DeviceChains>();
-  for (const p of policies) {
-    deviceId(p.mac);
-    const key = JSON.stringify([p.fromDevice, p.toDevice]);
-    let chains = shared.get(key);
-    if (chains === undefined) {
-      chains = {
-        from: chainOf('from-device', p.fromDevice, basics?.[0], labels),
-        to: chainOf('to-device', p.toDevice, basics?.[1], labels),
-      };
-      shared.set(key, chains);
-    }
-    const device: Device = { index: macs.length, chains };
-    macs.push(p.mac);
-    byMac.set(macNumber(p.mac), device);
-    const v4 = p.ipv4 === undefined ? undefined : v4Range(p.ipv4.text);
-    if (v4 !== undefined) byV4.set(v4[0], device);
-    const v6 = p.ipv6 === undefined ? undefined : v6Range(p.ipv6.text);
-    if (v6 !== undefined) {
-      const words = v6.subarray(0, 4);
-      const k = v6Key(words);
-      const list = byV6.get(k) ?? [];
-      const same = list.findIndex((e) => e.words.every((w, i) => w === words[i]));
-      if (same >= 0) list.splice(same, 1);
-      list.push({ words, device });
-      byV6.set(k, list);
-    }
-  }
-  return { byMac, byV4, byV6, macs };
-}
-
 /** Compiles the policies (later ones replace earlier ones of the same MAC, as applying them in turn would). */
 export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptions = {}): Matcher {
   const labels = baseLabels();
-  const { byMac, byV4, byV6, macs } = devicePolicies(policies, opts, labels);
-  const toDevice = (f: Flow): Device | undefined => {
-    const m = byMac.get(f.dstMac);
-    if (m !== undefined) return m;
-    if (f.family === 4) return byV4.get(f.dst[0] as number);
-    const list = byV6.get(v6Key(f.dst));
-    if (list === undefined) return undefined;
-    for (const e of list)
-      if (e.words[0] === f.dst[0] && e.words[1] === f.dst[1] && e.words[2] === f.dst[2] && e.words[3] === f.dst[3]) return e.device;
-    return undefined;
-  };
+  const devices = compileDevices(policies, opts, labels);
   return {
     labels,
-    macs,
+    macs: devices.macs,
     judge(f: Flow, ct: number, out: Verdict): boolean {
       out.accept = true;
       out.device = out.fromDevice = out.toDevice = -1;
@@ -190,30 +55,26 @@ export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptio
         return true;
       }
       out.fromLabel = out.toLabel = LABEL_NOT_MANAGED;
-      const from = byMac.get(f.srcMac);
+      const from = devices.from(f);
       if (from !== undefined) {
-        const ok = runChain(from.chains.from, f, ct, out);
-        out.fromLabel = out.label;
+        const r = runChain(from.from, f, ct);
+        out.label = out.fromLabel = r < 0 ? ~r : r;
         out.fromDevice = out.device = from.index;
-        if (!ok) {
-          out.accept = false;
-          return false;
-        }
+        if (r < 0) return (out.accept = false);
       }
-      const to = toDevice(f);
+      const to = devices.to(f);
       if (to !== undefined) {
-        const ok = runChain(to.chains.to, f, ct, out);
-        out.toLabel = out.label;
+        const r = runChain(to.to, f, ct);
+        out.toLabel = r < 0 ? ~r : r;
         out.toDevice = to.index;
-        if (!ok) {
-          out.accept = false;
+        if (r < 0) {
+          out.label = out.toLabel;
           out.device = to.index;
-          return false;
+          return (out.accept = false);
         }
       }
       // An accept is reported by the sender's rule when it is a managed device, else the receiver's.
-      if (from !== undefined) out.label = out.fromLabel;
-      else {
+      if (from === undefined) {
         out.label = out.toLabel;
         out.device = out.toDevice;
       }

@@ -5,7 +5,7 @@
  * resolve the file.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -136,4 +136,19 @@ test('bad input exits 2: not a capture, a truncated one, a context that cannot r
   assert.match(c.err, /ERR_INTENT_UNRESOLVED/);
   const d = await conform(capture(), ['--gateway-mac', 'nope']);
   assert.equal(d.code, 2);
+});
+
+test('the capture can come on standard input (tcpdump -w -); not both inputs at once', async () => {
+  const stray = [up(T0 + 10, '203.0.113.99', 6, tcp(50000, 8080, SYN))];
+  const bytes = readFileSync(capture(stray));
+  const r = await runCli(
+    ['intent', 'conform', '--pcap', '-', '--mud', join(dir, 'hub.json'), ...CONTEXT, '--json'],
+    dir,
+    process.env,
+    bytes,
+  );
+  assert.equal(r.code, 1, r.err);
+  assert.equal((JSON.parse(r.out) as { violations: unknown[] }).violations.length, 1);
+  const both = await runCli(['intent', 'conform', '--pcap', '-', '--mud', '-', ...CONTEXT], dir, process.env, bytes);
+  assert.equal(both.code, 2);
 });
