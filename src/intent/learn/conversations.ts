@@ -10,6 +10,11 @@ import { isEphemeral } from './ports.ts';
 
 /** Silence after which the next packet of a 5-tuple starts a new episode (the shortest UDP conntrack timeout). */
 export const EPISODE_GAP_US = 30_000_000;
+/**
+ * At most this many open conversations are followed; past it they are forgotten (as at a capture
+ * boundary), which bounds memory and can only add episodes, never lose one.
+ */
+export const MAX_CONVERSATIONS = 262_144;
 /** RFC 9293 §3.1: the SYN and ACK flags. */
 const TCP_SYN = 0x02;
 const TCP_ACK = 0x10;
@@ -113,6 +118,7 @@ export class ConversationTracker {
         obs.initiatedBy = fromDevice ? 'peer' : 'device';
         obs.responderPort = ip.srcPort;
       }
+      if (this.#conversations.size >= MAX_CONVERSATIONS) this.#conversations.clear();
       this.#conversations.set(key, { lastUs: p.timeUs, obs });
       this.#record(obs, p.timeUs);
     } else {
