@@ -18,6 +18,8 @@ export interface Verdict {
   /** The label (Matcher.labels) of the rule that decided, and the device (Matcher.macs index, -1 none) whose chain it is. */
   label: number;
   device: number;
+  /** The MAC of that device ('' when none): a reference to Matcher.macs, no copy. */
+  mac: string;
   /** The labels and devices that ended each base chain: established, not-managed (-1), or the device rule. */
   fromLabel: number;
   fromDevice: number;
@@ -29,7 +31,7 @@ export interface Verdict {
 
 export function newVerdict(): Verdict {
   const n = LABEL_NOT_MANAGED;
-  return { accept: true, label: n, device: -1, fromLabel: n, fromDevice: -1, toLabel: n, toDevice: -1, ct: 0 };
+  return { accept: true, label: n, device: -1, mac: '', fromLabel: n, fromDevice: -1, toLabel: n, toDevice: -1, ct: 0 };
 }
 
 export interface Matcher {
@@ -44,12 +46,14 @@ export interface Matcher {
 export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptions = {}): Matcher {
   const labels = baseLabels();
   const devices = compileDevices(policies, opts, labels);
+  const macs = devices.macs;
   return {
     labels,
-    macs: devices.macs,
+    macs,
     judge(f: Flow, ct: number, out: Verdict): boolean {
       out.accept = true;
       out.device = out.fromDevice = out.toDevice = -1;
+      out.mac = '';
       if (f.family === 0 || ct === CT_ESTABLISHED) {
         out.label = out.fromLabel = out.toLabel = f.family === 0 ? LABEL_NOT_MANAGED : LABEL_ESTABLISHED;
         return true;
@@ -60,6 +64,7 @@ export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptio
         const r = runChain(from.from, f, ct);
         out.label = out.fromLabel = r < 0 ? ~r : r;
         out.fromDevice = out.device = from.index;
+        out.mac = macs[from.index] as string;
         if (r < 0) return (out.accept = false);
       }
       const to = devices.to(f);
@@ -70,6 +75,7 @@ export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptio
         if (r < 0) {
           out.label = out.toLabel;
           out.device = to.index;
+          out.mac = macs[to.index] as string;
           return (out.accept = false);
         }
       }
@@ -77,6 +83,7 @@ export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptio
       if (from === undefined) {
         out.label = out.toLabel;
         out.device = out.toDevice;
+        out.mac = out.toDevice < 0 ? '' : (macs[out.toDevice] as string);
       }
       return true;
     },

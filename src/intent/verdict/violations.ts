@@ -38,8 +38,8 @@ export interface Violation {
 }
 
 export interface ViolationLog {
-  /** Counts `f` when `v` dropped it (labels and MACs of the matcher that judged it); returns whether it did. */
-  add(f: Flow, v: Verdict, labels: RuleLabel[], macs: string[]): boolean;
+  /** Counts `f` when `v` dropped it (`labels`: of the matcher that judged it); returns whether it did. */
+  add(f: Flow, v: Verdict, labels: RuleLabel[]): boolean;
   /** The violations, in the order first seen. */
   list(): Violation[];
 }
@@ -74,11 +74,11 @@ const keyOf = (v: Violation): string =>
 export function createViolationLog(): ViolationLog {
   const byKey = new Map<string, Violation>();
   return {
-    add(f, v, labels, macs) {
+    add(f, v, labels) {
       if (v.accept) return false;
       const label = labels[v.label];
       if (label === undefined || (label.kind !== 'ace' && label.kind !== 'default-deny')) return false;
-      const fresh = describe(f, label, macs[v.device] ?? '');
+      const fresh = describe(f, label, v.mac);
       const key = keyOf(fresh);
       const seen = byKey.get(key) ?? fresh;
       byKey.set(key, seen);

@@ -152,3 +152,14 @@ test('the capture can come on standard input (tcpdump -w -); not both inputs at 
   const both = await runCli(['intent', 'conform', '--pcap', '-', '--mud', '-', ...CONTEXT], dir, process.env, bytes);
   assert.equal(both.code, 2);
 });
+
+test('--gateway-address: packets to the gateway itself are delivered locally, not judged', async () => {
+  const ping = up(T0 + 9, '192.0.2.1', 6, tcp(40500, 8443, SYN));
+  const judged = await conform(capture([ping]));
+  assert.equal(judged.code, 1, 'TCP to 192.0.2.1:8443 is not allowed by the file');
+  const r = await conform(capture([ping]), ['--gateway-address', '192.0.2.1', '--gateway-address', '2001:db8:1:0::1', '--json']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal((JSON.parse(r.out) as { local: number }).local, 1);
+  const bad = await conform(capture(), ['--gateway-address', 'gateway']);
+  assert.equal(bad.code, 2);
+});

@@ -24,7 +24,7 @@ test('drops are counted per flow, ephemeral local ports collapsed; accepts and b
     f.dst[0] = dst;
     Object.assign(f, { protocol: proto, srcPort: sport, dstPort: dport, tcpFlags: 0x02 });
     judge.judge(f, v);
-    return log.add(f, v, judge.labels, judge.macs);
+    return log.add(f, v, judge.labels);
   };
   assert.equal(send(10, 0xcb007163, 40001, 8080), true);
   assert.equal(send(20, 0xcb007163, 50123, 8080), true);
