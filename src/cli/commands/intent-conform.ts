@@ -16,6 +16,7 @@ interface ConformCliOptions extends ContextOptions {
   pcap: string;
   mud: string;
   gatewayMac?: string;
+  gatewayAddress: string[];
   json?: boolean;
 }
 
@@ -46,13 +47,14 @@ function report(cli: CliContext, r: ConformResult): void {
   };
   cli.output.result(json, () => [
     ...r.violations.map((v) => line(v, text)),
-    `${r.violations.length} violation(s) in ${r.judged} packet(s) of the device (${r.packets} read${r.onLink > 0 ? `, ${r.onLink} on-link skipped` : ''})`,
+    `${r.violations.length} violation(s) in ${r.judged} packet(s) of the device (${r.packets} read${r.onLink > 0 ? `, ${r.onLink} on-link skipped` : ''}${r.local > 0 ? `, ${r.local} to or from the gateway skipped` : ''})`,
   ]);
   if (r.violations.length > 0)
     throw new CliExit(EXIT_CHECK_FAILED, `${r.violations.length} violation(s): the traffic does not conform to the MUD file`);
 }
 
 async function run(cli: CliContext, o: ConformCliOptions): Promise<void> {
+  if (o.pcap === '-' && o.mud === '-') throw new CliExit(EXIT_USAGE, 'only one of --pcap and --mud can read standard input');
   const mud = await readMudFile(cli, o.mud, o.lenient === true);
   let result: ConformResult;
   try {
@@ -61,6 +63,7 @@ async function run(cli: CliContext, o: ConformCliOptions): Promise<void> {
       basics: o.basics,
       dnsServers: o.dnsServer,
       ...(o.gatewayMac === undefined ? {} : { gatewayMac: o.gatewayMac }),
+      gatewayAddresses: o.gatewayAddress,
     });
   } catch (e) {
     if (e instanceof IntentError) throw new CliExit(EXIT_USAGE, `${e.code}: ${e.message}`);
@@ -76,7 +79,13 @@ export function registerIntentConform(intent: Command, cli: CliContext): void {
     .requiredOption('--pcap <file>', 'a pcap or pcapng capture (Ethernet), or - for standard input (tcpdump -w -)')
     .requiredOption('--mud <mudfile>', 'the MUD file (JSON), or - for standard input')
     .requiredOption('--mac <mac>', "the device's MAC address")
-    .option('--gateway-mac <mac>', 'the gateway: only frames between the device and it are judged (the rest never reach the gateway)');
+    .option('--gateway-mac <mac>', 'the gateway: only frames between the device and it are judged (the rest never reach the gateway)')
+    .option(
+      '--gateway-address <addr>',
+      "one of the gateway's own addresses (repeat): packets to or from it are delivered locally, not forwarded, and not judged",
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    );
   addContextOptions(cmd)
     .option('--json', 'machine output')
     .action((o: ConformCliOptions) => run(cli, o));

@@ -62,6 +62,7 @@ async function learn(cli: CliContext, o: LearnCliOptions): Promise<void> {
   if (o.pcap.filter((p) => p === '-').length > 1) throw new CliExit(EXIT_USAGE, '--pcap: standard input (-) can be read only once');
   const l = learner(o);
   for (const path of o.pcap) {
+    l.startCapture();
     try {
       for await (const p of capturePackets(cli, path)) l.add(p);
     } catch (e) {

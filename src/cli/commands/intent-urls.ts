@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { CaptureError } from '../../intent/capture/errors.ts';
 import { type MudUrlCarrier, type MudUrlProblem, mudUrls } from '../../intent/capture/mud-urls.ts';
 import type { Packet } from '../../intent/capture/packet.ts';
-import { type CaptureStats, captureChunks, decodeFrames, readFrames } from '../../intent/capture/read-capture.ts';
+import { type CaptureStats, captureChunks, readPacketStream } from '../../intent/capture/read-capture.ts';
 import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 
@@ -18,7 +18,7 @@ async function* stdinChunks(cli: CliContext): AsyncGenerator<Uint8Array> {
 /** The packets of a capture named on the command line (`-`: the command's standard input). */
 export function capturePackets(cli: CliContext, path: string, stats?: CaptureStats): AsyncGenerator<Packet> {
   const chunks = path === '-' ? stdinChunks(cli) : captureChunks(pathIn(cli, path));
-  return decodeFrames(readFrames(chunks), stats);
+  return readPacketStream(chunks, stats);
 }
 
 /** A capture error as the CLI reports it: exit 2 with the code and the message. */

@@ -4,6 +4,7 @@ import type { CliContext } from '../context.ts';
 import { registerIntentApply } from './intent-apply.ts';
 import { registerIntentCompile } from './intent-compile.ts';
 import { registerIntentConform } from './intent-conform.ts';
+import { registerIntentDhcpEvent } from './intent-dhcp-event.ts';
 import { registerIntentLearn } from './intent-learn.ts';
 import { registerIntentRemove } from './intent-remove.ts';
 import { registerIntentUrls } from './intent-urls.ts';
@@ -12,7 +13,7 @@ import { registerIntentUrls } from './intent-urls.ts';
 export function registerIntent(program: Command, cli: CliContext): Command {
   const intent = program
     .command('intent')
-    .description('device intent (MUD manager): resolve MUD files and compile them to nftables')
+    .description('device intent (MUD manager): compile and apply MUD files to nftables, judge and learn from captures, DHCP hook')
     .exitOverride();
   registerIntentCompile(intent, cli);
   registerIntentApply(intent, cli);
@@ -20,6 +21,7 @@ export function registerIntent(program: Command, cli: CliContext): Command {
   registerIntentUrls(intent, cli);
   registerIntentLearn(intent, cli);
   registerIntentConform(intent, cli);
+  registerIntentDhcpEvent(intent, cli);
   for (const c of [intent, ...intent.commands]) c.exitOverride();
   return intent;
 }

@@ -2,13 +2,39 @@
 
 const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/**
+ * A capture holds few distinct MACs and IPv4 addresses, so their texts are kept, keyed by their
+ * numeric value; a cache that grows past this many entries is cleared.
+ */
+const CACHE_LIMIT = 8192;
+const macCache = new Map<number, string>();
+const v4Cache = new Map<number, string>();
+
 /** `aa:bb:cc:dd:ee:ff` from six octets at `at`. */
 export function macText(b: Uint8Array, at: number): string {
+  const key = (b[at]! * 0x10000 + ((b[at + 1]! << 8) | b[at + 2]!)) * 0x1000000 + ((b[at + 3]! << 16) | (b[at + 4]! << 8) | b[at + 5]!);
+  let text = macCache.get(key);
+  if (text === undefined) {
+    if (macCache.size >= CACHE_LIMIT) macCache.clear();
+    text = macTextOf(b, at);
+    macCache.set(key, text);
+  }
+  return text;
+}
+
+function macTextOf(b: Uint8Array, at: number): string {
   return `${HEX2[b[at]!]}:${HEX2[b[at + 1]!]}:${HEX2[b[at + 2]!]}:${HEX2[b[at + 3]!]}:${HEX2[b[at + 4]!]}:${HEX2[b[at + 5]!]}`;
 }
 
 export function ipv4Text(b: Uint8Array, at: number): string {
-  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+  const key = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  let text = v4Cache.get(key);
+  if (text === undefined) {
+    if (v4Cache.size >= CACHE_LIMIT) v4Cache.clear();
+    text = `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+    v4Cache.set(key, text);
+  }
+  return text;
 }
 
 /**

@@ -42,9 +42,23 @@ export class ByteSource {
     return Math.min(n, this.#buf.length - this.#pos);
   }
 
+  /** How many bytes are buffered and unread. */
+  buffered(): number {
+    return this.#buf.length - this.#pos;
+  }
+
   /** The next `n` bytes without consuming them; call `fill(n)` first. */
   peek(n: number): Uint8Array {
     return this.#buf.subarray(this.#pos, this.#pos + n);
+  }
+
+  /** The next `n` bytes when they are already buffered (consumed), else undefined: the fast path without a wait. */
+  takeBuffered(n: number): Uint8Array | undefined {
+    if (this.#buf.length - this.#pos < n) return undefined;
+    const out = this.#buf.subarray(this.#pos, this.#pos + n);
+    this.#pos += n;
+    this.offset += n;
+    return out;
   }
 
   /** Consumes and returns the next `n` bytes (fewer at the end of the stream). */

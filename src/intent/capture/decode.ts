@@ -24,6 +24,8 @@ export const IPPROTO_AH = 51;
 export const IPPROTO_ICMPV6 = 58;
 export const IPPROTO_DSTOPTS = 60;
 
+/** ICMP echo, timestamp and information request/reply (RFC 792) and ICMPv6 echo (RFC 4443 §4.1): they carry an identifier. */
+const ICMP_QUERIES: ReadonlySet<number> = new Set([0, 8, 13, 14, 15, 16, 128, 129]);
 const ETH_HEADER = 14;
 const MAX_TAGS = 4;
 const MAX_EXTENSION_HEADERS = 16;
@@ -72,6 +74,7 @@ function newIp(family: 4 | 6, src: string, dst: string, protocol: number, laterF
     tcpFlags: undefined,
     icmpType: undefined,
     icmpCode: undefined,
+    icmpId: undefined,
     payload: undefined,
   };
 }
@@ -135,6 +138,7 @@ function decodeTransport(ip: PacketIp, d: Uint8Array, at: number, end: number): 
     if (end < at + 2) return undefined;
     ip.icmpType = d[at]!;
     ip.icmpCode = d[at + 1]!;
+    if (end >= at + 6 && ICMP_QUERIES.has(ip.icmpType)) ip.icmpId = (d[at + 4]! << 8) | d[at + 5]!;
   }
   return ip;
 }

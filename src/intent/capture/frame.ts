@@ -34,3 +34,5 @@ export const PCAPNG_EPB = 0x00000006;
 export const PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 /** pcapng §4.2: the if_tsresol option code of the Interface Description Block. */
 export const PCAPNG_IF_TSRESOL = 9;
+/** pcapng §4.2: the if_tsoffset option code, seconds (signed 64-bit) added to every timestamp. */
+export const PCAPNG_IF_TSOFFSET = 14;

@@ -34,6 +34,11 @@ export interface PacketIp {
   tcpFlags?: number;
   icmpType?: number;
   icmpCode?: number;
+  /**
+   * The identifier of an ICMP/ICMPv6 query or its reply (echo, timestamp, information; RFC 792,
+   * RFC 4443 §4.1), which connection tracking keys ICMP exchanges by; absent for other types.
+   */
+  icmpId?: number;
   /** The transport payload (UDP/TCP data), as far as captured; DNS and DHCP readers use it. */
   payload?: Uint8Array;
 }

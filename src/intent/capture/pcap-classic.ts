@@ -17,7 +17,14 @@ export function isPcapMagic(head: Uint8Array): boolean {
   return be === PCAP_MAGIC_US || be === PCAP_MAGIC_NS || le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS;
 }
 
-export async function* readPcapFrames(src: ByteSource): AsyncGenerator<CapturedFrame> {
+/** Records at most this many frames in one batch. */
+const MAX_BATCH = 1024;
+
+/**
+ * The frames of a pcap stream, in batches of the records already buffered: the frames of a batch
+ * are handed over before the reader waits for more bytes, so a live capture is not held back.
+ */
+export async function* readPcapBatches(src: ByteSource): AsyncGenerator<CapturedFrame[]> {
   const header = await src.take(FILE_HEADER);
   if (header.length < FILE_HEADER) throw new CaptureError('ERR_CAPTURE_TRUNCATED', src.offset, 'the pcap file header is cut short');
   const hv = new DataView(header.buffer, header.byteOffset, FILE_HEADER);
@@ -26,10 +33,16 @@ export async function* readPcapFrames(src: ByteSource): AsyncGenerator<CapturedF
   const nano = hv.getUint32(0, little) === PCAP_MAGIC_NS;
   // The low 16 bits name the link type; the upper bits may carry FCS information (§4).
   const linktype = hv.getUint32(20, little) & 0xffff;
+  let batch: CapturedFrame[] = [];
   for (;;) {
     const start = src.offset;
-    const rec = await src.take(RECORD_HEADER);
-    if (rec.length === 0) return;
+    let rec = src.takeBuffered(RECORD_HEADER);
+    if (rec === undefined) {
+      if (batch.length > 0) yield batch;
+      batch = [];
+      rec = await src.take(RECORD_HEADER);
+    }
+    if (rec.length === 0) break;
     if (rec.length < RECORD_HEADER) throw new CaptureError('ERR_CAPTURE_TRUNCATED', start, 'the file ends inside a record header');
     const rv = new DataView(rec.buffer, rec.byteOffset, RECORD_HEADER);
     const sec = rv.getUint32(0, little);
@@ -38,9 +51,19 @@ export async function* readPcapFrames(src: ByteSource): AsyncGenerator<CapturedF
     const wireLength = rv.getUint32(12, little);
     if (capLen > MAX_RECORD_OCTETS)
       throw new CaptureError('ERR_CAPTURE_LIMIT', start, `a record of ${capLen} octets, more than ${MAX_RECORD_OCTETS}`);
-    const data = await src.take(capLen);
+    let data = src.takeBuffered(capLen);
+    if (data === undefined) {
+      if (batch.length > 0) yield batch;
+      batch = [];
+      data = await src.take(capLen);
+    }
     if (data.length < capLen) throw new CaptureError('ERR_CAPTURE_TRUNCATED', start, `the file ends inside a record of ${capLen} octets`);
     const timeUs = sec * 1_000_000 + (nano ? Math.floor(frac / 1000) : frac);
-    yield { timeUs, wireLength, linktype, data };
+    batch.push({ timeUs, wireLength, linktype, data });
+    if (batch.length >= MAX_BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }

@@ -1,6 +1,6 @@
 /**
  * pcapng (draft-ietf-opsawg-pcapng): Section Header Blocks in either byte order, Interface
- * Description Blocks (link type, if_tsresol), Enhanced and Simple Packet Blocks. Every other
+ * Description Blocks (link type, if_tsresol, if_tsoffset), Enhanced and Simple Packet Blocks. Every other
  * block (the obsolete Packet Block included) is skipped by its length.
  */
 import type { ByteSource } from './byte-source.ts';
@@ -11,6 +11,7 @@ import {
   PCAPNG_BYTE_ORDER_MAGIC,
   PCAPNG_EPB,
   PCAPNG_IDB,
+  PCAPNG_IF_TSOFFSET,
   PCAPNG_IF_TSRESOL,
   PCAPNG_SHB,
   PCAPNG_SPB,
@@ -26,6 +27,8 @@ interface Iface {
   linktype: number;
   snaplen: number;
   tsresol: TsResolution;
+  /** if_tsoffset in microseconds. */
+  offsetUs: number;
 }
 
 interface Section {
@@ -39,12 +42,24 @@ export function isPcapngMagic(head: Uint8Array): boolean {
   return new DataView(head.buffer, head.byteOffset, 4).getUint32(0) === PCAPNG_SHB;
 }
 
-export async function* readPcapngFrames(src: ByteSource): AsyncGenerator<CapturedFrame> {
+/** Packet blocks at most this many frames in one batch. */
+const MAX_BATCH = 1024;
+
+/**
+ * The frames of a pcapng stream, in batches of the blocks already buffered: the frames of a batch
+ * are handed over before the reader waits for more bytes, so a live capture is not held back.
+ */
+export async function* readPcapngBatches(src: ByteSource): AsyncGenerator<CapturedFrame[]> {
   const section: Section = { little: true, ifaces: [], lastTimeUs: 0 };
+  let batch: CapturedFrame[] = [];
   for (;;) {
     const start = src.offset;
-    const have = await src.fill(12);
-    if (have === 0) return;
+    if (src.buffered() < 12 && batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
+    const have = src.buffered() >= 12 ? 12 : await src.fill(12);
+    if (have === 0) break;
     if (have < 12) throw new CaptureError('ERR_CAPTURE_TRUNCATED', start, 'the file ends inside a block header');
     const head = src.peek(12);
     const hv = new DataView(head.buffer, head.byteOffset, 12);
@@ -55,14 +70,24 @@ export async function* readPcapngFrames(src: ByteSource): AsyncGenerator<Capture
       throw new CaptureError('ERR_CAPTURE_FORMAT', start, `block length ${length} is not a multiple of 4 of at least 12`);
     if (length > MAX_BLOCK_OCTETS)
       throw new CaptureError('ERR_CAPTURE_LIMIT', start, `a block of ${length} octets, more than ${MAX_BLOCK_OCTETS}`);
-    const block = await src.take(length);
+    let block = src.takeBuffered(length);
+    if (block === undefined) {
+      if (batch.length > 0) yield batch;
+      batch = [];
+      block = await src.take(length);
+    }
     if (block.length < length) throw new CaptureError('ERR_CAPTURE_TRUNCATED', start, `the file ends inside a block of ${length} octets`);
     const view = new DataView(block.buffer, block.byteOffset, length);
     if (view.getUint32(length - 4, section.little) !== length)
       throw new CaptureError('ERR_CAPTURE_FORMAT', start, 'the trailing block length differs from the leading one');
     const frame = readBlock(type, block, view, section, start);
-    if (frame !== undefined) yield frame;
+    if (frame !== undefined) batch.push(frame);
+    if (batch.length >= MAX_BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 function startSection(section: Section, hv: DataView, start: number): void {
@@ -89,6 +114,7 @@ function readInterface(block: Uint8Array, view: DataView, s: Section, start: num
   const linktype = view.getUint16(8, s.little);
   const snaplen = view.getUint32(12, s.little);
   let tsresol = DEFAULT_TSRESOL;
+  let offsetUs = 0;
   let at = 16;
   const end = block.length - 4;
   while (at + 4 <= end) {
@@ -97,9 +123,10 @@ function readInterface(block: Uint8Array, view: DataView, s: Section, start: num
     if (code === 0) break;
     if (at + 4 + len > end) throw new CaptureError('ERR_CAPTURE_FORMAT', start + at, `option ${code} of ${len} octets overruns its block`);
     if (code === PCAPNG_IF_TSRESOL && len >= 1) tsresol = tsResolution(block[at + 4]!);
+    if (code === PCAPNG_IF_TSOFFSET && len >= 8) offsetUs = Number(view.getBigInt64(at + 4, s.little)) * 1_000_000;
     at += 4 + ((len + 3) & ~3);
   }
-  s.ifaces.push({ linktype, snaplen, tsresol });
+  s.ifaces.push({ linktype, snaplen, tsresol, offsetUs });
 }
 
 function readEnhanced(block: Uint8Array, view: DataView, s: Section, start: number): CapturedFrame {
@@ -109,7 +136,7 @@ function readEnhanced(block: Uint8Array, view: DataView, s: Section, start: numb
   if (iface === undefined) throw new CaptureError('ERR_CAPTURE_FORMAT', start, `a packet on interface ${id}, which is not described`);
   const capLen = view.getUint32(20, s.little);
   if (capLen > block.length - 32) throw new CaptureError('ERR_CAPTURE_FORMAT', start, `captured length ${capLen} overruns its block`);
-  const timeUs = timestampUs(view.getUint32(12, s.little), view.getUint32(16, s.little), iface.tsresol);
+  const timeUs = timestampUs(view.getUint32(12, s.little), view.getUint32(16, s.little), iface.tsresol) + iface.offsetUs;
   s.lastTimeUs = timeUs;
   return { timeUs, wireLength: view.getUint32(24, s.little), linktype: iface.linktype, data: block.subarray(28, 28 + capLen) };
 }

@@ -1,14 +1,20 @@
 /**
  * The conversations of one device in captured packets, cut into episodes as connection tracking
- * would see them: an episode starts with the first packet of a 5-tuple, a TCP SYN, or a packet
- * after 30 s of silence, and its sender is the initiator. Each episode start is an observation;
+ * would see them: an episode starts with the first packet of a 5-tuple (in each capture), a TCP
+ * SYN, or a packet after 30 s of silence, and its sender is the initiator. Each episode start is an observation;
  * generalisation (rules.ts) turns observations into ACEs.
  */
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP } from '../capture/decode.ts';
 import type { Packet, PacketIp } from '../capture/packet.ts';
+import { isEphemeral } from './ports.ts';
 
 /** Silence after which the next packet of a 5-tuple starts a new episode (the shortest UDP conntrack timeout). */
 export const EPISODE_GAP_US = 30_000_000;
+/**
+ * At most this many open conversations are followed; past it they are forgotten (as at a capture
+ * boundary), which bounds memory and can only add episodes, never lose one.
+ */
+export const MAX_CONVERSATIONS = 262_144;
 /** RFC 9293 §3.1: the SYN and ACK flags. */
 const TCP_SYN = 0x02;
 const TCP_ACK = 0x10;
@@ -21,9 +27,8 @@ export interface Observation {
   protocol: number;
   peer: string;
   initiatedBy: 'device' | 'peer';
-  /** TCP/UDP: the destination port of the initiator's packet, and the initiator's own port. */
+  /** TCP/UDP: the destination port of the initiator's packet. */
   responderPort: number | undefined;
-  initiatorPort: number | undefined;
   icmpType: number | undefined;
   /** Whether the episode began with a SYN (TCP). */
   syn: boolean;
@@ -60,13 +65,32 @@ function conversationKey(ip: PacketIp, fromDevice: boolean): string {
 }
 
 function observationKey(o: Observation): string {
-  return `${o.family} ${o.protocol} ${o.peer} ${o.initiatedBy} ${o.responderPort} ${o.icmpType}`;
+  return `${o.family} ${o.protocol} ${o.peer} ${o.initiatedBy} ${o.responderPort} ${o.icmpType} ${o.syn}`;
+}
+
+/**
+ * A first packet that is a reply, seen because the capture began after the exchange did: UDP, or
+ * TCP without a SYN, sent from a service port to an ephemeral one. Its receiver is then taken as
+ * the initiator, so the service port is the one kept (such a TCP episode gets no
+ * direction-initiated in any case, see rules.ts).
+ */
+function looksLikeReply(ip: PacketIp, syn: boolean, fromDevice: boolean): boolean {
+  if (ip.srcPort === undefined || ip.dstPort === undefined) return false;
+  if (ip.protocol !== IPPROTO_UDP && (ip.protocol !== IPPROTO_TCP || syn)) return false;
+  const sender = fromDevice ? 'device' : 'peer';
+  const receiver = fromDevice ? 'peer' : 'device';
+  return isEphemeral(ip.dstPort, receiver) && !isEphemeral(ip.srcPort, sender);
 }
 
 /** Follows the packets of one device and records the start of every episode. */
 export class ConversationTracker {
   readonly traffic: ObservedTraffic = emptyTraffic();
   readonly #conversations = new Map<string, Conversation>();
+
+  /** Forgets open conversations: the next packets come from another capture, as from a gateway started afresh. */
+  reset(): void {
+    this.#conversations.clear();
+  }
 
   /** Adds one IP packet of the device (`fromDevice` says which way). */
   add(p: Packet, ip: PacketIp, fromDevice: boolean): void {
@@ -87,10 +111,14 @@ export class ConversationTracker {
         peer,
         initiatedBy: fromDevice ? 'device' : 'peer',
         responderPort: ip.dstPort,
-        initiatorPort: ip.srcPort,
         icmpType: ip.icmpType,
         syn,
       };
+      if (looksLikeReply(ip, syn, fromDevice)) {
+        obs.initiatedBy = fromDevice ? 'peer' : 'device';
+        obs.responderPort = ip.srcPort;
+      }
+      if (this.#conversations.size >= MAX_CONVERSATIONS) this.#conversations.clear();
       this.#conversations.set(key, { lastUs: p.timeUs, obs });
       this.#record(obs, p.timeUs);
     } else {

@@ -82,6 +82,11 @@ export class Learner {
     checkMudUrl(o.mudUrl);
   }
 
+  /** Starts the next capture: conversations open at the end of the previous one are not continued. */
+  startCapture(): void {
+    this.#tracker.reset();
+  }
+
   add(p: Packet): void {
     const fromDevice = p.srcMac === this.#mac;
     const toDevice = p.dstMac === this.#mac;
@@ -120,9 +125,12 @@ export class Learner {
   }
 }
 
-/** Learns a MUD file from a stream of packets. */
-export async function learnMud(packets: AsyncIterable<Packet>, o: LearnOptions): Promise<LearnResult> {
+/** Learns a MUD file from captures, each a stream of packets, read in turn. */
+export async function learnMud(captures: AsyncIterable<Packet>[], o: LearnOptions): Promise<LearnResult> {
   const learner = new Learner(o);
-  for await (const p of packets) learner.add(p);
+  for (const packets of captures) {
+    learner.startCapture();
+    for await (const p of packets) learner.add(p);
+  }
   return learner.finish();
 }

@@ -37,6 +37,8 @@ function flowOf(o: Observation): FlowSpec & { family: 'ipv4' | 'ipv6' } {
   const initiatedBy = o.initiatedBy;
   if (o.protocol === IPPROTO_TCP || o.protocol === IPPROTO_UDP) {
     const flow: FlowSpec & { family: 'ipv4' | 'ipv6' } = { protocol: o.protocol === IPPROTO_TCP ? 'tcp' : 'udp', family, initiatedBy };
+    // An episode picked up mid-stream (no SYN) does not tell who opened the connection.
+    if (o.protocol === IPPROTO_TCP && !o.syn) flow.directionInitiated = false;
     const responder = initiatedBy === 'device' ? 'peer' : 'device';
     if (o.responderPort !== undefined && !isEphemeral(o.responderPort, responder)) flow.port = o.responderPort;
     return flow;
@@ -53,7 +55,7 @@ const peerText = (p: Peer): string => (p.kind === 'domain' ? p.name : p.kind ===
 
 function ruleKey(r: LearnedRule): string {
   const f = r.flow;
-  return [peerText(r.peer), f.family, f.protocol, f.ipProtocol, f.port, f.icmpType, f.initiatedBy].join(' ');
+  return [peerText(r.peer), f.family, f.protocol, f.ipProtocol, f.port, f.icmpType, f.initiatedBy, f.directionInitiated].join(' ');
 }
 
 /** Sort order: peer kind, peer, family, protocol, port, ICMP type, initiator. */
@@ -69,6 +71,7 @@ function compareRules(a: LearnedRule, b: LearnedRule): number {
     r.flow.port ?? -1,
     r.flow.icmpType ?? -1,
     r.flow.initiatedBy ?? 'device',
+    r.flow.directionInitiated === false ? 1 : 0,
   ];
   const fa = fields(a);
   const fb = fields(b);

@@ -14,7 +14,8 @@ import { normaliseMac } from '../ip.ts';
 import type { NftCompileOptions } from '../nft-compile.ts';
 import { resolveMud } from '../resolve.ts';
 import type { DeviceContext, IntentWarning, ResolvedPolicy } from '../resolve-types.ts';
-import { flowFromPacket, newFlow } from './flow.ts';
+import { parseV4, parseV6 } from './addr.ts';
+import { addressText, flowFromPacket, newFlow } from './flow.ts';
 import { createFlowJudge } from './judge.ts';
 import { newVerdict } from './matcher.ts';
 import { createViolationLog, type Violation } from './violations.ts';
@@ -24,6 +25,8 @@ export interface ConformOptions extends NftCompileOptions {
   lenient?: boolean;
   /** The gateway's MAC: only frames exchanged with it are judged (others stay on the link, unseen by the gateway). */
   gatewayMac?: string;
+  /** The gateway's own addresses: packets to or from them are delivered locally (input), never forwarded, so not judged. */
+  gatewayAddresses?: string[];
 }
 
 export interface ConformResult {
@@ -31,6 +34,8 @@ export interface ConformResult {
   packets: number;
   judged: number;
   onLink: number;
+  /** The device's packets to or from the gateway's own addresses (not forwarded, not judged). */
+  local: number;
   /** Names of the file and the addresses known for them at the end (the options' and the capture's DNS answers). */
   names: { name: string; addresses: string[] }[];
   violations: Violation[];
@@ -69,6 +74,14 @@ export async function conform(
   const gateway = opts.gatewayMac === undefined ? undefined : normaliseMac(opts.gatewayMac);
   if (opts.gatewayMac !== undefined && gateway === undefined)
     throw new IntentError('ERR_INTENT_CONTEXT', 'gateway-mac', `gateway-mac: ${JSON.stringify(opts.gatewayMac)} is not a MAC address`);
+  const own = new Set<string>();
+  for (const a of opts.gatewayAddresses ?? []) {
+    const words = new Uint32Array(4);
+    const v4 = parseV4(a);
+    if (v4 === undefined && !parseV6(a, words))
+      throw new IntentError('ERR_INTENT_CONTEXT', 'gateway-address', `gateway-address: ${JSON.stringify(a)} is not an IP address`);
+    own.add(v4 === undefined ? addressText(6, words) : a);
+  }
   const wanted = fileNames(mud);
   checkResolvable(mud, { ...ctx, mac }, wanted, opts.lenient === true);
   const names = new Map([...ctx.names].map(([k, v]) => [k, [...v]]));
@@ -79,7 +92,7 @@ export async function conform(
   const log = createViolationLog();
   const flow = newFlow();
   const verdict = newVerdict();
-  const result: ConformResult = { packets: 0, judged: 0, onLink: 0, names: [], violations: [], warnings: [] };
+  const result: ConformResult = { packets: 0, judged: 0, onLink: 0, local: 0, names: [], violations: [], warnings: [] };
   let stale = false;
   for await (const p of packets) {
     result.packets++;
@@ -96,6 +109,10 @@ export async function conform(
     // traffic between the device and another host of its link when the gateway is named.
     if ((Number.parseInt(p.dstMac.slice(0, 2), 16) & 1) === 1 || (gateway !== undefined && other !== gateway)) {
       result.onLink++;
+      continue;
+    }
+    if (p.ip !== undefined && own.size > 0 && (own.has(p.ip.dst) || own.has(p.ip.src))) {
+      result.local++;
       continue;
     }
     if (stale) {

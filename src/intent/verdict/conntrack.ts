@@ -49,10 +49,16 @@ const ICMPV6_QUERY_REPLY = new Map([
   [139, 140],
 ]);
 
+/** Words of a tuple: source (4), destination (4), then ports or the ICMP identifier and type·256+code. */
+const TUPLE = 10;
+
 export interface CtEntry {
-  origKey: string;
-  replyKey: string;
+  family: number;
   protocol: number;
+  orig: Uint32Array;
+  reply: Uint32Array;
+  origHash: number;
+  replyHash: number;
   tcpState: number;
   seenReply: boolean;
   expiresUs: number;
@@ -67,26 +73,36 @@ export function tcpFlagsValid(flags: number): boolean {
   return f === SYN || f === (SYN | ACK) || f === RST || f === (RST | ACK) || f === (FIN | ACK) || f === ACK;
 }
 
-function ports(f: Flow, reply: boolean): string {
-  if (f.protocol === 6 || f.protocol === 17 || f.protocol === 132 || f.protocol === 136)
-    return reply ? `${f.dstPort}|${f.srcPort}` : `${f.srcPort}|${f.dstPort}`;
-  return '';
-}
+const PORTED = new Set([6, 17, 132, 136]);
 
-function addr(f: Flow, which: Uint32Array): string {
-  return f.family === 4 ? String(which[0]) : `${which[0]},${which[1]},${which[2]},${which[3]}`;
-}
-
-/** The tuple key of `f` as sent, or (reply) of the packet that would answer it. */
-export function tupleKey(f: Flow, reply: boolean): string {
+/**
+ * The tuple of `f` as sent, or (reply) of the packet that would answer it, into `out`. ICMP: the
+ * identifier, and type and code (the answer's type for the reply), as conntrack's ICMP tuple; -1
+ * words when the type has no answer.
+ */
+export function tupleOf(f: Flow, reply: boolean, out: Uint32Array): void {
   const [a, b] = reply ? [f.dst, f.src] : [f.src, f.dst];
-  let extra = ports(f, reply);
-  if (f.protocol === 1 || f.protocol === 58) {
-    const answers = (f.protocol === 1 ? ICMP_QUERY_REPLY : ICMPV6_QUERY_REPLY).get(f.icmpType);
-    // Conntrack's ICMP tuple: type (the answer's type for the reply tuple), code and identifier.
-    extra = `${reply ? answers : f.icmpType}|${f.icmpCode}|${f.icmpId}`;
+  out.set(a, 0);
+  out.set(b, 4);
+  out[8] = out[9] = 0;
+  if (PORTED.has(f.protocol)) [out[8], out[9]] = reply ? [f.dstPort, f.srcPort] : [f.srcPort, f.dstPort];
+  else if (f.protocol === 1 || f.protocol === 58) {
+    const answer = (f.protocol === 1 ? ICMP_QUERY_REPLY : ICMPV6_QUERY_REPLY).get(f.icmpType);
+    const type = reply ? (answer ?? -1) : f.icmpType;
+    out[8] = f.icmpId;
+    out[9] = type < 0 ? 0xffffffff : type * 256 + f.icmpCode;
   }
-  return `${f.family}|${f.protocol}|${addr(f, a)}|${addr(f, b)}|${extra}`;
+}
+
+function tupleHash(family: number, protocol: number, t: Uint32Array): number {
+  let h = Math.imul(0x811c9dc5 ^ (family * 256 + protocol), 0x01000193);
+  for (let i = 0; i < TUPLE; i++) h = Math.imul(h ^ (t[i] as number), 0x01000193);
+  return (h >>> 2) & 0x3fffffff;
+}
+
+function sameTuple(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < TUPLE; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function timeoutOf(e: CtEntry): number {
@@ -138,26 +154,49 @@ export interface ConntrackOptions {
 }
 
 export function createConntrack(opts: ConntrackOptions = {}): Conntrack {
-  const table = new Map<string, CtEntry>();
+  const table = new Map<number, CtEntry[]>();
+  const all = new Set<CtEntry>();
   const max = opts.maxEntries ?? 262_144;
+  const scratch = new Uint32Array(TUPLE);
   let found: CtEntry | undefined;
   let foundReply = false;
-  const sweep = (now: number): void => {
-    for (const [k, e] of table) if (e.expiresUs < now) table.delete(k);
+  const unlink = (hash: number, e: CtEntry): void => {
+    const bucket = table.get(hash);
+    if (bucket === undefined) return;
+    const rest = bucket.filter((x) => x !== e);
+    if (rest.length > 0) table.set(hash, rest);
+    else table.delete(hash);
   };
   const drop = (e: CtEntry): void => {
-    table.delete(e.origKey);
-    table.delete(e.replyKey);
+    unlink(e.origHash, e);
+    unlink(e.replyHash, e);
+    all.delete(e);
+  };
+  const link = (hash: number, e: CtEntry): void => {
+    const bucket = table.get(hash);
+    if (bucket === undefined) table.set(hash, [e]);
+    else bucket.push(e);
+  };
+  const lookup = (f: Flow): CtEntry | undefined => {
+    tupleOf(f, false, scratch);
+    const bucket = table.get(tupleHash(f.family, f.protocol, scratch));
+    if (bucket === undefined) return undefined;
+    for (const e of bucket) {
+      if (e.family !== f.family || e.protocol !== f.protocol) continue;
+      if (sameTuple(e.orig, scratch)) foundReply = false;
+      else if (sameTuple(e.reply, scratch)) foundReply = true;
+      else continue;
+      return e;
+    }
+    return undefined;
   };
   return {
     state(f: Flow): number {
       found = undefined;
       if (f.family === 0 || (f.protocol === 6 && !tcpFlagsValid(f.tcpFlags))) return CT_INVALID;
-      const key = tupleKey(f, false);
-      const e = table.get(key);
+      const e = lookup(f);
       if (e !== undefined && e.expiresUs < f.timeUs) drop(e);
       else if (e !== undefined) {
-        foundReply = key === e.replyKey && key !== e.origKey;
         // A new SYN on a closed connection starts a new one, as conntrack does.
         const reopen = e.protocol === 6 && !foundReply && e.tcpState >= TCP_CLOSING && (f.tcpFlags & (SYN | ACK)) === SYN;
         if (reopen) drop(e);
@@ -178,20 +217,28 @@ export function createConntrack(opts: ConntrackOptions = {}): Conntrack {
       }
       const s = newState(f);
       if (s < 0) return;
-      if (table.size / 2 >= max) sweep(f.timeUs);
-      if (table.size / 2 >= max) return;
+      if (all.size >= max) for (const e of all) if (e.expiresUs < f.timeUs) drop(e);
+      if (all.size >= max) return;
+      const orig = new Uint32Array(TUPLE);
+      const reply = new Uint32Array(TUPLE);
+      tupleOf(f, false, orig);
+      tupleOf(f, true, reply);
       const e: CtEntry = {
-        origKey: tupleKey(f, false),
-        replyKey: tupleKey(f, true),
+        family: f.family,
         protocol: f.protocol,
+        orig,
+        reply,
+        origHash: tupleHash(f.family, f.protocol, orig),
+        replyHash: tupleHash(f.family, f.protocol, reply),
         tcpState: s,
         seenReply: false,
         expiresUs: 0,
       };
       e.expiresUs = f.timeUs + timeoutOf(e);
-      table.set(e.origKey, e);
-      table.set(e.replyKey, e);
+      link(e.origHash, e);
+      link(e.replyHash, e);
+      all.add(e);
     },
-    size: () => table.size / 2,
+    size: () => all.size,
   };
 }

@@ -13,6 +13,8 @@ import { compileMatcher, type Verdict } from './matcher.ts';
 
 export interface FlowJudge {
   labels: RuleLabel[];
+  /** The managed devices' MACs, by the device index of a verdict. */
+  macs: string[];
   /** Judges one packet into `out` (reuse it); returns whether the gateway forwards it. `out.ct` is the state it was judged in. */
   judge(f: Flow, out: Verdict): boolean;
   /** Tracked connections. */
@@ -27,6 +29,9 @@ export function createFlowJudge(policies: ResolvedPolicy[], opts: NftCompileOpti
   return {
     get labels() {
       return matcher.labels;
+    },
+    get macs() {
+      return matcher.macs;
     },
     judge(f, out) {
       out.ct = ct.state(f);

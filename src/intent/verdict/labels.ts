@@ -5,8 +5,7 @@ export type DecisionKind = 'ace' | 'basics' | 'default-deny' | 'established' | '
 
 export interface RuleLabel {
   kind: DecisionKind;
-  /** The device whose chain decided; absent for `established` and `not-managed`. */
-  mac?: string;
+  /** The direction of the device chain that decided (the device is the verdict's); absent for `established` and `not-managed`. */
   direction?: Direction;
   /** The ACL and ACE (kind `ace`); for `default-deny`, the last ACL tried (absent when the direction has none). */
   acl?: string;

@@ -33,8 +33,8 @@ function inV6(r: Uint32Array, a: Uint32Array): boolean {
   return false;
 }
 
-function inAll(sets: AddressRanges[], family: number, a: Uint32Array): boolean {
-  for (let i = 0; i < sets.length; i++) {
+function inAll(sets: AddressRanges[], family: number, a: Uint32Array, from: number): boolean {
+  for (let i = from; i < sets.length; i++) {
     const s = sets[i] as AddressRanges;
     if (s.family !== family) return false;
     if (family === 4 ? !inV4(s.ranges, a[0] as number) : !inV6(s.ranges, a)) return false;
@@ -48,13 +48,21 @@ function portOk(op: number, low: number, high: number, port: number): boolean {
   return op === PORT_NEQ ? port !== low : port >= low && port <= high;
 }
 
-/** True when `f`, in conntrack state `ct`, meets every expression of `r`. */
-export function ruleMatches(r: Rule, f: Flow, ct: number): boolean {
+/** `known` of ruleMatches: no set is known to hold the packet's address, or the first source / destination set is. */
+export const KNOWN_NONE = 0;
+export const KNOWN_SRC0 = 1;
+export const KNOWN_DST0 = 2;
+
+/**
+ * True when `f`, in conntrack state `ct`, meets every expression of `r`. `known` names a set
+ * already known to hold the packet's address (the peer index found the rule through it).
+ */
+export function ruleMatches(r: Rule, f: Flow, ct: number, known = KNOWN_NONE): boolean {
   if (r.family !== 0 && r.family !== f.family) return false;
   if (r.ethertype >= 0 && r.ethertype !== f.ethertype) return false;
   if (r.protocol >= 0 && f.protocol !== r.protocol && f.protocol !== r.protocol2) return false;
-  if (r.src.length > 0 && !inAll(r.src, f.family, f.src)) return false;
-  if (r.dst.length > 0 && !inAll(r.dst, f.family, f.dst)) return false;
+  if (r.src.length > 0 && !inAll(r.src, f.family, f.src, known === KNOWN_SRC0 ? 1 : 0)) return false;
+  if (r.dst.length > 0 && !inAll(r.dst, f.family, f.dst, known === KNOWN_DST0 ? 1 : 0)) return false;
   if (!portOk(r.srcPortOp, r.srcPortLow, r.srcPortHigh, f.srcPort)) return false;
   if (!portOk(r.dstPortOp, r.dstPortLow, r.dstPortHigh, f.dstPort)) return false;
   if (r.icmpTypes !== null && (f.icmpType < 0 || r.icmpTypes[f.icmpType] === 0)) return false;

@@ -38,17 +38,17 @@ export interface Violation {
 }
 
 export interface ViolationLog {
-  /** Counts `f` when `v` dropped it; returns whether it did. */
+  /** Counts `f` when `v` dropped it (`labels`: of the matcher that judged it); returns whether it did. */
   add(f: Flow, v: Verdict, labels: RuleLabel[]): boolean;
   /** The violations, in the order first seen. */
   list(): Violation[];
 }
 
-function describe(f: Flow, label: RuleLabel): Violation {
+function describe(f: Flow, label: RuleLabel, mac: string): Violation {
   const toDevice = label.direction === 'to-device';
   const peer = addressText(f.family, toDevice ? f.src : f.dst);
   const v: Violation = {
-    mac: label.mac ?? '',
+    mac,
     direction: label.direction ?? 'from-device',
     family: f.family === 6 ? 6 : 4,
     protocol: f.protocol,
@@ -78,7 +78,7 @@ export function createViolationLog(): ViolationLog {
       if (v.accept) return false;
       const label = labels[v.label];
       if (label === undefined || (label.kind !== 'ace' && label.kind !== 'default-deny')) return false;
-      const fresh = describe(f, label);
+      const fresh = describe(f, label, v.mac);
       const key = keyOf(fresh);
       const seen = byKey.get(key) ?? fresh;
       byKey.set(key, seen);

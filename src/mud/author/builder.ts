@@ -31,6 +31,11 @@ export interface FlowSpec {
    * `peer`: the peer connects to `port` on the device.
    */
   initiatedBy?: 'device' | 'peer';
+  /**
+   * TCP: false writes no `direction-initiated`, so either side may open the connection (the port
+   * stays where `initiatedBy` puts it). Default true.
+   */
+  directionInitiated?: boolean;
 }
 
 /** Who the flow is with: the RFC 8520 abstractions (ietf-mud matches) and ietf-acldns names. */
@@ -230,7 +235,8 @@ function ace(name: string, family: 'ipv4' | 'ipv6', peer: Peer, flow: FlowSpec, 
   const protocol = flow.protocol === 'tcp' ? 6 : 17;
   const initiatedBy = flow.initiatedBy ?? 'device';
   const l4: Ace = {};
-  if (flow.protocol === 'tcp') l4['ietf-mud:direction-initiated'] = initiatedBy === 'device' ? 'from-device' : 'to-device';
+  if (flow.protocol === 'tcp' && flow.directionInitiated !== false)
+    l4['ietf-mud:direction-initiated'] = initiatedBy === 'device' ? 'from-device' : 'to-device';
   if (flow.port !== undefined) {
     // Packets towards the listener carry the service port as destination, the replies as source.
     const towardsPeer = policy === 'from';

@@ -64,18 +64,26 @@ export function shb(le: boolean): Uint8Array {
   return block(0x0a0d0d0a, body, le);
 }
 
-/** An IDB; `tsresol` adds the if_tsresol option. */
-export function idb(le: boolean, linktype = 1, tsresol?: number): Uint8Array {
-  const body = new Uint8Array(tsresol === undefined ? 8 : 20);
+/** An IDB; `tsresol` adds the if_tsresol option, `tsoffset` (seconds) the if_tsoffset option. */
+export function idb(le: boolean, linktype = 1, tsresol?: number, tsoffset?: bigint): Uint8Array {
+  const body = new Uint8Array(8 + (tsresol === undefined ? 0 : 8) + (tsoffset === undefined ? 0 : 12) + 4);
   const v = new DataView(body.buffer);
   u16(v, 0, linktype, le);
   u32(v, 4, 262144, le);
+  let at = 8;
   if (tsresol !== undefined) {
-    u16(v, 8, 9, le);
-    u16(v, 10, 1, le);
-    body[12] = tsresol;
-    // opt_endofopt at 16
+    u16(v, at, 9, le);
+    u16(v, at + 2, 1, le);
+    body[at + 4] = tsresol;
+    at += 8;
   }
+  if (tsoffset !== undefined) {
+    u16(v, at, 14, le);
+    u16(v, at + 2, 8, le);
+    v.setBigInt64(at + 4, tsoffset, le);
+    at += 12;
+  }
+  // opt_endofopt: the last four octets, zero.
   return block(1, body, le);
 }
 

@@ -82,7 +82,11 @@ describe('decodePacket', () => {
     const p4 = decodePacket(frame(ether(M1, M2, 0x0800, ipv4('192.0.2.1', '192.0.2.2', 1, icmp(3, 3)))))!;
     assert.deepEqual([p4.ip?.icmpType, p4.ip?.icmpCode], [3, 3]);
     const p6 = decodePacket(frame(ether(M1, M2, 0x86dd, ipv6('fe80::1', 'ff02::1', 58, icmp(134, 0)))))!;
-    assert.deepEqual([p6.ip?.icmpType, p6.ip?.icmpCode], [134, 0]);
+    assert.deepEqual([p6.ip?.icmpType, p6.ip?.icmpCode, p6.ip?.icmpId], [134, 0, undefined]);
+    const echo = Uint8Array.of(8, 0, 0, 0, 0x12, 0x34, 0, 1);
+    assert.equal(decodePacket(frame(ether(M1, M2, 0x0800, ipv4('192.0.2.1', '192.0.2.2', 1, echo))))!.ip?.icmpId, 0x1234);
+    const echo6 = Uint8Array.of(129, 0, 0, 0, 0xab, 0xcd, 0, 1);
+    assert.equal(decodePacket(frame(ether(M1, M2, 0x86dd, ipv6('2001:db8::1', '2001:db8::2', 58, echo6))))!.ip?.icmpId, 0xabcd);
     assert.equal(p6.ip?.dst, 'ff02::1');
   });
 

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mudUrls } from '../../../src/intent/capture/mud-urls.ts';
 import { decodeFrames, readFrames } from '../../../src/intent/capture/read-capture.ts';
@@ -27,6 +28,7 @@ const ip = (...args: string[]): void => {
 
 describe('a live capture from tcpdump -w -', { skip }, () => {
   const children: ChildProcess[] = [];
+  const groups: ChildProcess[] = [];
   before(() => {
     ip('netns', 'add', DEV);
     ip('netns', 'add', GW);
@@ -36,6 +38,13 @@ describe('a live capture from tcpdump -w -', { skip }, () => {
   });
   after(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const g of groups) {
+      try {
+        if (g.pid !== undefined) process.kill(-g.pid, 'SIGKILL');
+      } catch {
+        // The group has already ended.
+      }
+    }
     spawnSync('ip', ['netns', 'del', DEV]);
     spawnSync('ip', ['netns', 'del', GW]);
   });
@@ -72,5 +81,40 @@ describe('a live capture from tcpdump -w -', { skip }, () => {
       url: URL,
       source: 'dhcpv4',
     });
+    udhcpc.kill('SIGKILL');
+    tcpdump.kill('SIGKILL');
+  });
+
+  it('iotopia intent urls --pcap - reads tcpdump -w - from a pipe', async () => {
+    const bin = resolve(import.meta.dirname, '../../../bin/iotopia.js');
+    const pipeline = `tcpdump -i vg0 -U -c 2 -w - 'udp port 67' 2>/dev/null | "$1" "$2" intent urls --pcap - --json`;
+    // Its own process group, so a failed run can end the whole pipeline (tcpdump and the CLI).
+    const cli = spawn('ip', ['netns', 'exec', GW, 'sh', '-c', pipeline, 'sh', process.execPath, bin], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    groups.push(cli);
+    const out: Buffer[] = [];
+    cli.stdout.on('data', (b: Buffer) => out.push(b));
+    const hex = Buffer.from(URL, 'ascii').toString('hex');
+    const udhcpc = spawn(
+      'ip',
+      ['netns', 'exec', DEV, 'udhcpc', '-i', 'vd0', '-f', '-n', '-q', '-t', '10', '-T', '1', '-s', '/bin/true', '-x', `0xa1:${hex}`],
+      {
+        stdio: 'ignore',
+      },
+    );
+    children.push(udhcpc);
+    const code = await new Promise<number | null>((res) => cli.on('exit', res));
+    assert.equal(code, 0);
+    const j = JSON.parse(Buffer.concat(out).toString('utf8')) as {
+      devices: { mac: string; urls: { url: string; sources: string[] }[] }[];
+      stats: { frames: number };
+    };
+    assert.equal(j.stats.frames, 2);
+    assert.deepEqual(
+      j.devices.map((d) => [d.mac, d.urls.map((u) => [u.url, u.sources])]),
+      [['02:00:5e:00:53:01', [[URL, ['dhcpv4']]]]],
+    );
   });
 });

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { CaptureError } from '../../../src/intent/capture/errors.ts';
-import { type CaptureStats, decodeFrames, readFrames, readPackets } from '../../../src/intent/capture/read-capture.ts';
+import {
+  type CaptureStats,
+  decodeFrames,
+  readFrameBatches,
+  readFrames,
+  readPacketBatches,
+  readPackets,
+} from '../../../src/intent/capture/read-capture.ts';
 import { vectorPath, vectorsMissing } from '../../helpers/vectors.ts';
 import { chunked, collect, concat, customBlock, epb, ether, idb, ipv4, pcapFile, pcapngFile, type Rec, shb, spb, udp } from './build.ts';
 
@@ -99,6 +106,13 @@ describe('pcapng', () => {
     assert.equal(got[1]!.linktype, 113);
   });
 
+  it('adds if_tsoffset seconds to the timestamps of its interface', async () => {
+    for (const le of [true, false]) {
+      const got = await frames(concat([shb(le), idb(le, 1, 3, 1_700_000_000n), epb(le, 1_500n, frameA)]));
+      assert.equal(got[0]!.timeUs, 1_700_000_001_500_000);
+    }
+  });
+
   it('skips unknown and obsolete blocks by length, reads SPBs, and follows a second section in the other byte order', async () => {
     const bytes = concat([
       shb(true),
@@ -174,6 +188,15 @@ describe('readPackets', () => {
     const got = await collect(decodeFrames(readFrames(chunked(pcapFile([{ timeUs: 1, data: short }, ...recs]), 64)), stats));
     assert.equal(got.length, 2);
     assert.deepEqual(stats, { frames: 3, packets: 2, undecodable: 1 });
+  });
+
+  it('gives the same packets in batches as one by one', async () => {
+    const bytes = pcapngFile([...recs, ...recs, ...recs]);
+    const single = await collect(decodeFrames(readFrames(chunked(bytes, 50))));
+    const batches = await collect(readPacketBatches(chunked(bytes, 50)));
+    assert.ok(batches.length > 1, 'small chunks give several batches');
+    assert.deepEqual(batches.flat(), single);
+    assert.deepEqual((await collect(readFrameBatches(chunked(bytes, 4096)))).flat(), await collect(readFrames(chunked(bytes, 4096))));
   });
 
   it('fails with ERR_CAPTURE_READ for a missing file', async () => {

@@ -142,10 +142,12 @@ describe('the matcher answers as the device chains', () => {
     const v = newVerdict();
     m.judge(flow({ from: HUB.ipv4, to: SENSOR.ipv4, sport: 40000, dport: 8080 }), CT_NEW, v);
     assert.equal(v.accept, true);
+    assert.equal(v.mac, HUB.mac, 'an accept is the sender’s');
     assert.equal(m.labels[v.fromLabel]?.ace, 'peers-tcp');
     assert.equal(m.labels[v.toLabel]?.ace, 'peers-open');
     m.judge(flow({ from: HUB.ipv4, to: SENSOR.ipv4, proto: 17, sport: 40000, dport: 123 }), CT_NEW, v);
     assert.equal(decided(m.labels, v), 'drop default-deny sensor-to');
+    assert.equal(v.mac, SENSOR.mac, 'the receiver dropped it');
     assert.equal(m.labels[v.fromLabel]?.ace, 'ntp4');
   });
 });
