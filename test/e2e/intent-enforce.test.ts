@@ -3,10 +3,11 @@
  * mud,intent` runs in the gateway (the mud role serves a signed MUD file over https with a
  * certificate from a CA made here; the intent role programs the gateway's nftables). The device
  * asks busybox udhcpc for a lease carrying its MUD URL (DHCPv4 option 161); dnsmasq's
- * `--dhcp-script` hands MAC, address and DNSMASQ_MUD_URL to the manager (POST
- * /api/v1/intent/devices, source dhcp); the manager fetches, verifies, resolves and enforces. Real
- * TCP and UDP from the device namespace then pass only where the file allows; a changed DNS record
- * is followed after its TTL; an operator's quarantine closes the device and a release reopens it.
+ * `--dhcp-script`, `iotopia intent dhcp-event`, hands MAC, address and DNSMASQ_MUD_URL to the
+ * manager (POST /api/v1/intent/devices, source dhcp), which fetches, verifies, resolves and
+ * enforces. Real TCP and UDP from the device namespace then pass only where the file allows; a
+ * changed DNS record is followed after its TTL; an operator's quarantine closes the device and a
+ * release reopens it.
  * Needs root, ip, nft, dnsmasq, busybox.
  */
 import assert from 'node:assert/strict';
@@ -43,7 +44,7 @@ describe('the MUD manager enforces a device that announced its MUD URL by DHCP',
     net = new Topology({ deviceMac: DEVICE_MAC, deviceAddresses: false });
     const n = net;
     gateway = await startGateway(n, dir, 'mud,intent');
-    const hook = gateway.dhcpHook({ requireMudUrl: true });
+    const hook = gateway.dhcpHook();
     dnsmasq = await startDnsmasq(n, {
       dir,
       dhcpScript: hook,

@@ -2,7 +2,7 @@
  * The gateway of the intent end-to-end tests: `iotopia up` with the mud and intent roles (and any
  * other) running in a Topology's gateway namespace, listening on the gateway's controller-link
  * address with a TLS certificate from a CA made here; a MUD signer CA; a signed lamp MUD file
- * published through the API; API calls made from the gateway namespace.
+ * published through the API; API calls made from the gateway namespace; dnsmasq's hook.
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -106,8 +106,8 @@ export interface Gateway {
   /** The PEM file of the CA of the server's TLS certificate. */
   ca: string;
   api(method: string, path: string, body?: object): ApiAnswer;
-  /** A dnsmasq `--dhcp-script` that reports each lease (with its MUD URL when it has one) as a DHCP observation. */
-  dhcpHook(opts: { requireMudUrl: boolean }): string;
+  /** dnsmasq's `--dhcp-script`: `iotopia intent dhcp-event` reporting each lease (and its MUD URL) to this server. */
+  dhcpHook(): string;
 }
 
 /**
@@ -163,20 +163,15 @@ export async function startGateway(net: Topology, dir: string, roles: string, ex
   });
   assert.equal(published.status, 200, published.text);
 
-  const dhcpHook = (opts: { requireMudUrl: boolean }): string => {
-    const hook = join(dir, 'hook.sh');
+  const dhcpHook = (): string => {
+    const hook = join(dir, 'dhcp-event.sh');
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, token, { mode: 0o600 });
-    const call = API_CALL.replaceAll("'", "'\\''");
     writeFileSync(
       hook,
       `#!/bin/sh
-${opts.requireMudUrl ? '[ -n "$DNSMASQ_MUD_URL" ] || exit 0' : ''}
-case "$1" in add|old) ;; *) exit 0;; esac
-url=""
-[ -n "$DNSMASQ_MUD_URL" ] && url=",\\"mudUrl\\":\\"$DNSMASQ_MUD_URL\\""
-body="{\\"mac\\":\\"$2\\",\\"ipv4\\":\\"$3\\"$url,\\"source\\":\\"dhcp\\"}"
-NODE_EXTRA_CA_CERTS='${ca}' '${process.execPath}' -e '${call}' 'https://${SERVER}/api/v1/intent/devices' "$(cat '${tokenFile}')" POST "$body" >> '${join(dir, 'hook.log')}' 2>&1
+IOTOPIA_TOKEN="$(cat '${tokenFile}')" exec '${process.execPath}' '${join(ROOT, 'bin/iotopia.js')}' intent dhcp-event \\
+  --server 'https://${SERVER}' --tls-ca '${ca}' -- "$@" >> '${join(dir, 'dhcp-event.log')}' 2>&1
 `,
       { mode: 0o755 },
     );

@@ -29,7 +29,7 @@ describe('an FDO-onboarded device ends up enforced without a manual step', { ski
     gateway = await startGateway(n, dir, 'manufacturer,rendezvous,owner,mud,intent', ['--auto-owner']);
     await startDnsmasq(n, {
       dir,
-      dhcpScript: gateway.dhcpHook({ requireMudUrl: false }),
+      dhcpScript: gateway.dhcpHook(),
       hosts: { [CLOUD]: [n.links.internet.ipv4] },
       localDomains: ['example.com'],
     });

@@ -46,7 +46,7 @@ describe('an enforced device that strays is reported and quarantined', { skip },
     ]);
     await startDnsmasq(n, {
       dir,
-      dhcpScript: gateway.dhcpHook({ requireMudUrl: true }),
+      dhcpScript: gateway.dhcpHook(),
       hosts: { [CLOUD]: [n.links.internet.ipv4] },
       localDomains: ['example.com'],
     });
