@@ -99,6 +99,14 @@ describe('an enforced device that strays is reported and quarantined', { skip },
     const total = violations().reduce((s, v) => s + v.count, 0);
     assert.ok(total >= THRESHOLD, `${total} violations counted`);
     assert.equal(n.probe('device', 'tcp', '198.51.100.2', 8080), 'blocked', 'quarantine closes the allowed flow too');
+    // The watcher judges frames at its tick: wait until it has reported this one, so that the
+    // release below comes after every report.
+    let seen = false;
+    for (let i = 0; i < 50 && !seen; i++) {
+      seen = violations().some((v) => v.protocol === 6 && v.peerPort === 8080);
+      if (!seen) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(seen, 'in quarantine the allowed flow is a violation too');
     const actions = g.api('GET', `/intent/quarantine-actions?mac=${DEVICE_MAC}`);
     assert.equal(actions.status, 200, actions.text);
     const items = (actions.json as { items: { action: string; actor: string }[] }).items;
