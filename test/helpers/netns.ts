@@ -138,14 +138,18 @@ export class Topology {
   }
 
   #build(deviceAddresses: boolean): void {
-    for (const n of Object.values(this.names)) {
+    for (const [host, n] of Object.entries(this.names) as [Host, string][]) {
       this.#ip(['netns', 'add', n]);
       this.#made.push(n);
       this.#ip(['-n', n, 'link', 'set', 'lo', 'up']);
+      // No duplicate address detection on links the test owns: every address is usable at once.
+      this.sysctl(host, 'net.ipv6.conf.all.accept_dad=0');
+      this.sysctl(host, 'net.ipv6.conf.default.accept_dad=0');
     }
     const gw = this.names.gateway;
     this.sysctl('gateway', 'net.ipv4.ip_forward=1');
     this.sysctl('gateway', 'net.ipv6.conf.all.forwarding=1');
+    this.sysctl('gateway', 'net.ipv6.conf.default.forwarding=1');
     for (const host of ['device', 'internet', 'controller'] as const) {
       const l = this.links[host];
       const ns = this.names[host];
