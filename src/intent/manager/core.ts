@@ -15,6 +15,8 @@ export interface ManagerCore {
   /** Parsed last good files, by digest, so a stored file is parsed once. */
   files: Map<string, MudFile>;
   log: NonNullable<IntentManagerOptions['log']>;
+  /** The drop counters last read, per MAC (see drops.ts). */
+  drops: Map<string, { from: number; to: number }>;
 }
 
 export function createCore(o: IntentManagerOptions): ManagerCore {
@@ -25,6 +27,7 @@ export function createCore(o: IntentManagerOptions): ManagerCore {
     fetcher: o.fetcher ?? fetchMud,
     files: new Map(),
     log: o.log ?? (() => {}),
+    drops: new Map(),
   };
 }
 

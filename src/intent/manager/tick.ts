@@ -4,6 +4,7 @@
  * or DNS TTL has passed.
  */
 import { audit, type ManagerCore } from './core.ts';
+import { pollDrops } from './drops.ts';
 import { applyCurrent, refreshDevice } from './refresh.ts';
 import type { IntentTickResult } from './types.ts';
 
@@ -23,6 +24,7 @@ export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResu
   core.leader = await holdLease(core);
   if (!core.leader) return { leader: false, refreshed: 0 };
   if (!was) {
+    core.drops.clear();
     core.log('info', 'intent: this replica now programs the gateway', { gateway: core.o.lease?.gateway });
     await reconcile(core);
   }
@@ -33,6 +35,11 @@ export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResu
       const { dueAt: _due, createdAt: _c, updatedAt: _u, ...rest } = d;
       await core.o.store.intentDevices.put(rest);
     } else await refreshDevice(core, d, false, 'system', now);
+  }
+  try {
+    await pollDrops(core, core.drops, now);
+  } catch (e) {
+    core.log('warn', 'intent: reading the drop counters failed', { err: e instanceof Error ? e.message : String(e) });
   }
   return { leader: true, refreshed: due.length };
 }

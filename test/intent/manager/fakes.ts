@@ -11,6 +11,7 @@ import { mudToJson } from '../../../src/mud/model/to-json.ts';
 export function recordingEnforcer() {
   const scripts: string[] = [];
   const removed: string[] = [];
+  const drops = new Map<string, { from: number; to: number }>();
   let failNext: IntentError | undefined;
   const enforcer: Enforcer = {
     async apply(script) {
@@ -24,11 +25,15 @@ export function recordingEnforcer() {
     async removeDevice(mac) {
       removed.push(mac);
     },
+    async dropCounters() {
+      return new Map(drops);
+    },
   };
   return {
     enforcer,
     scripts,
     removed,
+    drops,
     last: () => scripts[scripts.length - 1] ?? '',
     failOnce: (message = 'nft: syntax error') => {
       failNext = new IntentError('ERR_INTENT_APPLY', 'nft', message);

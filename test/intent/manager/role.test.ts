@@ -132,7 +132,7 @@ describe('intent role on real nftables in a router namespace', { skip }, () => {
     );
     p = await startTestPlatform(
       'iotopia-intent-nft-',
-      { roles: 'intent', intentGateway: `gw-${id}`, intentNetns: R, intentTickInterval: '3600' },
+      { roles: 'intent', intentGateway: `gw-${id}`, intentNetns: R, intentTickInterval: '3600', intentQuarantineThreshold: '4' },
       { intentPorts: { resolver: dns.resolver, fetcher: mud.fetcher } },
     );
     for (let i = 0; i < 100 && (await p.platform.store.intentLeases.get(`gw-${id}`)) === undefined; i++)
@@ -160,7 +160,21 @@ describe('intent role on real nftables in a router namespace', { skip }, () => {
     assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'allowed by the MUD file');
     assert.equal(connect(A, '198.51.100.2', 8081), 'blocked', 'default deny');
 
-    assert.equal((await call('POST', `/intent/devices/${DEVICE_MAC}/quarantine`, { reason: 'test' })).statusCode, 200);
+    // The kernel's drop counters are the violation source: the first tick reads the baseline.
+    const tick = () => p.platform.intent?.manager.tick(new Date());
+    await tick();
+    for (let i = 0; i < 3; i++) assert.equal(connect(A, '198.51.100.2', 8081), 'blocked');
+    await tick();
+    const violations = (await p.platform.store.intentViolations.list({ mac: DEVICE_MAC })).items;
+    assert.ok(
+      violations.some((v) => v.acl === 'default-deny' && v.direction === 'from-device' && v.count >= 3),
+      JSON.stringify(violations),
+    );
+    const q = await p.platform.store.intentQuarantine.list({ mac: DEVICE_MAC });
+    assert.deepEqual(
+      q.items.map((x) => [x.action, x.actor]),
+      [['quarantine', 'system']],
+    );
     assert.equal(connect(A, '198.51.100.2', 8080), 'blocked', 'quarantined to the basics');
     assert.equal((await call('POST', `/intent/devices/${DEVICE_MAC}/release`, {})).statusCode, 200);
     assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'released');
