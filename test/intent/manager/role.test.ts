@@ -34,6 +34,9 @@ describe('intent role settings', () => {
           intentQuarantineThreshold: '0',
           intentTickInterval: '5',
           intentNetns: 'gw-ns',
+          intentMyControllers: 'https://things.example.com/lamp=192.0.2.2',
+          intentBasics: 'false',
+          intentQuarantinePolicy: 'block',
         },
       ],
     );
@@ -45,6 +48,8 @@ describe('intent role settings', () => {
       [c.intent?.unsigned, c.intent?.neverGood, c.intent?.quarantineThreshold, c.intent?.tickInterval, c.intent?.netns],
       ['warn', 'allow', 0, 5, 'gw-ns'],
     );
+    assert.deepEqual([...(c.intent?.myControllers ?? [])], [['https://things.example.com/lamp', ['192.0.2.2']]]);
+    assert.deepEqual([c.intent?.basics, c.intent?.quarantinePolicy], [false, 'block']);
     const bad = (s: Record<string, string>, re: RegExp) =>
       assert.throws(
         () => resolveConfig(['command line', { roles: 'intent', ...s }]),
@@ -58,6 +63,9 @@ describe('intent role settings', () => {
     bad({ intentNeverGood: 'perhaps' }, /intent-never-good/);
     bad({ intentTickInterval: '0' }, /intent-tick-interval/);
     bad({ intentGateway: 'a b' }, /intent-gateway/);
+    bad({ intentBasics: 'yes' }, /intent-basics/);
+    bad({ intentQuarantinePolicy: 'lock' }, /intent-quarantine-policy/);
+    bad({ intentMyControllers: 'https://x.example/a' }, /intent-my-controllers/);
   });
 });
 
