@@ -142,7 +142,8 @@ export async function refreshDevice(
       state: next.state,
       stale: true,
     });
-  } else delete next.lastError;
+  } else if (!result.stale) delete next.lastError;
+  // Stale without an error: the back-off of an earlier failure still runs; its error stays shown.
   for (const w of result.warnings) core.log('warn', 'intent: MUD file warning', { mac: d.mac, warning: w });
   return save(core, next);
 }

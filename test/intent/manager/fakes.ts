@@ -64,6 +64,8 @@ export function memoryFetcher() {
     const c = o.cache;
     calls.push({ url, force: o.force === true, cached: c !== undefined });
     const base = { signed: true, warnings: [] as string[] };
+    if (c !== undefined && o.force !== true && c.nextAttempt !== undefined && now < c.nextAttempt)
+      return { ...base, entry: c, mud: c.mud, source: 'cache', stale: true, error: c.lastError };
     if (c !== undefined && o.force !== true && c.nextAttempt === undefined && now < c.validUntil)
       return { ...base, entry: c, mud: c.mud, source: 'cache', stale: false, error: undefined };
     const f = files.get(url) ?? new MudFetchError('ERR_INTENT_FETCH_NETWORK', url, 'connection refused');

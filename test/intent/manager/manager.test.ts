@@ -153,6 +153,25 @@ describe('intent manager', () => {
     assert.equal(d?.dueAt?.getTime(), clock.now() + 30_000);
   });
 
+  test('while a failed refetch waits for its back-off, names are still re-resolved and the error stays shown', async () => {
+    const { store, dns, mud, manager, clock } = await setup();
+    dns.answers[CLOUD] = { addresses: ['198.51.100.7'], ttl: 30 };
+    await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
+    mud.files.delete(MUD_URL);
+    const failedOnce = await manager.refresh(MAC, { force: true });
+    assert.equal(failedOnce.lastError?.code, 'ERR_INTENT_FETCH_NETWORK');
+    assert.equal(failedOnce.fetch?.nextAttempt?.getTime(), clock.now() + 60_000);
+    assert.equal(failedOnce.dueAt?.getTime(), clock.now() + 30_000, 'the name expires before the back-off ends');
+    clock.advance(31_000);
+    const calls = mud.calls.length;
+    await manager.tick(new Date(clock.now()));
+    const d = await store.intentDevices.get(MAC);
+    assert.equal(mud.calls.length, calls + 1);
+    assert.equal(d?.lastError?.code, 'ERR_INTENT_FETCH_NETWORK');
+    assert.ok((d?.names[0]?.expiresAt.getTime() ?? 0) > clock.now());
+    assert.equal(d?.state, 'enforced');
+  });
+
   test('observations without a MAC (FDO) wait by address and join the device when a source knows its MAC', async () => {
     const { store, enf, manager } = await setup();
     const guid = 'a1'.repeat(16);
