@@ -41,6 +41,20 @@ const NewDevice = Type.Object(
 );
 const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
 const OptionalReason = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1024 })) }, { additionalProperties: false });
+const Flow = Type.Object(
+  {
+    direction: Type.Union([Type.Literal('from-device'), Type.Literal('to-device')]),
+    protocol: Type.Integer({ minimum: 0, maximum: 255, description: 'IP protocol number; 0 when not IP' }),
+    peer: Type.String({ minLength: 1, maxLength: 64, description: "the other side's address" }),
+    peerPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    localPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    acl: Type.String({ minLength: 1, maxLength: 256, description: 'the ACL the flow fell through' }),
+    at: Type.Optional(Type.String({ format: 'date-time', description: 'when it was seen; default now' })),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+  },
+  { additionalProperties: false },
+);
+const Flows = Type.Object({ violations: Type.Array(Flow, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
 const Refresh = Type.Object({ force: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 function macOf(text: string): string {
@@ -151,6 +165,20 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     async handler(request) {
       const mac = (await device(ctx, macOf(request.params.mac))).mac;
       return page(await withCursorCheck(() => ctx.store.intentViolations.list({ ...pageRequest(request.query), mac })), violationView);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/intent/devices/:mac/violations',
+    roles: WRITE,
+    summary: 'Report violations seen by a flow watcher; past the threshold the device is quarantined',
+    schema: { params: MacParams, body: Flows },
+    openapi: { responses: deviceResponse },
+    async handler(request) {
+      const mac = macOf(request.params.mac);
+      const now = (ctx.clock ?? (() => new Date()))();
+      const flows = request.body.violations.map(({ at, ...f }) => ({ ...f, at: at === undefined ? now : new Date(at) }));
+      return deviceView(await calling(() => managerOf(ctx).reportViolations(mac, flows)));
     },
   }),
   route({

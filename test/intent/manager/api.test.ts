@@ -121,6 +121,17 @@ describe('intent management API', () => {
     assert.equal((await call('GET', '/intent/violations?limit=5', undefined, 'auditor')).json().items.length, 1);
     assert.equal((await call('GET', '/intent/violations?cursor=***', undefined, 'auditor')).statusCode, 400);
 
+    const flow = { direction: 'to-device', protocol: 6, peer: '203.0.113.6', peerPort: 4444, localPort: 23, acl: 'to' };
+    const reported = await call('POST', `/intent/devices/${MAC}/violations`, {
+      violations: [flow, { ...flow, count: 2, at: '2030-01-01T00:00:00Z' }],
+    });
+    assert.equal(reported.statusCode, 200, reported.body);
+    assert.equal(reported.json().state, 'quarantined', 'threshold 3 reached');
+    assert.equal((await call('POST', `/intent/devices/${MAC}/violations`, { violations: [{ ...flow, peer: '' }] })).statusCode, 400);
+    assert.equal((await call('POST', `/intent/devices/${MAC}/violations`, { violations: [{ ...flow, at: 'yesterday' }] })).statusCode, 400);
+    assert.equal((await call('POST', `/intent/devices/${MAC}/violations`, { violations: [flow] }, 'auditor')).statusCode, 403);
+    assert.equal((await call('POST', '/intent/devices/02:00:5e:00:00:77/violations', { violations: [flow] })).statusCode, 404);
+
     const del = await call('DELETE', `/intent/devices/${MAC}`);
     assert.equal(del.statusCode, 200);
     assert.equal(del.json().state, 'removed');
