@@ -1,7 +1,8 @@
 /** Programs the firewall for one device's state, timing each nft transaction. */
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { lastGoodFile, type ManagerCore } from './core.ts';
-import { type CompiledDevice, denyPolicy, filePolicy, type PeerMaps, quarantinePolicy } from './policy.ts';
+import { needsPeers, type PeerLoader } from './peers.ts';
+import { type CompiledDevice, denyPolicy, filePolicy, noPeers, quarantinePolicy } from './policy.ts';
 
 export async function applyScript(core: ManagerCore, compiled: CompiledDevice): Promise<void> {
   const start = process.hrtime.bigint();
@@ -15,12 +16,14 @@ export type Outcome = { state: 'allowed' | 'removed'; rules: 0 } | { state: 'enf
  * Applies what the device's state calls for: quarantine, its last good file, or the never-good
  * default; 'removed' takes its rules away. Throws what the compiler or the enforcer throws.
  */
-export async function enforceState(core: ManagerCore, d: IntentDeviceRecord, peers: PeerMaps): Promise<Outcome> {
+export async function enforceState(core: ManagerCore, d: IntentDeviceRecord, loadPeers: PeerLoader): Promise<Outcome> {
   if (d.state === 'removed') {
     await core.o.enforcer.removeDevice(d.mac);
     return { state: 'removed', rules: 0 };
   }
   const file = lastGoodFile(core, d);
+  // The other devices are read only for a file that names manufacturers or models.
+  const peers = file !== undefined && needsPeers(file) ? await loadPeers() : noPeers();
   if (d.state === 'quarantined') {
     const c = quarantinePolicy(core.o, d, file, peers);
     await applyScript(core, c);

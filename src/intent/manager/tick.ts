@@ -5,6 +5,7 @@
  */
 import { audit, type ManagerCore } from './core.ts';
 import { pollDrops } from './drops.ts';
+import { peerLoader } from './peers.ts';
 import { applyCurrent, refreshDevice } from './refresh.ts';
 import type { IntentTickResult } from './types.ts';
 
@@ -29,12 +30,13 @@ export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResu
     await reconcile(core);
   }
   const due = await core.o.store.intentDevices.due(now, TICK_BATCH);
+  const peers = peerLoader(core.o.store);
   for (const d of due) {
     if (d.state === 'removed') {
       await core.o.enforcer.removeDevice(d.mac);
       const { dueAt: _due, createdAt: _c, updatedAt: _u, ...rest } = d;
       await core.o.store.intentDevices.put(rest);
-    } else await refreshDevice(core, d, false, 'system', now);
+    } else await refreshDevice(core, d, false, 'system', now, peers);
   }
   try {
     await pollDrops(core, core.drops, now);
@@ -48,10 +50,11 @@ export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResu
 export async function reconcile(core: ManagerCore): Promise<number> {
   let n = 0;
   let after: string | undefined;
+  const peers = peerLoader(core.o.store);
   do {
     const page = await core.o.store.intentDevices.list({ limit: 500, ...(after === undefined ? {} : { after }) });
     for (const d of page.items) {
-      await applyCurrent(core, d, 'system');
+      await applyCurrent(core, d, 'system', peers);
       n++;
     }
     after = page.next;

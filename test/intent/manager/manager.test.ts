@@ -172,6 +172,27 @@ describe('intent manager', () => {
     assert.equal(d?.state, 'enforced');
   });
 
+  test('same-manufacturer and model resolve to the other devices in the store; alone, the ACE is left out', async () => {
+    const { enf, mud, manager } = await setup();
+    mud.files.set(
+      MUD_URL,
+      parse(
+        mudJson([
+          { 'ietf-mud:mud': { 'same-manufacturer': [null] }, ipv4: { protocol: 17 } },
+          { 'ietf-mud:mud': { model: MUD_URL }, ipv4: { protocol: 6 } },
+        ]),
+      ),
+    );
+    const alone = await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
+    assert.equal(alone?.state, 'enforced');
+    assert.doesNotMatch(enf.last(), /192\.0\.2\.11/);
+    await manager.observe({ mac: '02:00:5e:00:00:02', ipv4: '192.0.2.11', mudUrl: MUD_URL, source: 'api' });
+    assert.match(enf.last(), /192\.0\.2\.10/, 'the second device reaches the first');
+    const again = await manager.refresh(MAC, { force: true });
+    assert.ok(again.ruleCount > (alone?.ruleCount ?? 0));
+    assert.match(enf.last(), /192\.0\.2\.11/, 'and after a refresh the first reaches the second');
+  });
+
   test('observations without a MAC (FDO) wait by address and join the device when a source knows its MAC', async () => {
     const { store, enf, manager } = await setup();
     const guid = 'a1'.repeat(16);
