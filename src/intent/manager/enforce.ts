@@ -1,44 +1,63 @@
-/** Programs the firewall for one device's state, timing each nft transaction. */
+/** Programs the firewall for one device's state (or many in one transaction), timing each nft transaction. */
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { lastGoodFile, type ManagerCore } from './core.ts';
 import { needsPeers, type PeerLoader } from './peers.ts';
 import { type CompiledDevice, denyPolicy, filePolicy, noPeers, quarantinePolicy } from './policy.ts';
 
-export async function applyScript(core: ManagerCore, compiled: CompiledDevice): Promise<void> {
+export async function applyScript(core: ManagerCore, script: string): Promise<void> {
   const start = process.hrtime.bigint();
-  await core.o.enforcer.apply(compiled.script);
+  await core.o.enforcer.apply(script);
   core.o.metrics?.applied?.(Number(process.hrtime.bigint() - start) / 1e9);
 }
 
 export type Outcome = { state: 'allowed' | 'removed'; rules: 0 } | { state: 'enforced' | 'default-deny' | 'quarantined'; rules: number };
 
+/** What a device's state calls for: its rules taken away, or a compiled script to apply. */
+export type Plan = { remove: true; outcome: Outcome } | { remove: false; compiled: CompiledDevice; outcome: Outcome };
+
 /**
- * Applies what the device's state calls for: quarantine, its last good file, or the never-good
- * default; 'removed' takes its rules away. Throws what the compiler or the enforcer throws.
+ * The plan for the device's state: quarantine, its last good file, or the never-good default;
+ * 'removed' (and never-good 'allow') take its rules away. Throws what the compiler throws.
  */
-export async function enforceState(core: ManagerCore, d: IntentDeviceRecord, loadPeers: PeerLoader): Promise<Outcome> {
-  if (d.state === 'removed') {
-    await core.o.enforcer.removeDevice(d.mac);
-    return { state: 'removed', rules: 0 };
-  }
+export async function planState(core: ManagerCore, d: IntentDeviceRecord, loadPeers: PeerLoader): Promise<Plan> {
+  if (d.state === 'removed') return { remove: true, outcome: { state: 'removed', rules: 0 } };
   const file = lastGoodFile(core, d);
   // The other devices are read only for a file that names manufacturers or models.
   const peers = file !== undefined && needsPeers(file) ? await loadPeers() : noPeers();
-  if (d.state === 'quarantined') {
-    const c = quarantinePolicy(core.o, d, file, peers);
-    await applyScript(core, c);
-    return { state: 'quarantined', rules: c.rules };
+  const compiled = (c: CompiledDevice, state: 'enforced' | 'default-deny' | 'quarantined'): Plan => ({
+    remove: false,
+    compiled: c,
+    outcome: { state, rules: c.rules },
+  });
+  if (d.state === 'quarantined') return compiled(quarantinePolicy(core.o, d, file, peers), 'quarantined');
+  if (file !== undefined) return compiled(filePolicy(core.o, d, file, peers), 'enforced');
+  if (core.o.neverGood === 'allow') return { remove: true, outcome: { state: 'allowed', rules: 0 } };
+  return compiled(denyPolicy(core.o, d), 'default-deny');
+}
+
+/** Applies the plan for the device's state. Throws what the compiler or the enforcer throws. */
+export async function enforceState(core: ManagerCore, d: IntentDeviceRecord, loadPeers: PeerLoader): Promise<Outcome> {
+  const plan = await planState(core, d, loadPeers);
+  if (plan.remove) await core.o.enforcer.removeDevice(d.mac);
+  else await applyScript(core, plan.compiled.script);
+  return plan.outcome;
+}
+
+/**
+ * Several devices' scripts as one transaction: the table head once (each script starts with the
+ * same declaration of the table and its base chains), then each device's own lines.
+ */
+export function joinScripts(scripts: string[]): string {
+  const lines: string[] = [];
+  let head: Set<string> | undefined;
+  for (const script of scripts) {
+    const own = script.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    const first = own.findIndex((l) => / d_[0-9a-f]{12}/.test(l));
+    const prefix = first < 0 ? own : own.slice(0, first);
+    const known = head;
+    const sameHead = known !== undefined && prefix.every((l) => known.has(l));
+    if (head === undefined) head = new Set(prefix);
+    lines.push(...(sameHead ? [] : prefix), ...own.slice(prefix.length));
   }
-  if (file !== undefined) {
-    const c = filePolicy(core.o, d, file, peers);
-    await applyScript(core, c);
-    return { state: 'enforced', rules: c.rules };
-  }
-  if (core.o.neverGood === 'allow') {
-    await core.o.enforcer.removeDevice(d.mac);
-    return { state: 'allowed', rules: 0 };
-  }
-  const c = denyPolicy(core.o, d);
-  await applyScript(core, c);
-  return { state: 'default-deny', rules: c.rules };
+  return `${lines.join('\n')}\n`;
 }

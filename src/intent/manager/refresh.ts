@@ -9,7 +9,7 @@ import type { MudCacheEntry } from '../mud-cache.ts';
 import { nextAttemptAfter } from '../mud-cache.ts';
 import type { MudFetchResult } from '../mud-fetch.ts';
 import { audit, dueAt, input, lastGoodFile, type ManagerCore } from './core.ts';
-import { enforceState } from './enforce.ts';
+import { enforceState, type Outcome } from './enforce.ts';
 import { mudNames, resolveNames } from './names.ts';
 import { type PeerLoader, peerLoader } from './peers.ts';
 import { noPeers } from './policy.ts';
@@ -144,6 +144,13 @@ export async function refreshDevice(
   // Stale without an error: the back-off of an earlier failure still runs; its error stays shown.
   for (const w of result.warnings) core.log('warn', 'intent: MUD file warning', { mac: d.mac, warning: w });
   return save(core, next);
+}
+
+/** Stores the state the firewall now has for the device (after a batch applied it). */
+export async function settle(core: ManagerCore, d: IntentDeviceRecord, outcome: Outcome): Promise<IntentDeviceRecord> {
+  if (outcome.state !== d.state)
+    await audit(core, 'system', 'intent.device.enforced', d.mac, { state: outcome.state, rules: outcome.rules });
+  return save(core, { ...input(d), state: outcome.state, ruleCount: outcome.rules });
 }
 
 /** Applies the device's current state without fetching (no MUD URL yet, or reconciliation). */

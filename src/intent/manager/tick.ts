@@ -3,10 +3,12 @@
  * lease, reconcile on gaining it, then bring up to date every device whose cache validity, back-off
  * or DNS TTL has passed.
  */
+import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { audit, type ManagerCore } from './core.ts';
 import { pollDrops } from './drops.ts';
-import { peerLoader } from './peers.ts';
-import { applyCurrent, refreshDevice } from './refresh.ts';
+import { applyScript, joinScripts, type Plan, planState } from './enforce.ts';
+import { type PeerLoader, peerLoader } from './peers.ts';
+import { applyCurrent, failed, refreshDevice, settle } from './refresh.ts';
 import type { IntentTickResult } from './types.ts';
 
 /** Devices looked at per tick at most; the rest stay due for the next one. */
@@ -46,19 +48,57 @@ export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResu
   return { leader: true, refreshed: due.length };
 }
 
-/** Re-applies every device's stored state, without fetching; returns how many devices. */
+/** Devices applied together in one nft transaction when reconciling. */
+export const RECONCILE_BATCH = 250;
+
+/**
+ * Re-applies every device's stored state, without fetching; returns how many devices. Devices are
+ * applied in batches, each one nft transaction; a batch nft refuses is applied device by device,
+ * so one bad device cannot keep the others from their rules.
+ */
 export async function reconcile(core: ManagerCore): Promise<number> {
   let n = 0;
   let after: string | undefined;
   const peers = peerLoader(core.o.store);
   do {
-    const page = await core.o.store.intentDevices.list({ limit: 500, ...(after === undefined ? {} : { after }) });
-    for (const d of page.items) {
-      await applyCurrent(core, d, 'system', peers);
-      n++;
-    }
+    const page = await core.o.store.intentDevices.list({ limit: RECONCILE_BATCH, ...(after === undefined ? {} : { after }) });
+    await reconcileBatch(core, page.items, peers);
+    n += page.items.length;
     after = page.next;
   } while (after !== undefined);
   await audit(core, 'system', 'intent.reconciled', core.o.lease?.gateway ?? 'local', { devices: n });
   return n;
+}
+
+async function reconcileBatch(core: ManagerCore, devices: IntentDeviceRecord[], peers: PeerLoader): Promise<void> {
+  const planned: { d: IntentDeviceRecord; plan: Plan }[] = [];
+  for (const d of devices) {
+    try {
+      planned.push({ d, plan: await planState(core, d.state === 'failed' ? { ...d, state: 'pending' } : d, peers) });
+    } catch {
+      // It does not compile: applyCurrent stores the error and applies its fallback.
+      await applyCurrent(core, d, 'system', peers);
+    }
+  }
+  const scripts = planned.flatMap((p) => (p.plan.remove ? [] : [p.plan.compiled.script]));
+  try {
+    if (scripts.length > 0) await applyScript(core, joinScripts(scripts));
+  } catch (e) {
+    core.log('warn', 'intent: a reconciliation batch was refused; applying device by device', {
+      err: e instanceof Error ? e.message : String(e),
+    });
+    for (const { d } of planned) await applyCurrent(core, d, 'system', peers);
+    return;
+  }
+  for (const { d, plan } of planned) {
+    if (plan.remove) {
+      try {
+        await core.o.enforcer.removeDevice(d.mac);
+      } catch (e) {
+        await failed(core, d, e, 'system');
+        continue;
+      }
+    }
+    await settle(core, d, plan.outcome);
+  }
 }

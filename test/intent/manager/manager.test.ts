@@ -254,10 +254,39 @@ describe('intent manager', () => {
     const t = await b.manager.tick(new Date(a.clock.now()));
     assert.equal(t.leader, true);
     assert.equal(b.enf.scripts.length, 1);
-    assert.equal(b.enf.last(), a.enf.last());
+    const rules = (s: string) => s.split('\n').filter((l) => !l.startsWith('#'));
+    assert.deepEqual(rules(b.enf.last()), rules(a.enf.last()));
     assert.equal((await a.manager.tick(new Date(a.clock.now()))).leader, false);
     await b.manager.close();
     assert.equal(await a.store.intentLeases.get('gw'), undefined);
+  });
+
+  test('reconcile applies devices in batches, one transaction each; a refused batch is applied device by device', async () => {
+    const { store, enf, manager } = await setup();
+    const macs = ['02:00:5e:00:00:01', '02:00:5e:00:00:02', '02:00:5e:00:00:03'];
+    for (const [i, mac] of macs.entries()) await manager.observe({ mac, ipv4: `192.0.2.${10 + i}`, mudUrl: MUD_URL, source: 'api' });
+    await manager.quarantine(macs[1] as string, 'token:op', 'test');
+    await manager.remove(macs[2] as string);
+    enf.scripts.length = 0;
+    enf.removed.length = 0;
+    assert.equal(await manager.reconcile(), 3);
+    assert.equal(enf.scripts.length, 1, 'one transaction');
+    const batch = enf.last();
+    assert.equal(batch.match(/^table inet iotopia \{/gm)?.length, 1, 'the table head once');
+    assert.match(batch, /d_02005e000001_f0/);
+    assert.match(batch, /add element inet iotopia from_dev \{ 02:00:5e:00:00:02 /);
+    assert.doesNotMatch(batch, /d_02005e000002_f0/, 'the quarantined device has only the basics');
+    assert.deepEqual(enf.removed, [macs[2]]);
+    assert.deepEqual(await Promise.all(macs.map(async (m) => (await store.intentDevices.get(m))?.state)), [
+      'enforced',
+      'quarantined',
+      'removed',
+    ]);
+    enf.scripts.length = 0;
+    enf.failOnce();
+    await manager.reconcile();
+    assert.equal(enf.scripts.length, 2, 'after the refused batch, each device on its own');
+    assert.equal((await store.intentDevices.get(macs[0] as string))?.state, 'enforced');
   });
 
   test('violations past the threshold quarantine the device atomically to its own quarantine policy; release reverses it', async (t) => {

@@ -167,6 +167,9 @@ describe('intent role on real nftables in a router namespace', { skip }, () => {
     assert.equal(r.json().state, 'enforced', JSON.stringify(r.json().lastError));
     assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'allowed by the MUD file');
     assert.equal(connect(A, '198.51.100.2', 8081), 'blocked', 'default deny');
+    // A reconciliation (as on gaining the lease) applies the same policy in one batch transaction.
+    assert.equal(await p.platform.intent?.manager.reconcile(), 1);
+    assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'still allowed after reconciling');
 
     // The kernel's drop counters are the violation source: the first tick reads the baseline.
     const tick = () => p.platform.intent?.manager.tick(new Date());
