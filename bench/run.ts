@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, mud, mud-signature, suit, suit-process, suit-report, to0); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, intent-verdict, mud, mud-signature, suit, suit-process, suit-report, to0); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
@@ -9,6 +9,7 @@
 import { cborBench } from './cbor.ts';
 import { coseBench } from './cose.ts';
 import { fdoBench } from './fdo.ts';
+import { intentVerdictBench } from './intent-verdict.ts';
 import { interopBench } from './interop.ts';
 import { machine } from './measure.ts';
 import { mudBench } from './mud.ts';
@@ -25,6 +26,7 @@ const KNOWN = [
   'fdo',
   'onboarding',
   'interop',
+  'intent-verdict',
   'mud',
   'mud-signature',
   'suit',
@@ -56,6 +58,7 @@ if (wanted('cbor') || wanted('cose')) {
 }
 if (wanted('fdo')) doc.fdo = await fdoBench(seconds);
 if (wanted('mud')) doc.mud = mudBench(seconds);
+if (wanted('intent-verdict')) doc.intentVerdict = intentVerdictBench(seconds);
 if (wanted('mud-signature')) doc.mudSignature = mudSignatureBench(seconds);
 if (wanted('suit')) doc.suit = suitBench(seconds);
 if (wanted('suit-process')) doc.suitProcess = await suitProcessBench(seconds);

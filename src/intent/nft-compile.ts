@@ -18,15 +18,15 @@ export interface NftCompileOptions {
   /** The resolvers the device may send DNS queries to (udp/tcp 53). */
   dnsServers?: string[];
   /**
-   * A name for the device, recorded as the comment of its from-device drop rule so that it can be
-   * found by name later; letters, digits, `.`, `_`, `-`, at most 64.
+   * A name for the device, recorded as the comment of its `from_dev` verdict-map element so that it
+   * can be found by name later; letters, digits, `.`, `_`, `-`, at most 64.
    */
   deviceName?: string;
 }
 
 /** The characters and length of a device name (it is written into the script). */
 export const DEVICE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-/** The comment of a device's from-device drop rule that records its name. */
+/** The comment of a device's `from_dev` element that records its name. */
 export const NAME_COMMENT_PREFIX = 'iotopia device ';
 
 interface Compiled {
@@ -46,11 +46,22 @@ export function dropCounterNames(id: string): { from: string; to: string } {
   return { from: `${id}_drops_from`, to: `${id}_drops_to` };
 }
 
-function dropRule(counter: string, name: string | undefined): string {
-  if (name === undefined) return `counter name "${counter}" drop`;
-  if (!DEVICE_NAME.test(name))
+const dropRule = (counter: string): string => `counter name "${counter}" drop`;
+
+/**
+ * The device's `from_dev` element, made again so that its comment (the name) is the new one: an
+ * `add` of an element that exists keeps the old comment. In one transaction nothing sees the gap.
+ */
+function fromDevElement(mac: string, id: string, name: string | undefined): string[] {
+  const t = `inet ${NFT_TABLE}`;
+  if (name !== undefined && !DEVICE_NAME.test(name))
     throw new IntentError('ERR_INTENT_CONTEXT', 'device', `device: ${JSON.stringify(name)} is not a device name`);
-  return `counter name "${counter}" drop comment "${NAME_COMMENT_PREFIX}${name}"`;
+  const comment = name === undefined ? '' : ` comment "${NAME_COMMENT_PREFIX}${name}"`;
+  return [
+    `add element ${t} from_dev { ${mac} : jump ${id}_from }`,
+    `delete element ${t} from_dev { ${mac} }`,
+    `add element ${t} from_dev { ${mac}${comment} : jump ${id}_from }`,
+  ];
 }
 
 function compileAcls(acls: ResolvedAcl[], dir: Direction, id: string, out: Compiled): string[] {
@@ -70,7 +81,8 @@ function compileAcls(acls: ResolvedAcl[], dir: Direction, id: string, out: Compi
   });
 }
 
-function dnsServers(values: string[]): Prefix[] {
+/** The `--dns-server` values as host prefixes; an IntentError when one is not an address. */
+export function dnsServers(values: string[]): Prefix[] {
   return values.map((v) => {
     const p = parsePrefix(v);
     if (p === undefined || v.includes('/'))
@@ -140,9 +152,13 @@ export function compileNft(policy: ResolvedPolicy, opts: NftCompileOptions = {})
   const toAcls = compileAcls(policy.toDevice, 'to-device', id, out);
   const basics = opts.basics !== false;
   const counters = dropCounterNames(id);
-  const fromDrop = dropRule(counters.from, opts.deviceName);
-  const fromRules = [...(basics ? basicsFrom(dnsServers(opts.dnsServers ?? [])) : []), ...fromAcls.map((c) => `jump ${c}`), fromDrop];
-  const toRules = [...(basics ? BASICS_TO : []), ...toAcls.map((c) => `jump ${c}`), dropRule(counters.to, undefined)];
+  const named = fromDevElement(policy.mac, id, opts.deviceName);
+  const fromRules = [
+    ...(basics ? basicsFrom(dnsServers(opts.dnsServers ?? [])) : []),
+    ...fromAcls.map((c) => `jump ${c}`),
+    dropRule(counters.from),
+  ];
+  const toRules = [...(basics ? BASICS_TO : []), ...toAcls.map((c) => `jump ${c}`), dropRule(counters.to)];
   const lines = [`# IoTopia device policy for ${policy.mac}: apply with nft -f (one transaction)`, ...tableHead()];
   lines.push(`add counter ${t} ${counters.from}`, `add counter ${t} ${counters.to}`);
   for (const c of [`${id}_from`, `${id}_to`]) lines.push(`add chain ${t} ${c}`, `flush chain ${t} ${c}`);
@@ -151,7 +167,7 @@ export function compileNft(policy: ResolvedPolicy, opts: NftCompileOptions = {})
   for (const s of out.sets) lines.push(setDecl(s, true));
   for (const c of out.chains) lines.push(`add chain ${t} ${c.name}`, ...c.rules.map((r) => `add rule ${t} ${c.name} ${r}`));
   lines.push(...fromRules.map((r) => `add rule ${t} ${id}_from ${r}`), ...toRules.map((r) => `add rule ${t} ${id}_to ${r}`));
-  lines.push(`add element ${t} from_dev { ${policy.mac} : jump ${id}_from }`, `add element ${t} to_dev { ${policy.mac} : jump ${id}_to }`);
+  lines.push(...named, `add element ${t} to_dev { ${policy.mac} : jump ${id}_to }`);
   if (policy.ipv4 !== undefined) lines.push(`add element ${t} to_dev4 { ${policy.ipv4.text.replace(/\/32$/, '')} : jump ${id}_to }`);
   if (policy.ipv6 !== undefined) lines.push(`add element ${t} to_dev6 { ${policy.ipv6.text.replace(/\/128$/, '')} : jump ${id}_to }`);
   return `${lines.join('\n')}\n`;

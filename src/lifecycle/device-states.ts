@@ -15,7 +15,7 @@
  */
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import type { DeviceState } from '../store/device-repository.ts';
+import type { DeviceState, OnboardInfo } from '../store/device-repository.ts';
 import type { Repositories } from '../store/store.ts';
 
 export type DeviceEvent = 'manufactured' | 'owned' | 'registered' | 'onboarded' | 'resold';
@@ -61,14 +61,14 @@ export function deviceTransition(event: DeviceEvent, state: From, guid: Uint8Arr
 
 /**
  * Applies `event` to the device record inside a transaction. `onboarded` also records the GUID TO2
- * gave the device. `current` is the state the caller read in this transaction, to spare a second
+ * gave the device and what TO2 learned of it (`info`). `current` is the state the caller read in this transaction, to spare a second
  * read. Resolves with the state afterwards.
  */
 export async function moveDevice(
   r: Repositories,
   guid: Uint8Array,
   event: DeviceEvent,
-  o: { replacementGuid?: Uint8Array; current?: From } = {},
+  o: { replacementGuid?: Uint8Array; current?: From; info?: OnboardInfo } = {},
 ): Promise<DeviceState> {
   const t = DEVICE_TRANSITIONS[event];
   // An event from every state (and none) needs no read: the table cannot refuse it.
@@ -79,7 +79,7 @@ export async function moveDevice(
   if (event === 'onboarded') {
     if (o.replacementGuid === undefined) throw new TypeError('moveDevice: onboarded needs the replacement GUID');
     if (current === NO_DEVICE) await r.devices.upsert({ guid, state: 'owned' });
-    await r.devices.markOnboarded(guid, o.replacementGuid);
+    await r.devices.markOnboarded(guid, o.replacementGuid, o.info);
     return to;
   }
   await r.devices.upsert({ guid, state: to });

@@ -4,6 +4,8 @@ import { moveDevice } from '../lifecycle/device-states.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/errors.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import type { VoucherRecord } from '../store/voucher-repository.ts';
+import type { OnboardedDevice } from './onboarded-feed.ts';
+import { voucherCertificateMudUrl } from './voucher-mud-url.ts';
 import { HELD_STATES, moveVoucher } from './voucher-states.ts';
 
 /** A resale: what was handed on, and the earlier vouchers of the device retired with it. */
@@ -58,7 +60,13 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer
  * proves a replacement GUID in TO2.ProveDevice, the voucher it replaced retires for good
  * (`replaced`, audited `voucher.retired`) and is never offered again.
  */
-export function storeOwnerVoucherStore(store: Store, options: { actor?: string } = {}): StoreOwnerVoucherStore {
+export interface StoreOwnerVoucherOptions {
+  actor?: string;
+  /** Told of each device once its TO2 outcome committed (see onboarded-feed.ts); must not throw. */
+  afterOnboarded?: (device: OnboardedDevice) => void;
+}
+
+export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherOptions = {}): StoreOwnerVoucherStore {
   const actor = options.actor ?? 'owner';
   const record = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
     await moveVoucher(r, guid, 'imported', { voucher });
@@ -77,8 +85,14 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
       const v = await store.vouchers.get('owner', guid);
       return v === undefined || !HELD_STATES.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
     },
-    onboarded: (guid, { replacementGuid, replacementVoucher }) =>
-      store.transaction(async (r) => {
+    async onboarded(guid, { replacementGuid, replacementVoucher, deviceInfo, peerAddress }) {
+      let certificateMudUrl: string | undefined;
+      await store.transaction(async (r) => {
+        // A device that declared no MUD URL may carry one in its certificate (RFC 8520 §11).
+        if (deviceInfo?.mudUrl === undefined) {
+          const held = await r.vouchers.get('owner', guid);
+          certificateMudUrl = held === undefined ? undefined : voucherCertificateMudUrl(held.voucher);
+        }
         const device = await r.devices.get(guid);
         const earlier = device?.replacementGuid;
         // A TO2 that began before a resale must not end with the device onboarded here: the
@@ -99,7 +113,12 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
             details: { guid: guidToHex(guid), by: guidToHex(replacementGuid) },
           });
         }
-        await moveDevice(r, guid, 'onboarded', { replacementGuid, current: device?.state ?? 'absent' });
+        const info = {
+          ...deviceInfo,
+          ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl }),
+          ...(peerAddress === undefined ? {} : { address: peerAddress }),
+        };
+        await moveDevice(r, guid, 'onboarded', { replacementGuid, current: device?.state ?? 'absent', info });
         await r.audit.append({
           actor,
           action: 'device.onboarded',
@@ -108,9 +127,20 @@ export function storeOwnerVoucherStore(store: Store, options: { actor?: string }
             replacementGuid: guidToHex(replacementGuid),
             replacementVoucher: replacementVoucher !== undefined,
             ...(superseded === undefined ? {} : { superseded: guidToHex(superseded) }),
+            ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrl: deviceInfo.mudUrl }),
+            ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl, mudUrlSource: 'x509' }),
           },
         });
-      }),
+      });
+      options.afterOnboarded?.({
+        guid,
+        replacementGuid,
+        ...deviceInfo,
+        ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrlSource: 'fdo' }),
+        ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl, mudUrlSource: 'x509' }),
+        ...(peerAddress === undefined ? {} : { address: peerAddress }),
+      });
+    },
     async deviceProved(guid) {
       // Read first, outside a transaction: the common case (nothing pending) writes nothing.
       const device = await store.devices.getByReplacementGuid(guid);

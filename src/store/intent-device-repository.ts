@@ -87,7 +87,7 @@ export interface IntentDeviceRecord extends IntentDeviceInput {
  */
 export interface IntentDeviceRepository {
   get(mac: string): Promise<IntentDeviceRecord | undefined>;
-  /** The device that has this IPv4 or IPv6 address, if any. */
+  /** The device that has this IPv4 or IPv6 address, if any; a removed device holds no address. */
   findByAddress(address: { ipv4?: string; ipv6?: string }): Promise<IntentDeviceRecord | undefined>;
   /** The devices carrying this FDO GUID (lowercase hex), in MAC order. */
   findByGuid(guid: string): Promise<IntentDeviceRecord[]>;

@@ -28,6 +28,9 @@ export interface DevicesTable {
   created_at: Millis;
   updated_at: Millis;
   onboarded_at: NullableMillis;
+  mud_url: ColumnType<string | null, string | null | undefined, string | null>;
+  sbom_url: ColumnType<string | null, string | null | undefined, string | null>;
+  onboard_address: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionsTable {

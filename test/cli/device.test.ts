@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { guidFromText } from '../../src/fdo/types/guid.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
+import type { OnboardedDevice } from '../../src/onboarding/onboarded-feed.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -49,6 +50,30 @@ describe('iotopia device init | show | onboard against iotopia up', () => {
     assert.equal(result.kexSuite, 'ECDH256');
     assert.equal(statSync(made.credential).mode & 0o777, 0o600);
     assert.equal((JSON.parse((await run(['device', 'show', '--json'], dir)).out) as { guid: string }).guid, result.guid);
+  });
+
+  test('onboard --mud-url: the owner keeps the MUD URL and the address TO2 came from, and announces the device', async () => {
+    const init = await run(['device', 'init', '--manufacturer', platform.url, '--credential', 'mud/c.cbor', '--json'], dir);
+    assert.equal(init.code, 0, init.err);
+    const guid = (JSON.parse(init.out) as { guid: string }).guid;
+    const announced: OnboardedDevice[] = [];
+    const unsubscribe = platform.onboarded.subscribe((d) => void announced.push(d));
+    const url = 'https://mud.example.com/lamp.json';
+    const onboard = await run(['device', 'onboard', '--credential', 'mud/c.cbor', '--mud-url', url, '--json'], dir);
+    unsubscribe();
+    assert.equal(onboard.code, 0, onboard.err);
+    const record = await platform.store.devices.get(guidFromText(guid));
+    assert.equal(record?.state, 'onboarded');
+    assert.equal(record?.mudUrl, url);
+    assert.equal(record?.onboardAddress, '127.0.0.1');
+    assert.equal(announced.length, 1);
+    assert.equal(announced[0]?.mudUrl, url);
+    assert.equal(announced[0]?.address, '127.0.0.1');
+    assert.deepEqual(announced[0]?.guid, guidFromText(guid));
+
+    const bad = await run(['device', 'onboard', '--credential', 'mud/c.cbor', '--mud-url', 'http://mud.example.com/x.json'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--mud-url must use https/);
   });
 
   test('an ec384 device onboards with ECDH384 and A256GCM', async () => {

@@ -58,6 +58,7 @@ describe('intent apply / remove', { skip }, () => {
     assert.equal((await run(['remove', '--netns', NS])).code, 2);
     assert.equal((await run(['remove', '--device', 'owned', '--mac', '02:00:00:00:01:04', '--netns', NS])).code, 2);
     assert.equal((await run(['remove', '--mac', 'nope', '--netns', NS])).code, 2);
+    assert.equal((await run(['remove', '--mac', '02:00:00:00:01:04', '--netns', '../etc'])).code, 2, 'a namespace name that is a path');
     const unresolved = await run(['apply', '-', '--device', 'x', '--mac', '02:00:00:00:01:06', '--netns', NS], file);
     assert.equal(unresolved.code, 2);
     assert.match(unresolved.err, /ERR_INTENT_UNRESOLVED/);

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fuzz, loadCorpus } from './engine.ts';
 import { fuzzAsync } from './engine-async.ts';
 import { TARGETS } from './targets.ts';
+import { TARGETS_CAPTURE } from './targets-capture.ts';
 import { TARGETS_FDO } from './targets-fdo.ts';
 import { TARGETS_SUIT } from './targets-suit.ts';
 import { GENERATED_CORPUS, processCorpus, TARGET_SUIT_PROCESS, TARGET_SUIT_PROCESS_GENERATED } from './targets-suit-process.ts';
@@ -36,6 +37,21 @@ for (const [target, corpus] of [
   [TARGET_SUIT_PROCESS_GENERATED, GENERATED_CORPUS],
 ] as const) {
   const result = await fuzzAsync(target, corpus, iterations, seed);
+  const { findings: list, ...summary } = result;
+  findings += list.length;
+  process.stdout.write(`${JSON.stringify({ ...summary, findings: list.length, seconds: Number(summary.seconds.toFixed(2)) })}\n`);
+  if (list.length > 0) {
+    const dir = new URL('./crashes/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL(`${target.name.replace(/[^a-z0-9]+/gi, '-')}-${seed}.json`, dir);
+    writeFileSync(file, `${JSON.stringify(list, null, 2)}\n`);
+    process.stderr.write(`${list.length} finding(s) for ${result.target}: ${file.pathname}\n`);
+  }
+  process.exitCode = findings > 0 ? 1 : 0;
+}
+// The capture readers stream asynchronously; their corpora read the shared vectors in place.
+for (const { target, corpus } of TARGETS_CAPTURE) {
+  const result = await fuzzAsync(target, await corpus(), iterations, seed);
   const { findings: list, ...summary } = result;
   findings += list.length;
   process.stdout.write(`${JSON.stringify({ ...summary, findings: list.length, seconds: Number(summary.seconds.toFixed(2)) })}\n`);

@@ -34,7 +34,7 @@ import { deviceDownloadModule } from '../../fdo/serviceinfo/modules/download-dev
 import { deviceIotopiaOnboardModule } from '../../fdo/serviceinfo/modules/iotopia-onboard-device.ts';
 import { deviceUploadModule } from '../../fdo/serviceinfo/modules/upload-device.ts';
 import { deviceWgetModule } from '../../fdo/serviceinfo/modules/wget-device.ts';
-import type { HttpFetch } from '../../fdo/serviceinfo/ports.ts';
+import type { HttpFetch, ManagementStore } from '../../fdo/serviceinfo/ports.ts';
 import { guidToUuid } from '../../fdo/types/guid.ts';
 import { rendezvousDirectiveView } from '../../fdo/types/rendezvous-info.ts';
 import { KeystoreError } from '../../keystore/errors.ts';
@@ -151,6 +151,8 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--no-wget', 'refuse fdo.wget (by default the device fetches the http/https URLs the owner names into the download directory)')
     .option('--allow-upload <dir>', 'send files from this directory when the owner asks (fdo.upload; refused otherwise)')
     .option('--allow-commands', 'run fdo.command commands the owner sends (refused otherwise)')
+    .option('--mud-url <url>', "the device's MUD URL (https, RFC 8520), reported to the owner in iotopia.onboard")
+    .option('--sbom-url <url>', "the device's SBOM URL (https), reported to the owner in iotopia.onboard")
     .option('--json', 'machine output')
     .option(...TLS_CA_OPTION);
   withKeystoreOptions(onboard).action(
@@ -164,11 +166,14 @@ export function registerDevice(program: Command, cli: CliContext): void {
         wget: boolean;
         allowUpload?: string;
         allowCommands?: boolean;
+        mudUrl?: string;
+        sbomUrl?: string;
         json?: boolean;
         tlsCa?: string;
       },
     ) => {
       const tlsCa = readTlsCa(cli, o.tlsCa);
+      const onboardModule = iotopiaOnboardOf(o);
       const file = resolve(pathIn(cli, o.credential));
       const credential = await loadCredential(file);
       const { deviceKey, deviceKeys, close } = await deviceKeyOf(cli, o, credential);
@@ -204,13 +209,21 @@ export function registerDevice(program: Command, cli: CliContext): void {
               random,
               ...(deviceKeys === undefined ? {} : { deviceKeys }),
               serviceInfo: {
-                devmod: { os: platform(), arch: arch(), version: process.version, device: hostname(), sep: ';', bin: arch() },
+                devmod: {
+                  os: platform(),
+                  arch: arch(),
+                  version: process.version,
+                  device: hostname(),
+                  sep: ';',
+                  bin: arch(),
+                  ...(o.mudUrl === undefined ? {} : { mudurl: o.mudUrl }),
+                },
                 modules: [
                   deviceDownloadModule({ sink: directorySink(downloads) }),
                   deviceCommandModule({ executor: localExecutor(o.allowCommands === true, log) }),
                   deviceWgetModule({ fetch: o.wget ? httpFetch(log) : noWget(log), sink: directorySink(downloads) }),
                   deviceUploadModule({ source: directorySource(uploads, log) }),
-                  deviceIotopiaOnboardModule({ store: management }),
+                  onboardModule(management),
                 ],
               },
             },
@@ -342,6 +355,20 @@ async function protocolStep<T>(what: string, run: () => Promise<T>): Promise<T> 
     }
     throw e;
   }
+}
+
+/** The iotopia.onboard module with the URLs the command line names, checked before anything is sent. */
+function iotopiaOnboardOf(o: {
+  mudUrl?: string;
+  sbomUrl?: string;
+}): (store: ManagementStore) => ReturnType<typeof deviceIotopiaOnboardModule> {
+  const urls = { ...(o.mudUrl === undefined ? {} : { mudUrl: o.mudUrl }), ...(o.sbomUrl === undefined ? {} : { sbomUrl: o.sbomUrl }) };
+  try {
+    deviceIotopiaOnboardModule({ store: { save: async () => {} }, ...urls });
+  } catch (e) {
+    throw new CliExit(EXIT_USAGE, (e as Error).message.replace('mudUrl', '--mud-url').replace('sbomUrl', '--sbom-url'));
+  }
+  return (store) => deviceIotopiaOnboardModule({ store, ...urls });
 }
 
 /** The keystore options of `iotopia up`, but for the device key: there is no master key on a device. */

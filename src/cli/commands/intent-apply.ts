@@ -9,11 +9,12 @@ import { nftEnforcer } from '../../intent/nft/nft-enforcer.ts';
 import { DEVICE_NAME } from '../../intent/nft-compile.ts';
 import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
-import { addContextOptions, type ContextOptions, compileFromOptions } from './intent-context.ts';
+import { addContextOptions, addMudFileArguments, type ContextOptions, compileFromOptions } from './intent-context.ts';
 
 interface ApplyOptions extends ContextOptions {
   device: string;
   netns?: string;
+  json?: boolean;
 }
 
 /** nft failing or missing is the system refusing the change: exit 1; anything else propagates. */
@@ -47,9 +48,11 @@ async function apply(cli: CliContext, file: string, o: ApplyOptions): Promise<vo
 
 export function registerIntentApply(intent: Command, cli: CliContext): void {
   addContextOptions(
-    intent
-      .command('apply')
-      .description("resolve a MUD file for one device and apply it to this (or --netns) network namespace's nftables in one transaction"),
+    addMudFileArguments(
+      intent
+        .command('apply')
+        .description("resolve a MUD file for one device and apply it to this (or --netns) network namespace's nftables in one transaction"),
+    ),
   )
     .requiredOption('--device <name>', 'a name for the device (letters, digits, . _ -, at most 64), recorded in the ruleset')
     .option('--netns <name>', 'apply inside this network namespace (ip netns) instead of the current one')

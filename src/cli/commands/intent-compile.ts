@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { addContextOptions, type ContextOptions, compileFromOptions } from './intent-context.ts';
+import { addContextOptions, addMudFileArguments, type ContextOptions, compileFromOptions } from './intent-context.ts';
 
 export { pairsToMap } from './intent-context.ts';
 
@@ -15,7 +15,9 @@ async function compile(cli: CliContext, file: string, o: ContextOptions): Promis
 
 export function registerIntentCompile(intent: Command, cli: CliContext): void {
   addContextOptions(
-    intent.command('compile').description('resolve a MUD file for one device and print the nftables script (nft -f) that enforces it'),
+    addMudFileArguments(
+      intent.command('compile').description('resolve a MUD file for one device and print the nftables script (nft -f) that enforces it'),
+    ),
   )
     .option('--json', 'print the resolved policy as JSON instead of the script')
     .action((file: string, o: ContextOptions) => compile(cli, file, o));

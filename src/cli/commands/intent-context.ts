@@ -1,13 +1,14 @@
 /**
- * The options every `intent` command that compiles a MUD file for one device shares (`compile`,
- * `apply`): the device context of src/intent/resolve.ts, the network basics, `--lenient`, and the
- * reading, resolving and compiling of the file with its errors mapped to exit codes.
+ * The options every `intent` command that resolves a MUD file for one device shares (`compile`,
+ * `apply`, `conform`): the device context of src/intent/resolve.ts, the network basics, `--lenient`,
+ * and the reading, resolving and compiling of the file with its errors mapped to exit codes.
  */
 import type { Command } from 'commander';
 import { IntentError } from '../../intent/errors.ts';
 import { compileNft } from '../../intent/nft-compile.ts';
 import { resolveMud } from '../../intent/resolve.ts';
 import type { DeviceContext, ResolvedPolicy } from '../../intent/resolve-types.ts';
+import type { MudFile } from '../../mud/model/mud-file.ts';
 import { MudInputError } from '../../mud/validate/errors.ts';
 import { parseMud } from '../../mud/validate/parse-mud.ts';
 import type { CliContext } from '../context.ts';
@@ -27,7 +28,6 @@ export interface ContextOptions {
   dnsServer: string[];
   basics: boolean;
   lenient?: boolean;
-  json?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -44,7 +44,8 @@ export function pairsToMap(pairs: string[], option: string, lowerKey = false): M
   return map;
 }
 
-function context(o: ContextOptions): DeviceContext {
+/** The device context the options describe. */
+export function deviceContext(o: ContextOptions): DeviceContext {
   const ctx: DeviceContext = {
     mac: o.mac,
     controllers: pairsToMap(o.controller, '--controller'),
@@ -59,11 +60,16 @@ function context(o: ContextOptions): DeviceContext {
   return ctx;
 }
 
-/** Registers the MUDFILE argument and the device-context options on `cmd`. */
-export function addContextOptions(cmd: Command): Command {
+/** The MUDFILE argument and --mac, for the commands that take the file as their argument. */
+export function addMudFileArguments(cmd: Command): Command {
   return cmd
     .argument('<mudfile>', 'the MUD file (JSON), or - for standard input')
-    .requiredOption('--mac <mac>', "the device's MAC address; the device's chains and sets are named after it")
+    .requiredOption('--mac <mac>', "the device's MAC address; the device's chains and sets are named after it");
+}
+
+/** Adds the device-context options (everything but the file, --mac and --json) to `cmd`. */
+export function addContextOptions(cmd: Command): Command {
+  return cmd
     .option('--ipv4 <addr>', "the device's IPv4 address (traffic routed to it is matched by it as well as by MAC)")
     .option('--ipv6 <addr>', "the device's IPv6 address (likewise)")
     .option('--controller <uri=addr>', 'RFC 8520 controller: addresses of a controller class URI (repeat)', collect, [])
@@ -82,17 +88,12 @@ export function addContextOptions(cmd: Command): Command {
     .option('--lenient', 'accept the pre-RFC MUD shape, and leave out (with a warning) ACEs that cannot be resolved instead of failing');
 }
 
-/** Reads, resolves and compiles the file; bad input of any kind ends with exit 2. Warnings go to stderr. */
-export async function compileFromOptions(
-  cli: CliContext,
-  file: string,
-  o: ContextOptions,
-  deviceName?: string,
-): Promise<{ policy: ResolvedPolicy; script: string }> {
+/** Reads and parses a MUD file (`-`: standard input); not a valid MUD file is exit 2. */
+export async function readMudFile(cli: CliContext, file: string, lenient: boolean): Promise<MudFile> {
   const bytes = await readInput(cli, file);
   let parsed: ReturnType<typeof parseMud>;
   try {
-    parsed = parseMud(bytes, { lenient: o.lenient === true });
+    parsed = parseMud(bytes, { lenient });
   } catch (e) {
     if (e instanceof MudInputError) throw new CliExit(EXIT_USAGE, `${file}: ${e.code}: ${e.message}`);
     throw e;
@@ -104,8 +105,19 @@ export async function compileFromOptions(
       `${file}: not a valid MUD file (${parsed.errors.length} errors; first ${first?.code} at ${first?.path || '/'}); see iotopia mud validate`,
     );
   }
+  return parsed.mud;
+}
+
+/** Reads, resolves and compiles the file; bad input of any kind ends with exit 2. Warnings go to stderr. */
+export async function compileFromOptions(
+  cli: CliContext,
+  file: string,
+  o: ContextOptions,
+  deviceName?: string,
+): Promise<{ policy: ResolvedPolicy; script: string }> {
+  const mud = await readMudFile(cli, file, o.lenient === true);
   try {
-    const policy = resolveMud(parsed.mud, context(o), { lenient: o.lenient === true });
+    const policy = resolveMud(mud, deviceContext(o), { lenient: o.lenient === true });
     const script = compileNft(policy, { basics: o.basics, dnsServers: o.dnsServer, ...(deviceName === undefined ? {} : { deviceName }) });
     for (const w of policy.warnings) cli.output.err(`warning ${w.code}: ${cli.output.text(w.message)}\n`);
     return { policy, script };

@@ -19,6 +19,7 @@ export interface IntentOptions {
   intentQuarantineThreshold?: string;
   intentTickInterval?: string;
   intentNetns?: string;
+  intentCaptureInterface?: string;
 }
 
 export function withIntentOptions(cmd: Command): Command {
@@ -47,6 +48,10 @@ export function withIntentOptions(cmd: Command): Command {
     .option('--intent-quarantine-policy <p>', 'quarantine of a file without its own policy: basics (default) or block (nothing at all)')
     .option('--intent-tick-interval <s>', 'seconds between refetch/re-resolve passes and lease renewals (default 10)')
     .option('--intent-netns <name>', 'program the nftables of this network namespace (ip netns) instead of the host’s')
+    .option(
+      '--intent-capture-interface <iface>',
+      "watch the devices' traffic on this gateway interface (tcpdump) and report violations; none by default",
+    )
     .optionsGroup('Options:');
 }
 
@@ -68,5 +73,6 @@ export function intentFlags(cli: CliContext, opts: IntentOptions): RawSettings {
     intentQuarantineThreshold: opts.intentQuarantineThreshold,
     intentTickInterval: opts.intentTickInterval,
     intentNetns: opts.intentNetns,
+    intentCaptureInterface: opts.intentCaptureInterface,
   };
 }

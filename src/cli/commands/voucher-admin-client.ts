@@ -45,7 +45,7 @@ export async function apiRequest(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: { data: Uint8Array | string; type: string },
-  options: { accept?: string } = {},
+  options: { accept?: string; timeoutMs?: number } = {},
 ): Promise<Response> {
   let response: Response;
   try {
@@ -57,7 +57,7 @@ export async function apiRequest(
         ...(options.accept === undefined ? {} : { accept: options.accept }),
       },
       ...(body === undefined ? {} : { body: body.data }),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;

@@ -98,10 +98,21 @@ export interface OwnerVoucherRecord {
   voucher: Uint8Array;
 }
 
+/** What a successful TO2 leaves with the owner. */
+export interface To2Result {
+  replacementGuid: Uint8Array;
+  /** The voucher for the replacement credential; absent under Credential Reuse. */
+  replacementVoucher?: Uint8Array;
+  /** The MUD and SBOM URLs the device reported in the iotopia.onboard module (when it ran and completed). */
+  deviceInfo?: { mudUrl?: string; sbomUrl?: string };
+  /** The address TO2.HelloDevice came from, when the carrier knows it. */
+  peerAddress?: string;
+}
+
 export interface OwnerVoucherStore {
   get(guid: Uint8Array): Promise<OwnerVoucherRecord | undefined>;
   /** Called once TO2 ends successfully (TO2.Done2 sent). */
-  onboarded(guid: Uint8Array, result: { replacementGuid: Uint8Array; replacementVoucher?: Uint8Array }): Promise<void>;
+  onboarded(guid: Uint8Array, result: To2Result): Promise<void>;
 }
 
 /** Owner signing keys by the public key a voucher names (its current owner). */

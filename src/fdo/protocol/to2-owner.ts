@@ -12,7 +12,7 @@ import { MsgType } from '../constants/message-types.ts';
 import { guardServer, outOfOrder } from './lib/server-step.ts';
 import { to2Error } from './lib/to2-errors.ts';
 import { checkState } from './lib/to2-state-fields.ts';
-import type { ProtocolMessage } from './ports.ts';
+import type { ProtocolMessage, ServerPeer } from './ports.ts';
 import { deviceServiceInfo } from './to2-owner/device-service-info.ts';
 import { deviceServiceInfoReady } from './to2-owner/device-service-info-ready.ts';
 import { done } from './to2-owner/done.ts';
@@ -42,16 +42,22 @@ const HANDLERS: Readonly<Record<number, To2OwnerMessageHandler>> = {
 
 /** Creates the owner's TO2 handler. */
 export function createTo2Owner(options: To2OwnerOptions): To2OwnerHandler {
-  const step = (state: To2OwnerState | undefined, message: ProtocolMessage): Promise<To2OwnerStep> => dispatch(options, state, message);
+  const step = (state: To2OwnerState | undefined, message: ProtocolMessage, peer?: ServerPeer): Promise<To2OwnerStep> =>
+    dispatch(options, state, message, peer);
   // Extra step fields (serviceInfo, onboarded) pass through the guard untouched.
   return guardServer<To2OwnerState>(options.clock, step) as To2OwnerHandler;
 }
 
-async function dispatch(options: To2OwnerOptions, state: To2OwnerState | undefined, message: ProtocolMessage): Promise<To2OwnerStep> {
+async function dispatch(
+  options: To2OwnerOptions,
+  state: To2OwnerState | undefined,
+  message: ProtocolMessage,
+  peer: ServerPeer | undefined,
+): Promise<To2OwnerStep> {
   const s = state === undefined ? undefined : (checkState(state, 'to2-owner') as unknown as To2OwnerState);
   const expect = s?.expect ?? MsgType.TO2_HelloDevice;
   if (message.msgType !== expect) throw outOfOrder('TO2', message.msgType, [expect]);
-  if (s === undefined) return helloDevice(options, message);
+  if (s === undefined) return helloDevice(options, message, peer);
   const handler = HANDLERS[expect];
   if (handler === undefined) throw to2Error('ERR_FDO_TO2_STATE', `stored TO2 state is unusable: expects message type ${expect}`);
   return handler(options, s, message);

@@ -15,8 +15,6 @@ export interface ManagerCore {
   /** Parsed last good files, by digest, so a stored file is parsed once. */
   files: Map<string, MudFile>;
   log: NonNullable<IntentManagerOptions['log']>;
-  /** The drop counters last read, per MAC (see drops.ts). */
-  drops: Map<string, { from: number; to: number }>;
 }
 
 export function createCore(o: IntentManagerOptions): ManagerCore {
@@ -27,7 +25,6 @@ export function createCore(o: IntentManagerOptions): ManagerCore {
     fetcher: o.fetcher ?? fetchMud,
     files: new Map(),
     log: o.log ?? (() => {}),
-    drops: new Map(),
   };
 }
 

@@ -2,7 +2,7 @@
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { lastGoodFile, type ManagerCore } from './core.ts';
 import { needsPeers, type PeerLoader } from './peers.ts';
-import { type CompiledDevice, denyPolicy, filePolicy, noPeers, quarantinePolicy } from './policy.ts';
+import { type CompiledDevice, denyPolicy, filePolicy, noPeers, type PeerMaps, quarantinePolicy } from './policy.ts';
 
 export async function applyScript(core: ManagerCore, script: string): Promise<void> {
   const start = process.hrtime.bigint();
@@ -12,27 +12,36 @@ export async function applyScript(core: ManagerCore, script: string): Promise<vo
 
 export type Outcome = { state: 'allowed' | 'removed'; rules: 0 } | { state: 'enforced' | 'default-deny' | 'quarantined'; rules: number };
 
+/**
+ * What the device's state calls for: quarantine, its last good file, or the never-good default
+ * (`compiled` absent: no rules, for 'allowed' and 'removed'). Throws what the compiler throws.
+ */
+export function desiredPolicy(
+  core: ManagerCore,
+  d: IntentDeviceRecord,
+  peers: PeerMaps,
+): { state: Outcome['state']; compiled?: CompiledDevice } {
+  if (d.state === 'removed') return { state: 'removed' };
+  const file = lastGoodFile(core, d);
+  if (d.state === 'quarantined') return { state: 'quarantined', compiled: quarantinePolicy(core.o, d, file, peers) };
+  if (file !== undefined) return { state: 'enforced', compiled: filePolicy(core.o, d, file, peers) };
+  if (core.o.neverGood === 'allow') return { state: 'allowed' };
+  return { state: 'default-deny', compiled: denyPolicy(core.o, d) };
+}
+
 /** What a device's state calls for: its rules taken away, or a compiled script to apply. */
 export type Plan = { remove: true; outcome: Outcome } | { remove: false; compiled: CompiledDevice; outcome: Outcome };
 
 /**
- * The plan for the device's state: quarantine, its last good file, or the never-good default;
- * 'removed' (and never-good 'allow') take its rules away. Throws what the compiler throws.
+ * desiredPolicy as a plan; the other devices are read (once per loader) only for a file that names
+ * manufacturers or models. Throws what the compiler throws.
  */
 export async function planState(core: ManagerCore, d: IntentDeviceRecord, loadPeers: PeerLoader): Promise<Plan> {
-  if (d.state === 'removed') return { remove: true, outcome: { state: 'removed', rules: 0 } };
-  const file = lastGoodFile(core, d);
-  // The other devices are read only for a file that names manufacturers or models.
+  const file = d.state === 'removed' ? undefined : lastGoodFile(core, d);
   const peers = file !== undefined && needsPeers(file) ? await loadPeers() : noPeers();
-  const compiled = (c: CompiledDevice, state: 'enforced' | 'default-deny' | 'quarantined'): Plan => ({
-    remove: false,
-    compiled: c,
-    outcome: { state, rules: c.rules },
-  });
-  if (d.state === 'quarantined') return compiled(quarantinePolicy(core.o, d, file, peers), 'quarantined');
-  if (file !== undefined) return compiled(filePolicy(core.o, d, file, peers), 'enforced');
-  if (core.o.neverGood === 'allow') return { remove: true, outcome: { state: 'allowed', rules: 0 } };
-  return compiled(denyPolicy(core.o, d), 'default-deny');
+  const { state, compiled } = desiredPolicy(core, d, peers);
+  if (compiled === undefined) return { remove: true, outcome: { state: state as 'allowed' | 'removed', rules: 0 } };
+  return { remove: false, compiled, outcome: { state: state as 'enforced' | 'default-deny' | 'quarantined', rules: compiled.rules } };
 }
 
 /** Applies the plan for the device's state. Throws what the compiler or the enforcer throws. */

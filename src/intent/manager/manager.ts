@@ -7,8 +7,10 @@
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { audit, createCore, getDevice, input } from './core.ts';
 import { observe } from './observe.ts';
+import { currentPolicies } from './policies.ts';
 import { quarantine, release, reportViolations } from './quarantine.ts';
 import { refreshDevice } from './refresh.ts';
+import { learnNames } from './snoop.ts';
 import { reconcile, tick } from './tick.ts';
 import type { IntentManager, IntentManagerOptions } from './types.ts';
 
@@ -42,6 +44,8 @@ export function createIntentManager(options: IntentManagerOptions): IntentManage
     quarantine: (mac, actor, reason) => quarantine(core, mac, actor, reason),
     release: (mac, actor, reason = '') => release(core, mac, actor, reason),
     tick: (now) => tick(core, now ?? core.now()),
+    policies: () => currentPolicies(core),
+    learnNames: (mac, answers) => learnNames(core, mac, answers),
     reconcile: () => reconcile(core),
     async close() {
       const l = options.lease;

@@ -13,6 +13,10 @@ import { quarantineFile } from './quarantine-file.ts';
 import type { IntentManagerOptions } from './types.ts';
 
 export interface CompiledDevice {
+  /** The resolved policy the script enforces (the verdict engine judges traffic by it). */
+  policy: ResolvedPolicy;
+  /** Whether the script allows the network basics. */
+  basics: boolean;
   script: string;
   /** The device's own rules in the script. */
   rules: number;
@@ -55,7 +59,13 @@ function compile(o: IntentManagerOptions, policy: ResolvedPolicy, basics: boolea
   // The device's name goes into the ruleset (for `iotopia intent remove --device`) when nft may carry it.
   const deviceName = name !== undefined && DEVICE_NAME.test(name) ? { deviceName: name } : {};
   const script = compileNft(policy, { basics, dnsServers: o.context?.dnsServers ?? [], ...deviceName });
-  return { script, rules: countRules(script, policy.mac), warnings: policy.warnings.map((w) => `${w.code} at ${w.where}: ${w.message}`) };
+  return {
+    policy,
+    basics,
+    script,
+    rules: countRules(script, policy.mac),
+    warnings: policy.warnings.map((w) => `${w.code} at ${w.where}: ${w.message}`),
+  };
 }
 
 /** Nothing but the basics (or, with basics off, nothing at all). */

@@ -5,7 +5,6 @@
  */
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { audit, type ManagerCore } from './core.ts';
-import { pollDrops } from './drops.ts';
 import { applyScript, joinScripts, type Plan, planState } from './enforce.ts';
 import { type PeerLoader, peerLoader } from './peers.ts';
 import { applyCurrent, failed, refreshDevice, settle } from './refresh.ts';
@@ -27,7 +26,6 @@ export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResu
   core.leader = await holdLease(core);
   if (!core.leader) return { leader: false, refreshed: 0 };
   if (!was) {
-    core.drops.clear();
     core.log('info', 'intent: this replica now programs the gateway', { gateway: core.o.lease?.gateway });
     await reconcile(core);
   }
@@ -39,11 +37,6 @@ export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResu
       const { dueAt: _due, createdAt: _c, updatedAt: _u, ...rest } = d;
       await core.o.store.intentDevices.put(rest);
     } else await refreshDevice(core, d, false, 'system', now, peers);
-  }
-  try {
-    await pollDrops(core, core.drops, now);
-  } catch (e) {
-    core.log('warn', 'intent: reading the drop counters failed', { err: e instanceof Error ? e.message : String(e) });
   }
   return { leader: true, refreshed: due.length };
 }

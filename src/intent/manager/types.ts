@@ -1,4 +1,5 @@
 /** The MUD manager's options and interface (docs/intent.md, "The manager"). */
+
 import type { CertificateInput } from '../../crypto/x509-parse.ts';
 import type { IntentDeviceRecord, IntentUrlSource } from '../../store/intent-device-repository.ts';
 import type { IntentQuarantineRecord } from '../../store/intent-quarantine-repository.ts';
@@ -7,6 +8,8 @@ import type { Store } from '../../store/store.ts';
 import type { Enforcer, NameResolver } from '../enforcement-ports.ts';
 import type { BackoffOptions } from '../mud-cache.ts';
 import type { FetchMudOptions, MudFetchResult } from '../mud-fetch.ts';
+import type { ResolvedPolicy } from '../resolve-types.ts';
+import type { SnoopedName } from './snoop.ts';
 
 export interface IntentFetchSettings {
   /** Trust anchors (PEM) for MUD servers' TLS certificates; default the system's roots. */
@@ -114,6 +117,10 @@ export interface IntentManager {
   quarantine(mac: string, actor: string, reason: string): Promise<IntentQuarantineRecord>;
   release(mac: string, actor: string, reason?: string): Promise<IntentQuarantineRecord>;
   tick(now?: Date): Promise<IntentTickResult>;
+  /** DNS answers the device received (seen in a capture): addresses of its file's names are learned. */
+  learnNames(mac: string, answers: SnoopedName[]): Promise<IntentDeviceRecord | undefined>;
+  /** The resolved policies the firewall enforces now, one per device with rules (for the traffic watch). */
+  policies(): Promise<ResolvedPolicy[]>;
   /** Re-applies every device's current state (on gaining the lease). */
   reconcile(): Promise<number>;
   /** Gives the lease up (on shutdown). */

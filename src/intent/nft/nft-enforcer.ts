@@ -14,6 +14,8 @@ import { type NftRunOptions, runNft } from './nft-run.ts';
 import { type DeviceObjects, type MapElement, parseCounters, parseTable, type TableView } from './nft-table.ts';
 
 const T = `inet ${NFT_TABLE}`;
+/** The verdict maps of the table head (src/intent/nft-compile.ts). */
+const VERDICT_MAPS = ['from_dev', 'to_dev', 'to_dev4', 'to_dev6'];
 
 /** A device found in the table: its MAC and the name recorded when it was applied. */
 export interface EnforcedDevice {
@@ -33,14 +35,20 @@ const isNoTable = (e: unknown): boolean =>
 
 async function listJson(args: string[], o: NftRunOptions): Promise<string> {
   try {
-    return await runNft(['-j', 'list', ...args], o);
+    const terse = args[0] === '-t';
+    return await runNft([...(terse ? ['-t'] : []), '-j', 'list', ...args.slice(terse ? 1 : 0)], o);
   } catch (e) {
     if (isNoTable(e)) return '';
     throw e;
   }
 }
 
-const readTable = async (o: NftRunOptions): Promise<TableView> => parseTable(await listJson(['table', T], o));
+/** The table's chains, sets (without their elements) and verdict maps; see nft-table.ts. */
+async function readTable(o: NftRunOptions): Promise<TableView> {
+  // Each verdict map on its own: `list maps` makes nft read the elements of every set in the table.
+  const lists = [['chains', 'inet'], ['-t', 'sets', 'inet'], ...VERDICT_MAPS.map((m) => ['map', T, m])];
+  return parseTable(...(await Promise.all(lists.map((l) => listJson(l, o)))));
+}
 
 function macId(mac: string): string {
   const m = normaliseMac(mac);
@@ -56,7 +64,9 @@ export function removalScript(d: DeviceObjects, elements: MapElement[]): string[
     ...d.chains.map((c) => `flush chain ${T} ${c}`),
     ...d.chains.map((c) => `delete chain ${T} ${c}`),
     ...d.sets.map((s) => `delete set ${T} ${s}`),
-    ...d.counters.map((c) => `delete counter ${T} ${c}`),
+    // Counters are not listed (that makes nft read every rule): add-then-delete removes them
+    // whether or not they exist.
+    ...Object.values(dropCounterNames(d.id)).flatMap((c) => [`add counter ${T} ${c}`, `delete counter ${T} ${c}`]),
   ];
 }
 

@@ -109,7 +109,9 @@ export async function runNft(args: string[], o: NftRunOptions = {}, input?: stri
   const what = `nft ${args.join(' ')}${o.netns === undefined ? '' : ` in netns ${o.netns}`}`;
   if (r.spawnError !== undefined || missingUnderIp(r)) {
     const why = r.spawnError?.code === 'ENOENT' || missingUnderIp(r) ? 'not found' : (r.spawnError?.message ?? 'cannot run');
-    throw new IntentError('ERR_INTENT_NFT_MISSING', 'nft', `${what}: ${o.nftPath ?? 'nft'} ${why}`);
+    // Without a namespace the program spawned is nft; with one, a spawn error is about `ip` itself.
+    const program = o.netns !== undefined && r.spawnError !== undefined ? 'ip' : (o.nftPath ?? 'nft');
+    throw new IntentError('ERR_INTENT_NFT_MISSING', 'nft', `${what}: ${program} ${why}`);
   }
   if (r.timedOut) throw new IntentError('ERR_INTENT_APPLY', 'nft', `${what}: no answer within ${o.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`);
   if (r.code !== 0 || r.stderr.startsWith('output over'))

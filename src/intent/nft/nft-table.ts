@@ -1,16 +1,19 @@
 /**
- * What IoTopia's table holds, read from `nft -j list table inet iotopia` (libnftables JSON): each
- * device's chains, sets, counters and verdict-map elements, grouped by the `d_<mac>` identifier
- * (src/intent/nft-compile.ts), and the device name recorded in its from-device drop rule.
+ * What IoTopia's table holds, read from libnftables JSON listings (`nft -j list chains inet`,
+ * `nft -t -j list sets inet`, `nft -j list map inet iotopia NAME` for each verdict map; listing the
+ * whole table would make nft read every rule and every set's elements): each device's chains and
+ * sets grouped by the `d_<mac>` identifier (src/intent/nft-compile.ts), the verdict-map elements,
+ * and the device name recorded as the comment of its `from_dev` element.
  */
 import { IntentError } from '../errors.ts';
-import { NAME_COMMENT_PREFIX } from '../nft-compile.ts';
+import { NAME_COMMENT_PREFIX, NFT_TABLE } from '../nft-compile.ts';
 
 /** A verdict-map element: the map, its key as nft prints it, and the chain it jumps to. */
 export interface MapElement {
   map: string;
   key: string;
   target: string;
+  comment?: string;
 }
 
 /** One device's objects in the table. */
@@ -55,29 +58,35 @@ function elementsOf(map: string, elem: unknown): MapElement[] {
   const out: MapElement[] = [];
   for (const e of elem) {
     if (!Array.isArray(e) || e.length !== 2) continue;
-    const rawKey = isObject(e[0]) && isObject(e[0].elem) ? e[0].elem.val : e[0];
+    const wrapped = isObject(e[0]) && isObject(e[0].elem) ? e[0].elem : undefined;
+    const rawKey = wrapped === undefined ? e[0] : wrapped.val;
     const jump = isObject(e[1]) && isObject(e[1].jump) ? e[1].jump.target : undefined;
-    if (typeof rawKey === 'string' && typeof jump === 'string') out.push({ map, key: rawKey, target: jump });
+    if (typeof rawKey !== 'string' || typeof jump !== 'string') continue;
+    const el: MapElement = { map, key: rawKey, target: jump };
+    if (typeof wrapped?.comment === 'string') el.comment = wrapped.comment;
+    out.push(el);
   }
   return out;
 }
 
 function addItem(view: TableView, item: Json): void {
   const [kind, body] = Object.entries(item)[0] ?? [];
-  if (!isObject(body)) return;
+  if (!isObject(body) || body.table !== NFT_TABLE || body.family !== 'inet') return;
   if (kind === 'map' && typeof body.name === 'string') view.elements.push(...elementsOf(body.name, body.elem));
-  const d = deviceOf(view, kind === 'rule' ? body.chain : body.name);
+  const d = kind === 'chain' || kind === 'set' || kind === 'counter' ? deviceOf(view, body.name) : undefined;
   if (d === undefined) return;
   if (kind === 'chain') d.chains.push(body.name as string);
   else if (kind === 'set') d.sets.push(body.name as string);
-  else if (kind === 'counter') d.counters.push(body.name as string);
-  else if (
-    kind === 'rule' &&
-    body.chain === `${d.id}_from` &&
-    typeof body.comment === 'string' &&
-    body.comment.startsWith(NAME_COMMENT_PREFIX)
-  )
-    d.name = body.comment.slice(NAME_COMMENT_PREFIX.length);
+  else d.counters.push(body.name as string);
+}
+
+/** Names recorded as `from_dev` element comments, given to the devices the elements jump to. */
+function addNames(view: TableView): void {
+  for (const e of view.elements) {
+    if (e.map !== 'from_dev' || e.comment === undefined || !e.comment.startsWith(NAME_COMMENT_PREFIX)) continue;
+    const d = view.devices.get(e.target.replace(/_from$/, ''));
+    if (d !== undefined) d.name = e.comment.slice(NAME_COMMENT_PREFIX.length);
+  }
 }
 
 function items(json: string): unknown[] {
@@ -93,10 +102,11 @@ function items(json: string): unknown[] {
   return list;
 }
 
-/** Reads the JSON listing of the table; an empty text (no table) is an empty view. */
-export function parseTable(json: string): TableView {
+/** Reads JSON listings of the table's objects; an empty text (no table) adds nothing. */
+export function parseTable(...jsons: string[]): TableView {
   const view: TableView = { devices: new Map(), elements: [] };
-  for (const item of items(json)) if (isObject(item)) addItem(view, item);
+  for (const json of jsons) for (const item of items(json)) if (isObject(item)) addItem(view, item);
+  addNames(view);
   return view;
 }
 

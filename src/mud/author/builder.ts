@@ -13,9 +13,19 @@ export type Transport = 'tcp' | 'udp';
 
 /** One allowed flow: the transport, the remote or local port, and (TCP) who opens the connection. */
 export interface FlowSpec {
-  protocol: Transport;
-  /** The service port; absent means any port. */
+  /**
+   * `tcp` / `udp`; `icmp` (ICMP in the IPv4 ACL, ICMPv6 in the IPv6 ACL), optionally one `icmpType`;
+   * `ip`: another IP protocol, numbered by `ipProtocol`, with no transport match.
+   */
+  protocol: Transport | 'icmp' | 'ip';
+  /** The service port (TCP, UDP); absent means any port. */
   port?: number;
+  /** The ICMP or ICMPv6 type the initiator sends (protocol `icmp`); absent means any type. */
+  icmpType?: number;
+  /** The IP protocol number (protocol `ip`). */
+  ipProtocol?: number;
+  /** Only in this family's ACL (default: every family of `ipVersions`). */
+  family?: 'ipv4' | 'ipv6';
   /**
    * `device` (default): the device is the client and connects to `port` on the peer.
    * `peer`: the peer connects to `port` on the device.
@@ -31,7 +41,9 @@ export type Peer =
   | { kind: 'my-controller' }
   | { kind: 'same-manufacturer' }
   | { kind: 'manufacturer'; authority: string }
-  | { kind: 'model'; mudUrl: string };
+  | { kind: 'model'; mudUrl: string }
+  /** An address or prefix (RFC 8519 source/destination-ipv4/ipv6-network); only in the ACL of its family. */
+  | { kind: 'address'; family: 'ipv4' | 'ipv6'; network: string };
 
 export interface MudBasics {
   mudUrl: string;
@@ -68,6 +80,7 @@ const PEER_PREFIX: Record<Peer['kind'], string> = {
   'same-manufacturer': 'sm',
   manufacturer: 'mfg',
   model: 'mod',
+  address: 'ip',
 };
 
 type Ace = Record<string, unknown>;
@@ -135,6 +148,7 @@ export class MudBuilder {
       const to: Ace[] = [];
       const counters = new Map<string, number>();
       for (const { peer, flow } of this.#flows) {
+        if ((flow.family ?? family) !== family || (peer.kind === 'address' && peer.family !== family)) continue;
         const prefix = PEER_PREFIX[peer.kind];
         const n = counters.get(prefix) ?? 0;
         counters.set(prefix, n + 1);
@@ -200,6 +214,8 @@ function peerMatches(family: 'ipv4' | 'ipv6', peer: Peer, side: 'src' | 'dst'): 
       return { ip: {}, mud: { manufacturer: peer.authority } };
     case 'model':
       return { ip: {}, mud: { model: peer.mudUrl } };
+    case 'address':
+      return { ip: { [`${side === 'src' ? 'source' : 'destination'}-${family}-network`]: peer.network } };
   }
   throw new MudSpecError(ERR_MUD_SPEC, [`unknown peer kind in ${family} ACL`]);
 }
@@ -210,6 +226,7 @@ function peerMatches(family: 'ipv4' | 'ipv6', peer: Peer, side: 'src' | 'dst'): 
  */
 function ace(name: string, family: 'ipv4' | 'ipv6', peer: Peer, flow: FlowSpec, policy: 'from' | 'to'): Ace {
   const { ip, mud } = peerMatches(family, peer, policy === 'from' ? 'dst' : 'src');
+  if (flow.protocol === 'icmp' || flow.protocol === 'ip') return otherAce(name, family, ip, mud, flow, policy);
   const protocol = flow.protocol === 'tcp' ? 6 : 17;
   const initiatedBy = flow.initiatedBy ?? 'device';
   const l4: Ace = {};
@@ -224,5 +241,24 @@ function ace(name: string, family: 'ipv4' | 'ipv6', peer: Peer, flow: FlowSpec, 
   if (mud !== undefined) matches['ietf-mud:mud'] = mud;
   matches[family] = { ...ip, protocol };
   matches[flow.protocol] = l4;
+  return { name, matches, actions: { forwarding: 'accept' } };
+}
+
+/** RFC 792 and RFC 4443 §4: echo, timestamp and information requests and their replies. */
+const ICMP_REPLY: Readonly<Record<number, number>> = { 8: 0, 13: 14, 15: 16, 128: 129 };
+
+/**
+ * An ICMP or other-protocol ACE: no ports. An ICMP type is what the initiator sends; the other
+ * direction matches its reply type (echo and the like), otherwise the same type.
+ */
+function otherAce(name: string, family: 'ipv4' | 'ipv6', ip: Ace, mud: Ace | undefined, flow: FlowSpec, policy: 'from' | 'to'): Ace {
+  const icmp = flow.protocol === 'icmp';
+  const protocol = icmp ? (family === 'ipv4' ? 1 : 58) : (flow.ipProtocol ?? 0);
+  const matches: Ace = {};
+  if (mud !== undefined) matches['ietf-mud:mud'] = mud;
+  matches[family] = { ...ip, protocol };
+  const initiatorSide = (flow.initiatedBy ?? 'device') === 'device' ? 'from' : 'to';
+  if (icmp && flow.icmpType !== undefined)
+    matches.icmp = { type: policy === initiatorSide ? flow.icmpType : (ICMP_REPLY[flow.icmpType] ?? flow.icmpType) };
   return { name, matches, actions: { forwarding: 'accept' } };
 }

@@ -24,6 +24,9 @@ async function deviceView(ctx: ApiContext, d: DeviceRecord) {
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
     ...(d.onboardedAt === undefined ? {} : { onboardedAt: d.onboardedAt.toISOString() }),
+    ...(d.mudUrl === undefined ? {} : { mudUrl: d.mudUrl }),
+    ...(d.sbomUrl === undefined ? {} : { sbomUrl: d.sbomUrl }),
+    ...(d.onboardAddress === undefined ? {} : { onboardAddress: d.onboardAddress }),
   };
 }
 
@@ -39,6 +42,9 @@ export const DEVICE_SCHEMA = {
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
     onboardedAt: { type: 'string', format: 'date-time' },
+    mudUrl: { type: 'string', description: 'the MUD URL the device reported in TO2 (iotopia.onboard)' },
+    sbomUrl: { type: 'string', description: 'the SBOM URL the device reported in TO2 (iotopia.onboard)' },
+    onboardAddress: { type: 'string', description: 'the address its last TO2 came from' },
   },
 };
 

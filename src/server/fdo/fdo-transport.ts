@@ -207,7 +207,9 @@ async function onMessage(t: Transport, request: FastifyRequest<{ Params: { type:
 function peerOf(request: FastifyRequest): ServerPeer {
   const listener = (request as { iotopiaListener?: unknown }).iotopiaListener === 'factory' ? 'factory' : 'main';
   const authorization = request.headers.authorization;
-  return { listener, remoteAddress: request.ip, ...(authorization === undefined ? {} : { authorization }) };
+  // A dual-stack listener sees IPv4 peers as IPv4-mapped IPv6 (::ffff:192.0.2.1): the peer is the IPv4 address.
+  const remoteAddress = request.ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  return { listener, remoteAddress, ...(authorization === undefined ? {} : { authorization }) };
 }
 
 /** The client ends the protocol; nothing more will be said on this token. */

@@ -41,6 +41,8 @@ export interface IntentConfig {
   tickInterval: number;
   /** The network namespace whose nftables are programmed; the server's own when absent. */
   netns?: string;
+  /** The gateway's interface on the devices' link, captured with tcpdump to watch their traffic. */
+  captureInterface?: string;
 }
 
 export interface IntentRawSettings {
@@ -59,6 +61,7 @@ export interface IntentRawSettings {
   intentQuarantineThreshold?: string | undefined;
   intentTickInterval?: string | undefined;
   intentNetns?: string | undefined;
+  intentCaptureInterface?: string | undefined;
 }
 
 export const INTENT_ENV: Readonly<Record<keyof IntentRawSettings, string>> = {
@@ -77,6 +80,7 @@ export const INTENT_ENV: Readonly<Record<keyof IntentRawSettings, string>> = {
   intentQuarantineThreshold: 'IOTOPIA_INTENT_QUARANTINE_THRESHOLD',
   intentTickInterval: 'IOTOPIA_INTENT_TICK_INTERVAL',
   intentNetns: 'IOTOPIA_INTENT_NETNS',
+  intentCaptureInterface: 'IOTOPIA_INTENT_CAPTURE_INTERFACE',
 };
 
 /** The settings whose values are file paths. */
@@ -168,5 +172,11 @@ export function applyIntentSettings(c: IntentConfig, s: IntentRawSettings, bad: 
   if (s.intentNetns !== undefined) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s.intentNetns)) throw bad('intent-netns', 'a network namespace name (ip netns)');
     c.netns = s.intentNetns;
+  }
+  if (s.intentCaptureInterface !== undefined) {
+    // Linux interface names: at most 15 characters, no slash or white space (IFNAMSIZ).
+    if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,14}$/.test(s.intentCaptureInterface))
+      throw bad('intent-capture-interface', 'a network interface name (at most 15 characters)');
+    c.captureInterface = s.intentCaptureInterface;
   }
 }

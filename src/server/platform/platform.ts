@@ -11,6 +11,7 @@ import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
 import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
+import { type OnboardedFeed, onboardedFeed } from '../../onboarding/onboarded-feed.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
 import { storeOwnerVoucherStore } from '../../onboarding/owner-vouchers.ts';
 import { sealPlainSecretSettings } from '../../onboarding/secret-settings.ts';
@@ -64,6 +65,8 @@ export interface Platform {
   intent?: IntentRole;
   /** Whether DI is open on loopback without a credential, and whether auto-owner runs (it needs both roles). */
   manufacturing: { loopbackOnly: boolean; autoOwner: boolean };
+  /** Devices whose TO2 ended here, announced after the outcome committed. */
+  onboarded: OnboardedFeed;
   close(): Promise<void>;
 }
 
@@ -127,6 +130,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       ...(owner === undefined ? {} : { to0Refresh: owner.refresh }),
       ...(intent === undefined ? {} : { intent }),
       manufacturing: { loopbackOnly: diPolicy.loopbackOnly, autoOwner },
+      onboarded: ctx.onboarded,
       async close() {
         await intent?.stop();
         await stopTimers();
@@ -280,6 +284,7 @@ function roleContext(
 ): RoleContext {
   const addresses = serverAddresses(config, config.transport.tls);
   const stored = storedTo2Address(store, addresses.to2Address);
+  const onboarded = onboardedFeed(options.logger);
   return {
     config,
     store,
@@ -292,7 +297,8 @@ function roleContext(
     defaultRvInfo: addresses.rvInfo,
     defaultTo2Address: addresses.to2Address,
     currentTo2Address: async () => (await stored()).addr,
-    ownerVouchers: storeOwnerVoucherStore(store),
+    onboarded,
+    ownerVouchers: storeOwnerVoucherStore(store, { afterOnboarded: (d) => onboarded.publish(d) }),
     ownerKeyRing: storeOwnerKeyRing(store, more.keystore),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
     // Loopback rendezvous addresses are this host's own only while nothing beyond it can reach the API.

@@ -16,6 +16,7 @@ import { keyCertificates } from './0008-key-certificates.ts';
 import { diTokens } from './0009-di-tokens.ts';
 import { sessionProtocolIndex } from './0010-session-protocol-index.ts';
 import { tokenExpiry } from './0011-token-expiry.ts';
+import { deviceOnboardInfo } from './0012-device-onboard-info.ts';
 import { intent } from './0013-intent.ts';
 
 /** The migrations in order, by name. */
@@ -32,6 +33,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0009-di-tokens': diTokens(),
     '0010-session-protocol-index': sessionProtocolIndex(),
     '0011-token-expiry': tokenExpiry(),
+    '0012-device-onboard-info': deviceOnboardInfo(),
     '0013-intent': intent(dialect),
   };
 }

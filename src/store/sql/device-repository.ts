@@ -10,6 +10,9 @@ interface Row {
   created_at: number | string;
   updated_at: number | string;
   onboarded_at: number | string | null;
+  mud_url: string | null;
+  sbom_url: string | null;
+  onboard_address: string | null;
 }
 
 function record(r: Row): DeviceRecord {
@@ -21,6 +24,9 @@ function record(r: Row): DeviceRecord {
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
     ...(onboardedAt === undefined ? {} : { onboardedAt }),
+    ...(r.mud_url === null ? {} : { mudUrl: r.mud_url }),
+    ...(r.sbom_url === null ? {} : { sbomUrl: r.sbom_url }),
+    ...(r.onboard_address === null ? {} : { onboardAddress: r.onboard_address }),
   };
 }
 
@@ -49,11 +55,19 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
         .executeTakeFirst();
       return row === undefined ? undefined : record(row);
     },
-    async markOnboarded(guid, replacementGuid) {
+    async markOnboarded(guid, replacementGuid, info = {}) {
       const now = clock().getTime();
       const r = await db
         .updateTable('devices')
-        .set({ state: 'onboarded', replacement_guid: guidHex(replacementGuid), updated_at: now, onboarded_at: now })
+        .set({
+          state: 'onboarded',
+          replacement_guid: guidHex(replacementGuid),
+          updated_at: now,
+          onboarded_at: now,
+          mud_url: info.mudUrl ?? null,
+          sbom_url: info.sbomUrl ?? null,
+          onboard_address: info.address ?? null,
+        })
         .where('guid', '=', guidHex(guid))
         .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new StoreError(ERR_STORE_NOT_FOUND, `no device ${guidHex(guid)}`);

@@ -88,7 +88,8 @@ export function sqlIntentDeviceRepository({ db, clock }: SqlContext): IntentDevi
     },
     async findByAddress({ ipv4, ipv6 }) {
       if (ipv4 === undefined && ipv6 === undefined) return undefined;
-      let q = db.selectFrom('intent_devices').selectAll();
+      // A removed device's address may belong to another device by now (a lease handed on).
+      let q = db.selectFrom('intent_devices').selectAll().where('state', '!=', 'removed');
       q = q.where((eb) =>
         eb.or([...(ipv4 === undefined ? [] : [eb('ipv4', '=', ipv4)]), ...(ipv6 === undefined ? [] : [eb('ipv6', '=', ipv6)])]),
       );

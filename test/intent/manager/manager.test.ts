@@ -335,32 +335,6 @@ describe('intent manager', () => {
     await assert.rejects(manager.release(MAC, 'token:op'), { code: 'ERR_INTENT_DEVICE_INPUT' });
   });
 
-  test('packets dropped by the default-deny rules of a device count as violations at the next tick and can quarantine it', async () => {
-    const { store, enf, manager, clock } = await setup({ quarantine: { threshold: 10 } });
-    await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
-    enf.drops.set(MAC, { from: 100, to: 7 });
-    await manager.tick(new Date(clock.now()));
-    assert.equal(await store.intentViolations.total(MAC), 0, 'the first reading is the baseline');
-    enf.drops.set(MAC, { from: 104, to: 9 });
-    await manager.tick(new Date(clock.now()));
-    const v = (await store.intentViolations.list({ mac: MAC })).items;
-    assert.deepEqual(
-      v.map((x) => [x.direction, x.peer, x.acl, x.count]),
-      [
-        ['from-device', 'any', 'default-deny', 4],
-        ['to-device', 'any', 'default-deny', 2],
-      ],
-    );
-    assert.equal((await store.intentDevices.get(MAC))?.state, 'enforced');
-    // Counters that went down were made anew: a new baseline, nothing reported.
-    enf.drops.set(MAC, { from: 1, to: 0 });
-    await manager.tick(new Date(clock.now()));
-    assert.equal(await store.intentViolations.total(MAC), 6);
-    enf.drops.set(MAC, { from: 5, to: 0 });
-    await manager.tick(new Date(clock.now()));
-    assert.equal((await store.intentDevices.get(MAC))?.state, 'quarantined');
-  });
-
   test('a file without a quarantine policy quarantines to the basics, or to nothing with policy block', async () => {
     const { enf, manager } = await setup();
     await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });

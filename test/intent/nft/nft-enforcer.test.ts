@@ -119,6 +119,21 @@ describe('nftEnforcer', { skip }, () => {
     assert.equal(ruleset(R), after, 'nothing to remove is fine');
   });
 
+  test('one script with several devices applies them in one transaction, each completed against the table', async () => {
+    const C1 = '02:00:00:00:00:c1';
+    const C2 = '02:00:00:00:00:c2';
+    await enforcer.apply(script(C1, '192.0.2.41') + script(C2, '192.0.2.42'));
+    let now = ruleset(R);
+    assert.ok(now.includes('d_0200000000c1_f1') && now.includes('d_0200000000c2_f1'), now);
+    await enforcer.apply(script(C1, '192.0.2.41', [TCP_8080], false) + script(C2, '192.0.2.43', [TCP_8080], false));
+    now = ruleset(R);
+    for (const gone of ['d_0200000000c1_f1', 'd_0200000000c2_f1', '192.0.2.42 :']) assert.ok(!now.includes(gone), `left over: ${gone}`);
+    assert.ok(now.includes('192.0.2.43 : jump d_0200000000c2_to'));
+    await enforcer.removeDevice(C1);
+    await enforcer.removeDevice(C2);
+    assert.ok(!ruleset(R).includes('d_0200000000c'));
+  });
+
   test('removeDevice and dropCounters in a namespace without the table are no-ops', async () => {
     const empty = nftEnforcer({ netns: E });
     await empty.removeDevice(MAC_A);

@@ -22,6 +22,18 @@ forEachDialect((make) => {
         assert.equal(o?.state, 'onboarded');
         assert.deepEqual(o?.replacementGuid, guid(100));
         assert.equal(o?.onboardedAt?.getTime(), c.now());
+        assert.equal(o?.mudUrl, undefined);
+        await store.devices.markOnboarded(guid(1), guid(100), {
+          mudUrl: 'https://mud.example.com/lamp.json',
+          sbomUrl: 'https://sbom.example.com/lamp',
+          address: '192.0.2.7',
+        });
+        const info = await store.devices.get(guid(1));
+        assert.equal(info?.mudUrl, 'https://mud.example.com/lamp.json');
+        assert.equal(info?.sbomUrl, 'https://sbom.example.com/lamp');
+        assert.equal(info?.onboardAddress, '192.0.2.7');
+        await store.devices.markOnboarded(guid(1), guid(100));
+        assert.equal((await store.devices.get(guid(1)))?.mudUrl, undefined, 'a later TO2 replaces what the earlier one learned');
         assert.deepEqual((await store.devices.getByReplacementGuid(guid(100)))?.guid, guid(1));
         assert.equal(await store.devices.getByReplacementGuid(guid(101)), undefined);
         await assert.rejects(store.devices.markOnboarded(guid(9), guid(10)), hasCode('ERR_STORE_NOT_FOUND'));

@@ -60,6 +60,9 @@ forEachDialect((make) => {
         assert.equal(replaced.ipv6, undefined);
 
         assert.equal((await store.intentDevices.findByAddress({ ipv4: '192.0.2.11' }))?.mac, '02:00:00:00:00:01');
+        await store.intentDevices.put(device('02:00:00:00:00:09', { ipv4: '192.0.2.19', state: 'removed' }));
+        assert.equal(await store.intentDevices.findByAddress({ ipv4: '192.0.2.19' }), undefined, 'a removed device holds no address');
+        await store.intentDevices.delete('02:00:00:00:00:09');
         assert.deepEqual(await store.intentDevices.findByGuid('a0'.padEnd(32, '0')), []);
         await store.intentDevices.put(device('02:00:00:00:00:05', { guid: 'b1'.repeat(16) }));
         assert.deepEqual(

@@ -6,11 +6,14 @@ import { ErrorCode } from '../../constants/error-codes.ts';
 import { MsgType } from '../../constants/message-types.ts';
 import { FdoError } from '../../errors.ts';
 import { decodeErrorMessage, encodeErrorMessage, errorMessageFor } from '../../messages/error.ts';
-import type { Clock, ProtocolMessage, ServerStep } from '../ports.ts';
+import type { Clock, ProtocolMessage, ServerPeer, ServerStep } from '../ports.ts';
 import { FdoPeerError } from './peer-error.ts';
 
-/** A server role: the session state so far (undefined for a new session) and the next message. */
-export type ServerHandler<S> = (state: S | undefined, message: ProtocolMessage) => Promise<ServerStep<S>>;
+/**
+ * A server role: the session state so far (undefined for a new session) and the next message;
+ * `peer` with a protocol's first message, when the carrier knows it.
+ */
+export type ServerHandler<S> = (state: S | undefined, message: ProtocolMessage, peer?: ServerPeer) => Promise<ServerStep<S>>;
 
 /** The error reply for `error`: the peer sees the spec code and its generic text only. */
 export function errorStep(error: unknown, prevMsgType: number, clock: Clock): ServerStep<never> {
@@ -36,7 +39,7 @@ export function outOfOrder(protocol: string, got: number, expected: readonly num
  * in `error` for the log.
  */
 export function guardServer<S>(clock: Clock, step: ServerHandler<S>): ServerHandler<S> {
-  return async (state, message) => {
+  return async (state, message, peer) => {
     if (message === null || typeof message !== 'object' || !(message.body instanceof Uint8Array) || typeof message.msgType !== 'number') {
       throw new TypeError('handle() takes a ProtocolMessage { msgType, body }');
     }
@@ -53,7 +56,7 @@ export function guardServer<S>(clock: Clock, step: ServerHandler<S>): ServerHand
         return { ...errorStep(ack, message.msgType, clock), error: report };
       }
       // A transport may keep "no session yet" as null, the shape a finished step returns.
-      return await step(state === null ? undefined : state, message);
+      return await step(state === null ? undefined : state, message, peer);
     } catch (e) {
       return errorStep(e, message.msgType, clock);
     }

@@ -4,14 +4,16 @@
  */
 import { bytesEqual } from '../../../codec/bytes.ts';
 import { MsgType } from '../../constants/message-types.ts';
+import { ModuleName } from '../../constants/serviceinfo.ts';
 import { decodeTO2Done, encodeTO2Done2 } from '../../messages/to2.ts';
+import { checkUrl } from '../../serviceinfo/modules/iotopia-onboard-values.ts';
 import type { FdoHmac } from '../../types/hash.ts';
 import { encodeVoucher } from '../../voucher/voucher-encode.ts';
 import { openBody, sealBody } from '../lib/to2-envelope.ts';
 import { to2Error } from '../lib/to2-errors.ts';
 import { replacementHeaderBytes, replacementVoucher } from '../lib/to2-replacement.ts';
 import { bytesField } from '../lib/to2-state-fields.ts';
-import type { ProtocolMessage } from '../ports.ts';
+import type { ProtocolMessage, To2Result } from '../ports.ts';
 import { loadVoucher, sessionOf } from './owner-context.ts';
 import type { To2Onboarded, To2OwnerOptions, To2OwnerReplacement, To2OwnerState, To2OwnerStep } from './types.ts';
 
@@ -33,10 +35,13 @@ export async function done(options: To2OwnerOptions, s: To2OwnerState, message: 
     options.random,
   );
   // Recorded only once everything else has succeeded, so a failed session changes no store.
-  await options.vouchers.onboarded(
-    guid,
-    replacement === undefined ? { replacementGuid } : { replacementGuid, replacementVoucher: replacement },
-  );
+  const deviceInfo = onboardDeviceInfo(s);
+  await options.vouchers.onboarded(guid, {
+    replacementGuid,
+    ...(replacement === undefined ? {} : { replacementVoucher: replacement }),
+    ...(deviceInfo === undefined ? {} : { deviceInfo }),
+    ...(s.peerAddress === undefined ? {} : { peerAddress: s.peerAddress }),
+  });
   const onboarded: To2Onboarded = {
     guid,
     replacementGuid,
@@ -44,6 +49,28 @@ export async function done(options: To2OwnerOptions, s: To2OwnerState, message: 
     ...(replacement === undefined ? {} : { replacementVoucher: replacement }),
   };
   return { state: null, reply: sealed.message, onboarded };
+}
+
+/**
+ * The MUD and SBOM URLs the device reported: those of a completed iotopia.onboard plan (the module
+ * checked them), else the MUD URL of devmod `mudurl` when it is an https URL.
+ */
+function onboardDeviceInfo(s: To2OwnerState): To2Result['deviceInfo'] {
+  const plan = s.serviceInfo?.plans.find((p) => p.module === ModuleName.iotopia_onboard && p.status === 'done');
+  const { mudUrl, sbomUrl } = plan?.detail ?? {};
+  const devmodUrl = s.serviceInfo?.devmod.complete === true ? httpsUrl(s.serviceInfo.devmod.text.mudurl) : undefined;
+  const mud = typeof mudUrl === 'string' ? mudUrl : devmodUrl;
+  if (mud === undefined && typeof sbomUrl !== 'string') return undefined;
+  return { ...(mud === undefined ? {} : { mudUrl: mud }), ...(typeof sbomUrl === 'string' ? { sbomUrl } : {}) };
+}
+
+function httpsUrl(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return checkUrl(v, 'devmod:mudurl');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The voucher the owner keeps for the device's new credential: the header it signed in TO2.SetupDevice, MACed by the device. */

@@ -18,11 +18,11 @@ import { verifyVoucher } from '../../voucher/voucher-verify.ts';
 import { checkKexForOwner, deviceVerifyAlgorithms } from '../lib/to2-crypto.ts';
 import { to2Error } from '../lib/to2-errors.ts';
 import { b64 } from '../lib/to2-state-fields.ts';
-import type { ProtocolMessage } from '../ports.ts';
+import type { ProtocolMessage, ServerPeer } from '../ports.ts';
 import { deviceKeyOf, ownerPrivateKey, sha256 } from './owner-context.ts';
 import type { To2OwnerOptions, To2OwnerStep } from './types.ts';
 
-export async function helloDevice(options: To2OwnerOptions, message: ProtocolMessage): Promise<To2OwnerStep> {
+export async function helloDevice(options: To2OwnerOptions, message: ProtocolMessage, peer?: ServerPeer): Promise<To2OwnerStep> {
   const { random, clock } = options;
   const hello = decodeTO2HelloDevice(message.body);
   const rec = await options.vouchers.get(hello.guid);
@@ -74,6 +74,7 @@ export async function helloDevice(options: To2OwnerOptions, message: ProtocolMes
       replacementHmac: null,
       maxOwnerServiceInfoSz: null,
       serviceInfo: null,
+      ...(peer === undefined ? {} : { peerAddress: peer.remoteAddress }),
     },
     reply: { msgType: MsgType.TO2_ProveOVHdr, body },
   };

@@ -6,7 +6,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { Devmod, OwnerServiceInfoState, PlanOutcome } from '../../serviceinfo/owner-state.ts';
 import type { OwnerPorts } from '../../serviceinfo/ports.ts';
 import type { OwnerKexState, SessionState } from '../../session/index.ts';
-import type { Clock, OwnerKeyRing, OwnerVoucherStore, ProtocolMessage, RandomSource, ServerStep } from '../ports.ts';
+import type { Clock, OwnerKeyRing, OwnerVoucherStore, ProtocolMessage, RandomSource, ServerPeer, ServerStep } from '../ports.ts';
 import type { To2OwnerPolicy } from '../to2-ports.ts';
 
 /**
@@ -68,6 +68,8 @@ export interface To2OwnerState {
   /** The device's maxOwnerServiceInfoSz, resolved. */
   maxOwnerServiceInfoSz: number | null;
   serviceInfo: OwnerServiceInfoState | null;
+  /** Where TO2.HelloDevice came from (the carrier's peer address), when known. */
+  peerAddress?: string;
 }
 
 /** What the owner learned in a ServiceInfo round, for the layers above. */
@@ -93,7 +95,11 @@ export interface To2OwnerStep extends ServerStep<To2OwnerState> {
 }
 
 /** The owner's TO2 handler: the session state so far (undefined for a new session) and the next message. */
-export type To2OwnerHandler = (state: To2OwnerState | null | undefined, message: ProtocolMessage) => Promise<To2OwnerStep>;
+export type To2OwnerHandler = (
+  state: To2OwnerState | null | undefined,
+  message: ProtocolMessage,
+  peer?: ServerPeer,
+) => Promise<To2OwnerStep>;
 
 /** The handler of one device message in a running session. */
 export type To2OwnerMessageHandler = (options: To2OwnerOptions, state: To2OwnerState, message: ProtocolMessage) => Promise<To2OwnerStep>;

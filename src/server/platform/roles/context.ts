@@ -4,6 +4,7 @@ import type { OwnerKeyRing, RandomSource } from '../../../fdo/protocol/ports.ts'
 import type { RendezvousInfo } from '../../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../../fdo/types/rv-to2-addr.ts';
 import type { RendezvousAddressPolicy } from '../../../onboarding/address-policy.ts';
+import type { OnboardedFeed } from '../../../onboarding/onboarded-feed.ts';
 import type { StoreOwnerVoucherStore } from '../../../onboarding/owner-vouchers.ts';
 import type { PlatformKeys } from '../../../platform/keys.ts';
 import type { Store } from '../../../store/store.ts';
@@ -27,6 +28,8 @@ export interface RoleContext {
   /** The TO2 address to register now: the stored one, or the default. */
   currentTo2Address(): Promise<RvTo2Addr>;
   ownerVouchers: StoreOwnerVoucherStore;
+  /** Devices whose TO2 ended here, announced after the outcome committed (the intent role listens). */
+  onboarded: OnboardedFeed;
   ownerKeyRing: OwnerKeyRing;
   /** ServiceInfo `file` sources (owner). */
   serviceInfoDir: string;

@@ -5,17 +5,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
+import { guidToHex } from '../../../fdo/types/guid.ts';
 import { dnsResolver } from '../../../intent/dns/dns-resolver.ts';
 import type { Enforcer, NameResolver } from '../../../intent/enforcement-ports.ts';
 import { createIntentManager } from '../../../intent/manager/manager.ts';
-import type { IntentManager, IntentManagerOptions } from '../../../intent/manager/types.ts';
+import type { IntentLog, IntentManager, IntentManagerOptions } from '../../../intent/manager/types.ts';
 import { nftEnforcer } from '../../../intent/nft/nft-enforcer.ts';
+import type { OnboardedDevice } from '../../../onboarding/onboarded-feed.ts';
 import { ConfigError } from '../../../platform/errors.ts';
 import type { IntentConfig } from '../intent-config.ts';
 import type { RoleContext } from './context.ts';
 import { intentMetrics } from './intent-metrics.ts';
+import { type IntentWatch, startIntentWatch } from './intent-watch.ts';
 
 /** What tests may put in place of the host's nftables, resolver or MUD fetcher. */
 export interface IntentPorts {
@@ -26,7 +30,9 @@ export interface IntentPorts {
 
 export interface IntentRole {
   manager: IntentManager;
-  /** Starts the tick timer (the first tick at once). */
+  /** Reports the violations the traffic watch saw since the last tick (ticks do this too); resolves with how many. */
+  flushWatch(): Promise<number>;
+  /** Starts the traffic watch and the tick timer (the first tick at once). */
   start(): void;
   stop(): Promise<void>;
 }
@@ -53,13 +59,35 @@ function fetchSettings(c: IntentConfig): IntentManagerOptions['fetch'] {
   };
 }
 
+/**
+ * A device onboarded here with a MUD URL: the manager learns it with the device's GUID and the
+ * address its TO2 came from; it joins the device the network knows at that address (a DHCP lease),
+ * or waits for one. A device that declared no MUD URL is left to the other sources.
+ */
+async function onboardedDevice(manager: IntentManager, d: OnboardedDevice): Promise<void> {
+  if (d.mudUrl === undefined || d.address === undefined) return;
+  const family = isIP(d.address);
+  if (family === 0) return;
+  await manager.observe(
+    {
+      source: d.mudUrlSource ?? 'fdo',
+      mudUrl: d.mudUrl,
+      guid: guidToHex(d.replacementGuid),
+      ...(family === 4 ? { ipv4: d.address } : { ipv6: d.address }),
+    },
+    'owner',
+  );
+}
+
 export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPorts = {}): IntentRole {
   const c = ctx.config.intent;
   if (c === undefined) throw new ConfigError('the intent role has no settings');
   const log = ctx.log;
+  const intentLog: IntentLog = (level, message, fields) => log?.[level](fields ?? {}, message);
+  const enforcer = ports.enforcer ?? nftEnforcer(c.netns === undefined ? {} : { netns: c.netns });
   const manager = createIntentManager({
     store: ctx.store,
-    enforcer: ports.enforcer ?? nftEnforcer(c.netns === undefined ? {} : { netns: c.netns }),
+    enforcer,
     resolver: ports.resolver ?? dnsResolver(c.resolver.length === 0 ? {} : { servers: c.resolver }),
     ...(ports.fetcher === undefined ? {} : { fetcher: ports.fetcher }),
     fetch: fetchSettings(c),
@@ -75,14 +103,17 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
     lease: { gateway: c.gateway, holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, ttlMs: c.tickInterval * 3000 },
     clock: ctx.clock,
     metrics: intentMetrics(registry),
-    log: (level, message, fields) => log?.[level](fields ?? {}, message),
+    log: intentLog,
   });
+  let watcher: IntentWatch | undefined;
+  const unsubscribe = ctx.onboarded.subscribe((d) => onboardedDevice(manager, d));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   const tick = () => {
     // One tick at a time: a slow one (many devices, a slow MUD server) is not overlapped.
     running ??= manager
       .tick(ctx.clock())
+      .then(() => watcher?.flush())
       .catch((e: unknown) => log?.warn({ err: e }, 'intent: tick failed'))
       .finally(() => {
         running = undefined;
@@ -90,14 +121,18 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
   };
   return {
     manager,
+    flushWatch: async () => (await watcher?.flush()) ?? 0,
     start() {
+      watcher = startIntentWatch(c, manager, enforcer, intentLog);
       tick();
       timer = setInterval(tick, c.tickInterval * 1000);
       timer.unref();
     },
     async stop() {
+      unsubscribe();
       if (timer !== undefined) clearInterval(timer);
       await running;
+      await watcher?.stop();
       await manager.close();
     },
   };

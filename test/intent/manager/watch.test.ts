@@ -1,0 +1,108 @@
+/**
+ * The traffic watch: captured packets judged against the enforced policies become violation
+ * reports; traffic to the gateway itself and allowed flows do not; nftables counters add what a
+ * capture cannot see.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Packet } from '../../../src/intent/capture/packet.ts';
+import type { IntentViolationReport } from '../../../src/intent/manager/types.ts';
+import { createTrafficWatch } from '../../../src/intent/manager/watch.ts';
+import { resolveMud } from '../../../src/intent/resolve.ts';
+import { mudJson, parse } from '../mud-fixture.ts';
+
+const DEVICE = '02:00:00:00:00:0a';
+const GATEWAY = '02:00:00:00:00:01';
+
+const policy = resolveMud(
+  parse(
+    mudJson([
+      {
+        ipv4: { protocol: 6, 'destination-ipv4-network': '198.51.100.0/24' },
+        tcp: { 'destination-port': { operator: 'eq', port: 443 } },
+      },
+    ]),
+  ),
+  { mac: DEVICE, ipv4: '192.0.2.10', controllers: new Map(), myControllers: [], localNetworks: [], names: new Map() },
+);
+
+function tcp(dst: string, port: number, at: number, flags = 0x02): Packet {
+  return {
+    timeUs: at,
+    wireLength: 60,
+    srcMac: DEVICE,
+    dstMac: GATEWAY,
+    ethertype: 0x0800,
+    ip: { family: 4, src: '192.0.2.10', dst, protocol: 6, laterFragment: false, srcPort: 40000 + at, dstPort: port, tcpFlags: flags },
+  };
+}
+
+function fakeManager() {
+  const reported = new Map<string, IntentViolationReport[]>();
+  return {
+    reported,
+    manager: {
+      policies: async () => [policy],
+      reportViolations: async (mac: string, r: IntentViolationReport[]) => {
+        reported.set(mac, [...(reported.get(mac) ?? []), ...r]);
+        return {} as never;
+      },
+      learnNames: async () => undefined,
+    },
+  };
+}
+
+describe('traffic watch', () => {
+  test('drops are reported per flow with count and times; allowed flows and traffic to the gateway are not', async () => {
+    const f = fakeManager();
+    const watch = createTrafficWatch({ manager: f.manager, gatewayMac: GATEWAY, gatewayAddresses: ['192.0.2.1'], capturing: true });
+    await watch.refresh();
+    watch.packet(tcp('198.51.100.7', 443, 1_000_000));
+    watch.packet(tcp('198.51.100.7', 22, 2_000_000));
+    watch.packet(tcp('198.51.100.7', 22, 3_000_000));
+    watch.packet(tcp('192.0.2.1', 22, 4_000_000));
+    assert.equal(await watch.flush(), 1);
+    const [r] = f.reported.get(DEVICE) ?? [];
+    assert.equal(r?.direction, 'from-device');
+    assert.equal(r?.protocol, 6);
+    assert.equal(r?.peer, '198.51.100.7');
+    assert.equal(r?.peerPort, 22);
+    assert.equal(r?.count, 2);
+    assert.equal(r?.at.getTime(), 3000);
+    assert.equal(r?.localPort, undefined, 'an ephemeral local port is not kept');
+    assert.deepEqual(watch.stats(), { packets: 4, judged: 3, violations: 2, reported: 1 });
+    assert.equal(await watch.flush(), 0, 'a flush reports only what was seen since the last one');
+  });
+
+  test('before refresh nothing is managed; frames that do not cross the gateway are not judged', async () => {
+    const f = fakeManager();
+    const watch = createTrafficWatch({ manager: f.manager, gatewayMac: GATEWAY, gatewayAddresses: [], capturing: true });
+    watch.packet(tcp('198.51.100.7', 22, 1));
+    await watch.refresh();
+    watch.packet({ ...tcp('198.51.100.7', 22, 2), dstMac: '02:00:00:00:00:99' });
+    assert.equal(await watch.flush(), 0);
+    assert.equal(watch.stats().judged, 1);
+  });
+
+  test('nftables counters: the first reading is the baseline; with a capture only to-device drops are added', async () => {
+    const readings = [new Map([[DEVICE, { from: 5, to: 1 }]]), new Map([[DEVICE, { from: 9, to: 4 }]])];
+    for (const capturing of [true, false]) {
+      const f = fakeManager();
+      let i = 0;
+      const counters = async () => readings[Math.min(i++, 1)] as Map<string, { from: number; to: number }>;
+      const watch = createTrafficWatch({ manager: f.manager, gatewayMac: GATEWAY, gatewayAddresses: [], capturing, counters });
+      assert.equal(await watch.flush(), 0);
+      await watch.flush();
+      const got = (f.reported.get(DEVICE) ?? []).map((r) => [r.direction, r.count]);
+      assert.deepEqual(
+        got,
+        capturing
+          ? [['to-device', 3]]
+          : [
+              ['from-device', 4],
+              ['to-device', 3],
+            ],
+      );
+    }
+  });
+});
