@@ -31,14 +31,26 @@ export async function tick(core: ManagerCore, now: Date): Promise<IntentTickResu
   }
   const due = await core.o.store.intentDevices.due(now, TICK_BATCH);
   const peers = peerLoader(core.o.store);
-  for (const d of due) {
-    if (d.state === 'removed') {
-      await core.o.enforcer.removeDevice(d.mac);
-      const { dueAt: _due, createdAt: _c, updatedAt: _u, ...rest } = d;
-      await core.o.store.intentDevices.put(rest);
-    } else await refreshDevice(core, d, false, 'system', now, peers);
+  for (const listed of due) {
+    // Read again under the device's lock: an operator may have changed it since the listing.
+    await core.lock(listed.mac, async () => {
+      const d = await core.o.store.intentDevices.get(listed.mac);
+      if (d === undefined || d.dueAt === undefined || d.dueAt > now) return;
+      await dueDevice(core, d, now, peers);
+    });
   }
   return { leader: true, refreshed: due.length };
+}
+
+/** A removed device handed over by another replica loses its rules; any other is refreshed. */
+async function dueDevice(core: ManagerCore, d: IntentDeviceRecord, now: Date, peers: PeerLoader): Promise<void> {
+  if (d.state !== 'removed') {
+    await refreshDevice(core, d, false, 'system', now, peers);
+    return;
+  }
+  await core.o.enforcer.removeDevice(d.mac);
+  const { dueAt: _due, createdAt: _c, updatedAt: _u, ...rest } = d;
+  await core.o.store.intentDevices.put(rest);
 }
 
 /** Devices applied together in one nft transaction when reconciling. */

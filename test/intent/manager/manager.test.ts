@@ -335,6 +335,31 @@ describe('intent manager', () => {
     await assert.rejects(manager.release(MAC, 'token:op'), { code: 'ERR_INTENT_DEVICE_INPUT' });
   });
 
+  test('operations on one device run one at a time: a quarantine during a slow refresh is not undone', async () => {
+    const { store, mud, manager, clock } = await setup();
+    await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const plain = mud.fetcher;
+    const slow = createIntentManager({
+      store,
+      enforcer: recordingEnforcer().enforcer,
+      resolver: mapResolver({ [CLOUD]: { addresses: ['198.51.100.7'], ttl: 300 } }).resolver,
+      fetcher: async (url, o) => {
+        await gate;
+        return plain(url, o);
+      },
+      clock: clock.clock,
+    });
+    const refreshing = slow.refresh(MAC, { force: true });
+    const quarantining = slow.quarantine(MAC, 'token:op', 'during a refresh');
+    release();
+    await Promise.all([refreshing, quarantining]);
+    assert.equal((await store.intentDevices.get(MAC))?.state, 'quarantined');
+  });
+
   test('a file without a quarantine policy quarantines to the basics, or to nothing with policy block', async () => {
     const { enf, manager } = await setup();
     await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
