@@ -147,11 +147,13 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     url: '/intent/devices/:mac/refresh',
     roles: WRITE,
     summary: 'Refetch the MUD file (force: ignore cache validity and back-off), re-resolve and re-apply',
-    schema: { params: MacParams, body: Refresh },
+    // The body is optional: a POST without one forces the refresh.
+    schema: { params: MacParams },
+    jsonBody: Refresh,
     openapi: { responses: deviceResponse },
     async handler(request) {
       const mac = macOf(request.params.mac);
-      const force = request.body?.force ?? true;
+      const force = (request.body as { force?: boolean } | undefined)?.force ?? true;
       return deviceView(await calling(() => managerOf(ctx).refresh(mac, { force, actor: actorOf(request) })));
     },
   }),
@@ -209,11 +211,13 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     url: '/intent/devices/:mac/release',
     roles: WRITE,
     summary: 'Take the device out of quarantine, back to its MUD file; its violations are cleared',
-    schema: { params: MacParams, body: OptionalReason },
+    schema: { params: MacParams },
+    jsonBody: OptionalReason,
     openapi: { responses: { 200: jsonResponse('the release action', INTENT_QUARANTINE_SCHEMA) } },
     async handler(request) {
       const mac = macOf(request.params.mac);
-      return quarantineView(await calling(() => managerOf(ctx).release(mac, actorOf(request), request.body?.reason ?? '')));
+      const reason = (request.body as { reason?: string } | undefined)?.reason ?? '';
+      return quarantineView(await calling(() => managerOf(ctx).release(mac, actorOf(request), reason)));
     },
   }),
   route({

@@ -87,6 +87,14 @@ describe('intent management API', () => {
   });
 
   test('refresh, violations, quarantine and release, quarantine actions, delete', async () => {
+    const bare = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intent/devices/${MAC}/refresh`,
+      headers: { authorization: `Bearer ${tokens['owner']}` },
+    });
+    assert.equal(bare.statusCode, 200, `a refresh needs no body: ${bare.body}`);
+    assert.equal((await call('POST', `/intent/devices/${MAC}/refresh`, { force: 'yes' })).statusCode, 400);
+    enf.scripts.pop();
     const refreshed = await call('POST', `/intent/devices/${MAC}/refresh`, {});
     assert.equal(refreshed.statusCode, 200, refreshed.body);
     assert.equal(enf.scripts.length, 2, 'force re-applies');
@@ -96,7 +104,12 @@ describe('intent management API', () => {
     assert.match(q.json().actor, /^token:/);
     assert.equal((await call('GET', `/intent/devices/${MAC}`)).json().state, 'quarantined');
     assert.equal((await call('POST', `/intent/devices/${MAC}/quarantine`, {})).statusCode, 400);
-    const rel = await call('POST', `/intent/devices/${MAC}/release`, {});
+    assert.equal((await call('POST', `/intent/devices/${MAC}/release`, { reason: 7 })).statusCode, 400);
+    const rel = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intent/devices/${MAC}/release`,
+      headers: { authorization: `Bearer ${tokens['owner']}` },
+    });
     assert.equal(rel.statusCode, 200, rel.body);
     assert.equal((await call('POST', `/intent/devices/${MAC}/release`, {})).statusCode, 422);
     const actions = await call('GET', `/intent/quarantine-actions?mac=${MAC}`, undefined, 'auditor');
