@@ -8,6 +8,7 @@ export interface IntentOptions {
   intentMudServerCa?: string;
   intentMudSignerCa?: string;
   intentUnsigned?: string;
+  intentLenient?: boolean;
   intentControllers?: string;
   intentMyControllers?: string;
   intentBasics?: string;
@@ -34,6 +35,10 @@ export function withIntentOptions(cmd: Command): Command {
     .option('--intent-mud-server-ca <file>', 'PEM CAs trusted for MUD servers’ TLS certificates (default: the system’s roots)')
     .option('--intent-mud-signer-ca <file>', 'PEM trust anchors of MUD file signers (RFC 8520 §13); without it no signature verifies')
     .option('--intent-unsigned <policy>', 'an unsigned MUD file: refuse (default) or warn (accept it with a warning)')
+    .option(
+      '--intent-lenient',
+      'read fetched MUD files leniently: unambiguous real-world shorthands accepted, each with a warning in the log',
+    )
     .option('--intent-controllers <list>', 'comma-separated URI=ADDR: the addresses of each controller class (RFC 8520 §8.4)')
     .option(
       '--intent-my-controllers <list>',
@@ -62,6 +67,7 @@ export function intentFlags(cli: CliContext, opts: IntentOptions): RawSettings {
     intentMudServerCa: path(opts.intentMudServerCa),
     intentMudSignerCa: path(opts.intentMudSignerCa),
     intentUnsigned: opts.intentUnsigned,
+    intentLenient: opts.intentLenient,
     intentControllers: opts.intentControllers,
     intentMyControllers: opts.intentMyControllers,
     intentBasics: opts.intentBasics,

@@ -19,6 +19,8 @@ export interface IntentConfig {
   mudSignerCa?: string;
   /** An unsigned MUD file: refused (default) or accepted with a warning. */
   unsigned: 'refuse' | 'warn';
+  /** Read fetched MUD files with the lenient reader (real-world shorthands accepted with warnings); default false. */
+  lenient: boolean;
   /** RFC 8520 §8.4: controller class URI → addresses. */
   controllers: Map<string, string[]>;
   /** RFC 8520 §8.5: MUD URL → the addresses of that device type's own controllers (`my-controller`). */
@@ -50,6 +52,7 @@ export interface IntentRawSettings {
   intentMudServerCa?: string | undefined;
   intentMudSignerCa?: string | undefined;
   intentUnsigned?: string | undefined;
+  intentLenient?: string | boolean | undefined;
   intentControllers?: string | undefined;
   intentMyControllers?: string | undefined;
   intentBasics?: string | boolean | undefined;
@@ -69,6 +72,7 @@ export const INTENT_ENV: Readonly<Record<keyof IntentRawSettings, string>> = {
   intentMudServerCa: 'IOTOPIA_INTENT_MUD_SERVER_CA',
   intentMudSignerCa: 'IOTOPIA_INTENT_MUD_SIGNER_CA',
   intentUnsigned: 'IOTOPIA_INTENT_UNSIGNED',
+  intentLenient: 'IOTOPIA_INTENT_LENIENT',
   intentControllers: 'IOTOPIA_INTENT_CONTROLLERS',
   intentMyControllers: 'IOTOPIA_INTENT_MY_CONTROLLERS',
   intentBasics: 'IOTOPIA_INTENT_BASICS',
@@ -95,6 +99,7 @@ export const defaultIntentConfig = (): IntentConfig => ({
       .replace(/[^A-Za-z0-9._-]/g, '-')
       .slice(0, 64) || 'gateway',
   unsigned: 'refuse',
+  lenient: false,
   controllers: new Map(),
   myControllers: new Map(),
   localNetworks: [],
@@ -157,6 +162,7 @@ export function applyIntentSettings(c: IntentConfig, s: IntentRawSettings, bad: 
   if (s.intentMudServerCa !== undefined) c.mudServerCa = resolve(s.intentMudServerCa);
   if (s.intentMudSignerCa !== undefined) c.mudSignerCa = resolve(s.intentMudSignerCa);
   if (s.intentUnsigned !== undefined) c.unsigned = oneOf(s.intentUnsigned, ['refuse', 'warn'] as const, 'intent-unsigned', bad);
+  if (s.intentLenient !== undefined) c.lenient = booleanSetting(s.intentLenient, 'intent-lenient', bad);
   if (s.intentControllers !== undefined) c.controllers = controllers(s.intentControllers, 'intent-controllers', bad);
   if (s.intentMyControllers !== undefined) c.myControllers = controllers(s.intentMyControllers, 'intent-my-controllers', bad);
   if (s.intentBasics !== undefined) c.basics = booleanSetting(s.intentBasics, 'intent-basics', bad);

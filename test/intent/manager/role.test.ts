@@ -36,6 +36,7 @@ describe('intent role settings', () => {
           intentNetns: 'gw-ns',
           intentMyControllers: 'https://things.example.com/lamp=192.0.2.2',
           intentBasics: 'false',
+          intentLenient: true,
           intentQuarantinePolicy: 'block',
         },
       ],
@@ -49,7 +50,8 @@ describe('intent role settings', () => {
       ['warn', 'allow', 0, 5, 'gw-ns'],
     );
     assert.deepEqual([...(c.intent?.myControllers ?? [])], [['https://things.example.com/lamp', ['192.0.2.2']]]);
-    assert.deepEqual([c.intent?.basics, c.intent?.quarantinePolicy], [false, 'block']);
+    assert.deepEqual([c.intent?.basics, c.intent?.quarantinePolicy, c.intent?.lenient], [false, 'block', true]);
+    assert.equal(resolveConfig(['environment', { roles: 'intent' }]).intent?.lenient, false);
     const bad = (s: Record<string, string>, re: RegExp) =>
       assert.throws(
         () => resolveConfig(['command line', { roles: 'intent', ...s }]),
@@ -64,6 +66,7 @@ describe('intent role settings', () => {
     bad({ intentTickInterval: '0' }, /intent-tick-interval/);
     bad({ intentGateway: 'a b' }, /intent-gateway/);
     bad({ intentBasics: 'yes' }, /intent-basics/);
+    bad({ intentLenient: 'maybe' }, /intent-lenient/);
     bad({ intentQuarantinePolicy: 'lock' }, /intent-quarantine-policy/);
     bad({ intentMyControllers: 'https://x.example/a' }, /intent-my-controllers/);
   });

@@ -54,6 +54,7 @@ function pemBundle(file: string, setting: string): string[] {
 function fetchSettings(c: IntentConfig): IntentManagerOptions['fetch'] {
   return {
     unsigned: c.unsigned,
+    lenient: c.lenient,
     signerTrustAnchors: c.mudSignerCa === undefined ? [] : pemBundle(c.mudSignerCa, 'intent-mud-signer-ca'),
     ...(c.mudServerCa === undefined ? {} : { serverCa: pemBundle(c.mudServerCa, 'intent-mud-server-ca').join('\n') }),
   };
