@@ -5,6 +5,7 @@
  */
 import { mudToJson } from '../../mud/model/to-json.ts';
 import type { IntentDeviceInput, IntentDeviceRecord } from '../../store/intent-device-repository.ts';
+import { MudFetchError } from '../fetch-errors.ts';
 import type { MudCacheEntry } from '../mud-cache.ts';
 import { nextAttemptAfter } from '../mud-cache.ts';
 import type { MudFetchResult } from '../mud-fetch.ts';
@@ -68,7 +69,7 @@ export async function failed(
   now = core.now(),
 ): Promise<IntentDeviceRecord> {
   const err = errorOf(e);
-  if (err.code.startsWith('ERR_INTENT_FETCH')) core.o.metrics?.fetchFailed?.(err.code);
+  if (e instanceof MudFetchError) core.o.metrics?.fetchFailed?.(err.code);
   core.log('warn', 'intent: device kept on its last enforcement', { mac: d.mac, code: err.code, message: err.message });
   let next: IntentDeviceInput = { ...input(d), lastError: { ...err, at: now } };
   if (d.mud === undefined && d.state !== 'quarantined' && d.state !== 'default-deny' && d.state !== 'allowed') {
