@@ -8,7 +8,11 @@ export interface IntentOptions {
   intentMudServerCa?: string;
   intentMudSignerCa?: string;
   intentUnsigned?: string;
+  intentLenient?: boolean;
   intentControllers?: string;
+  intentMyControllers?: string;
+  intentBasics?: string;
+  intentQuarantinePolicy?: string;
   intentLocalNetworks?: string;
   intentDnsServers?: string;
   intentResolver?: string;
@@ -31,12 +35,22 @@ export function withIntentOptions(cmd: Command): Command {
     .option('--intent-mud-server-ca <file>', 'PEM CAs trusted for MUD servers’ TLS certificates (default: the system’s roots)')
     .option('--intent-mud-signer-ca <file>', 'PEM trust anchors of MUD file signers (RFC 8520 §13); without it no signature verifies')
     .option('--intent-unsigned <policy>', 'an unsigned MUD file: refuse (default) or warn (accept it with a warning)')
+    .option(
+      '--intent-lenient',
+      'read fetched MUD files leniently: unambiguous real-world shorthands accepted, each with a warning in the log',
+    )
     .option('--intent-controllers <list>', 'comma-separated URI=ADDR: the addresses of each controller class (RFC 8520 §8.4)')
+    .option(
+      '--intent-my-controllers <list>',
+      'comma-separated MUDURL=ADDR: the my-controller addresses of the devices with that MUD URL (§8.5)',
+    )
+    .option('--intent-basics <bool>', 'allow every device the network basics: IPv6 ND/RA, DHCP, DNS to --intent-dns-servers (default true)')
     .option('--intent-local-networks <list>', 'comma-separated prefixes the local-networks abstraction stands for')
     .option('--intent-dns-servers <list>', 'comma-separated resolvers devices may query (allowed with the network basics)')
     .option('--intent-resolver <list>', 'ADDR[:PORT] list the manager resolves MUD files’ DNS names with (default: the system’s)')
     .option('--intent-never-good <mode>', 'a device that never had a good MUD file: deny (default: the network basics only) or allow')
     .option('--intent-quarantine-threshold <n>', 'violations that quarantine a device (default 10; 0: never automatically)')
+    .option('--intent-quarantine-policy <p>', 'quarantine of a file without its own policy: basics (default) or block (nothing at all)')
     .option('--intent-tick-interval <s>', 'seconds between refetch/re-resolve passes and lease renewals (default 10)')
     .option('--intent-netns <name>', 'program the nftables of this network namespace (ip netns) instead of the host’s')
     .option(
@@ -53,7 +67,11 @@ export function intentFlags(cli: CliContext, opts: IntentOptions): RawSettings {
     intentMudServerCa: path(opts.intentMudServerCa),
     intentMudSignerCa: path(opts.intentMudSignerCa),
     intentUnsigned: opts.intentUnsigned,
+    intentLenient: opts.intentLenient,
     intentControllers: opts.intentControllers,
+    intentMyControllers: opts.intentMyControllers,
+    intentBasics: opts.intentBasics,
+    intentQuarantinePolicy: opts.intentQuarantinePolicy,
     intentLocalNetworks: opts.intentLocalNetworks,
     intentDnsServers: opts.intentDnsServers,
     intentResolver: opts.intentResolver,

@@ -4,6 +4,7 @@ import { parseMud } from '../../mud/validate/parse-mud.ts';
 import type { IntentDeviceInput, IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { IntentError } from '../errors.ts';
 import { fetchMud } from '../mud-fetch.ts';
+import { createDeviceLock, type DeviceLock } from './device-lock.ts';
 import type { IntentManagerOptions } from './types.ts';
 
 export interface ManagerCore {
@@ -15,6 +16,8 @@ export interface ManagerCore {
   /** Parsed last good files, by digest, so a stored file is parsed once. */
   files: Map<string, MudFile>;
   log: NonNullable<IntentManagerOptions['log']>;
+  /** Serialises the operations on one device (device-lock.ts). */
+  lock: DeviceLock;
 }
 
 export function createCore(o: IntentManagerOptions): ManagerCore {
@@ -25,6 +28,7 @@ export function createCore(o: IntentManagerOptions): ManagerCore {
     fetcher: o.fetcher ?? fetchMud,
     files: new Map(),
     log: o.log ?? (() => {}),
+    lock: createDeviceLock(),
   };
 }
 

@@ -1,11 +1,12 @@
-/** Programs the firewall for one device's state, timing each nft transaction. */
+/** Programs the firewall for one device's state (or many in one transaction), timing each nft transaction. */
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import { lastGoodFile, type ManagerCore } from './core.ts';
-import { type CompiledDevice, denyPolicy, filePolicy, type PeerMaps, quarantinePolicy } from './policy.ts';
+import { needsPeers, type PeerLoader } from './peers.ts';
+import { type CompiledDevice, denyPolicy, filePolicy, noPeers, type PeerMaps, quarantinePolicy } from './policy.ts';
 
-export async function applyScript(core: ManagerCore, compiled: CompiledDevice): Promise<void> {
+export async function applyScript(core: ManagerCore, script: string): Promise<void> {
   const start = process.hrtime.bigint();
-  await core.o.enforcer.apply(compiled.script);
+  await core.o.enforcer.apply(script);
   core.o.metrics?.applied?.(Number(process.hrtime.bigint() - start) / 1e9);
 }
 
@@ -28,16 +29,44 @@ export function desiredPolicy(
   return { state: 'default-deny', compiled: denyPolicy(core.o, d) };
 }
 
+/** What a device's state calls for: its rules taken away, or a compiled script to apply. */
+export type Plan = { remove: true; outcome: Outcome } | { remove: false; compiled: CompiledDevice; outcome: Outcome };
+
 /**
- * Applies what the device's state calls for (desiredPolicy); 'allowed' and 'removed' take its rules
- * away. Throws what the compiler or the enforcer throws.
+ * desiredPolicy as a plan; the other devices are read (once per loader) only for a file that names
+ * manufacturers or models. Throws what the compiler throws.
  */
-export async function enforceState(core: ManagerCore, d: IntentDeviceRecord, peers: PeerMaps): Promise<Outcome> {
+export async function planState(core: ManagerCore, d: IntentDeviceRecord, loadPeers: PeerLoader): Promise<Plan> {
+  const file = d.state === 'removed' ? undefined : lastGoodFile(core, d);
+  const peers = file !== undefined && needsPeers(file) ? await loadPeers() : noPeers();
   const { state, compiled } = desiredPolicy(core, d, peers);
-  if (compiled === undefined) {
-    await core.o.enforcer.removeDevice(d.mac);
-    return { state: state as 'allowed' | 'removed', rules: 0 };
+  if (compiled === undefined) return { remove: true, outcome: { state: state as 'allowed' | 'removed', rules: 0 } };
+  return { remove: false, compiled, outcome: { state: state as 'enforced' | 'default-deny' | 'quarantined', rules: compiled.rules } };
+}
+
+/** Applies the plan for the device's state. Throws what the compiler or the enforcer throws. */
+export async function enforceState(core: ManagerCore, d: IntentDeviceRecord, loadPeers: PeerLoader): Promise<Outcome> {
+  const plan = await planState(core, d, loadPeers);
+  if (plan.remove) await core.o.enforcer.removeDevice(d.mac);
+  else await applyScript(core, plan.compiled.script);
+  return plan.outcome;
+}
+
+/**
+ * Several devices' scripts as one transaction: the table head once (each script starts with the
+ * same declaration of the table and its base chains), then each device's own lines.
+ */
+export function joinScripts(scripts: string[]): string {
+  const lines: string[] = [];
+  let head: Set<string> | undefined;
+  for (const script of scripts) {
+    const own = script.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    const first = own.findIndex((l) => / d_[0-9a-f]{12}/.test(l));
+    const prefix = first < 0 ? own : own.slice(0, first);
+    const known = head;
+    const sameHead = known !== undefined && prefix.every((l) => known.has(l));
+    if (head === undefined) head = new Set(prefix);
+    lines.push(...(sameHead ? [] : prefix), ...own.slice(prefix.length));
   }
-  await applyScript(core, compiled);
-  return { state: state as 'enforced' | 'default-deny' | 'quarantined', rules: compiled.rules };
+  return `${lines.join('\n')}\n`;
 }

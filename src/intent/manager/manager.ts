@@ -5,6 +5,7 @@
  */
 
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
+import { normaliseMac } from '../ip.ts';
 import { audit, createCore, getDevice, input } from './core.ts';
 import { observe } from './observe.ts';
 import { currentPolicies } from './policies.ts';
@@ -16,23 +17,12 @@ import type { IntentManager, IntentManagerOptions } from './types.ts';
 
 export function createIntentManager(options: IntentManagerOptions): IntentManager {
   const core = createCore(options);
+  const lock = <T>(mac: string, fn: () => Promise<T>) => core.lock(normaliseMac(String(mac)) ?? String(mac), fn);
   const manager: IntentManager = {
-    observe: (o, actor = 'system') => observe(core, o, actor),
-    refresh: async (mac, { force = false, actor = 'system' } = {}) => refreshDevice(core, await getDevice(core, mac), force, actor),
-    async remove(mac, actor = 'system') {
-      const d = await getDevice(core, mac);
-      if (core.leader) await core.o.enforcer.removeDevice(d.mac);
-      const { dueAt: _due, ...rest } = input(d);
-      const removed = await core.o.store.intentDevices.put({
-        ...rest,
-        state: 'removed',
-        ruleCount: 0,
-        ...(core.leader ? {} : { dueAt: core.now() }),
-      });
-      core.o.metrics?.state?.(removed.mac, removed.state, 0);
-      await audit(core, actor, 'intent.device.removed', d.mac);
-      return removed;
-    },
+    observe: (o, actor = 'system') => (o.mac === undefined ? observe(core, o, actor) : lock(o.mac, () => observe(core, o, actor))),
+    refresh: (mac, { force = false, actor = 'system' } = {}) =>
+      lock(mac, async () => refreshDevice(core, await getDevice(core, mac), force, actor)),
+    remove: (mac, actor = 'system') => lock(mac, () => removeDevice(mac, actor)),
     async decommission(guid, actor = 'system') {
       const hex = guid.toLowerCase().replaceAll('-', '');
       const devices = await options.store.intentDevices.findByGuid(hex);
@@ -40,12 +30,12 @@ export function createIntentManager(options: IntentManagerOptions): IntentManage
       for (const d of devices) out.push(d.state === 'removed' ? d : await manager.remove(d.mac, actor));
       return out;
     },
-    reportViolations: (mac, v) => reportViolations(core, mac, v),
-    quarantine: (mac, actor, reason) => quarantine(core, mac, actor, reason),
-    release: (mac, actor, reason = '') => release(core, mac, actor, reason),
+    reportViolations: (mac, v) => lock(mac, () => reportViolations(core, mac, v)),
+    quarantine: (mac, actor, reason) => lock(mac, () => quarantine(core, mac, actor, reason)),
+    release: (mac, actor, reason = '') => lock(mac, () => release(core, mac, actor, reason)),
     tick: (now) => tick(core, now ?? core.now()),
     policies: () => currentPolicies(core),
-    learnNames: (mac, answers) => learnNames(core, mac, answers),
+    learnNames: (mac, answers) => lock(mac, () => learnNames(core, mac, answers)),
     reconcile: () => reconcile(core),
     async close() {
       const l = options.lease;
@@ -54,4 +44,19 @@ export function createIntentManager(options: IntentManagerOptions): IntentManage
     },
   };
   return manager;
+
+  async function removeDevice(mac: string, actor: string): Promise<IntentDeviceRecord> {
+    const d = await getDevice(core, mac);
+    if (core.leader) await core.o.enforcer.removeDevice(d.mac);
+    const { dueAt: _due, ...rest } = input(d);
+    const removed = await core.o.store.intentDevices.put({
+      ...rest,
+      state: 'removed',
+      ruleCount: 0,
+      ...(core.leader ? {} : { dueAt: core.now() }),
+    });
+    core.o.metrics?.state?.(removed.mac, removed.state, 0);
+    await audit(core, actor, 'intent.device.removed', d.mac);
+    return removed;
+  }
 }

@@ -28,6 +28,12 @@ export interface PeerMaps {
   models: Map<string, string[]>;
 }
 
+/** The other devices' addresses: a device is not its own peer. */
+function others(m: Map<string, string[]>, d: IntentDeviceRecord): Map<string, string[]> {
+  const own = new Set([d.ipv4, d.ipv6]);
+  return new Map([...m].map(([k, v]) => [k, v.filter((a) => !own.has(a))]));
+}
+
 function context(o: IntentManagerOptions, d: IntentDeviceRecord, peers: PeerMaps): DeviceContext {
   const c = o.context ?? {};
   const ctx: DeviceContext = {
@@ -36,8 +42,8 @@ function context(o: IntentManagerOptions, d: IntentDeviceRecord, peers: PeerMaps
     myControllers: (d.mudUrl === undefined ? undefined : c.myControllers?.get(d.mudUrl)) ?? [],
     localNetworks: c.localNetworks ?? [],
     names: nameMap(d.names),
-    manufacturers: peers.manufacturers,
-    models: peers.models,
+    manufacturers: others(peers.manufacturers, d),
+    models: others(peers.models, d),
   };
   if (d.ipv4 !== undefined) ctx.ipv4 = d.ipv4;
   if (d.ipv6 !== undefined) ctx.ipv6 = d.ipv6;

@@ -5,13 +5,15 @@
  */
 import { mudToJson } from '../../mud/model/to-json.ts';
 import type { IntentDeviceInput, IntentDeviceRecord } from '../../store/intent-device-repository.ts';
+import { MudFetchError } from '../fetch-errors.ts';
 import type { MudCacheEntry } from '../mud-cache.ts';
 import { nextAttemptAfter } from '../mud-cache.ts';
 import type { MudFetchResult } from '../mud-fetch.ts';
 import { audit, dueAt, input, lastGoodFile, type ManagerCore } from './core.ts';
-import { enforceState } from './enforce.ts';
+import { enforceState, type Outcome } from './enforce.ts';
 import { mudNames, resolveNames } from './names.ts';
-import { peerMaps } from './peers.ts';
+import { type PeerLoader, peerLoader } from './peers.ts';
+import { noPeers } from './policy.ts';
 
 function cacheEntry(core: ManagerCore, d: IntentDeviceRecord): MudCacheEntry | undefined {
   const file = lastGoodFile(core, d);
@@ -67,12 +69,12 @@ export async function failed(
   now = core.now(),
 ): Promise<IntentDeviceRecord> {
   const err = errorOf(e);
-  if (err.code.startsWith('ERR_INTENT_FETCH')) core.o.metrics?.fetchFailed?.(err.code);
+  if (e instanceof MudFetchError) core.o.metrics?.fetchFailed?.(err.code);
   core.log('warn', 'intent: device kept on its last enforcement', { mac: d.mac, code: err.code, message: err.message });
   let next: IntentDeviceInput = { ...input(d), lastError: { ...err, at: now } };
   if (d.mud === undefined && d.state !== 'quarantined' && d.state !== 'default-deny' && d.state !== 'allowed') {
     try {
-      const outcome = await enforceState(core, { ...d, state: 'pending' }, { manufacturers: new Map(), models: new Map() });
+      const outcome = await enforceState(core, { ...d, state: 'pending' }, async () => noPeers());
       next = { ...next, state: outcome.state, ruleCount: outcome.rules };
     } catch (e2) {
       next = { ...next, state: 'failed', lastError: { ...errorOf(e2), at: now } };
@@ -97,10 +99,11 @@ export async function refreshDevice(
   force: boolean,
   actor: string,
   now = core.now(),
+  peers: PeerLoader = peerLoader(core.o.store),
 ): Promise<IntentDeviceRecord> {
   if (d.state === 'removed') return d;
   if (!core.leader) return core.o.store.intentDevices.put({ ...input(d), dueAt: now });
-  if (d.mudUrl === undefined) return applyCurrent(core, d, actor);
+  if (d.mudUrl === undefined) return applyCurrent(core, d, actor, peers);
   let result: MudFetchResult;
   try {
     result = await core.fetcher(d.mudUrl, { ...fetchOptions(core), cache: cacheEntry(core, d), force, now });
@@ -116,11 +119,7 @@ export async function refreshDevice(
     const settled = (d.state === 'enforced' || d.state === 'quarantined') && d.lastError === undefined;
     const record: IntentDeviceRecord = { ...next, createdAt: d.createdAt, updatedAt: d.updatedAt };
     if (refetched || fresh || names.changed || !settled) {
-      const outcome = await enforceState(
-        core,
-        { ...record, state: d.state === 'quarantined' ? 'quarantined' : 'enforced' },
-        await peerMaps(core.o.store),
-      );
+      const outcome = await enforceState(core, { ...record, state: d.state === 'quarantined' ? 'quarantined' : 'enforced' }, peers);
       next = { ...next, state: outcome.state, ruleCount: outcome.rules };
       await audit(core, actor, 'intent.device.enforced', d.mac, {
         state: outcome.state,
@@ -142,15 +141,28 @@ export async function refreshDevice(
       state: next.state,
       stale: true,
     });
-  } else delete next.lastError;
+  } else if (!result.stale) delete next.lastError;
+  // Stale without an error: the back-off of an earlier failure still runs; its error stays shown.
   for (const w of result.warnings) core.log('warn', 'intent: MUD file warning', { mac: d.mac, warning: w });
   return save(core, next);
 }
 
+/** Stores the state the firewall now has for the device (after a batch applied it). */
+export async function settle(core: ManagerCore, d: IntentDeviceRecord, outcome: Outcome): Promise<IntentDeviceRecord> {
+  if (outcome.state !== d.state)
+    await audit(core, 'system', 'intent.device.enforced', d.mac, { state: outcome.state, rules: outcome.rules });
+  return save(core, { ...input(d), state: outcome.state, ruleCount: outcome.rules });
+}
+
 /** Applies the device's current state without fetching (no MUD URL yet, or reconciliation). */
-export async function applyCurrent(core: ManagerCore, d: IntentDeviceRecord, actor: string): Promise<IntentDeviceRecord> {
+export async function applyCurrent(
+  core: ManagerCore,
+  d: IntentDeviceRecord,
+  actor: string,
+  peers: PeerLoader = peerLoader(core.o.store),
+): Promise<IntentDeviceRecord> {
   try {
-    const outcome = await enforceState(core, d.state === 'failed' ? { ...d, state: 'pending' } : d, await peerMaps(core.o.store));
+    const outcome = await enforceState(core, d.state === 'failed' ? { ...d, state: 'pending' } : d, peers);
     const next = { ...input(d), state: outcome.state, ruleCount: outcome.rules };
     if (outcome.state !== d.state)
       await audit(core, actor, 'intent.device.enforced', d.mac, { state: outcome.state, rules: outcome.rules });

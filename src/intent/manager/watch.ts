@@ -124,7 +124,10 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
       if (before === undefined) continue;
       const add = (direction: 'from-device' | 'to-device', n: number) =>
         n > 0 &&
-        out.set(mac, [...(out.get(mac) ?? []), { direction, protocol: 0, peer: '', acl: 'default-deny (nft counter)', at: now, count: n }]);
+        out.set(mac, [
+          ...(out.get(mac) ?? []),
+          { direction, protocol: 0, peer: 'any', acl: 'default-deny (nft counter)', at: now, count: n },
+        ]);
       if (!o.capturing) add('from-device', c.from - before.from);
       add('to-device', c.to - before.to);
     }

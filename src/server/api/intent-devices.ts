@@ -41,6 +41,20 @@ const NewDevice = Type.Object(
 );
 const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
 const OptionalReason = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1024 })) }, { additionalProperties: false });
+const Flow = Type.Object(
+  {
+    direction: Type.Union([Type.Literal('from-device'), Type.Literal('to-device')]),
+    protocol: Type.Integer({ minimum: 0, maximum: 255, description: 'IP protocol number; 0 when not IP' }),
+    peer: Type.String({ minLength: 1, maxLength: 64, description: "the other side's address" }),
+    peerPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    localPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    acl: Type.String({ minLength: 1, maxLength: 256, description: 'the ACL the flow fell through' }),
+    at: Type.Optional(Type.String({ format: 'date-time', description: 'when it was seen; default now' })),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+  },
+  { additionalProperties: false },
+);
+const Flows = Type.Object({ violations: Type.Array(Flow, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
 const Refresh = Type.Object({ force: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 function macOf(text: string): string {
@@ -133,11 +147,13 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     url: '/intent/devices/:mac/refresh',
     roles: WRITE,
     summary: 'Refetch the MUD file (force: ignore cache validity and back-off), re-resolve and re-apply',
-    schema: { params: MacParams, body: Refresh },
+    // The body is optional: a POST without one forces the refresh.
+    schema: { params: MacParams },
+    jsonBody: Refresh,
     openapi: { responses: deviceResponse },
     async handler(request) {
       const mac = macOf(request.params.mac);
-      const force = request.body?.force ?? true;
+      const force = (request.body as { force?: boolean } | undefined)?.force ?? true;
       return deviceView(await calling(() => managerOf(ctx).refresh(mac, { force, actor: actorOf(request) })));
     },
   }),
@@ -151,6 +167,20 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     async handler(request) {
       const mac = (await device(ctx, macOf(request.params.mac))).mac;
       return page(await withCursorCheck(() => ctx.store.intentViolations.list({ ...pageRequest(request.query), mac })), violationView);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/intent/devices/:mac/violations',
+    roles: WRITE,
+    summary: 'Report violations seen by a flow watcher; past the threshold the device is quarantined',
+    schema: { params: MacParams, body: Flows },
+    openapi: { responses: deviceResponse },
+    async handler(request) {
+      const mac = macOf(request.params.mac);
+      const now = (ctx.clock ?? (() => new Date()))();
+      const flows = request.body.violations.map(({ at, ...f }) => ({ ...f, at: at === undefined ? now : new Date(at) }));
+      return deviceView(await calling(() => managerOf(ctx).reportViolations(mac, flows)));
     },
   }),
   route({
@@ -181,11 +211,13 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     url: '/intent/devices/:mac/release',
     roles: WRITE,
     summary: 'Take the device out of quarantine, back to its MUD file; its violations are cleared',
-    schema: { params: MacParams, body: OptionalReason },
+    schema: { params: MacParams },
+    jsonBody: OptionalReason,
     openapi: { responses: { 200: jsonResponse('the release action', INTENT_QUARANTINE_SCHEMA) } },
     async handler(request) {
       const mac = macOf(request.params.mac);
-      return quarantineView(await calling(() => managerOf(ctx).release(mac, actorOf(request), request.body?.reason ?? '')));
+      const reason = (request.body as { reason?: string } | undefined)?.reason ?? '';
+      return quarantineView(await calling(() => managerOf(ctx).release(mac, actorOf(request), reason)));
     },
   }),
   route({

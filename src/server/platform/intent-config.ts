@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parsePrefix } from '../../intent/ip.ts';
 import type { ConfigError } from '../../platform/errors.ts';
+import { booleanSetting } from './transport-config.ts';
 
 export interface IntentConfig {
   /** The gateway whose nftables this server programs; replicas of one gateway share a lease (default: the host name). */
@@ -18,18 +19,26 @@ export interface IntentConfig {
   mudSignerCa?: string;
   /** An unsigned MUD file: refused (default) or accepted with a warning. */
   unsigned: 'refuse' | 'warn';
+  /** Read fetched MUD files with the lenient reader (real-world shorthands accepted with warnings); default false. */
+  lenient: boolean;
   /** RFC 8520 §8.4: controller class URI → addresses. */
   controllers: Map<string, string[]>;
+  /** RFC 8520 §8.5: MUD URL → the addresses of that device type's own controllers (`my-controller`). */
+  myControllers: Map<string, string[]>;
   /** RFC 8520 §8.6: the prefixes called local. */
   localNetworks: string[];
   /** The resolvers devices may query (allowed with the network basics). */
   dnsServers: string[];
+  /** Allow the network basics (ARP-free IPv6 ND/RA, DHCPv4/v6, DNS to dnsServers) to every device; default true. */
+  basics: boolean;
   /** The resolvers (ADDR or ADDR:PORT) the manager asks for the names in MUD files; the system's when empty. */
   resolver: string[];
   /** A device that never had a good MUD file: default deny (the basics only) or allow. */
   neverGood: 'deny' | 'allow';
   /** Violations that quarantine a device; 0 turns automatic quarantine off. */
   quarantineThreshold: number;
+  /** For a file without a quarantine policy: the basics only (default) or nothing at all. */
+  quarantinePolicy: 'basics' | 'block';
   /** Seconds between manager ticks (refetch, re-resolve, lease renewal). */
   tickInterval: number;
   /** The network namespace whose nftables are programmed; the server's own when absent. */
@@ -43,7 +52,11 @@ export interface IntentRawSettings {
   intentMudServerCa?: string | undefined;
   intentMudSignerCa?: string | undefined;
   intentUnsigned?: string | undefined;
+  intentLenient?: string | boolean | undefined;
   intentControllers?: string | undefined;
+  intentMyControllers?: string | undefined;
+  intentBasics?: string | boolean | undefined;
+  intentQuarantinePolicy?: string | undefined;
   intentLocalNetworks?: string | undefined;
   intentDnsServers?: string | undefined;
   intentResolver?: string | undefined;
@@ -59,7 +72,11 @@ export const INTENT_ENV: Readonly<Record<keyof IntentRawSettings, string>> = {
   intentMudServerCa: 'IOTOPIA_INTENT_MUD_SERVER_CA',
   intentMudSignerCa: 'IOTOPIA_INTENT_MUD_SIGNER_CA',
   intentUnsigned: 'IOTOPIA_INTENT_UNSIGNED',
+  intentLenient: 'IOTOPIA_INTENT_LENIENT',
   intentControllers: 'IOTOPIA_INTENT_CONTROLLERS',
+  intentMyControllers: 'IOTOPIA_INTENT_MY_CONTROLLERS',
+  intentBasics: 'IOTOPIA_INTENT_BASICS',
+  intentQuarantinePolicy: 'IOTOPIA_INTENT_QUARANTINE_POLICY',
   intentLocalNetworks: 'IOTOPIA_INTENT_LOCAL_NETWORKS',
   intentDnsServers: 'IOTOPIA_INTENT_DNS_SERVERS',
   intentResolver: 'IOTOPIA_INTENT_RESOLVER',
@@ -82,12 +99,16 @@ export const defaultIntentConfig = (): IntentConfig => ({
       .replace(/[^A-Za-z0-9._-]/g, '-')
       .slice(0, 64) || 'gateway',
   unsigned: 'refuse',
+  lenient: false,
   controllers: new Map(),
+  myControllers: new Map(),
   localNetworks: [],
+  basics: true,
   dnsServers: [],
   resolver: [],
   neverGood: 'deny',
   quarantineThreshold: DEFAULT_QUARANTINE_THRESHOLD,
+  quarantinePolicy: 'basics',
   tickInterval: DEFAULT_INTENT_TICK_INTERVAL_S,
 });
 
@@ -108,14 +129,15 @@ function addresses(v: string, setting: string, bad: Bad, prefixes: boolean): str
   return out;
 }
 
-function controllers(v: string, bad: Bad): Map<string, string[]> {
+/** `URI=ADDR` pairs (the last `=` splits, so a URI may contain one), a URI repeated for several addresses. */
+function controllers(v: string, setting: string, bad: Bad): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const pair of list(v)) {
     const at = pair.lastIndexOf('=');
     const uri = pair.slice(0, at).trim();
     const addr = pair.slice(at + 1).trim();
     if (at < 1 || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri) || isIP(addr) === 0)
-      throw bad('intent-controllers', `"${pair.slice(0, 80)}" is not URI=ADDR (e.g. urn:ietf:params:mud:dns=192.0.2.53)`);
+      throw bad(setting, `"${pair.slice(0, 80)}" is not URI=ADDR (e.g. urn:ietf:params:mud:dns=192.0.2.53)`);
     out.set(uri, [...(out.get(uri) ?? []), addr]);
   }
   return out;
@@ -140,7 +162,12 @@ export function applyIntentSettings(c: IntentConfig, s: IntentRawSettings, bad: 
   if (s.intentMudServerCa !== undefined) c.mudServerCa = resolve(s.intentMudServerCa);
   if (s.intentMudSignerCa !== undefined) c.mudSignerCa = resolve(s.intentMudSignerCa);
   if (s.intentUnsigned !== undefined) c.unsigned = oneOf(s.intentUnsigned, ['refuse', 'warn'] as const, 'intent-unsigned', bad);
-  if (s.intentControllers !== undefined) c.controllers = controllers(s.intentControllers, bad);
+  if (s.intentLenient !== undefined) c.lenient = booleanSetting(s.intentLenient, 'intent-lenient', bad);
+  if (s.intentControllers !== undefined) c.controllers = controllers(s.intentControllers, 'intent-controllers', bad);
+  if (s.intentMyControllers !== undefined) c.myControllers = controllers(s.intentMyControllers, 'intent-my-controllers', bad);
+  if (s.intentBasics !== undefined) c.basics = booleanSetting(s.intentBasics, 'intent-basics', bad);
+  if (s.intentQuarantinePolicy !== undefined)
+    c.quarantinePolicy = oneOf(s.intentQuarantinePolicy, ['basics', 'block'] as const, 'intent-quarantine-policy', bad);
   if (s.intentLocalNetworks !== undefined) c.localNetworks = addresses(s.intentLocalNetworks, 'intent-local-networks', bad, true);
   if (s.intentDnsServers !== undefined) c.dnsServers = addresses(s.intentDnsServers, 'intent-dns-servers', bad, false);
   if (s.intentResolver !== undefined) c.resolver = list(s.intentResolver);

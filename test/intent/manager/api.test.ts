@@ -87,6 +87,14 @@ describe('intent management API', () => {
   });
 
   test('refresh, violations, quarantine and release, quarantine actions, delete', async () => {
+    const bare = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intent/devices/${MAC}/refresh`,
+      headers: { authorization: `Bearer ${tokens['owner']}` },
+    });
+    assert.equal(bare.statusCode, 200, `a refresh needs no body: ${bare.body}`);
+    assert.equal((await call('POST', `/intent/devices/${MAC}/refresh`, { force: 'yes' })).statusCode, 400);
+    enf.scripts.pop();
     const refreshed = await call('POST', `/intent/devices/${MAC}/refresh`, {});
     assert.equal(refreshed.statusCode, 200, refreshed.body);
     assert.equal(enf.scripts.length, 2, 'force re-applies');
@@ -96,7 +104,12 @@ describe('intent management API', () => {
     assert.match(q.json().actor, /^token:/);
     assert.equal((await call('GET', `/intent/devices/${MAC}`)).json().state, 'quarantined');
     assert.equal((await call('POST', `/intent/devices/${MAC}/quarantine`, {})).statusCode, 400);
-    const rel = await call('POST', `/intent/devices/${MAC}/release`, {});
+    assert.equal((await call('POST', `/intent/devices/${MAC}/release`, { reason: 7 })).statusCode, 400);
+    const rel = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intent/devices/${MAC}/release`,
+      headers: { authorization: `Bearer ${tokens['owner']}` },
+    });
     assert.equal(rel.statusCode, 200, rel.body);
     assert.equal((await call('POST', `/intent/devices/${MAC}/release`, {})).statusCode, 422);
     const actions = await call('GET', `/intent/quarantine-actions?mac=${MAC}`, undefined, 'auditor');
@@ -120,6 +133,17 @@ describe('intent management API', () => {
     assert.equal(v.json().items[0].peer, '203.0.113.5');
     assert.equal((await call('GET', '/intent/violations?limit=5', undefined, 'auditor')).json().items.length, 1);
     assert.equal((await call('GET', '/intent/violations?cursor=***', undefined, 'auditor')).statusCode, 400);
+
+    const flow = { direction: 'to-device', protocol: 6, peer: '203.0.113.6', peerPort: 4444, localPort: 23, acl: 'to' };
+    const reported = await call('POST', `/intent/devices/${MAC}/violations`, {
+      violations: [flow, { ...flow, count: 2, at: '2030-01-01T00:00:00Z' }],
+    });
+    assert.equal(reported.statusCode, 200, reported.body);
+    assert.equal(reported.json().state, 'quarantined', 'threshold 3 reached');
+    assert.equal((await call('POST', `/intent/devices/${MAC}/violations`, { violations: [{ ...flow, peer: '' }] })).statusCode, 400);
+    assert.equal((await call('POST', `/intent/devices/${MAC}/violations`, { violations: [{ ...flow, at: 'yesterday' }] })).statusCode, 400);
+    assert.equal((await call('POST', `/intent/devices/${MAC}/violations`, { violations: [flow] }, 'auditor')).statusCode, 403);
+    assert.equal((await call('POST', '/intent/devices/02:00:5e:00:00:77/violations', { violations: [flow] })).statusCode, 404);
 
     const del = await call('DELETE', `/intent/devices/${MAC}`);
     assert.equal(del.statusCode, 200);

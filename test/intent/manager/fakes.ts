@@ -11,6 +11,7 @@ import { mudToJson } from '../../../src/mud/model/to-json.ts';
 export function recordingEnforcer() {
   const scripts: string[] = [];
   const removed: string[] = [];
+  const drops = new Map<string, { from: number; to: number }>();
   let failNext: IntentError | undefined;
   const enforcer: Enforcer = {
     async apply(script) {
@@ -24,11 +25,15 @@ export function recordingEnforcer() {
     async removeDevice(mac) {
       removed.push(mac);
     },
+    async dropCounters() {
+      return new Map(drops);
+    },
   };
   return {
     enforcer,
     scripts,
     removed,
+    drops,
     last: () => scripts[scripts.length - 1] ?? '',
     failOnce: (message = 'nft: syntax error') => {
       failNext = new IntentError('ERR_INTENT_APPLY', 'nft', message);
@@ -59,6 +64,8 @@ export function memoryFetcher() {
     const c = o.cache;
     calls.push({ url, force: o.force === true, cached: c !== undefined });
     const base = { signed: true, warnings: [] as string[] };
+    if (c !== undefined && o.force !== true && c.nextAttempt !== undefined && now < c.nextAttempt)
+      return { ...base, entry: c, mud: c.mud, source: 'cache', stale: true, error: c.lastError };
     if (c !== undefined && o.force !== true && c.nextAttempt === undefined && now < c.validUntil)
       return { ...base, entry: c, mud: c.mud, source: 'cache', stale: false, error: undefined };
     const f = files.get(url) ?? new MudFetchError('ERR_INTENT_FETCH_NETWORK', url, 'connection refused');

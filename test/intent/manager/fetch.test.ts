@@ -28,10 +28,10 @@ let serverCa: string;
 let anchor: Issuer;
 let signer: Issuer;
 
-function mudFile(path: string, port: number): Uint8Array {
+function mudFile(path: string, port: number, type = 'ipv4-acl-type'): Uint8Array {
   const acl = {
     name: 'from',
-    type: 'ipv4-acl-type',
+    type,
     aces: {
       ace: [
         {
@@ -57,8 +57,8 @@ function mudFile(path: string, port: number): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ 'ietf-mud:mud': mud, 'ietf-access-control-list:acls': { acl: [acl] } }));
 }
 
-function publish(path: string, port: number, signed = true): Uint8Array {
-  const body = mudFile(path, port);
+function publish(path: string, port: number, signed = true, type?: string): Uint8Array {
+  const body = mudFile(path, port, type);
   routes.set(path, { body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 12)}"` });
   const sig = path.replace(/\.json$/, '.p7s');
   if (signed) routes.set(sig, { body: signMudFile(body, { privateKey: signer.keys.privateKey, certificate: signer.certificate }) });
@@ -144,5 +144,21 @@ describe('intent manager with fetchMud over https', () => {
     const plain = await manager.observe({ mac: '02:00:5e:00:00:22', mudUrl: `${base.replace('https', 'http')}/lamp.json`, source: 'dhcp' });
     assert.equal(plain?.lastError?.code, 'ERR_INTENT_FETCH_URL');
     assert.equal(plain?.state, 'default-deny');
+  });
+
+  test('the lenient setting reaches the reader: a real-world shorthand is refused strictly and accepted leniently', async () => {
+    publish('/old.json', 443, true, 'ipv4');
+    const strict = await manager.observe({ mac: '02:00:5e:00:00:31', mudUrl: `${base}/old.json`, source: 'api' });
+    assert.equal(strict?.lastError?.code, 'ERR_INTENT_FETCH_INVALID');
+    const lenient = createIntentManager({
+      store,
+      enforcer: enf.enforcer,
+      resolver: mapResolver({ 'cloud.things.example.com': { addresses: ['198.51.100.7'], ttl: 86_400 } }).resolver,
+      fetch: { serverCa, signerTrustAnchors: [anchor.certificate], lenient: true },
+      clock: clock.clock,
+    });
+    const d = await lenient.refresh('02:00:5e:00:00:31', { force: true });
+    assert.equal(d.state, 'enforced', JSON.stringify(d.lastError));
+    assert.equal(d.lastError, undefined);
   });
 });

@@ -153,6 +153,46 @@ describe('intent manager', () => {
     assert.equal(d?.dueAt?.getTime(), clock.now() + 30_000);
   });
 
+  test('while a failed refetch waits for its back-off, names are still re-resolved and the error stays shown', async () => {
+    const { store, dns, mud, manager, clock } = await setup();
+    dns.answers[CLOUD] = { addresses: ['198.51.100.7'], ttl: 30 };
+    await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
+    mud.files.delete(MUD_URL);
+    const failedOnce = await manager.refresh(MAC, { force: true });
+    assert.equal(failedOnce.lastError?.code, 'ERR_INTENT_FETCH_NETWORK');
+    assert.equal(failedOnce.fetch?.nextAttempt?.getTime(), clock.now() + 60_000);
+    assert.equal(failedOnce.dueAt?.getTime(), clock.now() + 30_000, 'the name expires before the back-off ends');
+    clock.advance(31_000);
+    const calls = mud.calls.length;
+    await manager.tick(new Date(clock.now()));
+    const d = await store.intentDevices.get(MAC);
+    assert.equal(mud.calls.length, calls + 1);
+    assert.equal(d?.lastError?.code, 'ERR_INTENT_FETCH_NETWORK');
+    assert.ok((d?.names[0]?.expiresAt.getTime() ?? 0) > clock.now());
+    assert.equal(d?.state, 'enforced');
+  });
+
+  test('same-manufacturer and model resolve to the other devices in the store; alone, the ACE is left out', async () => {
+    const { enf, mud, manager } = await setup();
+    mud.files.set(
+      MUD_URL,
+      parse(
+        mudJson([
+          { 'ietf-mud:mud': { 'same-manufacturer': [null] }, ipv4: { protocol: 17 } },
+          { 'ietf-mud:mud': { model: MUD_URL }, ipv4: { protocol: 6 } },
+        ]),
+      ),
+    );
+    const alone = await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
+    assert.equal(alone?.state, 'enforced');
+    assert.doesNotMatch(enf.last(), /192\.0\.2\.11/);
+    await manager.observe({ mac: '02:00:5e:00:00:02', ipv4: '192.0.2.11', mudUrl: MUD_URL, source: 'api' });
+    assert.match(enf.last(), /192\.0\.2\.10/, 'the second device reaches the first');
+    const again = await manager.refresh(MAC, { force: true });
+    assert.ok(again.ruleCount > (alone?.ruleCount ?? 0));
+    assert.match(enf.last(), /192\.0\.2\.11/, 'and after a refresh the first reaches the second');
+  });
+
   test('observations without a MAC (FDO) wait by address and join the device when a source knows its MAC', async () => {
     const { store, enf, manager } = await setup();
     const guid = 'a1'.repeat(16);
@@ -214,10 +254,39 @@ describe('intent manager', () => {
     const t = await b.manager.tick(new Date(a.clock.now()));
     assert.equal(t.leader, true);
     assert.equal(b.enf.scripts.length, 1);
-    assert.equal(b.enf.last(), a.enf.last());
+    const rules = (s: string) => s.split('\n').filter((l) => !l.startsWith('#'));
+    assert.deepEqual(rules(b.enf.last()), rules(a.enf.last()));
     assert.equal((await a.manager.tick(new Date(a.clock.now()))).leader, false);
     await b.manager.close();
     assert.equal(await a.store.intentLeases.get('gw'), undefined);
+  });
+
+  test('reconcile applies devices in batches, one transaction each; a refused batch is applied device by device', async () => {
+    const { store, enf, manager } = await setup();
+    const macs = ['02:00:5e:00:00:01', '02:00:5e:00:00:02', '02:00:5e:00:00:03'];
+    for (const [i, mac] of macs.entries()) await manager.observe({ mac, ipv4: `192.0.2.${10 + i}`, mudUrl: MUD_URL, source: 'api' });
+    await manager.quarantine(macs[1] as string, 'token:op', 'test');
+    await manager.remove(macs[2] as string);
+    enf.scripts.length = 0;
+    enf.removed.length = 0;
+    assert.equal(await manager.reconcile(), 3);
+    assert.equal(enf.scripts.length, 1, 'one transaction');
+    const batch = enf.last();
+    assert.equal(batch.match(/^table inet iotopia \{/gm)?.length, 1, 'the table head once');
+    assert.match(batch, /d_02005e000001_f0/);
+    assert.match(batch, /add element inet iotopia from_dev \{ 02:00:5e:00:00:02 /);
+    assert.doesNotMatch(batch, /d_02005e000002_f0/, 'the quarantined device has only the basics');
+    assert.deepEqual(enf.removed, [macs[2]]);
+    assert.deepEqual(await Promise.all(macs.map(async (m) => (await store.intentDevices.get(m))?.state)), [
+      'enforced',
+      'quarantined',
+      'removed',
+    ]);
+    enf.scripts.length = 0;
+    enf.failOnce();
+    await manager.reconcile();
+    assert.equal(enf.scripts.length, 2, 'after the refused batch, each device on its own');
+    assert.equal((await store.intentDevices.get(macs[0] as string))?.state, 'enforced');
   });
 
   test('violations past the threshold quarantine the device atomically to its own quarantine policy; release reverses it', async (t) => {
@@ -264,6 +333,31 @@ describe('intent manager', () => {
     ]);
     assert.ok((await actions(store)).includes('intent.device.quarantined'));
     await assert.rejects(manager.release(MAC, 'token:op'), { code: 'ERR_INTENT_DEVICE_INPUT' });
+  });
+
+  test('operations on one device run one at a time: a quarantine during a slow refresh is not undone', async () => {
+    const { store, mud, manager, clock } = await setup();
+    await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const plain = mud.fetcher;
+    const slow = createIntentManager({
+      store,
+      enforcer: recordingEnforcer().enforcer,
+      resolver: mapResolver({ [CLOUD]: { addresses: ['198.51.100.7'], ttl: 300 } }).resolver,
+      fetcher: async (url, o) => {
+        await gate;
+        return plain(url, o);
+      },
+      clock: clock.clock,
+    });
+    const refreshing = slow.refresh(MAC, { force: true });
+    const quarantining = slow.quarantine(MAC, 'token:op', 'during a refresh');
+    release();
+    await Promise.all([refreshing, quarantining]);
+    assert.equal((await store.intentDevices.get(MAC))?.state, 'quarantined');
   });
 
   test('a file without a quarantine policy quarantines to the basics, or to nothing with policy block', async () => {

@@ -34,6 +34,10 @@ describe('intent role settings', () => {
           intentQuarantineThreshold: '0',
           intentTickInterval: '5',
           intentNetns: 'gw-ns',
+          intentMyControllers: 'https://things.example.com/lamp=192.0.2.2',
+          intentBasics: 'false',
+          intentLenient: true,
+          intentQuarantinePolicy: 'block',
         },
       ],
     );
@@ -45,6 +49,9 @@ describe('intent role settings', () => {
       [c.intent?.unsigned, c.intent?.neverGood, c.intent?.quarantineThreshold, c.intent?.tickInterval, c.intent?.netns],
       ['warn', 'allow', 0, 5, 'gw-ns'],
     );
+    assert.deepEqual([...(c.intent?.myControllers ?? [])], [['https://things.example.com/lamp', ['192.0.2.2']]]);
+    assert.deepEqual([c.intent?.basics, c.intent?.quarantinePolicy, c.intent?.lenient], [false, 'block', true]);
+    assert.equal(resolveConfig(['environment', { roles: 'intent' }]).intent?.lenient, false);
     const bad = (s: Record<string, string>, re: RegExp) =>
       assert.throws(
         () => resolveConfig(['command line', { roles: 'intent', ...s }]),
@@ -58,6 +65,10 @@ describe('intent role settings', () => {
     bad({ intentNeverGood: 'perhaps' }, /intent-never-good/);
     bad({ intentTickInterval: '0' }, /intent-tick-interval/);
     bad({ intentGateway: 'a b' }, /intent-gateway/);
+    bad({ intentBasics: 'yes' }, /intent-basics/);
+    bad({ intentLenient: 'maybe' }, /intent-lenient/);
+    bad({ intentQuarantinePolicy: 'lock' }, /intent-quarantine-policy/);
+    bad({ intentMyControllers: 'https://x.example/a' }, /intent-my-controllers/);
   });
 });
 
@@ -132,7 +143,7 @@ describe('intent role on real nftables in a router namespace', { skip }, () => {
     );
     p = await startTestPlatform(
       'iotopia-intent-nft-',
-      { roles: 'intent', intentGateway: `gw-${id}`, intentNetns: R, intentTickInterval: '3600' },
+      { roles: 'intent', intentGateway: `gw-${id}`, intentNetns: R, intentTickInterval: '3600', intentQuarantineThreshold: '4' },
       { intentPorts: { resolver: dns.resolver, fetcher: mud.fetcher } },
     );
     for (let i = 0; i < 100 && (await p.platform.store.intentLeases.get(`gw-${id}`)) === undefined; i++)
@@ -159,8 +170,25 @@ describe('intent role on real nftables in a router namespace', { skip }, () => {
     assert.equal(r.json().state, 'enforced', JSON.stringify(r.json().lastError));
     assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'allowed by the MUD file');
     assert.equal(connect(A, '198.51.100.2', 8081), 'blocked', 'default deny');
+    // A reconciliation (as on gaining the lease) applies the same policy in one batch transaction.
+    assert.equal(await p.platform.intent?.manager.reconcile(), 1);
+    assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'still allowed after reconciling');
 
-    assert.equal((await call('POST', `/intent/devices/${DEVICE_MAC}/quarantine`, { reason: 'test' })).statusCode, 200);
+    // The kernel's drop counters are a violation source of the traffic watch: the first reading is the baseline.
+    const flush = () => p.platform.intent?.flushWatch();
+    await flush();
+    for (let i = 0; i < 3; i++) assert.equal(connect(A, '198.51.100.2', 8081), 'blocked');
+    await flush();
+    const violations = (await p.platform.store.intentViolations.list({ mac: DEVICE_MAC })).items;
+    assert.ok(
+      violations.some((v) => v.acl.startsWith('default-deny') && v.direction === 'from-device' && v.count >= 3),
+      JSON.stringify(violations),
+    );
+    const q = await p.platform.store.intentQuarantine.list({ mac: DEVICE_MAC });
+    assert.deepEqual(
+      q.items.map((x) => [x.action, x.actor]),
+      [['quarantine', 'system']],
+    );
     assert.equal(connect(A, '198.51.100.2', 8080), 'blocked', 'quarantined to the basics');
     assert.equal((await call('POST', `/intent/devices/${DEVICE_MAC}/release`, {})).statusCode, 200);
     assert.equal(connect(A, '198.51.100.2', 8080), 'open', 'released');

@@ -54,6 +54,7 @@ function pemBundle(file: string, setting: string): string[] {
 function fetchSettings(c: IntentConfig): IntentManagerOptions['fetch'] {
   return {
     unsigned: c.unsigned,
+    lenient: c.lenient,
     signerTrustAnchors: c.mudSignerCa === undefined ? [] : pemBundle(c.mudSignerCa, 'intent-mud-signer-ca'),
     ...(c.mudServerCa === undefined ? {} : { serverCa: pemBundle(c.mudServerCa, 'intent-mud-server-ca').join('\n') }),
   };
@@ -91,9 +92,15 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
     resolver: ports.resolver ?? dnsResolver(c.resolver.length === 0 ? {} : { servers: c.resolver }),
     ...(ports.fetcher === undefined ? {} : { fetcher: ports.fetcher }),
     fetch: fetchSettings(c),
-    context: { controllers: c.controllers, localNetworks: c.localNetworks, dnsServers: c.dnsServers },
+    context: {
+      controllers: c.controllers,
+      myControllers: c.myControllers,
+      localNetworks: c.localNetworks,
+      dnsServers: c.dnsServers,
+      basics: c.basics,
+    },
     neverGood: c.neverGood,
-    quarantine: { threshold: c.quarantineThreshold },
+    quarantine: { threshold: c.quarantineThreshold, policy: c.quarantinePolicy },
     lease: { gateway: c.gateway, holder: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, ttlMs: c.tickInterval * 3000 },
     clock: ctx.clock,
     metrics: intentMetrics(registry),
