@@ -138,10 +138,9 @@ function tableHead(): string[] {
   ];
 }
 
-const setDecl = (s: NftSet, elements: boolean): string =>
-  `add set inet ${NFT_TABLE} ${s.name} { type ${s.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags interval; auto-merge;${
-    elements && s.elements.length > 0 ? ` elements = { ${s.elements.join(', ')} };` : ''
-  } }`;
+/** `add set …` without its elements, up to the closing brace. */
+const setHead = (t: string, s: NftSet): string =>
+  `add set ${t} ${s.name} { type ${s.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags interval; auto-merge;`;
 
 /** Compiles `policy` to an nft script; apply it with `nft -f`. */
 export function compileNft(policy: ResolvedPolicy, opts: NftCompileOptions = {}): string {
@@ -153,22 +152,33 @@ export function compileNft(policy: ResolvedPolicy, opts: NftCompileOptions = {})
   const basics = opts.basics !== false;
   const counters = dropCounterNames(id);
   const named = fromDevElement(policy.mac, id, opts.deviceName);
-  const fromRules = [
-    ...(basics ? basicsFrom(dnsServers(opts.dnsServers ?? [])) : []),
-    ...fromAcls.map((c) => `jump ${c}`),
-    dropRule(counters.from),
-  ];
-  const toRules = [...(basics ? BASICS_TO : []), ...toAcls.map((c) => `jump ${c}`), dropRule(counters.to)];
   const lines = [`# IoTopia device policy for ${policy.mac}: apply with nft -f (one transaction)`, ...tableHead()];
   lines.push(`add counter ${t} ${counters.from}`, `add counter ${t} ${counters.to}`);
   for (const c of [`${id}_from`, `${id}_to`]) lines.push(`add chain ${t} ${c}`, `flush chain ${t} ${c}`);
   for (const c of out.chains) lines.push(`add chain ${t} ${c.name}`, `delete chain ${t} ${c.name}`);
-  for (const s of out.sets) lines.push(setDecl(s, false), `delete set ${t} ${s.name}`);
-  for (const s of out.sets) lines.push(setDecl(s, true));
-  for (const c of out.chains) lines.push(`add chain ${t} ${c.name}`, ...c.rules.map((r) => `add rule ${t} ${c.name} ${r}`));
-  lines.push(...fromRules.map((r) => `add rule ${t} ${id}_from ${r}`), ...toRules.map((r) => `add rule ${t} ${id}_to ${r}`));
+  const heads = out.sets.map((s) => setHead(t, s));
+  out.sets.forEach((s, i) => {
+    lines.push(`${heads[i]} }`, `delete set ${t} ${s.name}`);
+  });
+  out.sets.forEach((s, i) => {
+    lines.push(s.elements.length > 0 ? `${heads[i]} elements = { ${s.elements.join(', ')} }; }` : `${heads[i]} }`);
+  });
+  for (const c of out.chains) {
+    lines.push(`add chain ${t} ${c.name}`);
+    const prefix = `add rule ${t} ${c.name} `;
+    for (const r of c.rules) lines.push(prefix + r);
+  }
+  const from = `add rule ${t} ${id}_from `;
+  if (basics) for (const r of basicsFrom(dnsServers(opts.dnsServers ?? []))) lines.push(from + r);
+  for (const c of fromAcls) lines.push(`${from}jump ${c}`);
+  lines.push(from + dropRule(counters.from));
+  const to = `add rule ${t} ${id}_to `;
+  if (basics) for (const r of BASICS_TO) lines.push(to + r);
+  for (const c of toAcls) lines.push(`${to}jump ${c}`);
+  lines.push(to + dropRule(counters.to));
   lines.push(...named, `add element ${t} to_dev { ${policy.mac} : jump ${id}_to }`);
   if (policy.ipv4 !== undefined) lines.push(`add element ${t} to_dev4 { ${policy.ipv4.text.replace(/\/32$/, '')} : jump ${id}_to }`);
   if (policy.ipv6 !== undefined) lines.push(`add element ${t} to_dev6 { ${policy.ipv6.text.replace(/\/128$/, '')} : jump ${id}_to }`);
-  return `${lines.join('\n')}\n`;
+  lines.push('');
+  return lines.join('\n');
 }
