@@ -29,6 +29,45 @@ interface AceFailure {
   message: string;
 }
 
+/** Where a lookup in the device context goes: names, manufacturers, models, controllers, my-controller, local-networks. */
+type LookupKind = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** One lookup in the device context and what it found. */
+interface Lookup {
+  kind: LookupKind;
+  key: string;
+  values: string[] | undefined;
+}
+
+function lookup(ctx: DeviceContext, kind: LookupKind, key: string): string[] | undefined {
+  switch (kind) {
+    case 0:
+      return ctx.names.get(key);
+    case 1:
+      return ctx.manufacturers?.get(key);
+    case 2:
+      return ctx.models?.get(key);
+    case 3:
+      return ctx.controllers.get(key);
+    case 4:
+      return ctx.myControllers;
+    case 5:
+      return ctx.localNetworks;
+  }
+}
+
+/** The device context as resolution reads it: every lookup is recorded, in order. */
+interface Reader {
+  ctx: DeviceContext;
+  log: Lookup[];
+}
+
+function read(r: Reader, kind: LookupKind, key: string): string[] | undefined {
+  const values = lookup(r.ctx, kind, key);
+  r.log.push({ kind, key, values });
+  return values;
+}
+
 function prefixes(values: string[], where: string): Prefix[] {
   return values.map((v) => {
     const p = parsePrefix(v);
@@ -51,30 +90,30 @@ function nonEmpty(origin: string, values: string[] | undefined, where: string): 
 }
 
 /** RFC 8520 §8: the addresses an ietf-mud match stands for. */
-function mudSets(m: MudMatch, file: MudFile, authority: string | undefined, ctx: DeviceContext, where: string): AddressSet[] {
+function mudSets(m: MudMatch, file: MudFile, authority: string | undefined, ctx: Reader, where: string): AddressSet[] {
   const sets: AddressSet[] = [];
   if (m.manufacturer !== undefined) {
     const a = m.manufacturer.toLowerCase();
-    sets.push(nonEmpty(`manufacturer ${a}`, ctx.manufacturers?.get(a), where));
+    sets.push(nonEmpty(`manufacturer ${a}`, read(ctx, 1, a), where));
   }
   if (m.sameManufacturer === true) {
     if (authority === undefined) {
       const f: AceFailure = { code: 'ERR_INTENT_UNRESOLVED', where, message: `${where}: ${JSON.stringify(file.mud.mudUrl)} is not a URL` };
       throw f;
     }
-    sets.push(nonEmpty(`same-manufacturer ${authority}`, ctx.manufacturers?.get(authority), where));
+    sets.push(nonEmpty(`same-manufacturer ${authority}`, read(ctx, 1, authority), where));
   }
-  if (m.model !== undefined) sets.push(nonEmpty(`model ${m.model}`, ctx.models?.get(m.model), where));
-  if (m.controller !== undefined) sets.push(nonEmpty(`controller ${m.controller}`, ctx.controllers.get(m.controller), where));
-  if (m.myController === true) sets.push(nonEmpty('my-controller', ctx.myControllers, where));
-  if (m.localNetworks === true) sets.push(nonEmpty('local-networks', ctx.localNetworks, where));
+  if (m.model !== undefined) sets.push(nonEmpty(`model ${m.model}`, read(ctx, 2, m.model), where));
+  if (m.controller !== undefined) sets.push(nonEmpty(`controller ${m.controller}`, read(ctx, 3, m.controller), where));
+  if (m.myController === true) sets.push(nonEmpty('my-controller', read(ctx, 4, ''), where));
+  if (m.localNetworks === true) sets.push(nonEmpty('local-networks', read(ctx, 5, ''), where));
   return sets;
 }
 
-function addressSets(network: string | undefined, name: string | undefined, ctx: DeviceContext, where: string): AddressSet[] {
+function addressSets(network: string | undefined, name: string | undefined, ctx: Reader, where: string): AddressSet[] {
   const sets: AddressSet[] = [];
   if (network !== undefined) sets.push({ origin: 'network', prefixes: prefixes([network], where) });
-  if (name !== undefined) sets.push(nonEmpty(`dnsname ${name}`, ctx.names.get(name), where));
+  if (name !== undefined) sets.push(nonEmpty(`dnsname ${name}`, read(ctx, 0, name), where));
   return sets;
 }
 
@@ -93,7 +132,7 @@ function checkFamilies(r: ResolvedAce, where: string): void {
   throw f;
 }
 
-function resolveAce(s: AceShape, peer: Side, file: MudFile, authority: string | undefined, ctx: DeviceContext): ResolvedAce {
+function resolveAce(s: AceShape, peer: Side, file: MudFile, authority: string | undefined, ctx: Reader): ResolvedAce {
   const where = s.where;
   if (s.unsupported.length > 0) {
     const f: AceFailure = { code: 'ERR_INTENT_UNSUPPORTED', where, message: `${where}: cannot compile ${s.unsupported.join(', ')}` };
@@ -123,7 +162,7 @@ function resolveSide(
   acls: AclShape[],
   authority: string | undefined,
   peer: Side,
-  ctx: DeviceContext,
+  ctx: Reader,
   opts: ResolveOptions,
   warnings: IntentWarning[],
 ): ResolvedAcl[] {
@@ -172,21 +211,71 @@ function lowerKeys(map: Map<string, string[]>): Map<string, string[]> {
   return out;
 }
 
-/** Resolves `file` for the device described by `ctx`. */
+/**
+ * The last resolution of a file: resolving it again with a context whose lookups find the same
+ * values takes the same path and gives the same ACLs, so they are reused (frozen, shared).
+ */
+interface Memo {
+  lenient: boolean;
+  log: Lookup[];
+  fromDevice: ResolvedAcl[];
+  toDevice: ResolvedAcl[];
+  warnings: IntentWarning[];
+}
+
+const memos = new WeakMap<MudFile, Memo>();
+
+const sameValues = (a: string[] | undefined, b: string[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]));
+
+function replays(m: Memo, ctx: DeviceContext, lenient: boolean): boolean {
+  if (m.lenient !== lenient) return false;
+  for (const l of m.log) if (!sameValues(lookup(ctx, l.kind, l.key), l.values)) return false;
+  return true;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The from-device and to-device ACLs of `file` for the context, and the warnings, reused when the lookups match the last time. */
+function resolveAcls(file: MudFile, ctx: DeviceContext, opts: ResolveOptions): Memo {
+  const lenient = opts.lenient === true;
+  const last = memos.get(file);
+  if (last !== undefined && replays(last, ctx, lenient)) return last;
+  const shape = fileShape(file);
+  const reader: Reader = { ctx, log: [] };
+  const warnings: IntentWarning[] = [];
+  const fromDevice = resolveSide(file, shape.fromDevice, shape.authority, 'dst', reader, opts, warnings);
+  const toDevice = resolveSide(file, shape.toDevice, shape.authority, 'src', reader, opts, warnings);
+  // The values found are copied: a caller may change its context's arrays after this call.
+  const log = reader.log.map((l) => ({ ...l, values: l.values === undefined ? undefined : [...l.values] }));
+  const memo: Memo = { lenient, log, fromDevice: deepFreeze(fromDevice), toDevice: deepFreeze(toDevice), warnings: deepFreeze(warnings) };
+  memos.set(file, memo);
+  return memo;
+}
+
+/**
+ * Resolves `file` for the device described by `ctx`. The resolved ACLs are frozen, and shared by
+ * the policies of devices whose context gives the file the same addresses.
+ */
 export function resolveMud(file: MudFile, ctx: DeviceContext, opts: ResolveOptions = {}): ResolvedPolicy {
   const mac = normaliseMac(ctx.mac);
   if (mac === undefined) throw new IntentError('ERR_INTENT_CONTEXT', 'mac', `mac: ${JSON.stringify(ctx.mac)} is not a MAC address`);
   prefixes(ctx.localNetworks, 'local-networks');
   const c: DeviceContext = { ...ctx, names: lowerKeys(ctx.names) };
   if (ctx.manufacturers !== undefined) c.manufacturers = lowerKeys(ctx.manufacturers);
-  const shape = fileShape(file);
-  const warnings: IntentWarning[] = [];
+  const acls = resolveAcls(file, c, opts);
   const policy: ResolvedPolicy = {
     mac,
     mudUrl: file.mud.mudUrl,
-    fromDevice: resolveSide(file, shape.fromDevice, shape.authority, 'dst', c, opts, warnings),
-    toDevice: resolveSide(file, shape.toDevice, shape.authority, 'src', c, opts, warnings),
-    warnings,
+    fromDevice: acls.fromDevice,
+    toDevice: acls.toDevice,
+    warnings: [...acls.warnings],
   };
   const v4 = deviceAddress(ctx.ipv4, 4, 'ipv4');
   const v6 = deviceAddress(ctx.ipv6, 6, 'ipv6');

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { IntentError } from '../../src/intent/errors.ts';
 import { compileNft } from '../../src/intent/nft-compile.ts';
 import { resolveMud } from '../../src/intent/resolve.ts';
-import type { DeviceContext } from '../../src/intent/resolve-types.ts';
+import type { DeviceContext, ResolvedPolicy } from '../../src/intent/resolve-types.ts';
 import { parseMud } from '../../src/mud/validate/parse-mud.ts';
 import { vectorPath, vectorsMissing } from '../helpers/vectors.ts';
 
@@ -112,6 +112,26 @@ describe('compile: pinned output for the real-world MUD vectors', { skip: root =
   test('the script of unsw/amazonEchoMud.json is byte-identical to the pinned one', () => {
     if (update) writeFileSync(GOLDEN, echoScript());
     assert.equal(echoScript(), readFileSync(GOLDEN, 'utf8'));
+  });
+
+  test('a shared, frozen resolution compiles to the same script as a fresh copy of it, for every vector', () => {
+    let compared = 0;
+    for (const v of vectors()) {
+      const mud = parseMud(v.bytes, { lenient: true }).mud;
+      if (mud === undefined) continue;
+      const wanted = new Map<string, Set<string>>();
+      collect(JSON.parse(v.bytes.toString('utf8')), wanted);
+      for (const i of [6, 7]) {
+        const policy = resolveMud(mud, context(1, wanted, false), { lenient: true });
+        const other: ResolvedPolicy = { ...resolveMud(mud, context(1, wanted, false), { lenient: true }), mac: `02:00:00:00:01:0${i}` };
+        assert.equal(other.fromDevice, policy.fromDevice, 'equal lookups share the resolved ACLs');
+        assert.ok(Object.isFrozen(other.fromDevice));
+        const opts = { dnsServers: ['192.0.2.1'], deviceName: `d${i}` };
+        assert.equal(compileNft(other, opts), compileNft(structuredClone(other), opts), v.name);
+        compared++;
+      }
+    }
+    assert.ok(compared > 50);
   });
 
   test('every vector resolves and compiles to the pinned script and policy, or fails with the pinned error', () => {

@@ -88,9 +88,15 @@ export function compileDevices(policies: ResolvedPolicy[], opts: NftCompileOptio
   const macs: string[] = [];
   const basics = basicsOf(opts.basics !== false, dnsServers(opts.dnsServers ?? []), labels);
   const shared = new Map<string, { from: Chain; to: Chain }>();
+  const keys = new Map<ResolvedAcl[], Map<ResolvedAcl[], string>>();
   for (const p of policies) {
     deviceId(p.mac);
-    const key = `${aclsKey(p.fromDevice)}/${aclsKey(p.toDevice)}`;
+    // Policies resolved alike share their ACL lists (resolveMud): then the key is known already.
+    let key = keys.get(p.fromDevice)?.get(p.toDevice);
+    if (key === undefined) {
+      key = `${aclsKey(p.fromDevice)}/${aclsKey(p.toDevice)}`;
+      keys.set(p.fromDevice, (keys.get(p.fromDevice) ?? new Map()).set(p.toDevice, key));
+    }
     let chains = shared.get(key);
     if (chains === undefined) {
       chains = {
