@@ -36,7 +36,10 @@ function mudFile(path: string, port: number): Uint8Array {
       ace: [
         {
           name: 'cloud',
-          matches: { ipv4: { protocol: 6, 'ietf-acldns:dst-dnsname': 'cloud.things.example.com' }, tcp: { 'destination-port': { operator: 'eq', port } } },
+          matches: {
+            ipv4: { protocol: 6, 'ietf-acldns:dst-dnsname': 'cloud.things.example.com' },
+            tcp: { 'destination-port': { operator: 'eq', port } },
+          },
           actions: { forwarding: 'accept' },
         },
       ],
