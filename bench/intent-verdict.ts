@@ -62,8 +62,14 @@ const v6 = (i: number): string => `2001:db8:${(i >> 16).toString(16)}:${(i & 0xf
 const mac = (i: number): string =>
   `02:00:${[i >>> 24, (i >>> 16) & 255, (i >>> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
 
+/**
+ * BENCH_VERDICT_DISTINCT=1 gives every device its own peer addresses (names, controllers, …), so
+ * no two devices resolve alike and nothing is shared: the worst case for the compile time.
+ */
+const DISTINCT = process.env.BENCH_VERDICT_DISTINCT === '1';
+
 function context(i: number, wanted: Map<string, Set<string>>): DeviceContext {
-  let n = 0;
+  let n = DISTINCT ? i * 64 : 0;
   const addrs = (): string[] => [peer4(n + 7), v6(0x10000 + n++)];
   const map = (kind: string, lower = false) =>
     new Map([...(wanted.get(kind) ?? [])].map((k) => [lower ? k.toLowerCase().replace(/\.$/, '') : k, addrs()]));
@@ -209,6 +215,7 @@ export function intentVerdictBench(seconds: number): Record<string, unknown> {
       nftScriptMs: Number(c.nftMs.toFixed(1)),
       engineMs: Number(c.engineMs.toFixed(1)),
       nftScriptMiB: Number((c.scriptBytes / 2 ** 20).toFixed(1)),
+      distinctPeers: DISTINCT,
       targetMs: 1000,
     },
     verdicts: {

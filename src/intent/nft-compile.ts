@@ -167,8 +167,11 @@ function aclLines(from: ResolvedAcl[], to: ResolvedAcl[], id: string): string[] 
 /** Stands for the device identifier in a kept block: no character of a script is ever NUL. */
 const ID = '\u0000';
 
-/** The ACL lines of a pair of frozen ACL lists, as text cut where the device identifier goes. */
-const blocks = new WeakMap<ResolvedAcl[], { to: ResolvedAcl[]; pieces: string[] }>();
+/**
+ * The ACL lines of a pair of frozen ACL lists, as text cut where the device identifier goes; kept
+ * from the second device that uses the pair (the first only marks it, `pieces` undefined).
+ */
+const blocks = new WeakMap<ResolvedAcl[], { to: ResolvedAcl[]; pieces?: string[] }>();
 
 /**
  * aclLines for `policy`, as one block of text. The lists resolveMud returns are frozen and shared
@@ -178,11 +181,12 @@ function aclBlock(policy: ResolvedPolicy, id: string): string[] {
   const from = policy.fromDevice;
   const to = policy.toDevice;
   if (!Object.isFrozen(from) || !Object.isFrozen(to)) return aclLines(from, to, id);
-  let b = blocks.get(from);
+  const b = blocks.get(from);
   if (b === undefined || b.to !== to) {
-    b = { to, pieces: aclLines(from, to, ID).join('\n').split(ID) };
-    blocks.set(from, b);
+    blocks.set(from, { to });
+    return aclLines(from, to, id);
   }
+  b.pieces ??= aclLines(from, to, ID).join('\n').split(ID);
   return b.pieces.length === 1 && b.pieces[0] === '' ? [] : [b.pieces.join(id)];
 }
 

@@ -213,7 +213,7 @@ function lowerKeys(map: Map<string, string[]>): Map<string, string[]> {
 
 /**
  * The last resolution of a file: resolving it again with a context whose lookups find the same
- * values takes the same path and gives the same ACLs, so they are reused (frozen, shared).
+ * values takes the same path and gives the same ACLs, so they are reused (shared, read-only).
  */
 interface Memo {
   lenient: boolean;
@@ -234,12 +234,17 @@ function replays(m: Memo, ctx: DeviceContext, lenient: boolean): boolean {
   return true;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
+/**
+ * Freezes the lists of a resolution (the ACL lists and each ACL's ACE list): what marks it as
+ * shared (nft-compile.ts keeps its script text by identity). Freezing every ACE and prefix too
+ * would cost more than resolving.
+ */
+function freezeLists(acls: ResolvedAcl[]): ResolvedAcl[] {
+  for (const acl of acls) {
+    Object.freeze(acl.aces);
+    Object.freeze(acl);
   }
-  return value;
+  return Object.freeze(acls) as ResolvedAcl[];
 }
 
 /** The from-device and to-device ACLs of `file` for the context, and the warnings, reused when the lookups match the last time. */
@@ -254,14 +259,15 @@ function resolveAcls(file: MudFile, ctx: DeviceContext, opts: ResolveOptions): M
   const toDevice = resolveSide(file, shape.toDevice, shape.authority, 'src', reader, opts, warnings);
   // The values found are copied: a caller may change its context's arrays after this call.
   const log = reader.log.map((l) => ({ ...l, values: l.values === undefined ? undefined : [...l.values] }));
-  const memo: Memo = { lenient, log, fromDevice: deepFreeze(fromDevice), toDevice: deepFreeze(toDevice), warnings: deepFreeze(warnings) };
+  const memo: Memo = { lenient, log, fromDevice: freezeLists(fromDevice), toDevice: freezeLists(toDevice), warnings };
   memos.set(file, memo);
   return memo;
 }
 
 /**
- * Resolves `file` for the device described by `ctx`. The resolved ACLs are frozen, and shared by
- * the policies of devices whose context gives the file the same addresses.
+ * Resolves `file` for the device described by `ctx`. The resolved ACLs are shared by the policies
+ * of devices whose context gives the file the same addresses: they are read-only (their lists are
+ * frozen).
  */
 export function resolveMud(file: MudFile, ctx: DeviceContext, opts: ResolveOptions = {}): ResolvedPolicy {
   const mac = normaliseMac(ctx.mac);
