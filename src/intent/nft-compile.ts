@@ -64,9 +64,9 @@ function fromDevElement(mac: string, id: string, name: string | undefined): stri
   ];
 }
 
-function compileAcls(acls: ResolvedAcl[], dir: Direction, id: string, out: Compiled): string[] {
+function compileAcls(acls: ResolvedAcl[], dir: Direction, id: string, out: Compiled): void {
   const tag = dir === 'from-device' ? 'f' : 't';
-  return acls.map((acl, i) => {
+  acls.forEach((acl, i) => {
     const chain = `${id}_${tag}${i}`;
     const rules: string[] = [];
     acl.aces.forEach((ace, j) => {
@@ -77,7 +77,6 @@ function compileAcls(acls: ResolvedAcl[], dir: Direction, id: string, out: Compi
       }
     });
     out.chains.push({ name: chain, rules });
-    return chain;
   });
 }
 
@@ -138,37 +137,82 @@ function tableHead(): string[] {
   ];
 }
 
-const setDecl = (s: NftSet, elements: boolean): string =>
-  `add set inet ${NFT_TABLE} ${s.name} { type ${s.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags interval; auto-merge;${
-    elements && s.elements.length > 0 ? ` elements = { ${s.elements.join(', ')} };` : ''
-  } }`;
+/** `add set …` without its elements, up to the closing brace. */
+const setHead = (t: string, s: NftSet): string =>
+  `add set ${t} ${s.name} { type ${s.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags interval; auto-merge;`;
+
+/** The lines of the ACL chains and their sets for the device `id`: declared, emptied, filled. */
+function aclLines(from: ResolvedAcl[], to: ResolvedAcl[], id: string): string[] {
+  const t = `inet ${NFT_TABLE}`;
+  const out: Compiled = { sets: [], chains: [] };
+  compileAcls(from, 'from-device', id, out);
+  compileAcls(to, 'to-device', id, out);
+  const lines: string[] = [];
+  for (const c of out.chains) lines.push(`add chain ${t} ${c.name}`, `delete chain ${t} ${c.name}`);
+  const heads = out.sets.map((s) => setHead(t, s));
+  out.sets.forEach((s, i) => {
+    lines.push(`${heads[i]} }`, `delete set ${t} ${s.name}`);
+  });
+  out.sets.forEach((s, i) => {
+    lines.push(s.elements.length > 0 ? `${heads[i]} elements = { ${s.elements.join(', ')} }; }` : `${heads[i]} }`);
+  });
+  for (const c of out.chains) {
+    lines.push(`add chain ${t} ${c.name}`);
+    const prefix = `add rule ${t} ${c.name} `;
+    for (const r of c.rules) lines.push(prefix + r);
+  }
+  return lines;
+}
+
+/** Stands for the device identifier in a kept block: no character of a script is ever NUL. */
+const ID = '\u0000';
+
+/**
+ * The ACL lines of a pair of frozen ACL lists, as text cut where the device identifier goes; kept
+ * from the second device that uses the pair (the first only marks it, `pieces` undefined).
+ */
+const blocks = new WeakMap<ResolvedAcl[], { to: ResolvedAcl[]; pieces?: string[] }>();
+
+/**
+ * aclLines for `policy`, as one block of text. The lists resolveMud returns are frozen and shared
+ * by devices that resolved the same: their text is made once and only the identifier changes.
+ */
+function aclBlock(policy: ResolvedPolicy, id: string): string[] {
+  const from = policy.fromDevice;
+  const to = policy.toDevice;
+  if (!Object.isFrozen(from) || !Object.isFrozen(to)) return aclLines(from, to, id);
+  const b = blocks.get(from);
+  if (b === undefined || b.to !== to) {
+    blocks.set(from, { to });
+    return aclLines(from, to, id);
+  }
+  b.pieces ??= aclLines(from, to, ID).join('\n').split(ID);
+  return b.pieces.length === 1 && b.pieces[0] === '' ? [] : [b.pieces.join(id)];
+}
 
 /** Compiles `policy` to an nft script; apply it with `nft -f`. */
 export function compileNft(policy: ResolvedPolicy, opts: NftCompileOptions = {}): string {
   const id = deviceId(policy.mac);
   const t = `inet ${NFT_TABLE}`;
-  const out: Compiled = { sets: [], chains: [] };
-  const fromAcls = compileAcls(policy.fromDevice, 'from-device', id, out);
-  const toAcls = compileAcls(policy.toDevice, 'to-device', id, out);
+  const block = aclBlock(policy, id);
   const basics = opts.basics !== false;
   const counters = dropCounterNames(id);
   const named = fromDevElement(policy.mac, id, opts.deviceName);
-  const fromRules = [
-    ...(basics ? basicsFrom(dnsServers(opts.dnsServers ?? [])) : []),
-    ...fromAcls.map((c) => `jump ${c}`),
-    dropRule(counters.from),
-  ];
-  const toRules = [...(basics ? BASICS_TO : []), ...toAcls.map((c) => `jump ${c}`), dropRule(counters.to)];
   const lines = [`# IoTopia device policy for ${policy.mac}: apply with nft -f (one transaction)`, ...tableHead()];
   lines.push(`add counter ${t} ${counters.from}`, `add counter ${t} ${counters.to}`);
   for (const c of [`${id}_from`, `${id}_to`]) lines.push(`add chain ${t} ${c}`, `flush chain ${t} ${c}`);
-  for (const c of out.chains) lines.push(`add chain ${t} ${c.name}`, `delete chain ${t} ${c.name}`);
-  for (const s of out.sets) lines.push(setDecl(s, false), `delete set ${t} ${s.name}`);
-  for (const s of out.sets) lines.push(setDecl(s, true));
-  for (const c of out.chains) lines.push(`add chain ${t} ${c.name}`, ...c.rules.map((r) => `add rule ${t} ${c.name} ${r}`));
-  lines.push(...fromRules.map((r) => `add rule ${t} ${id}_from ${r}`), ...toRules.map((r) => `add rule ${t} ${id}_to ${r}`));
+  lines.push(...block);
+  const from = `add rule ${t} ${id}_from `;
+  if (basics) for (const r of basicsFrom(dnsServers(opts.dnsServers ?? []))) lines.push(from + r);
+  for (let i = 0; i < policy.fromDevice.length; i++) lines.push(`${from}jump ${id}_f${i}`);
+  lines.push(from + dropRule(counters.from));
+  const to = `add rule ${t} ${id}_to `;
+  if (basics) for (const r of BASICS_TO) lines.push(to + r);
+  for (let i = 0; i < policy.toDevice.length; i++) lines.push(`${to}jump ${id}_t${i}`);
+  lines.push(to + dropRule(counters.to));
   lines.push(...named, `add element ${t} to_dev { ${policy.mac} : jump ${id}_to }`);
   if (policy.ipv4 !== undefined) lines.push(`add element ${t} to_dev4 { ${policy.ipv4.text.replace(/\/32$/, '')} : jump ${id}_to }`);
   if (policy.ipv6 !== undefined) lines.push(`add element ${t} to_dev6 { ${policy.ipv6.text.replace(/\/128$/, '')} : jump ${id}_to }`);
-  return `${lines.join('\n')}\n`;
+  lines.push('');
+  return lines.join('\n');
 }

@@ -3,20 +3,70 @@
  * and to-device policies becomes a match on concrete prefixes, protocol, ports, ICMP type/code and
  * ethertype. A pure function: names and abstractions are looked up in the context, never on the
  * network. What cannot be resolved or compiled is an IntentError, or with `lenient` a warning and
- * the ACE is left out (leaving an accept out narrows the policy; it never widens it).
+ * the ACE is left out (leaving an accept out narrows the policy; it never widens it). The part of
+ * the work that does not depend on the device is done once per file (resolve-shape.ts).
  */
-import type { Ace, Acl, MudMatch, PortMatch } from '../mud/model/acl.ts';
+import type { MudMatch } from '../mud/model/acl.ts';
 import type { MudFile } from '../mud/model/mud-file.ts';
-import { IntentError } from './errors.ts';
+import { IntentError, type IntentErrorCode } from './errors.ts';
 import { normaliseMac, type Prefix, parsePrefix } from './ip.ts';
-import type { AddressSet, DeviceContext, IntentWarning, ResolvedAce, ResolvedAcl, ResolvedPolicy, ResolvedPort } from './resolve-types.ts';
+import { type AceShape, type AclShape, fileShape, type Side } from './resolve-shape.ts';
+import type { AddressSet, DeviceContext, IntentWarning, ResolvedAce, ResolvedAcl, ResolvedPolicy } from './resolve-types.ts';
 
 export interface ResolveOptions {
   /** Leave out ACEs that cannot be resolved, with a warning each, instead of failing. */
   lenient?: boolean;
 }
 
-type Side = 'src' | 'dst';
+/**
+ * An ACE that cannot be resolved or compiled, thrown inside this module as a plain record (no
+ * stack trace to capture): the lenient reading turns it into a warning, the strict one into an
+ * IntentError. A bad context value is an IntentError at once, in both readings.
+ */
+interface AceFailure {
+  code: IntentErrorCode;
+  where: string;
+  message: string;
+}
+
+/** Where a lookup in the device context goes: names, manufacturers, models, controllers, my-controller, local-networks. */
+type LookupKind = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** One lookup in the device context and what it found. */
+interface Lookup {
+  kind: LookupKind;
+  key: string;
+  values: string[] | undefined;
+}
+
+function lookup(ctx: DeviceContext, kind: LookupKind, key: string): string[] | undefined {
+  switch (kind) {
+    case 0:
+      return ctx.names.get(key);
+    case 1:
+      return ctx.manufacturers?.get(key);
+    case 2:
+      return ctx.models?.get(key);
+    case 3:
+      return ctx.controllers.get(key);
+    case 4:
+      return ctx.myControllers;
+    case 5:
+      return ctx.localNetworks;
+  }
+}
+
+/** The device context as resolution reads it: every lookup is recorded, in order. */
+interface Reader {
+  ctx: DeviceContext;
+  log: Lookup[];
+}
+
+function read(r: Reader, kind: LookupKind, key: string): string[] | undefined {
+  const values = lookup(r.ctx, kind, key);
+  r.log.push({ kind, key, values });
+  return values;
+}
 
 function prefixes(values: string[], where: string): Prefix[] {
   return values.map((v) => {
@@ -29,82 +79,41 @@ function prefixes(values: string[], where: string): Prefix[] {
 
 function nonEmpty(origin: string, values: string[] | undefined, where: string): AddressSet {
   if (values === undefined || values.length === 0) {
-    throw new IntentError('ERR_INTENT_UNRESOLVED', where, `${where}: ${origin} resolves to no address in the device context`);
+    const f: AceFailure = {
+      code: 'ERR_INTENT_UNRESOLVED',
+      where,
+      message: `${where}: ${origin} resolves to no address in the device context`,
+    };
+    throw f;
   }
   return { origin, prefixes: prefixes(values, `${where} (${origin})`) };
 }
 
-function authorityOf(url: string, where: string): string {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    throw new IntentError('ERR_INTENT_UNRESOLVED', where, `${where}: ${JSON.stringify(url)} is not a URL`);
-  }
-}
-
 /** RFC 8520 §8: the addresses an ietf-mud match stands for. */
-function mudSets(m: MudMatch, file: MudFile, ctx: DeviceContext, where: string): AddressSet[] {
+function mudSets(m: MudMatch, file: MudFile, authority: string | undefined, ctx: Reader, where: string): AddressSet[] {
   const sets: AddressSet[] = [];
   if (m.manufacturer !== undefined) {
     const a = m.manufacturer.toLowerCase();
-    sets.push(nonEmpty(`manufacturer ${a}`, ctx.manufacturers?.get(a), where));
+    sets.push(nonEmpty(`manufacturer ${a}`, read(ctx, 1, a), where));
   }
   if (m.sameManufacturer === true) {
-    const a = authorityOf(file.mud.mudUrl, where);
-    sets.push(nonEmpty(`same-manufacturer ${a}`, ctx.manufacturers?.get(a), where));
+    if (authority === undefined) {
+      const f: AceFailure = { code: 'ERR_INTENT_UNRESOLVED', where, message: `${where}: ${JSON.stringify(file.mud.mudUrl)} is not a URL` };
+      throw f;
+    }
+    sets.push(nonEmpty(`same-manufacturer ${authority}`, read(ctx, 1, authority), where));
   }
-  if (m.model !== undefined) sets.push(nonEmpty(`model ${m.model}`, ctx.models?.get(m.model), where));
-  if (m.controller !== undefined) sets.push(nonEmpty(`controller ${m.controller}`, ctx.controllers.get(m.controller), where));
-  if (m.myController === true) sets.push(nonEmpty('my-controller', ctx.myControllers, where));
-  if (m.localNetworks === true) sets.push(nonEmpty('local-networks', ctx.localNetworks, where));
+  if (m.model !== undefined) sets.push(nonEmpty(`model ${m.model}`, read(ctx, 2, m.model), where));
+  if (m.controller !== undefined) sets.push(nonEmpty(`controller ${m.controller}`, read(ctx, 3, m.controller), where));
+  if (m.myController === true) sets.push(nonEmpty('my-controller', read(ctx, 4, ''), where));
+  if (m.localNetworks === true) sets.push(nonEmpty('local-networks', read(ctx, 5, ''), where));
   return sets;
 }
 
-function port(p: PortMatch | undefined): ResolvedPort | undefined {
-  if (p === undefined) return undefined;
-  return p.kind === 'range' ? { op: 'range', lower: p.lower, upper: p.upper } : { op: p.operator, port: p.port };
-}
-
-const UNSUPPORTED_IP = ['dscp', 'ecn', 'length', 'ttl', 'ihl', 'flags', 'offset', 'identification', 'flowLabel'] as const;
-const UNSUPPORTED_TCP = [
-  'sequenceNumber',
-  'acknowledgementNumber',
-  'dataOffset',
-  'reserved',
-  'flags',
-  'windowSize',
-  'urgentPointer',
-  'options',
-] as const;
-
-/** Match fields this slice does not compile: refusing them keeps an accept from matching more than the file says. */
-function unsupportedFields(ace: Ace): string[] {
-  const m = ace.matches;
-  const out: string[] = [];
-  const ip = (m.ipv4 ?? m.ipv6 ?? {}) as Record<string, unknown>;
-  for (const f of UNSUPPORTED_IP) if (ip[f] !== undefined) out.push(`ip ${f}`);
-  const tcp = (m.tcp ?? {}) as Record<string, unknown>;
-  for (const f of UNSUPPORTED_TCP) if (tcp[f] !== undefined) out.push(`tcp ${f}`);
-  if (m.udp?.length !== undefined) out.push('udp length');
-  if (m.icmp?.restOfHeader !== undefined) out.push('icmp rest-of-header');
-  const eth = m.eth ?? {};
-  if (eth.sourceMac !== undefined || eth.destinationMac !== undefined) out.push('eth mac addresses');
-  if (m.egressInterface !== undefined || m.ingressInterface !== undefined) out.push('interfaces');
-  if (m.tlsClientProfiles !== undefined) out.push('tls client-profiles');
-  if (m.ipv4 !== undefined && m.ipv6 !== undefined) out.push('both ipv4 and ipv6');
-  return out;
-}
-
-function addressSets(ace: Ace, side: Side, ctx: DeviceContext, where: string): AddressSet[] {
-  const ip = ace.matches.ipv4 ?? ace.matches.ipv6;
+function addressSets(network: string | undefined, name: string | undefined, ctx: Reader, where: string): AddressSet[] {
   const sets: AddressSet[] = [];
-  const network = side === 'src' ? ip?.sourceNetwork : ip?.destinationNetwork;
   if (network !== undefined) sets.push({ origin: 'network', prefixes: prefixes([network], where) });
-  const name = side === 'src' ? ip?.srcDnsName : ip?.dstDnsName;
-  if (name !== undefined) {
-    const key = name.toLowerCase().replace(/\.$/, '');
-    sets.push(nonEmpty(`dnsname ${key}`, ctx.names.get(key), where));
-  }
+  if (name !== undefined) sets.push(nonEmpty(`dnsname ${name}`, read(ctx, 0, name), where));
   return sets;
 }
 
@@ -115,62 +124,62 @@ function checkFamilies(r: ResolvedAce, where: string): void {
   const families = fixed === undefined ? [4, 6] : [fixed];
   if (sets.length === 0 || families.some((f) => sets.every((s) => s.prefixes.some((p) => p.family === f)))) return;
   const what = sets.map((s) => s.origin).join(', ');
-  throw new IntentError(
-    'ERR_INTENT_UNRESOLVED',
+  const f: AceFailure = {
+    code: 'ERR_INTENT_UNRESOLVED',
     where,
-    `${where}: ${what} has no IPv${families.join('/IPv')} address in the device context`,
-  );
+    message: `${where}: ${what} has no IPv${families.join('/IPv')} address in the device context`,
+  };
+  throw f;
 }
 
-function resolveAce(acl: Acl, ace: Ace, peer: Side, file: MudFile, ctx: DeviceContext): ResolvedAce {
-  const where = `acl ${JSON.stringify(acl.name)} ace ${JSON.stringify(ace.name)}`;
-  const bad = unsupportedFields(ace);
-  if (bad.length > 0) throw new IntentError('ERR_INTENT_UNSUPPORTED', where, `${where}: cannot compile ${bad.join(', ')}`);
-  const m = ace.matches;
-  const src = addressSets(ace, 'src', ctx, where);
-  const dst = addressSets(ace, 'dst', ctx, where);
+function resolveAce(s: AceShape, peer: Side, file: MudFile, authority: string | undefined, ctx: Reader): ResolvedAce {
+  const where = s.where;
+  if (s.unsupported.length > 0) {
+    const f: AceFailure = { code: 'ERR_INTENT_UNSUPPORTED', where, message: `${where}: cannot compile ${s.unsupported.join(', ')}` };
+    throw f;
+  }
+  const src = addressSets(s.srcNetwork, s.srcName, ctx, where);
+  const dst = addressSets(s.dstNetwork, s.dstName, ctx, where);
   // RFC 8520 §8: the ietf-mud matches name the device's peer: the destination from the device, the source to it.
-  if (m.mud !== undefined) (peer === 'src' ? src : dst).push(...mudSets(m.mud, file, ctx, where));
-  const protocol = m.ipv4?.protocol ?? m.ipv6?.protocol ?? (m.tcp ? 6 : m.udp ? 17 : m.icmp ? (m.ipv6 ? 58 : 1) : undefined);
-  const l4 = m.tcp ?? m.udp;
-  const r: ResolvedAce = { acl: acl.name, ace: ace.name, src, dst, action: ace.actions.forwarding };
-  if (m.ipv4 !== undefined) r.family = 4;
-  if (m.ipv6 !== undefined) r.family = 6;
-  if (m.eth?.ethertype !== undefined) r.ethertype = m.eth.ethertype;
-  if (protocol !== undefined) r.protocol = protocol;
-  const sp = port(l4?.sourcePort);
-  const dp = port(l4?.destinationPort);
-  if (sp !== undefined) r.srcPort = sp;
-  if (dp !== undefined) r.dstPort = dp;
-  if (m.icmp !== undefined)
-    r.icmp = { ...(m.icmp.type !== undefined && { type: m.icmp.type }), ...(m.icmp.code !== undefined && { code: m.icmp.code }) };
-  if (m.tcp?.directionInitiated !== undefined) r.directionInitiated = m.tcp.directionInitiated;
+  if (s.mud !== undefined) (peer === 'src' ? src : dst).push(...mudSets(s.mud, file, authority, ctx, where));
+  const x = s.fixed;
+  const r: ResolvedAce = { acl: s.acl, ace: s.ace, src, dst, action: s.action };
+  if (x.family !== undefined) r.family = x.family;
+  if (x.ethertype !== undefined) r.ethertype = x.ethertype;
+  if (x.protocol !== undefined) r.protocol = x.protocol;
+  if (x.srcPort !== undefined) r.srcPort = { ...x.srcPort };
+  if (x.dstPort !== undefined) r.dstPort = { ...x.dstPort };
+  if (x.icmp !== undefined) r.icmp = { ...x.icmp };
+  if (x.directionInitiated !== undefined) r.directionInitiated = x.directionInitiated;
   checkFamilies(r, where);
   return r;
 }
 
+const isFailure = (e: unknown): e is AceFailure => typeof e === 'object' && e !== null && !(e instanceof Error) && 'code' in e;
+
 function resolveSide(
   file: MudFile,
-  names: string[],
+  acls: AclShape[],
+  authority: string | undefined,
   peer: Side,
-  ctx: DeviceContext,
+  ctx: Reader,
   opts: ResolveOptions,
   warnings: IntentWarning[],
 ): ResolvedAcl[] {
-  return names.map((name) => {
-    const acl = file.acls.find((a) => a.name === name);
-    if (acl === undefined)
+  return acls.map(({ name, aces: shapes }) => {
+    if (shapes === undefined)
       throw new IntentError(
         'ERR_INTENT_POLICY',
         `acl ${JSON.stringify(name)}`,
         `the policy names ACL ${JSON.stringify(name)}, which the file does not define`,
       );
     const aces: ResolvedAce[] = [];
-    for (const ace of acl.aces) {
+    for (const s of shapes) {
       try {
-        aces.push(resolveAce(acl, ace, peer, file, ctx));
+        aces.push(resolveAce(s, peer, file, authority, ctx));
       } catch (e) {
-        if (!(e instanceof IntentError) || opts.lenient !== true || e.code === 'ERR_INTENT_CONTEXT') throw e;
+        if (!isFailure(e)) throw e;
+        if (opts.lenient !== true) throw new IntentError(e.code, e.where, e.message);
         warnings.push({ code: e.code, where: e.where, message: `${e.message}; the ACE is left out` });
       }
     }
@@ -187,30 +196,92 @@ function deviceAddress(value: string | undefined, family: 4 | 6, setting: string
   return p;
 }
 
+const dnsKey = (k: string): string => k.toLowerCase().replace(/\.$/, '');
+
 /** DNS names and authorities compare without case and without a final dot; so do the context's keys. */
 function lowerKeys(map: Map<string, string[]>): Map<string, string[]> {
+  let normal = true;
+  for (const k of map.keys()) if (dnsKey(k) !== k) normal = false;
+  if (normal) return map;
   const out = new Map<string, string[]>();
   for (const [k, v] of map) {
-    const key = k.toLowerCase().replace(/\.$/, '');
+    const key = dnsKey(k);
     out.set(key, [...(out.get(key) ?? []), ...v]);
   }
   return out;
 }
 
-/** Resolves `file` for the device described by `ctx`. */
+/**
+ * The last resolution of a file: resolving it again with a context whose lookups find the same
+ * values takes the same path and gives the same ACLs, so they are reused (shared, read-only).
+ */
+interface Memo {
+  lenient: boolean;
+  log: Lookup[];
+  fromDevice: ResolvedAcl[];
+  toDevice: ResolvedAcl[];
+  warnings: IntentWarning[];
+}
+
+const memos = new WeakMap<MudFile, Memo>();
+
+const sameValues = (a: string[] | undefined, b: string[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]));
+
+function replays(m: Memo, ctx: DeviceContext, lenient: boolean): boolean {
+  if (m.lenient !== lenient) return false;
+  for (const l of m.log) if (!sameValues(lookup(ctx, l.kind, l.key), l.values)) return false;
+  return true;
+}
+
+/**
+ * Freezes the lists of a resolution (the ACL lists and each ACL's ACE list): what marks it as
+ * shared (nft-compile.ts keeps its script text by identity). Freezing every ACE and prefix too
+ * would cost more than resolving.
+ */
+function freezeLists(acls: ResolvedAcl[]): ResolvedAcl[] {
+  for (const acl of acls) {
+    Object.freeze(acl.aces);
+    Object.freeze(acl);
+  }
+  return Object.freeze(acls) as ResolvedAcl[];
+}
+
+/** The from-device and to-device ACLs of `file` for the context, and the warnings, reused when the lookups match the last time. */
+function resolveAcls(file: MudFile, ctx: DeviceContext, opts: ResolveOptions): Memo {
+  const lenient = opts.lenient === true;
+  const last = memos.get(file);
+  if (last !== undefined && replays(last, ctx, lenient)) return last;
+  const shape = fileShape(file);
+  const reader: Reader = { ctx, log: [] };
+  const warnings: IntentWarning[] = [];
+  const fromDevice = resolveSide(file, shape.fromDevice, shape.authority, 'dst', reader, opts, warnings);
+  const toDevice = resolveSide(file, shape.toDevice, shape.authority, 'src', reader, opts, warnings);
+  // The values found are copied: a caller may change its context's arrays after this call.
+  const log = reader.log.map((l) => ({ ...l, values: l.values === undefined ? undefined : [...l.values] }));
+  const memo: Memo = { lenient, log, fromDevice: freezeLists(fromDevice), toDevice: freezeLists(toDevice), warnings };
+  memos.set(file, memo);
+  return memo;
+}
+
+/**
+ * Resolves `file` for the device described by `ctx`. The resolved ACLs are shared by the policies
+ * of devices whose context gives the file the same addresses: they are read-only (their lists are
+ * frozen).
+ */
 export function resolveMud(file: MudFile, ctx: DeviceContext, opts: ResolveOptions = {}): ResolvedPolicy {
   const mac = normaliseMac(ctx.mac);
   if (mac === undefined) throw new IntentError('ERR_INTENT_CONTEXT', 'mac', `mac: ${JSON.stringify(ctx.mac)} is not a MAC address`);
   prefixes(ctx.localNetworks, 'local-networks');
   const c: DeviceContext = { ...ctx, names: lowerKeys(ctx.names) };
   if (ctx.manufacturers !== undefined) c.manufacturers = lowerKeys(ctx.manufacturers);
-  const warnings: IntentWarning[] = [];
+  const acls = resolveAcls(file, c, opts);
   const policy: ResolvedPolicy = {
     mac,
     mudUrl: file.mud.mudUrl,
-    fromDevice: resolveSide(file, file.mud.fromDevicePolicy?.aclNames ?? [], 'dst', c, opts, warnings),
-    toDevice: resolveSide(file, file.mud.toDevicePolicy?.aclNames ?? [], 'src', c, opts, warnings),
-    warnings,
+    fromDevice: acls.fromDevice,
+    toDevice: acls.toDevice,
+    warnings: [...acls.warnings],
   };
   const v4 = deviceAddress(ctx.ipv4, 4, 'ipv4');
   const v6 = deviceAddress(ctx.ipv6, 6, 'ipv6');

@@ -120,3 +120,56 @@ describe('resolve: DNS names, networks and ports', () => {
     assert.throws(() => firstFrom({ ipv4: { 'ietf-acldns:dst-dnsname': 'cloud.example.com' } }, bad), { code: 'ERR_INTENT_CONTEXT' });
   });
 });
+
+describe('resolve: one file for many devices', () => {
+  const file = () =>
+    parse(
+      mudJson([
+        { ipv4: { 'ietf-acldns:dst-dnsname': 'cloud.example.com', protocol: 6 } },
+        { 'ietf-mud:mud': { controller: 'urn:example:hub' } },
+        { 'ietf-mud:mud': { 'local-networks': [null] } },
+      ]),
+    );
+  const dst = (p: ReturnType<typeof resolveMud>) => p.fromDevice[0]?.aces.map((a) => a.dst.flatMap((s) => s.prefixes.map((x) => x.text)));
+
+  test('devices whose context gives the same addresses share the ACLs, their lists frozen; each keeps its own MAC and warnings list', () => {
+    const f = file();
+    const a = resolveMud(f, ctx());
+    const b = resolveMud(f, ctx({ mac: '02:42:ac:11:00:03', ipv4: '192.0.2.99' }));
+    assert.equal(b.fromDevice, a.fromDevice);
+    assert.ok(Object.isFrozen(a.fromDevice) && Object.isFrozen(a.fromDevice[0]?.aces));
+    assert.notEqual(b.warnings, a.warnings);
+    assert.equal(b.mac, '02:42:ac:11:00:03');
+    assert.equal(b.ipv4?.text, '192.0.2.99/32');
+  });
+
+  test('a changed DNS answer, controller or local network gives a new resolution with the new addresses', () => {
+    const f = file();
+    const a = resolveMud(f, ctx());
+    const names = resolveMud(f, ctx({ names: new Map([['cloud.example.com', ['198.51.100.6']]]) }));
+    assert.notEqual(names.fromDevice, a.fromDevice);
+    assert.deepEqual(dst(names)?.[0], ['198.51.100.6/32']);
+    const controllers = resolveMud(f, ctx({ controllers: new Map([['urn:example:hub', ['192.0.2.11']]]) }));
+    assert.deepEqual(dst(controllers)?.[1], ['192.0.2.11/32']);
+    const local = resolveMud(f, ctx({ localNetworks: ['10.0.0.0/8'] }));
+    assert.deepEqual(dst(local)?.[2], ['10.0.0.0/8']);
+    // Back to the first context: the first addresses again.
+    assert.deepEqual(dst(resolveMud(f, ctx())), dst(a));
+  });
+
+  test("changing a context's arrays after the call does not change the next resolution", () => {
+    const f = file();
+    const answers = ['198.51.100.5'];
+    const c = ctx({ names: new Map([['cloud.example.com', answers]]) });
+    resolveMud(f, c);
+    answers[0] = '198.51.100.77';
+    assert.deepEqual(dst(resolveMud(f, c))?.[0], ['198.51.100.77/32']);
+  });
+
+  test('the lenient and strict readings are not mixed up', () => {
+    const f = file();
+    const c = ctx({ names: new Map() });
+    assert.equal(resolveMud(f, c, { lenient: true }).warnings.length, 1);
+    assert.throws(() => resolveMud(f, c), { code: 'ERR_INTENT_UNRESOLVED' });
+  });
+});

@@ -4,7 +4,7 @@
  * destination address. Devices whose policies resolved to the same ACLs share their chains.
  */
 import { deviceId, dnsServers, type NftCompileOptions } from '../nft-compile.ts';
-import type { ResolvedPolicy } from '../resolve-types.ts';
+import type { AddressSet, ResolvedAcl, ResolvedPolicy, ResolvedPort } from '../resolve-types.ts';
 import { macNumber, v4Range, v6Range } from './addr.ts';
 import { basicsOf, type Chain, chainOf } from './chain.ts';
 import type { Flow } from './flow.ts';
@@ -47,6 +47,39 @@ function addV6(byV6: Map<number, V6Entry[]>, words: Uint32Array, device: Device)
   byV6.set(k, list);
 }
 
+/** A name made unambiguous inside a key: its length, then the name. */
+const named = (s: string): string => `${s.length}:${s}`;
+
+const portKey = (p: ResolvedPort | undefined): string =>
+  p === undefined ? '' : p.op === 'range' ? `r${p.lower}-${p.upper}` : `${p.op}${p.port}`;
+
+function setsKey(sets: AddressSet[]): string {
+  let k = '';
+  for (const s of sets) {
+    k += '|';
+    for (const p of s.prefixes) k += `${p.text},`;
+  }
+  return k;
+}
+
+/**
+ * What the chains of a direction are made from (chainOf): every field of every ACE, in order, as
+ * one string; equal keys give equal chains. Names carry their length, so no name can run into the
+ * next field; the other fields are numbers, operators and validated prefixes.
+ */
+function aclsKey(acls: ResolvedAcl[]): string {
+  let k = '';
+  for (const acl of acls) {
+    k += `[${named(acl.name)}`;
+    for (const a of acl.aces) {
+      k += `{${named(a.acl)}${named(a.ace)}${a.action};${a.family};${a.ethertype};${a.protocol};${portKey(a.srcPort)};${portKey(a.dstPort)};`;
+      k += `${a.icmp?.type};${a.icmp?.code};${a.directionInitiated};${setsKey(a.src)};${setsKey(a.dst)}}`;
+    }
+    k += ']';
+  }
+  return k;
+}
+
 /** Compiles the policies' chains (labels appended to `labels`) and the tables that find them. */
 export function compileDevices(policies: ResolvedPolicy[], opts: NftCompileOptions, labels: RuleLabel[]): Devices {
   const byMac = createMacTable<Device>();
@@ -55,9 +88,15 @@ export function compileDevices(policies: ResolvedPolicy[], opts: NftCompileOptio
   const macs: string[] = [];
   const basics = basicsOf(opts.basics !== false, dnsServers(opts.dnsServers ?? []), labels);
   const shared = new Map<string, { from: Chain; to: Chain }>();
+  const keys = new Map<ResolvedAcl[], Map<ResolvedAcl[], string>>();
   for (const p of policies) {
     deviceId(p.mac);
-    const key = JSON.stringify([p.fromDevice, p.toDevice]);
+    // Policies resolved alike share their ACL lists (resolveMud): then the key is known already.
+    let key = keys.get(p.fromDevice)?.get(p.toDevice);
+    if (key === undefined) {
+      key = `${aclsKey(p.fromDevice)}/${aclsKey(p.toDevice)}`;
+      keys.set(p.fromDevice, (keys.get(p.fromDevice) ?? new Map()).set(p.toDevice, key));
+    }
     let chains = shared.get(key);
     if (chains === undefined) {
       chains = {

@@ -93,6 +93,19 @@ function portRange(p: ResolvedPort): [number, number, number] {
 
 /** The prefixes of one family as merged, sorted ranges (nft interval sets with auto-merge match the same). */
 export function addressRanges(prefixes: Prefix[], family: 4 | 6): AddressRanges {
+  let only: Prefix | undefined;
+  let count = 0;
+  for (const p of prefixes) {
+    if (p.family !== family) continue;
+    if (count++ === 0) only = p;
+    else if (p.text !== only?.text) return mergedRanges(prefixes, family);
+  }
+  // The common case: one prefix of the family (perhaps repeated).
+  const r = only === undefined ? undefined : family === 4 ? v4Range(only.text) : v6Range(only.text);
+  return { family, ranges: r === undefined ? new Uint32Array(0) : Uint32Array.from(r) };
+}
+
+function mergedRanges(prefixes: Prefix[], family: 4 | 6): AddressRanges {
   const texts = [...new Set(prefixes.filter((p) => p.family === family).map((p) => p.text))];
   if (family === 4) {
     const pairs = texts.map((t) => v4Range(t)).filter((r): r is [number, number] => r !== undefined);

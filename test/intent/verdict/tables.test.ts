@@ -1,6 +1,7 @@
 /** The engine's own tables: the 48-bit key table, the peer index, and the conntrack size limit. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parsePrefix } from '../../../src/intent/ip.ts';
 import { createConntrack } from '../../../src/intent/verdict/conntrack.ts';
 import { newFlow } from '../../../src/intent/verdict/flow.ts';
 import { createMacTable } from '../../../src/intent/verdict/mac-table.ts';
@@ -69,4 +70,22 @@ test('a full conntrack table sweeps expired entries, then stops tracking new one
   ct.state(udp(4, 31_000_001));
   ct.accepted(udp(4, 31_000_001));
   assert.equal(ct.size(), 1, 'the expired two were swept and the new one tracked');
+});
+
+test('address ranges: one prefix, the same prefix twice, overlapping and adjacent ones merged, the other family left out', () => {
+  const p = (t: string) => {
+    const x = parsePrefix(t);
+    assert.ok(x !== undefined);
+    return x;
+  };
+  const v4 = (ts: string[]) => [...addressRanges(ts.map(p), 4).ranges];
+  assert.deepEqual(v4(['192.0.2.7']), [0xc0000207, 0xc0000207]);
+  assert.deepEqual(v4(['192.0.2.0/24', '2001:db8::1', '192.0.2.0/24']), [0xc0000200, 0xc00002ff]);
+  assert.deepEqual(v4(['192.0.2.128/25', '192.0.2.0/25', '198.51.100.1']), [0xc0000200, 0xc00002ff, 0xc6336401, 0xc6336401]);
+  assert.deepEqual(v4(['2001:db8::1']), []);
+  assert.deepEqual(
+    [...addressRanges([p('2001:db8::/32'), p('192.0.2.1')], 6).ranges],
+    [0x20010db8, 0, 0, 0, 0x20010db8, 0xffffffff, 0xffffffff, 0xffffffff],
+  );
+  assert.equal(addressRanges([p('2001:db8::1'), p('2001:db8::2'), p('2001:db8::1')], 6).ranges.length, 16);
 });

@@ -77,7 +77,8 @@ export function startIntentWatch(c: IntentConfig, manager: IntentManager, enforc
   return {
     watch,
     async flush() {
-      await watch.refresh();
+      // Policies are compiled for the capture only; counters need none.
+      if (tcpdump !== undefined) await watch.refresh();
       return watch.flush();
     },
     async stop() {
