@@ -115,7 +115,14 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, intent);
     const running = await listenAll(apps, tls);
     const stopTimers = startTimers(ctx, owner);
-    intent?.start();
+    try {
+      intent?.start();
+    } catch (e) {
+      // A capture interface that cannot be read fails the start, with nothing left listening.
+      await stopTimers();
+      await running.close();
+      throw e;
+    }
     return {
       app,
       store,

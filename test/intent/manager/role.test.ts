@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError, resolveConfig } from '../../../src/server/platform/config.ts';
 import { bearer, startTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
@@ -200,5 +201,32 @@ describe('intent role on real nftables in a router namespace', { skip }, () => {
 
     assert.equal((await call('DELETE', `/intent/devices/${DEVICE_MAC}`)).statusCode, 200);
     assert.equal(connect(A, '198.51.100.2', 8081), 'open', 'removed: no rules left for the device');
+  });
+});
+
+describe('intent role with a capture interface that does not exist', { skip: skipReason(['tcpdump', '--version']) }, () => {
+  test('the start fails naming the setting, and nothing is left listening', async () => {
+    const port = await new Promise<number>((ok) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => ok(p));
+      });
+    });
+    await assert.rejects(
+      startTestPlatform('iotopia-intent-nocap-', {
+        roles: 'intent',
+        listen: `127.0.0.1:${port}`,
+        intentGateway: `gw-nocap-${id}`,
+        intentCaptureInterface: 'nosuchif0',
+        intentTickInterval: '3600',
+      }),
+      (e: unknown) => e instanceof ConfigError && /intent-capture-interface nosuchif0/.test(e.message),
+    );
+    // The port is free again: the listener was closed.
+    await new Promise<void>((ok, fail) => {
+      const s = createServer()
+        .once('error', fail)
+        .listen(port, '127.0.0.1', () => s.close(() => ok()));
+    });
   });
 });
