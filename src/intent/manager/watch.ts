@@ -16,8 +16,11 @@ import { type Flow, flowFromPacket, newFlow } from '../verdict/flow.ts';
 import { createFlowJudge } from '../verdict/judge.ts';
 import { newVerdict } from '../verdict/matcher.ts';
 import { createViolationLog, type Violation, type ViolationLog } from '../verdict/violations.ts';
-import type { SnoopedName } from './snoop.ts';
+import { MAX_LEARNED_ADDRESSES, type SnoopedName } from './snoop.ts';
 import type { IntentLog, IntentManager, IntentViolationReport } from './types.ts';
+
+/** Names kept per device between two ticks for DNS snooping. */
+export const MAX_SNOOPED_NAMES = 1024;
 
 export interface TrafficWatchOptions {
   manager: Pick<IntentManager, 'policies' | 'reportViolations' | 'learnNames'>;
@@ -95,9 +98,14 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
       if (a.type === 'CNAME') continue;
       const byName = answers.get(p.dstMac) ?? new Map<string, SnoopedName>();
       answers.set(p.dstMac, byName);
-      const s = byName.get(a.name) ?? { name: a.name, addresses: [], ttl: a.ttl };
-      byName.set(a.name, s);
-      if (!s.addresses.includes(a.value)) s.addresses.push(a.value);
+      let s = byName.get(a.name);
+      if (s === undefined) {
+        // Bounded between two ticks: a device that asks for very many names cannot grow this without end.
+        if (byName.size >= MAX_SNOOPED_NAMES) continue;
+        s = { name: a.name, addresses: [], ttl: a.ttl };
+        byName.set(a.name, s);
+      }
+      if (!s.addresses.includes(a.value) && s.addresses.length < MAX_LEARNED_ADDRESSES) s.addresses.push(a.value);
       s.ttl = Math.min(s.ttl, a.ttl);
     }
   }

@@ -8,7 +8,7 @@ import { afterEach, describe, test } from 'node:test';
 import type { Packet } from '../../../src/intent/capture/packet.ts';
 import { createIntentManager } from '../../../src/intent/manager/manager.ts';
 import type { SnoopedName } from '../../../src/intent/manager/snoop.ts';
-import { createTrafficWatch } from '../../../src/intent/manager/watch.ts';
+import { createTrafficWatch, MAX_SNOOPED_NAMES } from '../../../src/intent/manager/watch.ts';
 import { resolveMud } from '../../../src/intent/resolve.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { KEK, movableClock } from '../../store/contract/shared.ts';
@@ -119,5 +119,51 @@ describe('DNS snooping', () => {
     watch.packet(answer(MAC, '02:00:5e:00:00:66'));
     await watch.flush();
     assert.deepEqual(seen, [[MAC, [{ name: CLOUD, addresses: ['198.51.100.9'], ttl: 120 }]]]);
+  });
+
+  test('between two ticks at most MAX_SNOOPED_NAMES names are kept per device', async () => {
+    const policy = resolveMud(lamp(), {
+      mac: MAC,
+      controllers: new Map(),
+      myControllers: [],
+      localNetworks: [],
+      names: new Map([[CLOUD, ['198.51.100.7']]]),
+    });
+    let learned = 0;
+    const watch = createTrafficWatch({
+      manager: {
+        policies: async () => [policy],
+        reportViolations: async () => ({}) as never,
+        learnNames: async (_mac, answers) => {
+          learned = answers.length;
+          return undefined;
+        },
+      },
+      gatewayMac: GATEWAY,
+      gatewayAddresses: [],
+      capturing: true,
+    });
+    await watch.refresh();
+    for (let i = 0; i <= MAX_SNOOPED_NAMES; i++) {
+      watch.packet({
+        timeUs: i,
+        wireLength: 100,
+        srcMac: GATEWAY,
+        dstMac: MAC,
+        ethertype: 0x0800,
+        ip: {
+          family: 4,
+          src: '192.0.2.1',
+          dst: '192.0.2.10',
+          protocol: 17,
+          laterFragment: false,
+          srcPort: 53,
+          dstPort: 40000,
+          payload: dnsResponse(`n${i}.example.com`, [198, 51, 100, 9], 120),
+        },
+      });
+    }
+    await watch.flush();
+    assert.equal(learned, MAX_SNOOPED_NAMES);
   });
 });
