@@ -31,10 +31,10 @@ const udpHub = (port: string) => ({
 });
 
 /** The lamp may open TCP 8080 to cloud.example.com and exchange UDP 9999 with its hub controller; nothing else. */
-export const LAMP = {
+export const lampFile = (mudUrl: string) => ({
   'ietf-mud:mud': {
     'mud-version': 1,
-    'mud-url': MUD_URL,
+    'mud-url': mudUrl,
     'last-update': '2026-01-01T00:00:00Z',
     'cache-validity': 24,
     'is-supported': true,
@@ -72,7 +72,10 @@ export const LAMP = {
       },
     ],
   },
-};
+});
+
+/** The lamp served by the gateway's mud role. */
+export const LAMP = lampFile(MUD_URL);
 
 /** One HTTPS request to the management API; prints `STATUS BODY`. Arguments: url, token, method, body. */
 export const API_CALL = `const [url,token,method,body]=process.argv.slice(1);
@@ -80,7 +83,7 @@ fetch(url,{method,headers:{authorization:'Bearer '+token,...(body?{'content-type
 .then(async r=>{console.log(r.status+' '+await r.text())},e=>{console.log('0 '+e.message)})`;
 
 /** Resolves with the whole stdout once `iotopia up` has printed its banner. */
-function banner(child: ChildProcess): Promise<string> {
+export function banner(child: ChildProcess): Promise<string> {
   return new Promise((ok, fail) => {
     let out = '';
     let err = '';

@@ -7,7 +7,6 @@
  * device namespace then pass only where the file allows. Needs root, ip, nft, dnsmasq, busybox.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,88 +16,16 @@ import { cachedKeys } from '../helpers/keys.ts';
 import { skipReason, Topology, toolMissing } from '../helpers/netns.ts';
 import { certificateFor } from '../helpers/pki.ts';
 import { tempDir } from '../helpers/temp.ts';
+import { banner, CLOUD, HUB, lampFile, ROOT } from './intent-gateway.ts';
 
 const skip = skipReason() || toolMissing('nft') || toolMissing('dnsmasq') || toolMissing('busybox', ['true']);
 
 const DEVICE_MAC = '02:00:00:00:00:0a';
 const MUD_HOST = '198.51.100.2:8443';
 const MUD_URL = `https://${MUD_HOST}/mud/lamp.json`;
-const CLOUD = 'cloud.example.com';
-const HUB = 'urn:example:hub';
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-const ace = (name: string, matches: object) => ({ name, matches, actions: { forwarding: 'accept' } });
-const tcp = (port: object) => ({ 'ietf-mud:direction-initiated': 'from-device', ...port });
-
-/** The lamp may open TCP 8080 to cloud.example.com and exchange UDP 9999 with its hub controller; nothing else. */
-const LAMP = {
-  'ietf-mud:mud': {
-    'mud-version': 1,
-    'mud-url': MUD_URL,
-    'last-update': '2026-01-01T00:00:00Z',
-    'cache-validity': 24,
-    'is-supported': true,
-    systeminfo: 'IoTopia end-to-end lamp',
-    'from-device-policy': { 'access-lists': { 'access-list': [{ name: 'from' }] } },
-    'to-device-policy': { 'access-lists': { 'access-list': [{ name: 'to' }] } },
-  },
-  'ietf-access-control-list:acls': {
-    acl: [
-      {
-        name: 'from',
-        type: 'ipv4-acl-type',
-        aces: {
-          ace: [
-            ace('cloud', {
-              ipv4: { protocol: 6, 'ietf-acldns:dst-dnsname': CLOUD },
-              tcp: tcp({ 'destination-port': { operator: 'eq', port: 8080 } }),
-            }),
-            ace('hub', {
-              'ietf-mud:mud': { controller: HUB },
-              ipv4: { protocol: 17 },
-              udp: { 'destination-port': { operator: 'eq', port: 9999 } },
-            }),
-          ],
-        },
-      },
-      {
-        name: 'to',
-        type: 'ipv4-acl-type',
-        aces: {
-          ace: [
-            ace('cloud', {
-              ipv4: { protocol: 6, 'ietf-acldns:src-dnsname': CLOUD },
-              tcp: tcp({ 'source-port': { operator: 'eq', port: 8080 } }),
-            }),
-            ace('hub', {
-              'ietf-mud:mud': { controller: HUB },
-              ipv4: { protocol: 17 },
-              udp: { 'source-port': { operator: 'eq', port: 9999 } },
-            }),
-          ],
-        },
-      },
-    ],
-  },
-};
+const LAMP = lampFile(MUD_URL);
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Resolves with the whole stdout once `iotopia up` has printed its banner. */
-function banner(child: ChildProcess): Promise<string> {
-  return new Promise((ok, fail) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      if (out.includes('Ctrl-C stops the server.')) ok(out);
-    });
-    child.stderr?.on('data', (d) => {
-      err += d;
-    });
-    child.once('exit', (code) => fail(new Error(`iotopia up exited ${code}: ${err}${out}`)));
-  });
-}
 
 const PUBLISH = `const [url,token,content,signature]=process.argv.slice(1);
 fetch(url,{method:'PUT',headers:{authorization:'Bearer '+token,'content-type':'application/json'},body:JSON.stringify({content,signature})})

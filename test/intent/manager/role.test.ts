@@ -3,14 +3,14 @@
  * real path: a platform programming nftables in a router namespace, proven with TCP connections.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError, resolveConfig } from '../../../src/server/platform/config.ts';
 import { bearer, startTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
 import { MUD_URL, mudJson, parse } from '../mud-fixture.ts';
-import { deleteNamespaces, routedPair, skipReason } from '../nft/netns.ts';
+import { deleteNamespaces, routedPair, skipReason, tcpConnect, tcpServers } from '../nft/netns.ts';
 import { mapResolver, memoryFetcher, recordingEnforcer } from './fakes.ts';
 
 const CLOUD = 'cloud.things.example.com';
@@ -115,12 +115,7 @@ const id = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`;
 const [R, A, C] = ['r', 'a', 'c'].map((n) => `iot-mgr-${id}${n}`) as [string, string, string];
 const DEVICE_MAC = '02:00:00:00:00:0b';
 
-const SERVER =
-  "const n=require('net');for(const p of [8080,8081])n.createServer(s=>s.end('ok')).listen(p,'0.0.0.0',()=>{if(p===8081)console.log('ready')});";
-const CLIENT =
-  "const [h,p]=process.argv.slice(1);const s=require('net').connect({host:h,port:+p,timeout:1500});let d='';s.on('data',x=>{d+=x});s.on('end',()=>{console.log(d==='ok'?'open':'closed');process.exit(0)});s.on('timeout',()=>{console.log('blocked');process.exit(0)});s.on('error',()=>{console.log('blocked');process.exit(0)});";
-const connect = (from: string, host: string, port: number): string =>
-  spawnSync('ip', ['netns', 'exec', from, process.execPath, '-e', CLIENT, host, String(port)], { encoding: 'utf8' }).stdout.trim();
+const connect = tcpConnect;
 
 describe('intent role on real nftables in a router namespace', { skip }, () => {
   let p: TestPlatform;
@@ -128,8 +123,7 @@ describe('intent role on real nftables in a router namespace', { skip }, () => {
   const dns = mapResolver({ [CLOUD]: { addresses: ['198.51.100.2'], ttl: 5 } });
   before(async () => {
     routedPair(R, A, C, DEVICE_MAC, id);
-    server = spawn('ip', ['netns', 'exec', C, process.execPath, '-e', SERVER]);
-    await new Promise((ok) => server.stdout?.once('data', ok));
+    server = await tcpServers(C);
     const mud = memoryFetcher();
     mud.files.set(
       MUD_URL,

@@ -4,12 +4,12 @@
  * nftables once they pass the threshold, checked with TCP connections from the device namespace.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { bearer, startTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
 import { MUD_URL, mudJson, parse } from '../mud-fixture.ts';
-import { deleteNamespaces, routedPair, sendUdp, skipReason } from '../nft/netns.ts';
+import { deleteNamespaces, routedPair, sendUdp, skipReason, tcpConnect, tcpServers } from '../nft/netns.ts';
 import { mapResolver, memoryFetcher } from './fakes.ts';
 
 const skip = skipReason(['tcpdump', '--version']);
@@ -17,20 +17,14 @@ const id = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`;
 const [R, A, C] = ['r', 'a', 'c'].map((n) => `iot-wat-${id}${n}`) as [string, string, string];
 const DEVICE_MAC = '02:00:00:00:00:0c';
 
-const SERVER =
-  "const n=require('net');for(const p of [8080,8081])n.createServer(s=>s.end('ok')).listen(p,'0.0.0.0',()=>{if(p===8081)console.log('ready')});";
-const CLIENT =
-  "const [h,p]=process.argv.slice(1);const s=require('net').connect({host:h,port:+p,timeout:1500});let d='';s.on('data',x=>{d+=x});s.on('end',()=>{console.log(d==='ok'?'open':'closed');process.exit(0)});s.on('timeout',()=>{console.log('blocked');process.exit(0)});s.on('error',()=>{console.log('blocked');process.exit(0)});";
-const connect = (host: string, port: number): string =>
-  spawnSync('ip', ['netns', 'exec', A, process.execPath, '-e', CLIENT, host, String(port)], { encoding: 'utf8' }).stdout.trim();
+const connect = (host: string, port: number): string => tcpConnect(A, host, port);
 
 describe('intent role watching traffic with tcpdump in a router namespace', { skip }, () => {
   let p: TestPlatform;
   let server: ChildProcess;
   before(async () => {
     routedPair(R, A, C, DEVICE_MAC, id);
-    server = spawn('ip', ['netns', 'exec', C, process.execPath, '-e', SERVER]);
-    await new Promise((ok) => server.stdout?.once('data', ok));
+    server = await tcpServers(C);
     const mud = memoryFetcher();
     mud.files.set(
       MUD_URL,

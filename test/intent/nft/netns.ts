@@ -1,6 +1,6 @@
 /** Network namespaces for the nftables tests: made with `ip`, always deleted by the caller. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 
 const hasTool = (cmd: string, ...args: string[]): boolean => spawnSync(cmd, args).status === 0;
 
@@ -61,3 +61,19 @@ export function sendUdp(ns: string, host: string, port: number, count: number): 
 export function deleteNamespaces(...names: string[]): void {
   for (const n of names) spawnSync('ip', ['netns', 'delete', n]);
 }
+
+const TCP_SERVER =
+  "const n=require('net');for(const p of [8080,8081])n.createServer(s=>s.end('ok')).listen(p,'0.0.0.0',()=>{if(p===8081)console.log('ready')});";
+const TCP_CLIENT =
+  "const [h,p]=process.argv.slice(1);const s=require('net').connect({host:h,port:+p,timeout:1500});let d='';s.on('data',x=>{d+=x});s.on('end',()=>{console.log(d==='ok'?'open':'closed');process.exit(0)});s.on('timeout',()=>{console.log('blocked');process.exit(0)});s.on('error',()=>{console.log('blocked');process.exit(0)});";
+
+/** TCP servers on ports 8080 and 8081 in namespace `ns` answering `ok`; resolves once they listen. */
+export async function tcpServers(ns: string): Promise<ChildProcess> {
+  const server = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', TCP_SERVER]);
+  await new Promise((ok) => server.stdout?.once('data', ok));
+  return server;
+}
+
+/** A TCP connection from namespace `ns` to HOST:PORT: `open`, `closed` or `blocked` (no answer within 1.5 s). */
+export const tcpConnect = (ns: string, host: string, port: number): string =>
+  spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', TCP_CLIENT, host, String(port)], { encoding: 'utf8' }).stdout.trim();
