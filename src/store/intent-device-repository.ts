@@ -68,6 +68,11 @@ export interface IntentDeviceInput {
   urlSource: IntentUrlSource;
   mud?: IntentMudRecord;
   fetch?: IntentFetchRecord;
+  /**
+   * Failed attempts in a row (fetch, resolve or apply) of a device that has no fetch record yet
+   * (never had a good file), for its back-off; with a fetch record, `fetch.failures` counts them.
+   */
+  failedAttempts?: number;
   lastError?: IntentErrorRecord;
   names: IntentResolvedName[];
   state: IntentEnforcementState;
@@ -115,6 +120,8 @@ export function checkIntentDevice(d: IntentDeviceInput): void {
   if (!INTENT_URL_SOURCES.includes(d.urlSource)) throw new TypeError(`unknown MUD URL source ${String(d.urlSource)}`);
   if (!INTENT_ENFORCEMENT_STATES.includes(d.state)) throw new TypeError(`unknown enforcement state ${String(d.state)}`);
   if (!Number.isInteger(d.ruleCount) || d.ruleCount < 0) throw new TypeError('a rule count is a non-negative integer');
+  if (d.failedAttempts !== undefined && (!Number.isSafeInteger(d.failedAttempts) || d.failedAttempts < 1))
+    throw new TypeError('failed attempts are a positive integer');
   if (d.mud !== undefined && Buffer.byteLength(d.mud.json, 'utf8') > MAX_INTENT_MUD_TEXT_BYTES)
     throw new TypeError(`a MUD file over ${MAX_INTENT_MUD_TEXT_BYTES} bytes is not kept`);
   if (d.names.length > MAX_INTENT_NAMES) throw new TypeError(`more than ${MAX_INTENT_NAMES} DNS names`);

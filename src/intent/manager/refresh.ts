@@ -34,8 +34,9 @@ function cacheEntry(core: ManagerCore, d: IntentDeviceRecord): MudCacheEntry | u
 
 function withFetch(d: IntentDeviceInput, r: MudFetchResult): IntentDeviceInput {
   const e = r.entry;
+  const { failedAttempts: _counted, ...rest } = d;
   const out: IntentDeviceInput = {
-    ...d,
+    ...rest,
     mud: { json: JSON.stringify(mudToJson(r.mud)), digest: e.digest, signed: r.signed },
     fetch: { fetchedAt: e.fetchedAt, validUntil: e.validUntil, failures: e.failures },
   };
@@ -80,8 +81,9 @@ export async function failed(
       next = { ...next, state: 'failed', lastError: { ...errorOf(e2), at: now } };
     }
   } else if (d.state === 'pending') next.state = 'failed';
-  const failures = (d.fetch?.failures ?? 0) + 1;
+  const failures = (d.fetch?.failures ?? d.failedAttempts ?? 0) + 1;
   const retry = nextAttemptAfter(failures, now, core.o.fetch?.backoff);
+  if (d.fetch === undefined) next.failedAttempts = failures;
   delete next.dueAt;
   const saved = await core.o.store.intentDevices.put({ ...next, dueAt: earlier(dueAt(next), retry, now) });
   core.o.metrics?.state?.(saved.mac, saved.state, saved.ruleCount);
@@ -163,7 +165,8 @@ export async function applyCurrent(
 ): Promise<IntentDeviceRecord> {
   try {
     const outcome = await enforceState(core, d.state === 'failed' ? { ...d, state: 'pending' } : d, peers);
-    const next = { ...input(d), state: outcome.state, ruleCount: outcome.rules };
+    const { failedAttempts: _reset, ...rest } = input(d);
+    const next = { ...rest, state: outcome.state, ruleCount: outcome.rules };
     if (outcome.state !== d.state)
       await audit(core, actor, 'intent.device.enforced', d.mac, { state: outcome.state, rules: outcome.rules });
     return save(core, next);

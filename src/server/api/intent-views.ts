@@ -20,7 +20,7 @@ export function deviceView(d: IntentDeviceRecord): Record<string, unknown> {
     mud: d.mud === undefined ? undefined : defined({ digest: d.mud.digest, signer: d.mud.signer, signed: d.mud.signed }),
     lastFetch: d.fetch?.fetchedAt.toISOString(),
     validUntil: d.fetch?.validUntil.toISOString(),
-    fetchFailures: d.fetch?.failures ?? 0,
+    fetchFailures: d.fetch?.failures ?? d.failedAttempts ?? 0,
     nextRefresh: d.dueAt?.toISOString(),
     resolved: d.names.map((n) => ({ name: n.name, addresses: n.addresses, expiresAt: n.expiresAt.toISOString() })),
     lastError:

@@ -44,7 +44,7 @@ function record(r: Row): IntentDeviceRecord {
     if (r.fetch_etag !== null) d.fetch.etag = r.fetch_etag;
     const next = optionalDate(r.next_attempt);
     if (next !== undefined) d.fetch.nextAttempt = next;
-  }
+  } else if (millis(r.fetch_failures) > 0) d.failedAttempts = millis(r.fetch_failures);
   if (r.last_error_code !== null && r.last_error_at !== null)
     d.lastError = { code: r.last_error_code, message: r.last_error_message ?? '', at: date(r.last_error_at) };
   const due = optionalDate(r.due_at);
@@ -67,7 +67,7 @@ function columns(d: IntentDeviceInput) {
     fetch_etag: orNull(d.fetch?.etag),
     fetched_at: ms(d.fetch?.fetchedAt),
     valid_until: ms(d.fetch?.validUntil),
-    fetch_failures: d.fetch?.failures ?? 0,
+    fetch_failures: d.fetch?.failures ?? d.failedAttempts ?? 0,
     next_attempt: ms(d.fetch?.nextAttempt),
     last_error_code: orNull(d.lastError?.code),
     last_error_message: orNull(d.lastError?.message.slice(0, 2000)),

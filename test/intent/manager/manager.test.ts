@@ -46,6 +46,29 @@ async function setup(extra: Partial<IntentManagerOptions> = {}, store?: Store) {
 const actions = async (store: Store, mac = MAC) => (await store.audit.list({ subject: `mac:${mac}` })).items.map((a) => a.action);
 
 describe('intent manager', () => {
+  test('a device that never had a good file backs off: 1, 2, 4 minutes; a good file ends it', async () => {
+    const { store, mud, manager, clock } = await setup();
+    mud.files.delete(MUD_URL);
+    await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const d = await store.intentDevices.get(MAC);
+      assert.equal(d?.failedAttempts, i + 1);
+      const wait = (d?.dueAt?.getTime() ?? 0) - clock.now();
+      waits.push(wait);
+      clock.advance(wait);
+      await manager.tick(new Date(clock.now()));
+    }
+    assert.deepEqual(waits, [60_000, 120_000, 240_000]);
+    mud.files.set(MUD_URL, lamp());
+    clock.advance(480_000);
+    await manager.tick(new Date(clock.now()));
+    const d = await store.intentDevices.get(MAC);
+    assert.equal(d?.state, 'enforced');
+    assert.equal(d?.failedAttempts, undefined);
+    assert.equal(d?.fetch?.failures, 0);
+  });
+
   test('the policies of the traffic watch are made again only after the firewall changed', async () => {
     const { manager } = await setup();
     await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });

@@ -58,6 +58,10 @@ forEachDialect((make) => {
         assert.equal(replaced.fetch, undefined);
         assert.equal(replaced.lastError, undefined);
         assert.equal(replaced.ipv6, undefined);
+        const never = await store.intentDevices.put(device('02:00:00:00:00:01', { ipv4: '192.0.2.11', failedAttempts: 3 }));
+        assert.equal(never.failedAttempts, 3, 'a device without a fetch record keeps its failed attempts');
+        assert.equal((await store.intentDevices.get('02:00:00:00:00:01'))?.failedAttempts, 3);
+        assert.equal((await store.intentDevices.put(device('02:00:00:00:00:01', { ipv4: '192.0.2.11' }))).failedAttempts, undefined);
 
         assert.equal((await store.intentDevices.findByAddress({ ipv4: '192.0.2.11' }))?.mac, '02:00:00:00:00:01');
         await store.intentDevices.put(device('02:00:00:00:00:09', { ipv4: '192.0.2.19', state: 'removed' }));
