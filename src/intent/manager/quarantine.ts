@@ -11,10 +11,29 @@ import type { IntentViolationReport } from './types.ts';
 
 export const DEFAULT_QUARANTINE_THRESHOLD = 10;
 
+/** When an operator last released the device from quarantine (its quarantine actions are few). */
+async function lastRelease(core: ManagerCore, mac: string): Promise<Date | undefined> {
+  let last: Date | undefined;
+  let after: string | undefined;
+  do {
+    const page = await core.o.store.intentQuarantine.list({ mac, limit: 100, ...(after === undefined ? {} : { after }) });
+    for (const a of page.items) if (a.action === 'release') last = a.at;
+    after = page.next;
+  } while (after !== undefined);
+  return last;
+}
+
+/**
+ * Stores the reports and quarantines the device when its violations reach the threshold. Reports
+ * last seen before the device's latest release are left out: they were judged against the policy
+ * it had before (its quarantine policy), and the release cleared its violations.
+ */
 export async function reportViolations(core: ManagerCore, mac: string, reports: IntentViolationReport[]): Promise<IntentDeviceRecord> {
   const d = await getDevice(core, mac);
+  const released = reports.length === 0 ? undefined : await lastRelease(core, d.mac);
   let added = 0;
   for (const r of reports) {
+    if (released !== undefined && r.at <= released) continue;
     await core.o.store.intentViolations.record({
       mac: d.mac,
       direction: r.direction,

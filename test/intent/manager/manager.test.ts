@@ -338,7 +338,7 @@ describe('intent manager', () => {
     const file = parseMud(readFileSync(join(dir, 'mudfile-quarantine-test.json')));
     assert.ok(file.mud !== undefined);
     const url = file.mud.mud.mudUrl;
-    const { store, enf, dns, mud, manager } = await setup({ quarantine: { threshold: 5 } });
+    const { store, enf, dns, mud, manager, clock } = await setup({ quarantine: { threshold: 5 } });
     mud.files.set(url, file.mud);
     dns.answers['www.nist.local'] = { addresses: ['203.0.113.80'], ttl: 600 };
     await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: url, source: 'api' });
@@ -376,6 +376,12 @@ describe('intent manager', () => {
     ]);
     assert.ok((await actions(store)).includes('intent.device.quarantined'));
     await assert.rejects(manager.release(MAC, 'token:op'), { code: 'ERR_INTENT_DEVICE_INPUT' });
+    // A report of traffic last seen before the release (judged under the quarantine policy) is left out.
+    await manager.reportViolations(MAC, [{ ...v, count: 4, at: new Date(clock.now() - 1000) }]);
+    assert.equal(await store.intentViolations.total(MAC), 0);
+    await manager.reportViolations(MAC, [{ ...v, count: 4, at: new Date(clock.now() + 1000) }]);
+    assert.equal(await store.intentViolations.total(MAC), 4);
+    assert.equal((await store.intentDevices.get(MAC))?.state, 'enforced');
   });
 
   test('operations on one device run one at a time: a quarantine during a slow refresh is not undone', async () => {
