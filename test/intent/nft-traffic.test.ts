@@ -76,7 +76,8 @@ describe('a compiled policy enforced on the forward path', { skip }, () => {
     await net.serve('controller', { tcp: [8080, 8081] });
     await net.serve('device', { tcp: [8080, 8081] });
   });
-  const connect = (from: 'device' | 'internet', host: string, port: number) => (net as Topology).probe(from, 'tcp', host, port);
+  const connect = (from: 'device' | 'internet' | 'controller', host: string, port: number) =>
+    (net as Topology).probe(from, 'tcp', host, port);
 
   test('before: everything is open; after: only the allowed port, opened by the device', () => {
     assert.equal(connect('device', '198.51.100.2', 8081), 'open');
