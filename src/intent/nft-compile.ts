@@ -25,7 +25,7 @@ export interface NftCompileOptions {
   /**
    * The gateway interfaces the managed devices sit behind. Traffic forwarded out one of them that
    * is neither part of a tracked connection nor addressed to a managed device's MAC or known
-   * address is dropped (RFC 6092 §3.2, default deny of unsolicited inbound): it reaches a device
+   * address is dropped (RFC 6092 simple security: default deny of unsolicited inbound): it reaches a device
    * address the gateway was not told (an IPv6 SLAAC or privacy address, a static IPv4). Names as
    * DEVICE_INTERFACE; none by default (such traffic is then forwarded).
    */
