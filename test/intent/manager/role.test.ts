@@ -12,7 +12,7 @@ import { ConfigError, resolveConfig } from '../../../src/server/platform/config.
 import { effectiveDeviceInterfaces, type IntentConfig } from '../../../src/server/platform/intent-config.ts';
 import { bearer, startTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
 import { MUD_URL, mudJson, parse } from '../mud-fixture.ts';
-import { deleteNamespaces, routedPair, skipReason, tcpConnect, tcpServers } from '../nft/netns.ts';
+import { deleteNamespaces, routedPair, sh, skipReason, tcpConnect, tcpServers } from '../nft/netns.ts';
 import { mapResolver, memoryFetcher, recordingEnforcer } from './fakes.ts';
 
 const CLOUD = 'cloud.things.example.com';
@@ -310,5 +310,66 @@ describe('intent role with a capture interface that does not exist', { skip: ski
         .once('error', fail)
         .listen(port, '127.0.0.1', () => s.close(() => ok()));
     });
+  });
+});
+
+describe('intent role with a device interface on real nftables', { skip }, () => {
+  const tag = `${id}x`;
+  const [R2, A2, C2] = ['r', 'a', 'c'].map((n) => `iot-mgr-${tag}${n}`) as [string, string, string];
+  let p: TestPlatform | undefined;
+  const servers: ChildProcess[] = [];
+  before(async () => {
+    routedPair(R2, A2, C2, DEVICE_MAC, tag);
+    // A second address the device set itself: the manager is never told it.
+    sh('ip', '-n', A2, 'addr', 'add', '192.0.2.3/24', 'dev', 'va');
+    servers.push(await tcpServers(A2), await tcpServers(C2));
+  });
+  after(async () => {
+    await p?.close();
+    for (const s of servers) s.kill();
+    deleteNamespaces(R2, A2, C2);
+  });
+
+  test('unsolicited inbound to the address the manager was not told is dropped; allowed inbound to the known one passes', async () => {
+    assert.equal(connect(C2, '192.0.2.3', 8081), 'open', 'nothing enforced yet');
+    const mud = memoryFetcher();
+    const tcp = (port: number, dir: 'source-port' | 'destination-port', initiated?: string) => ({
+      [dir]: { operator: 'eq', port },
+      ...(initiated === undefined ? {} : { 'ietf-mud:direction-initiated': initiated }),
+    });
+    mud.files.set(
+      MUD_URL,
+      parse(
+        mudJson(
+          [{ ipv4: { protocol: 6, 'ietf-acldns:dst-dnsname': CLOUD }, tcp: tcp(8080, 'destination-port', 'from-device') }],
+          [{ ipv4: { protocol: 6, 'ietf-acldns:src-dnsname': CLOUD }, tcp: tcp(8081, 'destination-port') }],
+        ),
+      ),
+    );
+    const dns = mapResolver({ [CLOUD]: { addresses: ['198.51.100.2'], ttl: 300 } });
+    const gw = `gw-${tag}`;
+    p = await startTestPlatform(
+      'iotopia-intent-devif-nft-',
+      { roles: 'intent', intentGateway: gw, intentNetns: R2, intentTickInterval: '3600', intentDeviceInterface: 'ra' },
+      { intentPorts: { resolver: dns.resolver, fetcher: mud.fetcher } },
+    );
+    const platform = p.platform;
+    for (let i = 0; i < 100 && (await platform.store.intentLeases.get(gw)) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    const r = await platform.app.inject({
+      method: 'POST',
+      url: '/api/v1/intent/devices',
+      headers: bearer(platform.firstAdminToken as string),
+      payload: { mac: DEVICE_MAC, ipv4: '192.0.2.2', mudUrl: MUD_URL },
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json().state, 'enforced', JSON.stringify(r.json().lastError));
+    assert.match(sh('ip', 'netns', 'exec', R2, 'nft', 'list', 'chain', 'inet', 'iotopia', 'to_device'), /oifname "ra" counter/);
+    assert.equal(connect(C2, '192.0.2.2', 8081), 'open', 'inbound the file allows, to the address the manager has');
+    assert.equal(connect(C2, '192.0.2.2', 8080), 'blocked', 'default deny at the known address');
+    assert.equal(connect(C2, '192.0.2.3', 8081), 'blocked', 'the address the manager was not told is closed');
+    assert.equal(connect(A2, '198.51.100.2', 8080), 'open', 'the device still opens what its file allows');
+    // A batch reconciliation (as on gaining the lease) keeps the rule.
+    assert.equal(await platform.intent?.manager.reconcile(), 1);
+    assert.equal(connect(C2, '192.0.2.3', 8081), 'blocked', 'still closed after reconciling');
   });
 });
