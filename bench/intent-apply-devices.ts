@@ -30,12 +30,15 @@ function vectorFiles(): string[] {
   return [join(root, 'rfc8520-lightbulb2000.json'), ...listed('nist', /mudfile[^/]*\.json$/), ...listed('visualizer', /\.json$/)];
 }
 
-/** Binds every name and abstraction of `file` to its own documentation addresses. */
-function bindAll(file: MudFile): BoundFile {
+/**
+ * Binds every name and abstraction of the `n`-th file to documentation addresses of its own (its
+ * IPv6 addresses are unique to it; the IPv4 ones come from one /24 and may repeat across files).
+ */
+function bindAll(file: MudFile, n: number): BoundFile {
   let i = 10;
   const pair = (): string[] => {
     i += 1;
-    return [`203.0.113.${i}`, `2001:db8:ff::${i}`];
+    return [`203.0.113.${(n * 7 + i) % 250}`, `2001:db8:ff:${n.toString(16)}::${i.toString(16)}`];
   };
   const names = new Map<string, string[]>();
   const controllers = new Map<string, string[]>();
@@ -63,10 +66,10 @@ export function benchFiles(): BoundFile[] {
   const paths = vectorFiles();
   const texts = paths.length > 0 ? paths.map((p) => readFileSync(p, 'utf8')) : [generatedMudFile()];
   const out: BoundFile[] = [];
-  for (const text of texts) {
+  for (const [n, text] of texts.entries()) {
     const mud = parseMud(text).mud;
     if (mud === undefined) continue;
-    const b = bindAll(mud);
+    const b = bindAll(mud, n);
     try {
       resolveMud(mud, { mac: '02:00:00:00:00:01', ...b.bind });
       out.push(b);
@@ -98,19 +101,4 @@ export function benchPolicy(files: BoundFile[], n: number): BenchPolicy {
   const f = files[n % files.length] as BoundFile;
   const policy = resolveMud(f.file, { ...benchDevice(n), ...f.bind });
   return { policy, script: compileNft(policy, { dnsServers: ['192.0.2.53'] }) };
-}
-
-/**
- * Many device scripts as one `nft -f` transaction: the table head that every script repeats is
- * kept once (from the first script); of the others, the lines about their own device (every line
- * naming its `d_<mac>` identifier).
- */
-export function oneTransaction(scripts: string[]): string {
-  const out: string[] = [];
-  scripts.forEach((s, i) => {
-    const lines = s.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-    const id = / (d_[0-9a-f]{12})_/.exec(s)?.[1];
-    out.push(...(i === 0 || id === undefined ? lines : lines.filter((l) => l.includes(id))));
-  });
-  return `${out.join('\n')}\n`;
 }

@@ -6,8 +6,9 @@
  * device count down (for smoke runs); the count used is in the result.
  */
 import { spawnSync } from 'node:child_process';
+import { joinScripts } from '../src/intent/nft-join.ts';
 import { Namespace } from '../test/helpers/netns.ts';
-import { type BenchPolicy, benchFiles, benchPolicy, oneTransaction } from './intent-apply-devices.ts';
+import { type BenchPolicy, benchFiles, benchPolicy } from './intent-apply-devices.ts';
 
 export interface IntentApplyResult {
   devices: number;
@@ -21,28 +22,8 @@ export interface IntentApplyResult {
   /** Median of three: an enforced device's policy applied again. */
   reapplyOneMs: number;
   kernelChains: number;
-  /**
-   * The same work with the script written differently, to show where the time goes (these are not
-   * what nft-compile.ts writes): `mapDeclarations` adds the device's verdict-map elements inside
-   * an `add map … { elements = … }` declaration instead of `add element`; `noDeletePairs` leaves
-   * out the `add`/`delete` pairs that empty a device's sets and chains before they are made again.
-   */
-  variants: { applyOneMoreMapDeclarationsMs: number; applyAllNoDeletePairsMs: number };
-}
-
-const MAP_TYPES: Record<string, string> = { from_dev: 'ether_addr', to_dev: 'ether_addr', to_dev4: 'ipv4_addr', to_dev6: 'ipv6_addr' };
-
-/** `add element inet T m { … }` as `add map inet T m { type …; elements = { … } }`. */
-export function asMapDeclarations(script: string): string {
-  return script.replace(
-    /^add element inet (\S+) (from_dev|to_dev|to_dev4|to_dev6) \{ (.*) \}$/gm,
-    (_, t: string, m: string, e: string) => `add map inet ${t} ${m} { type ${MAP_TYPES[m]} : verdict; elements = { ${e} } }`,
-  );
-}
-
-/** The script without its `add X` + `delete X` pairs (right for a device that is not there yet). */
-export function withoutDeletePairs(script: string): string {
-  return script.replace(/^add (set|chain) inet \S+ (\S+).*\ndelete \1 inet \S+ \2\n/gm, '');
+  /** Address sets in the table: shared by the devices whose ACEs resolved to the same addresses. */
+  kernelSets: number;
 }
 
 /** Why the enforcement benchmarks cannot run here, or undefined when they can. */
@@ -75,13 +56,17 @@ export function scriptSize(script: string): IntentApplyResult['script'] {
     lines: count(/\n/g),
     bytes: Buffer.byteLength(script),
     rules: count(/^add rule /gm),
-    sets: count(/^add set .*\n(?!delete)/gm),
-    chains: count(/^add chain .*\n(?!delete)/gm),
+    sets: count(/^add set /gm),
+    chains: count(/^add chain /gm),
   };
 }
 
 export function kernelChains(ns: Namespace): number {
   return ns.exec('nft', ['list', 'chains']).stdout.match(/^\s*chain /gm)?.length ?? 0;
+}
+
+export function kernelSets(ns: Namespace): number {
+  return ns.exec('nft', ['-t', 'list', 'sets']).stdout.match(/^\s*set /gm)?.length ?? 0;
 }
 
 export function intentApplyBench(seconds: number): IntentApplyResult | { skipped: string } {
@@ -92,7 +77,7 @@ export function intentApplyBench(seconds: number): IntentApplyResult | { skipped
   const t = performance.now();
   const policies: BenchPolicy[] = Array.from({ length: devices + 2 }, (_, i) => benchPolicy(files, i));
   const compileMs = Math.round(((performance.now() - t) * devices) / (devices + 2));
-  const all = oneTransaction(policies.slice(0, devices).map((p) => p.script));
+  const all = joinScripts(policies.slice(0, devices).map((p) => p.script));
   const ns = new Namespace('bench');
   try {
     const applyAllMs = timedApply(ns, all);
@@ -100,16 +85,8 @@ export function intentApplyBench(seconds: number): IntentApplyResult | { skipped
     const again = (policies[0] as BenchPolicy).script;
     const oneMore = [timedApply(ns, extra), timedApply(ns, extra), timedApply(ns, extra)];
     const reapply = [timedApply(ns, again), timedApply(ns, again), timedApply(ns, again)];
-    const declared = asMapDeclarations((policies[devices + 1] as BenchPolicy).script);
-    const oneMoreDeclared = [timedApply(ns, declared), timedApply(ns, declared), timedApply(ns, declared)];
     const kernel = kernelChains(ns);
-    const fresh = new Namespace('bench');
-    let noDeletePairs: number;
-    try {
-      noDeletePairs = timedApply(fresh, withoutDeletePairs(all));
-    } finally {
-      fresh.destroy();
-    }
+    const sets = kernelSets(ns);
     return {
       devices,
       files: files.length,
@@ -120,7 +97,7 @@ export function intentApplyBench(seconds: number): IntentApplyResult | { skipped
       applyOneMoreMs: median(oneMore),
       reapplyOneMs: median(reapply),
       kernelChains: kernel,
-      variants: { applyOneMoreMapDeclarationsMs: median(oneMoreDeclared), applyAllNoDeletePairsMs: noDeletePairs },
+      kernelSets: sets,
     };
   } finally {
     ns.destroy();

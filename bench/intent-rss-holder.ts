@@ -4,9 +4,11 @@
  * in a namespace of its own, in transactions of BATCH devices until all are applied or the time
  * budget is spent. Prints one JSON object. Arguments: N, the budget in seconds.
  */
+
+import { joinScripts } from '../src/intent/nft-join.ts';
 import { Namespace } from '../test/helpers/netns.ts';
-import { kernelChains, scriptSize, timedApply } from './intent-apply.ts';
-import { benchFiles, benchPolicy, oneTransaction } from './intent-apply-devices.ts';
+import { kernelChains, kernelSets, scriptSize, timedApply } from './intent-apply.ts';
+import { benchFiles, benchPolicy } from './intent-apply-devices.ts';
 
 const BATCH = 250;
 const [devices = 10_000, budgetSeconds = 60] = process.argv.slice(2).map(Number);
@@ -30,14 +32,14 @@ try {
   const lastBatchMs: number[] = [];
   while (applied < devices && performance.now() < end) {
     const batch = held.slice(applied, applied + BATCH);
-    const ms = timedApply(ns, oneTransaction(batch.map((p) => p.script)));
+    const ms = timedApply(ns, joinScripts(batch.map((p) => p.script)));
     applyMs += ms;
     lastBatchMs.push(ms);
     applied += batch.length;
   }
   const afterApply = rssMiB();
   const perDeviceKiB = Number((((afterCompile - before) * 1024) / devices).toFixed(2));
-  const size = scriptSize(oneTransaction(held.slice(0, applied).map((p) => p.script)));
+  const size = scriptSize(joinScripts(held.slice(0, applied).map((p) => p.script)));
   process.stdout.write(
     `${JSON.stringify({
       devices,
@@ -45,7 +47,15 @@ try {
       compileMs,
       rssMiB: { before, afterCompile, afterApply },
       heldPerDeviceKiB: perDeviceKiB,
-      kernel: { devicesApplied: applied, batch: BATCH, applyMs, batchMs: lastBatchMs, chains: kernelChains(ns), script: size },
+      kernel: {
+        devicesApplied: applied,
+        batch: BATCH,
+        applyMs,
+        batchMs: lastBatchMs,
+        chains: kernelChains(ns),
+        sets: kernelSets(ns),
+        script: size,
+      },
       budgetSeconds,
     })}\n`,
   );

@@ -3,14 +3,8 @@
  * prefixes and identifiers made here reach the text: nothing from the MUD file is copied into it.
  */
 import type { Direction } from '../mud/model/constants.ts';
-import type { AddressSet, ResolvedAce, ResolvedPort } from './resolve-types.ts';
-
-/** A named set the rule refers to, with its elements. */
-export interface NftSet {
-  name: string;
-  family: 4 | 6;
-  elements: string[];
-}
+import { type NftSet, sharedSet } from './nft-sets.ts';
+import type { ResolvedAce, ResolvedPort } from './resolve-types.ts';
 
 const int = (n: number): string => {
   if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`not a non-negative integer: ${n}`);
@@ -45,12 +39,8 @@ export function familiesOf(ace: ResolvedAce): (4 | 6 | undefined)[] {
   return candidates.filter((f) => f === undefined || sets.every((s) => s.prefixes.some((p) => p.family === f)));
 }
 
-function setFor(s: AddressSet, f: 4 | 6, name: string): NftSet {
-  return { name, family: f, elements: [...new Set(s.prefixes.filter((p) => p.family === f).map((p) => p.text))] };
-}
-
-/** The rule for `ace` in family `f`, in a chain of direction `dir`; named sets get names starting `base`. */
-export function aceRule(ace: ResolvedAce, f: 4 | 6 | undefined, dir: Direction, base: string): { rule: string; sets: NftSet[] } {
+/** The rule for `ace` in family `f`, in a chain of direction `dir`, and the shared sets it refers to. */
+export function aceRule(ace: ResolvedAce, f: 4 | 6 | undefined, dir: Direction): { rule: string; sets: NftSet[] } {
   const parts: string[] = [];
   const sets: NftSet[] = [];
   if (f !== undefined) parts.push(`meta nfproto ${f === 4 ? 'ipv4' : 'ipv6'}`);
@@ -61,12 +51,12 @@ export function aceRule(ace: ResolvedAce, f: 4 | 6 | undefined, dir: Direction, 
     ['saddr', ace.src],
     ['daddr', ace.dst],
   ] as const) {
-    list.forEach((s, k) => {
-      if (f === undefined) return;
-      const set = setFor(s, f, `${base}_${side[0]}${k}`);
+    for (const s of list) {
+      if (f === undefined) continue;
+      const set = sharedSet(s.prefixes, f);
       sets.push(set);
       parts.push(`${f === 4 ? 'ip' : 'ip6'} ${side} @${set.name}`);
-    });
+    }
   }
   const l4 = l4Name(ace.protocol);
   if (ace.srcPort !== undefined) parts.push(`${l4} sport ${portExpr(ace.srcPort)}`);

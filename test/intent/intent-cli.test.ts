@@ -17,8 +17,9 @@ test('intent compile prints the script; --json prints the resolved policy', asyn
   assert.equal(r.code, 0, r.err);
   assert.match(
     r.out,
-    /^add rule inet iotopia d_0242ac110002_f0 meta nfproto ipv4 meta l4proto 6 ip daddr @d_0242ac110002_f0_0_4_d0 tcp dport 443 accept$/m,
+    /^add rule inet iotopia d_0242ac110002_f0 meta nfproto ipv4 meta l4proto 6 ip daddr @a_[0-9a-f]{13} tcp dport 443 accept$/m,
   );
+  assert.match(r.out, /^add set inet iotopia a_[0-9a-f]{13} \{ type ipv4_addr; flags interval; elements = \{ 198\.51\.100\.5 \}; \}$/m);
   assert.match(r.out, /^add element inet iotopia from_dev \{ 02:42:ac:11:00:02 : jump d_0242ac110002_from \}$/m);
   const j = await run([...args, '--json']);
   assert.equal(j.code, 0, j.err);

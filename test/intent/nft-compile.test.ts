@@ -21,6 +21,16 @@ const ctx = (over: Partial<DeviceContext> = {}): DeviceContext => ({
 });
 const lines = (script: string) => script.split('\n');
 
+/** The elements of the shared set `name` as the script declares it. */
+function elementsOf(script: string, name: string): string | undefined {
+  const m = new RegExp(`^add set ${T} ${name} \\{ type \\w+; flags interval; elements = \\{ (.*) \\}; \\}$`, 'm').exec(script);
+  return m?.[1];
+}
+
+/** A rule with its shared set names replaced by the set's elements in angle brackets. */
+const withElements = (script: string, rule: string): string =>
+  rule.replace(/@(a_[0-9a-f]{13})/g, (_, n: string) => `<${elementsOf(script, n) ?? 'undeclared'}>`);
+
 const lightbulb = vectorPath('mud', 'rfc8520-lightbulb2000.json');
 
 describe('compile: the RFC 8520 lightbulb vector', {
@@ -30,16 +40,16 @@ describe('compile: the RFC 8520 lightbulb vector', {
     const file = parseMud(readFileSync(lightbulb as string)).mud;
     assert.ok(file !== undefined);
     const script = compileNft(resolveMud(file, ctx({ ipv6: '2001:db8::2' })), { dnsServers: ['192.0.2.53'] });
-    const l = lines(script);
+    const l = lines(script).map((x) => withElements(script, x));
     for (const want of [
-      `add set ${T} d_0242ac110002_f0_0_6_d0 { type ipv6_addr; flags interval; auto-merge; elements = { 2001:db8:1:0:0:0:0:10/128 }; }`,
-      `add rule ${T} d_0242ac110002_f0 meta nfproto ipv6 meta l4proto 6 ip6 daddr @d_0242ac110002_f0_0_6_d0 tcp dport 443 ct state new accept`,
-      `add rule ${T} d_0242ac110002_t0 meta nfproto ipv6 meta l4proto 6 ip6 saddr @d_0242ac110002_t0_0_6_s0 tcp sport 443 ct state established,related accept`,
+      `add rule ${T} d_0242ac110002_f0 meta nfproto ipv6 meta l4proto 6 ip6 daddr <2001:db8:1:0:0:0:0:10> tcp dport 443 ct state new accept`,
+      `add rule ${T} d_0242ac110002_t0 meta nfproto ipv6 meta l4proto 6 ip6 saddr <2001:db8:1:0:0:0:0:10> tcp sport 443 ct state established,related accept`,
       `add rule ${T} from_device ct state established,related accept`,
       `add rule ${T} from_device ether saddr vmap @from_dev`,
       `add rule ${T} to_device ct state established,related accept`,
       `add rule ${T} to_device ether daddr vmap @to_dev`,
-      `add rule ${T} d_0242ac110002_from ip daddr { 192.0.2.53/32 } meta l4proto { tcp, udp } th dport 53 accept`,
+      `add rule ${T} d_0242ac110002_from ip daddr 192.0.2.53 tcp dport 53 accept`,
+      `add rule ${T} d_0242ac110002_from ip daddr 192.0.2.53 udp dport 53 accept`,
       `add element ${T} from_dev { ${MAC} : jump d_0242ac110002_from }`,
       `add element ${T} to_dev6 { 2001:db8:0:0:0:0:0:2 : jump d_0242ac110002_to }`,
     ]) {
@@ -48,16 +58,29 @@ describe('compile: the RFC 8520 lightbulb vector', {
     // Default deny: each direction chain ends in drop, after the jumps to its ACL chains.
     const from = l.filter((x) => x.startsWith(`add rule ${T} d_0242ac110002_from `));
     const to = l.filter((x) => x.startsWith(`add rule ${T} d_0242ac110002_to `));
-    assert.deepEqual(from.slice(-2), [
+    assert.deepEqual(from.slice(-3), [
       `add rule ${T} d_0242ac110002_from jump d_0242ac110002_f0`,
-      `add rule ${T} d_0242ac110002_from counter name "d_0242ac110002_drops_from" drop`,
+      `add rule ${T} d_0242ac110002_from update @drops_from { ether saddr }`,
+      `add rule ${T} d_0242ac110002_from drop`,
     ]);
-    assert.deepEqual(to.slice(-2), [
+    assert.deepEqual(to.slice(-4), [
       `add rule ${T} d_0242ac110002_to jump d_0242ac110002_t0`,
-      `add rule ${T} d_0242ac110002_to counter name "d_0242ac110002_drops_to" drop`,
+      `add rule ${T} d_0242ac110002_to meta nfproto ipv4 update @drops_to4 { ip daddr }`,
+      `add rule ${T} d_0242ac110002_to meta nfproto ipv6 update @drops_to6 { ip6 daddr }`,
+      `add rule ${T} d_0242ac110002_to drop`,
     ]);
-    // The device's own chains are deleted and made again in the same script, before they are filled.
-    assert.ok(l.indexOf(`delete chain ${T} d_0242ac110002_f0`) < l.lastIndexOf(`add chain ${T} d_0242ac110002_f0`));
+    // The device's own chains are emptied in the same script, before they are filled.
+    assert.ok(l.indexOf(`flush chain ${T} d_0242ac110002_f0`) < l.findIndex((x) => x.startsWith(`add rule ${T} d_0242ac110002_f0 `)));
+    // The one shared set is declared once and recorded as the device's.
+    const sets = l.filter((x) => x.startsWith(`add set ${T} `));
+    assert.equal(sets.length, 1);
+    const name = /a_[0-9a-f]{13}/.exec(sets[0] as string)?.[0];
+    assert.ok(lines(script).includes(`add element ${T} refs { ${MAC} . "${name}" }`));
+    // No anonymous set: every `{` of a rule is a set update or a refs element.
+    assert.deepEqual(
+      l.filter((x) => x.startsWith('add rule') && x.includes('{') && !x.includes('update @drops_')),
+      [],
+    );
   });
 });
 
@@ -92,10 +115,13 @@ describe('compile: match fields', () => {
       resolveMud(parse(mudJson([{ 'ietf-mud:mud': { 'my-controller': [null] } }])), ctx({ myControllers: ['192.0.2.20', '2001:db8::20'] })),
     );
     const rules = lines(script).filter((x) => x.startsWith(`add rule ${T} d_0242ac110002_f0 `));
-    assert.deepEqual(rules, [
-      `add rule ${T} d_0242ac110002_f0 meta nfproto ipv4 ip daddr @d_0242ac110002_f0_0_4_d0 accept`,
-      `add rule ${T} d_0242ac110002_f0 meta nfproto ipv6 ip6 daddr @d_0242ac110002_f0_0_6_d0 accept`,
-    ]);
+    assert.deepEqual(
+      rules.map((r) => withElements(script, r)),
+      [
+        `add rule ${T} d_0242ac110002_f0 meta nfproto ipv4 ip daddr <192.0.2.20> accept`,
+        `add rule ${T} d_0242ac110002_f0 meta nfproto ipv6 ip6 daddr <2001:db8:0:0:0:0:0:20> accept`,
+      ],
+    );
   });
   test('--no-basics leaves only the ACL jumps and the drop', () => {
     const script = compileNft(resolveMud(parse(mudJson([{ ipv4: { protocol: 6 } }])), ctx()), { basics: false });
@@ -103,7 +129,8 @@ describe('compile: match fields', () => {
       lines(script).filter((x) => x.startsWith(`add rule ${T} d_0242ac110002_from `)),
       [
         `add rule ${T} d_0242ac110002_from jump d_0242ac110002_f0`,
-        `add rule ${T} d_0242ac110002_from counter name "d_0242ac110002_drops_from" drop`,
+        `add rule ${T} d_0242ac110002_from update @drops_from { ether saddr }`,
+        `add rule ${T} d_0242ac110002_from drop`,
       ],
     );
   });

@@ -93,9 +93,9 @@ function compileChecked(file: MudFile, ctx: DeviceContext): string {
   return script;
 }
 
-/** Whether a set element of the script is `addr` (or its prefix), as the compiler writes it (ip.ts). */
+/** Whether a set element of the script is `addr` (or its prefix), as the compiler writes it (ip.ts; a host without its length). */
 function inScript(script: string, addr: string): boolean {
-  const text = parsePrefix(addr)?.text;
+  const text = parsePrefix(addr)?.text.replace(/\/(32|128)$/, '');
   assert.ok(text !== undefined, addr);
   return script.includes(`elements = { ${text}`) || script.includes(` ${text},`) || script.includes(` ${text} }`);
 }

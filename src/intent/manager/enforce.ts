@@ -51,22 +51,3 @@ export async function enforceState(core: ManagerCore, d: IntentDeviceRecord, loa
   else await applyScript(core, plan.compiled.script);
   return plan.outcome;
 }
-
-/**
- * Several devices' scripts as one transaction: the table head once (each script starts with the
- * same declaration of the table and its base chains), then each device's own lines.
- */
-export function joinScripts(scripts: string[]): string {
-  const lines: string[] = [];
-  let head: Set<string> | undefined;
-  for (const script of scripts) {
-    const own = script.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-    const first = own.findIndex((l) => / d_[0-9a-f]{12}/.test(l));
-    const prefix = first < 0 ? own : own.slice(0, first);
-    const known = head;
-    const sameHead = known !== undefined && prefix.every((l) => known.has(l));
-    if (head === undefined) head = new Set(prefix);
-    lines.push(...(sameHead ? [] : prefix), ...own.slice(prefix.length));
-  }
-  return `${lines.join('\n')}\n`;
-}

@@ -4,8 +4,9 @@
  * or DNS TTL has passed.
  */
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
+import { joinScripts } from '../nft-join.ts';
 import { audit, type ManagerCore } from './core.ts';
-import { applyScript, joinScripts, type Plan, planState } from './enforce.ts';
+import { applyScript, type Plan, planState } from './enforce.ts';
 import { type PeerLoader, peerLoader } from './peers.ts';
 import { applyCurrent, failed, refreshDevice, settle } from './refresh.ts';
 import type { IntentTickResult } from './types.ts';

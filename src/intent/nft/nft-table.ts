@@ -1,12 +1,14 @@
 /**
  * What IoTopia's table holds, read from libnftables JSON listings (`nft -j list chains inet`,
- * `nft -t -j list sets inet`, `nft -j list map inet iotopia NAME` for each verdict map; listing the
- * whole table would make nft read every rule and every set's elements): each device's chains and
- * sets grouped by the `d_<mac>` identifier (src/intent/nft-compile.ts), the verdict-map elements,
- * and the device name recorded as the comment of its `from_dev` element.
+ * `nft -t -j list sets inet`, `nft -j list map inet iotopia NAME` for each verdict map and
+ * `nft -j list set inet iotopia refs`; listing the whole table, or its named counters, would make
+ * nft read every rule): each device's chains (and sets of older tables) grouped by the `d_<mac>`
+ * identifier (src/intent/nft-compile.ts), the verdict-map elements, the device name recorded as the
+ * comment of its `from_dev` element, the shared address sets and which devices use them.
  */
 import { IntentError } from '../errors.ts';
-import { NAME_COMMENT_PREFIX, NFT_TABLE } from '../nft-compile.ts';
+import { NAME_COMMENT_PREFIX, NFT_TABLE, REFS_SET } from '../nft-compile.ts';
+import { SHARED_SET } from '../nft-sets.ts';
 
 /** A verdict-map element: the map, its key as nft prints it, and the chain it jumps to. */
 export interface MapElement {
@@ -23,12 +25,15 @@ export interface DeviceObjects {
   name?: string;
   chains: string[];
   sets: string[];
-  counters: string[];
 }
 
 export interface TableView {
   devices: Map<string, DeviceObjects>;
   elements: MapElement[];
+  /** The shared address sets (`a_…`) in the table. */
+  shared: Set<string>;
+  /** The shared sets each device's rules use, by MAC (the `refs` set). */
+  refs: Map<string, Set<string>>;
 }
 
 const DEVICE_OBJECT = /^(d_[0-9a-f]{12})_/;
@@ -46,7 +51,7 @@ function deviceOf(view: TableView, name: unknown): DeviceObjects | undefined {
   if (id === undefined) return undefined;
   let d = view.devices.get(id);
   if (d === undefined) {
-    d = { id, mac: macOf(id), chains: [], sets: [], counters: [] };
+    d = { id, mac: macOf(id), chains: [], sets: [] };
     view.devices.set(id, d);
   }
   return d;
@@ -69,15 +74,33 @@ function elementsOf(map: string, elem: unknown): MapElement[] {
   return out;
 }
 
+/** The value of a set element as JSON prints it: bare, or `{elem: {val}}` with a comment or counter. */
+const elementValue = (e: unknown): unknown => (isObject(e) && isObject(e.elem) ? e.elem.val : e);
+
+/** `refs` elements are `{concat: [mac, set]}`. */
+function addRefs(view: TableView, elem: unknown): void {
+  if (!Array.isArray(elem)) return;
+  for (const e of elem) {
+    const v = elementValue(e);
+    const pair = isObject(v) && Array.isArray(v.concat) ? v.concat : undefined;
+    const [mac, set] = pair ?? [];
+    if (typeof mac !== 'string' || typeof set !== 'string') continue;
+    const sets = view.refs.get(mac) ?? new Set<string>();
+    sets.add(set);
+    view.refs.set(mac, sets);
+  }
+}
+
 function addItem(view: TableView, item: Json): void {
   const [kind, body] = Object.entries(item)[0] ?? [];
   if (!isObject(body) || body.table !== NFT_TABLE || body.family !== 'inet') return;
   if (kind === 'map' && typeof body.name === 'string') view.elements.push(...elementsOf(body.name, body.elem));
-  const d = kind === 'chain' || kind === 'set' || kind === 'counter' ? deviceOf(view, body.name) : undefined;
+  if (kind === 'set' && body.name === REFS_SET) addRefs(view, body.elem);
+  if (kind === 'set' && typeof body.name === 'string' && SHARED_SET.test(body.name)) view.shared.add(body.name);
+  const d = kind === 'chain' || kind === 'set' ? deviceOf(view, body.name) : undefined;
   if (d === undefined) return;
   if (kind === 'chain') d.chains.push(body.name as string);
-  else if (kind === 'set') d.sets.push(body.name as string);
-  else d.counters.push(body.name as string);
+  else d.sets.push(body.name as string);
 }
 
 /** Names recorded as `from_dev` element comments, given to the devices the elements jump to. */
@@ -104,18 +127,23 @@ function items(json: string): unknown[] {
 
 /** Reads JSON listings of the table's objects; an empty text (no table) adds nothing. */
 export function parseTable(...jsons: string[]): TableView {
-  const view: TableView = { devices: new Map(), elements: [] };
+  const view: TableView = { devices: new Map(), elements: [], shared: new Set(), refs: new Map() };
   for (const json of jsons) for (const item of items(json)) if (isObject(item)) addItem(view, item);
   addNames(view);
   return view;
 }
 
-/** Packet counts of the named counters in `nft -j list counters …` output. */
-export function parseCounters(json: string): Map<string, number> {
+/** Packet counts by key of a set with a counter per element, in `nft -j list set …` output. */
+export function parseSetCounters(json: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const item of items(json)) {
-    const c = isObject(item) ? item.counter : undefined;
-    if (isObject(c) && typeof c.name === 'string' && typeof c.packets === 'number') out.set(c.name, c.packets);
+    const elem = isObject(item) && isObject(item.set) ? item.set.elem : undefined;
+    if (!Array.isArray(elem)) continue;
+    for (const e of elem) {
+      const inner = isObject(e) && isObject(e.elem) ? e.elem : undefined;
+      const counter = isObject(inner?.counter) ? inner.counter : undefined;
+      if (typeof inner?.val === 'string' && typeof counter?.packets === 'number') out.set(inner.val, counter.packets);
+    }
   }
   return out;
 }

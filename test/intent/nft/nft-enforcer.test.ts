@@ -71,7 +71,7 @@ describe('nftEnforcer', { skip }, () => {
     for (const want of [
       'chain d_02000000000a_from',
       'chain d_02000000000a_f1',
-      'counter d_02000000000a_drops_from',
+      'update @drops_from { ether saddr }',
       '192.0.2.2 : jump d_02000000000a_to',
     ])
       assert.ok(first.includes(want), `missing ${want}`);
@@ -134,6 +134,39 @@ describe('nftEnforcer', { skip }, () => {
     assert.ok(!ruleset(R).includes('d_0200000000c'));
   });
 
+  test('devices whose ACEs resolved alike share a set; the last one to stop using it deletes it', async () => {
+    const S1 = '02:00:00:00:00:d1';
+    const S2 = '02:00:00:00:00:d2';
+    const sets = () => [...ruleset(R).matchAll(/^\tset (a_[0-9a-f]{13}) \{/gm)].map((m) => m[1]);
+    const only53 = [{ ...UDP_53, ipv4: { ...UDP_53.ipv4, 'destination-ipv4-network': '203.0.113.53/32' } }];
+    const base = sets();
+    await enforcer.apply(script(S1, '192.0.2.51', only53, false));
+    const one = sets();
+    assert.equal(one.length, base.length + 1, 'one new set, 203.0.113.53: device A uses the 198.51.100.0/24 one already');
+    await enforcer.apply(script(S2, '192.0.2.52', only53, false));
+    assert.deepEqual(sets(), one, 'the second device uses the same sets');
+    await enforcer.apply(script(S1, '192.0.2.51', [TCP_8080], false));
+    assert.deepEqual(sets(), one, 'S2 still uses the 203.0.113.53 set');
+    await enforcer.removeDevice(S2);
+    assert.deepEqual(sets().sort(), base.sort(), 'no device uses 203.0.113.53 any more');
+    await enforcer.removeDevice(S1);
+    assert.ok(!ruleset(R).includes('02:00:00:00:00:d'), 'no refs element is left');
+  });
+
+  test('a set still used by a rule the refs set does not know of is kept, and the change is applied', async () => {
+    const S3 = '02:00:00:00:00:d3';
+    const only = [{ ...UDP_53, ipv4: { ...UDP_53.ipv4, 'destination-ipv4-network': '203.0.113.99/32' } }];
+    await enforcer.apply(script(S3, '192.0.2.53', only, false));
+    const refs = ruleset(R).match(/02:00:00:00:00:d3 \. "(a_[0-9a-f]{13})"/g) ?? [];
+    assert.ok(refs.length > 0);
+    for (const r of refs) sh('ip', 'netns', 'exec', R, 'nft', `delete element inet iotopia refs { ${r} }`);
+    const S4 = '02:00:00:00:00:d4';
+    await enforcer.apply(script(S4, '192.0.2.54', only, false));
+    await enforcer.removeDevice(S4);
+    assert.ok(ruleset(R).includes('203.0.113.99'), 'the set S3 uses is still there');
+    await enforcer.removeDevice(S3);
+  });
+
   test('removeDevice and dropCounters in a namespace without the table are no-ops', async () => {
     const empty = nftEnforcer({ netns: E });
     await empty.removeDevice(MAC_A);
@@ -148,7 +181,7 @@ describe('nftEnforcer', { skip }, () => {
   });
 
   test('the default-deny counters count the packets dropped in each direction', async () => {
-    const before = (await enforcer.dropCounters()).get(MAC_A) ?? { from: -1, to: -1 };
+    const before = (await enforcer.dropCounters()).get(MAC_A) ?? { from: 0, to: 0 };
     sendUdp(A, '198.51.100.2', 9999, 5);
     sendUdp(C, '192.0.2.2', 9999, 3);
     const now = (await enforcer.dropCounters()).get(MAC_A);
