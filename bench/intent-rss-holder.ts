@@ -2,13 +2,23 @@
  * The process measured by intent-rss.ts (run with --expose-gc): it resolves and compiles N devices
  * and keeps every resolved policy and script, as a MUD manager does, then applies them to nftables
  * in a namespace of its own, in transactions of BATCH devices until all are applied or the time
- * budget is spent. Prints one JSON object. Arguments: N, the budget in seconds.
+ * budget is spent. Then, with them enforced, it times what the manager does through the enforcer
+ * (which reads the table before each change): one more device, one device with another file,
+ * removing one, reading the drop counts. Prints one JSON object. Arguments: N, the budget in
+ * seconds.
  */
 
+import { nftEnforcer } from '../src/intent/nft/nft-enforcer.ts';
 import { joinScripts } from '../src/intent/nft-join.ts';
 import { Namespace } from '../test/helpers/netns.ts';
 import { kernelChains, kernelSets, scriptSize, timedApply } from './intent-apply.ts';
-import { benchFiles, benchPolicy } from './intent-apply-devices.ts';
+import { type BenchPolicy, benchFiles, benchPolicy } from './intent-apply-devices.ts';
+
+/** `script` of the device `from` made the script of the device `to` (same file, other MAC). */
+function rebind(script: string, from: string, to: string): string {
+  const id = (mac: string) => `d_${mac.replaceAll(':', '')}`;
+  return script.replaceAll(from, to).replaceAll(id(from), id(to));
+}
 
 const BATCH = 250;
 const [devices = 10_000, budgetSeconds = 60] = process.argv.slice(2).map(Number);
@@ -38,6 +48,21 @@ try {
     applied += batch.length;
   }
   const afterApply = rssMiB();
+  const enforcer = nftEnforcer({ netns: ns.name });
+  const timed = async (f: () => Promise<unknown>): Promise<number> => {
+    const start = performance.now();
+    await f();
+    return Math.round(performance.now() - start);
+  };
+  const other = benchPolicy(files, devices + 1);
+  const enforcerMs = {
+    applyOneMore: await timed(() => enforcer.apply(benchPolicy(files, devices).script)),
+    applyOneAgainWithAnotherFile: await timed(() =>
+      enforcer.apply(rebind(other.script, other.policy.mac, (held[0] as BenchPolicy).policy.mac)),
+    ),
+    removeOne: await timed(() => enforcer.removeDevice((held[1] as BenchPolicy).policy.mac)),
+    dropCounters: await timed(() => enforcer.dropCounters()),
+  };
   const perDeviceKiB = Number((((afterCompile - before) * 1024) / devices).toFixed(2));
   const size = scriptSize(joinScripts(held.slice(0, applied).map((p) => p.script)));
   process.stdout.write(
@@ -47,6 +72,7 @@ try {
       compileMs,
       rssMiB: { before, afterCompile, afterApply },
       heldPerDeviceKiB: perDeviceKiB,
+      enforcerMs,
       kernel: {
         devicesApplied: applied,
         batch: BATCH,

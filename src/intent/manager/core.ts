@@ -2,6 +2,7 @@
 import type { MudFile } from '../../mud/model/mud-file.ts';
 import { parseMud } from '../../mud/validate/parse-mud.ts';
 import type { IntentDeviceInput, IntentDeviceRecord } from '../../store/intent-device-repository.ts';
+import type { Enforcer } from '../enforcement-ports.ts';
 import { IntentError } from '../errors.ts';
 import { fetchMud } from '../mud-fetch.ts';
 import { createDeviceLock, type DeviceLock } from './device-lock.ts';
@@ -18,10 +19,30 @@ export interface ManagerCore {
   log: NonNullable<IntentManagerOptions['log']>;
   /** Serialises the operations on one device (device-lock.ts). */
   lock: DeviceLock;
+  /** How many changes this replica has made to the firewall: what was derived from it before is current while it stays. */
+  firewallChanges: number;
+}
+
+/** `e`, counting each change it makes (or tries: one that fails changes nothing, and is counted all the same). */
+function counting(e: Enforcer, core: { firewallChanges: number }): Enforcer {
+  const counted =
+    <A extends unknown[]>(f: (...a: A) => Promise<void>) =>
+    async (...a: A): Promise<void> => {
+      try {
+        await f(...a);
+      } finally {
+        core.firewallChanges++;
+      }
+    };
+  return {
+    apply: counted((script: string) => e.apply(script)),
+    removeDevice: counted((mac: string) => e.removeDevice(mac)),
+    ...(e.dropCounters === undefined ? {} : { dropCounters: e.dropCounters.bind(e) }),
+  };
 }
 
 export function createCore(o: IntentManagerOptions): ManagerCore {
-  return {
+  const core: ManagerCore = {
     o,
     now: o.clock ?? (() => new Date()),
     leader: o.lease === undefined,
@@ -29,7 +50,10 @@ export function createCore(o: IntentManagerOptions): ManagerCore {
     files: new Map(),
     log: o.log ?? (() => {}),
     lock: createDeviceLock(),
+    firewallChanges: 0,
   };
+  core.o = { ...o, enforcer: counting(o.enforcer, core) };
+  return core;
 }
 
 /** The device's last good file, parsed, or undefined when it has none (or it no longer reads). */

@@ -12,6 +12,7 @@ import { dnsAnswers } from '../capture/dns.ts';
 import type { Packet } from '../capture/packet.ts';
 import type { Enforcer } from '../enforcement-ports.ts';
 import { normaliseMac } from '../ip.ts';
+import type { ResolvedPolicy } from '../resolve-types.ts';
 import { type Flow, flowFromPacket, leavesToDevice, newFlow } from '../verdict/flow.ts';
 import { createFlowJudge } from '../verdict/judge.ts';
 import { newVerdict } from '../verdict/matcher.ts';
@@ -100,6 +101,7 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
   const stats: TrafficWatchStats = { packets: 0, judged: 0, violations: 0, reported: 0 };
   let log: ViolationLog = createViolationLog();
   let managed = new Set<string>();
+  let current: ResolvedPolicy[] | undefined;
   let answers = new Map<string, Map<string, SnoopedName>>();
 
   /** DNS answers in a frame from the gateway to a managed device. */
@@ -156,6 +158,8 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
   return {
     async refresh() {
       const policies = await o.manager.policies();
+      if (policies === current) return;
+      current = policies;
       judge.update(policies);
       managed = new Set(policies.map((x) => x.mac));
     },

@@ -46,6 +46,23 @@ async function setup(extra: Partial<IntentManagerOptions> = {}, store?: Store) {
 const actions = async (store: Store, mac = MAC) => (await store.audit.list({ subject: `mac:${mac}` })).items.map((a) => a.action);
 
 describe('intent manager', () => {
+  test('the policies of the traffic watch are made again only after the firewall changed', async () => {
+    const { manager } = await setup();
+    await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });
+    const first = await manager.policies();
+    assert.deepEqual(
+      first.map((p) => p.mac),
+      [MAC],
+    );
+    assert.equal(await manager.policies(), first, 'nothing changed: the same list');
+    await manager.quarantine(MAC, 'token:op', 'suspicious');
+    const after = await manager.policies();
+    assert.notEqual(after, first);
+    assert.notDeepEqual(after, first, 'the quarantine policy');
+    await manager.remove(MAC);
+    assert.deepEqual(await manager.policies(), []);
+  });
+
   test('a device with a MUD URL is fetched, its names resolved, compiled and enforced; the state is stored and audited', async () => {
     const { store, enf, dns, manager, clock } = await setup();
     const d = await manager.observe({ mac: '02-00-5E-00-00-01', ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'dhcp' });
