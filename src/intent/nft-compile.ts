@@ -26,10 +26,20 @@ export interface NftCompileOptions {
    * can be found by name later; letters, digits, `.`, `_`, `-`, at most 64.
    */
   deviceName?: string;
+  /**
+   * The gateway interfaces the managed devices sit behind. Traffic forwarded out one of them that
+   * is neither part of a tracked connection nor addressed to a managed device's MAC or known
+   * address is dropped (RFC 6092 simple security: default deny of unsolicited inbound): it reaches a device
+   * address the gateway was not told (an IPv6 SLAAC or privacy address, a static IPv4). Names as
+   * DEVICE_INTERFACE; none by default (such traffic is then forwarded).
+   */
+  deviceInterfaces?: string[];
 }
 
 /** The characters and length of a device name (it is written into the script). */
 export const DEVICE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+/** A Linux interface name: at most IFNAMSIZ - 1 = 15 characters (it is written into the script). */
+export const DEVICE_INTERFACE = /^[A-Za-z0-9._-]{1,15}$/;
 /** The comment of a device's `from_dev` element that records its name. */
 export const NAME_COMMENT_PREFIX = 'iotopia device ';
 
@@ -116,6 +126,18 @@ export function dnsServers(values: string[]): Prefix[] {
   });
 }
 
+/** The `--device-interface` values, checked; an IntentError when one is not an interface name. */
+export function deviceInterfaces(values: string[]): string[] {
+  for (const v of values)
+    if (!DEVICE_INTERFACE.test(v))
+      throw new IntentError(
+        'ERR_INTENT_CONTEXT',
+        'device-interface',
+        `device-interface: ${JSON.stringify(v)} is not an interface name (letters, digits, '.', '_', '-', at most 15)`,
+      );
+  return values;
+}
+
 /*
  * The basics are written without `{ … }`: an anonymous set is a set in the kernel too, and every
  * set in the table makes each transaction slower (docs/decisions/0025-nft-shared-sets.md).
@@ -146,9 +168,10 @@ const BASICS_TO = [
 /**
  * Two base chains on the forward hook: an accept in one ends only that chain, so traffic between
  * two managed devices must pass the sender's from-device policy and then the receiver's to-device
- * policy; a drop in either is final.
+ * policy; a drop in either is final. After the to-device dispatch, new traffic out a device
+ * interface that no device claims (by MAC or known address) is dropped, one rule per interface.
  */
-function tableHead(): string[] {
+function tableHead(ifaces: string[]): string[] {
   const t = `inet ${NFT_TABLE}`;
   return [
     `table ${t} {`,
@@ -169,6 +192,7 @@ function tableHead(): string[] {
     `add rule ${t} to_device ether daddr vmap @to_dev`,
     `add rule ${t} to_device ip daddr vmap @to_dev4`,
     `add rule ${t} to_device ip6 daddr vmap @to_dev6`,
+    ...ifaces.map((i) => `add rule ${t} to_device oifname "${i}" counter drop`),
   ];
 }
 
@@ -238,7 +262,8 @@ export function compileNft(policy: ResolvedPolicy, opts: NftCompileOptions = {})
   const block = aclBlock(policy, id);
   const basics = opts.basics !== false;
   const named = fromDevElement(policy.mac, id, opts.deviceName);
-  const lines = [`# IoTopia device policy for ${policy.mac}: apply with nft -f (one transaction)`, ...tableHead()];
+  const ifaces = deviceInterfaces(opts.deviceInterfaces ?? []);
+  const lines = [`# IoTopia device policy for ${policy.mac}: apply with nft -f (one transaction)`, ...tableHead(ifaces)];
   for (const c of [`${id}_from`, `${id}_to`]) lines.push(`add chain ${t} ${c}`, `flush chain ${t} ${c}`);
   lines.push(...block.lines);
   const from = `add rule ${t} ${id}_from `;

@@ -44,3 +44,28 @@ test('bad input exits 2: a bad MAC, a bad KEY=ADDR pair, a file that is not MUD'
   assert.equal((await run(['--mac', '02:42:ac:11:00:02'], '{"x":1}')).code, 2);
   assert.equal((await run([])).code, 2);
 });
+
+test('--device-interface (repeat) adds a drop rule per interface; a bad name exits 2 for compile and apply', async () => {
+  const args = ['--mac', '02:42:ac:11:00:02', '--resolve', 'cloud.example.com=198.51.100.5', '--controller', 'urn:example:hub=192.0.2.10'];
+  const r = await run([...args, '--device-interface', 'lan0', '--device-interface', 'wlan0']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(
+    r.out,
+    /^add rule inet iotopia to_device oifname "lan0" counter drop\nadd rule inet iotopia to_device oifname "wlan0" counter drop$/m,
+  );
+  assert.doesNotMatch((await run(args)).out, /oifname/);
+  for (const bad of ['lan0" accept', 'a-name-of-16-chr']) {
+    const b = await run([...args, '--device-interface', bad]);
+    assert.equal(b.code, 2, b.err);
+    assert.match(b.err, /ERR_INTENT_CONTEXT: device-interface: .* is not an interface name/);
+    assert.equal(b.out, '');
+  }
+  const apply = await runCli(
+    ['intent', 'apply', '-', ...args, '--device', 'lamp', '--device-interface', 'eth0;', '--netns', 'iotopia-none'],
+    process.cwd(),
+    process.env,
+    file,
+  );
+  assert.equal(apply.code, 2, apply.err);
+  assert.match(apply.err, /ERR_INTENT_CONTEXT: device-interface/);
+});

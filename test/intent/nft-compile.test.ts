@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { compileNft } from '../../src/intent/nft-compile.ts';
 import { resolveMud } from '../../src/intent/resolve.ts';
 import type { DeviceContext } from '../../src/intent/resolve-types.ts';
+import { compileMatcher } from '../../src/intent/verdict/matcher.ts';
 import { parseMud } from '../../src/mud/validate/parse-mud.ts';
 import { vectorPath, vectorsMissing } from '../helpers/vectors.ts';
 import { mudJson, parse } from './mud-fixture.ts';
@@ -173,5 +174,44 @@ describe('compile: strings from the file cannot change the script', () => {
         code: 'ERR_INTENT_CONTEXT',
       },
     );
+  });
+});
+
+describe('compile: device interfaces', () => {
+  const policy = () => resolveMud(parse(mudJson([{ ipv4: { protocol: 6 } }])), ctx({ ipv4: '192.0.2.2' }));
+  const toDevice = (script: string) => lines(script).filter((x) => x.startsWith(`add rule ${T} to_device `));
+  test('one drop rule per interface, after the to-device dispatch; none without the option', () => {
+    assert.deepEqual(toDevice(compileNft(policy(), { deviceInterfaces: ['lan0', 'wlan0.5'] })), [
+      `add rule ${T} to_device ct state established,related accept`,
+      `add rule ${T} to_device ether daddr vmap @to_dev`,
+      `add rule ${T} to_device ip daddr vmap @to_dev4`,
+      `add rule ${T} to_device ip6 daddr vmap @to_dev6`,
+      `add rule ${T} to_device oifname "lan0" counter drop`,
+      `add rule ${T} to_device oifname "wlan0.5" counter drop`,
+    ]);
+    const plain = compileNft(policy());
+    assert.equal(toDevice(plain).length, 4);
+    assert.equal(compileNft(policy(), { deviceInterfaces: [] }), plain);
+    assert.ok(!plain.includes('oifname'));
+    assert.ok(!compileNft(policy(), { deviceInterfaces: ['lan0'] }).includes('add set'), 'no set is added for the interfaces');
+  });
+  test('a name that is not an interface name is refused, by the compiler and by the verdict engine', () => {
+    for (const bad of ['', 'a-name-of-16-chr', 'lan0" accept', 'lan0 }', 'eth0\n', 'br/0', 'wl*', 'eth0@if2']) {
+      for (const run of [
+        () => compileNft(policy(), { deviceInterfaces: ['lan0', bad] }),
+        () => compileMatcher([policy()], { deviceInterfaces: [bad] }),
+      ])
+        assert.throws(
+          run,
+          (e: unknown) => {
+            const err = e as { code?: string; where?: string; message?: string };
+            return (
+              err.code === 'ERR_INTENT_CONTEXT' && err.where === 'device-interface' && /is not an interface name/.test(err.message ?? '')
+            );
+          },
+          JSON.stringify(bad),
+        );
+    }
+    assert.doesNotThrow(() => compileNft(policy(), { deviceInterfaces: ['a-name-of-15-ch'] }));
   });
 });

@@ -33,7 +33,9 @@ function line(v: Violation, text: (s: string) => string): string {
   const why =
     v.decision === 'ace'
       ? `dropped by ACE ${text(v.ace ?? '')} of ACL ${text(v.acl ?? '')}`
-      : `fell through ${v.acl === undefined ? 'no ACL' : `ACL ${text(v.acl)}`} to default deny`;
+      : v.decision === 'unknown-address'
+        ? 'new traffic to an address of the device the gateway was not given (unknown-device-address)'
+        : `fell through ${v.acl === undefined ? 'no ACL' : `ACL ${text(v.acl)}`} to default deny`;
   return `${v.mac} ${v.direction} ${flow}: ${why}; ${v.count} packet(s) ${iso(v.firstUs)} .. ${iso(v.lastUs)}`;
 }
 
@@ -62,6 +64,7 @@ async function run(cli: CliContext, o: ConformCliOptions): Promise<void> {
       lenient: o.lenient === true,
       basics: o.basics,
       dnsServers: o.dnsServer,
+      deviceInterfaces: o.deviceInterface,
       ...(o.gatewayMac === undefined ? {} : { gatewayMac: o.gatewayMac }),
       gatewayAddresses: o.gatewayAddress,
     });

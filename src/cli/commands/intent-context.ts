@@ -26,6 +26,7 @@ export interface ContextOptions {
   localNetwork: string[];
   resolve: string[];
   dnsServer: string[];
+  deviceInterface: string[];
   basics: boolean;
   lenient?: boolean;
 }
@@ -84,6 +85,12 @@ export function addContextOptions(cmd: Command): Command {
     .option('--local-network <cidr>', 'RFC 8520 local-networks: a local prefix (repeat)', collect, [])
     .option('--resolve <name=addr>', 'a DNS name of the file and an address it resolves to (repeat); no lookups are made', collect, [])
     .option('--dns-server <addr>', 'a resolver the device may query on port 53 (repeat); none by default', collect, [])
+    .option(
+      '--device-interface <iface>',
+      'a gateway interface the managed devices sit behind (repeat): new traffic forwarded out of it to an address no managed device was given is dropped; none by default',
+      collect,
+      [],
+    )
     .option('--no-basics', 'do not allow the network basics (IPv6 ND/RA, DHCPv4/v6, DNS to --dns-server) by default')
     .option('--lenient', 'accept the pre-RFC MUD shape, and leave out (with a warning) ACEs that cannot be resolved instead of failing');
 }
@@ -118,7 +125,12 @@ export async function compileFromOptions(
   const mud = await readMudFile(cli, file, o.lenient === true);
   try {
     const policy = resolveMud(mud, deviceContext(o), { lenient: o.lenient === true });
-    const script = compileNft(policy, { basics: o.basics, dnsServers: o.dnsServer, ...(deviceName === undefined ? {} : { deviceName }) });
+    const script = compileNft(policy, {
+      basics: o.basics,
+      dnsServers: o.dnsServer,
+      deviceInterfaces: o.deviceInterface,
+      ...(deviceName === undefined ? {} : { deviceName }),
+    });
     for (const w of policy.warnings) cli.output.err(`warning ${w.code}: ${cli.output.text(w.message)}\n`);
     return { policy, script };
   } catch (e) {

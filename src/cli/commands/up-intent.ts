@@ -21,6 +21,7 @@ export interface IntentOptions {
   intentTickInterval?: string;
   intentNetns?: string;
   intentCaptureInterface?: string;
+  intentDeviceInterface?: string[];
 }
 
 export function withIntentOptions(cmd: Command): Command {
@@ -57,6 +58,11 @@ export function withIntentOptions(cmd: Command): Command {
       '--intent-capture-interface <iface>',
       "watch the devices' traffic on this gateway interface (tcpdump) and report violations; none by default",
     )
+    .option(
+      '--intent-device-interface <iface>',
+      'a gateway interface the managed devices sit behind (repeat): unsolicited inbound out of it to an address no device was given is dropped (default: the capture interface)',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
     .optionsGroup('Options:');
 }
 
@@ -80,5 +86,6 @@ export function intentFlags(cli: CliContext, opts: IntentOptions): RawSettings {
     intentTickInterval: opts.intentTickInterval,
     intentNetns: opts.intentNetns,
     intentCaptureInterface: opts.intentCaptureInterface,
+    intentDeviceInterface: opts.intentDeviceInterface?.join(','),
   };
 }

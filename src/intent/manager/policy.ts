@@ -58,7 +58,8 @@ const countRules = (script: string, mac: string) => {
 function compile(o: IntentManagerOptions, policy: ResolvedPolicy, basics: boolean, name: string | undefined): CompiledDevice {
   // The device's name goes into the ruleset (for `iotopia intent remove --device`) when nft may carry it.
   const deviceName = name !== undefined && DEVICE_NAME.test(name) ? { deviceName: name } : {};
-  const script = compileNft(policy, { basics, dnsServers: o.context?.dnsServers ?? [], ...deviceName });
+  const deviceInterfaces = o.context?.deviceInterfaces ?? [];
+  const script = compileNft(policy, { basics, dnsServers: o.context?.dnsServers ?? [], deviceInterfaces, ...deviceName });
   return {
     policy,
     basics,

@@ -35,6 +35,8 @@ export interface IntentNetworkContext {
   dnsServers?: string[];
   /** Allow the network basics (IPv6 ND/RA, DHCP, DNS to dnsServers); default true. */
   basics?: boolean;
+  /** The gateway interfaces the devices sit behind (NftCompileOptions.deviceInterfaces); none by default. */
+  deviceInterfaces?: string[];
 }
 
 /** Counters and timings the manager reports; all optional. */

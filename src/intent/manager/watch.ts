@@ -13,7 +13,7 @@ import type { Packet } from '../capture/packet.ts';
 import type { Enforcer } from '../enforcement-ports.ts';
 import { normaliseMac } from '../ip.ts';
 import type { ResolvedPolicy } from '../resolve-types.ts';
-import { type Flow, flowFromPacket, newFlow } from '../verdict/flow.ts';
+import { type Flow, flowFromPacket, leavesToDevice, newFlow } from '../verdict/flow.ts';
 import { createFlowJudge } from '../verdict/judge.ts';
 import { newVerdict } from '../verdict/matcher.ts';
 import { createViolationLog, type Violation, type ViolationLog } from '../verdict/violations.ts';
@@ -32,6 +32,12 @@ export interface TrafficWatchOptions {
   /** As in the compiled rules: the network basics, and the resolvers devices may use. */
   basics?: boolean;
   dnsServers?: string[];
+  /**
+   * As in the compiled rules: the device interfaces; and whether the captured interface is one of
+   * them, so frames the gateway sends on it are judged as that interface's `oifname … drop` does.
+   */
+  deviceInterfaces?: string[];
+  captureIsDeviceInterface?: boolean;
   /** nftables counters of the default-deny rules (Enforcer.dropCounters). */
   counters?: NonNullable<Enforcer['dropCounters']>;
   /** True while a capture feeds `packet`: counters then report only what the capture cannot see. */
@@ -83,7 +89,12 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
   const gatewayMac = normaliseMac(o.gatewayMac);
   if (gatewayMac === undefined) throw new TypeError(`gatewayMac ${JSON.stringify(o.gatewayMac)} is not a MAC address`);
   const own = new Set(o.gatewayAddresses);
-  const judge = createFlowJudge([], { basics: o.basics !== false, dnsServers: o.dnsServers ?? [] });
+  const judge = createFlowJudge([], {
+    basics: o.basics !== false,
+    dnsServers: o.dnsServers ?? [],
+    deviceInterfaces: o.deviceInterfaces ?? [],
+  });
+  const guarded = o.captureIsDeviceInterface === true && (o.deviceInterfaces ?? []).length > 0;
   const flow: Flow = newFlow();
   const verdict = newVerdict();
   const counted = new Map<string, { from: number; to: number }>();
@@ -157,6 +168,7 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
       if (p.srcMac !== gatewayMac && p.dstMac !== gatewayMac) return;
       if (o.snoopDns !== false) snoop(p);
       if (isLocal(p, gatewayMac, own) || !flowFromPacket(p, flow)) return;
+      if (guarded && p.srcMac === gatewayMac) leavesToDevice(flow);
       stats.judged++;
       judge.judge(flow, verdict);
       if (log.add(flow, verdict, judge.labels)) stats.violations++;

@@ -4,6 +4,12 @@
  * violations. DNS answers in the capture resolve the file's names: an answer seen before a packet
  * is used for it (the policy is resolved again lazily, when a new address for a name of the file
  * appears), so a file written with names judges a capture that only has addresses.
+ *
+ * Packets to the device are found by its MAC, as if the gateway had been given every address the
+ * device uses. With device interfaces (NftCompileOptions.deviceInterfaces, any name: the capture is
+ * taken to be on one of them) they are judged as the routed gateway's `to_device` chain judges
+ * them: by the device's address when the context gives it, and otherwise new traffic is dropped
+ * as `unknown-device-address` while replies of the device's own connections pass.
  */
 
 import type { MudFile } from '../../mud/model/mud-file.ts';
@@ -11,11 +17,11 @@ import { dnsAnswers } from '../capture/dns.ts';
 import type { Packet } from '../capture/packet.ts';
 import { IntentError } from '../errors.ts';
 import { normaliseMac } from '../ip.ts';
-import type { NftCompileOptions } from '../nft-compile.ts';
+import { deviceInterfaces, type NftCompileOptions } from '../nft-compile.ts';
 import { resolveMud } from '../resolve.ts';
 import type { DeviceContext, IntentWarning, ResolvedPolicy } from '../resolve-types.ts';
 import { parseV4, parseV6 } from './addr.ts';
-import { addressText, flowFromPacket, newFlow } from './flow.ts';
+import { addressText, flowFromPacket, leavesToDevice, newFlow } from './flow.ts';
 import { createFlowJudge } from './judge.ts';
 import { newVerdict } from './matcher.ts';
 import { createViolationLog, type Violation } from './violations.ts';
@@ -82,6 +88,7 @@ export async function conform(
       throw new IntentError('ERR_INTENT_CONTEXT', 'gateway-address', `gateway-address: ${JSON.stringify(a)} is not an IP address`);
     own.add(v4 === undefined ? addressText(6, words) : a);
   }
+  const guarded = deviceInterfaces(opts.deviceInterfaces ?? []).length > 0;
   const wanted = fileNames(mud);
   checkResolvable(mud, { ...ctx, mac }, wanted, opts.lenient === true);
   const names = new Map([...ctx.names].map(([k, v]) => [k, [...v]]));
@@ -121,6 +128,7 @@ export async function conform(
       stale = false;
     }
     if (!flowFromPacket(p, flow)) continue;
+    if (guarded && p.dstMac === mac) leavesToDevice(flow);
     result.judged++;
     judge.judge(flow, verdict);
     log.add(flow, verdict, judge.labels);

@@ -29,6 +29,8 @@ export interface Devices {
   from(f: Flow): Device | undefined;
   /** `to_dev`, then `to_dev4` / `to_dev6`: the device a packet goes to. */
   to(f: Flow): Device | undefined;
+  /** The device of a MAC (a 48-bit number). */
+  byMac(mac: number): Device | undefined;
 }
 
 /** A hash of an IPv6 address's four words, the key of the address → device table. */
@@ -116,6 +118,7 @@ export function compileDevices(policies: ResolvedPolicy[], opts: NftCompileOptio
   return {
     macs,
     from: (f) => byMac.get(f.srcMac),
+    byMac: (mac) => byMac.get(mac),
     to(f) {
       const m = byMac.get(f.dstMac);
       if (m !== undefined) return m;

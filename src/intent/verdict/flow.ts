@@ -27,6 +27,13 @@ export interface Flow {
   icmpCode: number;
   /** The ICMP echo identifier, part of the connection key; 0 when unknown. */
   icmpId: number;
+  /**
+   * The packet leaves the gateway through a device interface (NftCompileOptions.deviceInterfaces,
+   * the kernel's `oifname`); false when it leaves through another one or that is not known.
+   */
+  deviceLink: boolean;
+  /** On that link, the MAC it is sent to (-1 unknown): names the device an unknown-address drop concerns. */
+  linkDstMac: number;
 }
 
 export function newFlow(): Flow {
@@ -45,6 +52,8 @@ export function newFlow(): Flow {
     icmpType: -1,
     icmpCode: -1,
     icmpId: 0,
+    deviceLink: false,
+    linkDstMac: -1,
   };
 }
 
@@ -66,6 +75,8 @@ export function flowFromPacket(p: Packet, out: Flow): boolean {
   out.family = 0;
   out.protocol = out.srcPort = out.dstPort = out.icmpType = out.icmpCode = -1;
   out.tcpFlags = out.icmpId = 0;
+  out.deviceLink = false;
+  out.linkDstMac = -1;
   const ip = p.ip;
   if (ip === undefined) return true;
   if (!address(ip.family, ip.src, out.src) || !address(ip.family, ip.dst, out.dst)) return false;
@@ -77,6 +88,18 @@ export function flowFromPacket(p: Packet, out: Flow): boolean {
   out.icmpType = ip.icmpType ?? -1;
   out.icmpCode = ip.icmpCode ?? -1;
   return true;
+}
+
+/**
+ * Marks a frame captured on a device interface, sent by the gateway to `dstMac`, as what the
+ * `to_device` chain of a routed gateway saw: it leaves through the device interface to that MAC,
+ * and the frame it arrived in was addressed to the gateway, so no device is found by MAC (only
+ * by its address, when the gateway was given it).
+ */
+export function leavesToDevice(f: Flow): void {
+  f.deviceLink = true;
+  f.linkDstMac = f.dstMac;
+  f.dstMac = -1;
 }
 
 /** An address of a flow as text (for reports), from its words. */

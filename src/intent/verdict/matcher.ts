@@ -2,14 +2,15 @@
  * Many resolved policies compiled to one matcher that answers, for a packet in a given conntrack
  * state, what the nftables ruleset of nft-compile.ts would: the `from_device` base chain (dispatch
  * by source MAC) and then the `to_device` base chain (dispatch by destination MAC, else by
- * destination address), each accepting established traffic first (docs/intent.md, "The script").
+ * destination address, else — with device interfaces — a drop of what leaves through one of
+ * them), each accepting established traffic first (docs/intent.md, "The script").
  */
-import type { NftCompileOptions } from '../nft-compile.ts';
+import { deviceInterfaces, type NftCompileOptions } from '../nft-compile.ts';
 import type { ResolvedPolicy } from '../resolve-types.ts';
 import { runChain } from './chain.ts';
 import { compileDevices } from './devices.ts';
 import type { Flow } from './flow.ts';
-import { baseLabels, LABEL_ESTABLISHED, LABEL_NOT_MANAGED, type RuleLabel } from './labels.ts';
+import { baseLabels, LABEL_ESTABLISHED, LABEL_NOT_MANAGED, LABEL_UNKNOWN_ADDRESS, type RuleLabel } from './labels.ts';
 import { CT_ESTABLISHED } from './rule.ts';
 
 /** The answer for one packet; reuse one object across calls. */
@@ -47,6 +48,15 @@ export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptio
   const labels = baseLabels();
   const devices = compileDevices(policies, opts, labels);
   const macs = devices.macs;
+  const guarded = deviceInterfaces(opts.deviceInterfaces ?? []).length > 0;
+  /** `oifname "…" counter drop`: the device is the one the frame goes to on the link, when managed. */
+  const unknownAddress = (f: Flow, out: Verdict): boolean => {
+    const d = devices.byMac(f.linkDstMac);
+    out.label = out.toLabel = LABEL_UNKNOWN_ADDRESS;
+    out.device = out.toDevice = d === undefined ? -1 : d.index;
+    out.mac = d === undefined ? '' : (macs[d.index] as string);
+    return (out.accept = false);
+  };
   return {
     labels,
     macs,
@@ -68,6 +78,7 @@ export function compileMatcher(policies: ResolvedPolicy[], opts: NftCompileOptio
         if (r < 0) return (out.accept = false);
       }
       const to = devices.to(f);
+      if (to === undefined && guarded && f.deviceLink) return unknownAddress(f, out);
       if (to !== undefined) {
         const r = runChain(to.to, f, ct);
         out.toLabel = r < 0 ? ~r : r;

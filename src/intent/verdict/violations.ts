@@ -27,8 +27,12 @@ export interface Violation {
   localPort?: number | 'ephemeral';
   icmpType?: number;
   icmpCode?: number;
-  /** `default-deny` when no ACE matched (`acl` is then the last ACL tried), `ace` for an ACE that drops or rejects. */
-  decision: 'default-deny' | 'ace';
+  /**
+   * `default-deny` when no ACE matched (`acl` is then the last ACL tried), `ace` for an ACE that
+   * drops or rejects, `unknown-address` for new traffic to an address of the device the gateway
+   * was not given, out a device interface (`acl` is then `unknown-device-address`).
+   */
+  decision: 'default-deny' | 'ace' | 'unknown-address';
   acl?: string;
   ace?: string;
   /** Capture times in microseconds since the Unix epoch. */
@@ -53,7 +57,7 @@ function describe(f: Flow, label: RuleLabel, mac: string): Violation {
     family: f.family === 6 ? 6 : 4,
     protocol: f.protocol,
     peer,
-    decision: label.kind === 'ace' ? 'ace' : 'default-deny',
+    decision: label.kind === 'ace' || label.kind === 'unknown-address' ? label.kind : 'default-deny',
     firstUs: f.timeUs,
     lastUs: f.timeUs,
     count: 0,
@@ -77,7 +81,9 @@ export function createViolationLog(): ViolationLog {
     add(f, v, labels) {
       if (v.accept) return false;
       const label = labels[v.label];
-      if (label === undefined || (label.kind !== 'ace' && label.kind !== 'default-deny')) return false;
+      if (label === undefined || (label.kind !== 'ace' && label.kind !== 'default-deny' && label.kind !== 'unknown-address')) return false;
+      // A drop to an address no device was given concerns a device only when the frame went to its MAC.
+      if (v.mac === '') return false;
       const fresh = describe(f, label, v.mac);
       const key = keyOf(fresh);
       const seen = byKey.get(key) ?? fresh;

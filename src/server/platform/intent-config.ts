@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parsePrefix } from '../../intent/ip.ts';
+import { DEVICE_INTERFACE } from '../../intent/nft-compile.ts';
 import type { ConfigError } from '../../platform/errors.ts';
 import { booleanSetting } from './transport-config.ts';
 
@@ -45,6 +46,11 @@ export interface IntentConfig {
   netns?: string;
   /** The gateway's interface on the devices' link, captured with tcpdump to watch their traffic. */
   captureInterface?: string;
+  /**
+   * The gateway interfaces the managed devices sit behind: unsolicited traffic out of them to an
+   * address no managed device was given is dropped. Absent: the capture interface (effectiveDeviceInterfaces).
+   */
+  deviceInterfaces?: string[];
 }
 
 export interface IntentRawSettings {
@@ -65,6 +71,7 @@ export interface IntentRawSettings {
   intentTickInterval?: string | undefined;
   intentNetns?: string | undefined;
   intentCaptureInterface?: string | undefined;
+  intentDeviceInterface?: string | undefined;
 }
 
 export const INTENT_ENV: Readonly<Record<keyof IntentRawSettings, string>> = {
@@ -85,6 +92,7 @@ export const INTENT_ENV: Readonly<Record<keyof IntentRawSettings, string>> = {
   intentTickInterval: 'IOTOPIA_INTENT_TICK_INTERVAL',
   intentNetns: 'IOTOPIA_INTENT_NETNS',
   intentCaptureInterface: 'IOTOPIA_INTENT_CAPTURE_INTERFACE',
+  intentDeviceInterface: 'IOTOPIA_INTENT_DEVICE_INTERFACE',
 };
 
 /** The settings whose values are file paths. */
@@ -153,6 +161,25 @@ function count(v: string, setting: string, max: number, bad: Bad, min = 0): numb
   return Number(v);
 }
 
+function interfaces(v: string, setting: string, bad: Bad): string[] {
+  const out = list(v);
+  if (out.length === 0) throw bad(setting, 'at least one network interface name');
+  for (const i of out)
+    if (!DEVICE_INTERFACE.test(i))
+      throw bad(setting, `"${i.slice(0, 32)}" is not a network interface name (letters, digits, . _ -, at most 15)`);
+  return [...new Set(out)];
+}
+
+/**
+ * The device interfaces the compiled rules protect: the ones set, else the capture interface (the
+ * devices' link) when it is a name the rules can carry, else none.
+ */
+export function effectiveDeviceInterfaces(c: IntentConfig): string[] {
+  if (c.deviceInterfaces !== undefined) return c.deviceInterfaces;
+  const capture = c.captureInterface;
+  return capture !== undefined && DEVICE_INTERFACE.test(capture) ? [capture] : [];
+}
+
 /** Applies one source's intent settings to `c`. */
 export function applyIntentSettings(c: IntentConfig, s: IntentRawSettings, bad: Bad): void {
   if (s.intentGateway !== undefined) {
@@ -185,4 +212,5 @@ export function applyIntentSettings(c: IntentConfig, s: IntentRawSettings, bad: 
       throw bad('intent-capture-interface', 'a network interface name (at most 15 characters)');
     c.captureInterface = s.intentCaptureInterface;
   }
+  if (s.intentDeviceInterface !== undefined) c.deviceInterfaces = interfaces(s.intentDeviceInterface, 'intent-device-interface', bad);
 }

@@ -7,13 +7,34 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import type { FastifyBaseLogger } from 'fastify';
 import { ConfigError, resolveConfig } from '../../../src/server/platform/config.ts';
+import { effectiveDeviceInterfaces, type IntentConfig } from '../../../src/server/platform/intent-config.ts';
 import { bearer, startTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
 import { MUD_URL, mudJson, parse } from '../mud-fixture.ts';
-import { deleteNamespaces, routedPair, skipReason, tcpConnect, tcpServers } from '../nft/netns.ts';
+import { deleteNamespaces, routedPair, sh, skipReason, tcpConnect, tcpServers } from '../nft/netns.ts';
 import { mapResolver, memoryFetcher, recordingEnforcer } from './fakes.ts';
 
 const CLOUD = 'cloud.things.example.com';
+
+/** A logger that keeps the messages of warnings. */
+function recordingLogger(warnings: string[]): FastifyBaseLogger {
+  const none = () => undefined;
+  const logger = {
+    level: 'info',
+    silent: none,
+    fatal: none,
+    error: none,
+    info: none,
+    debug: none,
+    trace: none,
+    warn: (a: unknown, b?: string) => {
+      warnings.push(typeof a === 'string' ? a : (b ?? ''));
+    },
+    child: () => logger,
+  };
+  return logger as unknown as FastifyBaseLogger;
+}
 
 describe('intent role settings', () => {
   test('intent is not a default role; its settings parse from every source and are named when wrong', () => {
@@ -70,6 +91,73 @@ describe('intent role settings', () => {
     bad({ intentLenient: 'maybe' }, /intent-lenient/);
     bad({ intentQuarantinePolicy: 'lock' }, /intent-quarantine-policy/);
     bad({ intentMyControllers: 'https://x.example/a' }, /intent-my-controllers/);
+  });
+});
+
+describe('intent device interfaces', () => {
+  const intent = (...sources: Record<string, string>[]) =>
+    resolveConfig(...sources.map((x, i): [string, Record<string, string>] => [`source ${i}`, { roles: 'intent', ...x }])).intent;
+  test('parsed from a list, repeated names kept once; unset they default to the capture interface, else none', () => {
+    const c = intent({ intentDeviceInterface: 'lan0, wlan0.5,lan0', intentCaptureInterface: 'lan9' });
+    assert.deepEqual(c?.deviceInterfaces, ['lan0', 'wlan0.5']);
+    assert.deepEqual(effectiveDeviceInterfaces(c as IntentConfig), ['lan0', 'wlan0.5'], 'set: the capture interface is not added');
+    const captured = intent({ intentCaptureInterface: 'lan9' });
+    assert.equal(captured?.deviceInterfaces, undefined);
+    assert.deepEqual(effectiveDeviceInterfaces(captured as IntentConfig), ['lan9']);
+    assert.deepEqual(effectiveDeviceInterfaces(intent({}) as IntentConfig), []);
+    assert.deepEqual(
+      intent({ intentDeviceInterface: 'lan0' }, { intentDeviceInterface: 'lan1' })?.deviceInterfaces,
+      ['lan1'],
+      'a later source wins',
+    );
+  });
+  test('a name that is not an interface name is refused, naming the setting', () => {
+    for (const bad of ['lan0" accept', 'a-name-of-16-chr', 'br/0', ' , ', 'eth0@if2'])
+      assert.throws(
+        () => intent({ intentDeviceInterface: bad }),
+        (e: unknown) => e instanceof ConfigError && /intent-device-interface \(from source 0\)/.test(e.message),
+        bad,
+      );
+  });
+  test('the role compiles them into every device script; without any it warns once at start', async () => {
+    const run = async (settings: Record<string, string>) => {
+      const enf = recordingEnforcer();
+      const warnings: string[] = [];
+      const logger = recordingLogger(warnings);
+      const dns = mapResolver({ [CLOUD]: { addresses: ['198.51.100.7'], ttl: 300 } });
+      const mud = memoryFetcher();
+      mud.files.set(MUD_URL, parse(mudJson([{ ipv4: { 'ietf-acldns:dst-dnsname': CLOUD, protocol: 6 } }])));
+      const gw = `dev-if-${randomBytes(3).toString('hex')}`;
+      const p = await startTestPlatform(
+        'iotopia-intent-devif-',
+        { roles: 'intent', intentGateway: gw, intentTickInterval: '3600', ...settings },
+        { logger, intentPorts: { enforcer: enf.enforcer, resolver: dns.resolver, fetcher: mud.fetcher } },
+      );
+      try {
+        for (let i = 0; i < 100 && (await p.platform.store.intentLeases.get(gw)) === undefined; i++)
+          await new Promise((r) => setTimeout(r, 20));
+        const r = await p.platform.app.inject({
+          method: 'POST',
+          url: '/api/v1/intent/devices',
+          headers: bearer(p.platform.firstAdminToken as string),
+          payload: { mac: '02:00:5e:00:00:01', ipv4: '192.0.2.10', mudUrl: MUD_URL },
+        });
+        assert.equal(r.statusCode, 200, r.body);
+        return { scripts: enf.scripts, warned: warnings.filter((w) => /unsolicited inbound/.test(w)).length };
+      } finally {
+        await p.close();
+      }
+    };
+    const on = await run({ intentDeviceInterface: 'lan0,wlan0' });
+    assert.ok(on.scripts.length > 0);
+    for (const s of on.scripts) {
+      assert.match(s, /^add rule inet iotopia to_device oifname "lan0" counter drop$/m);
+      assert.match(s, /^add rule inet iotopia to_device oifname "wlan0" counter drop$/m);
+    }
+    assert.equal(on.warned, 0);
+    const off = await run({});
+    assert.ok(off.scripts.length > 0 && off.scripts.every((s) => !s.includes('oifname')));
+    assert.equal(off.warned, 1);
   });
 });
 
@@ -222,5 +310,66 @@ describe('intent role with a capture interface that does not exist', { skip: ski
         .once('error', fail)
         .listen(port, '127.0.0.1', () => s.close(() => ok()));
     });
+  });
+});
+
+describe('intent role with a device interface on real nftables', { skip }, () => {
+  const tag = `${id}x`;
+  const [R2, A2, C2] = ['r', 'a', 'c'].map((n) => `iot-mgr-${tag}${n}`) as [string, string, string];
+  let p: TestPlatform | undefined;
+  const servers: ChildProcess[] = [];
+  before(async () => {
+    routedPair(R2, A2, C2, DEVICE_MAC, tag);
+    // A second address the device set itself: the manager is never told it.
+    sh('ip', '-n', A2, 'addr', 'add', '192.0.2.3/24', 'dev', 'va');
+    servers.push(await tcpServers(A2), await tcpServers(C2));
+  });
+  after(async () => {
+    await p?.close();
+    for (const s of servers) s.kill();
+    deleteNamespaces(R2, A2, C2);
+  });
+
+  test('unsolicited inbound to the address the manager was not told is dropped; allowed inbound to the known one passes', async () => {
+    assert.equal(connect(C2, '192.0.2.3', 8081), 'open', 'nothing enforced yet');
+    const mud = memoryFetcher();
+    const tcp = (port: number, dir: 'source-port' | 'destination-port', initiated?: string) => ({
+      [dir]: { operator: 'eq', port },
+      ...(initiated === undefined ? {} : { 'ietf-mud:direction-initiated': initiated }),
+    });
+    mud.files.set(
+      MUD_URL,
+      parse(
+        mudJson(
+          [{ ipv4: { protocol: 6, 'ietf-acldns:dst-dnsname': CLOUD }, tcp: tcp(8080, 'destination-port', 'from-device') }],
+          [{ ipv4: { protocol: 6, 'ietf-acldns:src-dnsname': CLOUD }, tcp: tcp(8081, 'destination-port') }],
+        ),
+      ),
+    );
+    const dns = mapResolver({ [CLOUD]: { addresses: ['198.51.100.2'], ttl: 300 } });
+    const gw = `gw-${tag}`;
+    p = await startTestPlatform(
+      'iotopia-intent-devif-nft-',
+      { roles: 'intent', intentGateway: gw, intentNetns: R2, intentTickInterval: '3600', intentDeviceInterface: 'ra' },
+      { intentPorts: { resolver: dns.resolver, fetcher: mud.fetcher } },
+    );
+    const platform = p.platform;
+    for (let i = 0; i < 100 && (await platform.store.intentLeases.get(gw)) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    const r = await platform.app.inject({
+      method: 'POST',
+      url: '/api/v1/intent/devices',
+      headers: bearer(platform.firstAdminToken as string),
+      payload: { mac: DEVICE_MAC, ipv4: '192.0.2.2', mudUrl: MUD_URL },
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json().state, 'enforced', JSON.stringify(r.json().lastError));
+    assert.match(sh('ip', 'netns', 'exec', R2, 'nft', 'list', 'chain', 'inet', 'iotopia', 'to_device'), /oifname "ra" counter/);
+    assert.equal(connect(C2, '192.0.2.2', 8081), 'open', 'inbound the file allows, to the address the manager has');
+    assert.equal(connect(C2, '192.0.2.2', 8080), 'blocked', 'default deny at the known address');
+    assert.equal(connect(C2, '192.0.2.3', 8081), 'blocked', 'the address the manager was not told is closed');
+    assert.equal(connect(A2, '198.51.100.2', 8080), 'open', 'the device still opens what its file allows');
+    // A batch reconciliation (as on gaining the lease) keeps the rule.
+    assert.equal(await platform.intent?.manager.reconcile(), 1);
+    assert.equal(connect(C2, '192.0.2.3', 8081), 'blocked', 'still closed after reconciling');
   });
 });

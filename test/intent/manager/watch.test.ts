@@ -74,6 +74,66 @@ describe('traffic watch', () => {
     assert.equal(await watch.flush(), 0, 'a flush reports only what was seen since the last one');
   });
 
+  test('on a device interface, new traffic to an address of the device no policy has is reported as unknown-device-address', async () => {
+    const down = (src: string, dst: string, sport: number, dport: number, at: number, flags: number): Packet => ({
+      timeUs: at,
+      wireLength: 60,
+      srcMac: GATEWAY,
+      dstMac: DEVICE,
+      ethertype: src.includes(':') ? 0x86dd : 0x0800,
+      ip: {
+        family: src.includes(':') ? 6 : 4,
+        src,
+        dst,
+        protocol: 6,
+        laterFragment: false,
+        srcPort: sport,
+        dstPort: dport,
+        tcpFlags: flags,
+      },
+    });
+    const traffic = (watch: ReturnType<typeof createTrafficWatch>) => {
+      // The device's own connection from 192.0.2.99 (an address no policy has): the reply is established.
+      const syn = tcp('198.51.100.7', 443, 1_000_000);
+      watch.packet({ ...syn, ip: { ...(syn.ip as NonNullable<Packet['ip']>), src: '192.0.2.99', srcPort: 40001 } });
+      watch.packet(down('198.51.100.7', '192.0.2.99', 443, 40001, 2_000_000, 0x12));
+      watch.packet(down('2001:db8:2::7', '2001:db8:1::99', 50000, 8080, 3_000_000, 0x02));
+      watch.packet(down('198.51.100.7', '192.0.2.10', 50001, 8080, 4_000_000, 0x02));
+    };
+    const guarded = fakeManager();
+    const on = createTrafficWatch({
+      manager: guarded.manager,
+      gatewayMac: GATEWAY,
+      gatewayAddresses: [],
+      capturing: true,
+      deviceInterfaces: ['lan0'],
+      captureIsDeviceInterface: true,
+    });
+    await on.refresh();
+    traffic(on);
+    assert.equal(await on.flush(), 2);
+    assert.deepEqual(
+      (guarded.reported.get(DEVICE) ?? []).map((r) => [r.direction, r.peer, r.localPort, r.acl]),
+      [
+        ['to-device', '2001:db8:2::7', 8080, 'unknown-device-address'],
+        ['to-device', '198.51.100.7', 8080, 'to'],
+      ],
+    );
+    // Without device interfaces, packets to the device's MAC are judged by its policy, whatever their address.
+    const plain = fakeManager();
+    const off = createTrafficWatch({ manager: plain.manager, gatewayMac: GATEWAY, gatewayAddresses: [], capturing: true });
+    await off.refresh();
+    traffic(off);
+    assert.equal(await off.flush(), 2);
+    assert.deepEqual(
+      (plain.reported.get(DEVICE) ?? []).map((r) => [r.peer, r.acl]),
+      [
+        ['2001:db8:2::7', 'to'],
+        ['198.51.100.7', 'to'],
+      ],
+    );
+  });
+
   test('before refresh nothing is managed; frames that do not cross the gateway are not judged', async () => {
     const f = fakeManager();
     const watch = createTrafficWatch({ manager: f.manager, gatewayMac: GATEWAY, gatewayAddresses: [], capturing: true });

@@ -3,7 +3,9 @@
  * of two devices' policies, generated packets are sent through it with raw AF_PACKET sockets, and
  * the packets it forwards must be exactly the ones the engine accepts — at least 10,000 flows per
  * abstraction, both directions, in phases (first packets, replies, third packets) so connection
- * tracking decides the later ones. Needs root, nft and python3; skipped otherwise.
+ * tracking decides the later ones. Once without and once with the router's device-side interface
+ * as a device interface, with flows to and from device addresses no policy has. Needs root, nft
+ * and python3; skipped otherwise.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,10 +15,22 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Packet } from '../../../src/intent/capture/packet.ts';
 import { compileNft } from '../../../src/intent/nft-compile.ts';
+import { macNumber } from '../../../src/intent/verdict/addr.ts';
 import { flowFromPacket, newFlow } from '../../../src/intent/verdict/flow.ts';
 import { createFlowJudge } from '../../../src/intent/verdict/judge.ts';
 import { newVerdict } from '../../../src/intent/verdict/matcher.ts';
-import { type GenFlow, GROUPS, generateFlows, LAN_MACS, LAN_POOL4, LAN_POOL6, type Step, WAN_MACS } from './flowgen.ts';
+import {
+  type GenFlow,
+  GROUPS,
+  generateFlows,
+  LAN_MACS,
+  LAN_POOL4,
+  LAN_POOL6,
+  type Step,
+  UNKNOWN_POOL4,
+  UNKNOWN_POOL6,
+  WAN_MACS,
+} from './flowgen.ts';
 import { buildFrame, type FrameSpec } from './frames.ts';
 import { DNS_SERVERS, HUB, SENSOR, testPolicies } from './policies.ts';
 
@@ -81,7 +95,7 @@ function topology(): void {
   sh('ip', '-n', R, 'neigh', 'replace', '2001:db8:2::ff', 'lladdr', HOST_WAN_MAC, 'dev', 'ri', 'nud', 'permanent');
   sh('ip', '-n', R, 'route', 'add', '203.0.113.0/24', 'via', '198.51.100.254');
   sh('ip', '-n', R, 'route', 'add', '2001:db8:3::/48', 'via', '2001:db8:2::ff');
-  for (const a of [HUB.ipv4, HUB.ipv6, SENSOR.ipv4, SENSOR.ipv6, ...LAN_POOL4, ...LAN_POOL6])
+  for (const a of [HUB.ipv4, HUB.ipv6, SENSOR.ipv4, SENSOR.ipv6, ...LAN_POOL4, ...LAN_POOL6, ...UNKNOWN_POOL4, ...UNKNOWN_POOL6])
     sh('ip', '-n', R, 'neigh', 'replace', a, 'lladdr', HOST_LAN_MAC, 'dev', 'rd', 'nud', 'permanent');
 }
 
@@ -152,69 +166,123 @@ function asPacket(spec: FrameSpec, timeUs: number): Packet {
   };
 }
 
+/** The router's interface toward the devices (and the other hosts of their link). */
+const DEVICE_IF = 'rd';
+
+/**
+ * Sends the flows in phases and checks that the router forwards exactly the packets the engine
+ * accepts; returns what was sent. `deviceInterfaces` is given to the compiler and the engine alike.
+ */
+function agree(dir: string, seed: number, deviceInterfaces: string[]): { sent: Sent[]; labels: { kind: string }[] } {
+  const policies = testPolicies();
+  const opts = { dnsServers: DNS_SERVERS, deviceInterfaces };
+  writeFileSync(join(dir, 'rules.nft'), policies.map((p) => compileNft(p, opts)).join(''));
+  inR('nft', '-f', join(dir, 'rules.nft'));
+  const loose = inR('sysctl', '-n', 'net.netfilter.nf_conntrack_tcp_loose').trim();
+  assert.equal(loose, '1', 'nf_conntrack_tcp_loose is at its default');
+  const flows = generateFlows(policies, [HUB, SENSOR], FLOWS_PER_GROUP, seed);
+  const judge = createFlowJudge(policies, opts);
+  const flow = newFlow();
+  const verdict = newVerdict();
+  const sent: Sent[] = [];
+  const guarded = deviceInterfaces.includes(DEVICE_IF);
+  const phases = Math.max(...flows.map((f) => f.steps.length));
+  for (let phase = 0; phase < phases; phase++) {
+    const chunks: Uint8Array[] = [];
+    const firstTag = sent.length;
+    for (const f of flows) {
+      const s = f.steps[phase];
+      if (s === undefined) continue;
+      const tag = sent.length;
+      const spec = frameSpec(f, s, tag);
+      assert.ok(flowFromPacket(asPacket(spec, 1_000_000 + tag), flow));
+      flow.icmpId = spec.icmpId ?? 0;
+      // Every host of the device side is behind the router's DEVICE_IF, at HOST_LAN_MAC.
+      const to = s.from === 0 ? f.b : f.a;
+      flow.deviceLink = guarded && to.side === 0;
+      flow.linkDstMac = flow.deviceLink ? macNumber(HOST_LAN_MAC) : -1;
+      const accept = judge.judge(flow, verdict);
+      sent.push({ tag, flow: f, step: phase, accept, label: verdict.label, ct: verdict.ct });
+      const frame = buildFrame(spec);
+      const from = s.from === 0 ? f.a : f.b;
+      chunks.push(Uint8Array.of(from.side, frame.length >> 8, frame.length & 255), frame);
+    }
+    writeFileSync(join(dir, 'frames'), Buffer.concat(chunks));
+    sh('ip', 'netns', 'exec', H, 'python3', WIRE, join(dir, 'frames'), join(dir, 'seen'), 'hd', 'hi');
+    const seen = new Set(
+      readFileSync(join(dir, 'seen'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map(Number),
+    );
+    const wrong = sent.slice(firstTag).filter((p) => p.accept !== seen.has(p.tag));
+    const show = wrong.slice(0, 8).map((p) => {
+      const l = judge.labels[p.label];
+      const f = p.flow;
+      return `${f.group} ${f.protocol} ${f.a.address}:${f.a.port} → ${f.b.address}:${f.b.port} step ${p.step} ${JSON.stringify(f.steps[p.step])}: engine ${p.accept ? 'accept' : 'drop'} (${l?.kind} ${l?.acl ?? ''}/${l?.ace ?? ''}, ct ${p.ct}), kernel ${seen.has(p.tag) ? 'forwarded' : 'dropped'}`;
+    });
+    assert.equal(wrong.length, 0, `phase ${phase}: ${wrong.length} of ${sent.length - firstTag} disagree:\n${show.join('\n')}`);
+  }
+  for (const g of GROUPS) {
+    const mine = sent.filter((p) => p.flow.group === g && p.step === 0);
+    assert.ok(mine.length >= FLOWS_PER_GROUP, `${g}: ${mine.length} flows`);
+    // Both answers occur in every group: the flows test the policy, not one side of it.
+    assert.ok(mine.some((p) => p.accept) && mine.some((p) => !p.accept), `${g}: accepted and dropped flows`);
+  }
+  return { sent, labels: judge.labels };
+}
+
+const summary = (sent: Sent[]): string => {
+  const forwarded = sent.filter((p) => p.accept).length;
+  return `${new Set(sent.map((p) => p.flow)).size} flows, ${sent.length} packets, ${forwarded} forwarded, ${sent.length - forwarded} dropped`;
+};
+
+/** Whether a flow's address is one no policy has (the unknown-address group): the initiator's or the responder's. */
+const unknownAt = (f: GenFlow, side: 'a' | 'b'): boolean => [...UNKNOWN_POOL4, ...UNKNOWN_POOL6].includes(f[side].address);
+
 describe('the verdict engine and the kernel agree', { skip }, () => {
   let dir = '';
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'iotopia-verdict-'));
-    topology();
   });
   after(() => {
     cleanup();
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
+  // Each case has a router of its own: no connection tracked by one is seen by the other.
   test(`${FLOWS_PER_GROUP} flows per abstraction: forwarded exactly when the engine accepts`, (t) => {
-    const policies = testPolicies();
-    const opts = { dnsServers: DNS_SERVERS };
-    writeFileSync(join(dir, 'rules.nft'), policies.map((p) => compileNft(p, opts)).join(''));
-    inR('nft', '-f', join(dir, 'rules.nft'));
-    const loose = inR('sysctl', '-n', 'net.netfilter.nf_conntrack_tcp_loose').trim();
-    assert.equal(loose, '1', 'nf_conntrack_tcp_loose is at its default');
-    const flows = generateFlows(policies, [HUB, SENSOR], FLOWS_PER_GROUP, SEED);
-    const judge = createFlowJudge(policies, opts);
-    const flow = newFlow();
-    const verdict = newVerdict();
-    const sent: Sent[] = [];
-    const phases = Math.max(...flows.map((f) => f.steps.length));
-    for (let phase = 0; phase < phases; phase++) {
-      const chunks: Uint8Array[] = [];
-      const firstTag = sent.length;
-      for (const f of flows) {
-        const s = f.steps[phase];
-        if (s === undefined) continue;
-        const tag = sent.length;
-        const spec = frameSpec(f, s, tag);
-        assert.ok(flowFromPacket(asPacket(spec, 1_000_000 + tag), flow));
-        flow.icmpId = spec.icmpId ?? 0;
-        const accept = judge.judge(flow, verdict);
-        sent.push({ tag, flow: f, step: phase, accept, label: verdict.label, ct: verdict.ct });
-        const frame = buildFrame(spec);
-        const from = s.from === 0 ? f.a : f.b;
-        chunks.push(Uint8Array.of(from.side, frame.length >> 8, frame.length & 255), frame);
-      }
-      writeFileSync(join(dir, 'frames'), Buffer.concat(chunks));
-      sh('ip', 'netns', 'exec', H, 'python3', WIRE, join(dir, 'frames'), join(dir, 'seen'), 'hd', 'hi');
-      const seen = new Set(
-        readFileSync(join(dir, 'seen'), 'utf8')
-          .split('\n')
-          .filter((l) => l !== '')
-          .map(Number),
+    topology();
+    try {
+      const { sent } = agree(dir, SEED, []);
+      t.diagnostic(summary(sent));
+      const inbound = sent.filter((p) => p.flow.group === 'unknown-address' && p.step === 0 && unknownAt(p.flow, 'b'));
+      assert.ok(
+        inbound.some((p) => p.accept),
+        'without a device interface, new traffic to an address no policy has is forwarded',
       );
-      const wrong = sent.slice(firstTag).filter((p) => p.accept !== seen.has(p.tag));
-      const show = wrong.slice(0, 8).map((p) => {
-        const l = judge.labels[p.label];
-        const f = p.flow;
-        return `${f.group} ${f.protocol} ${f.a.address}:${f.a.port} → ${f.b.address}:${f.b.port} step ${p.step} ${JSON.stringify(f.steps[p.step])}: engine ${p.accept ? 'accept' : 'drop'} (${l?.kind} ${l?.acl ?? ''}/${l?.ace ?? ''}, ct ${p.ct}), kernel ${seen.has(p.tag) ? 'forwarded' : 'dropped'}`;
-      });
-      assert.equal(wrong.length, 0, `phase ${phase}: ${wrong.length} of ${sent.length - firstTag} disagree:\n${show.join('\n')}`);
+    } finally {
+      cleanup();
     }
-    const forwarded = sent.filter((p) => p.accept).length;
-    t.diagnostic(`${flows.length} flows, ${sent.length} packets, ${forwarded} forwarded, ${sent.length - forwarded} dropped`);
-    for (const g of GROUPS) {
-      const mine = sent.filter((p) => p.flow.group === g && p.step === 0);
-      assert.ok(mine.length >= FLOWS_PER_GROUP, `${g}: ${mine.length} flows`);
-      // Both answers occur in every group: the flows test the policy, not one side of it.
-      assert.ok(mine.some((p) => p.accept) && mine.some((p) => !p.accept), `${g}: accepted and dropped flows`);
+  });
+
+  test(`${FLOWS_PER_GROUP} flows per abstraction with the device interface: new traffic to unknown device addresses is dropped`, (t) => {
+    topology();
+    try {
+      const { sent, labels } = agree(dir, SEED + 1, [DEVICE_IF]);
+      t.diagnostic(summary(sent));
+      const group = sent.filter((p) => p.flow.group === 'unknown-address');
+      // A first packet toward an address no policy has never passes, whoever sends it and whatever the policy allows.
+      const inbound = group.filter((p) => p.step === 0 && unknownAt(p.flow, 'b'));
+      assert.ok(inbound.length > FLOWS_PER_GROUP / 5, `${inbound.length} flows opened toward unknown addresses`);
+      assert.ok(inbound.every((p) => !p.accept));
+      assert.ok(inbound.some((p) => labels[p.label]?.kind === 'unknown-address'));
+      // The device's own flows from such an address: the replies pass as established traffic.
+      const replies = group.filter((p) => p.flow.steps[p.step]?.from === 1 && unknownAt(p.flow, 'a') && p.accept);
+      assert.ok(replies.length > FLOWS_PER_GROUP / 50, `${replies.length} replies to the devices' own flows from unknown addresses`);
+      assert.ok(replies.every((p) => labels[p.label]?.kind === 'established'));
+    } finally {
+      cleanup();
     }
   });
 });

@@ -163,3 +163,44 @@ test('--gateway-address: packets to the gateway itself are delivered locally, no
   const bad = await conform(capture(), ['--gateway-address', 'gateway']);
   assert.equal(bad.code, 2);
 });
+
+test('--device-interface: traffic to an address of the hub the context lacks is judged as the routed gateway does', async () => {
+  const OTHER = '192.0.2.77';
+  const from = (t: number, dst: string, proto: number, l4: Uint8Array): Rec => ({
+    timeUs: t,
+    data: ether(GATEWAY, HUB.mac, 0x0800, ipv4(OTHER, dst, proto, l4)),
+  });
+  const to = (t: number, src: string, dst: string, proto: number, l4: Uint8Array): Rec => ({
+    timeUs: t,
+    data: ether(HUB.mac, GATEWAY, 0x0800, ipv4(src, dst, proto, l4)),
+  });
+  // The hub's own TLS connection from the other address: the reply is established traffic.
+  const own = [
+    from(T0 + 10, CLOUD, 6, tcp(40002, 443, SYN)),
+    to(T0 + 11, CLOUD, OTHER, 6, tcp(443, 40002, SYN | ACK)),
+    from(T0 + 12, CLOUD, 6, tcp(40002, 443, ACK)),
+  ];
+  // CoAP from the hub's controller: the file allows it (mine-coap).
+  const coap = (dst: string) => to(T0 + 20, '203.0.113.20', dst, 17, udp(40100, 5683, new Uint8Array(4)));
+  const run = async (extra: Rec[], more: string[]) => {
+    const r = await conform(capture(extra), [...more, '--json']);
+    return { code: r.code, err: r.err, violations: (JSON.parse(r.out) as { violations: Record<string, unknown>[] }).violations };
+  };
+  const iface = ['--device-interface', 'lan0'];
+  const known = await run([...own, coap(HUB.ipv4)], iface);
+  assert.equal(known.code, 0, JSON.stringify(known.violations));
+  const unknown = await run([...own, coap(OTHER)], iface);
+  assert.equal(unknown.code, 1, unknown.err);
+  assert.deepEqual(
+    unknown.violations.map((v) => [v['mac'], v['direction'], v['decision'], v['acl'], v['peer'], v['peerPort'], v['localPort']]),
+    [[HUB.mac, 'to-device', 'unknown-address', 'unknown-device-address', '203.0.113.20', 40100, 5683]],
+  );
+  const text = await conform(capture([...own, coap(OTHER)]), iface);
+  assert.match(text.out, /new traffic to an address of the device the gateway was not given \(unknown-device-address\)/);
+  // Without the option, packets to the hub's MAC are judged by its policy whatever their address.
+  const plain = await run([...own, coap(OTHER)], []);
+  assert.equal(plain.code, 0, JSON.stringify(plain.violations));
+  const bad = await conform(capture(), ['--device-interface', 'lan0 accept']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /ERR_INTENT_CONTEXT: device-interface/);
+});

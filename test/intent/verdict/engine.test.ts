@@ -226,3 +226,37 @@ describe('FlowJudge tracks connections as conntrack does', () => {
     assert.equal(decided(j.labels, v), 'accept not-managed');
   });
 });
+
+describe('device interfaces: the to_device chain drops new traffic out of them that no device claims', () => {
+  const opts = { dnsServers: DNS_SERVERS, deviceInterfaces: ['lan0'] };
+  /** Coming from the cloud to `to` on port 80, leaving through a device interface to `linkMac` (or not). */
+  const inbound = (to: string, deviceLink: boolean, linkMac = HUB.mac): Flow => {
+    const f = flow({ from: to.includes(':') ? '2001:db8:3::a' : '203.0.113.10', to, sport: 40000, dport: 80 });
+    f.deviceLink = deviceLink;
+    f.linkDstMac = deviceLink ? Number.parseInt(linkMac.replaceAll(':', ''), 16) : -1;
+    return f;
+  };
+  test('an address no device was given: dropped on a device interface, attributed to the device its frame goes to', () => {
+    const m = compileMatcher(testPolicies(), opts);
+    const v = newVerdict();
+    assert.equal(m.judge(inbound('192.0.2.77', true), CT_NEW, v), false);
+    assert.equal(decided(m.labels, v), 'drop unknown-address unknown-device-address');
+    assert.equal(v.mac, HUB.mac);
+    assert.equal(m.labels[v.label]?.direction, 'to-device');
+    m.judge(inbound('2001:db8:1::a:1', true, '02:00:00:00:00:99'), CT_NEW, v);
+    assert.equal(decided(m.labels, v), 'drop unknown-address unknown-device-address');
+    assert.deepEqual([v.device, v.mac], [-1, ''], 'a MAC no device has: no device to name');
+    assert.equal(m.judge(inbound('192.0.2.77', true), CT_ESTABLISHED, v), true, 'replies of tracked connections pass');
+    assert.equal(m.judge(inbound('192.0.2.77', false), CT_NEW, v), true, 'out another interface: not managed');
+    assert.equal(decided(m.labels, v), 'accept not-managed');
+  });
+  test("a device's known address is judged by its policy; without the option nothing changes", () => {
+    const m = compileMatcher(testPolicies(), opts);
+    const v = newVerdict();
+    assert.equal(m.judge(inbound(HUB.ipv4, true), CT_NEW, v), true);
+    assert.equal(decided(m.labels, v), 'accept ace hub-to/broker-web');
+    const plain = compileMatcher(testPolicies(), { dnsServers: DNS_SERVERS });
+    assert.equal(plain.judge(inbound('192.0.2.77', true), CT_NEW, v), true);
+    assert.equal(decided(plain.labels, v), 'accept not-managed');
+  });
+});

@@ -18,12 +18,19 @@ export const GROUPS = [
   'local-networks',
   'dnsname',
   'ports-icmp',
+  'unknown-address',
 ] as const;
 
 export const LAN_MACS = { router: '02:00:00:00:ff:01' };
 export const WAN_MACS = { router: '02:00:00:00:ff:02', peer: '02:00:00:00:02:01' };
 export const LAN_POOL4 = Array.from({ length: 16 }, (_, i) => `192.0.2.${16 + i}`);
 export const LAN_POOL6 = Array.from({ length: 16 }, (_, i) => `2001:db8:1::${(16 + i).toString(16)}`);
+/**
+ * Addresses the managed devices use on their link that no policy was given (a static IPv4, IPv6
+ * SLAAC or privacy addresses): each belongs to the device of its index's parity.
+ */
+export const UNKNOWN_POOL4 = Array.from({ length: 16 }, (_, i) => `192.0.2.${64 + i}`);
+export const UNKNOWN_POOL6 = Array.from({ length: 16 }, (_, i) => `2001:db8:1::a:${(64 + i).toString(16)}`);
 
 /** One packet of a flow: sent by the initiator (0) or the responder (1). */
 export interface Step {
@@ -117,7 +124,7 @@ function hostIn(p: Prefix, r: () => number): string {
 /** Only addresses the router can deliver: LAN hosts with a neighbour entry, or the internet prefixes. */
 function routable(address: string, devices: Hint['device'][]): boolean {
   if (address.startsWith('203.0.113.') || address.startsWith('2001:db8:3:')) return true;
-  return [...LAN_POOL4, ...LAN_POOL6, ...devices.flatMap((d) => [d.ipv4, d.ipv6])].includes(address);
+  return [...LAN_POOL4, ...LAN_POOL6, ...UNKNOWN_POOL4, ...UNKNOWN_POOL6, ...devices.flatMap((d) => [d.ipv4, d.ipv6])].includes(address);
 }
 
 function randomPeer(family: 4 | 6, r: () => number): string {
@@ -225,9 +232,22 @@ function icmpSteps(protocol: 1 | 58, hinted: number | undefined, r: () => number
 function endpoint(address: string, port: number, devices: Hint['device'][]): Endpoint {
   const device = devices.find((d) => d.ipv4 === address || d.ipv6 === address);
   if (device !== undefined) return { mac: device.mac, address, port, side: 0 };
+  const unknown = Math.max(UNKNOWN_POOL4.indexOf(address), UNKNOWN_POOL6.indexOf(address));
+  if (unknown >= 0) return { mac: (devices[unknown % devices.length] as Hint['device']).mac, address, port, side: 0 };
   const lan = address.startsWith('192.0.2.') || address.startsWith('2001:db8:1:');
   const n = lan ? (address.includes(':') ? LAN_POOL6 : LAN_POOL4).indexOf(address) : 0;
   return { mac: lan ? `02:00:00:00:01:${(16 + n).toString(16)}` : WAN_MACS.peer, address, port, side: lan ? 0 : 1 };
+}
+
+/**
+ * The device's own address in a flow: its known one, or in the unknown-address group one of its
+ * addresses no policy has (the device still sends from its own MAC).
+ */
+function selfAddress(group: string, family: 4 | 6, h: Hint, devices: Hint['device'][], r: () => number): string {
+  if (group !== 'unknown-address') return family === 4 ? h.device.ipv4 : h.device.ipv6;
+  const pool = family === 4 ? UNKNOWN_POOL4 : UNKNOWN_POOL6;
+  const mine = pool.filter((_, i) => devices[i % devices.length] === h.device);
+  return mine[Math.floor(r() * mine.length)] as string;
 }
 
 function oneFlow(group: string, hints: Hint[], devices: Hint['device'][], r: () => number): GenFlow | undefined {
@@ -236,7 +256,7 @@ function oneFlow(group: string, hints: Hint[], devices: Hint['device'][], r: () 
   const peerPrefix = inside ? h.peers[Math.floor(r() * h.peers.length)] : undefined;
   const family: 4 | 6 = peerPrefix?.family ?? h.ace?.family ?? (h.protocol === 58 ? 6 : h.protocol === 1 ? 4 : r() < 0.5 ? 4 : 6);
   const peer = peerPrefix !== undefined ? hostIn(peerPrefix, r) : randomPeer(family, r);
-  const self = family === 4 ? h.device.ipv4 : h.device.ipv6;
+  const self = selfAddress(group, family, h, devices, r);
   if (peer === self || !routable(peer, devices)) return undefined;
   let protocol = (h.protocol !== undefined && r() < 0.8 ? h.protocol : [6, 17, family === 4 ? 1 : 58][Math.floor(r() * 3)]) as
     | 6
@@ -278,7 +298,9 @@ export function generateFlows(policies: ResolvedPolicy[], devices: Hint['device'
   const used = new Set<string>();
   const out: GenFlow[] = [];
   for (const group of GROUPS) {
-    const hints = hintsOf(policies, devices, group);
+    // Unknown addresses: every ACE of both devices (its peers inside and outside), both directions.
+    const hints =
+      group === 'unknown-address' ? GROUPS.slice(0, -1).flatMap((g) => hintsOf(policies, devices, g)) : hintsOf(policies, devices, group);
     if (hints.length === 0) throw new Error(`no ACE uses ${group}`);
     let made = 0;
     while (made < count) {

@@ -10,7 +10,7 @@ import type { Enforcer } from '../../../intent/enforcement-ports.ts';
 import type { IntentLog, IntentManager } from '../../../intent/manager/types.ts';
 import { createTrafficWatch, type TrafficWatch } from '../../../intent/manager/watch.ts';
 import { ConfigError } from '../../../platform/errors.ts';
-import type { IntentConfig } from '../intent-config.ts';
+import { effectiveDeviceInterfaces, type IntentConfig } from '../intent-config.ts';
 
 export interface IntentWatch {
   watch: TrafficWatch;
@@ -53,6 +53,8 @@ export function startIntentWatch(c: IntentConfig, manager: IntentManager, enforc
     gatewayMac: facts.mac,
     gatewayAddresses: facts.addresses,
     dnsServers: c.dnsServers,
+    deviceInterfaces: effectiveDeviceInterfaces(c),
+    captureIsDeviceInterface: iface !== undefined && effectiveDeviceInterfaces(c).includes(iface),
     capturing: iface !== undefined,
     ...(counters === undefined ? {} : { counters }),
     log,

@@ -16,7 +16,7 @@ import type { IntentLog, IntentManager, IntentManagerOptions } from '../../../in
 import { nftEnforcer } from '../../../intent/nft/nft-enforcer.ts';
 import type { OnboardedDevice } from '../../../onboarding/onboarded-feed.ts';
 import { ConfigError } from '../../../platform/errors.ts';
-import type { IntentConfig } from '../intent-config.ts';
+import { effectiveDeviceInterfaces, type IntentConfig } from '../intent-config.ts';
 import type { RoleContext } from './context.ts';
 import { intentMetrics } from './intent-metrics.ts';
 import { type IntentWatch, startIntentWatch } from './intent-watch.ts';
@@ -85,6 +85,7 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
   if (c === undefined) throw new ConfigError('the intent role has no settings');
   const log = ctx.log;
   const intentLog: IntentLog = (level, message, fields) => log?.[level](fields ?? {}, message);
+  const deviceInterfaces = effectiveDeviceInterfaces(c);
   const enforcer = ports.enforcer ?? nftEnforcer(c.netns === undefined ? {} : { netns: c.netns });
   const manager = createIntentManager({
     store: ctx.store,
@@ -98,6 +99,7 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
       localNetworks: c.localNetworks,
       dnsServers: c.dnsServers,
       basics: c.basics,
+      deviceInterfaces,
     },
     neverGood: c.neverGood,
     quarantine: { threshold: c.quarantineThreshold, policy: c.quarantinePolicy },
@@ -124,6 +126,11 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
     manager,
     flushWatch: async () => (await watcher?.flush()) ?? 0,
     start() {
+      if (deviceInterfaces.length === 0)
+        log?.warn(
+          {},
+          'intent: no device interface (--intent-device-interface or --intent-capture-interface): unsolicited inbound to device addresses the manager was not told is not filtered',
+        );
       watcher = startIntentWatch(c, manager, enforcer, intentLog);
       tick();
       timer = setInterval(tick, c.tickInterval * 1000);
