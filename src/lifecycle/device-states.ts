@@ -2,23 +2,44 @@
  * The device state machine: every change of a device record's state goes through this table.
  * States are described on `DeviceState`; the events are what happened to the device:
  *
- * | event          | from                                               | to             |
- * |----------------|----------------------------------------------------|----------------|
- * | `manufactured` | (none)                                             | `manufactured` |
- * | `owned`        | (none) or any (an owner imported its voucher)      | `owned`        |
- * | `registered`   | `owned`; kept in every other state                 | `registered`   |
- * | `onboarded`    | (none), `manufactured`, `owned`, `registered`, `onboarded` | `onboarded` |
- * | `resold`       | `manufactured`, `owned`, `registered`, `onboarded` | `resold`       |
+ * | event            | from                                                                       | to               |
+ * |------------------|----------------------------------------------------------------------------|------------------|
+ * | `manufactured`   | (none)                                                                     | `manufactured`   |
+ * | `sold`           | `manufactured`; kept in every later state                                  | `sold`           |
+ * | `owned`          | (none), `manufactured`, `sold`, `owned`, `registered`, `onboarded`, `resold`; kept in `active`, `quarantined`, `suspended`, `decommissioned` | `owned` |
+ * | `registered`     | `owned`; kept in every other state                                         | `registered`     |
+ * | `onboarded`      | (none), `manufactured`, `sold`, `owned`, `registered`, `onboarded`, `active` | `onboarded`    |
+ * | `activated`      | `onboarded`; kept in `active`                                              | `active`         |
+ * | `quarantined`    | `onboarded`, `active`; kept in `quarantined`, `suspended`, `decommissioned` | `quarantined`   |
+ * | `released`       | `quarantined`; kept in `onboarded`, `active`, `suspended`, `decommissioned` | back (below)    |
+ * | `suspended`      | `onboarded`, `active`, `quarantined`; kept in `suspended`                  | `suspended`      |
+ * | `resumed`        | `suspended`                                                                | back (below)     |
+ * | `decommissioned` | every state; kept in `decommissioned`                                      | `decommissioned` |
+ * | `resold`         | `manufactured`, `owned`, `registered`, `onboarded`, `active`, `quarantined`, `suspended`, `decommissioned` | `resold` |
  *
- * A state under `keeps` takes the event without changing; any other state refuses it with
- * ERR_DEVICE_TRANSITION.
+ * `released` and `resumed` lead back to `active` for a device that has reached the device API
+ * (`activatedAt`), otherwise to `onboarded`. A state under `keeps` takes the event without
+ * changing; any other state refuses it with ERR_DEVICE_TRANSITION. A device that is quarantined,
+ * suspended, decommissioned or resold cannot run TO2 here again (its outcome rolls back).
  */
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import type { DeviceState, OnboardInfo } from '../store/device-repository.ts';
 import type { Repositories } from '../store/store.ts';
 
-export type DeviceEvent = 'manufactured' | 'owned' | 'registered' | 'onboarded' | 'resold';
+export type DeviceEvent =
+  | 'manufactured'
+  | 'sold'
+  | 'owned'
+  | 'registered'
+  | 'onboarded'
+  | 'activated'
+  | 'quarantined'
+  | 'released'
+  | 'suspended'
+  | 'resumed'
+  | 'decommissioned'
+  | 'resold';
 
 /** No device record yet for the GUID. */
 export const NO_DEVICE = 'absent';
@@ -27,17 +48,51 @@ type From = DeviceState | typeof NO_DEVICE;
 export interface DeviceTransition {
   from: readonly From[];
   to: DeviceState;
+  /** The state instead of `to` for a device that has reached the device API. */
+  toOnceActive?: DeviceState;
   keeps?: readonly DeviceState[];
 }
 
-export const DEVICE_STATES: readonly DeviceState[] = ['manufactured', 'owned', 'registered', 'onboarded', 'resold'];
+export const DEVICE_STATES: readonly DeviceState[] = [
+  'manufactured',
+  'sold',
+  'owned',
+  'registered',
+  'onboarded',
+  'active',
+  'quarantined',
+  'suspended',
+  'decommissioned',
+  'resold',
+];
+
+const IN_SERVICE: readonly DeviceState[] = ['active', 'quarantined', 'suspended'];
 
 export const DEVICE_TRANSITIONS: Readonly<Record<DeviceEvent, DeviceTransition>> = Object.freeze({
   manufactured: { from: [NO_DEVICE], to: 'manufactured' },
-  owned: { from: [NO_DEVICE, ...DEVICE_STATES], to: 'owned' },
-  registered: { from: ['owned'], to: 'registered', keeps: ['manufactured', 'registered', 'onboarded', 'resold'] },
-  onboarded: { from: [NO_DEVICE, 'manufactured', 'owned', 'registered', 'onboarded'], to: 'onboarded' },
-  resold: { from: ['manufactured', 'owned', 'registered', 'onboarded'], to: 'resold' },
+  sold: { from: ['manufactured'], to: 'sold', keeps: DEVICE_STATES.filter((s) => s !== 'manufactured') },
+  owned: {
+    from: [NO_DEVICE, 'manufactured', 'sold', 'owned', 'registered', 'onboarded', 'resold'],
+    to: 'owned',
+    keeps: [...IN_SERVICE, 'decommissioned'],
+  },
+  registered: { from: ['owned'], to: 'registered', keeps: DEVICE_STATES.filter((s) => s !== 'owned') },
+  onboarded: { from: [NO_DEVICE, 'manufactured', 'sold', 'owned', 'registered', 'onboarded', 'active'], to: 'onboarded' },
+  activated: { from: ['onboarded'], to: 'active', keeps: ['active'] },
+  quarantined: { from: ['onboarded', 'active'], to: 'quarantined', keeps: ['quarantined', 'suspended', 'decommissioned'] },
+  released: {
+    from: ['quarantined'],
+    to: 'onboarded',
+    toOnceActive: 'active',
+    keeps: ['onboarded', 'active', 'suspended', 'decommissioned'],
+  },
+  suspended: { from: ['onboarded', 'active', 'quarantined'], to: 'suspended', keeps: ['suspended'] },
+  resumed: { from: ['suspended'], to: 'onboarded', toOnceActive: 'active' },
+  decommissioned: { from: DEVICE_STATES.filter((s) => s !== 'decommissioned'), to: 'decommissioned', keeps: ['decommissioned'] },
+  resold: {
+    from: ['manufactured', 'owned', 'registered', 'onboarded', ...IN_SERVICE, 'decommissioned'],
+    to: 'resold',
+  },
 });
 
 export class DeviceTransitionError extends IotopiaError {
@@ -51,12 +106,15 @@ export class DeviceTransitionError extends IotopiaError {
   }
 }
 
-/** The state `event` leads to from `state`, or undefined when the event keeps it; throws when not allowed. */
-export function deviceTransition(event: DeviceEvent, state: From, guid: Uint8Array): DeviceState | undefined {
+/**
+ * The state `event` leads to from `state` (`activated`: the device has reached the device API), or
+ * undefined when the event keeps it; throws when not allowed.
+ */
+export function deviceTransition(event: DeviceEvent, state: From, guid: Uint8Array, activated = false): DeviceState | undefined {
   const t = DEVICE_TRANSITIONS[event];
   if (state !== NO_DEVICE && t.keeps?.includes(state)) return undefined;
   if (!t.from.includes(state)) throw new DeviceTransitionError(event, state, guid);
-  return t.to;
+  return activated ? (t.toOnceActive ?? t.to) : t.to;
 }
 
 /**
@@ -73,8 +131,9 @@ export async function moveDevice(
   const t = DEVICE_TRANSITIONS[event];
   // An event from every state (and none) needs no read: the table cannot refuse it.
   const any = t.from.includes(NO_DEVICE) && DEVICE_STATES.every((state) => t.from.includes(state));
-  const current = any ? undefined : (o.current ?? (await r.devices.get(guid))?.state ?? NO_DEVICE);
-  const to = current === undefined ? t.to : deviceTransition(event, current, guid);
+  const record = any || (o.current !== undefined && t.toOnceActive === undefined) ? undefined : await r.devices.get(guid);
+  const current = any ? undefined : (o.current ?? record?.state ?? NO_DEVICE);
+  const to = current === undefined ? t.to : deviceTransition(event, current, guid, record?.activatedAt !== undefined);
   if (to === undefined) return current as DeviceState;
   if (event === 'onboarded') {
     if (o.replacementGuid === undefined) throw new TypeError('moveDevice: onboarded needs the replacement GUID');

@@ -13,6 +13,7 @@ import { encodeVoucher } from '../fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../fdo/voucher/voucher-extend.ts';
 import { voucherOwner } from '../fdo/voucher/voucher-owner.ts';
 import { parseVoucher } from '../fdo/voucher/voucher-parse.ts';
+import { moveDevice } from '../lifecycle/device-states.ts';
 import type { Store } from '../store/store.ts';
 import type { VoucherRecord } from '../store/voucher-repository.ts';
 import { ABSENT, moveVoucher, VoucherTransitionError } from './voucher-states.ts';
@@ -47,6 +48,8 @@ export async function extendMadeVoucher(
   const extended = extendVoucher(voucher, { ownerPrivateKey: signer, nextOwner });
   const record = await d.store.transaction(async (r) => {
     await moveVoucher(r, guid, 'extended', { voucher: encodeVoucher(extended) });
+    // The device is sold; one that this server also owns or onboarded already keeps its state.
+    if ((await r.devices.get(guid)) !== undefined) await moveDevice(r, guid, 'sold');
     await r.audit.append({ actor, action: 'voucher.extended', subject: guidToHex(guid), details: { entries: extended.entries.length } });
     return (await r.vouchers.get('manufacturer', guid)) as VoucherRecord;
   });

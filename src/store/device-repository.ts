@@ -1,7 +1,31 @@
 import type { Page, PageRequest } from './page.ts';
 
-/** Where a device is on its way from the line to its owner; `resold`: this owner sold it on. */
-export type DeviceState = 'manufactured' | 'owned' | 'registered' | 'onboarded' | 'resold';
+/**
+ * Where a device is in its life (src/lifecycle/device-states.ts has the transitions):
+ * `manufactured` (DI), `sold` (this manufacturer extended its voucher out), `owned` (this owner
+ * imported its voucher), `registered` (at the rendezvous), `onboarded` (TO2 done), `active` (first
+ * contact on the device API), `quarantined` (by the intent pillar), `suspended` (by an operator),
+ * `decommissioned` (retired by an operator; the record is kept), `resold` (this owner sold it on).
+ */
+export type DeviceState =
+  | 'manufactured'
+  | 'sold'
+  | 'owned'
+  | 'registered'
+  | 'onboarded'
+  | 'active'
+  | 'quarantined'
+  | 'suspended'
+  | 'decommissioned'
+  | 'resold';
+
+/** A device's labels: tags describe it, groups gather devices for campaigns and queries. */
+export type DeviceLabelKind = 'tag' | 'group';
+
+/** Letters, digits and `._:-`, 1 to 64: a label is a plain word in URLs, filters and the CLI. */
+export const DEVICE_LABEL = /^[A-Za-z0-9._:-]{1,64}$/;
+/** The most labels of one kind a device has. */
+export const MAX_DEVICE_LABELS = 64;
 
 export interface DeviceRecord {
   guid: Uint8Array;
@@ -11,6 +35,11 @@ export interface DeviceRecord {
   createdAt: Date;
   updatedAt: Date;
   onboardedAt?: Date;
+  /** Its first contact on the device API (the move to `active`); kept through later states. */
+  activatedAt?: Date;
+  /** Its tags and groups, sorted. */
+  tags: string[];
+  groups: string[];
   /** What the device reported in TO2 (iotopia.onboard) and where its TO2 came from; see OnboardInfo. */
   mudUrl?: string;
   sbomUrl?: string;
@@ -28,8 +57,16 @@ export interface OnboardInfo {
 }
 
 export interface DeviceRepository {
-  /** Creates the device, or moves an existing one to `state` (keeping its creation time). */
+  /**
+   * Creates the device, or moves an existing one to `state` (keeping its creation time). The first
+   * move to `active` sets `activatedAt`.
+   */
   upsert(d: { guid: Uint8Array; state: DeviceState }): Promise<DeviceRecord>;
+  /**
+   * Replaces the device's labels of `kind` (each matching DEVICE_LABEL, at most MAX_DEVICE_LABELS;
+   * a TypeError otherwise). Throws ERR_STORE_NOT_FOUND for an unknown device.
+   */
+  setLabels(guid: Uint8Array, kind: DeviceLabelKind, labels: string[]): Promise<DeviceRecord>;
   get(guid: Uint8Array): Promise<DeviceRecord | undefined>;
   /** The device TO2 gave this GUID (the one it presents from then on). */
   getByReplacementGuid(replacementGuid: Uint8Array): Promise<DeviceRecord | undefined>;
@@ -38,5 +75,6 @@ export interface DeviceRepository {
    * ERR_STORE_NOT_FOUND for an unknown device.
    */
   markOnboarded(guid: Uint8Array, replacementGuid: Uint8Array, info?: OnboardInfo): Promise<void>;
-  list(page?: PageRequest & { state?: DeviceState }): Promise<Page<DeviceRecord>>;
+  /** In GUID order; `state`, `tag` and `group` filter (all must hold). */
+  list(page?: PageRequest & { state?: DeviceState; tag?: string; group?: string }): Promise<Page<DeviceRecord>>;
 }

@@ -31,6 +31,13 @@ export interface DevicesTable {
   mud_url: ColumnType<string | null, string | null | undefined, string | null>;
   sbom_url: ColumnType<string | null, string | null | undefined, string | null>;
   onboard_address: ColumnType<string | null, string | null | undefined, string | null>;
+  activated_at: ColumnType<number | string | null, number | null | undefined, number | null>;
+}
+
+export interface DeviceLabelsTable {
+  guid: string;
+  kind: string;
+  label: string;
 }
 
 export interface SessionsTable {
@@ -205,6 +212,7 @@ export interface StoreMetaTable {
 export interface Database {
   vouchers: VouchersTable;
   devices: DevicesTable;
+  device_labels: DeviceLabelsTable;
   sessions: SessionsTable;
   rendezvous: RendezvousTable;
   keys: KeysTable;

@@ -14,14 +14,97 @@ import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 
 const GUID = new Uint8Array(16).fill(9);
-const ALL: readonly (DeviceState | typeof NO_DEVICE)[] = [NO_DEVICE, 'manufactured', 'owned', 'registered', 'onboarded', 'resold'];
+const ALL: readonly (DeviceState | typeof NO_DEVICE)[] = [
+  NO_DEVICE,
+  'manufactured',
+  'sold',
+  'owned',
+  'registered',
+  'onboarded',
+  'active',
+  'quarantined',
+  'suspended',
+  'decommissioned',
+  'resold',
+];
 
-const EXPECTED: Record<DeviceEvent, Partial<Record<DeviceState | typeof NO_DEVICE, DeviceState | 'keep'>>> = {
+type Row = Partial<Record<DeviceState | typeof NO_DEVICE, DeviceState | 'keep'>>;
+/** What each event does from each state, for a device that has not reached the device API. */
+const EXPECTED: Record<DeviceEvent, Row> = {
   manufactured: { absent: 'manufactured' },
-  owned: { absent: 'owned', manufactured: 'owned', owned: 'owned', registered: 'owned', onboarded: 'owned', resold: 'owned' },
-  registered: { owned: 'registered', manufactured: 'keep', registered: 'keep', onboarded: 'keep', resold: 'keep' },
-  onboarded: { absent: 'onboarded', manufactured: 'onboarded', owned: 'onboarded', registered: 'onboarded', onboarded: 'onboarded' },
-  resold: { manufactured: 'resold', owned: 'resold', registered: 'resold', onboarded: 'resold' },
+  sold: {
+    manufactured: 'sold',
+    sold: 'keep',
+    owned: 'keep',
+    registered: 'keep',
+    onboarded: 'keep',
+    active: 'keep',
+    quarantined: 'keep',
+    suspended: 'keep',
+    decommissioned: 'keep',
+    resold: 'keep',
+  },
+  owned: {
+    absent: 'owned',
+    manufactured: 'owned',
+    sold: 'owned',
+    owned: 'owned',
+    registered: 'owned',
+    onboarded: 'owned',
+    resold: 'owned',
+    active: 'keep',
+    quarantined: 'keep',
+    suspended: 'keep',
+    decommissioned: 'keep',
+  },
+  registered: {
+    owned: 'registered',
+    manufactured: 'keep',
+    sold: 'keep',
+    registered: 'keep',
+    onboarded: 'keep',
+    active: 'keep',
+    quarantined: 'keep',
+    suspended: 'keep',
+    decommissioned: 'keep',
+    resold: 'keep',
+  },
+  onboarded: {
+    absent: 'onboarded',
+    manufactured: 'onboarded',
+    sold: 'onboarded',
+    owned: 'onboarded',
+    registered: 'onboarded',
+    onboarded: 'onboarded',
+    active: 'onboarded',
+  },
+  activated: { onboarded: 'active', active: 'keep' },
+  quarantined: { onboarded: 'quarantined', active: 'quarantined', quarantined: 'keep', suspended: 'keep', decommissioned: 'keep' },
+  released: { quarantined: 'onboarded', onboarded: 'keep', active: 'keep', suspended: 'keep', decommissioned: 'keep' },
+  suspended: { onboarded: 'suspended', active: 'suspended', quarantined: 'suspended', suspended: 'keep' },
+  resumed: { suspended: 'onboarded' },
+  decommissioned: {
+    manufactured: 'decommissioned',
+    sold: 'decommissioned',
+    owned: 'decommissioned',
+    registered: 'decommissioned',
+    onboarded: 'decommissioned',
+    active: 'decommissioned',
+    quarantined: 'decommissioned',
+    suspended: 'decommissioned',
+    resold: 'decommissioned',
+    decommissioned: 'keep',
+  },
+  resold: {
+    manufactured: 'resold',
+    owned: 'resold',
+    registered: 'resold',
+    onboarded: 'resold',
+    active: 'resold',
+    quarantined: 'resold',
+    suspended: 'resold',
+    decommissioned: 'resold',
+  },
 };
 
 describe('device state machine', () => {
@@ -41,6 +124,12 @@ describe('device state machine', () => {
       }
     });
   }
+
+  test('released and resumed lead back to active once the device has reached the device API', () => {
+    assert.equal(deviceTransition('released', 'quarantined', GUID, true), 'active');
+    assert.equal(deviceTransition('resumed', 'suspended', GUID, true), 'active');
+    assert.equal(deviceTransition('suspended', 'active', GUID, true), 'suspended');
+  });
 
   describe('on a store', () => {
     let store: Store;
@@ -69,6 +158,29 @@ describe('device state machine', () => {
         { code: 'ERR_DEVICE_TRANSITION' },
       );
       assert.equal((await store.devices.get(guid))?.state, 'resold');
+    });
+
+    test('in service: activated sets activatedAt; suspended and resumed return to active; decommissioned cannot onboard', async () => {
+      const guid = new Uint8Array(randomBytes(16));
+      const replacementGuid = new Uint8Array(randomBytes(16));
+      await store.transaction((r) => moveDevice(r, guid, 'onboarded', { replacementGuid }));
+      assert.equal((await store.devices.get(guid))?.activatedAt, undefined);
+      await store.transaction((r) => moveDevice(r, guid, 'activated'));
+      const active = await store.devices.get(guid);
+      assert.equal(active?.state, 'active');
+      assert.ok(active?.activatedAt instanceof Date);
+      await store.transaction((r) => moveDevice(r, guid, 'suspended'));
+      assert.equal(await store.transaction((r) => moveDevice(r, guid, 'resumed')), 'active');
+      await store.transaction((r) => moveDevice(r, guid, 'quarantined'));
+      assert.equal(await store.transaction((r) => moveDevice(r, guid, 'released')), 'active');
+      await store.transaction((r) => moveDevice(r, guid, 'decommissioned'));
+      await assert.rejects(
+        store.transaction((r) => moveDevice(r, guid, 'onboarded', { replacementGuid })),
+        { code: 'ERR_DEVICE_TRANSITION' },
+      );
+      const kept = await store.devices.get(guid);
+      assert.equal(kept?.state, 'decommissioned');
+      assert.equal(kept?.activatedAt?.getTime(), active?.activatedAt?.getTime(), 'the record is kept');
     });
   });
 });

@@ -1,7 +1,13 @@
-/** `iotopia device list`: an owner server's devices and where each is in onboarding. */
+/**
+ * `iotopia device list|show|set-state|tag|group`: an owner server's device registry through its
+ * management API (the rules are the server's, src/lifecycle/registry.ts).
+ */
 import type { Command } from 'commander';
+import { DEVICE_STATES } from '../../lifecycle/device-states.ts';
+import { OPERATOR_STATES } from '../../lifecycle/registry.ts';
 import type { CliContext } from '../context.ts';
-import { type ApiOptions, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
+import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { type ApiOptions, apiRequest, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
 
 interface DeviceItem {
   guid: string;
@@ -9,19 +15,89 @@ interface DeviceItem {
   voucherState: string | null;
   replacementGuid?: string;
   onboardedAt?: string;
+  tags: string[];
+  groups: string[];
+}
+
+const guidArg = (guid: string): string => {
+  const clean = guid.replace(/-/g, '').toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(clean)) throw new CliExit(EXIT_USAGE, `<guid>: ${JSON.stringify(guid)} is not 32 hex digits`);
+  return clean;
+};
+
+const collect = (v: string, all: string[]): string[] => [...all, v];
+
+function oneOf(name: string, value: string | undefined, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value))
+    throw new CliExit(EXIT_USAGE, `--${name}: ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+}
+
+/** The device on one line, every field escaped on its way to the terminal. */
+function line(d: DeviceItem, text: (s: string) => string): string {
+  const labels = [...d.tags.map((t) => `#${t}`), ...d.groups.map((g) => `@${g}`)].map(text).join(' ');
+  const now = d.replacementGuid === undefined ? '' : `  now ${text(d.replacementGuid)}`;
+  return `${text(d.guid)}  ${text(d.state).padEnd(14)}  voucher ${text(d.voucherState ?? '-')}${now}${labels === '' ? '' : `  ${labels}`}`;
+}
+
+function registerLabelCommand(device: Command, cli: CliContext, kind: 'tag' | 'group'): void {
+  withApiOptions(device.command(kind))
+    .description(`add and remove the device's ${kind}s (letters, digits and ._:- , at most 64 each)`)
+    .argument('<guid>', 'the device (its original GUID or the one TO2 gave it)')
+    .option('--add <label>', `a ${kind} to add (repeat)`, collect, [])
+    .option('--remove <label>', `a ${kind} to remove (repeat)`, collect, [])
+    .option('--json', 'machine output: the device')
+    .action(async (guid: string, opts: ApiOptions & { add: string[]; remove: string[]; json?: boolean }) => {
+      const g = guidArg(guid);
+      if (opts.add.length === 0 && opts.remove.length === 0) throw new CliExit(EXIT_USAGE, 'give --add or --remove');
+      const body = JSON.stringify({ add: opts.add, remove: opts.remove });
+      const res = await apiRequest(apiTarget(opts, cli.env), 'POST', `/devices/${g}/${kind}s`, { data: body, type: 'application/json' });
+      const d = (await res.json()) as DeviceItem;
+      cli.output.result(d, () => line(d, cli.output.text));
+    });
+}
+
+/** `iotopia device show <guid>`: one device record of an owner server (`device show` without a GUID shows the local credential). */
+export async function showRegistered(cli: CliContext, guid: string, opts: ApiOptions & { json?: boolean }): Promise<void> {
+  const res = await apiRequest(apiTarget(opts, cli.env), 'GET', `/devices/${guidArg(guid)}`);
+  const d = (await res.json()) as Record<string, unknown>;
+  const text = cli.output.text;
+  cli.output.result(d, () =>
+    Object.entries(d)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]) => `${k.padEnd(16)} ${text(Array.isArray(v) ? v.join(', ') : String(v))}`),
+  );
 }
 
 export function registerDeviceAdmin(device: Command, cli: CliContext): void {
   withApiOptions(device.command('list'))
-    .description("list an owner server's devices with their onboarding state (through the management API)")
-    .option('--state <state>', 'only devices in this state: manufactured, owned, registered, onboarded')
+    .description("list an owner server's devices with their lifecycle state and labels (through the management API)")
+    .option('--state <state>', `only devices in this state: ${DEVICE_STATES.join(', ')}`)
+    .option('--tag <tag>', 'only devices with this tag')
+    .option('--group <group>', 'only devices in this group')
     .option('--json', 'machine output: a JSON array')
-    .action(async (opts: ApiOptions & { state?: string; json?: boolean }) => {
-      const items = await listAll<DeviceItem>(apiTarget(opts, cli.env), '/devices', { state: opts.state, limit: '100' });
-      // Every field comes from the server: each is escaped on its way to the terminal.
-      const text = cli.output.text;
-      const line = (d: DeviceItem) =>
-        `${text(d.guid)}  ${text(d.state).padEnd(12)}  voucher ${text(d.voucherState ?? '-')}${d.replacementGuid === undefined ? '' : `  now ${text(d.replacementGuid)}`}`;
-      cli.output.result(items, () => (items.length === 0 ? 'no devices' : items.map(line)));
+    .action(async (opts: ApiOptions & { state?: string; tag?: string; group?: string; json?: boolean }) => {
+      oneOf('state', opts.state, DEVICE_STATES);
+      const query = { state: opts.state, tag: opts.tag, group: opts.group, limit: '100' };
+      const items = await listAll<DeviceItem>(apiTarget(opts, cli.env), '/devices', query);
+      cli.output.result(items, () => (items.length === 0 ? 'no devices' : items.map((d) => line(d, cli.output.text))));
     });
+  withApiOptions(device.command('set-state'))
+    .description(
+      'suspend a device, resume it (active) or decommission it, with a reason; the server refuses a change its state does not allow',
+    )
+    .argument('<guid>', 'the device (its original GUID or the one TO2 gave it)')
+    .argument('<state>', OPERATOR_STATES.join(' | '))
+    .requiredOption('--reason <text>', 'why (kept in the audit log, at most 1,024 characters)')
+    .option('--json', 'machine output: the device')
+    .action(async (guid: string, state: string, opts: ApiOptions & { reason: string; json?: boolean }) => {
+      const g = guidArg(guid);
+      if (!(OPERATOR_STATES as readonly string[]).includes(state))
+        throw new CliExit(EXIT_USAGE, `<state>: ${JSON.stringify(state)} is not one of ${OPERATOR_STATES.join(', ')}`);
+      const body = JSON.stringify({ state, reason: opts.reason });
+      const res = await apiRequest(apiTarget(opts, cli.env), 'POST', `/devices/${g}/state`, { data: body, type: 'application/json' });
+      const d = (await res.json()) as DeviceItem;
+      cli.output.result(d, () => line(d, cli.output.text));
+    });
+  registerLabelCommand(device, cli, 'tag');
+  registerLabelCommand(device, cli, 'group');
 }

@@ -2,6 +2,7 @@
  * `iotopia device init | onboard | show`: the device agent on this machine, a simulated FDO device
  * whose credential (with its private key) is kept in a file readable by this user only.
  */
+
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { arch, hostname, platform } from 'node:os';
@@ -44,7 +45,9 @@ import { type CliContext, pathIn } from '../context.ts';
 import { DI_TOKEN_ENV, DI_TOKEN_HELP, diTokenOption } from '../di-token-option.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
+import { showRegistered } from './device-admin.ts';
 import type { KeystoreOptions as ServerKeystoreOptions } from './up-keystore.ts';
+import { type ApiOptions, withApiOptions } from './voucher-admin-client.ts';
 
 const DEFAULT_CREDENTIAL = join('.iotopia-device', 'credential.cbor');
 const random = (n: number) => new Uint8Array(randomBytes(n));
@@ -256,12 +259,15 @@ export function registerDevice(program: Command, cli: CliContext): void {
     },
   );
 
-  device
-    .command('show')
-    .description('print the device credential without its secrets')
+  withApiOptions(device.command('show'))
+    .description(
+      "without <guid>: print this device's credential without its secrets; with <guid>: an owner server's record of that device (through the management API)",
+    )
+    .argument('[guid]', "a device's original GUID or the one TO2 gave it")
     .option('--credential <file>', 'the device credential', DEFAULT_CREDENTIAL)
     .option('--json', 'machine output')
-    .action(async (o: { credential: string; json?: boolean }) => {
+    .action(async (guid: string | undefined, o: ApiOptions & { credential: string; json?: boolean }) => {
+      if (guid !== undefined) return showRegistered(cli, guid, o);
       const c = await loadCredential(resolve(pathIn(cli, o.credential)));
       const rv = c.rvInfo.map((directive) => {
         const v = rendezvousDirectiveView(directive);

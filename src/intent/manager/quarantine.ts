@@ -85,5 +85,12 @@ async function move(
   const record = await core.o.store.intentQuarantine.append({ mac: d.mac, action, actor, reason: reason.slice(0, 1024) });
   await audit(core, actor, `intent.device.${action === 'quarantine' ? 'quarantined' : 'released'}`, d.mac, { reason });
   core.log('warn', `intent: device ${action === 'quarantine' ? 'quarantined' : 'released'}`, { mac: d.mac, actor, reason });
+  if (d.guid !== undefined && core.o.onQuarantine !== undefined) {
+    try {
+      await core.o.onQuarantine(d.guid, action, actor, reason === '' ? `intent ${action}` : reason);
+    } catch (e) {
+      core.log('warn', 'intent: the device record did not follow the quarantine', { mac: d.mac, err: (e as Error).message });
+    }
+  }
   return record;
 }

@@ -75,6 +75,11 @@ export interface IntentManagerOptions {
   clock?: () => Date;
   log?: IntentLog;
   metrics?: IntentManagerMetrics;
+  /**
+   * Told when a device that has an FDO GUID (hex) is quarantined or released, so that its device
+   * record follows (the lifecycle registry). A failure is logged; the quarantine stands.
+   */
+  onQuarantine?: (guid: string, action: 'quarantine' | 'release', actor: string, reason: string) => Promise<void>;
   /** The MUD fetcher; fetchMud unless a test passes another. */
   fetcher?: (url: string, options: FetchMudOptions) => Promise<MudFetchResult>;
 }

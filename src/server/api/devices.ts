@@ -1,17 +1,51 @@
 /**
- * The owner's devices with where each stands in onboarding: the device record and, beside it, the
- * owner's voucher state and how long its rendezvous registration lasts.
+ * The device registry over the management API: each device record with its lifecycle state,
+ * labels and, beside it, the owner's voucher state and how long its rendezvous registration lasts;
+ * operators change the state (suspend, resume, decommission) and the labels. The rules live in
+ * src/lifecycle/registry.ts; these routes only adapt.
  */
 
 import { Type } from 'typebox';
+import { IotopiaError } from '../../errors.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
-import type { DeviceRecord, DeviceState } from '../../store/device-repository.ts';
+import { DEVICE_STATES } from '../../lifecycle/device-states.ts';
+import { type DeviceRegistry, deviceRegistry, MAX_REASON_LENGTH, OPERATOR_STATES } from '../../lifecycle/registry.ts';
+import { DEVICE_LABEL, type DeviceLabelKind, type DeviceRecord, MAX_DEVICE_LABELS } from '../../store/device-repository.ts';
+import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem } from './problem.ts';
 import { type ApiContext, GuidParams, jsonResponse, pageOf, pageQuery, type RouteFactory, ref, route } from './route.ts';
 
-const STATES: readonly DeviceState[] = ['manufactured', 'owned', 'registered', 'onboarded', 'resold'];
+const STATES = DEVICE_STATES;
+const Label = Type.String({ pattern: DEVICE_LABEL.source, maxLength: 64 });
+const Labels = Type.Array(Label, { maxItems: MAX_DEVICE_LABELS });
+const LabelChange = Type.Object({ add: Type.Optional(Labels), remove: Type.Optional(Labels) }, { additionalProperties: false });
+const StateChange = Type.Object(
+  { state: Type.Enum(OPERATOR_STATES), reason: Type.String({ minLength: 1, maxLength: MAX_REASON_LENGTH }) },
+  { additionalProperties: false },
+);
+
+/** The registry's refusals as problems: 404 for an unknown device, 409 for a refused transition. */
+async function registryCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof IotopiaError)) throw e;
+    if (e.code === 'ERR_DEVICE_NOT_FOUND') throw new ApiProblem(404, 'ERR_API_NOT_FOUND', e.message);
+    if (e.code === 'ERR_DEVICE_TRANSITION') throw new ApiProblem(409, 'ERR_API_DEVICE_TRANSITION', e.message);
+    if (e.code === 'ERR_DEVICE_LABEL' || e.code === 'ERR_DEVICE_REASON') throw new ApiProblem(400, 'ERR_API_VALIDATION', e.message);
+    throw e;
+  }
+}
+
+function registryOf(ctx: ApiContext): DeviceRegistry {
+  const intent = ctx.intent;
+  return deviceRegistry({
+    store: ctx.store,
+    ...(intent === undefined ? {} : { onDecommissioned: async (guid, actor) => void (await intent.decommission(guid, actor)) }),
+  });
+}
 
 async function deviceView(ctx: ApiContext, d: DeviceRecord) {
   const voucher = await ctx.store.vouchers.get('owner', d.guid);
@@ -24,6 +58,9 @@ async function deviceView(ctx: ApiContext, d: DeviceRecord) {
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
     ...(d.onboardedAt === undefined ? {} : { onboardedAt: d.onboardedAt.toISOString() }),
+    ...(d.activatedAt === undefined ? {} : { activatedAt: d.activatedAt.toISOString() }),
+    tags: d.tags,
+    groups: d.groups,
     ...(d.mudUrl === undefined ? {} : { mudUrl: d.mudUrl }),
     ...(d.sbomUrl === undefined ? {} : { sbomUrl: d.sbomUrl }),
     ...(d.onboardAddress === undefined ? {} : { onboardAddress: d.onboardAddress }),
@@ -32,7 +69,7 @@ async function deviceView(ctx: ApiContext, d: DeviceRecord) {
 
 export const DEVICE_SCHEMA = {
   type: 'object',
-  required: ['guid', 'state', 'voucherState', 'createdAt', 'updatedAt'],
+  required: ['guid', 'state', 'voucherState', 'createdAt', 'updatedAt', 'tags', 'groups'],
   properties: {
     guid: { type: 'string' },
     state: { type: 'string', enum: STATES },
@@ -42,29 +79,51 @@ export const DEVICE_SCHEMA = {
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
     onboardedAt: { type: 'string', format: 'date-time' },
+    activatedAt: { type: 'string', format: 'date-time', description: 'its first contact on the device API' },
+    tags: { type: 'array', items: { type: 'string' } },
+    groups: { type: 'array', items: { type: 'string' } },
     mudUrl: { type: 'string', description: 'the MUD URL the device reported in TO2 (iotopia.onboard)' },
     sbomUrl: { type: 'string', description: 'the SBOM URL the device reported in TO2 (iotopia.onboard)' },
     onboardAddress: { type: 'string', description: 'the address its last TO2 came from' },
   },
 };
 
-const DeviceQuery = pageQuery({ state: Type.Optional(Type.Enum(STATES)) });
+const DeviceQuery = pageQuery({ state: Type.Optional(Type.Enum(STATES)), tag: Type.Optional(Label), group: Type.Optional(Label) });
+
+function labelRoute(ctx: ApiContext, kind: DeviceLabelKind) {
+  return route({
+    method: 'POST',
+    url: `/devices/:guid/${kind}s`,
+    roles: ['owner'],
+    summary: `Add and remove the device's ${kind}s`,
+    schema: { params: GuidParams, body: LabelChange },
+    openapi: { responses: { 200: jsonResponse('the device', ref('Device')) } },
+    async handler(request) {
+      const guid = guidParam(request.params);
+      const d = await registryCall(() => registryOf(ctx).label(guid, kind, request.body, actorOf(request)));
+      return deviceView(ctx, d);
+    },
+  });
+}
 
 export const deviceRoutes: RouteFactory = (ctx) => [
   route({
     method: 'GET',
     url: '/devices',
     roles: ['owner'],
-    summary: 'List devices with their onboarding state',
+    summary: 'List devices with their lifecycle state; state, tag and group filter',
     schema: { querystring: DeviceQuery },
     openapi: {
       responses: { 200: jsonResponse('a page of devices', pageOf('Device')) },
     },
     async handler(request) {
-      const { state, ...query } = request.query;
-      const page = await withCursorCheck(() =>
-        ctx.store.devices.list({ ...pageRequest(query), ...(state === undefined ? {} : { state }) }),
-      );
+      const { state, tag, group, ...query } = request.query;
+      const filters = {
+        ...(state === undefined ? {} : { state }),
+        ...(tag === undefined ? {} : { tag }),
+        ...(group === undefined ? {} : { group }),
+      };
+      const page = await withCursorCheck(() => ctx.store.devices.list({ ...pageRequest(query), ...filters }));
       const items = [];
       for (const d of page.items) items.push(await deviceView(ctx, d));
       return { items, ...(page.next === undefined ? {} : { next: page.next }) };
@@ -84,4 +143,20 @@ export const deviceRoutes: RouteFactory = (ctx) => [
       return deviceView(ctx, d);
     },
   }),
+  route({
+    method: 'POST',
+    url: '/devices/:guid/state',
+    roles: ['owner'],
+    summary: 'Suspend, resume (active) or decommission the device, with a reason; a refused change is 409',
+    schema: { params: GuidParams, body: StateChange },
+    openapi: { responses: { 200: jsonResponse('the device', ref('Device')) } },
+    async handler(request) {
+      const guid = guidParam(request.params);
+      const { state, reason } = request.body;
+      const d = await registryCall(() => registryOf(ctx).setState(guid, state, actorOf(request), reason));
+      return deviceView(ctx, d);
+    },
+  }),
+  labelRoute(ctx, 'tag'),
+  labelRoute(ctx, 'group'),
 ];

@@ -18,6 +18,7 @@ import { sessionProtocolIndex } from './0010-session-protocol-index.ts';
 import { tokenExpiry } from './0011-token-expiry.ts';
 import { deviceOnboardInfo } from './0012-device-onboard-info.ts';
 import { intent } from './0013-intent.ts';
+import { deviceRegistry } from './0014-device-registry.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -35,6 +36,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0011-token-expiry': tokenExpiry(),
     '0012-device-onboard-info': deviceOnboardInfo(),
     '0013-intent': intent(dialect),
+    '0014-device-registry': deviceRegistry(),
   };
 }
 

@@ -1,4 +1,11 @@
-import type { DeviceRecord, DeviceRepository, DeviceState } from '../device-repository.ts';
+import {
+  DEVICE_LABEL,
+  type DeviceLabelKind,
+  type DeviceRecord,
+  type DeviceRepository,
+  type DeviceState,
+  MAX_DEVICE_LABELS,
+} from '../device-repository.ts';
 import { ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
 import type { SqlContext } from './context.ts';
 import { date, decodeCursor, guidBytes, guidHex, optionalDate, paged, pageLimit } from './rows.ts';
@@ -13,10 +20,19 @@ interface Row {
   mud_url: string | null;
   sbom_url: string | null;
   onboard_address: string | null;
+  activated_at: number | string | null;
 }
 
-function record(r: Row): DeviceRecord {
+interface Labels {
+  tags: string[];
+  groups: string[];
+}
+
+const NO_LABELS: Labels = { tags: [], groups: [] };
+
+function record(r: Row, labels: Labels = NO_LABELS): DeviceRecord {
   const onboardedAt = optionalDate(r.onboarded_at);
+  const activatedAt = optionalDate(r.activated_at);
   return {
     guid: guidBytes(r.guid),
     state: r.state as DeviceState,
@@ -24,25 +40,72 @@ function record(r: Row): DeviceRecord {
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
     ...(onboardedAt === undefined ? {} : { onboardedAt }),
+    ...(activatedAt === undefined ? {} : { activatedAt }),
+    tags: labels.tags,
+    groups: labels.groups,
     ...(r.mud_url === null ? {} : { mudUrl: r.mud_url }),
     ...(r.sbom_url === null ? {} : { sbomUrl: r.sbom_url }),
     ...(r.onboard_address === null ? {} : { onboardAddress: r.onboard_address }),
   };
 }
 
+function checkLabels(labels: string[]): string[] {
+  const unique = [...new Set(labels)].sort();
+  if (unique.length > MAX_DEVICE_LABELS) throw new TypeError(`more than ${MAX_DEVICE_LABELS} labels of one kind`);
+  for (const l of unique) if (!DEVICE_LABEL.test(l)) throw new TypeError(`${JSON.stringify(l)} is not a label`);
+  return unique;
+}
+
 export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository {
-  const get = async (guid: Uint8Array) => {
-    const row = await db.selectFrom('devices').selectAll().where('guid', '=', guidHex(guid)).executeTakeFirst();
-    return row === undefined ? undefined : record(row);
+  /** The labels of the devices `guids` (hex), by GUID. */
+  async function labelsOf(guids: string[]): Promise<Map<string, Labels>> {
+    const out = new Map<string, Labels>();
+    if (guids.length === 0) return out;
+    const rows = await db.selectFrom('device_labels').selectAll().where('guid', 'in', guids).orderBy('label').execute();
+    for (const r of rows) {
+      const l = out.get(r.guid) ?? { tags: [], groups: [] };
+      (r.kind === 'group' ? l.groups : l.tags).push(r.label);
+      out.set(r.guid, l);
+    }
+    return out;
+  }
+  const withLabels = async (rows: Row[]): Promise<DeviceRecord[]> => {
+    const labels = await labelsOf(rows.map((r) => r.guid));
+    return rows.map((r) => record(r, labels.get(r.guid)));
   };
+  const one = async (row: Row | undefined) => (row === undefined ? undefined : (await withLabels([row]))[0]);
+  const get = async (guid: Uint8Array) =>
+    one(await db.selectFrom('devices').selectAll().where('guid', '=', guidHex(guid)).executeTakeFirst());
   return {
     async upsert({ guid, state }) {
       const now = clock().getTime();
+      const activated = state === 'active' ? { activated_at: now } : {};
       await db
         .insertInto('devices')
-        .values({ guid: guidHex(guid), state, replacement_guid: null, created_at: now, updated_at: now, onboarded_at: null })
+        .values({ guid: guidHex(guid), state, replacement_guid: null, created_at: now, updated_at: now, onboarded_at: null, ...activated })
         .onConflict((oc) => oc.column('guid').doUpdateSet({ state, updated_at: now }))
         .execute();
+      if (state === 'active')
+        await db
+          .updateTable('devices')
+          .set({ activated_at: now })
+          .where('guid', '=', guidHex(guid))
+          .where('activated_at', 'is', null)
+          .execute();
+      return (await get(guid)) as DeviceRecord;
+    },
+    async setLabels(guid, kind: DeviceLabelKind, labels) {
+      const wanted = checkLabels(labels);
+      const hex = guidHex(guid);
+      if ((await db.selectFrom('devices').select('guid').where('guid', '=', hex).executeTakeFirst()) === undefined)
+        throw new StoreError(ERR_STORE_NOT_FOUND, `no device ${hex}`);
+      await db.deleteFrom('device_labels').where('guid', '=', hex).where('kind', '=', kind).execute();
+      if (wanted.length > 0)
+        await db
+          .insertInto('device_labels')
+          .values(wanted.map((label) => ({ guid: hex, kind, label })))
+          .execute();
+      await db.updateTable('devices').set({ updated_at: clock().getTime() }).where('guid', '=', hex).execute();
       return (await get(guid)) as DeviceRecord;
     },
     get,
@@ -53,7 +116,7 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
         .where('replacement_guid', '=', guidHex(replacementGuid))
         .orderBy('updated_at', 'desc')
         .executeTakeFirst();
-      return row === undefined ? undefined : record(row);
+      return one(row);
     },
     async markOnboarded(guid, replacementGuid, info = {}) {
       const now = clock().getTime();
@@ -77,12 +140,25 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
       const after = decodeCursor(page?.after);
       let q = db.selectFrom('devices').selectAll();
       if (page?.state !== undefined) q = q.where('state', '=', page.state);
+      for (const [kind, label] of [
+        ['tag', page?.tag],
+        ['group', page?.group],
+      ] as const) {
+        if (label === undefined) continue;
+        q = q.where('guid', 'in', db.selectFrom('device_labels').select('guid').where('kind', '=', kind).where('label', '=', label));
+      }
       if (after !== undefined) q = q.where('guid', '>', after);
       const rows = await q
         .orderBy('guid')
         .limit(limit + 1)
         .execute();
-      return paged(rows, limit, record, (r) => r.guid);
+      const records = new Map((await withLabels(rows.slice(0, limit))).map((d) => [guidHex(d.guid), d]));
+      return paged(
+        rows,
+        limit,
+        (r) => records.get(r.guid) as DeviceRecord,
+        (r) => r.guid,
+      );
     },
   };
 }

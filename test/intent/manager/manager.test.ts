@@ -69,6 +69,24 @@ describe('intent manager', () => {
     assert.equal(d?.fetch?.failures, 0);
   });
 
+  test('the device record of an onboarded device follows its quarantine and release; a failing record does not undo them', async () => {
+    const calls: string[][] = [];
+    const guid = 'ab'.repeat(16);
+    const { manager } = await setup({
+      onQuarantine: async (g, action, actor, reason) => {
+        calls.push([g, action, actor, reason]);
+        if (calls.length === 1) throw new Error('registry down');
+      },
+    });
+    await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api', guid });
+    await manager.quarantine(MAC, 'token:op', 'scan');
+    await manager.release(MAC, 'token:op', '');
+    assert.deepEqual(calls, [
+      [guid, 'quarantine', 'token:op', 'scan'],
+      [guid, 'release', 'token:op', 'intent release'],
+    ]);
+  });
+
   test('the policies of the traffic watch are made again only after the firewall changed', async () => {
     const { manager } = await setup();
     await manager.observe({ mac: MAC, ipv4: '192.0.2.10', mudUrl: MUD_URL, source: 'api' });

@@ -49,4 +49,53 @@ forEachDialect((make) => {
       c.clock,
     );
   });
+
+  test('devices: tags and groups replace per kind, filter lists with the state, and are refused when malformed; active sets activatedAt once', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store) => {
+        for (let n = 1; n <= 5; n++) await store.devices.upsert({ guid: guid(n), state: n <= 3 ? 'onboarded' : 'owned' });
+        assert.deepEqual((await store.devices.get(guid(1)))?.tags, []);
+        const t = await store.devices.setLabels(guid(1), 'tag', ['lamp', 'floor-2', 'lamp']);
+        assert.deepEqual(t.tags, ['floor-2', 'lamp'], 'sorted, each once');
+        await store.devices.setLabels(guid(1), 'group', ['canary']);
+        await store.devices.setLabels(guid(2), 'group', ['canary']);
+        await store.devices.setLabels(guid(4), 'group', ['canary']);
+        await store.devices.setLabels(guid(3), 'tag', ['lamp']);
+        const one = await store.devices.get(guid(1));
+        assert.deepEqual([one?.tags, one?.groups], [['floor-2', 'lamp'], ['canary']]);
+        assert.deepEqual((await store.devices.setLabels(guid(1), 'tag', ['lamp'])).tags, ['lamp'], 'replaced');
+        const list = async (q: { state?: 'onboarded'; tag?: string; group?: string }) =>
+          (await drain((after) => store.devices.list({ limit: 2, ...q, ...(after === undefined ? {} : { after }) })))
+            .flat()
+            .map((d) => d.guid[15]);
+        assert.deepEqual(await list({ group: 'canary' }), [1, 2, 4]);
+        assert.deepEqual(await list({ group: 'canary', state: 'onboarded' }), [1, 2]);
+        assert.deepEqual(await list({ group: 'canary', tag: 'lamp' }), [1]);
+        assert.deepEqual(await list({ tag: 'none' }), []);
+        const page = await store.devices.list({ group: 'canary' });
+        assert.deepEqual(page.items[0]?.groups, ['canary'], 'lists carry the labels');
+        await assert.rejects(store.devices.setLabels(guid(1), 'tag', ['has space']), TypeError);
+        await assert.rejects(
+          store.devices.setLabels(
+            guid(1),
+            'tag',
+            Array.from({ length: 65 }, (_, i) => `t${i}`),
+          ),
+          TypeError,
+        );
+        await assert.rejects(store.devices.setLabels(guid(9), 'tag', ['x']), hasCode('ERR_STORE_NOT_FOUND'));
+        assert.deepEqual((await store.devices.get(guid(1)))?.tags, ['lamp'], 'a refused change changes nothing');
+        assert.equal((await store.devices.get(guid(1)))?.activatedAt, undefined);
+        await store.devices.upsert({ guid: guid(1), state: 'active' });
+        const first = c.now();
+        c.advance(1000);
+        await store.devices.upsert({ guid: guid(1), state: 'suspended' });
+        await store.devices.upsert({ guid: guid(1), state: 'active' });
+        assert.equal((await store.devices.get(guid(1)))?.activatedAt?.getTime(), first);
+      },
+      c.clock,
+    );
+  });
 });

@@ -14,6 +14,7 @@ import type { Enforcer, NameResolver } from '../../../intent/enforcement-ports.t
 import { createIntentManager } from '../../../intent/manager/manager.ts';
 import type { IntentLog, IntentManager, IntentManagerOptions } from '../../../intent/manager/types.ts';
 import { nftEnforcer } from '../../../intent/nft/nft-enforcer.ts';
+import { deviceRegistry } from '../../../lifecycle/registry.ts';
 import type { OnboardedDevice } from '../../../onboarding/onboarded-feed.ts';
 import { ConfigError } from '../../../platform/errors.ts';
 import { effectiveDeviceInterfaces, type IntentConfig } from '../intent-config.ts';
@@ -107,6 +108,12 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
     clock: ctx.clock,
     metrics: intentMetrics(registry),
     log: intentLog,
+    onQuarantine: async (guid, action, actor, reason) => {
+      const devices = deviceRegistry({ store: ctx.store });
+      const g = new Uint8Array(Buffer.from(guid, 'hex'));
+      if (action === 'quarantine') await devices.quarantined(g, actor, reason);
+      else await devices.released(g, actor, reason);
+    },
   });
   let watcher: IntentWatch | undefined;
   const unsubscribe = ctx.onboarded.subscribe((d) => onboardedDevice(manager, d));
