@@ -48,7 +48,7 @@ async function fetch(x: ComponentCommand): Promise<string> {
 /** The source-component parameter of copy and swap, and its identifier. */
 function source(x: ComponentCommand): { src: number; srcId: ComponentId } {
   const src = need<number>(x, Parameter.sourceComponent);
-  const srcId = x.ctx.components[src];
+  const srcId = x.ctx.components.get(src);
   if (srcId === undefined)
     throw new SuitProcessError('ERR_SUIT_COMPONENT_UNKNOWN', `${x.command.name}: source-component ${src} is not in the manifest`);
   return { src, srcId };

@@ -13,7 +13,11 @@ export type DependencyRunner = (envelope: Uint8Array, componentIndex: number, se
 
 export interface InterpreterContext {
   device: SuitDevice;
-  components: readonly ComponentId[];
+  /**
+   * The identifier of every component index (draft-ietf-suit-trust-domains-12 §5.2.2): those of
+   * suit-components, then Dependencies past them, identified by their suit-dependency-prefix.
+   */
+  components: ReadonlyMap<number, ComponentId>;
   /** Component indexes that are dependencies (suit-common suit-dependencies, trust domains). */
   dependencies: ReadonlySet<number>;
   /** Integrated payloads of the envelope, keyed by URI ("#name" or a pre-fetched URI; Integrated Payload template). */
@@ -37,15 +41,16 @@ export class MachineState {
   index: number | true | number[] = 0;
   /** suit-parameter-soft-failure: scoped to the try-each or run-sequence that sets it (suit-parameter-soft-failure). */
   softFailure = false;
-  readonly componentCount: number;
+  /** Every component index of the manifest, Dependencies included (trust domains §5.2.2). */
+  readonly indexes: readonly number[];
 
-  constructor(componentCount: number) {
-    this.componentCount = componentCount;
+  constructor(indexes: readonly number[]) {
+    this.indexes = indexes;
   }
 
-  /** The component indexes the current index selects. */
+  /** The component indexes the current index selects: True selects every component and Dependency (§6.5; trust domains §5.3). */
   selected(): number[] {
-    if (this.index === true) return [...Array(this.componentCount).keys()];
+    if (this.index === true) return [...this.indexes];
     return Array.isArray(this.index) ? this.index : [this.index];
   }
 
