@@ -1,8 +1,11 @@
 /**
  * The examples of draft-ietf-suit-trust-domains-12, Appendix B (B.1 "Example 0: Process Dependency",
- * B.2 "Example 1: Integrated Dependency"), as the hex the draft prints, and the public key the draft
- * gives to verify them (Appendix B: ECDSA secp256r1, signed with ESP256). Each envelope names its
- * Dependency by component index 1 while suit-components holds one component.
+ * B.2 "Example 1: Integrated Dependency"), and the public key the draft gives to verify them
+ * (Appendix B: ECDSA secp256r1, signed with ESP256). The bytes are the hex files the draft includes
+ * from its source repository (suit-wg/suit-multiple-trust-domains, examples/example1_process.hex,
+ * example0_dependent.hex and example2_integrated.hex at commit 97bf14c, 22 July 2025, the day -12
+ * was submitted; unchanged since 26 June 2025, so -11 prints the same). Each envelope that has a
+ * Dependency names it by component index 1 while suit-components holds one component.
  */
 
 const hex = (lines: readonly string[]): Uint8Array => new Uint8Array(Buffer.from(lines.join(''), 'hex'));

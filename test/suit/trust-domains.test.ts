@@ -46,6 +46,7 @@ test('Appendix B: every example decodes, re-encodes byte for byte and names its 
     assert.match(envelopeText(env), /dependencies:\n {2}\[1\] past the components, prefix 646570656e64656e742e73756974/);
   }
   assert.deepEqual(decodeEnvelope(B1_FETCHED).manifest.common.dependencies, undefined);
+  assert.deepEqual(encodeEnvelope(decodeEnvelope(B1_FETCHED)), B1_FETCHED);
   assert.equal(decodeEnvelope(B2_INTEGRATED).integrated.get('#dependent.suit')?.length, B1_FETCHED.length);
 });
 
