@@ -7,14 +7,16 @@ import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { test } from 'node:test';
 import { encode } from '../../src/codec/cbor.ts';
-import { verifyEnvelope } from '../../src/suit/authenticate.ts';
-import { decodeEnvelope, encodeEnvelope, readEnvelope } from '../../src/suit/envelope.ts';
+import { signEnvelope, verifyEnvelope } from '../../src/suit/authenticate.ts';
+import { assembleEnvelope, decodeEnvelope, encodeEnvelope, partsOf, readEnvelope, wrapped } from '../../src/suit/envelope.ts';
+import { SuitError } from '../../src/suit/errors.ts';
 import { envelopeText } from '../../src/suit/inspect.ts';
 import { decodeManifest, encodeManifest } from '../../src/suit/manifest.ts';
+import { SuitProcessError } from '../../src/suit/process/errors.ts';
 import { processEnvelope } from '../../src/suit/process/process-envelope.ts';
 import { createSimulatedDevice, type SimulatedComponent } from '../../src/suit/process/simulated-device.ts';
-import { suitRejects } from './helpers.ts';
-import { makeEnvelope, params, seq, testKey } from './process-helpers.ts';
+import { flip, suitRejects } from './helpers.ts';
+import { makeEnvelope, params, seq, sha256, testKey } from './process-helpers.ts';
 import { APPENDIX_B_PUBLIC_KEY, B1_DEPENDENT, B1_FETCHED, B2_INTEGRATED } from './trust-domains-examples.ts';
 
 const DRAFT_KEY = createPublicKey(APPENDIX_B_PUBLIC_KEY);
@@ -248,4 +250,37 @@ test('component index True selects the Dependencies past the components; overrid
   ]);
   // Neither the write nor the Dependency's own commands touched the Dependency's envelope.
   assert.deepEqual(dev.contents(DEP), B1_FETCHED);
+});
+
+test('every single-byte change of the Appendix B manifests, re-signed, decodes and processes to an outcome or a typed error', async (t) => {
+  const key = testKey();
+  let processed = 0;
+  let refused = 0;
+  for (const example of [B1_DEPENDENT, B2_INTEGRATED]) {
+    const raw = readEnvelope(example);
+    for (let at = 0; at < raw.manifestBytes.length; at++) {
+      for (const mask of [0x01, 0x80]) {
+        const manifestBytes = flip(raw.manifestBytes, at, mask);
+        const unsigned = assembleEnvelope({
+          ...partsOf(raw),
+          blocks: [],
+          manifestBytes,
+          digestBytes: encode([-16, sha256(wrapped(manifestBytes))]),
+        });
+        try {
+          const r = await processEnvelope(signEnvelope(unsigned, { key: key.privateKey }), {
+            keys: [key.publicKey, DRAFT_KEY],
+            device: createSimulatedDevice({ autoCreateComponents: true, payloads: { [DEP_URI]: B1_FETCHED } }),
+          });
+          if (r.error !== undefined) assert.ok(r.error instanceof SuitError || r.error instanceof SuitProcessError, String(r.error));
+          processed++;
+        } catch (e) {
+          assert.ok(e instanceof SuitError, `byte ${at} mask ${mask}: ${String(e)}`);
+          refused++;
+        }
+      }
+    }
+  }
+  t.diagnostic(`${processed} processed to an outcome, ${refused} refused with a SuitError`);
+  assert.ok(processed > 100 && refused > 100, `${processed} processed, ${refused} refused`);
 });
