@@ -15,6 +15,8 @@ import { decodeManifest, encodeManifest } from '../../src/suit/manifest.ts';
 import { SuitProcessError } from '../../src/suit/process/errors.ts';
 import { processEnvelope } from '../../src/suit/process/process-envelope.ts';
 import { createSimulatedDevice, type SimulatedComponent } from '../../src/suit/process/simulated-device.ts';
+import { buildReport } from '../../src/suit/report/from-outcome.ts';
+import { decodeReport, encodeReport } from '../../src/suit/report/report.ts';
 import { flip, suitRejects } from './helpers.ts';
 import { makeEnvelope, params, seq, sha256, testKey } from './process-helpers.ts';
 import { APPENDIX_B_PUBLIC_KEY, B1_DEPENDENT, B1_FETCHED, B2_INTEGRATED } from './trust-domains-examples.ts';
@@ -88,6 +90,19 @@ test('Appendix B.1: the Dependency at index 1 is fetched, checked and processed;
   assert.equal(at('condition-dependency-integrity')?.component, 'dependent.suit');
   assert.equal(at('directive-process-dependency')?.detail, "processed the dependency's install");
   assert.ok(r.steps.some((s) => s.sequence === 'dependency[1].install' && s.command === 'directive-write' && s.component === '00'));
+  // The SUIT report of the run places the Dependency's records at component index 1.
+  const env = decodeEnvelope(B1_DEPENDENT);
+  const report = decodeReport(encodeReport(buildReport(r.outcome, { manifest: env.manifest, severable: env.severable })));
+  const placed = report.records.map((x) => {
+    const rec = x as { section?: number; componentIndex?: number };
+    return [rec.section, rec.componentIndex];
+  });
+  assert.deepEqual(placed, [
+    [15, 1],
+    [20, 1],
+    [20, 0],
+    [9, 0],
+  ]);
 });
 
 test('Appendix B.2: the integrated Dependency is taken from the envelope, nothing is fetched', async () => {
