@@ -299,3 +299,50 @@ test('every single-byte change of the Appendix B manifests, re-signed, decodes a
   t.diagnostic(`${processed} processed to an outcome, ${refused} refused with a SuitError`);
   assert.ok(processed > 100 && refused > 100, `${processed} processed, ${refused} refused`);
 });
+
+test('process-dependency runs only the envelope whose manifest digest was checked: unchecked, or written after the check, it is refused', async () => {
+  const key = testKey();
+  const digest = encode([-16, readEnvelope(B1_FETCHED).authentication.digest.bytes]);
+  const other = makeEnvelope(
+    { sequenceNumber: 0, components: [C00], sequences: { 20: [20, params([[18, new Uint8Array(1)]]), 18, 15] } },
+    key.privateKey,
+  );
+  const fetchDep = [
+    12,
+    1,
+    20,
+    params([
+      [21, '#dep'],
+      [3, digest],
+    ]),
+    21,
+    2,
+  ];
+  const run = async (install: unknown[]) => {
+    const env = makeEnvelope(
+      {
+        sequenceNumber: 1,
+        components: [C10],
+        dependencies: [1],
+        dependencyPrefixes: { 1: DEP },
+        integrated: { '#dep': B1_FETCHED },
+        sequences: { 15: fetchDep, 20: install },
+      },
+      key.privateKey,
+    );
+    return processEnvelope(env, { keys: [key.publicKey, DRAFT_KEY], device: draftDevice() });
+  };
+  // Checked by dependency-integrity, or by image-match (as Appendix B.2 does): processed.
+  for (const check of [7, 3]) assert.deepEqual((await run([12, 1, check, 15, 11, 15])).outcome.result, { ok: true });
+  // Not checked at all.
+  const unchecked = await run([12, 1, 11, 15]);
+  assert.equal(unchecked.error?.code, 'ERR_SUIT_DEPENDENCY_FAILED');
+  assert.match(
+    unchecked.error?.message ?? '',
+    /dependency 1 \(dependent\.suit\) has not passed dependency-integrity or image-match since it was last written/,
+  );
+  // Checked, then overwritten with another (validly signed) envelope.
+  const swapped = await run([12, 1, 7, 15, 20, params([[18, other]]), 18, 15, 11, 15]);
+  assert.equal(swapped.error?.code, 'ERR_SUIT_DEPENDENCY_FAILED');
+  assert.ok(!swapped.outcome.result.ok && swapped.outcome.result.failedAt.command === 'directive-process-dependency');
+});

@@ -39,6 +39,12 @@ export interface InterpreterContext {
 export class MachineState {
   readonly parameters = new Map<number, Map<number, unknown>>();
   index: number | true | number[] = 0;
+  /**
+   * The envelope each Dependency held when its manifest digest last matched (image-match or
+   * dependency-integrity, draft-ietf-suit-trust-domains-12 §5.2.2, §5.6.4): process-dependency runs
+   * only these exact bytes (§5.4, §5.6.2), so a Dependency written after its check is refused.
+   */
+  readonly checkedDependencies = new Map<number, Uint8Array>();
   /** suit-parameter-soft-failure: scoped to the try-each or run-sequence that sets it (suit-parameter-soft-failure). */
   softFailure = false;
   /** Every component index of the manifest, Dependencies included (trust domains §5.2.2). */
