@@ -8,6 +8,7 @@ import { createPublicKey } from 'node:crypto';
 import { test } from 'node:test';
 import { encode } from '../../src/codec/cbor.ts';
 import { signEnvelope, verifyEnvelope } from '../../src/suit/authenticate.ts';
+import { envelopeDiag } from '../../src/suit/diag.ts';
 import { assembleEnvelope, decodeEnvelope, encodeEnvelope, partsOf, readEnvelope, wrapped } from '../../src/suit/envelope.ts';
 import { SuitError } from '../../src/suit/errors.ts';
 import { envelopeText } from '../../src/suit/inspect.ts';
@@ -48,6 +49,7 @@ test('Appendix B: every example decodes, re-encodes byte for byte and names its 
     assert.deepEqual(encodeManifest(env.manifest), readEnvelope(bytes).manifestBytes, name);
     assert.deepEqual(encodeEnvelope(env), bytes, name);
     assert.match(envelopeText(env), /dependencies:\n {2}\[1\] past the components, prefix 646570656e64656e742e73756974/);
+    assert.match(envelopeDiag(bytes), /\/ dependencies \/ 1: \{\s+1: \{\/ dependency-prefix \/ 1: \[h'646570656e64656e742e73756974'\]\}/);
   }
   assert.deepEqual(decodeEnvelope(B1_FETCHED).manifest.common.dependencies, undefined);
   assert.deepEqual(encodeEnvelope(decodeEnvelope(B1_FETCHED)), B1_FETCHED);
