@@ -4,6 +4,7 @@
  */
 import { encode } from '../codec/cbor.ts';
 import { COMMAND_NAMES, Command } from './constants.ts';
+import { isComponentIndex } from './dependencies.ts';
 import { SuitError } from './errors.ts';
 import { asArray, asBytes, asIndex, asInt, asMap, decodeCbor, intKey, malformed, type SuitLimits } from './lib/read.ts';
 import { parametersValue, readParameters, type SuitParameter } from './parameters.ts';
@@ -37,6 +38,11 @@ export interface SequenceContext {
   limits: SuitLimits;
   /** Number of components in suit-common, to check component indexes. */
   components: number;
+  /**
+   * Indexes of suit-dependencies (draft-ietf-suit-trust-domains-12 §5.2.2): component indexes too,
+   * also those at or past `components`, since every command may target a Dependency (§5.3).
+   */
+  dependencies?: ReadonlySet<number>;
   /** Unknown command codes fail with ERR_SUIT_UNKNOWN_COMMAND instead of being kept. */
   rejectUnknownCommands: boolean;
   /** Decoding SUIT_Shared_Sequence (§8.4.5): only conditions and the shared directives are allowed. */
@@ -114,7 +120,7 @@ function readArgument(code: number, v: unknown, path: string, ctx: SequenceConte
   if (POLICY_COMMANDS.has(code)) return { kind: 'policy', policy: asIndex(v, path) };
   switch (code) {
     case Command.directiveSetComponentIndex:
-      return { kind: 'component-index', index: readComponentIndex(v, path, ctx.components) };
+      return { kind: 'component-index', index: readComponentIndex(v, path, ctx) };
     case Command.directiveOverrideParameters:
     case Command.directiveSetParameters:
       return { kind: 'parameters', parameters: readParameters(v, path, ctx.limits.maxBytes) };
@@ -131,7 +137,7 @@ function readArgument(code: number, v: unknown, path: string, ctx: SequenceConte
     case Command.directiveOverrideMultiple: {
       const entries: { index: number; parameters: SuitParameter[] }[] = [];
       for (const [k, p] of asMap(v, path)) {
-        const index = checkIndex(intKey(k, path), path, ctx.components);
+        const index = checkIndex(intKey(k, path), path, ctx);
         entries.push({ index, parameters: readParameters(p, `${path}{${index}}`, ctx.limits.maxBytes) });
       }
       return { kind: 'override-multiple', entries };
@@ -139,7 +145,7 @@ function readArgument(code: number, v: unknown, path: string, ctx: SequenceConte
     case Command.directiveCopyParams: {
       const entries: { index: number; parameters: number[] }[] = [];
       for (const [k, p] of asMap(v, path)) {
-        const index = checkIndex(intKey(k, path), path, ctx.components);
+        const index = checkIndex(intKey(k, path), path, ctx);
         const list = asArray(p, `${path}{${index}}`).map((x, j) => intKey(x, `${path}{${index}}[${j}]`));
         entries.push({ index, parameters: list });
       }
@@ -151,18 +157,23 @@ function readArgument(code: number, v: unknown, path: string, ctx: SequenceConte
   }
 }
 
-function checkIndex(i: number, path: string, components: number): number {
-  if (i < 0 || i >= components) throw malformed(path, `component index ${i} is outside the ${components} component(s)`);
+/** A component index must name a component of suit-components or a Dependency (trust domains §5.2.2). */
+function checkIndex(i: number, path: string, ctx: SequenceContext): number {
+  if (!isComponentIndex(i, ctx.components, ctx.dependencies)) {
+    const deps = [...(ctx.dependencies ?? [])];
+    const also = deps.length === 0 ? '' : ` and is not one of the dependencies (${deps.join(', ')})`;
+    throw malformed(path, `component index ${i} is outside the ${ctx.components} component(s)${also}`);
+  }
   return i;
 }
 
-function readComponentIndex(v: unknown, path: string, components: number): number | true | number[] {
+function readComponentIndex(v: unknown, path: string, ctx: SequenceContext): number | true | number[] {
   if (v === true) return true;
   if (Array.isArray(v)) {
     if (v.length === 0) throw malformed(path, 'a list of component indexes is not empty');
-    return v.map((x, i) => checkIndex(asIndex(x, `${path}[${i}]`), path, components));
+    return v.map((x, i) => checkIndex(asIndex(x, `${path}[${i}]`), path, ctx));
   }
-  return checkIndex(asIndex(v, path), path, components);
+  return checkIndex(asIndex(v, path), path, ctx);
 }
 
 /** The CBOR value (flat array) of a command sequence. */

@@ -103,6 +103,12 @@ export const CommonKey = {
   sharedSequence: 4,
 } as const;
 
+/** SUIT_Dependency_Metadata members (draft-ietf-suit-trust-domains-12 §5.2.2). */
+export const DependencyMetadataKey = {
+  /** suit-dependency-prefix: the SUIT_Component_Identifier scope of the Dependency. */
+  dependencyPrefix: 1,
+} as const;
+
 /** SUIT_Text_LMap members (§8.4.4). */
 export const TextKey = {
   manifestDescription: 1,

@@ -5,7 +5,7 @@
  */
 import { decode, Tag } from '../codec/cbor.ts';
 import { commandName } from './commands.ts';
-import { CommonKey, EnvelopeKey, ManifestKey, Parameter, SEQUENCE_KEYS, WRAPPED_PARAMETERS } from './constants.ts';
+import { CommonKey, DependencyMetadataKey, EnvelopeKey, ManifestKey, Parameter, SEQUENCE_KEYS, WRAPPED_PARAMETERS } from './constants.ts';
 import { digestAlgorithmName } from './digest.ts';
 import { envelopeKeyName } from './envelope.ts';
 import { manifestKeyName } from './manifest.ts';
@@ -83,6 +83,21 @@ const sequence: Hint = (v) => {
   return out;
 };
 
+/** SUIT_Dependencies (draft-ietf-suit-trust-domains-12 §5.2.2): component index → metadata with its named members. */
+const dependencies: Hint = (v) =>
+  v instanceof Map
+    ? new Map(
+        [...v].map(([i, meta]) => [
+          i,
+          named(
+            meta,
+            (k) => (k === DependencyMetadataKey.dependencyPrefix ? 'dependency-prefix' : undefined),
+            () => plain,
+          ),
+        ]),
+      )
+    : v;
+
 const common: Hint = (v) =>
   named(
     v,
@@ -90,7 +105,7 @@ const common: Hint = (v) =>
       ({ [CommonKey.dependencies]: 'dependencies', [CommonKey.components]: 'components', [CommonKey.sharedSequence]: 'shared-sequence' })[
         k
       ],
-    (k) => (k === CommonKey.sharedSequence ? embedded(sequence) : plain),
+    (k) => (k === CommonKey.sharedSequence ? embedded(sequence) : k === CommonKey.dependencies ? dependencies : plain),
   );
 
 const manifestMember =

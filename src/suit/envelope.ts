@@ -142,7 +142,7 @@ export function decodeEnvelope(bytes: Uint8Array, opts: EnvelopeDecodeOptions = 
 export function decodeMembers(raw: RawSuitEnvelope, opts: ManifestDecodeOptions = {}): SuitEnvelope {
   const limits: SuitLimits = { ...DEFAULT_SUIT_LIMITS, ...opts.limits };
   const manifest = decodeManifest(raw.manifestBytes, opts, 'manifest');
-  const ctx = sequenceContext(opts, manifest.common.components.length);
+  const ctx = sequenceContext(opts, manifest.common);
   const severable = new Map<number, SuitSeverableMember>();
   for (const [k, b] of raw.severable) {
     const at = `envelope.${envelopeKeyName(k)}`;

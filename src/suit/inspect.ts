@@ -2,6 +2,7 @@
 import { Tag } from '../codec/cbor.ts';
 import type { SuitCommand } from './commands.ts';
 import { Parameter, ReportingPolicy } from './constants.ts';
+import { dependencyPrefix } from './dependencies.ts';
 import { digestAlgorithmName, type SuitDigest } from './digest.ts';
 import { envelopeKeyName, type SuitEnvelope } from './envelope.ts';
 import { manifestKeyName } from './manifest.ts';
@@ -192,6 +193,7 @@ export function envelopeText(env: SuitEnvelope, text: (s: string) => string = (s
   m.common.components.forEach((c, i) => {
     out.push(`  [${i}] ${c.map(hex).join(' / ')}`);
   });
+  if (m.common.dependencies !== undefined) out.push('dependencies:', ...dependencyLines(m.common.dependencies, m.common.components.length));
   if (m.common.sharedSequence !== undefined) {
     out.push('shared sequence:');
     commandLines(m.common.sharedSequence, '  ', out);
@@ -215,4 +217,13 @@ export function envelopeText(env: SuitEnvelope, text: (s: string) => string = (s
   if (m.text !== undefined) out.push(`text: ${JSON.stringify(textJson(m.text))}`);
   for (const [k, b] of env.integrated) out.push(`integrated payload ${JSON.stringify(k)}: ${b.length} bytes`);
   return `${out.join('\n')}\n`;
+}
+
+/** One line per Dependency (draft-ietf-suit-trust-domains-12 §5.2.2): its index, whether it is a listed component, its prefix. */
+function dependencyLines(dependencies: ReadonlyMap<number, unknown>, components: number): string[] {
+  return [...dependencies.keys()].map((i) => {
+    const prefix = dependencyPrefix(dependencies, i);
+    const where = i < components ? 'component above' : 'past the components';
+    return `  [${i}] ${where}${prefix === undefined ? '' : `, prefix ${prefix.map(hex).join(' / ')}`}`;
+  });
 }

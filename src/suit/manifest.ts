@@ -2,6 +2,7 @@
 import { encode } from '../codec/cbor.ts';
 import { decodeSequence, encodeSequence, type SequenceContext, type SuitCommand } from './commands.ts';
 import { CommonKey, ManifestKey, SEQUENCE_KEYS, SEVERABLE_KEYS, SUIT_MANIFEST_VERSION } from './constants.ts';
+import { readDependencies, type SuitDependencies } from './dependencies.ts';
 import { digestValue, readDigest, type SuitDigest } from './digest.ts';
 import { SuitError } from './errors.ts';
 import {
@@ -20,8 +21,11 @@ import {
 import { decodeText, encodeText, readComponentId, type SuitText } from './text.ts';
 
 export interface SuitCommon {
-  /** trust domains: { + uint => SUIT_Dependency_Metadata }, kept as decoded. */
-  dependencies?: Map<number, unknown>;
+  /**
+   * suit-dependencies (draft-ietf-suit-trust-domains-12 §5.2.2): component index → metadata, kept as
+   * decoded. An index at or past the length of `components` is a Dependency addressed by that index.
+   */
+  dependencies?: SuitDependencies;
   components: Uint8Array[][];
   sharedSequence?: SuitCommand[];
   keyOrder: number[];
@@ -59,10 +63,12 @@ export const MANIFEST_KEY_NAMES: ReadonlyMap<number, string> = new Map(
 );
 export const manifestKeyName = (k: number): string => MANIFEST_KEY_NAMES.get(k) ?? `member-${k}`;
 
-export function sequenceContext(opts: ManifestDecodeOptions, components: number): SequenceContext {
+/** What the command sequences of a manifest are decoded against: its component and dependency indexes. */
+export function sequenceContext(opts: ManifestDecodeOptions, common: Pick<SuitCommon, 'components' | 'dependencies'>): SequenceContext {
   return {
     limits: { ...DEFAULT_SUIT_LIMITS, ...opts.limits },
-    components,
+    components: common.components.length,
+    ...(common.dependencies === undefined ? {} : { dependencies: new Set(common.dependencies.keys()) }),
     rejectUnknownCommands: opts.rejectUnknownCommands ?? false,
   };
 }
@@ -81,7 +87,7 @@ export function decodeManifest(bytes: Uint8Array, opts: ManifestDecodeOptions = 
     throw new SuitError('ERR_SUIT_UNSUPPORTED', `${path}.manifest-version`, `manifest version ${version} is not supported (only 1)`);
   const sequenceNumber = asUint(need(ManifestKey.sequenceNumber), `${path}.manifest-sequence-number`);
   const common = decodeCommon(asBytes(need(ManifestKey.common), `${path}.common`), `${path}.common`, opts);
-  const ctx = sequenceContext(opts, common.components.length);
+  const ctx = sequenceContext(opts, common);
   const m: SuitManifest = { version, sequenceNumber, common, sequences: new Map(), severed: new Map(), extensions: new Map(), keyOrder };
   for (const [k, v] of map as Map<number, unknown>) {
     const at = `${path}.${manifestKeyName(k)}`;
@@ -109,22 +115,16 @@ function decodeCommon(bytes: Uint8Array, path: string, opts: ManifestDecodeOptio
     throw new SuitError('ERR_SUIT_LIMIT', `${path}.components`, `${list.length} components, more than ${limits.maxComponents}`);
   const components = list.map((c, i) => readComponentId(c, `${path}.components[${i}]`));
   const common: SuitCommon = { components, keyOrder };
+  // Dependencies first: their indexes are component indexes the shared sequence may select.
+  if (map.has(CommonKey.dependencies))
+    common.dependencies = readDependencies(map.get(CommonKey.dependencies), `${path}.dependencies`, limits);
   for (const [k, v] of map as Map<number, unknown>) {
-    if (k === CommonKey.components) continue;
+    if (k === CommonKey.components || k === CommonKey.dependencies) continue;
     if (k === CommonKey.sharedSequence) {
       common.sharedSequence = decodeSequence(asBytes(v, `${path}.shared-sequence`), `${path}.shared-sequence`, {
-        ...sequenceContext(opts, components.length),
+        ...sequenceContext(opts, common),
         shared: true,
       });
-    } else if (k === CommonKey.dependencies) {
-      const deps = new Map<number, unknown>();
-      for (const [dk, dv] of asMap(v, `${path}.dependencies`)) {
-        const index = asIndex(dk, `${path}.dependencies`);
-        if (index >= components.length) throw malformed(`${path}.dependencies`, `dependency index ${index} is not a component`);
-        asMap(dv, `${path}.dependencies{${index}}`);
-        deps.set(index, dv);
-      }
-      common.dependencies = deps;
     } else {
       throw malformed(path, `unknown suit-common member ${k}`);
     }

@@ -7,6 +7,7 @@ import { runCli } from '../helpers/cli.ts';
 import { vectorsMissing } from '../helpers/vectors.ts';
 import { LIBCSUIT_DIR } from './helpers.ts';
 import { CLASS, IMAGE, imageDigest, makeEnvelope, params, testKey, VENDOR } from './process-helpers.ts';
+import { APPENDIX_B_PUBLIC_KEY, B1_DEPENDENT, B1_FETCHED } from './trust-domains-examples.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'iotopia-suit-process-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -158,4 +159,24 @@ test('suit process --report writes the SUIT report of the run, signed with --rep
   assert.equal(unauth.code, 1);
   assert.equal((await runCli(['suit', 'report', 'inspect', 'unauth.cbor'], dir)).code, 2);
   assert.equal((await runCli(['suit', 'process', 'm.suit', '--key', 'pub.pem', '--report-key', 'device.pem'], dir)).code, 2);
+});
+
+test('suit process: the draft-ietf-suit-trust-domains-12 Appendix B.1 example runs, its Dependency (index 1) fetched and processed', async () => {
+  writeFileSync(join(dir, 'td-key.pem'), APPENDIX_B_PUBLIC_KEY);
+  writeFileSync(join(dir, 'td-b1.suit'), B1_DEPENDENT);
+  writeFileSync(join(dir, 'td-fetched.suit'), B1_FETCHED);
+  const args = ['suit', 'process', 'td-b1.suit', '--key', 'td-key.pem', '--image', 'http://example.com/dependent.suit=td-fetched.suit'];
+  const r = await runCli(args, dir);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /install\[3\] directive-process-dependency \(dependent\.suit\): processed the dependency's install/);
+  const j = JSON.parse((await runCli([...args, '--json'], dir)).out);
+  assert.equal(j.ok, true);
+  assert.deepEqual(
+    j.events.filter((e: { kind: string }) => e.kind === 'write').map((e: { component: string }) => e.component),
+    ['dependent.suit', '00', '10'],
+  );
+  // Without the Dependency at its URI the fetch fails.
+  const missing = await runCli(['suit', 'process', 'td-b1.suit', '--key', 'td-key.pem'], dir);
+  assert.equal(missing.code, 1);
+  assert.match(missing.out, /dependency-resolution\[2\] directive-fetch/);
 });

@@ -28,6 +28,8 @@ export interface TestManifest {
   dropSevered?: boolean;
   integrated?: Record<string, Uint8Array>;
   dependencies?: number[];
+  /** suit-dependency-prefix of a dependency index (trust domains §5.2.2). */
+  dependencyPrefixes?: Record<number, Uint8Array[]>;
 }
 
 export const testKey = (): { privateKey: KeyObject; publicKey: KeyObject } => generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -35,7 +37,9 @@ export const testKey = (): { privateKey: KeyObject; publicKey: KeyObject } => ge
 /** Encodes and signs (ES256) an envelope from a test manifest. */
 export function makeEnvelope(m: TestManifest, key: KeyObject): Uint8Array {
   const common = new Map<number, unknown>([[2, m.components]]);
-  if (m.dependencies !== undefined) common.set(1, new Map(m.dependencies.map((i) => [i, new Map()])));
+  const prefix = (i: number) => m.dependencyPrefixes?.[i];
+  if (m.dependencies !== undefined)
+    common.set(1, new Map(m.dependencies.map((i) => [i, new Map(prefix(i) === undefined ? [] : [[1, prefix(i)]])])));
   if (m.shared !== undefined) common.set(4, seq(...m.shared));
   const manifest = new Map<number, unknown>([
     [1, 1],

@@ -6,6 +6,7 @@ import type { SuitCommand } from '../../suit/commands.ts';
 import { Parameter } from '../../suit/constants.ts';
 import { decryptPayload } from '../../suit/encryption/decrypt-payload.ts';
 import { MANIFEST_KEY_NAMES } from '../../suit/manifest.ts';
+import { manifestComponents } from '../../suit/process/components.ts';
 import { type ComponentId, componentKey, componentName } from '../../suit/process/device.ts';
 import { processEnvelope } from '../../suit/process/process-envelope.ts';
 import { createSimulatedDevice, type SimulatedComponent } from '../../suit/process/simulated-device.ts';
@@ -144,7 +145,8 @@ export function registerSuitProcess(suit: Command, cli: CliContext): void {
         throw suitFailed(file, e);
       }
       const env = verified.envelope;
-      const components = env.manifest.common.components;
+      // Components and the Dependencies identified past them (draft-ietf-suit-trust-domains-12 §5.2.2).
+      const components = [...manifestComponents(env.manifest.common).ids.values()];
       const byName = new Map<string, ComponentId>();
       for (const id of components) {
         byName.set(componentName(id), id);
@@ -193,6 +195,8 @@ export function registerSuitProcess(suit: Command, cli: CliContext): void {
           ...(slot === undefined ? {} : { currentSlot: slot }),
         })),
         payloads,
+        // The components a Dependency names are known only once it is fetched: they are created as it uses them.
+        ...(env.manifest.common.dependencies === undefined ? {} : { autoCreateComponents: true }),
         ...(stored === undefined ? {} : { lastSequenceNumber: stored }),
         ...(time === undefined ? {} : { now: time }),
         ...(battery === undefined ? {} : { battery }),

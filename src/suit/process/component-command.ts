@@ -59,7 +59,7 @@ export function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
 }
 
 /** Whether the component holds the image that image-digest (and image-size) describe, and why not. */
-export function imageMatches(x: ComponentCommand): { ok: boolean; why: string } {
+export function imageMatches(x: ComponentCommand): { ok: boolean; why: string; dependency?: Uint8Array } {
   const { ctx, component: comp } = x;
   const expected = need<SuitDigest>(x, Parameter.imageDigest);
   const content = ctx.device.read(comp, slotOf(x.state, x.index));
@@ -73,7 +73,7 @@ export function imageMatches(x: ComponentCommand): { ok: boolean; why: string } 
         ok: false,
         why: `manifest digest of dependency ${componentName(comp)} is ${hex(actual.bytes)}, image-digest is ${hex(expected.bytes)}`,
       };
-    return { ok: true, why: 'dependency manifest digest matches' };
+    return { ok: true, why: 'dependency manifest digest matches', dependency: content };
   }
   const size = x.params.get(Parameter.imageSize);
   if (typeof size === 'number' && content.length !== size)

@@ -33,6 +33,8 @@ const identity =
 function imageMatch(x: ComponentCommand): string {
   const r = imageMatches(x);
   if (!r.ok) throw conditionFailed(x.command, r.why);
+  // The Dependency envelope whose manifest digest matched is the one process-dependency may run (trust domains §5.6.2).
+  if (r.dependency !== undefined) x.state.checkedDependencies.set(x.index, r.dependency);
   return r.why;
 }
 

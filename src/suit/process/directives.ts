@@ -5,7 +5,7 @@
  * sequencing.ts.
  */
 import { Command, Parameter } from '../constants.ts';
-import { type ComponentCommand, type ComponentHandler, need, plaintext, slotOf } from './component-command.ts';
+import { type ComponentCommand, type ComponentHandler, need, plaintext, sameBytes, slotOf } from './component-command.ts';
 import { type ComponentId, componentName } from './device.ts';
 import { SuitProcessError } from './errors.ts';
 
@@ -48,7 +48,7 @@ async function fetch(x: ComponentCommand): Promise<string> {
 /** The source-component parameter of copy and swap, and its identifier. */
 function source(x: ComponentCommand): { src: number; srcId: ComponentId } {
   const src = need<number>(x, Parameter.sourceComponent);
-  const srcId = x.ctx.components[src];
+  const srcId = x.ctx.components.get(src);
   if (srcId === undefined)
     throw new SuitProcessError('ERR_SUIT_COMPONENT_UNKNOWN', `${x.command.name}: source-component ${src} is not in the manifest`);
   return { src, srcId };
@@ -95,6 +95,13 @@ async function processDependency(x: ComponentCommand): Promise<string> {
   const content = ctx.device.read(x.component, slotOf(state, x.index));
   if (content === undefined)
     throw new SuitProcessError('ERR_SUIT_DEPENDENCY_FAILED', `component ${componentName(x.component)} holds no dependency manifest`);
+  // Only a Dependency whose manifest digest was checked, and not written since, is processed (§5.4, §5.6.2).
+  const checked = state.checkedDependencies.get(x.index);
+  if (checked === undefined || !sameBytes(checked, content))
+    throw new SuitProcessError(
+      'ERR_SUIT_DEPENDENCY_FAILED',
+      `dependency ${x.index} (${componentName(x.component)}) has not passed dependency-integrity or image-match since it was last written`,
+    );
   if (ctx.processDependency === undefined)
     throw new SuitProcessError('ERR_SUIT_PROCESS_UNSUPPORTED', 'process-dependency is not available here');
   await ctx.processDependency(content, x.index, x.sequence);

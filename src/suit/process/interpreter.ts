@@ -74,7 +74,7 @@ async function runOn(
   i: number,
   policy: number,
 ): Promise<void> {
-  const comp = ctx.components[i];
+  const comp = ctx.components.get(i);
   if (comp === undefined)
     throw failure(ctx, c, w, i, new SuitProcessError('ERR_SUIT_COMPONENT_UNKNOWN', `component index ${i} is not in the manifest`));
   let detail: string | undefined;

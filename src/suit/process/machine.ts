@@ -13,7 +13,11 @@ export type DependencyRunner = (envelope: Uint8Array, componentIndex: number, se
 
 export interface InterpreterContext {
   device: SuitDevice;
-  components: readonly ComponentId[];
+  /**
+   * The identifier of every component index (draft-ietf-suit-trust-domains-12 §5.2.2): those of
+   * suit-components, then Dependencies past them, identified by their suit-dependency-prefix.
+   */
+  components: ReadonlyMap<number, ComponentId>;
   /** Component indexes that are dependencies (suit-common suit-dependencies, trust domains). */
   dependencies: ReadonlySet<number>;
   /** Integrated payloads of the envelope, keyed by URI ("#name" or a pre-fetched URI; Integrated Payload template). */
@@ -35,17 +39,24 @@ export interface InterpreterContext {
 export class MachineState {
   readonly parameters = new Map<number, Map<number, unknown>>();
   index: number | true | number[] = 0;
+  /**
+   * The envelope each Dependency held when its manifest digest last matched (image-match or
+   * dependency-integrity, draft-ietf-suit-trust-domains-12 §5.2.2, §5.6.4): process-dependency runs
+   * only these exact bytes (§5.4, §5.6.2), so a Dependency written after its check is refused.
+   */
+  readonly checkedDependencies = new Map<number, Uint8Array>();
   /** suit-parameter-soft-failure: scoped to the try-each or run-sequence that sets it (suit-parameter-soft-failure). */
   softFailure = false;
-  readonly componentCount: number;
+  /** Every component index of the manifest, Dependencies included (trust domains §5.2.2). */
+  readonly indexes: readonly number[];
 
-  constructor(componentCount: number) {
-    this.componentCount = componentCount;
+  constructor(indexes: readonly number[]) {
+    this.indexes = indexes;
   }
 
-  /** The component indexes the current index selects. */
+  /** The component indexes the current index selects: True selects every component and Dependency (§6.5; trust domains §5.3). */
   selected(): number[] {
-    if (this.index === true) return [...Array(this.componentCount).keys()];
+    if (this.index === true) return [...this.indexes];
     return Array.isArray(this.index) ? this.index : [this.index];
   }
 

@@ -16,7 +16,8 @@ import { readEnvelope, wrapped } from '../envelope.ts';
 import type { SuitError } from '../errors.ts';
 import type { SuitLimits } from '../lib/read.ts';
 import { manifestKeyName } from '../manifest.ts';
-import { type ComponentId, componentName, type SuitDevice } from './device.ts';
+import { manifestComponents, unavailableComponent } from './components.ts';
+import type { SuitDevice } from './device.ts';
 import { SuitProcessError } from './errors.ts';
 import { runSequence } from './interpreter.ts';
 import { type InterpreterContext, MachineState } from './machine.ts';
@@ -112,15 +113,16 @@ export async function processEnvelope(bytes: Uint8Array, opts: ProcessEnvelopeOp
     }
   }
 
-  // The device must have every component the manifest lists (§6.2).
-  const missing = manifest.common.components.findIndex((id) => !opts.device.hasComponent(id));
-  if (missing >= 0) {
-    const id = manifest.common.components[missing] as ComponentId;
-    const error = new SuitProcessError(
-      'ERR_SUIT_COMPONENT_UNKNOWN',
-      `the device has no component ${componentName(id)} (component ${missing})`,
-    );
-    const at = { sequence: manifestKeyName(ManifestKey.common), commandIndex: 0, command: 'check-components', componentIndex: missing };
+  // The device must have every component the manifest lists (§6.2), Dependencies included (trust domains §5.2.2).
+  const unavailable = unavailableComponent(manifest.common, opts.device);
+  if (unavailable !== undefined) {
+    const error = new SuitProcessError('ERR_SUIT_COMPONENT_UNKNOWN', unavailable.reason);
+    const at = {
+      sequence: manifestKeyName(ManifestKey.common),
+      commandIndex: 0,
+      command: 'check-components',
+      componentIndex: unavailable.index,
+    };
     records.push({ ...at });
     const step: SuitStep = { ...at, ok: false, detail: error.message, code: error.code };
     steps.push(step);
@@ -131,7 +133,7 @@ export async function processEnvelope(bytes: Uint8Array, opts: ProcessEnvelopeOp
   const depth = { value: 0, budget: { executed: 0, max: opts.maxCommandsExecuted ?? 100_000 } };
   const ctx = context(env, opts, records, steps, depth, '');
   // Parameter storage is cleared once, before the first sequence (§6.1); the shared sequence runs before each.
-  const state = new MachineState(manifest.common.components.length);
+  const state = new MachineState(manifestComponents(manifest.common).indexes);
   const order = mode === 'update' ? UPDATE_SEQUENCES : BOOT_SEQUENCES;
   try {
     for (const key of order) {
@@ -206,7 +208,7 @@ function context(
 ): InterpreterContext {
   const ctx: InterpreterContext = {
     device: opts.device,
-    components: env.manifest.common.components,
+    components: manifestComponents(env.manifest.common).ids,
     dependencies: new Set(env.manifest.common.dependencies?.keys() ?? []),
     integrated: env.integrated,
     ...(opts.decrypt === undefined ? {} : { decrypt: opts.decrypt }),
@@ -233,7 +235,13 @@ function context(
       const inner = context(dep, opts, [], steps, depth, `${prefix}dependency[${componentIndex}].`);
       depth.value++;
       try {
-        await runWithShared(inner, new MachineState(dep.manifest.common.components.length), dep, commands, manifestKeyName(key as number));
+        await runWithShared(
+          inner,
+          new MachineState(manifestComponents(dep.manifest.common).indexes),
+          dep,
+          commands,
+          manifestKeyName(key as number),
+        );
       } catch (e) {
         if (e instanceof CommandFailure)
           throw new SuitProcessError(

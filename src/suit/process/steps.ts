@@ -79,7 +79,7 @@ export function failure(
   i: number | undefined,
   e: SuitProcessError | SuitError,
 ): CommandFailure {
-  const comp = i === undefined ? undefined : ctx.components[i];
+  const comp = i === undefined ? undefined : ctx.components.get(i);
   const step: SuitStep = {
     ...stepOf(c, w),
     ...(i === undefined ? {} : { componentIndex: i }),
