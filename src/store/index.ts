@@ -40,6 +40,18 @@ export {
 } from './mud-file-repository.ts';
 export { type OpenStoreOptions, openStore, type StoreLocation } from './open-store.ts';
 export type { Page, PageRequest } from './page.ts';
+export type { PayloadInput, PayloadLocation, PayloadRecord, PayloadRepository } from './payload-repository.ts';
+export {
+  RELEASE_STATES,
+  type ReleaseComponent,
+  type ReleaseInfo,
+  type ReleaseInput,
+  type ReleaseListRequest,
+  type ReleaseOrigin,
+  type ReleaseRecord,
+  type ReleaseRepository,
+  type ReleaseState,
+} from './release-repository.ts';
 export type { RendezvousRepository } from './rendezvous-repository.ts';
 export type { SessionRepository } from './session-repository.ts';
 export { MAX_SETTING_BYTES, type SettingRecord, type SettingsRepository } from './settings-repository.ts';

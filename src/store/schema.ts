@@ -204,6 +204,42 @@ export interface IntentLeasesTable {
   expires_at: Millis;
 }
 
+/** From 0016: payloads by SHA-256 (hex); `chunk_digests` is the SHA-256 of each chunk, concatenated. */
+export interface PayloadsTable {
+  digest: string;
+  size: Int;
+  media_type: string;
+  location: string;
+  blob_id: string;
+  chunk_size: Int;
+  chunk_digests: Bytes;
+  created_at: Millis;
+}
+
+/** From 0016: the chunks of payloads kept in the database, by blob id and index from 0. */
+export interface PayloadChunksTable {
+  blob_id: string;
+  n: Int;
+  bytes: Bytes;
+}
+
+/** From 0016: releases; `components` is JSON: [{id, digest, size}]. */
+export interface ReleasesTable {
+  id: string;
+  model: string;
+  version: string;
+  sequence_number: Int;
+  components: string;
+  envelope: Bytes;
+  envelope_digest: string;
+  envelope_size: Int;
+  sbom_ref: NullableText;
+  state: string;
+  origin: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
 export interface StoreMetaTable {
   name: string;
   value: Bytes;
@@ -227,6 +263,9 @@ export interface Database {
   intent_violations: IntentViolationsTable;
   intent_quarantine_actions: IntentQuarantineActionsTable;
   intent_leases: IntentLeasesTable;
+  payloads: PayloadsTable;
+  payload_chunks: PayloadChunksTable;
+  releases: ReleasesTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -8,6 +8,8 @@ import type { IntentQuarantineRepository } from './intent-quarantine-repository.
 import type { IntentViolationRepository } from './intent-violation-repository.ts';
 import type { KeyRepository } from './key-repository.ts';
 import type { MudFileRepository } from './mud-file-repository.ts';
+import type { PayloadRepository } from './payload-repository.ts';
+import type { ReleaseRepository } from './release-repository.ts';
 import type { RendezvousRepository } from './rendezvous-repository.ts';
 import type { Dialect } from './schema.ts';
 import type { SessionRepository } from './session-repository.ts';
@@ -31,6 +33,8 @@ export interface Repositories {
   intentViolations: IntentViolationRepository;
   intentQuarantine: IntentQuarantineRepository;
   intentLeases: IntentLeaseRepository;
+  payloads: PayloadRepository;
+  releases: ReleaseRepository;
 }
 
 /**

@@ -15,6 +15,8 @@ import { sqlIntentViolationRepository } from './intent-violation-repository.ts';
 import { checkKek } from './kek-check.ts';
 import { sqlKeyRepository } from './key-repository.ts';
 import { sqlMudFileRepository } from './mud-file-repository.ts';
+import { sqlPayloadRepository } from './payload-repository.ts';
+import { sqlReleaseRepository } from './release-repository.ts';
 import { sqlRendezvousRepository } from './rendezvous-repository.ts';
 import { resealAll } from './reseal.ts';
 import { sqlSessionRepository } from './session-repository.ts';
@@ -45,6 +47,8 @@ function repositories(ctx: SqlContext): Repositories {
     intentViolations: sqlIntentViolationRepository(ctx),
     intentQuarantine: sqlIntentQuarantineRepository(ctx),
     intentLeases: sqlIntentLeaseRepository(ctx),
+    payloads: sqlPayloadRepository(ctx),
+    releases: sqlReleaseRepository(ctx),
   };
 }
 
