@@ -9,6 +9,7 @@ import { registerKeys } from './commands/keys.ts';
 import { registerManufacturer } from './commands/manufacturer.ts';
 import { registerMud } from './commands/mud.ts';
 import { registerOwner } from './commands/owner.ts';
+import { registerRelease } from './commands/release.ts';
 import { registerRendezvous } from './commands/rendezvous.ts';
 import { registerSuit } from './commands/suit.ts';
 import { registerToken } from './commands/token.ts';
@@ -41,6 +42,8 @@ export function buildProgram(cli: RunContext): Command {
   program
     .description('IoTopia: secure onboarding (FDO), device intent (MUD), updates (SUIT) and compliance for IoT devices')
     .version(version(), '-V, --version')
+    // Program options only before a command: `release create --version` is the release's version.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .hook('preAction', (_program, action) => output.setJson(action.opts().json === true));
@@ -58,6 +61,7 @@ export function buildProgram(cli: RunContext): Command {
   registerMud(program, cli);
   registerIntent(program, cli);
   registerSuit(program, cli);
+  registerRelease(program, cli);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor, cli);

@@ -22,6 +22,7 @@ import { ownerServiceInfoRoutes } from './owner-serviceinfo.ts';
 import { ownerTo2AddressRoutes } from './owner-to2-address.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
+import { releaseApiRoutes } from './releases.ts';
 import { rendezvousRoutes } from './rendezvous.ts';
 import { rendezvousPolicyRoutes } from './rendezvous-policy.ts';
 import type { ApiContext, ApiRoute } from './route.ts';
@@ -47,6 +48,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...ownerRendezvousRoutes(ctx),
     ...ownerServiceInfoRoutes(ctx),
     ...deviceRoutes(ctx),
+    ...releaseApiRoutes(ctx),
     ...rendezvousRoutes(ctx),
     ...rendezvousPolicyRoutes(ctx),
     ...auditRoutes(ctx),

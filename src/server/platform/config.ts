@@ -16,6 +16,13 @@ import { applyIntentSettings, defaultIntentConfig, INTENT_ENV, type IntentConfig
 import { KEYSTORE_ENV, type KeystoreDraft, type KeystoreRawSettings, keystoreSetting, mergeKeystoreSettings } from './keystore-config.ts';
 import { applyLimitSettings, DEFAULT_LIMITS, LIMITS_ENV, type LimitsConfig, type LimitsRawSettings } from './limits-config.ts';
 import {
+  applyReleaseSettings,
+  defaultReleasesConfig,
+  RELEASES_ENV,
+  type ReleasesConfig,
+  type ReleasesRawSettings,
+} from './releases-config.ts';
+import {
   booleanSetting,
   parseListen,
   resolveTransport,
@@ -74,6 +81,8 @@ export interface PlatformConfig {
   allowInternalRendezvous?: boolean;
   /** The MUD manager's settings (intent-config.ts); set when the roles include `intent`. */
   intent?: IntentConfig;
+  /** Payload storage, size limit and extra SUIT trust anchors (releases-config.ts); database storage when absent. */
+  releases?: ReleasesConfig;
 }
 
 export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud', 'intent'];
@@ -92,7 +101,7 @@ export const DEFAULT_CONFIG: Readonly<Omit<PlatformConfig, 'transport'>> = Objec
 });
 
 /** The settings as strings, from one source; undefined means "not given here". */
-export interface RawSettings extends LimitsRawSettings, TransportRawSettings, KeystoreRawSettings, IntentRawSettings {
+export interface RawSettings extends LimitsRawSettings, TransportRawSettings, KeystoreRawSettings, IntentRawSettings, ReleasesRawSettings {
   roles?: string | undefined;
   listen?: string | undefined;
   dataDir?: string | undefined;
@@ -125,6 +134,7 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   ...TRANSPORT_ENV,
   ...KEYSTORE_ENV,
   ...INTENT_ENV,
+  ...RELEASES_ENV,
   rendezvousPolicy: 'IOTOPIA_RENDEZVOUS_POLICY',
   allowInternalRendezvous: 'IOTOPIA_ALLOW_INTERNAL_RENDEZVOUS',
 };
@@ -155,6 +165,7 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
   const c: Omit<PlatformConfig, 'transport'> = { ...DEFAULT_CONFIG, roles: [...DEFAULT_CONFIG.roles], limits };
   const keystore: KeystoreDraft = {};
   const intent = defaultIntentConfig();
+  const releases = defaultReleasesConfig();
   for (const [source, s] of sources) {
     const bad = (setting: string, why: string) => new ConfigError(`${setting} (from ${source}): ${why}`);
     mergeKeystoreSettings(keystore, s, source);
@@ -202,6 +213,7 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
     if (s.serviceInfoDir !== undefined) c.serviceInfoDir = s.serviceInfoDir;
     applyLimitSettings(limits, s, bad);
     applyIntentSettings(intent, s, bad);
+    applyReleaseSettings(releases, s, bad);
     if (s.rendezvousPolicy !== undefined) {
       if (!DEFAULT_ACCEPTANCE_MODES.includes(s.rendezvousPolicy as DefaultAcceptance))
         throw bad('rendezvous-policy', `"${s.rendezvousPolicy}" is not one of ${DEFAULT_ACCEPTANCE_MODES.join(', ')}`);
@@ -215,6 +227,7 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
   c.dataDir = resolve(c.dataDir);
   if (c.serviceInfoDir !== undefined) c.serviceInfoDir = resolve(c.serviceInfoDir);
   if (c.roles.includes('intent')) c.intent = intent;
+  c.releases = releases;
   const transport = resolveTransport({ host: c.host, port: c.port }, sources);
   if (transport.factoryListen !== undefined && !c.roles.includes('manufacturer'))
     throw new ConfigError('factory-listen: the factory listener serves DI, which needs the manufacturer role');

@@ -10,6 +10,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
+import type { ReleaseService } from '../../lifecycle/releases/service.ts';
 import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
 import { type OnboardedFeed, onboardedFeed } from '../../onboarding/onboarded-feed.ts';
 import { storeOwnerKeyRing } from '../../onboarding/owner-key-ring.ts';
@@ -39,6 +40,7 @@ import type { RoleContext } from './roles/context.ts';
 import { type IntentPorts, type IntentRole, intentRole } from './roles/intent.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
+import { releasesRole } from './roles/releases.ts';
 import { rendezvousRole, serverDefaultAcceptance } from './roles/rendezvous.ts';
 import { type ServerTls, serverTls } from './tls.ts';
 
@@ -112,7 +114,8 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
     const metrics = createMetrics();
     const intent = config.roles.includes('intent') ? intentRole(ctx, metrics.registry, options.intentPorts) : undefined;
-    const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, intent);
+    const releases = config.roles.includes('owner') ? await releasesRole(ctx) : undefined;
+    const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, { intent, releases });
     const running = await listenAll(apps, tls);
     const stopTimers = startTimers(ctx, owner);
     try {
@@ -184,7 +187,7 @@ function platformApps(
   owner: OwnerRole | undefined,
   listeners: ReturnType<typeof listenerPlan>,
   metrics: PlatformMetrics,
-  intent: IntentRole | undefined,
+  { intent, releases }: { intent: IntentRole | undefined; releases: ReleaseService | undefined },
 ) {
   const { config, store, keys } = ctx;
   const limits = config.limits ?? DEFAULT_LIMITS;
@@ -215,6 +218,7 @@ function platformApps(
       ...(config.to0RefreshMargin === undefined ? {} : { to0RefreshMargin: config.to0RefreshMargin }),
       ...(owner === undefined ? {} : { register: owner.register }),
       ...(intent === undefined ? {} : { intent: intent.manager }),
+      ...(releases === undefined ? {} : { releases }),
     },
     ...(ctx.log === undefined ? {} : { logger: ctx.log }),
     ...mainListener.app,

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { decodeCoseKey } from '../../src/codec/cose/key.ts';
+import { componentIdOf } from '../../src/lifecycle/releases/envelope.ts';
+import { updateTrustAnchors } from '../../src/lifecycle/releases/update-authority.ts';
+import { verifyEnvelope } from '../../src/suit/authenticate.ts';
+import { processEnvelope } from '../../src/suit/process/process-envelope.ts';
+import { createSimulatedDevice } from '../../src/suit/process/simulated-device.ts';
+import { runCli } from '../helpers/cli.ts';
+import { bearer, roleTokens, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+
+function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const clean = { ...process.env };
+  delete clean.IOTOPIA_SERVER;
+  delete clean.IOTOPIA_TOKEN;
+  return runCli(args, cwd, { ...clean, ...env });
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+describe('iotopia release … and /api/v1/releases, /api/v1/payloads against iotopia up (payloads in the database)', () => {
+  let t: TestPlatform;
+  let tokens: Awaited<ReturnType<typeof roleTokens>>;
+  let env: Record<string, string>;
+  const firmware = new Uint8Array(randomBytes(300_000));
+  before(async () => {
+    t = await startTestPlatform('iotopia-release-cli-', { maxPayloadBytes: '400000' });
+    tokens = await roleTokens(t.platform);
+    env = { IOTOPIA_SERVER: t.url, IOTOPIA_TOKEN: tokens.owner };
+    writeFileSync(join(t.dir, 'fw.bin'), firmware);
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  test('the first start made the update-authority key; the trust anchors name it', async () => {
+    assert.ok(t.platform.keys.created.includes('update-authority'));
+    assert.equal((await updateTrustAnchors(t.platform.store.keys)).length, 1);
+  });
+
+  test('release create uploads, the server signs; the envelope verifies with the anchor and installs on a simulated device', async () => {
+    const made = await run(
+      ['release', 'create', '--model', 'bulb', '--version', '1.0.0', '--seq', '3', '--component', 'fw=fw.bin', '--json'],
+      t.dir,
+      env,
+    );
+    assert.equal(made.code, 0, made.err);
+    const r = JSON.parse(made.out) as {
+      id: string;
+      sequenceNumber: number;
+      state: string;
+      origin: string;
+      components: { id: string; digest: string; size: number }[];
+    };
+    assert.deepEqual([r.sequenceNumber, r.state, r.origin], [3, 'published', 'signed']);
+    assert.deepEqual(r.components, [{ id: 'fw', digest: sha(firmware), size: firmware.length }]);
+
+    const list = await run(['release', 'list', '--model', 'bulb', '--json'], t.dir, env);
+    assert.equal(list.code, 0, list.err);
+    assert.deepEqual(
+      (JSON.parse(list.out) as { id: string }[]).map((x) => x.id),
+      [r.id],
+    );
+    const show = await run(['release', 'show', r.id], t.dir, env);
+    assert.equal(show.code, 0, show.err);
+    assert.match(show.out, /sequenceNumber\s+3/);
+
+    const out = join(t.dir, 'bulb.suit');
+    const env2 = await run(['release', 'envelope', r.id, '-o', out], t.dir, env);
+    assert.equal(env2.code, 0, env2.err);
+    const envelope = new Uint8Array(readFileSync(out));
+    const anchor = decodeCoseKey((await updateTrustAnchors(t.platform.store.keys))[0] as Uint8Array);
+    assert.equal(Number(verifyEnvelope(envelope, { keys: [anchor] }).envelope.manifest.sequenceNumber), 3);
+    const uri = `${t.url}/device/v1/artifacts/${sha(firmware)}`;
+    const device = createSimulatedDevice({
+      components: [{ id: componentIdOf('fw') }],
+      payloads: { [uri]: firmware },
+      lastSequenceNumber: 2,
+    });
+    const done = await processEnvelope(envelope, { keys: [anchor], device });
+    assert.deepEqual(done.outcome.result, { ok: true }, JSON.stringify(done.steps));
+    assert.deepEqual(device.contents(componentIdOf('fw')), firmware);
+
+    // The same bytes over HTTP, with the media type asked for.
+    const res = await fetch(`${t.url}/api/v1/releases/${r.id}/envelope`, {
+      headers: { ...bearer(tokens.owner), accept: 'application/octet-stream' },
+    });
+    assert.equal(res.headers.get('content-type'), 'application/octet-stream');
+    assert.deepEqual(new Uint8Array(await res.arrayBuffer()), envelope);
+    const plain = await fetch(`${t.url}/api/v1/releases/${r.id}/envelope`, { headers: bearer(tokens.owner) });
+    assert.equal(plain.headers.get('content-type'), 'application/suit-envelope+cose');
+    assert.equal(plain.headers.get('etag'), `"${sha(envelope)}"`);
+  });
+
+  test('anti-rollback and duplicates are refused with their codes; retire works once', async () => {
+    const first = await run(
+      ['release', 'create', '--model', 'plug', '--version', '2.0', '--seq', '20', '--component', 'fw=fw.bin', '--json'],
+      t.dir,
+      env,
+    );
+    assert.equal(first.code, 0, first.err);
+    const id = (JSON.parse(first.out) as { id: string }).id;
+    const rollback = await run(
+      ['release', 'create', '--model', 'plug', '--version', '2.1', '--seq', '20', '--component', 'fw=fw.bin'],
+      t.dir,
+      env,
+    );
+    assert.equal(rollback.code, 1);
+    assert.match(rollback.err, /409 .*\[ERR_RELEASE_ROLLBACK\]/);
+    const dup = await run(
+      ['release', 'create', '--model', 'plug', '--version', '2.0', '--seq', '21', '--component', 'fw=fw.bin'],
+      t.dir,
+      env,
+    );
+    assert.match(dup.err, /\[ERR_RELEASE_DUPLICATE\]/);
+    const usage = await run(['release', 'create', '--model', 'plug', '--version', '2.2', '--component', 'fw=fw.bin'], t.dir, env);
+    assert.equal(usage.code, 2);
+    const retired = await run(['release', 'retire', id, '--json'], t.dir, env);
+    assert.equal(retired.code, 0, retired.err);
+    assert.equal((JSON.parse(retired.out) as { state: string }).state, 'retired');
+    const back = await fetch(`${t.url}/api/v1/releases/${id}/state`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.owner), 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'published' }),
+    });
+    assert.equal(back.status, 409);
+    assert.equal(((await back.json()) as { code: string }).code, 'ERR_RELEASE_STATE');
+  });
+
+  test('payload uploads: deduplicated, digest checked, size limited, owner role only', async () => {
+    const small = new Uint8Array(randomBytes(1000));
+    const up = (body: Uint8Array, query = '', token = tokens.owner) =>
+      fetch(`${t.url}/api/v1/payloads${query}`, {
+        method: 'POST',
+        headers: { ...bearer(token), 'content-type': 'application/octet-stream' },
+        body,
+      });
+    const a = await up(small, `?sha256=${sha(small)}&mediaType=application/x-firmware`);
+    assert.equal(a.status, 201);
+    assert.deepEqual(await a.json(), {
+      digest: sha(small),
+      size: 1000,
+      mediaType: 'application/x-firmware',
+      location: 'database',
+      createdAt: (await t.platform.store.payloads.get(sha(small)))?.createdAt.toISOString(),
+    });
+    assert.equal((await up(small)).status, 200);
+    const wrong = await up(small, `?sha256=${sha(firmware)}`);
+    assert.equal(wrong.status, 422);
+    assert.equal(((await wrong.json()) as { code: string }).code, 'ERR_PAYLOAD_DIGEST');
+    const big = await up(new Uint8Array(400_001));
+    assert.equal(big.status, 413);
+    assert.equal((await up(small, '', tokens.auditor)).status, 403);
+    assert.equal((await up(small, '', tokens.manufacturer)).status, 403);
+    assert.equal((await fetch(`${t.url}/api/v1/payloads`, { method: 'POST', body: small })).status, 401);
+    const got = await fetch(`${t.url}/api/v1/payloads/${sha(small)}`, { headers: bearer(tokens.owner) });
+    assert.equal(((await got.json()) as { size: number }).size, 1000);
+    assert.equal((await fetch(`${t.url}/api/v1/payloads/${'0'.repeat(64)}`, { headers: bearer(tokens.owner) })).status, 404);
+    const unknown = await fetch(`${t.url}/api/v1/releases`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.owner), 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'cam', version: '1', sequenceNumber: 1, components: [{ id: 'fw', digest: '0'.repeat(64), size: 5 }] }),
+    });
+    assert.equal(unknown.status, 422);
+    assert.equal(((await unknown.json()) as { code: string }).code, 'ERR_RELEASE_PAYLOAD_UNKNOWN');
+  });
+});
+
+test('payloads in a directory (payloadDir): an uploaded payload is one file there', async () => {
+  const holder = await startTestPlatform('iotopia-release-dir-');
+  await holder.platform.close();
+  const dir = join(holder.dir, 'payloads');
+  const d = await startTestPlatform('iotopia-release-dir2-', { payloadDir: dir });
+  try {
+    const tokens = await roleTokens(d.platform);
+    const bytes = new Uint8Array(randomBytes(5000));
+    const res = await fetch(`${d.url}/api/v1/payloads`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.owner), 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    assert.equal(res.status, 201);
+    assert.equal(((await res.json()) as { location: string }).location, 'directory');
+    const files = readdirSync(dir);
+    assert.equal(files.length, 1);
+    assert.deepEqual(new Uint8Array(readFileSync(join(dir, files[0] as string))), bytes);
+  } finally {
+    await d.close();
+    rmSync(holder.dir, { recursive: true, force: true });
+  }
+});
