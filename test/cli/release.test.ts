@@ -27,7 +27,7 @@ describe('iotopia release … and /api/v1/releases, /api/v1/payloads against iot
   let env: Record<string, string>;
   const firmware = new Uint8Array(randomBytes(300_000));
   before(async () => {
-    t = await startTestPlatform('iotopia-release-cli-', { maxPayloadBytes: '400000' });
+    t = await startTestPlatform('iotopia-release-cli-', { maxPayloadBytes: '2000000' });
     tokens = await roleTokens(t.platform);
     env = { IOTOPIA_SERVER: t.url, IOTOPIA_TOKEN: tokens.owner };
     writeFileSync(join(t.dir, 'fw.bin'), firmware);
@@ -151,8 +151,22 @@ describe('iotopia release … and /api/v1/releases, /api/v1/payloads against iot
     const wrong = await up(small, `?sha256=${sha(firmware)}`);
     assert.equal(wrong.status, 422);
     assert.equal(((await wrong.json()) as { code: string }).code, 'ERR_PAYLOAD_DIGEST');
-    const big = await up(new Uint8Array(400_001));
+    // Streamed past the API's 1 MiB body limit, up to the payload limit; beyond it refused, announced or not.
+    const large = new Uint8Array(randomBytes(1_500_000));
+    const stored = await up(large);
+    assert.equal(stored.status, 201);
+    assert.equal(((await stored.json()) as { digest: string }).digest, sha(large));
+    const big = await up(new Uint8Array(2_000_001));
     assert.equal(big.status, 413);
+    assert.equal(((await big.json()) as { code: string }).code, 'ERR_PAYLOAD_TOO_LARGE');
+    const unannounced = await fetch(`${t.url}/api/v1/payloads`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.owner), 'content-type': 'application/octet-stream' },
+      body: new Blob([new Uint8Array(1_000_000), new Uint8Array(1_000_001)]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(unannounced.status, 413);
+    assert.equal(await t.platform.store.payloads.get(sha(new Uint8Array(2_000_001))), undefined);
     assert.equal((await up(small, '', tokens.auditor)).status, 403);
     assert.equal((await up(small, '', tokens.manufacturer)).status, 403);
     assert.equal((await fetch(`${t.url}/api/v1/payloads`, { method: 'POST', body: small })).status, 401);

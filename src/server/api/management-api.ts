@@ -3,7 +3,7 @@
  * needs a bearer token with a fitting role, and every failure is a problem-details answer.
  */
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance, FastifyPluginAsync, FastifySchema } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, FastifySchema } from 'fastify';
 import { newAjv } from '../../platform/json-schema.ts';
 import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
@@ -100,9 +100,9 @@ export function managementApi(ctx: ApiContext, limits: ApiRateLimits = {}): Fast
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, new ApiProblem(404, 'ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
     );
-    for (const route of apiRoutes(ctx)) {
+    const options = (route: ApiRoute) => {
       const roles = route.roles;
-      app.route({
+      return {
         method: route.method,
         url: route.url,
         bodyLimit: route.bodyLimit ?? BODY_LIMIT,
@@ -110,14 +110,24 @@ export function managementApi(ctx: ApiContext, limits: ApiRateLimits = {}): Fast
         ...(roles === 'public'
           ? {}
           : {
-              onRequest: async (request) => {
+              onRequest: async (request: FastifyRequest) => {
                 await authenticate(ctx.store, request, { limiters, now: (ctx.clock ?? (() => new Date()))() });
                 authorize(request, roles);
               },
             }),
         handler: route.handler,
+      };
+    };
+    const routes = apiRoutes(ctx);
+    for (const route of routes.filter((r) => r.streamBody !== true)) app.route(options(route));
+    const streamed = routes.filter((r) => r.streamBody === true);
+    if (streamed.length > 0)
+      app.register(async (child) => {
+        // Their octet-stream bodies reach the handler as the request stream, never buffered here.
+        child.removeContentTypeParser('application/octet-stream');
+        child.addContentTypeParser('application/octet-stream', (_r, payload, done) => done(null, payload));
+        for (const route of streamed) child.route(options(route));
       });
-    }
   };
 }
 

@@ -160,9 +160,15 @@ const StateChange = Type.Object(
   { additionalProperties: false },
 );
 
-async function* once(body: unknown): AsyncGenerator<Uint8Array> {
-  if (!(body instanceof Uint8Array)) throw new ApiProblem(415, 'ERR_API_MEDIA_TYPE', `a payload is sent as ${OCTETS}`);
-  yield body;
+/** The request body as the stream of bytes it arrives as. */
+function bodyStream(body: unknown): AsyncIterable<Uint8Array> {
+  if (body !== null && typeof body === 'object' && Symbol.asyncIterator in body) return body as AsyncIterable<Uint8Array>;
+  throw new ApiProblem(415, 'ERR_API_MEDIA_TYPE', `a payload is sent as ${OCTETS}`);
+}
+
+/** Refuses at once a body that announces more bytes than the limit, before any is read. */
+function checkLength(header: string | undefined, max: number): void {
+  if (header !== undefined && Number(header) > max) throw new ReleaseError('ERR_PAYLOAD_TOO_LARGE', `a payload is at most ${max} bytes`);
 }
 
 function payloadRoutes(ctx: ApiContext) {
@@ -173,7 +179,7 @@ function payloadRoutes(ctx: ApiContext) {
       roles: ['owner'],
       summary: 'Upload a payload (firmware image) as application/octet-stream; its SHA-256 names it',
       schema: { querystring: UploadQuery },
-      bodyLimit: ctx.releases?.payloads.maxBytes ?? 1,
+      streamBody: true,
       openapi: {
         requestBody: { content: { [OCTETS]: { schema: { type: 'string', contentEncoding: 'binary' } } } },
         responses: {
@@ -185,7 +191,10 @@ function payloadRoutes(ctx: ApiContext) {
         const s = serviceOf(ctx);
         const { sha256, mediaType } = request.query;
         const opts = { ...(sha256 === undefined ? {} : { expectedDigest: sha256 }), ...(mediaType === undefined ? {} : { mediaType }) };
-        const { payload, created } = await releaseCall(() => uploadPayload(s.payloads, once(request.body), opts));
+        const { payload, created } = await releaseCall(async () => {
+          checkLength(request.headers['content-length'], s.payloads.maxBytes);
+          return uploadPayload(s.payloads, bodyStream(request.body), opts);
+        });
         if (created)
           await ctx.store.audit.append({
             actor: actorOf(request),

@@ -81,6 +81,8 @@ interface RouteFields {
   openapi: Record<string, unknown>;
   /** The largest request body, bytes, when a route takes more than the API's default (1 MiB). */
   bodyLimit?: number;
+  /** An application/octet-stream body reaches the handler as the request stream (it enforces its own limit). */
+  streamBody?: boolean;
 }
 
 /** A route as its file writes it: the handler's request typed from the schema. */
