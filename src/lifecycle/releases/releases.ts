@@ -13,6 +13,7 @@ import { type SuitKey, verifyEnvelope } from '../../suit/authenticate.ts';
 import { SuitError } from '../../suit/errors.ts';
 import { releaseEnvelope } from './envelope.ts';
 import { ReleaseError } from './errors.ts';
+import { manifestImageDigests } from './manifest-digests.ts';
 import { checkBasics, checkSequenceNumber, type ReleaseBasics } from './release-input.ts';
 import type { UpdateAuthority } from './update-authority.ts';
 
@@ -110,15 +111,15 @@ export async function createRelease(deps: ReleaseDeps, r: NewRelease, actor: str
   return record(deps.store, input, actor);
 }
 
-/** Verifies an envelope against the anchors; its manifest's sequence number. */
-function verifiedSequence(deps: ReleaseDeps, envelope: Uint8Array): number {
+/** Verifies an envelope against the anchors; its manifest's sequence number and image digests. */
+function verifiedManifest(deps: ReleaseDeps, envelope: Uint8Array): { sequenceNumber: number; digests: Set<string> } {
   if (envelope.length > MAX_ENVELOPE_BYTES)
     throw new ReleaseError('ERR_RELEASE_ENVELOPE', `an envelope is at most ${MAX_ENVELOPE_BYTES} bytes`);
   try {
     const { envelope: e } = verifyEnvelope(envelope, { keys: releaseAnchors(deps) });
-    const n = Number(e.manifest.sequenceNumber);
-    checkSequenceNumber(n);
-    return n;
+    const sequenceNumber = Number(e.manifest.sequenceNumber);
+    checkSequenceNumber(sequenceNumber);
+    return { sequenceNumber, digests: manifestImageDigests(e.manifest) };
   } catch (e) {
     if (!(e instanceof SuitError)) throw e;
     const signature = e.code === 'ERR_SUIT_AUTH_FAILED' || e.code === 'ERR_SUIT_UNAUTHENTICATED' || e.code === 'ERR_SUIT_DIGEST_MISMATCH';
@@ -131,7 +132,10 @@ function verifiedSequence(deps: ReleaseDeps, envelope: Uint8Array): number {
 /** Records a release whose envelope was signed elsewhere, once it verifies against the anchors. */
 export async function importRelease(deps: ReleaseDeps, r: ImportedRelease, actor: string): Promise<ReleaseInfo> {
   checkBasics(r);
-  const sequenceNumber = verifiedSequence(deps, r.envelope);
+  const { sequenceNumber, digests } = verifiedManifest(deps, r.envelope);
+  for (const c of r.components)
+    if (!digests.has(c.digest))
+      throw new ReleaseError('ERR_RELEASE_INPUT', `component ${c.id}: the envelope sets no image digest ${c.digest}`);
   if (r.sequenceNumber !== undefined && r.sequenceNumber !== sequenceNumber)
     throw new ReleaseError('ERR_RELEASE_INPUT', `the manifest's sequence number is ${sequenceNumber}, not ${r.sequenceNumber}`);
   const input: ReleaseInput = {

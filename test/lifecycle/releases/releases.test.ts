@@ -231,6 +231,21 @@ test('an envelope uploaded signed: kept when it verifies with the update authori
         .sequenceNumber,
       4,
     );
+    // Components must be payloads the manifest installs: a stored payload it does not name is refused.
+    const { component: other } = await withPayload(f, 100);
+    await assert.rejects(
+      importRelease(
+        f.service.releases,
+        {
+          model: 'cam',
+          version: '4.1',
+          components: [{ ...other, id: 'firmware' }],
+          envelope: signEnvelope(unsigned(6), { key: extraPair.privateKey }),
+        },
+        ACTOR,
+      ),
+      code('ERR_RELEASE_INPUT'),
+    );
     const stranger = signEnvelope(unsigned(5), { key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey });
     await assert.rejects(
       importRelease(f.service.releases, { model: 'cam', version: '5.0', components: [component], envelope: stranger }, ACTOR),
