@@ -24,6 +24,8 @@ export interface ReleaseInput {
   components: ReleaseComponent[];
   envelope: Uint8Array;
   sbomRef?: string;
+  /** The vendor's domain name, when the envelope checks vendor and class identifiers. */
+  vendorDomain?: string;
   state: ReleaseState;
   origin: ReleaseOrigin;
 }

@@ -234,6 +234,7 @@ export interface ReleasesTable {
   envelope_digest: string;
   envelope_size: Int;
   sbom_ref: NullableText;
+  vendor_domain: NullableText;
   state: string;
   origin: string;
   created_at: Millis;

@@ -75,6 +75,7 @@ interface CreateOptions extends ApiOptions {
   seq?: string;
   component: string[];
   sbom?: string;
+  vendorDomain?: string;
   draft?: boolean;
   envelope?: string;
   json?: boolean;
@@ -98,6 +99,7 @@ async function createAction(cli: CliContext, opts: CreateOptions): Promise<void>
     components,
     ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
     ...(opts.sbom === undefined ? {} : { sbomRef: opts.sbom }),
+    ...(opts.vendorDomain === undefined ? {} : { vendorDomain: opts.vendorDomain }),
     ...(opts.draft === true ? { state: 'draft' } : {}),
     ...(envelope === undefined ? {} : { envelope }),
   };
@@ -175,6 +177,7 @@ export function registerRelease(program: Command, cli: CliContext): void {
     .option('--seq <n>', 'the SUIT sequence number: above every earlier release of the model')
     .option('--component <id=file>', 'a component and its payload file (repeat)', collect, [])
     .option('--sbom <uri>', 'a reference to the release SBOM')
+    .option('--vendor-domain <name>', 'devices check the vendor and class ids derived from it and the model (UUID v5)')
     .option('--draft', 'create it as a draft, not offered to devices')
     .option('--envelope <file>', 'a SUIT envelope signed elsewhere, verified by the server against its anchors')
     .option('--json', 'machine output: the release')

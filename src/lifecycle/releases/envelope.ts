@@ -1,7 +1,8 @@
 /**
  * The SUIT envelope of a release built by the server: one component per release component, each
  * installed by fetching its payload from a URI and checked against the payload's SHA-256 and size
- * (draft-ietf-suit-manifest-37 §7.4, simultaneous download and installation), with the release's
+ * (draft-ietf-suit-manifest-37 §7.4, simultaneous download and installation), vendor and class
+ * identifiers checked first when the release names its vendor domain (§7.1), with the release's
  * sequence number (§8.4.2, anti-rollback), then signed with COSE_Sign1 by the update authority (§8.3).
  */
 
@@ -10,6 +11,7 @@ import { signEnvelope } from '../../suit/authenticate.ts';
 import { DigestAlgorithm, SUIT_MANIFEST_VERSION } from '../../suit/constants.ts';
 import { buildEnvelope } from '../../suit/create/build.ts';
 import type { ComponentDescription } from '../../suit/create/description.ts';
+import { classIdOf, vendorIdOf } from './identifiers.ts';
 import type { UpdateAuthority } from './update-authority.ts';
 
 export interface EnvelopeInput {
@@ -17,14 +19,17 @@ export interface EnvelopeInput {
   version: string;
   sequenceNumber: number;
   components: readonly ReleaseComponent[];
+  vendorDomain?: string;
 }
 
 /** A release component's SUIT component identifier: one byte string, the UTF-8 of its id (§8.4.5.1). */
 export const componentIdOf = (id: string): Uint8Array[] => [new Uint8Array(Buffer.from(id, 'utf8'))];
 
 function component(c: ReleaseComponent, r: EnvelopeInput, uri: string): ComponentDescription {
+  const vendorId = r.vendorDomain === undefined ? undefined : vendorIdOf(r.vendorDomain);
   return {
     installId: componentIdOf(c.id),
+    ...(vendorId === undefined ? {} : { vendorId, classId: classIdOf(vendorId, r.model) }),
     installOnDownload: true,
     installDigest: { algorithm: DigestAlgorithm.SHA256, bytes: new Uint8Array(Buffer.from(c.digest, 'hex')) },
     installSize: c.size,

@@ -1,6 +1,7 @@
 /** Checks of what an operator gives for a release, before anything is looked up. */
 import type { ReleaseComponent } from '../../store/release-repository.ts';
 import { ReleaseError } from './errors.ts';
+import { VENDOR_DOMAIN } from './identifiers.ts';
 import { isSha256Hex } from './payloads.ts';
 
 export const RELEASE_MODEL = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -14,6 +15,8 @@ export interface ReleaseBasics {
   version: string;
   components: readonly ReleaseComponent[];
   sbomRef?: string;
+  /** Built envelopes then check the vendor and class identifiers derived from it and the model. */
+  vendorDomain?: string;
 }
 
 const bad = (message: string) => new ReleaseError('ERR_RELEASE_INPUT', message);
@@ -37,4 +40,5 @@ export function checkBasics(r: ReleaseBasics): void {
   }
   if (r.sbomRef !== undefined && (r.sbomRef.length === 0 || r.sbomRef.length > MAX_SBOM_REF_LENGTH || !URL.canParse(r.sbomRef)))
     throw bad(`the SBOM reference is a URI of at most ${MAX_SBOM_REF_LENGTH} characters`);
+  if (r.vendorDomain !== undefined && !VENDOR_DOMAIN.test(r.vendorDomain)) throw bad('the vendor domain is a lowercase DNS name');
 }

@@ -91,6 +91,7 @@ const basics = (r: ReleaseBasics) => ({
   version: r.version,
   components: r.components.map((c) => ({ id: c.id, digest: c.digest, size: c.size })),
   ...(r.sbomRef === undefined ? {} : { sbomRef: r.sbomRef }),
+  ...(r.vendorDomain === undefined ? {} : { vendorDomain: r.vendorDomain }),
 });
 
 /** Builds, signs and records a release. */
@@ -132,6 +133,7 @@ function verifiedManifest(deps: ReleaseDeps, envelope: Uint8Array): { sequenceNu
 /** Records a release whose envelope was signed elsewhere, once it verifies against the anchors. */
 export async function importRelease(deps: ReleaseDeps, r: ImportedRelease, actor: string): Promise<ReleaseInfo> {
   checkBasics(r);
+  if (r.vendorDomain !== undefined) throw new ReleaseError('ERR_RELEASE_INPUT', 'a vendor domain is for envelopes built here');
   const { sequenceNumber, digests } = verifiedManifest(deps, r.envelope);
   for (const c of r.components)
     if (!digests.has(c.digest))

@@ -73,6 +73,7 @@ const releaseView = (r: ReleaseInfo) => ({
   sequenceNumber: r.sequenceNumber,
   components: r.components,
   ...(r.sbomRef === undefined ? {} : { sbomRef: r.sbomRef }),
+  ...(r.vendorDomain === undefined ? {} : { vendorDomain: r.vendorDomain }),
   state: r.state,
   origin: r.origin,
   envelopeDigest: r.envelopeDigest,
@@ -119,6 +120,7 @@ const RELEASE_SCHEMA = {
     sequenceNumber: { type: 'integer', description: 'the SUIT manifest sequence number' },
     components: { type: 'array', items: Component },
     sbomRef: { type: 'string' },
+    vendorDomain: { type: 'string', description: 'the envelope checks the vendor and class ids derived from it and the model' },
     state: { type: 'string', enum: RELEASE_STATES },
     origin: { type: 'string', enum: ['signed', 'imported'], description: 'signed here by the update authority, or uploaded signed' },
     envelopeDigest: { type: 'string' },
@@ -134,6 +136,7 @@ const NewRelease = Type.Object(
     sequenceNumber: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     components: Type.Array(Component, { minItems: 1, maxItems: MAX_RELEASE_COMPONENTS }),
     sbomRef: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_SBOM_REF_LENGTH })),
+    vendorDomain: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
     state: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published')])),
     envelope: Type.Optional(
       Type.String({

@@ -40,6 +40,7 @@ export function releases(dialect: Dialect): Migration {
         .addColumn('envelope_digest', 'text', (c) => c.notNull())
         .addColumn('envelope_size', 'bigint', (c) => c.notNull())
         .addColumn('sbom_ref', 'text')
+        .addColumn('vendor_domain', 'text')
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('origin', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())

@@ -13,6 +13,7 @@ const INFO_COLUMNS = [
   'envelope_digest',
   'envelope_size',
   'sbom_ref',
+  'vendor_domain',
   'state',
   'origin',
   'created_at',
@@ -28,6 +29,7 @@ interface InfoRow {
   envelope_digest: string;
   envelope_size: number | string;
   sbom_ref: string | null;
+  vendor_domain: string | null;
   state: string;
   origin: string;
   created_at: number | string;
@@ -41,6 +43,7 @@ const info = (r: InfoRow): ReleaseInfo => ({
   sequenceNumber: Number(r.sequence_number),
   components: JSON.parse(r.components) as ReleaseComponent[],
   ...(r.sbom_ref === null ? {} : { sbomRef: r.sbom_ref }),
+  ...(r.vendor_domain === null ? {} : { vendorDomain: r.vendor_domain }),
   state: r.state as ReleaseState,
   origin: r.origin as ReleaseOrigin,
   envelopeDigest: r.envelope_digest,
@@ -71,6 +74,7 @@ export function sqlReleaseRepository({ db, clock }: SqlContext): ReleaseReposito
           envelope_digest: createHash('sha256').update(r.envelope).digest('hex'),
           envelope_size: r.envelope.length,
           sbom_ref: r.sbomRef ?? null,
+          vendor_domain: r.vendorDomain ?? null,
           state: r.state,
           origin: r.origin,
           created_at: now,

@@ -3,6 +3,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { decodeCoseKey, keyObjectToCoseKey } from '../../../src/codec/cose/key.ts';
 import { componentIdOf } from '../../../src/lifecycle/releases/envelope.ts';
+import { classIdOf, vendorIdOf } from '../../../src/lifecycle/releases/identifiers.ts';
 import { uploadPayload } from '../../../src/lifecycle/releases/payloads.ts';
 import { createRelease, getRelease, importRelease, setReleaseState } from '../../../src/lifecycle/releases/releases.ts';
 import { ensureUpdateAuthority, updateTrustAnchors } from '../../../src/lifecycle/releases/update-authority.ts';
@@ -101,6 +102,44 @@ test('a created release: signed envelope verifies with the trust anchor and inst
     assert.deepEqual(
       audit.items.map((a) => [a.action, a.actor]),
       [['release.created', ACTOR]],
+    );
+  } finally {
+    await f.close();
+  }
+});
+
+test('with a vendor domain the envelope checks vendor and class ids: a device of the model installs, another class refuses', async () => {
+  const f = await releaseFixture();
+  try {
+    const { bytes, component } = await withPayload(f, 2000);
+    const made = await createRelease(
+      f.service.releases,
+      { model: 'bulb-x1', version: '2.0.0', sequenceNumber: 1, components: [component], vendorDomain: 'vendor.example' },
+      ACTOR,
+    );
+    assert.equal(made.vendorDomain, 'vendor.example');
+    const { envelope } = await getRelease(f.store, made.id);
+    const anchor = decodeCoseKey((await updateTrustAnchors(f.store.keys))[0] as Uint8Array);
+    const vendorId = vendorIdOf('vendor.example');
+    const install = (classId: Uint8Array) =>
+      processEnvelope(envelope, {
+        keys: [anchor],
+        device: createSimulatedDevice({
+          identity: { vendorId, classId },
+          components: [{ id: componentIdOf('firmware') }],
+          payloads: { [uriOf(component.digest)]: bytes },
+        }),
+      });
+    assert.deepEqual((await install(classIdOf(vendorId, 'bulb-x1'))).outcome.result, { ok: true });
+    const other = await install(classIdOf(vendorId, 'plug-x2'));
+    assert.equal(other.error?.code, 'ERR_SUIT_CONDITION_FAILED');
+    await assert.rejects(
+      createRelease(
+        f.service.releases,
+        { model: 'bulb-x1', version: '2.0.1', sequenceNumber: 2, components: [component], vendorDomain: 'Not A Domain' },
+        ACTOR,
+      ),
+      code('ERR_RELEASE_INPUT'),
     );
   } finally {
     await f.close();

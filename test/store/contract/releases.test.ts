@@ -81,13 +81,19 @@ forEachDialect((make) => {
         await assert.rejects(store.releases.create(release('r-a', 'plug', '1.0.0', 1)), hasCode('ERR_STORE_DUPLICATE'));
         // Sequence numbers beyond 32 bits keep their value.
         await store.releases.create(release('r-c', 'bulb', '2.0.0', 2 ** 40));
-        await store.releases.create({ ...release('r-d', 'plug', '1.0.0', 5), state: 'draft', origin: 'imported' });
+        await store.releases.create({
+          ...release('r-d', 'plug', '1.0.0', 5),
+          state: 'draft',
+          origin: 'imported',
+          vendorDomain: 'vendor.example',
+        });
         assert.equal(await store.releases.latestSequence('bulb'), 2 ** 40);
         assert.equal(await store.releases.latestSequence('plug'), 5);
         const full = await store.releases.get('r-c');
         assert.deepEqual(full?.envelope, release('r-c', 'bulb', '2.0.0', 2 ** 40).envelope);
         assert.deepEqual(full?.components, [{ id: 'firmware', digest: digestHex(2 ** 40), size: 10 + 2 ** 40 }]);
-        assert.equal((await store.releases.getByVersion('plug', '1.0.0'))?.origin, 'imported');
+        const plug = await store.releases.getByVersion('plug', '1.0.0');
+        assert.deepEqual([plug?.origin, plug?.vendorDomain, full?.vendorDomain], ['imported', 'vendor.example', undefined]);
         assert.equal(await store.releases.getByVersion('plug', '9'), undefined);
         const ids = async (r: Parameters<typeof store.releases.list>[0]) => (await store.releases.list(r)).items.map((x) => x.id);
         assert.deepEqual(await ids({}), ['r-a', 'r-c', 'r-d']);
