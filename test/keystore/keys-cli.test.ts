@@ -80,10 +80,10 @@ describe('iotopia keys --keystore pkcs11 (SoftHSM2)', { skip: SOFTHSM_SKIP }, ()
     const plain = JSON.parse((await runCli(['keys', 'list', '--data-dir', dataDir, '--json'], dir, env)).out) as View[];
     assert.ok(plain.every((v) => v.backend === 'public'));
 
-    const gen = await runCli(['keys', 'generate', 'update-authority', '--type', 'secp256r1', ...flags, '--json'], dir, env);
+    const gen = await runCli(['keys', 'generate', 'extra-signing', '--type', 'secp256r1', ...flags, '--json'], dir, env);
     assert.equal(gen.code, 0, gen.err);
     assert.equal((JSON.parse(gen.out) as View).backend, 'pkcs11');
-    const pem = await runCli(['keys', 'export-public', 'update-authority', ...flags], dir, env);
+    const pem = await runCli(['keys', 'export-public', 'extra-signing', ...flags], dir, env);
     assert.match(pem.out, /BEGIN PUBLIC KEY/);
 
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

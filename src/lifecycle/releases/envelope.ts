@@ -7,7 +7,7 @@
  */
 
 import type { ReleaseComponent } from '../../store/release-repository.ts';
-import { signEnvelope } from '../../suit/authenticate.ts';
+import { type SuitKey, signEnvelope } from '../../suit/authenticate.ts';
 import { DigestAlgorithm, SUIT_MANIFEST_VERSION } from '../../suit/constants.ts';
 import { buildEnvelope } from '../../suit/create/build.ts';
 import type { ComponentDescription } from '../../suit/create/description.ts';
@@ -57,5 +57,7 @@ export function releaseEnvelope(r: EnvelopeInput, authority: UpdateAuthority, ur
     components: r.components.map((c) => component(c, r, uriOf(c.digest))),
     text: new Map(),
   });
-  return signEnvelope(unsigned, { key: authority.privateKey, alg: authority.alg, kid: authority.kid });
+  // COSE_Sign1 signs with a KeyObject or, for a key in a PKCS#11 token, with its signing handle.
+  const key = authority.privateKey as unknown as SuitKey;
+  return signEnvelope(unsigned, { key, alg: authority.alg, kid: authority.kid });
 }

@@ -1,15 +1,20 @@
 /**
  * The update-authority key: the server's signing key for SUIT envelopes (draft-ietf-suit-manifest
- * §8.3), made on first start and kept in the store with its private half sealed like the other
- * server keys. Devices get its public half as a COSE_Key (RFC 9052 §7) and trust manifests it signed.
+ * §8.3), made on first start and kept like the other server keys: in the store with its private
+ * half sealed, or generated in the PKCS#11 token of the keystore (the store then keeps its public
+ * record only). Devices get its public half as a COSE_Key (RFC 9052 §7) and trust what it signed.
  */
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { Algorithm } from '../../codec/cose/algorithms.ts';
 import { type CoseKey, encodeCoseKey, keyObjectToCoseKey } from '../../codec/cose/key.ts';
 import { generateKeyPair } from '../../crypto/key-generate.ts';
+import { type PrivateKeyLike, spkiOf } from '../../crypto/private-key-handle.ts';
 import { IotopiaError } from '../../errors.ts';
+import type { Keystore } from '../../keystore/keystore.ts';
 import { privateKeyOf, putKeyPair } from '../../platform/key-records.ts';
+import { ensureTokenKey } from '../../platform/token-keys.ts';
 import type { KeyRecord, KeyRepository } from '../../store/key-repository.ts';
+import type { Store } from '../../store/store.ts';
 
 /** Its name in the key repository. */
 export const UPDATE_AUTHORITY_KEY = 'update-authority';
@@ -19,7 +24,8 @@ const CURVE = 'secp256r1';
 const ALG = Algorithm.ES256;
 
 export interface UpdateAuthority {
-  privateKey: KeyObject;
+  /** A KeyObject, or a handle to the key in a PKCS#11 token. */
+  privateKey: PrivateKeyLike;
   /** Key id written in signed envelopes and in the COSE_Key: the first 8 bytes of SHA-256 over the SPKI. */
   kid: Uint8Array;
   alg: number;
@@ -43,8 +49,21 @@ function publicCoseKey(spki: Uint8Array): CoseKey {
   return keyObjectToCoseKey(key, { kid: kidOf(spki), alg: ALG });
 }
 
-/** The update-authority key, made and stored now when the store has none (a replica that races uses the winner's). */
-export async function ensureUpdateAuthority(keys: KeyRepository): Promise<UpdateAuthority> {
+/**
+ * The update-authority key, made now when there is none: in the token of a PKCS#11 `keystore`, else
+ * in the store (a replica that races uses the winner's).
+ */
+export async function ensureUpdateAuthority(store: Store, keystore?: Keystore): Promise<UpdateAuthority> {
+  if (keystore !== undefined && keystore.backend !== 'software') {
+    const created: string[] = [];
+    const privateKey = await ensureTokenKey(store, keystore, UPDATE_AUTHORITY_KEY, CURVE, created);
+    const spki = spkiOf(privateKey);
+    return { privateKey, kid: kidOf(spki), alg: ALG, coseKey: publicCoseKey(spki), created: created.length > 0 };
+  }
+  return ensureSoftware(store.keys);
+}
+
+async function ensureSoftware(keys: KeyRepository): Promise<UpdateAuthority> {
   const existing = await keys.get(UPDATE_AUTHORITY_KEY);
   if (existing !== undefined) return authorityOf(existing, false);
   const pair = await generateKeyPair(CURVE);

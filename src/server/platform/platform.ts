@@ -114,7 +114,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
     const metrics = createMetrics();
     const intent = config.roles.includes('intent') ? intentRole(ctx, metrics.registry, options.intentPorts) : undefined;
-    const releases = config.roles.includes('owner') ? await releasesRole(ctx) : undefined;
+    const releases = config.roles.includes('owner') ? await releasesRole(ctx, keystore) : undefined;
     const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, { intent, releases });
     const running = await listenAll(apps, tls);
     const stopTimers = startTimers(ctx, owner);

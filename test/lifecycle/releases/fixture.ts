@@ -12,7 +12,7 @@ export async function releaseFixture(
   extra: Parameters<typeof releaseService>[0]['extraAnchors'] = [],
 ) {
   const store = await openStore(':memory:', { kek: KEK });
-  const authority = await ensureUpdateAuthority(store.keys);
+  const authority = await ensureUpdateAuthority(store);
   const service = releaseService({ store, authority, storage, payloadUri: uriOf, maxPayloadBytes: 2 * 1024 * 1024, extraAnchors: extra });
   return { store, authority, service, close: () => store.close() };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { test } from 'node:test';
 import { decodeCoseKey, keyObjectToCoseKey } from '../../../src/codec/cose/key.ts';
 import { componentIdOf } from '../../../src/lifecycle/releases/envelope.ts';
@@ -31,8 +31,8 @@ test('the update-authority key is made once and kept; its public COSE_Key is the
   const store = await openStore(':memory:', { kek: KEK });
   try {
     assert.deepEqual(await updateTrustAnchors(store.keys), []);
-    const first = await ensureUpdateAuthority(store.keys);
-    const again = await ensureUpdateAuthority(store.keys);
+    const first = await ensureUpdateAuthority(store);
+    const again = await ensureUpdateAuthority(store);
     assert.deepEqual([first.created, again.created], [true, false]);
     assert.deepEqual(again.kid, first.kid);
     const anchors = await updateTrustAnchors(store.keys);
@@ -256,7 +256,7 @@ test('an envelope uploaded signed: kept when it verifies with the update authori
     );
     assert.deepEqual([imported.origin, imported.sequenceNumber], ['imported', 3]);
     assert.deepEqual((await getRelease(f.store, imported.id)).envelope, byExtra);
-    const byAuthority = signEnvelope(unsigned(4), { key: f.authority.privateKey });
+    const byAuthority = signEnvelope(unsigned(4), { key: f.authority.privateKey as KeyObject });
     await assert.rejects(
       importRelease(
         f.service.releases,

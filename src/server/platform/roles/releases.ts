@@ -1,8 +1,10 @@
 /**
- * Releases for the owner role: the update-authority key made on first start (sealed in the store
- * like the other server keys), payloads kept where the configuration says, and download URIs under
- * the device API of this server (`<url>/device/v1/artifacts/<sha-256>`).
+ * Releases for the owner role: the update-authority key made on first start where the other
+ * server keys are (sealed in the store, or in the PKCS#11 token of the keystore), payloads kept
+ * where the configuration says, and download URIs under the device API of this server
+ * (`<url>/device/v1/artifacts/<sha-256>`).
  */
+import type { Keystore } from '../../../keystore/keystore.ts';
 import { type ReleaseService, releaseService } from '../../../lifecycle/releases/service.ts';
 import { ensureUpdateAuthority, UPDATE_AUTHORITY_KEY } from '../../../lifecycle/releases/update-authority.ts';
 import { readExtraAnchors } from '../releases-config.ts';
@@ -11,9 +13,9 @@ import type { RoleContext } from './context.ts';
 /** The download path of a payload on the device API, by its SHA-256 (hex). */
 export const artifactPath = (digest: string): string => `/device/v1/artifacts/${digest}`;
 
-export async function releasesRole(ctx: RoleContext): Promise<ReleaseService> {
+export async function releasesRole(ctx: RoleContext, keystore: Keystore): Promise<ReleaseService> {
   const c = ctx.config.releases;
-  const authority = await ensureUpdateAuthority(ctx.store.keys);
+  const authority = await ensureUpdateAuthority(ctx.store, keystore);
   if (authority.created) ctx.keys.created.push(UPDATE_AUTHORITY_KEY);
   return releaseService({
     store: ctx.store,
