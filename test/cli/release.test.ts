@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { decodeCoseKey } from '../../src/codec/cose/key.ts';
+import { decodeCoseKey, encodeCoseKey, keyObjectToCoseKey } from '../../src/codec/cose/key.ts';
 import { componentIdOf } from '../../src/lifecycle/releases/envelope.ts';
 import { updateTrustAnchors } from '../../src/lifecycle/releases/update-authority.ts';
-import { verifyEnvelope } from '../../src/suit/authenticate.ts';
+import { signEnvelope, verifyEnvelope } from '../../src/suit/authenticate.ts';
+import { DigestAlgorithm } from '../../src/suit/constants.ts';
+import { buildEnvelope } from '../../src/suit/create/build.ts';
 import { processEnvelope } from '../../src/suit/process/process-envelope.ts';
 import { createSimulatedDevice } from '../../src/suit/process/simulated-device.ts';
 import { runCli } from '../helpers/cli.ts';
 import { bearer, roleTokens, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 function run(args: string[], cwd: string, env: Record<string, string> = {}) {
   const clean = { ...process.env };
@@ -204,5 +207,64 @@ test('payloads in a directory (payloadDir): an uploaded payload is one file ther
   } finally {
     await d.close();
     rmSync(holder.dir, { recursive: true, force: true });
+  }
+});
+
+test('an envelope signed by an extra anchor (updateAnchors) is imported with release create --envelope; a stranger signature is refused', async () => {
+  const keys = tempDir('iotopia-release-anchor-');
+  const extra = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  writeFileSync(join(keys, 'anchor.cose'), encodeCoseKey(keyObjectToCoseKey(extra.publicKey)));
+  const t = await startTestPlatform('iotopia-release-import-', { updateAnchors: join(keys, 'anchor.cose') });
+  try {
+    const tokens = await roleTokens(t.platform);
+    const env = { IOTOPIA_SERVER: t.url, IOTOPIA_TOKEN: tokens.owner };
+    const fw = new Uint8Array(randomBytes(2048));
+    writeFileSync(join(t.dir, 'fw.bin'), fw);
+    const unsigned = buildEnvelope({
+      manifestVersion: 1,
+      sequenceNumber: 9,
+      severable: false,
+      components: [
+        {
+          installId: componentIdOf('fw'),
+          installOnDownload: true,
+          installDigest: { algorithm: DigestAlgorithm.SHA256, bytes: new Uint8Array(createHash('sha256').update(fw).digest()) },
+          installSize: fw.length,
+          uri: `https://cdn.example/fw-${sha(fw)}`,
+          bootable: false,
+          loadable: false,
+          text: new Map(),
+        },
+      ],
+      text: new Map(),
+    });
+    writeFileSync(join(t.dir, 'signed.suit'), signEnvelope(unsigned, { key: extra.privateKey }));
+    const args = [
+      'release',
+      'create',
+      '--model',
+      'cam',
+      '--version',
+      '9.0',
+      '--component',
+      'fw=fw.bin',
+      '--envelope',
+      'signed.suit',
+      '--json',
+    ];
+    const made = await run(args, t.dir, env);
+    assert.equal(made.code, 0, made.err);
+    const r = JSON.parse(made.out) as { origin: string; sequenceNumber: number; envelopeDigest: string };
+    assert.deepEqual([r.origin, r.sequenceNumber], ['imported', 9]);
+    assert.equal(r.envelopeDigest, sha(new Uint8Array(readFileSync(join(t.dir, 'signed.suit')))));
+    writeFileSync(
+      join(t.dir, 'stranger.suit'),
+      signEnvelope(unsigned, { key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }),
+    );
+    const refused = await run([...args.slice(0, 5), '9.1', '--component', 'fw=fw.bin', '--envelope', 'stranger.suit'], t.dir, env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /422 .*\[ERR_RELEASE_SIGNATURE\]/);
+  } finally {
+    await t.close();
   }
 });
