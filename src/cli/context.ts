@@ -35,14 +35,14 @@ export function pathIn(cli: Pick<CliContext, 'cwd'>, path: string): string {
 }
 
 /** Server settings with their paths taken from the run's working directory. */
-export function rootedSettings<T extends { dataDir?: string | undefined; serviceInfoDir?: string | undefined } & TransportPaths>(
-  cli: CliContext,
-  s: T,
-): T {
+export function rootedSettings<
+  T extends { dataDir?: string | undefined; serviceInfoDir?: string | undefined; payloadDir?: string | undefined } & TransportPaths,
+>(cli: CliContext, s: T): T {
   return {
     ...s,
     ...(s.dataDir === undefined ? {} : { dataDir: pathIn(cli, s.dataDir) }),
     ...(s.serviceInfoDir === undefined ? {} : { serviceInfoDir: pathIn(cli, s.serviceInfoDir) }),
+    ...(s.payloadDir === undefined || s.payloadDir === '' ? {} : { payloadDir: pathIn(cli, s.payloadDir) }),
     ...rootedTransportPaths(cli, s),
   };
 }
