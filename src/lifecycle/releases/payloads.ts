@@ -34,25 +34,27 @@ export interface UploadOptions {
 
 export const isSha256Hex = (s: string): boolean => SHA256_HEX.test(s);
 
-/** The payload's bytes in chunks of PAYLOAD_CHUNK_SIZE, whatever sizes the source yields. */
+/** The payload's bytes in chunks of PAYLOAD_CHUNK_SIZE, whatever sizes the source yields; each byte is copied once. */
 async function* rechunk(source: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
+  let chunk = new Uint8Array(PAYLOAD_CHUNK_SIZE);
+  let filled = 0;
   let total = 0;
   for await (const piece of source) {
     total += piece.length;
     if (total > maxBytes) throw new ReleaseError('ERR_PAYLOAD_TOO_LARGE', `a payload is at most ${maxBytes} bytes`);
-    pending.push(piece);
-    pendingBytes += piece.length;
-    while (pendingBytes >= PAYLOAD_CHUNK_SIZE) {
-      const all = Buffer.concat(pending);
-      yield new Uint8Array(all.subarray(0, PAYLOAD_CHUNK_SIZE));
-      const rest = new Uint8Array(all.subarray(PAYLOAD_CHUNK_SIZE));
-      pending = rest.length === 0 ? [] : [rest];
-      pendingBytes = rest.length;
+    for (let at = 0; at < piece.length; ) {
+      const n = Math.min(PAYLOAD_CHUNK_SIZE - filled, piece.length - at);
+      chunk.set(piece.subarray(at, at + n), filled);
+      filled += n;
+      at += n;
+      if (filled === PAYLOAD_CHUNK_SIZE) {
+        yield chunk;
+        chunk = new Uint8Array(PAYLOAD_CHUNK_SIZE);
+        filled = 0;
+      }
     }
   }
-  if (pendingBytes > 0) yield new Uint8Array(Buffer.concat(pending));
+  if (filled > 0) yield chunk.subarray(0, filled);
 }
 
 const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
