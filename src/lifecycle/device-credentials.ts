@@ -58,15 +58,10 @@ export const newDeviceToken = (): string => randomBytes(DEVICE_TOKEN_BYTES).toSt
  * Inside the TO2 outcome's transaction: the device's newest pending credential becomes its live
  * one. Earlier pending ones (TO2 runs that did not finish) are revoked. Nothing when none is pending.
  */
-export async function activatePendingCredential(
-  r: Repositories,
-  guid: Uint8Array,
-  now: Date,
-  overlapMs = ROTATION_OVERLAP_MS,
-): Promise<boolean> {
+export async function activatePendingCredential(r: Repositories, guid: Uint8Array, overlapMs = ROTATION_OVERLAP_MS): Promise<boolean> {
   const pending = (await r.deviceCredentials.listForDevice(guid)).find((c) => c.activatedAt === undefined && c.revokedAt === undefined);
   if (pending === undefined) return false;
-  await r.deviceCredentials.activate(guid, pending.tokenHash, new Date(now.getTime() + overlapMs));
+  await r.deviceCredentials.activate(guid, pending.tokenHash, overlapMs);
   return true;
 }
 
@@ -113,7 +108,7 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
   async function mint(guid: Uint8Array, m: { pending: boolean }): Promise<string> {
     const token = newDeviceToken();
     await o.store.deviceCredentials.create({ guid, tokenHash: hashSecret(token), active: false });
-    if (!m.pending) await o.store.deviceCredentials.activate(guid, hashSecret(token), new Date(clock().getTime() + overlapMs));
+    if (!m.pending) await o.store.deviceCredentials.activate(guid, hashSecret(token), overlapMs);
     return token;
   }
 

@@ -25,10 +25,10 @@ export interface DeviceCredentialRepository {
   listForDevice(guid: Uint8Array): Promise<DeviceCredentialRecord[]>;
   /**
    * Makes the credential the device's live one: it is activated now, every other active credential
-   * of the device that is not revoked expires at `othersExpireAt` at the latest, and every other
+   * of the device that is not revoked expires `overlapMs` from now at the latest, and every other
    * pending one is revoked. Throws ERR_STORE_NOT_FOUND when no such credential of this device exists.
    */
-  activate(guid: Uint8Array, tokenHash: string, othersExpireAt: Date): Promise<void>;
+  activate(guid: Uint8Array, tokenHash: string, overlapMs: number): Promise<void>;
   /** Revokes every credential of the device not revoked yet; resolves with how many. */
   revokeAll(guid: Uint8Array): Promise<number>;
 }

@@ -30,14 +30,14 @@ test('a pending credential is refused until its TO2 commits; then it verifies as
     const token = await creds.mint(GUID, { pending: true });
     assert.match(token, /^[A-Za-z0-9_-]{43}$/);
     assert.deepEqual(await creds.verify(token), { ok: false, refusal: 'unknown' });
-    assert.equal(await store.transaction((r) => activatePendingCredential(r, GUID, new Date(now.ms))), true);
+    assert.equal(await store.transaction((r) => activatePendingCredential(r, GUID)), true);
     const v = await creds.verify(token);
     assert.equal(v.ok, true);
     assert.deepEqual(v.ok && v.device.guid, GUID);
     // Only the hash is stored.
     const [row] = await store.deviceCredentials.listForDevice(GUID);
     assert.equal(row?.tokenHash, hashSecret(token));
-    assert.equal(await store.transaction((r) => activatePendingCredential(r, OTHER, new Date(now.ms))), false);
+    assert.equal(await store.transaction((r) => activatePendingCredential(r, OTHER)), false);
   });
 });
 

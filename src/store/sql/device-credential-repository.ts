@@ -63,10 +63,11 @@ export function sqlDeviceCredentialRepository({ db, clock }: SqlContext): Device
         .execute();
       return rows.map(record);
     },
-    async activate(guid, tokenHash, othersExpireAt) {
+    async activate(guid, tokenHash, overlapMs) {
+      if (!Number.isSafeInteger(overlapMs) || overlapMs < 0) throw new TypeError('an overlap is a number of milliseconds, 0 or more');
       const now = clock().getTime();
       const hex = guidHex(guid);
-      const until = othersExpireAt.getTime();
+      const until = now + overlapMs;
       const r = await db
         .updateTable('device_credentials')
         .set({ activated_at: now })
