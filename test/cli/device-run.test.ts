@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runCli as runInProcess } from '../../src/cli/run-cli.ts';
 import { decodeCoseKey } from '../../src/codec/cose/key.ts';
 import { guidFromText } from '../../src/fdo/types/guid.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
@@ -79,6 +80,19 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     assert.ok(record?.activatedAt);
     const text = await run(['device', 'run', '--credential', 'a/c.cbor', '--once']);
     assert.match(text.out, /no action; next poll in 300 s/);
+  });
+
+  test('device run without --once polls until it is stopped (SIGTERM) and exits 0', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const r = await runInProcess(['device', 'run', '--credential', 'a/c.cbor', '--json'], {
+      cwd: dir,
+      env: process.env,
+      signal: stop.signal,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { endpoint: `${platform.url}/device/v1`, polls: 1, stopped: 'SIGTERM' });
+    assert.match(r.stderr, /no action; next poll in 300 s/);
   });
 
   test("a device's credential reads only its own config", async () => {
