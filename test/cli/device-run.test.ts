@@ -17,6 +17,7 @@ import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { hashSecret } from '../../src/store/hash-secret.ts';
 import { runCli } from '../helpers/cli.ts';
+import { testConfig } from '../helpers/platform.ts';
 
 interface Provision {
   endpoint: string;
@@ -145,5 +146,34 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     const r = await run(['device', 'run', '--credential', 'none/c.cbor', '--once']);
     assert.equal(r.code, 2);
     assert.match(r.err, /onboard first/);
+  });
+});
+
+describe('iotopia device run over HTTPS', () => {
+  let platform: Platform;
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-device-run-tls-'));
+  const clean = { ...process.env };
+  for (const k of ['IOTOPIA_SERVER', 'IOTOPIA_TOKEN', 'IOTOPIA_TLS_CA']) delete clean[k];
+  before(async () => {
+    platform = await startPlatform(testConfig({ dataDir: join(dir, 'server'), tls: true }));
+  });
+  after(async () => {
+    await platform.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the provisioned endpoint is https; device run trusts --tls-ca and refuses an unknown certificate', async () => {
+    const ca = platform.tls?.caFile ?? assert.fail('no CA file');
+    assert.equal((await runCli(['device', 'init', '--manufacturer', platform.url, '--tls-ca', ca], dir, clean)).code, 0);
+    const ob = await runCli(['device', 'onboard', '--tls-ca', ca, '--json'], dir, clean);
+    assert.equal(ob.code, 0, ob.err);
+    assert.equal((JSON.parse(ob.out) as { managementEndpoint: string }).managementEndpoint, `${platform.url}/device/v1`);
+    assert.match(platform.url, /^https:/);
+    const polled = await runCli(['device', 'run', '--once', '--tls-ca', ca, '--json'], dir, clean);
+    assert.equal(polled.code, 0, polled.err);
+    assert.equal((JSON.parse(polled.out) as { pollSeconds: number }).pollSeconds, 300);
+    const untrusted = await runCli(['device', 'run', '--once'], dir, clean);
+    assert.equal(untrusted.code, 1);
+    assert.match(untrusted.err, /ERR_DEVICE_API_UNREACHABLE/);
   });
 });
