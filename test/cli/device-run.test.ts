@@ -142,6 +142,44 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     assert.equal((await fetch(`${platform.url}/api/v1/devices`, { headers: { authorization: `Bearer ${token}` } })).status, 401);
   });
 
+  test("an operator lists a device's credentials without tokens and revokes them with a reason (audited); the device is 401", async () => {
+    const guid = await onboard('c');
+    const hex = Buffer.from(guid).toString('hex');
+    const token = provisionOf('c').credential.token;
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${platform.url}/api/v1/devices/${hex}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', ...init.headers },
+      });
+    const listed = (await (await api('/credentials')).json()) as { items: { fingerprint: string; status: string }[] };
+    assert.deepEqual(
+      listed.items.map((c) => [c.fingerprint, c.status]),
+      [[hashSecret(token).slice(0, 16), 'live']],
+    );
+    assert.ok(!JSON.stringify(listed).includes(token));
+    assert.equal((await api('/credentials/revoke', { method: 'POST', body: JSON.stringify({}) })).status, 400, 'a reason is required');
+    const revoked = await api('/credentials/revoke', { method: 'POST', body: JSON.stringify({ reason: 'token leaked' }) });
+    assert.deepEqual(await revoked.json(), { revoked: 1 });
+    const r = await run(['device', 'run', '--credential', 'c/c.cbor', '--once']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /ERR_DEVICE_API_TOKEN_REVOKED/);
+    const after = (await (await api('/credentials')).json()) as { items: { status: string }[] };
+    assert.deepEqual(
+      after.items.map((c) => c.status),
+      ['revoked'],
+    );
+    const audit = await fetch(`${platform.url}/api/v1/audit?subject=${hex}`, { headers: { authorization: `Bearer ${admin}` } });
+    const items = ((await audit.json()) as { items: { action: string; actor: string; details: Record<string, unknown> }[] }).items;
+    const entry = items.find((a) => a.action === 'device.credentials.revoked');
+    assert.deepEqual(entry?.details, { revoked: 1, reason: 'token leaked' });
+    assert.match(entry?.actor ?? '', /^token:/);
+    assert.equal(
+      (await fetch(`${platform.url}/api/v1/devices/${'0'.repeat(32)}/credentials`, { headers: { authorization: `Bearer ${admin}` } }))
+        .status,
+      404,
+    );
+  });
+
   test('device run without a provision is a usage error', async () => {
     const r = await run(['device', 'run', '--credential', 'none/c.cbor', '--once']);
     assert.equal(r.code, 2);
