@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, release-payloads); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, device-poll, release-payloads); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
  */
+import { campaignPlanBench } from './campaign-plan.ts';
 import { cborBench } from './cbor.ts';
 import { coseBench } from './cose.ts';
+import { devicePollBench } from './device-poll.ts';
 import { fdoBench } from './fdo.ts';
 import { intentApplyBench } from './intent-apply.ts';
 import { intentConformBench } from './intent-conform.ts';
@@ -40,6 +42,8 @@ const KNOWN = [
   'suit-process',
   'suit-report',
   'to0',
+  'campaign-plan',
+  'device-poll',
   'release-payloads',
 ] as const;
 const args = process.argv.slice(2);
@@ -76,6 +80,8 @@ if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
 if (wanted('to0')) doc.to0 = await to0Bench(seconds, args);
 if (wanted('intent-apply')) doc.intentApply = intentApplyBench(seconds);
 if (wanted('intent-rss')) doc.intentRss = intentRssBench(seconds);
+if (wanted('campaign-plan')) doc.campaignPlan = await campaignPlanBench(seconds);
+if (wanted('device-poll')) doc.devicePoll = await devicePollBench(seconds, args);
 if (wanted('release-payloads')) doc.releasePayloads = await releasePayloadsBench();
 if (wanted('interop')) doc.interop = await interopBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

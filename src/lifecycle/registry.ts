@@ -100,10 +100,13 @@ export function deviceRegistry(o: DeviceRegistryOptions): DeviceRegistry {
       const remove = change.remove ?? [];
       checkLabels([...add, ...remove]);
       const d = await get(guid);
-      const now = kind === 'tag' ? d.tags : d.groups;
-      const next = [...new Set([...now.filter((l) => !remove.includes(l)), ...add])];
-      if (next.length > MAX_DEVICE_LABELS) throw new IotopiaError('ERR_DEVICE_LABEL', `a device has at most ${MAX_DEVICE_LABELS} ${kind}s`);
       return o.store.transaction(async (r) => {
+        // Read again inside the transaction, so two changes at once do not lose one another.
+        const current = (await r.devices.get(d.guid)) ?? d;
+        const now = kind === 'tag' ? current.tags : current.groups;
+        const next = [...new Set([...now.filter((l) => !remove.includes(l)), ...add])];
+        if (next.length > MAX_DEVICE_LABELS)
+          throw new IotopiaError('ERR_DEVICE_LABEL', `a device has at most ${MAX_DEVICE_LABELS} ${kind}s`);
         const after = await r.devices.setLabels(d.guid, kind, next);
         await r.audit.append({ actor, action: `device.${kind}s`, subject: guidToHex(d.guid), details: { add, remove } });
         return after;

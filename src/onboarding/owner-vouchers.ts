@@ -1,5 +1,6 @@
 import type { To2OwnerVoucherStore } from '../fdo/protocol/to2-owner.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
+import { activatePendingCredential } from '../lifecycle/device-credentials.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/errors.ts';
 import type { Repositories, Store } from '../store/store.ts';
@@ -119,6 +120,8 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
           ...(peerAddress === undefined ? {} : { address: peerAddress }),
         };
         await moveDevice(r, guid, 'onboarded', { replacementGuid, current: device?.state ?? 'absent', info });
+        // The device API credential handed out in this TO2 becomes usable with its outcome (ADR 0027).
+        const credential = await activatePendingCredential(r, guid);
         await r.audit.append({
           actor,
           action: 'device.onboarded',
@@ -126,6 +129,7 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
           details: {
             replacementGuid: guidToHex(replacementGuid),
             replacementVoucher: replacementVoucher !== undefined,
+            ...(credential ? { deviceApiCredential: 'activated' } : {}),
             ...(superseded === undefined ? {} : { superseded: guidToHex(superseded) }),
             ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrl: deviceInfo.mudUrl }),
             ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl, mudUrlSource: 'x509' }),

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiRateLimits } from './api/api-limits.ts';
 import { registerManagementApi } from './api/management-api.ts';
 import type { ApiContext } from './api/route.ts';
+import { type DeviceApiOptions, registerDeviceApi } from './device-api/device-api.ts';
 import { type FdoTransportOptions, fdoTransport } from './fdo/fdo-transport.ts';
 import type { NodeServer } from './transport/listener.ts';
 import { registerSecurity, type SecurityOptions } from './transport/security.ts';
@@ -17,6 +18,8 @@ export interface AppOptions {
   fdo?: FdoTransportOptions;
   /** The store and keys behind /api/v1; without it no management route is served. */
   api?: ApiContext;
+  /** The device API under /device/v1 (the owner's devices, with their own credentials); not served when not set. */
+  deviceApi?: DeviceApiOptions;
   /** A pino logger; silent when not set. */
   logger?: FastifyBaseLogger;
   /** The management API's rate limits (requests per token, failed logins per peer); defaults when not set. */
@@ -41,5 +44,6 @@ export function createApp(options: AppOptions = {}): FastifyInstance {
   registerSecurity(app, options.security ?? { listener: 'main', tls: false });
   if (options.fdo !== undefined) app.register(fdoTransport(options.fdo));
   if (options.api !== undefined) registerManagementApi(app, options.api, options.apiLimits);
+  if (options.deviceApi !== undefined) registerDeviceApi(app, options.deviceApi);
   return app;
 }

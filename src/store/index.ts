@@ -2,6 +2,8 @@
 
 export type { ApiRole, ApiTokenRecord, ApiTokenRepository } from './api-token-repository.ts';
 export type { AuditLog, AuditRecord } from './audit-log.ts';
+export type { DeviceConfigRecord, DeviceConfigRepository } from './device-config-repository.ts';
+export type { DeviceCredentialRecord, DeviceCredentialRepository } from './device-credential-repository.ts';
 export type { DeviceRecord, DeviceRepository, DeviceState } from './device-repository.ts';
 export type { DiTokenRecord, DiTokenRepository } from './di-token-repository.ts';
 export {

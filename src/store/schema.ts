@@ -204,6 +204,23 @@ export interface IntentLeasesTable {
   expires_at: Millis;
 }
 
+/** From 0015: device API bearer credentials by SHA-256 of the token; `activated_at` null while pending. */
+export interface DeviceCredentialsTable {
+  token_hash: string;
+  guid: string;
+  created_at: Millis;
+  activated_at: NullableMillis;
+  expires_at: NullableMillis;
+  revoked_at: NullableMillis;
+}
+
+/** From 0015: what a device reports about itself on the device API, JSON. */
+export interface DeviceConfigTable {
+  guid: string;
+  config: string;
+  updated_at: Millis;
+}
+
 /** From 0016: payloads by SHA-256 (hex); `chunk_digests` is the SHA-256 of each chunk, concatenated. */
 export interface PayloadsTable {
   digest: string;
@@ -264,6 +281,8 @@ export interface Database {
   intent_violations: IntentViolationsTable;
   intent_quarantine_actions: IntentQuarantineActionsTable;
   intent_leases: IntentLeasesTable;
+  device_credentials: DeviceCredentialsTable;
+  device_config: DeviceConfigTable;
   payloads: PayloadsTable;
   payload_chunks: PayloadChunksTable;
   releases: ReleasesTable;

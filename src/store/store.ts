@@ -1,5 +1,7 @@
 import type { ApiTokenRepository } from './api-token-repository.ts';
 import type { AuditLog } from './audit-log.ts';
+import type { DeviceConfigRepository } from './device-config-repository.ts';
+import type { DeviceCredentialRepository } from './device-credential-repository.ts';
 import type { DeviceRepository } from './device-repository.ts';
 import type { DiTokenRepository } from './di-token-repository.ts';
 import type { IntentDeviceRepository } from './intent-device-repository.ts';
@@ -33,6 +35,8 @@ export interface Repositories {
   intentViolations: IntentViolationRepository;
   intentQuarantine: IntentQuarantineRepository;
   intentLeases: IntentLeaseRepository;
+  deviceCredentials: DeviceCredentialRepository;
+  deviceConfig: DeviceConfigRepository;
   payloads: PayloadRepository;
   releases: ReleaseRepository;
 }

@@ -46,6 +46,7 @@ import { DI_TOKEN_ENV, DI_TOKEN_HELP, diTokenOption } from '../di-token-option.t
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readTlsCa, TLS_CA_OPTION } from '../tls-ca.ts';
 import { showRegistered } from './device-admin.ts';
+import { registerDeviceRun } from './device-run.ts';
 import type { KeystoreOptions as ServerKeystoreOptions } from './up-keystore.ts';
 import { type ApiOptions, withApiOptions } from './voucher-admin-client.ts';
 
@@ -258,6 +259,8 @@ export function registerDevice(program: Command, cli: CliContext): void {
       }
     },
   );
+
+  registerDeviceRun(device, cli, DEFAULT_CREDENTIAL);
 
   withApiOptions(device.command('show'))
     .description(

@@ -7,7 +7,7 @@
 
 import { Type } from 'typebox';
 import { IotopiaError } from '../../errors.ts';
-import { guidToHex } from '../../fdo/types/guid.ts';
+import { guidFromText, guidToHex } from '../../fdo/types/guid.ts';
 import { DEVICE_STATES } from '../../lifecycle/device-states.ts';
 import { type DeviceRegistry, deviceRegistry, MAX_REASON_LENGTH, OPERATOR_STATES } from '../../lifecycle/registry.ts';
 import { DEVICE_LABEL, type DeviceLabelKind, type DeviceRecord, MAX_DEVICE_LABELS } from '../../store/device-repository.ts';
@@ -41,9 +41,15 @@ async function registryCall<T>(fn: () => Promise<T>): Promise<T> {
 
 function registryOf(ctx: ApiContext): DeviceRegistry {
   const intent = ctx.intent;
+  const credentials = ctx.deviceCredentials;
   return deviceRegistry({
     store: ctx.store,
-    ...(intent === undefined ? {} : { onDecommissioned: async (guid, actor) => void (await intent.decommission(guid, actor)) }),
+    async onDecommissioned(guid, actor) {
+      // Both pillars let go, even when one of them fails; the first failure is logged by the registry.
+      const done = await Promise.allSettled([credentials?.revoke(guidFromText(guid)), intent?.decommission(guid, actor)]);
+      const failed = done.find((r) => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    },
   });
 }
 

@@ -9,6 +9,7 @@ import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
+import { deviceCredentialRoutes } from './device-credentials.ts';
 import { deviceRoutes } from './devices.ts';
 import { intentDeviceRoutes } from './intent-devices.ts';
 import { manufacturerDiTokenRoutes } from './manufacturer-di-tokens.ts';
@@ -48,6 +49,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...ownerRendezvousRoutes(ctx),
     ...ownerServiceInfoRoutes(ctx),
     ...deviceRoutes(ctx),
+    ...deviceCredentialRoutes(ctx),
     ...releaseApiRoutes(ctx),
     ...rendezvousRoutes(ctx),
     ...rendezvousPolicyRoutes(ctx),

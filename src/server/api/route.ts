@@ -6,6 +6,7 @@ import type { To0Result } from '../../fdo/protocol/to0-owner.ts';
 import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../fdo/types/rv-to2-addr.ts';
 import type { IntentManager } from '../../intent/manager/types.ts';
+import type { DeviceCredentials } from '../../lifecycle/device-credentials.ts';
 import type { ReleaseService } from '../../lifecycle/releases/service.ts';
 import type { AcceptancePolicy } from '../../onboarding/acceptance.ts';
 import { type RendezvousAddressPolicy, STRICT_ADDRESSES } from '../../onboarding/address-policy.ts';
@@ -41,6 +42,8 @@ export interface ApiContext {
   to0RefreshMargin?: number;
   /** The MUD manager of this server's `intent` role; without it the intent routes only read. */
   intent?: IntentManager;
+  /** The device API's credentials; decommissioning a device revokes its own. */
+  deviceCredentials?: DeviceCredentials;
   /** Releases and payloads (owner role); without it the release routes answer 404. */
   releases?: ReleaseService;
   clock?: () => Date;

@@ -10,6 +10,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
+import { deviceCredentials } from '../../lifecycle/device-credentials.ts';
 import type { ReleaseService } from '../../lifecycle/releases/service.ts';
 import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
 import { type OnboardedFeed, onboardedFeed } from '../../onboarding/onboarded-feed.ts';
@@ -218,8 +219,19 @@ function platformApps(
       ...(config.to0RefreshMargin === undefined ? {} : { to0RefreshMargin: config.to0RefreshMargin }),
       ...(owner === undefined ? {} : { register: owner.register }),
       ...(intent === undefined ? {} : { intent: intent.manager }),
+      deviceCredentials: ctx.deviceCredentials,
       ...(releases === undefined ? {} : { releases }),
     },
+    // The device API belongs to the owner: its devices got their credentials in its TO2.
+    ...(owner === undefined
+      ? {}
+      : {
+          deviceApi: {
+            store,
+            credentials: ctx.deviceCredentials,
+            limits: { requestsPerMinute: limits.apiPerClient, failedLoginsPerMinute: limits.failedLoginsPerPeer },
+          },
+        }),
     ...(ctx.log === undefined ? {} : { logger: ctx.log }),
     ...mainListener.app,
   });
@@ -311,6 +323,7 @@ function roleContext(
     onboarded,
     ownerVouchers: storeOwnerVoucherStore(store, { afterOnboarded: (d) => onboarded.publish(d) }),
     ownerKeyRing: storeOwnerKeyRing(store, more.keystore),
+    deviceCredentials: deviceCredentials({ store, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
     serviceInfoDir: config.serviceInfoDir ?? join(config.dataDir, 'serviceinfo'),
     // Loopback rendezvous addresses are this host's own only while nothing beyond it can reach the API.
     rendezvousAddresses: { allowInternal: config.allowInternalRendezvous ?? false, loopbackServer: config.transport.loopbackOnly },

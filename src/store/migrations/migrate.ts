@@ -19,6 +19,7 @@ import { tokenExpiry } from './0011-token-expiry.ts';
 import { deviceOnboardInfo } from './0012-device-onboard-info.ts';
 import { intent } from './0013-intent.ts';
 import { deviceRegistry } from './0014-device-registry.ts';
+import { deviceCredentials } from './0015-device-credentials.ts';
 import { releases } from './0016-releases.ts';
 
 /** The migrations in order, by name. */
@@ -38,6 +39,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0012-device-onboard-info': deviceOnboardInfo(),
     '0013-intent': intent(dialect),
     '0014-device-registry': deviceRegistry(),
+    '0015-device-credentials': deviceCredentials(),
     '0016-releases': releases(dialect),
   };
 }

@@ -6,6 +6,8 @@ import type { Repositories, Store } from '../store.ts';
 import { sqlApiTokenRepository } from './api-token-repository.ts';
 import { sqlAuditLog } from './audit-log.ts';
 import type { SqlContext } from './context.ts';
+import { sqlDeviceConfigRepository } from './device-config-repository.ts';
+import { sqlDeviceCredentialRepository } from './device-credential-repository.ts';
 import { sqlDeviceRepository } from './device-repository.ts';
 import { sqlDiTokenRepository } from './di-token-repository.ts';
 import { sqlIntentDeviceRepository } from './intent-device-repository.ts';
@@ -47,6 +49,8 @@ function repositories(ctx: SqlContext): Repositories {
     intentViolations: sqlIntentViolationRepository(ctx),
     intentQuarantine: sqlIntentQuarantineRepository(ctx),
     intentLeases: sqlIntentLeaseRepository(ctx),
+    deviceCredentials: sqlDeviceCredentialRepository(ctx),
+    deviceConfig: sqlDeviceConfigRepository(ctx),
     payloads: sqlPayloadRepository(ctx),
     releases: sqlReleaseRepository(ctx),
   };

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { OwnerKeyRing, RandomSource } from '../../../fdo/protocol/ports.ts';
 import type { RendezvousInfo } from '../../../fdo/types/rendezvous-info.ts';
 import type { RvTo2Addr } from '../../../fdo/types/rv-to2-addr.ts';
+import type { DeviceCredentials } from '../../../lifecycle/device-credentials.ts';
 import type { RendezvousAddressPolicy } from '../../../onboarding/address-policy.ts';
 import type { OnboardedFeed } from '../../../onboarding/onboarded-feed.ts';
 import type { StoreOwnerVoucherStore } from '../../../onboarding/owner-vouchers.ts';
@@ -31,6 +32,8 @@ export interface RoleContext {
   /** Devices whose TO2 ended here, announced after the outcome committed (the intent role listens). */
   onboarded: OnboardedFeed;
   ownerKeyRing: OwnerKeyRing;
+  /** The device API's credentials (minted in TO2, checked by the device API, revoked on decommissioning). */
+  deviceCredentials: DeviceCredentials;
   /** ServiceInfo `file` sources (owner). */
   serviceInfoDir: string;
   /** Which rendezvous addresses may be set, and connected to for TO0 (`allowInternalRendezvous`, the listen address). */

@@ -5,13 +5,17 @@
  */
 import { join } from 'node:path';
 import { createTo2Owner } from '../../../fdo/protocol/to2-owner.ts';
+import { withDeviceApiPlan } from '../../../onboarding/device-api-provision.ts';
 import { storedServiceInfoPlans } from '../../../onboarding/serviceinfo-choice.ts';
 import { ownerServiceInfoPorts } from '../../../onboarding/serviceinfo-files.ts';
 import { createTo0Refresh, DEFAULT_TO0_REFRESH_INTERVAL_S, type To0Refresh } from '../../../onboarding/to0-refresh.ts';
 import { type OwnerRegister, ownerRegistrar } from '../../../onboarding/to0-registrar.ts';
 import { DEFAULT_TO0_REFRESH_MARGIN } from '../../../onboarding/to0-status.ts';
+import { DEVICE_API_PREFIX } from '../../device-api/device-api.ts';
 import type { FdoRoles } from '../../fdo/fdo-transport.ts';
+import { readExtraAnchors } from '../releases-config.ts';
 import type { RoleContext } from './context.ts';
+import { updateTrustAnchors } from './update-trust.ts';
 
 export interface OwnerRole {
   handlers: NonNullable<FdoRoles['owner']>;
@@ -28,7 +32,15 @@ export function ownerRole(ctx: RoleContext, rendezvous: FdoRoles['rendezvous']):
     keys: ctx.ownerKeyRing,
     random,
     clock,
-    policy: { serviceInfoPlans: storedServiceInfoPlans(store) },
+    policy: {
+      // Every TO2 provisions the device API beside the operator's plans (ADR 0027).
+      serviceInfoPlans: withDeviceApiPlan(storedServiceInfoPlans(store), {
+        endpoint: `${ctx.url}${DEVICE_API_PREFIX}`,
+        credentials: ctx.deviceCredentials,
+        trustAnchors: updateTrustAnchors(store.keys, readExtraAnchors(config.releases?.extraAnchorFiles ?? [])),
+        ...(ctx.log === undefined ? {} : { warn: (m: string) => ctx.log?.warn(m) }),
+      }),
+    },
     serviceInfoPorts: ownerServiceInfoPorts({ store, serviceInfoDir: ctx.serviceInfoDir, uploadDir: join(config.dataDir, 'uploads') }),
   });
   const register = ownerRegistrar({

@@ -1,0 +1,158 @@
+/**
+ * Device API credentials (ADR 0027): a bearer token per device, 32 random bytes in base64url,
+ * stored only as its SHA-256. The owner mints one pending credential per TO2 and activates it when
+ * the TO2 outcome commits; rotation makes a new one live and lets the old one run for
+ * ROTATION_OVERLAP_MS; revocation is immediate. `verify` refuses unknown, pending, revoked and
+ * expired credentials and devices that are suspended, decommissioned, resold or gone.
+ */
+import { randomBytes } from 'node:crypto';
+import { guidToHex } from '../fdo/types/guid.ts';
+import type { DeviceCredentialRecord } from '../store/device-credential-repository.ts';
+import type { DeviceRecord, DeviceState } from '../store/device-repository.ts';
+import { hashSecret } from '../store/hash-secret.ts';
+import type { Repositories, Store } from '../store/store.ts';
+import { moveDevice } from './device-states.ts';
+
+/** Random bytes in a device token (base64url: 43 characters, an RFC 6750 b64token). */
+export const DEVICE_TOKEN_BYTES = 32;
+/** How long a replaced credential stays valid after a rotation, so a device mid-poll is not cut off. */
+export const ROTATION_OVERLAP_MS = 10 * 60_000;
+/** How long a verified credential is trusted from memory before the store is asked again. */
+export const VERIFY_CACHE_MS = 5_000;
+/** The most credentials kept in memory. */
+export const VERIFY_CACHE_MAX = 100_000;
+/** The longest presented token looked at; anything longer is unknown without a lookup. */
+const MAX_TOKEN_LENGTH = 4096;
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** Why a credential is refused; the device API answers 401, or 403 for `suspended`. */
+export type DeviceRefusal = 'unknown' | 'revoked' | 'expired' | 'retired' | 'suspended';
+
+export type DeviceVerdict = { ok: true; device: DeviceRecord; credential: DeviceCredentialRecord } | { ok: false; refusal: DeviceRefusal };
+
+/** Devices in these states have no device API. */
+const RETIRED: readonly DeviceState[] = ['decommissioned', 'resold', 'manufactured', 'sold', 'owned', 'registered'];
+
+export interface DeviceCredentialsOptions {
+  store: Store;
+  clock?: () => Date;
+  cacheMs?: number;
+  overlapMs?: number;
+}
+
+export interface DeviceCredentials {
+  /** A new credential for the device: pending (activated when its TO2 commits) or live at once. */
+  mint(guid: Uint8Array, o: { pending: boolean }): Promise<string>;
+  /** A new live credential; the previous one is still accepted for the overlap. */
+  rotate(guid: Uint8Array): Promise<string>;
+  /** Revokes every credential of the device, at once in this process; resolves with how many. */
+  revoke(guid: Uint8Array): Promise<number>;
+  verify(token: string): Promise<DeviceVerdict>;
+  /** The device's first contact: `onboarded` becomes `active` (audited); resolves with the record after. */
+  contact(device: DeviceRecord): Promise<DeviceRecord>;
+}
+
+export const newDeviceToken = (): string => randomBytes(DEVICE_TOKEN_BYTES).toString('base64url');
+
+/**
+ * Inside the TO2 outcome's transaction: the device's newest pending credential becomes its live
+ * one. Earlier pending ones (TO2 runs that did not finish) are revoked. Nothing when none is pending.
+ */
+export async function activatePendingCredential(r: Repositories, guid: Uint8Array, overlapMs = ROTATION_OVERLAP_MS): Promise<boolean> {
+  const pending = (await r.deviceCredentials.listForDevice(guid)).find((c) => c.activatedAt === undefined && c.revokedAt === undefined);
+  if (pending === undefined) return false;
+  await r.deviceCredentials.activate(guid, pending.tokenHash, overlapMs);
+  return true;
+}
+
+/** The device a credential belongs to: by the GUID it onboarded with, or as the GUID TO2 gave it. */
+async function deviceOf(store: Store, guid: Uint8Array): Promise<DeviceRecord | undefined> {
+  return (await store.devices.get(guid)) ?? (await store.devices.getByReplacementGuid(guid));
+}
+
+function credentialRefusal(c: DeviceCredentialRecord | undefined, now: number): DeviceRefusal | undefined {
+  if (c === undefined || c.activatedAt === undefined) return 'unknown';
+  if (c.revokedAt !== undefined) return 'revoked';
+  if (c.expiresAt !== undefined && c.expiresAt.getTime() <= now) return 'expired';
+  return undefined;
+}
+
+export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredentials {
+  const clock = o.clock ?? (() => new Date());
+  const cacheMs = o.cacheMs ?? VERIFY_CACHE_MS;
+  const overlapMs = o.overlapMs ?? ROTATION_OVERLAP_MS;
+  const cache = new Map<string, { credential: DeviceCredentialRecord; until: number }>();
+
+  function remember(hash: string, credential: DeviceCredentialRecord, now: number): void {
+    if (cache.size >= VERIFY_CACHE_MAX) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(hash, { credential, until: now + cacheMs });
+  }
+
+  async function lookup(hash: string, now: number): Promise<DeviceCredentialRecord | undefined> {
+    const hit = cache.get(hash);
+    if (hit !== undefined && hit.until > now) return hit.credential;
+    cache.delete(hash);
+    const c = await o.store.deviceCredentials.findByHash(hash);
+    if (c !== undefined && credentialRefusal(c, now) === undefined && cacheMs > 0) remember(hash, c, now);
+    return c;
+  }
+
+  function forget(guid: Uint8Array): void {
+    const hex = guidToHex(guid);
+    for (const [hash, v] of cache) if (guidToHex(v.credential.guid) === hex) cache.delete(hash);
+  }
+
+  async function mint(guid: Uint8Array, m: { pending: boolean }): Promise<string> {
+    const token = newDeviceToken();
+    await o.store.deviceCredentials.create({ guid, tokenHash: hashSecret(token), active: false });
+    if (!m.pending) await o.store.deviceCredentials.activate(guid, hashSecret(token), overlapMs);
+    return token;
+  }
+
+  return {
+    mint,
+    async rotate(guid) {
+      const token = await mint(guid, { pending: false });
+      forget(guid);
+      return token;
+    },
+    async revoke(guid) {
+      forget(guid);
+      const n = await o.store.deviceCredentials.revokeAll(guid);
+      forget(guid);
+      return n;
+    },
+    async verify(token) {
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || !B64TOKEN.test(token)) {
+        return { ok: false, refusal: 'unknown' };
+      }
+      const now = clock().getTime();
+      const credential = await lookup(hashSecret(token), now);
+      const refusal = credentialRefusal(credential, now);
+      if (refusal !== undefined || credential === undefined) return { ok: false, refusal: refusal ?? 'unknown' };
+      // The device's state is read on every call: a suspension or decommissioning on any replica counts at once.
+      const device = await deviceOf(o.store, credential.guid);
+      if (device === undefined || RETIRED.includes(device.state)) return { ok: false, refusal: 'retired' };
+      if (device.state === 'suspended') return { ok: false, refusal: 'suspended' };
+      return { ok: true, device, credential };
+    },
+    async contact(device) {
+      if (device.state !== 'onboarded') return device;
+      await o.store.transaction(async (r) => {
+        const from = (await r.devices.get(device.guid))?.state;
+        if (from !== 'onboarded') return;
+        const to = await moveDevice(r, device.guid, 'activated', { current: from });
+        await r.audit.append({
+          actor: `device:${guidToHex(device.guid)}`,
+          action: 'device.activated',
+          subject: guidToHex(device.guid),
+          details: { from, to, reason: 'first contact on the device API' },
+        });
+      });
+      return (await o.store.devices.get(device.guid)) ?? device;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The device API (ADR 0027, docs/device-api.md): the device-facing routes under /device/v1, apart
+ * from the management API. Every route needs the device's bearer credential and sees only that
+ * device. Bodies are JSON or CBOR; answers are CBOR when asked for in Accept. Rate limits are those
+ * of the management API: requests per credential, failed logins per peer.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { DeviceCredentials } from '../../lifecycle/device-credentials.ts';
+import { newAjv } from '../../platform/json-schema.ts';
+import type { Store } from '../../store/store.ts';
+import { type ApiRateLimits, apiLimiters, limitRequest } from '../api/api-limits.ts';
+import { ApiProblem, problemErrorHandler, sendProblem } from '../api/problem.ts';
+import { ensureRateLimiting } from '../http/rate-limits.ts';
+import { CBOR_TYPE, cborBody } from './cbor-body.ts';
+import { authenticateDevice } from './device-auth.ts';
+import { deviceApiRoutes } from './routes.ts';
+
+export const DEVICE_API_PREFIX = '/device/v1';
+/** The polling interval devices are told when none is configured, seconds. */
+export const DEFAULT_POLL_SECONDS = 300;
+const BODY_LIMIT = 64 * 1024;
+
+export interface DeviceApiOptions {
+  store: Store;
+  credentials: DeviceCredentials;
+  /** Seconds between polls that devices are told. */
+  pollSeconds?: number;
+  limits?: ApiRateLimits;
+}
+
+function errorHandler(error: Parameters<typeof problemErrorHandler>[0], request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  // RFC 6750 §3: a refused bearer credential is answered with its challenge.
+  if (error instanceof ApiProblem && error.status === 401) reply.header('www-authenticate', 'Bearer realm="iotopia-device"');
+  return problemErrorHandler(error, request, reply);
+}
+
+export function deviceApi(o: DeviceApiOptions): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    await ensureRateLimiting(app);
+    const limiters = apiLimiters(app, o.limits);
+    app.addContentTypeParser(CBOR_TYPE, { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_r, body, done) => {
+      try {
+        done(null, cborBody(body as Buffer));
+      } catch (e) {
+        done(e as Error, undefined);
+      }
+    });
+    const bodies = newAjv({ coerce: false });
+    const texts = newAjv({ coerce: true });
+    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema));
+    app.setErrorHandler(errorHandler);
+    app.addHook('onRequest', async (request) => limitRequest(limiters, request));
+    app.addHook('onRequest', async (request) => authenticateDevice({ store: o.store, credentials: o.credentials, limiters }, request));
+    app.addHook('onSend', async (_request, reply) => void reply.header('cache-control', 'no-store'));
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, new ApiProblem(404, 'ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    );
+    for (const r of deviceApiRoutes({ store: o.store, credentials: o.credentials, pollSeconds: o.pollSeconds ?? DEFAULT_POLL_SECONDS })) {
+      app.route({ ...r, bodyLimit: r.bodyLimit ?? BODY_LIMIT });
+    }
+  };
+}
+
+export const registerDeviceApi = (app: FastifyInstance, o: DeviceApiOptions): void => {
+  app.register(deviceApi(o), { prefix: DEVICE_API_PREFIX });
+};

@@ -1,0 +1,47 @@
+/**
+ * What a device reports about itself (`PUT /device/v1/config`): model, manufacturer, serial, its
+ * firmware components and versions, and a few free attributes. The whole document is replaced on
+ * each report; the schema bounds every part, so a stored document stays small.
+ */
+import { type Static, Type } from 'typebox';
+
+const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description });
+
+/** Letters, digits and `._:-`: attribute names are plain words. */
+const ATTRIBUTE_NAME = '^[A-Za-z0-9._:-]{1,64}$';
+
+export const MAX_FIRMWARE_COMPONENTS = 32;
+export const MAX_ATTRIBUTES = 32;
+/** The largest config body, bytes (the schema's bounds keep a valid one well below it). */
+export const CONFIG_BODY_LIMIT = 32 * 1024;
+
+export const DeviceConfigBody = Type.Object(
+  {
+    model: Type.Optional(Text(128, 'the device model')),
+    manufacturer: Type.Optional(Text(128, 'its manufacturer')),
+    serial: Type.Optional(Text(128, 'its serial number')),
+    firmware: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { component: Text(128, 'component identifier'), version: Text(64, 'installed version') },
+          { additionalProperties: false },
+        ),
+        { maxItems: MAX_FIRMWARE_COMPONENTS, description: 'installed firmware components' },
+      ),
+    ),
+    attributes: Type.Optional(
+      Type.Object(
+        {},
+        {
+          patternProperties: { [ATTRIBUTE_NAME]: Type.String({ maxLength: 256 }) },
+          additionalProperties: false,
+          maxProperties: MAX_ATTRIBUTES,
+          description: 'free attributes: names of letters, digits and ._:- (1–64), text values up to 256',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type DeviceConfig = Static<typeof DeviceConfigBody>;

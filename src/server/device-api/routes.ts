@@ -1,0 +1,64 @@
+/**
+ * The device API's routes. Each acts on the device the credential belongs to (device-auth.ts):
+ * there is no GUID in any URL. Campaigns do not exist yet, so `poll` never has an action.
+ */
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { guidToHex } from '../../fdo/types/guid.ts';
+import type { DeviceCredentials } from '../../lifecycle/device-credentials.ts';
+import type { DeviceRecord } from '../../store/device-repository.ts';
+import type { Store } from '../../store/store.ts';
+import { answer } from './cbor-body.ts';
+import { deviceOf } from './device-auth.ts';
+import { CONFIG_BODY_LIMIT, type DeviceConfig, DeviceConfigBody } from './device-config.ts';
+
+interface RouteContext {
+  store: Store;
+  credentials: DeviceCredentials;
+  pollSeconds: number;
+}
+
+type DeviceRoute = Pick<RouteOptions, 'method' | 'url' | 'schema' | 'bodyLimit'> & {
+  handler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+};
+
+async function configView(store: Store, d: DeviceRecord) {
+  const c = await store.deviceConfig.get(d.guid);
+  return {
+    guid: guidToHex(d.guid),
+    state: d.state,
+    config: c?.config ?? {},
+    ...(c === undefined ? {} : { updatedAt: c.updatedAt.toISOString() }),
+  };
+}
+
+export function deviceApiRoutes(ctx: RouteContext): DeviceRoute[] {
+  return [
+    {
+      method: 'GET',
+      url: '/poll',
+      async handler(request, reply) {
+        // The first poll is the device's first contact: onboarded becomes active.
+        await ctx.credentials.contact(deviceOf(request));
+        return answer(request, reply, { action: null, pollSeconds: ctx.pollSeconds });
+      },
+    },
+    {
+      method: 'GET',
+      url: '/config',
+      async handler(request, reply) {
+        return answer(request, reply, await configView(ctx.store, deviceOf(request)));
+      },
+    },
+    {
+      method: 'PUT',
+      url: '/config',
+      schema: { body: DeviceConfigBody },
+      bodyLimit: CONFIG_BODY_LIMIT,
+      async handler(request, reply) {
+        const d = deviceOf(request);
+        await ctx.store.deviceConfig.put(d.guid, request.body as DeviceConfig);
+        return answer(request, reply, await configView(ctx.store, d));
+      },
+    },
+  ];
+}

@@ -1,0 +1,34 @@
+/**
+ * A device's credentials for the device API: bearer tokens kept only as their SHA-256
+ * (hash-secret.ts). A credential is pending from its creation until `activate` (the TO2 that
+ * handed it out committed); at most one is live per device, earlier ones keep an expiry for the
+ * rotation overlap.
+ */
+export interface DeviceCredentialRecord {
+  tokenHash: string;
+  /** The GUID the device onboarded with (hex in the table). */
+  guid: Uint8Array;
+  createdAt: Date;
+  /** When it became usable; absent while pending. */
+  activatedAt?: Date;
+  /** The first moment it is refused; absent for no expiry. */
+  expiresAt?: Date;
+  revokedAt?: Date;
+}
+
+export interface DeviceCredentialRepository {
+  /** A new credential, pending unless `active`. Throws ERR_STORE_DUPLICATE for a taken hash. */
+  create(c: { guid: Uint8Array; tokenHash: string; active: boolean; expiresAt?: Date }): Promise<DeviceCredentialRecord>;
+  /** Includes pending, revoked and expired ones: the caller refuses them and can say why. */
+  findByHash(tokenHash: string): Promise<DeviceCredentialRecord | undefined>;
+  /** The device's credentials, newest first (at most 100). */
+  listForDevice(guid: Uint8Array): Promise<DeviceCredentialRecord[]>;
+  /**
+   * Makes the credential the device's live one: it is activated now, every other active credential
+   * of the device that is not revoked expires `overlapMs` from now at the latest, and every other
+   * pending one is revoked. Throws ERR_STORE_NOT_FOUND when no such credential of this device exists.
+   */
+  activate(guid: Uint8Array, tokenHash: string, overlapMs: number): Promise<void>;
+  /** Revokes every credential of the device not revoked yet; resolves with how many. */
+  revokeAll(guid: Uint8Array): Promise<number>;
+}

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { exportPublicKey } from '../../src/crypto/key-export.ts';
+import { generateKeyPair } from '../../src/crypto/key-generate.ts';
+import type { OwnerModulePlan } from '../../src/fdo/serviceinfo/owner-plans.ts';
+import type { OwnershipVoucher } from '../../src/fdo/voucher/voucher.ts';
+import { deviceCredentials } from '../../src/lifecycle/device-credentials.ts';
+import { withDeviceApiPlan } from '../../src/onboarding/device-api-provision.ts';
+import { storeOwnerVoucherStore } from '../../src/onboarding/owner-vouchers.ts';
+import { hashSecret } from '../../src/store/hash-secret.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import type { Store } from '../../src/store/store.ts';
+
+const GUID = new Uint8Array(16).fill(0x42);
+const VOUCHER = {} as OwnershipVoucher;
+const ENDPOINT = 'https://owner.example.com/device/v1';
+
+/** A store whose clock moves 1 ms at each reading, so that credentials minted in turn are ordered. */
+async function withStore(fn: (store: Store, anchor: Uint8Array) => Promise<void>): Promise<void> {
+  let now = Date.parse('2030-01-01T00:00:00Z');
+  const store = await openStore(':memory:', { kek: randomBytes(32), clock: () => new Date(now++) });
+  const anchor = exportPublicKey((await generateKeyPair('secp256r1')).privateKey, 'cose-key');
+  try {
+    await fn(store, anchor);
+  } finally {
+    await store.close();
+  }
+}
+
+const operatorPlans: OwnerModulePlan[] = [{ module: 'fdo.command', command: 'true', args: [] } as unknown as OwnerModulePlan];
+
+test('the device API plan follows the operator plans, not required, with a pending credential for this GUID', async () => {
+  await withStore(async (store, anchor) => {
+    const credentials = deviceCredentials({ store });
+    const plans = withDeviceApiPlan(async () => operatorPlans, { endpoint: ENDPOINT, credentials, trustAnchors: async () => [anchor] });
+    const got = await plans(GUID, VOUCHER);
+    assert.equal(got.length, 2);
+    assert.equal(got[0], operatorPlans[0]);
+    const plan = got[1];
+    assert.ok(plan?.module === 'iotopia.onboard');
+    assert.equal(plan.required, false);
+    assert.equal(plan.provision.endpoint, ENDPOINT);
+    assert.deepEqual(plan.provision.trustAnchors, [anchor]);
+    assert.ok(plan.provision.credential.type === 'bearer');
+    const token = plan.provision.credential.token;
+    const stored = await store.deviceCredentials.findByHash(hashSecret(token));
+    assert.deepEqual(stored?.guid, GUID);
+    assert.equal(stored?.activatedAt, undefined, 'pending until TO2 commits');
+    assert.deepEqual(await credentials.verify(token), { ok: false, refusal: 'unknown' });
+  });
+});
+
+test("an operator's own iotopia.onboard plan is kept; without a valid provision no plan is added and nothing is minted", async () => {
+  await withStore(async (store, anchor) => {
+    const credentials = deviceCredentials({ store });
+    const own = [
+      {
+        module: 'iotopia.onboard',
+        provision: { endpoint: ENDPOINT, credential: { type: 'bearer', token: 'x'.repeat(43) }, trustAnchors: [anchor] },
+      },
+    ];
+    const kept = withDeviceApiPlan(async () => own as OwnerModulePlan[], {
+      endpoint: ENDPOINT,
+      credentials,
+      trustAnchors: async () => [anchor],
+    });
+    assert.deepEqual(await kept(GUID, VOUCHER), own);
+    const warnings: string[] = [];
+    for (const [endpoint, anchors] of [
+      [ENDPOINT, []],
+      ['http://owner.example.com/device/v1', [anchor]],
+    ] as const) {
+      const plans = withDeviceApiPlan(async () => operatorPlans, {
+        endpoint,
+        credentials,
+        trustAnchors: async () => [...anchors],
+        warn: (m) => void warnings.push(m),
+      });
+      assert.deepEqual(await plans(GUID, VOUCHER), operatorPlans);
+    }
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0] ?? '', /trust-anchors/);
+    assert.match(warnings[1] ?? '', /https/);
+    assert.deepEqual(await store.deviceCredentials.listForDevice(GUID), []);
+  });
+});
+
+test('the TO2 outcome activates the pending credential in its transaction; an outcome that rolls back leaves it unusable', async () => {
+  await withStore(async (store, anchor) => {
+    const credentials = deviceCredentials({ store, cacheMs: 0 });
+    const owner = storeOwnerVoucherStore(store);
+    const plans = withDeviceApiPlan(async () => [], { endpoint: ENDPOINT, credentials, trustAnchors: async () => [anchor] });
+    const tokenOf = async () => {
+      const p = (await plans(GUID, VOUCHER))[0];
+      assert.ok(p?.module === 'iotopia.onboard' && p.provision.credential.type === 'bearer');
+      return p.provision.credential.token;
+    };
+    await owner.add(GUID, Uint8Array.of(1));
+    const abandoned = await tokenOf();
+    const first = await tokenOf();
+    await owner.onboarded(GUID, { replacementGuid: GUID });
+    assert.equal((await credentials.verify(first)).ok, true);
+    assert.deepEqual(await credentials.verify(abandoned), { ok: false, refusal: 'unknown' });
+    assert.ok(
+      (await store.deviceCredentials.findByHash(hashSecret(abandoned)))?.revokedAt,
+      'a pending one of an unfinished TO2 is revoked',
+    );
+    const audit = (await store.audit.list({ subject: Buffer.from(GUID).toString('hex') })).items.find(
+      (a) => a.action === 'device.onboarded',
+    );
+    assert.equal(audit?.details.deviceApiCredential, 'activated');
+
+    // A device that is decommissioned cannot end a TO2 here: the outcome rolls back, the new token stays pending.
+    await store.devices.upsert({ guid: GUID, state: 'decommissioned' });
+    const late = await tokenOf();
+    await assert.rejects(owner.onboarded(GUID, { replacementGuid: GUID }), { code: 'ERR_DEVICE_TRANSITION' });
+    assert.deepEqual(await credentials.verify(late), { ok: false, refusal: 'unknown' });
+    assert.equal((await store.deviceCredentials.findByHash(hashSecret(late)))?.activatedAt, undefined);
+  });
+});
