@@ -7,11 +7,12 @@
 import type { Keystore } from '../../../keystore/keystore.ts';
 import { type ReleaseService, releaseService } from '../../../lifecycle/releases/service.ts';
 import { ensureUpdateAuthority, UPDATE_AUTHORITY_KEY } from '../../../lifecycle/releases/update-authority.ts';
+import { DEVICE_API_PREFIX } from '../../device-api/device-api.ts';
 import { readExtraAnchors } from '../releases-config.ts';
 import type { RoleContext } from './context.ts';
 
 /** The download path of a payload on the device API, by its SHA-256 (hex). */
-export const artifactPath = (digest: string): string => `/device/v1/artifacts/${digest}`;
+export const artifactPath = (digest: string): string => `${DEVICE_API_PREFIX}/artifacts/${digest}`;
 
 export async function releasesRole(ctx: RoleContext, keystore: Keystore): Promise<ReleaseService> {
   const c = ctx.config.releases;
