@@ -151,6 +151,12 @@ describe('iotopia release … and /api/v1/releases, /api/v1/payloads against iot
       createdAt: (await t.platform.store.payloads.get(sha(small)))?.createdAt.toISOString(),
     });
     assert.equal((await up(small)).status, 200);
+    const audit = await t.platform.store.audit.list({ subject: sha(small) });
+    assert.deepEqual(
+      audit.items.map((a) => [a.action, a.details]),
+      [['payload.uploaded', { size: 1000 }]],
+      'one record: the second upload stored nothing',
+    );
     const wrong = await up(small, `?sha256=${sha(firmware)}`);
     assert.equal(wrong.status, 422);
     assert.equal(((await wrong.json()) as { code: string }).code, 'ERR_PAYLOAD_DIGEST');
