@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CoseKey } from '../../codec/cose/key.ts';
+import { IotopiaError } from '../../errors.ts';
 import { ERR_STORE_DUPLICATE, StoreError } from '../../store/errors.ts';
 import type { ReleaseComponent, ReleaseInfo, ReleaseInput, ReleaseRecord, ReleaseState } from '../../store/release-repository.ts';
 import type { Repositories, Store } from '../../store/store.ts';
@@ -122,8 +123,11 @@ function verifiedManifest(deps: ReleaseDeps, envelope: Uint8Array): { sequenceNu
     checkSequenceNumber(sequenceNumber);
     return { sequenceNumber, digests: manifestImageDigests(e.manifest) };
   } catch (e) {
-    if (!(e instanceof SuitError)) throw e;
-    const signature = e.code === 'ERR_SUIT_AUTH_FAILED' || e.code === 'ERR_SUIT_UNAUTHENTICATED' || e.code === 'ERR_SUIT_DIGEST_MISMATCH';
+    if (e instanceof ReleaseError || !(e instanceof IotopiaError)) throw e;
+    // Anything else IoTopia's decoders refused (CBOR, COSE, SUIT) is not an envelope it takes.
+    const signature =
+      e instanceof SuitError &&
+      (e.code === 'ERR_SUIT_AUTH_FAILED' || e.code === 'ERR_SUIT_UNAUTHENTICATED' || e.code === 'ERR_SUIT_DIGEST_MISMATCH');
     throw new ReleaseError(signature ? 'ERR_RELEASE_SIGNATURE' : 'ERR_RELEASE_ENVELOPE', `the envelope: ${e.message} [${e.code}]`, {
       cause: e,
     });

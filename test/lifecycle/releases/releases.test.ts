@@ -304,6 +304,26 @@ test('an envelope uploaded signed: kept when it verifies with the update authori
       importRelease(f.service.releases, { model: 'cam', version: '5.0', components: [component], envelope: tampered }, ACTOR),
       (e: unknown) => ['ERR_RELEASE_SIGNATURE', 'ERR_RELEASE_ENVELOPE'].includes((e as { code: string }).code),
     );
+    // Truncated and bit-flipped envelopes are refused with a release code, never another failure.
+    for (let cut = 1; cut < byExtra.length; cut += 7) {
+      const bad = (n: number) =>
+        importRelease(
+          f.service.releases,
+          { model: 'cam', version: `x${n}`, components: [component], envelope: byExtra.subarray(0, n) },
+          ACTOR,
+        );
+      await assert.rejects(bad(cut), (e: unknown) =>
+        ['ERR_RELEASE_SIGNATURE', 'ERR_RELEASE_ENVELOPE'].includes((e as { code: string }).code),
+      );
+    }
+    for (let at = 0; at < byExtra.length; at += 5) {
+      const flipped = new Uint8Array(byExtra);
+      flipped[at] = (flipped[at] ?? 0) ^ 0x40;
+      await assert.rejects(
+        importRelease(f.service.releases, { model: 'cam', version: `f${at}`, components: [component], envelope: flipped }, ACTOR),
+        (e: unknown) => ['ERR_RELEASE_SIGNATURE', 'ERR_RELEASE_ENVELOPE', 'ERR_RELEASE_INPUT'].includes((e as { code: string }).code),
+      );
+    }
     const older = signEnvelope(unsigned(2), { key: extraPair.privateKey });
     await assert.rejects(
       importRelease(f.service.releases, { model: 'cam', version: '2.0', components: [component], envelope: older }, ACTOR),
