@@ -2,6 +2,19 @@
 
 export type { ApiRole, ApiTokenRecord, ApiTokenRepository } from './api-token-repository.ts';
 export type { AuditLog, AuditRecord } from './audit-log.ts';
+export {
+  ACTION_STATES,
+  type ActionState,
+  CAMPAIGN_ACTION_TYPES,
+  CAMPAIGN_STATES,
+  type CampaignAction,
+  type CampaignActionType,
+  type CampaignInput,
+  type CampaignRecord,
+  type CampaignRepository,
+  type CampaignState,
+  type WaveCounts,
+} from './campaign-repository.ts';
 export type { DeviceConfigRecord, DeviceConfigRepository } from './device-config-repository.ts';
 export type { DeviceCredentialRecord, DeviceCredentialRepository } from './device-credential-repository.ts';
 export type { DeviceRecord, DeviceRepository, DeviceState } from './device-repository.ts';

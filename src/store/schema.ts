@@ -258,6 +258,50 @@ export interface ReleasesTable {
   updated_at: Millis;
 }
 
+/** From 0017: update campaigns; `waves`, `target_guids` and `maintenance_window` are JSON. */
+export interface CampaignsTable {
+  id: string;
+  name: string;
+  release_id: string;
+  target_query: NullableText;
+  target_guids: NullableText;
+  waves: string;
+  action_type: string;
+  confirm: Int;
+  maintenance_window: NullableText;
+  error_threshold: Int;
+  success_threshold: NullableMillis;
+  timeout_seconds: Int;
+  state: string;
+  current_wave: Int;
+  reason: NullableText;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** From 0017: one device's action in a campaign; `guid` is hex, `report` a SUIT report as received. */
+export interface CampaignActionsTable {
+  id: string;
+  campaign_id: string;
+  guid: string;
+  wave: Int;
+  state: string;
+  attempts: Int;
+  reason: NullableText;
+  report: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
+  offered_at: NullableMillis;
+  updated_at: Millis;
+}
+
+/** From 0017: the release a device last reported installed, by GUID (hex). */
+export interface DeviceInstalledTable {
+  guid: string;
+  release_id: NullableText;
+  version: NullableText;
+  sequence_number: Int;
+  updated_at: Millis;
+}
+
 export interface StoreMetaTable {
   name: string;
   value: Bytes;
@@ -286,6 +330,9 @@ export interface Database {
   payloads: PayloadsTable;
   payload_chunks: PayloadChunksTable;
   releases: ReleasesTable;
+  campaigns: CampaignsTable;
+  campaign_actions: CampaignActionsTable;
+  device_installed: DeviceInstalledTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

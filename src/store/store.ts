@@ -1,5 +1,6 @@
 import type { ApiTokenRepository } from './api-token-repository.ts';
 import type { AuditLog } from './audit-log.ts';
+import type { CampaignRepository } from './campaign-repository.ts';
 import type { DeviceConfigRepository } from './device-config-repository.ts';
 import type { DeviceCredentialRepository } from './device-credential-repository.ts';
 import type { DeviceRepository } from './device-repository.ts';
@@ -39,6 +40,7 @@ export interface Repositories {
   deviceConfig: DeviceConfigRepository;
   payloads: PayloadRepository;
   releases: ReleaseRepository;
+  campaigns: CampaignRepository;
 }
 
 /**

@@ -21,6 +21,7 @@ import { intent } from './0013-intent.ts';
 import { deviceRegistry } from './0014-device-registry.ts';
 import { deviceCredentials } from './0015-device-credentials.ts';
 import { releases } from './0016-releases.ts';
+import { campaigns } from './0017-campaigns.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -41,6 +42,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0014-device-registry': deviceRegistry(),
     '0015-device-credentials': deviceCredentials(),
     '0016-releases': releases(dialect),
+    '0017-campaigns': campaigns(dialect),
   };
 }
 

@@ -5,6 +5,7 @@ import { createSecretBox, type SecretBox } from '../secret-box.ts';
 import type { Repositories, Store } from '../store.ts';
 import { sqlApiTokenRepository } from './api-token-repository.ts';
 import { sqlAuditLog } from './audit-log.ts';
+import { sqlCampaignRepository } from './campaign-repository.ts';
 import type { SqlContext } from './context.ts';
 import { sqlDeviceConfigRepository } from './device-config-repository.ts';
 import { sqlDeviceCredentialRepository } from './device-credential-repository.ts';
@@ -53,6 +54,7 @@ function repositories(ctx: SqlContext): Repositories {
     deviceConfig: sqlDeviceConfigRepository(ctx),
     payloads: sqlPayloadRepository(ctx),
     releases: sqlReleaseRepository(ctx),
+    campaigns: sqlCampaignRepository(ctx),
   };
 }
 

@@ -1,0 +1,141 @@
+import type { Page, PageRequest } from './page.ts';
+
+/** A campaign's state: only `running` campaigns offer actions and tick. */
+export type CampaignState = 'draft' | 'running' | 'paused' | 'cancelled' | 'finished';
+export const CAMPAIGN_STATES: readonly CampaignState[] = ['draft', 'running', 'paused', 'cancelled', 'finished'];
+
+/** What a device does with the offered update: install now, install when it likes, or only download. */
+export type CampaignActionType = 'forced' | 'soft' | 'download-only';
+export const CAMPAIGN_ACTION_TYPES: readonly CampaignActionType[] = ['forced', 'soft', 'download-only'];
+
+/** One device's action in a campaign. */
+export type ActionState =
+  | 'scheduled'
+  | 'offered'
+  | 'downloading'
+  | 'downloaded'
+  | 'installing'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'timed-out';
+export const ACTION_STATES: readonly ActionState[] = [
+  'scheduled',
+  'offered',
+  'downloading',
+  'downloaded',
+  'installing',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed-out',
+];
+
+/** A wave's size, as planWaves takes it. */
+export type CampaignWaveSize = { count: number } | { percent: number };
+
+export interface CampaignWindow {
+  cron: string;
+  durationMinutes: number;
+  timeZone: string;
+}
+
+export interface CampaignInput {
+  id: string;
+  name: string;
+  releaseId: string;
+  /** An RSQL target query, or `targetGuids` (hex), exactly one. */
+  targetQuery?: string;
+  targetGuids?: string[];
+  waves: CampaignWaveSize[];
+  actionType: CampaignActionType;
+  confirm: boolean;
+  window?: CampaignWindow;
+  /** Percent of a wave's devices failed (or timed out) above which the campaign pauses. */
+  errorThreshold: number;
+  /** Percent of a wave's devices succeeded at which the next wave starts; undefined: started by hand. */
+  successThreshold?: number;
+  timeoutSeconds: number;
+}
+
+export interface CampaignRecord extends CampaignInput {
+  state: CampaignState;
+  /** The wave devices are offered from, from 0. */
+  currentWave: number;
+  reason?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CampaignAction {
+  id: string;
+  campaignId: string;
+  /** The device's GUID, hex. */
+  guid: string;
+  wave: number;
+  state: ActionState;
+  attempts: number;
+  reason?: string;
+  offeredAt?: Date;
+  updatedAt: Date;
+}
+
+/** How many actions of one wave are in each state. */
+export interface WaveCounts {
+  wave: number;
+  counts: Partial<Record<ActionState, number>>;
+}
+
+export interface CampaignChange {
+  state?: CampaignState;
+  currentWave?: number;
+  reason?: string | null;
+}
+
+export interface ActionChange {
+  state: ActionState;
+  reason?: string | null;
+  report?: Uint8Array;
+  /** Sets offered_at and counts one more attempt. */
+  offeredAt?: Date;
+}
+
+export interface InstalledRecord {
+  guid: string;
+  releaseId?: string;
+  version?: string;
+  sequenceNumber: number;
+  updatedAt: Date;
+}
+
+export interface CampaignListRequest extends PageRequest {
+  state?: CampaignState;
+}
+
+/**
+ * Campaigns, their actions and what devices installed. Changes are conditional (`from` states, or
+ * the current wave), so two replicas making the same change at once make it once.
+ */
+export interface CampaignRepository {
+  /** Throws ERR_STORE_DUPLICATE when the id is taken. */
+  create(c: CampaignInput): Promise<CampaignRecord>;
+  get(id: string): Promise<CampaignRecord | undefined>;
+  /** By id. */
+  list(request?: CampaignListRequest): Promise<Page<CampaignRecord>>;
+  /** The campaign after the change, or undefined when it is not in one of `from` (or `fromWave` when given). */
+  update(id: string, from: readonly CampaignState[], change: CampaignChange, fromWave?: number): Promise<CampaignRecord | undefined>;
+  /** Adds actions in state `scheduled`; throws ERR_STORE_DUPLICATE when a device has one in this campaign. */
+  addActions(campaignId: string, actions: readonly { id: string; guid: string; wave: number }[]): Promise<void>;
+  getAction(id: string): Promise<CampaignAction | undefined>;
+  /** A campaign's actions, by wave then GUID; only `states` when given. */
+  actions(campaignId: string, options?: { wave?: number; states?: readonly ActionState[] }): Promise<CampaignAction[]>;
+  /** A device's actions in `states`, oldest first. */
+  actionsOfDevice(guid: string, states: readonly ActionState[]): Promise<CampaignAction[]>;
+  /** The action after the change, or undefined when it is not in one of `from`. */
+  updateAction(id: string, from: readonly ActionState[], change: ActionChange): Promise<CampaignAction | undefined>;
+  /** The stored SUIT report of an action, when one was given. */
+  report(id: string): Promise<Uint8Array | undefined>;
+  counts(campaignId: string): Promise<WaveCounts[]>;
+  installed(guid: string): Promise<InstalledRecord | undefined>;
+  setInstalled(r: Omit<InstalledRecord, 'updatedAt'>): Promise<void>;
+}

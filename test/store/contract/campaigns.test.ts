@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CampaignInput } from '../../../src/store/campaign-repository.ts';
+import { forEachDialect } from './dialects.ts';
+import { drain, hasCode, movableClock, withStore } from './shared.ts';
+
+const input = (id: string): CampaignInput => ({
+  id,
+  name: `campaign ${id}`,
+  releaseId: 'rel-1',
+  targetQuery: 'tag==canary',
+  waves: [{ count: 1 }, { percent: 100 }],
+  actionType: 'forced',
+  confirm: false,
+  errorThreshold: 20,
+  successThreshold: 80,
+  timeoutSeconds: 600,
+});
+
+forEachDialect((make) => {
+  test('campaigns: created as draft, read back, duplicates refused, paged, conditional updates', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store) => {
+        const made = await store.campaigns.create(input('c2'));
+        assert.equal(made.state, 'draft');
+        assert.equal(made.currentWave, 0);
+        assert.deepEqual(made.waves, [{ count: 1 }, { percent: 100 }]);
+        assert.equal(made.successThreshold, 80);
+        assert.equal(made.window, undefined);
+        await assert.rejects(store.campaigns.create(input('c2')), hasCode('ERR_STORE_DUPLICATE'));
+        const win = { cron: '0 2 * * *', durationMinutes: 60, timeZone: 'UTC' };
+        const { targetQuery: _, successThreshold: __, ...rest } = input('c1');
+        const manual = await store.campaigns.create({ ...rest, targetGuids: ['aa', 'bb'], window: win, confirm: true });
+        assert.deepEqual(manual.targetGuids, ['aa', 'bb']);
+        assert.equal(manual.targetQuery, undefined);
+        assert.equal(manual.successThreshold, undefined);
+        assert.deepEqual(manual.window, win);
+        assert.equal(manual.confirm, true);
+        await store.campaigns.create(input('c3'));
+        const pages = await drain((after) => store.campaigns.list({ limit: 2, ...(after === undefined ? {} : { after }) }));
+        assert.deepEqual(
+          pages.map((p) => p.map((x) => x.id)),
+          [['c1', 'c2'], ['c3']],
+        );
+        c.advance(1000);
+        const running = await store.campaigns.update('c2', ['draft'], { state: 'running' });
+        assert.equal(running?.state, 'running');
+        assert.equal(running?.updatedAt.getTime(), c.now());
+        assert.equal(await store.campaigns.update('c2', ['draft'], { state: 'running' }), undefined);
+        assert.equal(await store.campaigns.update('c2', ['running'], { currentWave: 1 }, 5), undefined);
+        const next = await store.campaigns.update('c2', ['running'], { currentWave: 1 }, 0);
+        assert.equal(next?.currentWave, 1);
+        const paused = await store.campaigns.update('c2', ['running'], { state: 'paused', reason: 'errors' });
+        assert.equal(paused?.reason, 'errors');
+        const cleared = await store.campaigns.update('c2', ['paused'], { state: 'running', reason: null });
+        assert.equal(cleared?.reason, undefined);
+        assert.deepEqual(
+          (await store.campaigns.list({ state: 'running' })).items.map((x) => x.id),
+          ['c2'],
+        );
+      },
+      () => new Date(c.now()),
+    );
+  });
+
+  test('campaign actions: scheduled per wave, unique per device, conditional changes, counts, reports', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store) => {
+        await store.campaigns.create(input('c1'));
+        await store.campaigns.addActions('c1', [
+          { id: 'a1', guid: '01', wave: 0 },
+          { id: 'a2', guid: '02', wave: 1 },
+          { id: 'a3', guid: '03', wave: 1 },
+        ]);
+        await assert.rejects(store.campaigns.addActions('c1', [{ id: 'a9', guid: '02', wave: 0 }]), hasCode('ERR_STORE_DUPLICATE'));
+        assert.deepEqual(
+          (await store.campaigns.actions('c1')).map((a) => [a.id, a.wave, a.state, a.attempts]),
+          [
+            ['a1', 0, 'scheduled', 0],
+            ['a2', 1, 'scheduled', 0],
+            ['a3', 1, 'scheduled', 0],
+          ],
+        );
+        assert.deepEqual(
+          (await store.campaigns.actions('c1', { wave: 1 })).map((a) => a.id),
+          ['a2', 'a3'],
+        );
+        c.advance(5000);
+        const offered = await store.campaigns.updateAction('a1', ['scheduled'], { state: 'offered', offeredAt: new Date(c.now()) });
+        assert.equal(offered?.attempts, 1);
+        assert.equal(offered?.offeredAt?.getTime(), c.now());
+        assert.equal(await store.campaigns.updateAction('a1', ['scheduled'], { state: 'offered' }), undefined);
+        assert.deepEqual(
+          (await store.campaigns.actionsOfDevice('01', ['offered'])).map((a) => a.id),
+          ['a1'],
+        );
+        assert.deepEqual(await store.campaigns.actionsOfDevice('02', ['offered']), []);
+        assert.equal(await store.campaigns.report('a1'), undefined);
+        const report = Uint8Array.of(0xa1, 1, 2);
+        const failed = await store.campaigns.updateAction('a1', ['offered'], { state: 'failed', reason: 'digest mismatch', report });
+        assert.equal(failed?.reason, 'digest mismatch');
+        assert.deepEqual(await store.campaigns.report('a1'), report);
+        await store.campaigns.updateAction('a2', ['scheduled'], { state: 'cancelled' });
+        assert.deepEqual(await store.campaigns.counts('c1'), [
+          { wave: 0, counts: { failed: 1 } },
+          { wave: 1, counts: { cancelled: 1, scheduled: 1 } },
+        ]);
+        assert.equal((await store.campaigns.getAction('a3'))?.guid, '03');
+        assert.equal(await store.campaigns.getAction('nope'), undefined);
+      },
+      () => new Date(c.now()),
+    );
+  });
+
+  test('installed releases: kept per device, replaced by the newer report', async () => {
+    await withStore(make, async (store) => {
+      assert.equal(await store.campaigns.installed('01'), undefined);
+      await store.campaigns.setInstalled({ guid: '01', sequenceNumber: 3, version: '1.0', releaseId: 'r1' });
+      await store.campaigns.setInstalled({ guid: '01', sequenceNumber: 4 });
+      const got = await store.campaigns.installed('01');
+      assert.equal(got?.sequenceNumber, 4);
+      assert.equal(got?.version, undefined);
+    });
+  });
+});
