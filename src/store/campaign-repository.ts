@@ -34,10 +34,11 @@ export const ACTION_STATES: readonly ActionState[] = [
 /** A wave's size, as planWaves takes it. */
 export type CampaignWaveSize = { count: number } | { percent: number };
 
+/** A maintenance window as src/lifecycle/campaigns/window.ts reads it. */
 export interface CampaignWindow {
   cron: string;
-  durationMinutes: number;
-  timeZone: string;
+  minutes: number;
+  timeZone?: string;
 }
 
 export interface CampaignInput {
@@ -62,6 +63,8 @@ export interface CampaignRecord extends CampaignInput {
   state: CampaignState;
   /** The wave devices are offered from, from 0. */
   currentWave: number;
+  /** Failures of the current wave an operator resumed past; the error threshold counts the others. */
+  acknowledgedFailures: number;
   reason?: string;
   createdAt: Date;
   updatedAt: Date;
@@ -89,6 +92,7 @@ export interface WaveCounts {
 export interface CampaignChange {
   state?: CampaignState;
   currentWave?: number;
+  acknowledgedFailures?: number;
   reason?: string | null;
 }
 

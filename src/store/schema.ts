@@ -274,6 +274,7 @@ export interface CampaignsTable {
   timeout_seconds: Int;
   state: string;
   current_wave: Int;
+  acknowledged_failures: Int;
   reason: NullableText;
   created_at: Millis;
   updated_at: Millis;

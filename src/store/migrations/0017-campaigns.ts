@@ -3,7 +3,8 @@ import type { Dialect } from '../schema.ts';
 
 /**
  * Update campaigns and their per-device actions. Every wave's actions are written when the campaign
- * starts, each with its wave index; `current_wave` says which wave devices are offered from. An
+ * starts, each with its wave index; `current_wave` says which wave devices are offered from;
+ * `acknowledged_failures` are the current wave's failures an operator resumed past. An
  * action has its own id (what the device API names) and is unique per campaign and device.
  * `device_installed` keeps the release each device last reported installed, for anti-rollback.
  */
@@ -27,6 +28,7 @@ export function campaigns(dialect: Dialect): Migration {
         .addColumn('timeout_seconds', 'integer', (c) => c.notNull())
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('current_wave', 'integer', (c) => c.notNull())
+        .addColumn('acknowledged_failures', 'integer', (c) => c.notNull())
         .addColumn('reason', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())

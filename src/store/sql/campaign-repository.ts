@@ -32,6 +32,7 @@ const campaign = (r: Row<CampaignsTable>): CampaignRecord => ({
   timeoutSeconds: Number(r.timeout_seconds),
   state: r.state as CampaignState,
   currentWave: Number(r.current_wave),
+  acknowledgedFailures: Number(r.acknowledged_failures),
   ...(r.reason === null ? {} : { reason: r.reason as string }),
   createdAt: date(r.created_at as number),
   updatedAt: date(r.updated_at as number),
@@ -82,6 +83,7 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
           timeout_seconds: c.timeoutSeconds,
           state: 'draft',
           current_wave: 0,
+          acknowledged_failures: 0,
           reason: null,
           created_at: now,
           updated_at: now,
@@ -112,6 +114,7 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
           updated_at: clock().getTime(),
           ...(change.state === undefined ? {} : { state: change.state }),
           ...(change.currentWave === undefined ? {} : { current_wave: change.currentWave }),
+          ...(change.acknowledgedFailures === undefined ? {} : { acknowledged_failures: change.acknowledgedFailures }),
           ...(change.reason === undefined ? {} : { reason: change.reason }),
         })
         .where('id', '=', id)

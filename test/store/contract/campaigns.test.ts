@@ -30,7 +30,7 @@ forEachDialect((make) => {
         assert.equal(made.successThreshold, 80);
         assert.equal(made.window, undefined);
         await assert.rejects(store.campaigns.create(input('c2')), hasCode('ERR_STORE_DUPLICATE'));
-        const win = { cron: '0 2 * * *', durationMinutes: 60, timeZone: 'UTC' };
+        const win = { cron: '0 2 * * *', minutes: 60, timeZone: 'UTC' };
         const { targetQuery: _, successThreshold: __, ...rest } = input('c1');
         const manual = await store.campaigns.create({ ...rest, targetGuids: ['aa', 'bb'], window: win, confirm: true });
         assert.deepEqual(manual.targetGuids, ['aa', 'bb']);

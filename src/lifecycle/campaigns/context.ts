@@ -1,0 +1,13 @@
+import type { Store } from '../../store/store.ts';
+
+/** What the campaign services share: the store, the time, and where action transitions are logged. */
+export interface CampaignContext {
+  store: Store;
+  clock?: () => Date;
+  log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+}
+
+/** The actor of changes the engine makes by itself, as audit records name it. */
+export const ENGINE_ACTOR = 'campaign-engine';
+
+export const nowOf = (c: CampaignContext): Date => c.clock?.() ?? new Date();

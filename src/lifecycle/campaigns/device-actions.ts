@@ -1,0 +1,132 @@
+/**
+ * The device's side of campaigns: which action a device is offered when it polls, and what its
+ * feedback does. A device only ever sees and changes its own actions; an action of another device
+ * is ERR_CAMPAIGN_ACTION_NOT_FOUND, as an unknown one is.
+ *
+ * Offering: an action still in flight is offered again (polls are repeatable); otherwise the oldest
+ * `scheduled` action of a running campaign whose current wave has reached it, while the campaign's
+ * maintenance window is open. Anti-rollback: an action whose release's sequence number is not
+ * above the one the device last installed is cancelled instead of offered.
+ */
+import type { ActionState, CampaignAction, CampaignRecord } from '../../store/campaign-repository.ts';
+import type { ReleaseRecord } from '../../store/release-repository.ts';
+import { type CampaignContext, nowOf } from './context.ts';
+import { CampaignError } from './errors.ts';
+import { maintenanceWindow } from './window.ts';
+
+/** The largest SUIT report kept with feedback, bytes. */
+export const MAX_REPORT_BYTES = 64 * 1024;
+/** The longest failure reason kept, characters. */
+export const MAX_FEEDBACK_REASON = 1024;
+
+const IN_FLIGHT: readonly ActionState[] = ['offered', 'downloading', 'downloaded', 'installing'];
+
+export interface OfferedAction {
+  action: CampaignAction;
+  campaign: CampaignRecord;
+  release: ReleaseRecord;
+}
+
+export type FeedbackStatus = 'downloading' | 'downloaded' | 'installing' | 'succeeded' | 'failed';
+export const FEEDBACK_STATUSES: readonly FeedbackStatus[] = ['downloading', 'downloaded', 'installing', 'succeeded', 'failed'];
+
+export interface Feedback {
+  status: FeedbackStatus;
+  reason?: string;
+  /** A SUIT report as the device sent it (not verified here). */
+  report?: Uint8Array;
+}
+
+async function withRelease(ctx: CampaignContext, action: CampaignAction): Promise<OfferedAction | undefined> {
+  const campaign = await ctx.store.campaigns.get(action.campaignId);
+  if (campaign === undefined) return undefined;
+  const release = await ctx.store.releases.get(campaign.releaseId);
+  return release === undefined ? undefined : { action, campaign, release };
+}
+
+function offerable(c: CampaignRecord, a: CampaignAction, now: Date): boolean {
+  if (c.state !== 'running' || a.wave > c.currentWave) return false;
+  return c.window === undefined || maintenanceWindow(c.window)(now);
+}
+
+async function offerOne(ctx: CampaignContext, a: CampaignAction, now: Date): Promise<OfferedAction | undefined> {
+  const o = await withRelease(ctx, a);
+  if (o === undefined || !offerable(o.campaign, a, now)) return undefined;
+  const installed = await ctx.store.campaigns.installed(a.guid);
+  if (installed !== undefined && installed.sequenceNumber >= o.release.sequenceNumber) {
+    const reason = `anti-rollback: the device has sequence number ${installed.sequenceNumber}, the release ${o.release.sequenceNumber}`;
+    await ctx.store.campaigns.updateAction(a.id, ['scheduled'], { state: 'cancelled', reason });
+    ctx.log?.('info', 'campaign action cancelled', { campaign: a.campaignId, action: a.id, device: a.guid, reason });
+    return undefined;
+  }
+  const offered = await ctx.store.campaigns.updateAction(a.id, ['scheduled'], { state: 'offered', offeredAt: now });
+  if (offered === undefined) return undefined;
+  ctx.log?.('info', 'campaign action offered', { campaign: a.campaignId, action: a.id, device: a.guid });
+  return { ...o, action: offered };
+}
+
+/** The action to give the device (GUID hex) on a poll, or undefined. */
+export async function pollAction(ctx: CampaignContext, guid: string): Promise<OfferedAction | undefined> {
+  const now = nowOf(ctx);
+  for (const a of await ctx.store.campaigns.actionsOfDevice(guid, IN_FLIGHT)) {
+    const o = await withRelease(ctx, a);
+    if (o !== undefined && o.campaign.state === 'running') return o;
+  }
+  for (const a of await ctx.store.campaigns.actionsOfDevice(guid, ['scheduled'])) {
+    const o = await offerOne(ctx, a, now);
+    if (o !== undefined) return o;
+  }
+  return undefined;
+}
+
+/** The device's own action with its campaign and release; ERR_CAMPAIGN_ACTION_NOT_FOUND otherwise. */
+export async function ownAction(ctx: CampaignContext, guid: string, actionId: string): Promise<OfferedAction> {
+  const a = await ctx.store.campaigns.getAction(actionId);
+  const o = a === undefined || a.guid !== guid ? undefined : await withRelease(ctx, a);
+  if (o === undefined) throw new CampaignError('ERR_CAMPAIGN_ACTION_NOT_FOUND', `no action ${actionId} for this device`);
+  return o;
+}
+
+function checkFeedback(f: Feedback): void {
+  if (!FEEDBACK_STATUSES.includes(f.status))
+    throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `a status is one of ${FEEDBACK_STATUSES.join(', ')}`);
+  if (f.reason !== undefined && f.reason.length > MAX_FEEDBACK_REASON)
+    throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `a reason is at most ${MAX_FEEDBACK_REASON} characters`);
+  if (f.report !== undefined && f.report.length > MAX_REPORT_BYTES)
+    throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `a report is at most ${MAX_REPORT_BYTES} bytes`);
+}
+
+/**
+ * Records the device's feedback on its own action. Only an action in flight takes feedback
+ * (ERR_CAMPAIGN_FEEDBACK otherwise, e.g. after a timeout or cancel); `succeeded` records the
+ * release's sequence number and version as the device's installed one.
+ */
+export async function actionFeedback(ctx: CampaignContext, guid: string, actionId: string, f: Feedback): Promise<CampaignAction> {
+  checkFeedback(f);
+  const o = await ownAction(ctx, guid, actionId);
+  const reason = f.status === 'failed' ? (f.reason ?? 'the device reported a failure') : undefined;
+  return ctx.store.transaction(async (r) => {
+    const after = await r.campaigns.updateAction(actionId, IN_FLIGHT, {
+      state: f.status,
+      ...(reason === undefined ? {} : { reason }),
+      ...(f.report === undefined ? {} : { report: f.report }),
+    });
+    if (after === undefined)
+      throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `action ${actionId} is ${o.action.state} and takes no feedback`);
+    if (f.status === 'succeeded')
+      await r.campaigns.setInstalled({
+        guid,
+        releaseId: o.release.id,
+        version: o.release.version,
+        sequenceNumber: o.release.sequenceNumber,
+      });
+    ctx.log?.('info', 'campaign action feedback', {
+      campaign: o.campaign.id,
+      action: actionId,
+      device: guid,
+      from: o.action.state,
+      to: f.status,
+    });
+    return after;
+  });
+}
