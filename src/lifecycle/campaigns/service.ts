@@ -42,7 +42,7 @@ export async function moveCampaign(
   from: readonly CampaignState[],
   change: Parameters<Repositories['campaigns']['update']>[2] & { state: CampaignState },
   actor: string,
-  extra: { fromWave?: number; action?: string; then?: (r: Repositories) => Promise<void> } = {},
+  extra: { fromWave?: number; action?: string; alsoDo?: (r: Repositories) => Promise<void> } = {},
 ): Promise<CampaignRecord> {
   return ctx.store.transaction(async (r) => {
     const before = await r.campaigns.get(id);
@@ -53,7 +53,7 @@ export async function moveCampaign(
         'ERR_CAMPAIGN_STATE',
         `campaign ${id} is ${before.state}${extra.fromWave === undefined ? '' : ` at wave ${before.currentWave + 1}`}`,
       );
-    await extra.then?.(r);
+    await extra.alsoDo?.(r);
     await r.audit.append({
       actor,
       action: extra.action ?? `campaign.${after.state}`,
@@ -94,7 +94,7 @@ async function start(ctx: CampaignContext, id: string, actor: string): Promise<C
   if (waves.length === 0) throw new CampaignError('ERR_CAMPAIGN_NO_TARGETS', `campaign ${id} matches no device`);
   const actions = waves.flatMap((guids, wave) => guids.map((guid) => ({ id: randomUUID(), guid, wave })));
   return moveCampaign(ctx, id, ['draft'], { state: 'running', currentWave: 0 }, actor, {
-    then: (r) => r.campaigns.addActions(id, actions),
+    alsoDo: (r) => r.campaigns.addActions(id, actions),
   });
 }
 
@@ -135,7 +135,7 @@ export function campaignService(ctx: CampaignContext): CampaignService {
     nextWave: (id, actor) => nextWave(ctx, id, actor),
     cancel: (id, actor, reason) =>
       moveCampaign(ctx, id, ['draft', 'running', 'paused'], { state: 'cancelled', reason: reason ?? 'cancelled by the operator' }, actor, {
-        then: (r) => cancelOpenActions(r, id, 'the campaign was cancelled'),
+        alsoDo: (r) => cancelOpenActions(r, id, 'the campaign was cancelled'),
       }),
   };
 }
