@@ -6,16 +6,19 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeviceCredentials } from '../../lifecycle/device-credentials.ts';
+import type { PayloadDeps } from '../../lifecycle/releases/payloads.ts';
 import { newAjv } from '../../platform/json-schema.ts';
 import type { Store } from '../../store/store.ts';
 import { type ApiRateLimits, apiLimiters, limitRequest } from '../api/api-limits.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from '../api/problem.ts';
 import { ensureRateLimiting } from '../http/rate-limits.ts';
+import { campaignRoutes } from './campaign-routes.ts';
 import { CBOR_TYPE, cborBody } from './cbor-body.ts';
 import { authenticateDevice } from './device-auth.ts';
+import { DEVICE_API_PREFIX } from './paths.ts';
 import { deviceApiRoutes } from './routes.ts';
 
-export const DEVICE_API_PREFIX = '/device/v1';
+export { DEVICE_API_PREFIX } from './paths.ts';
 /** The polling interval devices are told when none is configured, seconds. */
 export const DEFAULT_POLL_SECONDS = 300;
 const BODY_LIMIT = 64 * 1024;
@@ -26,6 +29,8 @@ export interface DeviceApiOptions {
   /** Seconds between polls that devices are told. */
   pollSeconds?: number;
   limits?: ApiRateLimits;
+  /** Where release payloads are read from; with it, polls offer campaign actions and the update routes exist. */
+  payloads?: PayloadDeps;
 }
 
 function errorHandler(error: Parameters<typeof problemErrorHandler>[0], request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -33,6 +38,12 @@ function errorHandler(error: Parameters<typeof problemErrorHandler>[0], request:
   if (error instanceof ApiProblem && error.status === 401) reply.header('www-authenticate', 'Bearer realm="iotopia-device"');
   return problemErrorHandler(error, request, reply);
 }
+
+/** Campaign action transitions go to the server's log. */
+const campaignLog =
+  (app: FastifyInstance) =>
+  (level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void =>
+    app.log[level](fields, message);
 
 export function deviceApi(o: DeviceApiOptions): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
@@ -55,9 +66,16 @@ export function deviceApi(o: DeviceApiOptions): FastifyPluginAsync {
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, new ApiProblem(404, 'ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
     );
-    for (const r of deviceApiRoutes({ store: o.store, credentials: o.credentials, pollSeconds: o.pollSeconds ?? DEFAULT_POLL_SECONDS })) {
-      app.route({ ...r, bodyLimit: r.bodyLimit ?? BODY_LIMIT });
-    }
+    const campaigns = o.payloads === undefined ? undefined : { store: o.store, log: campaignLog(app) };
+    const routes = deviceApiRoutes({
+      store: o.store,
+      credentials: o.credentials,
+      pollSeconds: o.pollSeconds ?? DEFAULT_POLL_SECONDS,
+      ...(campaigns === undefined ? {} : { campaigns }),
+    });
+    for (const r of routes) app.route({ ...r, bodyLimit: r.bodyLimit ?? BODY_LIMIT });
+    if (campaigns !== undefined && o.payloads !== undefined)
+      for (const r of campaignRoutes(campaigns, o.payloads)) app.route({ ...r, bodyLimit: BODY_LIMIT });
   };
 }
 

@@ -1,12 +1,15 @@
 /**
  * The device API's routes. Each acts on the device the credential belongs to (device-auth.ts):
- * there is no GUID in any URL. Campaigns do not exist yet, so `poll` never has an action.
+ * there is no GUID in any URL. `poll` offers the device's campaign action when campaigns are on.
  */
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { guidToHex } from '../../fdo/types/guid.ts';
+import type { CampaignContext } from '../../lifecycle/campaigns/context.ts';
+import { pollAction } from '../../lifecycle/campaigns/device-actions.ts';
 import type { DeviceCredentials } from '../../lifecycle/device-credentials.ts';
 import type { DeviceRecord } from '../../store/device-repository.ts';
 import type { Store } from '../../store/store.ts';
+import { actionView } from './campaign-routes.ts';
 import { answer } from './cbor-body.ts';
 import { deviceOf } from './device-auth.ts';
 import { CONFIG_BODY_LIMIT, type DeviceConfig, DeviceConfigBody } from './device-config.ts';
@@ -15,6 +18,7 @@ interface RouteContext {
   store: Store;
   credentials: DeviceCredentials;
   pollSeconds: number;
+  campaigns?: CampaignContext;
 }
 
 type DeviceRoute = Pick<RouteOptions, 'method' | 'url' | 'schema' | 'bodyLimit'> & {
@@ -38,8 +42,10 @@ export function deviceApiRoutes(ctx: RouteContext): DeviceRoute[] {
       url: '/poll',
       async handler(request, reply) {
         // The first poll is the device's first contact: onboarded becomes active.
-        await ctx.credentials.contact(deviceOf(request));
-        return answer(request, reply, { action: null, pollSeconds: ctx.pollSeconds });
+        const d = deviceOf(request);
+        await ctx.credentials.contact(d);
+        const offered = ctx.campaigns === undefined ? undefined : await pollAction(ctx.campaigns, guidToHex(d.guid));
+        return answer(request, reply, { action: offered === undefined ? null : actionView(offered), pollSeconds: ctx.pollSeconds });
       },
     },
     {

@@ -229,6 +229,7 @@ function platformApps(
           deviceApi: {
             store,
             credentials: ctx.deviceCredentials,
+            ...(releases === undefined ? {} : { payloads: releases.payloads }),
             limits: { requestsPerMinute: limits.apiPerClient, failedLoginsPerMinute: limits.failedLoginsPerPeer },
           },
         }),
