@@ -10,6 +10,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
+import { startCampaignTicks } from '../../lifecycle/campaigns/runner.ts';
 import { deviceCredentials } from '../../lifecycle/device-credentials.ts';
 import type { ReleaseService } from '../../lifecycle/releases/service.ts';
 import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
@@ -359,8 +360,12 @@ function startTimers(ctx: RoleContext, owner: OwnerRole | undefined): () => Prom
   }, SWEEP_EVERY_MS);
   sweep.unref();
   if (owner !== undefined && owner.refreshEvery > 0) owner.refresh.start(owner.refreshEvery * 1000);
+  // The owner's devices are the ones campaigns update.
+  const stopCampaigns =
+    owner === undefined ? undefined : startCampaignTicks({ store, clock, log: (level, message, fields) => log?.[level](fields, message) });
   return async () => {
     clearInterval(sweep);
+    await stopCampaigns?.();
     await owner?.refresh.stop();
   };
 }
