@@ -13,7 +13,7 @@ export const MIN_POLL_SECONDS = 1;
 export const MAX_POLL_SECONDS = 86_400;
 
 export interface PollAnswer {
-  /** The next action; always null until update campaigns exist. */
+  /** The offered update action (`{ id, type, envelopeUrl, confirm, release }`), or null. */
   action: Record<string, unknown> | null;
   pollSeconds: number;
 }

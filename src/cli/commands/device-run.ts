@@ -1,13 +1,16 @@
 /**
  * `iotopia device run`: the device agent's service loop on the device API. It reads the provision
  * that onboarding stored beside the credential (provision.json: endpoint, bearer credential, trust
- * anchors), polls at the interval the server answers with, and prints each action (none exist
- * until update campaigns). `--once` polls once; otherwise it runs until SIGINT or SIGTERM.
+ * anchors), polls at the interval the server answers with, and applies each offered update
+ * (src/agent/apply-update.ts; components and downloads live beside the credential). `--once` polls
+ * (and updates) once; otherwise it runs until SIGINT or SIGTERM.
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { applyUpdate, type OfferedUpdate, type UpdateResult } from '../../agent/apply-update.ts';
 import { DeviceApiError, type PollAnswer, pollLoop, pollOnce } from '../../agent/device-api-client.ts';
 import { fileManagementStore } from '../../agent/local-ports.ts';
+import { updateClient } from '../../agent/update-client.ts';
 import { fetchTrusting } from '../../fdo/client/tls-fetch.ts';
 import type { ManagementProvision } from '../../fdo/serviceinfo/ports.ts';
 import { type CliContext, pathIn } from '../context.ts';
@@ -35,6 +38,13 @@ async function loadProvision(file: string): Promise<ManagementProvision> {
   return p;
 }
 
+/** The offered action of a poll answer, when it has the fields an update needs. */
+function offered(a: PollAnswer): OfferedUpdate | undefined {
+  const x = a.action;
+  if (x === null || typeof x.id !== 'string' || typeof x.envelopeUrl !== 'string') return undefined;
+  return { id: x.id, type: typeof x.type === 'string' ? x.type : 'forced', envelopeUrl: x.envelopeUrl };
+}
+
 const refused = (e: DeviceApiError) =>
   new CliExit(EXIT_CHECK_FAILED, `device API: ${e.message} [${e.code}${e.status === 0 ? '' : `, status ${e.status}`}]`);
 
@@ -54,22 +64,47 @@ export function registerDeviceRun(device: Command, cli: CliContext, defaultCrede
       const tlsCa = readTlsCa(cli, o.tlsCa);
       const fetcher = tlsCa === undefined ? globalThis.fetch : fetchTrusting(tlsCa);
       const show = (a: PollAnswer) => (a.action === null ? 'no action' : `action ${output.text(JSON.stringify(a.action))}`);
+      const dataDir = dirname(resolve(pathIn(cli, o.credential)));
+      const client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
+      const apply = async (a: PollAnswer): Promise<UpdateResult | undefined> => {
+        const action = offered(a);
+        return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir);
+      };
+      const showUpdate = (u: UpdateResult | undefined) =>
+        u === undefined ? '' : `; update ${u.status}${u.reason === undefined ? '' : ` (${output.text(u.reason)})`}`;
       if (o.once === true) {
         const answer = await pollOnce(provision, fetcher).catch((e: unknown) => {
           throw e instanceof DeviceApiError ? refused(e) : e;
         });
-        output.result({ endpoint: provision.endpoint, ...answer }, () => [
-          `polled ${output.text(provision.endpoint)}: ${show(answer)}; next poll in ${answer.pollSeconds} s`,
+        const update = await apply(answer).catch((e: unknown) => {
+          throw e instanceof DeviceApiError ? refused(e) : e;
+        });
+        output.result({ endpoint: provision.endpoint, ...answer, ...(update === undefined ? {} : { update }) }, () => [
+          `polled ${output.text(provision.endpoint)}: ${show(answer)}${showUpdate(update)}; next poll in ${answer.pollSeconds} s`,
         ]);
         return;
       }
       const log = (line: string) => output.err(`${new Date().toISOString()} ${line}\n`);
       log(`polling ${output.text(provision.endpoint)}`);
+      let busy = false;
       const done = await pollLoop({
         provision,
         fetch: fetcher,
         stop: cli.stopRequested(),
-        onPoll: (a) => log(`${show(a)}; next poll in ${a.pollSeconds} s`),
+        onPoll: (a) => {
+          log(`${show(a)}; next poll in ${a.pollSeconds} s`);
+          // One update at a time: a poll during an update offers the same action again.
+          if (busy) return;
+          busy = true;
+          void apply(a)
+            .then(
+              (u) => u !== undefined && log(`update${showUpdate(u).slice(8)}`),
+              (e: unknown) => log(`update failed: ${output.text((e as Error).message)}`),
+            )
+            .finally(() => {
+              busy = false;
+            });
+        },
         onError: (e, retry) => log(`poll failed: ${output.text(e.message)} [${e.code}]; retry in ${retry} s`),
       }).catch((e: unknown) => {
         throw e instanceof DeviceApiError ? refused(e) : e;

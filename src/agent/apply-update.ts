@@ -1,0 +1,107 @@
+/**
+ * The agent's update: the offered action's envelope is authenticated against the trust anchors the
+ * owner provisioned and processed by the SUIT processor (src/suit/process) against the device's
+ * components, kept as files in `<data>/components/` (named by the hex of their identifier
+ * segments); payloads come from the device API. Components and the sequence number
+ * (`<data>/suit-state.json`) are written only when processing succeeded. Feedback goes back at each
+ * stage; `download-only` actions stop after the download.
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeCoseKey } from '../codec/cose/key.ts';
+import type { ManagementProvision } from '../fdo/serviceinfo/ports.ts';
+import { type ComponentId, componentKey, type SuitDevice } from '../suit/process/device.ts';
+import { processEnvelope } from '../suit/process/process-envelope.ts';
+import { createSimulatedDevice } from '../suit/process/simulated-device.ts';
+import type { UpdateClient } from './update-client.ts';
+
+export interface OfferedUpdate {
+  id: string;
+  type: string;
+  envelopeUrl: string;
+}
+
+export interface UpdateResult {
+  status: 'succeeded' | 'failed';
+  reason?: string;
+  sequenceNumber?: number;
+}
+
+const STATE_FILE = 'suit-state.json';
+const fileOf = (key: string) => key.replaceAll('/', '_');
+const idOf = (file: string) => file.split('_').map((s) => new Uint8Array(Buffer.from(s, 'hex')));
+
+/** The sequence number of the last update this device installed, when any. */
+export async function installedSequence(dataDir: string): Promise<number | undefined> {
+  try {
+    const s = JSON.parse(await readFile(join(dataDir, STATE_FILE), 'utf8')) as { sequenceNumber?: unknown };
+    return typeof s.sequenceNumber === 'number' ? s.sequenceNumber : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function localComponents(dir: string) {
+  await mkdir(dir, { recursive: true });
+  const files = (await readdir(dir)).filter((f) => /^[0-9a-f]*(_[0-9a-f]*)*$/.test(f));
+  return Promise.all(files.map(async (f) => ({ id: idOf(f), slots: { 0: new Uint8Array(await readFile(join(dir, f))) } })));
+}
+
+async function run(provision: ManagementProvision, client: UpdateClient, action: OfferedUpdate, dataDir: string): Promise<UpdateResult> {
+  const envelope = await client.envelope(action.envelopeUrl);
+  await client.feedback(action.id, { status: 'downloading' });
+  const componentsDir = join(dataDir, 'components');
+  const last = await installedSequence(dataDir);
+  const sim = createSimulatedDevice({
+    components: await localComponents(componentsDir),
+    autoCreateComponents: true,
+    ...(last === undefined ? {} : { lastSequenceNumber: last }),
+  });
+  const touched = new Map<string, ComponentId>();
+  const device: SuitDevice = {
+    ...sim,
+    fetch: (uri) => client.artifact(uri),
+    write(id, data, slot) {
+      sim.write(id, data, slot);
+      touched.set(componentKey(id), id);
+    },
+    swap(a, b) {
+      sim.swap(a, b);
+      touched.set(componentKey(a), a).set(componentKey(b), b);
+    },
+  };
+  const keys = provision.trustAnchors.map((a) => decodeCoseKey(a));
+  const { outcome } = await processEnvelope(envelope, { keys, device });
+  if (!outcome.result.ok) return { status: 'failed', reason: `${outcome.result.code}: ${outcome.result.reason}` };
+  for (const [key, id] of touched) {
+    const bytes = sim.contents(id);
+    if (bytes !== undefined) await writeFile(join(componentsDir, fileOf(key)), bytes);
+  }
+  const seq = Number(outcome.sequenceNumber);
+  await writeFile(join(dataDir, STATE_FILE), JSON.stringify({ sequenceNumber: seq }));
+  return { status: 'succeeded', sequenceNumber: seq };
+}
+
+/**
+ * Applies an offered action and reports its result (failures with their reason). Errors reaching
+ * the server are thrown; a processing failure is reported and returned.
+ */
+export async function applyUpdate(
+  provision: ManagementProvision,
+  client: UpdateClient,
+  action: OfferedUpdate,
+  dataDir: string,
+): Promise<UpdateResult> {
+  let result: UpdateResult;
+  try {
+    result = await run(provision, client, action, dataDir);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    result = { status: 'failed', reason: `${typeof code === 'string' ? `${code}: ` : ''}${(e as Error).message}`.slice(0, 1000) };
+  }
+  await client.feedback(action.id, {
+    status: result.status,
+    ...(result.reason === undefined ? {} : { reason: result.reason }),
+  });
+  return result;
+}

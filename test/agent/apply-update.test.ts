@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { applyUpdate, installedSequence } from '../../src/agent/apply-update.ts';
+import { pollOnce } from '../../src/agent/device-api-client.ts';
+import { updateClient } from '../../src/agent/update-client.ts';
+import type { ManagementProvision } from '../../src/fdo/serviceinfo/ports.ts';
+import { tickCampaigns } from '../../src/lifecycle/campaigns/engine.ts';
+import { campaignService } from '../../src/lifecycle/campaigns/service.ts';
+import { deviceCredentials } from '../../src/lifecycle/device-credentials.ts';
+import { moveDevice } from '../../src/lifecycle/device-states.ts';
+import { uploadPayload } from '../../src/lifecycle/releases/payloads.ts';
+import { createRelease } from '../../src/lifecycle/releases/releases.ts';
+import { releaseService } from '../../src/lifecycle/releases/service.ts';
+import { ensureUpdateAuthority, updateTrustAnchors } from '../../src/lifecycle/releases/update-authority.ts';
+import { createApp } from '../../src/server/app.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import type { Store } from '../../src/store/store.ts';
+
+const A = new Uint8Array(16).fill(0xa1);
+const B = new Uint8Array(16).fill(0xb2);
+const hex = (g: Uint8Array) => Buffer.from(g).toString('hex');
+const IMAGE = new Uint8Array(randomBytes(5000));
+
+let store: Store;
+let app: FastifyInstance;
+let dir: string;
+const provisions: Record<string, ManagementProvision> = {};
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'iotopia-agent-update-'));
+  store = await openStore(':memory:', { kek: randomBytes(32) });
+  const creds = deviceCredentials({ store, cacheMs: 60_000 });
+  const authority = await ensureUpdateAuthority(store);
+  let base = '';
+  const service = releaseService({ store, authority, payloadUri: (d) => `${base}/device/v1/artifacts/${d}` });
+  app = createApp({
+    deviceApi: { store, credentials: creds, payloads: service.payloads, limits: { failedLoginsPerMinute: 0, requestsPerMinute: 0 } },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  const anchors = await updateTrustAnchors(store.keys);
+  for (const g of [A, B]) {
+    await store.transaction((r) => moveDevice(r, g, 'onboarded', { replacementGuid: g }));
+    const token = await creds.mint(g, { pending: false });
+    provisions[hex(g)] = {
+      endpoint: `${base}/device/v1`,
+      credential: { type: 'bearer', token },
+      trustAnchors: anchors,
+    } as ManagementProvision;
+  }
+  const { payload } = await uploadPayload(
+    service.payloads,
+    (async function* () {
+      yield IMAGE;
+    })(),
+  );
+  const release = await createRelease(
+    service.releases,
+    { model: 'bulb', version: '2.0.0', sequenceNumber: 3, components: [{ id: 'firmware', digest: payload.digest, size: payload.size }] },
+    'test',
+  );
+  const svc = campaignService({ store });
+  const c = await svc.create(
+    { name: 'r', releaseId: release.id, targetGuids: [hex(A), hex(B)], waves: [{ count: 1 }, { percent: 100 }], successThreshold: 100 },
+    'test',
+  );
+  await svc.start(c.id, 'test');
+});
+after(async () => {
+  await app.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function runOnce(g: Uint8Array) {
+  const p = provisions[hex(g)] as ManagementProvision;
+  const data = join(dir, hex(g));
+  const answer = await pollOnce(p);
+  const a = answer.action;
+  if (a === null) return undefined;
+  return applyUpdate(
+    p,
+    updateClient(p, join(data, 'downloads'), fetch),
+    { id: a.id as string, type: a.type as string, envelopeUrl: a.envelopeUrl as string },
+    data,
+  );
+}
+
+test('the agent downloads, verifies and installs the offered release; waves follow; the server records the new sequence number', async () => {
+  const first = (await runOnce(A)) ?? (await runOnce(B));
+  assert.equal(first?.status, 'succeeded', first?.reason);
+  const [done, waiting] = (await installedSequence(join(dir, hex(A)))) === 3 ? [A, B] : [B, A];
+  assert.equal(await runOnce(done), undefined, 'nothing more for the updated device');
+  assert.equal(await runOnce(waiting), undefined, 'the second wave has not started');
+  assert.deepEqual((await tickCampaigns({ store })).changes.length, 1);
+  const second = await runOnce(waiting);
+  assert.equal(second?.status, 'succeeded', second?.reason);
+  for (const g of [A, B]) {
+    const data = join(dir, hex(g));
+    assert.equal(await installedSequence(data), 3);
+    const files = readdirSync(join(data, 'components'));
+    assert.equal(files.length, 1);
+    assert.deepEqual(new Uint8Array(readFileSync(join(data, 'components', files[0] as string))), IMAGE);
+    assert.equal((await store.campaigns.installed(hex(g)))?.sequenceNumber, 3);
+  }
+});
+
+test('a download resumes from a partial file with a Range request', async () => {
+  const p = provisions[hex(A)] as ManagementProvision;
+  const [digest] = (await store.payloads.list()).items.map((x) => x.digest);
+  const downloads = join(dir, 'resume');
+  const client = updateClient(p, downloads, fetch);
+  // A is no longer offered anything, so the artifact is refused: a partial file never becomes a payload it was not offered.
+  await assert.rejects(client.artifact(`/device/v1/artifacts/${digest}`), { status: 404 });
+  const ranges: string[] = [];
+  // A server that answers the resumed range, as the device API does (its 206 is tested in test/server/device-api).
+  const stub: typeof fetch = async (_url, init) => {
+    ranges.push(new Headers(init?.headers).get('range') ?? '');
+    return new Response(IMAGE.subarray(2000), { status: 206, headers: { 'content-range': `bytes 2000-4999/5000` } });
+  };
+  writeFileSync(join(downloads, `${digest}.part`), IMAGE.subarray(0, 2000));
+  const got = await updateClient(p, downloads, stub).artifact(`/device/v1/artifacts/${digest}`);
+  assert.deepEqual(got, IMAGE);
+  assert.deepEqual(ranges, ['bytes=2000-']);
+});
