@@ -207,7 +207,22 @@ export function fileManagementStore(file: string): ManagementStore & { load(): P
     },
     async load() {
       try {
-        return JSON.parse(await readFile(file, 'utf8')) as ManagementProvision;
+        const raw = JSON.parse(await readFile(file, 'utf8')) as Omit<ManagementProvision, 'trustAnchors' | 'credential'> & {
+          trustAnchors?: unknown;
+          credential: ManagementProvision['credential'] | (Omit<ManagementProvision['credential'], 'certChain'> & { certChain?: unknown });
+        };
+        // The file keeps bytes as text (save above): anchors in hex, a certificate chain in base64.
+        const anchors = Array.isArray(raw.trustAnchors) ? raw.trustAnchors : [];
+        const c = raw.credential as { type?: unknown; certChain?: unknown };
+        const credential =
+          c?.type !== 'bearer' && Array.isArray(c?.certChain)
+            ? { ...raw.credential, certChain: c.certChain.map((x) => new Uint8Array(Buffer.from(String(x), 'base64'))) }
+            : raw.credential;
+        return {
+          ...raw,
+          credential: credential as ManagementProvision['credential'],
+          trustAnchors: anchors.map((a) => new Uint8Array(Buffer.from(String(a), 'hex'))),
+        };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw e;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerCampaign } from './commands/campaign.ts';
 import { registerCborDiag } from './commands/cbor-diag.ts';
 import { registerDevice } from './commands/device.ts';
 import { registerDeviceAdmin } from './commands/device-admin.ts';
@@ -62,6 +63,7 @@ export function buildProgram(cli: RunContext): Command {
   registerIntent(program, cli);
   registerSuit(program, cli);
   registerRelease(program, cli);
+  registerCampaign(program, cli);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor, cli);

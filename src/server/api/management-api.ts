@@ -9,6 +9,7 @@ import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
+import { campaignApiRoutes } from './campaigns.ts';
 import { deviceCredentialRoutes } from './device-credentials.ts';
 import { deviceRoutes } from './devices.ts';
 import { intentDeviceRoutes } from './intent-devices.ts';
@@ -51,6 +52,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...deviceRoutes(ctx),
     ...deviceCredentialRoutes(ctx),
     ...releaseApiRoutes(ctx),
+    ...campaignApiRoutes(ctx),
     ...rendezvousRoutes(ctx),
     ...rendezvousPolicyRoutes(ctx),
     ...auditRoutes(ctx),

@@ -1,0 +1,159 @@
+/**
+ * `iotopia campaign create|list|show|start|pause|resume|next-wave|cancel`: update campaigns on an
+ * owner server through its management API (the rules are the server's, src/lifecycle/campaigns).
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { type ApiOptions, apiRequest, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
+
+interface CampaignItem {
+  id: string;
+  name: string;
+  releaseId: string;
+  state: string;
+  currentWave: number;
+  waves: unknown[];
+  reason?: string;
+  progress?: { wave: number; counts: Record<string, number> }[];
+}
+
+const collect = (v: string, all: string[]): string[] => [...all, v];
+const CAMPAIGN_STATES = ['draft', 'running', 'paused', 'cancelled', 'finished'];
+const OPERATIONS = ['start', 'pause', 'resume', 'next-wave', 'cancel'] as const;
+
+function line(c: CampaignItem, text: (s: string) => string): string {
+  const reason = c.reason === undefined ? '' : `  (${text(c.reason)})`;
+  return `${text(c.id)}  ${text(c.name)}  release ${text(c.releaseId)}  ${text(c.state)}  wave ${c.currentWave + 1}/${c.waves.length}${reason}`;
+}
+
+function progressLines(c: CampaignItem, text: (s: string) => string): string[] {
+  return (c.progress ?? []).map(
+    (w) =>
+      `  wave ${w.wave + 1}: ${Object.entries(w.counts)
+        .map(([s, n]) => `${text(s)} ${n}`)
+        .join(', ')}`,
+  );
+}
+
+/** `--wave 10%` or `--wave 5`. */
+function waveArg(spec: string): { count: number } | { percent: number } {
+  const m = /^(\d{1,9})(%?)$/.exec(spec.trim());
+  if (m === null) throw new CliExit(EXIT_USAGE, `--wave: ${JSON.stringify(spec)} is not a count or a percentage (e.g. 10 or 25%)`);
+  return m[2] === '%' ? { percent: Number(m[1]) } : { count: Number(m[1]) };
+}
+
+function intArg(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(v)) throw new CliExit(EXIT_USAGE, `${name}: ${JSON.stringify(v)} is not a whole number`);
+  return Number(v);
+}
+
+interface CreateOptions extends ApiOptions {
+  name: string;
+  release: string;
+  target?: string;
+  device: string[];
+  wave: string[];
+  type?: string;
+  confirm?: boolean;
+  window?: string;
+  windowMinutes?: string;
+  timeZone?: string;
+  errorThreshold?: string;
+  successThreshold?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+function createBody(o: CreateOptions): Record<string, unknown> {
+  if ((o.target === undefined) === (o.device.length === 0))
+    throw new CliExit(EXIT_USAGE, 'give either --target QUERY or --device GUID (repeat)');
+  if (o.window !== undefined && o.windowMinutes === undefined) throw new CliExit(EXIT_USAGE, '--window needs --window-minutes');
+  const num = (name: string, v: string | undefined, key: string) => {
+    const n = intArg(name, v);
+    return n === undefined ? {} : { [key]: n };
+  };
+  return {
+    name: o.name,
+    releaseId: o.release,
+    ...(o.target === undefined ? { targetGuids: o.device.map((g) => g.replaceAll('-', '').toLowerCase()) } : { targetQuery: o.target }),
+    waves: (o.wave.length === 0 ? ['100%'] : o.wave).map(waveArg),
+    ...(o.type === undefined ? {} : { actionType: o.type }),
+    ...(o.confirm === true ? { confirm: true } : {}),
+    ...(o.window === undefined
+      ? {}
+      : {
+          window: {
+            cron: o.window,
+            minutes: intArg('--window-minutes', o.windowMinutes),
+            ...(o.timeZone === undefined ? {} : { timeZone: o.timeZone }),
+          },
+        }),
+    ...num('--error-threshold', o.errorThreshold, 'errorThreshold'),
+    ...num('--success-threshold', o.successThreshold, 'successThreshold'),
+    ...num('--timeout', o.timeout, 'timeoutSeconds'),
+  };
+}
+
+export function registerCampaign(program: Command, cli: CliContext): void {
+  const campaign = program.command('campaign').description('update campaigns: a release rolled out to devices in waves').exitOverride();
+  const text = (s: string) => cli.output.text(s);
+  withApiOptions(campaign.command('create'))
+    .description('create a campaign (draft) of a published release')
+    .requiredOption('--name <name>', 'a name for people')
+    .requiredOption('--release <id>', 'the release to roll out')
+    .option('--target <query>', 'the devices: an RSQL query (docs/lifecycle.md), e.g. "tag==canary;state==active"')
+    .option('--device <guid>', 'a device by GUID instead of --target (repeat)', collect, [])
+    .option('--wave <size>', 'a wave: a count or a percentage like 10% (repeat; default one wave of everything)', collect, [])
+    .option('--type <type>', 'forced, soft or download-only (default forced)')
+    .option('--confirm', 'devices must confirm before installing')
+    .option('--window <cron>', 'a maintenance window opens at these times (cron)')
+    .option('--window-minutes <n>', 'and stays open this long')
+    .option('--time-zone <tz>', 'the window time zone (default UTC)')
+    .option('--error-threshold <percent>', 'pause when more than this percentage of a wave failed (default 10)')
+    .option('--success-threshold <percent>', 'start the next wave when this percentage succeeded (default: by hand, next-wave)')
+    .option('--timeout <seconds>', 'per-device timeout after the offer (default 3600)')
+    .option('--json', 'machine output: the campaign')
+    .action(async (o: CreateOptions) => {
+      const body = createBody(o);
+      const res = await apiRequest(apiTarget(o, cli.env), 'POST', '/campaigns', { data: JSON.stringify(body), type: 'application/json' });
+      const c = (await res.json()) as CampaignItem;
+      cli.output.result(c, () => line(c, text));
+    });
+  withApiOptions(campaign.command('list'))
+    .description("list an owner server's campaigns")
+    .option('--state <state>', `only campaigns in this state: ${CAMPAIGN_STATES.join(', ')}`)
+    .option('--json', 'machine output: a JSON array')
+    .action(async (o: ApiOptions & { state?: string; json?: boolean }) => {
+      if (o.state !== undefined && !CAMPAIGN_STATES.includes(o.state))
+        throw new CliExit(EXIT_USAGE, `--state: ${JSON.stringify(o.state)} is not one of ${CAMPAIGN_STATES.join(', ')}`);
+      const items = await listAll<CampaignItem>(apiTarget(o, cli.env), '/campaigns', { state: o.state, limit: '100' });
+      cli.output.result(items, () => (items.length === 0 ? 'no campaigns' : items.map((c) => line(c, text))));
+    });
+  withApiOptions(campaign.command('show'))
+    .description('one campaign with its progress per wave')
+    .argument('<id>', 'the campaign id')
+    .option('--json', 'machine output: the campaign')
+    .action(async (id: string, o: ApiOptions & { json?: boolean }) => {
+      const res = await apiRequest(apiTarget(o, cli.env), 'GET', `/campaigns/${encodeURIComponent(id)}`);
+      const c = (await res.json()) as CampaignItem;
+      cli.output.result(c, () => [line(c, text), ...progressLines(c, text)]);
+    });
+  for (const op of OPERATIONS)
+    withApiOptions(campaign.command(op))
+      .description(`${op.replace('-', ' ')} a campaign`)
+      .argument('<id>', 'the campaign id')
+      .option('--reason <text>', 'why (pause and cancel)')
+      .option('--json', 'machine output: the campaign')
+      .action(async (id: string, o: ApiOptions & { reason?: string; json?: boolean }) => {
+        const body = JSON.stringify(o.reason === undefined ? {} : { reason: o.reason });
+        const res = await apiRequest(apiTarget(o, cli.env), 'POST', `/campaigns/${encodeURIComponent(id)}/${op}`, {
+          data: body,
+          type: 'application/json',
+        });
+        const c = (await res.json()) as CampaignItem;
+        cli.output.result(c, () => line(c, text));
+      });
+  for (const c of [campaign, ...campaign.commands]) c.exitOverride();
+}

@@ -1,0 +1,199 @@
+/**
+ * Update campaigns over the management API: created (checked against a published release),
+ * listed, read with progress counts per wave, started, paused, resumed, moved to the next wave by
+ * hand, cancelled. The rules live in src/lifecycle/campaigns; these routes only adapt.
+ */
+import { Type } from 'typebox';
+import { IotopiaError } from '../../errors.ts';
+import { MAX_CAMPAIGN_NAME, MAX_TARGET_GUIDS } from '../../lifecycle/campaigns/campaign-input.ts';
+import { CampaignError, type CampaignErrorCode } from '../../lifecycle/campaigns/errors.ts';
+import { campaignService } from '../../lifecycle/campaigns/service.ts';
+import { MAX_TARGET_QUERY } from '../../lifecycle/campaigns/target.ts';
+import { CAMPAIGN_ACTION_TYPES, CAMPAIGN_STATES, type CampaignRecord, type WaveCounts } from '../../store/campaign-repository.ts';
+import { actorOf } from './auth.ts';
+import { pageRequest, withCursorCheck } from './pagination.ts';
+import { ApiProblem } from './problem.ts';
+import { type ApiContext, jsonResponse, pageOf, pageQuery, route } from './route.ts';
+
+const STATUS: Record<CampaignErrorCode | 'ERR_CAMPAIGN_TARGET' | 'ERR_CAMPAIGN_WAVES' | 'ERR_CAMPAIGN_WINDOW', number> = {
+  ERR_CAMPAIGN_INPUT: 400,
+  ERR_CAMPAIGN_TARGET: 400,
+  ERR_CAMPAIGN_WAVES: 400,
+  ERR_CAMPAIGN_WINDOW: 400,
+  ERR_CAMPAIGN_DUPLICATE: 409,
+  ERR_CAMPAIGN_NOT_FOUND: 404,
+  ERR_CAMPAIGN_RELEASE: 422,
+  ERR_CAMPAIGN_STATE: 409,
+  ERR_CAMPAIGN_NO_TARGETS: 422,
+  ERR_CAMPAIGN_ACTION_NOT_FOUND: 404,
+  ERR_CAMPAIGN_FEEDBACK: 409,
+};
+
+/** The service's refusals as problems carrying the lifecycle code (docs/errors-lifecycle.md). */
+async function campaignCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof CampaignError || (e instanceof IotopiaError && e.code in STATUS))
+      throw new ApiProblem(STATUS[e.code as keyof typeof STATUS], e.code, e.message);
+    throw e;
+  }
+}
+
+const campaignView = (c: CampaignRecord, waves?: WaveCounts[]) => ({
+  id: c.id,
+  name: c.name,
+  releaseId: c.releaseId,
+  ...(c.targetQuery === undefined ? {} : { targetQuery: c.targetQuery }),
+  ...(c.targetGuids === undefined ? {} : { targetGuids: c.targetGuids }),
+  waves: c.waves,
+  actionType: c.actionType,
+  confirm: c.confirm,
+  ...(c.window === undefined ? {} : { window: c.window }),
+  errorThreshold: c.errorThreshold,
+  ...(c.successThreshold === undefined ? {} : { successThreshold: c.successThreshold }),
+  timeoutSeconds: c.timeoutSeconds,
+  state: c.state,
+  currentWave: c.currentWave,
+  ...(c.reason === undefined ? {} : { reason: c.reason }),
+  ...(waves === undefined ? {} : { progress: waves }),
+  createdAt: c.createdAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
+});
+
+const CAMPAIGN_SCHEMA = {
+  type: 'object',
+  required: [
+    'id',
+    'name',
+    'releaseId',
+    'waves',
+    'actionType',
+    'confirm',
+    'errorThreshold',
+    'timeoutSeconds',
+    'state',
+    'currentWave',
+    'createdAt',
+    'updatedAt',
+  ],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    releaseId: { type: 'string' },
+    targetQuery: { type: 'string' },
+    targetGuids: { type: 'array', items: { type: 'string' } },
+    waves: { type: 'array', items: { type: 'object' } },
+    actionType: { type: 'string', enum: CAMPAIGN_ACTION_TYPES },
+    confirm: { type: 'boolean' },
+    window: { type: 'object' },
+    errorThreshold: { type: 'integer' },
+    successThreshold: { type: 'integer', description: 'absent: the next wave is started by hand' },
+    timeoutSeconds: { type: 'integer' },
+    state: { type: 'string', enum: CAMPAIGN_STATES },
+    currentWave: { type: 'integer', description: 'from 0' },
+    reason: { type: 'string' },
+    progress: { type: 'array', items: { type: 'object', description: '{ wave, counts: { <action state>: n } }' } },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const WaveSize = Type.Union([
+  Type.Object({ count: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  Type.Object({ percent: Type.Number({ exclusiveMinimum: 0, maximum: 100 }) }, { additionalProperties: false }),
+]);
+const NewCampaign = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: MAX_CAMPAIGN_NAME }),
+    releaseId: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
+    targetQuery: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TARGET_QUERY })),
+    targetGuids: Type.Optional(Type.Array(Type.String({ pattern: '^[0-9a-f]{32}$' }), { minItems: 1, maxItems: MAX_TARGET_GUIDS })),
+    waves: Type.Array(WaveSize, { minItems: 1, maxItems: 64 }),
+    actionType: Type.Optional(Type.Enum(CAMPAIGN_ACTION_TYPES)),
+    confirm: Type.Optional(Type.Boolean()),
+    window: Type.Optional(
+      Type.Object(
+        {
+          cron: Type.String({ minLength: 1, maxLength: 256 }),
+          minutes: Type.Integer({ minimum: 1 }),
+          timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    errorThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+    successThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+    timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
+const CampaignQuery = pageQuery({ state: Type.Optional(Type.Enum(CAMPAIGN_STATES)) });
+const Reason = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false });
+
+const OPERATIONS = ['start', 'pause', 'resume', 'next-wave', 'cancel'] as const;
+
+export function campaignApiRoutes(ctx: ApiContext) {
+  const svc = campaignService({ store: ctx.store, ...(ctx.clock === undefined ? {} : { clock: ctx.clock }) });
+  const operate = (op: (typeof OPERATIONS)[number], id: string, actor: string, reason?: string) => {
+    if (op === 'start') return svc.start(id, actor);
+    if (op === 'pause') return svc.pause(id, actor, reason);
+    if (op === 'resume') return svc.resume(id, actor);
+    if (op === 'next-wave') return svc.nextWave(id, actor);
+    return svc.cancel(id, actor, reason);
+  };
+  return [
+    route({
+      method: 'POST',
+      url: '/campaigns',
+      roles: ['owner'],
+      summary: 'Create a campaign (draft) of a published release, targeting a query or a list of GUIDs',
+      schema: { body: NewCampaign },
+      openapi: { responses: { 201: jsonResponse('the campaign', CAMPAIGN_SCHEMA) } },
+      async handler(request, reply) {
+        const made = await campaignCall(() => svc.create(request.body, actorOf(request)));
+        return reply.code(201).send(campaignView(made));
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/campaigns',
+      roles: ['owner'],
+      summary: 'List campaigns; state filters',
+      schema: { querystring: CampaignQuery },
+      openapi: { responses: { 200: jsonResponse('a page of campaigns', pageOf(CAMPAIGN_SCHEMA)) } },
+      async handler(request) {
+        const { state, ...query } = request.query;
+        const page = await withCursorCheck(() => svc.list({ ...pageRequest(query), ...(state === undefined ? {} : { state }) }));
+        return { items: page.items.map((c) => campaignView(c)), ...(page.next === undefined ? {} : { next: page.next }) };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/campaigns/:id',
+      roles: ['owner'],
+      summary: 'One campaign with its progress: action counts per wave and state',
+      schema: { params: IdParams },
+      openapi: { responses: { 200: jsonResponse('the campaign', CAMPAIGN_SCHEMA) } },
+      async handler(request) {
+        const p = await campaignCall(() => svc.get(request.params.id));
+        return campaignView(p.campaign, p.waves);
+      },
+    }),
+    ...OPERATIONS.map((op) =>
+      route({
+        method: 'POST',
+        url: `/campaigns/:id/${op}`,
+        roles: ['owner'],
+        summary: `${op[0]?.toUpperCase()}${op.slice(1).replace('-', ' ')} a campaign; 409 ERR_CAMPAIGN_STATE when its state does not allow it`,
+        schema: { params: IdParams, body: Type.Optional(Reason) },
+        openapi: { responses: { 200: jsonResponse('the campaign', CAMPAIGN_SCHEMA) } },
+        async handler(request) {
+          const reason = (request.body as { reason?: string } | undefined)?.reason;
+          return campaignView(await campaignCall(() => operate(op, request.params.id, actorOf(request), reason)));
+        },
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,110 @@
+/**
+ * Campaigns end to end against `iotopia up`: devices onboarded with the agent, a release created
+ * with `iotopia release create`, a two-wave campaign made and started with `iotopia campaign`, and
+ * `iotopia device run --once` on each device: the first wave installs, the engine's tick starts the
+ * second, every device installs the release and the server records its new sequence number.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { tickCampaigns } from '../../src/lifecycle/campaigns/engine.ts';
+import { resolveConfig } from '../../src/server/platform/config.ts';
+import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+import { runCli } from '../helpers/cli.ts';
+
+describe('iotopia campaign with iotopia device run against iotopia up', () => {
+  let platform: Platform;
+  let env: Record<string, string | undefined>;
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-campaign-'));
+  const DEVICES = ['d1', 'd2', 'd3'];
+  const IMAGE = new Uint8Array(randomBytes(20_000));
+  const run = (args: string[]) => runCli(args, dir, env);
+  const json = async (args: string[]) => {
+    const r = await run([...args, '--json']);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    return JSON.parse(r.out);
+  };
+
+  before(async () => {
+    platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir: join(dir, 'server'), logLevel: 'silent' }]));
+    env = { ...process.env, IOTOPIA_SERVER: platform.url, IOTOPIA_TOKEN: platform.firstAdminToken };
+    delete env.IOTOPIA_TLS_CA;
+    for (const d of DEVICES) {
+      await json(['device', 'init', '--manufacturer', platform.url, '--credential', `${d}/c.cbor`]);
+      await json(['device', 'onboard', '--credential', `${d}/c.cbor`]);
+      await json(['device', 'run', '--credential', `${d}/c.cbor`, '--once']);
+    }
+    writeFileSync(join(dir, 'fw.bin'), IMAGE);
+  });
+  after(async () => {
+    await platform.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a two-wave campaign: the first wave installs, the tick starts the second, every device reports the new version', async () => {
+    const release = await json(['release', 'create', '--model', 'agent', '--version', '2.0.0', '--seq', '2', '--component', 'fw=fw.bin']);
+    const created = await json([
+      'campaign',
+      'create',
+      '--name',
+      'agent 2.0.0',
+      '--release',
+      release.id,
+      '--target',
+      'state==active',
+      '--wave',
+      '1',
+      '--wave',
+      '100%',
+      '--success-threshold',
+      '100',
+      '--error-threshold',
+      '0',
+    ]);
+    assert.equal(created.state, 'draft');
+    const started = await json(['campaign', 'start', created.id]);
+    assert.equal(started.state, 'running');
+    const once = async () => {
+      const results: string[] = [];
+      for (const d of DEVICES) {
+        const r = await json(['device', 'run', '--credential', `${d}/c.cbor`, '--once']);
+        if (r.update !== undefined) results.push(`${d}:${r.update.status}${r.update.reason === undefined ? "" : `:${r.update.reason}`}`);
+      }
+      return results;
+    };
+    const first = await once();
+    assert.equal(first.length, 1, 'one device in the first wave');
+    assert.match(first[0] ?? '', /:succeeded$/);
+    assert.deepEqual(await once(), [], 'the second wave waits for the tick');
+    assert.deepEqual((await tickCampaigns({ store: platform.store })).changes, [`${created.id}: next-wave`]);
+    const second = await once();
+    assert.deepEqual(
+      second.map((s) => s.split(':')[1]),
+      ['succeeded', 'succeeded'],
+    );
+    assert.deepEqual((await tickCampaigns({ store: platform.store })).changes, [`${created.id}: finish`]);
+    const shown = await json(['campaign', 'show', created.id]);
+    assert.equal(shown.state, 'finished');
+    assert.deepEqual(shown.progress, [
+      { wave: 0, counts: { succeeded: 1 } },
+      { wave: 1, counts: { succeeded: 2 } },
+    ]);
+    for (const d of DEVICES) {
+      const state = JSON.parse(readFileSync(join(dir, d, 'suit-state.json'), 'utf8'));
+      assert.equal(state.sequenceNumber, 2);
+      const files = readdirSync(join(dir, d, 'components'));
+      assert.deepEqual(new Uint8Array(readFileSync(join(dir, d, 'components', files[0] as string))), IMAGE);
+    }
+    const listed = await json(['campaign', 'list', '--state', 'finished']);
+    assert.deepEqual(
+      listed.map((c: { id: string }) => c.id),
+      [created.id],
+    );
+    const again = await run(['campaign', 'start', created.id]);
+    assert.equal(again.code, 1);
+    assert.match(again.err, /ERR_CAMPAIGN_STATE/);
+  });
+});
