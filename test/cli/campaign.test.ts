@@ -71,7 +71,7 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
       const results: string[] = [];
       for (const d of DEVICES) {
         const r = await json(['device', 'run', '--credential', `${d}/c.cbor`, '--once']);
-        if (r.update !== undefined) results.push(`${d}:${r.update.status}${r.update.reason === undefined ? "" : `:${r.update.reason}`}`);
+        if (r.update !== undefined) results.push(`${d}:${r.update.status}${r.update.reason === undefined ? '' : `:${r.update.reason}`}`);
       }
       return results;
     };
