@@ -102,6 +102,7 @@ export async function applyUpdate(
   await client.feedback(action.id, {
     status: result.status,
     ...(result.reason === undefined ? {} : { reason: result.reason }),
+    ...(result.sequenceNumber === undefined ? {} : { sequenceNumber: result.sequenceNumber }),
   });
   return result;
 }

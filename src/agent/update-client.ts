@@ -18,7 +18,7 @@ export interface UpdateClient {
   envelope(envelopeUrl: string): Promise<Uint8Array>;
   /** A payload by URI (…/artifacts/<sha-256>), resumed from `<dir>/<sha-256>.part`. */
   artifact(uri: string): Promise<Uint8Array>;
-  feedback(actionId: string, body: { status: string; reason?: string; report?: string }): Promise<void>;
+  feedback(actionId: string, body: { status: string; reason?: string; report?: string; sequenceNumber?: number }): Promise<void>;
 }
 
 const bearer = (p: ManagementProvision) => (p.credential.type === 'bearer' ? p.credential.token : '');

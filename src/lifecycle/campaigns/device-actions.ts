@@ -35,6 +35,8 @@ export interface Feedback {
   reason?: string;
   /** A SUIT report as the device sent it (not verified here). */
   report?: Uint8Array;
+  /** With `succeeded`: the sequence number the device now runs, as it reports it. */
+  sequenceNumber?: number;
 }
 
 async function withRelease(ctx: CampaignContext, action: CampaignAction): Promise<OfferedAction | undefined> {
@@ -92,6 +94,8 @@ function checkFeedback(f: Feedback): void {
     throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `a status is one of ${FEEDBACK_STATUSES.join(', ')}`);
   if (f.reason !== undefined && f.reason.length > MAX_FEEDBACK_REASON)
     throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `a reason is at most ${MAX_FEEDBACK_REASON} characters`);
+  if (f.sequenceNumber !== undefined && (!Number.isSafeInteger(f.sequenceNumber) || f.sequenceNumber < 0))
+    throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', 'a sequence number is a safe unsigned integer');
   if (f.report !== undefined && f.report.length > MAX_REPORT_BYTES)
     throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `a report is at most ${MAX_REPORT_BYTES} bytes`);
 }
@@ -99,7 +103,7 @@ function checkFeedback(f: Feedback): void {
 /**
  * Records the device's feedback on its own action. Only an action in flight takes feedback
  * (ERR_CAMPAIGN_FEEDBACK otherwise, e.g. after a timeout or cancel); `succeeded` records the
- * release's sequence number and version as the device's installed one.
+ * sequence number the device reported (the release's when it reported none) as its installed one.
  */
 export async function actionFeedback(ctx: CampaignContext, guid: string, actionId: string, f: Feedback): Promise<CampaignAction> {
   checkFeedback(f);
@@ -118,7 +122,7 @@ export async function actionFeedback(ctx: CampaignContext, guid: string, actionI
         guid,
         releaseId: o.release.id,
         version: o.release.version,
-        sequenceNumber: o.release.sequenceNumber,
+        sequenceNumber: f.sequenceNumber ?? o.release.sequenceNumber,
       });
     ctx.log?.('info', 'campaign action feedback', {
       campaign: o.campaign.id,

@@ -54,6 +54,7 @@ const FeedbackBody = {
     status: { type: 'string', enum: [...FEEDBACK_STATUSES] },
     reason: { type: 'string', maxLength: 1024 },
     report: { type: 'string', maxLength: 60_000, pattern: '^[A-Za-z0-9_-]*$' },
+    sequenceNumber: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
   },
 } as const;
 
@@ -112,10 +113,11 @@ export function campaignRoutes(ctx: CampaignContext, payloads: PayloadDeps) {
       schema: { params: ActionParams, body: FeedbackBody },
       async handler(request: FastifyRequest, reply: FastifyReply) {
         const { id } = request.params as { id: string };
-        const b = request.body as { status: Feedback['status']; reason?: string; report?: string };
+        const b = request.body as { status: Feedback['status']; reason?: string; report?: string; sequenceNumber?: number };
         const f: Feedback = {
           status: b.status,
           ...(b.reason === undefined ? {} : { reason: b.reason }),
+          ...(b.sequenceNumber === undefined ? {} : { sequenceNumber: b.sequenceNumber }),
           ...(b.report === undefined ? {} : { report: new Uint8Array(Buffer.from(b.report, 'base64url')) }),
         };
         const a = await actionFeedback(ctx, guidToHex(deviceOf(request).guid), id, f).catch(campaignProblem);

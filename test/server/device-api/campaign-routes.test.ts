@@ -132,10 +132,10 @@ test('feedback: progress then success records the installed release; another dev
   const dl = await feedback(B, a.id, { status: 'downloading' });
   assert.deepEqual(dl.json(), { id: a.id, state: 'downloading' });
   const report = Buffer.from([0xa1, 0x01, 0x02]).toString('base64url');
-  const ok = await feedback(B, a.id, { status: 'succeeded', report });
+  const ok = await feedback(B, a.id, { status: 'succeeded', report, sequenceNumber: 7 });
   assert.equal(ok.statusCode, 200, ok.body);
   assert.deepEqual(await store.campaigns.report(a.id), Uint8Array.of(0xa1, 1, 2));
-  assert.equal((await store.campaigns.installed(hex(B)))?.sequenceNumber, 2);
+  assert.equal((await store.campaigns.installed(hex(B)))?.sequenceNumber, 7, 'what the device reported is kept');
   const again = await feedback(B, a.id, { status: 'failed' });
   assert.equal(again.statusCode, 409);
   assert.equal(again.json().code, 'ERR_CAMPAIGN_FEEDBACK');
