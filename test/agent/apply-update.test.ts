@@ -29,6 +29,7 @@ const IMAGE = new Uint8Array(randomBytes(5000));
 let store: Store;
 let app: FastifyInstance;
 let dir: string;
+let releases: ReturnType<typeof releaseService>;
 const provisions: Record<string, ManagementProvision> = {};
 
 before(async () => {
@@ -38,6 +39,7 @@ before(async () => {
   const authority = await ensureUpdateAuthority(store);
   let base = '';
   const service = releaseService({ store, authority, payloadUri: (d) => `${base}/device/v1/artifacts/${d}` });
+  releases = service;
   app = createApp({
     deviceApi: { store, credentials: creds, payloads: service.payloads, limits: { failedLoginsPerMinute: 0, requestsPerMinute: 0 } },
   });
@@ -128,4 +130,37 @@ test('a download resumes from a partial file with a Range request', async () => 
   const got = await updateClient(p, downloads, stub).artifact(`/device/v1/artifacts/${digest}`);
   assert.deepEqual(got, IMAGE);
   assert.deepEqual(ranges, ['bytes=2000-']);
+});
+
+test('an envelope that the provisioned anchors do not authenticate is not installed, and the failure is reported', async () => {
+  const [digest] = (await store.payloads.list()).items.map((x) => x.digest);
+  const release = await createRelease(
+    releases.releases,
+    { model: 'bulb', version: '3.0.0', sequenceNumber: 4, components: [{ id: 'firmware', digest: digest as string, size: IMAGE.length }] },
+    'test',
+  );
+  const svc = campaignService({ store });
+  const c = await svc.create({ name: 'r3', releaseId: release.id, targetGuids: [hex(A)], waves: [{ percent: 100 }] }, 'test');
+  await svc.start(c.id, 'test');
+  const other = await openStore(':memory:', { kek: randomBytes(32) });
+  await ensureUpdateAuthority(other);
+  const stranger = await updateTrustAnchors(other.keys);
+  await other.close();
+  const p = { ...(provisions[hex(A)] as ManagementProvision), trustAnchors: stranger };
+  const data = join(dir, hex(A));
+  const a = (await pollOnce(p)).action;
+  assert.ok(a);
+  const r = await applyUpdate(
+    p,
+    updateClient(p, join(data, 'downloads'), fetch),
+    { id: a.id as string, type: 'forced', envelopeUrl: a.envelopeUrl as string },
+    data,
+  );
+  assert.equal(r.status, 'failed');
+  assert.match(r.reason ?? '', /ERR_SUIT/);
+  const action = await store.campaigns.getAction(a.id as string);
+  assert.equal(action?.state, 'failed');
+  assert.equal(action?.reason, r.reason);
+  assert.equal(await installedSequence(data), 3, 'the device keeps what it had');
+  assert.equal((await store.campaigns.installed(hex(A)))?.sequenceNumber, 3);
 });
