@@ -107,4 +107,32 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
     assert.equal(again.code, 1);
     assert.match(again.err, /ERR_CAMPAIGN_STATE/);
   });
+
+  test('operator refusals come back with their codes: an unknown release, a draft paused, a campaign matching nobody', async () => {
+    const unknown = await run([
+      'campaign',
+      'create',
+      '--name',
+      'x',
+      '--release',
+      '00000000-0000-0000-0000-000000000000',
+      '--target',
+      'state==active',
+    ]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /ERR_CAMPAIGN_RELEASE/);
+    const [release] = await json(['release', 'list']);
+    const nobody = await json(['campaign', 'create', '--name', 'nobody', '--release', release.id, '--target', 'tag==nobody']);
+    const paused = await run(['campaign', 'pause', nobody.id]);
+    assert.equal(paused.code, 1);
+    assert.match(paused.err, /ERR_CAMPAIGN_STATE/);
+    const started = await run(['campaign', 'start', nobody.id]);
+    assert.equal(started.code, 1);
+    assert.match(started.err, /ERR_CAMPAIGN_NO_TARGETS/);
+    const cancelled = await json(['campaign', 'cancel', nobody.id, '--reason', 'wrong target']);
+    assert.equal(cancelled.state, 'cancelled');
+    assert.equal(cancelled.reason, 'wrong target');
+    const usage = await run(['campaign', 'create', '--name', 'x', '--release', release.id]);
+    assert.equal(usage.code, 2);
+  });
 });
