@@ -23,7 +23,9 @@ describe('campaign engine', () => {
     for (let i = 1; i <= 10; i++) {
       const guid = new Uint8Array(Buffer.from(guidOf(i), 'hex'));
       await store.devices.upsert({ guid, state: 'active' });
-      if (i <= 8) await store.devices.setLabels(guid, 'tag', ['fleet']);
+      if (i <= 9) await store.devices.setLabels(guid, 'tag', ['fleet']);
+      // Device 9 is in the fleet but suspended: never targeted.
+      if (i === 9) await store.devices.upsert({ guid, state: 'suspended' });
     }
     const release = (id: string, seq: number, state: 'published' | 'draft') =>
       store.releases.create({
