@@ -6,12 +6,14 @@
  * device each time, and a random device with the credential cache off. Rate limits are off, so
  * the numbers are authentication and routing only. SQLite file store in a temporary directory.
  */
+
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { deviceCredentials, newDeviceToken } from '../src/lifecycle/device-credentials.ts';
+import { databasePayloadStorage } from '../src/lifecycle/releases/database-storage.ts';
 import { createApp } from '../src/server/app.ts';
 import { hashSecret } from '../src/store/hash-secret.ts';
 import { openStore } from '../src/store/open-store.ts';
@@ -87,6 +89,12 @@ export async function devicePollBench(seconds: number, args: readonly string[]) 
       return app;
     });
     const [cached, uncached] = apps as [FastifyInstance, FastifyInstance];
+    // Campaigns on: each poll also looks for the device's actions (none here).
+    const payloads = { payloads: store.payloads, storage: databasePayloadStorage(store.payloads), maxBytes: 1 };
+    const withCampaigns = createApp({
+      deviceApi: { store, credentials: deviceCredentials({ store }), payloads, limits: { requestsPerMinute: 0, failedLoginsPerMinute: 0 } },
+    });
+    apps.push(withCampaigns);
     for (const app of apps) await app.ready();
     const any = () => ({ authorization: `Bearer ${tokens[Math.floor(Math.random() * tokens.length)]}` });
     const one = { authorization: `Bearer ${tokens[0]}` };
@@ -96,6 +104,7 @@ export async function devicePollBench(seconds: number, args: readonly string[]) 
       await run('poll, same device', cached, '/device/v1/poll', () => one, seconds),
       await run('poll, random device', cached, '/device/v1/poll', any, seconds),
       await run('poll, random device, no credential cache', uncached, '/device/v1/poll', any, seconds),
+      await run('poll, random device, campaigns on', withCampaigns, '/device/v1/poll', any, seconds),
     ];
     for (const app of apps) await app.close();
     return { devices, registerSeconds, concurrency: CONCURRENCY, results };

@@ -70,11 +70,13 @@ async function offerOne(ctx: CampaignContext, a: CampaignAction, now: Date): Pro
 /** The action to give the device (GUID hex) on a poll, or undefined. */
 export async function pollAction(ctx: CampaignContext, guid: string): Promise<OfferedAction | undefined> {
   const now = nowOf(ctx);
-  for (const a of await ctx.store.campaigns.actionsOfDevice(guid, IN_FLIGHT)) {
+  // One indexed query per poll: the device's open actions, those in flight first.
+  const open = await ctx.store.campaigns.actionsOfDevice(guid, [...IN_FLIGHT, 'scheduled']);
+  for (const a of open.filter((x) => x.state !== 'scheduled')) {
     const o = await withRelease(ctx, a);
     if (o !== undefined && o.campaign.state === 'running') return o;
   }
-  for (const a of await ctx.store.campaigns.actionsOfDevice(guid, ['scheduled'])) {
+  for (const a of open.filter((x) => x.state === 'scheduled')) {
     const o = await offerOne(ctx, a, now);
     if (o !== undefined) return o;
   }
