@@ -76,6 +76,10 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
       return results;
     };
     const first = await once();
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    assert.match(metrics, new RegExp(`iotopia_campaign_actions\\{campaign="${created.id}",wave="1",state="succeeded"\\} 1`));
+    assert.match(metrics, new RegExp(`iotopia_campaign_actions\\{campaign="${created.id}",wave="2",state="scheduled"\\} 2`));
+    assert.match(metrics, /iotopia_campaigns\{state="running"\} 1/);
     assert.equal(first.length, 1, 'one device in the first wave');
     assert.match(first[0] ?? '', /:succeeded$/);
     assert.deepEqual(await once(), [], 'the second wave waits for the tick');

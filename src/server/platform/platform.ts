@@ -38,6 +38,7 @@ import { DEFAULT_LIMITS } from './limits-config.ts';
 import { listenAll, type PlatformListener } from './listeners.ts';
 import { createMetrics, type PlatformMetrics } from './metrics.ts';
 import { readOutboundTlsCa } from './outbound-tls.ts';
+import { campaignMetrics } from './roles/campaign-metrics.ts';
 import type { RoleContext } from './roles/context.ts';
 import { type IntentPorts, type IntentRole, intentRole } from './roles/intent.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
@@ -115,6 +116,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
     const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
     const metrics = createMetrics();
+    if (owner !== undefined) campaignMetrics(metrics.registry, store);
     const intent = config.roles.includes('intent') ? intentRole(ctx, metrics.registry, options.intentPorts) : undefined;
     const releases = config.roles.includes('owner') ? await releasesRole(ctx, keystore) : undefined;
     const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, { intent, releases });
