@@ -12,6 +12,7 @@ export const CAMPAIGN_ACTION_TYPES: readonly CampaignActionType[] = ['forced', '
 export type ActionState =
   | 'scheduled'
   | 'offered'
+  | 'confirmed'
   | 'downloading'
   | 'downloaded'
   | 'installing'
@@ -22,6 +23,7 @@ export type ActionState =
 export const ACTION_STATES: readonly ActionState[] = [
   'scheduled',
   'offered',
+  'confirmed',
   'downloading',
   'downloaded',
   'installing',
@@ -30,6 +32,15 @@ export const ACTION_STATES: readonly ActionState[] = [
   'cancelled',
   'timed-out',
 ];
+
+/** The states of an action offered to its device and not over yet. */
+export const IN_FLIGHT_STATES = [
+  'offered',
+  'confirmed',
+  'downloading',
+  'downloaded',
+  'installing',
+] as const satisfies readonly ActionState[];
 
 /** A wave's size, as planWaves takes it. */
 export type CampaignWaveSize = { count: number } | { percent: number };

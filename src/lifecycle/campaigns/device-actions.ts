@@ -8,7 +8,7 @@
  * maintenance window is open. Anti-rollback: an action whose release's sequence number is not
  * above the one the device last installed is cancelled instead of offered.
  */
-import type { ActionState, CampaignAction, CampaignRecord } from '../../store/campaign-repository.ts';
+import { type ActionState, type CampaignAction, type CampaignRecord, IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
 import type { ReleaseRecord } from '../../store/release-repository.ts';
 import { type CampaignContext, nowOf } from './context.ts';
 import { CampaignError } from './errors.ts';
@@ -19,7 +19,7 @@ export const MAX_REPORT_BYTES = 64 * 1024;
 /** The longest failure reason kept, characters. */
 export const MAX_FEEDBACK_REASON = 1024;
 
-const IN_FLIGHT: readonly ActionState[] = ['offered', 'downloading', 'downloaded', 'installing'];
+const IN_FLIGHT: readonly ActionState[] = IN_FLIGHT_STATES;
 
 export interface OfferedAction {
   action: CampaignAction;
@@ -111,14 +111,19 @@ export async function actionFeedback(ctx: CampaignContext, guid: string, actionI
   checkFeedback(f);
   const o = await ownAction(ctx, guid, actionId);
   const reason = f.status === 'failed' ? (f.reason ?? 'the device reported a failure') : undefined;
+  // A campaign that requires confirmation takes feedback only once the device confirmed.
+  const from = o.campaign.confirm ? IN_FLIGHT.filter((s) => s !== 'offered') : IN_FLIGHT;
   return ctx.store.transaction(async (r) => {
-    const after = await r.campaigns.updateAction(actionId, IN_FLIGHT, {
+    const after = await r.campaigns.updateAction(actionId, from, {
       state: f.status,
       ...(reason === undefined ? {} : { reason }),
       ...(f.report === undefined ? {} : { report: f.report }),
     });
     if (after === undefined)
-      throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `action ${actionId} is ${o.action.state} and takes no feedback`);
+      throw new CampaignError(
+        'ERR_CAMPAIGN_FEEDBACK',
+        `action ${actionId} is ${o.action.state} and takes no feedback${o.action.state === 'offered' ? ' before it is confirmed' : ''}`,
+      );
     if (f.status === 'succeeded')
       await r.campaigns.setInstalled({
         guid,
@@ -135,4 +140,30 @@ export async function actionFeedback(ctx: CampaignContext, guid: string, actionI
     });
     return after;
   });
+}
+
+/**
+ * The device (or its user) accepts or declines its offered action: accepted, `offered` becomes
+ * `confirmed` and feedback may follow; declined, the action is cancelled with the reason (it
+ * counts for neither threshold). ERR_CAMPAIGN_FEEDBACK when the action is not waiting for it.
+ */
+export async function confirmAction(
+  ctx: CampaignContext,
+  guid: string,
+  actionId: string,
+  answer: { accept: boolean; reason?: string },
+): Promise<CampaignAction> {
+  if (answer.reason !== undefined && answer.reason.length > MAX_FEEDBACK_REASON)
+    throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `a reason is at most ${MAX_FEEDBACK_REASON} characters`);
+  const o = await ownAction(ctx, guid, actionId);
+  const after = answer.accept
+    ? await ctx.store.campaigns.updateAction(actionId, ['offered'], { state: 'confirmed' })
+    : await ctx.store.campaigns.updateAction(actionId, ['offered', 'confirmed'], {
+        state: 'cancelled',
+        reason: `declined by the device${answer.reason === undefined ? '' : `: ${answer.reason}`}`,
+      });
+  if (after === undefined)
+    throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `action ${actionId} is ${o.action.state} and awaits no confirmation`);
+  ctx.log?.('info', 'campaign action confirmation', { campaign: o.campaign.id, action: actionId, device: guid, to: after.state });
+  return after;
 }

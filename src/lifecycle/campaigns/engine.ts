@@ -5,13 +5,13 @@
  * wave), so a tick run twice, or by two replicas at once, changes each thing once: ticks are
  * idempotent and need no lease.
  */
-import type { CampaignRecord } from '../../store/campaign-repository.ts';
+import { type CampaignRecord, IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
 import { type CampaignContext, ENGINE_ACTOR, nowOf } from './context.ts';
 import { CampaignError } from './errors.ts';
 import { moveCampaign } from './service.ts';
 import { waveDecision } from './wave-decision.ts';
 
-const IN_FLIGHT = ['offered', 'downloading', 'downloaded', 'installing'] as const;
+const IN_FLIGHT = IN_FLIGHT_STATES;
 
 export interface TickResult {
   timedOut: number;

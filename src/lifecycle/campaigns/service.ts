@@ -5,7 +5,7 @@
  * of a campaign is conditional on its state and audited in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { CampaignRecord, CampaignState, WaveCounts } from '../../store/campaign-repository.ts';
+import { type CampaignRecord, type CampaignState, IN_FLIGHT_STATES, type WaveCounts } from '../../store/campaign-repository.ts';
 import { ERR_STORE_DUPLICATE, StoreError } from '../../store/errors.ts';
 import type { Page, PageRequest } from '../../store/page.ts';
 import type { Repositories } from '../../store/store.ts';
@@ -17,7 +17,7 @@ import { planWaves } from './waves.ts';
 
 /** Action states that are over; the others can still be cancelled. */
 export const FINAL_ACTION_STATES = ['succeeded', 'failed', 'cancelled', 'timed-out'] as const;
-export const OPEN_ACTION_STATES = ['scheduled', 'offered', 'downloading', 'downloaded', 'installing'] as const;
+export const OPEN_ACTION_STATES = ['scheduled', ...IN_FLIGHT_STATES] as const;
 
 export interface CampaignProgress {
   campaign: CampaignRecord;

@@ -8,6 +8,7 @@ import { guidToHex } from '../../fdo/types/guid.ts';
 import type { CampaignContext } from '../../lifecycle/campaigns/context.ts';
 import {
   actionFeedback,
+  confirmAction,
   FEEDBACK_STATUSES,
   type Feedback,
   type OfferedAction,
@@ -15,6 +16,7 @@ import {
 } from '../../lifecycle/campaigns/device-actions.ts';
 import { CampaignError } from '../../lifecycle/campaigns/errors.ts';
 import { isSha256Hex, type PayloadDeps, payloadRecord, readPayloadRange } from '../../lifecycle/releases/payloads.ts';
+import { IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
 import { ApiProblem } from '../api/problem.ts';
 import { answer } from './cbor-body.ts';
 import { deviceOf } from './device-auth.ts';
@@ -23,8 +25,6 @@ import { parseRange } from './range.ts';
 
 /** The SUIT envelope media type (draft-ietf-suit-manifest §12.2). */
 export const SUIT_ENVELOPE_TYPE = 'application/suit-envelope+cose';
-
-const IN_FLIGHT = ['offered', 'downloading', 'downloaded', 'installing'] as const;
 
 export const envelopePath = (actionId: string): string => `${DEVICE_API_PREFIX}/actions/${actionId}/envelope`;
 
@@ -58,11 +58,18 @@ const FeedbackBody = {
   },
 } as const;
 
+const ConfirmBody = {
+  type: 'object',
+  required: ['accept'],
+  additionalProperties: false,
+  properties: { accept: { type: 'boolean' }, reason: { type: 'string', maxLength: 1024 } },
+} as const;
+
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
 /** Whether a release offered to the device (an action in flight) has a payload with this digest. */
 async function offeredDigest(ctx: CampaignContext, guid: string, digest: string): Promise<boolean> {
-  for (const a of await ctx.store.campaigns.actionsOfDevice(guid, IN_FLIGHT)) {
+  for (const a of await ctx.store.campaigns.actionsOfDevice(guid, IN_FLIGHT_STATES)) {
     const c = await ctx.store.campaigns.get(a.campaignId);
     const r = c === undefined ? undefined : await ctx.store.releases.get(c.releaseId);
     if (r?.components.some((x) => x.digest === digest)) return true;
@@ -121,6 +128,18 @@ export function campaignRoutes(ctx: CampaignContext, payloads: PayloadDeps) {
           ...(b.report === undefined ? {} : { report: new Uint8Array(Buffer.from(b.report, 'base64url')) }),
         };
         const a = await actionFeedback(ctx, guidToHex(deviceOf(request).guid), id, f).catch(campaignProblem);
+        return answer(request, reply, { id: a.id, state: a.state });
+      },
+    },
+    {
+      method: 'POST' as const,
+      url: '/actions/:id/confirm',
+      schema: { params: ActionParams, body: ConfirmBody },
+      async handler(request: FastifyRequest, reply: FastifyReply) {
+        const { id } = request.params as { id: string };
+        const b = request.body as { accept: boolean; reason?: string };
+        const choice = { accept: b.accept, ...(b.reason === undefined ? {} : { reason: b.reason }) };
+        const a = await confirmAction(ctx, guidToHex(deviceOf(request).guid), id, choice).catch(campaignProblem);
         return answer(request, reply, { id: a.id, state: a.state });
       },
     },

@@ -129,6 +129,20 @@ test('feedback: progress then success records the installed release; another dev
   assert.equal((await feedback(A, a.id, { status: 'succeeded' })).statusCode, 404);
   const bad = await feedback(B, a.id, { status: 'exploded' });
   assert.equal(bad.statusCode, 400);
+  const early = await feedback(B, a.id, { status: 'downloading' });
+  assert.equal(early.statusCode, 409, 'the campaign requires confirmation first');
+  assert.match(early.json().detail, /before it is confirmed/);
+  const confirm = (g: Uint8Array, body: Record<string, unknown>) =>
+    app.inject({
+      method: 'POST',
+      url: `/device/v1/actions/${a.id}/confirm`,
+      headers: { authorization: `Bearer ${token[hex(g)]}` },
+      payload: body,
+    });
+  assert.equal((await confirm(A, { accept: true })).statusCode, 404, "another device cannot confirm B's action");
+  const confirmed = await confirm(B, { accept: true });
+  assert.deepEqual(confirmed.json(), { id: a.id, state: 'confirmed' });
+  assert.equal((await confirm(B, { accept: true })).statusCode, 409);
   const dl = await feedback(B, a.id, { status: 'downloading' });
   assert.deepEqual(dl.json(), { id: a.id, state: 'downloading' });
   const report = Buffer.from([0xa1, 0x01, 0x02]).toString('base64url');
@@ -140,4 +154,23 @@ test('feedback: progress then success records the installed release; another dev
   assert.equal(again.statusCode, 409);
   assert.equal(again.json().code, 'ERR_CAMPAIGN_FEEDBACK');
   assert.equal(await actionOf(B), null, 'a finished action is not offered again');
+});
+
+test('confirmation: a device that declines cancels its action, with the reason', async () => {
+  const c = await campaignService({ store }).create(
+    { name: 'c', releaseId: 'r1', targetGuids: [hex(C)], waves: [{ percent: 100 }], confirm: true },
+    'test',
+  );
+  await campaignService({ store }).start(c.id, 'test');
+  const a = await actionOf(C);
+  assert.equal(a.confirm, true);
+  const r = await app.inject({
+    method: 'POST',
+    url: `/device/v1/actions/${a.id}/confirm`,
+    headers: { authorization: `Bearer ${token[hex(C)]}` },
+    payload: { accept: false, reason: 'user said no' },
+  });
+  assert.deepEqual(r.json(), { id: a.id, state: 'cancelled' });
+  assert.equal((await store.campaigns.getAction(a.id))?.reason, 'declined by the device: user said no');
+  assert.equal(await actionOf(C), null);
 });
