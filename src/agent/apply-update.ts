@@ -19,10 +19,13 @@ export interface OfferedUpdate {
   id: string;
   type: string;
   envelopeUrl: string;
+  /** The campaign requires the device (or its user) to confirm before installing. */
+  confirm?: boolean;
 }
 
 export interface UpdateResult {
-  status: 'succeeded' | 'failed';
+  /** `awaiting-confirmation`: the action needs a confirmation this agent was not told to give. */
+  status: 'succeeded' | 'failed' | 'awaiting-confirmation';
   reason?: string;
   sequenceNumber?: number;
 }
@@ -83,15 +86,21 @@ async function run(provision: ManagementProvision, client: UpdateClient, action:
 }
 
 /**
- * Applies an offered action and reports its result (failures with their reason). Errors reaching
- * the server are thrown; a processing failure is reported and returned.
+ * Applies an offered action and reports its result (failures with their reason). An action that
+ * needs confirmation is confirmed first when `accept` is set, and left alone otherwise. Errors
+ * reaching the server are thrown; a processing failure is reported and returned.
  */
 export async function applyUpdate(
   provision: ManagementProvision,
   client: UpdateClient,
   action: OfferedUpdate,
   dataDir: string,
+  options: { accept?: boolean } = {},
 ): Promise<UpdateResult> {
+  if (action.confirm === true) {
+    if (options.accept !== true) return { status: 'awaiting-confirmation' };
+    await client.confirm(action.id);
+  }
   let result: UpdateResult;
   try {
     result = await run(provision, client, action, dataDir);
@@ -100,7 +109,7 @@ export async function applyUpdate(
     result = { status: 'failed', reason: `${typeof code === 'string' ? `${code}: ` : ''}${(e as Error).message}`.slice(0, 1000) };
   }
   await client.feedback(action.id, {
-    status: result.status,
+    status: result.status === 'succeeded' ? 'succeeded' : 'failed',
     ...(result.reason === undefined ? {} : { reason: result.reason }),
     ...(result.sequenceNumber === undefined ? {} : { sequenceNumber: result.sequenceNumber }),
   });

@@ -18,6 +18,8 @@ export interface UpdateClient {
   envelope(envelopeUrl: string): Promise<Uint8Array>;
   /** A payload by URI (…/artifacts/<sha-256>), resumed from `<dir>/<sha-256>.part`. */
   artifact(uri: string): Promise<Uint8Array>;
+  /** Accepts the action; resolves false when the server says it awaits no confirmation (confirmed before). */
+  confirm(actionId: string): Promise<boolean>;
   feedback(actionId: string, body: { status: string; reason?: string; report?: string; sequenceNumber?: number }): Promise<void>;
 }
 
@@ -91,6 +93,16 @@ export function updateClient(provision: ManagementProvision, downloadDir: string
       }
       await rename(part, join(downloadDir, digest));
       return have;
+    },
+    async confirm(actionId) {
+      const r = await call(`${provision.endpoint.replace(/\/+$/, '')}/actions/${encodeURIComponent(actionId)}/confirm`, {
+        method: 'POST',
+        headers: headers({ 'content-type': 'application/json' }),
+        body: JSON.stringify({ accept: true }),
+      });
+      if (r.status === 409) return false;
+      if (!r.ok) throw await refusal(r);
+      return true;
     },
     async feedback(actionId, body) {
       const r = await call(`${provision.endpoint.replace(/\/+$/, '')}/actions/${encodeURIComponent(actionId)}/feedback`, {

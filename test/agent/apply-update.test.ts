@@ -164,3 +164,30 @@ test('an envelope that the provisioned anchors do not authenticate is not instal
   assert.equal(await installedSequence(data), 3, 'the device keeps what it had');
   assert.equal((await store.campaigns.installed(hex(A)))?.sequenceNumber, 3);
 });
+
+test('an update that needs confirmation waits without --accept-updates, and installs once the agent confirms', async () => {
+  const [digest] = (await store.payloads.list()).items.map((x) => x.digest);
+  const release = await createRelease(
+    releases.releases,
+    { model: 'bulb', version: '4.0.0', sequenceNumber: 5, components: [{ id: 'firmware', digest: digest as string, size: IMAGE.length }] },
+    'test',
+  );
+  const svc = campaignService({ store });
+  const c = await svc.create(
+    { name: 'r4', releaseId: release.id, targetGuids: [hex(B)], waves: [{ percent: 100 }], confirm: true },
+    'test',
+  );
+  await svc.start(c.id, 'test');
+  const p = provisions[hex(B)] as ManagementProvision;
+  const data = join(dir, hex(B));
+  const a = (await pollOnce(p)).action;
+  assert.equal(a?.confirm, true);
+  const offered = { id: a?.id as string, type: 'forced', envelopeUrl: a?.envelopeUrl as string, confirm: true };
+  const client = updateClient(p, join(data, 'downloads'), fetch);
+  assert.deepEqual(await applyUpdate(p, client, offered, data), { status: 'awaiting-confirmation' });
+  assert.equal((await store.campaigns.getAction(offered.id))?.state, 'offered');
+  const r = await applyUpdate(p, client, offered, data, { accept: true });
+  assert.equal(r.status, 'succeeded', r.reason);
+  assert.equal(await installedSequence(data), 5);
+  assert.equal((await store.campaigns.getAction(offered.id))?.state, 'succeeded');
+});

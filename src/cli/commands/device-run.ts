@@ -23,6 +23,7 @@ interface RunOptions {
   once?: boolean;
   json?: boolean;
   tlsCa?: string;
+  acceptUpdates?: boolean;
 }
 
 async function loadProvision(file: string): Promise<ManagementProvision> {
@@ -42,7 +43,7 @@ async function loadProvision(file: string): Promise<ManagementProvision> {
 function offered(a: PollAnswer): OfferedUpdate | undefined {
   const x = a.action;
   if (x === null || typeof x.id !== 'string' || typeof x.envelopeUrl !== 'string') return undefined;
-  return { id: x.id, type: typeof x.type === 'string' ? x.type : 'forced', envelopeUrl: x.envelopeUrl };
+  return { id: x.id, type: typeof x.type === 'string' ? x.type : 'forced', envelopeUrl: x.envelopeUrl, confirm: x.confirm === true };
 }
 
 const refused = (e: DeviceApiError) =>
@@ -56,6 +57,7 @@ export function registerDeviceRun(device: Command, cli: CliContext, defaultCrede
     .option('--credential <file>', 'the device credential; the provision is read beside it', defaultCredential)
     .option('--provision <file>', 'the provision file (default: provision.json beside the credential)')
     .option('--once', 'poll once and exit')
+    .option('--accept-updates', 'confirm updates whose campaign asks the device to (without it they wait)')
     .option('--json', 'machine output')
     .option(...TLS_CA_OPTION)
     .action(async (o: RunOptions) => {
@@ -68,7 +70,7 @@ export function registerDeviceRun(device: Command, cli: CliContext, defaultCrede
       const client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
       const apply = async (a: PollAnswer): Promise<UpdateResult | undefined> => {
         const action = offered(a);
-        return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir);
+        return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir, { accept: o.acceptUpdates === true });
       };
       const showUpdate = (u: UpdateResult | undefined) =>
         u === undefined ? '' : `; update ${u.status}${u.reason === undefined ? '' : ` (${output.text(u.reason)})`}`;
