@@ -22,6 +22,14 @@ const collect = (v: string, all: string[]): string[] => [...all, v];
 const CAMPAIGN_STATES = ['draft', 'running', 'paused', 'cancelled', 'finished'];
 const OPERATIONS = ['start', 'pause', 'resume', 'next-wave', 'cancel'] as const;
 
+const OPERATION_HELP: Record<(typeof OPERATIONS)[number], string> = {
+  start: 'start a campaign: plan its waves and offer the first',
+  pause: 'pause a campaign: nothing more is offered until it is resumed',
+  resume: 'resume a paused campaign (the failures so far count as seen)',
+  'next-wave': 'start the next wave of a campaign now (for waves without a success threshold)',
+  cancel: 'cancel a campaign: every action not yet finished is cancelled',
+};
+
 function line(c: CampaignItem, text: (s: string) => string): string {
   const reason = c.reason === undefined ? '' : `  (${text(c.reason)})`;
   return `${text(c.id)}  ${text(c.name)}  release ${text(c.releaseId)}  ${text(c.state)}  wave ${c.currentWave + 1}/${c.waves.length}${reason}`;
@@ -142,7 +150,7 @@ export function registerCampaign(program: Command, cli: CliContext): void {
     });
   for (const op of OPERATIONS)
     withApiOptions(campaign.command(op))
-      .description(`${op.replace('-', ' ')} a campaign`)
+      .description(OPERATION_HELP[op])
       .argument('<id>', 'the campaign id')
       .option('--reason <text>', 'why (pause and cancel)')
       .option('--json', 'machine output: the campaign')
