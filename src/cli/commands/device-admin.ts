@@ -7,7 +7,7 @@ import { DEVICE_STATES } from '../../lifecycle/device-states.ts';
 import { OPERATOR_STATES } from '../../lifecycle/registry.ts';
 import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
-import { type ApiOptions, apiRequest, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
+import { type ApiOptions, apiRequest, apiTarget, guidArg, listAll, withApiOptions } from './voucher-admin-client.ts';
 
 interface DeviceItem {
   guid: string;
@@ -18,12 +18,6 @@ interface DeviceItem {
   tags: string[];
   groups: string[];
 }
-
-const guidArg = (guid: string): string => {
-  const clean = guid.replace(/-/g, '').toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(clean)) throw new CliExit(EXIT_USAGE, `<guid>: ${JSON.stringify(guid)} is not 32 hex digits`);
-  return clean;
-};
 
 const collect = (v: string, all: string[]): string[] => [...all, v];
 

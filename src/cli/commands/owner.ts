@@ -8,7 +8,7 @@ import type { To2AddressView } from '../../onboarding/to2-address.ts';
 import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
-import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
+import { type ApiOptions, apiRequest, apiTarget, guidArg, withApiOptions } from './voucher-admin-client.ts';
 
 const TO2_PATH = '/owner/to2-address';
 
@@ -56,13 +56,8 @@ function serviceInfoLines(a: ServiceInfoAnswer, text: (s: string) => string): st
   return [`ServiceInfo (${a.source}):`, ...a.plans.map((p, i) => `  ${i + 1}. ${what(p)}`)];
 }
 
-const guidArg = (guid: string): string => {
-  const clean = guid.replace(/-/g, '').toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(clean)) throw new CliExit(EXIT_USAGE, `--device: ${JSON.stringify(guid)} is not 32 hex digits`);
-  return clean;
-};
 const serviceInfoPath = (device: string | undefined) =>
-  device === undefined ? '/owner/serviceinfo/default' : `/owner/devices/${guidArg(device)}/serviceinfo`;
+  device === undefined ? '/owner/serviceinfo/default' : `/owner/devices/${guidArg(device, '--device')}/serviceinfo`;
 
 export function registerOwner(program: Command, cli: CliContext): void {
   const printTo2 = (a: To2Answer) => cli.output.result(a, () => to2Lines(a, cli.output.text));

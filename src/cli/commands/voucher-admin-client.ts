@@ -98,3 +98,10 @@ export async function listAll<T>(target: ApiTarget, path: string, query: Record<
   } while (cursor !== undefined);
   return items;
 }
+
+/** A GUID argument in hex or UUID form, as 32 lowercase hex digits; exit 2 naming `name` otherwise. */
+export function guidArg(guid: string, name = '<guid>'): string {
+  const clean = guid.replace(/-/g, '').toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(clean)) throw new CliExit(EXIT_USAGE, `${name}: ${JSON.stringify(guid)} is not 32 hex digits`);
+  return clean;
+}

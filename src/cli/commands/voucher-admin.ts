@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { type CliContext, pathIn } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
-import { type ApiOptions, apiRequest, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
+import { type ApiOptions, apiRequest, apiTarget, guidArg, listAll, withApiOptions } from './voucher-admin-client.ts';
 
 interface VoucherItem {
   guid: string;
@@ -17,12 +17,6 @@ interface VoucherItem {
 
 const line = (v: VoucherItem, text: (s: string) => string) =>
   `${text(v.guid)}  ${text(v.state).padEnd(10)}  entries ${v.entries}  owner ${text(v.owner.slice(0, 16))}  ${text(v.deviceInfo)}`;
-
-const guidArg = (guid: string): string => {
-  const clean = guid.replace(/-/g, '').toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(clean)) throw new CliExit(EXIT_USAGE, `<guid>: ${JSON.stringify(guid)} is not 32 hex digits`);
-  return clean;
-};
 
 export function registerVoucherAdmin(voucher: Command, cli: CliContext): void {
   const { output } = cli;
