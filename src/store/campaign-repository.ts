@@ -92,6 +92,10 @@ export interface CampaignAction {
   reason?: string;
   offeredAt?: Date;
   updatedAt: Date;
+  /** True once the SUIT report kept with the action verified (device key, offered manifest). */
+  reportVerified: boolean;
+  /** Why the last report the device sent for this action was refused; the action kept its state. */
+  reportError?: string;
 }
 
 /** How many actions of one wave are in each state. */
@@ -111,8 +115,20 @@ export interface ActionChange {
   state: ActionState;
   reason?: string | null;
   report?: Uint8Array;
+  /** With `report`: it verified. Any change with a report clears `reportError`. */
+  reportVerified?: boolean;
   /** Sets offered_at and counts one more attempt. */
   offeredAt?: Date;
+}
+
+/** A component a verified SUIT report proved installed: its SUIT component id and image digest. */
+export interface InstalledComponent {
+  /** The SUIT component identifier, each segment in hex. */
+  componentId: string[];
+  /** The component's name in its release, when it has one. */
+  name?: string;
+  /** The image digest the manifest sets: its algorithm name and the digest in hex. */
+  digest: { algorithm: string; hex: string };
 }
 
 export interface InstalledRecord {
@@ -120,6 +136,9 @@ export interface InstalledRecord {
   releaseId?: string;
   version?: string;
   sequenceNumber: number;
+  /** From a verified report: what was installed, and the action whose report proved it. */
+  components?: InstalledComponent[];
+  reportAction?: string;
   updatedAt: Date;
 }
 
@@ -150,6 +169,8 @@ export interface CampaignRepository {
   updateAction(id: string, from: readonly ActionState[], change: ActionChange): Promise<CampaignAction | undefined>;
   /** The stored SUIT report of an action, when one was given. */
   report(id: string): Promise<Uint8Array | undefined>;
+  /** Records why a report sent for the action was refused, leaving its state; false for an unknown action. */
+  setReportError(id: string, error: string): Promise<boolean>;
   counts(campaignId: string): Promise<WaveCounts[]>;
   installed(guid: string): Promise<InstalledRecord | undefined>;
   setInstalled(r: Omit<InstalledRecord, 'updatedAt'>): Promise<void>;

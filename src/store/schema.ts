@@ -292,6 +292,10 @@ export interface CampaignActionsTable {
   report: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
   offered_at: NullableMillis;
   updated_at: Millis;
+  /** From 0018: 1 once the kept report verified. */
+  report_verified: ColumnType<number | null, number | null | undefined, number | null>;
+  /** From 0018: why the last report sent for the action was refused. */
+  report_error: NullableText;
 }
 
 /** From 0017: the release a device last reported installed, by GUID (hex). */
@@ -301,6 +305,10 @@ export interface DeviceInstalledTable {
   version: NullableText;
   sequence_number: Int;
   updated_at: Millis;
+  /** From 0018: JSON list of the components a verified report proved installed. */
+  components: NullableText;
+  /** From 0018: the action whose verified report this is. */
+  report_action: NullableText;
 }
 
 export interface StoreMetaTable {

@@ -8,6 +8,7 @@ import type {
   CampaignState,
   CampaignWaveSize,
   CampaignWindow,
+  InstalledComponent,
   WaveCounts,
 } from '../campaign-repository.ts';
 import { ERR_STORE_DUPLICATE, StoreError } from '../errors.ts';
@@ -38,7 +39,19 @@ const campaign = (r: Row<CampaignsTable>): CampaignRecord => ({
   updatedAt: date(r.updated_at as number),
 });
 
-const ACTION_COLUMNS = ['id', 'campaign_id', 'guid', 'wave', 'state', 'attempts', 'reason', 'offered_at', 'updated_at'] as const;
+const ACTION_COLUMNS = [
+  'id',
+  'campaign_id',
+  'guid',
+  'wave',
+  'state',
+  'attempts',
+  'reason',
+  'offered_at',
+  'updated_at',
+  'report_verified',
+  'report_error',
+] as const;
 
 const action = (r: Omit<Row<CampaignActionsTable>, 'report'>): CampaignAction => ({
   id: r.id as string,
@@ -50,6 +63,8 @@ const action = (r: Omit<Row<CampaignActionsTable>, 'report'>): CampaignAction =>
   ...(r.reason === null ? {} : { reason: r.reason as string }),
   ...(r.offered_at === null ? {} : { offeredAt: date(r.offered_at as number) }),
   updatedAt: date(r.updated_at as number),
+  reportVerified: Number(r.report_verified ?? 0) === 1,
+  ...(r.report_error == null ? {} : { reportError: r.report_error as string }),
 });
 
 export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignRepository {
@@ -135,6 +150,8 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
           attempts: 0,
           reason: null,
           report: null,
+          report_verified: null,
+          report_error: null,
           offered_at: null,
           updated_at: now,
         }));
@@ -172,7 +189,9 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
           state: change.state,
           updated_at: now,
           ...(change.reason === undefined ? {} : { reason: change.reason }),
-          ...(change.report === undefined ? {} : { report: change.report }),
+          ...(change.report === undefined
+            ? {}
+            : { report: change.report, report_verified: change.reportVerified === true ? 1 : 0, report_error: null }),
           ...(change.offeredAt === undefined ? {} : { offered_at: change.offeredAt.getTime(), attempts: sql<number>`attempts + 1` }),
         })
         .where('id', '=', id)
@@ -183,6 +202,10 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
     async report(id) {
       const row = await db.selectFrom('campaign_actions').select('report').where('id', '=', id).executeTakeFirst();
       return row?.report == null ? undefined : bytes(row.report);
+    },
+    async setReportError(id, error) {
+      const r = await db.updateTable('campaign_actions').set({ report_error: error }).where('id', '=', id).executeTakeFirst();
+      return affected(r) > 0;
     },
     async counts(campaignId) {
       const rows = await db
@@ -208,6 +231,8 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
         ...(r.release_id === null ? {} : { releaseId: r.release_id }),
         ...(r.version === null ? {} : { version: r.version }),
         sequenceNumber: Number(r.sequence_number),
+        ...(r.components == null ? {} : { components: JSON.parse(r.components) as InstalledComponent[] }),
+        ...(r.report_action == null ? {} : { reportAction: r.report_action }),
         updatedAt: date(r.updated_at),
       };
     },
@@ -216,6 +241,8 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
         release_id: r.releaseId ?? null,
         version: r.version ?? null,
         sequence_number: r.sequenceNumber,
+        components: r.components === undefined ? null : JSON.stringify(r.components),
+        report_action: r.reportAction ?? null,
         updated_at: clock().getTime(),
       };
       await db

@@ -100,9 +100,22 @@ forEachDialect((make) => {
         );
         assert.deepEqual(await store.campaigns.actionsOfDevice('02', ['offered']), []);
         assert.equal(await store.campaigns.report('a1'), undefined);
+        assert.equal(offered?.reportVerified, false);
+        assert.equal(await store.campaigns.setReportError('a1', 'the report names another manifest'), true);
+        assert.equal(await store.campaigns.setReportError('nope', 'x'), false);
+        const refused = await store.campaigns.getAction('a1');
+        assert.equal(refused?.state, 'offered', 'a refused report leaves the state');
+        assert.equal(refused?.reportError, 'the report names another manifest');
         const report = Uint8Array.of(0xa1, 1, 2);
-        const failed = await store.campaigns.updateAction('a1', ['offered'], { state: 'failed', reason: 'digest mismatch', report });
+        const failed = await store.campaigns.updateAction('a1', ['offered'], {
+          state: 'failed',
+          reason: 'digest mismatch',
+          report,
+          reportVerified: true,
+        });
         assert.equal(failed?.reason, 'digest mismatch');
+        assert.equal(failed?.reportVerified, true);
+        assert.equal(failed?.reportError, undefined, 'a kept report clears the refusal');
         assert.deepEqual(await store.campaigns.report('a1'), report);
         await store.campaigns.updateAction('a2', ['scheduled'], { state: 'cancelled' });
         assert.deepEqual(await store.campaigns.counts('c1'), [
@@ -124,6 +137,12 @@ forEachDialect((make) => {
       const got = await store.campaigns.installed('01');
       assert.equal(got?.sequenceNumber, 4);
       assert.equal(got?.version, undefined);
+      assert.equal(got?.components, undefined);
+      const components = [{ componentId: ['6669726d77617265'], name: 'firmware', digest: { algorithm: 'sha-256', hex: 'ab'.repeat(32) } }];
+      await store.campaigns.setInstalled({ guid: '01', sequenceNumber: 5, releaseId: 'r2', components, reportAction: 'a9' });
+      const proved = await store.campaigns.installed('01');
+      assert.deepEqual(proved?.components, components);
+      assert.equal(proved?.reportAction, 'a9');
     });
   });
 });
