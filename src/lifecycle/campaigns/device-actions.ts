@@ -7,15 +7,20 @@
  * `scheduled` action of a running campaign whose current wave has reached it, while the campaign's
  * maintenance window is open. Anti-rollback: an action whose release's sequence number is not
  * above the one the device last installed is cancelled instead of offered.
+ *
+ * Feedback: `succeeded` takes effect only with a SUIT report that verifies (report-check.ts), and a
+ * report sent with any other status must verify too. A refused report leaves the action as it was
+ * and is kept as its `reportError`, logged and audited (`campaign.report.refused`).
  */
 import { type ActionState, type CampaignAction, type CampaignRecord, IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
 import type { ReleaseRecord } from '../../store/release-repository.ts';
 import { type CampaignContext, nowOf } from './context.ts';
+import { deviceReportKey } from './device-key.ts';
 import { CampaignError } from './errors.ts';
+import { type CheckedReport, checkReport, MAX_REPORT_BYTES } from './report-check.ts';
 import { maintenanceWindow } from './window.ts';
 
-/** The largest SUIT report kept with feedback, bytes. */
-export const MAX_REPORT_BYTES = 64 * 1024;
+export { MAX_REPORT_BYTES } from './report-check.ts';
 /** The longest failure reason kept, characters. */
 export const MAX_FEEDBACK_REASON = 1024;
 
@@ -33,9 +38,9 @@ export const FEEDBACK_STATUSES: readonly FeedbackStatus[] = ['downloading', 'dow
 export interface Feedback {
   status: FeedbackStatus;
   reason?: string;
-  /** A SUIT report as the device sent it (not verified here). */
+  /** A SUIT report as the device sent it: a COSE_Sign1 by the device key (report-check.ts). */
   report?: Uint8Array;
-  /** With `succeeded`: the sequence number the device now runs, as it reports it. */
+  /** The sequence number the device says it runs: logged only, the manifest's is recorded. */
   sequenceNumber?: number;
 }
 
@@ -102,34 +107,69 @@ function checkFeedback(f: Feedback): void {
     throw new CampaignError('ERR_CAMPAIGN_FEEDBACK', `a report is at most ${MAX_REPORT_BYTES} bytes`);
 }
 
+/** Keeps why a report was refused on the action, and logs and audits it; the action keeps its state. */
+async function reportRefused(ctx: CampaignContext, o: OfferedAction, e: CampaignError): Promise<never> {
+  const { action } = o;
+  await ctx.store.campaigns.setReportError(action.id, e.message);
+  const details = { campaign: o.campaign.id, action: action.id, device: action.guid, reason: e.message };
+  ctx.log?.('warn', 'campaign report refused', details);
+  await ctx.store.audit.append({ actor: `device:${action.guid}`, action: 'campaign.report.refused', subject: action.guid, details });
+  throw e;
+}
+
+/** The feedback's report, verified; undefined when it has none and needs none. */
+async function verifiedReport(ctx: CampaignContext, o: OfferedAction, f: Feedback): Promise<CheckedReport | undefined> {
+  try {
+    if (f.report === undefined) {
+      if (f.status !== 'succeeded') return undefined;
+      throw new CampaignError('ERR_CAMPAIGN_REPORT', 'a succeeded update needs the signed SUIT report that proves it');
+    }
+    return checkReport(f.report, await deviceReportKey(ctx.store, o.action.guid), o.release, f.status);
+  } catch (e) {
+    if (e instanceof CampaignError && e.code === 'ERR_CAMPAIGN_REPORT') return reportRefused(ctx, o, e);
+    throw e;
+  }
+}
+
+/** A failure's reason: the report's SUIT_Report_Reasons name, then the device's text. */
+function failureReason(f: Feedback, checked: CheckedReport | undefined): string | undefined {
+  if (f.status !== 'failed') return undefined;
+  const text = f.reason ?? 'the device reported a failure';
+  return (checked?.reasonName === undefined ? text : `${checked.reasonName}: ${text}`).slice(0, MAX_FEEDBACK_REASON);
+}
+
 /**
  * Records the device's feedback on its own action. Only an action in flight takes feedback
- * (ERR_CAMPAIGN_FEEDBACK otherwise, e.g. after a timeout or cancel); `succeeded` records the
- * sequence number the device reported (the release's when it reported none) as its installed one.
+ * (ERR_CAMPAIGN_FEEDBACK otherwise, e.g. after a timeout or cancel). A report is verified first
+ * (ERR_CAMPAIGN_REPORT, nothing changed); `succeeded` records on the device what the verified
+ * report proves: the release, the manifest's sequence number and components.
  */
 export async function actionFeedback(ctx: CampaignContext, guid: string, actionId: string, f: Feedback): Promise<CampaignAction> {
   checkFeedback(f);
   const o = await ownAction(ctx, guid, actionId);
-  const reason = f.status === 'failed' ? (f.reason ?? 'the device reported a failure') : undefined;
+  const checked = await verifiedReport(ctx, o, f);
+  const reason = failureReason(f, checked);
   // A campaign that requires confirmation takes feedback only once the device confirmed.
   const from = o.campaign.confirm ? IN_FLIGHT.filter((s) => s !== 'offered') : IN_FLIGHT;
   return ctx.store.transaction(async (r) => {
     const after = await r.campaigns.updateAction(actionId, from, {
       state: f.status,
       ...(reason === undefined ? {} : { reason }),
-      ...(f.report === undefined ? {} : { report: f.report }),
+      ...(f.report === undefined ? {} : { report: f.report, reportVerified: checked !== undefined }),
     });
     if (after === undefined)
       throw new CampaignError(
         'ERR_CAMPAIGN_FEEDBACK',
         `action ${actionId} is ${o.action.state} and takes no feedback${o.action.state === 'offered' ? ' before it is confirmed' : ''}`,
       );
-    if (f.status === 'succeeded')
+    if (f.status === 'succeeded' && checked !== undefined)
       await r.campaigns.setInstalled({
         guid,
         releaseId: o.release.id,
         version: o.release.version,
-        sequenceNumber: f.sequenceNumber ?? o.release.sequenceNumber,
+        sequenceNumber: checked.sequenceNumber,
+        components: checked.components,
+        reportAction: actionId,
       });
     ctx.log?.('info', 'campaign action feedback', {
       campaign: o.campaign.id,
@@ -137,6 +177,8 @@ export async function actionFeedback(ctx: CampaignContext, guid: string, actionI
       device: guid,
       from: o.action.state,
       to: f.status,
+      ...(checked === undefined ? {} : { reportVerified: true }),
+      ...(f.sequenceNumber === undefined ? {} : { deviceSequenceNumber: f.sequenceNumber }),
     });
     return after;
   });

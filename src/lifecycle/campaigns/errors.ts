@@ -9,7 +9,8 @@ export type CampaignErrorCode =
   | 'ERR_CAMPAIGN_STATE'
   | 'ERR_CAMPAIGN_NO_TARGETS'
   | 'ERR_CAMPAIGN_ACTION_NOT_FOUND'
-  | 'ERR_CAMPAIGN_FEEDBACK';
+  | 'ERR_CAMPAIGN_FEEDBACK'
+  | 'ERR_CAMPAIGN_REPORT';
 
 export class CampaignError extends IotopiaError {
   declare readonly code: CampaignErrorCode;

@@ -27,6 +27,7 @@ const STATUS: Record<CampaignErrorCode | 'ERR_CAMPAIGN_TARGET' | 'ERR_CAMPAIGN_W
   ERR_CAMPAIGN_NO_TARGETS: 422,
   ERR_CAMPAIGN_ACTION_NOT_FOUND: 404,
   ERR_CAMPAIGN_FEEDBACK: 409,
+  ERR_CAMPAIGN_REPORT: 422,
 };
 
 /** The service's refusals as problems carrying the lifecycle code (docs/errors-lifecycle.md). */

@@ -41,6 +41,7 @@ function campaignProblem(e: unknown): never {
   if (e instanceof CampaignError) {
     if (e.code === 'ERR_CAMPAIGN_ACTION_NOT_FOUND') throw new ApiProblem(404, e.code, e.message);
     if (e.code === 'ERR_CAMPAIGN_FEEDBACK') throw new ApiProblem(409, e.code, e.message);
+    if (e.code === 'ERR_CAMPAIGN_REPORT') throw new ApiProblem(422, e.code, e.message);
   }
   throw e;
 }
@@ -53,7 +54,7 @@ const FeedbackBody = {
   properties: {
     status: { type: 'string', enum: [...FEEDBACK_STATUSES] },
     reason: { type: 'string', maxLength: 1024 },
-    report: { type: 'string', maxLength: 60_000, pattern: '^[A-Za-z0-9_-]*$' },
+    report: { type: 'string', maxLength: 90_000, pattern: '^[A-Za-z0-9_-]*$' },
     sequenceNumber: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
   },
 } as const;

@@ -31,6 +31,11 @@ export interface ProtectReportOptions {
   alg?: number;
   /** Key id for the unprotected header. */
   kid?: Uint8Array;
+  /**
+   * Signature algorithms allowed (default REPORT_SIGNATURE_ALGORITHMS): a party whose device keys
+   * are of another kind (e.g. FDO's RSA device attestation keys) widens the list on both sides.
+   */
+  signatureAlgorithms?: readonly number[];
 }
 
 export type ReportProtection = 'none' | 'COSE_Sign1' | 'COSE_Mac0';
@@ -49,6 +54,8 @@ export interface OpenReportOptions {
   /** Verify with this key; without one a protected report is decoded but not verified. */
   key?: SuitKey;
   limits?: Partial<ReportLimits>;
+  /** Signature algorithms accepted (default REPORT_SIGNATURE_ALGORITHMS). */
+  signatureAlgorithms?: readonly number[];
 }
 
 /** Signs (COSE_Sign1, tag 18) or MACs (COSE_Mac0, tag 17) a report; the report is the payload. */
@@ -59,7 +66,8 @@ export function protectReport(report: SuitReport | Uint8Array, opts: ProtectRepo
   const unprotectedHeaders = new Map<number, unknown>();
   if (opts.kid !== undefined) unprotectedHeaders.set(4, opts.kid);
   if (REPORT_MAC_ALGORITHMS.includes(alg)) return createMac0({ payload, key: opts.key, protectedHeaders, unprotectedHeaders });
-  if (REPORT_SIGNATURE_ALGORITHMS.includes(alg)) return signSign1({ payload, key: opts.key, protectedHeaders, unprotectedHeaders });
+  if ((opts.signatureAlgorithms ?? REPORT_SIGNATURE_ALGORITHMS).includes(alg))
+    return signSign1({ payload, key: opts.key, protectedHeaders, unprotectedHeaders });
   throw new SuitError('ERR_SUIT_UNSUPPORTED', 'report', `${algorithmName(alg)} is not a SUIT signature or MAC algorithm`);
 }
 
@@ -103,7 +111,7 @@ export function openReport(bytes: Uint8Array, opts: OpenReportOptions = {}): Ope
   let verified = false;
   if (opts.key !== undefined) {
     try {
-      if (sign) verifySign1(bytes, { key: opts.key, algorithms: REPORT_SIGNATURE_ALGORITHMS, ...rules });
+      if (sign) verifySign1(bytes, { key: opts.key, algorithms: opts.signatureAlgorithms ?? REPORT_SIGNATURE_ALGORITHMS, ...rules });
       else verifyMac0(bytes, { key: opts.key, algorithms: REPORT_MAC_ALGORITHMS, ...rules });
     } catch (e) {
       if (e instanceof CoseError) {
