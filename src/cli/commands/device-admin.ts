@@ -55,11 +55,33 @@ export async function showRegistered(cli: CliContext, guid: string, opts: ApiOpt
   const res = await apiRequest(apiTarget(opts, cli.env), 'GET', `/devices/${guidArg(guid)}`);
   const d = (await res.json()) as Record<string, unknown>;
   const text = cli.output.text;
-  cli.output.result(d, () =>
-    Object.entries(d)
-      .filter(([, v]) => v !== undefined && v !== null)
+  cli.output.result(d, () => [
+    ...Object.entries(d)
+      .filter(([k, v]) => v !== undefined && v !== null && k !== 'firmware')
       .map(([k, v]) => `${k.padEnd(16)} ${text(Array.isArray(v) ? v.join(', ') : String(v))}`),
-  );
+    ...firmwareLines(d.firmware as Firmware | undefined, text),
+  ]);
+}
+
+interface Firmware {
+  releaseId?: string;
+  version?: string;
+  sequenceNumber: number;
+  installedAt: string;
+  components: { componentId: string[]; name?: string; digest: { algorithm: string; hex: string } }[];
+}
+
+/** The firmware a verified SUIT report proved, one line per component; every value escaped. */
+function firmwareLines(f: Firmware | undefined, text: (s: string) => string): string[] {
+  if (f === undefined) return [];
+  const head = `${'firmware'.padEnd(16)} ${text(f.version ?? '?')} (sequence ${f.sequenceNumber}, release ${text(f.releaseId ?? '?')}, verified report, ${text(f.installedAt)})`;
+  return [
+    head,
+    ...f.components.map(
+      (c) =>
+        `${''.padEnd(16)}   component ${text(c.componentId.join('/'))}${c.name === undefined ? '' : ` (${text(c.name)})`} ${text(c.digest.algorithm)}:${text(c.digest.hex)}`,
+    ),
+  ];
 }
 
 export function registerDeviceAdmin(device: Command, cli: CliContext): void {

@@ -8,6 +8,7 @@
 import { Type } from 'typebox';
 import { IotopiaError } from '../../errors.ts';
 import { guidFromText, guidToHex } from '../../fdo/types/guid.ts';
+import { type DeviceFirmware, deviceProfile } from '../../lifecycle/device-profile.ts';
 import { DEVICE_STATES } from '../../lifecycle/device-states.ts';
 import { type DeviceRegistry, deviceRegistry, MAX_REASON_LENGTH, OPERATOR_STATES } from '../../lifecycle/registry.ts';
 import { DEVICE_LABEL, type DeviceLabelKind, type DeviceRecord, MAX_DEVICE_LABELS } from '../../store/device-repository.ts';
@@ -53,8 +54,10 @@ function registryOf(ctx: ApiContext): DeviceRegistry {
   });
 }
 
+const firmwareView = (f: DeviceFirmware) => ({ ...f, installedAt: f.installedAt.toISOString() });
+
 async function deviceView(ctx: ApiContext, d: DeviceRecord) {
-  const voucher = await ctx.store.vouchers.get('owner', d.guid);
+  const [voucher, profile] = await Promise.all([ctx.store.vouchers.get('owner', d.guid), deviceProfile(ctx.store, d.guid)]);
   return {
     guid: guidToHex(d.guid),
     state: d.state,
@@ -70,8 +73,41 @@ async function deviceView(ctx: ApiContext, d: DeviceRecord) {
     ...(d.mudUrl === undefined ? {} : { mudUrl: d.mudUrl }),
     ...(d.sbomUrl === undefined ? {} : { sbomUrl: d.sbomUrl }),
     ...(d.onboardAddress === undefined ? {} : { onboardAddress: d.onboardAddress }),
+    ...(profile.model === undefined ? {} : { model: profile.model }),
+    ...(profile.manufacturer === undefined ? {} : { manufacturer: profile.manufacturer }),
+    ...(profile.serial === undefined ? {} : { serial: profile.serial }),
+    ...(profile.firmware === undefined ? {} : { firmware: firmwareView(profile.firmware) }),
   };
 }
+
+const FIRMWARE_SCHEMA = {
+  type: 'object',
+  description: 'what the last verified SUIT report proved installed (values from the manifest)',
+  required: ['sequenceNumber', 'components', 'installedAt'],
+  properties: {
+    releaseId: { type: 'string' },
+    version: { type: 'string' },
+    sequenceNumber: { type: 'integer', description: "the manifest's sequence number" },
+    reportAction: { type: 'string', description: 'the campaign action whose verified report proved it' },
+    installedAt: { type: 'string', format: 'date-time' },
+    components: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['componentId', 'digest'],
+        properties: {
+          componentId: { type: 'array', items: { type: 'string' }, description: 'SUIT component identifier, each segment hex' },
+          name: { type: 'string', description: "the component's name in its release" },
+          digest: {
+            type: 'object',
+            required: ['algorithm', 'hex'],
+            properties: { algorithm: { type: 'string' }, hex: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
 
 export const DEVICE_SCHEMA = {
   type: 'object',
@@ -91,6 +127,10 @@ export const DEVICE_SCHEMA = {
     mudUrl: { type: 'string', description: 'the MUD URL the device reported in TO2 (iotopia.onboard)' },
     sbomUrl: { type: 'string', description: 'the SBOM URL the device reported in TO2 (iotopia.onboard)' },
     onboardAddress: { type: 'string', description: 'the address its last TO2 came from' },
+    model: { type: 'string', description: 'as the device reports it (PUT /device/v1/config)' },
+    manufacturer: { type: 'string', description: 'as the device reports it (PUT /device/v1/config)' },
+    serial: { type: 'string', description: 'as the device reports it (PUT /device/v1/config)' },
+    firmware: FIRMWARE_SCHEMA,
   },
 };
 
