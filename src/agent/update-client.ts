@@ -16,12 +16,17 @@ export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
 
 export interface UpdateClient {
   envelope(envelopeUrl: string): Promise<Uint8Array>;
-  /** A payload by URI (…/artifacts/<sha-256>), resumed from `<dir>/<sha-256>.part`. */
+  /**
+   * A payload by URI (…/artifacts/<sha-256>): `<dir>/<sha-256>` when an earlier run downloaded it
+   * (and it still matches), else fetched, resumed from `<dir>/<sha-256>.part`.
+   */
   artifact(uri: string): Promise<Uint8Array>;
   /** Accepts the action; resolves false when the server says it awaits no confirmation (confirmed before). */
   confirm(actionId: string): Promise<boolean>;
   feedback(actionId: string, body: { status: string; reason?: string; report?: string; sequenceNumber?: number }): Promise<void>;
 }
+
+const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 const bearer = (p: ManagementProvision) => (p.credential.type === 'bearer' ? p.credential.token : '');
 
@@ -71,6 +76,8 @@ export function updateClient(provision: ManagementProvision, downloadDir: string
       const digest = new URL(uri, provision.endpoint).pathname.split('/').at(-1) ?? '';
       if (!/^[0-9a-f]{64}$/.test(digest)) throw new DeviceApiError('ERR_DEVICE_API_ANSWER', `${uri} names no SHA-256`, 0);
       await mkdir(downloadDir, { recursive: true });
+      const kept = await readPart(join(downloadDir, digest));
+      if (kept.length > 0 && sha256Hex(kept) === digest) return kept;
       const part = join(downloadDir, `${digest}.part`);
       let have = await readPart(part);
       for (;;) {
@@ -87,7 +94,7 @@ export function updateClient(provision: ManagementProvision, downloadDir: string
         await writeFile(part, have);
         if (have.length >= total) break;
       }
-      if (createHash('sha256').update(have).digest('hex') !== digest) {
+      if (sha256Hex(have) !== digest) {
         await rm(part, { force: true });
         throw new DeviceApiError('ERR_DEVICE_API_ANSWER', `payload ${digest} does not match its digest`, 0);
       }

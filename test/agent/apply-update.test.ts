@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, type KeyObject, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { applyUpdate, installedSequence } from '../../src/agent/apply-update.ts';
 import { pollOnce } from '../../src/agent/device-api-client.ts';
 import { updateClient } from '../../src/agent/update-client.ts';
+import { generateKeyPair } from '../../src/crypto/key-generate.ts';
 import type { ManagementProvision } from '../../src/fdo/serviceinfo/ports.ts';
 import { tickCampaigns } from '../../src/lifecycle/campaigns/engine.ts';
 import { campaignService } from '../../src/lifecycle/campaigns/service.ts';
@@ -20,6 +21,7 @@ import { ensureUpdateAuthority, updateTrustAnchors } from '../../src/lifecycle/r
 import { createApp } from '../../src/server/app.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { storeDeviceVoucher } from '../helpers/device-voucher.ts';
 
 const A = new Uint8Array(16).fill(0xa1);
 const B = new Uint8Array(16).fill(0xb2);
@@ -31,6 +33,7 @@ let app: FastifyInstance;
 let dir: string;
 let releases: ReturnType<typeof releaseService>;
 const provisions: Record<string, ManagementProvision> = {};
+const deviceKeys: Record<string, KeyObject> = {};
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'iotopia-agent-update-'));
@@ -49,6 +52,7 @@ before(async () => {
   const anchors = await updateTrustAnchors(store.keys);
   for (const g of [A, B]) {
     await store.transaction((r) => moveDevice(r, g, 'onboarded', { replacementGuid: g }));
+    deviceKeys[hex(g)] = await storeDeviceVoucher(store, g);
     const token = await creds.mint(g, { pending: false });
     provisions[hex(g)] = {
       endpoint: `${base}/device/v1`,
@@ -80,7 +84,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function runOnce(g: Uint8Array) {
+const keyOf = (g: Uint8Array) => deviceKeys[hex(g)] as KeyObject;
+
+async function runOnce(g: Uint8Array, options: { deferSoft?: boolean } = {}) {
   const p = provisions[hex(g)] as ManagementProvision;
   const data = join(dir, hex(g));
   const answer = await pollOnce(p);
@@ -91,6 +97,7 @@ async function runOnce(g: Uint8Array) {
     updateClient(p, join(data, 'downloads'), fetch),
     { id: a.id as string, type: a.type as string, envelopeUrl: a.envelopeUrl as string },
     data,
+    { reportKey: keyOf(g), ...options },
   );
 }
 
@@ -109,7 +116,16 @@ test('the agent downloads, verifies and installs the offered release; waves foll
     const files = readdirSync(join(data, 'components'));
     assert.equal(files.length, 1);
     assert.deepEqual(new Uint8Array(readFileSync(join(data, 'components', files[0] as string))), IMAGE);
-    assert.equal((await store.campaigns.installed(hex(g)))?.sequenceNumber, 3);
+    const installed = await store.campaigns.installed(hex(g));
+    assert.equal(installed?.sequenceNumber, 3);
+    assert.equal(installed?.version, '2.0.0');
+    assert.deepEqual(
+      installed?.components?.map((c) => [c.name, c.componentId, c.digest.hex]),
+      [['firmware', [Buffer.from('firmware').toString('hex')], createHash('sha256').update(IMAGE).digest('hex')]],
+    );
+    const action = await store.campaigns.getAction(installed?.reportAction ?? '');
+    assert.equal(action?.state, 'succeeded');
+    assert.equal(action?.reportVerified, true, 'the kept report verified');
   }
 });
 
@@ -155,9 +171,11 @@ test('an envelope that the provisioned anchors do not authenticate is not instal
     updateClient(p, join(data, 'downloads'), fetch),
     { id: a.id as string, type: 'forced', envelopeUrl: a.envelopeUrl as string },
     data,
+    { reportKey: keyOf(A) },
   );
   assert.equal(r.status, 'failed');
   assert.match(r.reason ?? '', /ERR_SUIT/);
+  assert.equal(r.report, undefined, 'nothing of an unauthenticated manifest is reported');
   const action = await store.campaigns.getAction(a.id as string);
   assert.equal(action?.state, 'failed');
   assert.equal(action?.reason, r.reason);
@@ -184,10 +202,94 @@ test('an update that needs confirmation waits without --accept-updates, and inst
   assert.equal(a?.confirm, true);
   const offered = { id: a?.id as string, type: 'forced', envelopeUrl: a?.envelopeUrl as string, confirm: true };
   const client = updateClient(p, join(data, 'downloads'), fetch);
-  assert.deepEqual(await applyUpdate(p, client, offered, data), { status: 'awaiting-confirmation' });
+  assert.deepEqual(await applyUpdate(p, client, offered, data, { reportKey: keyOf(B) }), { status: 'awaiting-confirmation' });
   assert.equal((await store.campaigns.getAction(offered.id))?.state, 'offered');
-  const r = await applyUpdate(p, client, offered, data, { accept: true });
+  const r = await applyUpdate(p, client, offered, data, { accept: true, reportKey: keyOf(B) });
   assert.equal(r.status, 'succeeded', r.reason);
   assert.equal(await installedSequence(data), 5);
   assert.equal((await store.campaigns.getAction(offered.id))?.state, 'succeeded');
+});
+
+/** A published release of the same image and a one-wave campaign of `actionType` for `g`. */
+async function campaignFor(g: Uint8Array, version: string, sequenceNumber: number, actionType: 'forced' | 'soft' | 'download-only') {
+  const [digest] = (await store.payloads.list()).items.map((x) => x.digest);
+  const release = await createRelease(
+    releases.releases,
+    { model: 'bulb', version, sequenceNumber, components: [{ id: 'firmware', digest: digest as string, size: IMAGE.length }] },
+    'test',
+  );
+  const svc = campaignService({ store });
+  const c = await svc.create(
+    { name: version, releaseId: release.id, targetGuids: [hex(g)], waves: [{ percent: 100 }], actionType },
+    'test',
+  );
+  await svc.start(c.id, 'test');
+}
+
+test('download-only downloads and checks every payload, reports downloaded, and installs nothing', async () => {
+  await campaignFor(A, '5.0.0', 6, 'download-only');
+  const data = join(dir, hex(A));
+  const before = await installedSequence(data);
+  const component = readFileSync(join(data, 'components', readdirSync(join(data, 'components'))[0] as string));
+  rmSync(join(data, 'downloads'), { recursive: true, force: true });
+  const r = await runOnce(A);
+  assert.equal(r?.status, 'downloaded', r?.reason);
+  assert.equal(r?.report, undefined);
+  assert.equal(await installedSequence(data), before, 'no sequence number written');
+  assert.deepEqual(readFileSync(join(data, 'components', readdirSync(join(data, 'components'))[0] as string)), component);
+  const digest = createHash('sha256').update(IMAGE).digest('hex');
+  assert.deepEqual(new Uint8Array(readFileSync(join(data, 'downloads', digest))), IMAGE, 'the payload is kept, checked');
+  const [action] = await store.campaigns.actionsOfDevice(hex(A), ['downloaded']);
+  assert.ok(action, 'the server has the action as downloaded');
+  await store.campaigns.updateAction(action.id, ['downloaded'], { state: 'cancelled' });
+});
+
+test('a soft update is downloaded while the agent defers soft updates, and installed on a later run without deferring', async () => {
+  await campaignFor(B, '6.0.0', 7, 'soft');
+  const data = join(dir, hex(B));
+  const deferred = await runOnce(B, { deferSoft: true });
+  assert.equal(deferred?.status, 'downloaded', deferred?.reason);
+  assert.equal(await installedSequence(data), 5);
+  const fetched: string[] = [];
+  const p = provisions[hex(B)] as ManagementProvision;
+  const counting: typeof fetch = (input, init) => {
+    fetched.push(String(input));
+    return fetch(input, init);
+  };
+  const a = (await pollOnce(p)).action;
+  assert.equal(a?.type, 'soft');
+  const r = await applyUpdate(
+    p,
+    updateClient(p, join(data, 'downloads'), counting),
+    { id: a?.id as string, type: 'soft', envelopeUrl: a?.envelopeUrl as string },
+    data,
+    { reportKey: keyOf(B) },
+  );
+  assert.equal(r.status, 'succeeded', r.reason);
+  assert.equal(await installedSequence(data), 7);
+  assert.equal(fetched.filter((u) => u.includes('/artifacts/')).length, 0, 'the payload downloaded while deferred is not fetched again');
+  assert.equal((await store.campaigns.installed(hex(B)))?.sequenceNumber, 7);
+});
+
+test('a report signed with another key is refused: the action keeps its state and the refusal is kept and audited', async () => {
+  await campaignFor(A, '7.0.0', 8, 'forced');
+  const data = join(dir, hex(A));
+  const p = provisions[hex(A)] as ManagementProvision;
+  const a = (await pollOnce(p)).action;
+  const wrongKey = (await generateKeyPair('secp256r1')).privateKey;
+  const client = updateClient(p, join(data, 'downloads'), fetch);
+  const offered = { id: a?.id as string, type: 'forced', envelopeUrl: a?.envelopeUrl as string };
+  // Another holder of A's bearer credential, with its own components and key.
+  const elsewhere = join(dir, 'elsewhere');
+  await assert.rejects(applyUpdate(p, client, offered, elsewhere, { reportKey: wrongKey }), { code: 'ERR_CAMPAIGN_REPORT', status: 422 });
+  const action = await store.campaigns.getAction(a?.id as string);
+  assert.equal(action?.state, 'downloading', 'the action keeps its state');
+  assert.match(action?.reportError ?? '', /does not verify/);
+  assert.notEqual((await store.campaigns.installed(hex(A)))?.sequenceNumber, 8);
+  const audit = await store.audit.list({ subject: hex(A) });
+  assert.ok(audit.items.some((e) => e.action === 'campaign.report.refused'));
+  // The real device's report for the same action is then taken.
+  const r = await applyUpdate(p, client, offered, data, { reportKey: keyOf(A) });
+  assert.equal(r.status, 'succeeded', r.reason);
+  assert.equal((await store.campaigns.getAction(a?.id as string))?.reportError, undefined);
 });

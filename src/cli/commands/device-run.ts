@@ -2,15 +2,17 @@
  * `iotopia device run`: the device agent's service loop on the device API. It reads the provision
  * that onboarding stored beside the credential (provision.json: endpoint, bearer credential, trust
  * anchors), polls at the interval the server answers with, and applies each offered update
- * (src/agent/apply-update.ts; components and downloads live beside the credential). `--once` polls
- * (and updates) once; otherwise it runs until SIGINT or SIGTERM.
+ * (src/agent/apply-update.ts; components and downloads live beside the credential), sending a SUIT
+ * report signed with the credential's device key. `--once` polls (and updates) once; otherwise it
+ * runs until SIGINT or SIGTERM.
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { applyUpdate, type OfferedUpdate, type UpdateResult } from '../../agent/apply-update.ts';
+import { type ApplyOptions, applyUpdate, type OfferedUpdate, type UpdateResult } from '../../agent/apply-update.ts';
 import { DeviceApiError, type PollAnswer, pollLoop, pollOnce } from '../../agent/device-api-client.ts';
 import { fileManagementStore } from '../../agent/local-ports.ts';
 import { updateClient } from '../../agent/update-client.ts';
+import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import { fetchTrusting } from '../../fdo/client/tls-fetch.ts';
 import type { ManagementProvision } from '../../fdo/serviceinfo/ports.ts';
 import { type CliContext, pathIn } from '../context.ts';
@@ -24,6 +26,14 @@ interface RunOptions {
   json?: boolean;
   tlsCa?: string;
   acceptUpdates?: boolean;
+  deferSoft?: boolean;
+}
+
+/** How `device run` gets the device key: the keystore options of `device onboard`, and a loader. */
+export interface DeviceKeySource<O> {
+  withKeystoreOptions(command: Command): Command;
+  /** The attestation key of the credential in `file`; `close` releases a token. */
+  deviceKey(file: string, options: O): Promise<{ deviceKey: PrivateKeyLike; close: () => Promise<void> }>;
 }
 
 async function loadProvision(file: string): Promise<ManagementProvision> {
@@ -49,68 +59,100 @@ function offered(a: PollAnswer): OfferedUpdate | undefined {
 const refused = (e: DeviceApiError) =>
   new CliExit(EXIT_CHECK_FAILED, `device API: ${e.message} [${e.code}${e.status === 0 ? '' : `, status ${e.status}`}]`);
 
-export function registerDeviceRun(device: Command, cli: CliContext, defaultCredential: string): void {
-  const { output } = cli;
-  device
+export function registerDeviceRun<O extends object>(
+  device: Command,
+  cli: CliContext,
+  defaultCredential: string,
+  keys: DeviceKeySource<O>,
+): void {
+  const command = device
     .command('run')
     .description('poll the device API the owner provisioned at onboarding, at the interval it answers with, until stopped')
     .option('--credential <file>', 'the device credential; the provision is read beside it', defaultCredential)
     .option('--provision <file>', 'the provision file (default: provision.json beside the credential)')
     .option('--once', 'poll once and exit')
     .option('--accept-updates', 'confirm updates whose campaign asks the device to (without it they wait)')
+    .option('--defer-soft', 'download soft updates and report them downloaded; a later run without this flag installs them')
     .option('--json', 'machine output')
-    .option(...TLS_CA_OPTION)
-    .action(async (o: RunOptions) => {
-      const file = resolve(pathIn(cli, o.provision ?? join(dirname(o.credential), 'provision.json')));
-      const provision = await loadProvision(file);
-      const tlsCa = readTlsCa(cli, o.tlsCa);
-      const fetcher = tlsCa === undefined ? globalThis.fetch : fetchTrusting(tlsCa);
-      const show = (a: PollAnswer) => (a.action === null ? 'no action' : `action ${output.text(JSON.stringify(a.action))}`);
-      const dataDir = dirname(resolve(pathIn(cli, o.credential)));
-      const client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
-      const apply = async (a: PollAnswer): Promise<UpdateResult | undefined> => {
-        const action = offered(a);
-        return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir, { accept: o.acceptUpdates === true });
-      };
-      const showUpdate = (u: UpdateResult | undefined) =>
-        u === undefined ? '' : `; update ${u.status}${u.reason === undefined ? '' : ` (${output.text(u.reason)})`}`;
-      if (o.once === true) {
-        const answer = await pollOnce(provision, fetcher).catch((e: unknown) => {
-          throw e instanceof DeviceApiError ? refused(e) : e;
+    .option(...TLS_CA_OPTION);
+  keys.withKeystoreOptions(command).action(async (o: RunOptions & O) => {
+    const file = resolve(pathIn(cli, o.provision ?? join(dirname(o.credential), 'provision.json')));
+    const provision = await loadProvision(file);
+    // The device key signs the SUIT reports; a key in a token stays open while the agent runs.
+    const { deviceKey, close } = await keys.deviceKey(resolve(pathIn(cli, o.credential)), o);
+    try {
+      await serve(cli, o, provision, { accept: o.acceptUpdates === true, deferSoft: o.deferSoft === true, reportKey: deviceKey });
+    } finally {
+      await close();
+    }
+  });
+}
+
+interface Agent {
+  cli: CliContext;
+  provision: ManagementProvision;
+  fetcher: typeof fetch;
+  apply(a: PollAnswer): Promise<UpdateResult | undefined>;
+  show(a: PollAnswer): string;
+  showUpdate(u: UpdateResult | undefined): string;
+}
+
+async function serve(cli: CliContext, o: RunOptions, provision: ManagementProvision, applyOptions: ApplyOptions): Promise<void> {
+  const { output } = cli;
+  const tlsCa = readTlsCa(cli, o.tlsCa);
+  const fetcher = tlsCa === undefined ? globalThis.fetch : fetchTrusting(tlsCa);
+  const dataDir = dirname(resolve(pathIn(cli, o.credential)));
+  const client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
+  const agent: Agent = {
+    cli,
+    provision,
+    fetcher,
+    apply: async (a) => {
+      const action = offered(a);
+      return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir, applyOptions);
+    },
+    show: (a) => (a.action === null ? 'no action' : `action ${output.text(JSON.stringify(a.action))}`),
+    showUpdate: (u) => (u === undefined ? '' : `; update ${u.status}${u.reason === undefined ? '' : ` (${output.text(u.reason)})`}`),
+  };
+  return o.once === true ? pollAndApplyOnce(agent) : pollAndApplyUntilStopped(agent);
+}
+
+const asExit = (e: unknown) => {
+  throw e instanceof DeviceApiError ? refused(e) : e;
+};
+
+async function pollAndApplyOnce({ cli, provision, fetcher, apply, show, showUpdate }: Agent): Promise<void> {
+  const answer = await pollOnce(provision, fetcher).catch(asExit);
+  const update = await apply(answer).catch(asExit);
+  cli.output.result({ endpoint: provision.endpoint, ...answer, ...(update === undefined ? {} : { update }) }, () => [
+    `polled ${cli.output.text(provision.endpoint)}: ${show(answer)}${showUpdate(update)}; next poll in ${answer.pollSeconds} s`,
+  ]);
+}
+
+async function pollAndApplyUntilStopped({ cli, provision, fetcher, apply, show, showUpdate }: Agent): Promise<void> {
+  const { output } = cli;
+  const log = (line: string) => output.err(`${new Date().toISOString()} ${line}\n`);
+  log(`polling ${output.text(provision.endpoint)}`);
+  let busy = false;
+  const done = await pollLoop({
+    provision,
+    fetch: fetcher,
+    stop: cli.stopRequested(),
+    onPoll: (a) => {
+      log(`${show(a)}; next poll in ${a.pollSeconds} s`);
+      // One update at a time: a poll during an update offers the same action again.
+      if (busy) return;
+      busy = true;
+      void apply(a)
+        .then(
+          (u) => u !== undefined && log(`update${showUpdate(u).slice(8)}`),
+          (e: unknown) => log(`update failed: ${output.text((e as Error).message)}`),
+        )
+        .finally(() => {
+          busy = false;
         });
-        const update = await apply(answer).catch((e: unknown) => {
-          throw e instanceof DeviceApiError ? refused(e) : e;
-        });
-        output.result({ endpoint: provision.endpoint, ...answer, ...(update === undefined ? {} : { update }) }, () => [
-          `polled ${output.text(provision.endpoint)}: ${show(answer)}${showUpdate(update)}; next poll in ${answer.pollSeconds} s`,
-        ]);
-        return;
-      }
-      const log = (line: string) => output.err(`${new Date().toISOString()} ${line}\n`);
-      log(`polling ${output.text(provision.endpoint)}`);
-      let busy = false;
-      const done = await pollLoop({
-        provision,
-        fetch: fetcher,
-        stop: cli.stopRequested(),
-        onPoll: (a) => {
-          log(`${show(a)}; next poll in ${a.pollSeconds} s`);
-          // One update at a time: a poll during an update offers the same action again.
-          if (busy) return;
-          busy = true;
-          void apply(a)
-            .then(
-              (u) => u !== undefined && log(`update${showUpdate(u).slice(8)}`),
-              (e: unknown) => log(`update failed: ${output.text((e as Error).message)}`),
-            )
-            .finally(() => {
-              busy = false;
-            });
-        },
-        onError: (e, retry) => log(`poll failed: ${output.text(e.message)} [${e.code}]; retry in ${retry} s`),
-      }).catch((e: unknown) => {
-        throw e instanceof DeviceApiError ? refused(e) : e;
-      });
-      output.result({ endpoint: provision.endpoint, ...done }, () => [`stopped (${done.stopped}) after ${done.polls} polls`]);
-    });
+    },
+    onError: (e, retry) => log(`poll failed: ${output.text(e.message)} [${e.code}]; retry in ${retry} s`),
+  }).catch(asExit);
+  output.result({ endpoint: provision.endpoint, ...done }, () => [`stopped (${done.stopped}) after ${done.polls} polls`]);
 }

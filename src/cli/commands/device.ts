@@ -260,7 +260,10 @@ export function registerDevice(program: Command, cli: CliContext): void {
     },
   );
 
-  registerDeviceRun(device, cli, DEFAULT_CREDENTIAL);
+  registerDeviceRun(device, cli, DEFAULT_CREDENTIAL, {
+    withKeystoreOptions,
+    deviceKey: async (file, o) => deviceKeyOf(cli, o, await loadCredential(file)),
+  });
 
   withApiOptions(device.command('show'))
     .description(
