@@ -147,21 +147,24 @@ function failureReason(f: Feedback, checked: CheckedReport | undefined): string 
 export async function actionFeedback(ctx: CampaignContext, guid: string, actionId: string, f: Feedback): Promise<CampaignAction> {
   checkFeedback(f);
   const o = await ownAction(ctx, guid, actionId);
+  // A campaign that requires confirmation takes feedback only once the device confirmed.
+  const from: readonly ActionState[] = o.campaign.confirm ? IN_FLIGHT.filter((s) => s !== 'offered') : IN_FLIGHT;
+  const noFeedback = () =>
+    new CampaignError(
+      'ERR_CAMPAIGN_FEEDBACK',
+      `action ${actionId} is ${o.action.state} and takes no feedback${o.action.state === 'offered' ? ' before it is confirmed' : ''}`,
+    );
+  // Checked before the report too, so that a finished action is not marked with a report error.
+  if (!from.includes(o.action.state)) throw noFeedback();
   const checked = await verifiedReport(ctx, o, f);
   const reason = failureReason(f, checked);
-  // A campaign that requires confirmation takes feedback only once the device confirmed.
-  const from = o.campaign.confirm ? IN_FLIGHT.filter((s) => s !== 'offered') : IN_FLIGHT;
   return ctx.store.transaction(async (r) => {
     const after = await r.campaigns.updateAction(actionId, from, {
       state: f.status,
       ...(reason === undefined ? {} : { reason }),
       ...(f.report === undefined ? {} : { report: f.report, reportVerified: checked !== undefined }),
     });
-    if (after === undefined)
-      throw new CampaignError(
-        'ERR_CAMPAIGN_FEEDBACK',
-        `action ${actionId} is ${o.action.state} and takes no feedback${o.action.state === 'offered' ? ' before it is confirmed' : ''}`,
-      );
+    if (after === undefined) throw noFeedback();
     if (f.status === 'succeeded' && checked !== undefined)
       await r.campaigns.setInstalled({
         guid,

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { actionFeedback, pollAction } from '../../../src/lifecycle/campaigns/device-actions.ts';
 import { tickCampaigns } from '../../../src/lifecycle/campaigns/engine.ts';
 import { type CampaignService, campaignService } from '../../../src/lifecycle/campaigns/service.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import type { Store } from '../../../src/store/store.ts';
+import { testEnvelope, testReport } from '../../helpers/device-report.ts';
+import { storeDeviceVoucher } from '../../helpers/device-voucher.ts';
 
 const guidOf = (n: number) => n.toString(16).padStart(32, '0');
 const ACTOR = 'token:owner';
@@ -15,6 +17,8 @@ describe('campaign engine', () => {
   let svc: CampaignService;
   const now = { ms: Date.parse('2030-01-01T00:00:00Z') };
   const ctx = () => ({ store, clock: () => new Date(now.ms) });
+  const deviceKeys = new Map<string, KeyObject>();
+  const envelopes = new Map<string, Uint8Array>();
 
   beforeEach(async () => {
     now.ms = Date.parse('2030-01-01T00:00:00Z');
@@ -23,21 +27,25 @@ describe('campaign engine', () => {
     for (let i = 1; i <= 10; i++) {
       const guid = new Uint8Array(Buffer.from(guidOf(i), 'hex'));
       await store.devices.upsert({ guid, state: 'active' });
+      deviceKeys.set(guidOf(i), await storeDeviceVoucher(store, guid));
       if (i <= 9) await store.devices.setLabels(guid, 'tag', ['fleet']);
       // Device 9 is in the fleet but suspended: never targeted.
       if (i === 9) await store.devices.upsert({ guid, state: 'suspended' });
     }
-    const release = (id: string, seq: number, state: 'published' | 'draft') =>
-      store.releases.create({
+    const release = (id: string, seq: number, state: 'published' | 'draft') => {
+      const components = [{ id: 'firmware', digest: 'ab'.repeat(32), size: 4 }];
+      envelopes.set(id, testEnvelope(seq, components));
+      return store.releases.create({
         id,
         model: 'm',
         version: `1.${seq}`,
         sequenceNumber: seq,
-        components: [{ id: 'firmware', digest: 'ab'.repeat(32), size: 4 }],
-        envelope: Uint8Array.of(1, 2, seq),
+        components,
+        envelope: envelopes.get(id) as Uint8Array,
         state,
         origin: 'signed',
       });
+    };
     await release('r5', 5, 'published');
     await release('r6', 6, 'draft');
   });
@@ -66,8 +74,9 @@ describe('campaign engine', () => {
       if (o === undefined) continue;
       offered.push(g);
       const s = status(g);
+      const report = testReport(envelopes.get(o.release.id) as Uint8Array, deviceKeys.get(g) as KeyObject);
       if (s !== undefined)
-        await actionFeedback(ctx(), g, o.action.id, { status: s, ...(s === 'failed' ? { reason: 'digest mismatch' } : {}) });
+        await actionFeedback(ctx(), g, o.action.id, { status: s, ...(s === 'failed' ? { reason: 'digest mismatch' } : { report }) });
     }
     return offered;
   }
