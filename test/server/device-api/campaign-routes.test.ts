@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, type KeyObject, randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { campaignService } from '../../../src/lifecycle/campaigns/service.ts';
@@ -10,6 +10,8 @@ import { type PayloadDeps, uploadPayload } from '../../../src/lifecycle/releases
 import { createApp } from '../../../src/server/app.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import type { Store } from '../../../src/store/store.ts';
+import { testEnvelope, testReport } from '../../helpers/device-report.ts';
+import { storeDeviceVoucher } from '../../helpers/device-voucher.ts';
 
 const A = new Uint8Array(16).fill(0xa1);
 const B = new Uint8Array(16).fill(0xb2);
@@ -19,7 +21,8 @@ const PAYLOAD = new Uint8Array(randomBytes(3000));
 const DIGEST = createHash('sha256').update(PAYLOAD).digest('hex');
 const OTHER = new Uint8Array(randomBytes(100));
 const OTHER_DIGEST = createHash('sha256').update(OTHER).digest('hex');
-const ENVELOPE = Uint8Array.of(0xd8, 0x6b, 0xa0);
+const ENVELOPE = testEnvelope(2, [{ id: 'firmware', digest: DIGEST, size: PAYLOAD.length }]);
+const deviceKeys: Record<string, KeyObject> = {};
 
 let store: Store;
 let creds: DeviceCredentials;
@@ -32,6 +35,7 @@ before(async () => {
   for (const g of [A, B, C]) {
     await store.transaction((r) => moveDevice(r, g, 'onboarded', { replacementGuid: g }));
     token[hex(g)] = await creds.mint(g, { pending: false });
+    deviceKeys[hex(g)] = await storeDeviceVoucher(store, g);
   }
   const payloads: PayloadDeps = { payloads: store.payloads, storage: databasePayloadStorage(store.payloads), maxBytes: 1 << 20 };
   const one = async function* (b: Uint8Array) {
@@ -145,11 +149,16 @@ test('feedback: progress then success records the installed release; another dev
   assert.equal((await confirm(B, { accept: true })).statusCode, 409);
   const dl = await feedback(B, a.id, { status: 'downloading' });
   assert.deepEqual(dl.json(), { id: a.id, state: 'downloading' });
-  const report = Buffer.from([0xa1, 0x01, 0x02]).toString('base64url');
-  const ok = await feedback(B, a.id, { status: 'succeeded', report, sequenceNumber: 7 });
+  const forged = Buffer.from(testReport(ENVELOPE, deviceKeys[hex(A)] as KeyObject)).toString('base64url');
+  const refused = await feedback(B, a.id, { status: 'succeeded', report: forged });
+  assert.equal(refused.statusCode, 422, refused.body);
+  assert.equal(refused.json().code, 'ERR_CAMPAIGN_REPORT');
+  assert.equal((await store.campaigns.getAction(a.id))?.state, 'downloading', 'a refused report changes no state');
+  const bytes = testReport(ENVELOPE, deviceKeys[hex(B)] as KeyObject);
+  const ok = await feedback(B, a.id, { status: 'succeeded', report: Buffer.from(bytes).toString('base64url'), sequenceNumber: 7 });
   assert.equal(ok.statusCode, 200, ok.body);
-  assert.deepEqual(await store.campaigns.report(a.id), Uint8Array.of(0xa1, 1, 2));
-  assert.equal((await store.campaigns.installed(hex(B)))?.sequenceNumber, 7, 'what the device reported is kept');
+  assert.deepEqual(await store.campaigns.report(a.id), bytes);
+  assert.equal((await store.campaigns.installed(hex(B)))?.sequenceNumber, 2, "the manifest's sequence number, not the device's claim");
   const again = await feedback(B, a.id, { status: 'failed' });
   assert.equal(again.statusCode, 409);
   assert.equal(again.json().code, 'ERR_CAMPAIGN_FEEDBACK');
