@@ -2,18 +2,26 @@
  * Campaigns end to end against `iotopia up`: devices onboarded with the agent, a release created
  * with `iotopia release create`, a two-wave campaign made and started with `iotopia campaign`, and
  * `iotopia device run --once` on each device: the first wave installs, the engine's tick starts the
- * second, every device installs the release and the server records its new sequence number.
+ * second, every device installs the release and proves it with a SUIT report signed by its device
+ * key, which the server verifies (and pycose verifies too); `device show` shows the firmware.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { encodeCoseKey, keyObjectToCoseKey } from '../../src/codec/cose/key.ts';
+import { decodeSign1 } from '../../src/codec/cose/sign1.ts';
+import { importPrivateKey } from '../../src/crypto/key-import.ts';
+import { decodeDeviceCredential } from '../../src/fdo/credential/credential-decode.ts';
 import { tickCampaigns } from '../../src/lifecycle/campaigns/engine.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
 import { runCli } from '../helpers/cli.ts';
+import { pythonMissing, runPythonJson } from '../helpers/python.ts';
+
+const COSE_PEER = new URL('../interop/python/cose_peer.py', import.meta.url).pathname;
 
 describe('iotopia campaign with iotopia device run against iotopia up', () => {
   let platform: Platform;
@@ -21,6 +29,7 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
   const dir = mkdtempSync(join(tmpdir(), 'iotopia-campaign-'));
   const DEVICES = ['d1', 'd2', 'd3'];
   const IMAGE = new Uint8Array(randomBytes(20_000));
+  const guids = new Map<string, string>();
   const run = (args: string[]) => runCli(args, dir, env);
   const json = async (args: string[]) => {
     const r = await run([...args, '--json']);
@@ -34,7 +43,8 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
     delete env.IOTOPIA_TLS_CA;
     for (const d of DEVICES) {
       await json(['device', 'init', '--manufacturer', platform.url, '--credential', `${d}/c.cbor`]);
-      await json(['device', 'onboard', '--credential', `${d}/c.cbor`]);
+      const onboarded = await json(['device', 'onboard', '--credential', `${d}/c.cbor`]);
+      guids.set(d, onboarded.previousGuid);
       await json(['device', 'run', '--credential', `${d}/c.cbor`, '--once']);
     }
     writeFileSync(join(dir, 'fw.bin'), IMAGE);
@@ -102,6 +112,7 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
       const files = readdirSync(join(dir, d, 'components'));
       assert.deepEqual(new Uint8Array(readFileSync(join(dir, d, 'components', files[0] as string))), IMAGE);
     }
+    await provedBySignedReports(release.id);
     const listed = await json(['campaign', 'list', '--state', 'finished']);
     assert.deepEqual(
       listed.map((c: { id: string }) => c.id),
@@ -111,6 +122,49 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
     assert.equal(again.code, 1);
     assert.match(again.err, /ERR_CAMPAIGN_STATE/);
   });
+
+  /** Each device's record shows the firmware its verified report proved; pycose verifies the kept report too. */
+  async function provedBySignedReports(releaseId: string) {
+    const digest = createHash('sha256').update(IMAGE).digest('hex');
+    const cases: { kind: string; cose: string; key: string; aad: string; payload: string }[] = [];
+    for (const d of DEVICES) {
+      const guid = guids.get(d) as string;
+      const shown = await json(['device', 'show', guid]);
+      assert.equal(shown.firmware.releaseId, releaseId);
+      assert.equal(shown.firmware.version, '2.0.0');
+      assert.equal(shown.firmware.sequenceNumber, 2);
+      assert.deepEqual(shown.firmware.components, [
+        { componentId: [Buffer.from('fw').toString('hex')], name: 'fw', digest: { algorithm: 'SHA256', hex: digest } },
+      ]);
+      const text = await run(['device', 'show', guid]);
+      assert.match(text.out, /firmware\s+2\.0\.0 \(sequence 2, .*verified report/);
+      assert.match(text.out, new RegExp(`component 6677 \\(fw\\) SHA256:${digest}`));
+      const hexGuid = Buffer.from(guid.replaceAll('-', ''), 'hex').toString('hex');
+      const [action] = await platform.store.campaigns.actionsOfDevice(hexGuid, ['succeeded']);
+      assert.equal(action?.reportVerified, true);
+      const report = (await platform.store.campaigns.report(action?.id ?? '')) ?? assert.fail('no report kept');
+      const credential = decodeDeviceCredential(new Uint8Array(readFileSync(join(dir, d, 'c.cbor'))));
+      const key = 'pkcs8' in credential.deviceKey ? importPrivateKey(credential.deviceKey.pkcs8) : assert.fail('key in a token');
+      cases.push({
+        kind: 'sign1',
+        cose: Buffer.from(report).toString('hex'),
+        key: Buffer.from(encodeCoseKey(keyObjectToCoseKey(createPublicKey(key)))).toString('hex'),
+        aad: '',
+        payload: Buffer.from(decodeSign1(report).payload ?? new Uint8Array()).toString('hex'),
+      });
+    }
+    if (pythonMissing(['cbor2', 'pycose', 'cryptography']) !== undefined) return;
+    const { results } = runPythonJson<{ results: { ok: boolean; payload: string | null; error: string | null }[] }>(COSE_PEER, {
+      op: 'check',
+      cases,
+    });
+    assert.equal(results.length, DEVICES.length);
+    results.forEach((r, i) => {
+      assert.equal(r.error, null, `pycose: ${r.error}`);
+      assert.equal(r.ok, true);
+      assert.equal(r.payload, cases[i]?.payload);
+    });
+  }
 
   test('operator refusals come back with their codes: an unknown release, a draft paused, a campaign matching nobody', async () => {
     const unknown = await run([
