@@ -113,8 +113,19 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     const seenByB = (await (await deviceApi('/config', b.credential.token)).json()) as { guid: string; config: Record<string, unknown> };
     assert.equal(seenByB.guid, Buffer.from(guidB).toString('hex'));
     assert.deepEqual(seenByB.config, {});
-    const seenByA = (await (await deviceApi('/config', a.credential.token)).json()) as { config: Record<string, unknown> };
+    const seenByA = (await (await deviceApi('/config', a.credential.token)).json()) as { guid: string; config: Record<string, unknown> };
     assert.deepEqual(seenByA.config, { model: 'agent-a', serial: 'SN-A' });
+    // The registry record shows what the device reports about itself; B reported nothing.
+    const record = async (guid: string) =>
+      (await (await fetch(`${platform.url}/api/v1/devices/${guid}`, { headers: { authorization: `Bearer ${admin}` } })).json()) as Record<
+        string,
+        unknown
+      >;
+    const recordA = await record(seenByA.guid);
+    assert.equal(recordA.model, 'agent-a');
+    assert.equal(recordA.serial, 'SN-A');
+    assert.equal(recordA.manufacturer, undefined);
+    assert.equal((await record(seenByB.guid)).model, undefined);
   });
 
   test('suspended polls get 403; decommissioning revokes the credential (401, exit 1); attacks get 401', async () => {
