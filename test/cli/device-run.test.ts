@@ -199,6 +199,12 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     assert.equal(r.code, 2);
     assert.match(r.err, /onboard first/);
   });
+
+  test('device run --help names --defer-soft and the keystore options of the key that signs reports', async () => {
+    const r = await run(['device', 'run', '--help']);
+    assert.match(r.out, /--defer-soft\s+download soft updates/);
+    assert.match(r.out, /--keystore <backend>/);
+  });
 });
 
 describe('iotopia device run over HTTPS', () => {

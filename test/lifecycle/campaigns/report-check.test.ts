@@ -8,10 +8,12 @@ import { type KeyObject, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import { actionFeedback, pollAction } from '../../../src/lifecycle/campaigns/device-actions.ts';
+import { installedComponents } from '../../../src/lifecycle/campaigns/installed-components.ts';
 import { campaignService } from '../../../src/lifecycle/campaigns/service.ts';
 import { deviceProfile } from '../../../src/lifecycle/device-profile.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import type { Store } from '../../../src/store/store.ts';
+import { decodeEnvelope } from '../../../src/suit/envelope.ts';
 import { ReportReason, testEnvelope, testReport } from '../../helpers/device-report.ts';
 import { storeDeviceVoucher } from '../../helpers/device-voucher.ts';
 
@@ -159,4 +161,20 @@ describe('SUIT report rules on feedback', () => {
       assert.equal(a.reportVerified, true);
     });
   }
+});
+
+test('the components a manifest installs: each component index with the image digest set for it', () => {
+  const two = [
+    { id: 'boot', digest: '11'.repeat(32), size: 4 },
+    { id: 'app', digest: '22'.repeat(32), size: 8 },
+  ];
+  const m = decodeEnvelope(testEnvelope(3, two)).manifest;
+  const hexOf = (s: string) => Buffer.from(s).toString('hex');
+  assert.deepEqual(
+    installedComponents(m).map((c) => [c.componentId, c.digest.hex]),
+    [
+      [[hexOf('boot')], '11'.repeat(32)],
+      [[hexOf('app')], '22'.repeat(32)],
+    ],
+  );
 });
