@@ -126,6 +126,16 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     assert.equal(recordA.serial, 'SN-A');
     assert.equal(recordA.manufacturer, undefined);
     assert.equal((await record(seenByB.guid)).model, undefined);
+    // What a device says about itself is printed escaped.
+    await deviceApi('/config', b.credential.token, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'evil\u001b[2J\nforged line' }),
+    });
+    const shown = await run(['device', 'show', seenByB.guid, '--server', platform.url, '--token', admin]);
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /model\s+evil\\x1b\[2J\\x0aforged line/);
+    assert.doesNotMatch(shown.out, /\u001b/);
   });
 
   test('suspended polls get 403; decommissioning revokes the credential (401, exit 1); attacks get 401', async () => {
