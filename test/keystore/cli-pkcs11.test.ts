@@ -1,10 +1,12 @@
 /**
  * The agent with its device key in a token, through the CLI: `device init --keystore pkcs11`
  * makes the key in the token and writes only a PKCS#11 URI into the credential; `device onboard`
- * signs TO1 and TO2 there. The server's keys are in another token. Also the settings' checks.
+ * signs TO1 and TO2 there, and `device run` signs its SUIT reports there. The server's keys are in
+ * another token. Also the settings' checks.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeDeviceCredential } from '../../src/fdo/credential/credential-decode.ts';
@@ -92,5 +94,23 @@ describe('iotopia device init | onboard --keystore pkcs11 (SoftHSM2)', { skip: S
     assert.equal(result.previousGuid, made.guid);
     const replaced = decodeDeviceCredential(new Uint8Array(readFileSync(made.credential)));
     assert.deepEqual(replaced.deviceKey, credential.deviceKey);
+
+    // device run signs its SUIT report in the token, and the server verifies it.
+    const api = { ...env, IOTOPIA_SERVER: platform.url, IOTOPIA_TOKEN: platform.firstAdminToken };
+    const ok = async (args: string[]) => {
+      const r = await runCli([...args, '--json'], dir, api);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+      return JSON.parse(r.out);
+    };
+    const runArgs = ['device', 'run', '--once', '--pkcs11-module', module];
+    await ok(runArgs);
+    writeFileSync(join(dir, 'fw.bin'), randomBytes(1000));
+    const release = await ok(['release', 'create', '--model', 'hsm', '--version', '2.0.0', '--seq', '2', '--component', 'fw=fw.bin']);
+    const campaign = await ok(['campaign', 'create', '--name', 'hsm', '--release', release.id, '--target', 'state==active']);
+    await ok(['campaign', 'start', campaign.id]);
+    const ran = await ok(runArgs);
+    assert.equal(ran.update?.status, 'succeeded', JSON.stringify(ran.update));
+    const shown = await ok(['device', 'show', made.guid]);
+    assert.equal(shown.firmware?.sequenceNumber, 2);
   });
 });
