@@ -5,13 +5,15 @@
  *
  * Offering: an action still in flight is offered again (polls are repeatable); otherwise the oldest
  * `scheduled` action of a running campaign whose current wave has reached it, while the campaign's
- * maintenance window is open. Anti-rollback: an action whose release's sequence number is not
+ * maintenance window is open and its not-before time (a retry's wait) has passed. Anti-rollback: an action whose release's sequence number is not
  * above the one the device last installed is cancelled instead of offered.
  */
 import { type ActionState, type CampaignAction, type CampaignRecord, IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
 import type { ReleaseRecord } from '../../store/release-repository.ts';
+import { checkFeedbackForType, inFlightStates, isSettled } from './action-type.ts';
 import { type CampaignContext, nowOf } from './context.ts';
 import { CampaignError } from './errors.ts';
+import { retryFailed } from './retries.ts';
 import { maintenanceWindow } from './window.ts';
 
 /** The largest SUIT report kept with feedback, bytes. */
@@ -48,6 +50,7 @@ async function withRelease(ctx: CampaignContext, action: CampaignAction): Promis
 
 function offerable(c: CampaignRecord, a: CampaignAction, now: Date): boolean {
   if (c.state !== 'running' || a.wave > c.currentWave) return false;
+  if (a.notBefore !== undefined && a.notBefore.getTime() > now.getTime()) return false;
   return c.window === undefined || maintenanceWindow(c.window)(now);
 }
 
@@ -74,7 +77,7 @@ export async function pollAction(ctx: CampaignContext, guid: string): Promise<Of
   const open = await ctx.store.campaigns.actionsOfDevice(guid, [...IN_FLIGHT, 'scheduled']);
   for (const a of open.filter((x) => x.state !== 'scheduled')) {
     const o = await withRelease(ctx, a);
-    if (o !== undefined && o.campaign.state === 'running') return o;
+    if (o !== undefined && o.campaign.state === 'running' && !isSettled(o.campaign, a)) return o;
   }
   for (const a of open.filter((x) => x.state === 'scheduled')) {
     const o = await offerOne(ctx, a, now);
@@ -106,13 +109,16 @@ function checkFeedback(f: Feedback): void {
  * Records the device's feedback on its own action. Only an action in flight takes feedback
  * (ERR_CAMPAIGN_FEEDBACK otherwise, e.g. after a timeout or cancel); `succeeded` records the
  * sequence number the device reported (the release's when it reported none) as its installed one.
+ * A failure with attempts left is scheduled again in the same transaction (retries.ts).
  */
 export async function actionFeedback(ctx: CampaignContext, guid: string, actionId: string, f: Feedback): Promise<CampaignAction> {
   checkFeedback(f);
   const o = await ownAction(ctx, guid, actionId);
+  checkFeedbackForType(o.campaign, f.status);
   const reason = f.status === 'failed' ? (f.reason ?? 'the device reported a failure') : undefined;
   // A campaign that requires confirmation takes feedback only once the device confirmed.
-  const from = o.campaign.confirm ? IN_FLIGHT.filter((s) => s !== 'offered') : IN_FLIGHT;
+  const inFlight = inFlightStates(o.campaign);
+  const from = o.campaign.confirm ? inFlight.filter((s) => s !== 'offered') : inFlight;
   return ctx.store.transaction(async (r) => {
     const after = await r.campaigns.updateAction(actionId, from, {
       state: f.status,
@@ -138,7 +144,7 @@ export async function actionFeedback(ctx: CampaignContext, guid: string, actionI
       from: o.action.state,
       to: f.status,
     });
-    return after;
+    return (await retryFailed(r.campaigns, o.campaign, after, nowOf(ctx))) ?? after;
   });
 }
 

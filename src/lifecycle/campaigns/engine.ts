@@ -1,17 +1,22 @@
 /**
  * The campaign engine's tick: for every running campaign, time out actions offered longer than the
- * per-device timeout, then act on the current wave's counts (waveDecision): start the next wave,
- * pause, or finish. Every change is conditional (on the action's state, the campaign's state and
+ * per-device timeout (an indexed query on the offer time; one with attempts left is scheduled again,
+ * retries.ts), then act on the current wave's counts (waveDecision): start the next wave, pause, or
+ * finish (which cancels the actions still scheduled, in the same transaction). Every change is conditional (on the action's state, the campaign's state and
  * wave), so a tick run twice, or by two replicas at once, changes each thing once: ticks are
  * idempotent and need no lease.
  */
-import { type CampaignRecord, IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
+import type { CampaignRecord } from '../../store/campaign-repository.ts';
+import type { Repositories } from '../../store/store.ts';
+import { inFlightStates } from './action-type.ts';
 import { type CampaignContext, ENGINE_ACTOR, nowOf } from './context.ts';
 import { CampaignError } from './errors.ts';
+import { retryFailed } from './retries.ts';
 import { moveCampaign } from './service.ts';
 import { waveDecision } from './wave-decision.ts';
 
-const IN_FLIGHT = IN_FLIGHT_STATES;
+/** Why the actions still scheduled when a campaign finishes are cancelled. */
+export const FINISHED_REASON = 'campaign finished';
 
 export interface TickResult {
   timedOut: number;
@@ -20,17 +25,29 @@ export interface TickResult {
 }
 
 async function timeOut(ctx: CampaignContext, c: CampaignRecord, now: Date): Promise<number> {
-  const limit = now.getTime() - c.timeoutSeconds * 1000;
+  const inFlight = inFlightStates(c);
+  const reason = `no result ${c.timeoutSeconds} s after the offer`;
   let n = 0;
-  for (const a of await ctx.store.campaigns.actions(c.id, { states: IN_FLIGHT })) {
-    if (a.offeredAt === undefined || a.offeredAt.getTime() > limit) continue;
-    const reason = `no result ${c.timeoutSeconds} s after the offer`;
-    if ((await ctx.store.campaigns.updateAction(a.id, IN_FLIGHT, { state: 'timed-out', reason })) === undefined) continue;
+  for (const a of await ctx.store.campaigns.offeredBefore(c.id, inFlight, new Date(now.getTime() - c.timeoutSeconds * 1000))) {
+    const retried = await ctx.store.transaction(async (r) => {
+      const out = await r.campaigns.updateAction(a.id, inFlight, { state: 'timed-out', reason }, a.attempts);
+      return out === undefined ? undefined : { again: await retryFailed(r.campaigns, c, out, now) };
+    });
+    if (retried === undefined) continue;
     n++;
-    ctx.log?.('info', 'campaign action timed out', { campaign: c.id, action: a.id, device: a.guid, from: a.state });
+    ctx.log?.('info', 'campaign action timed out', {
+      campaign: c.id,
+      action: a.id,
+      device: a.guid,
+      from: a.state,
+      ...(retried.again?.notBefore === undefined ? {} : { retryFrom: retried.again.notBefore.toISOString() }),
+    });
   }
   return n;
 }
+
+const cancelScheduled = (r: Repositories, c: CampaignRecord) =>
+  r.campaigns.updateActions(c.id, { states: ['scheduled'] }, { state: 'cancelled', reason: FINISHED_REASON }).then(() => undefined);
 
 async function decide(ctx: CampaignContext, c: CampaignRecord): Promise<string | undefined> {
   const waves = await ctx.store.campaigns.counts(c.id);
@@ -41,6 +58,7 @@ async function decide(ctx: CampaignContext, c: CampaignRecord): Promise<string |
     {
       errorThreshold: c.errorThreshold,
       acknowledgedFailures: c.acknowledgedFailures,
+      downloadOnly: c.actionType === 'download-only',
       ...(c.successThreshold === undefined ? {} : { successThreshold: c.successThreshold }),
     },
     c.currentWave >= last,
@@ -48,7 +66,8 @@ async function decide(ctx: CampaignContext, c: CampaignRecord): Promise<string |
   const opts = { fromWave: c.currentWave };
   try {
     if (d.kind === 'pause') await moveCampaign(ctx, c.id, ['running'], { state: 'paused', reason: d.reason }, ENGINE_ACTOR, opts);
-    else if (d.kind === 'finish') await moveCampaign(ctx, c.id, ['running'], { state: 'finished' }, ENGINE_ACTOR, opts);
+    else if (d.kind === 'finish')
+      await moveCampaign(ctx, c.id, ['running'], { state: 'finished' }, ENGINE_ACTOR, { ...opts, alsoDo: (r) => cancelScheduled(r, c) });
     else if (d.kind === 'next-wave')
       await moveCampaign(
         ctx,
