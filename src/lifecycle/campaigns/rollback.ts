@@ -8,9 +8,9 @@
  * in one wave unless waves are given, with the campaign's other settings; it stays `draft` unless
  * started now.
  */
-import { IotopiaError } from '../../errors.ts';
 import type { CampaignRecord, CampaignWaveSize } from '../../store/campaign-repository.ts';
 import type { ReleaseInfo, ReleaseRecord } from '../../store/release-repository.ts';
+import { ReleaseError } from '../releases/errors.ts';
 import { createRelease, type ReleaseDeps } from '../releases/releases.ts';
 import { MAX_CAMPAIGN_NAME } from './campaign-input.ts';
 import type { CampaignContext } from './context.ts';
@@ -66,7 +66,7 @@ async function rollbackRelease(ctx: CampaignContext, deps: ReleaseDeps, previous
       actor,
     );
   } catch (e) {
-    if (!(e instanceof IotopiaError) || !e.code.startsWith('ERR_RELEASE_')) throw e;
+    if (!(e instanceof ReleaseError)) throw e;
     throw new CampaignError('ERR_CAMPAIGN_RELEASE', `the rollback release of ${previous.version}: ${e.message} [${e.code}]`, { cause: e });
   }
 }

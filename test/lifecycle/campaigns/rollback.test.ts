@@ -85,9 +85,14 @@ describe('rollback campaigns', () => {
       ACTOR,
     );
     assert.equal(campaign.state, 'running');
-    const o = await pollAction(ctx(), GUIDS[0] as string);
-    assert.equal(o?.release.id, campaign.releaseId);
-    assert.equal(o?.release.sequenceNumber, 21);
+    const offered = [];
+    for (const g of GUIDS) {
+      const o = await pollAction(ctx(), g);
+      if (o !== undefined) offered.push(o);
+    }
+    assert.equal(offered.length, 1, 'one device in the first wave; the third device was not updated');
+    assert.equal(offered[0]?.release.id, campaign.releaseId);
+    assert.equal(offered[0]?.release.sequenceNumber, 21);
   });
 
   test('refused without a previous published release, and for a campaign that updated nobody', async () => {
