@@ -2,7 +2,8 @@
  * The campaign engine's tick: for every running campaign, time out actions offered longer than the
  * per-device timeout (an indexed query on the offer time; one with attempts left is scheduled again,
  * retries.ts), then act on the current wave's counts (waveDecision): start the next wave, pause, or
- * finish (which cancels the actions still scheduled, in the same transaction). Every change is conditional (on the action's state, the campaign's state and
+ * finish once no earlier wave has a result to come (which cancels the actions never offered, in the
+ * same transaction). Every change is conditional (on the action's state, the campaign's state and
  * wave), so a tick run twice, or by two replicas at once, changes each thing once: ticks are
  * idempotent and need no lease.
  */
@@ -17,6 +18,8 @@ import { waveDecision } from './wave-decision.ts';
 
 /** Why the actions still scheduled when a campaign finishes are cancelled. */
 export const FINISHED_REASON = 'campaign finished';
+/** The latest time a Date holds: "offered before EVER" is "offered at all". */
+const EVER = new Date(8.64e15);
 
 export interface TickResult {
   timedOut: number;
@@ -46,6 +49,15 @@ async function timeOut(ctx: CampaignContext, c: CampaignRecord, now: Date): Prom
   return n;
 }
 
+/**
+ * Whether an action of an earlier wave still has a result to come: in flight, or scheduled again
+ * after an offer (a retry, or a resume with a fixed release). Such actions hold the finish back;
+ * actions never offered do not (finishing cancels them).
+ */
+async function resultsToCome(ctx: CampaignContext, c: CampaignRecord): Promise<boolean> {
+  return (await ctx.store.campaigns.offeredBefore(c.id, ['scheduled', ...inFlightStates(c)], EVER)).length > 0;
+}
+
 const cancelScheduled = (r: Repositories, c: CampaignRecord) =>
   r.campaigns.updateActions(c.id, { states: ['scheduled'] }, { state: 'cancelled', reason: FINISHED_REASON }).then(() => undefined);
 
@@ -64,6 +76,7 @@ async function decide(ctx: CampaignContext, c: CampaignRecord): Promise<string |
     c.currentWave >= last,
   );
   const opts = { fromWave: c.currentWave };
+  if (d.kind === 'finish' && (await resultsToCome(ctx, c))) return undefined;
   try {
     if (d.kind === 'pause') await moveCampaign(ctx, c.id, ['running'], { state: 'paused', reason: d.reason }, ENGINE_ACTOR, opts);
     else if (d.kind === 'finish')

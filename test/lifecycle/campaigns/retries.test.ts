@@ -183,6 +183,35 @@ describe('campaign retries, download-only, finish, resume with a fixed release',
     for (const a of await store.campaigns.actions(c.id, { wave: 0 })) assert.equal(a.reason, 'campaign finished');
   });
 
+  test('an earlier wave’s retry holds the finish back until it is over', async () => {
+    const c = await svc.create(
+      {
+        name: 'two',
+        releaseId: 'r5',
+        targetGuids: GUIDS,
+        waves: [{ count: 2 }, { percent: 100 }],
+        errorThreshold: 100,
+        successThreshold: 50,
+        retries: { attempts: 1, backoffSeconds: 60 },
+      },
+      ACTOR,
+    );
+    await svc.start(c.id, ACTOR);
+    const [w0a, w0b] = (await store.campaigns.actions(c.id, { wave: 0 })).map((a) => a.guid) as [string, string];
+    await succeed(w0a);
+    assert.equal((await fail(w0b)).state, 'scheduled');
+    assert.deepEqual((await tickCampaigns(ctx())).changes, [`${c.id}: next-wave`]);
+    for (const a of await store.campaigns.actions(c.id, { wave: 1 })) await succeed(a.guid);
+    assert.deepEqual((await tickCampaigns(ctx())).changes, [], 'the retry in wave 1 is still to come');
+    now.ms += 60_000;
+    await succeed(w0b);
+    assert.deepEqual((await tickCampaigns(ctx())).changes, [`${c.id}: finish`]);
+    assert.deepEqual((await svc.get(c.id)).waves, [
+      { wave: 0, counts: { succeeded: 2 } },
+      { wave: 1, counts: { succeeded: 2 } },
+    ]);
+  });
+
   test('resume with a fixed release: past failures are offered again with it, and the campaign completes', async () => {
     const c = await started({ errorThreshold: 20 });
     await fail(GUIDS[0] as string);
