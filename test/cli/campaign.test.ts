@@ -171,7 +171,7 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
     const lower = await run(['campaign', 'resume', created.id, '--release', broken.id]);
     assert.equal(lower.code, 1);
     assert.match(lower.err, /ERR_CAMPAIGN_RELEASE/);
-    const resumed = await json(['campaign', 'resume', created.id, '--release', fixed.id]);
+    const resumed = await json(['campaign', 'resume', created.id, '--release', fixed.id, '--reason', 'vendor check removed']);
     assert.equal(resumed.state, 'running');
     assert.equal(resumed.releaseId, fixed.id);
     assert.deepEqual(await once(), ['succeeded', 'succeeded', 'succeeded']);

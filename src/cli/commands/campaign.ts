@@ -186,9 +186,13 @@ function registerResume(campaign: Command, cli: CliContext): void {
     )
     .argument('<id>', 'the campaign id')
     .option('--release <id>', 'a published release of the same model with a higher sequence number')
+    .option('--reason <text>', 'why (kept in the audit log)')
     .option('--json', 'machine output: the campaign')
-    .action(async (id: string, o: ApiOptions & { release?: string; json?: boolean }) => {
-      const body = o.release === undefined ? {} : { releaseId: o.release };
+    .action(async (id: string, o: ApiOptions & { release?: string; reason?: string; json?: boolean }) => {
+      const body = {
+        ...(o.release === undefined ? {} : { releaseId: o.release }),
+        ...(o.reason === undefined ? {} : { reason: o.reason }),
+      };
       const c = (await post(o, cli, `/campaigns/${encodeURIComponent(id)}/resume`, body)) as CampaignItem;
       cli.output.result(c, () => line(c, (s) => cli.output.text(s)));
     });

@@ -32,14 +32,19 @@ export interface CampaignProgress {
   waves: WaveCounts[];
 }
 
+export interface ResumeOptions {
+  releaseId?: string;
+  reason?: string;
+}
+
 export interface CampaignService {
   create(request: CampaignRequest, actor: string): Promise<CampaignRecord>;
   get(id: string): Promise<CampaignProgress>;
   list(request?: PageRequest & { state?: CampaignState }): Promise<Page<CampaignRecord>>;
   start(id: string, actor: string): Promise<CampaignRecord>;
   pause(id: string, actor: string, reason?: string): Promise<CampaignRecord>;
-  /** With `releaseId`: moves to that release and offers the failed and timed-out actions again. */
-  resume(id: string, actor: string, releaseId?: string): Promise<CampaignRecord>;
+  /** With `releaseId`: moves to that release and offers the failed and timed-out actions again; `reason` is audited. */
+  resume(id: string, actor: string, options?: ResumeOptions): Promise<CampaignRecord>;
   nextWave(id: string, actor: string): Promise<CampaignRecord>;
   cancel(id: string, actor: string, reason?: string): Promise<CampaignRecord>;
 }
@@ -136,22 +141,30 @@ async function fixedRelease(ctx: CampaignContext, c: CampaignRecord, releaseId: 
 }
 
 /** Resumes with a fixed release: the current and past waves' failures are scheduled again, attempts from 0. */
-async function resumeWithRelease(ctx: CampaignContext, c: CampaignRecord, releaseId: string, actor: string): Promise<CampaignRecord> {
+async function resumeWithRelease(
+  ctx: CampaignContext,
+  c: CampaignRecord,
+  releaseId: string,
+  actor: string,
+  reason?: string,
+): Promise<CampaignRecord> {
   await fixedRelease(ctx, c, releaseId);
   const again = { state: 'scheduled', attempts: 0, notBefore: null, reason: `offered again with release ${releaseId}` } as const;
   return moveCampaign(ctx, c.id, ['paused'], { state: 'running', reason: null, releaseId, acknowledgedFailures: 0 }, actor, {
     fromWave: c.currentWave,
-    details: { fromRelease: c.releaseId, toRelease: releaseId },
+    details: { fromRelease: c.releaseId, toRelease: releaseId, ...(reason === undefined ? {} : { reason }) },
     alsoDo: (r) => r.campaigns.updateActions(c.id, { states: RETRY_STATES, maxWave: c.currentWave }, again).then(() => undefined),
   });
 }
 
-async function resume(ctx: CampaignContext, id: string, actor: string, releaseId?: string): Promise<CampaignRecord> {
+async function resume(ctx: CampaignContext, id: string, actor: string, o: ResumeOptions = {}): Promise<CampaignRecord> {
   const c = await mustGet(ctx, id);
-  if (releaseId !== undefined && c.state === 'paused') return resumeWithRelease(ctx, c, releaseId, actor);
+  if (o.releaseId !== undefined && c.state === 'paused') return resumeWithRelease(ctx, c, o.releaseId, actor, o.reason);
   const counts = (await ctx.store.campaigns.counts(id)).find((w) => w.wave === c.currentWave)?.counts ?? {};
   const acknowledged = (counts.failed ?? 0) + (counts['timed-out'] ?? 0);
-  return moveCampaign(ctx, id, ['paused'], { state: 'running', reason: null, acknowledgedFailures: acknowledged }, actor);
+  return moveCampaign(ctx, id, ['paused'], { state: 'running', reason: null, acknowledgedFailures: acknowledged }, actor, {
+    ...(o.reason === undefined ? {} : { details: { reason: o.reason } }),
+  });
 }
 
 async function nextWave(ctx: CampaignContext, id: string, actor: string): Promise<CampaignRecord> {
@@ -193,7 +206,7 @@ export function campaignService(ctx: CampaignContext): CampaignService {
     start: (id, actor) => start(ctx, id, actor),
     pause: (id, actor, reason) =>
       moveCampaign(ctx, id, ['running'], { state: 'paused', reason: reason ?? 'paused by the operator' }, actor),
-    resume: (id, actor, releaseId) => resume(ctx, id, actor, releaseId),
+    resume: (id, actor, options) => resume(ctx, id, actor, options),
     nextWave: (id, actor) => nextWave(ctx, id, actor),
     cancel: (id, actor, reason) => cancel(ctx, id, actor, reason),
   };

@@ -152,7 +152,13 @@ const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) }
 const CampaignQuery = pageQuery({ state: Type.Optional(Type.Enum(CAMPAIGN_STATES)) });
 const Reason = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false });
 
-const ResumeBody = Type.Object({ releaseId: Type.Optional(Type.String({ pattern: '^[0-9a-f-]{36}$' })) }, { additionalProperties: false });
+const ResumeBody = Type.Object(
+  {
+    releaseId: Type.Optional(Type.String({ pattern: '^[0-9a-f-]{36}$' })),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
 const RollbackBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_CAMPAIGN_NAME })),
@@ -232,8 +238,8 @@ export function campaignApiRoutes(ctx: ApiContext) {
       schema: { params: IdParams, body: Type.Optional(ResumeBody) },
       openapi: { responses: { 200: jsonResponse('the campaign', CAMPAIGN_SCHEMA) } },
       async handler(request) {
-        const releaseId = (request.body as { releaseId?: string } | undefined)?.releaseId;
-        return campaignView(await campaignCall(() => svc.resume(request.params.id, actorOf(request), releaseId)));
+        const body = (request.body ?? {}) as { releaseId?: string; reason?: string };
+        return campaignView(await campaignCall(() => svc.resume(request.params.id, actorOf(request), body)));
       },
     }),
     route({

@@ -218,11 +218,11 @@ describe('campaign retries, download-only, finish, resume with a fixed release',
     await fail(GUIDS[1] as string);
     await succeed(GUIDS[2] as string);
     assert.deepEqual((await tickCampaigns(ctx())).changes, [`${c.id}: pause`]);
-    await assert.rejects(svc.resume(c.id, ACTOR, 'r7'), { code: 'ERR_CAMPAIGN_RELEASE' }, 'a draft');
-    await assert.rejects(svc.resume(c.id, ACTOR, 'r4'), { code: 'ERR_CAMPAIGN_RELEASE' }, 'a lower sequence number');
-    await assert.rejects(svc.resume(c.id, ACTOR, 'r5'), { code: 'ERR_CAMPAIGN_RELEASE' }, 'the same release');
-    await assert.rejects(svc.resume(c.id, ACTOR, 'other'), { code: 'ERR_CAMPAIGN_RELEASE' }, 'another model');
-    const resumed = await svc.resume(c.id, ACTOR, 'r6');
+    await assert.rejects(svc.resume(c.id, ACTOR, { releaseId: 'r7' }), { code: 'ERR_CAMPAIGN_RELEASE' }, 'a draft');
+    await assert.rejects(svc.resume(c.id, ACTOR, { releaseId: 'r4' }), { code: 'ERR_CAMPAIGN_RELEASE' }, 'a lower sequence number');
+    await assert.rejects(svc.resume(c.id, ACTOR, { releaseId: 'r5' }), { code: 'ERR_CAMPAIGN_RELEASE' }, 'the same release');
+    await assert.rejects(svc.resume(c.id, ACTOR, { releaseId: 'other' }), { code: 'ERR_CAMPAIGN_RELEASE' }, 'another model');
+    const resumed = await svc.resume(c.id, ACTOR, { releaseId: 'r6', reason: 'fixed flash driver' });
     assert.equal(resumed.state, 'running');
     assert.equal(resumed.releaseId, 'r6');
     const again = await store.campaigns.actionsOfDevice(GUIDS[0] as string, ['scheduled']);
@@ -239,7 +239,10 @@ describe('campaign retries, download-only, finish, resume with a fixed release',
     const audit = (await store.audit.list({ subject: c.id })).items.find(
       (a) => a.action === 'campaign.running' && a.details?.['toRelease'],
     );
-    assert.deepEqual([audit?.details?.['fromRelease'], audit?.details?.['toRelease']], ['r5', 'r6']);
-    await assert.rejects(svc.resume(c.id, ACTOR, 'r6'), { code: 'ERR_CAMPAIGN_STATE' });
+    assert.deepEqual(
+      [audit?.details?.['fromRelease'], audit?.details?.['toRelease'], audit?.details?.['reason']],
+      ['r5', 'r6', 'fixed flash driver'],
+    );
+    await assert.rejects(svc.resume(c.id, ACTOR, { releaseId: 'r6' }), { code: 'ERR_CAMPAIGN_STATE' });
   });
 });
