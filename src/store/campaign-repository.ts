@@ -135,6 +135,12 @@ export interface ActionFilter {
   states: readonly ActionState[];
   /** Only actions of this wave and the earlier ones. */
   maxWave?: number;
+  /** Only actions offered at or before this time. */
+  offeredBefore?: Date;
+  /** Only actions offered exactly this many times. */
+  attempts?: number;
+  /** Only actions offered at least this many times. */
+  minAttempts?: number;
 }
 
 export interface InstalledRecord {

@@ -1,9 +1,9 @@
 /**
  * The campaign engine's tick: for every running campaign, time out actions offered longer than the
- * per-device timeout (an indexed query on the offer time; one with attempts left is scheduled again,
- * retries.ts), then act on the current wave's counts (waveDecision): start the next wave, pause, or
- * finish once no earlier wave has a result to come (which cancels the actions never offered, in the
- * same transaction). Every change is conditional (on the action's state, the campaign's state and
+ * per-device timeout (bulk updates on the index of the offer time; one with attempts left is
+ * scheduled again, timeouts.ts), then act on the current wave's counts (waveDecision): start the
+ * next wave, pause, or finish once no earlier wave has a result to come (which cancels the actions
+ * never offered, in the same transaction). Every change is conditional (on the action's state, the campaign's state and
  * wave), so a tick run twice, or by two replicas at once, changes each thing once: ticks are
  * idempotent and need no lease.
  */
@@ -12,8 +12,8 @@ import type { Repositories } from '../../store/store.ts';
 import { inFlightStates } from './action-type.ts';
 import { type CampaignContext, ENGINE_ACTOR, nowOf } from './context.ts';
 import { CampaignError } from './errors.ts';
-import { retryFailed } from './retries.ts';
 import { moveCampaign } from './service.ts';
+import { timeOutOverdue } from './timeouts.ts';
 import { waveDecision } from './wave-decision.ts';
 
 /** Why the actions still scheduled when a campaign finishes are cancelled. */
@@ -28,25 +28,9 @@ export interface TickResult {
 }
 
 async function timeOut(ctx: CampaignContext, c: CampaignRecord, now: Date): Promise<number> {
-  const inFlight = inFlightStates(c);
-  const reason = `no result ${c.timeoutSeconds} s after the offer`;
-  let n = 0;
-  for (const a of await ctx.store.campaigns.offeredBefore(c.id, inFlight, new Date(now.getTime() - c.timeoutSeconds * 1000))) {
-    const retried = await ctx.store.transaction(async (r) => {
-      const out = await r.campaigns.updateAction(a.id, inFlight, { state: 'timed-out', reason }, a.attempts);
-      return out === undefined ? undefined : { again: await retryFailed(r.campaigns, c, out, now) };
-    });
-    if (retried === undefined) continue;
-    n++;
-    ctx.log?.('info', 'campaign action timed out', {
-      campaign: c.id,
-      action: a.id,
-      device: a.guid,
-      from: a.state,
-      ...(retried.again?.notBefore === undefined ? {} : { retryFrom: retried.again.notBefore.toISOString() }),
-    });
-  }
-  return n;
+  const n = await ctx.store.transaction((r) => timeOutOverdue(r, c, now));
+  if (n.retried + n.timedOut > 0) ctx.log?.('info', 'campaign actions timed out', { campaign: c.id, ...n });
+  return n.retried + n.timedOut;
 }
 
 /**

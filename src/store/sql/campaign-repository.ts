@@ -209,6 +209,9 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
         .where('campaign_id', '=', campaignId)
         .where('state', 'in', [...filter.states]);
       if (filter.maxWave !== undefined) q = q.where('wave', '<=', filter.maxWave);
+      if (filter.offeredBefore !== undefined) q = q.where('offered_at', '<=', filter.offeredBefore.getTime());
+      if (filter.attempts !== undefined) q = q.where('attempts', '=', filter.attempts);
+      if (filter.minAttempts !== undefined) q = q.where('attempts', '>=', filter.minAttempts);
       return affected(await q.executeTakeFirst());
     },
     async offeredBefore(campaignId, states, offeredBefore) {

@@ -111,6 +111,19 @@ describe('campaign retries, download-only, finish, resume with a fixed release',
     assert.match(a?.reason ?? '', /attempt 1 timed-out: no result 60 s/);
     now.ms += 10_000;
     assert.equal((await pollAction(ctx(), GUIDS[0] as string))?.action.attempts, 2);
+    assert.ok(await pollAction(ctx(), GUIDS[1] as string), 'a second device, on its first offer');
+    now.ms += 60_000;
+    const both = await tickCampaigns(ctx());
+    assert.equal(both.timedOut, 2);
+    assert.equal((await tickCampaigns(ctx())).timedOut, 0, 'a second tick at the same time changes nothing');
+    assert.deepEqual(
+      [
+        (await store.campaigns.actionsOfDevice(GUIDS[0] as string, ['timed-out']))[0]?.attempts,
+        (await store.campaigns.actionsOfDevice(GUIDS[1] as string, ['scheduled']))[0]?.attempts,
+      ],
+      [2, 1],
+      'the first device had no attempt left; the second is scheduled again',
+    );
   });
 
   test('rescheduling is conditional: run twice, or with a stale read, it changes the action once', async () => {

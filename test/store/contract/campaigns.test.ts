@@ -186,6 +186,21 @@ forEachDialect((make) => {
           ],
         );
         assert.equal((await store.campaigns.getAction('b1'))?.state, 'failed', 'another campaign is untouched');
+        assert.equal(await store.campaigns.updateActions('c1', { states: ['scheduled'], minAttempts: 1 }, { state: 'scheduled' }), 0);
+        assert.equal(
+          await store.campaigns.updateActions('c1', { states: ['failed'], offeredBefore: new Date(t0), attempts: 1 }, { state: 'failed' }),
+          0,
+          'a3 was offered after t0',
+        );
+        assert.equal(
+          await store.campaigns.updateActions(
+            'c1',
+            { states: ['failed'], offeredBefore: new Date(c.now()), attempts: 1 },
+            { state: 'timed-out' },
+          ),
+          1,
+        );
+        assert.equal(await store.campaigns.updateActions('c1', { states: ['timed-out'], attempts: 2 }, { state: 'failed' }), 0);
         assert.equal(await store.campaigns.updateActions('c1', { states: ['scheduled'] }, { state: 'cancelled', reason: 'done' }), 3);
         assert.equal(await store.campaigns.updateActions('c1', { states: ['scheduled'] }, { state: 'cancelled', reason: 'done' }), 0);
       },
