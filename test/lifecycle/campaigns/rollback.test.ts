@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
+import type { KeyObject } from 'node:crypto';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { actionFeedback, pollAction } from '../../../src/lifecycle/campaigns/device-actions.ts';
 import { rollbackCampaign } from '../../../src/lifecycle/campaigns/rollback.ts';
 import { campaignService } from '../../../src/lifecycle/campaigns/service.ts';
+import { componentIdOf } from '../../../src/lifecycle/releases/envelope.ts';
 import { manifestImageDigests } from '../../../src/lifecycle/releases/manifest-digests.ts';
 import { uploadPayload } from '../../../src/lifecycle/releases/payloads.ts';
-import { createRelease } from '../../../src/lifecycle/releases/releases.ts';
+import { createRelease, importRelease } from '../../../src/lifecycle/releases/releases.ts';
 import type { ReleaseInfo } from '../../../src/store/release-repository.ts';
-import { verifyEnvelope } from '../../../src/suit/authenticate.ts';
-import { image, pieces, releaseFixture } from '../releases/fixture.ts';
+import { signEnvelope, verifyEnvelope } from '../../../src/suit/authenticate.ts';
+import { DigestAlgorithm } from '../../../src/suit/constants.ts';
+import { buildEnvelope } from '../../../src/suit/create/build.ts';
+import { image, pieces, releaseFixture, uriOf } from '../releases/fixture.ts';
 
 const ACTOR = 'token:owner';
 const GUIDS = [1, 2, 3].map((n) => n.toString(16).padStart(32, '0'));
@@ -93,6 +97,42 @@ describe('rollback campaigns', () => {
     assert.equal(offered.length, 1, 'one device in the first wave; the third device was not updated');
     assert.equal(offered[0]?.release.id, campaign.releaseId);
     assert.equal(offered[0]?.release.sequenceNumber, 21);
+  });
+
+  test('a previous release uploaded signed is rebuilt from its recorded components and signed here', async () => {
+    const { payload } = await uploadPayload(f.service.payloads, pieces(image(1500)));
+    const component = { id: 'boot', digest: payload.digest, size: payload.size };
+    const unsigned = buildEnvelope({
+      manifestVersion: 1,
+      sequenceNumber: 25,
+      severable: false,
+      components: [
+        {
+          installId: componentIdOf('boot'),
+          installOnDownload: true,
+          installDigest: { algorithm: DigestAlgorithm.SHA256, bytes: new Uint8Array(Buffer.from(payload.digest, 'hex')) },
+          installSize: payload.size,
+          uri: uriOf(payload.digest),
+          bootable: false,
+          loadable: false,
+          text: new Map(),
+        },
+      ],
+      text: new Map(),
+    });
+    const envelope = signEnvelope(unsigned, { key: f.authority.privateKey as KeyObject });
+    const uploaded = await importRelease(f.service.releases, { model: 'cam', version: '2.5.0', components: [component], envelope }, ACTOR);
+    assert.equal(uploaded.origin, 'imported');
+    v2 = await release('2.6.0', 26);
+    const c = await rolledOut();
+    const { release: back } = await rollbackCampaign(ctx(), f.service.releases, c.id, {}, ACTOR);
+    assert.deepEqual([back.version, back.sequenceNumber, back.origin], ['2.5.0+rollback.27', 27, 'signed']);
+    assert.deepEqual(back.components, [component]);
+    const stored = await f.store.releases.get(back.id);
+    assert.ok(stored);
+    const { envelope: e } = verifyEnvelope(stored.envelope, { keys: [f.authority.coseKey] });
+    assert.deepEqual([...manifestImageDigests(e.manifest)], [payload.digest]);
+    assert.notDeepEqual(stored.envelope, envelope);
   });
 
   test('refused without a previous published release, and for a campaign that updated nobody', async () => {
