@@ -5,8 +5,9 @@
  *
  * Offering: an action still in flight is offered again (polls are repeatable); otherwise the oldest
  * `scheduled` action of a running campaign whose current wave has reached it, while the campaign's
- * maintenance window is open and its not-before time (a retry's wait) has passed. Anti-rollback: an action whose release's sequence number is not
- * above the one the device last installed is cancelled instead of offered.
+ * maintenance window is open and its not-before time (a retry's wait) has passed. Anti-rollback:
+ * an action whose release's sequence number is not above the one the device last installed is
+ * cancelled instead of offered.
  */
 import { type ActionState, type CampaignAction, type CampaignRecord, IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
 import type { ReleaseRecord } from '../../store/release-repository.ts';

@@ -2,8 +2,8 @@
  * The operator's side of campaigns: create (checked, against a published release), start (plans
  * every wave at once: one `scheduled` action per target device with its wave index; the current
  * wave decides what is offered), pause, resume (optionally with a fixed release, which offers the
- * failed actions again), next wave by hand, cancel, progress. Each change
- * of a campaign is conditional on its state and audited in the same transaction.
+ * failed actions again), next wave by hand, cancel, progress. Each change of a campaign is
+ * conditional on its state and audited in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -95,7 +95,7 @@ export async function mustGet(ctx: CampaignContext, id: string): Promise<Campaig
   return c;
 }
 
-export async function create(ctx: CampaignContext, request: CampaignRequest, actor: string): Promise<CampaignRecord> {
+async function create(ctx: CampaignContext, request: CampaignRequest, actor: string): Promise<CampaignRecord> {
   const input = campaignInput(randomUUID(), request);
   const release = await ctx.store.releases.get(input.releaseId);
   if (release === undefined) throw new CampaignError('ERR_CAMPAIGN_RELEASE', `no release ${input.releaseId}`);
@@ -112,7 +112,7 @@ export async function create(ctx: CampaignContext, request: CampaignRequest, act
   });
 }
 
-export async function start(ctx: CampaignContext, id: string, actor: string): Promise<CampaignRecord> {
+async function start(ctx: CampaignContext, id: string, actor: string): Promise<CampaignRecord> {
   const c = await mustGet(ctx, id);
   if (c.state !== 'draft') throw new CampaignError('ERR_CAMPAIGN_STATE', `campaign ${id} is ${c.state}, not draft`);
   const waves = planWaves(id, await selectTargets(ctx.store, c), c.waves);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { campaignInput } from '../../../src/lifecycle/campaigns/campaign-input.ts';
 import { actionFeedback, pollAction } from '../../../src/lifecycle/campaigns/device-actions.ts';
 import { tickCampaigns } from '../../../src/lifecycle/campaigns/engine.ts';
 import { retryDelaySeconds, retryFailed } from '../../../src/lifecycle/campaigns/retries.ts';
@@ -21,6 +22,14 @@ test('the retry wait starts at the backoff, doubles per attempt and stops at an 
   );
   assert.equal(retryDelaySeconds({ attempts: 1, backoffSeconds: 7 }, 1), 7);
   assert.equal(retryDelaySeconds({ attempts: 1, backoffSeconds: 3600 }, 60), 3600);
+});
+
+test('retries default to none with a 60 s backoff; attempts are 0 to 10, the backoff 1 s to an hour', () => {
+  const base = { name: 'x', releaseId: 'r', targetGuids: [GUIDS[0] as string], waves: [{ percent: 100 }] };
+  assert.deepEqual(campaignInput('c', base).retries, { attempts: 0, backoffSeconds: 60 });
+  assert.deepEqual(campaignInput('c', { ...base, retries: { attempts: 10 } }).retries, { attempts: 10, backoffSeconds: 60 });
+  for (const retries of [{ attempts: 11 }, { attempts: -1 }, { attempts: 1.5 }, { backoffSeconds: 0 }, { backoffSeconds: 3601 }])
+    assert.throws(() => campaignInput('c', { ...base, retries }), { code: 'ERR_CAMPAIGN_INPUT' }, JSON.stringify(retries));
 });
 
 test('a download-only wave: downloaded counts as succeeded and as done', () => {
