@@ -52,6 +52,12 @@ export interface CampaignWindow {
   timeZone?: string;
 }
 
+/** How a failed or timed-out action is offered again: up to `attempts` more times, after `backoffSeconds` doubled per attempt. */
+export interface CampaignRetries {
+  attempts: number;
+  backoffSeconds: number;
+}
+
 export interface CampaignInput {
   id: string;
   name: string;
@@ -68,6 +74,7 @@ export interface CampaignInput {
   /** Percent of a wave's devices succeeded at which the next wave starts; undefined: started by hand. */
   successThreshold?: number;
   timeoutSeconds: number;
+  retries: CampaignRetries;
 }
 
 export interface CampaignRecord extends CampaignInput {
@@ -88,9 +95,12 @@ export interface CampaignAction {
   guid: string;
   wave: number;
   state: ActionState;
+  /** How often the action was offered. */
   attempts: number;
   reason?: string;
   offeredAt?: Date;
+  /** A rescheduled action is not offered before this time. */
+  notBefore?: Date;
   updatedAt: Date;
   /** True once the SUIT report kept with the action verified (device key, offered manifest). */
   reportVerified: boolean;
@@ -106,6 +116,7 @@ export interface WaveCounts {
 
 export interface CampaignChange {
   state?: CampaignState;
+  releaseId?: string;
   currentWave?: number;
   acknowledgedFailures?: number;
   reason?: string | null;
@@ -119,6 +130,23 @@ export interface ActionChange {
   reportVerified?: boolean;
   /** Sets offered_at and counts one more attempt. */
   offeredAt?: Date;
+  /** Sets or clears the time before which a scheduled action is not offered. */
+  notBefore?: Date | null;
+  /** Sets the attempt count (0 when a campaign starts over with a fixed release). */
+  attempts?: number;
+}
+
+/** Which of a campaign's actions a bulk change applies to. */
+export interface ActionFilter {
+  states: readonly ActionState[];
+  /** Only actions of this wave and the earlier ones. */
+  maxWave?: number;
+  /** Only actions offered at or before this time. */
+  offeredBefore?: Date;
+  /** Only actions offered exactly this many times. */
+  attempts?: number;
+  /** Only actions offered at least this many times. */
+  minAttempts?: number;
 }
 
 /** A component a verified SUIT report proved installed: its SUIT component id and image digest. */
@@ -165,8 +193,12 @@ export interface CampaignRepository {
   actions(campaignId: string, options?: { wave?: number; states?: readonly ActionState[] }): Promise<CampaignAction[]>;
   /** A device's actions in `states`, oldest first. */
   actionsOfDevice(guid: string, states: readonly ActionState[]): Promise<CampaignAction[]>;
-  /** The action after the change, or undefined when it is not in one of `from`. */
-  updateAction(id: string, from: readonly ActionState[], change: ActionChange): Promise<CampaignAction | undefined>;
+  /** The action after the change, or undefined when it is not in one of `from` (or has not `fromAttempts` attempts, when given). */
+  updateAction(id: string, from: readonly ActionState[], change: ActionChange, fromAttempts?: number): Promise<CampaignAction | undefined>;
+  /** Changes every action of the campaign the filter selects, each conditionally on its state; how many changed. */
+  updateActions(campaignId: string, filter: ActionFilter, change: ActionChange): Promise<number>;
+  /** The campaign's actions in `states` offered at or before `offeredBefore` (an indexed query for the timeout scan). */
+  offeredBefore(campaignId: string, states: readonly ActionState[], offeredBefore: Date): Promise<CampaignAction[]>;
   /** The stored SUIT report of an action, when one was given. */
   report(id: string): Promise<Uint8Array | undefined>;
   /** Records why a report sent for the action was refused, leaving its state; false for an unknown action. */

@@ -276,6 +276,9 @@ export interface CampaignsTable {
   current_wave: Int;
   acknowledged_failures: Int;
   reason: NullableText;
+  /** From 0019: how often a failed action is offered again, and the first wait before it. */
+  retry_attempts: ColumnType<number | string, number | undefined, number>;
+  retry_backoff_seconds: ColumnType<number | string, number | undefined, number>;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -291,6 +294,8 @@ export interface CampaignActionsTable {
   reason: NullableText;
   report: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
   offered_at: NullableMillis;
+  /** From 0019: a rescheduled action is not offered before this time. */
+  not_before: NullableMillis;
   updated_at: Millis;
   /** From 0018: 1 once the kept report verified. */
   report_verified: ColumnType<number | null, number | null | undefined, number | null>;

@@ -193,4 +193,63 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
     const usage = await run(['campaign', 'create', '--name', 'x', '--release', release.id]);
     assert.equal(usage.code, 2);
   });
+
+  test('the error threshold pauses a campaign of a broken release; resumed with a fixed release it completes; rollback brings 2.0.0 back', async () => {
+    const FIXED = new Uint8Array(randomBytes(15_000));
+    writeFileSync(join(dir, 'fw3.bin'), FIXED);
+    // The devices have no vendor identifier, so an envelope that checks one fails on every device.
+    const broken = await json([
+      'release',
+      'create',
+      ...['--model', 'agent', '--version', '3.0.0', '--seq', '3', '--component', 'fw=fw3.bin', '--vendor-domain', 'example.com'],
+    ]);
+    const created = await json([
+      'campaign',
+      'create',
+      ...['--name', 'agent 3', '--release', broken.id, '--target', 'state==active', '--error-threshold', '0'],
+      ...['--retries', '0', '--retry-backoff', '30'],
+    ]);
+    assert.deepEqual(created.retries, { attempts: 0, backoffSeconds: 30 });
+    await json(['campaign', 'start', created.id]);
+    const once = async () => {
+      const results: string[] = [];
+      for (const d of DEVICES) {
+        const r = await json(['device', 'run', '--credential', `${d}/c.cbor`, '--once']);
+        if (r.update !== undefined) results.push(r.update.status);
+      }
+      return results;
+    };
+    assert.deepEqual(await once(), ['failed', 'failed', 'failed']);
+    assert.deepEqual((await tickCampaigns({ store: platform.store })).changes, [`${created.id}: pause`]);
+    const fixed = await json(['release', 'create', '--model', 'agent', '--version', '3.0.1', '--seq', '4', '--component', 'fw=fw3.bin']);
+    const lower = await run(['campaign', 'resume', created.id, '--release', broken.id]);
+    assert.equal(lower.code, 1);
+    assert.match(lower.err, /ERR_CAMPAIGN_RELEASE/);
+    const resumed = await json(['campaign', 'resume', created.id, '--release', fixed.id, '--reason', 'vendor check removed']);
+    assert.equal(resumed.state, 'running');
+    assert.equal(resumed.releaseId, fixed.id);
+    assert.deepEqual(await once(), ['succeeded', 'succeeded', 'succeeded']);
+    assert.deepEqual((await tickCampaigns({ store: platform.store })).changes, [`${created.id}: finish`]);
+    const component = (d: string) => {
+      const files = readdirSync(join(dir, d, 'components'));
+      return new Uint8Array(readFileSync(join(dir, d, 'components', files[0] as string)));
+    };
+    assert.deepEqual(component('d1'), FIXED);
+
+    await json(['release', 'retire', broken.id]);
+    const back = await json(['campaign', 'rollback', created.id, '--start']);
+    assert.equal(back.campaign.state, 'running');
+    assert.equal(back.release.version, '2.0.0+rollback.5');
+    assert.equal(back.release.sequenceNumber, 5);
+    assert.deepEqual(await once(), ['succeeded', 'succeeded', 'succeeded']);
+    for (const d of DEVICES) {
+      assert.equal(JSON.parse(readFileSync(join(dir, d, 'suit-state.json'), 'utf8')).sequenceNumber, 5);
+      assert.deepEqual(component(d), IMAGE, 'the 2.0.0 image is back');
+    }
+    assert.deepEqual((await tickCampaigns({ store: platform.store })).changes, [`${back.campaign.id}: finish`]);
+    const draft = await run(['campaign', 'rollback', created.id, '--wave', '1', '--wave', '100%']);
+    assert.equal(draft.code, 0, draft.err);
+    assert.match(draft.out, /draft/);
+    assert.match(draft.out, /2\.0\.0\+rollback\.6/);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * `iotopia campaign create|list|show|start|pause|resume|next-wave|cancel`: update campaigns on an
- * owner server through its management API (the rules are the server's, src/lifecycle/campaigns).
+ * `iotopia campaign create|list|show|start|pause|resume|next-wave|cancel|rollback`: update campaigns
+ * on an owner server through its management API (the rules are the server's, src/lifecycle/campaigns).
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
@@ -20,12 +20,11 @@ interface CampaignItem {
 
 const collect = (v: string, all: string[]): string[] => [...all, v];
 const CAMPAIGN_STATES = ['draft', 'running', 'paused', 'cancelled', 'finished'];
-const OPERATIONS = ['start', 'pause', 'resume', 'next-wave', 'cancel'] as const;
+const OPERATIONS = ['start', 'pause', 'next-wave', 'cancel'] as const;
 
 const OPERATION_HELP: Record<(typeof OPERATIONS)[number], string> = {
   start: 'start a campaign: plan its waves and offer the first',
   pause: 'pause a campaign: nothing more is offered until it is resumed',
-  resume: 'resume a paused campaign (the failures so far count as seen)',
   'next-wave': 'start the next wave of a campaign now (for waves without a success threshold)',
   cancel: 'cancel a campaign: every action not yet finished is cancelled',
 };
@@ -71,6 +70,8 @@ interface CreateOptions extends ApiOptions {
   errorThreshold?: string;
   successThreshold?: string;
   timeout?: string;
+  retries?: string;
+  retryBackoff?: string;
   json?: boolean;
 }
 
@@ -101,6 +102,9 @@ function createBody(o: CreateOptions): Record<string, unknown> {
     ...num('--error-threshold', o.errorThreshold, 'errorThreshold'),
     ...num('--success-threshold', o.successThreshold, 'successThreshold'),
     ...num('--timeout', o.timeout, 'timeoutSeconds'),
+    ...(o.retries === undefined && o.retryBackoff === undefined
+      ? {}
+      : { retries: { ...num('--retries', o.retries, 'attempts'), ...num('--retry-backoff', o.retryBackoff, 'backoffSeconds') } }),
   };
 }
 
@@ -122,6 +126,8 @@ export function registerCampaign(program: Command, cli: CliContext): void {
     .option('--error-threshold <percent>', 'pause when more than this percentage of a wave failed (default 10)')
     .option('--success-threshold <percent>', 'start the next wave when this percentage succeeded (default: by hand, next-wave)')
     .option('--timeout <seconds>', 'per-device timeout after the offer (default 3600)')
+    .option('--retries <n>', 'offer a failed or timed-out action again up to n times (0-10, default 0)')
+    .option('--retry-backoff <seconds>', 'wait this long before the first retry, doubling per attempt up to an hour (default 60)')
     .option('--json', 'machine output: the campaign')
     .action(async (o: CreateOptions) => {
       const body = createBody(o);
@@ -163,5 +169,66 @@ export function registerCampaign(program: Command, cli: CliContext): void {
         const c = (await res.json()) as CampaignItem;
         cli.output.result(c, () => line(c, text));
       });
+  registerResume(campaign, cli);
+  registerRollback(campaign, cli);
   for (const c of [campaign, ...campaign.commands]) c.exitOverride();
+}
+
+async function post(o: ApiOptions, cli: CliContext, path: string, body: Record<string, unknown>): Promise<unknown> {
+  const res = await apiRequest(apiTarget(o, cli.env), 'POST', path, { data: JSON.stringify(body), type: 'application/json' });
+  return res.json();
+}
+
+function registerResume(campaign: Command, cli: CliContext): void {
+  withApiOptions(campaign.command('resume'))
+    .description(
+      'resume a paused campaign (the failures so far count as seen); with --release, move it to a fixed release and offer the failed devices again',
+    )
+    .argument('<id>', 'the campaign id')
+    .option('--release <id>', 'a published release of the same model with a higher sequence number')
+    .option('--reason <text>', 'why (kept in the audit log)')
+    .option('--json', 'machine output: the campaign')
+    .action(async (id: string, o: ApiOptions & { release?: string; reason?: string; json?: boolean }) => {
+      const body = {
+        ...(o.release === undefined ? {} : { releaseId: o.release }),
+        ...(o.reason === undefined ? {} : { reason: o.reason }),
+      };
+      const c = (await post(o, cli, `/campaigns/${encodeURIComponent(id)}/resume`, body)) as CampaignItem;
+      cli.output.result(c, () => line(c, (s) => cli.output.text(s)));
+    });
+}
+
+interface RollbackOptions extends ApiOptions {
+  name?: string;
+  wave: string[];
+  start?: boolean;
+  json?: boolean;
+}
+
+function registerRollback(campaign: Command, cli: CliContext): void {
+  withApiOptions(campaign.command('rollback'))
+    .description(
+      'create a campaign bringing the devices this campaign updated back to the previous published release (rebuilt and signed with a higher sequence number)',
+    )
+    .argument('<id>', 'the campaign to roll back')
+    .option('--name <name>', 'a name for people (default "rollback of <name>")')
+    .option('--wave <size>', 'a wave: a count or a percentage like 10% (repeat; default one wave of everything)', collect, [])
+    .option('--start', 'start the rollback campaign now (default: it stays a draft)')
+    .option('--json', 'machine output: { campaign, release }')
+    .action(async (id: string, o: RollbackOptions) => {
+      const body = {
+        ...(o.name === undefined ? {} : { name: o.name }),
+        ...(o.wave.length === 0 ? {} : { waves: o.wave.map(waveArg) }),
+        ...(o.start === true ? { start: true } : {}),
+      };
+      const r = (await post(o, cli, `/campaigns/${encodeURIComponent(id)}/rollback`, body)) as {
+        campaign: CampaignItem;
+        release: { id: string; version: string; sequenceNumber: number };
+      };
+      const text = (s: string) => cli.output.text(s);
+      cli.output.result(r, () => [
+        line(r.campaign, text),
+        `  release ${text(r.release.id)} ${text(r.release.version)} sequence number ${r.release.sequenceNumber}`,
+      ]);
+    });
 }

@@ -6,10 +6,12 @@ import {
   CAMPAIGN_ACTION_TYPES,
   type CampaignActionType,
   type CampaignInput,
+  type CampaignRetries,
   type CampaignWaveSize,
   type CampaignWindow,
 } from '../../store/campaign-repository.ts';
 import { CampaignError } from './errors.ts';
+import { DEFAULT_RETRIES, MAX_RETRY_ATTEMPTS, MAX_RETRY_BACKOFF_SECONDS } from './retries.ts';
 import { targetPredicate } from './target.ts';
 import { planWaves } from './waves.ts';
 import { maintenanceWindow } from './window.ts';
@@ -35,6 +37,7 @@ export interface CampaignRequest {
   errorThreshold?: number;
   successThreshold?: number;
   timeoutSeconds?: number;
+  retries?: Partial<CampaignRetries>;
 }
 
 const inputError = (message: string) => new CampaignError('ERR_CAMPAIGN_INPUT', message);
@@ -55,9 +58,19 @@ function checkTargets(r: CampaignRequest): void {
   }
 }
 
+function retriesOf(r: Partial<CampaignRetries> | undefined): CampaignRetries {
+  const attempts = r?.attempts ?? DEFAULT_RETRIES.attempts;
+  const backoffSeconds = r?.backoffSeconds ?? DEFAULT_RETRIES.backoffSeconds;
+  if (!Number.isSafeInteger(attempts) || attempts < 0 || attempts > MAX_RETRY_ATTEMPTS)
+    throw inputError(`retries are 0 to ${MAX_RETRY_ATTEMPTS} attempts`);
+  if (!Number.isSafeInteger(backoffSeconds) || backoffSeconds < 1 || backoffSeconds > MAX_RETRY_BACKOFF_SECONDS)
+    throw inputError(`a retry backoff is 1 to ${MAX_RETRY_BACKOFF_SECONDS} seconds`);
+  return { attempts, backoffSeconds };
+}
+
 /**
  * The stored form of a request, with defaults: forced, no confirmation, pause above 10 % errors, a
- * one-hour timeout; without a success threshold the next wave is started by hand.
+ * one-hour timeout, no retries; without a success threshold the next wave is started by hand.
  */
 export function campaignInput(id: string, r: CampaignRequest): CampaignInput {
   const name = r.name.trim();
@@ -83,5 +96,6 @@ export function campaignInput(id: string, r: CampaignRequest): CampaignInput {
     errorThreshold: percent('the error threshold', r.errorThreshold ?? 10),
     ...(r.successThreshold === undefined ? {} : { successThreshold: percent('the success threshold', r.successThreshold) }),
     timeoutSeconds,
+    retries: retriesOf(r.retries),
   };
 }

@@ -5,8 +5,9 @@
  *
  * Offering: an action still in flight is offered again (polls are repeatable); otherwise the oldest
  * `scheduled` action of a running campaign whose current wave has reached it, while the campaign's
- * maintenance window is open. Anti-rollback: an action whose release's sequence number is not
- * above the one the device last installed is cancelled instead of offered.
+ * maintenance window is open and its not-before time (a retry's wait) has passed. Anti-rollback:
+ * an action whose release's sequence number is not above the one the device last installed is
+ * cancelled instead of offered.
  *
  * Feedback: `succeeded` takes effect only with a SUIT report that verifies (report-check.ts), and a
  * report sent with any other status must verify too. A refused report leaves the action as it was
@@ -14,10 +15,12 @@
  */
 import { type ActionState, type CampaignAction, type CampaignRecord, IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
 import type { ReleaseRecord } from '../../store/release-repository.ts';
+import { checkFeedbackForType, inFlightStates, isSettled } from './action-type.ts';
 import { type CampaignContext, nowOf } from './context.ts';
 import { deviceReportKey } from './device-key.ts';
 import { CampaignError } from './errors.ts';
 import { type CheckedReport, checkReport, MAX_REPORT_BYTES } from './report-check.ts';
+import { retryFailed } from './retries.ts';
 import { maintenanceWindow } from './window.ts';
 
 export { MAX_REPORT_BYTES } from './report-check.ts';
@@ -53,6 +56,7 @@ async function withRelease(ctx: CampaignContext, action: CampaignAction): Promis
 
 function offerable(c: CampaignRecord, a: CampaignAction, now: Date): boolean {
   if (c.state !== 'running' || a.wave > c.currentWave) return false;
+  if (a.notBefore !== undefined && a.notBefore.getTime() > now.getTime()) return false;
   return c.window === undefined || maintenanceWindow(c.window)(now);
 }
 
@@ -79,7 +83,7 @@ export async function pollAction(ctx: CampaignContext, guid: string): Promise<Of
   const open = await ctx.store.campaigns.actionsOfDevice(guid, [...IN_FLIGHT, 'scheduled']);
   for (const a of open.filter((x) => x.state !== 'scheduled')) {
     const o = await withRelease(ctx, a);
-    if (o !== undefined && o.campaign.state === 'running') return o;
+    if (o !== undefined && o.campaign.state === 'running' && !isSettled(o.campaign, a)) return o;
   }
   for (const a of open.filter((x) => x.state === 'scheduled')) {
     const o = await offerOne(ctx, a, now);
@@ -142,13 +146,16 @@ function failureReason(f: Feedback, checked: CheckedReport | undefined): string 
  * Records the device's feedback on its own action. Only an action in flight takes feedback
  * (ERR_CAMPAIGN_FEEDBACK otherwise, e.g. after a timeout or cancel). A report is verified first
  * (ERR_CAMPAIGN_REPORT, nothing changed); `succeeded` records on the device what the verified
- * report proves: the release, the manifest's sequence number and components.
+ * report proves: the release, the manifest's sequence number and components. A failure with
+ * attempts left is scheduled again in the same transaction (retries.ts).
  */
 export async function actionFeedback(ctx: CampaignContext, guid: string, actionId: string, f: Feedback): Promise<CampaignAction> {
   checkFeedback(f);
   const o = await ownAction(ctx, guid, actionId);
+  checkFeedbackForType(o.campaign, f.status);
   // A campaign that requires confirmation takes feedback only once the device confirmed.
-  const from: readonly ActionState[] = o.campaign.confirm ? IN_FLIGHT.filter((s) => s !== 'offered') : IN_FLIGHT;
+  const inFlight = inFlightStates(o.campaign);
+  const from: readonly ActionState[] = o.campaign.confirm ? inFlight.filter((s) => s !== 'offered') : inFlight;
   const noFeedback = () =>
     new CampaignError(
       'ERR_CAMPAIGN_FEEDBACK',
@@ -183,7 +190,7 @@ export async function actionFeedback(ctx: CampaignContext, guid: string, actionI
       ...(checked === undefined ? {} : { reportVerified: true }),
       ...(f.sequenceNumber === undefined ? {} : { deviceSequenceNumber: f.sequenceNumber }),
     });
-    return after;
+    return (await retryFailed(r.campaigns, o.campaign, after, nowOf(ctx))) ?? after;
   });
 }
 

@@ -1,17 +1,25 @@
 /**
  * The campaign engine's tick: for every running campaign, time out actions offered longer than the
- * per-device timeout, then act on the current wave's counts (waveDecision): start the next wave,
- * pause, or finish. Every change is conditional (on the action's state, the campaign's state and
+ * per-device timeout (bulk updates on the index of the offer time; one with attempts left is
+ * scheduled again, timeouts.ts), then act on the current wave's counts (waveDecision): start the
+ * next wave, pause, or finish once no earlier wave has a result to come (which cancels the actions
+ * never offered, in the same transaction). Every change is conditional (on the action's state, the campaign's state and
  * wave), so a tick run twice, or by two replicas at once, changes each thing once: ticks are
  * idempotent and need no lease.
  */
-import { type CampaignRecord, IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
+import type { CampaignRecord } from '../../store/campaign-repository.ts';
+import type { Repositories } from '../../store/store.ts';
+import { inFlightStates } from './action-type.ts';
 import { type CampaignContext, ENGINE_ACTOR, nowOf } from './context.ts';
 import { CampaignError } from './errors.ts';
 import { moveCampaign } from './service.ts';
+import { timeOutOverdue } from './timeouts.ts';
 import { waveDecision } from './wave-decision.ts';
 
-const IN_FLIGHT = IN_FLIGHT_STATES;
+/** Why the actions still scheduled when a campaign finishes are cancelled. */
+export const FINISHED_REASON = 'campaign finished';
+/** The latest time a Date holds: "offered before EVER" is "offered at all". */
+const EVER = new Date(8.64e15);
 
 export interface TickResult {
   timedOut: number;
@@ -20,17 +28,22 @@ export interface TickResult {
 }
 
 async function timeOut(ctx: CampaignContext, c: CampaignRecord, now: Date): Promise<number> {
-  const limit = now.getTime() - c.timeoutSeconds * 1000;
-  let n = 0;
-  for (const a of await ctx.store.campaigns.actions(c.id, { states: IN_FLIGHT })) {
-    if (a.offeredAt === undefined || a.offeredAt.getTime() > limit) continue;
-    const reason = `no result ${c.timeoutSeconds} s after the offer`;
-    if ((await ctx.store.campaigns.updateAction(a.id, IN_FLIGHT, { state: 'timed-out', reason })) === undefined) continue;
-    n++;
-    ctx.log?.('info', 'campaign action timed out', { campaign: c.id, action: a.id, device: a.guid, from: a.state });
-  }
-  return n;
+  const n = await ctx.store.transaction((r) => timeOutOverdue(r, c, now));
+  if (n.retried + n.timedOut > 0) ctx.log?.('info', 'campaign actions timed out', { campaign: c.id, ...n });
+  return n.retried + n.timedOut;
 }
+
+/**
+ * Whether an action of an earlier wave still has a result to come: in flight, or scheduled again
+ * after an offer (a retry, or a resume with a fixed release). Such actions hold the finish back;
+ * actions never offered do not (finishing cancels them).
+ */
+async function resultsToCome(ctx: CampaignContext, c: CampaignRecord): Promise<boolean> {
+  return (await ctx.store.campaigns.offeredBefore(c.id, ['scheduled', ...inFlightStates(c)], EVER)).length > 0;
+}
+
+const cancelScheduled = (r: Repositories, c: CampaignRecord) =>
+  r.campaigns.updateActions(c.id, { states: ['scheduled'] }, { state: 'cancelled', reason: FINISHED_REASON }).then(() => undefined);
 
 async function decide(ctx: CampaignContext, c: CampaignRecord): Promise<string | undefined> {
   const waves = await ctx.store.campaigns.counts(c.id);
@@ -41,14 +54,17 @@ async function decide(ctx: CampaignContext, c: CampaignRecord): Promise<string |
     {
       errorThreshold: c.errorThreshold,
       acknowledgedFailures: c.acknowledgedFailures,
+      downloadOnly: c.actionType === 'download-only',
       ...(c.successThreshold === undefined ? {} : { successThreshold: c.successThreshold }),
     },
     c.currentWave >= last,
   );
   const opts = { fromWave: c.currentWave };
+  if (d.kind === 'finish' && (await resultsToCome(ctx, c))) return undefined;
   try {
     if (d.kind === 'pause') await moveCampaign(ctx, c.id, ['running'], { state: 'paused', reason: d.reason }, ENGINE_ACTOR, opts);
-    else if (d.kind === 'finish') await moveCampaign(ctx, c.id, ['running'], { state: 'finished' }, ENGINE_ACTOR, opts);
+    else if (d.kind === 'finish')
+      await moveCampaign(ctx, c.id, ['running'], { state: 'finished' }, ENGINE_ACTOR, { ...opts, alsoDo: (r) => cancelScheduled(r, c) });
     else if (d.kind === 'next-wave')
       await moveCampaign(
         ctx,

@@ -1,12 +1,15 @@
 /**
  * Update campaigns over the management API: created (checked against a published release),
- * listed, read with progress counts per wave, started, paused, resumed, moved to the next wave by
- * hand, cancelled. The rules live in src/lifecycle/campaigns; these routes only adapt.
+ * listed, read with progress counts per wave, started, paused, resumed (optionally with a fixed
+ * release), moved to the next wave by hand, cancelled, rolled back (a new campaign). The rules live
+ * in src/lifecycle/campaigns; these routes only adapt.
  */
 import { Type } from 'typebox';
 import { IotopiaError } from '../../errors.ts';
 import { MAX_CAMPAIGN_NAME, MAX_TARGET_GUIDS } from '../../lifecycle/campaigns/campaign-input.ts';
 import { CampaignError, type CampaignErrorCode } from '../../lifecycle/campaigns/errors.ts';
+import { MAX_RETRY_ATTEMPTS, MAX_RETRY_BACKOFF_SECONDS } from '../../lifecycle/campaigns/retries.ts';
+import { type RollbackRequest, rollbackCampaign } from '../../lifecycle/campaigns/rollback.ts';
 import { campaignService } from '../../lifecycle/campaigns/service.ts';
 import { MAX_TARGET_QUERY } from '../../lifecycle/campaigns/target.ts';
 import { CAMPAIGN_ACTION_TYPES, CAMPAIGN_STATES, type CampaignRecord, type WaveCounts } from '../../store/campaign-repository.ts';
@@ -54,6 +57,7 @@ const campaignView = (c: CampaignRecord, waves?: WaveCounts[]) => ({
   errorThreshold: c.errorThreshold,
   ...(c.successThreshold === undefined ? {} : { successThreshold: c.successThreshold }),
   timeoutSeconds: c.timeoutSeconds,
+  retries: c.retries,
   state: c.state,
   currentWave: c.currentWave,
   ...(c.reason === undefined ? {} : { reason: c.reason }),
@@ -73,6 +77,7 @@ const CAMPAIGN_SCHEMA = {
     'confirm',
     'errorThreshold',
     'timeoutSeconds',
+    'retries',
     'state',
     'currentWave',
     'createdAt',
@@ -91,6 +96,12 @@ const CAMPAIGN_SCHEMA = {
     errorThreshold: { type: 'integer' },
     successThreshold: { type: 'integer', description: 'absent: the next wave is started by hand' },
     timeoutSeconds: { type: 'integer' },
+    retries: {
+      type: 'object',
+      description:
+        'a failed or timed-out action is offered again up to `attempts` times, after `backoffSeconds` doubled per attempt (at most an hour)',
+      properties: { attempts: { type: 'integer' }, backoffSeconds: { type: 'integer' } },
+    },
     state: { type: 'string', enum: CAMPAIGN_STATES },
     currentWave: { type: 'integer', description: 'from 0' },
     reason: { type: 'string' },
@@ -126,6 +137,15 @@ const NewCampaign = Type.Object(
     errorThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     successThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    retries: Type.Optional(
+      Type.Object(
+        {
+          attempts: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_RETRY_ATTEMPTS })),
+          backoffSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RETRY_BACKOFF_SECONDS })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -133,14 +153,42 @@ const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) }
 const CampaignQuery = pageQuery({ state: Type.Optional(Type.Enum(CAMPAIGN_STATES)) });
 const Reason = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false });
 
-const OPERATIONS = ['start', 'pause', 'resume', 'next-wave', 'cancel'] as const;
+const ResumeBody = Type.Object(
+  {
+    releaseId: Type.Optional(Type.String({ pattern: '^[0-9a-f-]{36}$' })),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+const RollbackBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_CAMPAIGN_NAME })),
+    waves: Type.Optional(Type.Array(WaveSize, { minItems: 1, maxItems: 64 })),
+    start: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const ROLLBACK_SCHEMA = {
+  type: 'object',
+  required: ['campaign', 'release'],
+  properties: {
+    campaign: CAMPAIGN_SCHEMA,
+    release: {
+      type: 'object',
+      description: 'the release built for the rollback: the previous release’s payloads, a higher sequence number',
+      properties: { id: { type: 'string' }, version: { type: 'string' }, sequenceNumber: { type: 'integer' } },
+    },
+  },
+};
+
+const OPERATIONS = ['start', 'pause', 'next-wave', 'cancel'] as const;
 
 export function campaignApiRoutes(ctx: ApiContext) {
-  const svc = campaignService({ store: ctx.store, ...(ctx.clock === undefined ? {} : { clock: ctx.clock }) });
+  const campaignCtx = { store: ctx.store, ...(ctx.clock === undefined ? {} : { clock: ctx.clock }) };
+  const svc = campaignService(campaignCtx);
   const operate = (op: (typeof OPERATIONS)[number], id: string, actor: string, reason?: string) => {
     if (op === 'start') return svc.start(id, actor);
     if (op === 'pause') return svc.pause(id, actor, reason);
-    if (op === 'resume') return svc.resume(id, actor);
     if (op === 'next-wave') return svc.nextWave(id, actor);
     return svc.cancel(id, actor, reason);
   };
@@ -180,6 +228,37 @@ export function campaignApiRoutes(ctx: ApiContext) {
       async handler(request) {
         const p = await campaignCall(() => svc.get(request.params.id));
         return campaignView(p.campaign, p.waves);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/campaigns/:id/resume',
+      roles: ['owner'],
+      summary:
+        'Resume a paused campaign; with releaseId (published, same model, higher sequence number) it moves to that release and offers its failed and timed-out actions again',
+      schema: { params: IdParams, body: Type.Optional(ResumeBody) },
+      openapi: { responses: { 200: jsonResponse('the campaign', CAMPAIGN_SCHEMA) } },
+      async handler(request) {
+        const body = (request.body ?? {}) as { releaseId?: string; reason?: string };
+        return campaignView(await campaignCall(() => svc.resume(request.params.id, actorOf(request), body)));
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/campaigns/:id/rollback',
+      roles: ['owner'],
+      summary:
+        'Create a campaign (draft unless start) bringing the devices this campaign updated back to the previous published release, rebuilt with a higher sequence number',
+      schema: { params: IdParams, body: Type.Optional(RollbackBody) },
+      openapi: { responses: { 201: jsonResponse('the rollback campaign and release', ROLLBACK_SCHEMA) } },
+      async handler(request, reply) {
+        if (ctx.releases === undefined)
+          throw new ApiProblem(404, 'ERR_API_NOT_FOUND', 'this server keeps no releases (it plays no owner role)');
+        const deps = ctx.releases.releases;
+        const body = (request.body ?? {}) as RollbackRequest;
+        const made = await campaignCall(() => rollbackCampaign(campaignCtx, deps, request.params.id, body, actorOf(request)));
+        const { id, version, sequenceNumber } = made.release;
+        return reply.code(201).send({ campaign: campaignView(made.campaign), release: { id, version, sequenceNumber } });
       },
     }),
     ...OPERATIONS.map((op) =>

@@ -23,6 +23,7 @@ import { deviceCredentials } from './0015-device-credentials.ts';
 import { releases } from './0016-releases.ts';
 import { campaigns } from './0017-campaigns.ts';
 import { verifiedReports } from './0018-verified-reports.ts';
+import { campaignRetries } from './0019-campaign-retries.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -45,6 +46,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0016-releases': releases(dialect),
     '0017-campaigns': campaigns(dialect),
     '0018-verified-reports': verifiedReports(),
+    '0019-campaign-retries': campaignRetries(),
   };
 }
 

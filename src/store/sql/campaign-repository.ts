@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type {
+  ActionChange,
   ActionState,
   CampaignAction,
   CampaignActionType,
@@ -31,6 +32,7 @@ const campaign = (r: Row<CampaignsTable>): CampaignRecord => ({
   errorThreshold: Number(r.error_threshold),
   ...(r.success_threshold === null ? {} : { successThreshold: Number(r.success_threshold) }),
   timeoutSeconds: Number(r.timeout_seconds),
+  retries: { attempts: Number(r.retry_attempts), backoffSeconds: Number(r.retry_backoff_seconds) },
   state: r.state as CampaignState,
   currentWave: Number(r.current_wave),
   acknowledgedFailures: Number(r.acknowledged_failures),
@@ -48,6 +50,7 @@ const ACTION_COLUMNS = [
   'attempts',
   'reason',
   'offered_at',
+  'not_before',
   'updated_at',
   'report_verified',
   'report_error',
@@ -62,9 +65,23 @@ const action = (r: Omit<Row<CampaignActionsTable>, 'report'>): CampaignAction =>
   attempts: Number(r.attempts),
   ...(r.reason === null ? {} : { reason: r.reason as string }),
   ...(r.offered_at === null ? {} : { offeredAt: date(r.offered_at as number) }),
+  ...(r.not_before === null ? {} : { notBefore: date(r.not_before as number) }),
   updatedAt: date(r.updated_at as number),
   reportVerified: Number(r.report_verified ?? 0) === 1,
   ...(r.report_error == null ? {} : { reportError: r.report_error as string }),
+});
+
+/** The columns an action change sets. */
+const actionSet = (change: ActionChange, now: number) => ({
+  state: change.state,
+  updated_at: now,
+  ...(change.reason === undefined ? {} : { reason: change.reason }),
+  ...(change.report === undefined
+    ? {}
+    : { report: change.report, report_verified: change.reportVerified === true ? 1 : 0, report_error: null }),
+  ...(change.notBefore === undefined ? {} : { not_before: change.notBefore === null ? null : change.notBefore.getTime() }),
+  ...(change.attempts === undefined ? {} : { attempts: change.attempts }),
+  ...(change.offeredAt === undefined ? {} : { offered_at: change.offeredAt.getTime(), attempts: sql<number>`attempts + 1` }),
 });
 
 export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignRepository {
@@ -96,6 +113,8 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
           error_threshold: c.errorThreshold,
           success_threshold: c.successThreshold ?? null,
           timeout_seconds: c.timeoutSeconds,
+          retry_attempts: c.retries.attempts,
+          retry_backoff_seconds: c.retries.backoffSeconds,
           state: 'draft',
           current_wave: 0,
           acknowledged_failures: 0,
@@ -128,6 +147,7 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
         .set({
           updated_at: clock().getTime(),
           ...(change.state === undefined ? {} : { state: change.state }),
+          ...(change.releaseId === undefined ? {} : { release_id: change.releaseId }),
           ...(change.currentWave === undefined ? {} : { current_wave: change.currentWave }),
           ...(change.acknowledgedFailures === undefined ? {} : { acknowledged_failures: change.acknowledgedFailures }),
           ...(change.reason === undefined ? {} : { reason: change.reason }),
@@ -153,6 +173,7 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
           report_verified: null,
           report_error: null,
           offered_at: null,
+          not_before: null,
           updated_at: now,
         }));
         const res = await db
@@ -181,23 +202,38 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
         .execute();
       return rows.map(action);
     },
-    async updateAction(id, from, change) {
-      const now = clock().getTime();
-      const r = await db
+    async updateAction(id, from, change, fromAttempts) {
+      let q = db
         .updateTable('campaign_actions')
-        .set({
-          state: change.state,
-          updated_at: now,
-          ...(change.reason === undefined ? {} : { reason: change.reason }),
-          ...(change.report === undefined
-            ? {}
-            : { report: change.report, report_verified: change.reportVerified === true ? 1 : 0, report_error: null }),
-          ...(change.offeredAt === undefined ? {} : { offered_at: change.offeredAt.getTime(), attempts: sql<number>`attempts + 1` }),
-        })
+        .set(actionSet(change, clock().getTime()))
         .where('id', '=', id)
-        .where('state', 'in', [...from])
-        .executeTakeFirst();
-      return affected(r) === 0 ? undefined : getAction(id);
+        .where('state', 'in', [...from]);
+      if (fromAttempts !== undefined) q = q.where('attempts', '=', fromAttempts);
+      return affected(await q.executeTakeFirst()) === 0 ? undefined : getAction(id);
+    },
+    async updateActions(campaignId, filter, change) {
+      let q = db
+        .updateTable('campaign_actions')
+        .set(actionSet(change, clock().getTime()))
+        .where('campaign_id', '=', campaignId)
+        .where('state', 'in', [...filter.states]);
+      if (filter.maxWave !== undefined) q = q.where('wave', '<=', filter.maxWave);
+      if (filter.offeredBefore !== undefined) q = q.where('offered_at', '<=', filter.offeredBefore.getTime());
+      if (filter.attempts !== undefined) q = q.where('attempts', '=', filter.attempts);
+      if (filter.minAttempts !== undefined) q = q.where('attempts', '>=', filter.minAttempts);
+      return affected(await q.executeTakeFirst());
+    },
+    async offeredBefore(campaignId, states, offeredBefore) {
+      const rows = await db
+        .selectFrom('campaign_actions')
+        .select(ACTION_COLUMNS)
+        .where('campaign_id', '=', campaignId)
+        .where('state', 'in', [...states])
+        .where('offered_at', '<=', offeredBefore.getTime())
+        .orderBy('offered_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(action);
     },
     async report(id) {
       const row = await db.selectFrom('campaign_actions').select('report').where('id', '=', id).executeTakeFirst();

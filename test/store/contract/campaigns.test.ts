@@ -15,6 +15,7 @@ const input = (id: string): CampaignInput => ({
   errorThreshold: 20,
   successThreshold: 80,
   timeoutSeconds: 600,
+  retries: { attempts: 0, backoffSeconds: 60 },
 });
 
 forEachDialect((make) => {
@@ -29,10 +30,18 @@ forEachDialect((make) => {
         assert.deepEqual(made.waves, [{ count: 1 }, { percent: 100 }]);
         assert.equal(made.successThreshold, 80);
         assert.equal(made.window, undefined);
+        assert.deepEqual(made.retries, { attempts: 0, backoffSeconds: 60 });
         await assert.rejects(store.campaigns.create(input('c2')), hasCode('ERR_STORE_DUPLICATE'));
         const win = { cron: '0 2 * * *', minutes: 60, timeZone: 'UTC' };
         const { targetQuery: _, successThreshold: __, ...rest } = input('c1');
-        const manual = await store.campaigns.create({ ...rest, targetGuids: ['aa', 'bb'], window: win, confirm: true });
+        const manual = await store.campaigns.create({
+          ...rest,
+          targetGuids: ['aa', 'bb'],
+          window: win,
+          confirm: true,
+          retries: { attempts: 3, backoffSeconds: 30 },
+        });
+        assert.deepEqual(manual.retries, { attempts: 3, backoffSeconds: 30 });
         assert.deepEqual(manual.targetGuids, ['aa', 'bb']);
         assert.equal(manual.targetQuery, undefined);
         assert.equal(manual.successThreshold, undefined);
@@ -56,6 +65,7 @@ forEachDialect((make) => {
         assert.equal(paused?.reason, 'errors');
         const cleared = await store.campaigns.update('c2', ['paused'], { state: 'running', reason: null });
         assert.equal(cleared?.reason, undefined);
+        assert.equal((await store.campaigns.update('c2', ['running'], { releaseId: 'rel-2' }))?.releaseId, 'rel-2');
         assert.deepEqual(
           (await store.campaigns.list({ state: 'running' })).items.map((x) => x.id),
           ['c2'],
@@ -124,6 +134,88 @@ forEachDialect((make) => {
         ]);
         assert.equal((await store.campaigns.getAction('a3'))?.guid, '03');
         assert.equal(await store.campaigns.getAction('nope'), undefined);
+      },
+      () => new Date(c.now()),
+    );
+  });
+
+  test('campaign actions: rescheduled with a not-before time, conditional on attempts, bulk changes by state and wave, offered before a time', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store) => {
+        await store.campaigns.create(input('c1'));
+        await store.campaigns.create(input('c2'));
+        await store.campaigns.addActions('c1', [
+          { id: 'a1', guid: '01', wave: 0 },
+          { id: 'a2', guid: '02', wave: 0 },
+          { id: 'a3', guid: '03', wave: 1 },
+          { id: 'a4', guid: '04', wave: 2 },
+        ]);
+        await store.campaigns.addActions('c2', [{ id: 'b1', guid: '01', wave: 0 }]);
+        assert.equal((await store.campaigns.getAction('a1'))?.notBefore, undefined);
+        const t0 = c.now();
+        for (const id of ['a1', 'a2', 'b1'])
+          await store.campaigns.updateAction(id, ['scheduled'], { state: 'offered', offeredAt: new Date(t0) });
+        c.advance(10_000);
+        await store.campaigns.updateAction('a3', ['scheduled'], { state: 'offered', offeredAt: new Date(c.now()) });
+        assert.deepEqual(
+          (await store.campaigns.offeredBefore('c1', ['offered'], new Date(t0))).map((a) => a.id),
+          ['a1', 'a2'],
+        );
+        assert.deepEqual((await store.campaigns.offeredBefore('c1', ['offered'], new Date(c.now()))).map((a) => a.id).sort(), [
+          'a1',
+          'a2',
+          'a3',
+        ]);
+        assert.deepEqual(await store.campaigns.offeredBefore('c1', ['downloading'], new Date(c.now())), []);
+        await store.campaigns.updateAction('a1', ['offered'], { state: 'failed', reason: 'x' });
+        const later = new Date(c.now() + 60_000);
+        assert.equal(await store.campaigns.updateAction('a1', ['failed'], { state: 'scheduled', notBefore: later }, 2), undefined);
+        const again = await store.campaigns.updateAction('a1', ['failed'], { state: 'scheduled', notBefore: later }, 1);
+        assert.equal(again?.state, 'scheduled');
+        assert.equal(again?.notBefore?.getTime(), later.getTime());
+        assert.equal(again?.attempts, 1);
+        assert.equal(await store.campaigns.updateAction('a1', ['failed'], { state: 'scheduled', notBefore: later }, 1), undefined);
+        const cleared = await store.campaigns.updateAction('a1', ['scheduled'], { state: 'scheduled', notBefore: null, attempts: 0 });
+        assert.equal(cleared?.notBefore, undefined);
+        assert.equal(cleared?.attempts, 0);
+        await store.campaigns.updateAction('a2', ['offered'], { state: 'timed-out' });
+        await store.campaigns.updateAction('a3', ['offered'], { state: 'failed' });
+        await store.campaigns.updateAction('b1', ['offered'], { state: 'failed' });
+        const n = await store.campaigns.updateActions(
+          'c1',
+          { states: ['failed', 'timed-out'], maxWave: 0 },
+          { state: 'scheduled', attempts: 0, reason: 'again' },
+        );
+        assert.equal(n, 1);
+        assert.deepEqual(
+          (await store.campaigns.actions('c1')).map((a) => [a.id, a.state, a.attempts]),
+          [
+            ['a1', 'scheduled', 0],
+            ['a2', 'scheduled', 0],
+            ['a3', 'failed', 1],
+            ['a4', 'scheduled', 0],
+          ],
+        );
+        assert.equal((await store.campaigns.getAction('b1'))?.state, 'failed', 'another campaign is untouched');
+        assert.equal(await store.campaigns.updateActions('c1', { states: ['scheduled'], minAttempts: 1 }, { state: 'scheduled' }), 0);
+        assert.equal(
+          await store.campaigns.updateActions('c1', { states: ['failed'], offeredBefore: new Date(t0), attempts: 1 }, { state: 'failed' }),
+          0,
+          'a3 was offered after t0',
+        );
+        assert.equal(
+          await store.campaigns.updateActions(
+            'c1',
+            { states: ['failed'], offeredBefore: new Date(c.now()), attempts: 1 },
+            { state: 'timed-out' },
+          ),
+          1,
+        );
+        assert.equal(await store.campaigns.updateActions('c1', { states: ['timed-out'], attempts: 2 }, { state: 'failed' }), 0);
+        assert.equal(await store.campaigns.updateActions('c1', { states: ['scheduled'] }, { state: 'cancelled', reason: 'done' }), 3);
+        assert.equal(await store.campaigns.updateActions('c1', { states: ['scheduled'] }, { state: 'cancelled', reason: 'done' }), 0);
       },
       () => new Date(c.now()),
     );
