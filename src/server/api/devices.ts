@@ -70,6 +70,8 @@ async function deviceView(ctx: ApiContext, d: DeviceRecord) {
     ...(d.mudUrl === undefined ? {} : { mudUrl: d.mudUrl }),
     ...(d.sbomUrl === undefined ? {} : { sbomUrl: d.sbomUrl }),
     ...(d.onboardAddress === undefined ? {} : { onboardAddress: d.onboardAddress }),
+    ...(d.lastSeenAt === undefined ? {} : { lastSeenAt: d.lastSeenAt.toISOString() }),
+    ...(d.lastSeenAddress === undefined ? {} : { lastSeenAddress: d.lastSeenAddress }),
   };
 }
 
@@ -91,10 +93,22 @@ export const DEVICE_SCHEMA = {
     mudUrl: { type: 'string', description: 'the MUD URL the device reported in TO2 (iotopia.onboard)' },
     sbomUrl: { type: 'string', description: 'the SBOM URL the device reported in TO2 (iotopia.onboard)' },
     onboardAddress: { type: 'string', description: 'the address its last TO2 came from' },
+    lastSeenAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'when it last reached the device API (recorded at most once a minute, written within seconds)',
+    },
+    lastSeenAddress: { type: 'string', description: 'the address it last reached the device API from' },
   },
 };
 
-const DeviceQuery = pageQuery({ state: Type.Optional(Type.Enum(STATES)), tag: Type.Optional(Label), group: Type.Optional(Label) });
+const DeviceQuery = pageQuery({
+  state: Type.Optional(Type.Enum(STATES)),
+  tag: Type.Optional(Label),
+  group: Type.Optional(Label),
+  seenBefore: Type.Optional(Type.String({ format: 'date-time', description: 'devices last seen before this time, or never' })),
+  seenSince: Type.Optional(Type.String({ format: 'date-time', description: 'devices last seen at this time or later' })),
+});
 
 function labelRoute(ctx: ApiContext, kind: DeviceLabelKind) {
   return route({
@@ -117,17 +131,19 @@ export const deviceRoutes: RouteFactory = (ctx) => [
     method: 'GET',
     url: '/devices',
     roles: ['owner'],
-    summary: 'List devices with their lifecycle state; state, tag and group filter',
+    summary: 'List devices with their lifecycle state; state, tag, group and last-seen time filter',
     schema: { querystring: DeviceQuery },
     openapi: {
       responses: { 200: jsonResponse('a page of devices', pageOf('Device')) },
     },
     async handler(request) {
-      const { state, tag, group, ...query } = request.query;
+      const { state, tag, group, seenBefore, seenSince, ...query } = request.query;
       const filters = {
         ...(state === undefined ? {} : { state }),
         ...(tag === undefined ? {} : { tag }),
         ...(group === undefined ? {} : { group }),
+        ...(seenBefore === undefined ? {} : { seenBefore: new Date(seenBefore) }),
+        ...(seenSince === undefined ? {} : { seenSince: new Date(seenSince) }),
       };
       const page = await withCursorCheck(() => ctx.store.devices.list({ ...pageRequest(query), ...filters }));
       const items = [];

@@ -21,6 +21,8 @@ interface Row {
   sbom_url: string | null;
   onboard_address: string | null;
   activated_at: number | string | null;
+  last_seen_at: number | string | null;
+  last_seen_address: string | null;
 }
 
 interface Labels {
@@ -33,6 +35,7 @@ const NO_LABELS: Labels = { tags: [], groups: [] };
 function record(r: Row, labels: Labels = NO_LABELS): DeviceRecord {
   const onboardedAt = optionalDate(r.onboarded_at);
   const activatedAt = optionalDate(r.activated_at);
+  const lastSeenAt = optionalDate(r.last_seen_at);
   return {
     guid: guidBytes(r.guid),
     state: r.state as DeviceState,
@@ -46,6 +49,8 @@ function record(r: Row, labels: Labels = NO_LABELS): DeviceRecord {
     ...(r.mud_url === null ? {} : { mudUrl: r.mud_url }),
     ...(r.sbom_url === null ? {} : { sbomUrl: r.sbom_url }),
     ...(r.onboard_address === null ? {} : { onboardAddress: r.onboard_address }),
+    ...(lastSeenAt === undefined ? {} : { lastSeenAt }),
+    ...(r.last_seen_address === null ? {} : { lastSeenAddress: r.last_seen_address }),
   };
 }
 
@@ -135,11 +140,25 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
         .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new StoreError(ERR_STORE_NOT_FOUND, `no device ${guidHex(guid)}`);
     },
+    async recordSightings(sightings) {
+      for (const s of sightings) {
+        const at = s.at.getTime();
+        await db
+          .updateTable('devices')
+          .set({ last_seen_at: at, last_seen_address: s.address ?? null })
+          .where('guid', '=', guidHex(s.guid))
+          .where((w) => w.or([w('last_seen_at', 'is', null), w('last_seen_at', '<', at)]))
+          .execute();
+      }
+    },
     async list(page) {
       const limit = pageLimit(page);
       const after = decodeCursor(page?.after);
       let q = db.selectFrom('devices').selectAll();
       if (page?.state !== undefined) q = q.where('state', '=', page.state);
+      const before = page?.seenBefore?.getTime();
+      if (before !== undefined) q = q.where((w) => w.or([w('last_seen_at', 'is', null), w('last_seen_at', '<', before)]));
+      if (page?.seenSince !== undefined) q = q.where('last_seen_at', '>=', page.seenSince.getTime());
       for (const [kind, label] of [
         ['tag', page?.tag],
         ['group', page?.group],
