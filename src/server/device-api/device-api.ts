@@ -64,14 +64,16 @@ export function deviceApi(o: DeviceApiOptions): FastifyPluginAsync {
     const texts = newAjv({ coerce: true });
     app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema));
     app.setErrorHandler(errorHandler);
-    app.addHook('onRequest', async (request) => limitRequest(limiters, request));
     const seen = o.lastSeen ?? lastSeen({ store: o.store, log: (level, message, fields) => app.log[level](fields, message) });
     if (o.lastSeen === undefined) app.addHook('onClose', async () => seen.close());
-    app.addHook('onRequest', async (request) => {
+    // One hook for what every request needs (a hook costs a promise and a step per request):
+    // no caching of any answer, the rate limit, the credential, the sighting.
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      await limitRequest(limiters, request);
       await authenticateDevice({ store: o.store, credentials: o.credentials, limiters }, request);
       seen.seen(deviceOf(request).guid, request.ip);
     });
-    app.addHook('onSend', async (_request, reply) => void reply.header('cache-control', 'no-store'));
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, new ApiProblem(404, 'ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
     );

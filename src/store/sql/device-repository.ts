@@ -79,8 +79,22 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
     return rows.map((r) => record(r, labels.get(r.guid)));
   };
   const one = async (row: Row | undefined) => (row === undefined ? undefined : (await withLabels([row]))[0]);
-  const get = async (guid: Uint8Array) =>
-    one(await db.selectFrom('devices').selectAll().where('guid', '=', guidHex(guid)).executeTakeFirst());
+  /** The device with its labels in one query (a poll reads it): one row per label, or one without. */
+  const get = async (guid: Uint8Array): Promise<DeviceRecord | undefined> => {
+    const rows = await db
+      .selectFrom('devices')
+      .leftJoin('device_labels', 'device_labels.guid', 'devices.guid')
+      .selectAll('devices')
+      .select(['device_labels.kind', 'device_labels.label'])
+      .where('devices.guid', '=', guidHex(guid))
+      .orderBy('device_labels.label')
+      .execute();
+    const first = rows[0];
+    if (first === undefined) return undefined;
+    const labels: Labels = { tags: [], groups: [] };
+    for (const r of rows) if (r.label !== null) (r.kind === 'group' ? labels.groups : labels.tags).push(r.label);
+    return record(first, labels);
+  };
   return {
     async upsert({ guid, state }) {
       const now = clock().getTime();

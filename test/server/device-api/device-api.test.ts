@@ -58,7 +58,9 @@ test('last seen: an authenticated request records the device and its address; a 
   // A polled in the test before, from the default address: within the interval it is not recorded again.
   await app.inject({ method: 'GET', url: '/device/v1/poll', headers: bearer(tokenA), remoteAddress: '192.0.2.32' });
   await app.inject({ method: 'GET', url: '/device/v1/config', headers: bearer(tokenB), remoteAddress: '192.0.2.33' });
-  await app.inject({ method: 'GET', url: '/device/v1/poll', headers: bearer('x'.repeat(43)), remoteAddress: '192.0.2.34' });
+  const refused = await app.inject({ method: 'GET', url: '/device/v1/poll', headers: bearer('x'.repeat(43)), remoteAddress: '192.0.2.34' });
+  assert.equal(refused.statusCode, 401);
+  assert.equal(refused.headers['cache-control'], 'no-store', 'refusals are not cached either');
   await seen.flush();
   const [a, b] = [await store.devices.get(A), await store.devices.get(B)];
   assert.equal(a?.lastSeenAddress, '127.0.0.1');
