@@ -103,10 +103,12 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
   // Any write in this process to devices or credentials (a suspension, a revocation) stales the cache.
   const writes = () => o.store.writeCount('devices') + o.store.writeCount('device_credentials');
 
-  function remember(hash: string, v: Verified): void {
-    if (cache.size >= VERIFY_CACHE_MAX) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
+  function remember(hash: string, v: Verified, now: number): void {
+    // Entries are kept in the order they were made, all for the same time: the expired ones are
+    // at the front, and go as new ones come, so the cache holds only what the bound still allows.
+    for (const [oldest, e] of cache) {
+      if (e.until > now && cache.size < VERIFY_CACHE_MAX) break;
+      cache.delete(oldest);
     }
     cache.set(hash, v);
   }
@@ -121,7 +123,7 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
     if (credential === undefined || credentialRefusal(credential, now) !== undefined) return credential === undefined ? {} : { credential };
     const device = await deviceOf(o.store, credential.guid);
     if (cacheMs > 0 && device !== undefined && deviceRefusal(device) === undefined)
-      remember(hash, { credential, device, until: now + cacheMs, writes: before });
+      remember(hash, { credential, device, until: now + cacheMs, writes: before }, now);
     return device === undefined ? { credential } : { credential, device };
   }
 

@@ -67,7 +67,11 @@ export function lastSeen(o: LastSeenOptions): LastSeen {
       const last = recorded.get(hex);
       if (last !== undefined && now.getTime() - last < intervalMs) return;
       recorded.delete(hex);
-      if (recorded.size >= REMEMBERED_MAX) recorded.delete(recorded.keys().next().value as string);
+      // In the order they were recorded: those older than the interval are at the front and go.
+      for (const [oldest, at] of recorded) {
+        if (now.getTime() - at < intervalMs && recorded.size < REMEMBERED_MAX) break;
+        recorded.delete(oldest);
+      }
       recorded.set(hex, now.getTime());
       pending.set(hex, { guid, at: now, ...(address === undefined ? {} : { address }) });
     },

@@ -36,7 +36,12 @@ export function idleDevices(store: Store, o: { ttlMs?: number; max?: number } = 
     mark: writes,
     remember(guid, now, mark) {
       if (ttlMs <= 0) return;
-      if (idle.size >= max) idle.delete(idle.keys().next().value as string);
+      // In the order they were made, all for the same time: the expired ones are at the front.
+      for (const [oldest, e] of idle) {
+        if (e.until > now.getTime() && idle.size < max) break;
+        idle.delete(oldest);
+      }
+      idle.delete(guid);
       idle.set(guid, { until: now.getTime() + ttlMs, writes: mark });
     },
   };
