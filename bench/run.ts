@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, device-poll, release-payloads); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, device-poll, release-payloads, server-rss, artifact-download); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
  */
+import { artifactDownloadBench } from './artifact-download.ts';
 import { campaignPlanBench } from './campaign-plan.ts';
 import { campaignTickBench } from './campaign-tick.ts';
 import { cborBench } from './cbor.ts';
@@ -22,6 +23,7 @@ import { mudBench } from './mud.ts';
 import { mudSignatureBench } from './mud-signature.ts';
 import { onboardingBench } from './onboarding.ts';
 import { releasePayloadsBench } from './release-payloads.ts';
+import { serverRssBench } from './server-rss.ts';
 import { suitBench } from './suit.ts';
 import { suitProcessBench } from './suit-process.ts';
 import { suitReportBench } from './suit-report.ts';
@@ -47,6 +49,8 @@ const KNOWN = [
   'campaign-tick',
   'device-poll',
   'release-payloads',
+  'server-rss',
+  'artifact-download',
 ] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
@@ -86,5 +90,7 @@ if (wanted('campaign-plan')) doc.campaignPlan = await campaignPlanBench(seconds)
 if (wanted('campaign-tick')) doc.campaignTick = await campaignTickBench(seconds);
 if (wanted('device-poll')) doc.devicePoll = await devicePollBench(seconds, args);
 if (wanted('release-payloads')) doc.releasePayloads = await releasePayloadsBench();
+if (wanted('server-rss')) doc.serverRss = await serverRssBench(seconds, args);
+if (wanted('artifact-download')) doc.artifactDownload = await artifactDownloadBench(seconds);
 if (wanted('interop')) doc.interop = await interopBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

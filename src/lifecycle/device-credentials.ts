@@ -17,7 +17,11 @@ import { moveDevice } from './device-states.ts';
 export const DEVICE_TOKEN_BYTES = 32;
 /** How long a replaced credential stays valid after a rotation, so a device mid-poll is not cut off. */
 export const ROTATION_OVERLAP_MS = 10 * 60_000;
-/** How long a verified credential is trusted from memory before the store is asked again. */
+/**
+ * How long a verified credential and its device's state are trusted from memory before the store
+ * is asked again: the bound on how late a revocation or suspension made on another replica counts
+ * here (one made in this process counts at once).
+ */
 export const VERIFY_CACHE_MS = 5_000;
 /** The most credentials kept in memory. */
 export const VERIFY_CACHE_MAX = 100_000;
@@ -77,27 +81,50 @@ function credentialRefusal(c: DeviceCredentialRecord | undefined, now: number): 
   return undefined;
 }
 
+/** A verified credential and its device, trusted from memory until `until` while `writes` is unchanged. */
+interface Verified {
+  credential: DeviceCredentialRecord;
+  device: DeviceRecord;
+  until: number;
+  writes: number;
+}
+
+/** The device's standing: a refusal, or nothing when it may use the device API. */
+function deviceRefusal(device: DeviceRecord | undefined): DeviceRefusal | undefined {
+  if (device === undefined || RETIRED.includes(device.state)) return 'retired';
+  return device.state === 'suspended' ? 'suspended' : undefined;
+}
+
 export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredentials {
   const clock = o.clock ?? (() => new Date());
   const cacheMs = o.cacheMs ?? VERIFY_CACHE_MS;
   const overlapMs = o.overlapMs ?? ROTATION_OVERLAP_MS;
-  const cache = new Map<string, { credential: DeviceCredentialRecord; until: number }>();
+  const cache = new Map<string, Verified>();
+  // Any write in this process to devices or credentials (a suspension, a revocation) stales the cache.
+  const writes = () => o.store.writeCount('devices') + o.store.writeCount('device_credentials');
 
-  function remember(hash: string, credential: DeviceCredentialRecord, now: number): void {
-    if (cache.size >= VERIFY_CACHE_MAX) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
+  function remember(hash: string, v: Verified, now: number): void {
+    // Entries are kept in the order they were made, all for the same time: the expired ones are
+    // at the front, and go as new ones come, so the cache holds only what the bound still allows.
+    for (const [oldest, e] of cache) {
+      if (e.until > now && cache.size < VERIFY_CACHE_MAX) break;
+      cache.delete(oldest);
     }
-    cache.set(hash, { credential, until: now + cacheMs });
+    cache.set(hash, v);
   }
 
-  async function lookup(hash: string, now: number): Promise<DeviceCredentialRecord | undefined> {
+  /** The credential of `hash` and its device, from memory when fresh, else from the store. */
+  async function lookup(hash: string, now: number): Promise<{ credential?: DeviceCredentialRecord; device?: DeviceRecord }> {
     const hit = cache.get(hash);
-    if (hit !== undefined && hit.until > now) return hit.credential;
+    if (hit !== undefined && hit.until > now && hit.writes === writes()) return hit;
     cache.delete(hash);
-    const c = await o.store.deviceCredentials.findByHash(hash);
-    if (c !== undefined && credentialRefusal(c, now) === undefined && cacheMs > 0) remember(hash, c, now);
-    return c;
+    const before = writes();
+    const credential = await o.store.deviceCredentials.findByHash(hash);
+    if (credential === undefined || credentialRefusal(credential, now) !== undefined) return credential === undefined ? {} : { credential };
+    const device = await deviceOf(o.store, credential.guid);
+    if (cacheMs > 0 && device !== undefined && deviceRefusal(device) === undefined)
+      remember(hash, { credential, device, until: now + cacheMs, writes: before }, now);
+    return device === undefined ? { credential } : { credential, device };
   }
 
   function forget(guid: Uint8Array): void {
@@ -130,13 +157,13 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
         return { ok: false, refusal: 'unknown' };
       }
       const now = clock().getTime();
-      const credential = await lookup(hashSecret(token), now);
+      const { credential, device } = await lookup(hashSecret(token), now);
       const refusal = credentialRefusal(credential, now);
       if (refusal !== undefined || credential === undefined) return { ok: false, refusal: refusal ?? 'unknown' };
-      // The device's state is read on every call: a suspension or decommissioning on any replica counts at once.
-      const device = await deviceOf(o.store, credential.guid);
-      if (device === undefined || RETIRED.includes(device.state)) return { ok: false, refusal: 'retired' };
-      if (device.state === 'suspended') return { ok: false, refusal: 'suspended' };
+      // The device's state comes with the credential: a suspension or decommissioning in this
+      // process counts at once, on another replica within VERIFY_CACHE_MS.
+      const standing = deviceRefusal(device);
+      if (standing !== undefined || device === undefined) return { ok: false, refusal: standing ?? 'retired' };
       return { ok: true, device, credential };
     },
     async contact(device) {

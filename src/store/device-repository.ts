@@ -44,6 +44,17 @@ export interface DeviceRecord {
   mudUrl?: string;
   sbomUrl?: string;
   onboardAddress?: string;
+  /** When it last reached the device API (recorded at most once a minute) and from where. */
+  lastSeenAt?: Date;
+  lastSeenAddress?: string;
+}
+
+/** One sighting of a device on the device API. */
+export interface DeviceSighting {
+  guid: Uint8Array;
+  at: Date;
+  /** The peer address it came from (the device's, unless a proxy or NAT is in between). */
+  address?: string;
 }
 
 /** What an owner learned of a device in a successful TO2, beside its new GUID. */
@@ -54,6 +65,14 @@ export interface OnboardInfo {
   sbomUrl?: string;
   /** The network address TO2 came from (the device's, unless a proxy or NAT is in between). */
   address?: string;
+}
+
+export interface DeviceListRequest extends PageRequest {
+  state?: DeviceState;
+  tag?: string;
+  group?: string;
+  seenBefore?: Date;
+  seenSince?: Date;
 }
 
 export interface DeviceRepository {
@@ -75,6 +94,14 @@ export interface DeviceRepository {
    * ERR_STORE_NOT_FOUND for an unknown device.
    */
   markOnboarded(guid: Uint8Array, replacementGuid: Uint8Array, info?: OnboardInfo): Promise<void>;
-  /** In GUID order; `state`, `tag` and `group` filter (all must hold). */
-  list(page?: PageRequest & { state?: DeviceState; tag?: string; group?: string }): Promise<Page<DeviceRecord>>;
+  /**
+   * Records when and where devices were last seen; a sighting older than the one recorded is
+   * ignored, an unknown device too. Does not change `updatedAt`.
+   */
+  recordSightings(sightings: readonly DeviceSighting[]): Promise<void>;
+  /**
+   * In GUID order; `state`, `tag` and `group` filter, `seenBefore` keeps devices last seen before
+   * it or never, `seenSince` those seen at it or later (all must hold).
+   */
+  list(page?: DeviceListRequest): Promise<Page<DeviceRecord>>;
 }

@@ -32,6 +32,9 @@ export interface DevicesTable {
   sbom_url: ColumnType<string | null, string | null | undefined, string | null>;
   onboard_address: ColumnType<string | null, string | null | undefined, string | null>;
   activated_at: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** From 0020. */
+  last_seen_at: ColumnType<number | string | null, number | null | undefined, number | null>;
+  last_seen_address: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DeviceLabelsTable {

@@ -20,6 +20,9 @@ import type { SettingsRepository } from './settings-repository.ts';
 import type { To0RegistrationRepository } from './to0-registration-repository.ts';
 import type { VoucherRepository } from './voucher-repository.ts';
 
+/** The tables whose writes a store counts (Store.writeCount). */
+export type CountedTable = 'devices' | 'device_credentials' | 'campaign_actions';
+
 export interface Repositories {
   vouchers: VoucherRepository;
   devices: DeviceRepository;
@@ -51,6 +54,11 @@ export interface Repositories {
 export interface Store extends Repositories {
   readonly dialect: Dialect;
   transaction<T>(fn: (repositories: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * How many writes this process made to the table so far (sql/write-counts.ts): a cache notes it
+   * before reading and trusts what it read while it is unchanged. Other replicas' writes do not count.
+   */
+  writeCount(table: CountedTable): number;
   /** Runs pending migrations (openStore already did); returns the names of those that ran. */
   migrate(): Promise<string[]>;
   /**

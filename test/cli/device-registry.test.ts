@@ -65,6 +65,26 @@ describe('iotopia device list|show|set-state|tag|group against iotopia up', () =
     assert.match(shown.out, /tags\s+floor-2/);
   });
 
+  test('last seen: show and list print it, list filters on it', async () => {
+    const at = new Date('2030-05-01T10:00:00.000Z');
+    await platform.store.devices.recordSightings([{ guid: onboarded, at, address: '192.0.2.77' }]);
+    const shown = await run(['device', 'show', hex(onboarded)]);
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /lastSeenAt\s+2030-05-01T10:00:00.000Z/);
+    assert.match(shown.out, /lastSeenAddress\s+192\.0\.2\.77/);
+    const guids = async (args: string[]) =>
+      (await json<{ guid: string }[]>(['device', 'list', ...args])).map((d) => d.guid.replace(/-/g, ''));
+    assert.deepEqual(await guids(['--seen-since', '2030-05-01T10:00:00Z']), [hex(onboarded)]);
+    assert.deepEqual(await guids(['--seen-since', '2030-05-01T10:00:01Z']), []);
+    assert.ok((await guids(['--seen-before', '2030-05-01T10:00:00Z'])).includes(hex(registered)), 'never seen counts as before');
+    assert.ok(!(await guids(['--seen-before', '2030-05-01T10:00:00Z'])).includes(hex(onboarded)));
+    const text = await run(['device', 'list', '--seen-since', '2030-05-01T00:00:00Z']);
+    assert.match(text.out, /seen 2030-05-01T10:00:00.000Z/);
+    const bad = await run(['device', 'list', '--seen-since', 'yesterday']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /ERR_API_VALIDATION/);
+  });
+
   test('suspend and resume an onboarded device, each audited with who and why; a refused change is 409, exit 1', async () => {
     const s = await json<{ state: string }>(['device', 'set-state', hex(onboarded), 'suspended', '--reason', 'firmware recall']);
     assert.equal(s.state, 'suspended');

@@ -15,6 +15,7 @@ interface DeviceItem {
   voucherState: string | null;
   replacementGuid?: string;
   onboardedAt?: string;
+  lastSeenAt?: string;
   tags: string[];
   groups: string[];
 }
@@ -30,7 +31,8 @@ function oneOf(name: string, value: string | undefined, allowed: readonly string
 function line(d: DeviceItem, text: (s: string) => string): string {
   const labels = [...d.tags.map((t) => `#${t}`), ...d.groups.map((g) => `@${g}`)].map(text).join(' ');
   const now = d.replacementGuid === undefined ? '' : `  now ${text(d.replacementGuid)}`;
-  return `${text(d.guid)}  ${text(d.state).padEnd(14)}  voucher ${text(d.voucherState ?? '-')}${now}${labels === '' ? '' : `  ${labels}`}`;
+  const seen = `  seen ${text(d.lastSeenAt ?? 'never')}`;
+  return `${text(d.guid)}  ${text(d.state).padEnd(14)}  voucher ${text(d.voucherState ?? '-')}${now}${seen}${labels === '' ? '' : `  ${labels}`}`;
 }
 
 function registerLabelCommand(device: Command, cli: CliContext, kind: 'tag' | 'group'): void {
@@ -90,13 +92,26 @@ export function registerDeviceAdmin(device: Command, cli: CliContext): void {
     .option('--state <state>', `only devices in this state: ${DEVICE_STATES.join(', ')}`)
     .option('--tag <tag>', 'only devices with this tag')
     .option('--group <group>', 'only devices in this group')
+    .option('--seen-before <time>', 'only devices last seen on the device API before this ISO 8601 time, or never')
+    .option('--seen-since <time>', 'only devices last seen on the device API at this ISO 8601 time or later')
     .option('--json', 'machine output: a JSON array')
-    .action(async (opts: ApiOptions & { state?: string; tag?: string; group?: string; json?: boolean }) => {
-      oneOf('state', opts.state, DEVICE_STATES);
-      const query = { state: opts.state, tag: opts.tag, group: opts.group, limit: '100' };
-      const items = await listAll<DeviceItem>(apiTarget(opts, cli.env), '/devices', query);
-      cli.output.result(items, () => (items.length === 0 ? 'no devices' : items.map((d) => line(d, cli.output.text))));
-    });
+    .action(
+      async (
+        opts: ApiOptions & { state?: string; tag?: string; group?: string; seenBefore?: string; seenSince?: string; json?: boolean },
+      ) => {
+        oneOf('state', opts.state, DEVICE_STATES);
+        const query = {
+          state: opts.state,
+          tag: opts.tag,
+          group: opts.group,
+          seenBefore: opts.seenBefore,
+          seenSince: opts.seenSince,
+          limit: '100',
+        };
+        const items = await listAll<DeviceItem>(apiTarget(opts, cli.env), '/devices', query);
+        cli.output.result(items, () => (items.length === 0 ? 'no devices' : items.map((d) => line(d, cli.output.text))));
+      },
+    );
   withApiOptions(device.command('set-state'))
     .description(
       'suspend a device, resume it (active) or decommission it, with a reason; the server refuses a change its state does not allow',

@@ -185,3 +185,31 @@ export async function readPayloadRange(deps: PayloadDeps, digest: string, start 
   for await (const c of verifiedChunks(deps, p, start, last)) parts.push(c);
   return { bytes: new Uint8Array(Buffer.concat(parts)), start, end: last, size: p.size, etag: `"${p.digest}"`, mediaType: p.mediaType };
 }
+
+export interface PayloadStream extends Omit<PayloadRange, 'bytes'> {
+  /** The range's bytes, chunk by chunk, each checked before it is yielded. */
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A byte range of a payload as a stream, for the device API's download: `start` from 0, `end`
+ * inclusive (default: the last byte), with no cap, holding one chunk at a time. The first chunk is
+ * read and checked before this resolves, so a payload corrupt at its start is refused before an
+ * answer begins; a later chunk that fails its check ends the stream with ERR_PAYLOAD_CORRUPT (the
+ * answer stops short of its length; altered bytes are never handed out). ERR_PAYLOAD_RANGE for a
+ * range outside the payload.
+ */
+export async function streamPayloadRange(deps: PayloadDeps, digest: string, start = 0, end?: number): Promise<PayloadStream> {
+  const p = await payloadRecord(deps.payloads, digest);
+  if (!Number.isSafeInteger(start) || start < 0 || start >= p.size || (end !== undefined && (!Number.isSafeInteger(end) || end < start)))
+    throw new ReleaseError('ERR_PAYLOAD_RANGE', `range ${start}-${end ?? ''} is not within the payload's ${p.size} bytes`);
+  const last = Math.min(end ?? p.size - 1, p.size - 1);
+  const all = verifiedChunks(deps, p, start, last);
+  const first = await all.next();
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    if (first.done === true) return;
+    yield first.value;
+    yield* all;
+  }
+  return { chunks: chunks(), start, end: last, size: p.size, etag: `"${p.digest}"`, mediaType: p.mediaType };
+}

@@ -77,6 +77,8 @@ async function deviceView(ctx: ApiContext, d: DeviceRecord) {
     ...(profile.manufacturer === undefined ? {} : { manufacturer: profile.manufacturer }),
     ...(profile.serial === undefined ? {} : { serial: profile.serial }),
     ...(profile.firmware === undefined ? {} : { firmware: firmwareView(profile.firmware) }),
+    ...(d.lastSeenAt === undefined ? {} : { lastSeenAt: d.lastSeenAt.toISOString() }),
+    ...(d.lastSeenAddress === undefined ? {} : { lastSeenAddress: d.lastSeenAddress }),
   };
 }
 
@@ -131,10 +133,22 @@ export const DEVICE_SCHEMA = {
     manufacturer: { type: 'string', description: 'as the device reports it (PUT /device/v1/config)' },
     serial: { type: 'string', description: 'as the device reports it (PUT /device/v1/config)' },
     firmware: FIRMWARE_SCHEMA,
+    lastSeenAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'when it last reached the device API (recorded at most once a minute, written within seconds)',
+    },
+    lastSeenAddress: { type: 'string', description: 'the address it last reached the device API from' },
   },
 };
 
-const DeviceQuery = pageQuery({ state: Type.Optional(Type.Enum(STATES)), tag: Type.Optional(Label), group: Type.Optional(Label) });
+const DeviceQuery = pageQuery({
+  state: Type.Optional(Type.Enum(STATES)),
+  tag: Type.Optional(Label),
+  group: Type.Optional(Label),
+  seenBefore: Type.Optional(Type.String({ format: 'date-time', description: 'devices last seen before this time, or never' })),
+  seenSince: Type.Optional(Type.String({ format: 'date-time', description: 'devices last seen at this time or later' })),
+});
 
 function labelRoute(ctx: ApiContext, kind: DeviceLabelKind) {
   return route({
@@ -157,17 +171,19 @@ export const deviceRoutes: RouteFactory = (ctx) => [
     method: 'GET',
     url: '/devices',
     roles: ['owner'],
-    summary: 'List devices with their lifecycle state; state, tag and group filter',
+    summary: 'List devices with their lifecycle state; state, tag, group and last-seen time filter',
     schema: { querystring: DeviceQuery },
     openapi: {
       responses: { 200: jsonResponse('a page of devices', pageOf('Device')) },
     },
     async handler(request) {
-      const { state, tag, group, ...query } = request.query;
+      const { state, tag, group, seenBefore, seenSince, ...query } = request.query;
       const filters = {
         ...(state === undefined ? {} : { state }),
         ...(tag === undefined ? {} : { tag }),
         ...(group === undefined ? {} : { group }),
+        ...(seenBefore === undefined ? {} : { seenBefore: new Date(seenBefore) }),
+        ...(seenSince === undefined ? {} : { seenSince: new Date(seenSince) }),
       };
       const page = await withCursorCheck(() => ctx.store.devices.list({ ...pageRequest(query), ...filters }));
       const items = [];

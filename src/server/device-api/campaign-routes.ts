@@ -3,6 +3,7 @@
  * was offered (single HTTP Range, strong ETag = SHA-256, 206/416), and its feedback. Another
  * device's action is answered as an unknown one: 404.
  */
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { guidToHex } from '../../fdo/types/guid.ts';
 import type { CampaignContext } from '../../lifecycle/campaigns/context.ts';
@@ -15,7 +16,7 @@ import {
   ownAction,
 } from '../../lifecycle/campaigns/device-actions.ts';
 import { CampaignError } from '../../lifecycle/campaigns/errors.ts';
-import { isSha256Hex, type PayloadDeps, payloadRecord, readPayloadRange } from '../../lifecycle/releases/payloads.ts';
+import { isSha256Hex, type PayloadDeps, payloadRecord, streamPayloadRange } from '../../lifecycle/releases/payloads.ts';
 import { IN_FLIGHT_STATES } from '../../store/campaign-repository.ts';
 import { ApiProblem } from '../api/problem.ts';
 import { answer } from './cbor-body.ts';
@@ -90,11 +91,15 @@ function artifactHandler(ctx: CampaignContext, payloads: PayloadDeps): Handler {
       reply.header('content-range', `bytes */${p.size}`);
       throw new ApiProblem(416, 'ERR_PAYLOAD_RANGE', `the range is outside the payload's ${p.size} bytes`);
     }
-    const r = await readPayloadRange(payloads, sha256, range?.start ?? 0, range?.end);
-    reply.header('etag', r.etag).header('accept-ranges', 'bytes').type(r.mediaType);
-    if (range === undefined && r.end === r.size - 1) return reply.code(200).send(Buffer.from(r.bytes));
-    reply.header('content-range', `bytes ${r.start}-${r.end}/${r.size}`);
-    return reply.code(206).send(Buffer.from(r.bytes));
+    // Streamed chunk by chunk: nothing beyond one chunk is held, whatever the payload's size.
+    const r = await streamPayloadRange(payloads, sha256, range?.start ?? 0, range?.end);
+    reply
+      .header('etag', r.etag)
+      .header('accept-ranges', 'bytes')
+      .header('content-length', String(r.end - r.start + 1))
+      .type(r.mediaType);
+    if (range !== undefined) reply.code(206).header('content-range', `bytes ${r.start}-${r.end}/${r.size}`);
+    return reply.send(Readable.from(r.chunks, { objectMode: false }));
   };
 }
 

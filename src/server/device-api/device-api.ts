@@ -5,7 +5,9 @@
  * of the management API: requests per credential, failed logins per peer.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { idleDevices } from '../../lifecycle/campaigns/idle-devices.ts';
 import type { DeviceCredentials } from '../../lifecycle/device-credentials.ts';
+import { type LastSeen, lastSeen } from '../../lifecycle/last-seen.ts';
 import type { PayloadDeps } from '../../lifecycle/releases/payloads.ts';
 import { newAjv } from '../../platform/json-schema.ts';
 import type { Store } from '../../store/store.ts';
@@ -14,7 +16,7 @@ import { ApiProblem, problemErrorHandler, sendProblem } from '../api/problem.ts'
 import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { campaignRoutes } from './campaign-routes.ts';
 import { CBOR_TYPE, cborBody } from './cbor-body.ts';
-import { authenticateDevice } from './device-auth.ts';
+import { authenticateDevice, deviceOf } from './device-auth.ts';
 import { DEVICE_API_PREFIX } from './paths.ts';
 import { deviceApiRoutes } from './routes.ts';
 
@@ -31,6 +33,8 @@ export interface DeviceApiOptions {
   limits?: ApiRateLimits;
   /** Where release payloads are read from; with it, polls offer campaign actions and the update routes exist. */
   payloads?: PayloadDeps;
+  /** Where authenticated requests are recorded as the device's last sighting; one on the store by default. */
+  lastSeen?: LastSeen;
 }
 
 function errorHandler(error: Parameters<typeof problemErrorHandler>[0], request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -60,13 +64,20 @@ export function deviceApi(o: DeviceApiOptions): FastifyPluginAsync {
     const texts = newAjv({ coerce: true });
     app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodies : texts).compile(schema));
     app.setErrorHandler(errorHandler);
-    app.addHook('onRequest', async (request) => limitRequest(limiters, request));
-    app.addHook('onRequest', async (request) => authenticateDevice({ store: o.store, credentials: o.credentials, limiters }, request));
-    app.addHook('onSend', async (_request, reply) => void reply.header('cache-control', 'no-store'));
+    const seen = o.lastSeen ?? lastSeen({ store: o.store, log: (level, message, fields) => app.log[level](fields, message) });
+    if (o.lastSeen === undefined) app.addHook('onClose', async () => seen.close());
+    // One hook for what every request needs (a hook costs a promise and a step per request):
+    // no caching of any answer, the rate limit, the credential, the sighting.
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      await limitRequest(limiters, request);
+      await authenticateDevice({ store: o.store, credentials: o.credentials, limiters }, request);
+      seen.seen(deviceOf(request).guid, request.ip);
+    });
     app.setNotFoundHandler((request, reply) =>
       sendProblem(reply, new ApiProblem(404, 'ERR_API_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
     );
-    const campaigns = o.payloads === undefined ? undefined : { store: o.store, log: campaignLog(app) };
+    const campaigns = o.payloads === undefined ? undefined : { store: o.store, log: campaignLog(app), idle: idleDevices(o.store) };
     const routes = deviceApiRoutes({
       store: o.store,
       credentials: o.credentials,

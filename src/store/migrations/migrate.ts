@@ -24,6 +24,7 @@ import { releases } from './0016-releases.ts';
 import { campaigns } from './0017-campaigns.ts';
 import { verifiedReports } from './0018-verified-reports.ts';
 import { campaignRetries } from './0019-campaign-retries.ts';
+import { deviceLastSeen } from './0020-device-last-seen.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -47,6 +48,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0017-campaigns': campaigns(dialect),
     '0018-verified-reports': verifiedReports(),
     '0019-campaign-retries': campaignRetries(),
+    '0020-device-last-seen': deviceLastSeen(),
   };
 }
 

@@ -21,6 +21,8 @@ interface Row {
   sbom_url: string | null;
   onboard_address: string | null;
   activated_at: number | string | null;
+  last_seen_at: number | string | null;
+  last_seen_address: string | null;
 }
 
 interface Labels {
@@ -33,6 +35,7 @@ const NO_LABELS: Labels = { tags: [], groups: [] };
 function record(r: Row, labels: Labels = NO_LABELS): DeviceRecord {
   const onboardedAt = optionalDate(r.onboarded_at);
   const activatedAt = optionalDate(r.activated_at);
+  const lastSeenAt = optionalDate(r.last_seen_at);
   return {
     guid: guidBytes(r.guid),
     state: r.state as DeviceState,
@@ -46,6 +49,8 @@ function record(r: Row, labels: Labels = NO_LABELS): DeviceRecord {
     ...(r.mud_url === null ? {} : { mudUrl: r.mud_url }),
     ...(r.sbom_url === null ? {} : { sbomUrl: r.sbom_url }),
     ...(r.onboard_address === null ? {} : { onboardAddress: r.onboard_address }),
+    ...(lastSeenAt === undefined ? {} : { lastSeenAt }),
+    ...(r.last_seen_address === null ? {} : { lastSeenAddress: r.last_seen_address }),
   };
 }
 
@@ -74,8 +79,22 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
     return rows.map((r) => record(r, labels.get(r.guid)));
   };
   const one = async (row: Row | undefined) => (row === undefined ? undefined : (await withLabels([row]))[0]);
-  const get = async (guid: Uint8Array) =>
-    one(await db.selectFrom('devices').selectAll().where('guid', '=', guidHex(guid)).executeTakeFirst());
+  /** The device with its labels in one query (a poll reads it): one row per label, or one without. */
+  const get = async (guid: Uint8Array): Promise<DeviceRecord | undefined> => {
+    const rows = await db
+      .selectFrom('devices')
+      .leftJoin('device_labels', 'device_labels.guid', 'devices.guid')
+      .selectAll('devices')
+      .select(['device_labels.kind', 'device_labels.label'])
+      .where('devices.guid', '=', guidHex(guid))
+      .orderBy('device_labels.label')
+      .execute();
+    const first = rows[0];
+    if (first === undefined) return undefined;
+    const labels: Labels = { tags: [], groups: [] };
+    for (const r of rows) if (r.label !== null) (r.kind === 'group' ? labels.groups : labels.tags).push(r.label);
+    return record(first, labels);
+  };
   return {
     async upsert({ guid, state }) {
       const now = clock().getTime();
@@ -135,11 +154,25 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
         .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new StoreError(ERR_STORE_NOT_FOUND, `no device ${guidHex(guid)}`);
     },
+    async recordSightings(sightings) {
+      for (const s of sightings) {
+        const at = s.at.getTime();
+        await db
+          .updateTable('devices')
+          .set({ last_seen_at: at, last_seen_address: s.address ?? null })
+          .where('guid', '=', guidHex(s.guid))
+          .where((w) => w.or([w('last_seen_at', 'is', null), w('last_seen_at', '<', at)]))
+          .execute();
+      }
+    },
     async list(page) {
       const limit = pageLimit(page);
       const after = decodeCursor(page?.after);
       let q = db.selectFrom('devices').selectAll();
       if (page?.state !== undefined) q = q.where('state', '=', page.state);
+      const before = page?.seenBefore?.getTime();
+      if (before !== undefined) q = q.where((w) => w.or([w('last_seen_at', 'is', null), w('last_seen_at', '<', before)]));
+      if (page?.seenSince !== undefined) q = q.where('last_seen_at', '>=', page.seenSince.getTime());
       for (const [kind, label] of [
         ['tag', page?.tag],
         ['group', page?.group],

@@ -26,6 +26,7 @@ import { sqlSessionRepository } from './session-repository.ts';
 import { sqlSettingsRepository } from './settings-repository.ts';
 import { sqlTo0RegistrationRepository } from './to0-registration-repository.ts';
 import { sqlVoucherRepository } from './voucher-repository.ts';
+import { writeCounts } from './write-counts.ts';
 
 export interface SqlStoreOptions {
   /** The key-encryption key for sealed columns, 32 bytes. */
@@ -71,7 +72,9 @@ export async function createSqlStore(
   // Repositories seal through this indirection, so that rekey switches every one of them at once.
   let box: SecretBox;
   const current: SecretBox = { seal: (p, c) => box.seal(p, c), open: (v, c) => box.open(v, c) };
-  const ctx: SqlContext = { db, dialect, box: current, clock: options?.clock ?? (() => new Date()) };
+  const writes = writeCounts();
+  const counted = db.withPlugin(writes.plugin);
+  const ctx: SqlContext = { db: counted, dialect, box: current, clock: options?.clock ?? (() => new Date()) };
   let closing: Promise<void> | undefined;
   try {
     box = createSecretBox(options?.kek);
@@ -84,7 +87,8 @@ export async function createSqlStore(
   return {
     dialect,
     ...repositories(ctx),
-    transaction: (fn) => db.transaction().execute((trx) => fn(repositories({ ...ctx, db: trx }))),
+    transaction: (fn) => counted.transaction().execute((trx) => fn(repositories({ ...ctx, db: trx }))),
+    writeCount: writes.count,
     migrate: () => migrateToLatest(db, dialect),
     async rekey(newKek) {
       const next = createSecretBox(newKek);

@@ -92,8 +92,7 @@ describe('campaign retries, download-only, finish, resume with a fixed release',
     assert.ok(o, `device ${g} is offered an action`);
     return actionFeedback(ctx(), g, o.action.id, { status: 'failed', reason: 'flash error' });
   };
-  const reportFor = (g: string, releaseId: string) =>
-    testReport(envelopes.get(releaseId) as Uint8Array, deviceKeys.get(g) as KeyObject);
+  const reportFor = (g: string, releaseId: string) => testReport(envelopes.get(releaseId) as Uint8Array, deviceKeys.get(g) as KeyObject);
   const succeed = async (g: string) => {
     const o = await pollAction(ctx(), g);
     assert.ok(o, `device ${g} is offered an action`);

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { decode, encode } from '../../../src/codec/cbor.ts';
 import { type DeviceCredentials, deviceCredentials } from '../../../src/lifecycle/device-credentials.ts';
 import { moveDevice } from '../../../src/lifecycle/device-states.ts';
+import { type LastSeen, lastSeen } from '../../../src/lifecycle/last-seen.ts';
 import { createApp } from '../../../src/server/app.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import type { Store } from '../../../src/store/store.ts';
@@ -18,6 +19,7 @@ let creds: DeviceCredentials;
 let app: FastifyInstance;
 let tokenA: string;
 let tokenB: string;
+let seen: LastSeen;
 
 before(async () => {
   store = await openStore(':memory:', { kek: randomBytes(32) });
@@ -25,14 +27,16 @@ before(async () => {
   creds = deviceCredentials({ store, cacheMs: 60_000 });
   tokenA = await creds.mint(A, { pending: false });
   tokenB = await creds.mint(B, { pending: false });
+  seen = lastSeen({ store, flushMs: 3_600_000 });
   // Generous limits: the test sends many refused tokens from one address.
   app = createApp({
-    deviceApi: { store, credentials: creds, pollSeconds: 42, limits: { failedLoginsPerMinute: 0, requestsPerMinute: 0 } },
+    deviceApi: { store, credentials: creds, pollSeconds: 42, lastSeen: seen, limits: { failedLoginsPerMinute: 0, requestsPerMinute: 0 } },
   });
   await app.ready();
 });
 after(async () => {
   await app.close();
+  await seen.close();
   await store.close();
 });
 
@@ -48,6 +52,22 @@ test('poll: the answer has no action and the interval; the first poll makes the 
   await app.inject({ method: 'GET', url: '/device/v1/poll', headers: bearer(tokenA) });
   const audit = (await store.audit.list({ subject: hex(A) })).items.filter((x) => x.action === 'device.activated');
   assert.equal(audit.length, 1);
+});
+
+test('last seen: an authenticated request records the device and its address; a refused one records nothing', async () => {
+  // A polled in the test before, from the default address: within the interval it is not recorded again.
+  await app.inject({ method: 'GET', url: '/device/v1/poll', headers: bearer(tokenA), remoteAddress: '192.0.2.32' });
+  await app.inject({ method: 'GET', url: '/device/v1/config', headers: bearer(tokenB), remoteAddress: '192.0.2.33' });
+  const refused = await app.inject({ method: 'GET', url: '/device/v1/poll', headers: bearer('x'.repeat(43)), remoteAddress: '192.0.2.34' });
+  assert.equal(refused.statusCode, 401);
+  assert.equal(refused.headers['cache-control'], 'no-store', 'refusals are not cached either');
+  await seen.flush();
+  const [a, b] = [await store.devices.get(A), await store.devices.get(B)];
+  assert.equal(a?.lastSeenAddress, '127.0.0.1');
+  assert.ok(b?.lastSeenAt !== undefined);
+  assert.equal(b?.lastSeenAddress, '192.0.2.33');
+  const seenSince = new Date(Math.min(a?.lastSeenAt?.getTime() ?? 0, b.lastSeenAt.getTime()));
+  assert.equal((await store.devices.list({ seenSince })).items.length, 2);
 });
 
 test('config: a device stores and reads its own attributes; another device sees only its own', async () => {

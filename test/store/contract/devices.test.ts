@@ -98,4 +98,36 @@ forEachDialect((make) => {
       c.clock,
     );
   });
+  test('devices: sightings record the last time and address, never go back, leave updatedAt alone, and filter lists', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store) => {
+        for (let n = 1; n <= 3; n++) await store.devices.upsert({ guid: guid(n), state: 'active' });
+        const created = (await store.devices.get(guid(1)))?.updatedAt.getTime();
+        assert.equal((await store.devices.get(guid(1)))?.lastSeenAt, undefined);
+        const t1 = new Date(c.now() + 1000);
+        const t2 = new Date(c.now() + 2000);
+        await store.devices.recordSightings([
+          { guid: guid(1), at: t2, address: '192.0.2.9' },
+          { guid: guid(2), at: t1 },
+          { guid: guid(9), at: t1, address: '192.0.2.99' },
+        ]);
+        const one = await store.devices.get(guid(1));
+        assert.equal(one?.lastSeenAt?.getTime(), t2.getTime());
+        assert.equal(one?.lastSeenAddress, '192.0.2.9');
+        assert.equal(one?.updatedAt.getTime(), created, 'a sighting is not a change of the record');
+        assert.equal((await store.devices.get(guid(2)))?.lastSeenAddress, undefined);
+        assert.equal(await store.devices.get(guid(9)), undefined, 'an unknown device is not created');
+        await store.devices.recordSightings([{ guid: guid(1), at: t1, address: '198.51.100.1' }]);
+        assert.equal((await store.devices.get(guid(1)))?.lastSeenAddress, '192.0.2.9', 'an older sighting is ignored');
+        const last = (r: { items: { guid: Uint8Array }[] }) => r.items.map((d) => d.guid[15]);
+        assert.deepEqual(last(await store.devices.list({ seenSince: t2 })), [1]);
+        assert.deepEqual(last(await store.devices.list({ seenSince: t1 })), [1, 2]);
+        assert.deepEqual(last(await store.devices.list({ seenBefore: t2 })), [2, 3], 'never seen counts as before');
+        assert.deepEqual(last(await store.devices.list({ seenBefore: t2, seenSince: t1 })), [2]);
+      },
+      c.clock,
+    );
+  });
 });

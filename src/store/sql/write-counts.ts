@@ -1,0 +1,68 @@
+/**
+ * Counts this process's writes per table, as a Kysely plugin on the store's handle. A cache of
+ * something read from the store notes the count before it reads and trusts what it read only while
+ * the count is the same: a change made in this process then shows at once, one made by another
+ * replica after the cache's own time bound.
+ */
+import type {
+  KyselyPlugin,
+  OperationNode,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
+import type { CountedTable } from '../store.ts';
+
+const COUNTED: ReadonlySet<string> = new Set<CountedTable>(['devices', 'device_credentials', 'campaign_actions']);
+
+export interface WriteCounts {
+  plugin: KyselyPlugin;
+  count(table: CountedTable): number;
+}
+
+interface TableNode extends OperationNode {
+  table?: { identifier?: { name?: string } };
+}
+
+/** The name of a table node (or an aliased one). */
+function tableName(node: OperationNode | undefined): string | undefined {
+  const n = node as (TableNode & { node?: TableNode }) | undefined;
+  return n?.table?.identifier?.name ?? n?.node?.table?.identifier?.name;
+}
+
+/** The counted table a write statement changes, if any. */
+function writtenTable(node: RootOperationNode): string | undefined {
+  let name: string | undefined;
+  if (node.kind === 'InsertQueryNode') name = tableName(node.into);
+  else if (node.kind === 'UpdateQueryNode') name = tableName(node.table);
+  else if (node.kind === 'DeleteQueryNode') name = tableName(node.from.froms[0]);
+  return name !== undefined && COUNTED.has(name) ? name : undefined;
+}
+
+export function writeCounts(): WriteCounts {
+  const counts = new Map<string, number>();
+  const pending = new WeakMap<object, string>();
+  const bump = (t: string) => counts.set(t, (counts.get(t) ?? 0) + 1);
+  return {
+    count: (table) => counts.get(table) ?? 0,
+    plugin: {
+      transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+        const t = writtenTable(node);
+        if (t !== undefined) {
+          // Before the write (a read started now cannot be trusted) and after it (one that began
+          // in between read the old rows).
+          bump(t);
+          pending.set(queryId, t);
+        }
+        return node;
+      },
+      async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+        const t = pending.get(queryId);
+        if (t !== undefined) bump(t);
+        return result;
+      },
+    },
+  };
+}
