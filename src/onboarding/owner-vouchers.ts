@@ -1,6 +1,6 @@
 import type { To2OwnerVoucherStore } from '../fdo/protocol/to2-owner.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import { activatePendingCredential } from '../lifecycle/device-credentials.ts';
+import { activateDeliveredCredential } from '../lifecycle/device-credentials.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/errors.ts';
 import type { Repositories, Store } from '../store/store.ts';
@@ -86,7 +86,7 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
       const v = await store.vouchers.get('owner', guid);
       return v === undefined || !HELD_STATES.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
     },
-    async onboarded(guid, { replacementGuid, replacementVoucher, deviceInfo, peerAddress }) {
+    async onboarded(guid, { replacementGuid, replacementVoucher, deviceInfo, peerAddress, deliveredCredential }) {
       let certificateMudUrl: string | undefined;
       await store.transaction(async (r) => {
         // A device that declared no MUD URL may carry one in its certificate (RFC 8520 §11).
@@ -120,8 +120,8 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
           ...(peerAddress === undefined ? {} : { address: peerAddress }),
         };
         await moveDevice(r, guid, 'onboarded', { replacementGuid, current: device?.state ?? 'absent', info });
-        // The device API credential handed out in this TO2 becomes usable with its outcome (ADR 0027).
-        const credential = await activatePendingCredential(r, guid);
+        // The device API credential this TO2 delivered becomes usable with its outcome (ADR 0027).
+        const credential = await activateDeliveredCredential(r, guid, deliveredCredential);
         await r.audit.append({
           actor,
           action: 'device.onboarded',

@@ -70,19 +70,17 @@ export function sqlDeviceCredentialRepository({ db, clock }: SqlContext): Device
       const until = now + overlapMs;
       const r = await db
         .updateTable('device_credentials')
-        .set({ activated_at: now })
+        .set({ activated_at: now, expires_at: null })
         .where('token_hash', '=', tokenHash)
         .where('guid', '=', hex)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       if (affected(r) === 0) throw new StoreError(ERR_STORE_NOT_FOUND, `no usable device credential of ${hex} with that token`);
-      const others = db
+      await db
         .updateTable('device_credentials')
         .where('guid', '=', hex)
         .where('token_hash', '<>', tokenHash)
-        .where('revoked_at', 'is', null);
-      await others.set({ revoked_at: now }).where('activated_at', 'is', null).execute();
-      await others
+        .where('revoked_at', 'is', null)
         .set({ expires_at: until })
         .where('activated_at', 'is not', null)
         .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', until)]))
