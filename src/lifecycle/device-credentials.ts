@@ -44,7 +44,10 @@ export interface DeviceCredentialsOptions {
 }
 
 export interface DeviceCredentials {
-  /** A new credential for the device: pending (activated when its TO2 commits) or live at once. */
+  /**
+   * A new credential for the device of this GUID (original or given by TO2): pending (activated
+   * when the TO2 that delivers it commits) or live at once.
+   */
   mint(guid: Uint8Array, o: { pending: boolean }): Promise<string>;
   /** A new live credential; the previous one is still accepted for the overlap. */
   rotate(guid: Uint8Array): Promise<string>;
@@ -118,7 +121,9 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
     for (const [hash, v] of cache) if (guidToHex(v.credential.guid) === hex) cache.delete(hash);
   }
 
-  async function mint(guid: Uint8Array, m: { pending: boolean }): Promise<string> {
+  async function mint(named: Uint8Array, m: { pending: boolean }): Promise<string> {
+    // Kept under the device record's GUID, also when TO2 runs with a GUID an earlier TO2 gave.
+    const guid = (await deviceOf(o.store, named))?.guid ?? named;
     const token = newDeviceToken();
     const expiresAt = m.pending ? new Date(clock().getTime() + PENDING_CREDENTIAL_MS) : undefined;
     await o.store.deviceCredentials.create({

@@ -204,6 +204,14 @@ export interface IntentLeasesTable {
   expires_at: Millis;
 }
 
+/** From 0021: each GUID TO2 gave a device, the record it belongs to, and the GUID that TO2 ran with. */
+export interface DeviceGuidsTable {
+  guid: string;
+  device_guid: string;
+  ran_with: string;
+  created_at: Millis;
+}
+
 /** From 0015: device API bearer credentials by SHA-256 of the token; `activated_at` null while pending. */
 export interface DeviceCredentialsTable {
   token_hash: string;
@@ -327,6 +335,7 @@ export interface Database {
   intent_quarantine_actions: IntentQuarantineActionsTable;
   intent_leases: IntentLeasesTable;
   device_credentials: DeviceCredentialsTable;
+  device_guids: DeviceGuidsTable;
   device_config: DeviceConfigTable;
   payloads: PayloadsTable;
   payload_chunks: PayloadChunksTable;

@@ -165,3 +165,46 @@ test('a device that did not take the provision (no iotopia.onboard) gets no live
     assert.equal(audit?.details.deviceApiCredential, undefined);
   });
 });
+
+test('re-onboarding under the replacement GUID: one device record, and the new credential supersedes the first', async () => {
+  await withStore(async (store, anchor) => {
+    const credentials = deviceCredentials({ store, cacheMs: 0 });
+    const owner = storeOwnerVoucherStore(store);
+    const plans = withDeviceApiPlan(async () => [], { endpoint: ENDPOINT, credentials, trustAnchors: async () => [anchor] });
+    const tokenOf = async (guid: Uint8Array) => {
+      const p = (await plans(guid, VOUCHER))[0];
+      assert.ok(p?.module === 'iotopia.onboard' && p.provision.credential.type === 'bearer');
+      return p.provision.credential.token;
+    };
+    const replacement = new Uint8Array(16).fill(0x43);
+    const next = new Uint8Array(16).fill(0x44);
+    await owner.add(GUID, Uint8Array.of(1));
+    const first = await tokenOf(GUID);
+    await owner.onboarded(GUID, {
+      replacementGuid: replacement,
+      replacementVoucher: Uint8Array.of(2),
+      deliveredCredential: { type: 'bearer', token: first },
+    });
+    // The device comes back with the GUID TO2 gave it.
+    const second = await tokenOf(replacement);
+    assert.deepEqual((await store.deviceCredentials.findByHash(hashSecret(second)))?.guid, GUID, "kept under the device's record");
+    await owner.onboarded(replacement, {
+      replacementGuid: next,
+      replacementVoucher: Uint8Array.of(3),
+      deliveredCredential: { type: 'bearer', token: second },
+    });
+    assert.equal(await store.devices.get(replacement), undefined, 'no second record');
+    assert.equal((await store.devices.list()).items.length, 1);
+    assert.deepEqual((await store.devices.get(GUID))?.replacementGuid, next);
+    const v = await credentials.verify(second);
+    assert.ok(v.ok && Buffer.from(v.device.guid).equals(Buffer.from(GUID)));
+    const old = await store.deviceCredentials.findByHash(hashSecret(first));
+    assert.ok(old?.expiresAt !== undefined, 'the first credential runs out after the rotation overlap');
+    assert.equal(
+      (await store.deviceCredentials.listForDevice(GUID)).filter((c) => c.activatedAt !== undefined && c.expiresAt === undefined).length,
+      1,
+    );
+    // Decommissioning the one record revokes both.
+    assert.equal(await credentials.revoke(GUID), 2);
+  });
+});
