@@ -246,6 +246,8 @@ export interface PayloadChunksTable {
   blob_id: string;
   n: Int;
   bytes: Bytes;
+  /** From 0021; null for chunks written before. */
+  written_at: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 /** From 0016: releases; `components` is JSON: [{id, digest, size}]. */

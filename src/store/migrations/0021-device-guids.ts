@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
- * One device record through replacement GUIDs: every GUID TO2 gave a device here names the record
+ * Two additions. One device record through replacement GUIDs: every GUID TO2 gave a device here names the record
  * it was given to (`device_guid`, the GUID the device first onboarded with) and the GUID the device
  * ran that TO2 with (`ran_with`). Filled from the replacement GUIDs recorded so far; records made
- * before this migration for a GUID TO2 had given (one per TO2 run) stay as they are.
+ * before this migration for a GUID TO2 had given (one per TO2 run) stay as they are. And when each
+ * payload chunk was written (`written_at`; null for chunks written before), so that a sweep removes
+ * only chunks of uploads that ended long ago without a payload row.
  */
 export function deviceGuids(): Migration {
   return {
@@ -20,6 +22,7 @@ export function deviceGuids(): Migration {
       await sql`insert into device_guids (guid, device_guid, ran_with, created_at)
         select replacement_guid, guid, guid, coalesce(onboarded_at, updated_at) from devices
         where replacement_guid is not null and replacement_guid <> guid`.execute(db);
+      await db.schema.alterTable('payload_chunks').addColumn('written_at', 'bigint').execute();
     },
   };
 }
