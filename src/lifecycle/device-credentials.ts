@@ -51,6 +51,11 @@ export interface DeviceCredentials {
   mint(guid: Uint8Array, o: { pending: boolean }): Promise<string>;
   /** A new live credential; the previous one is still accepted for the overlap. */
   rotate(guid: Uint8Array): Promise<string>;
+  /**
+   * An operator asks the device to rotate: its live credential is marked, and the device's polls
+   * answer `rotate: true` until it calls the device API's rotate route. Resolves with how many were marked.
+   */
+  requestRotation(guid: Uint8Array): Promise<number>;
   /** Revokes every credential of the device, at once in this process; resolves with how many. */
   revoke(guid: Uint8Array): Promise<number>;
   verify(token: string): Promise<DeviceVerdict>;
@@ -142,6 +147,11 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
       const token = await mint(guid, { pending: false });
       forget(guid);
       return token;
+    },
+    async requestRotation(guid) {
+      const n = await o.store.deviceCredentials.requestRotation(guid);
+      forget(guid);
+      return n;
     },
     async revoke(guid) {
       forget(guid);

@@ -14,6 +14,8 @@ export interface DeviceCredentialRecord {
   /** The first moment it is refused; absent for no expiry. */
   expiresAt?: Date;
   revokedAt?: Date;
+  /** When an operator asked the device to rotate it (the poll answer says `rotate` while it is live). */
+  rotationRequestedAt?: Date;
 }
 
 export interface DeviceCredentialRepository {
@@ -31,6 +33,8 @@ export interface DeviceCredentialRepository {
    * unrevoked credential of this device has that hash.
    */
   activate(guid: Uint8Array, tokenHash: string, overlapMs: number): Promise<void>;
+  /** Marks the device's live credentials (active, no expiry, not revoked) for rotation; resolves with how many. */
+  requestRotation(guid: Uint8Array): Promise<number>;
   /** Revokes every credential of the device not revoked yet; resolves with how many. */
   revokeAll(guid: Uint8Array): Promise<number>;
 }

@@ -220,6 +220,8 @@ export interface DeviceCredentialsTable {
   activated_at: NullableMillis;
   expires_at: NullableMillis;
   revoked_at: NullableMillis;
+  /** From 0021. */
+  rotation_requested_at: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 /** From 0015: what a device reports about itself on the device API, JSON. */

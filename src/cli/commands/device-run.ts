@@ -2,13 +2,14 @@
  * `iotopia device run`: the device agent's service loop on the device API. It reads the provision
  * that onboarding stored beside the credential (provision.json: endpoint, bearer credential, trust
  * anchors), polls at the interval the server answers with, and applies each offered update
- * (src/agent/apply-update.ts; components and downloads live beside the credential). `--once` polls
- * (and updates) once; otherwise it runs until SIGINT or SIGTERM.
+ * (src/agent/apply-update.ts; components and downloads live beside the credential). When the
+ * answer says `rotate`, it gets a new credential and stores it in the provision file first. `--once`
+ * polls (and updates, and rotates) once; otherwise it runs until SIGINT or SIGTERM.
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { applyUpdate, type OfferedUpdate, type UpdateResult } from '../../agent/apply-update.ts';
-import { DeviceApiError, type PollAnswer, pollLoop, pollOnce } from '../../agent/device-api-client.ts';
+import { DeviceApiError, type PollAnswer, pollLoop, pollOnce, rotateCredential } from '../../agent/device-api-client.ts';
 import { fileManagementStore } from '../../agent/local-ports.ts';
 import { updateClient } from '../../agent/update-client.ts';
 import { fetchTrusting } from '../../fdo/client/tls-fetch.ts';
@@ -62,12 +63,18 @@ export function registerDeviceRun(device: Command, cli: CliContext, defaultCrede
     .option(...TLS_CA_OPTION)
     .action(async (o: RunOptions) => {
       const file = resolve(pathIn(cli, o.provision ?? join(dirname(o.credential), 'provision.json')));
-      const provision = await loadProvision(file);
+      let provision = await loadProvision(file);
       const tlsCa = readTlsCa(cli, o.tlsCa);
       const fetcher = tlsCa === undefined ? globalThis.fetch : fetchTrusting(tlsCa);
       const show = (a: PollAnswer) => (a.action === null ? 'no action' : `action ${output.text(JSON.stringify(a.action))}`);
       const dataDir = dirname(resolve(pathIn(cli, o.credential)));
-      const client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
+      let client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
+      // A rotated credential is stored before it is used; the update client downloads with it from then on.
+      const rotated = async (next: ManagementProvision) => {
+        await fileManagementStore(file).save(next);
+        provision = next;
+        client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
+      };
       const apply = async (a: PollAnswer): Promise<UpdateResult | undefined> => {
         const action = offered(a);
         return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir, { accept: o.acceptUpdates === true });
@@ -78,11 +85,17 @@ export function registerDeviceRun(device: Command, cli: CliContext, defaultCrede
         const answer = await pollOnce(provision, fetcher).catch((e: unknown) => {
           throw e instanceof DeviceApiError ? refused(e) : e;
         });
+        if (answer.rotate === true)
+          await rotated(
+            await rotateCredential(provision, fetcher).catch((e: unknown) => {
+              throw e instanceof DeviceApiError ? refused(e) : e;
+            }),
+          );
         const update = await apply(answer).catch((e: unknown) => {
           throw e instanceof DeviceApiError ? refused(e) : e;
         });
         output.result({ endpoint: provision.endpoint, ...answer, ...(update === undefined ? {} : { update }) }, () => [
-          `polled ${output.text(provision.endpoint)}: ${show(answer)}${showUpdate(update)}; next poll in ${answer.pollSeconds} s`,
+          `polled ${output.text(provision.endpoint)}: ${show(answer)}${showUpdate(update)}${answer.rotate === true ? '; credential rotated' : ''}; next poll in ${answer.pollSeconds} s`,
         ]);
         return;
       }
@@ -108,6 +121,10 @@ export function registerDeviceRun(device: Command, cli: CliContext, defaultCrede
             });
         },
         onError: (e, retry) => log(`poll failed: ${output.text(e.message)} [${e.code}]; retry in ${retry} s`),
+        onRotated: async (next) => {
+          await rotated(next);
+          log('credential rotated');
+        },
       }).catch((e: unknown) => {
         throw e instanceof DeviceApiError ? refused(e) : e;
       });

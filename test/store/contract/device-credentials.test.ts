@@ -82,6 +82,30 @@ forEachDialect((make) => {
     );
   });
 
+  test('device credentials: a rotation request marks only the live credential of the device', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store) => {
+        await store.deviceCredentials.create({ guid: guid(1), tokenHash: hashSecret('old'), active: true });
+        await store.deviceCredentials.create({ guid: guid(1), tokenHash: hashSecret('live'), active: false });
+        await store.deviceCredentials.activate(guid(1), hashSecret('live'), 600_000);
+        await store.deviceCredentials.create({ guid: guid(1), tokenHash: hashSecret('pending'), active: false });
+        await store.deviceCredentials.create({ guid: guid(2), tokenHash: hashSecret('other'), active: true });
+        c.advance(1000);
+        assert.equal(await store.deviceCredentials.requestRotation(guid(1)), 1);
+        const at = async (t: string) => (await store.deviceCredentials.findByHash(hashSecret(t)))?.rotationRequestedAt?.getTime();
+        assert.deepEqual(
+          [await at('live'), await at('old'), await at('pending'), await at('other')],
+          [c.now(), undefined, undefined, undefined],
+        );
+        await store.deviceCredentials.revokeAll(guid(1));
+        assert.equal(await store.deviceCredentials.requestRotation(guid(1)), 0);
+      },
+      c.clock,
+    );
+  });
+
   test('device config: stored per device, replaced whole, read back as JSON', async () => {
     const c = movableClock();
     await withStore(
