@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeCoseKey, encodeCoseKey, keyObjectToCoseKey } from '../../src/codec/cose/key.ts';
@@ -223,12 +223,22 @@ describe('iotopia release … and /api/v1/releases, /api/v1/payloads against iot
   });
 });
 
-test('payloads in a directory (payloadDir): an uploaded payload is one file there', async () => {
+test('payloads in a directory (payloadDir): an uploaded payload is one file there; old files no payload names are swept at start', async () => {
   const holder = await startTestPlatform('iotopia-release-dir-');
   await holder.platform.close();
   const dir = join(holder.dir, 'payloads');
+  // Left by crashes: a file never recorded and a part file, hours old; a young one and a stranger's file stay.
+  mkdirSync(dir, { recursive: true });
+  const [oldFile, oldPart, young] = [randomUUID(), `${randomUUID()}.part`, randomUUID()];
+  for (const name of [oldFile, oldPart, young, 'notes.txt']) writeFileSync(join(dir, name), 'x');
+  const hoursAgo = new Date(Date.now() - 3 * 3600_000);
+  for (const name of [oldFile, oldPart, 'notes.txt']) utimesSync(join(dir, name), hoursAgo, hoursAgo);
   const d = await startTestPlatform('iotopia-release-dir2-', { payloadDir: dir });
   try {
+    for (let i = 0; i < 100 && readdirSync(dir).includes(oldFile); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(readdirSync(dir).sort(), [young, 'notes.txt'].sort());
+    rmSync(join(dir, young));
+    rmSync(join(dir, 'notes.txt'));
     const tokens = await roleTokens(d.platform);
     const bytes = new Uint8Array(randomBytes(5000));
     const res = await fetch(`${d.url}/api/v1/payloads`, {

@@ -20,9 +20,11 @@ const Revoke = Type.Object(
 
 function status(c: DeviceCredentialRecord, now: Date): string {
   if (c.revokedAt !== undefined) return 'revoked';
+  const expired = c.expiresAt !== undefined && c.expiresAt.getTime() <= now.getTime();
+  // A pending one whose TO2 never committed runs out like a replaced one.
+  if (expired) return 'expired';
   if (c.activatedAt === undefined) return 'pending';
-  if (c.expiresAt !== undefined) return c.expiresAt.getTime() <= now.getTime() ? 'expired' : 'superseded';
-  return 'live';
+  return c.expiresAt !== undefined ? 'superseded' : 'live';
 }
 
 const view = (c: DeviceCredentialRecord, now: Date) => ({
