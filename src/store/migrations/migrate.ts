@@ -22,7 +22,7 @@ import { deviceRegistry } from './0014-device-registry.ts';
 import { deviceCredentials } from './0015-device-credentials.ts';
 import { releases } from './0016-releases.ts';
 import { campaigns } from './0017-campaigns.ts';
-import { deviceGuids } from './0021-device-guids.ts';
+import { deviceGuidsRotationSweep } from './0021-device-guids-rotation-sweep.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -44,7 +44,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0015-device-credentials': deviceCredentials(),
     '0016-releases': releases(dialect),
     '0017-campaigns': campaigns(dialect),
-    '0021-device-guids': deviceGuids(),
+    '0021-device-guids-rotation-sweep': deviceGuidsRotationSweep(),
   };
 }
 

@@ -9,7 +9,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
  * only chunks of uploads that ended long ago without a payload row. And when an operator asked the
  * device to rotate a credential (`rotation_requested_at`; the poll answer says so until it does).
  */
-export function deviceGuids(): Migration {
+export function deviceGuidsRotationSweep(): Migration {
   return {
     async up(db: Kysely<unknown>) {
       await db.schema
