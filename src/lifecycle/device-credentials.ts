@@ -1,11 +1,12 @@
 /**
  * Device API credentials (ADR 0027): a bearer token per device, 32 random bytes in base64url,
- * stored only as its SHA-256. The owner mints one pending credential per TO2 and activates it when
- * the TO2 outcome commits; rotation makes a new one live and lets the old one run for
+ * stored only as its SHA-256. The owner mints one pending credential per TO2 and activates exactly
+ * that one when the TO2 outcome commits, if the device took the provision that carried it; rotation makes a new one live and lets the old one run for
  * ROTATION_OVERLAP_MS; revocation is immediate. `verify` refuses unknown, pending, revoked and
  * expired credentials and devices that are suspended, decommissioned, resold or gone.
  */
 import { randomBytes } from 'node:crypto';
+import type { DeviceApiCredential } from '../fdo/serviceinfo/ports.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import type { DeviceCredentialRecord } from '../store/device-credential-repository.ts';
 import type { DeviceRecord, DeviceState } from '../store/device-repository.ts';
@@ -17,6 +18,8 @@ import { moveDevice } from './device-states.ts';
 export const DEVICE_TOKEN_BYTES = 32;
 /** How long a replaced credential stays valid after a rotation, so a device mid-poll is not cut off. */
 export const ROTATION_OVERLAP_MS = 10 * 60_000;
+/** How long a pending credential waits for the TO2 that delivers it to commit (TO2 sessions last minutes). */
+export const PENDING_CREDENTIAL_MS = 60 * 60_000;
 /**
  * How long a verified credential and its device's state are trusted from memory before the store
  * is asked again: the bound on how late a revocation or suspension made on another replica counts
@@ -45,10 +48,18 @@ export interface DeviceCredentialsOptions {
 }
 
 export interface DeviceCredentials {
-  /** A new credential for the device: pending (activated when its TO2 commits) or live at once. */
+  /**
+   * A new credential for the device of this GUID (original or given by TO2): pending (activated
+   * when the TO2 that delivers it commits) or live at once.
+   */
   mint(guid: Uint8Array, o: { pending: boolean }): Promise<string>;
   /** A new live credential; the previous one is still accepted for the overlap. */
   rotate(guid: Uint8Array): Promise<string>;
+  /**
+   * An operator asks the device to rotate: its live credential is marked, and the device's polls
+   * answer `rotate: true` until it calls the device API's rotate route. Resolves with how many were marked.
+   */
+  requestRotation(guid: Uint8Array): Promise<number>;
   /** Revokes every credential of the device, at once in this process; resolves with how many. */
   revoke(guid: Uint8Array): Promise<number>;
   verify(token: string): Promise<DeviceVerdict>;
@@ -59,13 +70,23 @@ export interface DeviceCredentials {
 export const newDeviceToken = (): string => randomBytes(DEVICE_TOKEN_BYTES).toString('base64url');
 
 /**
- * Inside the TO2 outcome's transaction: the device's newest pending credential becomes its live
- * one. Earlier pending ones (TO2 runs that did not finish) are revoked. Nothing when none is pending.
+ * Inside the TO2 outcome's transaction: the credential this TO2 session delivered in its
+ * iotopia.onboard provision becomes the device's live one, if this owner minted it for the device
+ * and it is still pending. Nothing else is activated: a device that skipped iotopia.onboard gets no
+ * usable credential, and a pending credential of another TO2 run for the device (overlapping, or
+ * abandoned) stays pending until its own run commits or it expires (PENDING_CREDENTIAL_MS).
  */
-export async function activatePendingCredential(r: Repositories, guid: Uint8Array, overlapMs = ROTATION_OVERLAP_MS): Promise<boolean> {
-  const pending = (await r.deviceCredentials.listForDevice(guid)).find((c) => c.activatedAt === undefined && c.revokedAt === undefined);
-  if (pending === undefined) return false;
-  await r.deviceCredentials.activate(guid, pending.tokenHash, overlapMs);
+export async function activateDeliveredCredential(
+  r: Repositories,
+  guid: Uint8Array,
+  delivered: DeviceApiCredential | undefined,
+  overlapMs = ROTATION_OVERLAP_MS,
+): Promise<boolean> {
+  if (delivered?.type !== 'bearer') return false;
+  const hash = hashSecret(delivered.token);
+  const c = await r.deviceCredentials.findByHash(hash);
+  if (c === undefined || c.activatedAt !== undefined || c.revokedAt !== undefined || guidToHex(c.guid) !== guidToHex(guid)) return false;
+  await r.deviceCredentials.activate(guid, hash, overlapMs);
   return true;
 }
 
@@ -132,9 +153,17 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
     for (const [hash, v] of cache) if (guidToHex(v.credential.guid) === hex) cache.delete(hash);
   }
 
-  async function mint(guid: Uint8Array, m: { pending: boolean }): Promise<string> {
+  async function mint(named: Uint8Array, m: { pending: boolean }): Promise<string> {
+    // Kept under the device record's GUID, also when TO2 runs with a GUID an earlier TO2 gave.
+    const guid = (await deviceOf(o.store, named))?.guid ?? named;
     const token = newDeviceToken();
-    await o.store.deviceCredentials.create({ guid, tokenHash: hashSecret(token), active: false });
+    const expiresAt = m.pending ? new Date(clock().getTime() + PENDING_CREDENTIAL_MS) : undefined;
+    await o.store.deviceCredentials.create({
+      guid,
+      tokenHash: hashSecret(token),
+      active: false,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+    });
     if (!m.pending) await o.store.deviceCredentials.activate(guid, hashSecret(token), overlapMs);
     return token;
   }
@@ -145,6 +174,11 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
       const token = await mint(guid, { pending: false });
       forget(guid);
       return token;
+    },
+    async requestRotation(guid) {
+      const n = await o.store.deviceCredentials.requestRotation(guid);
+      forget(guid);
+      return n;
     },
     async revoke(guid) {
       forget(guid);

@@ -119,14 +119,15 @@ export function deviceTransition(event: DeviceEvent, state: From, guid: Uint8Arr
 
 /**
  * Applies `event` to the device record inside a transaction. `onboarded` also records the GUID TO2
- * gave the device and what TO2 learned of it (`info`). `current` is the state the caller read in this transaction, to spare a second
+ * gave the device, the GUID it ran that TO2 with (`ranWith`, when not the record's), and what TO2
+ * learned of it (`info`). `current` is the state the caller read in this transaction, to spare a second
  * read. Resolves with the state afterwards.
  */
 export async function moveDevice(
   r: Repositories,
   guid: Uint8Array,
   event: DeviceEvent,
-  o: { replacementGuid?: Uint8Array; current?: From; info?: OnboardInfo } = {},
+  o: { replacementGuid?: Uint8Array; current?: From; info?: OnboardInfo; ranWith?: Uint8Array } = {},
 ): Promise<DeviceState> {
   const t = DEVICE_TRANSITIONS[event];
   // An event from every state (and none) needs no read: the table cannot refuse it.
@@ -138,7 +139,7 @@ export async function moveDevice(
   if (event === 'onboarded') {
     if (o.replacementGuid === undefined) throw new TypeError('moveDevice: onboarded needs the replacement GUID');
     if (current === NO_DEVICE) await r.devices.upsert({ guid, state: 'owned' });
-    await r.devices.markOnboarded(guid, o.replacementGuid, o.info);
+    await r.devices.markOnboarded(guid, o.replacementGuid, o.info, o.ranWith);
     return to;
   }
   await r.devices.upsert({ guid, state: to });

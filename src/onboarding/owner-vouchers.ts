@@ -1,6 +1,6 @@
 import type { To2OwnerVoucherStore } from '../fdo/protocol/to2-owner.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import { activatePendingCredential } from '../lifecycle/device-credentials.ts';
+import { activateDeliveredCredential } from '../lifecycle/device-credentials.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/errors.ts';
 import type { Repositories, Store } from '../store/store.ts';
@@ -50,6 +50,37 @@ const MAX_CHAIN = 64;
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 /**
+ * Every GUID the device of `guid` had here that this owner holds a voucher for, the first one
+ * first and the current one (the latest TO2's replacement) last: the GUIDs TO2 gave its record,
+ * and, for records made before one record followed a device through its GUIDs, the chain of
+ * records each TO2 run left.
+ */
+async function guidsOfDevice(r: Repositories, guid: Uint8Array): Promise<Uint8Array[]> {
+  const held = async (g: Uint8Array) => (await r.vouchers.get('owner', g)) !== undefined;
+  let first = guid;
+  for (let i = 0; i < MAX_CHAIN; i++) {
+    const before = await r.devices.getByReplacementGuid(first);
+    if (before === undefined || sameBytes(before.guid, first) || !(await held(before.guid))) break;
+    first = before.guid;
+  }
+  const chain = [first];
+  let current: Uint8Array | undefined;
+  const add = async (g: Uint8Array) => {
+    if (!chain.some((c) => sameBytes(c, g)) && (await held(g))) chain.push(g);
+  };
+  for (let i = 0; i < chain.length && chain.length < MAX_CHAIN; i++) {
+    const at = chain[i] as Uint8Array;
+    for (const link of await r.devices.listGuidLinks(at)) await add(link.guid);
+    const next = (await r.devices.get(at))?.replacementGuid;
+    if (next === undefined || !(await held(next))) continue;
+    await add(next);
+    current = next;
+  }
+  // The latest replacement last, also when a Credential Reuse made an earlier GUID current again.
+  return current === undefined ? chain : [...chain.filter((g) => !sameBytes(g, current)), current];
+}
+
+/**
  * TO2's voucher store on the store (docs/decisions/0009-lost-to2-done2.md).
  *
  * The end of TO2 (replacement voucher stored, device onboarded, audit record) is one transaction,
@@ -86,15 +117,18 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
       const v = await store.vouchers.get('owner', guid);
       return v === undefined || !HELD_STATES.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
     },
-    async onboarded(guid, { replacementGuid, replacementVoucher, deviceInfo, peerAddress }) {
+    async onboarded(guid, { replacementGuid, replacementVoucher, deviceInfo, peerAddress, deliveredCredential }) {
       let certificateMudUrl: string | undefined;
+      let key = guid;
       await store.transaction(async (r) => {
         // A device that declared no MUD URL may carry one in its certificate (RFC 8520 §11).
         if (deviceInfo?.mudUrl === undefined) {
           const held = await r.vouchers.get('owner', guid);
           certificateMudUrl = held === undefined ? undefined : voucherCertificateMudUrl(held.voucher);
         }
-        const device = await r.devices.get(guid);
+        // One record per device: a TO2 run with a GUID an earlier TO2 gave updates the device's record.
+        const device = (await r.devices.get(guid)) ?? (await r.devices.getByReplacementGuid(guid));
+        key = device?.guid ?? guid;
         const earlier = device?.replacementGuid;
         // A TO2 that began before a resale must not end with the device onboarded here: the
         // transition refuses a resold voucher (and the conditional update one resold meanwhile),
@@ -119,14 +153,16 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
           ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl }),
           ...(peerAddress === undefined ? {} : { address: peerAddress }),
         };
-        await moveDevice(r, guid, 'onboarded', { replacementGuid, current: device?.state ?? 'absent', info });
-        // The device API credential handed out in this TO2 becomes usable with its outcome (ADR 0027).
-        const credential = await activatePendingCredential(r, guid);
+        await moveDevice(r, key, 'onboarded', { replacementGuid, current: device?.state ?? 'absent', info, ranWith: guid });
+        // The device API credential this TO2 delivered becomes usable with its outcome, and supersedes
+        // the device's earlier one (ADR 0027).
+        const credential = await activateDeliveredCredential(r, key, deliveredCredential);
         await r.audit.append({
           actor,
           action: 'device.onboarded',
-          subject: guidToHex(guid),
+          subject: guidToHex(key),
           details: {
+            ...(sameBytes(key, guid) ? {} : { guid: guidToHex(guid) }),
             replacementGuid: guidToHex(replacementGuid),
             replacementVoucher: replacementVoucher !== undefined,
             ...(credential ? { deviceApiCredential: 'activated' } : {}),
@@ -137,7 +173,7 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
         });
       });
       options.afterOnboarded?.({
-        guid,
+        guid: key,
         replacementGuid,
         ...deviceInfo,
         ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrlSource: 'fdo' }),
@@ -152,12 +188,14 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
       await store.transaction(async (r) => {
         const d = await r.devices.get(device.guid);
         if (d?.replacementGuid === undefined || !sameBytes(d.replacementGuid, guid)) return;
-        if ((await r.vouchers.get('owner', d.guid))?.state !== 'onboarded') return;
-        await moveVoucher(r, d.guid, 'retired', { current: 'onboarded' });
+        // The voucher this GUID replaced: the one its TO2 ran with (an earlier replacement, or the first).
+        const replaced = (await r.devices.getGuidLink(guid))?.ranWith ?? d.guid;
+        if ((await r.vouchers.get('owner', replaced))?.state !== 'onboarded') return;
+        await moveVoucher(r, replaced, 'retired', { current: 'onboarded' });
         await r.audit.append({
           actor,
           action: 'voucher.retired',
-          subject: guidToHex(d.guid),
+          subject: guidToHex(replaced),
           details: { replacementGuid: guidToHex(guid) },
         });
       });
@@ -166,20 +204,7 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
       store.transaction(async (r) => {
         const named = await r.vouchers.get('owner', guid);
         if (named === undefined) throw new StoreError(ERR_STORE_NOT_FOUND, `this owner holds no voucher for ${guidToHex(guid)}`);
-        // Back to the first voucher of the device here, then forward along the replacements TO2 gave.
-        let first = guid;
-        for (let i = 0; i < MAX_CHAIN; i++) {
-          const before = await r.devices.getByReplacementGuid(first);
-          if (before === undefined || sameBytes(before.guid, first) || (await r.vouchers.get('owner', before.guid)) === undefined) break;
-          first = before.guid;
-        }
-        const chain = [first];
-        for (let i = 0; i < MAX_CHAIN; i++) {
-          const at = chain[chain.length - 1] as Uint8Array;
-          const next = (await r.devices.get(at))?.replacementGuid;
-          if (next === undefined || chain.some((g) => sameBytes(g, next)) || (await r.vouchers.get('owner', next)) === undefined) break;
-          chain.push(next);
-        }
+        const chain = await guidsOfDevice(r, guid);
         const records: VoucherRecord[] = [];
         for (const g of chain) records.push((await r.vouchers.get('owner', g)) as VoucherRecord);
         if (records.some((v) => v.state === 'resold')) {

@@ -67,6 +67,15 @@ export interface OnboardInfo {
   address?: string;
 }
 
+/** A GUID TO2 gave a device here: the record it belongs to and the GUID the device ran that TO2 with. */
+export interface DeviceGuidLink {
+  guid: Uint8Array;
+  /** The device record's GUID (the one the device first onboarded with here). */
+  device: Uint8Array;
+  ranWith: Uint8Array;
+  createdAt: Date;
+}
+
 export interface DeviceListRequest extends PageRequest {
   state?: DeviceState;
   tag?: string;
@@ -87,13 +96,19 @@ export interface DeviceRepository {
    */
   setLabels(guid: Uint8Array, kind: DeviceLabelKind, labels: string[]): Promise<DeviceRecord>;
   get(guid: Uint8Array): Promise<DeviceRecord | undefined>;
-  /** The device TO2 gave this GUID (the one it presents from then on). */
+  /** The device TO2 gave this GUID, at its latest TO2 or an earlier one (see DeviceGuidLink). */
   getByReplacementGuid(replacementGuid: Uint8Array): Promise<DeviceRecord | undefined>;
   /**
-   * Records a finished TO2 and what it learned (each TO2 replaces the previous one's info). Throws
+   * Records a finished TO2 and what it learned (each TO2 replaces the previous one's info) on the
+   * device record `guid`; `ranWith` (default `guid`) is the GUID the device ran that TO2 with. A
+   * replacement GUID other than the record's own is linked to the record. Throws
    * ERR_STORE_NOT_FOUND for an unknown device.
    */
-  markOnboarded(guid: Uint8Array, replacementGuid: Uint8Array, info?: OnboardInfo): Promise<void>;
+  markOnboarded(guid: Uint8Array, replacementGuid: Uint8Array, info?: OnboardInfo, ranWith?: Uint8Array): Promise<void>;
+  /** The link of a GUID TO2 gave, if any. */
+  getGuidLink(guid: Uint8Array): Promise<DeviceGuidLink | undefined>;
+  /** The GUIDs TO2 gave the device record `guid`, oldest first (at most 1000). */
+  listGuidLinks(guid: Uint8Array): Promise<DeviceGuidLink[]>;
   /**
    * Records when and where devices were last seen; a sighting older than the one recorded is
    * ignored, an unknown device too. Does not change `updatedAt`.

@@ -29,9 +29,15 @@ export interface PayloadRepository {
   putChunk(blobId: string, index: number, bytes: Uint8Array): Promise<void>;
   getChunk(blobId: string, index: number): Promise<Uint8Array | undefined>;
   deleteChunks(blobId: string): Promise<number>;
+  /** Blob ids of chunks whose newest was written before `before` (or before written times were kept), at most `limit`. */
+  chunkBlobsBefore(before: Date, limit: number): Promise<string[]>;
+  /** Of these blob ids, those a payload record names. */
+  blobIdsInUse(blobIds: readonly string[]): Promise<Set<string>>;
   /** Throws ERR_STORE_DUPLICATE when a payload with this digest exists. */
   create(p: PayloadInput): Promise<PayloadRecord>;
   get(digest: string): Promise<PayloadRecord | undefined>;
+  /** Removes the payload record (its chunks or file stay for the caller); resolves with it, or undefined when none. */
+  delete(digest: string): Promise<PayloadRecord | undefined>;
   /** By digest; the chunk digests are left out of listed records (empty). */
   list(page?: PageRequest): Promise<Page<PayloadRecord>>;
 }

@@ -57,6 +57,8 @@ export interface ReleaseRepository {
   list(request?: ReleaseListRequest): Promise<Page<ReleaseInfo>>;
   /** The highest sequence number of any release of the model, retired ones included. */
   latestSequence(model: string): Promise<number | undefined>;
+  /** Ids of releases, in any state, with a component whose payload has this digest (at most `limit`). */
+  namingPayload(digest: string, limit: number): Promise<string[]>;
   /** The release after the change, or undefined when there is none with this id. */
   setState(id: string, state: ReleaseState): Promise<ReleaseInfo | undefined>;
 }

@@ -207,6 +207,14 @@ export interface IntentLeasesTable {
   expires_at: Millis;
 }
 
+/** From 0021: each GUID TO2 gave a device, the record it belongs to, and the GUID that TO2 ran with. */
+export interface DeviceGuidsTable {
+  guid: string;
+  device_guid: string;
+  ran_with: string;
+  created_at: Millis;
+}
+
 /** From 0015: device API bearer credentials by SHA-256 of the token; `activated_at` null while pending. */
 export interface DeviceCredentialsTable {
   token_hash: string;
@@ -215,6 +223,8 @@ export interface DeviceCredentialsTable {
   activated_at: NullableMillis;
   expires_at: NullableMillis;
   revoked_at: NullableMillis;
+  /** From 0021. */
+  rotation_requested_at: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 /** From 0015: what a device reports about itself on the device API, JSON. */
@@ -241,6 +251,8 @@ export interface PayloadChunksTable {
   blob_id: string;
   n: Int;
   bytes: Bytes;
+  /** From 0021; null for chunks written before. */
+  written_at: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 /** From 0016: releases; `components` is JSON: [{id, digest, size}]. */
@@ -343,6 +355,7 @@ export interface Database {
   intent_quarantine_actions: IntentQuarantineActionsTable;
   intent_leases: IntentLeasesTable;
   device_credentials: DeviceCredentialsTable;
+  device_guids: DeviceGuidsTable;
   device_config: DeviceConfigTable;
   payloads: PayloadsTable;
   payload_chunks: PayloadChunksTable;

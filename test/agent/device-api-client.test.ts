@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DeviceApiError, pollLoop, pollOnce, readPollAnswer } from '../../src/agent/device-api-client.ts';
+import { DeviceApiError, pollLoop, pollOnce, readPollAnswer, rotateCredential } from '../../src/agent/device-api-client.ts';
 import type { ManagementProvision } from '../../src/fdo/serviceinfo/ports.ts';
 
 const PROVISION: ManagementProvision = {
@@ -91,4 +91,44 @@ test('the loop retries a 403 and a network failure, stops on request, and ends o
     pollLoop({ provision: PROVISION, fetch: revoked.f, stop: new Promise(() => {}), onPoll: () => {}, onError: () => {} }),
     { code: 'ERR_DEVICE_API_TOKEN_REVOKED', status: 401 },
   );
+});
+
+test('rotate: the loop gets a new token when asked, stores it first, and polls with it from then on; bad answers are refused', async () => {
+  const fresh = 'N'.repeat(43);
+  const { f, seen } = scripted([
+    json(200, { action: null, pollSeconds: 1, rotate: true }),
+    json(200, { credential: { type: 'bearer', token: fresh }, previousValidSeconds: 600 }),
+    json(200, { action: null, pollSeconds: 1 }),
+  ]);
+  let stop: (reason: string) => void = () => {};
+  const stored: ManagementProvision[] = [];
+  let polls = 0;
+  const done = await pollLoop({
+    provision: PROVISION,
+    fetch: f,
+    stop: new Promise((r) => (stop = r)),
+    onPoll: () => {
+      if (++polls === 2) stop('enough');
+    },
+    onError: () => assert.fail('no error expected'),
+    onRotated: async (p) => void stored.push(p),
+  });
+  assert.equal(done.polls, 2);
+  assert.deepEqual(
+    stored.map((p) => p.credential),
+    [{ type: 'bearer', token: fresh }],
+  );
+  assert.deepEqual(
+    seen.map((x) => [x.url.replace('https://owner.example.com/device/v1/', ''), x.auth?.slice(7, 8)]),
+    [
+      ['poll', 'T'],
+      ['credentials/rotate', 'T'],
+      ['poll', 'N'],
+    ],
+  );
+  assert.equal(readPollAnswer({ action: null, pollSeconds: 5, rotate: 'yes' }).rotate, undefined);
+  for (const body of [{}, { credential: { type: 'bearer', token: 'a b' } }, { credential: { type: 'client-cert', token: fresh } }]) {
+    const bad = scripted([json(200, body)]);
+    await assert.rejects(rotateCredential(PROVISION, bad.f), { code: 'ERR_DEVICE_API_ANSWER' });
+  }
 });

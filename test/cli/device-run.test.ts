@@ -204,6 +204,53 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     );
   });
 
+  test('an operator asks for a rotation; the poll says rotate, device run gets a new token and stores it; the old one runs out', async () => {
+    const guid = await onboard('r');
+    const hex = Buffer.from(guid).toString('hex');
+    const old = provisionOf('r').credential.token;
+    const api = (path: string, body: unknown) =>
+      fetch(`${platform.url}/api/v1/devices/${hex}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    assert.equal((await api('/credentials/rotate', {})).status, 400, 'a reason is required');
+    assert.deepEqual(await (await api('/credentials/rotate', { reason: 'yearly rotation' })).json(), { requested: 1 });
+    const asked = (await (await deviceApi('/poll', old)).json()) as { rotate?: boolean };
+    assert.equal(asked.rotate, true);
+
+    const polled = await run(['device', 'run', '--credential', 'r/c.cbor', '--once', '--json']);
+    assert.equal(polled.code, 0, polled.err);
+    assert.equal((JSON.parse(polled.out) as { rotate?: boolean }).rotate, true);
+    const fresh = provisionOf('r').credential.token;
+    assert.notEqual(fresh, old);
+    assert.equal(statSync(join(dir, 'r', 'provision.json')).mode & 0o777, 0o600);
+    const now = (await (await deviceApi('/poll', fresh)).json()) as { rotate?: boolean };
+    assert.equal(now.rotate, undefined, 'asked once: the new credential is not marked');
+    assert.equal((await deviceApi('/poll', old)).status, 200, 'the old one lasts for the overlap');
+    const superseded = await platform.store.deviceCredentials.findByHash(hashSecret(old));
+    assert.ok(superseded?.expiresAt !== undefined);
+    assert.equal(
+      ((await (await deviceApi('/poll', old)).json()) as { rotate?: boolean }).rotate,
+      undefined,
+      'a replaced one is not asked again',
+    );
+    const audit = await platform.store.audit.list({ subject: hex });
+    assert.deepEqual(
+      audit.items.filter((x) => x.action.startsWith('device.credentials.')).map((x) => [x.action, x.actor]),
+      [
+        ['device.credentials.rotation-requested', audit.items.find((x) => x.action === 'device.credentials.rotation-requested')?.actor],
+        ['device.credentials.rotated', `device:${hex}`],
+      ],
+    );
+    // A device may also rotate on its own; the answer never goes to the log or the audit record.
+    const own = await deviceApi('/credentials/rotate', fresh, { method: 'POST' });
+    assert.equal(own.status, 200);
+    const token = ((await own.json()) as { credential: { token: string } }).credential.token;
+    assert.equal((await deviceApi('/poll', token)).status, 200);
+    assert.ok(!JSON.stringify((await platform.store.audit.list({ subject: hex })).items).includes(token));
+  });
+
   test('device run without a provision is a usage error', async () => {
     const r = await run(['device', 'run', '--credential', 'none/c.cbor', '--once']);
     assert.equal(r.code, 2);

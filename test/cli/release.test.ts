@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeCoseKey, encodeCoseKey, keyObjectToCoseKey } from '../../src/codec/cose/key.ts';
@@ -190,14 +190,55 @@ describe('iotopia release … and /api/v1/releases, /api/v1/payloads against iot
     assert.equal(unknown.status, 422);
     assert.equal(((await unknown.json()) as { code: string }).code, 'ERR_RELEASE_PAYLOAD_UNKNOWN');
   });
+
+  test('release delete-payload: a payload a release names is refused (409); an unnamed one is deleted, audited; owner role only', async () => {
+    const spare = new Uint8Array(randomBytes(2000));
+    writeFileSync(join(t.dir, 'spare.bin'), spare);
+    assert.equal((await run(['release', 'upload-payload', 'spare.bin'], t.dir, env)).code, 0);
+    const del = (digest: string, token = tokens.owner) =>
+      fetch(`${t.url}/api/v1/payloads/${digest}`, { method: 'DELETE', headers: bearer(token) });
+    assert.equal((await del(sha(spare), tokens.auditor)).status, 403);
+    // fw.bin is named by the release the create test made.
+    const inUse = await run(['release', 'delete-payload', sha(firmware)], t.dir, env);
+    assert.notEqual(inUse.code, 0);
+    assert.match(inUse.err, /ERR_PAYLOAD_IN_USE/);
+    const refused = await del(sha(firmware));
+    assert.equal(refused.status, 409);
+    assert.equal(((await refused.json()) as { code: string }).code, 'ERR_PAYLOAD_IN_USE');
+    assert.ok(await t.platform.store.payloads.get(sha(firmware)));
+
+    const usage = await run(['release', 'delete-payload', 'xyz'], t.dir, env);
+    assert.equal(usage.code, 2, usage.err);
+    const ok = await run(['release', 'delete-payload', sha(spare).toUpperCase(), '--json'], t.dir, env);
+    assert.equal(ok.code, 0, ok.err);
+    assert.equal((JSON.parse(ok.out) as { digest: string }).digest, sha(spare));
+    assert.equal(await t.platform.store.payloads.get(sha(spare)), undefined);
+    assert.deepEqual(
+      (await t.platform.store.audit.list({ subject: sha(spare) })).items.map((a) => a.action),
+      ['payload.uploaded', 'payload.deleted'],
+    );
+    const again = await del(sha(spare));
+    assert.equal(again.status, 404);
+    assert.equal(((await again.json()) as { code: string }).code, 'ERR_PAYLOAD_NOT_FOUND');
+  });
 });
 
-test('payloads in a directory (payloadDir): an uploaded payload is one file there', async () => {
+test('payloads in a directory (payloadDir): an uploaded payload is one file there; old files no payload names are swept at start', async () => {
   const holder = await startTestPlatform('iotopia-release-dir-');
   await holder.platform.close();
   const dir = join(holder.dir, 'payloads');
+  // Left by crashes: a file never recorded and a part file, hours old; a young one and a stranger's file stay.
+  mkdirSync(dir, { recursive: true });
+  const [oldFile, oldPart, young] = [randomUUID(), `${randomUUID()}.part`, randomUUID()];
+  for (const name of [oldFile, oldPart, young, 'notes.txt']) writeFileSync(join(dir, name), 'x');
+  const hoursAgo = new Date(Date.now() - 3 * 3600_000);
+  for (const name of [oldFile, oldPart, 'notes.txt']) utimesSync(join(dir, name), hoursAgo, hoursAgo);
   const d = await startTestPlatform('iotopia-release-dir2-', { payloadDir: dir });
   try {
+    for (let i = 0; i < 100 && readdirSync(dir).includes(oldFile); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(readdirSync(dir).sort(), [young, 'notes.txt'].sort());
+    rmSync(join(dir, young));
+    rmSync(join(dir, 'notes.txt'));
     const tokens = await roleTokens(d.platform);
     const bytes = new Uint8Array(randomBytes(5000));
     const res = await fetch(`${d.url}/api/v1/payloads`, {

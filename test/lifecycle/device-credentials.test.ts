@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { activatePendingCredential, deviceCredentials, ROTATION_OVERLAP_MS } from '../../src/lifecycle/device-credentials.ts';
+import {
+  activateDeliveredCredential,
+  deviceCredentials,
+  PENDING_CREDENTIAL_MS,
+  ROTATION_OVERLAP_MS,
+} from '../../src/lifecycle/device-credentials.ts';
 import { moveDevice } from '../../src/lifecycle/device-states.ts';
 import type { DeviceState } from '../../src/store/device-repository.ts';
 import { hashSecret } from '../../src/store/hash-secret.ts';
@@ -24,20 +29,32 @@ async function withService(fn: (s: { store: Store; now: { ms: number } }) => Pro
 
 const setState = (store: Store, state: DeviceState) => store.devices.upsert({ guid: GUID, state });
 
+const bearer = (token: string) => ({ type: 'bearer' as const, token });
+
 test('a pending credential is refused until its TO2 commits; then it verifies as its own device', async () => {
   await withService(async ({ store, now }) => {
     const creds = deviceCredentials({ store, clock: () => new Date(now.ms) });
     const token = await creds.mint(GUID, { pending: true });
     assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal((await store.deviceCredentials.findByHash(hashSecret(token)))?.expiresAt?.getTime(), now.ms + PENDING_CREDENTIAL_MS);
     assert.deepEqual(await creds.verify(token), { ok: false, refusal: 'unknown' });
-    assert.equal(await store.transaction((r) => activatePendingCredential(r, GUID)), true);
+    // Only the credential delivered, for its own device: nothing delivered, another device's GUID, an unknown token.
+    assert.equal(await store.transaction((r) => activateDeliveredCredential(r, GUID, undefined)), false);
+    assert.equal(await store.transaction((r) => activateDeliveredCredential(r, OTHER, bearer(token))), false);
+    assert.equal(
+      await store.transaction((r) => activateDeliveredCredential(r, GUID, bearer(randomBytes(32).toString('base64url')))),
+      false,
+    );
+    assert.deepEqual(await creds.verify(token), { ok: false, refusal: 'unknown' });
+    assert.equal(await store.transaction((r) => activateDeliveredCredential(r, GUID, bearer(token))), true);
+    assert.equal((await store.deviceCredentials.findByHash(hashSecret(token)))?.expiresAt, undefined, 'a live one has no expiry');
     const v = await creds.verify(token);
     assert.equal(v.ok, true);
     assert.deepEqual(v.ok && v.device.guid, GUID);
     // Only the hash is stored.
     const [row] = await store.deviceCredentials.listForDevice(GUID);
     assert.equal(row?.tokenHash, hashSecret(token));
-    assert.equal(await store.transaction((r) => activatePendingCredential(r, OTHER)), false);
+    assert.equal(await store.transaction((r) => activateDeliveredCredential(r, GUID, bearer(token))), false, 'once only');
   });
 });
 

@@ -3,13 +3,14 @@
  * that onboarding stored beside the credential (provision.json: endpoint, bearer credential, trust
  * anchors), polls at the interval the server answers with, and applies each offered update
  * (src/agent/apply-update.ts; components and downloads live beside the credential), sending a SUIT
- * report signed with the credential's device key. `--once` polls (and updates) once; otherwise it
- * runs until SIGINT or SIGTERM.
+ * report signed with the credential's device key. When the answer says `rotate`, it gets a new
+ * credential and stores it in the provision file first. `--once` polls (and updates, and rotates)
+ * once; otherwise it runs until SIGINT or SIGTERM.
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type ApplyOptions, applyUpdate, type OfferedUpdate, type UpdateResult } from '../../agent/apply-update.ts';
-import { DeviceApiError, type PollAnswer, pollLoop, pollOnce } from '../../agent/device-api-client.ts';
+import { DeviceApiError, type PollAnswer, pollLoop, pollOnce, rotateCredential } from '../../agent/device-api-client.ts';
 import { fileManagementStore } from '../../agent/local-ports.ts';
 import { updateClient } from '../../agent/update-client.ts';
 import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
@@ -81,7 +82,7 @@ export function registerDeviceRun<O extends object>(
     // The device key signs the SUIT reports; a key in a token stays open while the agent runs.
     const { deviceKey, close } = await keys.deviceKey(resolve(pathIn(cli, o.credential)), o);
     try {
-      await serve(cli, o, provision, { accept: o.acceptUpdates === true, deferSoft: o.deferSoft === true, reportKey: deviceKey });
+      await serve(cli, o, file, provision, { accept: o.acceptUpdates === true, deferSoft: o.deferSoft === true, reportKey: deviceKey });
     } finally {
       await close();
     }
@@ -90,23 +91,33 @@ export function registerDeviceRun<O extends object>(
 
 interface Agent {
   cli: CliContext;
-  provision: ManagementProvision;
+  /** The provision in use: replaced when the credential is rotated. */
+  provision(): ManagementProvision;
   fetcher: typeof fetch;
+  /** Stores a rotated credential's provision, then polls and downloads with it. */
+  rotated(next: ManagementProvision): Promise<void>;
   apply(a: PollAnswer): Promise<UpdateResult | undefined>;
   show(a: PollAnswer): string;
   showUpdate(u: UpdateResult | undefined): string;
 }
 
-async function serve(cli: CliContext, o: RunOptions, provision: ManagementProvision, applyOptions: ApplyOptions): Promise<void> {
+async function serve(cli: CliContext, o: RunOptions, file: string, first: ManagementProvision, applyOptions: ApplyOptions): Promise<void> {
   const { output } = cli;
   const tlsCa = readTlsCa(cli, o.tlsCa);
   const fetcher = tlsCa === undefined ? globalThis.fetch : fetchTrusting(tlsCa);
   const dataDir = dirname(resolve(pathIn(cli, o.credential)));
-  const client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
+  let provision = first;
+  let client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
   const agent: Agent = {
     cli,
-    provision,
+    provision: () => provision,
     fetcher,
+    // A rotated credential is stored before it is used; the update client downloads with it from then on.
+    rotated: async (next) => {
+      await fileManagementStore(file).save(next);
+      provision = next;
+      client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
+    },
     apply: async (a) => {
       const action = offered(a);
       return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir, applyOptions);
@@ -121,21 +132,24 @@ const asExit = (e: unknown) => {
   throw e instanceof DeviceApiError ? refused(e) : e;
 };
 
-async function pollAndApplyOnce({ cli, provision, fetcher, apply, show, showUpdate }: Agent): Promise<void> {
-  const answer = await pollOnce(provision, fetcher).catch(asExit);
+async function pollAndApplyOnce({ cli, provision, fetcher, rotated, apply, show, showUpdate }: Agent): Promise<void> {
+  const answer = await pollOnce(provision(), fetcher).catch(asExit);
+  if (answer.rotate === true) await rotated(await rotateCredential(provision(), fetcher).catch(asExit));
   const update = await apply(answer).catch(asExit);
-  cli.output.result({ endpoint: provision.endpoint, ...answer, ...(update === undefined ? {} : { update }) }, () => [
-    `polled ${cli.output.text(provision.endpoint)}: ${show(answer)}${showUpdate(update)}; next poll in ${answer.pollSeconds} s`,
+  const endpoint = provision().endpoint;
+  cli.output.result({ endpoint, ...answer, ...(update === undefined ? {} : { update }) }, () => [
+    `polled ${cli.output.text(endpoint)}: ${show(answer)}${showUpdate(update)}${answer.rotate === true ? '; credential rotated' : ''}; next poll in ${answer.pollSeconds} s`,
   ]);
 }
 
-async function pollAndApplyUntilStopped({ cli, provision, fetcher, apply, show, showUpdate }: Agent): Promise<void> {
+async function pollAndApplyUntilStopped({ cli, provision, fetcher, rotated, apply, show, showUpdate }: Agent): Promise<void> {
   const { output } = cli;
   const log = (line: string) => output.err(`${new Date().toISOString()} ${line}\n`);
-  log(`polling ${output.text(provision.endpoint)}`);
+  const { endpoint } = provision();
+  log(`polling ${output.text(endpoint)}`);
   let busy = false;
   const done = await pollLoop({
-    provision,
+    provision: provision(),
     fetch: fetcher,
     stop: cli.stopRequested(),
     onPoll: (a) => {
@@ -153,6 +167,10 @@ async function pollAndApplyUntilStopped({ cli, provision, fetcher, apply, show, 
         });
     },
     onError: (e, retry) => log(`poll failed: ${output.text(e.message)} [${e.code}]; retry in ${retry} s`),
+    onRotated: async (next) => {
+      await rotated(next);
+      log('credential rotated');
+    },
   }).catch(asExit);
-  output.result({ endpoint: provision.endpoint, ...done }, () => [`stopped (${done.stopped}) after ${done.polls} polls`]);
+  output.result({ endpoint, ...done }, () => [`stopped (${done.stopped}) after ${done.polls} polls`]);
 }

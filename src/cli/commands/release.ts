@@ -1,5 +1,5 @@
 /**
- * `iotopia release upload-payload|create|list|show|envelope|retire`: an owner server's releases
+ * `iotopia release upload-payload|create|list|show|envelope|retire|delete-payload`: an owner server's releases
  * and payloads through its management API (the rules are the server's, src/lifecycle/releases).
  */
 import { createHash } from 'node:crypto';
@@ -195,6 +195,17 @@ export function registerRelease(program: Command, cli: CliContext): void {
       });
       const r = (await res.json()) as ReleaseItem;
       cli.output.result(r, () => releaseLine(r, cli.output.text));
+    });
+  withApiOptions(release.command('delete-payload'))
+    .description('delete a payload that no release names (the server refuses one a release names)')
+    .argument('<sha256>', 'the payload, by its SHA-256 (64 hex digits)')
+    .option('--json', 'machine output: the payload deleted')
+    .action(async (digest: string, opts: ApiOptions & { json?: boolean }) => {
+      const d = digest.toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(d)) throw new CliExit(EXIT_USAGE, `<sha256>: ${JSON.stringify(digest)} is not 64 hex digits`);
+      const res = await apiRequest(apiTarget(opts, cli.env), 'DELETE', `/payloads/${d}`);
+      const p = (await res.json()) as PayloadItem;
+      cli.output.result(p, () => `${p.digest}  ${p.size} bytes  deleted`);
     });
   for (const c of [release, ...release.commands]) c.exitOverride();
 }

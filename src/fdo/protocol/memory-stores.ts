@@ -16,6 +16,7 @@ import type {
   OwnerVoucherStore,
   RendezvousRegistration,
   RendezvousStore,
+  To2Result,
 } from './ports.ts';
 
 const copy = (b: Uint8Array) => new Uint8Array(b);
@@ -82,8 +83,8 @@ function clone(r: RendezvousRegistration): RendezvousRegistration {
 
 export class MemoryOwnerVoucherStore implements OwnerVoucherStore {
   readonly #vouchers = new Map<string, Uint8Array>();
-  /** What `onboarded` reported, by the GUID onboarded. */
-  readonly onboardedDevices = new Map<string, { replacementGuid: Uint8Array; replacementVoucher?: Uint8Array }>();
+  /** What `onboarded` reported (the replacement and the credential delivered), by the GUID onboarded. */
+  readonly onboardedDevices = new Map<string, To2Result>();
 
   async add(guid: Uint8Array, voucher: Uint8Array): Promise<void> {
     this.#vouchers.set(guidToHex(guid), copy(voucher));
@@ -94,8 +95,9 @@ export class MemoryOwnerVoucherStore implements OwnerVoucherStore {
     return v === undefined ? undefined : { guid: copy(guid), voucher: copy(v) };
   }
 
-  async onboarded(guid: Uint8Array, result: { replacementGuid: Uint8Array; replacementVoucher?: Uint8Array }): Promise<void> {
+  async onboarded(guid: Uint8Array, result: To2Result): Promise<void> {
     this.onboardedDevices.set(guidToHex(guid), {
+      ...(result.deliveredCredential === undefined ? {} : { deliveredCredential: result.deliveredCredential }),
       replacementGuid: copy(result.replacementGuid),
       ...(result.replacementVoucher === undefined ? {} : { replacementVoucher: copy(result.replacementVoucher) }),
     });

@@ -6,6 +6,7 @@
  */
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
+import type { DeviceApiCredential } from '../serviceinfo/ports.ts';
 import type { OwnershipVoucher } from '../voucher/voucher.ts';
 
 /** Cryptographically strong random bytes. */
@@ -107,6 +108,11 @@ export interface To2Result {
   deviceInfo?: { mudUrl?: string; sbomUrl?: string };
   /** The address TO2.HelloDevice came from, when the carrier knows it. */
   peerAddress?: string;
+  /**
+   * The device API credential of the iotopia.onboard provision this session delivered: present only
+   * when that plan completed (the device took the provision and answered `done`).
+   */
+  deliveredCredential?: DeviceApiCredential;
 }
 
 export interface OwnerVoucherStore {

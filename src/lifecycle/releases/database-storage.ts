@@ -17,5 +17,6 @@ export function databasePayloadStorage(payloads: PayloadRepository): PayloadStor
       return chunk === undefined || chunk.length !== length ? undefined : chunk;
     },
     remove: async (blobId) => void (await payloads.deleteChunks(blobId)),
+    blobsBefore: (before, limit) => payloads.chunkBlobsBefore(before, limit),
   };
 }

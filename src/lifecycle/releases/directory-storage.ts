@@ -2,11 +2,13 @@
  * Payloads as files in a directory, one per payload, named by blob id. A file is written as
  * `<id>.part` and renamed when complete, so a reader never sees a partial payload under its name.
  */
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PayloadStorage } from './payload-storage.ts';
 
 const BLOB_ID = /^[0-9a-f-]{36}$/;
+/** A payload file or one still being written; anything else in the directory is not ours. */
+const FILE_NAME = /^([0-9a-f-]{36})(?:\.part)?$/;
 
 function pathOf(dir: string, blobId: string): string {
   if (!BLOB_ID.test(blobId)) throw new TypeError('a blob id is a UUID');
@@ -57,6 +59,27 @@ export function directoryPayloadStorage(dir: string): PayloadStorage {
         await file.close();
       }
     },
-    remove: (blobId) => rm(pathOf(dir, blobId), { force: true }),
+    async remove(blobId) {
+      const path = pathOf(dir, blobId);
+      await rm(path, { force: true });
+      await rm(`${path}.part`, { force: true });
+    },
+    async blobsBefore(before, limit) {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw e;
+      }
+      const ids = new Set<string>();
+      for (const name of names.sort()) {
+        const id = FILE_NAME.exec(name)?.[1];
+        if (id === undefined || ids.size >= limit) continue;
+        const s = await stat(join(dir, name)).catch(() => undefined);
+        if (s !== undefined && s.mtimeMs < before.getTime()) ids.add(id);
+      }
+      return [...ids];
+    },
   };
 }

@@ -16,8 +16,10 @@ export interface PayloadStorage {
   open(blobId: string): Promise<BlobWriter>;
   /** Chunk `index` of `length` bytes at `offset`, or undefined when it is missing or short. */
   readChunk(blobId: string, index: number, offset: number, length: number): Promise<Uint8Array | undefined>;
-  /** Removes a committed blob that no payload record names (a duplicate upload). */
+  /** Removes a blob, committed or not (a duplicate upload, a deleted payload, an orphan). */
   remove(blobId: string): Promise<void>;
+  /** Blob ids whose bytes were last written before `before`, payload or not, at most `limit`. */
+  blobsBefore(before: Date, limit: number): Promise<string[]>;
 }
 
 /** The chunk size payloads are split into: 256 KiB. */

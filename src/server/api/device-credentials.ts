@@ -1,7 +1,7 @@
 /**
  * A device's device API credentials over the management API (ADR 0027): what exists (never the
- * token, only a fingerprint of its hash, and when it was made, activated, replaced or revoked), and
- * revoking them all at once, audited with the operator and the reason.
+ * token, only a fingerprint of its hash, and when it was made, activated, replaced or revoked),
+ * asking the device to rotate, and revoking them all at once, audited with the operator and the reason.
  */
 import { Type } from 'typebox';
 import { guidToHex } from '../../fdo/types/guid.ts';
@@ -20,9 +20,11 @@ const Revoke = Type.Object(
 
 function status(c: DeviceCredentialRecord, now: Date): string {
   if (c.revokedAt !== undefined) return 'revoked';
+  const expired = c.expiresAt !== undefined && c.expiresAt.getTime() <= now.getTime();
+  // A pending one whose TO2 never committed runs out like a replaced one.
+  if (expired) return 'expired';
   if (c.activatedAt === undefined) return 'pending';
-  if (c.expiresAt !== undefined) return c.expiresAt.getTime() <= now.getTime() ? 'expired' : 'superseded';
-  return 'live';
+  return c.expiresAt !== undefined ? 'superseded' : 'live';
 }
 
 const view = (c: DeviceCredentialRecord, now: Date) => ({
@@ -32,6 +34,7 @@ const view = (c: DeviceCredentialRecord, now: Date) => ({
   ...(c.activatedAt === undefined ? {} : { activatedAt: c.activatedAt.toISOString() }),
   ...(c.expiresAt === undefined ? {} : { expiresAt: c.expiresAt.toISOString() }),
   ...(c.revokedAt === undefined ? {} : { revokedAt: c.revokedAt.toISOString() }),
+  ...(c.rotationRequestedAt === undefined ? {} : { rotationRequestedAt: c.rotationRequestedAt.toISOString() }),
 });
 
 const CredentialView = Type.Object({
@@ -41,6 +44,7 @@ const CredentialView = Type.Object({
   activatedAt: Type.Optional(Type.String()),
   expiresAt: Type.Optional(Type.String()),
   revokedAt: Type.Optional(Type.String()),
+  rotationRequestedAt: Type.Optional(Type.String()),
 });
 
 async function deviceOf(ctx: ApiContext, guid: Uint8Array): Promise<DeviceRecord> {
@@ -61,6 +65,28 @@ export const deviceCredentialRoutes: RouteFactory = (ctx) => [
       const d = await deviceOf(ctx, guidParam(request.params));
       const now = (ctx.clock ?? (() => new Date()))();
       return { items: (await ctx.store.deviceCredentials.listForDevice(d.guid)).map((c) => view(c, now)) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/devices/:guid/credentials/rotate',
+    roles: ['owner'],
+    summary: 'Ask the device to rotate its device API credential, with a reason: its polls answer rotate: true until it does',
+    schema: { params: GuidParams, body: Revoke },
+    openapi: { responses: { 200: jsonResponse('how many live credentials were marked', Type.Object({ requested: Type.Integer() })) } },
+    async handler(request) {
+      const d = await deviceOf(ctx, guidParam(request.params));
+      const requested =
+        ctx.deviceCredentials === undefined
+          ? await ctx.store.deviceCredentials.requestRotation(d.guid)
+          : await ctx.deviceCredentials.requestRotation(d.guid);
+      await ctx.store.audit.append({
+        actor: actorOf(request),
+        action: 'device.credentials.rotation-requested',
+        subject: guidToHex(d.guid),
+        details: { requested, reason: request.body.reason.trim() },
+      });
+      return { requested };
     },
   }),
   route({

@@ -1,11 +1,12 @@
 /**
- * Releases and their payloads over the management API: payloads uploaded as octet streams and
- * listed, releases created (built and signed by the update authority, or uploaded signed and
+ * Releases and their payloads over the management API: payloads uploaded as octet streams,
+ * listed, and deleted when no release names them, releases created (built and signed by the update authority, or uploaded signed and
  * verified), listed, read, their SUIT envelopes fetched, and published or retired. The rules live
  * in src/lifecycle/releases; these routes only adapt.
  */
 import { Type } from 'typebox';
 import { ReleaseError, type ReleaseErrorCode } from '../../lifecycle/releases/errors.ts';
+import { deletePayload } from '../../lifecycle/releases/payload-delete.ts';
 import { payloadRecord, uploadPayload } from '../../lifecycle/releases/payloads.ts';
 import {
   COMPONENT_ID,
@@ -33,6 +34,7 @@ const STATUS: Record<ReleaseErrorCode, number> = {
   ERR_PAYLOAD_CORRUPT: 500,
   ERR_PAYLOAD_NOT_FOUND: 404,
   ERR_PAYLOAD_RANGE: 400,
+  ERR_PAYLOAD_IN_USE: 409,
   ERR_RELEASE_INPUT: 400,
   ERR_RELEASE_PAYLOAD_UNKNOWN: 422,
   ERR_RELEASE_DUPLICATE: 409,
@@ -231,6 +233,18 @@ function payloadRoutes(ctx: ApiContext) {
       async handler(request) {
         serviceOf(ctx);
         return payloadView(await releaseCall(() => payloadRecord(ctx.store.payloads, request.params.digest)));
+      },
+    }),
+    route({
+      method: 'DELETE',
+      url: '/payloads/:digest',
+      roles: ['owner'],
+      summary: 'Delete a payload no release names (409 ERR_PAYLOAD_IN_USE otherwise), record and bytes; audited',
+      schema: { params: DigestParams },
+      openapi: { responses: { 200: jsonResponse('the payload deleted', PAYLOAD_SCHEMA) } },
+      async handler(request) {
+        const s = serviceOf(ctx);
+        return payloadView(await releaseCall(() => deletePayload(ctx.store, s.payloads, request.params.digest, actorOf(request))));
       },
     }),
   ];

@@ -5,18 +5,27 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { DeviceCredentials, DeviceRefusal } from '../../lifecycle/device-credentials.ts';
+import type { DeviceCredentialRecord } from '../../store/device-credential-repository.ts';
 import type { DeviceRecord } from '../../store/device-repository.ts';
 import type { Store } from '../../store/store.ts';
 import { type ApiLimiters, presentedToken, refuseLockedOut } from '../api/api-limits.ts';
 import { ApiProblem } from '../api/problem.ts';
 
 const devices = new WeakMap<FastifyRequest, DeviceRecord>();
+const presented = new WeakMap<FastifyRequest, DeviceCredentialRecord>();
 
 /** The device of a request that passed `authenticateDevice`. */
 export function deviceOf(request: FastifyRequest): DeviceRecord {
   const d = devices.get(request);
   if (d === undefined) throw new TypeError('the device route was reached without authentication');
   return d;
+}
+
+/** The credential a request that passed `authenticateDevice` presented. */
+export function credentialOf(request: FastifyRequest): DeviceCredentialRecord {
+  const c = presented.get(request);
+  if (c === undefined) throw new TypeError('the device route was reached without authentication');
+  return c;
 }
 
 const REFUSALS: Record<DeviceRefusal, [number, string, string]> = {
@@ -58,4 +67,5 @@ export async function authenticateDevice(
     throw refusalProblem(v.refusal);
   }
   devices.set(request, v.device);
+  presented.set(request, v.credential);
 }

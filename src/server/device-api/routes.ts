@@ -1,17 +1,19 @@
 /**
  * The device API's routes. Each acts on the device the credential belongs to (device-auth.ts):
- * there is no GUID in any URL. `poll` offers the device's campaign action when campaigns are on.
+ * there is no GUID in any URL. `poll` offers the device's campaign action when campaigns are on,
+ * and says `rotate` when an operator asked for a new credential, which `credentials/rotate` hands out.
  */
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { guidToHex } from '../../fdo/types/guid.ts';
 import type { CampaignContext } from '../../lifecycle/campaigns/context.ts';
 import { pollAction } from '../../lifecycle/campaigns/device-actions.ts';
-import type { DeviceCredentials } from '../../lifecycle/device-credentials.ts';
+import { type DeviceCredentials, ROTATION_OVERLAP_MS } from '../../lifecycle/device-credentials.ts';
+import type { DeviceCredentialRecord } from '../../store/device-credential-repository.ts';
 import type { DeviceRecord } from '../../store/device-repository.ts';
 import type { Store } from '../../store/store.ts';
 import { actionView } from './campaign-routes.ts';
 import { answer } from './cbor-body.ts';
-import { deviceOf } from './device-auth.ts';
+import { credentialOf, deviceOf } from './device-auth.ts';
 import { CONFIG_BODY_LIMIT, type DeviceConfig, DeviceConfigBody } from './device-config.ts';
 
 interface RouteContext {
@@ -35,6 +37,9 @@ async function configView(store: Store, d: DeviceRecord) {
   };
 }
 
+/** An operator asked for a rotation and this is still the live credential (not one replaced already). */
+const rotationAsked = (c: DeviceCredentialRecord) => c.rotationRequestedAt !== undefined && c.expiresAt === undefined;
+
 export function deviceApiRoutes(ctx: RouteContext): DeviceRoute[] {
   return [
     {
@@ -45,7 +50,29 @@ export function deviceApiRoutes(ctx: RouteContext): DeviceRoute[] {
         const d = deviceOf(request);
         await ctx.credentials.contact(d);
         const offered = ctx.campaigns === undefined ? undefined : await pollAction(ctx.campaigns, guidToHex(d.guid));
-        return answer(request, reply, { action: offered === undefined ? null : actionView(offered), pollSeconds: ctx.pollSeconds });
+        return answer(request, reply, {
+          action: offered === undefined ? null : actionView(offered),
+          pollSeconds: ctx.pollSeconds,
+          ...(rotationAsked(credentialOf(request)) ? { rotate: true } : {}),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      url: '/credentials/rotate',
+      async handler(request, reply) {
+        const d = deviceOf(request);
+        const token = await ctx.credentials.rotate(d.guid);
+        await ctx.store.audit.append({
+          actor: `device:${guidToHex(d.guid)}`,
+          action: 'device.credentials.rotated',
+          subject: guidToHex(d.guid),
+          details: { by: 'device', previousValidSeconds: Math.round(ROTATION_OVERLAP_MS / 1000) },
+        });
+        return answer(request, reply, {
+          credential: { type: 'bearer', token },
+          previousValidSeconds: Math.round(ROTATION_OVERLAP_MS / 1000),
+        });
       },
     },
     {

@@ -25,6 +25,7 @@ import { campaigns } from './0017-campaigns.ts';
 import { verifiedReports } from './0018-verified-reports.ts';
 import { campaignRetries } from './0019-campaign-retries.ts';
 import { deviceLastSeen } from './0020-device-last-seen.ts';
+import { deviceGuidsRotationSweep } from './0021-device-guids-rotation-sweep.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -49,6 +50,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0018-verified-reports': verifiedReports(),
     '0019-campaign-retries': campaignRetries(),
     '0020-device-last-seen': deviceLastSeen(),
+    '0021-device-guids-rotation-sweep': deviceGuidsRotationSweep(),
   };
 }
 

@@ -10,6 +10,7 @@ interface Row {
   activated_at: number | string | null;
   expires_at: number | string | null;
   revoked_at: number | string | null;
+  rotation_requested_at: number | string | null;
 }
 
 const LIST_LIMIT = 100;
@@ -18,6 +19,7 @@ function record(r: Row): DeviceCredentialRecord {
   const activatedAt = optionalDate(r.activated_at);
   const expiresAt = optionalDate(r.expires_at);
   const revokedAt = optionalDate(r.revoked_at);
+  const rotationRequestedAt = optionalDate(r.rotation_requested_at);
   return {
     tokenHash: r.token_hash,
     guid: guidBytes(r.guid),
@@ -25,6 +27,7 @@ function record(r: Row): DeviceCredentialRecord {
     ...(activatedAt === undefined ? {} : { activatedAt }),
     ...(expiresAt === undefined ? {} : { expiresAt }),
     ...(revokedAt === undefined ? {} : { revokedAt }),
+    ...(rotationRequestedAt === undefined ? {} : { rotationRequestedAt }),
   };
 }
 
@@ -39,6 +42,7 @@ export function sqlDeviceCredentialRepository({ db, clock }: SqlContext): Device
         activated_at: active ? now : null,
         expires_at: expiresAt?.getTime() ?? null,
         revoked_at: null,
+        rotation_requested_at: null,
       };
       const r = await db
         .insertInto('device_credentials')
@@ -70,23 +74,32 @@ export function sqlDeviceCredentialRepository({ db, clock }: SqlContext): Device
       const until = now + overlapMs;
       const r = await db
         .updateTable('device_credentials')
-        .set({ activated_at: now })
+        .set({ activated_at: now, expires_at: null })
         .where('token_hash', '=', tokenHash)
         .where('guid', '=', hex)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       if (affected(r) === 0) throw new StoreError(ERR_STORE_NOT_FOUND, `no usable device credential of ${hex} with that token`);
-      const others = db
+      await db
         .updateTable('device_credentials')
         .where('guid', '=', hex)
         .where('token_hash', '<>', tokenHash)
-        .where('revoked_at', 'is', null);
-      await others.set({ revoked_at: now }).where('activated_at', 'is', null).execute();
-      await others
+        .where('revoked_at', 'is', null)
         .set({ expires_at: until })
         .where('activated_at', 'is not', null)
         .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', until)]))
         .execute();
+    },
+    async requestRotation(guid) {
+      const r = await db
+        .updateTable('device_credentials')
+        .set({ rotation_requested_at: clock().getTime() })
+        .where('guid', '=', guidHex(guid))
+        .where('activated_at', 'is not', null)
+        .where('expires_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return affected(r);
     },
     async revokeAll(guid) {
       const r = await db

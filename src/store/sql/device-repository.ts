@@ -1,5 +1,6 @@
 import {
   DEVICE_LABEL,
+  type DeviceGuidLink,
   type DeviceLabelKind,
   type DeviceRecord,
   type DeviceRepository,
@@ -53,6 +54,22 @@ function record(r: Row, labels: Labels = NO_LABELS): DeviceRecord {
     ...(r.last_seen_address === null ? {} : { lastSeenAddress: r.last_seen_address }),
   };
 }
+
+const MAX_LINKS = 1000;
+
+interface LinkRow {
+  guid: string;
+  device_guid: string;
+  ran_with: string;
+  created_at: number | string;
+}
+
+const link = (r: LinkRow): DeviceGuidLink => ({
+  guid: guidBytes(r.guid),
+  device: guidBytes(r.device_guid),
+  ranWith: guidBytes(r.ran_with),
+  createdAt: date(r.created_at),
+});
 
 function checkLabels(labels: string[]): string[] {
   const unique = [...new Set(labels)].sort();
@@ -129,15 +146,36 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
     },
     get,
     async getByReplacementGuid(replacementGuid) {
+      const hex = guidHex(replacementGuid);
       const row = await db
         .selectFrom('devices')
         .selectAll()
-        .where('replacement_guid', '=', guidHex(replacementGuid))
+        .where((eb) =>
+          eb.or([
+            eb('replacement_guid', '=', hex),
+            eb('guid', 'in', eb.selectFrom('device_guids').select('device_guid').where('device_guids.guid', '=', hex)),
+          ]),
+        )
         .orderBy('updated_at', 'desc')
         .executeTakeFirst();
       return one(row);
     },
-    async markOnboarded(guid, replacementGuid, info = {}) {
+    async getGuidLink(guid) {
+      const row = await db.selectFrom('device_guids').selectAll().where('guid', '=', guidHex(guid)).executeTakeFirst();
+      return row === undefined ? undefined : link(row);
+    },
+    async listGuidLinks(guid) {
+      const rows = await db
+        .selectFrom('device_guids')
+        .selectAll()
+        .where('device_guid', '=', guidHex(guid))
+        .orderBy('created_at')
+        .orderBy('guid')
+        .limit(MAX_LINKS)
+        .execute();
+      return rows.map(link);
+    },
+    async markOnboarded(guid, replacementGuid, info = {}, ranWith = guid) {
       const now = clock().getTime();
       const r = await db
         .updateTable('devices')
@@ -153,6 +191,13 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
         .where('guid', '=', guidHex(guid))
         .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new StoreError(ERR_STORE_NOT_FOUND, `no device ${guidHex(guid)}`);
+      if (guidHex(replacementGuid) === guidHex(guid)) return;
+      // A GUID given again (Credential Reuse under a replacement GUID) keeps its first link.
+      await db
+        .insertInto('device_guids')
+        .values({ guid: guidHex(replacementGuid), device_guid: guidHex(guid), ran_with: guidHex(ranWith), created_at: now })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     },
     async recordSightings(sightings) {
       for (const s of sightings) {

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { ERR_STORE_DUPLICATE, StoreError } from '../errors.ts';
 import type { PayloadLocation, PayloadRecord, PayloadRepository } from '../payload-repository.ts';
 import type { PayloadsTable } from '../schema.ts';
@@ -26,7 +26,7 @@ export function sqlPayloadRepository({ db, clock }: SqlContext): PayloadReposito
   return {
     get,
     async putChunk(blobId, index, chunk) {
-      await db.insertInto('payload_chunks').values({ blob_id: blobId, n: index, bytes: chunk }).execute();
+      await db.insertInto('payload_chunks').values({ blob_id: blobId, n: index, bytes: chunk, written_at: clock().getTime() }).execute();
     },
     async getChunk(blobId, index) {
       const row = await db
@@ -39,6 +39,32 @@ export function sqlPayloadRepository({ db, clock }: SqlContext): PayloadReposito
     },
     async deleteChunks(blobId) {
       return affected(await db.deleteFrom('payload_chunks').where('blob_id', '=', blobId).executeTakeFirst());
+    },
+    async chunkBlobsBefore(before, limit) {
+      const rows = await db
+        .selectFrom('payload_chunks')
+        .select('blob_id')
+        .groupBy('blob_id')
+        .having(sql<number>`coalesce(max(written_at), 0)`, '<', before.getTime())
+        .orderBy('blob_id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.blob_id);
+    },
+    async blobIdsInUse(blobIds) {
+      if (blobIds.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('payloads')
+        .select('blob_id')
+        .where('blob_id', 'in', [...blobIds])
+        .execute();
+      return new Set(rows.map((r) => r.blob_id));
+    },
+    async delete(digest) {
+      const p = await get(digest);
+      if (p === undefined) return undefined;
+      const r = await db.deleteFrom('payloads').where('digest', '=', digest).executeTakeFirst();
+      return affected(r) === 0 ? undefined : p;
     },
     async create(p) {
       const now = clock().getTime();

@@ -124,6 +124,20 @@ export function sqlReleaseRepository({ db, clock }: SqlContext): ReleaseReposito
         .executeTakeFirst();
       return row === undefined ? undefined : Number(row.sequence_number);
     },
+    async namingPayload(digest, limit) {
+      if (!/^[0-9a-f]{64}$/.test(digest)) return [];
+      // The components are JSON; the digest (hex, so nothing LIKE treats specially) narrows the rows, parsing decides.
+      const rows = await db
+        .selectFrom('releases')
+        .select(['id', 'components'])
+        .where('components', 'like', `%"digest":"${digest}"%`)
+        .orderBy('id')
+        .execute();
+      return rows
+        .filter((r) => (JSON.parse(r.components) as ReleaseComponent[]).some((c) => c.digest === digest))
+        .slice(0, limit)
+        .map((r) => r.id);
+    },
     async setState(id, state) {
       const r = await db.updateTable('releases').set({ state, updated_at: clock().getTime() }).where('id', '=', id).executeTakeFirst();
       return affected(r) === 0 ? undefined : infoOf(id);

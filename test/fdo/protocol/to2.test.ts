@@ -185,6 +185,23 @@ describe('TO2 between IoTopia roles', () => {
     const plans = r.ownerSteps.findLast((s) => s.serviceInfo !== undefined)?.serviceInfo?.plans;
     assert.equal(plans?.[0]?.status, 'done');
     assert.deepEqual(plans?.[0]?.detail, { mudUrl: 'https://mud.example.com/e2e.json' });
+    assert.deepEqual(
+      w.owner.store.onboardedDevices.get(guidToHex(w.device.credential.guid))?.deliveredCredential,
+      provision.credential,
+      'the outcome names the credential the device took',
+    );
+
+    // Not required, with a device that lacks the module: TO2 ends, and no credential was delivered.
+    const w3 = await makeTo2World({ seed: 'optional-module' });
+    const r3 = await runTo2({
+      credential: w3.device.credential,
+      owner: w3.owner,
+      policy: { serviceInfoPlans: async () => [{ module: 'iotopia.onboard', provision, required: false }] },
+    });
+    assert.ok(r3.result, String(r3.deviceError ?? r3.ownerError));
+    const outcome = w3.owner.store.onboardedDevices.get(guidToHex(w3.device.credential.guid));
+    assert.ok(outcome !== undefined);
+    assert.equal(outcome.deliveredCredential, undefined);
 
     // The same plan with a device that does not support the module: required, so TO2 fails.
     const w2 = await makeTo2World({ seed: 'no-module' });

@@ -5,7 +5,7 @@ import { forEachDialect } from './dialects.ts';
 import { guid, hasCode, movableClock, withStore } from './shared.ts';
 
 forEachDialect((make) => {
-  test('device credentials: pending until activated, one live per device, the others expire or are revoked', async () => {
+  test('device credentials: pending until activated, one live per device, the others expire; other pending ones are kept', async () => {
     const c = movableClock();
     await withStore(
       make,
@@ -18,10 +18,16 @@ forEachDialect((make) => {
           hasCode('ERR_STORE_DUPLICATE'),
         );
         c.advance(1000);
-        const stale = await store.deviceCredentials.create({ guid: g, tokenHash: hashSecret('stale-pending'), active: false });
+        const pendingUntil = new Date(c.now() + 3_600_000);
+        const stale = await store.deviceCredentials.create({
+          guid: g,
+          tokenHash: hashSecret('stale-pending'),
+          active: false,
+          expiresAt: pendingUntil,
+        });
         assert.equal(stale.activatedAt, undefined);
         c.advance(1000);
-        await store.deviceCredentials.create({ guid: g, tokenHash: hashSecret('second-token'), active: false });
+        await store.deviceCredentials.create({ guid: g, tokenHash: hashSecret('second-token'), active: false, expiresAt: pendingUntil });
         const overlap = new Date(c.now() + 600_000);
         await store.deviceCredentials.activate(g, hashSecret('second-token'), 600_000);
         const second = await store.deviceCredentials.findByHash(hashSecret('second-token'));
@@ -31,7 +37,9 @@ forEachDialect((make) => {
         const old = await store.deviceCredentials.findByHash(hashSecret('first-token'));
         assert.equal(old?.expiresAt?.getTime(), overlap.getTime());
         assert.equal(old?.revokedAt, undefined);
-        assert.equal((await store.deviceCredentials.findByHash(hashSecret('stale-pending')))?.revokedAt?.getTime(), c.now());
+        // Another TO2 run's pending credential is not touched: it activates with its own run or expires.
+        const kept = await store.deviceCredentials.findByHash(hashSecret('stale-pending'));
+        assert.deepEqual([kept?.activatedAt, kept?.revokedAt, kept?.expiresAt?.getTime()], [undefined, undefined, pendingUntil.getTime()]);
         // Another device's credential or an unknown one cannot be activated for this device.
         await store.deviceCredentials.create({ guid: guid(2), tokenHash: hashSecret('other-device'), active: false });
         await assert.rejects(store.deviceCredentials.activate(g, hashSecret('other-device'), 600_000), hasCode('ERR_STORE_NOT_FOUND'));
@@ -69,6 +77,30 @@ forEachDialect((make) => {
         assert.equal((await store.deviceCredentials.findByHash(hashSecret('a1')))?.revokedAt?.getTime(), at);
         assert.equal((await store.deviceCredentials.findByHash(hashSecret('b1')))?.revokedAt, undefined);
         await assert.rejects(store.deviceCredentials.activate(guid(1), hashSecret('a2'), 0), hasCode('ERR_STORE_NOT_FOUND'));
+      },
+      c.clock,
+    );
+  });
+
+  test('device credentials: a rotation request marks only the live credential of the device', async () => {
+    const c = movableClock();
+    await withStore(
+      make,
+      async (store) => {
+        await store.deviceCredentials.create({ guid: guid(1), tokenHash: hashSecret('old'), active: true });
+        await store.deviceCredentials.create({ guid: guid(1), tokenHash: hashSecret('live'), active: false });
+        await store.deviceCredentials.activate(guid(1), hashSecret('live'), 600_000);
+        await store.deviceCredentials.create({ guid: guid(1), tokenHash: hashSecret('pending'), active: false });
+        await store.deviceCredentials.create({ guid: guid(2), tokenHash: hashSecret('other'), active: true });
+        c.advance(1000);
+        assert.equal(await store.deviceCredentials.requestRotation(guid(1)), 1);
+        const at = async (t: string) => (await store.deviceCredentials.findByHash(hashSecret(t)))?.rotationRequestedAt?.getTime();
+        assert.deepEqual(
+          [await at('live'), await at('old'), await at('pending'), await at('other')],
+          [c.now(), undefined, undefined, undefined],
+        );
+        await store.deviceCredentials.revokeAll(guid(1));
+        assert.equal(await store.deviceCredentials.requestRotation(guid(1)), 0);
       },
       c.clock,
     );

@@ -36,7 +36,25 @@ forEachDialect((make) => {
         assert.equal((await store.devices.get(guid(1)))?.mudUrl, undefined, 'a later TO2 replaces what the earlier one learned');
         assert.deepEqual((await store.devices.getByReplacementGuid(guid(100)))?.guid, guid(1));
         assert.equal(await store.devices.getByReplacementGuid(guid(101)), undefined);
+        // A TO2 run with the replacement GUID updates the same record; every GUID given is linked to it.
+        c.advance(1000);
+        await store.devices.markOnboarded(guid(1), guid(101), {}, guid(100));
+        for (const g of [guid(100), guid(101)]) assert.deepEqual((await store.devices.getByReplacementGuid(g))?.guid, guid(1));
+        assert.deepEqual(
+          (await store.devices.listGuidLinks(guid(1))).map((l) => [l.guid[15], l.device[15], l.ranWith[15]]),
+          [
+            [100, 1, 1],
+            [101, 1, 100],
+          ],
+        );
+        assert.equal((await store.devices.getGuidLink(guid(101)))?.createdAt.getTime(), c.now());
+        assert.equal(await store.devices.getGuidLink(guid(1)), undefined);
+        await store.devices.markOnboarded(guid(2), guid(2));
+        assert.deepEqual(await store.devices.listGuidLinks(guid(2)), [], 'Credential Reuse links nothing');
+        assert.deepEqual((await store.devices.getByReplacementGuid(guid(2)))?.guid, guid(2));
+        await store.devices.upsert({ guid: guid(2), state: 'manufactured' });
         await assert.rejects(store.devices.markOnboarded(guid(9), guid(10)), hasCode('ERR_STORE_NOT_FOUND'));
+        assert.equal(await store.devices.getGuidLink(guid(10)), undefined);
         assert.equal(await store.devices.get(guid(9)), undefined);
         const pages = await drain((after) =>
           store.devices.list({ limit: 2, state: 'manufactured', ...(after === undefined ? {} : { after }) }),

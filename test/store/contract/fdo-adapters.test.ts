@@ -208,10 +208,37 @@ function fdoAdapterContract(withStore: (fn: (store: Store) => Promise<void>) => 
       const again = await to2(result.credential, undefined);
       assert.equal((await store.vouchers.get('owner', credential.guid))?.state, 'replaced');
       assert.equal(await ownerVouchers.get(credential.guid), undefined, 'a retired voucher is not offered again');
-      assert.deepEqual((await store.devices.get(newGuid))?.replacementGuid, again.credential.guid);
-      assert.deepEqual((await auditOf(store, credential.guid)).slice(5), ['owner:voucher.retired']);
-      assert.deepEqual(await auditOf(store, newGuid), ['owner:device.onboarded']);
+      // One record follows the device through its GUIDs: the second TO2 updates it, no record for the replacement GUID.
+      assert.equal(await store.devices.get(newGuid), undefined);
+      assert.deepEqual((await store.devices.get(credential.guid))?.replacementGuid, again.credential.guid);
+      for (const g of [newGuid, again.credential.guid])
+        assert.deepEqual((await store.devices.getByReplacementGuid(g))?.guid, credential.guid);
+      assert.deepEqual((await auditOf(store, credential.guid)).slice(5), ['owner:voucher.retired', 'owner:device.onboarded']);
+      assert.equal((await store.audit.list({ subject: g })).items.at(-1)?.details.guid, guidToHex(newGuid));
+      assert.deepEqual(await auditOf(store, newGuid), []);
       await assert.rejects(to2(credential, undefined), { code: 'ERR_FDO_PEER_ERROR', peerCode: 6 });
+
+      // A third TO2 whose TO2.Done2 is lost, under the second GUID: the retry still finds the one record and
+      // supersedes the replacement never taken; proving the newest GUID retires the voucher its TO2 ran with.
+      await assert.rejects(to2(again.credential, undefined, MsgType.TO2_Done), /connection lost/);
+      const lost = (await store.devices.get(credential.guid))?.replacementGuid as Uint8Array;
+      const retry = await to2(again.credential, undefined);
+      assert.equal((await store.vouchers.get('owner', lost))?.state, 'replaced');
+      assert.deepEqual((await store.devices.get(credential.guid))?.replacementGuid, retry.credential.guid);
+      assert.equal((await store.devices.list()).items.length, 1, 'still one device record');
+      assert.deepEqual(
+        (await store.devices.listGuidLinks(credential.guid)).map((l) => [guidToHex(l.guid), guidToHex(l.ranWith)]),
+        [
+          [guidToHex(newGuid), g],
+          [guidToHex(again.credential.guid), guidToHex(newGuid)],
+          [guidToHex(lost), guidToHex(again.credential.guid)],
+          [guidToHex(retry.credential.guid), guidToHex(again.credential.guid)],
+        ],
+      );
+      assert.equal((await store.vouchers.get('owner', again.credential.guid))?.state, 'onboarded');
+      await to2(retry.credential, undefined);
+      assert.equal((await store.vouchers.get('owner', again.credential.guid))?.state, 'replaced');
+      assert.equal((await store.vouchers.get('owner', newGuid))?.state, 'replaced');
     });
   });
 

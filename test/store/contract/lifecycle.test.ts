@@ -64,6 +64,39 @@ forEachDialect((make) => {
     }
   });
 
+  test('migrations: 0021 links the replacement GUIDs recorded before it to their device records', async (t) => {
+    const h = await make();
+    try {
+      if (h.location === undefined) return t.skip('needs a database that outlives one connection');
+      const row = (g: number, replacement: number | null) => ({
+        guid: hex(guid(g)),
+        state: 'onboarded',
+        replacement_guid: replacement === null ? null : hex(guid(replacement)),
+        created_at: 1,
+        updated_at: 2,
+        onboarded_at: 3,
+      });
+      await atMigration(h.location, '0017-campaigns', async (db) => {
+        await db
+          .insertInto('devices')
+          .values([row(1, 101), row(2, 2), row(3, null)])
+          .execute();
+      });
+      const store = await h.open(KEK);
+      try {
+        const link = await store.devices.getGuidLink(guid(101));
+        assert.deepEqual([link?.device, link?.ranWith, link?.createdAt.getTime()], [guid(1), guid(1), 3]);
+        assert.equal(await store.devices.getGuidLink(guid(2)), undefined, 'Credential Reuse: no link to itself');
+        assert.deepEqual((await store.devices.getByReplacementGuid(guid(101)))?.guid, guid(1));
+        assert.deepEqual((await store.devices.getByReplacementGuid(guid(2)))?.guid, guid(2));
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await h.destroy();
+    }
+  });
+
   test('processes killed mid-write (SIGKILL), two writing at once: nothing committed is lost, nothing is half-written', async (t) => {
     const h = await make();
     try {

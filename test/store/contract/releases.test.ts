@@ -58,6 +58,23 @@ forEachDialect((make) => {
             [[digestHex(3), 'database']],
           ],
         );
+        // Blobs by the time their newest chunk was written; which of them a payload names.
+        c.advance(60_000);
+        await store.payloads.putChunk('orphan', 0, Uint8Array.of(1));
+        const before = new Date(c.now());
+        c.advance(1);
+        await store.payloads.putChunk('young', 0, Uint8Array.of(1));
+        assert.deepEqual(await store.payloads.chunkBlobsBefore(before, 10), ['blob-1']);
+        assert.deepEqual(await store.payloads.chunkBlobsBefore(new Date(c.now() + 1), 10), ['blob-1', 'orphan', 'young']);
+        assert.deepEqual(await store.payloads.chunkBlobsBefore(new Date(c.now() + 1), 2), ['blob-1', 'orphan']);
+        assert.deepEqual([...(await store.payloads.blobIdsInUse(['blob-1', 'orphan', 'file-1']))].sort(), ['blob-1', 'file-1']);
+        assert.deepEqual([...(await store.payloads.blobIdsInUse([]))], []);
+        // Deleting a record leaves the chunks to the caller.
+        const deleted = await store.payloads.delete(digestHex(3));
+        assert.equal(deleted?.blobId, 'blob-3');
+        assert.equal(await store.payloads.get(digestHex(3)), undefined);
+        assert.equal(await store.payloads.delete(digestHex(3)), undefined);
+        assert.deepEqual(await store.payloads.getChunk('blob-1', 0), all);
         assert.equal(await store.payloads.deleteChunks('blob-1'), 2);
         assert.equal(await store.payloads.getChunk('blob-1', 0), undefined);
         assert.equal(await store.payloads.deleteChunks('blob-1'), 0);
@@ -95,6 +112,13 @@ forEachDialect((make) => {
         const plug = await store.releases.getByVersion('plug', '1.0.0');
         assert.deepEqual([plug?.origin, plug?.vendorDomain, full?.vendorDomain], ['imported', 'vendor.example', undefined]);
         assert.equal(await store.releases.getByVersion('plug', '9'), undefined);
+        // Which releases name a payload, in any state.
+        await store.releases.setState('r-d', 'retired');
+        assert.deepEqual(await store.releases.namingPayload(digestHex(5), 10), ['r-a', 'r-d']);
+        assert.deepEqual(await store.releases.namingPayload(digestHex(5), 1), ['r-a']);
+        assert.deepEqual(await store.releases.namingPayload(digestHex(6), 10), []);
+        assert.deepEqual(await store.releases.namingPayload('%', 10), []);
+        await store.releases.setState('r-d', 'draft');
         const ids = async (r: Parameters<typeof store.releases.list>[0]) => (await store.releases.list(r)).items.map((x) => x.id);
         assert.deepEqual(await ids({}), ['r-a', 'r-c', 'r-d']);
         assert.deepEqual(await ids({ model: 'bulb' }), ['r-a', 'r-c']);

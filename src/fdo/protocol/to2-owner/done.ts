@@ -6,6 +6,7 @@ import { bytesEqual } from '../../../codec/bytes.ts';
 import { MsgType } from '../../constants/message-types.ts';
 import { ModuleName } from '../../constants/serviceinfo.ts';
 import { decodeTO2Done, encodeTO2Done2 } from '../../messages/to2.ts';
+import { deliveredProvision } from '../../serviceinfo/modules/iotopia-onboard-owner.ts';
 import { checkUrl } from '../../serviceinfo/modules/iotopia-onboard-values.ts';
 import type { FdoHmac } from '../../types/hash.ts';
 import { encodeVoucher } from '../../voucher/voucher-encode.ts';
@@ -36,11 +37,13 @@ export async function done(options: To2OwnerOptions, s: To2OwnerState, message: 
   );
   // Recorded only once everything else has succeeded, so a failed session changes no store.
   const deviceInfo = onboardDeviceInfo(s);
+  const delivered = deliveredCredential(s);
   await options.vouchers.onboarded(guid, {
     replacementGuid,
     ...(replacement === undefined ? {} : { replacementVoucher: replacement }),
     ...(deviceInfo === undefined ? {} : { deviceInfo }),
     ...(s.peerAddress === undefined ? {} : { peerAddress: s.peerAddress }),
+    ...(delivered === undefined ? {} : { deliveredCredential: delivered }),
   });
   const onboarded: To2Onboarded = {
     guid,
@@ -62,6 +65,15 @@ function onboardDeviceInfo(s: To2OwnerState): To2Result['deviceInfo'] {
   const mud = typeof mudUrl === 'string' ? mudUrl : devmodUrl;
   if (mud === undefined && typeof sbomUrl !== 'string') return undefined;
   return { ...(mud === undefined ? {} : { mudUrl: mud }), ...(typeof sbomUrl === 'string' ? { sbomUrl } : {}) };
+}
+
+/** The device API credential this session's iotopia.onboard plan delivered, if it completed. */
+function deliveredCredential(s: To2OwnerState): To2Result['deliveredCredential'] {
+  for (const plan of s.serviceInfo?.plans ?? []) {
+    const provision = deliveredProvision(plan);
+    if (provision !== undefined) return provision.credential;
+  }
+  return undefined;
 }
 
 function httpsUrl(v: string | undefined): string | undefined {

@@ -9,6 +9,7 @@ import { fromB64, toB64 } from '../lib/b64.ts';
 import type { OwnerModuleHandler } from '../lib/owner-module.ts';
 import { readText, readUint } from '../lib/values.ts';
 import type { IotopiaOnboardPlan } from '../owner-plans.ts';
+import type { PlanState } from '../owner-state.ts';
 import type { ManagementProvision } from '../ports.ts';
 import { type DeviceInfo, OnboardValueError, readDeviceInfo, readProvision, writeProvision } from './iotopia-onboard-values.ts';
 
@@ -79,3 +80,13 @@ export const ownerIotopiaOnboardModule: OwnerModuleHandler<IotopiaOnboardPlan, S
     }
   },
 };
+
+/**
+ * The provision a completed iotopia.onboard plan delivered (the device took it and answered
+ * `done`), read back from the plan's state; undefined for a plan in any other status.
+ */
+export function deliveredProvision(plan: PlanState): ManagementProvision | undefined {
+  if (plan.module !== ModuleName.iotopia_onboard || plan.status !== 'done') return undefined;
+  const provision = (plan.s as Partial<State>).provision;
+  return typeof provision === 'string' ? readProvision(decode(fromB64(provision))) : undefined;
+}
