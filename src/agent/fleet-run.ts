@@ -59,6 +59,11 @@ export interface FleetDeviceRecord {
   offers: Record<string, number>;
   /** Actions whose success the server acknowledged. */
   succeeded: string[];
+  /**
+   * Actions whose success the server did not acknowledge (the answer was lost); sent again when
+   * offered again. One left at the end means the server had recorded it before the answer was lost.
+   */
+  unacknowledged: string[];
   /** Actions whose failure the server acknowledged, with the reason. */
   failed: Record<string, string>;
   /** Offers of an action after the server had acknowledged its success (never expected). */
@@ -159,6 +164,7 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
       pollErrors: 0,
       offers: {},
       succeeded: [],
+      unacknowledged: [],
       failed: {},
       offeredAfterSuccess: 0,
       interrupted: 0,
@@ -231,12 +237,14 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
         return;
       }
       await applyUpdate(d.provision, dc.client, action, d.dataDir, { accept: o.accept === true });
-      const seq = await installedSequence(d.dataDir);
-      if (seq !== undefined) rec.installedSequence = seq;
     } catch (e) {
       if (!(e instanceof DeviceApiError)) throw e;
       if (serverGone(e)) rec.interrupted++;
       else rec.refused[e.code] = (rec.refused[e.code] ?? 0) + 1;
+    } finally {
+      rec.unacknowledged = Object.keys(pending);
+      const seq = await installedSequence(d.dataDir);
+      if (seq !== undefined) rec.installedSequence = seq;
     }
   }
 
@@ -244,6 +252,7 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
     const pending = await readPending(d.dataDir);
     const seq = await installedSequence(d.dataDir);
     if (seq !== undefined) rec.installedSequence = seq;
+    rec.unacknowledged = Object.keys(pending);
     const dc = deviceClient(d, rec, pending);
     let waitMs = Math.min(maxMs, Math.max(minMs, 60_000));
     // Devices start spread over one interval, as a fleet switched on at once would not poll in step.
