@@ -48,16 +48,20 @@ function cutBody(body: ReadableStream<Uint8Array>, limit: number): ReadableStrea
   let passed = 0;
   return new ReadableStream({
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) return controller.close();
-      const room = limit - passed;
-      if (value.length < room) {
-        passed += value.length;
-        return controller.enqueue(value);
+      // The cut comes on the read after the limit, so the bytes before it are delivered first.
+      if (passed >= limit) {
+        await reader.cancel();
+        controller.error(new Error('connection reset mid-body (injected)'));
+        return;
       }
-      if (room > 0) controller.enqueue(value.subarray(0, room));
-      await reader.cancel();
-      controller.error(new Error('connection reset mid-body (injected)'));
+      const { done, value } = await reader.read();
+      if (done) {
+        controller.close();
+        return;
+      }
+      const part = value.subarray(0, limit - passed);
+      passed += part.length;
+      controller.enqueue(part);
     },
     cancel: (why) => reader.cancel(why),
   });
