@@ -36,9 +36,18 @@ export function hasFault(f: FleetFaults, kind: FaultKind, index: number): boolea
   return (h / 2 ** 32) * 100 < f[kind];
 }
 
-/** The error an injected install failure raises inside the update. */
+export const INJECTED = 'ERR_FLEET_INJECTED';
+
+/**
+ * The error an injected install failure raises inside the update (at the payload fetch, so the
+ * server sees the action downloading, then failed). The SUIT processor reports it as its own fetch
+ * failure, so the message names the code too.
+ */
 export const injectedInstallFailure = (): IotopiaError =>
-  new IotopiaError('ERR_FLEET_INJECTED', 'install failure injected by the fleet simulator');
+  new IotopiaError(INJECTED, `${INJECTED}: install failure injected by the fleet simulator`);
+
+/** The code a failure reason is counted under: the injected one wherever it appears, else the first. */
+export const reasonCode = (reason: string): string => (reason.includes(INJECTED) ? INJECTED : reason.split(':')[0] || 'unknown');
 
 const isArtifact = (url: string) => /\/artifacts\/[0-9a-f]{64}$/.test(new URL(url).pathname);
 

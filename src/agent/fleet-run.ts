@@ -25,6 +25,7 @@ import {
   hasFault,
   injectedInstallFailure,
   NO_FAULTS,
+  reasonCode,
 } from './fleet-faults.ts';
 import { writeFileAtomic } from './local-ports.ts';
 import { type UpdateClient, updateClient } from './update-client.ts';
@@ -85,7 +86,7 @@ export interface FleetRunSummary {
   /** Devices by installed sequence number ("none" before any update). */
   installed: Record<string, number>;
   succeeded: number;
-  /** Failed updates by reason (the code before the first colon). */
+  /** Failed updates by reason (the code the reason starts with; ERR_FLEET_INJECTED for injected ones). */
   failures: Record<string, number>;
   interrupted: number;
   resent: number;
@@ -286,7 +287,7 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
       const key = r.installedSequence === undefined ? 'none' : String(r.installedSequence);
       installed[key] = (installed[key] ?? 0) + 1;
       for (const reason of Object.values(r.failed)) {
-        const code = reason.split(':')[0] || 'unknown';
+        const code = reasonCode(reason);
         failures[code] = (failures[code] ?? 0) + 1;
       }
     }
