@@ -31,7 +31,7 @@ describe('fleet simulate --run against iotopia up', () => {
     env = { ...process.env };
     delete env.IOTOPIA_TLS_CA;
     const r = await runCli(
-      ['fleet', 'simulate', '--count', String(COUNT), '--manufacturer', platform.url, '--dir', fleetDir, '--json'],
+      ['fleet', 'simulate', '--count', String(COUNT), '--manufacturer', platform.url, '--dir', fleetDir, '--json', '--devices'],
       dir,
       env,
     );
@@ -105,5 +105,18 @@ describe('fleet simulate --run against iotopia up', () => {
     } finally {
       await run.stop();
     }
+  });
+
+  test('--count with --run and no --dir: new devices onboard, then keep polling (data in a temporary directory)', async () => {
+    const r = await runCli(
+      ['fleet', 'simulate', '--count', '2', '--manufacturer', platform.url, '--run', '--duration', '1', '--poll-max', '0.3', '--json'],
+      dir,
+      env,
+    );
+    assert.equal(r.code, 0, r.err);
+    const s = JSON.parse(r.out);
+    assert.equal(s.devices, 2);
+    assert.ok(s.polls >= 2, `${s.polls} polls`);
+    assert.match(r.err, /2 of 2 devices onboarded/);
   });
 });
