@@ -5,30 +5,18 @@
  * bounded, and each device waits the interval the server answers with (within the bounds given,
  * with ±20 % jitter). Faults (fleet-faults.ts) can be changed while the fleet runs.
  *
- * Like `iotopia device run`, a device that lost the server in the middle of an update does not
- * report a failure it did not have: it tries again when the action is offered next. A final result
- * the server did not acknowledge is kept in `<data>/fleet-pending.json` and sent again, instead of
- * installing again, when the same action is offered.
+ * Each device's update client (fleet-device-client.ts) injects the faults, holds back failures
+ * that were the server's absence (the device tries again at the next offer) and keeps successes
+ * the server did not acknowledge, to send again instead of installing again.
  */
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ManagementProvision } from '../fdo/serviceinfo/ports.ts';
 import { applyUpdate, installedSequence, type OfferedUpdate } from './apply-update.ts';
 import { DeviceApiError, type PollAnswer, pollOnce } from './device-api-client.ts';
 import { failureReason } from './fleet.ts';
-import {
-  checkFaults,
-  cuttingFetch,
-  type DownloadCuts,
-  type FleetFaults,
-  hasFault,
-  injectedInstallFailure,
-  NO_FAULTS,
-  reasonCode,
-} from './fleet-faults.ts';
-import { writeFileAtomic } from './local-ports.ts';
-import { type UpdateClient, updateClient } from './update-client.ts';
+import { type FleetDeviceClient, fleetDeviceClient, type PendingResults, readPending, serverGone } from './fleet-device-client.ts';
+import { checkFaults, type DownloadCuts, type FleetFaults, hasFault, NO_FAULTS, reasonCode } from './fleet-faults.ts';
+import { offeredUpdate } from './offered-update.ts';
 
 export interface FleetDevice {
   index: number;
@@ -107,18 +95,6 @@ export interface FleetRun {
   done: Promise<FleetRunSummary>;
 }
 
-const PENDING_FILE = 'fleet-pending.json';
-type FinalFeedback = Parameters<UpdateClient['feedback']>[1];
-
-/** The server or the network, not the update, failed. */
-const serverGone = (e: unknown) => e instanceof DeviceApiError && (e.status === 0 || e.status >= 500);
-
-function offered(a: PollAnswer): OfferedUpdate | undefined {
-  const x = a.action;
-  if (x === null || typeof x.id !== 'string' || typeof x.envelopeUrl !== 'string') return undefined;
-  return { id: x.id, type: typeof x.type === 'string' ? x.type : 'forced', envelopeUrl: x.envelopeUrl, confirm: x.confirm === true };
-}
-
 function semaphore(n: number): <T>(run: () => Promise<T>) => Promise<T> {
   let free = n;
   const waiting: (() => void)[] = [];
@@ -133,19 +109,6 @@ function semaphore(n: number): <T>(run: () => Promise<T>) => Promise<T> {
       else next();
     }
   };
-}
-
-async function readPending(dataDir: string): Promise<Record<string, FinalFeedback>> {
-  try {
-    return JSON.parse(await readFile(join(dataDir, PENDING_FILE), 'utf8')) as Record<string, FinalFeedback>;
-  } catch {
-    return {};
-  }
-}
-
-async function writePending(dataDir: string, pending: Record<string, FinalFeedback>): Promise<void> {
-  if (Object.keys(pending).length === 0) await rm(join(dataDir, PENDING_FILE), { force: true });
-  else await writeFileAtomic(join(dataDir, PENDING_FILE), JSON.stringify(pending));
 }
 
 export function runFleetDevices(o: FleetRunOptions): FleetRun {
@@ -174,59 +137,7 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
     }),
   );
 
-  /** The update client of one device: faults injected, final results tracked. */
-  function deviceClient(d: FleetDevice, rec: FleetDeviceRecord, pending: Record<string, FinalFeedback>) {
-    const fetcher = cuttingFetch(base, () => hasFault(faults, 'dropDownload', d.index), downloads);
-    const inner = updateClient(d.provision, join(d.dataDir, 'downloads'), fetcher);
-    let lostServer = false;
-    const watch = async <T>(run: () => Promise<T>): Promise<T> => {
-      try {
-        return await run();
-      } catch (e) {
-        if (serverGone(e)) lostServer = true;
-        throw e;
-      }
-    };
-    const client: UpdateClient = {
-      envelope: (url) => watch(() => inner.envelope(url)),
-      artifact: async (uri) => {
-        if (hasFault(faults, 'failInstall', d.index)) throw injectedInstallFailure();
-        return watch(() => inner.artifact(uri));
-      },
-      confirm: (id) => watch(() => inner.confirm(id)),
-      async feedback(id, body) {
-        const final = body.status === 'succeeded' || body.status === 'failed';
-        // A failure caused by the server's absence is not the update's: say nothing, try again later.
-        if (final && body.status === 'failed' && lostServer)
-          throw new DeviceApiError('ERR_DEVICE_API_UNREACHABLE', 'the server went away during the update', 0);
-        try {
-          await watch(() => inner.feedback(id, body));
-        } catch (e) {
-          if (final && body.status === 'succeeded' && serverGone(e)) {
-            pending[id] = body;
-            await writePending(d.dataDir, pending);
-          }
-          throw e;
-        }
-        if (!final) return;
-        if (body.status === 'succeeded') rec.succeeded.push(id);
-        else rec.failed[id] = body.reason ?? '';
-        if (pending[id] !== undefined) {
-          delete pending[id];
-          await writePending(d.dataDir, pending);
-        }
-      },
-    };
-    return { client, reset: () => (lostServer = false) };
-  }
-
-  async function onOffer(
-    d: FleetDevice,
-    rec: FleetDeviceRecord,
-    action: OfferedUpdate,
-    dc: ReturnType<typeof deviceClient>,
-    pending: Record<string, FinalFeedback>,
-  ) {
+  async function onOffer(d: FleetDevice, rec: FleetDeviceRecord, action: OfferedUpdate, dc: FleetDeviceClient, pending: PendingResults) {
     rec.offers[action.id] = (rec.offers[action.id] ?? 0) + 1;
     if (rec.succeeded.includes(action.id)) rec.offeredAfterSuccess++;
     dc.reset();
@@ -254,7 +165,19 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
     const seq = await installedSequence(d.dataDir);
     if (seq !== undefined) rec.installedSequence = seq;
     rec.unacknowledged = Object.keys(pending);
-    const dc = deviceClient(d, rec, pending);
+    const dc = fleetDeviceClient({
+      index: d.index,
+      provision: d.provision,
+      dataDir: d.dataDir,
+      faults: () => faults,
+      fetch: base,
+      downloads,
+      pending,
+      acknowledged: (id, body) => {
+        if (body.status === 'succeeded') rec.succeeded.push(id);
+        else rec.failed[id] = body.reason ?? '';
+      },
+    });
     let waitMs = Math.min(maxMs, Math.max(minMs, 60_000));
     // Devices start spread over one interval, as a fleet switched on at once would not poll in step.
     await sleep(Math.random() * minMs, undefined, { signal: stopped }).catch(() => {});
@@ -271,7 +194,7 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
           }
           rec.polls++;
           waitMs = Math.min(maxMs, Math.max(minMs, answer.pollSeconds * 1000));
-          const action = offered(answer);
+          const action = offeredUpdate(answer);
           if (action !== undefined) await onOffer(d, rec, action, dc, pending);
         });
       }

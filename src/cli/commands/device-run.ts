@@ -7,9 +7,10 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { applyUpdate, type OfferedUpdate, type UpdateResult } from '../../agent/apply-update.ts';
+import { applyUpdate, type UpdateResult } from '../../agent/apply-update.ts';
 import { DeviceApiError, type PollAnswer, pollLoop, pollOnce } from '../../agent/device-api-client.ts';
 import { fileManagementStore } from '../../agent/local-ports.ts';
+import { offeredUpdate } from '../../agent/offered-update.ts';
 import { updateClient } from '../../agent/update-client.ts';
 import { fetchTrusting } from '../../fdo/client/tls-fetch.ts';
 import type { ManagementProvision } from '../../fdo/serviceinfo/ports.ts';
@@ -39,13 +40,6 @@ async function loadProvision(file: string): Promise<ManagementProvision> {
   return p;
 }
 
-/** The offered action of a poll answer, when it has the fields an update needs. */
-function offered(a: PollAnswer): OfferedUpdate | undefined {
-  const x = a.action;
-  if (x === null || typeof x.id !== 'string' || typeof x.envelopeUrl !== 'string') return undefined;
-  return { id: x.id, type: typeof x.type === 'string' ? x.type : 'forced', envelopeUrl: x.envelopeUrl, confirm: x.confirm === true };
-}
-
 const refused = (e: DeviceApiError) =>
   new CliExit(EXIT_CHECK_FAILED, `device API: ${e.message} [${e.code}${e.status === 0 ? '' : `, status ${e.status}`}]`);
 
@@ -69,7 +63,7 @@ export function registerDeviceRun(device: Command, cli: CliContext, defaultCrede
       const dataDir = dirname(resolve(pathIn(cli, o.credential)));
       const client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
       const apply = async (a: PollAnswer): Promise<UpdateResult | undefined> => {
-        const action = offered(a);
+        const action = offeredUpdate(a);
         return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir, { accept: o.acceptUpdates === true });
       };
       const showUpdate = (u: UpdateResult | undefined) =>
