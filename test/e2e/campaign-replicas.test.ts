@@ -36,7 +36,7 @@ const COUNT = 100;
 const WAVES = ['20%', '30%', '50%'];
 
 describe('a campaign on two replicas of iotopia up sharing PostgreSQL, both ticking', { skip: PG_SKIP }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iotopia-campaign-replicas-'));
+  let dir = '';
   let db: StoreHarness;
   const servers: ServerProcess[] = [];
   let summary: FleetRunSummary;
@@ -47,6 +47,7 @@ describe('a campaign on two replicas of iotopia up sharing PostgreSQL, both tick
   let extraChanges: string[] = [];
 
   before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'iotopia-campaign-replicas-'));
     db = await postgresHarness(PG_URL as string);
     const key = randomBytes(32).toString('hex');
     for (const name of ['a', 'b']) {
@@ -108,7 +109,7 @@ describe('a campaign on two replicas of iotopia up sharing PostgreSQL, both tick
   });
   after(async () => {
     await db?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
   test('both replicas served devices, and ticks raced', (t) => {
