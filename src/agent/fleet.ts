@@ -6,7 +6,7 @@
  * server has lost the session, so FDO can only start that protocol over (§3.8). An FDO error
  * message from the server is the server's verdict and is never retried.
  */
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair } from '../crypto/key-generate.ts';
@@ -16,8 +16,9 @@ import { CipherSuite, KexSuite, PublicKeyType } from '../fdo/constants/crypto.ts
 import { encodeDeviceCredential } from '../fdo/credential/credential-encode.ts';
 import type { DeviceCredential } from '../fdo/credential/device-credential.ts';
 import { deviceIotopiaOnboardModule } from '../fdo/serviceinfo/modules/iotopia-onboard-device.ts';
+import type { ManagementProvision } from '../fdo/serviceinfo/ports.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
-import { mkdirPrivate, writeFileAtomic } from './local-ports.ts';
+import { fileManagementStore, mkdirPrivate, writeFileAtomic } from './local-ports.ts';
 
 export const FLEET_KEYS = {
   ec256: { pair: 'secp256r1', pkType: PublicKeyType.SECP256R1, kex: KexSuite.ECDH256, cipher: CipherSuite.A128GCM },
@@ -32,7 +33,10 @@ export interface FleetOptions {
   /** Devices in flight at once (default 8). */
   concurrency?: number;
   key?: FleetKey;
-  /** Keep each device's credential in `<dir>/device-<n>.cbor` (mode 0600) instead of memory only. */
+  /**
+   * Keep each device's credential in `<dir>/device-<n>.cbor` (mode 0600) and the device API
+   * provision its owner gave it in `<dir>/device-<n>.provision.json`, instead of memory only.
+   */
   dir?: string;
   /** Runs of one protocol after the first when its server went away (default 10). */
   retries?: number;
@@ -65,6 +69,10 @@ export interface DeviceOutcome {
   reason?: string;
   /** The protocol that failed. */
   phase?: 'key' | 'DI' | 'onboarding';
+  /** The device API endpoint, credential and trust anchors the owner provisioned in TO2, when it did. */
+  provision?: ManagementProvision;
+  /** The device's private key, in memory only (it signs the device's SUIT reports). */
+  deviceKey?: KeyObject;
   ms: number;
   retries: number;
 }
@@ -85,6 +93,9 @@ export interface FleetSummary {
   p99Ms: number;
   devices: DeviceOutcome[];
 }
+
+/** Where `dir` keeps the provision of the device at `index`. */
+export const provisionFile = (dir: string, index: number): string => join(dir, `device-${index}.provision.json`);
 
 const random = (n: number) => new Uint8Array(randomBytes(n));
 
@@ -142,6 +153,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
     try {
       outcome.phase = 'key';
       const { privateKey } = await generateKeyPair(kind.pair);
+      outcome.deviceKey = privateKey;
       outcome.phase = 'DI';
       const serialNumber = `FLEET-${index}-${randomBytes(4).toString('hex').toUpperCase()}`;
       const credential = await withRetries(outcome, () =>
@@ -167,7 +179,16 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
               random,
               serviceInfo: {
                 devmod: { os: 'iotopia-fleet', arch: 'sim', version: '1', device: `sim-${index}`, sep: ';', bin: 'sim' },
-                modules: [deviceIotopiaOnboardModule({ store: { save: async () => {} } })],
+                modules: [
+                  deviceIotopiaOnboardModule({
+                    store: {
+                      save: async (p) => {
+                        outcome.provision = p;
+                        if (options.dir !== undefined) await fileManagementStore(provisionFile(options.dir, index)).save(p);
+                      },
+                    },
+                  }),
+                ],
               },
             },
           },

@@ -1,6 +1,7 @@
 /**
  * The update routes of the device API as the agent uses them: an action's envelope, payload
- * downloads that resume with a single HTTP Range from a partial file, and feedback. Every download
+ * downloads that resume with a single HTTP Range from a partial file (left by an earlier run or by
+ * a connection cut mid-body, whose bytes are kept), and feedback. Every download
  * is bounded and a payload is checked against the SHA-256 its URI names before use.
  */
 import { createHash } from 'node:crypto';
@@ -13,6 +14,8 @@ import { DeviceApiError } from './device-api-client.ts';
 export const MAX_ENVELOPE_BYTES = 256 * 1024;
 /** The largest payload fetched, bytes. */
 export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+/** Connections cut mid-download that one download resumes from (each must have brought bytes). */
+export const MAX_RESUMES = 20;
 
 export interface UpdateClient {
   envelope(envelopeUrl: string): Promise<Uint8Array>;
@@ -48,6 +51,26 @@ async function bounded(r: Response, max: number): Promise<Uint8Array> {
   return b;
 }
 
+/** Reads a body up to `max` bytes; a connection cut mid-body returns what arrived and the error. */
+async function streamed(r: Response, max: number): Promise<{ got: Uint8Array; cut?: DeviceApiError }> {
+  if (Number(r.headers.get('content-length') ?? '0') > max)
+    throw new DeviceApiError('ERR_DEVICE_API_ANSWER', `${r.url}: over ${max} bytes`, r.status);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of r.body ?? []) {
+      size += chunk.length;
+      if (size > max) throw new DeviceApiError('ERR_DEVICE_API_ANSWER', `${r.url}: over ${max} bytes`, r.status);
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    if (e instanceof DeviceApiError) throw e;
+    const cut = new DeviceApiError('ERR_DEVICE_API_UNREACHABLE', `${r.url}: ${(e as Error).message}`, 0);
+    return { got: new Uint8Array(Buffer.concat(chunks)), cut };
+  }
+  return { got: new Uint8Array(Buffer.concat(chunks)) };
+}
+
 async function readPart(file: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
@@ -80,6 +103,7 @@ export function updateClient(provision: ManagementProvision, downloadDir: string
       if (kept.length > 0 && sha256Hex(kept) === digest) return kept;
       const part = join(downloadDir, `${digest}.part`);
       let have = await readPart(part);
+      let cuts = 0;
       for (;;) {
         const r = await call(uri, { headers: headers(have.length > 0 ? { range: `bytes=${have.length}-` } : {}) });
         if (r.status === 416) {
@@ -88,10 +112,16 @@ export function updateClient(provision: ManagementProvision, downloadDir: string
           continue;
         }
         if (!r.ok) throw await refusal(r);
-        const got = await bounded(r, MAX_DOWNLOAD_BYTES - have.length);
-        const total = Number(/\/(\d+)$/.exec(r.headers.get('content-range') ?? '')?.[1] ?? got.length);
-        have = r.status === 206 ? new Uint8Array(Buffer.concat([have, got])) : got;
+        const before = r.status === 206 ? have : new Uint8Array();
+        const { got, cut } = await streamed(r, MAX_DOWNLOAD_BYTES - before.length);
+        const total = Number(/\/(\d+)$/.exec(r.headers.get('content-range') ?? '')?.[1] ?? r.headers.get('content-length') ?? got.length);
+        have = new Uint8Array(Buffer.concat([before, got]));
         await writeFile(part, have);
+        if (cut !== undefined) {
+          // A connection cut mid-body keeps what arrived; the next request asks for the rest.
+          if (got.length === 0 || ++cuts > MAX_RESUMES) throw cut;
+          continue;
+        }
         if (have.length >= total) break;
       }
       if (sha256Hex(have) !== digest) {

@@ -41,7 +41,10 @@ describe('fleet simulate against iotopia up', () => {
     assert.equal(guids.size, 10);
     assert.equal(replacements.size, 10);
     const files = readdirSync(join(dir, 'creds'));
-    assert.equal(files.length, 10);
+    // A credential and the device API provision its owner gave it, for each device.
+    assert.equal(files.filter((f) => /^device-\d+\.cbor$/.test(f)).length, 10);
+    assert.equal(files.filter((f) => /^device-\d+\.provision\.json$/.test(f)).length, 10);
+    assert.equal(files.length, 20);
     for (const f of files) assert.equal(statSync(join(dir, 'creds', f)).mode & 0o777, 0o600);
     for (const d of summary.devices) {
       const record = await platform.store.devices.get(new Uint8Array(Buffer.from(d.guid ?? '', 'hex')));

@@ -53,17 +53,21 @@ export interface CrashReport {
 }
 
 /** A server child that is always killed when the test process ends, whatever happened. */
-class ServerProcess {
+export class ServerProcess {
   child: ChildProcess | undefined;
   starts = 0;
+  /** What the server printed on stdout, over all its starts (the first start shows the admin token). */
+  stdout = '';
   private readonly reap = () => this.child?.kill('SIGKILL');
 
   private readonly dataDir: string;
+  private readonly extra: { args?: string[]; env?: NodeJS.ProcessEnv };
   readonly port: number;
 
-  constructor(dataDir: string, port: number) {
+  constructor(dataDir: string, port: number, extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {}) {
     this.dataDir = dataDir;
     this.port = port;
+    this.extra = extra;
     process.on('exit', this.reap);
   }
 
@@ -74,11 +78,12 @@ class ServerProcess {
   async start(): Promise<void> {
     const child = spawn(
       process.execPath,
-      [BIN, 'up', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--log-level', 'error'],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      [BIN, 'up', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--log-level', 'error', ...(this.extra.args ?? [])],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.extra.env } },
     );
     let stderr = '';
     child.stderr?.on('data', (b) => (stderr += b));
+    child.stdout?.on('data', (b) => (this.stdout += b));
     this.child = child;
     this.starts++;
     const deadline = Date.now() + 30_000;

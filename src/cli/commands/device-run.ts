@@ -9,9 +9,10 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type ApplyOptions, applyUpdate, type OfferedUpdate, type UpdateResult } from '../../agent/apply-update.ts';
+import { type ApplyOptions, applyUpdate, type UpdateResult } from '../../agent/apply-update.ts';
 import { DeviceApiError, type PollAnswer, pollLoop, pollOnce, rotateCredential } from '../../agent/device-api-client.ts';
 import { fileManagementStore } from '../../agent/local-ports.ts';
+import { offeredUpdate } from '../../agent/offered-update.ts';
 import { updateClient } from '../../agent/update-client.ts';
 import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import { fetchTrusting } from '../../fdo/client/tls-fetch.ts';
@@ -48,13 +49,6 @@ async function loadProvision(file: string): Promise<ManagementProvision> {
   if (typeof p.endpoint !== 'string' || typeof p.credential?.type !== 'string')
     throw new CliExit(EXIT_CHECK_FAILED, `${file}: not a provision (no endpoint or credential)`);
   return p;
-}
-
-/** The offered action of a poll answer, when it has the fields an update needs. */
-function offered(a: PollAnswer): OfferedUpdate | undefined {
-  const x = a.action;
-  if (x === null || typeof x.id !== 'string' || typeof x.envelopeUrl !== 'string') return undefined;
-  return { id: x.id, type: typeof x.type === 'string' ? x.type : 'forced', envelopeUrl: x.envelopeUrl, confirm: x.confirm === true };
 }
 
 const refused = (e: DeviceApiError) =>
@@ -119,7 +113,7 @@ async function serve(cli: CliContext, o: RunOptions, file: string, first: Manage
       client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
     },
     apply: async (a) => {
-      const action = offered(a);
+      const action = offeredUpdate(a);
       return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir, applyOptions);
     },
     show: (a) => (a.action === null ? 'no action' : `action ${output.text(JSON.stringify(a.action))}`),

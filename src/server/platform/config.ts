@@ -68,6 +68,8 @@ export interface PlatformConfig {
   to0RefreshInterval?: number;
   /** Owner: where `file` sources of fdo.download ServiceInfo live (default <dataDir>/serviceinfo). */
   serviceInfoDir?: string;
+  /** Owner: seconds between campaign engine ticks (default 5; ADR 0029). */
+  campaignTickInterval?: number;
   /** Rate limits, the session cap and the trusted proxy (limits-config.ts); resolveConfig always sets it. */
   limits?: LimitsConfig;
   /** TLS, the factory listener, the Host allowlist and timeouts (transport-config.ts); resolveConfig always sets it. */
@@ -113,6 +115,7 @@ export interface RawSettings extends LimitsRawSettings, TransportRawSettings, Ke
   to0RefreshMargin?: string | undefined;
   to0RefreshInterval?: string | undefined;
   serviceInfoDir?: string | undefined;
+  campaignTickInterval?: string | undefined;
   rendezvousPolicy?: string | undefined;
   allowInternalRendezvous?: string | boolean | undefined;
 }
@@ -130,6 +133,7 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   to0RefreshMargin: 'IOTOPIA_TO0_REFRESH_MARGIN',
   to0RefreshInterval: 'IOTOPIA_TO0_REFRESH_INTERVAL',
   serviceInfoDir: 'IOTOPIA_SERVICEINFO_DIR',
+  campaignTickInterval: 'IOTOPIA_CAMPAIGN_TICK_INTERVAL',
   ...LIMITS_ENV,
   ...TRANSPORT_ENV,
   ...KEYSTORE_ENV,
@@ -211,6 +215,12 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
       c.to0RefreshInterval = n;
     }
     if (s.serviceInfoDir !== undefined) c.serviceInfoDir = s.serviceInfoDir;
+    if (s.campaignTickInterval !== undefined) {
+      const n = Number(s.campaignTickInterval);
+      if (!/^\d+$/.test(s.campaignTickInterval.trim()) || n < 1 || n > 3600)
+        throw bad('campaign-tick-interval', 'whole seconds from 1 to 3600');
+      c.campaignTickInterval = n;
+    }
     applyLimitSettings(limits, s, bad);
     applyIntentSettings(intent, s, bad);
     applyReleaseSettings(releases, s, bad);

@@ -10,7 +10,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
-import { startCampaignTicks } from '../../lifecycle/campaigns/runner.ts';
+import { CAMPAIGN_TICK_MS, startCampaignTicks } from '../../lifecycle/campaigns/runner.ts';
 import { deviceCredentials } from '../../lifecycle/device-credentials.ts';
 import type { ReleaseService } from '../../lifecycle/releases/service.ts';
 import type { DiAuthorisationPolicy } from '../../onboarding/di-authorisation.ts';
@@ -364,7 +364,12 @@ function startTimers(ctx: RoleContext, owner: OwnerRole | undefined): () => Prom
   if (owner !== undefined && owner.refreshEvery > 0) owner.refresh.start(owner.refreshEvery * 1000);
   // The owner's devices are the ones campaigns update.
   const stopCampaigns =
-    owner === undefined ? undefined : startCampaignTicks({ store, clock, log: (level, message, fields) => log?.[level](fields, message) });
+    owner === undefined
+      ? undefined
+      : startCampaignTicks(
+          { store, clock, log: (level, message, fields) => log?.[level](fields, message) },
+          (ctx.config.campaignTickInterval ?? CAMPAIGN_TICK_MS / 1000) * 1000,
+        );
   return async () => {
     clearInterval(sweep);
     await stopCampaigns?.();
