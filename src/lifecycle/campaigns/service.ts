@@ -16,7 +16,7 @@ import {
 import { ERR_STORE_DUPLICATE, StoreError } from '../../store/errors.ts';
 import type { Page, PageRequest } from '../../store/page.ts';
 import type { Repositories } from '../../store/store.ts';
-import { openStates } from './action-type.ts';
+import { inFlightStates, openStates } from './action-type.ts';
 import { type CampaignRequest, campaignInput } from './campaign-input.ts';
 import type { CampaignContext } from './context.ts';
 import { CampaignError } from './errors.ts';
@@ -43,7 +43,7 @@ export interface CampaignService {
   list(request?: PageRequest & { state?: CampaignState }): Promise<Page<CampaignRecord>>;
   start(id: string, actor: string): Promise<CampaignRecord>;
   pause(id: string, actor: string, reason?: string): Promise<CampaignRecord>;
-  /** With `releaseId`: moves to that release and offers the failed and timed-out actions again; `reason` is audited. */
+  /** With `releaseId`: moves to that release and offers the failed, timed-out and in-flight actions again; `reason` is audited. */
   resume(id: string, actor: string, options?: ResumeOptions): Promise<CampaignRecord>;
   nextWave(id: string, actor: string): Promise<CampaignRecord>;
   cancel(id: string, actor: string, reason?: string): Promise<CampaignRecord>;
@@ -153,7 +153,12 @@ async function resumeWithRelease(
   return moveCampaign(ctx, c.id, ['paused'], { state: 'running', reason: null, releaseId, acknowledgedFailures: 0 }, actor, {
     fromWave: c.currentWave,
     details: { fromRelease: c.releaseId, toRelease: releaseId, ...(reason === undefined ? {} : { reason }) },
-    alsoDo: (r) => r.campaigns.updateActions(c.id, { states: RETRY_STATES, maxWave: c.currentWave }, again).then(() => undefined),
+    // In flight too: a report about the old release's manifest no longer proves anything for this
+    // campaign, so those devices are offered the fixed release as well.
+    alsoDo: (r) =>
+      r.campaigns
+        .updateActions(c.id, { states: [...RETRY_STATES, ...inFlightStates(c)], maxWave: c.currentWave }, again)
+        .then(() => undefined),
   });
 }
 

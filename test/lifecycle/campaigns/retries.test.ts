@@ -251,6 +251,8 @@ describe('campaign retries, download-only, finish, resume with a fixed release',
     await fail(GUIDS[0] as string);
     await fail(GUIDS[1] as string);
     await succeed(GUIDS[2] as string);
+    const inFlight = await pollAction(ctx(), GUIDS[3] as string);
+    assert.equal(inFlight?.release.id, 'r5', 'the fourth device is installing the broken release at the pause');
     assert.deepEqual((await tickCampaigns(ctx())).changes, [`${c.id}: pause`]);
     await assert.rejects(svc.resume(c.id, ACTOR, { releaseId: 'r7' }), { code: 'ERR_CAMPAIGN_RELEASE' }, 'a draft');
     await assert.rejects(svc.resume(c.id, ACTOR, { releaseId: 'r4' }), { code: 'ERR_CAMPAIGN_RELEASE' }, 'a lower sequence number');
@@ -261,6 +263,11 @@ describe('campaign retries, download-only, finish, resume with a fixed release',
     assert.equal(resumed.releaseId, 'r6');
     const again = await store.campaigns.actionsOfDevice(GUIDS[0] as string, ['scheduled']);
     assert.equal(again[0]?.attempts, 0);
+    await assert.rejects(
+      actionFeedback(ctx(), GUIDS[3] as string, inFlight.action.id, { status: 'succeeded', report: reportFor(GUIDS[3] as string, 'r5') }),
+      { code: 'ERR_CAMPAIGN_FEEDBACK' },
+      'the broken release in flight at the resume proves nothing for the campaign now',
+    );
     for (const g of [GUIDS[0], GUIDS[1], GUIDS[3]] as string[]) {
       const o = await pollAction(ctx(), g);
       assert.equal(o?.release.id, 'r6');
