@@ -4,8 +4,11 @@
  * campaign's audit records, its actions and per-wave counts), checked against the devices' own
  * account of what they were offered and what the server acknowledged.
  */
+
+import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FleetDeviceRecord } from '../../src/agent/fleet-run.ts';
 import type { AuditRecord } from '../../src/store/audit-log.ts';
@@ -209,4 +212,23 @@ export function campaignChecks(r: CampaignRecordSet, records: readonly FleetDevi
         .map((d) => `device ${d.index}: ${d.installedSequence ?? 'none'} ${JSON.stringify(d.failed)}`),
     );
   return checks;
+}
+
+/** The checks of campaignChecks every campaign proof asserts. */
+export const CAMPAIGN_CHECKS: readonly string[] = [
+  'each campaign transition audited once: created, started, every next wave, finished',
+  'no next-wave recorded twice for one wave',
+  'every action succeeded; none left in flight',
+  'every wave all succeeded, the waves as planned',
+  'by the devices: each action reported succeeded by one device, and acknowledged once (or its answer lost in a kill)',
+  'by the devices: no action offered again after its success was acknowledged',
+];
+
+/** One test per named check, each passing when campaignChecks found it held. */
+export function testChecks(names: readonly string[], checks: () => readonly Check[]): void {
+  for (const name of names)
+    test(name, () => {
+      const c = checks().find((x) => x.name === name);
+      assert.ok(c?.ok, c?.detail ?? 'not checked');
+    });
 }

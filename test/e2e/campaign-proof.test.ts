@@ -28,6 +28,7 @@ import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import {
   adminToken,
+  CAMPAIGN_CHECKS,
   type CampaignRecordSet,
   campaignChecks,
   campaignState,
@@ -38,6 +39,7 @@ import {
   readCampaign,
   releaseImage,
   startCampaign,
+  testChecks,
   waitFor,
 } from './campaign-fleet.ts';
 import { type Check, freePort, ServerProcess } from './crash-harness.ts';
@@ -207,18 +209,7 @@ describe(`a ${WAVES.length}-wave campaign of ${COUNT} devices onboarded over HTT
     assert.notEqual(resumes[0]?.actor, 'campaign-engine');
   });
 
-  for (const name of [
-    'each campaign transition audited once: created, started, every next wave, finished',
-    'no next-wave recorded twice for one wave',
-    'every action succeeded; none left in flight',
-    'every wave all succeeded, the waves as planned',
-    'by the devices: each action reported succeeded by one device, and acknowledged once (or its answer lost in a kill)',
-    'by the devices: no action offered again after its success was acknowledged',
-  ])
-    test(name, () => {
-      const c = checks.find((x) => x.name === name);
-      assert.ok(c?.ok, c?.detail ?? 'not checked');
-    });
+  testChecks(CAMPAIGN_CHECKS, () => checks);
 
   test('every device shows the release a verified report proved: 2.0.0 before the resume, 2.0.1 after; its own sequence matches', () => {
     const plans = { first: FIRST_RELEASE, fixed: FIXED };
