@@ -174,6 +174,14 @@ export interface CampaignListRequest extends PageRequest {
   state?: CampaignState;
 }
 
+/** A page of one campaign's actions, by GUID; each filter given narrows it. */
+export interface ActionListRequest extends PageRequest {
+  state?: ActionState;
+  wave?: number;
+  /** The device's GUID, hex. */
+  guid?: string;
+}
+
 /**
  * Campaigns, their actions and what devices installed. Changes are conditional (`from` states, or
  * the current wave), so two replicas making the same change at once make it once.
@@ -191,6 +199,8 @@ export interface CampaignRepository {
   getAction(id: string): Promise<CampaignAction | undefined>;
   /** A campaign's actions, by wave then GUID; only `states` when given. */
   actions(campaignId: string, options?: { wave?: number; states?: readonly ActionState[] }): Promise<CampaignAction[]>;
+  /** A page of a campaign's actions, by GUID (the (campaign, GUID) unique index). */
+  listActions(campaignId: string, request?: ActionListRequest): Promise<Page<CampaignAction>>;
   /** A device's actions in `states`, oldest first. */
   actionsOfDevice(guid: string, states: readonly ActionState[]): Promise<CampaignAction[]>;
   /** The action after the change, or undefined when it is not in one of `from` (or has not `fromAttempts` attempts, when given). */

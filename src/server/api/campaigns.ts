@@ -1,18 +1,27 @@
 /**
  * Update campaigns over the management API: created (checked against a published release),
- * listed, read with progress counts per wave, started, paused, resumed (optionally with a fixed
- * release), moved to the next wave by hand, cancelled, rolled back (a new campaign). The rules live
- * in src/lifecycle/campaigns; these routes only adapt.
+ * listed, read with progress counts per wave, its per-device actions listed (and the SUIT report
+ * kept with one), started, paused, resumed (optionally with a fixed release), moved to the next
+ * wave by hand, cancelled, rolled back (a new campaign). The rules live in src/lifecycle/campaigns;
+ * these routes only adapt.
  */
 import { Type } from 'typebox';
 import { IotopiaError } from '../../errors.ts';
+import { campaignActionReport, listCampaignActions } from '../../lifecycle/campaigns/action-views.ts';
 import { MAX_CAMPAIGN_NAME, MAX_TARGET_GUIDS } from '../../lifecycle/campaigns/campaign-input.ts';
 import { CampaignError, type CampaignErrorCode } from '../../lifecycle/campaigns/errors.ts';
 import { MAX_RETRY_ATTEMPTS, MAX_RETRY_BACKOFF_SECONDS } from '../../lifecycle/campaigns/retries.ts';
 import { type RollbackRequest, rollbackCampaign } from '../../lifecycle/campaigns/rollback.ts';
 import { campaignService } from '../../lifecycle/campaigns/service.ts';
 import { MAX_TARGET_QUERY } from '../../lifecycle/campaigns/target.ts';
-import { CAMPAIGN_ACTION_TYPES, CAMPAIGN_STATES, type CampaignRecord, type WaveCounts } from '../../store/campaign-repository.ts';
+import {
+  ACTION_STATES,
+  CAMPAIGN_ACTION_TYPES,
+  CAMPAIGN_STATES,
+  type CampaignAction,
+  type CampaignRecord,
+  type WaveCounts,
+} from '../../store/campaign-repository.ts';
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem } from './problem.ts';
@@ -111,6 +120,38 @@ const CAMPAIGN_SCHEMA = {
   },
 };
 
+const actionView = (a: CampaignAction) => ({
+  id: a.id,
+  guid: a.guid,
+  wave: a.wave,
+  state: a.state,
+  attempts: a.attempts,
+  ...(a.reason === undefined ? {} : { reason: a.reason }),
+  reportVerified: a.reportVerified,
+  ...(a.reportError === undefined ? {} : { reportError: a.reportError }),
+  ...(a.offeredAt === undefined ? {} : { offeredAt: a.offeredAt.toISOString() }),
+  ...(a.notBefore === undefined ? {} : { notBefore: a.notBefore.toISOString() }),
+  updatedAt: a.updatedAt.toISOString(),
+});
+
+const ACTION_SCHEMA = {
+  type: 'object',
+  required: ['id', 'guid', 'wave', 'state', 'attempts', 'reportVerified', 'updatedAt'],
+  properties: {
+    id: { type: 'string', description: 'the action id the device API names' },
+    guid: { type: 'string', description: 'the device GUID, 32 hex digits' },
+    wave: { type: 'integer', description: 'from 0' },
+    state: { type: 'string', enum: ACTION_STATES },
+    attempts: { type: 'integer', description: 'how often the action was offered' },
+    reason: { type: 'string', description: 'why it failed, was cancelled or timed out, as the device or the engine said' },
+    reportVerified: { type: 'boolean', description: 'the SUIT report kept with the action verified (device key, offered manifest)' },
+    reportError: { type: 'string', description: 'why the last report the device sent was refused; the action kept its state' },
+    offeredAt: { type: 'string', format: 'date-time', description: 'the last offer' },
+    notBefore: { type: 'string', format: 'date-time', description: 'a rescheduled action is not offered before this time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
 const WaveSize = Type.Union([
   Type.Object({ count: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   Type.Object({ percent: Type.Number({ exclusiveMinimum: 0, maximum: 100 }) }, { additionalProperties: false }),
@@ -151,6 +192,16 @@ const NewCampaign = Type.Object(
 );
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
 const CampaignQuery = pageQuery({ state: Type.Optional(Type.Enum(CAMPAIGN_STATES)) });
+const ActionQuery = pageQuery({
+  state: Type.Optional(Type.Enum(ACTION_STATES)),
+  wave: Type.Optional(Type.Integer({ minimum: 0, maximum: 63, description: 'from 0' })),
+  guid: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$', description: 'one device, 32 lowercase hex digits' })),
+});
+const ActionParams = Type.Object({
+  id: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
+  actionId: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
+});
+const COSE = 'application/cose';
 const Reason = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false });
 
 const ResumeBody = Type.Object(
@@ -228,6 +279,41 @@ export function campaignApiRoutes(ctx: ApiContext) {
       async handler(request) {
         const p = await campaignCall(() => svc.get(request.params.id));
         return campaignView(p.campaign, p.waves);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/campaigns/:id/actions',
+      roles: ['owner'],
+      summary: "A page of the campaign's per-device actions, by GUID; state, wave and guid filter",
+      schema: { params: IdParams, querystring: ActionQuery },
+      openapi: { responses: { 200: jsonResponse('a page of actions', pageOf(ACTION_SCHEMA)) } },
+      async handler(request) {
+        const { state, wave, guid, ...query } = request.query;
+        const filters = {
+          ...(state === undefined ? {} : { state }),
+          ...(wave === undefined ? {} : { wave }),
+          ...(guid === undefined ? {} : { guid }),
+        };
+        const page = await withCursorCheck(() =>
+          campaignCall(() => listCampaignActions(campaignCtx, request.params.id, { ...pageRequest(query), ...filters })),
+        );
+        return { items: page.items.map(actionView), ...(page.next === undefined ? {} : { next: page.next }) };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/campaigns/:id/actions/:actionId/report',
+      roles: ['owner'],
+      summary: `The SUIT report the device sent for the action, as kept (${COSE}); 404 when it sent none`,
+      schema: { params: ActionParams },
+      openapi: {
+        responses: { 200: { description: 'the report', content: { [COSE]: { schema: { type: 'string', contentEncoding: 'binary' } } } } },
+      },
+      async handler(request, reply) {
+        const { id, actionId } = request.params;
+        const report = await campaignCall(() => campaignActionReport(campaignCtx, id, actionId));
+        return reply.type(COSE).send(Buffer.from(report));
       },
     }),
     route({

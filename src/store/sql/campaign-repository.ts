@@ -191,6 +191,21 @@ export function sqlCampaignRepository({ db, clock }: SqlContext): CampaignReposi
       if (options?.states !== undefined) q = q.where('state', 'in', [...options.states]);
       return (await q.orderBy('wave').orderBy('guid').execute()).map(action);
     },
+    async listActions(campaignId, request) {
+      const limit = pageLimit(request);
+      const after = decodeCursor(request?.after);
+      let q = db
+        .selectFrom('campaign_actions')
+        .select(ACTION_COLUMNS)
+        .where('campaign_id', '=', campaignId)
+        .orderBy('guid')
+        .limit(limit + 1);
+      if (after !== undefined) q = q.where('guid', '>', after);
+      if (request?.state !== undefined) q = q.where('state', '=', request.state);
+      if (request?.wave !== undefined) q = q.where('wave', '=', request.wave);
+      if (request?.guid !== undefined) q = q.where('guid', '=', request.guid);
+      return paged(await q.execute(), limit, action, (r) => r.guid as string);
+    },
     async actionsOfDevice(guid, states) {
       const rows = await db
         .selectFrom('campaign_actions')

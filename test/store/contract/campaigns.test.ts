@@ -221,6 +221,46 @@ forEachDialect((make) => {
     );
   });
 
+  test('campaign actions listed: paged by GUID, filtered by state, wave and GUID, one campaign only', async () => {
+    await withStore(make, async (store) => {
+      await store.campaigns.create(input('c1'));
+      await store.campaigns.create(input('c2'));
+      await store.campaigns.addActions('c1', [
+        { id: 'a4', guid: '04', wave: 0 },
+        { id: 'a2', guid: '02', wave: 1 },
+        { id: 'a1', guid: '01', wave: 1 },
+        { id: 'a3', guid: '03', wave: 0 },
+      ]);
+      await store.campaigns.addActions('c2', [{ id: 'b1', guid: '01', wave: 0 }]);
+      await store.campaigns.updateAction('a3', ['scheduled'], { state: 'failed', reason: 'no space' });
+      await store.campaigns.setReportError('a3', 'the report names another manifest');
+      const pages = await drain((after) => store.campaigns.listActions('c1', { limit: 3, ...(after === undefined ? {} : { after }) }));
+      assert.deepEqual(
+        pages.map((p) => p.map((a) => a.id)),
+        [['a1', 'a2', 'a3'], ['a4']],
+      );
+      const failed = (await store.campaigns.listActions('c1', { state: 'failed' })).items;
+      assert.deepEqual(
+        failed.map((a) => [a.id, a.reason, a.reportError, a.reportVerified]),
+        [['a3', 'no space', 'the report names another manifest', false]],
+      );
+      assert.deepEqual(
+        (await store.campaigns.listActions('c1', { wave: 0 })).items.map((a) => a.id),
+        ['a3', 'a4'],
+      );
+      assert.deepEqual(
+        (await store.campaigns.listActions('c1', { wave: 1, state: 'scheduled', guid: '02' })).items.map((a) => a.id),
+        ['a2'],
+      );
+      assert.deepEqual((await store.campaigns.listActions('c1', { wave: 0, guid: '02' })).items, []);
+      assert.deepEqual(
+        (await store.campaigns.listActions('c2')).items.map((a) => [a.id, a.campaignId]),
+        [['b1', 'c2']],
+      );
+      assert.deepEqual(await store.campaigns.listActions('none'), { items: [] });
+    });
+  });
+
   test('installed releases: kept per device, replaced by the newer report', async () => {
     await withStore(make, async (store) => {
       assert.equal(await store.campaigns.installed('01'), undefined);
