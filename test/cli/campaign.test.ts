@@ -166,6 +166,45 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
     });
   }
 
+  /** `campaign actions` shows each failed device with its reason; a refused report's reason is printed escaped. */
+  async function failuresListed(campaignId: string) {
+    const failed = await json(['campaign', 'actions', campaignId, '--state', 'failed']);
+    assert.deepEqual(
+      failed.map((a: { guid: string }) => a.guid),
+      [...guids.values()].map((g) => g.replaceAll('-', '').toLowerCase()).sort(),
+    );
+    for (const a of failed) {
+      assert.equal(a.wave, 0);
+      assert.equal(a.attempts, 1);
+      assert.equal(typeof a.reason, 'string');
+      assert.equal(a.reportVerified, true, 'the failure came with a signed report');
+      assert.equal(a.report, undefined, 'no report bytes in the list');
+    }
+    assert.deepEqual(await json(['campaign', 'actions', campaignId, '--state', 'succeeded']), []);
+    assert.deepEqual(await json(['campaign', 'actions', campaignId, '--wave', '2']), []);
+    await platform.store.campaigns.setReportError(failed[0].id, 'bad \u001b]0;owned\u0007 signature\nforged line');
+    const table = await run(['campaign', 'actions', campaignId, '--guid', failed[0].guid]);
+    assert.equal(table.code, 0, table.err);
+    const lines = table.out.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', /^DEVICE\s+WAVE\s+STATE\s+TRIES\s+REPORT\s+UPDATED$/);
+    assert.match(lines[1] ?? '', new RegExp(`^${failed[0].guid}\\s+1\\s+failed\\s+1\\s+verified\\s`));
+    assert.ok(lines.includes('  report refused: bad \\x1b]0;owned\\x07 signature\\x0aforged line'), table.out);
+    assert.equal(lines.length, 4, 'the header, the action, its reason, its refused report');
+    assert.doesNotMatch(table.out, /\u001b/);
+    const res = await fetch(`${platform.url}/api/v1/campaigns/${campaignId}/actions/${failed[0].id}/report`, {
+      headers: { authorization: `Bearer ${platform.firstAdminToken}` },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/cose');
+    const kept = (await platform.store.campaigns.report(failed[0].id)) ?? assert.fail('no report kept');
+    assert.deepEqual(new Uint8Array(await res.arrayBuffer()), kept);
+    const badWave = await run(['campaign', 'actions', campaignId, '--wave', '0']);
+    assert.equal(badWave.code, 2);
+    const unknown = await run(['campaign', 'actions', '00000000-0000-0000-0000-000000000000']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /ERR_CAMPAIGN_NOT_FOUND/);
+  }
+
   test('operator refusals come back with their codes: an unknown release, a draft paused, a campaign matching nobody', async () => {
     const unknown = await run([
       'campaign',
@@ -221,6 +260,7 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
     };
     assert.deepEqual(await once(), ['failed', 'failed', 'failed']);
     assert.deepEqual((await tickCampaigns({ store: platform.store })).changes, [`${created.id}: pause`]);
+    await failuresListed(created.id);
     const fixed = await json(['release', 'create', '--model', 'agent', '--version', '3.0.1', '--seq', '4', '--component', 'fw=fw3.bin']);
     const lower = await run(['campaign', 'resume', created.id, '--release', broken.id]);
     assert.equal(lower.code, 1);

@@ -1,10 +1,11 @@
 /**
- * `iotopia campaign create|list|show|start|pause|resume|next-wave|cancel|rollback`: update campaigns
+ * `iotopia campaign create|list|show|actions|start|pause|resume|next-wave|cancel|rollback`: update campaigns
  * on an owner server through its management API (the rules are the server's, src/lifecycle/campaigns).
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { registerCampaignActions } from './campaign-actions.ts';
 import { type ApiOptions, apiRequest, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
 
 interface CampaignItem {
@@ -154,6 +155,7 @@ export function registerCampaign(program: Command, cli: CliContext): void {
       const c = (await res.json()) as CampaignItem;
       cli.output.result(c, () => [line(c, text), ...progressLines(c, text)]);
     });
+  registerCampaignActions(campaign, cli);
   for (const op of OPERATIONS)
     withApiOptions(campaign.command(op))
       .description(OPERATION_HELP[op])
