@@ -136,6 +136,13 @@ describe('campaign actions in the management API', () => {
     assert.equal(none.statusCode, 404);
     assert.equal((none.json() as { code: string }).code, 'ERR_CAMPAIGN_ACTION_NOT_FOUND');
     assert.equal((await get(`${randomUUID()}/actions/${ids[0]}/report`)).statusCode, 404);
+    const other = randomUUID();
+    const first = (await w.platform.store.campaigns.get(campaignId)) ?? assert.fail('the campaign vanished');
+    await w.platform.store.campaigns.create({ ...first, id: other });
+    const elsewhere = await get(`${other}/actions/${ids[0]}/report`);
+    assert.equal(elsewhere.statusCode, 404, 'an action is only found through its own campaign');
+    assert.equal((elsewhere.json() as { code: string }).code, 'ERR_CAMPAIGN_ACTION_NOT_FOUND');
+    assert.deepEqual((await get(`${other}/actions`)).json(), { items: [] });
     assert.equal((await get(`${campaignId}/actions/${randomUUID()}/report`)).statusCode, 404);
     assert.equal((await get(`${campaignId}/actions/${ids[0]}/report`, w.tokens.auditor)).statusCode, 403);
   });
