@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, device-poll, release-payloads, server-rss, artifact-download); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
  */
 import { artifactDownloadBench } from './artifact-download.ts';
+import { campaignActionsBench } from './campaign-actions.ts';
 import { campaignPlanBench } from './campaign-plan.ts';
 import { campaignTickBench } from './campaign-tick.ts';
 import { cborBench } from './cbor.ts';
@@ -47,6 +48,7 @@ const KNOWN = [
   'to0',
   'campaign-plan',
   'campaign-tick',
+  'campaign-actions',
   'device-poll',
   'release-payloads',
   'server-rss',
@@ -88,6 +90,7 @@ if (wanted('intent-apply')) doc.intentApply = intentApplyBench(seconds);
 if (wanted('intent-rss')) doc.intentRss = intentRssBench(seconds);
 if (wanted('campaign-plan')) doc.campaignPlan = await campaignPlanBench(seconds);
 if (wanted('campaign-tick')) doc.campaignTick = await campaignTickBench(seconds);
+if (wanted('campaign-actions')) doc.campaignActions = await campaignActionsBench(seconds);
 if (wanted('device-poll')) doc.devicePoll = await devicePollBench(seconds, args);
 if (wanted('release-payloads')) doc.releasePayloads = await releasePayloadsBench();
 if (wanted('server-rss')) doc.serverRss = await serverRssBench(seconds, args);
