@@ -25,7 +25,7 @@ import {
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem } from './problem.ts';
-import { type ApiContext, jsonResponse, pageOf, pageQuery, route } from './route.ts';
+import { type ApiContext, GuidText, jsonResponse, pageOf, pageQuery, route } from './route.ts';
 
 const STATUS: Record<CampaignErrorCode | 'ERR_CAMPAIGN_TARGET' | 'ERR_CAMPAIGN_WAVES' | 'ERR_CAMPAIGN_WINDOW', number> = {
   ERR_CAMPAIGN_INPUT: 400,
@@ -195,7 +195,7 @@ const CampaignQuery = pageQuery({ state: Type.Optional(Type.Enum(CAMPAIGN_STATES
 const ActionQuery = pageQuery({
   state: Type.Optional(Type.Enum(ACTION_STATES)),
   wave: Type.Optional(Type.Integer({ minimum: 0, maximum: 63, description: 'from 0' })),
-  guid: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$', description: 'one device, 32 lowercase hex digits' })),
+  guid: Type.Optional(GuidText),
 });
 const ActionParams = Type.Object({
   id: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
@@ -293,7 +293,7 @@ export function campaignApiRoutes(ctx: ApiContext) {
         const filters = {
           ...(state === undefined ? {} : { state }),
           ...(wave === undefined ? {} : { wave }),
-          ...(guid === undefined ? {} : { guid }),
+          ...(guid === undefined ? {} : { guid: guid.replaceAll('-', '').toLowerCase() }),
         };
         const page = await withCursorCheck(() =>
           campaignCall(() => listCampaignActions(campaignCtx, request.params.id, { ...pageRequest(query), ...filters })),

@@ -109,6 +109,11 @@ describe('campaign actions in the management API', () => {
       (await items(`guid=${GUIDS[3]}`)).map((a) => a.id),
       [ids[3]],
     );
+    const dashed = `${GUIDS[4]?.slice(0, 8).toUpperCase()}-${GUIDS[4]?.slice(8)}`;
+    assert.deepEqual(
+      (await items(`guid=${dashed}`)).map((a) => a.id),
+      [ids[4]],
+    );
     assert.deepEqual(await items('state=failed'), []);
   });
 
