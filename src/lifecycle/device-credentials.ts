@@ -13,6 +13,7 @@ import type { DeviceRecord, DeviceState } from '../store/device-repository.ts';
 import { hashSecret } from '../store/hash-secret.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import { moveDevice } from './device-states.ts';
+import { generations } from './generations.ts';
 
 /** Random bytes in a device token (base64url: 43 characters, an RFC 6750 b64token). */
 export const DEVICE_TOKEN_BYTES = 32;
@@ -21,11 +22,12 @@ export const ROTATION_OVERLAP_MS = 10 * 60_000;
 /** How long a pending credential waits for the TO2 that delivers it to commit (TO2 sessions last minutes). */
 export const PENDING_CREDENTIAL_MS = 60 * 60_000;
 /**
- * How long a verified credential and its device's state are trusted from memory before the store
- * is asked again: the bound on how late a revocation or suspension made on another replica counts
- * here (one made in this process counts at once).
+ * A verified credential and its device are trusted from memory while the store's `devices` change
+ * generation is the one they were read under (generations.ts), which is read again once this long
+ * has passed: the bound on how late a revocation or suspension made on another replica counts here
+ * (plus one query; one made in this process counts at once).
  */
-export const VERIFY_CACHE_MS = 5_000;
+export const VERIFY_CACHE_MS = 1_000;
 /** The most credentials kept in memory. */
 export const VERIFY_CACHE_MAX = 100_000;
 /** The longest presented token looked at; anything longer is unknown without a lookup. */
@@ -43,6 +45,7 @@ const RETIRED: readonly DeviceState[] = ['decommissioned', 'resold', 'manufactur
 export interface DeviceCredentialsOptions {
   store: Store;
   clock?: () => Date;
+  /** VERIFY_CACHE_MS unless given; 0 turns the cache off. */
   cacheMs?: number;
   overlapMs?: number;
 }
@@ -102,11 +105,11 @@ function credentialRefusal(c: DeviceCredentialRecord | undefined, now: number): 
   return undefined;
 }
 
-/** A verified credential and its device, trusted from memory until `until` while `writes` is unchanged. */
+/** A verified credential and its device, trusted from memory while `generation` and `writes` are unchanged. */
 interface Verified {
   credential: DeviceCredentialRecord;
   device: DeviceRecord;
-  until: number;
+  generation: number;
   writes: number;
 }
 
@@ -121,30 +124,40 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
   const cacheMs = o.cacheMs ?? VERIFY_CACHE_MS;
   const overlapMs = o.overlapMs ?? ROTATION_OVERLAP_MS;
   const cache = new Map<string, Verified>();
+  const shared = generations(o.store, { refreshMs: cacheMs, clock: () => clock().getTime() });
   // Any write in this process to devices or credentials (a suspension, a revocation) stales the cache.
   const writes = () => o.store.writeCount('devices') + o.store.writeCount('device_credentials');
+  let cachedUnder: number | undefined;
 
-  function remember(hash: string, v: Verified, now: number): void {
-    // Entries are kept in the order they were made, all for the same time: the expired ones are
-    // at the front, and go as new ones come, so the cache holds only what the bound still allows.
-    for (const [oldest, e] of cache) {
-      if (e.until > now && cache.size < VERIFY_CACHE_MAX) break;
+  function remember(hash: string, v: Verified): void {
+    // Everything remembered under an older generation is stale; past the bound the oldest go.
+    if (cachedUnder !== undefined && v.generation < cachedUnder) return;
+    if (cachedUnder !== v.generation) cache.clear();
+    cachedUnder = v.generation;
+    for (const [oldest] of cache) {
+      if (cache.size < VERIFY_CACHE_MAX) break;
       cache.delete(oldest);
     }
     cache.set(hash, v);
   }
 
-  /** The credential of `hash` and its device, from memory when fresh, else from the store. */
+  /** The generation to read under now, or undefined when nothing is to be remembered. */
+  async function generationNow(): Promise<number | undefined> {
+    return cacheMs > 0 ? (await shared.current())?.devices : undefined;
+  }
+
+  /** The credential of `hash` and its device, from memory when still current, else from the store. */
   async function lookup(hash: string, now: number): Promise<{ credential?: DeviceCredentialRecord; device?: DeviceRecord }> {
-    const hit = cache.get(hash);
-    if (hit !== undefined && hit.until > now && hit.writes === writes()) return hit;
-    cache.delete(hash);
     const before = writes();
+    const generation = await generationNow();
+    const hit = cache.get(hash);
+    if (hit !== undefined && hit.generation === generation && hit.writes === before) return hit;
+    cache.delete(hash);
     const credential = await o.store.deviceCredentials.findByHash(hash);
     if (credential === undefined || credentialRefusal(credential, now) !== undefined) return credential === undefined ? {} : { credential };
     const device = await deviceOf(o.store, credential.guid);
-    if (cacheMs > 0 && device !== undefined && deviceRefusal(device) === undefined)
-      remember(hash, { credential, device, until: now + cacheMs, writes: before }, now);
+    if (generation !== undefined && device !== undefined && deviceRefusal(device) === undefined)
+      remember(hash, { credential, device, generation, writes: before });
     return device === undefined ? { credential } : { credential, device };
   }
 
