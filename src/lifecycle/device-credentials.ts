@@ -37,7 +37,12 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /** Why a credential is refused; the device API answers 401, or 403 for `suspended`. */
 export type DeviceRefusal = 'unknown' | 'revoked' | 'expired' | 'retired' | 'suspended';
 
-export type DeviceVerdict = { ok: true; device: DeviceRecord; credential: DeviceCredentialRecord } | { ok: false; refusal: DeviceRefusal };
+/** The device a verified credential belongs to, as the device API needs it. */
+export type VerifiedDevice = Pick<DeviceRecord, 'guid' | 'state'>;
+/** What the device API needs of a verified credential. */
+export type VerifiedCredential = Pick<DeviceCredentialRecord, 'expiresAt' | 'rotationRequestedAt'>;
+
+export type DeviceVerdict = { ok: true; device: VerifiedDevice; credential: VerifiedCredential } | { ok: false; refusal: DeviceRefusal };
 
 /** Devices in these states have no device API. */
 const RETIRED: readonly DeviceState[] = ['decommissioned', 'resold', 'manufactured', 'sold', 'owned', 'registered'];
@@ -66,8 +71,8 @@ export interface DeviceCredentials {
   /** Revokes every credential of the device, at once in this process; resolves with how many. */
   revoke(guid: Uint8Array): Promise<number>;
   verify(token: string): Promise<DeviceVerdict>;
-  /** The device's first contact: `onboarded` becomes `active` (audited); resolves with the record after. */
-  contact(device: DeviceRecord): Promise<DeviceRecord>;
+  /** The device's first contact: `onboarded` becomes `active` (audited); resolves with the device after. */
+  contact(device: VerifiedDevice): Promise<VerifiedDevice>;
 }
 
 export const newDeviceToken = (): string => randomBytes(DEVICE_TOKEN_BYTES).toString('base64url');
@@ -105,18 +110,36 @@ function credentialRefusal(c: DeviceCredentialRecord | undefined, now: number): 
   return undefined;
 }
 
-/** A verified credential and its device, trusted from memory while `generation` and `writes` are unchanged. */
+/**
+ * A verified credential and its device, trusted from memory while `generation` and `writes` are
+ * unchanged: only what a verdict needs, small (GUIDs in hex, times in ms), as the whole fleet fits.
+ */
 interface Verified {
-  credential: DeviceCredentialRecord;
-  device: DeviceRecord;
+  device: string;
+  state: DeviceState;
+  expiresAt: number | undefined;
+  rotationRequestedAt: number | undefined;
+  credential: string;
   generation: number;
   writes: number;
 }
 
 /** The device's standing: a refusal, or nothing when it may use the device API. */
-function deviceRefusal(device: DeviceRecord | undefined): DeviceRefusal | undefined {
+function deviceRefusal(device: VerifiedDevice | undefined): DeviceRefusal | undefined {
   if (device === undefined || RETIRED.includes(device.state)) return 'retired';
   return device.state === 'suspended' ? 'suspended' : undefined;
+}
+
+const dateOf = (ms: number | undefined) => (ms === undefined ? {} : { expiresAt: new Date(ms) });
+
+/** The verdict a remembered verification gives at `now` (the credential may have run out since). */
+function verdictOf(v: Verified, now: number): DeviceVerdict {
+  if (v.expiresAt !== undefined && v.expiresAt <= now) return { ok: false, refusal: 'expired' };
+  const credential: VerifiedCredential = {
+    ...dateOf(v.expiresAt),
+    ...(v.rotationRequestedAt === undefined ? {} : { rotationRequestedAt: new Date(v.rotationRequestedAt) }),
+  };
+  return { ok: true, device: { guid: new Uint8Array(Buffer.from(v.device, 'hex')), state: v.state }, credential };
 }
 
 export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredentials {
@@ -146,24 +169,37 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
     return cacheMs > 0 ? (await shared.current())?.devices : undefined;
   }
 
-  /** The credential of `hash` and its device, from memory when still current, else from the store. */
-  async function lookup(hash: string, now: number): Promise<{ credential?: DeviceCredentialRecord; device?: DeviceRecord }> {
+  /** The verdict on the credential of `hash`, from memory when still current, else from the store. */
+  async function lookup(hash: string, now: number): Promise<DeviceVerdict> {
     const before = writes();
     const generation = await generationNow();
     const hit = cache.get(hash);
-    if (hit !== undefined && hit.generation === generation && hit.writes === before) return hit;
+    if (hit !== undefined && hit.generation === generation && hit.writes === before) return verdictOf(hit, now);
     cache.delete(hash);
     const credential = await o.store.deviceCredentials.findByHash(hash);
-    if (credential === undefined || credentialRefusal(credential, now) !== undefined) return credential === undefined ? {} : { credential };
+    const refusal = credentialRefusal(credential, now);
+    if (refusal !== undefined || credential === undefined) return { ok: false, refusal: refusal ?? 'unknown' };
+    // The device's state comes with the credential: a suspension or decommissioning in this
+    // process counts at once, on another replica within VERIFY_CACHE_MS.
     const device = await deviceOf(o.store, credential.guid);
-    if (generation !== undefined && device !== undefined && deviceRefusal(device) === undefined)
-      remember(hash, { credential, device, generation, writes: before });
-    return device === undefined ? { credential } : { credential, device };
+    const standing = deviceRefusal(device);
+    if (standing !== undefined || device === undefined) return { ok: false, refusal: standing ?? 'retired' };
+    const v: Verified = {
+      device: guidToHex(device.guid),
+      state: device.state,
+      expiresAt: credential.expiresAt?.getTime(),
+      rotationRequestedAt: credential.rotationRequestedAt?.getTime(),
+      credential: guidToHex(credential.guid),
+      generation: generation ?? -1,
+      writes: before,
+    };
+    if (generation !== undefined) remember(hash, v);
+    return verdictOf(v, now);
   }
 
   function forget(guid: Uint8Array): void {
     const hex = guidToHex(guid);
-    for (const [hash, v] of cache) if (guidToHex(v.credential.guid) === hex) cache.delete(hash);
+    for (const [hash, v] of cache) if (v.credential === hex) cache.delete(hash);
   }
 
   async function mint(named: Uint8Array, m: { pending: boolean }): Promise<string> {
@@ -203,15 +239,7 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || !B64TOKEN.test(token)) {
         return { ok: false, refusal: 'unknown' };
       }
-      const now = clock().getTime();
-      const { credential, device } = await lookup(hashSecret(token), now);
-      const refusal = credentialRefusal(credential, now);
-      if (refusal !== undefined || credential === undefined) return { ok: false, refusal: refusal ?? 'unknown' };
-      // The device's state comes with the credential: a suspension or decommissioning in this
-      // process counts at once, on another replica within VERIFY_CACHE_MS.
-      const standing = deviceRefusal(device);
-      if (standing !== undefined || device === undefined) return { ok: false, refusal: standing ?? 'retired' };
-      return { ok: true, device, credential };
+      return lookup(hashSecret(token), clock().getTime());
     },
     async contact(device) {
       if (device.state !== 'onboarded') return device;
@@ -226,7 +254,8 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
           details: { from, to, reason: 'first contact on the device API' },
         });
       });
-      return (await o.store.devices.get(device.guid)) ?? device;
+      const after = await o.store.devices.get(device.guid);
+      return after === undefined ? device : { guid: after.guid, state: after.state };
     },
   };
 }

@@ -60,14 +60,22 @@ describe('the verified-credential cache', () => {
     const repo = here.deviceCredentials;
     const counted: Store = {
       ...here,
-      deviceCredentials: { ...repo, findByHash: (hash) => (reads++, repo.findByHash(hash)) },
+      deviceCredentials: {
+        ...repo,
+        findByHash: (hash) => {
+          reads++;
+          return repo.findByHash(hash);
+        },
+      },
     };
     const creds = deviceCredentials({ store: counted, clock });
     const token = await deviceCredentials({ store: here, clock }).mint(GUID, { pending: false });
     assert.equal((await creds.verify(token)).ok, true);
     now.ms += 3_600_000;
-    // A sighting written by another replica is no change the verdict depends on.
+    // A sighting, written by another replica or this one, is no change the verdict depends on.
     await there.devices.recordSightings([{ guid: GUID, at: clock() }]);
+    now.ms += 60_000;
+    await here.devices.recordSightings([{ guid: GUID, at: clock() }]);
     assert.equal((await creds.verify(token)).ok, true);
     assert.equal(reads, 1, 'the second verdict came from memory');
     // A revocation straight through another replica's repository counts too.
