@@ -119,7 +119,6 @@ interface Verified {
   state: DeviceState;
   expiresAt: number | undefined;
   rotationRequestedAt: number | undefined;
-  credential: string;
   generation: number;
   writes: number;
 }
@@ -130,13 +129,13 @@ function deviceRefusal(device: VerifiedDevice | undefined): DeviceRefusal | unde
   return device.state === 'suspended' ? 'suspended' : undefined;
 }
 
-const dateOf = (ms: number | undefined) => (ms === undefined ? {} : { expiresAt: new Date(ms) });
+const expiryOf = (ms: number | undefined) => (ms === undefined ? {} : { expiresAt: new Date(ms) });
 
 /** The verdict a remembered verification gives at `now` (the credential may have run out since). */
 function verdictOf(v: Verified, now: number): DeviceVerdict {
   if (v.expiresAt !== undefined && v.expiresAt <= now) return { ok: false, refusal: 'expired' };
   const credential: VerifiedCredential = {
-    ...dateOf(v.expiresAt),
+    ...expiryOf(v.expiresAt),
     ...(v.rotationRequestedAt === undefined ? {} : { rotationRequestedAt: new Date(v.rotationRequestedAt) }),
   };
   return { ok: true, device: { guid: new Uint8Array(Buffer.from(v.device, 'hex')), state: v.state }, credential };
@@ -189,7 +188,6 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
       state: device.state,
       expiresAt: credential.expiresAt?.getTime(),
       rotationRequestedAt: credential.rotationRequestedAt?.getTime(),
-      credential: guidToHex(credential.guid),
       generation: generation ?? -1,
       writes: before,
     };
@@ -197,9 +195,9 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
     return verdictOf(v, now);
   }
 
-  function forget(guid: Uint8Array): void {
-    const hex = guidToHex(guid);
-    for (const [hash, v] of cache) if (v.credential === hex) cache.delete(hash);
+  /** A write of this process to a device's credentials stales every verdict remembered before it (`writes`). */
+  function forget(): void {
+    cache.clear();
   }
 
   async function mint(named: Uint8Array, m: { pending: boolean }): Promise<string> {
@@ -221,18 +219,18 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
     mint,
     async rotate(guid) {
       const token = await mint(guid, { pending: false });
-      forget(guid);
+      forget();
       return token;
     },
     async requestRotation(guid) {
       const n = await o.store.deviceCredentials.requestRotation(guid);
-      forget(guid);
+      forget();
       return n;
     },
     async revoke(guid) {
-      forget(guid);
+      forget();
       const n = await o.store.deviceCredentials.revokeAll(guid);
-      forget(guid);
+      forget();
       return n;
     },
     async verify(token) {
