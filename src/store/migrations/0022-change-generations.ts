@@ -1,7 +1,10 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../schema.ts';
 
-/** The columns of `devices` whose change counts; a sighting (`last_seen_*`) does not. */
+/**
+ * The columns of `devices` whose change counts; a sighting (`last_seen_*`) does not. A later
+ * migration that adds a column a cache of devices keeps must replace the update triggers.
+ */
 const DEVICE_COLUMNS = [
   'state',
   'replacement_guid',
