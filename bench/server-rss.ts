@@ -2,11 +2,11 @@
  * Server memory with 100,000 devices registered (`--devices N`): `iotopia up` in its own process
  * (server-rss-holder.ts), RSS after a collection once started, after a warm-up of polls, and after
  * a poll storm (random devices over HTTP on loopback, CONCURRENCY at a time, for 10 ×
- * BENCH_SECONDS, 1 to 30 s), with Node's defaults and with a smaller young generation
- * (SMALL_YOUNG_GENERATION). Goal: under 300 MB.
+ * BENCH_SECONDS, 1 to 30 s), with the Node flags the `iotopia` command starts with
+ * (serverNodeFlags) and with Node's defaults. Goal: under 300 MB.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQLITE_FILE } from '../src/server/platform/platform.ts';
@@ -14,8 +14,11 @@ import { registerDevices } from './register-devices.ts';
 
 const CONCURRENCY = 32;
 const WARM_UP_POLLS = 2000;
-/** The Node flag docs/device-api.md recommends for large fleets (NODE_OPTIONS). */
-export const SMALL_YOUNG_GENERATION = '--max-semi-space-size=16';
+/** The Node flags `iotopia up` runs with: those on the first line of bin/iotopia.js (`env -S node …`). */
+export function serverNodeFlags(): string[] {
+  const first = readFileSync(new URL('../bin/iotopia.js', import.meta.url), 'utf8').split('\n')[0] ?? '';
+  return first.split(' ').filter((w) => w.startsWith('--'));
+}
 
 interface Memory {
   rssMiB: number;
@@ -95,8 +98,8 @@ export async function serverRssBench(seconds: number, args: readonly string[]) {
     await new Promise((resolve) => fork(holder, [dir, '--init'], { stdio: 'ignore' }).once('exit', resolve));
     const tokens = registerDevices(join(dir, SQLITE_FILE), devices);
     const stormSeconds = Math.min(30, Math.max(1, 10 * seconds));
-    // V8 sizes the young generation by the machine's memory; a smaller one is the server's choice to make.
-    const runs = [await measure(dir, tokens, [], stormSeconds), await measure(dir, tokens, [SMALL_YOUNG_GENERATION], stormSeconds)];
+    // V8 sizes the young generation by the machine's memory; the command sets a smaller one.
+    const runs = [await measure(dir, tokens, serverNodeFlags(), stormSeconds), await measure(dir, tokens, [], stormSeconds)];
     return { devices, goalMiB: 300, runs };
   } finally {
     rmSync(dir, { recursive: true, force: true });

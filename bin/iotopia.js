@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
+// A young generation of at most 16 MiB per semi-space: V8 otherwise sizes it by the machine's
+// memory, and a server with a large fleet then holds far more than it uses (docs/device-api.md).
 // The `iotopia` command. The sources are TypeScript run by Node's type stripping (Node 24+).
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 24) {

@@ -13,6 +13,7 @@ import type { DeviceRecord, DeviceState } from '../store/device-repository.ts';
 import { hashSecret } from '../store/hash-secret.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import { moveDevice } from './device-states.ts';
+import { generations } from './generations.ts';
 
 /** Random bytes in a device token (base64url: 43 characters, an RFC 6750 b64token). */
 export const DEVICE_TOKEN_BYTES = 32;
@@ -21,11 +22,12 @@ export const ROTATION_OVERLAP_MS = 10 * 60_000;
 /** How long a pending credential waits for the TO2 that delivers it to commit (TO2 sessions last minutes). */
 export const PENDING_CREDENTIAL_MS = 60 * 60_000;
 /**
- * How long a verified credential and its device's state are trusted from memory before the store
- * is asked again: the bound on how late a revocation or suspension made on another replica counts
- * here (one made in this process counts at once).
+ * A verified credential and its device are trusted from memory while the store's `devices` change
+ * generation is the one they were read under (generations.ts), which is read again once this long
+ * has passed: the bound on how late a revocation or suspension made on another replica counts here
+ * (plus one query; one made in this process counts at once).
  */
-export const VERIFY_CACHE_MS = 5_000;
+export const VERIFY_CACHE_MS = 1_000;
 /** The most credentials kept in memory. */
 export const VERIFY_CACHE_MAX = 100_000;
 /** The longest presented token looked at; anything longer is unknown without a lookup. */
@@ -35,7 +37,12 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /** Why a credential is refused; the device API answers 401, or 403 for `suspended`. */
 export type DeviceRefusal = 'unknown' | 'revoked' | 'expired' | 'retired' | 'suspended';
 
-export type DeviceVerdict = { ok: true; device: DeviceRecord; credential: DeviceCredentialRecord } | { ok: false; refusal: DeviceRefusal };
+/** The device a verified credential belongs to, as the device API needs it. */
+export type VerifiedDevice = Pick<DeviceRecord, 'guid' | 'state'>;
+/** What the device API needs of a verified credential. */
+export type VerifiedCredential = Pick<DeviceCredentialRecord, 'expiresAt' | 'rotationRequestedAt'>;
+
+export type DeviceVerdict = { ok: true; device: VerifiedDevice; credential: VerifiedCredential } | { ok: false; refusal: DeviceRefusal };
 
 /** Devices in these states have no device API. */
 const RETIRED: readonly DeviceState[] = ['decommissioned', 'resold', 'manufactured', 'sold', 'owned', 'registered'];
@@ -43,6 +50,7 @@ const RETIRED: readonly DeviceState[] = ['decommissioned', 'resold', 'manufactur
 export interface DeviceCredentialsOptions {
   store: Store;
   clock?: () => Date;
+  /** VERIFY_CACHE_MS unless given; 0 turns the cache off. */
   cacheMs?: number;
   overlapMs?: number;
 }
@@ -63,8 +71,8 @@ export interface DeviceCredentials {
   /** Revokes every credential of the device, at once in this process; resolves with how many. */
   revoke(guid: Uint8Array): Promise<number>;
   verify(token: string): Promise<DeviceVerdict>;
-  /** The device's first contact: `onboarded` becomes `active` (audited); resolves with the record after. */
-  contact(device: DeviceRecord): Promise<DeviceRecord>;
+  /** The device's first contact: `onboarded` becomes `active` (audited); resolves with the device after. */
+  contact(device: VerifiedDevice): Promise<VerifiedDevice>;
 }
 
 export const newDeviceToken = (): string => randomBytes(DEVICE_TOKEN_BYTES).toString('base64url');
@@ -102,18 +110,35 @@ function credentialRefusal(c: DeviceCredentialRecord | undefined, now: number): 
   return undefined;
 }
 
-/** A verified credential and its device, trusted from memory until `until` while `writes` is unchanged. */
+/**
+ * A verified credential and its device, trusted from memory while `generation` and `writes` are
+ * unchanged: only what a verdict needs, small (GUIDs in hex, times in ms), as the whole fleet fits.
+ */
 interface Verified {
-  credential: DeviceCredentialRecord;
-  device: DeviceRecord;
-  until: number;
+  device: string;
+  state: DeviceState;
+  expiresAt: number | undefined;
+  rotationRequestedAt: number | undefined;
+  generation: number;
   writes: number;
 }
 
 /** The device's standing: a refusal, or nothing when it may use the device API. */
-function deviceRefusal(device: DeviceRecord | undefined): DeviceRefusal | undefined {
+function deviceRefusal(device: VerifiedDevice | undefined): DeviceRefusal | undefined {
   if (device === undefined || RETIRED.includes(device.state)) return 'retired';
   return device.state === 'suspended' ? 'suspended' : undefined;
+}
+
+const expiryOf = (ms: number | undefined) => (ms === undefined ? {} : { expiresAt: new Date(ms) });
+
+/** The verdict a remembered verification gives at `now` (the credential may have run out since). */
+function verdictOf(v: Verified, now: number): DeviceVerdict {
+  if (v.expiresAt !== undefined && v.expiresAt <= now) return { ok: false, refusal: 'expired' };
+  const credential: VerifiedCredential = {
+    ...expiryOf(v.expiresAt),
+    ...(v.rotationRequestedAt === undefined ? {} : { rotationRequestedAt: new Date(v.rotationRequestedAt) }),
+  };
+  return { ok: true, device: { guid: new Uint8Array(Buffer.from(v.device, 'hex')), state: v.state }, credential };
 }
 
 export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredentials {
@@ -121,36 +146,58 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
   const cacheMs = o.cacheMs ?? VERIFY_CACHE_MS;
   const overlapMs = o.overlapMs ?? ROTATION_OVERLAP_MS;
   const cache = new Map<string, Verified>();
+  const shared = generations(o.store, { refreshMs: cacheMs, clock: () => clock().getTime() });
   // Any write in this process to devices or credentials (a suspension, a revocation) stales the cache.
   const writes = () => o.store.writeCount('devices') + o.store.writeCount('device_credentials');
+  let cachedUnder: number | undefined;
 
-  function remember(hash: string, v: Verified, now: number): void {
-    // Entries are kept in the order they were made, all for the same time: the expired ones are
-    // at the front, and go as new ones come, so the cache holds only what the bound still allows.
-    for (const [oldest, e] of cache) {
-      if (e.until > now && cache.size < VERIFY_CACHE_MAX) break;
+  function remember(hash: string, v: Verified): void {
+    // Everything remembered under an older generation is stale; past the bound the oldest go.
+    if (cachedUnder !== undefined && v.generation < cachedUnder) return;
+    if (cachedUnder !== v.generation) cache.clear();
+    cachedUnder = v.generation;
+    for (const [oldest] of cache) {
+      if (cache.size < VERIFY_CACHE_MAX) break;
       cache.delete(oldest);
     }
     cache.set(hash, v);
   }
 
-  /** The credential of `hash` and its device, from memory when fresh, else from the store. */
-  async function lookup(hash: string, now: number): Promise<{ credential?: DeviceCredentialRecord; device?: DeviceRecord }> {
-    const hit = cache.get(hash);
-    if (hit !== undefined && hit.until > now && hit.writes === writes()) return hit;
-    cache.delete(hash);
-    const before = writes();
-    const credential = await o.store.deviceCredentials.findByHash(hash);
-    if (credential === undefined || credentialRefusal(credential, now) !== undefined) return credential === undefined ? {} : { credential };
-    const device = await deviceOf(o.store, credential.guid);
-    if (cacheMs > 0 && device !== undefined && deviceRefusal(device) === undefined)
-      remember(hash, { credential, device, until: now + cacheMs, writes: before }, now);
-    return device === undefined ? { credential } : { credential, device };
+  /** The generation to read under now, or undefined when nothing is to be remembered. */
+  async function generationNow(): Promise<number | undefined> {
+    return cacheMs > 0 ? (await shared.current())?.devices : undefined;
   }
 
-  function forget(guid: Uint8Array): void {
-    const hex = guidToHex(guid);
-    for (const [hash, v] of cache) if (guidToHex(v.credential.guid) === hex) cache.delete(hash);
+  /** The verdict on the credential of `hash`, from memory when still current, else from the store. */
+  async function lookup(hash: string, now: number): Promise<DeviceVerdict> {
+    const before = writes();
+    const generation = await generationNow();
+    const hit = cache.get(hash);
+    if (hit !== undefined && hit.generation === generation && hit.writes === before) return verdictOf(hit, now);
+    cache.delete(hash);
+    const credential = await o.store.deviceCredentials.findByHash(hash);
+    const refusal = credentialRefusal(credential, now);
+    if (refusal !== undefined || credential === undefined) return { ok: false, refusal: refusal ?? 'unknown' };
+    // The device's state comes with the credential: a suspension or decommissioning in this
+    // process counts at once, on another replica within VERIFY_CACHE_MS.
+    const device = await deviceOf(o.store, credential.guid);
+    const standing = deviceRefusal(device);
+    if (standing !== undefined || device === undefined) return { ok: false, refusal: standing ?? 'retired' };
+    const v: Verified = {
+      device: guidToHex(device.guid),
+      state: device.state,
+      expiresAt: credential.expiresAt?.getTime(),
+      rotationRequestedAt: credential.rotationRequestedAt?.getTime(),
+      generation: generation ?? -1,
+      writes: before,
+    };
+    if (generation !== undefined) remember(hash, v);
+    return verdictOf(v, now);
+  }
+
+  /** A write of this process to a device's credentials stales every verdict remembered before it (`writes`). */
+  function forget(): void {
+    cache.clear();
   }
 
   async function mint(named: Uint8Array, m: { pending: boolean }): Promise<string> {
@@ -172,33 +219,25 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
     mint,
     async rotate(guid) {
       const token = await mint(guid, { pending: false });
-      forget(guid);
+      forget();
       return token;
     },
     async requestRotation(guid) {
       const n = await o.store.deviceCredentials.requestRotation(guid);
-      forget(guid);
+      forget();
       return n;
     },
     async revoke(guid) {
-      forget(guid);
+      forget();
       const n = await o.store.deviceCredentials.revokeAll(guid);
-      forget(guid);
+      forget();
       return n;
     },
     async verify(token) {
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || !B64TOKEN.test(token)) {
         return { ok: false, refusal: 'unknown' };
       }
-      const now = clock().getTime();
-      const { credential, device } = await lookup(hashSecret(token), now);
-      const refusal = credentialRefusal(credential, now);
-      if (refusal !== undefined || credential === undefined) return { ok: false, refusal: refusal ?? 'unknown' };
-      // The device's state comes with the credential: a suspension or decommissioning in this
-      // process counts at once, on another replica within VERIFY_CACHE_MS.
-      const standing = deviceRefusal(device);
-      if (standing !== undefined || device === undefined) return { ok: false, refusal: standing ?? 'retired' };
-      return { ok: true, device, credential };
+      return lookup(hashSecret(token), clock().getTime());
     },
     async contact(device) {
       if (device.state !== 'onboarded') return device;
@@ -213,7 +252,8 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
           details: { from, to, reason: 'first contact on the device API' },
         });
       });
-      return (await o.store.devices.get(device.guid)) ?? device;
+      const after = await o.store.devices.get(device.guid);
+      return after === undefined ? device : { guid: after.guid, state: after.state };
     },
   };
 }

@@ -336,6 +336,12 @@ export interface StoreMetaTable {
   value: Bytes;
 }
 
+/** From 0022: a counter per kind of change, bumped by triggers (migrations/0022-change-generations.ts). */
+export interface ChangeGenerationsTable {
+  name: string;
+  generation: ColumnType<number | string, number, number>;
+}
+
 export interface Database {
   vouchers: VouchersTable;
   devices: DevicesTable;
@@ -363,6 +369,7 @@ export interface Database {
   campaigns: CampaignsTable;
   campaign_actions: CampaignActionsTable;
   device_installed: DeviceInstalledTable;
+  change_generations: ChangeGenerationsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

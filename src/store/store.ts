@@ -23,6 +23,16 @@ import type { VoucherRepository } from './voucher-repository.ts';
 /** The tables whose writes a store counts (Store.writeCount). */
 export type CountedTable = 'devices' | 'device_credentials' | 'campaign_actions';
 
+/**
+ * Counters of changes the device API's caches depend on, in the database and bumped in the same
+ * transaction as the change by any replica: `devices` (device records but not their sightings,
+ * labels, GUIDs, credentials) and `campaign_actions`.
+ */
+export interface ChangeGenerations {
+  devices: number;
+  campaign_actions: number;
+}
+
 export interface Repositories {
   vouchers: VoucherRepository;
   devices: DeviceRepository;
@@ -59,6 +69,8 @@ export interface Store extends Repositories {
    * before reading and trusts what it read while it is unchanged. Other replicas' writes do not count.
    */
   writeCount(table: CountedTable): number;
+  /** The change generations now, in one query (a cache compares them with those it read under). */
+  changeGenerations(): Promise<ChangeGenerations>;
   /** Runs pending migrations (openStore already did); returns the names of those that ran. */
   migrate(): Promise<string[]>;
   /**

@@ -55,6 +55,36 @@ describe('the verified-credential cache', () => {
     assert.deepEqual(await creds.verify(token), { ok: false, refusal: 'retired' }, 'this process’s own change counts at once');
   });
 
+  test('a verdict stands while nothing it depends on changes anywhere, however long', async () => {
+    let reads = 0;
+    const repo = here.deviceCredentials;
+    const counted: Store = {
+      ...here,
+      deviceCredentials: {
+        ...repo,
+        findByHash: (hash) => {
+          reads++;
+          return repo.findByHash(hash);
+        },
+      },
+    };
+    const creds = deviceCredentials({ store: counted, clock });
+    const token = await deviceCredentials({ store: here, clock }).mint(GUID, { pending: false });
+    assert.equal((await creds.verify(token)).ok, true);
+    now.ms += 3_600_000;
+    // A sighting, written by another replica or this one, is no change the verdict depends on.
+    await there.devices.recordSightings([{ guid: GUID, at: clock() }]);
+    now.ms += 60_000;
+    await here.devices.recordSightings([{ guid: GUID, at: clock() }]);
+    assert.equal((await creds.verify(token)).ok, true);
+    assert.equal(reads, 1, 'the second verdict came from memory');
+    // A revocation straight through another replica's repository counts too.
+    await there.deviceCredentials.revokeAll(GUID);
+    now.ms += VERIFY_CACHE_MS;
+    assert.deepEqual(await creds.verify(token), { ok: false, refusal: 'revoked' });
+    assert.equal(reads, 2);
+  });
+
   test('the verdict carries the device as it was read: its state is the one verify decided on', async () => {
     const creds = deviceCredentials({ store: here, clock });
     const token = await creds.mint(GUID, { pending: false });

@@ -114,7 +114,7 @@ test('first contact moves an onboarded device to active once, audited under the 
     assert.ok(v.ok);
     const after = await creds.contact(v.device);
     assert.equal(after.state, 'active');
-    assert.equal(after.activatedAt?.getTime(), now.ms);
+    assert.equal((await store.devices.get(GUID))?.activatedAt?.getTime(), now.ms);
     await creds.contact(after);
     const audit = (await store.audit.list({ subject: Buffer.from(GUID).toString('hex') })).items.filter(
       (a) => a.action === 'device.activated',

@@ -79,11 +79,11 @@ async function offerOne(ctx: CampaignContext, a: CampaignAction, now: Date): Pro
 /** The action to give the device (GUID hex) on a poll, or undefined. */
 export async function pollAction(ctx: CampaignContext, guid: string): Promise<OfferedAction | undefined> {
   const now = nowOf(ctx);
-  if (ctx.idle?.known(guid, now) === true) return undefined;
-  const mark = ctx.idle?.mark();
+  const mark = await ctx.idle?.mark();
+  if (mark !== undefined && ctx.idle?.known(guid, mark) === true) return undefined;
   // One indexed query per poll: the device's open actions, those in flight first.
   const open = await ctx.store.campaigns.actionsOfDevice(guid, [...IN_FLIGHT, 'scheduled']);
-  if (open.length === 0 && mark !== undefined) ctx.idle?.remember(guid, now, mark);
+  if (open.length === 0 && mark !== undefined) ctx.idle?.remember(guid, mark);
   for (const a of open.filter((x) => x.state !== 'scheduled')) {
     const o = await withRelease(ctx, a);
     if (o !== undefined && o.campaign.state === 'running' && !isSettled(o.campaign, a)) return o;

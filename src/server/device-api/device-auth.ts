@@ -4,25 +4,23 @@
  * the URL. Unknown, revoked and expired tokens and retired devices get 401, a suspended device 403.
  */
 import type { FastifyRequest } from 'fastify';
-import type { DeviceCredentials, DeviceRefusal } from '../../lifecycle/device-credentials.ts';
-import type { DeviceCredentialRecord } from '../../store/device-credential-repository.ts';
-import type { DeviceRecord } from '../../store/device-repository.ts';
+import type { DeviceCredentials, DeviceRefusal, VerifiedCredential, VerifiedDevice } from '../../lifecycle/device-credentials.ts';
 import type { Store } from '../../store/store.ts';
 import { type ApiLimiters, presentedToken, refuseLockedOut } from '../api/api-limits.ts';
 import { ApiProblem } from '../api/problem.ts';
 
-const devices = new WeakMap<FastifyRequest, DeviceRecord>();
-const presented = new WeakMap<FastifyRequest, DeviceCredentialRecord>();
+const devices = new WeakMap<FastifyRequest, VerifiedDevice>();
+const presented = new WeakMap<FastifyRequest, VerifiedCredential>();
 
 /** The device of a request that passed `authenticateDevice`. */
-export function deviceOf(request: FastifyRequest): DeviceRecord {
+export function deviceOf(request: FastifyRequest): VerifiedDevice {
   const d = devices.get(request);
   if (d === undefined) throw new TypeError('the device route was reached without authentication');
   return d;
 }
 
 /** The credential a request that passed `authenticateDevice` presented. */
-export function credentialOf(request: FastifyRequest): DeviceCredentialRecord {
+export function credentialOf(request: FastifyRequest): VerifiedCredential {
   const c = presented.get(request);
   if (c === undefined) throw new TypeError('the device route was reached without authentication');
   return c;

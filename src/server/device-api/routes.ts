@@ -7,9 +7,12 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { guidToHex } from '../../fdo/types/guid.ts';
 import type { CampaignContext } from '../../lifecycle/campaigns/context.ts';
 import { pollAction } from '../../lifecycle/campaigns/device-actions.ts';
-import { type DeviceCredentials, ROTATION_OVERLAP_MS } from '../../lifecycle/device-credentials.ts';
-import type { DeviceCredentialRecord } from '../../store/device-credential-repository.ts';
-import type { DeviceRecord } from '../../store/device-repository.ts';
+import {
+  type DeviceCredentials,
+  ROTATION_OVERLAP_MS,
+  type VerifiedCredential,
+  type VerifiedDevice,
+} from '../../lifecycle/device-credentials.ts';
 import type { Store } from '../../store/store.ts';
 import { actionView } from './campaign-routes.ts';
 import { answer } from './cbor-body.ts';
@@ -27,7 +30,7 @@ type DeviceRoute = Pick<RouteOptions, 'method' | 'url' | 'schema' | 'bodyLimit'>
   handler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
 };
 
-async function configView(store: Store, d: DeviceRecord) {
+async function configView(store: Store, d: VerifiedDevice) {
   const c = await store.deviceConfig.get(d.guid);
   return {
     guid: guidToHex(d.guid),
@@ -38,7 +41,7 @@ async function configView(store: Store, d: DeviceRecord) {
 }
 
 /** An operator asked for a rotation and this is still the live credential (not one replaced already). */
-const rotationAsked = (c: DeviceCredentialRecord) => c.rotationRequestedAt !== undefined && c.expiresAt === undefined;
+const rotationAsked = (c: VerifiedCredential) => c.rotationRequestedAt !== undefined && c.expiresAt === undefined;
 
 export function deviceApiRoutes(ctx: RouteContext): DeviceRoute[] {
   return [

@@ -26,6 +26,7 @@ import { verifiedReports } from './0018-verified-reports.ts';
 import { campaignRetries } from './0019-campaign-retries.ts';
 import { deviceLastSeen } from './0020-device-last-seen.ts';
 import { deviceGuidsRotationSweep } from './0021-device-guids-rotation-sweep.ts';
+import { changeGenerations } from './0022-change-generations.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -51,6 +52,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0019-campaign-retries': campaignRetries(),
     '0020-device-last-seen': deviceLastSeen(),
     '0021-device-guids-rotation-sweep': deviceGuidsRotationSweep(),
+    '0022-change-generations': changeGenerations(dialect),
   };
 }
 

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import type { Database, Dialect } from '../schema.ts';
 import { createSecretBox, type SecretBox } from '../secret-box.ts';
-import type { Repositories, Store } from '../store.ts';
+import type { ChangeGenerations, Repositories, Store } from '../store.ts';
 import { sqlApiTokenRepository } from './api-token-repository.ts';
 import { sqlAuditLog } from './audit-log.ts';
 import { sqlCampaignRepository } from './campaign-repository.ts';
@@ -59,6 +59,12 @@ function repositories(ctx: SqlContext): Repositories {
   };
 }
 
+async function readGenerations(db: Kysely<Database>): Promise<ChangeGenerations> {
+  const rows = await db.selectFrom('change_generations').select(['name', 'generation']).execute();
+  const of = (name: string) => Number(rows.find((r) => r.name === name)?.generation ?? 0);
+  return { devices: of('devices'), campaign_actions: of('campaign_actions') };
+}
+
 /**
  * A Store over a Kysely handle of either dialect: migrates, checks the KEK, builds the repositories.
  * `release` gives the handle back when the store closes (or fails to open).
@@ -89,6 +95,7 @@ export async function createSqlStore(
     ...repositories(ctx),
     transaction: (fn) => counted.transaction().execute((trx) => fn(repositories({ ...ctx, db: trx }))),
     writeCount: writes.count,
+    changeGenerations: () => readGenerations(db),
     migrate: () => migrateToLatest(db, dialect),
     async rekey(newKek) {
       const next = createSecretBox(newKek);

@@ -2,7 +2,8 @@
  * Counts this process's writes per table, as a Kysely plugin on the store's handle. A cache of
  * something read from the store notes the count before it reads and trusts what it read only while
  * the count is the same: a change made in this process then shows at once, one made by another
- * replica after the cache's own time bound.
+ * replica after the cache's own time bound. A device's sighting (an update of its `last_seen_*`
+ * columns only) is no change to count: the device API writes them all the time.
  */
 import type {
   KyselyPlugin,
@@ -12,6 +13,7 @@ import type {
   QueryResult,
   RootOperationNode,
   UnknownRow,
+  UpdateQueryNode,
 } from 'kysely';
 import type { CountedTable } from '../store.ts';
 
@@ -32,11 +34,19 @@ function tableName(node: OperationNode | undefined): string | undefined {
   return n?.table?.identifier?.name ?? n?.node?.table?.identifier?.name;
 }
 
+/** The columns an update sets, by name. */
+function setColumns(node: UpdateQueryNode): string[] {
+  return (node.updates ?? []).map((u) => (u.column as { column?: { name?: string } }).column?.name ?? '');
+}
+
+/** A device's sighting (last seen) changes nothing a cache of devices keeps. */
+const onlySighting = (node: UpdateQueryNode) => setColumns(node).every((c) => c.startsWith('last_seen_'));
+
 /** The counted table a write statement changes, if any. */
 function writtenTable(node: RootOperationNode): string | undefined {
   let name: string | undefined;
   if (node.kind === 'InsertQueryNode') name = tableName(node.into);
-  else if (node.kind === 'UpdateQueryNode') name = tableName(node.table);
+  else if (node.kind === 'UpdateQueryNode') name = onlySighting(node) ? undefined : tableName(node.table);
   else if (node.kind === 'DeleteQueryNode') name = tableName(node.from.froms[0]);
   return name !== undefined && COUNTED.has(name) ? name : undefined;
 }

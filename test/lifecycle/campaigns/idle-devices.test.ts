@@ -27,7 +27,7 @@ describe('polls of idle devices', () => {
     const path = join(dirs(), 'db.sqlite');
     here = await openStore(path, { kek, clock });
     there = await openStore(path, { kek, clock });
-    ctx = { store: here, clock, idle: idleDevices(here) };
+    ctx = { store: here, clock, idle: idleDevices(here, { clock }) };
     for (const i of [1, 2]) await here.devices.upsert({ guid: new Uint8Array(Buffer.from(guidOf(i), 'hex')), state: 'active' });
     await here.releases.create({
       id: 'r5',
@@ -45,6 +45,11 @@ describe('polls of idle devices', () => {
     await there.close();
   });
 
+  const knownIdle = async (guid: string) => {
+    const mark = await ctx.idle?.mark();
+    return mark !== undefined && ctx.idle?.known(guid, mark) === true;
+  };
+
   const startCampaign = async (store: Store, guid: string) => {
     const svc = campaignService({ store, clock });
     const c = await svc.create({ name: 'r', releaseId: 'r5', targetGuids: [guid], waves: [{ percent: 100 }], errorThreshold: 50 }, ACTOR);
@@ -53,9 +58,9 @@ describe('polls of idle devices', () => {
 
   test('an action made in this process is offered on the very next poll', async () => {
     assert.equal(await pollAction(ctx, guidOf(1)), undefined);
-    assert.equal(ctx.idle?.known(guidOf(1), clock()), true, 'the idle answer is kept');
+    assert.equal(await knownIdle(guidOf(1)), true, 'the idle answer is kept');
     await startCampaign(here, guidOf(1));
-    assert.equal(ctx.idle?.known(guidOf(1), clock()), false);
+    assert.equal(await knownIdle(guidOf(1)), false);
     assert.equal((await pollAction(ctx, guidOf(1)))?.release.id, 'r5');
   });
 
@@ -68,10 +73,22 @@ describe('polls of idle devices', () => {
     assert.equal((await pollAction(ctx, guidOf(2)))?.release.id, 'r5');
   });
 
+  test('an idle answer stands while no action is written anywhere, however long', async () => {
+    assert.equal(await pollAction(ctx, guidOf(1)), undefined);
+    now.ms += 3_600_000;
+    // Writes that are no campaign action (a sighting, a device record) leave it standing.
+    await there.devices.recordSightings([{ guid: new Uint8Array(Buffer.from(guidOf(1), 'hex')), at: clock() }]);
+    await there.devices.upsert({ guid: new Uint8Array(Buffer.from(guidOf(2), 'hex')), state: 'active' });
+    assert.equal(await knownIdle(guidOf(1)), true);
+    await startCampaign(there, guidOf(2));
+    now.ms += IDLE_CACHE_MS;
+    assert.equal(await knownIdle(guidOf(1)), false, 'an action written by another replica ends every idle answer');
+  });
+
   test('a device with open actions is never remembered as idle', async () => {
     await startCampaign(here, guidOf(1));
     assert.equal((await pollAction(ctx, guidOf(1)))?.release.id, 'r5');
-    assert.equal(ctx.idle?.known(guidOf(1), clock()), false);
+    assert.equal(await knownIdle(guidOf(1)), false);
     assert.equal((await pollAction(ctx, guidOf(1)))?.release.id, 'r5', 'a repeated poll offers it again');
   });
 });
