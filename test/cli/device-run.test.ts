@@ -84,6 +84,10 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     assert.ok(record?.activatedAt);
     const text = await run(['device', 'run', '--credential', 'a/c.cbor', '--once']);
     assert.match(text.out, /no action; next poll in 300 s/);
+    // The run reported the model `device init` gives by default and the serial it made up.
+    const config = (await (await deviceApi('/config', p.credential.token)).json()) as { config: { model?: string; serial?: string } };
+    assert.equal(config.config.model, 'IoTopia device agent');
+    assert.match(config.config.serial ?? '', /^IOTOPIA-[0-9A-F]{12}$/);
   });
 
   test('device run without --once polls until it is stopped (SIGTERM) and exits 0', async () => {
@@ -305,6 +309,13 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     assert.deepEqual((await reported()).config, {
       model: 'bulb-x1',
       serial: 'SN-M1',
+      firmware: [{ component: Buffer.from('fw').toString('hex'), version: '1.4.0 (sequence 2)' }],
+    });
+    // Without the identity file (a credential made elsewhere) the credential's device info is the model.
+    rmSync(join(dir, 'm', 'identity.json'));
+    assert.equal((await run(['device', 'run', '--credential', 'm/c.cbor', '--once'])).code, 0);
+    assert.deepEqual((await reported()).config, {
+      model: 'bulb-x1',
       firmware: [{ component: Buffer.from('fw').toString('hex'), version: '1.4.0 (sequence 2)' }],
     });
   });
