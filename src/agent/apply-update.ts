@@ -22,8 +22,11 @@ import { decodeEnvelope } from '../suit/envelope.ts';
 import { type ComponentId, componentKey, type SuitDevice } from '../suit/process/device.ts';
 import { processEnvelope } from '../suit/process/process-envelope.ts';
 import { createSimulatedDevice } from '../suit/process/simulated-device.ts';
+import { installedSequence, recordInstall } from './suit-state.ts';
 import type { UpdateClient } from './update-client.ts';
 import { signedReport } from './update-report.ts';
+
+export { installedSequence } from './suit-state.ts';
 
 export interface OfferedUpdate {
   id: string;
@@ -31,6 +34,8 @@ export interface OfferedUpdate {
   envelopeUrl: string;
   /** The campaign requires the device (or its user) to confirm before installing. */
   confirm?: boolean;
+  /** The version of the release the action installs, when the offer named it. */
+  releaseVersion?: string;
 }
 
 export interface UpdateResult {
@@ -54,19 +59,8 @@ export interface ApplyOptions {
   reportKey?: PrivateKeyLike;
 }
 
-const STATE_FILE = 'suit-state.json';
 const fileOf = (key: string) => key.replaceAll('/', '_');
 const idOf = (file: string) => file.split('_').map((s) => new Uint8Array(Buffer.from(s, 'hex')));
-
-/** The sequence number of the last update this device installed, when any. */
-export async function installedSequence(dataDir: string): Promise<number | undefined> {
-  try {
-    const s = JSON.parse(await readFile(join(dataDir, STATE_FILE), 'utf8')) as { sequenceNumber?: unknown };
-    return typeof s.sequenceNumber === 'number' ? s.sequenceNumber : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 async function localComponents(dir: string) {
   await mkdir(dir, { recursive: true });
@@ -113,12 +107,15 @@ async function run(
   const report = o.reportKey === undefined ? {} : { report: signedReport(decodeEnvelope(envelope), outcome, o.reportKey) };
   if (!outcome.result.ok) return { status: 'failed', reason: `${outcome.result.code}: ${outcome.result.reason}`, ...report };
   if (!installs(action, o)) return { status: 'downloaded' };
+  const written: string[] = [];
   for (const [key, id] of touched) {
     const bytes = sim.contents(id);
-    if (bytes !== undefined) await writeFile(join(componentsDir, fileOf(key)), bytes);
+    if (bytes === undefined) continue;
+    await writeFile(join(componentsDir, fileOf(key)), bytes);
+    written.push(fileOf(key));
   }
   const seq = Number(outcome.sequenceNumber);
-  await writeFile(join(dataDir, STATE_FILE), JSON.stringify({ sequenceNumber: seq }));
+  await recordInstall(dataDir, seq, written, action.releaseVersion);
   return { status: 'succeeded', sequenceNumber: seq, ...report };
 }
 

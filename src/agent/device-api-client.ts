@@ -68,7 +68,13 @@ export function readPollAnswer(v: unknown, status = 200): PollAnswer {
 const TOKEN = /^[A-Za-z0-9\-._~+/]{16,4096}=*$/;
 
 /** One request to the provisioned endpoint with the provisioned bearer token; the answer's JSON. */
-async function call(provision: ManagementProvision, method: 'GET' | 'POST', path: string, fetcher: typeof fetch): Promise<unknown> {
+async function call(
+  provision: ManagementProvision,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  fetcher: typeof fetch,
+  json?: unknown,
+): Promise<unknown> {
   if (provision.credential.type !== 'bearer')
     throw new DeviceApiError('ERR_DEVICE_API_CREDENTIAL', `credential type ${provision.credential.type} is not supported by this agent`, 0);
   const url = `${provision.endpoint.replace(/\/+$/, '')}${path}`;
@@ -76,7 +82,12 @@ async function call(provision: ManagementProvision, method: 'GET' | 'POST', path
   try {
     response = await fetcher(url, {
       method,
-      headers: { authorization: `Bearer ${provision.credential.token}`, accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${provision.credential.token}`,
+        accept: 'application/json',
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (e) {
@@ -109,6 +120,11 @@ export async function rotateCredential(provision: ManagementProvision, fetcher: 
 /** One poll of the provisioned endpoint. */
 export async function pollOnce(provision: ManagementProvision, fetcher: typeof fetch = fetch): Promise<PollAnswer> {
   return readPollAnswer(await call(provision, 'GET', '/poll', fetcher));
+}
+
+/** Reports what the device is and runs (`PUT /device/v1/config`), replacing its last report. */
+export async function putConfig(provision: ManagementProvision, config: object, fetcher: typeof fetch = fetch): Promise<void> {
+  await call(provision, 'PUT', '/config', fetcher, config);
 }
 
 export interface PollLoopOptions {

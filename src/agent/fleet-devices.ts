@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importPrivateKey } from '../crypto/key-import.ts';
 import { decodeDeviceCredential } from '../fdo/credential/credential-decode.ts';
+import { readIdentity } from './device-identity.ts';
 import type { DeviceOutcome } from './fleet.ts';
 import type { FleetDevice } from './fleet-run.ts';
 import { fileManagementStore } from './local-ports.ts';
@@ -35,9 +36,18 @@ export async function loadFleetDevices(dir: string): Promise<{ devices: FleetDev
     const provision = await fileManagementStore(join(dir, name))
       .load()
       .catch(() => undefined);
-    const reportKey = await credentialKey(join(dir, `device-${index}.cbor`));
+    const credential = join(dir, `device-${index}.cbor`);
+    const reportKey = await credentialKey(credential);
+    const dataDir = fleetDataDir(dir, index);
     if (provision === undefined || typeof provision.endpoint !== 'string') unreadable.push(name);
-    else devices.push({ index, provision, dataDir: fleetDataDir(dir, index), ...(reportKey === undefined ? {} : { reportKey }) });
+    else
+      devices.push({
+        index,
+        provision,
+        dataDir,
+        identity: await readIdentity(dataDir, credential),
+        ...(reportKey === undefined ? {} : { reportKey }),
+      });
   }
   devices.sort((a, b) => a.index - b.index);
   return { devices, unreadable };
@@ -53,6 +63,7 @@ export function onboardedDevices(outcomes: readonly DeviceOutcome[], dataRoot: s
             provision: o.provision,
             dataDir: fleetDataDir(dataRoot, o.index),
             ...(o.deviceKey === undefined ? {} : { reportKey: o.deviceKey }),
+            ...(o.identity === undefined ? {} : { identity: o.identity }),
           },
         ]
       : [],

@@ -12,12 +12,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PrivateKeyLike } from '../crypto/private-key-handle.ts';
 import type { ManagementProvision } from '../fdo/serviceinfo/ports.ts';
-import { applyUpdate, installedSequence, type OfferedUpdate } from './apply-update.ts';
+import { applyUpdate, type OfferedUpdate, type UpdateResult } from './apply-update.ts';
+import { type ConfigReporter, configReporter } from './config-report.ts';
 import { DeviceApiError, type PollAnswer, pollOnce } from './device-api-client.ts';
+import type { DeviceIdentity } from './device-identity.ts';
 import { failureReason } from './fleet.ts';
 import { type FleetDeviceClient, fleetDeviceClient, type PendingResults, readPending, serverGone } from './fleet-device-client.ts';
 import { checkFaults, type DownloadCuts, type FleetFaults, hasFault, NO_FAULTS, reasonCode } from './fleet-faults.ts';
 import { offeredUpdate } from './offered-update.ts';
+import { installedSequence } from './suit-state.ts';
 
 export interface FleetDevice {
   index: number;
@@ -26,6 +29,8 @@ export interface FleetDevice {
   dataDir: string;
   /** The device key that signs its SUIT reports (a `succeeded` without a signed report is refused). */
   reportKey?: PrivateKeyLike;
+  /** What it reports it is on the device API (with its components, config-report.ts). */
+  identity?: DeviceIdentity;
 }
 
 export interface FleetRunOptions {
@@ -66,6 +71,9 @@ export interface FleetDeviceRecord {
   resent: number;
   /** Update steps the server refused (a 4xx), by code. */
   refused: Record<string, number>;
+  /** Config reports sent (`PUT /device/v1/config`), and those that failed (tried again after the next poll). */
+  configSent: number;
+  configErrors: number;
   installedSequence?: number;
 }
 
@@ -137,10 +145,18 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
       interrupted: 0,
       resent: 0,
       refused: {},
+      configSent: 0,
+      configErrors: 0,
     }),
   );
 
-  async function onOffer(d: FleetDevice, rec: FleetDeviceRecord, action: OfferedUpdate, dc: FleetDeviceClient, pending: PendingResults) {
+  async function onOffer(
+    d: FleetDevice,
+    rec: FleetDeviceRecord,
+    action: OfferedUpdate,
+    dc: FleetDeviceClient,
+    pending: PendingResults,
+  ): Promise<UpdateResult | undefined> {
     rec.offers[action.id] = (rec.offers[action.id] ?? 0) + 1;
     if (rec.succeeded.includes(action.id)) rec.offeredAfterSuccess++;
     dc.reset();
@@ -149,9 +165,9 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
       if (again !== undefined) {
         rec.resent++;
         await dc.client.feedback(action.id, again);
-        return;
+        return undefined;
       }
-      await applyUpdate(d.provision, dc.client, action, d.dataDir, {
+      return await applyUpdate(d.provision, dc.client, action, d.dataDir, {
         accept: o.accept === true,
         ...(d.reportKey === undefined ? {} : { reportKey: d.reportKey }),
       });
@@ -159,6 +175,7 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
       if (!(e instanceof DeviceApiError)) throw e;
       if (serverGone(e)) rec.interrupted++;
       else rec.refused[e.code] = (rec.refused[e.code] ?? 0) + 1;
+      return undefined;
     } finally {
       rec.unacknowledged = Object.keys(pending);
       const seq = await installedSequence(d.dataDir);
@@ -184,6 +201,14 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
         else rec.failed[id] = body.reason ?? '';
       },
     });
+    const config: ConfigReporter = configReporter({
+      provision: () => d.provision,
+      dataDir: d.dataDir,
+      identity: d.identity ?? {},
+      fetch: base,
+      onSent: () => rec.configSent++,
+      onError: () => rec.configErrors++,
+    });
     let waitMs = Math.min(maxMs, Math.max(minMs, 60_000));
     // Devices start spread over one interval, as a fleet switched on at once would not poll in step.
     await sleep(Math.random() * minMs, undefined, { signal: stopped }).catch(() => {});
@@ -200,8 +225,9 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
           }
           rec.polls++;
           waitMs = Math.min(maxMs, Math.max(minMs, answer.pollSeconds * 1000));
+          await config.afterPoll();
           const action = offeredUpdate(answer);
-          if (action !== undefined) await onOffer(d, rec, action, dc, pending);
+          if (action !== undefined) await config.afterUpdate((await onOffer(d, rec, action, dc, pending))?.status);
         });
       }
       await sleep(waitMs * (0.8 + Math.random() * 0.4), undefined, { signal: stopped }).catch(() => {});

@@ -18,6 +18,8 @@ import type { DeviceCredential } from '../fdo/credential/device-credential.ts';
 import { deviceIotopiaOnboardModule } from '../fdo/serviceinfo/modules/iotopia-onboard-device.ts';
 import type { ManagementProvision } from '../fdo/serviceinfo/ports.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
+import { type DeviceIdentity, saveIdentity } from './device-identity.ts';
+import { fleetDataDir } from './fleet-devices.ts';
 import { fileManagementStore, mkdirPrivate, writeFileAtomic } from './local-ports.ts';
 
 export const FLEET_KEYS = {
@@ -73,6 +75,8 @@ export interface DeviceOutcome {
   provision?: ManagementProvision;
   /** The device's private key, in memory only (it signs the device's SUIT reports). */
   deviceKey?: KeyObject;
+  /** The model and serial it presented in DI (also in `<dir>/device-<n>/identity.json`). */
+  identity?: DeviceIdentity;
   ms: number;
   retries: number;
 }
@@ -96,6 +100,9 @@ export interface FleetSummary {
 
 /** Where `dir` keeps the provision of the device at `index`. */
 export const provisionFile = (dir: string, index: number): string => join(dir, `device-${index}.provision.json`);
+
+/** The model every simulated device presents in DI. */
+export const FLEET_MODEL = 'IoTopia fleet simulator';
 
 const random = (n: number) => new Uint8Array(randomBytes(n));
 
@@ -157,14 +164,12 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
       outcome.phase = 'DI';
       const serialNumber = `FLEET-${index}-${randomBytes(4).toString('hex').toUpperCase()}`;
       const credential = await withRetries(outcome, () =>
-        runDi(
-          manufacturer,
-          { random, deviceKey: privateKey, serialNumber, model: 'IoTopia fleet simulator', keyType: kind.pkType },
-          diTransport,
-        ),
+        runDi(manufacturer, { random, deviceKey: privateKey, serialNumber, model: FLEET_MODEL, keyType: kind.pkType }, diTransport),
       );
       outcome.guid = guidToHex(credential.guid);
+      outcome.identity = { model: FLEET_MODEL, serial: serialNumber };
       await keep(credential);
+      if (options.dir !== undefined) await saveIdentity(fleetDataDir(options.dir, index), outcome.identity);
       outcome.phase = 'onboarding';
       const result = await withRetries(outcome, () =>
         runOnboard(

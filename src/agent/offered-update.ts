@@ -2,8 +2,18 @@
 import type { OfferedUpdate } from './apply-update.ts';
 import type { PollAnswer } from './device-api-client.ts';
 
+/** The longest release version kept from an offer (the server's versions are shorter). */
+const MAX_VERSION_CHARS = 64;
+
 export function offeredUpdate(a: PollAnswer): OfferedUpdate | undefined {
   const x = a.action;
   if (x === null || typeof x.id !== 'string' || typeof x.envelopeUrl !== 'string') return undefined;
-  return { id: x.id, type: typeof x.type === 'string' ? x.type : 'forced', envelopeUrl: x.envelopeUrl, confirm: x.confirm === true };
+  const version = (x.release as { version?: unknown } | null | undefined)?.version;
+  return {
+    id: x.id,
+    type: typeof x.type === 'string' ? x.type : 'forced',
+    envelopeUrl: x.envelopeUrl,
+    confirm: x.confirm === true,
+    ...(typeof version === 'string' && version.length > 0 && version.length <= MAX_VERSION_CHARS ? { releaseVersion: version } : {}),
+  };
 }

@@ -12,6 +12,7 @@ import { loadFleetDevices } from '../../src/agent/fleet-devices.ts';
 import { hasFault, NO_FAULTS } from '../../src/agent/fleet-faults.ts';
 import { runFleetDevices } from '../../src/agent/fleet-run.ts';
 import { type Platform, startPlatform } from '../../src/server/platform/platform.ts';
+import { hashSecret } from '../../src/store/hash-secret.ts';
 import { campaignState, startCampaign, waitFor } from '../e2e/campaign-fleet.ts';
 import { runCli } from '../helpers/cli.ts';
 import { testConfig } from '../helpers/platform.ts';
@@ -102,6 +103,29 @@ describe('fleet simulate --run against iotopia up', () => {
       assert.equal(after.offline, 0);
       assert.equal(after.installed['2'], COUNT - failing.length);
       assert.equal(after.failures.ERR_FLEET_INJECTED, failing.length, 'a failed action is not offered again');
+      // Each device reported what DI recorded and, once installed, its component with the release version.
+      await waitFor(
+        'the installed devices reported',
+        async () => {
+          for (const d of devices) {
+            const c = d.provision.credential;
+            const guid = c.type === 'bearer' ? (await platform.store.deviceCredentials.findByHash(hashSecret(c.token)))?.guid : undefined;
+            const config = guid === undefined ? undefined : (await platform.store.deviceConfig.get(guid))?.config;
+            if (config?.model !== 'IoTopia fleet simulator' || config.serial !== d.identity?.serial) return false;
+            const installed = !failing.includes(d.index);
+            const firmware = JSON.stringify(config.firmware ?? []);
+            if (installed !== /"version":"[^"]+ \(sequence 2\)"/.test(firmware)) return false;
+          }
+          return true;
+        },
+        10_000,
+        100,
+      );
+      // Sent on start and after an install when changed (the earlier run sent the first), not per poll.
+      for (const r of run.records()) {
+        assert.ok(r.configSent <= 2, `device ${r.index}: ${r.configSent} reports in ${r.polls} polls`);
+        assert.equal(r.configErrors, 0);
+      }
     } finally {
       await run.stop();
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -44,8 +44,17 @@ describe('fleet simulate against iotopia up', () => {
     // A credential and the device API provision its owner gave it, for each device.
     assert.equal(files.filter((f) => /^device-\d+\.cbor$/.test(f)).length, 10);
     assert.equal(files.filter((f) => /^device-\d+\.provision\.json$/.test(f)).length, 10);
-    assert.equal(files.length, 20);
-    for (const f of files) assert.equal(statSync(join(dir, 'creds', f)).mode & 0o777, 0o600);
+    // And its data directory, holding the model and serial it presented in DI.
+    const dataDirs = files.filter((f) => /^device-\d+$/.test(f));
+    assert.equal(dataDirs.length, 10);
+    assert.equal(files.length, 30);
+    for (const f of files) assert.equal(statSync(join(dir, 'creds', f)).mode & 0o777, dataDirs.includes(f) ? 0o700 : 0o600);
+    for (const d of summary.devices) {
+      const identity = JSON.parse(readFileSync(join(dir, 'creds', `device-${d.index}`, 'identity.json'), 'utf8')) as Record<string, string>;
+      assert.equal(identity.model, 'IoTopia fleet simulator');
+      assert.match(identity.serial ?? '', new RegExp(`^FLEET-${d.index}-[0-9A-F]{8}$`));
+      assert.deepEqual(d.identity, identity);
+    }
     for (const d of summary.devices) {
       const record = await platform.store.devices.get(new Uint8Array(Buffer.from(d.guid ?? '', 'hex')));
       assert.equal(record?.state, 'onboarded');

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -84,6 +84,10 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     assert.ok(record?.activatedAt);
     const text = await run(['device', 'run', '--credential', 'a/c.cbor', '--once']);
     assert.match(text.out, /no action; next poll in 300 s/);
+    // The run reported the model `device init` gives by default and the serial it made up.
+    const config = (await (await deviceApi('/config', p.credential.token)).json()) as { config: { model?: string; serial?: string } };
+    assert.equal(config.config.model, 'IoTopia device agent');
+    assert.match(config.config.serial ?? '', /^IOTOPIA-[0-9A-F]{12}$/);
   });
 
   test('device run without --once polls until it is stopped (SIGTERM) and exits 0', async () => {
@@ -249,6 +253,71 @@ describe('iotopia device run against iotopia up: onboarding provisions the devic
     const token = ((await own.json()) as { credential: { token: string } }).credential.token;
     assert.equal((await deviceApi('/poll', token)).status, 200);
     assert.ok(!JSON.stringify((await platform.store.audit.list({ subject: hex })).items).includes(token));
+  });
+
+  test('device run reports the model and serial DI recorded, again only when changed, and the firmware it installed', async () => {
+    const init = await run([
+      'device',
+      'init',
+      '--manufacturer',
+      platform.url,
+      '--credential',
+      'm/c.cbor',
+      '--model',
+      'bulb-x1',
+      '--serial',
+      'SN-M1',
+    ]);
+    assert.equal(init.code, 0, init.err);
+    const ob = await run(['device', 'onboard', '--credential', 'm/c.cbor', '--json']);
+    assert.equal(ob.code, 0, ob.err);
+    const hex = Buffer.from(guidFromText((JSON.parse(ob.out) as { previousGuid: string }).previousGuid)).toString('hex');
+    const token = provisionOf('m').credential.token;
+    const reported = async () =>
+      (await (await deviceApi('/config', token)).json()) as { config: Record<string, unknown>; updatedAt?: string };
+    assert.deepEqual((await reported()).config, {}, 'nothing reported before the agent ran');
+
+    assert.equal((await run(['device', 'run', '--credential', 'm/c.cbor', '--once'])).code, 0);
+    const first = await reported();
+    assert.deepEqual(first.config, { model: 'bulb-x1', serial: 'SN-M1' });
+    const record = (await (
+      await fetch(`${platform.url}/api/v1/devices/${hex}`, { headers: { authorization: `Bearer ${admin}` } })
+    ).json()) as {
+      model?: string;
+      serial?: string;
+    };
+    assert.equal(record.model, 'bulb-x1');
+    assert.equal(record.serial, 'SN-M1');
+    // Nothing changed: the next start sends nothing, so the stored report keeps its time.
+    assert.equal((await run(['device', 'run', '--credential', 'm/c.cbor', '--once'])).code, 0);
+    assert.equal((await reported()).updatedAt, first.updatedAt);
+
+    const env: NodeJS.ProcessEnv = { ...process.env, IOTOPIA_SERVER: platform.url, IOTOPIA_TOKEN: admin };
+    delete env.IOTOPIA_TLS_CA;
+    const cli = async (args: string[]) => {
+      const r = await runCli([...args, '--json'], dir, env);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+      return JSON.parse(r.out) as { id: string };
+    };
+    writeFileSync(join(dir, 'fw.bin'), randomBytes(5000));
+    const release = await cli(['release', 'create', '--model', 'bulb-x1', '--version', '1.4.0', '--seq', '2', '--component', 'fw=fw.bin']);
+    const campaign = await cli(['campaign', 'create', '--name', 'bulb 1.4.0', '--release', release.id, '--target', `guid==${hex}`]);
+    await cli(['campaign', 'start', campaign.id]);
+    const updated = await run(['device', 'run', '--credential', 'm/c.cbor', '--once', '--json']);
+    assert.equal(updated.code, 0, updated.err);
+    assert.equal((JSON.parse(updated.out) as { update?: { status: string } }).update?.status, 'succeeded');
+    assert.deepEqual((await reported()).config, {
+      model: 'bulb-x1',
+      serial: 'SN-M1',
+      firmware: [{ component: Buffer.from('fw').toString('hex'), version: '1.4.0 (sequence 2)' }],
+    });
+    // Without the identity file (a credential made elsewhere) the credential's device info is the model.
+    rmSync(join(dir, 'm', 'identity.json'));
+    assert.equal((await run(['device', 'run', '--credential', 'm/c.cbor', '--once'])).code, 0);
+    assert.deepEqual((await reported()).config, {
+      model: 'bulb-x1',
+      firmware: [{ component: Buffer.from('fw').toString('hex'), version: '1.4.0 (sequence 2)' }],
+    });
   });
 
   test('device run without a provision is a usage error', async () => {

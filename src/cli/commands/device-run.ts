@@ -4,13 +4,17 @@
  * anchors), polls at the interval the server answers with, and applies each offered update
  * (src/agent/apply-update.ts; components and downloads live beside the credential), sending a SUIT
  * report signed with the credential's device key. When the answer says `rotate`, it gets a new
- * credential and stores it in the provision file first. `--once` polls (and updates, and rotates)
- * once; otherwise it runs until SIGINT or SIGTERM.
+ * credential and stores it in the provision file first. On its first successful poll and after each
+ * installed update it reports what it is and runs (src/agent/config-report.ts: model and serial
+ * from DI, its components and their versions), when that changed; a report that fails is logged.
+ * `--once` polls (and updates, and rotates) once; otherwise it runs until SIGINT or SIGTERM.
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type ApplyOptions, applyUpdate, type UpdateResult } from '../../agent/apply-update.ts';
+import { type ConfigReporter, configReporter } from '../../agent/config-report.ts';
 import { DeviceApiError, type PollAnswer, pollLoop, pollOnce, rotateCredential } from '../../agent/device-api-client.ts';
+import { readIdentity } from '../../agent/device-identity.ts';
 import { fileManagementStore } from '../../agent/local-ports.ts';
 import { offeredUpdate } from '../../agent/offered-update.ts';
 import { updateClient } from '../../agent/update-client.ts';
@@ -93,13 +97,15 @@ interface Agent {
   apply(a: PollAnswer): Promise<UpdateResult | undefined>;
   show(a: PollAnswer): string;
   showUpdate(u: UpdateResult | undefined): string;
+  config: ConfigReporter;
 }
 
 async function serve(cli: CliContext, o: RunOptions, file: string, first: ManagementProvision, applyOptions: ApplyOptions): Promise<void> {
   const { output } = cli;
   const tlsCa = readTlsCa(cli, o.tlsCa);
   const fetcher = tlsCa === undefined ? globalThis.fetch : fetchTrusting(tlsCa);
-  const dataDir = dirname(resolve(pathIn(cli, o.credential)));
+  const credentialFile = resolve(pathIn(cli, o.credential));
+  const dataDir = dirname(credentialFile);
   let provision = first;
   let client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
   const agent: Agent = {
@@ -118,25 +124,39 @@ async function serve(cli: CliContext, o: RunOptions, file: string, first: Manage
     },
     show: (a) => (a.action === null ? 'no action' : `action ${output.text(JSON.stringify(a.action))}`),
     showUpdate: (u) => (u === undefined ? '' : `; update ${u.status}${u.reason === undefined ? '' : ` (${output.text(u.reason)})`}`),
+    config: configReporter({
+      provision: () => provision,
+      dataDir,
+      identity: await readIdentity(dataDir, credentialFile),
+      fetch: fetcher,
+      onError: (e) => output.err(`${new Date().toISOString()} config report failed: ${output.text(e.message)}${codeOf(e)}\n`),
+    }),
   };
   return o.once === true ? pollAndApplyOnce(agent) : pollAndApplyUntilStopped(agent);
 }
+
+const codeOf = (e: Error) => {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? ` [${code}]` : '';
+};
 
 const asExit = (e: unknown) => {
   throw e instanceof DeviceApiError ? refused(e) : e;
 };
 
-async function pollAndApplyOnce({ cli, provision, fetcher, rotated, apply, show, showUpdate }: Agent): Promise<void> {
+async function pollAndApplyOnce({ cli, provision, fetcher, rotated, apply, show, showUpdate, config }: Agent): Promise<void> {
   const answer = await pollOnce(provision(), fetcher).catch(asExit);
   if (answer.rotate === true) await rotated(await rotateCredential(provision(), fetcher).catch(asExit));
+  await config.afterPoll();
   const update = await apply(answer).catch(asExit);
+  await config.afterUpdate(update?.status);
   const endpoint = provision().endpoint;
   cli.output.result({ endpoint, ...answer, ...(update === undefined ? {} : { update }) }, () => [
     `polled ${cli.output.text(endpoint)}: ${show(answer)}${showUpdate(update)}${answer.rotate === true ? '; credential rotated' : ''}; next poll in ${answer.pollSeconds} s`,
   ]);
 }
 
-async function pollAndApplyUntilStopped({ cli, provision, fetcher, rotated, apply, show, showUpdate }: Agent): Promise<void> {
+async function pollAndApplyUntilStopped({ cli, provision, fetcher, rotated, apply, show, showUpdate, config }: Agent): Promise<void> {
   const { output } = cli;
   const log = (line: string) => output.err(`${new Date().toISOString()} ${line}\n`);
   const { endpoint } = provision();
@@ -148,12 +168,16 @@ async function pollAndApplyUntilStopped({ cli, provision, fetcher, rotated, appl
     stop: cli.stopRequested(),
     onPoll: (a) => {
       log(`${show(a)}; next poll in ${a.pollSeconds} s`);
+      void config.afterPoll();
       // One update at a time: a poll during an update offers the same action again.
       if (busy) return;
       busy = true;
       void apply(a)
         .then(
-          (u) => u !== undefined && log(`update${showUpdate(u).slice(8)}`),
+          async (u) => {
+            if (u !== undefined) log(`update${showUpdate(u).slice(8)}`);
+            await config.afterUpdate(u?.status);
+          },
           (e: unknown) => log(`update failed: ${output.text((e as Error).message)}`),
         )
         .finally(() => {

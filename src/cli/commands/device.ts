@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { arch, hostname, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { MAX_IDENTITY_CHARS, saveIdentity } from '../../agent/device-identity.ts';
 import { deviceKeyMissing, parsePkcs11Ref, pkcs11Ref, tokenDeviceKeys } from '../../agent/device-keystore.ts';
 import {
   directorySink,
@@ -71,6 +72,7 @@ interface InitOptions {
   key: string;
   credential: string;
   serial?: string;
+  model: string;
   force?: boolean;
   json?: boolean;
   tlsCa?: string;
@@ -93,6 +95,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
     .option('--key <type>', 'device key: ec256 (default), ec384, rsa2048, rsa3072', 'ec256')
     .option('--credential <file>', 'where to store the credential', DEFAULT_CREDENTIAL)
     .option('--serial <sn>', 'serial number to report (default: a random one)')
+    .option('--model <name>', 'model to report', 'IoTopia device agent')
     .option('--force', 'replace an existing credential file')
     .option('--di-token <secret>', `${DI_TOKEN_HELP} (default: $${DI_TOKEN_ENV})`)
     .option('--json', 'machine output')
@@ -104,6 +107,11 @@ export function registerDevice(program: Command, cli: CliContext): void {
     const file = resolve(pathIn(cli, o.credential));
     if (!o.force && (await exists(file))) throw new CliExit(EXIT_USAGE, `${file} exists; use --force to replace it`);
     const serialNumber = o.serial ?? `IOTOPIA-${randomBytes(6).toString('hex').toUpperCase()}`;
+    for (const [name, v] of [
+      ['--serial', serialNumber],
+      ['--model', o.model],
+    ] as const)
+      if (v.length === 0 || v.length > MAX_IDENTITY_CHARS) throw new CliExit(EXIT_USAGE, `${name}: 1 to ${MAX_IDENTITY_CHARS} characters`);
     const token = openDeviceKeystore(cli, o);
     try {
       let deviceKey: PrivateKeyLike;
@@ -123,7 +131,7 @@ export function registerDevice(program: Command, cli: CliContext): void {
             random,
             deviceKey,
             serialNumber,
-            model: 'IoTopia device agent',
+            model: o.model,
             keyType: kind.pkType,
             ...(keystoreRef === undefined ? {} : { keystoreRef }),
           },
@@ -132,6 +140,8 @@ export function registerDevice(program: Command, cli: CliContext): void {
       );
       await mkdirPrivate(dirname(file));
       await writeFileAtomic(file, encodeDeviceCredential(credential));
+      // What DI recorded, for the device API report (the credential keeps only DCDeviceInfo).
+      await saveIdentity(dirname(file), { model: o.model, serial: serialNumber });
       const keystore = token === undefined ? 'software' : 'pkcs11';
       output.result({ guid: guidToUuid(credential.guid), credential: file, serialNumber, keystore }, () => [
         `device manufactured: GUID ${guidToUuid(credential.guid)} (serial ${text(serialNumber)})`,
