@@ -12,16 +12,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManagementProvision } from '../fdo/serviceinfo/ports.ts';
 import type { DeviceConfig } from '../server/device-api/device-config.ts';
-import { MAX_FIRMWARE_COMPONENTS } from '../server/device-api/device-config.ts';
+import { MAX_COMPONENT_CHARS, MAX_FIRMWARE_COMPONENTS, MAX_VERSION_CHARS } from '../server/device-api/device-config.ts';
 import { putConfig } from './device-api-client.ts';
 import type { DeviceIdentity } from './device-identity.ts';
 import { writeFileAtomic } from './local-ports.ts';
 import { readSuitState, type SuitState } from './suit-state.ts';
 
 export const SENT_FILE = 'config-sent.json';
-/** The device API's bounds on a firmware entry, characters. */
-const MAX_COMPONENT_CHARS = 128;
-const MAX_VERSION_CHARS = 64;
 const COMPONENT_FILE = /^[0-9a-f]+(_[0-9a-f]+)*$/;
 
 /** A version text within the bound: the release version is shortened, never the sequence number. */

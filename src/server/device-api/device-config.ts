@@ -11,6 +11,9 @@ const Text = (maxLength: number, description: string) => Type.String({ minLength
 const ATTRIBUTE_NAME = '^[A-Za-z0-9._:-]{1,64}$';
 
 export const MAX_FIRMWARE_COMPONENTS = 32;
+/** The longest component identifier and version a device reports, characters. */
+export const MAX_COMPONENT_CHARS = 128;
+export const MAX_VERSION_CHARS = 64;
 export const MAX_ATTRIBUTES = 32;
 /** The largest config body, bytes (the schema's bounds keep a valid one well below it). */
 export const CONFIG_BODY_LIMIT = 32 * 1024;
@@ -23,7 +26,7 @@ export const DeviceConfigBody = Type.Object(
     firmware: Type.Optional(
       Type.Array(
         Type.Object(
-          { component: Text(128, 'component identifier'), version: Text(64, 'installed version') },
+          { component: Text(MAX_COMPONENT_CHARS, 'component identifier'), version: Text(MAX_VERSION_CHARS, 'installed version') },
           { additionalProperties: false },
         ),
         { maxItems: MAX_FIRMWARE_COMPONENTS, description: 'installed firmware components' },
