@@ -11,8 +11,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManagementProvision } from '../fdo/serviceinfo/ports.ts';
-import type { DeviceConfig } from '../server/device-api/device-config.ts';
-import { MAX_COMPONENT_CHARS, MAX_FIRMWARE_COMPONENTS, MAX_VERSION_CHARS } from '../server/device-api/device-config.ts';
+import {
+  type DeviceConfigReport as DeviceConfig,
+  MAX_COMPONENT_CHARS,
+  MAX_FIRMWARE_COMPONENTS,
+  MAX_VERSION_CHARS,
+} from '../lifecycle/device-config.ts';
 import { putConfig } from './device-api-client.ts';
 import type { DeviceIdentity } from './device-identity.ts';
 import { writeFileAtomic } from './local-ports.ts';

@@ -1,10 +1,11 @@
-/** The offered update of a poll answer, when its action has the fields an update needs. */
+import { MAX_VERSION_CHARS } from '../lifecycle/device-config.ts';
 import type { OfferedUpdate } from './apply-update.ts';
 import type { PollAnswer } from './device-api-client.ts';
 
-/** The longest release version kept from an offer (the server's versions are shorter). */
-const MAX_VERSION_CHARS = 64;
-
+/**
+ * The offered update of a poll answer, when its action has the fields an update needs; a release
+ * version is kept only within the device API's bound on versions.
+ */
 export function offeredUpdate(a: PollAnswer): OfferedUpdate | undefined {
   const x = a.action;
   if (x === null || typeof x.id !== 'string' || typeof x.envelopeUrl !== 'string') return undefined;

@@ -4,25 +4,27 @@
  * each report; the schema bounds every part, so a stored document stays small.
  */
 import { type Static, Type } from 'typebox';
+import {
+  MAX_ATTRIBUTES,
+  MAX_COMPONENT_CHARS,
+  MAX_DEVICE_TEXT_CHARS,
+  MAX_FIRMWARE_COMPONENTS,
+  MAX_VERSION_CHARS,
+} from '../../lifecycle/device-config.ts';
 
 const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description });
 
 /** Letters, digits and `._:-`: attribute names are plain words. */
 const ATTRIBUTE_NAME = '^[A-Za-z0-9._:-]{1,64}$';
 
-export const MAX_FIRMWARE_COMPONENTS = 32;
-/** The longest component identifier and version a device reports, characters. */
-export const MAX_COMPONENT_CHARS = 128;
-export const MAX_VERSION_CHARS = 64;
-export const MAX_ATTRIBUTES = 32;
 /** The largest config body, bytes (the schema's bounds keep a valid one well below it). */
 export const CONFIG_BODY_LIMIT = 32 * 1024;
 
 export const DeviceConfigBody = Type.Object(
   {
-    model: Type.Optional(Text(128, 'the device model')),
-    manufacturer: Type.Optional(Text(128, 'its manufacturer')),
-    serial: Type.Optional(Text(128, 'its serial number')),
+    model: Type.Optional(Text(MAX_DEVICE_TEXT_CHARS, 'the device model')),
+    manufacturer: Type.Optional(Text(MAX_DEVICE_TEXT_CHARS, 'its manufacturer')),
+    serial: Type.Optional(Text(MAX_DEVICE_TEXT_CHARS, 'its serial number')),
     firmware: Type.Optional(
       Type.Array(
         Type.Object(
