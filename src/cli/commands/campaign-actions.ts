@@ -4,6 +4,7 @@
  * due. Device strings are escaped; the server pages, this command reads every page.
  */
 import type { Command } from 'commander';
+import { ACTION_STATES } from '../../store/campaign-repository.ts';
 import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { type ApiOptions, apiTarget, guidArg, listAll, withApiOptions } from './voucher-admin-client.ts';
@@ -29,19 +30,6 @@ interface ActionsOptions extends ApiOptions {
   json?: boolean;
 }
 
-const ACTION_STATES = [
-  'scheduled',
-  'offered',
-  'confirmed',
-  'downloading',
-  'downloaded',
-  'installing',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'timed-out',
-];
-
 const HEADER = `${'DEVICE'.padEnd(32)}  ${'WAVE'.padEnd(4)}  ${'STATE'.padEnd(11)}  ${'TRIES'.padEnd(5)}  ${'REPORT'.padEnd(8)}  UPDATED`;
 
 function report(a: ActionItem): string {
@@ -62,7 +50,7 @@ function rows(a: ActionItem, text: (s: string) => string): string[] {
 
 /** The query the options ask for; exit 2 for a state or wave the server would refuse. */
 function actionsQuery(o: ActionsOptions): Record<string, string | undefined> {
-  if (o.state !== undefined && !ACTION_STATES.includes(o.state))
+  if (o.state !== undefined && !(ACTION_STATES as readonly string[]).includes(o.state))
     throw new CliExit(EXIT_USAGE, `--state: ${JSON.stringify(o.state)} is not one of ${ACTION_STATES.join(', ')}`);
   if (o.wave !== undefined && !/^[1-9]\d{0,1}$/.test(o.wave))
     throw new CliExit(EXIT_USAGE, `--wave: ${JSON.stringify(o.wave)} is not a wave number (from 1)`);
