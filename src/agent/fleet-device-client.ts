@@ -15,7 +15,9 @@ import { type UpdateClient, updateClient } from './update-client.ts';
 
 const PENDING_FILE = 'fleet-pending.json';
 /** The largest pending-results file read, bytes. */
-const MAX_PENDING_BYTES = 64 * 1024;
+const MAX_PENDING_BYTES = 256 * 1024;
+/** A kept report: base64url, within the device API's bound. */
+const REPORT_TEXT = /^[A-Za-z0-9_-]{1,60000}$/;
 
 export type FinalFeedback = Parameters<UpdateClient['feedback']>[1];
 export type PendingResults = Record<string, FinalFeedback>;
@@ -41,9 +43,15 @@ export async function readPending(dataDir: string): Promise<PendingResults> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
   const out: PendingResults = {};
   for (const [id, body] of Object.entries(value)) {
-    const b = body as { status?: unknown; sequenceNumber?: unknown } | null;
-    if (b?.status === 'succeeded' && (b.sequenceNumber === undefined || Number.isSafeInteger(b.sequenceNumber)))
-      out[id] = { status: 'succeeded', ...(b.sequenceNumber === undefined ? {} : { sequenceNumber: b.sequenceNumber as number }) };
+    const b = body as { status?: unknown; sequenceNumber?: unknown; report?: unknown } | null;
+    if (b?.status !== 'succeeded' || !(b.sequenceNumber === undefined || Number.isSafeInteger(b.sequenceNumber))) continue;
+    // The signed SUIT report goes with it: the server takes no `succeeded` without one.
+    const report = typeof b.report === 'string' && REPORT_TEXT.test(b.report) ? b.report : undefined;
+    out[id] = {
+      status: 'succeeded',
+      ...(b.sequenceNumber === undefined ? {} : { sequenceNumber: b.sequenceNumber as number }),
+      ...(report === undefined ? {} : { report }),
+    };
   }
   return out;
 }

@@ -36,19 +36,20 @@ function client(dataDir: string, statuses: number[], seen: string[], acked: [str
   });
 }
 
-test('a success the server did not acknowledge is kept on disk and sent again; once acknowledged it is forgotten', async () => {
+test('a success the server did not acknowledge is kept on disk with its signed report and sent again; once acknowledged it is forgotten', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'iotopia-fleet-client-'));
   try {
     const seen: string[] = [];
     const acked: [string, FinalFeedback][] = [];
     const pending: PendingResults = {};
     const c = client(dir, [503, 204], seen, acked, pending);
-    await assert.rejects(c.client.feedback('a1', { status: 'succeeded', sequenceNumber: 2 }), { status: 503 });
+    const success: FinalFeedback = { status: 'succeeded', sequenceNumber: 2, report: '0oRDoQEmoFhA' };
+    await assert.rejects(c.client.feedback('a1', success), { status: 503 });
     assert.deepEqual(acked, []);
-    assert.deepEqual(await readPending(dir), { a1: { status: 'succeeded', sequenceNumber: 2 } });
-    assert.deepEqual(pending, { a1: { status: 'succeeded', sequenceNumber: 2 } });
-    await c.client.feedback('a1', pending.a1 as FinalFeedback);
-    assert.deepEqual(acked, [['a1', { status: 'succeeded', sequenceNumber: 2 }]]);
+    assert.deepEqual(await readPending(dir), { a1: success }, 'read back from disk, report included');
+    assert.deepEqual(pending, { a1: success });
+    await c.client.feedback('a1', (await readPending(dir)).a1 as FinalFeedback);
+    assert.deepEqual(acked, [['a1', success]]);
     assert.deepEqual(await readPending(dir), {});
     assert.equal(existsSync(join(dir, 'fleet-pending.json')), false);
     assert.equal(seen.length, 2);
