@@ -12,13 +12,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PrivateKeyLike } from '../crypto/private-key-handle.ts';
 import type { ManagementProvision } from '../fdo/serviceinfo/ports.ts';
-import { applyUpdate, type OfferedUpdate, type UpdateResult } from './apply-update.ts';
+import type { OfferedUpdate, UpdateResult } from './apply-update.ts';
 import { type ConfigReporter, configReporter } from './config-report.ts';
 import { DeviceApiError, type PollAnswer, pollOnce } from './device-api-client.ts';
 import type { DeviceIdentity } from './device-identity.ts';
 import { failureReason } from './fleet.ts';
-import { type FleetDeviceClient, fleetDeviceClient, type PendingResults, readPending, serverGone } from './fleet-device-client.ts';
+import { fleetDeviceClient } from './fleet-device-client.ts';
 import { checkFaults, type DownloadCuts, type FleetFaults, hasFault, NO_FAULTS, reasonCode } from './fleet-faults.ts';
+import { applyOrResend, type KeptResultsClient, readPending, serverGone } from './kept-results.ts';
 import { offeredUpdate } from './offered-update.ts';
 import { installedSequence } from './suit-state.ts';
 
@@ -154,30 +155,25 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
     d: FleetDevice,
     rec: FleetDeviceRecord,
     action: OfferedUpdate,
-    dc: FleetDeviceClient,
-    pending: PendingResults,
+    kept: KeptResultsClient,
   ): Promise<UpdateResult | undefined> {
     rec.offers[action.id] = (rec.offers[action.id] ?? 0) + 1;
     if (rec.succeeded.includes(action.id)) rec.offeredAfterSuccess++;
-    dc.reset();
     try {
-      const again = pending[action.id];
-      if (again !== undefined) {
-        rec.resent++;
-        await dc.client.feedback(action.id, again);
-        return undefined;
-      }
-      return await applyUpdate(d.provision, dc.client, action, d.dataDir, {
+      const r = await applyOrResend(d.provision, kept, action, d.dataDir, {
         accept: o.accept === true,
         ...(d.reportKey === undefined ? {} : { reportKey: d.reportKey }),
       });
+      if (r !== 'resent') return r;
+      rec.resent++;
+      return undefined;
     } catch (e) {
       if (!(e instanceof DeviceApiError)) throw e;
       if (serverGone(e)) rec.interrupted++;
       else rec.refused[e.code] = (rec.refused[e.code] ?? 0) + 1;
       return undefined;
     } finally {
-      rec.unacknowledged = Object.keys(pending);
+      rec.unacknowledged = Object.keys(kept.pending);
       const seq = await installedSequence(d.dataDir);
       if (seq !== undefined) rec.installedSequence = seq;
     }
@@ -227,7 +223,7 @@ export function runFleetDevices(o: FleetRunOptions): FleetRun {
           waitMs = Math.min(maxMs, Math.max(minMs, answer.pollSeconds * 1000));
           await config.afterPoll();
           const action = offeredUpdate(answer);
-          if (action !== undefined) await config.afterUpdate((await onOffer(d, rec, action, dc, pending))?.status);
+          if (action !== undefined) await config.afterUpdate((await onOffer(d, rec, action, dc))?.status);
         });
       }
       await sleep(waitMs * (0.8 + Math.random() * 0.4), undefined, { signal: stopped }).catch(() => {});

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type FinalFeedback, fleetDeviceClient, type PendingResults, readPending } from '../../src/agent/fleet-device-client.ts';
+import { fleetDeviceClient } from '../../src/agent/fleet-device-client.ts';
 import { NO_FAULTS } from '../../src/agent/fleet-faults.ts';
+import { type FinalFeedback, type PendingResults, readPending } from '../../src/agent/kept-results.ts';
 import type { ManagementProvision } from '../../src/fdo/serviceinfo/ports.ts';
 
 const provision = {
@@ -51,7 +52,7 @@ test('a success the server did not acknowledge is kept on disk with its signed r
     await c.client.feedback('a1', (await readPending(dir)).a1 as FinalFeedback);
     assert.deepEqual(acked, [['a1', success]]);
     assert.deepEqual(await readPending(dir), {});
-    assert.equal(existsSync(join(dir, 'fleet-pending.json')), false);
+    assert.equal(existsSync(join(dir, 'pending-results.json')), false);
     assert.equal(seen.length, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -88,7 +89,7 @@ test('a pending-results file that is not one is read as empty', async () => {
       '{"a":{"status":"succeeded","sequenceNumber":"2"}}',
       `{"a":"${'x'.repeat(70_000)}"}`,
     ]) {
-      writeFileSync(join(dir, 'fleet-pending.json'), text);
+      writeFileSync(join(dir, 'pending-results.json'), text);
       assert.deepEqual(await readPending(dir), {}, text.slice(0, 40));
     }
   } finally {

@@ -11,10 +11,11 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type ApplyOptions, applyUpdate, type UpdateResult } from '../../agent/apply-update.ts';
+import type { ApplyOptions, UpdateResult } from '../../agent/apply-update.ts';
 import { type ConfigReporter, configReporter } from '../../agent/config-report.ts';
 import { DeviceApiError, type PollAnswer, pollLoop, pollOnce, rotateCredential } from '../../agent/device-api-client.ts';
 import { readIdentity } from '../../agent/device-identity.ts';
+import { applyOrResend, keptResultsClient, readPending } from '../../agent/kept-results.ts';
 import { fileManagementStore } from '../../agent/local-ports.ts';
 import { offeredUpdate } from '../../agent/offered-update.ts';
 import { updateClient } from '../../agent/update-client.ts';
@@ -107,7 +108,10 @@ async function serve(cli: CliContext, o: RunOptions, file: string, first: Manage
   const credentialFile = resolve(pathIn(cli, o.credential));
   const dataDir = dirname(credentialFile);
   let provision = first;
-  let client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
+  // Final results the server has not acknowledged yet, kept across runs (kept-results.ts).
+  const pending = await readPending(dataDir);
+  const keep = () => keptResultsClient(updateClient(provision, join(dataDir, 'downloads'), fetcher), dataDir, pending);
+  let kept = keep();
   const agent: Agent = {
     cli,
     provision: () => provision,
@@ -116,11 +120,13 @@ async function serve(cli: CliContext, o: RunOptions, file: string, first: Manage
     rotated: async (next) => {
       await fileManagementStore(file).save(next);
       provision = next;
-      client = updateClient(provision, join(dataDir, 'downloads'), fetcher);
+      kept = keep();
     },
     apply: async (a) => {
       const action = offeredUpdate(a);
-      return action === undefined ? undefined : applyUpdate(provision, client, action, dataDir, applyOptions);
+      if (action === undefined) return undefined;
+      const r = await applyOrResend(provision, kept, action, dataDir, applyOptions);
+      return r === 'resent' ? { status: 'succeeded', reason: 'the result of an earlier run, sent again' } : r;
     },
     show: (a) => (a.action === null ? 'no action' : `action ${output.text(JSON.stringify(a.action))}`),
     showUpdate: (u) => (u === undefined ? '' : `; update ${u.status}${u.reason === undefined ? '' : ` (${output.text(u.reason)})`}`),
