@@ -5,6 +5,7 @@
  * walks the campaign's (campaign_id, guid) index), the second wave, and one device by GUID.
  * BENCH_SECONDS below 1 scales the count down.
  */
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { openStore } from '../src/store/open-store.ts';
 import { encodeCursor } from '../src/store/sql/rows.ts';
 import type { Store } from '../src/store/store.ts';
+import { meanMs as mean } from './measure.ts';
 
 const guidOf = (i: number) => i.toString(16).padStart(32, '0');
 
@@ -38,13 +40,6 @@ async function campaign(store: Store, actions: number): Promise<string> {
     await store.campaigns.setReportError(a.id, 'the report names another manifest');
   }
   return id;
-}
-
-/** The mean of `runs` timings of `fn`, milliseconds. */
-async function mean(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  for (let i = 0; i < runs; i++) await fn();
-  return Math.round(((performance.now() - t) / runs) * 100) / 100;
 }
 
 export async function campaignActionsBench(seconds: number): Promise<unknown> {

@@ -6,6 +6,7 @@
  * all 10,000 out and schedules each again for a retry (one transaction of bulk updates, timeouts.ts).
  * BENCH_SECONDS below 1 scales the counts down.
  */
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { inFlightStates } from '../src/lifecycle/campaigns/action-type.ts';
 import { tickCampaigns } from '../src/lifecycle/campaigns/engine.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { Store } from '../src/store/store.ts';
+import { meanMs as mean } from './measure.ts';
 
 const ms = (t: number) => Math.round((performance.now() - t) * 10) / 10;
 
@@ -40,13 +42,6 @@ async function campaign(store: Store, actions: number, offered: number, at: Date
   await store.campaigns.updateActions(id, { states: ['scheduled'], maxWave: 0 }, { state: 'offered', offeredAt: at });
   await store.campaigns.update(id, ['draft'], { state: 'running' });
   return id;
-}
-
-/** The mean of `runs` timings of `fn`, milliseconds. */
-async function mean(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  for (let i = 0; i < runs; i++) await fn();
-  return Math.round(((performance.now() - t) / runs) * 100) / 100;
 }
 
 export async function campaignTickBench(seconds: number): Promise<unknown> {

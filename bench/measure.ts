@@ -44,3 +44,10 @@ export function machine(): Record<string, unknown> {
     date: new Date().toISOString(),
   };
 }
+
+/** The mean of `runs` sequential timings of the async `fn`, milliseconds (two decimals). */
+export async function meanMs(runs: number, fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  for (let i = 0; i < runs; i++) await fn();
+  return Math.round(((performance.now() - t) / runs) * 100) / 100;
+}

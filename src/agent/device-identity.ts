@@ -8,11 +8,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeDeviceCredential } from '../fdo/credential/credential-decode.ts';
+import { MAX_DEVICE_TEXT_CHARS } from '../lifecycle/device-config.ts';
 import { mkdirPrivate, writeFileAtomic } from './local-ports.ts';
 
 export const IDENTITY_FILE = 'identity.json';
-/** The longest model, manufacturer or serial kept (the device API's bound). */
-export const MAX_IDENTITY_CHARS = 128;
+/** The longest model, manufacturer or serial kept: the device API's bound. */
+export const MAX_IDENTITY_CHARS = MAX_DEVICE_TEXT_CHARS;
 const MAX_IDENTITY_BYTES = 4096;
 
 export interface DeviceIdentity {
