@@ -106,13 +106,18 @@ class Scanner {
   bigIntegers = false;
   readonly rewrites: Rewrite[] = [];
   readonly bytes: Uint8Array;
-  readonly view: DataView;
   readonly rules: ScanRules;
+  // Made only for 64-bit arguments and float keys: most items never need it.
+  #view: DataView | undefined;
 
   constructor(bytes: Uint8Array, rules: ScanRules) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.rules = rules;
+  }
+
+  get view(): DataView {
+    this.#view ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    return this.#view;
   }
 
   need(n: number, at: number): void {
@@ -133,11 +138,14 @@ class Scanner {
       case 25:
         this.need(2, at);
         this.pos += 2;
-        return this.view.getUint16(p);
+        return ((this.bytes[p] as number) << 8) | (this.bytes[p + 1] as number);
       case 26:
         this.need(4, at);
         this.pos += 4;
-        return this.view.getUint32(p);
+        return (
+          (this.bytes[p] as number) * 0x1000000 +
+          (((this.bytes[p + 1] as number) << 16) | ((this.bytes[p + 2] as number) << 8) | (this.bytes[p + 3] as number))
+        );
       default: {
         this.need(8, at);
         this.pos += 8;
@@ -153,8 +161,12 @@ class Scanner {
     }
   }
 
-  /** Scans one item; returns its duplicate-detection key when `wantKey`, else undefined. */
-  item(depth: number, wantKey = false): string | undefined {
+  /**
+   * Scans one item; returns its duplicate-detection key when `wantKey`, else undefined. Keys equal
+   * as numbers (RFC 8949 §5.6: an integer and a float of the same value) get the same key: the
+   * number itself when it is a safe integer or not integral, `n:` and its digits otherwise.
+   */
+  item(depth: number, wantKey = false): MapKey | undefined {
     const at = this.pos;
     this.need(1, at);
     this.count();
@@ -169,7 +181,7 @@ class Scanner {
       case 1:
         // -2^53 itself is exact as a number, but keep one simple rule: only the safe range is number.
         if (typeof arg === 'bigint' || (major === 1 && arg === 2 ** 53 - 1)) this.bigIntegers = true;
-        return wantKey ? `n:${major === 0 ? arg : typeof arg === 'bigint' ? -1n - arg : -1 - arg}` : undefined;
+        return wantKey ? numberKey(major === 0 ? arg : typeof arg === 'bigint' ? -1n - arg : -1 - arg) : undefined;
       case 2:
       case 3: {
         const len = this.stringLength(arg, at);
@@ -190,7 +202,7 @@ class Scanner {
       case 5: {
         const len = this.containerLength(arg, at, 2);
         this.enter(depth, at);
-        const seen = this.rules.allowDuplicateKeys ? undefined : new Set<string>();
+        const seen = this.rules.allowDuplicateKeys ? undefined : new Set<MapKey>();
         for (let i = 0; i < len; i++) this.entry(depth + 1, seen);
         break;
       }
@@ -199,17 +211,17 @@ class Scanner {
         break;
       default:
         this.simple(ai, arg, at);
-        if (wantKey && ai >= 25) return `n:${floatAt(this.view, at)}`;
+        if (wantKey && ai >= 25) return numberKey(floatAt(this.view, at));
     }
     return wantKey ? `r:${latin1(this.bytes, at, this.pos)}` : undefined;
   }
 
-  entry(depth: number, seen: Set<string> | undefined): void {
+  entry(depth: number, seen: Set<MapKey> | undefined): void {
     const keyAt = this.pos;
     const key = this.item(depth, seen !== undefined);
     if (seen !== undefined) {
-      if (seen.has(key as string)) throw new CborError('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', keyAt);
-      seen.add(key as string);
+      if (seen.has(key as MapKey)) throw new CborError('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', keyAt);
+      seen.add(key as MapKey);
     }
     this.item(depth);
   }
@@ -260,13 +272,13 @@ class Scanner {
       throw new CborError('ERR_CBOR_UNSUPPORTED', `simple value ${arg} is not supported`, at);
   }
 
-  indefinite(major: number, depth: number, at: number, wantKey: boolean): string | undefined {
+  indefinite(major: number, depth: number, at: number, wantKey: boolean): MapKey | undefined {
     if (major === 7) throw new CborError('ERR_CBOR_MALFORMED', 'break code outside an indefinite-length item', at);
     if (major < 2 || major === 6) throw new CborError('ERR_CBOR_MALFORMED', `indefinite length is not allowed for major type ${major}`, at);
     if (!this.rules.allowIndefinite) throw new CborError('ERR_CBOR_INDEFINITE', 'indefinite-length item not allowed here', at);
     if (major === 2 || major === 3) return this.chunks(major, at, wantKey);
     this.enter(depth, at);
-    const seen = major === 5 && !this.rules.allowDuplicateKeys ? new Set<string>() : undefined;
+    const seen = major === 5 && !this.rules.allowDuplicateKeys ? new Set<MapKey>() : undefined;
     let n = 0;
     for (;;) {
       this.need(1, at);
@@ -313,6 +325,15 @@ class Scanner {
     if (!wantKey) return undefined;
     return (major === 2 ? 'b:' : 's:') + parts.map((p) => latin1(p, 0, p.length)).join('');
   }
+}
+
+/** A map key as compared for duplicates: a number, or a string naming the item. */
+type MapKey = string | number;
+
+/** The duplicate key of a numeric value: see Scanner.item. */
+function numberKey(v: number | bigint): MapKey {
+  if (typeof v === 'number' && (Number.isSafeInteger(v) || !Number.isInteger(v))) return v;
+  return `n:${v}`;
 }
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {

@@ -13,7 +13,7 @@ import { createMac0, decodeMac0, verifyMac0 } from '../codec/cose/mac0.ts';
 import { verifySign } from '../codec/cose/sign.ts';
 import { decodeSign1, signSign1, verifySign1 } from '../codec/cose/sign1.ts';
 import { CoseTag } from '../codec/cose/tags.ts';
-import { checkDigest, digestOf, encodeDigest } from './digest.ts';
+import { checkDigest, checkWrappedDigest, digestOf, encodeDigest } from './digest.ts';
 import {
   assembleEnvelope,
   decodeMembers,
@@ -75,7 +75,7 @@ export function verifyEnvelope(bytes: Uint8Array, opts: VerifyEnvelopeOptions): 
     throw new TypeError('verifyEnvelope: options with keys are required');
   const raw = readEnvelope(bytes, opts);
   const auth = raw.authentication;
-  checkDigest(auth.digest, wrapped(raw.manifestBytes), 'the manifest', 'envelope.authentication-wrapper.digest');
+  checkWrappedDigest(auth.digest, raw.manifestBytes, 'the manifest', 'envelope.authentication-wrapper.digest');
   if (auth.blocks.length === 0)
     throw new SuitError('ERR_SUIT_UNAUTHENTICATED', 'envelope.authentication-wrapper', 'the envelope has no authentication block');
   const blocks = auth.blocks.map((b, i) => verifyBlock(b, i + 1, auth.digestBytes, opts));
@@ -90,14 +90,14 @@ export function verifyEnvelope(bytes: Uint8Array, opts: VerifyEnvelopeOptions): 
   for (const [k, member] of envelope.severable) {
     const digest = envelope.manifest.severed.get(k);
     if (digest === undefined) continue; // decodeMembers already refused this
-    checkDigest(digest, wrapped(member.bytes), `severable member ${manifestKeyName(k)}`, `envelope.${envelopeKeyName(k)}`);
+    checkWrappedDigest(digest, member.bytes, `severable member ${manifestKeyName(k)}`, `envelope.${envelopeKeyName(k)}`);
     severableChecked.push(manifestKeyName(k));
   }
   return { envelope, blocks, severableChecked };
 }
 
 function verifyBlock(block: Uint8Array, index: number, payload: Uint8Array, opts: VerifyEnvelopeOptions): BlockResult {
-  const tag = (decode(block) as Tag).tag;
+  const tag = blockTag(block);
   const type = BLOCK_TYPES.get(tag) as BlockResult['type'];
   const result: BlockResult = { index, type, verified: false };
   const common = {
@@ -130,6 +130,18 @@ function verifyBlock(block: Uint8Array, index: number, payload: Uint8Array, opts
     if (!(e instanceof CoseError)) throw e;
   }
   return result;
+}
+
+/**
+ * The COSE tag of an authentication block, read from its head: readEnvelope has already checked
+ * that each block is well-formed CBOR tagged with one of the four COSE structures (all below 2^16).
+ */
+function blockTag(block: Uint8Array): number {
+  const ib = block[0] as number;
+  if (ib >= 0xc0 && ib < 0xd8) return ib - 0xc0;
+  if (ib === 0xd8) return block[1] as number;
+  if (ib === 0xd9) return ((block[1] as number) << 8) | (block[2] as number);
+  return (decode(block) as Tag).tag;
 }
 
 export interface SignEnvelopeOptions {

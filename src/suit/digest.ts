@@ -1,5 +1,5 @@
 /** SUIT_Digest (draft-ietf-suit-manifest-37 §8.3.1; COSE hash algorithms, RFC 9054 §2). */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { bytesEqual } from '../codec/bytes.ts';
 import { encode } from '../codec/cbor.ts';
 import { DigestAlgorithm } from './constants.ts';
@@ -31,10 +31,13 @@ export const isSupportedDigest = (alg: number): boolean => HASHES.has(alg);
 
 /** Hashes `data` with the algorithm; ERR_SUIT_UNSUPPORTED for other ids. */
 export function digestOf(algorithm: number, data: Uint8Array, path = 'digest'): SuitDigest {
+  return { algorithm, bytes: new Uint8Array(hasher(algorithm, path).update(data).digest()) };
+}
+
+function hasher(algorithm: number, path: string): Hash {
   const h = HASHES.get(algorithm);
   if (h === undefined) throw new SuitError('ERR_SUIT_UNSUPPORTED', path, `digest algorithm ${algorithm} is not supported`);
-  const hash = h.shake === true ? createHash(h.name, { outputLength: h.size }) : createHash(h.name);
-  return { algorithm, bytes: new Uint8Array(hash.update(data).digest()) };
+  return h.shake === true ? createHash(h.name, { outputLength: h.size }) : createHash(h.name);
 }
 
 /** Decodes a SUIT_Digest = [algorithm-id, digest-bytes]. Unknown algorithm ids are kept. */
@@ -57,7 +60,32 @@ export const encodeDigest = (d: SuitDigest): Uint8Array => encode(digestValue(d)
 
 /** Checks that `data` hashes to `expected`; ERR_SUIT_DIGEST_MISMATCH naming `what` otherwise. */
 export function checkDigest(expected: SuitDigest, data: Uint8Array, what: string, path: string): void {
-  const actual = digestOf(expected.algorithm, data, path);
+  compare(expected, digestOf(expected.algorithm, data, path), what, path);
+}
+
+/**
+ * Checks the digest of a bstr-wrapped member (§8.3, §8.4.11: the digest covers the byte string
+ * head and the content) from the content alone: the head is hashed first, so nothing is copied.
+ */
+export function checkWrappedDigest(expected: SuitDigest, content: Uint8Array, what: string, path: string): void {
+  const hash = hasher(expected.algorithm, path);
+  hash.update(bstrHead(content.length));
+  compare(expected, { algorithm: expected.algorithm, bytes: new Uint8Array(hash.update(content).digest()) }, what, path);
+}
+
+/** The head of a CBOR byte string of `n` bytes (RFC 8949 §3: major type 2, shortest argument). */
+function bstrHead(n: number): Uint8Array {
+  if (n < 24) return Uint8Array.of(0x40 | n);
+  if (n < 0x100) return Uint8Array.of(0x58, n);
+  if (n < 0x10000) return Uint8Array.of(0x59, n >>> 8, n & 0xff);
+  if (n < 0x100000000) return Uint8Array.of(0x5a, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+  const h = new Uint8Array(9);
+  h[0] = 0x5b;
+  new DataView(h.buffer).setBigUint64(1, BigInt(n));
+  return h;
+}
+
+function compare(expected: SuitDigest, actual: SuitDigest, what: string, path: string): void {
   if (!bytesEqual(actual.bytes, expected.bytes)) {
     throw new SuitError(
       'ERR_SUIT_DIGEST_MISMATCH',

@@ -10,7 +10,7 @@ import { decodeSequence, encodeSequence, type SuitCommand } from './commands.ts'
 import { EnvelopeKey, ManifestKey, SEQUENCE_KEYS, SEVERABLE_KEYS, SUIT_ENVELOPE_TAG } from './constants.ts';
 import { encodeDigest, readDigest, type SuitDigest } from './digest.ts';
 import { SuitError } from './errors.ts';
-import { asArray, asBytes, asMap, DEFAULT_SUIT_LIMITS, decodeCbor, malformed, type SuitLimits } from './lib/read.ts';
+import { asArray, asBytes, asMap, decodeCbor, malformed, type SuitLimits, suitLimits } from './lib/read.ts';
 import {
   decodeManifest,
   encodeManifest,
@@ -72,7 +72,7 @@ export const envelopeKeyName = (k: number): string => ENVELOPE_KEY_NAMES.get(k) 
 /** Reads the outer structure and the authentication wrapper; decodes nothing inside the manifest. */
 export function readEnvelope(bytes: Uint8Array, opts: EnvelopeDecodeOptions = {}): RawSuitEnvelope {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('readEnvelope expects a Uint8Array');
-  const limits: SuitLimits = { ...DEFAULT_SUIT_LIMITS, ...opts.limits };
+  const limits: SuitLimits = suitLimits(opts.limits);
   if (bytes.length > limits.maxBytes)
     throw new SuitError('ERR_SUIT_LIMIT', 'envelope', `${bytes.length} bytes, more than ${limits.maxBytes}`);
   let top = decodeCbor(bytes, 'envelope', limits.maxBytes);
@@ -140,7 +140,7 @@ export function decodeEnvelope(bytes: Uint8Array, opts: EnvelopeDecodeOptions = 
 
 /** Decodes the manifest and severable members of an envelope already read. */
 export function decodeMembers(raw: RawSuitEnvelope, opts: ManifestDecodeOptions = {}): SuitEnvelope {
-  const limits: SuitLimits = { ...DEFAULT_SUIT_LIMITS, ...opts.limits };
+  const limits: SuitLimits = suitLimits(opts.limits);
   const manifest = decodeManifest(raw.manifestBytes, opts, 'manifest');
   const ctx = sequenceContext(opts, manifest.common);
   const severable = new Map<number, SuitSeverableMember>();

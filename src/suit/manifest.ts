@@ -12,11 +12,11 @@ import {
   asMap,
   asText,
   asUint,
-  DEFAULT_SUIT_LIMITS,
   decodeCbor,
   intKey,
   malformed,
   type SuitLimits,
+  suitLimits,
 } from './lib/read.ts';
 import { decodeText, encodeText, readComponentId, type SuitText } from './text.ts';
 
@@ -66,7 +66,7 @@ export const manifestKeyName = (k: number): string => MANIFEST_KEY_NAMES.get(k) 
 /** What the command sequences of a manifest are decoded against: its component and dependency indexes. */
 export function sequenceContext(opts: ManifestDecodeOptions, common: Pick<SuitCommon, 'components' | 'dependencies'>): SequenceContext {
   return {
-    limits: { ...DEFAULT_SUIT_LIMITS, ...opts.limits },
+    limits: suitLimits(opts.limits),
     components: common.components.length,
     ...(common.dependencies === undefined ? {} : { dependencies: new Set(common.dependencies.keys()) }),
     rejectUnknownCommands: opts.rejectUnknownCommands ?? false,
@@ -75,7 +75,7 @@ export function sequenceContext(opts: ManifestDecodeOptions, common: Pick<SuitCo
 
 /** Decodes the bytes of a SUIT_Manifest (the content of the envelope's suit-manifest bstr). */
 export function decodeManifest(bytes: Uint8Array, opts: ManifestDecodeOptions = {}, path = 'manifest'): SuitManifest {
-  const limits = { ...DEFAULT_SUIT_LIMITS, ...opts.limits };
+  const limits = suitLimits(opts.limits);
   const map = asMap(decodeCbor(bytes, path, limits.maxBytes), path);
   const keyOrder = [...map.keys()].map((k) => intKey(k, path));
   const need = (k: number): unknown => {
@@ -104,7 +104,7 @@ export function decodeManifest(bytes: Uint8Array, opts: ManifestDecodeOptions = 
 }
 
 function decodeCommon(bytes: Uint8Array, path: string, opts: ManifestDecodeOptions): SuitCommon {
-  const limits = { ...DEFAULT_SUIT_LIMITS, ...opts.limits };
+  const limits = suitLimits(opts.limits);
   const map = asMap(decodeCbor(bytes, path, limits.maxBytes), path);
   const keyOrder = [...map.keys()].map((k) => intKey(k, path));
   const rawComponents = map.get(CommonKey.components);

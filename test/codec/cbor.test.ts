@@ -142,8 +142,14 @@ describe('limits and strictness', () => {
     ]) {
       rejects(h, 'ERR_CBOR_DUPLICATE_KEY');
     }
+    // Beyond the safe integers: an integer key and a float key of the same value are the same key.
+    rejects('a21b002000000000000000fb434000000000000000', 'ERR_CBOR_DUPLICATE_KEY');
+    rejects('a23b001fffffffffffff00fbc34000000000000000', 'ERR_CBOR_DUPLICATE_KEY');
+    rejects('a2f97e0000f97e0000', 'ERR_CBOR_DUPLICATE_KEY');
     assert.equal((decode(hex('a201000101'), { strict: false }) as Map<number, number>).get(1), 1);
     decode(hex('a20100410100'));
+    decode(hex('a20100613100'));
+    decode(hex('a21b0020000000000001' + '00fb434000000000000000'));
   });
   test('trailing bytes', () => {
     const e = rejects('0102', 'ERR_CBOR_TRAILING_BYTES');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encode, Tag } from '../../src/codec/cbor.ts';
 import { decodeSequence, type SuitCommand } from '../../src/suit/commands.ts';
-import { digestOf, encodeDigest } from '../../src/suit/digest.ts';
+import { checkWrappedDigest, digestOf, encodeDigest } from '../../src/suit/digest.ts';
 import { assembleEnvelope, decodeEnvelope, encodeEnvelope, wrapped } from '../../src/suit/envelope.ts';
 import { DEFAULT_SUIT_LIMITS } from '../../src/suit/lib/read.ts';
 import { decodeManifest, encodeManifest } from '../../src/suit/manifest.ts';
@@ -163,4 +163,17 @@ test('the shared sequence takes conditions and the shared directives only', () =
   suitRejects(() => decodeManifest(withShared(seq(32, seq(22, 2)))), 'ERR_SUIT_MALFORMED');
   // The same commands are fine in the install sequence.
   decodeManifest(manifest([[20, seq(20, new Map([[21, 'https://x.example']]), 21, 2)]]));
+});
+
+test('the digest of a bstr-wrapped member covers its head, at every head size', () => {
+  for (const n of [0, 23, 24, 255, 256, 65535, 65536]) {
+    const content = new Uint8Array(n).fill(n & 0xff);
+    const expected = digestOf(-16, wrapped(content));
+    checkWrappedDigest(expected, content, 'member', 'envelope.member');
+    const other = digestOf(-16, content);
+    assert.throws(
+      () => checkWrappedDigest(other, content, 'member', 'envelope.member'),
+      (e: unknown) => (e as { code?: string }).code === 'ERR_SUIT_DIGEST_MISMATCH',
+    );
+  }
 });

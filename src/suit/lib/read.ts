@@ -24,6 +24,10 @@ export const DEFAULT_SUIT_LIMITS: Readonly<SuitLimits> = Object.freeze({
   maxAuthBlocks: 8,
 });
 
+/** The limits in force: the defaults, or the defaults with the caller's changes (a new object only then). */
+export const suitLimits = (changes: Partial<SuitLimits> | undefined): SuitLimits =>
+  changes === undefined ? DEFAULT_SUIT_LIMITS : { ...DEFAULT_SUIT_LIMITS, ...changes };
+
 export const malformed = (path: string, message: string, cause?: unknown): SuitError =>
   new SuitError('ERR_SUIT_MALFORMED', path, message, cause === undefined ? undefined : { cause });
 
