@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, onboarding-floor, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
@@ -23,6 +23,7 @@ import { machine } from './measure.ts';
 import { mudBench } from './mud.ts';
 import { mudSignatureBench } from './mud-signature.ts';
 import { onboardingBench } from './onboarding.ts';
+import { onboardingCryptoFloor } from './onboarding-floor.ts';
 import { releasePayloadsBench } from './release-payloads.ts';
 import { serverRssBench } from './server-rss.ts';
 import { suitBench } from './suit.ts';
@@ -35,6 +36,7 @@ const KNOWN = [
   'cose',
   'fdo',
   'onboarding',
+  'onboarding-floor',
   'interop',
   'intent-apply',
   'intent-rss',
@@ -85,6 +87,7 @@ if (wanted('suit')) doc.suit = suitBench(seconds);
 if (wanted('suit-process')) doc.suitProcess = await suitProcessBench(seconds);
 if (wanted('suit-report')) doc.suitReport = suitReportBench(seconds);
 if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
+if (wanted('onboarding-floor')) doc.onboardingFloor = onboardingCryptoFloor(seconds);
 if (wanted('to0')) doc.to0 = await to0Bench(seconds, args);
 if (wanted('intent-apply')) doc.intentApply = intentApplyBench(seconds);
 if (wanted('intent-rss')) doc.intentRss = intentRssBench(seconds);
