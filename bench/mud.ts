@@ -1,7 +1,8 @@
 /**
  * MUD validation throughput: files validated per second (parse + strict validation + typed model)
  * for a generated file of 200 ACEs, and (lenient) for the largest MUD file in the shared vectors
- * when they are present.
+ * when they are present; each beside `JSON.parse` of the same text in the same run, and the ratio
+ * of the two (validation / JSON.parse throughput).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,6 +17,9 @@ interface MudBenchCase {
   aces: number;
   lenient: boolean;
   measurement: Measurement;
+  jsonParse: Measurement;
+  /** Files validated per second over files JSON.parse reads per second. */
+  ratioToJsonParse: number;
 }
 
 /** 50 flows over IPv4 and IPv6, each an ACE from and to the device: 200 ACEs. */
@@ -56,7 +60,9 @@ function run(file: string, text: string, lenient: boolean, seconds: number): Mud
     seconds,
     4,
   );
-  return { file, bytes: Buffer.byteLength(text), aces, lenient, measurement };
+  const jsonParse = measure(`JSON.parse (same ${aces} ACEs)`, () => JSON.parse(text), seconds, 4);
+  const ratioToJsonParse = Number((measurement.opsPerSec / jsonParse.opsPerSec).toFixed(3));
+  return { file, bytes: Buffer.byteLength(text), aces, lenient, measurement, jsonParse, ratioToJsonParse };
 }
 
 export function mudBench(seconds: number): MudBenchCase[] {

@@ -113,17 +113,33 @@ export function readMatches(ctx: ReadContext, v: unknown, path: string, aclType:
   return out;
 }
 
-/** Runs `read` for each member of `o` found in `fields`, storing the result under its model name. */
+/** How one member is read: the model key it goes to and its reader. */
+type FieldReader<T> = readonly [keyof T, (ctx: ReadContext, v: unknown, p: string) => unknown];
+
+/** A table of member readers, made once at module load (a null-prototype map from member names). */
+function fieldTable<T>(spec: Record<string, FieldReader<T>>): Readonly<Record<string, FieldReader<T> | undefined>> {
+  return Object.assign(Object.create(null) as Record<string, FieldReader<T>>, spec);
+}
+
+/**
+ * Runs the reader of each member of `o` that `table` knows, storing the result under its model
+ * name. The walk follows the members of `o` (a handful), not the table; members the table does
+ * not know are left to checkMembers.
+ */
 function fields<T extends object>(
+  ctx: ReadContext,
   o: JsonObject,
   path: string,
   into: T,
-  spec: Record<string, [keyof T, (v: unknown, p: string) => unknown]>,
+  table: Readonly<Record<string, FieldReader<T> | undefined>>,
 ): void {
-  for (const [member, [key, read]] of Object.entries(spec)) {
-    if (o[member] === undefined) continue;
-    const r = read(o[member], at(path, member));
-    if (r !== undefined) (into as Record<keyof T, unknown>)[key] = r;
+  for (const member in o) {
+    const f = table[member];
+    if (f === undefined) continue;
+    const value = o[member];
+    if (value === undefined) continue;
+    const r = f[1](ctx, value, at(path, member));
+    if (r !== undefined) (into as Record<keyof T, unknown>)[f[0]] = r;
   }
 }
 
@@ -131,19 +147,21 @@ function readEth(ctx: ReadContext, v: unknown, path: string): EthMatch | undefin
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  const mac = (x: unknown, p: string) => readMacAddress(issues, x, p);
   const known = ['destination-mac-address', 'destination-mac-address-mask', 'source-mac-address', 'source-mac-address-mask', 'ethertype'];
   checkMembers(issues, o, path, known);
   const out: EthMatch = {};
-  fields(o, path, out, {
-    'destination-mac-address': ['destinationMac', mac],
-    'destination-mac-address-mask': ['destinationMacMask', mac],
-    'source-mac-address': ['sourceMac', mac],
-    'source-mac-address-mask': ['sourceMacMask', mac],
-    ethertype: ['ethertype', (x, p) => readEthertype(ctx, x, p)],
-  });
+  fields(ctx, o, path, out, ETH_FIELDS);
   return out;
 }
+
+const mac = (ctx: ReadContext, x: unknown, p: string) => readMacAddress(ctx.issues, x, p);
+const ETH_FIELDS = fieldTable<EthMatch>({
+  'destination-mac-address': ['destinationMac', mac],
+  'destination-mac-address-mask': ['destinationMacMask', mac],
+  'source-mac-address': ['sourceMac', mac],
+  'source-mac-address-mask': ['sourceMacMask', mac],
+  ethertype: ['ethertype', (ctx, x, p) => readEthertype(ctx, x, p)],
+});
 
 /** RFC 8519 ietf-ethertypes: union of uint16 and the named enumeration. */
 function readEthertype(ctx: ReadContext, v: unknown, path: string): number | undefined {
@@ -160,18 +178,15 @@ function readEthertype(ctx: ReadContext, v: unknown, path: string): number | und
 
 const IP_COMMON = ['dscp', 'ecn', 'length', 'ttl', 'protocol', 'ietf-acldns:src-dnsname', 'ietf-acldns:dst-dnsname'];
 
-function readIpCommon(ctx: ReadContext, o: JsonObject, path: string, into: Ipv4Match | Ipv6Match): void {
-  const { issues } = ctx;
-  fields(o, path, into, {
-    dscp: ['dscp', (x, p) => readUint(issues, x, p, 0, 63)],
-    ecn: ['ecn', (x, p) => readUint(issues, x, p, 0, 3)],
-    length: ['length', (x, p) => readUint16(issues, x, p)],
-    ttl: ['ttl', (x, p) => readUint8(issues, x, p)],
-    protocol: ['protocol', (x, p) => readUint8(issues, x, p)],
-    'ietf-acldns:src-dnsname': ['srcDnsName', (x, p) => readHost(issues, x, p)],
-    'ietf-acldns:dst-dnsname': ['dstDnsName', (x, p) => readHost(issues, x, p)],
-  });
-}
+const IP_COMMON_FIELDS = {
+  dscp: ['dscp', (ctx, x, p) => readUint(ctx.issues, x, p, 0, 63)],
+  ecn: ['ecn', (ctx, x, p) => readUint(ctx.issues, x, p, 0, 3)],
+  length: ['length', (ctx, x, p) => readUint16(ctx.issues, x, p)],
+  ttl: ['ttl', (ctx, x, p) => readUint8(ctx.issues, x, p)],
+  protocol: ['protocol', (ctx, x, p) => readUint8(ctx.issues, x, p)],
+  'ietf-acldns:src-dnsname': ['srcDnsName', (ctx, x, p) => readHost(ctx.issues, x, p)],
+  'ietf-acldns:dst-dnsname': ['dstDnsName', (ctx, x, p) => readHost(ctx.issues, x, p)],
+} satisfies Record<string, FieldReader<Ipv4Match & Ipv6Match>>;
 
 function readIpv4(ctx: ReadContext, v: unknown, path: string): Ipv4Match | undefined {
   const { issues } = ctx;
@@ -190,17 +205,19 @@ function readIpv4(ctx: ReadContext, v: unknown, path: string): Ipv4Match | undef
   checkChoice(issues, o, path, 'source-network', [['source-ipv4-network'], ['ietf-acldns:src-dnsname']]);
   checkChoice(issues, o, path, 'destination-network', [['destination-ipv4-network'], ['ietf-acldns:dst-dnsname']]);
   const out: Ipv4Match = {};
-  readIpCommon(ctx, o, path, out);
-  fields(o, path, out, {
-    ihl: ['ihl', (x, p) => readUint(issues, x, p, 5, 60)],
-    flags: ['flags', (x, p) => readBits(issues, x, p, IPV4_FLAG_BITS)],
-    offset: ['offset', (x, p) => readUint(issues, x, p, 20, 65535)],
-    identification: ['identification', (x, p) => readUint16(issues, x, p)],
-    'source-ipv4-network': ['sourceNetwork', (x, p) => readIpv4Prefix(issues, x, p)],
-    'destination-ipv4-network': ['destinationNetwork', (x, p) => readIpv4Prefix(issues, x, p)],
-  });
+  fields(ctx, o, path, out, IPV4_FIELDS);
   return out;
 }
+
+const IPV4_FIELDS = fieldTable<Ipv4Match>({
+  ...IP_COMMON_FIELDS,
+  ihl: ['ihl', (ctx, x, p) => readUint(ctx.issues, x, p, 5, 60)],
+  flags: ['flags', (ctx, x, p) => readBits(ctx.issues, x, p, IPV4_FLAG_BITS)],
+  offset: ['offset', (ctx, x, p) => readUint(ctx.issues, x, p, 20, 65535)],
+  identification: ['identification', (ctx, x, p) => readUint16(ctx.issues, x, p)],
+  'source-ipv4-network': ['sourceNetwork', (ctx, x, p) => readIpv4Prefix(ctx.issues, x, p)],
+  'destination-ipv4-network': ['destinationNetwork', (ctx, x, p) => readIpv4Prefix(ctx.issues, x, p)],
+});
 
 function readIpv6(ctx: ReadContext, v: unknown, path: string): Ipv6Match | undefined {
   const { issues } = ctx;
@@ -210,14 +227,16 @@ function readIpv6(ctx: ReadContext, v: unknown, path: string): Ipv6Match | undef
   checkChoice(issues, o, path, 'source-network', [['source-ipv6-network'], ['ietf-acldns:src-dnsname']]);
   checkChoice(issues, o, path, 'destination-network', [['destination-ipv6-network'], ['ietf-acldns:dst-dnsname']]);
   const out: Ipv6Match = {};
-  readIpCommon(ctx, o, path, out);
-  fields(o, path, out, {
-    'flow-label': ['flowLabel', (x, p) => readUint(issues, x, p, 0, 1048575)],
-    'source-ipv6-network': ['sourceNetwork', (x, p) => readIpv6Prefix(issues, x, p)],
-    'destination-ipv6-network': ['destinationNetwork', (x, p) => readIpv6Prefix(issues, x, p)],
-  });
+  fields(ctx, o, path, out, IPV6_FIELDS);
   return out;
 }
+
+const IPV6_FIELDS = fieldTable<Ipv6Match>({
+  ...IP_COMMON_FIELDS,
+  'flow-label': ['flowLabel', (ctx, x, p) => readUint(ctx.issues, x, p, 0, 1048575)],
+  'source-ipv6-network': ['sourceNetwork', (ctx, x, p) => readIpv6Prefix(ctx.issues, x, p)],
+  'destination-ipv6-network': ['destinationNetwork', (ctx, x, p) => readIpv6Prefix(ctx.issues, x, p)],
+});
 
 /** RFC 8519 ietf-packet-fields port-range-or-operator. */
 function readPort(ctx: ReadContext, v: unknown, path: string): PortMatch | undefined {
@@ -272,21 +291,23 @@ function readTcp(ctx: ReadContext, v: unknown, path: string): TcpMatch | undefin
     'ietf-mud:direction-initiated',
   ]);
   const out: TcpMatch = {};
-  fields(o, path, out, {
-    'sequence-number': ['sequenceNumber', (x, p) => readUint32(issues, x, p)],
-    'acknowledgement-number': ['acknowledgementNumber', (x, p) => readUint32(issues, x, p)],
-    'data-offset': ['dataOffset', (x, p) => readUint(issues, x, p, 5, 15)],
-    reserved: ['reserved', (x, p) => readUint8(issues, x, p)],
-    flags: ['flags', (x, p) => readBits(issues, x, p, TCP_FLAG_BITS)],
-    'window-size': ['windowSize', (x, p) => readUint16(issues, x, p)],
-    'urgent-pointer': ['urgentPointer', (x, p) => readUint16(issues, x, p)],
-    options: ['options', (x, p) => readBinary(issues, x, p, 1, 40)],
-    'source-port': ['sourcePort', (x, p) => readPort(ctx, x, p)],
-    'destination-port': ['destinationPort', (x, p) => readPort(ctx, x, p)],
-    'ietf-mud:direction-initiated': ['directionInitiated', (x, p) => readEnum(issues, x, p, DIRECTIONS)],
-  });
+  fields(ctx, o, path, out, TCP_FIELDS);
   return out;
 }
+
+const TCP_FIELDS = fieldTable<TcpMatch>({
+  'sequence-number': ['sequenceNumber', (ctx, x, p) => readUint32(ctx.issues, x, p)],
+  'acknowledgement-number': ['acknowledgementNumber', (ctx, x, p) => readUint32(ctx.issues, x, p)],
+  'data-offset': ['dataOffset', (ctx, x, p) => readUint(ctx.issues, x, p, 5, 15)],
+  reserved: ['reserved', (ctx, x, p) => readUint8(ctx.issues, x, p)],
+  flags: ['flags', (ctx, x, p) => readBits(ctx.issues, x, p, TCP_FLAG_BITS)],
+  'window-size': ['windowSize', (ctx, x, p) => readUint16(ctx.issues, x, p)],
+  'urgent-pointer': ['urgentPointer', (ctx, x, p) => readUint16(ctx.issues, x, p)],
+  options: ['options', (ctx, x, p) => readBinary(ctx.issues, x, p, 1, 40)],
+  'source-port': ['sourcePort', readPort],
+  'destination-port': ['destinationPort', readPort],
+  'ietf-mud:direction-initiated': ['directionInitiated', (ctx, x, p) => readEnum(ctx.issues, x, p, DIRECTIONS)],
+});
 
 function directionOutsideTcp(ctx: ReadContext, o: JsonObject, path: string): string[] {
   const misplaced = Object.keys(o).filter((k) => k === 'ietf-mud:direction-initiated' || k === 'direction-initiated');
@@ -306,13 +327,15 @@ function readUdp(ctx: ReadContext, v: unknown, path: string): UdpMatch | undefin
   const misplaced = directionOutsideTcp(ctx, o, path);
   checkMembers(issues, o, path, ['length', 'source-port', 'destination-port', ...misplaced]);
   const out: UdpMatch = {};
-  fields(o, path, out, {
-    length: ['length', (x, p) => readUint16(issues, x, p)],
-    'source-port': ['sourcePort', (x, p) => readPort(ctx, x, p)],
-    'destination-port': ['destinationPort', (x, p) => readPort(ctx, x, p)],
-  });
+  fields(ctx, o, path, out, UDP_FIELDS);
   return out;
 }
+
+const UDP_FIELDS = fieldTable<UdpMatch>({
+  length: ['length', (ctx, x, p) => readUint16(ctx.issues, x, p)],
+  'source-port': ['sourcePort', readPort],
+  'destination-port': ['destinationPort', readPort],
+});
 
 function readIcmp(ctx: ReadContext, v: unknown, path: string): IcmpMatch | undefined {
   const { issues } = ctx;
@@ -321,13 +344,15 @@ function readIcmp(ctx: ReadContext, v: unknown, path: string): IcmpMatch | undef
   const misplaced = directionOutsideTcp(ctx, o, path);
   checkMembers(issues, o, path, ['type', 'code', 'rest-of-header', ...misplaced]);
   const out: IcmpMatch = {};
-  fields(o, path, out, {
-    type: ['type', (x, p) => readUint8(issues, x, p)],
-    code: ['code', (x, p) => readUint8(issues, x, p)],
-    'rest-of-header': ['restOfHeader', (x, p) => readBinary(issues, x, p)],
-  });
+  fields(ctx, o, path, out, ICMP_FIELDS);
   return out;
 }
+
+const ICMP_FIELDS = fieldTable<IcmpMatch>({
+  type: ['type', (ctx, x, p) => readUint8(ctx.issues, x, p)],
+  code: ['code', (ctx, x, p) => readUint8(ctx.issues, x, p)],
+  'rest-of-header': ['restOfHeader', (ctx, x, p) => readBinary(ctx.issues, x, p)],
+});
 
 function readMudMatch(ctx: ReadContext, v: unknown, path: string): MudMatch | undefined {
   const { issues } = ctx;
@@ -335,13 +360,15 @@ function readMudMatch(ctx: ReadContext, v: unknown, path: string): MudMatch | un
   if (o === undefined) return undefined;
   checkMembers(issues, o, path, ['manufacturer', 'same-manufacturer', 'model', 'local-networks', 'controller', 'my-controller']);
   const out: MudMatch = {};
-  fields(o, path, out, {
-    manufacturer: ['manufacturer', (x, p) => readHost(issues, x, p)],
-    'same-manufacturer': ['sameManufacturer', (x, p) => readEmpty(issues, x, p)],
-    model: ['model', (x, p) => readUri(issues, x, p)],
-    'local-networks': ['localNetworks', (x, p) => readEmpty(issues, x, p)],
-    controller: ['controller', (x, p) => readUri(issues, x, p)],
-    'my-controller': ['myController', (x, p) => readEmpty(issues, x, p)],
-  });
+  fields(ctx, o, path, out, MUD_MATCH_FIELDS);
   return out;
 }
+
+const MUD_MATCH_FIELDS = fieldTable<MudMatch>({
+  manufacturer: ['manufacturer', (ctx, x, p) => readHost(ctx.issues, x, p)],
+  'same-manufacturer': ['sameManufacturer', (ctx, x, p) => readEmpty(ctx.issues, x, p)],
+  model: ['model', (ctx, x, p) => readUri(ctx.issues, x, p)],
+  'local-networks': ['localNetworks', (ctx, x, p) => readEmpty(ctx.issues, x, p)],
+  controller: ['controller', (ctx, x, p) => readUri(ctx.issues, x, p)],
+  'my-controller': ['myController', (ctx, x, p) => readEmpty(ctx.issues, x, p)],
+});
