@@ -54,11 +54,27 @@ export function parseJsonWithLimits(input: string | Uint8Array, limits: MudLimit
 
 /** Fails when arrays and objects nest deeper than `max`; iterative, so any depth is safe to check. */
 export function checkDepth(value: unknown, max: number): void {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop() as [unknown, number];
+  // Two parallel stacks rather than a pair per value: this runs over every node of the file.
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const d = depths.pop() as number;
     if (typeof v !== 'object' || v === null) continue;
     if (d + 1 > max) throw new MudInputError(ERR_MUD_TOO_DEEP, `arrays and objects nest deeper than ${max}`);
-    for (const x of Array.isArray(v) ? v : Object.values(v)) if (typeof x === 'object' && x !== null) stack.push([x, d + 1]);
+    if (Array.isArray(v)) {
+      for (const x of v) {
+        if (typeof x !== 'object' || x === null) continue;
+        values.push(x);
+        depths.push(d + 1);
+      }
+    } else {
+      for (const k of Object.keys(v)) {
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x !== 'object' || x === null) continue;
+        values.push(x);
+        depths.push(d + 1);
+      }
+    }
   }
 }

@@ -30,20 +30,30 @@ export function checkMembers(
   known: readonly string[],
   other?: (member: string, value: unknown, path: string) => boolean,
 ): void {
-  for (const [k, v] of Object.entries(o)) {
+  for (const k of Object.keys(o)) {
     if (known.includes(k)) continue;
-    if (other?.(k, v, at(path, k))) continue;
-    issues.error('ERR_MUD_UNKNOWN_MEMBER', at(path, k), `${JSON.stringify(k)} is not a member here; expected one of ${known.join(', ')}`);
+    const p = at(path, k);
+    if (other?.(k, o[k], p)) continue;
+    issues.error('ERR_MUD_UNKNOWN_MEMBER', p, `${JSON.stringify(k)} is not a member here; expected one of ${known.join(', ')}`);
   }
 }
 
 /** Reports a choice (RFC 7950 §7.9) with members of more than one case present. */
 export function checkChoice(issues: Issues, o: JsonObject, path: string, choice: string, cases: readonly (readonly string[])[]): void {
-  const present = cases.filter((c) => c.some((m) => m in o));
-  if (present.length > 1)
+  let present = 0;
+  for (const c of cases) if (anyIn(c, o)) present++;
+  if (present > 1)
     issues.error(
       'ERR_MUD_CHOICE',
       path,
-      `choice ${choice}: only one of ${present.map((c) => c.filter((m) => m in o).join('+')).join(' or ')} may be present`,
+      `choice ${choice}: only one of ${cases
+        .filter((c) => anyIn(c, o))
+        .map((c) => c.filter((m) => m in o).join('+'))
+        .join(' or ')} may be present`,
     );
+}
+
+function anyIn(members: readonly string[], o: JsonObject): boolean {
+  for (const m of members) if (m in o) return true;
+  return false;
 }

@@ -29,28 +29,52 @@ function rename(o: JsonObject, from: string, to: string): void {
   for (const [k, v] of entries) o[k === from ? to : k] = v;
 }
 
+// Member names repeat across a file and across files: the answer for each is kept, up to a bound
+// so that hostile input with many distinct names cannot grow the table.
+const PREFIXED = new Map<string, string | undefined>();
+const PREFIXED_MAX = 1024;
+
 function prefixedName(member: string): string | undefined {
+  const known = PREFIXED.get(member);
+  if (known !== undefined || PREFIXED.has(member)) return known;
   const i = member.indexOf(':');
-  if (i <= 0) return undefined;
-  const module = PREFIX_TO_MODULE[member.slice(0, i)];
-  return module === undefined ? undefined : `${module}${member.slice(i)}`;
+  const module = i <= 0 ? undefined : PREFIX_TO_MODULE[member.slice(0, i)];
+  const name = module === undefined ? undefined : `${module}${member.slice(i)}`;
+  if (PREFIXED.size < PREFIXED_MAX) PREFIXED.set(member, name);
+  return name;
 }
 
 /** Renamed members: the path in the normalised tree and the path of the member as the file has it. */
 type Renames = [string, string][];
 
-function walk(issues: Issues, lenient: boolean, v: unknown, path: string, parentKey: string, renames: Renames): void {
+/** The walk's state: where it is, as member names and indexes (a path is built only to report). */
+interface Walk {
+  issues: Issues;
+  lenient: boolean;
+  renames: Renames;
+  segments: (string | number)[];
+}
+
+const here = (w: Walk): string => w.segments.reduce<string>((p, s) => at(p, s), '');
+
+function walk(w: Walk, v: unknown, parentKey: string): void {
   if (Array.isArray(v)) {
-    for (const [i, x] of v.entries()) walk(issues, lenient, x, at(path, i), parentKey, renames);
+    for (let i = 0; i < v.length; i++) {
+      w.segments.push(i);
+      walk(w, v[i], parentKey);
+      w.segments.pop();
+    }
     return;
   }
   if (!isObject(v)) return;
+  const { issues, lenient } = w;
   for (const k of Object.keys(v)) {
     const to = prefixedName(k);
     if (to !== undefined && !(to in v)) {
+      const path = here(w);
       report(issues, lenient, at(path, k), `member ${JSON.stringify(k)} uses a YANG prefix; RFC 7951 names it ${JSON.stringify(to)}`);
       rename(v, k, to);
-      renames.push([at(path, to), at(path, k)]);
+      w.renames.push([at(path, to), at(path, k)]);
     }
   }
   if (parentKey === 'eth' && typeof v.ethertype === 'string' && /^0x[0-9a-fA-F]{1,4}$/.test(v.ethertype)) {
@@ -58,7 +82,7 @@ function walk(issues: Issues, lenient: boolean, v: unknown, path: string, parent
     report(
       issues,
       lenient,
-      at(path, 'ethertype'),
+      at(here(w), 'ethertype'),
       `ethertype ${JSON.stringify(v.ethertype)} as a hex string; RFC 8519 writes the number ${n}`,
     );
     v.ethertype = n;
@@ -71,16 +95,20 @@ function walk(issues: Issues, lenient: boolean, v: unknown, path: string, parent
     report(
       issues,
       lenient,
-      at(path, 'operator'),
+      at(here(w), 'operator'),
       'operator "range" beside lower-port/upper-port; RFC 8519 writes a range without an operator',
     );
     delete v.operator;
   }
   if (parentKey === 'acl' && (v.type === 'ethernet-acl-type' || v.type === `${ACL_MODULE}:ethernet-acl-type`)) {
-    report(issues, lenient, at(path, 'type'), `ACL type ${JSON.stringify(v.type)}; RFC 8519 calls it "eth-acl-type"`);
+    report(issues, lenient, at(here(w), 'type'), `ACL type ${JSON.stringify(v.type)}; RFC 8519 calls it "eth-acl-type"`);
     v.type = 'eth-acl-type';
   }
-  for (const [k, x] of Object.entries(v)) walk(issues, lenient, x, at(path, k), k, renames);
+  for (const k of Object.keys(v)) {
+    w.segments.push(k);
+    walk(w, v[k], k);
+    w.segments.pop();
+  }
 }
 
 /**
@@ -100,7 +128,7 @@ export function normalisePreRfc(root: JsonObject, issues: Issues, lenient: boole
     rename(root, OLD_ACLS_MEMBER, ACLS_MEMBER);
     renames.push([at('', ACLS_MEMBER), at('', OLD_ACLS_MEMBER)]);
   }
-  walk(issues, lenient, root, '', '', renames);
+  walk({ issues, lenient, renames, segments: [] }, root, '');
   if (lenient) {
     // The ACL type shorthands first, so that an `ipv4` ACL with eth matches is mixed as well.
     normaliseLenientShapes(root, issues);

@@ -54,8 +54,8 @@ export function readMatches(ctx: ReadContext, v: unknown, path: string, aclType:
     }
     return false;
   });
-  checkChoice(issues, o, path, 'l3', [['ipv4'], ['ipv6']]);
-  checkChoice(issues, o, path, 'l4', [['tcp'], ['udp'], ['icmp']]);
+  checkChoice(issues, o, path, 'l3', L3_CASES);
+  checkChoice(issues, o, path, 'l4', L4_CASES);
 
   // RFC 8519 §4.1: eth, ipv4 and ipv6 are each allowed `when` the ACL type derives from the
   // matching identity. The address family of IPv4 and IPv6 matches is checked against the ACL's
@@ -177,6 +177,14 @@ function readEthertype(ctx: ReadContext, v: unknown, path: string): number | und
 }
 
 const IP_COMMON = ['dscp', 'ecn', 'length', 'ttl', 'protocol', 'ietf-acldns:src-dnsname', 'ietf-acldns:dst-dnsname'];
+const IPV4_MEMBERS = [...IP_COMMON, 'ihl', 'flags', 'offset', 'identification', 'source-ipv4-network', 'destination-ipv4-network'];
+const IPV6_MEMBERS = [...IP_COMMON, 'flow-label', 'source-ipv6-network', 'destination-ipv6-network'];
+const SOURCE_IPV4 = [['source-ipv4-network'], ['ietf-acldns:src-dnsname']];
+const DESTINATION_IPV4 = [['destination-ipv4-network'], ['ietf-acldns:dst-dnsname']];
+const SOURCE_IPV6 = [['source-ipv6-network'], ['ietf-acldns:src-dnsname']];
+const DESTINATION_IPV6 = [['destination-ipv6-network'], ['ietf-acldns:dst-dnsname']];
+const L3_CASES = [['ipv4'], ['ipv6']];
+const L4_CASES = [['tcp'], ['udp'], ['icmp']];
 
 const IP_COMMON_FIELDS = {
   dscp: ['dscp', (ctx, x, p) => readUint(ctx.issues, x, p, 0, 63)],
@@ -192,18 +200,10 @@ function readIpv4(ctx: ReadContext, v: unknown, path: string): Ipv4Match | undef
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, [
-    ...IP_COMMON,
-    'ihl',
-    'flags',
-    'offset',
-    'identification',
-    'source-ipv4-network',
-    'destination-ipv4-network',
-  ]);
+  checkMembers(issues, o, path, IPV4_MEMBERS);
   // RFC 8520 (module ietf-acldns): the DNS names are further cases of the source-network and destination-network choices.
-  checkChoice(issues, o, path, 'source-network', [['source-ipv4-network'], ['ietf-acldns:src-dnsname']]);
-  checkChoice(issues, o, path, 'destination-network', [['destination-ipv4-network'], ['ietf-acldns:dst-dnsname']]);
+  checkChoice(issues, o, path, 'source-network', SOURCE_IPV4);
+  checkChoice(issues, o, path, 'destination-network', DESTINATION_IPV4);
   const out: Ipv4Match = {};
   fields(ctx, o, path, out, IPV4_FIELDS);
   return out;
@@ -223,9 +223,9 @@ function readIpv6(ctx: ReadContext, v: unknown, path: string): Ipv6Match | undef
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, [...IP_COMMON, 'flow-label', 'source-ipv6-network', 'destination-ipv6-network']);
-  checkChoice(issues, o, path, 'source-network', [['source-ipv6-network'], ['ietf-acldns:src-dnsname']]);
-  checkChoice(issues, o, path, 'destination-network', [['destination-ipv6-network'], ['ietf-acldns:dst-dnsname']]);
+  checkMembers(issues, o, path, IPV6_MEMBERS);
+  checkChoice(issues, o, path, 'source-network', SOURCE_IPV6);
+  checkChoice(issues, o, path, 'destination-network', DESTINATION_IPV6);
   const out: Ipv6Match = {};
   fields(ctx, o, path, out, IPV6_FIELDS);
   return out;
