@@ -430,6 +430,24 @@ test('deep and cyclic values are input errors, whatever their depth', () => {
     () => parseMud(deep),
     (e: unknown) => e instanceof MudInputError && e.code === 'ERR_MUD_TOO_DEEP',
   );
+  // Deep inside an object: the depth is checked before any recursive step reaches it.
+  const nested = `{"ietf-mud:mud":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+  assert.throws(
+    () => parseMud(nested),
+    (e: unknown) => e instanceof MudInputError && e.code === 'ERR_MUD_TOO_DEEP',
+  );
+  // The limit counts as before: the top-level object is depth 1.
+  const atDepth = (n: number) => `{"x":${'['.repeat(n - 1)}${']'.repeat(n - 1)}}`;
+  const deepCode = (n: number): string => {
+    try {
+      parseMud(atDepth(n), { limits: { maxDepth: 5 } });
+      return 'none';
+    } catch (e) {
+      return e instanceof MudInputError ? e.code : String(e);
+    }
+  };
+  assert.equal(deepCode(5), 'none');
+  assert.equal(deepCode(6), 'ERR_MUD_TOO_DEEP');
   const cyclic: Record<string, unknown> = {};
   cyclic.self = cyclic;
   assert.throws(

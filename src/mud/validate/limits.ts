@@ -30,6 +30,16 @@ export const DEFAULT_MUD_LIMITS: Readonly<MudLimits> = {
  * (JSON.parse itself does not recurse), so that no later recursive step meets a deep value.
  */
 export function parseJsonWithLimits(input: string | Uint8Array, limits: MudLimits): unknown {
+  const value = parseJsonText(input, limits);
+  checkDepth(value, limits.maxDepth);
+  return value;
+}
+
+/**
+ * Parses JSON text within the size limit only. The caller owes the depth check before any
+ * recursive step: checkDepth, or a first walk that counts the depth itself (pre-rfc.ts).
+ */
+export function parseJsonText(input: string | Uint8Array, limits: MudLimits): unknown {
   let text: string;
   if (typeof input === 'string') {
     if (input.length > limits.maxBytes) throw new MudInputError(ERR_MUD_TOO_LARGE, `the input is longer than ${limits.maxBytes} bytes`);
@@ -48,9 +58,11 @@ export function parseJsonWithLimits(input: string | Uint8Array, limits: MudLimit
   } catch (e) {
     throw new MudInputError(ERR_MUD_JSON, `not JSON: ${(e as Error).message}`);
   }
-  checkDepth(value, limits.maxDepth);
   return value;
 }
+
+/** The error of a value nested deeper than `max`: the same whichever check finds it. */
+export const tooDeep = (max: number): MudInputError => new MudInputError(ERR_MUD_TOO_DEEP, `arrays and objects nest deeper than ${max}`);
 
 /** Fails when arrays and objects nest deeper than `max`; iterative, so any depth is safe to check. */
 export function checkDepth(value: unknown, max: number): void {
@@ -61,7 +73,7 @@ export function checkDepth(value: unknown, max: number): void {
     const v = values.pop();
     const d = depths.pop() as number;
     if (typeof v !== 'object' || v === null) continue;
-    if (d + 1 > max) throw new MudInputError(ERR_MUD_TOO_DEEP, `arrays and objects nest deeper than ${max}`);
+    if (d + 1 > max) throw tooDeep(max);
     if (Array.isArray(v)) {
       for (const x of v) {
         if (typeof x !== 'object' || x === null) continue;

@@ -7,7 +7,7 @@ import { ACL_TYPES, ACLS_MEMBER, KNOWN_EXTENSIONS, type KnownExtension, MUD_MEMB
 import type { MudFile } from '../model/mud-file.ts';
 import type { ReadContext } from './context.ts';
 import { at, Issues, type MudErrorCode, type MudIssue, type MudWarningCode } from './issues.ts';
-import { checkDepth, DEFAULT_MUD_LIMITS, type MudLimits, parseJsonWithLimits } from './limits.ts';
+import { checkDepth, DEFAULT_MUD_LIMITS, type MudLimits, parseJsonText } from './limits.ts';
 import { checkMembers, readObject } from './members.ts';
 import { normalisePreRfc } from './pre-rfc.ts';
 import { rawAclType, readAcls } from './read-acls.ts';
@@ -36,7 +36,9 @@ export interface MudParseResult {
  */
 export function parseMud(json: string | Uint8Array, options: MudParseOptions = {}): MudParseResult {
   const limits = { ...DEFAULT_MUD_LIMITS, ...options.limits };
-  return validateParsed(parseJsonWithLimits(json, limits), options, limits);
+  // The depth is checked by the first walk over the tree (normalisePreRfc), or below when the
+  // top level is not an object and no walk follows.
+  return validateParsed(parseJsonText(json, limits), options, limits);
 }
 
 /** Validates a parsed JSON value as a MUD file; the value itself is not changed. */
@@ -45,7 +47,7 @@ export function validateMud(value: unknown, options: MudParseOptions = {}): MudP
   // Same limits as for text, so that a value from elsewhere cannot be bigger or deeper; the depth
   // is checked first (iteratively), so that the copy below never meets a deep or cyclic value.
   checkDepth(value, limits.maxDepth);
-  return validateParsed(parseJsonWithLimits(JSON.stringify(value) ?? 'null', limits), options, limits);
+  return validateParsed(parseJsonText(JSON.stringify(value) ?? 'null', limits), options, limits);
 }
 
 function validateParsed(root: unknown, options: MudParseOptions, limits: MudLimits): MudParseResult {
@@ -58,8 +60,11 @@ function validateParsed(root: unknown, options: MudParseOptions, limits: MudLimi
     warnings: issues.warnings.map((w) => ({ ...w, path: original(w.path) })),
   });
   const top = readObject(issues, root, '');
-  if (top === undefined) return result(undefined);
-  original = normalisePreRfc(top, issues, options.lenient === true);
+  if (top === undefined) {
+    checkDepth(root, limits.maxDepth);
+    return result(undefined);
+  }
+  original = normalisePreRfc(top, issues, options.lenient === true, limits.maxDepth);
   checkMembers(issues, top, '', [MUD_MEMBER, ACLS_MEMBER]);
   if (top[MUD_MEMBER] === undefined) issues.error('ERR_MUD_MISSING', at('', MUD_MEMBER), `a MUD file holds the ${MUD_MEMBER} container`);
 

@@ -13,6 +13,7 @@
 import { ACL_MODULE, ACLS_MEMBER, PREFIX_TO_MODULE } from '../model/constants.ts';
 import { at, type Issues } from './issues.ts';
 import { normaliseLenientShapes } from './lenient-shapes.ts';
+import { tooDeep } from './limits.ts';
 import { isObject, type JsonObject } from './yang-types.ts';
 
 const OLD_ACLS_MEMBER = `${ACL_MODULE}:access-lists`;
@@ -51,17 +52,22 @@ type Renames = [string, string][];
 interface Walk {
   issues: Issues;
   lenient: boolean;
+  /** Deepest nesting accepted (MudLimits.maxDepth), counted as checkDepth counts it. */
+  maxDepth: number;
   renames: Renames;
   segments: (string | number)[];
 }
 
 const here = (w: Walk): string => w.segments.reduce<string>((p, s) => at(p, s), '');
 
-function walk(w: Walk, v: unknown, parentKey: string): void {
+/** Walks `v`, at `depth` (the root is 0): it throws before recursing deeper than the limit. */
+function walk(w: Walk, v: unknown, parentKey: string, depth: number): void {
+  if (typeof v !== 'object' || v === null) return;
+  if (depth + 1 > w.maxDepth) throw tooDeep(w.maxDepth);
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       w.segments.push(i);
-      walk(w, v[i], parentKey);
+      walk(w, v[i], parentKey, depth + 1);
       w.segments.pop();
     }
     return;
@@ -106,17 +112,18 @@ function walk(w: Walk, v: unknown, parentKey: string): void {
   }
   for (const k of Object.keys(v)) {
     w.segments.push(k);
-    walk(w, v[k], k);
+    walk(w, v[k], k, depth + 1);
     w.segments.pop();
   }
 }
 
 /**
- * Finds and normalises the pre-RFC shape in `root` (a parsed MUD file), reporting each change.
+ * Finds and normalises the pre-RFC shape in `root` (a parsed MUD file), reporting each change;
+ * this is the first walk over the tree, and it also enforces `maxDepth` (ERR_MUD_TOO_DEEP).
  * Returns the function that maps a path in the normalised tree back to the file's own member
  * names, so that every reported path points into the file as written.
  */
-export function normalisePreRfc(root: JsonObject, issues: Issues, lenient: boolean): (path: string) => string {
+export function normalisePreRfc(root: JsonObject, issues: Issues, lenient: boolean, maxDepth: number): (path: string) => string {
   const renames: Renames = [];
   if (OLD_ACLS_MEMBER in root && !(ACLS_MEMBER in root)) {
     report(
@@ -128,7 +135,7 @@ export function normalisePreRfc(root: JsonObject, issues: Issues, lenient: boole
     rename(root, OLD_ACLS_MEMBER, ACLS_MEMBER);
     renames.push([at('', ACLS_MEMBER), at('', OLD_ACLS_MEMBER)]);
   }
-  walk({ issues, lenient, renames, segments: [] }, root, '');
+  walk({ issues, lenient, maxDepth, renames, segments: [] }, root, '', 0);
   if (lenient) {
     // The ACL type shorthands first, so that an `ipv4` ACL with eth matches is mixed as well.
     normaliseLenientShapes(root, issues);
