@@ -62,8 +62,18 @@ export class Issues {
   }
 }
 
+// Member names repeat: each one's escaped reference token, with its leading "/", is kept, up to a
+// bound so that hostile input with many distinct names cannot grow the table.
+const TOKENS = new Map<string, string>();
+const TOKENS_MAX = 4096;
+
 /** Appends a member name or array index to a JSON Pointer (RFC 6901 §3 escaping). */
 export function at(path: string, key: string | number): string {
-  if (typeof key === 'number' || (!key.includes('~') && !key.includes('/'))) return `${path}/${key}`;
-  return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  if (typeof key === 'number') return `${path}/${key}`;
+  let token = TOKENS.get(key);
+  if (token === undefined) {
+    token = `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (TOKENS.size < TOKENS_MAX) TOKENS.set(key, token);
+  }
+  return path + token;
 }

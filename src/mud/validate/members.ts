@@ -38,22 +38,39 @@ export function checkMembers(
   }
 }
 
+// Each choice's cases as a member → case index table, made once per cases array (the readers pass
+// module constants; a WeakMap lets any other array go with its caller).
+const CASE_TABLES = new WeakMap<readonly (readonly string[])[], Map<string, number>>();
+
+function caseTable(cases: readonly (readonly string[])[]): Map<string, number> {
+  let t = CASE_TABLES.get(cases);
+  if (t === undefined) {
+    t = new Map();
+    for (const [i, c] of cases.entries()) for (const m of c) if (!t.has(m)) t.set(m, i);
+    CASE_TABLES.set(cases, t);
+  }
+  return t;
+}
+
 /** Reports a choice (RFC 7950 §7.9) with members of more than one case present. */
 export function checkChoice(issues: Issues, o: JsonObject, path: string, choice: string, cases: readonly (readonly string[])[]): void {
-  let present = 0;
-  for (const c of cases) if (anyIn(c, o)) present++;
-  if (present > 1)
+  const table = caseTable(cases);
+  // The members of `o` (a handful) are looked up in the table, rather than each case in `o`.
+  let first = -1;
+  let several = false;
+  for (const k in o) {
+    const c = table.get(k);
+    if (c === undefined || c === first) continue;
+    if (first === -1) first = c;
+    else several = true;
+  }
+  if (several)
     issues.error(
       'ERR_MUD_CHOICE',
       path,
       `choice ${choice}: only one of ${cases
-        .filter((c) => anyIn(c, o))
+        .filter((c) => c.some((m) => m in o))
         .map((c) => c.filter((m) => m in o).join('+'))
         .join(' or ')} may be present`,
     );
-}
-
-function anyIn(members: readonly string[], o: JsonObject): boolean {
-  for (const m of members) if (m in o) return true;
-  return false;
 }
