@@ -110,8 +110,7 @@ function walk(w: Walk, v: unknown, parentKey: string, depth: number): void {
     report(issues, lenient, at(here(w), 'type'), `ACL type ${JSON.stringify(v.type)}; RFC 8519 calls it "eth-acl-type"`);
     v.type = 'eth-acl-type';
   }
-  for (const k in v) {
-    if (!Object.hasOwn(v, k)) continue;
+  for (const k of Object.keys(v)) {
     w.segments.push(k);
     walk(w, v[k], k, depth + 1);
     w.segments.pop();

@@ -32,12 +32,15 @@ function readActions(ctx: ReadContext, v: unknown, path: string): Actions | unde
   return { forwarding, logging };
 }
 
+const ACE_MEMBERS = ['name', 'matches', 'actions'];
+const ACE_MANDATORY = ['name', 'actions'];
+
 function readAce(ctx: ReadContext, v: unknown, path: string, aclType: AclType | undefined, names: Set<string>): Ace | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, ['name', 'matches', 'actions']);
-  for (const m of ['name', 'actions']) if (o[m] === undefined) issues.error('ERR_MUD_MISSING', at(path, m), `${m} is mandatory in an ace`);
+  checkMembers(issues, o, path, ACE_MEMBERS);
+  for (const m of ACE_MANDATORY) if (o[m] === undefined) issues.error('ERR_MUD_MISSING', at(path, m), `${m} is mandatory in an ace`);
   const name = o.name === undefined ? undefined : readString(issues, o.name, at(path, 'name'), 1, ACL_NAME_MAX);
   if (name !== undefined) {
     if (names.has(name)) issues.error('ERR_MUD_DUPLICATE_NAME', at(path, 'name'), `a second ace named ${JSON.stringify(name)} in this acl`);

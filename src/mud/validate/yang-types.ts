@@ -189,7 +189,8 @@ export function isDomainName(s: string): boolean {
 export function readHost(issues: Issues, v: unknown, path: string): string | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
-  if (!isIPv4(s) && !isIPv6(s.replace(/%.*$/, '')) && !isDomainName(s)) {
+  // The domain name first: it is what MUD files mostly hold, and the union is the same in any order.
+  if (!isDomainName(s) && !isIPv4(s) && !isIPv6(s.includes('%') ? s.replace(/%.*$/, '') : s)) {
     issues.error('ERR_MUD_FORMAT', path, `${JSON.stringify(s.slice(0, 80))} is neither an IP address nor a domain name`);
     return undefined;
   }
@@ -293,10 +294,10 @@ export function readList<T>(
   }
   if (v.length > maxItems) throw new MudInputError(ERR_MUD_TOO_MANY, `${path}: ${v.length} entries; at most ${maxItems} are read`);
   const out: T[] = [];
-  v.forEach((x, i) => {
-    const r = item(x, `${path}/${i}`);
+  for (let i = 0; i < v.length; i++) {
+    const r = item(v[i], `${path}/${i}`);
     if (r !== undefined) out.push(r);
-  });
+  }
   return out;
 }
 
