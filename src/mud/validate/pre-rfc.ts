@@ -74,15 +74,19 @@ function walk(w: Walk, v: unknown, parentKey: string, depth: number): void {
   }
   if (!isObject(v)) return;
   const { issues, lenient } = w;
-  for (const k of Object.keys(v)) {
+  let keys = Object.keys(v);
+  let renamed = false;
+  for (const k of keys) {
     const to = prefixedName(k);
     if (to !== undefined && !(to in v)) {
       const path = here(w);
       report(issues, lenient, at(path, k), `member ${JSON.stringify(k)} uses a YANG prefix; RFC 7951 names it ${JSON.stringify(to)}`);
       rename(v, k, to);
       w.renames.push([at(path, to), at(path, k)]);
+      renamed = true;
     }
   }
+  if (renamed) keys = Object.keys(v);
   if (parentKey === 'eth' && typeof v.ethertype === 'string' && /^0x[0-9a-fA-F]{1,4}$/.test(v.ethertype)) {
     const n = Number.parseInt(v.ethertype.slice(2), 16);
     report(
@@ -105,12 +109,14 @@ function walk(w: Walk, v: unknown, parentKey: string, depth: number): void {
       'operator "range" beside lower-port/upper-port; RFC 8519 writes a range without an operator',
     );
     delete v.operator;
+    keys = Object.keys(v);
   }
   if (parentKey === 'acl' && (v.type === 'ethernet-acl-type' || v.type === `${ACL_MODULE}:ethernet-acl-type`)) {
     report(issues, lenient, at(here(w), 'type'), `ACL type ${JSON.stringify(v.type)}; RFC 8519 calls it "eth-acl-type"`);
     v.type = 'eth-acl-type';
   }
-  for (const k of Object.keys(v)) {
+  // `keys` follows every rename and removal above.
+  for (const k of keys) {
     w.segments.push(k);
     walk(w, v[k], k, depth + 1);
     w.segments.pop();
