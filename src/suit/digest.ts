@@ -1,5 +1,5 @@
 /** SUIT_Digest (draft-ietf-suit-manifest-37 §8.3.1; COSE hash algorithms, RFC 9054 §2). */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, type Hash, hash } from 'node:crypto';
 import { bytesEqual } from '../codec/bytes.ts';
 import { encode } from '../codec/cbor.ts';
 import { DigestAlgorithm } from './constants.ts';
@@ -65,12 +65,22 @@ export function checkDigest(expected: SuitDigest, data: Uint8Array, what: string
 
 /**
  * Checks the digest of a bstr-wrapped member (§8.3, §8.4.11: the digest covers the byte string
- * head and the content) from the content alone: the head is hashed first, so nothing is copied.
+ * head and the content) from the content alone. SUIT members are small: one copy behind the head
+ * and a one-shot hash cost less than a Hash object; SHAKE takes the head and content in turn.
  */
 export function checkWrappedDigest(expected: SuitDigest, content: Uint8Array, what: string, path: string): void {
-  const hash = hasher(expected.algorithm, path);
-  hash.update(bstrHead(content.length));
-  compare(expected, { algorithm: expected.algorithm, bytes: new Uint8Array(hash.update(content).digest()) }, what, path);
+  const h = HASHES.get(expected.algorithm);
+  const head = bstrHead(content.length);
+  let bytes: Uint8Array;
+  if (h !== undefined && h.shake !== true) {
+    const data = new Uint8Array(head.length + content.length);
+    data.set(head);
+    data.set(content, head.length);
+    bytes = new Uint8Array(hash(h.name, data, 'buffer'));
+  } else {
+    bytes = new Uint8Array(hasher(expected.algorithm, path).update(head).update(content).digest());
+  }
+  compare(expected, { algorithm: expected.algorithm, bytes }, what, path);
 }
 
 /** The head of a CBOR byte string of `n` bytes (RFC 8949 §3: major type 2, shortest argument). */
