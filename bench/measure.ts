@@ -51,3 +51,28 @@ export async function meanMs(runs: number, fn: () => Promise<unknown>): Promise<
   for (let i = 0; i < runs; i++) await fn();
   return Math.round(((performance.now() - t) / runs) * 100) / 100;
 }
+
+/**
+ * Throughput of `a` over that of `b`, timed in alternating batches so that a change in the load of
+ * a shared machine falls on both alike: the median of the per-round ratios.
+ */
+export function interleavedRatio(a: () => unknown, b: () => unknown, seconds: number, batch = 16): number {
+  const time = (f: () => unknown): number => {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) f();
+    return Number(process.hrtime.bigint() - t);
+  };
+  for (let i = 0; i < 4; i++) {
+    time(a);
+    time(b);
+  }
+  const ratios: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const ta = time(a);
+    const tb = time(b);
+    ratios.push(tb / ta);
+  }
+  ratios.sort((x, y) => x - y);
+  return Number((ratios[Math.floor(ratios.length / 2)] ?? 0).toFixed(3));
+}

@@ -5,7 +5,7 @@ import { signEnvelope, verifyEnvelope } from '../src/suit/authenticate.ts';
 import { buildEnvelope } from '../src/suit/create/build.ts';
 import { parseDescription } from '../src/suit/create/description.ts';
 import { decodeEnvelope, readEnvelope } from '../src/suit/envelope.ts';
-import { type Measurement, measure } from './measure.ts';
+import { interleavedRatio, type Measurement, measure } from './measure.ts';
 
 /**
  * SUIT envelopes verified per second (digest, COSE_Sign1 ES256, manifest decode, severable digests)
@@ -70,29 +70,4 @@ export function suitBench(seconds: number): { results: Measurement[]; ratios: { 
     ],
     envelopeBytes: envelope.length,
   };
-}
-
-/**
- * Throughput of `a` over that of `b`, timed in alternating batches so that a change in the load of
- * a shared machine falls on both alike: the median of the per-round ratios.
- */
-function interleavedRatio(a: () => unknown, b: () => unknown, seconds: number, batch = 16): number {
-  const time = (f: () => unknown): number => {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) f();
-    return Number(process.hrtime.bigint() - t);
-  };
-  for (let i = 0; i < 4; i++) {
-    time(a);
-    time(b);
-  }
-  const ratios: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    const ta = time(a);
-    const tb = time(b);
-    ratios.push(tb / ta);
-  }
-  ratios.sort((x, y) => x - y);
-  return Number((ratios[Math.floor(ratios.length / 2)] ?? 0).toFixed(3));
 }
