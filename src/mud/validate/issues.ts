@@ -63,7 +63,8 @@ export class Issues {
 }
 
 // Member names repeat: each one's escaped reference token, with its leading "/", is kept, up to a
-// bound so that hostile input with many distinct names cannot grow the table.
+// bound so that hostile input with many distinct names cannot grow the table. A token depends on
+// the name alone, so the table is never stale.
 const TOKENS = new Map<string, string>();
 const TOKENS_MAX = 4096;
 

@@ -31,7 +31,8 @@ function rename(o: JsonObject, from: string, to: string): void {
 }
 
 // Member names repeat across a file and across files: the answer for each is kept, up to a bound
-// so that hostile input with many distinct names cannot grow the table.
+// so that hostile input with many distinct names cannot grow the table. The answer depends on the
+// name alone (PREFIX_TO_MODULE is constant), so the table is never stale, in any process.
 const PREFIXED = new Map<string, string | undefined>();
 const PREFIXED_MAX = 1024;
 
