@@ -67,8 +67,10 @@ function walk(w: Walk, v: unknown, parentKey: string, depth: number): void {
   if (depth + 1 > w.maxDepth) throw tooDeep(w.maxDepth);
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x !== 'object' || x === null) continue;
       w.segments.push(i);
-      walk(w, v[i], parentKey, depth + 1);
+      walk(w, x, parentKey, depth + 1);
       w.segments.pop();
     }
     return;
@@ -118,8 +120,11 @@ function walk(w: Walk, v: unknown, parentKey: string, depth: number): void {
   }
   // `keys` follows every rename and removal above.
   for (const k of keys) {
+    const x = v[k];
+    // Only arrays and objects hold members to normalise (leaves are skipped without a call).
+    if (typeof x !== 'object' || x === null) continue;
     w.segments.push(k);
-    walk(w, v[k], k, depth + 1);
+    walk(w, x, k, depth + 1);
     w.segments.pop();
   }
 }
