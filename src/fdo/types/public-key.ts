@@ -11,6 +11,7 @@ import { type CoseKey, coseKeyToKeyObject, keyObjectToCoseKey } from '../../code
 import { CryptoError } from '../../crypto/errors.ts';
 import { describeKey } from '../../crypto/key-describe.ts';
 import { isKeyHandle, keyDetailsOf, type PrivateKeyLike, publicKeyOf } from '../../crypto/private-key-handle.ts';
+import { certificateOfDer } from '../../crypto/x509-parse.ts';
 import { PublicKeyEncoding, type PublicKeyEncodingNumber, PublicKeyType, type PublicKeyTypeNumber } from '../constants/crypto.ts';
 import { ErrorCode } from '../constants/error-codes.ts';
 import { FdoError } from '../errors.ts';
@@ -137,7 +138,7 @@ export function publicKeyFromKeyObject(key: PrivateKeyLike, options: PublicKeyFr
     case PublicKeyEncoding.X5CHAIN: {
       if (options.chain === undefined || options.chain.length === 0) throw new TypeError('X5CHAIN encoding needs a certificate chain');
       const chain = options.chain.map((c) => (c instanceof X509Certificate ? new Uint8Array(c.raw) : c));
-      if (!bytesEqual(spki(new X509Certificate(chain[0] as Uint8Array).publicKey), spki(pub))) {
+      if (!bytesEqual(spki(certificateOfDer(chain[0] as Uint8Array).publicKey), spki(pub))) {
         throw new TypeError('the first certificate of the chain does not hold the key');
       }
       return { type, encoding: PublicKeyEncoding.X5CHAIN, body: chain };
