@@ -9,9 +9,9 @@
  * ECDH384. Coordinates are sent at the field size; shorter ones are accepted and left-padded
  * because early implementations wrote them as minimal big-endian integers.
  */
-import { createECDH, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createECDH, type KeyObject } from 'node:crypto';
 import { concat } from '../../codec/bytes.ts';
-import { deriveEcdhSecret, type EcdhCurve, importEcPublicPoint } from '../../crypto/ecdh.ts';
+import { deriveEcdhSecret, type EcdhCurve, importEcPrivateScalar, importEcPublicPoint } from '../../crypto/ecdh.ts';
 import { CryptoError } from '../../crypto/errors.ts';
 import type { KexSuiteName } from '../constants/crypto.ts';
 import { sessionError } from './errors.ts';
@@ -22,7 +22,6 @@ import type { SharedSecret } from './types.ts';
 interface CurveParams {
   curve: EcdhCurve;
   openssl: string;
-  jwk: string;
   size: number;
   randomLength: number;
   /** The group order n; private scalars are drawn in [1, n-1]. */
@@ -33,7 +32,6 @@ const CURVES: Partial<Record<KexSuiteName, CurveParams>> = {
   ECDH256: {
     curve: 'P-256',
     openssl: 'prime256v1',
-    jwk: 'P-256',
     size: 32,
     randomLength: 16,
     order: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
@@ -41,7 +39,6 @@ const CURVES: Partial<Record<KexSuiteName, CurveParams>> = {
   ECDH384: {
     curve: 'P-384',
     openssl: 'secp384r1',
-    jwk: 'P-384',
     size: 48,
     randomLength: 48,
     order: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
@@ -114,12 +111,7 @@ function publicPoint(c: CurveParams, d: Uint8Array): Uint8Array {
 }
 
 function privateKeyObject(c: CurveParams, d: Uint8Array): KeyObject {
-  const point = publicPoint(c, d);
-  const url = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-  return createPrivateKey({
-    key: { kty: 'EC', crv: c.jwk, d: url(d), x: url(point.subarray(1, 1 + c.size)), y: url(point.subarray(1 + c.size)) },
-    format: 'jwk',
-  });
+  return importEcPrivateScalar(c.curve, d, publicPoint(c, d));
 }
 
 function encodeParam(c: CurveParams, point: Uint8Array, random: Uint8Array): Uint8Array {
