@@ -7,8 +7,8 @@
 import { diffieHellman, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { concat, plainCopy } from '../codec/bytes.ts';
 import { CryptoError } from './errors.ts';
-import { privateKeyFromSec1, publicKeyFromSpki } from './key-pem-import.ts';
-import { bitString, DerTag, explicit, objectIdentifier, octetString, sequence } from './lib/der-write.ts';
+import { publicKeyFromSpki } from './key-pem-import.ts';
+import { bitString, objectIdentifier, sequence } from './lib/der-write.ts';
 
 export type EcdhCurve = 'P-256' | 'P-384';
 
@@ -89,24 +89,6 @@ export function importEcPublicPoint(curve: EcdhCurve, point: Uint8Array | EcPoin
   } catch (cause) {
     throw new CryptoError('ERR_DH_PUBLIC_INVALID', `not a point on ${curve}`, { cause });
   }
-}
-
-/**
- * The private KeyObject of scalar `d` (field-size bytes) with its public point (0x04 || X || Y),
- * through a SEC 1 ECPrivateKey (RFC 5915 §3: version 1, privateKey, [0] the named curve, [1] the
- * public key), which node reads without its exception path.
- */
-export function importEcPrivateScalar(curve: EcdhCurve, d: Uint8Array, point: Uint8Array): KeyObject {
-  const c = curveInfo(curve);
-  if (d.length !== c.size || point.length !== 1 + 2 * c.size)
-    throw new TypeError(`a ${curve} scalar and point have ${c.size} and ${1 + 2 * c.size} bytes`);
-  const sec1 = sequence(
-    Uint8Array.of(DerTag.INTEGER, 1, 1),
-    octetString(d),
-    explicit(0, objectIdentifier(c.oid)),
-    explicit(1, bitString(point)),
-  );
-  return privateKeyFromSec1(sec1);
 }
 
 /** The uncompressed SEC 1 encoding (0x04 || X || Y) of an EC public key on P-256 or P-384. */

@@ -18,8 +18,3 @@ export function publicKeyFromSpki(der: Uint8Array): KeyObject {
 export function privateKeyFromPkcs8(der: Uint8Array): KeyObject {
   return createPrivateKey(pem('PRIVATE KEY', der));
 }
-
-/** A private KeyObject from a DER SEC 1 ECPrivateKey (RFC 5915 §3); node's error if it does not decode. */
-export function privateKeyFromSec1(der: Uint8Array): KeyObject {
-  return createPrivateKey(pem('EC PRIVATE KEY', der));
-}

@@ -9,10 +9,9 @@
  * ECDH384. Coordinates are sent at the field size; shorter ones are accepted and left-padded
  * because early implementations wrote them as minimal big-endian integers.
  */
-import { createECDH, type KeyObject } from 'node:crypto';
+import { createECDH } from 'node:crypto';
 import { concat } from '../../codec/bytes.ts';
-import { deriveEcdhSecret, type EcdhCurve, importEcPrivateScalar, importEcPublicPoint } from '../../crypto/ecdh.ts';
-import { CryptoError } from '../../crypto/errors.ts';
+import type { EcdhCurve } from '../../crypto/ecdh.ts';
 import type { KexSuiteName } from '../constants/crypto.ts';
 import { sessionError } from './errors.ts';
 import { draw, leftPad, u16 } from './lib/bytes.ts';
@@ -110,10 +109,6 @@ function publicPoint(c: CurveParams, d: Uint8Array): Uint8Array {
   return new Uint8Array(ecdh.getPublicKey());
 }
 
-function privateKeyObject(c: CurveParams, d: Uint8Array): KeyObject {
-  return importEcPrivateScalar(c.curve, d, publicPoint(c, d));
-}
-
 function encodeParam(c: CurveParams, point: Uint8Array, random: Uint8Array): Uint8Array {
   const x = point.subarray(1, 1 + c.size);
   const y = point.subarray(1 + c.size);
@@ -144,6 +139,12 @@ function decodeParam(c: CurveParams, bytes: Uint8Array, what: string): { point: 
   return { point: concat([new Uint8Array([4]), leftPad(x, c.size), leftPad(y, c.size)]), random };
 }
 
+/**
+ * Shx, the x-coordinate of d·B (SP 800-56A §5.7.1.2), from the scalar and the peer's point by
+ * node's ECDH: OpenSSL decodes the point (SEC 1 §2.3.4) and refuses one that is not on the curve;
+ * both curves have cofactor 1, and an uncompressed point cannot encode infinity, so an accepted
+ * point is in the right group. No KeyObject is made for the ephemeral keys.
+ */
 function sharedSecret(
   c: CurveParams,
   d: Uint8Array,
@@ -151,15 +152,14 @@ function sharedSecret(
   deviceRandom: Uint8Array,
   ownerRandom: Uint8Array,
 ): SharedSecret {
-  let peer: KeyObject;
+  const ecdh = createECDH(c.openssl);
+  ecdh.setPrivateKey(d);
+  let shx: Uint8Array;
   try {
-    peer = importEcPublicPoint(c.curve, peerPoint);
+    shx = new Uint8Array(ecdh.computeSecret(peerPoint));
   } catch (cause) {
-    if (cause instanceof CryptoError)
-      throw sessionError('ERR_FDO_KEX_PUBLIC_INVALID', `peer's ${c.curve} point is not on the curve`, cause);
-    throw cause;
+    throw sessionError('ERR_FDO_KEX_PUBLIC_INVALID', `peer's ${c.curve} point is not on the curve`, cause);
   }
-  const shx = deriveEcdhSecret(privateKeyObject(c, d), peer);
   return { shSe: concat([shx, deviceRandom, ownerRandom]), contextRand: new Uint8Array(0) };
 }
 
