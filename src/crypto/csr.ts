@@ -1,13 +1,15 @@
 /**
  * PKCS #10 certification requests (RFC 2986), as FDO DI carries them in DeviceMfgInfo: the device
- * proves it holds its attestation key, and the manufacturer certifies that key. asn1js/pkijs
- * read and write the structure; node:crypto verifies, and signs with a KeyObject, while a key
+ * proves it holds its attestation key, and the manufacturer certifies that key. asn1js writes the
+ * structure and a strict DER reader reads it; node:crypto verifies, and signs with a KeyObject, while a key
  * handle signs in its keystore.
  */
-import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { type KeyObject, verify } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { CryptoError } from './errors.ts';
+import { publicKeyFromSpki } from './key-pem-import.ts';
+import { oidText, readChildren, readWhole } from './lib/der-read.ts';
+import { DerTag } from './lib/der-write.ts';
 import { p1363ToDer } from './lib/ecdsa-der.ts';
 import { isPrivateKeyLike, keyDetailsOf, type PrivateKeyLike, signWith, spkiOf } from './private-key-handle.ts';
 
@@ -19,6 +21,9 @@ const SIGNATURES: Readonly<Record<string, { hash: 'sha256' | 'sha384' | 'sha512'
   '1.2.840.113549.1.1.12': { hash: 'sha384', key: 'rsa' },
   '1.2.840.113549.1.1.13': { hash: 'sha512', key: 'rsa' },
 };
+
+/** RFC 2986 §4.1: attributes [0] IMPLICIT SET OF Attribute (constructed, context-specific 0). */
+const ATTRIBUTES_TAG = 0xa0;
 
 const csrError = (what: string, cause?: unknown) =>
   new CryptoError('ERR_CSR_INVALID', `certification request: ${what}`, cause === undefined ? undefined : { cause });
@@ -63,31 +68,59 @@ export function createCertificationRequest(privateKey: PrivateKeyLike, commonNam
 /**
  * Reads a certification request and checks its self-signature; returns the public key it
  * certifies. Anything else (parse failure, unknown algorithm, bad signature) is ERR_CSR_INVALID.
+ *
+ * RFC 2986 §4: CertificationRequest ::= SEQUENCE { certificationRequestInfo, signatureAlgorithm
+ * AlgorithmIdentifier, signature BIT STRING }, and CertificationRequestInfo ::= SEQUENCE { version
+ * INTEGER, subject Name, subjectPKInfo SubjectPublicKeyInfo, attributes [0] }. The signature covers
+ * the DER of certificationRequestInfo as received.
  */
 export function readCertificationRequest(der: Uint8Array): { publicKey: KeyObject } {
-  let csr: pkijs.CertificationRequest;
+  let parts: { info: Uint8Array; spki: Uint8Array; algorithm: string; signature: Uint8Array };
   try {
-    csr = pkijs.CertificationRequest.fromBER(der);
+    parts = csrParts(der);
   } catch (e) {
     throw csrError('not a DER PKCS #10 certification request', e);
   }
-  const alg = SIGNATURES[csr.signatureAlgorithm.algorithmId];
-  if (alg === undefined) throw csrError(`signature algorithm ${csr.signatureAlgorithm.algorithmId} is not supported`);
+  const alg = SIGNATURES[parts.algorithm];
+  if (alg === undefined) throw csrError(`signature algorithm ${parts.algorithm} is not supported`);
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey({ key: Buffer.from(csr.subjectPublicKeyInfo.toSchema().toBER()), format: 'der', type: 'spki' });
+    publicKey = publicKeyFromSpki(parts.spki);
   } catch (e) {
     throw csrError('the subject public key does not decode', e);
   }
   const kind = publicKey.asymmetricKeyType;
   if (kind !== alg.key) throw csrError(`a ${kind ?? 'unknown'} key signed with a ${alg.key} algorithm`);
-  const signature = csr.signatureValue.valueBlock.valueHexView;
   let ok = false;
   try {
-    ok = verify(alg.hash, csr.tbsView, publicKey, signature);
+    ok = verify(alg.hash, parts.info, publicKey, parts.signature);
   } catch (e) {
     throw csrError('the signature does not verify', e);
   }
   if (!ok) throw csrError('the signature does not verify');
   return { publicKey };
+}
+
+/** The signed bytes, subject key, signature algorithm OID and signature of a DER request; TypeError when malformed. */
+function csrParts(der: Uint8Array): { info: Uint8Array; spki: Uint8Array; algorithm: string; signature: Uint8Array } {
+  const outer = readChildren(readWhole(der, DerTag.SEQUENCE));
+  const [info, algorithm, signature] = outer;
+  if (outer.length !== 3 || info?.tag !== DerTag.SEQUENCE || algorithm?.tag !== DerTag.SEQUENCE || signature?.tag !== DerTag.BIT_STRING)
+    throw new TypeError('not SEQUENCE { info, algorithm, signature }');
+  const fields = readChildren(info);
+  const [version, subject, spki, attributes] = fields;
+  if (
+    fields.length !== 4 ||
+    version?.tag !== DerTag.INTEGER ||
+    subject?.tag !== DerTag.SEQUENCE ||
+    spki?.tag !== DerTag.SEQUENCE ||
+    attributes?.tag !== ATTRIBUTES_TAG
+  )
+    throw new TypeError('certificationRequestInfo is not { version, subject, subjectPKInfo, [0] attributes }');
+  readChildren(subject);
+  readChildren(attributes);
+  const oid = readChildren(algorithm)[0];
+  if (oid?.tag !== DerTag.OBJECT_IDENTIFIER) throw new TypeError('signatureAlgorithm has no OID');
+  if (signature.contents[0] !== 0 || signature.contents.length < 2) throw new TypeError('signature is not a whole-octet BIT STRING');
+  return { info: info.bytes, spki: spki.bytes, algorithm: oidText(oid.contents), signature: signature.contents.subarray(1) };
 }

@@ -4,10 +4,11 @@
  * decoding by OpenSSL rejects coordinates outside the field and points off the curve; both curves
  * have cofactor 1, so an on-curve point other than infinity is in the right group.
  */
-import { createPublicKey, diffieHellman, generateKeyPairSync, KeyObject } from 'node:crypto';
-import * as asn1js from 'asn1js';
+import { diffieHellman, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { concat, plainCopy } from '../codec/bytes.ts';
 import { CryptoError } from './errors.ts';
+import { publicKeyFromSpki } from './key-pem-import.ts';
+import { bitString, objectIdentifier, sequence } from './lib/der-write.ts';
 
 export type EcdhCurve = 'P-256' | 'P-384';
 
@@ -23,11 +24,15 @@ export interface EcdhKeyPair {
   publicKey: KeyObject;
 }
 
-const CURVES: Record<EcdhCurve, { size: number; openssl: string; oid: string }> = {
-  'P-256': { size: 32, openssl: 'prime256v1', oid: '1.2.840.10045.3.1.7' },
-  'P-384': { size: 48, openssl: 'secp384r1', oid: '1.3.132.0.34' },
-};
+/** RFC 5480 §2.1.1: id-ecPublicKey; §2.1.1.1: the named curves secp256r1 and secp384r1. */
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const ecAlgorithm = (curveOid: string) => sequence(objectIdentifier(EC_PUBLIC_KEY), objectIdentifier(curveOid));
+
+/** Per curve: field size, OpenSSL name, and the SubjectPublicKeyInfo AlgorithmIdentifier (RFC 5480 §2.1.1). */
+const CURVES: Record<EcdhCurve, { size: number; openssl: string; oid: string; algorithm: Uint8Array }> = {
+  'P-256': { size: 32, openssl: 'prime256v1', oid: '1.2.840.10045.3.1.7', algorithm: ecAlgorithm('1.2.840.10045.3.1.7') },
+  'P-384': { size: 48, openssl: 'secp384r1', oid: '1.3.132.0.34', algorithm: ecAlgorithm('1.3.132.0.34') },
+};
 
 /** Generates an ephemeral key pair for ECDH on `curve`. */
 export function generateEcdhKeyPair(curve: EcdhCurve): EcdhKeyPair {
@@ -80,15 +85,7 @@ export function importEcPublicPoint(curve: EcdhCurve, point: Uint8Array | EcPoin
   }
   try {
     // Wrapping the point in a SubjectPublicKeyInfo lets OpenSSL do the full SEC 1 point validation.
-    const spki = new asn1js.Sequence({
-      value: [
-        new asn1js.Sequence({
-          value: [new asn1js.ObjectIdentifier({ value: EC_PUBLIC_KEY }), new asn1js.ObjectIdentifier({ value: c.oid })],
-        }),
-        new asn1js.BitString({ valueHex: encoded }),
-      ],
-    }).toBER();
-    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    return publicKeyFromSpki(sequence(c.algorithm, bitString(encoded)));
   } catch (cause) {
     throw new CryptoError('ERR_DH_PUBLIC_INVALID', `not a point on ${curve}`, { cause });
   }

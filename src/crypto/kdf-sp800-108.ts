@@ -9,7 +9,7 @@
  *
  * Every integer is big-endian. L is the output length in bits; this module derives whole bytes only.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { concat } from '../codec/bytes.ts';
 import { uintBE } from './lib/bytes.ts';
 
@@ -73,8 +73,10 @@ export function deriveCounterModeKey(options: CounterModeKdfOptions): Uint8Array
   }
 
   const out = new Uint8Array(n * prf.bytes);
+  // One KeyObject for every block: HMAC then neither copies nor type-checks raw key bytes per block.
+  const key = createSecretKey(options.key);
   for (let i = 1; i <= n; i++) {
-    const mac = createHmac(prf.hash, options.key);
+    const mac = createHmac(prf.hash, key);
     const counter = uintBE(i, r / 8);
     if (after) mac.update(fixed).update(counter);
     else mac.update(counter).update(fixed);

@@ -60,9 +60,19 @@ export function keyDetailsOf(key: PrivateKeyLike | KeyObject): KeyDescription {
   return describeKey(publicKeyOf(key));
 }
 
-/** The SubjectPublicKeyInfo DER of a key's public half. */
+// Exporting SubjectPublicKeyInfo encodes the key each time: done once per public KeyObject (a
+// KeyObject is immutable, so its encoding never changes).
+const spkis = new WeakMap<KeyObject, Uint8Array>();
+
+/** The SubjectPublicKeyInfo DER of a key's public half; a fresh copy the caller may keep. */
 export function spkiOf(key: PrivateKeyLike | KeyObject): Uint8Array {
-  return new Uint8Array(publicKeyOf(key).export({ format: 'der', type: 'spki' }));
+  const pub = publicKeyOf(key);
+  let der = spkis.get(pub);
+  if (der === undefined) {
+    der = new Uint8Array(pub.export({ format: 'der', type: 'spki' }));
+    spkis.set(pub, der);
+  }
+  return der.slice();
 }
 
 /**

@@ -83,10 +83,33 @@ function decodeDer(der: Uint8Array, index: number, maxBytes: number): X509Certif
   if (der.length > maxBytes)
     throw new CryptoError('ERR_CRYPTO_INPUT_TOO_LARGE', `certificate ${index} is ${der.length} bytes, over ${maxBytes}`);
   try {
-    return new X509Certificate(der);
+    return certificateOfDer(der);
   } catch (cause) {
     throw certFormat(index, 'not a valid DER certificate', cause);
   }
+}
+
+/**
+ * Certificates decoded recently, by their DER. An onboarding meets the same device certificate and
+ * device CA many times (DI, TO0, TO1, each TO2 message); an X509Certificate is immutable (its public
+ * key is computed once and kept by node), so one object serves every reader of the same bytes. Only
+ * certificates that decoded are kept; a full cache drops its oldest entry.
+ */
+const MAX_CACHED_CERTIFICATES = 1024;
+const certificates = new Map<string, X509Certificate>();
+
+/** An X509Certificate of exactly these DER bytes (decoded once while cached); throws as its constructor does. */
+export function certificateOfDer(der: Uint8Array): X509Certificate {
+  const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let cert = certificates.get(id);
+  if (cert === undefined) {
+    cert = new X509Certificate(der);
+    if (certificates.size >= MAX_CACHED_CERTIFICATES) certificates.delete(certificates.keys().next().value as string);
+  } else {
+    certificates.delete(id);
+  }
+  certificates.set(id, cert);
+  return cert;
 }
 
 /** Splits DER certificates written back to back, using each outer SEQUENCE's length. */

@@ -1,5 +1,6 @@
 /** Key pairs in the key repository: the public half as SPKI, the private half as PKCS #8, sealed by the store. */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { privateKeyFromPkcs8 } from '../crypto/key-pem-import.ts';
 import type { KeyRecord, KeyRepository } from '../store/key-repository.ts';
 
 const spkiOf = (key: KeyObject): Uint8Array =>
@@ -18,7 +19,5 @@ export function putKeyPair(keys: KeyRepository, k: { name: string; type: string;
 
 /** The private KeyObject of a record, or undefined for a public-only entry. */
 export function privateKeyOf(record: KeyRecord): KeyObject | undefined {
-  return record.privateKey === undefined
-    ? undefined
-    : createPrivateKey({ key: Buffer.from(record.privateKey), format: 'der', type: 'pkcs8' });
+  return record.privateKey === undefined ? undefined : privateKeyFromPkcs8(record.privateKey);
 }

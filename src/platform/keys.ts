@@ -1,7 +1,10 @@
 /**
  * The server's own keys, made on first start and kept (private halves sealed) in the store:
  * manufacturer keys that sign voucher entry 0, owner keys that vouchers are extended to and that
- * sign TO0/TO2, and the device CA that certifies device keys at DI. Each manufacturer key has a
+ * sign TO0/TO2, and the device CAs that certify device keys at DI: `device-ca` (P-384, also for
+ * RSA device keys) and `device-ca-secp256r1` (P-256), so that a P-256 device's chain is no
+ * stronger, and no costlier to sign and verify, than its own key. A data directory made before the
+ * P-256 CA existed gains it at its next start. Each manufacturer key has a
  * self-signed certificate, kept as a setting beside the key, so DI can answer a device that asks
  * for the X5CHAIN encoding of the manufacturer key (FDO 1.1 §3.3.4, §5.2.1) with one.
  *
@@ -31,11 +34,26 @@ export interface PlatformKeys {
   manufacturer: { type: KeyPairType; privateKey: PrivateKeyLike; chain: X509Certificate[] }[];
   /** Owner keys by type; the first is the default owner key. */
   owner: { type: KeyPairType; privateKey: PrivateKeyLike }[];
-  deviceCa: { privateKey: PrivateKeyLike; certificate: import('node:crypto').X509Certificate };
+  /** The P-384 device CA (`device-ca`): it certifies P-384 and RSA device keys. */
+  deviceCa: DeviceCaKey;
+  /** Every device CA, `device-ca` (P-384) first: DI picks the one on the device key's curve. */
+  deviceCas: DeviceCaKey[];
   /** Where the private halves live: 'software' (sealed in the store) or 'pkcs11'. */
   backend: 'software' | 'pkcs11';
   created: string[];
 }
+
+export interface DeviceCaKey {
+  type: 'secp256r1' | 'secp384r1';
+  privateKey: PrivateKeyLike;
+  certificate: X509Certificate;
+}
+
+/** The device CAs by key name: the P-384 one first (the default, also for RSA device keys). */
+export const DEVICE_CAS = [
+  { name: 'device-ca', type: 'secp384r1', commonName: 'IoTopia device CA' },
+  { name: 'device-ca-secp256r1', type: 'secp256r1', commonName: 'IoTopia device CA P-256' },
+] as const;
 
 /**
  * Both EC curves always, so devices of either key size onboard with the matching key exchange
@@ -86,10 +104,14 @@ export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting, 
     manufacturer.push({ type, privateKey, chain: [await ensureCertificate(store, name, privateKey, created)] });
   }
   for (const type of types) owner.push({ type, privateKey: await get(`owner-${type}`, type) });
-  const caKey = await get('device-ca', 'secp384r1');
-  // The voucher records the chain each device was given: the CA certificate must never change.
-  const certificate = fixedCaCertificate('IoTopia device CA', caKey);
-  return { manufacturer, owner, deviceCa: { privateKey: caKey, certificate }, created, backend: keystore?.backend ?? 'software' };
+  const deviceCas: DeviceCaKey[] = [];
+  for (const ca of DEVICE_CAS) {
+    const privateKey = await get(ca.name, ca.type);
+    // The voucher records the chain each device was given: the CA certificate must never change.
+    deviceCas.push({ type: ca.type, privateKey, certificate: fixedCaCertificate(ca.commonName, privateKey) });
+  }
+  const deviceCa = deviceCas[0] as DeviceCaKey;
+  return { manufacturer, owner, deviceCa, deviceCas, created, backend: keystore?.backend ?? 'software' };
 }
 
 /**

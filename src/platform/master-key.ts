@@ -7,7 +7,7 @@
  * With --master-key-store pkcs11 the key is sealed by the PKCS #11 token instead
  * (token-master-key.ts, a third `MasterKeySource`). The key is never logged.
  */
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './errors.ts';
@@ -17,7 +17,8 @@ export const MASTER_KEY_FILE = 'master.key';
 export const MASTER_KEY_ENV = 'IOTOPIA_MASTER_KEY';
 
 export interface MasterKey {
-  key: Uint8Array;
+  /** The 32-byte key as a secret KeyObject (createSecretKey), so AES-GCM never takes raw key bytes. */
+  key: KeyObject;
   /** true when the key file was made now. */
   created: boolean;
   /** Where the key came from: IOTOPIA_MASTER_KEY or the file's path. */
@@ -36,7 +37,7 @@ export const environmentMasterKey: MasterKeySource = (_dataDir, env) => {
   const fromEnv = env[MASTER_KEY_ENV];
   if (fromEnv === undefined) return undefined;
   if (!HEX_KEY.test(fromEnv)) throw new ConfigError(`${MASTER_KEY_ENV}: 64 hex digits (32 bytes)`);
-  return { key: new Uint8Array(Buffer.from(fromEnv, 'hex')), created: false, source: MASTER_KEY_ENV, tightened: [] };
+  return { key: createSecretKey(Buffer.from(fromEnv, 'hex')), created: false, source: MASTER_KEY_ENV, tightened: [] };
 };
 
 /** <dataDir>/master.key, made on first use; the directory 0700 and the file 0600. */
@@ -48,7 +49,7 @@ export const fileMasterKey: MasterKeySource = (dataDir) => {
     if (!HEX_KEY.test(text)) throw new ConfigError(`${file}: not 64 hex digits`);
     const t = tightenMode(file, PRIVATE_FILE_MODE);
     return {
-      key: new Uint8Array(Buffer.from(text, 'hex')),
+      key: createSecretKey(Buffer.from(text, 'hex')),
       created: false,
       source: file,
       tightened: t === undefined ? tightened : [...tightened, t],
@@ -59,16 +60,16 @@ export const fileMasterKey: MasterKeySource = (dataDir) => {
   // A directory whose master key is sealed by a token must not get a second, unrelated key file.
   if (existsSync(join(dataDir, 'master.key.sealed')))
     throw new ConfigError(`${dataDir}: its master key is sealed by a PKCS#11 token (master.key.sealed); give --master-key-store pkcs11`);
-  const key = new Uint8Array(randomBytes(32));
+  const key = randomBytes(32);
   // 'wx': never overwrite a key another process created meanwhile; 0600 set again by chmod, so the umask does not decide.
   try {
-    writeFileSync(file, `${Buffer.from(key).toString('hex')}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+    writeFileSync(file, `${key.toString('hex')}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
     chmodSync(file, PRIVATE_FILE_MODE);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fileMasterKey(dataDir, {});
     throw e;
   }
-  return { key, created: true, source: file, tightened };
+  return { key: createSecretKey(key), created: true, source: file, tightened };
 };
 
 /** The sources in the order they are asked. */

@@ -5,7 +5,7 @@
  * sealed file) opens nowhere without the token and its PIN. The KEK itself is in process memory
  * while the server runs, as the store needs it to seal and open columns.
  */
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeystoreError } from '../keystore/errors.ts';
@@ -46,7 +46,7 @@ export function tokenMasterKey(keystore: Pkcs11Keystore): MasterKeySource {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return tokenMasterKey(keystore)(dataDir, {});
       throw e;
     }
-    return { key, created: true, source: `${file} (sealed by the PKCS#11 token)`, tightened };
+    return { key: createSecretKey(key), created: true, source: `${file} (sealed by the PKCS#11 token)`, tightened };
   };
 }
 
@@ -56,5 +56,5 @@ function opened(keystore: Pkcs11Keystore, sealed: Uint8Array, file: string): Omi
     throw new KeystoreError('ERR_KEYSTORE_KEY_NOT_FOUND', `${file}: the key that sealed it is not in the configured token`);
   const key = box.open(sealed);
   if (key.length !== 32) throw new KeystoreError('ERR_KEYSTORE_PKCS11', `${file}: does not hold a 32-byte master key`);
-  return { key, created: false, source: `${file} (sealed by the PKCS#11 token)` };
+  return { key: createSecretKey(key), created: false, source: `${file} (sealed by the PKCS#11 token)` };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CryptoError } from '../../src/crypto/errors.ts';
 import { importPublicKey } from '../../src/crypto/key-import.ts';
-import { DEFAULT_CERTIFICATE_LIMITS, parseCertificate, parseCertificates } from '../../src/crypto/x509-parse.ts';
+import { certificateOfDer, DEFAULT_CERTIFICATE_LIMITS, parseCertificate, parseCertificates } from '../../src/crypto/x509-parse.ts';
 import { pki } from './fixtures/pki.ts';
 
 const { root, intermediate, leaf } = pki();
@@ -120,5 +120,22 @@ describe('parseCertificates', () => {
   test('misuse is a TypeError', () => {
     assert.throws(() => parseCertificates(42 as never), TypeError);
     assert.throws(() => parseCertificates(der(leaf), { maxCertificates: 0 }), TypeError);
+  });
+});
+
+describe('certificateOfDer', () => {
+  test('the same bytes give the same decoded certificate, wherever they are held; other bytes another', () => {
+    const a = certificateOfDer(der(leaf));
+    const copy = new Uint8Array([0, ...der(leaf)]).subarray(1);
+    assert.equal(certificateOfDer(copy), a);
+    assert.equal(parseCertificate(der(leaf)), a);
+    assert.notEqual(certificateOfDer(der(root)), a);
+    assert.equal(certificateOfDer(der(root)).fingerprint256, root.cert.fingerprint256);
+  });
+
+  test('bytes that do not decode throw each time and are not kept', () => {
+    const broken = der(leaf).slice(0, 40);
+    assert.throws(() => certificateOfDer(broken));
+    assert.throws(() => certificateOfDer(broken));
   });
 });

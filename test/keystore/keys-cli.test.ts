@@ -29,6 +29,7 @@ describe('iotopia keys (software keystore)', () => {
     const views = JSON.parse(list.out) as View[];
     assert.ok(views.some((v) => v.name === 'owner-secp256r1' && v.backend === 'software'));
     assert.ok(views.some((v) => v.name === 'device-ca' && v.type === 'secp384r1'));
+    assert.ok(views.some((v) => v.name === 'device-ca-secp256r1' && v.type === 'secp256r1' && v.backend === 'software'));
 
     const gen = await runCli(['keys', 'generate', 'extra', '--type', 'secp384r1', '--data-dir', dataDir, '--json'], dir);
     assert.equal(gen.code, 0, gen.err);

@@ -36,7 +36,12 @@ describe('platform keys in a PKCS#11 token (SoftHSM2)', { skip: SOFTHSM_SKIP }, 
     const platform = await startPlatform(testConfig({ dataDir, ...settings() }), options);
     try {
       assert.equal(platform.keys.backend, 'pkcs11');
-      for (const k of [...platform.keys.owner, ...platform.keys.manufacturer, platform.keys.deviceCa]) assert.ok(isKeyHandle(k.privateKey));
+      assert.deepEqual(
+        platform.keys.deviceCas.map((ca) => ca.type),
+        ['secp384r1', 'secp256r1'],
+      );
+      for (const k of [...platform.keys.owner, ...platform.keys.manufacturer, ...platform.keys.deviceCas])
+        assert.ok(isKeyHandle(k.privateKey));
       // The store keeps public records only: nothing to steal from the database or its backups.
       for (const r of await platform.store.keys.list()) {
         const full = await platform.store.keys.get(r.name);

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { describeKey } from '../../src/crypto/key-describe.ts';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
 import { runDi, runOnboard } from '../../src/fdo/client/flows.ts';
 import { CipherSuite, KexSuite, PublicKeyEncoding, PublicKeyType } from '../../src/fdo/constants/crypto.ts';
 import { parseVoucher } from '../../src/fdo/voucher/voucher-parse.ts';
-import { ensurePlatformKeys } from '../../src/platform/keys.ts';
+import { putKeyPair } from '../../src/platform/key-records.ts';
+import { type DeviceCaKey, ensurePlatformKeys } from '../../src/platform/keys.ts';
 import { startPlatform } from '../../src/server/platform/platform.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { testConfig } from '../helpers/platform.ts';
@@ -66,6 +68,63 @@ describe('manufacturer key certificates', () => {
       }
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('device CAs', () => {
+  test('a store that holds only the P-384 device CA gains the P-256 one at its next start; both are kept after', async () => {
+    const store = await openStore({ path: join(tempDir(), 'db.sqlite') }, { kek: random(32) });
+    try {
+      const old = (await generateKeyPair('secp384r1')).privateKey;
+      await putKeyPair(store.keys, { name: 'device-ca', type: 'secp384r1', privateKey: old });
+      const first = await ensurePlatformKeys(store, 'secp256r1');
+      assert.ok(first.created.includes('device-ca-secp256r1'));
+      assert.ok(!first.created.includes('device-ca'));
+      assert.deepEqual(
+        first.deviceCas.map((ca) => [ca.type, describeKey(ca.certificate.publicKey)]),
+        [
+          ['secp384r1', { type: 'ec', curve: 'P-384' }],
+          ['secp256r1', { type: 'ec', curve: 'P-256' }],
+        ],
+      );
+      assert.ok((first.deviceCa.privateKey as KeyObject).equals(old), 'the existing P-384 CA is kept, and stays the default');
+      for (const ca of first.deviceCas) {
+        assert.ok(
+          ca.certificate.ca && ca.certificate.checkPrivateKey(ca.privateKey as KeyObject),
+          `${ca.type}: a CA certificate for its key`,
+        );
+      }
+      const second = await ensurePlatformKeys(store, 'secp256r1');
+      assert.deepEqual(second.created, []);
+      assert.ok(second.deviceCas.every((ca, i) => (ca.privateKey as KeyObject).equals(first.deviceCas[i]?.privateKey as KeyObject)));
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('DI certifies a P-256 device with the P-256 CA, and P-384 and RSA devices with the P-384 CA', async () => {
+    // An RSA device needs an RSA manufacturer key: the configured key type.
+    const platform = await startPlatform(testConfig({ dataDir: tempDir(), keyType: 'rsa2048' }));
+    try {
+      const cases = [
+        ['secp256r1', PublicKeyType.SECP256R1, 'secp256r1'],
+        ['secp384r1', PublicKeyType.SECP384R1, 'secp384r1'],
+        ['rsa2048', PublicKeyType.RSA2048RESTR, 'secp384r1'],
+      ] as const;
+      for (const [type, keyType, caType] of cases) {
+        const deviceKey = (await generateKeyPair(type)).privateKey;
+        const credential = await runDi(platform.url, { random, deviceKey, serialNumber: `SN-${type}`, model: 'device CA test', keyType });
+        const record = await platform.store.vouchers.get('manufacturer', credential.guid);
+        const chain = parseVoucher(record?.voucher as Uint8Array).devCertChain as Uint8Array[];
+        const ca = platform.keys.deviceCas.find((c) => c.type === caType) as DeviceCaKey;
+        assert.equal(chain.length, 2, type);
+        assert.deepEqual(chain[1], new Uint8Array(ca.certificate.raw), `${type}: the ${caType} CA certificate follows the device's`);
+        const leaf = new X509Certificate(chain[0] as Uint8Array);
+        assert.ok(leaf.checkIssued(ca.certificate) && leaf.verify(ca.certificate.publicKey), `${type}: signed by the ${caType} CA`);
+      }
+    } finally {
+      await platform.close();
     }
   });
 });

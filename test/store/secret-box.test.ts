@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { createSecretBox } from '../../src/store/secret-box.ts';
 
@@ -28,4 +29,12 @@ test('secret box: another context, another key, or a flipped bit is ERR_STORE_DE
 test('secret box: the key-encryption key must be 32 bytes', () => {
   assert.throws(() => createSecretBox(new Uint8Array(16)), TypeError);
   assert.throws(() => createSecretBox('k'.repeat(32) as unknown as Uint8Array), TypeError);
+});
+
+test('secret box: a 32-byte secret KeyObject seals and opens as its raw bytes do; another size or kind is refused', () => {
+  const raw = new Uint8Array(32).fill(1);
+  const sealed = createSecretBox(createSecretKey(raw)).seal(plain, 'keys.private_key:owner');
+  assert.deepEqual(box.open(sealed, 'keys.private_key:owner'), plain);
+  assert.throws(() => createSecretBox(createSecretKey(new Uint8Array(16))), TypeError);
+  assert.throws(() => createSecretBox(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey), TypeError);
 });

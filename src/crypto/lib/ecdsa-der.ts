@@ -3,13 +3,10 @@
  * Ecdsa-Sig-Value SEQUENCE { r INTEGER, s INTEGER } that X.509 signatures carry (RFC 5480 §2.2.3,
  * RFC 3279 §2.2.3).
  */
-import * as asn1js from 'asn1js';
-import { bytesToBigInt } from './bytes.ts';
+import { sequence, unsignedInteger } from './der-write.ts';
 
 export function p1363ToDer(signature: Uint8Array): Uint8Array {
   if (signature.length === 0 || signature.length % 2 !== 0) throw new TypeError('an ECDSA r||s signature has an even, non-zero length');
   const half = signature.length / 2;
-  const r = asn1js.Integer.fromBigInt(bytesToBigInt(signature.subarray(0, half)));
-  const s = asn1js.Integer.fromBigInt(bytesToBigInt(signature.subarray(half)));
-  return new Uint8Array(new asn1js.Sequence({ value: [r, s] }).toBER());
+  return sequence(unsignedInteger(signature.subarray(0, half)), unsignedInteger(signature.subarray(half)));
 }

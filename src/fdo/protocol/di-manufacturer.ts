@@ -8,17 +8,16 @@
  * Each device message has its handler in di-manufacturer/; this factory checks the order and
  * dispatches.
  */
-import { X509Certificate } from 'node:crypto';
 import { isPrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import { MsgType } from '../constants/message-types.ts';
-import { samePublicKey } from '../types/public-key.ts';
 import { appStart } from './di-manufacturer/app-start.ts';
+import { checkDeviceCas } from './di-manufacturer/device-ca.ts';
 import { setHmac } from './di-manufacturer/set-hmac.ts';
 import type { DiManufacturerConfig, DiManufacturerState } from './di-manufacturer/types.ts';
 import { guardServer, outOfOrder, type ServerHandler } from './lib/server-step.ts';
 import { badState } from './lib/state-bytes.ts';
 
-export type { DiManufacturerConfig, DiManufacturerState, ManufacturerKey } from './di-manufacturer/types.ts';
+export type { DeviceCa, DiManufacturerConfig, DiManufacturerState, ManufacturerKey } from './di-manufacturer/types.ts';
 
 export function createDiManufacturer(config: DiManufacturerConfig): ServerHandler<DiManufacturerState> {
   checkConfig(config);
@@ -38,17 +37,7 @@ function checkConfig(config: DiManufacturerConfig): void {
     throw new TypeError('DI manufacturer: random and clock are required');
   if (typeof config.store?.saveVoucher !== 'function') throw new TypeError('DI manufacturer: a ManufacturerVoucherStore is required');
   if (!Array.isArray(config.rvInfo)) throw new TypeError('DI manufacturer: rvInfo is required');
-  const ca = config.deviceCa;
-  if (
-    !isPrivateKeyLike(ca?.privateKey) ||
-    !Array.isArray(ca.chain) ||
-    ca.chain.length === 0 ||
-    !ca.chain.every((c) => c instanceof X509Certificate)
-  ) {
-    throw new TypeError('DI manufacturer: deviceCa needs a private key and its certificate chain');
-  }
-  if (!samePublicKey((ca.chain[0] as X509Certificate).publicKey, ca.privateKey))
-    throw new TypeError('DI manufacturer: deviceCa.privateKey does not match deviceCa.chain[0]');
+  checkDeviceCas(config);
   if (
     !Array.isArray(config.manufacturerKeys) ||
     config.manufacturerKeys.length === 0 ||

@@ -9,10 +9,9 @@
  * ECDH384. Coordinates are sent at the field size; shorter ones are accepted and left-padded
  * because early implementations wrote them as minimal big-endian integers.
  */
-import { createECDH, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createECDH } from 'node:crypto';
 import { concat } from '../../codec/bytes.ts';
-import { deriveEcdhSecret, type EcdhCurve, importEcPublicPoint } from '../../crypto/ecdh.ts';
-import { CryptoError } from '../../crypto/errors.ts';
+import type { EcdhCurve } from '../../crypto/ecdh.ts';
 import type { KexSuiteName } from '../constants/crypto.ts';
 import { sessionError } from './errors.ts';
 import { draw, leftPad, u16 } from './lib/bytes.ts';
@@ -22,7 +21,6 @@ import type { SharedSecret } from './types.ts';
 interface CurveParams {
   curve: EcdhCurve;
   openssl: string;
-  jwk: string;
   size: number;
   randomLength: number;
   /** The group order n; private scalars are drawn in [1, n-1]. */
@@ -33,7 +31,6 @@ const CURVES: Partial<Record<KexSuiteName, CurveParams>> = {
   ECDH256: {
     curve: 'P-256',
     openssl: 'prime256v1',
-    jwk: 'P-256',
     size: 32,
     randomLength: 16,
     order: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
@@ -41,7 +38,6 @@ const CURVES: Partial<Record<KexSuiteName, CurveParams>> = {
   ECDH384: {
     curve: 'P-384',
     openssl: 'secp384r1',
-    jwk: 'P-384',
     size: 48,
     randomLength: 48,
     order: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
@@ -113,15 +109,6 @@ function publicPoint(c: CurveParams, d: Uint8Array): Uint8Array {
   return new Uint8Array(ecdh.getPublicKey());
 }
 
-function privateKeyObject(c: CurveParams, d: Uint8Array): KeyObject {
-  const point = publicPoint(c, d);
-  const url = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-  return createPrivateKey({
-    key: { kty: 'EC', crv: c.jwk, d: url(d), x: url(point.subarray(1, 1 + c.size)), y: url(point.subarray(1 + c.size)) },
-    format: 'jwk',
-  });
-}
-
 function encodeParam(c: CurveParams, point: Uint8Array, random: Uint8Array): Uint8Array {
   const x = point.subarray(1, 1 + c.size);
   const y = point.subarray(1 + c.size);
@@ -152,6 +139,12 @@ function decodeParam(c: CurveParams, bytes: Uint8Array, what: string): { point: 
   return { point: concat([new Uint8Array([4]), leftPad(x, c.size), leftPad(y, c.size)]), random };
 }
 
+/**
+ * Shx, the x-coordinate of d·B (SP 800-56A §5.7.1.2), from the scalar and the peer's point by
+ * node's ECDH: OpenSSL decodes the point (SEC 1 §2.3.4) and refuses one that is not on the curve;
+ * both curves have cofactor 1, and an uncompressed point cannot encode infinity, so an accepted
+ * point is in the right group. No KeyObject is made for the ephemeral keys.
+ */
 function sharedSecret(
   c: CurveParams,
   d: Uint8Array,
@@ -159,15 +152,14 @@ function sharedSecret(
   deviceRandom: Uint8Array,
   ownerRandom: Uint8Array,
 ): SharedSecret {
-  let peer: KeyObject;
+  const ecdh = createECDH(c.openssl);
+  ecdh.setPrivateKey(d);
+  let shx: Uint8Array;
   try {
-    peer = importEcPublicPoint(c.curve, peerPoint);
+    shx = new Uint8Array(ecdh.computeSecret(peerPoint));
   } catch (cause) {
-    if (cause instanceof CryptoError)
-      throw sessionError('ERR_FDO_KEX_PUBLIC_INVALID', `peer's ${c.curve} point is not on the curve`, cause);
-    throw cause;
+    throw sessionError('ERR_FDO_KEX_PUBLIC_INVALID', `peer's ${c.curve} point is not on the curve`, cause);
   }
-  const shx = deriveEcdhSecret(privateKeyObject(c, d), peer);
   return { shSe: concat([shx, deviceRandom, ownerRandom]), contextRand: new Uint8Array(0) };
 }
 

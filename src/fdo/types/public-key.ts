@@ -3,14 +3,16 @@
  * the encodings are Crypto and X509 (a DER SubjectPublicKeyInfo in a bstr), X5CHAIN (certificates,
  * the key is the leaf's) and COSEKEY (a COSE_Key map).
  */
-import { createHash, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
+import { createHash, KeyObject, X509Certificate } from 'node:crypto';
 import { bytesEqual } from '../../codec/bytes.ts';
 import { Algorithm } from '../../codec/cose/algorithms.ts';
 import { CoseError } from '../../codec/cose/errors.ts';
 import { type CoseKey, coseKeyToKeyObject, keyObjectToCoseKey } from '../../codec/cose/key.ts';
 import { CryptoError } from '../../crypto/errors.ts';
 import { describeKey } from '../../crypto/key-describe.ts';
+import { publicKeyFromSpki } from '../../crypto/key-pem-import.ts';
 import { isKeyHandle, keyDetailsOf, type PrivateKeyLike, publicKeyOf } from '../../crypto/private-key-handle.ts';
+import { certificateOfDer } from '../../crypto/x509-parse.ts';
 import { PublicKeyEncoding, type PublicKeyEncodingNumber, PublicKeyType, type PublicKeyTypeNumber } from '../constants/crypto.ts';
 import { ErrorCode } from '../constants/error-codes.ts';
 import { FdoError } from '../errors.ts';
@@ -137,7 +139,7 @@ export function publicKeyFromKeyObject(key: PrivateKeyLike, options: PublicKeyFr
     case PublicKeyEncoding.X5CHAIN: {
       if (options.chain === undefined || options.chain.length === 0) throw new TypeError('X5CHAIN encoding needs a certificate chain');
       const chain = options.chain.map((c) => (c instanceof X509Certificate ? new Uint8Array(c.raw) : c));
-      if (!bytesEqual(spki(new X509Certificate(chain[0] as Uint8Array).publicKey), spki(pub))) {
+      if (!bytesEqual(spki(certificateOfDer(chain[0] as Uint8Array).publicKey), spki(pub))) {
         throw new TypeError('the first certificate of the chain does not hold the key');
       }
       return { type, encoding: PublicKeyEncoding.X5CHAIN, body: chain };
@@ -167,7 +169,7 @@ function spkiKeyObject(der: Uint8Array): KeyObject {
   const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
   let key = keysBySpki.get(id);
   if (key === undefined) {
-    key = createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+    key = publicKeyFromSpki(der);
     if (keysBySpki.size >= SPKI_CACHE_SIZE) keysBySpki.delete(keysBySpki.keys().next().value as string);
     keysBySpki.set(id, key);
   }

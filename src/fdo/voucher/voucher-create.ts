@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { encode } from '../../codec/cbor.ts';
 import { describeKey } from '../../crypto/key-describe.ts';
+import { certificateOfDer } from '../../crypto/x509-parse.ts';
 import { HashType, type HashTypeNumber } from '../constants/crypto.ts';
 import { type CertChain, certChainHash } from '../types/cert-chain.ts';
 import type { Guid } from '../types/guid.ts';
@@ -36,7 +37,7 @@ export function createVoucher(options: CreateVoucherOptions): OwnershipVoucher {
   const chain: CertChain | null =
     options.devCertChain === null ? null : options.devCertChain.map((c) => (c instanceof X509Certificate ? new Uint8Array(c.raw) : c));
   if (chain !== null && chain.length === 0) throw new TypeError('devCertChain is empty: pass null for a device without certificates');
-  const strong = chain !== null && isStrong(new X509Certificate(chain[0] as Uint8Array));
+  const strong = chain !== null && isStrong(certificateOfDer(chain[0] as Uint8Array));
   const header = {
     protVer: OV_PROTOCOL_VERSION,
     guid: options.guid,

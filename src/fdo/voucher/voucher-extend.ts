@@ -8,7 +8,7 @@ import { concat } from '../../codec/bytes.ts';
 import { encode } from '../../codec/cbor.ts';
 import { signSign1 } from '../../codec/cose/sign1.ts';
 import { describeKey } from '../../crypto/key-describe.ts';
-import { isPrivateKeyLike, type PrivateKeyLike } from '../../crypto/private-key-handle.ts';
+import { isKeyHandle, isPrivateKeyLike, type PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import {
   HashType,
   type HashTypeNumber,
@@ -26,6 +26,7 @@ import {
   samePublicKey,
   signatureAlgorithmFor,
 } from '../types/public-key.ts';
+import { rememberEntrySignature } from './entry-signatures.ts';
 import { type OVEntry, type OwnershipVoucher, voucherCheckFailed } from './voucher.ts';
 
 export interface ExtendVoucherOptions {
@@ -86,6 +87,8 @@ export function extendVoucher(voucher: OwnershipVoucher, options: ExtendVoucherO
 
   const alg = signatureAlgorithmFor(currentPk.type, signer);
   const raw = signSign1({ payload, key: signer, protectedHeaders: new Map([[1, alg]]), unprotectedHeaders: new Map(), tagged: true });
+  // A software key's signature verifies under the current owner key checked above; a token's is verified when first met.
+  if (!isKeyHandle(signer)) rememberEntrySignature(raw, current, currentPk.type);
   const entry: OVEntry = { alg, raw, payload: { hashPrevEntry, hashHdrInfo, extra, pubKey: next } };
   return { ...voucher, entries: [...voucher.entries, entry] };
 }

@@ -15,6 +15,7 @@ import { certChainHash, certChainToX509 } from '../types/cert-chain.ts';
 import type { Guid } from '../types/guid.ts';
 import { type FdoHash, hashBytes, hashEquals, hmacBytes } from '../types/hash.ts';
 import { allowedSignatureAlgorithms, type FdoPublicKey, publicKeyToKeyObject, samePublicKey } from '../types/public-key.ts';
+import { isKnownEntrySignature, rememberEntrySignature } from './entry-signatures.ts';
 import { type OwnershipVoucher, voucherCheckFailed } from './voucher.ts';
 
 export interface VerifyVoucherOptions {
@@ -110,7 +111,10 @@ export function verifyVoucher(voucher: OwnershipVoucher, options: VerifyVoucherO
 
   for (const [i, entry] of voucher.entries.entries()) {
     try {
-      verifySign1(entry.raw, { key: ownerKey, tag: 'required', algorithms: allowedSignatureAlgorithms(ownerPk.type) });
+      if (!isKnownEntrySignature(entry.raw, ownerKey, ownerPk.type)) {
+        verifySign1(entry.raw, { key: ownerKey, tag: 'required', algorithms: allowedSignatureAlgorithms(ownerPk.type) });
+        rememberEntrySignature(entry.raw, ownerKey, ownerPk.type);
+      }
     } catch (e) {
       if (e instanceof CoseError) {
         throw voucherCheckFailed('ERR_FDO_VOUCHER_ENTRY_SIGNATURE', `not signed by the previous owner's key: ${e.message}`, {

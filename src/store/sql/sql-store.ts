@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import type { Database, Dialect } from '../schema.ts';
@@ -30,7 +31,7 @@ import { writeCounts } from './write-counts.ts';
 
 export interface SqlStoreOptions {
   /** The key-encryption key for sealed columns, 32 bytes. */
-  kek: Uint8Array;
+  kek: Uint8Array | KeyObject;
   clock?: () => Date;
 }
 

@@ -8,6 +8,7 @@ import { readCertificationRequest } from '../../../crypto/csr.ts';
 import { CryptoError } from '../../../crypto/errors.ts';
 import { describeKey } from '../../../crypto/key-describe.ts';
 import { createCertificate } from '../../../crypto/x509-create.ts';
+import { type DeviceCertificateFields, issueDeviceCertificate, templateSupports } from '../../../crypto/x509-device-template.ts';
 import { ErrorCode } from '../../constants/error-codes.ts';
 import { MsgType } from '../../constants/message-types.ts';
 import { FdoError } from '../../errors.ts';
@@ -19,8 +20,9 @@ import { encodeVoucherHeader } from '../../voucher/voucher-header.ts';
 import { hashTypeFor } from '../lib/key-strength.ts';
 import { toB64 } from '../lib/state-bytes.ts';
 import type { ServerStep } from '../ports.ts';
+import { deviceCaFor } from './device-ca.ts';
 import { pickManufacturerKey } from './manufacturer-key.ts';
-import type { DiManufacturerConfig, DiManufacturerState } from './types.ts';
+import type { DeviceCa, DiManufacturerConfig, DiManufacturerState } from './types.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -37,20 +39,20 @@ export async function appStart(config: DiManufacturerConfig, body: Uint8Array): 
   const deviceKey = certifiedKey(info.csr);
   checkDeviceKey(deviceKey);
   const mfg = pickManufacturerKey(config, info.keyType, info.keyEncoding);
+  const ca = deviceCaFor(config, deviceKey);
 
   const now = config.clock();
   const serial = config.random(16);
   serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
-  const certificate = createCertificate({
-    subject: { commonName: info.serialNumber.length > 0 && info.serialNumber.length <= 64 ? info.serialNumber : 'FDO device' },
+  const certificate = deviceCertificate(ca, {
+    commonName: info.serialNumber.length > 0 && info.serialNumber.length <= 64 ? info.serialNumber : 'FDO device',
     publicKey: deviceKey,
-    signer: { privateKey: config.deviceCa.privateKey, certificate: config.deviceCa.chain[0] as X509Certificate },
     notBefore: now,
     notAfter: new Date(now.getTime() + (config.certificateValidityDays ?? 30 * 365) * DAY_MS),
     serialNumber: serial,
   });
-  const chain = [new Uint8Array(certificate.raw), ...config.deviceCa.chain.map((c) => new Uint8Array(c.raw))];
-  const caKey = (config.deviceCa.chain[0] as X509Certificate).publicKey;
+  const chain = [new Uint8Array(certificate.raw), ...ca.chain.map((c) => new Uint8Array(c.raw))];
+  const caKey = (ca.chain[0] as X509Certificate).publicKey;
 
   const header: OVHeader = {
     protVer: OV_PROTOCOL_VERSION,
@@ -71,6 +73,14 @@ export async function appStart(config: DiManufacturerConfig, body: Uint8Array): 
     } satisfies DiManufacturerState,
     reply: { msgType: MsgType.DI_SetCredentials, body: encodeDISetCredentials({ ovHeader: headerBytes }) },
   };
+}
+
+/** The device certificate from the DER template; a CA key the template cannot sign with goes through createCertificate. */
+function deviceCertificate(ca: DeviceCa, fields: DeviceCertificateFields): X509Certificate {
+  const issuer = { privateKey: ca.privateKey, certificate: ca.chain[0] as X509Certificate };
+  if (templateSupports(ca.privateKey)) return issueDeviceCertificate(issuer, fields);
+  const { commonName, ...rest } = fields;
+  return createCertificate({ subject: { commonName }, signer: issuer, ...rest });
 }
 
 function checkDeviceKey(key: KeyObject): void {

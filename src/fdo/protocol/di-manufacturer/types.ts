@@ -12,14 +12,24 @@ export interface ManufacturerKey {
   chain?: readonly X509Certificate[];
 }
 
+/** A CA that certifies device keys: its key and chain (issuing certificate first). */
+export interface DeviceCa {
+  privateKey: PrivateKeyLike;
+  chain: readonly X509Certificate[];
+}
+
 export interface DiManufacturerConfig {
   random: RandomSource;
   clock: Clock;
   store: ManufacturerVoucherStore;
   /** OVRVInfo of every voucher made. */
   rvInfo: RendezvousInfo;
-  /** The CA that certifies device keys: its key and chain (issuing certificate first). */
-  deviceCa: { privateKey: PrivateKeyLike; chain: readonly X509Certificate[] };
+  /**
+   * The CA that certifies device keys, or several: an EC device key is then certified by the first
+   * CA whose key is on the same curve, so the chain is no weaker and no costlier than the device
+   * key (a P-256 device gets a P-256 CA); an RSA key, or an EC key on a curve no CA has, by the first.
+   */
+  deviceCa: DeviceCa | readonly DeviceCa[];
   /**
    * Manufacturer keys; for each device the first whose key fits the pkType the device asks for
    * (DeviceMfgInfo.pkType), so that a device needs only the crypto of its own key type.

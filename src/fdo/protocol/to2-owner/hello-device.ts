@@ -28,6 +28,11 @@ export async function helloDevice(options: To2OwnerOptions, message: ProtocolMes
   const rec = await options.vouchers.get(hello.guid);
   if (rec === undefined) throw to2Error('ERR_FDO_TO2_UNKNOWN_GUID', 'no voucher for the GUID of TO2.HelloDevice');
   const voucher = parseVoucher(rec.voucher);
+  // Every check runs on the stored bytes; an entry signature this process already made (extending
+  // the voucher) or verified (at import, at TO0) is not verified again, being the same bytes under
+  // the same key (voucher/entry-signatures.ts). The device verifies the whole voucher itself in
+  // TO2.ProveOVHdr (§5.5.3): what the owner must still do here, find the voucher for this GUID, hold
+  // the key of its last owner and read the device key, is done below on every call.
   verifyVoucher(
     voucher,
     options.deviceTrustAnchors === undefined ? {} : { deviceChain: { time: clock(), trustAnchors: options.deviceTrustAnchors } },

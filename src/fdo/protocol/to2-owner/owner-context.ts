@@ -2,8 +2,9 @@
  * What several TO2 owner messages share: the stored voucher (unchanged since the session began),
  * the device's key, the owner's private keys, and the encrypted session once keys are agreed.
  */
-import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { PrivateKeyLike } from '../../../crypto/private-key-handle.ts';
+import { certificateOfDer } from '../../../crypto/x509-parse.ts';
 import type { SessionState } from '../../session/index.ts';
 import { type FdoPublicKey, publicKeyToKeyObject } from '../../types/public-key.ts';
 import type { OwnershipVoucher } from '../../voucher/voucher.ts';
@@ -37,7 +38,7 @@ export function deviceKeyOf(voucher: OwnershipVoucher): KeyObject {
   const leaf = voucher.devCertChain?.[0];
   if (leaf === undefined)
     throw to2Error('ERR_FDO_TO2_DEVICE_KEY', 'the voucher has no device certificate chain, so the device key is unknown');
-  return new X509Certificate(leaf).publicKey;
+  return certificateOfDer(leaf).publicKey;
 }
 
 /** The session's voucher, refused if the store no longer holds exactly the one the session began with. */

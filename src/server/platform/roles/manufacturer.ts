@@ -46,7 +46,7 @@ export async function manufacturerRole(
         clock,
         store: sink,
         rvInfo,
-        deviceCa: { privateKey: keys.deviceCa.privateKey, chain: [keys.deviceCa.certificate] },
+        deviceCa: keys.deviceCas.map((ca) => ({ privateKey: ca.privateKey, chain: [ca.certificate] })),
         manufacturerKeys: keys.manufacturer.map((k) => ({ privateKey: k.privateKey, chain: k.chain })),
       }),
     );
