@@ -81,7 +81,24 @@ async function ensureSoftware(keys: KeyRepository): Promise<UpdateAuthority> {
  * then any extra anchors configured; empty while the server has not made its key yet.
  */
 export async function updateTrustAnchors(keys: KeyRepository, extra: readonly CoseKey[] = []): Promise<Uint8Array[]> {
+  const own = await ownAnchor(keys);
+  return [...(own === undefined ? [] : [own]), ...extra.map((k) => encodeCoseKey(k))];
+}
+
+/**
+ * The update-authority's COSE_Key per key repository, read once it exists: every TO2 asks for it,
+ * and reading it unseals the private half. A key record is never rewritten or deleted (a replica
+ * that races at start keeps the winner's), so once found it stays right in every process; while
+ * there is none, the store is asked again.
+ */
+const OWN_ANCHORS = new WeakMap<KeyRepository, Uint8Array>();
+
+async function ownAnchor(keys: KeyRepository): Promise<Uint8Array | undefined> {
+  const kept = OWN_ANCHORS.get(keys);
+  if (kept !== undefined) return kept;
   const record = await keys.get(UPDATE_AUTHORITY_KEY);
-  const own = record === undefined ? [] : [encodeCoseKey(publicCoseKey(record.publicKey))];
-  return [...own, ...extra.map((k) => encodeCoseKey(k))];
+  if (record === undefined) return undefined;
+  const encoded = encodeCoseKey(publicCoseKey(record.publicKey));
+  OWN_ANCHORS.set(keys, encoded);
+  return encoded;
 }

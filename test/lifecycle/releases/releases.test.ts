@@ -51,6 +51,34 @@ test('the update-authority key is made once and kept; its public COSE_Key is the
   }
 });
 
+test('the trust anchors read the update-authority key from the store once it exists, and again while it does not', async () => {
+  const store = await openStore(':memory:', { kek: KEK });
+  try {
+    let reads = 0;
+    const keys = new Proxy(store.keys, {
+      get(target, name, receiver) {
+        const v = Reflect.get(target, name, receiver);
+        if (name !== 'get' || typeof v !== 'function') return v;
+        return (...a: unknown[]) => {
+          reads++;
+          return v.apply(target, a);
+        };
+      },
+    });
+    assert.deepEqual(await updateTrustAnchors(keys), []);
+    assert.deepEqual(await updateTrustAnchors(keys), []);
+    assert.equal(reads, 2, 'no key yet: the store is asked each time');
+    await ensureUpdateAuthority(store);
+    const first = await updateTrustAnchors(keys);
+    const again = await updateTrustAnchors(keys);
+    assert.equal(reads, 3, 'found once, then kept');
+    assert.deepEqual(again, first);
+    assert.equal(first.length, 1);
+  } finally {
+    await store.close();
+  }
+});
+
 test('a created release: signed envelope verifies with the trust anchor and installs the payload on a simulated device', async () => {
   const f = await releaseFixture();
   try {
