@@ -3,12 +3,13 @@
  * PostgreSQL: the fleet simulator onboards devices and both workers served FDO messages (each
  * worker's /metrics carries its `worker` label); a worker killed with SIGKILL is forked again and
  * onboarding goes on through it; SIGTERM to the primary stops every process; a worker that cannot
- * start fails the start with a usage error instead of being restarted for ever.
+ * start fails the start with a usage error, and a slot whose new workers keep failing to start
+ * stops the server with exit code 1 instead of being restarted for ever.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runFleet } from '../../src/agent/fleet.ts';
 import { runBin } from '../helpers/cli.ts';
 import { PG_SKIP, PG_URL } from '../helpers/platform.ts';
+import { testCa } from '../server/http/tls-helpers.ts';
 import { postgresHarness, type StoreHarness } from '../store/harness.ts';
 import { freePort, ServerProcess } from './crash-harness.ts';
 
@@ -180,6 +182,34 @@ test('a worker that cannot start fails the start with a usage error, and nothing
     assert.match(r.err, /outbound-tls-ca/);
     await assert.rejects(fetch(`http://127.0.0.1:${port}/readyz`));
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('after the start, a slot whose new workers keep failing to start stops the server with exit code 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-workers-giveup-'));
+  const ca = join(dir, 'ca.pem');
+  writeFileSync(ca, (await testCa('outbound CA')).pem);
+  mkdirSync(join(dir, 'data'), { mode: 0o700 });
+  const server = new ServerProcess(join(dir, 'data'), await freePort(), {
+    args: ['--workers', '2', '--log-level', 'info', '--outbound-tls-ca', ca],
+  });
+  try {
+    await server.start();
+    await waitFor('the start-up message', () => server.stdout.includes('Ctrl-C stops the server.'));
+    const child = server.child;
+    assert.ok(child !== undefined);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    // Each worker reads the CA at its start: without the file, every new worker of slot 2 fails.
+    unlinkSync(ca);
+    const [, second] = /workers: {4}2 \(pids (\d+), (\d+)\)/.exec(server.stdout)?.slice(1).map(Number) ?? [];
+    process.kill(second as number, 'SIGKILL');
+    const code = await Promise.race([exited, sleep(60_000).then(() => 'still running')]);
+    assert.equal(code, 1, server.stdout.slice(-2000));
+    assert.match(server.stdout, /worker 2 keeps dying: 5 workers in a row died before they listened/);
+  } finally {
+    await server.kill('SIGKILL');
+    server.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 });

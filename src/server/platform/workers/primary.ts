@@ -137,7 +137,8 @@ export async function startWorkers(o: WorkerPoolOptions): Promise<WorkerPool> {
               failure?.usage ?? false,
             ),
           );
-        if (stopping || !started || slot.worker !== worker) return;
+        // A death before listening during the first start fails the start (the rejection above).
+        if (stopping || slot.worker !== worker || (!started && slot.readyAt === undefined)) return;
         const verdict = afterExit(slot.history, slot.readyAt === undefined ? undefined : Date.now() - slot.readyAt);
         slot.worker = undefined;
         if ('giveUp' in verdict) {
