@@ -17,7 +17,7 @@
  */
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFleet } from '../src/agent/fleet.ts';
 import { postgresHarness } from '../test/store/harness.ts';
@@ -54,6 +54,8 @@ export interface OnboardingRow {
 
 export interface OnboardingBench {
   rows: OnboardingRow[];
+  /** The machine's 1-minute load average before and after the rows: the cores are shared, and rates follow the load. */
+  loadAverage: { before: number; after: number };
   skipped?: string;
 }
 
@@ -204,6 +206,11 @@ export async function onboardingBench(seconds: number, argv: readonly string[] =
   if (!STORES.includes(store)) throw new TypeError(`--store: one of ${STORES.join(', ')}`);
   if (!(Number.isInteger(workers) && workers >= 1)) throw new TypeError('--workers: a whole number from 1');
   const counts = [...new Set([1, workers])];
+  const loadBefore = loadavg()[0] as number;
+  const done = () => {
+    const loadAverage = { before: Number(loadBefore.toFixed(2)), after: Number((loadavg()[0] as number).toFixed(2)) };
+    return skipped.length === 0 ? { rows, loadAverage } : { rows, loadAverage, skipped: skipped.join('; ') };
+  };
   const rows: OnboardingRow[] = [];
   const skipped: string[] = [];
   const add = (row: OnboardingRow | string) => (typeof row === 'string' ? skipped.push(row) : rows.push(row));
@@ -215,7 +222,7 @@ export async function onboardingBench(seconds: number, argv: readonly string[] =
       add(await benchOne('sqlite', undefined, count, concurrency, { ...PLAIN, keystore: 'pkcs11' }));
     }
   }
-  if (store === 'sqlite') return skipped.length === 0 ? { rows } : { rows, skipped: skipped.join('; ') };
+  if (store === 'sqlite') return done();
   const pgUrl = flag('--database') ?? process.env.IOTOPIA_TEST_PG_URL;
   if (pgUrl === undefined || pgUrl === '') {
     skipped.push('postgresql: neither IOTOPIA_TEST_PG_URL nor --database postgres://… was given');
@@ -230,5 +237,5 @@ export async function onboardingBench(seconds: number, argv: readonly string[] =
       }
     }
   }
-  return skipped.length === 0 ? { rows } : { rows, skipped: skipped.join('; ') };
+  return done();
 }
