@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { KeystoreError } from '../../keystore/errors.ts';
@@ -5,10 +6,12 @@ import { ConfigError, ENV, type RawSettings, resolveConfig, settingsFromEnv, set
 import { startPlatform } from '../../server/platform/platform.ts';
 import { type CliContext, defaultSettings, pathIn, rootedSettings } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
+import { bannerLines, summaryOf } from './up-banner.ts';
 import { type IntentOptions, intentFlags, withIntentOptions } from './up-intent.ts';
 import { type KeystoreOptions, keystoreFlags, withKeystoreOptions } from './up-keystore.ts';
 import { type LimitOptions, limitFlags, withLimitOptions } from './up-limits.ts';
 import { type TransportOptions, transportFlags, withTransportOptions } from './up-transport.ts';
+import { upWithWorkers } from './up-workers.ts';
 
 interface Options extends LimitOptions, TransportOptions, KeystoreOptions, IntentOptions {
   roles?: string;
@@ -22,28 +25,7 @@ interface Options extends LimitOptions, TransportOptions, KeystoreOptions, Inten
   rendezvousPolicy?: string;
   allowInternalRendezvous?: boolean;
   config?: string;
-}
-
-/** The start-up lines about TLS and the listeners. */
-function transportLines(platform: Awaited<ReturnType<typeof startPlatform>>): string[] {
-  const lines: string[] = [];
-  if (platform.tls !== undefined) {
-    if (platform.tls.created.length > 0) lines.push(`  TLS made:   ${platform.tls.created.join(', ')}`);
-    lines.push(`  TLS certificate SHA-256: ${platform.tls.fingerprint}`);
-    if (platform.tls.caFile !== undefined) lines.push(`  TLS CA (give clients --tls-ca): ${platform.tls.caFile}`);
-  }
-  for (const l of platform.listeners.slice(1)) {
-    lines.push(`  ${l.name} listener: ${l.url} (FDO DI only${l.clientCertificates ? ', client certificates required' : ''})`);
-  }
-  return lines;
-}
-
-/** How DI is authorised here, for the start-up message. */
-function manufacturingLine(m: { loopbackOnly: boolean; autoOwner: boolean }): string {
-  const who = m.loopbackOnly
-    ? 'open to local clients (loopback only)'
-    : 'needs a DI token (iotopia manufacturer di-token create) or the factory listener';
-  return `${who}; auto-owner ${m.autoOwner ? 'on' : 'off'}`;
+  workers?: string;
 }
 
 export function registerUp(program: Command, cli: CliContext): void {
@@ -65,6 +47,10 @@ export function registerUp(program: Command, cli: CliContext): void {
     .option('--no-auto-owner', 'do not extend vouchers made here to this server’s owner key and register them (TO0)')
     .option('--public-host <host>', 'host name or address devices reach this server at (default: the listen host)')
     .option('--log-level <level>', 'fatal, error, warn, info (default), debug, trace or silent')
+    .option(
+      '--workers <n>',
+      `processes serving the listeners, sharing their sockets and the database (default: the cores available, ${availableParallelism()} here); 1 serves in this process alone`,
+    )
     .option(
       '--rendezvous-policy <mode>',
       'what TO0 accepts while no policy is set through the API: own-keys (default: vouchers from this server’s manufacturer or owner keys) or open (every voucher that verifies)',
@@ -94,6 +80,7 @@ export function registerUp(program: Command, cli: CliContext): void {
         logLevel: opts.logLevel,
         rendezvousPolicy: opts.rendezvousPolicy,
         allowInternalRendezvous: opts.allowInternalRendezvous,
+        workers: opts.workers,
         ...limitFlags(opts),
         ...transportFlags(opts),
         ...keystoreFlags(cli, opts),
@@ -114,6 +101,10 @@ export function registerUp(program: Command, cli: CliContext): void {
         throw e;
       }
       const logger = cli.logStream === undefined ? pino({ level: config.logLevel }) : pino({ level: config.logLevel }, cli.logStream);
+      if ((config.workers ?? 1) > 1) {
+        await upWithWorkers(cli, config, logger);
+        return;
+      }
       let platform: Awaited<ReturnType<typeof startPlatform>>;
       try {
         platform = await startPlatform(config, { logger, env: cli.env });
@@ -123,36 +114,7 @@ export function registerUp(program: Command, cli: CliContext): void {
         if (e instanceof KeystoreError) throw new CliExit(EXIT_USAGE, `${e.message} [${e.code}]`);
         throw e;
       }
-      const lines = [
-        `IoTopia is up at ${platform.url}  (roles: ${config.roles.join(', ')})`,
-        `  database:   ${platform.database}`,
-        `  master key: ${platform.masterKey.source}${platform.masterKey.created ? ' (created now: back it up; without it the stored private keys cannot be read)' : ''}`,
-        `  keystore:   ${config.keystore?.backend === 'pkcs11' ? `pkcs11, token ${cli.output.text(config.keystore.token)}` : 'software (sealed by the master key)'}`,
-      ];
-      if (platform.keys.created.length > 0) lines.push(`  keys made:  ${platform.keys.created.join(', ')}`);
-      lines.push(...transportLines(platform));
-      if (config.roles.includes('manufacturer')) lines.push(`  DI:         ${manufacturingLine(platform.manufacturing)}`);
-      if (config.intent !== undefined)
-        lines.push(
-          `  MUD manager: gateway ${cli.output.text(config.intent.gateway)}, nftables of ${config.intent.netns === undefined ? 'this host' : `namespace ${cli.output.text(config.intent.netns)}`}`,
-        );
-      if (platform.firstAdminToken !== undefined) {
-        lines.push(
-          `  admin API token (shown only this once; keep it secret): ${platform.firstAdminToken}`,
-          `  management API: ${platform.url}/api/v1  (OpenAPI: ${platform.url}/api/v1/openapi.json)`,
-        );
-      }
-      const caArg = platform.tls?.caFile === undefined ? '' : ` --tls-ca ${platform.tls.caFile}`;
-      lines.push(
-        '',
-        'Get started (in another terminal):',
-        `  npx iotopia device init --manufacturer ${platform.url}${caArg}     # manufacture a simulated device (DI)`,
-        `  npx iotopia device onboard${caArg}                                 # find the owner and onboard (TO1, TO2)`,
-        `  health: ${platform.url}/healthz   metrics: ${platform.url}/metrics`,
-        '',
-        'Ctrl-C stops the server.',
-      );
-      cli.output.out(`${lines.join('\n')}\n`);
+      cli.output.out(`${bannerLines(cli, config, summaryOf(platform)).join('\n')}\n`);
       const signal = await cli.stopRequested();
       cli.output.out(`\n${signal}: stopping (finishing requests in flight)…\n`);
       try {

@@ -6,6 +6,7 @@ export { ConfigError } from '../../platform/errors.ts';
 export type { KeyTypeSetting } from '../../platform/keys.ts';
 
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { FdoRole } from '../../fdo/protocol/ports.ts';
 import type { KeystoreSetting } from '../../keystore/open-keystore.ts';
@@ -85,6 +86,11 @@ export interface PlatformConfig {
   intent?: IntentConfig;
   /** Payload storage, size limit and extra SUIT trust anchors (releases-config.ts); database storage when absent. */
   releases?: ReleasesConfig;
+  /**
+   * Processes serving the listeners (ADR 0032): 1 serves in this process, more fork workers that
+   * share the listening sockets. resolveConfig always sets it (default: the cores available).
+   */
+  workers?: number;
 }
 
 export const ROLES: readonly ServerRole[] = ['manufacturer', 'rendezvous', 'owner', 'mud', 'intent'];
@@ -118,6 +124,7 @@ export interface RawSettings extends LimitsRawSettings, TransportRawSettings, Ke
   campaignTickInterval?: string | undefined;
   rendezvousPolicy?: string | undefined;
   allowInternalRendezvous?: string | boolean | undefined;
+  workers?: string | undefined;
 }
 
 /** The environment variables read, by setting. */
@@ -141,7 +148,11 @@ export const ENV: Readonly<Record<keyof RawSettings, string>> = {
   ...RELEASES_ENV,
   rendezvousPolicy: 'IOTOPIA_RENDEZVOUS_POLICY',
   allowInternalRendezvous: 'IOTOPIA_ALLOW_INTERNAL_RENDEZVOUS',
+  workers: 'IOTOPIA_WORKERS',
 };
+
+/** The most worker processes `iotopia up` forks: far beyond any core count, a typo rather than a plan. */
+export const MAX_WORKERS = 256;
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
   const out: RawSettings = {};
@@ -231,7 +242,13 @@ export function resolveConfig(...sources: [name: string, settings: RawSettings][
     }
     if (s.allowInternalRendezvous !== undefined)
       c.allowInternalRendezvous = booleanSetting(s.allowInternalRendezvous, 'allow-internal-rendezvous', bad);
+    if (s.workers !== undefined) {
+      const n = Number(s.workers);
+      if (!/^\d+$/.test(s.workers.trim()) || n < 1 || n > MAX_WORKERS) throw bad('workers', `a whole number from 1 to ${MAX_WORKERS}`);
+      c.workers = n;
+    }
   }
+  c.workers ??= availableParallelism();
   const ks = keystoreSetting(keystore);
   if (ks.backend === 'pkcs11') c.keystore = ks;
   c.dataDir = resolve(c.dataDir);

@@ -14,8 +14,10 @@ const ERROR = 255;
 /** Starts refused by a limit (ADR 0016), by IoTopia's code: counted apart, they are load, not faults. */
 const REFUSED: Readonly<Record<string, string>> = { ERR_FDO_HTTP_RATE_LIMITED: 'rate_limit', ERR_FDO_HTTP_SESSION_CAP: 'session_cap' };
 
-export function createMetrics(): PlatformMetrics {
+/** The server's metrics; `labels` (a worker's id) go on every one. */
+export function createMetrics(labels?: Record<string, string>): PlatformMetrics {
   const registry = new Registry();
+  if (labels !== undefined) registry.setDefaultLabels(labels);
   const onboardings = new Counter({
     name: 'iotopia_fdo_onboardings_total',
     help: 'TO2 sessions ended, by result (success: TO2.Done2 sent; failure: an error message sent in TO2)',

@@ -4,12 +4,11 @@
  * health and metrics, and the timers that sweep expired sessions and refresh TO0 registrations.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
-import { openKeystore, openTokenKeystore } from '../../keystore/open-keystore.ts';
+import { openKeystore } from '../../keystore/open-keystore.ts';
 import { CAMPAIGN_TICK_MS, startCampaignTicks } from '../../lifecycle/campaigns/runner.ts';
 import { deviceCredentials } from '../../lifecycle/device-credentials.ts';
 import type { ReleaseService } from '../../lifecycle/releases/service.ts';
@@ -21,31 +20,33 @@ import { sealPlainSecretSettings } from '../../onboarding/secret-settings.ts';
 import type { To0Refresh } from '../../onboarding/to0-refresh.ts';
 import { storedTo2Address } from '../../onboarding/to2-address.ts';
 import { ensurePlatformKeys, type PlatformKeys } from '../../platform/keys.ts';
-import { loadMasterKey } from '../../platform/master-key.ts';
-import { tokenMasterKey } from '../../platform/token-master-key.ts';
 import { ensureFirstAdminToken } from '../../platform/tokens.ts';
-import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { createApp } from '../app.ts';
 import type { FdoRoles, FdoTransportOptions } from '../fdo/fdo-transport.ts';
 import { registerMudServing } from '../mud/serve.ts';
 import { type ListenerName, type ListenerSpec, listenerServerFactory } from '../transport/listener.ts';
 import { serverAddresses } from './addresses.ts';
-import { type PlatformConfig, resolveTransport, type TransportConfig } from './config.ts';
-import { logTightened, secureDataDir } from './data-dir.ts';
+import type { PlatformConfig, TransportConfig } from './config.ts';
 import { healthRoutes } from './health.ts';
 import { DEFAULT_LIMITS } from './limits-config.ts';
 import { listenAll, type PlatformListener } from './listeners.ts';
 import { createMetrics, type PlatformMetrics } from './metrics.ts';
+import { openData, redact, type SettledConfig, settledConfig } from './open-data.ts';
 import { readOutboundTlsCa } from './outbound-tls.ts';
 import { campaignMetrics } from './roles/campaign-metrics.ts';
 import type { RoleContext } from './roles/context.ts';
 import { type IntentPorts, type IntentRole, intentRole } from './roles/intent.ts';
+import type { IntentForward } from './roles/intent-relay.ts';
 import { manufacturerRole } from './roles/manufacturer.ts';
 import { type OwnerRole, ownerRole } from './roles/owner.ts';
 import { releasesRole } from './roles/releases.ts';
 import { rendezvousRole, serverDefaultAcceptance } from './roles/rendezvous.ts';
 import { type ServerTls, serverTls } from './tls.ts';
+
+export { prepareFirstStart } from './first-start.ts';
+export { openData, type SettledConfig, SQLITE_FILE } from './open-data.ts';
+export { startWorkers, WorkerStartError } from './workers/primary.ts';
 
 export interface Platform {
   app: FastifyInstance;
@@ -89,9 +90,19 @@ export interface StartOptions {
   loopbackOnly?: false;
   /** The intent role's nftables, resolver or MUD fetcher replaced (tests). */
   intentPorts?: IntentPorts;
+  /**
+   * false: this process serves requests only; the timers (sweeps, TO0 refresh, campaign ticks) and
+   * the intent role's tick and traffic watch run in another (the lead worker, ADR 0032). Default true.
+   */
+  backgroundJobs?: boolean;
+  /**
+   * Set in a worker that is not the lead: carries the intent manager's changing calls to the lead,
+   * which runs them (roles/intent-relay.ts, ADR 0032). Absent: this process runs its own.
+   */
+  intentForward?: IntentForward;
+  /** Labels every metric of this process carries (a worker's id: /metrics shows one process's counts). */
+  metricLabels?: Record<string, string>;
 }
-
-export const SQLITE_FILE = 'iotopia.db';
 
 /** How often sessions and rendezvous registrations that ran out are deleted. */
 const SWEEP_EVERY_MS = 60_000;
@@ -115,15 +126,18 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     const autoOwner =
       (config.autoOwner ?? diPolicy.loopbackOnly) && config.roles.includes('manufacturer') && config.roles.includes('owner');
     const { roles, owner } = await fdoRoles(ctx, { diPolicy, autoOwner });
-    const metrics = createMetrics();
+    const metrics = createMetrics(options.metricLabels);
     if (owner !== undefined) campaignMetrics(metrics.registry, store);
-    const intent = config.roles.includes('intent') ? intentRole(ctx, metrics.registry, options.intentPorts) : undefined;
+    const intent = config.roles.includes('intent')
+      ? intentRole(ctx, metrics.registry, options.intentPorts, options.intentForward)
+      : undefined;
     const releases = config.roles.includes('owner') ? await releasesRole(ctx, keystore) : undefined;
     const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, { intent, releases });
     const running = await listenAll(apps, tls);
-    const stopTimers = startTimers(ctx, owner);
+    const jobs = options.backgroundJobs !== false;
+    const stopTimers = jobs ? startTimers(ctx, owner) : async () => {};
     try {
-      intent?.start();
+      if (jobs) intent?.start();
     } catch (e) {
       // A capture interface that cannot be read fails the start, with nothing left listening.
       await stopTimers();
@@ -158,28 +172,6 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
     tls?.close();
     await store.close();
     await keystore?.close();
-    throw e;
-  }
-}
-
-/**
- * The data directory made private, the master key, and the store: what `iotopia up` and the local
- * admin commands (`iotopia keys`) open the same way. A PKCS#11 token opens first: it may hold what
- * seals the store's master key. The caller closes the store, then the token.
- */
-export async function openData(config: PlatformConfig, env: NodeJS.ProcessEnv, logger?: FastifyBaseLogger) {
-  const token = config.keystore?.backend === 'pkcs11' ? openTokenKeystore(config.keystore, env) : undefined;
-  const database = config.database ?? join(config.dataDir, SQLITE_FILE);
-  try {
-    const master =
-      token !== undefined && config.keystore?.backend === 'pkcs11' && config.keystore.sealMasterKey === true
-        ? (tokenMasterKey(token)(config.dataDir, env) as ReturnType<typeof loadMasterKey>)
-        : loadMasterKey(config.dataDir, env);
-    logTightened(logger, [...master.tightened, ...secureDataDir(config.dataDir, config.database === undefined ? database : undefined)]);
-    const store = await openStore(config.database === undefined ? { path: database } : { url: config.database }, { kek: master.key });
-    return { store, token, master, database };
-  } catch (e) {
-    await token?.close();
     throw e;
   }
 }
@@ -265,17 +257,6 @@ function platformTls(tls: ServerTls): NonNullable<Platform['tls']> {
     ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
     created: tls.created,
   };
-}
-
-type SettledConfig = PlatformConfig & { transport: TransportConfig };
-
-/** The configuration with its transport resolved and "any free port" requests settled: devices are told ports in vouchers. */
-async function settledConfig(requested: PlatformConfig): Promise<SettledConfig> {
-  const port = requested.port === 0 ? await freePort(requested.host) : requested.port;
-  const transport = requested.transport ?? resolveTransport({ host: requested.host, port }, []);
-  const factory = transport.factoryListen;
-  const factoryListen = factory === undefined || factory.port !== 0 ? factory : { ...factory, port: await freePort(factory.host) };
-  return { ...requested, port, transport: { ...transport, ...(factoryListen === undefined ? {} : { factoryListen }) } };
 }
 
 /** The listeners to open: the main one first, then the factory listener (with its client CA) when configured. */
@@ -375,26 +356,4 @@ function startTimers(ctx: RoleContext, owner: OwnerRole | undefined): () => Prom
     await stopCampaigns?.();
     await owner?.refresh.stop();
   };
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** A database URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
 }

@@ -20,6 +20,7 @@ import { ConfigError } from '../../../platform/errors.ts';
 import { effectiveDeviceInterfaces, type IntentConfig } from '../intent-config.ts';
 import type { RoleContext } from './context.ts';
 import { intentMetrics } from './intent-metrics.ts';
+import { type IntentForward, relayedManager } from './intent-relay.ts';
 import { type IntentWatch, startIntentWatch } from './intent-watch.ts';
 
 /** What tests may put in place of the host's nftables, resolver or MUD fetcher. */
@@ -81,14 +82,18 @@ async function onboardedDevice(manager: IntentManager, d: OnboardedDevice): Prom
   );
 }
 
-export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPorts = {}): IntentRole {
+/**
+ * The intent role. `forward` is set in a worker that is not the lead (ADR 0032): it never starts,
+ * and the changing calls of its manager run in the lead (intent-relay.ts).
+ */
+export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPorts = {}, forward?: IntentForward): IntentRole {
   const c = ctx.config.intent;
   if (c === undefined) throw new ConfigError('the intent role has no settings');
   const log = ctx.log;
   const intentLog: IntentLog = (level, message, fields) => log?.[level](fields ?? {}, message);
   const deviceInterfaces = effectiveDeviceInterfaces(c);
   const enforcer = ports.enforcer ?? nftEnforcer(c.netns === undefined ? {} : { netns: c.netns });
-  const manager = createIntentManager({
+  const own = createIntentManager({
     store: ctx.store,
     enforcer,
     resolver: ports.resolver ?? dnsResolver(c.resolver.length === 0 ? {} : { servers: c.resolver }),
@@ -115,6 +120,7 @@ export function intentRole(ctx: RoleContext, registry: Registry, ports: IntentPo
       else await devices.released(g, actor, reason);
     },
   });
+  const manager = forward === undefined ? own : relayedManager(own, forward);
   let watcher: IntentWatch | undefined;
   const unsubscribe = ctx.onboarded.subscribe((d) => onboardedDevice(manager, d));
   let timer: NodeJS.Timeout | undefined;
