@@ -3,6 +3,11 @@
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
  * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, onboarding-floor, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
+ * `onboarding` compares `iotopia up` with 1 worker and with `--workers N` (default 2) in one run,
+ * on `--store sqlite` (default), `postgres` or `both` (PostgreSQL from IOTOPIA_TEST_PG_URL or
+ * `--database URL`, a fresh database made and dropped per row); `--variants all` adds the HTTPS and
+ * PKCS#11 rows (SQLite, 1 worker). Server CPU per device is summed over the primary and every
+ * worker; on SQLite each row also has the wait for the write lock per device (bench/onboarding.ts).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
  */
