@@ -33,6 +33,8 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
   add(guid: Uint8Array, voucher: Uint8Array): Promise<void>;
   /** Like `add`, unless the owner already holds a voucher for the GUID: then nothing changes and it resolves false. */
   addIfAbsent(guid: Uint8Array, voucher: Uint8Array): Promise<boolean>;
+  /** `addIfAbsent` inside the transaction `r` (DI's, when auto-owner imports what DI made). */
+  addIfAbsentIn(r: Repositories, guid: Uint8Array, voucher: Uint8Array): Promise<boolean>;
   deviceProved(guid: Uint8Array): Promise<void>;
   /**
    * Hands the device on: its current voucher (found from any GUID the device had here) is extended
@@ -105,14 +107,15 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
     await moveDevice(r, guid, 'owned');
     await r.audit.append({ actor, action: 'voucher.imported', subject: guidToHex(guid), details: { bytes: voucher.length } });
   };
+  const addIfAbsentIn = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
+    if ((await r.vouchers.get('owner', guid)) !== undefined) return false;
+    await record(r, guid, voucher);
+    return true;
+  };
   return {
     add: (guid, voucher) => store.transaction((r) => record(r, guid, voucher)),
-    addIfAbsent: (guid, voucher) =>
-      store.transaction(async (r) => {
-        if ((await r.vouchers.get('owner', guid)) !== undefined) return false;
-        await record(r, guid, voucher);
-        return true;
-      }),
+    addIfAbsent: (guid, voucher) => store.transaction((r) => addIfAbsentIn(r, guid, voucher)),
+    addIfAbsentIn,
     async get(guid) {
       const v = await store.vouchers.get('owner', guid);
       return v === undefined || !HELD_STATES.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
