@@ -3,6 +3,7 @@ import { guidToHex } from '../fdo/types/guid.ts';
 import { activateDeliveredCredential } from '../lifecycle/device-credentials.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/errors.ts';
+import { outsideFence } from '../store/session-fence.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import type { VoucherRecord } from '../store/voucher-repository.ts';
 import type { OnboardedDevice } from './onboarded-feed.ts';
@@ -175,14 +176,19 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
           },
         });
       });
-      options.afterOnboarded?.({
-        guid: key,
-        replacementGuid,
-        ...deviceInfo,
-        ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrlSource: 'fdo' }),
-        ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl, mudUrlSource: 'x509' }),
-        ...(peerAddress === undefined ? {} : { address: peerAddress }),
-      });
+      // Subscribers act on their own, not as part of the TO2 message (their writes are not fenced).
+      const afterOnboarded = options.afterOnboarded;
+      if (afterOnboarded === undefined) return;
+      outsideFence(() =>
+        afterOnboarded({
+          guid: key,
+          replacementGuid,
+          ...deviceInfo,
+          ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrlSource: 'fdo' }),
+          ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl, mudUrlSource: 'x509' }),
+          ...(peerAddress === undefined ? {} : { address: peerAddress }),
+        }),
+      );
     },
     async deviceProved(guid) {
       // Read first, outside a transaction: the common case (nothing pending) writes nothing.

@@ -4,11 +4,10 @@ import { hashSecret } from '../hash-secret.ts';
 import type { SessionRepository } from '../session-repository.ts';
 import type { SqlContext } from './context.ts';
 import { affected, date, millis } from './rows.ts';
-import { sessionStateContext } from './seal-contexts.ts';
+import { decodeSessionState, encodeSessionState } from './session-state.ts';
 
 export function sqlSessionRepository({ db, box, clock }: SqlContext): SessionRepository {
-  const seal = (tokenHash: string, state: unknown) =>
-    box.seal(Buffer.from(JSON.stringify(state ?? null), 'utf8'), sessionStateContext(tokenHash));
+  const seal = (tokenHash: string, state: unknown) => encodeSessionState(box, tokenHash, state);
   return {
     async create(token, { role, protocol, state, expiresAt }) {
       const tokenHash = hashSecret(token);
@@ -36,7 +35,7 @@ export function sqlSessionRepository({ db, box, clock }: SqlContext): SessionRep
       return {
         role: row.role as FdoRole,
         protocol: row.protocol as FdoProtocol,
-        state: JSON.parse(Buffer.from(box.open(row.state, sessionStateContext(tokenHash))).toString('utf8')),
+        state: decodeSessionState(box, tokenHash, row.state),
         version: millis(row.version),
         expiresAt: date(row.expires_at),
       };
@@ -54,6 +53,15 @@ export function sqlSessionRepository({ db, box, clock }: SqlContext): SessionRep
           updated_at: clock().getTime(),
         })
         .where('token_hash', '=', tokenHash)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      return affected(r) === 1;
+    },
+    async advance(token, expectedVersion) {
+      const r = await db
+        .updateTable('sessions')
+        .set({ version: expectedVersion + 1 })
+        .where('token_hash', '=', hashSecret(token))
         .where('version', '=', expectedVersion)
         .executeTakeFirst();
       return affected(r) === 1;
