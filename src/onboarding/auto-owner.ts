@@ -16,7 +16,7 @@ import { isAuthorisedDi } from './di-authorisation.ts';
 import type { StoreManufacturerVoucherStore } from './manufacturer-vouchers.ts';
 import type { StoreOwnerVoucherStore } from './owner-vouchers.ts';
 import { rendezvousStoreIn } from './rendezvous-registrations.ts';
-import { describeFailure, recordTo0Failure, recordTo0FailureIn, recordTo0SuccessIn } from './to0-status.ts';
+import { describeFailure, recordTo0Failure, recordTo0FailureIn, recordTo0SuccessIn, type To0Success } from './to0-status.ts';
 
 export interface AutoOwnerOptions {
   /** Where the registration status goes (the store the owner store writes to). */
@@ -79,6 +79,7 @@ async function commitTo0In(
   checked: CheckedRegistration,
   at: Date,
   o: AutoOwnerOptions,
+  current?: To0Success['current'],
 ): Promise<unknown> {
   try {
     await storeRegistration(rendezvousStoreIn(r), checked);
@@ -93,6 +94,7 @@ async function commitTo0In(
     rendezvous: 'in-process',
     actor: AUTO_OWNER_ACTOR,
     ...(o.margin === undefined ? {} : { margin: o.margin }),
+    ...(current === undefined ? {} : { current }),
   });
   return undefined;
 }
@@ -167,7 +169,8 @@ async function applyIn(r: Repositories, guid: Uint8Array, plan: Plan & { extende
     return plan.error;
   }
   if (plan.checked === undefined) return undefined;
-  return commitTo0In(r, guid, plan.checked, plan.started, o);
+  // Just imported here: the owner voucher is `imported` and the device `owned`.
+  return commitTo0In(r, guid, plan.checked, plan.started, o, { voucher: 'imported', device: 'owned' });
 }
 
 /**

@@ -7,8 +7,10 @@
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
+import type { DeviceState } from '../store/device-repository.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import type { To0RegistrationRecord } from '../store/to0-registration-repository.ts';
+import type { VoucherState } from '../store/voucher-repository.ts';
 import { moveVoucher } from './voucher-states.ts';
 
 /** Register again when less than this share of the granted lifetime remains (`to0RefreshMargin`). */
@@ -68,18 +70,20 @@ export interface To0Success {
   rendezvous: string;
   actor: string;
   margin?: number;
+  /** The owner voucher's and the device's states, when this transaction just wrote them (spares reading them back). */
+  current?: { voucher: VoucherState; device: DeviceState };
 }
 
 /** `recordTo0Success` inside the transaction `r`. */
 export async function recordTo0SuccessIn(r: Repositories, guid: Uint8Array, o: To0Success): Promise<Date> {
   const until = new Date(o.at.getTime() + o.waitSeconds * 1000);
-  const held = (await r.vouchers.get('owner', guid))?.state;
+  const held = o.current?.voucher ?? (await r.vouchers.get('owner', guid))?.state;
   if (held === undefined || held === 'resold') return until;
   await r.vouchers.setRegisteredUntil('owner', guid, until);
   // A registration renewed after onboarding (Credential Reuse) leaves the later states: the tables keep them.
   await moveVoucher(r, guid, 'registered', { current: held });
-  const device = await r.devices.get(guid);
-  if (device !== undefined) await moveDevice(r, guid, 'registered', { current: device.state });
+  const device = o.current?.device ?? (await r.devices.get(guid))?.state;
+  if (device !== undefined) await moveDevice(r, guid, 'registered', { current: device });
   await r.to0Registrations.put({
     guid,
     rendezvous: o.rendezvous,
