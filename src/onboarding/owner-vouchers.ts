@@ -8,7 +8,7 @@ import type { Repositories, Store } from '../store/store.ts';
 import type { VoucherRecord } from '../store/voucher-repository.ts';
 import type { OnboardedDevice } from './onboarded-feed.ts';
 import { voucherCertificateMudUrl } from './voucher-mud-url.ts';
-import { HELD_STATES, moveVoucher } from './voucher-states.ts';
+import { ABSENT, HELD_STATES, moveVoucher } from './voucher-states.ts';
 
 /** A resale: what was handed on, and the earlier vouchers of the device retired with it. */
 export interface Resale {
@@ -125,9 +125,10 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
       let certificateMudUrl: string | undefined;
       let key = guid;
       await store.transaction(async (r) => {
+        // Read once: its state conditions the move below, and its certificate may carry a MUD URL.
+        const held = await r.vouchers.get('owner', guid);
         // A device that declared no MUD URL may carry one in its certificate (RFC 8520 §11).
         if (deviceInfo?.mudUrl === undefined) {
-          const held = await r.vouchers.get('owner', guid);
           certificateMudUrl = held === undefined ? undefined : voucherCertificateMudUrl(held.voucher);
         }
         // One record per device: a TO2 run with a GUID an earlier TO2 gave updates the device's record.
@@ -137,7 +138,7 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
         // A TO2 that began before a resale must not end with the device onboarded here: the
         // transition refuses a resold voucher (and the conditional update one resold meanwhile),
         // so the whole outcome rolls back.
-        await moveVoucher(r, guid, 'onboarded');
+        await moveVoucher(r, guid, 'onboarded', { current: held?.state ?? ABSENT });
         if (replacementVoucher !== undefined) await moveVoucher(r, replacementGuid, 'replacement', { voucher: replacementVoucher });
         // A TO2 before this one ended with a replacement the device never took (its TO2.Done2 was
         // lost): that replacement is superseded, so no two vouchers ever name this device as current.
