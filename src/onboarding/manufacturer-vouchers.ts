@@ -1,11 +1,15 @@
 import type { ManufacturerVoucherStore } from '../fdo/protocol/ports.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
-import type { Store } from '../store/store.ts';
+import type { Repositories, Store } from '../store/store.ts';
 import { moveVoucher } from './voucher-states.ts';
 
 export interface StoreManufacturerVoucherStore extends ManufacturerVoucherStore {
   getVoucher(guid: Uint8Array): Promise<Uint8Array | undefined>;
+  /** How DI was authorised, as recorded on each voucher saved here. */
+  readonly diAuthorisedBy: string | undefined;
+  /** `saveVoucher` with more writes in the same transaction (auto-owner's import and TO0); a throw rolls all back. */
+  saveVoucherWith(guid: Uint8Array, voucher: Uint8Array, alsoIn: (r: Repositories) => Promise<void>): Promise<void>;
 }
 
 /**
@@ -19,12 +23,18 @@ export function storeManufacturerVoucherStore(
 ): StoreManufacturerVoucherStore {
   const actor = options.actor ?? 'manufacturer';
   const di = options.diAuthorisedBy === undefined ? {} : { diAuthorisedBy: options.diAuthorisedBy };
+  const made = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
+    await moveVoucher(r, guid, 'made', { voucher, ...di });
+    await moveDevice(r, guid, 'manufactured');
+    await r.audit.append({ actor, action: 'voucher.created', subject: guidToHex(guid), details: { bytes: voucher.length, ...di } });
+  };
   return {
-    saveVoucher: (guid, voucher) =>
+    diAuthorisedBy: options.diAuthorisedBy,
+    saveVoucher: (guid, voucher) => store.transaction((r) => made(r, guid, voucher)),
+    saveVoucherWith: (guid, voucher, alsoIn) =>
       store.transaction(async (r) => {
-        await moveVoucher(r, guid, 'made', { voucher, ...di });
-        await moveDevice(r, guid, 'manufactured');
-        await r.audit.append({ actor, action: 'voucher.created', subject: guidToHex(guid), details: { bytes: voucher.length, ...di } });
+        await made(r, guid, voucher);
+        await alsoIn(r);
       }),
     getVoucher: async (guid) => (await store.vouchers.get('manufacturer', guid))?.voucher,
   };

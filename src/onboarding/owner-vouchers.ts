@@ -3,11 +3,12 @@ import { guidToHex } from '../fdo/types/guid.ts';
 import { activateDeliveredCredential } from '../lifecycle/device-credentials.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/errors.ts';
+import { outsideFence } from '../store/session-fence.ts';
 import type { Repositories, Store } from '../store/store.ts';
 import type { VoucherRecord } from '../store/voucher-repository.ts';
 import type { OnboardedDevice } from './onboarded-feed.ts';
 import { voucherCertificateMudUrl } from './voucher-mud-url.ts';
-import { HELD_STATES, moveVoucher } from './voucher-states.ts';
+import { ABSENT, HELD_STATES, moveVoucher } from './voucher-states.ts';
 
 /** A resale: what was handed on, and the earlier vouchers of the device retired with it. */
 export interface Resale {
@@ -33,6 +34,8 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
   add(guid: Uint8Array, voucher: Uint8Array): Promise<void>;
   /** Like `add`, unless the owner already holds a voucher for the GUID: then nothing changes and it resolves false. */
   addIfAbsent(guid: Uint8Array, voucher: Uint8Array): Promise<boolean>;
+  /** `addIfAbsent` inside the transaction `r` (DI's, when auto-owner imports what DI made). */
+  addIfAbsentIn(r: Repositories, guid: Uint8Array, voucher: Uint8Array): Promise<boolean>;
   deviceProved(guid: Uint8Array): Promise<void>;
   /**
    * Hands the device on: its current voucher (found from any GUID the device had here) is extended
@@ -105,14 +108,15 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
     await moveDevice(r, guid, 'owned');
     await r.audit.append({ actor, action: 'voucher.imported', subject: guidToHex(guid), details: { bytes: voucher.length } });
   };
+  const addIfAbsentIn = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
+    if ((await r.vouchers.get('owner', guid)) !== undefined) return false;
+    await record(r, guid, voucher);
+    return true;
+  };
   return {
     add: (guid, voucher) => store.transaction((r) => record(r, guid, voucher)),
-    addIfAbsent: (guid, voucher) =>
-      store.transaction(async (r) => {
-        if ((await r.vouchers.get('owner', guid)) !== undefined) return false;
-        await record(r, guid, voucher);
-        return true;
-      }),
+    addIfAbsent: (guid, voucher) => store.transaction((r) => addIfAbsentIn(r, guid, voucher)),
+    addIfAbsentIn,
     async get(guid) {
       const v = await store.vouchers.get('owner', guid);
       return v === undefined || !HELD_STATES.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
@@ -121,9 +125,10 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
       let certificateMudUrl: string | undefined;
       let key = guid;
       await store.transaction(async (r) => {
+        // Read once: its state conditions the move below, and its certificate may carry a MUD URL.
+        const held = await r.vouchers.get('owner', guid);
         // A device that declared no MUD URL may carry one in its certificate (RFC 8520 §11).
         if (deviceInfo?.mudUrl === undefined) {
-          const held = await r.vouchers.get('owner', guid);
           certificateMudUrl = held === undefined ? undefined : voucherCertificateMudUrl(held.voucher);
         }
         // One record per device: a TO2 run with a GUID an earlier TO2 gave updates the device's record.
@@ -133,7 +138,7 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
         // A TO2 that began before a resale must not end with the device onboarded here: the
         // transition refuses a resold voucher (and the conditional update one resold meanwhile),
         // so the whole outcome rolls back.
-        await moveVoucher(r, guid, 'onboarded');
+        await moveVoucher(r, guid, 'onboarded', { current: held?.state ?? ABSENT });
         if (replacementVoucher !== undefined) await moveVoucher(r, replacementGuid, 'replacement', { voucher: replacementVoucher });
         // A TO2 before this one ended with a replacement the device never took (its TO2.Done2 was
         // lost): that replacement is superseded, so no two vouchers ever name this device as current.
@@ -172,14 +177,19 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
           },
         });
       });
-      options.afterOnboarded?.({
-        guid: key,
-        replacementGuid,
-        ...deviceInfo,
-        ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrlSource: 'fdo' }),
-        ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl, mudUrlSource: 'x509' }),
-        ...(peerAddress === undefined ? {} : { address: peerAddress }),
-      });
+      // Subscribers act on their own, not as part of the TO2 message (their writes are not fenced).
+      const afterOnboarded = options.afterOnboarded;
+      if (afterOnboarded === undefined) return;
+      outsideFence(() =>
+        afterOnboarded({
+          guid: key,
+          replacementGuid,
+          ...deviceInfo,
+          ...(deviceInfo?.mudUrl === undefined ? {} : { mudUrlSource: 'fdo' }),
+          ...(certificateMudUrl === undefined ? {} : { mudUrl: certificateMudUrl, mudUrlSource: 'x509' }),
+          ...(peerAddress === undefined ? {} : { address: peerAddress }),
+        }),
+      );
     },
     async deviceProved(guid) {
       // Read first, outside a transaction: the common case (nothing pending) writes nothing.

@@ -7,8 +7,10 @@
 import { IotopiaError } from '../errors.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
-import type { Store } from '../store/store.ts';
+import type { DeviceState } from '../store/device-repository.ts';
+import type { Repositories, Store } from '../store/store.ts';
 import type { To0RegistrationRecord } from '../store/to0-registration-repository.ts';
+import type { VoucherState } from '../store/voucher-repository.ts';
 import { moveVoucher } from './voucher-states.ts';
 
 /** Register again when less than this share of the granted lifetime remains (`to0RefreshMargin`). */
@@ -58,68 +60,83 @@ export function refreshAtOf(until: Date, waitSeconds: number, margin: number): D
  * is no longer this owner's to keep registered. `margin` (default 0.25) sets when the refresh job
  * registers it again.
  */
-export function recordTo0Success(
-  store: Store,
-  guid: Uint8Array,
-  o: { at: Date; waitSeconds: number; rendezvous: string; actor: string; margin?: number },
-): Promise<Date> {
+export function recordTo0Success(store: Store, guid: Uint8Array, o: To0Success): Promise<Date> {
+  return store.transaction((r) => recordTo0SuccessIn(r, guid, o));
+}
+
+export interface To0Success {
+  at: Date;
+  waitSeconds: number;
+  rendezvous: string;
+  actor: string;
+  margin?: number;
+  /** The owner voucher's and the device's states, when this transaction just wrote them (spares reading them back). */
+  current?: { voucher: VoucherState; device: DeviceState };
+}
+
+/** `recordTo0Success` inside the transaction `r`. */
+export async function recordTo0SuccessIn(r: Repositories, guid: Uint8Array, o: To0Success): Promise<Date> {
   const until = new Date(o.at.getTime() + o.waitSeconds * 1000);
-  return store.transaction(async (r) => {
-    const held = (await r.vouchers.get('owner', guid))?.state;
-    if (held === undefined || held === 'resold') return until;
-    await r.vouchers.setRegisteredUntil('owner', guid, until);
-    // A registration renewed after onboarding (Credential Reuse) leaves the later states: the tables keep them.
-    await moveVoucher(r, guid, 'registered', { current: held });
-    const device = await r.devices.get(guid);
-    if (device !== undefined) await moveDevice(r, guid, 'registered', { current: device.state });
-    await r.to0Registrations.put({
-      guid,
-      rendezvous: o.rendezvous,
-      waitSeconds: o.waitSeconds,
-      registeredAt: o.at,
-      registeredUntil: until,
-      refreshAt: refreshAtOf(until, o.waitSeconds, o.margin ?? DEFAULT_TO0_REFRESH_MARGIN),
-      lastAttemptAt: o.at,
-      failures: 0,
-    });
-    await r.audit.append({
-      actor: o.actor,
-      action: 'voucher.registered',
-      subject: guidToHex(guid),
-      details: { until: until.toISOString(), rendezvous: o.rendezvous },
-    });
-    return until;
+  const held = o.current?.voucher ?? (await r.vouchers.get('owner', guid))?.state;
+  if (held === undefined || held === 'resold') return until;
+  await r.vouchers.setRegisteredUntil('owner', guid, until);
+  // A registration renewed after onboarding (Credential Reuse) leaves the later states: the tables keep them.
+  await moveVoucher(r, guid, 'registered', { current: held });
+  const device = o.current?.device ?? (await r.devices.get(guid))?.state;
+  if (device !== undefined) await moveDevice(r, guid, 'registered', { current: device });
+  await r.to0Registrations.put({
+    guid,
+    rendezvous: o.rendezvous,
+    waitSeconds: o.waitSeconds,
+    registeredAt: o.at,
+    registeredUntil: until,
+    refreshAt: refreshAtOf(until, o.waitSeconds, o.margin ?? DEFAULT_TO0_REFRESH_MARGIN),
+    lastAttemptAt: o.at,
+    failures: 0,
   });
+  await r.audit.append({
+    actor: o.actor,
+    action: 'voucher.registered',
+    subject: guidToHex(guid),
+    details: { until: until.toISOString(), rendezvous: o.rendezvous },
+  });
+  return until;
 }
 
 /** Records a failed attempt, keeping what the last success said; `retryAt` is when to try again. */
-export function recordTo0Failure(
-  store: Store,
-  guid: Uint8Array,
-  o: { at: Date; error: { code: string; message: string }; retryAt?: Date; actor: string },
-): Promise<To0Status> {
-  return store.transaction(async (r) => {
-    const before = await r.to0Registrations.get(guid);
-    const held = (await r.vouchers.get('owner', guid))?.state;
-    if (held === undefined || held === 'resold')
-      return before === undefined ? { failures: 0, lastAttemptAt: o.at.toISOString() } : to0StatusView(before);
-    const { retryAt: _old, ...kept } = before ?? { guid, failures: 0, lastAttemptAt: o.at };
-    const record: To0RegistrationRecord = {
-      ...kept,
-      lastAttemptAt: o.at,
-      failures: (before?.failures ?? 0) + 1,
-      lastError: { code: o.error.code, message: o.error.message, at: o.at },
-      ...(o.retryAt === undefined ? {} : { retryAt: o.retryAt }),
-    };
-    await r.to0Registrations.put(record);
-    await r.audit.append({
-      actor: o.actor,
-      action: 'voucher.registration-failed',
-      subject: guidToHex(guid),
-      details: { code: o.error.code, message: o.error.message, failures: record.failures },
-    });
-    return to0StatusView(record);
+export function recordTo0Failure(store: Store, guid: Uint8Array, o: To0Failure): Promise<To0Status> {
+  return store.transaction((r) => recordTo0FailureIn(r, guid, o));
+}
+
+export interface To0Failure {
+  at: Date;
+  error: { code: string; message: string };
+  retryAt?: Date;
+  actor: string;
+}
+
+/** `recordTo0Failure` inside the transaction `r`. */
+export async function recordTo0FailureIn(r: Repositories, guid: Uint8Array, o: To0Failure): Promise<To0Status> {
+  const before = await r.to0Registrations.get(guid);
+  const held = (await r.vouchers.get('owner', guid))?.state;
+  if (held === undefined || held === 'resold')
+    return before === undefined ? { failures: 0, lastAttemptAt: o.at.toISOString() } : to0StatusView(before);
+  const { retryAt: _old, ...kept } = before ?? { guid, failures: 0, lastAttemptAt: o.at };
+  const record: To0RegistrationRecord = {
+    ...kept,
+    lastAttemptAt: o.at,
+    failures: (before?.failures ?? 0) + 1,
+    lastError: { code: o.error.code, message: o.error.message, at: o.at },
+    ...(o.retryAt === undefined ? {} : { retryAt: o.retryAt }),
+  };
+  await r.to0Registrations.put(record);
+  await r.audit.append({
+    actor: o.actor,
+    action: 'voucher.registration-failed',
+    subject: guidToHex(guid),
+    details: { code: o.error.code, message: o.error.message, failures: record.failures },
   });
+  return to0StatusView(record);
 }
 
 /**

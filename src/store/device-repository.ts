@@ -87,9 +87,9 @@ export interface DeviceListRequest extends PageRequest {
 export interface DeviceRepository {
   /**
    * Creates the device, or moves an existing one to `state` (keeping its creation time). The first
-   * move to `active` sets `activatedAt`.
+   * move to `active` sets `activatedAt`. Resolves when written; nothing is read back (`get` reads it).
    */
-  upsert(d: { guid: Uint8Array; state: DeviceState }): Promise<DeviceRecord>;
+  upsert(d: { guid: Uint8Array; state: DeviceState }): Promise<void>;
   /**
    * Replaces the device's labels of `kind` (each matching DEVICE_LABEL, at most MAX_DEVICE_LABELS;
    * a TypeError otherwise). Throws ERR_STORE_NOT_FOUND for an unknown device.

@@ -9,7 +9,16 @@ import { bytesEqual, constantTimeEqual } from '../../codec/bytes.ts';
 import { ErrorCode } from '../constants/error-codes.ts';
 import { MsgType } from '../constants/message-types.ts';
 import { FdoError } from '../errors.ts';
-import { decodeTO0Hello, decodeTO0OwnerSign, encodeTO0AcceptOwner, encodeTO0HelloAck } from '../messages/to0.ts';
+import {
+  type DecodedTo0d,
+  decodeTO0Hello,
+  decodeTO0OwnerSign,
+  decodeTo0d,
+  decodeTo1d,
+  encodeTO0AcceptOwner,
+  encodeTO0HelloAck,
+  type To1d,
+} from '../messages/to0.ts';
 import { hashBytes, hashEquals } from '../types/hash.ts';
 import { generateNonce } from '../types/nonce.ts';
 import { publicKeyToKeyObject } from '../types/public-key.ts';
@@ -67,15 +76,19 @@ interface To0RendezvousDeps {
   acceptance: VoucherAcceptance;
 }
 
-export function createTo0Rendezvous(config: To0RendezvousConfig): ServerHandler<To0RendezvousState> {
+/** The configuration checked, with its defaults settled. */
+function depsOf(config: To0RendezvousConfig): To0RendezvousDeps {
   if (typeof config?.random !== 'function' || typeof config.clock !== 'function')
     throw new TypeError('TO0 rendezvous: random and clock are required');
   if (typeof config.store?.put !== 'function' || typeof config.store.get !== 'function')
     throw new TypeError('TO0 rendezvous: a RendezvousStore is required');
   const maxWait = config.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
   if (!Number.isInteger(maxWait) || maxWait < 0) throw new TypeError('TO0 rendezvous: maxWaitSeconds must be a non-negative integer');
-  const deps: To0RendezvousDeps = { config, maxWait, acceptance: config.acceptance ?? acceptAnyVoucher };
+  return { config, maxWait, acceptance: config.acceptance ?? acceptAnyVoucher };
+}
 
+export function createTo0Rendezvous(config: To0RendezvousConfig): ServerHandler<To0RendezvousState> {
+  const deps = depsOf(config);
   return guardServer(config.clock, async (state, message) => {
     if (state === undefined) {
       if (message.msgType !== MsgType.TO0_Hello) throw outOfOrder('TO0', message.msgType, [MsgType.TO0_Hello]);
@@ -97,14 +110,35 @@ function hello(d: To0RendezvousDeps, message: ProtocolMessage) {
   };
 }
 
-/** TO0.OwnerSign: verify the voucher and to1d, ask the acceptance policy, store the registration (TO0.AcceptOwner). */
+/** TO0.OwnerSign: the session's nonce in to0d, then the checks of `checkRegistration`, then the registration stored (TO0.AcceptOwner). */
 async function ownerSign(d: To0RendezvousDeps, nonce: Uint8Array, body: Uint8Array) {
-  const { config } = d;
   const { to0d, to1d } = decodeTO0OwnerSign(body);
   if (!constantTimeEqual(to0d.nonceTO0Sign, nonce)) {
     throw new FdoError('ERR_FDO_TO0_NONCE', ErrorCode.INVALID_MESSAGE_ERROR, 'to0d.NonceTO0Sign is not the nonce of this session');
   }
+  const checked = await checkRegistration(d, to0d, to1d);
+  await storeRegistration(d.config.store, checked);
+  return { state: null, reply: { msgType: MsgType.TO0_AcceptOwner, body: encodeTO0AcceptOwner({ waitSeconds: checked.waitSeconds }) } };
+}
 
+/** A registration that passed the rendezvous' checks, with what they were checked against. */
+export interface CheckedRegistration {
+  registration: RendezvousRegistration;
+  /** The live registration the checks saw (it is replaced only if it is still that one). */
+  live: RendezvousRegistration | undefined;
+  /** When the checks ran. */
+  now: Date;
+  /** The lifetime granted: the shorter of the requested and the allowed one. */
+  waitSeconds: number;
+}
+
+/**
+ * Everything TO0.OwnerSign checks after the nonce (§5.3): the voucher verifies, to1d is signed by
+ * its current owner and binds to0d by hash, the replacement rule and the acceptance policy allow
+ * it; the lifetime is capped. Nothing is stored.
+ */
+async function checkRegistration(d: To0RendezvousDeps, to0d: DecodedTo0d, to1d: To1d): Promise<CheckedRegistration> {
+  const { config } = d;
   const voucher = parseVoucher(to0d.voucher);
   if (voucher.entries.length === 0 && config.allowUnextended !== true) {
     throw invalidVoucher('ERR_FDO_TO0_VOUCHER_NOT_EXTENDED', 'the voucher has no entries: extend it to the owner before TO0');
@@ -143,12 +177,31 @@ async function ownerSign(d: To0RendezvousDeps, nonce: Uint8Array, body: Uint8Arr
     voucher: to0d.voucher,
     expiresAt: new Date(now.getTime() + waitSeconds * 1000),
   };
-  // The checks above hold for the registration read at their start: it is replaced only if it is still that one.
-  if (config.store.putIf === undefined) await config.store.put(registration);
-  else if (!(await config.store.putIf(registration, live, now))) {
+  return { registration, live, now, waitSeconds };
+}
+
+/**
+ * Stores a checked registration in `store` (the rendezvous' own, or one bound to a transaction).
+ * The checks held for the registration read at their start: it is replaced only if it is still that one.
+ */
+export async function storeRegistration(store: RendezvousStore, checked: CheckedRegistration): Promise<void> {
+  if (store.putIf === undefined) await store.put(checked.registration);
+  else if (!(await store.putIf(checked.registration, checked.live, checked.now))) {
     throw invalidVoucher('ERR_FDO_TO0_REGISTRATION_CHANGED', 'another TO0 changed the registration of this GUID meanwhile');
   }
-  return { state: null, reply: { msgType: MsgType.TO0_AcceptOwner, body: encodeTO0AcceptOwner({ waitSeconds }) } };
+}
+
+/**
+ * TO0 for an owner in the same process as this rendezvous: the owner's to0d and signed to1d go
+ * through the same checks as a TO0.OwnerSign, without the messages around them. The nonce
+ * exchange proves a remote owner's signature fresh; here the owner signs in this process, with a
+ * nonce of its own. The caller stores the result with `storeRegistration`, in its own transaction.
+ */
+export type To0Direct = (to0d: Uint8Array, to1d: Uint8Array) => Promise<CheckedRegistration>;
+
+export function createTo0Direct(config: Omit<To0RendezvousConfig, 'random'>): To0Direct {
+  const deps = depsOf({ random: () => new Uint8Array(0), ...config });
+  return (to0d, to1d) => checkRegistration(deps, decodeTo0d(to0d), decodeTo1d(to1d, 'to1d', undefined, 'invalid-ip'));
 }
 
 /** The registration held for `guid` while it has not run out by `now`. */

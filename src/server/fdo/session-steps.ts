@@ -1,11 +1,12 @@
 /**
  * One FDO message through its session: find the protocol and its handler, then either open a
- * session (the protocol's first message) or load the session by its bearer token, claim it, run
- * the handler and write the new state back. Sessions live only in the SessionStore, so any replica
- * can serve any message; the claim makes sure that of two requests racing on one session only one
- * reaches the role handler.
+ * session (the protocol's first message) or load the session by its bearer token, run the handler
+ * and write the new state back if the session's version is still the one read. Sessions live only
+ * in the SessionStore, so any replica can serve any message; of two requests racing on one session
+ * only one advances it, and only one commits the role's store writes (ADR 0030).
  */
 import type { Clock, FdoSession, ProtocolMessage, ServerPeer, ServerStep } from '../../fdo/protocol/ports.ts';
+import { runFenced, type SessionFence } from '../../store/session-fence.ts';
 import { type Answer, errorAnswer } from './answer.ts';
 import { type ProtocolOfMessage, protocolOf } from './protocols.ts';
 import { type AnyRoleHandler, type FdoRoles, handlerFor, runRole } from './roles.ts';
@@ -100,6 +101,21 @@ async function loadSession(t: SessionContext, which: ProtocolOfMessage, token: s
   return session;
 }
 
+/**
+ * Tokens whose message is being handled in this process, per session store: a second copy of a
+ * message arriving meanwhile is refused before its role runs.
+ */
+const inFlight = new WeakMap<object, Set<string>>();
+
+function inFlightOf(sessions: object): Set<string> {
+  let set = inFlight.get(sessions);
+  if (set === undefined) {
+    set = new Set();
+    inFlight.set(sessions, set);
+  }
+  return set;
+}
+
 async function continueSession(
   t: SessionContext,
   handler: AnyRoleHandler,
@@ -108,36 +124,46 @@ async function continueSession(
   message: ProtocolMessage,
 ): Promise<Answer> {
   const { msgType } = message;
-  // Claim the session before running the handler: its state is null while a message is in
-  // flight, so a concurrent copy of the message (here or on another replica) is refused before
-  // any of the role's side effects can happen twice.
+  // A null state is a claim left by an earlier IoTopia that claimed sessions with a write.
   if (session.state === null) return errorAnswer(t.clock, sessionConflict('another message of this session is being handled'), msgType);
-  const claimed = session.version + 1;
-  if (!(await t.sessions.update(token, session.version, null, t.expiry()))) {
-    return errorAnswer(t.clock, sessionConflict(`session version ${session.version} is being advanced by another request`), msgType);
+  // Two copies of one message: in this process the in-flight set refuses the second before its
+  // role runs; on two replicas both run, and the fence makes the second one's store transactions
+  // roll back, then the version compare-and-set below refuses its state (ADR 0030).
+  const running = inFlightOf(t.sessions);
+  if (running.has(token)) return errorAnswer(t.clock, sessionConflict('another message of this session is being handled'), msgType);
+  running.add(token);
+  try {
+    const fence: SessionFence = { sessions: t.sessions, token, version: session.version };
+    const step = await runOnce(t, handler, fence, session.state, message);
+    const written =
+      step.state === null
+        ? await t.sessions.delete(token, fence.version)
+        : await t.sessions.update(token, fence.version, step.state, t.expiry());
+    if (!written) {
+      return errorAnswer(
+        t.clock,
+        sessionConflict(`session version ${fence.version} changed while message ${msgType} was handled`),
+        msgType,
+      );
+    }
+    return { reply: step.reply, token, error: step.error };
+  } finally {
+    running.delete(token);
   }
-  const step = await runClaimed(t, handler, token, claimed, session.state, message);
-  if (step.state === null) {
-    await t.sessions.delete(token, claimed);
-  } else if (!(await t.sessions.update(token, claimed, step.state, t.expiry()))) {
-    return errorAnswer(t.clock, sessionConflict(`session version ${claimed} changed while message ${msgType} was handled`), msgType);
-  }
-  return { reply: step.reply, token, error: step.error };
 }
 
-async function runClaimed(
+async function runOnce(
   t: SessionContext,
   handler: AnyRoleHandler,
-  token: string,
-  claimed: number,
+  fence: SessionFence,
   state: unknown,
   message: ProtocolMessage,
 ): Promise<ServerStep<unknown>> {
   try {
-    return await runRole(handler, state, message);
+    return await runFenced(fence, () => runRole(handler, state, message));
   } catch (e) {
-    // The peer gets an error message, which ends the protocol: leave no claimed session behind.
-    await t.sessions.delete(token, claimed).catch(() => false);
+    // The peer gets an error message, which ends the protocol: leave no session behind.
+    await t.sessions.delete(fence.token, fence.version).catch(() => false);
     throw e;
   }
 }

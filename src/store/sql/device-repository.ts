@@ -128,7 +128,6 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
           .where('guid', '=', guidHex(guid))
           .where('activated_at', 'is', null)
           .execute();
-      return (await get(guid)) as DeviceRecord;
     },
     async setLabels(guid, kind: DeviceLabelKind, labels) {
       const wanted = checkLabels(labels);

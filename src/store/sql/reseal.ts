@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
 import { KEK_CHECK, KEK_CHECK_CONTEXT, keyPrivateKeyContext, sessionStateContext, settingValueContext } from './seal-contexts.ts';
+import { isSealedState } from './session-state.ts';
 
 /**
  * Re-seals every sealed column from one key-encryption key to another, inside the caller's
@@ -17,6 +18,7 @@ export async function resealAll(trx: Kysely<Database>, from: SecretBox, to: Secr
   }
   const sessions = await trx.selectFrom('sessions').select(['token_hash', 'state', 'version']).execute();
   for (const s of sessions) {
+    if (!isSealedState(s.state)) continue;
     const state = reseal(s.state, sessionStateContext(s.token_hash));
     await trx
       .updateTable('sessions')

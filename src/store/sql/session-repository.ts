@@ -4,32 +4,28 @@ import { hashSecret } from '../hash-secret.ts';
 import type { SessionRepository } from '../session-repository.ts';
 import type { SqlContext } from './context.ts';
 import { affected, date, millis } from './rows.ts';
-import { sessionStateContext } from './seal-contexts.ts';
-import { unsynced } from './unsynced.ts';
+import { decodeSessionState, encodeSessionState } from './session-state.ts';
 
-export function sqlSessionRepository({ db, dialect, box, clock }: SqlContext): SessionRepository {
-  const seal = (tokenHash: string, state: unknown) =>
-    box.seal(Buffer.from(JSON.stringify(state ?? null), 'utf8'), sessionStateContext(tokenHash));
+export function sqlSessionRepository({ db, box, clock }: SqlContext): SessionRepository {
+  const seal = (tokenHash: string, state: unknown) => encodeSessionState(box, tokenHash, state);
   return {
     async create(token, { role, protocol, state, expiresAt }) {
       const tokenHash = hashSecret(token);
       const now = clock().getTime();
-      const r = await unsynced(db, dialect, (c) =>
-        c
-          .insertInto('sessions')
-          .values({
-            token_hash: tokenHash,
-            role,
-            protocol,
-            state: seal(tokenHash, state),
-            version: 1,
-            expires_at: expiresAt.getTime(),
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict((oc) => oc.column('token_hash').doNothing())
-          .executeTakeFirst(),
-      );
+      const r = await db
+        .insertInto('sessions')
+        .values({
+          token_hash: tokenHash,
+          role,
+          protocol,
+          state: seal(tokenHash, state),
+          version: 1,
+          expires_at: expiresAt.getTime(),
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.column('token_hash').doNothing())
+        .executeTakeFirst();
       if (affected(r) === 0) throw new StoreError(ERR_STORE_DUPLICATE, 'a session with this token exists');
     },
     async get(token) {
@@ -39,7 +35,7 @@ export function sqlSessionRepository({ db, dialect, box, clock }: SqlContext): S
       return {
         role: row.role as FdoRole,
         protocol: row.protocol as FdoProtocol,
-        state: JSON.parse(Buffer.from(box.open(row.state, sessionStateContext(tokenHash))).toString('utf8')),
+        state: decodeSessionState(box, tokenHash, row.state),
         version: millis(row.version),
         expiresAt: date(row.expires_at),
       };
@@ -48,27 +44,32 @@ export function sqlSessionRepository({ db, dialect, box, clock }: SqlContext): S
       const tokenHash = hashSecret(token);
       // One conditional UPDATE is the whole protocol: the row's version decides the race inside the
       // database, so replicas need no lock and no shared memory.
-      const r = await unsynced(db, dialect, (c) =>
-        c
-          .updateTable('sessions')
-          .set({
-            state: seal(tokenHash, state),
-            version: expectedVersion + 1,
-            expires_at: expiresAt.getTime(),
-            updated_at: clock().getTime(),
-          })
-          .where('token_hash', '=', tokenHash)
-          .where('version', '=', expectedVersion)
-          .executeTakeFirst(),
-      );
+      const r = await db
+        .updateTable('sessions')
+        .set({
+          state: seal(tokenHash, state),
+          version: expectedVersion + 1,
+          expires_at: expiresAt.getTime(),
+          updated_at: clock().getTime(),
+        })
+        .where('token_hash', '=', tokenHash)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      return affected(r) === 1;
+    },
+    async advance(token, expectedVersion) {
+      const r = await db
+        .updateTable('sessions')
+        .set({ version: expectedVersion + 1 })
+        .where('token_hash', '=', hashSecret(token))
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
       return affected(r) === 1;
     },
     async delete(token, expectedVersion) {
-      return unsynced(db, dialect, async (c) => {
-        let q = c.deleteFrom('sessions').where('token_hash', '=', hashSecret(token));
-        if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
-        return affected(await q.executeTakeFirst()) === 1;
-      });
+      let q = db.deleteFrom('sessions').where('token_hash', '=', hashSecret(token));
+      if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+      return affected(await q.executeTakeFirst()) === 1;
     },
     async countOpen(protocol, now) {
       const row = await db

@@ -1,8 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import { ERR_STORE_CONFLICT, StoreError } from '../errors.ts';
 import { migrateToLatest } from '../migrations/migrate.ts';
 import type { Database, Dialect } from '../schema.ts';
 import { createSecretBox, type SecretBox } from '../secret-box.ts';
+import { fenceFor, type SessionFence } from '../session-fence.ts';
 import type { ChangeGenerations, Repositories, Store } from '../store.ts';
 import { sqlApiTokenRepository } from './api-token-repository.ts';
 import { sqlAuditLog } from './audit-log.ts';
@@ -60,6 +62,13 @@ function repositories(ctx: SqlContext): Repositories {
   };
 }
 
+/** The session message's fence, first in each of its transactions: a copy that lost the race rolls back here. */
+async function advanceFenced(r: Repositories, fence: SessionFence): Promise<void> {
+  if (!(await r.sessions.advance(fence.token, fence.version))) {
+    throw new StoreError(ERR_STORE_CONFLICT, `session version ${fence.version} moved on: another copy of this message was handled`);
+  }
+}
+
 async function readGenerations(db: Kysely<Database>): Promise<ChangeGenerations> {
   const rows = await db.selectFrom('change_generations').select(['name', 'generation']).execute();
   const of = (name: string) => Number(rows.find((r) => r.name === name)?.generation ?? 0);
@@ -91,10 +100,21 @@ export async function createSqlStore(
     await release();
     throw e;
   }
+  const top = repositories(ctx);
   return {
     dialect,
-    ...repositories(ctx),
-    transaction: (fn) => counted.transaction().execute((trx) => fn(repositories({ ...ctx, db: trx }))),
+    ...top,
+    async transaction(fn) {
+      const fence = fenceFor(top.sessions);
+      const out = await counted.transaction().execute(async (trx) => {
+        const r = repositories({ ...ctx, db: trx });
+        if (fence !== undefined) await advanceFenced(r, fence);
+        return fn(r);
+      });
+      // Only a committed advance counts: a rolled-back one left the version where it was.
+      if (fence !== undefined) fence.version++;
+      return out;
+    },
     writeCount: writes.count,
     changeGenerations: () => readGenerations(db),
     migrate: () => migrateToLatest(db, dialect),

@@ -37,15 +37,17 @@ export function sqlVoucherRepository({ db, clock }: SqlContext): VoucherReposito
     async put({ side, guid, voucher, state, diAuthorisedBy }) {
       const now = clock().getTime();
       const di_authorised_by = diAuthorisedBy ?? null;
-      await db
+      // The row as written comes back with the write (RETURNING): no read of it afterwards.
+      const row = await db
         .insertInto('vouchers')
         .values({ side, guid: guidHex(guid), voucher, state, created_at: now, updated_at: now, registered_until: null, di_authorised_by })
         // New voucher bytes (a resale, a replacement) are not registered yet, whatever the old ones were.
         .onConflict((oc) =>
           oc.columns(['side', 'guid']).doUpdateSet({ voucher, state, updated_at: now, registered_until: null, di_authorised_by }),
         )
-        .execute();
-      return (await get(side, guid)) as VoucherRecord;
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return record(row);
     },
     get,
     async setState(side, guid, state, expected) {

@@ -4,6 +4,7 @@
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import { durabilityOf, SYNC_NORMAL, withDurability } from './durability.ts';
 
 /** How long a writer waits for another process's lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -18,11 +19,12 @@ const STATEMENT_CACHE_MAX = 256;
 type Param = null | number | bigint | string | Uint8Array;
 
 function statement(db: DatabaseSync, sql: string, stmt: StatementSync): SqliteStatement {
+  const kind = durabilityOf(sql);
   return {
     // node:sqlite has no `reader`; a statement that yields columns is one that returns rows.
     reader: stmt.columns().length > 0,
-    all: (parameters) => stmt.all(...(parameters as Param[])),
-    run: (parameters) => stmt.run(...(parameters as Param[])),
+    all: (parameters) => withDurability(db, kind, () => stmt.all(...(parameters as Param[]))),
+    run: (parameters) => withDurability(db, kind, () => stmt.run(...(parameters as Param[]))),
     // A stream holds its statement open until it ends: it gets one of its own, so a query run
     // meanwhile with the same text does not reset it.
     iterate: (parameters) => db.prepare(sql).iterate(...(parameters as Param[])),
@@ -58,8 +60,9 @@ export function createSqliteDialect(path: string): SqliteDialect {
     database: async () => {
       const db = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: BUSY_TIMEOUT_MS });
       if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-      // WAL keeps the last commits safe from a process kill with NORMAL; FULL adds power-loss safety.
-      db.exec('PRAGMA synchronous = FULL');
+      // WAL keeps the last commits safe from a process kill with NORMAL; transactions and writes
+      // other than session writes switch to FULL for power-loss safety (durability.ts).
+      db.exec(SYNC_NORMAL);
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
       // Deleted and overwritten content is zeroed in its page, not left in free space where a copy
       // of the file would still show it (deleted secrets; ADR 0019). eraseFreed clears the WAL.

@@ -6,6 +6,7 @@
  */
 
 import { createDiManufacturer } from '../../../fdo/protocol/di-manufacturer.ts';
+import { createTo0Direct } from '../../../fdo/protocol/to0-rendezvous.ts';
 import { guidToHex } from '../../../fdo/types/guid.ts';
 import { type AutoOwnerOptions, sweepAutoOwner, withAutoOwner } from '../../../onboarding/auto-owner.ts';
 import { type DiAuthorisationPolicy, type DiAuthorisedBy, diAuthoriser } from '../../../onboarding/di-authorisation.ts';
@@ -14,6 +15,7 @@ import { diWithStoredRvInfo } from '../../../onboarding/di-rv-info.ts';
 import { storeManufacturerVoucherStore } from '../../../onboarding/manufacturer-vouchers.ts';
 import type { FdoRoles } from '../../fdo/fdo-transport.ts';
 import type { RoleContext } from './context.ts';
+import { rendezvousTo0Config } from './rendezvous.ts';
 
 export async function manufacturerRole(
   ctx: RoleContext,
@@ -26,7 +28,8 @@ export async function manufacturerRole(
     ownerKeys: keys.owner,
     ownerStore: ctx.ownerVouchers,
     ownerKeyRing: ctx.ownerKeyRing,
-    ...(o.rendezvous === undefined ? {} : { to0: o.rendezvous.to0 }),
+    // This server's own rendezvous takes its owner's TO0 directly, with the same checks as over HTTP.
+    ...(o.rendezvous === undefined ? {} : { to0: createTo0Direct(rendezvousTo0Config(ctx)) }),
     to2Address: ctx.currentTo2Address,
     clock,
     ...(ctx.config.to0RefreshMargin === undefined ? {} : { margin: ctx.config.to0RefreshMargin }),

@@ -1,5 +1,5 @@
 /** The rendezvous role: TO0 (owners register) and TO1 (devices ask where their owner is). */
-import { createTo0Rendezvous } from '../../../fdo/protocol/to0-rendezvous.ts';
+import { createTo0Rendezvous, type To0RendezvousConfig } from '../../../fdo/protocol/to0-rendezvous.ts';
 import { createTo1Rendezvous } from '../../../fdo/protocol/to1-rendezvous.ts';
 import { type AcceptancePolicy, defaultAcceptancePolicy, storedAcceptance } from '../../../onboarding/acceptance.ts';
 import { storedRegistrationReplacement } from '../../../onboarding/registration-replacement.ts';
@@ -17,17 +17,22 @@ export function serverDefaultAcceptance(config: Pick<PlatformConfig, 'rendezvous
   });
 }
 
-export function rendezvousRole(ctx: RoleContext): NonNullable<FdoRoles['rendezvous']> {
+/** What this server's TO0 checks with, for TO0 over HTTP and for its own owner's TO0 in process alike. */
+export function rendezvousTo0Config(ctx: RoleContext): To0RendezvousConfig {
   const { random, clock, store } = ctx;
-  const registrations = storeRendezvousStore(store);
   return {
-    to0: createTo0Rendezvous({
-      random,
-      clock,
-      store: registrations,
-      acceptance: storedAcceptance(store, serverDefaultAcceptance(ctx.config, ctx.keys)),
-      replacement: storedRegistrationReplacement(store),
-    }),
-    to1: createTo1Rendezvous({ random, clock, store: registrations }),
+    random,
+    clock,
+    store: storeRendezvousStore(store),
+    acceptance: storedAcceptance(store, serverDefaultAcceptance(ctx.config, ctx.keys)),
+    replacement: storedRegistrationReplacement(store),
+  };
+}
+
+export function rendezvousRole(ctx: RoleContext): NonNullable<FdoRoles['rendezvous']> {
+  const to0 = rendezvousTo0Config(ctx);
+  return {
+    to0: createTo0Rendezvous(to0),
+    to1: createTo1Rendezvous({ random: to0.random, clock: to0.clock, store: to0.store }),
   };
 }

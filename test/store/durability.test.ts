@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { test } from 'node:test';
+import { Kysely, sql } from 'kysely';
+import type { Database } from '../../src/store/schema.ts';
+import { createSqliteDialect } from '../../src/store/sqlite/dialect.ts';
+import { durabilityOf } from '../../src/store/sqlite/durability.ts';
+
+// SQLite's PRAGMA synchronous: 1 = NORMAL, 2 = FULL.
+const level = async (db: Kysely<Database>) => (await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(db)).rows[0]?.synchronous;
+
+test('statements are classified by their SQL: transactions and writes wait for the disk, session writes do not', () => {
+  assert.equal(durabilityOf('begin'), 'begin');
+  assert.equal(durabilityOf('commit'), 'end');
+  assert.equal(durabilityOf('rollback'), 'end');
+  assert.equal(durabilityOf('insert into "vouchers" ("side") values (?)'), 'durable-write');
+  assert.equal(durabilityOf('update "devices" set "state" = ?'), 'durable-write');
+  assert.equal(durabilityOf('delete from "sessions_archive" where 1'), 'durable-write');
+  assert.equal(durabilityOf('insert into "sessions" ("token_hash") values (?)'), 'as-is');
+  assert.equal(durabilityOf('update "sessions" set "state" = ?'), 'as-is');
+  assert.equal(durabilityOf('delete from "sessions" where "token_hash" = ?'), 'as-is');
+  assert.equal(durabilityOf('delete from "sessions"'), 'as-is');
+  assert.equal(durabilityOf('select * from "vouchers"'), 'as-is');
+});
+
+/** Records every change of the synchronous pragma, with whether a transaction was open. */
+function watch() {
+  const switches: { sql: string; inTransaction: boolean }[] = [];
+  const exec = DatabaseSync.prototype.exec;
+  DatabaseSync.prototype.exec = function (this: DatabaseSync, text: string) {
+    if (/synchronous/i.test(text)) switches.push({ sql: text, inTransaction: this.isTransaction });
+    return exec.call(this, text);
+  };
+  return {
+    switches,
+    restore() {
+      DatabaseSync.prototype.exec = exec;
+    },
+  };
+}
+
+test('on SQLite a transaction and a write outside one run with FULL, a session write with NORMAL; the pragma never changes inside a transaction', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-durability-'));
+  const db = new Kysely<Database>({ dialect: createSqliteDialect(join(dir, 'db.sqlite')) });
+  try {
+    await sql`create table "sessions" (k text)`.execute(db);
+    await sql`create table "vouchers" (k text)`.execute(db);
+    await sql`create table "probe" (level integer)`.execute(db);
+    assert.equal(await level(db), 1, 'NORMAL between statements');
+    const w = watch();
+    try {
+      // The level seen inside: a transaction records it with its own writes.
+      const inside = await db.transaction().execute(async (trx) => {
+        await sql`insert into "vouchers" values ('a')`.execute(trx);
+        return level(trx);
+      });
+      assert.equal(inside, 2);
+      assert.equal(await level(db), 1);
+      await assert.rejects(
+        db.transaction().execute(async (trx) => {
+          await sql`insert into "vouchers" values ('b')`.execute(trx);
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await level(db), 1, 'NORMAL again after a rollback');
+      await sql`insert into "sessions" values ('s')`.execute(db);
+      await sql`update "sessions" set k = 't'`.execute(db);
+      await sql`delete from "sessions"`.execute(db);
+      await sql`insert into "vouchers" values ('c')`.execute(db);
+      assert.equal(await level(db), 1);
+    } finally {
+      w.restore();
+    }
+    assert.ok(w.switches.length > 0);
+    assert.ok(
+      w.switches.every((s) => !s.inTransaction),
+      'no pragma inside a transaction',
+    );
+    // Two transactions and one plain voucher write: each switches to FULL and back; session writes switch nothing.
+    assert.deepEqual(
+      w.switches.map((s) => s.sql),
+      Array(3).fill(['PRAGMA synchronous = FULL', 'PRAGMA synchronous = NORMAL']).flat(),
+    );
+  } finally {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
