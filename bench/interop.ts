@@ -6,11 +6,14 @@
  * a few warm-up devices, the timed phase runs `go-fdo-client onboard` (TO1 and TO2) for every
  * device with bounded concurrency, in halves ordered IoTopia, go, go, IoTopia so that a change in
  * the machine's load weighs on both. A device's latency is its onboard process from start to exit, so both sides carry
- * the same client cost. IoTopia runs as `iotopia up` does (one process with the three roles);
+ * the same client cost. IoTopia runs as `iotopia up` does (the three roles in each of its processes);
  * go-fdo-server as its three role processes, of which the rendezvous and the owner serve the
  * timed phase. Server CPU is read from /proc for the serving processes.
  *
- *   npm run bench -- interop [--count N] [--concurrency C]
+ *   npm run bench -- interop [--count N] [--concurrency C] [--workers W]
+ *
+ * `--workers W` runs IoTopia's side as `iotopia up --workers W` (default 1: one process); its
+ * server CPU is then summed over the primary and every worker.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -42,6 +45,8 @@ export interface InteropSide {
 export interface InteropBench {
   devices: number;
   concurrency: number;
+  /** IoTopia's server processes: `iotopia up --workers N` (1: one process). */
+  workers: number;
   client: string;
   deviceKey: 'ec256';
   kexSuite: 'ECDH256';
@@ -90,10 +95,25 @@ async function pool<T>(count: number, concurrency: number, task: (i: number) => 
   return results;
 }
 
-function cpuMs(pids: readonly (number | undefined)[]): number | null {
+/** `pid` and every process below it (the workers of `iotopia up --workers N`), from /proc. */
+function withDescendants(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      const children = readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').trim();
+      if (children !== '') all.push(...children.split(' ').map(Number));
+    } catch {
+      // The process is gone: its CPU is no longer counted either way.
+    }
+  }
+  return all;
+}
+
+function cpuMs(roots: readonly (number | undefined)[]): number | null {
   let ticks = 0;
+  if (roots.includes(undefined)) return null;
+  const pids = (roots as number[]).flatMap(withDescendants);
   for (const pid of pids) {
-    if (pid === undefined) return null;
     try {
       // Fields after the parenthesised command name: utime and stime are fields 14 and 15.
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -189,12 +209,15 @@ function ask<T>(child: ChildProcess, key: string): Promise<T> {
   });
 }
 
-async function prepareIotopia(dir: string, devices: number, concurrency: number): Promise<Prepared> {
+async function prepareIotopia(dir: string, devices: number, concurrency: number, workers: number): Promise<Prepared> {
   const dataDir = join(dir, 'iotopia');
   await mkdir(dataDir, { recursive: true });
   // `iotopia up` defaults: manufacturer, rendezvous and owner in one process; every voucher made
   // at DI is extended to the owner and registered with the rendezvous at once.
-  const child = fork(SERVER, [dataDir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(SERVER, [dataDir], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, IOTOPIA_WORKERS: String(workers) },
+  });
   const reap = () => child.kill('SIGKILL');
   process.on('exit', reap);
   const stop = async () => {
@@ -278,16 +301,18 @@ export async function interopBench(argv: readonly string[] = []): Promise<Intero
   };
   const count = Number(flag('--count') ?? 50);
   const concurrency = Number(flag('--concurrency') ?? 8);
+  const workers = Number(flag('--workers') ?? 1);
   const base: InteropBench = {
     devices: count,
     concurrency,
+    workers,
     client: 'go-fdo-client v1.0.0',
     deviceKey: 'ec256',
     kexSuite: 'ECDH256',
     cipherSuite: 'A128GCM',
   };
-  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(concurrency) || concurrency < 1) {
-    throw new TypeError('interop: --count and --concurrency take positive integers');
+  if (![count, concurrency, workers].every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new TypeError('interop: --count, --concurrency and --workers take positive integers');
   }
   const missing = goPeersMissing();
   if (missing !== undefined) return { ...base, skipped: missing };
@@ -295,7 +320,7 @@ export async function interopBench(argv: readonly string[] = []): Promise<Intero
   const work = await scratch('iotopia-bench-interop-');
   const prepared: Prepared[] = [];
   try {
-    prepared.push(await prepareIotopia(work.dir, count + warmUp, concurrency));
+    prepared.push(await prepareIotopia(work.dir, count + warmUp, concurrency, workers));
     prepared.push(await prepareGo(work.dir, count + warmUp, concurrency));
     const [a, b] = prepared as [Prepared, Prepared];
     // Warm-up devices (not counted): first connections, JIT, database pages.
