@@ -40,6 +40,11 @@ export interface InteropSide {
   durationMs: number;
   /** CPU (user + system) of the processes serving TO1 and TO2 over the timed phase, per device. */
   serverCpuMsPerDevice: number | null;
+  /**
+   * CPU of one `go-fdo-client onboard` process, on the same cores: on a small machine it bounds
+   * both sides' rates, whatever the servers cost.
+   */
+  clientCpuMsPerDevice: number;
 }
 
 export interface InteropBench {
@@ -163,6 +168,15 @@ interface Tally {
   runs: Run[];
   durationMs: number;
   cpuMs: number | null;
+  /** CPU of the go-fdo-client processes, which this process waited for. */
+  clientCpuMs: number;
+}
+
+/** CPU (user + system) of this process's children that have exited and were waited for (/proc/self/stat cutime, cstime). */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
 }
 
 const onboard = (p: Prepared, blob: string) =>
@@ -171,9 +185,11 @@ const onboard = (p: Prepared, blob: string) =>
 /** One timed stretch: `blobs` onboarded with bounded concurrency. */
 async function timedPhase(p: Prepared, blobs: readonly string[], concurrency: number, tally: Tally): Promise<void> {
   const cpuBefore = cpuMs(p.pids);
+  const clientBefore = childrenCpuMs();
   const started = performance.now();
   tally.runs.push(...(await pool(blobs.length, concurrency, (i) => onboard(p, blobs[i] as string))));
   tally.durationMs += performance.now() - started;
+  tally.clientCpuMs += childrenCpuMs() - clientBefore;
   const cpuAfter = cpuMs(p.pids);
   tally.cpuMs = tally.cpuMs === null || cpuBefore === null || cpuAfter === null ? null : tally.cpuMs + cpuAfter - cpuBefore;
 }
@@ -193,6 +209,7 @@ function summarize(p: Prepared, t: Tally): InteropSide {
     p99Ms: percentile(ms, 0.99),
     durationMs: Math.round(t.durationMs),
     serverCpuMsPerDevice: t.cpuMs === null ? null : Number((t.cpuMs / Math.max(1, ok.length)).toFixed(2)),
+    clientCpuMsPerDevice: Number((t.clientCpuMs / Math.max(1, t.runs.length)).toFixed(2)),
   };
 }
 
@@ -330,8 +347,8 @@ export async function interopBench(argv: readonly string[] = []): Promise<Intero
     const parts = (p: Prepared) => [p.blobs.slice(warmUp, warmUp + half), p.blobs.slice(warmUp + half)];
     const [a1, a2] = parts(a) as [string[], string[]];
     const [b1, b2] = parts(b) as [string[], string[]];
-    const ta: Tally = { runs: [], durationMs: 0, cpuMs: 0 };
-    const tb: Tally = { runs: [], durationMs: 0, cpuMs: 0 };
+    const ta: Tally = { runs: [], durationMs: 0, cpuMs: 0, clientCpuMs: 0 };
+    const tb: Tally = { runs: [], durationMs: 0, cpuMs: 0, clientCpuMs: 0 };
     await timedPhase(a, a1, concurrency, ta);
     await timedPhase(b, b1, concurrency, tb);
     await timedPhase(b, b2, concurrency, tb);
