@@ -24,7 +24,15 @@ export const INTENT_CHANGES = [
 export type IntentChange = (typeof INTENT_CHANGES)[number];
 
 /** A call's outcome as it crosses processes: its value, or its error with the IntentError fields. */
-export type IntentOutcome = { value: unknown } | { error: { message: string; code?: string; where?: string } };
+/** A failure carried back from the lead; `intent` when it was an IntentError, to be thrown as one again. */
+interface CarriedError {
+  message: string;
+  code?: string;
+  where?: string;
+  intent?: boolean;
+}
+
+export type IntentOutcome = { value: unknown } | { error: CarriedError };
 
 /** Carries a call to the lead; undefined when there is no lead to run it. */
 export type IntentForward = (name: IntentChange, args: unknown[]) => Promise<IntentOutcome | undefined>;
@@ -42,13 +50,14 @@ export async function runForwarded(manager: IntentManager, name: IntentChange, a
         message: err.message,
         ...(typeof err.code === 'string' ? { code: err.code } : {}),
         ...(typeof err.where === 'string' ? { where: err.where } : {}),
+        ...(e instanceof IntentError ? { intent: true } : {}),
       },
     };
   }
 }
 
-function rebuilt(error: { message: string; code?: string; where?: string }): Error {
-  if (error.code?.startsWith('ERR_INTENT_') && error.where !== undefined)
+function rebuilt(error: CarriedError): Error {
+  if (error.intent === true && error.code !== undefined && error.where !== undefined)
     return new IntentError(error.code as IntentErrorCode, error.where, error.message);
   return Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code });
 }
