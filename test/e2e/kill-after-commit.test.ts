@@ -23,10 +23,15 @@ const COMMITS_PER_DEVICE = 2;
 async function onboardWithKillAfter(n: number): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), `iotopia-kill-${n}-`));
   const port = await freePort();
+  // One process: the preload kills the process that commits, and the test waits for the server to die.
   const doomed = new ServerProcess(dataDir, port, {
-    env: { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${PRELOAD}`, IOTOPIA_KILL_AFTER_COMMIT: String(n) },
+    env: {
+      NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${PRELOAD}`,
+      IOTOPIA_KILL_AFTER_COMMIT: String(n),
+      IOTOPIA_WORKERS: '1',
+    },
   });
-  const again = new ServerProcess(dataDir, port);
+  const again = new ServerProcess(dataDir, port, { env: { IOTOPIA_WORKERS: '1' } });
   try {
     await doomed.start();
     const child = doomed.child;
