@@ -1,6 +1,7 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { encode } from '../src/codec/cbor.ts';
 import { decodeSign1 } from '../src/codec/cose/sign1.ts';
+import { p1363ToDer } from '../src/crypto/lib/ecdsa-der.ts';
 import { signEnvelope, verifyEnvelope } from '../src/suit/authenticate.ts';
 import { buildEnvelope } from '../src/suit/create/build.ts';
 import { parseDescription } from '../src/suit/create/description.ts';
@@ -42,6 +43,11 @@ export function suitBench(seconds: number): { results: Measurement[]; ratios: { 
   const block = decodeSign1(raw.authentication.blocks[0] as Uint8Array);
   const tbs = encode(['Signature1', block.protectedBytes, new Uint8Array(0), raw.authentication.digestBytes]);
   if (!verify('sha256', tbs, { key: publicKey, dsaEncoding: 'ieee-p1363' }, block.signature)) throw new Error('Sig_structure mismatch');
+  // The floor is node:crypto's fastest plain verify of these bytes: a bare KeyObject and the DER form
+  // of the same signature, converted once outside the loop.
+  const derSignature = p1363ToDer(block.signature);
+  const floor = () => verify('sha256', tbs, publicKey, derSignature);
+  if (!floor()) throw new Error('DER signature mismatch');
   const keys = [publicKey];
   const rows = [
     measure(
@@ -49,19 +55,11 @@ export function suitBench(seconds: number): { results: Measurement[]; ratios: { 
       () => verifyEnvelope(envelope, { keys }),
       seconds,
     ),
-    measure(
-      'node:crypto verify ES256 (same Sig_structure)',
-      () => verify('sha256', tbs, { key: publicKey, dsaEncoding: 'ieee-p1363' }, block.signature),
-      seconds,
-    ),
+    measure('node:crypto verify ES256 (same Sig_structure, bare KeyObject, DER signature)', floor, seconds),
     measure('SUIT envelope decode only (no crypto)', () => decodeEnvelope(envelope), seconds),
   ];
   const [v, rv] = rows as [Measurement, Measurement, Measurement];
-  const interleaved = interleavedRatio(
-    () => verifyEnvelope(envelope, { keys }),
-    () => verify('sha256', tbs, { key: publicKey, dsaEncoding: 'ieee-p1363' }, block.signature),
-    seconds,
-  );
+  const interleaved = interleavedRatio(() => verifyEnvelope(envelope, { keys }), floor, seconds);
   return {
     results: rows,
     ratios: [

@@ -1,7 +1,9 @@
 /**
  * The certificate extensions of RFC 8520 §11: id-pe-mud-url (MUDURLSyntax ::= IA5String) in a
  * device's certificate (e.g. its IDevID), and id-pe-mudsigner (MUDsignerSyntax ::= Name), the
- * subject that must have signed the device's MUD file. Read with pkijs/asn1js.
+ * subject that must have signed the device's MUD file. The certificate outline is read with the
+ * strict DER reader (x509-extensions.ts); pkijs reads what that reader refuses, so a certificate that
+ * OpenSSL accepts but that is not strict DER still gives the same answer as before.
  */
 import type { X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
@@ -11,6 +13,7 @@ import { IotopiaError } from '../../errors.ts';
 import { ID_PE_MUD_URL, ID_PE_MUDSIGNER, MAX_CERT_MUD_URL_OCTETS } from './constants.ts';
 import { MudUrlError } from './errors.ts';
 import { checkMudUrl } from './mud-string.ts';
+import { readCertificateExtensions } from './x509-extensions.ts';
 
 /** The extension value (extnValue contents) of id-pe-mud-url: the DER IA5String of the URL. */
 export function encodeMudUrlExtension(url: string): Uint8Array {
@@ -77,14 +80,12 @@ export interface CertificateMudExtensions {
 
 /** Reads id-pe-mud-url and id-pe-mudsigner from a certificate (PEM, DER or X509Certificate). */
 export function readCertificateMudExtensions(input: CertificateInput): CertificateMudExtensions {
-  const cert = readCertificate(input);
   const out: CertificateMudExtensions = { mudUrl: undefined, mudSigner: undefined };
-  for (const ext of cert.extensions ?? []) {
-    const value = new Uint8Array(ext.extnValue.valueBlock.valueHexView);
-    if (ext.extnID === ID_PE_MUD_URL) {
+  for (const { id, value } of extensionsOf(parseX509(input))) {
+    if (id === ID_PE_MUD_URL) {
       if (out.mudUrl !== undefined) throw new MudUrlError('ERR_MUD_URL_CERT', 'x509', 'id-pe-mud-url appears twice');
       out.mudUrl = decodeMudUrlExtension(value);
-    } else if (ext.extnID === ID_PE_MUDSIGNER) {
+    } else if (id === ID_PE_MUDSIGNER) {
       if (out.mudSigner !== undefined) throw new MudUrlError('ERR_MUD_URL_CERT', 'x509', 'id-pe-mudsigner appears twice');
       out.mudSigner = decodeMudSignerExtension(value);
     }
@@ -122,14 +123,34 @@ export function nameText(name: pkijs.RelativeDistinguishedNames): string {
     .join(', ');
 }
 
-function readCertificate(input: CertificateInput): pkijs.Certificate {
-  let x509: X509Certificate;
+function parseX509(input: CertificateInput): X509Certificate {
   try {
-    x509 = parseCertificate(input);
+    return parseCertificate(input);
   } catch (cause) {
     if (cause instanceof IotopiaError) throw new MudUrlError('ERR_MUD_URL_CERT', 'x509', `not a certificate: ${cause.message}`, { cause });
     throw cause;
   }
+}
+
+/** The extensions (id and extnValue contents), read strictly, or by pkijs when the strict reader refuses the DER. */
+function extensionsOf(x509: X509Certificate): { id: string; value: Uint8Array }[] {
+  const der = new Uint8Array(x509.raw);
+  try {
+    return readCertificateExtensions(der);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+  }
+  return (pkijsCertificate(x509).extensions ?? []).map((ext) => ({
+    id: ext.extnID,
+    value: new Uint8Array(ext.extnValue.valueBlock.valueHexView),
+  }));
+}
+
+function readCertificate(input: CertificateInput): pkijs.Certificate {
+  return pkijsCertificate(parseX509(input));
+}
+
+function pkijsCertificate(x509: X509Certificate): pkijs.Certificate {
   try {
     return new pkijs.Certificate({ schema: asn1js.fromBER(new Uint8Array(x509.raw)).result });
   } catch (cause) {

@@ -175,3 +175,26 @@ test('the fully specified ids (RFC 9864) are bound to their curve', () => {
     'ERR_COSE_KEY_MISMATCH',
   );
 });
+
+test('ECDSA signatures of the wrong size or with r or s out of range do not verify', () => {
+  const msg = signSign1({ payload, key: p256.privateKey, protectedHeaders: es256() });
+  const good = decodeSign1(msg).signature;
+  const withSignature = (sig: Uint8Array) => {
+    const parts = decodeSign1(msg);
+    return encode(new Tag([parts.protectedBytes, new Map(), payload, sig], 18));
+  };
+  // P-256 order n (SEC 2 §2.4.2): r = n and s = n are out of range, as are zero and all-ones.
+  const n = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+  const bad = [
+    good.subarray(0, 63),
+    Buffer.concat([good, Buffer.of(0)]),
+    Buffer.concat([Buffer.alloc(1), good.subarray(0, 31), good.subarray(32)]),
+    new Uint8Array(64),
+    Buffer.concat([Buffer.alloc(32), good.subarray(32)]),
+    Buffer.concat([n, good.subarray(32)]),
+    Buffer.concat([good.subarray(0, 32), n]),
+    Buffer.alloc(64, 0xff),
+  ];
+  for (const sig of bad) rejects(() => verifySign1(withSignature(sig), { key: p256.publicKey }), 'ERR_COSE_SIGNATURE_INVALID');
+  assert.doesNotThrow(() => verifySign1(withSignature(good), { key: p256.publicKey }));
+});

@@ -3,6 +3,7 @@
  * RSASSA-PKCS1-v1_5 (RFC 8812 §2), all on node:crypto.
  */
 import { constants, type KeyObject, sign, verify } from 'node:crypto';
+import { derToP1363Signature, p1363ToDerSignature } from '../../../crypto/lib/ecdsa-der.ts';
 import { Algorithm, algorithmName } from '../algorithms.ts';
 import { CoseError } from '../errors.ts';
 import type { SignRequest } from '../signing-handle.ts';
@@ -52,15 +53,20 @@ function ecdsa(id: number, hash: 'sha256' | 'sha384' | 'sha512', curve: string, 
       // RFC 9053 §2.1: the curve is bound to the algorithm; a P-384 key cannot make ES256 signatures.
       if (f.type !== 'ec' || f.curve !== curve) throw mismatch(`${where}: ${algorithmName(id)} needs an EC2 key on ${curveName}`);
     },
-    sign: (key, data) => sign(hash, data, { key, dsaEncoding: 'ieee-p1363' }),
-    verify: (key, data, signature) => signature.length === 2 * size && verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature),
+    // node:crypto is given the bare KeyObject and DER signatures: an options object ({ key, dsaEncoding })
+    // makes it prepare the key again on every call, which costs more than the conversions below.
+    // RFC 9053 §2.1: r and s are each `size` octets; any other length does not verify.
+    sign: (key, data) => derToP1363Signature(sign(hash, data, key), size),
+    verify: (key, data, signature) => signature.length === 2 * size && verify(hash, data, key, p1363ToDerSignature(signature)),
   };
 }
 
 function rsa(id: number, hash: 'sha256' | 'sha384' | 'sha512', pss: boolean): SignatureAlgorithm {
   const saltLength = { sha256: 32, sha384: 48, sha512: 64 }[hash];
-  const padding = pss ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
-  const opts = (key: KeyObject) => (pss ? { key, padding, saltLength } : { key, padding });
+  const padding = constants.RSA_PKCS1_PSS_PADDING;
+  // PKCS #1 v1.5 is node:crypto's default padding for an 'rsa' key (the only type checkKey admits for
+  // RS*), so those get the bare KeyObject; PSS needs its padding and salt length named.
+  const opts = (key: KeyObject) => (pss ? { key, padding, saltLength } : key);
   return {
     id,
     request: { scheme: pss ? 'rsa-pss' : 'rsa-pkcs1', hash },
