@@ -10,6 +10,7 @@
 import { constants, createPublicKey, KeyObject, sign } from 'node:crypto';
 import { isSigningHandle, type SigningHandle, type SignRequest } from '../codec/cose/signing-handle.ts';
 import { describeKey, type KeyDescription } from './key-describe.ts';
+import { derToP1363Signature } from './lib/ecdsa-der.ts';
 import type { RsaOaepHash } from './rsa-oaep.ts';
 
 export type { SignRequest } from '../codec/cose/signing-handle.ts';
@@ -82,8 +83,32 @@ export function spkiOf(key: PrivateKeyLike | KeyObject): Uint8Array {
 export function signWith(key: PrivateKeyLike, request: SignRequest, data: Uint8Array): Uint8Array {
   if (isKeyHandle(key)) return key.sign(request, data);
   if (!(key instanceof KeyObject) || key.type !== 'private') throw new TypeError('expected a private KeyObject or a KeyHandle');
+  // ECDSA is signed with the bare KeyObject and its DER output converted to r||s: an options object
+  // makes node prepare the key anew on every call, through an exception it throws and catches.
+  if (request.scheme === 'ecdsa' && key.asymmetricKeyType === 'ec') {
+    const rs = derToP1363Signature(sign(request.hash, data, key), ecSizeOf(key));
+    return new Uint8Array(rs.buffer, rs.byteOffset, rs.byteLength);
+  }
   return new Uint8Array(sign(request.hash, data, softwareOptions(key, request)));
 }
+
+// The field size in bytes of an EC key's curve, read once per KeyObject (asymmetricKeyDetails
+// builds a new object on each access).
+const ecSizes = new WeakMap<KeyObject, number>();
+
+function ecSizeOf(key: KeyObject): number {
+  let size = ecSizes.get(key);
+  if (size === undefined) {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    size = EC_FIELD_BYTES[curve ?? ''];
+    if (size === undefined) throw new TypeError(`no ECDSA field size for curve ${String(curve)}`);
+    ecSizes.set(key, size);
+  }
+  return size;
+}
+
+/** Field sizes of the curves node names (SEC 2 §2.4.2, §2.5.1, §2.6.1). */
+const EC_FIELD_BYTES: Record<string, number> = { prime256v1: 32, secp384r1: 48, secp521r1: 66 };
 
 function softwareOptions(key: KeyObject, request: SignRequest) {
   switch (request.scheme) {

@@ -4,13 +4,22 @@
  * decrypts the ASYMKEX2048 exchange, and node:crypto verifies the results. Runs without SoftHSM2.
  */
 import assert from 'node:assert/strict';
-import { constants, createPublicKey, type KeyObject, privateDecrypt, sign, X509Certificate } from 'node:crypto';
+import {
+  constants,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  privateDecrypt,
+  sign,
+  verify,
+  X509Certificate,
+} from 'node:crypto';
 import { describe, it } from 'node:test';
 import { signSign1, verifySign1 } from '../../src/codec/cose/sign1.ts';
 import { createCertificationRequest, readCertificationRequest } from '../../src/crypto/csr.ts';
 import { CryptoError } from '../../src/crypto/errors.ts';
 import { generateKeyPair } from '../../src/crypto/key-generate.ts';
-import { isKeyHandle, type KeyHandle, publicKeyOf, type SignRequest } from '../../src/crypto/private-key-handle.ts';
+import { isKeyHandle, type KeyHandle, publicKeyOf, type SignRequest, signWith } from '../../src/crypto/private-key-handle.ts';
 import { createCertificate } from '../../src/crypto/x509-create.ts';
 import { KexSuite } from '../../src/fdo/constants/crypto.ts';
 import { deviceRespondKex } from '../../src/fdo/session/device-kex.ts';
@@ -119,4 +128,21 @@ describe('KeyHandle in the crypto core', () => {
     bad[0] = (bad[0] as number) ^ 0xff;
     assert.throws(() => ownerFinishKex(kex.state, bad, { ownerPrivateKey: owner }), { code: 'ERR_FDO_KEX_DECRYPT' });
   });
+});
+
+describe('signWith with a software EC key', () => {
+  for (const curve of ['P-256', 'P-384', 'P-521'] as const) {
+    it(`gives the fixed-size r||s of ${curve} that node verifies as IEEE P1363`, () => {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
+      const size = curve === 'P-256' ? 32 : curve === 'P-384' ? 48 : 66;
+      const hash = curve === 'P-256' ? 'sha256' : curve === 'P-384' ? 'sha384' : 'sha512';
+      for (let i = 0; i < 50; i++) {
+        const data = Buffer.from(`message ${i}`);
+        const rs = signWith(privateKey, { scheme: 'ecdsa', hash }, data);
+        assert.equal(rs.length, 2 * size);
+        assert.equal(Object.getPrototypeOf(rs), Uint8Array.prototype);
+        assert.ok(verify(hash, data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, rs));
+      }
+    });
+  }
 });
