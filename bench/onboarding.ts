@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFleet } from '../src/agent/fleet.ts';
 import { postgresHarness } from '../test/store/harness.ts';
+import { onboardingCryptoFloor } from './onboarding-floor.ts';
 import type { LockWait } from './sqlite-lock-wait.ts';
 
 const SERVER = new URL('./onboarding-server.ts', import.meta.url).pathname;
@@ -43,6 +44,10 @@ export interface OnboardingRow {
   p99Ms: number;
   /** Server CPU (user + system, the primary and every worker) over the run, per device and as a share of one core. */
   serverCpuMsPerDevice: number;
+  /** The kernel's part of it (system time: sockets, fsync, page faults). */
+  serverSystemCpuMsPerDevice: number;
+  /** The crypto floor of one onboarding (bench/onboarding-floor.ts, this run) over serverCpuMsPerDevice. */
+  floorRatio?: number;
   serverCpuCores: number;
   /** The benchmark process (the simulated devices) for comparison. */
   clientCpuMsPerDevice: number;
@@ -56,6 +61,8 @@ export interface OnboardingBench {
   rows: OnboardingRow[];
   /** The machine's 1-minute load average before and after the rows: the cores are shared, and rates follow the load. */
   loadAverage: { before: number; after: number };
+  /** The server-side crypto of one onboarding (P-256 device, ECDH256, A128GCM) with node:crypto alone, in this run. */
+  cryptoFloorMsPerOnboarding: number;
   skipped?: string;
 }
 
@@ -175,6 +182,7 @@ async function benchOne(
       p50Ms: summary.p50Ms,
       p99Ms: summary.p99Ms,
       serverCpuMsPerDevice: per(serverCpuMs),
+      serverSystemCpuMsPerDevice: per((after.cpu.system - before.cpu.system) / 1000),
       serverCpuCores: Number((serverCpuMs / summary.durationMs).toFixed(2)),
       clientCpuMsPerDevice: per((client.user + client.system) / 1000),
       serverRssMiB: Number((after.rssBytes / 2 ** 20).toFixed(1)),
@@ -209,7 +217,10 @@ export async function onboardingBench(seconds: number, argv: readonly string[] =
   const loadBefore = loadavg()[0] as number;
   const done = () => {
     const loadAverage = { before: Number(loadBefore.toFixed(2)), after: Number((loadavg()[0] as number).toFixed(2)) };
-    return skipped.length === 0 ? { rows, loadAverage } : { rows, loadAverage, skipped: skipped.join('; ') };
+    const floor = onboardingCryptoFloor(Math.min(seconds, 1)).msPerOnboarding;
+    for (const r of rows) r.floorRatio = Number((floor / r.serverCpuMsPerDevice).toFixed(3));
+    const bench = { rows, loadAverage, cryptoFloorMsPerOnboarding: floor };
+    return skipped.length === 0 ? bench : { ...bench, skipped: skipped.join('; ') };
   };
   const rows: OnboardingRow[] = [];
   const skipped: string[] = [];
