@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, onboarding-floor, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, onboarding-floor, onboarding-statements, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `onboarding` compares `iotopia up` with 1 worker and with `--workers N` (default 2) in one run,
  * on `--store sqlite` (default), `postgres` or `both` (PostgreSQL from IOTOPIA_TEST_PG_URL or
@@ -29,6 +29,7 @@ import { mudBench } from './mud.ts';
 import { mudSignatureBench } from './mud-signature.ts';
 import { onboardingBench } from './onboarding.ts';
 import { onboardingCryptoFloor } from './onboarding-floor.ts';
+import { onboardingStatementsBench } from './onboarding-statements.ts';
 import { releasePayloadsBench } from './release-payloads.ts';
 import { serverRssBench } from './server-rss.ts';
 import { suitBench } from './suit.ts';
@@ -42,6 +43,7 @@ const KNOWN = [
   'fdo',
   'onboarding',
   'onboarding-floor',
+  'onboarding-statements',
   'interop',
   'intent-apply',
   'intent-rss',
@@ -93,6 +95,7 @@ if (wanted('suit-process')) doc.suitProcess = await suitProcessBench(seconds);
 if (wanted('suit-report')) doc.suitReport = suitReportBench(seconds);
 if (wanted('onboarding')) doc.onboarding = await onboardingBench(seconds, args);
 if (wanted('onboarding-floor')) doc.onboardingFloor = onboardingCryptoFloor(seconds);
+if (wanted('onboarding-statements')) doc.onboardingStatements = await onboardingStatementsBench(args);
 if (wanted('to0')) doc.to0 = await to0Bench(seconds, args);
 if (wanted('intent-apply')) doc.intentApply = intentApplyBench(seconds);
 if (wanted('intent-rss')) doc.intentRss = intentRssBench(seconds);
