@@ -6,9 +6,9 @@
  */
 import { type KeyObject, verify } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { oidText, readChildren, readWhole } from './der-read.ts';
 import { CryptoError } from './errors.ts';
 import { publicKeyFromSpki } from './key-pem-import.ts';
-import { oidText, readChildren, readWhole } from './lib/der-read.ts';
 import { DerTag } from './lib/der-write.ts';
 import { p1363ToDer } from './lib/ecdsa-der.ts';
 import { isPrivateKeyLike, keyDetailsOf, type PrivateKeyLike, signWith, spkiOf } from './private-key-handle.ts';

@@ -8,9 +8,9 @@
  * long-term key ever takes part in ECDH and a handle offers no ECDH operation.
  */
 import { constants, createPublicKey, KeyObject, sign } from 'node:crypto';
+import { derToP1363Signature } from '../codec/cose/ecdsa-signature.ts';
 import { isSigningHandle, type SigningHandle, type SignRequest } from '../codec/cose/signing-handle.ts';
 import { describeKey, type KeyDescription } from './key-describe.ts';
-import { derToP1363Signature } from './lib/ecdsa-der.ts';
 import type { RsaOaepHash } from './rsa-oaep.ts';
 
 export type { SignRequest } from '../codec/cose/signing-handle.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { test } from 'node:test';
-import { derToP1363Signature, p1363ToDer, p1363ToDerSignature } from '../../src/crypto/lib/ecdsa-der.ts';
+import { derToP1363Signature, p1363ToDerSignature } from '../../src/codec/cose/ecdsa-signature.ts';
+import { p1363ToDer } from '../../src/crypto/lib/ecdsa-der.ts';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex');
 

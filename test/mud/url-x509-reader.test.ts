@@ -3,7 +3,7 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, test } from 'node:test';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type DerItem, readChildren, readWhole } from '../../src/crypto/lib/der-read.ts';
+import { type DerItem, readChildren, readWhole } from '../../src/crypto/der-read.ts';
 import { explicit, sequence, tlv } from '../../src/crypto/lib/der-write.ts';
 import { createCertificate } from '../../src/crypto/x509-create.ts';
 import { ID_PE_MUD_URL, ID_PE_MUDSIGNER } from '../../src/mud/url/constants.ts';

@@ -7,7 +7,7 @@
  * extnValue OCTET STRING }. Only the outline is walked: the fields before the extensions are
  * skipped by their tag and length, never decoded.
  */
-import { type DerItem, oidText, readChildren, readWhole } from '../../crypto/lib/der-read.ts';
+import { type DerItem, oidText, readChildren, readWhole } from '../../crypto/der-read.ts';
 
 export interface CertificateExtension {
   /** extnID in dotted form. */

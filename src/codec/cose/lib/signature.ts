@@ -3,8 +3,8 @@
  * RSASSA-PKCS1-v1_5 (RFC 8812 §2), all on node:crypto.
  */
 import { constants, type KeyObject, sign, verify } from 'node:crypto';
-import { derToP1363Signature, p1363ToDerSignature } from '../../../crypto/lib/ecdsa-der.ts';
 import { Algorithm, algorithmName } from '../algorithms.ts';
+import { derToP1363Signature, p1363ToDerSignature } from '../ecdsa-signature.ts';
 import { CoseError } from '../errors.ts';
 import type { SignRequest } from '../signing-handle.ts';
 import { mismatch } from './keys.ts';
