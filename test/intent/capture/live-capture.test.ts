@@ -15,8 +15,8 @@ const hasTool = (t: string): boolean => spawnSync('sh', ['-c', `command -v ${t}`
 const skip =
   process.getuid?.() !== 0
     ? 'needs root to create network namespaces'
-    : (['ip', 'tcpdump', 'udhcpc'].find((t) => !hasTool(t)) ?? '') !== ''
-      ? `needs ${['ip', 'tcpdump', 'udhcpc'].find((t) => !hasTool(t))}`
+    : (['ip', 'tcpdump', 'busybox'].find((t) => !hasTool(t)) ?? '') !== ''
+      ? `needs ${['ip', 'tcpdump', 'busybox'].find((t) => !hasTool(t))}`
       : false;
 
 const DEV = `iotcapd${process.pid}`;
@@ -64,7 +64,26 @@ describe('a live capture from tcpdump -w -', { skip }, () => {
     const hex = Buffer.from(URL, 'ascii').toString('hex');
     const udhcpc = spawn(
       'ip',
-      ['netns', 'exec', DEV, 'udhcpc', '-i', 'vd0', '-f', '-n', '-q', '-t', '5', '-T', '1', '-s', '/bin/true', '-x', `0xa1:${hex}`],
+      [
+        'netns',
+        'exec',
+        DEV,
+        'busybox',
+        'udhcpc',
+        '-i',
+        'vd0',
+        '-f',
+        '-n',
+        '-q',
+        '-t',
+        '5',
+        '-T',
+        '1',
+        '-s',
+        '/bin/true',
+        '-x',
+        `0xa1:${hex}`,
+      ],
       {
         stdio: 'ignore',
       },
@@ -99,7 +118,26 @@ describe('a live capture from tcpdump -w -', { skip }, () => {
     const hex = Buffer.from(URL, 'ascii').toString('hex');
     const udhcpc = spawn(
       'ip',
-      ['netns', 'exec', DEV, 'udhcpc', '-i', 'vd0', '-f', '-n', '-q', '-t', '10', '-T', '1', '-s', '/bin/true', '-x', `0xa1:${hex}`],
+      [
+        'netns',
+        'exec',
+        DEV,
+        'busybox',
+        'udhcpc',
+        '-i',
+        'vd0',
+        '-f',
+        '-n',
+        '-q',
+        '-t',
+        '10',
+        '-T',
+        '1',
+        '-s',
+        '/bin/true',
+        '-x',
+        `0xa1:${hex}`,
+      ],
       {
         stdio: 'ignore',
       },
