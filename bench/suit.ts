@@ -1,7 +1,7 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { encode } from '../src/codec/cbor.ts';
+import { p1363ToDerSignature } from '../src/codec/cose/ecdsa-signature.ts';
 import { decodeSign1 } from '../src/codec/cose/sign1.ts';
-import { p1363ToDer } from '../src/crypto/lib/ecdsa-der.ts';
 import { signEnvelope, verifyEnvelope } from '../src/suit/authenticate.ts';
 import { buildEnvelope } from '../src/suit/create/build.ts';
 import { parseDescription } from '../src/suit/create/description.ts';
@@ -45,7 +45,7 @@ export function suitBench(seconds: number): { results: Measurement[]; ratios: { 
   if (!verify('sha256', tbs, { key: publicKey, dsaEncoding: 'ieee-p1363' }, block.signature)) throw new Error('Sig_structure mismatch');
   // The floor is node:crypto's fastest plain verify of these bytes: a bare KeyObject and the DER form
   // of the same signature, converted once outside the loop.
-  const derSignature = p1363ToDer(block.signature);
+  const derSignature = p1363ToDerSignature(block.signature);
   const floor = () => verify('sha256', tbs, publicKey, derSignature);
   if (!floor()) throw new Error('DER signature mismatch');
   const keys = [publicKey];

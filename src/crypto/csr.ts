@@ -6,11 +6,11 @@
  */
 import { type KeyObject, verify } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { p1363ToDerSignature } from '../codec/cose/ecdsa-signature.ts';
 import { oidText, readChildren, readWhole } from './der-read.ts';
 import { CryptoError } from './errors.ts';
 import { publicKeyFromSpki } from './key-pem-import.ts';
 import { DerTag } from './lib/der-write.ts';
-import { p1363ToDer } from './lib/ecdsa-der.ts';
 import { isPrivateKeyLike, keyDetailsOf, type PrivateKeyLike, signWith, spkiOf } from './private-key-handle.ts';
 
 const SIGNATURES: Readonly<Record<string, { hash: 'sha256' | 'sha384' | 'sha512'; key: 'ec' | 'rsa' }>> = {
@@ -57,7 +57,7 @@ export function createCertificationRequest(privateKey: PrivateKeyLike, commonNam
   const tbs = new Uint8Array(info.toBER());
   const hash = (SIGNATURES[oid] as { hash: 'sha256' | 'sha384' | 'sha512' }).hash;
   const raw = signWith(privateKey, { scheme: d.type === 'ec' ? 'ecdsa' : 'rsa-pkcs1', hash }, tbs);
-  const signature = d.type === 'ec' ? p1363ToDer(raw) : raw;
+  const signature = d.type === 'ec' ? p1363ToDerSignature(raw) : raw;
   const algorithm = new asn1js.Sequence({
     value: [new asn1js.ObjectIdentifier({ value: oid }), ...(d.type === 'rsa' ? [new asn1js.Null()] : [])],
   });

@@ -7,10 +7,10 @@
 import { createHash, KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { p1363ToDerSignature } from '../codec/cose/ecdsa-signature.ts';
 import { certInfo, KEY_USAGE_BITS, type KeyUsage, OID } from './cert-info.ts';
 import { describeKey, type KeyDescription } from './key-describe.ts';
 import { bytesToBigInt } from './lib/bytes.ts';
-import { p1363ToDer } from './lib/ecdsa-der.ts';
 import { isKeyHandle, isPrivateKeyLike, keyDetailsOf, type PrivateKeyLike, publicKeyOf, spkiOf } from './private-key-handle.ts';
 
 export type { KeyUsage } from './cert-info.ts';
@@ -161,7 +161,7 @@ function signTbs(alg: (typeof SIGNATURE_ALGORITHMS)[CertificateSignatureAlgorith
   if (!isKeyHandle(key)) return new Uint8Array(sign(alg.hash, tbs, key));
   const scheme = alg.key === 'ec' ? 'ecdsa' : alg.key === 'rsa' ? 'rsa-pkcs1' : 'eddsa';
   const signature = key.sign({ scheme, hash: alg.hash as 'sha256' | 'sha384' | 'sha512' | null }, tbs);
-  return scheme === 'ecdsa' ? p1363ToDer(signature) : signature;
+  return scheme === 'ecdsa' ? p1363ToDerSignature(signature) : signature;
 }
 
 interface Issuer {

@@ -13,6 +13,7 @@
 
 import type { KeyObject } from 'node:crypto';
 import { createHash, sign, type X509Certificate } from 'node:crypto';
+import { p1363ToDerSignature } from '../codec/cose/ecdsa-signature.ts';
 import { certInfo, OID } from './cert-info.ts';
 import { describeKey } from './key-describe.ts';
 import {
@@ -28,7 +29,6 @@ import {
   utf8String,
   x509Time,
 } from './lib/der-write.ts';
-import { p1363ToDer } from './lib/ecdsa-der.ts';
 import { isKeyHandle, keyDetailsOf, type PrivateKeyLike, publicKeyOf, spkiOf } from './private-key-handle.ts';
 import { certificateOfDer } from './x509-parse.ts';
 
@@ -134,7 +134,7 @@ function signTbs(t: Template, tbs: Uint8Array): Uint8Array {
   const key = t.privateKey;
   if (!isKeyHandle(key)) return new Uint8Array(sign(t.hash, tbs, key));
   const signature = key.sign({ scheme: t.ec ? 'ecdsa' : 'rsa-pkcs1', hash: t.hash }, tbs);
-  return t.ec ? p1363ToDer(signature) : signature;
+  return t.ec ? p1363ToDerSignature(signature) : signature;
 }
 
 function checkedKey(key: KeyObject): KeyObject {
