@@ -26,6 +26,33 @@ const ip = (...args: string[]): void => {
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
 };
 
+/** busybox udhcpc in the device namespace, sending DHCP discovers with the MUD URL as option 161 (RFC 8520 §10): up to `tries` discovers, a second apart. */
+const askForLease = (tries: number): ChildProcess =>
+  spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      DEV,
+      'busybox',
+      'udhcpc',
+      '-i',
+      'vd0',
+      '-f',
+      '-n',
+      '-q',
+      '-t',
+      String(tries),
+      '-T',
+      '1',
+      '-s',
+      '/bin/true',
+      '-x',
+      `0xa1:${Buffer.from(URL, 'ascii').toString('hex')}`,
+    ],
+    { stdio: 'ignore' },
+  );
+
 describe('a live capture from tcpdump -w -', { skip }, () => {
   const children: ChildProcess[] = [];
   const groups: ChildProcess[] = [];
@@ -61,33 +88,7 @@ describe('a live capture from tcpdump -w -', { skip }, () => {
       });
       tcpdump.on('exit', (code) => rej(new Error(`tcpdump exited ${code}`)));
     });
-    const hex = Buffer.from(URL, 'ascii').toString('hex');
-    const udhcpc = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        DEV,
-        'busybox',
-        'udhcpc',
-        '-i',
-        'vd0',
-        '-f',
-        '-n',
-        '-q',
-        '-t',
-        '5',
-        '-T',
-        '1',
-        '-s',
-        '/bin/true',
-        '-x',
-        `0xa1:${hex}`,
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    const udhcpc = askForLease(5);
     children.push(udhcpc);
     let found: { mac: string; url: string; source: string } | undefined;
     for await (const s of mudUrls(decodeFrames(readFrames(tcpdump.stdout)))) {
@@ -115,33 +116,7 @@ describe('a live capture from tcpdump -w -', { skip }, () => {
     groups.push(cli);
     const out: Buffer[] = [];
     cli.stdout.on('data', (b: Buffer) => out.push(b));
-    const hex = Buffer.from(URL, 'ascii').toString('hex');
-    const udhcpc = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        DEV,
-        'busybox',
-        'udhcpc',
-        '-i',
-        'vd0',
-        '-f',
-        '-n',
-        '-q',
-        '-t',
-        '10',
-        '-T',
-        '1',
-        '-s',
-        '/bin/true',
-        '-x',
-        `0xa1:${hex}`,
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    const udhcpc = askForLease(10);
     children.push(udhcpc);
     const code = await new Promise<number | null>((res) => cli.on('exit', res));
     assert.equal(code, 0);
