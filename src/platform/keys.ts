@@ -12,14 +12,15 @@
  * it; the store keeps a public-only record of each (its name, type, public key and certificate),
  * so certificates, key lookups by public key and `iotopia keys list` work alike for both backends.
  */
-import { type KeyObject, X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { generateKeyPair, type KeyPairType } from '../crypto/key-generate.ts';
-import { type PrivateKeyLike, publicKeyOf, spkiOf } from '../crypto/private-key-handle.ts';
+import { type PrivateKeyLike, publicKeyOf } from '../crypto/private-key-handle.ts';
 import { createCertificate } from '../crypto/x509-create.ts';
 import { IotopiaError } from '../errors.ts';
 import type { Keystore, KeystoreKeyType } from '../keystore/keystore.ts';
 import type { Store } from '../store/store.ts';
 import { FIXED_NOT_AFTER, FIXED_NOT_BEFORE, fixedCaCertificate } from './fixed-ca.ts';
+import { keptCertificate } from './kept-certificate.ts';
 import { privateKeyOf, putKeyPair } from './key-records.ts';
 import { ensureTokenKey } from './token-keys.ts';
 
@@ -107,8 +108,10 @@ export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting, 
   const deviceCas: DeviceCaKey[] = [];
   for (const ca of DEVICE_CAS) {
     const privateKey = await get(ca.name, ca.type);
-    // The voucher records the chain each device was given: the CA certificate must never change.
-    deviceCas.push({ type: ca.type, privateKey, certificate: fixedCaCertificate(ca.commonName, privateKey) });
+    // The voucher records the chain each device was given: the CA certificate must never change,
+    // so it is made once and kept beside its key.
+    const certificate = await keptCertificate(store, ca.name, privateKey, () => fixedCaCertificate(ca.commonName, privateKey), created);
+    deviceCas.push({ type: ca.type, privateKey, certificate });
   }
   const deviceCa = deviceCas[0] as DeviceCaKey;
   return { manufacturer, owner, deviceCa, deviceCas, created, backend: keystore?.backend ?? 'software' };
@@ -119,31 +122,16 @@ export async function ensurePlatformKeys(store: Store, primary: KeyTypeSetting, 
  * and kept now (a store made before certificates were kept gets one at its next start). A kept
  * certificate that is unreadable or for another key is replaced, since the key is what counts.
  */
-async function ensureCertificate(store: Store, name: string, key: PrivateKeyLike, created: string[]): Promise<X509Certificate> {
-  const stored = readCertificate((await store.keys.get(name))?.certificate, key);
-  if (stored !== undefined) return stored;
-  const certificate = createCertificate({
-    subject: { commonName: `IoTopia manufacturer ${name.replace(/^manufacturer-/, '')}` },
-    publicKey: publicKeyOf(key),
-    signer: { privateKey: key },
-    notBefore: FIXED_NOT_BEFORE,
-    notAfter: FIXED_NOT_AFTER,
-    serialNumber: 1n,
-    keyUsage: ['digitalSignature'],
-  });
-  await store.keys.setCertificate(name, new Uint8Array(certificate.raw));
-  created.push(`${name}.certificate`);
-  // Replicas starting together may each write one: use whichever the store kept.
-  return readCertificate((await store.keys.get(name))?.certificate, key) ?? certificate;
-}
-
-function readCertificate(der: Uint8Array | undefined, key: PrivateKeyLike): X509Certificate | undefined {
-  if (der === undefined) return undefined;
-  try {
-    const certificate = new X509Certificate(der);
-    const spki = new Uint8Array(certificate.publicKey.export({ format: 'der', type: 'spki' }));
-    return Buffer.compare(spki, spkiOf(key)) === 0 ? certificate : undefined;
-  } catch {
-    return undefined;
-  }
+function ensureCertificate(store: Store, name: string, key: PrivateKeyLike, created: string[]): Promise<X509Certificate> {
+  const make = () =>
+    createCertificate({
+      subject: { commonName: `IoTopia manufacturer ${name.replace(/^manufacturer-/, '')}` },
+      publicKey: publicKeyOf(key),
+      signer: { privateKey: key },
+      notBefore: FIXED_NOT_BEFORE,
+      notAfter: FIXED_NOT_AFTER,
+      serialNumber: 1n,
+      keyUsage: ['digitalSignature'],
+    });
+  return keptCertificate(store, name, key, make, created);
 }

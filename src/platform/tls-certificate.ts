@@ -1,7 +1,7 @@
 /**
  * The server's own TLS certificate, for when the operator gives none: a platform TLS CA (its key
- * sealed in the store like the other platform keys, its certificate derived from the key with
- * fixed fields so every replica and restart presents the same one) issues a server certificate
+ * sealed in the store like the other platform keys, its certificate made once with fixed fields
+ * and kept beside the key, so every replica and restart presents the same one) issues a server certificate
  * for the names the server is reached at. The server key is kept in the store too; its
  * certificate is issued again when the names change or it nears its end. The CA certificate is
  * written to <dataDir>/tls/ca.pem so clients can trust it (`--tls-ca`).
@@ -17,6 +17,7 @@ import { ipAddressOctets, subjectAltNameExtension } from '../crypto/x509-san.ts'
 import { IotopiaError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { fixedCaCertificate } from './fixed-ca.ts';
+import { keptCertificate } from './kept-certificate.ts';
 import { privateKeyOf, putKeyPair } from './key-records.ts';
 
 export const TLS_CA_KEY = 'tls-ca';
@@ -90,7 +91,7 @@ export async function ensureTlsCertificate(store: Store, dataDir: string, names:
   if (names.length === 0) throw new TypeError('ensureTlsCertificate needs at least one name');
   const created: string[] = [];
   const caKey = await ensureKey(store, TLS_CA_KEY, created);
-  const ca = fixedCaCertificate('IoTopia TLS CA', caKey);
+  const ca = await keptCertificate(store, TLS_CA_KEY, caKey, () => fixedCaCertificate('IoTopia TLS CA', caKey), created);
   const key = await ensureKey(store, TLS_SERVER_KEY, created);
   let certificate: X509Certificate;
   const stored = (await store.keys.get(TLS_SERVER_KEY))?.certificate;

@@ -98,6 +98,11 @@ describe('device CAs', () => {
       const second = await ensurePlatformKeys(store, 'secp256r1');
       assert.deepEqual(second.created, []);
       assert.ok(second.deviceCas.every((ca, i) => (ca.privateKey as KeyObject).equals(first.deviceCas[i]?.privateKey as KeyObject)));
+      // A CA certificate made again would differ in its ECDSA signature: the kept one is used.
+      assert.ok(first.created.includes('device-ca.certificate') && first.created.includes('device-ca-secp256r1.certificate'));
+      for (const [i, ca] of second.deviceCas.entries()) {
+        assert.deepEqual(ca.certificate.raw, first.deviceCas[i]?.certificate.raw, `${ca.type}: the same CA certificate bytes`);
+      }
     } finally {
       await store.close();
     }

@@ -53,11 +53,13 @@ describe('TLS with a certificate from the platform TLS CA', () => {
   it('keeps the same certificate across a restart', async () => {
     const t = await startTestPlatform('iotopia-tls-restart-', { tls: true });
     const first = t.platform.tls?.fingerprint;
+    const firstCa = readFileSync(t.platform.tls?.caFile as string, 'utf8');
     assert.ok(t.platform.tls?.created.includes('tls-ca'));
     await t.platform.close();
     const again = await startPlatform(testConfig({ dataDir: t.dataDir, tls: true }));
     try {
       assert.equal(again.tls?.fingerprint, first);
+      assert.equal(readFileSync(again.tls?.caFile as string, 'utf8'), firstCa, 'the same CA certificate bytes in ca.pem');
       assert.deepEqual(again.tls?.created, []);
     } finally {
       await again.close();
