@@ -8,6 +8,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import { IotopiaError } from '../../../errors.ts';
 import type { FirstStart } from '../first-start.ts';
 import {
   type FromWorker,
@@ -47,12 +48,12 @@ export interface WorkerPool {
   stop(): Promise<void>;
 }
 
-/** A worker could not start; `usage` marks a setting to fix. */
-export class WorkerStartError extends Error {
+/** A worker could not start (`ERR_WORKER_START`); `usage` marks a setting to fix. */
+export class WorkerStartError extends IotopiaError {
   readonly usage: boolean;
 
   constructor(message: string, usage: boolean) {
-    super(message);
+    super('ERR_WORKER_START', message);
     this.usage = usage;
   }
 }
