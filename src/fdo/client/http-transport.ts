@@ -9,15 +9,14 @@ import { decodeErrorMessage } from '../messages/error.ts';
 import { FdoPeerError } from '../protocol/error-message.ts';
 import type { ProtocolMessage } from '../protocol/ports.ts';
 import { FdoTransportError } from './errors.ts';
-import { fetchTrusting } from './tls-fetch.ts';
+import { nodeHttpPost, type Post, type PostReply } from './node-http-post.ts';
 
 export interface HttpFdoClientOptions {
-  /** A fetch implementation; the global one (undici) when not set. */
+  /** A fetch implementation; when not set, requests go through node:http(s) (node-http-post.ts). */
   fetch?: typeof fetch;
   /**
    * PEM of the CA certificates to trust for https servers (e.g. a platform TLS CA) instead of the
-   * system's roots: requests then go through node:https with this CA (tls-fetch.ts). Ignored when
-   * `fetch` is given.
+   * system's roots, on an agent of its own. Ignored when `fetch` is given.
    */
   tlsCa?: string;
   /** Per request, default 30 s. */
@@ -66,12 +65,37 @@ async function readCapped(response: Response, max: number, url: string): Promise
   return out;
 }
 
+/** A poster over a given fetch (tests, or a caller's own HTTP stack). */
+function fetchPost(doFetch: typeof fetch, timeoutMs: number, max: number): Post {
+  return async (url, headers, body) => {
+    const response = await doFetch(url.toString(), { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    return {
+      status: response.status,
+      header: (name) => response.headers.get(name) ?? undefined,
+      body: () => readCapped(response, max, url.toString()),
+      discard: () => void response.body?.cancel().catch(() => {}),
+    };
+  };
+}
+
 /** Why a request failed, with the cause fetch wraps (e.g. a TLS certificate error and its code). */
 function failure(e: unknown): string {
   const message = (e as Error)?.message ?? String(e);
   const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
   if (cause === undefined || typeof cause.message !== 'string' || message.includes(cause.message)) return message;
   return `${message} (${typeof cause.code === 'string' ? `${cause.code}: ` : ''}${cause.message})`;
+}
+
+/** A failed request or reply as the client reports it: a timeout, or the server out of reach. */
+function transportFailure(e: unknown, url: string, timeoutMs: number): FdoTransportError {
+  if (e instanceof FdoTransportError) return e;
+  const timedOut = (e as { name?: unknown })?.name === 'TimeoutError';
+  return new FdoTransportError(
+    timedOut ? 'ERR_AGENT_HTTP_TIMEOUT' : 'ERR_AGENT_HTTP_UNREACHABLE',
+    timedOut ? `no reply within ${timeoutMs} ms` : `the request failed: ${failure(e)}`,
+    url,
+    { cause: e },
+  );
 }
 
 /** A transport to the FDO server at `baseUrl` (scheme, host, port and an optional path prefix). */
@@ -81,30 +105,27 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
   if (options.diToken !== undefined && !/^[\x21-\x7e]+$/.test(options.diToken))
     throw new TypeError('httpFdoClient: diToken must be printable ASCII without spaces');
   const prefix = base.pathname.replace(/\/+$/, '');
-  const doFetch = options.fetch ?? (options.tlsCa === undefined ? globalThis.fetch : fetchTrusting(options.tlsCa));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const max = options.maxMessageBytes ?? 65_535;
+  const postOne =
+    options.fetch === undefined
+      ? nodeHttpPost({ timeoutMs, maxBytes: max, ...(options.tlsCa === undefined ? {} : { tlsCa: options.tlsCa }) })
+      : fetchPost(options.fetch, timeoutMs, max);
   let token: string | undefined;
 
-  const urlFor = (msgType: number) => new URL(`${prefix}/fdo/101/msg/${msgType}`, base).toString();
+  const urlFor = (msgType: number) => new URL(`${prefix}/fdo/101/msg/${msgType}`, base);
 
-  async function post(message: ProtocolMessage): Promise<{ response: Response; url: string }> {
-    const url = urlFor(message.msgType);
+  async function post(message: ProtocolMessage): Promise<{ reply: PostReply; url: string }> {
+    const target = urlFor(message.msgType);
+    const url = target.toString();
     // The URL names the type already; the header too, for servers that read the type from it.
     const headers: Record<string, string> = { 'content-type': 'application/cbor', 'message-type': String(message.msgType) };
     if (message.msgType === MsgType.DI_AppStart && options.diToken !== undefined) headers.authorization = `Bearer ${options.diToken}`;
     else if (token !== undefined) headers.authorization = `Bearer ${token}`;
     try {
-      const response = await doFetch(url, { method: 'POST', headers, body: message.body, signal: AbortSignal.timeout(timeoutMs) });
-      return { response, url };
+      return { reply: await postOne(target, headers, message.body), url };
     } catch (e) {
-      const timedOut = (e as { name?: unknown })?.name === 'TimeoutError';
-      throw new FdoTransportError(
-        timedOut ? 'ERR_AGENT_HTTP_TIMEOUT' : 'ERR_AGENT_HTTP_UNREACHABLE',
-        timedOut ? `no reply within ${timeoutMs} ms` : `the request failed: ${failure(e)}`,
-        url,
-        { cause: e },
-      );
+      throw transportFailure(e, url, timeoutMs);
     }
   }
 
@@ -114,18 +135,20 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
         throw new TypeError('send() takes a ProtocolMessage { msgType, body }');
       }
       if (STARTS.has(message.msgType)) token = undefined;
-      const { response, url } = await post(message);
-      const bearer = /^Bearer\s+(\S+)/i.exec(response.headers.get('authorization') ?? '')?.[1];
+      const { reply, url } = await post(message);
+      const bearer = /^Bearer\s+(\S+)/i.exec(reply.header('authorization') ?? '')?.[1];
       if (bearer !== undefined) token = bearer;
-      const isCbor = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/cbor';
-      const typeHeader = response.headers.get('message-type')?.trim() ?? '';
+      const isCbor = (reply.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/cbor';
+      const typeHeader = reply.header('message-type')?.trim() ?? '';
       const replyType = /^\d{1,3}$/.test(typeHeader) ? Number(typeHeader) : undefined;
-      const isErrorMessage = isCbor && (replyType === MsgType.Error || (replyType === undefined && response.status === 500));
-      if (response.status !== 200 && !isErrorMessage) {
-        await response.body?.cancel();
-        throw new FdoTransportError('ERR_AGENT_HTTP_STATUS', `HTTP ${response.status} without an FDO error message`, url);
+      const isErrorMessage = isCbor && (replyType === MsgType.Error || (replyType === undefined && reply.status === 500));
+      if (reply.status !== 200 && !isErrorMessage) {
+        reply.discard();
+        throw new FdoTransportError('ERR_AGENT_HTTP_STATUS', `HTTP ${reply.status} without an FDO error message`, url);
       }
-      const body = await readCapped(response, max, url);
+      const body = await reply.body().catch((e: unknown) => {
+        throw transportFailure(e, url, timeoutMs);
+      });
       if (isErrorMessage) {
         token = undefined;
         throw new FdoPeerError(decodeErrorMessage(body));
@@ -138,8 +161,8 @@ export function httpFdoClient(baseUrl: string, options: HttpFdoClientOptions = {
 
     async abort(message) {
       try {
-        const { response } = await post(message);
-        await response.body?.cancel();
+        const { reply } = await post(message);
+        reply.discard();
       } catch {
         // The server learns nothing more either way; the caller already has its own error.
       } finally {
