@@ -1,16 +1,15 @@
 /**
  * PKCS #10 certification requests (RFC 2986), as FDO DI carries them in DeviceMfgInfo: the device
- * proves it holds its attestation key, and the manufacturer certifies that key. asn1js writes the
- * structure and a strict DER reader reads it; node:crypto verifies, and signs with a KeyObject, while a key
- * handle signs in its keystore.
+ * proves it holds its attestation key, and the manufacturer certifies that key. A small DER
+ * writer writes the structure (asn1js is the tests' oracle) and a strict DER reader reads it;
+ * node:crypto verifies, and signs with a KeyObject, while a key handle signs in its keystore.
  */
 import { type KeyObject, verify } from 'node:crypto';
-import * as asn1js from 'asn1js';
 import { p1363ToDerSignature } from '../codec/cose/ecdsa-signature.ts';
 import { oidText, readChildren, readWhole } from './der-read.ts';
 import { CryptoError } from './errors.ts';
 import { publicKeyFromSpki } from './key-pem-import.ts';
-import { DerTag } from './lib/der-write.ts';
+import { bitString, DerTag, objectIdentifier, sequence, tlv, utf8String } from './lib/der-write.ts';
 import { isPrivateKeyLike, keyDetailsOf, type PrivateKeyLike, signWith, spkiOf } from './private-key-handle.ts';
 
 const SIGNATURES: Readonly<Record<string, { hash: 'sha256' | 'sha384' | 'sha512'; key: 'ec' | 'rsa' }>> = {
@@ -28,7 +27,16 @@ const ATTRIBUTES_TAG = 0xa0;
 const csrError = (what: string, cause?: unknown) =>
   new CryptoError('ERR_CSR_INVALID', `certification request: ${what}`, cause === undefined ? undefined : { cause });
 
-/** A DER certification request for `privateKey`, with a subject of one commonName. */
+/** RFC 2986 §4.1 version 0, and X.520 id-at-commonName (RFC 5280 Appendix A.1). */
+const VERSION_0 = Uint8Array.of(DerTag.INTEGER, 1, 0);
+const ID_AT_COMMON_NAME = objectIdentifier('2.5.4.3');
+/** RFC 2986 §4.1: no attributes, an empty [0] IMPLICIT SET. */
+const NO_ATTRIBUTES = Uint8Array.of(ATTRIBUTES_TAG, 0);
+
+/**
+ * A DER certification request for `privateKey`, with a subject of one commonName (UTF8String), no
+ * attributes, signed with the key's own hash size (SHA-384 for P-384 and RSA-3072 up).
+ */
 export function createCertificationRequest(privateKey: PrivateKeyLike, commonName: string): Uint8Array {
   if (!isPrivateKeyLike(privateKey)) throw new TypeError('createCertificationRequest needs a private KeyObject or a KeyHandle');
   const d = keyDetailsOf(privateKey);
@@ -36,33 +44,15 @@ export function createCertificationRequest(privateKey: PrivateKeyLike, commonNam
   const strong = (d.type === 'ec' && d.curve !== 'P-256') || (d.type === 'rsa' && d.modulusBits >= 3072);
   const oid =
     d.type === 'ec' ? (strong ? '1.2.840.10045.4.3.3' : '1.2.840.10045.4.3.2') : strong ? '1.2.840.113549.1.1.12' : '1.2.840.113549.1.1.11';
-  const spki = spkiOf(privateKey);
-  const name = new asn1js.Sequence({
-    value: [
-      new asn1js.Set({
-        value: [
-          new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '2.5.4.3' }), new asn1js.Utf8String({ value: commonName })] }),
-        ],
-      }),
-    ],
-  });
-  const info = new asn1js.Sequence({
-    value: [
-      new asn1js.Integer({ value: 0 }),
-      name,
-      asn1js.fromBER(new Uint8Array(spki)).result,
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [] }),
-    ],
-  });
-  const tbs = new Uint8Array(info.toBER());
+  // Name ::= SEQUENCE OF RelativeDistinguishedName (a SET of one AttributeTypeAndValue).
+  const subject = sequence(tlv(DerTag.SET, sequence(ID_AT_COMMON_NAME, utf8String(commonName))));
+  const info = sequence(VERSION_0, subject, spkiOf(privateKey), NO_ATTRIBUTES);
   const hash = (SIGNATURES[oid] as { hash: 'sha256' | 'sha384' | 'sha512' }).hash;
-  const raw = signWith(privateKey, { scheme: d.type === 'ec' ? 'ecdsa' : 'rsa-pkcs1', hash }, tbs);
+  const raw = signWith(privateKey, { scheme: d.type === 'ec' ? 'ecdsa' : 'rsa-pkcs1', hash }, info);
   const signature = d.type === 'ec' ? p1363ToDerSignature(raw) : raw;
-  const algorithm = new asn1js.Sequence({
-    value: [new asn1js.ObjectIdentifier({ value: oid }), ...(d.type === 'rsa' ? [new asn1js.Null()] : [])],
-  });
-  const csr = new asn1js.Sequence({ value: [info, algorithm, new asn1js.BitString({ valueHex: signature })] });
-  return new Uint8Array(csr.toBER());
+  // RFC 5758 §3.2: ecdsa-with-SHA* has no parameters; RFC 4055 §5: the RSA ones a NULL.
+  const algorithm = d.type === 'rsa' ? sequence(objectIdentifier(oid), Uint8Array.of(DerTag.NULL, 0)) : sequence(objectIdentifier(oid));
+  return sequence(info, algorithm, bitString(signature));
 }
 
 /**

@@ -19,6 +19,28 @@ test('a certification request round-trips for EC and RSA keys and certifies the 
   }
 });
 
+test('pkijs reads the requests written here as they are: the same bytes re-encoded, the subject, no attributes, a valid signature', async () => {
+  const cases = [
+    [generateKeyPairSync('ec', { namedCurve: 'P-256' }), '1.2.840.10045.4.3.2'],
+    [generateKeyPairSync('ec', { namedCurve: 'P-384' }), '1.2.840.10045.4.3.3'],
+    [generateKeyPairSync('rsa', { modulusLength: 2048 }), '1.2.840.113549.1.1.11'],
+    [generateKeyPairSync('rsa', { modulusLength: 3072 }), '1.2.840.113549.1.1.12'],
+  ] as const;
+  for (const [pair, oid] of cases) {
+    const csr = createCertificationRequest(pair.privateKey, 'SN-ü-0001');
+    const parsed = pkijs.CertificationRequest.fromBER(csr);
+    assert.deepEqual(new Uint8Array(parsed.toSchema().toBER()), csr, `${oid}: pkijs writes the same DER back`);
+    assert.equal(parsed.version, 0);
+    assert.equal(parsed.signatureAlgorithm.algorithmId, oid);
+    assert.deepEqual(
+      parsed.subject.typesAndValues.map((t) => [t.type, t.value.valueBlock.value]),
+      [['2.5.4.3', 'SN-ü-0001']],
+    );
+    assert.equal(parsed.attributes, undefined);
+    assert.ok(await parsed.verify(), `${oid}: pkijs verifies the self-signature`);
+  }
+});
+
 test('garbage, truncation and a broken self-signature are ERR_CSR_INVALID', () => {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const csr = createCertificationRequest(privateKey, 'device-1');
