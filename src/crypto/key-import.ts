@@ -9,6 +9,7 @@ import { coseKeyToKeyObject, decodeCoseKey } from '../codec/cose/key.ts';
 import { CryptoError, KeyFormatError } from './errors.ts';
 import { describeKey } from './key-describe.ts';
 import { type DetectedKeyFormat, detectKeyFormat, type KeyFormat } from './key-format.ts';
+import { privateKeyFromPkcs8, publicKeyFromSpki } from './key-pem-import.ts';
 import { keyAlgorithmOid } from './lib/der.ts';
 
 export interface ImportKeyOptions {
@@ -29,7 +30,7 @@ export function importPublicKey(input: Uint8Array | string, options: ImportKeyOp
   let key: KeyObject;
   switch (found.format) {
     case 'spki':
-      key = viaNode('spki', der, () => createPublicKey({ key: der, format: 'der', type: 'spki' }));
+      key = viaNode('spki', der, () => publicKeyFromSpki(der));
       break;
     case 'pkcs1-public':
       key = viaNode('pkcs1-public', der, () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }));
@@ -51,7 +52,7 @@ export function importPrivateKey(input: Uint8Array | string, options: ImportKeyO
   let key: KeyObject;
   switch (found.format) {
     case 'pkcs8':
-      key = viaNode('pkcs8', der, () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
+      key = viaNode('pkcs8', der, () => privateKeyFromPkcs8(der));
       break;
     case 'sec1':
       key = viaNode('sec1', der, () => createPrivateKey({ key: der, format: 'der', type: 'sec1' }));

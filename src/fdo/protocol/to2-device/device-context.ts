@@ -1,5 +1,5 @@
 /** What several TO2 device messages share: the credential and its key, and fields of the stored state. */
-import { createPrivateKey } from 'node:crypto';
+import { privateKeyFromPkcs8 } from '../../../crypto/key-pem-import.ts';
 import type { PrivateKeyLike } from '../../../crypto/private-key-handle.ts';
 import { decodeDeviceCredential } from '../../credential/credential-decode.ts';
 import type { DeviceCredential } from '../../credential/device-credential.ts';
@@ -8,7 +8,7 @@ import { bytesField } from '../lib/to2-state-fields.ts';
 import type { To2DeviceOptions, To2DeviceState } from './types.ts';
 
 export async function deviceKey(options: To2DeviceOptions, dc: DeviceCredential): Promise<PrivateKeyLike> {
-  if ('pkcs8' in dc.deviceKey) return createPrivateKey({ key: Buffer.from(dc.deviceKey.pkcs8), format: 'der', type: 'pkcs8' });
+  if ('pkcs8' in dc.deviceKey) return privateKeyFromPkcs8(dc.deviceKey.pkcs8);
   const key = await options.deviceKeys?.privateKeyFor(dc.deviceKey.keystoreRef);
   if (key === undefined) throw to2Error('ERR_FDO_TO2_KEY_UNAVAILABLE', 'the device attestation key is not in the keystore');
   return key;
