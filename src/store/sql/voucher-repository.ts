@@ -2,6 +2,7 @@ import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../errors.t
 import type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from '../voucher-repository.ts';
 import type { SqlContext } from './context.ts';
 import { bytes, date, decodeCursor, guidBytes, guidHex, optionalDate, paged, pageLimit } from './rows.ts';
+import { SELECT_VOUCHER, UPSERT_VOUCHER } from './voucher-queries.ts';
 
 interface Row {
   side: string;
@@ -28,25 +29,17 @@ function record(r: Row): VoucherRecord {
   };
 }
 
-export function sqlVoucherRepository({ db, clock }: SqlContext): VoucherRepository {
+export function sqlVoucherRepository({ db, clock, prepared }: SqlContext): VoucherRepository {
   const get = async (side: VoucherSide, guid: Uint8Array) => {
-    const row = await db.selectFrom('vouchers').selectAll().where('side', '=', side).where('guid', '=', guidHex(guid)).executeTakeFirst();
+    const row = (await prepared.run(db, SELECT_VOUCHER, { side, guid: guidHex(guid) })).rows[0];
     return row === undefined ? undefined : record(row);
   };
   return {
     async put({ side, guid, voucher, state, diAuthorisedBy }) {
       const now = clock().getTime();
-      const di_authorised_by = diAuthorisedBy ?? null;
-      // The row as written comes back with the write (RETURNING): no read of it afterwards.
-      const row = await db
-        .insertInto('vouchers')
-        .values({ side, guid: guidHex(guid), voucher, state, created_at: now, updated_at: now, registered_until: null, di_authorised_by })
-        // New voucher bytes (a resale, a replacement) are not registered yet, whatever the old ones were.
-        .onConflict((oc) =>
-          oc.columns(['side', 'guid']).doUpdateSet({ voucher, state, updated_at: now, registered_until: null, di_authorised_by }),
-        )
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const params = { side, guid: guidHex(guid), voucher, state, now, diAuthorisedBy: diAuthorisedBy ?? null };
+      const row = (await prepared.run(db, UPSERT_VOUCHER, params)).rows[0];
+      if (row === undefined) throw new Error('vouchers: an upsert returned no row');
       return record(row);
     },
     get,
