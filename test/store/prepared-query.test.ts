@@ -25,7 +25,12 @@ import {
   SELECT_SESSION,
   UPDATE_SESSION,
 } from '../../src/store/sql/session-queries.ts';
-import { SELECT_VOUCHER, UPSERT_VOUCHER } from '../../src/store/sql/voucher-queries.ts';
+import {
+  SELECT_VOUCHER,
+  UPDATE_VOUCHER_REGISTERED_UNTIL,
+  UPDATE_VOUCHER_STATE_FROM,
+  UPSERT_VOUCHER,
+} from '../../src/store/sql/voucher-queries.ts';
 import type { CountedTable } from '../../src/store/store.ts';
 
 /** Kysely handles that compile (and run nothing) in each dialect. */
@@ -63,6 +68,8 @@ const cases: [string, PreparedQuery<never, unknown>, Record<string, unknown>][] 
   ['count open sessions', COUNT_OPEN_SESSIONS, { protocol: 'to2', now: 5 }],
   ['select voucher', SELECT_VOUCHER, { side: 'owner', guid }],
   ['upsert voucher', UPSERT_VOUCHER, { side: 'owner', guid, voucher: bytes, state: 'imported', now: 5, diAuthorisedBy: null }],
+  ['move voucher state', UPDATE_VOUCHER_STATE_FROM, { side: 'owner', guid, state: 'registered', now: 5, expected: 'imported' }],
+  ['set registered until', UPDATE_VOUCHER_REGISTERED_UNTIL, { side: 'owner', guid, until: 9, now: 5 }],
   ['append audit record', INSERT_AUDIT_RECORD, { at: 5, actor: 'a', action: 'b', subject: 'c', details: '{}' }],
   ['select registration', SELECT_REGISTRATION, { guid }],
   ['select device with labels', SELECT_DEVICE_WITH_LABELS, { guid }],

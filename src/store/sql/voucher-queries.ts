@@ -32,3 +32,18 @@ export const UPSERT_VOUCHER = preparedQuery(
       // The row as written comes back with the write (RETURNING): no read of it afterwards.
       .returningAll(),
 );
+
+/** A voucher moved on from the one state it was expected in (the transition table gives one). */
+export const UPDATE_VOUCHER_STATE_FROM = preparedQuery(
+  (db, p: { side: string; guid: string; state: string; now: number; expected: string }) =>
+    db
+      .updateTable('vouchers')
+      .set({ state: p.state, updated_at: p.now })
+      .where('side', '=', p.side)
+      .where('guid', '=', p.guid)
+      .where('state', 'in', [p.expected]),
+);
+
+export const UPDATE_VOUCHER_REGISTERED_UNTIL = preparedQuery((db, p: { side: string; guid: string; until: number; now: number }) =>
+  db.updateTable('vouchers').set({ registered_until: p.until, updated_at: p.now }).where('side', '=', p.side).where('guid', '=', p.guid),
+);
