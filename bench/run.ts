@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, onboarding-floor, onboarding-statements, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, onboarding-floor, onboarding-statements, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download, store-query); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `onboarding` compares `iotopia up` with 1 worker and with `--workers N` (default 2) in one run,
  * on `--store sqlite` (default), `postgres` or `both` (PostgreSQL from IOTOPIA_TEST_PG_URL or
@@ -32,6 +32,7 @@ import { onboardingCryptoFloor } from './onboarding-floor.ts';
 import { onboardingStatementsBench } from './onboarding-statements.ts';
 import { releasePayloadsBench } from './release-payloads.ts';
 import { serverRssBench } from './server-rss.ts';
+import { storeQueryBench } from './store-query.ts';
 import { suitBench } from './suit.ts';
 import { suitProcessBench } from './suit-process.ts';
 import { suitReportBench } from './suit-report.ts';
@@ -62,6 +63,7 @@ const KNOWN = [
   'release-payloads',
   'server-rss',
   'artifact-download',
+  'store-query',
 ] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
@@ -106,5 +108,6 @@ if (wanted('device-poll')) doc.devicePoll = await devicePollBench(seconds, args)
 if (wanted('release-payloads')) doc.releasePayloads = await releasePayloadsBench();
 if (wanted('server-rss')) doc.serverRss = await serverRssBench(seconds, args);
 if (wanted('artifact-download')) doc.artifactDownload = await artifactDownloadBench(seconds);
+if (wanted('store-query')) doc.storeQuery = await storeQueryBench(seconds);
 if (wanted('interop')) doc.interop = await interopBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { Kysely, sql } from 'kysely';
+import { openStore } from '../../src/store/open-store.ts';
 import type { Database } from '../../src/store/schema.ts';
+import { runFenced } from '../../src/store/session-fence.ts';
 import { createSqliteDialect } from '../../src/store/sqlite/dialect.ts';
 import { durabilityOf } from '../../src/store/sqlite/durability.ts';
 
@@ -87,6 +89,52 @@ test('on SQLite a transaction and a write outside one run with FULL, a session w
     );
   } finally {
     await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a store on SQLite: its precompiled session writes switch nothing, its other writes and a fenced transaction switch to FULL and back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-durability-'));
+  const store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`, { kek: new Uint8Array(32).fill(7) });
+  const expiresAt = new Date(Date.now() + 60_000);
+  const guid = new Uint8Array(16).fill(1);
+  const w = watch();
+  const step = async (fn: () => Promise<unknown>) => {
+    w.switches.length = 0;
+    await fn();
+    assert.ok(
+      w.switches.every((s) => !s.inTransaction),
+      'no pragma inside a transaction',
+    );
+    return w.switches.map((s) => s.sql);
+  };
+  const fullAndBack = ['PRAGMA synchronous = FULL', 'PRAGMA synchronous = NORMAL'];
+  try {
+    const session = async () => {
+      await store.sessions.create('t', { role: 'owner', protocol: 'to2', state: {}, expiresAt });
+      await store.sessions.get('t');
+      await store.sessions.update('t', 1, { n: 1 }, expiresAt);
+      await store.sessions.advance('t', 2);
+      await store.sessions.countOpen('to2', new Date());
+    };
+    assert.deepEqual(await step(session), []);
+    assert.deepEqual(
+      await step(() => store.vouchers.put({ side: 'owner', guid, voucher: Uint8Array.of(1), state: 'imported' })),
+      fullAndBack,
+    );
+    assert.deepEqual(await step(() => store.devices.upsert({ guid, state: 'owned' })), fullAndBack);
+    assert.deepEqual(await step(() => store.audit.append({ actor: 'a', action: 'b', subject: 'c' })), fullAndBack);
+    // A transaction of a session message advances the session first, inside the transaction.
+    const fenced = () =>
+      runFenced({ sessions: store.sessions, token: 't', version: 3 }, () =>
+        store.transaction((r) => r.audit.append({ actor: 'a', action: 'b', subject: 'c' })),
+      );
+    assert.deepEqual(await step(fenced), fullAndBack);
+    assert.equal((await store.sessions.get('t'))?.version, 4);
+    assert.deepEqual(await step(() => store.sessions.delete('t', 4)), []);
+  } finally {
+    w.restore();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

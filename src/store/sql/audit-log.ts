@@ -1,6 +1,7 @@
 import type { AuditLog, AuditRecord } from '../audit-log.ts';
 import { ERR_STORE_CURSOR, StoreError } from '../errors.ts';
 import type { SqlContext } from './context.ts';
+import { preparedQuery } from './prepared-query.ts';
 import { date, decodeCursor, millis, paged, pageLimit } from './rows.ts';
 
 interface Row {
@@ -21,15 +22,17 @@ const record = (r: Row): AuditRecord => ({
   details: JSON.parse(r.details) as Record<string, unknown>,
 });
 
-export function sqlAuditLog({ db, clock }: SqlContext): AuditLog {
+/** Appending is in every audited change: precompiled (prepared-query.ts). */
+export const INSERT_AUDIT_RECORD = preparedQuery((db, p: { at: number; actor: string; action: string; subject: string; details: string }) =>
+  db.insertInto('audit_log').values({ at: p.at, actor: p.actor, action: p.action, subject: p.subject, details: p.details }).returning('id'),
+);
+
+export function sqlAuditLog({ db, clock, prepared }: SqlContext): AuditLog {
   return {
     async append({ actor, action, subject, details = {} }) {
       const at = clock().getTime();
-      const row = await db
-        .insertInto('audit_log')
-        .values({ at, actor, action, subject, details: JSON.stringify(details) })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const row = (await prepared.run(db, INSERT_AUDIT_RECORD, { at, actor, action, subject, details: JSON.stringify(details) })).rows[0];
+      if (row === undefined) throw new Error('audit_log: an insert returned no id');
       return { id: millis(row.id), at: new Date(at), actor, action, subject, details: JSON.parse(JSON.stringify(details)) };
     },
     async list(page) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Dialect } from '../schema.ts';
 import type { SecretBox } from '../secret-box.ts';
+import type { PreparedQueries } from './prepared-queries.ts';
 
 /** What every SQL repository is built from: a Kysely handle (the database or one transaction). */
 export interface SqlContext {
@@ -8,4 +9,6 @@ export interface SqlContext {
   dialect: Dialect;
   box: SecretBox;
   clock: () => Date;
+  /** The store's precompiled hot queries, run on `db`. */
+  prepared: PreparedQueries;
 }

@@ -9,6 +9,7 @@ import {
 } from '../device-repository.ts';
 import { ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
 import type { SqlContext } from './context.ts';
+import { SELECT_DEVICE_WITH_LABELS, UPSERT_DEVICE } from './device-queries.ts';
 import { date, decodeCursor, guidBytes, guidHex, optionalDate, paged, pageLimit } from './rows.ts';
 
 interface Row {
@@ -78,7 +79,7 @@ function checkLabels(labels: string[]): string[] {
   return unique;
 }
 
-export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository {
+export function sqlDeviceRepository({ db, clock, prepared }: SqlContext): DeviceRepository {
   /** The labels of the devices `guids` (hex), by GUID. */
   async function labelsOf(guids: string[]): Promise<Map<string, Labels>> {
     const out = new Map<string, Labels>();
@@ -96,16 +97,8 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
     return rows.map((r) => record(r, labels.get(r.guid)));
   };
   const one = async (row: Row | undefined) => (row === undefined ? undefined : (await withLabels([row]))[0]);
-  /** The device with its labels in one query (a poll reads it): one row per label, or one without. */
   const get = async (guid: Uint8Array): Promise<DeviceRecord | undefined> => {
-    const rows = await db
-      .selectFrom('devices')
-      .leftJoin('device_labels', 'device_labels.guid', 'devices.guid')
-      .selectAll('devices')
-      .select(['device_labels.kind', 'device_labels.label'])
-      .where('devices.guid', '=', guidHex(guid))
-      .orderBy('device_labels.label')
-      .execute();
+    const { rows } = await prepared.run(db, SELECT_DEVICE_WITH_LABELS, { guid: guidHex(guid) });
     const first = rows[0];
     if (first === undefined) return undefined;
     const labels: Labels = { tags: [], groups: [] };
@@ -115,12 +108,7 @@ export function sqlDeviceRepository({ db, clock }: SqlContext): DeviceRepository
   return {
     async upsert({ guid, state }) {
       const now = clock().getTime();
-      const activated = state === 'active' ? { activated_at: now } : {};
-      await db
-        .insertInto('devices')
-        .values({ guid: guidHex(guid), state, replacement_guid: null, created_at: now, updated_at: now, onboarded_at: null, ...activated })
-        .onConflict((oc) => oc.column('guid').doUpdateSet({ state, updated_at: now }))
-        .execute();
+      await prepared.run(db, UPSERT_DEVICE, { guid: guidHex(guid), state, now, activatedAt: state === 'active' ? now : null });
       if (state === 'active')
         await db
           .updateTable('devices')

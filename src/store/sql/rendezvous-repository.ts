@@ -1,5 +1,6 @@
 import type { RendezvousRegistration, RendezvousRepository } from '../rendezvous-repository.ts';
 import type { SqlContext } from './context.ts';
+import { preparedQuery } from './prepared-query.ts';
 import { affected, bytes, date, decodeCursor, guidBytes, guidHex, paged, pageLimit } from './rows.ts';
 
 interface Row {
@@ -16,7 +17,12 @@ const record = (r: Row): RendezvousRegistration => ({
   expiresAt: date(r.expires_at),
 });
 
-export function sqlRendezvousRepository({ db, clock }: SqlContext): RendezvousRepository {
+/** TO1 and TO0 read a registration by GUID: precompiled (prepared-query.ts). */
+export const SELECT_REGISTRATION = preparedQuery((db, p: { guid: string }) =>
+  db.selectFrom('rendezvous').selectAll().where('guid', '=', p.guid),
+);
+
+export function sqlRendezvousRepository({ db, clock, prepared }: SqlContext): RendezvousRepository {
   return {
     async put({ guid, to1d, voucher, expiresAt }) {
       const now = clock().getTime();
@@ -43,7 +49,7 @@ export function sqlRendezvousRepository({ db, clock }: SqlContext): RendezvousRe
       return affected(result) === 1;
     },
     async get(guid) {
-      const row = await db.selectFrom('rendezvous').selectAll().where('guid', '=', guidHex(guid)).executeTakeFirst();
+      const row = (await prepared.run(db, SELECT_REGISTRATION, { guid: guidHex(guid) })).rows[0];
       return row === undefined ? undefined : record(row);
     },
     async list(page) {

@@ -3,34 +3,38 @@ import { ERR_STORE_DUPLICATE, StoreError } from '../errors.ts';
 import { hashSecret } from '../hash-secret.ts';
 import type { SessionRepository } from '../session-repository.ts';
 import type { SqlContext } from './context.ts';
+import { changedRows } from './prepared-queries.ts';
 import { affected, date, millis } from './rows.ts';
+import {
+  ADVANCE_SESSION,
+  COUNT_OPEN_SESSIONS,
+  DELETE_SESSION,
+  DELETE_SESSION_AT,
+  INSERT_SESSION,
+  SELECT_SESSION,
+  UPDATE_SESSION,
+} from './session-queries.ts';
 import { decodeSessionState, encodeSessionState } from './session-state.ts';
 
-export function sqlSessionRepository({ db, box, clock }: SqlContext): SessionRepository {
+export function sqlSessionRepository({ db, box, clock, prepared }: SqlContext): SessionRepository {
   const seal = (tokenHash: string, state: unknown) => encodeSessionState(box, tokenHash, state);
   return {
     async create(token, { role, protocol, state, expiresAt }) {
       const tokenHash = hashSecret(token);
       const now = clock().getTime();
-      const r = await db
-        .insertInto('sessions')
-        .values({
-          token_hash: tokenHash,
-          role,
-          protocol,
-          state: seal(tokenHash, state),
-          version: 1,
-          expires_at: expiresAt.getTime(),
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((oc) => oc.column('token_hash').doNothing())
-        .executeTakeFirst();
-      if (affected(r) === 0) throw new StoreError(ERR_STORE_DUPLICATE, 'a session with this token exists');
+      const r = await prepared.run(db, INSERT_SESSION, {
+        tokenHash,
+        role,
+        protocol,
+        state: seal(tokenHash, state),
+        expiresAt: expiresAt.getTime(),
+        now,
+      });
+      if (changedRows(r) === 0) throw new StoreError(ERR_STORE_DUPLICATE, 'a session with this token exists');
     },
     async get(token) {
       const tokenHash = hashSecret(token);
-      const row = await db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      const row = (await prepared.run(db, SELECT_SESSION, { tokenHash })).rows[0];
       if (row === undefined) return undefined;
       return {
         role: row.role as FdoRole,
@@ -44,41 +48,35 @@ export function sqlSessionRepository({ db, box, clock }: SqlContext): SessionRep
       const tokenHash = hashSecret(token);
       // One conditional UPDATE is the whole protocol: the row's version decides the race inside the
       // database, so replicas need no lock and no shared memory.
-      const r = await db
-        .updateTable('sessions')
-        .set({
-          state: seal(tokenHash, state),
-          version: expectedVersion + 1,
-          expires_at: expiresAt.getTime(),
-          updated_at: clock().getTime(),
-        })
-        .where('token_hash', '=', tokenHash)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      return affected(r) === 1;
+      const r = await prepared.run(db, UPDATE_SESSION, {
+        tokenHash,
+        expectedVersion,
+        nextVersion: expectedVersion + 1,
+        state: seal(tokenHash, state),
+        expiresAt: expiresAt.getTime(),
+        now: clock().getTime(),
+      });
+      return changedRows(r) === 1;
     },
     async advance(token, expectedVersion) {
-      const r = await db
-        .updateTable('sessions')
-        .set({ version: expectedVersion + 1 })
-        .where('token_hash', '=', hashSecret(token))
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      return affected(r) === 1;
+      const r = await prepared.run(db, ADVANCE_SESSION, {
+        tokenHash: hashSecret(token),
+        expectedVersion,
+        nextVersion: expectedVersion + 1,
+      });
+      return changedRows(r) === 1;
     },
     async delete(token, expectedVersion) {
-      let q = db.deleteFrom('sessions').where('token_hash', '=', hashSecret(token));
-      if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
-      return affected(await q.executeTakeFirst()) === 1;
+      const tokenHash = hashSecret(token);
+      const r =
+        expectedVersion === undefined
+          ? await prepared.run(db, DELETE_SESSION, { tokenHash })
+          : await prepared.run(db, DELETE_SESSION_AT, { tokenHash, expectedVersion });
+      return changedRows(r) === 1;
     },
     async countOpen(protocol, now) {
-      const row = await db
-        .selectFrom('sessions')
-        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-        .where('protocol', '=', protocol)
-        .where('expires_at', '>', now.getTime())
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+      const row = (await prepared.run(db, COUNT_OPEN_SESSIONS, { protocol, now: now.getTime() })).rows[0];
+      return Number(row?.n ?? 0);
     },
     async deleteExpired(now = clock()) {
       return affected(await db.deleteFrom('sessions').where('expires_at', '<=', now.getTime()).executeTakeFirst());

@@ -22,6 +22,7 @@ import { checkKek } from './kek-check.ts';
 import { sqlKeyRepository } from './key-repository.ts';
 import { sqlMudFileRepository } from './mud-file-repository.ts';
 import { sqlPayloadRepository } from './payload-repository.ts';
+import { preparedQueries } from './prepared-queries.ts';
 import { sqlReleaseRepository } from './release-repository.ts';
 import { sqlRendezvousRepository } from './rendezvous-repository.ts';
 import { resealAll } from './reseal.ts';
@@ -90,7 +91,13 @@ export async function createSqlStore(
   const current: SecretBox = { seal: (p, c) => box.seal(p, c), open: (v, c) => box.open(v, c) };
   const writes = writeCounts();
   const counted = db.withPlugin(writes.plugin);
-  const ctx: SqlContext = { db: counted, dialect, box: current, clock: options?.clock ?? (() => new Date()) };
+  const ctx: SqlContext = {
+    db: counted,
+    dialect,
+    box: current,
+    clock: options?.clock ?? (() => new Date()),
+    prepared: preparedQueries(writes.bump),
+  };
   let closing: Promise<void> | undefined;
   try {
     box = createSecretBox(options?.kek);

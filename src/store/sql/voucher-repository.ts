@@ -1,7 +1,9 @@
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
 import type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from '../voucher-repository.ts';
 import type { SqlContext } from './context.ts';
+import { changedRows } from './prepared-queries.ts';
 import { bytes, date, decodeCursor, guidBytes, guidHex, optionalDate, paged, pageLimit } from './rows.ts';
+import { SELECT_VOUCHER, UPDATE_VOUCHER_REGISTERED_UNTIL, UPDATE_VOUCHER_STATE_FROM, UPSERT_VOUCHER } from './voucher-queries.ts';
 
 interface Row {
   side: string;
@@ -28,50 +30,46 @@ function record(r: Row): VoucherRecord {
   };
 }
 
-export function sqlVoucherRepository({ db, clock }: SqlContext): VoucherRepository {
+export function sqlVoucherRepository({ db, clock, prepared }: SqlContext): VoucherRepository {
   const get = async (side: VoucherSide, guid: Uint8Array) => {
-    const row = await db.selectFrom('vouchers').selectAll().where('side', '=', side).where('guid', '=', guidHex(guid)).executeTakeFirst();
+    const row = (await prepared.run(db, SELECT_VOUCHER, { side, guid: guidHex(guid) })).rows[0];
     return row === undefined ? undefined : record(row);
+  };
+  /** Rows moved to `state` from the one state expected (precompiled). */
+  const setStateFrom = async (side: VoucherSide, guid: Uint8Array, state: VoucherState, expected: VoucherState) =>
+    changedRows(await prepared.run(db, UPDATE_VOUCHER_STATE_FROM, { side, guid: guidHex(guid), state, now: clock().getTime(), expected }));
+  /** Rows moved to `state` from any state, or from one of several. */
+  const setStateIn = async (side: VoucherSide, guid: Uint8Array, state: VoucherState, expected?: readonly VoucherState[]) => {
+    let q = db
+      .updateTable('vouchers')
+      .set({ state, updated_at: clock().getTime() })
+      .where('side', '=', side)
+      .where('guid', '=', guidHex(guid));
+    if (expected !== undefined) q = q.where('state', 'in', [...expected]);
+    return Number((await q.executeTakeFirst()).numUpdatedRows);
   };
   return {
     async put({ side, guid, voucher, state, diAuthorisedBy }) {
       const now = clock().getTime();
-      const di_authorised_by = diAuthorisedBy ?? null;
-      // The row as written comes back with the write (RETURNING): no read of it afterwards.
-      const row = await db
-        .insertInto('vouchers')
-        .values({ side, guid: guidHex(guid), voucher, state, created_at: now, updated_at: now, registered_until: null, di_authorised_by })
-        // New voucher bytes (a resale, a replacement) are not registered yet, whatever the old ones were.
-        .onConflict((oc) =>
-          oc.columns(['side', 'guid']).doUpdateSet({ voucher, state, updated_at: now, registered_until: null, di_authorised_by }),
-        )
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const params = { side, guid: guidHex(guid), voucher, state, now, diAuthorisedBy: diAuthorisedBy ?? null };
+      const row = (await prepared.run(db, UPSERT_VOUCHER, params)).rows[0];
+      if (row === undefined) throw new Error('vouchers: an upsert returned no row');
       return record(row);
     },
     get,
     async setState(side, guid, state, expected) {
       if (expected !== undefined && expected.length === 0) throw new TypeError('setState: expected names no state');
-      let q = db
-        .updateTable('vouchers')
-        .set({ state, updated_at: clock().getTime() })
-        .where('side', '=', side)
-        .where('guid', '=', guidHex(guid));
-      if (expected !== undefined) q = q.where('state', 'in', [...expected]);
-      const r = await q.executeTakeFirst();
-      if (r.numUpdatedRows !== 0n) return;
+      const [only] = expected?.length === 1 ? expected : [];
+      const r = only !== undefined ? await setStateFrom(side, guid, state, only) : await setStateIn(side, guid, state, expected);
+      if (r !== 0) return;
       const now = await get(side, guid);
       if (now === undefined) throw new StoreError(ERR_STORE_NOT_FOUND, `no ${side} voucher ${guidHex(guid)}`);
       throw new StoreError(ERR_STORE_CONFLICT, `${side} voucher ${guidHex(guid)} is ${now.state}, not ${expected?.join(' or ')}`);
     },
     async setRegisteredUntil(side, guid, until) {
-      const r = await db
-        .updateTable('vouchers')
-        .set({ registered_until: until.getTime(), updated_at: clock().getTime() })
-        .where('side', '=', side)
-        .where('guid', '=', guidHex(guid))
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new StoreError(ERR_STORE_NOT_FOUND, `no ${side} voucher ${guidHex(guid)}`);
+      const params = { side, guid: guidHex(guid), until: until.getTime(), now: clock().getTime() };
+      if (changedRows(await prepared.run(db, UPDATE_VOUCHER_REGISTERED_UNTIL, params)) === 0)
+        throw new StoreError(ERR_STORE_NOT_FOUND, `no ${side} voucher ${guidHex(guid)}`);
     },
     async list(side, page) {
       const limit = pageLimit(page);

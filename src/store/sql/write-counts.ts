@@ -22,6 +22,8 @@ const COUNTED: ReadonlySet<string> = new Set<CountedTable>(['devices', 'device_c
 export interface WriteCounts {
   plugin: KyselyPlugin;
   count(table: CountedTable): number;
+  /** Counts one write to `table` by hand: a precompiled query reaches no plugin's transformQuery. */
+  bump(table: CountedTable): void;
 }
 
 interface TableNode extends OperationNode {
@@ -43,12 +45,12 @@ function setColumns(node: UpdateQueryNode): string[] {
 const onlySighting = (node: UpdateQueryNode) => setColumns(node).every((c) => c.startsWith('last_seen_'));
 
 /** The counted table a write statement changes, if any. */
-function writtenTable(node: RootOperationNode): string | undefined {
+export function countedTableOf(node: RootOperationNode): CountedTable | undefined {
   let name: string | undefined;
   if (node.kind === 'InsertQueryNode') name = tableName(node.into);
   else if (node.kind === 'UpdateQueryNode') name = onlySighting(node) ? undefined : tableName(node.table);
   else if (node.kind === 'DeleteQueryNode') name = tableName(node.from.froms[0]);
-  return name !== undefined && COUNTED.has(name) ? name : undefined;
+  return name !== undefined && COUNTED.has(name) ? (name as CountedTable) : undefined;
 }
 
 export function writeCounts(): WriteCounts {
@@ -57,9 +59,10 @@ export function writeCounts(): WriteCounts {
   const bump = (t: string) => counts.set(t, (counts.get(t) ?? 0) + 1);
   return {
     count: (table) => counts.get(table) ?? 0,
+    bump,
     plugin: {
       transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
-        const t = writtenTable(node);
+        const t = countedTableOf(node);
         if (t !== undefined) {
           // Before the write (a read started now cannot be trusted) and after it (one that began
           // in between read the old rows).
