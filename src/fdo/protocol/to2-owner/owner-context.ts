@@ -74,14 +74,15 @@ export function keepVoucher(options: To2OwnerOptions, hash: string, voucher: Own
  * the store and refused if the store no longer holds exactly the one the session began with.
  */
 export async function loadVoucher(options: To2OwnerOptions, s: To2OwnerState, o: { current?: boolean } = {}): Promise<LoadedVoucher> {
-  const known = o.current === true ? undefined : kept.get(options)?.get(s.voucherHash);
-  if (known !== undefined) return known;
+  const known = kept.get(options)?.get(s.voucherHash);
+  if (known !== undefined && o.current !== true) return known;
   const guid = bytesField(s.guid, 'guid', 16);
   const rec = await options.vouchers.get(guid);
   if (rec === undefined || sha256(rec.voucher) !== s.voucherHash) {
     throw to2Error('ERR_FDO_TO2_VOUCHER_CHANGED', 'the stored voucher changed or vanished during the session');
   }
-  return keepVoucher(options, s.voucherHash, parseVoucher(rec.voucher));
+  // The same bytes: what was parsed from them before still holds.
+  return known ?? keepVoucher(options, s.voucherHash, parseVoucher(rec.voucher));
 }
 
 export function sessionOf(s: To2OwnerState): SessionState {
