@@ -162,8 +162,9 @@ async function planFor(guid: Uint8Array, voucher: Uint8Array, diAuthorisedBy: st
 
 /** The owner import and its registration, in DI's transaction `r`; resolves what to report. */
 async function applyIn(r: Repositories, guid: Uint8Array, plan: Plan & { extended: Uint8Array }, o: AutoOwnerOptions): Promise<unknown> {
-  // A start-up sweep on another replica may have recorded (and registered) it already.
-  if (!(await o.ownerStore.addIfAbsentIn(r, guid, plan.extended))) return undefined;
+  // A start-up sweep on another replica may have recorded (and registered) it already. DI's
+  // transaction made the device record just now: it is `manufactured`.
+  if (!(await o.ownerStore.addIfAbsentIn(r, guid, plan.extended, 'manufactured'))) return undefined;
   if (plan.refused !== undefined) {
     await recordTo0FailureIn(r, guid, { at: o.clock(), error: describeFailure(plan.refused), actor: AUTO_OWNER_ACTOR });
     return plan.error;

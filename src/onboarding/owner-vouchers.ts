@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { To2OwnerVoucherStore } from '../fdo/protocol/to2-owner.ts';
 import { guidToHex } from '../fdo/types/guid.ts';
 import { activateDeliveredCredential } from '../lifecycle/device-credentials.ts';
 import { moveDevice } from '../lifecycle/device-states.ts';
+import type { DeviceState } from '../store/device-repository.ts';
 import { ERR_STORE_CONFLICT, ERR_STORE_NOT_FOUND, StoreError } from '../store/errors.ts';
 import { outsideFence } from '../store/session-fence.ts';
 import type { Repositories, Store } from '../store/store.ts';
@@ -34,8 +36,11 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
   add(guid: Uint8Array, voucher: Uint8Array): Promise<void>;
   /** Like `add`, unless the owner already holds a voucher for the GUID: then nothing changes and it resolves false. */
   addIfAbsent(guid: Uint8Array, voucher: Uint8Array): Promise<boolean>;
-  /** `addIfAbsent` inside the transaction `r` (DI's, when auto-owner imports what DI made). */
-  addIfAbsentIn(r: Repositories, guid: Uint8Array, voucher: Uint8Array): Promise<boolean>;
+  /**
+   * `addIfAbsent` inside the transaction `r` (DI's, when auto-owner imports what DI made);
+   * `device` is the device record's state when this transaction just wrote it (spares reading it back).
+   */
+  addIfAbsentIn(r: Repositories, guid: Uint8Array, voucher: Uint8Array, device?: DeviceState): Promise<boolean>;
   deviceProved(guid: Uint8Array): Promise<void>;
   /**
    * Hands the device on: its current voucher (found from any GUID the device had here) is extended
@@ -50,6 +55,7 @@ export interface StoreOwnerVoucherStore extends To2OwnerVoucherStore {
 /** Replacement links followed at most, so that a damaged device table cannot loop. */
 const MAX_CHAIN = 64;
 
+const voucherSha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 /**
@@ -103,14 +109,14 @@ export interface StoreOwnerVoucherOptions {
 
 export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherOptions = {}): StoreOwnerVoucherStore {
   const actor = options.actor ?? 'owner';
-  const record = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
+  const record = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array, device?: DeviceState) => {
     await moveVoucher(r, guid, 'imported', { voucher });
-    await moveDevice(r, guid, 'owned');
+    await moveDevice(r, guid, 'owned', device === undefined ? {} : { current: device });
     await r.audit.append({ actor, action: 'voucher.imported', subject: guidToHex(guid), details: { bytes: voucher.length } });
   };
-  const addIfAbsentIn = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array) => {
+  const addIfAbsentIn = async (r: Repositories, guid: Uint8Array, voucher: Uint8Array, device?: DeviceState) => {
     if ((await r.vouchers.get('owner', guid)) !== undefined) return false;
-    await record(r, guid, voucher);
+    await record(r, guid, voucher, device);
     return true;
   };
   return {
@@ -121,12 +127,16 @@ export function storeOwnerVoucherStore(store: Store, options: StoreOwnerVoucherO
       const v = await store.vouchers.get('owner', guid);
       return v === undefined || !HELD_STATES.includes(v.state) ? undefined : { guid: v.guid, voucher: v.voucher };
     },
-    async onboarded(guid, { replacementGuid, replacementVoucher, deviceInfo, peerAddress, deliveredCredential }) {
+    async onboarded(guid, { replacementGuid, replacementVoucher, deviceInfo, peerAddress, deliveredCredential, voucherHash }) {
       let certificateMudUrl: string | undefined;
       let key = guid;
       await store.transaction(async (r) => {
         // Read once: its state conditions the move below, and its certificate may carry a MUD URL.
         const held = await r.vouchers.get('owner', guid);
+        // The session ran with one voucher: another in its place (imported meanwhile) ends it here.
+        if (voucherHash !== undefined && (held === undefined || voucherSha256(held.voucher) !== voucherHash)) {
+          throw new StoreError(ERR_STORE_CONFLICT, `the voucher of ${guidToHex(guid)} changed during its TO2 session`);
+        }
         // A device that declared no MUD URL may carry one in its certificate (RFC 8520 §11).
         if (deviceInfo?.mudUrl === undefined) {
           certificateMudUrl = held === undefined ? undefined : voucherCertificateMudUrl(held.voucher);

@@ -113,6 +113,11 @@ export interface To2Result {
    * when that plan completed (the device took the provision and answered `done`).
    */
   deliveredCredential?: DeviceApiCredential;
+  /**
+   * SHA-256 (base64) of the voucher the session ran with, as TO2.HelloDevice read it: the store
+   * records the outcome only if it still holds exactly those bytes when it commits.
+   */
+  voucherHash?: string;
 }
 
 export interface OwnerVoucherStore {

@@ -27,6 +27,7 @@ import { campaignRetries } from './0019-campaign-retries.ts';
 import { deviceLastSeen } from './0020-device-last-seen.ts';
 import { deviceGuidsRotationSweep } from './0021-device-guids-rotation-sweep.ts';
 import { changeGenerations } from './0022-change-generations.ts';
+import { settingsGeneration } from './0023-settings-generation.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -53,6 +54,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0020-device-last-seen': deviceLastSeen(),
     '0021-device-guids-rotation-sweep': deviceGuidsRotationSweep(),
     '0022-change-generations': changeGenerations(dialect),
+    '0023-settings-generation': settingsGeneration(dialect),
   };
 }
 

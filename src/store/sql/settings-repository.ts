@@ -4,13 +4,23 @@ import { MAX_SETTING_BYTES, type SettingRecord, type SettingsRepository } from '
 import type { SqlContext } from './context.ts';
 import { affected, date, decodeCursor, paged, pageLimit } from './rows.ts';
 import { settingValueContext } from './seal-contexts.ts';
+import { type SettingsCache, type SettingsCacheIo, type StoredSetting, settingsCache } from './settings-cache.ts';
 
-interface Row {
-  scope: string;
-  key: string;
-  value: string;
-  sealed: number | string;
-  updated_at: number | string;
+type Row = StoredSetting;
+
+/**
+ * One cache per store: every repository object of a store (its own, those of its transactions) is
+ * built with the store's one secret box, so the box names the store here.
+ */
+const caches = new WeakMap<SecretBox, SettingsCache>();
+
+function cacheOf(box: SecretBox): SettingsCache {
+  let cache = caches.get(box);
+  if (cache === undefined) {
+    cache = settingsCache();
+    caches.set(box, cache);
+  }
+  return cache;
 }
 
 function serialise(value: unknown): string {
@@ -34,18 +44,39 @@ export function sqlSettingsRepository({ db, dialect, box, clock }: SqlContext): 
     updatedAt: date(r.updated_at),
     ...(Number(r.sealed) === 1 ? { sealed: true as const } : {}),
   });
-  const write = async (scope: string, key: string, value: string, sealed: number) => {
-    const now = clock().getTime();
-    await db
-      .insertInto('settings')
-      .values({ scope, key, value, sealed, updated_at: now })
-      .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet({ value, sealed, updated_at: now }))
-      .execute();
+  const cache = cacheOf(box);
+  const opened = (r: Row | undefined) => (r === undefined ? undefined : openValue(box, r));
+  const row = (scope: string, key: string) =>
+    db.selectFrom('settings').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+  const io: SettingsCacheIo = {
+    async generation() {
+      const r = await db.selectFrom('change_generations').select('generation').where('name', '=', 'settings').executeTakeFirst();
+      return Number(r?.generation ?? 0);
+    },
+    scope: (scope, limit) => db.selectFrom('settings').selectAll().where('scope', '=', scope).orderBy('key').limit(limit).execute(),
+    row,
   };
+  const write = (scope: string, key: string, value: string, sealed: number) =>
+    cache.write(async () => {
+      const now = clock().getTime();
+      await db
+        .insertInto('settings')
+        .values({ scope, key, value, sealed, updated_at: now })
+        .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet({ value, sealed, updated_at: now }))
+        .execute();
+    });
   return {
     async get(scope, key) {
-      const row = await db.selectFrom('settings').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
-      return row === undefined ? undefined : openValue(box, row);
+      // A transaction reads the table itself: it must see its own writes, and hold what it read.
+      if (db.isTransaction) return opened(await row(scope, key));
+      const kept = await cache.get(scope, key, io);
+      try {
+        return opened(kept);
+      } catch {
+        // Sealed under a key the store no longer has (re-keyed since): read it again.
+        cache.forget();
+        return opened(await row(scope, key));
+      }
     },
     async put(scope, key, value) {
       await write(scope, key, serialise(value), 0);
@@ -64,7 +95,7 @@ export function sqlSettingsRepository({ db, dialect, box, clock }: SqlContext): 
         return trx.deleteFrom('settings').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
       };
       // Both in one transaction: a row is never left behind holding zeros instead of its JSON.
-      const r = db.isTransaction ? await erase(db) : await db.transaction().execute(erase);
+      const r = await cache.write(() => (db.isTransaction ? erase(db) : db.transaction().execute(erase)));
       return affected(r) > 0;
     },
     async list(scope, page) {

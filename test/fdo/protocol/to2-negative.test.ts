@@ -342,6 +342,39 @@ describe('TO2 owner refusals', () => {
     });
     await assertFailed(w, r, { by: 'owner', code: 'ERR_FDO_TO2_STATE', fdoCode: 500 });
   });
+
+  test('the stored voucher replaced during the session: TO2.DeviceServiceInfoReady refuses it before any ServiceInfo', async () => {
+    const w = await makeTo2World({ intermediateOwners: 1 });
+    const guid = w.device.credential.guid;
+    const r = await runTo2({
+      credential: w.device.credential,
+      owner: w.owner,
+      intercept: onDevice(T.TO2_DeviceServiceInfoReady, async (m) => {
+        await w.owner.store.add(guid, flipLast(encodeVoucher(w.voucher)));
+        return m;
+      }),
+    });
+    assert.equal(codeOf(r.ownerError), 'ERR_FDO_TO2_VOUCHER_CHANGED');
+    assert.equal((r.deviceError as FdoPeerError).peerCode, 500);
+    assert.equal(r.ownerSteps.filter((s) => s.reply.msgType === T.TO2_OwnerServiceInfoReady).length, 0);
+    assert.equal(w.owner.store.onboardedDevices.size, 0);
+  });
+
+  test('the voucher is read at TO2.HelloDevice and TO2.DeviceServiceInfoReady; a replica without it reads it once', async () => {
+    for (const replicas of [1, 2]) {
+      const w = await makeTo2World({ intermediateOwners: 2 });
+      const get = w.owner.store.get.bind(w.owner.store);
+      let reads = 0;
+      w.owner.store.get = (g) => {
+        reads++;
+        return get(g);
+      };
+      const r = await runTo2({ credential: w.device.credential, owner: w.owner, replicas });
+      assert.equal(r.deviceError, undefined);
+      assert.ok(r.result);
+      assert.equal(reads, replicas === 1 ? 2 : 3, `${replicas} replica(s)`);
+    }
+  });
 });
 
 describe('TO2 device refusals', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair } from '../../../src/crypto/key-generate.ts';
 import type { PrivateKeyLike } from '../../../src/crypto/private-key-handle.ts';
 import { runTo0 } from '../../../src/fdo/client/flows.ts';
@@ -15,6 +16,7 @@ import { encodeVoucher } from '../../../src/fdo/voucher/voucher-encode.ts';
 import { extendVoucher } from '../../../src/fdo/voucher/voucher-extend.ts';
 import { parseVoucher } from '../../../src/fdo/voucher/voucher-parse.ts';
 import type { Platform } from '../../../src/server/platform/platform.ts';
+import { SETTINGS_CACHE_MS } from '../../../src/store/sql/settings-cache.ts';
 import { PG_SKIP, startReplicaPair } from '../../helpers/platform.ts';
 import { selfMadeVoucher } from '../../helpers/self-made-voucher.ts';
 import { type ApiWorld, bearer, manufacture, startApiWorld } from './world.ts';
@@ -191,9 +193,12 @@ test('on PostgreSQL, a policy set through one server applies to TO0 on another s
       payload: { mode: 'trusted', ownerKeys: [publicKeyFingerprint(own)] },
     });
     assert.equal(set.statusCode, 200, set.body);
+    // Another replica's setting shows within the settings cache's bound (docs/storage.md).
+    await sleep(SETTINGS_CACHE_MS);
     assert.deepEqual(await to0(b.url, stranger, (await voucherFor(a, stranger)).voucher), REFUSED);
     assert.deepEqual(await to0(b.url, own, (await voucherFor(a, own)).voucher), { waitSeconds: 3600 });
     await a.app.inject({ method: 'PUT', url: '/api/v1/rendezvous/policy', headers: bearer(admin), payload: { mode: 'open' } });
+    await sleep(SETTINGS_CACHE_MS);
     assert.deepEqual(await to0(b.url, stranger, (await selfMadeVoucher(stranger)).voucher), { waitSeconds: 3600 });
   } finally {
     await close();

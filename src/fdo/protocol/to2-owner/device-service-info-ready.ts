@@ -29,7 +29,8 @@ export async function deviceServiceInfoReady(options: To2OwnerOptions, s: To2Own
   }
   const maxOwnerServiceInfoSz = resolveMaxServiceInfoSize(ready.maxOwnerServiceInfoSz);
   const maxDeviceServiceInfoSz = options.maxDeviceServiceInfoSz ?? null;
-  const { voucher } = await loadVoucher(options, s);
+  // Read again: the owner's ServiceInfo goes only to a device whose voucher the store still holds.
+  const { voucher } = await loadVoucher(options, s, { current: true });
   const plans = (await options.policy?.serviceInfoPlans?.(bytesField(s.guid, 'guid', 16), voucher)) ?? [];
   const serviceInfo = createOwnerServiceInfo({ plans, limits: { maxBodyBytes: resolveMaxServiceInfoSize(maxDeviceServiceInfoSz) } });
   const sealed = sealBody(

@@ -44,6 +44,8 @@ export async function done(options: To2OwnerOptions, s: To2OwnerState, message: 
     ...(deviceInfo === undefined ? {} : { deviceInfo }),
     ...(s.peerAddress === undefined ? {} : { peerAddress: s.peerAddress }),
     ...(delivered === undefined ? {} : { deliveredCredential: delivered }),
+    // The store checks, as it commits, that the voucher is still the one this session ran with.
+    voucherHash: s.voucherHash,
   });
   const onboarded: To2Onboarded = {
     guid,

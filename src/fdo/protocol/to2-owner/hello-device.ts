@@ -11,15 +11,14 @@ import { decodeTO2HelloDevice, encodeTO2ProveOVHdr, type TO2HelloDevice } from '
 import { createOwnerKex, isCipherSuiteSupported, isKexSuiteSupported } from '../../session/index.ts';
 import { hashBytes } from '../../types/hash.ts';
 import { generateNonce } from '../../types/nonce.ts';
-import { publicKeyToKeyObject, signatureAlgorithmFor } from '../../types/public-key.ts';
-import { voucherOwner } from '../../voucher/voucher-owner.ts';
+import { signatureAlgorithmFor } from '../../types/public-key.ts';
 import { parseVoucher } from '../../voucher/voucher-parse.ts';
 import { verifyVoucher } from '../../voucher/voucher-verify.ts';
 import { checkKexForOwner, deviceVerifyAlgorithms } from '../lib/to2-crypto.ts';
 import { to2Error } from '../lib/to2-errors.ts';
 import { b64 } from '../lib/to2-state-fields.ts';
 import type { ProtocolMessage, ServerPeer } from '../ports.ts';
-import { deviceKeyOf, ownerPrivateKey, sha256 } from './owner-context.ts';
+import { deviceKeyOf, keepVoucher, ownerPrivateKey, sha256 } from './owner-context.ts';
 import type { To2OwnerOptions, To2OwnerStep } from './types.ts';
 
 export async function helloDevice(options: To2OwnerOptions, message: ProtocolMessage, peer?: ServerPeer): Promise<To2OwnerStep> {
@@ -38,11 +37,12 @@ export async function helloDevice(options: To2OwnerOptions, message: ProtocolMes
     options.deviceTrustAnchors === undefined ? {} : { deviceChain: { time: clock(), trustAnchors: options.deviceTrustAnchors } },
   );
   if (!bytesEqual(voucher.header.guid, hello.guid)) throw to2Error('ERR_FDO_TO2_UNKNOWN_GUID', 'the stored voucher is for another GUID');
-  const ownerPk = voucherOwner(voucher);
+  const voucherHash = sha256(rec.voucher);
+  const { ownerPk, ownerKey } = keepVoucher(options, voucherHash, voucher);
   const ownerPriv = await ownerPrivateKey(options.keys, ownerPk, 'ERR_FDO_TO2_NOT_OWNER');
   deviceVerifyAlgorithms(deviceKeyOf(voucher), hello.eASigInfo);
   checkSuites(hello);
-  checkKexForOwner(hello.kexSuiteName, publicKeyToKeyObject(ownerPk).key);
+  checkKexForOwner(hello.kexSuiteName, ownerKey);
   const kex = createOwnerKex(hello.kexSuiteName, { random, ownerKey: ownerPriv });
   const nonceProveDv = generateNonce(random);
   // The spec leaves the hash of helloDeviceHash to the owner; the device checks whichever it gets.
@@ -66,7 +66,7 @@ export async function helloDevice(options: To2OwnerOptions, message: ProtocolMes
       role: 'to2-owner',
       expect: voucher.entries.length > 0 ? MsgType.TO2_GetOVNextEntry : MsgType.TO2_ProveDevice,
       guid: b64(hello.guid),
-      voucherHash: sha256(rec.voucher),
+      voucherHash,
       cipherSuite: hello.cipherSuiteName,
       sigInfo: { sgType: hello.eASigInfo.sgType, info: b64(hello.eASigInfo.info) },
       numEntries: voucher.entries.length,

@@ -1,6 +1,12 @@
 /**
  * What several TO2 owner messages share: the stored voucher (unchanged since the session began),
  * the device's key, the owner's private keys, and the encrypted session once keys are agreed.
+ *
+ * The voucher is read from the store by TO2.HelloDevice, and again by TO2.DeviceServiceInfoReady
+ * (before the owner's ServiceInfo goes out) to check the store still holds it; TO2.Done's outcome
+ * commits only if it does (`To2Result.voucherHash`). Between those, a message takes the voucher
+ * from this process's memory by the hash the session state holds: the same bytes, so the same
+ * checks, whichever replica read them. A replica that has not read it reads it from the store.
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import type { PrivateKeyLike } from '../../../crypto/private-key-handle.ts';
@@ -41,16 +47,42 @@ export function deviceKeyOf(voucher: OwnershipVoucher): KeyObject {
   return certificateOfDer(leaf).publicKey;
 }
 
-/** The session's voucher, refused if the store no longer holds exactly the one the session began with. */
-export async function loadVoucher(options: To2OwnerOptions, s: To2OwnerState): Promise<LoadedVoucher> {
+/** Vouchers kept in memory per handler (by its options), at most this many, the oldest out first. */
+export const VOUCHERS_KEPT = 256;
+const kept = new WeakMap<To2OwnerOptions, Map<string, LoadedVoucher>>();
+
+/** The voucher of `bytes` (hash `hash`), parsed, kept for the session's later messages. */
+export function keepVoucher(options: To2OwnerOptions, hash: string, voucher: OwnershipVoucher): LoadedVoucher {
+  const ownerPk = voucherOwner(voucher);
+  const loaded = { voucher, ownerPk, ownerKey: publicKeyToKeyObject(ownerPk).key };
+  let memory = kept.get(options);
+  if (memory === undefined) {
+    memory = new Map();
+    kept.set(options, memory);
+  }
+  memory.delete(hash);
+  for (const [oldest] of memory) {
+    if (memory.size < VOUCHERS_KEPT) break;
+    memory.delete(oldest);
+  }
+  memory.set(hash, loaded);
+  return loaded;
+}
+
+/**
+ * The session's voucher. With `current`, or when this process does not have it, it is read from
+ * the store and refused if the store no longer holds exactly the one the session began with.
+ */
+export async function loadVoucher(options: To2OwnerOptions, s: To2OwnerState, o: { current?: boolean } = {}): Promise<LoadedVoucher> {
+  const known = kept.get(options)?.get(s.voucherHash);
+  if (known !== undefined && o.current !== true) return known;
   const guid = bytesField(s.guid, 'guid', 16);
   const rec = await options.vouchers.get(guid);
   if (rec === undefined || sha256(rec.voucher) !== s.voucherHash) {
     throw to2Error('ERR_FDO_TO2_VOUCHER_CHANGED', 'the stored voucher changed or vanished during the session');
   }
-  const voucher = parseVoucher(rec.voucher);
-  const ownerPk = voucherOwner(voucher);
-  return { voucher, ownerPk, ownerKey: publicKeyToKeyObject(ownerPk).key };
+  // The same bytes: what was parsed from them before still holds.
+  return known ?? keepVoucher(options, s.voucherHash, parseVoucher(rec.voucher));
 }
 
 export function sessionOf(s: To2OwnerState): SessionState {
