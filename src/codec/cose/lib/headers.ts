@@ -3,10 +3,11 @@
  * parameters IoTopia knows (RFC 9052 §3.1, RFC 9360 §2), `crit`, and the rule that a label appears
  * in one bucket only.
  */
-import { type CborLimits, decode, encode } from '../../cbor.ts';
+import { type CborLimits, DEFAULT_LIMITS as CODEC_LIMITS, decode, encode } from '../../cbor.ts';
 import { algorithmName } from '../algorithms.ts';
 import { CoseError } from '../errors.ts';
 import { HeaderParam } from '../header-parameters.ts';
+import { decodePlain, NOT_PLAIN } from '../plain-cbor.ts';
 
 /** A header map: integer or text labels to values in the CBOR data model of src/codec/cbor.ts. */
 export type HeaderMap = Map<number | string, unknown>;
@@ -42,14 +43,22 @@ const isLabel = (l: unknown): l is number | string => typeof l === 'string' || (
 
 const header = (where: string, message: string): CoseError => new CoseError('ERR_COSE_HEADER', `${where}: ${message}`);
 
+/** Whether the limits are only a depth (and size): those the plain reader applies itself. */
+function plainLimits(limits: Partial<CborLimits>): boolean {
+  for (const k in limits) if (k !== 'maxDepth' && k !== 'maxBytes' && limits[k as keyof CborLimits] !== undefined) return false;
+  return true;
+}
+
 /** Decodes the protected bucket, a bstr that is empty or holds a map (RFC 9052 §3). */
 export function decodeProtected(bstr: Uint8Array, where: string, limits: Partial<CborLimits>): HeaderMap {
   if (bstr.length === 0) return new Map();
-  let map: unknown;
-  try {
-    map = decode(bstr, { ...limits, maxBytes: bstr.length });
-  } catch (cause) {
-    throw new CoseError('ERR_COSE_MALFORMED', `${where}: protected header bstr does not hold well-formed CBOR`, { cause });
+  let map = plainLimits(limits) ? decodePlain(bstr, bstr.length, limits.maxDepth ?? CODEC_LIMITS.maxDepth) : NOT_PLAIN;
+  if (map === NOT_PLAIN) {
+    try {
+      map = decode(bstr, { ...limits, maxBytes: bstr.length });
+    } catch (cause) {
+      throw new CoseError('ERR_COSE_MALFORMED', `${where}: protected header bstr does not hold well-formed CBOR`, { cause });
+    }
   }
   if (!(map instanceof Map)) throw new CoseError('ERR_COSE_MALFORMED', `${where}: protected header bstr does not hold a map`);
   return map as HeaderMap;

@@ -73,7 +73,9 @@ function writeHead(out: Uint8Array, o: number, major: number, n: number): number
 function contextArray(context: Uint8Array, bstrs: readonly Uint8Array[]): Uint8Array {
   let n = 1 + context.length;
   for (const b of bstrs) n += headLength(b.length) + b.length;
-  const out = new Uint8Array(n);
+  // Every octet is written below, so the bytes may come from node's buffer pool (a plain view of them).
+  const pooled = Buffer.allocUnsafe(n);
+  const out = new Uint8Array(pooled.buffer, pooled.byteOffset, n);
   out[0] = 0x80 | (bstrs.length + 1);
   out.set(context, 1);
   let o = 1 + context.length;
