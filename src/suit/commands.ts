@@ -115,7 +115,13 @@ function readSequence(v: unknown, path: string, ctx: SequenceContext, depth: num
     const argument: SuitCommandArgument =
       POLICY_COMMANDS.has(code) && typeof v === 'number' && Number.isInteger(v) && v >= 0
         ? { kind: 'policy', policy: v }
-        : readArgument(code, v, `${path}[${i + 1}](${name})`, ctx, depth);
+        : code === Command.directiveSetComponentIndex &&
+            typeof v === 'number' &&
+            Number.isInteger(v) &&
+            v >= 0 &&
+            isComponentIndex(v, ctx.components, ctx.dependencies)
+          ? { kind: 'component-index', index: v }
+          : readArgument(code, v, `${path}[${i + 1}](${name})`, ctx, depth);
     out.push({ code, name, argument });
   }
   return out;
