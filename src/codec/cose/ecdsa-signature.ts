@@ -21,11 +21,17 @@ function writeInteger(out: Buffer, at: number, part: Uint8Array, int: { start: n
   return at + 2 + len;
 }
 
+// One buffer for the DER signatures that a verification hands to node:crypto and drops on return
+// (the longest, P-521's, is 139 octets).
+const scratch = Buffer.alloc(160);
+
 /**
  * The DER Ecdsa-Sig-Value of an r||s signature, built in one allocation: it runs before every ECDSA
  * verification of a COSE signature, so node:crypto gets a bare KeyObject and a DER signature.
+ * `transient`: written into a buffer the next transient call reuses, for a verification that is done
+ * with it at once.
  */
-export function p1363ToDerSignature(signature: Uint8Array): Buffer {
+export function p1363ToDerSignature(signature: Uint8Array, transient = false): Buffer {
   if (signature.length === 0 || signature.length % 2 !== 0) throw new TypeError('an ECDSA r||s signature has an even, non-zero length');
   const half = signature.length / 2;
   const r = integerBody(signature.subarray(0, half));
@@ -35,8 +41,8 @@ export function p1363ToDerSignature(signature: Uint8Array): Buffer {
   // Each INTEGER is below 128 octets (P-521 needs 67), so its length fits one octet (X.690 §8.1.3.4).
   const body = 4 + rLen + sLen;
   const head = body < 0x80 ? 2 : 3;
-  // From node's buffer pool: every octet is written below.
-  const out = Buffer.allocUnsafe(head + body);
+  // Every octet is written below: the bytes may come from node's buffer pool, or the scratch buffer.
+  const out = transient && head + body <= scratch.length ? scratch.subarray(0, head + body) : Buffer.allocUnsafe(head + body);
   out[0] = 0x30;
   if (head === 2) out[1] = body;
   else {
