@@ -64,13 +64,19 @@ export const MANIFEST_KEY_NAMES: ReadonlyMap<number, string> = new Map(
 export const manifestKeyName = (k: number): string => MANIFEST_KEY_NAMES.get(k) ?? `member-${k}`;
 
 /** What the command sequences of a manifest are decoded against: its component and dependency indexes. */
-export function sequenceContext(opts: ManifestDecodeOptions, common: Pick<SuitCommon, 'components' | 'dependencies'>): SequenceContext {
-  return {
+export function sequenceContext(
+  opts: ManifestDecodeOptions,
+  common: Pick<SuitCommon, 'components' | 'dependencies'>,
+  shared = false,
+): SequenceContext {
+  const ctx: SequenceContext = {
     limits: suitLimits(opts.limits),
     components: common.components.length,
-    ...(common.dependencies === undefined ? {} : { dependencies: new Set(common.dependencies.keys()) }),
     rejectUnknownCommands: opts.rejectUnknownCommands ?? false,
   };
+  if (common.dependencies !== undefined) ctx.dependencies = new Set(common.dependencies.keys());
+  if (shared) ctx.shared = true;
+  return ctx;
 }
 
 /** Decodes the bytes of a SUIT_Manifest (the content of the envelope's suit-manifest bstr). */
@@ -122,10 +128,11 @@ function decodeCommon(bytes: Uint8Array, path: string, opts: ManifestDecodeOptio
   (map as Map<number, unknown>).forEach((v, k) => {
     if (k === CommonKey.components || k === CommonKey.dependencies) return;
     if (k === CommonKey.sharedSequence) {
-      common.sharedSequence = decodeSequence(asBytes(v, `${path}.shared-sequence`), `${path}.shared-sequence`, {
-        ...sequenceContext(opts, common),
-        shared: true,
-      });
+      common.sharedSequence = decodeSequence(
+        asBytes(v, `${path}.shared-sequence`),
+        `${path}.shared-sequence`,
+        sequenceContext(opts, common, true),
+      );
     } else {
       throw malformed(path, `unknown suit-common member ${k}`);
     }

@@ -33,25 +33,31 @@ const notPlain = new NotPlain();
  */
 export function decodePlain(bytes: Uint8Array, maxBytes: number, maxDepth: number): unknown {
   if (!(bytes instanceof Uint8Array) || bytes.length > maxBytes || bytes.length > MAX_INPUT) return NOT_PLAIN;
-  const r = new PlainReader(bytes, Math.min(maxDepth, MAX_DEPTH));
+  // Reading calls nothing outside this file, so one reader serves every call in turn.
+  reader.start(bytes, Math.min(maxDepth, MAX_DEPTH));
   try {
-    const value = r.item(0);
-    return r.pos === r.end ? value : NOT_PLAIN;
+    const value = reader.item(0);
+    return reader.pos === reader.end ? value : NOT_PLAIN;
   } catch (e) {
     if (e === notPlain) return NOT_PLAIN;
     throw e;
+  } finally {
+    reader.start(EMPTY, 0); // holds no reference to the input
   }
 }
 
+const EMPTY = new Uint8Array(0);
+
 class PlainReader {
   pos = 0;
-  readonly b: Uint8Array;
-  readonly end: number;
-  readonly buffer: ArrayBufferLike;
-  readonly offset: number;
-  readonly maxDepth: number;
+  b: Uint8Array = EMPTY;
+  end = 0;
+  buffer: ArrayBufferLike = EMPTY.buffer;
+  offset = 0;
+  maxDepth = 0;
 
-  constructor(b: Uint8Array, maxDepth: number) {
+  start(b: Uint8Array, maxDepth: number): void {
+    this.pos = 0;
     this.maxDepth = maxDepth;
     this.b = b;
     this.end = b.length;
@@ -143,6 +149,8 @@ class PlainReader {
     return out;
   }
 }
+
+const reader = new PlainReader();
 
 /** false, true and null (RFC 8949 §3.3); other simple values and floats are not plain. */
 function simple(ai: number): boolean | null {
