@@ -13,6 +13,7 @@ import { createMac0, decodeMac0, verifyMac0 } from '../codec/cose/mac0.ts';
 import { verifySign } from '../codec/cose/sign.ts';
 import { decodeSign1, signSign1, verifySign1 } from '../codec/cose/sign1.ts';
 import { CoseTag } from '../codec/cose/tags.ts';
+import { SEVERABLE_KEYS } from './constants.ts';
 import { checkDigest, checkWrappedDigest, digestOf, encodeDigest } from './digest.ts';
 import {
   assembleEnvelope,
@@ -80,38 +81,43 @@ export function verifyEnvelope(bytes: Uint8Array, opts: VerifyEnvelopeOptions): 
     throw new SuitError('ERR_SUIT_UNAUTHENTICATED', 'envelope.authentication-wrapper', 'the envelope has no authentication block');
   const blocks = auth.blocks.map((b, i) => verifyBlock(b, i + 1, auth.digestBytes, opts));
   const failed = blocks.filter((b) => !b.verified);
-  const explain = (list: BlockResult[]) =>
-    list.map((b) => `block ${b.index} (${b.type}${b.alg === undefined ? '' : ` ${algorithmName(b.alg)}`}): ${b.reason}`).join('; ');
   if (failed.length === blocks.length || (opts.requireAll === true && failed.length > 0)) {
     throw new SuitError('ERR_SUIT_AUTH_FAILED', 'envelope.authentication-wrapper', explain(failed));
   }
   const envelope = decodeMembers(raw, opts);
   const severableChecked: string[] = [];
-  for (const [k, member] of envelope.severable) {
+  envelope.severable.forEach((member, k) => {
     const digest = envelope.manifest.severed.get(k);
-    if (digest === undefined) continue; // decodeMembers already refused this
-    checkWrappedDigest(digest, member.bytes, `severable member ${manifestKeyName(k)}`, `envelope.${envelopeKeyName(k)}`);
-    severableChecked.push(manifestKeyName(k));
-  }
+    if (digest === undefined) return; // decodeMembers already refused this
+    const name = manifestKeyName(k);
+    checkWrappedDigest(digest, member.bytes, SEVERABLE_WHAT.get(k) ?? `severable member ${name}`, `envelope.${envelopeKeyName(k)}`);
+    severableChecked.push(name);
+  });
   return { envelope, blocks, severableChecked };
 }
+
+/** What a digest mismatch of each severable member names, written once. */
+const SEVERABLE_WHAT = new Map([...SEVERABLE_KEYS].map((k) => [k, `severable member ${manifestKeyName(k)}`]));
+
+const explain = (list: BlockResult[]): string =>
+  list.map((b) => `block ${b.index} (${b.type}${b.alg === undefined ? '' : ` ${algorithmName(b.alg)}`}): ${b.reason}`).join('; ');
 
 function verifyBlock(block: Uint8Array, index: number, payload: Uint8Array, opts: VerifyEnvelopeOptions): BlockResult {
   const tag = blockTag(block);
   const type = BLOCK_TYPES.get(tag) as BlockResult['type'];
   const result: BlockResult = { index, type, verified: false };
-  const common = {
-    detachedPayload: payload,
-    tag: 'required' as const,
-    ...(opts.algorithms === undefined ? {} : { algorithms: opts.algorithms }),
-  };
   if (opts.keys.length === 0) result.reason = 'no key given';
   for (let k = 0; k < opts.keys.length; k++) {
     const key = opts.keys[k] as SuitKey;
+    // The payload is detached (the SUIT_Digest) and the COSE tag required; algorithms when the caller limits them.
+    const rules =
+      opts.algorithms === undefined
+        ? { detachedPayload: payload, tag: 'required' as const, key }
+        : { detachedPayload: payload, tag: 'required' as const, key, algorithms: opts.algorithms };
     try {
-      if (tag === CoseTag.COSE_Sign1) result.alg = verifySign1(block, { ...common, key }).alg;
-      else if (tag === CoseTag.COSE_Mac0) result.alg = verifyMac0(block, { ...common, key }).alg;
-      else if (tag === CoseTag.COSE_Sign) verifySign(block, { ...common, key });
+      if (tag === CoseTag.COSE_Sign1) result.alg = verifySign1(block, rules).alg;
+      else if (tag === CoseTag.COSE_Mac0) result.alg = verifyMac0(block, rules).alg;
+      else if (tag === CoseTag.COSE_Sign) verifySign(block, rules);
       else throw new CoseError('ERR_COSE_UNSUPPORTED_ALG', 'COSE_Mac authentication blocks are not supported');
       result.verified = true;
       result.keyIndex = k;

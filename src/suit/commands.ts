@@ -106,14 +106,31 @@ function readSequence(v: unknown, path: string, ctx: SequenceContext, depth: num
     throw new SuitError('ERR_SUIT_LIMIT', path, `${a.length / 2} commands, more than ${ctx.limits.maxCommands}`);
   const out: SuitCommand[] = [];
   for (let i = 0; i < a.length; i += 2) {
-    const at = `${path}[${i}]`;
-    const code = asInt(a[i], at);
-    if (typeof code !== 'number') throw malformed(at, 'command code out of range');
+    // Paths are written out only for an error: most commands are a code and a reporting policy.
+    const c = a[i];
+    const code = typeof c === 'number' && Number.isInteger(c) ? c : commandCode(c, `${path}[${i}]`);
     const name = commandName(code);
-    if (ctx.shared === true && NOT_SHARED.has(code)) throw malformed(at, `${name} is not allowed in the shared sequence`);
-    out.push({ code, name, argument: readArgument(code, a[i + 1], `${path}[${i + 1}](${name})`, ctx, depth) });
+    if (ctx.shared === true && NOT_SHARED.has(code)) throw malformed(`${path}[${i}]`, `${name} is not allowed in the shared sequence`);
+    const v = a[i + 1];
+    const argument: SuitCommandArgument =
+      POLICY_COMMANDS.has(code) && typeof v === 'number' && Number.isInteger(v) && v >= 0
+        ? { kind: 'policy', policy: v }
+        : code === Command.directiveSetComponentIndex &&
+            typeof v === 'number' &&
+            Number.isInteger(v) &&
+            v >= 0 &&
+            isComponentIndex(v, ctx.components, ctx.dependencies)
+          ? { kind: 'component-index', index: v }
+          : readArgument(code, v, `${path}[${i + 1}](${name})`, ctx, depth);
+    out.push({ code, name, argument });
   }
   return out;
+}
+
+function commandCode(v: unknown, path: string): number {
+  const code = asInt(v, path);
+  if (typeof code !== 'number') throw malformed(path, 'command code out of range');
+  return code;
 }
 
 function readArgument(code: number, v: unknown, path: string, ctx: SequenceContext, depth: number): SuitCommandArgument {

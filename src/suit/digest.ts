@@ -45,9 +45,11 @@ export function readDigest(v: unknown, path: string): SuitDigest {
   const a = asArray(v, path);
   // §8.3.1 allows further elements (suit-digest-parameters); none are defined, so none are accepted.
   if (a.length !== 2) throw malformed(path, `SUIT_Digest has 2 elements, got ${a.length}`);
-  const alg = asInt(a[0], `${path}[0]`);
+  const a0 = a[0];
+  const alg = typeof a0 === 'number' && Number.isInteger(a0) ? a0 : asInt(a0, `${path}[0]`);
   if (typeof alg !== 'number') throw malformed(`${path}[0]`, 'digest algorithm id out of range');
-  const bytes = asBytes(a[1], `${path}[1]`);
+  const a1 = a[1];
+  const bytes = a1 instanceof Uint8Array ? a1 : asBytes(a1, `${path}[1]`);
   const h = HASHES.get(alg);
   if (h !== undefined && bytes.length !== h.size)
     throw malformed(`${path}[1]`, `a ${digestAlgorithmName(alg)} digest has ${h.size} bytes, got ${bytes.length}`);
@@ -65,22 +67,57 @@ export function checkDigest(expected: SuitDigest, data: Uint8Array, what: string
 
 /**
  * Checks the digest of a bstr-wrapped member (§8.3, §8.4.11: the digest covers the byte string
- * head and the content) from the content alone. SUIT members are small: one copy behind the head
- * and a one-shot hash cost less than a Hash object; SHAKE takes the head and content in turn.
+ * head and the content) from the content alone. When the content is a view whose bytes are preceded
+ * by that head (as a member decoded from its envelope is), the hash reads the bytes in place;
+ * otherwise it reads one copy behind the head. SHAKE takes the head and content in turn.
  */
 export function checkWrappedDigest(expected: SuitDigest, content: Uint8Array, what: string, path: string): void {
   const h = HASHES.get(expected.algorithm);
-  const head = bstrHead(content.length);
-  let bytes: Uint8Array;
-  if (h !== undefined && h.shake !== true) {
-    const data = new Uint8Array(head.length + content.length);
-    data.set(head);
-    data.set(content, head.length);
-    bytes = new Uint8Array(hash(h.name, data, 'buffer'));
-  } else {
-    bytes = new Uint8Array(hasher(expected.algorithm, path).update(head).update(content).digest());
+  if (h === undefined || h.shake === true) {
+    const bytes = new Uint8Array(hasher(expected.algorithm, path).update(bstrHead(content.length)).update(content).digest());
+    compare(expected, { algorithm: expected.algorithm, bytes }, what, path);
+    return;
   }
-  compare(expected, { algorithm: expected.algorithm, bytes }, what, path);
+  // A one-shot hash returned as a Latin-1 ('binary') string, one character per byte, allocates no buffer.
+  const computed = hash(h.name, wrappedInPlace(content) ?? withHead(bstrHead(content.length), content), 'binary');
+  if (!sameBytes(computed, expected.bytes)) {
+    compare(expected, { algorithm: expected.algorithm, bytes: new Uint8Array(Buffer.from(computed, 'latin1')) }, what, path);
+  }
+}
+
+/** The view of the head and `content` when the bytes before `content` in its buffer are its shortest bstr head. */
+function wrappedInPlace(content: Uint8Array): Uint8Array | undefined {
+  const n = content.length;
+  const headLength = n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x100000000 ? 5 : 9;
+  const start = content.byteOffset - headLength;
+  if (start < 0 || headLength === 9) return undefined;
+  const view = new Uint8Array(content.buffer, start, headLength + n);
+  const ok =
+    headLength === 1
+      ? view[0] === (0x40 | n)
+      : headLength === 2
+        ? view[0] === 0x58 && view[1] === n
+        : headLength === 3
+          ? view[0] === 0x59 && view[1] === n >>> 8 && view[2] === (n & 0xff)
+          : view[0] === 0x5a &&
+            view[1] === n >>> 24 &&
+            view[2] === ((n >>> 16) & 0xff) &&
+            view[3] === ((n >>> 8) & 0xff) &&
+            view[4] === (n & 0xff);
+  return ok ? view : undefined;
+}
+
+function withHead(head: Uint8Array, content: Uint8Array): Uint8Array {
+  const data = new Uint8Array(head.length + content.length);
+  data.set(head);
+  data.set(content, head.length);
+  return data;
+}
+
+function sameBytes(latin1: string, bytes: Uint8Array): boolean {
+  if (latin1.length !== bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (latin1.charCodeAt(i) !== bytes[i]) return false;
+  return true;
 }
 
 /** The head of a CBOR byte string of `n` bytes (RFC 8949 §3: major type 2, shortest argument). */

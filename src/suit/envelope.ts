@@ -92,11 +92,11 @@ export function readEnvelope(bytes: Uint8Array, opts: EnvelopeDecodeOptions = {}
     extensions: new Map(),
     keyOrder: [],
   };
-  for (const [k, v] of map) {
+  map.forEach((v, k) => {
     if (typeof k === 'string') {
       raw.integrated.set(k, asBytes(v, `envelope["${k}"]`));
       raw.keyOrder.push(k);
-      continue;
+      return;
     }
     if (typeof k !== 'number' || !Number.isInteger(k)) throw malformed('envelope', 'keys are integers or text (integrated payloads)');
     raw.keyOrder.push(k);
@@ -106,7 +106,7 @@ export function readEnvelope(bytes: Uint8Array, opts: EnvelopeDecodeOptions = {}
     else if (k === EnvelopeKey.delegation) raw.delegation = asBytes(v, at);
     else if (SEVERABLE_KEYS.has(k)) raw.severable.set(k, asBytes(v, at));
     else raw.extensions.set(k, v);
-  }
+  });
   if (raw.authentication === undefined) throw malformed('envelope', 'authentication-wrapper (2) is missing');
   if (raw.manifestBytes === undefined) throw malformed('envelope', 'manifest (3) is missing');
   return raw as RawSuitEnvelope;

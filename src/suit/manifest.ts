@@ -13,7 +13,7 @@ import {
   asText,
   asUint,
   decodeCbor,
-  intKey,
+  intKeys,
   malformed,
   type SuitLimits,
   suitLimits,
@@ -64,20 +64,26 @@ export const MANIFEST_KEY_NAMES: ReadonlyMap<number, string> = new Map(
 export const manifestKeyName = (k: number): string => MANIFEST_KEY_NAMES.get(k) ?? `member-${k}`;
 
 /** What the command sequences of a manifest are decoded against: its component and dependency indexes. */
-export function sequenceContext(opts: ManifestDecodeOptions, common: Pick<SuitCommon, 'components' | 'dependencies'>): SequenceContext {
-  return {
+export function sequenceContext(
+  opts: ManifestDecodeOptions,
+  common: Pick<SuitCommon, 'components' | 'dependencies'>,
+  shared = false,
+): SequenceContext {
+  const ctx: SequenceContext = {
     limits: suitLimits(opts.limits),
     components: common.components.length,
-    ...(common.dependencies === undefined ? {} : { dependencies: new Set(common.dependencies.keys()) }),
     rejectUnknownCommands: opts.rejectUnknownCommands ?? false,
   };
+  if (common.dependencies !== undefined) ctx.dependencies = new Set(common.dependencies.keys());
+  if (shared) ctx.shared = true;
+  return ctx;
 }
 
 /** Decodes the bytes of a SUIT_Manifest (the content of the envelope's suit-manifest bstr). */
 export function decodeManifest(bytes: Uint8Array, opts: ManifestDecodeOptions = {}, path = 'manifest'): SuitManifest {
   const limits = suitLimits(opts.limits);
   const map = asMap(decodeCbor(bytes, path, limits.maxBytes), path);
-  const keyOrder = [...map.keys()].map((k) => intKey(k, path));
+  const keyOrder = intKeys(map, path);
   const need = (k: number): unknown => {
     if (!map.has(k)) throw malformed(path, `${manifestKeyName(k)} (${k}) is missing`);
     return map.get(k);
@@ -89,9 +95,10 @@ export function decodeManifest(bytes: Uint8Array, opts: ManifestDecodeOptions = 
   const common = decodeCommon(asBytes(need(ManifestKey.common), `${path}.common`), `${path}.common`, opts);
   const ctx = sequenceContext(opts, common);
   const m: SuitManifest = { version, sequenceNumber, common, sequences: new Map(), severed: new Map(), extensions: new Map(), keyOrder };
-  for (const [k, v] of map as Map<number, unknown>) {
+  // forEach rather than for…of: no entry array per member.
+  (map as Map<number, unknown>).forEach((v, k) => {
+    if (k === ManifestKey.version || k === ManifestKey.sequenceNumber || k === ManifestKey.common) return;
     const at = `${path}.${manifestKeyName(k)}`;
-    if (k === ManifestKey.version || k === ManifestKey.sequenceNumber || k === ManifestKey.common) continue;
     if (k === ManifestKey.referenceUri) m.referenceUri = asText(v, at);
     else if (k === ManifestKey.manifestComponentId) m.manifestComponentId = readComponentId(v, at);
     else if (SEVERABLE_KEYS.has(k) && Array.isArray(v)) m.severed.set(k, readDigest(v, at));
@@ -99,38 +106,42 @@ export function decodeManifest(bytes: Uint8Array, opts: ManifestDecodeOptions = 
     else if (k === ManifestKey.text) m.text = decodeText(asBytes(v, at), at, limits.maxBytes);
     else if (k === ManifestKey.coswid) m.coswid = asBytes(v, at);
     else m.extensions.set(k, v);
-  }
+  });
   return m;
 }
 
 function decodeCommon(bytes: Uint8Array, path: string, opts: ManifestDecodeOptions): SuitCommon {
   const limits = suitLimits(opts.limits);
   const map = asMap(decodeCbor(bytes, path, limits.maxBytes), path);
-  const keyOrder = [...map.keys()].map((k) => intKey(k, path));
+  const keyOrder = intKeys(map, path);
   const rawComponents = map.get(CommonKey.components);
   if (rawComponents === undefined) throw malformed(path, 'components (2) is missing');
   const list = asArray(rawComponents, `${path}.components`);
   if (list.length === 0) throw malformed(`${path}.components`, 'at least one component is required');
   if (list.length > limits.maxComponents)
     throw new SuitError('ERR_SUIT_LIMIT', `${path}.components`, `${list.length} components, more than ${limits.maxComponents}`);
-  const components = list.map((c, i) => readComponentId(c, `${path}.components[${i}]`));
+  const components = list.map((c, i) => (isComponentId(c) ? c.slice() : readComponentId(c, `${path}.components[${i}]`)));
   const common: SuitCommon = { components, keyOrder };
   // Dependencies first: their indexes are component indexes the shared sequence may select.
   if (map.has(CommonKey.dependencies))
     common.dependencies = readDependencies(map.get(CommonKey.dependencies), `${path}.dependencies`, limits);
-  for (const [k, v] of map as Map<number, unknown>) {
-    if (k === CommonKey.components || k === CommonKey.dependencies) continue;
+  (map as Map<number, unknown>).forEach((v, k) => {
+    if (k === CommonKey.components || k === CommonKey.dependencies) return;
     if (k === CommonKey.sharedSequence) {
-      common.sharedSequence = decodeSequence(asBytes(v, `${path}.shared-sequence`), `${path}.shared-sequence`, {
-        ...sequenceContext(opts, common),
-        shared: true,
-      });
+      common.sharedSequence = decodeSequence(
+        asBytes(v, `${path}.shared-sequence`),
+        `${path}.shared-sequence`,
+        sequenceContext(opts, common, true),
+      );
     } else {
       throw malformed(path, `unknown suit-common member ${k}`);
     }
-  }
+  });
   return common;
 }
+
+/** A well-formed SUIT_Component_Identifier, checked without naming a path (readComponentId names it when not). */
+const isComponentId = (v: unknown): v is Uint8Array[] => Array.isArray(v) && v.length > 0 && v.every((x) => x instanceof Uint8Array);
 
 function ordered(keyOrder: readonly number[], present: readonly number[]): number[] {
   const keys = keyOrder.filter((k) => present.includes(k));

@@ -20,41 +20,17 @@ export const parameterName = (code: number): string => PARAMETER_NAMES.get(code)
 /** Decodes a parameters map, keeping its order. */
 export function readParameters(v: unknown, path: string, maxBytes: number): SuitParameter[] {
   const out: SuitParameter[] = [];
-  for (const [k, raw] of asMap(v, path)) {
-    const code = intKey(k, path);
+  asMap(v, path).forEach((raw, k) => {
+    const code = typeof k === 'number' && Number.isInteger(k) ? k : intKey(k, path);
     const name = parameterName(code);
-    out.push({ code, name, value: readParameterValue(code, raw, `${path}.${name}`, maxBytes) });
-  }
+    out.push({ code, name, value: readParameterValue(code, raw, path, name, maxBytes) });
+  });
   return out;
 }
 
-function readParameterValue(code: number, raw: unknown, path: string, maxBytes: number): unknown {
-  if (WRAPPED_PARAMETERS.has(code)) {
-    const inner = decodeCbor(asBytes(raw, path), path, maxBytes);
-    switch (code) {
-      case Parameter.imageDigest:
-        return readDigest(inner, path);
-      case Parameter.version: {
-        // update management: [comparison-type, comparison-value: [+ int]]
-        const a = asArray(inner, path);
-        if (a.length !== 2) throw malformed(path, `version match has 2 elements, got ${a.length}`);
-        asIndex(a[0], `${path}[0]`);
-        const parts = asArray(a[1], `${path}[1]`);
-        if (parts.length === 0) throw malformed(`${path}[1]`, 'a version has at least one part');
-        parts.forEach((p, i) => {
-          asInt(p, `${path}[1][${i}]`);
-        });
-        return inner;
-      }
-      case Parameter.componentMetadata:
-      case Parameter.waitInfo:
-        asMap(inner, path);
-        return inner;
-      default:
-        // encryption-info: a COSE_Encrypt or COSE_Encrypt0 (firmware encryption §4), read when used.
-        return inner;
-    }
-  }
+/** The value of one parameter; its path (`path.name`) is written out only when it is needed. */
+function readParameterValue(code: number, raw: unknown, parent: string, name: string, maxBytes: number): unknown {
+  if (WRAPPED_PARAMETERS.has(code)) return readWrappedValue(code, raw, `${parent}.${name}`, maxBytes);
   switch (code) {
     case Parameter.vendorIdentifier:
     case Parameter.classIdentifier:
@@ -62,22 +38,49 @@ function readParameterValue(code: number, raw: unknown, path: string, maxBytes: 
     case Parameter.content:
     case Parameter.invokeArgs:
     case Parameter.fetchArguments:
-      return asBytes(raw, path);
+      return raw instanceof Uint8Array ? raw : asBytes(raw, `${parent}.${name}`);
     case Parameter.uri:
-      return asText(raw, path);
+      return typeof raw === 'string' ? raw : asText(raw, `${parent}.${name}`);
     case Parameter.strictOrder:
     case Parameter.softFailure:
-      return asBool(raw, path);
+      return typeof raw === 'boolean' ? raw : asBool(raw, `${parent}.${name}`);
     case Parameter.componentSlot:
     case Parameter.imageSize:
     case Parameter.sourceComponent:
     case Parameter.useBefore:
     case Parameter.minimumBattery:
-      return asUint(raw, path);
+      return typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 ? raw : asUint(raw, `${parent}.${name}`);
     case Parameter.updatePriority:
-      return asInt(raw, path);
+      return asInt(raw, `${parent}.${name}`);
     default:
       return raw;
+  }
+}
+
+function readWrappedValue(code: number, raw: unknown, path: string, maxBytes: number): unknown {
+  const inner = decodeCbor(asBytes(raw, path), path, maxBytes);
+  switch (code) {
+    case Parameter.imageDigest:
+      return readDigest(inner, path);
+    case Parameter.version: {
+      // update management: [comparison-type, comparison-value: [+ int]]
+      const a = asArray(inner, path);
+      if (a.length !== 2) throw malformed(path, `version match has 2 elements, got ${a.length}`);
+      asIndex(a[0], `${path}[0]`);
+      const parts = asArray(a[1], `${path}[1]`);
+      if (parts.length === 0) throw malformed(`${path}[1]`, 'a version has at least one part');
+      parts.forEach((p, i) => {
+        asInt(p, `${path}[1][${i}]`);
+      });
+      return inner;
+    }
+    case Parameter.componentMetadata:
+    case Parameter.waitInfo:
+      asMap(inner, path);
+      return inner;
+    default:
+      // encryption-info: a COSE_Encrypt or COSE_Encrypt0 (firmware encryption §4), read when used.
+      return inner;
   }
 }
 

@@ -40,7 +40,7 @@ export function decodeText(bytes: Uint8Array, path: string, maxBytes: number): S
 export function readComponentId(v: unknown, path: string): Uint8Array[] {
   const a = asArray(v, path);
   if (a.length === 0) throw malformed(path, 'a component identifier has at least one byte string');
-  return a.map((x, i) => asBytes(x, `${path}[${i}]`));
+  return a.map((x, i) => (x instanceof Uint8Array ? x : asBytes(x, `${path}[${i}]`)));
 }
 
 export function textValue(t: SuitText): Map<string, Map<unknown, string | Map<number, string>>> {

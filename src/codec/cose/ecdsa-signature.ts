@@ -12,11 +12,26 @@ function integerBody(magnitude: Uint8Array): { start: number; pad: number } {
   return { start, pad: ((magnitude[start] as number) & 0x80) !== 0 ? 1 : 0 };
 }
 
+/** Writes one INTEGER (tag, length, optional 0x00, magnitude) at `at`; returns the offset after it. */
+function writeInteger(out: Buffer, at: number, part: Uint8Array, int: { start: number; pad: number }, len: number): number {
+  out[at] = 0x02;
+  out[at + 1] = len;
+  if (int.pad === 1) out[at + 2] = 0;
+  out.set(part.subarray(int.start), at + 2 + int.pad);
+  return at + 2 + len;
+}
+
+// One buffer for the DER signatures that a verification hands to node:crypto and drops on return
+// (the longest, P-521's, is 139 octets).
+const scratch = Buffer.alloc(160);
+
 /**
  * The DER Ecdsa-Sig-Value of an r||s signature, built in one allocation: it runs before every ECDSA
  * verification of a COSE signature, so node:crypto gets a bare KeyObject and a DER signature.
+ * `transient`: written into a buffer the next transient call reuses, for a verification that is done
+ * with it at once.
  */
-export function p1363ToDerSignature(signature: Uint8Array): Buffer {
+export function p1363ToDerSignature(signature: Uint8Array, transient = false): Buffer {
   if (signature.length === 0 || signature.length % 2 !== 0) throw new TypeError('an ECDSA r||s signature has an even, non-zero length');
   const half = signature.length / 2;
   const r = integerBody(signature.subarray(0, half));
@@ -26,23 +41,16 @@ export function p1363ToDerSignature(signature: Uint8Array): Buffer {
   // Each INTEGER is below 128 octets (P-521 needs 67), so its length fits one octet (X.690 §8.1.3.4).
   const body = 4 + rLen + sLen;
   const head = body < 0x80 ? 2 : 3;
-  const out = Buffer.alloc(head + body);
+  // Every octet is written below: the bytes may come from node's buffer pool, or the scratch buffer.
+  const out = transient && head + body <= scratch.length ? scratch.subarray(0, head + body) : Buffer.allocUnsafe(head + body);
   out[0] = 0x30;
   if (head === 2) out[1] = body;
   else {
     out[1] = 0x81;
     out[2] = body;
   }
-  let at = head;
-  for (const [part, int, len] of [
-    [signature.subarray(0, half), r, rLen],
-    [signature.subarray(half), s, sLen],
-  ] as const) {
-    out[at] = 0x02;
-    out[at + 1] = len;
-    out.set(part.subarray(int.start), at + 2 + int.pad);
-    at += 2 + len;
-  }
+  const at = writeInteger(out, head, signature.subarray(0, half), r, rLen);
+  writeInteger(out, at, signature.subarray(half), s, sLen);
   return out;
 }
 

@@ -104,7 +104,7 @@ export function verifySign1(bytes: Uint8Array, opts: VerifySign1Options): Verifi
   const payload = attach(m.payload, opts.detachedPayload, NAME, 'payload');
   let ok = false;
   try {
-    ok = algorithm.verify(key, sigStructure1(m.protectedBytes, opts.externalAad, payload), m.signature);
+    ok = algorithm.verify(key, sigStructure1(m.protectedBytes, opts.externalAad, payload, true), m.signature);
   } catch {
     // node throws on some malformed signature encodings: to the caller that is simply a bad signature.
   }

@@ -1,5 +1,6 @@
 /** Typed readers over decoded CBOR that fail with SuitError naming the path of the element. */
 import { CborError, decode, Tag } from '../../codec/cbor.ts';
+import { decodePlain, NOT_PLAIN } from '../../codec/cose/plain-cbor.ts';
 import { SuitError } from '../errors.ts';
 
 /** Limits of the SUIT decoder, on top of the CBOR wrapper's own. */
@@ -31,10 +32,17 @@ export const suitLimits = (changes: Partial<SuitLimits> | undefined): SuitLimits
 export const malformed = (path: string, message: string, cause?: unknown): SuitError =>
   new SuitError('ERR_SUIT_MALFORMED', path, message, cause === undefined ? undefined : { cause });
 
-/** Decodes CBOR bytes (a bstr's content or a whole input); CBOR failures become ERR_SUIT_CBOR. */
+const SUIT_CBOR_DEPTH = 48;
+
+/**
+ * Decodes CBOR bytes (a bstr's content or a whole input); CBOR failures become ERR_SUIT_CBOR. The
+ * plain subset is read in one pass; everything else goes through the codec's checked decoder.
+ */
 export function decodeCbor(bytes: Uint8Array, path: string, maxBytes: number): unknown {
+  const plain = decodePlain(bytes, maxBytes, SUIT_CBOR_DEPTH);
+  if (plain !== NOT_PLAIN) return plain;
   try {
-    return decode(bytes, { maxBytes, maxDepth: 48 });
+    return decode(bytes, { maxBytes, maxDepth: SUIT_CBOR_DEPTH });
   } catch (e) {
     if (e instanceof CborError) throw new SuitError('ERR_SUIT_CBOR', path, `not valid CBOR: ${e.message} [${e.code}]`, { cause: e });
     throw e;
@@ -97,4 +105,13 @@ export function asInt(v: unknown, path: string): number | bigint {
 export function intKey(k: unknown, path: string): number {
   if (typeof k === 'number' && Number.isInteger(k)) return k;
   throw malformed(path, `expected an integer key, got ${typeName(k)}`);
+}
+
+/** The keys of a map, in order, each an integer (`intKey`). */
+export function intKeys(map: Map<unknown, unknown>, path: string): number[] {
+  const keys: number[] = [];
+  map.forEach((_, k) => {
+    keys.push(typeof k === 'number' && Number.isInteger(k) ? k : intKey(k, path));
+  });
+  return keys;
 }

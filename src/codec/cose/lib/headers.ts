@@ -3,10 +3,11 @@
  * parameters IoTopia knows (RFC 9052 §3.1, RFC 9360 §2), `crit`, and the rule that a label appears
  * in one bucket only.
  */
-import { type CborLimits, decode, encode } from '../../cbor.ts';
+import { type CborLimits, DEFAULT_LIMITS as CODEC_LIMITS, decode, encode } from '../../cbor.ts';
 import { algorithmName } from '../algorithms.ts';
 import { CoseError } from '../errors.ts';
 import { HeaderParam } from '../header-parameters.ts';
+import { decodePlain, NOT_PLAIN } from '../plain-cbor.ts';
 
 /** A header map: integer or text labels to values in the CBOR data model of src/codec/cbor.ts. */
 export type HeaderMap = Map<number | string, unknown>;
@@ -42,14 +43,22 @@ const isLabel = (l: unknown): l is number | string => typeof l === 'string' || (
 
 const header = (where: string, message: string): CoseError => new CoseError('ERR_COSE_HEADER', `${where}: ${message}`);
 
+/** Whether the limits are only a depth (and size): those the plain reader applies itself. */
+function plainLimits(limits: Partial<CborLimits>): boolean {
+  for (const k in limits) if (k !== 'maxDepth' && k !== 'maxBytes' && limits[k as keyof CborLimits] !== undefined) return false;
+  return true;
+}
+
 /** Decodes the protected bucket, a bstr that is empty or holds a map (RFC 9052 §3). */
 export function decodeProtected(bstr: Uint8Array, where: string, limits: Partial<CborLimits>): HeaderMap {
   if (bstr.length === 0) return new Map();
-  let map: unknown;
-  try {
-    map = decode(bstr, { ...limits, maxBytes: bstr.length });
-  } catch (cause) {
-    throw new CoseError('ERR_COSE_MALFORMED', `${where}: protected header bstr does not hold well-formed CBOR`, { cause });
+  let map = plainLimits(limits) ? decodePlain(bstr, bstr.length, limits.maxDepth ?? CODEC_LIMITS.maxDepth) : NOT_PLAIN;
+  if (map === NOT_PLAIN) {
+    try {
+      map = decode(bstr, { ...limits, maxBytes: bstr.length });
+    } catch (cause) {
+      throw new CoseError('ERR_COSE_MALFORMED', `${where}: protected header bstr does not hold well-formed CBOR`, { cause });
+    }
   }
   if (!(map instanceof Map)) throw new CoseError('ERR_COSE_MALFORMED', `${where}: protected header bstr does not hold a map`);
   return map as HeaderMap;
@@ -58,8 +67,8 @@ export function decodeProtected(bstr: Uint8Array, where: string, limits: Partial
 /** Validates both buckets of one layer; `where` names the layer in messages. */
 export function checkLayer(layer: Layer, where: string, rules: HeaderRules): void {
   const { protectedHeaders: p, unprotectedHeaders: u } = layer;
-  checkBucket(p, `${where} protected header`);
-  checkBucket(u, `${where} unprotected header`);
+  checkBucket(p, where, 'protected');
+  checkBucket(u, where, 'unprotected');
   for (const label of u.keys()) {
     if (p.has(label)) throw header(where, `label ${String(label)} appears in both the protected and the unprotected header`);
   }
@@ -80,39 +89,45 @@ export function checkLayer(layer: Layer, where: string, rules: HeaderRules): voi
   }
 }
 
-function checkBucket(map: HeaderMap, where: string): void {
-  for (const [label, value] of map) {
-    if (!isLabel(label)) throw new CoseError('ERR_COSE_MALFORMED', `${where}: label of type ${typeof label} is not an integer or text`);
-    if (typeof label !== 'number' || label < 0) continue;
-    switch (label) {
-      case HeaderParam.alg:
-        if (!isLabel(value)) throw header(where, 'alg (1) must be an integer or text');
-        break;
-      case HeaderParam.contentType:
-        if (!(typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0))) {
-          throw header(where, 'content type (3) must be an unsigned integer or text');
-        }
-        break;
-      case HeaderParam.kid:
-      case HeaderParam.IV:
-      case HeaderParam.partialIV:
-        if (!(value instanceof Uint8Array)) throw header(where, `${NAMES[label]} (${label}) must be a byte string`);
-        break;
-      case HeaderParam.x5bag:
-      case HeaderParam.x5chain:
-        if (!(value instanceof Uint8Array || (Array.isArray(value) && value.length >= 2 && value.every((c) => c instanceof Uint8Array)))) {
-          throw header(where, `${NAMES[label]} (${label}) must be a certificate bstr or an array of two or more`);
-        }
-        break;
-      case HeaderParam.x5t:
-        if (!(Array.isArray(value) && value.length === 2 && isLabel(value[0]) && value[1] instanceof Uint8Array)) {
-          throw header(where, 'x5t (34) must be [hash algorithm, hash value]');
-        }
-        break;
-      case HeaderParam.x5u:
-        if (typeof value !== 'string') throw header(where, 'x5u (35) must be text');
-        break;
-    }
+/** Checks the parameters of one bucket; `layer` and `bucket` name it in messages, written out only for an error. */
+function checkBucket(map: HeaderMap, layer: string, bucket: string): void {
+  map.forEach((value, label) => {
+    checkParameter(label, value, layer, bucket);
+  });
+}
+
+function checkParameter(label: number | string, value: unknown, layer: string, bucket: string): void {
+  if (!isLabel(label))
+    throw new CoseError('ERR_COSE_MALFORMED', `${layer} ${bucket} header: label of type ${typeof label} is not an integer or text`);
+  if (typeof label !== 'number' || label < 0) return;
+  switch (label) {
+    case HeaderParam.alg:
+      if (!isLabel(value)) throw header(`${layer} ${bucket} header`, 'alg (1) must be an integer or text');
+      break;
+    case HeaderParam.contentType:
+      if (!(typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0))) {
+        throw header(`${layer} ${bucket} header`, 'content type (3) must be an unsigned integer or text');
+      }
+      break;
+    case HeaderParam.kid:
+    case HeaderParam.IV:
+    case HeaderParam.partialIV:
+      if (!(value instanceof Uint8Array)) throw header(`${layer} ${bucket} header`, `${NAMES[label]} (${label}) must be a byte string`);
+      break;
+    case HeaderParam.x5bag:
+    case HeaderParam.x5chain:
+      if (!(value instanceof Uint8Array || (Array.isArray(value) && value.length >= 2 && value.every((c) => c instanceof Uint8Array)))) {
+        throw header(`${layer} ${bucket} header`, `${NAMES[label]} (${label}) must be a certificate bstr or an array of two or more`);
+      }
+      break;
+    case HeaderParam.x5t:
+      if (!(Array.isArray(value) && value.length === 2 && isLabel(value[0]) && value[1] instanceof Uint8Array)) {
+        throw header(`${layer} ${bucket} header`, 'x5t (34) must be [hash algorithm, hash value]');
+      }
+      break;
+    case HeaderParam.x5u:
+      if (typeof value !== 'string') throw header(`${layer} ${bucket} header`, 'x5u (35) must be text');
+      break;
   }
 }
 

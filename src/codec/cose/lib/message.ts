@@ -1,6 +1,7 @@
 /** Decoding of COSE message arrays from outside bytes: limits, tag rules, element types (RFC 9052 §2). */
-import { type CborLimits, decode, Tag } from '../../cbor.ts';
+import { type CborLimits, DEFAULT_LIMITS as CODEC_LIMITS, decode, Tag } from '../../cbor.ts';
 import { CoseError } from '../errors.ts';
+import { decodePlain, NOT_PLAIN } from '../plain-cbor.ts';
 import { checkLayer, decodeProtected, type HeaderMap, type HeaderRules, type Layer } from './headers.ts';
 
 /** Whether the COSE tag must, may or must not wrap the message on input. */
@@ -14,7 +15,8 @@ export interface DecodeRules extends HeaderRules {
 // COSE messages nest little (message, recipients, recipient, header map, key): a shallow depth
 // limit keeps hostile input cheap.
 const EMPTY = new Uint8Array(0);
-const DEFAULT_LIMITS: Partial<CborLimits> = { maxDepth: 16 };
+const DEFAULT_DEPTH = 16;
+const DEFAULT_LIMITS: Partial<CborLimits> = { maxDepth: DEFAULT_DEPTH };
 
 export const malformed = (message: string): CoseError => new CoseError('ERR_COSE_MALFORMED', message);
 
@@ -24,11 +26,13 @@ export function decodeMessage(bytes: Uint8Array, tag: number, name: string, leng
   const rule = rules.tag ?? 'optional';
   if (rule !== 'required' && rule !== 'optional' && rule !== 'forbidden')
     throw new TypeError(`${name}: tag must be required, optional or forbidden`);
-  let item: unknown;
-  try {
-    item = decode(bytes, { ...DEFAULT_LIMITS, ...rules.limits });
-  } catch (cause) {
-    throw new CoseError('ERR_COSE_MALFORMED', `${name}: not well-formed CBOR within limits (${(cause as Error).message})`, { cause });
+  let item = rules.limits === undefined ? decodePlain(bytes, CODEC_LIMITS.maxBytes, DEFAULT_DEPTH) : NOT_PLAIN;
+  if (item === NOT_PLAIN) {
+    try {
+      item = decode(bytes, { ...DEFAULT_LIMITS, ...rules.limits });
+    } catch (cause) {
+      throw new CoseError('ERR_COSE_MALFORMED', `${name}: not well-formed CBOR within limits (${(cause as Error).message})`, { cause });
+    }
   }
   if (item instanceof Tag) {
     if (item.tag !== tag) throw new CoseError('ERR_COSE_TAG', `${name}: tag ${item.tag} where ${tag} or none was expected`);

@@ -57,7 +57,7 @@ function ecdsa(id: number, hash: 'sha256' | 'sha384' | 'sha512', curve: string, 
     // makes it prepare the key again on every call, which costs more than the conversions below.
     // RFC 9053 §2.1: r and s are each `size` octets; any other length does not verify.
     sign: (key, data) => derToP1363Signature(sign(hash, data, key), size),
-    verify: (key, data, signature) => signature.length === 2 * size && verify(hash, data, key, p1363ToDerSignature(signature)),
+    verify: (key, data, signature) => signature.length === 2 * size && verify(hash, data, key, p1363ToDerSignature(signature, true)),
   };
 }
 

@@ -69,11 +69,27 @@ function writeHead(out: Uint8Array, o: number, major: number, n: number): number
   return o + 9;
 }
 
-/** `[context, bstr...]` as CBOR. */
-function contextArray(context: Uint8Array, bstrs: readonly Uint8Array[]): Uint8Array {
+// Verification hands the structure straight to node:crypto, which is done with it on return: one
+// buffer serves every such call (up to 64 KiB; larger ones get their own).
+const SCRATCH_LIMIT = 64 * 1024;
+let scratch = new Uint8Array(512);
+
+/** Bytes for a structure of `n` octets, all of which the caller writes. */
+function structureBytes(n: number, transient: boolean): Uint8Array {
+  if (transient && n <= SCRATCH_LIMIT) {
+    if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
+    return scratch.subarray(0, n);
+  }
+  // From node's buffer pool (a plain view of it).
+  const pooled = Buffer.allocUnsafe(n);
+  return new Uint8Array(pooled.buffer, pooled.byteOffset, n);
+}
+
+/** `[context, bstr...]` as CBOR; `transient` when it is used only until the next structure is built. */
+function contextArray(context: Uint8Array, bstrs: readonly Uint8Array[], transient = false): Uint8Array {
   let n = 1 + context.length;
   for (const b of bstrs) n += headLength(b.length) + b.length;
-  const out = new Uint8Array(n);
+  const out = structureBytes(n, transient);
   out[0] = 0x80 | (bstrs.length + 1);
   out.set(context, 1);
   let o = 1 + context.length;
@@ -85,9 +101,17 @@ function contextArray(context: Uint8Array, bstrs: readonly Uint8Array[]): Uint8A
   return out;
 }
 
-/** Sig_structure of COSE_Sign1 (RFC 9052 §4.4). */
-export function sigStructure1(bodyProtected: Uint8Array, externalAad: Uint8Array | undefined, payload: Uint8Array): Uint8Array {
-  return contextArray(Context.Signature1, [bodyProtected, externalAad ?? EMPTY, payload]);
+/**
+ * Sig_structure of COSE_Sign1 (RFC 9052 §4.4). `transient`: the bytes are valid only until the next
+ * transient structure (for a verification that is done with them at once).
+ */
+export function sigStructure1(
+  bodyProtected: Uint8Array,
+  externalAad: Uint8Array | undefined,
+  payload: Uint8Array,
+  transient = false,
+): Uint8Array {
+  return contextArray(Context.Signature1, [bodyProtected, externalAad ?? EMPTY, payload], transient);
 }
 
 /** Sig_structure of a COSE_Sign signer, or of a counter signature (RFC 9052 §4.4, RFC 8152 §4.5). */
