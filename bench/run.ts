@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints one JSON document with the machine and every measurement.
  * BENCH_SECONDS sets the time per measurement (default 1). Names select benchmarks:
- * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, onboarding, onboarding-floor, onboarding-statements, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download, store-query); options after
+ * `npm run bench -- onboarding` runs only that one (cbor, cose, fdo, fdo-http, onboarding, onboarding-floor, onboarding-statements, intent-verdict, intent-conform, mud, mud-signature, suit, suit-process, suit-report, to0, intent-apply, intent-rss, campaign-plan, campaign-tick, campaign-actions, device-poll, release-payloads, server-rss, artifact-download, store-query); options after
  * them go to the benchmark (`onboarding --database postgres://… --count N --concurrency C`).
  * `onboarding` compares `iotopia up` with 1 worker and with `--workers N` (default 2) in one run,
  * on `--store sqlite` (default), `postgres` or `both` (PostgreSQL from IOTOPIA_TEST_PG_URL or
@@ -19,6 +19,7 @@ import { cborBench } from './cbor.ts';
 import { coseBench } from './cose.ts';
 import { devicePollBench } from './device-poll.ts';
 import { fdoBench } from './fdo.ts';
+import { fdoHttpBench } from './fdo-http.ts';
 import { intentApplyBench } from './intent-apply.ts';
 import { intentConformBench } from './intent-conform.ts';
 import { intentRssBench } from './intent-rss.ts';
@@ -42,6 +43,7 @@ const KNOWN = [
   'cbor',
   'cose',
   'fdo',
+  'fdo-http',
   'onboarding',
   'onboarding-floor',
   'onboarding-statements',
@@ -88,6 +90,7 @@ if (wanted('cbor') || wanted('cose')) {
   if (cose !== undefined) doc.ratios = cose.ratios;
 }
 if (wanted('fdo')) doc.fdo = await fdoBench(seconds);
+if (wanted('fdo-http')) doc.fdoHttp = await fdoHttpBench(seconds, args);
 if (wanted('mud')) doc.mud = mudBench(seconds);
 if (wanted('intent-verdict')) doc.intentVerdict = intentVerdictBench(seconds);
 if (wanted('intent-conform')) doc.intentConform = await intentConformBench();

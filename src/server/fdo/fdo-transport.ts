@@ -8,13 +8,21 @@
  * both with Retry-After (start-limits.ts). Peers see spec codes only; the details go to the log.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify';
 import { MsgType } from '../../fdo/constants/message-types.ts';
 import { decodeErrorMessage } from '../../fdo/messages/error.ts';
 import type { Clock, RandomSource, ServerPeer } from '../../fdo/protocol/ports.ts';
 import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type Answer, CBOR, errorAnswer, type FdoMessageEvent, reportAnswer, sendAnswer } from './answer.ts';
-import { protocolOf } from './protocols.ts';
+import { type ProtocolOfMessage, protocolOf } from './protocols.ts';
 import { type FdoRoles, handlerFor } from './roles.ts';
 import { answerMessage, type SessionContext } from './session-steps.ts';
 import { type CountedSessionStore, DEFAULT_MAX_OPEN_SESSIONS, type StartGate, type StartRateLimits, startGate } from './start-limits.ts';
@@ -125,11 +133,13 @@ export function fdoTransport(options: FdoTransportOptions): FastifyPluginAsync {
   };
 }
 
+type MessageRequest = FastifyRequest<{ Params: { type: string } }>;
+
 function routes(app: FastifyInstance, t: Transport, gate: StartGate): void {
   app.post<{ Params: { type: string } }>(
     '/fdo/101/msg/:type',
     // Counted before the body is read: a refused start costs no parsing and no role handler.
-    { bodyLimit: t.maxBytes, onRequest: (request, reply) => limitStart(t, gate, request, reply) },
+    { bodyLimit: t.maxBytes, onRequest: startLimit(t, gate) },
     (request, reply) => onMessage(t, request, reply),
   );
   // Another protocol version (§3.3.2 ProtVer; FDO 1.1 is 101): refused as a message, not a 404.
@@ -146,23 +156,35 @@ function routes(app: FastifyInstance, t: Transport, gate: StartGate): void {
   });
 }
 
+/** The protocol a message starts, when it is a start message of a protocol served here. */
+function startOf(t: Transport, msgType: number | undefined): ProtocolOfMessage | undefined {
+  const which = msgType === undefined ? undefined : protocolOf(msgType);
+  return which?.starts === true && handlerFor(t.roles, which.protocol) !== undefined ? which : undefined;
+}
+
 /**
  * A start message of a protocol served here counts against the start limits; over one, the peer
- * gets an error message with HTTP 429 and Retry-After. Later messages of a session pass.
+ * gets an error message with HTTP 429 and Retry-After. Later messages of a session pass at once,
+ * without a promise: they are most of the traffic.
  */
-async function limitStart(
-  t: Transport,
-  gate: StartGate,
-  request: FastifyRequest<{ Params: { type: string } }>,
-  reply: FastifyReply,
-): Promise<FastifyReply | undefined> {
-  const msgType = parseMsgType(request.params.type);
-  const which = msgType === undefined ? undefined : protocolOf(msgType);
-  if (msgType === undefined || which === undefined || !which.starts || handlerFor(t.roles, which.protocol) === undefined) return undefined;
-  const v = await gate(request, which.protocol);
-  if (!v.limited) return undefined;
-  const refused = rateLimited(`too many ${which.protocol.toUpperCase()} starts; retry in ${v.retryAfterSeconds} s`);
-  return t.reply(request, reply, msgType, { ...errorAnswer(t.clock, refused, msgType, 429), retryAfter: v.retryAfterSeconds });
+function startLimit(t: Transport, gate: StartGate) {
+  return (request: MessageRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const msgType = parseMsgType(request.params.type);
+    const which = startOf(t, msgType);
+    if (msgType === undefined || which === undefined) {
+      done();
+      return;
+    }
+    gate(request, which.protocol).then((v) => {
+      if (!v.limited) {
+        done();
+        return;
+      }
+      // Answered here: the request goes no further, so done() is not called.
+      const refused = rateLimited(`too many ${which.protocol.toUpperCase()} starts; retry in ${v.retryAfterSeconds} s`);
+      t.reply(request, reply, msgType, { ...errorAnswer(t.clock, refused, msgType, 429), retryAfter: v.retryAfterSeconds });
+    }, done);
+  };
 }
 
 /** A request Fastify refused before the route ran (content type, size), or a failure it caught. */
@@ -176,14 +198,18 @@ function requestFailure(t: Transport, error: FastifyError, msgType: number): Ans
   return errorAnswer(t.clock, error, msgType);
 }
 
-async function onMessage(t: Transport, request: FastifyRequest<{ Params: { type: string } }>, reply: FastifyReply): Promise<FastifyReply> {
+/** True for application/cbor, with parameters or in any case; the plain value, the usual one, is matched first. */
+function isCbor(type: string | undefined): boolean {
+  return type === CBOR || (type !== undefined && type.split(';')[0]?.trim().toLowerCase() === CBOR);
+}
+
+async function onMessage(t: Transport, request: MessageRequest, reply: FastifyReply): Promise<FastifyReply> {
   const msgType = parseMsgType(request.params.type);
   if (msgType === undefined) {
     const refused = unknownMessageType(`"${request.params.type.slice(0, 16)}" is not a message type`);
     return t.reply(request, reply, 0, errorAnswer(t.clock, refused, 0));
   }
-  const type = request.headers['content-type'];
-  if (type === undefined || type.split(';')[0]?.trim().toLowerCase() !== CBOR) {
+  if (!isCbor(request.headers['content-type'])) {
     return t.reply(request, reply, msgType, errorAnswer(t.clock, contentType('the body must be application/cbor'), msgType, 415));
   }
   const raw = request.body;
@@ -192,7 +218,8 @@ async function onMessage(t: Transport, request: FastifyRequest<{ Params: { type:
   if (msgType === MsgType.Error) return onClientError(t, request, reply, body, token);
   let a: Answer;
   try {
-    a = await answerMessage(t, msgType, body, token, peerOf(request));
+    // Only a start message goes to its role with the peer (DI authorises on it).
+    a = await answerMessage(t, msgType, body, token, protocolOf(msgType)?.starts === true ? peerOf(request) : undefined);
   } catch (e) {
     a = errorAnswer(t.clock, e, msgType);
   }

@@ -13,14 +13,19 @@ const RANGES: readonly { protocol: FdoProtocol; role: FdoRole; first: number; la
 ];
 
 export interface ProtocolOfMessage {
-  protocol: FdoProtocol;
-  role: FdoRole;
+  readonly protocol: FdoProtocol;
+  readonly role: FdoRole;
   /** The message opens a new session (DI.AppStart, TO0.Hello, TO1.HelloRV, TO2.HelloDevice). */
-  starts: boolean;
+  readonly starts: boolean;
 }
+
+/** Every message type's protocol, worked out once: the lookup runs for each message, twice. */
+const BY_TYPE: readonly (ProtocolOfMessage | undefined)[] = Array.from({ length: 256 }, (_, msgType) => {
+  const r = RANGES.find((x) => msgType >= x.first && msgType <= x.last);
+  return r === undefined ? undefined : Object.freeze({ protocol: r.protocol, role: r.role, starts: msgType === r.first });
+});
 
 /** The protocol of a message type, or undefined for types no protocol uses (and for 255). */
 export function protocolOf(msgType: number): ProtocolOfMessage | undefined {
-  const r = RANGES.find((x) => msgType >= x.first && msgType <= x.last);
-  return r === undefined ? undefined : { protocol: r.protocol, role: r.role, starts: msgType === r.first };
+  return BY_TYPE[msgType];
 }
