@@ -31,12 +31,54 @@ export function checkMembers(
   known: readonly string[],
   other?: (member: string, value: unknown, path: Path) => boolean,
 ): void {
+  for (const k in o) if (!known.includes(k)) unknownMember(issues, o, path, known, k, other);
+}
+
+function unknownMember(
+  issues: Issues,
+  o: JsonObject,
+  path: Path,
+  known: readonly string[],
+  k: string,
+  other: ((member: string, value: unknown, path: Path) => boolean) | undefined,
+): void {
+  const p = child(path, k);
+  if (other?.(k, o[k], p)) return;
+  issues.error('ERR_MUD_UNKNOWN_MEMBER', p, `${JSON.stringify(k)} is not a member here; expected one of ${known.join(', ')}`);
+}
+
+/**
+ * checkMembers, then checkChoice for each of two choices of the same object, in one pass over its
+ * members: the reports are the same, in the same order (the members' first, then each choice's).
+ */
+export function checkMembersAndChoices(
+  issues: Issues,
+  o: JsonObject,
+  path: Path,
+  known: readonly string[],
+  choices: readonly [Choice, Choice],
+  other?: (member: string, value: unknown, path: Path) => boolean,
+): void {
+  const [a, b] = choices;
+  let firstA = -1;
+  let severalA = false;
+  let firstB = -1;
+  let severalB = false;
   for (const k in o) {
-    if (known.includes(k)) continue;
-    const p = child(path, k);
-    if (other?.(k, o[k], p)) continue;
-    issues.error('ERR_MUD_UNKNOWN_MEMBER', p, `${JSON.stringify(k)} is not a member here; expected one of ${known.join(', ')}`);
+    const i = a.caseOf.get(k);
+    if (i !== undefined && i !== firstA) {
+      if (firstA === -1) firstA = i;
+      else severalA = true;
+    }
+    const j = b.caseOf.get(k);
+    if (j !== undefined && j !== firstB) {
+      if (firstB === -1) firstB = j;
+      else severalB = true;
+    }
+    if (!known.includes(k)) unknownMember(issues, o, path, known, k, other);
   }
+  if (severalA) reportChoice(issues, o, path, a);
+  if (severalB) reportChoice(issues, o, path, b);
 }
 
 /** A choice (RFC 7950 §7.9): its name, its cases' members, and each member's case. */
@@ -64,13 +106,16 @@ export function checkChoice(issues: Issues, o: JsonObject, path: Path, c: Choice
     if (first === -1) first = i;
     else several = true;
   }
-  if (several)
-    issues.error(
-      'ERR_MUD_CHOICE',
-      path,
-      `choice ${c.name}: only one of ${c.cases
-        .filter((members) => members.some((m) => m in o))
-        .map((members) => members.filter((m) => m in o).join('+'))
-        .join(' or ')} may be present`,
-    );
+  if (several) reportChoice(issues, o, path, c);
+}
+
+function reportChoice(issues: Issues, o: JsonObject, path: Path, c: Choice): void {
+  issues.error(
+    'ERR_MUD_CHOICE',
+    path,
+    `choice ${c.name}: only one of ${c.cases
+      .filter((members) => members.some((m) => m in o))
+      .map((members) => members.filter((m) => m in o).join('+'))
+      .join(' or ')} may be present`,
+  );
 }

@@ -16,7 +16,7 @@ import {
   TCP_FLAG_BITS,
 } from '../model/constants.ts';
 import { noteExtension, type ReadContext } from './context.ts';
-import { checkChoice, checkMembers, choice, readObject } from './members.ts';
+import { checkMembers, checkMembersAndChoices, choice, readObject } from './members.ts';
 import { child, type Path } from './path.ts';
 import { readTlsClientProfiles } from './read-extensions.ts';
 import {
@@ -45,7 +45,7 @@ export function readMatches(ctx: ReadContext, v: unknown, path: Path, aclType: A
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   const out: Matches = {};
-  checkMembers(issues, o, path, MATCHES_MEMBERS, (k, value, p) => {
+  checkMembersAndChoices(issues, o, path, MATCHES_MEMBERS, L3_L4, (k, value, p) => {
     if (k === 'ietf-acl-tls:client-profiles') {
       noteExtension(ctx, 'ietf-mud-tls', p);
       const profiles = readTlsClientProfiles(ctx, value, p);
@@ -54,8 +54,6 @@ export function readMatches(ctx: ReadContext, v: unknown, path: Path, aclType: A
     }
     return false;
   });
-  checkChoice(issues, o, path, L3);
-  checkChoice(issues, o, path, L4);
 
   // RFC 8519 §4.1: eth, ipv4 and ipv6 are each allowed `when` the ACL type derives from the
   // matching identity. The address family of IPv4 and IPv6 matches is checked against the ACL's
@@ -206,12 +204,15 @@ function readEthertype(ctx: ReadContext, v: unknown, path: Path): number | undef
 const IP_COMMON = ['dscp', 'ecn', 'length', 'ttl', 'protocol', 'ietf-acldns:src-dnsname', 'ietf-acldns:dst-dnsname'];
 const IPV4_MEMBERS = [...IP_COMMON, 'ihl', 'flags', 'offset', 'identification', 'source-ipv4-network', 'destination-ipv4-network'];
 const IPV6_MEMBERS = [...IP_COMMON, 'flow-label', 'source-ipv6-network', 'destination-ipv6-network'];
-const SOURCE_IPV4 = choice('source-network', [['source-ipv4-network'], ['ietf-acldns:src-dnsname']]);
-const DESTINATION_IPV4 = choice('destination-network', [['destination-ipv4-network'], ['ietf-acldns:dst-dnsname']]);
-const SOURCE_IPV6 = choice('source-network', [['source-ipv6-network'], ['ietf-acldns:src-dnsname']]);
-const DESTINATION_IPV6 = choice('destination-network', [['destination-ipv6-network'], ['ietf-acldns:dst-dnsname']]);
-const L3 = choice('l3', [['ipv4'], ['ipv6']]);
-const L4 = choice('l4', [['tcp'], ['udp'], ['icmp']]);
+const NETWORKS_IPV4 = [
+  choice('source-network', [['source-ipv4-network'], ['ietf-acldns:src-dnsname']]),
+  choice('destination-network', [['destination-ipv4-network'], ['ietf-acldns:dst-dnsname']]),
+] as const;
+const NETWORKS_IPV6 = [
+  choice('source-network', [['source-ipv6-network'], ['ietf-acldns:src-dnsname']]),
+  choice('destination-network', [['destination-ipv6-network'], ['ietf-acldns:dst-dnsname']]),
+] as const;
+const L3_L4 = [choice('l3', [['ipv4'], ['ipv6']]), choice('l4', [['tcp'], ['udp'], ['icmp']])] as const;
 
 const IP_COMMON_FIELDS = {
   dscp: (ctx, x, p, out) => {
@@ -248,10 +249,8 @@ function readIpv4(ctx: ReadContext, v: unknown, path: Path): Ipv4Match | undefin
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, IPV4_MEMBERS);
   // RFC 8520 (module ietf-acldns): the DNS names are further cases of the source-network and destination-network choices.
-  checkChoice(issues, o, path, SOURCE_IPV4);
-  checkChoice(issues, o, path, DESTINATION_IPV4);
+  checkMembersAndChoices(issues, o, path, IPV4_MEMBERS, NETWORKS_IPV4);
   const out: Ipv4Match = {};
   fields(ctx, o, path, out, IPV4_FIELDS);
   return out;
@@ -289,9 +288,7 @@ function readIpv6(ctx: ReadContext, v: unknown, path: Path): Ipv6Match | undefin
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, IPV6_MEMBERS);
-  checkChoice(issues, o, path, SOURCE_IPV6);
-  checkChoice(issues, o, path, DESTINATION_IPV6);
+  checkMembersAndChoices(issues, o, path, IPV6_MEMBERS, NETWORKS_IPV6);
   const out: Ipv6Match = {};
   fields(ctx, o, path, out, IPV6_FIELDS);
   return out;
