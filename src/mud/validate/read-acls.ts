@@ -46,9 +46,10 @@ function readAce(ctx: ReadContext, v: unknown, path: Path, aclType: AclType | un
   if (o.actions === undefined) issues.error('ERR_MUD_MISSING', child(path, 'actions'), 'actions is mandatory in an ace');
   const name = o.name === undefined ? undefined : readString(issues, o.name, child(path, 'name'), 1, ACL_NAME_MAX);
   if (name !== undefined) {
-    if (names.has(name))
+    // One lookup per name: the set does not grow when the name is in it already.
+    const known = names.size;
+    if (names.add(name).size === known)
       issues.error('ERR_MUD_DUPLICATE_NAME', child(path, 'name'), `a second ace named ${JSON.stringify(name)} in this acl`);
-    names.add(name);
   }
   // No matches at all match every packet (RFC 8519 §4.1).
   const matches = o.matches === undefined ? {} : readMatches(ctx, o.matches, child(path, 'matches'), aclType);
