@@ -1,13 +1,14 @@
 import { KNOWN_EXTENSIONS, type KnownExtension } from '../model/constants.ts';
 import type { Issues } from './issues.ts';
 import type { MudLimits } from './limits.ts';
+import type { Path } from './path.ts';
 
 /** State shared by the readers of one file. */
 export interface ReadContext {
   issues: Issues;
   limits: MudLimits;
   /** Known extensions whose members were seen, with the first place each was seen. */
-  extensionsUsed: Map<KnownExtension, string>;
+  extensionsUsed: Map<KnownExtension, Path>;
   /** Whether some ACL of the file has an Ethernet-derived type (see read-matches.ts, `eth`). */
   anyEthAcl: boolean;
 }
@@ -19,6 +20,6 @@ export function extensionOfModule(module: string): KnownExtension | undefined {
   return undefined;
 }
 
-export function noteExtension(ctx: ReadContext, name: KnownExtension, path: string): void {
+export function noteExtension(ctx: ReadContext, name: KnownExtension, path: Path): void {
   if (!ctx.extensionsUsed.has(name)) ctx.extensionsUsed.set(name, path);
 }

@@ -2,6 +2,9 @@
  * What validation reports: every problem at once, each with a JSON Pointer (RFC 6901) into the
  * file as read, a reason, and a stable code (docs/errors-mud.md).
  */
+import { type Path, pointer } from './path.ts';
+
+export { at } from './path.ts';
 
 /** Error codes of MUD validation: the file does not conform. */
 export const MUD_ERROR_CODES = [
@@ -53,28 +56,11 @@ export class Issues {
   readonly errors: MudIssue<MudErrorCode>[] = [];
   readonly warnings: MudIssue<MudWarningCode>[] = [];
 
-  error(code: MudErrorCode, path: string, reason: string): void {
-    this.errors.push({ code, path, reason });
+  error(code: MudErrorCode, path: Path, reason: string): void {
+    this.errors.push({ code, path: pointer(path), reason });
   }
 
-  warn(code: MudWarningCode, path: string, reason: string): void {
-    this.warnings.push({ code, path, reason });
+  warn(code: MudWarningCode, path: Path, reason: string): void {
+    this.warnings.push({ code, path: pointer(path), reason });
   }
-}
-
-// Member names repeat: each one's escaped reference token, with its leading "/", is kept, up to a
-// bound so that hostile input with many distinct names cannot grow the table. A token depends on
-// the name alone, so the table is never stale.
-const TOKENS = new Map<string, string>();
-const TOKENS_MAX = 4096;
-
-/** Appends a member name or array index to a JSON Pointer (RFC 6901 §3 escaping). */
-export function at(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}/${key}`;
-  let token = TOKENS.get(key);
-  if (token === undefined) {
-    token = `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (TOKENS.size < TOKENS_MAX) TOKENS.set(key, token);
-  }
-  return path + token;
 }

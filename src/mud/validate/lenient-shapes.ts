@@ -12,7 +12,8 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { ACL_MODULE, ACLS_MEMBER, MUD_MEMBER } from '../model/constants.ts';
-import { at, type Issues } from './issues.ts';
+import type { Issues } from './issues.ts';
+import { at } from './path.ts';
 import { isDateAndTime, isObject, type JsonObject } from './yang-types.ts';
 
 const ACL_TYPE_SHORTHANDS: Readonly<Record<string, string>> = {

@@ -2,10 +2,11 @@
  * Reading JSON objects member by member (RFC 7951 §4 member names): known members are read by the
  * caller, anything else is reported here.
  */
-import { at, type Issues } from './issues.ts';
+import type { Issues } from './issues.ts';
+import { child, type Path } from './path.ts';
 import { describeJson, isObject, type JsonObject } from './yang-types.ts';
 
-export function readObject(issues: Issues, v: unknown, path: string): JsonObject | undefined {
+export function readObject(issues: Issues, v: unknown, path: Path): JsonObject | undefined {
   if (!isObject(v)) {
     issues.error('ERR_MUD_TYPE', path, `expected an object, found ${describeJson(v)}`);
     return undefined;
@@ -26,51 +27,95 @@ export function moduleOf(member: string): string | undefined {
 export function checkMembers(
   issues: Issues,
   o: JsonObject,
-  path: string,
+  path: Path,
   known: readonly string[],
-  other?: (member: string, value: unknown, path: string) => boolean,
+  other?: (member: string, value: unknown, path: Path) => boolean,
 ): void {
-  for (const k of Object.keys(o)) {
-    if (known.includes(k)) continue;
-    const p = at(path, k);
-    if (other?.(k, o[k], p)) continue;
-    issues.error('ERR_MUD_UNKNOWN_MEMBER', p, `${JSON.stringify(k)} is not a member here; expected one of ${known.join(', ')}`);
-  }
+  for (const k in o) if (!known.includes(k)) unknownMember(issues, o, path, known, k, other);
 }
 
-// Each choice's cases as a member → case index table, made once per cases array (the readers pass
-// module constants; a WeakMap lets any other array go with its caller).
-const CASE_TABLES = new WeakMap<readonly (readonly string[])[], Map<string, number>>();
-
-function caseTable(cases: readonly (readonly string[])[]): Map<string, number> {
-  let t = CASE_TABLES.get(cases);
-  if (t === undefined) {
-    t = new Map();
-    for (const [i, c] of cases.entries()) for (const m of c) if (!t.has(m)) t.set(m, i);
-    CASE_TABLES.set(cases, t);
-  }
-  return t;
+function unknownMember(
+  issues: Issues,
+  o: JsonObject,
+  path: Path,
+  known: readonly string[],
+  k: string,
+  other: ((member: string, value: unknown, path: Path) => boolean) | undefined,
+): void {
+  const p = child(path, k);
+  if (other?.(k, o[k], p)) return;
+  issues.error('ERR_MUD_UNKNOWN_MEMBER', p, `${JSON.stringify(k)} is not a member here; expected one of ${known.join(', ')}`);
 }
 
-/** Reports a choice (RFC 7950 §7.9) with members of more than one case present. */
-export function checkChoice(issues: Issues, o: JsonObject, path: string, choice: string, cases: readonly (readonly string[])[]): void {
-  const table = caseTable(cases);
+/**
+ * checkMembers, then checkChoice for each of two choices of the same object, in one pass over its
+ * members: the reports are the same, in the same order (the members' first, then each choice's).
+ */
+export function checkMembersAndChoices(
+  issues: Issues,
+  o: JsonObject,
+  path: Path,
+  known: readonly string[],
+  choices: readonly [Choice, Choice],
+  other?: (member: string, value: unknown, path: Path) => boolean,
+): void {
+  const [a, b] = choices;
+  let firstA = -1;
+  let severalA = false;
+  let firstB = -1;
+  let severalB = false;
+  for (const k in o) {
+    const i = a.caseOf.get(k);
+    if (i !== undefined && i !== firstA) {
+      if (firstA === -1) firstA = i;
+      else severalA = true;
+    }
+    const j = b.caseOf.get(k);
+    if (j !== undefined && j !== firstB) {
+      if (firstB === -1) firstB = j;
+      else severalB = true;
+    }
+    if (!known.includes(k)) unknownMember(issues, o, path, known, k, other);
+  }
+  if (severalA) reportChoice(issues, o, path, a);
+  if (severalB) reportChoice(issues, o, path, b);
+}
+
+/** A choice (RFC 7950 §7.9): its name, its cases' members, and each member's case. */
+export interface Choice {
+  readonly name: string;
+  readonly cases: readonly (readonly string[])[];
+  readonly caseOf: ReadonlyMap<string, number>;
+}
+
+/** A choice with its member → case table, made once (the readers make theirs at module load). */
+export function choice(name: string, cases: readonly (readonly string[])[]): Choice {
+  const caseOf = new Map<string, number>();
+  for (const [i, c] of cases.entries()) for (const m of c) if (!caseOf.has(m)) caseOf.set(m, i);
+  return { name, cases, caseOf };
+}
+
+/** Reports a choice with members of more than one case present. */
+export function checkChoice(issues: Issues, o: JsonObject, path: Path, c: Choice): void {
   // The members of `o` (a handful) are looked up in the table, rather than each case in `o`.
   let first = -1;
   let several = false;
   for (const k in o) {
-    const c = table.get(k);
-    if (c === undefined || c === first) continue;
-    if (first === -1) first = c;
+    const i = c.caseOf.get(k);
+    if (i === undefined || i === first) continue;
+    if (first === -1) first = i;
     else several = true;
   }
-  if (several)
-    issues.error(
-      'ERR_MUD_CHOICE',
-      path,
-      `choice ${choice}: only one of ${cases
-        .filter((c) => c.some((m) => m in o))
-        .map((c) => c.filter((m) => m in o).join('+'))
-        .join(' or ')} may be present`,
-    );
+  if (several) reportChoice(issues, o, path, c);
+}
+
+function reportChoice(issues: Issues, o: JsonObject, path: Path, c: Choice): void {
+  issues.error(
+    'ERR_MUD_CHOICE',
+    path,
+    `choice ${c.name}: only one of ${c.cases
+      .filter((members) => members.some((m) => m in o))
+      .map((members) => members.filter((m) => m in o).join('+'))
+      .join(' or ')} may be present`,
+  );
 }

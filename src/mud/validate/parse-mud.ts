@@ -6,9 +6,10 @@
 import { ACL_TYPES, ACLS_MEMBER, KNOWN_EXTENSIONS, type KnownExtension, MUD_MEMBER } from '../model/constants.ts';
 import type { MudFile } from '../model/mud-file.ts';
 import type { ReadContext } from './context.ts';
-import { at, Issues, type MudErrorCode, type MudIssue, type MudWarningCode } from './issues.ts';
+import { Issues, type MudErrorCode, type MudIssue, type MudWarningCode } from './issues.ts';
 import { checkDepth, DEFAULT_MUD_LIMITS, type MudLimits, parseJsonText } from './limits.ts';
 import { checkMembers, readObject } from './members.ts';
+import { at } from './path.ts';
 import { normalisePreRfc } from './pre-rfc.ts';
 import { rawAclType, readAcls } from './read-acls.ts';
 import { readMudContainer } from './read-mud.ts';

@@ -11,9 +11,10 @@
  * of the reading reports only what is wrong beyond the old shape.
  */
 import { ACL_MODULE, ACLS_MEMBER, PREFIX_TO_MODULE } from '../model/constants.ts';
-import { at, type Issues } from './issues.ts';
+import type { Issues } from './issues.ts';
 import { normaliseLenientShapes } from './lenient-shapes.ts';
 import { tooDeep } from './limits.ts';
+import { at } from './path.ts';
 import { isObject, type JsonObject } from './yang-types.ts';
 
 const OLD_ACLS_MEMBER = `${ACL_MODULE}:access-lists`;
@@ -30,20 +31,24 @@ function rename(o: JsonObject, from: string, to: string): void {
   for (const [k, v] of entries) o[k === from ? to : k] = v;
 }
 
-// Member names repeat across a file and across files: the answer for each is kept, up to a bound
-// so that hostile input with many distinct names cannot grow the table. The answer depends on the
-// name alone (PREFIX_TO_MODULE is constant), so the table is never stale, in any process.
-const PREFIXED = new Map<string, string | undefined>();
+// Member names repeat across a file and across files: the answer for each is kept (NOT_PREFIXED
+// for a name without a known prefix), up to a bound so that hostile input with many distinct names
+// cannot grow the table. The answer depends on the name alone (PREFIX_TO_MODULE is constant), so
+// the table is never stale, in any process. The walk asks about every member name, so a known name
+// costs one lookup.
+const PREFIXED = new Map<string, string>();
 const PREFIXED_MAX = 1024;
+const NOT_PREFIXED = '';
 
 function prefixedName(member: string): string | undefined {
-  const known = PREFIXED.get(member);
-  if (known !== undefined || PREFIXED.has(member)) return known;
-  const i = member.indexOf(':');
-  const module = i <= 0 ? undefined : PREFIX_TO_MODULE[member.slice(0, i)];
-  const name = module === undefined ? undefined : `${module}${member.slice(i)}`;
-  if (PREFIXED.size < PREFIXED_MAX) PREFIXED.set(member, name);
-  return name;
+  let name = PREFIXED.get(member);
+  if (name === undefined) {
+    const i = member.indexOf(':');
+    const module = i <= 0 ? undefined : PREFIX_TO_MODULE[member.slice(0, i)];
+    name = module === undefined ? NOT_PREFIXED : `${module}${member.slice(i)}`;
+    if (PREFIXED.size < PREFIXED_MAX) PREFIXED.set(member, name);
+  }
+  return name === NOT_PREFIXED ? undefined : name;
 }
 
 /** Renamed members: the path in the normalised tree and the path of the member as the file has it. */
@@ -61,6 +66,19 @@ interface Walk {
 
 const here = (w: Walk): string => w.segments.reduce<string>((p, s) => at(p, s), '');
 
+/** Renames the members of `v` written with a YANG prefix, unless the module-named member is there too. */
+function renamePrefixed(w: Walk, v: JsonObject): void {
+  for (const k of Object.keys(v)) {
+    const to = prefixedName(k);
+    if (to !== undefined && !(to in v)) {
+      const path = here(w);
+      report(w.issues, w.lenient, at(path, k), `member ${JSON.stringify(k)} uses a YANG prefix; RFC 7951 names it ${JSON.stringify(to)}`);
+      rename(v, k, to);
+      w.renames.push([at(path, to), at(path, k)]);
+    }
+  }
+}
+
 /** Walks `v`, at `depth` (the root is 0): it throws before recursing deeper than the limit. */
 function walk(w: Walk, v: unknown, parentKey: string, depth: number): void {
   if (typeof v !== 'object' || v === null) return;
@@ -76,20 +94,57 @@ function walk(w: Walk, v: unknown, parentKey: string, depth: number): void {
     return;
   }
   if (!isObject(v)) return;
-  const { issues, lenient } = w;
-  let keys = Object.keys(v);
-  let renamed = false;
-  for (const k of keys) {
-    const to = prefixedName(k);
-    if (to !== undefined && !(to in v)) {
-      const path = here(w);
-      report(issues, lenient, at(path, k), `member ${JSON.stringify(k)} uses a YANG prefix; RFC 7951 names it ${JSON.stringify(to)}`);
-      rename(v, k, to);
-      w.renames.push([at(path, to), at(path, k)]);
-      renamed = true;
+  const errorsAt = w.issues.errors.length;
+  const warningsAt = w.issues.warnings.length;
+  checkShapes(w, v, parentKey);
+  // One pass over the members both looks each name up and walks its value. Prefixed names are
+  // rare: at the first, the members are renamed, their reports are moved ahead of what this
+  // object reported so far (as if renamed first), and the pass goes on over the new names.
+  for (const k in v) {
+    if (prefixedName(k) !== undefined) {
+      walkRenamed(w, v, k, depth, errorsAt, warningsAt);
+      return;
     }
+    walkMember(w, v, k, depth);
   }
-  if (renamed) keys = Object.keys(v);
+}
+
+function walkMember(w: Walk, v: JsonObject, k: string, depth: number): void {
+  const x = v[k];
+  // Only arrays and objects hold members to normalise (leaves are skipped without a call).
+  if (typeof x !== 'object' || x === null) return;
+  w.segments.push(k);
+  walk(w, x, k, depth + 1);
+  w.segments.pop();
+}
+
+/** Moves the items of `list` from index `from` on to index `to`, keeping their order (no spread: lists can be long). */
+function moveBack<T>(list: T[], from: number, to: number): void {
+  if (from === list.length || from === to) return;
+  const moved = list.slice(from);
+  const between = list.slice(to, from);
+  list.length = to;
+  for (const x of moved) list.push(x);
+  for (const x of between) list.push(x);
+}
+
+/** Renames the prefixed members of `v`, then walks the members from `from` on, by their new names. */
+function walkRenamed(w: Walk, v: JsonObject, from: string, depth: number, errorsAt: number, warningsAt: number): void {
+  const { errors, warnings } = w.issues;
+  const position = Object.keys(v).indexOf(from);
+  const errorsFrom = errors.length;
+  const warningsFrom = warnings.length;
+  renamePrefixed(w, v);
+  // Renaming keeps each member in its place, so the members before `position` are walked already.
+  moveBack(errors, errorsFrom, errorsAt);
+  moveBack(warnings, warningsFrom, warningsAt);
+  const keys = Object.keys(v);
+  for (let i = position; i < keys.length; i++) walkMember(w, v, keys[i] as string, depth);
+}
+
+/** The pre-RFC leaf shapes: hex ethertypes, the port operator "range", the old Ethernet ACL type. */
+function checkShapes(w: Walk, v: JsonObject, parentKey: string): void {
+  const { issues, lenient } = w;
   if (parentKey === 'eth' && typeof v.ethertype === 'string' && /^0x[0-9a-fA-F]{1,4}$/.test(v.ethertype)) {
     const n = Number.parseInt(v.ethertype.slice(2), 16);
     report(
@@ -112,20 +167,10 @@ function walk(w: Walk, v: unknown, parentKey: string, depth: number): void {
       'operator "range" beside lower-port/upper-port; RFC 8519 writes a range without an operator',
     );
     delete v.operator;
-    keys = Object.keys(v);
   }
   if (parentKey === 'acl' && (v.type === 'ethernet-acl-type' || v.type === `${ACL_MODULE}:ethernet-acl-type`)) {
     report(issues, lenient, at(here(w), 'type'), `ACL type ${JSON.stringify(v.type)}; RFC 8519 calls it "eth-acl-type"`);
     v.type = 'eth-acl-type';
-  }
-  // `keys` follows every rename and removal above.
-  for (const k of keys) {
-    const x = v[k];
-    // Only arrays and objects hold members to normalise (leaves are skipped without a call).
-    if (typeof x !== 'object' || x === null) continue;
-    w.segments.push(k);
-    walk(w, x, k, depth + 1);
-    w.segments.pop();
   }
 }
 

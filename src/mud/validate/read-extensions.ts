@@ -5,8 +5,8 @@
  */
 import type { OwnershipLicensing, QuarantinePolicy, TlsDtlsProfile, Transparency } from '../model/extensions.ts';
 import type { ReadContext } from './context.ts';
-import { at } from './issues.ts';
-import { checkChoice, readObject } from './members.ts';
+import { checkChoice, choice, readObject } from './members.ts';
+import { child, type Path } from './path.ts';
 import { type JsonObject, readBinary, readEnum, readIdentity, readList, readString, readUint8, readUint16, readUri } from './yang-types.ts';
 
 /** RFC 9472 (ietf-mud-transparency): identities derived from `local-type`. */
@@ -18,7 +18,7 @@ const CONTACT_URI_SCHEMES = /^(mailto|https?|tel):/;
 export const TLS_VERSIONS = ['tls12', 'tls13'] as const;
 export const DTLS_VERSIONS = ['dtls12', 'dtls13'] as const;
 
-function readUriWithScheme(ctx: ReadContext, v: unknown, path: string, scheme: RegExp, what: string): string | undefined {
+function readUriWithScheme(ctx: ReadContext, v: unknown, path: Path, scheme: RegExp, what: string): string | undefined {
   const u = readUri(ctx.issues, v, path);
   if (u === undefined) return undefined;
   if (!scheme.test(u)) {
@@ -28,36 +28,40 @@ function readUriWithScheme(ctx: ReadContext, v: unknown, path: string, scheme: R
   return u;
 }
 
-function notModelled(ctx: ReadContext, o: JsonObject, path: string, known: readonly string[], into?: Record<string, unknown>): void {
+function notModelled(ctx: ReadContext, o: JsonObject, path: Path, known: readonly string[], into?: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(o)) {
     if (known.includes(k)) continue;
-    ctx.issues.warn('WARN_MUD_NOT_MODELLED', at(path, k), `${JSON.stringify(k)} is kept as it is but not checked`);
+    ctx.issues.warn('WARN_MUD_NOT_MODELLED', child(path, k), `${JSON.stringify(k)} is kept as it is but not checked`);
     if (into !== undefined) into[k] = v;
   }
 }
 
+const SBOM_RETRIEVAL = choice('sbom-retrieval-method', [['sboms'], ['sbom-local-well-known'], ['sbom-contact-uri']]);
+const VULN_RETRIEVAL = choice('vuln-retrieval-method', [['vuln-url'], ['vuln-contact-uri']]);
+const LICENSE_TYPE = choice('license-type', [['spdx-tags'], ['license-url']]);
+
 /** RFC 9472 (ietf-mud-transparency): the transparency container. */
-export function readTransparency(ctx: ReadContext, v: unknown, path: string): Transparency | undefined {
+export function readTransparency(ctx: ReadContext, v: unknown, path: Path): Transparency | undefined {
   const { issues, limits } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   const known = ['sboms', 'sbom-local-well-known', 'sbom-contact-uri', 'sbom-archive-list', 'vuln-url', 'vuln-contact-uri'];
   notModelled(ctx, o, path, known);
-  checkChoice(issues, o, path, 'sbom-retrieval-method', [['sboms'], ['sbom-local-well-known'], ['sbom-contact-uri']]);
-  checkChoice(issues, o, path, 'vuln-retrieval-method', [['vuln-url'], ['vuln-contact-uri']]);
+  checkChoice(issues, o, path, SBOM_RETRIEVAL);
+  checkChoice(issues, o, path, VULN_RETRIEVAL);
   const out: Transparency = {};
   if (o.sboms !== undefined) {
-    const sboms = readList(issues, o.sboms, at(path, 'sboms'), limits.maxListItems, (x, p) => {
+    const sboms = readList(issues, o.sboms, child(path, 'sboms'), limits.maxListItems, (x, p) => {
       const e = readObject(issues, x, p);
       if (e === undefined) return undefined;
       notModelled(ctx, e, p, ['version-info', 'sbom-url']);
       if (e['version-info'] === undefined)
-        issues.error('ERR_MUD_MISSING', at(p, 'version-info'), 'version-info is the key of the sboms list');
-      const versionInfo = e['version-info'] === undefined ? undefined : readString(issues, e['version-info'], at(p, 'version-info'));
+        issues.error('ERR_MUD_MISSING', child(p, 'version-info'), 'version-info is the key of the sboms list');
+      const versionInfo = e['version-info'] === undefined ? undefined : readString(issues, e['version-info'], child(p, 'version-info'));
       const sbomUrl =
         e['sbom-url'] === undefined
           ? undefined
-          : readUriWithScheme(ctx, e['sbom-url'], at(p, 'sbom-url'), SBOM_URL_SCHEMES, 'a coap, coaps, http or https URL');
+          : readUriWithScheme(ctx, e['sbom-url'], child(p, 'sbom-url'), SBOM_URL_SCHEMES, 'a coap, coaps, http or https URL');
       if (versionInfo === undefined) return undefined;
       return sbomUrl === undefined ? { versionInfo } : { versionInfo, sbomUrl };
     });
@@ -67,7 +71,7 @@ export function readTransparency(ctx: ReadContext, v: unknown, path: string): Tr
     const s = readIdentity(
       issues,
       o['sbom-local-well-known'],
-      at(path, 'sbom-local-well-known'),
+      child(path, 'sbom-local-well-known'),
       'ietf-mud-transparency',
       SBOM_LOCAL_TYPES,
     );
@@ -78,33 +82,33 @@ export function readTransparency(ctx: ReadContext, v: unknown, path: string): Tr
     ['vuln-contact-uri', 'vulnContactUri'],
   ] as const) {
     if (o[member] === undefined) continue;
-    const u = readUriWithScheme(ctx, o[member], at(path, member), CONTACT_URI_SCHEMES, 'a mailto, tel, http or https URI');
+    const u = readUriWithScheme(ctx, o[member], child(path, member), CONTACT_URI_SCHEMES, 'a mailto, tel, http or https URI');
     if (u !== undefined) out[key] = u;
   }
   if (o['sbom-archive-list'] !== undefined) {
-    const u = readUri(issues, o['sbom-archive-list'], at(path, 'sbom-archive-list'));
+    const u = readUri(issues, o['sbom-archive-list'], child(path, 'sbom-archive-list'));
     if (u !== undefined) out.sbomArchiveList = u;
   }
   if (o['vuln-url'] !== undefined) {
-    const urls = readList(issues, o['vuln-url'], at(path, 'vuln-url'), limits.maxListItems, (x, p) => readUri(issues, x, p));
+    const urls = readList(issues, o['vuln-url'], child(path, 'vuln-url'), limits.maxListItems, (x, p) => readUri(issues, x, p));
     if (urls !== undefined) out.vulnUrl = urls;
   }
   return out;
 }
 
 /** RFC 9761 (ietf-acl-tls): `client-profiles` with its list `tls-dtls-profile`. */
-export function readTlsClientProfiles(ctx: ReadContext, v: unknown, path: string): TlsDtlsProfile[] | undefined {
+export function readTlsClientProfiles(ctx: ReadContext, v: unknown, path: Path): TlsDtlsProfile[] | undefined {
   const { issues, limits } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   notModelled(ctx, o, path, ['tls-dtls-profile']);
   if (o['tls-dtls-profile'] === undefined) return [];
   const names = new Set<string>();
-  return readList(issues, o['tls-dtls-profile'], at(path, 'tls-dtls-profile'), limits.maxListItems, (x, p) => {
+  return readList(issues, o['tls-dtls-profile'], child(path, 'tls-dtls-profile'), limits.maxListItems, (x, p) => {
     const e = readObject(issues, x, p);
     if (e === undefined) return undefined;
-    const list = <T>(member: string, item: (n: unknown, q: string) => T | undefined): T[] =>
-      e[member] === undefined ? [] : (readList(issues, e[member], at(p, member), limits.maxListItems, item) ?? []);
+    const list = <T>(member: string, item: (n: unknown, q: Path) => T | undefined): T[] =>
+      e[member] === undefined ? [] : (readList(issues, e[member], child(p, member), limits.maxListItems, item) ?? []);
     const numbers = (member: string): number[] => list(member, (n, q) => readUint16(issues, n, q));
     const strings = (member: string): string[] => list(member, (n, q) => readString(issues, n, q));
     const known = [
@@ -125,12 +129,13 @@ export function readTlsClientProfiles(ctx: ReadContext, v: unknown, path: string
     const other: Record<string, unknown> = {};
     notModelled(ctx, e, p, known, other);
     if (e.name === undefined) {
-      issues.error('ERR_MUD_MISSING', at(p, 'name'), 'name is the key of tls-dtls-profile');
+      issues.error('ERR_MUD_MISSING', child(p, 'name'), 'name is the key of tls-dtls-profile');
       return undefined;
     }
-    const name = readString(issues, e.name, at(p, 'name'), 1, 64);
+    const name = readString(issues, e.name, child(p, 'name'), 1, 64);
     if (name === undefined) return undefined;
-    if (names.has(name)) issues.error('ERR_MUD_DUPLICATE_NAME', at(p, 'name'), `a second tls-dtls-profile named ${JSON.stringify(name)}`);
+    if (names.has(name))
+      issues.error('ERR_MUD_DUPLICATE_NAME', child(p, 'name'), `a second tls-dtls-profile named ${JSON.stringify(name)}`);
     names.add(name);
     return {
       name,
@@ -152,31 +157,31 @@ export function readTlsClientProfiles(ctx: ReadContext, v: unknown, path: string
 }
 
 /** draft-ietf-opsawg-mud-ownership: the `ol` container (owners, licences with SPDX tags or a URL). */
-export function readOl(ctx: ReadContext, v: unknown, path: string): OwnershipLicensing | undefined {
+export function readOl(ctx: ReadContext, v: unknown, path: Path): OwnershipLicensing | undefined {
   const { issues, limits } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   const out: OwnershipLicensing = { owners: [], licenses: [], other: {} };
   notModelled(ctx, o, path, ['owners', 'license'], out.other);
   if (o.owners !== undefined)
-    out.owners = readList(issues, o.owners, at(path, 'owners'), limits.maxListItems, (x, p) => readString(issues, x, p, 1)) ?? [];
+    out.owners = readList(issues, o.owners, child(path, 'owners'), limits.maxListItems, (x, p) => readString(issues, x, p, 1)) ?? [];
   if (o.license !== undefined)
     out.licenses =
-      readList(issues, o.license, at(path, 'license'), limits.maxListItems, (x, p) => {
+      readList(issues, o.license, child(path, 'license'), limits.maxListItems, (x, p) => {
         const e = readObject(issues, x, p);
         if (e === undefined) return undefined;
         notModelled(ctx, e, p, ['owner-name', 'spdx-tags', 'license-url']);
-        checkChoice(issues, e, p, 'license-type', [['spdx-tags'], ['license-url']]);
+        checkChoice(issues, e, p, LICENSE_TYPE);
         const lic: OwnershipLicensing['licenses'][number] = { spdxTags: [] };
         if (e['owner-name'] !== undefined) {
-          const n = readString(issues, e['owner-name'], at(p, 'owner-name'), 1);
+          const n = readString(issues, e['owner-name'], child(p, 'owner-name'), 1);
           if (n !== undefined) lic.ownerName = n;
         }
         if (e['spdx-tags'] !== undefined)
           lic.spdxTags =
-            readList(issues, e['spdx-tags'], at(p, 'spdx-tags'), limits.maxListItems, (t, q) => readString(issues, t, q, 1)) ?? [];
+            readList(issues, e['spdx-tags'], child(p, 'spdx-tags'), limits.maxListItems, (t, q) => readString(issues, t, q, 1)) ?? [];
         if (e['license-url'] !== undefined) {
-          const u = readUri(issues, e['license-url'], at(p, 'license-url'));
+          const u = readUri(issues, e['license-url'], child(p, 'license-url'));
           if (u !== undefined) lic.licenseUrl = u;
         }
         return lic;
@@ -189,26 +194,26 @@ export function readQuarantine(
   ctx: ReadContext,
   member: string,
   v: unknown,
-  path: string,
-  readAclNames: (v: unknown, p: string) => string[] | undefined,
+  path: Path,
+  readAclNames: (v: unknown, p: Path) => string[] | undefined,
 ): QuarantinePolicy | undefined {
   const { issues, limits } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   notModelled(ctx, o, path, ['access-lists', 'enabled-ace-names']);
   const out: QuarantinePolicy = { member, aclNames: [], enabledAceNames: [] };
-  if (o['access-lists'] !== undefined) out.aclNames = readAclNames(o['access-lists'], at(path, 'access-lists')) ?? [];
+  if (o['access-lists'] !== undefined) out.aclNames = readAclNames(o['access-lists'], child(path, 'access-lists')) ?? [];
   if (o['enabled-ace-names'] !== undefined)
     out.enabledAceNames =
-      readList(issues, o['enabled-ace-names'], at(path, 'enabled-ace-names'), limits.maxListItems, (x, p) => {
+      readList(issues, o['enabled-ace-names'], child(path, 'enabled-ace-names'), limits.maxListItems, (x, p) => {
         const e = readObject(issues, x, p);
         if (e === undefined) return undefined;
         notModelled(ctx, e, p, ['ace-name']);
         if (e['ace-name'] === undefined) {
-          issues.error('ERR_MUD_MISSING', at(p, 'ace-name'), 'ace-name is required');
+          issues.error('ERR_MUD_MISSING', child(p, 'ace-name'), 'ace-name is required');
           return undefined;
         }
-        return readString(issues, e['ace-name'], at(p, 'ace-name'), 1, 64);
+        return readString(issues, e['ace-name'], child(p, 'ace-name'), 1, 64);
       }) ?? [];
   return out;
 }

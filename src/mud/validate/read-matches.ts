@@ -16,8 +16,8 @@ import {
   TCP_FLAG_BITS,
 } from '../model/constants.ts';
 import { noteExtension, type ReadContext } from './context.ts';
-import { at } from './issues.ts';
-import { checkChoice, checkMembers, readObject } from './members.ts';
+import { checkMembers, checkMembersAndChoices, choice, readObject } from './members.ts';
+import { child, type Path } from './path.ts';
 import { readTlsClientProfiles } from './read-extensions.ts';
 import {
   type JsonObject,
@@ -40,12 +40,12 @@ import {
 const MATCHES_MEMBERS = ['eth', 'ipv4', 'ipv6', 'tcp', 'udp', 'icmp', 'egress-interface', 'ingress-interface', 'ietf-mud:mud'];
 
 /** Reads `matches`; `aclType` is the type of the enclosing ACL, when it has one. */
-export function readMatches(ctx: ReadContext, v: unknown, path: string, aclType: AclType | undefined): Matches | undefined {
+export function readMatches(ctx: ReadContext, v: unknown, path: Path, aclType: AclType | undefined): Matches | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   const out: Matches = {};
-  checkMembers(issues, o, path, MATCHES_MEMBERS, (k, value, p) => {
+  checkMembersAndChoices(issues, o, path, MATCHES_MEMBERS, L3_L4, (k, value, p) => {
     if (k === 'ietf-acl-tls:client-profiles') {
       noteExtension(ctx, 'ietf-mud-tls', p);
       const profiles = readTlsClientProfiles(ctx, value, p);
@@ -54,8 +54,6 @@ export function readMatches(ctx: ReadContext, v: unknown, path: string, aclType:
     }
     return false;
   });
-  checkChoice(issues, o, path, 'l3', L3_CASES);
-  checkChoice(issues, o, path, 'l4', L4_CASES);
 
   // RFC 8519 §4.1: eth, ipv4 and ipv6 are each allowed `when` the ACL type derives from the
   // matching identity. The address family of IPv4 and IPv6 matches is checked against the ACL's
@@ -66,55 +64,61 @@ export function readMatches(ctx: ReadContext, v: unknown, path: string, aclType:
     if (!ctx.anyEthAcl)
       issues.error(
         'ERR_MUD_ADDRESS_FAMILY',
-        at(path, 'eth'),
+        child(path, 'eth'),
         'an eth match needs an ACL of an Ethernet type (eth-acl-type or mixed-eth-*)',
       );
-    const eth = readEth(ctx, o.eth, at(path, 'eth'));
+    const eth = readEth(ctx, o.eth, child(path, 'eth'));
     if (eth !== undefined) out.eth = eth;
   }
   if (o.ipv4 !== undefined) {
     if (family !== undefined && !family.ipv4)
-      issues.error('ERR_MUD_ADDRESS_FAMILY', at(path, 'ipv4'), `an ipv4 match in an ACL of type ${aclType}`);
-    const ipv4 = readIpv4(ctx, o.ipv4, at(path, 'ipv4'));
+      issues.error('ERR_MUD_ADDRESS_FAMILY', child(path, 'ipv4'), `an ipv4 match in an ACL of type ${aclType}`);
+    const ipv4 = readIpv4(ctx, o.ipv4, child(path, 'ipv4'));
     if (ipv4 !== undefined) out.ipv4 = ipv4;
   }
   if (o.ipv6 !== undefined) {
     if (family !== undefined && !family.ipv6)
-      issues.error('ERR_MUD_ADDRESS_FAMILY', at(path, 'ipv6'), `an ipv6 match in an ACL of type ${aclType}`);
-    const ipv6 = readIpv6(ctx, o.ipv6, at(path, 'ipv6'));
+      issues.error('ERR_MUD_ADDRESS_FAMILY', child(path, 'ipv6'), `an ipv6 match in an ACL of type ${aclType}`);
+    const ipv6 = readIpv6(ctx, o.ipv6, child(path, 'ipv6'));
     if (ipv6 !== undefined) out.ipv6 = ipv6;
   }
   const protocol = out.ipv4?.protocol ?? out.ipv6?.protocol;
   if (o.tcp !== undefined) {
-    const tcp = readTcp(ctx, o.tcp, at(path, 'tcp'));
+    const tcp = readTcp(ctx, o.tcp, child(path, 'tcp'));
     if (tcp !== undefined) out.tcp = tcp;
     if (protocol !== undefined && protocol !== IP_PROTOCOL_TCP)
-      issues.error('ERR_MUD_PROTOCOL_MISMATCH', at(path, 'tcp'), `a tcp match with IP protocol ${protocol} (TCP is ${IP_PROTOCOL_TCP})`);
+      issues.error('ERR_MUD_PROTOCOL_MISMATCH', child(path, 'tcp'), `a tcp match with IP protocol ${protocol} (TCP is ${IP_PROTOCOL_TCP})`);
   }
   if (o.udp !== undefined) {
-    const udp = readUdp(ctx, o.udp, at(path, 'udp'));
+    const udp = readUdp(ctx, o.udp, child(path, 'udp'));
     if (udp !== undefined) out.udp = udp;
     if (protocol !== undefined && protocol !== IP_PROTOCOL_UDP)
-      issues.error('ERR_MUD_PROTOCOL_MISMATCH', at(path, 'udp'), `a udp match with IP protocol ${protocol} (UDP is ${IP_PROTOCOL_UDP})`);
+      issues.error('ERR_MUD_PROTOCOL_MISMATCH', child(path, 'udp'), `a udp match with IP protocol ${protocol} (UDP is ${IP_PROTOCOL_UDP})`);
   }
   if (o.icmp !== undefined) {
-    const icmp = readIcmp(ctx, o.icmp, at(path, 'icmp'));
+    const icmp = readIcmp(ctx, o.icmp, child(path, 'icmp'));
     if (icmp !== undefined) out.icmp = icmp;
   }
   if (o['ietf-mud:mud'] !== undefined) {
-    const mud = readMudMatch(ctx, o['ietf-mud:mud'], at(path, 'ietf-mud:mud'));
+    const mud = readMudMatch(ctx, o['ietf-mud:mud'], child(path, 'ietf-mud:mud'));
     if (mud !== undefined) out.mud = mud;
   }
-  for (const k of ['egress-interface', 'ingress-interface'] as const) {
-    if (o[k] === undefined) continue;
-    const s = readString(issues, o[k], at(path, k), 1);
-    if (s !== undefined) out[k === 'egress-interface' ? 'egressInterface' : 'ingressInterface'] = s;
+  if (o['egress-interface'] !== undefined) {
+    const s = readString(issues, o['egress-interface'], child(path, 'egress-interface'), 1);
+    if (s !== undefined) out.egressInterface = s;
+  }
+  if (o['ingress-interface'] !== undefined) {
+    const s = readString(issues, o['ingress-interface'], child(path, 'ingress-interface'), 1);
+    if (s !== undefined) out.ingressInterface = s;
   }
   return out;
 }
 
-/** How one member is read: the model key it goes to and its reader. */
-type FieldReader<T> = readonly [keyof T, (ctx: ReadContext, v: unknown, p: string) => unknown];
+/**
+ * How one member is read: its reader stores what conforms under the member's model name. Each
+ * reader writes its own property, so every store in the tables is to a named property.
+ */
+type FieldReader<T> = (ctx: ReadContext, v: unknown, p: Path, out: T) => void;
 
 /** A table of member readers, made once at module load (a null-prototype map from member names). */
 function fieldTable<T>(spec: Record<string, FieldReader<T>>): Readonly<Record<string, FieldReader<T> | undefined>> {
@@ -122,15 +126,15 @@ function fieldTable<T>(spec: Record<string, FieldReader<T>>): Readonly<Record<st
 }
 
 /**
- * Runs the reader of each member of `o` that `table` knows, storing the result under its model
- * name. The walk follows the members of `o` (a handful), not the table; members the table does
- * not know are left to checkMembers.
+ * Runs the reader of each member of `o` that `table` knows, into `out`. The walk follows the
+ * members of `o` (a handful), not the table; members the table does not know are left to
+ * checkMembers.
  */
 function fields<T extends object>(
   ctx: ReadContext,
   o: JsonObject,
-  path: string,
-  into: T,
+  path: Path,
+  out: T,
   table: Readonly<Record<string, FieldReader<T> | undefined>>,
 ): void {
   for (const member in o) {
@@ -138,33 +142,54 @@ function fields<T extends object>(
     if (f === undefined) continue;
     const value = o[member];
     if (value === undefined) continue;
-    const r = f[1](ctx, value, at(path, member));
-    if (r !== undefined) (into as Record<keyof T, unknown>)[f[0]] = r;
+    f(ctx, value, child(path, member), out);
   }
 }
 
-function readEth(ctx: ReadContext, v: unknown, path: string): EthMatch | undefined {
+const ETH_MEMBERS = [
+  'destination-mac-address',
+  'destination-mac-address-mask',
+  'source-mac-address',
+  'source-mac-address-mask',
+  'ethertype',
+];
+
+function readEth(ctx: ReadContext, v: unknown, path: Path): EthMatch | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  const known = ['destination-mac-address', 'destination-mac-address-mask', 'source-mac-address', 'source-mac-address-mask', 'ethertype'];
-  checkMembers(issues, o, path, known);
+  checkMembers(issues, o, path, ETH_MEMBERS);
   const out: EthMatch = {};
   fields(ctx, o, path, out, ETH_FIELDS);
   return out;
 }
 
-const mac = (ctx: ReadContext, x: unknown, p: string) => readMacAddress(ctx.issues, x, p);
+const mac = (ctx: ReadContext, x: unknown, p: Path) => readMacAddress(ctx.issues, x, p);
 const ETH_FIELDS = fieldTable<EthMatch>({
-  'destination-mac-address': ['destinationMac', mac],
-  'destination-mac-address-mask': ['destinationMacMask', mac],
-  'source-mac-address': ['sourceMac', mac],
-  'source-mac-address-mask': ['sourceMacMask', mac],
-  ethertype: ['ethertype', (ctx, x, p) => readEthertype(ctx, x, p)],
+  'destination-mac-address': (ctx, x, p, out) => {
+    const r = mac(ctx, x, p);
+    if (r !== undefined) out.destinationMac = r;
+  },
+  'destination-mac-address-mask': (ctx, x, p, out) => {
+    const r = mac(ctx, x, p);
+    if (r !== undefined) out.destinationMacMask = r;
+  },
+  'source-mac-address': (ctx, x, p, out) => {
+    const r = mac(ctx, x, p);
+    if (r !== undefined) out.sourceMac = r;
+  },
+  'source-mac-address-mask': (ctx, x, p, out) => {
+    const r = mac(ctx, x, p);
+    if (r !== undefined) out.sourceMacMask = r;
+  },
+  ethertype: (ctx, x, p, out) => {
+    const r = readEthertype(ctx, x, p);
+    if (r !== undefined) out.ethertype = r;
+  },
 });
 
 /** RFC 8519 ietf-ethertypes: union of uint16 and the named enumeration. */
-function readEthertype(ctx: ReadContext, v: unknown, path: string): number | undefined {
+function readEthertype(ctx: ReadContext, v: unknown, path: Path): number | undefined {
   if (typeof v === 'string') {
     const n = ETHERTYPE_NAMES[v];
     if (n === undefined) {
@@ -179,31 +204,53 @@ function readEthertype(ctx: ReadContext, v: unknown, path: string): number | und
 const IP_COMMON = ['dscp', 'ecn', 'length', 'ttl', 'protocol', 'ietf-acldns:src-dnsname', 'ietf-acldns:dst-dnsname'];
 const IPV4_MEMBERS = [...IP_COMMON, 'ihl', 'flags', 'offset', 'identification', 'source-ipv4-network', 'destination-ipv4-network'];
 const IPV6_MEMBERS = [...IP_COMMON, 'flow-label', 'source-ipv6-network', 'destination-ipv6-network'];
-const SOURCE_IPV4 = [['source-ipv4-network'], ['ietf-acldns:src-dnsname']];
-const DESTINATION_IPV4 = [['destination-ipv4-network'], ['ietf-acldns:dst-dnsname']];
-const SOURCE_IPV6 = [['source-ipv6-network'], ['ietf-acldns:src-dnsname']];
-const DESTINATION_IPV6 = [['destination-ipv6-network'], ['ietf-acldns:dst-dnsname']];
-const L3_CASES = [['ipv4'], ['ipv6']];
-const L4_CASES = [['tcp'], ['udp'], ['icmp']];
+const NETWORKS_IPV4 = [
+  choice('source-network', [['source-ipv4-network'], ['ietf-acldns:src-dnsname']]),
+  choice('destination-network', [['destination-ipv4-network'], ['ietf-acldns:dst-dnsname']]),
+] as const;
+const NETWORKS_IPV6 = [
+  choice('source-network', [['source-ipv6-network'], ['ietf-acldns:src-dnsname']]),
+  choice('destination-network', [['destination-ipv6-network'], ['ietf-acldns:dst-dnsname']]),
+] as const;
+const L3_L4 = [choice('l3', [['ipv4'], ['ipv6']]), choice('l4', [['tcp'], ['udp'], ['icmp']])] as const;
 
 const IP_COMMON_FIELDS = {
-  dscp: ['dscp', (ctx, x, p) => readUint(ctx.issues, x, p, 0, 63)],
-  ecn: ['ecn', (ctx, x, p) => readUint(ctx.issues, x, p, 0, 3)],
-  length: ['length', (ctx, x, p) => readUint16(ctx.issues, x, p)],
-  ttl: ['ttl', (ctx, x, p) => readUint8(ctx.issues, x, p)],
-  protocol: ['protocol', (ctx, x, p) => readUint8(ctx.issues, x, p)],
-  'ietf-acldns:src-dnsname': ['srcDnsName', (ctx, x, p) => readHost(ctx.issues, x, p)],
-  'ietf-acldns:dst-dnsname': ['dstDnsName', (ctx, x, p) => readHost(ctx.issues, x, p)],
+  dscp: (ctx, x, p, out) => {
+    const r = readUint(ctx.issues, x, p, 0, 63);
+    if (r !== undefined) out.dscp = r;
+  },
+  ecn: (ctx, x, p, out) => {
+    const r = readUint(ctx.issues, x, p, 0, 3);
+    if (r !== undefined) out.ecn = r;
+  },
+  length: (ctx, x, p, out) => {
+    const r = readUint16(ctx.issues, x, p);
+    if (r !== undefined) out.length = r;
+  },
+  ttl: (ctx, x, p, out) => {
+    const r = readUint8(ctx.issues, x, p);
+    if (r !== undefined) out.ttl = r;
+  },
+  protocol: (ctx, x, p, out) => {
+    const r = readUint8(ctx.issues, x, p);
+    if (r !== undefined) out.protocol = r;
+  },
+  'ietf-acldns:src-dnsname': (ctx, x, p, out) => {
+    const r = readHost(ctx.issues, x, p);
+    if (r !== undefined) out.srcDnsName = r;
+  },
+  'ietf-acldns:dst-dnsname': (ctx, x, p, out) => {
+    const r = readHost(ctx.issues, x, p);
+    if (r !== undefined) out.dstDnsName = r;
+  },
 } satisfies Record<string, FieldReader<Ipv4Match & Ipv6Match>>;
 
-function readIpv4(ctx: ReadContext, v: unknown, path: string): Ipv4Match | undefined {
+function readIpv4(ctx: ReadContext, v: unknown, path: Path): Ipv4Match | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, IPV4_MEMBERS);
   // RFC 8520 (module ietf-acldns): the DNS names are further cases of the source-network and destination-network choices.
-  checkChoice(issues, o, path, 'source-network', SOURCE_IPV4);
-  checkChoice(issues, o, path, 'destination-network', DESTINATION_IPV4);
+  checkMembersAndChoices(issues, o, path, IPV4_MEMBERS, NETWORKS_IPV4);
   const out: Ipv4Match = {};
   fields(ctx, o, path, out, IPV4_FIELDS);
   return out;
@@ -211,21 +258,37 @@ function readIpv4(ctx: ReadContext, v: unknown, path: string): Ipv4Match | undef
 
 const IPV4_FIELDS = fieldTable<Ipv4Match>({
   ...IP_COMMON_FIELDS,
-  ihl: ['ihl', (ctx, x, p) => readUint(ctx.issues, x, p, 5, 60)],
-  flags: ['flags', (ctx, x, p) => readBits(ctx.issues, x, p, IPV4_FLAG_BITS)],
-  offset: ['offset', (ctx, x, p) => readUint(ctx.issues, x, p, 20, 65535)],
-  identification: ['identification', (ctx, x, p) => readUint16(ctx.issues, x, p)],
-  'source-ipv4-network': ['sourceNetwork', (ctx, x, p) => readIpv4Prefix(ctx.issues, x, p)],
-  'destination-ipv4-network': ['destinationNetwork', (ctx, x, p) => readIpv4Prefix(ctx.issues, x, p)],
+  ihl: (ctx, x, p, out) => {
+    const r = readUint(ctx.issues, x, p, 5, 60);
+    if (r !== undefined) out.ihl = r;
+  },
+  flags: (ctx, x, p, out) => {
+    const r = readBits(ctx.issues, x, p, IPV4_FLAG_BITS);
+    if (r !== undefined) out.flags = r;
+  },
+  offset: (ctx, x, p, out) => {
+    const r = readUint(ctx.issues, x, p, 20, 65535);
+    if (r !== undefined) out.offset = r;
+  },
+  identification: (ctx, x, p, out) => {
+    const r = readUint16(ctx.issues, x, p);
+    if (r !== undefined) out.identification = r;
+  },
+  'source-ipv4-network': (ctx, x, p, out) => {
+    const r = readIpv4Prefix(ctx.issues, x, p);
+    if (r !== undefined) out.sourceNetwork = r;
+  },
+  'destination-ipv4-network': (ctx, x, p, out) => {
+    const r = readIpv4Prefix(ctx.issues, x, p);
+    if (r !== undefined) out.destinationNetwork = r;
+  },
 });
 
-function readIpv6(ctx: ReadContext, v: unknown, path: string): Ipv6Match | undefined {
+function readIpv6(ctx: ReadContext, v: unknown, path: Path): Ipv6Match | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, IPV6_MEMBERS);
-  checkChoice(issues, o, path, 'source-network', SOURCE_IPV6);
-  checkChoice(issues, o, path, 'destination-network', DESTINATION_IPV6);
+  checkMembersAndChoices(issues, o, path, IPV6_MEMBERS, NETWORKS_IPV6);
   const out: Ipv6Match = {};
   fields(ctx, o, path, out, IPV6_FIELDS);
   return out;
@@ -233,142 +296,233 @@ function readIpv6(ctx: ReadContext, v: unknown, path: string): Ipv6Match | undef
 
 const IPV6_FIELDS = fieldTable<Ipv6Match>({
   ...IP_COMMON_FIELDS,
-  'flow-label': ['flowLabel', (ctx, x, p) => readUint(ctx.issues, x, p, 0, 1048575)],
-  'source-ipv6-network': ['sourceNetwork', (ctx, x, p) => readIpv6Prefix(ctx.issues, x, p)],
-  'destination-ipv6-network': ['destinationNetwork', (ctx, x, p) => readIpv6Prefix(ctx.issues, x, p)],
+  'flow-label': (ctx, x, p, out) => {
+    const r = readUint(ctx.issues, x, p, 0, 1048575);
+    if (r !== undefined) out.flowLabel = r;
+  },
+  'source-ipv6-network': (ctx, x, p, out) => {
+    const r = readIpv6Prefix(ctx.issues, x, p);
+    if (r !== undefined) out.sourceNetwork = r;
+  },
+  'destination-ipv6-network': (ctx, x, p, out) => {
+    const r = readIpv6Prefix(ctx.issues, x, p);
+    if (r !== undefined) out.destinationNetwork = r;
+  },
 });
 
+const PORT_MEMBERS = ['lower-port', 'upper-port', 'operator', 'port'];
+
 /** RFC 8519 ietf-packet-fields port-range-or-operator. */
-function readPort(ctx: ReadContext, v: unknown, path: string): PortMatch | undefined {
+function readPort(ctx: ReadContext, v: unknown, path: Path): PortMatch | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, ['lower-port', 'upper-port', 'operator', 'port']);
+  checkMembers(issues, o, path, PORT_MEMBERS);
   const isRange = 'lower-port' in o || 'upper-port' in o;
   const isOperator = 'operator' in o || 'port' in o;
   if (isRange && isOperator) {
     issues.error('ERR_MUD_CHOICE', path, 'choice port-range-or-operator: lower-port/upper-port and operator/port may not be mixed');
     return undefined;
   }
-  const port = (x: unknown, p: string) => readUint(issues, x, p, 0, 65535, 'a port number');
+  const port = (x: unknown, p: Path) => readUint(issues, x, p, 0, 65535, 'a port number');
   if (isRange) {
     for (const m of ['lower-port', 'upper-port'])
-      if (!(m in o)) issues.error('ERR_MUD_MISSING', at(path, m), `${m} is mandatory in a port range`);
-    const lower = o['lower-port'] === undefined ? undefined : port(o['lower-port'], at(path, 'lower-port'));
-    const upper = o['upper-port'] === undefined ? undefined : port(o['upper-port'], at(path, 'upper-port'));
+      if (!(m in o)) issues.error('ERR_MUD_MISSING', child(path, m), `${m} is mandatory in a port range`);
+    const lower = o['lower-port'] === undefined ? undefined : port(o['lower-port'], child(path, 'lower-port'));
+    const upper = o['upper-port'] === undefined ? undefined : port(o['upper-port'], child(path, 'upper-port'));
     if (lower === undefined || upper === undefined) return undefined;
     if (upper < lower) {
-      issues.error('ERR_MUD_PORT_RANGE', at(path, 'upper-port'), `upper-port ${upper} is below lower-port ${lower}`);
+      issues.error('ERR_MUD_PORT_RANGE', child(path, 'upper-port'), `upper-port ${upper} is below lower-port ${lower}`);
       return undefined;
     }
     return { kind: 'range', lower, upper };
   }
   if (!('port' in o)) {
-    issues.error('ERR_MUD_MISSING', at(path, 'port'), 'port is mandatory (with an optional operator, default eq)');
+    issues.error('ERR_MUD_MISSING', child(path, 'port'), 'port is mandatory (with an optional operator, default eq)');
     return undefined;
   }
-  const operator = o.operator === undefined ? 'eq' : readEnum(issues, o.operator, at(path, 'operator'), PORT_OPERATORS);
-  const p = port(o.port, at(path, 'port'));
+  const operator = o.operator === undefined ? 'eq' : readEnum(issues, o.operator, child(path, 'operator'), PORT_OPERATORS);
+  const p = port(o.port, child(path, 'port'));
   if (operator === undefined || p === undefined) return undefined;
   return { kind: 'operator', operator, port: p };
 }
 
-function readTcp(ctx: ReadContext, v: unknown, path: string): TcpMatch | undefined {
+const TCP_MEMBERS = [
+  'sequence-number',
+  'acknowledgement-number',
+  'data-offset',
+  'reserved',
+  'flags',
+  'window-size',
+  'urgent-pointer',
+  'options',
+  'source-port',
+  'destination-port',
+  'ietf-mud:direction-initiated',
+];
+
+function readTcp(ctx: ReadContext, v: unknown, path: Path): TcpMatch | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, [
-    'sequence-number',
-    'acknowledgement-number',
-    'data-offset',
-    'reserved',
-    'flags',
-    'window-size',
-    'urgent-pointer',
-    'options',
-    'source-port',
-    'destination-port',
-    'ietf-mud:direction-initiated',
-  ]);
+  checkMembers(issues, o, path, TCP_MEMBERS);
   const out: TcpMatch = {};
   fields(ctx, o, path, out, TCP_FIELDS);
   return out;
 }
 
 const TCP_FIELDS = fieldTable<TcpMatch>({
-  'sequence-number': ['sequenceNumber', (ctx, x, p) => readUint32(ctx.issues, x, p)],
-  'acknowledgement-number': ['acknowledgementNumber', (ctx, x, p) => readUint32(ctx.issues, x, p)],
-  'data-offset': ['dataOffset', (ctx, x, p) => readUint(ctx.issues, x, p, 5, 15)],
-  reserved: ['reserved', (ctx, x, p) => readUint8(ctx.issues, x, p)],
-  flags: ['flags', (ctx, x, p) => readBits(ctx.issues, x, p, TCP_FLAG_BITS)],
-  'window-size': ['windowSize', (ctx, x, p) => readUint16(ctx.issues, x, p)],
-  'urgent-pointer': ['urgentPointer', (ctx, x, p) => readUint16(ctx.issues, x, p)],
-  options: ['options', (ctx, x, p) => readBinary(ctx.issues, x, p, 1, 40)],
-  'source-port': ['sourcePort', readPort],
-  'destination-port': ['destinationPort', readPort],
-  'ietf-mud:direction-initiated': ['directionInitiated', (ctx, x, p) => readEnum(ctx.issues, x, p, DIRECTIONS)],
+  'sequence-number': (ctx, x, p, out) => {
+    const r = readUint32(ctx.issues, x, p);
+    if (r !== undefined) out.sequenceNumber = r;
+  },
+  'acknowledgement-number': (ctx, x, p, out) => {
+    const r = readUint32(ctx.issues, x, p);
+    if (r !== undefined) out.acknowledgementNumber = r;
+  },
+  'data-offset': (ctx, x, p, out) => {
+    const r = readUint(ctx.issues, x, p, 5, 15);
+    if (r !== undefined) out.dataOffset = r;
+  },
+  reserved: (ctx, x, p, out) => {
+    const r = readUint8(ctx.issues, x, p);
+    if (r !== undefined) out.reserved = r;
+  },
+  flags: (ctx, x, p, out) => {
+    const r = readBits(ctx.issues, x, p, TCP_FLAG_BITS);
+    if (r !== undefined) out.flags = r;
+  },
+  'window-size': (ctx, x, p, out) => {
+    const r = readUint16(ctx.issues, x, p);
+    if (r !== undefined) out.windowSize = r;
+  },
+  'urgent-pointer': (ctx, x, p, out) => {
+    const r = readUint16(ctx.issues, x, p);
+    if (r !== undefined) out.urgentPointer = r;
+  },
+  options: (ctx, x, p, out) => {
+    const r = readBinary(ctx.issues, x, p, 1, 40);
+    if (r !== undefined) out.options = r;
+  },
+  'source-port': (ctx, x, p, out) => {
+    const r = readPort(ctx, x, p);
+    if (r !== undefined) out.sourcePort = r;
+  },
+  'destination-port': (ctx, x, p, out) => {
+    const r = readPort(ctx, x, p);
+    if (r !== undefined) out.destinationPort = r;
+  },
+  'ietf-mud:direction-initiated': (ctx, x, p, out) => {
+    const r = readEnum(ctx.issues, x, p, DIRECTIONS);
+    if (r !== undefined) out.directionInitiated = r;
+  },
 });
 
-function directionOutsideTcp(ctx: ReadContext, o: JsonObject, path: string): string[] {
+const NONE: readonly string[] = [];
+
+function directionOutsideTcp(ctx: ReadContext, o: JsonObject, path: Path): readonly string[] {
+  if (!('ietf-mud:direction-initiated' in o) && !('direction-initiated' in o)) return NONE;
   const misplaced = Object.keys(o).filter((k) => k === 'ietf-mud:direction-initiated' || k === 'direction-initiated');
   for (const k of misplaced)
     ctx.issues.error(
       'ERR_MUD_DIRECTION_NOT_TCP',
-      at(path, k),
+      child(path, k),
       'direction-initiated augments only the tcp match (RFC 8520, module ietf-mud)',
     );
   return misplaced;
 }
 
-function readUdp(ctx: ReadContext, v: unknown, path: string): UdpMatch | undefined {
+const UDP_MEMBERS = ['length', 'source-port', 'destination-port'];
+
+function readUdp(ctx: ReadContext, v: unknown, path: Path): UdpMatch | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   const misplaced = directionOutsideTcp(ctx, o, path);
-  checkMembers(issues, o, path, ['length', 'source-port', 'destination-port', ...misplaced]);
+  checkMembers(issues, o, path, misplaced.length === 0 ? UDP_MEMBERS : [...UDP_MEMBERS, ...misplaced]);
   const out: UdpMatch = {};
   fields(ctx, o, path, out, UDP_FIELDS);
   return out;
 }
 
 const UDP_FIELDS = fieldTable<UdpMatch>({
-  length: ['length', (ctx, x, p) => readUint16(ctx.issues, x, p)],
-  'source-port': ['sourcePort', readPort],
-  'destination-port': ['destinationPort', readPort],
+  length: (ctx, x, p, out) => {
+    const r = readUint16(ctx.issues, x, p);
+    if (r !== undefined) out.length = r;
+  },
+  'source-port': (ctx, x, p, out) => {
+    const r = readPort(ctx, x, p);
+    if (r !== undefined) out.sourcePort = r;
+  },
+  'destination-port': (ctx, x, p, out) => {
+    const r = readPort(ctx, x, p);
+    if (r !== undefined) out.destinationPort = r;
+  },
 });
 
-function readIcmp(ctx: ReadContext, v: unknown, path: string): IcmpMatch | undefined {
+const ICMP_MEMBERS = ['type', 'code', 'rest-of-header'];
+
+function readIcmp(ctx: ReadContext, v: unknown, path: Path): IcmpMatch | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   const misplaced = directionOutsideTcp(ctx, o, path);
-  checkMembers(issues, o, path, ['type', 'code', 'rest-of-header', ...misplaced]);
+  checkMembers(issues, o, path, misplaced.length === 0 ? ICMP_MEMBERS : [...ICMP_MEMBERS, ...misplaced]);
   const out: IcmpMatch = {};
   fields(ctx, o, path, out, ICMP_FIELDS);
   return out;
 }
 
 const ICMP_FIELDS = fieldTable<IcmpMatch>({
-  type: ['type', (ctx, x, p) => readUint8(ctx.issues, x, p)],
-  code: ['code', (ctx, x, p) => readUint8(ctx.issues, x, p)],
-  'rest-of-header': ['restOfHeader', (ctx, x, p) => readBinary(ctx.issues, x, p)],
+  type: (ctx, x, p, out) => {
+    const r = readUint8(ctx.issues, x, p);
+    if (r !== undefined) out.type = r;
+  },
+  code: (ctx, x, p, out) => {
+    const r = readUint8(ctx.issues, x, p);
+    if (r !== undefined) out.code = r;
+  },
+  'rest-of-header': (ctx, x, p, out) => {
+    const r = readBinary(ctx.issues, x, p);
+    if (r !== undefined) out.restOfHeader = r;
+  },
 });
 
-function readMudMatch(ctx: ReadContext, v: unknown, path: string): MudMatch | undefined {
+const MUD_MATCH_MEMBERS = ['manufacturer', 'same-manufacturer', 'model', 'local-networks', 'controller', 'my-controller'];
+
+function readMudMatch(ctx: ReadContext, v: unknown, path: Path): MudMatch | undefined {
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, ['manufacturer', 'same-manufacturer', 'model', 'local-networks', 'controller', 'my-controller']);
+  checkMembers(issues, o, path, MUD_MATCH_MEMBERS);
   const out: MudMatch = {};
   fields(ctx, o, path, out, MUD_MATCH_FIELDS);
   return out;
 }
 
 const MUD_MATCH_FIELDS = fieldTable<MudMatch>({
-  manufacturer: ['manufacturer', (ctx, x, p) => readHost(ctx.issues, x, p)],
-  'same-manufacturer': ['sameManufacturer', (ctx, x, p) => readEmpty(ctx.issues, x, p)],
-  model: ['model', (ctx, x, p) => readUri(ctx.issues, x, p)],
-  'local-networks': ['localNetworks', (ctx, x, p) => readEmpty(ctx.issues, x, p)],
-  controller: ['controller', (ctx, x, p) => readUri(ctx.issues, x, p)],
-  'my-controller': ['myController', (ctx, x, p) => readEmpty(ctx.issues, x, p)],
+  manufacturer: (ctx, x, p, out) => {
+    const r = readHost(ctx.issues, x, p);
+    if (r !== undefined) out.manufacturer = r;
+  },
+  'same-manufacturer': (ctx, x, p, out) => {
+    const r = readEmpty(ctx.issues, x, p);
+    if (r !== undefined) out.sameManufacturer = r;
+  },
+  model: (ctx, x, p, out) => {
+    const r = readUri(ctx.issues, x, p);
+    if (r !== undefined) out.model = r;
+  },
+  'local-networks': (ctx, x, p, out) => {
+    const r = readEmpty(ctx.issues, x, p);
+    if (r !== undefined) out.localNetworks = r;
+  },
+  controller: (ctx, x, p, out) => {
+    const r = readUri(ctx.issues, x, p);
+    if (r !== undefined) out.controller = r;
+  },
+  'my-controller': (ctx, x, p, out) => {
+    const r = readEmpty(ctx.issues, x, p);
+    if (r !== undefined) out.myController = r;
+  },
 });

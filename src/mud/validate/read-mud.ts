@@ -15,8 +15,8 @@ import {
 } from '../model/constants.ts';
 import type { MudContainer, Policy } from '../model/mud-file.ts';
 import { extensionOfModule, noteExtension, type ReadContext } from './context.ts';
-import { at } from './issues.ts';
 import { checkMembers, moduleOf, readObject } from './members.ts';
+import { child, type Path } from './path.ts';
 import { readOl, readQuarantine, readTransparency } from './read-extensions.ts';
 import { readBoolean, readDateAndTime, readHttpsUrl, readList, readString, readUint, readUri } from './yang-types.ts';
 
@@ -37,29 +37,32 @@ const MUD_MEMBERS = [
   'from-device-policy',
   'to-device-policy',
 ];
+const ACCESS_LISTS_MEMBERS = ['access-list'];
+const ACCESS_LIST_MEMBERS = ['name'];
+const POLICY_MEMBERS = ['access-lists'];
 const MANDATORY = ['mud-version', 'mud-url', 'last-update', 'is-supported'];
 const CORE_MODULES = [MUD_MODULE, ACL_MODULE, ACLDNS_MODULE, 'ietf-packet-fields', 'ietf-ethertypes'];
 
 /** Reads an `access-lists` container (RFC 8520, module ietf-mud, grouping access-lists): the ACL names, in order. */
-export function readAccessLists(ctx: ReadContext, v: unknown, path: string): string[] | undefined {
+export function readAccessLists(ctx: ReadContext, v: unknown, path: Path): string[] | undefined {
   const { issues, limits } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(issues, o, path, ['access-list']);
+  checkMembers(issues, o, path, ACCESS_LISTS_MEMBERS);
   if (o['access-list'] === undefined) return [];
   const seen = new Set<string>();
-  return readList(issues, o['access-list'], at(path, 'access-list'), limits.maxListItems, (x, p) => {
+  return readList(issues, o['access-list'], child(path, 'access-list'), limits.maxListItems, (x, p) => {
     const e = readObject(issues, x, p);
     if (e === undefined) return undefined;
-    checkMembers(issues, e, p, ['name']);
+    checkMembers(issues, e, p, ACCESS_LIST_MEMBERS);
     if (e.name === undefined) {
-      issues.error('ERR_MUD_MISSING', at(p, 'name'), 'name is the key of access-list');
+      issues.error('ERR_MUD_MISSING', child(p, 'name'), 'name is the key of access-list');
       return undefined;
     }
-    const name = readString(issues, e.name, at(p, 'name'), 1, 64);
+    const name = readString(issues, e.name, child(p, 'name'), 1, 64);
     if (name === undefined) return undefined;
     if (seen.has(name)) {
-      issues.error('ERR_MUD_DUPLICATE_NAME', at(p, 'name'), `${JSON.stringify(name)} is listed twice in this policy`);
+      issues.error('ERR_MUD_DUPLICATE_NAME', child(p, 'name'), `${JSON.stringify(name)} is listed twice in this policy`);
       return undefined;
     }
     seen.add(name);
@@ -67,14 +70,14 @@ export function readAccessLists(ctx: ReadContext, v: unknown, path: string): str
   });
 }
 
-function readPolicy(ctx: ReadContext, v: unknown, path: string): Policy | undefined {
+function readPolicy(ctx: ReadContext, v: unknown, path: Path): Policy | undefined {
   const o = readObject(ctx.issues, v, path);
   if (o === undefined) return undefined;
-  checkMembers(ctx.issues, o, path, ['access-lists']);
-  return { aclNames: o['access-lists'] === undefined ? [] : (readAccessLists(ctx, o['access-lists'], at(path, 'access-lists')) ?? []) };
+  checkMembers(ctx.issues, o, path, POLICY_MEMBERS);
+  return { aclNames: o['access-lists'] === undefined ? [] : (readAccessLists(ctx, o['access-lists'], child(path, 'access-lists')) ?? []) };
 }
 
-export function readMudContainer(ctx: ReadContext, v: unknown, path: string): MudContainer | undefined {
+export function readMudContainer(ctx: ReadContext, v: unknown, path: Path): MudContainer | undefined {
   const { issues, limits } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
@@ -116,19 +119,23 @@ export function readMudContainer(ctx: ReadContext, v: unknown, path: string): Mu
     }
     return false;
   });
-  for (const m of MANDATORY) if (o[m] === undefined) issues.error('ERR_MUD_MISSING', at(path, m), `${m} is mandatory`);
+  for (const m of MANDATORY) if (o[m] === undefined) issues.error('ERR_MUD_MISSING', child(path, m), `${m} is mandatory`);
 
   let ok = true;
   const need = <T>(r: T | undefined): T => {
     if (r === undefined) ok = false;
     return r as T;
   };
-  const opt = <T>(member: string, read: (x: unknown, p: string) => T | undefined): T | undefined =>
-    o[member] === undefined ? undefined : need(read(o[member], at(path, member)));
+  const opt = <T>(member: string, read: (x: unknown, p: Path) => T | undefined): T | undefined =>
+    o[member] === undefined ? undefined : need(read(o[member], child(path, member)));
 
   const mudVersion = opt('mud-version', (x, p) => readUint(issues, x, p, 0, 255));
   if (mudVersion !== undefined && mudVersion !== MUD_VERSION)
-    issues.error('ERR_MUD_VERSION', at(path, 'mud-version'), `mud-version ${mudVersion}; this implementation reads version ${MUD_VERSION}`);
+    issues.error(
+      'ERR_MUD_VERSION',
+      child(path, 'mud-version'),
+      `mud-version ${mudVersion}; this implementation reads version ${MUD_VERSION}`,
+    );
   const mudUrl = opt('mud-url', (x, p) => readHttpsUrl(issues, x, p));
   const lastUpdate = opt('last-update', (x, p) => readDateAndTime(issues, x, p));
   const mudSignature = opt('mud-signature', (x, p) => readHttpsUrl(issues, x, p));

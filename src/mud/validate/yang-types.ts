@@ -6,8 +6,10 @@
  * error and returns undefined.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { isDomainName } from './domain-name.ts';
 import { ERR_MUD_TOO_MANY, MudInputError } from './errors.ts';
 import type { Issues } from './issues.ts';
+import { child, type Path, pointer } from './path.ts';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -17,7 +19,7 @@ export function isObject(v: unknown): v is JsonObject {
 
 const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
 
-export function readUint(issues: Issues, v: unknown, path: string, min: number, max: number, what = 'an integer'): number | undefined {
+export function readUint(issues: Issues, v: unknown, path: Path, min: number, max: number, what = 'an integer'): number | undefined {
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     issues.error('ERR_MUD_TYPE', path, `expected ${what} (a JSON number), found ${typeof v === 'number' ? v : describe(v)}`);
     return undefined;
@@ -29,14 +31,14 @@ export function readUint(issues: Issues, v: unknown, path: string, min: number, 
   return v;
 }
 
-export const readUint8 = (issues: Issues, v: unknown, path: string): number | undefined => readUint(issues, v, path, 0, 255);
-export const readUint16 = (issues: Issues, v: unknown, path: string): number | undefined => readUint(issues, v, path, 0, 65535);
-export const readUint32 = (issues: Issues, v: unknown, path: string): number | undefined => readUint(issues, v, path, 0, 0xffffffff);
+export const readUint8 = (issues: Issues, v: unknown, path: Path): number | undefined => readUint(issues, v, path, 0, 255);
+export const readUint16 = (issues: Issues, v: unknown, path: Path): number | undefined => readUint(issues, v, path, 0, 65535);
+export const readUint32 = (issues: Issues, v: unknown, path: Path): number | undefined => readUint(issues, v, path, 0, 0xffffffff);
 
 export function readString(
   issues: Issues,
   v: unknown,
-  path: string,
+  path: Path,
   minLength = 0,
   maxLength = Number.POSITIVE_INFINITY,
 ): string | undefined {
@@ -59,7 +61,7 @@ export function readString(
   return v;
 }
 
-export function readBoolean(issues: Issues, v: unknown, path: string): boolean | undefined {
+export function readBoolean(issues: Issues, v: unknown, path: Path): boolean | undefined {
   if (typeof v !== 'boolean') {
     issues.error('ERR_MUD_TYPE', path, `expected true or false, found ${describe(v)}`);
     return undefined;
@@ -68,7 +70,7 @@ export function readBoolean(issues: Issues, v: unknown, path: string): boolean |
 }
 
 /** The `empty` type is `[null]` in JSON (RFC 7951 §6.9). */
-export function readEmpty(issues: Issues, v: unknown, path: string): true | undefined {
+export function readEmpty(issues: Issues, v: unknown, path: Path): true | undefined {
   if (!Array.isArray(v) || v.length !== 1 || v[0] !== null) {
     issues.error('ERR_MUD_TYPE', path, `a leaf of type empty is written [null], found ${JSON.stringify(v)?.slice(0, 40) ?? describe(v)}`);
     return undefined;
@@ -76,7 +78,7 @@ export function readEmpty(issues: Issues, v: unknown, path: string): true | unde
   return true;
 }
 
-export function readEnum<T extends string>(issues: Issues, v: unknown, path: string, values: readonly T[]): T | undefined {
+export function readEnum<T extends string>(issues: Issues, v: unknown, path: Path, values: readonly T[]): T | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   if (!(values as readonly string[]).includes(s)) {
@@ -93,13 +95,14 @@ export function readEnum<T extends string>(issues: Issues, v: unknown, path: str
 export function readIdentity<T extends string>(
   issues: Issues,
   v: unknown,
-  path: string,
+  path: Path,
   module: string,
   values: readonly T[],
 ): T | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
-  const name = s.startsWith(`${module}:`) ? s.slice(module.length + 1) : s;
+  const qualified = s.charCodeAt(module.length) === 0x3a && s.startsWith(module);
+  const name = qualified ? s.slice(module.length + 1) : s;
   if (!(values as readonly string[]).includes(name)) {
     issues.error('ERR_MUD_ENUM', path, `${JSON.stringify(s)} is not one of the identities ${values.join(', ')}`);
     return undefined;
@@ -108,7 +111,7 @@ export function readIdentity<T extends string>(
 }
 
 /** Bits (RFC 7951 §6.5): a space-separated list of bit names. */
-export function readBits(issues: Issues, v: unknown, path: string, bits: readonly string[]): string[] | undefined {
+export function readBits(issues: Issues, v: unknown, path: Path, bits: readonly string[]): string[] | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   const names = s.split(' ').filter((b) => b !== '');
@@ -121,13 +124,7 @@ export function readBits(issues: Issues, v: unknown, path: string, bits: readonl
 }
 
 /** Binary (RFC 7951 §6.6): base64 text. */
-export function readBinary(
-  issues: Issues,
-  v: unknown,
-  path: string,
-  minBytes = 0,
-  maxBytes = Number.POSITIVE_INFINITY,
-): string | undefined {
+export function readBinary(issues: Issues, v: unknown, path: Path, minBytes = 0, maxBytes = Number.POSITIVE_INFINITY): string | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s)) {
@@ -150,7 +147,7 @@ export function isUri(s: string): boolean {
 }
 
 /** inet:uri (RFC 6991 §4). */
-export function readUri(issues: Issues, v: unknown, path: string): string | undefined {
+export function readUri(issues: Issues, v: unknown, path: Path): string | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   if (!isUri(s)) {
@@ -161,7 +158,7 @@ export function readUri(issues: Issues, v: unknown, path: string): string | unde
 }
 
 /** An inet:uri that must use https: RFC 8520 MUD URLs, and the mud-signature location beside them. */
-export function readHttpsUrl(issues: Issues, v: unknown, path: string): string | undefined {
+export function readHttpsUrl(issues: Issues, v: unknown, path: Path): string | undefined {
   const s = readUri(issues, v, path);
   if (s === undefined) return undefined;
   let url: URL | undefined;
@@ -177,16 +174,8 @@ export function readHttpsUrl(issues: Issues, v: unknown, path: string): string |
   return s;
 }
 
-// RFC 6991 §4 inet:domain-name pattern, and its length "1..253".
-const DOMAIN_NAME =
-  /^(?:(?:(?:[a-zA-Z0-9_](?:[a-zA-Z0-9\-_]){0,61})?[a-zA-Z0-9]\.)*(?:[a-zA-Z0-9_](?:[a-zA-Z0-9\-_]){0,61})?[a-zA-Z0-9]\.?|\.)$/;
-
-export function isDomainName(s: string): boolean {
-  return s.length >= 1 && s.length <= 253 && DOMAIN_NAME.test(s);
-}
-
 /** inet:host (RFC 6991 §4): an IP address or a domain name. */
-export function readHost(issues: Issues, v: unknown, path: string): string | undefined {
+export function readHost(issues: Issues, v: unknown, path: Path): string | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   // The domain name first: it is what MUD files mostly hold, and the union is the same in any order.
@@ -216,7 +205,7 @@ export function isDateAndTime(s: string): boolean {
 }
 
 /** yang:date-and-time (RFC 6991 §3): RFC 3339 date and time with an offset. */
-export function readDateAndTime(issues: Issues, v: unknown, path: string): string | undefined {
+export function readDateAndTime(issues: Issues, v: unknown, path: Path): string | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   if (!isDateAndTime(s)) {
@@ -241,7 +230,7 @@ function otherFamily(s: string, isOther: (a: string) => boolean, family: string)
   return isOther(s.replace(/\/\d{1,3}$/, '')) ? `; it is an ${family} address, in a match of the other family` : '';
 }
 
-export function readIpv4Prefix(issues: Issues, v: unknown, path: string): string | undefined {
+export function readIpv4Prefix(issues: Issues, v: unknown, path: Path): string | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   if (!isIpv4Prefix(s)) {
@@ -255,7 +244,7 @@ export function readIpv4Prefix(issues: Issues, v: unknown, path: string): string
   return s;
 }
 
-export function readIpv6Prefix(issues: Issues, v: unknown, path: string): string | undefined {
+export function readIpv6Prefix(issues: Issues, v: unknown, path: Path): string | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   if (!isIpv6Prefix(s)) {
@@ -270,7 +259,7 @@ export function readIpv6Prefix(issues: Issues, v: unknown, path: string): string
 }
 
 /** yang:mac-address (RFC 6991 §3). */
-export function readMacAddress(issues: Issues, v: unknown, path: string): string | undefined {
+export function readMacAddress(issues: Issues, v: unknown, path: Path): string | undefined {
   const s = readString(issues, v, path);
   if (s === undefined) return undefined;
   if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(s)) {
@@ -284,21 +273,21 @@ export function readMacAddress(issues: Issues, v: unknown, path: string): string
 export function readList<T>(
   issues: Issues,
   v: unknown,
-  path: string,
+  path: Path,
   maxItems: number,
-  item: (value: unknown, path: string) => T | undefined,
+  item: (value: unknown, path: Path) => T | undefined,
 ): T[] | undefined {
   if (!Array.isArray(v)) {
     issues.error('ERR_MUD_TYPE', path, `expected an array, found ${describe(v)}`);
     return undefined;
   }
-  if (v.length > maxItems) throw new MudInputError(ERR_MUD_TOO_MANY, `${path}: ${v.length} entries; at most ${maxItems} are read`);
+  if (v.length > maxItems) throw new MudInputError(ERR_MUD_TOO_MANY, `${pointer(path)}: ${v.length} entries; at most ${maxItems} are read`);
   const out: T[] = [];
   for (let i = 0; i < v.length; i++) {
-    const r = item(v[i], `${path}/${i}`);
+    const r = item(v[i], child(path, i));
     if (r !== undefined) out.push(r);
   }
   return out;
 }
 
-export { describe as describeJson };
+export { describe as describeJson, isDomainName };

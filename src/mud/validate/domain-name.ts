@@ -1,0 +1,46 @@
+/**
+ * inet:domain-name (RFC 6991 §4): its pattern and its length "1..253", checked label by label
+ * rather than by the pattern's regular expression, which backtracks over each label's optional
+ * part. The pattern, written out: one or more labels separated by ".", an optional final ".", or
+ * "." alone; a label is one to 63 characters, the last a letter or digit, the first a letter,
+ * digit or "_", the others letters, digits, "-" or "_" (ASCII only).
+ */
+
+/** RFC 6991 §4: inet:domain-name is of length 1..253. */
+export const DOMAIN_NAME_MAX = 253;
+/** RFC 6991 §4 pattern: a label is at most 63 characters (an optional 1 + 61, then 1). */
+export const LABEL_MAX = 63;
+
+const DOT = 0x2e;
+
+function isAlnum(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/** A label `s[start, end)`: first [a-zA-Z0-9_], then [a-zA-Z0-9_-], last [a-zA-Z0-9]. */
+function isLabel(s: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length < 1 || length > LABEL_MAX || !isAlnum(s.charCodeAt(end - 1))) return false;
+  if (length === 1) return true;
+  const first = s.charCodeAt(start);
+  if (!isAlnum(first) && first !== 0x5f) return false;
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (!isAlnum(c) && c !== 0x2d && c !== 0x5f) return false;
+  }
+  return true;
+}
+
+export function isDomainName(s: string): boolean {
+  if (s.length < 1 || s.length > DOMAIN_NAME_MAX) return false;
+  if (s === '.') return true;
+  const end = s.charCodeAt(s.length - 1) === DOT ? s.length - 1 : s.length;
+  let start = 0;
+  for (;;) {
+    let i = start;
+    while (i < end && s.charCodeAt(i) !== DOT) i++;
+    if (!isLabel(s, start, i)) return false;
+    if (i === end) return true;
+    start = i + 1;
+  }
+}
