@@ -376,3 +376,26 @@ if (root === undefined) {
     }
   });
 }
+
+test('a member prefix that is an inherited property name ("constructor:", "toString:") names no module and is not renamed', () => {
+  for (const lenient of [false, true]) {
+    const j = base();
+    j['ietf-mud:mud']['constructor:x'] = 1;
+    j['toString:y'] = 2;
+    const r = validateMud(j, { lenient });
+    const all = [...r.errors, ...r.warnings];
+    assert.ok(
+      all.every((i) => !i.reason.includes('native code') && i.code !== 'WARN_MUD_NORMALISED'),
+      JSON.stringify(all),
+    );
+    // Reported where the file has them: an unknown top-level member, and a member of an unknown module.
+    assert.ok(
+      r.errors.some((e) => e.code === 'ERR_MUD_UNKNOWN_MEMBER' && e.path === '/toString:y'),
+      JSON.stringify(r.errors),
+    );
+    assert.ok(
+      r.warnings.some((w) => w.code === 'WARN_MUD_UNKNOWN_EXTENSION' && w.path === '/ietf-mud:mud/constructor:x'),
+      JSON.stringify(r.warnings),
+    );
+  }
+});

@@ -44,7 +44,9 @@ function prefixedName(member: string): string | undefined {
   let name = PREFIXED.get(member);
   if (name === undefined) {
     const i = member.indexOf(':');
-    const module = i <= 0 ? undefined : PREFIX_TO_MODULE[member.slice(0, i)];
+    const prefix = i <= 0 ? '' : member.slice(0, i);
+    // Own members only: a prefix such as `constructor` names no module.
+    const module = Object.hasOwn(PREFIX_TO_MODULE, prefix) ? PREFIX_TO_MODULE[prefix] : undefined;
     name = module === undefined ? NOT_PREFIXED : `${module}${member.slice(i)}`;
     if (PREFIXED.size < PREFIXED_MAX) PREFIXED.set(member, name);
   }
