@@ -205,12 +205,17 @@ export function deviceCredentials(o: DeviceCredentialsOptions): DeviceCredential
     const guid = (await deviceOf(o.store, named))?.guid ?? named;
     const token = newDeviceToken();
     const expiresAt = m.pending ? new Date(clock().getTime() + PENDING_CREDENTIAL_MS) : undefined;
-    await o.store.deviceCredentials.create({
-      guid,
-      tokenHash: hashSecret(token),
-      active: false,
-      ...(expiresAt === undefined ? {} : { expiresAt }),
-    });
+    const create = () =>
+      o.store.deviceCredentials.create({
+        guid,
+        tokenHash: hashSecret(token),
+        active: false,
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      });
+    // A pending credential is minted during TO2 and works only once TO2's end activates it, in a
+    // durable commit that also makes this row durable: the row itself need not wait for the disk.
+    if (m.pending) await o.store.unsynced(create);
+    else await create();
     if (!m.pending) await o.store.deviceCredentials.activate(guid, hashSecret(token), overlapMs);
     return token;
   }

@@ -69,6 +69,13 @@ export interface Store extends Repositories {
    * before reading and trusts what it read while it is unchanged. Other replicas' writes do not count.
    */
   writeCount(table: CountedTable): number;
+  /**
+   * Runs `work` with its writes outside transactions not waiting for the disk, for rows whose loss
+   * in a power failure is harmless until a later durable commit covers them: on SQLite in WAL mode
+   * such a commit syncs every write before it (sqlite/durability.ts). PostgreSQL commits each
+   * write as always. Transactions inside `work` are durable as always.
+   */
+  unsynced<T>(work: () => Promise<T>): Promise<T>;
   /** The change generations now, in one query (a cache compares them with those it read under). */
   changeGenerations(): Promise<ChangeGenerations>;
   /** Runs pending migrations (openStore already did); returns the names of those that ran. */

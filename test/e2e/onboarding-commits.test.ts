@@ -13,12 +13,15 @@ import { runFleet } from '../../src/agent/fleet.ts';
 import { resolveConfig } from '../../src/server/platform/config.ts';
 import { startPlatform } from '../../src/server/platform/platform.ts';
 
-test('one onboarding on the all-in-one server makes two durable commits, and sets no pragma inside a transaction', async () => {
+test('one onboarding on the all-in-one server makes two durable commits and no other durable write, and sets no pragma inside a transaction', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'iotopia-commits-'));
   const platform = await startPlatform(resolveConfig(['test', { listen: '127.0.0.1:0', dataDir, logLevel: 'silent' }]));
   const run = StatementSync.prototype.run;
   const exec = DatabaseSync.prototype.exec;
   let commits = 0;
+  // Every durable write switches to FULL first: a transaction before its BEGIN, a write on its own
+  // before the write (src/store/sqlite/durability.ts).
+  let durableSwitches = 0;
   const pragmasInTransaction: string[] = [];
   try {
     // A first device warms up what the server does once (keys, settings).
@@ -29,12 +32,14 @@ test('one onboarding on the all-in-one server makes two durable commits, and set
     } as StatementSync['run'];
     DatabaseSync.prototype.exec = function (this: DatabaseSync, sql: string) {
       if (/synchronous/i.test(sql) && this.isTransaction) pragmasInTransaction.push(sql);
+      if (/^PRAGMA synchronous = FULL$/i.test(sql.trim()) && !this.isTransaction) durableSwitches++;
       return exec.call(this, sql);
     };
     const devices = 3;
     const fleet = await runFleet({ count: devices, concurrency: 1, manufacturer: platform.url });
     assert.equal(fleet.succeeded, devices);
     assert.equal(commits, 2 * devices);
+    assert.equal(durableSwitches, 2 * devices, 'no durable write outside the two transactions (the TO2 credential waits for TO2 end)');
     assert.deepEqual(pragmasInTransaction, []);
     // The registration committed with DI is the one TO1 found: each device's voucher is registered, audited.
     const audit = await platform.store.audit.list({ limit: 1000 });

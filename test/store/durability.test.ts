@@ -138,3 +138,27 @@ test('a store on SQLite: its precompiled session writes switch nothing, its othe
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Store.unsynced: on SQLite a write outside a transaction in its work does not switch to FULL, a transaction in it still does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iotopia-durability-unsynced-'));
+  const store = await openStore({ path: join(dir, 'db.sqlite') }, { kek: new Uint8Array(32).fill(7) });
+  const w = watch();
+  try {
+    const guid = new Uint8Array(16).fill(1);
+    await store.unsynced(() => store.deviceCredentials.create({ guid, tokenHash: 'a'.repeat(64), active: false }));
+    assert.equal(w.switches.length, 0, 'the write ran at NORMAL');
+    await store.unsynced(() => store.transaction((r) => r.deviceCredentials.create({ guid, tokenHash: 'b'.repeat(64), active: false })));
+    assert.deepEqual(
+      w.switches.map((s) => s.sql),
+      ['PRAGMA synchronous = FULL', 'PRAGMA synchronous = NORMAL'],
+      'the transaction committed at FULL',
+    );
+    await store.deviceCredentials.create({ guid, tokenHash: 'c'.repeat(64), active: false });
+    assert.equal(w.switches.length, 4, 'outside unsynced, a write on its own is durable again');
+    assert.equal((await store.deviceCredentials.listForDevice(guid)).length, 3);
+  } finally {
+    w.restore();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

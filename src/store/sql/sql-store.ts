@@ -5,6 +5,7 @@ import { migrateToLatest } from '../migrations/migrate.ts';
 import type { Database, Dialect } from '../schema.ts';
 import { createSecretBox, type SecretBox } from '../secret-box.ts';
 import { fenceFor, type SessionFence } from '../session-fence.ts';
+import { runUnsynced } from '../sqlite/durability.ts';
 import type { ChangeGenerations, Repositories, Store } from '../store.ts';
 import { sqlApiTokenRepository } from './api-token-repository.ts';
 import { sqlAuditLog } from './audit-log.ts';
@@ -122,6 +123,8 @@ export async function createSqlStore(
       if (fence !== undefined) fence.version++;
       return out;
     },
+    // Only SQLite's connection consults the scope (sqlite/durability.ts); PostgreSQL commits as always.
+    unsynced: (work) => (dialect === 'sqlite' ? runUnsynced(work) : work()),
     writeCount: writes.count,
     changeGenerations: () => readGenerations(db),
     migrate: () => migrateToLatest(db, dialect),

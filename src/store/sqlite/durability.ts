@@ -9,6 +9,8 @@
  * transaction.
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /** The table whose writes outside a transaction do not wait for the disk. */
 const UNSYNCED_TABLE = '"sessions"';
 
@@ -34,9 +36,20 @@ export interface SyncSwitch {
   readonly isTransaction: boolean;
 }
 
+/** Set while the writes of `runUnsynced`'s work run. */
+const unsyncedScope = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` with its writes outside transactions left at `NORMAL`, like a session write: for a
+ * row whose loss in a power failure is harmless until a later durable commit, which in WAL mode
+ * syncs every write before it, covers it (a credential minted during TO2, sent to the device
+ * before TO2's end commits). Transactions inside `work` still commit at `FULL`.
+ */
+export const runUnsynced = <T>(work: () => Promise<T>): Promise<T> => unsyncedScope.run(true, work);
+
 /** Runs `run` (one statement of `kind`) with the synchronous setting it needs. */
 export function withDurability<T>(db: SyncSwitch, kind: Durability, run: () => T): T {
-  if (kind === 'as-is' || (kind === 'durable-write' && db.isTransaction)) return run();
+  if (kind === 'as-is' || (kind === 'durable-write' && (db.isTransaction || unsyncedScope.getStore() === true))) return run();
   if (kind === 'begin') {
     if (!db.isTransaction) db.exec(SYNC_FULL);
     return run();
