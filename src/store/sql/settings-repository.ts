@@ -4,24 +4,9 @@ import { MAX_SETTING_BYTES, type SettingRecord, type SettingsRepository } from '
 import type { SqlContext } from './context.ts';
 import { affected, date, decodeCursor, paged, pageLimit } from './rows.ts';
 import { settingValueContext } from './seal-contexts.ts';
-import { type SettingsCache, type SettingsCacheIo, type StoredSetting, settingsCache } from './settings-cache.ts';
+import type { SettingsCacheIo, StoredSetting } from './settings-cache.ts';
 
 type Row = StoredSetting;
-
-/**
- * One cache per store: every repository object of a store (its own, those of its transactions) is
- * built with the store's one secret box, so the box names the store here.
- */
-const caches = new WeakMap<SecretBox, SettingsCache>();
-
-function cacheOf(box: SecretBox): SettingsCache {
-  let cache = caches.get(box);
-  if (cache === undefined) {
-    cache = settingsCache();
-    caches.set(box, cache);
-  }
-  return cache;
-}
 
 function serialise(value: unknown): string {
   const text = JSON.stringify(value);
@@ -37,14 +22,13 @@ function openValue(box: SecretBox, r: Row): unknown {
   return JSON.parse(Buffer.from(opened).toString('utf8'));
 }
 
-export function sqlSettingsRepository({ db, dialect, box, clock }: SqlContext): SettingsRepository {
+export function sqlSettingsRepository({ db, dialect, box, clock, settingsCache: cache }: SqlContext): SettingsRepository {
   const record = (r: Row): SettingRecord => ({
     key: r.key,
     value: openValue(box, r),
     updatedAt: date(r.updated_at),
     ...(Number(r.sealed) === 1 ? { sealed: true as const } : {}),
   });
-  const cache = cacheOf(box);
   const opened = (r: Row | undefined) => (r === undefined ? undefined : openValue(box, r));
   const row = (scope: string, key: string) =>
     db.selectFrom('settings').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();

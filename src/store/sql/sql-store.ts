@@ -28,6 +28,7 @@ import { sqlReleaseRepository } from './release-repository.ts';
 import { sqlRendezvousRepository } from './rendezvous-repository.ts';
 import { resealAll } from './reseal.ts';
 import { sqlSessionRepository } from './session-repository.ts';
+import { settingsCache } from './settings-cache.ts';
 import { sqlSettingsRepository } from './settings-repository.ts';
 import { sqlTo0RegistrationRepository } from './to0-registration-repository.ts';
 import { sqlVoucherRepository } from './voucher-repository.ts';
@@ -98,6 +99,7 @@ export async function createSqlStore(
     box: current,
     clock: options?.clock ?? (() => new Date()),
     prepared: preparedQueries(writes.bump),
+    settingsCache: settingsCache(),
   };
   let closing: Promise<void> | undefined;
   try {
