@@ -10,6 +10,7 @@ import { registerKeys } from './commands/keys.ts';
 import { registerManufacturer } from './commands/manufacturer.ts';
 import { registerMud } from './commands/mud.ts';
 import { registerOwner } from './commands/owner.ts';
+import { registerProbe } from './commands/probe.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerRendezvous } from './commands/rendezvous.ts';
 import { registerSuit } from './commands/suit.ts';
@@ -64,6 +65,7 @@ export function buildProgram(cli: RunContext): Command {
   registerSuit(program, cli);
   registerRelease(program, cli);
   registerCampaign(program, cli);
+  registerProbe(program, cli);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor, cli);
