@@ -3,7 +3,7 @@
  * (every request is aborted) and no JavaScript: the report needs neither, and a device string that
  * slipped through escaping could then still do nothing.
  */
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ReportError } from './errors.ts';
 import { findChromium, requireExecutable } from './find-chromium.ts';
 
@@ -54,6 +54,8 @@ async function launch(executablePath: string, timeout: number): Promise<Browser>
   // Chromium's sandbox cannot start as root; as any other user it stays on.
   const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
   try {
+    // Loaded here, not at the top: playwright-core takes a while to load, and only printing needs it.
+    const { chromium } = await import('playwright-core');
     return await chromium.launch({ executablePath, args, timeout });
   } catch (cause) {
     throw new ReportError('ERR_REPORT_BROWSER', `Chromium at ${executablePath} did not start: ${firstLine(cause)}`, { cause });
