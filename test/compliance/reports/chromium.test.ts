@@ -160,6 +160,10 @@ describe('renderPdf without a browser', () => {
     assert.throws(() => findChromium({ CHROMIUM_PATH: '/usr/bin' }), code('ERR_REPORT_NO_BROWSER'));
   });
 
+  it('fails with ERR_REPORT_BROWSER when the executable is not a browser', async () => {
+    await assert.rejects(renderPdf(html, { executablePath: '/bin/true', timeoutMs: 30_000 }), code('ERR_REPORT_BROWSER'));
+  });
+
   it('refuses a report larger than the limit before starting a browser', async () => {
     await assert.rejects(
       renderPdf('x'.repeat(MAX_REPORT_HTML_BYTES + 1), { executablePath: '/nonexistent/chromium' }),
