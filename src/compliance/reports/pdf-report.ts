@@ -35,13 +35,17 @@ export async function renderPdf(html: string, opts: PdfOptions = {}): Promise<Ui
   const deadline = Date.now() + timeoutMs;
   let browser: Browser | undefined;
   const work = (async () => {
-    browser = await launch(executablePath, timeoutMs);
+    // Playwright's own launch timeout is set past ours, so a slow start fails as ERR_REPORT_TIMEOUT.
+    browser = await launch(executablePath, timeoutMs + 1_000);
+    // A browser that starts after the deadline is closed by the handlers below instead of printing.
+    if (Date.now() >= deadline) throw new ReportError('ERR_REPORT_TIMEOUT', `Chromium started after the ${timeoutMs} ms allowed`);
     return await printPage(browser, html, () => Math.max(1, deadline - Date.now()));
   })();
   try {
     return await withTimeout(work, timeoutMs);
   } finally {
-    // The launch may still finish after a timeout: close whatever it opened then, too.
+    // Closing the browser also ends a print still under way after a timeout; a launch still under
+    // way closes what it opened when it finishes.
     await closeQuietly(browser);
     work.then(
       () => closeQuietly(browser),
