@@ -12,6 +12,15 @@ import { parseCatalog, parseMappings } from './parse-catalog.ts';
 const cache = new Map<string, Catalog>();
 let mappingsCache: CatalogMapping[] | undefined;
 
+/** Cached catalogs are shared by every caller, so none may change them for the others. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 function readData(file: string): string {
   try {
     return readFileSync(catalogDataUrl(file), 'utf8');
@@ -32,7 +41,7 @@ export function loadCatalog(id: string): Catalog {
   if (!file) throw new CatalogError('ERR_CATALOG_UNKNOWN', `no catalog "${id}"; known: ${catalogIds().join(', ')}`);
   const catalog = parseCatalog(readData(file), file);
   if (catalog.id !== id) throw new CatalogError('ERR_CATALOG_INVALID', `${file}: /id: is "${catalog.id}", expected "${id}"`);
-  cache.set(id, catalog);
+  cache.set(id, deepFreeze(catalog));
   return catalog;
 }
 
@@ -50,6 +59,6 @@ export function loadMappings(): CatalogMapping[] {
   const provisions = new Map(catalogIds().map((id) => [id, new Set(loadCatalog(id).provisions.map((p) => p.id))]));
   const problem = mappingProblems(mappings, provisions)[0];
   if (problem) throw new CatalogError('ERR_CATALOG_INVALID', `${MAPPINGS_FILE}: ${problem.path}: ${problem.reason}`);
-  mappingsCache = mappings;
+  mappingsCache = deepFreeze(mappings);
   return mappings;
 }

@@ -31,6 +31,17 @@ describe('loading catalogs', () => {
     assert.equal(loadMappings(), loadMappings());
   });
 
+  test('a cached catalog cannot be changed by one caller under the others', () => {
+    const psti = loadCatalog('uk-psti');
+    assert.throws(() => {
+      (psti.provisions[0] as { rules: string[] }).rules.push('sbom-present');
+    }, TypeError);
+    assert.throws(() => {
+      loadMappings()[0]!.to.pop();
+    }, TypeError);
+    assert.equal(loadCatalog('uk-psti').provisions[0]!.rules.length, 2);
+  });
+
   test('a good catalog passes the same checks the loader applies', () => {
     for (const id of catalogIds()) {
       const c = loadCatalog(id);
