@@ -105,23 +105,39 @@ describe('coverage of each document', () => {
     assert.equal(loadCatalog('en303645-v2').partial, undefined);
   });
 
-  test('EN 303 645 V3.1.3 says what of it is unconfirmed', () => {
+  test('EN 303 645 V3.1.3 has clause 5.0, the V3 additions and splits, and says what of it is unconfirmed', () => {
     const v3 = loadCatalog('en303645-v3');
     assert.equal(v3.source.version, 'V3.1.3');
     assert.equal(v3.source.date, '2024-09');
-    assert.match(v3.partial ?? '', /Not confirmed/);
+    assert.match(v3.partial ?? '', /could not be consulted/);
+    assert.equal(v3.provisions.length, 78);
+    assert.deepEqual([...sectionsOf('en303645-v3')][0], '5.0');
+    const counts = { '5.0': 1, '5.1': 6, '5.3': 19, '5.6': 10, '5.13': 2, '6': 9 };
+    for (const [s, n] of Object.entries(counts)) assert.equal(countIn('en303645-v3', s), n, `section ${s}`);
+    const ids = new Set(v3.provisions.map((p) => p.id));
+    for (const gone of ['5.3-4', '5.3-6', '5.3-15', '5.6-4', '6-3']) assert.equal(ids.has(gone), false, `${gone} was split in V3`);
+    for (const added of ['5.0-1', '5.1-2A', '5.3-4A', '5.3-4B', '5.3-15B', '5.6-4B', '5.13-1B', '6-3B', '6-6', '6-7', '6-8']) {
+      assert.ok(ids.has(added), added);
+    }
   });
 
-  test('EN 303 645 statuses follow Table B.1 for the provisions software judges', () => {
-    for (const v of ['en303645-v2', 'en303645-v3']) {
-      assert.equal(provision(v, '5.1-1').status, 'M C');
-      assert.equal(provision(v, '5.2-1').status, 'M');
-      assert.equal(provision(v, '5.3-13').status, 'M');
-      assert.equal(provision(v, '5.4-1').status, 'M');
-      assert.equal(provision(v, '5.5-1').status, 'M');
-      assert.equal(provision(v, '5.6-1').status, 'M');
-      assert.equal(provision(v, '5.7-1').status, 'R');
-    }
+  test('EN 303 645 V2.1.1 statuses follow its Table B.1 for the provisions software judges', () => {
+    const v = 'en303645-v2';
+    assert.equal(provision(v, '5.1-1').status, 'M C');
+    for (const id of ['5.2-1', '5.3-13', '5.4-1', '5.5-1', '5.6-1', '5.6-2']) assert.equal(provision(v, id).status, 'M', id);
+    assert.equal(provision(v, '5.7-1').status, 'R');
+  });
+
+  test('EN 303 645 V3.1.3 models its feature statuses ("M F (a)") as conditional, with the feature as a condition', () => {
+    const v = 'en303645-v3';
+    assert.deepEqual(provision(v, '5.1-1').conditions, ['Fa']);
+    assert.equal(provision(v, '5.1-1').status, 'M C');
+    assert.deepEqual(provision(v, '5.1-5').conditions, ['C14', 'Fe']);
+    assert.deepEqual(provision(v, '5.3-14').conditions, ['C3']);
+    assert.equal(provision(v, '5.6-1').status, 'M C');
+    for (const id of ['5.0-1', '5.2-1', '5.3-13', '5.5-1', '5.6-2', '5.13-1A', '5.13-1B']) assert.equal(provision(v, id).status, 'M', id);
+    const fa = loadCatalog(v).conditions.find((c) => c.id === 'Fa');
+    assert.deepEqual(fa?.when, { fact: 'usesPasswords', equals: true });
   });
 
   test('EN 303 645 conditions decidable from product facts say which fact', () => {
