@@ -148,9 +148,13 @@ describe('coverage of each document', () => {
     assert.deepEqual(when('5.1-5'), [{ fact: 'constrained', equals: false }]);
     assert.deepEqual(when('5.3-7'), [{ fact: 'updatable', equals: true }]);
     assert.deepEqual(when('5.3-15'), [
-      { fact: 'constrained', equals: true },
       { fact: 'updatable', equals: false },
+      { fact: 'constrained', equals: true },
     ]);
+    // Table B.1's own numbering: 5.3-6 needs conditions 9 and 12, 5.3-10 needs 11 and 12.
+    assert.deepEqual(provision('en303645-v2', '5.3-6').conditions, ['C9', 'C12']);
+    assert.deepEqual(provision('en303645-v2', '5.3-10').conditions, ['C11', 'C12']);
+    assert.equal(c.conditions.length, 13);
   });
 
   test('EN 303 645 provisions name the evidence rules that judge them', () => {
