@@ -91,9 +91,10 @@ const CASES: Record<EvidenceRuleId, Case[]> = {
       change: (f) => {
         delete f.mud.published;
         f.mud.fetchedSigned = 0;
+        f.mud.fetchedUnsigned = 2;
       },
       outcome: 'not-met',
-      detail: 'is neither published here nor fetched signed',
+      detail: 'is neither published here nor fetched signed (2 device MUD records hold it unsigned)',
     },
     { name: 'no MUD URL', change: (f) => delete f.mud.url, outcome: 'not-met', detail: 'declares no MUD URL' },
     {

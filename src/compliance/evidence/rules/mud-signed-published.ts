@@ -31,7 +31,8 @@ export function mudSignedPublished(facts: EvidenceFacts): RuleResult {
     evidence.push({ kind: 'mud-file', id: m.url, detail: `${m.fetchedSigned} device MUD records hold it with a verified signature` });
   const verified = p?.verifies === true || m.fetchedSigned > 0;
   if (!verified) {
-    const why = p !== undefined ? `is published here but its signature does not verify` : 'is neither published here nor fetched signed';
+    const unsigned = m.fetchedUnsigned > 0 ? ` (${count(m.fetchedUnsigned, 'device MUD record')} hold it unsigned)` : '';
+    const why = `${p !== undefined ? 'is published here but its signature does not verify' : 'is neither published here nor fetched signed'}${unsigned}`;
     return notMet(`The MUD file at ${m.url} ${why}.`, 'Publish the MUD file with a detached signature that verifies.', evidence);
   }
   const other = facts.devices.mudUrlReported;
