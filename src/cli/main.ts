@@ -10,6 +10,7 @@ import { registerKeys } from './commands/keys.ts';
 import { registerManufacturer } from './commands/manufacturer.ts';
 import { registerMud } from './commands/mud.ts';
 import { registerOwner } from './commands/owner.ts';
+import { registerProbe } from './commands/probe.ts';
 import { registerProduct } from './commands/product.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerRendezvous } from './commands/rendezvous.ts';
@@ -66,6 +67,7 @@ export function buildProgram(cli: RunContext): Command {
   registerSuit(program, cli);
   registerRelease(program, cli);
   registerCampaign(program, cli);
+  registerProbe(program, cli);
   registerProduct(program, cli);
   registerSbom(program, cli);
 
