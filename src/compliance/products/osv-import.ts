@@ -5,6 +5,7 @@
  * than the imported one is kept (OSV schema: `modified` orders versions of a record).
  */
 import type { OsvRecord } from '../vulns/vuln-types.ts';
+import { packageKey } from './candidate-names.ts';
 import { MAX_OSV_RECORDS_PER_FILE, type ProductDeps } from './context.ts';
 import { ProductError } from './errors.ts';
 import { checkImportSize } from './read-limit.ts';
@@ -37,7 +38,7 @@ function entries(bytes: Uint8Array, source: string): { bytes: Uint8Array; source
 }
 
 const packagesOf = (r: OsvRecord) =>
-  r.affected.flatMap((a) => (a.package === undefined ? [] : [{ ecosystem: a.package.ecosystem, name: a.package.name }]));
+  r.affected.flatMap((a) => (a.package === undefined ? [] : [{ ecosystem: a.package.ecosystem, name: packageKey(a.package.name) }]));
 
 export async function importOsv(d: ProductDeps, bytes: Uint8Array, source: string, actor: string): Promise<OsvImportResult> {
   checkImportSize(d, bytes, source);
