@@ -7,7 +7,6 @@
  * one was imported, else that of the product's current release.
  */
 import { parseMud } from '../../mud/index.ts';
-import type { MudFileRecord } from '../../store/mud-file-repository.ts';
 import type { SbomDocumentInfo } from '../../store/sbom-repository.ts';
 import type { Store } from '../../store/store.ts';
 import { currentRelease } from './releases.ts';
@@ -27,15 +26,16 @@ export interface MudSbomLinks {
   sbomContactUri?: string;
 }
 
-async function publishedWithUrl(store: Pick<Store, 'mudFiles'>, mudUrl: string): Promise<MudFileRecord | undefined> {
+/** The names of the published MUD files by their MUD URL, from one pass over the listing (without bytes). */
+async function publishedByUrl(store: Pick<Store, 'mudFiles'>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
   let after: string | undefined;
   do {
     const page = await store.mudFiles.list({ limit: 1000, ...(after === undefined ? {} : { after }) });
-    const hit = page.items.find((f) => f.mudUrl === mudUrl);
-    if (hit !== undefined) return store.mudFiles.get(hit.name);
+    for (const f of page.items) if (!out.has(f.mudUrl)) out.set(f.mudUrl, f.name);
     after = page.next;
   } while (after !== undefined);
-  return undefined;
+  return out;
 }
 
 /** The one path segment `url` adds to the directory of `mudUrl`, when it lies there. */
@@ -55,9 +55,14 @@ export function segmentBeside(mudUrl: string, url: string): string | undefined {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(rest) ? rest : undefined;
 }
 
-export async function mudSbomLinks(store: Pick<Store, 'mudFiles'>, mudUrl: string | undefined): Promise<MudSbomLinks> {
+export async function mudSbomLinks(
+  store: Pick<Store, 'mudFiles'>,
+  mudUrl: string | undefined,
+  byUrl?: Map<string, string>,
+): Promise<MudSbomLinks> {
   if (mudUrl === undefined) return { sboms: [] };
-  const file = await publishedWithUrl(store, mudUrl);
+  const name = (byUrl ?? (await publishedByUrl(store))).get(mudUrl);
+  const file = name === undefined ? undefined : await store.mudFiles.get(name);
   if (file === undefined) return { sboms: [] };
   const t = parseMud(file.content).mud?.mud.transparency;
   const sboms = (t?.sboms ?? []).map((s): SbomLink => {
@@ -76,15 +81,20 @@ export async function mudSbomLinks(store: Pick<Store, 'mudFiles'>, mudUrl: strin
   };
 }
 
-/** The SBOM this server serves under the path segment `name` beside a product's MUD file, if any. */
+/**
+ * The SBOM this server serves under the path segment `name` beside a product's MUD file, if any.
+ * Only products whose MUD file this server publishes have their file read and parsed.
+ */
 export async function sbomServedAs(store: Store, name: string): Promise<{ info: SbomDocumentInfo; bytes: Uint8Array } | undefined> {
+  const byUrl = await publishedByUrl(store);
+  if (byUrl.size === 0) return undefined;
   let after: string | undefined;
   do {
     const page = await store.products.list({ limit: 1000, ...(after === undefined ? {} : { after }) });
     for (const p of page.items) {
       const mudUrl = p.document['mudUrl'];
-      if (typeof mudUrl !== 'string') continue;
-      const link = (await mudSbomLinks(store, mudUrl)).sboms.find((s) => s.servedAs === name);
+      if (typeof mudUrl !== 'string' || !byUrl.has(mudUrl)) continue;
+      const link = (await mudSbomLinks(store, mudUrl, byUrl)).sboms.find((s) => s.servedAs === name);
       if (link === undefined) continue;
       const named = await store.sboms.bytes(p.model, link.versionInfo);
       if (named !== undefined) return named;
