@@ -16,4 +16,6 @@ export interface ProductDeps {
   parsers: ComplianceParsers;
   clock: () => Date;
   maxImportBytes?: number;
+  /** The most candidate OSV records one release's match reads (default MAX_CANDIDATE_RECORDS). */
+  maxCandidates?: number;
 }

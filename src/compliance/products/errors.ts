@@ -10,7 +10,8 @@ export type ProductErrorCode =
   | 'ERR_PRODUCT_SBOM_NOT_FOUND'
   | 'ERR_PRODUCT_FILE_TOO_LARGE'
   | 'ERR_PRODUCT_IMPORT'
-  | 'ERR_PRODUCT_VULN_NOT_FOUND';
+  | 'ERR_PRODUCT_VULN_NOT_FOUND'
+  | 'ERR_PRODUCT_TOO_MANY_CANDIDATES';
 
 export class ProductError extends IotopiaError {
   declare readonly code: ProductErrorCode;

@@ -8,6 +8,7 @@ import type { Store } from '../../store/store.ts';
 import type { OsvRecord, VexStatement, VulnerabilityMatch } from '../vulns/vuln-types.ts';
 import { candidateNames } from './candidate-names.ts';
 import { MAX_CANDIDATE_RECORDS, type ProductDeps } from './context.ts';
+import { ProductError } from './errors.ts';
 import { sbomComponents } from './sbom-read.ts';
 
 export interface ReleaseVulnerabilities {
@@ -26,7 +27,14 @@ export async function vexAbout(store: Store, records: readonly OsvRecord[]): Pro
 
 export async function releaseVulnerabilities(d: ProductDeps, model: string, version: string): Promise<ReleaseVulnerabilities> {
   const { components } = await sbomComponents(d.store, model, version);
-  const rows = await d.store.vulnerabilities.candidates(candidateNames(components), MAX_CANDIDATE_RECORDS);
+  const max = d.maxCandidates ?? MAX_CANDIDATE_RECORDS;
+  const rows = await d.store.vulnerabilities.candidates(candidateNames(components), max + 1);
+  // A partial list would hide vulnerabilities: over the bound, the release is refused, not half matched.
+  if (rows.length > max)
+    throw new ProductError(
+      'ERR_PRODUCT_TOO_MANY_CANDIDATES',
+      `release ${version} of model ${model}: more than ${max} OSV records name its packages`,
+    );
   const live = rows.filter((r) => r.withdrawn === undefined);
   const records = live.map((r) => r.document as unknown as OsvRecord);
   const matches = d.parsers.matchVulnerabilities(components, records, await vexAbout(d.store, records));

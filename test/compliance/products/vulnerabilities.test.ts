@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { bytesOf, osv, sbomDoc } from './toy-parsers.ts';
+import { productService } from '../../../src/compliance/products/service.ts';
+import { bytesOf, osv, sbomDoc, toyParsers } from './toy-parsers.ts';
 import { device, guidHex, lifecycleRelease, type ProductWorld, product, productWorld } from './world.ts';
 
 const DAY = 86_400_000;
@@ -125,5 +126,15 @@ describe('vulnerabilities per release, affected devices, deadlines, support peri
     assert.equal(view.outOfSupport, true);
     assert.equal((await w.service.view('bulb')).outOfSupport, false);
     assert.equal((await w.service.outOfSupport(new Date('2031-03-02T00:00:00Z'))).length, 4);
+  });
+
+  it('refuses to match a release against part of its candidate records (withdrawn ones count: they are read)', async () => {
+    const bounded = (maxCandidates: number) =>
+      productService({ store: w.store, parsers: toyParsers, clock: () => new Date(w.now.ms), maxCandidates });
+    await assert.rejects(
+      bounded(2).releaseVulnerabilities('cam-1', '1.0'),
+      (e: unknown) => (e as { code?: string }).code === 'ERR_PRODUCT_TOO_MANY_CANDIDATES',
+    );
+    assert.equal((await bounded(3).releaseVulnerabilities('cam-1', '1.0')).matches.length, 2);
   });
 });
