@@ -10,6 +10,7 @@ export const PRODUCT_MODEL = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** A declared release's version: as a lifecycle release's. */
 export const PRODUCT_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}$/;
 const MAX_TEXT = 256;
+const RESERVED_MODELS: readonly string[] = ['out-of-support'];
 const MAX_URL = 2048;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MAX_REMEDIATION_DAYS = 3650;
@@ -46,6 +47,8 @@ function checkText(field: string, v: unknown): void {
 export function checkProductInput(p: ProductInput): void {
   if (typeof p.model !== 'string' || !PRODUCT_MODEL.test(p.model))
     throw bad('model', '1–128 letters, digits and ._:- , starting with a letter or digit');
+  // The API's report of devices out of support lives at /products/out-of-support.
+  if (RESERVED_MODELS.includes(p.model)) throw bad('model', `${p.model} is reserved`);
   checkText('manufacturer', p.manufacturer);
   checkText('name', p.name);
   if (p.mudUrl !== undefined) checkUrl('mudUrl', p.mudUrl, ['https:']);

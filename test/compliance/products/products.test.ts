@@ -18,6 +18,7 @@ describe('products: validation, changes audited, releases merged', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ model: '-bad' }, 'model'],
       [{ model: 'x'.repeat(129) }, 'model'],
+      [{ model: 'out-of-support' }, 'model'],
       [{ name: '' }, 'name'],
       [{ mudUrl: 'http://mud.example.com/x.json' }, 'mudUrl'],
       [{ disclosurePolicyUrl: 'ftp://example.com/' }, 'disclosurePolicyUrl'],
