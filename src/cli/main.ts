@@ -11,8 +11,10 @@ import { registerManufacturer } from './commands/manufacturer.ts';
 import { registerMud } from './commands/mud.ts';
 import { registerOwner } from './commands/owner.ts';
 import { registerProbe } from './commands/probe.ts';
+import { registerProduct } from './commands/product.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerRendezvous } from './commands/rendezvous.ts';
+import { registerSbom } from './commands/sbom.ts';
 import { registerSuit } from './commands/suit.ts';
 import { registerToken } from './commands/token.ts';
 import { registerUp } from './commands/up.ts';
@@ -66,6 +68,8 @@ export function buildProgram(cli: RunContext): Command {
   registerRelease(program, cli);
   registerCampaign(program, cli);
   registerProbe(program, cli);
+  registerProduct(program, cli);
+  registerSbom(program, cli);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor, cli);

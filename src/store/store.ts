@@ -12,13 +12,16 @@ import type { IntentViolationRepository } from './intent-violation-repository.ts
 import type { KeyRepository } from './key-repository.ts';
 import type { MudFileRepository } from './mud-file-repository.ts';
 import type { PayloadRepository } from './payload-repository.ts';
+import type { ProductRepository } from './product-repository.ts';
 import type { ReleaseRepository } from './release-repository.ts';
 import type { RendezvousRepository } from './rendezvous-repository.ts';
+import type { SbomRepository } from './sbom-repository.ts';
 import type { Dialect } from './schema.ts';
 import type { SessionRepository } from './session-repository.ts';
 import type { SettingsRepository } from './settings-repository.ts';
 import type { To0RegistrationRepository } from './to0-registration-repository.ts';
 import type { VoucherRepository } from './voucher-repository.ts';
+import type { VulnerabilityRepository } from './vulnerability-repository.ts';
 
 /** The tables whose writes a store counts (Store.writeCount). */
 export type CountedTable = 'devices' | 'device_credentials' | 'campaign_actions';
@@ -54,6 +57,9 @@ export interface Repositories {
   payloads: PayloadRepository;
   releases: ReleaseRepository;
   campaigns: CampaignRepository;
+  products: ProductRepository;
+  sboms: SbomRepository;
+  vulnerabilities: VulnerabilityRepository;
 }
 
 /**

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { productService } from '../../compliance/products/service.ts';
+import { standardParsers } from '../../compliance/products/standard-parsers.ts';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore } from '../../keystore/open-keystore.ts';
@@ -216,6 +218,7 @@ function platformApps(
       ...(intent === undefined ? {} : { intent: intent.manager }),
       deviceCredentials: ctx.deviceCredentials,
       ...(releases === undefined ? {} : { releases }),
+      ...(owner === undefined ? {} : { products: productService({ store, parsers: standardParsers, clock: ctx.clock }) }),
     },
     // The device API belongs to the owner: its devices got their credentials in its TO2.
     ...(owner === undefined

@@ -24,14 +24,17 @@ import { sqlKeyRepository } from './key-repository.ts';
 import { sqlMudFileRepository } from './mud-file-repository.ts';
 import { sqlPayloadRepository } from './payload-repository.ts';
 import { preparedQueries } from './prepared-queries.ts';
+import { sqlProductRepository } from './product-repository.ts';
 import { sqlReleaseRepository } from './release-repository.ts';
 import { sqlRendezvousRepository } from './rendezvous-repository.ts';
 import { resealAll } from './reseal.ts';
+import { sqlSbomRepository } from './sbom-repository.ts';
 import { sqlSessionRepository } from './session-repository.ts';
 import { settingsCache } from './settings-cache.ts';
 import { sqlSettingsRepository } from './settings-repository.ts';
 import { sqlTo0RegistrationRepository } from './to0-registration-repository.ts';
 import { sqlVoucherRepository } from './voucher-repository.ts';
+import { sqlVulnerabilityRepository } from './vulnerability-repository.ts';
 import { writeCounts } from './write-counts.ts';
 
 export interface SqlStoreOptions {
@@ -62,6 +65,9 @@ function repositories(ctx: SqlContext): Repositories {
     payloads: sqlPayloadRepository(ctx),
     releases: sqlReleaseRepository(ctx),
     campaigns: sqlCampaignRepository(ctx),
+    products: sqlProductRepository(ctx),
+    sboms: sqlSbomRepository(ctx),
+    vulnerabilities: sqlVulnerabilityRepository(ctx),
   };
 }
 
