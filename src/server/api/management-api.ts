@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, FastifySchema
 import { newAjv } from '../../platform/json-schema.ts';
 import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
+import { assessmentRoutes } from './assessments.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { campaignApiRoutes } from './campaigns.ts';
@@ -24,6 +25,7 @@ import { ownerServiceInfoRoutes } from './owner-serviceinfo.ts';
 import { ownerTo2AddressRoutes } from './owner-to2-address.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
+import { productEvidenceRoutes } from './product-evidence.ts';
 import { releaseApiRoutes } from './releases.ts';
 import { rendezvousRoutes } from './rendezvous.ts';
 import { rendezvousPolicyRoutes } from './rendezvous-policy.ts';
@@ -59,6 +61,8 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...tokenRoutes(ctx),
     ...mudFileRoutes(ctx),
     ...intentDeviceRoutes(ctx),
+    ...assessmentRoutes(ctx),
+    ...productEvidenceRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {

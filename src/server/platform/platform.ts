@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { assessmentService } from '../../compliance/assessment/assessment-service.ts';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore } from '../../keystore/open-keystore.ts';
@@ -216,6 +217,8 @@ function platformApps(
       ...(intent === undefined ? {} : { intent: intent.manager }),
       deviceCredentials: ctx.deviceCredentials,
       ...(releases === undefined ? {} : { releases }),
+      // Assessing and recording evidence wait for the catalogs, products and evidence rules (ports); reads work now.
+      assessments: assessmentService({ store, clock: ctx.clock }),
     },
     // The device API belongs to the owner: its devices got their credentials in its TO2.
     ...(owner === undefined

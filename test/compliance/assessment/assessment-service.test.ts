@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { assessmentService } from '../../../src/compliance/assessment/assessment-service.ts';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../../src/compliance/assessment/evidence-limits.ts';
-import { rule } from './fixtures.ts';
+import { PROBE, rule } from './fixtures.ts';
 import { PRODUCT, type ServiceWorld, serviceWorld } from './service-world.ts';
 
 const hasCode = (code: string) => (e: unknown) => {
@@ -18,18 +18,6 @@ const statement = (over: Record<string, unknown> = {}) => ({
   attachments: [],
   ...over,
 });
-
-export const PROBE = {
-  address: '192.0.2.10',
-  mudUrl: 'https://example.org/bulb.json',
-  protocol: 'tcp',
-  ports: { from: 1, to: 1024 },
-  open: [80, 443],
-  allowed: [443],
-  unexpected: [80],
-  startedAt: '2030-03-01T00:00:00Z',
-  finishedAt: '2030-03-01T00:01:00Z',
-};
 
 describe('the assessment service', () => {
   let w: ServiceWorld;

@@ -73,3 +73,16 @@ export const FACTS = {
   hasUserInterface: true,
   processesPersonalData: true,
 };
+
+/** An open-port probe result of a test device at a documentation address. */
+export const PROBE = {
+  address: '192.0.2.10',
+  mudUrl: 'https://example.org/bulb.json',
+  protocol: 'tcp',
+  ports: { from: 1, to: 1024 },
+  open: [80, 443],
+  allowed: [443],
+  unexpected: [80],
+  startedAt: '2030-03-01T00:00:00Z',
+  finishedAt: '2030-03-01T00:01:00Z',
+};
