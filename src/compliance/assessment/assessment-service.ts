@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AssessmentInfo } from '../../store/assessment-repository.ts';
+import type { AttachmentInfo } from '../../store/evidence-record-repository.ts';
 import type { Page, PageRequest } from '../../store/page.ts';
 import type { Catalog, ConditionFact } from '../catalogs/catalog-types.ts';
 import type { Product } from '../products/product-types.ts';
@@ -18,6 +19,7 @@ import {
   latestProbe,
   listManualEvidence,
   listProbes,
+  manualAttachment,
   type ProbeEntry,
   recordProbe,
 } from './evidence-records.ts';
@@ -38,6 +40,8 @@ export interface AssessmentService {
   diff(from: string, to: string): Promise<AssessmentDiff>;
   addManualEvidence(model: string, e: NewManualEvidence, by: string): Promise<ManualEvidence>;
   listManualEvidence(model: string, page?: PageRequest): Promise<Page<ManualEvidence>>;
+  /** The bytes of attachment `n` (0-based) of one of the product's statements. */
+  attachment(model: string, evidenceId: string, n: number): Promise<AttachmentInfo & { bytes: Uint8Array }>;
   recordProbe(model: string, result: unknown, by: string): Promise<ProbeEntry>;
   /** The newest probe of the product: what the evidence rule open-ports-match-mud reads. */
   latestProbe(model: string): Promise<ProbeEntry | undefined>;
@@ -111,6 +115,7 @@ export function assessmentService(deps: AssessmentServiceDeps): AssessmentServic
     },
     addManualEvidence: (model, e, by) => addManualEvidence(deps, model, e, by),
     listManualEvidence: (model, page) => listManualEvidence(deps, model, page),
+    attachment: (model, id, n) => manualAttachment(deps, model, id, n),
     recordProbe: (model, result, by) => recordProbe(deps, model, result, by),
     latestProbe: (model) => latestProbe(deps, model),
     listProbes: (model, page) => listProbes(deps, model, page),

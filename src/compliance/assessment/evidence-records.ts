@@ -5,6 +5,7 @@
  * one in assessments).
  */
 import { randomUUID } from 'node:crypto';
+import type { AttachmentInfo } from '../../store/evidence-record-repository.ts';
 import type { Page, PageRequest } from '../../store/page.ts';
 import type { PortProbeResult } from '../probe/probe-types.ts';
 import { AssessmentError } from './errors.ts';
@@ -71,6 +72,23 @@ export async function allManualEvidence(deps: AssessmentServiceDeps, model: stri
     after = p.next;
   } while (after !== undefined);
   return all;
+}
+
+/** One attached file of one of the product's statements, by its place (0-based) in the statement's list. */
+export async function manualAttachment(
+  deps: AssessmentServiceDeps,
+  model: string,
+  evidenceId: string,
+  n: number,
+): Promise<AttachmentInfo & { bytes: Uint8Array }> {
+  const e = await deps.store.evidenceRecords.getManual(evidenceId);
+  const a = e === undefined || e.model !== model ? undefined : await deps.store.evidenceRecords.attachment(evidenceId, n);
+  if (a === undefined)
+    throw new AssessmentError(
+      'ERR_ASSESSMENT_EVIDENCE_NOT_FOUND',
+      `product ${model} has no manual evidence ${evidenceId} with attachment ${n}`,
+    );
+  return a;
 }
 
 const probeEntry = (r: { id: string; model: string; result: string; by: string; at: Date }): ProbeEntry => {

@@ -133,6 +133,32 @@ export const productEvidenceRoutes: RouteFactory = (ctx) => [
     },
   }),
   route({
+    method: 'GET',
+    url: '/products/:model/manual-evidence/:id/attachments/:n',
+    roles: ['manufacturer', 'auditor'],
+    summary: 'One file attached to a statement, as its media type; ETag its SHA-256',
+    schema: {
+      params: Type.Object({
+        model: ModelParams.properties.model,
+        id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }),
+        n: Type.Integer({ minimum: 0, maximum: MAX_ATTACHMENTS - 1 }),
+      }),
+    },
+    openapi: {
+      responses: { 200: { description: 'the file', content: { '*/*': { schema: { type: 'string', contentEncoding: 'binary' } } } } },
+    },
+    async handler(request, reply) {
+      const s = assessmentsOf(ctx);
+      const { model, id, n } = request.params;
+      const a = await assessmentCall(() => s.attachment(model, id, n));
+      // Served as a download, never rendered: the bytes are the maker's, not ours.
+      reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.name)}`);
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('etag', `"${a.sha256}"`);
+      return reply.type(a.mediaType).send(Buffer.from(a.bytes));
+    },
+  }),
+  route({
     method: 'POST',
     url: '/products/:model/probes',
     roles: ['manufacturer'],

@@ -102,6 +102,17 @@ describe('/api/v1/assessments and /api/v1/products/{model}/manual-evidence|probe
     const m = r.json() as { id: string; by: string; attachments: { size: number; sha256: string }[] };
     assert.equal(m.attachments[0]?.size, 17);
     assert.match(m.by, /^token:/);
+    const file = await call('GET', `/products/bulb/manual-evidence/${m.id}/attachments/0`, auditor);
+    assert.equal(file.statusCode, 200, file.body);
+    assert.equal(file.headers['content-type'], 'application/pdf');
+    assert.equal(file.headers['content-disposition'], "attachment; filename*=UTF-8''register.pdf");
+    assert.equal(file.headers.etag, `"${m.attachments[0]?.sha256}"`);
+    assert.equal(file.body, '%PDF-1.7 register');
+    for (const url of [`/products/plug/manual-evidence/${m.id}/attachments/0`, `/products/bulb/manual-evidence/${m.id}/attachments/1`]) {
+      const missing = await call('GET', url, auditor);
+      assert.equal(missing.statusCode, 404, url);
+      assert.equal((missing.json() as { code: string }).code, 'ERR_ASSESSMENT_EVIDENCE_NOT_FOUND');
+    }
     const list = (await call('GET', '/products/bulb/manual-evidence', auditor)).json() as { items: { id: string }[] };
     assert.ok(list.items.some((x) => x.id === m.id));
     const bad = await call('POST', '/products/bulb/manual-evidence', maker, {
