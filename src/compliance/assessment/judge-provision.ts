@@ -56,29 +56,27 @@ function byManual(input: JudgeInput, rules: RuleResult[], needed: string): Provi
   return { ...base(input), outcome: manual.outcome, rules, manual, ...(remedy === undefined ? {} : { remedy }) };
 }
 
-export function judgeProvision(input: JudgeInput): ProvisionResult {
-  const { catalog, provision, facts, ruleResults, manual } = input;
+/** The outcome its conditions decide (not applicable, or manual evidence needed), or undefined when the rules decide. */
+function byConditions(input: JudgeInput): ProvisionResult | undefined {
+  const { catalog, provision, facts, manual } = input;
   const applies = applicability(catalog, provision, facts);
+  if (applies.kind === 'applies') return undefined;
+  const condition = { id: applies.condition.id, text: applies.condition.text };
   const shownManual = manual === undefined ? {} : { manual };
-  if (applies.kind === 'not-applicable') {
-    const condition = { id: applies.condition.id, text: applies.condition.text };
-    return { ...base(input), outcome: 'not-applicable', condition, rules: [], ...shownManual };
+  if (applies.kind === 'not-applicable') return { ...base(input), outcome: 'not-applicable', condition, rules: [], ...shownManual };
+  if (manual === undefined) {
+    const note = `State whether condition ${condition.id} holds ("${condition.text}") with manual evidence.`;
+    const remedy = remedyOf('manual-evidence-needed', provision, [], note) as string;
+    return { ...base(input), outcome: 'manual-evidence-needed', condition, rules: [], remedy };
   }
-  if (applies.kind === 'undecided') {
-    const condition = { id: applies.condition.id, text: applies.condition.text };
-    if (manual === undefined) {
-      const note = `State whether condition ${condition.id} holds ("${condition.text}") with manual evidence.`;
-      return {
-        ...base(input),
-        outcome: 'manual-evidence-needed',
-        condition,
-        rules: [],
-        remedy: remedyOf('manual-evidence-needed', provision, [], note) as string,
-      };
-    }
-    // A maker who states the provision does not apply answers the condition; any other claim says it holds.
-    if (manual.outcome === 'not-applicable') return { ...base(input), outcome: 'not-applicable', condition, rules: [], manual };
-  }
+  // A maker who states the provision does not apply answers the condition; any other claim says it holds.
+  return manual.outcome === 'not-applicable' ? { ...base(input), outcome: 'not-applicable', condition, rules: [], manual } : undefined;
+}
+
+export function judgeProvision(input: JudgeInput): ProvisionResult {
+  const decided = byConditions(input);
+  if (decided !== undefined) return decided;
+  const { provision, ruleResults, manual } = input;
   const rules = provision.rules.flatMap((id) => {
     const r = ruleResults.get(id);
     return r === undefined ? [] : [r];
@@ -93,5 +91,5 @@ export function judgeProvision(input: JudgeInput): ProvisionResult {
   const outcome = combineRules(provision.rules, rules);
   const remedy = remedyOf(outcome, provision, rules);
   // Manual evidence is shown beside software's judgement but never overrides it.
-  return { ...base(input), outcome, rules, ...shownManual, ...(remedy === undefined ? {} : { remedy }) };
+  return { ...base(input), outcome, rules, ...(manual === undefined ? {} : { manual }), ...(remedy === undefined ? {} : { remedy }) };
 }
