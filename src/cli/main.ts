@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAssess } from './commands/assess.ts';
+import { registerEvidence } from './commands/assess-evidence.ts';
 import { registerCampaign } from './commands/campaign.ts';
 import { registerCborDiag } from './commands/cbor-diag.ts';
 import { registerDevice } from './commands/device.ts';
@@ -70,6 +72,8 @@ export function buildProgram(cli: RunContext): Command {
   registerProbe(program, cli);
   registerProduct(program, cli);
   registerSbom(program, cli);
+  registerAssess(program, cli);
+  registerEvidence(program, cli);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor, cli);

@@ -417,6 +417,53 @@ export interface VexStatementsTable {
   imported_at: Millis;
 }
 
+/** From 0025: an assessment of a product; `catalogs` is a JSON list of ids, `result` the assessment as JSON. */
+export interface AssessmentsTable {
+  id: string;
+  model: string;
+  market: string | null;
+  catalogs: string;
+  at: Millis;
+  met: Int;
+  not_met: Int;
+  partially_met: Int;
+  not_applicable: Int;
+  manual_evidence_needed: Int;
+  result: string;
+}
+
+/** From 0025: a maker's statement about one provision of a catalog. */
+export interface ManualEvidenceTable {
+  id: string;
+  model: string;
+  catalog: string;
+  provision: string;
+  statement: string;
+  outcome: string;
+  by: string;
+  at: Millis;
+}
+
+/** From 0025: a file attached to a statement, `n` its place in the statement's list. */
+export interface EvidenceAttachmentsTable {
+  evidence_id: string;
+  n: Int;
+  name: string;
+  media_type: string;
+  size: ColumnType<number | string, number, number>;
+  sha256: string;
+  bytes: Bytes;
+}
+
+/** From 0025: an open-port probe's result (JSON) for a product. */
+export interface ProbeResultsTable {
+  id: string;
+  model: string;
+  result: string;
+  by: string;
+  at: Millis;
+}
+
 export interface Database {
   vouchers: VouchersTable;
   devices: DevicesTable;
@@ -452,6 +499,10 @@ export interface Database {
   osv_records: OsvRecordsTable;
   osv_packages: OsvPackagesTable;
   vex_statements: VexStatementsTable;
+  assessments: AssessmentsTable;
+  manual_evidence: ManualEvidenceTable;
+  evidence_attachments: EvidenceAttachmentsTable;
+  probe_results: ProbeResultsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

@@ -1,10 +1,12 @@
 import type { ApiTokenRepository } from './api-token-repository.ts';
+import type { AssessmentRepository } from './assessment-repository.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { CampaignRepository } from './campaign-repository.ts';
 import type { DeviceConfigRepository } from './device-config-repository.ts';
 import type { DeviceCredentialRepository } from './device-credential-repository.ts';
 import type { DeviceRepository } from './device-repository.ts';
 import type { DiTokenRepository } from './di-token-repository.ts';
+import type { EvidenceRecordRepository } from './evidence-record-repository.ts';
 import type { IntentDeviceRepository } from './intent-device-repository.ts';
 import type { IntentLeaseRepository } from './intent-lease-repository.ts';
 import type { IntentQuarantineRepository } from './intent-quarantine-repository.ts';
@@ -60,6 +62,8 @@ export interface Repositories {
   products: ProductRepository;
   sboms: SbomRepository;
   vulnerabilities: VulnerabilityRepository;
+  assessments: AssessmentRepository;
+  evidenceRecords: EvidenceRecordRepository;
 }
 
 /**

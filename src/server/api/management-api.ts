@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, FastifySchema
 import { newAjv } from '../../platform/json-schema.ts';
 import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
+import { assessmentRoutes } from './assessments.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { campaignApiRoutes } from './campaigns.ts';
@@ -24,6 +25,7 @@ import { ownerServiceInfoRoutes } from './owner-serviceinfo.ts';
 import { ownerTo2AddressRoutes } from './owner-to2-address.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
+import { productEvidenceRoutes } from './product-evidence.ts';
 import { productApiRoutes } from './products.ts';
 import { releaseApiRoutes } from './releases.ts';
 import { rendezvousRoutes } from './rendezvous.ts';
@@ -65,6 +67,8 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...productApiRoutes(ctx),
     ...sbomApiRoutes(ctx),
     ...vulnerabilityApiRoutes(ctx),
+    ...assessmentRoutes(ctx),
+    ...productEvidenceRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { assessmentService } from '../../compliance/assessment/assessment-service.ts';
 import { productService } from '../../compliance/products/service.ts';
 import { standardParsers } from '../../compliance/products/standard-parsers.ts';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
@@ -219,6 +220,8 @@ function platformApps(
       deviceCredentials: ctx.deviceCredentials,
       ...(releases === undefined ? {} : { releases }),
       ...(owner === undefined ? {} : { products: productService({ store, parsers: standardParsers, clock: ctx.clock }) }),
+      // Assessing and recording evidence wait for the catalogs, products and evidence rules (ports); reads work now.
+      assessments: assessmentService({ store, clock: ctx.clock }),
     },
     // The device API belongs to the owner: its devices got their credentials in its TO2.
     ...(owner === undefined

@@ -8,6 +8,7 @@ import { fenceFor, type SessionFence } from '../session-fence.ts';
 import { runUnsynced } from '../sqlite/durability.ts';
 import type { ChangeGenerations, Repositories, Store } from '../store.ts';
 import { sqlApiTokenRepository } from './api-token-repository.ts';
+import { sqlAssessmentRepository } from './assessment-repository.ts';
 import { sqlAuditLog } from './audit-log.ts';
 import { sqlCampaignRepository } from './campaign-repository.ts';
 import type { SqlContext } from './context.ts';
@@ -15,6 +16,7 @@ import { sqlDeviceConfigRepository } from './device-config-repository.ts';
 import { sqlDeviceCredentialRepository } from './device-credential-repository.ts';
 import { sqlDeviceRepository } from './device-repository.ts';
 import { sqlDiTokenRepository } from './di-token-repository.ts';
+import { sqlEvidenceRecordRepository } from './evidence-record-repository.ts';
 import { sqlIntentDeviceRepository } from './intent-device-repository.ts';
 import { sqlIntentLeaseRepository } from './intent-lease-repository.ts';
 import { sqlIntentQuarantineRepository } from './intent-quarantine-repository.ts';
@@ -68,6 +70,8 @@ function repositories(ctx: SqlContext): Repositories {
     products: sqlProductRepository(ctx),
     sboms: sqlSbomRepository(ctx),
     vulnerabilities: sqlVulnerabilityRepository(ctx),
+    assessments: sqlAssessmentRepository(ctx),
+    evidenceRecords: sqlEvidenceRecordRepository(ctx),
   };
 }
 
