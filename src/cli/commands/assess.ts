@@ -4,6 +4,7 @@
  * Assessing exits 1 when a mandatory provision (M, or M C whose condition holds) is not met.
  */
 import type { Command } from 'commander';
+import type { Assessment } from '../../compliance/assessment/result-types.ts';
 import type { CliContext } from '../context.ts';
 import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import {
@@ -15,9 +16,10 @@ import {
   infoLine,
   mandatoryNotMet,
 } from './assess-render.ts';
+import { type ReportOptions, withReportOptions, writeReports } from './assess-reports.ts';
 import { type ApiOptions, apiRequest, apiTarget, listAll, withApiOptions } from './voucher-admin-client.ts';
 
-interface AssessOptions extends ApiOptions {
+interface AssessOptions extends ApiOptions, ReportOptions {
   product?: string;
   market?: string;
   catalog?: string;
@@ -32,6 +34,7 @@ async function assessAction(cli: CliContext, opts: AssessOptions): Promise<void>
   const res = await apiRequest(apiTarget(opts, cli.env), 'POST', '/assessments', { data: JSON.stringify(body), type: 'application/json' });
   const a = (await res.json()) as AssessmentView;
   cli.output.result(a, () => assessmentLines(a, cli.output.text));
+  await writeReports(cli, a as unknown as Assessment, { ...opts, server: opts.server ?? cli.env.IOTOPIA_SERVER });
   const failing = mandatoryNotMet(a);
   if (failing.length > 0)
     throw new CliExit(
@@ -49,14 +52,15 @@ function registerReads(assess: Command, cli: CliContext): void {
       const items = await listAll<AssessmentInfoView>(apiTarget(opts, cli.env), '/assessments', { product: opts.product, limit: '100' });
       cli.output.result(items, () => (items.length === 0 ? 'no assessments' : items.map((a) => infoLine(a, cli.output.text))));
     });
-  withApiOptions(assess.command('show'))
-    .description('one assessment: its summary and gaps (--json: every result with its evidence)')
+  withReportOptions(withApiOptions(assess.command('show')))
+    .description('one assessment: its summary and gaps (--json: every result with its evidence), and its reports')
     .argument('<id>', 'the assessment id')
     .option('--json', 'machine output: the assessment')
-    .action(async (id: string, opts: ApiOptions & { json?: boolean }) => {
+    .action(async (id: string, opts: ApiOptions & ReportOptions & { json?: boolean }) => {
       const res = await apiRequest(apiTarget(opts, cli.env), 'GET', `/assessments/${encodeURIComponent(id)}`);
       const a = (await res.json()) as AssessmentView;
       cli.output.result(a, () => assessmentLines(a, cli.output.text));
+      await writeReports(cli, a as unknown as Assessment, { ...opts, server: opts.server ?? cli.env.IOTOPIA_SERVER });
     });
   withApiOptions(assess.command('diff'))
     .description('what changed from assessment A to assessment B of the same product, and why')
@@ -71,7 +75,7 @@ function registerReads(assess: Command, cli: CliContext): void {
 }
 
 export function registerAssess(program: Command, cli: CliContext): void {
-  const assess = withApiOptions(program.command('assess'))
+  const assess = withReportOptions(withApiOptions(program.command('assess')))
     .description('assess a product against a market (eu, uk, us, us-ca) or a catalog; exit 1 when a mandatory provision is not met')
     .option('--product <model>', 'the product model')
     .option('--market <market>', 'the market whose catalogs apply: eu, uk, us, us-ca')

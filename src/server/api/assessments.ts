@@ -8,6 +8,7 @@ import { EVIDENCE_ID_TEXT, PRODUCT_MODEL } from '../../compliance/assessment/evi
 import type { AssessmentInfo } from '../../store/assessment-repository.ts';
 import { assessmentCall, assessmentsOf, pageView } from './assessment-problems.ts';
 import { actorOf } from './auth.ts';
+import { COMPLIANCE_READ, COMPLIANCE_WRITE } from './compliance-roles.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { invalidField } from './problem.ts';
 import { jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
@@ -110,13 +111,13 @@ const infoView = (a: AssessmentInfo) => ({
   summary: a.counts,
 });
 
-const READERS = ['manufacturer', 'auditor'] as const;
+const READERS = COMPLIANCE_READ;
 
 export const assessmentRoutes: RouteFactory = (ctx) => [
   route({
     method: 'POST',
     url: '/assessments',
-    roles: ['manufacturer'],
+    roles: COMPLIANCE_WRITE,
     summary: "Assess a product against a market's catalogs or one catalog; the assessment is kept and audited",
     schema: { body: NewAssessment },
     openapi: { responses: { 201: jsonResponse('the assessment', ASSESSMENT_SCHEMA) } },

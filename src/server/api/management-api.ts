@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, FastifySchema
 import { newAjv } from '../../platform/json-schema.ts';
 import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
+import { assessmentReportRoutes } from './assessment-reports.ts';
 import { assessmentRoutes } from './assessments.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
@@ -68,6 +69,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...sbomApiRoutes(ctx),
     ...vulnerabilityApiRoutes(ctx),
     ...assessmentRoutes(ctx),
+    ...assessmentReportRoutes(ctx),
     ...productEvidenceRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;

@@ -17,6 +17,7 @@ import {
 import type { ProbeEntry } from '../../compliance/assessment/evidence-records.ts';
 import { assessmentCall, assessmentsOf, pageView } from './assessment-problems.ts';
 import { actorOf } from './auth.ts';
+import { COMPLIANCE_READ, COMPLIANCE_WRITE } from './compliance-roles.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
@@ -103,7 +104,7 @@ export const productEvidenceRoutes: RouteFactory = (ctx) => [
   route({
     method: 'POST',
     url: '/products/:model/manual-evidence',
-    roles: ['manufacturer'],
+    roles: COMPLIANCE_WRITE,
     summary: `A manual statement about one provision, with up to ${MAX_ATTACHMENTS} files (base64); audited`,
     schema: { params: ModelParams, body: NewManual },
     bodyLimit: MANUAL_BODY_LIMIT,
@@ -123,7 +124,7 @@ export const productEvidenceRoutes: RouteFactory = (ctx) => [
   route({
     method: 'GET',
     url: '/products/:model/manual-evidence',
-    roles: ['manufacturer', 'auditor'],
+    roles: COMPLIANCE_READ,
     summary: "The product's manual statements, oldest first",
     schema: { params: ModelParams, querystring: pageQuery({}) },
     openapi: { responses: { 200: jsonResponse('a page of statements', pageOf(MANUAL_SCHEMA)) } },
@@ -135,7 +136,7 @@ export const productEvidenceRoutes: RouteFactory = (ctx) => [
   route({
     method: 'GET',
     url: '/products/:model/manual-evidence/:id/attachments/:n',
-    roles: ['manufacturer', 'auditor'],
+    roles: COMPLIANCE_READ,
     summary: 'One file attached to a statement, as its media type; ETag its SHA-256',
     schema: {
       params: Type.Object({
@@ -161,7 +162,7 @@ export const productEvidenceRoutes: RouteFactory = (ctx) => [
   route({
     method: 'POST',
     url: '/products/:model/probes',
-    roles: ['manufacturer'],
+    roles: COMPLIANCE_WRITE,
     summary: "An open-port probe of one of the product's test devices; audited, the newest feeds the open-ports rule",
     schema: { params: ModelParams, body: ProbeResult },
     openapi: { responses: { 201: jsonResponse('the probe as recorded', PROBE_SCHEMA) } },
@@ -174,7 +175,7 @@ export const productEvidenceRoutes: RouteFactory = (ctx) => [
   route({
     method: 'GET',
     url: '/products/:model/probes',
-    roles: ['manufacturer', 'auditor'],
+    roles: COMPLIANCE_READ,
     summary: "The product's probe results, newest first",
     schema: { params: ModelParams, querystring: pageQuery({}) },
     openapi: { responses: { 200: jsonResponse('a page of probe results', pageOf(PROBE_SCHEMA)) } },

@@ -7,12 +7,13 @@ import { Type } from 'typebox';
 import { PRODUCT_MODEL, PRODUCT_VERSION } from '../../compliance/products/product-input.ts';
 import type { Product, ProductInput, ProductRelease } from '../../compliance/products/product-types.ts';
 import { actorOf } from './auth.ts';
+import { COMPLIANCE_READ, COMPLIANCE_WRITE } from './compliance-roles.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { productCall, productsOf } from './product-call.ts';
 import { type ApiContext, jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
-const READ = ['owner', 'auditor'] as const;
-const WRITE = ['owner'] as const;
+const READ = COMPLIANCE_READ;
+const WRITE = COMPLIANCE_WRITE;
 
 const productView = (p: Product) => ({ ...p, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() });
 const releaseView = (r: ProductRelease) => ({ ...r, ...(r.releasedAt === undefined ? {} : { releasedAt: r.releasedAt.toISOString() }) });

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_IMPORT_BYTES } from '../../compliance/products/context.ts';
 import { PRODUCT_VERSION } from '../../compliance/products/product-input.ts';
 import { sbomMediaType } from '../../compliance/products/sbom-read.ts';
 import { actorOf } from './auth.ts';
+import { COMPLIANCE_READ, COMPLIANCE_WRITE } from './compliance-roles.ts';
 import { bodyBytes, productCall, productsOf, sbomInfoView } from './product-call.ts';
 import { ModelParams } from './products.ts';
 import { type ApiContext, jsonResponse, type RouteFactory, route } from './route.ts';
@@ -14,7 +15,7 @@ import { type ApiContext, jsonResponse, type RouteFactory, route } from './route
 /** The media types an SBOM is sent in; the first two reach the route as the bytes sent (management-api.ts). */
 export const SBOM_MEDIA_TYPES = ['application/vnd.cyclonedx+json', 'application/spdx+json'];
 
-const READ = ['owner', 'auditor'] as const;
+const READ = COMPLIANCE_READ;
 const ReleaseParams = Type.Object({ ...ModelParams.properties, version: Type.String({ pattern: PRODUCT_VERSION.source }) });
 const SourceQuery = Type.Object({
   source: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'the file name, for the record' })),
@@ -27,7 +28,7 @@ function sbomRoutes(ctx: ApiContext) {
     route({
       method: 'PUT',
       url: '/products/:model/releases/:version/sbom',
-      roles: ['owner'],
+      roles: COMPLIANCE_WRITE,
       summary: "Import the release's SBOM (CycloneDX 1.5/1.6 or SPDX 2.3 JSON), replacing the one it had",
       schema: { params: ReleaseParams, querystring: SourceQuery },
       bodyLimit: DEFAULT_MAX_IMPORT_BYTES,

@@ -7,12 +7,13 @@ import { Type } from 'typebox';
 import { DEFAULT_MAX_IMPORT_BYTES } from '../../compliance/products/context.ts';
 import type { VulnerabilityMatch } from '../../compliance/vulns/vuln-types.ts';
 import { actorOf } from './auth.ts';
+import { COMPLIANCE_READ, COMPLIANCE_WRITE } from './compliance-roles.ts';
 import { bodyBytes, productCall, productsOf } from './product-call.ts';
 import { ModelParams } from './products.ts';
 import { type ApiContext, jsonResponse, type RouteFactory, route } from './route.ts';
 import { ReleaseParams } from './sboms.ts';
 
-const READ = ['owner', 'auditor'] as const;
+const READ = COMPLIANCE_READ;
 const SourceQuery = Type.Object({
   source: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'the file name, for the record' })),
 });
@@ -27,7 +28,7 @@ function vulnerabilityRoutes(ctx: ApiContext) {
     route({
       method: 'POST',
       url: '/vulnerabilities',
-      roles: ['owner'],
+      roles: COMPLIANCE_WRITE,
       summary: 'Import OSV records: one record or a JSON array of them, all or none',
       schema: { querystring: SourceQuery },
       bodyLimit: DEFAULT_MAX_IMPORT_BYTES,
@@ -57,7 +58,7 @@ function vulnerabilityRoutes(ctx: ApiContext) {
     route({
       method: 'POST',
       url: '/vex',
-      roles: ['owner'],
+      roles: COMPLIANCE_WRITE,
       summary: 'Import a VEX document (OpenVEX or CycloneDX VEX); every statement is audited',
       schema: { querystring: SourceQuery },
       bodyLimit: DEFAULT_MAX_IMPORT_BYTES,
