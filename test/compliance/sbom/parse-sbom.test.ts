@@ -59,6 +59,8 @@ describe('parseSbom: published examples', () => {
     assert.equal(glibc?.supplier, 'Jane Doe (jane.doe@example.com)');
     assert.deepEqual(glibc?.licenses, ['(LGPL-2.0-only OR LicenseRef-3)', '(LGPL-2.0-only AND LicenseRef-3)']);
     assert.equal(s.components[2]?.purl, 'pkg:maven/org.apache.jena/apache-jena@3.12.0');
+    // documentDescribes names two files and one package: the package is the subject.
+    assert.deepEqual(s.subject, { name: 'glibc', version: '2.11.1' });
     // NOASSERTION is no licence.
     assert.equal(s.components[1]?.licenses, undefined);
   });
