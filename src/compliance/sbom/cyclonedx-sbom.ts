@@ -114,7 +114,14 @@ async function validateText(version: Spec.Version, text: string, source: string,
     validator = new Validation.JsonStrictValidator(version);
     validators.set(version, validator);
   }
-  const errors: unknown = await validator.validate(text);
+  let errors: unknown;
+  try {
+    errors = await validator.validate(text);
+  } catch (cause) {
+    // Members other than components may nest (services, pedigree); past the stack they are hostile.
+    if (!(cause instanceof RangeError)) throw cause;
+    throw new SbomError('ERR_SBOM_TOO_DEEP', { source }, 'nested too deeply to validate', { cause });
+  }
   if (errors === null) return;
   const first = (Array.isArray(errors) ? errors[0] : errors) as { instancePath?: string; message?: string } | undefined;
   const field = shift(first?.instancePath || '/', offset);

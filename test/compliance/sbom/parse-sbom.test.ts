@@ -193,6 +193,13 @@ describe('parseSbom: refusals', () => {
     await refused(cdx([tree]), 'ERR_SBOM_TOO_DEEP');
   });
 
+  it('refuses other members nested past what the validator can walk', async () => {
+    let service = '{"name":"s"}';
+    for (let i = 0; i < 50_000; i++) service = `{"name":"s${i}","services":[${service}]}`;
+    const doc = `{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"services":[${service}]}`;
+    await refused(new TextEncoder().encode(doc), 'ERR_SBOM_TOO_DEEP');
+  });
+
   it('refuses more SPDX packages than the limit', async () => {
     const packages = Array.from({ length: SBOM_LIMITS.maxComponents + 1 }, (_, i) => ({ SPDXID: `SPDXRef-p${i}`, name: `p${i}` }));
     const e = await refused(json({ spdxVersion: 'SPDX-2.3', packages }), 'ERR_SBOM_TOO_MANY_COMPONENTS');
