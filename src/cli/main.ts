@@ -24,6 +24,7 @@ import { registerVoucherAdmin } from './commands/voucher-admin.ts';
 import { registerVoucherExtend } from './commands/voucher-extend.ts';
 import { registerVoucherInspect } from './commands/voucher-inspect.ts';
 import { registerVoucherVerify } from './commands/voucher-verify.ts';
+import { registerVuln } from './commands/vuln.ts';
 import type { RunContext } from './context.ts';
 import { CliExit, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import { createOutput } from './output.ts';
@@ -74,6 +75,7 @@ export function buildProgram(cli: RunContext): Command {
   registerSbom(program, cli);
   registerAssess(program, cli);
   registerEvidence(program, cli);
+  registerVuln(program, cli);
 
   const cbor = program.command('cbor').description('CBOR tools').exitOverride();
   registerCborDiag(cbor, cli);

@@ -2,43 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Command } from 'commander';
-import { registerVulnImport } from '../../src/cli/commands/vuln-import.ts';
-import { CliExit } from '../../src/cli/exit-codes.ts';
-import { createOutput } from '../../src/cli/output.ts';
 import { bytesOf, osv, toyParsers } from '../compliance/products/toy-parsers.ts';
 import { device, guidHex, lifecycleRelease } from '../compliance/products/world.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/temp.ts';
 import { type ProductApiWorld, productApiWorld } from '../server/api/products-world.ts';
-
-/** `vuln import` as the `vuln` group will carry it, run on buffers. */
-async function runVulnImport(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output = createOutput({ write: (s) => out.push(String(s)) > 0 }, { write: (s) => err.push(String(s)) > 0 });
-  const cli = {
-    output,
-    env,
-    cwd,
-    stdin: (async function* () {})(),
-    logStream: undefined,
-    stopRequested: () => new Promise<string>(() => {}),
-  };
-  const program = new Command('iotopia').exitOverride();
-  program.hook('preAction', (_p, action) => output.setJson(action.opts().json === true));
-  const vuln = program.command('vuln').exitOverride();
-  registerVulnImport(vuln, cli);
-  let code = 0;
-  try {
-    await program.parseAsync(['vuln', 'import', ...args], { from: 'user' });
-  } catch (e) {
-    if (!(e instanceof CliExit)) throw e;
-    code = e.exitCode;
-    err.push(e.message);
-  }
-  return { code, out: out.join(''), err: err.join('') };
-}
 
 describe('iotopia product|sbom and vuln import against the management API', () => {
   let w: ProductApiWorld;
@@ -141,7 +109,7 @@ describe('iotopia product|sbom and vuln import against the management API', () =
       join(dir, 'vex.json'),
       bytesOf({ author: 'ACME', statements: [{ vulnerability: 'OSV-1', products: ['z'], status: 'under_investigation' }] }),
     );
-    const r = await runVulnImport(['osv', '--vex', 'vex.json', '--json'], dir, env);
+    const r = await run(['vuln', 'import', 'osv', '--vex', 'vex.json', '--json']);
     assert.equal(r.code, 1, r.err);
     const reports = JSON.parse(r.out) as { file: string; ok: boolean; imported?: number; statements?: number }[];
     assert.deepEqual(

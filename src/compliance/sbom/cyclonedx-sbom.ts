@@ -34,7 +34,7 @@ export async function parseCycloneDx(doc: Record<string, unknown>, text: string,
     );
   }
   checkComponentBounds(doc.components, source);
-  await validate(version, text, source);
+  await validate(version, doc, text, source);
   const metadata = doc.metadata as { component?: { name: string; version?: string } } | undefined;
   const subject = metadata?.component;
   const components: SbomComponent[] = [];
@@ -73,21 +73,69 @@ function checkComponentBounds(root: unknown, source: string): void {
   }
 }
 
-async function validate(version: Spec.Version, text: string, source: string): Promise<void> {
+/**
+ * The schema marks `components` and `dependencies` uniqueItems, which its validator checks by
+ * comparing every pair: quadratic, minutes for 100,000 components. Large lists are therefore
+ * validated in slices against the same schema, and their uniqueness checked here by hashing
+ * each item's JSON text (items equal up to member order count as distinct).
+ */
+const SLICE = 1000;
+const SLICED = ['components', 'dependencies'] as const;
+
+async function validate(version: Spec.Version, doc: Record<string, unknown>, text: string, source: string): Promise<void> {
+  const lists = SLICED.map((k) => (Array.isArray(doc[k]) ? (doc[k] as unknown[]) : []));
+  if (lists.every((l) => l.length <= SLICE)) return validateText(version, text, source, 0);
+  for (const [i, key] of SLICED.entries()) checkUnique(lists[i] as unknown[], key, source);
+  const rest = { ...doc, components: [], dependencies: [] };
+  await validateText(version, JSON.stringify(rest), source, 0);
+  for (const [i, key] of SLICED.entries()) {
+    const list = lists[i] as unknown[];
+    for (let start = 0; start < list.length; start += SLICE) {
+      const part = { bomFormat: 'CycloneDX', specVersion: version, version: 1, [key]: list.slice(start, start + SLICE) };
+      await validateText(version, JSON.stringify(part), source, start);
+    }
+  }
+}
+
+function checkUnique(list: unknown[], key: string, source: string): void {
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    const id = JSON.stringify(item);
+    if (seen.has(id)) {
+      throw new SbomError('ERR_SBOM_SCHEMA', { source, field: `/${key}/${i}` }, 'must NOT have duplicate items');
+    }
+    seen.add(id);
+  });
+}
+
+async function validateText(version: Spec.Version, text: string, source: string, offset: number): Promise<void> {
   let validator = validators.get(version);
   if (validator === undefined) {
     validator = new Validation.JsonStrictValidator(version);
     validators.set(version, validator);
   }
-  const errors: unknown = await validator.validate(text);
+  let errors: unknown;
+  try {
+    errors = await validator.validate(text);
+  } catch (cause) {
+    // Members other than components may nest (services, pedigree); past the stack they are hostile.
+    if (!(cause instanceof RangeError)) throw cause;
+    throw new SbomError('ERR_SBOM_TOO_DEEP', { source }, 'nested too deeply to validate', { cause });
+  }
   if (errors === null) return;
   const first = (Array.isArray(errors) ? errors[0] : errors) as { instancePath?: string; message?: string } | undefined;
-  const field = first?.instancePath || '/';
+  const field = shift(first?.instancePath || '/', offset);
   throw new SbomError(
     'ERR_SBOM_SCHEMA',
     { source, ...entryOf(field), field },
     `CycloneDX ${version} schema: ${first?.message ?? 'invalid'}`,
   );
+}
+
+// A slice's "/components/3" is "/components/(offset + 3)" in the document.
+function shift(pointer: string, offset: number): string {
+  if (offset === 0) return pointer;
+  return pointer.replace(/^\/(components|dependencies)\/(\d+)/, (_, key: string, i: string) => `/${key}/${offset + Number(i)}`);
 }
 
 // "/components/3/components/0/purl" names the component at components[3].components[0].

@@ -44,11 +44,15 @@ export function parseSpdx(doc: Record<string, unknown>, source: string): ParsedS
   };
 }
 
-// SPDX 2.3 §6.x: documentDescribes, or a DESCRIBES relationship from the document itself.
+// SPDX 2.3 §6.x documentDescribes and §11 DESCRIBES relationships of the document: the subject is
+// the one package among the described elements (files and snippets may be described as well).
 function describedId(doc: SpdxDocument): string | undefined {
-  if (doc.documentDescribes?.length === 1) return doc.documentDescribes[0];
-  const describes = (doc.relationships ?? []).filter((r) => r.spdxElementId === 'SPDXRef-DOCUMENT' && r.relationshipType === 'DESCRIBES');
-  return describes.length === 1 ? describes[0]?.relatedSpdxElement : undefined;
+  const described = new Set(doc.documentDescribes ?? []);
+  for (const r of doc.relationships ?? []) {
+    if (r.spdxElementId === 'SPDXRef-DOCUMENT' && r.relationshipType === 'DESCRIBES') described.add(r.relatedSpdxElement);
+  }
+  const packages = (doc.packages ?? []).filter((p) => described.has(p.SPDXID));
+  return packages.length === 1 ? packages[0]?.SPDXID : undefined;
 }
 
 function toComponent(p: SpdxPackage, index: number, source: string): SbomComponent {

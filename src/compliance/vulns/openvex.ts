@@ -37,7 +37,11 @@ function toStatement(s: OpenVexStatement, index: number, doc: OpenVexDocument, s
     ...(s.justification !== undefined ? { justification: s.justification } : {}),
     ...(s.impact_statement !== undefined ? { impactStatement: s.impact_statement } : {}),
     ...(s.action_statement !== undefined ? { actionStatement: s.action_statement } : {}),
-    source: { document: doc['@id'], author: doc.author, timestamp: s.timestamp ?? doc.timestamp },
+    source: {
+      document: doc['@id'],
+      author: doc.author,
+      ...(s.timestamp !== undefined || doc.timestamp !== undefined ? { timestamp: s.timestamp ?? doc.timestamp } : {}),
+    },
   };
 }
 

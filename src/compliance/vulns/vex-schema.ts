@@ -41,13 +41,16 @@ export const OpenVexStatement = Type.Object({
   timestamp: Type.Optional(Type.String()),
 });
 
-/** OpenVEX v0.2.0 document: @context, @id, author, timestamp and version are required. */
+/**
+ * OpenVEX v0.2.0 document. The specification requires timestamp and version as well; documents
+ * written by tools without them are read, since neither decides a statement.
+ */
 export const OpenVexDocument = Type.Object({
   '@context': Type.Literal('https://openvex.dev/ns/v0.2.0'),
   '@id': Type.String(),
   author: Type.String(),
-  timestamp: Type.String(),
-  version: Type.Integer({ minimum: 1 }),
+  timestamp: Type.Optional(Type.String()),
+  version: Type.Optional(Type.Integer({ minimum: 1 })),
   statements: Type.Array(OpenVexStatement),
 });
 
