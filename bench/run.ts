@@ -32,6 +32,7 @@ import { onboardingBench } from './onboarding.ts';
 import { onboardingCryptoFloor } from './onboarding-floor.ts';
 import { onboardingStatementsBench } from './onboarding-statements.ts';
 import { releasePayloadsBench } from './release-payloads.ts';
+import { sbomMatchBench } from './sbom-match.ts';
 import { serverRssBench } from './server-rss.ts';
 import { storeQueryBench } from './store-query.ts';
 import { suitBench } from './suit.ts';
@@ -66,6 +67,7 @@ const KNOWN = [
   'server-rss',
   'artifact-download',
   'store-query',
+  'sbom-match',
 ] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
@@ -112,5 +114,6 @@ if (wanted('release-payloads')) doc.releasePayloads = await releasePayloadsBench
 if (wanted('server-rss')) doc.serverRss = await serverRssBench(seconds, args);
 if (wanted('artifact-download')) doc.artifactDownload = await artifactDownloadBench(seconds);
 if (wanted('store-query')) doc.storeQuery = await storeQueryBench(seconds);
+if (wanted('sbom-match')) doc.sbomMatch = await sbomMatchBench();
 if (wanted('interop')) doc.interop = await interopBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

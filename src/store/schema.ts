@@ -342,6 +342,128 @@ export interface ChangeGenerationsTable {
   generation: ColumnType<number | string, number, number>;
 }
 
+/** From 0024: products by model; `document` is the product's JSON (src/compliance/products). */
+export interface ProductsTable {
+  model: string;
+  document: string;
+  support_end: NullableText;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** From 0024: releases a maker declared, by model and version. */
+export interface ProductReleasesTable {
+  model: string;
+  version: string;
+  released_at: NullableMillis;
+  created_at: Millis;
+}
+
+/** From 0024: one SBOM per (model, version), its bytes as imported. */
+export interface SbomDocumentsTable {
+  id: string;
+  model: string;
+  version: string;
+  format: string;
+  spec_version: string;
+  serial: NullableText;
+  source: string;
+  digest: string;
+  size: Int;
+  bytes: Bytes;
+  imported_by: string;
+  imported_at: Millis;
+}
+
+/** From 0024: an SBOM's components in document order; `licenses` is JSON. */
+export interface SbomComponentsTable {
+  sbom_id: string;
+  n: Int;
+  ref: string;
+  name: string;
+  version: NullableText;
+  purl: NullableText;
+  supplier: NullableText;
+  licenses: NullableText;
+}
+
+/** From 0024: OSV records whole (`document` is the record's JSON). */
+export interface OsvRecordsTable {
+  id: string;
+  modified: string;
+  published: NullableText;
+  withdrawn: NullableText;
+  document: string;
+  source: string;
+  imported_by: string;
+  imported_at: Millis;
+}
+
+/** From 0024: which OSV records affect a package, by (ecosystem, name). */
+export interface OsvPackagesTable {
+  ecosystem: string;
+  name: string;
+  id: string;
+}
+
+/** From 0024: VEX statements; `statement` is the statement's JSON. */
+export interface VexStatementsTable {
+  id: string;
+  vulnerability: string;
+  statement: string;
+  document: string;
+  author: NullableText;
+  imported_by: string;
+  imported_at: Millis;
+}
+
+/** From 0025: an assessment of a product; `catalogs` is a JSON list of ids, `result` the assessment as JSON. */
+export interface AssessmentsTable {
+  id: string;
+  model: string;
+  market: string | null;
+  catalogs: string;
+  at: Millis;
+  met: Int;
+  not_met: Int;
+  partially_met: Int;
+  not_applicable: Int;
+  manual_evidence_needed: Int;
+  result: string;
+}
+
+/** From 0025: a maker's statement about one provision of a catalog. */
+export interface ManualEvidenceTable {
+  id: string;
+  model: string;
+  catalog: string;
+  provision: string;
+  statement: string;
+  outcome: string;
+  by: string;
+  at: Millis;
+}
+
+/** From 0025: a file attached to a statement, `n` its place in the statement's list. */
+export interface EvidenceAttachmentsTable {
+  evidence_id: string;
+  n: Int;
+  name: string;
+  media_type: string;
+  size: ColumnType<number | string, number, number>;
+  sha256: string;
+  bytes: Bytes;
+}
+
+/** From 0025: an open-port probe's result (JSON) for a product. */
+export interface ProbeResultsTable {
+  id: string;
+  model: string;
+  result: string;
+  by: string;
+  at: Millis;
+}
+
 export interface Database {
   vouchers: VouchersTable;
   devices: DevicesTable;
@@ -370,6 +492,17 @@ export interface Database {
   campaign_actions: CampaignActionsTable;
   device_installed: DeviceInstalledTable;
   change_generations: ChangeGenerationsTable;
+  products: ProductsTable;
+  product_releases: ProductReleasesTable;
+  sbom_documents: SbomDocumentsTable;
+  sbom_components: SbomComponentsTable;
+  osv_records: OsvRecordsTable;
+  osv_packages: OsvPackagesTable;
+  vex_statements: VexStatementsTable;
+  assessments: AssessmentsTable;
+  manual_evidence: ManualEvidenceTable;
+  evidence_attachments: EvidenceAttachmentsTable;
+  probe_results: ProbeResultsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

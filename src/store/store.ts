@@ -1,10 +1,12 @@
 import type { ApiTokenRepository } from './api-token-repository.ts';
+import type { AssessmentRepository } from './assessment-repository.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { CampaignRepository } from './campaign-repository.ts';
 import type { DeviceConfigRepository } from './device-config-repository.ts';
 import type { DeviceCredentialRepository } from './device-credential-repository.ts';
 import type { DeviceRepository } from './device-repository.ts';
 import type { DiTokenRepository } from './di-token-repository.ts';
+import type { EvidenceRecordRepository } from './evidence-record-repository.ts';
 import type { IntentDeviceRepository } from './intent-device-repository.ts';
 import type { IntentLeaseRepository } from './intent-lease-repository.ts';
 import type { IntentQuarantineRepository } from './intent-quarantine-repository.ts';
@@ -12,13 +14,16 @@ import type { IntentViolationRepository } from './intent-violation-repository.ts
 import type { KeyRepository } from './key-repository.ts';
 import type { MudFileRepository } from './mud-file-repository.ts';
 import type { PayloadRepository } from './payload-repository.ts';
+import type { ProductRepository } from './product-repository.ts';
 import type { ReleaseRepository } from './release-repository.ts';
 import type { RendezvousRepository } from './rendezvous-repository.ts';
+import type { SbomRepository } from './sbom-repository.ts';
 import type { Dialect } from './schema.ts';
 import type { SessionRepository } from './session-repository.ts';
 import type { SettingsRepository } from './settings-repository.ts';
 import type { To0RegistrationRepository } from './to0-registration-repository.ts';
 import type { VoucherRepository } from './voucher-repository.ts';
+import type { VulnerabilityRepository } from './vulnerability-repository.ts';
 
 /** The tables whose writes a store counts (Store.writeCount). */
 export type CountedTable = 'devices' | 'device_credentials' | 'campaign_actions';
@@ -54,6 +59,11 @@ export interface Repositories {
   payloads: PayloadRepository;
   releases: ReleaseRepository;
   campaigns: CampaignRepository;
+  products: ProductRepository;
+  sboms: SbomRepository;
+  vulnerabilities: VulnerabilityRepository;
+  assessments: AssessmentRepository;
+  evidenceRecords: EvidenceRecordRepository;
 }
 
 /**

@@ -13,6 +13,9 @@ export interface PortProbeResult {
   allowed: number[];
   /** Open ports the MUD file does not allow: any of these fails the evidence rule. */
   unexpected: number[];
+  /** How many ports answered with a reset (closed) and how many did not answer in time (filtered). */
+  closed?: number;
+  filtered?: number;
   startedAt: string;
   finishedAt: string;
 }

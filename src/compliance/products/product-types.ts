@@ -25,6 +25,8 @@ export interface ProductInput {
   usesPasswords: boolean;
   hasUserInterface: boolean;
   processesPersonalData: boolean;
+  /** Days from a vulnerability's publication by which a fix is due (default 90). */
+  remediationDays?: number;
 }
 
 export interface Product extends ProductInput {

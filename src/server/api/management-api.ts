@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, FastifySchema
 import { newAjv } from '../../platform/json-schema.ts';
 import { ensureRateLimiting } from '../http/rate-limits.ts';
 import { type ApiRateLimits, apiLimiters, limitRequest } from './api-limits.ts';
+import { assessmentReportRoutes } from './assessment-reports.ts';
+import { assessmentRoutes } from './assessments.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { campaignApiRoutes } from './campaigns.ts';
@@ -24,11 +26,15 @@ import { ownerServiceInfoRoutes } from './owner-serviceinfo.ts';
 import { ownerTo2AddressRoutes } from './owner-to2-address.ts';
 import { ownerVoucherRoutes } from './owner-vouchers.ts';
 import { ApiProblem, problemErrorHandler, sendProblem } from './problem.ts';
+import { productEvidenceRoutes } from './product-evidence.ts';
+import { productApiRoutes } from './products.ts';
 import { releaseApiRoutes } from './releases.ts';
 import { rendezvousRoutes } from './rendezvous.ts';
 import { rendezvousPolicyRoutes } from './rendezvous-policy.ts';
 import type { ApiContext, ApiRoute } from './route.ts';
+import { SBOM_MEDIA_TYPES, sbomApiRoutes } from './sboms.ts';
 import { tokenRoutes } from './tokens-api.ts';
+import { vulnerabilityApiRoutes } from './vulnerabilities.ts';
 
 export { API_PREFIX } from './openapi.ts';
 
@@ -59,6 +65,12 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...tokenRoutes(ctx),
     ...mudFileRoutes(ctx),
     ...intentDeviceRoutes(ctx),
+    ...productApiRoutes(ctx),
+    ...sbomApiRoutes(ctx),
+    ...vulnerabilityApiRoutes(ctx),
+    ...assessmentRoutes(ctx),
+    ...assessmentReportRoutes(ctx),
+    ...productEvidenceRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {
@@ -94,6 +106,8 @@ export function managementApi(ctx: ApiContext, limits: ApiRateLimits = {}): Fast
       { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
       (_r, body, done) => done(null, body),
     );
+    // SBOMs in their formats' own media types reach the import as the bytes sent (their digest is of those).
+    app.addContentTypeParser(SBOM_MEDIA_TYPES, { parseAs: 'buffer' }, (_r, body, done) => done(null, body));
     // Fastify's default Ajv coerces bodies and drops unknown members; the API refuses both by name.
     const bodies = newAjv({ coerce: false });
     const texts = newAjv({ coerce: true });

@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest, RawRequestDefaultExpression, RawServerDefault, RouteGenericInterface } from 'fastify';
 import { type TProperties, type TSchema, Type } from 'typebox';
+import type { AssessmentService } from '../../compliance/assessment/assessment-service.ts';
+import type { ProductService } from '../../compliance/products/service.ts';
 import type { PrivateKeyLike } from '../../crypto/private-key-handle.ts';
 import type { To0Result } from '../../fdo/protocol/to0-owner.ts';
 import type { RendezvousInfo } from '../../fdo/types/rendezvous-info.ts';
@@ -46,6 +48,10 @@ export interface ApiContext {
   deviceCredentials?: DeviceCredentials;
   /** Releases and payloads (owner role); without it the release routes answer 404. */
   releases?: ReleaseService;
+  /** Products, SBOMs and vulnerabilities (owner role); without it their routes answer 404. */
+  products?: ProductService;
+  /** Assessments and the evidence beside them; without it those routes answer 501 ERR_ASSESSMENT_UNAVAILABLE. */
+  assessments?: AssessmentService;
   clock?: () => Date;
 }
 

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { entityTag, resolvePublished } from '../../intent/mud-publication.ts';
 import type { Store } from '../../store/store.ts';
+import { sendSbom } from './serve-sbom.ts';
 
 /** RFC 8520 §16.2 (IANA media types). */
 export const MUD_MEDIA_TYPE = 'application/mud+json';
@@ -21,10 +22,14 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }
 
-export function registerMudServing(app: FastifyInstance, store: Pick<Store, 'mudFiles'>): void {
+export function registerMudServing(app: FastifyInstance, store: Store): void {
   app.get<{ Params: { name: string } }>(`${MUD_PATH_PREFIX}:name`, async (request, reply) => {
     const found = await resolvePublished(store, request.params.name);
-    if (found === undefined) return reply.code(404).type('text/plain; charset=utf-8').send('no such MUD file\n');
+    if (found === undefined) {
+      // RFC 9472: a published MUD file's sbom-url may name a path beside it, served from the product's SBOM.
+      if (await sendSbom(store, request.params.name, request.headers['if-none-match'], reply)) return reply;
+      return reply.code(404).type('text/plain; charset=utf-8').send('no such MUD file\n');
+    }
     const { file, part } = found;
     const etag = entityTag(part === 'file' ? file.contentDigest : file.signatureDigest);
     reply

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { complianceServices } from '../../compliance/compliance-services.ts';
 import type { RandomSource } from '../../fdo/protocol/ports.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { openKeystore } from '../../keystore/open-keystore.ts';
@@ -132,7 +133,12 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       ? intentRole(ctx, metrics.registry, options.intentPorts, options.intentForward)
       : undefined;
     const releases = config.roles.includes('owner') ? await releasesRole(ctx, keystore) : undefined;
-    const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, { intent, releases });
+    const compliance = complianceRole(ctx, keystore, tls !== undefined, releases);
+    const { app, apps } = platformApps(ctx, roles, owner, listenerPlan(config.transport, config, tls), metrics, {
+      intent,
+      releases,
+      compliance,
+    });
     const running = await listenAll(apps, tls);
     const jobs = options.backgroundJobs !== false;
     const stopTimers = jobs ? startTimers(ctx, owner) : async () => {};
@@ -176,6 +182,28 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   }
 }
 
+type ComplianceRole = Partial<ReturnType<typeof complianceServices>>;
+
+/**
+ * Products and assessments, where a maker's or an owner's role runs. Keys are sealed at rest by the
+ * master key (software keystore) or kept in a token (PKCS#11); the device API and the management API
+ * share the main listener, so its TLS is theirs.
+ */
+function complianceRole(ctx: RoleContext, keystore: Keystore, tls: boolean, releases: ReleaseService | undefined): ComplianceRole {
+  const { roles } = ctx.config;
+  if (!roles.includes('manufacturer') && !roles.includes('owner')) return {};
+  const authority = releases?.releases.authority.coseKey;
+  return complianceServices({
+    store: ctx.store,
+    clock: ctx.clock,
+    platform: {
+      keysSealed: { sealed: true, backend: keystore.backend === 'pkcs11' ? 'pkcs11' : 'secret-box' },
+      tls: { deviceApi: tls, managementApi: tls },
+    },
+    updateAnchors: [...(authority === undefined ? [] : [authority]), ...(releases?.releases.extraAnchors ?? [])],
+  });
+}
+
 /** The main listener's app (FDO roles, management API, MUD files, health) and, when configured, the factory listener's. */
 function platformApps(
   ctx: RoleContext,
@@ -183,7 +211,7 @@ function platformApps(
   owner: OwnerRole | undefined,
   listeners: ReturnType<typeof listenerPlan>,
   metrics: PlatformMetrics,
-  { intent, releases }: { intent: IntentRole | undefined; releases: ReleaseService | undefined },
+  { intent, releases, compliance }: { intent: IntentRole | undefined; releases: ReleaseService | undefined; compliance: ComplianceRole },
 ) {
   const { config, store, keys } = ctx;
   const limits = config.limits ?? DEFAULT_LIMITS;
@@ -216,6 +244,7 @@ function platformApps(
       ...(intent === undefined ? {} : { intent: intent.manager }),
       deviceCredentials: ctx.deviceCredentials,
       ...(releases === undefined ? {} : { releases }),
+      ...compliance,
     },
     // The device API belongs to the owner: its devices got their credentials in its TO2.
     ...(owner === undefined

@@ -28,6 +28,8 @@ import { deviceLastSeen } from './0020-device-last-seen.ts';
 import { deviceGuidsRotationSweep } from './0021-device-guids-rotation-sweep.ts';
 import { changeGenerations } from './0022-change-generations.ts';
 import { settingsGeneration } from './0023-settings-generation.ts';
+import { products } from './0024-products.ts';
+import { assessments } from './0025-assessments.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -55,6 +57,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0021-device-guids-rotation-sweep': deviceGuidsRotationSweep(),
     '0022-change-generations': changeGenerations(dialect),
     '0023-settings-generation': settingsGeneration(dialect),
+    '0024-products': products(dialect),
+    '0025-assessments': assessments(dialect),
   };
 }
 

@@ -8,6 +8,7 @@ import { fenceFor, type SessionFence } from '../session-fence.ts';
 import { runUnsynced } from '../sqlite/durability.ts';
 import type { ChangeGenerations, Repositories, Store } from '../store.ts';
 import { sqlApiTokenRepository } from './api-token-repository.ts';
+import { sqlAssessmentRepository } from './assessment-repository.ts';
 import { sqlAuditLog } from './audit-log.ts';
 import { sqlCampaignRepository } from './campaign-repository.ts';
 import type { SqlContext } from './context.ts';
@@ -15,6 +16,7 @@ import { sqlDeviceConfigRepository } from './device-config-repository.ts';
 import { sqlDeviceCredentialRepository } from './device-credential-repository.ts';
 import { sqlDeviceRepository } from './device-repository.ts';
 import { sqlDiTokenRepository } from './di-token-repository.ts';
+import { sqlEvidenceRecordRepository } from './evidence-record-repository.ts';
 import { sqlIntentDeviceRepository } from './intent-device-repository.ts';
 import { sqlIntentLeaseRepository } from './intent-lease-repository.ts';
 import { sqlIntentQuarantineRepository } from './intent-quarantine-repository.ts';
@@ -24,14 +26,17 @@ import { sqlKeyRepository } from './key-repository.ts';
 import { sqlMudFileRepository } from './mud-file-repository.ts';
 import { sqlPayloadRepository } from './payload-repository.ts';
 import { preparedQueries } from './prepared-queries.ts';
+import { sqlProductRepository } from './product-repository.ts';
 import { sqlReleaseRepository } from './release-repository.ts';
 import { sqlRendezvousRepository } from './rendezvous-repository.ts';
 import { resealAll } from './reseal.ts';
+import { sqlSbomRepository } from './sbom-repository.ts';
 import { sqlSessionRepository } from './session-repository.ts';
 import { settingsCache } from './settings-cache.ts';
 import { sqlSettingsRepository } from './settings-repository.ts';
 import { sqlTo0RegistrationRepository } from './to0-registration-repository.ts';
 import { sqlVoucherRepository } from './voucher-repository.ts';
+import { sqlVulnerabilityRepository } from './vulnerability-repository.ts';
 import { writeCounts } from './write-counts.ts';
 
 export interface SqlStoreOptions {
@@ -62,6 +67,11 @@ function repositories(ctx: SqlContext): Repositories {
     payloads: sqlPayloadRepository(ctx),
     releases: sqlReleaseRepository(ctx),
     campaigns: sqlCampaignRepository(ctx),
+    products: sqlProductRepository(ctx),
+    sboms: sqlSbomRepository(ctx),
+    vulnerabilities: sqlVulnerabilityRepository(ctx),
+    assessments: sqlAssessmentRepository(ctx),
+    evidenceRecords: sqlEvidenceRecordRepository(ctx),
   };
 }
 
