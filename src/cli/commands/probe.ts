@@ -22,8 +22,11 @@ import { CliExit, EXIT_CHECK_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { readInput } from '../input.ts';
 import type { CliOutput } from '../output.ts';
 import { readCertificates } from './mud-sign.ts';
+import { type ApiOptions, apiRequest, apiTarget, withApiOptions } from './voucher-admin-client.ts';
 
-interface Options {
+interface Options extends ApiOptions {
+  /** Record the result as evidence of this product on the server. */
+  record?: string;
   address: string;
   mud: string;
   ports: string;
@@ -113,9 +116,19 @@ function lines(r: PortProbeResult, signer: string | undefined, text: (s: string)
   return out;
 }
 
+/** Keeps the result as the product's open-port evidence on the server (`POST /products/{model}/probes`). */
+async function record(cli: CliContext, o: Options, r: PortProbeResult): Promise<void> {
+  const model = o.record as string;
+  const res = await apiRequest(apiTarget(o, cli.env), 'POST', `/products/${encodeURIComponent(model)}/probes`, {
+    data: JSON.stringify(r),
+    type: 'application/json',
+  });
+  const kept = (await res.json()) as { id: string };
+  cli.output.err(`probe recorded as evidence of ${cli.output.text(model)}: ${cli.output.text(kept.id)}\n`);
+}
+
 export function registerProbe(program: Command, cli: CliContext): void {
-  program
-    .command('probe')
+  withApiOptions(program.command('probe'))
     .description(
       'open-port probe of a test device (EN 303 645 5.6): connect to each TCP port and compare the open ones with what its MUD file lets peers reach',
     )
@@ -128,6 +141,7 @@ export function registerProbe(program: Command, cli: CliContext): void {
     .option('--ca <pem>', 'trust anchors for --signature (PEM bundle)')
     .option('--no-chain', 'with --signature: check only the digest and signature, not the certificate path')
     .option('--lenient', 'read a MUD file in the pre-RFC shape or with tool shorthands (see `iotopia mud validate --lenient`)')
+    .option('--record <model>', "record the result on the server as the product's open-port evidence (needs --server and --token)")
     .option('--json', 'machine output')
     .exitOverride()
     .action(async (o: Options) => {
@@ -160,6 +174,7 @@ export function registerProbe(program: Command, cli: CliContext): void {
         reporter.stop();
       }
       cli.output.result({ ...r, ...(signer !== undefined && { signer }) }, () => lines(r, signer, cli.output.text), { indent: 2 });
+      if (o.record !== undefined) await record(cli, o, r);
       if (r.unexpected.length > 0)
         throw new CliExit(EXIT_CHECK_FAILED, `${r.unexpected.length} open port(s) the MUD file does not allow: ${r.unexpected.join(', ')}`);
     });

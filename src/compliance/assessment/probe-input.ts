@@ -50,5 +50,19 @@ export function checkProbeResult(v: unknown): PortProbeResult {
   const startedAt = time(r['startedAt'], 'startedAt');
   const finishedAt = time(r['finishedAt'], 'finishedAt');
   if (Date.parse(finishedAt) < Date.parse(startedAt)) throw bad('finishedAt', 'before startedAt');
-  return { address, mudUrl, protocol: 'tcp', ports: range, open, allowed, unexpected, startedAt, finishedAt };
+  const counts = answerCounts(r, range.to - range.from + 1 - open.length);
+  return { address, mudUrl, protocol: 'tcp', ports: range, open, allowed, unexpected, ...counts, startedAt, finishedAt };
+}
+
+/** The closed and filtered counts, when given: whole numbers that with the open ports cover at most the range. */
+function answerCounts(r: Record<string, unknown>, notOpen: number): { closed?: number; filtered?: number } {
+  const out: { closed?: number; filtered?: number } = {};
+  for (const k of ['closed', 'filtered'] as const) {
+    const n = r[k];
+    if (n === undefined) continue;
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > notOpen) throw bad(k, `a count of ports from 0 to ${notOpen}`);
+    out[k] = n as number;
+  }
+  if ((out.closed ?? 0) + (out.filtered ?? 0) > notOpen) throw bad('filtered', 'closed and filtered ports outnumber the ports not open');
+  return out;
 }

@@ -59,6 +59,8 @@ const ProbeResult = Type.Object(
     open: PortList,
     allowed: PortList,
     unexpected: PortList,
+    closed: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    filtered: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
     startedAt: Type.String({ format: 'date-time' }),
     finishedAt: Type.String({ format: 'date-time' }),
   },

@@ -77,7 +77,7 @@ before(async () => {
         address: '192.0.2.20',
         mudUrl: MUD_URL,
         protocol: 'tcp',
-        ports: { from: 1, to: 1024 },
+        ports: { from: 1, to: 65535 },
         open: [],
         allowed: [],
         unexpected: [],

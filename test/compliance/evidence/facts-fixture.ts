@@ -86,7 +86,7 @@ export function metFacts(): EvidenceFacts {
       address: '192.0.2.10',
       mudUrl: MUD_URL,
       protocol: 'tcp',
-      ports: { from: 1, to: 1024 },
+      ports: { from: 1, to: 65535 },
       open: [443],
       allowed: [443],
       unexpected: [],

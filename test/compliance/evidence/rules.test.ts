@@ -135,12 +135,24 @@ const CASES: Record<EvidenceRuleId, Case[]> = {
     },
   ],
   'open-ports-match-mud': [
-    { name: 'all allowed', change: () => {}, outcome: 'met', detail: 'All 1 open ports (tcp 1-1024) are allowed' },
+    { name: 'all allowed', change: () => {}, outcome: 'met', detail: 'All 1 open ports (tcp 1-65535) are allowed' },
     {
       name: 'an unexpected port',
       change: (f) => Object.assign(f.probe ?? {}, { open: [22, 443], unexpected: [22] }),
       outcome: 'not-met',
-      detail: '1 of 2 open ports (tcp 1-1024) are not allowed by the MUD file: 22',
+      detail: '1 of 2 open ports (tcp 1-65535) are not allowed by the MUD file: 22',
+    },
+    {
+      name: 'part of the ports probed',
+      change: (f) => Object.assign(f.probe ?? {}, { ports: { from: 1, to: 1024 } }),
+      outcome: 'partially-met',
+      detail: 'but only 1024 of 65535 ports were probed',
+    },
+    {
+      name: 'no port answered',
+      change: (f) => Object.assign(f.probe ?? {}, { open: [], allowed: [], filtered: 65535 }),
+      outcome: 'not-met',
+      detail: 'No port of tcp 1-65535 answered',
     },
     { name: 'no probe', change: (f) => delete f.probe, outcome: 'not-met', detail: 'No open-port probe' },
     {

@@ -4,6 +4,8 @@ import type { EvidenceFacts } from '../evidence-facts.ts';
 import { unregistered } from '../rule-result.ts';
 
 const RULE = 'open-ports-match-mud';
+/** Every TCP port, 1-65535: a probe of fewer shows only part of what the device exposes. */
+const ALL_PORTS = 65_535;
 
 export function openPortsMatchMud(facts: EvidenceFacts): RuleResult {
   if (facts.product === undefined) return unregistered(RULE, facts);
@@ -46,6 +48,23 @@ export function openPortsMatchMud(facts: EvidenceFacts): RuleResult {
       detail: `${probe.unexpected.length} of ${probe.open.length} open ports (${range}) are not allowed by the MUD file: ${probe.unexpected.join(', ')}.`,
       evidence: [item],
       remedy: 'Close the unexpected ports or declare them in the MUD file.',
+    };
+  const scanned = probe.ports.to - probe.ports.from + 1;
+  if (probe.filtered === scanned)
+    return {
+      rule: RULE,
+      outcome: 'not-met',
+      detail: `No port of ${range} answered: a firewall between the probe and the device hid them, so the probe shows nothing.`,
+      evidence: [item],
+      remedy: 'Probe the test device from a host on its own link, with no firewall in between.',
+    };
+  if (scanned < ALL_PORTS)
+    return {
+      rule: RULE,
+      outcome: 'partially-met',
+      detail: `The ${probe.open.length} open ports of ${range} are allowed by the MUD file, but only ${scanned} of ${ALL_PORTS} ports were probed.`,
+      evidence: [item],
+      remedy: 'Probe every TCP port, 1-65535.',
     };
   return {
     rule: RULE,
