@@ -82,5 +82,7 @@ export function complianceServices(o: ComplianceOptions) {
     evidence: { ruleResults: async (model, now) => evaluateRules(await collectEvidenceFacts(evidence, model, now)) },
   };
   assessments = assessmentService({ store: o.store, clock: o.clock, ports });
-  return { products, assessments };
+  /** What the evidence rules read of a product now: the assessments judge these. */
+  const facts = (model: string, now: Date) => collectEvidenceFacts(evidence, model, now);
+  return { products, assessments, facts };
 }

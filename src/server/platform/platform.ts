@@ -182,7 +182,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
   }
 }
 
-type ComplianceRole = Partial<ReturnType<typeof complianceServices>>;
+type ComplianceRole = Partial<Pick<ReturnType<typeof complianceServices>, 'products' | 'assessments'>>;
 
 /**
  * Products and assessments, where a maker's or an owner's role runs. Keys are sealed at rest by the
@@ -193,7 +193,7 @@ function complianceRole(ctx: RoleContext, keystore: Keystore, tls: boolean, rele
   const { roles } = ctx.config;
   if (!roles.includes('manufacturer') && !roles.includes('owner')) return {};
   const authority = releases?.releases.authority.coseKey;
-  return complianceServices({
+  const { products, assessments } = complianceServices({
     store: ctx.store,
     clock: ctx.clock,
     platform: {
@@ -202,6 +202,7 @@ function complianceRole(ctx: RoleContext, keystore: Keystore, tls: boolean, rele
     },
     updateAnchors: [...(authority === undefined ? [] : [authority]), ...(releases?.releases.extraAnchors ?? [])],
   });
+  return { products, assessments };
 }
 
 /** The main listener's app (FDO roles, management API, MUD files, health) and, when configured, the factory listener's. */
