@@ -43,5 +43,10 @@ export function unregistered(rule: EvidenceRuleId, facts: EvidenceFacts): RuleRe
   };
 }
 
+/** The result of a rule about releases for a model that has none. */
+export function noRelease(rule: EvidenceRuleId, facts: EvidenceFacts): RuleResult {
+  return { rule, outcome: 'not-met', detail: `Model ${facts.model} has no release.`, evidence: [], remedy: 'Publish a signed release.' };
+}
+
 /** "1 device" / "3 devices"; `plural` for nouns that do not just add an s. */
 export const count = (n: number, noun: string, plural = `${noun}s`): string => `${n} ${n === 1 ? noun : plural}`;

@@ -5,7 +5,7 @@
  */
 import type { RuleResult } from '../../assessment/result-types.ts';
 import type { EvidenceFacts, ReleaseFacts } from '../evidence-facts.ts';
-import { count, releaseItem, unregistered } from '../rule-result.ts';
+import { count, noRelease, releaseItem, unregistered } from '../rule-result.ts';
 
 const RULE = 'updates-anti-rollback';
 
@@ -26,14 +26,7 @@ function firstBreak(releases: readonly ReleaseFacts[]): { release: ReleaseFacts;
 export function updatesAntiRollback(facts: EvidenceFacts): RuleResult {
   if (facts.product === undefined) return unregistered(RULE, facts);
   const releases = facts.updates.releases;
-  if (releases.length === 0)
-    return {
-      rule: RULE,
-      outcome: 'not-met',
-      detail: `Model ${facts.model} has no release.`,
-      evidence: [],
-      remedy: 'Publish a signed release.',
-    };
+  if (releases.length === 0) return noRelease(RULE, facts);
   const broken = firstBreak(releases);
   if (broken !== undefined)
     return {

@@ -6,21 +6,14 @@
 import type { RuleResult } from '../../assessment/result-types.ts';
 import type { EvidenceFacts } from '../evidence-facts.ts';
 import { MAX_EXAMPLES } from '../evidence-facts.ts';
-import { count, releaseItem, unregistered } from '../rule-result.ts';
+import { count, noRelease, releaseItem, unregistered } from '../rule-result.ts';
 
 const RULE = 'updates-signed';
 
 export function updatesSigned(facts: EvidenceFacts): RuleResult {
   if (facts.product === undefined) return unregistered(RULE, facts);
   const releases = facts.updates.releases;
-  if (releases.length === 0)
-    return {
-      rule: RULE,
-      outcome: 'not-met',
-      detail: `Model ${facts.model} has no release.`,
-      evidence: [],
-      remedy: 'Publish a signed release.',
-    };
+  if (releases.length === 0) return noRelease(RULE, facts);
   const bad = releases.filter((r) => !r.verifies);
   if (bad.length > 0)
     return {
