@@ -39,9 +39,4 @@ export interface ProductRepository {
   declareRelease(r: { model: string; version: string; releasedAt?: Date }): Promise<DeclaredReleaseRecord>;
   /** The model's declared releases, by version. */
   declaredReleases(model: string): Promise<DeclaredReleaseRecord[]>;
-  /**
-   * GUIDs (hex) of the devices whose reported configuration names this model (the `model` member
-   * a device reports on the device API), in GUID order, at most `limit` after `after`.
-   */
-  devicesOfModel(model: string, request?: PageRequest): Promise<Page<string>>;
 }

@@ -19,6 +19,8 @@ export interface VouchersTable {
   registered_until: NullableMillis;
   /** Manufacturer side: how DI was authorised (`factory`, `token:<id>`, `loopback`); null when unknown. */
   di_authorised_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** From 0026: the header's DeviceInfo, read from `voucher` when written; null when the bytes are not a voucher. */
+  device_info: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DevicesTable {

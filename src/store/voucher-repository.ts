@@ -24,6 +24,11 @@ export interface VoucherRecord {
   registeredUntil?: Date;
   /** Manufacturer side: how its DI was authorised (`factory`, `token:<id>`, `loopback`); absent when not recorded. */
   diAuthorisedBy?: string;
+  /**
+   * The header's DeviceInfo (FDO 1.1 §3.4.1, OVDeviceInfo), read from the bytes when they were
+   * stored; absent when they are not a voucher FDO reads.
+   */
+  deviceInfo?: string;
 }
 
 export interface VoucherRepository {
@@ -49,4 +54,11 @@ export interface VoucherRepository {
    * before that time (the ones to register again).
    */
   list(side: VoucherSide, page?: PageRequest & { state?: VoucherState; registeredBefore?: Date }): Promise<Page<VoucherRecord>>;
+  /**
+   * The voucher each device record's DeviceInfo is read from — the manufacturer's under the
+   * record's GUID when there is one, else the owner's — where that DeviceInfo is `deviceInfo`
+   * (null: the voucher's bytes could not be read), in GUID order. Vouchers of GUIDs without a
+   * device record (such as those TO2 replaced) are not listed.
+   */
+  listDeviceVouchers(deviceInfo: string | null, page?: PageRequest): Promise<Page<VoucherRecord>>;
 }

@@ -1,7 +1,8 @@
 /**
  * Gathers the EvidenceFacts of one product model at `now` from the store and the ports. Reads
- * only: every list is read in pages of a thousand and joined here, so the cost grows with the
- * number of rows, not with a query per device.
+ * only: the model's devices come a page of a thousand at a time through the index on their
+ * vouchers' DeviceInfo (one read of each device's record), and every other list is read in pages
+ * of a thousand and joined here, not with a query per device.
  */
 import { collectDevices } from './collect/collect-devices.ts';
 import { collectIntent, intentRecords } from './collect/collect-intent.ts';

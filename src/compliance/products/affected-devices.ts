@@ -1,17 +1,14 @@
 /**
  * The devices one vulnerability affects: for every product, the releases whose SBOM it applies to
- * (VEX considered), and the devices of the model whose verified firmware is one of those
- * releases. A device with no verified firmware version is listed apart as "version unknown": it
- * may or may not run an affected release. Decommissioned devices are left out.
+ * (VEX considered), and the devices of the model (devices-of-model.ts) whose verified firmware is
+ * one of those releases. A device with no verified firmware version is listed apart as "version
+ * unknown": it may or may not run an affected release. Decommissioned and resold devices are left
+ * out (owned-devices.ts).
  */
-import { guidFromHex } from './guid-hex.ts';
-
-/** Devices no longer this owner's to run: retired or sold on. */
-const GONE: readonly string[] = ['decommissioned', 'resold'];
-
 import type { OsvRecord } from '../vulns/vuln-types.ts';
 import type { ProductDeps } from './context.ts';
 import { ProductError } from './errors.ts';
+import { ownedDevicesOf } from './owned-devices.ts';
 import { vexAbout } from './release-vulnerabilities.ts';
 
 export interface AffectedDevices {
@@ -44,18 +41,6 @@ async function affectedVersions(d: ProductDeps, model: string, record: OsvRecord
   return out;
 }
 
-/** Every GUID (hex) of a model's devices, following pages. */
-export async function devicesOf(d: ProductDeps, model: string): Promise<string[]> {
-  const out: string[] = [];
-  let after: string | undefined;
-  do {
-    const page = await d.store.products.devicesOfModel(model, { limit: 1000, ...(after === undefined ? {} : { after }) });
-    out.push(...page.items);
-    after = page.next;
-  } while (after !== undefined);
-  return out;
-}
-
 export async function affectedDevices(d: ProductDeps, id: string): Promise<AffectedDevices> {
   const row = await d.store.vulnerabilities.getOsv(id);
   if (row === undefined) throw new ProductError('ERR_PRODUCT_VULN_NOT_FOUND', `no OSV record ${id}`);
@@ -66,9 +51,7 @@ export async function affectedDevices(d: ProductDeps, id: string): Promise<Affec
     const versions = await affectedVersions(d, model, record);
     if (versions.length === 0) continue;
     out.releases.push(...versions.map((version) => ({ model, version })));
-    for (const guid of await devicesOf(d, model)) {
-      const device = await d.store.devices.get(guidFromHex(guid));
-      if (device !== undefined && GONE.includes(device.state)) continue;
+    for await (const { guid } of ownedDevicesOf(d.store, model)) {
       const installed = await d.store.campaigns.installed(guid);
       if (installed?.version === undefined || installed.components === undefined) out.versionUnknown.push({ guid, model });
       else if (versions.includes(installed.version)) out.devices.push({ guid, model, version: installed.version });

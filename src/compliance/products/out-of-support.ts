@@ -1,14 +1,11 @@
 /**
- * Devices whose product's defined support period has ended: the support end date is the last day
- * of support, so a product is out of support from the day after it (UTC). Decommissioned devices
- * are left out.
+ * Devices whose product's defined support period has ended (support.ts says when), of products
+ * whose support ended, listed by model and then GUID. Decommissioned and resold devices are left
+ * out (owned-devices.ts).
  */
-import { devicesOf } from './affected-devices.ts';
 import type { ProductDeps } from './context.ts';
-import { guidFromHex } from './guid-hex.ts';
-
-/** Devices no longer this owner's to run: retired or sold on. */
-const GONE: readonly string[] = ['decommissioned', 'resold'];
+import { ownedDevicesOf } from './owned-devices.ts';
+import { isOutOfSupport, supportDay } from './support.ts';
 
 export interface OutOfSupportDevice {
   guid: string;
@@ -18,14 +15,11 @@ export interface OutOfSupportDevice {
 }
 
 export async function outOfSupport(d: ProductDeps, now: Date): Promise<OutOfSupportDevice[]> {
-  const today = now.toISOString().slice(0, 10);
   const out: OutOfSupportDevice[] = [];
-  for (const p of await d.store.products.supportEndedBefore(today)) {
-    for (const guid of await devicesOf(d, p.model)) {
-      const device = await d.store.devices.get(guidFromHex(guid));
-      if (device !== undefined && GONE.includes(device.state)) continue;
-      out.push({ guid, model: p.model, supportEnd: p.supportEnd as string, ...(device === undefined ? {} : { state: device.state }) });
-    }
+  for (const p of await d.store.products.supportEndedBefore(supportDay(now))) {
+    if (p.supportEnd === undefined || !isOutOfSupport(p.supportEnd, now)) continue;
+    for await (const { guid, state } of ownedDevicesOf(d.store, p.model))
+      out.push({ guid, model: p.model, supportEnd: p.supportEnd, state });
   }
   return out;
 }

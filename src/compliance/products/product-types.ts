@@ -1,7 +1,7 @@
 /**
  * A product: one device model as its maker ships it. The model string is the same one releases
- * (`src/lifecycle/releases`) and devices (their reported `model`, `src/lifecycle/device-profile.ts`)
- * carry, so a product's releases and devices are found by it.
+ * (`src/lifecycle/releases`) carry and DI writes into a device's voucher as its DeviceInfo, so a
+ * product's releases and devices are found by it (`../devices-of-model.ts`).
  */
 export interface ProductInput {
   /** The model, 1–128 letters, digits and ._:- starting with a letter or digit (as a release's model). */

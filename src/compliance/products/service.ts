@@ -6,12 +6,14 @@ import { mudSbomLinks } from './mud-sbom-link.ts';
 import { openVulnerabilities } from './open-vulnerabilities.ts';
 import { importOsv } from './osv-import.ts';
 import { outOfSupport } from './out-of-support.ts';
+import { productOfDevice } from './product-of-device.ts';
 import type { ProductInput } from './product-types.ts';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from './products.ts';
 import { releaseVulnerabilities } from './release-vulnerabilities.ts';
 import { currentRelease, declareRelease, findRelease, productReleases } from './releases.ts';
 import { importSbom } from './sbom-import.ts';
 import { getSbom, sbomComponents } from './sbom-read.ts';
+import { isOutOfSupport } from './support.ts';
 import { importVex } from './vex-import.ts';
 
 export function productService(d: ProductDeps) {
@@ -23,8 +25,7 @@ export function productService(d: ProductDeps) {
     async view(model: string) {
       const product = await getProduct(d, model);
       const [current, links] = await Promise.all([currentRelease(d.store, model), mudSbomLinks(d.store, product.mudUrl)]);
-      const today = d.clock().toISOString().slice(0, 10);
-      const outOfSupport = product.supportEnd !== undefined && product.supportEnd < today;
+      const outOfSupport = isOutOfSupport(product.supportEnd, d.clock());
       return { product, ...(current === undefined ? {} : { currentRelease: current }), outOfSupport, mudSbom: links };
     },
     list: (page?: PageRequest) => listProducts(d, page),
@@ -44,6 +45,8 @@ export function productService(d: ProductDeps) {
     openVulnerabilities: (model: string, now: Date) => openVulnerabilities(d, model, now),
     affectedDevices: (id: string) => affectedDevices(d, id),
     outOfSupport: (now: Date) => outOfSupport(d, now),
+    /** The product of the device record `guid` (its voucher's DeviceInfo), if its model is one. */
+    ofDevice: (guid: Uint8Array) => productOfDevice(d, guid),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The device registry over the management API: each device record with its lifecycle state,
- * labels and, beside it, the owner's voucher state and how long its rendezvous registration lasts;
- * operators change the state (suspend, resume, decommission) and the labels. The rules live in
- * src/lifecycle/registry.ts; these routes only adapt.
+ * labels and, beside it, the owner's voucher state, how long its rendezvous registration lasts and
+ * its product with its support period; operators change the state (suspend, resume, decommission)
+ * and the labels. The rules live in src/lifecycle/registry.ts and src/compliance/products; these
+ * routes only adapt.
  */
 
 import { Type } from 'typebox';
@@ -57,7 +58,11 @@ function registryOf(ctx: ApiContext): DeviceRegistry {
 const firmwareView = (f: DeviceFirmware) => ({ ...f, installedAt: f.installedAt.toISOString() });
 
 async function deviceView(ctx: ApiContext, d: DeviceRecord) {
-  const [voucher, profile] = await Promise.all([ctx.store.vouchers.get('owner', d.guid), deviceProfile(ctx.store, d.guid)]);
+  const [voucher, profile, product] = await Promise.all([
+    ctx.store.vouchers.get('owner', d.guid),
+    deviceProfile(ctx.store, d.guid),
+    ctx.products?.ofDevice(d.guid),
+  ]);
   return {
     guid: guidToHex(d.guid),
     state: d.state,
@@ -79,6 +84,7 @@ async function deviceView(ctx: ApiContext, d: DeviceRecord) {
     ...(profile.firmware === undefined ? {} : { firmware: firmwareView(profile.firmware) }),
     ...(d.lastSeenAt === undefined ? {} : { lastSeenAt: d.lastSeenAt.toISOString() }),
     ...(d.lastSeenAddress === undefined ? {} : { lastSeenAddress: d.lastSeenAddress }),
+    ...(product === undefined ? {} : { product }),
   };
 }
 
@@ -111,6 +117,17 @@ const FIRMWARE_SCHEMA = {
   },
 };
 
+const PRODUCT_SCHEMA = {
+  type: 'object',
+  description: "the product of the device's model, the DeviceInfo DI wrote into its voucher; absent when that model is no product",
+  required: ['model', 'outOfSupport'],
+  properties: {
+    model: { type: 'string' },
+    supportEnd: { type: 'string', format: 'date', description: 'the last day of its defined support period' },
+    outOfSupport: { type: 'boolean', description: 'whether that day has passed (UTC)' },
+  },
+};
+
 export const DEVICE_SCHEMA = {
   type: 'object',
   required: ['guid', 'state', 'voucherState', 'createdAt', 'updatedAt', 'tags', 'groups'],
@@ -139,6 +156,7 @@ export const DEVICE_SCHEMA = {
       description: 'when it last reached the device API (recorded at most once a minute, written within seconds)',
     },
     lastSeenAddress: { type: 'string', description: 'the address it last reached the device API from' },
+    product: PRODUCT_SCHEMA,
   },
 };
 

@@ -30,6 +30,7 @@ import { changeGenerations } from './0022-change-generations.ts';
 import { settingsGeneration } from './0023-settings-generation.ts';
 import { products } from './0024-products.ts';
 import { assessments } from './0025-assessments.ts';
+import { voucherDeviceInfoColumn } from './0026-voucher-device-info.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -59,6 +60,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0023-settings-generation': settingsGeneration(dialect),
     '0024-products': products(dialect),
     '0025-assessments': assessments(dialect),
+    '0026-voucher-device-info': voucherDeviceInfoColumn(),
   };
 }
 

@@ -29,12 +29,6 @@ const declared = (r: {
   return { model: r.model, version: r.version, ...(at === undefined ? {} : { releasedAt: at }), createdAt: date(r.created_at) };
 };
 
-/** The device configuration names the model when its JSON's `model` member is exactly this string. */
-const namesModel = (config: string, model: string): boolean => {
-  const c = JSON.parse(config) as unknown;
-  return typeof c === 'object' && c !== null && (c as Record<string, unknown>)['model'] === model;
-};
-
 export function sqlProductRepository({ db, clock }: SqlContext): ProductRepository {
   const get = async (model: string) => {
     const row = await db.selectFrom('products').selectAll().where('model', '=', model).executeTakeFirst();
@@ -115,30 +109,6 @@ export function sqlProductRepository({ db, clock }: SqlContext): ProductReposito
     async declaredReleases(model) {
       const rows = await db.selectFrom('product_releases').selectAll().where('model', '=', model).orderBy('version').execute();
       return rows.map(declared);
-    },
-    async devicesOfModel(model, request) {
-      const limit = pageLimit(request);
-      let after = decodeCursor(request?.after);
-      const out: string[] = [];
-      // The configuration is JSON: the model text narrows the rows (LIKE's `_` only widens), parsing decides.
-      const pattern = `%${model.replaceAll('%', '')}%`;
-      for (;;) {
-        let q = db
-          .selectFrom('device_config')
-          .select(['guid', 'config'])
-          .where('config', 'like', pattern)
-          .orderBy('guid')
-          .limit(limit + 1);
-        if (after !== undefined) q = q.where('guid', '>', after);
-        const rows = await q.execute();
-        for (const r of rows) {
-          if (!namesModel(r.config, model)) continue;
-          if (out.length === limit) return { items: out, next: Buffer.from(out[out.length - 1] as string, 'utf8').toString('base64url') };
-          out.push(r.guid);
-        }
-        if (rows.length <= limit) return { items: out };
-        after = rows[rows.length - 1]?.guid;
-      }
     },
   };
 }

@@ -7,7 +7,18 @@ export const SELECT_VOUCHER = preparedQuery((db, p: { side: string; guid: string
 
 /** New voucher bytes (a resale, a replacement) are not registered yet, whatever the old ones were. */
 export const UPSERT_VOUCHER = preparedQuery(
-  (db, p: { side: string; guid: string; voucher: Uint8Array; state: string; now: number; diAuthorisedBy: string | null }) =>
+  (
+    db,
+    p: {
+      side: string;
+      guid: string;
+      voucher: Uint8Array;
+      state: string;
+      now: number;
+      diAuthorisedBy: string | null;
+      deviceInfo: string | null;
+    },
+  ) =>
     db
       .insertInto('vouchers')
       .values({
@@ -19,6 +30,7 @@ export const UPSERT_VOUCHER = preparedQuery(
         updated_at: p.now,
         registered_until: null,
         di_authorised_by: p.diAuthorisedBy,
+        device_info: p.deviceInfo,
       })
       .onConflict((oc) =>
         oc.columns(['side', 'guid']).doUpdateSet({
@@ -27,6 +39,7 @@ export const UPSERT_VOUCHER = preparedQuery(
           updated_at: p.now,
           registered_until: null,
           di_authorised_by: p.diAuthorisedBy,
+          device_info: p.deviceInfo,
         }),
       )
       // The row as written comes back with the write (RETURNING): no read of it afterwards.

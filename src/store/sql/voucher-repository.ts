@@ -3,6 +3,7 @@ import type { VoucherRecord, VoucherRepository, VoucherSide, VoucherState } from
 import type { SqlContext } from './context.ts';
 import { changedRows } from './prepared-queries.ts';
 import { bytes, date, decodeCursor, guidBytes, guidHex, optionalDate, paged, pageLimit } from './rows.ts';
+import { voucherDeviceInfo } from './voucher-device-info.ts';
 import { SELECT_VOUCHER, UPDATE_VOUCHER_REGISTERED_UNTIL, UPDATE_VOUCHER_STATE_FROM, UPSERT_VOUCHER } from './voucher-queries.ts';
 
 interface Row {
@@ -14,6 +15,7 @@ interface Row {
   updated_at: number | string;
   registered_until: number | string | null;
   di_authorised_by: string | null;
+  device_info: string | null;
 }
 
 function record(r: Row): VoucherRecord {
@@ -27,6 +29,7 @@ function record(r: Row): VoucherRecord {
     updatedAt: date(r.updated_at),
     ...(registeredUntil === undefined ? {} : { registeredUntil }),
     ...(r.di_authorised_by === null ? {} : { diAuthorisedBy: r.di_authorised_by }),
+    ...(r.device_info === null ? {} : { deviceInfo: r.device_info }),
   };
 }
 
@@ -51,7 +54,8 @@ export function sqlVoucherRepository({ db, clock, prepared }: SqlContext): Vouch
   return {
     async put({ side, guid, voucher, state, diAuthorisedBy }) {
       const now = clock().getTime();
-      const params = { side, guid: guidHex(guid), voucher, state, now, diAuthorisedBy: diAuthorisedBy ?? null };
+      const deviceInfo = voucherDeviceInfo(voucher);
+      const params = { side, guid: guidHex(guid), voucher, state, now, diAuthorisedBy: diAuthorisedBy ?? null, deviceInfo };
       const row = (await prepared.run(db, UPSERT_VOUCHER, params)).rows[0];
       if (row === undefined) throw new Error('vouchers: an upsert returned no row');
       return record(row);
@@ -80,6 +84,31 @@ export function sqlVoucherRepository({ db, clock, prepared }: SqlContext): Vouch
       if (after !== undefined) q = q.where('guid', '>', after);
       const rows = await q
         .orderBy('guid')
+        .limit(limit + 1)
+        .execute();
+      return paged(rows, limit, record, (r) => r.guid);
+    },
+    async listDeviceVouchers(deviceInfo, page) {
+      const limit = pageLimit(page);
+      const after = decodeCursor(page?.after);
+      let q = db
+        .selectFrom('vouchers as v')
+        .selectAll('v')
+        .where('v.device_info', deviceInfo === null ? 'is' : '=', deviceInfo)
+        .where((eb) => eb.exists(eb.selectFrom('devices as d').select('d.guid').whereRef('d.guid', '=', 'v.guid')))
+        .where((eb) =>
+          eb.or([
+            eb('v.side', '=', 'manufacturer'),
+            eb.not(
+              eb.exists(
+                eb.selectFrom('vouchers as m').select('m.guid').where('m.side', '=', 'manufacturer').whereRef('m.guid', '=', 'v.guid'),
+              ),
+            ),
+          ]),
+        );
+      if (after !== undefined) q = q.where('v.guid', '>', after);
+      const rows = await q
+        .orderBy('v.guid')
         .limit(limit + 1)
         .execute();
       return paged(rows, limit, record, (r) => r.guid);

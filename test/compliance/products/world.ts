@@ -5,6 +5,7 @@ import type { ProductInput } from '../../../src/compliance/products/product-type
 import { type ProductService, productService } from '../../../src/compliance/products/service.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import type { Store } from '../../../src/store/store.ts';
+import { modelVoucher } from '../../helpers/model-voucher.ts';
 import { toyParsers } from './toy-parsers.ts';
 
 export interface ProductWorld {
@@ -57,10 +58,15 @@ export async function lifecycleRelease(
 
 export const guidHex = (n: number) => `a0${'0'.repeat(28)}${n.toString(16).padStart(2, '0')}`;
 
-/** A device reporting the model; with a version, a verified installed release too. */
+/**
+ * A device of the model: its record and the manufacturer's voucher with the model as DeviceInfo
+ * (what DI writes). With a version, a verified installed release too.
+ */
 export async function device(store: Store, n: number, model: string, version?: string) {
   const guid = guidHex(n);
-  await store.deviceConfig.put(new Uint8Array(Buffer.from(guid, 'hex')), { model });
+  const bytes = new Uint8Array(Buffer.from(guid, 'hex'));
+  await store.devices.upsert({ guid: bytes, state: 'active' });
+  await store.vouchers.put({ side: 'manufacturer', guid: bytes, voucher: await modelVoucher(bytes, model), state: 'created' });
   if (version !== undefined)
     await store.campaigns.setInstalled({
       guid,

@@ -1,21 +1,16 @@
 /**
- * The devices of a model. A device belongs to the model when the DeviceInfo of its voucher is the
- * model: IoTopia's DI writes the model the device presented into the voucher header, which the
- * device MACs and every voucher entry hashes, so it cannot change later. The model a device reports
- * on the device API is its own claim and decides nothing here.
- *
- * Device records, manufacturer vouchers and owner vouchers are all listed in GUID order, so one
- * pass joins them a page at a time: a fleet of 10,000 devices costs about 30 queries. A record's
- * voucher is the manufacturer's (DI ran here) or else the owner's under the same GUID (the voucher
- * imported before any TO2; later replacements keep its DeviceInfo and certificate chain).
+ * The facts of a model's devices (devices-of-model.ts says which devices are the model's): their
+ * states, the device keys in their vouchers' certificate chains, the MUD URLs they reported in TO2,
+ * and how many device records have a voucher that could not be read (their model cannot be told).
+ * The store gives the model's devices a page at a time through an index on the vouchers' DeviceInfo.
  */
 import { guidToHex } from '../../../fdo/types/guid.ts';
 import type { DeviceRecord, DeviceState } from '../../../store/device-repository.ts';
-import type { VoucherRecord } from '../../../store/voucher-repository.ts';
+import { devicesOfNoModel, everyDeviceOfModel } from '../../devices-of-model.ts';
 import type { DeviceFacts } from '../evidence-facts.ts';
 import { MAX_EXAMPLES } from '../evidence-facts.ts';
 import type { EvidenceStore } from '../evidence-ports.ts';
-import { allItems, ascendingLookup, keep, PAGE } from './paged.ts';
+import { keep } from './paged.ts';
 import { voucherDevice } from './voucher-device.ts';
 
 const IN_SERVICE: readonly DeviceState[] = ['onboarded', 'active', 'quarantined', 'suspended'];
@@ -35,28 +30,16 @@ export interface ModelDevices {
   byGuid: Map<string, Member>;
 }
 
-const voucherKey = (v: VoucherRecord) => guidToHex(v.guid);
-
 export async function collectDevices(store: EvidenceStore, model: string, productMudUrl: string | undefined): Promise<ModelDevices> {
-  const manufacturer = ascendingLookup(
-    allItems((after) => store.vouchers.list('manufacturer', { limit: PAGE, ...(after === undefined ? {} : { after }) })),
-    voucherKey,
-  );
-  const owner = ascendingLookup(
-    allItems((after) => store.vouchers.list('owner', { limit: PAGE, ...(after === undefined ? {} : { after }) })),
-    voucherKey,
-  );
   const tally = newTally();
-  for await (const d of allItems((after) => store.devices.list({ limit: PAGE, ...(after === undefined ? {} : { after }) }))) {
-    const hex = guidToHex(d.guid);
-    const voucher = (await manufacturer(hex)) ?? (await owner(hex));
-    if (voucher === undefined) continue;
-    const device = voucherDevice(voucher.voucher);
-    if (device === undefined) {
+  tally.unreadable = await devicesOfNoModel(store);
+  for await (const { device, voucher } of everyDeviceOfModel(store, model)) {
+    const facts = voucherDevice(voucher.voucher);
+    if (facts === undefined) {
       tally.unreadable++;
       continue;
     }
-    if (device.deviceInfo === model) add(tally, d, hex, device.keyId, productMudUrl);
+    add(tally, device, guidToHex(device.guid), facts.keyId, productMudUrl);
   }
   return finish(tally);
 }

@@ -1,32 +1,27 @@
 /**
- * What a stored voucher says about its device: the DeviceInfo the manufacturer wrote into the
- * header at DI (FDO 1.1 §3.4.1, OVDeviceInfo; IoTopia's DI writes the model the device presented)
- * and the device's public key from the leaf of OVDevCertChain (§3.4.2), the certificate DI issued
- * for the device key.
+ * The device key a stored voucher certifies: the public key of the leaf of OVDevCertChain (FDO 1.1
+ * §3.4.2), the certificate DI issued for the device key. Which model the device is comes from the
+ * voucher's DeviceInfo, through devices-of-model.ts.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { IotopiaError } from '../../../errors.ts';
 import { parseVoucher } from '../../../fdo/voucher/voucher-parse.ts';
 
 export interface VoucherDevice {
-  deviceInfo: string;
   /** SHA-256 (hex) of the device key's SubjectPublicKeyInfo; absent without a device certificate. */
   keyId?: string;
 }
 
-/** The voucher's device facts, or undefined when the bytes are not a voucher IoTopia reads. */
+/** The voucher's device key, or undefined when the bytes are not a voucher IoTopia reads. */
 export function voucherDevice(bytes: Uint8Array): VoucherDevice | undefined {
-  let deviceInfo: string;
   let leaf: Uint8Array | undefined;
   try {
-    const v = parseVoucher(bytes);
-    deviceInfo = v.header.deviceInfo;
-    leaf = v.devCertChain?.[0];
+    leaf = parseVoucher(bytes).devCertChain?.[0];
   } catch (e) {
     if (e instanceof IotopiaError) return undefined;
     throw e;
   }
-  return leaf === undefined ? { deviceInfo } : { deviceInfo, ...keyIdOf(leaf) };
+  return leaf === undefined ? {} : keyIdOf(leaf);
 }
 
 function keyIdOf(certificate: Uint8Array): { keyId?: string } {
