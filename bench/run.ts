@@ -10,8 +10,11 @@
  * worker; on SQLite each row also has the wait for the write lock per device (bench/onboarding.ts).
  * `interop` (IoTopia's owner beside go-fdo-server's, with go-fdo-client devices; needs the built
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
+ * `assess-fleet` builds a fleet of `--devices N` devices (default 10,000) and assesses it `--runs R`
+ * times (default 5) for the EU market and for EN 303 645 (bench/assess-fleet.ts).
  */
 import { artifactDownloadBench } from './artifact-download.ts';
+import { assessFleetBench } from './assess-fleet.ts';
 import { campaignActionsBench } from './campaign-actions.ts';
 import { campaignPlanBench } from './campaign-plan.ts';
 import { campaignTickBench } from './campaign-tick.ts';
@@ -68,6 +71,7 @@ const KNOWN = [
   'artifact-download',
   'store-query',
   'sbom-match',
+  'assess-fleet',
 ] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
@@ -115,5 +119,6 @@ if (wanted('server-rss')) doc.serverRss = await serverRssBench(seconds, args);
 if (wanted('artifact-download')) doc.artifactDownload = await artifactDownloadBench(seconds);
 if (wanted('store-query')) doc.storeQuery = await storeQueryBench(seconds);
 if (wanted('sbom-match')) doc.sbomMatch = await sbomMatchBench();
+if (wanted('assess-fleet')) doc.assessFleet = await assessFleetBench(args);
 if (wanted('interop')) doc.interop = await interopBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
