@@ -3,12 +3,16 @@
  * §3.4.2), the certificate DI issued for the device key. Which model the device is comes from the
  * voucher's DeviceInfo, through devices-of-model.ts.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { certificateSpki } from '../../../crypto/cert-spki.ts';
 import { IotopiaError } from '../../../errors.ts';
 import { parseVoucher } from '../../../fdo/voucher/voucher-parse.ts';
 
 export interface VoucherDevice {
-  /** SHA-256 (hex) of the device key's SubjectPublicKeyInfo; absent without a device certificate. */
+  /**
+   * SHA-256 (hex) of the device key's SubjectPublicKeyInfo as the certificate encodes it; absent
+   * without a readable device certificate.
+   */
   keyId?: string;
 }
 
@@ -24,12 +28,14 @@ export function voucherDevice(bytes: Uint8Array): VoucherDevice | undefined {
   return leaf === undefined ? {} : keyIdOf(leaf);
 }
 
+// Only the SPKI is read, not the whole certificate: decoding every leaf with X509Certificate and
+// exporting its key was half of collecting a fleet's evidence (docs/compliance.md, Performance).
 function keyIdOf(certificate: Uint8Array): { keyId?: string } {
   try {
-    const spki = new X509Certificate(certificate).publicKey.export({ type: 'spki', format: 'der' });
-    return { keyId: createHash('sha256').update(spki).digest('hex') };
-  } catch {
-    // A leaf node:crypto cannot read leaves the device without a comparable key.
-    return {};
+    return { keyId: createHash('sha256').update(certificateSpki(certificate)).digest('hex') };
+  } catch (e) {
+    // A leaf that is not a certificate leaves the device without a comparable key.
+    if (e instanceof IotopiaError) return {};
+    throw e;
   }
 }
