@@ -5,8 +5,8 @@
  * complianceServices binds them, with the evidence port timed, so that each assessment splits into
  * collecting the evidence facts (`collectEvidenceFacts`), evaluating the rules, and the rest
  * (loading catalogs, judging each provision, storing the assessment). Building the fleet is timed
- * apart and is not the measured number. RSS is the process's after the runs; maxRss its peak,
- * setup included.
+ * apart and is not the measured number. RSS is the process's once the fleet is built and again
+ * after the runs; maxRss its peak, setup included.
  */
 import { statSync } from 'node:fs';
 import { type AssessmentTarget, assessmentService } from '../src/compliance/assessment/assessment-service.ts';
@@ -61,6 +61,7 @@ export interface AssessFleetResult {
   setupMs: number;
   databaseMiB: number;
   targets: TargetResult[];
+  rssAfterSetupMiB: number;
   rssMiB: number;
   maxRssMiB: number;
 }
@@ -159,6 +160,7 @@ export async function assessFleetBench(args: readonly string[]): Promise<AssessF
   const fleet = await buildFleet(devices, (n) => process.stderr.write(`assess-fleet: ${n}/${devices} devices\r`));
   const setupMs = Math.round(performance.now() - started);
   process.stderr.write(`\nassess-fleet: setup ${setupMs} ms\n`);
+  const rssAfterSetupMiB = mib(process.memoryUsage().rss);
   try {
     const targets = [await measureTarget(fleet, { market: 'eu' }, runs), await measureTarget(fleet, { catalog: 'en303645-v3' }, runs)];
     return {
@@ -166,6 +168,7 @@ export async function assessFleetBench(args: readonly string[]): Promise<AssessF
       setupMs,
       databaseMiB: mib(statSync(fleet.path).size),
       targets,
+      rssAfterSetupMiB,
       rssMiB: mib(process.memoryUsage().rss),
       maxRssMiB: mib(process.resourceUsage().maxRSS * 1024),
     };
