@@ -19,15 +19,17 @@ import { productService } from '../src/compliance/products/service.ts';
 import { standardParsers } from '../src/compliance/products/standard-parsers.ts';
 import { buildFleet, FLEET_MODEL, FLEET_MUD_URL, FLEET_NOW, type Fleet } from './assess-fleet-world.ts';
 
-/** A port scan of a device that found no port open beyond its MUD file's. */
+/** A scan of every TCP port of a test device: each answered closed, none is open beyond its MUD file. */
 const PROBE = {
   address: '192.0.2.20',
   mudUrl: FLEET_MUD_URL,
   protocol: 'tcp',
-  ports: { from: 1, to: 1024 },
+  ports: { from: 1, to: 65_535 },
   open: [],
   allowed: [],
   unexpected: [],
+  closed: 65_535,
+  filtered: 0,
   startedAt: '2030-05-31T00:00:00Z',
   finishedAt: '2030-05-31T00:00:30Z',
 };
