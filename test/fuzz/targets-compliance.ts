@@ -60,7 +60,7 @@ function paths(v: unknown, max = 4000): (string | number)[][] {
   const walk = (x: unknown, at: (string | number)[]) => {
     if (out.length >= max) return;
     out.push(at);
-    if (Array.isArray(x)) x.forEach((y, i) => walk(y, [...at, i]));
+    if (Array.isArray(x)) for (let i = 0; i < x.length; i++) walk(x[i], [...at, i]);
     else if (x !== null && typeof x === 'object') for (const [k, y] of Object.entries(x)) walk(y, [...at, k]);
   };
   walk(v, []);
