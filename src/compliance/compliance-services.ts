@@ -13,7 +13,7 @@ import { isMarket, marketCatalogs } from './catalogs/markets.ts';
 import { collectEvidenceFacts } from './evidence/collect-facts.ts';
 import { evaluateRules } from './evidence/evaluate-rules.ts';
 import type { EvidenceDeps, PlatformFacts, ProductFactsPort } from './evidence/evidence-ports.ts';
-import { ProductError } from './products/errors.ts';
+import { ProductError, type ProductErrorCode } from './products/errors.ts';
 import { type ProductService, productService } from './products/service.ts';
 import { standardParsers } from './products/standard-parsers.ts';
 
@@ -40,13 +40,16 @@ export const catalogPort: CatalogPort = {
   marketCatalogs: (market) => [...marketCatalogs(market)],
 };
 
+const ABSENT = new Set<ProductErrorCode>(['ERR_PRODUCT_NOT_FOUND', 'ERR_PRODUCT_RELEASE_NOT_FOUND', 'ERR_PRODUCT_SBOM_NOT_FOUND']);
+
 /** The evidence rules' view of the product service. */
 export function productFacts(products: ProductService, store: Store): ProductFactsPort {
+  // No product, no release or no SBOM: nothing to read here; the rules about those say so themselves.
   const orUndefined = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await read();
     } catch (e) {
-      if (e instanceof ProductError && e.code === 'ERR_PRODUCT_NOT_FOUND') return undefined;
+      if (e instanceof ProductError && ABSENT.has(e.code)) return undefined;
       throw e;
     }
   };

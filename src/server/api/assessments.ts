@@ -11,6 +11,7 @@ import { actorOf } from './auth.ts';
 import { COMPLIANCE_READ, COMPLIANCE_WRITE } from './compliance-roles.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { invalidField } from './problem.ts';
+import { productCall } from './product-call.ts';
 import { jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
 const OUTCOMES = ['met', 'not-met', 'partially-met', 'not-applicable', 'manual-evidence-needed'];
@@ -126,7 +127,8 @@ export const assessmentRoutes: RouteFactory = (ctx) => [
       const { product, market, catalog } = request.body;
       if ((market === undefined) === (catalog === undefined)) throw invalidField('body', 'give exactly one of market and catalog');
       const target = market === undefined ? { catalog: catalog as string } : { market };
-      const a = await assessmentCall(() => s.assess(product, target, actorOf(request)));
+      // Matching the current release's vulnerabilities can be refused (too many candidate records): the product's code.
+      const a = await assessmentCall(() => productCall(() => s.assess(product, target, actorOf(request))));
       return reply.code(201).send(a);
     },
   }),
