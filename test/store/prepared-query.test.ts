@@ -67,7 +67,11 @@ const cases: [string, PreparedQuery<never, unknown>, Record<string, unknown>][] 
   ['delete session at a version', DELETE_SESSION_AT, { tokenHash: hash, expectedVersion: 3 }],
   ['count open sessions', COUNT_OPEN_SESSIONS, { protocol: 'to2', now: 5 }],
   ['select voucher', SELECT_VOUCHER, { side: 'owner', guid }],
-  ['upsert voucher', UPSERT_VOUCHER, { side: 'owner', guid, voucher: bytes, state: 'imported', now: 5, diAuthorisedBy: null }],
+  [
+    'upsert voucher',
+    UPSERT_VOUCHER,
+    { side: 'owner', guid, voucher: bytes, state: 'imported', now: 5, diAuthorisedBy: null, deviceInfo: 'lamp' },
+  ],
   ['move voucher state', UPDATE_VOUCHER_STATE_FROM, { side: 'owner', guid, state: 'registered', now: 5, expected: 'imported' }],
   ['set registered until', UPDATE_VOUCHER_REGISTERED_UNTIL, { side: 'owner', guid, until: 9, now: 5 }],
   ['append audit record', INSERT_AUDIT_RECORD, { at: 5, actor: 'a', action: 'b', subject: 'c', details: '{}' }],
@@ -87,8 +91,24 @@ test('a precompiled query binds to the SQL and parameters the builder makes with
   }
   // One plan, bound twice, keeps each binding's own values.
   const plan = planQuery(dialects.postgres, UPSERT_VOUCHER);
-  const a = bindPlan(plan, { side: 'owner', guid, voucher: bytes, state: 'imported', now: 1, diAuthorisedBy: 'factory' });
-  const b = bindPlan(plan, { side: 'manufacturer', guid, voucher: bytes, state: 'created', now: 2, diAuthorisedBy: null });
+  const a = bindPlan(plan, {
+    side: 'owner',
+    guid,
+    voucher: bytes,
+    state: 'imported',
+    now: 1,
+    diAuthorisedBy: 'factory',
+    deviceInfo: 'lamp',
+  });
+  const b = bindPlan(plan, {
+    side: 'manufacturer',
+    guid,
+    voucher: bytes,
+    state: 'created',
+    now: 2,
+    diAuthorisedBy: null,
+    deviceInfo: null,
+  });
   assert.notDeepEqual(a.parameters, b.parameters);
   assert.equal(a.sql, b.sql);
 });

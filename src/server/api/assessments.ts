@@ -128,7 +128,7 @@ export const assessmentRoutes: RouteFactory = (ctx) => [
       if ((market === undefined) === (catalog === undefined)) throw invalidField('body', 'give exactly one of market and catalog');
       const target = market === undefined ? { catalog: catalog as string } : { market };
       // Matching the current release's vulnerabilities can be refused (too many candidate records): the product's code.
-      const a = await assessmentCall(() => productCall(() => s.assess(product, target, actorOf(request))));
+      const a = await productCall(() => assessmentCall(() => s.assess(product, target, actorOf(request))));
       return reply.code(201).send(a);
     },
   }),
