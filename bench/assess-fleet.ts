@@ -156,8 +156,9 @@ async function measureTarget(fleet: Fleet, target: AssessmentTarget, runs: numbe
 }
 
 export async function assessFleetBench(args: readonly string[]): Promise<AssessFleetResult> {
-  const devices = option(args, '--devices', 10_000);
-  const runs = option(args, '--runs', 5);
+  // BENCH_ASSESS_DEVICES and BENCH_ASSESS_RUNS set the defaults (the smoke test's small run).
+  const devices = option(args, '--devices', Number(process.env['BENCH_ASSESS_DEVICES'] ?? 10_000));
+  const runs = option(args, '--runs', Number(process.env['BENCH_ASSESS_RUNS'] ?? 5));
   const started = performance.now();
   const fleet = await buildFleet(devices, (n) => process.stderr.write(`assess-fleet: ${n}/${devices} devices\r`));
   const setupMs = Math.round(performance.now() - started);

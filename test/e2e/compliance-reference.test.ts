@@ -5,8 +5,7 @@
  * records, and probes the test device's open ports in its network namespace against its MUD file.
  * Assessed against ETSI EN 303 645 v3 through `iotopia assess`, it meets every provision software
  * can judge. Then each piece of evidence is taken away in turn: live, through the API, for an open
- * vulnerability past its deadline, an unexpected open port and an unpublished support period; and
- * for every evidence rule, from the facts the server's own store gives. Each removal flips exactly
+ * vulnerability past its deadline and an unexpected open port; and for every evidence rule, from the facts the server's own store gives. Each removal flips exactly
  * the provisions that rest on it. Needs root, ip, nft, dnsmasq, busybox.
  */
 import assert from 'node:assert/strict';
@@ -191,16 +190,6 @@ describe('a reference product made through FDO, MUD and SUIT, assessed against E
     }
     await new Promise((r) => server.once('exit', r));
     probe(0);
-    assert.deepEqual(flipped(baseline, assess()), []);
-  });
-
-  test('an unpublished support period flips exactly the provisions support-period-published judges', () => {
-    cli(['product', 'update', MODEL, '--no-support-published']);
-    try {
-      assert.deepEqual(flipped(baseline, assess()), restingOn(baseline, ['support-period-published']));
-    } finally {
-      cli(['product', 'update', MODEL, '--support-published']);
-    }
     assert.deepEqual(flipped(baseline, assess()), []);
   });
 
