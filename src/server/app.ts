@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiRateLimits } from './api/api-limits.ts';
 import { registerManagementApi } from './api/management-api.ts';
 import type { ApiContext } from './api/route.ts';
+import { type ConsoleOptions, serveConsole } from './console/serve-console.ts';
 import { type DeviceApiOptions, registerDeviceApi } from './device-api/device-api.ts';
 import { type FdoTransportOptions, fdoTransport } from './fdo/fdo-transport.ts';
 import type { NodeServer } from './transport/listener.ts';
@@ -28,6 +29,8 @@ export interface AppOptions {
   trustProxy?: readonly string[];
   /** Security headers, the Host allowlist and the listener name; the main listener over plain HTTP when not set. */
   security?: SecurityOptions;
+  /** The web console at / (its built assets); not served when not set. */
+  console?: ConsoleOptions;
   /** Makes the Node server (TLS, timeouts) the app listens on; see transport/listener.ts. */
   serverFactory?: (handler: RequestListener) => NodeServer;
 }
@@ -45,5 +48,6 @@ export function createApp(options: AppOptions = {}): FastifyInstance {
   if (options.fdo !== undefined) app.register(fdoTransport(options.fdo));
   if (options.api !== undefined) registerManagementApi(app, options.api, options.apiLimits);
   if (options.deviceApi !== undefined) registerDeviceApi(app, options.deviceApi);
+  if (options.console !== undefined) app.register(serveConsole(options.console));
   return app;
 }

@@ -18,6 +18,7 @@ import { intentDeviceRoutes } from './intent-devices.ts';
 import { manufacturerDiTokenRoutes } from './manufacturer-di-tokens.ts';
 import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
+import { meRoutes } from './me.ts';
 import { mudFileRoutes } from './mud-files.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
 import { ownerRendezvousRoutes } from './owner-rendezvous.ts';
@@ -63,6 +64,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...rendezvousPolicyRoutes(ctx),
     ...auditRoutes(ctx),
     ...tokenRoutes(ctx),
+    ...meRoutes(ctx),
     ...mudFileRoutes(ctx),
     ...intentDeviceRoutes(ctx),
     ...productApiRoutes(ctx),

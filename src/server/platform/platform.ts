@@ -258,6 +258,8 @@ function platformApps(
             limits: { requestsPerMinute: limits.apiPerClient, failedLoginsPerMinute: limits.failedLoginsPerPeer },
           },
         }),
+    // The console is a page over the management API: served wherever the API is.
+    console: {},
     ...(ctx.log === undefined ? {} : { logger: ctx.log }),
     ...mainListener.app,
   });

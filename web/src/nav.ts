@@ -1,0 +1,17 @@
+/** The console's pages in the navigation, each with the roles that may open it (admin opens every page). */
+import type { Role } from './api/me.ts';
+
+export interface NavItem {
+  path: string;
+  label: string;
+  roles: readonly Role[];
+}
+
+export const NAV: readonly NavItem[] = [
+  { path: '/fleet', label: 'Fleet', roles: ['owner'] },
+  { path: '/onboarding', label: 'Onboarding', roles: ['manufacturer', 'owner', 'rendezvous'] },
+  { path: '/intent', label: 'Intent', roles: ['owner', 'auditor'] },
+  { path: '/updates', label: 'Updates', roles: ['owner'] },
+  { path: '/compliance', label: 'Compliance', roles: ['manufacturer', 'owner', 'auditor'] },
+  { path: '/settings', label: 'Settings', roles: ['admin', 'manufacturer', 'owner', 'rendezvous'] },
+];

@@ -1,0 +1,19 @@
+/** Which page each path opens. Pages the token's roles may not open are not offered in the navigation. */
+import { Redirect, Route, Switch } from 'wouter';
+import { FleetPage } from './pages/fleet/FleetPage.tsx';
+import { NotFound } from './pages/NotFound.tsx';
+
+export function Routes() {
+  return (
+    <Switch>
+      <Route path="/">
+        <Redirect to="/fleet" />
+      </Route>
+      <Route path="/login">
+        <Redirect to="/fleet" />
+      </Route>
+      <Route path="/fleet" component={FleetPage} />
+      <Route component={NotFound} />
+    </Switch>
+  );
+}
