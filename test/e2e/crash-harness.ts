@@ -52,6 +52,9 @@ export interface CrashReport {
   slowest: FleetSummary['devices'];
 }
 
+/** How long a start may take before the test fails: generous, since a loaded CI machine starts slowly. */
+const READY_MS = 60_000;
+
 /** A server child that is always killed when the test process ends, whatever happened. */
 export class ServerProcess {
   child: ChildProcess | undefined;
@@ -86,7 +89,7 @@ export class ServerProcess {
     child.stdout?.on('data', (b) => (this.stdout += b));
     this.child = child;
     this.starts++;
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + READY_MS;
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`iotopia up exited (${child.exitCode}): ${stderr}`);
       try {
@@ -97,7 +100,9 @@ export class ServerProcess {
       }
       await sleep(50);
     }
-    throw new Error(`iotopia up was not ready within 30 s: ${stderr}`);
+    // Not left running: a child still attached keeps the test process alive after a failure.
+    await this.kill('SIGKILL');
+    throw new Error(`iotopia up was not ready within ${READY_MS / 1000} s: ${stderr}`);
   }
 
   async kill(signal: NodeJS.Signals): Promise<void> {
