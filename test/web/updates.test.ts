@@ -144,6 +144,7 @@ describe('the Updates pages in headless Chromium', { skip }, () => {
     await page.locator('.campaign-state').filter({ hasText: 'paused' }).waitFor();
     await page.locator('.campaign-state').filter({ hasText: 'checking the first wave' }).waitFor();
     assert.deepEqual(await seriousViolations(page), []);
+    await page.mouse.move(0, 0);
     await screenshot(page, 'updates-campaign-paused');
     await page.getByRole('button', { name: 'Resume' }).click();
     await confirmWith(page, 'Resume', 'the first wave looks right');
@@ -184,6 +185,7 @@ describe('the Updates pages in headless Chromium', { skip }, () => {
     assert.match(cells[4] ?? '', new RegExp(INJECTED));
     assert.equal(cells[5], 'verified');
     assert.deepEqual(await seriousViolations(page), []);
+    await page.mouse.move(0, 0);
     await screenshot(page, 'updates-campaign');
     await page.getByLabel('State').selectOption('succeeded');
     await page

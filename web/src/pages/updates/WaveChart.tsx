@@ -10,8 +10,14 @@ import { type WaveProgress, waveLabel } from './types.ts';
 const SERIES = [
   { key: 'succeeded', label: 'Succeeded', colour: '#1e7b3a' },
   { key: 'failed', label: 'Failed', colour: '#b3261e' },
-  { key: 'pending', label: 'Pending', colour: '#8a96a3' },
+  { key: 'pending', label: 'Pending', colour: '#6b7785' },
 ] as const;
+
+/** Legend and tooltip list the series in their order (succeeded, failed, pending), not by name. */
+const inSeriesOrder = (item: { dataKey?: unknown }): number => SERIES.findIndex((s) => s.key === item.dataKey);
+
+/** Legend labels in the page's text colour: the swatch beside each carries the series' colour. */
+const legendLabel = (value: string) => <span className="legend-label">{value}</span>;
 
 /** Tooltip text in the page's own colour: the series' colours are too light for text. */
 const TOOLTIP_TEXT = { color: '#1b1f24' };
@@ -33,8 +39,8 @@ export function WaveChart({ progress, currentWave }: { progress: readonly WavePr
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="name" />
           <YAxis allowDecimals={false} />
-          <Tooltip itemStyle={TOOLTIP_TEXT} labelStyle={TOOLTIP_TEXT} />
-          <Legend />
+          <Tooltip itemStyle={TOOLTIP_TEXT} labelStyle={TOOLTIP_TEXT} itemSorter={inSeriesOrder} />
+          <Legend itemSorter={inSeriesOrder} formatter={legendLabel} />
           {SERIES.map((s) => (
             <Bar key={s.key} dataKey={s.key} name={s.label} stackId="devices" fill={s.colour} isAnimationActive={false} />
           ))}
