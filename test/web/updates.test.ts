@@ -2,7 +2,7 @@
  * The Updates pages in headless Chromium against a real `iotopia up` (one-second campaign tick):
  * four simulated devices are onboarded, a release and a two-wave campaign made with the `iotopia`
  * commands, then the console shows the release, opens the campaign with its wave chart, pauses and
- * resumes it (each confirmed with a reason), shows the server's 409 when the campaign moved
+ * resumes it with a fixed release (each confirmed with a reason), shows the server's 409 when the campaign moved
  * meanwhile, and follows the devices while they update: one fails its install (the fleet
  * simulator's injected fault), and the failure table shows its reason and verified SUIT report.
  */
@@ -25,6 +25,8 @@ const skip = await browserSkip();
 if (skip !== false) console.log(`# console browser tests skipped: ${skip}`);
 
 const COUNT = 4;
+/** The release the campaign is resumed with. */
+const FIXED = { version: '2.0.1', sequenceNumber: 3, fill: 8 };
 const FAIL_PERCENT = 30;
 /** A seed that makes exactly one of the devices fail its install. */
 const SEED = (() => {
@@ -72,6 +74,7 @@ describe('the Updates pages in headless Chromium', { skip }, () => {
     assert.equal(onboard.code, 0, onboard.err);
     const json = cliJson(server.url, server.token, dir);
     const releaseId = await createRelease(json, dir, FIRST_RELEASE);
+    await createRelease(json, dir, FIXED);
     const made = await json([
       'campaign',
       'create',
@@ -134,7 +137,7 @@ describe('the Updates pages in headless Chromium', { skip }, () => {
     assert.deepEqual(problems, []);
   });
 
-  it('pauses the campaign after confirmation with a reason, and resumes it', async () => {
+  it('pauses the campaign after confirmation with a reason, and resumes it with a fixed release', async () => {
     const { page, problems } = watched;
     await page.getByRole('button', { name: 'Pause' }).click();
     const dialog = page.getByRole('dialog');
@@ -147,8 +150,16 @@ describe('the Updates pages in headless Chromium', { skip }, () => {
     await page.mouse.move(0, 0);
     await screenshot(page, 'updates-campaign-paused');
     await page.getByRole('button', { name: 'Resume' }).click();
-    await confirmWith(page, 'Resume', 'the first wave looks right');
+    await page
+      .getByRole('dialog')
+      .getByLabel('Release')
+      .selectOption({ label: `${FIXED.version} (sequence ${FIXED.sequenceNumber})` });
+    await confirmWith(page, 'Resume', 'release 2.0.1 replaces 2.0.0');
     await page.locator('.campaign-state').filter({ hasText: 'running' }).waitFor();
+    await page
+      .getByRole('definition')
+      .filter({ hasText: `fleet ${FIXED.version} (sequence ${FIXED.sequenceNumber})` })
+      .waitFor();
     assert.deepEqual(problems, []);
   });
 

@@ -1,7 +1,7 @@
 /**
  * What the operator may do with a campaign in its state: start a draft, pause a running one,
- * resume a paused one, start the next wave by hand, cancel. Each asks for confirmation (with a
- * reason for the audit log where the API takes one); a refusal (409 ERR_CAMPAIGN_STATE when the
+ * resume a paused one (optionally with a fixed release), start the next wave by hand, cancel. Each
+ * asks for confirmation (with a reason for the audit log where the API takes one); a refusal (409 ERR_CAMPAIGN_STATE when the
  * campaign moved meanwhile) stays in the dialog with the server's detail and code.
  */
 import { useQueryClient } from '@tanstack/react-query';
@@ -11,6 +11,7 @@ import { allows } from '../../api/me.ts';
 import { ApiError } from '../../api/problem.ts';
 import { useSession } from '../../auth/session.tsx';
 import { Confirm } from '../../components/Confirm.tsx';
+import { ResumeDialog } from './ResumeDialog.tsx';
 import type { Campaign } from './types.ts';
 
 type Op = 'start' | 'pause' | 'resume' | 'next-wave' | 'cancel';
@@ -53,9 +54,9 @@ export function CampaignControls({ campaign }: { campaign: Campaign }) {
   const ops = opsFor(campaign);
   if (ops.length === 0) return null;
 
-  async function run(o: Op, reason: string) {
+  async function run(o: Op, body: { reason?: string; releaseId?: string }) {
     try {
-      await api(`/campaigns/${campaign.id}/${o}`, { method: 'POST', body: reason === '' ? {} : { reason } });
+      await api(`/campaigns/${campaign.id}/${o}`, { method: 'POST', body });
     } catch (e) {
       throw refusal(e);
     } finally {
@@ -71,13 +72,14 @@ export function CampaignControls({ campaign }: { campaign: Campaign }) {
           {OPS[o].label}
         </button>
       ))}
+      <ResumeDialog open={op === 'resume'} campaign={campaign} onResume={(body) => run('resume', body)} onClose={() => setOp(undefined)} />
       <Confirm
-        open={op !== undefined}
+        open={op !== undefined && op !== 'resume'}
         title={info === undefined ? '' : `${info.label}: ${campaign.name}`}
         message={info?.message ?? ''}
         confirmLabel={info?.label ?? ''}
         reason={info?.reason ?? false}
-        onConfirm={(reason) => (op === undefined ? undefined : run(op, reason))}
+        onConfirm={(reason) => (op === undefined ? undefined : run(op, reason === '' ? {} : { reason }))}
         onClose={() => setOp(undefined)}
       />
     </div>
