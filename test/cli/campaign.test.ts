@@ -103,8 +103,8 @@ describe('iotopia campaign with iotopia device run against iotopia up', () => {
     const shown = await json(['campaign', 'show', created.id]);
     assert.equal(shown.state, 'finished');
     assert.deepEqual(shown.progress, [
-      { wave: 0, counts: { succeeded: 1 } },
-      { wave: 1, counts: { succeeded: 2 } },
+      { wave: 0, counts: { succeeded: 1 }, summary: { succeeded: 1, failed: 0, pending: 0, cancelled: 0 } },
+      { wave: 1, counts: { succeeded: 2 }, summary: { succeeded: 2, failed: 0, pending: 0, cancelled: 0 } },
     ]);
     for (const d of DEVICES) {
       const state = JSON.parse(readFileSync(join(dir, d, 'suit-state.json'), 'utf8'));

@@ -2,6 +2,8 @@
 import { Redirect, Route, Switch } from 'wouter';
 import { FleetPage } from './pages/fleet/FleetPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
+import { CampaignPage } from './pages/updates/CampaignPage.tsx';
+import { UpdatesPage } from './pages/updates/UpdatesPage.tsx';
 
 export function Routes() {
   return (
@@ -13,6 +15,8 @@ export function Routes() {
         <Redirect to="/fleet" />
       </Route>
       <Route path="/fleet" component={FleetPage} />
+      <Route path="/updates" component={UpdatesPage} />
+      <Route path="/updates/campaigns/:id" component={CampaignPage} />
       <Route component={NotFound} />
     </Switch>
   );

@@ -14,6 +14,7 @@ import { MAX_RETRY_ATTEMPTS, MAX_RETRY_BACKOFF_SECONDS } from '../../lifecycle/c
 import { type RollbackRequest, rollbackCampaign } from '../../lifecycle/campaigns/rollback.ts';
 import { campaignService } from '../../lifecycle/campaigns/service.ts';
 import { MAX_TARGET_QUERY } from '../../lifecycle/campaigns/target.ts';
+import { summarizeWaves } from '../../lifecycle/campaigns/wave-summary.ts';
 import {
   ACTION_STATES,
   CAMPAIGN_ACTION_TYPES,
@@ -70,7 +71,7 @@ const campaignView = (c: CampaignRecord, waves?: WaveCounts[]) => ({
   state: c.state,
   currentWave: c.currentWave,
   ...(c.reason === undefined ? {} : { reason: c.reason }),
-  ...(waves === undefined ? {} : { progress: waves }),
+  ...(waves === undefined ? {} : { progress: summarizeWaves(waves, c.actionType) }),
   createdAt: c.createdAt.toISOString(),
   updatedAt: c.updatedAt.toISOString(),
 });
@@ -114,7 +115,14 @@ const CAMPAIGN_SCHEMA = {
     state: { type: 'string', enum: CAMPAIGN_STATES },
     currentWave: { type: 'integer', description: 'from 0' },
     reason: { type: 'string' },
-    progress: { type: 'array', items: { type: 'object', description: '{ wave, counts: { <action state>: n } }' } },
+    progress: {
+      type: 'array',
+      items: {
+        type: 'object',
+        description:
+          '{ wave (from 0), counts: { <action state>: n }, summary: { succeeded, failed, pending, cancelled } }: failed counts failed and timed out with no attempt left; in a download-only campaign downloaded is succeeded',
+      },
+    },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
   },
