@@ -7,6 +7,7 @@ import { Type } from 'typebox';
 import { IntentError } from '../../intent/errors.ts';
 import { normaliseMac } from '../../intent/ip.ts';
 import type { IntentManager } from '../../intent/manager/types.ts';
+import { INTENT_ENFORCEMENT_STATES } from '../../store/intent-device-repository.ts';
 import { parseViolationKey } from '../../store/intent-violation-repository.ts';
 import { actorOf } from './auth.ts';
 import {
@@ -116,11 +117,13 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     method: 'GET',
     url: '/intent/devices',
     roles: READ,
-    summary: 'The intent devices, by MAC, with their MUD state',
-    schema: { querystring: pageQuery({}) },
+    summary: 'The intent devices, by MAC, with their MUD state; state filters',
+    schema: { querystring: pageQuery({ state: Type.Optional(Type.Union(INTENT_ENFORCEMENT_STATES.map((s) => Type.Literal(s)))) }) },
     openapi: { responses: { 200: jsonResponse('a page of devices', pageOf(INTENT_DEVICE_SCHEMA)) } },
     async handler(request) {
-      return page(await withCursorCheck(() => ctx.store.intentDevices.list(pageRequest(request.query))), deviceView);
+      const { state } = request.query;
+      const list = () => ctx.store.intentDevices.list({ ...pageRequest(request.query), ...(state === undefined ? {} : { state }) });
+      return page(await withCursorCheck(list), deviceView);
     },
   }),
   route({

@@ -65,6 +65,14 @@ describe('intent overview API', () => {
     });
     assert.equal(r.json().state, 'quarantined');
 
+    const quarantined = await call('GET', '/intent/devices?state=quarantined', undefined, 'auditor');
+    assert.deepEqual(
+      quarantined.json().items.map((d: { mac: string }) => d.mac),
+      ['02:00:5e:00:00:03'],
+    );
+    assert.equal((await call('GET', '/intent/devices?state=enforced')).json().items.length, 2);
+    assert.equal((await call('GET', '/intent/devices?state=sideways')).statusCode, 400);
+
     const stats = await call('GET', '/stats/intent?hours=4', undefined, 'auditor');
     assert.equal(stats.statusCode, 200, stats.body);
     const s = stats.json();

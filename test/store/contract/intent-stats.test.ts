@@ -28,7 +28,7 @@ const flow = (mac: string, peer: string, at: number) => ({
 });
 
 forEachDialect((make) => {
-  test('intent stats: devices per enforcement state, every state present', async () => {
+  test('intent stats: devices per enforcement state, every state present; devices listed by state', async () => {
     await withStore(make, async (store) => {
       const empty = await store.intentStats.devicesByState();
       assert.equal(empty.enforced, 0);
@@ -39,6 +39,21 @@ forEachDialect((make) => {
       await store.intentDevices.put(device('02:00:00:00:00:04', 'default-deny'));
       const counts = await store.intentStats.devicesByState();
       assert.deepEqual(counts, { pending: 0, enforced: 2, 'default-deny': 1, allowed: 0, quarantined: 1, failed: 0, removed: 0 });
+      const first = await store.intentDevices.list({ state: 'enforced', limit: 1 });
+      assert.deepEqual(
+        first.items.map((d) => d.mac),
+        ['02:00:00:00:00:01'],
+      );
+      assert.ok(first.next !== undefined);
+      const second = await store.intentDevices.list({ state: 'enforced', limit: 1, after: first.next });
+      assert.deepEqual(
+        second.items.map((d) => d.mac),
+        ['02:00:00:00:00:02'],
+      );
+      assert.deepEqual(
+        (await store.intentDevices.list({ state: 'quarantined' })).items.map((d) => d.mac),
+        ['02:00:00:00:00:03'],
+      );
     });
   });
 
