@@ -1,6 +1,9 @@
 /** Which page each path opens. Pages the token's roles may not open are not offered in the navigation. */
 import { Redirect, Route, Switch } from 'wouter';
 import { FleetPage } from './pages/fleet/FleetPage.tsx';
+import { IntentPage } from './pages/intent/IntentPage.tsx';
+import { MudFilePage } from './pages/intent/MudFilePage.tsx';
+import { ViolationPage } from './pages/intent/ViolationPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 
 export function Routes() {
@@ -13,6 +16,9 @@ export function Routes() {
         <Redirect to="/fleet" />
       </Route>
       <Route path="/fleet" component={FleetPage} />
+      <Route path="/intent" component={IntentPage} />
+      <Route path="/intent/violations/:id" component={ViolationPage} />
+      <Route path="/intent/mud-files/:name" component={MudFilePage} />
       <Route component={NotFound} />
     </Switch>
   );
