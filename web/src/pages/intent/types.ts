@@ -88,7 +88,7 @@ export const protocolName = (n: number): string => PROTOCOLS[n] ?? (n === 0 ? 'n
 
 /** A flow in one line: who sent what to whom. */
 export function flowText(v: Violation): string {
-  const port = (p: number) => (p === 0 ? '' : `:${p}`);
+  const port = (p: number) => (p === 0 ? '' : ` port ${p}`);
   const proto = protocolName(v.protocol);
   return v.direction === 'from-device'
     ? `${proto} from the device${port(v.localPort)} to ${v.peer}${port(v.peerPort)}`
