@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { signMudFile } from '../../src/mud/signature/cms-sign.ts';
 import { cachedKeys } from '../helpers/keys.ts';
 import { Namespace, skipReason, toolMissing } from '../helpers/netns.ts';
@@ -91,11 +91,16 @@ describe('intent pages in headless Chromium', { skip }, () => {
   let server: ConsoleServer;
   let browser: Browser;
   let ns: Namespace;
+  /** The admin's tab, logged in once: the pages reload in it, the session stays. */
+  let page: Page;
+  let problems: string[];
   before(async () => {
     ns = new Namespace('console');
     const args = ['--roles', 'owner,intent', '--intent-netns', ns.name, '--intent-quarantine-threshold', '3'];
     [server, browser] = await Promise.all([startConsoleServer(args, { readyMs: 60_000 }), launchBrowser()]);
     await seed(server);
+    ({ page, problems } = await watchedPage(browser));
+    await logIn(page, `${server.url}/intent`, server.token);
   });
   after(async () => {
     await browser?.close();
@@ -104,8 +109,7 @@ describe('intent pages in headless Chromium', { skip }, () => {
   });
 
   it('shows the devices per state, the chart and the queue, accessible, without console errors', async () => {
-    const { page, problems } = await watchedPage(browser);
-    await logIn(page, server.url, server.token);
+    problems.length = 0;
     await checkIntentOverview(page, server);
     assert.equal(await page.locator('li[data-state="default-deny"] .value').textContent(), '1');
     assert.equal(await page.locator('li[data-state="quarantined"] .value').textContent(), '1');
@@ -119,8 +123,7 @@ describe('intent pages in headless Chromium', { skip }, () => {
   });
 
   it('opens a violation with its flow, ACL, times, count and device', async () => {
-    const { page, problems } = await watchedPage(browser);
-    await logIn(page, server.url, server.token);
+    problems.length = 0;
     await checkViolationOpens(page, server);
     const facts = (await page.locator('dl.facts').textContent()) ?? '';
     assert.ok(facts.includes(NOISY) && facts.includes('203.0.113.9') && facts.includes('default-deny'), facts);
@@ -131,8 +134,7 @@ describe('intent pages in headless Chromium', { skip }, () => {
   });
 
   it('opens the published MUD file with its policy in plain words', async () => {
-    const { page, problems } = await watchedPage(browser);
-    await logIn(page, server.url, server.token);
+    problems.length = 0;
     await checkMudFileOpens(page, server);
     await page.getByText('The device may open TCP connections to cloud.example.com on port 443').waitFor();
     await page.getByText(MUD_URL, { exact: true }).waitFor();
@@ -153,8 +155,7 @@ describe('intent pages in headless Chromium', { skip }, () => {
     assert.deepEqual(problems, []);
   });
   it('releases the quarantined device after confirmation; it leaves the queue', async () => {
-    const { page, problems } = await watchedPage(browser);
-    await logIn(page, server.url, server.token);
+    problems.length = 0;
     assert.equal(await releaseFirstQuarantined(page, server), NOISY);
     await page.getByText('No device is in quarantine.').waitFor();
     await page.locator('li[data-state="quarantined"] .value').filter({ hasText: /^0$/ }).waitFor();
