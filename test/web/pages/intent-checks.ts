@@ -39,8 +39,15 @@ export async function checkIntentOverview(page: Page, server: ConsoleServer): Pr
   const flows = stats.hours.reduce((n, h) => n + h.firstSeen, 0);
   assert.match((await page.getByTestId('intent-chart-summary').textContent()) ?? '', new RegExp(`^${flows} violating flows`));
   if (flows > 0) await chart.locator('.recharts-bar-rectangle').first().waitFor();
-  for (const name of ['Quarantine queue', 'Violations', 'Published MUD files', 'Quarantine actions'])
+  for (const name of ['Quarantine queue', 'Devices', 'Violations', 'Published MUD files', 'Quarantine actions'])
     await page.getByRole('heading', { name, exact: true }).waitFor();
+  // The device list filtered by the first state that has devices shows that many rows (first page of 20).
+  const [state, n] = Object.entries(stats.devices).find(([, count]) => count > 0) ?? ['', 0];
+  await page.getByLabel('Enforcement state', { exact: true }).selectOption(state);
+  const rows = page.getByRole('table', { name: 'Devices under intent' }).locator('tbody tr');
+  await rows.nth(Math.min(n, 20) - 1).waitFor();
+  assert.equal(await rows.count(), Math.min(n, 20), `${state} devices listed`);
+  await page.getByLabel('Enforcement state', { exact: true }).selectOption('');
 }
 
 /** The first listed violation opens on its own page with its flow, ACL, first and last seen, count and device. */

@@ -1,8 +1,9 @@
-/** Intent: devices by enforcement state, violations over time, the quarantine queue, violations and the published MUD files. */
+/** Intent: devices by enforcement state, violations over time, the quarantine queue, the devices, violations and the published MUD files. */
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { Loading } from '../../components/Loading.tsx';
 import { Problem } from '../../components/Problem.tsx';
+import { IntentDeviceList } from './IntentDeviceList.tsx';
 import { MudFileList } from './MudFileList.tsx';
 import { QuarantineHistory } from './QuarantineHistory.tsx';
 import { QuarantineQueue } from './QuarantineQueue.tsx';
@@ -30,6 +31,7 @@ export function IntentPage() {
         </>
       )}
       <QuarantineQueue />
+      <IntentDeviceList />
       <ViolationList />
       <MudFileList />
       <QuarantineHistory />
