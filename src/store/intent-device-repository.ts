@@ -101,7 +101,8 @@ export interface IntentDeviceRepository {
   /** true when something was deleted. */
   delete(mac: string): Promise<boolean>;
   /** In MAC order. */
-  list(page?: PageRequest): Promise<Page<IntentDeviceRecord>>;
+  /** By MAC; `state` keeps the devices in that enforcement state. */
+  list(page?: PageRequest & { state?: IntentEnforcementState }): Promise<Page<IntentDeviceRecord>>;
   /** Devices due at `now` (dueAt ≤ now), earliest first, at most `limit`. */
   due(now: Date, limit: number): Promise<IntentDeviceRecord[]>;
 }

@@ -37,6 +37,8 @@ export interface IntentViolationRepository {
   record(v: IntentViolationInput): Promise<IntentViolationRecord>;
   /** All devices, or one with `mac`, in key order. */
   list(page?: PageRequest & { mac?: string }): Promise<Page<IntentViolationRecord>>;
+  /** The record of one flow shape, if any. */
+  get(key: IntentViolationKey): Promise<IntentViolationRecord | undefined>;
   /** The sum of the counts of the device's violations. */
   total(mac: string): Promise<number>;
   /** Forgets the device's violations (after a release); returns how many records went. */
@@ -67,3 +69,19 @@ export function checkIntentViolation(v: IntentViolationInput): void {
 
 /** The stored key of a violation: its fields joined, so that one text column orders and pages them. */
 export const violationKey = (k: IntentViolationKey): string => [k.mac, k.direction, k.protocol, k.peer, k.peerPort, k.localPort].join('|');
+
+/** The key a stored key text stands for, or undefined when the text is not one. */
+export function parseViolationKey(text: string): IntentViolationKey | undefined {
+  const parts = text.split('|');
+  if (parts.length !== 6) return undefined;
+  const [mac = '', direction, protocol, peer = '', peerPort, localPort] = parts;
+  if (direction !== 'from-device' && direction !== 'to-device') return undefined;
+  const n = (s: string | undefined) => (s !== undefined && /^\d{1,5}$/.test(s) ? Number(s) : Number.NaN);
+  const key = { mac, direction, protocol: n(protocol), peer, peerPort: n(peerPort), localPort: n(localPort) } as const;
+  try {
+    checkIntentViolation({ ...key, acl: '', at: new Date(0) });
+  } catch {
+    return undefined;
+  }
+  return key;
+}

@@ -10,6 +10,7 @@ import type { EvidenceRecordRepository } from './evidence-record-repository.ts';
 import type { IntentDeviceRepository } from './intent-device-repository.ts';
 import type { IntentLeaseRepository } from './intent-lease-repository.ts';
 import type { IntentQuarantineRepository } from './intent-quarantine-repository.ts';
+import type { IntentStatsRepository } from './intent-stats-repository.ts';
 import type { IntentViolationRepository } from './intent-violation-repository.ts';
 import type { KeyRepository } from './key-repository.ts';
 import type { MudFileRepository } from './mud-file-repository.ts';
@@ -54,6 +55,7 @@ export interface Repositories {
   intentViolations: IntentViolationRepository;
   intentQuarantine: IntentQuarantineRepository;
   intentLeases: IntentLeaseRepository;
+  intentStats: IntentStatsRepository;
   deviceCredentials: DeviceCredentialRepository;
   deviceConfig: DeviceConfigRepository;
   payloads: PayloadRepository;

@@ -1,6 +1,9 @@
 /** Which page each path opens. Pages the token's roles may not open are not offered in the navigation. */
 import { Redirect, Route, Switch } from 'wouter';
 import { FleetPage } from './pages/fleet/FleetPage.tsx';
+import { IntentPage } from './pages/intent/IntentPage.tsx';
+import { MudFilePage } from './pages/intent/MudFilePage.tsx';
+import { ViolationPage } from './pages/intent/ViolationPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { CampaignPage } from './pages/updates/CampaignPage.tsx';
 import { UpdatesPage } from './pages/updates/UpdatesPage.tsx';
@@ -17,6 +20,9 @@ export function Routes() {
       <Route path="/fleet" component={FleetPage} />
       <Route path="/updates" component={UpdatesPage} />
       <Route path="/updates/campaigns/:id" component={CampaignPage} />
+      <Route path="/intent" component={IntentPage} />
+      <Route path="/intent/violations/:id" component={ViolationPage} />
+      <Route path="/intent/mud-files/:name" component={MudFilePage} />
       <Route component={NotFound} />
     </Switch>
   );

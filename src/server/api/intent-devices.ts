@@ -7,6 +7,8 @@ import { Type } from 'typebox';
 import { IntentError } from '../../intent/errors.ts';
 import { normaliseMac } from '../../intent/ip.ts';
 import type { IntentManager } from '../../intent/manager/types.ts';
+import { INTENT_ENFORCEMENT_STATES } from '../../store/intent-device-repository.ts';
+import { parseViolationKey } from '../../store/intent-violation-repository.ts';
 import { actorOf } from './auth.ts';
 import {
   deviceView,
@@ -55,6 +57,9 @@ const Flow = Type.Object(
   { additionalProperties: false },
 );
 const Flows = Type.Object({ violations: Type.Array(Flow, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+const ViolationParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_-]+$', description: 'the `id` of a listed violation' }),
+});
 const Refresh = Type.Object({ force: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 function macOf(text: string): string {
@@ -112,11 +117,13 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     method: 'GET',
     url: '/intent/devices',
     roles: READ,
-    summary: 'The intent devices, by MAC, with their MUD state',
-    schema: { querystring: pageQuery({}) },
+    summary: 'The intent devices, by MAC, with their MUD state; state filters',
+    schema: { querystring: pageQuery({ state: Type.Optional(Type.Union(INTENT_ENFORCEMENT_STATES.map((s) => Type.Literal(s)))) }) },
     openapi: { responses: { 200: jsonResponse('a page of devices', pageOf(INTENT_DEVICE_SCHEMA)) } },
     async handler(request) {
-      return page(await withCursorCheck(() => ctx.store.intentDevices.list(pageRequest(request.query))), deviceView);
+      const { state } = request.query;
+      const list = () => ctx.store.intentDevices.list({ ...pageRequest(request.query), ...(state === undefined ? {} : { state }) });
+      return page(await withCursorCheck(list), deviceView);
     },
   }),
   route({
@@ -192,6 +199,20 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     openapi: { responses: { 200: jsonResponse('a page of violations', pageOf(INTENT_VIOLATION_SCHEMA)) } },
     async handler(request) {
       return page(await withCursorCheck(() => ctx.store.intentViolations.list(pageRequest(request.query))), violationView);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/intent/violations/:id',
+    roles: READ,
+    summary: 'One violation: its flow, the ACL it fell through, first and last seen, count, the device',
+    schema: { params: ViolationParams },
+    openapi: { responses: { 200: jsonResponse('the violation', INTENT_VIOLATION_SCHEMA) } },
+    async handler(request) {
+      const key = parseViolationKey(Buffer.from(request.params.id, 'base64url').toString('utf8'));
+      const found = key === undefined ? undefined : await ctx.store.intentViolations.get(key);
+      if (found === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', 'no such violation (a release clears a device’s violations)');
+      return violationView(found);
     },
   }),
   route({

@@ -1,7 +1,7 @@
 /** What the intent API shows of devices, violations and quarantine actions, and their OpenAPI schemas. */
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
 import type { IntentQuarantineRecord } from '../../store/intent-quarantine-repository.ts';
-import type { IntentViolationRecord } from '../../store/intent-violation-repository.ts';
+import { type IntentViolationRecord, violationKey } from '../../store/intent-violation-repository.ts';
 
 const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
@@ -30,7 +30,11 @@ export function deviceView(d: IntentDeviceRecord): Record<string, unknown> {
   });
 }
 
+/** A violation's id in the API: its stored key, base64url, so that it fits in a path. */
+export const violationId = (v: IntentViolationRecord): string => Buffer.from(violationKey(v), 'utf8').toString('base64url');
+
 export const violationView = (v: IntentViolationRecord) => ({
+  id: violationId(v),
   mac: v.mac,
   direction: v.direction,
   protocol: v.protocol,
@@ -90,6 +94,7 @@ export const INTENT_DEVICE_SCHEMA = {
 export const INTENT_VIOLATION_SCHEMA = {
   type: 'object',
   properties: {
+    id: { type: 'string', description: 'opens the violation: GET /intent/violations/{id}' },
     mac: str,
     direction: { enum: ['from-device', 'to-device'] },
     protocol: { type: 'integer' },

@@ -15,6 +15,7 @@ import { campaignApiRoutes } from './campaigns.ts';
 import { deviceCredentialRoutes } from './device-credentials.ts';
 import { deviceRoutes } from './devices.ts';
 import { intentDeviceRoutes } from './intent-devices.ts';
+import { intentStatsRoutes } from './intent-stats.ts';
 import { manufacturerDiTokenRoutes } from './manufacturer-di-tokens.ts';
 import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
@@ -67,6 +68,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...meRoutes(ctx),
     ...mudFileRoutes(ctx),
     ...intentDeviceRoutes(ctx),
+    ...intentStatsRoutes(ctx),
     ...productApiRoutes(ctx),
     ...sbomApiRoutes(ctx),
     ...vulnerabilityApiRoutes(ctx),

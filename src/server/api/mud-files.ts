@@ -13,6 +13,7 @@ import {
   publishMudFile,
   unpublishMudFile,
 } from '../../intent/mud-publication.ts';
+import { describePublishedMud } from '../../intent/mud-publication-describe.ts';
 import { BASE64_PATTERN } from '../../platform/json-schema.ts';
 import { actorOf } from './auth.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
@@ -64,6 +65,49 @@ const INFO_SCHEMA = {
   },
 };
 
+/** Published files are public (served under /mud/ without a token), so those who run or audit the network may read them too. */
+const READ = ['manufacturer', 'owner', 'auditor'] as const;
+
+const DESCRIPTION_SCHEMA = {
+  type: 'object',
+  required: ['device', 'sentences', 'rows'],
+  properties: {
+    device: {
+      type: 'object',
+      properties: {
+        mudUrl: { type: 'string' },
+        manufacturer: { type: 'string' },
+        model: { type: 'string' },
+        systeminfo: { type: 'string' },
+        documentation: { type: 'string' },
+        lastUpdate: { type: 'string' },
+        cacheValidityHours: { type: 'integer' },
+        supported: { type: 'boolean' },
+        extensions: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    sentences: { type: 'array', items: { type: 'string' }, description: 'the policy in plain words' },
+    rows: {
+      type: 'array',
+      description: 'one row per ACE, in policy order',
+      items: {
+        type: 'object',
+        properties: {
+          policy: { enum: ['from-device', 'to-device', 'quarantine'] },
+          acl: { type: 'string' },
+          ace: { type: 'string' },
+          family: { enum: ['ipv4', 'ipv6', 'eth', 'any'] },
+          peer: { type: 'string' },
+          protocol: { type: 'string' },
+          ports: { type: 'string' },
+          initiatedBy: { enum: ['device', 'remote'] },
+          action: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
 const bytesOf = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
 
@@ -75,7 +119,7 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
   route({
     method: 'GET',
     url: '/mud-files',
-    roles: ['manufacturer'],
+    roles: READ,
     summary: 'The published MUD files, by name',
     schema: { querystring: MudFileQuery },
     openapi: {
@@ -91,7 +135,7 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
   route({
     method: 'GET',
     url: '/mud-files/:name',
-    roles: ['manufacturer'],
+    roles: READ,
     summary: 'One published MUD file',
     schema: { params: NameParams },
     openapi: { responses: { 200: jsonResponse('the published file', INFO_SCHEMA) } },
@@ -100,6 +144,20 @@ export const mudFileRoutes: RouteFactory = (ctx) => [
       const file = await ctx.store.mudFiles.get(name);
       if (file === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no published MUD file ${name}`);
       return infoOf(file);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/mud-files/:name/description',
+    roles: READ,
+    summary: "One published MUD file's policy in plain words: sentences and one row per ACE",
+    schema: { params: NameParams },
+    openapi: { responses: { 200: jsonResponse('the description', DESCRIPTION_SCHEMA) } },
+    async handler(request) {
+      const { name } = request.params;
+      const description = await describePublishedMud(ctx.store.mudFiles, name);
+      if (description === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `no published MUD file ${name}`);
+      return description;
     },
   }),
   route({

@@ -120,6 +120,7 @@ export function sqlIntentDeviceRepository({ db, clock }: SqlContext): IntentDevi
       const limit = pageLimit(page);
       const after = decodeCursor(page?.after);
       let q = db.selectFrom('intent_devices').selectAll();
+      if (page?.state !== undefined) q = q.where('state', '=', page.state);
       if (after !== undefined) q = q.where('mac', '>', after);
       const rows = await q
         .orderBy('mac')

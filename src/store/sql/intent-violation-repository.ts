@@ -83,6 +83,10 @@ export function sqlIntentViolationRepository({ db, dialect }: SqlContext): Inten
         .execute();
       return paged(rows, limit, record, (r) => r.key);
     },
+    async get(key) {
+      const row = await db.selectFrom('intent_violations').selectAll().where('key', '=', violationKey(key)).executeTakeFirst();
+      return row === undefined ? undefined : record(row);
+    },
     async total(mac) {
       const r = await db
         .selectFrom('intent_violations')

@@ -20,6 +20,7 @@ import { sqlEvidenceRecordRepository } from './evidence-record-repository.ts';
 import { sqlIntentDeviceRepository } from './intent-device-repository.ts';
 import { sqlIntentLeaseRepository } from './intent-lease-repository.ts';
 import { sqlIntentQuarantineRepository } from './intent-quarantine-repository.ts';
+import { sqlIntentStatsRepository } from './intent-stats-repository.ts';
 import { sqlIntentViolationRepository } from './intent-violation-repository.ts';
 import { checkKek } from './kek-check.ts';
 import { sqlKeyRepository } from './key-repository.ts';
@@ -62,6 +63,7 @@ function repositories(ctx: SqlContext): Repositories {
     intentViolations: sqlIntentViolationRepository(ctx),
     intentQuarantine: sqlIntentQuarantineRepository(ctx),
     intentLeases: sqlIntentLeaseRepository(ctx),
+    intentStats: sqlIntentStatsRepository(ctx),
     deviceCredentials: sqlDeviceCredentialRepository(ctx),
     deviceConfig: sqlDeviceConfigRepository(ctx),
     payloads: sqlPayloadRepository(ctx),
