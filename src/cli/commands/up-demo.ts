@@ -59,8 +59,12 @@ function nftUsable(): boolean {
 }
 
 /** The demo's settings, status and intent ports; the data directory made when none was given. */
-export async function prepareDemo(o: DemoOptions & { dataDir?: string; database?: string; workers?: string }): Promise<PreparedDemo> {
-  if (o.database !== undefined) throw new CliExit(EXIT_USAGE, '--demo runs on the embedded SQLite database: leave out --database');
+export async function prepareDemo(
+  o: DemoOptions & { dataDir?: string; database?: string; workers?: string },
+  env: NodeJS.ProcessEnv,
+): Promise<PreparedDemo> {
+  if (o.database !== undefined || env.IOTOPIA_DATABASE !== undefined)
+    throw new CliExit(EXIT_USAGE, '--demo runs on the embedded SQLite database: leave out --database and IOTOPIA_DATABASE');
   if (o.workers !== undefined && o.workers !== '1') throw new CliExit(EXIT_USAGE, '--demo runs in one process: leave out --workers');
   if (o.demoEnforce === true && !nftUsable())
     throw new CliExit(EXIT_USAGE, '--demo-enforce needs root and nft on this host; without it the demo judges simulated flows');

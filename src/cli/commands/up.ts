@@ -97,7 +97,7 @@ export function registerUp(program: Command, cli: CliContext): void {
       };
       const demo: PreparedDemo | undefined =
         opts.demo === true
-          ? await prepareDemo({ ...opts, ...(opts.dataDir === undefined ? {} : { dataDir: pathIn(cli, opts.dataDir) }) })
+          ? await prepareDemo({ ...opts, ...(opts.dataDir === undefined ? {} : { dataDir: pathIn(cli, opts.dataDir) }) }, cli.env)
           : undefined;
       if (demo !== undefined) Object.assign(flags, demo.flags, opts.logLevel === undefined ? { logLevel: 'error' } : {});
       let config: ReturnType<typeof resolveConfig>;

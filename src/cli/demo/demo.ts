@@ -52,6 +52,8 @@ interface State {
   rogue?: DemoDevice;
   /** What the seeding run of the fleet did, before the calmer one took over. */
   before: { polls: number; succeeded: number };
+  /** Ticks run since seeding ended. */
+  ticks: number;
   stopped: boolean;
   /** Aborted on stop: the fleet's onboarding and the wait for the campaign end early. */
   abort: AbortController;
@@ -62,6 +64,7 @@ export function runDemo(o: DemoOptions): RunningDemo {
     api: demoApi(o.platform.url, o.token),
     devices: [],
     before: { polls: 0, succeeded: 0 },
+    ticks: 0,
     stopped: false,
     abort: new AbortController(),
   };
@@ -188,13 +191,12 @@ async function calmFleet(o: DemoOptions, s: State): Promise<void> {
 }
 
 /** One tick of the running demo: a few devices talk to their clouds, now and then one where it may not. */
-let ticks = 0;
 async function tick(o: DemoOptions, s: State): Promise<void> {
   const traffic = s.traffic;
   if (traffic === undefined || s.devices.length === 0) return;
-  ticks++;
+  s.ticks++;
   for (let k = 0; k < 3; k++) traffic.send(s.devices[Math.floor(Math.random() * s.devices.length)] as DemoDevice, 'cloud');
-  if (s.rogue !== undefined && ticks % 2 === 0) traffic.send(s.rogue, 'forbidden');
+  if (s.rogue !== undefined && s.ticks % 2 === 0) traffic.send(s.rogue, 'forbidden');
   await traffic.flush();
   await countIntent(o, s);
   const f = s.fleet?.summary();
