@@ -109,7 +109,7 @@ export function demoBannerLines(p: PreparedDemo, platform: Platform, token: stri
     `  console:     ${platform.url}/`,
     `  login token: ${token ?? '(none: this data directory was used before; make one with iotopia token create --role owner)'}`,
     `  data:        ${p.dataDir}${p.throwaway ? ' (throwaway: removed when the server stops)' : ''}`,
-    `  intent:      ${mode === 'enforced' ? "enforced with this host's nftables" : 'simulated (the verdict engine judges simulated flows; nftables untouched)'}`,
+    `  intent:      ${mode === 'enforced' ? 'enforced with nftables (removed when the server stops)' : 'simulated (the verdict engine judges simulated flows; nftables untouched)'}`,
     `  status:      ${platform.url}/api/v1/demo`,
     '',
   ];
@@ -135,6 +135,7 @@ export async function runDemoUntil(
     token,
     status: p.status,
     signer: p.signer,
+    enforced: p.status.view().intentMode === 'enforced',
     dir: join(p.dataDir, 'demo-fleet'),
     progress: (line) => cli.output.out(`${line}\n`),
   });

@@ -1,7 +1,7 @@
 /** The local management API as the demo drives it: JSON (or raw bytes) with the admin token; a refusal throws with its problem code. */
 import { IotopiaError } from '../../errors.ts';
 
-export type DemoApi = <T = unknown>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, type?: string) => Promise<T>;
+export type DemoApi = <T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, type?: string) => Promise<T>;
 
 export function demoApi(base: string, token: string): DemoApi {
   return async <T>(method: string, path: string, body?: unknown, type?: string) => {

@@ -11,7 +11,7 @@ import { type FleetRun, runFleetDevices } from '../../agent/fleet-run.ts';
 import { IotopiaError } from '../../errors.ts';
 import type { Platform } from '../../server/platform/platform.ts';
 import { type DemoApi, demoApi } from './api.ts';
-import { DEMO_MODELS, RELEASE_MODEL, ROGUE_MODEL } from './models.ts';
+import { DEMO_MODELS, deviceLink, RELEASE_MODEL, ROGUE_MODEL } from './models.ts';
 import type { DemoMudSigner } from './mud-signer.ts';
 import { assessProduct, createProducts, matchedVulnerabilities } from './seed-compliance.ts';
 import { type DemoDevice, seedFleet } from './seed-fleet.ts';
@@ -36,6 +36,8 @@ export interface DemoOptions {
   /** Where the simulated devices keep their credentials and data. */
   dir: string;
   progress(line: string): void;
+  /** The MUD manager programs nftables: the demo's devices are removed from it on stop. */
+  enforced?: boolean;
 }
 
 export interface RunningDemo {
@@ -90,6 +92,7 @@ export function runDemo(o: DemoOptions): RunningDemo {
       await seeded.catch(() => {});
       await ticking;
       await s.fleet?.stop();
+      if (o.enforced === true) await removeRules(o, s);
     },
   };
 }
@@ -179,6 +182,16 @@ function startFleet(o: DemoOptions, s: State, poll: { min: number; max: number }
     minPollMs: poll.min,
     maxPollMs: poll.max,
   });
+}
+
+/** Takes the demo's devices out of the MUD manager, so that their rules leave nftables. */
+async function removeRules(o: DemoOptions, s: State): Promise<void> {
+  o.progress(`demo: removing the rules of ${s.devices.length} devices from nftables…`);
+  for (const d of s.devices) {
+    await s.api('DELETE', `/intent/devices/${deviceLink(d.index).mac}`).catch((e: unknown) => {
+      o.progress(`demo: ${deviceLink(d.index).mac}: ${(e as Error).message}`);
+    });
+  }
 }
 
 /** Seeded: the devices go on polling, less often. */
