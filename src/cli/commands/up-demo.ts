@@ -141,6 +141,8 @@ export async function runDemoUntil(
   });
   demo.seeded.then(
     () => {
+      // Stopped before the end: the seeding broke off and nothing is ready.
+      if (stopping || p.status.view().phase !== 'ready') return;
       const c = p.status.view().counts;
       cli.output.out(
         `demo ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${c.devices ?? 0} devices of ${c.products ?? 0} models, ` +
