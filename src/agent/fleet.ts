@@ -50,6 +50,10 @@ export interface FleetOptions {
   onProgress?: (progress: FleetProgress) => void;
   /** Stops starting devices and retrying; devices in flight finish their current protocol run. */
   signal?: AbortSignal;
+  /** The model every device presents in DI (default FLEET_MODEL). */
+  model?: string;
+  /** The first device's index (default 0): fleets of several models number their devices apart. */
+  firstIndex?: number;
 }
 
 export interface FleetProgress {
@@ -128,6 +132,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
   if (kind === undefined) throw new TypeError(`runFleet: key must be one of ${Object.keys(FLEET_KEYS).join(', ')}`);
   const maxRetries = options.retries ?? 10;
   const backoffMs = options.backoffMs ?? 100;
+  const model = options.model ?? FLEET_MODEL;
+  const firstIndex = options.firstIndex ?? 0;
   const transport = options.transport ?? {};
   const diTransport = options.diToken === undefined ? transport : { ...transport, diToken: options.diToken };
   if (options.dir !== undefined) await mkdirPrivate(options.dir);
@@ -164,10 +170,10 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
       outcome.phase = 'DI';
       const serialNumber = `FLEET-${index}-${randomBytes(4).toString('hex').toUpperCase()}`;
       const credential = await withRetries(outcome, () =>
-        runDi(manufacturer, { random, deviceKey: privateKey, serialNumber, model: FLEET_MODEL, keyType: kind.pkType }, diTransport),
+        runDi(manufacturer, { random, deviceKey: privateKey, serialNumber, model, keyType: kind.pkType }, diTransport),
       );
       outcome.guid = guidToHex(credential.guid);
-      outcome.identity = { model: FLEET_MODEL, serial: serialNumber };
+      outcome.identity = { model, serial: serialNumber };
       await keep(credential);
       if (options.dir !== undefined) await saveIdentity(fleetDataDir(options.dir, index), outcome.identity);
       outcome.phase = 'onboarding';
@@ -213,7 +219,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetSummary> {
   let next = 0;
   async function worker(): Promise<void> {
     while (next < count && !options.signal?.aborted) {
-      const outcome = await device(next++);
+      const outcome = await device(firstIndex + next++);
       outcomes.push(outcome);
       progress.done++;
       if (outcome.ok) progress.succeeded++;

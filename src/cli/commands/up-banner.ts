@@ -14,6 +14,8 @@ export interface UpSummary {
   firstAdminToken?: string;
   /** With --workers above 1: the workers' process ids. */
   workerPids?: number[];
+  /** The MUD manager judges simulated flows and programs no firewall (`up --demo`). */
+  intentSimulated?: boolean;
 }
 
 export function summaryOf(platform: Platform): UpSummary {
@@ -64,7 +66,9 @@ export function bannerLines(cli: CliContext, config: PlatformConfig, s: UpSummar
   if (config.roles.includes('manufacturer')) lines.push(`  DI:         ${manufacturingLine(s.manufacturing)}`);
   if (config.intent !== undefined)
     lines.push(
-      `  MUD manager: gateway ${cli.output.text(config.intent.gateway)}, nftables of ${config.intent.netns === undefined ? 'this host' : `namespace ${cli.output.text(config.intent.netns)}`}`,
+      s.intentSimulated === true
+        ? `  MUD manager: gateway ${cli.output.text(config.intent.gateway)}, simulated (no firewall programmed)`
+        : `  MUD manager: gateway ${cli.output.text(config.intent.gateway)}, nftables of ${config.intent.netns === undefined ? 'this host' : `namespace ${cli.output.text(config.intent.netns)}`}`,
     );
   if (s.firstAdminToken !== undefined) {
     lines.push(

@@ -7,13 +7,22 @@ import { startPlatform } from '../../server/platform/platform.ts';
 import { type CliContext, defaultSettings, pathIn, rootedSettings } from '../context.ts';
 import { CliExit, EXIT_USAGE } from '../exit-codes.ts';
 import { bannerLines, summaryOf } from './up-banner.ts';
+import {
+  type DemoOptions,
+  demoBannerLines,
+  type PreparedDemo,
+  prepareDemo,
+  removeThrowaway,
+  runDemoUntil,
+  withDemoOptions,
+} from './up-demo.ts';
 import { type IntentOptions, intentFlags, withIntentOptions } from './up-intent.ts';
 import { type KeystoreOptions, keystoreFlags, withKeystoreOptions } from './up-keystore.ts';
 import { type LimitOptions, limitFlags, withLimitOptions } from './up-limits.ts';
 import { type TransportOptions, transportFlags, withTransportOptions } from './up-transport.ts';
 import { upWithWorkers } from './up-workers.ts';
 
-interface Options extends LimitOptions, TransportOptions, KeystoreOptions, IntentOptions {
+interface Options extends LimitOptions, TransportOptions, KeystoreOptions, IntentOptions, DemoOptions {
   roles?: string;
   listen?: string;
   dataDir?: string;
@@ -60,7 +69,7 @@ export function registerUp(program: Command, cli: CliContext): void {
       'accept loopback, link-local, multicast, unspecified and cloud metadata addresses as rendezvous addresses (refused by default, loopback allowed when listening on loopback only)',
     );
   withTransportOptions(up).option('--config <file>', `a JSON file of these settings (keys: ${Object.keys(ENV).join(', ')})`);
-  withIntentOptions(withKeystoreOptions(withLimitOptions(up)))
+  withDemoOptions(withIntentOptions(withKeystoreOptions(withLimitOptions(up))))
     .addHelpText(
       'after',
       `\nSettings come from defaults, then --config, then the environment (${Object.values(ENV).join(', ')}), then flags.\n` +
@@ -86,6 +95,11 @@ export function registerUp(program: Command, cli: CliContext): void {
         ...keystoreFlags(cli, opts),
         ...intentFlags(cli, opts),
       };
+      const demo: PreparedDemo | undefined =
+        opts.demo === true
+          ? await prepareDemo({ ...opts, ...(opts.dataDir === undefined ? {} : { dataDir: pathIn(cli, opts.dataDir) }) }, cli.env)
+          : undefined;
+      if (demo !== undefined) Object.assign(flags, demo.flags, opts.logLevel === undefined ? { logLevel: 'error' } : {});
       let config: ReturnType<typeof resolveConfig>;
       try {
         config = resolveConfig(
@@ -97,6 +111,7 @@ export function registerUp(program: Command, cli: CliContext): void {
           ['command line', rootedSettings(cli, flags)],
         );
       } catch (e) {
+        if (demo !== undefined) removeThrowaway(demo);
         if (e instanceof ConfigError) throw new CliExit(EXIT_USAGE, e.message);
         throw e;
       }
@@ -107,20 +122,29 @@ export function registerUp(program: Command, cli: CliContext): void {
       }
       let platform: Awaited<ReturnType<typeof startPlatform>>;
       try {
-        platform = await startPlatform(config, { logger, env: cli.env });
+        platform = await startPlatform(config, { logger, env: cli.env, ...demo?.start });
       } catch (e) {
+        if (demo !== undefined) removeThrowaway(demo);
         if (e instanceof ConfigError) throw new CliExit(EXIT_USAGE, e.message);
         // A keystore that cannot be opened is a setting to fix, named in the message (never the PIN).
         if (e instanceof KeystoreError) throw new CliExit(EXIT_USAGE, `${e.message} [${e.code}]`);
         throw e;
       }
-      cli.output.out(`${bannerLines(cli, config, summaryOf(platform)).join('\n')}\n`);
-      const signal = await cli.stopRequested();
+      const intentSimulated = demo?.status.view().intentMode === 'simulated';
+      cli.output.out(
+        `${bannerLines(cli, config, { ...summaryOf(platform), ...(intentSimulated ? { intentSimulated } : {}) }).join('\n')}\n`,
+      );
+      if (demo !== undefined) cli.output.out(`${demoBannerLines(demo, platform, platform.firstAdminToken).join('\n')}\n`);
+      const signal =
+        demo === undefined
+          ? await cli.stopRequested()
+          : await runDemoUntil(cli, demo, platform, platform.firstAdminToken, cli.stopRequested());
       cli.output.out(`\n${signal}: stopping (finishing requests in flight)…\n`);
       try {
         await platform.close();
       } catch (e) {
         logger.error({ err: e }, 'shutdown failed');
       }
+      if (demo !== undefined) removeThrowaway(demo);
     });
 }

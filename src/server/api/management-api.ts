@@ -12,6 +12,7 @@ import { assessmentRoutes } from './assessments.ts';
 import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { campaignApiRoutes } from './campaigns.ts';
+import { demoRoutes } from './demo.ts';
 import { deviceCredentialRoutes } from './device-credentials.ts';
 import { deviceRoutes } from './devices.ts';
 import { intentDeviceRoutes } from './intent-devices.ts';
@@ -75,6 +76,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...assessmentRoutes(ctx),
     ...assessmentReportRoutes(ctx),
     ...productEvidenceRoutes(ctx),
+    ...demoRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {

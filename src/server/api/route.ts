@@ -15,6 +15,7 @@ import { type RendezvousAddressPolicy, STRICT_ADDRESSES } from '../../onboarding
 import type { ApiRole } from '../../store/api-token-repository.ts';
 import { MAX_PAGE_LIMIT } from '../../store/page.ts';
 import type { Store } from '../../store/store.ts';
+import type { DemoStatusSource } from './demo.ts';
 
 export interface ApiContext {
   store: Store;
@@ -53,6 +54,8 @@ export interface ApiContext {
   /** Assessments and the evidence beside them; without it those routes answer 501 ERR_ASSESSMENT_UNAVAILABLE. */
   assessments?: AssessmentService;
   clock?: () => Date;
+  /** The demo's state (`iotopia up --demo`); without it `GET /demo` answers 404. */
+  demo?: DemoStatusSource;
 }
 
 /**

@@ -23,6 +23,7 @@ import { storedTo2Address } from '../../onboarding/to2-address.ts';
 import { ensurePlatformKeys, type PlatformKeys } from '../../platform/keys.ts';
 import { ensureFirstAdminToken } from '../../platform/tokens.ts';
 import type { Store } from '../../store/store.ts';
+import type { DemoStatusSource } from '../api/demo.ts';
 import { createApp } from '../app.ts';
 import type { FdoRoles, FdoTransportOptions } from '../fdo/fdo-transport.ts';
 import { registerMudServing } from '../mud/serve.ts';
@@ -45,6 +46,7 @@ import { releasesRole } from './roles/releases.ts';
 import { rendezvousRole, serverDefaultAcceptance } from './roles/rendezvous.ts';
 import { type ServerTls, serverTls } from './tls.ts';
 
+export type { DemoStatusSource, DemoView } from '../api/demo.ts';
 export { prepareFirstStart } from './first-start.ts';
 export { openData, type SettledConfig, SQLITE_FILE } from './open-data.ts';
 export { startWorkers, WorkerStartError } from './workers/primary.ts';
@@ -103,6 +105,8 @@ export interface StartOptions {
   intentForward?: IntentForward;
   /** Labels every metric of this process carries (a worker's id: /metrics shows one process's counts). */
   metricLabels?: Record<string, string>;
+  /** The demo's state (`iotopia up --demo`), served read-only at GET /api/v1/demo. */
+  demo?: DemoStatusSource;
 }
 
 /** How often sessions and rendezvous registrations that ran out are deleted. */
@@ -138,6 +142,7 @@ export async function startPlatform(requested: PlatformConfig, options: StartOpt
       intent,
       releases,
       compliance,
+      ...(options.demo === undefined ? {} : { demo: options.demo }),
     });
     const running = await listenAll(apps, tls);
     const jobs = options.backgroundJobs !== false;
@@ -212,7 +217,12 @@ function platformApps(
   owner: OwnerRole | undefined,
   listeners: ReturnType<typeof listenerPlan>,
   metrics: PlatformMetrics,
-  { intent, releases, compliance }: { intent: IntentRole | undefined; releases: ReleaseService | undefined; compliance: ComplianceRole },
+  {
+    intent,
+    releases,
+    compliance,
+    demo,
+  }: { intent: IntentRole | undefined; releases: ReleaseService | undefined; compliance: ComplianceRole; demo?: DemoStatusSource },
 ) {
   const { config, store, keys } = ctx;
   const limits = config.limits ?? DEFAULT_LIMITS;
@@ -246,6 +256,7 @@ function platformApps(
       deviceCredentials: ctx.deviceCredentials,
       ...(releases === undefined ? {} : { releases }),
       ...compliance,
+      ...(demo === undefined ? {} : { demo }),
     },
     // The device API belongs to the owner: its devices got their credentials in its TO2.
     ...(owner === undefined
