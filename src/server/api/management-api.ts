@@ -13,6 +13,7 @@ import { auditRoutes } from './audit.ts';
 import { authenticate, authorize } from './auth.ts';
 import { campaignApiRoutes } from './campaigns.ts';
 import { deviceCredentialRoutes } from './device-credentials.ts';
+import { deviceDetailRoutes } from './device-detail.ts';
 import { deviceRoutes } from './devices.ts';
 import { intentDeviceRoutes } from './intent-devices.ts';
 import { manufacturerDiTokenRoutes } from './manufacturer-di-tokens.ts';
@@ -73,6 +74,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...assessmentRoutes(ctx),
     ...assessmentReportRoutes(ctx),
     ...productEvidenceRoutes(ctx),
+    ...deviceDetailRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {
