@@ -10,6 +10,7 @@ import { FdoError } from '../../fdo/errors.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
 import { type DeviceIntentEntry, deviceIntent } from '../../intent/device-intent.ts';
 import { type DeviceUpdate, deviceUpdates } from '../../lifecycle/campaigns/device-updates.ts';
+import { operatorOffers } from '../../lifecycle/operator-offers.ts';
 import { voucherChain } from '../../onboarding/voucher-chain.ts';
 import type { DeviceRecord } from '../../store/device-repository.ts';
 import { guidParam } from './guid-param.ts';
@@ -128,6 +129,29 @@ const UpdatesQuery = Type.Object({
 });
 
 export const deviceDetailRoutes: RouteFactory = (ctx) => [
+  route({
+    method: 'GET',
+    url: '/devices/:guid/state-options',
+    roles: ['owner'],
+    summary: 'The states an operator may move the device to now (POST /devices/{guid}/state), from the lifecycle transition table',
+    schema: { params: GuidParams },
+    openapi: {
+      responses: {
+        200: jsonResponse('the current state and the states offered', {
+          type: 'object',
+          required: ['state', 'offered'],
+          properties: {
+            state: str,
+            offered: { type: 'array', items: { type: 'string', enum: ['suspended', 'active', 'decommissioned'] } },
+          },
+        }),
+      },
+    },
+    async handler(request) {
+      const d = await deviceOf(ctx, request.params);
+      return { state: d.state, offered: operatorOffers(d.state) };
+    },
+  }),
   route({
     method: 'GET',
     url: '/devices/:guid/voucher-chain',

@@ -234,3 +234,35 @@ describe('management API: what the device page reads', () => {
     assert.equal((await get(`/devices/${hex(1)}/intent`, tokens.manufacturer)).statusCode, 403);
   });
 });
+
+describe('management API: the state changes offered for a device', () => {
+  it('offers what the transition table allows from each state, and nothing that would keep it', async () => {
+    const store = await openStore(':memory:', { kek: randomBytes(32) });
+    const app = createApp({ api: { store, manufacturerKeys: [], ownerKeys: [] } });
+    await app.ready();
+    const token = (await createApiToken(store, { name: 'owner', roles: ['owner'] })).secret;
+    const cases = [
+      ['active', ['suspended', 'decommissioned']],
+      ['onboarded', ['suspended', 'decommissioned']],
+      ['quarantined', ['suspended', 'decommissioned']],
+      ['suspended', ['active', 'decommissioned']],
+      ['manufactured', ['decommissioned']],
+      ['decommissioned', []],
+    ] as const;
+    try {
+      for (const [i, [state, offered]] of cases.entries()) {
+        await store.devices.upsert({ guid: bytes(hex(i + 16)), state });
+        const r = await app.inject({
+          method: 'GET',
+          url: `/api/v1/devices/${hex(i + 16)}/state-options`,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        assert.equal(r.statusCode, 200, r.body);
+        assert.deepEqual(r.json(), { state, offered }, state);
+      }
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
+});
