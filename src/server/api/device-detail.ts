@@ -31,7 +31,12 @@ const CHAIN_SCHEMA = {
   type: 'object',
   required: ['guid', 'side', 'state', 'deviceInfo', 'links'],
   properties: {
-    guid: { type: 'string', description: 'the GUID the voucher is kept under' },
+    guid: { type: 'string', description: "the device's original GUID, the one the voucher is kept under" },
+    replacement: {
+      type: 'object',
+      description: 'the voucher TO2 made, when this server keeps it',
+      properties: { guid: str, state: str },
+    },
     side: { type: 'string', enum: ['manufacturer', 'owner'], description: "which copy was read: the owner's when this server holds one" },
     state: str,
     deviceInfo: str,
@@ -47,6 +52,7 @@ const CHAIN_SCHEMA = {
           keyType: str,
           fingerprint: { type: ['string', 'null'], description: 'SHA-256 of the key’s SubjectPublicKeyInfo, hex' },
           current: { type: 'boolean' },
+          replacement: { type: 'boolean', description: 'the key of the voucher TO2 made (its header), not of the original voucher' },
         },
       },
     },
@@ -161,19 +167,23 @@ export const deviceDetailRoutes: RouteFactory = (ctx) => [
     openapi: { responses: { 200: jsonResponse('the chain', CHAIN_SCHEMA) } },
     async handler(request) {
       const d = await deviceOf(ctx, request.params);
-      for (const guid of [d.replacementGuid, d.guid]) {
-        if (guid === undefined) continue;
-        let chain: Awaited<ReturnType<typeof voucherChain>>;
-        try {
-          chain = await voucherChain(ctx.store.vouchers, guid);
-        } catch (e) {
-          if (e instanceof FdoError)
-            throw new ApiProblem(422, 'ERR_API_VOUCHER_UNREADABLE', `the voucher kept for ${guidToHex(guid)} does not read: ${e.message}`, {
-              reason: e.code,
-            });
-          throw e;
-        }
-        if (chain !== undefined) return { guid: guidToHex(guid), ...chain };
+      let chain: Awaited<ReturnType<typeof voucherChain>>;
+      try {
+        chain = await voucherChain(ctx.store.vouchers, d.guid, d.replacementGuid);
+      } catch (e) {
+        if (e instanceof FdoError)
+          throw new ApiProblem(422, 'ERR_API_VOUCHER_UNREADABLE', `the voucher kept for ${guidToHex(d.guid)} does not read: ${e.message}`, {
+            reason: e.code,
+          });
+        throw e;
+      }
+      if (chain !== undefined) {
+        const { replacement, ...rest } = chain;
+        return {
+          guid: guidToHex(d.guid),
+          ...rest,
+          ...(replacement === undefined ? {} : { replacement: { guid: guidToHex(replacement.guid), state: replacement.state } }),
+        };
       }
       throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this server keeps no voucher for device ${guidToHex(d.guid)}`);
     },

@@ -61,6 +61,28 @@ describe('management API: what the device page reads', () => {
     fingerprints.push(...[mfg, first, second].map((k) => publicKeyFingerprint(pk(k))));
     await store.devices.upsert({ guid: bytes(hex(1)), state: 'active' });
     await store.vouchers.put({ side: 'owner', guid: bytes(hex(1)), voucher: encodeVoucher(voucher), state: 'onboarded' });
+    // Device 4: onboarded; TO2 made a voucher under a new GUID whose header holds another key.
+    let original = createVoucher({
+      guid: bytes(hex(4)),
+      rvInfo: [],
+      deviceInfo: 'lamp-1',
+      manufacturerKey: pk(mfg),
+      devCertChain: null,
+      hmac: { secret: new Uint8Array(32).fill(4) },
+    });
+    original = extendVoucher(original, { ownerPrivateKey: mfg.privateKey, nextOwner: first.publicKey });
+    const replaced = createVoucher({
+      guid: bytes(hex(5)),
+      rvInfo: [],
+      deviceInfo: 'lamp-1',
+      manufacturerKey: pk(second),
+      devCertChain: null,
+      hmac: { secret: new Uint8Array(32).fill(5) },
+    });
+    await store.devices.upsert({ guid: bytes(hex(4)), state: 'onboarded' });
+    await store.devices.markOnboarded(bytes(hex(4)), bytes(hex(5)));
+    await store.vouchers.put({ side: 'owner', guid: bytes(hex(4)), voucher: encodeVoucher(original), state: 'replaced' });
+    await store.vouchers.put({ side: 'owner', guid: bytes(hex(5)), voucher: encodeVoucher(replaced), state: 'onboarded' });
     // Device 2: no voucher; device 3: a voucher whose bytes do not read.
     await store.devices.upsert({ guid: bytes(hex(2)), state: 'active' });
     await store.devices.upsert({ guid: bytes(hex(3)), state: 'active' });
@@ -165,6 +187,29 @@ describe('management API: what the device page reads', () => {
         ['owner', 1, fingerprints[2], true, 'SECP256R1'],
       ],
     );
+  });
+
+  it('ends the chain with the key of the voucher TO2 made, by either GUID', async () => {
+    for (const guid of [hex(4), hex(5)]) {
+      const r = await get(`/devices/${guid}/voucher-chain`);
+      assert.equal(r.statusCode, 200, r.body);
+      const chain = r.json();
+      assert.equal(chain.guid, hex(4));
+      assert.deepEqual(chain.replacement, { guid: hex(5), state: 'onboarded' });
+      assert.deepEqual(
+        chain.links.map((l: { role: string; fingerprint: string; current: boolean; replacement?: boolean }) => [
+          l.role,
+          l.fingerprint,
+          l.current,
+          l.replacement ?? false,
+        ]),
+        [
+          ['manufacturer', fingerprints[0], false, false],
+          ['owner', fingerprints[1], false, false],
+          ['owner', fingerprints[2], true, true],
+        ],
+      );
+    }
   });
 
   it('answers 404 without a voucher, 422 with the check’s code for one that does not read, and 404 for an unknown device', async () => {
