@@ -1,5 +1,6 @@
 /** Which page each path opens. Pages the token's roles may not open are not offered in the navigation. */
 import { Redirect, Route, Switch } from 'wouter';
+import { DevicePage } from './pages/device/DevicePage.tsx';
 import { FleetPage } from './pages/fleet/FleetPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 
@@ -13,6 +14,7 @@ export function Routes() {
         <Redirect to="/fleet" />
       </Route>
       <Route path="/fleet" component={FleetPage} />
+      <Route path="/devices/:guid" component={DevicePage} />
       <Route component={NotFound} />
     </Switch>
   );
