@@ -174,6 +174,57 @@ describe('the device page in headless Chromium', { skip }, () => {
     assert.deepEqual(problems, []);
   });
 
+  it('shows an intent record in plain words, device strings as text, and the refusal of a quarantine', async () => {
+    const { page, problems } = watched;
+    const guid = guids[0] as string;
+    const seen = problems.length;
+    // The intent role needs nftables, which this test does not run: the record is answered here,
+    // as GET /devices/{guid}/intent answers it; the quarantine goes to the real server.
+    const entry = {
+      device: { mac: '02:00:5e:00:53:01', mudUrl: 'https://lamps.example/lamp.json', urlSource: 'fdo', state: 'enforced', ruleCount: 6 },
+      policy: { sentences: ['The device may open TCP connections to cloud.example.com on port 443 (IPv4).'] },
+      violations: [
+        {
+          direction: 'from-device',
+          protocol: 6,
+          peer: '<img src=x onerror=alert(1)>',
+          peerPort: 23,
+          localPort: 40000,
+          acl: 'from-ipv4',
+          firstSeen: '2026-01-01T00:00:00Z',
+          lastSeen: '2026-01-01T00:05:00Z',
+          count: 3,
+        },
+      ],
+      violationTotal: 3,
+    };
+    await page.route(`**/api/v1/devices/${guid}/intent`, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items: [entry] }) }),
+    );
+    try {
+      await open(page, guid);
+      const intent = page.getByRole('region', { name: 'Network intent (MUD)' });
+      await intent.getByText('The device may open TCP connections to cloud.example.com on port 443 (IPv4).').waitFor();
+      await intent.getByRole('cell', { name: 'TCP to <img src=x onerror=alert(1)> port 23' }).waitFor();
+      assert.equal(await page.locator('img[src="x"]').count(), 0);
+      assert.deepEqual(await seriousViolations(page), []);
+      await screenshot(page, 'device-intent');
+      await intent.getByRole('button', { name: 'Quarantine' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Reason').fill('talks to telnet');
+      await dialog.getByRole('button', { name: 'Quarantine' }).click();
+      await dialog.getByRole('alert').filter({ hasText: 'the intent role does not run on this server' }).waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    } finally {
+      await page.unroute(`**/api/v1/devices/${guid}/intent`);
+    }
+    const added = problems.splice(seen);
+    assert.ok(
+      added.every((p) => /status of 409/.test(p)),
+      added.join('\n'),
+    );
+  });
+
   it('passes the checks that need only a fleet', async () => {
     const { page, problems } = watched;
     await checkDeviceIdentity(page, server);

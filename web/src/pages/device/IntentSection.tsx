@@ -31,7 +31,8 @@ function Violations({ entry }: { entry: IntentEntry }) {
   return (
     <table className="data">
       <caption>
-        Recent violations ({entry.violations.length} shown, {entry.violationTotal} flows in all)
+        Recent violations ({entry.violations.length} {entry.violations.length === 1 ? 'flow' : 'flows'} shown; seen {entry.violationTotal}{' '}
+        {entry.violationTotal === 1 ? 'time' : 'times'} in all)
       </caption>
       <thead>
         <tr>
