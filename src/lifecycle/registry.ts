@@ -14,7 +14,11 @@ import { type DeviceEvent, moveDevice } from './device-states.ts';
 export const OPERATOR_STATES = ['suspended', 'active', 'decommissioned'] as const;
 export type OperatorState = (typeof OPERATOR_STATES)[number];
 
-const OPERATOR_EVENTS: Record<OperatorState, DeviceEvent> = { suspended: 'suspended', active: 'resumed', decommissioned: 'decommissioned' };
+export const OPERATOR_EVENTS: Record<OperatorState, DeviceEvent> = {
+  suspended: 'suspended',
+  active: 'resumed',
+  decommissioned: 'decommissioned',
+};
 
 /** The longest reason kept with a change. */
 export const MAX_REASON_LENGTH = 1024;

@@ -1,5 +1,6 @@
 /** Which page each path opens. Pages the token's roles may not open are not offered in the navigation. */
 import { Redirect, Route, Switch } from 'wouter';
+import { DevicePage } from './pages/device/DevicePage.tsx';
 import { FleetPage } from './pages/fleet/FleetPage.tsx';
 import { IntentPage } from './pages/intent/IntentPage.tsx';
 import { MudFilePage } from './pages/intent/MudFilePage.tsx';
@@ -23,6 +24,7 @@ export function Routes() {
       <Route path="/intent" component={IntentPage} />
       <Route path="/intent/violations/:id" component={ViolationPage} />
       <Route path="/intent/mud-files/:name" component={MudFilePage} />
+      <Route path="/devices/:guid" component={DevicePage} />
       <Route component={NotFound} />
     </Switch>
   );

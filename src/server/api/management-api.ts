@@ -14,6 +14,7 @@ import { authenticate, authorize } from './auth.ts';
 import { campaignApiRoutes } from './campaigns.ts';
 import { demoRoutes } from './demo.ts';
 import { deviceCredentialRoutes } from './device-credentials.ts';
+import { deviceDetailRoutes } from './device-detail.ts';
 import { deviceRoutes } from './devices.ts';
 import { intentDeviceRoutes } from './intent-devices.ts';
 import { intentStatsRoutes } from './intent-stats.ts';
@@ -77,6 +78,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...assessmentReportRoutes(ctx),
     ...productEvidenceRoutes(ctx),
     ...demoRoutes(ctx),
+    ...deviceDetailRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {
