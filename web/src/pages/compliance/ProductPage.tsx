@@ -29,7 +29,7 @@ export function ProductPage() {
       {view.data !== undefined && (
         <>
           <ProductReleases model={model} />
-          <ProductVulnerabilities model={model} />
+          <ProductVulnerabilities model={model} hasRelease={view.data.currentRelease !== undefined} />
           <h2 id="assessments-title">Assessments per market</h2>
           <RunAssessment model={model} />
           <LatestAssessments model={model} />

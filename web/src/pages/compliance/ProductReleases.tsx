@@ -1,11 +1,10 @@
-/** A product's releases, each with the SBOM imported for it (format, components, when). */
+/** A product's releases, each with the SBOM imported for it (format, components, when) and the vulnerabilities matching it. */
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
-import { ApiError } from '../../api/problem.ts';
 import { Loading } from '../../components/Loading.tsx';
 import { Problem } from '../../components/Problem.tsx';
 import { Time } from '../../components/Time.tsx';
-import type { Release, SbomInfo } from './types.ts';
+import type { Release, SbomInfo, VulnerabilityMatch } from './types.ts';
 
 export function ProductReleases({ model }: { model: string }) {
   const path = `/products/${encodeURIComponent(model)}/releases`;
@@ -27,6 +26,7 @@ export function ProductReleases({ model }: { model: string }) {
               <th scope="col">Origin</th>
               <th scope="col">Released</th>
               <th scope="col">SBOM</th>
+              <th scope="col">Matched vulnerabilities</th>
             </tr>
           </thead>
           <tbody>
@@ -38,7 +38,14 @@ export function ProductReleases({ model }: { model: string }) {
                 <td>{r.origin}</td>
                 <td>{r.releasedAt === undefined ? <span className="muted">—</span> : <Time at={r.releasedAt} />}</td>
                 <td>
-                  <SbomCell model={model} version={r.version} />
+                  <SbomCell sbom={r.sbom} />
+                </td>
+                <td>
+                  {r.sbom === undefined ? (
+                    <span className="muted">no SBOM to match</span>
+                  ) : (
+                    <MatchesCell model={model} version={r.version} />
+                  )}
                 </td>
               </tr>
             ))}
@@ -51,24 +58,33 @@ export function ProductReleases({ model }: { model: string }) {
 
 const FORMAT_NAMES: Record<string, string> = { cyclonedx: 'CycloneDX', spdx: 'SPDX' };
 
-const noSbom = (e: unknown) => e instanceof ApiError && e.code === 'ERR_PRODUCT_SBOM_NOT_FOUND';
-
-function SbomCell({ model, version }: { model: string; version: string }) {
-  const path = `/products/${encodeURIComponent(model)}/releases/${encodeURIComponent(version)}/sbom/components`;
-  const q = useQuery({
-    queryKey: [path],
-    queryFn: ({ signal }) => api<{ sbom: SbomInfo }>(path, { signal }),
-    retry: (n, e) => !noSbom(e) && n < 2,
-  });
-  if (q.isLoading) return <span className="muted">…</span>;
-  if (noSbom(q.error)) return <span className="muted">none imported</span>;
-  if (q.error !== null) return <span className="error">not loaded: {q.error instanceof Error ? q.error.message : String(q.error)}</span>;
-  const s = q.data?.sbom;
-  if (s === undefined) return null;
+function SbomCell({ sbom }: { sbom: SbomInfo | undefined }) {
+  if (sbom === undefined) return <span className="muted">none imported</span>;
   return (
     <span>
-      {FORMAT_NAMES[s.format] ?? s.format} {s.specVersion}, {s.componentCount} {s.componentCount === 1 ? 'component' : 'components'} (
-      {s.source}, imported <Time at={s.importedAt} />)
+      {FORMAT_NAMES[sbom.format] ?? sbom.format} {sbom.specVersion}, {sbom.componentCount}{' '}
+      {sbom.componentCount === 1 ? 'component' : 'components'} ({sbom.source}, imported <Time at={sbom.importedAt} />)
+    </span>
+  );
+}
+
+/** How many vulnerabilities match the release's SBOM: those that apply, and those VEX turned off. */
+function MatchesCell({ model, version }: { model: string; version: string }) {
+  const path = `/products/${encodeURIComponent(model)}/releases/${encodeURIComponent(version)}/vulnerabilities`;
+  const q = useQuery({
+    queryKey: [path],
+    queryFn: ({ signal }) => api<{ items: VulnerabilityMatch[] }>(path, { signal }),
+    refetchInterval: 5000,
+  });
+  if (q.isLoading) return <span className="muted">…</span>;
+  if (q.error !== null) return <span className="error">not loaded: {q.error instanceof Error ? q.error.message : String(q.error)}</span>;
+  const items = q.data?.items ?? [];
+  const applies = items.filter((m) => m.applies);
+  const off = items.length - applies.length;
+  return (
+    <span>
+      {applies.length === 0 ? 'none apply' : `${applies.length} apply: ${applies.map((m) => m.vulnerability.id).join(', ')}`}
+      {off > 0 && <span className="muted"> ({off} not affected or fixed by VEX)</span>}
     </span>
   );
 }

@@ -15,14 +15,18 @@ export function ProductSummaryCells({ model }: { model: string }) {
     queryFn: ({ signal }) => api<OpenVulnerabilities>(`${path}/vulnerabilities`, { signal }),
     refetchInterval: 5000,
     retry: (n, e) => !noRelease(e) && n < 2,
+    // A product without a release has nothing to match: no call.
+    enabled: view.data?.currentRelease !== undefined,
   });
   return (
     <>
       <td>{view.isLoading ? '…' : view.error !== null ? <span className="error">not loaded</span> : <Support view={view.data} />}</td>
       <td>{view.data?.currentRelease?.version ?? (view.isLoading ? '…' : <span className="muted">none</span>)}</td>
       <td>
-        {vulns.isLoading ? (
+        {view.isLoading || vulns.isLoading ? (
           '…'
+        ) : view.data !== undefined && view.data.currentRelease === undefined ? (
+          <span className="muted">no release</span>
         ) : noRelease(vulns.error) ? (
           <span className="muted">no release</span>
         ) : vulns.error !== null ? (
@@ -39,7 +43,13 @@ function Support({ view }: { view: ProductView | undefined }) {
   if (view === undefined) return null;
   return (
     <>
-      {view.product.supportEnd ?? <span className="muted">not defined</span>} {view.outOfSupport && <StateBadge state="out-of-support" />}
+      {view.product.supportEnd ?? <span className="muted">not defined</span>}
+      {view.outOfSupport ? (
+        <>
+          {' '}
+          <StateBadge state="out-of-support" />
+        </>
+      ) : null}
     </>
   );
 }

@@ -9,24 +9,25 @@ import type { OpenVulnerabilities } from './types.ts';
 
 const noRelease = (e: unknown) => e instanceof ApiError && e.code === 'ERR_PRODUCT_RELEASE_NOT_FOUND';
 
-export function ProductVulnerabilities({ model }: { model: string }) {
+export function ProductVulnerabilities({ model, hasRelease }: { model: string; hasRelease: boolean }) {
   const path = `/products/${encodeURIComponent(model)}/vulnerabilities`;
   const q = useQuery({
     queryKey: [path],
     queryFn: ({ signal }) => api<OpenVulnerabilities>(path, { signal }),
     refetchInterval: 5000,
     retry: (n, e) => !noRelease(e) && n < 2,
+    enabled: hasRelease,
   });
   const data = q.data;
   return (
     <>
       <h2>Matched vulnerabilities{data === undefined ? '' : ` of release ${data.version}`}</h2>
-      {noRelease(q.error) ? (
+      {!hasRelease || noRelease(q.error) ? (
         <p className="empty">No current release to match.</p>
       ) : q.error !== null ? (
         <Problem error={q.error} what="the vulnerabilities" />
       ) : null}
-      {q.isLoading ? (
+      {hasRelease && q.isLoading ? (
         <Loading what="vulnerabilities" />
       ) : data === undefined ? null : data.open.length === 0 ? (
         <p className="empty">No open vulnerabilities match the release's SBOM.</p>

@@ -19,6 +19,8 @@ export interface Release {
   origin: 'lifecycle' | 'declared';
   releaseId?: string;
   releasedAt?: string;
+  /** The SBOM imported for the release, when there is one. */
+  sbom?: SbomInfo;
 }
 
 export interface ProductView {
