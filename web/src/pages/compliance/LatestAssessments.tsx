@@ -5,7 +5,7 @@ import { api, withQuery } from '../../api/client.ts';
 import { Loading } from '../../components/Loading.tsx';
 import { Problem } from '../../components/Problem.tsx';
 import { Time } from '../../components/Time.tsx';
-import { SummaryCounts, summaryText } from './SummaryCounts.tsx';
+import { SummaryCounts } from './SummaryCounts.tsx';
 import type { AssessmentInfo } from './types.ts';
 
 export function LatestAssessments({ model }: { model: string }) {
@@ -42,7 +42,6 @@ export function LatestAssessments({ model }: { model: string }) {
               </td>
               <td>
                 <SummaryCounts summary={a.summary} />
-                <span className="visually-hidden">{summaryText(a.summary)}</span>
               </td>
               <td>
                 <Link href={`/compliance/assessments/${a.id}`} aria-label={`Open the ${a.market ?? a.catalogs.join(', ')} assessment`}>

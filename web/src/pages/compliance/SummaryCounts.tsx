@@ -21,7 +21,7 @@ export function SummaryCounts({ summary }: { summary: OutcomeCounts }) {
   );
 }
 
-/** "met 12 of 40 assessed" as one line, for a caption or a screen reader. */
+/** The counts as one line of text, for a table cell. */
 export function summaryText(s: OutcomeCounts): string {
   return `${s.met} met, ${s.notMet} not met, ${s.partiallyMet} partially met, ${s.manualEvidenceNeeded} needing manual evidence, ${s.notApplicable} not applicable`;
 }
