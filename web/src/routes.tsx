@@ -1,5 +1,8 @@
 /** Which page each path opens. Pages the token's roles may not open are not offered in the navigation. */
 import { Redirect, Route, Switch } from 'wouter';
+import { AssessmentPage } from './pages/compliance/AssessmentPage.tsx';
+import { CompliancePage } from './pages/compliance/CompliancePage.tsx';
+import { ProductPage } from './pages/compliance/ProductPage.tsx';
 import { DevicePage } from './pages/device/DevicePage.tsx';
 import { FleetPage } from './pages/fleet/FleetPage.tsx';
 import { IntentPage } from './pages/intent/IntentPage.tsx';
@@ -25,6 +28,9 @@ export function Routes() {
       <Route path="/intent/violations/:id" component={ViolationPage} />
       <Route path="/intent/mud-files/:name" component={MudFilePage} />
       <Route path="/devices/:guid" component={DevicePage} />
+      <Route path="/compliance" component={CompliancePage} />
+      <Route path="/compliance/products/:model" component={ProductPage} />
+      <Route path="/compliance/assessments/:id" component={AssessmentPage} />
       <Route component={NotFound} />
     </Switch>
   );

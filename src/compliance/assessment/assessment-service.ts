@@ -23,6 +23,7 @@ import {
   type ProbeEntry,
   recordProbe,
 } from './evidence-records.ts';
+import { latestAssessments } from './latest-assessments.ts';
 import type { NewManualEvidence } from './manual-evidence-input.ts';
 import type { CatalogPort } from './ports.ts';
 import type { Assessment, AssessmentDiff, ManualEvidence } from './result-types.ts';
@@ -36,6 +37,8 @@ export interface AssessmentService {
   get(id: string): Promise<Assessment>;
   /** The product's assessments, newest first, without their results. */
   list(model: string, page?: PageRequest): Promise<Page<AssessmentInfo>>;
+  /** The newest assessment for each market and each catalog assessed alone, newest first. */
+  latest(model: string): Promise<{ items: AssessmentInfo[]; complete: boolean }>;
   /** What changed from assessment `from` to `to`; both must be of one product. */
   diff(from: string, to: string): Promise<AssessmentDiff>;
   addManualEvidence(model: string, e: NewManualEvidence, by: string): Promise<ManualEvidence>;
@@ -104,6 +107,10 @@ export function assessmentService(deps: AssessmentServiceDeps): AssessmentServic
     },
     get,
     list: (model, page) => deps.store.assessments.list(model, page),
+    async latest(model) {
+      await productOf(deps, model);
+      return latestAssessments(deps.store.assessments, model);
+    },
     async diff(from, to) {
       const [a, b] = [await get(from), await get(to)];
       if (a.productModel !== b.productModel)

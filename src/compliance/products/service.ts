@@ -31,6 +31,8 @@ export function productService(d: ProductDeps) {
     list: (page?: PageRequest) => listProducts(d, page),
     delete: (model: string, actor: string) => deleteProduct(d, model, actor),
     releases: (model: string) => productReleases(d.store, model),
+    /** The SBOMs imported for the model's releases, by version. */
+    releaseSboms: (model: string) => d.store.sboms.ofModel(model),
     currentRelease: (model: string) => currentRelease(d.store, model),
     findRelease: (model: string, version: string) => findRelease(d.store, model, version),
     declareRelease: (model: string, version: string, releasedAt: Date | undefined, actor: string) =>

@@ -147,6 +147,29 @@ export const assessmentRoutes: RouteFactory = (ctx) => [
   }),
   route({
     method: 'GET',
+    url: '/assessments/latest',
+    roles: READERS,
+    summary: "A product's newest assessment for each market, and for each catalog assessed alone (summaries), newest first",
+    schema: { querystring: Type.Object({ product: Model }, { additionalProperties: false }) },
+    openapi: {
+      responses: {
+        200: jsonResponse('the newest assessment per target', {
+          type: 'object',
+          required: ['items', 'complete'],
+          properties: {
+            items: { type: 'array', items: INFO_SCHEMA },
+            complete: { type: 'boolean', description: 'false when the product has more assessments than the server reads for this answer' },
+          },
+        }),
+      },
+    },
+    async handler(request) {
+      const r = await assessmentCall(() => assessmentsOf(ctx).latest(request.query.product));
+      return { items: r.items.map(infoView), complete: r.complete };
+    },
+  }),
+  route({
+    method: 'GET',
     url: '/assessments/:id',
     roles: READERS,
     summary: 'One assessment with every provision result and its evidence',

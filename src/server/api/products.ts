@@ -9,7 +9,7 @@ import type { Product, ProductInput, ProductRelease } from '../../compliance/pro
 import { actorOf } from './auth.ts';
 import { COMPLIANCE_READ, COMPLIANCE_WRITE } from './compliance-roles.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
-import { productCall, productsOf } from './product-call.ts';
+import { productCall, productsOf, sbomInfoView } from './product-call.ts';
 import { type ApiContext, jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
 const READ = COMPLIANCE_READ;
@@ -51,6 +51,7 @@ const RELEASE_SCHEMA = {
     origin: { type: 'string', enum: ['lifecycle', 'declared'] },
     releaseId: { type: 'string' },
     releasedAt: { type: 'string', format: 'date-time' },
+    sbom: { type: 'object', description: 'the SBOM imported for this release: format, version, component count, source, digest, when' },
   },
 };
 
@@ -135,7 +136,8 @@ function productRoutes(ctx: ApiContext) {
       method: 'GET',
       url: '/products/:model/releases',
       roles: READ,
-      summary: "A product's releases: lifecycle ones by sequence number, then declared ones",
+      summary:
+        "A product's releases: lifecycle ones by sequence number, then declared ones, each with its SBOM's record when one was imported",
       schema: { params: ModelParams },
       openapi: {
         responses: {
@@ -149,7 +151,14 @@ function productRoutes(ctx: ApiContext) {
       async handler(request) {
         const s = productsOf(ctx);
         await productCall(() => s.get(request.params.model));
-        return { items: (await s.releases(request.params.model)).map(releaseView) };
+        const [releases, sboms] = await Promise.all([s.releases(request.params.model), s.releaseSboms(request.params.model)]);
+        const sbomOf = new Map(sboms.map((b) => [b.version, sbomInfoView(b)]));
+        return {
+          items: releases.map((r) => {
+            const sbom = sbomOf.get(r.version);
+            return { ...releaseView(r), ...(sbom === undefined ? {} : { sbom }) };
+          }),
+        };
       },
     }),
     route({

@@ -108,6 +108,18 @@ describe('management API: products, SBOMs, vulnerabilities', () => {
     );
     assert.equal(imported.statusCode, 201, imported.body);
     assert.equal(imported.json().source, 'bom.cdx.json');
+    const withSbom = (await call('GET', '/products/cam-1/releases', auditor)).json().items;
+    assert.deepEqual(
+      withSbom.map((r: { version: string; sbom?: { source: string; componentCount: number } }) => [
+        r.version,
+        r.sbom?.source,
+        r.sbom?.componentCount,
+      ]),
+      [
+        ['1.0', 'bom.cdx.json', 1],
+        ['0.9', undefined, undefined],
+      ],
+    );
     const back = await call('GET', '/products/cam-1/releases/1.0/sbom', auditor);
     assert.equal(back.headers['content-type'], 'application/vnd.cyclonedx+json');
     assert.deepEqual(new Uint8Array(back.rawPayload), doc);
