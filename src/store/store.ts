@@ -13,6 +13,7 @@ import type { IntentQuarantineRepository } from './intent-quarantine-repository.
 import type { IntentViolationRepository } from './intent-violation-repository.ts';
 import type { KeyRepository } from './key-repository.ts';
 import type { MudFileRepository } from './mud-file-repository.ts';
+import type { OnboardingStatsRepository } from './onboarding-stats-repository.ts';
 import type { PayloadRepository } from './payload-repository.ts';
 import type { ProductRepository } from './product-repository.ts';
 import type { ReleaseRepository } from './release-repository.ts';
@@ -64,6 +65,7 @@ export interface Repositories {
   vulnerabilities: VulnerabilityRepository;
   assessments: AssessmentRepository;
   evidenceRecords: EvidenceRecordRepository;
+  onboardingStats: OnboardingStatsRepository;
 }
 
 /**

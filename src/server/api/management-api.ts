@@ -20,6 +20,7 @@ import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
 import { meRoutes } from './me.ts';
 import { mudFileRoutes } from './mud-files.ts';
+import { onboardingStatsRoutes } from './onboarding-stats.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
 import { ownerRendezvousRoutes } from './owner-rendezvous.ts';
 import { ownerResaleRoutes } from './owner-resale.ts';
@@ -73,6 +74,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...assessmentRoutes(ctx),
     ...assessmentReportRoutes(ctx),
     ...productEvidenceRoutes(ctx),
+    ...onboardingStatsRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {
