@@ -2,6 +2,8 @@
 import { Redirect, Route, Switch } from 'wouter';
 import { FleetPage } from './pages/fleet/FleetPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
+import { OnboardingPage } from './pages/onboarding/OnboardingPage.tsx';
+import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 
 export function Routes() {
   return (
@@ -13,6 +15,8 @@ export function Routes() {
         <Redirect to="/fleet" />
       </Route>
       <Route path="/fleet" component={FleetPage} />
+      <Route path="/onboarding" component={OnboardingPage} />
+      <Route path="/settings" component={SettingsPage} />
       <Route component={NotFound} />
     </Switch>
   );
