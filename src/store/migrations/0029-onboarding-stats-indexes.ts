@@ -8,7 +8,7 @@ import type { Kysely, Migration } from 'kysely';
 export function onboardingStatsIndexes(): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.createIndex('vouchers_side_state').on('vouchers').columns(['side', 'state']).execute();
+      await db.schema.createIndex('vouchers_side_state').on('vouchers').columns(['side', 'state', 'guid']).execute();
       await db.schema.createIndex('devices_onboarded_at').on('devices').column('onboarded_at').execute();
       await db.schema.createIndex('devices_activated_at').on('devices').column('activated_at').execute();
       await db.schema.createIndex('rendezvous_expires_at').on('rendezvous').column('expires_at').execute();
