@@ -3,7 +3,7 @@
  * what will happen, may give a reason, and confirms or cancels. Uses the native <dialog>, which
  * keeps focus inside and closes on Escape.
  */
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 
 export interface ConfirmProps {
   open: boolean;
@@ -18,6 +18,8 @@ export interface ConfirmProps {
 
 export function Confirm(p: ConfirmProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several dialogs may share a page: each names itself by an id of its own.
+  const id = useId();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -49,14 +51,14 @@ export function Confirm(p: ConfirmProps) {
   }
 
   return (
-    <dialog ref={ref} onClose={p.onClose} aria-labelledby="confirm-title">
+    <dialog ref={ref} onClose={p.onClose} aria-labelledby={`${id}-title`}>
       <form onSubmit={submit} noValidate>
-        <h2 id="confirm-title">{p.title}</h2>
+        <h2 id={`${id}-title`}>{p.title}</h2>
         <p>{p.message}</p>
         {p.reason === true && (
           <>
-            <label htmlFor="confirm-reason">Reason</label>
-            <input id="confirm-reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+            <label htmlFor={`${id}-reason`}>Reason</label>
+            <input id={`${id}-reason`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
           </>
         )}
         {error !== undefined && (
