@@ -128,7 +128,7 @@ describe('console onboarding and settings pages in headless Chromium', { skip },
     assert.deepEqual(problems, []);
   });
 
-  it('refuses a bad TO2 address with the server’s problem, then saves a good one', async () => {
+  it('refuses a bad TO2 address and rendezvous policy with the server’s problem, then saves good ones', async () => {
     const { page, problems } = await watchedPage(browser);
     await logIn(page, server.url, server.token);
     await page.goto(`${server.url}/settings`);
@@ -153,6 +153,30 @@ describe('console onboarding and settings pages in headless Chromium', { skip },
     assert.equal(await form.getByRole('alert').count(), 0);
     const stored = await getJson<{ addresses: unknown[]; source: string }>(server, '/owner/to2-address');
     assert.deepEqual(stored, { addresses: [{ dns: 'owner.example.com', port: 8443, protocol: 'https' }], source: 'setting' });
+
+    // The rendezvous policy, edited as JSON: not JSON is caught before sending, a bad mode by the server.
+    const policy = page.getByRole('form', { name: 'Rendezvous policy' });
+    const text = policy.getByLabel('Rendezvous policy (JSON)');
+    await text.fill('{ "mode": ');
+    await policy.getByRole('button', { name: 'Save rendezvous policy' }).click();
+    await policy.getByRole('alert').filter({ hasText: 'This is not JSON' }).waitFor();
+    await text.fill('{ "mode": "sometimes" }');
+    await policy.getByRole('button', { name: 'Save rendezvous policy' }).click();
+    const refused = policy.getByRole('alert').filter({ hasText: 'Refused.' });
+    await refused.waitFor();
+    assert.match((await refused.textContent()) ?? '', /mode/);
+    await text.fill('{ "mode": "open" }');
+    await policy.getByRole('button', { name: 'Save rendezvous policy' }).click();
+    await policy.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.equal((await getJson<{ mode: string; source: string }>(server, '/rendezvous/policy')).source, 'stored');
+    await policy.getByRole('button', { name: 'Use the default' }).click();
+    await page
+      .getByRole('dialog', { name: /Forget the stored rendezvous policy/ })
+      .getByRole('button', { name: 'Use the default' })
+      .click();
+    await policy.getByText("the server's default").waitFor();
+    assert.equal((await getJson<{ source: string }>(server, '/rendezvous/policy')).source, 'default');
+    // The only console messages are the browser's own notes of the refused (400) answers.
     assert.deepEqual(
       problems.filter((p) => !p.includes('status of 400')),
       [],

@@ -51,6 +51,7 @@ export async function checkSettingsPage(page: Page, server: ConsoleServer): Prom
   const tokens = page.getByRole('table', { name: 'API tokens' });
   await tokens.waitFor();
   assert.ok((await tokens.getByRole('row').count()) >= 2, 'the token list has a row');
+  assert.equal(await tokens.getByText('this session').count(), 1, 'the token in use is marked, not offered for revocation');
   await page.getByRole('form', { name: 'New API token' }).waitFor();
   await page.getByLabel('IP address or DNS name').first().waitFor();
   await page.getByLabel('Rendezvous info (JSON)').waitFor();

@@ -2,6 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api/client.ts';
+import { useSession } from '../../auth/session.tsx';
 import { Confirm } from '../../components/Confirm.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Pager } from '../../components/Pager.tsx';
@@ -21,6 +22,7 @@ interface Token {
 
 export function Tokens() {
   const client = useQueryClient();
+  const { me } = useSession();
   const list = usePagedList<Token>('/tokens', {}, { pageSize: 20, refetchMs: 5000 });
   const [revoking, setRevoking] = useState<Token | undefined>(undefined);
   const refresh = () => client.invalidateQueries({ queryKey: ['/tokens'] });
@@ -58,10 +60,14 @@ export function Tokens() {
                   {t.revokedAt === undefined ? <span className="badge good">live</span> : <span className="badge muted">revoked</span>}
                 </td>
                 <td>
-                  {t.revokedAt === undefined && (
-                    <button type="button" className="danger" onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name}`}>
-                      Revoke
-                    </button>
+                  {t.id === me?.id ? (
+                    <span className="muted">this session</span>
+                  ) : (
+                    t.revokedAt === undefined && (
+                      <button type="button" className="danger" onClick={() => setRevoking(t)} aria-label={`Revoke ${t.name}`}>
+                        Revoke
+                      </button>
+                    )
                   )}
                 </td>
               </tr>
