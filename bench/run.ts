@@ -34,6 +34,7 @@ import { mudSignatureBench } from './mud-signature.ts';
 import { onboardingBench } from './onboarding.ts';
 import { onboardingCryptoFloor } from './onboarding-floor.ts';
 import { onboardingStatementsBench } from './onboarding-statements.ts';
+import { onboardingStatsBench } from './onboarding-stats.ts';
 import { releasePayloadsBench } from './release-payloads.ts';
 import { sbomMatchBench } from './sbom-match.ts';
 import { serverRssBench } from './server-rss.ts';
@@ -72,6 +73,7 @@ const KNOWN = [
   'store-query',
   'sbom-match',
   'assess-fleet',
+  'onboarding-stats',
 ] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
@@ -121,4 +123,5 @@ if (wanted('store-query')) doc.storeQuery = await storeQueryBench(seconds);
 if (wanted('sbom-match')) doc.sbomMatch = await sbomMatchBench();
 if (wanted('assess-fleet')) doc.assessFleet = await assessFleetBench(args);
 if (wanted('interop')) doc.interop = await interopBench(args);
+if (wanted('onboarding-stats')) doc.onboardingStats = await onboardingStatsBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

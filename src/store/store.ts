@@ -14,6 +14,7 @@ import type { IntentStatsRepository } from './intent-stats-repository.ts';
 import type { IntentViolationRepository } from './intent-violation-repository.ts';
 import type { KeyRepository } from './key-repository.ts';
 import type { MudFileRepository } from './mud-file-repository.ts';
+import type { OnboardingStatsRepository } from './onboarding-stats-repository.ts';
 import type { PayloadRepository } from './payload-repository.ts';
 import type { ProductRepository } from './product-repository.ts';
 import type { ReleaseRepository } from './release-repository.ts';
@@ -66,6 +67,7 @@ export interface Repositories {
   vulnerabilities: VulnerabilityRepository;
   assessments: AssessmentRepository;
   evidenceRecords: EvidenceRecordRepository;
+  onboardingStats: OnboardingStatsRepository;
 }
 
 /**

@@ -9,6 +9,8 @@ import { IntentPage } from './pages/intent/IntentPage.tsx';
 import { MudFilePage } from './pages/intent/MudFilePage.tsx';
 import { ViolationPage } from './pages/intent/ViolationPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
+import { OnboardingPage } from './pages/onboarding/OnboardingPage.tsx';
+import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 import { CampaignPage } from './pages/updates/CampaignPage.tsx';
 import { UpdatesPage } from './pages/updates/UpdatesPage.tsx';
 
@@ -31,6 +33,8 @@ export function Routes() {
       <Route path="/compliance" component={CompliancePage} />
       <Route path="/compliance/products/:model" component={ProductPage} />
       <Route path="/compliance/assessments/:id" component={AssessmentPage} />
+      <Route path="/onboarding" component={OnboardingPage} />
+      <Route path="/settings" component={SettingsPage} />
       <Route component={NotFound} />
     </Switch>
   );

@@ -23,6 +23,7 @@ import { manufacturerRvInfoRoutes } from './manufacturer-rv-info.ts';
 import { manufacturerVoucherRoutes } from './manufacturer-vouchers.ts';
 import { meRoutes } from './me.ts';
 import { mudFileRoutes } from './mud-files.ts';
+import { onboardingStatsRoutes } from './onboarding-stats.ts';
 import { API_PREFIX, openApiDocument } from './openapi.ts';
 import { ownerRendezvousRoutes } from './owner-rendezvous.ts';
 import { ownerResaleRoutes } from './owner-resale.ts';
@@ -79,6 +80,7 @@ export function apiRoutes(ctx: ApiContext): ApiRoute[] {
     ...productEvidenceRoutes(ctx),
     ...demoRoutes(ctx),
     ...deviceDetailRoutes(ctx),
+    ...onboardingStatsRoutes(ctx),
   ];
   let document: Record<string, unknown> | undefined;
   const self: ApiRoute = {

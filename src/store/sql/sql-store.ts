@@ -25,6 +25,7 @@ import { sqlIntentViolationRepository } from './intent-violation-repository.ts';
 import { checkKek } from './kek-check.ts';
 import { sqlKeyRepository } from './key-repository.ts';
 import { sqlMudFileRepository } from './mud-file-repository.ts';
+import { sqlOnboardingStatsRepository } from './onboarding-stats-repository.ts';
 import { sqlPayloadRepository } from './payload-repository.ts';
 import { preparedQueries } from './prepared-queries.ts';
 import { sqlProductRepository } from './product-repository.ts';
@@ -74,6 +75,7 @@ function repositories(ctx: SqlContext): Repositories {
     vulnerabilities: sqlVulnerabilityRepository(ctx),
     assessments: sqlAssessmentRepository(ctx),
     evidenceRecords: sqlEvidenceRecordRepository(ctx),
+    onboardingStats: sqlOnboardingStatsRepository(ctx),
   };
 }
 
