@@ -125,6 +125,8 @@ describe('intent pages in headless Chromium', { skip }, () => {
   it('opens a violation with its flow, ACL, times, count and device', async () => {
     problems.length = 0;
     await checkViolationOpens(page, server);
+    // The facts fill in as the violation and its device load.
+    await page.locator('dl.facts').filter({ hasText: 'noisy lamp' }).waitFor();
     const facts = (await page.locator('dl.facts').textContent()) ?? '';
     assert.ok(facts.includes(NOISY) && facts.includes('203.0.113.9') && facts.includes('default-deny'), facts);
     assert.ok(facts.includes('noisy lamp'), 'the device is named');

@@ -1,5 +1,5 @@
 /** The console's pages in the navigation, each with the roles that may open it (admin opens every page). */
-import type { Role } from './api/me.ts';
+import { allows, type Me, type Role } from './api/me.ts';
 
 export interface NavItem {
   path: string;
@@ -15,3 +15,8 @@ export const NAV: readonly NavItem[] = [
   { path: '/compliance', label: 'Compliance', roles: ['manufacturer', 'owner', 'auditor'] },
   { path: '/settings', label: 'Settings', roles: ['admin', 'manufacturer', 'owner', 'rendezvous'] },
 ];
+
+/** The first page the token may open: where log-in and / lead. */
+export function homePath(me: Me | undefined): string {
+  return NAV.find((n) => allows(me, n.roles))?.path ?? '/settings';
+}

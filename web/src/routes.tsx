@@ -1,5 +1,7 @@
 /** Which page each path opens. Pages the token's roles may not open are not offered in the navigation. */
 import { Redirect, Route, Switch } from 'wouter';
+import { useSession } from './auth/session.tsx';
+import { homePath } from './nav.ts';
 import { AssessmentPage } from './pages/compliance/AssessmentPage.tsx';
 import { CompliancePage } from './pages/compliance/CompliancePage.tsx';
 import { ProductPage } from './pages/compliance/ProductPage.tsx';
@@ -15,13 +17,14 @@ import { CampaignPage } from './pages/updates/CampaignPage.tsx';
 import { UpdatesPage } from './pages/updates/UpdatesPage.tsx';
 
 export function Routes() {
+  const home = homePath(useSession().me);
   return (
     <Switch>
       <Route path="/">
-        <Redirect to="/fleet" />
+        <Redirect to={home} />
       </Route>
       <Route path="/login">
-        <Redirect to="/fleet" />
+        <Redirect to={home} />
       </Route>
       <Route path="/fleet" component={FleetPage} />
       <Route path="/updates" component={UpdatesPage} />

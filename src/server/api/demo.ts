@@ -1,8 +1,8 @@
 /**
  * `GET /api/v1/demo`: what `iotopia up --demo` seeded and whether it is done, for a page that says
- * so. Read-only, for any token. A server that is not a demo answers 404.
+ * so. Read-only, for any token. A server that is not a demo answers `{ demo: false }`, so that
+ * the console can ask every server without a refused request.
  */
-import { ApiProblem } from './problem.ts';
 import { jsonResponse, type RouteFactory, route } from './route.ts';
 
 /** How the demo's MUD files are enforced: by this host's nftables, or judged on simulated flows only. */
@@ -27,9 +27,9 @@ export interface DemoStatusSource {
 
 const DEMO_SCHEMA = {
   type: 'object',
-  required: ['demo', 'intentMode', 'phase', 'counts'],
+  required: ['demo'],
   properties: {
-    demo: { type: 'boolean', const: true },
+    demo: { type: 'boolean', description: 'false on a server that is not a demo, which sends nothing else' },
     intentMode: { type: 'string', enum: ['simulated', 'enforced'] },
     phase: { type: 'string', enum: ['seeding', 'ready'] },
     step: { type: 'string' },
@@ -46,7 +46,7 @@ export const demoRoutes: RouteFactory = (ctx) => [
     summary: 'The demo: whether it is seeding or ready, how intent runs, and what it made',
     openapi: { responses: { 200: jsonResponse('the demo state', DEMO_SCHEMA) } },
     async handler() {
-      if (ctx.demo === undefined) throw new ApiProblem(404, 'ERR_API_NOT_FOUND', 'this server is not a demo (iotopia up --demo)');
+      if (ctx.demo === undefined) return { demo: false };
       return ctx.demo.view();
     },
   }),

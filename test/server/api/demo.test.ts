@@ -1,4 +1,4 @@
-/** GET /api/v1/demo: any token reads the demo's state; a server that is not a demo answers 404. */
+/** GET /api/v1/demo: any token reads the demo's state; a server that is not a demo says so. */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,9 +46,9 @@ describe('GET /api/v1/demo', () => {
     assert.equal((await get(demoApp)).statusCode, 401);
   });
 
-  test('answers 404 on a server that is not a demo', async () => {
+  test('answers { demo: false } and nothing else on a server that is not a demo', async () => {
     const r = await get(plainApp, auditor);
-    assert.equal(r.statusCode, 404);
-    assert.equal(r.json().code, 'ERR_API_NOT_FOUND');
+    assert.equal(r.statusCode, 200);
+    assert.deepEqual(r.json(), { demo: false });
   });
 });

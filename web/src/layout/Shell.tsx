@@ -4,6 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { allows } from '../api/me.ts';
 import { useSession } from '../auth/session.tsx';
 import { NAV } from '../nav.ts';
+import { DemoBanner } from './DemoBanner.tsx';
 
 export function Shell({ children }: { children: ReactNode }) {
   const { me, logOut } = useSession();
@@ -34,6 +35,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
+        <DemoBanner />
         {children}
       </main>
     </div>
