@@ -13,10 +13,10 @@ import type { Platform } from '../../server/platform/platform.ts';
 import { type DemoApi, demoApi } from './api.ts';
 import { DEMO_MODELS, deviceLink, RELEASE_MODEL, ROGUE_MODEL } from './models.ts';
 import type { DemoMudSigner } from './mud-signer.ts';
-import { assessProduct, createProducts, matchedVulnerabilities } from './seed-compliance.ts';
+import { assessProduct, createProducts, importSbom, matchedVulnerabilities } from './seed-compliance.ts';
 import { type DemoDevice, seedFleet } from './seed-fleet.ts';
 import { publishMudFiles, registerIntentDevices } from './seed-intent.ts';
-import { failInstallPercent, failureSeed, pausedCampaign, startRelease } from './seed-lifecycle.ts';
+import { failInstallPercent, failureSeed, pausedCampaign, RELEASE, startRelease } from './seed-lifecycle.ts';
 import type { DemoStatus } from './status.ts';
 import { type DemoTraffic, demoTraffic } from './traffic.ts';
 
@@ -164,6 +164,9 @@ async function seedRelease(o: DemoOptions, s: State): Promise<void> {
   const seed = failureSeed(targets);
   s.fleet = startFleet(o, s, SEEDING_POLL_MS, seed);
   const id = await startRelease(s.api, RELEASE_MODEL, targets);
+  // A release ships with its SBOM: the product's current release then has open vulnerabilities to show.
+  const model = DEMO_MODELS.find((m) => m.model === RELEASE_MODEL);
+  if (model !== undefined) await importSbom(s.api, model, RELEASE.version, new Date());
   o.status.set('releases', 1);
   o.status.set('campaigns', 1);
   const c = await pausedCampaign(s.api, id, 40_000, s.abort.signal);

@@ -81,15 +81,20 @@ export async function createProducts(api: DemoApi, models: readonly DemoModel[],
       processesPersonalData: m.model === 'demo-camera',
     });
     await api('POST', `/products/${m.model}/releases`, { version: DECLARED_VERSION });
-    const sbom = new TextEncoder().encode(JSON.stringify(sbomOf(m, DECLARED_VERSION, now)));
-    await api(
-      'PUT',
-      `/products/${m.model}/releases/${DECLARED_VERSION}/sbom?source=${m.model}-${DECLARED_VERSION}.cdx.json`,
-      sbom,
-      'application/vnd.cyclonedx+json',
-    );
+    await importSbom(api, m, DECLARED_VERSION, now);
   }
   await api('POST', '/vulnerabilities?source=demo-osv.json', osvRecords(now));
+}
+
+/** Imports the SBOM of a release of the model (declared here, or made by the lifecycle pillar). */
+export async function importSbom(api: DemoApi, m: DemoModel, version: string, now: Date): Promise<void> {
+  const sbom = new TextEncoder().encode(JSON.stringify(sbomOf(m, version, now)));
+  await api(
+    'PUT',
+    `/products/${m.model}/releases/${version}/sbom?source=${m.model}-${version}.cdx.json`,
+    sbom,
+    'application/vnd.cyclonedx+json',
+  );
 }
 
 /** The vulnerabilities matched to a model's declared release. */

@@ -25,7 +25,7 @@ export async function checkProductsPage(page: Page, server: ConsoleServer): Prom
   const href = await rows.first().getByRole('link').getAttribute('href');
   assert.match(href ?? '', /^\/compliance\/products\/[^/]+$/);
   // The per-row reads have answered: no cell still waits.
-  await page.waitForFunction("![...document.querySelectorAll('table.data tbody td')].some((td) => td.textContent === '…')");
+  await page.locator('table.data tbody td').filter({ hasText: /^…$/ }).first().waitFor({ state: 'detached' });
   assert.deepEqual(await seriousViolations(page), []);
 }
 
