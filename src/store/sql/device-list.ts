@@ -101,7 +101,10 @@ export function deviceListQuery(db: Kysely<Database>, page: DeviceListRequest, o
     q =
       order.key === 'guid'
         ? q.where('guid', order.desc ? '<' : '>', after.guid)
-        : q.where(sql<SqlBool>`(${key}, guid) ${op} (${after.value}, ${after.guid})`);
+        : // key <= v and (key < v or guid < g): the first term is a range on the order's index.
+          q.where(
+            sql<SqlBool>`${key} ${sql.raw(order.desc ? '<=' : '>=')} ${after.value} and (${key} ${op} ${after.value} or guid ${op} ${after.guid})`,
+          );
   }
   const direction = sql.raw(order.desc ? 'desc' : 'asc');
   if (order.key !== 'guid') q = q.orderBy(sql`${key} ${direction}`);
