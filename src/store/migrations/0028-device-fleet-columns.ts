@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../schema.ts';
-import { FLEET_INDEXES, fleetRefresh } from '../sql/device-fleet-columns.ts';
+import { FLEET_INDEXES, FLEET_STATE_LAST_SEEN_INDEX, fleetRefresh } from '../sql/device-fleet-columns.ts';
 
 /** The tables whose rows the fleet columns copy from, each keyed by a device GUID in `guid`. */
 const SOURCES = ['vouchers', 'device_config', 'device_installed', 'intent_devices'];
@@ -56,6 +56,7 @@ export function deviceFleetColumns(dialect: Dialect): Migration {
       for (const column of ['fleet_model', 'fleet_firmware', 'intent_state'])
         await db.schema.alterTable('devices').addColumn(column, 'text').execute();
       for (const [name, key] of FLEET_INDEXES) await sql.raw(`CREATE INDEX ${name} ON devices ((${key}), guid)`).execute(db);
+      await sql.raw(FLEET_STATE_LAST_SEEN_INDEX).execute(db);
       if (dialect === 'postgres') await postgresTriggers(db);
       else await sqliteTriggers(db);
       await sql.raw(fleetRefresh(dialect, 'true')).execute(db);

@@ -26,6 +26,9 @@ export const FLEET_INDEXES: readonly [string, string][] = [
   ['devices_fleet_intent', FLEET_INTENT_KEY],
 ];
 
+/** The common filtered order, the devices of one state by last contact: (state, key, guid). */
+export const FLEET_STATE_LAST_SEEN_INDEX = `CREATE INDEX devices_fleet_state_last_seen ON devices (state, (${FLEET_SORT_KEYS.lastSeen}), guid)`;
+
 /** The model a device reports in its configuration, when a non-empty string (lifecycle/device-profile.ts). */
 const REPORTED_MODEL = {
   sqlite: `CASE WHEN json_valid(c.config) AND json_type(c.config, '$.model') = 'text' THEN nullif(json_extract(c.config, '$.model'), '') END`,

@@ -80,6 +80,7 @@ function searchOf(eb: Where, text: string): Expression<SqlBool> {
 /** The filters of `page` that need more than a column compared with a value. */
 function filtersOf(eb: Where, page: DeviceListRequest): Expression<SqlBool>[] {
   const out: Expression<SqlBool>[] = [];
+  if (page.state !== undefined) out.push(eb('state', '=', page.state));
   if (page.model !== undefined) out.push(sql<SqlBool>`${sql.raw(FLEET_SORT_KEYS.model)} = ${page.model}`);
   if (page.firmware !== undefined) out.push(sql<SqlBool>`${sql.raw(FLEET_SORT_KEYS.firmware)} = ${page.firmware}`);
   if (page.intent !== undefined) out.push(sql<SqlBool>`${sql.raw(FLEET_INTENT_KEY)} = ${page.intent === 'none' ? '' : page.intent}`);

@@ -208,7 +208,6 @@ export function sqlDeviceRepository({ db, clock, prepared }: SqlContext): Device
       const limit = pageLimit(page);
       const order = listOrder(page.sort);
       let q = deviceListQuery(db, page, order, limit);
-      if (page.state !== undefined) q = q.where('state', '=', page.state);
       const before = page.seenBefore?.getTime();
       if (before !== undefined) q = q.where((w) => w.or([w('last_seen_at', 'is', null), w('last_seen_at', '<', before)]));
       if (page.seenSince !== undefined) q = q.where('last_seen_at', '>=', page.seenSince.getTime());
