@@ -12,6 +12,8 @@
  * Go peers) runs only when named: `npm run bench -- interop --count N --concurrency C`.
  * `assess-fleet` builds a fleet of `--devices N` devices (default 10,000) and assesses it `--runs R`
  * times (default 5) for the EU market and for EN 303 645 (bench/assess-fleet.ts).
+ * `console-fleet` fills a fresh `iotopia up` with `--devices N` devices (default 100,000) and times
+ * a page of the fleet table and the fleet page's time to interactive in Chromium (bench/console-fleet.ts).
  */
 import { artifactDownloadBench } from './artifact-download.ts';
 import { assessFleetBench } from './assess-fleet.ts';
@@ -19,6 +21,7 @@ import { campaignActionsBench } from './campaign-actions.ts';
 import { campaignPlanBench } from './campaign-plan.ts';
 import { campaignTickBench } from './campaign-tick.ts';
 import { cborBench } from './cbor.ts';
+import { consoleFleetBench } from './console-fleet.ts';
 import { coseBench } from './cose.ts';
 import { devicePollBench } from './device-poll.ts';
 import { fdoBench } from './fdo.ts';
@@ -74,6 +77,7 @@ const KNOWN = [
   'sbom-match',
   'assess-fleet',
   'onboarding-stats',
+  'console-fleet',
 ] as const;
 const args = process.argv.slice(2);
 const names: string[] = [];
@@ -122,6 +126,7 @@ if (wanted('artifact-download')) doc.artifactDownload = await artifactDownloadBe
 if (wanted('store-query')) doc.storeQuery = await storeQueryBench(seconds);
 if (wanted('sbom-match')) doc.sbomMatch = await sbomMatchBench();
 if (wanted('assess-fleet')) doc.assessFleet = await assessFleetBench(args);
+if (wanted('console-fleet')) doc.consoleFleet = await consoleFleetBench(args);
 if (wanted('interop')) doc.interop = await interopBench(args);
 if (wanted('onboarding-stats')) doc.onboardingStats = await onboardingStatsBench(args);
 process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -47,6 +47,14 @@ export interface DeviceRecord {
   /** When it last reached the device API (recorded at most once a minute) and from where. */
   lastSeenAt?: Date;
   lastSeenAddress?: string;
+  /**
+   * What the device list sorts and filters by (kept with the pillars' writes): the model (its
+   * voucher's DeviceInfo, what DI recorded, else the model it reports), the firmware version a verified SUIT report
+   * proved installed, and the intent pillar's enforcement state for it (a quarantine first).
+   */
+  fleetModel?: string;
+  fleetFirmware?: string;
+  intentState?: string;
 }
 
 /** One sighting of a device on the device API. */
@@ -76,12 +84,33 @@ export interface DeviceGuidLink {
   createdAt: Date;
 }
 
+/** The orders of a device list: by a key, then by GUID; `-` before the key reverses both. */
+export const DEVICE_SORT_KEYS = ['lastSeen', 'guid', 'state', 'model', 'firmware'] as const;
+export type DeviceSortKey = (typeof DEVICE_SORT_KEYS)[number];
+export type DeviceSort = DeviceSortKey | `-${DeviceSortKey}`;
+export const DEVICE_SORTS: readonly DeviceSort[] = DEVICE_SORT_KEYS.flatMap((k) => [k, `-${k}` as const]);
+
+/** The longest search text a device list takes. */
+export const MAX_DEVICE_SEARCH = 64;
+
 export interface DeviceListRequest extends PageRequest {
   state?: DeviceState;
   tag?: string;
   group?: string;
   seenBefore?: Date;
   seenSince?: Date;
+  /**
+   * Search: a GUID or its start (hex, dashes ignored) matching the device's GUID or the one TO2 gave
+   * it, a part of its model (case ignored for ASCII letters), or one of its tags or groups exactly.
+   */
+  q?: string;
+  /** Exactly this fleet model / firmware version. */
+  model?: string;
+  firmware?: string;
+  /** This intent state, or `none` for devices the intent pillar does not know. */
+  intent?: string;
+  /** Default `guid`; the page cursor belongs to its order. */
+  sort?: DeviceSort;
 }
 
 export interface DeviceRepository {
@@ -115,8 +144,10 @@ export interface DeviceRepository {
    */
   recordSightings(sightings: readonly DeviceSighting[]): Promise<void>;
   /**
-   * In GUID order; `state`, `tag` and `group` filter, `seenBefore` keeps devices last seen before
-   * it or never, `seenSince` those seen at it or later (all must hold).
+   * In GUID order, or in `sort`'s (a key then the GUID; unknown values sort as the lowest: never
+   * seen, no model, no firmware); `state`, `tag`, `group`, `model`, `firmware`, `intent` and `q`
+   * filter, `seenBefore` keeps devices last seen before it or never, `seenSince` those seen at it or
+   * later (all must hold). A cursor from another order is refused (ERR_STORE_CURSOR).
    */
   list(page?: DeviceListRequest): Promise<Page<DeviceRecord>>;
 }

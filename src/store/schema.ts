@@ -37,6 +37,10 @@ export interface DevicesTable {
   /** From 0020. */
   last_seen_at: ColumnType<number | string | null, number | null | undefined, number | null>;
   last_seen_address: ColumnType<string | null, string | null | undefined, string | null>;
+  /** From 0028, kept by triggers (sql/device-fleet-columns.ts): what the device list sorts and filters by. */
+  fleet_model: ColumnType<string | null, string | null | undefined, string | null>;
+  fleet_firmware: ColumnType<string | null, string | null | undefined, string | null>;
+  intent_state: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DeviceLabelsTable {

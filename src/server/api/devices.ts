@@ -12,7 +12,15 @@ import { guidFromText, guidToHex } from '../../fdo/types/guid.ts';
 import { type DeviceFirmware, deviceProfile } from '../../lifecycle/device-profile.ts';
 import { DEVICE_STATES } from '../../lifecycle/device-states.ts';
 import { type DeviceRegistry, deviceRegistry, MAX_REASON_LENGTH, OPERATOR_STATES } from '../../lifecycle/registry.ts';
-import { DEVICE_LABEL, type DeviceLabelKind, type DeviceRecord, MAX_DEVICE_LABELS } from '../../store/device-repository.ts';
+import {
+  DEVICE_LABEL,
+  DEVICE_SORTS,
+  type DeviceLabelKind,
+  type DeviceRecord,
+  MAX_DEVICE_LABELS,
+  MAX_DEVICE_SEARCH,
+} from '../../store/device-repository.ts';
+import { INTENT_ENFORCEMENT_STATES } from '../../store/intent-device-repository.ts';
 import { actorOf } from './auth.ts';
 import { guidParam } from './guid-param.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
@@ -85,6 +93,8 @@ async function deviceView(ctx: ApiContext, d: DeviceRecord) {
     ...(d.lastSeenAt === undefined ? {} : { lastSeenAt: d.lastSeenAt.toISOString() }),
     ...(d.lastSeenAddress === undefined ? {} : { lastSeenAddress: d.lastSeenAddress }),
     ...(product === undefined ? {} : { product }),
+    ...(d.fleetModel === undefined ? {} : { fleetModel: d.fleetModel }),
+    ...(d.intentState === undefined ? {} : { intentState: d.intentState }),
   };
 }
 
@@ -157,6 +167,15 @@ export const DEVICE_SCHEMA = {
     },
     lastSeenAddress: { type: 'string', description: 'the address it last reached the device API from' },
     product: PRODUCT_SCHEMA,
+    fleetModel: {
+      type: 'string',
+      description: "the model the device list filters and sorts by: its voucher's DeviceInfo (what DI recorded), else the model it reports",
+    },
+    intentState: {
+      type: 'string',
+      description:
+        "the intent pillar's enforcement state for it (a quarantine first, else its latest intent record); absent when the intent pillar does not know it",
+    },
   },
 };
 
@@ -166,6 +185,20 @@ const DeviceQuery = pageQuery({
   group: Type.Optional(Label),
   seenBefore: Type.Optional(Type.String({ format: 'date-time', description: 'devices last seen before this time, or never' })),
   seenSince: Type.Optional(Type.String({ format: 'date-time', description: 'devices last seen at this time or later' })),
+  q: Type.Optional(
+    Type.String({
+      maxLength: MAX_DEVICE_SEARCH,
+      description: 'a GUID or its start (dashes ignored; the GUID TO2 gave counts too), a part of the model, or a whole tag or group',
+    }),
+  ),
+  model: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'exactly this model (fleetModel)' })),
+  firmware: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'exactly this verified firmware version' })),
+  intent: Type.Optional(Type.Enum([...INTENT_ENFORCEMENT_STATES, 'none'], { description: 'this intent state, or none' })),
+  sort: Type.Optional(
+    Type.Enum(DEVICE_SORTS, {
+      description: 'the order: a key then the GUID, `-` for descending (default guid); the cursor belongs to the order',
+    }),
+  ),
 });
 
 function labelRoute(ctx: ApiContext, kind: DeviceLabelKind) {
@@ -189,14 +222,19 @@ export const deviceRoutes: RouteFactory = (ctx) => [
     method: 'GET',
     url: '/devices',
     roles: ['owner'],
-    summary: 'List devices with their lifecycle state; state, tag, group and last-seen time filter',
+    summary: 'List devices with their lifecycle state; search, state, tag, group, model, firmware, intent and last-seen filters; sorted',
     schema: { querystring: DeviceQuery },
     openapi: {
       responses: { 200: jsonResponse('a page of devices', pageOf('Device')) },
     },
     async handler(request) {
-      const { state, tag, group, seenBefore, seenSince, ...query } = request.query;
+      const { state, tag, group, seenBefore, seenSince, q, model, firmware, intent, sort, ...query } = request.query;
       const filters = {
+        ...(q === undefined ? {} : { q }),
+        ...(model === undefined ? {} : { model }),
+        ...(firmware === undefined ? {} : { firmware }),
+        ...(intent === undefined ? {} : { intent }),
+        ...(sort === undefined ? {} : { sort }),
         ...(state === undefined ? {} : { state }),
         ...(tag === undefined ? {} : { tag }),
         ...(group === undefined ? {} : { group }),

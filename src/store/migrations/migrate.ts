@@ -31,6 +31,7 @@ import { settingsGeneration } from './0023-settings-generation.ts';
 import { products } from './0024-products.ts';
 import { assessments } from './0025-assessments.ts';
 import { voucherDeviceInfoColumn } from './0026-voucher-device-info.ts';
+import { deviceFleetColumns } from './0028-device-fleet-columns.ts';
 import { onboardingStatsIndexes } from './0029-onboarding-stats-indexes.ts';
 
 /** The migrations in order, by name. */
@@ -62,6 +63,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0024-products': products(dialect),
     '0025-assessments': assessments(dialect),
     '0026-voucher-device-info': voucherDeviceInfoColumn(),
+    '0028-device-fleet-columns': deviceFleetColumns(dialect),
     '0029-onboarding-stats-indexes': onboardingStatsIndexes(),
   };
 }

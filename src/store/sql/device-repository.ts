@@ -9,8 +9,9 @@ import {
 } from '../device-repository.ts';
 import { ERR_STORE_NOT_FOUND, StoreError } from '../errors.ts';
 import type { SqlContext } from './context.ts';
+import { deviceListQuery, listOrder, positionKey } from './device-list.ts';
 import { SELECT_DEVICE_WITH_LABELS, UPSERT_DEVICE } from './device-queries.ts';
-import { date, decodeCursor, guidBytes, guidHex, optionalDate, paged, pageLimit } from './rows.ts';
+import { date, guidBytes, guidHex, optionalDate, paged, pageLimit } from './rows.ts';
 
 interface Row {
   guid: string;
@@ -25,6 +26,9 @@ interface Row {
   activated_at: number | string | null;
   last_seen_at: number | string | null;
   last_seen_address: string | null;
+  fleet_model: string | null;
+  fleet_firmware: string | null;
+  intent_state: string | null;
 }
 
 interface Labels {
@@ -53,6 +57,9 @@ function record(r: Row, labels: Labels = NO_LABELS): DeviceRecord {
     ...(r.onboard_address === null ? {} : { onboardAddress: r.onboard_address }),
     ...(lastSeenAt === undefined ? {} : { lastSeenAt }),
     ...(r.last_seen_address === null ? {} : { lastSeenAddress: r.last_seen_address }),
+    ...(r.fleet_model === null ? {} : { fleetModel: r.fleet_model }),
+    ...(r.fleet_firmware === null ? {} : { fleetFirmware: r.fleet_firmware }),
+    ...(r.intent_state === null ? {} : { intentState: r.intent_state }),
   };
 }
 
@@ -197,32 +204,27 @@ export function sqlDeviceRepository({ db, clock, prepared }: SqlContext): Device
           .execute();
       }
     },
-    async list(page) {
+    async list(page = {}) {
       const limit = pageLimit(page);
-      const after = decodeCursor(page?.after);
-      let q = db.selectFrom('devices').selectAll();
-      if (page?.state !== undefined) q = q.where('state', '=', page.state);
-      const before = page?.seenBefore?.getTime();
+      const order = listOrder(page.sort);
+      let q = deviceListQuery(db, page, order, limit);
+      const before = page.seenBefore?.getTime();
       if (before !== undefined) q = q.where((w) => w.or([w('last_seen_at', 'is', null), w('last_seen_at', '<', before)]));
-      if (page?.seenSince !== undefined) q = q.where('last_seen_at', '>=', page.seenSince.getTime());
+      if (page.seenSince !== undefined) q = q.where('last_seen_at', '>=', page.seenSince.getTime());
       for (const [kind, label] of [
-        ['tag', page?.tag],
-        ['group', page?.group],
+        ['tag', page.tag],
+        ['group', page.group],
       ] as const) {
         if (label === undefined) continue;
         q = q.where('guid', 'in', db.selectFrom('device_labels').select('guid').where('kind', '=', kind).where('label', '=', label));
       }
-      if (after !== undefined) q = q.where('guid', '>', after);
-      const rows = await q
-        .orderBy('guid')
-        .limit(limit + 1)
-        .execute();
+      const rows = await q.execute();
       const records = new Map((await withLabels(rows.slice(0, limit))).map((d) => [guidHex(d.guid), d]));
       return paged(
         rows,
         limit,
         (r) => records.get(r.guid) as DeviceRecord,
-        (r) => r.guid,
+        (r) => positionKey(order, r.sort_key, r.guid),
       );
     },
   };
