@@ -12,6 +12,7 @@ import { browserSkip, launchBrowser, logIn, screenshot, seriousViolations, type 
 import { type ConsoleServer, startConsoleServer } from './console-server.ts';
 import { checkAssessmentPage, checkHtmlReport, checkProductsPage } from './pages/compliance-checks.ts';
 import { checkDeviceSections } from './pages/device-checks.ts';
+import { fleetSearchFindsDevice, fleetSortReverses, fleetStateFilterNarrows } from './pages/fleet-checks.ts';
 import { checkIntentOverview, checkMudFileOpens, checkViolationOpens } from './pages/intent-checks.ts';
 import { checkOnboardingPage, checkSettingsPage } from './pages/onboarding-checks.ts';
 import { checkCampaignPage, checkUpdatesPage } from './pages/updates-checks.ts';
@@ -105,7 +106,18 @@ describe('the console over iotopia up --demo, in headless Chromium', { skip }, (
     await pageDone(w, 'fleet');
   });
 
-  it('finds a device and opens it: identity, timeline, intent, updates, compliance', async () => {
+  it('searches, filters and sorts the fleet', async () => {
+    await fleetSortReverses(w.page, server);
+    await fleetStateFilterNarrows(w.page, server);
+    await fleetSearchFindsDevice(w.page, server);
+    assert.deepEqual(w.problems, []);
+  });
+
+  it('finds a device by its GUID and opens it: identity, timeline, intent, updates, compliance', async () => {
+    const found = w.page.getByRole('table').locator('tbody tr th a').first();
+    const guid = ((await found.textContent()) ?? '').trim();
+    await found.click();
+    await w.page.getByRole('heading', { level: 1, name: `Device ${guid}` }).waitFor();
     await checkDeviceSections(w.page, server);
     await pageDone(w, 'device');
   });
