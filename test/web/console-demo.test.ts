@@ -6,6 +6,7 @@
  * errors and no serious or critical axe findings, and is kept as a screenshot.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkip, launchBrowser, logIn, screenshot, seriousViolations, type WatchedPage, watchedPage } from './browser.ts';
@@ -50,6 +51,9 @@ async function pageDone(w: WatchedPage, name: string): Promise<void> {
   assert.deepEqual(await seriousViolations(w.page), []);
   await w.page.mouse.move(0, 0);
   await screenshot(w.page, `demo-${name}`);
+  // `IOTOPIA_DOC_SCREENSHOTS=docs/console/img` refreshes the pictures of docs/console.md.
+  const docs = process.env['IOTOPIA_DOC_SCREENSHOTS'];
+  if (docs !== undefined) await w.page.screenshot({ path: join(docs, `${name}.jpg`), type: 'jpeg', quality: 70 });
   assert.deepEqual(w.problems, []);
 }
 

@@ -175,7 +175,9 @@ describe('the Updates pages in headless Chromium', { skip }, () => {
     assert.equal(await post(server, `/campaigns/${campaignId}/resume`, { reason: 'go on' }), 200);
     await page.locator('.campaign-state').filter({ hasText: 'running' }).waitFor();
     // The browser logs the refused call itself; nothing else went wrong.
-    assert.deepEqual(problems.splice(0), ['error: Failed to load resource: the server responded with a status of 409 (Conflict)']);
+    assert.deepEqual(problems.splice(0), [
+      `error: Failed to load resource: the server responded with a status of 409 (Conflict) (${server.url}/api/v1/campaigns/${campaignId}/pause)`,
+    ]);
   });
 
   it('follows the devices while they update, and lists the failed one with its reason and verified report', async () => {
