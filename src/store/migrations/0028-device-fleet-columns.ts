@@ -2,8 +2,18 @@ import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../schema.ts';
 import { FLEET_INDEXES, FLEET_STATE_LAST_SEEN_INDEX, fleetRefresh } from '../sql/device-fleet-columns.ts';
 
-/** The tables whose rows the fleet columns copy from, each keyed by a device GUID in `guid`. */
-const SOURCES = ['vouchers', 'device_config', 'device_installed', 'intent_devices'];
+/**
+ * The tables whose rows the fleet columns copy from, each keyed by a device GUID in `guid`, with
+ * the columns the copies read: an update of any other column (a voucher's state, its TO0
+ * bookkeeping) leaves the fleet columns as they are and does not fire the trigger, so onboarding
+ * pays for them only when a voucher is written whole.
+ */
+const SOURCES: Record<string, readonly string[]> = {
+  vouchers: ['guid', 'side', 'device_info'],
+  device_config: ['guid', 'config'],
+  device_installed: ['guid', 'version', 'components'],
+  intent_devices: ['guid', 'state', 'updated_at', 'mac'],
+};
 
 const forGuid = (g: string) => `guid = ${g} OR replacement_guid = ${g}`;
 
@@ -16,10 +26,10 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
       RETURN NULL;
     END $$`)
     .execute(db);
-  for (const table of SOURCES)
+  for (const [table, columns] of Object.entries(SOURCES))
     await sql
       .raw(
-        `CREATE TRIGGER ${table}_fleet AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION iotopia_fleet_refresh()`,
+        `CREATE TRIGGER ${table}_fleet AFTER INSERT OR UPDATE OF ${columns.join(', ')} OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION iotopia_fleet_refresh()`,
       )
       .execute(db);
   // A new device, or one TO2 gave another GUID, picks up what is already known of it.
@@ -32,12 +42,12 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
 
 async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
   const body = (where: string) => `BEGIN ${fleetRefresh('sqlite', where)}; END`;
-  for (const table of SOURCES) {
+  for (const [table, columns] of Object.entries(SOURCES)) {
     await sql.raw(`CREATE TRIGGER ${table}_fleet_insert AFTER INSERT ON ${table} ${body(forGuid('NEW.guid'))}`).execute(db);
     await sql.raw(`CREATE TRIGGER ${table}_fleet_delete AFTER DELETE ON ${table} ${body(forGuid('OLD.guid'))}`).execute(db);
     await sql
       .raw(
-        `CREATE TRIGGER ${table}_fleet_update AFTER UPDATE ON ${table} ${body('guid IN (OLD.guid, NEW.guid) OR replacement_guid IN (OLD.guid, NEW.guid)')}`,
+        `CREATE TRIGGER ${table}_fleet_update AFTER UPDATE OF ${columns.join(', ')} ON ${table} ${body('guid IN (OLD.guid, NEW.guid) OR replacement_guid IN (OLD.guid, NEW.guid)')}`,
       )
       .execute(db);
   }
