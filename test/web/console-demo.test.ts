@@ -96,7 +96,8 @@ describe('the console over iotopia up --demo, in headless Chromium', { skip }, (
       campaigns.items.some((c) => c.state === 'paused'),
       'a campaign paused by its failures',
     );
-    assert.equal(seeded.intentMode === 'simulated' || seeded.intentMode === 'enforced', true);
+    // Started without --demo-enforce: nothing may be programmed, and the demo must say so.
+    assert.equal(seeded.intentMode, 'simulated');
   });
 
   it('shows the fleet and says the demo’s intent mode', async () => {
