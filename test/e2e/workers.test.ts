@@ -81,7 +81,9 @@ function workersSuite(name: string, skip: string | false, database: () => string
       mkdirSync(join(dir, 'data'), { mode: 0o700 });
       server = new ServerProcess(join(dir, 'data'), await freePort(), {
         // Info: each worker logs when it serves, with its pid and slot.
-        args: ['--workers', '2', '--log-level', 'info', ...database()],
+        // A short keep-alive: the fleet's pooled connections close between rounds, so new ones
+        // are spread over the workers, the restarted one included.
+        args: ['--workers', '2', '--log-level', 'info', '--keep-alive-timeout', '1', ...database()],
         env: { IOTOPIA_MASTER_KEY: randomBytes(32).toString('hex') },
       });
       await server.start();
@@ -124,6 +126,8 @@ function workersSuite(name: string, skip: string | false, database: () => string
       // The new worker starts its counts at zero: what it shows after this fleet, it served.
       let served = false;
       for (let round = 0; round < 5 && !served; round++) {
+        // Connections to the surviving worker, kept alive by the shared agent, are closed first.
+        await sleep(1500);
         const fleet = await runFleet({ count: 4, concurrency: 4, manufacturer: server.url });
         assert.equal(fleet.succeeded, 4, JSON.stringify(fleet.failures));
         found.afterRestart = await messagesByWorker(server.url);
