@@ -20,6 +20,7 @@ import {
   decodeMembers,
   type EnvelopeDecodeOptions,
   envelopeKeyName,
+  memberPath,
   partsOf,
   readEnvelope,
   type SuitEnvelope,
@@ -90,7 +91,7 @@ export function verifyEnvelope(bytes: Uint8Array, opts: VerifyEnvelopeOptions): 
     const digest = envelope.manifest.severed.get(k);
     if (digest === undefined) return; // decodeMembers already refused this
     const name = manifestKeyName(k);
-    checkWrappedDigest(digest, member.bytes, SEVERABLE_WHAT.get(k) ?? `severable member ${name}`, `envelope.${envelopeKeyName(k)}`);
+    checkWrappedDigest(digest, member.bytes, SEVERABLE_WHAT.get(k) ?? `severable member ${name}`, memberPath(k));
     severableChecked.push(name);
   });
   return { envelope, blocks, severableChecked };

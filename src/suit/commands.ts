@@ -6,8 +6,9 @@ import { encode } from '../codec/cbor.ts';
 import { COMMAND_NAMES, Command } from './constants.ts';
 import { isComponentIndex } from './dependencies.ts';
 import { SuitError } from './errors.ts';
+import { FlatCursor, NOT_FLAT } from './lib/flat-cbor.ts';
 import { asArray, asBytes, asIndex, asInt, asMap, decodeCbor, intKey, malformed, type SuitLimits } from './lib/read.ts';
-import { parametersValue, readParameters, type SuitParameter } from './parameters.ts';
+import { parametersValue, readFlatParameter, readParameters, type SuitParameter } from './parameters.ts';
 
 export type SuitCommandArgument =
   /** SUIT_Reporting_Policy (§8.4.7) of a condition or a plain directive. */
@@ -93,10 +94,64 @@ const POLICY_COMMANDS: ReadonlySet<number> = new Set([
 
 /** Decodes the bytes of a bstr-wrapped SUIT_Command_Sequence. */
 export function decodeSequence(bytes: Uint8Array, path: string, ctx: SequenceContext, depth = 0): SuitCommand[] {
-  return readSequence(decodeCbor(bytes, path, ctx.limits.maxBytes), path, ctx, depth);
+  return readFlatSequence(bytes, ctx, depth) ?? readSequence(decodeCbor(bytes, path, ctx.limits.maxBytes), path, ctx, depth);
 }
 
-function readSequence(v: unknown, path: string, ctx: SequenceContext, depth: number): SuitCommand[] {
+// The path given to the checks of the flat reading: any error there sends the sequence to the general reading.
+const FLAT_PATH = 'command sequence';
+
+/**
+ * The sequence read straight from its bytes, without the generic CBOR values in between, when every
+ * command has one of the common shapes: an integer code with an unsigned integer argument, or
+ * override-parameters (set-parameters) with a map of leaf values. The same checks run on the same
+ * values as in `readSequence`. Undefined for any other shape and on any error: the general reading
+ * then decodes the bytes and accepts or refuses them with its own paths and error codes.
+ */
+function readFlatSequence(bytes: Uint8Array, ctx: SequenceContext, depth: number): SuitCommand[] | undefined {
+  if (depth > ctx.limits.maxSequenceDepth || bytes.length > ctx.limits.maxBytes) return undefined;
+  try {
+    const c = new FlatCursor(bytes);
+    const n = c.container(4);
+    if (n === 0 || n % 2 !== 0 || n / 2 > ctx.limits.maxCommands) return undefined;
+    // Sized once: the count is known from the head.
+    const out = new Array<SuitCommand>(n / 2);
+    for (let i = 0; i < n / 2; i++) {
+      const code = c.int();
+      if (ctx.shared === true && NOT_SHARED.has(code)) return undefined;
+      out[i] = { code, name: commandName(code), argument: flatArgument(c, code, ctx, depth) };
+    }
+    return c.pos === c.end ? out : undefined;
+  } catch (e) {
+    if (e === NOT_FLAT || e instanceof SuitError) return undefined;
+    throw e;
+  }
+}
+
+function flatArgument(c: FlatCursor, code: number, ctx: SequenceContext, depth: number): SuitCommandArgument {
+  const major = c.peekMajor();
+  if (major === 0) {
+    const v = c.head(0);
+    if (POLICY_COMMANDS.has(code)) return { kind: 'policy', policy: v };
+    if (code === Command.directiveSetComponentIndex && isComponentIndex(v, ctx.components, ctx.dependencies))
+      return { kind: 'component-index', index: v };
+    return readArgument(code, v, FLAT_PATH, ctx, depth);
+  }
+  if (major === 5 && (code === Command.directiveOverrideParameters || code === Command.directiveSetParameters)) {
+    const n = c.container(5);
+    const parameters = new Array<SuitParameter>(n);
+    for (let i = 0; i < n; i++) {
+      const key = c.int();
+      // A repeated key is for the general decoder to refuse.
+      for (let j = 0; j < i; j++) if ((parameters[j] as SuitParameter).code === key) throw NOT_FLAT;
+      parameters[i] = readFlatParameter(key, c, FLAT_PATH, ctx.limits.maxBytes);
+    }
+    return { kind: 'parameters', parameters };
+  }
+  throw NOT_FLAT;
+}
+
+/** Reads a command sequence from its decoded CBOR value: the general reading, for every shape. */
+export function readSequence(v: unknown, path: string, ctx: SequenceContext, depth = 0): SuitCommand[] {
   if (depth > ctx.limits.maxSequenceDepth)
     throw new SuitError('ERR_SUIT_LIMIT', path, `command sequences nest deeper than ${ctx.limits.maxSequenceDepth}`);
   const a = asArray(v, path);

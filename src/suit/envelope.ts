@@ -100,11 +100,10 @@ export function readEnvelope(bytes: Uint8Array, opts: EnvelopeDecodeOptions = {}
     }
     if (typeof k !== 'number' || !Number.isInteger(k)) throw malformed('envelope', 'keys are integers or text (integrated payloads)');
     raw.keyOrder.push(k);
-    const at = `envelope.${envelopeKeyName(k)}`;
-    if (k === EnvelopeKey.authenticationWrapper) raw.authentication = readAuthentication(asBytes(v, at), at, limits);
-    else if (k === EnvelopeKey.manifest) raw.manifestBytes = asBytes(v, at);
-    else if (k === EnvelopeKey.delegation) raw.delegation = asBytes(v, at);
-    else if (SEVERABLE_KEYS.has(k)) raw.severable.set(k, asBytes(v, at));
+    if (k === EnvelopeKey.authenticationWrapper) raw.authentication = readAuthentication(memberBytes(v, k), limits);
+    else if (k === EnvelopeKey.manifest) raw.manifestBytes = memberBytes(v, k);
+    else if (k === EnvelopeKey.delegation) raw.delegation = memberBytes(v, k);
+    else if (SEVERABLE_KEYS.has(k)) raw.severable.set(k, memberBytes(v, k));
     else raw.extensions.set(k, v);
   });
   if (raw.authentication === undefined) throw malformed('envelope', 'authentication-wrapper (2) is missing');
@@ -112,21 +111,34 @@ export function readEnvelope(bytes: Uint8Array, opts: EnvelopeDecodeOptions = {}
   return raw as RawSuitEnvelope;
 }
 
-function readAuthentication(bytes: Uint8Array, path: string, limits: SuitLimits): SuitAuthentication {
+/** The path of an envelope member ("envelope.install"), as errors name it. */
+export const memberPath = (k: number): string => MEMBER_PATHS.get(k) ?? `envelope.${envelopeKeyName(k)}`;
+const MEMBER_PATHS = new Map<number, string>([...ENVELOPE_KEY_NAMES.keys()].map((k) => [k, `envelope.${envelopeKeyName(k)}`]));
+
+/** An envelope member that must be a byte string; its path is written out only for an error. */
+const memberBytes = (v: unknown, k: number): Uint8Array => (v instanceof Uint8Array ? v : asBytes(v, memberPath(k)));
+
+const AUTH_PATH = memberPath(EnvelopeKey.authenticationWrapper);
+const AUTH_DIGEST_PATH = `${AUTH_PATH}.digest`;
+
+function readAuthentication(bytes: Uint8Array, limits: SuitLimits): SuitAuthentication {
+  const path = AUTH_PATH;
   const a = asArray(decodeCbor(bytes, path, limits.maxBytes), path);
   if (a.length === 0) throw malformed(path, 'the digest of the manifest is missing');
   if (a.length - 1 > limits.maxAuthBlocks)
     throw new SuitError('ERR_SUIT_LIMIT', path, `${a.length - 1} authentication blocks, more than ${limits.maxAuthBlocks}`);
-  const digestBytes = asBytes(a[0], `${path}.digest`);
-  const digest = readDigest(decodeCbor(digestBytes, `${path}.digest`, limits.maxBytes), `${path}.digest`);
-  const blocks = a.slice(1).map((b, i) => {
-    const at = `${path}[${i + 1}]`;
-    const block = asBytes(b, at);
-    const v = decodeCbor(block, at, limits.maxBytes);
+  const digestPath = AUTH_DIGEST_PATH;
+  const digestBytes = asBytes(a[0], digestPath);
+  const digest = readDigest(decodeCbor(digestBytes, digestPath, limits.maxBytes), digestPath);
+  const blocks: Uint8Array[] = [];
+  for (let i = 1; i < a.length; i++) {
+    const b = a[i];
+    const block = b instanceof Uint8Array ? b : asBytes(b, `${path}[${i}]`);
+    const v = decodeCbor(block, `${path}[${i}]`, limits.maxBytes);
     if (!(v instanceof Tag) || !AUTH_BLOCK_TAGS.has(v.tag))
-      throw malformed(at, 'an authentication block is a tagged COSE_Sign1, COSE_Sign, COSE_Mac0 or COSE_Mac');
-    return block;
-  });
+      throw malformed(`${path}[${i}]`, 'an authentication block is a tagged COSE_Sign1, COSE_Sign, COSE_Mac0 or COSE_Mac');
+    blocks.push(block);
+  }
   return { digestBytes, digest, blocks };
 }
 
@@ -144,8 +156,9 @@ export function decodeMembers(raw: RawSuitEnvelope, opts: ManifestDecodeOptions 
   const manifest = decodeManifest(raw.manifestBytes, opts, 'manifest');
   const ctx = sequenceContext(opts, manifest.common);
   const severable = new Map<number, SuitSeverableMember>();
-  for (const [k, b] of raw.severable) {
-    const at = `envelope.${envelopeKeyName(k)}`;
+  // forEach rather than for…of: no entry array per member.
+  raw.severable.forEach((b, k) => {
+    const at = memberPath(k);
     if (!manifest.severed.has(k)) {
       throw new SuitError(
         'ERR_SUIT_SEVERED',
@@ -159,7 +172,7 @@ export function decodeMembers(raw: RawSuitEnvelope, opts: ManifestDecodeOptions 
     if (SEQUENCE_KEYS.has(k)) member.sequence = decodeSequence(b, at, ctx);
     else if (k === EnvelopeKey.text) member.text = decodeText(b, at, limits.maxBytes);
     severable.set(k, member);
-  }
+  });
   return { ...raw, manifest, severable };
 }
 

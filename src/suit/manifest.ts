@@ -63,6 +63,13 @@ export const MANIFEST_KEY_NAMES: ReadonlyMap<number, string> = new Map(
 );
 export const manifestKeyName = (k: number): string => MANIFEST_KEY_NAMES.get(k) ?? `member-${k}`;
 
+// The paths of the members of the envelope's manifest ("manifest.install"), written once.
+const MANIFEST_PATHS = new Map<number, string>([...MANIFEST_KEY_NAMES].map(([k, name]) => [k, `manifest.${name}`]));
+
+/** The path of member `k` of the manifest at `path`. */
+const memberAt = (path: string, k: number): string =>
+  (path === 'manifest' ? MANIFEST_PATHS.get(k) : undefined) ?? `${path}.${manifestKeyName(k)}`;
+
 /** What the command sequences of a manifest are decoded against: its component and dependency indexes. */
 export function sequenceContext(
   opts: ManifestDecodeOptions,
@@ -84,25 +91,27 @@ export function decodeManifest(bytes: Uint8Array, opts: ManifestDecodeOptions = 
   const limits = suitLimits(opts.limits);
   const map = asMap(decodeCbor(bytes, path, limits.maxBytes), path);
   const keyOrder = intKeys(map, path);
-  const need = (k: number): unknown => {
-    if (!map.has(k)) throw malformed(path, `${manifestKeyName(k)} (${k}) is missing`);
-    return map.get(k);
-  };
-  const version = asIndex(need(ManifestKey.version), `${path}.manifest-version`);
+  const rawVersion = need(map, ManifestKey.version, path);
+  const version = rawVersion === SUIT_MANIFEST_VERSION ? rawVersion : asIndex(rawVersion, `${path}.manifest-version`);
   if (version !== SUIT_MANIFEST_VERSION)
     throw new SuitError('ERR_SUIT_UNSUPPORTED', `${path}.manifest-version`, `manifest version ${version} is not supported (only 1)`);
-  const sequenceNumber = asUint(need(ManifestKey.sequenceNumber), `${path}.manifest-sequence-number`);
-  const common = decodeCommon(asBytes(need(ManifestKey.common), `${path}.common`), `${path}.common`, opts);
+  const rawNumber = need(map, ManifestKey.sequenceNumber, path);
+  const sequenceNumber =
+    typeof rawNumber === 'number' && Number.isInteger(rawNumber) && rawNumber >= 0
+      ? rawNumber
+      : asUint(rawNumber, `${path}.manifest-sequence-number`);
+  const commonAt = memberAt(path, ManifestKey.common);
+  const common = decodeCommon(asBytes(need(map, ManifestKey.common, path), commonAt), commonAt, opts);
   const ctx = sequenceContext(opts, common);
   const m: SuitManifest = { version, sequenceNumber, common, sequences: new Map(), severed: new Map(), extensions: new Map(), keyOrder };
   // forEach rather than for…of: no entry array per member.
   (map as Map<number, unknown>).forEach((v, k) => {
     if (k === ManifestKey.version || k === ManifestKey.sequenceNumber || k === ManifestKey.common) return;
-    const at = `${path}.${manifestKeyName(k)}`;
+    const at = memberAt(path, k);
     if (k === ManifestKey.referenceUri) m.referenceUri = asText(v, at);
     else if (k === ManifestKey.manifestComponentId) m.manifestComponentId = readComponentId(v, at);
     else if (SEVERABLE_KEYS.has(k) && Array.isArray(v)) m.severed.set(k, readDigest(v, at));
-    else if (SEQUENCE_KEYS.has(k)) m.sequences.set(k, decodeSequence(asBytes(v, at), at, ctx));
+    else if (SEQUENCE_KEYS.has(k)) m.sequences.set(k, decodeSequence(v instanceof Uint8Array ? v : asBytes(v, at), at, ctx));
     else if (k === ManifestKey.text) m.text = decodeText(asBytes(v, at), at, limits.maxBytes);
     else if (k === ManifestKey.coswid) m.coswid = asBytes(v, at);
     else m.extensions.set(k, v);
@@ -110,13 +119,23 @@ export function decodeManifest(bytes: Uint8Array, opts: ManifestDecodeOptions = 
   return m;
 }
 
+/** A member the manifest must have. */
+function need(map: Map<unknown, unknown>, k: number, path: string): unknown {
+  const v = map.get(k);
+  if (v === undefined && !map.has(k)) throw malformed(path, `${manifestKeyName(k)} (${k}) is missing`);
+  return v;
+}
+
+const COMMON_PATH = 'manifest.common';
+const SHARED_PATH = `${COMMON_PATH}.shared-sequence`;
+
 function decodeCommon(bytes: Uint8Array, path: string, opts: ManifestDecodeOptions): SuitCommon {
   const limits = suitLimits(opts.limits);
   const map = asMap(decodeCbor(bytes, path, limits.maxBytes), path);
   const keyOrder = intKeys(map, path);
   const rawComponents = map.get(CommonKey.components);
   if (rawComponents === undefined) throw malformed(path, 'components (2) is missing');
-  const list = asArray(rawComponents, `${path}.components`);
+  const list = Array.isArray(rawComponents) ? rawComponents : asArray(rawComponents, `${path}.components`);
   if (list.length === 0) throw malformed(`${path}.components`, 'at least one component is required');
   if (list.length > limits.maxComponents)
     throw new SuitError('ERR_SUIT_LIMIT', `${path}.components`, `${list.length} components, more than ${limits.maxComponents}`);
@@ -128,11 +147,8 @@ function decodeCommon(bytes: Uint8Array, path: string, opts: ManifestDecodeOptio
   (map as Map<number, unknown>).forEach((v, k) => {
     if (k === CommonKey.components || k === CommonKey.dependencies) return;
     if (k === CommonKey.sharedSequence) {
-      common.sharedSequence = decodeSequence(
-        asBytes(v, `${path}.shared-sequence`),
-        `${path}.shared-sequence`,
-        sequenceContext(opts, common, true),
-      );
+      const at = path === COMMON_PATH ? SHARED_PATH : `${path}.shared-sequence`;
+      common.sharedSequence = decodeSequence(asBytes(v, at), at, sequenceContext(opts, common, true));
     } else {
       throw malformed(path, `unknown suit-common member ${k}`);
     }

@@ -2,6 +2,7 @@
 import { encode } from '../codec/cbor.ts';
 import { PARAMETER_NAMES, Parameter, WRAPPED_PARAMETERS } from './constants.ts';
 import { digestValue, readDigest, type SuitDigest } from './digest.ts';
+import { FlatCursor, NOT_FLAT } from './lib/flat-cbor.ts';
 import { asArray, asBool, asBytes, asIndex, asInt, asMap, asText, asUint, decodeCbor, intKey, malformed } from './lib/read.ts';
 
 /**
@@ -21,11 +22,31 @@ export const parameterName = (code: number): string => PARAMETER_NAMES.get(code)
 export function readParameters(v: unknown, path: string, maxBytes: number): SuitParameter[] {
   const out: SuitParameter[] = [];
   asMap(v, path).forEach((raw, k) => {
-    const code = typeof k === 'number' && Number.isInteger(k) ? k : intKey(k, path);
-    const name = parameterName(code);
-    out.push({ code, name, value: readParameterValue(code, raw, path, name, maxBytes) });
+    out.push(readParameter(typeof k === 'number' && Number.isInteger(k) ? k : intKey(k, path), raw, path, maxBytes));
   });
   return out;
+}
+
+/**
+ * One parameter whose value is the next item of `c` (see `decodeSequence`): a leaf item, or for
+ * image-digest a byte string holding [algorithm, bytes], read in place. Throws NOT_FLAT for other
+ * shapes; the same checks as `readParameter` run on the same values.
+ */
+export function readFlatParameter(code: number, c: FlatCursor, path: string, maxBytes: number): SuitParameter {
+  const raw = c.leaf();
+  if (code !== Parameter.imageDigest || !(raw instanceof Uint8Array)) return readParameter(code, raw, path, maxBytes);
+  const d = new FlatCursor(raw);
+  if (d.container(4) !== 2) throw NOT_FLAT;
+  const algorithm = d.int();
+  const bytes = d.leaf();
+  if (d.pos !== d.end) throw NOT_FLAT;
+  return { code, name: parameterName(code), value: readDigest([algorithm, bytes], path) };
+}
+
+/** One parameter of the map at `path`, from its integer code and its value as decoded. */
+export function readParameter(code: number, raw: unknown, path: string, maxBytes: number): SuitParameter {
+  const name = parameterName(code);
+  return { code, name, value: readParameterValue(code, raw, path, name, maxBytes) };
 }
 
 /** The value of one parameter; its path (`path.name`) is written out only when it is needed. */

@@ -5,25 +5,41 @@
  * anew on every call.
  */
 
-/** The contents octets of a non-negative INTEGER (X.690 §8.3) from unsigned big-endian octets: leading zeros dropped, one 0x00 before a set high bit. */
-function integerBody(magnitude: Uint8Array): { start: number; pad: number } {
-  let start = 0;
-  while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
-  return { start, pad: ((magnitude[start] as number) & 0x80) !== 0 ? 1 : 0 };
+/**
+ * Where the contents octets of a non-negative INTEGER (X.690 §8.3) start in the unsigned big-endian
+ * octets `from`..`to` of `signature`: leading zeros dropped (one kept for zero).
+ */
+function integerStart(signature: Uint8Array, from: number, to: number): number {
+  let start = from;
+  while (start < to - 1 && signature[start] === 0) start++;
+  return start;
 }
 
-/** Writes one INTEGER (tag, length, optional 0x00, magnitude) at `at`; returns the offset after it. */
-function writeInteger(out: Buffer, at: number, part: Uint8Array, int: { start: number; pad: number }, len: number): number {
+/** Writes one INTEGER (tag, length, a 0x00 before a set high bit, magnitude) at `at`; returns the offset after it. */
+function writeInteger(out: Buffer, at: number, signature: Uint8Array, start: number, to: number): number {
+  const pad = ((signature[start] as number) & 0x80) !== 0 ? 1 : 0;
   out[at] = 0x02;
-  out[at + 1] = len;
-  if (int.pad === 1) out[at + 2] = 0;
-  out.set(part.subarray(int.start), at + 2 + int.pad);
-  return at + 2 + len;
+  out[at + 1] = to - start + pad;
+  let o = at + 2;
+  if (pad === 1) out[o++] = 0;
+  for (let i = start; i < to; i++) out[o++] = signature[i] as number;
+  return o;
 }
 
 // One buffer for the DER signatures that a verification hands to node:crypto and drops on return
 // (the longest, P-521's, is 139 octets).
 const scratch = Buffer.alloc(160);
+// Its views by length, each made once: a signature of each length then costs no new Buffer.
+const scratchViews: (Buffer | undefined)[] = [];
+
+function scratchOf(length: number): Buffer {
+  let view = scratchViews[length];
+  if (view === undefined) {
+    view = scratch.subarray(0, length);
+    scratchViews[length] = view;
+  }
+  return view;
+}
 
 /**
  * The DER Ecdsa-Sig-Value of an r||s signature, built in one allocation: it runs before every ECDSA
@@ -34,23 +50,22 @@ const scratch = Buffer.alloc(160);
 export function p1363ToDerSignature(signature: Uint8Array, transient = false): Buffer {
   if (signature.length === 0 || signature.length % 2 !== 0) throw new TypeError('an ECDSA r||s signature has an even, non-zero length');
   const half = signature.length / 2;
-  const r = integerBody(signature.subarray(0, half));
-  const s = integerBody(signature.subarray(half));
-  const rLen = half - r.start + r.pad;
-  const sLen = half - s.start + s.pad;
+  const r = integerStart(signature, 0, half);
+  const s = integerStart(signature, half, 2 * half);
+  const rLen = half - r + (((signature[r] as number) & 0x80) !== 0 ? 1 : 0);
+  const sLen = 2 * half - s + (((signature[s] as number) & 0x80) !== 0 ? 1 : 0);
   // Each INTEGER is below 128 octets (P-521 needs 67), so its length fits one octet (X.690 §8.1.3.4).
   const body = 4 + rLen + sLen;
   const head = body < 0x80 ? 2 : 3;
   // Every octet is written below: the bytes may come from node's buffer pool, or the scratch buffer.
-  const out = transient && head + body <= scratch.length ? scratch.subarray(0, head + body) : Buffer.allocUnsafe(head + body);
+  const out = transient && head + body <= scratch.length ? scratchOf(head + body) : Buffer.allocUnsafe(head + body);
   out[0] = 0x30;
   if (head === 2) out[1] = body;
   else {
     out[1] = 0x81;
     out[2] = body;
   }
-  const at = writeInteger(out, head, signature.subarray(0, half), r, rLen);
-  writeInteger(out, at, signature.subarray(half), s, sLen);
+  writeInteger(out, writeInteger(out, head, signature, r, half), signature, s, 2 * half);
   return out;
 }
 

@@ -109,9 +109,11 @@ export function intKey(k: unknown, path: string): number {
 
 /** The keys of a map, in order, each an integer (`intKey`). */
 export function intKeys(map: Map<unknown, unknown>, path: string): number[] {
-  const keys: number[] = [];
+  // Sized once: the count is the map's.
+  const keys = new Array<number>(map.size);
+  let i = 0;
   map.forEach((_, k) => {
-    keys.push(typeof k === 'number' && Number.isInteger(k) ? k : intKey(k, path));
+    keys[i++] = typeof k === 'number' && Number.isInteger(k) ? k : intKey(k, path);
   });
   return keys;
 }

@@ -16,7 +16,7 @@ export interface DecodeRules extends HeaderRules {
 // limit keeps hostile input cheap.
 const EMPTY = new Uint8Array(0);
 const DEFAULT_DEPTH = 16;
-const DEFAULT_LIMITS: Partial<CborLimits> = { maxDepth: DEFAULT_DEPTH };
+const DEFAULT_LIMITS: Readonly<Partial<CborLimits>> = Object.freeze({ maxDepth: DEFAULT_DEPTH });
 
 export const malformed = (message: string): CoseError => new CoseError('ERR_COSE_MALFORMED', message);
 
@@ -52,7 +52,7 @@ export function readLayer(elements: unknown[], where: string, rules: DecodeRules
   const u = elements[1];
   if (!(p instanceof Uint8Array)) throw malformed(`${where}: protected header (element 0) must be a byte string`);
   if (!(u instanceof Map)) throw malformed(`${where}: unprotected header (element 1) must be a map`);
-  const protectedHeaders = decodeProtected(p, where, { ...DEFAULT_LIMITS, ...rules.limits });
+  const protectedHeaders = decodeProtected(p, where, rules.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...rules.limits });
   // RFC 9052 §4.4, §5.3, §6.3: with no protected attributes the structures carry a zero-length bstr,
   // even when the sender wrote an encoded empty map.
   const protectedBytes = protectedHeaders.size === 0 ? EMPTY : p;

@@ -73,12 +73,25 @@ function writeHead(out: Uint8Array, o: number, major: number, n: number): number
 // buffer serves every such call (up to 64 KiB; larger ones get their own).
 const SCRATCH_LIMIT = 64 * 1024;
 let scratch = new Uint8Array(512);
+// The views of that buffer by length up to VIEW_LIMIT, each made once (and dropped with the buffer
+// when it grows): a structure of a length seen before costs no new view.
+const VIEW_LIMIT = 1024;
+let scratchViews: (Uint8Array | undefined)[] = [];
 
 /** Bytes for a structure of `n` octets, all of which the caller writes. */
 function structureBytes(n: number, transient: boolean): Uint8Array {
   if (transient && n <= SCRATCH_LIMIT) {
-    if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
-    return scratch.subarray(0, n);
+    if (scratch.length < n) {
+      scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
+      scratchViews = [];
+    }
+    if (n > VIEW_LIMIT) return scratch.subarray(0, n);
+    let view = scratchViews[n];
+    if (view === undefined) {
+      view = scratch.subarray(0, n);
+      scratchViews[n] = view;
+    }
+    return view;
   }
   // From node's buffer pool (a plain view of it).
   const pooled = Buffer.allocUnsafe(n);
