@@ -10,6 +10,7 @@ import { decodeSequence, encodeSequence, type SuitCommand } from './commands.ts'
 import { EnvelopeKey, ManifestKey, SEQUENCE_KEYS, SEVERABLE_KEYS, SUIT_ENVELOPE_TAG } from './constants.ts';
 import { encodeDigest, readDigest, type SuitDigest } from './digest.ts';
 import { SuitError } from './errors.ts';
+import { flatByteStrings, flatIntAndBytes } from './lib/flat-cbor.ts';
 import { asArray, asBytes, asMap, decodeCbor, malformed, type SuitLimits, suitLimits } from './lib/read.ts';
 import {
   decodeManifest,
@@ -123,13 +124,17 @@ const AUTH_DIGEST_PATH = `${AUTH_PATH}.digest`;
 
 function readAuthentication(bytes: Uint8Array, limits: SuitLimits): SuitAuthentication {
   const path = AUTH_PATH;
-  const a = asArray(decodeCbor(bytes, path, limits.maxBytes), path);
+  // The common shapes are read in place; anything else is decoded the general way.
+  const a = flatByteStrings(bytes, limits.maxBytes) ?? asArray(decodeCbor(bytes, path, limits.maxBytes), path);
   if (a.length === 0) throw malformed(path, 'the digest of the manifest is missing');
   if (a.length - 1 > limits.maxAuthBlocks)
     throw new SuitError('ERR_SUIT_LIMIT', path, `${a.length - 1} authentication blocks, more than ${limits.maxAuthBlocks}`);
   const digestPath = AUTH_DIGEST_PATH;
   const digestBytes = asBytes(a[0], digestPath);
-  const digest = readDigest(decodeCbor(digestBytes, digestPath, limits.maxBytes), digestPath);
+  const digest = readDigest(
+    flatIntAndBytes(digestBytes, limits.maxBytes) ?? decodeCbor(digestBytes, digestPath, limits.maxBytes),
+    digestPath,
+  );
   const blocks: Uint8Array[] = [];
   for (let i = 1; i < a.length; i++) {
     const b = a[i];

@@ -2,7 +2,7 @@
 import { encode } from '../codec/cbor.ts';
 import { PARAMETER_NAMES, Parameter, WRAPPED_PARAMETERS } from './constants.ts';
 import { digestValue, readDigest, type SuitDigest } from './digest.ts';
-import { FlatCursor, NOT_FLAT } from './lib/flat-cbor.ts';
+import { type FlatCursor, flatIntAndBytes, NOT_FLAT } from './lib/flat-cbor.ts';
 import { asArray, asBool, asBytes, asIndex, asInt, asMap, asText, asUint, decodeCbor, intKey, malformed } from './lib/read.ts';
 
 /**
@@ -35,12 +35,9 @@ export function readParameters(v: unknown, path: string, maxBytes: number): Suit
 export function readFlatParameter(code: number, c: FlatCursor, path: string, maxBytes: number): SuitParameter {
   const raw = c.leaf();
   if (code !== Parameter.imageDigest || !(raw instanceof Uint8Array)) return readParameter(code, raw, path, maxBytes);
-  const d = new FlatCursor(raw);
-  if (d.container(4) !== 2) throw NOT_FLAT;
-  const algorithm = d.int();
-  const bytes = d.leaf();
-  if (d.pos !== d.end) throw NOT_FLAT;
-  return { code, name: parameterName(code), value: readDigest([algorithm, bytes], path) };
+  const digest = flatIntAndBytes(raw, maxBytes);
+  if (digest === undefined) throw NOT_FLAT;
+  return { code, name: parameterName(code), value: readDigest(digest, path) };
 }
 
 /** One parameter of the map at `path`, from its integer code and its value as decoded. */

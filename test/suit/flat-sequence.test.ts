@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { encode } from '../../src/codec/cbor.ts';
 import { decodeSequence, readSequence, type SequenceContext } from '../../src/suit/commands.ts';
 import { SuitError } from '../../src/suit/errors.ts';
+import { flatByteStrings, flatIntAndBytes } from '../../src/suit/lib/flat-cbor.ts';
 import { DEFAULT_SUIT_LIMITS, decodeCbor } from '../../src/suit/lib/read.ts';
 
 // Command sequences are read straight from their bytes when every command has a common shape, and
@@ -169,4 +170,31 @@ test('refusals of common shapes keep the general reading’s codes and paths', (
       Buffer.from(c.bytes).toString('hex'),
     );
   }
+});
+
+test('the in-place readings of byte string arrays and digests give what the general decoder gives, or leave it', () => {
+  const digest = digestBstr(-16, 32, 7);
+  const samples: { bytes: Uint8Array; read: (b: Uint8Array) => unknown }[] = [
+    { bytes: encode([digest, encode(new Uint8Array(70).fill(2)), new Uint8Array(0)]), read: (b) => flatByteStrings(b, 1 << 20) },
+    { bytes: digest, read: (b) => flatIntAndBytes(b, 1 << 20) },
+  ];
+  let read = 0;
+  let left = 0;
+  for (const { bytes: original, read: flat } of samples) {
+    for (let at = 0; at < original.length; at++) {
+      for (const r of [0x00, 0x18, 0x1b, 0x20, 0x41, 0x5f, 0x82, 0x9f, 0xf6, (original[at] as number) ^ 0x01]) {
+        const bytes = original.slice();
+        bytes[at] = r;
+        const got = flat(bytes);
+        if (got === undefined) {
+          left++;
+          continue;
+        }
+        read++;
+        assert.deepStrictEqual(got, decodeCbor(bytes, 'x', 1 << 20), `byte ${at} = ${r}`);
+      }
+    }
+  }
+  assert.ok(read > 50 && left > 50, `${read} read in place, ${left} left`);
+  assert.equal(flatByteStrings(samples[0]?.bytes as Uint8Array, 10), undefined, 'over the size limit');
 });

@@ -107,3 +107,43 @@ export class FlatCursor {
     return v;
   }
 }
+
+/**
+ * The value of `bytes` when it is an array of byte strings (as the plain reader builds it), or
+ * undefined for anything else and for input over `maxBytes`.
+ */
+export function flatByteStrings(bytes: Uint8Array, maxBytes: number): Uint8Array[] | undefined {
+  if (bytes.length > maxBytes) return undefined;
+  try {
+    const c = new FlatCursor(bytes);
+    const n = c.container(4);
+    const out = new Array<Uint8Array>(n);
+    for (let i = 0; i < n; i++) {
+      if (c.peekMajor() !== 2) return undefined;
+      out[i] = c.leaf() as Uint8Array;
+    }
+    return c.pos === c.end ? out : undefined;
+  } catch (e) {
+    if (e === NOT_FLAT) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The value of `bytes` when it is a two-element array of an integer and a byte string (the shape of
+ * a SUIT_Digest), or undefined for anything else and for input over `maxBytes`.
+ */
+export function flatIntAndBytes(bytes: Uint8Array, maxBytes: number): [number, Uint8Array] | undefined {
+  if (bytes.length > maxBytes) return undefined;
+  try {
+    const c = new FlatCursor(bytes);
+    if (c.container(4) !== 2) return undefined;
+    const n = c.int();
+    if (c.peekMajor() !== 2) return undefined;
+    const b = c.leaf() as Uint8Array;
+    return c.pos === c.end ? [n, b] : undefined;
+  } catch (e) {
+    if (e === NOT_FLAT) return undefined;
+    throw e;
+  }
+}
