@@ -10,7 +10,7 @@ import { decodeSequence, encodeSequence, type SuitCommand } from './commands.ts'
 import { EnvelopeKey, ManifestKey, SEQUENCE_KEYS, SEVERABLE_KEYS, SUIT_ENVELOPE_TAG } from './constants.ts';
 import { encodeDigest, readDigest, type SuitDigest } from './digest.ts';
 import { SuitError } from './errors.ts';
-import { flatByteStrings, flatIntAndBytes } from './lib/flat-cbor.ts';
+import { flatByteStrings, flatIntAndBytes, flatTag } from './lib/flat-cbor.ts';
 import { asArray, asBytes, asMap, decodeCbor, malformed, type SuitLimits, suitLimits } from './lib/read.ts';
 import {
   decodeManifest,
@@ -139,9 +139,12 @@ function readAuthentication(bytes: Uint8Array, limits: SuitLimits): SuitAuthenti
   for (let i = 1; i < a.length; i++) {
     const b = a[i];
     const block = b instanceof Uint8Array ? b : asBytes(b, `${path}[${i}]`);
-    const v = decodeCbor(block, `${path}[${i}]`, limits.maxBytes);
-    if (!(v instanceof Tag) || !AUTH_BLOCK_TAGS.has(v.tag))
-      throw malformed(`${path}[${i}]`, 'an authentication block is a tagged COSE_Sign1, COSE_Sign, COSE_Mac0 or COSE_Mac');
+    // The common shape is checked in place; anything else is decoded the general way.
+    if (flatTag(block, limits.maxBytes, AUTH_BLOCK_TAGS) === undefined) {
+      const v = decodeCbor(block, `${path}[${i}]`, limits.maxBytes);
+      if (!(v instanceof Tag) || !AUTH_BLOCK_TAGS.has(v.tag))
+        throw malformed(`${path}[${i}]`, 'an authentication block is a tagged COSE_Sign1, COSE_Sign, COSE_Mac0 or COSE_Mac');
+    }
     blocks.push(block);
   }
   return { digestBytes, digest, blocks };

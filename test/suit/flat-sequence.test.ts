@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encode } from '../../src/codec/cbor.ts';
+import { encode, Tag } from '../../src/codec/cbor.ts';
 import { decodeSequence, readSequence, type SequenceContext } from '../../src/suit/commands.ts';
 import { SuitError } from '../../src/suit/errors.ts';
-import { flatByteStrings, flatIntAndBytes } from '../../src/suit/lib/flat-cbor.ts';
+import { flatByteStrings, flatIntAndBytes, flatTag } from '../../src/suit/lib/flat-cbor.ts';
 import { DEFAULT_SUIT_LIMITS, decodeCbor } from '../../src/suit/lib/read.ts';
 
 // Command sequences are read straight from their bytes when every command has a common shape, and
@@ -197,4 +197,48 @@ test('the in-place readings of byte string arrays and digests give what the gene
   }
   assert.ok(read > 50 && left > 50, `${read} read in place, ${left} left`);
   assert.equal(flatByteStrings(samples[0]?.bytes as Uint8Array, 10), undefined, 'over the size limit');
+});
+
+test('the in-place check of an authentication block accepts only what the general decoder decodes to that tag', () => {
+  const tags: ReadonlySet<number> = new Set([17, 18, 97, 98]);
+  const sign1 = encode(new Tag([encode(new Map([[1, -7]])), new Map([[4, Uint8Array.of(1, 2)]]), null, new Uint8Array(64).fill(9)], 18));
+  const mac0 = encode(new Tag([encode(new Map([[1, 5]])), new Map(), null, new Uint8Array(32).fill(3)], 17));
+  let checked = 0;
+  let left = 0;
+  for (const original of [sign1, mac0]) {
+    assert.equal(flatTag(original, 1 << 20, tags), original === sign1 ? 18 : 17);
+    for (let at = 0; at < original.length; at++) {
+      for (const r of [
+        0x00,
+        0x12,
+        0x18,
+        0x1b,
+        0x40,
+        0x61,
+        0x80,
+        0x84,
+        0xa1,
+        0xa2,
+        0xc0,
+        0xd8,
+        0xf6,
+        0xf7,
+        (original[at] as number) ^ 0x01,
+      ]) {
+        const bytes = original.slice();
+        bytes[at] = r;
+        const tag = flatTag(bytes, 1 << 20, tags);
+        if (tag === undefined) {
+          left++;
+          continue;
+        }
+        checked++;
+        const v = decodeCbor(bytes, 'x', 1 << 20);
+        assert.ok(v instanceof Tag && v.tag === tag && tags.has(tag), `byte ${at} = ${r}`);
+      }
+    }
+  }
+  assert.ok(checked > 50 && left > 50, `${checked} checked in place, ${left} left`);
+  assert.equal(flatTag(encode(new Tag([1], 107)), 1 << 20, tags), undefined, 'another tag');
+  assert.equal(flatTag(sign1, 10, tags), undefined, 'over the size limit');
 });

@@ -147,3 +147,37 @@ export function flatIntAndBytes(bytes: Uint8Array, maxBytes: number): [number, U
     throw e;
   }
 }
+
+/**
+ * The tag number of `bytes` when it is one of `tags` around an array whose elements are leaf items or
+ * maps of distinct integer keys to leaf items (the shape of a COSE message without recipients), all
+ * well-formed and spanning the input; undefined for anything else and for input over `maxBytes`.
+ * Nothing is kept: it checks what the general decoder would accept and tag it, without building it.
+ */
+export function flatTag(bytes: Uint8Array, maxBytes: number, tags: ReadonlySet<number>): number | undefined {
+  if (bytes.length > maxBytes) return undefined;
+  try {
+    const c = new FlatCursor(bytes);
+    const tag = c.head(6);
+    if (!tags.has(tag)) return undefined;
+    const n = c.container(4);
+    for (let i = 0; i < n; i++) {
+      if (c.peekMajor() !== 5) {
+        c.leaf();
+        continue;
+      }
+      const entries = c.container(5);
+      const keys: number[] = [];
+      for (let j = 0; j < entries; j++) {
+        const key = c.int();
+        if (keys.includes(key)) return undefined;
+        keys.push(key);
+        c.leaf();
+      }
+    }
+    return c.pos === c.end ? tag : undefined;
+  } catch (e) {
+    if (e === NOT_FLAT) return undefined;
+    throw e;
+  }
+}
