@@ -13,21 +13,27 @@ export const LABEL_MAX = 63;
 
 const DOT = 0x2e;
 
-function isAlnum(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+// The class of each ASCII character in a label: LETTER_DIGIT for [a-zA-Z0-9], INNER for those and
+// "-" and "_" (inside a label), FIRST for those and "_" (a label's first character).
+const LETTER_DIGIT = 1;
+const INNER = 2;
+const FIRST = 4;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  CLASS[c] = (alnum ? LETTER_DIGIT | INNER | FIRST : 0) | (c === 0x2d ? INNER : 0) | (c === 0x5f ? INNER | FIRST : 0);
 }
+
+/** Whether character `c` (a UTF-16 code unit) is of class `k` (non-ASCII characters are of none). */
+const is = (c: number, k: number): boolean => c < 128 && ((CLASS[c] as number) & k) !== 0;
 
 /** A label `s[start, end)`: first [a-zA-Z0-9_], then [a-zA-Z0-9_-], last [a-zA-Z0-9]. */
 function isLabel(s: string, start: number, end: number): boolean {
   const length = end - start;
-  if (length < 1 || length > LABEL_MAX || !isAlnum(s.charCodeAt(end - 1))) return false;
+  if (length < 1 || length > LABEL_MAX || !is(s.charCodeAt(end - 1), LETTER_DIGIT)) return false;
   if (length === 1) return true;
-  const first = s.charCodeAt(start);
-  if (!isAlnum(first) && first !== 0x5f) return false;
-  for (let i = start + 1; i < end - 1; i++) {
-    const c = s.charCodeAt(i);
-    if (!isAlnum(c) && c !== 0x2d && c !== 0x5f) return false;
-  }
+  if (!is(s.charCodeAt(start), FIRST)) return false;
+  for (let i = start + 1; i < end - 1; i++) if (!is(s.charCodeAt(i), INNER)) return false;
   return true;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Issues } from './issues.ts';
 import { child, type Path } from './path.ts';
+import { prefixedName } from './prefixed-name.ts';
 import { describeJson, isObject, type JsonObject } from './yang-types.ts';
 
 export function readObject(issues: Issues, v: unknown, path: Path): JsonObject | undefined {
@@ -43,8 +44,34 @@ function unknownMember(
   other: ((member: string, value: unknown, path: Path) => boolean) | undefined,
 ): void {
   const p = child(path, k);
-  if (other?.(k, o[k], p)) return;
+  if (other?.(k, o[k], p)) {
+    if (prefixedName(k) !== undefined) issues.prefixedMember = true;
+    return;
+  }
   issues.error('ERR_MUD_UNKNOWN_MEMBER', p, `${JSON.stringify(k)} is not a member here; expected one of ${known.join(', ')}`);
+}
+
+/**
+ * The members of an object with two choices among them: for each name, whether it is known and
+ * its case in each choice, in one table, so that checkMembersAndChoices looks each member up once.
+ */
+export interface MembersAndChoices {
+  readonly known: readonly string[];
+  readonly choices: readonly [Choice, Choice];
+  /** KNOWN, plus the case in the first choice + 1 (bits 0-7) and in the second + 1 (bits 8-15). */
+  readonly entries: ReadonlyMap<string, number>;
+}
+
+const KNOWN = 1 << 16;
+
+/** The table of `known` and `choices`, made once (the readers make theirs at module load). */
+export function membersAndChoices(known: readonly string[], choices: readonly [Choice, Choice]): MembersAndChoices {
+  const entries = new Map<string, number>();
+  for (const m of known) entries.set(m, KNOWN);
+  const [a, b] = choices;
+  for (const [m, i] of a.caseOf) entries.set(m, (entries.get(m) ?? 0) | (i + 1));
+  for (const [m, i] of b.caseOf) entries.set(m, (entries.get(m) ?? 0) | ((i + 1) << 8));
+  return { known, choices, entries };
 }
 
 /**
@@ -55,30 +82,30 @@ export function checkMembersAndChoices(
   issues: Issues,
   o: JsonObject,
   path: Path,
-  known: readonly string[],
-  choices: readonly [Choice, Choice],
+  table: MembersAndChoices,
   other?: (member: string, value: unknown, path: Path) => boolean,
 ): void {
-  const [a, b] = choices;
+  const { entries, known } = table;
   let firstA = -1;
   let severalA = false;
   let firstB = -1;
   let severalB = false;
   for (const k in o) {
-    const i = a.caseOf.get(k);
-    if (i !== undefined && i !== firstA) {
+    const e = entries.get(k) ?? 0;
+    if ((e & KNOWN) === 0) unknownMember(issues, o, path, known, k, other);
+    const i = (e & 0xff) - 1;
+    if (i !== -1 && i !== firstA) {
       if (firstA === -1) firstA = i;
       else severalA = true;
     }
-    const j = b.caseOf.get(k);
-    if (j !== undefined && j !== firstB) {
+    const j = ((e >> 8) & 0xff) - 1;
+    if (j !== -1 && j !== firstB) {
       if (firstB === -1) firstB = j;
       else severalB = true;
     }
-    if (!known.includes(k)) unknownMember(issues, o, path, known, k, other);
   }
-  if (severalA) reportChoice(issues, o, path, a);
-  if (severalB) reportChoice(issues, o, path, b);
+  if (severalA) reportChoice(issues, o, path, table.choices[0]);
+  if (severalB) reportChoice(issues, o, path, table.choices[1]);
 }
 
 /** A choice (RFC 7950 §7.9): its name, its cases' members, and each member's case. */

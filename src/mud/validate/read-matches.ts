@@ -16,7 +16,7 @@ import {
   TCP_FLAG_BITS,
 } from '../model/constants.ts';
 import { noteExtension, type ReadContext } from './context.ts';
-import { checkMembers, checkMembersAndChoices, choice, readObject } from './members.ts';
+import { checkMembers, checkMembersAndChoices, choice, membersAndChoices, readObject } from './members.ts';
 import { child, type Path } from './path.ts';
 import { readTlsClientProfiles } from './read-extensions.ts';
 import {
@@ -45,7 +45,7 @@ export function readMatches(ctx: ReadContext, v: unknown, path: Path, aclType: A
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   const out: Matches = {};
-  checkMembersAndChoices(issues, o, path, MATCHES_MEMBERS, L3_L4, (k, value, p) => {
+  checkMembersAndChoices(issues, o, path, MATCHES_TABLE, (k, value, p) => {
     if (k === 'ietf-acl-tls:client-profiles') {
       noteExtension(ctx, 'ietf-mud-tls', p);
       const profiles = readTlsClientProfiles(ctx, value, p);
@@ -213,6 +213,9 @@ const NETWORKS_IPV6 = [
   choice('destination-network', [['destination-ipv6-network'], ['ietf-acldns:dst-dnsname']]),
 ] as const;
 const L3_L4 = [choice('l3', [['ipv4'], ['ipv6']]), choice('l4', [['tcp'], ['udp'], ['icmp']])] as const;
+const MATCHES_TABLE = membersAndChoices(MATCHES_MEMBERS, L3_L4);
+const IPV4_TABLE = membersAndChoices(IPV4_MEMBERS, NETWORKS_IPV4);
+const IPV6_TABLE = membersAndChoices(IPV6_MEMBERS, NETWORKS_IPV6);
 
 const IP_COMMON_FIELDS = {
   dscp: (ctx, x, p, out) => {
@@ -250,7 +253,7 @@ function readIpv4(ctx: ReadContext, v: unknown, path: Path): Ipv4Match | undefin
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   // RFC 8520 (module ietf-acldns): the DNS names are further cases of the source-network and destination-network choices.
-  checkMembersAndChoices(issues, o, path, IPV4_MEMBERS, NETWORKS_IPV4);
+  checkMembersAndChoices(issues, o, path, IPV4_TABLE);
   const out: Ipv4Match = {};
   fields(ctx, o, path, out, IPV4_FIELDS);
   return out;
@@ -288,7 +291,7 @@ function readIpv6(ctx: ReadContext, v: unknown, path: Path): Ipv6Match | undefin
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembersAndChoices(issues, o, path, IPV6_MEMBERS, NETWORKS_IPV6);
+  checkMembersAndChoices(issues, o, path, IPV6_TABLE);
   const out: Ipv6Match = {};
   fields(ctx, o, path, out, IPV6_FIELDS);
   return out;
