@@ -58,16 +58,23 @@ function unknownMember(
 export interface MembersAndChoices {
   readonly known: readonly string[];
   readonly choices: readonly [Choice, Choice];
-  /** KNOWN, plus the case in the first choice + 1 (bits 0-7) and in the second + 1 (bits 8-15). */
+  /**
+   * For a known member, KNOWN and its index in `known` (bits 17 on); for a member of a choice, its
+   * case in the first choice + 1 (bits 0-7) and in the second + 1 (bits 8-15).
+   */
   readonly entries: ReadonlyMap<string, number>;
 }
 
 const KNOWN = 1 << 16;
+const INDEX_SHIFT = 17;
+/** Most known members of a table: each has a bit in the mask checkMembersAndChoices returns. */
+const KNOWN_MAX = 31;
 
 /** The table of `known` and `choices`, made once (the readers make theirs at module load). */
 export function membersAndChoices(known: readonly string[], choices: readonly [Choice, Choice]): MembersAndChoices {
+  if (known.length > KNOWN_MAX) throw new RangeError(`at most ${KNOWN_MAX} known members`);
   const entries = new Map<string, number>();
-  for (const m of known) entries.set(m, KNOWN);
+  for (const [i, m] of known.entries()) entries.set(m, KNOWN | (i << INDEX_SHIFT));
   const [a, b] = choices;
   for (const [m, i] of a.caseOf) entries.set(m, (entries.get(m) ?? 0) | (i + 1));
   for (const [m, i] of b.caseOf) entries.set(m, (entries.get(m) ?? 0) | ((i + 1) << 8));
@@ -77,6 +84,7 @@ export function membersAndChoices(known: readonly string[], choices: readonly [C
 /**
  * checkMembers, then checkChoice for each of two choices of the same object, in one pass over its
  * members: the reports are the same, in the same order (the members' first, then each choice's).
+ * Returns the known members present, as a mask: bit i for `table.known[i]`.
  */
 export function checkMembersAndChoices(
   issues: Issues,
@@ -84,8 +92,9 @@ export function checkMembersAndChoices(
   path: Path,
   table: MembersAndChoices,
   other?: (member: string, value: unknown, path: Path) => boolean,
-): void {
+): number {
   const { entries, known } = table;
+  let present = 0;
   let firstA = -1;
   let severalA = false;
   let firstB = -1;
@@ -93,6 +102,7 @@ export function checkMembersAndChoices(
   for (const k in o) {
     const e = entries.get(k) ?? 0;
     if ((e & KNOWN) === 0) unknownMember(issues, o, path, known, k, other);
+    else present |= 1 << (e >>> INDEX_SHIFT);
     const i = (e & 0xff) - 1;
     if (i !== -1 && i !== firstA) {
       if (firstA === -1) firstA = i;
@@ -106,6 +116,7 @@ export function checkMembersAndChoices(
   }
   if (severalA) reportChoice(issues, o, path, table.choices[0]);
   if (severalB) reportChoice(issues, o, path, table.choices[1]);
+  return present;
 }
 
 /** A choice (RFC 7950 §7.9): its name, its cases' members, and each member's case. */
