@@ -13,6 +13,7 @@ const PREFIXED = new Map<string, string>();
 const PREFIXED_MAX = 1024;
 const NOT_PREFIXED = '';
 
+/** The module-named form of `member` when it is written with a known YANG prefix, otherwise undefined. */
 export function prefixedName(member: string): string | undefined {
   let name = PREFIXED.get(member);
   if (name === undefined) {
