@@ -1,15 +1,20 @@
 /**
  * What the intent pillar knows of one onboarded device, found by its FDO GUID: each intent record
  * carrying that GUID (one per MAC) with its enforcement state, its last good MUD file described in
- * plain words (describeMud) and its most recent violations. Reads only; the MUD manager changes.
+ * plain words (describeMud), its most recent flows (accepted and dropped) and its most recent
+ * violations. Reads only; the MUD manager changes.
  */
 import { describeMud, type RuleRow } from '../mud/describe/describe.ts';
 import { parseMud } from '../mud/validate/parse-mud.ts';
 import type { IntentDeviceRecord, IntentDeviceRepository } from '../store/intent-device-repository.ts';
+import type { IntentFlowRecord, IntentFlowRepository } from '../store/intent-flow-repository.ts';
 import type { IntentViolationRecord, IntentViolationRepository } from '../store/intent-violation-repository.ts';
 
 /** How many violations each record shows at most (the per-MAC route pages through all of them). */
 export const RECENT_VIOLATIONS = 20;
+
+/** How many recent flows each record shows at most (the per-MAC route shows up to the stored bound). */
+export const RECENT_FLOWS = 50;
 
 export interface DescribedPolicy {
   sentences: string[];
@@ -20,6 +25,8 @@ export interface DeviceIntentEntry {
   device: IntentDeviceRecord;
   /** The last good file in plain words; undefined when the device has none or it no longer reads. */
   policy?: DescribedPolicy;
+  /** The most recent flows, accepted or dropped, last seen first, at most RECENT_FLOWS. */
+  flows: IntentFlowRecord[];
   /** The most recent violations, last seen first, at most RECENT_VIOLATIONS. */
   violations: IntentViolationRecord[];
   /** The sum of the counts of all its violations. */
@@ -29,6 +36,7 @@ export interface DeviceIntentEntry {
 export interface DeviceIntentStore {
   intentDevices: Pick<IntentDeviceRepository, 'findByGuid'>;
   intentViolations: Pick<IntentViolationRepository, 'list' | 'total'>;
+  intentFlows: Pick<IntentFlowRepository, 'recent'>;
 }
 
 function describe(d: IntentDeviceRecord): DescribedPolicy | undefined {
@@ -56,12 +64,13 @@ export async function deviceIntent(store: DeviceIntentStore, guids: readonly str
     for (const device of await store.intentDevices.findByGuid(guid)) {
       if (seen.has(device.mac)) continue;
       seen.add(device.mac);
-      const [violations, violationTotal] = await Promise.all([
+      const [flows, violations, violationTotal] = await Promise.all([
+        store.intentFlows.recent(device.mac, RECENT_FLOWS),
         recentViolations(store, device.mac),
         store.intentViolations.total(device.mac),
       ]);
       const policy = describe(device);
-      entries.push({ device, ...(policy === undefined ? {} : { policy }), violations, violationTotal });
+      entries.push({ device, ...(policy === undefined ? {} : { policy }), flows, violations, violationTotal });
     }
   return entries.sort((a, b) => (a.device.mac < b.device.mac ? -1 : 1));
 }

@@ -196,6 +196,22 @@ export interface IntentViolationsTable {
   count: Int;
 }
 
+/** From 0030: recent flows, one row per device and flow shape; `key` joins the shape's fields. */
+export interface IntentFlowsTable {
+  key: string;
+  mac: string;
+  direction: string;
+  protocol: Int;
+  peer: string;
+  peer_port: Int;
+  local_port: Int;
+  verdict: string;
+  rule: string;
+  first_seen: Millis;
+  last_seen: Millis;
+  count: Int;
+}
+
 /** From 0013: quarantine and release, append-only. */
 export interface IntentQuarantineActionsTable {
   id: Generated<number | string>;
@@ -486,6 +502,7 @@ export interface Database {
   store_meta: StoreMetaTable;
   intent_devices: IntentDevicesTable;
   intent_violations: IntentViolationsTable;
+  intent_flows: IntentFlowsTable;
   intent_quarantine_actions: IntentQuarantineActionsTable;
   intent_leases: IntentLeasesTable;
   device_credentials: DeviceCredentialsTable;

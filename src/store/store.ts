@@ -8,6 +8,7 @@ import type { DeviceRepository } from './device-repository.ts';
 import type { DiTokenRepository } from './di-token-repository.ts';
 import type { EvidenceRecordRepository } from './evidence-record-repository.ts';
 import type { IntentDeviceRepository } from './intent-device-repository.ts';
+import type { IntentFlowRepository } from './intent-flow-repository.ts';
 import type { IntentLeaseRepository } from './intent-lease-repository.ts';
 import type { IntentQuarantineRepository } from './intent-quarantine-repository.ts';
 import type { IntentStatsRepository } from './intent-stats-repository.ts';
@@ -54,6 +55,7 @@ export interface Repositories {
   diTokens: DiTokenRepository;
   intentDevices: IntentDeviceRepository;
   intentViolations: IntentViolationRepository;
+  intentFlows: IntentFlowRepository;
   intentQuarantine: IntentQuarantineRepository;
   intentLeases: IntentLeaseRepository;
   intentStats: IntentStatsRepository;

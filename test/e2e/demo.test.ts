@@ -113,6 +113,25 @@ describe('iotopia up --demo', () => {
     assert.equal(registry.items.length, 1, 'its device record is quarantined too');
   });
 
+  test("every device's recent flows: its cloud service allowed by an ACE; the quarantined device's drops", async () => {
+    type Flow = { verdict: string; rule: string; peerPort: number; count: number };
+    const devices = await api<Page<{ mac: string; guid?: string; state: string }>>('/intent/devices?limit=1000');
+    for (const d of devices.items.filter((x) => x.state === 'enforced')) {
+      const flows = (await api<{ items: Flow[] }>(`/intent/devices/${d.mac}/flows`)).items;
+      assert.ok(
+        flows.some((f) => f.verdict === 'accept' && f.rule.includes('/')),
+        `${d.mac}: ${JSON.stringify(flows)}`,
+      );
+    }
+    const quarantined = devices.items.find((x) => x.state === 'quarantined');
+    assert.ok(quarantined?.guid !== undefined);
+    const intent = await api<{ items: { flows: Flow[] }[] }>(`/devices/${quarantined.guid}/intent`);
+    assert.ok(
+      intent.items[0]?.flows.some((f) => f.verdict === 'drop'),
+      JSON.stringify(intent.items[0]?.flows),
+    );
+  });
+
   test('a campaign paused by the campaign engine after failed installs', async () => {
     const campaigns = await api<Page<{ id: string; state: string }>>('/campaigns');
     const paused = campaigns.items.find((c) => c.state === 'paused');

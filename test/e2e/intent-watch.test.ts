@@ -87,6 +87,28 @@ describe('an enforced device that strays is reported and quarantined', { skip },
     assert.equal((await deviceUntil(gateway as Gateway, DEVICE_MAC, () => true)).state, 'enforced', 'below the threshold');
   });
 
+  test('recent flows: the captured allowed flow accepted by its ACE, the refused one dropped', async () => {
+    type Flow = { direction: string; protocol: number; peer: string; peerPort: number; verdict: string; rule: string; count: number };
+    const g = gateway as Gateway;
+    const flows = (): Flow[] => {
+      const r = g.api('GET', `/intent/devices/${DEVICE_MAC}/flows`);
+      assert.equal(r.status, 200, r.text);
+      return (r.json as { items: Flow[] }).items;
+    };
+    let allowed: Flow | undefined;
+    for (let i = 0; i < 30 && allowed === undefined; i++) {
+      assert.equal((net as Topology).probe('device', 'tcp', '198.51.100.2', 8080), 'open');
+      allowed = flows().find((f) => f.protocol === 6 && f.peer === '198.51.100.2' && f.peerPort === 8080);
+    }
+    assert.ok(allowed !== undefined, `the TCP 8080 flow: ${JSON.stringify(flows())}`);
+    assert.equal(allowed.verdict, 'accept');
+    assert.equal(allowed.direction, 'from-device');
+    assert.match(allowed.rule, /^[^/]+\/[^/]+$/, 'the ACL and ACE that allowed it');
+    const refused = flows().find((f) => f.protocol === 17 && f.peerPort === 9999);
+    assert.equal(refused?.verdict, 'drop', JSON.stringify(flows()));
+    assert.match(refused?.rule ?? '', /^default-deny/);
+  });
+
   test('at the threshold the device is quarantined without an operator; an operator releases it', async () => {
     const g = gateway as Gateway;
     const n = net as Topology;

@@ -124,6 +124,13 @@ describe('the console over iotopia up --demo, in headless Chromium', { skip }, (
     await found.click();
     await w.page.getByRole('heading', { level: 1, name: `Device ${guid}` }).waitFor();
     await checkDeviceSections(w.page, server);
+    // Every demo device sends to its model's cloud service: its recent flows show it allowed.
+    const intent = w.page.getByRole('region', { name: 'Network intent (MUD)' });
+    await intent
+      .getByRole('table', { name: /^Recent flows/ })
+      .getByText('allowed')
+      .first()
+      .waitFor();
     await pageDone(w, 'device');
   });
 

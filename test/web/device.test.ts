@@ -197,6 +197,32 @@ describe('the device page in headless Chromium', { skip }, () => {
         },
       ],
       violationTotal: 3,
+      flows: [
+        {
+          direction: 'from-device',
+          protocol: 6,
+          peer: '198.51.100.7',
+          peerPort: 443,
+          localPort: 0,
+          verdict: 'accept',
+          rule: 'from-ipv4/<b>cloud</b>',
+          firstSeen: '2026-01-01T00:00:00Z',
+          lastSeen: '2026-01-01T00:06:00Z',
+          count: 12,
+        },
+        {
+          direction: 'to-device',
+          protocol: 17,
+          peer: '203.0.113.9',
+          peerPort: 0,
+          localPort: 5683,
+          verdict: 'drop',
+          rule: 'default-deny after to-ipv4',
+          firstSeen: '2026-01-01T00:00:00Z',
+          lastSeen: '2026-01-01T00:04:00Z',
+          count: 2,
+        },
+      ],
     };
     await page.route(`**/api/v1/devices/${guid}/intent`, (route) =>
       route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items: [entry] }) }),
@@ -207,6 +233,17 @@ describe('the device page in headless Chromium', { skip }, () => {
       await intent.getByText('The device may open TCP connections to cloud.example.com on port 443 (IPv4).').waitFor();
       await intent.getByRole('cell', { name: 'TCP to <img src=x onerror=alert(1)> port 23' }).waitFor();
       assert.equal(await page.locator('img[src="x"]').count(), 0);
+      const flows = intent.getByRole('table', { name: 'Recent flows (2 shown, 1 dropped)' });
+      const rows = flows.getByRole('row');
+      await rows.nth(2).waitFor();
+      assert.deepEqual(
+        (await rows.allInnerTexts()).slice(1).map((r) => r.split('\t').slice(0, 4)),
+        [
+          ['TCP to 198.51.100.7 port 443', 'allowed', 'from-ipv4/<b>cloud</b>', '12'],
+          ['UDP from 203.0.113.9 (device port 5683)', 'dropped', 'default-deny after to-ipv4', '2'],
+        ],
+      );
+      assert.equal(await flows.locator('b').count(), 0, 'a rule name is shown as text');
       assert.deepEqual(await seriousViolations(page), []);
       await screenshot(page, 'device-intent');
       await intent.getByRole('button', { name: 'Quarantine' }).click();

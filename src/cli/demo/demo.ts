@@ -16,7 +16,7 @@ import type { DemoMudSigner } from './mud-signer.ts';
 import { assessProduct, createProducts, importSbom, matchedVulnerabilities } from './seed-compliance.ts';
 import { type DemoDevice, seedFleet } from './seed-fleet.ts';
 import { publishMudFiles, registerIntentDevices } from './seed-intent.ts';
-import { failInstallPercent, failureSeed, pausedCampaign, RELEASE, startRelease } from './seed-lifecycle.ts';
+import { failInstallPercent, failureSeed, pausedCampaign, RELEASE, startRelease, waveGuids } from './seed-lifecycle.ts';
 import type { DemoStatus } from './status.ts';
 import { type DemoTraffic, demoTraffic } from './traffic.ts';
 
@@ -161,9 +161,9 @@ async function countIntent(o: DemoOptions, s: State): Promise<void> {
 
 async function seedRelease(o: DemoOptions, s: State): Promise<void> {
   const targets = s.devices.filter((d) => d.model === RELEASE_MODEL);
-  const seed = failureSeed(targets);
-  s.fleet = startFleet(o, s, SEEDING_POLL_MS, seed);
+  // The devices poll once the faults are chosen for the campaign's waves.
   const id = await startRelease(s.api, RELEASE_MODEL, targets);
+  s.fleet = startFleet(o, s, SEEDING_POLL_MS, failureSeed(targets, await waveGuids(s.api, id, 1)));
   // A release ships with its SBOM: the product's current release then has open vulnerabilities to show.
   const model = DEMO_MODELS.find((m) => m.model === RELEASE_MODEL);
   if (model !== undefined) await importSbom(s.api, model, RELEASE.version, new Date());

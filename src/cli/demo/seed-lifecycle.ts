@@ -3,7 +3,7 @@
  * as a SUIT envelope with its update authority (as `iotopia release create`), and a campaign of it
  * over the release model's devices in two waves with an error threshold (as `iotopia campaign
  * create` and `start`). The devices install it from their device API polls; the few whose installs
- * fail make the campaign engine pause it by itself.
+ * fail, all in the first wave, make the campaign engine pause it by itself.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,18 +17,30 @@ export const RELEASE = { version: '2.0.0', sequenceNumber: 2 };
 const FAIL_PERCENT = 25;
 
 /**
- * The fault seed: the first one that makes two to four of the devices fail, so the demo always
- * has a few failures (and never all) whatever GUIDs the run gave.
+ * The fault seed: the first one that makes two to four of the devices fail, all of them in the
+ * campaign's first wave and never the whole wave, whatever GUIDs the run gave. The engine then
+ * pauses the campaign in its first wave, and once resumed it stays there (the failures keep the
+ * wave under its success threshold) until an operator pauses, resumes with a fixed release or
+ * cancels it: a paused and resumed demo campaign does not finish behind the operator's back.
  */
-export function failureSeed(devices: readonly DemoDevice[]): string {
-  for (let i = 0; i < 10_000; i++) {
+export function failureSeed(devices: readonly DemoDevice[], firstWave: ReadonlySet<string>): string {
+  const inWave = (d: DemoDevice) => firstWave.has(d.guid.replaceAll('-', '').toLowerCase());
+  const waveSize = devices.filter(inWave).length;
+  for (let i = 0; i < 100_000; i++) {
     const seed = `iotopia-demo-${i}`;
     const failing = devices.filter((d) =>
       hasFault({ failInstall: FAIL_PERCENT, dropDownload: 0, offline: 0, seed }, 'failInstall', d.index),
     );
-    if (failing.length >= Math.min(2, devices.length) && failing.length <= 4) return seed;
+    const many = failing.length >= Math.min(2, waveSize - 1) && failing.length <= 4 && failing.length < waveSize;
+    if (many && failing.length > 0 && failing.every(inWave)) return seed;
   }
-  throw new IotopiaError('ERR_DEMO_SEED', `no fault seed fails two to four of ${devices.length} devices`);
+  throw new IotopiaError('ERR_DEMO_SEED', `no fault seed fails two to four of the ${waveSize} devices of the first wave`);
+}
+
+/** The GUIDs (hex) of the devices in a wave of the campaign. */
+export async function waveGuids(api: DemoApi, campaignId: string, wave: number): Promise<Set<string>> {
+  const page = await api<{ items: { guid: string }[] }>('GET', `/campaigns/${campaignId}/actions?wave=${wave}&limit=1000`);
+  return new Set(page.items.map((a) => a.guid.toLowerCase()));
 }
 
 export const failInstallPercent = FAIL_PERCENT;

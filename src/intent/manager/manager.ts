@@ -31,6 +31,12 @@ export function createIntentManager(options: IntentManagerOptions): IntentManage
       return out;
     },
     reportViolations: (mac, v) => lock(mac, () => reportViolations(core, mac, v)),
+    // A history for people to read, written as seen: it changes no device, so it takes no lock.
+    // One transaction: one commit per report, however many devices it names.
+    async recordFlows(flows) {
+      if (flows.length > 0) await options.store.transaction((r) => r.intentFlows.record(flows));
+      return flows.length;
+    },
     quarantine: (mac, actor, reason) => lock(mac, () => quarantine(core, mac, actor, reason)),
     release: (mac, actor, reason = '') => lock(mac, () => release(core, mac, actor, reason)),
     tick: (now) => tick(core, now ?? core.now()),

@@ -2,6 +2,7 @@
 
 import type { CertificateInput } from '../../crypto/x509-parse.ts';
 import type { IntentDeviceRecord, IntentUrlSource } from '../../store/intent-device-repository.ts';
+import type { IntentFlowInput } from '../../store/intent-flow-repository.ts';
 import type { IntentQuarantineRecord } from '../../store/intent-quarantine-repository.ts';
 import type { IntentViolationDirection } from '../../store/intent-violation-repository.ts';
 import type { Store } from '../../store/store.ts';
@@ -121,6 +122,8 @@ export interface IntentManager {
   /** A decommissioned FDO device (GUID, hex): every intent device carrying it is removed. */
   decommission(guid: string, actor?: string): Promise<IntentDeviceRecord[]>;
   reportViolations(mac: string, violations: IntentViolationReport[]): Promise<IntentDeviceRecord>;
+  /** Adds flows a traffic watch judged (accepted or dropped) to the devices' recent flows; resolves with how many. */
+  recordFlows(flows: IntentFlowInput[]): Promise<number>;
   quarantine(mac: string, actor: string, reason: string): Promise<IntentQuarantineRecord>;
   release(mac: string, actor: string, reason?: string): Promise<IntentQuarantineRecord>;
   tick(now?: Date): Promise<IntentTickResult>;

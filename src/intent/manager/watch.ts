@@ -8,12 +8,15 @@
  * DNS answers the gateway forwards to a managed device teach the manager the addresses of its
  * file's names (snoop.ts).
  */
+
+import type { IntentFlowInput } from '../../store/intent-flow-repository.ts';
 import { dnsAnswers } from '../capture/dns.ts';
 import type { Packet } from '../capture/packet.ts';
 import type { Enforcer } from '../enforcement-ports.ts';
 import { normaliseMac } from '../ip.ts';
 import type { ResolvedPolicy } from '../resolve-types.ts';
 import { type Flow, flowFromPacket, leavesToDevice, newFlow } from '../verdict/flow.ts';
+import { createFlowHistory, type FlowHistory, type SeenFlow } from '../verdict/flow-history.ts';
 import { createFlowJudge } from '../verdict/judge.ts';
 import { newVerdict } from '../verdict/matcher.ts';
 import { createViolationLog, type Violation, type ViolationLog } from '../verdict/violations.ts';
@@ -24,7 +27,7 @@ import type { IntentLog, IntentManager, IntentViolationReport } from './types.ts
 export const MAX_SNOOPED_NAMES = 1024;
 
 export interface TrafficWatchOptions {
-  manager: Pick<IntentManager, 'policies' | 'reportViolations' | 'learnNames'>;
+  manager: Pick<IntentManager, 'policies' | 'reportViolations' | 'learnNames' | 'recordFlows'>;
   /** The gateway's MAC on the devices' link: only frames to or from it cross the forward path. */
   gatewayMac: string;
   /** The gateway's own addresses: traffic to them is delivered locally, never forwarded. */
@@ -42,6 +45,8 @@ export interface TrafficWatchOptions {
   counters?: NonNullable<Enforcer['dropCounters']>;
   /** True while a capture feeds `packet`: counters then report only what the capture cannot see. */
   capturing: boolean;
+  /** Keep the devices' recent flows, accepted and dropped (default true). */
+  recordFlows?: boolean;
   /** Learn addresses from DNS answers the gateway forwards to managed devices (default true). */
   snoopDns?: boolean;
   clock?: () => Date;
@@ -53,6 +58,10 @@ export interface TrafficWatchStats {
   judged: number;
   violations: number;
   reported: number;
+  /** Flows (accepted and dropped) added to the devices' recent flows. */
+  flows: number;
+  /** New flow shapes left out of the recent flows because a report was full. */
+  flowsOverflow: number;
 }
 
 export interface TrafficWatch {
@@ -79,6 +88,22 @@ function report(v: Violation): IntentViolationReport {
   };
 }
 
+/** A judged flow as the recent flows keep it; ports the flow has not (or ephemeral) are 0. */
+function flowInput(s: SeenFlow): IntentFlowInput {
+  return {
+    mac: s.mac,
+    direction: s.direction,
+    protocol: s.protocol,
+    peer: s.peer,
+    peerPort: s.peerPort ?? 0,
+    localPort: typeof s.localPort === 'number' ? s.localPort : 0,
+    verdict: s.accept ? 'accept' : 'drop',
+    rule: s.rule,
+    at: new Date(Math.floor(s.lastUs / 1000)),
+    count: s.count,
+  };
+}
+
 function isLocal(p: Packet, gatewayMac: string, own: Set<string>): boolean {
   const ip = p.ip;
   if (ip === undefined) return false;
@@ -98,8 +123,9 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
   const flow: Flow = newFlow();
   const verdict = newVerdict();
   const counted = new Map<string, { from: number; to: number }>();
-  const stats: TrafficWatchStats = { packets: 0, judged: 0, violations: 0, reported: 0 };
+  const stats: TrafficWatchStats = { packets: 0, judged: 0, violations: 0, reported: 0, flows: 0, flowsOverflow: 0 };
   let log: ViolationLog = createViolationLog();
+  let history: FlowHistory = createFlowHistory();
   let managed = new Set<string>();
   let current: ResolvedPolicy[] | undefined;
   let answers = new Map<string, Map<string, SnoopedName>>();
@@ -132,6 +158,20 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
       } catch (e) {
         o.log?.('warn', 'intent: DNS answers could not be learned', { mac, err: (e as Error).message });
       }
+    }
+  }
+
+  /** Adds the flows judged since the last flush to the recent flows; a failure is logged, never thrown. */
+  async function recordFlows(): Promise<void> {
+    const seen = history;
+    history = createFlowHistory();
+    stats.flowsOverflow += seen.overflow();
+    const flows = seen.list().map(flowInput);
+    if (flows.length === 0) return;
+    try {
+      stats.flows += await o.manager.recordFlows(flows);
+    } catch (e) {
+      o.log?.('warn', 'intent: recent flows could not be recorded', { flows: flows.length, err: (e as Error).message });
     }
   }
 
@@ -172,9 +212,11 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
       stats.judged++;
       judge.judge(flow, verdict);
       if (log.add(flow, verdict, judge.labels)) stats.violations++;
+      if (o.recordFlows !== false) history.add(flow, verdict, judge.labels);
     },
     async flush() {
       await learn();
+      await recordFlows();
       const seen = log.list();
       log = createViolationLog();
       const byMac = await counterReports((o.clock ?? (() => new Date()))());

@@ -48,16 +48,18 @@ export interface ViolationLog {
   list(): Violation[];
 }
 
-function describe(f: Flow, label: RuleLabel, mac: string): Violation {
-  const toDevice = label.direction === 'to-device';
-  const peer = addressText(f.family, toDevice ? f.src : f.dst);
-  const v: Violation = {
+/** What a flow looked like from the device's side: direction, peer, ports, ICMP type, its time. */
+export type FlowShape = Omit<Violation, 'decision' | 'acl' | 'ace'>;
+
+/** The flow `f` of device `mac` as seen from the device, counted 0 times so far. */
+export function flowShape(f: Flow, direction: Direction, mac: string): FlowShape {
+  const toDevice = direction === 'to-device';
+  const v: FlowShape = {
     mac,
-    direction: label.direction ?? 'from-device',
+    direction,
     family: f.family === 6 ? 6 : 4,
     protocol: f.protocol,
-    peer,
-    decision: label.kind === 'ace' || label.kind === 'unknown-address' ? label.kind : 'default-deny',
+    peer: addressText(f.family, toDevice ? f.src : f.dst),
     firstUs: f.timeUs,
     lastUs: f.timeUs,
     count: 0,
@@ -67,6 +69,14 @@ function describe(f: Flow, label: RuleLabel, mac: string): Violation {
   if (peerPort >= 0) v.peerPort = peerPort;
   if (localPort >= 0) v.localPort = localPort >= EPHEMERAL_PORT_MIN ? 'ephemeral' : localPort;
   if (f.icmpType >= 0) [v.icmpType, v.icmpCode] = [f.icmpType, f.icmpCode];
+  return v;
+}
+
+function describe(f: Flow, label: RuleLabel, mac: string): Violation {
+  const v: Violation = {
+    ...flowShape(f, label.direction ?? 'from-device', mac),
+    decision: label.kind === 'ace' || label.kind === 'unknown-address' ? label.kind : 'default-deny',
+  };
   if (label.acl !== undefined) v.acl = label.acl;
   if (label.ace !== undefined) v.ace = label.ace;
   return v;

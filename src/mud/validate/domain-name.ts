@@ -13,34 +13,41 @@ export const LABEL_MAX = 63;
 
 const DOT = 0x2e;
 
-function isAlnum(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+// The class of each ASCII character in a label: LETTER_DIGIT for [a-zA-Z0-9], INNER for those and
+// "-" and "_" (inside a label), FIRST for those and "_" (a label's first character).
+const LETTER_DIGIT = 1;
+const INNER = 2;
+const FIRST = 4;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  CLASS[c] = (alnum ? LETTER_DIGIT | INNER | FIRST : 0) | (c === 0x2d ? INNER : 0) | (c === 0x5f ? INNER | FIRST : 0);
 }
 
-/** A label `s[start, end)`: first [a-zA-Z0-9_], then [a-zA-Z0-9_-], last [a-zA-Z0-9]. */
-function isLabel(s: string, start: number, end: number): boolean {
+/** Whether character `c` (a UTF-16 code unit) is of class `k` (non-ASCII characters are of none). */
+const is = (c: number, k: number): boolean => c < 128 && ((CLASS[c] as number) & k) !== 0;
+
+/** The end of a label `s[start, end)` whose characters are checked: 1 to 63 of them, the last [a-zA-Z0-9]. */
+function labelEnds(s: string, start: number, end: number): boolean {
   const length = end - start;
-  if (length < 1 || length > LABEL_MAX || !isAlnum(s.charCodeAt(end - 1))) return false;
-  if (length === 1) return true;
-  const first = s.charCodeAt(start);
-  if (!isAlnum(first) && first !== 0x5f) return false;
-  for (let i = start + 1; i < end - 1; i++) {
-    const c = s.charCodeAt(i);
-    if (!isAlnum(c) && c !== 0x2d && c !== 0x5f) return false;
-  }
-  return true;
+  return length >= 1 && length <= LABEL_MAX && is(s.charCodeAt(end - 1), LETTER_DIGIT);
 }
 
+/**
+ * One pass over the characters: each is checked as the first of its label ([a-zA-Z0-9_]) or as
+ * one inside it ([a-zA-Z0-9_-]), and each label's length and last character at its end.
+ */
 export function isDomainName(s: string): boolean {
   if (s.length < 1 || s.length > DOMAIN_NAME_MAX) return false;
   if (s === '.') return true;
   const end = s.charCodeAt(s.length - 1) === DOT ? s.length - 1 : s.length;
   let start = 0;
-  for (;;) {
-    let i = start;
-    while (i < end && s.charCodeAt(i) !== DOT) i++;
-    if (!isLabel(s, start, i)) return false;
-    if (i === end) return true;
-    start = i + 1;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === DOT) {
+      if (!labelEnds(s, start, i)) return false;
+      start = i + 1;
+    } else if (!is(c, i === start ? FIRST : INNER)) return false;
   }
+  return labelEnds(s, start, end);
 }

@@ -55,6 +55,12 @@ export interface MudIssue<C extends string = string> {
 export class Issues {
   readonly errors: MudIssue<MudErrorCode>[] = [];
   readonly warnings: MudIssue<MudWarningCode>[] = [];
+  /**
+   * Whether a reader of other modules' members accepted a member name written with a known YANG
+   * prefix (prefixed-name.ts), which the pre-RFC walk renames: a reading of the file as it is, made
+   * before that walk, does not stand then (parse-mud.ts).
+   */
+  prefixedMember = false;
 
   error(code: MudErrorCode, path: Path, reason: string): void {
     this.errors.push({ code, path: pointer(path), reason });

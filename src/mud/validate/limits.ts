@@ -26,6 +26,14 @@ export const DEFAULT_MUD_LIMITS: Readonly<MudLimits> = {
 };
 
 /**
+ * The deepest nesting of arrays and objects (counted as checkDepth counts it) in a file the readers
+ * read without any issue: an ACE's matches/ietf-acl-tls:client-profiles/tls-dtls-profile/<profile>/
+ * cipher-suite (and the like), 12 levels from the top. The readers visit only the members they
+ * know, and warn about what they keep unread, so a file read without an issue nests no deeper.
+ */
+export const READ_DEPTH_MAX = 12;
+
+/**
  * Parses JSON text within the size limit, then checks the nesting depth without recursion
  * (JSON.parse itself does not recurse), so that no later recursive step meets a deep value.
  */

@@ -6,14 +6,15 @@
 import { ACL_TYPES, ACLS_MEMBER, KNOWN_EXTENSIONS, type KnownExtension, MUD_MEMBER } from '../model/constants.ts';
 import type { MudFile } from '../model/mud-file.ts';
 import type { ReadContext } from './context.ts';
+import { MudInputError } from './errors.ts';
 import { Issues, type MudErrorCode, type MudIssue, type MudWarningCode } from './issues.ts';
-import { checkDepth, DEFAULT_MUD_LIMITS, type MudLimits, parseJsonText } from './limits.ts';
+import { checkDepth, DEFAULT_MUD_LIMITS, type MudLimits, parseJsonText, READ_DEPTH_MAX } from './limits.ts';
 import { checkMembers, readObject } from './members.ts';
 import { at } from './path.ts';
 import { normalisePreRfc } from './pre-rfc.ts';
 import { rawAclType, readAcls } from './read-acls.ts';
 import { readMudContainer } from './read-mud.ts';
-import { isObject } from './yang-types.ts';
+import { isObject, type JsonObject } from './yang-types.ts';
 
 export interface MudParseOptions {
   /**
@@ -37,8 +38,8 @@ export interface MudParseResult {
  */
 export function parseMud(json: string | Uint8Array, options: MudParseOptions = {}): MudParseResult {
   const limits = { ...DEFAULT_MUD_LIMITS, ...options.limits };
-  // The depth is checked by the first walk over the tree (normalisePreRfc), or below when the
-  // top level is not an object and no walk follows.
+  // The depth is checked by the pre-RFC walk (normalisePreRfc), by the readers' own bound when a
+  // strict reading stands without the walk, or by checkDepth when the top level is not an object.
   return validateParsed(parseJsonText(json, limits), options, limits);
 }
 
@@ -52,20 +53,55 @@ export function validateMud(value: unknown, options: MudParseOptions = {}): MudP
 }
 
 function validateParsed(root: unknown, options: MudParseOptions, limits: MudLimits): MudParseResult {
+  if (!isObject(root)) {
+    const issues = new Issues();
+    readObject(issues, root, '');
+    checkDepth(root, limits.maxDepth);
+    return result(issues, (path) => path, undefined);
+  }
+  const lenient = options.lenient === true;
+  if (lenient || limits.maxDepth < READ_DEPTH_MAX) return walkThenRead(root, lenient, limits);
+  // Strict reading of a file without a pre-RFC shape: the walk reports nothing and changes nothing,
+  // so the file is read as it is first. A reading without any issue stands as it is: the readers
+  // visited every value (whatever they keep unread they warn about), so no pre-RFC shape is left
+  // (each is an issue or, for a prefixed member a reader of other modules accepts, marked), and
+  // nothing nests deeper than READ_DEPTH_MAX. Otherwise the walk runs; when it too reports nothing,
+  // the tree is unchanged and the reading stands, else the file is read again after it.
   const issues = new Issues();
-  const ctx: ReadContext = { issues, limits, extensionsUsed: new Map(), anyEthAcl: false };
-  let original = (path: string): string => path;
-  const result = (mud: MudFile | undefined): MudParseResult => ({
+  let mud: MudFile | undefined;
+  try {
+    mud = readFile(root, issues, limits);
+  } catch (e) {
+    // A limit met while reading: the walk comes first, and may meet the depth limit first.
+    if (e instanceof MudInputError) return walkThenRead(root, false, limits);
+    throw e;
+  }
+  if (issues.errors.length === 0 && issues.warnings.length === 0 && !issues.prefixedMember) return result(issues, (path) => path, mud);
+  const walked = new Issues();
+  const original = normalisePreRfc(root, walked, false, limits.maxDepth);
+  if (walked.errors.length === 0 && walked.warnings.length === 0) return result(issues, original, mud);
+  return result(walked, original, readFile(root, walked, limits));
+}
+
+/** The pre-RFC walk (which also enforces maxDepth), then the readers over the normalised tree. */
+function walkThenRead(top: JsonObject, lenient: boolean, limits: MudLimits): MudParseResult {
+  const issues = new Issues();
+  const original = normalisePreRfc(top, issues, lenient, limits.maxDepth);
+  return result(issues, original, readFile(top, issues, limits));
+}
+
+/** The result: the model only without errors, and each path as the file has it. */
+function result(issues: Issues, original: (path: string) => string, mud: MudFile | undefined): MudParseResult {
+  return {
     mud: issues.errors.length === 0 ? mud : undefined,
     errors: issues.errors.map((e) => ({ ...e, path: original(e.path) })),
     warnings: issues.warnings.map((w) => ({ ...w, path: original(w.path) })),
-  });
-  const top = readObject(issues, root, '');
-  if (top === undefined) {
-    checkDepth(root, limits.maxDepth);
-    return result(undefined);
-  }
-  original = normalisePreRfc(top, issues, options.lenient === true, limits.maxDepth);
+  };
+}
+
+/** Reads the members of a MUD file into the model, reporting into `issues`; undefined when it cannot be read. */
+function readFile(top: JsonObject, issues: Issues, limits: MudLimits): MudFile | undefined {
+  const ctx: ReadContext = { issues, limits, extensionsUsed: new Map(), anyEthAcl: false };
   checkMembers(issues, top, '', [MUD_MEMBER, ACLS_MEMBER]);
   if (top[MUD_MEMBER] === undefined) issues.error('ERR_MUD_MISSING', at('', MUD_MEMBER), `a MUD file holds the ${MUD_MEMBER} container`);
 
@@ -77,11 +113,11 @@ function validateParsed(root: unknown, options: MudParseOptions, limits: MudLimi
     });
   const mud = top[MUD_MEMBER] === undefined ? undefined : readMudContainer(ctx, top[MUD_MEMBER], at('', MUD_MEMBER));
   const acls = rawAcls === undefined ? [] : readAcls(ctx, rawAcls, at('', ACLS_MEMBER));
-  if (mud === undefined || acls === undefined) return result(undefined);
+  if (mud === undefined || acls === undefined) return undefined;
   const file: MudFile = { mud, acls };
   checkReferences(ctx, file);
   checkExtensions(ctx, file);
-  return result(file);
+  return file;
 }
 
 /** Policies name ACLs that exist (RFC 8520 leafref); quarantine names ACEs that exist. */

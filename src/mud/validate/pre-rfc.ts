@@ -10,11 +10,12 @@
  * `WARN_MUD_NORMALISED` per change. Either way the tree is normalised in place, so that the rest
  * of the reading reports only what is wrong beyond the old shape.
  */
-import { ACL_MODULE, ACLS_MEMBER, PREFIX_TO_MODULE } from '../model/constants.ts';
+import { ACL_MODULE, ACLS_MEMBER } from '../model/constants.ts';
 import type { Issues } from './issues.ts';
 import { normaliseLenientShapes } from './lenient-shapes.ts';
 import { tooDeep } from './limits.ts';
 import { at } from './path.ts';
+import { prefixedName } from './prefixed-name.ts';
 import { isObject, type JsonObject } from './yang-types.ts';
 
 const OLD_ACLS_MEMBER = `${ACL_MODULE}:access-lists`;
@@ -29,28 +30,6 @@ function rename(o: JsonObject, from: string, to: string): void {
   const entries = Object.entries(o);
   for (const k of Object.keys(o)) delete o[k];
   for (const [k, v] of entries) o[k === from ? to : k] = v;
-}
-
-// Member names repeat across a file and across files: the answer for each is kept (NOT_PREFIXED
-// for a name without a known prefix), up to a bound so that hostile input with many distinct names
-// cannot grow the table. The answer depends on the name alone (PREFIX_TO_MODULE is constant), so
-// the table is never stale, in any process. The walk asks about every member name, so a known name
-// costs one lookup.
-const PREFIXED = new Map<string, string>();
-const PREFIXED_MAX = 1024;
-const NOT_PREFIXED = '';
-
-function prefixedName(member: string): string | undefined {
-  let name = PREFIXED.get(member);
-  if (name === undefined) {
-    const i = member.indexOf(':');
-    const prefix = i <= 0 ? '' : member.slice(0, i);
-    // Own members only: a prefix such as `constructor` names no module.
-    const module = Object.hasOwn(PREFIX_TO_MODULE, prefix) ? PREFIX_TO_MODULE[prefix] : undefined;
-    name = module === undefined ? NOT_PREFIXED : `${module}${member.slice(i)}`;
-    if (PREFIXED.size < PREFIXED_MAX) PREFIXED.set(member, name);
-  }
-  return name === NOT_PREFIXED ? undefined : name;
 }
 
 /** Renamed members: the path in the normalised tree and the path of the member as the file has it. */

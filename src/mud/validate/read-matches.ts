@@ -16,7 +16,7 @@ import {
   TCP_FLAG_BITS,
 } from '../model/constants.ts';
 import { noteExtension, type ReadContext } from './context.ts';
-import { checkMembers, checkMembersAndChoices, choice, readObject } from './members.ts';
+import { checkMembers, checkMembersAndChoices, choice, membersAndChoices, readObject } from './members.ts';
 import { child, type Path } from './path.ts';
 import { readTlsClientProfiles } from './read-extensions.ts';
 import {
@@ -38,6 +38,17 @@ import {
 } from './yang-types.ts';
 
 const MATCHES_MEMBERS = ['eth', 'ipv4', 'ipv6', 'tcp', 'udp', 'icmp', 'egress-interface', 'ingress-interface', 'ietf-mud:mud'];
+// The bit of each member in the mask of the members present (checkMembersAndChoices).
+const bit = (member: string): number => 1 << MATCHES_MEMBERS.indexOf(member);
+const ETH = bit('eth');
+const IPV4 = bit('ipv4');
+const IPV6 = bit('ipv6');
+const TCP = bit('tcp');
+const UDP = bit('udp');
+const ICMP = bit('icmp');
+const EGRESS = bit('egress-interface');
+const INGRESS = bit('ingress-interface');
+const MUD = bit('ietf-mud:mud');
 
 /** Reads `matches`; `aclType` is the type of the enclosing ACL, when it has one. */
 export function readMatches(ctx: ReadContext, v: unknown, path: Path, aclType: AclType | undefined): Matches | undefined {
@@ -45,7 +56,8 @@ export function readMatches(ctx: ReadContext, v: unknown, path: Path, aclType: A
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   const out: Matches = {};
-  checkMembersAndChoices(issues, o, path, MATCHES_MEMBERS, L3_L4, (k, value, p) => {
+  // Only the members present are read: a JSON object has no member whose value is undefined.
+  const present = checkMembersAndChoices(issues, o, path, MATCHES_TABLE, (k, value, p) => {
     if (k === 'ietf-acl-tls:client-profiles') {
       noteExtension(ctx, 'ietf-mud-tls', p);
       const profiles = readTlsClientProfiles(ctx, value, p);
@@ -60,7 +72,7 @@ export function readMatches(ctx: ReadContext, v: unknown, path: Path, aclType: A
   // own type. For `eth` the condition is applied as the module writes it, over /acls/acl/type of
   // the whole file: RFC 8520-era files put Ethernet matches in IPv4 ACLs beside an eth-acl-type ACL.
   const family = aclType === undefined ? undefined : ACL_TYPES[aclType];
-  if (o.eth !== undefined) {
+  if ((present & ETH) !== 0) {
     if (!ctx.anyEthAcl)
       issues.error(
         'ERR_MUD_ADDRESS_FAMILY',
@@ -70,44 +82,44 @@ export function readMatches(ctx: ReadContext, v: unknown, path: Path, aclType: A
     const eth = readEth(ctx, o.eth, child(path, 'eth'));
     if (eth !== undefined) out.eth = eth;
   }
-  if (o.ipv4 !== undefined) {
+  if ((present & IPV4) !== 0) {
     if (family !== undefined && !family.ipv4)
       issues.error('ERR_MUD_ADDRESS_FAMILY', child(path, 'ipv4'), `an ipv4 match in an ACL of type ${aclType}`);
     const ipv4 = readIpv4(ctx, o.ipv4, child(path, 'ipv4'));
     if (ipv4 !== undefined) out.ipv4 = ipv4;
   }
-  if (o.ipv6 !== undefined) {
+  if ((present & IPV6) !== 0) {
     if (family !== undefined && !family.ipv6)
       issues.error('ERR_MUD_ADDRESS_FAMILY', child(path, 'ipv6'), `an ipv6 match in an ACL of type ${aclType}`);
     const ipv6 = readIpv6(ctx, o.ipv6, child(path, 'ipv6'));
     if (ipv6 !== undefined) out.ipv6 = ipv6;
   }
   const protocol = out.ipv4?.protocol ?? out.ipv6?.protocol;
-  if (o.tcp !== undefined) {
+  if ((present & TCP) !== 0) {
     const tcp = readTcp(ctx, o.tcp, child(path, 'tcp'));
     if (tcp !== undefined) out.tcp = tcp;
     if (protocol !== undefined && protocol !== IP_PROTOCOL_TCP)
       issues.error('ERR_MUD_PROTOCOL_MISMATCH', child(path, 'tcp'), `a tcp match with IP protocol ${protocol} (TCP is ${IP_PROTOCOL_TCP})`);
   }
-  if (o.udp !== undefined) {
+  if ((present & UDP) !== 0) {
     const udp = readUdp(ctx, o.udp, child(path, 'udp'));
     if (udp !== undefined) out.udp = udp;
     if (protocol !== undefined && protocol !== IP_PROTOCOL_UDP)
       issues.error('ERR_MUD_PROTOCOL_MISMATCH', child(path, 'udp'), `a udp match with IP protocol ${protocol} (UDP is ${IP_PROTOCOL_UDP})`);
   }
-  if (o.icmp !== undefined) {
+  if ((present & ICMP) !== 0) {
     const icmp = readIcmp(ctx, o.icmp, child(path, 'icmp'));
     if (icmp !== undefined) out.icmp = icmp;
   }
-  if (o['ietf-mud:mud'] !== undefined) {
+  if ((present & MUD) !== 0) {
     const mud = readMudMatch(ctx, o['ietf-mud:mud'], child(path, 'ietf-mud:mud'));
     if (mud !== undefined) out.mud = mud;
   }
-  if (o['egress-interface'] !== undefined) {
+  if ((present & EGRESS) !== 0) {
     const s = readString(issues, o['egress-interface'], child(path, 'egress-interface'), 1);
     if (s !== undefined) out.egressInterface = s;
   }
-  if (o['ingress-interface'] !== undefined) {
+  if ((present & INGRESS) !== 0) {
     const s = readString(issues, o['ingress-interface'], child(path, 'ingress-interface'), 1);
     if (s !== undefined) out.ingressInterface = s;
   }
@@ -213,6 +225,9 @@ const NETWORKS_IPV6 = [
   choice('destination-network', [['destination-ipv6-network'], ['ietf-acldns:dst-dnsname']]),
 ] as const;
 const L3_L4 = [choice('l3', [['ipv4'], ['ipv6']]), choice('l4', [['tcp'], ['udp'], ['icmp']])] as const;
+const MATCHES_TABLE = membersAndChoices(MATCHES_MEMBERS, L3_L4);
+const IPV4_TABLE = membersAndChoices(IPV4_MEMBERS, NETWORKS_IPV4);
+const IPV6_TABLE = membersAndChoices(IPV6_MEMBERS, NETWORKS_IPV6);
 
 const IP_COMMON_FIELDS = {
   dscp: (ctx, x, p, out) => {
@@ -250,7 +265,7 @@ function readIpv4(ctx: ReadContext, v: unknown, path: Path): Ipv4Match | undefin
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
   // RFC 8520 (module ietf-acldns): the DNS names are further cases of the source-network and destination-network choices.
-  checkMembersAndChoices(issues, o, path, IPV4_MEMBERS, NETWORKS_IPV4);
+  checkMembersAndChoices(issues, o, path, IPV4_TABLE);
   const out: Ipv4Match = {};
   fields(ctx, o, path, out, IPV4_FIELDS);
   return out;
@@ -288,7 +303,7 @@ function readIpv6(ctx: ReadContext, v: unknown, path: Path): Ipv6Match | undefin
   const { issues } = ctx;
   const o = readObject(issues, v, path);
   if (o === undefined) return undefined;
-  checkMembersAndChoices(issues, o, path, IPV6_MEMBERS, NETWORKS_IPV6);
+  checkMembersAndChoices(issues, o, path, IPV6_TABLE);
   const out: Ipv6Match = {};
   fields(ctx, o, path, out, IPV6_FIELDS);
   return out;

@@ -14,7 +14,14 @@ import { operatorOffers } from '../../lifecycle/operator-offers.ts';
 import { voucherChain } from '../../onboarding/voucher-chain.ts';
 import type { DeviceRecord } from '../../store/device-repository.ts';
 import { guidParam } from './guid-param.ts';
-import { INTENT_DEVICE_SCHEMA, INTENT_VIOLATION_SCHEMA, deviceView as intentDeviceView, violationView } from './intent-views.ts';
+import {
+  flowView,
+  INTENT_DEVICE_SCHEMA,
+  INTENT_FLOW_SCHEMA,
+  INTENT_VIOLATION_SCHEMA,
+  deviceView as intentDeviceView,
+  violationView,
+} from './intent-views.ts';
 import { ApiProblem } from './problem.ts';
 import { type ApiContext, GuidParams, jsonResponse, type RouteFactory, route } from './route.ts';
 
@@ -68,13 +75,18 @@ const INTENT_SCHEMA = {
       description: 'one per MAC carrying the device’s GUID, in MAC order',
       items: {
         type: 'object',
-        required: ['device', 'violations', 'violationTotal'],
+        required: ['device', 'flows', 'violations', 'violationTotal'],
         properties: {
           device: INTENT_DEVICE_SCHEMA,
           policy: {
             type: 'object',
             description: 'the last good MUD file in plain words (sentences) and one row per ACE',
             properties: { sentences: { type: 'array', items: str }, rows: { type: 'array', items: { type: 'object' } } },
+          },
+          flows: {
+            type: 'array',
+            items: INTENT_FLOW_SCHEMA,
+            description: 'the most recent flows, accepted and dropped, last seen first (at most 50)',
           },
           violations: { type: 'array', items: INTENT_VIOLATION_SCHEMA, description: 'the most recent, last seen first (at most 20)' },
           violationTotal: { type: 'integer', description: 'the sum of the counts of all its violations' },
@@ -108,6 +120,7 @@ const UPDATE_SCHEMA = {
 const intentEntryView = (e: DeviceIntentEntry) => ({
   device: intentDeviceView(e.device),
   ...(e.policy === undefined ? {} : { policy: e.policy }),
+  flows: e.flows.map(flowView),
   violations: e.violations.map(violationView),
   violationTotal: e.violationTotal,
 });
@@ -192,7 +205,7 @@ export const deviceDetailRoutes: RouteFactory = (ctx) => [
     method: 'GET',
     url: '/devices/:guid/intent',
     roles: ['owner', 'auditor'],
-    summary: "The device's intent records (by its GUIDs): enforcement state, MUD policy in plain words, recent violations",
+    summary: "The device's intent records (by its GUIDs): enforcement state, MUD policy in plain words, recent flows and violations",
     schema: { params: GuidParams },
     openapi: { responses: { 200: jsonResponse('the intent records', INTENT_SCHEMA) } },
     async handler(request) {

@@ -8,11 +8,14 @@ import { IntentError } from '../../intent/errors.ts';
 import { normaliseMac } from '../../intent/ip.ts';
 import type { IntentManager } from '../../intent/manager/types.ts';
 import { INTENT_ENFORCEMENT_STATES } from '../../store/intent-device-repository.ts';
+import { MAX_INTENT_FLOWS_PER_DEVICE } from '../../store/intent-flow-repository.ts';
 import { parseViolationKey } from '../../store/intent-violation-repository.ts';
 import { actorOf } from './auth.ts';
 import {
   deviceView,
+  flowView,
   INTENT_DEVICE_SCHEMA,
+  INTENT_FLOW_SCHEMA,
   INTENT_QUARANTINE_SCHEMA,
   INTENT_VIOLATION_SCHEMA,
   quarantineView,
@@ -57,6 +60,15 @@ const Flow = Type.Object(
   { additionalProperties: false },
 );
 const Flows = Type.Object({ violations: Type.Array(Flow, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+const FlowsQuery = Type.Object({
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_INTENT_FLOWS_PER_DEVICE,
+      description: `at most this many (1–${MAX_INTENT_FLOWS_PER_DEVICE}, default 50)`,
+    }),
+  ),
+});
 const ViolationParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_-]+$', description: 'the `id` of a listed violation' }),
 });
@@ -174,6 +186,26 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     async handler(request) {
       const mac = (await device(ctx, macOf(request.params.mac))).mac;
       return page(await withCursorCheck(() => ctx.store.intentViolations.list({ ...pageRequest(request.query), mac })), violationView);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/intent/devices/:mac/flows',
+    roles: READ,
+    summary: "The device's recent flows, accepted and dropped, with the rule that decided; the most recently seen first",
+    schema: { params: MacParams, querystring: FlowsQuery },
+    openapi: {
+      responses: {
+        200: jsonResponse('the recent flows', {
+          type: 'object',
+          required: ['items'],
+          properties: { items: { type: 'array', items: INTENT_FLOW_SCHEMA } },
+        }),
+      },
+    },
+    async handler(request) {
+      const mac = (await device(ctx, macOf(request.params.mac))).mac;
+      return { items: (await ctx.store.intentFlows.recent(mac, request.query.limit ?? 50)).map(flowView) };
     },
   }),
   route({

@@ -1,5 +1,6 @@
 /** What the intent API shows of devices, violations and quarantine actions, and their OpenAPI schemas. */
 import type { IntentDeviceRecord } from '../../store/intent-device-repository.ts';
+import type { IntentFlowRecord } from '../../store/intent-flow-repository.ts';
 import type { IntentQuarantineRecord } from '../../store/intent-quarantine-repository.ts';
 import { type IntentViolationRecord, violationKey } from '../../store/intent-violation-repository.ts';
 
@@ -45,6 +46,21 @@ export const violationView = (v: IntentViolationRecord) => ({
   firstSeen: v.firstSeen.toISOString(),
   lastSeen: v.lastSeen.toISOString(),
   count: v.count,
+});
+
+/** A recent flow: its shape, the latest verdict and the rule that decided, first and last seen, count. */
+export const flowView = (f: IntentFlowRecord) => ({
+  mac: f.mac,
+  direction: f.direction,
+  protocol: f.protocol,
+  peer: f.peer,
+  peerPort: f.peerPort,
+  localPort: f.localPort,
+  verdict: f.verdict,
+  rule: f.rule,
+  firstSeen: f.firstSeen.toISOString(),
+  lastSeen: f.lastSeen.toISOString(),
+  count: f.count,
 });
 
 export const quarantineView = (q: IntentQuarantineRecord) => ({
@@ -102,6 +118,24 @@ export const INTENT_VIOLATION_SCHEMA = {
     peerPort: { type: 'integer' },
     localPort: { type: 'integer' },
     acl: { type: 'string', description: 'the ACL the flow fell through' },
+    firstSeen: time,
+    lastSeen: time,
+    count: { type: 'integer' },
+  },
+};
+
+export const INTENT_FLOW_SCHEMA = {
+  type: 'object',
+  required: ['mac', 'direction', 'protocol', 'peer', 'peerPort', 'localPort', 'verdict', 'rule', 'firstSeen', 'lastSeen', 'count'],
+  properties: {
+    mac: str,
+    direction: { enum: ['from-device', 'to-device'] },
+    protocol: { type: 'integer' },
+    peer: str,
+    peerPort: { type: 'integer', description: '0 when the protocol has none' },
+    localPort: { type: 'integer', description: "the device's port; 0 when the protocol has none or it is ephemeral" },
+    verdict: { enum: ['accept', 'drop'], description: 'what the policy enforced when the flow was last seen did with it' },
+    rule: { type: 'string', description: 'acl/ace, basics, default-deny (after the last ACL tried) or unknown-device-address' },
     firstSeen: time,
     lastSeen: time,
     count: { type: 'integer' },

@@ -33,6 +33,7 @@ import { assessments } from './0025-assessments.ts';
 import { voucherDeviceInfoColumn } from './0026-voucher-device-info.ts';
 import { deviceFleetColumns } from './0028-device-fleet-columns.ts';
 import { onboardingStatsIndexes } from './0029-onboarding-stats-indexes.ts';
+import { intentFlows } from './0030-intent-flows.ts';
 
 /** The migrations in order, by name. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -65,6 +66,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0026-voucher-device-info': voucherDeviceInfoColumn(),
     '0028-device-fleet-columns': deviceFleetColumns(dialect),
     '0029-onboarding-stats-indexes': onboardingStatsIndexes(),
+    '0030-intent-flows': intentFlows(),
   };
 }
 

@@ -18,6 +18,7 @@ import { sqlDeviceRepository } from './device-repository.ts';
 import { sqlDiTokenRepository } from './di-token-repository.ts';
 import { sqlEvidenceRecordRepository } from './evidence-record-repository.ts';
 import { sqlIntentDeviceRepository } from './intent-device-repository.ts';
+import { sqlIntentFlowRepository } from './intent-flow-repository.ts';
 import { sqlIntentLeaseRepository } from './intent-lease-repository.ts';
 import { sqlIntentQuarantineRepository } from './intent-quarantine-repository.ts';
 import { sqlIntentStatsRepository } from './intent-stats-repository.ts';
@@ -62,6 +63,7 @@ function repositories(ctx: SqlContext): Repositories {
     diTokens: sqlDiTokenRepository(ctx),
     intentDevices: sqlIntentDeviceRepository(ctx),
     intentViolations: sqlIntentViolationRepository(ctx),
+    intentFlows: sqlIntentFlowRepository(ctx),
     intentQuarantine: sqlIntentQuarantineRepository(ctx),
     intentLeases: sqlIntentLeaseRepository(ctx),
     intentStats: sqlIntentStatsRepository(ctx),

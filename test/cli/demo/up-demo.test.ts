@@ -54,14 +54,21 @@ describe('the fault seed of the demo campaign', () => {
       outcome: { index: first + i, ok: true, ms: 0, retries: 0 },
     }));
 
-  test('fails two to four of twelve devices, wherever they are numbered', () => {
+  test('fails two to four of twelve devices, all in the first wave and never all of it, wherever they are numbered', () => {
     for (const first of [0, 12, 24, 36, 1000]) {
-      const d = devices(first);
-      const seed = failureSeed(d);
+      const d = devices(first).map((x) => ({ ...x, guid: (x.index + 0x1000).toString(16).padStart(32, '0') }));
+      // A first wave of six, not the first six: the engine orders by hash.
+      const wave = new Set(d.filter((_, i) => i % 2 === first % 2).map((x) => x.guid));
+      const seed = failureSeed(d, wave);
       const failing = d.filter((x) =>
         hasFault({ failInstall: failInstallPercent, dropDownload: 0, offline: 0, seed }, 'failInstall', x.index),
       );
       assert.ok(failing.length >= 2 && failing.length <= 4, `${first}: ${failing.length}`);
+      assert.ok(
+        failing.every((x) => wave.has(x.guid)),
+        `${first}: failing outside the first wave`,
+      );
     }
+    assert.throws(() => failureSeed(devices(0), new Set()), /ERR_DEMO_SEED|no fault seed/);
   });
 });

@@ -87,6 +87,7 @@ describe('DNS snooping', () => {
       manager: {
         policies: async () => [policy],
         reportViolations: async () => ({}) as never,
+        recordFlows: async (flows) => flows.length,
         learnNames: async (mac, answers) => {
           seen.push([mac, answers]);
           return undefined;
@@ -134,6 +135,7 @@ describe('DNS snooping', () => {
       manager: {
         policies: async () => [policy],
         reportViolations: async () => ({}) as never,
+        recordFlows: async (flows) => flows.length,
         learnNames: async (_mac, answers) => {
           learned = answers.length;
           return undefined;

@@ -9,6 +9,7 @@ import type { Packet } from '../../../src/intent/capture/packet.ts';
 import type { IntentViolationReport } from '../../../src/intent/manager/types.ts';
 import { createTrafficWatch } from '../../../src/intent/manager/watch.ts';
 import { resolveMud } from '../../../src/intent/resolve.ts';
+import type { IntentFlowInput } from '../../../src/store/intent-flow-repository.ts';
 import { mudJson, parse } from '../mud-fixture.ts';
 
 const DEVICE = '02:00:00:00:00:0a';
@@ -39,9 +40,15 @@ function tcp(dst: string, port: number, at: number, flags = 0x02): Packet {
 
 function fakeManager() {
   const reported = new Map<string, IntentViolationReport[]>();
+  const flows: IntentFlowInput[] = [];
   return {
     reported,
+    flows,
     manager: {
+      recordFlows: async (f: IntentFlowInput[]) => {
+        flows.push(...f);
+        return f.length;
+      },
       policies: async () => [policy],
       reportViolations: async (mac: string, r: IntentViolationReport[]) => {
         reported.set(mac, [...(reported.get(mac) ?? []), ...r]);
@@ -70,7 +77,7 @@ describe('traffic watch', () => {
     assert.equal(r?.count, 2);
     assert.equal(r?.at.getTime(), 3000);
     assert.equal(r?.localPort, undefined, 'an ephemeral local port is not kept');
-    assert.deepEqual(watch.stats(), { packets: 4, judged: 3, violations: 2, reported: 1 });
+    assert.deepEqual(watch.stats(), { packets: 4, judged: 3, violations: 2, reported: 1, flows: 2, flowsOverflow: 0 });
     assert.equal(await watch.flush(), 0, 'a flush reports only what was seen since the last one');
   });
 
@@ -164,5 +171,76 @@ describe('traffic watch', () => {
             ],
       );
     }
+  });
+
+  test('recent flows: accepted and dropped new flows of managed devices, with the rule; replies and unmanaged traffic are not', async () => {
+    const f = fakeManager();
+    const watch = createTrafficWatch({ manager: f.manager, gatewayMac: GATEWAY, gatewayAddresses: ['192.0.2.1'], capturing: true });
+    await watch.refresh();
+    watch.packet(tcp('198.51.100.7', 443, 1_000_000));
+    watch.packet(tcp('198.51.100.7', 443, 1_500_000));
+    // The reply of the accepted connection is established: part of the same flow, not a new one.
+    watch.packet({
+      timeUs: 1_600_000,
+      wireLength: 60,
+      srcMac: GATEWAY,
+      dstMac: DEVICE,
+      ethertype: 0x0800,
+      ip: {
+        family: 4,
+        src: '198.51.100.7',
+        dst: '192.0.2.10',
+        protocol: 6,
+        laterFragment: false,
+        srcPort: 443,
+        dstPort: 40_000 + 1_000_000,
+        tcpFlags: 0x12,
+      },
+    });
+    watch.packet(tcp('198.51.100.9', 23, 2_000_000));
+    // Another device behind the gateway, with no policy: not managed, not kept.
+    watch.packet({ ...tcp('198.51.100.7', 23, 3_000_000), srcMac: '02:00:00:00:00:99' });
+    await watch.flush();
+    assert.deepEqual(
+      f.flows.map((x) => [x.mac, x.direction, x.peer, x.peerPort, x.localPort, x.verdict, x.count, x.at.getTime()]),
+      [
+        [DEVICE, 'from-device', '198.51.100.7', 443, 0, 'accept', 2, 1500],
+        [DEVICE, 'from-device', '198.51.100.9', 23, 0, 'drop', 1, 2000],
+      ],
+    );
+    assert.match(f.flows[0]?.rule ?? '', /^[^/]+\/[^/]+$/, 'an accepted flow names its ACL and ACE');
+    assert.match(f.flows[1]?.rule ?? '', /^default-deny/);
+    assert.equal(watch.stats().flows, 2);
+    await watch.flush();
+    assert.equal(f.flows.length, 2, 'a flush records only what was seen since the last one');
+  });
+
+  test('recent flows: a failing store is logged and the violations are still reported; recordFlows false keeps none', async () => {
+    const f = fakeManager();
+    const logged: string[] = [];
+    const failing = { ...f.manager, recordFlows: async () => Promise.reject(new Error('disk full')) };
+    const watch = createTrafficWatch({
+      manager: failing,
+      gatewayMac: GATEWAY,
+      gatewayAddresses: [],
+      capturing: true,
+      log: (_level, message, fields) => logged.push(`${message} ${String(fields?.err)}`),
+    });
+    await watch.refresh();
+    watch.packet(tcp('198.51.100.9', 23, 1_000_000));
+    assert.equal(await watch.flush(), 1);
+    assert.deepEqual(logged, ['intent: recent flows could not be recorded disk full']);
+    const off = fakeManager();
+    const quiet = createTrafficWatch({
+      manager: off.manager,
+      gatewayMac: GATEWAY,
+      gatewayAddresses: [],
+      capturing: true,
+      recordFlows: false,
+    });
+    await quiet.refresh();
+    quiet.packet(tcp('198.51.100.9', 23, 1_000_000));
+    assert.equal(await quiet.flush(), 1);
+    assert.deepEqual(off.flows, []);
   });
 });

@@ -127,6 +127,11 @@ describe('management API: what the device page reads', () => {
       at: at(5),
       count: 3,
     });
+    const flow = { mac: MAC, direction: 'from-device', protocol: 6, peer: '198.51.100.10', localPort: 0 } as const;
+    await store.intentFlows.record([
+      { ...flow, peerPort: 443, verdict: 'accept', rule: 'from/cloud', at: at(2), count: 5 },
+      { ...flow, peerPort: 23, verdict: 'drop', rule: 'default-deny after from', at: at(7) },
+    ]);
 
     // Device 1 in three campaigns; the second succeeded with a verified report.
     await store.releases.create({
@@ -243,6 +248,21 @@ describe('management API: what the device page reads', () => {
       ],
     );
     assert.equal(entry.violationTotal, 4);
+    assert.deepEqual(
+      entry.flows.map((f: { peerPort: number; verdict: string; rule: string; count: number }) => [f.peerPort, f.verdict, f.rule, f.count]),
+      [
+        [23, 'drop', 'default-deny after from', 1],
+        [443, 'accept', 'from/cloud', 5],
+      ],
+    );
+    const byMac = await get(`/intent/devices/${MAC}/flows?limit=1`, tokens.auditor);
+    assert.equal(byMac.statusCode, 200, byMac.body);
+    assert.deepEqual(
+      byMac.json().items.map((f: { peerPort: number; lastSeen: string }) => [f.peerPort, f.lastSeen]),
+      [[23, new Date(Date.UTC(2026, 0, 1, 0, 7)).toISOString()]],
+    );
+    assert.equal((await get(`/intent/devices/${MAC}/flows?limit=201`)).statusCode, 400);
+    assert.equal((await get('/intent/devices/02:00:00:00:00:77/flows')).statusCode, 404);
     const auditor = await get(`/devices/${hex(1)}/intent`, tokens.auditor);
     assert.equal(auditor.statusCode, 200);
     const empty = await get(`/devices/${hex(2)}/intent`);

@@ -23,6 +23,7 @@ function fakeManager(where: string, events: string[]): IntentManager {
     remove: call('remove'),
     decommission: call('decommission'),
     reportViolations: call('reportViolations'),
+    recordFlows: call('recordFlows'),
     quarantine: call('quarantine'),
     release: call('release'),
     tick: call('tick'),

@@ -22,6 +22,8 @@ const TONE: Record<string, string> = {
   retired: 'muted',
   fail: 'bad',
   'not-met': 'bad',
+  allowed: 'good',
+  dropped: 'bad',
 };
 
 export function StateBadge({ state }: { state: string | null | undefined }) {

@@ -1,6 +1,6 @@
 /**
  * The device's network intent: each intent record carrying its GUID, with the enforcement state,
- * the MUD policy in plain words, and its most recent violations; an owner may quarantine or
+ * the MUD policy in plain words, its recent flows and its most recent violations; an owner may quarantine or
  * release it (the MUD manager applies it), with a reason and a confirmation.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -13,18 +13,12 @@ import { Loading } from '../../components/Loading.tsx';
 import { Problem } from '../../components/Problem.tsx';
 import { StateBadge } from '../../components/StateBadge.tsx';
 import { Time } from '../../components/Time.tsx';
-import type { IntentEntry, Violation } from './types.ts';
+import { flowText } from './flow-text.ts';
+import { RecentFlows } from './RecentFlows.tsx';
+import type { IntentEntry } from './types.ts';
 import { POLL_MS } from './useDevice.ts';
 
 type IntentAction = { kind: 'quarantine' | 'release'; mac: string };
-
-const PROTOCOLS: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6' };
-
-function flowText(v: Violation): string {
-  const proto = PROTOCOLS[v.protocol] ?? `IP ${v.protocol}`;
-  const port = v.peerPort === undefined || v.peerPort === 0 ? '' : ` port ${v.peerPort}`;
-  return v.direction === 'from-device' ? `${proto} to ${v.peer}${port}` : `${proto} from ${v.peer}${port}`;
-}
 
 function Violations({ entry }: { entry: IntentEntry }) {
   if (entry.violations.length === 0) return <p className="muted">No violations recorded.</p>;
@@ -111,6 +105,7 @@ function IntentRecord({ entry, onAction }: { entry: IntentEntry; onAction?: (a: 
           ))}
         </ul>
       )}
+      <RecentFlows flows={entry.flows} />
       <Violations entry={entry} />
     </article>
   );

@@ -67,6 +67,20 @@ export interface Violation {
   count: number;
 }
 
+/** A recent flow of an intent record: its shape, the latest verdict and the rule that decided. */
+export interface RecentFlow {
+  direction: 'from-device' | 'to-device';
+  protocol: number;
+  peer: string;
+  peerPort: number;
+  localPort: number;
+  verdict: 'accept' | 'drop';
+  rule: string;
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+}
+
 export interface IntentEntry {
   device: {
     mac: string;
@@ -82,6 +96,7 @@ export interface IntentEntry {
     lastError?: { code: string; message: string; at: string };
   };
   policy?: { sentences: string[] };
+  flows: RecentFlow[];
   violations: Violation[];
   violationTotal: number;
 }

@@ -52,7 +52,8 @@ export function CampaignControls({ campaign }: { campaign: Campaign }) {
   const [op, setOp] = useState<Op | undefined>(undefined);
   if (!allows(me, ['owner'])) return null;
   const ops = opsFor(campaign);
-  if (ops.length === 0) return null;
+  // A dialog stays while open: a refusal because the campaign finished meanwhile is shown, not lost.
+  if (ops.length === 0 && op === undefined) return null;
 
   async function run(o: Op, body: { reason?: string; releaseId?: string }) {
     try {
