@@ -166,6 +166,10 @@ export function createTrafficWatch(o: TrafficWatchOptions): TrafficWatch {
     const seen = history;
     history = createFlowHistory();
     stats.flowsOverflow += seen.overflow();
+    if (seen.overflow() > 0)
+      o.log?.('warn', 'intent: more distinct flows than a report keeps; the rest are left out of the recent flows', {
+        left: seen.overflow(),
+      });
     const flows = seen.list().map(flowInput);
     if (flows.length === 0) return;
     try {
