@@ -74,3 +74,10 @@ export async function deviceIntent(store: DeviceIntentStore, guids: readonly str
     }
   return entries.sort((a, b) => (a.device.mac < b.device.mac ? -1 : 1));
 }
+
+/** The MACs of the intent records carrying any of `guids` (lowercase hex): the intent pillar's audit subjects of the device. */
+export async function intentMacs(store: Pick<DeviceIntentStore, 'intentDevices'>, guids: readonly string[]): Promise<string[]> {
+  const macs = new Set<string>();
+  for (const guid of guids) for (const d of await store.intentDevices.findByGuid(guid)) macs.add(d.mac);
+  return [...macs].sort();
+}

@@ -1,5 +1,6 @@
 /** The audit log, read-only, for auditors: who changed which voucher or device, and when. */
 import { Type } from 'typebox';
+import type { AuditRecord } from '../../store/audit-log.ts';
 import { pageRequest, withCursorCheck } from './pagination.ts';
 import { jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
@@ -15,6 +16,9 @@ export const AUDIT_SCHEMA = {
     details: { type: 'object' },
   },
 };
+
+/** An audit record as the API shows it. */
+export const auditView = (r: AuditRecord) => ({ ...r, at: r.at.toISOString() });
 
 const AuditQuery = pageQuery({ subject: Type.Optional(Type.String({ minLength: 1, description: 'only records about this subject' })) });
 
@@ -34,7 +38,7 @@ export const auditRoutes: RouteFactory = (ctx) => [
         ctx.store.audit.list({ ...pageRequest(query), ...(subject === undefined ? {} : { subject }) }),
       );
       return {
-        items: page.items.map((r) => ({ ...r, at: r.at.toISOString() })),
+        items: page.items.map(auditView),
         ...(page.next === undefined ? {} : { next: page.next }),
       };
     },

@@ -8,11 +8,13 @@
 import { Type } from 'typebox';
 import { FdoError } from '../../fdo/errors.ts';
 import { guidToHex } from '../../fdo/types/guid.ts';
-import { type DeviceIntentEntry, deviceIntent } from '../../intent/device-intent.ts';
+import { type DeviceIntentEntry, deviceIntent, intentMacs } from '../../intent/device-intent.ts';
 import { type DeviceUpdate, deviceUpdates } from '../../lifecycle/campaigns/device-updates.ts';
 import { operatorOffers } from '../../lifecycle/operator-offers.ts';
 import { voucherChain } from '../../onboarding/voucher-chain.ts';
+import { MAX_AUDIT_SUBJECTS } from '../../store/audit-log.ts';
 import type { DeviceRecord } from '../../store/device-repository.ts';
+import { auditView } from './audit.ts';
 import { guidParam } from './guid-param.ts';
 import {
   flowView,
@@ -22,8 +24,9 @@ import {
   deviceView as intentDeviceView,
   violationView,
 } from './intent-views.ts';
+import { pageRequest, withCursorCheck } from './pagination.ts';
 import { ApiProblem } from './problem.ts';
-import { type ApiContext, GuidParams, jsonResponse, type RouteFactory, route } from './route.ts';
+import { type ApiContext, GuidParams, jsonResponse, pageOf, pageQuery, type RouteFactory, route } from './route.ts';
 
 async function deviceOf(ctx: ApiContext, params: { guid: string }): Promise<DeviceRecord> {
   const guid = guidParam(params);
@@ -199,6 +202,24 @@ export const deviceDetailRoutes: RouteFactory = (ctx) => [
         };
       }
       throw new ApiProblem(404, 'ERR_API_NOT_FOUND', `this server keeps no voucher for device ${guidToHex(d.guid)}`);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/devices/:guid/timeline',
+    roles: ['owner', 'auditor'],
+    summary: "The device's lifecycle timeline, oldest first: the audit records about its GUIDs and its intent records' MACs",
+    schema: { params: GuidParams, querystring: pageQuery({}) },
+    openapi: { responses: { 200: jsonResponse('a page of audit records', pageOf('AuditRecord')) } },
+    async handler(request) {
+      const d = await deviceOf(ctx, request.params);
+      const guids = [d.guid, ...(d.replacementGuid === undefined ? [] : [d.replacementGuid])].map(guidToHex);
+      const subjects = [...guids, ...(await intentMacs(ctx.store, guids))].slice(0, MAX_AUDIT_SUBJECTS);
+      const page = await withCursorCheck(() => ctx.store.audit.list({ ...pageRequest(request.query), subjects }));
+      return {
+        items: page.items.map(auditView),
+        ...(page.next === undefined ? {} : { next: page.next }),
+      };
     },
   }),
   route({

@@ -1,4 +1,4 @@
-import type { AuditLog, AuditRecord } from '../audit-log.ts';
+import { type AuditLog, type AuditRecord, MAX_AUDIT_SUBJECTS } from '../audit-log.ts';
 import { ERR_STORE_CURSOR, StoreError } from '../errors.ts';
 import type { SqlContext } from './context.ts';
 import { preparedQuery } from './prepared-query.ts';
@@ -40,6 +40,12 @@ export function sqlAuditLog({ db, clock, prepared }: SqlContext): AuditLog {
       const cursor = decodeCursor(page?.after);
       let q = db.selectFrom('audit_log').selectAll();
       if (page?.subject !== undefined) q = q.where('subject', '=', page.subject);
+      const subjects = page?.subjects;
+      if (subjects !== undefined) {
+        if (subjects.length < 1 || subjects.length > MAX_AUDIT_SUBJECTS)
+          throw new TypeError(`an audit listing takes 1..${MAX_AUDIT_SUBJECTS} subjects`);
+        q = q.where('subject', 'in', subjects);
+      }
       if (cursor !== undefined) {
         const after = Number(cursor);
         if (!Number.isSafeInteger(after)) throw new StoreError(ERR_STORE_CURSOR, 'malformed page cursor');

@@ -269,6 +269,37 @@ describe('management API: what the device page reads', () => {
     assert.deepEqual(empty.json(), { items: [] });
   });
 
+  it('gives the timeline of the audit records about its GUIDs and its intent MACs, oldest first, paged', async () => {
+    const append = (subject: string, action: string) => store.audit.append({ actor: 'system', action, subject });
+    await append(hex(1), 'device.suspended');
+    await append(MAC, 'intent.device.quarantined');
+    await append(hex(2), 'device.suspended');
+    await append(hex(4), 'voucher.imported');
+    await append(hex(5), 'voucher.replacement-stored');
+    type Page = { items: { subject: string; action: string; at: string }[]; next?: string };
+    const first = await get(`/devices/${hex(1)}/timeline?limit=1`);
+    assert.equal(first.statusCode, 200, first.body);
+    const page1 = first.json() as Page;
+    assert.equal(typeof page1.next, 'string');
+    const rest = (await get(`/devices/${hex(1)}/timeline?cursor=${page1.next}`, tokens.auditor)).json() as Page;
+    assert.deepEqual(
+      [...page1.items, ...rest.items].map((r) => [r.subject, r.action]),
+      [
+        [hex(1), 'device.suspended'],
+        [MAC, 'intent.device.quarantined'],
+      ],
+    );
+    assert.match(page1.items[0]?.at ?? '', /^\d{4}-\d\d-\d\dT/);
+    // Named by the GUID TO2 gave it, the device shows the records of both its GUIDs.
+    const replaced = (await get(`/devices/${hex(5)}/timeline`)).json() as Page;
+    assert.deepEqual(
+      replaced.items.map((r) => r.subject),
+      [hex(4), hex(5)],
+    );
+    assert.equal((await get(`/devices/${hex(1)}/timeline`, tokens.manufacturer)).statusCode, 403);
+    assert.equal((await get(`/devices/${hex(9)}/timeline`)).statusCode, 404);
+  });
+
   it('lists the device’s actions across campaigns newest first, paged, with the release and report state', async () => {
     const first = await get(`/devices/${hex(1)}/updates?limit=2`);
     assert.equal(first.statusCode, 200, first.body);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MAX_AUDIT_SUBJECTS } from '../../../src/store/audit-log.ts';
 import { forEachDialect } from './dialects.ts';
 import { drain, movableClock, withStore } from './shared.ts';
 
@@ -39,5 +40,20 @@ forEachDialect((make) => {
       },
       c.clock,
     );
+  });
+
+  test('audit log: records about any of several subjects, oldest first, paged; the number of subjects is bounded', async () => {
+    await withStore(make, async (store) => {
+      for (const [n, subject] of ['guid-a', 'mac-1', 'other', 'guid-b', 'mac-1', 'other'].entries())
+        await store.audit.append({ actor: 'system', action: 'x', subject, details: { n } });
+      const subjects = ['guid-a', 'guid-b', 'mac-1'];
+      const pages = await drain((after) => store.audit.list({ subjects, limit: 3, ...(after === undefined ? {} : { after }) }));
+      assert.deepEqual(
+        pages.map((p) => p.map((x) => x.details['n'])),
+        [[0, 1, 3], [4]],
+      );
+      await assert.rejects(store.audit.list({ subjects: [] }), TypeError);
+      await assert.rejects(store.audit.list({ subjects: Array.from({ length: MAX_AUDIT_SUBJECTS + 1 }, (_, i) => `s${i}`) }), TypeError);
+    });
   });
 });

@@ -41,7 +41,7 @@ export function DevicePage() {
       {device.error !== null && <Problem error={device.error} what="the latest device state" />}
       <DeviceActions device={d} />
       <IdentitySection device={d} />
-      {allows(me, ['auditor']) && <TimelineSection guid={d.guid} />}
+      {allows(me, ['owner', 'auditor']) && <TimelineSection guid={d.guid} />}
       {allows(me, ['owner', 'auditor']) && <IntentSection guid={d.guid} />}
       <UpdatesSection device={d} />
       <ComplianceSection device={d} />

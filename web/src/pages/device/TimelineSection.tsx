@@ -1,4 +1,4 @@
-/** The device's lifecycle timeline: the audit records about its GUID, oldest first, polled. */
+/** The device's lifecycle timeline: the audit records about its GUIDs and its intent records' MACs, oldest first, polled. */
 import { Loading } from '../../components/Loading.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { Problem } from '../../components/Problem.tsx';
@@ -19,7 +19,7 @@ function detailText(r: AuditRecord): string {
 }
 
 export function TimelineSection({ guid }: { guid: string }) {
-  const list = usePagedList<AuditRecord>('/audit', { subject: guid }, { pageSize: 50, refetchMs: POLL_MS });
+  const list = usePagedList<AuditRecord>(`/devices/${guid}/timeline`, {}, { pageSize: 50, refetchMs: POLL_MS });
   return (
     <section aria-labelledby="device-timeline-title">
       <h2 id="device-timeline-title">Lifecycle timeline</h2>
