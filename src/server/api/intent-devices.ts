@@ -4,6 +4,7 @@
  * through the manager of this server's `intent` role (the lease holder applies them to nftables).
  */
 import { Type } from 'typebox';
+import { RECENT_FLOWS } from '../../intent/device-intent.ts';
 import { IntentError } from '../../intent/errors.ts';
 import { normaliseMac } from '../../intent/ip.ts';
 import type { IntentManager } from '../../intent/manager/types.ts';
@@ -65,7 +66,7 @@ const FlowsQuery = Type.Object({
     Type.Integer({
       minimum: 1,
       maximum: MAX_INTENT_FLOWS_PER_DEVICE,
-      description: `at most this many (1–${MAX_INTENT_FLOWS_PER_DEVICE}, default 50)`,
+      description: `at most this many (1–${MAX_INTENT_FLOWS_PER_DEVICE}, default ${RECENT_FLOWS})`,
     }),
   ),
 });
@@ -205,7 +206,7 @@ export const intentDeviceRoutes: RouteFactory = (ctx) => [
     },
     async handler(request) {
       const mac = (await device(ctx, macOf(request.params.mac))).mac;
-      return { items: (await ctx.store.intentFlows.recent(mac, request.query.limit ?? 50)).map(flowView) };
+      return { items: (await ctx.store.intentFlows.recent(mac, request.query.limit ?? RECENT_FLOWS)).map(flowView) };
     },
   }),
   route({
