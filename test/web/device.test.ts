@@ -231,7 +231,7 @@ describe('the device page in headless Chromium', { skip }, () => {
       await open(page, guid);
       const intent = page.getByRole('region', { name: 'Network intent (MUD)' });
       await intent.getByText('The device may open TCP connections to cloud.example.com on port 443 (IPv4).').waitFor();
-      await intent.getByRole('cell', { name: 'TCP to <img src=x onerror=alert(1)> port 23' }).waitFor();
+      await intent.getByRole('cell', { name: 'TCP from the device port 40000 to <img src=x onerror=alert(1)> port 23' }).waitFor();
       assert.equal(await page.locator('img[src="x"]').count(), 0);
       const flows = intent.getByRole('table', { name: 'Recent flows (2 shown, 1 dropped)' });
       const rows = flows.getByRole('row');
@@ -239,8 +239,8 @@ describe('the device page in headless Chromium', { skip }, () => {
       assert.deepEqual(
         (await rows.allInnerTexts()).slice(1).map((r) => r.split('\t').slice(0, 4)),
         [
-          ['TCP to 198.51.100.7 port 443', 'allowed', 'from-ipv4/<b>cloud</b>', '12'],
-          ['UDP from 203.0.113.9 (device port 5683)', 'dropped', 'default-deny after to-ipv4', '2'],
+          ['TCP from the device to 198.51.100.7 port 443', 'allowed', 'from-ipv4/<b>cloud</b>', '12'],
+          ['UDP from 203.0.113.9 to the device port 5683', 'dropped', 'default-deny after to-ipv4', '2'],
         ],
       );
       assert.equal(await flows.locator('b').count(), 0, 'a rule name is shown as text');

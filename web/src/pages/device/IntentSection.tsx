@@ -13,7 +13,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { Problem } from '../../components/Problem.tsx';
 import { StateBadge } from '../../components/StateBadge.tsx';
 import { Time } from '../../components/Time.tsx';
-import { flowText } from './flow-text.ts';
+import { flowText } from '../intent/types.ts';
 import { RecentFlows } from './RecentFlows.tsx';
 import type { IntentEntry } from './types.ts';
 import { POLL_MS } from './useDevice.ts';

@@ -4,7 +4,7 @@
  */
 import { StateBadge } from '../../components/StateBadge.tsx';
 import { Time } from '../../components/Time.tsx';
-import { flowText } from './flow-text.ts';
+import { flowText } from '../intent/types.ts';
 import type { RecentFlow } from './types.ts';
 
 export function RecentFlows({ flows }: { flows: RecentFlow[] }) {
@@ -27,10 +27,7 @@ export function RecentFlows({ flows }: { flows: RecentFlow[] }) {
       <tbody>
         {flows.map((f) => (
           <tr key={`${f.direction}-${f.protocol}-${f.peer}-${f.peerPort}-${f.localPort}`}>
-            <td>
-              {flowText(f)}
-              {f.localPort === 0 ? '' : ` (device port ${f.localPort})`}
-            </td>
+            <td>{flowText(f)}</td>
             <td>
               <StateBadge state={f.verdict === 'accept' ? 'allowed' : 'dropped'} />
             </td>

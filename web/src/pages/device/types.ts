@@ -1,4 +1,6 @@
 /** The shapes the device page reads from the management API (docs/api.md). */
+import type { Violation } from '../intent/types.ts';
+
 export interface DeviceView {
   guid: string;
   state: string;
@@ -53,18 +55,6 @@ export interface AuditRecord {
   action: string;
   subject: string;
   details: Record<string, unknown>;
-}
-
-export interface Violation {
-  direction: string;
-  protocol: number;
-  peer: string;
-  peerPort?: number;
-  localPort?: number;
-  acl: string;
-  firstSeen: string;
-  lastSeen: string;
-  count: number;
 }
 
 /** A recent flow of an intent record: its shape, the latest verdict and the rule that decided. */

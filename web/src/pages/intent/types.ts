@@ -87,7 +87,7 @@ const PROTOCOLS: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 
 export const protocolName = (n: number): string => PROTOCOLS[n] ?? (n === 0 ? 'not IP' : `IP protocol ${n}`);
 
 /** A flow in one line: who sent what to whom. */
-export function flowText(v: Violation): string {
+export function flowText(v: Pick<Violation, 'direction' | 'protocol' | 'peer' | 'peerPort' | 'localPort'>): string {
   const port = (p: number) => (p === 0 ? '' : ` port ${p}`);
   const proto = protocolName(v.protocol);
   return v.direction === 'from-device'
