@@ -3,7 +3,7 @@
  * what will happen, may give a reason, and confirms or cancels. Uses the native <dialog>, which
  * keeps focus inside and closes on Escape.
  */
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 
 export interface ConfirmProps {
   open: boolean;
@@ -12,6 +12,8 @@ export interface ConfirmProps {
   confirmLabel: string;
   /** Ask for a reason (required when true). */
   reason?: boolean;
+  /** Further fields of the action, shown between the message and the reason. */
+  children?: ReactNode;
   onConfirm(reason: string): Promise<void> | void;
   onClose(): void;
 }
@@ -55,6 +57,7 @@ export function Confirm(p: ConfirmProps) {
       <form onSubmit={submit} noValidate>
         <h2 id={`${id}-title`}>{p.title}</h2>
         <p>{p.message}</p>
+        {p.children}
         {p.reason === true && (
           <>
             <label htmlFor={`${id}-reason`}>Reason</label>
